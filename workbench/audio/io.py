@@ -1,0 +1,240 @@
+"""Reading and writing audio files.
+
+Decoding goes through PyAV (FFmpeg's libraries with their own codecs, no system ffmpeg),
+so every container the workbench accepts (wav, flac, mp3, ogg, m4a, mp4, mov, webm, ...)
+takes the same path. Audio is streamed in chunks: downmixed to mono and resampled with
+soxr chunk by chunk, so the decoder never holds more than one chunk of the source rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import soundfile as sf
+import soxr
+
+from workbench.audio.errors import AudioError
+
+TARGET_RATE = 16000
+# A file whose decodable audio ends this much before its declared duration is truncated.
+TRUNCATION_TOLERANCE_S = 0.5
+
+_SAMPLE_SCALE = {"s16": 32768.0, "s32": 2147483648.0, "u8": 128.0, "flt": 1.0, "dbl": 1.0}
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the container says about its first audio stream (before any conversion)."""
+
+    path: str
+    format: str
+    codec: str
+    sample_rate: int
+    channels: int
+    duration: float
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _open(path: Path):
+    path = Path(path)
+    if not path.is_file():
+        raise AudioError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise AudioError(f"{path.name}: the file is empty (zero bytes)")
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise AudioError(f"{path.name}: not a readable audio or video file ({exc.strerror or exc})") from exc
+    if not container.streams.audio:
+        container.close()
+        raise AudioError(f"{path.name}: the file has no audio stream")
+    return container
+
+
+def _stream_duration(stream) -> float:
+    """The audio stream's own declared duration in seconds, 0 when the container has none."""
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    return 0.0
+
+
+def _declared_duration(container, stream) -> float:
+    if _stream_duration(stream):
+        return _stream_duration(stream)
+    return container.duration / av.time_base if container.duration is not None else 0.0
+
+
+def _frame_to_mono(frame) -> np.ndarray:
+    """One decoded frame as float32 mono in [-1, 1]: channels averaged."""
+    data = frame.to_ndarray()
+    fmt = frame.format.name
+    base = fmt.rstrip("p")
+    if base not in _SAMPLE_SCALE:
+        raise AudioError(f"unsupported sample format {fmt!r}")
+    channels = len(frame.layout.channels)
+    if not frame.format.is_planar:
+        data = data.reshape(-1, channels).T
+    data = data.astype(np.float32)
+    if base == "u8":
+        data -= 128.0
+    if _SAMPLE_SCALE[base] != 1.0:
+        data /= _SAMPLE_SCALE[base]
+    return data.mean(axis=0) if channels > 1 else data[0]
+
+
+def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[SourceInfo, Iterator[np.ndarray]]:
+    """Open ``path`` and stream its first audio stream as mono float32 chunks at ``sample_rate``.
+
+    Returns the source description (read from the container up front) and an iterator of
+    1-D float32 arrays. Iterating raises ``AudioError`` for corrupt or truncated data.
+    """
+    path = Path(path)
+    container = _open(path)
+    stream = container.streams.audio[0]
+    ctx = stream.codec_context
+    info = SourceInfo(
+        path=str(path),
+        format=container.format.name,
+        codec=ctx.name,
+        sample_rate=int(ctx.sample_rate or 0),
+        channels=int(ctx.channels or 0),
+        duration=round(_declared_duration(container, stream), 3),
+    )
+    if info.sample_rate <= 0:
+        container.close()
+        raise AudioError(f"{path.name}: the audio stream has no sample rate")
+    return info, _stream_chunks(container, stream, path.name, info, sample_rate)
+
+
+def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int) -> Iterator[np.ndarray]:
+    # Only the audio stream's own duration can show truncation: a video track may be longer.
+    declared = _stream_duration(stream)
+    resampler = None
+    source_rate = info.sample_rate
+    decoded_samples = 0
+    try:
+        if source_rate != sample_rate:
+            resampler = soxr.ResampleStream(source_rate, sample_rate, 1, dtype="float32", quality="HQ")
+        for frame in container.decode(stream):
+            if frame.sample_rate != source_rate:
+                raise AudioError(f"{name}: the sample rate changes mid-stream ({source_rate} → {frame.sample_rate} Hz)")
+            mono = _frame_to_mono(frame)
+            decoded_samples += mono.size
+            if resampler is not None:
+                mono = resampler.resample_chunk(mono)
+            if mono.size:
+                yield mono
+        if resampler is not None:
+            tail = resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+            if tail.size:
+                yield tail
+    except av.error.FFmpegError as exc:
+        raise AudioError(f"{name}: the file is corrupt ({exc.strerror or exc})") from exc
+    finally:
+        container.close()
+    decoded = decoded_samples / source_rate
+    if decoded == 0:
+        raise AudioError(f"{name}: no audio could be decoded (zero length or corrupt)")
+    if declared and decoded < declared - TRUNCATION_TOLERANCE_S:
+        raise AudioError(
+            f"{name}: the file is truncated: it declares {declared:.1f} s but only "
+            f"{decoded:.1f} s could be decoded"
+        )
+
+
+def read_audio(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[np.ndarray, SourceInfo]:
+    """Decode a whole file to mono float32 at ``sample_rate``.
+
+    Returns ``(audio, info)``: ``audio`` has shape ``(n_samples,)``. The chunks are copied
+    into one preallocated array so the peak is the clip plus one chunk, not twice the clip.
+    """
+    info, chunks = decode_chunks(path, sample_rate=sample_rate)
+    parts = list(chunks)
+    audio = np.empty(sum(p.size for p in parts), dtype=np.float32)
+    offset = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        audio[offset : offset + part.size] = part
+        offset += part.size
+    return audio, info
+
+
+def read_span(path: Path, start: float, end: float) -> tuple[np.ndarray, int]:
+    """Read ``[start, end)`` seconds of a file as mono float32.
+
+    Returns ``(audio, sample_rate)`` with ``audio`` of shape ``(n_samples,)`` at the file's
+    own rate for wav/flac/ogg (read directly by libsndfile) and at 16 kHz otherwise.
+    """
+    if end < start:
+        raise AudioError(f"span end {end} is before its start {start}")
+    path = Path(path)
+    try:
+        with sf.SoundFile(str(path)) as handle:
+            rate = handle.samplerate
+            handle.seek(min(int(round(start * rate)), handle.frames))
+            audio = handle.read(int(round((end - start) * rate)), dtype="float32", always_2d=True)
+            return audio.mean(axis=1).astype(np.float32), rate
+    except sf.LibsndfileError:
+        pass
+    audio, _ = read_audio(path)
+    return audio[int(round(start * TARGET_RATE)) : int(round(end * TARGET_RATE))], TARGET_RATE
+
+
+_PYAV_AUDIO_CODECS = {".m4a": "aac", ".mp4": "aac", ".mp3": "libmp3lame", ".ogg": "libopus", ".webm": "libopus", ".opus": "libopus"}
+
+
+def write_audio(path: Path, audio: np.ndarray, sample_rate: int, *, bitrate: int = 64000) -> Path:
+    """Write ``audio`` to ``path``, the format chosen by the suffix.
+
+    ``audio`` is float32 of shape ``(n_samples,)`` (mono) or ``(n_samples, n_channels)``.
+    ``.wav`` and ``.flac`` are 16-bit PCM via libsndfile; ``.m4a``, ``.mp3``, ``.ogg``
+    (Opus), ``.mp4`` and ``.webm`` (audio only) are encoded with PyAV at ``bitrate``.
+    """
+    path = Path(path)
+    audio = np.asarray(audio, dtype=np.float32)
+    suffix = path.suffix.lower()
+    if suffix in (".wav", ".flac"):
+        sf.write(str(path), audio, sample_rate, subtype="PCM_16")
+        return path
+    if suffix not in _PYAV_AUDIO_CODECS:
+        raise AudioError(f"cannot write audio as {suffix!r}")
+    with av.open(str(path), "w") as container:
+        add_audio_stream(container, _PYAV_AUDIO_CODECS[suffix], audio, sample_rate, bitrate=bitrate)()
+    return path
+
+
+def add_audio_stream(container, codec: str, audio: np.ndarray, sample_rate: int, *, bitrate: int = 64000):
+    """Add an audio stream for ``audio`` ((n,) or (n, channels) float32) to an output container.
+
+    Returns a callable that encodes and muxes the audio; call it after every stream has
+    been added (the container header is written at the first mux).
+    """
+    planar = audio.reshape(len(audio), -1).T.copy()
+    channels = planar.shape[0]
+    rate = 48000 if codec == "libopus" and sample_rate not in (8000, 12000, 16000, 24000, 48000) else sample_rate
+    if rate != sample_rate:
+        planar = np.stack([soxr.resample(ch, sample_rate, rate) for ch in planar]).astype(np.float32)
+    layout = {1: "mono", 2: "stereo"}.get(channels, f"{channels}c")
+    stream = container.add_stream(codec, rate=rate, layout=layout)
+    stream.bit_rate = bitrate
+
+    def mux() -> None:
+        block = 4096
+        for offset in range(0, planar.shape[1], block):
+            chunk = np.ascontiguousarray(planar[:, offset : offset + block])
+            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
+            frame.sample_rate = rate
+            frame.pts = offset
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+    return mux

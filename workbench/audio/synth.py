@@ -1,0 +1,94 @@
+"""Synthetic test material: espeak-ng speech, noises and containers with a video stream.
+
+Used by ``sample_data/make_clips.py``, the benchmark and the tests, so all three build
+their clips the same way. Nothing here is used when processing real clips.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import av
+import numpy as np
+import soundfile as sf
+
+from workbench.audio.io import add_audio_stream
+
+ESPEAK_RATE = 22050
+
+
+def speak(text: str, *, voice: str, speed: int = 160, pitch: int = 50) -> np.ndarray:
+    """Synthesize ``text`` with espeak-ng, trimmed to its audible extent.
+
+    Returns float32 of shape ``(n_samples,)`` at ``ESPEAK_RATE`` (22.05 kHz).
+    ``speed`` is words per minute, ``pitch`` 0..99.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "speech.wav"
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(wav), text],
+            check=True,
+            capture_output=True,
+        )
+        audio, _ = sf.read(str(wav), dtype="float32")
+    loud = np.flatnonzero(np.abs(audio) > 0.01 * np.abs(audio).max())
+    return audio[loud[0] : loud[-1] + 1]
+
+
+def pink_noise(n_samples: int, *, rng: np.random.Generator) -> np.ndarray:
+    """Pink (1/f power) noise of unit RMS, float32 of shape ``(n_samples,)``."""
+    spectrum = np.fft.rfft(rng.standard_normal(n_samples))
+    scale = 1.0 / np.sqrt(np.maximum(np.arange(spectrum.size), 1))
+    noise = np.fft.irfft(spectrum * scale, n_samples)
+    return (noise / np.sqrt(np.mean(noise**2))).astype(np.float32)
+
+
+def knock(sample_rate: int, *, rng: np.random.Generator) -> np.ndarray:
+    """A door knock: three decaying low-frequency thuds over about 0.5 s, peak 1."""
+    out = np.zeros(int(0.5 * sample_rate), np.float32)
+    t = np.arange(int(0.08 * sample_rate)) / sample_rate
+    for k in range(3):
+        hit = np.sin(2 * np.pi * rng.uniform(120, 250) * t) * np.exp(-t * 60) + 0.3 * rng.standard_normal(t.size) * np.exp(-t * 200)
+        start = int(k * rng.uniform(0.13, 0.17) * sample_rate)
+        out[start : start + t.size] += hit[: out.size - start]
+    return out / np.abs(out).max()
+
+
+def beep(sample_rate: int, *, frequency: float = 1000.0, seconds: float = 0.3) -> np.ndarray:
+    """A sine beep with 5 ms ramps, peak 1."""
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    ramp = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.005)
+    return (np.sin(2 * np.pi * frequency * t) * ramp).astype(np.float32)
+
+
+def hum(n_samples: int, sample_rate: int, *, frequency: float = 50.0) -> np.ndarray:
+    """Mains hum with its odd harmonics, unit peak, float32 of shape ``(n_samples,)``."""
+    t = np.arange(n_samples) / sample_rate
+    wave = sum(np.sin(2 * np.pi * frequency * k * t) / k for k in (1, 3, 5))
+    return (wave / np.abs(wave).max()).astype(np.float32)
+
+
+def write_video(path: Path, audio: np.ndarray, sample_rate: int, *, fps: int = 2, size: int = 64) -> Path:
+    """Write a video file (``.mp4``: H.264 + AAC, ``.webm``: VP9 + Opus) with a plain grey picture.
+
+    ``audio`` is float32 ``(n,)`` or ``(n, channels)``. The picture is tiny so clips stay small.
+    """
+    path = Path(path)
+    video_codec, audio_codec = {".mp4": ("libx264", "aac"), ".webm": ("libvpx-vp9", "libopus")}[path.suffix.lower()]
+    with av.open(str(path), "w") as container:
+        mux_audio = add_audio_stream(container, audio_codec, audio, sample_rate, bitrate=48000)
+        video = container.add_stream(video_codec, rate=fps)
+        video.width = video.height = size
+        video.pix_fmt = "yuv420p"
+        picture = np.full((size, size, 3), 96, np.uint8)
+        for index in range(int(np.ceil(len(audio) / sample_rate * fps))):
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts = index
+            for packet in video.encode(frame):
+                container.mux(packet)
+        for packet in video.encode(None):
+            container.mux(packet)
+        mux_audio()
+    return path
