@@ -1,0 +1,1 @@
+"""Page handlers: plain values in, plain values out, the Workbench and the actor passed in."""

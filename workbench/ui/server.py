@@ -1,0 +1,438 @@
+"""The web server: our own login page, signed sessions, permission-checked media, and the
+Gradio app mounted behind them.
+
+Without a valid session cookie a request reaches only the login page, the application form
+and logout (``SessionGate``); every other path redirects to ``/login`` (pages) or answers 401.
+Who may see which file is decided by the ``Workbench``, never by a static directory.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import gradio as gr
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from workbench.ui.handlers import auth as auth_handlers
+from workbench.workflow.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+    WorkbenchError,
+)
+
+if TYPE_CHECKING:
+    from workbench.config import Settings
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+SESSION_COOKIE = "workbench_session"
+SESSION_MAX_AGE = 12 * 3600
+SECRET_FILE = "session-secret.key"
+STATIC_DIR = Path(__file__).parent / "static"
+STATIC_PREFIX = "/ui-static"
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+PUBLIC_PATHS = frozenset({"/login", "/apply", "/logout"})
+
+# Documents come from strangers: only formats a browser shows without running code are
+# served inline; anything else is a download, and nothing is ever content-sniffed.
+INLINE_DOCUMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
+
+ERROR_STATUS: dict[type[WorkbenchError], int] = {
+    AuthenticationFailed: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    InvalidInput: 422,
+    TooManyAttempts: 429,
+}
+
+
+def load_secret(data_dir: Path) -> bytes:
+    """The session-signing key kept in ``data_dir``, created (owner-only) on first use."""
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        os.replace(temp, path)
+    return path.read_bytes()
+
+
+class SessionSigner:
+    """Issues and checks the signed, time-limited session token kept in the cookie."""
+
+    def __init__(self, secret: bytes, *, max_age: int = SESSION_MAX_AGE):
+        self._serializer = URLSafeTimedSerializer(secret, salt="workbench-session")
+        self.max_age = max_age
+
+    def issue(self, username: str) -> str:
+        return self._serializer.dumps({"u": username})
+
+    def username(self, token: str | None) -> str | None:
+        if not token:
+            return None
+        try:
+            return self._serializer.loads(token, max_age=self.max_age)["u"]
+        except (BadSignature, KeyError, TypeError):
+            return None
+
+
+class SessionGate:
+    """ASGI middleware: without a validly signed session only the public paths answer."""
+
+    def __init__(self, app, signer: SessionSigner, wb: "Workbench"):
+        self.app = app
+        self.signer = signer
+        self.wb = wb
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        username = self.signer.username(request.cookies.get(SESSION_COOKIE))
+        # Mounted apps (Gradio) see their own request.app: hand them the session via the scope.
+        scope.setdefault("state", {}).update(session_username=username, workbench=self.wb)
+        if username is not None or scope["path"] in PUBLIC_PATHS:
+            return await self.app(scope, receive, send)
+        if scope["type"] == "websocket":
+            return await send({"type": "websocket.close", "code": 1008})
+        if scope["method"] == "GET" and "text/html" in request.headers.get("accept", ""):
+            response: Response = RedirectResponse("/login", status_code=303)
+        else:
+            response = JSONResponse({"detail": "Not signed in"}, status_code=401)
+        await response(scope, receive, send)
+
+
+def _wb(request: Request) -> "Workbench":
+    return request.state.workbench
+
+
+def session_username(request: Request) -> str | None:
+    """The username of the request's validly signed session, or None (Gradio's auth dependency)."""
+    return getattr(request.state, "session_username", None)
+
+
+def current_actor(request: Request) -> "Actor | None":
+    """The signed-in user, or None when there is no session or the account is gone."""
+    username = session_username(request)
+    if username is None:
+        return None
+    try:
+        return _wb(request).actor(username)
+    except WorkbenchError:
+        return None
+
+
+def require_actor(request: Request) -> "Actor":
+    """FastAPI dependency for every non-public endpoint: the signed-in user, else 401."""
+    actor = current_actor(request)
+    if actor is None:
+        raise HTTPException(status_code=401, detail="Not signed in")
+    return actor
+
+
+def _error_status(error: WorkbenchError) -> int:
+    for kind, status in ERROR_STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 409
+
+
+async def _workbench_error(request: Request, error: WorkbenchError) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=_error_status(error))
+
+
+def _file_response(path: Path, *, download_name: str | None = None) -> FileResponse:
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    inline = download_name is None or media_type in INLINE_DOCUMENT_TYPES
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=download_name,
+        content_disposition_type="inline" if inline else "attachment",
+        headers={
+            "Cache-Control": "private, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
+
+
+def _static_head() -> str:
+    """Link every stylesheet and script of ``ui/static`` into the Gradio page."""
+    if not STATIC_DIR.is_dir():
+        return ""
+    tags = []
+    for path in sorted(STATIC_DIR.iterdir()):
+        url = f"{STATIC_PREFIX}/{path.name}"
+        if path.suffix == ".css":
+            tags.append(f'<link rel="stylesheet" href="{url}">')
+        elif path.suffix == ".js":
+            tags.append(f'<script src="{url}"></script>')
+    return "\n".join(tags)
+
+
+def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
+    """The whole web app for one ``Workbench``: login, sessions, media, JSON API, Gradio UI.
+
+    ``secret`` signs the session cookies; by default it is kept in ``wb.data_dir`` so
+    sessions survive a restart.
+    """
+    # Imported here, not at the top: the pages and work_api import require_actor from here.
+    from workbench.ui.app import SHELL_CSS, build_blocks
+    from workbench.ui.work_api import router as work_router
+
+    signer = SessionSigner(secret if secret is not None else load_secret(Path(wb.data_dir)))
+    app = FastAPI(title="workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(SessionGate, signer=signer, wb=wb)
+    app.add_exception_handler(WorkbenchError, _workbench_error)
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request) -> Response:
+        if current_actor(request) is not None:
+            return RedirectResponse("/", status_code=303)
+        return HTMLResponse(login_page())
+
+    @app.post("/login", response_class=HTMLResponse)
+    def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+        try:
+            actor = _wb(request).authenticate(username.strip(), password)
+        except (AuthenticationFailed, TooManyAttempts) as error:
+            page = login_page(login_error=str(error), username=username)
+            return HTMLResponse(page, status_code=_error_status(error))
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            signer.issue(actor.username),
+            max_age=signer.max_age,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    @app.api_route("/logout", methods=["GET", "POST"])
+    def logout() -> Response:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.post("/apply", response_class=HTMLResponse)
+    async def apply(
+        request: Request,
+        name: str = Form(""),
+        username: str = Form(""),
+        password: str = Form(""),
+        language: str = Form(""),
+        bank_holder: str = Form(""),
+        document: UploadFile | None = File(None),
+    ) -> Response:
+        form = {"name": name, "username": username, "language": language, "bank_holder": bank_holder}
+        content = await document.read(MAX_DOCUMENT_BYTES + 1) if document is not None else b""
+        try:
+            auth_handlers.apply(
+                _wb(request),
+                name=name,
+                username=username,
+                password=password,
+                language=language,
+                bank_holder=bank_holder,
+                document_name=(document.filename or "") if document is not None else "",
+                document=content,
+                max_document_bytes=MAX_DOCUMENT_BYTES,
+            )
+        except WorkbenchError as error:
+            page = login_page(apply_error=str(error), apply_form=form)
+            return HTMLResponse(page, status_code=_error_status(error))
+        return HTMLResponse(login_page(apply_done=True))
+
+    @app.get("/media/segment/{segment_id}.wav")
+    def segment_audio(
+        segment_id: int,
+        variant: Literal["clean", "original"] = "clean",
+        actor: "Actor" = Depends(require_actor),
+    ) -> FileResponse:
+        return _file_response(wb.segment_audio_path(actor, segment_id, variant=variant))
+
+    @app.get("/media/spectrogram/{segment_id}.png")
+    def segment_spectrogram(segment_id: int, actor: "Actor" = Depends(require_actor)) -> FileResponse:
+        return _file_response(wb.segment_spectrogram_path(actor, segment_id))
+
+    @app.get("/media/document/{application_id}")
+    def application_document(application_id: int, actor: "Actor" = Depends(require_actor)) -> FileResponse:
+        path = wb.application_document(actor, application_id)
+        return _file_response(path, download_name=path.name)
+
+    app.include_router(work_router)
+    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR, check_dir=False), name="ui-static")
+    return gr.mount_gradio_app(
+        app,
+        build_blocks(wb),
+        path="/",
+        auth_dependency=session_username,
+        show_error=False,
+        ssr_mode=False,
+        footer_links=[],
+        head=_static_head(),
+        css=SHELL_CSS,
+    )
+
+
+def start_queue_worker(settings: "Settings") -> subprocess.Popen:
+    """``workbench worker`` in a child process over the same store, so uploads get processed."""
+    env = dict(os.environ)
+    env["WORKBENCH_DATA_DIR"] = str(settings.data_dir)
+    env["WORKBENCH_DATABASE_URL"] = settings.database_url
+    env["WORKBENCH_QUEUE_URL"] = settings.queue_url
+    return subprocess.Popen([sys.executable, "-m", "workbench.cli", "worker"], env=env)
+
+
+def stop_process(process: subprocess.Popen, *, timeout: float = 10.0) -> None:
+    """Ask a child process to stop, and kill it if it does not within ``timeout`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: bool) -> None:
+    """Open the store, serve the app until interrupted, and stop the queue worker on exit."""
+    import uvicorn
+
+    from workbench.workflow.service import Workbench
+
+    wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir)
+    app = create_app(wb)
+    worker = start_queue_worker(settings) if start_worker else None
+    print(f"Serving on http://{host}:{port}/  (Ctrl+C stops)", flush=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if worker is not None:
+            stop_process(worker)
+
+
+# --- the login page --------------------------------------------------------------------
+
+LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}
+
+LOGIN_CSS = """
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans KR", sans-serif;
+       color: #1f2933; background: #f4f6f8; }
+main { max-width: 960px; margin: 6vh auto; padding: 0 20px; display: grid; gap: 28px;
+       grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr); }
+@media (max-width: 760px) { main { grid-template-columns: 1fr; } }
+header { grid-column: 1 / -1; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 0 0 14px; }
+header p, .hint { color: #52606d; margin: 0; }
+section { background: #fff; border: 1px solid #dde3e9; border-radius: 10px; padding: 24px; }
+label { display: block; font-weight: 600; margin: 12px 0 4px; }
+input, select { width: 100%; padding: 9px 11px; font: inherit; border: 1px solid #c3ccd5;
+                border-radius: 6px; background: #fff; }
+input:focus, select:focus { outline: 2px solid #3b82f6; outline-offset: 0; border-color: #3b82f6; }
+button { margin-top: 18px; width: 100%; padding: 10px; font: inherit; font-weight: 600;
+         border: 0; border-radius: 6px; background: #2563eb; color: #fff; cursor: pointer; }
+button.secondary { background: #e7ecf2; color: #1f2933; }
+.row { display: grid; grid-template-columns: 1fr 1fr; gap: 0 14px; }
+.error { background: #fdecec; color: #8a1c1c; border: 1px solid #f5c2c2; padding: 9px 12px;
+         border-radius: 6px; margin-bottom: 6px; }
+.done { background: #e8f5ec; color: #1d5b32; border: 1px solid #b9e0c5; padding: 9px 12px;
+        border-radius: 6px; margin-bottom: 6px; }
+"""
+
+
+def _option(code: str, label: str, selected: str) -> str:
+    chosen = " selected" if code == selected else ""
+    return f'<option value="{html.escape(code)}"{chosen}>{html.escape(label)}</option>'
+
+
+def login_page(
+    *,
+    login_error: str = "",
+    username: str = "",
+    apply_error: str = "",
+    apply_form: dict[str, str] | None = None,
+    apply_done: bool = False,
+) -> str:
+    """The sign-in form beside the application form, as one self-contained HTML page."""
+    form = {key: html.escape(value) for key, value in (apply_form or {}).items()}
+    languages = "".join(
+        _option(code, name, (apply_form or {}).get("language", ""))
+        for code, name in LANGUAGE_NAMES.items()
+    )
+    login_message = f'<p class="error" role="alert">{html.escape(login_error)}</p>' if login_error else ""
+    if apply_done:
+        apply_message = (
+            '<p class="done" role="status">Thank you. Your application was received; an '
+            "administrator will review it and you can sign in once it is approved.</p>"
+        )
+    elif apply_error:
+        apply_message = f'<p class="error" role="alert">{html.escape(apply_error)}</p>'
+    else:
+        apply_message = ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · workbench</title><style>{LOGIN_CSS}</style></head>
+<body><main>
+<header><h1>Speech data workbench</h1>
+<p>Transcribe, review and prepare speech recordings.</p></header>
+<section aria-labelledby="signin">
+  <h2 id="signin">Sign in</h2>
+  {login_message}
+  <form method="post" action="/login">
+    <label for="login-username">Username</label>
+    <input id="login-username" name="username" autocomplete="username" required autofocus
+           value="{html.escape(username)}">
+    <label for="login-password">Password</label>
+    <input id="login-password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit">Sign in</button>
+  </form>
+</section>
+<section aria-labelledby="apply">
+  <h2 id="apply">Apply to work with us</h2>
+  <p class="hint">Transcribers and reviewers work in one language. We check your identity
+  document before the account opens.</p>
+  {apply_message}
+  <form method="post" action="/apply" enctype="multipart/form-data">
+    <div class="row">
+      <div><label for="apply-name">Full name</label>
+        <input id="apply-name" name="name" required value="{form.get('name', '')}"></div>
+      <div><label for="apply-language">Language</label>
+        <select id="apply-language" name="language" required>{languages}</select></div>
+    </div>
+    <div class="row">
+      <div><label for="apply-username">Username</label>
+        <input id="apply-username" name="username" autocomplete="off" required
+               value="{form.get('username', '')}"></div>
+      <div><label for="apply-password">Password</label>
+        <input id="apply-password" name="password" type="password" autocomplete="new-password"
+               required></div>
+    </div>
+    <label for="apply-bank">Bank account holder</label>
+    <input id="apply-bank" name="bank_holder" required value="{form.get('bank_holder', '')}">
+    <label for="apply-document">Identity document (PDF or image)</label>
+    <input id="apply-document" name="document" type="file" accept=".pdf,.png,.jpg,.jpeg,.webp" required>
+    <button type="submit" class="secondary">Send application</button>
+  </form>
+</section>
+</main></body></html>"""
