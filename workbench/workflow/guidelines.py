@@ -53,6 +53,15 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 LANGUAGES = ("ko", "en", "zh", "ja")
+RULE_IDS = (
+    "empty-text",
+    "no-speech-text",
+    "unknown-tag",
+    "brackets",
+    "script",
+    "one-sentence",
+    "chars-per-second",
+)
 GUIDELINES_DIR_ENV = "WORKBENCH_GUIDELINES_DIR"
 
 
@@ -119,13 +128,24 @@ class RuleSet:
 
 
 SCRIPT_CLASSES = ("hangul", "latin", "han", "hiragana", "katakana")
+_SCRIPT_NAMES = {
+    "hangul": "Hangul",
+    "jamo": "separate Hangul letters (jamo)",
+    "latin": "Latin letters",
+    "han": "Chinese characters",
+    "hiragana": "hiragana",
+    "katakana": "katakana",
+}
 
 
 def script_class(char: str) -> str | None:
-    """The script class of one character, or None for anything else (digits, symbols)."""
+    """The script class of one character (one of ``SCRIPT_CLASSES``, or ``"jamo"`` for
+    Hangul letters outside syllables), or None for anything else (digits, symbols)."""
     code = ord(char)
     if 0xAC00 <= code <= 0xD7A3:
         return "hangul"
+    if 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "jamo"
     if 0x3040 <= code <= 0x309F:
         return "hiragana"
     if 0x30A0 <= code <= 0x30FF:
@@ -159,19 +179,30 @@ def _guideline_file(language: str, suffix: str) -> Path:
 def load_rules(language: str) -> RuleSet:
     """Read ``guidelines/<language>.toml``; ValueError for an unknown language."""
     path = _guideline_file(language, ".toml")
-    return _parse_rules(path, path.stat().st_mtime_ns)
+    rules = _parse_rules(path, path.stat().st_mtime_ns)
+    if rules.language != language:
+        raise ValueError(f"{path} describes language {rules.language!r}, not {language!r}")
+    return rules
 
 
 @cache
 def _parse_rules(path: Path, mtime_ns: int) -> RuleSet:
+    """Parse one rule file; the modification time in the key picks up edits."""
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
+    try:
+        return _rules_from_toml(raw)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"{path}: malformed rule file ({error!r})") from error
+
+
+def _rules_from_toml(raw: dict) -> RuleSet:
     script, sentence, rate = raw["script"], raw["sentence"], raw["chars_per_second"]
-    unknown = set(script["letters"]) - set(SCRIPT_CLASSES)
+    unknown = (set(script["letters"]) | set(script["required"])) - set(SCRIPT_CLASSES)
     if unknown:
-        raise ValueError(f"{path}: unknown script classes {sorted(unknown)}")
+        raise ValueError(f"unknown script classes {sorted(unknown)}")
     if sentence["severity"] not in ("error", "warning"):
-        raise ValueError(f"{path}: sentence severity must be 'error' or 'warning'")
+        raise ValueError("sentence severity must be 'error' or 'warning'")
     return RuleSet(
         language=raw["language"],
         name=raw["name"],
@@ -189,8 +220,12 @@ def _parse_rules(path: Path, mtime_ns: int) -> RuleSet:
 
 
 def guideline_markdown(language: str) -> str:
-    """The worker-facing guideline of one language, as Markdown."""
-    return _guideline_file(language, ".md").read_text(encoding="utf-8")
+    """The worker-facing guideline of one language, as Markdown.
+
+    The HTML comments that mark sections for the meta-tests are left out.
+    """
+    text = _guideline_file(language, ".md").read_text(encoding="utf-8")
+    return re.sub(r"<!--.*?-->\n?", "", text)
 
 
 # A dual transcription: "(3시)/(세 시)". Halves cannot contain parentheses.
@@ -330,8 +365,8 @@ def _script_findings(rules: RuleSet, reading: str) -> list[_Finding]:
     for kind, chars in foreign.items():
         findings.append(("script", "error", _script_message(rules, kind, "".join(chars))))
     if not any(script_class(char) in rules.required for char in reading):
-        wanted = " or ".join(sorted(rules.required))
-        findings.append(("script", "error", f"a {rules.name} transcript needs {wanted} characters"))
+        wanted = " or ".join(_SCRIPT_NAMES[kind] for kind in sorted(rules.required))
+        findings.append(("script", "error", f"{rules.name} transcripts need {wanted}"))
     return findings
 
 
@@ -344,8 +379,10 @@ def _script_message(rules: RuleSet, kind: str, chars: str) -> str:
         advice = "only the punctuation " + " ".join(rules.punctuation) + " is used"
     elif rules.dual_notation and kind == "latin":
         advice = "write foreign words as (spelling)/(pronunciation), e.g. (KTX)/(케이티엑스)"
+    elif kind == "jamo":
+        advice = "write whole syllables, and laughter as a tag"
     else:
-        advice = f"{kind} is not written in a {rules.name} transcript"
+        advice = f"{rules.name} transcripts do not use {_SCRIPT_NAMES[kind]}"
     return f"characters not allowed here: {chars} ({advice})"
 
 
