@@ -1,0 +1,250 @@
+"""The workflow tables: SQLAlchemy 2 declarative models on one shared ``Base``.
+
+Table names are a fixed contract (docs/architecture.md): pay/ and export/ query them.
+Times are seconds on the source clip's timeline (``start_s``/``end_s``); datetimes are
+aware UTC (``UTCDateTime``). A segment merged into its neighbour keeps its row and its
+revisions but gets ``merged_into_id`` set: live segments are ``merged_into_id IS NULL``.
+
+Importing this module also imports the other model modules (``pay_models``) when present,
+so ``Base.metadata`` and Alembic always see every table.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from workbench.store.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table of the workbench (workflow, pay, ...)."""
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(String(200))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_transcriber: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The one language a worker transcribes or reviews; None for a pure admin.
+    language: Mapped[str | None] = mapped_column(String(8))
+    # pending (applied) | approved | rejected; only approved users get work.
+    status: Mapped[str] = mapped_column(String(16), default="approved")
+    bank_holder: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    document_name: Mapped[str] = mapped_column(String(255))
+    # Relative to the data directory.
+    document_path: Mapped[str] = mapped_column(String(1024))
+    bank_holder: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(Base):
+    """Every login attempt, so failed-login limits hold across processes."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Clip(Base):
+    __tablename__ = "clips"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    # Paths relative to the data directory (absolute only for clips registered from elsewhere).
+    upload_path: Mapped[str | None] = mapped_column(String(1024))
+    output_dir: Mapped[str | None] = mapped_column(String(1024))
+    language: Mapped[str] = mapped_column(String(8))
+    project: Mapped[str] = mapped_column(String(200), index=True)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    # queued | processing | ready | failed
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    stage: Mapped[str | None] = mapped_column(String(64))
+    percent: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration: Mapped[float | None] = mapped_column(Float)
+    # report.json of the audio pipeline, verbatim.
+    report: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Task(Base):
+    """One per clip: the unit a transcriber claims and a reviewer reviews."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_offer", "state", "language", "priority"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id"), unique=True)
+    # Copied from the clip so the offer query needs no join.
+    language: Mapped[str] = mapped_column(String(8))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    # open | in_progress | submitted | in_review | returned | complete
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    transcriber_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # 0 before the first review; +1 at every start of a review.
+    review_round: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The pay moment: set once, when every segment is accepted.
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+    __table_args__ = (Index("ix_segments_task_position", "task_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    # todo | saved | no_speech | returned | accepted | merged
+    status: Mapped[str] = mapped_column(String(16), default="todo")
+    # The latest revision's text, kept here so reads need no join.
+    text: Mapped[str] = mapped_column(Text, default="")
+    no_speech: Mapped[bool] = mapped_column(Boolean, default=False)
+    no_speech_reason: Mapped[str | None] = mapped_column(Text)
+    # 0 before the first revision; equals the latest revision's version.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The pipeline's cut of this segment; cleared once the boundaries change.
+    audio_file: Mapped[str | None] = mapped_column(String(1024))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Revision(Base):
+    """Append-only: every save, correction, split and merge adds one; none is ever changed."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("segment_id", "version", name="uq_revisions_segment_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    base_version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    no_speech: Mapped[bool] = mapped_column(Boolean, default=False)
+    no_speech_reason: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # transcriber | reviewer
+    role: Mapped[str] = mapped_column(String(16))
+    # save | no_speech | split | merge | correction
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Verdict(Base):
+    """A reviewer's decision on a segment in one review round; the latest one counts."""
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    review_round: Mapped[int] = mapped_column(Integer)
+    # accepted | returned
+    decision: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    segment_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Play(Base):
+    """How far a reviewer played a segment, with the segment's bounds at that moment."""
+
+    __tablename__ = "plays"
+    __table_args__ = (Index("ix_plays_segment_user", "segment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    # Seconds into the segment the playback reached.
+    reached: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Penalty(Base):
+    """A deduction in won, for a segment returned again after its first rework."""
+
+    __tablename__ = "penalties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
+    amount_won: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AuditEntry(Base):
+    """Who changed what and when: one row per state change."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # None for the system (the queue worker).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+def _import_sibling_models() -> None:
+    """Register other areas' tables on ``Base`` (pay_models etc.) when they exist."""
+    for module in ("workbench.store.pay_models",):
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+
+
+_import_sibling_models()

@@ -1,0 +1,343 @@
+"""The workflow's queries. The workflow layer calls these with a session from ``Store``
+and never builds SQL itself; rows come back as the ORM objects of ``models``.
+
+Concurrency lives here: claims and review starts are conditional UPDATEs that check the
+row count (on PostgreSQL the candidate is also picked with ``FOR UPDATE SKIP LOCKED``),
+and saves bump a segment's version only if it still has the caller's base version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from workbench.store.models import (
+    Application,
+    AuditEntry,
+    Clip,
+    LoginAttempt,
+    Penalty,
+    Play,
+    Revision,
+    Segment,
+    Task,
+    User,
+    Verdict,
+)
+
+HELD_STATES = ("in_progress", "returned")
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+# --- users and logins ------------------------------------------------------------------
+
+def user_by_username(session: Session, username: str, *, lock: bool = False) -> User | None:
+    query = select(User).where(User.username == username)
+    if lock and _is_postgres(session):
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def all_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.username)).all()
+
+
+def user_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def failed_logins_since(session: Session, username: str, since: datetime) -> int:
+    """Failed attempts after ``since`` and after the user's last successful login."""
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.succeeded)
+    )
+    floor = max(since, last_success) if last_success is not None else since
+    return session.scalar(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.username == username, ~LoginAttempt.succeeded, LoginAttempt.at > floor
+        )
+    ) or 0
+
+
+def applications(session: Session, status: str | None) -> Sequence[Application]:
+    query = select(Application).order_by(Application.created_at, Application.id)
+    if status is not None:
+        query = query.where(Application.status == status)
+    return session.scalars(query).all()
+
+
+def tasks_ever_taken(session: Session, user_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Task).where(
+            or_(Task.transcriber_id == user_id, Task.reviewer_id == user_id)
+        )
+    ) or 0
+
+
+# --- clips -----------------------------------------------------------------------------
+
+def all_clips(session: Session) -> Sequence[Clip]:
+    return session.scalars(select(Clip).order_by(Clip.id.desc())).all()
+
+
+def tasks_by_clip(session: Session, clip_ids: Iterable[int]) -> dict[int, Task]:
+    ids = list(clip_ids)
+    if not ids:
+        return {}
+    return {t.clip_id: t for t in session.scalars(select(Task).where(Task.clip_id.in_(ids)))}
+
+
+def live_segment_counts(session: Session, task_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """``{task_id: {status: count}}`` over live (not merged-away) segments."""
+    ids = list(task_ids)
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    if not ids:
+        return counts
+    rows = session.execute(
+        select(Segment.task_id, Segment.status, func.count())
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None))
+        .group_by(Segment.task_id, Segment.status)
+    )
+    for task_id, status, n in rows:
+        counts[task_id][status] = n
+    return counts
+
+
+def live_durations(session: Session, task_ids: Iterable[int]) -> dict[int, float]:
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s))
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None))
+        .group_by(Segment.task_id)
+    )
+    return {task_id: float(total or 0.0) for task_id, total in rows}
+
+
+def returned_comments(session: Session, task_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    ids = list(task_ids)
+    found: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    rows = session.execute(
+        select(Segment.task_id, Segment.position, Segment.review_comment)
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None), Segment.status == "returned")
+        .order_by(Segment.task_id, Segment.position)
+    )
+    for task_id, position, comment in rows:
+        found[task_id].append((position, comment or ""))
+    return found
+
+
+# --- tasks -----------------------------------------------------------------------------
+
+def get_task(session: Session, task_id: int, *, lock: bool = False) -> Task | None:
+    if lock and _is_postgres(session):
+        return session.get(Task, task_id, with_for_update=True)
+    return session.get(Task, task_id)
+
+
+def tasks_where(session: Session, *, states: Sequence[str] | None = None, language: str | None = None,
+                transcriber_id: int | None = None, project: str | None = None) -> Sequence[Task]:
+    query = select(Task).join(Clip, Clip.id == Task.clip_id)
+    if states is not None:
+        query = query.where(Task.state.in_(states))
+    if language is not None:
+        query = query.where(Task.language == language)
+    if transcriber_id is not None:
+        query = query.where(Task.transcriber_id == transcriber_id)
+    if project is not None:
+        query = query.where(Clip.project == project)
+    return session.scalars(query.order_by(Task.priority.desc(), Task.id)).all()
+
+
+def clips_by_id(session: Session, ids: Iterable[int]) -> dict[int, Clip]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(wanted)))}
+
+
+def held_task_count(session: Session, user_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Task).where(Task.transcriber_id == user_id, Task.state.in_(HELD_STATES))
+    ) or 0
+
+
+def open_task_count(session: Session, language: str) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Task).where(Task.state == "open", Task.language == language)
+    ) or 0
+
+
+def claim_open_task(session: Session, *, language: str, user_id: int, now: datetime) -> Task | None:
+    """Give the highest-priority open task of ``language`` to ``user_id``, or None.
+
+    The UPDATE only succeeds while the task is still open, so two claimers can never both
+    get it; on PostgreSQL SKIP LOCKED also lets concurrent claimers pass each other by
+    instead of queueing on the same row.
+    """
+    skipped: list[int] = []
+    while True:
+        query = (
+            select(Task.id)
+            .where(Task.state == "open", Task.language == language, Task.id.not_in(skipped))
+            .order_by(Task.priority.desc(), Task.id)
+            .limit(1)
+        )
+        if _is_postgres(session):
+            query = query.with_for_update(skip_locked=True)
+        task_id = session.scalar(query)
+        if task_id is None:
+            return None
+        result = session.execute(
+            update(Task)
+            .where(Task.id == task_id, Task.state == "open")
+            .values(state="in_progress", transcriber_id=user_id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            task = session.get(Task, task_id)
+            session.refresh(task)
+            return task
+        skipped.append(task_id)
+
+
+def take_for_review(session: Session, *, task_id: int, reviewer_id: int, now: datetime) -> bool:
+    """Move a submitted task into review for ``reviewer_id``; False if someone else was first.
+
+    A resubmitted task stays with its reviewer: only they may take it again.
+    """
+    result = session.execute(
+        update(Task)
+        .where(
+            Task.id == task_id,
+            Task.state == "submitted",
+            or_(Task.reviewer_id.is_(None), Task.reviewer_id == reviewer_id),
+        )
+        .values(state="in_review", reviewer_id=reviewer_id, review_started_at=now,
+                review_round=Task.review_round + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def review_candidates(session: Session, *, language: str, reviewer_id: int) -> Sequence[Task]:
+    """Submitted tasks this reviewer may take (not their own) and those they are reviewing."""
+    return session.scalars(
+        select(Task)
+        .where(
+            Task.language == language,
+            or_(Task.transcriber_id.is_(None), Task.transcriber_id != reviewer_id),
+            or_(
+                and_(Task.state == "submitted", or_(Task.reviewer_id.is_(None), Task.reviewer_id == reviewer_id)),
+                and_(Task.state == "in_review", Task.reviewer_id == reviewer_id),
+            ),
+        )
+        .order_by(Task.priority.desc(), Task.submitted_at, Task.id)
+    ).all()
+
+
+# --- segments and revisions -------------------------------------------------------------
+
+def live_segments(session: Session, task_id: int) -> list[Segment]:
+    return list(session.scalars(
+        select(Segment)
+        .where(Segment.task_id == task_id, Segment.merged_into_id.is_(None))
+        .order_by(Segment.position)
+    ))
+
+
+def get_segment(session: Session, segment_id: int) -> Segment | None:
+    return session.get(Segment, segment_id)
+
+
+def bump_version(session: Session, segment: Segment, base_version: int, **values) -> bool:
+    """Set ``values`` and version ``base_version + 1`` only if the stored version is still
+    ``base_version``; reloads ``segment`` either way. False means another save won."""
+    result = session.execute(
+        update(Segment)
+        .where(Segment.id == segment.id, Segment.version == base_version)
+        .values(version=base_version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(segment)
+    return result.rowcount == 1
+
+
+def revisions_of(session: Session, segment_id: int) -> Sequence[Revision]:
+    return session.scalars(
+        select(Revision).where(Revision.segment_id == segment_id).order_by(Revision.version)
+    ).all()
+
+
+def latest_revision(session: Session, segment_id: int) -> Revision | None:
+    return session.scalars(
+        select(Revision).where(Revision.segment_id == segment_id).order_by(Revision.version.desc()).limit(1)
+    ).first()
+
+
+def played_reach(session: Session, user_id: int, segments: Sequence[Segment]) -> dict[int, float]:
+    """Furthest point (seconds into the segment) ``user_id`` played each segment to, counting
+    only plays of the segment's current bounds."""
+    if not segments:
+        return {}
+    rows = session.execute(
+        select(Play.segment_id, Play.start_s, Play.end_s, func.max(Play.reached))
+        .where(Play.user_id == user_id, Play.segment_id.in_([s.id for s in segments]))
+        .group_by(Play.segment_id, Play.start_s, Play.end_s)
+    )
+    bounds = {s.id: (s.start_s, s.end_s) for s in segments}
+    reach: dict[int, float] = {}
+    for segment_id, start, end, reached in rows:
+        if bounds[segment_id] == (start, end):
+            reach[segment_id] = max(reach.get(segment_id, 0.0), reached)
+    return reach
+
+
+# --- grade -----------------------------------------------------------------------------
+
+def first_verdicts(session: Session, transcriber_id: int, limit: int) -> list[tuple[int, str]]:
+    """``(segment_id, decision)`` of the first verdict on each of the transcriber's last
+    ``limit`` reviewed segments, newest first."""
+    first = (
+        select(Verdict.segment_id, func.min(Verdict.id).label("first_id"))
+        .join(Task, Task.id == Verdict.task_id)
+        .where(Task.transcriber_id == transcriber_id)
+        .group_by(Verdict.segment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Verdict.segment_id, Verdict.decision)
+        .join(first, first.c.first_id == Verdict.id)
+        .order_by(Verdict.id.desc())
+        .limit(limit)
+    )
+    return [(segment_id, decision) for segment_id, decision in rows]
+
+
+def penalties_of(session: Session, user_id: int) -> Sequence[Penalty]:
+    return session.scalars(select(Penalty).where(Penalty.user_id == user_id).order_by(Penalty.id)).all()
+
+
+# --- audit -----------------------------------------------------------------------------
+
+def audit_entries(session: Session, *, task_id: int | None, limit: int) -> Sequence[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if task_id is not None:
+        query = query.where(AuditEntry.task_id == task_id)
+    return session.scalars(query).all()

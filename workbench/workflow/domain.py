@@ -1,0 +1,179 @@
+"""Frozen value objects the workflow hands to the UI, CLI, pay and export.
+
+They are snapshots read in one transaction, never live database rows: changing one changes
+nothing stored. Segment positions count from 1 within their task; times are seconds on the
+clip's timeline; datetimes are aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from workbench.workflow.guidelines import Problem
+
+LANGUAGES = ("ko", "en", "zh", "ja")
+ROLES = ("admin", "reviewer", "transcriber")
+TASK_STATES = ("open", "in_progress", "submitted", "in_review", "returned", "complete")
+SEGMENT_STATUSES = ("todo", "saved", "no_speech", "returned", "accepted")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in user: who acts, with which roles, for which language."""
+
+    id: int
+    username: str
+    name: str
+    roles: frozenset[str]
+    language: str | None
+    status: str  # pending | approved | rejected
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    @property
+    def is_reviewer(self) -> bool:
+        return "reviewer" in self.roles
+
+    @property
+    def is_transcriber(self) -> bool:
+        return "transcriber" in self.roles
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
+
+
+@dataclass(frozen=True)
+class Application:
+    id: int
+    username: str
+    name: str
+    language: str
+    document_name: str
+    bank_holder: str
+    status: str  # pending | approved | rejected
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+
+
+@dataclass(frozen=True)
+class WorkerSummary:
+    username: str
+    name: str
+    roles: frozenset[str]
+    language: str | None
+    status: str
+    grade: str  # A | B | C | D, or "new" before enough reviewed segments
+    score: float | None  # share accepted without return over the grade window
+    max_tasks: int
+    tasks_held: int
+    reviewed_segments: int
+    return_rate: float | None
+    penalties: int
+    penalties_won: int
+    language_locked: bool
+
+
+@dataclass(frozen=True)
+class ClipView:
+    id: int
+    filename: str
+    language: str
+    project: str
+    priority: int
+    status: str  # queued | processing | ready | failed
+    stage: str | None
+    percent: float  # 0..100
+    error: str | None
+    duration: float | None
+    task_id: int | None
+    segment_count: int
+    created_at: datetime
+    report: dict[str, Any] = field(default_factory=dict)  # the pipeline's report.json
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    id: int
+    clip_id: int
+    clip_name: str
+    project: str
+    language: str
+    state: str
+    priority: int
+    transcriber: str | None
+    reviewer: str | None
+    counts: dict[str, int]  # live segments by status
+    duration: float  # seconds of audio in live segments
+    returned_comments: tuple[tuple[int, str], ...]  # (position, comment) of returned segments
+    segment_count: int = 0
+    review_round: int = 0
+    claimed_at: datetime | None = None
+    submitted_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    id: int
+    task_id: int
+    position: int  # 1-based
+    start: float
+    end: float
+    text: str
+    version: int
+    status: str  # todo | saved | no_speech | returned | accepted
+    no_speech_reason: str | None
+    review_comment: str | None
+    problems: tuple[Problem, ...] = ()
+    played_to_end: bool = False  # for the acting reviewer
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class TaskView:
+    task: TaskSummary
+    segments: tuple[SegmentView, ...]
+
+
+@dataclass(frozen=True)
+class TranscriberQueue:
+    returned: tuple[TaskSummary, ...]  # sent back by review: fix these first
+    open: tuple[TaskSummary, ...]  # claimed and in progress
+    available: int  # open tasks of the transcriber's language nobody has claimed
+    can_claim: bool
+    max_tasks: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    version: int
+    text: str
+    no_speech: bool
+    no_speech_reason: str | None
+    author: str
+    role: str  # transcriber | reviewer
+    kind: str  # save | no_speech | split | merge | correction
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str | None  # None: the system (queue worker)
+    action: str
+    entity: str
+    entity_id: int
+    task_id: int | None
+    detail: str

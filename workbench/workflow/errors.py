@@ -1,0 +1,61 @@
+"""Errors of the workflow layer. ``str(error)`` is always a message fit to show a user."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import SegmentView
+    from workbench.workflow.guidelines import Problem
+
+
+class WorkbenchError(Exception):
+    """Base of every error the workbench raises on purpose."""
+
+
+class PermissionDenied(WorkbenchError):
+    """The acting user's role, language or ownership does not allow this."""
+
+
+class NotFound(WorkbenchError):
+    """No such user, clip, task or segment (or nothing to offer)."""
+
+
+class InvalidTransition(WorkbenchError):
+    """The object is not in a state that allows this step (e.g. submitting a complete task)."""
+
+
+class InvalidInput(WorkbenchError):
+    """A value given by a user is unacceptable (unknown language, bad file name, too large...)."""
+
+
+class AuthenticationFailed(WorkbenchError):
+    """Wrong username or password (deliberately not saying which)."""
+
+
+class TooManyAttempts(WorkbenchError):
+    """Too many failed logins for this username in the recent window."""
+
+
+class StaleVersion(WorkbenchError):
+    """A save was based on an older version of the segment than the stored one.
+
+    ``current`` is the segment as stored now, so the UI can show what changed.
+    """
+
+    def __init__(self, current: "SegmentView"):
+        self.current = current
+        super().__init__(
+            f"Segment {current.position} was changed elsewhere (now version {current.version}); "
+            "reload it before saving."
+        )
+
+
+class GuidelineViolation(WorkbenchError):
+    """Submit blocked by guideline errors; ``problems`` lists every error and warning."""
+
+    def __init__(self, problems: "list[Problem]"):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = [f"segment {p.position}: {p.message} [{p.rule}]" for p in errors]
+        super().__init__(f"{len(errors)} guideline error(s) block the submit:\n" + "\n".join(lines))

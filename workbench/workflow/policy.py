@@ -1,0 +1,63 @@
+"""The workbench's tunable rules in one place: limits, grade bands, penalties."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """Transcribers scoring at least ``min_score`` get ``grade`` and may hold ``max_tasks``."""
+
+    grade: str
+    min_score: float
+    max_tasks: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Rules a deployment may tune; the defaults suit a small team.
+
+    ``grade_window``: the grade is the share of a transcriber's last N reviewed segments
+    accepted without return (each penalised segment counts against it once more).
+    Below ``grade_min_segments`` reviewed segments a transcriber is graded "new".
+    ``penalty_won``: deducted per segment returned again after its first rework.
+    ``play_tolerance``: seconds short of the end that still count as played to the end
+    (browsers report the last timeupdate a little before the end).
+    """
+
+    max_upload_bytes: int = 2 * 1024**3
+    max_document_bytes: int = 20 * 1024**2
+    login_max_failures: int = 5
+    login_window: timedelta = timedelta(minutes=15)
+    min_password_length: int = 8
+    grade_window: int = 200
+    grade_min_segments: int = 20
+    new_worker_max_tasks: int = 2
+    grade_bands: tuple[GradeBand, ...] = (
+        GradeBand("A", 0.95, 5),
+        GradeBand("B", 0.85, 3),
+        GradeBand("C", 0.70, 2),
+        GradeBand("D", 0.0, 1),
+    )
+    penalty_won: int = 1000
+    play_tolerance: float = 0.25
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Policy":
+        """Defaults, overridden by ``WORKBENCH_MAX_UPLOAD_MB`` and ``WORKBENCH_PENALTY_WON``."""
+        env = os.environ if environ is None else environ
+        overrides: dict[str, int] = {}
+        if env.get("WORKBENCH_MAX_UPLOAD_MB"):
+            overrides["max_upload_bytes"] = int(float(env["WORKBENCH_MAX_UPLOAD_MB"]) * 1024**2)
+        if env.get("WORKBENCH_PENALTY_WON"):
+            overrides["penalty_won"] = int(env["WORKBENCH_PENALTY_WON"])
+        return cls(**overrides)
+
+    def grade_for(self, score: float | None) -> GradeBand:
+        """The band for ``score``; ``None`` (too few reviewed segments) is the new-worker band."""
+        if score is None:
+            return GradeBand("new", 0.0, self.new_worker_max_tasks)
+        return next(band for band in self.grade_bands if score >= band.min_score)
