@@ -1,0 +1,37 @@
+"""The admin page's chart of minutes and pay per period (matplotlib, no pyplot state)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+def plot_periods(totals: pd.DataFrame) -> Figure:
+    """Bars of audio minutes and lines of gross and net pay (won) per payday.
+
+    ``totals`` is ``workbench.pay.reports.period_totals(...)``: ``payday``, ``minutes``,
+    ``gross``, ``net``. The figure is built without pyplot, so concurrent requests never
+    share a current figure; it renders with the Agg canvas.
+    """
+    missing = [column for column in ("payday", "minutes", "gross", "net") if column not in totals.columns]
+    if missing:
+        raise ValueError(f"period totals lack column(s) {', '.join(missing)}")
+    figure = Figure(figsize=(8, 4), layout="constrained")
+    FigureCanvasAgg(figure)
+    minutes_axis = figure.add_subplot()
+    labels = [str(payday) for payday in totals["payday"]]
+    positions = range(len(labels))
+    minutes_axis.bar(positions, totals["minutes"], color="#9ecae1", label="audio minutes")
+    minutes_axis.set_ylabel("audio minutes")
+    minutes_axis.set_xticks(list(positions), labels, rotation=45, ha="right")
+    minutes_axis.set_xlabel("payday")
+    pay_axis = minutes_axis.twinx()
+    pay_axis.plot(positions, totals["gross"], marker="o", color="#08519c", label="gross (won)")
+    pay_axis.plot(positions, totals["net"], marker="s", color="#e6550d", label="net (won)")
+    pay_axis.set_ylabel("won")
+    pay_axis.set_ylim(bottom=0)
+    handles = minutes_axis.get_legend_handles_labels()[0] + pay_axis.get_legend_handles_labels()[0]
+    minutes_axis.legend(handles, [h.get_label() for h in handles], loc="upper left")
+    minutes_axis.set_title("Minutes and pay per period" if labels else "No settlements yet")
+    return figure

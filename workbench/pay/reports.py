@@ -1,0 +1,118 @@
+"""Pay reports: pure reshaping of settlement lines and settled items, no I/O.
+
+The inputs are the engine's outputs (``workbench.pay.engine``): ``lines`` has
+``LINE_COLUMNS`` (one row per worker per payday, any number of paydays) and ``items`` has
+``ITEM_OUTPUT_COLUMNS`` plus ``payday`` (a date, or ``None`` for an item no committed
+settlement holds yet). Minutes are for reading only (three decimals); money stays int won.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.pay.calendar import SEOUL
+from workbench.pay.engine import MS_PER_MINUTE
+
+WORKER_REPORT_COLUMNS = (
+    "payday", "username", "items", "minutes", "gross", "penalties", "tax", "net",
+    "carried_in", "carried_out", "status",
+)
+LANGUAGE_REPORT_COLUMNS = ("payday", "language", "workers", "items", "minutes", "gross")
+PERIOD_TOTAL_COLUMNS = (
+    "payday", "workers", "paid_workers", "items", "minutes", "gross", "penalties", "tax",
+    "net", "carried_out",
+)
+STATEMENT_COLUMNS = (
+    "payday", "task_id", "clip", "language", "project", "minutes", "rate", "bonus_rate",
+    "accepted_at", "amount", "penalties",
+)
+_MONEY = ("gross", "penalties", "tax", "net", "carried_in", "carried_out")
+
+
+def worker_period_report(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per worker per payday: ``payday``, ``username``, ``items``, ``minutes`` (source audio),
+    ``gross``, ``penalties``, ``tax`` (income + local), ``net``, ``carried_in``,
+    ``carried_out`` and ``status`` (``paid``/``carried``), by payday then username."""
+    report = pd.DataFrame({
+        "payday": lines["payday"],
+        "username": lines["username"],
+        "items": lines["items"],
+        "minutes": _minutes_from_seconds(lines["source_seconds"]),
+        "gross": lines["gross"],
+        "penalties": lines["penalties"],
+        "tax": lines["income_tax"] + lines["local_tax"],
+        "net": lines["net"],
+        "carried_in": lines["carried_in"],
+        "carried_out": lines["carried_out"],
+        "status": lines["status"],
+    }, columns=list(WORKER_REPORT_COLUMNS))
+    report = report.sort_values(["payday", "username"]).reset_index(drop=True)
+    return _as_int(report, ("items",) + _MONEY)
+
+
+def language_period_report(items: pd.DataFrame) -> pd.DataFrame:
+    """Per payday per language: distinct ``workers``, ``items``, ``minutes`` and ``gross``.
+
+    Penalties and tax belong to a worker, not a language, so they are not split here.
+    """
+    settled = items[items["payday"].notna()]
+    grouped = settled.groupby(["payday", "language"], sort=True)
+    report = pd.DataFrame({
+        "workers": grouped["user_id"].nunique(),
+        "items": grouped["task_id"].count(),
+        "minutes": grouped["source_ms"].sum() / MS_PER_MINUTE,
+        "gross": grouped["amount"].sum(),
+    }).reset_index()
+    report["minutes"] = report["minutes"].astype(float).round(3)
+    return _as_int(report.reindex(columns=list(LANGUAGE_REPORT_COLUMNS)), ("workers", "items", "gross"))
+
+
+def period_totals(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per payday, over all workers: ``workers``, ``paid_workers``, ``items``, ``minutes``,
+    ``gross``, ``penalties``, ``tax``, ``net`` and ``carried_out``."""
+    report = worker_period_report(lines)
+    grouped = report.groupby("payday", sort=True)
+    totals = pd.DataFrame({
+        "workers": grouped["username"].count(),
+        "paid_workers": grouped["status"].apply(lambda status: int((status == "paid").sum())),
+        "items": grouped["items"].sum(),
+        "minutes": grouped["minutes"].sum().round(3),
+        **{column: grouped[column].sum() for column in ("gross", "penalties", "tax", "net", "carried_out")},
+    }).reset_index()
+    totals = totals.reindex(columns=list(PERIOD_TOTAL_COLUMNS))
+    return _as_int(totals, ("workers", "paid_workers", "items", "gross", "penalties", "tax", "net", "carried_out"))
+
+
+def statement_frame(items: pd.DataFrame, penalties: pd.DataFrame) -> pd.DataFrame:
+    """One worker's statement, item by item, newest first.
+
+    ``items`` are that worker's priced items (``payday`` ``None`` while unsettled);
+    ``penalties`` has ``task_id`` and ``amount`` (int won) for that worker. Columns:
+    ``payday``; ``task_id``; ``clip`` (file name); ``language``; ``project``;
+    ``minutes`` (source audio); ``rate`` and ``bonus_rate`` (won per minute); ``accepted_at``
+    (Asia/Seoul); ``amount`` (int won earned); ``penalties`` (int won deducted for that task).
+    """
+    deducted = penalties.groupby("task_id")["amount"].sum() if len(penalties) else pd.Series(dtype="int64")
+    statement = pd.DataFrame({
+        "payday": items["payday"],
+        "task_id": items["task_id"],
+        "clip": items["clip_name"],
+        "language": items["language"],
+        "project": items["project"],
+        "minutes": (items["source_ms"] / MS_PER_MINUTE).astype(float).round(3),
+        "rate": items["rate"],
+        "bonus_rate": items["bonus_rate"],
+        "accepted_at": pd.to_datetime(items["accepted_at"], utc=True).dt.tz_convert(SEOUL),
+        "amount": items["amount"],
+        "penalties": items["task_id"].map(deducted).fillna(0),
+    }, columns=list(STATEMENT_COLUMNS))
+    statement = statement.sort_values(["accepted_at", "task_id"], ascending=False).reset_index(drop=True)
+    return _as_int(statement, ("task_id", "rate", "bonus_rate", "amount", "penalties"))
+
+
+def _minutes_from_seconds(seconds: pd.Series) -> pd.Series:
+    return (seconds.astype(float) / 60).round(3)
+
+
+def _as_int(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    return frame.astype({column: "int64" for column in columns})
