@@ -247,9 +247,17 @@ def _clean_plain(text: str) -> str:
     return _FILLER_SLASH.sub("", _remove_tags(text)).replace("+", "")
 
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〇"
+_FULL_WIDTH_MARKS = "，。！？、"
+# Chinese and Japanese are written without spaces: the ones left where tags were go.
+_SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}{_FULL_WIDTH_MARKS}]) (?=[{_CJK}{_FULL_WIDTH_MARKS}])"
+                           f"|(?<=[{_FULL_WIDTH_MARKS}]) ")
+_SPACE_BEFORE_MARK = re.compile(f" (?=[.,?!{_FULL_WIDTH_MARKS}])")
+
+
 def _normalise(text: str) -> str:
     text = _SPACES.sub(" ", text).strip()
-    return re.sub(r" (?=[.,?!，。！？、])", "", text)
+    return _SPACE_IN_CJK.sub("", _SPACE_BEFORE_MARK.sub("", text))
 
 
 def spelling_and_pronunciation(text: str) -> tuple[str, str]:
@@ -364,7 +372,7 @@ def _script_findings(rules: RuleSet, reading: str) -> list[_Finding]:
             foreign.setdefault(kind or ("digit" if char.isdigit() else "symbol"), []).append(char)
     for kind, chars in foreign.items():
         findings.append(("script", "error", _script_message(rules, kind, "".join(chars))))
-    if not any(script_class(char) in rules.required for char in reading):
+    if not findings and not any(script_class(char) in rules.required for char in reading):
         wanted = " or ".join(_SCRIPT_NAMES[kind] for kind in sorted(rules.required))
         findings.append(("script", "error", f"{rules.name} transcripts need {wanted}"))
     return findings
