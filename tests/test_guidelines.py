@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.workflow.guidelines import (
     GUIDELINES_DIR_ENV,
@@ -215,3 +217,22 @@ def test_a_missing_guideline_file_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv(GUIDELINES_DIR_ENV, str(tmp_path))
     with pytest.raises(ValueError, match=f"missing.*{GUIDELINES_DIR_ENV}"):
         guideline_markdown("ja")
+
+
+@settings(max_examples=300, deadline=None)
+@given(language=st.sampled_from(LANGUAGES), text=st.text(), duration=st.floats(0, 60),
+       no_speech=st.booleans())
+def test_any_text_gets_problems_and_never_an_exception(language, text, duration, no_speech):
+    segment = SegmentForCheck(segment_id=1, position=0, text=text, duration=duration,
+                              no_speech=no_speech)
+    for problem in check_segments(language, [segment]):
+        assert problem.rule in RULE_IDS and problem.severity in (E, W) and problem.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(["음/", "b/", "l/", "아+", "(3시)/(세 시)에", "(KTX)/(케이티엑스)",
+                                       "n/", "그래서", "만나요.", "u/", "o/"]), max_size=12))
+def test_a_korean_reading_keeps_no_notation(words):
+    for reading in spelling_and_pronunciation(" ".join(words)):
+        assert not any(mark in reading for mark in ("/", "+", "(", ")", "  "))
+        assert reading == reading.strip()
