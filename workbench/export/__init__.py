@@ -1,1 +1,1 @@
-"""export"""
+"""Export accepted work as datasets (NeMo, Hugging Face audiofolder, Kaldi, CSV)."""

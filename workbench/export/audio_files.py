@@ -1,0 +1,44 @@
+"""Cutting segment audio out of processed clips for the export.
+
+Each clip is decoded once at the export's rate and its segments are sliced from that array,
+so every segment of a clip shares one resampling and sample-exact boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from workbench.audio.errors import AudioError
+from workbench.audio.io import read_audio, read_span
+from workbench.export.errors import ExportError
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A whole clip decoded for the export: ``audio`` has shape ``(n_samples,)``, float32."""
+
+    audio: np.ndarray
+    sample_rate: int
+
+    @property
+    def seconds(self) -> float:
+        return self.audio.size / self.sample_rate
+
+    def span(self, start: float, end: float) -> tuple[int, int]:
+        """Sample indices ``[first, stop)`` of ``start``..``end`` seconds, clamped to the clip."""
+        first = min(round(start * self.sample_rate), self.audio.size)
+        stop = min(round(end * self.sample_rate), self.audio.size)
+        return first, stop
+
+
+def load_recording(path: Path, *, sample_rate: int | None) -> Recording:
+    """Decode ``path`` to mono at ``sample_rate`` Hz, or at its own rate when it is None."""
+    try:
+        rate = sample_rate or read_span(path, 0.0, 0.0)[1]
+        audio, _ = read_audio(path, sample_rate=rate)
+    except AudioError as exc:
+        raise ExportError(f"cannot read processed audio {path}: {exc}") from exc
+    return Recording(audio, rate)
