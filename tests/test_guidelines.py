@@ -236,3 +236,11 @@ def test_a_korean_reading_keeps_no_notation(words):
     for reading in spelling_and_pronunciation(" ".join(words)):
         assert not any(mark in reading for mark in ("/", "+", "(", ")", "  "))
         assert reading == reading.strip()
+
+
+def test_the_module_docstring_examples_hold():
+    import doctest
+
+    import workbench.workflow.guidelines as module
+
+    assert doctest.testmod(module).failed == 0
