@@ -309,6 +309,26 @@ def played_reach(session: Session, user_id: int, segments: Sequence[Segment]) ->
     return reach
 
 
+def reviewed_texts(session: Session, segment_ids: Sequence[int]) -> dict[int, str]:
+    """The text each segment had when its latest verdict was given (segments never
+    reviewed are absent)."""
+    if not segment_ids:
+        return {}
+    latest = (
+        select(Verdict.segment_id, func.max(Verdict.id).label("verdict_id"))
+        .where(Verdict.segment_id.in_(segment_ids))
+        .group_by(Verdict.segment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Verdict.segment_id, Revision.text)
+        .join(latest, latest.c.verdict_id == Verdict.id)
+        .outerjoin(Revision, and_(Revision.segment_id == Verdict.segment_id,
+                                  Revision.version == Verdict.segment_version))
+    )
+    return {segment_id: text or "" for segment_id, text in rows}
+
+
 # --- grade -----------------------------------------------------------------------------
 
 def first_verdicts(session: Session, transcriber_id: int, limit: int) -> list[tuple[int, str]]:

@@ -133,6 +133,7 @@ class SegmentView:
     review_comment: str | None
     problems: tuple[Problem, ...] = ()
     played_to_end: bool = False  # for the acting reviewer
+    reviewed_text: str | None = None  # the text at the latest review verdict; None if never reviewed
 
     @property
     def duration(self) -> float:

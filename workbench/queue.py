@@ -1,0 +1,88 @@
+"""The background queue: clip processing runs in ``workbench worker`` processes, never in
+a web request.
+
+huey keeps the queue in a SQLite file in the data directory by default, or in Redis when
+``WORKBENCH_QUEUE_URL=redis://...`` is set, so workers on other machines can share it.
+A producer (web app, CLI) and a worker that share the data directory (or the Redis URL)
+share the queue; the worker opens its own ``Workbench`` on the same database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from huey import RedisHuey, SqliteHuey
+
+from workbench.config import Settings
+
+if TYPE_CHECKING:
+    from workbench.workflow.service import Workbench
+
+QUEUE_NAME = "workbench"
+
+
+def make_huey(settings: Settings):
+    if settings.queue_url:
+        return RedisHuey(QUEUE_NAME, url=settings.queue_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(QUEUE_NAME, filename=str(settings.data_dir / "queue.db"))
+
+
+class HueyQueue:
+    """Clip processing through huey; ``run_worker`` consumes it."""
+
+    def __init__(self, settings: Settings):
+        self.huey = make_huey(settings)
+        self.workbench: Workbench | None = None
+        self._process_job = self.huey.task(name="process_clip")(self._process)
+
+    def bind(self, workbench: "Workbench") -> None:
+        """The workbench whose ``process_clip`` this process's worker runs."""
+        self.workbench = workbench
+
+    def enqueue_processing(self, clip_id: int) -> None:
+        self._process_job(clip_id)
+
+    def pending(self) -> int:
+        return self.huey.pending_count()
+
+    def run_one(self) -> bool:
+        """Run the oldest queued job here and now (scripts and tests); False if none."""
+        job = self.huey.dequeue()
+        if job is None:
+            return False
+        self.huey.execute(job)
+        return True
+
+    def run_worker(self, *, workers: int = 1) -> None:
+        """Consume the queue until interrupted (what ``workbench worker`` runs)."""
+        self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+    def _process(self, clip_id: int) -> None:
+        if self.workbench is None:
+            raise RuntimeError("the queue is not bound to a workbench")
+        self.workbench.process_clip(clip_id)
+
+
+class ImmediateQueue:
+    """Processes a clip as soon as it is imported, in the caller's process (scripts, demo
+    seeding, tests). Not for the web app: processing there would block a request."""
+
+    def __init__(self) -> None:
+        self.workbench: Workbench | None = None
+
+    def bind(self, workbench: "Workbench") -> None:
+        self.workbench = workbench
+
+    def enqueue_processing(self, clip_id: int) -> None:
+        self.workbench.process_clip(clip_id)
+
+
+class RecordingQueue:
+    """Remembers what was queued without running it (tests that process by hand)."""
+
+    def __init__(self) -> None:
+        self.queued: list[int] = []
+
+    def enqueue_processing(self, clip_id: int) -> None:
+        self.queued.append(clip_id)

@@ -1,0 +1,77 @@
+"""Segment audio and spectrograms, permission-checked and cached under the data directory."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from workbench.store.models import Clip
+from workbench.workflow.domain import Actor
+from workbench.workflow.errors import InvalidInput, NotFound
+from workbench.workflow.review import Review
+
+VARIANTS = ("clean", "original")
+
+
+class Media(Review):
+    def segment_audio_path(self, actor: Actor, segment_id: int, *, variant: str = "clean") -> Path:
+        """A FLAC of the segment's current span, cut from the clip's ``clean.flac`` (or
+        ``original.flac``). Only the task's transcriber, a reviewer of its language or an
+        admin may hear it (PermissionDenied otherwise)."""
+        if variant not in VARIANTS:
+            raise InvalidInput(f"Unknown audio variant {variant!r}; choose {' or '.join(VARIANTS)}.")
+        source, start, end, cached, pipeline_cut = self._media_source(actor, segment_id, variant)
+        if variant == "clean" and pipeline_cut is not None and pipeline_cut.exists():
+            return pipeline_cut
+        target = cached.with_name(f"{variant}-{_ms(start)}-{_ms(end)}.flac")
+        if not target.exists():
+            from workbench.audio.io import read_span, write_audio
+
+            audio, rate = read_span(source, start, end)
+            _write_atomically(target, lambda path: write_audio(path, audio, rate))
+        return target
+
+    def segment_spectrogram_path(self, actor: Actor, segment_id: int) -> Path:
+        """A PNG spectrogram of the segment's current span of the clean audio."""
+        source, start, end, cached, _ = self._media_source(actor, segment_id, "clean")
+        target = cached.with_name(f"spectrogram-{_ms(start)}-{_ms(end)}.png")
+        if not target.exists():
+            from workbench.audio.io import read_span
+            from workbench.audio.spectrum import render_spectrogram
+
+            audio, rate = read_span(source, start, end)
+            _write_atomically(target, lambda path: render_spectrogram(audio, rate, path=path))
+        return target
+
+    def _media_source(self, actor: Actor, segment_id: int, variant: str):
+        with self.store.session() as session:
+            user = self._user(session, actor)
+            segment, task = self._segment(session, segment_id)
+            self._may_view(user, task)
+            clip = session.get(Clip, task.clip_id)
+            if clip.output_dir is None:
+                raise NotFound(f"Clip {clip.id} has no processed audio.")
+            source = self._path(clip.output_dir) / f"{variant}.flac"
+            if not source.exists():
+                raise NotFound(f"The {variant} audio of clip {clip.id} is missing.")
+            cut = self._path(segment.audio_file) if segment.audio_file else None
+            cached = self.data_dir / "cache" / "segments" / str(segment.id) / "x"
+            return source, segment.start_s, segment.end_s, cached, cut
+
+
+def _ms(seconds: float) -> int:
+    return int(round(seconds * 1000))
+
+
+def _write_atomically(target: Path, write) -> None:
+    """Run ``write(temp_path)`` and move the result into place, so readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=target.suffix)
+    os.close(handle)
+    try:
+        write(Path(temp))
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

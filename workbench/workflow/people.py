@@ -1,0 +1,288 @@
+"""People: accounts, applications, logins and grades."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from workbench.store import repo
+from workbench.store.models import Application as ApplicationRow
+from workbench.store.models import LoginAttempt, User
+from workbench.workflow.base import WorkbenchBase, actor_of, check_language
+from workbench.workflow.domain import ROLES, Actor, Application, WorkerSummary
+from workbench.workflow.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+)
+from workbench.workflow.files import check_size, safe_filename, write_atomically
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash("not a real password")
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
+
+
+def same_person(name: str, holder: str) -> bool:
+    """Whether a bank account holder name is the worker's name, ignoring case and spacing
+    (banks print "HONG GILDONG" and "홍 길동" for "Hong Gildong" and "홍길동")."""
+    def key(text: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+    return bool(key(name)) and key(name) == key(holder)
+
+
+class People(WorkbenchBase):
+    # --- accounts -----------------------------------------------------------------------
+
+    def create_user(self, actor: Actor | None, *, username: str, password: str, name: str,
+                    roles, language: str | None = None) -> Actor:
+        """Create an approved account. With ``actor=None`` only the very first account
+        (the bootstrap admin) can be created; afterwards an admin must act."""
+        roles = frozenset(roles)
+        if not roles or not roles <= set(ROLES):
+            raise InvalidInput(f"Roles must be some of {', '.join(ROLES)}; got {sorted(roles)}.")
+        if roles & {"reviewer", "transcriber"}:
+            if language is None:
+                raise InvalidInput("A reviewer or transcriber needs their one language.")
+        if language is not None:
+            check_language(language)
+        self._check_new_account(username, password, name)
+        with self.store.session() as session:
+            if actor is None:
+                if repo.user_count(session) > 0:
+                    raise PermissionDenied("Only an admin can create accounts.")
+            else:
+                self._admin(session, actor)
+            self._ensure_free(session, username)
+            user = User(username=username, password_hash=_hasher.hash(password), name=name.strip(),
+                        is_admin="admin" in roles, is_reviewer="reviewer" in roles,
+                        is_transcriber="transcriber" in roles, language=language, status="approved",
+                        created_at=self.now())
+            session.add(user)
+            session.flush()
+            self._audit(session, actor.id if actor else None, "user.created", "user", user.id,
+                        roles=sorted(roles), language=language)
+            return actor_of(user)
+
+    def actor(self, username: str) -> Actor:
+        with self.store.session() as session:
+            user = repo.user_by_username(session, username)
+            if user is None:
+                raise NotFound(f"No user {username!r}.")
+            return actor_of(user)
+
+    def authenticate(self, username: str, password: str) -> Actor:
+        """The actor for a correct password. After ``policy.login_max_failures`` failures in
+        ``policy.login_window`` the username is locked for the rest of the window
+        (counted in the database, so every web process and worker sees the same count)."""
+        now = self.now()
+        with self.store.session() as session:
+            failures = repo.failed_logins_since(session, username, now - self.policy.login_window)
+            if failures >= self.policy.login_max_failures:
+                locked = True
+            else:
+                locked = False
+                user = repo.user_by_username(session, username)
+                ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+                session.add(LoginAttempt(username=username, succeeded=ok, at=now))
+                if ok and _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = _hasher.hash(password)
+                found = actor_of(user) if ok else None
+        if locked:
+            minutes = int(self.policy.login_window.total_seconds() // 60)
+            raise TooManyAttempts(f"Too many failed logins for {username!r}; try again in {minutes} minutes.")
+        if found is None:
+            raise AuthenticationFailed("Wrong username or password.")
+        return found
+
+    def set_language(self, actor: Actor, username: str, language: str) -> Actor:
+        """Change a worker's language (admin), refused once they have started a task."""
+        check_language(language)
+        with self.store.session() as session:
+            self._admin(session, actor)
+            user = self._named(session, username)
+            if user.language != language and repo.tasks_ever_taken(session, user.id):
+                raise InvalidTransition(f"{username} has started work in {user.language}; "
+                                        "their language can no longer change.")
+            old, user.language = user.language, language
+            self._audit(session, actor.id, "user.language_changed", "user", user.id, old=old, new=language)
+            return actor_of(user)
+
+    def set_roles(self, actor: Actor, username: str, roles) -> Actor:
+        """Grant or remove roles (admin), e.g. make a good transcriber also a reviewer."""
+        roles = frozenset(roles)
+        if not roles or not roles <= set(ROLES):
+            raise InvalidInput(f"Roles must be some of {', '.join(ROLES)}; got {sorted(roles)}.")
+        with self.store.session() as session:
+            self._admin(session, actor)
+            user = self._named(session, username)
+            if roles & {"reviewer", "transcriber"} and user.language is None:
+                raise InvalidInput(f"{username} has no language; set it before giving work roles.")
+            user.is_admin, user.is_reviewer, user.is_transcriber = (r in roles for r in ROLES)
+            self._audit(session, actor.id, "user.roles_changed", "user", user.id, roles=sorted(roles))
+            return actor_of(user)
+
+    # --- applications -------------------------------------------------------------------
+
+    def submit_application(self, *, username: str, password: str, name: str, language: str,
+                           document_name: str, document: bytes, bank_holder: str) -> Application:
+        """Apply to work: creates a pending transcriber account and stores the qualification
+        document under ``<data dir>/applications/<id>/``."""
+        check_language(language)
+        self._check_new_account(username, password, name)
+        if not same_person(name, bank_holder):
+            raise InvalidInput(f"The bank account holder {bank_holder!r} must be you ({name!r}).")
+        stored_name = safe_filename(document_name)
+        check_size(document, self.policy.max_document_bytes, "qualification document")
+        with self.store.session() as session:
+            self._ensure_free(session, username)
+            now = self.now()
+            user = User(username=username, password_hash=_hasher.hash(password), name=name.strip(),
+                        is_transcriber=True, language=language, status="pending",
+                        bank_holder=bank_holder.strip(), created_at=now)
+            session.add(user)
+            session.flush()
+            application = ApplicationRow(user_id=user.id, name=name.strip(), language=language,
+                                         document_name=stored_name, document_path="", status="pending",
+                                         bank_holder=bank_holder.strip(), created_at=now)
+            session.add(application)
+            session.flush()
+            relative = Path("applications") / str(application.id) / stored_name
+            application.document_path = str(relative)
+            write_atomically(document, self.data_dir / relative)
+            self._audit(session, user.id, "application.submitted", "application", application.id,
+                        language=language)
+            return self._application_view(session, application)
+
+    def list_applications(self, actor: Actor, *, status: str | None = "pending") -> list[Application]:
+        with self.store.session() as session:
+            self._admin(session, actor)
+            return [self._application_view(session, a) for a in repo.applications(session, status)]
+
+    def application_document(self, actor: Actor, application_id: int) -> Path:
+        with self.store.session() as session:
+            self._admin(session, actor)
+            application = self._application(session, application_id)
+            return self._path(application.document_path)
+
+    def decide_application(self, actor: Actor, application_id: int, *, approve: bool, reason: str) -> Application:
+        """Approve or reject a pending application; a rejection needs a reason."""
+        reason = (reason or "").strip()
+        if not approve and not reason:
+            raise InvalidInput("Give the applicant a reason for the rejection.")
+        with self.store.session() as session:
+            admin = self._admin(session, actor)
+            application = self._application(session, application_id)
+            if application.status != "pending":
+                raise InvalidTransition(f"Application {application_id} was already {application.status}.")
+            status = "approved" if approve else "rejected"
+            application.status, application.reason = status, reason or None
+            application.decided_by_id, application.decided_at = admin.id, self.now()
+            user = session.get(User, application.user_id)
+            user.status = status
+            user.language = application.language
+            user.bank_holder = application.bank_holder
+            self._audit(session, admin.id, f"application.{status}", "application", application.id,
+                        username=user.username, reason=reason)
+            return self._application_view(session, application)
+
+    # --- workers ------------------------------------------------------------------------
+
+    def list_workers(self, actor: Actor) -> list[WorkerSummary]:
+        with self.store.session() as session:
+            self._admin(session, actor)
+            return [self._worker_summary(session, u) for u in repo.all_users(session)
+                    if u.is_transcriber or u.is_reviewer]
+
+    def worker_summary(self, actor: Actor, username: str | None = None) -> WorkerSummary:
+        """A worker's grade and limits: their own, or anyone's for an admin."""
+        with self.store.session() as session:
+            me = self._user(session, actor)
+            if username is None or username == me.username:
+                return self._worker_summary(session, me)
+            self._admin(session, actor)
+            return self._worker_summary(session, self._named(session, username))
+
+    def _grade(self, session, user: User) -> tuple[float | None, int, int]:
+        """(score or None while new, reviewed segments in the window, returned among them)."""
+        window = repo.first_verdicts(session, user.id, self.policy.grade_window)
+        reviewed = len(window)
+        returned = sum(1 for _, decision in window if decision == "returned")
+        if reviewed < self.policy.grade_min_segments:
+            return None, reviewed, returned
+        in_window = {segment_id for segment_id, _ in window}
+        penalised = sum(1 for p in repo.penalties_of(session, user.id) if p.segment_id in in_window)
+        return max(0.0, (reviewed - returned - penalised) / reviewed), reviewed, returned
+
+    def _max_tasks(self, session, user: User) -> tuple[str, int]:
+        band = self.policy.grade_for(self._grade(session, user)[0])
+        return band.grade, band.max_tasks
+
+    def _worker_summary(self, session, user: User) -> WorkerSummary:
+        score, reviewed, returned = self._grade(session, user)
+        band = self.policy.grade_for(score)
+        penalties = repo.penalties_of(session, user.id)
+        actor = actor_of(user)
+        return WorkerSummary(
+            username=user.username, name=user.name, roles=actor.roles, language=user.language,
+            status=user.status, grade=band.grade, score=score, max_tasks=band.max_tasks,
+            tasks_held=repo.held_task_count(session, user.id), reviewed_segments=reviewed,
+            return_rate=returned / reviewed if reviewed else None, penalties=len(penalties),
+            penalties_won=sum(p.amount_won for p in penalties),
+            language_locked=repo.tasks_ever_taken(session, user.id) > 0,
+        )
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _check_new_account(self, username: str, password: str, name: str) -> None:
+        if not _USERNAME.match(username or ""):
+            raise InvalidInput("A username is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+        if len(password or "") < self.policy.min_password_length:
+            raise InvalidInput(f"The password needs at least {self.policy.min_password_length} characters.")
+        if not (name or "").strip():
+            raise InvalidInput("Give your name.")
+
+    @staticmethod
+    def _ensure_free(session, username: str) -> None:
+        if repo.user_by_username(session, username) is not None:
+            raise InvalidInput(f"The username {username!r} is taken.")
+
+    @staticmethod
+    def _named(session, username: str) -> User:
+        user = repo.user_by_username(session, username)
+        if user is None:
+            raise NotFound(f"No user {username!r}.")
+        return user
+
+    @staticmethod
+    def _application(session, application_id: int) -> ApplicationRow:
+        application = session.get(ApplicationRow, application_id)
+        if application is None:
+            raise NotFound(f"No application {application_id}.")
+        return application
+
+    @staticmethod
+    def _application_view(session, application: ApplicationRow) -> Application:
+        users = repo.users_by_id(session, [application.user_id, application.decided_by_id])
+        return Application(
+            id=application.id, username=users[application.user_id].username, name=application.name,
+            language=application.language, document_name=application.document_name,
+            bank_holder=application.bank_holder, status=application.status, reason=application.reason,
+            created_at=application.created_at, decided_at=application.decided_at,
+            decided_by=users[application.decided_by_id].username if application.decided_by_id else None,
+        )
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

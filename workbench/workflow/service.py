@@ -1,0 +1,88 @@
+"""The ``Workbench`` facade: every action of the UI and the CLI goes through it.
+
+Every method takes the acting user (``Actor``) first and checks role, language and
+ownership itself, so the rules hold whatever the caller. Each call is one database
+transaction: it either happens completely or changes nothing.
+
+>>> wb = Workbench.open(data_dir=Path("/tmp/wb"))                # doctest: +SKIP
+>>> admin = wb.create_user(None, username="admin", password="change-me!",
+...                        name="Admin", roles={"admin"})        # doctest: +SKIP
+
+The parts live in their own modules: people.py (accounts, applications, grades),
+clips.py (import and processing), transcribing.py, review.py and media.py (audio).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.config import Settings
+from workbench.store.db import Store
+from workbench.workflow.base import Clock, utc_now
+from workbench.workflow.clips import Clips
+from workbench.workflow.domain import Actor, AuditEntry, TaskSummary
+from workbench.workflow.media import Media
+from workbench.workflow.people import People
+from workbench.workflow.policy import Policy
+from workbench.store import repo
+
+
+class Workbench(People, Clips, Media):
+    """The workbench of one deployment: its database, data directory, clock and queue.
+
+    Public attributes other parts use: ``store`` (``.session()`` gives a transaction,
+    ``.engine``), ``data_dir``, ``clock()`` (aware UTC now), ``policy``, ``queue``.
+    """
+
+    @classmethod
+    def open(cls, *, database_url: str | None = None, data_dir: Path | str | None = None,
+             clock: Clock | None = None, policy: Policy | None = None, queue=None) -> "Workbench":
+        """Open (and upgrade to the newest schema) the workbench.
+
+        Defaults come from ``Settings.from_env()``: ``WORKBENCH_DATA_DIR`` and a SQLite file
+        in it, or ``WORKBENCH_DATABASE_URL``. ``queue`` defaults to the huey queue
+        (``WORKBENCH_QUEUE_URL`` or a SQLite queue file in the data directory); pass
+        ``queue=ImmediateQueue()`` to process clips synchronously in scripts and tests.
+        """
+        settings = Settings.from_env()
+        data_dir = Path(data_dir).resolve() if data_dir is not None else settings.data_dir
+        if database_url is None:
+            database_url = (settings.database_url if settings.data_dir == data_dir
+                            else f"sqlite:///{data_dir / 'workbench.db'}")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        store = Store.open(database_url)
+        if queue is None:
+            from workbench.queue import HueyQueue
+
+            queue = HueyQueue(Settings(data_dir=data_dir, database_url=database_url, queue_url=settings.queue_url))
+        workbench = cls(store=store, data_dir=data_dir, clock=clock or utc_now,
+                        policy=policy or Policy.from_env(), queue=queue)
+        if hasattr(queue, "bind"):
+            queue.bind(workbench)
+        return workbench
+
+    def close(self) -> None:
+        self.store.close()
+
+    def audit_log(self, actor: Actor, *, task_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
+        """The latest state changes, newest first (admin; a task's own people for its log)."""
+        with self.store.session() as session:
+            user = self._user(session, actor)
+            if task_id is None:
+                self._admin(session, actor)
+            else:
+                self._may_view(user, self._task(session, task_id))
+            rows = repo.audit_entries(session, task_id=task_id, limit=limit)
+            users = repo.users_by_id(session, [r.actor_id for r in rows])
+            return [AuditEntry(id=r.id, at=r.at, actor=users[r.actor_id].username if r.actor_id else None,
+                               action=r.action, entity=r.entity, entity_id=r.entity_id, task_id=r.task_id,
+                               detail=r.detail) for r in rows]
+
+    def list_tasks(self, actor: Actor, *, state: str | None = None, language: str | None = None,
+                   project: str | None = None) -> list[TaskSummary]:
+        """All tasks, filtered (admin)."""
+        with self.store.session() as session:
+            self._admin(session, actor)
+            tasks = repo.tasks_where(session, states=[state] if state else None, language=language,
+                                     project=project)
+            return self._task_summaries(session, tasks)

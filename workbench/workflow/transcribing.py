@@ -1,0 +1,288 @@
+"""Transcribing: claim a task, save text as revisions, fix segment boundaries, submit."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from workbench.store import repo
+from workbench.store.models import Revision, Segment, Task, User
+from workbench.workflow.base import WorkbenchBase
+from workbench.workflow.domain import Actor, RevisionView, SegmentView, TaskSummary, TaskView, TranscriberQueue
+from workbench.workflow.errors import (
+    GuidelineViolation,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
+from workbench.workflow.guidelines import Problem
+
+EDITABLE_STATES = ("in_progress", "returned")
+REVIEW_VISIBLE_STATES = ("submitted", "in_review", "returned", "complete")
+# Shortest piece a split may leave on either side, in seconds.
+MIN_SPLIT_PIECE = 0.1
+# Languages written without spaces between words: merged texts are joined without one.
+UNSPACED_LANGUAGES = ("zh", "ja")
+
+
+def clean_text(text: str) -> str:
+    """What is stored for a typed sentence: NFC, one line, no outer spaces."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+class Transcribing(WorkbenchBase):
+    # --- queue and claims ---------------------------------------------------------------
+
+    def my_queue(self, actor: Actor) -> TranscriberQueue:
+        with self.store.session() as session:
+            user = self._user(session, actor)
+            if not user.is_transcriber:
+                raise PermissionDenied("Only a transcriber has a work queue.")
+            mine = repo.tasks_where(session, states=EDITABLE_STATES, transcriber_id=user.id)
+            summaries = self._task_summaries(session, mine)
+            grade, max_tasks = self._max_tasks(session, user)
+            available = repo.open_task_count(session, user.language) if user.language else 0
+            return TranscriberQueue(
+                returned=tuple(s for s in summaries if s.state == "returned"),
+                open=tuple(s for s in summaries if s.state == "in_progress"),
+                available=available,
+                can_claim=user.status == "approved" and available > 0 and len(mine) < max_tasks,
+                max_tasks=max_tasks, grade=grade,
+            )
+
+    def claim_next(self, actor: Actor) -> TaskSummary:
+        """Take the highest-priority open task of the transcriber's language.
+
+        Raises NotFound when nothing is offered and InvalidTransition when the transcriber
+        already holds as many tasks as their grade allows.
+        """
+        with self.store.session() as session:
+            user = self._worker(session, actor, "transcriber")
+            # Serialises one person's claims (two tabs), so the limit cannot be overrun.
+            repo.user_by_username(session, user.username, lock=True)
+            grade, max_tasks = self._max_tasks(session, user)
+            held = repo.held_task_count(session, user.id)
+            if held >= max_tasks:
+                raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
+                                        "Submit one first.")
+            task = repo.claim_open_task(session, language=user.language, user_id=user.id, now=self.now())
+            if task is None:
+                raise NotFound(f"No {user.language} task is waiting right now.")
+            self._audit(session, user.id, "task.claimed", "task", task.id, task_id=task.id)
+            return self._task_summary(session, task)
+
+    def open_task(self, actor: Actor, task_id: int) -> TaskView:
+        """The task and its segments, for its transcriber (in any state), a reviewer of its
+        language once submitted, or an admin. ``played_to_end`` is the viewer's own."""
+        with self.store.session() as session:
+            user = self._user(session, actor)
+            task = self._task(session, task_id)
+            self._may_view(user, task)
+            return self._task_view(session, task, user)
+
+    # --- editing ------------------------------------------------------------------------
+
+    def save_text(self, actor: Actor, segment_id: int, text: str, *, base_version: int) -> SegmentView:
+        """Save the sentence typed for a segment as a new revision.
+
+        ``base_version`` is the version the text was typed on. If the segment has moved on
+        since, StaleVersion (carrying the stored segment) is raised and nothing changes,
+        unless this exact save already went through (a retried request): then the stored
+        segment is returned without a second revision.
+        """
+        text = clean_text(text)
+        with self.store.session() as session:
+            user, segment, task = self._editable(session, actor, segment_id)
+            if segment.version != base_version:
+                latest = repo.latest_revision(session, segment.id)
+                if (latest is not None and latest.base_version == base_version and latest.kind == "save"
+                        and latest.author_id == user.id and latest.text == text):
+                    return self._segment_view(session, task, segment)
+                raise StaleVersion(self._segment_view(session, task, segment))
+            if text == segment.text and not segment.no_speech and segment.version > 0:
+                return self._segment_view(session, task, segment)
+            status = segment.status if segment.status == "returned" and text == segment.text else (
+                "saved" if text else "todo")
+            self._revise(session, user, task, segment, base_version, kind="save", text=text,
+                         no_speech=False, no_speech_reason=None, status=status)
+            return self._segment_view(session, task, segment)
+
+    def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
+        """Mark a segment "no speech / unusable" with a reason (a new revision; the typed
+        text stays in the history). Saving text later clears the mark."""
+        reason = clean_text(reason)
+        if not reason:
+            raise InvalidInput("Say why the segment has no usable speech.")
+        with self.store.session() as session:
+            user, segment, task = self._editable(session, actor, segment_id)
+            if segment.version != base_version:
+                latest = repo.latest_revision(session, segment.id)
+                if (latest is not None and latest.base_version == base_version and latest.kind == "no_speech"
+                        and latest.author_id == user.id and latest.no_speech_reason == reason):
+                    return self._segment_view(session, task, segment)
+                raise StaleVersion(self._segment_view(session, task, segment))
+            if segment.no_speech and segment.no_speech_reason == reason:
+                return self._segment_view(session, task, segment)
+            self._revise(session, user, task, segment, base_version, kind="no_speech", text=segment.text,
+                         no_speech=True, no_speech_reason=reason, status="no_speech")
+            return self._segment_view(session, task, segment)
+
+    def split_segment(self, actor: Actor, segment_id: int, at: float) -> list[SegmentView]:
+        """Split a segment at ``at`` (clip seconds) into two adjacent ones.
+
+        The first keeps the id, text and history (a "split" revision records the change);
+        the second is new and empty. Later segments move one position down.
+        """
+        with self.store.session() as session:
+            user, segment, task = self._editable(session, actor, segment_id, lock_task=True)
+            at = float(at)
+            if not (segment.start_s + MIN_SPLIT_PIECE <= at <= segment.end_s - MIN_SPLIT_PIECE):
+                raise InvalidInput(f"Split point {at:.2f} s must lie inside segment {segment.position} "
+                                   f"({segment.start_s:.2f}-{segment.end_s:.2f} s) with at least "
+                                   f"{MIN_SPLIT_PIECE} s on each side.")
+            old_end, now = segment.end_s, self.now()
+            self._shift_positions(session, task, after=segment.position, by=1)
+            self._revise(session, user, task, segment, segment.version, kind="split", text=segment.text,
+                         no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason,
+                         status=segment.status, end_s=at, audio_file=None, detail={"at": at})
+            second = Segment(task_id=task.id, position=segment.position + 1, start_s=at, end_s=old_end,
+                             status="todo", text="", no_speech=False, version=0, return_count=0,
+                             created_at=now)
+            session.add(second)
+            session.flush()
+            self._audit(session, user.id, "segment.created_by_split", "segment", second.id, task_id=task.id,
+                        from_segment=segment.id)
+            return self._segment_views(session, task, [segment, second])
+
+    def merge_with_next(self, actor: Actor, segment_id: int) -> SegmentView:
+        """Merge a segment with the one after it: it grows to the neighbour's end and the two
+        texts are joined. The neighbour is retired (``merged_into_id``), its history kept."""
+        with self.store.session() as session:
+            user, segment, task = self._editable(session, actor, segment_id, lock_task=True)
+            following = [s for s in repo.live_segments(session, task.id) if s.position > segment.position]
+            if not following:
+                raise InvalidInput(f"Segment {segment.position} is the last one; there is nothing to merge with.")
+            neighbour = following[0]
+            if neighbour.status == "accepted":
+                raise InvalidTransition(f"Segment {neighbour.position} is already accepted and cannot change.")
+            joiner = "" if task.language in UNSPACED_LANGUAGES else " "
+            texts = [s.text for s in (segment, neighbour) if s.text]
+            no_speech = segment.no_speech and neighbour.no_speech
+            text = joiner.join(texts)
+            neighbour_id, neighbour_position = neighbour.id, neighbour.position
+            if not repo.bump_version(session, neighbour, neighbour.version, merged_into_id=segment.id,
+                                     status="merged"):
+                raise StaleVersion(self._segment_view(session, task, neighbour))
+            session.add(Revision(segment_id=neighbour.id, version=neighbour.version,
+                                 base_version=neighbour.version - 1, text=neighbour.text,
+                                 no_speech=neighbour.no_speech, no_speech_reason=neighbour.no_speech_reason,
+                                 author_id=user.id, role="transcriber", kind="merge", created_at=self.now()))
+            self._revise(session, user, task, segment, segment.version, kind="merge", text=text,
+                         no_speech=no_speech, no_speech_reason=segment.no_speech_reason if no_speech else None,
+                         status="no_speech" if no_speech else ("saved" if text else "todo"),
+                         end_s=neighbour.end_s, audio_file=None,
+                         review_comment=segment.review_comment or neighbour.review_comment,
+                         detail={"merged": neighbour_id})
+            self._shift_positions(session, task, after=neighbour_position, by=-1)
+            return self._segment_view(session, task, segment)
+
+    # --- checks and submit --------------------------------------------------------------
+
+    def check_task(self, actor: Actor, task_id: int) -> list[Problem]:
+        """Every guideline problem of the task's live segments (errors and warnings)."""
+        with self.store.session() as session:
+            user = self._user(session, actor)
+            task = self._task(session, task_id)
+            self._may_view(user, task)
+            return self._check(task.language, repo.live_segments(session, task.id))
+
+    def submit_task(self, actor: Actor, task_id: int) -> list[Problem]:
+        """Send the task to review. Guideline errors block it (GuidelineViolation lists
+        them, nothing changes); the warnings are returned."""
+        with self.store.session() as session:
+            user = self._worker(session, actor, "transcriber")
+            task = self._task(session, task_id, lock=True)
+            self._own(user, task)
+            if task.state not in EDITABLE_STATES:
+                raise InvalidTransition(f"Task {task.id} is {task.state}; it cannot be submitted now.")
+            segments = repo.live_segments(session, task.id)
+            problems = self._check(task.language, segments)
+            if any(p.severity == "error" for p in problems):
+                raise GuidelineViolation(problems)
+            for segment in segments:
+                if segment.status == "returned":
+                    # Resubmitted unchanged: the transcriber stands by the text.
+                    segment.status = "no_speech" if segment.no_speech else "saved"
+            old_state = task.state
+            task.state, task.submitted_at = "submitted", self.now()
+            self._audit(session, user.id, "task.submitted", "task", task.id, task_id=task.id,
+                        old=old_state, warnings=len(problems))
+            return problems
+
+    def segment_history(self, actor: Actor, segment_id: int):
+        """Every revision of a segment, oldest first."""
+        with self.store.session() as session:
+            user = self._user(session, actor)
+            segment = repo.get_segment(session, segment_id)
+            if segment is None:
+                raise NotFound(f"No segment {segment_id}.")
+            self._may_view(user, session.get(Task, segment.task_id))
+            revisions = repo.revisions_of(session, segment.id)
+            authors = repo.users_by_id(session, [r.author_id for r in revisions])
+            return [RevisionView(version=r.version, text=r.text, no_speech=r.no_speech,
+                                 no_speech_reason=r.no_speech_reason, author=authors[r.author_id].username,
+                                 role=r.role, kind=r.kind, created_at=r.created_at) for r in revisions]
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _task_view(self, session, task: Task, viewer: User) -> TaskView:
+        segments = repo.live_segments(session, task.id)
+        return TaskView(task=self._task_summary(session, task),
+                        segments=tuple(self._segment_views(session, task, segments, viewer=viewer)))
+
+    def _may_view(self, user: User, task: Task) -> None:
+        if user.is_admin or task.transcriber_id == user.id:
+            return
+        if (user.is_reviewer and user.status == "approved" and user.language == task.language
+                and task.state in REVIEW_VISIBLE_STATES
+                and task.reviewer_id in (None, user.id)):
+            return
+        raise PermissionDenied(f"Task {task.id} is not yours to see.")
+
+    @staticmethod
+    def _own(user: User, task: Task) -> None:
+        if task.transcriber_id != user.id:
+            raise PermissionDenied(f"Task {task.id} belongs to another transcriber.")
+
+    def _editable(self, session, actor: Actor, segment_id: int, *, lock_task: bool = False):
+        user = self._worker(session, actor, "transcriber")
+        segment, task = self._segment(session, segment_id)
+        if lock_task:
+            task = self._task(session, task.id, lock=True)
+        self._own(user, task)
+        if task.state not in EDITABLE_STATES:
+            raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
+        if segment.status == "accepted":
+            raise InvalidTransition(f"Segment {segment.position} is already accepted and cannot change.")
+        return user, segment, task
+
+    def _revise(self, session, user: User, task: Task, segment: Segment, base_version: int, *, kind: str,
+                text: str, no_speech: bool, no_speech_reason: str | None, status: str,
+                role: str = "transcriber", detail: dict | None = None, **columns) -> None:
+        """Append a revision and move the segment to it, or raise StaleVersion."""
+        if not repo.bump_version(session, segment, base_version, text=text, no_speech=no_speech,
+                                 no_speech_reason=no_speech_reason, status=status, **columns):
+            raise StaleVersion(self._segment_view(session, task, segment))
+        session.add(Revision(segment_id=segment.id, version=base_version + 1, base_version=base_version,
+                             text=text, no_speech=no_speech, no_speech_reason=no_speech_reason,
+                             author_id=user.id, role=role, kind=kind, created_at=self.now()))
+        self._audit(session, user.id, f"segment.{kind}", "segment", segment.id, task_id=task.id,
+                    version=base_version + 1, **(detail or {}))
+
+    @staticmethod
+    def _shift_positions(session, task: Task, *, after: int, by: int) -> None:
+        for segment in repo.live_segments(session, task.id):
+            if segment.position > after:
+                segment.position += by
+        session.flush()
