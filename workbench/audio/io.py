@@ -8,7 +8,7 @@ soxr chunk by chunk, so the decoder never holds more than one chunk of the sourc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,22 +148,35 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
         )
 
 
+def gather(chunks: Iterable[np.ndarray], *, expected_samples: int, on_chunk: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
+    """Copy streamed chunks into one float32 array, shape (n_samples,).
+
+    The array is allocated once for ``expected_samples`` (plus a margin) and only grows if
+    the stream runs longer, so the peak is about the clip itself, not the clip twice.
+    Unused capacity is never touched, so it costs address space, not memory.
+    """
+    # A header may claim any length: trust it only up to six hours of 16 kHz audio.
+    buffer = np.empty(min(int(expected_samples * 1.02), 6 * 3600 * TARGET_RATE) + TARGET_RATE, dtype=np.float32)
+    filled = 0
+    for chunk in chunks:
+        if filled + chunk.size > buffer.size:
+            grown = np.empty(max(2 * buffer.size, filled + chunk.size), dtype=np.float32)
+            grown[:filled] = buffer[:filled]
+            buffer = grown
+        buffer[filled : filled + chunk.size] = chunk
+        filled += chunk.size
+        if on_chunk is not None:
+            on_chunk(chunk)
+    return buffer[:filled]
+
+
 def read_audio(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[np.ndarray, SourceInfo]:
     """Decode a whole file to mono float32 at ``sample_rate``.
 
-    Returns ``(audio, info)``: ``audio`` has shape ``(n_samples,)``. The chunks are copied
-    into one preallocated array so the peak is the clip plus one chunk, not twice the clip.
+    Returns ``(audio, info)``: ``audio`` has shape ``(n_samples,)``.
     """
     info, chunks = decode_chunks(path, sample_rate=sample_rate)
-    parts = list(chunks)
-    audio = np.empty(sum(p.size for p in parts), dtype=np.float32)
-    offset = 0
-    parts.reverse()
-    while parts:
-        part = parts.pop()
-        audio[offset : offset + part.size] = part
-        offset += part.size
-    return audio, info
+    return gather(chunks, expected_samples=int(info.duration * sample_rate)), info
 
 
 def read_span(path: Path, start: float, end: float) -> tuple[np.ndarray, int]:

@@ -1,0 +1,178 @@
+"""Loudness (ITU-R BS.1770-4 via pyloudnorm's K-weighting), true peak, and a true-peak limiter.
+
+pyloudnorm's ``Meter`` defines the K-weighting filters; the measurement here streams them
+with filter state across chunks and gates 400 ms blocks the way BS.1770-4 (and
+``Meter.integrated_loudness``) does, so a 2-hour clip needs no float64 copy of itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyloudnorm
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+import soxr
+from scipy.signal import lfilter
+
+from workbench.audio.chunks import DEFAULT_CHUNK, map_chunks
+
+OVERSAMPLE = 4
+ABSOLUTE_GATE_LUFS = -70.0
+RELATIVE_GATE_LU = -10.0
+# Samples of neighbours the oversampling filter needs to see at a chunk edge.
+FILTER_CONTEXT = 512
+
+
+def _block_powers(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Mean square of the K-weighted signal in each 100 ms step, shape (n_steps,)."""
+    if sample_rate % 10:
+        raise ValueError("loudness needs a sample rate divisible by 10")
+    filters = list(pyloudnorm.Meter(sample_rate)._filters.values())
+    states = [np.zeros(max(len(f.a), len(f.b)) - 1) for f in filters]
+    step = sample_rate // 10
+    n_steps = audio.size // step
+    powers = np.empty(n_steps)
+    chunk = DEFAULT_CHUNK - DEFAULT_CHUNK % step
+    for first in range(0, n_steps * step, chunk):
+        block = audio[first : min(first + chunk, n_steps * step)].astype(np.float64)
+        for index, stage in enumerate(filters):
+            block, states[index] = lfilter(stage.b, stage.a, block, zi=states[index])
+            block *= stage.passband_gain
+        powers[first // step : first // step + block.size // step] = np.mean(block.reshape(-1, step) ** 2, axis=1)
+    return powers
+
+
+def integrated_loudness(audio: np.ndarray, sample_rate: int) -> float:
+    """Integrated, gated loudness of a mono signal in LUFS (``-inf`` for silence).
+
+    Parameters
+    ----------
+    audio : np.ndarray, shape (n_samples,), at least 0.4 s
+    """
+    if audio.size < 0.4 * sample_rate:
+        raise ValueError("loudness needs at least 0.4 s of audio")
+    steps = _block_powers(audio, sample_rate)
+    n_blocks = int(np.round((audio.size / sample_rate - 0.4) / 0.1)) + 1
+    padded = np.concatenate([steps, np.zeros(max(0, n_blocks + 3 - steps.size))])
+    blocks = np.lib.stride_tricks.sliding_window_view(padded, 4)[:n_blocks].mean(axis=1)
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(blocks)
+    gated = blocks[levels >= ABSOLUTE_GATE_LUFS]
+    if not gated.size:
+        return float("-inf")
+    relative = -0.691 + 10 * np.log10(gated.mean()) + RELATIVE_GATE_LU
+    final = blocks[(levels > relative) & (levels > ABSOLUTE_GATE_LUFS)]
+    return float(-0.691 + 10 * np.log10(final.mean())) if final.size else float("-inf")
+
+
+def _oversampled_peaks(audio: np.ndarray) -> np.ndarray:
+    """Per input sample, the largest magnitude among its ``OVERSAMPLE`` interpolated points."""
+    upsampled = np.abs(_oversample(audio))
+    # Strided maxima: numpy reduces a short trailing axis slowly.
+    peaks = upsampled[0::OVERSAMPLE].copy()
+    for phase in range(1, OVERSAMPLE):
+        np.maximum(peaks, upsampled[phase::OVERSAMPLE], out=peaks)
+    return peaks
+
+
+def _oversample(audio: np.ndarray) -> np.ndarray:
+    return soxr.resample(audio.astype(np.float32), 1, OVERSAMPLE, quality="HQ")
+
+
+def true_peak_dbtp(audio: np.ndarray, sample_rate: int) -> float:
+    """True peak in dBTP by 4× oversampling (BS.1770-4 Annex 2), streamed in chunks."""
+    peak = 0.0
+    context = FILTER_CONTEXT
+    for start in range(0, audio.size, DEFAULT_CHUNK):
+        window = audio[max(start - context, 0) : start + DEFAULT_CHUNK + context]
+        if window.size:
+            peak = max(peak, float(np.abs(_oversample(window)).max()))
+    return float(20 * np.log10(peak)) if peak > 0 else float("-inf")
+
+
+def limit_true_peak(
+    audio: np.ndarray,
+    sample_rate: int,
+    *,
+    ceiling_dbtp: float = -1.0,
+    lookahead_s: float = 0.005,
+    hold_s: float = 0.02,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Look-ahead limiter on the oversampled peak: a smooth gain, never clipping.
+
+    The gain each sample needs is spread by a minimum filter over ``hold_s`` each side and
+    then averaged over ``lookahead_s`` each side; since every averaged value already
+    includes the peak's need, the gain at a peak is at most what that peak needs. Further
+    passes catch the little that reshaping the waveform between samples can add.
+
+    Parameters
+    ----------
+    audio : np.ndarray, shape (n_samples,)
+    ceiling_dbtp : highest allowed true peak.
+    out : output array; may be ``audio`` (in place).
+
+    Returns
+    -------
+    np.ndarray, shape (n_samples,), float32
+    """
+    margin_db = 0.05
+    ceiling = 10 ** ((ceiling_dbtp - margin_db) / 20)
+    hold, lookahead = max(1, int(hold_s * sample_rate)), max(1, int(lookahead_s * sample_rate))
+
+    def limit(window: np.ndarray) -> np.ndarray:
+        result = window.astype(np.float64)
+        for _ in range(4):
+            needed = np.minimum(1.0, ceiling / np.maximum(_oversampled_peaks(result), 1e-12))
+            if needed.min() >= 1.0:
+                break
+            result *= uniform_filter1d(minimum_filter1d(needed, size=2 * hold + 1), size=2 * lookahead + 1)
+        return result.astype(np.float32)
+
+    return map_chunks(audio, limit, context=2 * (hold + lookahead) + FILTER_CONTEXT, out=out)
+
+
+@dataclass(frozen=True)
+class LoudnessResult:
+    before_lufs: float
+    after_lufs: float
+    true_peak_dbtp: float
+    gain_db: float
+
+    def to_dict(self) -> dict:
+        return {key: (round(value, 2) if np.isfinite(value) else None) for key, value in self.__dict__.items()}
+
+
+def normalize_loudness(
+    audio: np.ndarray,
+    sample_rate: int,
+    *,
+    target_lufs: float = -23.0,
+    max_gain_db: float = 20.0,
+    ceiling_dbtp: float = -1.0,
+    out: np.ndarray | None = None,
+) -> tuple[np.ndarray, LoudnessResult]:
+    """Gain to ``target_lufs`` (at most ``max_gain_db`` up), then limit to ``ceiling_dbtp``.
+
+    Near-silent input is raised by at most ``max_gain_db`` so its noise is not made loud;
+    silence (``-inf`` LUFS) is left as it is.
+
+    Returns
+    -------
+    (audio, LoudnessResult) : float32 array of shape (n_samples,) and the measurements.
+    """
+    before = integrated_loudness(audio, sample_rate)
+    gain_db = min(target_lufs - before, max_gain_db) if np.isfinite(before) else 0.0
+    out = np.empty_like(audio) if out is None else out
+    scale = np.float32(10 ** (gain_db / 20))
+    for start in range(0, audio.size, DEFAULT_CHUNK):
+        np.multiply(audio[start : start + DEFAULT_CHUNK], scale, out=out[start : start + DEFAULT_CHUNK])
+    peak = true_peak_dbtp(out, sample_rate)
+    # A pure gain moves loudness by exactly that gain; only the limiter needs a re-measure.
+    after = before + gain_db
+    if peak > ceiling_dbtp:
+        limit_true_peak(out, sample_rate, ceiling_dbtp=ceiling_dbtp, out=out)
+        peak = true_peak_dbtp(out, sample_rate)
+        after = integrated_loudness(out, sample_rate)
+    return out, LoudnessResult(before, after, peak, gain_db)

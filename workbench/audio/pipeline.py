@@ -1,0 +1,326 @@
+"""The processing pipeline: decode → high-pass → segment → denoise → loudness → write.
+
+``process_file`` is the one entry point (the CLI and the workflow's queue worker call
+it). It writes its output directory atomically: everything is built in a hidden sibling
+directory that is renamed into place at the end, and removed on any failure.
+
+Example::
+
+    report = process_file(Path("talk.mp4"), Path("out/talk"), language="en")
+    report.segments[0].start, report.report["loudness"]["after_lufs"]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from workbench.audio import denoise, io, loudness, segment, vad
+from workbench.audio.errors import AudioError
+
+LANGUAGES = ("ko", "en", "zh", "ja")
+SAMPLE_RATE = io.TARGET_RATE
+MIN_DURATION_S = 0.5
+NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
+
+# Overall progress fraction reached at the end of each stage (for one progress bar).
+STAGE_END = {"decode": 0.4, "highpass": 0.45, "segment": 0.6, "denoise": 0.8, "loudness": 0.9, "write": 1.0}
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Every setting of the pipeline; recorded in ``report.json`` as ``settings``.
+
+    Times are seconds, levels dB. Use ``dataclasses.replace`` for variations.
+    """
+
+    vad_aggressiveness: int = 3
+    vad_frame_ms: int = 10
+    hysteresis_window_s: float = 0.05
+    hysteresis_on: float = 0.6
+    hysteresis_off: float = 0.2
+    min_pause_s: float = 0.3
+    max_segment_s: float = 20.0
+    padding_s: float = 0.15
+    min_voiced_s: float = 0.15
+    highpass_hz: float = 80.0
+    denoise: bool = True
+    noise_profile_s: float = 20.0
+    denoise_strength: float = 0.9
+    denoise_threshold_std: float = 1.5
+    denoise_min_snr_gain_db: float = 1.0
+    denoise_max_speech_loss_db: float = 1.5
+    target_lufs: float = -23.0
+    max_gain_db: float = 20.0
+    true_peak_ceiling_dbtp: float = -1.0
+
+    def validate(self) -> None:
+        """Raise ``AudioError`` naming the first setting out of range."""
+        checks = [
+            (self.vad_aggressiveness in range(4), "vad_aggressiveness must be 0..3"),
+            (self.vad_frame_ms in (10, 20, 30), "vad_frame_ms must be 10, 20 or 30"),
+            (0 <= self.hysteresis_off < self.hysteresis_on <= 1, "need 0 <= hysteresis_off < hysteresis_on <= 1"),
+            (self.min_pause_s > 0, "min_pause_s must be positive"),
+            (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
+            (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
+            (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
+            (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
+            (-70 < self.target_lufs < 0, "target_lufs must be between -70 and 0"),
+            (self.max_gain_db >= 0, "max_gain_db must not be negative"),
+            (self.true_peak_ceiling_dbtp <= 0, "true_peak_ceiling_dbtp must be at most 0"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise AudioError(f"invalid setting: {message}")
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True)
+class SegmentEntry:
+    """One line of ``manifest.jsonl``: a segment's cleaned audio and where it lies in the source.
+
+    ``start``/``end`` are seconds on the source clip's timeline (padding included);
+    ``audio_filepath`` is relative to the output directory.
+    """
+
+    id: str
+    audio_filepath: str
+    start: float
+    end: float
+    language: str
+    text: str = ""
+
+    @property
+    def duration(self) -> float:
+        return round(self.end - self.start, 3)
+
+    def to_manifest(self) -> dict:
+        return {
+            "audio_filepath": self.audio_filepath, "duration": self.duration, "text": self.text,
+            "id": self.id, "start": self.start, "end": self.end, "language": self.language,
+        }
+
+
+@dataclass(frozen=True)
+class ProcessReport:
+    """What ``process_file`` wrote: the directory, its segments, and ``report.json``'s content."""
+
+    out_dir: Path
+    segments: tuple[SegmentEntry, ...]
+    report: dict = field(repr=False)
+
+
+def process_file(
+    input_path: Path,
+    out_dir: Path,
+    *,
+    language: str,
+    settings: PipelineSettings | None = None,
+    progress: Progress | None = None,
+) -> ProcessReport:
+    """Decode, segment, clean and write one clip to ``out_dir`` (which must not hold files).
+
+    ``progress(stage, fraction)`` is called as the stages advance; ``fraction`` is the
+    overall share done, 0..1, rising monotonically. Raises ``AudioError`` for bad input or
+    settings; then nothing is left behind.
+    """
+    settings = settings or PipelineSettings()
+    settings.validate()
+    if language not in LANGUAGES:
+        raise AudioError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    input_path, out_dir = Path(input_path), Path(out_dir)
+    if not input_path.is_file():
+        raise AudioError(f"{input_path}: no such file")
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise AudioError(f"{out_dir} already exists and is not empty: choose a new output directory")
+    with _staging(out_dir) as staging:
+        segments, report = _run(input_path, staging, language, settings, progress or (lambda stage, fraction: None))
+    return ProcessReport(out_dir=out_dir, segments=segments, report=report)
+
+
+@contextlib.contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """A hidden sibling directory that becomes ``out_dir`` on success and vanishes on failure."""
+    created = [p for p in reversed(out_dir.absolute().parents) if not p.exists()]
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    try:
+        yield staging
+        if out_dir.exists():
+            out_dir.rmdir()  # empty (checked up front); a file appearing since is an error
+        os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for parent in reversed(created):
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        raise
+
+
+class _Clock:
+    """Per-stage wall times and progress reports."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.fraction = 0.0
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.progress(name, self.fraction)
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+        self.fraction = STAGE_END[name]
+        self.progress(name, self.fraction)
+
+    def within(self, name: str, share: float) -> None:
+        """Report progress ``share`` (0..1) of the way through stage ``name``."""
+        start = max((end for stage, end in STAGE_END.items() if end < STAGE_END[name]), default=0.0)
+        self.progress(name, start + (STAGE_END[name] - start) * min(max(share, 0.0), 1.0))
+
+
+def _run(input_path: Path, staging: Path, language: str, settings: PipelineSettings, progress: Progress) -> tuple[tuple[SegmentEntry, ...], dict]:
+    clock = _Clock(progress)
+    with clock.stage("decode"):
+        audio, info = _decode(input_path, staging / "original.flac", clock)
+    duration = audio.size / SAMPLE_RATE
+    with clock.stage("highpass"):
+        denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
+    with clock.stage("segment"):
+        found = _segment(audio, settings)
+    with clock.stage("denoise"):
+        denoise_report, noise_stats = _denoise(audio, staging / "original.flac", found, settings)
+    with clock.stage("loudness"):
+        _, level = loudness.normalize_loudness(
+            audio, SAMPLE_RATE, target_lufs=settings.target_lufs, max_gain_db=settings.max_gain_db,
+            ceiling_dbtp=settings.true_peak_ceiling_dbtp, out=audio,
+        )
+    with clock.stage("write"):
+        segments = _write_segments(audio, staging, found.padded, language)
+        sf.write(staging / "clean.flac", audio, SAMPLE_RATE, subtype="PCM_16")
+        report = {
+            "input": {**info.to_dict(), "path": str(input_path), "duration": round(duration, 3)},
+            "output": {"sample_rate": SAMPLE_RATE, "channels": 1, "duration": round(duration, 3)},
+            "language": language,
+            "loudness": level.to_dict(),
+            "noise": {
+                "floor_dbfs": _rounded(noise_stats.noise_floor_dbfs) if noise_stats.noise > 0 else None,
+                "snr_db": _rounded(noise_stats.snr_db) if noise_stats.noise > 0 and noise_stats.speech > 0 else None,
+            },
+            "segments": {
+                "count": len(segments),
+                "speech_seconds": round(float(np.sum(found.speech[:, 1] - found.speech[:, 0])), 3),
+                "dropped_bursts": len(found.bursts),
+            },
+            "denoise": denoise_report,
+            "settings": asdict(settings),
+        }
+        if not segments:
+            report["note"] = NO_SEGMENTS_NOTE
+    report["timings"] = {**clock.timings, "total": round(sum(clock.timings.values()), 3)}
+    (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return segments, report
+
+
+def _rounded(value: float) -> float:
+    return round(float(value), 2)
+
+
+def _decode(input_path: Path, original_path: Path, clock: _Clock) -> tuple[np.ndarray, io.SourceInfo]:
+    info, chunks = io.decode_chunks(input_path)
+    expected = int(info.duration * SAMPLE_RATE)
+    written = [0]
+    with sf.SoundFile(original_path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC") as original:
+
+        def keep(chunk: np.ndarray) -> None:
+            original.write(chunk)
+            written[0] += chunk.size
+            if expected:
+                clock.within("decode", written[0] / expected)
+
+        audio = io.gather(chunks, expected_samples=expected, on_chunk=keep)
+    if audio.size < MIN_DURATION_S * SAMPLE_RATE:
+        raise AudioError(f"{input_path.name}: only {audio.size / SAMPLE_RATE:.2f} s of audio; at least {MIN_DURATION_S} s is needed")
+    return audio, info
+
+
+@dataclass(frozen=True)
+class _Found:
+    speech: np.ndarray  # (m, 2) seconds, unpadded
+    padded: np.ndarray  # (m, 2) seconds, what is cut
+    bursts: np.ndarray  # (k, 2) seconds, dropped
+    noise: np.ndarray  # (j, 2) seconds, noise-only stretches
+
+
+def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
+    frame_seconds = settings.vad_frame_ms / 1000
+    decisions = vad.vad_frames(audio, SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms)
+    smoothed = segment.smooth_hysteresis(
+        decisions, window=max(1, round(settings.hysteresis_window_s / frame_seconds)),
+        on=settings.hysteresis_on, off=settings.hysteresis_off,
+    )
+    candidates = segment.speech_intervals(smoothed, frame_seconds=frame_seconds, min_pause=settings.min_pause_s)
+    speech, bursts = segment.drop_bursts(candidates, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
+    speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
+    padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
+    noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=np.concatenate([candidates, bursts]))
+    return _Found(speech=speech, padded=padded, bursts=bursts, noise=noise)
+
+
+def _denoise(audio: np.ndarray, original_path: Path, found: _Found, settings: PipelineSettings) -> tuple[dict, denoise.PowerStats]:
+    """Denoise ``audio`` in place if that measurably helps; returns the report and the input stats."""
+    before = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=found.noise)
+    profile = denoise.collect_noise(audio, SAMPLE_RATE, found.noise, max_seconds=settings.noise_profile_s)
+    report = {"applied": False, "noise_profile_seconds": round(profile.size / SAMPLE_RATE, 2), "highpass_hz": settings.highpass_hz}
+    if not settings.denoise:
+        return {**report, "reason": "turned off in the settings"}, before
+    if profile.size < SAMPLE_RATE // 2 or not len(found.speech):
+        return {**report, "reason": "less than 0.5 s of noise-only audio or no speech to judge by"}, before
+    denoise.reduce_noise(
+        audio, SAMPLE_RATE, noise=profile, prop_decrease=settings.denoise_strength,
+        n_std_thresh=settings.denoise_threshold_std, out=audio,
+    )
+    after = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=found.noise)
+    applied, reason = denoise.judge_denoising(
+        before, after, min_snr_gain_db=settings.denoise_min_snr_gain_db, max_speech_loss_db=settings.denoise_max_speech_loss_db,
+    )
+    if not applied:
+        # Undo in place from the decoded original rather than keeping a second copy of the clip.
+        audio[:] = sf.read(original_path, dtype="float32")[0][: audio.size]
+        denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
+    return {
+        **report, "applied": applied, "reason": reason,
+        "snr_before_db": _rounded(before.snr_db), "snr_after_db": _rounded(after.snr_db),
+    }, before
+
+
+def _write_segments(audio: np.ndarray, staging: Path, intervals: np.ndarray, language: str) -> tuple[SegmentEntry, ...]:
+    (staging / "segments").mkdir()
+    entries = []
+    for index, (start, end) in enumerate(intervals, start=1):
+        entry = SegmentEntry(
+            id=f"{index:05d}", audio_filepath=f"segments/{index:05d}.flac",
+            start=round(float(start), 3), end=round(float(end), 3), language=language,
+        )
+        sf.write(staging / entry.audio_filepath, audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], SAMPLE_RATE, subtype="PCM_16")
+        entries.append(entry)
+    with open(staging / "manifest.jsonl", "w", encoding="utf-8") as manifest:
+        for entry in entries:
+            manifest.write(json.dumps(entry.to_manifest(), ensure_ascii=False) + "\n")
+    return tuple(entries)

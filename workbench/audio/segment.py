@@ -1,0 +1,194 @@
+"""From frame decisions to one-sentence segments.
+
+The steps, in the order the pipeline runs them: smooth the webrtcvad decisions with
+hysteresis, join speech separated by less than a pause, drop isolated bursts that have no
+voiced (periodic, non-tonal) sound, split over-long segments at their quietest point, and
+pad the edges without overlapping neighbours. Intervals are ``(m, 2)`` float arrays of
+``[start, end)`` seconds, sorted and non-overlapping.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+VOICING_FRAME = 512
+PITCH_RANGE_HZ = (70.0, 400.0)
+
+
+def smooth_hysteresis(decisions: np.ndarray, *, window: int, on: float, off: float) -> np.ndarray:
+    """Smooth per-frame speech decisions with a moving average and two thresholds.
+
+    Parameters
+    ----------
+    decisions : np.ndarray of bool, shape (n_frames,)
+    window : frames in the centred moving average.
+    on : enter speech when the average reaches this share of speech frames.
+    off : leave speech when the average falls to this share (``off < on``).
+
+    Returns
+    -------
+    np.ndarray of bool, shape (n_frames,)
+        A single stray frame neither starts nor ends speech.
+    """
+    if not 0.0 <= off < on <= 1.0:
+        raise ValueError("need 0 <= off < on <= 1")
+    share = uniform_filter1d(decisions.astype(np.float32), size=max(window, 1), mode="constant")
+    out = np.zeros(decisions.size, dtype=bool)
+    # Only the crossings matter: walk the candidate transitions instead of every frame.
+    above = np.flatnonzero(share >= on)
+    below = np.flatnonzero(share <= off)
+    position = 0
+    while position < decisions.size:
+        starts = above[np.searchsorted(above, position) :]
+        if not starts.size:
+            break
+        start = starts[0]
+        ends = below[np.searchsorted(below, start) :]
+        end = ends[0] if ends.size else decisions.size
+        out[start:end] = True
+        position = end
+    return out
+
+
+def runs(mask: np.ndarray) -> np.ndarray:
+    """``[start, end)`` index pairs of the True runs in a 1-D bool array, shape (m, 2)."""
+    padded = np.concatenate([[False], mask.astype(bool), [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges.reshape(-1, 2)
+
+
+def speech_intervals(mask: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
+    """Speech runs of a frame mask as seconds, joined across pauses shorter than ``min_pause``.
+
+    Returns
+    -------
+    np.ndarray, shape (m, 2), seconds
+    """
+    spans = runs(mask).astype(np.float64) * frame_seconds
+    if len(spans) < 2:
+        return spans
+    gaps = spans[1:, 0] - spans[:-1, 1]
+    split_after = np.flatnonzero(gaps >= min_pause - 1e-9)
+    starts = np.concatenate([[0], split_after + 1])
+    ends = np.concatenate([split_after, [len(spans) - 1]])
+    return np.stack([spans[starts, 0], spans[ends, 1]], axis=1)
+
+
+def voiced_seconds(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.5, max_peak_share: float = 0.7) -> float:
+    """Seconds of voiced sound: frames periodic at a pitch of 70–400 Hz and not a pure tone.
+
+    Parameters
+    ----------
+    audio : np.ndarray, shape (n_samples,)
+    threshold : normalised autocorrelation a frame needs at its pitch lag.
+    max_peak_share : frames whose strongest spectral peak (±2 bins) holds more than this
+        share of the frame's power are tones (beeps, hum, a knock's ring), not voice.
+
+    Returns
+    -------
+    float, seconds (frames of 512 samples, hop 256)
+    """
+    hop = VOICING_FRAME // 2
+    if audio.size < VOICING_FRAME:
+        return 0.0
+    emphasised = np.append(audio[0], audio[1:] - 0.95 * audio[:-1])
+    window = np.hanning(VOICING_FRAME)
+    frames = np.lib.stride_tricks.sliding_window_view(emphasised, VOICING_FRAME)[::hop] * window
+    spectrum = np.fft.rfft(frames, n=2 * VOICING_FRAME, axis=1)
+    power = np.abs(spectrum) ** 2
+    low, high = int(sample_rate / PITCH_RANGE_HZ[1]), min(int(sample_rate / PITCH_RANGE_HZ[0]), VOICING_FRAME // 2)
+    autocorr = np.fft.irfft(power, axis=1)[:, :high]
+    # Dividing by the window's own autocorrelation undoes its taper at long lags (low pitch).
+    window_autocorr = np.correlate(window, window, mode="full")[VOICING_FRAME - 1 : VOICING_FRAME - 1 + high]
+    normalised = autocorr / (autocorr[:, :1] + 1e-12) / (window_autocorr / window_autocorr[0])
+    periodicity = normalised[:, low:high].max(axis=1)
+    peak = power.argmax(axis=1)
+    cumulative = np.concatenate([np.zeros((len(power), 1)), np.cumsum(power, axis=1)], axis=1)
+    rows = np.arange(len(power))
+    lo, hi = np.clip(peak - 2, 0, None), np.clip(peak + 3, None, power.shape[1])
+    peak_share = (cumulative[rows, hi] - cumulative[rows, lo]) / (cumulative[:, -1] + 1e-12)
+    voiced = (periodicity >= threshold) & (peak_share <= max_peak_share)
+    return float(voiced.sum() * hop / sample_rate)
+
+
+def drop_bursts(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, min_voiced: float) -> tuple[np.ndarray, np.ndarray]:
+    """Separate intervals with at least ``min_voiced`` seconds of voice from bursts without.
+
+    Knocks, clicks, beeps and coughs trip webrtcvad but carry little periodic, non-tonal
+    sound, so alone they do not make a segment.
+
+    Returns
+    -------
+    (kept, dropped) : two arrays of shape (k, 2) and (m - k, 2), seconds
+    """
+    keep = np.array(
+        [voiced_seconds(audio[int(s * sample_rate) : int(e * sample_rate)], sample_rate) >= min_voiced for s, e in intervals],
+        dtype=bool,
+    )
+    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
+
+
+def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, max_seconds: float, min_piece: float = 1.0) -> np.ndarray:
+    """Split intervals longer than ``max_seconds`` at their quietest point, repeatedly.
+
+    The quietest point is the minimum of the 100 ms moving RMS, searched at least
+    ``min_piece`` seconds from either end.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, every interval at most ``max_seconds`` long
+    """
+    if max_seconds <= 2 * min_piece:
+        raise ValueError("max_seconds must exceed twice min_piece")
+    out: list[tuple[float, float]] = []
+    pending = [tuple(row) for row in intervals[::-1]]
+    smooth = int(0.1 * sample_rate)
+    while pending:
+        start, end = pending.pop()
+        if end - start <= max_seconds:
+            out.append((start, end))
+            continue
+        first, last = int((start + min_piece) * sample_rate), int((end - min_piece) * sample_rate)
+        piece = audio[first:last].astype(np.float64)
+        local_power = uniform_filter1d(piece**2, size=smooth, mode="nearest")
+        at = start + min_piece + int(np.argmin(local_power)) / sample_rate
+        pending += [(at, end), (start, at)]
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def pad_intervals(intervals: np.ndarray, *, padding: float, duration: float) -> np.ndarray:
+    """Widen each interval by ``padding`` seconds each side, inside ``[0, duration]``.
+
+    Where two neighbours are closer than twice the padding they meet half-way, so padded
+    segments never overlap.
+
+    Returns
+    -------
+    np.ndarray, shape (m, 2), seconds
+    """
+    if not len(intervals):
+        return intervals.reshape(-1, 2)
+    starts = intervals[:, 0] - padding
+    ends = intervals[:, 1] + padding
+    middles = (intervals[1:, 0] + intervals[:-1, 1]) / 2
+    starts[1:] = np.maximum(starts[1:], middles)
+    ends[:-1] = np.minimum(ends[:-1], middles)
+    return np.stack([np.clip(starts, 0, duration), np.clip(ends, 0, duration)], axis=1)
+
+
+def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.ndarray, guard: float = 0.1) -> np.ndarray:
+    """Stretches with no speech at all: the frames webrtcvad called non-speech, minus
+    ``guard`` seconds around any speech frame and minus the ``exclude`` intervals (segments
+    and dropped bursts), so the noise profile holds neither voice nor knocks.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds
+    """
+    guard_frames = int(round(guard / frame_seconds))
+    near_speech = uniform_filter1d(decisions.astype(np.float32), size=2 * guard_frames + 1, mode="nearest") > 0
+    quiet = ~near_speech
+    for start, end in np.asarray(exclude).reshape(-1, 2):
+        quiet[int(start / frame_seconds) : int(np.ceil(end / frame_seconds))] = False
+    return runs(quiet).astype(np.float64) * frame_seconds
