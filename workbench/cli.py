@@ -14,6 +14,160 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="Speech data 
 
 # --- store / workflow (issue 3) ---------------------------------------------------------
 
+from pathlib import Path  # noqa: E402  (kept inside this section; typer reads the annotations)
+
+users_app = typer.Typer(no_args_is_help=True, help="Accounts and applications (admin).")
+clips_app = typer.Typer(no_args_is_help=True, help="Import and follow clips (admin).")
+tasks_app = typer.Typer(no_args_is_help=True, help="Tasks (admin).")
+app.add_typer(users_app, name="users")
+app.add_typer(clips_app, name="clips")
+app.add_typer(tasks_app, name="tasks")
+
+AS_ADMIN = typer.Option(None, "--as", help="Admin account to act as (default: the first admin).")
+
+
+def _workbench():
+    from workbench.workflow.service import Workbench
+
+    return Workbench.open()
+
+
+def _admin(wb, username: str | None):
+    """The admin the command acts as: the CLI runs on the server, so it may act as any admin."""
+    actor = wb.actor(username) if username else wb.first_admin()
+    if actor is None or not actor.is_admin:
+        raise typer.BadParameter("no admin account: create one with `workbench users add NAME --role admin`")
+    return actor
+
+
+def _fail_cleanly(command):
+    """Report a WorkbenchError as a one-line message and exit 1, instead of a traceback."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from workbench.workflow.errors import WorkbenchError
+
+        try:
+            return command(*args, **kwargs)
+        except WorkbenchError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from error
+
+    return run
+
+
+@users_app.command("add")
+@_fail_cleanly
+def users_add(
+    username: str,
+    name: str = typer.Option(..., help="Full name."),
+    role: list[str] = typer.Option(..., help="admin, reviewer or transcriber; repeat for several."),
+    language: str = typer.Option(None, help="The worker's one language: ko, en, zh or ja."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Create an approved account (the first account needs no admin: it bootstraps one)."""
+    wb = _workbench()
+    actor = _admin(wb, as_admin) if wb.first_admin() else None
+    user = wb.create_user(actor, username=username, password=password, name=name, roles=set(role),
+                          language=language)
+    typer.echo(f"created {user.username} ({', '.join(sorted(user.roles))}{', ' + user.language if user.language else ''})")
+
+
+@users_app.command("approve")
+@_fail_cleanly
+def users_approve(
+    username: str,
+    reject: bool = typer.Option(False, "--reject", help="Reject instead of approving."),
+    reason: str = typer.Option("", help="Why (required for a rejection)."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Approve (or --reject) the pending application of USERNAME."""
+    wb = _workbench()
+    actor = _admin(wb, as_admin)
+    application = wb.pending_application_of(actor, username)
+    decided = wb.decide_application(actor, application.id, approve=not reject, reason=reason)
+    typer.echo(f"{decided.username}: {decided.status}")
+
+
+@users_app.command("list")
+@_fail_cleanly
+def users_list(as_admin: str = AS_ADMIN) -> None:
+    """Workers with their grade and task limit, then pending applications."""
+    wb = _workbench()
+    actor = _admin(wb, as_admin)
+    for w in wb.list_workers(actor):
+        rate = "-" if w.return_rate is None else f"{w.return_rate:.0%}"
+        typer.echo(f"{w.username:<16} {','.join(sorted(w.roles)):<22} {w.language or '-':<3} {w.status:<9} "
+                   f"grade {w.grade:<4} max {w.max_tasks} held {w.tasks_held} returned {rate} "
+                   f"penalties {w.penalties} ({w.penalties_won} won)")
+    for a in wb.list_applications(actor):
+        typer.echo(f"pending application #{a.id}: {a.username} ({a.name}, {a.language}, document {a.document_name})")
+
+
+@clips_app.command("import")
+@_fail_cleanly
+def clips_import(
+    paths: list[Path] = typer.Argument(..., help="Audio or video files."),
+    language: str = typer.Option(..., help="ko, en, zh or ja."),
+    project: str = typer.Option(..., help="Project or client name."),
+    priority: int = typer.Option(0, help="Higher is offered first."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Copy files into the data directory and queue their processing (run `workbench worker`)."""
+    wb = _workbench()
+    actor = _admin(wb, as_admin)
+    for path in paths:
+        clip = wb.import_clip(actor, filename=path.name, source=path, language=language, project=project,
+                              priority=priority)
+        typer.echo(f"clip {clip.id}: {clip.filename} {clip.status}")
+
+
+@clips_app.command("list")
+@_fail_cleanly
+def clips_list(as_admin: str = AS_ADMIN) -> None:
+    """Clips with their processing status."""
+    wb = _workbench()
+    for c in wb.list_clips(_admin(wb, as_admin)):
+        progress = f"{c.stage} {c.percent:.0f}%" if c.status == "processing" else (c.error or "")
+        typer.echo(f"{c.id:>5} {c.status:<10} {c.language} {c.project:<16} {c.filename} "
+                   f"{c.segment_count} segments {progress}")
+
+
+@clips_app.command("retry")
+@_fail_cleanly
+def clips_retry(clip_id: int, as_admin: str = AS_ADMIN) -> None:
+    """Queue a failed clip again."""
+    wb = _workbench()
+    clip = wb.retry_clip(_admin(wb, as_admin), clip_id)
+    typer.echo(f"clip {clip.id}: {clip.status}")
+
+
+@tasks_app.command("list")
+@_fail_cleanly
+def tasks_list(
+    state: str = typer.Option(None, help="open, in_progress, submitted, in_review, returned or complete."),
+    language: str = typer.Option(None),
+    project: str = typer.Option(None),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Tasks with their state, people and segment counts."""
+    wb = _workbench()
+    for t in wb.list_tasks(_admin(wb, as_admin), state=state, language=language, project=project):
+        counts = " ".join(f"{k}={v}" for k, v in sorted(t.counts.items()))
+        typer.echo(f"{t.id:>5} {t.state:<11} {t.language} p{t.priority} {t.project:<16} {t.clip_name} "
+                   f"transcriber={t.transcriber or '-'} reviewer={t.reviewer or '-'} {counts}")
+
+
+@app.command()
+def worker(workers: int = typer.Option(1, help="Clips processed at once by this process.")) -> None:
+    """Process queued clips until interrupted (start one per core or machine)."""
+    wb = _workbench()
+    typer.echo(f"worker on {wb.data_dir} ({workers} at once)")
+    wb.queue.run_worker(workers=workers)
+
+
 # --- pay (issue 4) ---------------------------------------------------------------------
 
 # --- export (issue 6) ------------------------------------------------------------------

@@ -55,6 +55,10 @@ def all_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.username)).all()
 
 
+def first_admin(session: Session) -> User | None:
+    return session.scalars(select(User).where(User.is_admin).order_by(User.id).limit(1)).first()
+
+
 def user_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
 

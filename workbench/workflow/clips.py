@@ -79,7 +79,6 @@ class Clips(WorkbenchBase):
         upload, so ``retry_clip`` can run it again; it is not raised.
         """
         from workbench.audio.errors import AudioError
-        from workbench.audio.pipeline import process_file
 
         with self.store.session() as session:
             clip = self._clip(session, clip_id)
@@ -93,22 +92,24 @@ class Clips(WorkbenchBase):
         shutil.rmtree(out_dir, ignore_errors=True)
         reporter = _ProgressReporter(self, clip_id)
         try:
-            process_file(upload, out_dir, language=language, progress=reporter)
-            spans, names = _read_manifest(out_dir)
-            files = [self._stored_path(out_dir / name) if name else None for name in names]
-            report_text = (out_dir / "report.json").read_text(encoding="utf-8")
-            report = json.loads(report_text)
+            from workbench.audio.pipeline import process_file
+
+            result = process_file(upload, out_dir, language=language, progress=reporter)
         except AudioError as error:
             return self._fail(clip_id, str(error))
         except Exception as error:  # noqa: BLE001 - any crash must be recorded, never lose the clip
             return self._fail(clip_id, f"Processing crashed: {type(error).__name__}: {error}")
+        if not result.segments:
+            return self._fail(clip_id, "No speech was found in the clip, so there is nothing to transcribe.")
+        spans = [(entry.start, entry.end) for entry in result.segments]
+        files = [self._stored_path(out_dir / entry.audio_filepath) for entry in result.segments]
         with self.store.session() as session:
             clip = self._clip(session, clip_id)
-            duration = float(report.get("duration") or report.get("duration_s") or (spans[-1][1] if spans else 0.0))
             self._record_task(session, clip, spans, files)
             clip.status, clip.stage, clip.percent, clip.error = "ready", "done", 100.0, None
-            clip.output_dir, clip.duration = self._stored_path(out_dir), duration
-            clip.report, clip.processed_at = report_text, self.now()
+            clip.output_dir, clip.duration = self._stored_path(out_dir), float(result.report["input"]["duration"])
+            clip.report = json.dumps(result.report, ensure_ascii=False)
+            clip.processed_at = self.now()
             self._audit(session, None, "clip.ready", "clip", clip.id, segments=len(spans))
             return self._clip_views(session, [clip])[0]
 
@@ -187,19 +188,3 @@ def _checked_spans(segments: Sequence[tuple[float, float]], duration: float) -> 
             raise InvalidInput(f"Segment ({start}, {end}) is outside the clip or overlaps the one before.")
         previous_end = end
     return spans
-
-
-def _read_manifest(out_dir: Path) -> tuple[list[tuple[float, float]], list[str | None]]:
-    """Segment spans and their audio files (relative to ``out_dir``) from ``manifest.jsonl``."""
-    spans: list[tuple[float, float]] = []
-    files: list[str | None] = []
-    for line in (out_dir / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        entry = json.loads(line)
-        start = float(entry.get("start", entry.get("offset", 0.0)))
-        end = float(entry["end"]) if "end" in entry else start + float(entry["duration"])
-        spans.append((start, end))
-        audio = entry.get("audio_filepath")
-        files.append(audio)
-    return spans, files

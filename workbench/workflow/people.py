@@ -79,6 +79,12 @@ class People(WorkbenchBase):
                 raise NotFound(f"No user {username!r}.")
             return actor_of(user)
 
+    def first_admin(self) -> Actor | None:
+        """The oldest admin account (the CLI, which runs on the server, acts as it)."""
+        with self.store.session() as session:
+            user = repo.first_admin(session)
+            return actor_of(user) if user else None
+
     def authenticate(self, username: str, password: str) -> Actor:
         """The actor for a correct password. After ``policy.login_max_failures`` failures in
         ``policy.login_window`` the username is locked for the rest of the window
@@ -166,6 +172,15 @@ class People(WorkbenchBase):
         with self.store.session() as session:
             self._admin(session, actor)
             return [self._application_view(session, a) for a in repo.applications(session, status)]
+
+    def pending_application_of(self, actor: Actor, username: str) -> Application:
+        with self.store.session() as session:
+            self._admin(session, actor)
+            user = self._named(session, username)
+            for application in repo.applications(session, "pending"):
+                if application.user_id == user.id:
+                    return self._application_view(session, application)
+            raise NotFound(f"{username} has no pending application.")
 
     def application_document(self, actor: Actor, application_id: int) -> Path:
         with self.store.session() as session:
