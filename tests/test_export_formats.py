@@ -93,6 +93,8 @@ def test_nemo_manifest_lines_parse_and_durations_match_the_audio(segments, tmp_p
     assert sorted(r["utterance_id"] for r in records) == sorted(s.utterance_id for s in speech(segments))
     assert {r["text"] for r in records} == {"KTX 타고 가요.", "I want that."}
     assert {r["language"] for r in records} == {"ko", "en"}
+    summary = json.loads((out / "export.json").read_text(encoding="utf-8"))
+    assert summary["segments"] == len(records) and (out / summary["report"]).is_file()
 
 
 def test_segment_audio_is_cut_from_its_own_span(segments, tmp_path):

@@ -23,10 +23,12 @@ from workbench.export.formats import (
     segment_audio_file,
 )
 from workbench.export.output import EXPORT_MARKER, atomic_directory, check_destination
+from workbench.export.report import ClipQuality, write_quality_report
 from workbench.export.segment import AUDIO_VARIANTS, TEXT_MODES, ExportSegment, text_columns
 from workbench.export.splits import SPLIT_NAMES, ClipForSplit, SplitRatios, assign_splits
 
 SAMPLE_RATE_RANGE = (8000, 96000)
+REPORT_DIR = "report"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class ExportOptions:
 
 @dataclass(frozen=True)
 class ExportResult:
-    """What was written: counts per split, the manifest files (relative to ``out_dir``)."""
+    """What was written: counts per split, the manifests and the report (relative to ``out_dir``)."""
 
     out_dir: Path
     fmt: str
@@ -70,6 +72,7 @@ class ExportResult:
     seconds: float
     split_segments: dict[str, int]
     manifests: tuple[str, ...]
+    report: str
     skipped_no_speech: int
 
     @property
@@ -97,9 +100,14 @@ def write_export(
     out_dir: Path,
     options: ExportOptions,
     *,
+    clips: Sequence[ClipQuality] = (),
     selection: Mapping[str, object] | None = None,
 ) -> ExportResult:
-    """Write the exportable ``segments`` to ``out_dir`` in ``options.fmt``.
+    """Write the exportable ``segments`` to ``out_dir`` in ``options.fmt``, with the report.
+
+    ``segments`` is the whole selection (no-speech ones feed the report only); ``clips``
+    are the selected clips' processing results, failed ones included, for the report;
+    ``selection`` is recorded in ``export.json`` as asked.
 
     Raises ``NothingToExport`` (writing nothing) when no segment has accepted speech, and
     ``ExportError`` for a bad destination or unreadable audio.
@@ -115,6 +123,7 @@ def write_export(
     with atomic_directory(destination) as staging:
         items = _write_audio(planned, splits, staging, options)
         manifests = WRITERS[options.fmt](items, staging, destination)
+        report = write_quality_report(staging / REPORT_DIR, segments, splits, clips)
         result = ExportResult(
             out_dir=destination,
             fmt=options.fmt,
@@ -124,6 +133,7 @@ def write_export(
             split_segments={name: count for name in SPLIT_NAMES
                             if (count := sum(item.split == name for item in items))},
             manifests=tuple(manifests),
+            report=str(report.relative_to(staging)),
             skipped_no_speech=sum(seg.no_speech for seg in segments),
         )
         _write_summary(staging / EXPORT_MARKER, result, options, selection or {})
@@ -136,13 +146,10 @@ def _exportable(segments: Sequence[ExportSegment], mode: str) -> list[tuple[Expo
     for seg in sorted(segments, key=lambda s: s.utterance_id.encode()):
         if not seg.exportable:
             continue
-        texts = text_columns(seg.text, mode)
-        if not all(texts.values()):
-            continue
         if seg.utterance_id in seen:
             raise ExportError(f"two segments share the utterance id {seg.utterance_id}")
         seen.add(seg.utterance_id)
-        planned.append((seg, texts))
+        planned.append((seg, text_columns(seg.text, mode)))
     return planned
 
 
@@ -211,5 +218,6 @@ def _write_summary(path: Path, result: ExportResult, options: ExportOptions,
         "split_segments": result.split_segments,
         "skipped_no_speech": result.skipped_no_speech,
         "manifests": list(result.manifests),
+        "report": result.report,
     }
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

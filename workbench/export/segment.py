@@ -64,8 +64,8 @@ class ExportSegment:
 
     @property
     def exportable(self) -> bool:
-        """Speech with a non-empty accepted text; no-speech segments only reach the report."""
-        return not self.no_speech and bool(self.text.strip())
+        """Speech whose accepted text has words once tags are gone; the rest only reach the report."""
+        return not self.no_speech and all(spelling_and_pronunciation(self.text))
 
     def source_audio(self, variant: AudioVariant) -> Path:
         return self.clean_audio if variant == "clean" else self.original_audio

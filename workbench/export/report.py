@@ -1,0 +1,367 @@
+"""The data-quality report of an export: figures as JSON, PNG plots and one HTML page.
+
+``build_quality_report`` is pure (segments, splits and clip facts in, a JSON-ready dict
+out); ``write_quality_report`` renders it with matplotlib's Agg backend (no display, no
+pyplot state). Workers appear only by their opaque ``worker_key``.
+
+Speed bounds come from each language's guideline (``load_rules(lang).chars_per_second``):
+a segment is an outlier when its spoken characters per second fall outside
+``warn_below``..``warn_above`` and it is at least ``min_duration`` long, the same rule the
+transcriber's checker warns about. A language without a rule file gets no bounds.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jiwer
+
+from workbench.export.segment import ExportSegment
+from workbench.export.splits import SPLIT_NAMES
+from workbench.workflow.guidelines import CharsPerSecondBounds, load_rules, spelling_and_pronunciation
+
+DURATION_BIN_SECONDS = 1.0
+REPORT_JSON = "quality.json"
+REPORT_HTML = "quality.html"
+
+
+@dataclass(frozen=True)
+class ClipQuality:
+    """What processing measured on one clip (``None`` where it measured nothing)."""
+
+    clip_id: str
+    language: str
+    project: str
+    status: str  # queued | processing | ready | failed
+    loudness_lufs: float | None
+    snr_db: float | None
+
+
+def _hours(seconds: float) -> float:
+    return round(seconds / 3600, 6)
+
+
+def _balance(exported: Sequence[ExportSegment], splits: Mapping[str, str]) -> dict:
+    def table(key) -> dict:
+        seconds: dict[str, float] = defaultdict(float)
+        counts: Counter[str] = Counter()
+        for seg in exported:
+            seconds[key(seg)] += seg.duration
+            counts[key(seg)] += 1
+        return {name: {"segments": counts[name], "hours": _hours(seconds[name])} for name in sorted(counts)}
+
+    by_split = table(lambda seg: splits[seg.clip_id])
+    return {
+        "language": table(lambda seg: seg.language),
+        "project": table(lambda seg: seg.project),
+        "split": {name: by_split[name] for name in SPLIT_NAMES if name in by_split},
+    }
+
+
+def _durations(exported: Sequence[ExportSegment]) -> dict:
+    durations = [seg.duration for seg in exported]
+    bins = int(max(durations) // DURATION_BIN_SECONDS) + 1
+    counts = [0] * bins
+    for duration in durations:
+        counts[int(duration // DURATION_BIN_SECONDS)] += 1
+    return {
+        "bin_seconds": DURATION_BIN_SECONDS,
+        "bin_edges": [round(i * DURATION_BIN_SECONDS, 6) for i in range(bins + 1)],
+        "counts": counts,
+        "min": round(min(durations), 6),
+        "median": round(statistics.median(durations), 6),
+        "max": round(max(durations), 6),
+    }
+
+
+def spoken_characters(text: str) -> int:
+    """Letters and digits of the pronunciation reading: what the speaker actually says."""
+    return sum(char.isalnum() for char in spelling_and_pronunciation(text)[1])
+
+
+def _bounds(language: str) -> CharsPerSecondBounds | None:
+    try:
+        return load_rules(language).chars_per_second
+    except (ValueError, FileNotFoundError):
+        return None
+
+
+def _speed(exported: Sequence[ExportSegment]) -> dict:
+    by_language: dict[str, list[ExportSegment]] = defaultdict(list)
+    for seg in exported:
+        by_language[seg.language].append(seg)
+    result = {}
+    for language in sorted(by_language):
+        bounds = _bounds(language)
+        rates = [(seg, spoken_characters(seg.text) / seg.duration) for seg in by_language[language]]
+        outliers = [
+            {"utterance_id": seg.utterance_id, "chars_per_second": round(rate, 3),
+             "duration": round(seg.duration, 3), "text": seg.text}
+            for seg, rate in rates
+            if bounds is not None and seg.duration >= bounds.min_duration
+            and not bounds.warn_below <= rate <= bounds.warn_above
+        ]
+        result[language] = {
+            "bounds": None if bounds is None else {"low": bounds.warn_below, "high": bounds.warn_above,
+                                                   "min_duration": bounds.min_duration},
+            "chars_per_second": [round(rate, 3) for _, rate in rates],
+            "median": round(statistics.median(rate for _, rate in rates), 3),
+            "outliers": outliers,
+        }
+    return result
+
+
+def character_error_rate(pairs: Iterable[tuple[str, str]]) -> float | None:
+    """Corpus CER of ``(submitted, accepted)`` pairs, the accepted text as reference."""
+    kept = [(" ".join(sub.split()), " ".join(acc.split())) for sub, acc in pairs]
+    kept = [(sub, acc) for sub, acc in kept if acc]
+    if not kept:
+        return None
+    hypotheses, references = zip(*kept)
+    return round(jiwer.cer(reference=list(references), hypothesis=list(hypotheses)), 6)
+
+
+def _labels(exported: Sequence[ExportSegment]) -> dict:
+    by_worker: dict[str, list[ExportSegment]] = defaultdict(list)
+    by_language: dict[str, list[ExportSegment]] = defaultdict(list)
+    for seg in exported:
+        by_worker[seg.worker_key].append(seg)
+        by_language[seg.language].append(seg)
+
+    def cer(segs: list[ExportSegment]) -> float | None:
+        return character_error_rate((seg.submitted_text, seg.text) for seg in segs)
+
+    return {
+        "workers": {
+            key: {
+                "segments": len(segs),
+                "returned": sum(seg.return_count > 0 for seg in segs),
+                "returned_share": round(sum(seg.return_count > 0 for seg in segs) / len(segs), 6),
+                "cer": cer(segs),
+            }
+            for key, segs in sorted(by_worker.items())
+        },
+        "languages": {language: {"segments": len(segs), "cer": cer(segs)}
+                      for language, segs in sorted(by_language.items())},
+    }
+
+
+def _summary(values: list[float]) -> dict | None:
+    if not values:
+        return None
+    return {"min": round(min(values), 3), "median": round(statistics.median(values), 3),
+            "max": round(max(values), 3)}
+
+
+def _audio(clips: Sequence[ClipQuality], segments: Sequence[ExportSegment]) -> dict:
+    measured = sorted((clip for clip in clips if clip.status == "ready"), key=lambda c: c.clip_id)
+    loudness = [clip.loudness_lufs for clip in measured if clip.loudness_lufs is not None]
+    snr = [clip.snr_db for clip in measured if clip.snr_db is not None]
+    return {
+        "clips": len(clips),
+        "clips_by_status": dict(sorted(Counter(clip.status for clip in clips).items())),
+        "clips_failed": sum(clip.status == "failed" for clip in clips),
+        "segments": len(segments),
+        "segments_no_speech": sum(seg.no_speech for seg in segments),
+        "loudness_lufs": _summary(loudness),
+        "snr_db": _summary(snr),
+        "per_clip": [
+            {"clip_id": clip.clip_id, "language": clip.language, "loudness_lufs": clip.loudness_lufs,
+             "snr_db": clip.snr_db}
+            for clip in measured
+        ],
+    }
+
+
+def build_quality_report(
+    segments: Sequence[ExportSegment],
+    splits: Mapping[str, str],
+    clips: Sequence[ClipQuality] = (),
+) -> dict:
+    """Every figure of the report as plain JSON-ready data.
+
+    ``segments`` is the whole selection (no-speech ones count in the audio section only);
+    ``splits`` maps each exported clip to its split; ``clips`` are the selected clips,
+    failed ones included.
+    """
+    exported = sorted((seg for seg in segments if seg.exportable), key=lambda s: s.utterance_id)
+    if not exported:
+        raise ValueError("a quality report needs at least one exported segment")
+    return {
+        "balance": _balance(exported, splits),
+        "durations": _durations(exported),
+        "speed": _speed(exported),
+        "labels": _labels(exported),
+        "audio": _audio(clips, segments),
+    }
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+def _new_figure(columns: int = 1):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(4.2 * columns, 3.4), layout="constrained")
+    return figure, figure.subplots(1, columns, squeeze=False)[0]
+
+
+def _save(figure, path: Path) -> None:
+    # No "Software" tag: the same report renders to the same bytes.
+    figure.savefig(path, format="png", dpi=90, metadata={"Software": None})
+
+
+def _bar(axis, values: Mapping[str, float], title: str, labels: Sequence[str] | None = None) -> None:
+    names = list(values)
+    heights = [values[name] for name in names]
+    axis.bar(names, heights, color="#4c72b0")
+    axis.set_title(title, fontsize=10)
+    axis.set_ylim(bottom=0)
+    for index, (height, label) in enumerate(zip(heights, labels or [f"{h:.3g}" for h in heights])):
+        axis.annotate(label, (index, height), ha="center", va="bottom", fontsize=8)
+
+
+def _plot_balance(report: dict, path: Path) -> None:
+    figure, axes = _new_figure(3)
+    for axis, key in zip(axes, ("language", "project", "split")):
+        table = report["balance"][key]
+        _bar(axis, {name: row["hours"] for name, row in table.items()}, f"hours per {key}",
+             [f"{row['segments']} seg" for row in table.values()])
+    _save(figure, path)
+
+
+def _plot_durations(report: dict, path: Path) -> None:
+    figure, (axis,) = _new_figure()
+    data = report["durations"]
+    axis.stairs(data["counts"], data["bin_edges"], fill=True, color="#4c72b0")
+    axis.set_xlabel("segment duration (s)")
+    axis.set_ylabel("segments")
+    _save(figure, path)
+
+
+def _plot_speed(report: dict, path: Path) -> None:
+    figure, (axis,) = _new_figure()
+    languages = list(report["speed"])
+    axis.boxplot([report["speed"][lang]["chars_per_second"] for lang in languages], tick_labels=languages)
+    for index, language in enumerate(languages, start=1):
+        bounds = report["speed"][language]["bounds"]
+        if bounds:
+            axis.hlines([bounds["low"], bounds["high"]], index - 0.4, index + 0.4, colors="#c44e52",
+                        linestyles="dashed")
+    axis.set_ylabel("characters per second")
+    _save(figure, path)
+
+
+def _plot_labels(report: dict, path: Path) -> None:
+    figure, axes = _new_figure(3)
+    workers = report["labels"]["workers"]
+    languages = report["labels"]["languages"]
+    _bar(axes[0], {key: row["returned_share"] for key, row in workers.items()}, "share returned, per worker")
+    _bar(axes[1], {key: row["cer"] or 0.0 for key, row in workers.items()}, "CER, per worker")
+    _bar(axes[2], {lang: row["cer"] or 0.0 for lang, row in languages.items()}, "CER, per language")
+    _save(figure, path)
+
+
+def _plot_audio(report: dict, path: Path) -> None:
+    figure, axes = _new_figure(2)
+    per_clip = report["audio"]["per_clip"]
+    for axis, field, label in ((axes[0], "loudness_lufs", "loudness (LUFS)"), (axes[1], "snr_db", "estimated SNR (dB)")):
+        values = [clip[field] for clip in per_clip if clip[field] is not None]
+        axis.hist(values, bins=10, color="#4c72b0")
+        axis.set_xlabel(label)
+        axis.set_ylabel("clips")
+    _save(figure, path)
+
+
+FIGURES = {
+    "balance": _plot_balance,
+    "durations": _plot_durations,
+    "speed": _plot_speed,
+    "labels": _plot_labels,
+    "audio": _plot_audio,
+}
+
+
+def _table(rows: Mapping[str, Mapping[str, object]], columns: Sequence[str], key_name: str) -> str:
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in (key_name, *columns))
+    body = "".join(
+        "<tr>" + f"<td>{html.escape(str(key))}</td>"
+        + "".join(f"<td>{html.escape(str(row[column]))}</td>" for column in columns) + "</tr>"
+        for key, row in rows.items()
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _bounds_text(bounds: dict | None) -> str:
+    if bounds is None:
+        return "no guideline"
+    return f"{bounds['low']:g}–{bounds['high']:g} (from {bounds['min_duration']:g} s)"
+
+
+def _html(report: dict) -> str:
+    balance = report["balance"]
+    speed = report["speed"]
+    outliers = {
+        item["utterance_id"]: {"language": language, **item}
+        for language, data in speed.items() for item in data["outliers"]
+    }
+    audio = report["audio"]
+    sections = [
+        "<h2>Balance</h2>",
+        *(_table(balance[key], ["segments", "hours"], key) for key in ("language", "project", "split")),
+        '<img src="figures/balance.png" alt="hours per language, project and split">',
+        "<h2>Segment durations</h2>",
+        f"<p>min {report['durations']['min']} s, median {report['durations']['median']} s, "
+        f"max {report['durations']['max']} s</p>",
+        '<img src="figures/durations.png" alt="histogram of segment durations">',
+        "<h2>Speaking rate outliers</h2>",
+        _table({lang: {"median": d["median"], "bounds": _bounds_text(d["bounds"]), "outliers": len(d["outliers"])}
+                for lang, d in speed.items()}, ["median", "bounds", "outliers"], "language"),
+        _table(outliers, ["language", "chars_per_second", "duration", "text"], "utterance")
+        if outliers else "<p>No segment is outside its language's bounds.</p>",
+        '<img src="figures/speed.png" alt="characters per second per language">',
+        "<h2>Label consistency</h2>",
+        _table(report["labels"]["workers"], ["segments", "returned", "returned_share", "cer"], "worker key"),
+        _table(report["labels"]["languages"], ["segments", "cer"], "language"),
+        '<img src="figures/labels.png" alt="returned share and CER per worker and language">',
+        "<h2>Audio quality</h2>",
+        f"<p>{audio['clips']} clips, {audio['clips_failed']} failed processing; "
+        f"{audio['segments_no_speech']} of {audio['segments']} segments marked no-speech.</p>",
+        _table({"loudness (LUFS)": audio["loudness_lufs"] or {"min": "", "median": "", "max": ""},
+                "estimated SNR (dB)": audio["snr_db"] or {"min": "", "median": "", "max": ""}},
+               ["min", "median", "max"], "measure"),
+        '<img src="figures/audio.png" alt="loudness and SNR per clip">',
+    ]
+    style = ("body{font-family:sans-serif;max-width:70em;margin:auto}"
+             "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em}")
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>Export quality report</title><style>{style}</style></head><body>"
+            "<h1>Export quality report</h1>"
+            "<p>The same figures are in quality.json.</p>" + "\n".join(sections) + "</body></html>\n")
+
+
+def write_quality_report(
+    out_dir: Path,
+    segments: Sequence[ExportSegment],
+    splits: Mapping[str, str],
+    clips: Sequence[ClipQuality] = (),
+) -> Path:
+    """Write ``quality.json``, ``quality.html`` and ``figures/*.png`` into ``out_dir``.
+
+    Returns the HTML page's path. The files are the same bytes for the same inputs.
+    """
+    report = build_quality_report(segments, splits, clips)
+    figures = out_dir / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    for name, plot in FIGURES.items():
+        plot(report, figures / f"{name}.png")
+    (out_dir / REPORT_JSON).write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    page = out_dir / REPORT_HTML
+    page.write_text(_html(report), encoding="utf-8")
+    return page
