@@ -1,4 +1,6 @@
-"""The reviewer page (UI engineer 2 fills this in)."""
+"""The reviewer page: submitted tasks of the reviewer's language, the guideline, and the
+review view (``static/work/reviewer.js``) of the task taken.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +8,49 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from workbench.ui.handlers import reviewer as handlers
+from workbench.ui.handlers.auth import session_actor, visible_pages
+from workbench.ui.handlers.transcriber import workspace_html
+from workbench.ui.wiring import shows_errors
+from workbench.workflow.guidelines import guideline_markdown
+
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
+NO_TASK = "Pick a submitted task on the left and take it for review."
+
 
 def render(wb: "Workbench") -> None:
-    gr.Markdown("This page is being built.")
+    with gr.Row(equal_height=False, elem_classes="wb-work"):
+        with gr.Column(scale=1, min_width=280, elem_classes="wb-side"):
+            tasks = gr.Radio(label="Submitted tasks in my language", choices=[], elem_id="wb-reviewer-tasks")
+            with gr.Row():
+                take = gr.Button("Review this task", variant="primary", size="sm")
+                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-review")
+            with gr.Accordion("Guideline", open=False):
+                guideline = gr.Markdown(max_height=520)
+        with gr.Column(scale=5):
+            workspace = gr.HTML(workspace_html("review", None, empty=NO_TASK))
+
+    @shows_errors
+    def on_refresh(request: gr.Request) -> gr.Radio:
+        actor = session_actor(wb, request.username)
+        if not visible_pages(actor)["review"]:
+            return gr.Radio()
+        return gr.Radio(choices=handlers.review_queue(wb, actor))
+
+    @shows_errors
+    def on_load(request: gr.Request) -> list:
+        actor = session_actor(wb, request.username)
+        if not visible_pages(actor)["review"]:
+            return [gr.Radio(), ""]
+        return [gr.Radio(choices=handlers.review_queue(wb, actor)), guideline_markdown(actor.language)]
+
+    def on_take(task_id: int | None) -> str:
+        if task_id is None:
+            raise gr.Error("Pick a task first.")
+        return workspace_html("review", task_id, empty=NO_TASK)
+
+    gr.on(triggers=None, fn=on_load, inputs=None, outputs=[tasks, guideline])
+    refresh.click(on_refresh, inputs=None, outputs=tasks)
+    take.click(on_take, inputs=tasks, outputs=workspace)

@@ -1,4 +1,8 @@
-"""The transcriber page (UI engineer 2 fills this in)."""
+"""The transcriber page: the queue and the guideline in Gradio, the task view beside them.
+
+The task view (every segment of a clip, typed into for hours) is its own small page driven
+by ``static/work/transcriber.js``; Gradio would otherwise build hundreds of components.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,66 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from workbench.ui.handlers import transcriber as handlers
+from workbench.ui.handlers.auth import session_actor, visible_pages
+from workbench.ui.wiring import shows_errors
+from workbench.workflow.guidelines import guideline_markdown
+
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
+NO_TASK = "Pick a task on the left, or take the next one."
+
 
 def render(wb: "Workbench") -> None:
-    gr.Markdown("This page is being built.")
+    with gr.Row(equal_height=False, elem_classes="wb-work"):
+        with gr.Column(scale=1, min_width=280, elem_classes="wb-side"):
+            tasks = gr.Radio(label="My tasks (returned first)", choices=[], elem_id="wb-transcriber-tasks")
+            comments = gr.Markdown(elem_classes="wb-comments")
+            offer = gr.Markdown()
+            with gr.Row():
+                take = gr.Button("Take the next task", variant="primary", size="sm")
+                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-transcribe")
+            with gr.Accordion("Guideline", open=True):
+                guideline = gr.Markdown(max_height=520)
+        with gr.Column(scale=5):
+            workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK))
+
+    def queue_updates(request: gr.Request, select: int | None = None) -> list:
+        actor = session_actor(wb, request.username)
+        if not visible_pages(actor)["transcribe"]:
+            return [gr.Radio(), "", "", gr.Button(interactive=False)]
+        mine = handlers.queue(wb, actor)
+        chosen = {"value": select} if select is not None else {}
+        return [
+            gr.Radio(choices=mine["choices"], **chosen),
+            mine["comments"],
+            mine["offer"],
+            gr.Button(interactive=mine["can_claim"]),
+        ]
+
+    @shows_errors
+    def on_load(request: gr.Request) -> list:
+        actor = session_actor(wb, request.username)
+        if not visible_pages(actor)["transcribe"]:
+            return [*queue_updates(request), "", gr.HTML()]
+        first = next(iter(handlers.queue(wb, actor)["choices"]), (None, None))[1]
+        return [
+            *queue_updates(request, select=first),
+            guideline_markdown(actor.language),
+            handlers.workspace_html("transcribe", first, empty=NO_TASK),
+        ]
+
+    @shows_errors
+    def on_take(request: gr.Request) -> list:
+        task_id = handlers.take_next_task(wb, session_actor(wb, request.username))
+        return [*queue_updates(request, select=task_id), handlers.workspace_html("transcribe", task_id, empty=NO_TASK)]
+
+    def on_pick(task_id: int | None) -> str:
+        return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
+
+    queue_outputs = [tasks, comments, offer, take]
+    gr.on(triggers=None, fn=on_load, inputs=None, outputs=[*queue_outputs, guideline, workspace])
+    take.click(on_take, inputs=None, outputs=[*queue_outputs, workspace])
+    refresh.click(shows_errors(queue_updates), inputs=None, outputs=queue_outputs)
+    tasks.input(on_pick, inputs=tasks, outputs=workspace)

@@ -1,10 +1,193 @@
-"""JSON endpoints for the transcriber and reviewer pages (UI engineer 2 fills this in).
+"""The transcriber's and reviewer's task views: their pages and the JSON endpoints their
+JavaScript (``ui/static/work/``) talks to.
 
-Every endpoint depends on ``workbench.ui.server.require_actor``.
+Each endpoint is one handler call for the signed-in actor (``require_actor``); the Workbench
+checks role, language and ownership. Errors keep the app's ``{"detail": message}`` shape;
+two carry more, so the page can act on them: a stale save answers 409 with the stored
+segment as ``current``, and a submit blocked by guideline errors answers 422 with every
+``problems``.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
+
+from workbench.ui.handlers import reviewer as review
+from workbench.ui.handlers import transcriber as transcribe
+from workbench.ui.server import STATIC_PREFIX, require_actor
+from workbench.workflow.errors import GuidelineViolation, StaleVersion
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+ASSETS = Path(__file__).parent / "static" / "work"
+ASSET_URL = f"{STATIC_PREFIX}/work"
 
 router = APIRouter()
+
+
+def _workbench(request: Request) -> "Workbench":
+    return request.state.workbench
+
+
+class TextEdit(BaseModel):
+    text: str
+    base_version: int
+
+
+class NoSpeech(BaseModel):
+    reason: str = "no speech"
+    base_version: int
+
+
+class SplitAt(BaseModel):
+    at: float
+
+
+class Play(BaseModel):
+    reached: float
+
+
+class Acceptance(BaseModel):
+    text: str | None = None
+
+
+class Comment(BaseModel):
+    comment: str
+
+
+def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        return call(*args, **kwargs)
+    except StaleVersion as error:
+        current = transcribe.segment_json(error.current)
+        return JSONResponse({"detail": str(error), "current": current}, status_code=409)
+    except GuidelineViolation as error:
+        problems = [transcribe.problem_json(p) for p in error.problems]
+        return JSONResponse({"detail": str(error), "problems": problems}, status_code=422)
+
+
+# --- pages ------------------------------------------------------------------------------
+
+PAGE_ACTIONS = {
+    "transcriber": (
+        '<button class="btn" id="check" type="button">Check</button>'
+        '<button class="btn primary" id="submit" type="button">Submit for review</button>'
+    ),
+    "reviewer": (
+        '<button class="btn ok" id="accept-all" type="button">Accept all played</button>'
+        '<button class="btn primary" id="finish" type="button">Finish review</button>'
+    ),
+}
+
+
+def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
+    """The task view's HTML shell; its script loads the task through the JSON endpoints."""
+    version = max(int(path.stat().st_mtime) for path in ASSETS.iterdir())
+    assets = f"{ASSET_URL}/{{}}?v={version}"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Task {task_id}</title>
+<link rel="stylesheet" href="{assets.format('work.css')}">
+</head>
+<body data-role="{role}" data-task="{task_id}">
+<header class="bar">
+  <h1 id="title">Loading…</h1><span class="meta" id="meta"></span><span class="spacer"></span>
+  <span class="progress"><meter id="meter" value="0" max="1"></meter><span id="count"></span></span>
+  <span class="save-state" id="save-state" aria-live="polite"></span>
+  {PAGE_ACTIONS[role]}
+</header>
+<p class="banner" id="banner" role="status"></p>
+<ol class="segments" id="segments" aria-label="Segments"></ol>
+<footer class="keys" id="keys" aria-label="Hotkeys"></footer>
+<script src="{assets.format('work.js')}"></script>
+<script src="{assets.format(role + '.js')}"></script>
+</body></html>"""
+
+
+@router.get("/work/transcribe/{task_id}", response_class=HTMLResponse)
+def transcriber_page(task_id: int, actor: "Actor" = Depends(require_actor)) -> str:
+    return task_page("transcriber", task_id)
+
+
+@router.get("/work/review/{task_id}", response_class=HTMLResponse)
+def reviewer_page(task_id: int, actor: "Actor" = Depends(require_actor)) -> str:
+    return task_page("reviewer", task_id)
+
+
+# --- transcribing -----------------------------------------------------------------------
+
+@router.get("/api/work/tasks/{task_id}")
+def get_task(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return transcribe.open_task(_workbench(request), actor, task_id)
+
+
+@router.put("/api/work/segments/{segment_id}/text")
+def put_text(segment_id: int, edit: TextEdit, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return _answer(transcribe.save_text, _workbench(request), actor, segment_id, edit.text,
+                   base_version=edit.base_version)
+
+
+@router.post("/api/work/segments/{segment_id}/no-speech")
+def post_no_speech(segment_id: int, body: NoSpeech, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return _answer(transcribe.mark_no_speech, _workbench(request), actor, segment_id, body.reason,
+                   base_version=body.base_version)
+
+
+@router.post("/api/work/segments/{segment_id}/split")
+def post_split(segment_id: int, body: SplitAt, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return transcribe.split_segment(_workbench(request), actor, segment_id, body.at)
+
+
+@router.post("/api/work/segments/{segment_id}/merge")
+def post_merge(segment_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return transcribe.merge_with_next(_workbench(request), actor, segment_id)
+
+
+@router.get("/api/work/tasks/{task_id}/problems")
+def get_problems(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return transcribe.task_problems(_workbench(request), actor, task_id)
+
+
+@router.post("/api/work/tasks/{task_id}/submit")
+def post_submit(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return _answer(transcribe.submit_task, _workbench(request), actor, task_id)
+
+
+# --- reviewing --------------------------------------------------------------------------
+
+@router.get("/api/work/review/{task_id}")
+def get_review(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return review.open_review(_workbench(request), actor, task_id)
+
+
+@router.post("/api/work/segments/{segment_id}/play")
+def post_play(segment_id: int, body: Play, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return review.record_play(_workbench(request), actor, segment_id, reached=body.reached)
+
+
+@router.post("/api/work/segments/{segment_id}/accept")
+def post_accept(segment_id: int, body: Acceptance, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return review.accept_segment(_workbench(request), actor, segment_id, text=body.text)
+
+
+@router.post("/api/work/segments/{segment_id}/return")
+def post_return(segment_id: int, body: Comment, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return review.return_segment(_workbench(request), actor, segment_id, body.comment)
+
+
+@router.post("/api/work/tasks/{task_id}/accept-all-played")
+def post_accept_all(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return review.accept_all_played(_workbench(request), actor, task_id)
+
+
+@router.post("/api/work/tasks/{task_id}/finish")
+def post_finish(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return review.finish_review(_workbench(request), actor, task_id)

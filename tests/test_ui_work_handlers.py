@@ -1,0 +1,201 @@
+"""The transcriber's and reviewer's handlers, without a browser, over a real SQLite store.
+
+The rules themselves live in the Workbench; these tests hold the handlers to passing them
+through (refusals included) and to the JSON shapes the pages read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from workbench.queue import RecordingQueue
+from workbench.ui.handlers import reviewer as review
+from workbench.ui.handlers import transcriber as transcribe
+from workbench.workflow.domain import Actor
+from workbench.workflow.errors import GuidelineViolation, InvalidTransition, NotFound, PermissionDenied, StaleVersion
+from workbench.workflow.service import Workbench
+
+PASSWORD = "correct-horse-7"
+SPANS = [(0.0, 2.0), (2.0, 4.5), (4.5, 7.0)]
+SENTENCES = ["안녕하세요.", "오늘은 날씨가 좋네요.", "내일 만나요."]
+
+
+@dataclass
+class World:
+    wb: Workbench
+    admin: Actor
+    transcriber: Actor
+    other_transcriber: Actor
+    reviewer: Actor
+    english_reviewer: Actor
+    task_id: int
+
+
+@pytest.fixture
+def world(sqlite_url, tmp_path) -> World:
+    # Every reading of the clock is one second later, so revisions and the audit log
+    # are strictly ordered as in real use.
+    seconds = itertools.count()
+    start = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data",
+                        clock=lambda: start + timedelta(seconds=next(seconds)), queue=RecordingQueue())
+    admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
+
+    def person(username: str, role: str, language: str) -> Actor:
+        return wb.create_user(admin, username=username, password=PASSWORD, name=username.title(),
+                              roles={role}, language=language)
+
+    clip = wb.register_processed_clip(admin, filename="talk.wav", language="ko", project="demo",
+                                      duration=7.0, segments=SPANS)
+    return World(wb, admin, person("minji", "transcriber", "ko"), person("jisoo", "transcriber", "ko"),
+                 person("hyun", "reviewer", "ko"), person("emma", "reviewer", "en"), clip.task_id)
+
+
+def transcribe_all(world: World) -> list[dict]:
+    """The transcriber claims the task and types every sentence; the saved segments."""
+    wb, me = world.wb, world.transcriber
+    assert transcribe.take_next_task(wb, me) == world.task_id
+    segments = transcribe.open_task(wb, me, world.task_id)["segments"]
+    return [transcribe.save_text(wb, me, s["id"], text, base_version=s["version"])
+            for s, text in zip(segments, SENTENCES)]
+
+
+def play_through(world: World, segment: dict) -> dict:
+    return review.record_play(world.wb, world.reviewer, segment["id"], reached=segment["duration"])
+
+
+def test_task_json_lists_every_segment_in_order_with_what_the_page_needs(world):
+    transcribe.take_next_task(world.wb, world.transcriber)
+    data = transcribe.open_task(world.wb, world.transcriber, world.task_id)
+    assert data["task"]["state"] == "in_progress"
+    assert [(s["position"], s["start"], s["end"]) for s in data["segments"]] == [
+        (i, start, end) for i, (start, end) in enumerate(SPANS, start=1)]
+    assert {s["status"] for s in data["segments"]} == {"todo"}
+    assert set(data["segments"][0]) >= {"id", "version", "text", "duration", "problems", "review_comment"}
+
+
+def test_a_save_bumps_the_version_and_marks_the_segment_saved(world):
+    saved = transcribe_all(world)
+    assert [s["text"] for s in saved] == SENTENCES
+    assert [s["status"] for s in saved] == ["saved"] * 3
+    assert all(s["version"] == 1 for s in saved)
+
+
+def test_a_stale_save_is_refused_and_carries_the_stored_segment(world):
+    first = transcribe_all(world)[0]
+    with pytest.raises(StaleVersion) as refused:
+        transcribe.save_text(world.wb, world.transcriber, first["id"], "다른 탭의 글", base_version=0)
+    assert refused.value.current.text == SENTENCES[0]
+    assert transcribe.open_task(world.wb, world.transcriber, world.task_id)["segments"][0]["text"] == SENTENCES[0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda w, seg: transcribe.open_task(w.wb, w.other_transcriber, w.task_id),
+    lambda w, seg: transcribe.save_text(w.wb, w.other_transcriber, seg, "남의 글", base_version=1),
+    lambda w, seg: transcribe.mark_no_speech(w.wb, w.other_transcriber, seg, "noise", base_version=1),
+    lambda w, seg: transcribe.split_segment(w.wb, w.other_transcriber, seg, 1.0),
+    lambda w, seg: transcribe.submit_task(w.wb, w.other_transcriber, w.task_id),
+    lambda w, seg: review.open_review(w.wb, w.english_reviewer, w.task_id),
+    lambda w, seg: review.open_review(w.wb, w.transcriber, w.task_id),
+], ids=["open", "save", "no-speech", "split", "submit", "other-language-review", "transcriber-reviews"])
+def test_others_are_refused_and_nothing_changes(world, call):
+    segment_id = transcribe_all(world)[0]["id"]
+    transcribe.submit_task(world.wb, world.transcriber, world.task_id)
+    with pytest.raises((PermissionDenied, InvalidTransition)):
+        call(world, segment_id)
+    segments = transcribe.open_task(world.wb, world.transcriber, world.task_id)["segments"]
+    assert [s["text"] for s in segments] == SENTENCES
+    assert [s["version"] for s in segments] == [1, 1, 1]
+
+
+def test_a_submit_with_an_empty_sentence_is_refused_with_its_problem(world):
+    transcribe.take_next_task(world.wb, world.transcriber)
+    problems = transcribe.task_problems(world.wb, world.transcriber, world.task_id)["problems"]
+    assert {(p["position"], p["rule"], p["severity"]) for p in problems} >= {(1, "empty-text", "error")}
+    with pytest.raises(GuidelineViolation) as refused:
+        transcribe.submit_task(world.wb, world.transcriber, world.task_id)
+    assert [p.rule for p in refused.value.problems if p.position == 1] == ["empty-text"]
+    assert transcribe.open_task(world.wb, world.transcriber, world.task_id)["task"]["state"] == "in_progress"
+
+
+def test_taking_a_task_when_none_is_offered_says_so(world):
+    transcribe.take_next_task(world.wb, world.transcriber)
+    with pytest.raises(NotFound):
+        transcribe.take_next_task(world.wb, world.other_transcriber)
+
+
+def test_a_reviewer_cannot_accept_a_segment_before_playing_it_to_the_end(world):
+    transcribe_all(world)
+    transcribe.submit_task(world.wb, world.transcriber, world.task_id)
+    first = review.open_review(world.wb, world.reviewer, world.task_id)["segments"][0]
+    assert first["played_to_end"] is False
+    with pytest.raises(InvalidTransition):
+        review.accept_segment(world.wb, world.reviewer, first["id"])
+    halfway = review.record_play(world.wb, world.reviewer, first["id"], reached=first["duration"] / 2)
+    assert halfway["played_to_end"] is False
+    assert play_through(world, first)["played_to_end"] is True
+    assert review.accept_segment(world.wb, world.reviewer, first["id"])["status"] == "accepted"
+
+
+def test_the_whole_loop_return_fix_resubmit_accept(world):
+    wb = world.wb
+    transcribe_all(world)
+    transcribe.submit_task(wb, world.transcriber, world.task_id)
+    assert [task_id for _, task_id in review.review_queue(wb, world.reviewer)] == [world.task_id]
+
+    segments = review.open_review(wb, world.reviewer, world.task_id)["segments"]
+    for segment in segments:
+        play_through(world, segment)
+    returned = review.return_segment(wb, world.reviewer, segments[1]["id"], "날씨가 아니라 날씨는")
+    assert returned["status"] == "returned"
+    assert review.accept_all_played(wb, world.reviewer, world.task_id) == {"accepted": 2}
+    assert review.finish_review(wb, world.reviewer, world.task_id)["task"]["state"] == "returned"
+
+    queue = transcribe.queue(wb, world.transcriber)
+    assert queue["choices"][0][1] == world.task_id and queue["choices"][0][0].startswith("↩")
+    assert "날씨가 아니라 날씨는" in queue["comments"]
+    mine = transcribe.open_task(wb, world.transcriber, world.task_id)["segments"][1]
+    assert (mine["status"], mine["review_comment"]) == ("returned", "날씨가 아니라 날씨는")
+    transcribe.save_text(wb, world.transcriber, mine["id"], "오늘은 날씨는 좋네요.", base_version=mine["version"])
+    transcribe.submit_task(wb, world.transcriber, world.task_id)
+
+    again = review.open_review(wb, world.reviewer, world.task_id)["segments"]
+    assert again[1]["diff"] == [("equal", "오늘은 날씨"), ("delete", "가"), ("insert", "는"), ("equal", " 좋네요.")]
+    assert again[0]["diff"] == [("equal", SENTENCES[0])]
+    play_through(world, again[1])
+    review.accept_segment(wb, world.reviewer, again[1]["id"])
+    assert review.finish_review(wb, world.reviewer, world.task_id)["task"]["state"] == "complete"
+
+
+def test_a_reviewer_correction_is_shown_as_a_diff(world):
+    transcribe_all(world)
+    transcribe.submit_task(world.wb, world.transcriber, world.task_id)
+    last = review.open_review(world.wb, world.reviewer, world.task_id)["segments"][2]
+    play_through(world, last)
+    accepted = review.accept_segment(world.wb, world.reviewer, last["id"], text="내일 봐요.")
+    assert accepted["text"] == "내일 봐요."
+    assert accepted["diff"] == [("equal", "내일 "), ("delete", "만나"), ("insert", "봐"), ("equal", "요.")]
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ("same", "same", [("equal", "same")]),
+    ("", "새 글", [("insert", "새 글")]),
+    ("지울 글", "", [("delete", "지울 글")]),
+    ("the cat sat", "the dog sat", [("equal", "the "), ("delete", "cat"), ("insert", "dog"), ("equal", " sat")]),
+    ("我们明天见", "我们后天见", [("equal", "我们"), ("delete", "明"), ("insert", "后"), ("equal", "天见")]),
+    ("あした", "あさって", [("equal", "あ"), ("delete", "した"), ("insert", "さって")]),
+])
+def test_inline_diff_compares_latin_by_word_and_cjk_by_character(before, after, expected):
+    assert review.inline_diff(before, after) == expected
+    assert "".join(t for op, t in expected if op != "insert") == before
+    assert "".join(t for op, t in expected if op != "delete") == after
+
+
+def test_the_framed_task_view_points_at_the_task_page():
+    assert 'src="/work/transcribe/12"' in transcribe.workspace_html("transcribe", 12, empty="x")
+    assert "<iframe" not in transcribe.workspace_html("review", None, empty="<b>none</b>")
+    assert "&lt;b&gt;" in transcribe.workspace_html("review", None, empty="<b>none</b>")

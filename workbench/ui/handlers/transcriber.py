@@ -1,0 +1,163 @@
+"""Transcriber handlers: the queue and the task view's JSON, each a call into the Workbench.
+
+The Workbench checks role, language and ownership on every call; these functions only shape
+its answers into the plain dicts the page's JavaScript reads (times in seconds on the clip's
+timeline). They raise the Workbench's errors unchanged.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
+    from workbench.workflow.guidelines import Problem
+    from workbench.workflow.service import Workbench
+
+STATE_LABELS = {
+    "open": "open",
+    "in_progress": "in progress",
+    "submitted": "submitted",
+    "in_review": "in review",
+    "returned": "returned",
+    "complete": "complete",
+}
+
+
+def problem_json(problem: "Problem") -> dict[str, Any]:
+    return {
+        "segment_id": problem.segment_id,
+        "position": problem.position,
+        "rule": problem.rule,
+        "severity": problem.severity,
+        "message": problem.message,
+    }
+
+
+def segment_json(segment: "SegmentView") -> dict[str, Any]:
+    return {
+        "id": segment.id,
+        "task_id": segment.task_id,
+        "position": segment.position,
+        "start": segment.start,
+        "end": segment.end,
+        "duration": segment.duration,
+        "text": segment.text,
+        "version": segment.version,
+        "status": segment.status,
+        "no_speech_reason": segment.no_speech_reason,
+        "review_comment": segment.review_comment,
+        "problems": [problem_json(p) for p in segment.problems],
+        "played_to_end": segment.played_to_end,
+    }
+
+
+def task_summary_json(task: "TaskSummary") -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "clip_name": task.clip_name,
+        "project": task.project,
+        "language": task.language,
+        "state": task.state,
+        "transcriber": task.transcriber,
+        "reviewer": task.reviewer,
+        "counts": dict(task.counts),
+        "duration": task.duration,
+        "review_round": task.review_round,
+    }
+
+
+def task_json(view: "TaskView") -> dict[str, Any]:
+    return {"task": task_summary_json(view.task), "segments": [segment_json(s) for s in view.segments]}
+
+
+def task_label(task: "TaskSummary") -> str:
+    """One line per task in a queue: clip, progress, and what needs doing."""
+    total = task.segment_count or sum(task.counts.values())
+    done = sum(task.counts.get(status, 0) for status in ("saved", "no_speech", "accepted"))
+    minutes = task.duration / 60
+    label = f"{task.clip_name} · {task.project} · {minutes:.1f} min · {done}/{total} done"
+    if task.state == "returned":
+        return f"↩ {label} · {len(task.returned_comments)} to fix"
+    return f"{label} · {STATE_LABELS.get(task.state, task.state)}"
+
+
+def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
+    """The transcriber's queue, returned tasks first, as Gradio choices and a note.
+
+    ``choices`` are ``(label, task_id)`` pairs; ``comments`` is Markdown listing the
+    reviewers' comments of every returned task; ``can_claim``/``available`` drive the
+    "take the next task" button.
+    """
+    mine = wb.my_queue(actor)
+    tasks = [*mine.returned, *mine.open]
+    comment_lines = []
+    for task in mine.returned:
+        comment_lines.append(f"**{task.clip_name}** — returned by the reviewer:")
+        comment_lines += [f"- segment {position}: {comment}" for position, comment in task.returned_comments]
+    if mine.can_claim:
+        offer = f"{mine.available} task(s) waiting in your language."
+    else:
+        offer = f"You hold {len(tasks)} of at most {mine.max_tasks} task(s): finish one to take another."
+    return {
+        "choices": [(task_label(task), task.id) for task in tasks],
+        "comments": "\n".join(comment_lines),
+        "can_claim": mine.can_claim and mine.available > 0,
+        "offer": offer,
+    }
+
+
+def take_next_task(wb: "Workbench", actor: "Actor") -> int:
+    """Claims the next task offered in the actor's language; its id."""
+    return wb.claim_next(actor).id
+
+
+def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
+    return task_json(wb.open_task(actor, task_id))
+
+
+def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int) -> dict[str, Any]:
+    """Saves one sentence; ``StaleVersion`` when it changed since ``base_version``."""
+    return segment_json(wb.save_text(actor, segment_id, text, base_version=base_version))
+
+
+def mark_no_speech(
+    wb: "Workbench", actor: "Actor", segment_id: int, reason: str, *, base_version: int
+) -> dict[str, Any]:
+    return segment_json(wb.mark_no_speech(actor, segment_id, reason, base_version=base_version))
+
+
+def split_segment(wb: "Workbench", actor: "Actor", segment_id: int, at: float) -> list[dict[str, Any]]:
+    """Splits a segment at ``at`` seconds on the clip's timeline; the two halves."""
+    return [segment_json(s) for s in wb.split_segment(actor, segment_id, at)]
+
+
+def merge_with_next(wb: "Workbench", actor: "Actor", segment_id: int) -> dict[str, Any]:
+    return segment_json(wb.merge_with_next(actor, segment_id))
+
+
+def task_problems(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
+    return {"problems": [problem_json(p) for p in wb.check_task(actor, task_id)]}
+
+
+def submit_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
+    """Submits for review; the warnings that remain. ``GuidelineViolation`` on errors."""
+    return {"problems": [problem_json(p) for p in wb.submit_task(actor, task_id)]}
+
+
+EMPTY_WORKSPACE = '<div class="wb-empty-task">{}</div>'
+
+
+def workspace_html(page: str, task_id: int | None, *, empty: str) -> str:
+    """The task view framed into the Gradio page (``page`` is transcribe or review).
+
+    It is a page of its own so that its keyboard handling, focus and IME composition never
+    meet Gradio's re-rendering.
+    """
+    if task_id is None:
+        return EMPTY_WORKSPACE.format(escape(empty))
+    return (
+        f'<iframe class="wb-task-frame" src="/work/{page}/{int(task_id)}" '
+        f'title="Task {int(task_id)}" data-task="{int(task_id)}"></iframe>'
+    )

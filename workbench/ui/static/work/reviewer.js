@@ -1,0 +1,284 @@
+// The reviewer's task view: listen to each segment (how far it played is reported
+// to the server, which alone decides whether it may be accepted), accept it, possibly
+// with corrected text, or return it with a comment.
+"use strict";
+
+(() => {
+  const { api, h } = WB;
+  const taskId = Number(document.body.dataset.task);
+  const player = new WB.Player();
+  const page = { task: null, segments: [], rows: new Map(), current: -1, editable: false, reached: 0 };
+  const segmentById = (id) => page.segments.find((s) => s.id === id);
+  const decided = (s) => s.status === "accepted" || s.status === "returned";
+
+  async function load(focusIndex = null) {
+    const data = await api("GET", `/review/${taskId}`);
+    page.task = data.task;
+    page.segments = data.segments;
+    page.editable = page.task.state === "in_review";
+    build();
+    const first = focusIndex ?? Math.max(0, page.segments.findIndex((s) => !decided(s)));
+    page.current = -1;
+    if (page.segments.length) select(Math.min(first, page.segments.length - 1), { play: false });
+  }
+
+  function build() {
+    const t = page.task;
+    document.getElementById("title").textContent = t.clip_name;
+    document.getElementById("meta").textContent =
+      `${t.language} · ${t.project} · by ${t.transcriber || "?"} · ${t.state.replace("_", " ")}`;
+    for (const id of ["accept-all", "finish"]) document.getElementById(id).disabled = !page.editable;
+    if (!page.editable) banner("info", `This task is ${t.state.replace("_", " ")}: nothing to decide here.`);
+    page.rows.clear();
+    document.getElementById("segments").replaceChildren(...page.segments.map(buildRow));
+    for (const s of page.segments) updateRow(s);
+    for (const row of page.rows.values()) WB.fit(row.text);
+    totals();
+  }
+
+  function buildRow(segment, index) {
+    const text = h("textarea", {
+      class: "seg-text", rows: 1, lang: page.task.language, spellcheck: "false",
+      "aria-label": `Sentence ${segment.position}`, readonly: !page.editable,
+    });
+    text.value = segment.text;
+    text.addEventListener("focus", () => select(index, { play: true, focus: false }));
+    text.addEventListener("input", () => { WB.fit(text); updateRow(segmentById(segment.id)); });
+    const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, title: "Click to play from here" });
+    wave.addEventListener("click", (event) => {
+      select(index, { play: true });
+      const fraction = event.offsetX / wave.clientWidth;
+      if (player.audio.readyState > 0) player.seekFraction(fraction);
+    });
+    const keepFocus = (e) => e.preventDefault();
+    const acceptButton = h("button", { class: "btn small ok accept", type: "button", onmousedown: keepFocus,
+      onclick: () => { select(index, { play: false }); acceptCurrent(); } }, "accept");
+    const returnButton = h("button", { class: "btn small bad return", type: "button",
+      onclick: () => { select(index, { play: false }); askComment(); } }, "return…");
+    const badge = h("span", { class: "badge" });
+    const notes = h("div", { class: "seg-notes" });
+    const tools = h("div", { class: "seg-tools" },
+      h("button", { class: "btn small variant", type: "button", onmousedown: keepFocus,
+        onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, "clean"),
+      h("button", { class: "btn small rate", type: "button", onmousedown: keepFocus }, "1×"),
+      h("button", { class: "btn small", type: "button", onmousedown: keepFocus,
+        onclick: () => toggleSpectrogram(segment.id) }, "spectrogram"));
+    const li = h("li", { class: "seg", "data-id": segment.id },
+      h("div", { class: "seg-meta" }, h("b", {}, `#${segment.position}`), h("br"),
+        WB.clock(segment.start), h("br"), `${segment.duration.toFixed(1)} s`),
+      wave, text,
+      h("div", { class: "seg-side" }, badge,
+        h("button", { class: "btn small", type: "button", title: "Play (Esc)", "aria-label": "Play", onmousedown: keepFocus,
+          onclick: () => { select(index, { play: false }); player.toggle(); } }, "▶"),
+        acceptButton, returnButton),
+      tools, notes);
+    page.rows.set(segment.id, { li, text, badge, notes, wave, tools, acceptButton, returnButton, comment: null, spectrogram: null });
+    WB.waveforms.watch(wave);
+    return li;
+  }
+
+  function updateRow(segment) {
+    const row = page.rows.get(segment.id);
+    const edited = WB.clean(row.text.value) !== segment.text;
+    const label = decided(segment) ? WB.statusLabels[segment.status]
+      : segment.played_to_end ? "played" : segment.status === "no_speech" ? "no speech" : "not played";
+    row.badge.className = `badge ${decided(segment) ? segment.status : segment.played_to_end ? "played" : ""}`;
+    row.badge.textContent = edited ? `${label} · edited` : label;
+    row.acceptButton.disabled = !page.editable || !segment.played_to_end;
+    row.acceptButton.title = segment.played_to_end ? "Accept (Alt+A)" : "Play the segment to the end first";
+    row.returnButton.disabled = !page.editable;
+    const notes = [];
+    if (segment.diff && segment.diff.some(([op]) => op !== "equal")) {
+      notes.push(h("div", { class: "note diff" }, "Changed since the last review: ",
+        ...segment.diff.map(([op, part]) => (op === "equal" ? part : h(op === "insert" ? "ins" : "del", {}, part)))));
+    }
+    if (segment.review_comment && segment.status === "returned") {
+      notes.push(h("div", { class: "note comment" }, `Returned: ${segment.review_comment}`));
+    }
+    for (const p of segment.problems || []) notes.push(h("div", { class: `note ${p.severity}` }, p.message));
+    if (row.comment) notes.push(row.comment);
+    row.notes.replaceChildren(...notes);
+  }
+
+  function totals() {
+    const accepted = page.segments.filter((s) => s.status === "accepted").length;
+    const returned = page.segments.filter((s) => s.status === "returned").length;
+    const meter = document.getElementById("meter");
+    meter.max = page.segments.length || 1;
+    meter.value = accepted + returned;
+    document.getElementById("count").textContent =
+      `${accepted} accepted · ${returned} returned · ${page.segments.length - accepted - returned} undecided`;
+  }
+
+  function banner(kind, message) {
+    const el = document.getElementById("banner");
+    el.className = `banner ${kind}`;
+    el.textContent = message;
+  }
+
+  function select(index, { play = true, focus = true } = {}) {
+    if (index < 0 || index >= page.segments.length) return;
+    const segment = page.segments[index];
+    const row = page.rows.get(segment.id);
+    if (index !== page.current) {
+      reportPlay();
+      const old = page.segments[page.current];
+      if (old) {
+        page.rows.get(old.id).li.classList.remove("current");
+        WB.waveforms.draw(page.rows.get(old.id).wave, 0);
+      }
+      page.current = index;
+      page.reached = 0;
+      row.li.classList.add("current");
+      row.li.scrollIntoView({ block: "nearest" });
+      player.load(segment.id, { autoplay: play });
+      showPlayerState();
+    }
+    if (focus && document.activeElement !== row.text && !row.li.contains(document.activeElement)) {
+      row.text.focus({ preventScroll: true });
+    }
+  }
+
+  const move = (delta) => select(page.current + delta, { play: true });
+
+  function showPlayerState() {
+    const segment = page.segments[page.current];
+    if (!segment) return;
+    const tools = page.rows.get(segment.id).tools;
+    const variant = tools.querySelector(".variant");
+    variant.textContent = player.variant === "clean" ? "clean ⇄ original" : "original ⇄ clean";
+    variant.classList.toggle("on", player.variant === "original");
+    tools.querySelector(".rate").textContent = `${player.rate}×`;
+  }
+
+  // How far the current segment played goes to the server when it ends, pauses or
+  // the reviewer moves on; the server answers whether it now counts as played.
+  async function reportPlay(ended = false) {
+    const segment = page.segments[page.current];
+    if (!segment || !page.editable || page.reached <= 0) return;
+    const reached = ended && Number.isFinite(player.audio.duration) ? player.audio.duration : page.reached;
+    page.reached = 0;
+    try {
+      const result = await api("POST", `/segments/${segment.id}/play`, { reached });
+      segment.played_to_end = result.played_to_end;
+      updateRow(segment);
+    } catch (error) {
+      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: the play was not recorded.");
+    }
+  }
+
+  player.on((type) => {
+    const segment = page.segments[page.current];
+    if (!segment || player.segmentId !== segment.id) return;
+    if (type === "rate" || type === "variant") showPlayerState();
+    if (type === "timeupdate") page.reached = Math.max(page.reached, player.audio.currentTime);
+    if (type === "ended") reportPlay(true);
+    if (type === "pause" && !player.audio.ended) reportPlay();
+    WB.waveforms.draw(page.rows.get(segment.id).wave, type === "ended" ? 0 : player.fraction);
+  });
+
+  function toggleSpectrogram(id) {
+    const row = page.rows.get(id);
+    if (row.spectrogram) {
+      row.spectrogram.remove();
+      row.spectrogram = null;
+    } else {
+      row.spectrogram = h("img", { class: "seg-spectrogram", src: WB.spectrogramUrl(id), alt: "Spectrogram" });
+      row.li.append(row.spectrogram);
+    }
+  }
+
+  function replaceSegment(updated) {
+    const index = page.segments.findIndex((s) => s.id === updated.id);
+    page.segments[index] = updated;
+    const row = page.rows.get(updated.id);
+    row.text.value = updated.text;
+    WB.fit(row.text);
+    updateRow(updated);
+    totals();
+  }
+
+  function nextUndecided() {
+    const after = page.segments.findIndex((s, i) => i > page.current && !decided(s));
+    if (after >= 0) select(after, { play: true });
+  }
+
+  async function acceptCurrent() {
+    const segment = page.segments[page.current];
+    if (!segment || !page.editable) return;
+    const text = page.rows.get(segment.id).text.value;
+    try {
+      const updated = await api("POST", `/segments/${segment.id}/accept`,
+        { text: WB.clean(text) === segment.text ? null : text });
+      replaceSegment(updated);
+      nextUndecided();
+    } catch (error) {
+      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+    }
+  }
+
+  function askComment() {
+    const segment = page.segments[page.current];
+    if (!segment || !page.editable) return;
+    const row = page.rows.get(segment.id);
+    const input = h("input", { class: "comment-input", type: "text", lang: page.task.language,
+      placeholder: "What should the transcriber fix? Enter sends." });
+    const send = async () => {
+      const comment = input.value.trim();
+      if (!comment) { input.focus(); return; }
+      try {
+        const updated = await api("POST", `/segments/${segment.id}/return`, { comment });
+        row.comment = null;
+        replaceSegment(updated);
+        nextUndecided();
+      } catch (error) {
+        banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+      }
+    };
+    input.addEventListener("keydown", (event) => {
+      if (event.isComposing || event.keyCode === 229) return;
+      if (event.key === "Enter") { event.preventDefault(); send(); }
+    });
+    row.comment = h("div", { class: "note comment" }, input, " ",
+      h("button", { class: "btn small bad", type: "button", onclick: send }, "return"), " ",
+      h("button", { class: "btn small", type: "button",
+        onclick: () => { row.comment = null; updateRow(segment); row.text.focus(); } }, "cancel"));
+    updateRow(segment);
+    input.focus();
+  }
+
+  async function acceptAllPlayed() {
+    try {
+      await reportPlay();
+      const { accepted } = await api("POST", `/tasks/${taskId}/accept-all-played`);
+      await load(page.current);
+      banner("info", `${accepted} played segment(s) accepted.`);
+    } catch (error) {
+      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+    }
+  }
+
+  async function finish() {
+    try {
+      const { task } = await api("POST", `/tasks/${taskId}/finish`);
+      await load(page.current);
+      banner("ok", task.state === "complete" ? "Review finished: the task is complete."
+        : "Review finished: the task went back to the transcriber with your comments.");
+      WB.tellQueue();
+    } catch (error) {
+      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+    }
+  }
+
+  WB.hotkeys([
+    ...WB.playerBindings(player, move),
+    { keys: "Alt+A", label: "accept", match: WB.alt("KeyA"), run: () => acceptCurrent() },
+    { keys: "Alt+X", label: "return with comment", match: WB.alt("KeyX"), run: () => askComment() },
+  ], document.getElementById("keys"));
+
+  document.getElementById("accept-all").addEventListener("click", acceptAllPlayed);
+  document.getElementById("finish").addEventListener("click", finish);
+  window.wbReviewer = page;
+
+  load().catch((error) => banner("bad", error.message || "Could not load the task."));
+})();

@@ -1,0 +1,449 @@
+// The transcriber's task view. Text is saved as it is typed (debounced, with the
+// version it was based on) and kept as a per-segment draft in localStorage until
+// the server has it, so a reload, a closed tab or a dropped connection loses nothing.
+// The textarea's value is only ever set when a row is built or when the user picks
+// a side of a conflict, never while typing: that is what keeps an IME's syllable intact.
+"use strict";
+
+(() => {
+  const { api, h } = WB;
+  const taskId = Number(document.body.dataset.task);
+  const SAVE_DELAY_MS = 700;
+  const RETRY_MS = 5000;
+  const EDITABLE_STATES = ["open", "in_progress", "returned"];
+
+  const player = new WB.Player();
+  const page = {
+    task: null,
+    segments: [],
+    rows: new Map(),        // segment id -> {li, text, badge, notes, wave, tools, spectrogram}
+    saves: new Map(),       // segment id -> {timer, inflight, again, state, conflict, error}
+    current: -1,
+    editable: false,
+  };
+
+  const draftKey = (id) => `wb-draft:${id}`;
+  function readDraft(id) {
+    try { return JSON.parse(localStorage.getItem(draftKey(id))); } catch (_) { return null; }
+  }
+  function writeDraft(segment, text) {
+    localStorage.setItem(draftKey(segment.id), JSON.stringify({ text, base: segment.version }));
+  }
+  const dropDraft = (id) => localStorage.removeItem(draftKey(id));
+
+  const saveOf = (id) => {
+    if (!page.saves.has(id)) page.saves.set(id, { timer: null, inflight: false, again: false, state: "idle" });
+    return page.saves.get(id);
+  };
+  const segmentById = (id) => page.segments.find((s) => s.id === id);
+
+  // ---- loading and building -------------------------------------------------
+
+  async function load(focusIndex = null) {
+    const data = await api("GET", `/tasks/${taskId}`);
+    page.task = data.task;
+    page.segments = data.segments;
+    page.editable = EDITABLE_STATES.includes(page.task.state);
+    build();
+    restoreDrafts();
+    const first = focusIndex ?? Math.max(0, page.segments.findIndex((s) => s.status === "returned" || s.status === "todo"));
+    if (page.segments.length) select(Math.min(first, page.segments.length - 1), { play: false });
+  }
+
+  function build() {
+    const t = page.task;
+    document.getElementById("title").textContent = t.clip_name;
+    document.getElementById("meta").textContent = `${t.language} · ${t.project} · ${t.state.replace("_", " ")}`;
+    document.getElementById("submit").disabled = !page.editable;
+    document.getElementById("check").disabled = !page.editable;
+    if (!page.editable) banner("info", "This task is submitted: it is read-only until a reviewer returns it.");
+    page.rows.clear();
+    const list = document.getElementById("segments");
+    list.replaceChildren(...page.segments.map(buildRow));
+    for (const s of page.segments) updateRow(s);
+    for (const row of page.rows.values()) WB.fit(row.text);
+    progress();
+  }
+
+  function buildRow(segment, index) {
+    const text = h("textarea", {
+      class: "seg-text", rows: 1, lang: page.task.language, spellcheck: "false",
+      "aria-label": `Sentence ${segment.position}`, readonly: !page.editable,
+      placeholder: "Type the one sentence you hear",
+    });
+    text.value = segment.text;
+    text.addEventListener("focus", () => select(index, { play: true, focus: false }));
+    text.addEventListener("input", (event) => {
+      WB.fit(text);
+      writeDraft(segmentById(segment.id), text.value);
+      if (!event.isComposing) scheduleSave(segment.id);
+    });
+    text.addEventListener("compositionend", () => {
+      writeDraft(segmentById(segment.id), text.value);
+      scheduleSave(segment.id);
+    });
+    const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, title: "Click to play from here" });
+    wave.addEventListener("click", (event) => {
+      select(index, { play: true });
+      const fraction = event.offsetX / wave.clientWidth;
+      if (player.audio.readyState > 0) player.seekFraction(fraction);
+      else player.audio.addEventListener("loadedmetadata", () => player.seekFraction(fraction), { once: true });
+    });
+    const badge = h("span", { class: "badge" });
+    const notes = h("div", { class: "seg-notes" });
+    const tools = h("div", { class: "seg-tools" },
+      h("button", { class: "btn small variant", type: "button", onclick: () => switchVariant() }, "clean"),
+      h("button", { class: "btn small rate", type: "button", title: "Alt+, / Alt+." }, "1×"),
+      h("button", { class: "btn small", type: "button", onclick: () => toggleSpectrogram(segment.id) }, "spectrogram"),
+      h("button", { class: "btn small", type: "button", disabled: !page.editable, onclick: () => markNoSpeech() }, "no speech"),
+      h("button", { class: "btn small", type: "button", disabled: !page.editable, onclick: () => splitHere() }, "split here"),
+      h("button", { class: "btn small", type: "button", disabled: !page.editable || index === page.segments.length - 1,
+        onclick: () => mergeNext() }, "merge with next"));
+    for (const button of tools.querySelectorAll("button")) button.addEventListener("mousedown", (e) => e.preventDefault());
+    const li = h("li", { class: "seg", "data-id": segment.id },
+      h("div", { class: "seg-meta" }, h("b", {}, `#${segment.position}`), h("br"),
+        `${WB.clock(segment.start)}`, h("br"), `${segment.duration.toFixed(1)} s`),
+      wave, text,
+      h("div", { class: "seg-side" }, badge,
+        h("button", { class: "btn small", type: "button", title: "Play (Esc)", "aria-label": "Play",
+          onmousedown: (e) => e.preventDefault(), onclick: () => { select(index, { play: false }); player.toggle(); } }, "▶")),
+      tools, notes);
+    page.rows.set(segment.id, { li, text, badge, notes, wave, tools, spectrogram: null });
+    WB.waveforms.watch(wave);
+    return li;
+  }
+
+  // Status, notes and highlight of one row; never its text.
+  function updateRow(segment) {
+    const row = page.rows.get(segment.id);
+    const save = saveOf(segment.id);
+    row.li.classList.toggle("no-speech", segment.status === "no_speech");
+    const pending = { pending: "unsaved", saving: "saving…", offline: "kept offline", conflict: "conflict" }[save.state];
+    row.badge.className = `badge ${pending ? "pending" : segment.status}`;
+    row.badge.textContent = pending || WB.statusLabels[segment.status] || segment.status;
+    const notes = [];
+    if (segment.review_comment && segment.status === "returned") {
+      notes.push(h("div", { class: "note comment" }, `Reviewer: ${segment.review_comment}`));
+    }
+    if (segment.status === "no_speech") {
+      notes.push(h("div", { class: "note warning" }, `No speech${segment.no_speech_reason ? `: ${segment.no_speech_reason}` : ""}. Type text to undo.`));
+    }
+    for (const p of segment.problems || []) notes.push(h("div", { class: `note ${p.severity}` }, p.message));
+    if (save.error) notes.push(h("div", { class: "note error" }, save.error));
+    if (save.conflict) notes.push(conflictNote(segment, save.conflict));
+    row.notes.replaceChildren(...notes);
+  }
+
+  function conflictNote(segment, theirs) {
+    const row = page.rows.get(segment.id);
+    return h("div", { class: "note conflict", role: "alert" },
+      "This sentence was changed elsewhere (another tab or device) since you started typing.",
+      h("div", {}, "Saved there:"), h("q", { class: "theirs" }, theirs.text || "(empty)"),
+      h("div", {}, "Yours:"), h("q", { class: "mine" }, row.text.value || "(empty)"),
+      h("button", { class: "btn small primary", type: "button", onclick: () => resolveConflict(segment.id, "mine") }, "Keep mine"),
+      " ",
+      h("button", { class: "btn small", type: "button", onclick: () => resolveConflict(segment.id, "theirs") }, "Use the saved text"));
+  }
+
+  function progress() {
+    const done = page.segments.filter((s) => ["saved", "no_speech", "accepted"].includes(s.status)).length;
+    const returned = page.segments.filter((s) => s.status === "returned").length;
+    const meter = document.getElementById("meter");
+    meter.max = page.segments.length || 1;
+    meter.value = done;
+    document.getElementById("count").textContent =
+      `${done} / ${page.segments.length} done${returned ? ` · ${returned} returned` : ""}`;
+    const states = [...page.saves.values()].map((s) => s.state);
+    const box = document.getElementById("save-state");
+    const offline = states.filter((s) => s === "offline").length;
+    const conflicts = states.filter((s) => s === "conflict").length;
+    box.classList.toggle("bad", Boolean(offline || conflicts));
+    box.textContent = conflicts ? `${conflicts} conflict${conflicts > 1 ? "s" : ""} to resolve`
+      : offline ? `offline: ${offline} kept on this device`
+        : states.some((s) => s === "saving" || s === "pending") ? "saving…" : "all saved";
+  }
+
+  function banner(kind, message, ...extra) {
+    const el = document.getElementById("banner");
+    el.className = `banner ${kind}`;
+    el.replaceChildren(message, ...extra);
+  }
+
+  // ---- moving and playing ---------------------------------------------------
+
+  function select(index, { play = true, focus = true } = {}) {
+    if (index < 0 || index >= page.segments.length) return;
+    const segment = page.segments[index];
+    const row = page.rows.get(segment.id);
+    if (index !== page.current) {
+      const old = page.segments[page.current];
+      if (old) {
+        page.rows.get(old.id).li.classList.remove("current");
+        WB.waveforms.draw(page.rows.get(old.id).wave, 0);
+      }
+      page.current = index;
+      row.li.classList.add("current");
+      row.li.scrollIntoView({ block: "nearest" });
+      player.load(segment.id, { autoplay: play });
+      showPlayerState();
+    }
+    if (focus && document.activeElement !== row.text) {
+      row.text.focus({ preventScroll: true });
+      row.text.setSelectionRange(row.text.value.length, row.text.value.length);
+    }
+  }
+
+  const move = (delta) => select(page.current + delta, { play: true });
+
+  function showPlayerState() {
+    const segment = page.segments[page.current];
+    if (!segment) return;
+    const tools = page.rows.get(segment.id).tools;
+    const variant = tools.querySelector(".variant");
+    variant.textContent = player.variant === "clean" ? "clean ⇄ original" : "original ⇄ clean";
+    variant.classList.toggle("on", player.variant === "original");
+    tools.querySelector(".rate").textContent = `${player.rate}×`;
+  }
+
+  player.on((type) => {
+    const segment = page.segments[page.current];
+    if (!segment || player.segmentId !== segment.id) return;
+    if (type === "rate" || type === "variant") showPlayerState();
+    WB.waveforms.draw(page.rows.get(segment.id).wave, type === "ended" ? 0 : player.fraction);
+  });
+
+  function switchVariant() {
+    player.setVariant(player.variant === "clean" ? "original" : "clean");
+  }
+
+  function toggleSpectrogram(id) {
+    const row = page.rows.get(id);
+    if (row.spectrogram) {
+      row.spectrogram.remove();
+      row.spectrogram = null;
+      return;
+    }
+    row.spectrogram = h("img", { class: "seg-spectrogram", src: WB.spectrogramUrl(id), alt: "Spectrogram" });
+    row.li.append(row.spectrogram);
+  }
+
+  // ---- saving ------------------------------------------------------------------
+
+  function scheduleSave(id, delay = SAVE_DELAY_MS) {
+    const save = saveOf(id);
+    if (save.state === "conflict") return;  // the user decides first
+    clearTimeout(save.timer);
+    save.state = save.inflight ? save.state : "pending";
+    save.timer = setTimeout(() => saveNow(id), delay);
+    updateRow(segmentById(id));
+    progress();
+  }
+
+  async function saveNow(id, { keepalive = false } = {}) {
+    const save = saveOf(id);
+    clearTimeout(save.timer);
+    save.timer = null;
+    if (save.inflight) { save.again = true; return; }
+    const segment = segmentById(id);
+    const text = page.rows.get(id).text.value;
+    if (WB.clean(text) === segment.text) {
+      save.state = "idle";
+      dropDraft(id);
+      updateRow(segment);
+      progress();
+      return;
+    }
+    save.inflight = true;
+    save.state = "saving";
+    save.error = null;
+    updateRow(segment);
+    try {
+      const updated = await api("PUT", `/segments/${id}/text`, { text, base_version: segment.version }, { keepalive });
+      accept(updated);
+      const now = page.rows.get(id).text.value;
+      const settled = WB.clean(now) === updated.text;
+      if (settled) dropDraft(id); else writeDraft(updated, now);
+      save.state = settled ? "idle" : "pending";
+      save.again = !settled;
+    } catch (error) {
+      if (error instanceof WB.ApiError && error.status === 409 && error.body.current) {
+        save.state = "conflict";
+        save.conflict = error.body.current;
+      } else if (error instanceof WB.ApiError) {
+        save.state = "idle";
+        save.error = error.message;
+      } else {
+        save.state = "offline";
+      }
+    } finally {
+      save.inflight = false;
+      updateRow(segmentById(id));
+      progress();
+      if (save.again && save.state !== "conflict") {
+        save.again = false;
+        scheduleSave(id, 0);
+      }
+    }
+  }
+
+  // Takes the server's copy of a segment without touching what is in its textarea.
+  function accept(updated) {
+    const index = page.segments.findIndex((s) => s.id === updated.id);
+    page.segments[index] = updated;
+    updateRow(updated);
+    progress();
+  }
+
+  function resolveConflict(id, side) {
+    const save = saveOf(id);
+    const theirs = save.conflict;
+    save.conflict = null;
+    save.state = "idle";
+    accept(theirs);
+    const row = page.rows.get(id);
+    if (side === "theirs") {
+      row.text.value = theirs.text;
+      WB.fit(row.text);
+      dropDraft(id);
+      updateRow(theirs);
+      progress();
+    } else {
+      writeDraft(theirs, row.text.value);
+      saveNow(id);
+    }
+    row.text.focus();
+  }
+
+  // A draft left by a reload, a closed tab or a lost connection goes back to the
+  // server if nothing changed there meanwhile; otherwise the user chooses.
+  function restoreDrafts() {
+    for (const segment of page.segments) {
+      const draft = readDraft(segment.id);
+      if (!draft) continue;
+      if (WB.clean(draft.text) === segment.text || !page.editable) { dropDraft(segment.id); continue; }
+      const row = page.rows.get(segment.id);
+      row.text.value = draft.text;
+      WB.fit(row.text);
+      if (draft.base === segment.version) {
+        scheduleSave(segment.id, 0);
+      } else {
+        const save = saveOf(segment.id);
+        save.state = "conflict";
+        save.conflict = segment;
+        updateRow(segment);
+      }
+    }
+    progress();
+  }
+
+  function retryOffline() {
+    for (const [id, save] of page.saves) if (save.state === "offline") saveNow(id);
+  }
+  window.addEventListener("online", retryOffline);
+  setInterval(retryOffline, RETRY_MS);
+
+  // Closing the tab: whatever is still waiting goes out; the drafts stay anyway.
+  window.addEventListener("pagehide", () => {
+    for (const [id, save] of page.saves) if (save.state === "pending") saveNow(id, { keepalive: true });
+  });
+
+  async function flushSaves() {
+    const waiting = [...page.saves].filter(([, s]) => s.state === "pending" || s.state === "offline");
+    await Promise.all(waiting.map(([id]) => saveNow(id)));
+    while ([...page.saves.values()].some((s) => s.inflight)) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  // ---- segment actions ---------------------------------------------------------
+
+  async function act(request, { reload = false } = {}) {
+    if (!page.editable) return;
+    const index = page.current;
+    try {
+      await flushSaves();
+      const result = await request(page.segments[index]);
+      if (reload) {
+        await load(index);
+      } else {
+        accept(result);
+        const row = page.rows.get(result.id);
+        row.text.value = result.text;
+        WB.fit(row.text);
+        dropDraft(result.id);
+      }
+    } catch (error) {
+      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+    }
+  }
+
+  const markNoSpeech = () => act((s) => api("POST", `/segments/${s.id}/no-speech`,
+    { reason: "no speech", base_version: s.version }));
+
+  const splitHere = () => act((s) => api("POST", `/segments/${s.id}/split`,
+    { at: s.start + player.audio.currentTime }), { reload: true });
+
+  const mergeNext = () => act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
+
+  function showProblems(problems) {
+    const bySegment = new Map();
+    for (const p of problems) {
+      if (!bySegment.has(p.segment_id)) bySegment.set(p.segment_id, []);
+      bySegment.get(p.segment_id).push(p);
+    }
+    for (const segment of page.segments) {
+      segment.problems = bySegment.get(segment.id) || [];
+      updateRow(segment);
+    }
+    const first = page.segments.findIndex((s) => s.problems.some((p) => p.severity === "error"));
+    return first;
+  }
+
+  async function check() {
+    await flushSaves();
+    const { problems } = await api("GET", `/tasks/${taskId}/problems`);
+    showProblems(problems);
+    const errors = problems.filter((p) => p.severity === "error").length;
+    banner(errors ? "bad" : "info", problems.length
+      ? `${errors} error(s) and ${problems.length - errors} warning(s), shown on their segments.`
+      : "No problems found.");
+  }
+
+  async function submit() {
+    await flushSaves();
+    const unsettled = [...page.saves.values()].filter((s) => ["offline", "conflict"].includes(s.state)).length;
+    if (unsettled) {
+      banner("bad", `${unsettled} sentence(s) are not saved yet (offline or in conflict): settle them first.`);
+      return;
+    }
+    try {
+      const result = await api("POST", `/tasks/${taskId}/submit`);
+      showProblems(result.problems);
+      await load(page.current);
+      banner("ok", `Submitted for review${result.problems.length ? ` with ${result.problems.length} warning(s)` : ""}.`);
+      WB.tellQueue();
+    } catch (error) {
+      if (error instanceof WB.ApiError && error.body.problems) {
+        const first = showProblems(error.body.problems);
+        const errors = error.body.problems.filter((p) => p.severity === "error").length;
+        banner("bad", `Not submitted: ${errors} error(s) must be fixed first; they are marked on their segments.`);
+        if (first >= 0) select(first, { play: false });
+      } else {
+        banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+      }
+    }
+  }
+
+  // ---- wiring --------------------------------------------------------------------
+
+  WB.hotkeys([
+    ...WB.playerBindings(player, move),
+    { keys: "Alt+N", label: "no speech", match: WB.alt("KeyN"), run: () => markNoSpeech() },
+    { keys: "Alt+S", label: "split at playhead", match: WB.alt("KeyS"), run: () => splitHere() },
+    { keys: "Alt+M", label: "merge with next", match: WB.alt("KeyM"), run: () => mergeNext() },
+  ], document.getElementById("keys"));
+
+  document.getElementById("check").addEventListener("click", check);
+  document.getElementById("submit").addEventListener("click", submit);
+  window.wbTranscriber = page;  // for end-to-end tests and debugging
+
+  load().catch((error) => banner("bad", error.message || "Could not load the task."));
+})();
