@@ -55,3 +55,70 @@ def sqlite_url(tmp_path):
 def database_url(request):
     """Runs a test once on a SQLite file and once on a real PostgreSQL database."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+# --- workflow fixtures (issue 3): a Workbench per backend, people, a settable clock ---------
+
+
+class SettableClock:
+    """The Workbench's injectable clock: returns ``now`` (aware UTC) until moved."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def wb_clock():
+    from datetime import datetime, timezone
+
+    return SettableClock(datetime(2026, 3, 2, 4, 59, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def wb(database_url, tmp_path, wb_clock):
+    """A Workbench on a fresh database (once per backend) and data directory. Imports are
+    queued but not run (``wb.queue.queued``); password hashing is cheap."""
+    from workbench.queue import RecordingQueue
+    from workbench.workflow.policy import Policy
+    from workbench.workflow.service import Workbench
+
+    workbench = Workbench.open(database_url=database_url, data_dir=tmp_path / "data", clock=wb_clock,
+                               queue=RecordingQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024))
+    yield workbench
+    workbench.close()
+
+
+@pytest.fixture
+def wb_people(wb):
+    """admin; ko transcribers tina and tom; ko reviewer rita; ko reviewer+transcriber bo;
+    en transcriber ed and en reviewer eve. Every password is ``password-1``."""
+    from types import SimpleNamespace
+
+    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    cast = {"tina": ({"transcriber"}, "ko"), "tom": ({"transcriber"}, "ko"), "rita": ({"reviewer"}, "ko"),
+            "bo": ({"reviewer", "transcriber"}, "ko"), "ed": ({"transcriber"}, "en"), "eve": ({"reviewer"}, "en")}
+    people = {name: wb.create_user(admin, username=name, password="password-1", name=name.title(), roles=roles,
+                                   language=language) for name, (roles, language) in cast.items()}
+    return SimpleNamespace(admin=admin, **people)
+
+
+@pytest.fixture
+def wb_clip(wb, wb_people):
+    """``wb_clip(spans=[(0, 2), ...], language="ko", priority=0)`` registers a processed clip
+    (no audio) and returns its task id."""
+
+    def register(spans=((0.0, 2.0), (2.5, 5.0), (6.0, 9.0)), *, language="ko", priority=0, project="acme"):
+        clip = wb.register_processed_clip(wb_people.admin, filename=f"clip-{language}-{priority}.wav",
+                                          language=language, project=project, duration=max(e for _, e in spans) + 1,
+                                          segments=list(spans), priority=priority)
+        return clip.task_id
+
+    return register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -24,9 +25,6 @@ from workbench.workflow.errors import (
 )
 from workbench.workflow.files import check_size, safe_filename, write_atomically
 
-_hasher = PasswordHasher()
-# Verified against when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash("not a real password")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
 
 
@@ -40,6 +38,21 @@ def same_person(name: str, holder: str) -> bool:
 
 
 class People(WorkbenchBase):
+    @cached_property
+    def _hasher(self) -> PasswordHasher:
+        return PasswordHasher(time_cost=self.policy.password_time_cost,
+                              memory_cost=self.policy.password_memory_kib)
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self._hasher.hash("not anyone's password")
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
     # --- accounts -----------------------------------------------------------------------
 
     def create_user(self, actor: Actor | None, *, username: str, password: str, name: str,
@@ -62,7 +75,7 @@ class People(WorkbenchBase):
             else:
                 self._admin(session, actor)
             self._ensure_free(session, username)
-            user = User(username=username, password_hash=_hasher.hash(password), name=name.strip(),
+            user = User(username=username, password_hash=self._hasher.hash(password), name=name.strip(),
                         is_admin="admin" in roles, is_reviewer="reviewer" in roles,
                         is_transcriber="transcriber" in roles, language=language, status="approved",
                         created_at=self.now())
@@ -97,10 +110,11 @@ class People(WorkbenchBase):
             else:
                 locked = False
                 user = repo.user_by_username(session, username)
-                ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+                # An unknown name is checked against a dummy hash so it takes as long as a wrong password.
+                ok = self._verify(user.password_hash if user else self._dummy_hash, password) and user is not None
                 session.add(LoginAttempt(username=username, succeeded=ok, at=now))
-                if ok and _hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = _hasher.hash(password)
+                if ok and self._hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = self._hasher.hash(password)
                 found = actor_of(user) if ok else None
         if locked:
             minutes = int(self.policy.login_window.total_seconds() // 60)
@@ -151,7 +165,7 @@ class People(WorkbenchBase):
         with self.store.session() as session:
             self._ensure_free(session, username)
             now = self.now()
-            user = User(username=username, password_hash=_hasher.hash(password), name=name.strip(),
+            user = User(username=username, password_hash=self._hasher.hash(password), name=name.strip(),
                         is_transcriber=True, language=language, status="pending",
                         bank_holder=bank_holder.strip(), created_at=now)
             session.add(user)
@@ -295,9 +309,3 @@ class People(WorkbenchBase):
             decided_by=users[application.decided_by_id].username if application.decided_by_id else None,
         )
 
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False

@@ -44,6 +44,9 @@ class Policy:
     )
     penalty_won: int = 1000
     play_tolerance: float = 0.25
+    # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Policy":
