@@ -11,10 +11,13 @@ from workbench.pay.calendar import (
     is_payday,
     next_payday,
     pay_period,
+    payday_for,
     paydays_between,
     previous_payday,
     scheduled_payday,
+    seoul_datetime,
 )
+from workbench.pay.calendar import SEOUL
 
 UTC = timezone.utc
 
@@ -115,3 +118,43 @@ def test_cutoff_can_be_moved_earlier():
     assert period.cutoff == datetime(2026, 11, 27, 15, tzinfo=UTC)
     with pytest.raises(ValueError, match="days_before"):
         pay_period(date(2026, 11, 30), days_before=-1)
+
+
+@pytest.mark.parametrize(
+    "accepted_at, payday",
+    [
+        (datetime(2026, 11, 29, 23, 59, 59, tzinfo=SEOUL), date(2026, 11, 30)),
+        (datetime(2026, 11, 30, 0, 0, tzinfo=SEOUL), date(2026, 12, 15)),      # exactly at the cut-off
+        (datetime(2026, 11, 12, 23, 0, tzinfo=SEOUL), date(2026, 11, 13)),
+        (datetime(2026, 11, 13, 0, 0, tzinfo=SEOUL), date(2026, 11, 30)),
+        (datetime(2026, 11, 12, 15, 30, tzinfo=UTC), date(2026, 11, 30)),      # 00:30 KST on the 13th
+        (datetime(2023, 9, 26, 12, 0, tzinfo=SEOUL), date(2023, 9, 27)),       # before the Chuseok run
+        (datetime(2023, 9, 27, 12, 0, tzinfo=SEOUL), date(2023, 10, 13)),
+    ],
+)
+def test_payday_for_an_acceptance_agrees_with_the_periods(accepted_at, payday):
+    assert payday_for(accepted_at) == payday
+    assert pay_period(payday).contains(accepted_at)
+
+
+def test_payday_for_needs_an_aware_time():
+    with pytest.raises(ValueError, match="aware"):
+        payday_for(datetime(2026, 11, 20))
+
+
+@pytest.mark.parametrize(
+    "text, instant",
+    [
+        ("2026-12-01T14:00", datetime(2026, 12, 1, 5, 0, tzinfo=UTC)),
+        ("2026-12-01 14:00:00+09:00", datetime(2026, 12, 1, 5, 0, tzinfo=UTC)),
+        ("2026-12-01T05:00Z", datetime(2026, 12, 1, 5, 0, tzinfo=UTC)),
+        ("2026-12-01", datetime(2026, 11, 30, 15, 0, tzinfo=UTC)),
+    ],
+)
+def test_seoul_datetime(text, instant):
+    assert seoul_datetime(text) == instant
+
+
+def test_seoul_datetime_refuses_nonsense():
+    with pytest.raises(ValueError, match="not a date-time"):
+        seoul_datetime("next tuesday")

@@ -91,15 +91,9 @@ def test_language_period_report(settled):
     ]
 
 
-def test_unsettled_items_are_left_out_of_language_totals(settled):
-    _, items = settled
-    pending = items.assign(payday=[None] * len(items))
-    assert language_period_report(pending).empty
-
-
 def test_period_totals(settled):
     lines, _ = settled
-    totals = period_totals(lines)
+    totals = period_totals(worker_period_report(lines))
     assert list(totals["payday"]) == [date(2026, 11, 30), date(2026, 12, 15)]
     assert list(totals["workers"]) == [2, 1]
     assert list(totals["paid_workers"]) == [1, 1]
@@ -109,9 +103,10 @@ def test_period_totals(settled):
 
 def test_statement_lists_each_item_with_its_rate_and_penalties(settled):
     _, items = settled
-    mine = items[items["username"] == "mina"]
+    mine = items[items["username"] == "mina"].assign(settled=[True, False])
     statement = statement_frame(mine, PENALTIES.assign(task_id=[3])[["task_id", "amount"]])
     assert list(statement["clip"]) == ["clip3.wav", "clip1.wav"]          # newest first
+    assert list(statement["status"]) == ["pending", "settled"]
     assert list(statement["minutes"]) == [1.0, 20.0]
     assert list(statement["rate"]) == [1500, 600]
     assert list(statement["amount"]) == [1_500, 12_000]
@@ -132,7 +127,7 @@ def test_csv_round_trip(settled, tmp_path):
 
 def test_excel_has_one_sheet_per_report_with_seoul_times(settled, tmp_path):
     lines, items = settled
-    statement = statement_frame(items[items["username"] == "mina"], pd.DataFrame(columns=["task_id", "amount"]))
+    statement = statement_frame(items[items["username"] == "mina"].assign(settled=True), pd.DataFrame(columns=["task_id", "amount"]))
     path = write_report({"workers": worker_period_report(lines), "languages": language_period_report(items),
                          "statement": statement}, tmp_path / "pay.xlsx")
     book = openpyxl.load_workbook(path)
@@ -173,7 +168,7 @@ def test_a_failed_write_keeps_the_old_file(tmp_path):
 
 def test_plot_shows_minutes_and_pay_per_period(settled):
     lines, _ = settled
-    figure = plot_periods(period_totals(lines))
+    figure = plot_periods(period_totals(worker_period_report(lines)))
     minutes_axis, pay_axis = figure.axes
     assert len(minutes_axis.patches) == 2
     assert [line.get_label() for line in pay_axis.lines] == ["gross (won)", "net (won)"]
@@ -183,9 +178,15 @@ def test_plot_shows_minutes_and_pay_per_period(settled):
     assert png.getvalue().startswith(b"\x89PNG")
 
 
+def test_plot_adds_up_the_workers_of_a_period(settled):
+    lines, _ = settled
+    figure = plot_periods(worker_period_report(lines))
+    assert list(figure.axes[1].lines[0].get_ydata()) == [16_500, 3_000]
+
+
 def test_plot_of_no_settlements_is_empty_not_an_error():
-    figure = plot_periods(period_totals(settle_period(
+    figure = plot_periods(period_totals(worker_period_report(settle_period(
         WORK.iloc[:0], RATES, NO_BONUS, PENALTIES.iloc[:0], pd.DataFrame(columns=list(CARRY_OVER_COLUMNS)),
         period=NOVEMBER,
-    )))
+    ))))
     assert figure.axes[0].get_title() == "No settlements yet"

@@ -134,6 +134,33 @@ class PayPeriod:
         return self.start <= instant < self.cutoff
 
 
+def payday_for(accepted_at: datetime, *, days_before: int = 1) -> date:
+    """The payday whose period holds ``accepted_at`` (an aware datetime).
+
+    Work accepted on Seoul day D is before the cut-off of payday P exactly when
+    D < P − (days_before − 1), so P is the first payday on or after D + days_before.
+    """
+    if accepted_at.utcoffset() is None:
+        raise ValueError("accepted_at must be timezone-aware")
+    seoul_day = accepted_at.astimezone(SEOUL).date()
+    return next_payday(seoul_day + timedelta(days=days_before))
+
+
+def seoul_datetime(text: str) -> datetime:
+    """Parse an ISO date-time for people in Korea: without an offset it is Seoul time.
+
+    >>> seoul_datetime("2026-12-01T14:00").isoformat()
+    '2026-12-01T05:00:00+00:00'
+    """
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date-time like 2026-12-01T14:00") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=SEOUL)
+    return parsed.astimezone(timezone.utc)
+
+
 def pay_period(payday: date, *, days_before: int = 1) -> PayPeriod:
     """The period settled on ``payday``; ``ValueError`` if ``payday`` is not a payday."""
     return PayPeriod(

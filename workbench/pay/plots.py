@@ -10,13 +10,15 @@ from matplotlib.figure import Figure
 def plot_periods(totals: pd.DataFrame) -> Figure:
     """Bars of audio minutes and lines of gross and net pay (won) per payday.
 
-    ``totals`` is ``workbench.pay.reports.period_totals(...)``: ``payday``, ``minutes``,
-    ``gross``, ``net``. The figure is built without pyplot, so concurrent requests never
+    ``totals`` has ``payday``, ``minutes``, ``gross`` and ``net``, one row per payday
+    (``reports.period_totals``) or per worker and payday (``reports.worker_period_report``):
+    rows of one payday are added up. The figure is built without pyplot, so concurrent requests never
     share a current figure; it renders with the Agg canvas.
     """
     missing = [column for column in ("payday", "minutes", "gross", "net") if column not in totals.columns]
     if missing:
         raise ValueError(f"period totals lack column(s) {', '.join(missing)}")
+    totals = totals.groupby("payday", sort=True)[["minutes", "gross", "net"]].sum().reset_index()
     figure = Figure(figsize=(8, 4), layout="constrained")
     FigureCanvasAgg(figure)
     minutes_axis = figure.add_subplot()

@@ -2,8 +2,7 @@
 
 The inputs are the engine's outputs (``workbench.pay.engine``): ``lines`` has
 ``LINE_COLUMNS`` (one row per worker per payday, any number of paydays) and ``items`` has
-``ITEM_OUTPUT_COLUMNS`` plus ``payday`` (a date, or ``None`` for an item no committed
-settlement holds yet). Minutes are for reading only (three decimals); money stays int won.
+``ITEM_OUTPUT_COLUMNS`` plus ``payday`` (a date). Minutes are for reading only (three decimals); money stays int won.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ PERIOD_TOTAL_COLUMNS = (
     "net", "carried_out",
 )
 STATEMENT_COLUMNS = (
-    "payday", "task_id", "clip", "language", "project", "minutes", "rate", "bonus_rate",
+    "payday", "status", "task_id", "clip", "language", "project", "minutes", "rate", "bonus_rate",
     "accepted_at", "amount", "penalties",
 )
 _MONEY = ("gross", "penalties", "tax", "net", "carried_in", "carried_out")
@@ -55,8 +54,7 @@ def language_period_report(items: pd.DataFrame) -> pd.DataFrame:
 
     Penalties and tax belong to a worker, not a language, so they are not split here.
     """
-    settled = items[items["payday"].notna()]
-    grouped = settled.groupby(["payday", "language"], sort=True)
+    grouped = items.groupby(["payday", "language"], sort=True)
     report = pd.DataFrame({
         "workers": grouped["user_id"].nunique(),
         "items": grouped["task_id"].count(),
@@ -67,11 +65,11 @@ def language_period_report(items: pd.DataFrame) -> pd.DataFrame:
     return _as_int(report.reindex(columns=list(LANGUAGE_REPORT_COLUMNS)), ("workers", "items", "gross"))
 
 
-def period_totals(lines: pd.DataFrame) -> pd.DataFrame:
-    """Per payday, over all workers: ``workers``, ``paid_workers``, ``items``, ``minutes``,
-    ``gross``, ``penalties``, ``tax``, ``net`` and ``carried_out``."""
-    report = worker_period_report(lines)
-    grouped = report.groupby("payday", sort=True)
+def period_totals(worker_report: pd.DataFrame) -> pd.DataFrame:
+    """Per payday, over all workers of a ``worker_period_report``: ``workers``,
+    ``paid_workers``, ``items``, ``minutes``, ``gross``, ``penalties``, ``tax``, ``net`` and
+    ``carried_out``."""
+    grouped = worker_report.groupby("payday", sort=True)
     totals = pd.DataFrame({
         "workers": grouped["username"].count(),
         "paid_workers": grouped["status"].apply(lambda status: int((status == "paid").sum())),
@@ -86,15 +84,17 @@ def period_totals(lines: pd.DataFrame) -> pd.DataFrame:
 def statement_frame(items: pd.DataFrame, penalties: pd.DataFrame) -> pd.DataFrame:
     """One worker's statement, item by item, newest first.
 
-    ``items`` are that worker's priced items (``payday`` ``None`` while unsettled);
-    ``penalties`` has ``task_id`` and ``amount`` (int won) for that worker. Columns:
-    ``payday``; ``task_id``; ``clip`` (file name); ``language``; ``project``;
+    ``items`` are that worker's priced items with ``payday`` and ``settled`` (bool: in a
+    committed settlement, else the payday it is due on); ``penalties`` has ``task_id`` and
+    ``amount`` (int won) for that worker. Columns: ``payday``; ``status`` (``settled`` or
+    ``pending``); ``task_id``; ``clip`` (file name); ``language``; ``project``;
     ``minutes`` (source audio); ``rate`` and ``bonus_rate`` (won per minute); ``accepted_at``
     (Asia/Seoul); ``amount`` (int won earned); ``penalties`` (int won deducted for that task).
     """
     deducted = penalties.groupby("task_id")["amount"].sum() if len(penalties) else pd.Series(dtype="int64")
     statement = pd.DataFrame({
         "payday": items["payday"],
+        "status": items["settled"].map({True: "settled", False: "pending"}),
         "task_id": items["task_id"],
         "clip": items["clip_name"],
         "language": items["language"],

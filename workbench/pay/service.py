@@ -1,0 +1,338 @@
+"""Pay over the store: the engine's DataFrames filled from the database, and back.
+
+Every function takes the ``Workbench`` and the acting user first and checks permissions
+itself: settling, reports and rate changes are admin-only; a worker may read their own
+statement (an admin anyone's) and the rate history.
+
+>>> settlement = settle(wb, admin, date(2026, 11, 30))               # doctest: +SKIP
+>>> settlement.lines[["username", "gross", "net", "status"]]         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from workbench.pay import engine, reports
+from workbench.pay.calendar import PayPeriod, pay_period, payday_for
+from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
+from workbench.store import pay_store
+from workbench.workflow.domain import LANGUAGES
+from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+RATE_HISTORY_COLUMNS = ("language", "won_per_minute", "effective_at", "set_by", "created_at")
+PROJECT_RATE_HISTORY_COLUMNS = ("project", "won_per_minute", "basis", "effective_at", "set_by", "created_at")
+REPORT_TABLES = ("workers", "languages", "totals")
+
+
+@dataclass(frozen=True, eq=False)
+class Settlement:
+    """One payday's settlement, committed or a dry run.
+
+    ``lines`` has ``engine.LINE_COLUMNS`` (one row per worker); ``items`` the work items
+    paid (``engine.ITEM_OUTPUT_COLUMNS`` plus ``payday``); ``penalties`` those deducted
+    (``engine.PENALTY_COLUMNS``). ``committed`` says the database holds it; ``created`` that
+    this very call recorded it (False for a dry run and for a payday already committed,
+    whose stored settlement is returned unchanged).
+    """
+
+    period: PayPeriod
+    minimum_payout: int
+    lines: pd.DataFrame
+    items: pd.DataFrame
+    penalties: pd.DataFrame
+    committed: bool
+    created: bool
+    committed_at: datetime | None = None
+    committed_by: str | None = None
+
+    @property
+    def payday(self) -> date:
+        return self.period.payday
+
+    @property
+    def total_net(self) -> int:
+        return int(self.lines["net"].sum())
+
+
+def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = False,
+           minimum_payout: int = DEFAULT_MINIMUM_PAYOUT) -> Settlement:
+    """Settle ``payday``: a dry run by default; ``commit=True`` records it.
+
+    Once committed, a payday is never settled again: a second call (even a concurrent
+    one) returns the stored settlement with ``created=False`` and records nothing new.
+    Committing needs the period to be over (its cut-off passed by ``wb``'s clock) and no
+    later payday committed, so carry-overs chain in payday order.
+    """
+    try:
+        period = pay_period(payday)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
+    if isinstance(minimum_payout, bool) or not isinstance(minimum_payout, int) or minimum_payout < 0:
+        raise InvalidInput(f"The minimum payout must be a whole number of won, 0 or more, not {minimum_payout!r}.")
+    with wb.store.session() as session:
+        admin = _admin(session, actor)
+        if commit:
+            pay_store.lock_settlements(session)
+        stored = pay_store.settlement(session, payday)
+        if stored is not None:
+            return _stored_settlement(session, stored)
+        now = wb.now()
+        if commit:
+            _check_committable(session, period, now)
+        inputs = _settlement_inputs(session)
+        with _as_invalid_input():
+            lines = engine.settle_period(*inputs, period=period, minimum_payout=minimum_payout)
+            items = engine.settle_items(inputs[0], inputs[1], inputs[2], period=period).assign(payday=payday)
+            penalties = engine.due_penalties(inputs[3], period=period)
+        if commit:
+            settlement_id = pay_store.insert_settlement(
+                session, payday=payday, period_start=period.start, cutoff=period.cutoff,
+                minimum_payout=minimum_payout, committed_by_id=admin["id"], committed_at=now,
+                lines=_records(lines), work=_records(items), penalties=_records(penalties),
+            )
+            pay_store.add_audit(session, at=now, actor_id=admin["id"], action="settlement.commit",
+                                entity="settlement", entity_id=settlement_id, payday=payday.isoformat(),
+                                workers=len(lines), items=len(items), net=int(lines["net"].sum()))
+        return Settlement(period=period, minimum_payout=minimum_payout, lines=lines, items=items,
+                          penalties=penalties, committed=commit, created=commit,
+                          committed_at=now if commit else None,
+                          committed_by=admin["username"] if commit else None)
+
+
+def _check_committable(session, period: PayPeriod, now: datetime) -> None:
+    if now < period.cutoff:
+        raise InvalidInput(
+            f"The period paid on {period.payday} is still open until {period.cutoff.isoformat()}; "
+            "commit it after the cut-off (a dry run works any time)."
+        )
+    latest = pay_store.latest_settlement(session)
+    if latest is not None and latest["payday"] > period.payday:
+        raise InvalidInput(
+            f"{latest['payday']} is already committed; an earlier payday ({period.payday}) can no longer be. "
+            "Work it did not cover is paid by the next payday."
+        )
+
+
+def _settlement_inputs(session) -> tuple[pd.DataFrame, ...]:
+    return (
+        _frame(pay_store.work_items(session), engine.WORK_ITEM_COLUMNS),
+        _frame(pay_store.pay_rates(session), engine.RATE_COLUMNS),
+        _frame(pay_store.project_rates(session), engine.PROJECT_RATE_COLUMNS),
+        _frame(pay_store.unsettled_penalties(session), engine.PENALTY_COLUMNS),
+        _frame(pay_store.carry_over(session), engine.CARRY_OVER_COLUMNS),
+    )
+
+
+def _stored_settlement(session, stored: dict) -> Settlement:
+    payday = stored["payday"]
+    period = PayPeriod(payday=payday, start=stored["period_start"], cutoff=stored["cutoff"])
+    lines = _frame(pay_store.settlement_lines(session, payday=payday), engine.LINE_COLUMNS)
+    items = _frame(pay_store.settled_work(session, payday=payday), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+    penalties = _frame(pay_store.settled_penalties(session, payday=payday), engine.PENALTY_COLUMNS)
+    return Settlement(period=period, minimum_payout=stored["minimum_payout"], lines=lines, items=items,
+                      penalties=penalties, committed=True, created=False,
+                      committed_at=stored["committed_at"], committed_by=stored["committed_by"])
+
+
+def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
+    """One worker's items, newest first (``reports.STATEMENT_COLUMNS``).
+
+    Settled items show what was paid; pending ones are priced at the rates in force when
+    they were accepted and show the payday they are due on. A worker sees only their own.
+    """
+    with wb.store.session() as session:
+        worker = _statement_owner(session, actor, username)
+        settled = _frame(pay_store.settled_work(session, user_id=worker["id"]),
+                         engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+        pending = _frame(pay_store.work_items(session, user_id=worker["id"]), engine.WORK_ITEM_COLUMNS)
+        rates = _frame(pay_store.pay_rates(session), engine.RATE_COLUMNS)
+        bonuses = _frame(pay_store.project_rates(session), engine.PROJECT_RATE_COLUMNS)
+        penalties = pd.DataFrame(pay_store.penalties_of(session, worker["id"]), columns=["task_id", "amount"])
+    with _as_invalid_input():
+        priced = engine.price_items(pending, rates, bonuses)
+    priced = priced.assign(payday=[payday_for(at) for at in priced["accepted_at"]], settled=False)
+    frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
+    items = pd.concat(frames, ignore_index=True) if frames else priced
+    return reports.statement_frame(items, penalties)
+
+
+def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
+    """One worker's committed settlement lines as ``reports.worker_period_report`` rows."""
+    with wb.store.session() as session:
+        worker = _statement_owner(session, actor, username)
+        lines = _frame(pay_store.settlement_lines(session, user_id=worker["id"]), engine.LINE_COLUMNS)
+    return reports.worker_period_report(lines)
+
+
+def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every committed settlement per worker (``reports.WORKER_REPORT_COLUMNS``); admin only."""
+    with wb.store.session() as session:
+        _admin(session, actor)
+        lines = _frame(pay_store.settlement_lines(session), engine.LINE_COLUMNS)
+    return reports.worker_period_report(lines)
+
+
+def language_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Committed work per payday per language (``reports.LANGUAGE_REPORT_COLUMNS``); admin only."""
+    with wb.store.session() as session:
+        _admin(session, actor)
+        items = _frame(pay_store.settled_work(session), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+    return reports.language_period_report(items)
+
+
+def plot_periods(frame: pd.DataFrame) -> "Figure":
+    """Minutes and pay per payday, from ``period_report`` (or ``reports.period_totals``)."""
+    from workbench.pay.plots import plot_periods as plot
+
+    return plot(frame)
+
+
+def export_report(wb: "Workbench", actor: "Actor", path: Path, *, table: str = "workers") -> Path:
+    """Write the pay reports; admin only.
+
+    ``.xlsx`` gets three sheets (workers, languages, totals); ``.csv`` the one ``table``.
+    """
+    from workbench.pay.report_files import write_report
+
+    if table not in REPORT_TABLES:
+        raise InvalidInput(f"Unknown report {table!r}; choose one of {', '.join(REPORT_TABLES)}.")
+    workers = period_report(wb, actor)
+    tables = {"workers": workers, "languages": language_report(wb, actor),
+              "totals": reports.period_totals(workers)}
+    sheets = tables if Path(path).suffix.lower() == ".xlsx" else {table: tables[table]}
+    try:
+        return write_report(sheets, Path(path))
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
+
+
+def set_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: int,
+             effective_at: datetime) -> pd.DataFrame:
+    """Add a base rate for ``language`` from ``effective_at`` on; admin only.
+
+    Rates are history, never edited: a change is a new row. A rate cannot start before
+    the last committed cut-off (that work is paid) nor twice at the same instant.
+    Returns the new rate history.
+    """
+    if language not in LANGUAGES:
+        raise InvalidInput(f"Unknown language {language!r}; choose one of {', '.join(LANGUAGES)}.")
+    _add_rate(wb, actor, won_per_minute, effective_at,
+              exists=lambda session, at: pay_store.has_pay_rate(session, language, at),
+              add=lambda session, **values: pay_store.add_pay_rate(session, language=language, **values),
+              what=f"{language} rate")
+    return rate_history(wb, actor)
+
+
+def set_project_rate(wb: "Workbench", actor: "Actor", project: str, won_per_minute: int,
+                     effective_at: datetime, *, basis: str = "source") -> pd.DataFrame:
+    """Add a bonus for ``project`` per minute of ``basis`` (``source`` clip or ``speech``
+    audio) from ``effective_at`` on; 0 ends a bonus. Admin only, rules as ``set_rate``."""
+    if basis not in engine.BONUS_BASES:
+        raise InvalidInput(f"The bonus basis is 'source' or 'speech', not {basis!r}.")
+    if not project.strip():
+        raise InvalidInput("Name the project the bonus is for.")
+    _add_rate(wb, actor, won_per_minute, effective_at,
+              exists=lambda session, at: pay_store.has_project_rate(session, project, at),
+              add=lambda session, **values: pay_store.add_project_rate(session, project=project, basis=basis,
+                                                                       **values),
+              what=f"bonus for {project}")
+    return project_rate_history(wb, actor)
+
+
+def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at: datetime, *,
+              exists: Callable, add: Callable, what: str) -> None:
+    if isinstance(won_per_minute, bool) or not isinstance(won_per_minute, int) or won_per_minute < 0:
+        raise InvalidInput(f"A rate is a whole number of won per minute, 0 or more, not {won_per_minute!r}.")
+    if not isinstance(effective_at, datetime) or effective_at.utcoffset() is None:
+        raise InvalidInput("Give the time the rate takes effect with its time zone.")
+    effective_at = effective_at.astimezone(timezone.utc)
+    with wb.store.session() as session:
+        admin = _admin(session, actor)
+        pay_store.lock_settlements(session)
+        latest = pay_store.latest_settlement(session)
+        if latest is not None and effective_at < latest["cutoff"]:
+            raise InvalidInput(
+                f"Work up to {latest['cutoff'].isoformat()} is already settled (payday {latest['payday']}); "
+                "a new rate must take effect after that."
+            )
+        if exists(session, effective_at):
+            raise InvalidInput(f"A {what} already takes effect at {effective_at.isoformat()}.")
+        now = wb.now()
+        rate_id = add(session, won_per_minute=won_per_minute, effective_at=effective_at,
+                      created_by_id=admin["id"], created_at=now)
+        pay_store.add_audit(session, at=now, actor_id=admin["id"], action="rate.set", entity="rate",
+                            entity_id=rate_id, what=what, won_per_minute=won_per_minute,
+                            effective_at=effective_at.isoformat())
+
+
+def rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every base rate ever set (``RATE_HISTORY_COLUMNS``), by language and time."""
+    with wb.store.session() as session:
+        _acting_user(session, actor)
+        return _frame(pay_store.pay_rates(session), RATE_HISTORY_COLUMNS)
+
+
+def project_rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every project bonus ever set (``PROJECT_RATE_HISTORY_COLUMNS``)."""
+    with wb.store.session() as session:
+        _acting_user(session, actor)
+        return _frame(pay_store.project_rates(session), PROJECT_RATE_HISTORY_COLUMNS)
+
+
+def _statement_owner(session, actor: "Actor", username: str) -> dict:
+    """The worker whose statement ``actor`` asks for: themselves, or anyone for an admin."""
+    viewer = _acting_user(session, actor)
+    worker = pay_store.user_by_username(session, username)
+    if worker is None:
+        raise NotFound(f"No user {username!r}.")
+    if worker["id"] != viewer["id"] and not viewer["is_admin"]:
+        raise PermissionDenied("You can only see your own statement.")
+    return worker
+
+
+def _acting_user(session, actor: "Actor") -> dict:
+    user = pay_store.user_by_id(session, actor.id)
+    if user is None:
+        raise PermissionDenied("Your account no longer exists.")
+    return user
+
+
+def _admin(session, actor: "Actor") -> dict:
+    user = _acting_user(session, actor)
+    if not user["is_admin"]:
+        raise PermissionDenied("Only an admin can do this.")
+    return user
+
+
+def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain Python values (pandas timestamps become datetimes) for the store."""
+    return [
+        {key: value.to_pydatetime() if isinstance(value, pd.Timestamp) else value for key, value in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+@contextmanager
+def _as_invalid_input() -> Iterator[None]:
+    """Turn the engine's complaints about stored data into a message for the user."""
+    try:
+        yield
+    except PayInputError as error:
+        raise InvalidInput(f"Pay cannot be worked out: {error}.") from error

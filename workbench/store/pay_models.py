@@ -1,0 +1,115 @@
+"""The pay tables: rate histories and committed settlements (migration ``0002_pay``).
+
+A committed settlement is a snapshot: its lines and items keep the amounts, rates and
+durations used, so later rate changes never rewrite what was paid. ``settlement_items``
+holds each settled task and each deducted penalty under a UNIQUE constraint, so no task is
+paid twice and no penalty deducted twice, whatever the application does, even two
+concurrent commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workbench.store.models import Base
+from workbench.store.types import UTCDateTime
+
+
+class PayRate(Base):
+    """Won per source-audio minute for one language, from ``effective_at`` on."""
+
+    __tablename__ = "pay_rates"
+    __table_args__ = (UniqueConstraint("language", "effective_at", name="uq_pay_rates_language_effective_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    won_per_minute: Mapped[int] = mapped_column(Integer)
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # None for the defaults the migration seeds.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProjectRate(Base):
+    """A per-project bonus in won per minute of its basis (``source`` or ``speech`` audio)."""
+
+    __tablename__ = "project_rates"
+    __table_args__ = (
+        UniqueConstraint("project", "effective_at", name="uq_project_rates_project_effective_at"),
+        CheckConstraint("basis IN ('source', 'speech')", name="ck_project_rates_basis"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project: Mapped[str] = mapped_column(String(200))
+    won_per_minute: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(8))
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Settlement(Base):
+    """One committed payday; a payday is committed at most once."""
+
+    __tablename__ = "settlements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payday: Mapped[date] = mapped_column(Date, unique=True)
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime)
+    minimum_payout: Mapped[int] = mapped_column(Integer)
+    committed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    committed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SettlementLine(Base):
+    """One worker's totals in one settlement (see ``workbench.pay.engine.settle_period``)."""
+
+    __tablename__ = "settlement_lines"
+    __table_args__ = (UniqueConstraint("settlement_id", "user_id", name="uq_settlement_lines_settlement_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    items: Mapped[int] = mapped_column(Integer)
+    source_seconds: Mapped[float] = mapped_column(Float)
+    gross: Mapped[int] = mapped_column(Integer)
+    penalties: Mapped[int] = mapped_column(Integer)
+    carried_in: Mapped[int] = mapped_column(Integer)
+    balance: Mapped[int] = mapped_column(Integer)
+    income_tax: Mapped[int] = mapped_column(Integer)
+    local_tax: Mapped[int] = mapped_column(Integer)
+    net: Mapped[int] = mapped_column(Integer)
+    carried_out: Mapped[int] = mapped_column(Integer)
+    # paid | carried
+    status: Mapped[str] = mapped_column(String(8))
+
+
+class SettlementItem(Base):
+    """A task paid or a penalty deducted by a settlement: exactly one of the two ids is set."""
+
+    __tablename__ = "settlement_items"
+    __table_args__ = (
+        UniqueConstraint("task_id", name="uq_settlement_items_task"),
+        UniqueConstraint("penalty_id", name="uq_settlement_items_penalty"),
+        CheckConstraint("(task_id IS NULL) <> (penalty_id IS NULL)", name="ck_settlement_items_one_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    penalty_id: Mapped[int | None] = mapped_column(ForeignKey("penalties.id"))
+    # Earned (work) or deducted (penalty), int won, never negative.
+    amount: Mapped[int] = mapped_column(Integer)
+    # When the review completed (work) or the penalty was recorded.
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The work item's pricing, kept so statements never change after payment.
+    source_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    rate: Mapped[int] = mapped_column(Integer, default=0)
+    bonus_rate: Mapped[int] = mapped_column(Integer, default=0)
+    bonus_basis: Mapped[str] = mapped_column(String(8), default="")
+    bonus_ms: Mapped[int] = mapped_column(BigInteger, default=0)
