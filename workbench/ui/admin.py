@@ -1,14 +1,245 @@
-"""The admin page."""
+"""The admin page: clips and their processing, applications, workers, rates, settlements
+and dataset export, one sub-tab each.
+
+Only wiring lives here (plus the HTML the tables render as); the work is done by
+``workbench.ui.handlers.admin`` and ``workbench.ui.handlers.pay``, which the Workbench checks.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from workbench.ui.handlers import admin as handlers
+from workbench.ui.handlers.auth import session_actor
+from workbench.ui.wiring import LANGUAGE_NAMES, bind
+
 if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor, Application, ClipView
     from workbench.workflow.service import Workbench
+
+POLL_SECONDS = 2.0
+
+CSS = """
+.wb-table { width: 100%; border-collapse: collapse; border: none; font-size: 14px; }
+.wb-table th { text-align: left; font-weight: 600; color: #52606d; background: #f8fafc;
+               border: none; border-bottom: 1px solid #e2e8f0; padding: 8px 10px; }
+.wb-table td { border: none; border-bottom: 1px solid #edf2f7; padding: 9px 10px; vertical-align: middle; }
+.wb-table tr:last-child td { border-bottom: none; }
+.wb-bar { display: flex; align-items: center; gap: 10px; min-width: 220px; }
+.wb-bar-track { flex: 1; height: 8px; border-radius: 4px; background: #e2e8f0; overflow: hidden; }
+.wb-bar-fill { height: 100%; border-radius: 4px; background: #3b82f6; transition: width .6s ease; }
+.wb-bar-ready .wb-bar-fill { background: #22a06b; }
+.wb-bar-failed .wb-bar-fill { background: #e5484d; }
+.wb-bar span { white-space: nowrap; font-variant-numeric: tabular-nums; color: #52606d; font-size: 13px; }
+.wb-status { display: inline-block; padding: 1px 9px; border-radius: 10px; font-size: 12px; font-weight: 600; }
+.wb-status-ready { background: #e8f5ec; color: #1d5b32; }
+.wb-status-processing, .wb-status-queued { background: #e8effd; color: #1e40af; }
+.wb-status-failed { background: #fdecec; color: #8a1c1c; }
+.wb-error { color: #8a1c1c; font-size: 13px; margin-top: 2px; }
+.wb-empty { color: #52606d; padding: 12px 0; }
+"""
+
+STATUS_LABELS = {"queued": "queued", "processing": "processing", "ready": "ready", "failed": "failed"}
+
+
+def _empty(message: str) -> str:
+    return f'<p class="wb-empty">{escape(message)}</p>'
+
+
+def clips_html(clips: Sequence["ClipView"]) -> str:
+    """The processing list: one row per clip with a progress bar, failures with their reason."""
+    if not clips:
+        return _empty("No clips yet. Upload audio or video above.")
+    rows = []
+    for clip in clips:
+        percent = 100.0 if clip.status == "ready" else clip.percent
+        stage = {"ready": "done", "failed": "stopped"}.get(clip.status, clip.stage or clip.status)
+        detail = f'<div class="wb-error">{escape(clip.error)}</div>' if clip.status == "failed" and clip.error else ""
+        segments = str(clip.segment_count) if clip.status == "ready" else "—"
+        rows.append(
+            f"<tr><td>#{clip.id}</td><td><strong>{escape(clip.filename)}</strong>{detail}</td>"
+            f"<td>{escape(LANGUAGE_NAMES.get(clip.language, clip.language))}</td>"
+            f"<td>{escape(clip.project)}</td><td>{clip.priority}</td>"
+            f'<td><span class="wb-status wb-status-{escape(clip.status)}">'
+            f"{escape(STATUS_LABELS.get(clip.status, clip.status))}</span></td>"
+            f'<td><div class="wb-bar wb-bar-{escape(clip.status)}"><div class="wb-bar-track">'
+            f'<div class="wb-bar-fill" style="width: {percent:.0f}%"></div></div>'
+            f"<span>{percent:.0f}% · {escape(stage)}</span></div></td><td>{segments}</td></tr>"
+        )
+    return (
+        '<table class="wb-table"><thead><tr><th>Clip</th><th>File</th><th>Language</th>'
+        "<th>Project</th><th>Priority</th><th>Status</th><th>Progress</th><th>Segments</th></tr>"
+        f'</thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def upload_message(outcome: handlers.UploadOutcome) -> str:
+    lines = []
+    if outcome.imported:
+        names = ", ".join(clip.filename for clip in outcome.imported)
+        lines.append(f"Queued {len(outcome.imported)} clip(s) for processing: {names}.")
+    for name, reason in outcome.refused:
+        lines.append(f"**Not imported: {name}**: {reason}")
+    return "\n\n".join(lines)
+
+
+def applications_html(applications: Sequence["Application"]) -> str:
+    if not applications:
+        return _empty("No applications are waiting.")
+    rows = [
+        f"<tr><td>#{a.id}</td><td>{escape(a.name)}</td><td>{escape(a.username)}</td>"
+        f"<td>{escape(LANGUAGE_NAMES.get(a.language, a.language))}</td><td>{escape(a.bank_holder)}</td>"
+        f"<td>{a.created_at:%Y-%m-%d %H:%M} UTC</td>"
+        f'<td><a href="/media/document/{a.id}" target="_blank" rel="noopener">{escape(a.document_name)}</a></td></tr>'
+        for a in applications
+    ]
+    return (
+        '<table class="wb-table"><thead><tr><th>#</th><th>Name</th><th>Username</th><th>Language</th>'
+        "<th>Bank account holder</th><th>Applied</th><th>Document</th></tr></thead>"
+        f'<tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def application_choices(applications: Sequence["Application"]) -> list[tuple[str, int]]:
+    return [(f"#{a.id} {a.name} ({a.username}, {LANGUAGE_NAMES.get(a.language, a.language)})", a.id)
+            for a in applications]
+
+
+# --- wiring --------------------------------------------------------------------------------
+
+
+def _admin(wb: "Workbench", request: gr.Request) -> "Actor | None":
+    """The signed-in admin, or None for anyone else: their hidden admin tab stays idle.
+    (Hiding is convenience; the Workbench refuses non-admins in every handler.)"""
+    actor = session_actor(wb, request.username)
+    return actor if actor.is_admin else None
+
+
+def _clip_updates(wb: "Workbench", actor: "Actor", shown_failed: list[int]) -> tuple:
+    clips = handlers.processing_clips(wb, actor)
+    failed = handlers.failed_clips(clips)
+    failed_ids = [clip_id for _, clip_id in failed]
+    if failed_ids == shown_failed:
+        picker, row = gr.skip(), gr.skip()
+    else:
+        picker, row = gr.Dropdown(choices=failed, value=None), gr.Row(visible=bool(failed))
+    busy = any(clip.status in ("queued", "processing") for clip in clips)
+    return clips_html(clips), picker, row, failed_ids, gr.Timer(active=busy)
+
+
+def refresh_clips(wb: "Workbench", shown_failed: list[int], request: gr.Request) -> tuple:
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.Timer(active=False)
+    return _clip_updates(wb, actor, shown_failed)
+
+
+def upload(wb: "Workbench", files: list[str] | None, language: str, project: str, priority: float,
+           shown_failed: list[int], request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    paths = [Path(name) for name in files or []]
+    outcome = handlers.upload_clips(wb, actor, paths, language=language, project=project,
+                                    priority=int(priority or 0))
+    # The store keeps its own copy; Gradio's cached upload is no longer needed.
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return (upload_message(outcome), None, *_clip_updates(wb, actor, shown_failed))
+
+
+def retry(wb: "Workbench", clip_id: int | None, shown_failed: list[int], request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    clip = handlers.retry_clip(wb, actor, clip_id)
+    return (f"Clip #{clip.id} ({clip.filename}) is queued again.", *_clip_updates(wb, actor, shown_failed))
+
+
+def refresh_applications(wb: "Workbench", request: gr.Request) -> tuple:
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip(), gr.skip()
+    applications = handlers.pending_applications(wb, actor)
+    return applications_html(applications), gr.Dropdown(choices=application_choices(applications), value=None)
+
+
+def decide(wb: "Workbench", approve: bool, application_id: int | None, reason: str,
+           request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    decided = handlers.decide_application(wb, actor, application_id, approve=approve, reason=reason)
+    verdict = "approved: they can sign in now" if approve else "rejected"
+    applications = handlers.pending_applications(wb, actor)
+    return (
+        f"Application #{decided.id} ({decided.name}) {verdict}.",
+        applications_html(applications),
+        gr.Dropdown(choices=application_choices(applications), value=None),
+        "",
+    )
+
+
+def refresh_workers(wb: "Workbench", request: gr.Request):
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip()
+    return handlers.workers_table(wb, actor)
 
 
 def render(wb: "Workbench") -> None:
-    gr.Markdown("This page is being built.")
+    languages = [(name, code) for code, name in LANGUAGE_NAMES.items()]
+    with gr.Tabs():
+        with gr.Tab("Clips") as clips_tab:
+            with gr.Row(equal_height=False):
+                files = gr.File(label="Audio or video files (several at once)", file_count="multiple",
+                                file_types=["audio", "video"], type="filepath", scale=3)
+                with gr.Column(scale=2):
+                    language = gr.Dropdown(languages, value="ko", label="Language")
+                    project = gr.Textbox(label="Project", placeholder="client or project name")
+                    priority = gr.Number(value=0, precision=0, label="Priority (higher is transcribed first)")
+                    upload_button = gr.Button("Upload and process", variant="primary")
+            upload_result = gr.Markdown(elem_id="wb-upload-result")
+            gr.Markdown("### Processing")
+            progress = gr.HTML(elem_id="wb-clips")
+            with gr.Row(visible=False, equal_height=True) as retry_row:
+                failed = gr.Dropdown([], label="Failed clip", scale=3)
+                retry_button = gr.Button("Retry processing", scale=1)
+            shown_failed = gr.State([])
+            timer = gr.Timer(POLL_SECONDS, active=False)
+
+        with gr.Tab("Applications") as applications_tab:
+            applications = gr.HTML()
+            with gr.Row():
+                application = gr.Dropdown([], label="Application", scale=2)
+                reason = gr.Textbox(label="Reason (required to reject)", scale=3)
+            with gr.Row():
+                approve_button = gr.Button("Approve", variant="primary")
+                reject_button = gr.Button("Reject", variant="stop")
+            decision = gr.Markdown()
+
+        with gr.Tab("Workers") as workers_tab:
+            workers = gr.Dataframe(headers=list(handlers.WORKER_COLUMNS), interactive=False, wrap=True)
+
+        render_pay(wb)
+
+    clip_outputs = [progress, failed, retry_row, shown_failed, timer]
+    gr.on([clips_tab.select, timer.tick], bind(refresh_clips, wb), inputs=[shown_failed],
+          outputs=clip_outputs, show_progress="hidden")
+    gr.on(None, bind(refresh_clips, wb), inputs=[shown_failed], outputs=clip_outputs, show_progress="hidden")
+    upload_button.click(bind(upload, wb), inputs=[files, language, project, priority, shown_failed],
+                        outputs=[upload_result, files, *clip_outputs], concurrency_limit=2)
+    retry_button.click(bind(retry, wb), inputs=[failed, shown_failed], outputs=[upload_result, *clip_outputs])
+
+    application_outputs = [applications, application]
+    gr.on([applications_tab.select], bind(refresh_applications, wb), outputs=application_outputs)
+    gr.on(None, bind(refresh_applications, wb), outputs=application_outputs)
+    approve_button.click(bind(decide, wb, True), inputs=[application, reason],
+                         outputs=[decision, *application_outputs, reason])
+    reject_button.click(bind(decide, wb, False), inputs=[application, reason],
+                        outputs=[decision, *application_outputs, reason])
+
+    gr.on([workers_tab.select], bind(refresh_workers, wb), outputs=[workers])
+
+
+def render_pay(wb: "Workbench") -> None:
+    """Rates, settlements and export: filled in once the pay and export services land."""

@@ -14,7 +14,7 @@ import gradio as gr
 
 from workbench.ui import admin, earnings, reviewer, transcriber
 from workbench.ui.handlers.auth import PAGES, session_actor, visible_pages
-from workbench.ui.wiring import shows_errors
+from workbench.ui.wiring import bind
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -27,11 +27,22 @@ PAGE_RENDERERS = {
     "earnings": earnings.render,
 }
 
+APP_THEME = gr.themes.Default(
+    # System fonts: nothing is fetched from a font CDN, and Hangul/Kana/Hanzi render natively.
+    font=["system-ui", "-apple-system", "Segoe UI", "Noto Sans CJK KR", "Noto Sans KR", "sans-serif"],
+    font_mono=["ui-monospace", "DejaVu Sans Mono", "monospace"],
+    primary_hue="blue",
+    neutral_hue="slate",
+)
+
 SHELL_CSS = """
 #wb-header { align-items: center; }
 #wb-header .wb-who { text-align: right; color: var(--body-text-color-subdued); }
 #wb-header .wb-who a { margin-left: 12px; }
 """
+
+
+APP_CSS = SHELL_CSS + admin.CSS
 
 
 def greeting_html(name: str, username: str) -> str:
@@ -40,6 +51,16 @@ def greeting_html(name: str, username: str) -> str:
         f'<div class="wb-who">Signed in as <strong>{escape(name)}</strong> ({escape(username)})'
         '<a href="/logout">Sign out</a></div>'
     )
+
+
+def show_user_pages(wb: "Workbench", request: gr.Request) -> list:
+    """On load: greet the user, show only their pages, and open the first of them."""
+    actor = session_actor(wb, request.username)
+    visible = visible_pages(actor)
+    first = next((page for page in PAGES if visible[page]), None)
+    return [greeting_html(actor.name, actor.username), gr.Tabs(selected=first)] + [
+        gr.Tab(visible=visible[page]) for page in PAGES
+    ]
 
 
 def build_blocks(wb: "Workbench") -> gr.Blocks:
@@ -55,14 +76,5 @@ def build_blocks(wb: "Workbench") -> gr.Blocks:
                     PAGE_RENDERERS[page](wb)
                 tabs.append(tab)
 
-        @shows_errors
-        def show_user_pages(request: gr.Request) -> list:
-            actor = session_actor(wb, request.username)
-            visible = visible_pages(actor)
-            first = next((page for page in PAGES if visible[page]), None)
-            return [greeting_html(actor.name, actor.username), gr.Tabs(selected=first)] + [
-                gr.Tab(visible=visible[page]) for page in PAGES
-            ]
-
-        blocks.load(show_user_pages, inputs=None, outputs=[who, page_tabs, *tabs])
+        blocks.load(bind(show_user_pages, wb), inputs=None, outputs=[who, page_tabs, *tabs])
     return blocks

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from workbench.ui.handlers import auth as auth_handlers
+from workbench.ui.wiring import LANGUAGE_NAMES
 from workbench.workflow.errors import (
     AuthenticationFailed,
     InvalidInput,
@@ -43,8 +44,7 @@ SESSION_MAX_AGE = 12 * 3600
 SECRET_FILE = "session-secret.key"
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PREFIX = "/ui-static"
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-PUBLIC_PATHS = frozenset({"/login", "/apply", "/logout"})
+PUBLIC_PATHS = frozenset({"/login", "/apply", "/logout", "/favicon.ico"})
 
 # Documents come from strangers: only formats a browser shows without running code are
 # served inline; anything else is a download, and nothing is ever content-sniffed.
@@ -193,7 +193,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
     sessions survive a restart.
     """
     # Imported here, not at the top: the pages and work_api import require_actor from here.
-    from workbench.ui.app import SHELL_CSS, build_blocks
+    from workbench.ui.app import APP_CSS, APP_THEME, build_blocks
     from workbench.ui.work_api import router as work_router
 
     signer = SessionSigner(secret if secret is not None else load_secret(Path(wb.data_dir)))
@@ -210,8 +210,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
     @app.post("/login", response_class=HTMLResponse)
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
-            actor = _wb(request).authenticate(username.strip(), password)
-        except (AuthenticationFailed, TooManyAttempts) as error:
+            actor = auth_handlers.sign_in(_wb(request), username, password)
+        except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
             page = login_page(login_error=str(error), username=username)
             return HTMLResponse(page, status_code=_error_status(error))
         response = RedirectResponse("/", status_code=303)
@@ -242,18 +242,18 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         document: UploadFile | None = File(None),
     ) -> Response:
         form = {"name": name, "username": username, "language": language, "bank_holder": bank_holder}
-        content = await document.read(MAX_DOCUMENT_BYTES + 1) if document is not None else b""
+        wb = _wb(request)
+        # Read one byte past the limit so the store sees an oversized file and refuses it.
+        content = await document.read(wb.policy.max_document_bytes + 1) if document is not None else b""
         try:
-            auth_handlers.apply(
-                _wb(request),
-                name=name,
-                username=username,
+            wb.submit_application(
+                username=username.strip(),
                 password=password,
+                name=name,
                 language=language,
-                bank_holder=bank_holder,
                 document_name=(document.filename or "") if document is not None else "",
                 document=content,
-                max_document_bytes=MAX_DOCUMENT_BYTES,
+                bank_holder=bank_holder,
             )
         except WorkbenchError as error:
             page = login_page(apply_error=str(error), apply_form=form)
@@ -288,7 +288,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         ssr_mode=False,
         footer_links=[],
         head=_static_head(),
-        css=SHELL_CSS,
+        css=APP_CSS,
+        theme=APP_THEME,
     )
 
 
@@ -330,8 +331,6 @@ def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: b
 
 
 # --- the login page --------------------------------------------------------------------
-
-LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}
 
 LOGIN_CSS = """
 * { box-sizing: border-box; }
@@ -399,7 +398,7 @@ def login_page(
 <section aria-labelledby="signin">
   <h2 id="signin">Sign in</h2>
   {login_message}
-  <form method="post" action="/login">
+  <form id="signin-form" method="post" action="/login">
     <label for="login-username">Username</label>
     <input id="login-username" name="username" autocomplete="username" required autofocus
            value="{html.escape(username)}">
@@ -413,7 +412,7 @@ def login_page(
   <p class="hint">Transcribers and reviewers work in one language. We check your identity
   document before the account opens.</p>
   {apply_message}
-  <form method="post" action="/apply" enctype="multipart/form-data">
+  <form id="apply-form" method="post" action="/apply" enctype="multipart/form-data">
     <div class="row">
       <div><label for="apply-name">Full name</label>
         <input id="apply-name" name="name" required value="{form.get('name', '')}"></div>

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable
 
 import gradio as gr
 
 from workbench.workflow.errors import WorkbenchError
+
+# How the pages name the languages of workbench.workflow.domain.LANGUAGES.
+LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}
 
 
 def shows_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -24,3 +28,24 @@ def shows_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise gr.Error(str(error)) from error
 
     return wrapper
+
+
+def bind(fn: Callable[..., Any], *leading: Any) -> Callable[..., Any]:
+    """``fn`` with its first arguments (usually the Workbench) fixed, as a Gradio event handler
+    that shows ``WorkbenchError`` messages.
+
+    Unlike ``functools.partial`` the result keeps ``fn``'s remaining signature and type hints,
+    which Gradio reads to inject ``gr.Request`` and to count the inputs.
+    """
+    shown = shows_errors(fn)
+
+    @functools.wraps(fn)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        return shown(*leading, *args, **kwargs)
+
+    parameters = list(inspect.signature(fn).parameters.values())[len(leading):]
+    handler.__signature__ = inspect.Signature(parameters)
+    # Only the remaining parameters' hints: the fixed ones (e.g. a "Workbench" imported for
+    # type checking only) need not resolve at run time.
+    handler.__annotations__ = {p.name: fn.__annotations__[p.name] for p in parameters if p.name in fn.__annotations__}
+    return handler

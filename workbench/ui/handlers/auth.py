@@ -1,13 +1,13 @@
-"""Who is acting, which pages they see, and the public application form."""
+"""Who is acting: signing in, the actor behind a session, and which pages they see."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.workflow.errors import InvalidInput, PermissionDenied
+from workbench.workflow.errors import PermissionDenied
 
 if TYPE_CHECKING:
-    from workbench.workflow.domain import Actor, Application
+    from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
 PAGES = ("transcribe", "review", "admin", "earnings")
@@ -31,29 +31,11 @@ def session_actor(wb: "Workbench", username: str | None) -> "Actor":
     return wb.actor(username)
 
 
-def apply(
-    wb: "Workbench",
-    *,
-    name: str,
-    username: str,
-    password: str,
-    language: str,
-    bank_holder: str,
-    document_name: str,
-    document: bytes,
-    max_document_bytes: int,
-) -> "Application":
-    """Submit a public application to work; the store validates the rest."""
-    if not document:
-        raise InvalidInput("Please attach your identity document.")
-    if len(document) > max_document_bytes:
-        raise InvalidInput(f"The document is larger than {max_document_bytes // (1024 * 1024)} MB.")
-    return wb.submit_application(
-        username=username.strip(),
-        password=password,
-        name=name.strip(),
-        language=language,
-        document_name=document_name,
-        document=document,
-        bank_holder=bank_holder.strip(),
-    )
+def sign_in(wb: "Workbench", username: str, password: str) -> "Actor":
+    """Check a login; an applicant can sign in only once their application is approved."""
+    actor = wb.authenticate(username.strip(), password)
+    if actor.status == "pending":
+        raise PermissionDenied("Your application is still being reviewed; you can sign in once it is approved.")
+    if not actor.approved:
+        raise PermissionDenied("Your application was not approved, so this account cannot sign in.")
+    return actor

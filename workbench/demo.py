@@ -1,0 +1,179 @@
+"""The demo store behind ``workbench demo``: processed sample clips, one login per role and
+language, and tasks in every state of the work loop.
+
+Seeding is safe to repeat: existing users and clips are kept, and the work loop is staged
+only once (a marker file in the data directory records it). The demo passwords are public;
+never seed a store that faces the internet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.workflow.domain import LANGUAGES
+from workbench.workflow.errors import NotFound
+
+if TYPE_CHECKING:
+    from workbench.config import Settings
+    from workbench.workflow.domain import Actor, SegmentView, TaskView
+    from workbench.workflow.service import Workbench
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+DEMO_PROJECT = "demo"
+STAGED_MARKER = "demo-staged"
+
+WORKER_NAMES = {
+    "ko": ("김민지", "박서준"),
+    "en": ("Emma Clark", "Liam Turner"),
+    "zh": ("王芳", "李伟"),
+    "ja": ("佐藤花子", "鈴木健"),
+}
+
+# The state each sample clip's task is driven to. Staged clips get a higher priority than
+# open ones, so claim_next offers them first; the open ones are left for people to take.
+DEMO_STATES = {
+    "en_lesson.mp4": "complete",
+    "en_meeting.flac": "returned",
+    "ko_interview.wav": "submitted",
+    "ko_call.mp3": "in_progress",
+    "ja_podcast.ogg": "open",
+    "zh_lecture.m4a": "open",
+}
+TEXT_JOINERS = {"ko": " ", "en": " ", "zh": "", "ja": ""}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """One seeded account and its (public) demo password."""
+
+    username: str
+    password: str
+    name: str
+    role: str  # admin | reviewer | transcriber
+    language: str | None
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = [DemoLogin("admin", "admin-demo", "Ada Admin", "admin", None)]
+    for language in LANGUAGES:
+        transcriber, reviewer = WORKER_NAMES[language]
+        logins.append(DemoLogin(f"{language}-transcriber", f"{language}-transcriber-demo", transcriber, "transcriber", language))
+        logins.append(DemoLogin(f"{language}-reviewer", f"{language}-reviewer-demo", reviewer, "reviewer", language))
+    return logins
+
+
+def format_logins(logins: list[DemoLogin]) -> str:
+    """The logins as an aligned text table, for the terminal."""
+    rows = [("role", "language", "username", "password")] + [
+        (x.role, x.language or "-", x.username, x.password) for x in logins
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "Demo logins:\n" + "\n".join(lines)
+
+
+def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[DemoLogin]:
+    """Seed (or top up) the store in ``settings`` and return the demo logins."""
+    from workbench.queue import ImmediateQueue
+    from workbench.workflow.service import Workbench
+
+    wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir,
+                        queue=ImmediateQueue())
+    logins = demo_logins()
+    admin = _ensure_users(wb, logins)
+    _ensure_clips(wb, admin, sample_dir)
+    marker = Path(wb.data_dir) / STAGED_MARKER
+    if not marker.exists():
+        people = {(x.role, x.language): wb.actor(x.username) for x in logins if x.language}
+        for language in LANGUAGES:
+            _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], sample_dir)
+        marker.write_text("staged\n", encoding="utf-8")
+    return logins
+
+
+def _ensure_users(wb: "Workbench", logins: list[DemoLogin]) -> "Actor":
+    admin_login = logins[0]
+    try:
+        admin = wb.actor(admin_login.username)
+    except NotFound:
+        admin = wb.create_user(
+            None, username=admin_login.username, password=admin_login.password,
+            name=admin_login.name, roles={"admin"},
+        )
+    for login in logins[1:]:
+        try:
+            wb.actor(login.username)
+        except NotFound:
+            wb.create_user(
+                admin, username=login.username, password=login.password, name=login.name,
+                roles={login.role}, language=login.language,
+            )
+    return admin
+
+
+def _sample_clips(sample_dir: Path) -> dict[str, dict]:
+    return json.loads((sample_dir / "clips.json").read_text(encoding="utf-8"))
+
+
+def _ensure_clips(wb: "Workbench", admin: "Actor", sample_dir: Path) -> None:
+    """Import every sample clip once; the immediate queue processes it here and now."""
+    existing = {clip.filename: clip for clip in wb.list_clips(admin) if clip.project == DEMO_PROJECT}
+    for filename, info in sorted(_sample_clips(sample_dir).items()):
+        clip = existing.get(filename)
+        if clip is None:
+            clip = wb.import_clip(
+                admin, filename=filename, source=sample_dir / filename, language=info["language"],
+                project=DEMO_PROJECT, priority=0 if DEMO_STATES.get(filename, "open") == "open" else 1,
+            )
+        if clip.status != "ready":
+            wb.process_clip(clip.id)
+
+
+def _reference_text(segment: "SegmentView", sentences: list[dict], language: str) -> str:
+    """The sample's known sentences whose middle falls inside the segment."""
+    inside = [s["text"] for s in sentences if segment.start <= (s["start"] + s["end"]) / 2 <= segment.end]
+    return TEXT_JOINERS[language].join(inside)
+
+
+def _transcribe(wb: "Workbench", transcriber: "Actor", view: "TaskView", sentences: list[dict],
+                *, limit: int | None = None) -> None:
+    for segment in view.segments[:limit]:
+        text = _reference_text(segment, sentences, view.task.language)
+        if text:
+            wb.save_text(transcriber, segment.id, text, base_version=segment.version)
+        else:
+            wb.mark_no_speech(transcriber, segment.id, "silence", base_version=segment.version)
+
+
+def _review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool) -> None:
+    view = wb.start_review(reviewer, task_id)
+    for segment in view.segments:
+        wb.record_play(reviewer, segment.id, reached=segment.duration)
+    if return_one:
+        returned = view.segments[min(1, len(view.segments) - 1)]
+        wb.return_segment(reviewer, returned.id, "Please check the last word against the audio.")
+    wb.accept_all_played(reviewer, task_id)
+    wb.finish_review(reviewer, task_id)
+
+
+def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", sample_dir: Path) -> None:
+    """Claim this language's staged tasks one by one and drive each to its demo state."""
+    clips = _sample_clips(sample_dir)
+    staged = [name for name, info in clips.items()
+              if info["language"] == transcriber.language and DEMO_STATES.get(name, "open") != "open"]
+    for _ in staged:
+        task = wb.claim_next(transcriber)
+        state = DEMO_STATES[task.clip_name]
+        view = wb.open_task(transcriber, task.id)
+        sentences = clips[task.clip_name]["sentences"]
+        if state == "in_progress":
+            _transcribe(wb, transcriber, view, sentences, limit=2)
+            continue
+        _transcribe(wb, transcriber, view, sentences)
+        wb.submit_task(transcriber, task.id)
+        if state in ("complete", "returned"):
+            _review(wb, reviewer, task.id, return_one=state == "returned")
