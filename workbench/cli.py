@@ -175,5 +175,35 @@ def worker(workers: int = typer.Option(1, help="Clips processed at once by this 
 # --- serve / demo (issue 5) ------------------------------------------------------------
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(7860, help="Port to listen on."),
+    worker: bool = typer.Option(True, help="Also run a queue worker so uploads get processed."),
+) -> None:
+    """Serve the web app over the existing store in WORKBENCH_DATA_DIR."""
+    from workbench.config import Settings
+    from workbench.ui.server import serve_forever
+
+    serve_forever(Settings.from_env(), host=host, port=port, start_worker=worker)
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(7860, help="Port to listen on."),
+    serve_app: bool = typer.Option(True, "--serve/--no-serve", help="Serve after seeding."),
+) -> None:
+    """Seed a demo store (sample clips processed, one login per role and language) and serve it."""
+    from workbench.config import Settings
+    from workbench.demo import format_logins, seed_demo
+    from workbench.ui.server import serve_forever
+
+    settings = Settings.from_env()
+    typer.echo(format_logins(seed_demo(settings)))
+    if serve_app:
+        serve_forever(settings, host=host, port=port, start_worker=True)
+
+
 if __name__ == "__main__":
     app()
