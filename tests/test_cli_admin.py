@@ -1,0 +1,80 @@
+"""The admin CLI: users add|approve|list, clips import|list|retry, tasks list."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from workbench.cli import app
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "ko_call.mp3"
+
+
+@pytest.fixture
+def cli(database_url, tmp_path, monkeypatch):
+    """``cli("users", "list")`` runs the command on a fresh store; returns the result."""
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", database_url)
+    monkeypatch.delenv("WORKBENCH_QUEUE_URL", raising=False)
+    runner = CliRunner()
+
+    def run(*args, input=None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def add_admin(cli):
+    return cli("users", "add", "root", "--name", "Root", "--role", "admin", "--password", "password-1")
+
+
+def test_the_first_account_bootstraps_an_admin_then_admins_add_workers(cli):
+    assert add_admin(cli).output == "created root (admin)\n"
+    added = cli("users", "add", "bo", "--name", "Bo", "--role", "reviewer", "--role", "transcriber",
+                "--language", "ko", "--password", "password-1")
+    assert added.exit_code == 0 and "created bo (reviewer, transcriber, ko)" in added.output
+    listed = cli("users", "list")
+    assert "bo" in listed.output and "grade new" in listed.output and "max 2" in listed.output
+
+
+def test_the_password_can_be_typed_at_a_prompt(cli):
+    result = cli("users", "add", "root", "--name", "Root", "--role", "admin", input="password-1\npassword-1\n")
+    assert result.exit_code == 0 and "created root" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["clips", "import", str(SAMPLE), "--language", "fr", "--project", "acme"], "Unknown language"),
+    (["users", "approve", "nobody"], "No user"),
+    (["clips", "retry", "7"], "No clip 7"),
+    (["users", "add", "x", "--name", "X", "--role", "transcriber", "--password", "password-1"], "language"),
+])
+def test_bad_input_is_a_one_line_error_and_exit_1(cli, args, message):
+    add_admin(cli)
+    result = cli(*args)
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+def test_commands_need_an_admin_account(cli):
+    result = cli("clips", "list")
+    assert result.exit_code == 2 and "no admin account" in result.output
+
+
+def test_import_queues_clips_and_lists_show_them(cli):
+    add_admin(cli)
+    imported = cli("clips", "import", str(SAMPLE), "--language", "ko", "--project", "acme", "--priority", "2")
+    assert imported.exit_code == 0 and imported.output == "clip 1: ko_call.mp3 queued\n"
+    assert "queued" in cli("clips", "list").output
+    assert cli("tasks", "list").output == ""
+
+
+def test_an_application_is_approved_from_the_cli(cli, database_url, tmp_path):
+    from workbench.workflow.service import Workbench
+
+    add_admin(cli)
+    wb = Workbench.open(database_url=database_url, data_dir=tmp_path / "data")
+    wb.submit_application(username="minji", password="password-1", name="김민지", language="ko",
+                          document_name="topik.pdf", document=b"%PDF", bank_holder="김민지")
+    wb.close()
+    assert "pending application #1: minji" in cli("users", "list").output
+    assert cli("users", "approve", "minji").output == "minji: approved\n"
+    assert cli("users", "approve", "minji").exit_code == 1
