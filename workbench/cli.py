@@ -12,6 +12,46 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="Speech data 
 
 # --- audio (issue 2) -------------------------------------------------------------------
 
+from pathlib import Path  # noqa: E402  (typer reads the annotations of this section's command)
+
+
+@app.command()
+def process(
+    input_path: Path = typer.Argument(..., metavar="INPUT", help="Audio or video file (wav, flac, mp3, ogg, m4a, mp4, mov, webm, ...)."),
+    out: Path = typer.Option(..., "--out", help="Output directory; must not exist yet or be empty."),
+    language: str = typer.Option("ko", help="Language of the speech: ko, en, zh or ja."),
+    min_pause: float = typer.Option(None, help="Split at pauses at least this long, seconds (default 0.3)."),
+    max_segment: float = typer.Option(None, help="Longest segment, seconds; longer ones split at their quietest point (default 20)."),
+    padding: float = typer.Option(None, help="Seconds added at each segment edge (default 0.15)."),
+    vad_aggressiveness: int = typer.Option(None, help="webrtcvad mode 0 (keeps most) to 3 (default 3)."),
+    target_lufs: float = typer.Option(None, help="Loudness target, LUFS (default -23)."),
+    max_gain: float = typer.Option(None, help="Most gain applied to reach the target, dB (default 20)."),
+    true_peak: float = typer.Option(None, help="True-peak ceiling, dBTP (default -1)."),
+    denoise: bool = typer.Option(None, "--denoise/--no-denoise", help="Spectral denoising when it helps (default on)."),
+) -> None:
+    """Decode INPUT, cut it into one-sentence segments, denoise and normalise it into --out."""
+    from workbench.audio.errors import AudioError
+    from workbench.audio.pipeline import PipelineSettings, process_file
+
+    chosen = {
+        "min_pause_s": min_pause, "max_segment_s": max_segment, "padding_s": padding,
+        "vad_aggressiveness": vad_aggressiveness, "target_lufs": target_lufs, "max_gain_db": max_gain,
+        "true_peak_ceiling_dbtp": true_peak, "denoise": denoise,
+    }
+    try:
+        result = process_file(input_path, out, language=language,
+                              settings=PipelineSettings(**{k: v for k, v in chosen.items() if v is not None}))
+    except AudioError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    report = result.report
+    typer.echo(f"{len(result.segments)} segments, {report['segments']['speech_seconds']:.1f} s of speech "
+               f"in {report['input']['duration']:.1f} s; loudness {report['loudness']['after_lufs']} LUFS, "
+               f"denoised: {'yes' if report['denoise']['applied'] else 'no'} ({report['denoise']['reason']})")
+    if "note" in report:
+        typer.echo(report["note"])
+    typer.echo(f"wrote {result.out_dir}")
+
 # --- store / workflow (issue 3) ---------------------------------------------------------
 
 from pathlib import Path  # noqa: E402  (kept inside this section; typer reads the annotations)
@@ -170,7 +210,133 @@ def worker(workers: int = typer.Option(1, help="Clips processed at once by this 
 
 # --- pay (issue 4) ---------------------------------------------------------------------
 
+pay_app = typer.Typer(no_args_is_help=True, help="Pay: settlements, statements, rates and reports (admin).")
+pay_rates_app = typer.Typer(no_args_is_help=True, help="Won per audio minute: per language, and project bonuses.")
+app.add_typer(pay_app, name="pay")
+pay_app.add_typer(pay_rates_app, name="rates")
+SEOUL_TIME = "date-time, e.g. 2026-12-01T14:00 (Asia/Seoul unless it carries an offset)"
+
+
+@pay_app.command("settle")
+@_fail_cleanly
+def pay_settle(
+    payday: str = typer.Option(..., help="The payday, e.g. 2026-11-30."),
+    commit: bool = typer.Option(False, "--commit", help="Record it for good (default: a dry run)."),
+    minimum_payout: int = typer.Option(5000, help="Smallest net amount paid, in won; less carries over."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Settle a payday and print each worker's line; --commit records it."""
+    from workbench.pay.service import parse_payday, settle
+
+    wb = _workbench()
+    settlement = settle(wb, _admin(wb, as_admin), parse_payday(payday), commit=commit,
+                        minimum_payout=minimum_payout)
+    typer.echo(settlement.describe())
+
+
+@pay_app.command("statement")
+@_fail_cleanly
+def pay_statement(username: str, as_admin: str = AS_ADMIN) -> None:
+    """Print USERNAME's statement: settlements, then every item with its rate and penalties."""
+    from workbench.pay.reports import format_table
+    from workbench.pay.service import statement, statement_lines
+
+    wb = _workbench()
+    actor = _admin(wb, as_admin)
+    typer.echo(f"Settlements of {username}:\n{format_table(statement_lines(wb, actor, username))}\n")
+    typer.echo(f"Items:\n{format_table(statement(wb, actor, username))}")
+
+
+@pay_app.command("report")
+@_fail_cleanly
+def pay_report(
+    out: Path = typer.Argument(..., help="A .xlsx file (every report) or a .csv file (one report)."),
+    table: str = typer.Option("workers", help="For .csv: workers, languages or totals."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Export the pay reports of every committed settlement."""
+    from workbench.pay.service import export_report
+
+    wb = _workbench()
+    typer.echo(f"wrote {export_report(wb, _admin(wb, as_admin), out, table=table)}")
+
+
+@pay_rates_app.command("set")
+@_fail_cleanly
+def pay_rates_set(
+    language: str,
+    won_per_minute: int,
+    effective_at: str = typer.Option(..., "--from", help=f"When it takes effect: {SEOUL_TIME}."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Set LANGUAGE's rate to WON_PER_MINUTE from a date-time on (earlier work keeps its rate)."""
+    from workbench.pay.reports import format_table
+    from workbench.pay.service import parse_effective_at, set_rate
+
+    wb = _workbench()
+    typer.echo(format_table(set_rate(wb, _admin(wb, as_admin), language, won_per_minute,
+                                     parse_effective_at(effective_at))))
+
+
+@pay_rates_app.command("bonus")
+@_fail_cleanly
+def pay_rates_bonus(
+    project: str,
+    won_per_minute: int,
+    basis: str = typer.Option("source", help="Minutes the bonus pays: source (the clip) or speech."),
+    effective_at: str = typer.Option(..., "--from", help=f"When it takes effect: {SEOUL_TIME}."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Give PROJECT a bonus of WON_PER_MINUTE on top of the language rate (0 ends it)."""
+    from workbench.pay.reports import format_table
+    from workbench.pay.service import parse_effective_at, set_project_rate
+
+    wb = _workbench()
+    typer.echo(format_table(set_project_rate(wb, _admin(wb, as_admin), project, won_per_minute,
+                                             parse_effective_at(effective_at), basis=basis)))
+
+
+@pay_rates_app.command("list")
+@_fail_cleanly
+def pay_rates_list(as_admin: str = AS_ADMIN) -> None:
+    """Print every rate and project bonus ever set."""
+    from workbench.pay.reports import format_table
+    from workbench.pay.service import project_rate_history, rate_history
+
+    wb = _workbench()
+    actor = _admin(wb, as_admin)
+    typer.echo(f"Rates:\n{format_table(rate_history(wb, actor))}\n")
+    typer.echo(f"Project bonuses:\n{format_table(project_rate_history(wb, actor))}")
+
+
 # --- export (issue 6) ------------------------------------------------------------------
+
+
+@app.command("export")
+@_fail_cleanly
+def export_dataset(
+    fmt: str = typer.Option(..., "--format", help="nemo, hf (Hugging Face audiofolder), kaldi or csv."),
+    out: Path = typer.Option(..., "--out", help="Directory to write; an earlier export there is replaced."),
+    language: str = typer.Option(None, help="Only clips of this language (ko, en, zh, ja)."),
+    project: str = typer.Option(None, help="Only clips of this project."),
+    clip: list[int] = typer.Option(None, "--clip", help="Only this clip id; repeat for several."),
+    audio: str = typer.Option("clean", help="clean (processed) or original audio."),
+    sample_rate: str = typer.Option("16000", "--sample-rate", help="Hz, or 'original' for the source's own rate."),
+    text: str = typer.Option("spelling", help="spelling, pronunciation or both (two columns)."),
+    seed: int = typer.Option(0, help="Seed of the train/dev/test split."),
+    splits: str = typer.Option("0.8,0.1,0.1", help="train,dev,test shares of each language's audio."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Export accepted segments as a dataset, with a quality report in OUT/report/."""
+    from workbench.export import run_export
+
+    wb = _workbench()
+    result = run_export(wb, _admin(wb, as_admin), fmt=fmt, out_dir=out, language=language, project=project,
+                        clip_ids=clip or None, audio=audio, sample_rate=sample_rate, text=text, seed=seed,
+                        splits=splits)
+    typer.echo(result.summary())
+    typer.echo(f"quality report: {result.out_dir / result.report}")
+
 
 # --- serve / demo (issue 5) ------------------------------------------------------------
 

@@ -110,6 +110,13 @@ def statement_frame(items: pd.DataFrame, penalties: pd.DataFrame) -> pd.DataFram
     return _as_int(statement, ("task_id", "rate", "bonus_rate", "amount", "penalties"))
 
 
+def format_table(frame: pd.DataFrame) -> str:
+    """A frame as aligned plain text for a terminal; ``(none)`` when it has no rows."""
+    if frame.empty:
+        return "(none)"
+    return frame.to_string(index=False)
+
+
 def _minutes_from_seconds(seconds: pd.Series) -> pd.Series:
     return (seconds.astype(float) / 60).round(3)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay import engine, reports
-from workbench.pay.calendar import PayPeriod, pay_period, payday_for
+from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_datetime
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
 from workbench.store import pay_store
 from workbench.workflow.domain import LANGUAGES
@@ -66,6 +66,24 @@ class Settlement:
     def total_net(self) -> int:
         return int(self.lines["net"].sum())
 
+    def describe(self) -> str:
+        """The settlement as the CLI prints it: what happened, then one row per worker."""
+        period = (f"work accepted {_seoul(self.period.start)} – {_seoul(self.period.cutoff)} (Asia/Seoul), "
+                  f"minimum payout {self.minimum_payout:,} won")
+        if self.created:
+            state = f"Committed the settlement for payday {self.payday}"
+        elif self.committed:
+            state = (f"Payday {self.payday} was already committed at {_seoul(self.committed_at)} by "
+                     f"{self.committed_by}; nothing new was recorded")
+        else:
+            state = f"Dry run for payday {self.payday}: nothing recorded (add --commit to record it)"
+        table = reports.worker_period_report(self.lines).drop(columns="payday")
+        paid = int((self.lines["status"] == "paid").sum())
+        return "\n".join([
+            f"{state}.", period + ".", reports.format_table(table),
+            f"{len(self.items)} item(s); {paid} of {len(self.lines)} worker(s) paid, {self.total_net:,} won net.",
+        ])
+
 
 def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = False,
            minimum_payout: int = DEFAULT_MINIMUM_PAYOUT) -> Settlement:
@@ -110,6 +128,22 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
                           penalties=penalties, committed=commit, created=commit,
                           committed_at=now if commit else None,
                           committed_by=admin["username"] if commit else None)
+
+
+def parse_payday(text: str) -> date:
+    """``YYYY-MM-DD`` to a date; ``InvalidInput`` otherwise (payday checks come in ``settle``)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date like 2026-11-30.") from None
+
+
+def parse_effective_at(text: str) -> datetime:
+    """An ISO date-time for a rate; Seoul time unless it carries an offset."""
+    try:
+        return seoul_datetime(text)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
 
 
 def _check_committable(session, period: PayPeriod, now: datetime) -> None:
@@ -315,6 +349,10 @@ def _admin(session, actor: "Actor") -> dict:
     if not user["is_admin"]:
         raise PermissionDenied("Only an admin can do this.")
     return user
+
+
+def _seoul(instant: datetime) -> str:
+    return pd.Timestamp(instant).tz_convert("Asia/Seoul").strftime("%Y-%m-%d %H:%M")
 
 
 def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
