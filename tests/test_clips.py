@@ -123,3 +123,11 @@ def test_a_real_clip_goes_through_the_huey_queue_into_one_task_with_audio(sqlite
     assert sf.info(str(original)).duration == pytest.approx(first.duration, abs=0.02)
     assert wb.segment_spectrogram_path(tina, first.id).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     wb.close()
+
+
+def test_a_duplicate_job_leaves_a_clip_that_is_no_longer_queued_alone(wb, wb_people, monkeypatch):
+    runs = []
+    monkeypatch.setattr("workbench.audio.pipeline.process_file", lambda *a, **k: runs.append(a) or 1 / 0)
+    clip = wb.import_clip(wb_people.admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
+    assert wb.process_clip(clip.id).status == "failed"
+    assert wb.process_clip(clip.id).status == "failed" and len(runs) == 1

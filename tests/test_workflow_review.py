@@ -193,3 +193,17 @@ def test_segment_media_is_permission_checked(wb, wb_people, submitted, who):
     for fetch in (wb.segment_audio_path, wb.segment_spectrogram_path):
         with pytest.raises(PermissionDenied):
             fetch(getattr(wb_people, who), segment.id)
+
+
+def test_a_reviewer_changing_their_mind_within_the_round_does_not_count_as_a_return(
+        wb, wb_people, submitted, database_url, wb_clock):
+    graded = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
+                            policy=Policy(grade_min_segments=3))
+    view = graded.start_review(wb_people.rita, submitted)
+    play_all(graded, wb_people.rita, view)
+    graded.return_segment(wb_people.rita, view.segments[0].id, "잘못 눌렀어요")
+    graded.accept_all_played(wb_people.rita, submitted)
+    graded.accept_segment(wb_people.rita, view.segments[0].id)
+    assert graded.finish_review(wb_people.rita, submitted).state == "complete"
+    assert graded.worker_summary(wb_people.tina).score == 1.0
+    graded.close()

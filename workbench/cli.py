@@ -203,6 +203,9 @@ def tasks_list(
 @app.command()
 def worker(workers: int = typer.Option(1, help="Clips processed at once by this process.")) -> None:
     """Process queued clips until interrupted (start one per core or machine)."""
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     wb = _workbench()
     typer.echo(f"worker on {wb.data_dir} ({workers} at once)")
     wb.queue.run_worker(workers=workers)

@@ -93,6 +93,12 @@ def tasks_ever_taken(session: Session, user_id: int) -> int:
 
 # --- clips -----------------------------------------------------------------------------
 
+def get_clip(session: Session, clip_id: int, *, lock: bool = False) -> Clip | None:
+    if lock and _is_postgres(session):
+        return session.get(Clip, clip_id, with_for_update=True)
+    return session.get(Clip, clip_id)
+
+
 def all_clips(session: Session) -> Sequence[Clip]:
     return session.scalars(select(Clip).order_by(Clip.id.desc())).all()
 
@@ -335,23 +341,23 @@ def reviewed_texts(session: Session, segment_ids: Sequence[int]) -> dict[int, st
 
 # --- grade -----------------------------------------------------------------------------
 
-def first_verdicts(session: Session, transcriber_id: int, limit: int) -> list[tuple[int, str]]:
-    """``(segment_id, decision)`` of the first verdict on each of the transcriber's last
-    ``limit`` reviewed segments, newest first."""
-    first = (
-        select(Verdict.segment_id, func.min(Verdict.id).label("first_id"))
+def first_round_decisions(session: Session, transcriber_id: int, limit: int) -> list[tuple[int, str]]:
+    """``(segment_id, decision)`` for the transcriber's last ``limit`` reviewed segments,
+    newest first, where the decision is the reviewer's final word in the segment's first
+    review round (a reviewer who changed their mind within the round is not held against)."""
+    rows = session.execute(
+        select(Verdict.segment_id, Verdict.review_round, Verdict.id, Verdict.decision)
         .join(Task, Task.id == Verdict.task_id)
         .where(Task.transcriber_id == transcriber_id)
-        .group_by(Verdict.segment_id)
-        .subquery()
+        .order_by(Verdict.id)
     )
-    rows = session.execute(
-        select(Verdict.segment_id, Verdict.decision)
-        .join(first, first.c.first_id == Verdict.id)
-        .order_by(Verdict.id.desc())
-        .limit(limit)
-    )
-    return [(segment_id, decision) for segment_id, decision in rows]
+    first_round: dict[int, tuple[int, int, str]] = {}
+    for segment_id, review_round, verdict_id, decision in rows:
+        known = first_round.get(segment_id)
+        if known is None or known[0] == review_round:
+            first_round[segment_id] = (review_round, verdict_id, decision)
+    newest = sorted(first_round.items(), key=lambda item: item[1][1], reverse=True)[:limit]
+    return [(segment_id, decision) for segment_id, (_, _, decision) in newest]
 
 
 def penalties_of(session: Session, user_id: int) -> Sequence[Penalty]:

@@ -81,8 +81,12 @@ class Clips(WorkbenchBase):
         from workbench.audio.errors import AudioError
 
         with self.store.session() as session:
-            clip = self._clip(session, clip_id)
-            if clip.status == "ready":
+            clip = repo.get_clip(session, clip_id, lock=True)
+            if clip is None:
+                raise NotFound(f"No clip {clip_id}.")
+            # Only a queued clip is processed: a clip already done, failed or taken by another
+            # worker (a duplicate job) is left alone.
+            if clip.status != "queued":
                 return self._clip_views(session, [clip])[0]
             clip.status, clip.stage, clip.percent, clip.error = "processing", "starting", 0.0, None
             self._audit(session, None, "clip.processing", "clip", clip.id)

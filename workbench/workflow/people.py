@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from functools import cached_property
 from pathlib import Path
@@ -177,10 +178,16 @@ class People(WorkbenchBase):
             session.flush()
             relative = Path("applications") / str(application.id) / stored_name
             application.document_path = str(relative)
-            write_atomically(document, self.data_dir / relative)
-            self._audit(session, user.id, "application.submitted", "application", application.id,
-                        language=language)
-            return self._application_view(session, application)
+            try:
+                write_atomically(document, self.data_dir / relative)
+                self._audit(session, user.id, "application.submitted", "application", application.id,
+                            language=language)
+                view = self._application_view(session, application)
+                session.flush()
+            except BaseException:
+                shutil.rmtree(self.data_dir / relative.parent, ignore_errors=True)
+                raise
+            return view
 
     def list_applications(self, actor: Actor, *, status: str | None = "pending") -> list[Application]:
         with self.store.session() as session:
@@ -242,7 +249,7 @@ class People(WorkbenchBase):
 
     def _grade(self, session, user: User) -> tuple[float | None, int, int]:
         """(score or None while new, reviewed segments in the window, returned among them)."""
-        window = repo.first_verdicts(session, user.id, self.policy.grade_window)
+        window = repo.first_round_decisions(session, user.id, self.policy.grade_window)
         reviewed = len(window)
         returned = sum(1 for _, decision in window if decision == "returned")
         if reviewed < self.policy.grade_min_segments:

@@ -14,6 +14,7 @@ clips.py (import and processing), transcribing.py, review.py and media.py (audio
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from workbench.config import Settings
@@ -39,16 +40,15 @@ class Workbench(People, Clips, Media):
              clock: Clock | None = None, policy: Policy | None = None, queue=None) -> "Workbench":
         """Open (and upgrade to the newest schema) the workbench.
 
-        Defaults come from ``Settings.from_env()``: ``WORKBENCH_DATA_DIR`` and a SQLite file
-        in it, or ``WORKBENCH_DATABASE_URL``. ``queue`` defaults to the huey queue
+        Defaults come from the environment: ``WORKBENCH_DATA_DIR``, and
+        ``WORKBENCH_DATABASE_URL`` or else a SQLite file in the data directory. ``queue`` defaults to the huey queue
         (``WORKBENCH_QUEUE_URL`` or a SQLite queue file in the data directory); pass
         ``queue=ImmediateQueue()`` to process clips synchronously in scripts and tests.
         """
         settings = Settings.from_env()
         data_dir = Path(data_dir).resolve() if data_dir is not None else settings.data_dir
-        if database_url is None:
-            database_url = (settings.database_url if settings.data_dir == data_dir
-                            else f"sqlite:///{data_dir / 'workbench.db'}")
+        database_url = (database_url or os.environ.get("WORKBENCH_DATABASE_URL")
+                        or f"sqlite:///{data_dir / 'workbench.db'}")
         data_dir.mkdir(parents=True, exist_ok=True)
         store = Store.open(database_url)
         if queue is None:

@@ -94,12 +94,8 @@ class Transcribing(WorkbenchBase):
         text = clean_text(text)
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
-            if segment.version != base_version:
-                latest = repo.latest_revision(session, segment.id)
-                if (latest is not None and latest.base_version == base_version and latest.kind == "save"
-                        and latest.author_id == user.id and latest.text == text):
-                    return self._segment_view(session, task, segment)
-                raise StaleVersion(self._segment_view(session, task, segment))
+            if self._retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
+                return self._segment_view(session, task, segment)
             if text == segment.text and not segment.no_speech and segment.version > 0:
                 return self._segment_view(session, task, segment)
             status = segment.status if segment.status == "returned" and text == segment.text else (
@@ -116,12 +112,9 @@ class Transcribing(WorkbenchBase):
             raise InvalidInput("Say why the segment has no usable speech.")
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
-            if segment.version != base_version:
-                latest = repo.latest_revision(session, segment.id)
-                if (latest is not None and latest.base_version == base_version and latest.kind == "no_speech"
-                        and latest.author_id == user.id and latest.no_speech_reason == reason):
-                    return self._segment_view(session, task, segment)
-                raise StaleVersion(self._segment_view(session, task, segment))
+            if self._retried(session, user, task, segment, base_version, "no_speech",
+                             lambda r: r.no_speech_reason == reason):
+                return self._segment_view(session, task, segment)
             if segment.no_speech and segment.no_speech_reason == reason:
                 return self._segment_view(session, task, segment)
             self._revise(session, user, task, segment, base_version, kind="no_speech", text=segment.text,
@@ -266,6 +259,19 @@ class Transcribing(WorkbenchBase):
         if segment.status == "accepted":
             raise InvalidTransition(f"Segment {segment.position} is already accepted and cannot change.")
         return user, segment, task
+
+    def _retried(self, session, user: User, task: Task, segment: Segment, base_version: int, kind: str,
+                 same) -> bool:
+        """Whether a change typed on ``base_version`` already went through (a retried request:
+        the latest revision is this user's same change on that base). If the segment moved
+        on for any other reason, StaleVersion carries the stored segment."""
+        if segment.version == base_version:
+            return False
+        latest = repo.latest_revision(session, segment.id)
+        if (latest is not None and latest.base_version == base_version and latest.kind == kind
+                and latest.author_id == user.id and same(latest)):
+            return True
+        raise StaleVersion(self._segment_view(session, task, segment))
 
     def _revise(self, session, user: User, task: Task, segment: Segment, base_version: int, *, kind: str,
                 text: str, no_speech: bool, no_speech_reason: str | None, status: str,
