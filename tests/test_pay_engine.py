@@ -378,3 +378,17 @@ def test_every_won_is_accounted_for(items, penalties, carried, minimum):
     assert (tax <= lines["balance"].clip(lower=0) * 33 // 1000).all()
     for column in ("gross", "penalties", "income_tax", "local_tax", "net", "carried_out"):
         assert lines[column].dtype == "int64"
+
+
+def test_the_worked_example_in_the_readme():
+    raise_at = datetime(2026, 11, 20, 14, 0, tzinfo=SEOUL)
+    rates = frame([("ko", 600, EPOCH), ("en", 1500, EPOCH), ("en", 1800, raise_at)], RATE_COLUMNS)
+    line = only_line(settle(
+        [work_item(1, seconds=754.567), work_item(2, language="en", seconds=200.5,
+                                                  accepted_at=raise_at - timedelta(minutes=1))],
+        rates=rates, penalties=frame([penalty(1, 1_000)], PENALTY_COLUMNS),
+        carry=frame([(1, "mina", 3_200)], CARRY_OVER_COLUMNS),
+    ))
+    assert line["gross"] == 7_545 + 5_012
+    assert (line["balance"], line["income_tax"], line["local_tax"]) == (14_757, 440, 40)
+    assert (line["net"], line["carried_out"], line["status"]) == (14_277, 0, "paid")
