@@ -1,0 +1,89 @@
+"""Bad input gets a clear error and changes nothing: every table and every file in the data
+directory is exactly as before."""
+
+import pytest
+import sqlalchemy as sa
+
+from workbench.store.models import Base
+from workbench.workflow.errors import (
+    GuidelineViolation,
+    InvalidInput,
+    InvalidTransition,
+    PermissionDenied,
+    StaleVersion,
+)
+from workbench.workflow.policy import Policy
+from workbench.workflow.service import Workbench
+
+
+def snapshot(wb):
+    """Every row of every table, and every file under the data directory with its bytes."""
+    with wb.store.engine.connect() as conn:
+        rows = {table.name: sorted(map(tuple, conn.execute(sa.select(table))), key=repr)
+                for table in Base.metadata.sorted_tables}
+    files = {p.relative_to(wb.data_dir): p.read_bytes() for p in sorted(wb.data_dir.rglob("*"))
+             if p.is_file() and not p.name.startswith("workbench.db")}
+    return rows, files
+
+
+@pytest.fixture
+def stage(wb, wb_people, wb_clip, database_url, wb_clock):
+    """A workbench with a 1 KiB upload limit, a claimed task (tina) with one saved
+    segment, and a submitted task (tom)."""
+    small = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
+                           policy=Policy(max_upload_bytes=1024, password_time_cost=1, password_memory_kib=1024))
+    wb_clip(priority=2)
+    wb_clip(priority=1)
+    claimed = small.claim_next(wb_people.tina).id
+    first = small.open_task(wb_people.tina, claimed).segments[0]
+    small.save_text(wb_people.tina, first.id, "안녕하세요.", base_version=0)
+    submitted = small.claim_next(wb_people.tom).id
+    for segment, text in zip(small.open_task(wb_people.tom, submitted).segments,
+                             ["안녕하세요.", "반갑습니다.", "네 좋아요."]):
+        small.save_text(wb_people.tom, segment.id, text, base_version=0)
+    small.submit_task(wb_people.tom, submitted)
+    yield small, wb_people, claimed, submitted, first
+    small.close()
+
+
+def import_clip(**change):
+    def act(wb, people, claimed, submitted, first):
+        values = dict(filename="clip.wav", source=b"RIFF....", language="ko", project="acme") | change
+        wb.import_clip(people.admin, **values)
+    return act
+
+
+CASES = {
+    "unknown language": (import_clip(language="xx"), InvalidInput, "Unknown language"),
+    "too large upload": (import_clip(source=b"x" * 2048), InvalidInput, "limit"),
+    "path traversal": (import_clip(filename="../../../etc/passwd"), InvalidInput, "path"),
+    "stale save": (lambda wb, p, c, s, first: wb.save_text(p.tina, first.id, "옛 글.", base_version=0),
+                   StaleVersion, "changed elsewhere"),
+    "submit twice": (lambda wb, p, c, s, f: wb.submit_task(p.tom, s), InvalidTransition, "submitted"),
+    "finish a review never started": (lambda wb, p, c, s, f: wb.finish_review(p.rita, s), InvalidTransition,
+                                      "not in review"),
+    "review an unsubmitted task": (lambda wb, p, c, s, f: wb.start_review(p.rita, c), InvalidTransition,
+                                   "in_progress"),
+    "submit with guideline errors": (lambda wb, p, c, s, f: wb.submit_task(p.tina, c), GuidelineViolation,
+                                     "empty-text"),
+    "save into someone else's task": (lambda wb, p, c, s, first: wb.save_text(p.tom, first.id, "남의 글.",
+                                                                             base_version=1),
+                                      PermissionDenied, "another transcriber"),
+    "split outside the segment": (lambda wb, p, c, s, first: wb.split_segment(p.tina, first.id, 9.0),
+                                  InvalidInput, "inside segment"),
+    "application in an unknown language": (
+        lambda wb, p, c, s, f: wb.submit_application(username="new1", password="password-1", name="New",
+                                                     language="xx", document_name="d.pdf", document=b"%PDF",
+                                                     bank_holder="New"),
+        InvalidInput, "Unknown language"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_refused_clearly_and_changes_nothing(stage, case):
+    action, error, message = CASES[case]
+    wb = stage[0]
+    before = snapshot(wb)
+    with pytest.raises(error, match=message):
+        action(*stage)
+    assert snapshot(wb) == before
