@@ -196,6 +196,8 @@ def test_inline_diff_compares_latin_by_word_and_cjk_by_character(before, after, 
 
 
 def test_the_framed_task_view_points_at_the_task_page():
-    assert 'src="/work/transcribe/12"' in transcribe.workspace_html("transcribe", 12, empty="x")
+    first, again = (transcribe.workspace_html("transcribe", 12, empty="x") for _ in range(2))
+    assert 'src="/work/transcribe/12?' in first
+    assert first != again, "opening the same task again must reload its view"
     assert "<iframe" not in transcribe.workspace_html("review", None, empty="<b>none</b>")
     assert "&lt;b&gt;" in transcribe.workspace_html("review", None, empty="<b>none</b>")

@@ -28,7 +28,7 @@ def render(wb: "Workbench") -> None:
                 take = gr.Button("Review this task", variant="primary", size="sm")
                 refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-review")
             with gr.Accordion("Guideline", open=False):
-                guideline = gr.Markdown(max_height=520)
+                guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
             workspace = gr.HTML(workspace_html("review", None, empty=NO_TASK))
 

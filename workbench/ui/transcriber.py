@@ -31,7 +31,7 @@ def render(wb: "Workbench") -> None:
                 take = gr.Button("Take the next task", variant="primary", size="sm")
                 refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-transcribe")
             with gr.Accordion("Guideline", open=True):
-                guideline = gr.Markdown(max_height=520)
+                guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
             workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK))
 

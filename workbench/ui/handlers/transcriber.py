@@ -7,6 +7,7 @@ timeline). They raise the Workbench's errors unchanged.
 
 from __future__ import annotations
 
+import time
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -157,7 +158,8 @@ def workspace_html(page: str, task_id: int | None, *, empty: str) -> str:
     """
     if task_id is None:
         return EMPTY_WORKSPACE.format(escape(empty))
+    # A new URL every time, so opening the same task again reloads its view.
     return (
-        f'<iframe class="wb-task-frame" src="/work/{page}/{int(task_id)}" '
-        f'title="Task {int(task_id)}" data-task="{int(task_id)}"></iframe>'
+        f'<iframe class="wb-task-frame" src="/work/{page}/{int(task_id)}?opened={time.time_ns()}" '
+        f'title="Task {int(task_id)}"></iframe>'
     )

@@ -18,7 +18,6 @@
     page.editable = page.task.state === "in_review";
     build();
     const first = focusIndex ?? Math.max(0, page.segments.findIndex((s) => !decided(s)));
-    page.current = -1;
     if (page.segments.length) select(Math.min(first, page.segments.length - 1), { play: false });
   }
 
@@ -30,6 +29,7 @@
     for (const id of ["accept-all", "finish"]) document.getElementById(id).disabled = !page.editable;
     if (!page.editable) banner("info", `This task is ${t.state.replace("_", " ")}: nothing to decide here.`);
     page.rows.clear();
+    page.current = -1;
     document.getElementById("segments").replaceChildren(...page.segments.map(buildRow));
     for (const s of page.segments) updateRow(s);
     for (const row of page.rows.values()) WB.fit(row.text);
@@ -261,7 +261,11 @@
   async function finish() {
     try {
       const { task } = await api("POST", `/tasks/${taskId}/finish`);
-      await load(page.current);
+      const at = page.current;
+      page.task = task;
+      page.editable = false;
+      build();
+      select(at, { play: false });
       banner("ok", task.state === "complete" ? "Review finished: the task is complete."
         : "Review finished: the task went back to the transcriber with your comments.");
       WB.tellQueue();

@@ -20,6 +20,7 @@
     saves: new Map(),       // segment id -> {timer, inflight, again, state, conflict, error}
     current: -1,
     editable: false,
+    checked: false,         // the user asked for the problems (Check or Submit)
   };
 
   const draftKey = (id) => `wb-draft:${id}`;
@@ -58,6 +59,7 @@
     document.getElementById("check").disabled = !page.editable;
     if (!page.editable) banner("info", "This task is submitted: it is read-only until a reviewer returns it.");
     page.rows.clear();
+    page.current = -1;
     const list = document.getElementById("segments");
     list.replaceChildren(...page.segments.map(buildRow));
     for (const s of page.segments) updateRow(s);
@@ -128,7 +130,11 @@
     if (segment.status === "no_speech") {
       notes.push(h("div", { class: "note warning" }, `No speech${segment.no_speech_reason ? `: ${segment.no_speech_reason}` : ""}. Type text to undo.`));
     }
-    for (const p of segment.problems || []) notes.push(h("div", { class: `note ${p.severity}` }, p.message));
+    for (const p of segment.problems || []) {
+      // An untouched segment is obviously empty: say so only once the user checks.
+      if (p.rule === "empty-text" && segment.status === "todo" && !page.checked) continue;
+      notes.push(h("div", { class: `note ${p.severity}` }, p.message));
+    }
     if (save.error) notes.push(h("div", { class: "note error" }, save.error));
     if (save.conflict) notes.push(conflictNote(segment, save.conflict));
     row.notes.replaceChildren(...notes);
@@ -384,6 +390,7 @@
   const mergeNext = () => act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
 
   function showProblems(problems) {
+    page.checked = true;
     const bySegment = new Map();
     for (const p of problems) {
       if (!bySegment.has(p.segment_id)) bySegment.set(p.segment_id, []);

@@ -1,0 +1,189 @@
+"""The work loop in real Chromium: a transcriber types (Hangul through IME composition),
+autosaves, reloads, submits; a reviewer returns a segment with a comment; the transcriber
+fixes it and resubmits; the reviewer accepts.
+
+The test brings its own people and its own Korean clip (processed here, given a high
+priority so ``claim_next`` offers it), so it does not depend on the demo's staged tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from workbench.demo import SAMPLE_DIR
+
+CLIP = "ko_call.mp3"
+CLIP_NAME = "e2e_loop_ko_call.mp3"
+PASSWORD = "e2e-loop-password"
+COMMENT = "마지막 단어를 다시 들어 보세요"
+FRAME = "iframe.wb-task-frame"
+
+
+@pytest.fixture(scope="module")
+def loop_world(workbench_app):
+    """An e2e transcriber and reviewer for Korean and a freshly processed Korean clip."""
+    from workbench.queue import ImmediateQueue
+    from workbench.workflow.service import Workbench
+
+    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=ImmediateQueue())
+    admin = wb.actor("admin")
+    for username, role in (("e2e-ko-transcriber", "transcriber"), ("e2e-ko-reviewer", "reviewer")):
+        wb.create_user(admin, username=username, password=PASSWORD, name=username, roles={role}, language="ko")
+    clip = wb.import_clip(admin, filename=CLIP_NAME, source=SAMPLE_DIR / CLIP, language="ko",
+                          project="e2e", priority=100)
+    assert clip.status == "ready", clip.error
+    sentences = json.loads((SAMPLE_DIR / "clips.json").read_text(encoding="utf-8"))[CLIP]["sentences"]
+    yield wb, clip.task_id, sentences
+    wb.close()
+
+
+def task_frame(page, kind: str):
+    """The framed task view (a Playwright Frame), once its rows are built."""
+    frame = page.locator(f'{FRAME}[src*="/work/{kind}/"]').element_handle().content_frame()
+    frame.locator(".seg").first.wait_for()
+    return frame
+
+
+def reference_text(segment: dict, sentences: list[dict]) -> str:
+    inside = [s["text"] for s in sentences if segment["start"] <= (s["start"] + s["end"]) / 2 <= segment["end"]]
+    return " ".join(inside)
+
+
+def wait_all_saved(frame) -> None:
+    frame.wait_for_function("document.getElementById('save-state').textContent === 'all saved'")
+
+
+def compose_hangul(cdp, syllables: list[list[str]]) -> None:
+    """Types through the IME path: each syllable is composed jamo by jamo, then committed."""
+    for steps in syllables:
+        for step in steps:
+            cdp.send("Input.imeSetComposition", {"text": step, "selectionStart": len(step), "selectionEnd": len(step)})
+        cdp.send("Input.insertText", {"text": steps[-1]})
+
+
+# 안녕하세요 as a Korean IME builds it.
+ANNYEONG = [["ㅇ", "아", "안"], ["ㄴ", "녀", "녕"], ["ㅎ", "하"], ["ㅅ", "세"], ["ㅇ", "요"]]
+
+FIRE_HOTKEYS_MID_COMPOSITION = """() => {
+  const ta = document.activeElement;
+  const sent = [
+    new KeyboardEvent("keydown", {key: "Enter", code: "Enter", isComposing: true, bubbles: true, cancelable: true}),
+    new KeyboardEvent("keydown", {key: "Escape", code: "Escape", isComposing: true, bubbles: true, cancelable: true}),
+    new KeyboardEvent("keydown", {key: "n", code: "KeyN", altKey: true, isComposing: true, bubbles: true, cancelable: true}),
+  ];
+  // Some platforms report only keyCode 229 ("Process") while an IME composes.
+  const process = new KeyboardEvent("keydown", {key: "Enter", code: "Enter", bubbles: true, cancelable: true});
+  Object.defineProperty(process, "keyCode", {value: 229});
+  sent.push(process);
+  return sent.map((e) => ta.dispatchEvent(e)).every(Boolean);
+}"""
+
+
+def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot_dir):
+    wb, task_id, sentences = loop_world
+
+    # --- the transcriber claims the task and types, Hangul through the IME ---------------
+    transcriber = new_page()
+    login(transcriber, "e2e-ko-transcriber", PASSWORD)
+    transcriber.get_by_role("button", name="Take the next task").click()
+    frame = task_frame(transcriber, "transcribe")
+    assert f"/work/transcribe/{task_id}?" in frame.url
+    segments = frame.evaluate("window.wbTranscriber.segments")
+    first = frame.locator(".seg-text").nth(0)
+    first.click()
+    cdp = transcriber.context.new_cdp_session(transcriber)
+    compose_hangul(cdp, ANNYEONG[:2])
+    cdp.send("Input.imeSetComposition", {"text": "ㅎ", "selectionStart": 1, "selectionEnd": 1})
+    assert frame.evaluate(FIRE_HOTKEYS_MID_COMPOSITION) is True, "a hotkey cancelled a key the IME owns"
+    cdp.send("Input.imeSetComposition", {"text": "하", "selectionStart": 1, "selectionEnd": 1})
+    cdp.send("Input.insertText", {"text": "하"})
+    compose_hangul(cdp, ANNYEONG[3:])
+    assert first.input_value() == "안녕하세요"
+    assert frame.evaluate("window.wbTranscriber.current") == 0, "Enter moved on mid-composition"
+    wait_all_saved(frame)
+    assert wb.open_task(wb.actor("e2e-ko-transcriber"), task_id).segments[0].text == "안녕하세요"
+
+    # The second sentence is still only a draft when the page reloads: nothing is lost.
+    second = frame.locator(".seg-text").nth(1)
+    second.click()
+    second.press_sequentially("abc")
+    transcriber.reload()
+    frame = task_frame(transcriber, "transcribe")
+    assert frame.locator(".seg-text").nth(0).input_value() == "안녕하세요"
+    assert frame.locator(".seg-text").nth(1).input_value() == "abc"
+    wait_all_saved(frame)
+    assert wb.open_task(wb.actor("e2e-ko-transcriber"), task_id).segments[1].text == "abc"
+
+    # The real sentences, then submit.
+    for index, segment in enumerate(segments):
+        box = frame.locator(".seg-text").nth(index)
+        text = reference_text(segment, sentences)
+        box.click()
+        if text:
+            box.fill(text)
+        else:
+            box.press("Alt+n")
+    wait_all_saved(frame)
+    frame.locator(".seg-text").nth(1).click()
+    transcriber.screenshot(path=str(screenshot_dir / "transcriber.png"))
+    frame.get_by_role("button", name="Submit for review").click()
+    frame.get_by_text("Submitted for review").wait_for()
+
+    # --- the reviewer listens, returns one segment with a comment ----------------------
+    reviewer = new_page()
+    login(reviewer, "e2e-ko-reviewer", PASSWORD)
+    reviewer.get_by_role("tab", name="Review").click()
+    reviewer.get_by_label(re.compile(CLIP_NAME)).check()
+    reviewer.get_by_role("button", name="Review this task").click()
+    review = task_frame(reviewer, "review")
+    accept_first = review.locator(".seg").nth(0).locator("button.accept")
+    assert accept_first.is_disabled(), "accept must wait until the segment was played to the end"
+    review.locator(".seg-text").nth(0).click()
+    for _ in range(4):
+        review.locator(".seg-text").nth(0).press("Alt+Period")  # 2x: the test plays every segment
+    for index in range(len(segments)):
+        row = review.locator(".seg").nth(index)
+        row.locator(".seg-text").click()
+        row.locator(".seg-text").press("Alt+r")  # replay from the start, whatever moving began
+        row.locator(".badge.played").wait_for(timeout=30_000)
+    assert accept_first.is_enabled()
+    review.locator(".seg").nth(0).get_by_role("button", name="return…").click()
+    review.locator(".comment-input").fill(COMMENT)
+    review.locator(".comment-input").press("Enter")
+    review.locator(".seg").nth(0).locator(".badge.returned").wait_for()
+    review.get_by_role("button", name="Accept all played").click()
+    review.get_by_text(f"{len(segments) - 1} played segment(s) accepted").wait_for()
+    reviewer.screenshot(path=str(screenshot_dir / "reviewer.png"))
+    review.get_by_role("button", name="Finish review").click()
+    review.get_by_text("went back to the transcriber").wait_for()
+
+    # --- the transcriber sees the comment, fixes the segment, resubmits ----------------
+    transcriber.reload()
+    transcriber.get_by_text(COMMENT).first.wait_for()
+    frame = task_frame(transcriber, "transcribe")
+    row = frame.locator(".seg").nth(0)
+    assert COMMENT in row.locator(".note.comment").inner_text()
+    fixed = "네, " + reference_text(segments[0], sentences)
+    row.locator(".seg-text").fill(fixed)
+    wait_all_saved(frame)
+    frame.get_by_role("button", name="Submit for review").click()
+    frame.get_by_text("Submitted for review").wait_for()
+
+    # --- the reviewer sees what changed and accepts ----------------------------------------
+    reviewer.get_by_role("button", name="↻ Refresh").click()
+    reviewer.get_by_label(re.compile(CLIP_NAME)).check()
+    reviewer.get_by_role("button", name="Review this task").click()
+    review = task_frame(reviewer, "review")
+    row = review.locator(".seg").nth(0)
+    assert row.locator(".note.diff ins").inner_text() == "네, "
+    row.locator(".seg-text").click()
+    row.locator(".seg-text").press("Alt+r")
+    row.locator(".badge.played").wait_for(timeout=30_000)
+    row.get_by_role("button", name="accept").click()
+    row.locator(".badge.accepted").wait_for()
+    review.get_by_role("button", name="Finish review").click()
+    review.get_by_text("the task is complete").wait_for()
+    assert wb.open_task(wb.actor("admin"), task_id).task.state == "complete"
