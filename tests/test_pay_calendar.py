@@ -106,6 +106,22 @@ def test_period_runs_from_the_previous_cutoff_to_the_end_of_the_day_before_payda
     assert (period.start, period.cutoff) == (start, cutoff)
 
 
+@pytest.mark.parametrize(
+    "payday, start, cutoff",
+    [
+        # Chuseok 2023-09-28..30 moves month end to Wed 09-27; the next period starts there.
+        (date(2023, 9, 27), datetime(2023, 9, 14, 15, tzinfo=UTC), datetime(2023, 9, 26, 15, tzinfo=UTC)),
+        (date(2023, 10, 13), datetime(2023, 9, 26, 15, tzinfo=UTC), datetime(2023, 10, 12, 15, tzinfo=UTC)),
+        # Seollal eve on Mon 2022-01-31 moves month end to Fri 01-28.
+        (date(2022, 1, 28), datetime(2022, 1, 13, 15, tzinfo=UTC), datetime(2022, 1, 27, 15, tzinfo=UTC)),
+        (date(2026, 2, 27), datetime(2026, 2, 12, 15, tzinfo=UTC), datetime(2026, 2, 26, 15, tzinfo=UTC)),
+    ],
+)
+def test_periods_around_moved_paydays(payday, start, cutoff):
+    period = pay_period(payday)
+    assert (period.start, period.cutoff) == (start, cutoff)
+
+
 def test_periods_are_half_open_and_adjacent():
     november, december = pay_period(date(2026, 11, 30)), pay_period(date(2026, 12, 15))
     assert november.cutoff == december.start

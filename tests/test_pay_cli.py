@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -72,9 +73,10 @@ def test_bad_input_is_one_clear_line_and_exit_1(cli, args, message):
     assert "Traceback" not in output
 
 
-def test_statement_prints_settlements_and_items(cli):
+def test_statement_prints_settlements_and_items(cli, tmp_path):
     cli("settle", "--payday", PAYDAY, "--commit")
-    output = cli("statement", "mina")
+    output = cli("statement", "mina", "--out", str(tmp_path / "mina.csv"))
+    assert list(pd.read_csv(tmp_path / "mina.csv")["amount"]) == [6000]
     assert "Settlements of mina:" in output and "paid" in output
     item = next(line for line in output.splitlines() if "mina-600.0.wav" in line)
     assert "settled" in item and " 600 " in item and "6000" in item

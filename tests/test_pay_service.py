@@ -317,10 +317,15 @@ def test_statement_lists_settled_and_pending_items(world):
         index=False, name=None)) == [(NOVEMBER_30, 6_000, 1_000, 0, 0, 5_000, "carried")]
 
 
-def test_a_worker_sees_only_their_own_statement(world):
+def test_a_worker_sees_only_their_own_statement(world, tmp_path):
     world.complete("joon", seconds=60.0, at=IN_NOVEMBER)
     with pytest.raises(PermissionDenied):
         service.statement(world.wb, world.people["mina"], "joon")
+    with pytest.raises(PermissionDenied):
+        service.export_statement(world.wb, world.people["mina"], "joon", tmp_path / "joon.csv")
+    assert not (tmp_path / "joon.csv").exists()
+    written = service.export_statement(world.wb, world.people["joon"], "joon", tmp_path / "joon.xlsx")
+    assert openpyxl.load_workbook(written).sheetnames == ["settlements", "items"]
     assert len(service.statement(world.wb, world.admin, "joon")) == 1
     assert service.statement(world.wb, world.people["mina"], "mina").empty
     with pytest.raises(NotFound):

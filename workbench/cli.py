@@ -239,13 +239,19 @@ def pay_settle(
 
 @pay_app.command("statement")
 @_fail_cleanly
-def pay_statement(username: str, as_admin: str = AS_ADMIN) -> None:
+def pay_statement(
+    username: str,
+    out: Path = typer.Option(None, "--out", help="Also write it to a .xlsx or .csv file."),
+    as_admin: str = AS_ADMIN,
+) -> None:
     """Print USERNAME's statement: settlements, then every item with its rate and penalties."""
     from workbench.pay.reports import format_table
-    from workbench.pay.service import statement, statement_lines
+    from workbench.pay.service import export_statement, statement, statement_lines
 
     wb = _workbench()
     actor = _admin(wb, as_admin)
+    if out is not None:
+        typer.echo(f"wrote {export_statement(wb, actor, username, out)}")
     typer.echo(f"Settlements of {username}:\n{format_table(statement_lines(wb, actor, username))}\n")
     typer.echo(f"Items:\n{format_table(statement(wb, actor, username))}")
 

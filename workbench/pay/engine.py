@@ -98,23 +98,8 @@ def price_items(
 ) -> pd.DataFrame:
     """Price each work item at the rates in force when it was accepted.
 
-    Parameters
-    ----------
-    work_items : DataFrame, one row per completed task (rework never adds a row)
-        ``task_id`` int, unique; ``user_id`` int and ``username`` str, the worker paid (the
-        transcriber); ``clip_id`` int, ``clip_name`` str; ``language`` str (``ko``, ``en``,
-        …); ``project`` str; ``source_seconds`` float, the source clip's duration;
-        ``speech_seconds`` float, the speech in it (the ``speech`` bonus basis);
-        ``accepted_at`` aware datetime, when the review completed.
-    rates : DataFrame, the base rate history
-        ``language`` str; ``won_per_minute`` int ≥ 0; ``effective_at`` aware datetime. The
-        row with the latest ``effective_at`` at or before ``accepted_at`` applies, so a task
-        accepted at 13:59 before a 14:00 change keeps the old rate and one at 14:00 gets
-        the new one. A language with no rate in force is an error.
-    project_rates : DataFrame, optional bonus rates (may be empty)
-        ``project`` str; ``won_per_minute`` int ≥ 0; ``basis`` ``"source"`` or
-        ``"speech"``; ``effective_at`` aware datetime. Chosen like base rates; no row in
-        force means no bonus.
+    ``work_items``, ``rates`` and ``project_rates`` are described column by column in
+    ``settle_period``.
 
     Returns
     -------
@@ -205,10 +190,25 @@ def settle_period(
 
     Parameters
     ----------
-    work_items, rates, project_rates
-        As in ``price_items``; the items paid are those of ``settle_items``.
-    penalties
-        As in ``due_penalties``; the penalties deducted are those it returns.
+    work_items : DataFrame, one row per completed task (rework never adds a row)
+        ``task_id`` int, unique; ``user_id`` int and ``username`` str, the worker paid (the
+        transcriber); ``clip_id`` int, ``clip_name`` str; ``language`` str (``ko``, ``en``,
+        …); ``project`` str; ``source_seconds`` float, the source clip's duration;
+        ``speech_seconds`` float, the speech in it (the ``speech`` bonus basis);
+        ``accepted_at`` aware datetime, when the review completed. Items accepted before
+        ``period.cutoff`` are paid (``settle_items``); callers pass only unsettled ones.
+    rates : DataFrame, the base rate history
+        ``language`` str; ``won_per_minute`` int ≥ 0; ``effective_at`` aware datetime. The
+        row with the latest ``effective_at`` at or before ``accepted_at`` applies, so a task
+        accepted at 13:59 before a 14:00 change keeps the old rate and one at 14:00 gets
+        the new one. A language with no rate in force is an error.
+    project_rates : DataFrame, optional bonus rates (may be empty)
+        ``project`` str; ``won_per_minute`` int ≥ 0; ``basis`` ``"source"`` or
+        ``"speech"``; ``effective_at`` aware datetime. Chosen like base rates; no row in
+        force means no bonus.
+    penalties : DataFrame, penalties not yet deducted (may be empty)
+        ``penalty_id`` int; ``user_id`` int; ``username`` str; ``amount`` int won ≥ 0;
+        ``created_at`` aware datetime. Those recorded before ``period.cutoff`` are deducted.
     carry_over : DataFrame
         ``user_id`` int; ``username`` str; ``amount`` int won, the pre-tax balance the
         worker's previous settlement carried out (negative after penalties exceeded gross).

@@ -211,6 +211,13 @@ def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFr
     return reports.worker_period_report(lines)
 
 
+def export_statement(wb: "Workbench", actor: "Actor", username: str, path: Path) -> Path:
+    """Write one worker's statement (same permissions as ``statement``): ``.xlsx`` gets
+    ``settlements`` and ``items`` sheets, ``.csv`` the items."""
+    sheets = {"settlements": statement_lines(wb, actor, username), "items": statement(wb, actor, username)}
+    return _write(sheets if Path(path).suffix.lower() == ".xlsx" else {"items": sheets["items"]}, path)
+
+
 def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every committed settlement per worker (``reports.WORKER_REPORT_COLUMNS``); admin only."""
     with wb.store.session() as session:
@@ -239,14 +246,17 @@ def export_report(wb: "Workbench", actor: "Actor", path: Path, *, table: str = "
 
     ``.xlsx`` gets three sheets (workers, languages, totals); ``.csv`` the one ``table``.
     """
-    from workbench.pay.report_files import write_report
-
     if table not in REPORT_TABLES:
         raise InvalidInput(f"Unknown report {table!r}; choose one of {', '.join(REPORT_TABLES)}.")
     workers = period_report(wb, actor)
     tables = {"workers": workers, "languages": language_report(wb, actor),
               "totals": reports.period_totals(workers)}
-    sheets = tables if Path(path).suffix.lower() == ".xlsx" else {table: tables[table]}
+    return _write(tables if Path(path).suffix.lower() == ".xlsx" else {table: tables[table]}, path)
+
+
+def _write(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    from workbench.pay.report_files import write_report
+
     try:
         return write_report(sheets, Path(path))
     except ValueError as error:
