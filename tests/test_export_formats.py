@@ -108,7 +108,7 @@ def test_segment_audio_is_cut_from_its_own_span(segments, tmp_path):
 
 # --- Hugging Face audiofolder ---------------------------------------------------------------
 
-def load_audiofolder(data_dir: Path, columns: list[str]):
+def load_audiofolder(data_dir: Path, columns: list[str], cache_dir: Path):
     """``load_dataset("audiofolder")`` on the export, offline.
 
     `datasets` ≥ 4 encodes and decodes its Audio feature with torchcodec, which needs torch
@@ -121,8 +121,9 @@ def load_audiofolder(data_dir: Path, columns: list[str]):
         import torchcodec  # noqa: F401
     except ImportError:
         features = datasets.Features({name: datasets.Value("string") for name in columns})
-        return datasets.load_dataset("audiofolder", data_dir=str(data_dir), features=features), "file_name"
-    return datasets.load_dataset("audiofolder", data_dir=str(data_dir)), "audio"
+        return datasets.load_dataset("audiofolder", data_dir=str(data_dir), features=features,
+                                     cache_dir=str(cache_dir)), "file_name"
+    return datasets.load_dataset("audiofolder", data_dir=str(data_dir), cache_dir=str(cache_dir)), "audio"
 
 
 @pytest.fixture
@@ -130,7 +131,6 @@ def offline_hf(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
 
 
 @pytest.mark.parametrize("text, columns", [
@@ -143,7 +143,7 @@ def test_hf_audiofolder_loads_with_datasets(segments, tmp_path, offline_hf, text
     header = (out / "train" / "metadata.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     for name in ("file_name", "transcription", "language", "clip_id", "duration"):
         assert name in header
-    dataset, audio_column = load_audiofolder(out, header)
+    dataset, audio_column = load_audiofolder(out, header, tmp_path / "hf-cache")
     assert set(dataset) == {"train", "validation", "test"}
     clips_by_split = defaultdict(set)
     loaded = 0

@@ -7,7 +7,7 @@ the store. It never writes a partial export: an error leaves the destination unt
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -154,7 +154,7 @@ def _exportable(segments: Sequence[ExportSegment], mode: str) -> list[tuple[Expo
 
 
 def _clips_for_split(planned: list[tuple[ExportSegment, dict[str, str]]]) -> list[ClipForSplit]:
-    seconds: dict[tuple[str, str], float] = Counter()
+    seconds: dict[tuple[str, str], float] = defaultdict(float)
     for seg, _ in planned:
         seconds[(seg.clip_id, seg.language)] += seg.duration
     return [ClipForSplit(clip, language, total) for (clip, language), total in seconds.items()]
@@ -198,7 +198,7 @@ def _cut(seg: ExportSegment, texts: dict[str, str], split: str, recording: Recor
         _write_audio_file(staging / audio_file, recording.audio[first:stop], rate)
     return ExportItem(
         segment=seg, split=split, texts=texts, audio_file=audio_file, start_ms=start_ms,
-        end_ms=end_ms, duration=(stop - first) / rate, recording_seconds=recording.seconds,
+        end_ms=end_ms, duration=(stop - first) / rate,
     )
 
 

@@ -39,7 +39,6 @@ class ExportItem:
     start_ms: int
     end_ms: int
     duration: float
-    recording_seconds: float
 
     @property
     def utterance_id(self) -> str:
