@@ -93,6 +93,20 @@ def test_a_stale_save_is_refused_and_carries_the_stored_segment(world):
     assert transcribe.open_task(world.wb, world.transcriber, world.task_id)["segments"][0]["text"] == SENTENCES[0]
 
 
+def test_split_merge_and_no_speech_reshape_the_list(world):
+    wb, me = world.wb, world.transcriber
+    transcribe.take_next_task(wb, me)
+    first = transcribe.open_task(wb, me, world.task_id)["segments"][0]
+    halves = transcribe.split_segment(wb, me, first["id"], 0.8)
+    assert [(h["start"], h["end"]) for h in halves] == [(0.0, 0.8), (0.8, 2.0)]
+    assert [s["position"] for s in transcribe.open_task(wb, me, world.task_id)["segments"]] == [1, 2, 3, 4]
+    merged = transcribe.merge_with_next(wb, me, halves[0]["id"])
+    assert (merged["start"], merged["end"]) == (0.0, 2.0)
+    assert len(transcribe.open_task(wb, me, world.task_id)["segments"]) == 3
+    silent = transcribe.mark_no_speech(wb, me, merged["id"], "cough", base_version=merged["version"])
+    assert (silent["status"], silent["no_speech_reason"]) == ("no_speech", "cough")
+
+
 @pytest.mark.parametrize("call", [
     lambda w, seg: transcribe.open_task(w.wb, w.other_transcriber, w.task_id),
     lambda w, seg: transcribe.save_text(w.wb, w.other_transcriber, seg, "남의 글", base_version=1),

@@ -187,3 +187,69 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     review.get_by_role("button", name="Finish review").click()
     review.get_by_text("the task is complete").wait_for()
     assert wb.open_task(wb.actor("admin"), task_id).task.state == "complete"
+
+
+@pytest.fixture
+def tabs_task(loop_world):
+    """A task of its own (no audio needed) claimed by a transcriber of its own."""
+    wb, _, _ = loop_world
+    admin = wb.actor("admin")
+    me = wb.create_user(admin, username="e2e-ko-tabs", password=PASSWORD, name="e2e tabs",
+                        roles={"transcriber"}, language="ko")
+    wb.register_processed_clip(admin, filename="e2e_tabs.wav", language="ko", project="e2e", duration=9.0,
+                               segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)], priority=200)
+    return wb, me, wb.claim_next(me).id
+
+
+def open_task_tab(context, task_id: int):
+    tab = context.new_page()
+    tab.goto(f"/work/transcribe/{task_id}")
+    tab.locator(".seg").first.wait_for()
+    return tab
+
+
+def stored_texts(wb, me, task_id: int) -> list[str]:
+    return [s.text for s in wb.open_task(me, task_id).segments]
+
+
+def test_two_tabs_a_dropped_connection_and_a_closed_tab_lose_nothing(new_page, login, tabs_task):
+    wb, me, task_id = tabs_task
+    first = new_page()
+    login(first, "e2e-ko-tabs", PASSWORD)
+    context = first.context
+    a, b = open_task_tab(context, task_id), open_task_tab(context, task_id)
+
+    # Two tabs, one sentence: the second save meets a conflict showing both texts.
+    a.locator(".seg-text").nth(0).fill("가나다")
+    wait_all_saved(a)
+    b.locator(".seg-text").nth(0).fill("라마바")
+    conflict = b.locator(".note.conflict")
+    conflict.wait_for()
+    assert conflict.locator("q.theirs").inner_text() == "가나다"
+    assert conflict.locator("q.mine").inner_text() == "라마바"
+    assert stored_texts(wb, me, task_id)[0] == "가나다", "nothing is overwritten before the user chooses"
+    conflict.get_by_role("button", name="Keep mine").click()
+    wait_all_saved(b)
+    assert stored_texts(wb, me, task_id)[0] == "라마바"
+
+    # The first tab is now behind; its next edit asks too, and can take the saved text.
+    a.locator(".seg-text").nth(0).fill("가나다라")
+    a.locator(".note.conflict").get_by_role("button", name="Use the saved text").click()
+    assert a.locator(".seg-text").nth(0).input_value() == "라마바"
+    wait_all_saved(a)
+
+    # Offline: the text waits on the device and goes out when the connection is back.
+    context.set_offline(True)
+    b.locator(".seg-text").nth(1).fill("연결이 끊겼어요")
+    b.wait_for_function("document.getElementById('save-state').textContent.startsWith('offline')")
+    context.set_offline(False)
+    wait_all_saved(b)
+    assert stored_texts(wb, me, task_id)[1] == "연결이 끊겼어요"
+
+    # A tab closed right after typing: the next tab finds the text and saves it.
+    a.locator(".seg-text").nth(2).fill("닫힌 탭")
+    a.close()
+    c = open_task_tab(context, task_id)
+    assert c.locator(".seg-text").nth(2).input_value() == "닫힌 탭"
+    wait_all_saved(c)
+    assert stored_texts(wb, me, task_id) == ["라마바", "연결이 끊겼어요", "닫힌 탭"]

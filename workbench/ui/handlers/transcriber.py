@@ -93,10 +93,9 @@ def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     """
     mine = wb.my_queue(actor)
     tasks = [*mine.returned, *mine.open]
-    comment_lines = []
+    comment_lines = ["**Returned by the reviewer — fix these first:**"] if mine.returned else []
     for task in mine.returned:
-        comment_lines.append(f"**{task.clip_name}** — returned by the reviewer:")
-        comment_lines += [f"- segment {position}: {comment}" for position, comment in task.returned_comments]
+        comment_lines += [f"- {task.clip_name} #{position}: {comment}" for position, comment in task.returned_comments]
     if mine.can_claim:
         offer = f"{mine.available} task(s) waiting in your language."
     else:

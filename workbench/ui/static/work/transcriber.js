@@ -30,7 +30,12 @@
   function writeDraft(segment, text) {
     localStorage.setItem(draftKey(segment.id), JSON.stringify({ text, base: segment.version }));
   }
-  const dropDraft = (id) => localStorage.removeItem(draftKey(id));
+  // Tabs share localStorage: a save only clears the draft it actually saved, never
+  // another tab's different text for the same segment.
+  function dropDraft(id, saved = null) {
+    const draft = readDraft(id);
+    if (saved === null || (draft && WB.clean(draft.text) === saved)) localStorage.removeItem(draftKey(id));
+  }
 
   const saveOf = (id) => {
     if (!page.saves.has(id)) page.saves.set(id, { timer: null, inflight: false, again: false, state: "idle" });
@@ -254,7 +259,7 @@
     const text = page.rows.get(id).text.value;
     if (WB.clean(text) === segment.text) {
       save.state = "idle";
-      dropDraft(id);
+      dropDraft(id, segment.text);
       updateRow(segment);
       progress();
       return;
@@ -268,7 +273,7 @@
       accept(updated);
       const now = page.rows.get(id).text.value;
       const settled = WB.clean(now) === updated.text;
-      if (settled) dropDraft(id); else writeDraft(updated, now);
+      if (settled) dropDraft(id, updated.text); else writeDraft(updated, now);
       save.state = settled ? "idle" : "pending";
       save.again = !settled;
     } catch (error) {

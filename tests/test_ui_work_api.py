@@ -1,0 +1,115 @@
+"""The work pages' JSON endpoints over HTTP, through the real app with its session login.
+
+What the pages' JavaScript relies on: refusals keep the app's ``{"detail": ...}`` shape and
+status, a stale save answers 409 with the stored segment, a blocked submit 422 with every
+problem.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from workbench.queue import RecordingQueue
+from workbench.ui.server import create_app
+from workbench.workflow.service import Workbench
+
+PASSWORD = "correct-horse-7"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One app over a SQLite file with a claimed Korean task and a submitted one."""
+    data = tmp_path_factory.mktemp("work-api")
+    wb = Workbench.open(database_url=f"sqlite:///{data / 'workbench.db'}", data_dir=data / "data",
+                        queue=RecordingQueue())
+    admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
+    for username, role in (("minji", "transcriber"), ("jisoo", "transcriber"), ("hyun", "reviewer")):
+        wb.create_user(admin, username=username, password=PASSWORD, name=username, roles={role}, language="ko")
+    for name in ("a.wav", "b.wav"):
+        wb.register_processed_clip(admin, filename=name, language="ko", project="p", duration=4.0,
+                                   segments=[(0.0, 2.0), (2.0, 4.0)])
+    minji = wb.actor("minji")
+    editing, submitted = wb.claim_next(minji).id, wb.claim_next(minji).id
+    for segment in wb.open_task(minji, submitted).segments:
+        wb.save_text(minji, segment.id, "네 맞아요.", base_version=segment.version)
+    wb.submit_task(minji, submitted)
+    app = create_app(wb, secret=b"k" * 32)
+    yield app, wb, editing, submitted
+    wb.close()
+
+
+def client_for(app, username: str | None) -> TestClient:
+    client = TestClient(app)
+    if username is not None:
+        response = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+        assert response.status_code == 303
+    return client
+
+
+def first_segment(client: TestClient, task_id: int) -> dict:
+    return client.get(f"/api/work/tasks/{task_id}").json()["segments"][0]
+
+
+@pytest.mark.parametrize(("username", "method", "path", "status"), [
+    (None, "GET", "/api/work/tasks/{editing}", 401),
+    (None, "GET", "/work/transcribe/{editing}", 401),
+    ("jisoo", "GET", "/api/work/tasks/{editing}", 403),
+    ("jisoo", "POST", "/api/work/tasks/{editing}/submit", 403),
+    ("hyun", "GET", "/api/work/tasks/{editing}", 403),
+    ("minji", "GET", "/api/work/review/{submitted}", 403),
+    ("minji", "GET", "/api/work/tasks/999999", 404),
+])
+def test_refusals_answer_with_a_status_and_a_message(served, username, method, path, status):
+    app, _, editing, submitted = served
+    response = client_for(app, username).request(method, path.format(editing=editing, submitted=submitted))
+    assert response.status_code == status
+    assert response.json()["detail"]
+
+
+def test_a_stale_save_answers_409_with_the_stored_segment(served):
+    app, _, editing, _ = served
+    client = client_for(app, "minji")
+    segment = first_segment(client, editing)
+    saved = client.put(f"/api/work/segments/{segment['id']}/text",
+                       json={"text": "첫 번째 탭", "base_version": segment["version"]})
+    assert saved.status_code == 200 and saved.json()["version"] == segment["version"] + 1
+    stale = client.put(f"/api/work/segments/{segment['id']}/text",
+                       json={"text": "두 번째 탭", "base_version": segment["version"]})
+    assert stale.status_code == 409
+    assert stale.json()["current"]["text"] == "첫 번째 탭"
+    assert first_segment(client, editing)["text"] == "첫 번째 탭"
+
+
+def test_a_submit_blocked_by_guideline_errors_answers_422_with_the_problems(served):
+    app, _, editing, _ = served
+    client = client_for(app, "minji")
+    response = client.post(f"/api/work/tasks/{editing}/submit")
+    assert response.status_code == 422
+    assert {p["rule"] for p in response.json()["problems"]} >= {"empty-text"}
+    assert client.get(f"/api/work/tasks/{editing}").json()["task"]["state"] == "in_progress"
+
+
+def test_accepting_an_unplayed_segment_is_refused_until_it_is_played(served):
+    app, _, _, submitted = served
+    client = client_for(app, "hyun")
+    segment = client.get(f"/api/work/review/{submitted}").json()["segments"][0]
+    refused = client.post(f"/api/work/segments/{segment['id']}/accept", json={})
+    assert refused.status_code == 409 and "Play" in refused.json()["detail"]
+    played = client.post(f"/api/work/segments/{segment['id']}/play", json={"reached": segment["duration"]})
+    assert played.json()["played_to_end"] is True
+    accepted = client.post(f"/api/work/segments/{segment['id']}/accept", json={})
+    assert accepted.json()["status"] == "accepted"
+
+
+@pytest.mark.parametrize(("path", "role"), [("/work/transcribe/{editing}", "transcriber"),
+                                             ("/work/review/{editing}", "reviewer")])
+def test_the_task_page_loads_its_role_script_and_the_assets_exist(served, path, role):
+    app, _, editing, _ = served
+    client = client_for(app, "minji")
+    page = client.get(path.format(editing=editing))
+    assert page.status_code == 200
+    assert f'data-role="{role}" data-task="{editing}"' in page.text
+    for asset in ("work.css", "work.js", f"{role}.js"):
+        url = page.text.split(f"/{asset}?v=")[0].rsplit('"', 1)[1] + f"/{asset}"
+        assert client.get(url).status_code == 200, url
