@@ -230,10 +230,22 @@ def settle_period(
         carried to the next settlement; ``status`` ``"paid"`` or ``"carried"``. All
         money columns are int won.
     """
+    return settle_lines(
+        settle_items(work_items, rates, project_rates, period=period),
+        due_penalties(penalties, period=period),
+        carry_over, period=period, minimum_payout=minimum_payout,
+    )
+
+
+def settle_lines(
+    items: pd.DataFrame, deducted: pd.DataFrame, carry_over: pd.DataFrame, *,
+    period: PayPeriod, minimum_payout: int = DEFAULT_MINIMUM_PAYOUT,
+) -> pd.DataFrame:
+    """``settle_period`` for items already chosen and priced (``settle_items``) and
+    penalties already chosen (``due_penalties``), so a caller that keeps those frames
+    prices each item once. Same output."""
     if isinstance(minimum_payout, bool) or not isinstance(minimum_payout, int) or minimum_payout < 0:
         raise PayInputError(f"minimum_payout must be a whole number of won ≥ 0, not {minimum_payout!r}")
-    items = settle_items(work_items, rates, project_rates, period=period)
-    deducted = due_penalties(penalties, period=period)
     carried = _checked(carry_over, "carry_over", CARRY_OVER_COLUMNS,
                        integers=("user_id",), money=("amount",), allow_negative=("amount",))
     if carried["user_id"].duplicated().any():

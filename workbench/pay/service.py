@@ -110,11 +110,12 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
         now = wb.now()
         if commit:
             _check_committable(session, period, now)
-        inputs = _settlement_inputs(session)
+        work, rates, bonuses, unsettled_penalties, carry_over = _settlement_inputs(session)
         with _as_invalid_input():
-            lines = engine.settle_period(*inputs, period=period, minimum_payout=minimum_payout)
-            items = engine.settle_items(inputs[0], inputs[1], inputs[2], period=period).assign(payday=payday)
-            penalties = engine.due_penalties(inputs[3], period=period)
+            items = engine.settle_items(work, rates, bonuses, period=period)
+            penalties = engine.due_penalties(unsettled_penalties, period=period)
+            lines = engine.settle_lines(items, penalties, carry_over, period=period, minimum_payout=minimum_payout)
+        items = items.assign(payday=payday)
         if commit:
             settlement_id = pay_store.insert_settlement(
                 session, payday=payday, period_start=period.start, cutoff=period.cutoff,
