@@ -3,12 +3,21 @@ checked by the store and rate-limited; media is served only to whoever the Workb
 
 from __future__ import annotations
 
+import inspect
+import typing
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
+import gradio as gr
+
 from workbench.queue import ImmediateQueue
+from workbench.ui.wiring import LANGUAGE_NAMES, bind
+from workbench.workflow.domain import LANGUAGES
+from workbench.workflow.errors import NotFound
+from workbench.workflow.policy import Policy
 from workbench.ui.server import SESSION_COOKIE, SessionSigner, create_app, load_secret
 from workbench.workflow.service import Workbench
 
@@ -30,7 +39,7 @@ def wb(tmp_path_factory):
     clip whose task ko-scribe has claimed. Tests that change state use their own names."""
     data_dir = tmp_path_factory.mktemp("data")
     workbench = Workbench.open(database_url=f"sqlite:///{data_dir / 'workbench.db'}", data_dir=data_dir,
-                               queue=ImmediateQueue())
+                               queue=ImmediateQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024))
     admin = workbench.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
     for username, (roles, language) in PEOPLE.items():
         workbench.create_user(admin, username=username, password=PASSWORD, name=username,
@@ -232,3 +241,22 @@ def test_application_documents_are_for_admins_and_never_run_in_the_browser(
     assert response.headers["content-disposition"].startswith(disposition)
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in response.headers["content-security-policy"]
+
+
+def greet(wb: "Workbench", greeting: str, name: str, request: gr.Request) -> str:
+    if not name:
+        raise NotFound("Nobody to greet.")
+    return f"{greeting}, {name} ({request.username})"
+
+
+def test_bind_hides_the_fixed_arguments_and_shows_workbench_errors_to_the_user():
+    handler = bind(greet, "the workbench", "Hello")
+    assert list(inspect.signature(handler).parameters) == ["name", "request"]
+    assert typing.get_type_hints(handler)["request"] is gr.Request
+    assert handler("Ann", SimpleNamespace(username="ann")) == "Hello, Ann (ann)"
+    with pytest.raises(gr.Error, match="Nobody to greet"):
+        handler("", SimpleNamespace(username="ann"))
+
+
+def test_every_language_has_a_name_on_the_pages():
+    assert set(LANGUAGE_NAMES) == set(LANGUAGES)

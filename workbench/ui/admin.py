@@ -2,12 +2,14 @@
 and dataset export, one sub-tab each.
 
 Only wiring lives here (plus the HTML the tables render as); the work is done by
-``workbench.ui.handlers.admin`` and ``workbench.ui.handlers.pay``, which the Workbench checks.
+``workbench.ui.handlers.admin``, whose calls the Workbench, pay and export check.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,7 @@ import gradio as gr
 
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import LANGUAGE_NAMES, bind
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, readable_columns
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, Application, ClipView
@@ -186,6 +188,62 @@ def refresh_workers(wb: "Workbench", request: gr.Request):
     return handlers.workers_table(wb, actor)
 
 
+def refresh_rates(wb: "Workbench", request: gr.Request):
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip()
+    return readable_columns(handlers.rate_table(wb, actor))
+
+
+def set_rate(wb: "Workbench", language: str, won_per_minute: float | None, effective_at: str,
+             request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    history = handlers.set_language_rate(wb, actor, language, won_per_minute, effective_at)
+    name = LANGUAGE_NAMES.get(language, language)
+    message = f"New {name} rate of {int(won_per_minute):,} won per minute from {effective_at} (Seoul time)."
+    return message, readable_columns(history)
+
+
+def settle(wb: "Workbench", commit: bool, payday: str, confirmed: bool, request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    if commit and not confirmed:
+        raise gr.Error("Tick the box to confirm that the dry run is right before committing.")
+    run = handlers.run_settlement(wb, actor, payday, commit=commit)
+    return (
+        run.summary,
+        gr.Dataframe(value=readable_columns(run.workers), visible=True),
+        gr.Dataframe(value=readable_columns(run.items), visible=True),
+        *_history_updates(wb, actor),
+        False,
+    )
+
+
+def _history_updates(wb: "Workbench", actor: "Actor") -> tuple:
+    totals, chart = handlers.settlement_history(wb, actor)
+    if totals.empty:
+        return "No payday has been committed yet.", gr.Dataframe(visible=False), gr.Plot(visible=False)
+    return "", gr.Dataframe(value=readable_columns(totals), visible=True), gr.Plot(value=chart, visible=True)
+
+
+def refresh_settlements(wb: "Workbench", request: gr.Request) -> tuple:
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip(), gr.skip(), gr.skip()
+    return _history_updates(wb, actor)
+
+
+def export(wb: "Workbench", fmt: str, language: str, project: str, request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    download = handlers.export_dataset(wb, actor, fmt=fmt, language=language or None, project=project)
+    return download.summary, str(download.archive), str(download.work_dir)
+
+
+def remove_export_dir(work_dir: str) -> None:
+    """After Gradio has copied the archive into its own cache, drop our temporary copy."""
+    if work_dir:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
 def render(wb: "Workbench") -> None:
     languages = [(name, code) for code, name in LANGUAGE_NAMES.items()]
     with gr.Tabs():
@@ -220,7 +278,46 @@ def render(wb: "Workbench") -> None:
         with gr.Tab("Workers") as workers_tab:
             workers = gr.Dataframe(headers=list(handlers.WORKER_COLUMNS), interactive=False, wrap=True)
 
-        render_pay(wb)
+        with gr.Tab("Rates") as rates_tab:
+            gr.Markdown("Base rates in won per audio minute, per language. A change is a new rate from "
+                        "a date-time on; past rates stay as history.")
+            with gr.Row(equal_height=True):
+                rate_language = gr.Dropdown(languages, value="ko", label="Language")
+                rate_won = gr.Number(None, label="Won per minute", precision=0, minimum=0)
+                rate_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
+                rate_button = gr.Button("Set rate", variant="primary")
+            rate_result = gr.Markdown()
+            rates = gr.Dataframe(interactive=False, label="Rate history (newest first)")
+
+        with gr.Tab("Settlements") as settlements_tab:
+            with gr.Row(equal_height=True):
+                payday = gr.Dropdown(handlers.payday_choices(date.today()), label="Payday",
+                                     allow_custom_value=True, scale=2)
+                dry_run_button = gr.Button("Dry run", variant="secondary", scale=1)
+                confirm = gr.Checkbox(label="The dry run is right", scale=1)
+                commit_button = gr.Button("Commit settlement", variant="primary", scale=1)
+            settlement_summary = gr.Markdown("Choose a payday and make a dry run: it shows what each "
+                                             "worker would be paid and records nothing.",
+                                             elem_id="wb-settlement-summary")
+            settlement_workers = gr.Dataframe(interactive=False, label="Workers", visible=False)
+            settlement_items = gr.Dataframe(interactive=False, label="Items paid", visible=False)
+            gr.Markdown("### Committed paydays")
+            history_note = gr.Markdown()
+            period_totals = gr.Dataframe(interactive=False, label="Totals per payday", visible=False)
+            period_chart = gr.Plot(show_label=False, visible=False)
+
+        with gr.Tab("Export"):
+            gr.Markdown("Accepted segments as a dataset, cut from the cleaned audio at 16 kHz, with "
+                        "train/dev/test splits by clip.")
+            with gr.Row(equal_height=True):
+                export_format = gr.Dropdown([("NeMo manifest", "nemo"), ("Hugging Face audiofolder", "hf"),
+                                             ("Kaldi", "kaldi"), ("CSV", "csv")], value="nemo", label="Format")
+                export_language = gr.Dropdown([("All languages", ""), *languages], value="", label="Language")
+                export_project = gr.Textbox(label="Project (empty: all)")
+                export_button = gr.Button("Export", variant="primary")
+            export_result = gr.Markdown()
+            export_file = gr.File(label="Download", interactive=False)
+            export_dir = gr.State("")
 
     clip_outputs = [progress, failed, retry_row, shown_failed, timer]
     gr.on([clips_tab.select, timer.tick], bind(refresh_clips, wb), inputs=[shown_failed],
@@ -240,6 +337,17 @@ def render(wb: "Workbench") -> None:
 
     gr.on([workers_tab.select], bind(refresh_workers, wb), outputs=[workers])
 
+    gr.on([rates_tab.select], bind(refresh_rates, wb), outputs=[rates])
+    rate_button.click(bind(set_rate, wb), inputs=[rate_language, rate_won, rate_from], outputs=[rate_result, rates])
 
-def render_pay(wb: "Workbench") -> None:
-    """Rates, settlements and export: filled in once the pay and export services land."""
+    history_outputs = [history_note, period_totals, period_chart]
+    settlement_outputs = [settlement_summary, settlement_workers, settlement_items, *history_outputs, confirm]
+    dry_run_button.click(bind(settle, wb, False), inputs=[payday, confirm], outputs=settlement_outputs)
+    commit_button.click(bind(settle, wb, True), inputs=[payday, confirm], outputs=settlement_outputs)
+    gr.on([settlements_tab.select], bind(refresh_settlements, wb), outputs=history_outputs)
+
+    export_button.click(bind(export, wb), inputs=[export_format, export_language, export_project],
+                        outputs=[export_result, export_file, export_dir], concurrency_limit=1
+                        ).then(remove_export_dir, inputs=[export_dir])
+
+

@@ -65,7 +65,8 @@ def show_user_pages(wb: "Workbench", request: gr.Request) -> list:
 
 def build_blocks(wb: "Workbench") -> gr.Blocks:
     """One Blocks app holding every page; ``render(wb)`` of each page module fills a tab."""
-    with gr.Blocks(title="Speech data workbench", analytics_enabled=False) as blocks:
+    # delete_cache: Gradio's copies of uploads and downloads go after an hour.
+    with gr.Blocks(title="Speech data workbench", analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         with gr.Row(elem_id="wb-header"):
             gr.Markdown("## Speech data workbench")
             who = gr.HTML()

@@ -1,4 +1,4 @@
-"""The earnings page."""
+"""My earnings (every paid worker): minutes and pay per period, and the statement."""
 
 from __future__ import annotations
 
@@ -6,9 +6,41 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from workbench.ui.handlers.auth import session_actor, visible_pages
+from workbench.ui.handlers.earnings import STATEMENT_COLUMNS, my_earnings
+from workbench.ui.wiring import bind, readable_columns
+
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 
+def refresh(wb: "Workbench", request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    if not visible_pages(actor)["earnings"]:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    earnings = my_earnings(wb, actor)
+    settled = not earnings.periods.empty
+    return (
+        earnings.summary,
+        "" if settled else "No payday has been settled for you yet.",
+        gr.Dataframe(value=readable_columns(earnings.periods), visible=settled),
+        gr.Plot(value=earnings.chart, visible=settled),
+        readable_columns(earnings.statement),
+    )
+
+
 def render(wb: "Workbench") -> None:
-    gr.Markdown("This page is being built.")
+    with gr.Row(equal_height=True):
+        summary = gr.Markdown(elem_id="wb-earnings-summary")
+        refresh_button = gr.Button("Refresh", size="sm", scale=0, min_width=100)
+    gr.Markdown("### Pay per period")
+    no_periods = gr.Markdown()
+    periods = gr.Dataframe(interactive=False, visible=False, elem_id="wb-earnings-periods")
+    chart = gr.Plot(show_label=False, visible=False)
+    gr.Markdown("### Statement\nEvery accepted task: settled ones with what was paid, pending ones with "
+                "the payday they are due on. Amounts are in won, before tax.")
+    statement = gr.Dataframe(headers=[c.replace("_", " ") for c in STATEMENT_COLUMNS], interactive=False,
+                             elem_id="wb-statement")
+    outputs = [summary, no_periods, periods, chart, statement]
+    gr.on(None, bind(refresh, wb), outputs=outputs)
+    refresh_button.click(bind(refresh, wb), outputs=outputs)

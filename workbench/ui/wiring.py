@@ -7,11 +7,17 @@ import inspect
 from typing import Any, Callable
 
 import gradio as gr
+import pandas as pd
 
 from workbench.workflow.errors import WorkbenchError
 
 # How the pages name the languages of workbench.workflow.domain.LANGUAGES.
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}
+
+
+def readable_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names as people read them: ``won_per_minute`` becomes ``won per minute``."""
+    return frame.rename(columns=lambda column: str(column).replace("_", " "))
 
 
 def shows_errors(fn: Callable[..., Any]) -> Callable[..., Any]:

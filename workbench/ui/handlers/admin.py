@@ -1,19 +1,27 @@
-"""Admin page handlers: clips and their processing, applications, workers.
+"""Admin page handlers: clips and their processing, applications, workers, rates,
+settlements and dataset export.
 
 Each takes the Workbench and the acting user and returns plain values; the Workbench refuses
-anyone who is not an admin, so calling these directly grants nothing.
+(and pay and export check) anyone who is not an admin, so calling these directly grants nothing.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from workbench.workflow.errors import InvalidInput, PermissionDenied, WorkbenchError
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from workbench.workflow.domain import Actor, Application, ClipView, WorkerSummary
     from workbench.workflow.service import Workbench
 
@@ -117,3 +125,141 @@ def worker_rows(workers: Sequence["WorkerSummary"]) -> list[list]:
 
 def workers_table(wb: "Workbench", actor: "Actor") -> list[list]:
     return worker_rows(wb.list_workers(actor))
+
+
+# --- rates ------------------------------------------------------------------------------
+
+
+def whole_won(value: float | int | None, what: str) -> int:
+    """A won amount typed into a number box: whole and present, else a clear refusal."""
+    if value is None or float(value) != int(value):
+        raise InvalidInput(f"Give the {what} as a whole number of won.")
+    return int(value)
+
+
+def rate_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every base rate ever set, newest first, times in Seoul."""
+    from workbench.pay.service import rate_history
+
+    history = rate_history(wb, actor).sort_values(["effective_at", "language"], ascending=[False, True])
+    return _seoul_times(history, ("effective_at", "created_at")).reset_index(drop=True)
+
+
+def set_language_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: float | None,
+                      effective_at: str) -> pd.DataFrame:
+    """Add a base rate from ``effective_at`` (``2026-12-01T00:00``, Seoul time unless it
+    carries an offset) on, and return the new history."""
+    from workbench.pay.service import parse_effective_at, set_rate
+
+    set_rate(wb, actor, language, whole_won(won_per_minute, "rate"), parse_effective_at(effective_at or ""))
+    return rate_table(wb, actor)
+
+
+# --- settlements ------------------------------------------------------------------------
+
+
+def payday_choices(today: date, *, back: int = 3) -> list[str]:
+    """The next payday on or after ``today`` and the ``back`` paydays before it, newest first."""
+    from workbench.pay.calendar import next_payday, previous_payday
+
+    paydays = [next_payday(today)]
+    for _ in range(back):
+        paydays.append(previous_payday(paydays[-1]))
+    return [payday.isoformat() for payday in paydays]
+
+
+@dataclass(frozen=True)
+class SettlementRun:
+    """A settlement as the admin page shows it."""
+
+    summary: str
+    workers: pd.DataFrame  # one row per worker (pay.reports.WORKER_REPORT_COLUMNS less payday)
+    items: pd.DataFrame  # the work items paid
+
+
+def run_settlement(wb: "Workbench", actor: "Actor", payday: str, *, commit: bool) -> SettlementRun:
+    """A dry run (``commit=False``) or the committed settlement of ``payday``."""
+    from workbench.pay import reports
+    from workbench.pay.service import parse_payday, settle
+
+    settlement = settle(wb, actor, parse_payday(payday or ""), commit=commit)
+    period = settlement.period
+    if settlement.created:
+        state = f"Committed the settlement for payday {settlement.payday}."
+    elif settlement.committed:
+        state = (f"Payday {settlement.payday} was already committed by {settlement.committed_by}; "
+                 "this is the stored settlement, nothing new was recorded.")
+    else:
+        state = f"Dry run for payday {settlement.payday}: nothing was recorded."
+    paid = int((settlement.lines["status"] == "paid").sum())
+    summary = (
+        f"{state} Work accepted from {_seoul(period.start)} to {_seoul(period.cutoff)} (Seoul time). "
+        f"{len(settlement.items)} item(s); {paid} of {len(settlement.lines)} worker(s) paid; "
+        f"{settlement.total_net:,} won net. Below the minimum payout of {settlement.minimum_payout:,} won "
+        "pay carries over to the next payday."
+    )
+    workers = reports.worker_period_report(settlement.lines).drop(columns="payday")
+    items = settlement.items.assign(minutes=(settlement.items["source_ms"] / 60000).astype(float).round(3))
+    return SettlementRun(summary=summary, workers=workers,
+                         items=items[list(SETTLED_ITEM_COLUMNS)].reset_index(drop=True))
+
+
+SETTLED_ITEM_COLUMNS = ("username", "task_id", "clip_name", "language", "project", "minutes", "rate",
+                        "bonus_rate", "amount")
+
+
+def settlement_history(wb: "Workbench", actor: "Actor") -> tuple[pd.DataFrame, "Figure"]:
+    """Totals per committed payday, and the chart of minutes and pay per period."""
+    from workbench.pay import reports
+    from workbench.pay.service import period_report, plot_periods
+
+    totals = reports.period_totals(period_report(wb, actor))
+    return totals, plot_periods(totals)
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportDownload:
+    summary: str
+    archive: Path  # a zip inside ``work_dir``
+    work_dir: Path  # temporary; remove it once the archive has been handed over
+
+
+def export_dataset(wb: "Workbench", actor: "Actor", *, fmt: str, language: str | None,
+                   project: str | None) -> ExportDownload:
+    """Export accepted segments into a temporary directory and zip them for download.
+
+    Nothing is left behind on failure; on success the caller removes ``work_dir``.
+    """
+    from workbench.export.run import run_export
+
+    work_dir = Path(tempfile.mkdtemp(prefix="workbench-export-"))
+    try:
+        result = run_export(wb, actor, fmt=fmt, out_dir=work_dir / "dataset",
+                            language=language or None, project=(project or "").strip() or None)
+        name = "-".join(part for part in ("dataset", fmt, language, (project or "").strip()) if part)
+        archive = Path(shutil.make_archive(str(work_dir / name), "zip", root_dir=result.out_dir))
+    except BaseException:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+    splits = ", ".join(f"{split} {count}" for split, count in result.split_segments.items())
+    summary = (f"Exported {result.segments} segment(s) from {result.clips} clip(s), "
+               f"{result.seconds / 60:.1f} minutes of audio ({splits}).")
+    if result.skipped_no_speech:
+        summary += f" {result.skipped_no_speech} no-speech segment(s) left out."
+    return ExportDownload(summary=summary, archive=archive, work_dir=work_dir)
+
+
+def _seoul(instant: datetime) -> str:
+    from workbench.pay.calendar import SEOUL
+
+    return instant.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+
+
+def _seoul_times(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    return frame.assign(**{
+        column: [_seoul(value) if value is not None and not pd.isna(value) else "" for value in frame[column]]
+        for column in columns
+    })

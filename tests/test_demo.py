@@ -1,0 +1,74 @@
+"""`workbench demo --no-serve` seeds a store a newcomer can explore: processed sample clips,
+one login per role and language, and tasks in every state; seeding again changes nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from typer.testing import CliRunner
+
+from workbench.cli import app
+from workbench.config import Settings
+from workbench.demo import DEMO_STATES, demo_logins, format_logins, seed_demo
+from workbench.workflow.domain import LANGUAGES
+from workbench.workflow.service import Workbench
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(app, ["demo", "--no-serve"], env={"WORKBENCH_DATA_DIR": str(data_dir)})
+    assert result.exit_code == 0, result.output
+    return data_dir, result.output
+
+
+@pytest.fixture
+def wb(seeded):
+    workbench = Workbench.open(data_dir=seeded[0])
+    yield workbench
+    workbench.close()
+
+
+def test_the_logins_are_printed_as_a_table(seeded):
+    output = seeded[1]
+    assert output.startswith("Demo logins:")
+    for login in demo_logins():
+        assert f"{login.username}  " in output and login.password in output
+
+
+def test_one_admin_and_a_reviewer_and_transcriber_per_language(wb):
+    logins = demo_logins()
+    assert Counter(x.role for x in logins) == {"admin": 1, "reviewer": len(LANGUAGES), "transcriber": len(LANGUAGES)}
+    assert {x.language for x in logins if x.role != "admin"} == set(LANGUAGES)
+    for login in logins:
+        actor = wb.authenticate(login.username, login.password)
+        assert (actor.roles, actor.language, actor.status) == (frozenset({login.role}), login.language, "approved")
+
+
+def test_every_sample_clip_is_processed_and_its_task_is_in_its_demo_state(wb):
+    admin = wb.actor("admin")
+    assert {(c.filename, c.status) for c in wb.list_clips(admin)} == {(name, "ready") for name in DEMO_STATES}
+    states = {t.clip_name: t.state for t in wb.list_tasks(admin)}
+    assert states == DEMO_STATES
+    assert set(states.values()) == {"open", "in_progress", "submitted", "returned", "complete"}
+    [returned] = [t for t in wb.list_tasks(admin) if t.state == "returned"]
+    assert returned.returned_comments and returned.transcriber == "en-transcriber"
+    [in_progress] = [t for t in wb.list_tasks(admin) if t.state == "in_progress"]
+    assert in_progress.counts.get("saved", 0) >= 1
+
+
+def test_seeding_again_keeps_everything_as_it_was(seeded, wb):
+    admin = wb.actor("admin")
+    before = ([(c.id, c.status) for c in wb.list_clips(admin)], [(t.id, t.state) for t in wb.list_tasks(admin)])
+    seed_demo(Settings.from_env({"WORKBENCH_DATA_DIR": str(seeded[0])}))
+    after = ([(c.id, c.status) for c in wb.list_clips(admin)], [(t.id, t.state) for t in wb.list_tasks(admin)])
+    assert after == before
+
+
+def test_the_login_table_lines_up():
+    lines = format_logins(demo_logins()).splitlines()[1:]
+    columns = [line.split() for line in lines[2:]]
+    assert all(len(row) == 4 for row in columns)
+    starts = {lines[0].index("password")} | {line.index(row[3]) for line, row in zip(lines[2:], columns)}
+    assert len(starts) == 1

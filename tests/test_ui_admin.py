@@ -1,0 +1,265 @@
+"""Admin and earnings page handlers, called as the pages call them but without a browser.
+Every admin handler refuses a transcriber through the store layer, and bad input changes
+nothing."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from workbench.export.errors import NothingToExport
+from workbench.pay.calendar import payday_for
+from workbench.ui.admin import applications_html, clips_html
+from workbench.ui.handlers import admin, earnings
+from workbench.ui.handlers.auth import visible_pages
+from workbench.workflow.domain import Actor, ClipView
+from workbench.workflow.errors import InvalidInput, PermissionDenied
+
+SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "sample_data" / "ko_call.mp3"
+TEXTS = ["안녕하세요.", "반갑습니다.", "네 좋아요.", "감사합니다."]
+
+
+def complete_task(wb, transcriber, reviewer) -> int:
+    """Claim the next task, transcribe, submit, and have it reviewed and accepted."""
+    task_id = wb.claim_next(transcriber).id
+    for segment, text in zip(wb.open_task(transcriber, task_id).segments, TEXTS * 10):
+        wb.save_text(transcriber, segment.id, text, base_version=segment.version)
+    wb.submit_task(transcriber, task_id)
+    for segment in wb.start_review(reviewer, task_id).segments:
+        wb.record_play(reviewer, segment.id, reached=segment.duration)
+    wb.accept_all_played(reviewer, task_id)
+    wb.finish_review(reviewer, task_id)
+    return task_id
+
+
+def media_file(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / "uploads-in" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+# --- who sees which page --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "roles, visible",
+    [
+        ({"admin"}, {"admin"}),
+        ({"transcriber"}, {"transcribe", "earnings"}),
+        ({"reviewer"}, {"review", "earnings"}),
+        ({"reviewer", "transcriber"}, {"transcribe", "review", "earnings"}),
+        ({"admin", "reviewer"}, {"admin", "review", "earnings"}),
+    ],
+)
+def test_each_role_sees_only_its_own_pages(roles, visible):
+    actor = Actor(id=1, username="u", name="U", roles=frozenset(roles), language="ko", status="approved")
+    assert {page for page, shown in visible_pages(actor).items() if shown} == visible
+
+
+# --- clips ------------------------------------------------------------------------------------
+
+
+def test_an_upload_of_several_files_imports_the_good_ones_and_names_the_refused(wb, wb_people, tmp_path):
+    files = [media_file(tmp_path, "good.wav", SAMPLE_CLIP.read_bytes()), media_file(tmp_path, "empty.mp3", b"")]
+    outcome = admin.upload_clips(wb, wb_people.admin, files, language="ko", project="acme", priority=2)
+    assert [clip.filename for clip in outcome.imported] == ["good.wav"]
+    assert [(name, "empty" in reason) for name, reason in outcome.refused] == [("empty.mp3", True)]
+    assert [(c.filename, c.project, c.priority, c.status) for c in wb.list_clips(wb_people.admin)] == [
+        ("good.wav", "acme", 2, "queued")
+    ]
+
+
+@pytest.mark.parametrize(
+    "language, project, message",
+    [("xx", "acme", "Unknown language"), ("ko", "  ", "project")],
+)
+def test_an_upload_with_bad_settings_imports_nothing(wb, wb_people, tmp_path, language, project, message):
+    files = [media_file(tmp_path, "a.wav", b"RIFF....")]
+    outcome = admin.upload_clips(wb, wb_people.admin, files, language=language, project=project, priority=0)
+    assert outcome.imported == ()
+    assert message in outcome.refused[0][1]
+    assert wb.list_clips(wb_people.admin) == []
+
+
+def test_an_upload_needs_files(wb, wb_people):
+    with pytest.raises(InvalidInput, match="Choose one or more"):
+        admin.upload_clips(wb, wb_people.admin, [], language="ko", project="acme", priority=0)
+
+
+def test_a_failed_clip_shows_its_reason_and_can_be_retried(wb, wb_people, tmp_path):
+    [broken] = admin.upload_clips(wb, wb_people.admin, [media_file(tmp_path, "noise.mp4", b"not a video")],
+                                  language="ko", project="acme", priority=0).imported
+    wb.process_clip(broken.id)
+    clips = admin.processing_clips(wb, wb_people.admin)
+    assert [(c.id, c.status) for c in clips] == [(broken.id, "failed")]
+    assert admin.failed_clips(clips) == [(f"#{broken.id} noise.mp4", broken.id)]
+    assert "wb-status-failed" in clips_html(clips) and clips[0].error in clips_html(clips)
+    with pytest.raises(InvalidInput, match="Choose a failed clip"):
+        admin.retry_clip(wb, wb_people.admin, None)
+    assert admin.retry_clip(wb, wb_people.admin, broken.id).status == "queued"
+
+
+def clip_view(clip_id: int, status: str, minutes_ago: int) -> ClipView:
+    created = datetime(2026, 11, 21, 12, tzinfo=timezone.utc) - timedelta(minutes=minutes_ago)
+    return ClipView(id=clip_id, filename=f"c{clip_id}.wav", language="ko", project="p", priority=0, status=status,
+                    stage=None, percent=0.0, error=None, duration=None, task_id=None, segment_count=0,
+                    created_at=created)
+
+
+def test_the_processing_list_shows_unfinished_clips_oldest_first_then_recent_ready_ones():
+    clips = [clip_view(1, "ready", 50), clip_view(2, "processing", 40), clip_view(3, "failed", 45),
+             clip_view(4, "ready", 10), clip_view(5, "queued", 5), clip_view(6, "ready", 30)]
+    assert [c.id for c in admin.watched_clips(clips, recent_ready=2)] == [3, 2, 5, 4, 6]
+
+
+def test_names_from_uploads_and_applicants_are_escaped_in_the_tables():
+    clip = clip_view(1, "failed", 0)
+    hostile = ClipView(**{**clip.__dict__, "filename": "<img src=x onerror=alert(1)>.wav", "error": "<b>x</b>"})
+    html = clips_html([hostile])
+    assert "<img" not in html and "&lt;img" in html and "<b>x" not in html
+
+
+# --- every admin handler refuses a transcriber --------------------------------------------------
+
+
+ADMIN_CALLS = {
+    "upload": lambda wb, me, tmp: admin.upload_clips(wb, me, [media_file(tmp, "a.wav", b"RIFF")], language="ko",
+                                                     project="p", priority=0),
+    "clips": lambda wb, me, tmp: admin.processing_clips(wb, me),
+    "retry": lambda wb, me, tmp: admin.retry_clip(wb, me, 1),
+    "applications": lambda wb, me, tmp: admin.pending_applications(wb, me),
+    "decide": lambda wb, me, tmp: admin.decide_application(wb, me, 1, approve=True, reason=""),
+    "workers": lambda wb, me, tmp: admin.workers_table(wb, me),
+    "set rate": lambda wb, me, tmp: admin.set_language_rate(wb, me, "ko", 900, "2030-01-01T00:00"),
+    "settle": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=False),
+    "commit": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=True),
+    "history": lambda wb, me, tmp: admin.settlement_history(wb, me),
+    "export": lambda wb, me, tmp: admin.export_dataset(wb, me, fmt="csv", language=None, project=""),
+}
+
+
+@pytest.mark.parametrize("call", ADMIN_CALLS, ids=list(ADMIN_CALLS))
+def test_a_transcriber_calling_an_admin_handler_is_refused(wb, wb_people, tmp_path, call):
+    wb.submit_application(username="applicant", password="password-1", name="Kim", language="ko",
+                          document_name="id.pdf", document=b"%PDF", bank_holder="Kim")
+    with pytest.raises(PermissionDenied):
+        ADMIN_CALLS[call](wb, wb_people.tina, tmp_path)
+    assert wb.list_clips(wb_people.admin) == []
+    assert [a.status for a in wb.list_applications(wb_people.admin, status=None)] == ["pending"]
+
+
+# --- applications and workers -----------------------------------------------------------------
+
+
+def test_applications_are_approved_or_rejected_with_a_reason(wb, wb_people):
+    for username in ("kim", "lee"):
+        wb.submit_application(username=username, password="password-1", name=username.title(), language="ko",
+                              document_name="id.pdf", document=b"%PDF", bank_holder=username.title())
+    kim, lee = admin.pending_applications(wb, wb_people.admin)
+    assert f'href="/media/document/{kim.id}"' in applications_html([kim, lee])
+    with pytest.raises(InvalidInput, match="reason"):
+        admin.decide_application(wb, wb_people.admin, lee.id, approve=False, reason=" ")
+    with pytest.raises(InvalidInput, match="Choose an application"):
+        admin.decide_application(wb, wb_people.admin, None, approve=True, reason="")
+    assert admin.decide_application(wb, wb_people.admin, kim.id, approve=True, reason="").status == "approved"
+    assert admin.decide_application(wb, wb_people.admin, lee.id, approve=False,
+                                    reason="The document is unreadable.").status == "rejected"
+    assert admin.pending_applications(wb, wb_people.admin) == []
+
+
+def test_workers_are_listed_by_language_with_grade_and_return_rate(wb, wb_people):
+    rows = admin.workers_table(wb, wb_people.admin)
+    assert [row[0] for row in rows] == ["ed", "eve", "bo", "rita", "tina", "tom"]
+    assert len(rows[0]) == len(admin.WORKER_COLUMNS)
+    tina = rows[4]
+    assert (tina[5], tina[6], tina[8]) == ("new", "—", "0 / 2")
+
+
+# --- rates, settlements and earnings -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "won, effective_at, message",
+    [(None, "2030-01-01T00:00", "whole number"), (12.5, "2030-01-01T00:00", "whole number"),
+     (900, "next tuesday", "not a date-time"), (-1, "2030-01-01T00:00", "0 or more")],
+)
+def test_a_bad_rate_is_refused_and_the_history_is_unchanged(wb, wb_people, won, effective_at, message):
+    before = admin.rate_table(wb, wb_people.admin)
+    with pytest.raises(InvalidInput, match=message):
+        admin.set_language_rate(wb, wb_people.admin, "ko", won, effective_at)
+    assert admin.rate_table(wb, wb_people.admin).equals(before)
+
+
+def test_a_new_rate_heads_the_history_in_seoul_time(wb, wb_people):
+    history = admin.set_language_rate(wb, wb_people.admin, "ko", 900, "2030-01-01T09:30")
+    newest = history.iloc[0]
+    assert (newest["language"], newest["won_per_minute"], newest["effective_at"]) == ("ko", 900, "2030-01-01 09:30")
+
+
+@pytest.mark.parametrize("today, first", [(date(2026, 11, 21), "2026-11-30"), (date(2026, 11, 30), "2026-11-30")])
+def test_the_payday_picker_offers_the_next_payday_first(today, first):
+    choices = admin.payday_choices(today)
+    assert choices[0] == first and len(choices) == 4 and choices == sorted(choices, reverse=True)
+
+
+def test_a_settlement_dry_run_records_nothing_and_a_commit_shows_in_the_earnings(wb, wb_people, wb_clip, wb_clock):
+    wb_clip()
+    complete_task(wb, wb_people.tina, wb_people.rita)
+    payday = payday_for(wb_clock()).isoformat()
+
+    pending = earnings.my_earnings(wb, wb_people.tina)
+    assert list(pending.statement["status"]) == ["pending"]
+    assert "not yet paid: 1 task(s)" in pending.summary and pending.chart is None
+
+    dry = admin.run_settlement(wb, wb_people.admin, payday, commit=False)
+    assert dry.summary.startswith(f"Dry run for payday {payday}")
+    assert list(dry.workers["username"]) == ["tina"] and list(dry.items["username"]) == ["tina"]
+    assert admin.settlement_history(wb, wb_people.admin)[0].empty
+
+    with pytest.raises(InvalidInput, match="still open"):
+        admin.run_settlement(wb, wb_people.admin, payday, commit=True)
+    wb_clock.advance(days=20)
+    committed = admin.run_settlement(wb, wb_people.admin, payday, commit=True)
+    assert committed.summary.startswith(f"Committed the settlement for payday {payday}")
+    totals, chart = admin.settlement_history(wb, wb_people.admin)
+    assert list(totals["payday"].astype(str)) == [payday] and chart is not None
+
+    paid = earnings.my_earnings(wb, wb_people.tina)
+    assert list(paid.statement["status"]) == ["settled"]
+    assert list(paid.periods["payday"].astype(str)) == [payday]
+    assert f"Last payday {payday}" in paid.summary and paid.chart is not None
+    assert earnings.my_earnings(wb, wb_people.tom).statement.empty
+
+
+@pytest.mark.parametrize("payday, message", [("2026-11-31", "not a date"), ("2026-11-17", "not a payday")])
+def test_a_settlement_for_a_day_that_is_not_a_payday_is_refused(wb, wb_people, payday, message):
+    with pytest.raises(InvalidInput, match=message):
+        admin.run_settlement(wb, wb_people.admin, payday, commit=False)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def test_an_export_of_nothing_accepted_leaves_no_files(wb, wb_people, monkeypatch, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    with pytest.raises(NothingToExport):
+        admin.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="")
+    assert list(temp.iterdir()) == []
+
+
+def test_an_export_is_a_zip_of_the_accepted_segments(wb, wb_people):
+    clip = wb.import_clip(wb_people.admin, filename="call.mp3", source=SAMPLE_CLIP, language="ko", project="acme")
+    wb.process_clip(clip.id)
+    complete_task(wb, wb_people.tina, wb_people.rita)
+    download = admin.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="acme")
+    try:
+        assert download.archive.name == "dataset-csv-ko-acme.zip" and download.archive.stat().st_size > 0
+        assert download.summary.startswith("Exported ") and "from 1 clip(s)" in download.summary
+    finally:
+        shutil.rmtree(download.work_dir)
