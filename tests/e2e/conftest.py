@@ -1,0 +1,163 @@
+"""Browser fixtures every end-to-end test shares.
+
+``workbench_app`` seeds a demo store in a temporary data directory (``workbench demo
+--no-serve``) and runs ``workbench serve`` on a free localhost port; ``serve`` also runs a
+``workbench worker`` child, so uploads get processed. One app serves the whole session:
+tests that change shared state should use their own clips or tasks.
+
+Chromium is Debian's ``/usr/bin/chromium`` driven through Playwright's sync API.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from workbench.demo import DemoLogin, demo_logins
+from workbench.ui.server import stop_process
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 860}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
+STARTUP_SECONDS = 120
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Everything under tests/e2e drives a real browser."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    """A served workbench: where it listens, where its data lives, and its demo logins."""
+
+    base_url: str
+    data_dir: Path
+    env: dict[str, str]
+    logins: tuple[DemoLogin, ...]
+
+    def login_for(self, role: str, language: str | None = None) -> DemoLogin:
+        return next(x for x in self.logins if x.role == role and x.language == language)
+
+
+@pytest.fixture(scope="session")
+def workbench_app(tmp_path_factory) -> Iterator[RunningApp]:
+    data_dir = tmp_path_factory.mktemp("workbench-data")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WORKBENCH_")}
+    env.update(WORKBENCH_DATA_DIR=str(data_dir), GRADIO_ANALYTICS_ENABLED="False")
+    subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "demo", "--no-serve"],
+        env=env, cwd=REPO_ROOT, check=True, capture_output=True, timeout=600,
+    )
+    port = free_port()
+    log = open(data_dir / "server.log", "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port)],
+        env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{base_url}/login", server, timeout=STARTUP_SECONDS)
+        yield RunningApp(base_url=base_url, data_dir=data_dir, env=env, logins=tuple(demo_logins()))
+    finally:
+        stop_process(server, timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM_PATH).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM_PATH} is missing: run the suite through scripts/test")
+        pytest.skip(f"{CHROMIUM_PATH} is missing (scripts/test installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, workbench_app) -> Iterator[Callable[[], object]]:
+    """Opens pages in fresh browser contexts (one per user: separate cookies)."""
+    contexts = []
+
+    def open_page():
+        context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="en-US")
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the login page and wait until the app shows who is signed in."""
+    page.goto("/login")
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.click("#signin-form button[type=submit]")
+    page.wait_for_url("**/")
+    page.get_by_text("Signed in as").wait_for()
+
+
+@pytest.fixture
+def login() -> Callable[..., None]:
+    """``login(page, username, password)``: sign in and wait for the app."""
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
