@@ -13,15 +13,22 @@ from dataclasses import dataclass
 
 import noisereduce
 import numpy as np
-from scipy.signal import butter, sosfilt, sosfilt_zi
+from scipy.signal import butter, sosfiltfilt
 
 from workbench.audio.chunks import DEFAULT_CHUNK, map_chunks
 
 NOISE_CONTEXT = 8000
+# 32 ms frames, half overlap, no mask smoothing: on the benchmark as clean (SI-SDR) as
+# noisereduce's defaults at a fifth of the work; with a partial gate (strength < 1) the
+# unsmoothed mask leaves little musical noise.
+N_FFT = 512
 
 
 def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, out: np.ndarray | None = None) -> np.ndarray:
-    """4th-order Butterworth high-pass (rumble, mains fundamental), streamed in chunks.
+    """Zero-phase Butterworth high-pass (rumble, mains fundamental), in chunks.
+
+    Run forwards and backwards (4th order each way) so voice harmonics near the corner
+    keep their phase: a causal filter's phase shift alone costs several dB of SI-SDR.
 
     Parameters
     ----------
@@ -33,15 +40,14 @@ def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, ou
     -------
     np.ndarray, shape (n_samples,), float32
     """
-    if audio.ndim != 1:
-        raise ValueError("audio must be 1-D")
     sos = butter(4, cutoff_hz, btype="highpass", fs=sample_rate, output="sos")
-    state = sosfilt_zi(sos) * 0.0
-    out = np.empty_like(audio) if out is None else out
-    for start in range(0, audio.size, DEFAULT_CHUNK):
-        block, state = sosfilt(sos, audio[start : start + DEFAULT_CHUNK], zi=state)
-        out[start : start + DEFAULT_CHUNK] = block
-    return out
+    # The filter's response has died out long before half a second.
+    context = sample_rate // 2
+
+    def filtered(window: np.ndarray) -> np.ndarray:
+        return sosfiltfilt(sos, window).astype(np.float32)
+
+    return map_chunks(audio, filtered, context=context, out=out)
 
 
 def collect_noise(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, max_seconds: float = 20.0) -> np.ndarray:
@@ -67,18 +73,25 @@ def reduce_noise(
     sample_rate: int,
     *,
     noise: np.ndarray,
-    prop_decrease: float = 0.9,
+    speech: np.ndarray,
+    prop_decrease: float = 0.8,
     n_std_thresh: float = 1.5,
     out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Stationary spectral gating against a given noise profile, in chunks.
+    """Stationary spectral gating against a given noise profile, where there is speech.
+
+    Inside the ``speech`` intervals (widened by a quarter second) noisereduce gates each
+    time-frequency bin against the profile; outside them, where its gate would be closed
+    anyway, the audio is simply attenuated by the same ``1 - prop_decrease``, which costs
+    nothing and leaves no musical noise. 20 ms crossfades join the two.
 
     Parameters
     ----------
     audio : np.ndarray, shape (n_samples,)
     noise : np.ndarray, shape (n_noise,), noise only (from ``collect_noise``); at least 0.5 s.
+    speech : np.ndarray, shape (m, 2), seconds: where to gate (padded segments).
     prop_decrease : 0..1, how much of the gated noise is removed.
-    n_std_thresh : gate threshold in standard deviations above the noise's mean level.
+    n_std_thresh : gate threshold in standard deviations above the noise's mean level (dB).
     out : output array; may be ``audio`` (in place).
 
     Returns
@@ -87,14 +100,44 @@ def reduce_noise(
     """
     if noise.size < sample_rate // 2:
         raise ValueError("the noise profile needs at least 0.5 s")
+    if out is None:
+        out = audio.copy()
+    elif out is not audio:
+        out[:] = audio
+    keep = np.float32(1.0 - prop_decrease)
+    fade = int(0.02 * sample_rate)
+    ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
 
     def gate(window: np.ndarray) -> np.ndarray:
         return noisereduce.reduce_noise(
             y=window, sr=sample_rate, y_noise=noise, stationary=True, prop_decrease=prop_decrease,
             n_std_thresh_stationary=n_std_thresh, chunk_size=window.size + 1, padding=0,
+            n_fft=N_FFT, hop_length=N_FFT // 2, freq_mask_smooth_hz=None, time_mask_smooth_ms=None,
         ).astype(np.float32)
 
-    return map_chunks(audio, gate, context=NOISE_CONTEXT, chunk=DEFAULT_CHUNK, out=out)
+    position = 0
+    for start, end in _regions(speech, sample_rate, out.size, widen=sample_rate // 4, min_length=2 * fade):
+        out[position:start] *= keep
+        window = out[start:end]
+        head, tail = window[:fade] * keep, window[-fade:] * keep
+        map_chunks(window, gate, context=NOISE_CONTEXT, out=window)
+        window[:fade] = ramp * window[:fade] + (1 - ramp) * head
+        window[-fade:] = ramp[::-1] * window[-fade:] + (1 - ramp[::-1]) * tail
+        position = end
+    out[position:] *= keep
+    return out
+
+
+def _regions(intervals: np.ndarray, sample_rate: int, n_samples: int, *, widen: int, min_length: int) -> list[tuple[int, int]]:
+    """Intervals (seconds) widened by ``widen`` samples, as merged sample ranges."""
+    merged: list[list[int]] = []
+    for start, end in np.asarray(intervals).reshape(-1, 2):
+        first, last = max(int(start * sample_rate) - widen, 0), min(int(end * sample_rate) + widen, n_samples)
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return [(a, b) for a, b in merged if b - a >= min_length]
 
 
 @dataclass(frozen=True)

@@ -50,10 +50,12 @@ def _open(path: Path):
     try:
         container = av.open(str(path))
     except av.error.FFmpegError as exc:
-        raise AudioError(f"{path.name}: not a readable audio or video file ({exc.strerror or exc})") from exc
+        raise AudioError(
+            f"{path.name}: cannot be read as audio: not a media file, or truncated or corrupt ({exc.strerror or exc})"
+        ) from exc
     if not container.streams.audio:
         container.close()
-        raise AudioError(f"{path.name}: the file has no audio stream")
+        raise AudioError(f"{path.name}: not audio: the file holds no audio stream")
     return container
 
 
@@ -64,28 +66,48 @@ def _stream_duration(stream) -> float:
     return 0.0
 
 
+def _wav_header_seconds(path: Path) -> float:
+    """Duration a RIFF/WAVE header declares (FFmpeg clamps it to the file size); 0 if unknown."""
+    with open(path, "rb") as handle:
+        if handle.read(12)[8:12] != b"WAVE":
+            return 0.0
+        byte_rate = 0
+        while len(header := handle.read(8)) == 8:
+            chunk, size = header[:4], int.from_bytes(header[4:], "little")
+            if chunk == b"fmt ":
+                byte_rate = int.from_bytes(handle.read(16)[8:12], "little")
+                handle.seek(size - 16 + size % 2, 1)
+            elif chunk == b"data":
+                # 0 and 0xFFFFFFFF mark a header written before the length was known.
+                return size / byte_rate if byte_rate and size not in (0, 0xFFFFFFFF) else 0.0
+            else:
+                handle.seek(size + size % 2, 1)
+    return 0.0
+
+
 def _declared_duration(container, stream) -> float:
     if _stream_duration(stream):
         return _stream_duration(stream)
     return container.duration / av.time_base if container.duration is not None else 0.0
 
 
-def _frame_to_mono(frame) -> np.ndarray:
-    """One decoded frame as float32 mono in [-1, 1]: channels averaged."""
-    data = frame.to_ndarray()
-    fmt = frame.format.name
+def _to_mono(arrays: list[np.ndarray], fmt: str, planar: bool, channels: int) -> np.ndarray:
+    """Decoded frames (``frame.to_ndarray()`` of one format) as float32 mono in [-1, 1].
+
+    Channels are averaged by summing strided views: numpy reduces a short axis slowly.
+    """
     base = fmt.rstrip("p")
     if base not in _SAMPLE_SCALE:
         raise AudioError(f"unsupported sample format {fmt!r}")
-    channels = len(frame.layout.channels)
-    if not frame.format.is_planar:
-        data = data.reshape(-1, channels).T
-    data = data.astype(np.float32)
+    data = np.concatenate(arrays, axis=1)
+    lanes = list(data) if planar else [data[0, c::channels] for c in range(channels)]
+    mono = lanes[0].astype(np.float32)
+    for lane in lanes[1:]:
+        mono += lane
     if base == "u8":
-        data -= 128.0
-    if _SAMPLE_SCALE[base] != 1.0:
-        data /= _SAMPLE_SCALE[base]
-    return data.mean(axis=0) if channels > 1 else data[0]
+        mono -= 128.0 * channels
+    mono *= np.float32(1.0 / (_SAMPLE_SCALE[base] * channels))
+    return mono
 
 
 def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[SourceInfo, Iterator[np.ndarray]]:
@@ -114,22 +136,31 @@ def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[Source
 
 def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int) -> Iterator[np.ndarray]:
     # Only the audio stream's own duration can show truncation: a video track may be longer.
-    declared = _stream_duration(stream)
+    declared = _wav_header_seconds(Path(info.path)) if info.format == "wav" else _stream_duration(stream)
     resampler = None
     source_rate = info.sample_rate
     decoded_samples = 0
     try:
         if source_rate != sample_rate:
             resampler = soxr.ResampleStream(source_rate, sample_rate, 1, dtype="float32", quality="HQ")
+        # Frames are a few milliseconds each: convert and resample them a second at a time.
+        pending: list[np.ndarray] = []
+        pending_samples, kind = 0, None
         for frame in container.decode(stream):
             if frame.sample_rate != source_rate:
                 raise AudioError(f"{name}: the sample rate changes mid-stream ({source_rate} → {frame.sample_rate} Hz)")
-            mono = _frame_to_mono(frame)
-            decoded_samples += mono.size
-            if resampler is not None:
-                mono = resampler.resample_chunk(mono)
-            if mono.size:
-                yield mono
+            frame_kind = (frame.format.name, frame.format.is_planar, len(frame.layout.channels))
+            if pending and (frame_kind != kind or pending_samples >= source_rate):
+                mono = _to_mono(pending, *kind)
+                yield resampler.resample_chunk(mono) if resampler is not None else mono
+                pending, pending_samples = [], 0
+            kind = frame_kind
+            pending.append(frame.to_ndarray())
+            pending_samples += frame.samples
+            decoded_samples += frame.samples
+        if pending:
+            mono = _to_mono(pending, *kind)
+            yield resampler.resample_chunk(mono) if resampler is not None else mono
         if resampler is not None:
             tail = resampler.resample_chunk(np.zeros(0, np.float32), last=True)
             if tail.size:

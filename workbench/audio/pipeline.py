@@ -58,10 +58,10 @@ class PipelineSettings:
     highpass_hz: float = 80.0
     denoise: bool = True
     noise_profile_s: float = 20.0
-    denoise_strength: float = 0.9
+    denoise_strength: float = 0.8
     denoise_threshold_std: float = 1.5
     denoise_min_snr_gain_db: float = 1.0
-    denoise_max_speech_loss_db: float = 1.5
+    denoise_max_speech_loss_db: float = 2.0
     target_lufs: float = -23.0
     max_gain_db: float = 20.0
     true_peak_ceiling_dbtp: float = -1.0
@@ -293,7 +293,7 @@ def _denoise(audio: np.ndarray, original_path: Path, found: _Found, settings: Pi
     if profile.size < SAMPLE_RATE // 2 or not len(found.speech):
         return {**report, "reason": "less than 0.5 s of noise-only audio or no speech to judge by"}, before
     denoise.reduce_noise(
-        audio, SAMPLE_RATE, noise=profile, prop_decrease=settings.denoise_strength,
+        audio, SAMPLE_RATE, noise=profile, speech=found.padded, prop_decrease=settings.denoise_strength,
         n_std_thresh=settings.denoise_threshold_std, out=audio,
     )
     after = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=found.noise)

@@ -63,6 +63,20 @@ def beep(sample_rate: int, *, frequency: float = 1000.0, seconds: float = 0.3) -
     return (np.sin(2 * np.pi * frequency * t) * ramp).astype(np.float32)
 
 
+def cough(sample_rate: int, *, rng: np.random.Generator) -> np.ndarray:
+    """A cough-like burst: two band-limited noise bursts with sharp onsets, about 0.45 s, peak 1."""
+    from scipy.signal import butter, sosfilt
+
+    sos = butter(2, (300, 3000), btype="bandpass", fs=sample_rate, output="sos")
+    out = np.zeros(int(0.45 * sample_rate), np.float32)
+    for start_s, length_s in ((0.0, 0.2), (0.25, 0.15)):
+        t = np.arange(int(length_s * sample_rate)) / sample_rate
+        burst = sosfilt(sos, rng.standard_normal(t.size)) * np.exp(-t * 18) * np.minimum(1, t / 0.01)
+        start = int(start_s * sample_rate)
+        out[start : start + t.size] += burst
+    return out / np.abs(out).max()
+
+
 def hum(n_samples: int, sample_rate: int, *, frequency: float = 50.0) -> np.ndarray:
     """Mains hum with its odd harmonics, unit peak, float32 of shape ``(n_samples,)``."""
     t = np.arange(n_samples) / sample_rate
@@ -70,7 +84,7 @@ def hum(n_samples: int, sample_rate: int, *, frequency: float = 50.0) -> np.ndar
     return (wave / np.abs(wave).max()).astype(np.float32)
 
 
-def write_video(path: Path, audio: np.ndarray, sample_rate: int, *, fps: int = 2, size: int = 64) -> Path:
+def write_video(path: Path, audio: np.ndarray, sample_rate: int, *, fps: int = 2, size: int = 64, bitrate: int = 48000) -> Path:
     """Write a video file (``.mp4``: H.264 + AAC, ``.webm``: VP9 + Opus) with a plain grey picture.
 
     ``audio`` is float32 ``(n,)`` or ``(n, channels)``. The picture is tiny so clips stay small.
@@ -78,7 +92,7 @@ def write_video(path: Path, audio: np.ndarray, sample_rate: int, *, fps: int = 2
     path = Path(path)
     video_codec, audio_codec = {".mp4": ("libx264", "aac"), ".webm": ("libvpx-vp9", "libopus")}[path.suffix.lower()]
     with av.open(str(path), "w") as container:
-        mux_audio = add_audio_stream(container, audio_codec, audio, sample_rate, bitrate=48000)
+        mux_audio = add_audio_stream(container, audio_codec, audio, sample_rate, bitrate=bitrate)
         video = container.add_stream(video_codec, rate=fps)
         video.width = video.height = size
         video.pix_fmt = "yuv420p"

@@ -1,0 +1,102 @@
+"""High-pass, noise profile, spectral gating and the judgement that keeps it honest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.audio import denoise
+from workbench.audio.chunks import map_chunks
+from workbench.audio.synth import hum, pink_noise
+
+RATE = 16000
+
+
+def sine(frequency: float, seconds: float, amplitude: float = 0.3) -> np.ndarray:
+    return (amplitude * np.sin(2 * np.pi * frequency * np.arange(int(seconds * RATE)) / RATE)).astype(np.float32)
+
+
+def rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))
+
+
+@pytest.mark.parametrize(("frequency", "low", "high"), [(50.0, 0.0, 0.03), (1000.0, 0.99, 1.01), (300.0, 0.99, 1.01)])
+def test_highpass_removes_hum_and_keeps_voice_frequencies(frequency, low, high):
+    out = denoise.highpass(sine(frequency, 4.0), RATE, cutoff_hz=80.0)
+    ratio = rms(out[RATE:-RATE]) / rms(sine(frequency, 2.0))
+    assert low <= ratio <= high
+
+
+def test_highpass_is_zero_phase_and_works_in_place():
+    tone = sine(300.0, 3.0)
+    copy = denoise.highpass(tone, RATE)
+    np.testing.assert_allclose(copy[RATE:-RATE], tone[RATE:-RATE], atol=0.003)  # no phase shift
+    denoise.highpass(tone, RATE, out=tone)
+    np.testing.assert_array_equal(tone, copy)
+
+
+def test_collect_noise_takes_the_longest_stretches_up_to_the_limit():
+    audio = np.arange(10 * RATE, dtype=np.float32)
+    profile = denoise.collect_noise(audio, RATE, np.array([[0.0, 1.0], [2.0, 5.0], [6.0, 8.0]]), max_seconds=4.0)
+    assert profile.size == 4 * RATE
+    assert profile[0] == 2 * RATE and profile[3 * RATE] == 6 * RATE
+    assert denoise.collect_noise(audio, RATE, np.zeros((0, 2))).size == 0
+
+
+def test_reduce_noise_lowers_noise_keeps_the_signal_and_attenuates_pauses():
+    rng = np.random.default_rng(0)
+    noise = 0.03 * pink_noise(10 * RATE, rng=rng)
+    signal = np.zeros(10 * RATE, np.float32)
+    signal[3 * RATE : 6 * RATE] = sine(440.0, 3.0)
+    out = denoise.reduce_noise(signal + noise, RATE, noise=noise[: 2 * RATE], speech=np.array([[3.0, 6.0]]), prop_decrease=0.8)
+    inside = slice(4 * RATE, 5 * RATE)
+    assert rms(out[inside] - signal[inside]) < 0.6 * rms(noise[inside])
+    assert rms(out[inside]) == pytest.approx(rms(signal[inside]), rel=0.05)
+    assert rms(out[8 * RATE :]) == pytest.approx(0.2 * rms(noise[8 * RATE :]), rel=0.01)
+
+
+def test_reduce_noise_needs_half_a_second_of_noise():
+    with pytest.raises(ValueError, match="0.5 s"):
+        denoise.reduce_noise(np.zeros(RATE, np.float32), RATE, noise=np.zeros(100, np.float32), speech=np.zeros((0, 2)))
+
+
+def test_measure_power_and_snr():
+    audio = np.concatenate([np.full(RATE, 0.1, np.float32), np.full(RATE, 0.01, np.float32)])
+    stats = denoise.measure_power(audio, RATE, speech=np.array([[0.0, 1.0]]), noise=np.array([[1.0, 2.0]]))
+    assert stats.speech == pytest.approx(0.01) and stats.noise == pytest.approx(0.0001)
+    assert stats.snr_db == pytest.approx(10 * np.log10(99))
+    assert stats.noise_floor_dbfs == pytest.approx(-40.0)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "applied", "why"),
+    [
+        ((1.0, 0.1), (0.92, 0.01), True, "estimated SNR gain"),
+        ((1.0, 0.1), (0.95, 0.09), False, "below"),  # barely any gain
+        ((1.0, 0.1), (0.30, 0.001), False, "speech power"),  # the gate ate the speech
+        ((1.0, 0.0), (0.5, 0.0), False, "no noise-only"),
+    ],
+)
+def test_judge_denoising_refuses_what_does_not_help(before, after, applied, why):
+    verdict, reason = denoise.judge_denoising(
+        denoise.PowerStats(*before), denoise.PowerStats(*after), min_snr_gain_db=1.0, max_speech_loss_db=2.0
+    )
+    assert verdict is applied and why in reason
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_map_chunks_matches_the_whole_array_transform_in_place_too(chunk):
+    audio = np.random.default_rng(2).standard_normal(1000).astype(np.float32)
+
+    def smooth(x: np.ndarray) -> np.ndarray:
+        return np.convolve(x, np.ones(5, np.float32) / 5, mode="same")
+
+    whole = smooth(audio)
+    np.testing.assert_allclose(map_chunks(audio, smooth, context=4, chunk=chunk)[2:-2], whole[2:-2], atol=1e-6)
+    map_chunks(audio, smooth, context=4, chunk=chunk, out=audio)
+    np.testing.assert_allclose(audio[2:-2], whole[2:-2], atol=1e-6)
+
+
+def test_hum_helper_is_mains_with_harmonics():
+    spectrum = np.abs(np.fft.rfft(hum(RATE, RATE, frequency=50.0)))
+    assert set(np.argsort(spectrum)[-3:]) == {50, 150, 250}

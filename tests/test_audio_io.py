@@ -1,0 +1,135 @@
+"""Decoding every container to 16 kHz mono, reading spans, writing files, refusing bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.audio.errors import AudioError
+from workbench.audio.io import TARGET_RATE, read_audio, read_span, write_audio
+from workbench.audio.synth import write_video
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+CLIPS = json.loads((SAMPLES / "clips.json").read_text(encoding="utf-8"))
+
+
+def tone(seconds: float, rate: int, *, frequency: float = 440.0, channels: int = 1) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    wave = (0.3 * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
+    return wave if channels == 1 else np.stack([wave] * channels, axis=1)
+
+
+@pytest.mark.parametrize("name", sorted(CLIPS))
+def test_every_sample_clip_decodes_to_16k_mono_of_its_length(name):
+    audio, info = read_audio(SAMPLES / name)
+    assert audio.dtype == np.float32 and audio.ndim == 1
+    assert abs(audio.size / TARGET_RATE - CLIPS[name]["duration"]) < 0.1
+    assert 0.05 < np.abs(audio).max() <= 1.0
+    assert info.sample_rate > 0 and info.channels in (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "rate", "channels"),
+    [
+        (".wav", 8000, 1),  # telephone
+        (".wav", 192000, 2),
+        (".wav", 44100, 8),
+        (".flac", 22050, 2),
+        (".m4a", 44100, 2),
+        (".mp3", 48000, 2),
+        (".ogg", 48000, 1),
+        (".webm", 24000, 1),
+    ],
+)
+def test_any_rate_and_channel_count_becomes_16k_mono_with_the_tone_kept(tmp_path, suffix, rate, channels):
+    path = write_audio(tmp_path / f"clip{suffix}", tone(2.0, rate, channels=channels), rate)
+    audio, info = read_audio(path)
+    assert info.channels == channels
+    assert abs(audio.size - 2 * TARGET_RATE) < 0.06 * TARGET_RATE  # codecs may add priming
+    spectrum = np.abs(np.fft.rfft(audio[4000:20000]))
+    assert abs(np.argmax(spectrum) * TARGET_RATE / 16000 - 440) <= 2
+
+
+def test_channels_are_averaged(tmp_path):
+    stereo = np.stack([tone(1.0, 16000), np.zeros(16000, np.float32)], axis=1)
+    audio, _ = read_audio(write_audio(tmp_path / "half.wav", stereo, 16000))
+    assert np.max(np.abs(audio)) == pytest.approx(0.15, abs=0.001)
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".webm"])
+def test_video_files_decode_their_audio_track(tmp_path, suffix):
+    audio, info = read_audio(write_video(tmp_path / f"talk{suffix}", tone(1.5, 48000), 48000))
+    assert abs(audio.size / TARGET_RATE - 1.5) < 0.1
+    assert info.codec in ("aac", "opus")
+
+
+def test_read_span_reads_part_of_a_file_at_its_own_rate(tmp_path):
+    ramp = np.linspace(-0.5, 0.5, 48000, dtype=np.float32)
+    path = write_audio(tmp_path / "ramp.wav", ramp, 16000)
+    part, rate = read_span(path, 1.0, 2.0)
+    assert rate == 16000 and part.size == 16000
+    np.testing.assert_allclose(part, ramp[16000:32000], atol=1e-4)
+
+
+def test_read_span_decodes_other_containers_at_16k(tmp_path):
+    path = write_audio(tmp_path / "x.m4a", tone(3.0, 44100), 44100)
+    part, rate = read_span(path, 0.5, 1.5)
+    assert rate == TARGET_RATE and part.size == TARGET_RATE
+
+
+def test_read_span_refuses_an_end_before_the_start(tmp_path):
+    with pytest.raises(AudioError, match="before its start"):
+        read_span(write_audio(tmp_path / "x.wav", tone(1.0, 16000), 16000), 0.8, 0.2)
+
+
+def test_write_audio_round_trips_flac_at_16_bits(tmp_path):
+    wave = tone(0.5, 16000)
+    path = write_audio(tmp_path / "x.flac", wave, 16000)
+    back, rate = sf.read(path, dtype="float32")
+    assert rate == 16000
+    np.testing.assert_allclose(back, wave, atol=1 / 32000)
+
+
+def test_write_audio_refuses_an_unknown_suffix(tmp_path):
+    with pytest.raises(AudioError, match="cannot write"):
+        write_audio(tmp_path / "x.xyz", tone(0.1, 16000), 16000)
+
+
+def written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def cut(path: Path) -> Path:
+    """Keep the first third of a file, as an interrupted upload would."""
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    return path
+
+
+def truncated_wav(tmp_path: Path) -> Path:
+    path = write_audio(tmp_path / "cut.wav", tone(5.0, 16000), 16000)
+    path.write_bytes(path.read_bytes()[: 44 + 2 * 16000])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda tmp: tmp / "missing.wav", "no such file"),
+        (lambda tmp: written(tmp / "empty.wav", b""), "empty"),
+        (lambda tmp: written(tmp / "notes.txt", b"not audio at all\n" * 50), "not audio"),
+        (lambda tmp: written(tmp / "noise.mp3", np.random.default_rng(0).bytes(20000)), "cannot be read as audio"),
+        (truncated_wav, "truncated"),
+        (lambda tmp: cut(write_audio(tmp / "x.flac", tone(5.0, 16000), 16000)), "corrupt"),
+        (lambda tmp: cut(write_audio(tmp / "x.m4a", tone(5.0, 16000), 16000)), "truncated or corrupt"),
+        (lambda tmp: cut(write_audio(tmp / "x.mp3", tone(5.0, 16000), 16000)), "truncated"),
+    ],
+    ids=["missing", "zero-length", "text", "random-bytes", "truncated-wav", "truncated-flac", "truncated-m4a", "truncated-mp3"],
+)
+def test_bad_files_raise_audio_error_with_a_message(tmp_path, make, message):
+    with pytest.raises(AudioError, match=message):
+        read_audio(make(tmp_path))

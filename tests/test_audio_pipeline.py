@@ -1,0 +1,159 @@
+"""process_file: the output directory's layout and promises, on the sample clips."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from workbench.audio.errors import AudioError
+from workbench.audio.io import write_audio
+from workbench.audio.pipeline import NO_SEGMENTS_NOTE, PipelineSettings, process_file
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+CLIPS = json.loads((SAMPLES / "clips.json").read_text(encoding="utf-8"))
+MANIFEST_KEYS = {"audio_filepath", "duration", "text", "id", "start", "end", "language"}
+REPORT_KEYS = {"input", "output", "language", "loudness", "noise", "segments", "denoise", "settings", "timings"}
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory):
+    """The English video sample, processed once, with every progress call recorded."""
+    out = tmp_path_factory.mktemp("lesson") / "out"
+    calls = []
+    report = process_file(SAMPLES / "en_lesson.mp4", out, language="en", progress=lambda stage, fraction: calls.append((stage, fraction)))
+    return report, out, calls
+
+
+def test_output_directory_layout(lesson):
+    _, out, _ = lesson
+    assert {p.name for p in out.iterdir()} == {"manifest.jsonl", "segments", "clean.flac", "original.flac", "report.json"}
+    assert not list(out.parent.glob(".*partial*"))
+
+
+def test_manifest_is_nemo_jsonl_in_time_order_pointing_at_16k_mono_segments(lesson):
+    report, out, _ = lesson
+    lines = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(report.segments) > 0
+    assert all(set(line) == MANIFEST_KEYS and line["text"] == "" and line["language"] == "en" for line in lines)
+    starts = [line["start"] for line in lines]
+    assert starts == sorted(starts)
+    assert all(a["end"] <= b["start"] for a, b in zip(lines, lines[1:]))
+    for line in lines:
+        info = sf.info(out / line["audio_filepath"])
+        assert (info.samplerate, info.channels) == (16000, 1)
+        assert info.duration == pytest.approx(line["duration"], abs=0.002)
+        assert line["duration"] == pytest.approx(line["end"] - line["start"], abs=0.002)
+
+
+@pytest.mark.parametrize("name", sorted(CLIPS))
+def test_each_sample_sentence_lies_whole_in_exactly_one_segment(tmp_path, name):
+    report = process_file(SAMPLES / name, tmp_path / "out", language=CLIPS[name]["language"])
+    segments = [(s.start, s.end) for s in report.segments]
+    for sentence in CLIPS[name]["sentences"]:
+        assert sum(a <= sentence["start"] + 0.05 and sentence["end"] - 0.05 <= b for a, b in segments) == 1, sentence
+    assert len(segments) == len(CLIPS[name]["sentences"])  # knocks and beeps made no segments
+
+
+def test_original_and_clean_cover_the_whole_clip_at_16k_mono(lesson):
+    _, out, _ = lesson
+    original, clean = sf.info(out / "original.flac"), sf.info(out / "clean.flac")
+    assert (original.samplerate, original.channels, clean.samplerate, clean.channels) == (16000, 1, 16000, 1)
+    assert original.frames == clean.frames
+    assert original.duration == pytest.approx(CLIPS["en_lesson.mp4"]["duration"], abs=0.1)
+
+
+def test_report_json_holds_what_other_parts_read(lesson):
+    report, out, _ = lesson
+    saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert saved == report.report
+    assert REPORT_KEYS <= set(saved)
+    assert set(saved["input"]) >= {"path", "format", "codec", "sample_rate", "channels", "duration"}
+    assert saved["input"]["channels"] == 2 and saved["input"]["sample_rate"] == 48000
+    assert set(saved["loudness"]) == {"before_lufs", "after_lufs", "true_peak_dbtp", "gain_db"}
+    assert saved["loudness"]["after_lufs"] == pytest.approx(-23.0, abs=0.5)
+    assert saved["loudness"]["true_peak_dbtp"] <= -1.0
+    assert saved["noise"]["snr_db"] > 5 and saved["noise"]["floor_dbfs"] < -30
+    assert saved["segments"]["count"] == len(report.segments) and saved["segments"]["speech_seconds"] > 5
+    assert isinstance(saved["denoise"]["applied"], bool) and saved["denoise"]["reason"]
+    assert saved["settings"] == asdict(PipelineSettings())
+    assert set(saved["timings"]) == {"decode", "highpass", "segment", "denoise", "loudness", "write", "total"}
+    assert "note" not in saved
+
+
+def test_progress_runs_through_every_stage_to_one(lesson):
+    _, _, calls = lesson
+    fractions = [fraction for _, fraction in calls]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and fractions[0] == 0.0
+    assert list(dict.fromkeys(stage for stage, _ in calls)) == ["decode", "highpass", "segment", "denoise", "loudness", "write"]
+
+
+def test_settings_are_used_and_recorded(tmp_path):
+    settings = replace(PipelineSettings(), target_lufs=-18.0, padding_s=0.05, denoise=False)
+    report = process_file(SAMPLES / "ko_call.mp3", tmp_path / "out", language="ko", settings=settings)
+    assert report.report["settings"]["target_lufs"] == -18.0
+    assert report.report["loudness"]["after_lufs"] == pytest.approx(-18.0, abs=0.5)
+    assert report.report["denoise"] == {**report.report["denoise"], "applied": False, "reason": "turned off in the settings"}
+
+
+def test_denoising_that_does_not_help_is_undone(tmp_path):
+    settings = replace(PipelineSettings(), denoise_min_snr_gain_db=60.0, target_lufs=-20.0)
+    report = process_file(SAMPLES / "ko_interview.wav", tmp_path / "out", language="ko", settings=settings)
+    assert report.report["denoise"]["applied"] is False and "below" in report.report["denoise"]["reason"]
+    plain = process_file(SAMPLES / "ko_interview.wav", tmp_path / "plain", language="ko", settings=replace(settings, denoise=False))
+    np.testing.assert_allclose(sf.read(tmp_path / "out" / "clean.flac")[0], sf.read(tmp_path / "plain" / "clean.flac")[0], atol=1e-4)
+    assert plain.report["loudness"] == report.report["loudness"]
+
+
+def test_silence_is_valid_with_zero_segments_and_a_note(tmp_path):
+    clip = write_audio(tmp_path / "silence.wav", np.zeros(3 * 16000, np.float32), 16000)
+    report = process_file(clip, tmp_path / "out", language="ja")
+    assert report.segments == () and report.report["note"] == NO_SEGMENTS_NOTE
+    assert (tmp_path / "out" / "manifest.jsonl").read_text() == ""
+    assert list((tmp_path / "out" / "segments").iterdir()) == []
+    assert report.report["segments"]["count"] == 0
+
+
+def test_an_existing_empty_directory_is_filled(tmp_path):
+    (tmp_path / "out").mkdir()
+    process_file(SAMPLES / "ja_podcast.ogg", tmp_path / "out", language="ja")
+    assert (tmp_path / "out" / "report.json").exists()
+
+
+def nothing_written(parent: Path, before: set[str]) -> bool:
+    return {p.name for p in parent.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"language": "fr"}, "unknown language"),
+        ({"language": "ko", "settings": replace(PipelineSettings(), min_pause_s=0.0)}, "min_pause_s"),
+        ({"language": "ko", "settings": replace(PipelineSettings(), max_segment_s=1.0)}, "max_segment_s"),
+        ({"language": "ko", "settings": replace(PipelineSettings(), true_peak_ceiling_dbtp=1.0)}, "true_peak"),
+    ],
+)
+def test_bad_arguments_are_refused_before_anything_is_written(tmp_path, kwargs, message):
+    with pytest.raises(AudioError, match=message):
+        process_file(SAMPLES / "ko_call.mp3", tmp_path / "new" / "out", **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_output_directory_is_refused_and_left_alone(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine")
+    with pytest.raises(AudioError, match="not empty"):
+        process_file(SAMPLES / "ko_call.mp3", tmp_path / "out", language="ko")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
+
+
+def test_a_failure_midway_leaves_no_directory_behind(tmp_path):
+    clip = write_audio(tmp_path / "short.wav", np.zeros(1600, np.float32), 16000)
+    before = {p.name for p in tmp_path.iterdir()}
+    with pytest.raises(AudioError, match="at least 0.5 s"):
+        process_file(clip, tmp_path / "deep" / "er" / "out", language="en")
+    assert nothing_written(tmp_path, before)

@@ -1,0 +1,142 @@
+"""From webrtcvad frame decisions to one-sentence segments, on small synthetic arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.audio import segment
+from workbench.audio.synth import beep, cough, knock, pink_noise, speak
+from workbench.audio.vad import vad_frames
+
+RATE = 16000
+
+
+def mask(text: str) -> np.ndarray:
+    """'..###.#' → frame decisions (# is speech)."""
+    return np.array([c == "#" for c in text])
+
+
+def voiced(seconds: float, *, pitch: float = 140.0) -> np.ndarray:
+    """A crude vowel: a harmonic series at ``pitch`` with a slow vibrato."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    phase = 2 * np.pi * pitch * (t + 0.002 * np.sin(2 * np.pi * 5 * t))
+    return (0.3 * sum(np.sin(k * phase) / k for k in range(1, 12))).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    ("frames", "window", "expected"),
+    [
+        ("....#.....", 3, ".........."),  # one stray frame starts nothing
+        ("..######..", 3, "..#######."),  # enters with the run, leaves once the average is low
+        ("####.#####", 3, "##########"),  # one missed frame inside speech ends nothing
+        ("##........", 1, "##........"),
+    ],
+)
+def test_smooth_hysteresis(frames, window, expected):
+    assert "".join("#" if v else "." for v in segment.smooth_hysteresis(mask(frames), window=window, on=0.6, off=0.2)) == expected
+
+
+def test_smooth_hysteresis_refuses_thresholds_in_the_wrong_order():
+    with pytest.raises(ValueError):
+        segment.smooth_hysteresis(mask("##"), window=3, on=0.2, off=0.6)
+
+
+@pytest.mark.parametrize(
+    ("frames", "expected"),
+    [("", []), ("#", [[0, 1]]), (".##..###", [[1, 3], [5, 8]]), ("....", [])],
+)
+def test_runs(frames, expected):
+    assert segment.runs(mask(frames)).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("frames", "min_pause", "expected"),
+    [
+        ("##..##", 0.3, [[0.0, 0.6]]),  # a 0.2 s gap is inside a sentence
+        ("##...##", 0.3, [[0.0, 0.2], [0.5, 0.7]]),  # 0.3 s splits
+        ("##...##", 0.4, [[0.0, 0.7]]),
+        ("......", 0.3, []),
+    ],
+)
+def test_speech_intervals_split_only_at_long_enough_pauses(frames, min_pause, expected):
+    np.testing.assert_allclose(segment.speech_intervals(mask(frames), frame_seconds=0.1, min_pause=min_pause).reshape(-1, 2), np.array(expected).reshape(-1, 2))
+
+
+def test_voiced_seconds_counts_voice_not_noise_tones_or_knocks():
+    rng = np.random.default_rng(0)
+    assert segment.voiced_seconds(voiced(1.0), RATE) > 0.8
+    assert segment.voiced_seconds(0.1 * pink_noise(RATE, rng=rng), RATE) < 0.05
+    assert segment.voiced_seconds(0.3 * beep(RATE, frequency=1000.0, seconds=0.5), RATE) < 0.05
+    assert segment.voiced_seconds(0.5 * knock(RATE, rng=rng), RATE) < 0.05
+    assert segment.voiced_seconds(0.5 * cough(RATE, rng=rng), RATE) < 0.05
+    assert segment.voiced_seconds(np.zeros(100, np.float32), RATE) == 0.0
+
+
+def test_drop_bursts_keeps_speech_and_drops_isolated_bursts():
+    rng = np.random.default_rng(1)
+    audio = 0.003 * pink_noise(6 * RATE, rng=rng)
+    audio[RATE : 2 * RATE] += voiced(1.0)
+    audio[3 * RATE : 3 * RATE + 8000] += 0.5 * knock(RATE, rng=rng)
+    audio[4 * RATE : 4 * RATE + 4800] += 0.3 * beep(RATE)
+    candidates = np.array([[1.0, 2.0], [3.0, 3.5], [4.0, 4.3]])
+    kept, dropped = segment.drop_bursts(candidates, audio, RATE, min_voiced=0.15)
+    assert kept.tolist() == [[1.0, 2.0]]
+    assert dropped.tolist() == [[3.0, 3.5], [4.0, 4.3]]
+
+
+def test_split_long_cuts_at_the_quietest_point():
+    audio = np.concatenate([voiced(6.0), np.zeros(int(0.2 * RATE), np.float32), voiced(5.8)])
+    pieces = segment.split_long(np.array([[0.0, 12.0]]), audio, RATE, max_seconds=8.0)
+    assert len(pieces) == 2
+    assert 6.0 <= pieces[0, 1] <= 6.2 and pieces[0, 1] == pieces[1, 0]
+    assert pieces[0, 0] == 0.0 and pieces[1, 1] == 12.0
+
+
+def test_split_long_splits_repeatedly_until_every_piece_fits():
+    audio = voiced(50.0)
+    pieces = segment.split_long(np.array([[0.0, 50.0]]), audio, RATE, max_seconds=20.0)
+    assert (pieces[:, 1] - pieces[:, 0]).max() <= 20.0
+    assert pieces[0, 0] == 0.0 and pieces[-1, 1] == 50.0
+    np.testing.assert_allclose(pieces[1:, 0], pieces[:-1, 1])
+
+
+def test_split_long_leaves_short_intervals_alone():
+    intervals = np.array([[0.0, 3.0], [4.0, 9.0]])
+    np.testing.assert_array_equal(segment.split_long(intervals, voiced(10.0), RATE, max_seconds=20.0), intervals)
+
+
+@pytest.mark.parametrize(
+    ("intervals", "expected"),
+    [
+        ([[1.0, 2.0], [3.0, 4.0]], [[0.85, 2.15], [2.85, 4.15]]),
+        ([[1.0, 2.0], [2.2, 3.0]], [[0.85, 2.1], [2.1, 3.15]]),  # close neighbours meet half-way
+        ([[0.05, 1.0], [9.0, 9.95]], [[0.0, 1.15], [8.85, 10.0]]),  # kept inside the clip
+        ([], []),
+    ],
+)
+def test_pad_intervals_never_overlaps(intervals, expected):
+    padded = segment.pad_intervals(np.array(intervals, dtype=float).reshape(-1, 2), padding=0.15, duration=10.0)
+    np.testing.assert_allclose(padded, np.array(expected).reshape(-1, 2))
+
+
+def test_noise_intervals_keep_clear_of_speech_and_excluded_bursts():
+    decisions = mask("....................##########....................")  # 0.1 s frames
+    noise = segment.noise_intervals(decisions, frame_seconds=0.1, exclude=np.array([[0.0, 0.5]]), guard=0.2)
+    np.testing.assert_allclose(noise, [[0.5, 1.8], [3.2, 5.0]])
+
+
+def test_vad_frames_hears_espeak_speech_and_not_silence():
+    speech = speak("Good morning, everyone.", voice="en-us")
+    import soxr
+
+    audio = np.concatenate([np.zeros(RATE, np.float32), soxr.resample(speech, 22050, RATE).astype(np.float32), np.zeros(RATE, np.float32)])
+    decisions = vad_frames(audio, RATE, aggressiveness=3, frame_ms=10)
+    assert decisions.size == audio.size // 160
+    assert not decisions[:90].any() and not decisions[-90:].any()
+    assert decisions[100:-100].mean() > 0.6
+
+
+def test_vad_frames_refuses_rates_webrtcvad_cannot_take():
+    with pytest.raises(ValueError):
+        vad_frames(np.zeros(4410, np.float32), 44100)
