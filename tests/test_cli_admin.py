@@ -78,3 +78,30 @@ def test_an_application_is_approved_from_the_cli(cli, database_url, tmp_path):
     assert "pending application #1: minji" in cli("users", "list").output
     assert cli("users", "approve", "minji").output == "minji: approved\n"
     assert cli("users", "approve", "minji").exit_code == 1
+
+
+def test_a_worker_process_processes_what_was_imported(sqlite_url, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from workbench.workflow.service import Workbench
+
+    env = os.environ | {"WORKBENCH_DATA_DIR": str(tmp_path / "data"), "WORKBENCH_DATABASE_URL": sqlite_url}
+    env.pop("WORKBENCH_QUEUE_URL", None)
+    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data")
+    admin = wb.create_user(None, username="root", password="password-1", name="Root", roles={"admin"})
+    clip = wb.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
+    worker = subprocess.Popen([sys.executable, "-m", "workbench.cli", "worker"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while wb.clip(admin, clip.id).status in ("queued", "processing") and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    done = wb.clip(admin, clip.id)
+    assert (done.status, done.error) == ("ready", None) and done.segment_count >= 1
+    wb.close()

@@ -131,3 +131,14 @@ def test_a_duplicate_job_leaves_a_clip_that_is_no_longer_queued_alone(wb, wb_peo
     clip = wb.import_clip(wb_people.admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
     assert wb.process_clip(clip.id).status == "failed"
     assert wb.process_clip(clip.id).status == "failed" and len(runs) == 1
+
+
+@pytest.mark.parametrize("queue_url, kind", [("", "SqliteHuey"), ("redis://127.0.0.1:6399/0", "RedisHuey")])
+def test_the_queue_is_sqlite_in_the_data_dir_or_redis_when_configured(tmp_path, queue_url, kind):
+    from workbench.config import Settings
+    from workbench.queue import make_huey
+
+    huey = make_huey(Settings(data_dir=tmp_path, database_url="sqlite://", queue_url=queue_url))
+    assert type(huey).__name__ == kind
+    if kind == "SqliteHuey":
+        assert huey.storage.filename == str(tmp_path / "queue.db")
