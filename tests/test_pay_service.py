@@ -425,7 +425,7 @@ def template_store(tmp_path_factory):
 PAYDAYS = [NOVEMBER_13, NOVEMBER_30, DECEMBER_15]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.sampled_from(PAYDAYS), st.booleans()), min_size=1, max_size=5))
 def test_no_task_is_ever_in_two_committed_settlements(template_store, tmp_path_factory, steps):
     root = tmp_path_factory.mktemp("pay-example")
