@@ -38,6 +38,7 @@ def test_an_import_keeps_the_upload_under_a_safe_name_and_queues_processing(wb, 
     (dict(source=b"x" * 1025), "limit"),
     (dict(source=b""), "empty"),
     (dict(source=Path("/nonexistent/clip.wav")), "Cannot read"),
+    (dict(source=Path(__file__).parent), "not a file"),
     (dict(project="  "), "project"),
 ])
 def test_a_bad_import_changes_nothing(wb, wb_people, wb_clock, database_url, change, message):

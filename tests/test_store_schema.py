@@ -79,3 +79,26 @@ def test_a_naive_datetime_is_refused(sqlite_url):
         with store.session() as session:
             session.add(AuditEntry(at=datetime(2026, 3, 2, 14, 0), action="x", entity="x", entity_id=1))
     store.close()
+
+
+def test_processes_starting_together_upgrade_once(database_url):
+    """The web app and its worker open the store at the same moment on a fresh database."""
+    import threading
+
+    barrier, errors, stores = threading.Barrier(3), [], []
+
+    def start():
+        barrier.wait()
+        try:
+            stores.append(Store.open(database_url))
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(stores) == 3
+    for store in stores:
+        store.close()

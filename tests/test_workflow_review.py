@@ -180,7 +180,7 @@ def test_every_state_change_is_in_the_audit_log_with_who_and_when(wb, wb_people,
     wb.finish_review(wb_people.rita, submitted)
     entries = wb.audit_log(wb_people.admin, task_id=submitted)
     actions = [(e.actor, e.action) for e in reversed(entries) if e.entity == "task"]
-    assert actions == [(None, "task.created"), ("tina", "task.claimed"), ("tina", "task.submitted"),
+    assert actions == [("admin", "task.created"), ("tina", "task.claimed"), ("tina", "task.submitted"),
                        ("rita", "task.review_started"), ("rita", "task.completed")]
     assert {e.at for e in entries if e.actor == "rita"} == {wb_clock.now}
     with pytest.raises(PermissionDenied):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_ID = 0x776F726B  # any constant shared by every workbench process
 
 
 def make_engine(url: str) -> Engine:
@@ -60,6 +61,9 @@ def upgrade_schema(engine: Engine, revision: str = "heads") -> None:
 
     config = alembic_config(engine)
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # The web app and its workers start together: let one process migrate at a time.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

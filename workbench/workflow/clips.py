@@ -136,13 +136,13 @@ class Clips(WorkbenchBase):
                         created_by_id=admin.id, created_at=self.now(), processed_at=self.now())
             session.add(clip)
             session.flush()
-            self._record_task(session, clip, spans, [None] * len(spans))
+            self._record_task(session, clip, spans, [None] * len(spans), actor_id=admin.id)
             self._audit(session, admin.id, "clip.registered", "clip", clip.id, segments=len(spans))
             return self._clip_views(session, [clip])[0]
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _record_task(self, session, clip: Clip, spans, files) -> None:
+    def _record_task(self, session, clip: Clip, spans, files, *, actor_id: int | None = None) -> None:
         now = self.now()
         task = Task(clip_id=clip.id, language=clip.language, priority=clip.priority, state="open",
                     review_round=0, created_at=now)
@@ -152,7 +152,7 @@ class Clips(WorkbenchBase):
             session.add(Segment(task_id=task.id, position=position, start_s=start, end_s=end, status="todo",
                                 text="", no_speech=False, version=0, return_count=0, audio_file=audio_file,
                                 created_at=now))
-        self._audit(session, None, "task.created", "task", task.id, task_id=task.id, clip_id=clip.id)
+        self._audit(session, actor_id, "task.created", "task", task.id, task_id=task.id, clip_id=clip.id)
 
     def _fail(self, clip_id: int, reason: str) -> ClipView:
         with self.store.session() as session:

@@ -37,10 +37,14 @@ def safe_filename(name: str) -> str:
 def source_size(source: Path | bytes) -> int:
     if isinstance(source, bytes):
         return len(source)
+    path = Path(source)
     try:
-        return Path(source).stat().st_size
+        size = path.stat().st_size
     except OSError as error:
         raise InvalidInput(f"Cannot read {source}: {error.strerror}.") from error
+    if not path.is_file():
+        raise InvalidInput(f"Cannot read {source}: not a file.")
+    return size
 
 
 def check_size(source: Path | bytes, limit: int, what: str) -> None:
