@@ -27,7 +27,7 @@
     document.getElementById("meta").textContent =
       `${t.language} · ${t.project} · by ${t.transcriber || "?"} · ${t.state.replace("_", " ")}`;
     for (const id of ["accept-all", "finish"]) document.getElementById(id).disabled = !page.editable;
-    if (!page.editable) banner("info", `This task is ${t.state.replace("_", " ")}: nothing to decide here.`);
+    if (!page.editable) WB.banner("info", `This task is ${t.state.replace("_", " ")}: nothing to decide here.`);
     page.rows.clear();
     page.current = -1;
     document.getElementById("segments").replaceChildren(...page.segments.map(buildRow));
@@ -44,36 +44,16 @@
     text.value = segment.text;
     text.addEventListener("focus", () => select(index, { play: true, focus: false }));
     text.addEventListener("input", () => { WB.fit(text); updateRow(segmentById(segment.id)); });
-    const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, title: "Click to play from here" });
-    wave.addEventListener("click", (event) => {
-      select(index, { play: true });
-      const fraction = event.offsetX / wave.clientWidth;
-      if (player.audio.readyState > 0) player.seekFraction(fraction);
-    });
-    const keepFocus = (e) => e.preventDefault();
-    const acceptButton = h("button", { class: "btn small ok accept", type: "button", onmousedown: keepFocus,
+    const { meta, wave, play, tools } = WB.rowParts(segment, player, (autoplay) => select(index, { play: autoplay }));
+    const acceptButton = h("button", { class: "btn small ok accept", type: "button", onmousedown: WB.keepFocus,
       onclick: () => { select(index, { play: false }); acceptCurrent(); } }, "accept");
     const returnButton = h("button", { class: "btn small bad return", type: "button",
       onclick: () => { select(index, { play: false }); askComment(); } }, "return…");
     const badge = h("span", { class: "badge" });
     const notes = h("div", { class: "seg-notes" });
-    const tools = h("div", { class: "seg-tools" },
-      h("button", { class: "btn small variant", type: "button", onmousedown: keepFocus,
-        onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, "clean"),
-      h("button", { class: "btn small rate", type: "button", onmousedown: keepFocus }, "1×"),
-      h("button", { class: "btn small", type: "button", onmousedown: keepFocus,
-        onclick: () => toggleSpectrogram(segment.id) }, "spectrogram"));
     const li = h("li", { class: "seg", "data-id": segment.id },
-      h("div", { class: "seg-meta" }, h("b", {}, `#${segment.position}`), h("br"),
-        WB.clock(segment.start), h("br"), `${segment.duration.toFixed(1)} s`),
-      wave, text,
-      h("div", { class: "seg-side" }, badge,
-        h("button", { class: "btn small", type: "button", title: "Play (Esc)", "aria-label": "Play", onmousedown: keepFocus,
-          onclick: () => { select(index, { play: false }); player.toggle(); } }, "▶"),
-        acceptButton, returnButton),
-      tools, notes);
-    page.rows.set(segment.id, { li, text, badge, notes, wave, tools, acceptButton, returnButton, comment: null, spectrogram: null });
-    WB.waveforms.watch(wave);
+      meta, wave, text, h("div", { class: "seg-side" }, badge, play, acceptButton, returnButton), tools, notes);
+    page.rows.set(segment.id, { li, text, badge, notes, wave, tools, acceptButton, returnButton, comment: null });
     return li;
   }
 
@@ -110,12 +90,6 @@
       `${accepted} accepted · ${returned} returned · ${page.segments.length - accepted - returned} undecided`;
   }
 
-  function banner(kind, message) {
-    const el = document.getElementById("banner");
-    el.className = `banner ${kind}`;
-    el.textContent = message;
-  }
-
   function select(index, { play = true, focus = true } = {}) {
     if (index < 0 || index >= page.segments.length) return;
     const segment = page.segments[index];
@@ -132,7 +106,7 @@
       row.li.classList.add("current");
       row.li.scrollIntoView({ block: "nearest" });
       player.load(segment.id, { autoplay: play });
-      showPlayerState();
+      WB.showPlayer(row.tools, player);
     }
     if (focus && document.activeElement !== row.text && !row.li.contains(document.activeElement)) {
       row.text.focus({ preventScroll: true });
@@ -140,16 +114,6 @@
   }
 
   const move = (delta) => select(page.current + delta, { play: true });
-
-  function showPlayerState() {
-    const segment = page.segments[page.current];
-    if (!segment) return;
-    const tools = page.rows.get(segment.id).tools;
-    const variant = tools.querySelector(".variant");
-    variant.textContent = player.variant === "clean" ? "clean ⇄ original" : "original ⇄ clean";
-    variant.classList.toggle("on", player.variant === "original");
-    tools.querySelector(".rate").textContent = `${player.rate}×`;
-  }
 
   // How far the current segment played goes to the server when it ends, pauses or
   // the reviewer moves on; the server answers whether it now counts as played.
@@ -163,30 +127,19 @@
       segment.played_to_end = result.played_to_end;
       updateRow(segment);
     } catch (error) {
-      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: the play was not recorded.");
+      WB.banner("bad", error instanceof WB.ApiError ? error.message : "No connection: the play was not recorded.");
     }
   }
 
   player.on((type) => {
     const segment = page.segments[page.current];
     if (!segment || player.segmentId !== segment.id) return;
-    if (type === "rate" || type === "variant") showPlayerState();
+    if (type === "rate" || type === "variant") WB.showPlayer(page.rows.get(segment.id).tools, player);
     if (type === "timeupdate") page.reached = Math.max(page.reached, player.audio.currentTime);
     if (type === "ended") reportPlay(true);
     if (type === "pause" && !player.audio.ended) reportPlay();
     WB.waveforms.draw(page.rows.get(segment.id).wave, type === "ended" ? 0 : player.fraction);
   });
-
-  function toggleSpectrogram(id) {
-    const row = page.rows.get(id);
-    if (row.spectrogram) {
-      row.spectrogram.remove();
-      row.spectrogram = null;
-    } else {
-      row.spectrogram = h("img", { class: "seg-spectrogram", src: WB.spectrogramUrl(id), alt: "Spectrogram" });
-      row.li.append(row.spectrogram);
-    }
-  }
 
   function replaceSegment(updated) {
     const index = page.segments.findIndex((s) => s.id === updated.id);
@@ -213,7 +166,7 @@
       replaceSegment(updated);
       nextUndecided();
     } catch (error) {
-      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+      WB.banner("bad", WB.failure(error));
     }
   }
 
@@ -232,7 +185,7 @@
         replaceSegment(updated);
         nextUndecided();
       } catch (error) {
-        banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+        WB.banner("bad", WB.failure(error));
       }
     };
     input.addEventListener("keydown", (event) => {
@@ -252,9 +205,9 @@
       await reportPlay();
       const { accepted } = await api("POST", `/tasks/${taskId}/accept-all-played`);
       await load(page.current);
-      banner("info", `${accepted} played segment(s) accepted.`);
+      WB.banner("info", `${accepted} played segment(s) accepted.`);
     } catch (error) {
-      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+      WB.banner("bad", WB.failure(error));
     }
   }
 
@@ -266,11 +219,11 @@
       page.editable = false;
       build();
       select(at, { play: false });
-      banner("ok", task.state === "complete" ? "Review finished: the task is complete."
+      WB.banner("ok", task.state === "complete" ? "Review finished: the task is complete."
         : "Review finished: the task went back to the transcriber with your comments.");
       WB.tellQueue();
     } catch (error) {
-      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+      WB.banner("bad", WB.failure(error));
     }
   }
 
@@ -282,7 +235,8 @@
 
   document.getElementById("accept-all").addEventListener("click", acceptAllPlayed);
   document.getElementById("finish").addEventListener("click", finish);
-  window.wbReviewer = page;
+  window.wbReviewer = page;  // for end-to-end tests and debugging
+  window.wbPlayer = player;
 
-  load().catch((error) => banner("bad", error.message || "Could not load the task."));
+  load().catch((error) => WB.banner("bad", error.message || "Could not load the task."));
 })();

@@ -16,7 +16,7 @@
   const page = {
     task: null,
     segments: [],
-    rows: new Map(),        // segment id -> {li, text, badge, notes, wave, tools, spectrogram}
+    rows: new Map(),        // segment id -> {li, text, badge, notes, wave, tools}
     saves: new Map(),       // segment id -> {timer, inflight, again, state, conflict, error}
     current: -1,
     editable: false,
@@ -52,7 +52,8 @@
     page.editable = EDITABLE_STATES.includes(page.task.state);
     build();
     restoreDrafts();
-    const first = focusIndex ?? Math.max(0, page.segments.findIndex((s) => s.status === "returned" || s.status === "todo"));
+    const firstOf = (status) => page.segments.findIndex((s) => s.status === status);
+    const first = focusIndex ?? Math.max(0, firstOf("returned") >= 0 ? firstOf("returned") : firstOf("todo"));
     if (page.segments.length) select(Math.min(first, page.segments.length - 1), { play: false });
   }
 
@@ -62,7 +63,7 @@
     document.getElementById("meta").textContent = `${t.language} · ${t.project} · ${t.state.replace("_", " ")}`;
     document.getElementById("submit").disabled = !page.editable;
     document.getElementById("check").disabled = !page.editable;
-    if (!page.editable) banner("info", "This task is submitted: it is read-only until a reviewer returns it.");
+    if (!page.editable) WB.banner("info", "This task is submitted: it is read-only until a reviewer returns it.");
     page.rows.clear();
     page.current = -1;
     const list = document.getElementById("segments");
@@ -89,34 +90,18 @@
       writeDraft(segmentById(segment.id), text.value);
       scheduleSave(segment.id);
     });
-    const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, title: "Click to play from here" });
-    wave.addEventListener("click", (event) => {
-      select(index, { play: true });
-      const fraction = event.offsetX / wave.clientWidth;
-      if (player.audio.readyState > 0) player.seekFraction(fraction);
-      else player.audio.addEventListener("loadedmetadata", () => player.seekFraction(fraction), { once: true });
-    });
+    const { meta, wave, play, tools } = WB.rowParts(segment, player, (autoplay) => select(index, { play: autoplay }));
     const badge = h("span", { class: "badge" });
     const notes = h("div", { class: "seg-notes" });
-    const tools = h("div", { class: "seg-tools" },
-      h("button", { class: "btn small variant", type: "button", onclick: () => switchVariant() }, "clean"),
-      h("button", { class: "btn small rate", type: "button", title: "Alt+, / Alt+." }, "1×"),
-      h("button", { class: "btn small", type: "button", onclick: () => toggleSpectrogram(segment.id) }, "spectrogram"),
-      h("button", { class: "btn small", type: "button", disabled: !page.editable, onclick: () => markNoSpeech() }, "no speech"),
-      h("button", { class: "btn small", type: "button", disabled: !page.editable, onclick: () => splitHere() }, "split here"),
-      h("button", { class: "btn small", type: "button", disabled: !page.editable || index === page.segments.length - 1,
-        onclick: () => mergeNext() }, "merge with next"));
-    for (const button of tools.querySelectorAll("button")) button.addEventListener("mousedown", (e) => e.preventDefault());
+    const editing = (label, action, enabled = page.editable) => h("button", {
+      class: "btn small", type: "button", disabled: !enabled, onmousedown: WB.keepFocus, onclick: action }, label);
+    tools.append(
+      editing("no speech", () => markNoSpeech()),
+      editing("split here", () => splitHere()),
+      editing("merge with next", () => mergeNext(), page.editable && index < page.segments.length - 1));
     const li = h("li", { class: "seg", "data-id": segment.id },
-      h("div", { class: "seg-meta" }, h("b", {}, `#${segment.position}`), h("br"),
-        `${WB.clock(segment.start)}`, h("br"), `${segment.duration.toFixed(1)} s`),
-      wave, text,
-      h("div", { class: "seg-side" }, badge,
-        h("button", { class: "btn small", type: "button", title: "Play (Esc)", "aria-label": "Play",
-          onmousedown: (e) => e.preventDefault(), onclick: () => { select(index, { play: false }); player.toggle(); } }, "▶")),
-      tools, notes);
-    page.rows.set(segment.id, { li, text, badge, notes, wave, tools, spectrogram: null });
-    WB.waveforms.watch(wave);
+      meta, wave, text, h("div", { class: "seg-side" }, badge, play), tools, notes);
+    page.rows.set(segment.id, { li, text, badge, notes, wave, tools });
     return li;
   }
 
@@ -174,12 +159,6 @@
         : states.some((s) => s === "saving" || s === "pending") ? "saving…" : "all saved";
   }
 
-  function banner(kind, message, ...extra) {
-    const el = document.getElementById("banner");
-    el.className = `banner ${kind}`;
-    el.replaceChildren(message, ...extra);
-  }
-
   // ---- moving and playing ---------------------------------------------------
 
   function select(index, { play = true, focus = true } = {}) {
@@ -196,7 +175,7 @@
       row.li.classList.add("current");
       row.li.scrollIntoView({ block: "nearest" });
       player.load(segment.id, { autoplay: play });
-      showPlayerState();
+      WB.showPlayer(row.tools, player);
     }
     if (focus && document.activeElement !== row.text) {
       row.text.focus({ preventScroll: true });
@@ -206,37 +185,12 @@
 
   const move = (delta) => select(page.current + delta, { play: true });
 
-  function showPlayerState() {
-    const segment = page.segments[page.current];
-    if (!segment) return;
-    const tools = page.rows.get(segment.id).tools;
-    const variant = tools.querySelector(".variant");
-    variant.textContent = player.variant === "clean" ? "clean ⇄ original" : "original ⇄ clean";
-    variant.classList.toggle("on", player.variant === "original");
-    tools.querySelector(".rate").textContent = `${player.rate}×`;
-  }
-
   player.on((type) => {
     const segment = page.segments[page.current];
     if (!segment || player.segmentId !== segment.id) return;
-    if (type === "rate" || type === "variant") showPlayerState();
+    if (type === "rate" || type === "variant") WB.showPlayer(page.rows.get(segment.id).tools, player);
     WB.waveforms.draw(page.rows.get(segment.id).wave, type === "ended" ? 0 : player.fraction);
   });
-
-  function switchVariant() {
-    player.setVariant(player.variant === "clean" ? "original" : "clean");
-  }
-
-  function toggleSpectrogram(id) {
-    const row = page.rows.get(id);
-    if (row.spectrogram) {
-      row.spectrogram.remove();
-      row.spectrogram = null;
-      return;
-    }
-    row.spectrogram = h("img", { class: "seg-spectrogram", src: WB.spectrogramUrl(id), alt: "Spectrogram" });
-    row.li.append(row.spectrogram);
-  }
 
   // ---- saving ------------------------------------------------------------------
 
@@ -382,7 +336,7 @@
         dropDraft(result.id);
       }
     } catch (error) {
-      banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+      WB.banner("bad", WB.failure(error));
     }
   }
 
@@ -414,7 +368,7 @@
     const { problems } = await api("GET", `/tasks/${taskId}/problems`);
     showProblems(problems);
     const errors = problems.filter((p) => p.severity === "error").length;
-    banner(errors ? "bad" : "info", problems.length
+    WB.banner(errors ? "bad" : "info", problems.length
       ? `${errors} error(s) and ${problems.length - errors} warning(s), shown on their segments.`
       : "No problems found.");
   }
@@ -423,23 +377,23 @@
     await flushSaves();
     const unsettled = [...page.saves.values()].filter((s) => ["offline", "conflict"].includes(s.state)).length;
     if (unsettled) {
-      banner("bad", `${unsettled} sentence(s) are not saved yet (offline or in conflict): settle them first.`);
+      WB.banner("bad", `${unsettled} sentence(s) are not saved yet (offline or in conflict): settle them first.`);
       return;
     }
     try {
       const result = await api("POST", `/tasks/${taskId}/submit`);
       showProblems(result.problems);
       await load(page.current);
-      banner("ok", `Submitted for review${result.problems.length ? ` with ${result.problems.length} warning(s)` : ""}.`);
+      WB.banner("ok", `Submitted for review${result.problems.length ? ` with ${result.problems.length} warning(s)` : ""}.`);
       WB.tellQueue();
     } catch (error) {
       if (error instanceof WB.ApiError && error.body.problems) {
         const first = showProblems(error.body.problems);
         const errors = error.body.problems.filter((p) => p.severity === "error").length;
-        banner("bad", `Not submitted: ${errors} error(s) must be fixed first; they are marked on their segments.`);
+        WB.banner("bad", `Not submitted: ${errors} error(s) must be fixed first; they are marked on their segments.`);
         if (first >= 0) select(first, { play: false });
       } else {
-        banner("bad", error instanceof WB.ApiError ? error.message : "No connection: try again in a moment.");
+        WB.banner("bad", WB.failure(error));
       }
     }
   }
@@ -456,6 +410,7 @@
   document.getElementById("check").addEventListener("click", check);
   document.getElementById("submit").addEventListener("click", submit);
   window.wbTranscriber = page;  // for end-to-end tests and debugging
+  window.wbPlayer = player;
 
-  load().catch((error) => banner("bad", error.message || "Could not load the task."));
+  load().catch((error) => WB.banner("bad", error.message || "Could not load the task."));
 })();

@@ -248,6 +248,57 @@ const WB = (() => {
     returned: "returned", accepted: "accepted",
   };
 
+  // Buttons that must not take the focus away from the text box.
+  const keepFocus = (event) => event.preventDefault();
+
+  // What every segment row has on both pages: position and time, the waveform (click
+  // to play from there), the play button and the current row's player tools.
+  // ``pick(play)`` makes the row current.
+  function rowParts(segment, player, pick) {
+    const meta = h("div", { class: "seg-meta" }, h("b", {}, `#${segment.position}`), h("br"),
+      clock(segment.start), h("br"), `${segment.duration.toFixed(1)} s`);
+    const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, title: "Click to play from here" });
+    wave.addEventListener("click", (event) => {
+      pick(true);
+      const fraction = event.offsetX / wave.clientWidth;
+      if (player.audio.readyState > 0) player.seekFraction(fraction);
+      else player.audio.addEventListener("loadedmetadata", () => player.seekFraction(fraction), { once: true });
+    });
+    waveforms.watch(wave);
+    const play = h("button", { class: "btn small", type: "button", title: "Play (Esc)", "aria-label": "Play",
+      onmousedown: keepFocus, onclick: () => { pick(false); player.toggle(); } }, "▶");
+    const tools = h("div", { class: "seg-tools" },
+      h("button", { class: "btn small variant", type: "button", onmousedown: keepFocus,
+        onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, "clean"),
+      h("button", { class: "btn small rate", type: "button", title: "Alt+, / Alt+.", onmousedown: keepFocus }, "1×"),
+      h("button", { class: "btn small", type: "button", onmousedown: keepFocus,
+        onclick: (event) => toggleSpectrogram(event.target.closest(".seg"), segment.id) }, "spectrogram"));
+    return { meta, wave, play, tools };
+  }
+
+  function toggleSpectrogram(row, segmentId) {
+    const shown = row.querySelector(".seg-spectrogram");
+    if (shown) shown.remove();
+    else row.append(h("img", { class: "seg-spectrogram", src: spectrogramUrl(segmentId), alt: "Spectrogram" }));
+  }
+
+  // The current row's tools say which audio plays and how fast.
+  function showPlayer(tools, player) {
+    const variant = tools.querySelector(".variant");
+    variant.textContent = player.variant === "clean" ? "clean ⇄ original" : "original ⇄ clean";
+    variant.classList.toggle("on", player.variant === "original");
+    tools.querySelector(".rate").textContent = `${player.rate}×`;
+  }
+
+  function banner(kind, ...content) {
+    const el = document.getElementById("banner");
+    el.className = `banner ${kind}`;
+    el.replaceChildren(...content);
+  }
+
+  // The message for a failed call: the server's own, or the connection's.
+  const failure = (error) => (error instanceof ApiError ? error.message : "No connection: try again in a moment.");
+
   // The parent Gradio page refreshes its queue when this button is clicked.
   function tellQueue() {
     try {
@@ -257,7 +308,7 @@ const WB = (() => {
   }
 
   return {
-    api, ApiError, h, clock, Player, waveforms, hotkeys, alt, plain, playerBindings,
-    fit, clean, statusLabels, spectrogramUrl, tellQueue,
+    api, ApiError, h, clock, Player, hotkeys, alt, plain, playerBindings, keepFocus, rowParts,
+    showPlayer, banner, failure, waveforms, fit, clean, statusLabels, tellQueue,
   };
 })();
