@@ -143,3 +143,22 @@ def test_the_queue_is_sqlite_in_the_data_dir_or_redis_when_configured(tmp_path, 
     assert type(huey).__name__ == kind
     if kind == "SqliteHuey":
         assert huey.storage.filename == str(tmp_path / "queue.db")
+
+
+def test_an_immediate_queue_processes_at_import_for_scripts_and_the_demo(sqlite_url, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from workbench.queue import ImmediateQueue
+
+    def fake_pipeline(input_path, out_dir, *, language, progress=None, settings=None):
+        out_dir.mkdir(parents=True)
+        segments = (SimpleNamespace(start=0.5, end=2.0, audio_filepath="segments/a.flac"),)
+        return SimpleNamespace(segments=segments, report={"input": {"duration": 3.0}, "segments": {"count": 1}})
+
+    monkeypatch.setattr("workbench.audio.pipeline.process_file", fake_pipeline)
+    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", queue=ImmediateQueue(),
+                        policy=Policy(**CHEAP))
+    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    clip = wb.import_clip(admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
+    assert (clip.status, clip.duration, clip.segment_count, clip.report["segments"]) == ("ready", 3.0, 1, {"count": 1})
+    wb.close()

@@ -98,10 +98,8 @@ class Transcribing(WorkbenchBase):
                 return self._segment_view(session, task, segment)
             if text == segment.text and not segment.no_speech and segment.version > 0:
                 return self._segment_view(session, task, segment)
-            status = segment.status if segment.status == "returned" and text == segment.text else (
-                "saved" if text else "todo")
             self._revise(session, user, task, segment, base_version, kind="save", text=text,
-                         no_speech=False, no_speech_reason=None, status=status)
+                         no_speech=False, no_speech_reason=None, status="saved" if text else "todo")
             return self._segment_view(session, task, segment)
 
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
