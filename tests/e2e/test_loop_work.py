@@ -131,6 +131,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     transcriber.screenshot(path=str(screenshot_dir / "transcriber.png"))
     frame.get_by_role("button", name="Submit for review").click()
     frame.get_by_text("Submitted for review").wait_for()
+    transcriber.get_by_label(re.compile(CLIP_NAME)).wait_for(state="detached")  # the queue moved on
 
     # --- the reviewer listens, returns one segment with a comment ----------------------
     reviewer = new_page()

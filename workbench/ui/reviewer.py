@@ -26,7 +26,7 @@ def render(wb: "Workbench") -> None:
             tasks = gr.Radio(label="Submitted tasks in my language", choices=[], elem_id="wb-reviewer-tasks")
             with gr.Row():
                 take = gr.Button("Review this task", variant="primary", size="sm")
-                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-review")
+                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-reviewer")
             with gr.Accordion("Guideline", open=False):
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):

@@ -29,7 +29,7 @@ def render(wb: "Workbench") -> None:
             offer = gr.Markdown()
             with gr.Row():
                 take = gr.Button("Take the next task", variant="primary", size="sm")
-                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-transcribe")
+                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-transcriber")
             with gr.Accordion("Guideline", open=True):
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):

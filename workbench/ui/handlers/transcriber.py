@@ -103,7 +103,7 @@ def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     return {
         "choices": [(task_label(task), task.id) for task in tasks],
         "comments": "\n".join(comment_lines),
-        "can_claim": mine.can_claim and mine.available > 0,
+        "can_claim": mine.can_claim,
         "offer": offer,
     }
 

@@ -299,12 +299,11 @@ const WB = (() => {
   // The message for a failed call: the server's own, or the connection's.
   const failure = (error) => (error instanceof ApiError ? error.message : "No connection: try again in a moment.");
 
-  // The parent Gradio page refreshes its queue when this button is clicked.
+  // The Gradio page around the frame refreshes its queue with this button.
   function tellQueue() {
-    try {
-      const button = window.parent.document.querySelector(`#wb-refresh-${document.body.dataset.role} button, button#wb-refresh-${document.body.dataset.role}`);
-      if (button) button.click();
-    } catch (_) { /* not inside the app page */ }
+    const id = `wb-refresh-${document.body.dataset.role}`;
+    const button = window.parent.document.querySelector(`button#${id}, #${id} button`);
+    if (button) button.click();
   }
 
   return {
