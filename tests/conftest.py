@@ -122,3 +122,25 @@ def wb_clip(wb, wb_people):
         return clip.task_id
 
     return register
+
+
+# --- export fixtures (issue 6): one database per module, for tests that only read it -------
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def module_database_url(request, tmp_path_factory):
+    """Like ``database_url``, but shared by the tests of one module on each backend: for
+    modules that build a store once and then only read it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'workbench.db'}"
+        return
+    import psycopg
+
+    admin_url = _postgres_admin_url()
+    name = "m_" + uuid.uuid4().hex[:12]
+    conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield _with_database(admin_url, name)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,14 +1,17 @@
 """``run_export`` over a real store: clips taken through the whole workflow, then exported.
 
-Every test runs on a SQLite file and on PostgreSQL (``wb`` uses ``database_url``). The
-people have distinctive names so a leak of any of them into any export file is caught.
+Every test runs on a SQLite file and on PostgreSQL. Most tests only read one store, built
+once per module and backend (``store``); the people in it have distinctive names so a
+leak of any of them into any export file is caught.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -37,8 +40,7 @@ class Team:
         return [value for person in people for value in (person.username, person.name)]
 
 
-@pytest.fixture
-def team(wb) -> Team:
+def make_team(wb) -> Team:
     admin = wb.create_user(None, username="export_admin_qx", password=PASSWORD, name="Seoyeon Parkhurst",
                            roles={"admin"})
 
@@ -50,6 +52,12 @@ def team(wb) -> Team:
                 person("reviewer_hana_q", "Hana Quillfeather", "reviewer", "ko"),
                 person("ellis_tx_9", "Ellis Thornbury", "transcriber", "en"),
                 person("eve_rv_42", "Evangeline Rowntree", "reviewer", "en"))
+
+
+@pytest.fixture
+def team(wb) -> Team:
+    """The people, on the fresh per-test store ``wb``."""
+    return make_team(wb)
 
 
 def processed_dir(root: Path, pitch: float) -> Path:
@@ -104,8 +112,7 @@ def take_through_review(wb, transcriber: Actor, reviewer: Actor, *, no_speech_la
     assert wb.finish_review(reviewer, task.id).state == "complete"
 
 
-@pytest.fixture
-def accepted(wb, team, tmp_path) -> dict[str, list[int]]:
+def accept_clips(wb, team: Team, tmp_path: Path) -> dict[str, list[int]]:
     """Two Korean and two English clips, all accepted; one more Korean clip left untouched."""
     clips: dict[str, list[int]] = {"ko": [], "en": []}
     for n, (language, project) in enumerate([("ko", "calls"), ("ko", "news"), ("en", "news"), ("en", "calls")]):
@@ -123,6 +130,23 @@ def accepted(wb, team, tmp_path) -> dict[str, list[int]]:
     return clips
 
 
+@pytest.fixture(scope="module")
+def store(module_database_url, tmp_path_factory):
+    """One store per backend with the accepted clips of ``accept_clips``; tests only read it."""
+    from workbench.queue import RecordingQueue
+    from workbench.workflow.policy import Policy
+    from workbench.workflow.service import Workbench
+
+    root = tmp_path_factory.mktemp("store")
+    wb = Workbench.open(database_url=module_database_url, data_dir=root / "data",
+                        clock=lambda: datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc), queue=RecordingQueue(),
+                        policy=Policy(password_time_cost=1, password_memory_kib=1024))
+    team = make_team(wb)
+    clips = accept_clips(wb, team, root)
+    yield SimpleNamespace(wb=wb, team=team, clips=clips)
+    wb.close()
+
+
 def nothing_written(parent: Path) -> bool:
     """Neither the export directory nor a staging directory of it exists."""
     return not any(p.name == "out" or p.name.startswith(".out.") for p in parent.iterdir())
@@ -134,22 +158,22 @@ def every_output_text(out: Path) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["nemo", "hf", "kaldi", "csv"])
-def test_accepted_segments_are_exported_and_no_person_appears(wb, team, accepted, tmp_path, fmt):
-    result = run_export(wb, team.admin, fmt=fmt, out_dir=tmp_path / "out", text="both", seed=3,
+def test_accepted_segments_are_exported_and_no_person_appears(store, tmp_path, fmt):
+    result = run_export(store.wb, store.team.admin, fmt=fmt, out_dir=tmp_path / "out", text="both", seed=3,
                         splits="0.5,0.5,0")
     # 4 clips × 3 segments, less the one marked no-speech; the untouched clip has nothing accepted.
     assert (result.segments, result.clips, result.skipped_no_speech) == (11, 4, 1)
     assert result.seconds == pytest.approx(11 * 2.0 - 3 * 1.0, abs=1e-6)
     text = every_output_text(tmp_path / "out")
-    for private in team.private_strings():
+    for private in store.team.private_strings():
         assert private not in text
     assert "password" not in text
 
 
-def test_the_csv_and_report_carry_review_history_per_worker_key(wb, team, accepted, tmp_path):
+def test_the_csv_and_report_carry_review_history_per_worker_key(store, tmp_path):
     import csv
 
-    run_export(wb, team.admin, fmt="csv", out_dir=tmp_path / "out")
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "out")
     with open(tmp_path / "out" / "segments.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     corrected = [r for r in rows if r["accepted_text"] != r["submitted_text"]]
@@ -171,28 +195,29 @@ def test_the_csv_and_report_carry_review_history_per_worker_key(wb, team, accept
     ({"project": "news"}, 6),
     ({"language": "en", "project": "calls"}, 3),
 ])
-def test_language_and_project_select_clips(wb, team, accepted, tmp_path, selection, segments):
-    result = run_export(wb, team.admin, fmt="nemo", out_dir=tmp_path / "out", **selection)
+def test_language_and_project_select_clips(store, tmp_path, selection, segments):
+    result = run_export(store.wb, store.team.admin, fmt="nemo", out_dir=tmp_path / "out", **selection)
     assert result.segments == segments
     summary = json.loads((tmp_path / "out" / "export.json").read_text(encoding="utf-8"))
     assert {key: summary["selection"][key] for key in selection} == selection
 
 
-def test_clip_ids_select_clips(wb, team, accepted, tmp_path):
-    result = run_export(wb, team.admin, fmt="kaldi", out_dir=tmp_path / "out", clip_ids=accepted["en"][:1])
+def test_clip_ids_select_clips(store, tmp_path):
+    result = run_export(store.wb, store.team.admin, fmt="kaldi", out_dir=tmp_path / "out",
+                        clip_ids=store.clips["en"][:1])
     assert (result.clips, result.segments) == (1, 3)
 
 
-def test_only_an_admin_may_export(wb, team, accepted, tmp_path):
+def test_only_an_admin_may_export(store, tmp_path):
     with pytest.raises(PermissionDenied):
-        run_export(wb, team.reviewer, fmt="nemo", out_dir=tmp_path / "out")
+        run_export(store.wb, store.team.reviewer, fmt="nemo", out_dir=tmp_path / "out")
     assert nothing_written(tmp_path)
 
 
 @pytest.mark.parametrize("selection", [{"project": "nobody"}, {"clip_ids": []}, {"language": "zh"}])
-def test_a_selection_with_nothing_accepted_writes_nothing(wb, team, accepted, tmp_path, selection):
+def test_a_selection_with_nothing_accepted_writes_nothing(store, tmp_path, selection):
     with pytest.raises(NothingToExport, match="nothing to export"):
-        run_export(wb, team.admin, fmt="hf", out_dir=tmp_path / "out", **selection)
+        run_export(store.wb, store.team.admin, fmt="hf", out_dir=tmp_path / "out", **selection)
     assert nothing_written(tmp_path)
 
 
@@ -205,34 +230,34 @@ def test_an_export_before_any_review_writes_nothing(wb, team, tmp_path):
     assert nothing_written(tmp_path)
 
 
-def test_rerunning_from_the_store_gives_byte_identical_manifests(wb, team, accepted, tmp_path):
+def test_rerunning_from_the_store_gives_byte_identical_manifests(store, tmp_path):
     def manifests() -> dict[str, bytes]:
         out = tmp_path / "out"
         return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
                 if p.is_file() and p.suffix not in {".flac", ".wav"}}
 
-    run_export(wb, team.admin, fmt="hf", out_dir=tmp_path / "out", seed=9)
+    run_export(store.wb, store.team.admin, fmt="hf", out_dir=tmp_path / "out", seed=9)
     first = manifests()
-    run_export(wb, team.admin, fmt="hf", out_dir=tmp_path / "out", seed=9)
+    run_export(store.wb, store.team.admin, fmt="hf", out_dir=tmp_path / "out", seed=9)
     assert manifests() == first
 
 
 # --- the CLI ----------------------------------------------------------------------------
 
 @pytest.fixture
-def cli(wb, monkeypatch):
-    """Runs ``workbench ...`` against the same store and data directory as ``wb``."""
+def cli(store, monkeypatch):
+    """Runs ``workbench ...`` against the shared store and its data directory."""
     from typer.testing import CliRunner
 
     from workbench.cli import app
 
-    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(wb.data_dir))
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", wb.store.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(store.wb.data_dir))
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", store.wb.store.engine.url.render_as_string(hide_password=False))
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args))
 
 
-def test_cli_exports_and_says_what_it_wrote(cli, team, accepted, tmp_path):
+def test_cli_exports_and_says_what_it_wrote(cli, tmp_path):
     out = tmp_path / "kaldi"
     result = cli("export", "--format", "kaldi", "--out", str(out), "--language", "en", "--text", "both",
                  "--seed", "4", "--splits", "0.5,0.5,0", "--sample-rate", "original", "--audio", "original")
@@ -251,7 +276,7 @@ def test_cli_exports_and_says_what_it_wrote(cli, team, accepted, tmp_path):
     (["--format", "nemo", "--project", "nobody"], "nothing to export"),
     (["--format", "nemo", "--clip", "999"], "nothing to export"),
 ])
-def test_cli_refuses_with_a_message_and_writes_nothing(cli, team, tmp_path, args, message):
+def test_cli_refuses_with_a_message_and_writes_nothing(cli, tmp_path, args, message):
     result = cli("export", "--out", str(tmp_path / "out"), *args)
     assert result.exit_code == 1
     assert message in result.output
