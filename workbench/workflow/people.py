@@ -69,6 +69,7 @@ class People(WorkbenchBase):
         if language is not None:
             check_language(language)
         self._check_new_account(username, password, name)
+        password_hash = self._hasher.hash(password)
         with self.store.session() as session:
             if actor is None:
                 if repo.user_count(session) > 0:
@@ -76,7 +77,7 @@ class People(WorkbenchBase):
             else:
                 self._admin(session, actor)
             self._ensure_free(session, username)
-            user = User(username=username, password_hash=self._hasher.hash(password), name=name.strip(),
+            user = User(username=username, password_hash=password_hash, name=name.strip(),
                         is_admin="admin" in roles, is_reviewer="reviewer" in roles,
                         is_transcriber="transcriber" in roles, language=language, status="approved",
                         created_at=self.now())
@@ -104,22 +105,23 @@ class People(WorkbenchBase):
         ``policy.login_window`` the username is locked for the rest of the window
         (counted in the database, so every web process and worker sees the same count)."""
         now = self.now()
+        # Hashing takes a while; it runs between two short transactions, never inside one.
         with self.store.session() as session:
             failures = repo.failed_logins_since(session, username, now - self.policy.login_window)
-            if failures >= self.policy.login_max_failures:
-                locked = True
-            else:
-                locked = False
-                user = repo.user_by_username(session, username)
-                # An unknown name is checked against a dummy hash so it takes as long as a wrong password.
-                ok = self._verify(user.password_hash if user else self._dummy_hash, password) and user is not None
-                session.add(LoginAttempt(username=username, succeeded=ok, at=now))
-                if ok and self._hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = self._hasher.hash(password)
-                found = actor_of(user) if ok else None
-        if locked:
+            user = repo.user_by_username(session, username)
+            stored_hash = user.password_hash if user else None
+        if failures >= self.policy.login_max_failures:
             minutes = int(self.policy.login_window.total_seconds() // 60)
             raise TooManyAttempts(f"Too many failed logins for {username!r}; try again in {minutes} minutes.")
+        # An unknown name is checked against a dummy hash so it takes as long as a wrong password.
+        ok = self._verify(stored_hash or self._dummy_hash, password) and stored_hash is not None
+        new_hash = self._hasher.hash(password) if ok and self._hasher.check_needs_rehash(stored_hash) else None
+        with self.store.session() as session:
+            session.add(LoginAttempt(username=username, succeeded=ok, at=now))
+            user = repo.user_by_username(session, username) if ok else None
+            if user is not None and new_hash:
+                user.password_hash = new_hash
+            found = actor_of(user) if user is not None else None
         if found is None:
             raise AuthenticationFailed("Wrong username or password.")
         return found
@@ -163,10 +165,11 @@ class People(WorkbenchBase):
             raise InvalidInput(f"The bank account holder {bank_holder!r} must be you ({name!r}).")
         stored_name = safe_filename(document_name)
         check_size(document, self.policy.max_document_bytes, "qualification document")
+        password_hash = self._hasher.hash(password)
         with self.store.session() as session:
             self._ensure_free(session, username)
             now = self.now()
-            user = User(username=username, password_hash=self._hasher.hash(password), name=name.strip(),
+            user = User(username=username, password_hash=password_hash, name=name.strip(),
                         is_transcriber=True, language=language, status="pending",
                         bank_holder=bank_holder.strip(), created_at=now)
             session.add(user)
