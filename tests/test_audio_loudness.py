@@ -26,7 +26,7 @@ def oversampled_peak_db(audio: np.ndarray, factor: int = 16) -> float:
 @pytest.mark.parametrize(("seconds", "level"), [(0.5, 0.1), (3.0, 0.01), (30.0, 0.2), (95.0, 0.05)])
 def test_integrated_loudness_matches_pyloudnorm(seconds, level):
     audio = speechlike(seconds, level=level)
-    assert loudness.integrated_loudness(audio, RATE) == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(audio.astype(np.float64)), abs=1e-6)
+    assert loudness.integrated_loudness(audio, RATE) == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(audio.astype(np.float64)), abs=1e-4)
 
 
 def test_integrated_loudness_of_silence_is_minus_infinity_and_short_input_is_refused():

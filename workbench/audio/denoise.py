@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import noisereduce
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
+from scipy.signal import butter, sosfilt
 
 from workbench.audio.chunks import DEFAULT_CHUNK, map_chunks
 
@@ -44,8 +44,12 @@ def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, ou
     # The filter's response has died out long before half a second.
     context = sample_rate // 2
 
+    sos32 = sos.astype(np.float32)
+
     def filtered(window: np.ndarray) -> np.ndarray:
-        return sosfiltfilt(sos, window).astype(np.float32)
+        # Forward then backward in float32: the chunk context absorbs both edge transients.
+        forward = sosfilt(sos32, window.astype(np.float32))
+        return sosfilt(sos32, forward[::-1])[::-1].astype(np.float32)
 
     return map_chunks(audio, filtered, context=context, out=out)
 
@@ -158,15 +162,20 @@ class PowerStats:
 
 
 def measure_power(audio: np.ndarray, sample_rate: int, *, speech: np.ndarray, noise: np.ndarray) -> PowerStats:
-    """Mean power of ``audio`` over the ``speech`` and over the ``noise`` intervals (seconds)."""
+    """Mean power of ``audio`` over the ``speech`` and over the ``noise`` intervals (seconds),
+    on 10 ms frames (interval edges rounded to frames)."""
+    frame = sample_rate // 100
+    powers = np.empty(audio.size // frame)
+    per_chunk = DEFAULT_CHUNK // frame
+    for first in range(0, powers.size, per_chunk):
+        block = audio[first * frame : min(first + per_chunk, powers.size) * frame].reshape(-1, frame)
+        powers[first : first + block.shape[0]] = np.einsum("ij,ij->i", block, block, dtype=np.float64) / frame
 
     def mean_power(intervals: np.ndarray) -> float:
-        total, count = 0.0, 0
-        for start, end in intervals:
-            piece = audio[int(start * sample_rate) : int(end * sample_rate)].astype(np.float64)
-            total += float(np.dot(piece, piece))
-            count += piece.size
-        return total / count if count else 0.0
+        inside = np.zeros(powers.size, bool)
+        for start, end in np.asarray(intervals).reshape(-1, 2):
+            inside[int(round(start * 100)) : int(round(end * 100))] = True
+        return float(powers[inside].mean()) if inside.any() else 0.0
 
     return PowerStats(speech=mean_power(speech), noise=mean_power(noise))
 

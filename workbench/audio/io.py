@@ -91,19 +91,28 @@ def _declared_duration(container, stream) -> float:
     return container.duration / av.time_base if container.duration is not None else 0.0
 
 
-def _to_mono(arrays: list[np.ndarray], fmt: str, planar: bool, channels: int) -> np.ndarray:
-    """Decoded frames (``frame.to_ndarray()`` of one format) as float32 mono in [-1, 1].
+_SAMPLE_DTYPES = {"s16": np.int16, "s32": np.int32, "u8": np.uint8, "flt": np.float32, "dbl": np.float64}
 
-    Channels are averaged by summing strided views: numpy reduces a short axis slowly.
-    """
-    base = fmt.rstrip("p")
-    if base not in _SAMPLE_SCALE:
-        raise AudioError(f"unsupported sample format {fmt!r}")
-    data = np.concatenate(arrays, axis=1)
-    lanes = list(data) if planar else [data[0, c::channels] for c in range(channels)]
-    mono = lanes[0].astype(np.float32)
-    for lane in lanes[1:]:
-        mono += lane
+
+def _frame_lanes(frame) -> list[np.ndarray]:
+    """One decoded frame's samples, one array per channel, read from its planes in place."""
+    base = frame.format.name.rstrip("p")
+    if base not in _SAMPLE_DTYPES:
+        raise AudioError(f"unsupported sample format {frame.format.name!r}")
+    dtype, channels, samples = _SAMPLE_DTYPES[base], len(frame.layout.channels), frame.samples
+    if frame.format.is_planar:
+        return [np.frombuffer(plane, dtype=dtype, count=samples) for plane in frame.planes[:channels]]
+    interleaved = np.frombuffer(frame.planes[0], dtype=dtype, count=samples * channels)
+    return [interleaved[c::channels] for c in range(channels)]
+
+
+def _to_mono(frames: list[list[np.ndarray]], base: str) -> np.ndarray:
+    """Frames of per-channel arrays (one sample format) as float32 mono in [-1, 1]: the
+    channels averaged."""
+    channels = len(frames[0])
+    mono = np.concatenate([lanes[0] for lanes in frames]).astype(np.float32)
+    for channel in range(1, channels):
+        mono += np.concatenate([lanes[channel] for lanes in frames])
     if base == "u8":
         mono -= 128.0 * channels
     mono *= np.float32(1.0 / (_SAMPLE_SCALE[base] * channels))
@@ -144,22 +153,22 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
         if source_rate != sample_rate:
             resampler = soxr.ResampleStream(source_rate, sample_rate, 1, dtype="float32", quality="HQ")
         # Frames are a few milliseconds each: convert and resample them a second at a time.
-        pending: list[np.ndarray] = []
+        pending: list[list[np.ndarray]] = []
         pending_samples, kind = 0, None
         for frame in container.decode(stream):
             if frame.sample_rate != source_rate:
                 raise AudioError(f"{name}: the sample rate changes mid-stream ({source_rate} → {frame.sample_rate} Hz)")
-            frame_kind = (frame.format.name, frame.format.is_planar, len(frame.layout.channels))
+            frame_kind = (frame.format.name.rstrip("p"), len(frame.layout.channels))
             if pending and (frame_kind != kind or pending_samples >= source_rate):
-                mono = _to_mono(pending, *kind)
+                mono = _to_mono(pending, kind[0])
                 yield resampler.resample_chunk(mono) if resampler is not None else mono
                 pending, pending_samples = [], 0
             kind = frame_kind
-            pending.append(frame.to_ndarray())
+            pending.append(_frame_lanes(frame))
             pending_samples += frame.samples
             decoded_samples += frame.samples
         if pending:
-            mono = _to_mono(pending, *kind)
+            mono = _to_mono(pending, kind[0])
             yield resampler.resample_chunk(mono) if resampler is not None else mono
         if resampler is not None:
             tail = resampler.resample_chunk(np.zeros(0, np.float32), last=True)

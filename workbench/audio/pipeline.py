@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -211,9 +212,10 @@ def _run(input_path: Path, staging: Path, language: str, settings: PipelineSetti
             audio, SAMPLE_RATE, target_lufs=settings.target_lufs, max_gain_db=settings.max_gain_db,
             ceiling_dbtp=settings.true_peak_ceiling_dbtp, out=audio,
         )
-    with clock.stage("write"):
+    with clock.stage("write"), ThreadPoolExecutor(max_workers=1) as writer:
+        clean_written = writer.submit(sf.write, staging / "clean.flac", audio, SAMPLE_RATE, subtype="PCM_16")
         segments = _write_segments(audio, staging, found.padded, language)
-        sf.write(staging / "clean.flac", audio, SAMPLE_RATE, subtype="PCM_16")
+        clean_written.result()
         report = {
             "input": {**info.to_dict(), "path": str(input_path), "duration": round(duration, 3)},
             "output": {"sample_rate": SAMPLE_RATE, "channels": 1, "duration": round(duration, 3)},
@@ -245,14 +247,16 @@ def _rounded(value: float) -> float:
 def _decode(input_path: Path, original_path: Path, clock: _Clock) -> tuple[np.ndarray, io.SourceInfo]:
     info, chunks = io.decode_chunks(input_path)
     expected = int(info.duration * SAMPLE_RATE)
-    written = [0]
-    with sf.SoundFile(original_path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC") as original:
+    decoded = [0]
+    # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder.
+    with sf.SoundFile(original_path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC") as original, \
+            ThreadPoolExecutor(max_workers=1) as writer:
 
         def keep(chunk: np.ndarray) -> None:
-            original.write(chunk)
-            written[0] += chunk.size
+            writer.submit(original.write, chunk)
+            decoded[0] += chunk.size
             if expected:
-                clock.within("decode", written[0] / expected)
+                clock.within("decode", decoded[0] / expected)
 
         audio = io.gather(chunks, expected_samples=expected, on_chunk=keep)
     if audio.size < MIN_DURATION_S * SAMPLE_RATE:

@@ -87,9 +87,9 @@ def voiced_seconds(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.
 
     Returns
     -------
-    float, seconds (frames of 512 samples, hop 256)
+    float, seconds (frames of 512 samples, back to back)
     """
-    hop = VOICING_FRAME // 2
+    hop = VOICING_FRAME
     if audio.size < VOICING_FRAME:
         return 0.0
     emphasised = np.append(audio[0], audio[1:] - 0.95 * audio[:-1])
