@@ -420,3 +420,13 @@ def test_a_segment_outside_its_clip_is_refused(segments, tmp_path):
     with pytest.raises(ExportError, match="outside its clip"):
         export([*segments, beyond], tmp_path / "out", "nemo")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_segments_without_words_are_left_out_and_counted(segments, tmp_path):
+    only_tags = replace(speech(segments)[0], text="[noise] b/")
+    rest = [seg for seg in segments if seg.utterance_id != only_tags.utterance_id]
+    result = write_export([*rest, only_tags], tmp_path / "out", ExportOptions(fmt="csv", splits=EVEN_SPLITS))
+    assert (result.segments, result.skipped_no_speech, result.skipped_without_words) == (
+        len(speech(segments)) - 1, len(segments) - len(speech(segments)), 1)
+    assert result.summary().endswith("; left out 8 no-speech and 1 without words")
+    assert only_tags.utterance_id not in (tmp_path / "out" / "segments.csv").read_text(encoding="utf-8")

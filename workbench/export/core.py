@@ -74,6 +74,7 @@ class ExportResult:
     manifests: tuple[str, ...]
     report: str
     skipped_no_speech: int
+    skipped_without_words: int
 
     @property
     def hours(self) -> float:
@@ -81,8 +82,11 @@ class ExportResult:
 
     def summary(self) -> str:
         splits = ", ".join(f"{name} {count}" for name, count in self.split_segments.items())
+        skipped = [f"{count} {what}" for count, what in ((self.skipped_no_speech, "no-speech"),
+                                                         (self.skipped_without_words, "without words")) if count]
+        left_out = f"; left out {' and '.join(skipped)}" if skipped else ""
         return (f"exported {self.segments} segments from {self.clips} clips ({self.hours:.2f} h; "
-                f"{splits}) as {self.fmt} to {self.out_dir}")
+                f"{splits}) as {self.fmt} to {self.out_dir}{left_out}")
 
 
 def parse_sample_rate(value: str | int | None) -> int | None:
@@ -135,6 +139,7 @@ def write_export(
             manifests=tuple(manifests),
             report=str(report.relative_to(staging)),
             skipped_no_speech=sum(seg.no_speech for seg in segments),
+            skipped_without_words=sum(not seg.no_speech and not seg.exportable for seg in segments),
         )
         _write_summary(staging / EXPORT_MARKER, result, options, selection or {})
     return result
@@ -217,6 +222,7 @@ def _write_summary(path: Path, result: ExportResult, options: ExportOptions,
         "seconds": result.seconds,
         "split_segments": result.split_segments,
         "skipped_no_speech": result.skipped_no_speech,
+        "skipped_without_words": result.skipped_without_words,
         "manifests": list(result.manifests),
         "report": result.report,
     }

@@ -169,6 +169,7 @@ def _audio(clips: Sequence[ClipQuality], segments: Sequence[ExportSegment]) -> d
         "clips_failed": sum(clip.status == "failed" for clip in clips),
         "segments": len(segments),
         "segments_no_speech": sum(seg.no_speech for seg in segments),
+        "segments_without_words": sum(not seg.no_speech and not seg.exportable for seg in segments),
         "loudness_lufs": _summary(loudness),
         "snr_db": _summary(snr),
         "per_clip": [
@@ -333,7 +334,8 @@ def _html(report: dict) -> str:
         '<img src="figures/labels.png" alt="returned share and CER per worker and language">',
         "<h2>Audio quality</h2>",
         f"<p>{audio['clips']} clips, {audio['clips_failed']} failed processing; "
-        f"{audio['segments_no_speech']} of {audio['segments']} segments marked no-speech.</p>",
+        f"{audio['segments_no_speech']} of {audio['segments']} segments marked no-speech, "
+        f"{audio['segments_without_words']} left out for having no words once tags are removed.</p>",
         _table({"loudness (LUFS)": audio["loudness_lufs"] or {"min": "", "median": "", "max": ""},
                 "estimated SNR (dB)": audio["snr_db"] or {"min": "", "median": "", "max": ""}},
                ["min", "median", "max"], "measure"),
