@@ -185,14 +185,14 @@ def test_the_whole_loop_return_fix_resubmit_accept(world):
     assert review.finish_review(wb, world.reviewer, world.task_id)["task"]["state"] == "complete"
 
 
-def test_a_reviewer_correction_is_shown_as_a_diff(world):
+def test_a_reviewer_correction_becomes_the_accepted_text(world):
     transcribe_all(world)
     transcribe.submit_task(world.wb, world.transcriber, world.task_id)
     last = review.open_review(world.wb, world.reviewer, world.task_id)["segments"][2]
+    assert last["diff"] == [], "a segment never reviewed has nothing to compare against"
     play_through(world, last)
     accepted = review.accept_segment(world.wb, world.reviewer, last["id"], text="내일 봐요.")
-    assert accepted["text"] == "내일 봐요."
-    assert accepted["diff"] == [("equal", "내일 "), ("delete", "만나"), ("insert", "봐"), ("equal", "요.")]
+    assert (accepted["status"], accepted["text"], accepted["reviewed_text"]) == ("accepted", "내일 봐요.", "내일 봐요.")
 
 
 @pytest.mark.parametrize(("before", "after", "expected"), [

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from workbench.ui.handlers.transcriber import segment_json, task_label, task_summary_json
 
 if TYPE_CHECKING:
-    from workbench.workflow.domain import Actor, AuditEntry, RevisionView, SegmentView
+    from workbench.workflow.domain import Actor, SegmentView
     from workbench.workflow.service import Workbench
 
 # Latin words stay whole; every other character (a Hangul syllable, a hanzi, a kana, a
@@ -51,24 +50,16 @@ def inline_diff(before: str, after: str) -> list[tuple[str, str]]:
     return runs
 
 
-def comparison_point(entries: "list[AuditEntry]") -> datetime | None:
-    """When the text a reviewer compares against was fixed, from the task's audit log.
+def review_segment_json(segment: "SegmentView") -> dict[str, Any]:
+    """A segment as the reviewer sees it: with its diff from the text at the latest verdict.
 
-    In a later round it is the end of the previous review (the task was returned), so the
-    reviewer sees what the transcriber changed since; in the first round it is the start of
-    this review, so the diff shows the reviewer's own corrections.
+    In a second round that is exactly what the transcriber changed after the return; a
+    segment never reviewed has no diff.
     """
-    for action in ("task.returned", "task.review_started"):
-        times = [entry.at for entry in entries if entry.action == action]
-        if times:
-            return max(times)
-    return None
-
-
-def text_at(history: "list[RevisionView]", moment: datetime) -> str | None:
-    """A segment's text as it stood at ``moment`` (None if it had no revision yet)."""
-    earlier = [revision for revision in history if revision.created_at <= moment]
-    return earlier[-1].text if earlier else None
+    data = segment_json(segment)
+    before = segment.reviewed_text
+    data["diff"] = inline_diff(before, segment.text) if before is not None else []
+    return data
 
 
 def review_queue(wb: "Workbench", actor: "Actor") -> list[tuple[str, int]]:
@@ -79,36 +70,21 @@ def review_queue(wb: "Workbench", actor: "Actor") -> list[tuple[str, int]]:
 def open_review(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
     """Starts (or resumes) reviewing a task; each segment carries its diff from the previous text."""
     view = wb.start_review(actor, task_id)
-    moment = comparison_point(wb.audit_log(actor, task_id=task_id))
-    return {
-        "task": task_summary_json(view.task),
-        "segments": [_with_diff(wb, actor, segment, moment) for segment in view.segments],
-    }
-
-
-def _with_diff(wb: "Workbench", actor: "Actor", segment: "SegmentView", moment: datetime | None) -> dict[str, Any]:
-    data = segment_json(segment)
-    before = text_at(wb.segment_history(actor, segment.id), moment) if moment else None
-    data["diff"] = inline_diff(before, segment.text) if before is not None else []
-    return data
-
-
-def _decided(wb: "Workbench", actor: "Actor", segment: "SegmentView") -> dict[str, Any]:
-    return _with_diff(wb, actor, segment, comparison_point(wb.audit_log(actor, task_id=segment.task_id)))
+    return {"task": task_summary_json(view.task), "segments": [review_segment_json(s) for s in view.segments]}
 
 
 def record_play(wb: "Workbench", actor: "Actor", segment_id: int, *, reached: float) -> dict[str, Any]:
     """Records how far the reviewer played; the segment says whether it now counts as played."""
-    return segment_json(wb.record_play(actor, segment_id, reached=reached))
+    return review_segment_json(wb.record_play(actor, segment_id, reached=reached))
 
 
 def accept_segment(wb: "Workbench", actor: "Actor", segment_id: int, *, text: str | None = None) -> dict[str, Any]:
     """Accepts a played segment, with the reviewer's corrected text when given."""
-    return _decided(wb, actor, wb.accept_segment(actor, segment_id, text=text))
+    return review_segment_json(wb.accept_segment(actor, segment_id, text=text))
 
 
 def return_segment(wb: "Workbench", actor: "Actor", segment_id: int, comment: str) -> dict[str, Any]:
-    return _decided(wb, actor, wb.return_segment(actor, segment_id, comment))
+    return review_segment_json(wb.return_segment(actor, segment_id, comment))
 
 
 def accept_all_played(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:

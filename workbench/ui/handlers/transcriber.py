@@ -51,6 +51,7 @@ def segment_json(segment: "SegmentView") -> dict[str, Any]:
         "review_comment": segment.review_comment,
         "problems": [problem_json(p) for p in segment.problems],
         "played_to_end": segment.played_to_end,
+        "reviewed_text": segment.reviewed_text,
     }
 
 

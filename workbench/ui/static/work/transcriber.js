@@ -21,6 +21,7 @@
     current: -1,
     editable: false,
     checked: false,         // the user asked for the problems (Check or Submit)
+    composing: null,        // the segment id an input method is composing in
   };
 
   const draftKey = (id) => `wb-draft:${id}`;
@@ -86,7 +87,9 @@
       writeDraft(segmentById(segment.id), text.value);
       if (!event.isComposing) scheduleSave(segment.id);
     });
+    text.addEventListener("compositionstart", () => { page.composing = segment.id; });
     text.addEventListener("compositionend", () => {
+      page.composing = null;
       writeDraft(segmentById(segment.id), text.value);
       scheduleSave(segment.id);
     });
@@ -209,6 +212,7 @@
     clearTimeout(save.timer);
     save.timer = null;
     if (save.inflight) { save.again = true; return; }
+    if (page.composing === id) return;  // half a syllable is not a sentence: compositionend saves
     const segment = segmentById(id);
     const text = page.rows.get(id).text.value;
     if (WB.clean(text) === segment.text) {
@@ -234,10 +238,10 @@
       if (error instanceof WB.ApiError && error.status === 409 && error.body.current) {
         save.state = "conflict";
         save.conflict = error.body.current;
-      } else if (error instanceof WB.ApiError) {
+      } else if (error instanceof WB.ApiError && error.status < 500) {
         save.state = "idle";
         save.error = error.message;
-      } else {
+      } else {  // no connection, or a server that is restarting: keep it and retry
         save.state = "offline";
       }
     } finally {
