@@ -226,7 +226,7 @@ def assert_kaldi_data_dir(data_dir: Path) -> None:
         durations[rec] = info.frames / info.samplerate
     segments = read_table(data_dir / "segments")
     assert {utt for utt, _ in segments} == set(utt2spk)
-    for utt, rest in segments:
+    for _, rest in segments:
         rec, start, end = rest.split(" ")
         assert rec in wav
         assert 0 <= float(start) < float(end) <= durations[rec]
@@ -306,7 +306,8 @@ def test_bad_options_are_refused_with_a_message(options, message):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("0.8,0.1", "three numbers"), ("a,b,c", "three numbers"), ("0.8,0.3,0.1", "sum to 1"), ("1.2,-0.1,-0.1", "sum to 1"),
+    ("0.8,0.1", "three numbers"), ("a,b,c", "three numbers"),
+    ("0.8,0.3,0.1", "sum to 1"), ("1.2,-0.1,-0.1", "sum to 1"),
 ])
 def test_bad_split_shares_are_refused(text, message):
     with pytest.raises(ExportError, match=message):
@@ -345,7 +346,7 @@ def test_each_language_is_split_by_the_ratios(ratios):
     for language in ("ko", "en", "ja"):
         members = [clip for clip in clips if clip.language == language]
         total = sum(clip.seconds for clip in members)
-        for name, share in zip(("train", "dev", "test"), ratios.as_tuple()):
+        for name, share in zip(("train", "dev", "test"), ratios.as_tuple(), strict=True):
             seconds = sum(clip.seconds for clip in members if assignment[clip.clip_id] == name)
             assert abs(seconds - share * total) <= longest
 

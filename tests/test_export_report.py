@@ -33,10 +33,12 @@ def seg(clip: str, start: float, end: float, *, language="en", project="news", t
 
 SELECTION = [
     seg("1", 0.0, 2.0, language="ko", text="안녕하세요 반갑습니다.", worker="wa"),
-    seg("1", 2.0, 5.5, language="ko", text="(3시)/(세 시)에 만나요.", submitted="(3시)/(세 시)에 만나.", worker="wa", returns=1),
+    seg("1", 2.0, 5.5, language="ko", text="(3시)/(세 시)에 만나요.", submitted="(3시)/(세 시)에 만나.",
+        worker="wa", returns=1),
     seg("1", 5.5, 6.0, language="ko", no_speech=True, worker="wa"),
     seg("2", 0.0, 3.0, project="calls", text="abcd", submitted="abce", worker="wb"),
-    seg("2", 3.0, 4.5, project="calls", text="This sentence is far too long for one and a half seconds of audio.", worker="wb", returns=2),
+    seg("2", 3.0, 4.5, project="calls", worker="wb", returns=2,
+        text="This sentence is far too long for one and a half seconds of audio."),
     seg("3", 0.0, 1.0, text="Hi.", worker="wb"),
 ]
 SPLITS = {"1": "train", "2": "train", "3": "test"}
@@ -105,8 +107,9 @@ def test_character_error_rate_compares_submitted_with_accepted(pairs, expected):
 
 def test_label_consistency_per_worker_and_language(report):
     workers = report["labels"]["workers"]
+    one_edit_in = len("안녕하세요 반갑습니다.") + len("(3시)/(세 시)에 만나요.")
     assert workers["wa"] == {"segments": 2, "returned": 1, "returned_share": 0.5,
-                             "cer": pytest.approx(1 / (len("안녕하세요 반갑습니다.") + len("(3시)/(세 시)에 만나요.")), abs=1e-6)}
+                             "cer": pytest.approx(1 / one_edit_in, abs=1e-6)}
     assert workers["wb"]["returned_share"] == pytest.approx(1 / 3, abs=1e-6)
     assert workers["wb"]["cer"] > 0
     assert set(report["labels"]["languages"]) == {"ko", "en"}
@@ -127,7 +130,8 @@ def test_a_report_without_exported_segments_is_refused():
 
 def test_written_report_has_json_html_and_one_png_per_figure(tmp_path, report):
     page = write_quality_report(tmp_path / "report", SELECTION, SPLITS, CLIPS)
-    assert json.loads((tmp_path / "report" / "quality.json").read_text(encoding="utf-8")) == json.loads(json.dumps(report))
+    written = json.loads((tmp_path / "report" / "quality.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(report))
     html = page.read_text(encoding="utf-8")
     for name in FIGURES:
         png = tmp_path / "report" / "figures" / f"{name}.png"

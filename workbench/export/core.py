@@ -58,7 +58,7 @@ class ExportOptions:
             raise ExportError(f"sample rate {self.sample_rate} Hz is outside {low}–{high} Hz")
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "splits": dict(zip(SPLIT_NAMES, self.splits.as_tuple()))}
+        return {**asdict(self), "splits": dict(zip(SPLIT_NAMES, self.splits.as_tuple(), strict=True))}
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def character_error_rate(pairs: Iterable[tuple[str, str]]) -> float | None:
     kept = [(sub, acc) for sub, acc in kept if acc]
     if not kept:
         return None
-    hypotheses, references = zip(*kept)
+    hypotheses, references = zip(*kept, strict=True)
     return round(jiwer.cer(reference=list(references), hypothesis=list(hypotheses)), 6)
 
 
@@ -225,13 +225,13 @@ def _bar(axis, values: Mapping[str, float], title: str, labels: Sequence[str] | 
     axis.bar(names, heights, color="#4c72b0")
     axis.set_title(title, fontsize=10)
     axis.set_ylim(bottom=0)
-    for index, (height, label) in enumerate(zip(heights, labels or [f"{h:.3g}" for h in heights])):
+    for index, (height, label) in enumerate(zip(heights, labels or [f"{h:.3g}" for h in heights], strict=True)):
         axis.annotate(label, (index, height), ha="center", va="bottom", fontsize=8)
 
 
 def _plot_balance(report: dict, path: Path) -> None:
     figure, axes = _new_figure(3)
-    for axis, key in zip(axes, ("language", "project", "split")):
+    for axis, key in zip(axes, ("language", "project", "split"), strict=True):
         table = report["balance"][key]
         _bar(axis, {name: row["hours"] for name, row in table.items()}, f"hours per {key}",
              [f"{row['segments']} seg" for row in table.values()])
@@ -273,7 +273,8 @@ def _plot_labels(report: dict, path: Path) -> None:
 def _plot_audio(report: dict, path: Path) -> None:
     figure, axes = _new_figure(2)
     per_clip = report["audio"]["per_clip"]
-    for axis, field, label in ((axes[0], "loudness_lufs", "loudness (LUFS)"), (axes[1], "snr_db", "estimated SNR (dB)")):
+    measures = (("loudness_lufs", "loudness (LUFS)"), ("snr_db", "estimated SNR (dB)"))
+    for axis, (field, label) in zip(axes, measures, strict=True):
         values = [clip[field] for clip in per_clip if clip[field] is not None]
         axis.hist(values, bins=10, color="#4c72b0")
         axis.set_xlabel(label)
@@ -341,8 +342,8 @@ def _html(report: dict) -> str:
                ["min", "median", "max"], "measure"),
         '<img src="figures/audio.png" alt="loudness and SNR per clip">',
     ]
-    style = ("body{font-family:sans-serif;max-width:70em;margin:auto}"
-             "img{max-width:100%}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em}")
+    style = ("body{font-family:sans-serif;max-width:70em;margin:auto}img{max-width:100%}"
+             "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em}")
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Export quality report</title><style>{style}</style></head><body>"
             "<h1>Export quality report</h1>"

@@ -23,7 +23,7 @@ def run_export(
     sample_rate: int | str | None = 16000,
     text: str = "spelling",
     seed: int = 0,
-    splits: SplitRatios | str = SplitRatios(),
+    splits: SplitRatios | str = "0.8,0.1,0.1",
 ) -> ExportResult:
     """Export the accepted segments of the selected clips (admin only).
 
