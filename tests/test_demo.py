@@ -58,6 +58,15 @@ def test_every_sample_clip_is_processed_and_its_task_is_in_its_demo_state(wb):
     assert in_progress.counts.get("saved", 0) >= 1
 
 
+def test_the_completed_work_is_already_settled_on_a_past_payday(wb):
+    from workbench.pay.service import statement, statement_lines
+
+    admin = wb.actor("admin")
+    [line] = statement_lines(wb, admin, "en-transcriber").to_dict("records")
+    assert line["status"] == "paid" and line["net"] > 0
+    assert set(statement(wb, admin, "en-transcriber")["status"]) == {"settled"}
+
+
 def test_seeding_again_keeps_everything_as_it_was(seeded, wb):
     admin = wb.actor("admin")
     before = ([(c.id, c.status) for c in wb.list_clips(admin)], [(t.id, t.state) for t in wb.list_tasks(admin)])

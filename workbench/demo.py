@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,10 @@ WORKER_NAMES = {
     "zh": ("王芳", "李伟"),
     "ja": ("佐藤花子", "鈴木健"),
 }
+
+# The demo's history happens this long ago, so its completed task falls in a pay period that
+# is already over and the demo can show a committed settlement.
+DEMO_PAST = timedelta(days=20)
 
 # The state each sample clip's task is driven to. Staged clips get a higher priority than
 # open ones, so claim_next offers them first; the open ones are left for people to take.
@@ -76,23 +81,53 @@ def format_logins(logins: list[DemoLogin]) -> str:
     return "Demo logins:\n" + "\n".join(lines)
 
 
+class ShiftedClock:
+    """The Workbench's clock, ``shift`` behind the real time (zero once history is written)."""
+
+    def __init__(self, shift: timedelta) -> None:
+        self.shift = shift
+
+    def __call__(self) -> datetime:
+        return datetime.now(timezone.utc) - self.shift
+
+
 def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[DemoLogin]:
     """Seed (or top up) the store in ``settings`` and return the demo logins."""
     from workbench.queue import ImmediateQueue
     from workbench.workflow.service import Workbench
 
+    clock = ShiftedClock(DEMO_PAST)
     wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir,
-                        queue=ImmediateQueue())
-    logins = demo_logins()
-    admin = _ensure_users(wb, logins)
-    _ensure_clips(wb, admin, sample_dir)
-    marker = Path(wb.data_dir) / STAGED_MARKER
-    if not marker.exists():
-        people = {(x.role, x.language): wb.actor(x.username) for x in logins if x.language}
-        for language in LANGUAGES:
-            _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], sample_dir)
-        marker.write_text("staged\n", encoding="utf-8")
+                        queue=ImmediateQueue(), clock=clock)
+    try:
+        logins = demo_logins()
+        admin = _ensure_users(wb, logins)
+        _ensure_clips(wb, admin, sample_dir)
+        marker = Path(wb.data_dir) / STAGED_MARKER
+        if not marker.exists():
+            people = {(x.role, x.language): wb.actor(x.username) for x in logins if x.language}
+            for language in LANGUAGES:
+                _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], sample_dir)
+            clock.shift = timedelta(0)
+            _settle_completed_work(wb, admin)
+            marker.write_text("staged\n", encoding="utf-8")
+    finally:
+        wb.close()
     return logins
+
+
+def _settle_completed_work(wb: "Workbench", admin: "Actor") -> None:
+    """Commit the settlement of the past payday the demo's completed work belongs to.
+
+    The demo pays even its few hundred won (minimum payout 0), so the earnings page has a
+    paid period to show.
+    """
+    from workbench.pay.calendar import payday_for
+    from workbench.pay.service import settle
+
+    completed = [t.completed_at for t in wb.list_tasks(admin, state="complete")]
+    for payday in sorted({payday_for(moment) for moment in completed}):
+        settle(wb, admin, payday, commit=True, minimum_payout=0)
 
 
 def _ensure_users(wb: "Workbench", logins: list[DemoLogin]) -> "Actor":
@@ -115,14 +150,15 @@ def _ensure_users(wb: "Workbench", logins: list[DemoLogin]) -> "Actor":
     return admin
 
 
-def _sample_clips(sample_dir: Path) -> dict[str, dict]:
+def sample_clips(sample_dir: Path = SAMPLE_DIR) -> dict[str, dict]:
+    """``clips.json`` of the samples: per file name its language, duration and sentences."""
     return json.loads((sample_dir / "clips.json").read_text(encoding="utf-8"))
 
 
 def _ensure_clips(wb: "Workbench", admin: "Actor", sample_dir: Path) -> None:
     """Import every sample clip once; the immediate queue processes it here and now."""
     existing = {clip.filename: clip for clip in wb.list_clips(admin) if clip.project == DEMO_PROJECT}
-    for filename, info in sorted(_sample_clips(sample_dir).items()):
+    for filename, info in sorted(sample_clips(sample_dir).items()):
         clip = existing.get(filename)
         if clip is None:
             clip = wb.import_clip(
@@ -133,23 +169,25 @@ def _ensure_clips(wb: "Workbench", admin: "Actor", sample_dir: Path) -> None:
             wb.process_clip(clip.id)
 
 
-def _reference_text(segment: "SegmentView", sentences: list[dict], language: str) -> str:
+def reference_text(segment: "SegmentView", sentences: list[dict], language: str) -> str:
     """The sample's known sentences whose middle falls inside the segment."""
     inside = [s["text"] for s in sentences if segment.start <= (s["start"] + s["end"]) / 2 <= segment.end]
     return TEXT_JOINERS[language].join(inside)
 
 
-def _transcribe(wb: "Workbench", transcriber: "Actor", view: "TaskView", sentences: list[dict],
-                *, limit: int | None = None) -> None:
+def transcribe(wb: "Workbench", transcriber: "Actor", view: "TaskView", sentences: list[dict],
+               *, limit: int | None = None) -> None:
+    """Type the sample's known text into the task's first ``limit`` segments (all by default)."""
     for segment in view.segments[:limit]:
-        text = _reference_text(segment, sentences, view.task.language)
+        text = reference_text(segment, sentences, view.task.language)
         if text:
             wb.save_text(transcriber, segment.id, text, base_version=segment.version)
         else:
             wb.mark_no_speech(transcriber, segment.id, "silence", base_version=segment.version)
 
 
-def _review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool) -> None:
+def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool) -> None:
+    """Play every segment to the end and accept them all, or return the second with a comment."""
     view = wb.start_review(reviewer, task_id)
     for segment in view.segments:
         wb.record_play(reviewer, segment.id, reached=segment.duration)
@@ -162,7 +200,7 @@ def _review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: boo
 
 def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", sample_dir: Path) -> None:
     """Claim this language's staged tasks one by one and drive each to its demo state."""
-    clips = _sample_clips(sample_dir)
+    clips = sample_clips(sample_dir)
     staged = [name for name, info in clips.items()
               if info["language"] == transcriber.language and DEMO_STATES.get(name, "open") != "open"]
     for _ in staged:
@@ -171,9 +209,9 @@ def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", sa
         view = wb.open_task(transcriber, task.id)
         sentences = clips[task.clip_name]["sentences"]
         if state == "in_progress":
-            _transcribe(wb, transcriber, view, sentences, limit=2)
+            transcribe(wb, transcriber, view, sentences, limit=2)
             continue
-        _transcribe(wb, transcriber, view, sentences)
+        transcribe(wb, transcriber, view, sentences)
         wb.submit_task(transcriber, task.id)
         if state in ("complete", "returned"):
-            _review(wb, reviewer, task.id, return_one=state == "returned")
+            review(wb, reviewer, task.id, return_one=state == "returned")

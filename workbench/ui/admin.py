@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 POLL_SECONDS = 2.0
 
 CSS = """
-.wb-table { width: 100%; border-collapse: collapse; border: none; font-size: 14px; }
+/* !important: Gradio's prose styles draw a dark frame around every table. */
+.wb-table, .wb-table th, .wb-table td { border: 0 !important; }
+.wb-table { width: 100%; border-collapse: collapse; font-size: 14px; }
 .wb-table th { text-align: left; font-weight: 600; color: #52606d; background: #f8fafc;
-               border: none; border-bottom: 1px solid #e2e8f0; padding: 8px 10px; }
-.wb-table td { border: none; border-bottom: 1px solid #edf2f7; padding: 9px 10px; vertical-align: middle; }
-.wb-table tr:last-child td { border-bottom: none; }
+               box-shadow: inset 0 -1px 0 #e2e8f0; padding: 8px 10px; }
+.wb-table td { box-shadow: inset 0 -1px 0 #edf2f7; padding: 9px 10px; vertical-align: middle; }
+.wb-table tr:last-child td { box-shadow: none; }
 .wb-bar { display: flex; align-items: center; gap: 10px; min-width: 220px; }
 .wb-bar-track { flex: 1; height: 8px; border-radius: 4px; background: #e2e8f0; overflow: hidden; }
 .wb-bar-fill { height: 100%; border-radius: 4px; background: #3b82f6; transition: width .6s ease; }
@@ -250,7 +252,7 @@ def render(wb: "Workbench") -> None:
         with gr.Tab("Clips") as clips_tab:
             with gr.Row(equal_height=False):
                 files = gr.File(label="Audio or video files (several at once)", file_count="multiple",
-                                file_types=["audio", "video"], type="filepath", scale=3)
+                                file_types=["audio", "video"], type="filepath", scale=3, elem_id="wb-upload-files")
                 with gr.Column(scale=2):
                     language = gr.Dropdown(languages, value="ko", label="Language")
                     project = gr.Textbox(label="Project", placeholder="client or project name")
@@ -300,11 +302,13 @@ def render(wb: "Workbench") -> None:
                                              "worker would be paid and records nothing.",
                                              elem_id="wb-settlement-summary")
             settlement_workers = gr.Dataframe(interactive=False, label="Workers", visible=False)
-            settlement_items = gr.Dataframe(interactive=False, label="Items paid", visible=False)
+            settlement_items = gr.Dataframe(interactive=False, label="Items paid", visible=False,
+                                            elem_id="wb-settlement-items")
             gr.Markdown("### Committed paydays")
             history_note = gr.Markdown()
-            period_totals = gr.Dataframe(interactive=False, label="Totals per payday", visible=False)
-            period_chart = gr.Plot(show_label=False, visible=False)
+            period_totals = gr.Dataframe(interactive=False, label="Totals per payday", visible=False,
+                                         elem_id="wb-period-totals")
+            period_chart = gr.Plot(show_label=False, visible=False, elem_id="wb-period-chart")
 
         with gr.Tab("Export"):
             gr.Markdown("Accepted segments as a dataset, cut from the cleaned audio at 16 kHz, with "

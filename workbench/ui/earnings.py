@@ -22,7 +22,7 @@ def refresh(wb: "Workbench", request: gr.Request) -> tuple:
     settled = not earnings.periods.empty
     return (
         earnings.summary,
-        "" if settled else "No payday has been settled for you yet.",
+        "" if settled else "Your paydays appear here once a settlement that pays you is committed.",
         gr.Dataframe(value=readable_columns(earnings.periods), visible=settled),
         gr.Plot(value=earnings.chart, visible=settled),
         readable_columns(earnings.statement),
@@ -36,7 +36,7 @@ def render(wb: "Workbench") -> None:
     gr.Markdown("### Pay per period")
     no_periods = gr.Markdown()
     periods = gr.Dataframe(interactive=False, visible=False, elem_id="wb-earnings-periods")
-    chart = gr.Plot(show_label=False, visible=False)
+    chart = gr.Plot(show_label=False, visible=False, elem_id="wb-earnings-chart")
     gr.Markdown("### Statement\nEvery accepted task: settled ones with what was paid, pending ones with "
                 "the payday they are due on. Amounts are in won, before tax.")
     statement = gr.Dataframe(headers=[c.replace("_", " ") for c in STATEMENT_COLUMNS], interactive=False,

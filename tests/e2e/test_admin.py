@@ -1,0 +1,99 @@
+"""The admin's day in real Chromium: upload a clip and watch it get processed by the queue
+worker; run a settlement and find the same pay on the worker's statement. Saves the login,
+admin, settlement and earnings screenshots README shows."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from workbench.demo import SAMPLE_DIR, review, sample_clips, transcribe
+
+UPLOAD_NAME = "e2e_admin_upload.wav"
+
+
+def data_row(page, table: str, text: str):
+    """A body row of a Gradio dataframe (rendered as ``role=row`` divs, not ``tr``)."""
+    row = page.locator(f"{table} div[role=row]", has_text=text).first
+    row.wait_for()
+    return row
+
+
+def cells(row) -> list[str]:
+    return [cell.strip() for cell in row.locator("[role=gridcell]").all_inner_texts()]
+
+
+def test_the_login_page_is_all_there_is_without_a_session(page, screenshot_dir):
+    page.goto("/")
+    assert page.url.endswith("/login")
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.get_by_role("heading", name="Apply to work with us").wait_for()
+    page.screenshot(path=str(screenshot_dir / "login.png"))
+
+
+def test_an_uploaded_clip_is_processed_and_shown_ready(page, login, workbench_app, screenshot_dir, tmp_path):
+    admin = workbench_app.login_for("admin")
+    login(page, admin.username, admin.password)
+    upload = tmp_path / UPLOAD_NAME
+    shutil.copy(SAMPLE_DIR / "ko_interview.wav", upload)
+
+    page.locator("#wb-upload-files input[type=file]").set_input_files(str(upload))
+    page.get_by_label("Project").fill("e2e-upload")
+    page.get_by_role("button", name="Upload and process").click()
+    page.locator("#wb-upload-result").get_by_text("Queued 1 clip(s) for processing").wait_for()
+
+    row = page.locator("#wb-clips tr", has_text=UPLOAD_NAME)
+    row.locator(".wb-status-ready").wait_for(timeout=90_000)
+    assert "100%" in row.inner_text()
+    assert re.search(r"\t\d+$", row.inner_text().strip()), "a ready clip shows its segment count"
+    page.screenshot(path=str(screenshot_dir / "admin.png"))
+
+
+@pytest.fixture(scope="module")
+def completed_now(workbench_app):
+    """The Japanese transcriber's open demo task, done and accepted through the store now."""
+    from workbench.workflow.service import Workbench
+
+    wb = Workbench.open(data_dir=workbench_app.data_dir)
+    transcriber = wb.actor(workbench_app.login_for("transcriber", "ja").username)
+    reviewer = wb.actor(workbench_app.login_for("reviewer", "ja").username)
+    task = wb.claim_next(transcriber)
+    transcribe(wb, transcriber, wb.open_task(transcriber, task.id), sample_clips()[task.clip_name]["sentences"])
+    wb.submit_task(transcriber, task.id)
+    review(wb, reviewer, task.id, return_one=False)
+    yield task.clip_name
+    wb.close()
+
+
+def test_a_settlement_run_shows_the_pay_the_worker_finds_on_their_statement(new_page, login, workbench_app,
+                                                                           completed_now, screenshot_dir):
+    admin_page, worker_page = new_page(), new_page()
+    admin = workbench_app.login_for("admin")
+    worker = workbench_app.login_for("transcriber", "ja")
+
+    login(admin_page, admin.username, admin.password)
+    admin_page.get_by_role("tab", name="Settlements").click()
+    admin_page.get_by_role("button", name="Dry run").click()
+    admin_page.locator("#wb-settlement-summary").get_by_text("Dry run for payday").wait_for()
+    amount = cells(data_row(admin_page, "#wb-settlement-items", worker.username))[-1]
+    assert amount.isdigit() and int(amount) > 0
+    admin_page.locator("#wb-period-totals").get_by_text("Totals per payday").wait_for()
+    admin_page.screenshot(path=str(screenshot_dir / "settlement.png"), full_page=True)
+
+    login(worker_page, worker.username, worker.password)
+    worker_page.get_by_role("tab", name="My earnings").click()
+    assert amount in cells(data_row(worker_page, "#wb-statement", completed_now))
+    assert "not yet paid: 1 task(s)" in worker_page.locator("#wb-earnings-summary").inner_text()
+
+
+def test_a_paid_period_shows_on_my_earnings_with_its_chart(page, login, workbench_app, screenshot_dir):
+    worker = workbench_app.login_for("transcriber", "en")
+    login(page, worker.username, worker.password)
+    page.get_by_role("tab", name="My earnings").click()
+    period = cells(data_row(page, "#wb-earnings-periods", "paid"))
+    assert period[-1] == "paid" and int(period[6]) > 0
+    page.locator("#wb-earnings-chart").wait_for()
+    assert "Last payday" in page.locator("#wb-earnings-summary").inner_text()
+    page.screenshot(path=str(screenshot_dir / "earnings.png"), full_page=True)
