@@ -152,9 +152,9 @@ def nothing_written(parent: Path) -> bool:
     return not any(p.name == "out" or p.name.startswith(".out.") for p in parent.iterdir())
 
 
-def every_output_text(out: Path) -> str:
-    return "\n".join(p.read_bytes().decode("utf-8") for p in sorted(out.rglob("*"))
-                     if p.is_file() and p.suffix not in {".flac", ".wav", ".png"})
+def every_output_byte(out: Path) -> bytes:
+    """Every file of an export, audio and images included, as one byte string."""
+    return b"\n".join(p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file())
 
 
 @pytest.mark.parametrize("fmt", ["nemo", "hf", "kaldi", "csv"])
@@ -164,10 +164,10 @@ def test_accepted_segments_are_exported_and_no_person_appears(store, tmp_path, f
     # 4 clips × 3 segments, less the one marked no-speech; the untouched clip has nothing accepted.
     assert (result.segments, result.clips, result.skipped_no_speech) == (11, 4, 1)
     assert result.seconds == pytest.approx(11 * 2.0 - 3 * 1.0, abs=1e-6)
-    text = every_output_text(tmp_path / "out")
-    for private in store.team.private_strings():
-        assert private not in text
-    assert "password" not in text
+    written = every_output_byte(tmp_path / "out")
+    assert b"clip-000001-" in written and "안녕하세요".encode() in written
+    for private in [*store.team.private_strings(), "password"]:
+        assert private.encode() not in written and private.encode("utf-16-le") not in written
 
 
 def test_the_csv_and_report_carry_review_history_per_worker_key(store, tmp_path):
