@@ -127,8 +127,6 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
         else:
             box.press("Alt+n")
     wait_all_saved(frame)
-    frame.locator(".seg-text").nth(1).click()
-    transcriber.screenshot(path=str(screenshot_dir / "transcriber.png"))
     frame.get_by_role("button", name="Submit for review").click()
     frame.get_by_text("Submitted for review").wait_for()
     transcriber.get_by_label(re.compile(CLIP_NAME)).wait_for(state="detached")  # the queue moved on
@@ -167,6 +165,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     frame = task_frame(transcriber, "transcribe")
     row = frame.locator(".seg").nth(0)
     assert COMMENT in row.locator(".note.comment").inner_text()
+    transcriber.screenshot(path=str(screenshot_dir / "transcriber.png"))
     fixed = "네, " + reference_text(segments[0], sentences)
     row.locator(".seg-text").fill(fixed)
     wait_all_saved(frame)

@@ -75,9 +75,10 @@
   }
 
   function buildRow(segment, index) {
+    const editable = page.editable && segment.status !== "accepted";  // accepted text is final
     const text = h("textarea", {
       class: "seg-text", rows: 1, lang: page.task.language, spellcheck: "false",
-      "aria-label": `Sentence ${segment.position}`, readonly: !page.editable,
+      "aria-label": `Sentence ${segment.position}`, readonly: !editable,
       placeholder: "Type the one sentence you hear",
     });
     text.value = segment.text;
@@ -96,12 +97,12 @@
     const { meta, wave, play, tools } = WB.rowParts(segment, player, (autoplay) => select(index, { play: autoplay }));
     const badge = h("span", { class: "badge" });
     const notes = h("div", { class: "seg-notes" });
-    const editing = (label, action, enabled = page.editable) => h("button", {
+    const editing = (label, action, enabled = editable) => h("button", {
       class: "btn small", type: "button", disabled: !enabled, onmousedown: WB.keepFocus, onclick: action }, label);
     tools.append(
       editing("no speech", () => markNoSpeech()),
       editing("split here", () => splitHere()),
-      editing("merge with next", () => mergeNext(), page.editable && index < page.segments.length - 1));
+      editing("merge with next", () => mergeNext(), editable && index < page.segments.length - 1));
     const li = h("li", { class: "seg", "data-id": segment.id },
       meta, wave, text, h("div", { class: "seg-side" }, badge, play), tools, notes);
     page.rows.set(segment.id, { li, text, badge, notes, wave, tools });
