@@ -306,7 +306,8 @@ def _denoise(audio: np.ndarray, original_path: Path, found: _Found, settings: Pi
     )
     if not applied:
         # Undo in place from the decoded original rather than keeping a second copy of the clip.
-        audio[:] = sf.read(original_path, dtype="float32")[0][: audio.size]
+        with sf.SoundFile(original_path) as original:
+            original.read(frames=audio.size, dtype="float32", out=audio)
         denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     return {
         **report, "applied": applied, "reason": reason,

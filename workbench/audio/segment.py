@@ -122,18 +122,26 @@ def drop_bursts(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, m
     -------
     (kept, dropped) : two arrays of shape (k, 2) and (m - k, 2), seconds
     """
-    keep = np.array(
-        [voiced_seconds(audio[int(s * sample_rate) : int(e * sample_rate)], sample_rate) >= min_voiced for s, e in intervals],
-        dtype=bool,
-    )
+    keep = np.array([_has_voice(audio, sample_rate, start, end, min_voiced) for start, end in intervals], dtype=bool)
     return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
+
+
+def _has_voice(audio: np.ndarray, sample_rate: int, start: float, end: float, min_voiced: float) -> bool:
+    """Whether ``[start, end)`` holds ``min_voiced`` seconds of voice, looked at 30 s at a
+    time (a long interval never needs a frame matrix of its whole length)."""
+    found, step = 0.0, 30.0
+    while start < end and found < min_voiced:
+        found += voiced_seconds(audio[int(start * sample_rate) : int(min(start + step, end) * sample_rate)], sample_rate)
+        start += step
+    return found >= min_voiced
 
 
 def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, max_seconds: float, min_piece: float = 1.0) -> np.ndarray:
     """Split intervals longer than ``max_seconds`` at their quietest point, repeatedly.
 
-    The quietest point is the minimum of the 100 ms moving RMS, searched at least
-    ``min_piece`` seconds from either end.
+    The quietest point is the minimum of the 100 ms moving RMS within the first
+    ``max_seconds``, at least ``min_piece`` seconds from either end; the rest is split
+    again. Only ``max_seconds`` of audio is examined at a time, however long the interval.
 
     Returns
     -------
@@ -149,7 +157,7 @@ def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, ma
         if end - start <= max_seconds:
             out.append((start, end))
             continue
-        first, last = int((start + min_piece) * sample_rate), int((end - min_piece) * sample_rate)
+        first, last = int((start + min_piece) * sample_rate), int((min(end - min_piece, start + max_seconds)) * sample_rate)
         piece = audio[first:last].astype(np.float64)
         local_power = uniform_filter1d(piece**2, size=smooth, mode="nearest")
         at = start + min_piece + int(np.argmin(local_power)) / sample_rate
