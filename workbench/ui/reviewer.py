@@ -34,10 +34,7 @@ def render(wb: "Workbench") -> None:
 
     @shows_errors
     def on_refresh(request: gr.Request) -> gr.Radio:
-        actor = session_actor(wb, request.username)
-        if not visible_pages(actor)["review"]:
-            return gr.Radio()
-        return gr.Radio(choices=handlers.review_queue(wb, actor))
+        return gr.Radio(choices=handlers.review_queue(wb, session_actor(wb, request.username)))
 
     @shows_errors
     def on_load(request: gr.Request) -> list:

@@ -6,7 +6,7 @@ by ``static/work/transcriber.js``; Gradio would otherwise build hundreds of comp
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -19,6 +19,18 @@ if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 NO_TASK = "Pick a task on the left, or take the next one."
+
+
+def queue_view(queue: dict[str, Any], *, select: int | None = None) -> list:
+    """The queue's components from ``handlers.queue``: tasks (``select`` chosen), comments,
+    the offer and the take button."""
+    chosen = {"value": select} if select is not None else {}
+    return [
+        gr.Radio(choices=queue["choices"], **chosen),
+        queue["comments"],
+        queue["offer"],
+        gr.Button(interactive=queue["can_claim"]),
+    ]
 
 
 def render(wb: "Workbench") -> None:
@@ -35,35 +47,31 @@ def render(wb: "Workbench") -> None:
         with gr.Column(scale=5):
             workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK))
 
-    def queue_updates(request: gr.Request, select: int | None = None) -> list:
-        actor = session_actor(wb, request.username)
-        if not visible_pages(actor)["transcribe"]:
-            return [gr.Radio(), "", "", gr.Button(interactive=False)]
-        mine = handlers.queue(wb, actor)
-        chosen = {"value": select} if select is not None else {}
-        return [
-            gr.Radio(choices=mine["choices"], **chosen),
-            mine["comments"],
-            mine["offer"],
-            gr.Button(interactive=mine["can_claim"]),
-        ]
-
     @shows_errors
     def on_load(request: gr.Request) -> list:
         actor = session_actor(wb, request.username)
         if not visible_pages(actor)["transcribe"]:
-            return [*queue_updates(request), "", gr.HTML()]
-        first = next(iter(handlers.queue(wb, actor)["choices"]), (None, None))[1]
+            return [gr.Radio(), "", "", gr.Button(interactive=False), "", gr.HTML()]
+        queue = handlers.queue(wb, actor)
+        first = queue["choices"][0][1] if queue["choices"] else None
         return [
-            *queue_updates(request, select=first),
+            *queue_view(queue, select=first),
             guideline_markdown(actor.language),
             handlers.workspace_html("transcribe", first, empty=NO_TASK),
         ]
 
     @shows_errors
+    def on_refresh(request: gr.Request) -> list:
+        return queue_view(handlers.queue(wb, session_actor(wb, request.username)))
+
+    @shows_errors
     def on_take(request: gr.Request) -> list:
-        task_id = handlers.take_next_task(wb, session_actor(wb, request.username))
-        return [*queue_updates(request, select=task_id), handlers.workspace_html("transcribe", task_id, empty=NO_TASK)]
+        actor = session_actor(wb, request.username)
+        task_id = handlers.take_next_task(wb, actor)
+        return [
+            *queue_view(handlers.queue(wb, actor), select=task_id),
+            handlers.workspace_html("transcribe", task_id, empty=NO_TASK),
+        ]
 
     def on_pick(task_id: int | None) -> str:
         return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
@@ -71,5 +79,5 @@ def render(wb: "Workbench") -> None:
     queue_outputs = [tasks, comments, offer, take]
     gr.on(triggers=None, fn=on_load, inputs=None, outputs=[*queue_outputs, guideline, workspace])
     take.click(on_take, inputs=None, outputs=[*queue_outputs, workspace])
-    refresh.click(shows_errors(queue_updates), inputs=None, outputs=queue_outputs)
+    refresh.click(on_refresh, inputs=None, outputs=queue_outputs)
     tasks.input(on_pick, inputs=tasks, outputs=workspace)
