@@ -97,6 +97,26 @@ def wb(database_url, tmp_path, wb_clock):
 
 
 @pytest.fixture
+def wb_reopen(wb, database_url, wb_clock):
+    """``wb_reopen(**policy)``: another Workbench on the same database and data directory
+    (another process, or other rules), cheap hashing unless overridden; closed afterwards."""
+    from workbench.workflow.policy import Policy
+    from workbench.workflow.service import Workbench
+
+    opened = []
+
+    def reopen(**policy):
+        rules = Policy(**({"password_time_cost": 1, "password_memory_kib": 1024} | policy))
+        opened.append(Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock,
+                                     queue=wb.queue, policy=rules))
+        return opened[-1]
+
+    yield reopen
+    for workbench in opened:
+        workbench.close()
+
+
+@pytest.fixture
 def wb_people(wb):
     """admin; ko transcribers tina and tom; ko reviewer rita; ko reviewer+transcriber bo;
     en transcriber ed and en reviewer eve. Every password is ``password-1``."""

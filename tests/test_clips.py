@@ -46,15 +46,13 @@ def test_an_import_keeps_the_upload_under_a_safe_name_and_queues_processing(wb, 
     (dict(source=Path(__file__).parent), "not a file"),
     (dict(project="  "), "project"),
 ])
-def test_a_bad_import_changes_nothing(wb, wb_people, wb_clock, database_url, change, message):
-    small = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
-                           policy=Policy(max_upload_bytes=1024, **CHEAP))
+def test_a_bad_import_changes_nothing(wb, wb_people, change, message, wb_reopen):
+    small = wb_reopen(max_upload_bytes=1024)
     values = dict(filename="clip.wav", source=b"RIFF....", language="ko", project="acme") | change
     with pytest.raises(InvalidInput, match=message):
         small.import_clip(wb_people.admin, **values)
     assert small.list_clips(wb_people.admin) == [] and wb.queue.queued == []
     assert data_files(wb) == []
-    small.close()
 
 
 def test_only_an_admin_imports(wb, wb_people):

@@ -11,8 +11,6 @@ from workbench.workflow.errors import (
     TooManyAttempts,
 )
 from workbench.workflow.people import same_person
-from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
 APPLICANT = dict(username="minji", password="password-1", name="김민지", language="ko",
                  document_name="topik.pdf", document=b"%PDF-1.4 certificate", bank_holder="김 민지")
@@ -75,19 +73,18 @@ def test_a_wrong_login_does_not_say_which_part_was_wrong(wb, wb_people, username
         wb.authenticate(username, password)
 
 
-def test_failed_logins_lock_the_name_across_processes_until_the_window_passes(wb, wb_people, wb_clock, database_url):
+def test_failed_logins_lock_the_name_across_processes_until_the_window_passes(
+        wb, wb_people, wb_clock, wb_reopen):
     for _ in range(wb.policy.login_max_failures):
         with pytest.raises(AuthenticationFailed):
             wb.authenticate("tina", "wrong-password")
     # A second workbench on the same database stands for another web process.
-    other = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
-                           policy=wb.policy)
+    other = wb_reopen()
     with pytest.raises(TooManyAttempts):
         other.authenticate("tina", "password-1")
     assert wb.authenticate("tom", "password-1").username == "tom"
     wb_clock.advance(minutes=16)
     assert other.authenticate("tina", "password-1").username == "tina"
-    other.close()
 
 
 def test_a_successful_login_clears_earlier_failures(wb, wb_people):
@@ -99,15 +96,13 @@ def test_a_successful_login_clears_earlier_failures(wb, wb_people):
         wb.authenticate("tina", "wrong-password")
 
 
-def test_an_old_hash_is_upgraded_at_login(wb, wb_people, database_url, wb_clock):
-    stronger = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
-                              policy=Policy(password_time_cost=2, password_memory_kib=2048))
+def test_an_old_hash_is_upgraded_at_login(wb, wb_people, wb_reopen):
+    stronger = wb_reopen(password_time_cost=2, password_memory_kib=2048)
     stronger.authenticate("tina", "password-1")
     with stronger.store.session() as session:
         from workbench.store.repo import user_by_username
 
         assert "m=2048,t=2" in user_by_username(session, "tina").password_hash
-    stronger.close()
 
 
 # --- applications ------------------------------------------------------------------------

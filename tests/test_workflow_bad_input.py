@@ -12,8 +12,6 @@ from workbench.workflow.errors import (
     PermissionDenied,
     StaleVersion,
 )
-from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
 
 def snapshot(wb):
@@ -27,11 +25,10 @@ def snapshot(wb):
 
 
 @pytest.fixture
-def stage(wb, wb_people, wb_clip, database_url, wb_clock):
+def stage(wb, wb_people, wb_clip, wb_reopen):
     """A workbench with a 1 KiB upload limit, a claimed task (tina) with one saved
     segment, and a submitted task (tom)."""
-    small = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
-                           policy=Policy(max_upload_bytes=1024, password_time_cost=1, password_memory_kib=1024))
+    small = wb_reopen(max_upload_bytes=1024)
     wb_clip(priority=2)
     wb_clip(priority=1)
     claimed = small.claim_next(wb_people.tina).id
@@ -43,7 +40,6 @@ def stage(wb, wb_people, wb_clip, database_url, wb_clock):
         small.save_text(wb_people.tom, segment.id, text, base_version=0)
     small.submit_task(wb_people.tom, submitted)
     yield small, wb_people, claimed, submitted, first
-    small.close()
 
 
 def import_clip(**change):

@@ -9,7 +9,6 @@ import pytest
 from workbench.store import repo
 from workbench.workflow.errors import InvalidInput, InvalidTransition, PermissionDenied
 from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
 TEXTS = ["안녕하세요.", "반갑습니다.", "네 좋아요."]
 
@@ -141,9 +140,8 @@ def return_round(wb, reviewer, transcriber, task_id, position):
 
 
 def test_a_segment_returned_again_after_its_first_rework_costs_a_penalty_and_grade(
-        wb, wb_people, submitted, database_url, wb_clock):
-    graded = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
-                            policy=Policy(grade_min_segments=3, penalty_won=700))
+        wb, wb_people, submitted, wb_clock, wb_reopen):
+    graded = wb_reopen(grade_min_segments=3, penalty_won=700)
     return_round(graded, wb_people.rita, wb_people.tina, submitted, 2)
     first = graded.worker_summary(wb_people.admin, "tina")
     assert (first.penalties, first.score, first.return_rate) == (0, pytest.approx(2 / 3), pytest.approx(1 / 3))
@@ -155,7 +153,6 @@ def test_a_segment_returned_again_after_its_first_rework_costs_a_penalty_and_gra
     with graded.store.session() as session:
         penalty, = repo.penalties_of(session, wb_people.tina.id)
         assert (penalty.amount_won, penalty.task_id, penalty.created_at) == (700, submitted, wb_clock.now)
-    graded.close()
 
 
 @pytest.mark.parametrize("score, grade, max_tasks", [
@@ -165,16 +162,14 @@ def test_higher_grades_may_hold_more_tasks(score, grade, max_tasks):
     assert (band.grade, band.max_tasks) == (grade, max_tasks)
 
 
-def test_a_perfect_record_raises_the_task_limit(wb, wb_people, submitted, database_url, wb_clock):
-    graded = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
-                            policy=Policy(grade_min_segments=3))
+def test_a_perfect_record_raises_the_task_limit(wb, wb_people, submitted, wb_reopen):
+    graded = wb_reopen(grade_min_segments=3)
     view = graded.start_review(wb_people.rita, submitted)
     play_all(graded, wb_people.rita, view)
     graded.accept_all_played(wb_people.rita, submitted)
     graded.finish_review(wb_people.rita, submitted)
     queue = graded.my_queue(wb_people.tina)
     assert (queue.grade, queue.max_tasks) == ("A", 5)
-    graded.close()
 
 
 def test_every_state_change_is_in_the_audit_log_with_who_and_when(wb, wb_people, submitted, wb_clock):
@@ -202,9 +197,8 @@ def test_segment_media_is_permission_checked(wb, wb_people, submitted, who):
 
 
 def test_a_reviewer_changing_their_mind_within_the_round_does_not_count_as_a_return(
-        wb, wb_people, submitted, database_url, wb_clock):
-    graded = Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock, queue=wb.queue,
-                            policy=Policy(grade_min_segments=3))
+        wb, wb_people, submitted, wb_reopen):
+    graded = wb_reopen(grade_min_segments=3)
     view = graded.start_review(wb_people.rita, submitted)
     play_all(graded, wb_people.rita, view)
     graded.return_segment(wb_people.rita, view.segments[0].id, "잘못 눌렀어요")
@@ -212,4 +206,3 @@ def test_a_reviewer_changing_their_mind_within_the_round_does_not_count_as_a_ret
     graded.accept_segment(wb_people.rita, view.segments[0].id)
     assert graded.finish_review(wb_people.rita, submitted).state == "complete"
     assert graded.worker_summary(wb_people.tina).score == 1.0
-    graded.close()
