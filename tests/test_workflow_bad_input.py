@@ -1,6 +1,8 @@
 """Bad input gets a clear error and changes nothing: every table and every file in the data
 directory is exactly as before."""
 
+from types import SimpleNamespace
+
 import pytest
 import sqlalchemy as sa
 
@@ -26,8 +28,8 @@ def snapshot(wb):
 
 @pytest.fixture
 def stage(wb, wb_people, wb_clip, wb_reopen):
-    """A workbench with a 1 KiB upload limit, a claimed task (tina) with one saved
-    segment, and a submitted task (tom)."""
+    """A workbench with a 1 KiB upload limit; tina's claimed task with one saved segment
+    (``first``); tom's submitted task, in review with rita, its first segment played."""
     small = wb_reopen(max_upload_bytes=1024)
     wb_clip(priority=2)
     wb_clip(priority=1)
@@ -39,13 +41,16 @@ def stage(wb, wb_people, wb_clip, wb_reopen):
                              ["안녕하세요.", "반갑습니다.", "네 좋아요."]):
         small.save_text(wb_people.tom, segment.id, text, base_version=0)
     small.submit_task(wb_people.tom, submitted)
-    yield small, wb_people, claimed, submitted, first
+    reviewed = small.start_review(wb_people.rita, submitted).segments[0]
+    small.record_play(wb_people.rita, reviewed.id, reached=reviewed.duration)
+    return SimpleNamespace(wb=small, people=wb_people, claimed=claimed, submitted=submitted, first=first,
+                           reviewed=reviewed)
 
 
 def import_clip(**change):
-    def act(wb, people, claimed, submitted, first):
+    def act(st):
         values = dict(filename="clip.wav", source=b"RIFF....", language="ko", project="acme") | change
-        wb.import_clip(people.admin, **values)
+        st.wb.import_clip(st.people.admin, **values)
     return act
 
 
@@ -53,24 +58,27 @@ CASES = {
     "unknown language": (import_clip(language="xx"), InvalidInput, "Unknown language"),
     "too large upload": (import_clip(source=b"x" * 2048), InvalidInput, "limit"),
     "path traversal": (import_clip(filename="../../../etc/passwd"), InvalidInput, "path"),
-    "stale save": (lambda wb, p, c, s, first: wb.save_text(p.tina, first.id, "옛 글.", base_version=0),
+    "stale save": (lambda st: st.wb.save_text(st.people.tina, st.first.id, "옛 글.", base_version=0),
                    StaleVersion, "changed elsewhere"),
-    "submit twice": (lambda wb, p, c, s, f: wb.submit_task(p.tom, s), InvalidTransition, "submitted"),
-    "finish a review never started": (lambda wb, p, c, s, f: wb.finish_review(p.rita, s), InvalidTransition,
-                                      "not in review"),
-    "review an unsubmitted task": (lambda wb, p, c, s, f: wb.start_review(p.rita, c), InvalidTransition,
+    "submit twice": (lambda st: st.wb.submit_task(st.people.tom, st.submitted), InvalidTransition, "in_review"),
+    "finish someone else's review": (lambda st: st.wb.finish_review(st.people.bo, st.submitted),
+                                     InvalidTransition, "not in review with you"),
+    "review an unsubmitted task": (lambda st: st.wb.start_review(st.people.rita, st.claimed), InvalidTransition,
                                    "in_progress"),
-    "submit with guideline errors": (lambda wb, p, c, s, f: wb.submit_task(p.tina, c), GuidelineViolation,
+    "accept a segment not played": (
+        lambda st: st.wb.accept_segment(st.people.rita, st.reviewed.id + 1), InvalidTransition, "to the end"),
+    "a reviewer's correction breaking the guidelines": (
+        lambda st: st.wb.accept_segment(st.people.rita, st.reviewed.id, text="hello"), GuidelineViolation, "script"),
+    "submit with guideline errors": (lambda st: st.wb.submit_task(st.people.tina, st.claimed), GuidelineViolation,
                                      "empty-text"),
-    "save into someone else's task": (lambda wb, p, c, s, first: wb.save_text(p.tom, first.id, "남의 글.",
-                                                                             base_version=1),
-                                      PermissionDenied, "another transcriber"),
-    "split outside the segment": (lambda wb, p, c, s, first: wb.split_segment(p.tina, first.id, 9.0),
+    "save into someone else's task": (
+        lambda st: st.wb.save_text(st.people.tom, st.first.id, "남의 글.", base_version=1),
+        PermissionDenied, "another transcriber"),
+    "split outside the segment": (lambda st: st.wb.split_segment(st.people.tina, st.first.id, 9.0),
                                   InvalidInput, "inside segment"),
     "application in an unknown language": (
-        lambda wb, p, c, s, f: wb.submit_application(username="new1", password="password-1", name="New",
-                                                     language="xx", document_name="d.pdf", document=b"%PDF",
-                                                     bank_holder="New"),
+        lambda st: st.wb.submit_application(username="new1", password="password-1", name="New", language="xx",
+                                            document_name="d.pdf", document=b"%PDF", bank_holder="New"),
         InvalidInput, "Unknown language"),
 }
 
@@ -78,8 +86,7 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_is_refused_clearly_and_changes_nothing(stage, case):
     action, error, message = CASES[case]
-    wb = stage[0]
-    before = snapshot(wb)
+    before = snapshot(stage.wb)
     with pytest.raises(error, match=message):
-        action(*stage)
-    assert snapshot(wb) == before
+        action(stage)
+    assert snapshot(stage.wb) == before

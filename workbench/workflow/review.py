@@ -5,7 +5,8 @@ from __future__ import annotations
 from workbench.store import repo
 from workbench.store.models import Penalty, Play, Segment, Task, User, Verdict
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
-from workbench.workflow.errors import InvalidInput, InvalidTransition, PermissionDenied
+from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, PermissionDenied
+from workbench.workflow.guidelines import SegmentForCheck, check_segments
 from workbench.workflow.transcribing import Transcribing, clean_text
 
 DECIDED = ("accepted", "returned")
@@ -52,13 +53,19 @@ class Review(Transcribing):
 
     def accept_segment(self, actor: Actor, segment_id: int, *, text: str | None = None) -> SegmentView:
         """Accept a segment the reviewer has played to the end, optionally correcting its
-        text (recorded as the reviewer's revision)."""
+        text (recorded as the reviewer's revision; a correction breaking the guidelines is
+        refused with GuidelineViolation)."""
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
             if not self._segment_view(session, task, segment, viewer=user).played_to_end:
                 raise InvalidTransition(f"Play segment {segment.position} to the end before accepting it.")
             corrected = clean_text(text) if text is not None else None
             if corrected is not None and corrected != segment.text:
+                problems = check_segments(task.language, [SegmentForCheck(
+                    segment_id=segment.id, position=segment.position, text=corrected,
+                    duration=segment.end_s - segment.start_s, no_speech=False)])
+                if any(p.severity == "error" for p in problems):
+                    raise GuidelineViolation(problems)
                 self._revise(session, user, task, segment, segment.version, kind="correction", role="reviewer",
                              text=corrected, no_speech=False, no_speech_reason=None, status=segment.status)
             self._decide(session, user, task, segment, "accepted", None)
