@@ -28,7 +28,8 @@ POLL_SECONDS = 2.0
 
 CSS = """
 /* !important: Gradio's prose styles draw a dark frame around every table. */
-.wb-table, .wb-table th, .wb-table td { border: 0 !important; }
+.wb-table, .wb-table thead, .wb-table tbody, .wb-table tr, .wb-table th, .wb-table td {
+    border: 0 !important; outline: 0 !important; }
 .wb-table { width: 100%; border-collapse: collapse; font-size: 14px; }
 .wb-table th { text-align: left; font-weight: 600; color: #52606d; background: #f8fafc;
                box-shadow: inset 0 -1px 0 #e2e8f0; padding: 8px 10px; }
