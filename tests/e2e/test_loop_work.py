@@ -190,13 +190,14 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
 
 
 @pytest.fixture
-def tabs_task(loop_world):
-    """A task of its own (no audio needed) claimed by a transcriber of its own."""
+def own_task(loop_world, request):
+    """A task of this test's own (no audio needed) claimed by a transcriber of its own."""
     wb, _, _ = loop_world
     admin = wb.actor("admin")
-    me = wb.create_user(admin, username="e2e-ko-tabs", password=PASSWORD, name="e2e tabs",
+    name = request.node.name.removeprefix("test_")[:20].rstrip("_")
+    me = wb.create_user(admin, username=f"e2e-{name}", password=PASSWORD, name=name,
                         roles={"transcriber"}, language="ko")
-    wb.register_processed_clip(admin, filename="e2e_tabs.wav", language="ko", project="e2e", duration=9.0,
+    wb.register_processed_clip(admin, filename=f"{name}.wav", language="ko", project="e2e", duration=9.0,
                                segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)], priority=200)
     return wb, me, wb.claim_next(me).id
 
@@ -212,10 +213,10 @@ def stored_texts(wb, me, task_id: int) -> list[str]:
     return [s.text for s in wb.open_task(me, task_id).segments]
 
 
-def test_two_tabs_a_dropped_connection_and_a_closed_tab_lose_nothing(new_page, login, tabs_task):
-    wb, me, task_id = tabs_task
+def test_two_tabs_a_dropped_connection_and_a_closed_tab_lose_nothing(new_page, login, own_task):
+    wb, me, task_id = own_task
     first = new_page()
-    login(first, "e2e-ko-tabs", PASSWORD)
+    login(first, me.username, PASSWORD)
     context = first.context
     a, b = open_task_tab(context, task_id), open_task_tab(context, task_id)
 
@@ -253,3 +254,40 @@ def test_two_tabs_a_dropped_connection_and_a_closed_tab_lose_nothing(new_page, l
     assert c.locator(".seg-text").nth(2).input_value() == "닫힌 탭"
     wait_all_saved(c)
     assert stored_texts(wb, me, task_id) == ["라마바", "연결이 끊겼어요", "닫힌 탭"]
+
+
+def test_hotkeys_move_mark_merge_and_change_speed_from_the_text_box(new_page, login, own_task):
+    wb, me, task_id = own_task
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    boxes = page.locator(".seg-text")
+    boxes.nth(0).click()
+    current = lambda: page.evaluate("window.wbTranscriber.current")  # noqa: E731
+    focused = lambda: page.evaluate("[...document.querySelectorAll('.seg-text')].indexOf(document.activeElement)")  # noqa: E731
+
+    for key, expected in [("Enter", 1), ("Shift+Enter", 0), ("Alt+ArrowDown", 1), ("Alt+ArrowUp", 0)]:
+        page.keyboard.press(key)
+        assert (current(), focused()) == (expected, expected), key
+    assert boxes.nth(0).input_value() == "", "Enter moves on; it never types a line break"
+
+    tools = page.locator(".seg.current .seg-tools")
+    steps = [("Alt+Period", "1.25×"), ("Alt+Comma", "1×"), ("Alt+Comma", "0.75×"), ("Alt+Comma", "0.5×"),
+             ("Alt+Comma", "0.5×")]
+    for key, rate in steps:
+        page.keyboard.press(key)
+        assert tools.locator(".rate").inner_text() == rate, key
+    assert page.evaluate("window.wbPlayer.audio.playbackRate") == 0.5
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Alt+n")
+    page.locator(".seg").nth(2).locator(".badge.no_speech").wait_for()
+    assert wb.open_task(me, task_id).segments[2].status == "no_speech"
+
+    page.keyboard.press("Alt+ArrowUp")
+    page.keyboard.press("Alt+ArrowUp")
+    page.keyboard.press("Alt+m")
+    page.wait_for_function("window.wbTranscriber.segments.length === 2")
+    assert [(s.start, s.end) for s in wb.open_task(me, task_id).segments] == [(0.0, 6.0), (6.0, 9.0)]
+    assert focused() == 0
