@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
@@ -248,17 +249,23 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock) -> tuple[np.nd
     info, chunks = io.decode_chunks(input_path)
     expected = int(info.duration * SAMPLE_RATE)
     decoded = [0]
-    # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder.
+    # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
+    # at most a few chunks wait for it, so a slow disk or a busy machine cannot pile them up.
+    in_flight: deque = deque()
     with sf.SoundFile(original_path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC") as original, \
             ThreadPoolExecutor(max_workers=1) as writer:
 
         def keep(chunk: np.ndarray) -> None:
-            writer.submit(original.write, chunk)
+            if len(in_flight) >= 4:
+                in_flight.popleft().result()
+            in_flight.append(writer.submit(original.write, chunk))
             decoded[0] += chunk.size
             if expected:
                 clock.within("decode", decoded[0] / expected)
 
         audio = io.gather(chunks, expected_samples=expected, on_chunk=keep)
+        for pending in in_flight:
+            pending.result()
     if audio.size < MIN_DURATION_S * SAMPLE_RATE:
         raise AudioError(f"{input_path.name}: only {audio.size / SAMPLE_RATE:.2f} s of audio; at least {MIN_DURATION_S} s is needed")
     return audio, info
