@@ -162,7 +162,8 @@ def application_form(**changes) -> dict[str, str]:
 
 def test_an_application_from_the_login_page_waits_for_an_admin(wb, client):
     http = client()
-    response = http.post("/apply", data=application_form(), files={"document": ("id.pdf", b"%PDF-1.4 id", "application/pdf")})
+    document = ("id.pdf", b"%PDF-1.4 id", "application/pdf")
+    response = http.post("/apply", data=application_form(), files={"document": document})
     assert response.status_code == 200
     assert "application was received" in response.text
     [application] = pending_for(wb, "minji")
@@ -185,7 +186,9 @@ def test_an_application_from_the_login_page_waits_for_an_admin(wb, client):
         ({}, ("../../etc/passwd", b"x", "text/plain"), "path"),
     ],
 )
-def test_a_bad_application_is_refused_with_the_reason_and_keeps_the_typed_values(wb, client, changes, document, message):
+def test_a_bad_application_is_refused_with_the_reason_and_keeps_the_typed_values(
+    wb, client, changes, document, message
+):
     form = application_form(username="refused", **changes)
     response = client().post("/apply", data=form, files={"document": document})
     assert response.status_code == 422

@@ -65,8 +65,9 @@ def demo_logins() -> list[DemoLogin]:
     logins = [DemoLogin("admin", "admin-demo", "Ada Admin", "admin", None)]
     for language in LANGUAGES:
         transcriber, reviewer = WORKER_NAMES[language]
-        logins.append(DemoLogin(f"{language}-transcriber", f"{language}-transcriber-demo", transcriber, "transcriber", language))
-        logins.append(DemoLogin(f"{language}-reviewer", f"{language}-reviewer-demo", reviewer, "reviewer", language))
+        for role, name in (("transcriber", transcriber), ("reviewer", reviewer)):
+            username = f"{language}-{role}"
+            logins.append(DemoLogin(username, f"{username}-demo", name, role, language))
     return logins
 
 

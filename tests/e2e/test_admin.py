@@ -48,6 +48,7 @@ def test_an_uploaded_clip_is_processed_and_shown_ready(page, login, workbench_ap
     row.locator(".wb-status-ready").wait_for(timeout=90_000)
     assert "100%" in row.inner_text()
     assert re.search(r"\t\d+$", row.inner_text().strip()), "a ready clip shows its segment count"
+    page.wait_for_timeout(800)  # let the progress bar finish its CSS transition for the picture
     page.screenshot(path=str(screenshot_dir / "admin.png"))
 
 
