@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from unittest.mock import ANY
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -159,7 +160,9 @@ def test_the_whole_loop_return_fix_resubmit_accept(world):
     wb = world.wb
     transcribe_all(world)
     transcribe.submit_task(wb, world.transcriber, world.task_id)
-    assert [task_id for _, task_id in review.review_queue(wb, world.reviewer)] == [world.task_id]
+    assert review.review_queue(wb, world.reviewer) == {"choices": [(ANY, world.task_id)], "resume": None}
+    assert review.take_for_review(wb, world.reviewer, world.task_id) == world.task_id
+    assert review.review_queue(wb, world.reviewer)["resume"] == world.task_id
 
     segments = review.open_review(wb, world.reviewer, world.task_id)["segments"]
     for segment in segments:

@@ -153,6 +153,10 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     review.locator(".comment-input").fill(COMMENT)
     review.locator(".comment-input").press("Enter")
     review.locator(".seg").nth(0).locator(".badge.returned").wait_for()
+    reviewer.reload()  # the review in progress reopens by itself, decisions and plays kept
+    review = task_frame(reviewer, "review")
+    review.locator(".seg").nth(0).locator(".badge.returned").wait_for()
+    assert review.locator(".badge.played").count() == len(segments) - 1
     review.get_by_role("button", name="Accept all played").click()
     review.get_by_text(f"{len(segments) - 1} played segment(s) accepted").wait_for()
     reviewer.screenshot(path=str(screenshot_dir / "reviewer.png"))

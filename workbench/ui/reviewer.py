@@ -34,20 +34,29 @@ def render(wb: "Workbench") -> None:
 
     @shows_errors
     def on_refresh(request: gr.Request) -> gr.Radio:
-        return gr.Radio(choices=handlers.review_queue(wb, session_actor(wb, request.username)))
+        return gr.Radio(choices=handlers.review_queue(wb, session_actor(wb, request.username))["choices"])
 
     @shows_errors
     def on_load(request: gr.Request) -> list:
         actor = session_actor(wb, request.username)
         if not visible_pages(actor)["review"]:
-            return [gr.Radio(), ""]
-        return [gr.Radio(choices=handlers.review_queue(wb, actor)), guideline_markdown(actor.language)]
+            return [gr.Radio(), "", gr.HTML()]
+        queue = handlers.review_queue(wb, actor)
+        return [
+            gr.Radio(choices=queue["choices"], value=queue["resume"]),
+            guideline_markdown(actor.language),
+            workspace_html("review", queue["resume"], empty=NO_TASK),
+        ]
 
-    def on_take(task_id: int | None) -> str:
+    @shows_errors
+    def on_take(task_id: int | None, request: gr.Request) -> list:
         if task_id is None:
             raise gr.Error("Pick a task first.")
-        return workspace_html("review", task_id, empty=NO_TASK)
+        actor = session_actor(wb, request.username)
+        handlers.take_for_review(wb, actor, task_id)
+        queue = handlers.review_queue(wb, actor)
+        return [gr.Radio(choices=queue["choices"], value=task_id), workspace_html("review", task_id, empty=NO_TASK)]
 
-    gr.on(triggers=None, fn=on_load, inputs=None, outputs=[tasks, guideline])
+    gr.on(triggers=None, fn=on_load, inputs=None, outputs=[tasks, guideline, workspace])
     refresh.click(on_refresh, inputs=None, outputs=tasks)
-    take.click(on_take, inputs=tasks, outputs=workspace)
+    take.click(on_take, inputs=tasks, outputs=[tasks, workspace])

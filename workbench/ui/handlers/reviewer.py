@@ -62,9 +62,20 @@ def review_segment_json(segment: "SegmentView") -> dict[str, Any]:
     return data
 
 
-def review_queue(wb: "Workbench", actor: "Actor") -> list[tuple[str, int]]:
-    """Submitted tasks of the reviewer's language, and those already in their review."""
-    return [(task_label(task), task.id) for task in wb.review_queue(actor)]
+def review_queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
+    """Submitted tasks of the reviewer's language, their own reviews in progress first.
+
+    ``choices`` are ``(label, task_id)`` pairs; ``resume`` is the task the reviewer is in the
+    middle of (None if none), reopened when the page loads.
+    """
+    tasks = wb.review_queue(actor)
+    mine = [task.id for task in tasks if task.state == "in_review" and task.reviewer == actor.username]
+    return {"choices": [(task_label(task), task.id) for task in tasks], "resume": next(iter(mine), None)}
+
+
+def take_for_review(wb: "Workbench", actor: "Actor", task_id: int) -> int:
+    """Takes a submitted task (or resumes one's own review); its id."""
+    return wb.start_review(actor, task_id).task.id
 
 
 def open_review(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
