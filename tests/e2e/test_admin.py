@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from workbench.demo import SAMPLE_DIR, review, sample_clips, transcribe
+from workbench.ui.app import PAGE_TITLES
 
 UPLOAD_NAME = "e2e_admin_upload.wav"
 
@@ -31,6 +32,19 @@ def test_the_login_page_is_all_there_is_without_a_session(page, screenshot_dir):
     page.get_by_role("heading", name="Sign in").wait_for()
     page.get_by_role("heading", name="Apply to work with us").wait_for()
     page.screenshot(path=str(screenshot_dir / "login.png"))
+
+
+@pytest.mark.parametrize(
+    "role, language, tabs",
+    [("admin", None, ["Admin"]), ("transcriber", "zh", ["Transcribe", "My earnings"]),
+     ("reviewer", "zh", ["Review", "My earnings"])],
+)
+def test_each_role_sees_only_its_own_pages(page, login, workbench_app, role, language, tabs):
+    user = workbench_app.login_for(role, language)
+    login(page, user.username, user.password)
+    page.get_by_role("tab", name=tabs[0]).wait_for()
+    shown = [name.strip() for name in page.locator("[role=tab]:visible").all_inner_texts()]
+    assert [name for name in shown if name in PAGE_TITLES.values()] == tabs
 
 
 def test_an_uploaded_clip_is_processed_and_shown_ready(page, login, workbench_app, screenshot_dir, tmp_path):
