@@ -17,6 +17,10 @@ def test_render_spectrogram_writes_a_png_of_the_requested_size(tmp_path):
         assert len(image.convert("L").getcolors(maxcolors=256)) > 10  # a picture, not a blank
 
 
+def test_render_spectrogram_draws_a_segment_shorter_than_one_frame(tmp_path):
+    assert render_spectrogram(np.full(100, 0.1, np.float32), 16000, path=tmp_path / "s.png").stat().st_size > 0
+
+
 def test_render_spectrogram_refuses_empty_audio(tmp_path):
     with pytest.raises(ValueError):
         render_spectrogram(np.zeros(0, np.float32), 16000, path=tmp_path / "s.png")

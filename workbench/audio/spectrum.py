@@ -36,7 +36,9 @@ def render_spectrogram(
     """
     if audio.ndim != 1 or audio.size == 0:
         raise ValueError("audio must be a non-empty 1-D array")
-    power = np.abs(librosa.stft(np.asarray(audio, np.float32), n_fft=n_fft, hop_length=hop_length)) ** 2
+    # A segment shorter than one FFT frame is drawn zero-padded rather than refused.
+    padded = np.pad(np.asarray(audio, np.float32), (0, max(0, n_fft - audio.size)))
+    power = np.abs(librosa.stft(padded, n_fft=n_fft, hop_length=hop_length)) ** 2
     decibels = librosa.power_to_db(power, ref=np.max, top_db=80.0)
     figure = Figure(figsize=(width_px / 100, height_px / 100), dpi=100)
     FigureCanvasAgg(figure)
