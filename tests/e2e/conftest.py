@@ -85,10 +85,12 @@ def workbench_app(tmp_path_factory) -> Iterator[RunningApp]:
     data_dir = tmp_path_factory.mktemp("workbench-data")
     env = {key: value for key, value in os.environ.items() if not key.startswith("WORKBENCH_")}
     env.update(WORKBENCH_DATA_DIR=str(data_dir), GRADIO_ANALYTICS_ENABLED="False")
-    subprocess.run(
+    seeding = subprocess.run(
         [sys.executable, "-m", "workbench.cli", "demo", "--no-serve"],
-        env=env, cwd=REPO_ROOT, check=True, capture_output=True, timeout=600,
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
     )
+    if seeding.returncode != 0:
+        raise RuntimeError(f"workbench demo --no-serve failed:\n{seeding.stdout[-3000:]}\n{seeding.stderr[-3000:]}")
     port = free_port()
     log = open(data_dir / "server.log", "wb")
     server = subprocess.Popen(
@@ -97,7 +99,11 @@ def workbench_app(tmp_path_factory) -> Iterator[RunningApp]:
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(f"{base_url}/login", server, timeout=STARTUP_SECONDS)
+        try:
+            wait_until_serving(f"{base_url}/login", server, timeout=STARTUP_SECONDS)
+        except RuntimeError as error:
+            log.flush()
+            raise RuntimeError(f"{error}; server log:\n{(data_dir / 'server.log').read_text()[-3000:]}") from None
         yield RunningApp(base_url=base_url, data_dir=data_dir, env=env, logins=tuple(demo_logins()))
     finally:
         stop_process(server, timeout=20)
