@@ -54,6 +54,15 @@ def test_any_rate_and_channel_count_becomes_16k_mono_with_the_tone_kept(tmp_path
     assert abs(np.argmax(spectrum) * TARGET_RATE / 16000 - 440) <= 2
 
 
+@pytest.mark.parametrize("subtype", ["PCM_U8", "PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE"])
+def test_every_sample_format_is_scaled_to_the_same_level(tmp_path, subtype):
+    path = tmp_path / "level.wav"
+    sf.write(path, np.stack([tone(1.0, 16000)] * 2, axis=1), 16000, subtype=subtype)
+    audio, _ = read_audio(path)
+    assert np.abs(audio).max() == pytest.approx(0.3, abs=0.01)
+    assert abs(float(audio.mean())) < 0.005
+
+
 def test_channels_are_averaged(tmp_path):
     stereo = np.stack([tone(1.0, 16000), np.zeros(16000, np.float32)], axis=1)
     audio, _ = read_audio(write_audio(tmp_path / "half.wav", stereo, 16000))

@@ -109,6 +109,15 @@ def test_denoising_that_does_not_help_is_undone(tmp_path):
     assert plain.report["loudness"] == report.report["loudness"]
 
 
+def test_speech_without_pauses_is_not_denoised_for_want_of_a_noise_profile(tmp_path):
+    t = np.arange(4 * 16000) / 16000
+    phase = 2 * np.pi * 150 * (t + 0.003 * np.sin(2 * np.pi * 4 * t))
+    vowel = (0.2 * sum(np.sin(k * phase) / k for k in range(1, 15))).astype(np.float32)
+    report = process_file(write_audio(tmp_path / "vowel.wav", vowel, 16000), tmp_path / "out", language="ko")
+    assert report.report["denoise"]["applied"] is False and "noise-only" in report.report["denoise"]["reason"]
+    assert len(report.segments) == 1
+
+
 def test_silence_is_valid_with_zero_segments_and_a_note(tmp_path):
     clip = write_audio(tmp_path / "silence.wav", np.zeros(3 * 16000, np.float32), 16000)
     report = process_file(clip, tmp_path / "out", language="ja")
