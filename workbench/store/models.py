@@ -104,6 +104,8 @@ class Clip(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Last sign of life from the worker; a "processing" clip silent for long was orphaned.
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Task(Base):

@@ -61,13 +61,17 @@ class Clips(WorkbenchBase):
             return self._clip_views(session, repo.all_clips(session))
 
     def retry_clip(self, actor: Actor, clip_id: int) -> ClipView:
-        """Queue a failed clip again (its upload was kept)."""
+        """Queue a failed clip again (its upload was kept), or one still "processing" whose
+        worker has been silent for ``policy.orphaned_after`` (it died)."""
         with self.store.session() as session:
             admin = self._admin(session, actor)
             clip = self._clip(session, clip_id)
-            if clip.status != "failed":
-                raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a failed clip can be retried.")
-            clip.status, clip.stage, clip.percent = "queued", "queued", 0.0
+            orphaned = (clip.status == "processing" and clip.progress_at is not None
+                        and self.now() - clip.progress_at > self.policy.orphaned_after)
+            if clip.status != "failed" and not orphaned:
+                raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a failed clip (or one whose "
+                                        "worker went silent) can be retried.")
+            clip.status, clip.stage, clip.percent, clip.progress_at = "queued", "queued", 0.0, self.now()
             self._audit(session, admin.id, "clip.retried", "clip", clip.id, previous_error=clip.error)
         self.queue.enqueue_processing(clip_id)
         return self.clip(actor, clip_id)
@@ -89,6 +93,7 @@ class Clips(WorkbenchBase):
             if clip.status != "queued":
                 return self._clip_views(session, [clip])[0]
             clip.status, clip.stage, clip.percent, clip.error = "processing", "starting", 0.0, None
+            clip.progress_at = self.now()
             self._audit(session, None, "clip.processing", "clip", clip.id)
             upload, language = self._path(clip.upload_path), clip.language
         out_dir = self.data_dir / "clips" / str(clip_id)
@@ -113,7 +118,7 @@ class Clips(WorkbenchBase):
             clip.status, clip.stage, clip.percent, clip.error = "ready", "done", 100.0, None
             clip.output_dir, clip.duration = self._stored_path(out_dir), float(result.report["input"]["duration"])
             clip.report = json.dumps(result.report, ensure_ascii=False)
-            clip.processed_at = self.now()
+            clip.processed_at = clip.progress_at = self.now()
             self._audit(session, None, "clip.ready", "clip", clip.id, segments=len(spans))
             return self._clip_views(session, [clip])[0]
 
@@ -157,7 +162,7 @@ class Clips(WorkbenchBase):
     def _fail(self, clip_id: int, reason: str) -> ClipView:
         with self.store.session() as session:
             clip = self._clip(session, clip_id)
-            clip.status, clip.error = "failed", reason
+            clip.status, clip.error, clip.progress_at = "failed", reason, self.now()
             self._audit(session, None, "clip.failed", "clip", clip.id, error=reason)
             return self._clip_views(session, [clip])[0]
 
@@ -166,7 +171,7 @@ class Clips(WorkbenchBase):
             clip = session.get(Clip, clip_id)
             if clip is None:
                 raise NotFound(f"No clip {clip_id}.")
-            clip.stage, clip.percent = stage, percent
+            clip.stage, clip.percent, clip.progress_at = stage, percent, self.now()
 
 
 class _ProgressReporter:

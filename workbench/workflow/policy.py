@@ -44,6 +44,8 @@ class Policy:
     )
     penalty_won: int = 1000
     play_tolerance: float = 0.25
+    # A clip "processing" with no progress for this long lost its worker and may be retried.
+    orphaned_after: timedelta = timedelta(minutes=30)
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
