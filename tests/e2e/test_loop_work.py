@@ -52,6 +52,11 @@ def reference_text(segment: dict, sentences: list[dict]) -> str:
     return " ".join(inside)
 
 
+def screenshot(page, path) -> None:
+    page.wait_for_timeout(800)  # the waveforms are drawn as their audio arrives
+    page.screenshot(path=str(path))
+
+
 def wait_all_saved(frame) -> None:
     frame.wait_for_function("document.getElementById('save-state').textContent === 'all saved'")
 
@@ -159,7 +164,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     assert review.locator(".badge.played").count() == len(segments) - 1
     review.get_by_role("button", name="Accept all played").click()
     review.get_by_text(f"{len(segments) - 1} played segment(s) accepted").wait_for()
-    reviewer.screenshot(path=str(screenshot_dir / "reviewer.png"))
+    screenshot(reviewer, screenshot_dir / "reviewer.png")
     review.get_by_role("button", name="Finish review").click()
     review.get_by_text("went back to the transcriber").wait_for()
 
@@ -169,7 +174,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     frame = task_frame(transcriber, "transcribe")
     row = frame.locator(".seg").nth(0)
     assert COMMENT in row.locator(".note.comment").inner_text()
-    transcriber.screenshot(path=str(screenshot_dir / "transcriber.png"))
+    screenshot(transcriber, screenshot_dir / "transcriber.png")
     fixed = "네, " + reference_text(segments[0], sentences)
     row.locator(".seg-text").fill(fixed)
     wait_all_saved(frame)
@@ -183,6 +188,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     review = task_frame(reviewer, "review")
     row = review.locator(".seg").nth(0)
     assert row.locator(".note.diff ins").inner_text() == "네, "
+    screenshot(reviewer, screenshot_dir / "reviewer-rework.png")
     row.locator(".seg-text").click()
     row.locator(".seg-text").press("Alt+r")
     row.locator(".badge.played").wait_for(timeout=30_000)
