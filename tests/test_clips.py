@@ -146,6 +146,13 @@ def test_a_real_clip_goes_through_the_huey_queue_into_one_task_with_audio(sqlite
     assert wb.data_dir / "cache" in original.parents
     assert sf.info(str(original)).duration == pytest.approx(first.duration, abs=0.02)
     assert wb.segment_spectrogram_path(tina, first.id).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # After a split the pipeline's cut no longer fits: each part is cut from clean.flac.
+    halves = wb.split_segment(tina, first.id, first.start + first.duration / 2)
+    for half in halves:
+        path = wb.segment_audio_path(tina, half.id)
+        assert wb.data_dir / "cache" in path.parents
+        assert sf.info(str(path)).duration == pytest.approx(half.duration, abs=0.02)
     wb.close()
 
 
