@@ -138,7 +138,11 @@ def test_a_submit_with_an_empty_sentence_is_refused_with_its_problem(world):
 
 
 def test_taking_a_task_when_none_is_offered_says_so(world):
+    assert transcribe.queue(world.wb, world.other_transcriber) == {
+        "choices": [], "comments": "", "can_claim": True, "offer": "1 task(s) waiting in your language."}
     transcribe.take_next_task(world.wb, world.transcriber)
+    queue = transcribe.queue(world.wb, world.other_transcriber)
+    assert (queue["can_claim"], queue["offer"]) == (False, "No task is waiting in your language right now.")
     with pytest.raises(NotFound):
         transcribe.take_next_task(world.wb, world.other_transcriber)
 

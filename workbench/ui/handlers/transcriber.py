@@ -16,16 +16,6 @@ if TYPE_CHECKING:
     from workbench.workflow.guidelines import Problem
     from workbench.workflow.service import Workbench
 
-STATE_LABELS = {
-    "open": "open",
-    "in_progress": "in progress",
-    "submitted": "submitted",
-    "in_review": "in review",
-    "returned": "returned",
-    "complete": "complete",
-}
-
-
 def problem_json(problem: "Problem") -> dict[str, Any]:
     return {
         "segment_id": problem.segment_id,
@@ -82,25 +72,27 @@ def task_label(task: "TaskSummary") -> str:
     label = f"{task.clip_name} · {task.project} · {minutes:.1f} min · {done}/{total} done"
     if task.state == "returned":
         return f"↩ {label} · {len(task.returned_comments)} to fix"
-    return f"{label} · {STATE_LABELS.get(task.state, task.state)}"
+    return f"{label} · {task.state.replace('_', ' ')}"
 
 
 def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     """The transcriber's queue, returned tasks first, as Gradio choices and a note.
 
     ``choices`` are ``(label, task_id)`` pairs; ``comments`` is Markdown listing the
-    reviewers' comments of every returned task; ``can_claim``/``available`` drive the
-    "take the next task" button.
+    reviewers' comments of every returned task; ``can_claim`` enables "take the next task"
+    and ``offer`` says why it is (not) offered.
     """
     mine = wb.my_queue(actor)
     tasks = [*mine.returned, *mine.open]
     comment_lines = ["**Returned by the reviewer — fix these first:**"] if mine.returned else []
     for task in mine.returned:
         comment_lines += [f"- {task.clip_name} #{position}: {comment}" for position, comment in task.returned_comments]
-    if mine.can_claim:
+    if mine.available == 0:
+        offer = "No task is waiting in your language right now."
+    elif mine.can_claim:
         offer = f"{mine.available} task(s) waiting in your language."
     else:
-        offer = f"You hold {len(tasks)} of at most {mine.max_tasks} task(s): finish one to take another."
+        offer = f"You hold {len(tasks)} of at most {mine.max_tasks} task(s): submit one to take another."
     return {
         "choices": [(task_label(task), task.id) for task in tasks],
         "comments": "\n".join(comment_lines),
