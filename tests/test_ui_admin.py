@@ -135,6 +135,7 @@ ADMIN_CALLS = {
     "decide": lambda wb, me, tmp: admin.decide_application(wb, me, 1, approve=True, reason=""),
     "workers": lambda wb, me, tmp: admin.workers_table(wb, me),
     "set rate": lambda wb, me, tmp: admin.set_language_rate(wb, me, "ko", 900, "2030-01-01T00:00"),
+    "bonus": lambda wb, me, tmp: admin.set_project_bonus(wb, me, "acme", 100, "2030-01-01T00:00", "source"),
     "settle": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=False),
     "commit": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=True),
     "history": lambda wb, me, tmp: admin.settlement_history(wb, me),
@@ -198,6 +199,24 @@ def test_a_new_rate_heads_the_history_in_seoul_time(wb, wb_people):
     history = admin.set_language_rate(wb, wb_people.admin, "ko", 900, "2030-01-01T09:30")
     newest = history.iloc[0]
     assert (newest["language"], newest["won_per_minute"], newest["effective_at"]) == ("ko", 900, "2030-01-01 09:30")
+
+
+@pytest.mark.parametrize(
+    "project, won, basis, message",
+    [("acme", 2.5, "source", "whole number"), (" ", 100, "source", "project"), ("acme", 100, "words", "basis")],
+)
+def test_a_bad_project_bonus_is_refused_and_the_history_is_unchanged(wb, wb_people, project, won, basis, message):
+    with pytest.raises(InvalidInput, match=message):
+        admin.set_project_bonus(wb, wb_people.admin, project, won, "2030-01-01T00:00", basis)
+    assert admin.project_bonus_table(wb, wb_people.admin).empty
+
+
+def test_a_project_bonus_heads_its_history(wb, wb_people):
+    admin.set_project_bonus(wb, wb_people.admin, "acme", 100, "2030-01-01T00:00", "source")
+    history = admin.set_project_bonus(wb, wb_people.admin, "acme", 0, "2030-02-01T00:00", "source")
+    assert [(row["project"], row["won_per_minute"], row["effective_at"]) for _, row in history.iterrows()] == [
+        ("acme", 0, "2030-02-01 00:00"), ("acme", 100, "2030-01-01 00:00")
+    ]
 
 
 @pytest.mark.parametrize("today, first", [(date(2026, 11, 21), "2026-11-30"), (date(2026, 11, 30), "2026-11-30")])

@@ -54,7 +54,7 @@ def test_an_uploaded_clip_is_processed_and_shown_ready(page, login, workbench_ap
     shutil.copy(SAMPLE_DIR / "ko_interview.wav", upload)
 
     page.locator("#wb-upload-files input[type=file]").set_input_files(str(upload))
-    page.get_by_label("Project").fill("e2e-upload")
+    page.locator("#wb-upload-project textarea").fill("e2e-upload")
     page.get_by_role("button", name="Upload and process").click()
     page.locator("#wb-upload-result").get_by_text("Queued 1 clip(s) for processing").wait_for()
 

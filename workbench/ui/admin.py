@@ -191,11 +191,11 @@ def refresh_workers(wb: "Workbench", request: gr.Request):
     return handlers.workers_table(wb, actor)
 
 
-def refresh_rates(wb: "Workbench", request: gr.Request):
+def refresh_rates(wb: "Workbench", request: gr.Request) -> tuple:
     actor = _admin(wb, request)
     if actor is None:
-        return gr.skip()
-    return readable_columns(handlers.rate_table(wb, actor))
+        return gr.skip(), gr.skip()
+    return readable_columns(handlers.rate_table(wb, actor)), readable_columns(handlers.project_bonus_table(wb, actor))
 
 
 def set_rate(wb: "Workbench", language: str, won_per_minute: float | None, effective_at: str,
@@ -204,6 +204,15 @@ def set_rate(wb: "Workbench", language: str, won_per_minute: float | None, effec
     history = handlers.set_language_rate(wb, actor, language, won_per_minute, effective_at)
     name = LANGUAGE_NAMES.get(language, language)
     message = f"New {name} rate of {int(won_per_minute):,} won per minute from {effective_at} (Seoul time)."
+    return message, readable_columns(history)
+
+
+def set_bonus(wb: "Workbench", project: str, won_per_minute: float | None, basis: str, effective_at: str,
+              request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    history = handlers.set_project_bonus(wb, actor, project, won_per_minute, effective_at, basis)
+    message = (f"Bonus for {project.strip()}: {int(won_per_minute):,} won per minute of {basis} audio "
+               f"from {effective_at} (Seoul time).")
     return message, readable_columns(history)
 
 
@@ -256,7 +265,8 @@ def render(wb: "Workbench") -> None:
                                 file_types=["audio", "video"], type="filepath", scale=3, elem_id="wb-upload-files")
                 with gr.Column(scale=2):
                     language = gr.Dropdown(languages, value="ko", label="Language")
-                    project = gr.Textbox(label="Project", placeholder="client or project name")
+                    project = gr.Textbox(label="Project", placeholder="client or project name",
+                                         elem_id="wb-upload-project")
                     priority = gr.Number(value=0, precision=0, label="Priority (higher is transcribed first)")
                     upload_button = gr.Button("Upload and process", variant="primary")
             upload_result = gr.Markdown(elem_id="wb-upload-result")
@@ -291,6 +301,17 @@ def render(wb: "Workbench") -> None:
                 rate_button = gr.Button("Set rate", variant="primary")
             rate_result = gr.Markdown()
             rates = gr.Dataframe(interactive=False, label="Rate history (newest first)")
+            gr.Markdown("### Project bonuses\nWon per minute on top of the base rate, for one project's "
+                        "work: per minute of the source clip or of its speech. A bonus of 0 ends it.")
+            with gr.Row(equal_height=True):
+                bonus_project = gr.Textbox(label="Project of the bonus")
+                bonus_won = gr.Number(None, label="Bonus won per minute", precision=0, minimum=0)
+                bonus_basis = gr.Dropdown([("source clip minutes", "source"), ("speech minutes", "speech")],
+                                          value="source", label="Per")
+                bonus_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
+                bonus_button = gr.Button("Set bonus")
+            bonus_result = gr.Markdown()
+            bonuses = gr.Dataframe(interactive=False, label="Bonus history (newest first)")
 
         with gr.Tab("Settlements") as settlements_tab:
             with gr.Row(equal_height=True):
@@ -342,8 +363,10 @@ def render(wb: "Workbench") -> None:
 
     gr.on([workers_tab.select], bind(refresh_workers, wb), outputs=[workers])
 
-    gr.on([rates_tab.select], bind(refresh_rates, wb), outputs=[rates])
+    gr.on([rates_tab.select], bind(refresh_rates, wb), outputs=[rates, bonuses])
     rate_button.click(bind(set_rate, wb), inputs=[rate_language, rate_won, rate_from], outputs=[rate_result, rates])
+    bonus_button.click(bind(set_bonus, wb), inputs=[bonus_project, bonus_won, bonus_basis, bonus_from],
+                       outputs=[bonus_result, bonuses])
 
     history_outputs = [history_note, period_totals, period_chart]
     settlement_outputs = [settlement_summary, settlement_workers, settlement_items, *history_outputs, confirm]

@@ -155,6 +155,24 @@ def set_language_rate(wb: "Workbench", actor: "Actor", language: str, won_per_mi
     return rate_table(wb, actor)
 
 
+def project_bonus_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every project bonus ever set, newest first, times in Seoul."""
+    from workbench.pay.service import project_rate_history
+
+    history = project_rate_history(wb, actor).sort_values(["effective_at", "project"], ascending=[False, True])
+    return _seoul_times(history, ("effective_at", "created_at")).reset_index(drop=True)
+
+
+def set_project_bonus(wb: "Workbench", actor: "Actor", project: str, won_per_minute: float | None,
+                      effective_at: str, basis: str) -> pd.DataFrame:
+    """Add a bonus per minute of ``basis`` audio for ``project`` (0 ends it); the new history."""
+    from workbench.pay.service import parse_effective_at, set_project_rate
+
+    set_project_rate(wb, actor, (project or "").strip(), whole_won(won_per_minute, "bonus"),
+                     parse_effective_at(effective_at or ""), basis=basis)
+    return project_bonus_table(wb, actor)
+
+
 # --- settlements ------------------------------------------------------------------------
 
 
