@@ -51,6 +51,7 @@
     page.task = data.task;
     page.segments = data.segments;
     page.editable = EDITABLE_STATES.includes(page.task.state);
+    for (const id of page.saves.keys()) if (!segmentById(id)) page.saves.delete(id);  // merged away
     build();
     restoreDrafts();
     const firstOf = (status) => page.segments.findIndex((s) => s.status === status);
@@ -64,7 +65,7 @@
     document.getElementById("meta").textContent = `${t.language} · ${t.project} · ${t.state.replace("_", " ")}`;
     document.getElementById("submit").disabled = !page.editable;
     document.getElementById("check").disabled = !page.editable;
-    if (!page.editable) WB.banner("info", "This task is submitted: it is read-only until a reviewer returns it.");
+    if (!page.editable) WB.banner("info", `This task is ${t.state.replace("_", " ")}: it is read-only.`);
     page.rows.clear();
     page.current = -1;
     const list = document.getElementById("segments");
@@ -236,9 +237,14 @@
       save.state = settled ? "idle" : "pending";
       save.again = !settled;
     } catch (error) {
-      if (error instanceof WB.ApiError && error.status === 409 && error.body.current) {
+      const current = error instanceof WB.ApiError && error.status === 409 ? error.body.current : null;
+      if (current && WB.clean(page.rows.get(id).text.value) === current.text) {
+        accept(current);  // the other tab saved the very same sentence: nothing to choose
+        dropDraft(id, current.text);
+        save.state = "idle";
+      } else if (current) {
         save.state = "conflict";
-        save.conflict = error.body.current;
+        save.conflict = current;
       } else if (error instanceof WB.ApiError && error.status < 500) {
         save.state = "idle";
         save.error = error.message;
@@ -364,18 +370,21 @@
       segment.problems = bySegment.get(segment.id) || [];
       updateRow(segment);
     }
-    const first = page.segments.findIndex((s) => s.problems.some((p) => p.severity === "error"));
-    return first;
+    return page.segments.findIndex((s) => s.problems.some((p) => p.severity === "error"));
   }
 
   async function check() {
-    await flushSaves();
-    const { problems } = await api("GET", `/tasks/${taskId}/problems`);
-    showProblems(problems);
-    const errors = problems.filter((p) => p.severity === "error").length;
-    WB.banner(errors ? "bad" : "info", problems.length
-      ? `${errors} error(s) and ${problems.length - errors} warning(s), shown on their segments.`
-      : "No problems found.");
+    try {
+      await flushSaves();
+      const { problems } = await api("GET", `/tasks/${taskId}/problems`);
+      showProblems(problems);
+      const errors = problems.filter((p) => p.severity === "error").length;
+      WB.banner(errors ? "bad" : "info", problems.length
+        ? `${errors} error(s) and ${problems.length - errors} warning(s), shown on their segments.`
+        : "No problems found.");
+    } catch (error) {
+      WB.banner("bad", WB.failure(error));
+    }
   }
 
   async function submit() {
@@ -387,8 +396,7 @@
     }
     try {
       const result = await api("POST", `/tasks/${taskId}/submit`);
-      showProblems(result.problems);
-      await load(page.current);
+      await load(page.current);  // read-only now, with the warnings that remain
       WB.banner("ok", `Submitted for review${result.problems.length ? ` with ${result.problems.length} warning(s)` : ""}.`);
       WB.tellQueue();
     } catch (error) {
