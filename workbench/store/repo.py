@@ -95,7 +95,8 @@ def tasks_ever_taken(session: Session, user_id: int) -> int:
 
 def get_clip(session: Session, clip_id: int, *, lock: bool = False) -> Clip | None:
     if lock and _is_postgres(session):
-        return session.get(Clip, clip_id, with_for_update=True)
+        query = select(Clip).where(Clip.id == clip_id).with_for_update().execution_options(populate_existing=True)
+        return session.scalars(query).one_or_none()
     return session.get(Clip, clip_id)
 
 
@@ -156,8 +157,11 @@ def returned_comments(session: Session, task_ids: Iterable[int]) -> dict[int, li
 # --- tasks -----------------------------------------------------------------------------
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> Task | None:
+    """The task; with ``lock`` its row stays locked (PostgreSQL) until the transaction ends,
+    even when the session already holds it (the SELECT ... FOR UPDATE is always sent)."""
     if lock and _is_postgres(session):
-        return session.get(Task, task_id, with_for_update=True)
+        query = select(Task).where(Task.id == task_id).with_for_update().execution_options(populate_existing=True)
+        return session.scalars(query).one_or_none()
     return session.get(Task, task_id)
 
 
