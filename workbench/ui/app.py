@@ -40,8 +40,6 @@ SHELL_CSS = """
 #wb-header .wb-who { text-align: right; color: var(--body-text-color-subdued); }
 #wb-header .wb-who a { margin-left: 12px; }
 """
-
-
 APP_CSS = SHELL_CSS + admin.CSS
 
 
