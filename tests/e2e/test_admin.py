@@ -112,3 +112,35 @@ def test_a_paid_period_shows_on_my_earnings_with_its_chart(page, login, workbenc
     page.locator("#wb-earnings-chart").wait_for()
     assert "Last payday" in page.locator("#wb-earnings-summary").inner_text()
     page.screenshot(path=str(screenshot_dir / "earnings.png"), full_page=True)
+
+
+def test_an_applicant_signs_in_only_after_an_admin_approves(new_page, login, workbench_app, tmp_path):
+    applicant, admin_page = new_page(), new_page()
+    document = tmp_path / "passport.pdf"
+    document.write_bytes(b"%PDF-1.4 e2e passport")
+    applicant.goto("/login")
+    applicant.fill("#apply-name", "Hong Gildong")
+    applicant.select_option("#apply-language", "ko")
+    applicant.fill("#apply-username", "e2e-applicant")
+    applicant.fill("#apply-password", "e2e-applicant-password")
+    applicant.fill("#apply-bank", "HONG GILDONG")
+    applicant.set_input_files("#apply-document", str(document))
+    applicant.click("#apply-form button[type=submit]")
+    applicant.get_by_text("Your application was received").wait_for()
+
+    applicant.fill("#login-username", "e2e-applicant")
+    applicant.fill("#login-password", "e2e-applicant-password")
+    applicant.click("#signin-form button[type=submit]")
+    applicant.get_by_text("still being reviewed").wait_for()
+
+    admin = workbench_app.login_for("admin")
+    login(admin_page, admin.username, admin.password)
+    admin_page.get_by_role("tab", name="Applications").click()
+    admin_page.get_by_role("link", name="passport.pdf").wait_for()
+    admin_page.get_by_label("Application", exact=True).click()
+    admin_page.get_by_role("option", name="Hong Gildong").click()
+    admin_page.get_by_role("button", name="Approve").click()
+    admin_page.get_by_text("approved: they can sign in now").wait_for()
+
+    login(applicant, "e2e-applicant", "e2e-applicant-password")
+    assert "Hong Gildong" in applicant.locator(".wb-who").inner_text()
