@@ -69,6 +69,14 @@ def compose_hangul(cdp, syllables: list[list[str]]) -> None:
         cdp.send("Input.insertText", {"text": steps[-1]})
 
 
+# The first row's waveform, drawn from its decoded audio, has ink on it.
+WAVEFORM_DRAWN = """() => {
+  const canvas = document.querySelector(".seg-wave");
+  if (!canvas.width) return false;
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  return pixels.some((value, i) => i % 4 === 3 && value > 0);
+}"""
+
 # 안녕하세요 as a Korean IME builds it.
 ANNYEONG = [["ㅇ", "아", "안"], ["ㄴ", "녀", "녕"], ["ㅎ", "하"], ["ㅅ", "세"], ["ㅇ", "요"]]
 
@@ -97,6 +105,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     frame = task_frame(transcriber, "transcribe")
     assert f"/work/transcribe/{task_id}?" in frame.url
     segments = frame.evaluate("window.wbTranscriber.segments")
+    frame.wait_for_function(WAVEFORM_DRAWN)
     first = frame.locator(".seg-text").nth(0)
     first.click()
     cdp = transcriber.context.new_cdp_session(transcriber)
@@ -190,6 +199,10 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     assert row.locator(".note.diff ins").inner_text() == "네, "
     screenshot(reviewer, screenshot_dir / "reviewer-rework.png")
     row.locator(".seg-text").click()
+    row.get_by_role("button", name=re.compile("clean ⇄ original")).click()  # listen to the uncleaned audio
+    assert "variant=original" in review.evaluate("window.wbPlayer.audio.src")
+    row.get_by_role("button", name="spectrogram").click()
+    review.wait_for_function("document.querySelector('.seg.current img.seg-spectrogram')?.naturalWidth > 0")
     row.locator(".seg-text").press("Alt+r")
     row.locator(".badge.played").wait_for(timeout=30_000)
     row.get_by_role("button", name="accept").click()
