@@ -51,6 +51,7 @@ def test_the_password_can_be_typed_at_a_prompt(cli):
     (["clips", "import", str(SAMPLE), "--language", "fr", "--project", "acme"], "Unknown language"),
     (["users", "approve", "nobody"], "No user"),
     (["clips", "retry", "7"], "No clip 7"),
+    (["tasks", "list", "--state", "done"], "Unknown task state"),
     (["users", "add", "x", "--name", "X", "--role", "transcriber", "--password", "password-1"], "language"),
 ])
 def test_bad_input_is_a_one_line_error_and_exit_1(cli, args, message):

@@ -18,14 +18,15 @@ import os
 from pathlib import Path
 
 from workbench.config import Settings
+from workbench.store import repo
 from workbench.store.db import Store
 from workbench.workflow.base import Clock, utc_now
 from workbench.workflow.clips import Clips
-from workbench.workflow.domain import Actor, AuditEntry, TaskSummary
+from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
+from workbench.workflow.errors import InvalidInput
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
-from workbench.store import repo
 
 
 class Workbench(People, Clips, Media):
@@ -81,6 +82,8 @@ class Workbench(People, Clips, Media):
     def list_tasks(self, actor: Actor, *, state: str | None = None, language: str | None = None,
                    project: str | None = None) -> list[TaskSummary]:
         """All tasks, filtered (admin)."""
+        if state is not None and state not in TASK_STATES:
+            raise InvalidInput(f"Unknown task state {state!r}; choose one of {', '.join(TASK_STATES)}.")
         with self.store.session() as session:
             self._admin(session, actor)
             tasks = repo.tasks_where(session, states=[state] if state else None, language=language,
