@@ -2,8 +2,9 @@
 
     python3 bench/run.py            # generate (cached in bench/out/), run both, print figures
     python3 bench/run.py --long     # also process a 2-hour clip and report its peak RSS
+    python3 bench/run.py --seed 9   # the same on another random clip
 
-Each pipeline runs in its own subprocess so its peak RSS (``wait4``) is its own, after a
+Each pipeline runs in its own subprocess so its peak RSS (VmHWM) is its own, after a
 warm-up run on three seconds of audio. Wall times exclude Python start-up and imports. The
 machine is shared, so the load average is printed with the figures, and so is each
 pipeline's CPU time, which other load disturbs far less. Not a test: nothing here asserts.
@@ -26,6 +27,8 @@ import soundfile as sf
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
+# The warm-up clip lives in one place: the child processes look for it there.
+WARMUP = HERE / "out" / "warmup.wav"
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import metrics  # noqa: E402
@@ -66,10 +69,23 @@ def child(kind: str, input_path: Path, out_dir: Path) -> dict:
         warnings.filterwarnings("ignore", message="Possible clipped samples")
         run = baseline.run
     with tempfile.TemporaryDirectory() as scratch:
-        run(OUT / "warmup.wav", Path(scratch) / "out")
+        run(WARMUP, Path(scratch) / "out")
     cpu = time.process_time()
     result = run(input_path, out_dir)
-    return {**result, "pipeline_cpu": time.process_time() - cpu}
+    return {**result, "pipeline_cpu": time.process_time() - cpu, "peak_rss_mb": own_peak_rss_mb()}
+
+
+def own_peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM of its own address space).
+
+    Not ``wait4``'s ``ru_maxrss``: Linux carries the parent's high-water mark over fork and
+    exec into the child's, so a benchmark parent that has just generated the clip would be
+    charged to the pipeline it starts.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def run_child(kind: str, input_path: Path, out_dir: Path) -> tuple[dict, float, float]:
@@ -82,7 +98,8 @@ def run_child(kind: str, input_path: Path, out_dir: Path) -> tuple[dict, float, 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"{kind} pipeline failed with exit code {process.returncode}")
-    return json.loads(result_path.read_text()), usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    result = json.loads(result_path.read_text())
+    return result, result["peak_rss_mb"], usage.ru_utime + usage.ru_stime
 
 
 # ---------------------------------------------------------------- scoring
@@ -223,6 +240,8 @@ def verdicts(ours: dict, base: dict, sweep_rows: list[dict], long_row: dict | No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--long", action="store_true", help="also measure a 2-hour clip's peak RSS")
+    parser.add_argument("--seed", type=int, default=scenario.Scenario().seed,
+                        help="another random clip (cached in bench/out/seed-N/); the default is the one README reports")
     parser.add_argument("--child", nargs=4, metavar=("KIND", "INPUT", "OUT", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -232,8 +251,11 @@ def main() -> None:
 
     load_before = uptime()
     started = time.perf_counter()
-    truth = scenario.generate(OUT)
-    sf.write(OUT / "warmup.wav", load(OUT / "clip.wav")[: 3 * 48000], 48000)
+    global OUT
+    if args.seed != scenario.Scenario().seed:
+        OUT = HERE / "out" / f"seed-{args.seed}"
+    truth = scenario.generate(OUT, scenario.Scenario(seed=args.seed))
+    sf.write(WARMUP, load(OUT / "clip.wav")[: 3 * 48000], 48000)
     sentences = [(s["start"], s["end"]) for s in truth["sentences"]]
     reference = load(OUT / "clean16k.wav")
     runs = {}

@@ -140,3 +140,27 @@ def test_vad_frames_hears_espeak_speech_and_not_silence():
 def test_vad_frames_refuses_rates_webrtcvad_cannot_take():
     with pytest.raises(ValueError):
         vad_frames(np.zeros(4410, np.float32), 44100)
+
+
+def test_frame_levels_db_measures_each_10ms_frame():
+    audio = np.concatenate([np.full(160, 0.1, np.float32), np.full(160, 0.01, np.float32), np.zeros(100, np.float32)])
+    np.testing.assert_allclose(segment.frame_levels_db(audio, RATE), [-20.0, -40.0], atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("levels", "expected"),
+    [
+        ("##__##", [[0.0, 0.6]]),  # 0.2 s of quiet is not a pause
+        ("##___##", [[0.0, 0.35], [0.35, 0.7]]),  # 0.3 s is: cut in its middle
+        ("___####", [[0.0, 0.7]]),  # quiet at an edge is padding, not a pause
+        ("#___#___#", [[0.0, 0.25], [0.25, 0.65], [0.65, 0.9]]),
+    ],
+)
+def test_split_at_quiet_cuts_inside_long_enough_quiet_stretches(levels, expected):
+    levels_db = np.array([-20.0 if c == "#" else -60.0 for c in levels])  # 0.1 s frames
+    pieces = segment.split_at_quiet(np.array([[0.0, len(levels) / 10]]), levels_db, frame_seconds=0.1, threshold_db=-50.0, min_pause=0.3)
+    np.testing.assert_allclose(pieces, expected)
+
+
+def test_frame_mask_marks_the_frames_of_intervals():
+    assert segment.frame_mask(np.array([[0.1, 0.3], [0.5, 0.6]]), 8, frame_seconds=0.1).tolist() == [False, True, True, False, False, True, False, False]

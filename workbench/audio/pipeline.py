@@ -33,6 +33,7 @@ from workbench.audio.errors import AudioError
 LANGUAGES = ("ko", "en", "zh", "ja")
 SAMPLE_RATE = io.TARGET_RATE
 MIN_DURATION_S = 0.5
+LEVEL_FRAME_S = 0.01
 NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
 
 # Overall progress fraction reached at the end of each stage (for one progress bar).
@@ -54,6 +55,7 @@ class PipelineSettings:
     hysteresis_on: float = 0.6
     hysteresis_off: float = 0.2
     min_pause_s: float = 0.3
+    quiet_margin_db: float = 3.0
     max_segment_s: float = 20.0
     padding_s: float = 0.15
     min_voiced_s: float = 0.15
@@ -283,9 +285,19 @@ def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
         on=settings.hysteresis_on, off=settings.hysteresis_off,
     )
     candidates = segment.speech_intervals(smoothed, frame_seconds=frame_seconds, min_pause=settings.min_pause_s)
+    noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=candidates)
+    levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
+    noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
+    if noise_frames.any():
+        floor_db = float(np.median(levels[noise_frames]))
+        candidates = segment.split_at_quiet(
+            candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=floor_db + settings.quiet_margin_db,
+            min_pause=settings.min_pause_s,
+        )
     speech, bursts = segment.drop_bursts(candidates, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
     speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
     padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
+    # Dropped bursts (knocks, coughs) are no part of the steady noise the profile describes.
     noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=np.concatenate([candidates, bursts]))
     return _Found(speech=speech, padded=padded, bursts=bursts, noise=noise)
 
