@@ -52,6 +52,7 @@ def test_the_password_can_be_typed_at_a_prompt(cli):
     (["users", "approve", "nobody"], "No user"),
     (["clips", "retry", "7"], "No clip 7"),
     (["tasks", "list", "--state", "done"], "Unknown task state"),
+    (["tasks", "release", "3", "--reason", "left"], "No task 3"),
     (["users", "add", "x", "--name", "X", "--role", "transcriber", "--password", "password-1"], "language"),
 ])
 def test_bad_input_is_a_one_line_error_and_exit_1(cli, args, message):

@@ -206,3 +206,25 @@ def test_a_reviewer_changing_their_mind_within_the_round_does_not_count_as_a_ret
     graded.accept_segment(wb_people.rita, view.segments[0].id)
     assert graded.finish_review(wb_people.rita, submitted).state == "complete"
     assert graded.worker_summary(wb_people.tina).score == 1.0
+
+
+def test_an_admin_takes_back_work_from_people_who_left(wb, wb_people, submitted, wb_clip):
+    wb.start_review(wb_people.rita, submitted)
+    with pytest.raises(PermissionDenied):
+        wb.release_task(wb_people.bo, submitted, reason="rita is on leave")
+    released = wb.release_task(wb_people.admin, submitted, reason="rita is on leave")
+    assert (released.state, released.reviewer) == ("submitted", None)
+    assert wb.start_review(wb_people.bo, submitted).task.reviewer == "bo"
+
+    wb_clip()
+    claimed = wb.claim_next(wb_people.tom).id
+    segment = wb.open_task(wb_people.tom, claimed).segments[0]
+    wb.save_text(wb_people.tom, segment.id, "남겨 둔 글.", base_version=0)
+    assert wb.release_task(wb_people.admin, claimed, reason="tom left").state == "open"
+    assert wb.claim_next(wb_people.tina).id == claimed
+    assert wb.open_task(wb_people.tina, claimed).segments[0].text == "남겨 둔 글."
+    with pytest.raises(InvalidInput, match="why"):
+        wb.release_task(wb_people.admin, claimed, reason=" ")
+    wb.release_task(wb_people.admin, claimed, reason="tina left too")
+    with pytest.raises(InvalidTransition, match="nobody holds it"):
+        wb.release_task(wb_people.admin, claimed, reason="again")

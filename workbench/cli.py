@@ -200,6 +200,16 @@ def tasks_list(
                    f"transcriber={t.transcriber or '-'} reviewer={t.reviewer or '-'} {counts}")
 
 
+@tasks_app.command("release")
+@_fail_cleanly
+def tasks_release(task_id: int, reason: str = typer.Option(..., help="Why (kept in the audit log)."),
+                  as_admin: str = AS_ADMIN) -> None:
+    """Take a task back from a worker who left: it is offered again (text and history kept)."""
+    wb = _workbench()
+    task = wb.release_task(_admin(wb, as_admin), task_id, reason=reason)
+    typer.echo(f"task {task.id}: {task.state}")
+
+
 @app.command()
 def worker(workers: int = typer.Option(1, help="Clips processed at once by this process.")) -> None:
     """Process queued clips until interrupted (start one per core or machine)."""
