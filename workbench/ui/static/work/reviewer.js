@@ -64,6 +64,7 @@
       : segment.played_to_end ? "played" : segment.status === "no_speech" ? "no speech" : "not played";
     row.badge.className = `badge ${decided(segment) ? segment.status : segment.played_to_end ? "played" : ""}`;
     row.badge.textContent = edited ? `${label} · edited` : label;
+    row.li.classList.toggle("decided", decided(segment));
     row.acceptButton.disabled = !page.editable || !segment.played_to_end;
     row.acceptButton.title = segment.played_to_end ? "Accept (Alt+A)" : "Play the segment to the end first";
     row.returnButton.disabled = !page.editable;
