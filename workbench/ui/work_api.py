@@ -63,6 +63,7 @@ class Comment(BaseModel):
 
 
 def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Runs a handler; the two refusals the page acts on carry what it needs to act."""
     try:
         return call(*args, **kwargs)
     except StaleVersion as error:
