@@ -12,6 +12,7 @@ import html
 import mimetypes
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -322,12 +323,19 @@ def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: b
     wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir)
     app = create_app(wb)
     worker = start_queue_worker(settings) if start_worker else None
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; exit through
+    # Python then (as Ctrl+C does), so the worker below is stopped instead of orphaned.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     print(f"Serving on http://{host}:{port}/  (Ctrl+C stops)", flush=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         if worker is not None:
             stop_process(worker)
+
+
+def _exit_on_sigterm(signum: int, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 # --- the login page --------------------------------------------------------------------
