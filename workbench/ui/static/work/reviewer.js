@@ -135,7 +135,7 @@
   player.on((type) => {
     const segment = page.segments[page.current];
     if (!segment || player.segmentId !== segment.id) return;
-    if (type === "rate" || type === "variant") WB.showPlayer(page.rows.get(segment.id).tools, player);
+    WB.showPlayer(page.rows.get(segment.id).tools, player);
     if (type === "timeupdate") page.reached = Math.max(page.reached, player.audio.currentTime);
     if (type === "ended") reportPlay(true);
     if (type === "pause" && !player.audio.ended) reportPlay();

@@ -193,7 +193,7 @@
   player.on((type) => {
     const segment = page.segments[page.current];
     if (!segment || player.segmentId !== segment.id) return;
-    if (type === "rate" || type === "variant") WB.showPlayer(page.rows.get(segment.id).tools, player);
+    WB.showPlayer(page.rows.get(segment.id).tools, player);
     WB.waveforms.draw(page.rows.get(segment.id).wave, type === "ended" ? 0 : player.fraction);
   });
 

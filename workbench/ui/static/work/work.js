@@ -63,7 +63,7 @@ const WB = (() => {
       this.variant = "clean";
       this.rate = 1;
       this.listeners = [];
-      for (const type of ["timeupdate", "play", "pause", "ended", "seeked"]) {
+      for (const type of ["loadedmetadata", "timeupdate", "play", "pause", "ended", "seeked"]) {
         this.audio.addEventListener(type, () => this.emit(type));
       }
     }
@@ -268,6 +268,7 @@ const WB = (() => {
     const play = h("button", { class: "btn small", type: "button", title: "Play (Esc)", "aria-label": "Play",
       onmousedown: keepFocus, onclick: () => { pick(false); player.toggle(); } }, "▶");
     const tools = h("div", { class: "seg-tools" },
+      h("span", { class: "playhead", title: "Where the playhead is (split cuts here)" }),
       h("button", { class: "btn small variant", type: "button", onmousedown: keepFocus,
         onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, "clean"),
       h("button", { class: "btn small rate", type: "button", title: "Alt+, / Alt+.", onmousedown: keepFocus }, "1×"),
@@ -288,6 +289,9 @@ const WB = (() => {
     variant.textContent = player.variant === "clean" ? "clean ⇄ original" : "original ⇄ clean";
     variant.classList.toggle("on", player.variant === "original");
     tools.querySelector(".rate").textContent = `${player.rate}×`;
+    const { currentTime, duration } = player.audio;
+    tools.querySelector(".playhead").textContent =
+      `${currentTime.toFixed(1)} / ${Number.isFinite(duration) ? duration.toFixed(1) : "–"} s`;
   }
 
   function banner(kind, ...content) {
