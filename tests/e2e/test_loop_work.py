@@ -167,12 +167,21 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     review.locator(".comment-input").fill(COMMENT)
     review.locator(".comment-input").press("Enter")
     review.locator(".seg").nth(0).locator(".badge.returned").wait_for()
-    reviewer.reload()  # the review in progress reopens by itself, decisions and plays kept
+    corrected = review.locator(".seg-text").nth(2)
+    corrected.fill(corrected.input_value().replace(".", "!"))
+    reviewer.reload()  # the review in progress reopens by itself: decisions, plays and corrections kept
     review = task_frame(reviewer, "review")
     review.locator(".seg").nth(0).locator(".badge.returned").wait_for()
     assert review.locator(".badge.played").count() == len(segments) - 1
+    corrected = review.locator(".seg-text").nth(2)
+    assert corrected.input_value().endswith("!")
     review.get_by_role("button", name="Accept all played").click()
-    review.get_by_text(f"{len(segments) - 1} played segment(s) accepted").wait_for()
+    review.get_by_text("has a correction").wait_for()  # never accepted in bulk without its text
+    corrected.press("Alt+a")
+    review.locator(".seg").nth(2).locator(".badge.accepted").wait_for()
+    review.get_by_role("button", name="Accept all played").click()
+    review.get_by_text(f"{len(segments) - 2} played segment(s) accepted").wait_for()
+    assert wb.open_task(wb.actor("admin"), task_id).segments[2].text.endswith("!")
     screenshot(reviewer, screenshot_dir / "reviewer.png")
     review.get_by_role("button", name="Finish review").click()
     review.get_by_text("went back to the transcriber").wait_for()

@@ -11,6 +11,10 @@
   const segmentById = (id) => page.segments.find((s) => s.id === id);
   const decided = (s) => s.status === "accepted" || s.status === "returned";
 
+  // A correction typed but not yet accepted survives a reload as a local draft.
+  const draftKey = (id) => `wb-review-draft:${id}`;
+  const dropDraft = (id) => localStorage.removeItem(draftKey(id));
+
   async function load(focusIndex = null) {
     const data = await api("GET", `/review/${taskId}`);
     page.task = data.task;
@@ -43,7 +47,13 @@
     });
     text.value = segment.text;
     text.addEventListener("focus", () => select(index, { play: true, focus: false }));
-    text.addEventListener("input", () => { WB.fit(text); updateRow(segmentById(segment.id)); });
+    const draft = page.editable && !decided(segment) ? localStorage.getItem(draftKey(segment.id)) : null;
+    if (draft !== null && WB.clean(draft) !== segment.text) text.value = draft;
+    text.addEventListener("input", () => {
+      WB.fit(text);
+      localStorage.setItem(draftKey(segment.id), text.value);
+      updateRow(segmentById(segment.id));
+    });
     const { meta, wave, play, tools } = WB.rowParts(segment, player, (autoplay) => select(index, { play: autoplay }));
     const acceptButton = h("button", { class: "btn small ok accept", type: "button", onmousedown: WB.keepFocus,
       onclick: () => { select(index, { play: false }); acceptCurrent(); } }, "accept");
@@ -143,6 +153,7 @@
   });
 
   function replaceSegment(updated) {
+    dropDraft(updated.id);
     const index = page.segments.findIndex((s) => s.id === updated.id);
     page.segments[index] = updated;
     const row = page.rows.get(updated.id);
@@ -202,6 +213,13 @@
   }
 
   async function acceptAllPlayed() {
+    // Accepting in bulk takes the texts as they are: a correction must go with its own accept.
+    const edited = page.segments.findIndex((s) => !decided(s) && WB.clean(page.rows.get(s.id).text.value) !== s.text);
+    if (edited >= 0) {
+      WB.banner("bad", `Segment ${page.segments[edited].position} has a correction: accept it (Alt+A) or undo it first.`);
+      select(edited, { play: false });
+      return;
+    }
     try {
       await reportPlay();
       const { accepted } = await api("POST", `/tasks/${taskId}/accept-all-played`);
