@@ -102,3 +102,16 @@ def test_processes_starting_together_upgrade_once(database_url):
     assert errors == [] and len(stores) == 3
     for store in stores:
         store.close()
+
+
+def test_on_sqlite_a_reader_is_not_held_up_by_an_open_write_transaction(sqlite_url):
+    store = Store.open(sqlite_url)
+    with store.session() as writer:
+        writer.add(AuditEntry(at=datetime.now(timezone.utc), action="x", entity="x", entity_id=1))
+        writer.flush()
+        with store.reading() as reader:
+            # The uncommitted row is invisible, and the read does not wait for the writer.
+            assert reader.scalars(sa.select(AuditEntry)).all() == []
+    with store.reading() as reader:
+        assert len(reader.scalars(sa.select(AuditEntry)).all()) == 1
+    store.close()

@@ -1,8 +1,9 @@
 """Engines, sessions and schema upgrades.
 
 SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout,
-and every transaction starts with ``BEGIN IMMEDIATE``: writers queue up at the start
-instead of failing halfway when two of them try to upgrade a read lock at once.
+and every writing transaction starts with ``BEGIN IMMEDIATE``: writers queue up at the
+start instead of failing halfway when two of them try to upgrade a read lock at once.
+``Store.reading()`` transactions start deferred and run beside a writer.
 PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://...``).
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_ID = 0x776F726B  # any constant shared by every workbench process
+READ_ONLY_OPTION = "workbench_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -40,8 +42,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(connection) -> None:
+            # Readers take no lock up front, so in WAL mode they run beside a writer.
+            reading = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+            connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -91,6 +95,7 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._readers = sessionmaker(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> "Store":
@@ -107,6 +112,13 @@ class Store:
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it does not queue behind writers.
+        Writing in it is a bug (it could fail with "database is locked")."""
+        with self._readers.begin() as session:
             yield session
 
     def close(self) -> None:

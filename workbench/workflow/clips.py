@@ -51,12 +51,12 @@ class Clips(WorkbenchBase):
         return self.clip(actor, clip_id)
 
     def clip(self, actor: Actor, clip_id: int) -> ClipView:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             self._admin(session, actor)
             return self._clip_views(session, [self._clip(session, clip_id)])[0]
 
     def list_clips(self, actor: Actor) -> list[ClipView]:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             self._admin(session, actor)
             return self._clip_views(session, repo.all_clips(session))
 

@@ -45,7 +45,7 @@ class Media(Review):
         return target
 
     def _media_source(self, actor: Actor, segment_id: int, variant: str):
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = self._user(session, actor)
             segment, task = self._segment(session, segment_id)
             self._may_view(user, task)

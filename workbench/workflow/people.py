@@ -88,7 +88,7 @@ class People(WorkbenchBase):
             return actor_of(user)
 
     def actor(self, username: str) -> Actor:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = repo.user_by_username(session, username)
             if user is None:
                 raise NotFound(f"No user {username!r}.")
@@ -96,7 +96,7 @@ class People(WorkbenchBase):
 
     def first_admin(self) -> Actor | None:
         """The oldest admin account (the CLI, which runs on the server, acts as it)."""
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = repo.first_admin(session)
             return actor_of(user) if user else None
 
@@ -106,7 +106,7 @@ class People(WorkbenchBase):
         (counted in the database, so every web process and worker sees the same count)."""
         now = self.now()
         # Hashing takes a while; it runs between two short transactions, never inside one.
-        with self.store.session() as session:
+        with self.store.reading() as session:
             failures = repo.failed_logins_since(session, username, now - self.policy.login_window)
             user = repo.user_by_username(session, username)
             stored_hash = user.password_hash if user else None
@@ -193,12 +193,12 @@ class People(WorkbenchBase):
             return view
 
     def list_applications(self, actor: Actor, *, status: str | None = "pending") -> list[Application]:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             self._admin(session, actor)
             return [self._application_view(session, a) for a in repo.applications(session, status)]
 
     def pending_application_of(self, actor: Actor, username: str) -> Application:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             self._admin(session, actor)
             user = self._named(session, username)
             for application in repo.applications(session, "pending"):
@@ -207,7 +207,7 @@ class People(WorkbenchBase):
             raise NotFound(f"{username} has no pending application.")
 
     def application_document(self, actor: Actor, application_id: int) -> Path:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             self._admin(session, actor)
             application = self._application(session, application_id)
             return self._path(application.document_path)
@@ -236,14 +236,14 @@ class People(WorkbenchBase):
     # --- workers ------------------------------------------------------------------------
 
     def list_workers(self, actor: Actor) -> list[WorkerSummary]:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             self._admin(session, actor)
             return [self._worker_summary(session, u) for u in repo.all_users(session)
                     if u.is_transcriber or u.is_reviewer]
 
     def worker_summary(self, actor: Actor, username: str | None = None) -> WorkerSummary:
         """A worker's grade and limits: their own, or anyone's for an admin."""
-        with self.store.session() as session:
+        with self.store.reading() as session:
             me = self._user(session, actor)
             if username is None or username == me.username:
                 return self._worker_summary(session, me)

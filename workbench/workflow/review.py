@@ -16,7 +16,7 @@ class Review(Transcribing):
     def review_queue(self, actor: Actor) -> list[TaskSummary]:
         """Submitted tasks of the reviewer's language they may take (never their own work),
         their own reviews in progress first."""
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = self._worker(session, actor, "reviewer")
             tasks = repo.review_candidates(session, language=user.language, reviewer_id=user.id)
             tasks = sorted(tasks, key=lambda t: t.state != "in_review")

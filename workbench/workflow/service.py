@@ -67,7 +67,7 @@ class Workbench(People, Clips, Media):
 
     def audit_log(self, actor: Actor, *, task_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
         """The latest state changes, newest first (admin; a task's own people for its log)."""
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = self._user(session, actor)
             if task_id is None:
                 self._admin(session, actor)
@@ -107,7 +107,7 @@ class Workbench(People, Clips, Media):
         """All tasks, filtered (admin)."""
         if state is not None and state not in TASK_STATES:
             raise InvalidInput(f"Unknown task state {state!r}; choose one of {', '.join(TASK_STATES)}.")
-        with self.store.session() as session:
+        with self.store.reading() as session:
             self._admin(session, actor)
             tasks = repo.tasks_where(session, states=[state] if state else None, language=language,
                                      project=project)

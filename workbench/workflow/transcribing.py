@@ -35,7 +35,7 @@ class Transcribing(WorkbenchBase):
     # --- queue and claims ---------------------------------------------------------------
 
     def my_queue(self, actor: Actor) -> TranscriberQueue:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = self._user(session, actor)
             if not user.is_transcriber:
                 raise PermissionDenied("Only a transcriber has a work queue.")
@@ -75,7 +75,7 @@ class Transcribing(WorkbenchBase):
     def open_task(self, actor: Actor, task_id: int) -> TaskView:
         """The task and its segments, for its transcriber (in any state), a reviewer of its
         language once submitted, or an admin. ``played_to_end`` is the viewer's own."""
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = self._user(session, actor)
             task = self._task(session, task_id)
             self._may_view(user, task)
@@ -182,7 +182,7 @@ class Transcribing(WorkbenchBase):
 
     def check_task(self, actor: Actor, task_id: int) -> list[Problem]:
         """Every guideline problem of the task's live segments (errors and warnings)."""
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = self._user(session, actor)
             task = self._task(session, task_id)
             self._may_view(user, task)
@@ -213,7 +213,7 @@ class Transcribing(WorkbenchBase):
 
     def segment_history(self, actor: Actor, segment_id: int):
         """Every revision of a segment, oldest first."""
-        with self.store.session() as session:
+        with self.store.reading() as session:
             user = self._user(session, actor)
             segment = repo.get_segment(session, segment_id)
             if segment is None:
