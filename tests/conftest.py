@@ -7,6 +7,7 @@ skipped; under CI (``CI=true``) a missing server is an error, never a silent ski
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -30,19 +31,28 @@ def _with_database(url: str, name: str) -> str:
     return f"{base}?{query}" if query else base
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextlib.contextmanager
+def _fresh_postgres_database(prefix: str):
+    """Creates an empty database on the throwaway server, yields its URL, drops it after."""
     import psycopg
 
     admin_url = _postgres_admin_url()
-    name = "t_" + uuid.uuid4().hex[:12]
+    name = prefix + uuid.uuid4().hex[:12]
     conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield _with_database(admin_url, name)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield _with_database(admin_url, name)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with _fresh_postgres_database("t_") as url:
+        yield url
 
 
 @pytest.fixture
@@ -154,13 +164,5 @@ def module_database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'workbench.db'}"
         return
-    import psycopg
-
-    admin_url = _postgres_admin_url()
-    name = "m_" + uuid.uuid4().hex[:12]
-    conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield _with_database(admin_url, name)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _fresh_postgres_database("m_") as url:
+        yield url
