@@ -6,16 +6,35 @@ Heavy modules are imported inside the commands so ``workbench --help`` stays ins
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import typer
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Speech data workbench.")
 
+
+def _fail_cleanly(command):
+    """Report bad input (a WorkbenchError or an AudioError) as a one-line message and exit 1,
+    instead of a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from workbench.audio.errors import AudioError
+        from workbench.workflow.errors import WorkbenchError
+
+        try:
+            return command(*args, **kwargs)
+        except (WorkbenchError, AudioError) as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from error
+
+    return run
+
 # --- audio (issue 2) -------------------------------------------------------------------
 
-from pathlib import Path  # noqa: E402  (typer reads the annotations of this section's command)
-
-
 @app.command()
+@_fail_cleanly
 def process(
     input_path: Path = typer.Argument(..., metavar="INPUT", help="Audio or video file (wav, flac, mp3, ogg, m4a, mp4, mov, webm, ...)."),
     out: Path = typer.Option(..., "--out", help="Output directory; must not exist yet or be empty."),
@@ -30,7 +49,6 @@ def process(
     denoise: bool = typer.Option(None, "--denoise/--no-denoise", help="Spectral denoising when it helps (default on)."),
 ) -> None:
     """Decode INPUT, cut it into one-sentence segments, denoise and normalise it into --out."""
-    from workbench.audio.errors import AudioError
     from workbench.audio.pipeline import PipelineSettings, process_file
 
     chosen = {
@@ -38,12 +56,8 @@ def process(
         "vad_aggressiveness": vad_aggressiveness, "target_lufs": target_lufs, "max_gain_db": max_gain,
         "true_peak_ceiling_dbtp": true_peak, "denoise": denoise,
     }
-    try:
-        result = process_file(input_path, out, language=language,
-                              settings=PipelineSettings(**{k: v for k, v in chosen.items() if v is not None}))
-    except AudioError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from error
+    result = process_file(input_path, out, language=language,
+                          settings=PipelineSettings(**{k: v for k, v in chosen.items() if v is not None}))
     report = result.report
     typer.echo(f"{len(result.segments)} segments, {report['segments']['speech_seconds']:.1f} s of speech "
                f"in {report['input']['duration']:.1f} s; loudness {report['loudness']['after_lufs']} LUFS, "
@@ -53,8 +67,6 @@ def process(
     typer.echo(f"wrote {result.out_dir}")
 
 # --- store / workflow (issue 3) ---------------------------------------------------------
-
-from pathlib import Path  # noqa: E402  (kept inside this section; typer reads the annotations)
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts and applications (admin).")
 clips_app = typer.Typer(no_args_is_help=True, help="Import and follow clips (admin).")
@@ -78,23 +90,6 @@ def _admin(wb, username: str | None):
     if actor is None or not actor.is_admin:
         raise typer.BadParameter("no admin account: create one with `workbench users add NAME --role admin`")
     return actor
-
-
-def _fail_cleanly(command):
-    """Report a WorkbenchError as a one-line message and exit 1, instead of a traceback."""
-    import functools
-
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        from workbench.workflow.errors import WorkbenchError
-
-        try:
-            return command(*args, **kwargs)
-        except WorkbenchError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(1) from error
-
-    return run
 
 
 @users_app.command("add")
