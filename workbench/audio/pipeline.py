@@ -285,6 +285,8 @@ def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
         on=settings.hysteresis_on, off=settings.hysteresis_off,
     )
     candidates = segment.speech_intervals(smoothed, frame_seconds=frame_seconds, min_pause=settings.min_pause_s)
+    # The candidates cover every later segment and dropped burst (splitting changes no coverage),
+    # so these stretches hold neither voice nor knocks and coughs: the noise profile's source.
     noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=candidates)
     levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
     noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
@@ -297,8 +299,6 @@ def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
     speech, bursts = segment.drop_bursts(candidates, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
     speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
     padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
-    # Dropped bursts (knocks, coughs) are no part of the steady noise the profile describes.
-    noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=np.concatenate([candidates, bursts]))
     return _Found(speech=speech, padded=padded, bursts=bursts, noise=noise)
 
 
