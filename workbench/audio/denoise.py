@@ -15,7 +15,8 @@ import noisereduce
 import numpy as np
 from scipy.signal import butter, sosfilt
 
-from workbench.audio.chunks import DEFAULT_CHUNK, map_chunks
+from workbench.audio.chunks import map_chunks
+from workbench.audio.segment import frame_powers
 
 NOISE_CONTEXT = 8000
 # 32 ms frames, half overlap, no mask smoothing: on the benchmark as clean (SI-SDR) as
@@ -164,12 +165,7 @@ class PowerStats:
 def measure_power(audio: np.ndarray, sample_rate: int, *, speech: np.ndarray, noise: np.ndarray) -> PowerStats:
     """Mean power of ``audio`` over the ``speech`` and over the ``noise`` intervals (seconds),
     on 10 ms frames (interval edges rounded to frames)."""
-    frame = sample_rate // 100
-    powers = np.empty(audio.size // frame)
-    per_chunk = DEFAULT_CHUNK // frame
-    for first in range(0, powers.size, per_chunk):
-        block = audio[first * frame : min(first + per_chunk, powers.size) * frame].reshape(-1, frame)
-        powers[first : first + block.shape[0]] = np.einsum("ij,ij->i", block, block, dtype=np.float64) / frame
+    powers = frame_powers(audio, sample_rate // 100)
 
     def mean_power(intervals: np.ndarray) -> float:
         inside = np.zeros(powers.size, bool)

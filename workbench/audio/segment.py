@@ -76,16 +76,21 @@ def speech_intervals(mask: np.ndarray, *, frame_seconds: float, min_pause: float
     return np.stack([spans[starts, 0], spans[ends, 1]], axis=1)
 
 
-def frame_levels_db(audio: np.ndarray, sample_rate: int, *, frame_seconds: float = 0.01) -> np.ndarray:
-    """Mean power of consecutive frames in dB (full scale = 0), shape (n_samples // frame,)."""
-    frame = int(round(frame_seconds * sample_rate))
+def frame_powers(audio: np.ndarray, frame: int) -> np.ndarray:
+    """Mean power of consecutive ``frame``-sample frames (linear, full scale = 1), shape
+    (n_samples // frame,); a trailing partial frame is left out."""
     n_frames = audio.size // frame
-    levels = np.empty(n_frames)
+    powers = np.empty(n_frames)
     per_block = 6000
     for first in range(0, n_frames, per_block):
         block = audio[first * frame : min(first + per_block, n_frames) * frame].reshape(-1, frame)
-        levels[first : first + block.shape[0]] = np.einsum("ij,ij->i", block, block, dtype=np.float64) / frame
-    return 10 * np.log10(levels + 1e-12)
+        powers[first : first + block.shape[0]] = np.einsum("ij,ij->i", block, block, dtype=np.float64) / frame
+    return powers
+
+
+def frame_levels_db(audio: np.ndarray, sample_rate: int, *, frame_seconds: float = 0.01) -> np.ndarray:
+    """Mean power of consecutive frames in dB (full scale = 0), shape (n_samples // frame,)."""
+    return 10 * np.log10(frame_powers(audio, int(round(frame_seconds * sample_rate))) + 1e-12)
 
 
 def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, threshold_db: float, min_pause: float) -> np.ndarray:
