@@ -38,6 +38,13 @@ def same_person(name: str, holder: str) -> bool:
     return bool(key(name)) and key(name) == key(holder)
 
 
+def _checked_roles(roles) -> frozenset[str]:
+    roles = frozenset(roles)
+    if not roles or not roles <= set(ROLES):
+        raise InvalidInput(f"Roles must be some of {', '.join(ROLES)}; got {sorted(roles)}.")
+    return roles
+
+
 class People(WorkbenchBase):
     @cached_property
     def _hasher(self) -> PasswordHasher:
@@ -60,9 +67,7 @@ class People(WorkbenchBase):
                     roles, language: str | None = None) -> Actor:
         """Create an approved account. With ``actor=None`` only the very first account
         (the bootstrap admin) can be created; afterwards an admin must act."""
-        roles = frozenset(roles)
-        if not roles or not roles <= set(ROLES):
-            raise InvalidInput(f"Roles must be some of {', '.join(ROLES)}; got {sorted(roles)}.")
+        roles = _checked_roles(roles)
         if roles & {"reviewer", "transcriber"}:
             if language is None:
                 raise InvalidInput("A reviewer or transcriber needs their one language.")
@@ -89,10 +94,7 @@ class People(WorkbenchBase):
 
     def actor(self, username: str) -> Actor:
         with self.store.reading() as session:
-            user = repo.user_by_username(session, username)
-            if user is None:
-                raise NotFound(f"No user {username!r}.")
-            return actor_of(user)
+            return actor_of(self._named(session, username))
 
     def first_admin(self) -> Actor | None:
         """The oldest admin account (the CLI, which runs on the server, acts as it)."""
@@ -141,9 +143,7 @@ class People(WorkbenchBase):
 
     def set_roles(self, actor: Actor, username: str, roles) -> Actor:
         """Grant or remove roles (admin), e.g. make a good transcriber also a reviewer."""
-        roles = frozenset(roles)
-        if not roles or not roles <= set(ROLES):
-            raise InvalidInput(f"Roles must be some of {', '.join(ROLES)}; got {sorted(roles)}.")
+        roles = _checked_roles(roles)
         with self.store.session() as session:
             self._admin(session, actor)
             user = self._named(session, username)
