@@ -159,9 +159,10 @@ def generate(out_dir: Path, scenario: Scenario = Scenario()) -> dict:
     ``clean16k.wav`` (reference speech at 16 kHz, scaled like the input) and ``truth.json``.
     Skipped when ``truth.json`` for the same scenario exists."""
     truth_path = out_dir / "truth.json"
+    recorded = scenario.__dict__ | {"snr_range_db": list(scenario.snr_range_db)}  # as JSON reads it back
     if truth_path.exists():
         truth = json.loads(truth_path.read_text())
-        if truth["scenario"] == scenario.__dict__ | {"snr_range_db": list(scenario.snr_range_db)}:
+        if truth["scenario"] == recorded:
             return truth
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(scenario.seed)
@@ -174,7 +175,7 @@ def generate(out_dir: Path, scenario: Scenario = Scenario()) -> dict:
     sf.write(out_dir / "clean16k.wav", soxr.resample(clean * mixing["gain"], ESPEAK_RATE, 16000), 16000, subtype="FLOAT")
     np.save(out_dir / "clean_espeak.npy", clean)
     truth = {
-        "scenario": scenario.__dict__ | {"snr_range_db": list(scenario.snr_range_db)},
+        "scenario": recorded,
         "sentences": sentences, "events": events, "mixing": mixing,
     }
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1))
