@@ -92,8 +92,8 @@ class WorkbenchBase:
             raise NotFound(f"No segment {segment_id}.")
         return segment, session.get(Task, segment.task_id)
 
-    def _clip(self, session, clip_id: int) -> Clip:
-        clip = session.get(Clip, clip_id)
+    def _clip(self, session, clip_id: int, *, lock: bool = False) -> Clip:
+        clip = repo.get_clip(session, clip_id, lock=lock)
         if clip is None:
             raise NotFound(f"No clip {clip_id}.")
         return clip

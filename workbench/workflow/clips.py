@@ -11,7 +11,7 @@ from workbench.store import repo
 from workbench.store.models import Clip, Segment, Task
 from workbench.workflow.base import WorkbenchBase, check_language
 from workbench.workflow.domain import Actor, ClipView
-from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
+from workbench.workflow.errors import InvalidInput, InvalidTransition
 from workbench.workflow.files import check_size, safe_filename, write_atomically
 
 # Progress is written at most this often (in percent), so a long clip does not hammer the DB.
@@ -85,9 +85,7 @@ class Clips(WorkbenchBase):
         from workbench.audio.errors import AudioError
 
         with self.store.session() as session:
-            clip = repo.get_clip(session, clip_id, lock=True)
-            if clip is None:
-                raise NotFound(f"No clip {clip_id}.")
+            clip = self._clip(session, clip_id, lock=True)
             # Only a queued clip is processed: a clip already done, failed or taken by another
             # worker (a duplicate job) is left alone.
             if clip.status != "queued":
@@ -168,9 +166,7 @@ class Clips(WorkbenchBase):
 
     def _progress(self, clip_id: int, stage: str, percent: float) -> None:
         with self.store.session() as session:
-            clip = session.get(Clip, clip_id)
-            if clip is None:
-                raise NotFound(f"No clip {clip_id}.")
+            clip = self._clip(session, clip_id)
             clip.stage, clip.percent, clip.progress_at = stage, percent, self.now()
 
 
