@@ -55,8 +55,8 @@ def add_audit(session: Session, *, at: datetime, actor_id: int, action: str, ent
 
 # --- work and penalties ---------------------------------------------------------------
 
-def work_items(session: Session, *, user_id: int | None = None, unsettled_only: bool = True) -> list[dict]:
-    """Completed tasks as the engine's work items (``workbench.pay.engine.WORK_ITEM_COLUMNS``).
+def work_items(session: Session, *, user_id: int | None = None) -> list[dict]:
+    """Unsettled completed tasks as the engine's work items (``workbench.pay.engine.WORK_ITEM_COLUMNS``).
 
     ``speech_seconds`` sums the live, not-no-speech segments of the task.
     """
@@ -72,13 +72,12 @@ def work_items(session: Session, *, user_id: int | None = None, unsettled_only: 
         .join(Clip, Clip.id == Task.clip_id)
         .join(User, User.id == Task.transcriber_id)
         .outerjoin(speech, speech.c.task_id == Task.id)
-        .where(Task.state == "complete", Task.completed_at.is_not(None))
+        .where(Task.state == "complete", Task.completed_at.is_not(None),
+               ~select(SettlementItem.id).where(SettlementItem.task_id == Task.id).exists())
         .order_by(Task.completed_at, Task.id)
     )
     if user_id is not None:
         query = query.where(Task.transcriber_id == user_id)
-    if unsettled_only:
-        query = query.where(~select(SettlementItem.id).where(SettlementItem.task_id == Task.id).exists())
     columns = ("task_id", "user_id", "username", "clip_id", "clip_name", "language", "project",
                "source_seconds", "speech_seconds", "accepted_at")
     return [dict(zip(columns, row)) for row in session.execute(query)]
