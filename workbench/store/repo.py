@@ -35,6 +35,15 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _get(session: Session, model, row_id: int, *, lock: bool):
+    """The row; with ``lock`` it stays locked (PostgreSQL) until the transaction ends, even
+    when the session already holds it (the SELECT ... FOR UPDATE is always sent)."""
+    if lock and _is_postgres(session):
+        query = select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+        return session.scalars(query).one_or_none()
+    return session.get(model, row_id)
+
+
 # --- users and logins ------------------------------------------------------------------
 
 def user_by_username(session: Session, username: str, *, lock: bool = False) -> User | None:
@@ -94,10 +103,7 @@ def tasks_ever_taken(session: Session, user_id: int) -> int:
 # --- clips -----------------------------------------------------------------------------
 
 def get_clip(session: Session, clip_id: int, *, lock: bool = False) -> Clip | None:
-    if lock and _is_postgres(session):
-        query = select(Clip).where(Clip.id == clip_id).with_for_update().execution_options(populate_existing=True)
-        return session.scalars(query).one_or_none()
-    return session.get(Clip, clip_id)
+    return _get(session, Clip, clip_id, lock=lock)
 
 
 def all_clips(session: Session) -> Sequence[Clip]:
@@ -157,12 +163,7 @@ def returned_comments(session: Session, task_ids: Iterable[int]) -> dict[int, li
 # --- tasks -----------------------------------------------------------------------------
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> Task | None:
-    """The task; with ``lock`` its row stays locked (PostgreSQL) until the transaction ends,
-    even when the session already holds it (the SELECT ... FOR UPDATE is always sent)."""
-    if lock and _is_postgres(session):
-        query = select(Task).where(Task.id == task_id).with_for_update().execution_options(populate_existing=True)
-        return session.scalars(query).one_or_none()
-    return session.get(Task, task_id)
+    return _get(session, Task, task_id, lock=lock)
 
 
 def tasks_where(session: Session, *, states: Sequence[str] | None = None, language: str | None = None,
