@@ -103,21 +103,11 @@
 
   function select(index, { play = true, focus = true } = {}) {
     if (index < 0 || index >= page.segments.length) return;
-    const segment = page.segments[index];
-    const row = page.rows.get(segment.id);
+    const row = page.rows.get(page.segments[index].id);
     if (index !== page.current) {
       reportPlay();
-      const old = page.segments[page.current];
-      if (old) {
-        page.rows.get(old.id).li.classList.remove("current");
-        WB.waveforms.draw(page.rows.get(old.id).wave, 0);
-      }
-      page.current = index;
       page.reached = 0;
-      row.li.classList.add("current");
-      row.li.scrollIntoView({ block: "nearest" });
-      player.load(segment.id, { autoplay: play });
-      WB.showPlayer(row.tools, player);
+      WB.makeCurrent(page, index, player, { play });
     }
     if (focus && document.activeElement !== row.text && !row.li.contains(document.activeElement)) {
       row.text.focus({ preventScroll: true });
@@ -142,14 +132,10 @@
     }
   }
 
-  player.on((type) => {
-    const segment = page.segments[page.current];
-    if (!segment || player.segmentId !== segment.id) return;
-    WB.showPlayer(page.rows.get(segment.id).tools, player);
+  WB.followPlayer(page, player, (type) => {
     if (type === "timeupdate") page.reached = Math.max(page.reached, player.audio.currentTime);
     if (type === "ended") reportPlay(true);
     if (type === "pause" && !player.audio.ended) reportPlay();
-    WB.waveforms.draw(page.rows.get(segment.id).wave, type === "ended" ? 0 : player.fraction);
   });
 
   function replaceSegment(updated) {

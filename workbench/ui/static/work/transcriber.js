@@ -168,20 +168,8 @@
 
   function select(index, { play = true, focus = true } = {}) {
     if (index < 0 || index >= page.segments.length) return;
-    const segment = page.segments[index];
-    const row = page.rows.get(segment.id);
-    if (index !== page.current) {
-      const old = page.segments[page.current];
-      if (old) {
-        page.rows.get(old.id).li.classList.remove("current");
-        WB.waveforms.draw(page.rows.get(old.id).wave, 0);
-      }
-      page.current = index;
-      row.li.classList.add("current");
-      row.li.scrollIntoView({ block: "nearest" });
-      player.load(segment.id, { autoplay: play });
-      WB.showPlayer(row.tools, player);
-    }
+    const row = page.rows.get(page.segments[index].id);
+    if (index !== page.current) WB.makeCurrent(page, index, player, { play });
     if (focus && document.activeElement !== row.text) {
       row.text.focus({ preventScroll: true });
       row.text.setSelectionRange(row.text.value.length, row.text.value.length);
@@ -190,12 +178,7 @@
 
   const move = (delta) => select(page.current + delta, { play: true });
 
-  player.on((type) => {
-    const segment = page.segments[page.current];
-    if (!segment || player.segmentId !== segment.id) return;
-    WB.showPlayer(page.rows.get(segment.id).tools, player);
-    WB.waveforms.draw(page.rows.get(segment.id).wave, type === "ended" ? 0 : player.fraction);
-  });
+  WB.followPlayer(page, player);
 
   // ---- saving ------------------------------------------------------------------
 

@@ -294,6 +294,36 @@ const WB = (() => {
       `${currentTime.toFixed(1)} / ${Number.isFinite(duration) ? duration.toFixed(1) : "–"} s`;
   }
 
+  // The current row on both pages. ``page`` holds ``segments``, ``rows`` (segment id ->
+  // {li, wave, tools}) and ``current`` (an index, -1 for none).
+  function makeCurrent(page, index, player, { play }) {
+    const old = page.segments[page.current];
+    if (old) {
+      page.rows.get(old.id).li.classList.remove("current");
+      waveforms.draw(page.rows.get(old.id).wave, 0);
+    }
+    page.current = index;
+    const segment = page.segments[index];
+    const row = page.rows.get(segment.id);
+    row.li.classList.add("current");
+    row.li.scrollIntoView({ block: "nearest" });
+    player.load(segment.id, { autoplay: play });
+    showPlayer(row.tools, player);
+  }
+
+  // Keeps the current row's tools and waveform in step with the player;
+  // ``also(type)`` is the page's own bookkeeping for each player event.
+  function followPlayer(page, player, also = () => {}) {
+    player.on((type) => {
+      const segment = page.segments[page.current];
+      if (!segment || player.segmentId !== segment.id) return;
+      const row = page.rows.get(segment.id);
+      showPlayer(row.tools, player);
+      also(type);
+      waveforms.draw(row.wave, type === "ended" ? 0 : player.fraction);
+    });
+  }
+
   function banner(kind, ...content) {
     const el = document.getElementById("banner");
     el.className = `banner ${kind}`;
@@ -312,6 +342,6 @@ const WB = (() => {
 
   return {
     api, ApiError, h, clock, Player, hotkeys, alt, plain, playerBindings, keepFocus, rowParts,
-    showPlayer, banner, failure, waveforms, fit, clean, statusLabels, tellQueue,
+    makeCurrent, followPlayer, banner, failure, fit, clean, statusLabels, tellQueue,
   };
 })();
