@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import SettableClock
 from workbench.pay import service
 from workbench.pay.calendar import SEOUL, pay_period
 from workbench.queue import ImmediateQueue
@@ -34,28 +35,18 @@ WORDS = {"ko": ("안녕하세요", " ", 4, "."), "en": ("hello", " ", 10, "."), 
 PASSWORD = "a-long-password"
 
 
-class Clock:
-    """The workbench's injectable clock, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @dataclass
 class PayWorld:
     """A workbench with an admin, transcribers mina and joon (ko) and yuna (en), and reviewers."""
 
     wb: Workbench
-    clock: Clock
+    clock: SettableClock
     admin: object
     people: dict = field(default_factory=dict)
 
     @classmethod
     def open(cls, database_url: str, data_dir: Path) -> "PayWorld":
-        clock = Clock(datetime(2026, 11, 1, tzinfo=UTC))
+        clock = SettableClock(datetime(2026, 11, 1, tzinfo=UTC))
         wb = Workbench.open(database_url=database_url, data_dir=data_dir, clock=clock, queue=ImmediateQueue(),
                             policy=FAST_HASHING)
         admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
@@ -430,7 +421,7 @@ PAYDAYS = [NOVEMBER_13, NOVEMBER_30, DECEMBER_15]
 def test_no_task_is_ever_in_two_committed_settlements(template_store, tmp_path_factory, steps):
     root = tmp_path_factory.mktemp("pay-example")
     shutil.copy(template_store / "workbench.db", root / "workbench.db")
-    clock = Clock(datetime(2027, 1, 1, tzinfo=UTC))
+    clock = SettableClock(datetime(2027, 1, 1, tzinfo=UTC))
     wb = Workbench.open(database_url=f"sqlite:///{root / 'workbench.db'}", data_dir=root / "data", clock=clock,
                         queue=ImmediateQueue(), policy=FAST_HASHING)
     admin = wb.actor("admin")
