@@ -103,12 +103,13 @@ def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[De
     try:
         logins = demo_logins()
         admin = _ensure_users(wb, logins)
-        _ensure_clips(wb, admin, sample_dir)
+        clips = sample_clips(sample_dir)
+        _ensure_clips(wb, admin, sample_dir, clips)
         marker = Path(wb.data_dir) / STAGED_MARKER
         if not marker.exists():
             people = {(x.role, x.language): wb.actor(x.username) for x in logins if x.language}
             for language in LANGUAGES:
-                _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], sample_dir)
+                _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], clips)
             clock.shift = timedelta(0)
             _settle_completed_work(wb, admin)
             marker.write_text("staged\n", encoding="utf-8")
@@ -156,10 +157,10 @@ def sample_clips(sample_dir: Path = SAMPLE_DIR) -> dict[str, dict]:
     return json.loads((sample_dir / "clips.json").read_text(encoding="utf-8"))
 
 
-def _ensure_clips(wb: "Workbench", admin: "Actor", sample_dir: Path) -> None:
+def _ensure_clips(wb: "Workbench", admin: "Actor", sample_dir: Path, clips: dict[str, dict]) -> None:
     """Import every sample clip once; the immediate queue processes it here and now."""
     existing = {clip.filename: clip for clip in wb.list_clips(admin) if clip.project == DEMO_PROJECT}
-    for filename, info in sorted(sample_clips(sample_dir).items()):
+    for filename, info in sorted(clips.items()):
         clip = existing.get(filename)
         if clip is None:
             clip = wb.import_clip(
@@ -199,9 +200,8 @@ def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool
     wb.finish_review(reviewer, task_id)
 
 
-def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", sample_dir: Path) -> None:
+def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", clips: dict[str, dict]) -> None:
     """Claim this language's staged tasks one by one and drive each to its demo state."""
-    clips = sample_clips(sample_dir)
     staged = [name for name, info in clips.items()
               if info["language"] == transcriber.language and DEMO_STATES.get(name, "open") != "open"]
     for _ in staged:
