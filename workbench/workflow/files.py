@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench.workflow.errors import InvalidInput
@@ -57,16 +58,24 @@ def check_size(source: Path | bytes, limit: int, what: str) -> None:
 
 def write_atomically(source: Path | bytes, dest: Path) -> None:
     """Copy ``source`` to ``dest`` through a temporary file, so ``dest`` is whole or absent."""
+    def copy(temp: Path) -> None:
+        if isinstance(source, bytes):
+            temp.write_bytes(source)
+        else:
+            shutil.copyfile(source, temp)
+
+    write_through_temp(dest, copy)
+
+
+def write_through_temp(dest: Path, write: Callable[[Path], None]) -> None:
+    """Run ``write(temp_path)`` and move the result to ``dest``, so readers never see half a
+    file. The temporary file has ``dest``'s suffix (writers pick the format by it)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
+    handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=".part-", suffix=dest.suffix)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as out:
-            if isinstance(source, bytes):
-                out.write(source)
-            else:
-                with open(source, "rb") as src:
-                    shutil.copyfileobj(src, out, 1024 * 1024)
-        os.replace(temp_name, dest)
+        write(Path(temp))
+        os.replace(temp, dest)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        Path(temp).unlink(missing_ok=True)
         raise

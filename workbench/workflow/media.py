@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from workbench.store.models import Clip
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import InvalidInput, NotFound
+from workbench.workflow.files import write_through_temp
 from workbench.workflow.review import Review
 
 VARIANTS = ("clean", "original")
@@ -29,7 +28,7 @@ class Media(Review):
             from workbench.audio.io import read_span, write_audio
 
             audio, rate = read_span(source, start, end)
-            _write_atomically(target, lambda path: write_audio(path, audio, rate))
+            write_through_temp(target, lambda path: write_audio(path, audio, rate))
         return target
 
     def segment_spectrogram_path(self, actor: Actor, segment_id: int) -> Path:
@@ -41,7 +40,7 @@ class Media(Review):
             from workbench.audio.spectrum import render_spectrogram
 
             audio, rate = read_span(source, start, end)
-            _write_atomically(target, lambda path: render_spectrogram(audio, rate, path=path))
+            write_through_temp(target, lambda path: render_spectrogram(audio, rate, path=path))
         return target
 
     def _media_source(self, actor: Actor, segment_id: int, variant: str):
@@ -62,16 +61,3 @@ class Media(Review):
 
 def _ms(seconds: float) -> int:
     return int(round(seconds * 1000))
-
-
-def _write_atomically(target: Path, write) -> None:
-    """Run ``write(temp_path)`` and move the result into place, so readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=target.suffix)
-    os.close(handle)
-    try:
-        write(Path(temp))
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
