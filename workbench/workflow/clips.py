@@ -25,9 +25,7 @@ class Clips(WorkbenchBase):
         processing. Any bad input (language, name, size, missing file) changes nothing."""
         check_language(language)
         name = safe_filename(filename)
-        project = (project or "").strip()
-        if not project:
-            raise InvalidInput("Give the clip's project (client) name.")
+        project = _checked_project(project)
         check_size(source, self.policy.max_upload_bytes, "upload")
         with self.store.session() as session:
             admin = self._admin(session, actor)
@@ -128,12 +126,11 @@ class Clips(WorkbenchBase):
         output directory whose ``clean.flac``/``original.flac`` the segment audio is cut from."""
         check_language(language)
         name = safe_filename(filename)
-        if not (project or "").strip():
-            raise InvalidInput("Give the clip's project (client) name.")
+        project = _checked_project(project)
         spans = _checked_spans(segments, duration)
         with self.store.session() as session:
             admin = self._admin(session, actor)
-            clip = Clip(filename=name, language=language, project=project.strip(), priority=int(priority),
+            clip = Clip(filename=name, language=language, project=project, priority=int(priority),
                         status="ready", stage="done", percent=100.0, duration=float(duration),
                         output_dir=self._stored_path(Path(output_dir)) if output_dir else None,
                         created_by_id=admin.id, created_at=self.now(), processed_at=self.now())
@@ -183,6 +180,13 @@ class _ProgressReporter:
             return
         self.last = (stage, percent)
         self.workbench._progress(self.clip_id, stage, percent)
+
+
+def _checked_project(project: str) -> str:
+    project = (project or "").strip()
+    if not project:
+        raise InvalidInput("Give the clip's project (client) name.")
+    return project
 
 
 def _checked_spans(segments: Sequence[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
