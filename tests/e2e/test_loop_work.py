@@ -8,12 +8,11 @@ priority so ``claim_next`` offers it), so it does not depend on the demo's stage
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from workbench.demo import SAMPLE_DIR
+from workbench.demo import SAMPLE_DIR, sample_clips
 
 CLIP = "ko_call.mp3"
 CLIP_NAME = "e2e_loop_ko_call.mp3"
@@ -35,7 +34,7 @@ def loop_world(workbench_app):
     clip = wb.import_clip(admin, filename=CLIP_NAME, source=SAMPLE_DIR / CLIP, language="ko",
                           project="e2e", priority=100)
     assert clip.status == "ready", clip.error
-    sentences = json.loads((SAMPLE_DIR / "clips.json").read_text(encoding="utf-8"))[CLIP]["sentences"]
+    sentences = sample_clips()[CLIP]["sentences"]
     yield wb, clip.task_id, sentences
     wb.close()
 
