@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Mapping
+import io
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from workbench.pay.calendar import SEOUL
+from workbench.workflow.files import write_atomically
 
 REPORT_SUFFIXES = (".csv", ".xlsx")
 
@@ -35,27 +35,16 @@ def write_report(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
         raise ValueError(f"the folder {str(path.parent)!r} does not exist")
     local = {name[:31]: _seoul_wall_clock(frame) for name, frame in sheets.items()}
 
-    def write(temporary: Path) -> None:
-        if suffix == ".csv":
-            next(iter(local.values())).to_csv(temporary, index=False, encoding="utf-8-sig")
-            return
-        with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+    if suffix == ".csv":
+        content = next(iter(local.values())).to_csv(index=False).encode("utf-8-sig")
+    else:
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for name, frame in local.items():
                 frame.to_excel(writer, sheet_name=name, index=False)
-
-    _replace_atomically(path, write)
+        content = buffer.getvalue()
+    write_atomically(content, path)
     return path
-
-
-def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    handle, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    temporary = Path(temporary_name)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _seoul_wall_clock(frame: pd.DataFrame) -> pd.DataFrame:
