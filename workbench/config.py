@@ -21,8 +21,11 @@ class Settings:
     queue_url: str = ""
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None, *,
+                 data_dir: Path | str | None = None) -> "Settings":
+        """The environment's settings; a given ``data_dir`` replaces ``WORKBENCH_DATA_DIR``
+        (and so moves the default SQLite file with it)."""
         env = os.environ if environ is None else environ
-        data_dir = Path(env.get("WORKBENCH_DATA_DIR", "./workbench-data")).resolve()
+        data_dir = Path(data_dir if data_dir is not None else env.get("WORKBENCH_DATA_DIR", "./workbench-data")).resolve()
         url = env.get("WORKBENCH_DATABASE_URL") or f"sqlite:///{data_dir / 'workbench.db'}"
         return cls(data_dir=data_dir, database_url=url, queue_url=env.get("WORKBENCH_QUEUE_URL", ""))

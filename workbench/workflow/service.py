@@ -14,7 +14,7 @@ clips.py (import and processing), transcribing.py, review.py and media.py (audio
 
 from __future__ import annotations
 
-import os
+import dataclasses
 from pathlib import Path
 
 from workbench.config import Settings
@@ -46,16 +46,16 @@ class Workbench(People, Clips, Media):
         (``WORKBENCH_QUEUE_URL`` or a SQLite queue file in the data directory); pass
         ``queue=ImmediateQueue()`` to process clips synchronously in scripts and tests.
         """
-        settings = Settings.from_env()
-        data_dir = Path(data_dir).resolve() if data_dir is not None else settings.data_dir
-        database_url = (database_url or os.environ.get("WORKBENCH_DATABASE_URL")
-                        or f"sqlite:///{data_dir / 'workbench.db'}")
+        settings = Settings.from_env(data_dir=data_dir)
+        if database_url:
+            settings = dataclasses.replace(settings, database_url=database_url)
+        data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store.open(database_url)
+        store = Store.open(settings.database_url)
         if queue is None:
             from workbench.queue import HueyQueue
 
-            queue = HueyQueue(Settings(data_dir=data_dir, database_url=database_url, queue_url=settings.queue_url))
+            queue = HueyQueue(settings)
         workbench = cls(store=store, data_dir=data_dir, clock=clock or utc_now,
                         policy=policy or Policy.from_env(), queue=queue)
         if hasattr(queue, "bind"):
