@@ -7,6 +7,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
+HEADROOM = 1.3
+
+
+def _top(columns: pd.DataFrame) -> float | None:
+    """The axis top: HEADROOM above the largest value, or matplotlib's own choice with no data."""
+    peak = float(columns.to_numpy(dtype=float).max(initial=0))
+    return HEADROOM * peak if peak > 0 else None
+
+
 def plot_periods(totals: pd.DataFrame) -> Figure:
     """Bars of audio minutes and lines of gross and net pay (won) per payday.
 
@@ -32,7 +41,10 @@ def plot_periods(totals: pd.DataFrame) -> Figure:
     pay_axis.plot(positions, totals["gross"], marker="o", color="#08519c", label="gross (won)")
     pay_axis.plot(positions, totals["net"], marker="s", color="#e6550d", label="net (won)")
     pay_axis.set_ylabel("won")
-    pay_axis.set_ylim(bottom=0)
+    # Headroom above the tallest bar and point, so markers are not cut by the frame and
+    # the legend in the corner does not cover the data.
+    minutes_axis.set_ylim(0, _top(totals[["minutes"]]))
+    pay_axis.set_ylim(0, _top(totals[["gross", "net"]]))
     handles = minutes_axis.get_legend_handles_labels()[0] + pay_axis.get_legend_handles_labels()[0]
     minutes_axis.legend(handles, [h.get_label() for h in handles], loc="upper left")
     minutes_axis.set_title("Minutes and pay per period" if labels else "No settlements yet")
