@@ -55,6 +55,24 @@ def test_reduce_noise_lowers_noise_keeps_the_signal_and_attenuates_pauses():
     assert rms(out[8 * RATE :]) == pytest.approx(0.2 * rms(noise[8 * RATE :]), rel=0.01)
 
 
+def test_reduce_noise_inside_speech_is_exactly_noisereduces_stationary_gate():
+    """The gate object built once gives what ``noisereduce.reduce_noise`` gives per call."""
+    import noisereduce
+
+    rng = np.random.default_rng(1)
+    noise = 0.03 * pink_noise(12 * RATE, rng=rng)
+    audio = noise.copy()
+    audio[2 * RATE : 10 * RATE] += sine(300.0, 8.0)
+    out = denoise.reduce_noise(audio, RATE, noise=noise[: 2 * RATE], speech=np.array([[0.0, 12.0]]), prop_decrease=0.8)
+    expected = noisereduce.reduce_noise(
+        y=audio, sr=RATE, y_noise=noise[: 2 * RATE], stationary=True, prop_decrease=0.8, n_std_thresh_stationary=1.5,
+        chunk_size=audio.size + 1, padding=0, n_fft=denoise.N_FFT, hop_length=denoise.N_FFT // 2, freq_mask_smooth_hz=None, time_mask_smooth_ms=None,
+    )
+    # Away from the clip's ends (where the region's crossfade applies) the two agree.
+    inside = slice(RATE, 11 * RATE)
+    np.testing.assert_allclose(out[inside], expected[inside], atol=1e-5)
+
+
 def test_reduce_noise_needs_half_a_second_of_noise():
     with pytest.raises(ValueError, match="0.5 s"):
         denoise.reduce_noise(np.zeros(RATE, np.float32), RATE, noise=np.zeros(100, np.float32), speech=np.zeros((0, 2)))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import noisereduce
 import numpy as np
+from noisereduce.spectralgate.stationary import SpectralGateStationary
 from scipy.signal import butter, sosfilt
 
 from workbench.audio.chunks import map_chunks
@@ -113,12 +113,10 @@ def reduce_noise(
     fade = int(0.02 * sample_rate)
     ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
 
+    stationary_gate = _stationary_gate(noise, sample_rate, prop_decrease=prop_decrease, n_std_thresh=n_std_thresh)
+
     def gate(window: np.ndarray) -> np.ndarray:
-        return noisereduce.reduce_noise(
-            y=window, sr=sample_rate, y_noise=noise, stationary=True, prop_decrease=prop_decrease,
-            n_std_thresh_stationary=n_std_thresh, chunk_size=window.size + 1, padding=0,
-            n_fft=N_FFT, hop_length=N_FFT // 2, freq_mask_smooth_hz=None, time_mask_smooth_ms=None,
-        ).astype(np.float32)
+        return stationary_gate.spectral_gating_stationary(window[np.newaxis, :].astype(np.float32))[0]
 
     position = 0
     for start, end in _regions(speech, sample_rate, out.size, widen=sample_rate // 4, min_length=2 * fade):
@@ -131,6 +129,22 @@ def reduce_noise(
         position = end
     out[position:] *= keep
     return out
+
+
+def _stationary_gate(noise: np.ndarray, sample_rate: int, *, prop_decrease: float, n_std_thresh: float) -> SpectralGateStationary:
+    """noisereduce's stationary gate with its noise statistics computed once.
+
+    ``noisereduce.reduce_noise`` would rebuild them from the profile on every call and run
+    the gate in float64; the same gate object applied to each float32 window gives the
+    same result (to float32 rounding) at a fraction of the work.
+    """
+    return SpectralGateStationary(
+        y=np.zeros(1, np.float32), sr=sample_rate, y_noise=noise.astype(np.float32),
+        n_std_thresh_stationary=n_std_thresh, chunk_size=1, clip_noise_stationary=False, padding=0,
+        n_fft=N_FFT, win_length=None, hop_length=N_FFT // 2, time_constant_s=None,
+        freq_mask_smooth_hz=None, time_mask_smooth_ms=None, tmp_folder=None,
+        prop_decrease=prop_decrease, use_tqdm=False, n_jobs=1,
+    )
 
 
 def _regions(intervals: np.ndarray, sample_rate: int, n_samples: int, *, widen: int, min_length: int) -> list[tuple[int, int]]:
