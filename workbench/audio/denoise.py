@@ -9,6 +9,7 @@ before and after, and the pipeline keeps the denoised audio only when it helps.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,11 +26,28 @@ NOISE_CONTEXT = 8000
 N_FFT = 512
 
 
-def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, out: np.ndarray | None = None) -> np.ndarray:
-    """Zero-phase Butterworth high-pass (rumble, mains fundamental), in chunks.
+class Highpass:
+    """Zero-phase Butterworth high-pass (rumble, mains fundamental) as a window transform.
 
     Run forwards and backwards (4th order each way) so voice harmonics near the corner
-    keep their phase: a causal filter's phase shift alone costs several dB of SI-SDR.
+    keep their phase: a causal filter's phase shift alone costs several dB of SI-SDR. Each
+    window is filtered from rest, so its first and last ``context`` samples are transients
+    to be dropped: apply it with ``map_chunks(audio, hp, context=hp.context)``.
+    """
+
+    def __init__(self, sample_rate: int, *, cutoff_hz: float = 80.0) -> None:
+        self.sos = butter(4, cutoff_hz, btype="highpass", fs=sample_rate, output="sos").astype(np.float32)
+        # The filter's response has died out long before half a second.
+        self.context = sample_rate // 2
+
+    def __call__(self, window: np.ndarray) -> np.ndarray:
+        """``window`` float32 of shape (n,) → filtered float32 of shape (n,)."""
+        forward = sosfilt(self.sos, window.astype(np.float32, copy=False))
+        return sosfilt(self.sos, forward[::-1])[::-1].astype(np.float32)
+
+
+def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, out: np.ndarray | None = None) -> np.ndarray:
+    """Zero-phase high-pass (see ``Highpass``) of a whole clip, in chunks.
 
     Parameters
     ----------
@@ -41,18 +59,8 @@ def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, ou
     -------
     np.ndarray, shape (n_samples,), float32
     """
-    sos = butter(4, cutoff_hz, btype="highpass", fs=sample_rate, output="sos")
-    # The filter's response has died out long before half a second.
-    context = sample_rate // 2
-
-    sos32 = sos.astype(np.float32)
-
-    def filtered(window: np.ndarray) -> np.ndarray:
-        # Forward then backward in float32: the chunk context absorbs both edge transients.
-        forward = sosfilt(sos32, window.astype(np.float32))
-        return sosfilt(sos32, forward[::-1])[::-1].astype(np.float32)
-
-    return map_chunks(audio, filtered, context=context, out=out)
+    transform = Highpass(sample_rate, cutoff_hz=cutoff_hz)
+    return map_chunks(audio, transform, context=transform.context, out=out)
 
 
 def collect_noise(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, max_seconds: float = 20.0) -> np.ndarray:
@@ -82,6 +90,7 @@ def reduce_noise(
     prop_decrease: float = 0.8,
     n_std_thresh: float = 1.5,
     out: np.ndarray | None = None,
+    workers: int = 2,
 ) -> np.ndarray:
     """Stationary spectral gating against a given noise profile, where there is speech.
 
@@ -98,6 +107,7 @@ def reduce_noise(
     prop_decrease : 0..1, how much of the gated noise is removed.
     n_std_thresh : gate threshold in standard deviations above the noise's mean level (dB).
     out : output array; may be ``audio`` (in place).
+    workers : threads gating regions at once.
 
     Returns
     -------
@@ -118,16 +128,23 @@ def reduce_noise(
     def gate(window: np.ndarray) -> np.ndarray:
         return stationary_gate.spectral_gating_stationary(window[np.newaxis, :].astype(np.float32))[0]
 
-    position = 0
-    for start, end in _regions(speech, sample_rate, out.size, widen=sample_rate // 4, min_length=2 * fade):
-        out[position:start] *= keep
-        window = out[start:end]
+    def gate_region(region: tuple[int, int]) -> None:
+        window = out[region[0] : region[1]]
         head, tail = window[:fade] * keep, window[-fade:] * keep
         map_chunks(window, gate, context=NOISE_CONTEXT, out=window)
         window[:fade] = ramp * window[:fade] + (1 - ramp) * head
         window[-fade:] = ramp[::-1] * window[-fade:] + (1 - ramp[::-1]) * tail
+
+    regions = _regions(speech, sample_rate, out.size, widen=sample_rate // 4, min_length=2 * fade)
+    position = 0
+    for start, end in regions:
+        out[position:start] *= keep
         position = end
     out[position:] *= keep
+    # The regions are disjoint and the gate only reads its statistics, so two threads share
+    # them (the FFTs release the GIL), longest first so neither is left with a long one.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(gate_region, sorted(regions, key=lambda region: region[0] - region[1])))
     return out
 
 

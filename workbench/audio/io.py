@@ -119,11 +119,31 @@ def _to_mono(frames: list[list[np.ndarray]], base: str) -> np.ndarray:
     return mono
 
 
-def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[SourceInfo, Iterator[np.ndarray]]:
-    """Open ``path`` and stream its first audio stream as mono float32 chunks at ``sample_rate``.
+class Resampler:
+    """soxr's streaming resampler for mono float32 chunks: ``resampler(chunk)`` for each
+    chunk, then ``resampler.flush()`` for the filter's tail. A no-op for equal rates."""
+
+    def __init__(self, source_rate: int, target_rate: int) -> None:
+        self._stream = None
+        if source_rate != target_rate:
+            self._stream = soxr.ResampleStream(source_rate, target_rate, 1, dtype="float32", quality="HQ")
+
+    def __call__(self, chunk: np.ndarray) -> np.ndarray:
+        return chunk if self._stream is None else self._stream.resample_chunk(chunk)
+
+    def flush(self) -> np.ndarray:
+        if self._stream is None:
+            return np.zeros(0, np.float32)
+        return self._stream.resample_chunk(np.zeros(0, np.float32), last=True)
+
+
+def decode_chunks(path: Path, *, sample_rate: int | None = TARGET_RATE) -> tuple[SourceInfo, Iterator[np.ndarray]]:
+    """Open ``path`` and stream its first audio stream as mono float32 chunks at ``sample_rate``
+    (``None``: the source's own rate, ``info.sample_rate``; resample with ``Resampler``).
 
     Returns the source description (read from the container up front) and an iterator of
-    1-D float32 arrays. Iterating raises ``AudioError`` for corrupt or truncated data.
+    1-D float32 arrays of about a second each. Iterating raises ``AudioError`` for corrupt
+    or truncated data.
     """
     path = Path(path)
     container = _open(path)
@@ -140,18 +160,16 @@ def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[Source
     if info.sample_rate <= 0:
         container.close()
         raise AudioError(f"{path.name}: the audio stream has no sample rate")
-    return info, _stream_chunks(container, stream, path.name, info, sample_rate)
+    return info, _stream_chunks(container, stream, path.name, info, sample_rate or info.sample_rate)
 
 
 def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int) -> Iterator[np.ndarray]:
     # Only the audio stream's own duration can show truncation: a video track may be longer.
     declared = _wav_header_seconds(Path(info.path)) if info.format == "wav" else _stream_duration(stream)
-    resampler = None
     source_rate = info.sample_rate
+    resample = Resampler(source_rate, sample_rate)
     decoded_samples = 0
     try:
-        if source_rate != sample_rate:
-            resampler = soxr.ResampleStream(source_rate, sample_rate, 1, dtype="float32", quality="HQ")
         # Frames are a few milliseconds each: convert and resample them a second at a time.
         pending: list[list[np.ndarray]] = []
         pending_samples, kind = 0, None
@@ -160,20 +178,17 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
                 raise AudioError(f"{name}: the sample rate changes mid-stream ({source_rate} → {frame.sample_rate} Hz)")
             frame_kind = (frame.format.name.rstrip("p"), len(frame.layout.channels))
             if pending and (frame_kind != kind or pending_samples >= source_rate):
-                mono = _to_mono(pending, kind[0])
-                yield resampler.resample_chunk(mono) if resampler is not None else mono
+                yield resample(_to_mono(pending, kind[0]))
                 pending, pending_samples = [], 0
             kind = frame_kind
             pending.append(_frame_lanes(frame))
             pending_samples += frame.samples
             decoded_samples += frame.samples
         if pending:
-            mono = _to_mono(pending, kind[0])
-            yield resampler.resample_chunk(mono) if resampler is not None else mono
-        if resampler is not None:
-            tail = resampler.resample_chunk(np.zeros(0, np.float32), last=True)
-            if tail.size:
-                yield tail
+            yield resample(_to_mono(pending, kind[0]))
+        tail = resample.flush()
+        if tail.size:
+            yield tail
     except av.error.FFmpegError as exc:
         raise AudioError(f"{name}: the file is corrupt ({exc.strerror or exc})") from exc
     finally:
