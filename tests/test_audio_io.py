@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from workbench.audio.errors import AudioError
-from workbench.audio.io import TARGET_RATE, read_audio, read_span, write_audio
+from workbench.audio.io import TARGET_RATE, probe, read_audio, read_span, write_audio
 from workbench.audio.synth import write_video
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
@@ -142,3 +142,16 @@ def truncated_wav(tmp_path: Path) -> Path:
 def test_bad_files_raise_audio_error_with_a_message(tmp_path, make, message):
     with pytest.raises(AudioError, match=message):
         read_audio(make(tmp_path))
+
+
+@pytest.mark.parametrize("name", sorted(CLIPS))
+def test_probe_describes_a_file_without_decoding_it(name):
+    _, decoded = read_audio(SAMPLES / name)
+    assert probe(SAMPLES / name) == decoded
+
+
+def test_probe_refuses_what_is_not_audio(tmp_path):
+    (tmp_path / "notes.txt").write_text("not audio", encoding="utf-8")
+    with pytest.raises(AudioError, match="cannot be read as audio"):
+        probe(tmp_path / "notes.txt")
+

@@ -306,3 +306,16 @@ def test_a_processed_upload_exports_at_its_own_rate_with_its_measured_quality(wb
                                   "loudness_lufs": stored["loudness"]["before_lufs"],
                                   "snr_db": stored["noise"]["snr_db"]}]
     assert audio["snr_db"]["median"] > 10
+
+
+def test_a_video_upload_exported_at_its_own_rate_keeps_the_rate_of_its_audio_track(wb, team, tmp_path):
+    video = SAMPLE.parent / "en_lesson.mp4"  # AAC at 48 kHz, which libsndfile cannot read
+    clip = wb.import_clip(team.admin, filename=video.name, source=video, language="en", project="lessons")
+    assert wb.process_clip(clip.id).status == "ready"
+    take_through_review(wb, team.en_transcriber, team.en_reviewer)
+    run_export(wb, team.admin, fmt="nemo", out_dir=tmp_path / "out", audio="original", sample_rate="original", splits="1,0,0")
+    lines = (tmp_path / "out" / "train_manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines
+    for line in lines:
+        assert sf.info(tmp_path / "out" / json.loads(line)["audio_filepath"]).samplerate == 48000
+

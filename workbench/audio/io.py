@@ -148,6 +148,28 @@ def decode_chunks(path: Path, *, sample_rate: int | None = TARGET_RATE) -> tuple
     path = Path(path)
     container = _open(path)
     stream = container.streams.audio[0]
+    try:
+        info = _describe(container, stream, path)
+    except AudioError:
+        container.close()
+        raise
+    return info, _stream_chunks(container, stream, path.name, info, sample_rate or info.sample_rate)
+
+
+def probe(path: Path) -> SourceInfo:
+    """What ``path``'s container says about its first audio stream, without decoding it.
+
+    Raises ``AudioError`` for a file that is not readable audio.
+    """
+    path = Path(path)
+    container = _open(path)
+    try:
+        return _describe(container, container.streams.audio[0], path)
+    finally:
+        container.close()
+
+
+def _describe(container, stream, path: Path) -> SourceInfo:
     ctx = stream.codec_context
     info = SourceInfo(
         path=str(path),
@@ -158,9 +180,8 @@ def decode_chunks(path: Path, *, sample_rate: int | None = TARGET_RATE) -> tuple
         duration=round(_declared_duration(container, stream), 3),
     )
     if info.sample_rate <= 0:
-        container.close()
         raise AudioError(f"{path.name}: the audio stream has no sample rate")
-    return info, _stream_chunks(container, stream, path.name, info, sample_rate or info.sample_rate)
+    return info
 
 
 def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int) -> Iterator[np.ndarray]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.audio.errors import AudioError
-from workbench.audio.io import read_audio, read_span
+from workbench.audio.io import probe, read_audio
 from workbench.export.errors import ExportError
 
 
@@ -37,7 +37,7 @@ class Recording:
 def load_recording(path: Path, *, sample_rate: int | None) -> Recording:
     """Decode ``path`` to mono at ``sample_rate`` Hz, or at its own rate when it is None."""
     try:
-        rate = sample_rate or read_span(path, 0.0, 0.0)[1]
+        rate = sample_rate or probe(path).sample_rate
         audio, _ = read_audio(path, sample_rate=rate)
     except AudioError as exc:
         raise ExportError(f"cannot read processed audio {path}: {exc}") from exc
