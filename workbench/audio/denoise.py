@@ -20,10 +20,11 @@ from workbench.audio.chunks import map_chunks
 from workbench.audio.segment import frame_powers
 
 NOISE_CONTEXT = 8000
-# 32 ms frames, half overlap, no mask smoothing: on the benchmark as clean (SI-SDR) as
-# noisereduce's defaults at a fifth of the work; with a partial gate (strength < 1) the
-# unsmoothed mask leaves little musical noise.
-N_FFT = 512
+# 64 ms frames, half overlap, no mask smoothing. On the benchmark 64 ms gates a little
+# cleaner than 32 ms (SI-SDR +9.9 against +9.5 dB at 8 dB SNR, equal at 20 dB) with half
+# the frames to invert; with a partial gate (strength < 1) the unsmoothed mask leaves
+# little musical noise.
+N_FFT = 1024
 
 
 class Highpass:
