@@ -103,7 +103,7 @@ def test_without_a_session_the_app_api_refuses_calls(client, path):
     assert client().post(path, json={}).status_code == 401
 
 
-@pytest.mark.parametrize("cookie", ["", "garbage", SessionSigner(b"another-secret").issue("admin")])
+@pytest.mark.parametrize("cookie", ["", "garbage", SessionSigner(b"another-secret", max_age=3600).issue("admin")])
 def test_a_forged_or_broken_session_cookie_is_no_session(client, cookie):
     http = client()
     http.cookies.set(SESSION_COOKIE, cookie)

@@ -46,7 +46,7 @@ class User(Base):
     is_transcriber: Mapped[bool] = mapped_column(Boolean, default=False)
     # The one language a worker transcribes or reviews; None for a pure admin.
     language: Mapped[str | None] = mapped_column(String(8))
-    # pending (applied) | approved | rejected; only approved users get work.
+    # pending (applied) | approved | rejected | deactivated; only approved users sign in and get work.
     status: Mapped[str] = mapped_column(String(16), default="approved")
     bank_holder: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -80,6 +80,20 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie holds a random token; only its SHA-256 is stored,
+    so a copy of the database opens no sessions. Signing out sets ``revoked_at``."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Clip(Base):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from workbench.store.models import (
@@ -25,6 +25,7 @@ from workbench.store.models import (
     Segment,
     Task,
     User,
+    UserSession,
     Verdict,
 )
 
@@ -98,6 +99,41 @@ def tasks_ever_taken(session: Session, user_id: int) -> int:
             or_(Task.transcriber_id == user_id, Task.reviewer_id == user_id)
         )
     ) or 0
+
+
+# --- sign-in sessions ------------------------------------------------------------------
+
+def session_user(session: Session, token_hash: str, now: datetime) -> User | None:
+    """The user of the session with ``token_hash`` if it is neither revoked nor expired."""
+    return session.scalars(
+        select(User).join(UserSession, UserSession.user_id == User.id).where(
+            UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None), UserSession.expires_at > now
+        )
+    ).one_or_none()
+
+
+def revoke_session(session: Session, token_hash: str, now: datetime) -> bool:
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount > 0
+
+
+def revoke_user_sessions(session: Session, user_id: int, now: datetime) -> int:
+    """Revoke every live session of one user; how many there were."""
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None), UserSession.expires_at > now)
+        .values(revoked_at=now)
+    )
+    return result.rowcount
+
+
+def delete_expired_sessions(session: Session, now: datetime) -> int:
+    """Expired rows (revoked or not) open nothing any more; drop them."""
+    return session.execute(delete(UserSession).where(UserSession.expires_at <= now)).rowcount
 
 
 # --- clips -----------------------------------------------------------------------------

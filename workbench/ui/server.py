@@ -1,8 +1,10 @@
-"""The web server: our own login page, signed sessions, permission-checked media, and the
-Gradio app mounted behind them.
+"""The web server: our own login page, server-side sessions, permission-checked media, and
+the Gradio app mounted behind them.
 
-Without a valid session cookie a request reaches only the login page, the application form
-and logout (``SessionGate``); every other path redirects to ``/login`` (pages) or answers 401.
+The session cookie carries a signed random token, never the username; the token opens a
+session only while the ``Workbench`` knows it as live (not signed out, expired or closed).
+Without one a request reaches only the login page, the application form and logout
+(``SessionGate``); every other path redirects to ``/login`` (pages) or answers 401.
 Who may see which file is decided by the ``Workbench``, never by a static directory.
 """
 
@@ -23,6 +25,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Upload
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
 
 from workbench.ui.handlers import auth as auth_handlers
 from workbench.ui.wiring import LANGUAGE_NAMES
@@ -41,7 +44,6 @@ if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 SESSION_COOKIE = "workbench_session"
-SESSION_MAX_AGE = 12 * 3600
 SECRET_FILE = "session-secret.key"
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PREFIX = "/ui-static"
@@ -74,26 +76,32 @@ def load_secret(data_dir: Path) -> bytes:
 
 
 class SessionSigner:
-    """Issues and checks the signed, time-limited session token kept in the cookie."""
+    """Signs the session token for the cookie and checks it, with its age, on the way back.
 
-    def __init__(self, secret: bytes, *, max_age: int = SESSION_MAX_AGE):
+    The signature only spares the database forged and stale cookies; whether the session is
+    still open is the ``Workbench``'s answer (``resolve_session``).
+    """
+
+    def __init__(self, secret: bytes, *, max_age: int):
         self._serializer = URLSafeTimedSerializer(secret, salt="workbench-session")
         self.max_age = max_age
 
-    def issue(self, username: str) -> str:
-        return self._serializer.dumps({"u": username})
+    def issue(self, session_token: str) -> str:
+        return self._serializer.dumps({"t": session_token})
 
-    def username(self, token: str | None) -> str | None:
-        if not token:
+    def session_token(self, cookie: str | None) -> str | None:
+        """The token in a validly signed, young enough cookie, else None."""
+        if not cookie:
             return None
         try:
-            return self._serializer.loads(token, max_age=self.max_age)["u"]
+            token = self._serializer.loads(cookie, max_age=self.max_age)["t"]
         except (BadSignature, KeyError, TypeError):
             return None
+        return token if isinstance(token, str) and token else None
 
 
 class SessionGate:
-    """ASGI middleware: without a validly signed session only the public paths answer."""
+    """ASGI middleware: without a live session only the public paths answer."""
 
     def __init__(self, app, signer: SessionSigner, wb: "Workbench"):
         self.app = app
@@ -104,7 +112,9 @@ class SessionGate:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         request = Request(scope)
-        username = self.signer.username(request.cookies.get(SESSION_COOKIE))
+        token = self.signer.session_token(request.cookies.get(SESSION_COOKIE))
+        # The lookup is a database read: keep it off the event loop.
+        username = await run_in_threadpool(self.wb.resolve_session, token) if token else None
         # Mounted apps (Gradio) see their own request.app: hand them the session via the scope.
         scope.setdefault("state", {}).update(session_username=username, workbench=self.wb)
         if username is not None or scope["path"] in PUBLIC_PATHS:
@@ -123,7 +133,7 @@ def _wb(request: Request) -> "Workbench":
 
 
 def session_username(request: Request) -> str | None:
-    """The username of the request's validly signed session, or None (Gradio's auth dependency)."""
+    """The username of the request's live session, or None (Gradio's auth dependency)."""
     return getattr(request.state, "session_username", None)
 
 
@@ -144,6 +154,13 @@ def require_actor(request: Request) -> "Actor":
     if actor is None:
         raise HTTPException(status_code=401, detail="Not signed in")
     return actor
+
+
+def _close_browser_session(request: Request, signer: SessionSigner) -> None:
+    """End the session this browser's cookie holds, if any, on the server."""
+    token = signer.session_token(request.cookies.get(SESSION_COOKIE))
+    if token is not None:
+        _wb(request).close_session(token)
 
 
 def _error_status(error: WorkbenchError) -> int:
@@ -190,14 +207,15 @@ def _static_head() -> str:
 def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
     """The whole web app for one ``Workbench``: login, sessions, media, JSON API, Gradio UI.
 
-    ``secret`` signs the session cookies; by default it is kept in ``wb.data_dir`` so
-    sessions survive a restart.
+    ``secret`` signs the session cookies; by default it is kept in ``wb.data_dir``. The
+    sessions themselves live in the database, so both survive a restart.
     """
     # Imported here, not at the top: the pages and work_api import require_actor from here.
     from workbench.ui.app import APP_CSS, APP_THEME, build_blocks
     from workbench.ui.work_api import router as work_router
 
-    signer = SessionSigner(secret if secret is not None else load_secret(Path(wb.data_dir)))
+    signer = SessionSigner(secret if secret is not None else load_secret(Path(wb.data_dir)),
+                           max_age=int(wb.policy.session_lifetime.total_seconds()))
     app = FastAPI(title="workbench", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionGate, signer=signer, wb=wb)
     app.add_exception_handler(WorkbenchError, _workbench_error)
@@ -212,13 +230,16 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
             actor = auth_handlers.sign_in(_wb(request), username, password)
+            session_token = _wb(request).open_session(actor)
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
             page = login_page(login_error=str(error), username=username)
             return HTMLResponse(page, status_code=_error_status(error))
+        # Signing in again in the same browser replaces its session rather than adding one.
+        _close_browser_session(request, signer)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
-            signer.issue(actor.username),
+            signer.issue(session_token),
             max_age=signer.max_age,
             httponly=True,
             samesite="lax",
@@ -227,7 +248,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         return response
 
     @app.api_route("/logout", methods=["GET", "POST"])
-    def logout() -> Response:
+    def logout(request: Request) -> Response:
+        _close_browser_session(request, signer)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response

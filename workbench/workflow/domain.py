@@ -27,7 +27,7 @@ class Actor:
     name: str
     roles: frozenset[str]
     language: str | None
-    status: str  # pending | approved | rejected
+    status: str  # pending | approved | rejected | deactivated
 
     @property
     def is_admin(self) -> bool:

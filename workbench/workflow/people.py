@@ -153,6 +153,24 @@ class People(WorkbenchBase):
             self._audit(session, actor.id, "user.roles_changed", "user", user.id, roles=sorted(roles))
             return actor_of(user)
 
+    def deactivate_user(self, actor: Actor, username: str, *, reason: str) -> Actor:
+        """Close an account (admin), e.g. a worker who left: they can no longer sign in and
+        their open sessions end at once. Their work and history stay."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput("Say why the account is closed.")
+        with self.store.session() as session:
+            admin = self._admin(session, actor)
+            user = self._named(session, username)
+            if user.id == admin.id:
+                raise InvalidInput("You cannot close your own account.")
+            if user.status != "approved":
+                raise InvalidTransition(f"{username} is {user.status}; only an approved account can be closed.")
+            user.status = "deactivated"
+            ended = repo.revoke_user_sessions(session, user.id, self.now())
+            self._audit(session, admin.id, "user.deactivated", "user", user.id, reason=reason, sessions=ended)
+            return actor_of(user)
+
     # --- applications -------------------------------------------------------------------
 
     def submit_application(self, *, username: str, password: str, name: str, language: str,

@@ -32,6 +32,8 @@ class Policy:
     max_document_bytes: int = 20 * 1024**2
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=15)
+    # A sign-in lasts this long at most; signing out or losing approval ends it sooner.
+    session_lifetime: timedelta = timedelta(hours=12)
     min_password_length: int = 8
     grade_window: int = 200
     grade_min_segments: int = 20

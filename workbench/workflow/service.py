@@ -9,7 +9,8 @@ transaction: it either happens completely or changes nothing.
 ...                        name="Admin", roles={"admin"})        # doctest: +SKIP
 
 The parts live in their own modules: people.py (accounts, applications, grades),
-clips.py (import and processing), transcribing.py, review.py and media.py (audio).
+sessions.py (sign-in sessions), clips.py (import and processing), transcribing.py,
+review.py and media.py (audio).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from workbench.workflow.errors import InvalidInput, InvalidTransition
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
+from workbench.workflow.sessions import Sessions
 
 
-class Workbench(People, Clips, Media):
+class Workbench(People, Sessions, Clips, Media):
     """The workbench of one deployment: its database, data directory, clock and queue.
 
     Public attributes other parts use: ``store`` (``.session()`` gives a transaction,

@@ -36,6 +36,8 @@ def sign_in(wb: "Workbench", username: str, password: str) -> "Actor":
     actor = wb.authenticate(username.strip(), password)
     if actor.status == "pending":
         raise PermissionDenied("Your application is still being reviewed; you can sign in once it is approved.")
+    if actor.status == "deactivated":
+        raise PermissionDenied("This account has been closed, so it cannot sign in; ask an admin.")
     if not actor.approved:
         raise PermissionDenied("Your application was not approved, so this account cannot sign in.")
     return actor
