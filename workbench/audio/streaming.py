@@ -148,9 +148,7 @@ class _Analysis:
 
     def __init__(self, highpass: Highpass, classify: FrameClassifier, *, capacity: int) -> None:
         self.highpass, self.classify = highpass, classify
-        # A header may claim any length: trust it only up to six hours of 16 kHz audio.
-        self.buffer = np.empty(min(int(capacity * 1.02), 6 * 3600 * io.TARGET_RATE) + io.TARGET_RATE, np.float32)
-        self.filled = 0
+        self.samples = io.SampleBuffer(capacity)
         self.done = 0  # samples high-passed and classified
         self.left = np.zeros(0, np.float32)  # the unfiltered context before ``done``
         self.pieces: list[np.ndarray] = []
@@ -158,19 +156,18 @@ class _Analysis:
 
     @property
     def audio(self) -> np.ndarray:
-        return self.buffer[: self.filled]
+        return self.samples.array
+
+    @property
+    def filled(self) -> int:
+        return self.samples.filled
 
     @property
     def decisions(self) -> np.ndarray:
         return np.concatenate(self.pieces) if self.pieces else np.zeros(0, bool)
 
     def feed(self, chunk: np.ndarray) -> None:
-        if self.filled + chunk.size > self.buffer.size:
-            grown = np.empty(max(2 * self.buffer.size, self.filled + chunk.size), np.float32)
-            grown[: self.filled] = self.buffer[: self.filled]
-            self.buffer = grown
-        self.buffer[self.filled : self.filled + chunk.size] = chunk
-        self.filled += chunk.size
+        self.samples.append(chunk)
         while self.filled - self.highpass.context - self.done >= STEP:
             self._advance(self.done + STEP)
 
@@ -180,15 +177,15 @@ class _Analysis:
 
     def _advance(self, end: int) -> None:
         """High-pass and classify ``[done, end)``; ``end`` is ``filled`` or ``done + STEP``."""
-        context = self.highpass.context
+        context, audio = self.highpass.context, self.samples.array
         started = time.perf_counter()
         before = self.left.size
-        filtered = self.highpass(np.concatenate([self.left, self.buffer[self.done : min(end + context, self.filled)]]))
+        filtered = self.highpass(np.concatenate([self.left, audio[self.done : end + context]]))
         # Keep the unfiltered tail as the next stretch's left context before overwriting it.
-        self.left = self.buffer[max(end - context, 0) : end].copy()
-        self.buffer[self.done : end] = filtered[before : before + end - self.done]
+        self.left = audio[max(end - context, 0) : end].copy()
+        audio[self.done : end] = filtered[before : before + end - self.done]
         classified = time.perf_counter()
-        self.pieces.append(self.classify(self.buffer[self.done : end]))
+        self.pieces.append(self.classify(audio[self.done : end]))
         self.busy["highpass"] += classified - started
         self.busy["vad"] += time.perf_counter() - classified
         self.done = end
