@@ -206,11 +206,14 @@ def tasks_release(task_id: int, reason: str = typer.Option(..., help="Why (kept 
 
 
 @app.command()
+@_fail_cleanly
 def worker(workers: int = typer.Option(1, help="Clips processed at once by this process.")) -> None:
     """Process queued clips until interrupted (start one per core or machine)."""
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Alembic narrates every schema check at INFO; the worker's log is for clips.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     wb = _workbench()
     typer.echo(f"worker on {wb.data_dir} ({workers} at once)")
     wb.queue.run_worker(workers=workers)
