@@ -181,13 +181,13 @@ def drop_bursts(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, m
 def _has_voice(audio: np.ndarray, sample_rate: int, start: float, end: float, min_voiced: float) -> bool:
     """Whether ``[start, end)`` holds ``min_voiced`` seconds of voice.
 
-    Looked at 64 voicing frames (about 2 s) at a time, stopping once enough is found: a
-    sentence usually shows it within its first two seconds, and a long interval never needs
-    a frame matrix of its whole length. Pieces are whole frames, so the frames are those
-    of one pass over the interval.
+    Looked at 16 voicing frames (about half a second) at a time, stopping once enough is
+    found: a sentence usually shows it within its first half second, and a long interval
+    never needs a frame matrix of its whole length. Pieces are whole frames, so the frames
+    are those of one pass over the interval.
     """
     first, last = int(start * sample_rate), int(end * sample_rate)
-    found, step = 0.0, 64 * VOICING_FRAME
+    found, step = 0.0, 16 * VOICING_FRAME
     for piece in range(first, last, step):
         found += voiced_seconds(audio[piece : min(piece + step, last)], sample_rate)
         if found >= min_voiced:
