@@ -1,8 +1,10 @@
-"""Shared fixtures: a real SQLite file and a real PostgreSQL database per test.
+"""Shared fixtures: a real SQLite file and a real PostgreSQL database per test, and a real
+Redis database for the queue.
 
-``scripts/test`` starts a throwaway PostgreSQL cluster and exports
-``WORKBENCH_TEST_POSTGRES_URL``. Without it (a quick local run) the PostgreSQL cases are
-skipped; under CI (``CI=true``) a missing server is an error, never a silent skip.
+``scripts/test`` starts a throwaway PostgreSQL cluster and a throwaway Redis server and
+exports ``WORKBENCH_TEST_POSTGRES_URL`` and ``WORKBENCH_TEST_REDIS_URL``. Without them (a
+quick local run) the PostgreSQL and Redis cases are skipped; under CI (``CI=true``) a
+missing server is an error, never a silent skip.
 """
 
 from __future__ import annotations
@@ -166,3 +168,31 @@ def module_database_url(request, tmp_path_factory):
         return
     with _fresh_postgres_database("m_") as url:
         yield url
+
+
+# --- Redis queue fixtures: a real Redis server, one clean database per test ------------------
+
+REDIS_URL_ENV = "WORKBENCH_TEST_REDIS_URL"
+# The tests' own database number on the throwaway server, away from the default 0.
+REDIS_TEST_DB = 1
+
+
+@pytest.fixture
+def redis_url():
+    """``redis://host:port/1`` on the throwaway server ``scripts/test`` starts, emptied
+    before and after the test (skipped without the server, an error under CI)."""
+    import redis
+
+    server = os.environ.get(REDIS_URL_ENV, "")
+    if not server:
+        if os.environ.get("CI"):
+            pytest.fail(f"{REDIS_URL_ENV} is not set: run the suite through scripts/test")
+        pytest.skip(f"{REDIS_URL_ENV} not set (scripts/test starts a throwaway server)")
+    url = f"{server.rstrip('/')}/{REDIS_TEST_DB}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()

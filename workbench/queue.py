@@ -5,15 +5,22 @@ huey keeps the queue in a SQLite file in the data directory by default, or in Re
 ``WORKBENCH_QUEUE_URL=redis://...`` is set, so workers on other machines can share it.
 A producer (web app, CLI) and a worker that share the data directory (or the Redis URL)
 share the queue; the worker opens its own ``Workbench`` on the same database.
+
+A queue URL that is not a Redis URL, or a Redis server that cannot be reached, raises
+``QueueUnavailable`` with the URL (password hidden) and the reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from huey import RedisHuey, SqliteHuey
+from redis.exceptions import RedisError
 
 from workbench.config import Settings
+from workbench.workflow.errors import QueueUnavailable
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -23,9 +30,22 @@ QUEUE_NAME = "workbench"
 
 def make_huey(settings: Settings):
     if settings.queue_url:
-        return RedisHuey(QUEUE_NAME, url=settings.queue_url)
+        try:
+            return RedisHuey(QUEUE_NAME, url=settings.queue_url)
+        except ValueError as error:
+            raise QueueUnavailable(f"WORKBENCH_QUEUE_URL {shown_url(settings.queue_url)!r} is not usable: "
+                                   f"{error}.") from error
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(QUEUE_NAME, filename=str(settings.data_dir / "queue.db"))
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, fit for messages and logs."""
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{host}").geturl()
 
 
 class HueyQueue:
@@ -33,6 +53,7 @@ class HueyQueue:
 
     def __init__(self, settings: Settings):
         self.huey = make_huey(settings)
+        self._shown_url = shown_url(settings.queue_url)
         self.workbench: Workbench | None = None
         self._process_job = self.huey.task(name="process_clip")(self._process)
 
@@ -41,10 +62,12 @@ class HueyQueue:
         self.workbench = workbench
 
     def enqueue_processing(self, clip_id: int) -> None:
-        self._process_job(clip_id)
+        with self._reaching():
+            self._process_job(clip_id)
 
     def pending(self) -> int:
-        return self.huey.pending_count()
+        with self._reaching():
+            return self.huey.pending_count()
 
     def run_one(self) -> bool:
         """Run the oldest queued job here and now (scripts and tests); False if none."""
@@ -55,8 +78,18 @@ class HueyQueue:
         return True
 
     def run_worker(self, *, workers: int = 1) -> None:
-        """Consume the queue until interrupted (what ``workbench worker`` runs)."""
+        """Consume the queue until interrupted (what ``workbench worker`` runs). A queue that
+        cannot be reached at start raises ``QueueUnavailable``; once running, huey's consumer
+        rides out an outage by retrying."""
+        self.pending()
         self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+    @contextlib.contextmanager
+    def _reaching(self):
+        try:
+            yield
+        except RedisError as error:
+            raise QueueUnavailable(f"The Redis queue at {self._shown_url} cannot be reached: {error}") from error
 
     def _process(self, clip_id: int) -> None:
         if self.workbench is None:

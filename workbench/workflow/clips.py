@@ -11,7 +11,7 @@ from workbench.store import repo
 from workbench.store.models import Clip, Segment, Task
 from workbench.workflow.base import WorkbenchBase, check_language
 from workbench.workflow.domain import Actor, ClipView
-from workbench.workflow.errors import InvalidInput, InvalidTransition
+from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.files import check_size, safe_filename, write_atomically
 
 # Progress is written at most this often (in percent), so a long clip does not hammer the DB.
@@ -22,7 +22,9 @@ class Clips(WorkbenchBase):
     def import_clip(self, actor: Actor, *, filename: str, source: Path | bytes, language: str,
                     project: str, priority: int = 0) -> ClipView:
         """Store an upload under ``<data dir>/uploads/<clip id>/<safe name>`` and queue its
-        processing. Any bad input (language, name, size, missing file) changes nothing."""
+        processing. Any bad input (language, name, size, missing file) changes nothing. A
+        queue that cannot take the job raises ``QueueUnavailable``; the clip is then stored
+        as failed with its upload, for ``retry_clip``."""
         check_language(language)
         name = safe_filename(filename)
         project = _checked_project(project)
@@ -45,7 +47,7 @@ class Clips(WorkbenchBase):
                 shutil.rmtree(upload_dir, ignore_errors=True)
                 raise
             clip_id = clip.id
-        self.queue.enqueue_processing(clip_id)
+        self._queue_processing(clip_id)
         return self.clip(actor, clip_id)
 
     def clip(self, actor: Actor, clip_id: int) -> ClipView:
@@ -71,7 +73,7 @@ class Clips(WorkbenchBase):
                                         "worker went silent) can be retried.")
             clip.status, clip.stage, clip.percent, clip.progress_at = "queued", "queued", 0.0, self.now()
             self._audit(session, admin.id, "clip.retried", "clip", clip.id, previous_error=clip.error)
-        self.queue.enqueue_processing(clip_id)
+        self._queue_processing(clip_id)
         return self.clip(actor, clip_id)
 
     def process_clip(self, clip_id: int) -> ClipView:
@@ -153,6 +155,16 @@ class Clips(WorkbenchBase):
                                 text="", no_speech=False, version=0, return_count=0, audio_file=audio_file,
                                 created_at=now))
         self._audit(session, actor_id, "task.created", "task", task.id, task_id=task.id, clip_id=clip.id)
+
+    def _queue_processing(self, clip_id: int) -> None:
+        """Hand a stored, queued clip to the queue. If the queue cannot take it, the clip is
+        failed with the reason instead of waiting forever for a job that does not exist."""
+        try:
+            self.queue.enqueue_processing(clip_id)
+        except QueueUnavailable as error:
+            self._fail(clip_id, f"Not queued: {error}")
+            raise QueueUnavailable(f"Clip {clip_id} is stored with its upload but not queued. {error} "
+                                   f"Retry it (`workbench clips retry {clip_id}`) once the queue is back.") from error
 
     def _fail(self, clip_id: int, reason: str) -> ClipView:
         with self.store.session() as session:

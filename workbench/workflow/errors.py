@@ -29,6 +29,10 @@ class InvalidInput(WorkbenchError):
     """A value given by a user is unacceptable (unknown language, bad file name, too large...)."""
 
 
+class QueueUnavailable(WorkbenchError):
+    """The processing queue is misconfigured (``WORKBENCH_QUEUE_URL``) or cannot be reached."""
+
+
 class AuthenticationFailed(WorkbenchError):
     """Wrong username or password (deliberately not saying which)."""
 
