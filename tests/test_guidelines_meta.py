@@ -13,6 +13,7 @@ import pytest
 
 from workbench.workflow.guidelines import (
     LANGUAGES,
+    NO_SPEECH_REASONS,
     RULE_IDS,
     SegmentForCheck,
     check_segments,
@@ -98,3 +99,10 @@ def right_examples() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("language, text", right_examples())
 def test_every_example_marked_right_passes_the_checker(language, text):
     assert found_rules(language, text) == set()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_guideline_numbers_the_no_speech_reasons_as_the_page_offers_them(language):
+    section = markdown_source(language).split("## 7.")[1].split("\n## ")[0]
+    assert re.findall(r"(\d) `([^`]+)`", section) == [(str(i), reason) for i, reason in enumerate(NO_SPEECH_REASONS, start=1)]
+

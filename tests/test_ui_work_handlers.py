@@ -84,6 +84,8 @@ def test_task_json_lists_every_segment_in_order_with_what_the_page_needs(world):
         (i, start, end) for i, (start, end) in enumerate(SPANS, start=1)]
     assert {s["status"] for s in data["segments"]} == {"todo"}
     assert set(data["segments"][0]) >= {"id", "version", "text", "duration", "problems", "review_comment"}
+    # The reasons the page offers for "no speech", in the order of their keys 1-4.
+    assert data["no_speech_reasons"] == ["silence or noise", "music only", "cut off or unusable", "another language"]
 
 
 def test_a_save_bumps_the_version_and_marks_the_segment_saved(world):

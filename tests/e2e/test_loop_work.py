@@ -139,6 +139,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
             box.fill(text)
         else:
             box.press("Alt+n")
+            box.press("1")  # silence or noise
     wait_all_saved(frame)
     frame.get_by_role("button", name="Submit for review").click()
     frame.get_by_text("Submitted for review").wait_for()
@@ -312,9 +313,24 @@ def test_hotkeys_move_mark_merge_and_change_speed_from_the_text_box(new_page, lo
 
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
+    # Alt+N asks why; Esc cancels without pausing or playing anything.
+    playing = page.evaluate("!window.wbPlayer.audio.paused")
     page.keyboard.press("Alt+n")
+    reasons = page.get_by_role("group", name="Why is there no speech?")
+    reasons.wait_for()
+    assert reasons.locator("button").all_inner_texts() == [
+        "1 silence or noise", "2 music only", "3 cut off or unusable", "4 another language"]
+    page.keyboard.press("Escape")
+    reasons.wait_for(state="detached")
+    assert page.evaluate("!window.wbPlayer.audio.paused") == playing
+    assert wb.open_task(me, task_id).segments[2].status == "todo"
+    # A digit answers it; focus never left the text box.
+    page.keyboard.press("Alt+n")
+    page.keyboard.press("2")
     page.locator(".seg").nth(2).locator(".badge.no_speech").wait_for()
-    assert wb.open_task(me, task_id).segments[2].status == "no_speech"
+    marked = wb.open_task(me, task_id).segments[2]
+    assert (marked.status, marked.no_speech_reason, marked.text) == ("no_speech", "music only", "")
+    assert focused() == 2
 
     page.keyboard.press("Alt+ArrowUp")
     page.keyboard.press("Alt+ArrowUp")

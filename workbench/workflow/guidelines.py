@@ -63,6 +63,10 @@ RULE_IDS = (
     "chars-per-second",
 )
 GUIDELINES_DIR_ENV = "WORKBENCH_GUIDELINES_DIR"
+# Why a segment may be marked no speech (section 7 of every language's guidelines), in the
+# order the transcriber's page offers them (keys 1-4). The workflow stores any reason a
+# caller gives; the page offers only these, so reviewers and exports see a few categories.
+NO_SPEECH_REASONS = ("silence or noise", "music only", "cut off or unusable", "another language")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import time
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from workbench.workflow.guidelines import NO_SPEECH_REASONS
+
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
     from workbench.workflow.guidelines import Problem
@@ -61,7 +63,11 @@ def task_summary_json(task: "TaskSummary") -> dict[str, Any]:
 
 
 def task_json(view: "TaskView") -> dict[str, Any]:
-    return {"task": task_summary_json(view.task), "segments": [segment_json(s) for s in view.segments]}
+    return {
+        "task": task_summary_json(view.task),
+        "segments": [segment_json(s) for s in view.segments],
+        "no_speech_reasons": list(NO_SPEECH_REASONS),
+    }
 
 
 def task_label(task: "TaskSummary") -> str:

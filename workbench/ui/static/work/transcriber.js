@@ -22,6 +22,7 @@
     editable: false,
     checked: false,         // the user asked for the problems (Check or Submit)
     composing: null,        // the segment id an input method is composing in
+    reasons: [],            // why a segment may be marked no speech, in hotkey order
   };
 
   const draftKey = (id) => `wb-draft:${id}`;
@@ -50,6 +51,7 @@
     const data = await api("GET", `/tasks/${taskId}`);
     page.task = data.task;
     page.segments = data.segments;
+    page.reasons = data.no_speech_reasons;
     page.editable = EDITABLE_STATES.includes(page.task.state);
     for (const id of page.saves.keys()) if (!segmentById(id)) page.saves.delete(id);  // merged away
     build();
@@ -101,7 +103,7 @@
     const editing = (label, action, enabled = editable) => h("button", {
       class: "btn small", type: "button", disabled: !enabled, onmousedown: WB.keepFocus, onclick: action }, label);
     tools.append(
-      editing("no speech", () => markNoSpeech()),
+      editing("no speech", () => { select(index, { play: false, focus: false }); openReasons(); }),
       editing("split here", () => splitHere()),
       editing("merge with next", () => mergeNext(), editable && index < page.segments.length - 1));
     const li = h("li", { class: "seg", "data-id": segment.id },
@@ -169,7 +171,10 @@
   function select(index, { play = true, focus = true } = {}) {
     if (index < 0 || index >= page.segments.length) return;
     const row = page.rows.get(page.segments[index].id);
-    if (index !== page.current) WB.makeCurrent(page, index, player, { play });
+    if (index !== page.current) {
+      closeReasons();  // the choice belongs to the row it was opened on
+      WB.makeCurrent(page, index, player, { play });
+    }
     if (focus && document.activeElement !== row.text) {
       row.text.focus({ preventScroll: true });
       row.text.setSelectionRange(row.text.value.length, row.text.value.length);
@@ -334,8 +339,48 @@
     }
   }
 
-  const markNoSpeech = () => act((s) => api("POST", `/segments/${s.id}/no-speech`,
-    { reason: "no speech", base_version: s.version }));
+  const markNoSpeech = (reason) => act((s) => api("POST", `/segments/${s.id}/no-speech`,
+    { reason, base_version: s.version }));
+
+  // "No speech" needs a reason (guidelines, section 7): Alt+N or the row's button opens
+  // a choice under the current row, answered with a digit key or a click; Esc or any
+  // other key closes it (the other key then does what it always does). Focus stays in
+  // the text box throughout.
+  const picker = { open: false, bar: null };
+  function openReasons() {
+    if (!page.editable || page.current < 0) return;
+    closeReasons();
+    const row = page.rows.get(page.segments[page.current].id);
+    const reasons = page.reasons.map((reason, i) => h("button", {
+      class: "btn small", type: "button", onmousedown: WB.keepFocus,
+      onclick: () => chooseReason(reason) }, h("kbd", {}, String(i + 1)), ` ${reason}`));
+    picker.bar = h("div", { class: "reasons", role: "group", "aria-label": "Why is there no speech?" },
+      h("span", {}, "No speech because:"), ...reasons, h("span", { class: "hint" }, h("kbd", {}, "Esc"), " cancels"));
+    row.li.append(picker.bar);
+    picker.open = true;
+  }
+  function closeReasons() {
+    if (picker.bar) picker.bar.remove();
+    picker.bar = null;
+    picker.open = false;
+  }
+  function chooseReason(reason) {
+    closeReasons();
+    markNoSpeech(reason);
+  }
+  // Registered on window in the capture phase, so it answers before the page's hotkeys.
+  window.addEventListener("keydown", (event) => {
+    if (!picker.open || event.isComposing || event.keyCode === 229) return;
+    const choice = /^[1-9]$/.test(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey
+      ? page.reasons[Number(event.key) - 1] : undefined;
+    if (choice !== undefined || event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      if (choice !== undefined) chooseReason(choice); else closeReasons();
+    } else if (!["Shift", "Alt", "Control", "Meta"].includes(event.key)) {
+      closeReasons();
+    }
+  }, true);
 
   const splitHere = () => act((s) => api("POST", `/segments/${s.id}/split`,
     { at: s.start + player.audio.currentTime }), { reload: true });
@@ -398,7 +443,7 @@
 
   WB.hotkeys([
     ...WB.playerBindings(player, move),
-    { keys: "Alt+N", label: "no speech", match: WB.alt("KeyN"), run: () => markNoSpeech() },
+    { keys: "Alt+N", label: "no speech (then 1–4)", match: WB.alt("KeyN"), run: () => (picker.open ? closeReasons() : openReasons()) },
     { keys: "Alt+S", label: "split at playhead", match: WB.alt("KeyS"), run: () => splitHere() },
     { keys: "Alt+M", label: "merge with next", match: WB.alt("KeyM"), run: () => mergeNext() },
   ], document.getElementById("keys"));
