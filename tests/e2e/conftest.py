@@ -36,7 +36,6 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 860}
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
 STARTUP_SECONDS = 120
 
 
@@ -163,7 +162,12 @@ def login() -> Callable[..., None]:
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir() -> Path:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOT_DIR
+def screenshot_dir(tmp_path_factory) -> Path:
+    """Where the tests save their screenshots: a temporary folder, so a test run leaves the
+    checkout as it was, or README's ``docs/screenshots`` when WORKBENCH_SCREENSHOTS_DIR
+    names it (the way to refresh them)."""
+    chosen = os.environ.get("WORKBENCH_SCREENSHOTS_DIR")
+    directory = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
