@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from workbench.workflow.domain import LANGUAGES
 from workbench.workflow.errors import NotFound
+from workbench.workflow.guidelines import NO_SPEECH_REASONS
 
 if TYPE_CHECKING:
     from workbench.config import Settings
@@ -185,7 +186,7 @@ def transcribe(wb: "Workbench", transcriber: "Actor", view: "TaskView", sentence
         if text:
             wb.save_text(transcriber, segment.id, text, base_version=segment.version)
         else:
-            wb.mark_no_speech(transcriber, segment.id, "silence", base_version=segment.version)
+            wb.mark_no_speech(transcriber, segment.id, NO_SPEECH_REASONS[0], base_version=segment.version)
 
 
 def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool) -> None:

@@ -86,6 +86,9 @@
     if (segment.review_comment && segment.status === "returned") {
       notes.push(h("div", { class: "note comment" }, `Returned: ${segment.review_comment}`));
     }
+    if (segment.no_speech_reason) {
+      notes.push(h("div", { class: "note warning" }, `Marked no speech: ${segment.no_speech_reason}`));
+    }
     for (const p of segment.problems || []) notes.push(h("div", { class: `note ${p.severity}` }, p.message));
     if (row.comment) notes.push(row.comment);
     row.notes.replaceChildren(...notes);
