@@ -112,13 +112,12 @@ def session_user(session: Session, token_hash: str, now: datetime) -> User | Non
     ).one_or_none()
 
 
-def revoke_session(session: Session, token_hash: str, now: datetime) -> bool:
-    result = session.execute(
+def revoke_session(session: Session, token_hash: str, now: datetime) -> None:
+    session.execute(
         update(UserSession)
         .where(UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return result.rowcount > 0
 
 
 def revoke_user_sessions(session: Session, user_id: int, now: datetime) -> int:
