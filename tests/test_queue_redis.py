@@ -1,7 +1,8 @@
 """The Redis queue (``WORKBENCH_QUEUE_URL=redis://...``) on a real Redis server: a clip
 imported through the Workbench is processed by a real ``workbench worker`` process that
-shares the database and data directory, the queue is shared by the Redis URL alone, and a
-queue URL that is wrong or unreachable is a one-line error that loses no clip."""
+shares the database and data directory; the queue is shared by the Redis URL alone, but a
+worker without the data directory fails the clip (kept for a retry); a queue URL that is
+wrong or unreachable is a one-line error that loses no clip."""
 
 import os
 import socket
@@ -113,6 +114,24 @@ def test_with_redis_the_queue_is_shared_by_its_url_not_by_the_data_directory(red
     assert consumer.run_one() and consumer.run_one() and not consumer.run_one()
     assert processed == [7, 8] and producer.pending() == 0
     assert list(tmp_path.rglob("queue.db")) == []
+
+
+def test_a_worker_without_the_shared_data_directory_fails_the_clip_and_a_retry_recovers_it(
+        redis_url, sqlite_url, tmp_path, monkeypatch):
+    web = open_workbench(monkeypatch, sqlite_url, tmp_path / "web", redis_url)
+    elsewhere = open_workbench(monkeypatch, sqlite_url, tmp_path / "elsewhere", redis_url)
+    admin = web.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    clip = web.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
+
+    assert elsewhere.queue.run_one()
+    failed = web.clip(admin, clip.id)
+    assert failed.status == "failed"
+    assert str(tmp_path / "elsewhere" / "uploads" / str(clip.id) / SAMPLE.name) in failed.error
+
+    web.retry_clip(admin, clip.id)
+    assert web.queue.run_one() and web.clip(admin, clip.id).status == "ready"
+    web.close()
+    elsewhere.close()
 
 
 def test_an_unreachable_redis_fails_the_import_clearly_and_the_clip_is_retried_once_it_is_back(

@@ -4,7 +4,10 @@ a web request.
 huey keeps the queue in a SQLite file in the data directory by default, or in Redis when
 ``WORKBENCH_QUEUE_URL=redis://...`` is set, so workers on other machines can share it.
 A producer (web app, CLI) and a worker that share the data directory (or the Redis URL)
-share the queue; the worker opens its own ``Workbench`` on the same database.
+share the queue; the worker opens its own ``Workbench`` on the same database. With Redis
+the queue is shared by its URL alone, but uploads and processed audio still live in the
+data directory, so a worker elsewhere needs that directory shared too: one that cannot see
+an upload fails the clip with the path it looked for (``retry_clip`` queues it again).
 
 A queue URL that is not a Redis URL, or a Redis server that cannot be reached, raises
 ``QueueUnavailable`` with the URL (password hidden) and the reason.
