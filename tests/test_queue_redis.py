@@ -212,3 +212,13 @@ def test_a_worker_on_a_bad_queue_url_exits_1_with_a_one_line_error(sqlite_url, d
     last_line = worker.stderr.splitlines()[-1]
     assert last_line.startswith("error: ") and filled(message, dead_redis_url) in last_line
     assert "Traceback" not in worker.stderr and "s3cret" not in worker.stderr
+
+
+@pytest.mark.parametrize("queue_url", ["localhost:6379", "http://127.0.0.1:6379/0"])
+def test_serve_on_a_queue_url_that_is_not_redis_stops_with_a_one_line_error(sqlite_url, tmp_path, monkeypatch, queue_url):
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("WORKBENCH_QUEUE_URL", queue_url)
+    result = CliRunner().invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 1 and result.output.startswith("error: ")
+    assert f"WORKBENCH_QUEUE_URL '{queue_url}'" in result.output or "must specify one of the following schemes" in result.output

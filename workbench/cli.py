@@ -359,6 +359,7 @@ def export_dataset(
 
 
 @app.command()
+@_fail_cleanly
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(7860, help="Port to listen on."),
@@ -372,6 +373,7 @@ def serve(
 
 
 @app.command()
+@_fail_cleanly
 def demo(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(7860, help="Port to listen on."),
