@@ -1,4 +1,4 @@
-"""The admin CLI: users add|approve|list, clips import|list|retry, tasks list."""
+"""The admin CLI: users add|approve|deactivate|reactivate|list, clips import|list|retry, tasks list."""
 
 from pathlib import Path
 
@@ -85,6 +85,17 @@ def test_an_application_is_approved_from_the_cli(cli, database_url, tmp_path):
     assert "pending application #1: minji" in cli("users", "list").output
     assert cli("users", "approve", "minji").output == "minji: approved\n"
     assert cli("users", "approve", "minji").exit_code == 1
+
+
+def test_an_account_is_closed_and_reopened_from_the_cli(cli):
+    add_admin(cli)
+    cli("users", "add", "mina", "--name", "Mina", "--role", "transcriber", "--language", "ko", "--password", "password-1")
+    closed = cli("users", "deactivate", "mina", "--reason", "left the project")
+    assert closed.output == "mina: deactivated; sessions ended: 0; tasks offered again: none\n"
+    assert "deactivated" in cli("users", "list").output
+    refused = cli("users", "deactivate", "mina", "--reason", "again")
+    assert refused.exit_code == 1 and "only an approved account can be closed" in refused.output
+    assert cli("users", "reactivate", "mina", "--reason", "back in January").output == "mina: approved\n"
 
 
 def test_a_worker_process_processes_what_was_imported(sqlite_url, tmp_path):

@@ -78,7 +78,7 @@ def test_closing_an_account_ends_its_sessions_and_refuses_new_ones(wb, wb_people
     tina_sessions = [wb.open_session(wb_people.tina) for _ in range(2)]
     tom_session = wb.open_session(wb_people.tom)
     closed = wb.deactivate_user(wb_people.admin, "tina", reason="left the project")
-    assert closed.status == "deactivated" and not closed.approved
+    assert closed.user.status == "deactivated" and not closed.user.approved and closed.sessions_ended == 2
     assert [wb.resolve_session(t) for t in tina_sessions] == [None, None]
     assert wb.resolve_session(tom_session) == "tom"
     with pytest.raises(PermissionDenied):

@@ -134,6 +134,8 @@ ADMIN_CALLS = {
     "applications": lambda wb, me, tmp: admin.pending_applications(wb, me),
     "decide": lambda wb, me, tmp: admin.decide_application(wb, me, 1, approve=True, reason=""),
     "workers": lambda wb, me, tmp: admin.workers_table(wb, me),
+    "close account": lambda wb, me, tmp: admin.close_account(wb, me, "tom", "left"),
+    "reopen account": lambda wb, me, tmp: admin.reopen_account(wb, me, "tom", "back"),
     "set rate": lambda wb, me, tmp: admin.set_language_rate(wb, me, "ko", 900, "2030-01-01T00:00"),
     "bonus": lambda wb, me, tmp: admin.set_project_bonus(wb, me, "acme", 100, "2030-01-01T00:00", "source"),
     "settle": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=False),
@@ -178,6 +180,24 @@ def test_workers_are_listed_by_language_with_grade_and_return_rate(wb, wb_people
     assert len(rows[0]) == len(admin.WORKER_COLUMNS)
     tina = rows[4]
     assert (tina[5], tina[6], tina[8]) == ("new", "—", "0 / 2")
+
+
+def test_an_account_is_closed_with_its_tasks_offered_again_and_reopened(wb, wb_people, wb_clip):
+    wb_clip()
+    task = wb.claim_next(wb_people.tina).id
+    assert ("tina · Tina · approved", "tina") in admin.worker_choices(wb, wb_people.admin)
+    with pytest.raises(InvalidInput, match="Choose the account"):
+        admin.close_account(wb, wb_people.admin, None, "left")
+    with pytest.raises(InvalidInput, match="why"):
+        admin.close_account(wb, wb_people.admin, "tina", " ")
+    assert wb.actor("tina").status == "approved"
+    message = admin.close_account(wb, wb_people.admin, "tina", "left the project")
+    assert message == f"Tina's account is closed: signed out everywhere, and tasks #{task} are offered to others again."
+    assert [row[4] for row in admin.workers_table(wb, wb_people.admin) if row[0] == "tina"] == ["deactivated"]
+    assert admin.close_account(wb, wb_people.admin, "tom", "left").endswith("they held no tasks.")
+    assert admin.reopen_account(wb, wb_people.admin, "tina", "back") == \
+        "Tina's account is open again: they can sign in and take work."
+    assert wb.actor("tina").status == "approved"
 
 
 # --- rates, settlements and earnings -------------------------------------------------------------

@@ -228,3 +228,53 @@ def test_an_admin_takes_back_work_from_people_who_left(wb, wb_people, submitted,
     wb.release_task(wb_people.admin, claimed, reason="tina left too")
     with pytest.raises(InvalidTransition, match="nobody holds it"):
         wb.release_task(wb_people.admin, claimed, reason="again")
+
+
+def test_closing_an_account_offers_every_task_it_held_again_with_its_text(wb, wb_people, wb_clip):
+    # rita returned tina's first task, which tina resubmitted: it waits for rita alone.
+    first = wb_clip()
+    submit(wb, wb_people.tina, wb.claim_next(wb_people.tina).id)
+    view = wb.start_review(wb_people.rita, first)
+    play_all(wb, wb_people.rita, view)
+    wb.return_segment(wb_people.rita, view.segments[0].id, "다시 들어 보세요.")
+    wb.accept_all_played(wb_people.rita, first)
+    wb.finish_review(wb_people.rita, first)
+    submit(wb, wb_people.tina, first)
+    # ... and rita is reviewing tom's task, while tina holds a third with a typed draft.
+    second = wb_clip(priority=1)
+    submit(wb, wb_people.tom, wb.claim_next(wb_people.tom).id)
+    wb.start_review(wb_people.rita, second)
+    third = wb_clip(priority=2)
+    claimed = wb.claim_next(wb_people.tina).id
+    draft = wb.open_task(wb_people.tina, claimed).segments[0]
+    wb.save_text(wb_people.tina, draft.id, "쓰던 글.", base_version=0)
+
+    closed = wb.deactivate_user(wb_people.admin, "rita", reason="left the project")
+    assert (closed.user.status, closed.released_tasks) == ("deactivated", (first, second))
+    states = {t.id: (t.state, t.reviewer) for t in wb.list_tasks(wb_people.admin)}
+    assert states[first] == ("submitted", None) and states[second] == ("submitted", None)
+    assert wb.start_review(wb_people.bo, first).task.reviewer == "bo"
+
+    closed = wb.deactivate_user(wb_people.admin, "tina", reason="moved on")
+    assert closed.released_tasks == (claimed,) and claimed == third
+    assert wb.claim_next(wb_people.tom).id == claimed
+    assert wb.open_task(wb_people.tom, claimed).segments[0].text == "쓰던 글."
+    released = [e for e in wb.audit_log(wb_people.admin) if e.action == "task.released"]
+    assert len(released) == 3 and all("account was closed" in e.detail for e in released)
+
+
+def test_a_closed_account_can_be_reopened_and_work_again(wb, wb_people, wb_clip):
+    wb.deactivate_user(wb_people.admin, "tina", reason="left")
+    with pytest.raises(PermissionDenied):
+        wb.open_session(wb.actor("tina"))
+    with pytest.raises(InvalidInput, match="why"):
+        wb.reactivate_user(wb_people.admin, "tina", reason=" ")
+    with pytest.raises(PermissionDenied):
+        wb.reactivate_user(wb_people.tom, "tina", reason="back")
+    assert wb.reactivate_user(wb_people.admin, "tina", reason="came back").status == "approved"
+    assert wb.resolve_session(wb.open_session(wb.actor("tina"))) == "tina"
+    wb_clip()
+    assert wb.claim_next(wb.actor("tina")).transcriber == "tina"
+    with pytest.raises(InvalidTransition, match="only a closed account"):
+        wb.reactivate_user(wb_people.admin, "tina", reason="again")
+

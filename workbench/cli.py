@@ -126,6 +126,34 @@ def users_approve(
     typer.echo(f"{decided.username}: {decided.status}")
 
 
+@users_app.command("deactivate")
+@_fail_cleanly
+def users_deactivate(
+    username: str,
+    reason: str = typer.Option(..., help="Why (kept in the audit log)."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Close USERNAME's account: signed out everywhere, held tasks offered again, history kept."""
+    wb = _workbench()
+    closed = wb.deactivate_user(_admin(wb, as_admin), username, reason=reason)
+    tasks = ", ".join(str(task) for task in closed.released_tasks) or "none"
+    typer.echo(f"{closed.user.username}: {closed.user.status}; sessions ended: {closed.sessions_ended}; "
+               f"tasks offered again: {tasks}")
+
+
+@users_app.command("reactivate")
+@_fail_cleanly
+def users_reactivate(
+    username: str,
+    reason: str = typer.Option(..., help="Why (kept in the audit log)."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Reopen USERNAME's closed account."""
+    wb = _workbench()
+    user = wb.reactivate_user(_admin(wb, as_admin), username, reason=reason)
+    typer.echo(f"{user.username}: {user.status}")
+
+
 @users_app.command("list")
 @_fail_cleanly
 def users_list(as_admin: str = AS_ADMIN) -> None:

@@ -222,6 +222,17 @@ def clips_by_id(session: Session, ids: Iterable[int]) -> dict[int, Clip]:
     return {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(wanted)))}
 
 
+def tasks_held_by(session: Session, user_id: int) -> Sequence[Task]:
+    """Tasks waiting on this user: claimed or returned to them as transcriber, in review
+    with them, or resubmitted for them to review again; locked for update."""
+    return session.scalars(
+        select(Task).where(or_(
+            and_(Task.transcriber_id == user_id, Task.state.in_(HELD_STATES)),
+            and_(Task.reviewer_id == user_id, Task.state.in_(("in_review", "submitted"))),
+        )).order_by(Task.id).with_for_update()
+    ).all()
+
+
 def held_task_count(session: Session, user_id: int) -> int:
     return session.scalar(
         select(func.count()).select_from(Task).where(Task.transcriber_id == user_id, Task.state.in_(HELD_STATES))

@@ -184,11 +184,19 @@ def decide(wb: "Workbench", approve: bool, application_id: int | None, reason: s
     )
 
 
-def refresh_workers(wb: "Workbench", request: gr.Request):
+def refresh_workers(wb: "Workbench", request: gr.Request) -> tuple:
     actor = _admin(wb, request)
     if actor is None:
-        return gr.skip()
-    return handlers.workers_table(wb, actor)
+        return gr.skip(), gr.skip()
+    return handlers.workers_table(wb, actor), gr.Dropdown(choices=handlers.worker_choices(wb, actor), value=None)
+
+
+def change_account(wb: "Workbench", close: bool, username: str | None, reason: str, request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    change = handlers.close_account if close else handlers.reopen_account
+    message = change(wb, actor, username, reason)
+    return (message, handlers.workers_table(wb, actor),
+            gr.Dropdown(choices=handlers.worker_choices(wb, actor), value=None), "")
 
 
 def refresh_rates(wb: "Workbench", request: gr.Request) -> tuple:
@@ -290,6 +298,15 @@ def render(wb: "Workbench") -> None:
 
         with gr.Tab("Workers") as workers_tab:
             workers = gr.Dataframe(headers=list(handlers.WORKER_COLUMNS), interactive=False, wrap=True)
+            gr.Markdown("Closing an account signs the person out everywhere and offers the tasks they "
+                        "hold to others, their text kept; their finished work and pay stay.")
+            with gr.Row():
+                account = gr.Dropdown([], label="Account", scale=2)
+                account_reason = gr.Textbox(label="Reason (kept in the audit log)", scale=3)
+            with gr.Row():
+                close_button = gr.Button("Close account", variant="stop")
+                reopen_button = gr.Button("Reopen account")
+            account_result = gr.Markdown()
 
         with gr.Tab("Rates") as rates_tab:
             gr.Markdown("Base rates in won per audio minute, per language. A change is a new rate from "
@@ -361,7 +378,10 @@ def render(wb: "Workbench") -> None:
     reject_button.click(bind(decide, wb, False), inputs=[application, reason],
                         outputs=[decision, *application_outputs, reason])
 
-    gr.on([workers_tab.select], bind(refresh_workers, wb), outputs=[workers])
+    gr.on([workers_tab.select], bind(refresh_workers, wb), outputs=[workers, account])
+    account_outputs = [account_result, workers, account, account_reason]
+    close_button.click(bind(change_account, wb, True), inputs=[account, account_reason], outputs=account_outputs)
+    reopen_button.click(bind(change_account, wb, False), inputs=[account, account_reason], outputs=account_outputs)
 
     gr.on([rates_tab.select], bind(refresh_rates, wb), outputs=[rates, bonuses])
     rate_button.click(bind(set_rate, wb), inputs=[rate_language, rate_won, rate_from], outputs=[rate_result, rates])

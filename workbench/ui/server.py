@@ -34,6 +34,7 @@ from workbench.workflow.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    QueueUnavailable,
     TooManyAttempts,
     WorkbenchError,
 )
@@ -59,6 +60,7 @@ ERROR_STATUS: dict[type[WorkbenchError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     TooManyAttempts: 429,
+    QueueUnavailable: 503,
 }
 
 

@@ -12,7 +12,7 @@ from workbench.store.db import Store
 from workbench.store.models import AuditEntry as AuditRow
 from workbench.store.models import Clip, Segment, Task, User
 from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentView, TaskSummary
-from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
+from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segments
 from workbench.workflow.policy import Policy
 
@@ -116,6 +116,23 @@ class WorkbenchBase:
         session.add(AuditRow(at=self.now(), actor_id=actor_id, action=action, entity=entity,
                              entity_id=entity_id, task_id=task_id,
                              detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""))
+
+    # --- handing work back -------------------------------------------------------------
+
+    def _release(self, session, admin: User, task: Task, *, reason: str) -> None:
+        """Offer a held task again: a claimed or returned task to every transcriber of its
+        language, a review in progress (or a resubmission waiting for its reviewer) to
+        every reviewer. Text and history stay; the reason goes to the audit log."""
+        old = task.state
+        if task.state in ("in_progress", "returned"):
+            task.state, task.transcriber_id, task.claimed_at = "open", None, None
+            if old == "returned":
+                task.reviewer_id = None
+        elif task.state in ("in_review", "submitted") and task.reviewer_id is not None:
+            task.state, task.reviewer_id = "submitted", None
+        else:
+            raise InvalidTransition(f"Task {task.id} is {task.state}; nobody holds it.")
+        self._audit(session, admin.id, "task.released", "task", task.id, task_id=task.id, old=old, reason=reason)
 
     # --- views --------------------------------------------------------------------------
 

@@ -47,6 +47,15 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class AccountClosed:
+    """What closing an account did: its sessions ended, the tasks it held offered again."""
+
+    user: Actor
+    sessions_ended: int
+    released_tasks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Application:
     id: int
     username: str

@@ -15,7 +15,7 @@ from workbench.store import repo
 from workbench.store.models import Application as ApplicationRow
 from workbench.store.models import LoginAttempt, User
 from workbench.workflow.base import WorkbenchBase, actor_of, check_language
-from workbench.workflow.domain import ROLES, Actor, Application, WorkerSummary
+from workbench.workflow.domain import ROLES, AccountClosed, Actor, Application, WorkerSummary
 from workbench.workflow.errors import (
     AuthenticationFailed,
     InvalidInput,
@@ -153,9 +153,11 @@ class People(WorkbenchBase):
             self._audit(session, actor.id, "user.roles_changed", "user", user.id, roles=sorted(roles))
             return actor_of(user)
 
-    def deactivate_user(self, actor: Actor, username: str, *, reason: str) -> Actor:
-        """Close an account (admin), e.g. a worker who left: they can no longer sign in and
-        their open sessions end at once. Their work and history stay."""
+    def deactivate_user(self, actor: Actor, username: str, *, reason: str) -> AccountClosed:
+        """Close an account (admin), e.g. a worker who left: they can no longer sign in,
+        their open sessions end at once, and the tasks they hold are offered again (a
+        claimed or returned task to every transcriber, a review to every reviewer), their
+        text and history kept. Their finished work, pay and history stay."""
         reason = (reason or "").strip()
         if not reason:
             raise InvalidInput("Say why the account is closed.")
@@ -168,7 +170,25 @@ class People(WorkbenchBase):
                 raise InvalidTransition(f"{username} is {user.status}; only an approved account can be closed.")
             user.status = "deactivated"
             ended = repo.revoke_user_sessions(session, user.id, self.now())
-            self._audit(session, admin.id, "user.deactivated", "user", user.id, reason=reason, sessions=ended)
+            held = repo.tasks_held_by(session, user.id)
+            for task in held:
+                self._release(session, admin, task, reason=f"{username}'s account was closed: {reason}")
+            self._audit(session, admin.id, "user.deactivated", "user", user.id, reason=reason, sessions=ended,
+                        released=[task.id for task in held])
+            return AccountClosed(user=actor_of(user), sessions_ended=ended, released_tasks=tuple(t.id for t in held))
+
+    def reactivate_user(self, actor: Actor, username: str, *, reason: str) -> Actor:
+        """Reopen a closed account (admin): the person can sign in and take work again."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput("Say why the account is reopened.")
+        with self.store.session() as session:
+            admin = self._admin(session, actor)
+            user = self._named(session, username)
+            if user.status != "deactivated":
+                raise InvalidTransition(f"{username} is {user.status}; only a closed account can be reopened.")
+            user.status = "approved"
+            self._audit(session, admin.id, "user.reactivated", "user", user.id, reason=reason)
             return actor_of(user)
 
     # --- applications -------------------------------------------------------------------

@@ -24,7 +24,7 @@ from workbench.store.db import Store
 from workbench.workflow.base import Clock, utc_now
 from workbench.workflow.clips import Clips
 from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
-from workbench.workflow.errors import InvalidInput, InvalidTransition
+from workbench.workflow.errors import InvalidInput
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
@@ -83,25 +83,16 @@ class Workbench(People, Sessions, Clips, Media):
 
     def release_task(self, actor: Actor, task_id: int, *, reason: str) -> TaskSummary:
         """Take a task back from a worker who left (admin): a claimed or returned task is
-        offered again to every transcriber of its language, a review in progress goes back
-        to the review queue. Text and history stay; the reason goes to the audit log."""
+        offered again to every transcriber of its language, a review in progress (or a
+        resubmission waiting for its reviewer) goes back to the review queue. Text and
+        history stay; the reason goes to the audit log."""
         reason = (reason or "").strip()
         if not reason:
             raise InvalidInput("Say why the task is taken back.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             task = self._task(session, task_id, lock=True)
-            old = task.state
-            if task.state in ("in_progress", "returned"):
-                task.state, task.transcriber_id, task.claimed_at = "open", None, None
-                if old == "returned":
-                    task.reviewer_id = None
-            elif task.state == "in_review":
-                task.state, task.reviewer_id = "submitted", None
-            else:
-                raise InvalidTransition(f"Task {task.id} is {task.state}; nobody holds it.")
-            self._audit(session, admin.id, "task.released", "task", task.id, task_id=task.id, old=old,
-                        reason=reason)
+            self._release(session, admin, task, reason=reason)
             return self._task_summary(session, task)
 
     def list_tasks(self, actor: Actor, *, state: str | None = None, language: str | None = None,

@@ -127,6 +127,30 @@ def workers_table(wb: "Workbench", actor: "Actor") -> list[list]:
     return worker_rows(wb.list_workers(actor))
 
 
+def worker_choices(wb: "Workbench", actor: "Actor") -> list[tuple[str, str]]:
+    """(label, username) for the account picker: approved and closed accounts."""
+    return [(f"{w.username} · {w.name} · {w.status}", w.username)
+            for w in sorted(wb.list_workers(actor), key=lambda w: w.username)
+            if w.status in ("approved", "deactivated")]
+
+
+def close_account(wb: "Workbench", actor: "Actor", username: str | None, reason: str) -> str:
+    """Close a worker's account; says whose tasks went back to the queue."""
+    if not username:
+        raise InvalidInput("Choose the account to close.")
+    closed = wb.deactivate_user(actor, username, reason=reason)
+    released = ", ".join(f"#{task}" for task in closed.released_tasks)
+    held = f"tasks {released} are offered to others again" if released else "they held no tasks"
+    return f"{closed.user.name}'s account is closed: signed out everywhere, and {held}."
+
+
+def reopen_account(wb: "Workbench", actor: "Actor", username: str | None, reason: str) -> str:
+    if not username:
+        raise InvalidInput("Choose the account to reopen.")
+    user = wb.reactivate_user(actor, username, reason=reason)
+    return f"{user.name}'s account is open again: they can sign in and take work."
+
+
 # --- rates ------------------------------------------------------------------------------
 
 
