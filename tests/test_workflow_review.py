@@ -111,7 +111,7 @@ def test_return_rework_resubmit_accept_complete(wb, wb_people, submitted, wb_clo
     assert fixed.review_comment == "'반가워요'로 들립니다"
     wb.submit_task(wb_people.tina, submitted)
 
-    assert [t.id for t in wb.review_queue(wb_people.bo)] == []  # it stays with its reviewer
+    assert [t.id for t in wb.review_queue(wb_people.bo)] == []  # it waits for its reviewer (for a day)
     second = wb.start_review(wb_people.rita, submitted)
     assert second.task.review_round == 2
     assert [(s.status, s.reviewed_text) for s in second.segments] == [
@@ -122,6 +122,22 @@ def test_return_rework_resubmit_accept_complete(wb, wb_people, submitted, wb_clo
     done = wb.finish_review(wb_people.rita, submitted)
     assert (done.state, done.completed_at) == ("complete", datetime(2026, 3, 2, 13, 59, tzinfo=timezone.utc))
     with pytest.raises(InvalidTransition):
+        wb.start_review(wb_people.rita, submitted)
+
+
+def test_a_resubmission_waits_a_day_for_its_reviewer_then_any_reviewer_may_take_it(wb, wb_people, submitted,
+                                                                                    wb_clock):
+    return_round(wb, wb_people.rita, wb_people.tina, submitted, position=2)
+    assert wb.review_queue(wb_people.bo) == []
+    with pytest.raises(InvalidTransition, match="with another reviewer"):
+        wb.start_review(wb_people.bo, submitted)
+    wb_clock.advance(hours=23, minutes=59)
+    assert wb.review_queue(wb_people.bo) == []
+    wb_clock.advance(minutes=1)
+    assert [t.id for t in wb.review_queue(wb_people.bo)] == [submitted]
+    taken = wb.start_review(wb_people.bo, submitted)
+    assert (taken.task.reviewer, taken.task.review_round) == ("bo", 2)
+    with pytest.raises(InvalidTransition, match="in_review"):
         wb.start_review(wb_people.rita, submitted)
 
 

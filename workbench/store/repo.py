@@ -278,17 +278,23 @@ def claim_open_task(session: Session, *, language: str, user_id: int, now: datet
         skipped.append(task_id)
 
 
-def take_for_review(session: Session, *, task_id: int, reviewer_id: int, now: datetime) -> bool:
+def _reviewable_by(reviewer_id: int, reserved_since: datetime):
+    """A submitted task nobody reserved, reserved for this reviewer, or whose reservation
+    (a resubmission waiting for the reviewer who returned it) began before ``reserved_since``."""
+    return or_(Task.reviewer_id.is_(None), Task.reviewer_id == reviewer_id, Task.submitted_at <= reserved_since)
+
+
+def take_for_review(session: Session, *, task_id: int, reviewer_id: int, now: datetime, reserved_since: datetime) -> bool:
     """Move a submitted task into review for ``reviewer_id``; False if someone else was first.
 
-    A resubmitted task stays with its reviewer: only they may take it again.
+    A resubmitted task stays with its reviewer until ``reserved_since``; then anyone may take it.
     """
     result = session.execute(
         update(Task)
         .where(
             Task.id == task_id,
             Task.state == "submitted",
-            or_(Task.reviewer_id.is_(None), Task.reviewer_id == reviewer_id),
+            _reviewable_by(reviewer_id, reserved_since),
         )
         .values(state="in_review", reviewer_id=reviewer_id, review_started_at=now,
                 review_round=Task.review_round + 1)
@@ -297,15 +303,16 @@ def take_for_review(session: Session, *, task_id: int, reviewer_id: int, now: da
     return result.rowcount == 1
 
 
-def review_candidates(session: Session, *, language: str, reviewer_id: int) -> Sequence[Task]:
-    """Submitted tasks this reviewer may take (not their own) and those they are reviewing."""
+def review_candidates(session: Session, *, language: str, reviewer_id: int, reserved_since: datetime) -> Sequence[Task]:
+    """Submitted tasks this reviewer may take (not their own; see ``take_for_review``) and
+    those they are reviewing."""
     return session.scalars(
         select(Task)
         .where(
             Task.language == language,
             or_(Task.transcriber_id.is_(None), Task.transcriber_id != reviewer_id),
             or_(
-                and_(Task.state == "submitted", or_(Task.reviewer_id.is_(None), Task.reviewer_id == reviewer_id)),
+                and_(Task.state == "submitted", _reviewable_by(reviewer_id, reserved_since)),
                 and_(Task.state == "in_review", Task.reviewer_id == reviewer_id),
             ),
         )

@@ -46,6 +46,9 @@ class Policy:
     )
     penalty_won: int = 1000
     play_tolerance: float = 0.25
+    # A resubmitted task waits this long for the reviewer who returned it (they know what
+    # they asked for); after that any reviewer of its language may take it.
+    returning_reviewer_hold: timedelta = timedelta(hours=24)
     # A clip "processing" with no progress for this long lost its worker and may be retried.
     orphaned_after: timedelta = timedelta(minutes=30)
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.

@@ -18,7 +18,8 @@ class Review(Transcribing):
         their own reviews in progress first."""
         with self.store.reading() as session:
             user = self._worker(session, actor, "reviewer")
-            tasks = repo.review_candidates(session, language=user.language, reviewer_id=user.id)
+            tasks = repo.review_candidates(session, language=user.language, reviewer_id=user.id,
+                                           reserved_since=self.now() - self.policy.returning_reviewer_hold)
             tasks = sorted(tasks, key=lambda t: t.state != "in_review")
             return self._task_summaries(session, tasks)
 
@@ -31,7 +32,8 @@ class Review(Transcribing):
             task = self._task(session, task_id)
             self._may_review(user, task)
             if not (task.state == "in_review" and task.reviewer_id == user.id):
-                if not repo.take_for_review(session, task_id=task.id, reviewer_id=user.id, now=self.now()):
+                if not repo.take_for_review(session, task_id=task.id, reviewer_id=user.id, now=self.now(),
+                                            reserved_since=self.now() - self.policy.returning_reviewer_hold):
                     session.refresh(task)
                     raise InvalidTransition(f"Task {task.id} is {task.state}"
                                             + (" with another reviewer." if task.reviewer_id else "; it cannot be reviewed now."))
