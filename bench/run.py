@@ -231,16 +231,8 @@ def table(runs: dict, sweep_rows: list[dict]) -> list[str]:
         return f"| {name} | " + " | ".join(values) + " |"
 
     rows = [row("figure", [COLUMNS[k] for k in kinds]), "|---|" + "---|" * len(kinds)]
-    # This project high-passes and runs webrtcvad while it decodes: those are timed
-    # separately but lie inside its decode time.
-    alongside = timings["ours"].get("alongside", {}).get("decode", {})
     for stage in stages:
-        ours = fmt(timings["ours"].get(stage), ".2f")
-        if stage == "highpass" and "highpass" in alongside:
-            ours = f"({alongside['highpass']:.2f}, inside decode)"
-        rows.append(row(f"time: {stage} (s)", [ours] + [fmt(timings[k].get(stage), ".2f") for k in kinds[1:]]))
-        if stage == "highpass" and "vad" in alongside:
-            rows.append(row("time: webrtcvad frames (s)", [f"({alongside['vad']:.2f}, inside decode)", "(in segment)", "(in segment)"]))
+        rows.append(row(f"time: {stage} (s)", [fmt(timings[k].get(stage), ".2f") for k in kinds]))
     rows += [
         row("**time: total (s)**", [f"**{timings[k]['total']:.2f}**" for k in kinds]),
         row("this project's speed-up", ["1×"] + [f"**{timings[k]['total'] / ours_wall:.1f}×**" for k in kinds[1:]]),

@@ -81,11 +81,9 @@ def test_report_json_holds_what_other_parts_read(lesson):
     assert saved["segments"]["count"] == len(report.segments) and saved["segments"]["speech_seconds"] > 5
     assert isinstance(saved["denoise"]["applied"], bool) and saved["denoise"]["reason"]
     assert saved["settings"] == asdict(PipelineSettings())
-    stages = {"decode", "segment", "denoise", "loudness", "write"}
-    assert set(saved["timings"]) == stages | {"total", "alongside"}
+    stages = {"decode", "highpass", "segment", "denoise", "loudness", "write"}
+    assert set(saved["timings"]) == stages | {"total"}
     assert saved["timings"]["total"] == pytest.approx(sum(saved["timings"][stage] for stage in stages), abs=0.01)
-    # The high-pass and webrtcvad run while the decoder works: timed, but not stages.
-    assert set(saved["timings"]["alongside"]["decode"]) == {"highpass", "vad"}
     assert "note" not in saved
 
 
@@ -93,7 +91,7 @@ def test_progress_runs_through_every_stage_to_one(lesson):
     _, _, calls = lesson
     fractions = [fraction for _, fraction in calls]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and fractions[0] == 0.0
-    assert list(dict.fromkeys(stage for stage, _ in calls)) == ["decode", "segment", "denoise", "loudness", "write"]
+    assert list(dict.fromkeys(stage for stage, _ in calls)) == ["decode", "highpass", "segment", "denoise", "loudness", "write"]
 
 
 def test_settings_are_used_and_recorded(tmp_path):

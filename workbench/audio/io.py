@@ -137,9 +137,8 @@ class Resampler:
         return self._stream.resample_chunk(np.zeros(0, np.float32), last=True)
 
 
-def decode_chunks(path: Path, *, sample_rate: int | None = TARGET_RATE) -> tuple[SourceInfo, Iterator[np.ndarray]]:
-    """Open ``path`` and stream its first audio stream as mono float32 chunks at ``sample_rate``
-    (``None``: the source's own rate, ``info.sample_rate``; resample with ``Resampler``).
+def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[SourceInfo, Iterator[np.ndarray]]:
+    """Open ``path`` and stream its first audio stream as mono float32 chunks at ``sample_rate``.
 
     Returns the source description (read from the container up front) and an iterator of
     1-D float32 arrays of about a second each. Iterating raises ``AudioError`` for corrupt
@@ -153,7 +152,7 @@ def decode_chunks(path: Path, *, sample_rate: int | None = TARGET_RATE) -> tuple
     except AudioError:
         container.close()
         raise
-    return info, _stream_chunks(container, stream, path.name, info, sample_rate or info.sample_rate)
+    return info, _stream_chunks(container, stream, path.name, info, sample_rate)
 
 
 def probe(path: Path) -> SourceInfo:

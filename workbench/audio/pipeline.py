@@ -1,4 +1,4 @@
-"""The processing pipeline: decode (with high-pass and VAD alongside) → segment → denoise → loudness → write.
+"""The processing pipeline: decode → high-pass → segment → denoise → loudness → write.
 
 ``process_file`` is the one entry point (the CLI and the workflow's queue worker call
 it). It writes its output directory atomically: everything is built in a hidden sibling
@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.audio import denoise, io, loudness, segment, streaming, vad
+from workbench.audio import denoise, io, loudness, segment, vad
 from workbench.audio.errors import AudioError
 
 LANGUAGES = ("ko", "en", "zh", "ja")
@@ -36,7 +37,7 @@ LEVEL_FRAME_S = 0.01
 NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
 
 # Overall progress fraction reached at the end of each stage (for one progress bar).
-STAGE_END = {"decode": 0.45, "segment": 0.6, "denoise": 0.8, "loudness": 0.9, "write": 1.0}
+STAGE_END = {"decode": 0.4, "highpass": 0.45, "segment": 0.6, "denoise": 0.8, "loudness": 0.9, "write": 1.0}
 
 Progress = Callable[[str, float], None]
 
@@ -177,9 +178,6 @@ class _Clock:
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.timings: dict[str, float] = {}
-        # Work done inside a stage alongside its main job (seconds), e.g. the high-pass
-        # and webrtcvad running while the decoder works.
-        self.inside: dict[str, dict[str, float]] = {}
         self.fraction = 0.0
 
     @contextlib.contextmanager
@@ -200,11 +198,12 @@ class _Clock:
 def _run(input_path: Path, staging: Path, language: str, settings: PipelineSettings, progress: Progress) -> tuple[tuple[SegmentEntry, ...], dict]:
     clock = _Clock(progress)
     with clock.stage("decode"):
-        decoded = _decode(input_path, staging / "original.flac", settings, clock)
-    audio, info = decoded.audio, decoded.info
+        audio, info = _decode(input_path, staging / "original.flac", clock)
     duration = audio.size / SAMPLE_RATE
+    with clock.stage("highpass"):
+        denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     with clock.stage("segment"):
-        found = _segment(audio, decoded.decisions, settings)
+        found = _segment(audio, settings)
     with clock.stage("denoise"):
         denoise_report, noise_stats = _denoise(audio, staging / "original.flac", found, settings)
     with clock.stage("loudness"):
@@ -235,7 +234,7 @@ def _run(input_path: Path, staging: Path, language: str, settings: PipelineSetti
         }
         if not segments:
             report["note"] = NO_SEGMENTS_NOTE
-    report["timings"] = {**clock.timings, "total": round(sum(clock.timings.values()), 3), "alongside": clock.inside}
+    report["timings"] = {**clock.timings, "total": round(sum(clock.timings.values()), 3)}
     (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return segments, report
 
@@ -244,23 +243,29 @@ def _rounded(value: float) -> float:
     return round(float(value), 2)
 
 
-def _decode(input_path: Path, original_path: Path, settings: PipelineSettings, clock: _Clock) -> streaming.Decoded:
-    """Decode (writing ``original.flac``), high-pass and classify frames in one streamed pass."""
-
-    def on_samples(done: int, expected: int) -> None:
-        if expected:
-            clock.within("decode", done / expected)
-
-    decoded = streaming.decode_and_analyse(
-        input_path, original_path,
-        highpass=denoise.Highpass(SAMPLE_RATE, cutoff_hz=settings.highpass_hz),
-        classify=vad.FrameClassifier(SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms),
-        on_samples=on_samples,
-    )
-    if decoded.audio.size < MIN_DURATION_S * SAMPLE_RATE:
-        raise AudioError(f"{input_path.name}: only {decoded.audio.size / SAMPLE_RATE:.2f} s of audio; at least {MIN_DURATION_S} s is needed")
-    clock.inside["decode"] = {name: round(seconds, 3) for name, seconds in decoded.busy.items()}
-    return decoded
+def _decode(input_path: Path, original_path: Path, clock: _Clock) -> tuple[np.ndarray, io.SourceInfo]:
+    """Decode to 16 kHz mono, writing ``original.flac`` on the way."""
+    info, chunks = io.decode_chunks(input_path)
+    expected = int(info.duration * SAMPLE_RATE)
+    samples = io.SampleBuffer(expected)
+    # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
+    # at most a few chunks wait for it, so a slow disk or a busy machine cannot pile them up.
+    in_flight: deque = deque()
+    with sf.SoundFile(original_path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC") as original, \
+            ThreadPoolExecutor(max_workers=1) as writer:
+        for chunk in chunks:
+            if len(in_flight) >= 4:
+                in_flight.popleft().result()
+            in_flight.append(writer.submit(original.write, chunk))
+            samples.append(chunk)
+            if expected:
+                clock.within("decode", samples.filled / expected)
+        while in_flight:
+            in_flight.popleft().result()
+    audio = samples.array
+    if audio.size < MIN_DURATION_S * SAMPLE_RATE:
+        raise AudioError(f"{input_path.name}: only {audio.size / SAMPLE_RATE:.2f} s of audio; at least {MIN_DURATION_S} s is needed")
+    return audio, info
 
 
 @dataclass(frozen=True)
@@ -271,9 +276,10 @@ class _Found:
     noise: np.ndarray  # (j, 2) seconds, noise-only stretches
 
 
-def _segment(audio: np.ndarray, decisions: np.ndarray, settings: PipelineSettings) -> _Found:
-    """Segments from the high-passed audio and webrtcvad's frame ``decisions``."""
+def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
+    """Segments of the high-passed audio, from webrtcvad's frame decisions and the level."""
     frame_seconds = settings.vad_frame_ms / 1000
+    decisions = vad.vad_frames(audio, SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms)
     smoothed = segment.smooth_hysteresis(
         decisions, window=max(1, round(settings.hysteresis_window_s / frame_seconds)),
         on=settings.hysteresis_on, off=settings.hysteresis_off,
