@@ -93,6 +93,13 @@ def applications(session: Session, status: str | None) -> Sequence[Application]:
     return session.scalars(query).all()
 
 
+def users_who_took_tasks(session: Session) -> set[int]:
+    """Everyone ``tasks_ever_taken`` counts more than zero for."""
+    transcribers = select(Task.transcriber_id).where(Task.transcriber_id.is_not(None))
+    reviewers = select(Task.reviewer_id).where(Task.reviewer_id.is_not(None))
+    return set(session.scalars(transcribers.union(reviewers)).all())
+
+
 def tasks_ever_taken(session: Session, user_id: int) -> int:
     return session.scalar(
         select(func.count()).select_from(Task).where(
@@ -231,6 +238,13 @@ def tasks_held_by(session: Session, user_id: int) -> Sequence[Task]:
             and_(Task.reviewer_id == user_id, Task.state.in_(("in_review", "submitted"))),
         )).order_by(Task.id).with_for_update()
     ).all()
+
+
+def held_task_counts(session: Session) -> dict[int, int]:
+    """``held_task_count`` of every transcriber holding any task."""
+    return dict(session.execute(
+        select(Task.transcriber_id, func.count()).where(Task.state.in_(HELD_STATES)).group_by(Task.transcriber_id)
+    ).all())
 
 
 def held_task_count(session: Session, user_id: int) -> int:
@@ -403,23 +417,58 @@ def first_round_decisions(session: Session, transcriber_id: int, limit: int) -> 
     """``(segment_id, decision)`` for the transcriber's last ``limit`` reviewed segments,
     newest first, where the decision is the reviewer's final word in the segment's first
     review round (a reviewer who changed their mind within the round is not held against)."""
-    rows = session.execute(
-        select(Verdict.segment_id, Verdict.review_round, Verdict.id, Verdict.decision)
+    return first_round_decisions_by_transcriber(session, limit, transcriber_id=transcriber_id).get(transcriber_id, [])
+
+
+def first_round_decisions_by_transcriber(
+    session: Session, limit: int, *, transcriber_id: int | None = None,
+) -> dict[int, list[tuple[int, str]]]:
+    """``first_round_decisions`` for every transcriber at once (or one), computed by the
+    database with window functions: one query however many workers and verdicts there are."""
+    first_round = func.min(Verdict.review_round).over(partition_by=Verdict.segment_id)
+    verdicts = (
+        select(Task.transcriber_id.label("transcriber_id"), Verdict.segment_id, Verdict.review_round, Verdict.id,
+               Verdict.decision, first_round.label("first_round"))
         .join(Task, Task.id == Verdict.task_id)
-        .where(Task.transcriber_id == transcriber_id)
-        .order_by(Verdict.id)
+        .where(Task.transcriber_id.is_not(None))
     )
-    first_round: dict[int, tuple[int, int, str]] = {}
-    for segment_id, review_round, verdict_id, decision in rows:
-        known = first_round.get(segment_id)
-        if known is None or known[0] == review_round:
-            first_round[segment_id] = (review_round, verdict_id, decision)
-    newest = sorted(first_round.items(), key=lambda item: item[1][1], reverse=True)[:limit]
-    return [(segment_id, decision) for segment_id, (_, _, decision) in newest]
+    if transcriber_id is not None:
+        verdicts = verdicts.where(Task.transcriber_id == transcriber_id)
+    verdicts = verdicts.subquery()
+    # The last word in each segment's first round ...
+    final = (
+        select(verdicts.c.transcriber_id, verdicts.c.segment_id, verdicts.c.id, verdicts.c.decision,
+               func.row_number().over(partition_by=verdicts.c.segment_id, order_by=verdicts.c.id.desc()).label("nth"))
+        .where(verdicts.c.review_round == verdicts.c.first_round)
+        .subquery()
+    )
+    # ... and of those, each transcriber's newest ``limit``.
+    newest = (
+        select(final.c.transcriber_id, final.c.segment_id, final.c.id, final.c.decision,
+               func.row_number().over(partition_by=final.c.transcriber_id, order_by=final.c.id.desc()).label("rank"))
+        .where(final.c.nth == 1)
+        .subquery()
+    )
+    rows = session.execute(
+        select(newest.c.transcriber_id, newest.c.segment_id, newest.c.decision)
+        .where(newest.c.rank <= limit)
+        .order_by(newest.c.transcriber_id, newest.c.id.desc())
+    )
+    decisions: dict[int, list[tuple[int, str]]] = {}
+    for transcriber, segment_id, decision in rows:
+        decisions.setdefault(transcriber, []).append((segment_id, decision))
+    return decisions
 
 
 def penalties_of(session: Session, user_id: int) -> Sequence[Penalty]:
     return session.scalars(select(Penalty).where(Penalty.user_id == user_id).order_by(Penalty.id)).all()
+
+
+def penalties_by_user(session: Session) -> dict[int, list[Penalty]]:
+    grouped: dict[int, list[Penalty]] = {}
+    for penalty in session.scalars(select(Penalty).order_by(Penalty.id)):
+        grouped.setdefault(penalty.user_id, []).append(penalty)
+    return grouped
 
 
 # --- audit -----------------------------------------------------------------------------

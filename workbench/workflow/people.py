@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from workbench.store import repo
 from workbench.store.models import Application as ApplicationRow
-from workbench.store.models import LoginAttempt, User
+from workbench.store.models import LoginAttempt, Penalty, User
 from workbench.workflow.base import WorkbenchBase, actor_of, check_language
 from workbench.workflow.domain import ROLES, AccountClosed, Actor, Application, WorkerSummary
 from workbench.workflow.errors import (
@@ -274,10 +276,18 @@ class People(WorkbenchBase):
     # --- workers ------------------------------------------------------------------------
 
     def list_workers(self, actor: Actor) -> list[WorkerSummary]:
+        """Every transcriber and reviewer with grade, limits and penalties (admin): a fixed
+        handful of queries however many workers there are."""
         with self.store.reading() as session:
             self._admin(session, actor)
-            return [self._worker_summary(session, u) for u in repo.all_users(session)
-                    if u.is_transcriber or u.is_reviewer]
+            workers = [u for u in repo.all_users(session) if u.is_transcriber or u.is_reviewer]
+            decisions = repo.first_round_decisions_by_transcriber(session, self.policy.grade_window)
+            penalties = repo.penalties_by_user(session)
+            held = repo.held_task_counts(session)
+            took_tasks = repo.users_who_took_tasks(session)
+            return [self._summary(user, _WorkerFacts(decisions.get(user.id, []), penalties.get(user.id, []),
+                                                     held.get(user.id, 0), user.id in took_tasks))
+                    for user in workers]
 
     def worker_summary(self, actor: Actor, username: str | None = None) -> WorkerSummary:
         """A worker's grade and limits: their own, or anyone's for an admin."""
@@ -288,33 +298,40 @@ class People(WorkbenchBase):
             self._admin(session, actor)
             return self._worker_summary(session, self._named(session, username))
 
-    def _grade(self, session, user: User) -> tuple[float | None, int, int]:
-        """(score or None while new, reviewed segments in the window, returned among them)."""
-        window = repo.first_round_decisions(session, user.id, self.policy.grade_window)
-        reviewed = len(window)
-        returned = sum(1 for _, decision in window if decision == "returned")
+    def _grade(self, decisions: list[tuple[int, str]], penalties: Sequence[Penalty]) -> tuple[float | None, int, int]:
+        """(score or None while new, reviewed segments in the window, returned among them),
+        from the worker's ``repo.first_round_decisions`` and penalties."""
+        reviewed = len(decisions)
+        returned = sum(1 for _, decision in decisions if decision == "returned")
         if reviewed < self.policy.grade_min_segments:
             return None, reviewed, returned
-        in_window = {segment_id for segment_id, _ in window}
-        penalised = sum(1 for p in repo.penalties_of(session, user.id) if p.segment_id in in_window)
+        in_window = {segment_id for segment_id, _ in decisions}
+        penalised = sum(1 for p in penalties if p.segment_id in in_window)
         return max(0.0, (reviewed - returned - penalised) / reviewed), reviewed, returned
 
     def _max_tasks(self, session, user: User) -> tuple[str, int]:
-        band = self.policy.grade_for(self._grade(session, user)[0])
+        score = self._grade(repo.first_round_decisions(session, user.id, self.policy.grade_window),
+                            repo.penalties_of(session, user.id))[0]
+        band = self.policy.grade_for(score)
         return band.grade, band.max_tasks
 
     def _worker_summary(self, session, user: User) -> WorkerSummary:
-        score, reviewed, returned = self._grade(session, user)
+        return self._summary(user, _WorkerFacts(
+            repo.first_round_decisions(session, user.id, self.policy.grade_window),
+            repo.penalties_of(session, user.id), repo.held_task_count(session, user.id),
+            repo.tasks_ever_taken(session, user.id) > 0,
+        ))
+
+    def _summary(self, user: User, facts: "_WorkerFacts") -> WorkerSummary:
+        score, reviewed, returned = self._grade(facts.decisions, facts.penalties)
         band = self.policy.grade_for(score)
-        penalties = repo.penalties_of(session, user.id)
-        actor = actor_of(user)
         return WorkerSummary(
-            username=user.username, name=user.name, roles=actor.roles, language=user.language,
+            username=user.username, name=user.name, roles=actor_of(user).roles, language=user.language,
             status=user.status, grade=band.grade, score=score, max_tasks=band.max_tasks,
-            tasks_held=repo.held_task_count(session, user.id), reviewed_segments=reviewed,
-            return_rate=returned / reviewed if reviewed else None, penalties=len(penalties),
-            penalties_won=sum(p.amount_won for p in penalties),
-            language_locked=repo.tasks_ever_taken(session, user.id) > 0,
+            tasks_held=facts.held, reviewed_segments=reviewed,
+            return_rate=returned / reviewed if reviewed else None, penalties=len(facts.penalties),
+            penalties_won=sum(p.amount_won for p in facts.penalties),
+            language_locked=facts.took_tasks,
         )
 
     # --- helpers ------------------------------------------------------------------------
@@ -356,4 +373,14 @@ class People(WorkbenchBase):
             created_at=application.created_at, decided_at=application.decided_at,
             decided_by=users[application.decided_by_id].username if application.decided_by_id else None,
         )
+
+
+@dataclass(frozen=True)
+class _WorkerFacts:
+    """What a worker summary is computed from."""
+
+    decisions: list[tuple[int, str]]
+    penalties: Sequence[Penalty]
+    held: int
+    took_tasks: bool
 
