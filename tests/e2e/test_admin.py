@@ -114,7 +114,7 @@ def test_a_paid_period_shows_on_my_earnings_with_its_chart(page, login, workbenc
     page.screenshot(path=str(screenshot_dir / "earnings.png"), full_page=True)
 
 
-def test_an_applicant_signs_in_only_after_an_admin_approves(new_page, login, workbench_app, tmp_path):
+def test_an_applicant_signs_in_only_after_an_admin_approves_and_not_once_the_account_is_closed(new_page, login, workbench_app, tmp_path):
     applicant, admin_page = new_page(), new_page()
     document = tmp_path / "passport.pdf"
     document.write_bytes(b"%PDF-1.4 e2e passport")
@@ -144,3 +144,13 @@ def test_an_applicant_signs_in_only_after_an_admin_approves(new_page, login, wor
 
     login(applicant, "e2e-applicant", "e2e-applicant-password")
     assert "Hong Gildong" in applicant.locator(".wb-who").inner_text()
+
+    # When they leave, closing the account signs them out at once.
+    admin_page.get_by_role("tab", name="Workers").click()
+    admin_page.get_by_label("Account", exact=True).click()
+    admin_page.get_by_role("option", name="e2e-applicant").click()
+    admin_page.get_by_label("Reason (kept in the audit log)").fill("left the project")
+    admin_page.get_by_role("button", name="Close account").click()
+    admin_page.get_by_text("Hong Gildong's account is closed").wait_for()
+    applicant.reload()
+    applicant.wait_for_url(re.compile(r"/login$"))
