@@ -1,4 +1,4 @@
-"""The admin CLI: users add|approve|deactivate|reactivate|list, clips import|list|retry, tasks list."""
+"""The admin CLI: users add|approve|deactivate|reactivate|list, clips import|list|retry, tasks list, audit."""
 
 from pathlib import Path
 
@@ -96,6 +96,17 @@ def test_an_account_is_closed_and_reopened_from_the_cli(cli):
     refused = cli("users", "deactivate", "mina", "--reason", "again")
     assert refused.exit_code == 1 and "only an approved account can be closed" in refused.output
     assert cli("users", "reactivate", "mina", "--reason", "back in January").output == "mina: approved\n"
+
+
+def test_the_audit_log_is_read_from_the_cli(cli):
+    add_admin(cli)
+    cli("users", "add", "mina", "--name", "Mina", "--role", "transcriber", "--language", "ko", "--password", "password-1")
+    cli("users", "deactivate", "mina", "--reason", "left the project")
+    lines = cli("audit", "--limit", "2").output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].split()[2:4] == ["root", "user.deactivated"]
+    assert lines[0].endswith("reason: left the project; released: []; sessions: 0")
+    assert cli("audit", "--task", "9").exit_code == 1  # no such task
 
 
 def test_a_worker_process_processes_what_was_imported(sqlite_url, tmp_path):

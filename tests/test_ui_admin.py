@@ -136,6 +136,7 @@ ADMIN_CALLS = {
     "workers": lambda wb, me, tmp: admin.workers_table(wb, me),
     "close account": lambda wb, me, tmp: admin.close_account(wb, me, "tom", "left"),
     "reopen account": lambda wb, me, tmp: admin.reopen_account(wb, me, "tom", "back"),
+    "audit": lambda wb, me, tmp: admin.audit_rows(wb, me),
     "set rate": lambda wb, me, tmp: admin.set_language_rate(wb, me, "ko", 900, "2030-01-01T00:00"),
     "bonus": lambda wb, me, tmp: admin.set_project_bonus(wb, me, "acme", 100, "2030-01-01T00:00", "source"),
     "settle": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=False),
@@ -198,6 +199,26 @@ def test_an_account_is_closed_with_its_tasks_offered_again_and_reopened(wb, wb_p
     assert admin.reopen_account(wb, wb_people.admin, "tina", "back") == \
         "Tina's account is open again: they can sign in and take work."
     assert wb.actor("tina").status == "approved"
+
+
+def test_the_audit_log_says_who_did_what_newest_first_and_tells_one_tasks_story(wb, wb_people, wb_clip, wb_clock):
+    task = wb_clip()
+    wb.claim_next(wb_people.tina)
+    wb_clock.advance(hours=1)
+    admin.close_account(wb, wb_people.admin, "tina", "left the project")
+    rows = admin.audit_rows(wb, wb_people.admin)
+    assert [row[2] for row in rows[:3]] == ["user.deactivated", "task.released", "task.claimed"]
+    closed = rows[0]
+    assert closed[1] == "admin" and closed[3].startswith("user #")
+    assert closed[4] == f"reason: left the project; released: [{task}]; sessions: 0"
+    story = admin.audit_rows(wb, wb_people.admin, float(task))
+    assert [row[1:4] for row in story] == [["admin", "task.released", f"task #{task}"],
+                                          ["tina", "task.claimed", f"task #{task}"],
+                                          ["admin", "task.created", f"task #{task}"]]
+    assert story[0][4] == "old: in_progress; reason: tina's account was closed: left the project"
+    # Times are Seoul's: the clock's UTC plus nine hours.
+    assert [row[0] for row in story] == [(wb_clock.now + timedelta(hours=9 - h)).strftime("%Y-%m-%d %H:%M")
+                                         for h in (0, 1, 1)]
 
 
 # --- rates, settlements and earnings -------------------------------------------------------------

@@ -247,6 +247,22 @@ def worker(workers: int = typer.Option(1, help="Clips processed at once by this 
     wb.queue.run_worker(workers=workers)
 
 
+@app.command()
+@_fail_cleanly
+def audit(
+    task: int = typer.Option(None, help="Only this task's story, from its import on."),
+    limit: int = typer.Option(50, help="How many changes, newest first."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Who changed what and when (Seoul time), newest first (admin)."""
+    from workbench.pay.calendar import SEOUL
+
+    wb = _workbench()
+    for entry in wb.audit_log(_admin(wb, as_admin), task_id=task, limit=limit):
+        typer.echo(f"{entry.at.astimezone(SEOUL):%Y-%m-%d %H:%M}  {entry.actor or 'system':<14} {entry.action:<28} "
+                   f"{entry.entity} #{entry.entity_id}  {entry.describe()}".rstrip())
+
+
 # --- pay (issue 4) ---------------------------------------------------------------------
 
 pay_app = typer.Typer(no_args_is_help=True, help="Pay: settlements, statements, rates and reports (admin).")

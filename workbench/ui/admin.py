@@ -199,6 +199,13 @@ def change_account(wb: "Workbench", close: bool, username: str | None, reason: s
             gr.Dropdown(choices=handlers.worker_choices(wb, actor), value=None), "")
 
 
+def show_audit(wb: "Workbench", task_id: float | None, request: gr.Request):
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip()
+    return handlers.audit_rows(wb, actor, task_id)
+
+
 def refresh_rates(wb: "Workbench", request: gr.Request) -> tuple:
     actor = _admin(wb, request)
     if actor is None:
@@ -308,6 +315,13 @@ def render(wb: "Workbench") -> None:
                 reopen_button = gr.Button("Reopen account")
             account_result = gr.Markdown()
 
+        with gr.Tab("Audit log") as audit_tab:
+            gr.Markdown("Every state change, newest first: who did what, when (Seoul time) and why.")
+            with gr.Row(equal_height=True):
+                audit_task = gr.Number(None, label="Task (empty: the latest 200 changes of all)", precision=0, minimum=1)
+                audit_button = gr.Button("Show")
+            audit = gr.Dataframe(headers=list(handlers.AUDIT_COLUMNS), interactive=False, wrap=True)
+
         with gr.Tab("Rates") as rates_tab:
             gr.Markdown("Base rates in won per audio minute, per language. A change is a new rate from "
                         "a date-time on; past rates stay as history.")
@@ -383,6 +397,8 @@ def render(wb: "Workbench") -> None:
     close_button.click(bind(change_account, wb, True), inputs=[account, account_reason], outputs=account_outputs)
     reopen_button.click(bind(change_account, wb, False), inputs=[account, account_reason], outputs=account_outputs)
 
+    gr.on([audit_tab.select, audit_button.click, audit_task.submit], bind(show_audit, wb), inputs=[audit_task],
+          outputs=[audit])
     gr.on([rates_tab.select], bind(refresh_rates, wb), outputs=[rates, bonuses])
     rate_button.click(bind(set_rate, wb), inputs=[rate_language, rate_won, rate_from], outputs=[rate_result, rates])
     bonus_button.click(bind(set_bonus, wb), inputs=[bonus_project, bonus_won, bonus_basis, bonus_from],

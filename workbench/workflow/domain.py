@@ -7,6 +7,7 @@ clip's timeline; datetimes are aware UTC.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -185,4 +186,10 @@ class AuditEntry:
     entity: str
     entity_id: int
     task_id: int | None
-    detail: str
+    detail: str  # JSON object, or "" when there is nothing more to say
+
+    def describe(self) -> str:
+        """The detail as ``key: value`` pairs for people (``reason: left; sessions: 2``)."""
+        if not self.detail:
+            return ""
+        return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in json.loads(self.detail).items())

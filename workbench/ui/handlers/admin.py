@@ -294,6 +294,16 @@ def export_dataset(wb: "Workbench", actor: "Actor", *, fmt: str, language: str |
     return ExportDownload(summary=summary, archive=archive, work_dir=work_dir)
 
 
+AUDIT_COLUMNS = ("when (Seoul)", "who", "action", "on", "detail")
+
+
+def audit_rows(wb: "Workbench", actor: "Actor", task_id: float | None = None) -> list[list]:
+    """The latest 200 state changes, newest first, or one task's whole story."""
+    task = None if task_id is None or pd.isna(task_id) else int(task_id)
+    entries = wb.audit_log(actor, task_id=task, limit=200 if task is None else 10_000)
+    return [[_seoul(e.at), e.actor or "system", e.action, f"{e.entity} #{e.entity_id}", e.describe()] for e in entries]
+
+
 def _seoul(instant: datetime) -> str:
     from workbench.pay.calendar import SEOUL
 
