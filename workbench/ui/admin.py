@@ -318,7 +318,7 @@ def render(wb: "Workbench") -> None:
         with gr.Tab("Audit log") as audit_tab:
             gr.Markdown("Every state change, newest first: who did what, when (Seoul time) and why.")
             with gr.Row(equal_height=True):
-                audit_task = gr.Number(None, label="Task (empty: the latest 200 changes of all)", precision=0, minimum=1)
+                audit_task = gr.Number(0, label="Task (0: the latest 200 changes of all tasks and people)", precision=0)
                 audit_button = gr.Button("Show")
             audit = gr.Dataframe(headers=list(handlers.AUDIT_COLUMNS), interactive=False, wrap=True)
 

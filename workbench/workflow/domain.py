@@ -189,7 +189,10 @@ class AuditEntry:
     detail: str  # JSON object, or "" when there is nothing more to say
 
     def describe(self) -> str:
-        """The detail as ``key: value`` pairs for people (``reason: left; sessions: 2``)."""
+        """The detail as ``key: value`` pairs for people (``reason: left; sessions: 2``);
+        empty values are left out and lists are spelled out."""
         if not self.detail:
             return ""
-        return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in json.loads(self.detail).items())
+        shown = {key: value for key, value in json.loads(self.detail).items() if value is not None and value != [] and value != ""}
+        return "; ".join(f"{key.replace('_', ' ')}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                         for key, value in shown.items())

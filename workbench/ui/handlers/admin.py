@@ -298,8 +298,9 @@ AUDIT_COLUMNS = ("when (Seoul)", "who", "action", "on", "detail")
 
 
 def audit_rows(wb: "Workbench", actor: "Actor", task_id: float | None = None) -> list[list]:
-    """The latest 200 state changes, newest first, or one task's whole story."""
-    task = None if task_id is None or pd.isna(task_id) else int(task_id)
+    """The latest 200 state changes, newest first, or one task's whole story (``task_id``
+    empty or 0: all)."""
+    task = None if task_id is None or pd.isna(task_id) or int(task_id) == 0 else int(task_id)
     entries = wb.audit_log(actor, task_id=task, limit=200 if task is None else 10_000)
     return [[_seoul(e.at), e.actor or "system", e.action, f"{e.entity} #{e.entity_id}", e.describe()] for e in entries]
 
