@@ -154,3 +154,6 @@ def test_an_applicant_signs_in_only_after_an_admin_approves_and_not_once_the_acc
     admin_page.get_by_text("Hong Gildong's account is closed").wait_for()
     applicant.reload()
     applicant.wait_for_url(re.compile(r"/login$"))
+    admin_page.get_by_role("tab", name="Audit log").click()
+    closed = data_row(admin_page, "#audit-log", "user.deactivated")
+    assert cells(closed)[1] == admin.username and "left the project" in cells(closed)[4]

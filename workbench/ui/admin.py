@@ -320,7 +320,7 @@ def render(wb: "Workbench") -> None:
             with gr.Row(equal_height=True):
                 audit_task = gr.Number(0, label="Task (0: the latest 200 changes of all tasks and people)", precision=0)
                 audit_button = gr.Button("Show")
-            audit = gr.Dataframe(headers=list(handlers.AUDIT_COLUMNS), interactive=False, wrap=True)
+            audit = gr.Dataframe(headers=list(handlers.AUDIT_COLUMNS), interactive=False, wrap=True, elem_id="audit-log")
 
         with gr.Tab("Rates") as rates_tab:
             gr.Markdown("Base rates in won per audio minute, per language. A change is a new rate from "
