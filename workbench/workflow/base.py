@@ -36,6 +36,14 @@ def check_language(language: str) -> str:
     return language
 
 
+def required_reason(reason: str | None, missing: str) -> str:
+    """``reason`` stripped, or ``InvalidInput(missing)`` when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(missing)
+    return reason
+
+
 class WorkbenchBase:
     """State and helpers shared by the facade's parts (people, clips, transcribing, review)."""
 

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from workbench.store import repo
 from workbench.store.models import Application as ApplicationRow
 from workbench.store.models import LoginAttempt, Penalty, User
-from workbench.workflow.base import WorkbenchBase, actor_of, check_language
+from workbench.workflow.base import WorkbenchBase, actor_of, check_language, required_reason
 from workbench.workflow.domain import ROLES, AccountClosed, Actor, Application, WorkerSummary
 from workbench.workflow.errors import (
     AuthenticationFailed,
@@ -160,9 +160,7 @@ class People(WorkbenchBase):
         their open sessions end at once, and the tasks they hold are offered again (a
         claimed or returned task to every transcriber, a review to every reviewer), their
         text and history kept. Their finished work, pay and history stay."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise InvalidInput("Say why the account is closed.")
+        reason = required_reason(reason, "Say why the account is closed.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
@@ -181,9 +179,7 @@ class People(WorkbenchBase):
 
     def reactivate_user(self, actor: Actor, username: str, *, reason: str) -> Actor:
         """Reopen a closed account (admin): the person can sign in and take work again."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise InvalidInput("Say why the account is reopened.")
+        reason = required_reason(reason, "Say why the account is reopened.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
