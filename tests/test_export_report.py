@@ -123,6 +123,16 @@ def test_audio_quality_counts_failures_and_no_speech(report):
     assert [clip["clip_id"] for clip in audio["per_clip"]] == ["1", "2", "3"]
 
 
+def test_no_speech_segments_are_counted_by_the_reason_the_transcriber_gave(tmp_path):
+    silent = [replace(seg("9", float(i), i + 1.0, no_speech=True), no_speech_reason=reason)
+              for i, reason in enumerate(["music only", "silence or noise", "music only", None])]
+    audio = build_quality_report([*SELECTION, *silent], SPLITS, CLIPS)["audio"]
+    # SELECTION's own no-speech segment was marked before reasons were asked for.
+    assert audio["no_speech_reasons"] == {"no reason given": 2, "music only": 2, "silence or noise": 1}
+    html = write_quality_report(tmp_path, [*SELECTION, *silent], SPLITS, CLIPS).read_text(encoding="utf-8")
+    assert "5 of 10 segments marked no-speech (no reason given 2, music only 2, silence or noise 1)" in html
+
+
 def test_a_report_without_exported_segments_is_refused():
     with pytest.raises(ValueError):
         build_quality_report([s for s in SELECTION if s.no_speech], SPLITS, CLIPS)

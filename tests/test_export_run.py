@@ -186,6 +186,7 @@ def test_the_csv_and_report_carry_review_history_per_worker_key(store, tmp_path)
     assert sorted(w["returned"] for w in workers.values()) == [0, 1]
     assert all(w["cer"] is not None for w in workers.values())
     assert report["audio"]["segments_no_speech"] == 1
+    assert report["audio"]["no_speech_reasons"] == {"only a door closing": 1}
     assert report["audio"]["clips"] == 5
 
 

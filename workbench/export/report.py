@@ -169,6 +169,8 @@ def _audio(clips: Sequence[ClipQuality], segments: Sequence[ExportSegment]) -> d
         "clips_failed": sum(clip.status == "failed" for clip in clips),
         "segments": len(segments),
         "segments_no_speech": sum(seg.no_speech for seg in segments),
+        "no_speech_reasons": dict(Counter(seg.no_speech_reason or "no reason given"
+                                          for seg in segments if seg.no_speech).most_common()),
         "segments_without_words": sum(not seg.no_speech and not seg.exportable for seg in segments),
         "loudness_lufs": _summary(loudness),
         "snr_db": _summary(snr),
@@ -335,7 +337,9 @@ def _html(report: dict) -> str:
         '<img src="figures/labels.png" alt="returned share and CER per worker and language">',
         "<h2>Audio quality</h2>",
         f"<p>{audio['clips']} clips, {audio['clips_failed']} failed processing; "
-        f"{audio['segments_no_speech']} of {audio['segments']} segments marked no-speech, "
+        f"{audio['segments_no_speech']} of {audio['segments']} segments marked no-speech"
+        + (" (" + ", ".join(f"{html.escape(reason)} {count}" for reason, count in audio["no_speech_reasons"].items()) + ")"
+           if audio["no_speech_reasons"] else "") + ", "
         f"{audio['segments_without_words']} left out for having no words once tags are removed.</p>",
         _table({"loudness (LUFS)": audio["loudness_lufs"] or {"min": "", "median": "", "max": ""},
                 "estimated SNR (dB)": audio["snr_db"] or {"min": "", "median": "", "max": ""}},

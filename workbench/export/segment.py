@@ -52,6 +52,8 @@ class ExportSegment:
     worker_key: str
     return_count: int
     no_speech: bool
+    # Why the transcriber marked it no speech (``workflow.guidelines.NO_SPEECH_REASONS``).
+    no_speech_reason: str | None = None
 
     @property
     def duration(self) -> float:

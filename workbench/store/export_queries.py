@@ -91,7 +91,7 @@ def accepted_segments(session: Session, clips: Sequence[Clip], data_dir: Path) -
             clean_audio=processed / "clean.flac",
             original_audio=upload if upload is not None and upload.is_file() else processed / "original.flac",
             worker_key=worker_key(task.transcriber_id), return_count=segment.return_count,
-            no_speech=segment.no_speech,
+            no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason if segment.no_speech else None,
         ))
     return result
 
