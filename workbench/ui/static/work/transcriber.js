@@ -216,6 +216,7 @@
     save.state = "saving";
     save.error = null;
     updateRow(segment);
+    progress();  // the page-wide "all saved" must not stand while this save is on its way
     try {
       const updated = await api("PUT", `/segments/${id}/text`, { text, base_version: segment.version }, { keepalive });
       accept(updated);
