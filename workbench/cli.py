@@ -255,11 +255,11 @@ def audit(
     as_admin: str = AS_ADMIN,
 ) -> None:
     """Who changed what and when (Seoul time), newest first (admin)."""
-    from workbench.pay.calendar import SEOUL
+    from workbench.pay.calendar import seoul_minute
 
     wb = _workbench()
     for entry in wb.audit_log(_admin(wb, as_admin), task_id=task, limit=limit):
-        typer.echo(f"{entry.at.astimezone(SEOUL):%Y-%m-%d %H:%M}  {entry.actor or 'system':<14} {entry.action:<28} "
+        typer.echo(f"{seoul_minute(entry.at)}  {entry.actor or 'system':<14} {entry.action:<28} "
                    f"{entry.entity} #{entry.entity_id}  {entry.describe()}".rstrip())
 
 

@@ -32,6 +32,11 @@ SEOUL = ZoneInfo("Asia/Seoul")
 FIRST_HALF, SECOND_HALF = 1, 2
 
 
+def seoul_minute(instant: datetime) -> str:
+    """An aware instant as Seoul wall-clock time to the minute, ``2026-11-30 14:00``."""
+    return instant.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+
+
 @lru_cache(maxsize=64)
 def _korean_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("KR", years=year))

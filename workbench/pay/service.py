@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay import engine, reports
-from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_datetime
+from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_datetime, seoul_minute
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
 from workbench.store import pay_store
 from workbench.workflow.domain import LANGUAGES
@@ -68,12 +68,12 @@ class Settlement:
 
     def describe(self) -> str:
         """The settlement as the CLI prints it: what happened, then one row per worker."""
-        period = (f"work accepted {_seoul(self.period.start)} – {_seoul(self.period.cutoff)} (Asia/Seoul), "
+        period = (f"work accepted {seoul_minute(self.period.start)} – {seoul_minute(self.period.cutoff)} (Asia/Seoul), "
                   f"minimum payout {self.minimum_payout:,} won")
         if self.created:
             state = f"Committed the settlement for payday {self.payday}"
         elif self.committed:
-            state = (f"Payday {self.payday} was already committed at {_seoul(self.committed_at)} by "
+            state = (f"Payday {self.payday} was already committed at {seoul_minute(self.committed_at)} by "
                      f"{self.committed_by}; nothing new was recorded")
         else:
             state = f"Dry run for payday {self.payday}: nothing recorded (add --commit to record it)"
@@ -360,10 +360,6 @@ def _admin(session, actor: "Actor") -> dict:
     if not user["is_admin"]:
         raise PermissionDenied("Only an admin can do this.")
     return user
-
-
-def _seoul(instant: datetime) -> str:
-    return pd.Timestamp(instant).tz_convert("Asia/Seoul").strftime("%Y-%m-%d %H:%M")
 
 
 def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:

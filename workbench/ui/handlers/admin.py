@@ -11,12 +11,13 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from workbench.pay.calendar import seoul_minute
 from workbench.workflow.errors import InvalidInput, PermissionDenied, WorkbenchError
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ def run_settlement(wb: "Workbench", actor: "Actor", payday: str, *, commit: bool
         state = f"Dry run for payday {settlement.payday}: nothing was recorded."
     paid = int((settlement.lines["status"] == "paid").sum())
     summary = (
-        f"{state} Work accepted from {_seoul(period.start)} to {_seoul(period.cutoff)} (Seoul time). "
+        f"{state} Work accepted from {seoul_minute(period.start)} to {seoul_minute(period.cutoff)} (Seoul time). "
         f"{len(settlement.items)} item(s); {paid} of {len(settlement.lines)} worker(s) paid; "
         f"{settlement.total_net:,} won net. Below the minimum payout of {settlement.minimum_payout:,} won "
         "pay carries over to the next payday."
@@ -302,17 +303,11 @@ def audit_rows(wb: "Workbench", actor: "Actor", task_id: float | None = None) ->
     empty or 0: all)."""
     task = None if task_id is None or pd.isna(task_id) or int(task_id) == 0 else int(task_id)
     entries = wb.audit_log(actor, task_id=task, limit=200 if task is None else 10_000)
-    return [[_seoul(e.at), e.actor or "system", e.action, f"{e.entity} #{e.entity_id}", e.describe()] for e in entries]
-
-
-def _seoul(instant: datetime) -> str:
-    from workbench.pay.calendar import SEOUL
-
-    return instant.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+    return [[seoul_minute(e.at), e.actor or "system", e.action, f"{e.entity} #{e.entity_id}", e.describe()] for e in entries]
 
 
 def _seoul_times(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return frame.assign(**{
-        column: [_seoul(value) if value is not None and not pd.isna(value) else "" for value in frame[column]]
+        column: [seoul_minute(value) if value is not None and not pd.isna(value) else "" for value in frame[column]]
         for column in columns
     })
