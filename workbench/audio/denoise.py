@@ -27,28 +27,11 @@ NOISE_CONTEXT = 8000
 N_FFT = 1024
 
 
-class Highpass:
-    """Zero-phase Butterworth high-pass (rumble, mains fundamental) as a window transform.
+def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, out: np.ndarray | None = None) -> np.ndarray:
+    """Zero-phase Butterworth high-pass (rumble, mains fundamental), in chunks.
 
     Run forwards and backwards (4th order each way) so voice harmonics near the corner
-    keep their phase: a causal filter's phase shift alone costs several dB of SI-SDR. Each
-    window is filtered from rest, so its first and last ``context`` samples are transients
-    to be dropped: apply it with ``map_chunks(audio, hp, context=hp.context)``.
-    """
-
-    def __init__(self, sample_rate: int, *, cutoff_hz: float = 80.0) -> None:
-        self.sos = butter(4, cutoff_hz, btype="highpass", fs=sample_rate, output="sos").astype(np.float32)
-        # The filter's response has died out long before half a second.
-        self.context = sample_rate // 2
-
-    def __call__(self, window: np.ndarray) -> np.ndarray:
-        """``window`` float32 of shape (n,) → filtered float32 of shape (n,)."""
-        forward = sosfilt(self.sos, window.astype(np.float32, copy=False))
-        return sosfilt(self.sos, forward[::-1])[::-1].astype(np.float32)
-
-
-def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, out: np.ndarray | None = None) -> np.ndarray:
-    """Zero-phase high-pass (see ``Highpass``) of a whole clip, in chunks.
+    keep their phase: a causal filter's phase shift alone costs several dB of SI-SDR.
 
     Parameters
     ----------
@@ -60,8 +43,18 @@ def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, ou
     -------
     np.ndarray, shape (n_samples,), float32
     """
-    transform = Highpass(sample_rate, cutoff_hz=cutoff_hz)
-    return map_chunks(audio, transform, context=transform.context, out=out)
+    sos = butter(4, cutoff_hz, btype="highpass", fs=sample_rate, output="sos")
+    # The filter's response has died out long before half a second.
+    context = sample_rate // 2
+
+    sos32 = sos.astype(np.float32)
+
+    def filtered(window: np.ndarray) -> np.ndarray:
+        # Forward then backward in float32: the chunk context absorbs both edge transients.
+        forward = sosfilt(sos32, window.astype(np.float32))
+        return sosfilt(sos32, forward[::-1])[::-1].astype(np.float32)
+
+    return map_chunks(audio, filtered, context=context, out=out)
 
 
 def collect_noise(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, max_seconds: float = 20.0) -> np.ndarray:
