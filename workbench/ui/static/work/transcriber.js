@@ -347,7 +347,7 @@
   // a choice under the current row, answered with a digit key or a click; Esc or any
   // other key closes it (the other key then does what it always does). Focus stays in
   // the text box throughout.
-  const picker = { open: false, bar: null };
+  let reasonBar = null;  // the open choice, if any
   function openReasons() {
     if (!page.editable || page.current < 0) return;
     closeReasons();
@@ -355,15 +355,13 @@
     const reasons = page.reasons.map((reason, i) => h("button", {
       class: "btn small", type: "button", onmousedown: WB.keepFocus,
       onclick: () => chooseReason(reason) }, h("kbd", {}, String(i + 1)), ` ${reason}`));
-    picker.bar = h("div", { class: "reasons", role: "group", "aria-label": "Why is there no speech?" },
+    reasonBar = h("div", { class: "reasons", role: "group", "aria-label": "Why is there no speech?" },
       h("span", {}, "No speech because:"), ...reasons, h("span", { class: "hint" }, h("kbd", {}, "Esc"), " cancels"));
-    row.li.append(picker.bar);
-    picker.open = true;
+    row.li.append(reasonBar);
   }
   function closeReasons() {
-    if (picker.bar) picker.bar.remove();
-    picker.bar = null;
-    picker.open = false;
+    if (reasonBar) reasonBar.remove();
+    reasonBar = null;
   }
   function chooseReason(reason) {
     closeReasons();
@@ -371,7 +369,7 @@
   }
   // Registered on window in the capture phase, so it answers before the page's hotkeys.
   window.addEventListener("keydown", (event) => {
-    if (!picker.open || event.isComposing || event.keyCode === 229) return;
+    if (!reasonBar || event.isComposing || event.keyCode === 229) return;
     const choice = /^[1-9]$/.test(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey
       ? page.reasons[Number(event.key) - 1] : undefined;
     if (choice !== undefined || event.key === "Escape") {
@@ -444,7 +442,7 @@
 
   WB.hotkeys([
     ...WB.playerBindings(player, move),
-    { keys: "Alt+N", label: "no speech (then 1–4)", match: WB.alt("KeyN"), run: () => (picker.open ? closeReasons() : openReasons()) },
+    { keys: "Alt+N", label: "no speech (then 1–4)", match: WB.alt("KeyN"), run: () => (reasonBar ? closeReasons() : openReasons()) },
     { keys: "Alt+S", label: "split at playhead", match: WB.alt("KeyS"), run: () => splitHere() },
     { keys: "Alt+M", label: "merge with next", match: WB.alt("KeyM"), run: () => mergeNext() },
   ], document.getElementById("keys"));
