@@ -217,7 +217,9 @@ COLUMNS = {
 
 
 def table(runs: dict, sweep_rows: list[dict]) -> list[str]:
-    stages = ("decode", "highpass", "segment", "denoise", "loudness", "write")
+    from workbench.audio.pipeline import STAGE_END
+
+    stages = tuple(STAGE_END)
     kinds = list(COLUMNS)
     timings = {kind: runs[kind]["result"]["timings"] for kind in kinds}
     cpu = {kind: runs[kind]["result"]["pipeline_cpu"] for kind in kinds}

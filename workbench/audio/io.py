@@ -223,39 +223,24 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
         )
 
 
-class SampleBuffer:
-    """One float32 array filled chunk by chunk, shape (n_samples,) so far.
+def gather(chunks: Iterable[np.ndarray], *, expected_samples: int) -> np.ndarray:
+    """Copy streamed chunks into one float32 array, shape (n_samples,).
 
     The array is allocated once for ``expected_samples`` (plus a margin) and only grows if
     the stream runs longer, so the peak is about the clip itself, not the clip twice.
-    Unused capacity is never touched, so it costs address space, not memory. ``array`` is
-    a view: writing into it changes the buffer.
+    Unused capacity is never touched, so it costs address space, not memory.
     """
-
-    def __init__(self, expected_samples: int) -> None:
-        # A header may claim any length: trust it only up to six hours of 16 kHz audio.
-        self._storage = np.empty(min(int(expected_samples * 1.02), 6 * 3600 * TARGET_RATE) + TARGET_RATE, dtype=np.float32)
-        self.filled = 0
-
-    @property
-    def array(self) -> np.ndarray:
-        return self._storage[: self.filled]
-
-    def append(self, chunk: np.ndarray) -> None:
-        if self.filled + chunk.size > self._storage.size:
-            grown = np.empty(max(2 * self._storage.size, self.filled + chunk.size), dtype=np.float32)
-            grown[: self.filled] = self._storage[: self.filled]
-            self._storage = grown
-        self._storage[self.filled : self.filled + chunk.size] = chunk
-        self.filled += chunk.size
-
-
-def gather(chunks: Iterable[np.ndarray], *, expected_samples: int) -> np.ndarray:
-    """Copy streamed chunks into one float32 array, shape (n_samples,) (see ``SampleBuffer``)."""
-    buffer = SampleBuffer(expected_samples)
+    # A header may claim any length: trust it only up to six hours of 16 kHz audio.
+    buffer = np.empty(min(int(expected_samples * 1.02), 6 * 3600 * TARGET_RATE) + TARGET_RATE, dtype=np.float32)
+    filled = 0
     for chunk in chunks:
-        buffer.append(chunk)
-    return buffer.array
+        if filled + chunk.size > buffer.size:
+            grown = np.empty(max(2 * buffer.size, filled + chunk.size), dtype=np.float32)
+            grown[:filled] = buffer[:filled]
+            buffer = grown
+        buffer[filled : filled + chunk.size] = chunk
+        filled += chunk.size
+    return buffer[:filled]
 
 
 def read_audio(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[np.ndarray, SourceInfo]:

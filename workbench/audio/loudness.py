@@ -18,6 +18,7 @@ import soxr
 from scipy.signal import sosfilt
 
 from workbench.audio.chunks import DEFAULT_CHUNK, map_chunks
+from workbench.audio.segment import frame_powers
 
 # BS.1770-4 oversamples 4× at 48 kHz; at 16 kHz speech reaches Nyquist, where 4× can
 # miss a peak by 0.7 dB, so 8× (the same 128 kHz grid as 4× at 32 kHz) is used.
@@ -43,8 +44,7 @@ def _block_powers(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     chunk = DEFAULT_CHUNK - DEFAULT_CHUNK % step
     for first in range(0, n_steps * step, chunk):
         block, state = sosfilt(sos, audio[first : min(first + chunk, n_steps * step)].astype(np.float32), zi=state)
-        squares = block.reshape(-1, step).astype(np.float64)
-        powers[first // step : first // step + squares.shape[0]] = np.einsum("ij,ij->i", squares, squares) / step
+        powers[first // step : (first + block.size) // step] = frame_powers(block, step)
     return powers
 
 
@@ -201,8 +201,7 @@ def normalize_loudness(
     gain_db = min(target_lufs - before, max_gain_db) if np.isfinite(before) else 0.0
     out = np.empty_like(audio) if out is None else out
     scale = np.float32(10 ** (gain_db / 20))
-    for start in range(0, audio.size, DEFAULT_CHUNK):
-        np.multiply(audio[start : start + DEFAULT_CHUNK], scale, out=out[start : start + DEFAULT_CHUNK])
+    np.multiply(audio, scale, out=out)  # in place or into ``out``: no temporary either way
     peak = true_peak_dbtp(out, sample_rate)
     # A pure gain moves loudness by exactly that gain; only the limiter needs a re-measure.
     after = before + gain_db

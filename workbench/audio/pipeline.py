@@ -247,22 +247,26 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock) -> tuple[np.nd
     """Decode to 16 kHz mono, writing ``original.flac`` on the way."""
     info, chunks = io.decode_chunks(input_path)
     expected = int(info.duration * SAMPLE_RATE)
-    samples = io.SampleBuffer(expected)
     # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
     # at most a few chunks wait for it, so a slow disk or a busy machine cannot pile them up.
     in_flight: deque = deque()
     with sf.SoundFile(original_path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC") as original, \
             ThreadPoolExecutor(max_workers=1) as writer:
-        for chunk in chunks:
-            if len(in_flight) >= 4:
-                in_flight.popleft().result()
-            in_flight.append(writer.submit(original.write, chunk))
-            samples.append(chunk)
-            if expected:
-                clock.within("decode", samples.filled / expected)
+
+        def written(chunks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+            decoded = 0
+            for chunk in chunks:
+                if len(in_flight) >= 4:
+                    in_flight.popleft().result()
+                in_flight.append(writer.submit(original.write, chunk))
+                decoded += chunk.size
+                if expected:
+                    clock.within("decode", decoded / expected)
+                yield chunk
+
+        audio = io.gather(written(chunks), expected_samples=expected)
         while in_flight:
             in_flight.popleft().result()
-    audio = samples.array
     if audio.size < MIN_DURATION_S * SAMPLE_RATE:
         raise AudioError(f"{input_path.name}: only {audio.size / SAMPLE_RATE:.2f} s of audio; at least {MIN_DURATION_S} s is needed")
     return audio, info
