@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tests.conftest import SettableClock
 from workbench.pay import service
 from workbench.pay.calendar import SEOUL, pay_period
+from workbench.pay.plots import plot_periods
 from workbench.queue import ImmediateQueue
 from workbench.store import pay_store
 from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
@@ -336,7 +337,7 @@ def test_reports_and_their_files(world, tmp_path):
     languages = service.language_report(world.wb, world.admin)
     assert list(languages[["language", "minutes", "gross"]].itertuples(index=False, name=None)) == [
         ("en", 4.0, 6_000), ("ko", 10.0, 6_000)]
-    assert len(service.plot_periods(report).axes[0].patches) == 1
+    assert len(plot_periods(report).axes[0].patches) == 1
 
     book = openpyxl.load_workbook(service.export_report(world.wb, world.admin, out / "pay.xlsx"))
     assert book.sheetnames == ["workers", "languages", "totals"]

@@ -298,14 +298,15 @@ def pay_statement(
 ) -> None:
     """Print USERNAME's statement: settlements, then every item with its rate and penalties."""
     from workbench.pay.reports import format_table
-    from workbench.pay.service import export_statement, statement, statement_lines
+    from workbench.pay.service import statement, statement_lines, write_statement
 
     wb = _workbench()
     actor = _admin(wb, as_admin)
+    lines, items = statement_lines(wb, actor, username), statement(wb, actor, username)
     if out is not None:
-        typer.echo(f"wrote {export_statement(wb, actor, username, out)}")
-    typer.echo(f"Settlements of {username}:\n{format_table(statement_lines(wb, actor, username))}\n")
-    typer.echo(f"Items:\n{format_table(statement(wb, actor, username))}")
+        typer.echo(f"wrote {write_statement(lines, items, out)}")
+    typer.echo(f"Settlements of {username}:\n{format_table(lines)}\n")
+    typer.echo(f"Items:\n{format_table(items)}")
 
 
 @pay_app.command("report")

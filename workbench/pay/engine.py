@@ -143,7 +143,7 @@ def price_items(
     priced = pd.DataFrame(priced_rows, index=items.index,
                           columns=list(ITEM_OUTPUT_COLUMNS[len(WORK_ITEM_COLUMNS):]))
     result = pd.concat([items[list(WORK_ITEM_COLUMNS)], priced], axis=1)
-    return _with_int_columns(result, ("source_ms", "rate", "bonus_rate", "bonus_ms", "amount"))
+    return with_int_columns(result, ("source_ms", "rate", "bonus_rate", "bonus_ms", "amount"))
 
 
 def settle_items(
@@ -276,7 +276,7 @@ def settle_lines(
     ]
     frame = pd.DataFrame(lines, columns=list(LINE_COLUMNS))
     frame = frame.sort_values(["username", "user_id"]).reset_index(drop=True)
-    return _with_int_columns(frame, (
+    return with_int_columns(frame, (
         "user_id", "items", "gross", "penalties", "carried_in", "balance",
         "income_tax", "local_tax", "net", "carried_out",
     ))
@@ -360,6 +360,6 @@ def _as_utc(values: pd.Series, what: str) -> pd.Series:
     return pd.to_datetime(values, utc=True)
 
 
-def _with_int_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+def with_int_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     # An empty frame would otherwise give these columns object dtype.
     return frame.astype({column: "int64" for column in columns})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.pay.calendar import SEOUL
-from workbench.pay.engine import MS_PER_MINUTE
+from workbench.pay.engine import MS_PER_MINUTE, with_int_columns
 
 WORKER_REPORT_COLUMNS = (
     "payday", "username", "items", "minutes", "gross", "penalties", "tax", "net",
@@ -46,7 +46,7 @@ def worker_period_report(lines: pd.DataFrame) -> pd.DataFrame:
         "status": lines["status"],
     }, columns=list(WORKER_REPORT_COLUMNS))
     report = report.sort_values(["payday", "username"]).reset_index(drop=True)
-    return _as_int(report, ("items",) + _MONEY)
+    return with_int_columns(report, ("items",) + _MONEY)
 
 
 def language_period_report(items: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +62,7 @@ def language_period_report(items: pd.DataFrame) -> pd.DataFrame:
         "gross": grouped["amount"].sum(),
     }).reset_index()
     report["minutes"] = report["minutes"].astype(float).round(3)
-    return _as_int(report.reindex(columns=list(LANGUAGE_REPORT_COLUMNS)), ("workers", "items", "gross"))
+    return with_int_columns(report.reindex(columns=list(LANGUAGE_REPORT_COLUMNS)), ("workers", "items", "gross"))
 
 
 def period_totals(worker_report: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def period_totals(worker_report: pd.DataFrame) -> pd.DataFrame:
         **{column: grouped[column].sum() for column in ("gross", "penalties", "tax", "net", "carried_out")},
     }).reset_index()
     totals = totals.reindex(columns=list(PERIOD_TOTAL_COLUMNS))
-    return _as_int(totals, ("workers", "paid_workers", "items", "gross", "penalties", "tax", "net", "carried_out"))
+    return with_int_columns(totals, ("workers", "paid_workers", "items", "gross", "penalties", "tax", "net", "carried_out"))
 
 
 def statement_frame(items: pd.DataFrame, penalties: pd.DataFrame) -> pd.DataFrame:
@@ -107,7 +107,7 @@ def statement_frame(items: pd.DataFrame, penalties: pd.DataFrame) -> pd.DataFram
         "penalties": items["task_id"].map(deducted).fillna(0),
     }, columns=list(STATEMENT_COLUMNS))
     statement = statement.sort_values(["accepted_at", "task_id"], ascending=False).reset_index(drop=True)
-    return _as_int(statement, ("task_id", "rate", "bonus_rate", "amount", "penalties"))
+    return with_int_columns(statement, ("task_id", "rate", "bonus_rate", "amount", "penalties"))
 
 
 def format_table(frame: pd.DataFrame) -> str:
@@ -119,7 +119,3 @@ def format_table(frame: pd.DataFrame) -> str:
 
 def _minutes_from_seconds(seconds: pd.Series) -> pd.Series:
     return (seconds.astype(float) / 60).round(3)
-
-
-def _as_int(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    return frame.astype({column: "int64" for column in columns})

@@ -22,13 +22,11 @@ import pandas as pd
 from workbench.pay import engine, reports
 from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_datetime, seoul_minute
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
-from workbench.store import pay_store
-from workbench.workflow.domain import LANGUAGES
+from workbench.store import pay_store, repo
+from workbench.workflow.base import check_language
 from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
@@ -195,7 +193,8 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
         pending = _frame(pay_store.work_items(session, user_id=worker["id"]), engine.WORK_ITEM_COLUMNS)
         rates = _frame(pay_store.pay_rates(session), engine.RATE_COLUMNS)
         bonuses = _frame(pay_store.project_rates(session), engine.PROJECT_RATE_COLUMNS)
-        penalties = pd.DataFrame(pay_store.penalties_of(session, worker["id"]), columns=["task_id", "amount"])
+        penalties = pd.DataFrame([(p.task_id, p.amount_won) for p in repo.penalties_of(session, worker["id"])],
+                                 columns=["task_id", "amount"])
     with _as_invalid_input():
         priced = engine.price_items(pending, rates, bonuses)
     priced = priced.assign(payday=[payday_for(at) for at in priced["accepted_at"]], settled=False)
@@ -213,10 +212,19 @@ def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFr
 
 
 def export_statement(wb: "Workbench", actor: "Actor", username: str, path: Path) -> Path:
-    """Write one worker's statement (same permissions as ``statement``): ``.xlsx`` gets
-    ``settlements`` and ``items`` sheets, ``.csv`` the items."""
-    sheets = {"settlements": statement_lines(wb, actor, username), "items": statement(wb, actor, username)}
-    return _write(sheets if Path(path).suffix.lower() == ".xlsx" else {"items": sheets["items"]}, path)
+    """Write one worker's statement (same permissions as ``statement``); see ``write_statement``."""
+    lines = statement_lines(wb, actor, username) if _is_workbook(path) else None
+    return write_statement(lines, statement(wb, actor, username), path)
+
+
+def write_statement(lines: pd.DataFrame | None, items: pd.DataFrame, path: Path) -> Path:
+    """Write a statement from ``statement_lines`` and ``statement``: ``.xlsx`` gets
+    ``settlements`` and ``items`` sheets, ``.csv`` the items (it needs no ``lines``)."""
+    if not _is_workbook(path):
+        return _write({"items": items}, path)
+    if lines is None:
+        raise ValueError("an .xlsx statement needs the settlement lines")
+    return _write({"settlements": lines, "items": items}, path)
 
 
 def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
@@ -235,13 +243,6 @@ def language_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     return reports.language_period_report(items)
 
 
-def plot_periods(frame: pd.DataFrame) -> "Figure":
-    """Minutes and pay per payday, from ``period_report`` (or ``reports.period_totals``)."""
-    from workbench.pay.plots import plot_periods as plot
-
-    return plot(frame)
-
-
 def export_report(wb: "Workbench", actor: "Actor", path: Path, *, table: str = "workers") -> Path:
     """Write the pay reports; admin only.
 
@@ -250,9 +251,17 @@ def export_report(wb: "Workbench", actor: "Actor", path: Path, *, table: str = "
     if table not in REPORT_TABLES:
         raise InvalidInput(f"Unknown report {table!r}; choose one of {', '.join(REPORT_TABLES)}.")
     workers = period_report(wb, actor)
-    tables = {"workers": workers, "languages": language_report(wb, actor),
-              "totals": reports.period_totals(workers)}
-    return _write(tables if Path(path).suffix.lower() == ".xlsx" else {table: tables[table]}, path)
+    wanted = REPORT_TABLES if _is_workbook(path) else (table,)
+    tables = {
+        "workers": lambda: workers,
+        "languages": lambda: language_report(wb, actor),
+        "totals": lambda: reports.period_totals(workers),
+    }
+    return _write({name: tables[name]() for name in wanted}, path)
+
+
+def _is_workbook(path: Path) -> bool:
+    return Path(path).suffix.lower() == ".xlsx"
 
 
 def _write(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -272,8 +281,7 @@ def set_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: int
     the last committed cut-off (that work is paid) nor twice at the same instant.
     Returns the new rate history.
     """
-    if language not in LANGUAGES:
-        raise InvalidInput(f"Unknown language {language!r}; choose one of {', '.join(LANGUAGES)}.")
+    check_language(language)
     _add_rate(wb, actor, won_per_minute, effective_at,
               exists=lambda session, at: pay_store.has_pay_rate(session, language, at),
               add=lambda session, **values: pay_store.add_pay_rate(session, language=language, **values),

@@ -95,16 +95,6 @@ def unsettled_penalties(session: Session) -> list[dict]:
     return [dict(zip(columns, row)) for row in session.execute(query)]
 
 
-def penalties_of(session: Session, user_id: int) -> list[dict]:
-    """Every penalty of one worker: ``penalty_id``, ``task_id``, ``amount``, ``created_at``, ``reason``."""
-    query = select(Penalty).where(Penalty.user_id == user_id).order_by(Penalty.created_at, Penalty.id)
-    return [
-        {"penalty_id": p.id, "task_id": p.task_id, "amount": p.amount_won, "created_at": p.created_at,
-         "reason": p.reason}
-        for p in session.scalars(query)
-    ]
-
-
 # --- rates ----------------------------------------------------------------------------
 
 def pay_rates(session: Session) -> list[dict]:

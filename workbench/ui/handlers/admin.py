@@ -254,7 +254,8 @@ SETTLED_ITEM_COLUMNS = ("username", "task_id", "clip_name", "language", "project
 def settlement_history(wb: "Workbench", actor: "Actor") -> tuple[pd.DataFrame, "Figure"]:
     """Totals per committed payday, and the chart of minutes and pay per period."""
     from workbench.pay import reports
-    from workbench.pay.service import period_report, plot_periods
+    from workbench.pay.plots import plot_periods
+    from workbench.pay.service import period_report
 
     totals = reports.period_totals(period_report(wb, actor))
     return totals, plot_periods(totals)

@@ -28,7 +28,8 @@ class Earnings:
 
 
 def my_earnings(wb: "Workbench", actor: "Actor") -> Earnings:
-    from workbench.pay.service import plot_periods, statement, statement_lines
+    from workbench.pay.plots import plot_periods
+    from workbench.pay.service import statement, statement_lines
 
     periods = statement_lines(wb, actor, actor.username)
     items = statement(wb, actor, actor.username)
