@@ -186,7 +186,7 @@ def test_workers_are_listed_by_language_with_grade_and_return_rate(wb, wb_people
 def test_an_account_is_closed_with_its_tasks_offered_again_and_reopened(wb, wb_people, wb_clip):
     wb_clip()
     task = wb.claim_next(wb_people.tina).id
-    assert ("tina · Tina · approved", "tina") in admin.worker_choices(wb, wb_people.admin)
+    assert ("tina · Tina · approved", "tina") in admin.worker_choices(wb.list_workers(wb_people.admin))
     with pytest.raises(InvalidInput, match="Choose the account"):
         admin.close_account(wb, wb_people.admin, None, "left")
     with pytest.raises(InvalidInput, match="why"):

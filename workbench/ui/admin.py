@@ -49,7 +49,6 @@ CSS = """
 .wb-empty { color: #52606d; padding: 12px 0; }
 """
 
-STATUS_LABELS = {"queued": "queued", "processing": "processing", "ready": "ready", "failed": "failed"}
 
 
 def _empty(message: str) -> str:
@@ -71,7 +70,7 @@ def clips_html(clips: Sequence["ClipView"]) -> str:
             f"<td>{escape(LANGUAGE_NAMES.get(clip.language, clip.language))}</td>"
             f"<td>{escape(clip.project)}</td><td>{clip.priority}</td>"
             f'<td><span class="wb-status wb-status-{escape(clip.status)}">'
-            f"{escape(STATUS_LABELS.get(clip.status, clip.status))}</span></td>"
+            f"{escape(clip.status)}</span></td>"
             f'<td><div class="wb-bar wb-bar-{escape(clip.status)}"><div class="wb-bar-track">'
             f'<div class="wb-bar-fill" style="width: {percent:.0f}%"></div></div>'
             f"<span>{percent:.0f}% · {escape(stage)}</span></div></td><td>{segments}</td></tr>"
@@ -184,19 +183,23 @@ def decide(wb: "Workbench", approve: bool, application_id: int | None, reason: s
     )
 
 
+def _worker_updates(wb: "Workbench", actor: "Actor") -> tuple:
+    """The workers table and the account picker, from one read of the workers."""
+    workers = wb.list_workers(actor)
+    return handlers.worker_rows(workers), gr.Dropdown(choices=handlers.worker_choices(workers), value=None)
+
+
 def refresh_workers(wb: "Workbench", request: gr.Request) -> tuple:
     actor = _admin(wb, request)
     if actor is None:
         return gr.skip(), gr.skip()
-    return handlers.workers_table(wb, actor), gr.Dropdown(choices=handlers.worker_choices(wb, actor), value=None)
+    return _worker_updates(wb, actor)
 
 
 def change_account(wb: "Workbench", close: bool, username: str | None, reason: str, request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     change = handlers.close_account if close else handlers.reopen_account
-    message = change(wb, actor, username, reason)
-    return (message, handlers.workers_table(wb, actor),
-            gr.Dropdown(choices=handlers.worker_choices(wb, actor), value=None), "")
+    return (change(wb, actor, username, reason), *_worker_updates(wb, actor), "")
 
 
 def show_audit(wb: "Workbench", task_id: float | None, request: gr.Request):

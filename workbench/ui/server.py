@@ -38,6 +38,7 @@ from workbench.workflow.errors import (
     TooManyAttempts,
     WorkbenchError,
 )
+from workbench.workflow.files import write_atomically
 
 if TYPE_CHECKING:
     from workbench.config import Settings
@@ -68,12 +69,7 @@ def load_secret(data_dir: Path) -> bytes:
     """The session-signing key kept in ``data_dir``, created (owner-only) on first use."""
     path = data_dir / SECRET_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
-        os.replace(temp, path)
+        write_atomically(secrets.token_bytes(32), path)  # its temporary file is owner-only (mkstemp)
     return path.read_bytes()
 
 
@@ -130,7 +126,8 @@ class SessionGate:
         await response(scope, receive, send)
 
 
-def _wb(request: Request) -> "Workbench":
+def workbench_of(request: Request) -> "Workbench":
+    """The Workbench ``SessionGate`` put on the request (for routers defined elsewhere)."""
     return request.state.workbench
 
 
@@ -145,7 +142,7 @@ def current_actor(request: Request) -> "Actor | None":
     if username is None:
         return None
     try:
-        return _wb(request).actor(username)
+        return workbench_of(request).actor(username)
     except WorkbenchError:
         return None
 
@@ -162,7 +159,7 @@ def _close_browser_session(request: Request, signer: SessionSigner) -> None:
     """End the session this browser's cookie holds, if any, on the server."""
     token = signer.session_token(request.cookies.get(SESSION_COOKIE))
     if token is not None:
-        _wb(request).close_session(token)
+        workbench_of(request).close_session(token)
 
 
 def _error_status(error: WorkbenchError) -> int:
@@ -231,8 +228,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
     @app.post("/login", response_class=HTMLResponse)
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
-            actor = auth_handlers.sign_in(_wb(request), username, password)
-            session_token = _wb(request).open_session(actor)
+            actor = auth_handlers.sign_in(workbench_of(request), username, password)
+            session_token = workbench_of(request).open_session(actor)
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
             page = login_page(login_error=str(error), username=username)
             return HTMLResponse(page, status_code=_error_status(error))
@@ -267,7 +264,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         document: UploadFile | None = File(None),
     ) -> Response:
         form = {"name": name, "username": username, "language": language, "bank_holder": bank_holder}
-        wb = _wb(request)
+        wb = workbench_of(request)
         # Read one byte past the limit so the store sees an oversized file and refuses it.
         content = await document.read(wb.policy.max_document_bytes + 1) if document is not None else b""
         try:

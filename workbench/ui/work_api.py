@@ -19,21 +19,16 @@ from pydantic import BaseModel
 
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
-from workbench.ui.server import STATIC_PREFIX, require_actor
+from workbench.ui.server import STATIC_PREFIX, require_actor, workbench_of
 from workbench.workflow.errors import GuidelineViolation, StaleVersion
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
-    from workbench.workflow.service import Workbench
 
 ASSETS = Path(__file__).parent / "static" / "work"
 ASSET_URL = f"{STATIC_PREFIX}/work"
 
 router = APIRouter()
-
-
-def _workbench(request: Request) -> "Workbench":
-    return request.state.workbench
 
 
 class TextEdit(BaseModel):
@@ -127,68 +122,68 @@ def reviewer_page(task_id: int, actor: "Actor" = Depends(require_actor)) -> str:
 
 @router.get("/api/work/tasks/{task_id}")
 def get_task(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.open_task(_workbench(request), actor, task_id)
+    return transcribe.open_task(workbench_of(request), actor, task_id)
 
 
 @router.put("/api/work/segments/{segment_id}/text")
 def put_text(segment_id: int, edit: TextEdit, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return _answer(transcribe.save_text, _workbench(request), actor, segment_id, edit.text,
+    return _answer(transcribe.save_text, workbench_of(request), actor, segment_id, edit.text,
                    base_version=edit.base_version)
 
 
 @router.post("/api/work/segments/{segment_id}/no-speech")
 def post_no_speech(segment_id: int, body: NoSpeech, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return _answer(transcribe.mark_no_speech, _workbench(request), actor, segment_id, body.reason,
+    return _answer(transcribe.mark_no_speech, workbench_of(request), actor, segment_id, body.reason,
                    base_version=body.base_version)
 
 
 @router.post("/api/work/segments/{segment_id}/split")
 def post_split(segment_id: int, body: SplitAt, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.split_segment(_workbench(request), actor, segment_id, body.at)
+    return transcribe.split_segment(workbench_of(request), actor, segment_id, body.at)
 
 
 @router.post("/api/work/segments/{segment_id}/merge")
 def post_merge(segment_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.merge_with_next(_workbench(request), actor, segment_id)
+    return transcribe.merge_with_next(workbench_of(request), actor, segment_id)
 
 
 @router.get("/api/work/tasks/{task_id}/problems")
 def get_problems(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.task_problems(_workbench(request), actor, task_id)
+    return transcribe.task_problems(workbench_of(request), actor, task_id)
 
 
 @router.post("/api/work/tasks/{task_id}/submit")
 def post_submit(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return _answer(transcribe.submit_task, _workbench(request), actor, task_id)
+    return _answer(transcribe.submit_task, workbench_of(request), actor, task_id)
 
 
 # --- reviewing --------------------------------------------------------------------------
 
 @router.get("/api/work/review/{task_id}")
 def get_review(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return review.open_review(_workbench(request), actor, task_id)
+    return review.open_review(workbench_of(request), actor, task_id)
 
 
 @router.post("/api/work/segments/{segment_id}/play")
 def post_play(segment_id: int, body: Play, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return review.record_play(_workbench(request), actor, segment_id, reached=body.reached)
+    return review.record_play(workbench_of(request), actor, segment_id, reached=body.reached)
 
 
 @router.post("/api/work/segments/{segment_id}/accept")
 def post_accept(segment_id: int, body: Acceptance, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return review.accept_segment(_workbench(request), actor, segment_id, text=body.text)
+    return review.accept_segment(workbench_of(request), actor, segment_id, text=body.text)
 
 
 @router.post("/api/work/segments/{segment_id}/return")
 def post_return(segment_id: int, body: Comment, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return review.return_segment(_workbench(request), actor, segment_id, body.comment)
+    return review.return_segment(workbench_of(request), actor, segment_id, body.comment)
 
 
 @router.post("/api/work/tasks/{task_id}/accept-all-played")
 def post_accept_all(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return review.accept_all_played(_workbench(request), actor, task_id)
+    return review.accept_all_played(workbench_of(request), actor, task_id)
 
 
 @router.post("/api/work/tasks/{task_id}/finish")
 def post_finish(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return review.finish_review(_workbench(request), actor, task_id)
+    return review.finish_review(workbench_of(request), actor, task_id)

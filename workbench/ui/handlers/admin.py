@@ -128,11 +128,10 @@ def workers_table(wb: "Workbench", actor: "Actor") -> list[list]:
     return worker_rows(wb.list_workers(actor))
 
 
-def worker_choices(wb: "Workbench", actor: "Actor") -> list[tuple[str, str]]:
+def worker_choices(workers: Sequence["WorkerSummary"]) -> list[tuple[str, str]]:
     """(label, username) for the account picker: approved and closed accounts."""
     return [(f"{w.username} · {w.name} · {w.status}", w.username)
-            for w in sorted(wb.list_workers(actor), key=lambda w: w.username)
-            if w.status in ("approved", "deactivated")]
+            for w in sorted(workers, key=lambda w: w.username) if w.status in ("approved", "deactivated")]
 
 
 def close_account(wb: "Workbench", actor: "Actor", username: str | None, reason: str) -> str:

@@ -36,7 +36,7 @@ def my_earnings(wb: "Workbench", actor: "Actor") -> Earnings:
     return Earnings(
         summary=earnings_summary(periods, items),
         periods=periods[list(PERIOD_COLUMNS)].iloc[::-1].reset_index(drop=True),
-        statement=items.assign(accepted_at=pd.to_datetime(items["accepted_at"]).dt.strftime("%Y-%m-%d %H:%M"))[
+        statement=items.assign(accepted_at=items["accepted_at"].dt.strftime("%Y-%m-%d %H:%M"))[
             list(STATEMENT_COLUMNS)
         ],
         chart=plot_periods(periods) if len(periods) else None,

@@ -190,7 +190,7 @@
       }
     };
     input.addEventListener("keydown", (event) => {
-      if (event.isComposing || event.keyCode === 229) return;
+      if (WB.composing(event)) return;
       if (event.key === "Enter") { event.preventDefault(); send(); }
     });
     row.comment = h("div", { class: "note comment" }, input, " ",

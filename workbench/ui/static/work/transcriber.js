@@ -264,14 +264,12 @@
     const theirs = save.conflict;
     save.conflict = null;
     save.state = "idle";
-    accept(theirs);
+    accept(theirs);  // the row's status and the page's progress follow the saved text
     const row = page.rows.get(id);
     if (side === "theirs") {
       row.text.value = theirs.text;
       WB.fit(row.text);
       dropDraft(id);
-      updateRow(theirs);
-      progress();
     } else {
       writeDraft(theirs, row.text.value);
       saveNow(id);
@@ -369,7 +367,7 @@
   }
   // Registered on window in the capture phase, so it answers before the page's hotkeys.
   window.addEventListener("keydown", (event) => {
-    if (!reasonBar || event.isComposing || event.keyCode === 229) return;
+    if (!reasonBar || WB.composing(event)) return;
     const choice = /^[1-9]$/.test(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey
       ? page.reasons[Number(event.key) - 1] : undefined;
     if (choice !== undefined || event.key === "Escape") {

@@ -196,10 +196,13 @@ const WB = (() => {
   })();
 
   // The hotkey table is the single source for both the handler and the legend.
+  // While an IME composes (Hangul, pinyin, kana) every key belongs to it. Some platforms
+  // report only keyCode 229 ("Process") for those keys.
+  const composing = (event) => event.isComposing || event.keyCode === 229;
+
   function hotkeys(bindings, legend) {
     document.addEventListener("keydown", (event) => {
-      // While an IME composes (Hangul, pinyin, kana) every key belongs to it.
-      if (event.isComposing || event.keyCode === 229) return;
+      if (composing(event)) return;
       const binding = bindings.find((b) => b.match(event));
       if (!binding) return;
       event.preventDefault();
@@ -341,7 +344,7 @@ const WB = (() => {
   }
 
   return {
-    api, ApiError, h, clock, Player, hotkeys, alt, plain, playerBindings, keepFocus, rowParts,
+    api, ApiError, h, clock, Player, hotkeys, composing, alt, plain, playerBindings, keepFocus, rowParts,
     makeCurrent, followPlayer, banner, failure, fit, clean, statusLabels, tellQueue,
   };
 })();
