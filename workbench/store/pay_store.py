@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, false, func, select, text
 from sqlalchemy.orm import Session, aliased
 
+from workbench.store import repo
 from workbench.store.models import AuditEntry, Clip, Penalty, Segment, Task, User
 from workbench.store.pay_models import (
     PayRate,
@@ -158,7 +159,7 @@ def lock_settlements(session: Session) -> None:
     PostgreSQL takes a transaction-scoped advisory lock; SQLite needs nothing more, as the
     store begins every transaction with ``BEGIN IMMEDIATE`` (one writer at a time).
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if repo.is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETTLEMENT_LOCK_KEY})
 
 

@@ -32,14 +32,14 @@ from workbench.store.models import (
 HELD_STATES = ("in_progress", "returned")
 
 
-def _is_postgres(session: Session) -> bool:
+def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
 def _get(session: Session, model, row_id: int, *, lock: bool):
     """The row; with ``lock`` it stays locked (PostgreSQL) until the transaction ends, even
     when the session already holds it (the SELECT ... FOR UPDATE is always sent)."""
-    if lock and _is_postgres(session):
+    if lock and is_postgres(session):
         query = select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
         return session.scalars(query).one_or_none()
     return session.get(model, row_id)
@@ -49,7 +49,7 @@ def _get(session: Session, model, row_id: int, *, lock: bool):
 
 def user_by_username(session: Session, username: str, *, lock: bool = False) -> User | None:
     query = select(User).where(User.username == username)
-    if lock and _is_postgres(session):
+    if lock and is_postgres(session):
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
 
@@ -274,7 +274,7 @@ def claim_open_task(session: Session, *, language: str, user_id: int, now: datet
             .order_by(Task.priority.desc(), Task.id)
             .limit(1)
         )
-        if _is_postgres(session):
+        if is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         task_id = session.scalar(query)
         if task_id is None:

@@ -36,12 +36,12 @@ def check_language(language: str) -> str:
     return language
 
 
-def required_reason(reason: str | None, missing: str) -> str:
-    """``reason`` stripped, or ``InvalidInput(missing)`` when there is none."""
-    reason = (reason or "").strip()
-    if not reason:
+def required_text(text: str | None, missing: str) -> str:
+    """``text`` stripped, or ``InvalidInput(missing)`` when nothing is left."""
+    text = (text or "").strip()
+    if not text:
         raise InvalidInput(missing)
-    return reason
+    return text
 
 
 class WorkbenchBase:
@@ -88,6 +88,13 @@ class WorkbenchBase:
 
     # --- rows ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _named(session, username: str) -> User:
+        user = repo.user_by_username(session, username)
+        if user is None:
+            raise NotFound(f"No user {username!r}.")
+        return user
+
     def _task(self, session, task_id: int, *, lock: bool = False) -> Task:
         task = repo.get_task(session, task_id, lock=lock)
         if task is None:
@@ -132,7 +139,7 @@ class WorkbenchBase:
         language, a review in progress (or a resubmission waiting for its reviewer) to
         every reviewer. Text and history stay; the reason goes to the audit log."""
         old = task.state
-        if task.state in ("in_progress", "returned"):
+        if task.state in repo.HELD_STATES:
             task.state, task.transcriber_id, task.claimed_at = "open", None, None
             if old == "returned":
                 task.reviewer_id = None

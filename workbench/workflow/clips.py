@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench.store import repo
 from workbench.store.models import Clip, Segment, Task
-from workbench.workflow.base import WorkbenchBase, check_language
+from workbench.workflow.base import WorkbenchBase, check_language, required_text
 from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.files import check_size, safe_filename, write_atomically
@@ -27,7 +27,7 @@ class Clips(WorkbenchBase):
         as failed with its upload, for ``retry_clip``."""
         check_language(language)
         name = safe_filename(filename)
-        project = _checked_project(project)
+        project = required_text(project, "Give the clip's project (client) name.")
         check_size(source, self.policy.max_upload_bytes, "upload")
         with self.store.session() as session:
             admin = self._admin(session, actor)
@@ -128,7 +128,7 @@ class Clips(WorkbenchBase):
         output directory whose ``clean.flac``/``original.flac`` the segment audio is cut from."""
         check_language(language)
         name = safe_filename(filename)
-        project = _checked_project(project)
+        project = required_text(project, "Give the clip's project (client) name.")
         spans = _checked_spans(segments, duration)
         with self.store.session() as session:
             admin = self._admin(session, actor)
@@ -192,13 +192,6 @@ class _ProgressReporter:
             return
         self.last = (stage, percent)
         self.workbench._progress(self.clip_id, stage, percent)
-
-
-def _checked_project(project: str) -> str:
-    project = (project or "").strip()
-    if not project:
-        raise InvalidInput("Give the clip's project (client) name.")
-    return project
 
 
 def _checked_spans(segments: Sequence[tuple[float, float]], duration: float) -> list[tuple[float, float]]:

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from workbench.store import repo
 from workbench.store.models import Application as ApplicationRow
 from workbench.store.models import LoginAttempt, Penalty, User
-from workbench.workflow.base import WorkbenchBase, actor_of, check_language, required_reason
+from workbench.workflow.base import WorkbenchBase, actor_of, check_language, required_text
 from workbench.workflow.domain import ROLES, AccountClosed, Actor, Application, WorkerSummary
 from workbench.workflow.errors import (
     AuthenticationFailed,
@@ -160,7 +160,7 @@ class People(WorkbenchBase):
         their open sessions end at once, and the tasks they hold are offered again (a
         claimed or returned task to every transcriber, a review to every reviewer), their
         text and history kept. Their finished work, pay and history stay."""
-        reason = required_reason(reason, "Say why the account is closed.")
+        reason = required_text(reason, "Say why the account is closed.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
@@ -179,7 +179,7 @@ class People(WorkbenchBase):
 
     def reactivate_user(self, actor: Actor, username: str, *, reason: str) -> Actor:
         """Reopen a closed account (admin): the person can sign in and take work again."""
-        reason = required_reason(reason, "Say why the account is reopened.")
+        reason = required_text(reason, "Say why the account is reopened.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
@@ -344,13 +344,6 @@ class People(WorkbenchBase):
     def _ensure_free(session, username: str) -> None:
         if repo.user_by_username(session, username) is not None:
             raise InvalidInput(f"The username {username!r} is taken.")
-
-    @staticmethod
-    def _named(session, username: str) -> User:
-        user = repo.user_by_username(session, username)
-        if user is None:
-            raise NotFound(f"No user {username!r}.")
-        return user
 
     @staticmethod
     def _application(session, application_id: int) -> ApplicationRow:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from workbench.store import repo
 from workbench.store.models import Penalty, Play, Segment, Task, User, Verdict
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
-from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, PermissionDenied
+from workbench.workflow.base import required_text
+from workbench.workflow.errors import GuidelineViolation, InvalidTransition, PermissionDenied
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
 from workbench.workflow.transcribing import Transcribing, clean_text
 
@@ -75,9 +76,7 @@ class Review(Transcribing):
 
     def return_segment(self, actor: Actor, segment_id: int, comment: str) -> SegmentView:
         """Return a segment to its transcriber with a comment saying what to fix."""
-        comment = (comment or "").strip()
-        if not comment:
-            raise InvalidInput("Say what is wrong so the transcriber can fix it.")
+        comment = required_text(comment, "Say what is wrong so the transcriber can fix it.")
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
             self._decide(session, user, task, segment, "returned", comment)

@@ -21,7 +21,7 @@ from pathlib import Path
 from workbench.config import Settings
 from workbench.store import repo
 from workbench.store.db import Store
-from workbench.workflow.base import Clock, required_reason, utc_now
+from workbench.workflow.base import Clock, required_text, utc_now
 from workbench.workflow.clips import Clips
 from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
 from workbench.workflow.errors import InvalidInput
@@ -86,7 +86,7 @@ class Workbench(People, Sessions, Clips, Media):
         offered again to every transcriber of its language, a review in progress (or a
         resubmission waiting for its reviewer) goes back to the review queue. Text and
         history stay; the reason goes to the audit log."""
-        reason = required_reason(reason, "Say why the task is taken back.")
+        reason = required_text(reason, "Say why the task is taken back.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             task = self._task(session, task_id, lock=True)

@@ -17,7 +17,7 @@ from workbench.store import repo
 from workbench.store.models import UserSession
 from workbench.workflow.base import WorkbenchBase
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import NotFound, PermissionDenied
+from workbench.workflow.errors import PermissionDenied
 
 TOKEN_BYTES = 32
 
@@ -59,9 +59,7 @@ class Sessions(WorkbenchBase):
         with self.store.session() as session:
             if actor.username != username:
                 self._admin(session, actor)
-            user = repo.user_by_username(session, username)
-            if user is None:
-                raise NotFound(f"No user {username!r}.")
+            user = self._named(session, username)
             ended = repo.revoke_user_sessions(session, user.id, self.now())
             self._audit(session, actor.id, "user.signed_out_everywhere", "user", user.id, sessions=ended)
             return ended

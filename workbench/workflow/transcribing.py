@@ -6,7 +6,7 @@ import unicodedata
 
 from workbench.store import repo
 from workbench.store.models import Revision, Segment, Task, User
-from workbench.workflow.base import WorkbenchBase
+from workbench.workflow.base import WorkbenchBase, required_text
 from workbench.workflow.domain import Actor, RevisionView, SegmentView, TaskSummary, TaskView, TranscriberQueue
 from workbench.workflow.errors import (
     GuidelineViolation,
@@ -18,7 +18,7 @@ from workbench.workflow.errors import (
 )
 from workbench.workflow.guidelines import Problem
 
-EDITABLE_STATES = ("in_progress", "returned")
+EDITABLE_STATES = repo.HELD_STATES  # what a transcriber holds is what they may edit
 REVIEW_VISIBLE_STATES = ("submitted", "in_review", "returned", "complete")
 # Shortest piece a split may leave on either side, in seconds.
 MIN_SPLIT_PIECE = 0.1
@@ -105,9 +105,7 @@ class Transcribing(WorkbenchBase):
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
         """Mark a segment "no speech / unusable" with a reason (a new revision; the typed
         text stays in the history). Saving text later clears the mark."""
-        reason = clean_text(reason)
-        if not reason:
-            raise InvalidInput("Say why the segment has no usable speech.")
+        reason = required_text(clean_text(reason), "Say why the segment has no usable speech.")
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
             if self._retried(session, user, task, segment, base_version, "no_speech",
