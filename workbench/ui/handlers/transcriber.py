@@ -36,6 +36,7 @@ def segment_json(segment: "SegmentView") -> dict[str, Any]:
         "start": segment.start,
         "end": segment.end,
         "duration": segment.duration,
+        "media_version": segment.media_version,  # goes into the media URLs (work.js mediaUrl)
         "text": segment.text,
         "version": segment.version,
         "status": segment.status,
