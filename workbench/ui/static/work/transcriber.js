@@ -18,6 +18,7 @@
     segments: [],
     rows: new Map(),        // segment id -> {li, text, badge, notes, wave, tools}
     saves: new Map(),       // segment id -> {timer, inflight, again, state, conflict, error}
+                            // state: idle | pending | saving | offline | signed_out | conflict
     current: -1,
     editable: false,
     checked: false,         // the user asked for the problems (Check or Submit)
@@ -117,7 +118,8 @@
     const row = page.rows.get(segment.id);
     const save = saveOf(segment.id);
     row.li.classList.toggle("no-speech", segment.status === "no_speech");
-    const pending = { pending: "unsaved", saving: "saving…", offline: "kept offline", conflict: "conflict" }[save.state];
+    const pending = { pending: "unsaved", saving: "saving…", offline: "kept offline", signed_out: "not saved",
+      conflict: "conflict" }[save.state];
     row.badge.className = `badge ${pending ? "pending" : segment.status}`;
     row.badge.textContent = pending || WB.statusLabels[segment.status] || segment.status;
     const notes = [];
@@ -160,10 +162,13 @@
     const box = document.getElementById("save-state");
     const offline = states.filter((s) => s === "offline").length;
     const conflicts = states.filter((s) => s === "conflict").length;
-    box.classList.toggle("bad", Boolean(offline || conflicts));
-    box.textContent = conflicts ? `${conflicts} conflict${conflicts > 1 ? "s" : ""} to resolve`
-      : offline ? `offline: ${offline} kept on this device`
-        : states.some((s) => s === "saving" || s === "pending") ? "saving…" : "all saved";
+    const unsent = states.filter((s) => s === "signed_out").length;
+    const signedOut = WB.session.signedOut;
+    box.classList.toggle("bad", Boolean(offline || conflicts || signedOut));
+    box.textContent = signedOut ? `signed out: ${unsent} not saved, kept on this device`
+      : conflicts ? `${conflicts} conflict${conflicts > 1 ? "s" : ""} to resolve`
+        : offline ? `offline: ${offline} kept on this device`
+          : states.some((s) => s === "saving" || s === "pending") ? "saving…" : "all saved";
   }
 
   // ---- moving and playing ---------------------------------------------------
@@ -184,6 +189,7 @@
   const move = (delta) => select(page.current + delta, { play: true });
 
   WB.followPlayer(page, player);
+  WB.session.onChange = progress;
 
   // ---- saving ------------------------------------------------------------------
 
@@ -234,6 +240,8 @@
       } else if (current) {
         save.state = "conflict";
         save.conflict = current;
+      } else if (error instanceof WB.ApiError && error.status === 401) {
+        save.state = "signed_out";  // the draft stays; sent again once signed in (retryUnsent)
       } else if (error instanceof WB.ApiError && error.status < 500) {
         save.state = "idle";
         save.error = error.message;
@@ -299,11 +307,16 @@
     progress();
   }
 
-  function retryOffline() {
-    for (const [id, save] of page.saves) if (save.state === "offline") saveNow(id);
+  // Offline text goes out when the connection returns; text refused for an ended session
+  // once the user has signed in again (in another tab), noticed when they come back here
+  // or at the next retry.
+  function retryUnsent() {
+    for (const [id, save] of page.saves) if (["offline", "signed_out"].includes(save.state)) saveNow(id);
   }
-  window.addEventListener("online", retryOffline);
-  setInterval(retryOffline, RETRY_MS);
+  window.addEventListener("online", retryUnsent);
+  window.addEventListener("focus", retryUnsent);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) retryUnsent(); });
+  setInterval(retryUnsent, RETRY_MS);
 
   // Closing the tab: whatever is still waiting goes out; the drafts stay anyway.
   window.addEventListener("pagehide", () => {
@@ -311,7 +324,7 @@
   });
 
   async function flushSaves() {
-    const waiting = [...page.saves].filter(([, s]) => s.state === "pending" || s.state === "offline");
+    const waiting = [...page.saves].filter(([, s]) => ["pending", "offline", "signed_out"].includes(s.state));
     await Promise.all(waiting.map(([id]) => saveNow(id)));
     while ([...page.saves.values()].some((s) => s.inflight)) await new Promise((r) => setTimeout(r, 50));
   }
@@ -414,9 +427,9 @@
 
   async function submit() {
     await flushSaves();
-    const unsettled = [...page.saves.values()].filter((s) => ["offline", "conflict"].includes(s.state)).length;
+    const unsettled = [...page.saves.values()].filter((s) => ["offline", "signed_out", "conflict"].includes(s.state)).length;
     if (unsettled) {
-      WB.banner("bad", `${unsettled} sentence(s) are not saved yet (offline or in conflict): settle them first.`);
+      WB.banner("bad", `${unsettled} sentence(s) are not saved yet (offline, signed out or in conflict): settle them first.`);
       return;
     }
     try {

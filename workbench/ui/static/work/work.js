@@ -14,6 +14,19 @@ const WB = (() => {
     }
   }
 
+  // The session ended (signed out elsewhere, expired, closed by an admin): every call
+  // answers 401 until the user signs in again in this browser. The page says so at once
+  // and keeps saying so; it is the pages' job to keep what was typed and send it again.
+  // ``onChange`` lets a page redraw what depends on it (the transcriber's save state).
+  const session = { signedOut: false, onChange: () => {} };
+
+  function showSignedOut() {
+    banner("bad signed-out",
+      "You are signed out — your text is kept in this browser; sign in again to save. ",
+      h("a", { href: "/login", target: "_blank", rel: "noopener" }, "Sign in (opens a new tab)"),
+      " and come back: what you typed is sent then.");
+  }
+
   // A failed fetch (no connection) rejects with a TypeError, never an ApiError:
   // callers tell "offline, keep it locally" from "refused" that way.
   async function api(method, path, body, { keepalive = false } = {}) {
@@ -25,6 +38,15 @@ const WB = (() => {
     const response = await fetch(API + path, init);
     let data = {};
     try { data = await response.json(); } catch (_) { /* empty body */ }
+    if (response.status === 401) {
+      session.signedOut = true;
+      showSignedOut();
+      session.onChange();
+    } else if (session.signedOut) {
+      session.signedOut = false;
+      banner("ok", "Signed in again.");
+      session.onChange();
+    }
     if (!response.ok) throw new ApiError(response.status, data);
     return data;
   }
@@ -333,7 +355,9 @@ const WB = (() => {
     });
   }
 
+  // While signed out, that stays the message: nothing else the page says matters as much.
   function banner(kind, ...content) {
+    if (session.signedOut && !kind.includes("signed-out")) return;
     const el = document.getElementById("banner");
     el.className = `banner ${kind}`;
     el.replaceChildren(...content);
@@ -350,7 +374,7 @@ const WB = (() => {
   }
 
   return {
-    api, ApiError, h, clock, Player, hotkeys, composing, alt, plain, playerBindings, keepFocus, rowParts,
+    api, ApiError, session, h, clock, Player, hotkeys, composing, alt, plain, playerBindings, keepFocus, rowParts,
     makeCurrent, followPlayer, banner, failure, fit, clean, statusLabels, tellQueue,
   };
 })();
