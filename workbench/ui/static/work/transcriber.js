@@ -1,6 +1,9 @@
 // The transcriber's task view. Text is saved as it is typed (debounced, with the
 // version it was based on) and kept as a per-segment draft in localStorage until
-// the server has it, so a reload, a closed tab or a dropped connection loses nothing.
+// the server has it, so a reload, a closed tab, a dropped connection or an ended
+// session loses nothing. The header says "all saved" only when the server has it all.
+// The task and segment being worked on are remembered per user, so a reload (of this
+// frame or of the whole app) reopens them.
 // The textarea's value is only ever set when a row is built or when the user picks
 // a side of a conflict, never while typing: that is what keeps an IME's syllable intact.
 "use strict";
@@ -40,6 +43,27 @@
     if (saved === null || (draft && WB.clean(draft.text) === saved)) localStorage.removeItem(draftKey(id));
   }
 
+  // Where this user is working: {task, segment, round} under their username in
+  // "wb-place", read again by this page on load and by the app's queue
+  // (ui/transcriber.py) to pick the task to open. A task back from review starts at its
+  // first returned segment instead: the place belongs to the earlier round.
+  const PLACE_KEY = "wb-place";
+  function readPlaces() {
+    try { return JSON.parse(localStorage.getItem(PLACE_KEY)) || {}; } catch (_) { return {}; }
+  }
+  function rememberPlace(segment) {
+    const user = page.task && page.task.transcriber;
+    if (!user || !page.editable) return;
+    const places = readPlaces();
+    places[user] = { task: taskId, segment: segment.id, round: page.task.review_round };
+    try { localStorage.setItem(PLACE_KEY, JSON.stringify(places)); } catch (_) { /* storage full */ }
+  }
+  function rememberedSegment() {
+    const place = readPlaces()[page.task.transcriber];
+    const same = place && place.task === taskId && place.round === page.task.review_round;
+    return same ? page.segments.findIndex((s) => s.id === place.segment) : -1;
+  }
+
   const saveOf = (id) => {
     if (!page.saves.has(id)) page.saves.set(id, { timer: null, inflight: false, again: false, state: "idle" });
     return page.saves.get(id);
@@ -58,7 +82,9 @@
     build();
     restoreDrafts();
     const firstOf = (status) => page.segments.findIndex((s) => s.status === status);
-    const first = focusIndex ?? Math.max(0, firstOf("returned") >= 0 ? firstOf("returned") : firstOf("todo"));
+    const remembered = rememberedSegment();
+    const first = focusIndex ?? (remembered >= 0 ? remembered
+      : Math.max(0, firstOf("returned") >= 0 ? firstOf("returned") : firstOf("todo")));
     if (page.segments.length) select(Math.min(first, page.segments.length - 1), { play: false });
   }
 
@@ -179,6 +205,7 @@
     if (index !== page.current) {
       closeReasons();  // the choice belongs to the row it was opened on
       WB.makeCurrent(page, index, player, { play });
+      rememberPlace(page.segments[index]);
     }
     if (focus && document.activeElement !== row.text) {
       row.text.focus({ preventScroll: true });
