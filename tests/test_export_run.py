@@ -320,3 +320,81 @@ def test_a_video_upload_exported_at_its_own_rate_keeps_the_rate_of_its_audio_tra
     for line in lines:
         assert sf.info(tmp_path / "out" / json.loads(line)["audio_filepath"]).samplerate == 48000
 
+
+
+# --- worker keys (issue 10, §9): they lead back to no one outside this deployment --------
+
+
+def worker_keys(out: Path) -> set[str]:
+    import csv
+
+    with open(out / "segments.csv", encoding="utf-8", newline="") as handle:
+        return {row["worker_key"] for row in csv.DictReader(handle)}
+
+
+def unsalted_keys(ids: range) -> dict[str, int]:
+    """What anyone could compute without the deployment's secret, for every guessed id."""
+    import hashlib
+
+    guesses = {}
+    for user_id in ids:
+        for text in (f"workbench-worker:{user_id}", str(user_id)):
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            guesses["w" + digest[:10]] = user_id
+            guesses[digest[:10]] = user_id
+    return guesses
+
+
+def test_worker_keys_are_stable_within_a_deployment(store, tmp_path):
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "first")
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "second")
+    assert worker_keys(tmp_path / "first") == worker_keys(tmp_path / "second")
+    assert len(worker_keys(tmp_path / "first")) == 2
+
+
+def test_hashing_every_account_id_without_the_secret_finds_no_worker_key(store, tmp_path):
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "out")
+    keys = worker_keys(tmp_path / "out")
+    guesses = unsalted_keys(range(1, 5001))
+    assert store.team.transcriber.id in guesses.values()  # the brute force covers the real ids
+    assert {key: guesses[key] for key in keys if key in guesses} == {}
+
+
+def test_the_same_accounts_get_other_worker_keys_in_another_deployment(store, module_database_url, tmp_path):
+    """Another deployment (its own data directory, so its own secret) over the very same
+    accounts: no key carries over, so keys from two deployments cannot be joined."""
+    from workbench.queue import RecordingQueue
+    from workbench.workflow.service import Workbench
+
+    other = Workbench.open(database_url=module_database_url, data_dir=tmp_path / "other-data",
+                           queue=RecordingQueue())
+    try:
+        run_export(other, store.team.admin, fmt="csv", out_dir=tmp_path / "there")
+    finally:
+        other.close()
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "here")
+    here, there = worker_keys(tmp_path / "here"), worker_keys(tmp_path / "there")
+    assert len(here) == len(there) == 2
+    assert here.isdisjoint(there)
+
+
+def test_the_worker_key_secret_is_owner_only_and_kept(store, tmp_path):
+    from workbench.export.workers import SECRET_FILE
+
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "first")
+    secret = Path(store.wb.data_dir) / SECRET_FILE
+    kept = secret.read_bytes()
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "second")
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert len(kept) >= 32 and secret.read_bytes() == kept
+
+
+def test_a_damaged_worker_key_secret_is_refused_rather_than_used(wb, team, tmp_path):
+    from workbench.export import ExportError
+    from workbench.export.workers import SECRET_FILE
+
+    (Path(wb.data_dir) / SECRET_FILE).write_bytes(b"")
+    accept_clips(wb, team, tmp_path)
+    with pytest.raises(ExportError, match="not a 32-byte secret"):
+        run_export(wb, team.admin, fmt="csv", out_dir=tmp_path / "out")
+    assert nothing_written(tmp_path)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from workbench.export.core import ExportOptions, ExportResult, parse_sample_rate, write_export
 from workbench.export.splits import SplitRatios
+from workbench.export.workers import worker_key_secret
 from workbench.workflow.errors import PermissionDenied
 
 
@@ -44,7 +45,8 @@ def run_export(
         if not export_queries.is_admin(session, actor.id):
             raise PermissionDenied("Only an admin can export data.")
         clips = export_queries.selected_clips(session, language=language, project=project, clip_ids=clip_ids)
-        segments = export_queries.accepted_segments(session, clips, wb.data_dir)
+        segments = export_queries.accepted_segments(session, clips, wb.data_dir,
+                                                    worker_secret=worker_key_secret(wb.data_dir))
         quality = export_queries.clip_quality(clips)
     selection = {"language": language, "project": project,
                  "clip_ids": sorted(clip_ids) if clip_ids is not None else None}

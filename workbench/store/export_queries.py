@@ -1,8 +1,9 @@
 """The export's queries: accepted segments and clip quality as export domain values.
 
 ``workbench.export.run_export`` calls these with a session from ``Store``; nothing about a
-person leaves here except an opaque worker key (a hash of the user id), so no name or
-username can reach an export file.
+person leaves here except an opaque worker key (``export.workers.worker_key``: a keyed hash
+of the account id under the deployment's secret), so no name, username or account id can
+reach an export file.
 
 A segment is exported when it is live (not merged away) and ``accepted``. Its submitted
 text is the transcriber's latest revision at the first review verdict, i.e. what was
@@ -11,7 +12,6 @@ handed in before any reviewer correction or rework.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -22,19 +22,13 @@ from sqlalchemy.orm import Session
 
 from workbench.export.report import ClipQuality
 from workbench.export.segment import ExportSegment, utterance_id
+from workbench.export.workers import worker_key
 from workbench.store.models import Clip, Revision, Segment, Task, User, Verdict
 
 
 def is_admin(session: Session, user_id: int) -> bool:
     user = session.get(User, user_id)
     return user is not None and user.is_admin
-
-
-def worker_key(user_id: int | None) -> str:
-    """A stable, opaque key for a worker: the same in every export, never their name."""
-    if user_id is None:
-        return "w-none"
-    return "w" + hashlib.sha256(f"workbench-worker:{user_id}".encode()).hexdigest()[:10]
 
 
 def selected_clips(session: Session, *, language: str | None = None, project: str | None = None,
@@ -63,9 +57,11 @@ def clip_quality(clips: Sequence[Clip]) -> list[ClipQuality]:
     return result
 
 
-def accepted_segments(session: Session, clips: Sequence[Clip], data_dir: Path) -> list[ExportSegment]:
+def accepted_segments(session: Session, clips: Sequence[Clip], data_dir: Path, *,
+                      worker_secret: bytes) -> list[ExportSegment]:
     """The accepted live segments of ``clips`` (speech and no-speech), by clip and position.
 
+    Transcribers are keyed under ``worker_secret`` (``export.workers.worker_key_secret``).
     Stored paths are relative to ``data_dir``. The original audio is the upload itself
     when it is kept (its own rate and quality), else the pipeline's ``original.flac``.
     """
@@ -90,7 +86,7 @@ def accepted_segments(session: Session, clips: Sequence[Clip], data_dir: Path) -
             submitted_text=submitted.get(segment.id, segment.text),
             clean_audio=processed / "clean.flac",
             original_audio=upload if upload is not None and upload.is_file() else processed / "original.flac",
-            worker_key=worker_key(task.transcriber_id), return_count=segment.return_count,
+            worker_key=worker_key(task.transcriber_id, worker_secret), return_count=segment.return_count,
             no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason if segment.no_speech else None,
         ))
     return result

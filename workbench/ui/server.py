@@ -10,6 +10,7 @@ Who may see which file is decided by the ``Workbench``, never by a static direct
 
 from __future__ import annotations
 
+import hashlib
 import html
 import mimetypes
 import os
@@ -26,6 +27,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 
 from workbench.ui.handlers import auth as auth_handlers
 from workbench.ui.wiring import LANGUAGE_NAMES
@@ -173,16 +175,35 @@ async def _workbench_error(request: Request, error: WorkbenchError) -> JSONRespo
     return JSONResponse({"detail": str(error)}, status_code=_error_status(error))
 
 
+class RevalidatedFileResponse(FileResponse):
+    """A file the browser may keep but must revalidate before each use (``no-cache``): a
+    segment's audio changes under the same id after a split or merge. A copy whose ETag
+    still matches gets 304 and no body. Only route handlers, after their permission
+    check, build one."""
+
+    async def __call__(self, scope, receive, send):
+        asked = Headers(scope=scope).get("if-none-match", "")
+        if scope["type"] == "http" and self.headers["etag"] in {tag.strip() for tag in asked.split(",")}:
+            kept = {name: self.headers[name] for name in ("etag", "cache-control") if name in self.headers}
+            return await Response(status_code=304, headers=kept)(scope, receive, send)
+        return await super().__call__(scope, receive, send)
+
+
 def _file_response(path: Path, *, download_name: str | None = None) -> FileResponse:
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     inline = download_name is None or media_type in INLINE_DOCUMENT_TYPES
-    return FileResponse(
+    stat = path.stat()
+    # The name carries the span (workflow/media.py), so another span is another tag.
+    etag = hashlib.sha256(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}".encode()).hexdigest()[:32]
+    return RevalidatedFileResponse(
         path,
         media_type=media_type,
         filename=download_name,
         content_disposition_type="inline" if inline else "attachment",
+        stat_result=stat,
         headers={
-            "Cache-Control": "private, max-age=300",
+            "Cache-Control": "private, no-cache",
+            "ETag": f'"{etag}"',
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox; default-src 'none'",
         },

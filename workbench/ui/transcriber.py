@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 NO_TASK = "Pick a task on the left, or take the next one."
+# Runs in the browser before on_load: where this browser's users were working (transcriber.js).
+READ_PLACES = "() => [window.localStorage.getItem('wb-place') || '']"
 
 
 def queue_view(queue: dict[str, Any], *, select: int | None = None) -> list:
@@ -46,18 +48,19 @@ def render(wb: "Workbench") -> None:
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
             workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK))
+    places = gr.Textbox(visible=False)
 
     @shows_errors
-    def on_load(request: gr.Request) -> list:
+    def on_load(remembered: str | None, request: gr.Request) -> list:
         actor = session_actor(wb, request.username)
         if not visible_pages(actor)["transcribe"]:
             return [gr.Radio(), "", "", gr.Button(interactive=False), "", gr.HTML()]
         queue = handlers.queue(wb, actor)
-        first = queue["choices"][0][1] if queue["choices"] else None
+        opened = handlers.task_to_open(queue, remembered, actor.username)
         return [
-            *queue_view(queue, select=first),
+            *queue_view(queue, select=opened),
             guideline_markdown(actor.language),
-            handlers.workspace_html("transcribe", first, empty=NO_TASK),
+            handlers.workspace_html("transcribe", opened, empty=NO_TASK),
         ]
 
     @shows_errors
@@ -77,7 +80,7 @@ def render(wb: "Workbench") -> None:
         return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
 
     queue_outputs = [tasks, comments, offer, take]
-    gr.on(triggers=None, fn=on_load, inputs=None, outputs=[*queue_outputs, guideline, workspace])
+    gr.on(triggers=None, fn=on_load, inputs=places, outputs=[*queue_outputs, guideline, workspace], js=READ_PLACES)
     take.click(on_take, inputs=None, outputs=[*queue_outputs, workspace])
     refresh.click(on_refresh, inputs=None, outputs=queue_outputs)
     tasks.input(on_pick, inputs=tasks, outputs=workspace)

@@ -148,6 +148,12 @@ class SegmentView:
     def duration(self) -> float:
         return self.end - self.start
 
+    @property
+    def media_version(self) -> str:
+        """Names the span its audio and spectrogram are cut from (``"1500-4250"``, in ms):
+        it changes exactly when a split or merge changes what the segment sounds like."""
+        return f"{round(self.start * 1000)}-{round(self.end * 1000)}"
+
 
 @dataclass(frozen=True)
 class TaskView:

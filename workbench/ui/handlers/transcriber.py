@@ -7,6 +7,7 @@ timeline). They raise the Workbench's errors unchanged.
 
 from __future__ import annotations
 
+import json
 import time
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ def segment_json(segment: "SegmentView") -> dict[str, Any]:
         "start": segment.start,
         "end": segment.end,
         "duration": segment.duration,
+        "media_version": segment.media_version,  # goes into the media URLs (work.js mediaUrl)
         "text": segment.text,
         "version": segment.version,
         "status": segment.status,
@@ -105,6 +107,36 @@ def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
         "can_claim": mine.can_claim,
         "offer": offer,
     }
+
+
+PLACE_MAX_CHARS = 20_000
+
+
+def task_to_open(queue: dict[str, Any], places: str | None, username: str) -> int | None:
+    """The task the page opens: the one this user was working on in this browser, if it is
+    still in their queue, else the queue's first.
+
+    ``places`` is the browser's ``wb-place`` entry (``transcriber.js``), JSON mapping a
+    username to ``{"task": id, "segment": id}``. It comes from the browser, so anything
+    that is not a task of this user's own queue is ignored.
+
+    >>> queue = {"choices": [("a", 4), ("b", 9)]}
+    >>> task_to_open(queue, '{"minji": {"task": 9, "segment": 31}}', "minji")
+    9
+    >>> task_to_open(queue, '{"minji": {"task": 12}}', "minji"), task_to_open(queue, "}{", "minji")
+    (4, 4)
+    >>> task_to_open(queue, "[" * 19_000, "minji"), task_to_open(queue, '{"jisoo": {"task": 9}}', "minji")
+    (4, 4)
+    """
+    held = [task_id for _, task_id in queue["choices"]]
+    try:
+        place = json.loads(places)[username] if places and len(places) <= PLACE_MAX_CHARS else None
+    except (ValueError, TypeError, KeyError, RecursionError):
+        place = None
+    remembered = place.get("task") if isinstance(place, dict) else None
+    if type(remembered) is int and remembered in held:
+        return remembered
+    return held[0] if held else None
 
 
 def take_next_task(wb: "Workbench", actor: "Actor") -> int:

@@ -1,6 +1,9 @@
 // The transcriber's task view. Text is saved as it is typed (debounced, with the
 // version it was based on) and kept as a per-segment draft in localStorage until
-// the server has it, so a reload, a closed tab or a dropped connection loses nothing.
+// the server has it, so a reload, a closed tab, a dropped connection or an ended
+// session loses nothing. The header says "all saved" only when the server has it all.
+// The task and segment being worked on are remembered per user, so a reload (of this
+// frame or of the whole app) reopens them.
 // The textarea's value is only ever set when a row is built or when the user picks
 // a side of a conflict, never while typing: that is what keeps an IME's syllable intact.
 "use strict";
@@ -18,6 +21,7 @@
     segments: [],
     rows: new Map(),        // segment id -> {li, text, badge, notes, wave, tools}
     saves: new Map(),       // segment id -> {timer, inflight, again, state, conflict, error}
+                            // state: idle | pending | saving | offline | signed_out | conflict
     current: -1,
     editable: false,
     checked: false,         // the user asked for the problems (Check or Submit)
@@ -39,6 +43,27 @@
     if (saved === null || (draft && WB.clean(draft.text) === saved)) localStorage.removeItem(draftKey(id));
   }
 
+  // Where this user is working: {task, segment, round} under their username in
+  // "wb-place", read again by this page on load and by the app's queue
+  // (ui/transcriber.py) to pick the task to open. A task back from review starts at its
+  // first returned segment instead: the place belongs to the earlier round.
+  const PLACE_KEY = "wb-place";
+  function readPlaces() {
+    try { return JSON.parse(localStorage.getItem(PLACE_KEY)) || {}; } catch (_) { return {}; }
+  }
+  function rememberPlace(segment) {
+    const user = page.task && page.task.transcriber;
+    if (!user || !page.editable) return;
+    const places = readPlaces();
+    places[user] = { task: taskId, segment: segment.id, round: page.task.review_round };
+    try { localStorage.setItem(PLACE_KEY, JSON.stringify(places)); } catch (_) { /* storage full */ }
+  }
+  function rememberedSegment() {
+    const place = readPlaces()[page.task.transcriber];
+    const same = place && place.task === taskId && place.round === page.task.review_round;
+    return same ? page.segments.findIndex((s) => s.id === place.segment) : -1;
+  }
+
   const saveOf = (id) => {
     if (!page.saves.has(id)) page.saves.set(id, { timer: null, inflight: false, again: false, state: "idle" });
     return page.saves.get(id);
@@ -57,7 +82,9 @@
     build();
     restoreDrafts();
     const firstOf = (status) => page.segments.findIndex((s) => s.status === status);
-    const first = focusIndex ?? Math.max(0, firstOf("returned") >= 0 ? firstOf("returned") : firstOf("todo"));
+    const remembered = rememberedSegment();
+    const first = focusIndex ?? (remembered >= 0 ? remembered
+      : Math.max(0, firstOf("returned") >= 0 ? firstOf("returned") : firstOf("todo")));
     if (page.segments.length) select(Math.min(first, page.segments.length - 1), { play: false });
   }
 
@@ -117,7 +144,8 @@
     const row = page.rows.get(segment.id);
     const save = saveOf(segment.id);
     row.li.classList.toggle("no-speech", segment.status === "no_speech");
-    const pending = { pending: "unsaved", saving: "saving…", offline: "kept offline", conflict: "conflict" }[save.state];
+    const pending = { pending: "unsaved", saving: "saving…", offline: "kept offline", signed_out: "not saved",
+      conflict: "conflict" }[save.state];
     row.badge.className = `badge ${pending ? "pending" : segment.status}`;
     row.badge.textContent = pending || WB.statusLabels[segment.status] || segment.status;
     const notes = [];
@@ -160,10 +188,13 @@
     const box = document.getElementById("save-state");
     const offline = states.filter((s) => s === "offline").length;
     const conflicts = states.filter((s) => s === "conflict").length;
-    box.classList.toggle("bad", Boolean(offline || conflicts));
-    box.textContent = conflicts ? `${conflicts} conflict${conflicts > 1 ? "s" : ""} to resolve`
-      : offline ? `offline: ${offline} kept on this device`
-        : states.some((s) => s === "saving" || s === "pending") ? "saving…" : "all saved";
+    const unsent = states.filter((s) => s === "signed_out").length;
+    const signedOut = WB.session.signedOut;
+    box.classList.toggle("bad", Boolean(offline || conflicts || signedOut));
+    box.textContent = signedOut ? `signed out: ${unsent} not saved, kept on this device`
+      : conflicts ? `${conflicts} conflict${conflicts > 1 ? "s" : ""} to resolve`
+        : offline ? `offline: ${offline} kept on this device`
+          : states.some((s) => s === "saving" || s === "pending") ? "saving…" : "all saved";
   }
 
   // ---- moving and playing ---------------------------------------------------
@@ -174,6 +205,7 @@
     if (index !== page.current) {
       closeReasons();  // the choice belongs to the row it was opened on
       WB.makeCurrent(page, index, player, { play });
+      rememberPlace(page.segments[index]);
     }
     if (focus && document.activeElement !== row.text) {
       row.text.focus({ preventScroll: true });
@@ -184,6 +216,7 @@
   const move = (delta) => select(page.current + delta, { play: true });
 
   WB.followPlayer(page, player);
+  WB.session.onChange = progress;
 
   // ---- saving ------------------------------------------------------------------
 
@@ -234,6 +267,8 @@
       } else if (current) {
         save.state = "conflict";
         save.conflict = current;
+      } else if (error instanceof WB.ApiError && error.status === 401) {
+        save.state = "signed_out";  // the draft stays; sent again once signed in (retryUnsent)
       } else if (error instanceof WB.ApiError && error.status < 500) {
         save.state = "idle";
         save.error = error.message;
@@ -299,11 +334,16 @@
     progress();
   }
 
-  function retryOffline() {
-    for (const [id, save] of page.saves) if (save.state === "offline") saveNow(id);
+  // Offline text goes out when the connection returns; text refused for an ended session
+  // once the user has signed in again (in another tab), noticed when they come back here
+  // or at the next retry.
+  function retryUnsent() {
+    for (const [id, save] of page.saves) if (["offline", "signed_out"].includes(save.state)) saveNow(id);
   }
-  window.addEventListener("online", retryOffline);
-  setInterval(retryOffline, RETRY_MS);
+  window.addEventListener("online", retryUnsent);
+  window.addEventListener("focus", retryUnsent);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) retryUnsent(); });
+  setInterval(retryUnsent, RETRY_MS);
 
   // Closing the tab: whatever is still waiting goes out; the drafts stay anyway.
   window.addEventListener("pagehide", () => {
@@ -311,7 +351,7 @@
   });
 
   async function flushSaves() {
-    const waiting = [...page.saves].filter(([, s]) => s.state === "pending" || s.state === "offline");
+    const waiting = [...page.saves].filter(([, s]) => ["pending", "offline", "signed_out"].includes(s.state));
     await Promise.all(waiting.map(([id]) => saveNow(id)));
     while ([...page.saves.values()].some((s) => s.inflight)) await new Promise((r) => setTimeout(r, 50));
   }
@@ -414,9 +454,9 @@
 
   async function submit() {
     await flushSaves();
-    const unsettled = [...page.saves.values()].filter((s) => ["offline", "conflict"].includes(s.state)).length;
+    const unsettled = [...page.saves.values()].filter((s) => ["offline", "signed_out", "conflict"].includes(s.state)).length;
     if (unsettled) {
-      WB.banner("bad", `${unsettled} sentence(s) are not saved yet (offline or in conflict): settle them first.`);
+      WB.banner("bad", `${unsettled} sentence(s) are not saved yet (offline, signed out or in conflict): settle them first.`);
       return;
     }
     try {

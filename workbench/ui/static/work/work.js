@@ -14,6 +14,19 @@ const WB = (() => {
     }
   }
 
+  // The session ended (signed out elsewhere, expired, closed by an admin): every call
+  // answers 401 until the user signs in again in this browser. The page says so at once
+  // and keeps saying so; it is the pages' job to keep what was typed and send it again.
+  // ``onChange`` lets a page redraw what depends on it (the transcriber's save state).
+  const session = { signedOut: false, onChange: () => {} };
+
+  function showSignedOut() {
+    banner("bad signed-out",
+      "You are signed out — your text is kept in this browser; sign in again to save. ",
+      h("a", { href: "/login", target: "_blank", rel: "noopener" }, "Sign in (opens a new tab)"),
+      " and come back: what you typed is sent then.");
+  }
+
   // A failed fetch (no connection) rejects with a TypeError, never an ApiError:
   // callers tell "offline, keep it locally" from "refused" that way.
   async function api(method, path, body, { keepalive = false } = {}) {
@@ -25,6 +38,15 @@ const WB = (() => {
     const response = await fetch(API + path, init);
     let data = {};
     try { data = await response.json(); } catch (_) { /* empty body */ }
+    if (response.status === 401) {
+      session.signedOut = true;
+      showSignedOut();
+      session.onChange();
+    } else if (session.signedOut) {
+      session.signedOut = false;
+      banner("ok", "Signed in again.");
+      session.onChange();
+    }
     if (!response.ok) throw new ApiError(response.status, data);
     return data;
   }
@@ -51,8 +73,11 @@ const WB = (() => {
     return `${m}:${s.toFixed(1).padStart(4, "0")}`;
   }
 
-  const mediaUrl = (segmentId, variant) => `/media/segment/${segmentId}.wav?variant=${variant}`;
-  const spectrogramUrl = (segmentId) => `/media/spectrogram/${segmentId}.png`;
+  // A split or merge gives a segment that keeps its id new audio: its media version (its
+  // span) is in every URL, so the player, the waveforms and the spectrogram fetch it anew.
+  const mediaUrl = (segment, variant) =>
+    `/media/segment/${segment.id}.wav?variant=${variant}&v=${segment.media_version}`;
+  const spectrogramUrl = (segment) => `/media/spectrogram/${segment.id}.png?v=${segment.media_version}`;
 
   // One <audio> element for the whole page: the current segment's sound.
   class Player {
@@ -60,6 +85,7 @@ const WB = (() => {
       this.audio = new Audio();
       this.audio.preload = "auto";
       this.segmentId = null;
+      this.segment = null;
       this.variant = "clean";
       this.rate = 1;
       this.listeners = [];
@@ -69,9 +95,10 @@ const WB = (() => {
     }
     on(fn) { this.listeners.push(fn); }
     emit(type) { for (const fn of this.listeners) fn(type, this); }
-    load(segmentId, { autoplay = true } = {}) {
-      this.segmentId = segmentId;
-      this.audio.src = mediaUrl(segmentId, this.variant);
+    load(segment, { autoplay = true } = {}) {
+      this.segmentId = segment.id;
+      this.segment = segment;
+      this.audio.src = mediaUrl(segment, this.variant);
       this.audio.defaultPlaybackRate = this.rate;
       this.audio.playbackRate = this.rate;
       if (autoplay) this.play();
@@ -98,8 +125,8 @@ const WB = (() => {
       const at = this.audio.currentTime;
       const wasPlaying = !this.audio.paused;
       this.variant = variant;
-      if (this.segmentId === null) return;
-      this.audio.src = mediaUrl(this.segmentId, variant);
+      if (this.segment === null) return;
+      this.audio.src = mediaUrl(this.segment, variant);
       this.audio.addEventListener("loadedmetadata", () => {
         this.audio.currentTime = at;
         if (wasPlaying) this.play();
@@ -115,7 +142,7 @@ const WB = (() => {
   // Waveforms are drawn from the decoded audio, lazily as rows scroll into view,
   // a few downloads at a time so a 200-segment task does not flood the server.
   const waveforms = (() => {
-    const peaks = new Map();
+    const peaks = new Map();  // media URL -> peaks
     const waiting = [];
     let running = 0;
     let context = null;
@@ -137,14 +164,14 @@ const WB = (() => {
     }
 
     async function load(canvas) {
-      const id = canvas.dataset.segment;
-      if (!peaks.has(id)) {
-        const response = await fetch(mediaUrl(id, "clean"), { credentials: "same-origin" });
+      const url = canvas.dataset.audio;
+      if (!peaks.has(url)) {
+        const response = await fetch(url, { credentials: "same-origin" });
         if (!response.ok) return;
         context = context || new (window.AudioContext || window.webkitAudioContext)();
         try {
           const buffer = await context.decodeAudioData(await response.arrayBuffer());
-          peaks.set(id, summarise(buffer.getChannelData(0), 150));
+          peaks.set(url, summarise(buffer.getChannelData(0), 150));
         } catch (_) {
           return;  // undecodable audio: the row simply has no waveform
         }
@@ -169,7 +196,7 @@ const WB = (() => {
     }
 
     function draw(canvas, fraction) {
-      const values = peaks.get(canvas.dataset.segment);
+      const values = peaks.get(canvas.dataset.audio);
       const ratio = window.devicePixelRatio || 1;
       const width = canvas.clientWidth * ratio;
       const height = canvas.clientHeight * ratio;
@@ -260,7 +287,8 @@ const WB = (() => {
   function rowParts(segment, player, pick) {
     const meta = h("div", { class: "seg-meta" }, h("b", {}, `#${segment.position}`), h("br"),
       clock(segment.start), h("br"), `${segment.duration.toFixed(1)} s`);
-    const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, title: "Click to play from here" });
+    const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, "data-audio": mediaUrl(segment, "clean"),
+      title: "Click to play from here" });
     wave.addEventListener("click", (event) => {
       pick(true);
       const fraction = event.offsetX / wave.clientWidth;
@@ -276,14 +304,14 @@ const WB = (() => {
         onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, "clean"),
       h("button", { class: "btn small rate", type: "button", title: "Alt+, / Alt+.", onmousedown: keepFocus }, "1×"),
       h("button", { class: "btn small", type: "button", onmousedown: keepFocus,
-        onclick: (event) => toggleSpectrogram(event.target.closest(".seg"), segment.id) }, "spectrogram"));
+        onclick: (event) => toggleSpectrogram(event.target.closest(".seg"), segment) }, "spectrogram"));
     return { meta, wave, play, tools };
   }
 
-  function toggleSpectrogram(row, segmentId) {
+  function toggleSpectrogram(row, segment) {
     const shown = row.querySelector(".seg-spectrogram");
     if (shown) shown.remove();
-    else row.append(h("img", { class: "seg-spectrogram", src: spectrogramUrl(segmentId), alt: "Spectrogram" }));
+    else row.append(h("img", { class: "seg-spectrogram", src: spectrogramUrl(segment), alt: "Spectrogram" }));
   }
 
   // The current row's tools say which audio plays and how fast.
@@ -310,7 +338,7 @@ const WB = (() => {
     const row = page.rows.get(segment.id);
     row.li.classList.add("current");
     row.li.scrollIntoView({ block: "nearest" });
-    player.load(segment.id, { autoplay: play });
+    player.load(segment, { autoplay: play });
     showPlayer(row.tools, player);
   }
 
@@ -327,7 +355,9 @@ const WB = (() => {
     });
   }
 
+  // While signed out, that stays the message: nothing else the page says matters as much.
   function banner(kind, ...content) {
+    if (session.signedOut && !kind.includes("signed-out")) return;
     const el = document.getElementById("banner");
     el.className = `banner ${kind}`;
     el.replaceChildren(...content);
@@ -344,7 +374,7 @@ const WB = (() => {
   }
 
   return {
-    api, ApiError, h, clock, Player, hotkeys, composing, alt, plain, playerBindings, keepFocus, rowParts,
+    api, ApiError, session, h, clock, Player, hotkeys, composing, alt, plain, playerBindings, keepFocus, rowParts,
     makeCurrent, followPlayer, banner, failure, fit, clean, statusLabels, tellQueue,
   };
 })();
