@@ -162,6 +162,17 @@ def _close_browser_session(request: Request, signer: SessionSigner) -> None:
         workbench_of(request).close_session(token)
 
 
+def client_address(request: Request) -> str:
+    """The client's address as the server saw it: the TCP peer, or the address a trusted proxy
+    reported (uvicorn rewrites it only for ``WORKBENCH_TRUSTED_PROXIES``; see ``serve_forever``)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _retry_after(error: WorkbenchError) -> dict[str, str]:
+    wait = getattr(error, "retry_after", None)
+    return {"Retry-After": str(int(wait))} if wait else {}
+
+
 def _error_status(error: WorkbenchError) -> int:
     for kind, status in ERROR_STATUS.items():
         if isinstance(error, kind):
@@ -225,14 +236,15 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
             return RedirectResponse("/", status_code=303)
         return HTMLResponse(login_page())
 
+    # A plain ``def``: FastAPI runs it in a worker thread, so argon2 never blocks the event loop.
     @app.post("/login", response_class=HTMLResponse)
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
-            actor = auth_handlers.sign_in(workbench_of(request), username, password)
+            actor = auth_handlers.sign_in(workbench_of(request), username, password, client=client_address(request))
             session_token = workbench_of(request).open_session(actor)
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
             page = login_page(login_error=str(error), username=username)
-            return HTMLResponse(page, status_code=_error_status(error))
+            return HTMLResponse(page, status_code=_error_status(error), headers=_retry_after(error))
         # Signing in again in the same browser replaces its session rather than adding one.
         _close_browser_session(request, signer)
         response = RedirectResponse("/", status_code=303)
@@ -268,7 +280,10 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         # Read one byte past the limit so the store sees an oversized file and refuses it.
         content = await document.read(wb.policy.max_document_bytes + 1) if document is not None else b""
         try:
-            wb.submit_application(
+            # Hashing the password and writing the file stay off the event loop. A taken
+            # username is answered like any received application (no enumeration).
+            await run_in_threadpool(
+                wb.submit_application,
                 username=username.strip(),
                 password=password,
                 name=name,
@@ -276,10 +291,11 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
                 document_name=(document.filename or "") if document is not None else "",
                 document=content,
                 bank_holder=bank_holder,
+                client=client_address(request),
             )
         except WorkbenchError as error:
             page = login_page(apply_error=str(error), apply_form=form)
-            return HTMLResponse(page, status_code=_error_status(error))
+            return HTMLResponse(page, status_code=_error_status(error), headers=_retry_after(error))
         return HTMLResponse(login_page(apply_done=True))
 
     @app.get("/media/segment/{segment_id}.wav")
@@ -411,7 +427,9 @@ def login_page(
     if apply_done:
         apply_message = (
             '<p class="done" role="status">Thank you. Your application was received; an '
-            "administrator will review it and you can sign in once it is approved.</p>"
+            "administrator will review it and you can sign in once it is approved. If you cannot "
+            "sign in after a few days, your username may already be in use: apply again with another "
+            "one.</p>"
         )
     elif apply_error:
         apply_message = f'<p class="error" role="alert">{html.escape(apply_error)}</p>'
