@@ -28,6 +28,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
 from workbench.ui.handlers import auth as auth_handlers
+from workbench.ui.origin import SameOriginOnly
 from workbench.ui.wiring import LANGUAGE_NAMES
 from workbench.workflow.errors import (
     AuthenticationFailed,
@@ -168,6 +169,12 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _cookie_secure(rule: str, request: Request) -> bool:
+    """``WORKBENCH_COOKIE_SECURE``: always, never, or (auto) when the request came over https
+    as the server sees it (behind a proxy, only a trusted proxy's X-Forwarded-Proto says so)."""
+    return rule == "always" or (rule == "auto" and request.url.scheme == "https")
+
+
 def _retry_after(error: WorkbenchError) -> dict[str, str]:
     wait = getattr(error, "retry_after", None)
     return {"Retry-After": str(int(wait))} if wait else {}
@@ -214,12 +221,16 @@ def _static_head() -> str:
     return "\n".join(tags)
 
 
-def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
+def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Settings | None" = None) -> FastAPI:
     """The whole web app for one ``Workbench``: login, sessions, media, JSON API, Gradio UI.
 
     ``secret`` signs the session cookies; by default it is kept in ``wb.data_dir``. The
-    sessions themselves live in the database, so both survive a restart.
+    sessions themselves live in the database, so both survive a restart. ``settings`` gives
+    the cookie's ``Secure`` rule and the allowed origins (default: the environment's).
     """
+    from workbench.config import Settings
+
+    settings = settings or Settings.from_env(data_dir=wb.data_dir)
     # Imported here, not at the top: the pages and work_api import require_actor from here.
     from workbench.ui.app import APP_CSS, APP_THEME, build_blocks
     from workbench.ui.work_api import router as work_router
@@ -228,6 +239,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
                            max_age=int(wb.policy.session_lifetime.total_seconds()))
     app = FastAPI(title="workbench", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionGate, signer=signer, wb=wb)
+    # Added last, so it runs first: a cross-site request is refused before anything else.
+    app.add_middleware(SameOriginOnly, allowed_origins=settings.allowed_origins)
     app.add_exception_handler(WorkbenchError, _workbench_error)
 
     @app.get("/login", response_class=HTMLResponse)
@@ -254,7 +267,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
             max_age=signer.max_age,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=_cookie_secure(settings.cookie_secure, request),
         )
         return response
 
@@ -358,17 +371,25 @@ def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: b
     from workbench.workflow.service import Workbench
 
     wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir)
-    app = create_app(wb)
+    app = create_app(wb, settings=settings)
     worker = start_queue_worker(settings) if start_worker else None
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; exit through
     # Python then (as Ctrl+C does), so the worker below is stopped instead of orphaned.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     print(f"Serving on http://{host}:{port}/  (Ctrl+C stops)", flush=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", **proxy_options(settings))
     finally:
         if worker is not None:
             stop_process(worker)
+
+
+def proxy_options(settings: "Settings") -> dict:
+    """uvicorn's proxy options: X-Forwarded-For/-Proto are believed only from the proxies in
+    ``WORKBENCH_TRUSTED_PROXIES`` (uvicorn's own default would believe 127.0.0.1)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
 
 
 def _exit_on_sigterm(signum: int, frame) -> None:
