@@ -84,3 +84,10 @@ class Settings:
         return cls(data_dir=data_dir, database_url=url, queue_url=env.get("WORKBENCH_QUEUE_URL", ""),
                    cookie_secure=cookie_secure, allowed_origins=allowed_origins,
                    trusted_proxies=env.get("WORKBENCH_TRUSTED_PROXIES", "").strip())
+
+
+def keep_files_private() -> None:
+    """From now on this process creates files owner-only (umask 077): the database, its WAL,
+    uploads, processed audio and documents hold workers' personal data and clients' audio.
+    ``serve``, ``worker``, ``demo`` and every admin command call it at start-up."""
+    os.umask(0o077)
