@@ -105,6 +105,11 @@ def locked_buckets(session: Session, full: dict[str, float], now: datetime) -> d
     return {row.key: row for row in rows}
 
 
+def buckets(session: Session, keys: Sequence[str]) -> dict[str, ThrottleBucket]:
+    """The throttle buckets of ``keys`` that exist (a missing one is full), unlocked."""
+    return {row.key: row for row in session.scalars(select(ThrottleBucket).where(ThrottleBucket.key.in_(keys)))}
+
+
 def forget_buckets_idle_since(session: Session, moment: datetime) -> None:
     """Drop buckets untouched since ``moment`` (full again by then: a missing row is full)."""
     session.execute(delete(ThrottleBucket).where(ThrottleBucket.at < moment))

@@ -115,16 +115,20 @@ class People(WorkbenchBase):
         # A name no account can have shares one bucket (and no row grows with it).
         account = username if _USERNAME.match(username or "") else ""
         client = (client or "unknown")[:64]
-        # Hashing takes a while; it runs between two short transactions, never inside one.
-        with self.store.session() as session:
+        # A throttled attempt is answered from a read alone; hashing takes a while, so it runs
+        # between two short write transactions, never inside one.
+        with self.store.reading() as session:
             trusted = bool(account) and repo.last_login_succeeded(
                 session, account, client, now - self.policy.login_trust_window)
             rates = {f"login-client:{client}": self.policy.login_client_rate}
             if not trusted:
                 rates[f"login-account:{account}"] = self.policy.login_account_rate
-            wait = throttle.take(session, now, rates)
-            user = repo.user_by_username(session, account) if account and not wait else None
-            stored_hash = user.password_hash if user else None
+            wait = throttle.wait_for(session, now, rates)
+        if not wait:
+            with self.store.session() as session:
+                wait = throttle.take(session, now, rates)
+                user = repo.user_by_username(session, account) if account and not wait else None
+                stored_hash = user.password_hash if user else None
         if wait:
             raise TooManyAttempts(f"Too many sign-in attempts; try again in {wait:.0f} seconds.", retry_after=wait)
         # An unknown name is checked against a dummy hash so it takes as long as a wrong password.

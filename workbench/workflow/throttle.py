@@ -39,6 +39,15 @@ from workbench.workflow.policy import Rate
 FORGET_AFTER = timedelta(days=1)
 
 
+def wait_for(session, now: datetime, rates: dict[str, Rate]) -> float:
+    """What ``take`` would answer now, read without locking or writing anything: a flood of
+    refused attempts then costs reads, which do not queue behind anyone's save (SQLite
+    readers run beside the writer). Only ``take`` decides; this merely spares it the work."""
+    wait = max((rates[key].wait(rates[key].level(bucket.tokens, bucket.at, now))
+                for key, bucket in repo.buckets(session, list(rates)).items()), default=0.0)
+    return max(1.0, math.ceil(wait)) if wait > 0 else 0.0
+
+
 def take(session, now: datetime, rates: dict[str, Rate]) -> float:
     """Take one token from every bucket in ``rates`` and return 0, or take none and return
     the seconds to wait (rounded up, at least 1) when any bucket is empty."""
