@@ -89,6 +89,15 @@ def test_a_forged_x_forwarded_for_does_not_make_a_new_client(app, wb):
     assert statuses[burst:] == [429] * 5
 
 
+def test_one_ipv6_machine_cannot_become_many_clients(app, wb):
+    """A host usually holds a whole /64: each of its addresses is the same client."""
+    burst = wb.policy.login_client_rate.burst
+    statuses = [sign_in(app, f"user{n}", "guess", client=(f"2001:db8:1:2::{n + 1:x}", 1)).status_code
+                for n in range(burst + 5)]
+    assert statuses[burst:] == [429] * 5
+    assert sign_in(app, "tina", client=("2001:db8:1:3::1", 1)).status_code == 303
+
+
 def test_colleagues_behind_one_address_all_sign_in(app, wb):
     office = ("192.0.2.10", 1)
     for _ in range(wb.policy.login_client_rate.burst + 5):

@@ -11,6 +11,7 @@ Who may see which file is decided by the ``Workbench``, never by a static direct
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
 import os
 import secrets
@@ -164,9 +165,19 @@ def _close_browser_session(request: Request, signer: SessionSigner) -> None:
 
 
 def client_address(request: Request) -> str:
-    """The client's address as the server saw it: the TCP peer, or the address a trusted proxy
-    reported (uvicorn rewrites it only for ``WORKBENCH_TRUSTED_PROXIES``; see ``serve_forever``)."""
-    return request.client.host if request.client else "unknown"
+    """Who a request comes from, for throttling: the TCP peer's address, or the one a trusted
+    proxy reported (uvicorn rewrites it only for ``WORKBENCH_TRUSTED_PROXIES``; see
+    ``proxy_options``). An IPv6 address counts as its /64, which one machine usually holds whole."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 def _cookie_secure(rule: str, request: Request) -> bool:
