@@ -99,6 +99,15 @@ def test_a_foreign_site_cannot_sign_in_sign_out_or_apply(app):
     assert TestClient(app).post("/apply", headers={"Origin": EVIL}, data={}).status_code == 403
 
 
+def test_a_sign_out_link_on_another_site_signs_nobody_out(app):
+    browser = signed_in(app, "tina")
+    followed = browser.get("/logout", headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)
+    assert followed.headers["location"] == "/"
+    assert browser.get("/config").status_code == 200
+    assert browser.get("/logout", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+    assert browser.get("/config").status_code == 401
+
+
 def test_gradios_queue_refuses_a_foreign_origin(app):
     browser = signed_in(app, "tina")
     join = browser.post("/gradio_api/queue/join", headers={"Origin": EVIL},

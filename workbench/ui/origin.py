@@ -15,7 +15,8 @@ whose ``Origin``, or ``Referer`` when a browser sent no ``Origin``, is not an al
 header is let through: browsers always send ``Origin`` on cross-origin requests that are
 not GET/HEAD, so such a request comes from a script or a tool, which holds no victim's
 cookie. GET requests change nothing in the workbench (the review that takes a task is a
-POST), so a link on another site starts nothing.
+POST; ``/logout`` ignores a link followed from another site, ``Sec-Fetch-Site: cross-site``),
+so a link on another site starts nothing.
 """
 
 from __future__ import annotations

@@ -284,6 +284,9 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
 
     @app.api_route("/logout", methods=["GET", "POST"])
     def logout(request: Request) -> Response:
+        # The page's "Sign out" is a link (a GET); a link on another site must not sign anyone out.
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            return RedirectResponse("/", status_code=303)
         _close_browser_session(request, signer)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
