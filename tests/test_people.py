@@ -115,6 +115,17 @@ def test_a_bad_application_changes_nothing(wb, wb_people, change, message):
         wb.actor("minji")
 
 
+@pytest.mark.parametrize("change, message", [
+    (dict(name="김민지\x00", bank_holder="김민지\x00"), "control characters"),
+    (dict(name="김" * 201, bank_holder="김" * 201), "at most 200"),
+    (dict(bank_holder="김 민지\ud800"), "control characters"),
+])
+def test_names_the_store_cannot_keep_are_refused_on_both_backends(wb, wb_people, change, message):
+    with pytest.raises(InvalidInput, match=message):
+        wb.submit_application(**(APPLICANT | change))
+    assert wb.list_applications(wb_people.admin, status=None) == []
+
+
 def test_applying_for_a_taken_username_stores_nothing_and_says_nothing(wb, wb_people):
     """The caller shows None exactly like a received application (no username enumeration)."""
     before = stored_files(wb)

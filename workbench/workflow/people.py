@@ -32,6 +32,8 @@ from workbench.workflow.files import check_size, safe_filename, write_atomically
 from workbench.workflow.passwords import check_password
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
+# users.name, users.bank_holder and applications.name are String(200).
+NAME_LENGTH = 200
 
 
 def same_person(name: str, holder: str) -> bool:
@@ -41,6 +43,15 @@ def same_person(name: str, holder: str) -> bool:
         return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
     return bool(key(name)) and key(name) == key(holder)
+
+
+def _check_name(text: str, what: str) -> None:
+    """A person's name as the store can keep it: at most ``NAME_LENGTH`` characters, and no
+    control characters or lone surrogates (PostgreSQL refuses NUL; nobody's name has one)."""
+    if len(text or "") > NAME_LENGTH:
+        raise InvalidInput(f"{what} can have at most {NAME_LENGTH} characters.")
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text or ""):
+        raise InvalidInput(f"{what} contains control characters; type it again.")
 
 
 def _checked_roles(roles) -> frozenset[str]:
@@ -222,6 +233,7 @@ class People(WorkbenchBase):
         """
         check_language(language)
         self._check_new_account(username, password, name)
+        _check_name(bank_holder, "The bank account holder")
         if not same_person(name, bank_holder):
             raise InvalidInput(f"The bank account holder {bank_holder!r} must be you ({name!r}).")
         stored_name = safe_filename(document_name)
@@ -383,6 +395,7 @@ class People(WorkbenchBase):
             raise InvalidInput("A username is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
         if not (name or "").strip():
             raise InvalidInput("Give your name.")
+        _check_name(name, "Your name")
         check_password(password, username=username, name=name, policy=self.policy)
 
     @staticmethod
