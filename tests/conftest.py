@@ -131,13 +131,13 @@ def wb_reopen(wb, database_url, wb_clock):
 @pytest.fixture
 def wb_people(wb):
     """admin; ko transcribers tina and tom; ko reviewer rita; ko reviewer+transcriber bo;
-    en transcriber ed and en reviewer eve. Every password is ``password-1``."""
+    en transcriber ed and en reviewer eve. Every password is ``quiet-lantern-57``."""
     from types import SimpleNamespace
 
-    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     cast = {"tina": ({"transcriber"}, "ko"), "tom": ({"transcriber"}, "ko"), "rita": ({"reviewer"}, "ko"),
             "bo": ({"reviewer", "transcriber"}, "ko"), "ed": ({"transcriber"}, "en"), "eve": ({"reviewer"}, "en")}
-    people = {name: wb.create_user(admin, username=name, password="password-1", name=name.title(), roles=roles,
+    people = {name: wb.create_user(admin, username=name, password="quiet-lantern-57", name=name.title(), roles=roles,
                                    language=language) for name, (roles, language) in cast.items()}
     return SimpleNamespace(admin=admin, **people)
 

@@ -29,20 +29,20 @@ def cli(database_url, tmp_path, monkeypatch):
 
 
 def add_admin(cli):
-    return cli("users", "add", "root", "--name", "Root", "--role", "admin", "--password", "password-1")
+    return cli("users", "add", "root", "--name", "Root", "--role", "admin", "--password", "quiet-lantern-57")
 
 
 def test_the_first_account_bootstraps_an_admin_then_admins_add_workers(cli):
     assert add_admin(cli).output == "created root (admin)\n"
     added = cli("users", "add", "bo", "--name", "Bo", "--role", "reviewer", "--role", "transcriber",
-                "--language", "ko", "--password", "password-1")
+                "--language", "ko", "--password", "quiet-lantern-57")
     assert added.exit_code == 0 and "created bo (reviewer, transcriber, ko)" in added.output
     listed = cli("users", "list")
     assert "bo" in listed.output and "grade new" in listed.output and "max 2" in listed.output
 
 
 def test_the_password_can_be_typed_at_a_prompt(cli):
-    result = cli("users", "add", "root", "--name", "Root", "--role", "admin", input="password-1\npassword-1\n")
+    result = cli("users", "add", "root", "--name", "Root", "--role", "admin", input="quiet-lantern-57\nquiet-lantern-57\n")
     assert result.exit_code == 0 and "created root" in result.output
 
 
@@ -53,7 +53,7 @@ def test_the_password_can_be_typed_at_a_prompt(cli):
     (["clips", "retry", "7"], "No clip 7"),
     (["tasks", "list", "--state", "done"], "Unknown task state"),
     (["tasks", "release", "3", "--reason", "left"], "No task 3"),
-    (["users", "add", "x", "--name", "X", "--role", "transcriber", "--password", "password-1"], "language"),
+    (["users", "add", "x", "--name", "X", "--role", "transcriber", "--password", "quiet-lantern-57"], "language"),
 ])
 def test_bad_input_is_a_one_line_error_and_exit_1(cli, args, message):
     add_admin(cli)
@@ -79,7 +79,7 @@ def test_an_application_is_approved_from_the_cli(cli, database_url, tmp_path):
 
     add_admin(cli)
     wb = Workbench.open(database_url=database_url, data_dir=tmp_path / "data")
-    wb.submit_application(username="minji", password="password-1", name="김민지", language="ko",
+    wb.submit_application(username="minji", password="quiet-lantern-57", name="김민지", language="ko",
                           document_name="topik.pdf", document=b"%PDF", bank_holder="김민지")
     wb.close()
     assert "pending application #1: minji" in cli("users", "list").output
@@ -89,7 +89,7 @@ def test_an_application_is_approved_from_the_cli(cli, database_url, tmp_path):
 
 def test_an_account_is_closed_and_reopened_from_the_cli(cli):
     add_admin(cli)
-    cli("users", "add", "mina", "--name", "Mina", "--role", "transcriber", "--language", "ko", "--password", "password-1")
+    cli("users", "add", "mina", "--name", "Mina", "--role", "transcriber", "--language", "ko", "--password", "quiet-lantern-57")
     closed = cli("users", "deactivate", "mina", "--reason", "left the project")
     assert closed.output == "mina: deactivated; sessions ended: 0; tasks offered again: none\n"
     assert "deactivated" in cli("users", "list").output
@@ -100,7 +100,7 @@ def test_an_account_is_closed_and_reopened_from_the_cli(cli):
 
 def test_the_audit_log_is_read_from_the_cli(cli):
     add_admin(cli)
-    cli("users", "add", "mina", "--name", "Mina", "--role", "transcriber", "--language", "ko", "--password", "password-1")
+    cli("users", "add", "mina", "--name", "Mina", "--role", "transcriber", "--language", "ko", "--password", "quiet-lantern-57")
     cli("users", "deactivate", "mina", "--reason", "left the project")
     lines = cli("audit", "--limit", "2").output.splitlines()
     assert len(lines) == 2
@@ -120,7 +120,7 @@ def test_a_worker_process_processes_what_was_imported(sqlite_url, tmp_path):
     env = os.environ | {"WORKBENCH_DATA_DIR": str(tmp_path / "data"), "WORKBENCH_DATABASE_URL": sqlite_url}
     env.pop("WORKBENCH_QUEUE_URL", None)
     wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data")
-    admin = wb.create_user(None, username="root", password="password-1", name="Root", roles={"admin"})
+    admin = wb.create_user(None, username="root", password="quiet-lantern-57", name="Root", roles={"admin"})
     clip = wb.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
     worker = subprocess.Popen([sys.executable, "-m", "workbench.cli", "worker"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

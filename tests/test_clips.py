@@ -124,8 +124,8 @@ def test_retrying_an_unknown_clip_is_not_found(wb, wb_people):
 def test_a_real_clip_goes_through_the_huey_queue_into_one_task_with_audio(sqlite_url, tmp_path):
     wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", policy=Policy(**CHEAP))
     assert isinstance(wb.queue, HueyQueue)
-    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
-    tina = wb.create_user(admin, username="tina", password="password-1", name="Tina", roles={"transcriber"},
+    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
+    tina = wb.create_user(admin, username="tina", password="quiet-lantern-57", name="Tina", roles={"transcriber"},
                           language="ko")
     clip = wb.import_clip(admin, filename="ko_interview.wav", source=SAMPLES / "ko_interview.wav",
                           language="ko", project="acme")
@@ -188,7 +188,7 @@ def test_an_immediate_queue_processes_at_import_for_scripts_and_the_demo(sqlite_
     monkeypatch.setattr("workbench.audio.pipeline.process_file", fake_pipeline)
     wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", queue=ImmediateQueue(),
                         policy=Policy(**CHEAP))
-    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = wb.import_clip(admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
     assert (clip.status, clip.duration, clip.segment_count, clip.report["segments"]) == ("ready", 3.0, 1, {"count": 1})
     wb.close()

@@ -21,7 +21,7 @@ from workbench.export import NothingToExport, run_export
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import PermissionDenied
 
-PASSWORD = "password-1"
+PASSWORD = "quiet-lantern-57"
 RATE = 16000
 SPANS = [(0.25, 2.25), (2.5, 4.5), (4.75, 5.75)]
 CLIP_SECONDS = 6.0

@@ -1,4 +1,5 @@
-"""People: accounts, argon2 passwords, persisted login limits, applications, one language."""
+"""People: accounts, argon2 passwords, the password rule, applications, one language.
+(Sign-in throttling: test_throttle.py.)"""
 
 import pytest
 
@@ -8,11 +9,10 @@ from workbench.workflow.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
-    TooManyAttempts,
 )
 from workbench.workflow.people import same_person
 
-APPLICANT = dict(username="minji", password="password-1", name="김민지", language="ko",
+APPLICANT = dict(username="minji", password="quiet-lantern-57", name="김민지", language="ko",
                  document_name="topik.pdf", document=b"%PDF-1.4 certificate", bank_holder="김 민지")
 
 # Input validation happens before any query, so one backend is enough for these tables.
@@ -26,10 +26,10 @@ def stored_files(wb):
 
 
 def test_only_the_first_account_can_be_created_without_an_admin(wb):
-    admin = wb.create_user(None, username="root", password="password-1", name="Root", roles={"admin"})
+    admin = wb.create_user(None, username="root", password="quiet-lantern-57", name="Root", roles={"admin"})
     assert admin.is_admin
     with pytest.raises(PermissionDenied):
-        wb.create_user(None, username="intruder", password="password-1", name="X", roles={"admin"})
+        wb.create_user(None, username="intruder", password="quiet-lantern-57", name="X", roles={"admin"})
 
 
 def test_one_person_may_be_reviewer_and_transcriber(wb, wb_people):
@@ -47,7 +47,7 @@ def test_one_person_may_be_reviewer_and_transcriber(wb, wb_people):
     (dict(username="tina"), "taken"),
 ])
 def test_bad_accounts_are_refused(wb, wb_people, change, message):
-    values = dict(username="new", password="password-1", name="New", roles={"transcriber"}, language="ko") | change
+    values = dict(username="new", password="quiet-lantern-57", name="New", roles={"transcriber"}, language="ko") | change
     with pytest.raises(InvalidInput, match=message):
         wb.create_user(wb_people.admin, **values)
     assert [w.username for w in wb.list_workers(wb_people.admin)] == ["bo", "ed", "eve", "rita", "tina", "tom"]
@@ -55,7 +55,7 @@ def test_bad_accounts_are_refused(wb, wb_people, change, message):
 
 def test_a_non_admin_cannot_create_accounts(wb, wb_people):
     with pytest.raises(PermissionDenied):
-        wb.create_user(wb_people.tina, username="x1", password="password-1", name="X", roles={"admin"})
+        wb.create_user(wb_people.tina, username="x1", password="quiet-lantern-57", name="X", roles={"admin"})
 
 
 def test_passwords_are_stored_as_argon2_hashes(wb, wb_people):
@@ -63,42 +63,19 @@ def test_passwords_are_stored_as_argon2_hashes(wb, wb_people):
         from workbench.store.repo import user_by_username
 
         stored = user_by_username(session, "tina").password_hash
-    assert stored.startswith("$argon2id$") and "password-1" not in stored
-    assert wb.authenticate("tina", "password-1").username == "tina"
+    assert stored.startswith("$argon2id$") and "quiet-lantern-57" not in stored
+    assert wb.authenticate("tina", "quiet-lantern-57").username == "tina"
 
 
-@pytest.mark.parametrize("username, password", [("tina", "wrong-password"), ("nobody", "password-1")])
+@pytest.mark.parametrize("username, password", [("tina", "wrong-password"), ("nobody", "quiet-lantern-57")])
 def test_a_wrong_login_does_not_say_which_part_was_wrong(wb, wb_people, username, password):
     with pytest.raises(AuthenticationFailed, match="Wrong username or password"):
         wb.authenticate(username, password)
 
 
-def test_failed_logins_lock_the_name_across_processes_until_the_window_passes(
-        wb, wb_people, wb_clock, wb_reopen):
-    for _ in range(wb.policy.login_max_failures):
-        with pytest.raises(AuthenticationFailed):
-            wb.authenticate("tina", "wrong-password")
-    # A second workbench on the same database stands for another web process.
-    other = wb_reopen()
-    with pytest.raises(TooManyAttempts):
-        other.authenticate("tina", "password-1")
-    assert wb.authenticate("tom", "password-1").username == "tom"
-    wb_clock.advance(minutes=16)
-    assert other.authenticate("tina", "password-1").username == "tina"
-
-
-def test_a_successful_login_clears_earlier_failures(wb, wb_people):
-    for _ in range(wb.policy.login_max_failures - 1):
-        with pytest.raises(AuthenticationFailed):
-            wb.authenticate("tina", "wrong-password")
-    wb.authenticate("tina", "password-1")
-    with pytest.raises(AuthenticationFailed):
-        wb.authenticate("tina", "wrong-password")
-
-
 def test_an_old_hash_is_upgraded_at_login(wb, wb_people, wb_reopen):
     stronger = wb_reopen(password_time_cost=2, password_memory_kib=2048)
-    stronger.authenticate("tina", "password-1")
+    stronger.authenticate("tina", "quiet-lantern-57")
     with stronger.store.session() as session:
         from workbench.store.repo import user_by_username
 
@@ -125,7 +102,8 @@ def test_an_application_keeps_the_document_and_waits_for_an_admin(wb, wb_people)
     (dict(document_name="../../etc/passwd"), "path"),
     (dict(document_name="C:\\\\x.pdf"), "path"),
     (dict(document=b""), "empty"),
-    (dict(username="tina"), "taken"),
+    (dict(password="password"), "common password"),
+    (dict(password="minji-2026-zz"), "username"),
 ])
 def test_a_bad_application_changes_nothing(wb, wb_people, change, message):
     before = stored_files(wb)
@@ -135,6 +113,26 @@ def test_a_bad_application_changes_nothing(wb, wb_people, change, message):
     assert stored_files(wb) == before
     with pytest.raises(NotFound):
         wb.actor("minji")
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(name="김민지\x00", bank_holder="김민지\x00"), "control characters"),
+    (dict(name="김" * 201, bank_holder="김" * 201), "at most 200"),
+    (dict(bank_holder="김 민지\ud800"), "control characters"),
+])
+def test_names_the_store_cannot_keep_are_refused_on_both_backends(wb, wb_people, change, message):
+    with pytest.raises(InvalidInput, match=message):
+        wb.submit_application(**(APPLICANT | change))
+    assert wb.list_applications(wb_people.admin, status=None) == []
+
+
+def test_applying_for_a_taken_username_stores_nothing_and_says_nothing(wb, wb_people):
+    """The caller shows None exactly like a received application (no username enumeration)."""
+    before = stored_files(wb)
+    assert wb.submit_application(**(APPLICANT | dict(username="tina"))) is None
+    assert wb.list_applications(wb_people.admin, status=None) == []
+    assert stored_files(wb) == before
+    assert wb.authenticate("tina", "quiet-lantern-57").status == "approved"
 
 
 @ONE_BACKEND
@@ -155,7 +153,7 @@ def test_bank_holder_must_be_the_worker(name, holder, same):
 def test_only_approved_workers_get_work(wb, wb_people, wb_clip):
     wb_clip()
     application = wb.submit_application(**APPLICANT)
-    applicant = wb.authenticate("minji", "password-1")
+    applicant = wb.authenticate("minji", "quiet-lantern-57")
     with pytest.raises(PermissionDenied, match="not approved"):
         wb.claim_next(applicant)
     decided = wb.decide_application(wb_people.admin, application.id, approve=True, reason="TOPIK 6")

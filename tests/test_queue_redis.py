@@ -85,7 +85,7 @@ def settled(wb, admin, clip_id: int, worker: subprocess.Popen, log: Path):
 def test_a_clip_imported_onto_redis_is_processed_by_a_worker_process(redis_url, database_url, tmp_path,
                                                                      monkeypatch, start_worker):
     wb = open_workbench(monkeypatch, database_url, tmp_path / "data", redis_url)
-    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = wb.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
     assert (clip.status, wb.queue.pending()) == ("queued", 1)
     assert not (wb.data_dir / "queue.db").exists()
@@ -120,7 +120,7 @@ def test_a_worker_without_the_shared_data_directory_fails_the_clip_and_a_retry_r
         redis_url, sqlite_url, tmp_path, monkeypatch):
     web = open_workbench(monkeypatch, sqlite_url, tmp_path / "web", redis_url)
     elsewhere = open_workbench(monkeypatch, sqlite_url, tmp_path / "elsewhere", redis_url)
-    admin = web.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    admin = web.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = web.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
 
     assert elsewhere.queue.run_one()
@@ -138,7 +138,7 @@ def test_an_unreachable_redis_fails_the_import_clearly_and_the_clip_is_retried_o
         redis_url, dead_redis_url, sqlite_url, tmp_path, monkeypatch):
     data_dir = tmp_path / "data"
     down = open_workbench(monkeypatch, sqlite_url, data_dir, dead_redis_url)
-    admin = down.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    admin = down.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     with pytest.raises(QueueUnavailable) as refused:
         down.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
     assert f"Redis queue at {dead_redis_url} cannot be reached" in str(refused.value)
@@ -158,7 +158,7 @@ def test_an_unreachable_redis_fails_the_import_clearly_and_the_clip_is_retried_o
 def test_a_retry_while_redis_is_down_leaves_the_clip_failed_not_stuck_queued(sqlite_url, dead_redis_url, tmp_path,
                                                                           monkeypatch):
     wb = open_workbench(monkeypatch, sqlite_url, tmp_path / "data", dead_redis_url)
-    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     with pytest.raises(QueueUnavailable):
         wb.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
     with pytest.raises(QueueUnavailable, match="not queued"):
@@ -188,7 +188,7 @@ def test_a_bad_queue_url_makes_import_a_one_line_error_that_loses_no_clip(sqlite
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url)
     monkeypatch.delenv("WORKBENCH_QUEUE_URL", raising=False)
     runner = CliRunner()
-    added = runner.invoke(app, ["users", "add", "root", "--name", "Root", "--role", "admin", "--password", "pw-123456"])
+    added = runner.invoke(app, ["users", "add", "root", "--name", "Root", "--role", "admin", "--password", "amber-kettle-2049"])
     assert added.exit_code == 0, added.output
 
     monkeypatch.setenv("WORKBENCH_QUEUE_URL", filled(queue_url, dead_redis_url))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from workbench.store.models import User, UserSession
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 
-APPLICANT = dict(username="minji", password="password-1", name="김민지", language="ko",
+APPLICANT = dict(username="minji", password="quiet-lantern-57", name="김민지", language="ko",
                  document_name="topik.pdf", document=b"%PDF-1.4 certificate", bank_holder="김 민지")
 
 

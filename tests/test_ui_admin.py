@@ -148,7 +148,7 @@ ADMIN_CALLS = {
 
 @pytest.mark.parametrize("call", ADMIN_CALLS, ids=list(ADMIN_CALLS))
 def test_a_transcriber_calling_an_admin_handler_is_refused(wb, wb_people, tmp_path, call):
-    wb.submit_application(username="applicant", password="password-1", name="Kim", language="ko",
+    wb.submit_application(username="applicant", password="quiet-lantern-57", name="Kim", language="ko",
                           document_name="id.pdf", document=b"%PDF", bank_holder="Kim")
     with pytest.raises(PermissionDenied):
         ADMIN_CALLS[call](wb, wb_people.tina, tmp_path)
@@ -161,7 +161,7 @@ def test_a_transcriber_calling_an_admin_handler_is_refused(wb, wb_people, tmp_pa
 
 def test_applications_are_approved_or_rejected_with_a_reason(wb, wb_people):
     for username in ("kim", "lee"):
-        wb.submit_application(username=username, password="password-1", name=username.title(), language="ko",
+        wb.submit_application(username=username, password="quiet-lantern-57", name=username.title(), language="ko",
                               document_name="id.pdf", document=b"%PDF", bank_holder=username.title())
     kim, lee = admin.pending_applications(wb, wb_people.admin)
     assert f'href="/media/document/{kim.id}"' in applications_html([kim, lee])

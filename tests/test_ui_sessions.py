@@ -11,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from workbench.ui.server import SESSION_COOKIE, SessionSigner, create_app
 
 SECRET = b"test-secret-for-signing-sessions"
-PASSWORD = "password-1"
+PASSWORD = "quiet-lantern-57"
 HTML = {"accept": "text/html"}
 
 

@@ -132,15 +132,16 @@ def test_a_failed_login_says_so_and_sets_no_cookie(client, username, password, s
     assert SESSION_COOKIE not in response.cookies
 
 
-def test_failed_logins_are_rate_limited_even_for_the_right_password(wb, client):
-    http = client()
-    statuses = [http.post("/login", data={"username": "locked-out", "password": f"guess-{n}"}).status_code
-                for n in range(wb.policy.login_max_failures)]
-    assert statuses == [401] * wb.policy.login_max_failures
-    locked = http.post("/login", data={"username": "locked-out", "password": PASSWORD}, follow_redirects=False)
-    assert locked.status_code == 429
-    assert "Too many failed logins" in locked.text
-    assert SESSION_COOKIE not in locked.cookies
+def test_failed_logins_are_throttled_without_locking_the_owner_out(wb, app):
+    guesser = TestClient(app, client=("203.0.113.50", 1))
+    burst = wb.policy.login_account_rate.burst
+    statuses = [guesser.post("/login", data={"username": "locked-out", "password": f"guess-{n}"}).status_code
+                for n in range(burst + 1)]
+    assert statuses == [401] * burst + [429]
+    # Even the right password waits, from the guesser's address...
+    throttled = guesser.post("/login", data={"username": "locked-out", "password": PASSWORD}, follow_redirects=False)
+    assert throttled.status_code == 429 and "Too many sign-in attempts" in throttled.text
+    assert SESSION_COOKIE not in throttled.cookies
 
 
 def test_a_session_outlives_a_restart_because_the_secret_is_kept_in_the_data_dir(wb):

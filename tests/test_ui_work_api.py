@@ -57,7 +57,7 @@ def first_segment(client: TestClient, task_id: int) -> dict:
     ("jisoo", "GET", "/api/work/tasks/{editing}", 403),
     ("jisoo", "POST", "/api/work/tasks/{editing}/submit", 403),
     ("hyun", "GET", "/api/work/tasks/{editing}", 403),
-    ("minji", "GET", "/api/work/review/{submitted}", 403),
+    ("minji", "POST", "/api/work/review/{submitted}", 403),
     ("minji", "GET", "/api/work/tasks/999999", 404),
 ])
 def test_refusals_answer_with_a_status_and_a_message(served, username, method, path, status):
@@ -93,7 +93,7 @@ def test_a_submit_blocked_by_guideline_errors_answers_422_with_the_problems(serv
 def test_accepting_an_unplayed_segment_is_refused_until_it_is_played(served):
     app, _, _, submitted = served
     client = client_for(app, "hyun")
-    segment = client.get(f"/api/work/review/{submitted}").json()["segments"][0]
+    segment = client.post(f"/api/work/review/{submitted}").json()["segments"][0]
     refused = client.post(f"/api/work/segments/{segment['id']}/accept", json={})
     assert refused.status_code == 409 and "Play" in refused.json()["detail"]
     played = client.post(f"/api/work/segments/{segment['id']}/play", json={"reached": segment["duration"]})

@@ -77,7 +77,7 @@ CASES = {
     "split outside the segment": (lambda st: st.wb.split_segment(st.people.tina, st.first.id, 9.0),
                                   InvalidInput, "inside segment"),
     "application in an unknown language": (
-        lambda st: st.wb.submit_application(username="new1", password="password-1", name="New", language="xx",
+        lambda st: st.wb.submit_application(username="new1", password="quiet-lantern-57", name="New", language="xx",
                                             document_name="d.pdf", document=b"%PDF", bank_holder="New"),
         InvalidInput, "Unknown language"),
 }

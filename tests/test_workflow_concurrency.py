@@ -30,7 +30,7 @@ def race(calls):
 
 
 def test_transcribers_claiming_at_once_never_share_a_task(wb, wb_people, wb_clip):
-    crowd = [wb.create_user(wb_people.admin, username=f"typist{i}", password="password-1", name=f"Typist {i}",
+    crowd = [wb.create_user(wb_people.admin, username=f"typist{i}", password="quiet-lantern-57", name=f"Typist {i}",
                             roles={"transcriber"}, language="ko") for i in range(10)]
     tasks = {wb_clip(priority=p) for p in range(6)}
     results = race([lambda actor=actor: wb.claim_next(actor) for actor in crowd])

@@ -15,19 +15,29 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="Speech data 
 
 
 def _fail_cleanly(command):
-    """Report bad input (a WorkbenchError or an AudioError) as a one-line message and exit 1,
-    instead of a traceback."""
+    """Report bad input (a WorkbenchError or an AudioError), a bad setting, and a data
+    directory or database that cannot be used (read-only, missing, not ours) as a one-line
+    message and exit 1, instead of a traceback."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError
+
         from workbench.audio.errors import AudioError
+        from workbench.config import SettingsError
         from workbench.workflow.errors import WorkbenchError
 
         try:
             return command(*args, **kwargs)
-        except (WorkbenchError, AudioError) as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(1) from error
+        except (WorkbenchError, AudioError, SettingsError) as error:
+            message = str(error)
+        except OperationalError as error:
+            message = f"cannot use the database: {error.orig}"
+        except OSError as error:
+            where = f": {error.filename}" if error.filename else ""
+            message = f"{error.strerror or error}{where}"
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(1)
 
     return run
 
@@ -79,8 +89,10 @@ AS_ADMIN = typer.Option(None, "--as", help="Admin account to act as (default: th
 
 
 def _workbench():
+    from workbench.config import keep_files_private
     from workbench.workflow.service import Workbench
 
+    keep_files_private()
     return Workbench.open()
 
 
@@ -411,9 +423,10 @@ def serve(
     worker: bool = typer.Option(True, help="Also run a queue worker so uploads get processed."),
 ) -> None:
     """Serve the web app over the existing store in WORKBENCH_DATA_DIR."""
-    from workbench.config import Settings
+    from workbench.config import Settings, keep_files_private
     from workbench.ui.server import serve_forever
 
+    keep_files_private()
     serve_forever(Settings.from_env(), host=host, port=port, start_worker=worker)
 
 
@@ -425,10 +438,11 @@ def demo(
     serve_app: bool = typer.Option(True, "--serve/--no-serve", help="Serve after seeding."),
 ) -> None:
     """Seed a demo store (sample clips processed, one login per role and language) and serve it."""
-    from workbench.config import Settings
+    from workbench.config import Settings, keep_files_private
     from workbench.demo import format_logins, seed_demo
     from workbench.ui.server import serve_forever
 
+    keep_files_private()
     settings = Settings.from_env()
     typer.echo(format_logins(seed_demo(settings)))
     if serve_app:

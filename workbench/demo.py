@@ -62,13 +62,16 @@ class DemoLogin:
     language: str | None
 
 
+# Public, and shared by every demo account; the password rule refuses one built from the username.
+DEMO_PASSWORD = "listen-carefully-demo"
+
+
 def demo_logins() -> list[DemoLogin]:
-    logins = [DemoLogin("admin", "admin-demo", "Ada Admin", "admin", None)]
+    logins = [DemoLogin("admin", DEMO_PASSWORD, "Ada Admin", "admin", None)]
     for language in LANGUAGES:
         transcriber, reviewer = WORKER_NAMES[language]
         for role, name in (("transcriber", transcriber), ("reviewer", reviewer)):
-            username = f"{language}-{role}"
-            logins.append(DemoLogin(username, f"{username}-demo", name, role, language))
+            logins.append(DemoLogin(f"{language}-{role}", DEMO_PASSWORD, name, role, language))
     return logins
 
 

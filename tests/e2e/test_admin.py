@@ -122,14 +122,14 @@ def test_an_applicant_signs_in_only_after_an_admin_approves_and_not_once_the_acc
     applicant.fill("#apply-name", "Hong Gildong")
     applicant.select_option("#apply-language", "ko")
     applicant.fill("#apply-username", "e2e-applicant")
-    applicant.fill("#apply-password", "e2e-applicant-password")
+    applicant.fill("#apply-password", "amber-kettle-2049")
     applicant.fill("#apply-bank", "HONG GILDONG")
     applicant.set_input_files("#apply-document", str(document))
     applicant.click("#apply-form button[type=submit]")
     applicant.get_by_text("Your application was received").wait_for()
 
     applicant.fill("#login-username", "e2e-applicant")
-    applicant.fill("#login-password", "e2e-applicant-password")
+    applicant.fill("#login-password", "amber-kettle-2049")
     applicant.click("#signin-form button[type=submit]")
     applicant.get_by_text("still being reviewed").wait_for()
 
@@ -142,7 +142,7 @@ def test_an_applicant_signs_in_only_after_an_admin_approves_and_not_once_the_acc
     admin_page.get_by_role("button", name="Approve").click()
     admin_page.get_by_text("approved: they can sign in now").wait_for()
 
-    login(applicant, "e2e-applicant", "e2e-applicant-password")
+    login(applicant, "e2e-applicant", "amber-kettle-2049")
     assert "Hong Gildong" in applicant.locator(".wb-who").inner_text()
 
     # When they leave, closing the account signs them out at once.

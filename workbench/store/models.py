@@ -60,9 +60,11 @@ class Application(Base):
     name: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8))
     document_name: Mapped[str] = mapped_column(String(255))
-    # Relative to the data directory.
+    # Relative to the data directory; "" once the document is deleted (a rejection).
     document_path: Mapped[str] = mapped_column(String(1024))
     bank_holder: Mapped[str] = mapped_column(String(200))
+    # The address it came from, for the per-client quota of pending applications.
+    client: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -71,15 +73,29 @@ class Application(Base):
 
 
 class LoginAttempt(Base):
-    """Every login attempt, so failed-login limits hold across processes."""
+    """Every checked password, with the client it came from: a client whose last attempt
+    on an account succeeded is trusted past that account's limit (``workflow/throttle``)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),
+                      Index("ix_login_attempts_username_client_at", "username", "client", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
+class ThrottleBucket(Base):
+    """A token bucket of ``workflow/throttle``: ``tokens`` as of ``at``. A missing row is a
+    full bucket, so rows idle long enough to be full again may be deleted."""
+
+    __tablename__ = "throttle_buckets"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class UserSession(Base):

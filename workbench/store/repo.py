@@ -24,6 +24,7 @@ from workbench.store.models import (
     Revision,
     Segment,
     Task,
+    ThrottleBucket,
     User,
     UserSession,
     Verdict,
@@ -73,17 +74,53 @@ def user_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
 
 
-def failed_logins_since(session: Session, username: str, since: datetime) -> int:
-    """Failed attempts after ``since`` and after the user's last successful login."""
-    last_success = session.scalar(
-        select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.succeeded)
-    )
-    floor = max(since, last_success) if last_success is not None else since
-    return session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.username == username, ~LoginAttempt.succeeded, LoginAttempt.at > floor
-        )
-    ) or 0
+def last_login_succeeded(session: Session, username: str, client: str, since: datetime) -> bool:
+    """Whether ``client``'s latest checked password for ``username`` after ``since`` was right."""
+    latest = session.scalars(
+        select(LoginAttempt.succeeded).where(
+            LoginAttempt.username == username, LoginAttempt.client == client, LoginAttempt.at > since
+        ).order_by(LoginAttempt.at.desc(), LoginAttempt.id.desc()).limit(1)
+    ).first()
+    return bool(latest)
+
+
+def locked_buckets(session: Session, full: dict[str, float], now: datetime) -> dict[str, ThrottleBucket]:
+    """The throttle buckets named by ``full``'s keys, locked until the transaction ends; a
+    missing one is created holding ``full[key]`` tokens. Keys are locked in sorted order, so
+    two callers never wait on each other in a circle (SQLite's ``BEGIN IMMEDIATE`` has
+    already serialised writers)."""
+    keys = sorted(full)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(ThrottleBucket).values(
+        [{"key": key, "tokens": float(full[key]), "at": now} for key in keys]
+    ).on_conflict_do_nothing(index_elements=["key"]))
+    query = select(ThrottleBucket).where(ThrottleBucket.key.in_(keys)).order_by(ThrottleBucket.key)
+    if dialect == "postgresql":
+        query = query.with_for_update()
+    rows = session.scalars(query.execution_options(populate_existing=True)).all()
+    return {row.key: row for row in rows}
+
+
+def buckets(session: Session, keys: Sequence[str]) -> dict[str, ThrottleBucket]:
+    """The throttle buckets of ``keys`` that exist (a missing one is full), unlocked."""
+    return {row.key: row for row in session.scalars(select(ThrottleBucket).where(ThrottleBucket.key.in_(keys)))}
+
+
+def forget_buckets_idle_since(session: Session, moment: datetime) -> None:
+    """Drop buckets untouched since ``moment`` (full again by then: a missing row is full)."""
+    session.execute(delete(ThrottleBucket).where(ThrottleBucket.at < moment))
+
+
+def pending_application_counts(session: Session, client: str) -> tuple[int, int]:
+    """(pending applications in all, of them sent from ``client``)."""
+    pending = Application.status == "pending"
+    return (session.scalar(select(func.count()).select_from(Application).where(pending)) or 0,
+            session.scalar(select(func.count()).select_from(Application).where(
+                pending, Application.client == client)) or 0)
 
 
 def applications(session: Session, status: str | None) -> Sequence[Application]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import ipaddress
 import mimetypes
 import os
 import secrets
@@ -30,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from workbench.ui.handlers import auth as auth_handlers
+from workbench.ui.origin import SameOriginOnly
 from workbench.ui.wiring import LANGUAGE_NAMES
 from workbench.workflow.errors import (
     AuthenticationFailed,
@@ -164,6 +166,33 @@ def _close_browser_session(request: Request, signer: SessionSigner) -> None:
         workbench_of(request).close_session(token)
 
 
+def client_address(request: Request) -> str:
+    """Who a request comes from, for throttling: the TCP peer's address, or the one a trusted
+    proxy reported (uvicorn rewrites it only for ``WORKBENCH_TRUSTED_PROXIES``; see
+    ``proxy_options``). An IPv6 address counts as its /64, which one machine usually holds whole."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
+def _cookie_secure(rule: str, request: Request) -> bool:
+    """``WORKBENCH_COOKIE_SECURE``: always, never, or (auto) when the request came over https
+    as the server sees it (behind a proxy, only a trusted proxy's X-Forwarded-Proto says so)."""
+    return rule == "always" or (rule == "auto" and request.url.scheme == "https")
+
+
+def _retry_after(error: WorkbenchError) -> dict[str, str]:
+    wait = getattr(error, "retry_after", None)
+    return {"Retry-After": str(int(wait))} if wait else {}
+
+
 def _error_status(error: WorkbenchError) -> int:
     for kind, status in ERROR_STATUS.items():
         if isinstance(error, kind):
@@ -224,12 +253,16 @@ def _static_head() -> str:
     return "\n".join(tags)
 
 
-def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
+def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Settings | None" = None) -> FastAPI:
     """The whole web app for one ``Workbench``: login, sessions, media, JSON API, Gradio UI.
 
     ``secret`` signs the session cookies; by default it is kept in ``wb.data_dir``. The
-    sessions themselves live in the database, so both survive a restart.
+    sessions themselves live in the database, so both survive a restart. ``settings`` gives
+    the cookie's ``Secure`` rule and the allowed origins (default: the environment's).
     """
+    from workbench.config import Settings
+
+    settings = settings or Settings.from_env(data_dir=wb.data_dir)
     # Imported here, not at the top: the pages and work_api import require_actor from here.
     from workbench.ui.app import APP_CSS, APP_THEME, build_blocks
     from workbench.ui.work_api import router as work_router
@@ -238,6 +271,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
                            max_age=int(wb.policy.session_lifetime.total_seconds()))
     app = FastAPI(title="workbench", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionGate, signer=signer, wb=wb)
+    # Added last, so it runs first: a cross-site request is refused before anything else.
+    app.add_middleware(SameOriginOnly, allowed_origins=settings.allowed_origins)
     app.add_exception_handler(WorkbenchError, _workbench_error)
 
     @app.get("/login", response_class=HTMLResponse)
@@ -246,14 +281,15 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
             return RedirectResponse("/", status_code=303)
         return HTMLResponse(login_page())
 
+    # A plain ``def``: FastAPI runs it in a worker thread, so argon2 never blocks the event loop.
     @app.post("/login", response_class=HTMLResponse)
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
-            actor = auth_handlers.sign_in(workbench_of(request), username, password)
+            actor = auth_handlers.sign_in(workbench_of(request), username, password, client=client_address(request))
             session_token = workbench_of(request).open_session(actor)
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
             page = login_page(login_error=str(error), username=username)
-            return HTMLResponse(page, status_code=_error_status(error))
+            return HTMLResponse(page, status_code=_error_status(error), headers=_retry_after(error))
         # Signing in again in the same browser replaces its session rather than adding one.
         _close_browser_session(request, signer)
         response = RedirectResponse("/", status_code=303)
@@ -263,12 +299,15 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
             max_age=signer.max_age,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=_cookie_secure(settings.cookie_secure, request),
         )
         return response
 
     @app.api_route("/logout", methods=["GET", "POST"])
     def logout(request: Request) -> Response:
+        # The page's "Sign out" is a link (a GET); a link on another site must not sign anyone out.
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            return RedirectResponse("/", status_code=303)
         _close_browser_session(request, signer)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
@@ -289,7 +328,10 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         # Read one byte past the limit so the store sees an oversized file and refuses it.
         content = await document.read(wb.policy.max_document_bytes + 1) if document is not None else b""
         try:
-            wb.submit_application(
+            # Hashing the password and writing the file stay off the event loop. A taken
+            # username is answered like any received application (no enumeration).
+            await run_in_threadpool(
+                wb.submit_application,
                 username=username.strip(),
                 password=password,
                 name=name,
@@ -297,10 +339,11 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
                 document_name=(document.filename or "") if document is not None else "",
                 document=content,
                 bank_holder=bank_holder,
+                client=client_address(request),
             )
         except WorkbenchError as error:
             page = login_page(apply_error=str(error), apply_form=form)
-            return HTMLResponse(page, status_code=_error_status(error))
+            return HTMLResponse(page, status_code=_error_status(error), headers=_retry_after(error))
         return HTMLResponse(login_page(apply_done=True))
 
     @app.get("/media/segment/{segment_id}.wav")
@@ -363,17 +406,25 @@ def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: b
     from workbench.workflow.service import Workbench
 
     wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir)
-    app = create_app(wb)
+    app = create_app(wb, settings=settings)
     worker = start_queue_worker(settings) if start_worker else None
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; exit through
     # Python then (as Ctrl+C does), so the worker below is stopped instead of orphaned.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     print(f"Serving on http://{host}:{port}/  (Ctrl+C stops)", flush=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", **proxy_options(settings))
     finally:
         if worker is not None:
             stop_process(worker)
+
+
+def proxy_options(settings: "Settings") -> dict:
+    """uvicorn's proxy options: X-Forwarded-For/-Proto are believed only from the proxies in
+    ``WORKBENCH_TRUSTED_PROXIES`` (uvicorn's own default would believe 127.0.0.1)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
 
 
 def _exit_on_sigterm(signum: int, frame) -> None:
@@ -432,7 +483,9 @@ def login_page(
     if apply_done:
         apply_message = (
             '<p class="done" role="status">Thank you. Your application was received; an '
-            "administrator will review it and you can sign in once it is approved.</p>"
+            "administrator will review it and you can sign in once it is approved. If you cannot "
+            "sign in after a few days, your username may already be in use: apply again with another "
+            "one.</p>"
         )
     elif apply_error:
         apply_message = f'<p class="error" role="alert">{html.escape(apply_error)}</p>'

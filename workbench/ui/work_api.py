@@ -159,8 +159,9 @@ def post_submit(task_id: int, request: Request, actor: "Actor" = Depends(require
 
 # --- reviewing --------------------------------------------------------------------------
 
-@router.get("/api/work/review/{task_id}")
-def get_review(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+# A POST: it takes the task, so a link on another site must not be able to start it.
+@router.post("/api/work/review/{task_id}")
+def post_review(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return review.open_review(workbench_of(request), actor, task_id)
 
 

@@ -38,7 +38,12 @@ class AuthenticationFailed(WorkbenchError):
 
 
 class TooManyAttempts(WorkbenchError):
-    """Too many failed logins for this username in the recent window."""
+    """Throttled (too many sign-ins or applications): ``retry_after`` seconds until the next
+    try can pass, when known."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class StaleVersion(WorkbenchError):

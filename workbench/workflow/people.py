@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import unicodedata
@@ -26,9 +27,13 @@ from workbench.workflow.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from workbench.workflow import throttle
 from workbench.workflow.files import check_size, safe_filename, write_atomically
+from workbench.workflow.passwords import check_password
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
+# users.name, users.bank_holder and applications.name are String(200).
+NAME_LENGTH = 200
 
 
 def same_person(name: str, holder: str) -> bool:
@@ -38,6 +43,15 @@ def same_person(name: str, holder: str) -> bool:
         return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
     return bool(key(name)) and key(name) == key(holder)
+
+
+def _check_name(text: str, what: str) -> None:
+    """A person's name as the store can keep it: at most ``NAME_LENGTH`` characters, and no
+    control characters or lone surrogates (PostgreSQL refuses NUL; nobody's name has one)."""
+    if len(text or "") > NAME_LENGTH:
+        raise InvalidInput(f"{what} can have at most {NAME_LENGTH} characters.")
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text or ""):
+        raise InvalidInput(f"{what} contains control characters; type it again.")
 
 
 def _checked_roles(roles) -> frozenset[str]:
@@ -104,25 +118,38 @@ class People(WorkbenchBase):
             user = repo.first_admin(session)
             return actor_of(user) if user else None
 
-    def authenticate(self, username: str, password: str) -> Actor:
-        """The actor for a correct password. After ``policy.login_max_failures`` failures in
-        ``policy.login_window`` the username is locked for the rest of the window
-        (counted in the database, so every web process and worker sees the same count)."""
+    def authenticate(self, username: str, password: str, *, client: str = "unknown") -> Actor:
+        """The actor for a correct password, throttled per ``client`` address and per account
+        as ``workflow/throttle`` says; a throttled attempt is refused before the password is
+        looked at (``TooManyAttempts``, saying how long to wait), and nobody is locked out."""
         now = self.now()
-        # Hashing takes a while; it runs between two short transactions, never inside one.
+        # A name no account can have shares one bucket (and no row grows with it).
+        account = username if _USERNAME.match(username or "") else ""
+        client = (client or "unknown")[:64]
+        # A throttled attempt is answered from a read alone; hashing takes a while, so it runs
+        # between two short write transactions, never inside one.
         with self.store.reading() as session:
-            failures = repo.failed_logins_since(session, username, now - self.policy.login_window)
-            user = repo.user_by_username(session, username)
-            stored_hash = user.password_hash if user else None
-        if failures >= self.policy.login_max_failures:
-            minutes = int(self.policy.login_window.total_seconds() // 60)
-            raise TooManyAttempts(f"Too many failed logins for {username!r}; try again in {minutes} minutes.")
+            trusted = bool(account) and repo.last_login_succeeded(
+                session, account, client, now - self.policy.login_trust_window)
+            rates = {f"login-client:{client}": self.policy.login_client_rate}
+            if not trusted:
+                rates[f"login-account:{account}"] = self.policy.login_account_rate
+            wait = throttle.wait_for(session, now, rates)
+        if not wait:
+            with self.store.session() as session:
+                wait = throttle.take(session, now, rates)
+                user = repo.user_by_username(session, account) if account and not wait else None
+                stored_hash = user.password_hash if user else None
+        if wait:
+            raise TooManyAttempts(f"Too many sign-in attempts; try again in {wait:.0f} seconds.", retry_after=wait)
         # An unknown name is checked against a dummy hash so it takes as long as a wrong password.
         ok = self._verify(stored_hash or self._dummy_hash, password) and stored_hash is not None
         new_hash = self._hasher.hash(password) if ok and self._hasher.check_needs_rehash(stored_hash) else None
         with self.store.session() as session:
-            session.add(LoginAttempt(username=username, succeeded=ok, at=now))
-            user = repo.user_by_username(session, username) if ok else None
+            session.add(LoginAttempt(username=account, client=client, succeeded=ok, at=now))
+            if ok:
+                throttle.give_back(session, now, rates)
+            user = repo.user_by_username(session, account) if ok else None
             if user is not None and new_hash:
                 user.password_hash = new_hash
             found = actor_of(user) if user is not None else None
@@ -192,18 +219,38 @@ class People(WorkbenchBase):
     # --- applications -------------------------------------------------------------------
 
     def submit_application(self, *, username: str, password: str, name: str, language: str,
-                           document_name: str, document: bytes, bank_holder: str) -> Application:
+                           document_name: str, document: bytes, bank_holder: str,
+                           client: str = "unknown") -> Application | None:
         """Apply to work: creates a pending transcriber account and stores the qualification
-        document under ``<data dir>/applications/<id>/``."""
+        document under ``<data dir>/applications/<id>/``.
+
+        Strangers send these, so each client address is throttled
+        (``Policy.apply_client_rate``) and only so many may wait for an admin
+        (``max_pending_applications``, ``max_pending_per_client``). A taken username is
+        *not* an error: nothing is stored and the answer is None, which the caller must show
+        exactly like a received application, so nobody learns which usernames exist (the
+        password is hashed either way, so it takes as long).
+        """
         check_language(language)
         self._check_new_account(username, password, name)
+        _check_name(bank_holder, "The bank account holder")
         if not same_person(name, bank_holder):
             raise InvalidInput(f"The bank account holder {bank_holder!r} must be you ({name!r}).")
         stored_name = safe_filename(document_name)
         check_size(document, self.policy.max_document_bytes, "qualification document")
+        client = (client or "unknown")[:64]
+        with self.store.session() as session:
+            wait = throttle.take(session, self.now(), {f"apply-client:{client}": self.policy.apply_client_rate})
+        if wait:
+            raise TooManyAttempts(f"Too many applications from your address; try again in "
+                                  f"{math.ceil(wait / 60)} minutes.", retry_after=wait)
         password_hash = self._hasher.hash(password)
         with self.store.session() as session:
-            self._ensure_free(session, username)
+            pending, from_client = repo.pending_application_counts(session, client)
+            if pending >= self.policy.max_pending_applications or from_client >= self.policy.max_pending_per_client:
+                raise TooManyAttempts("We cannot take more applications right now; please try again in a few days.")
+            if repo.user_by_username(session, username) is not None:
+                return None
             now = self.now()
             user = User(username=username, password_hash=password_hash, name=name.strip(),
                         is_transcriber=True, language=language, status="pending",
@@ -212,7 +259,7 @@ class People(WorkbenchBase):
             session.flush()
             application = ApplicationRow(user_id=user.id, name=name.strip(), language=language,
                                          document_name=stored_name, document_path="", status="pending",
-                                         bank_holder=bank_holder.strip(), created_at=now)
+                                         bank_holder=bank_holder.strip(), client=client, created_at=now)
             session.add(application)
             session.flush()
             relative = Path("applications") / str(application.id) / stored_name
@@ -246,10 +293,14 @@ class People(WorkbenchBase):
         with self.store.reading() as session:
             self._admin(session, actor)
             application = self._application(session, application_id)
+            if not application.document_path:
+                raise NotFound(f"The document of application {application_id} was deleted when it was "
+                               f"{application.status}.")
             return self._path(application.document_path)
 
     def decide_application(self, actor: Actor, application_id: int, *, approve: bool, reason: str) -> Application:
-        """Approve or reject a pending application; a rejection needs a reason."""
+        """Approve or reject a pending application; a rejection needs a reason, and deletes the
+        applicant's document (the record stays)."""
         reason = (reason or "").strip()
         if not approve and not reason:
             raise InvalidInput("Give the applicant a reason for the rejection.")
@@ -265,9 +316,16 @@ class People(WorkbenchBase):
             user.status = status
             user.language = application.language
             user.bank_holder = application.bank_holder
+            document = application.document_path
+            if not approve:
+                application.document_path = ""
             self._audit(session, admin.id, f"application.{status}", "application", application.id,
                         username=user.username, reason=reason)
-            return self._application_view(session, application)
+            view = self._application_view(session, application)
+        if not approve and document:
+            # Only once the rejection is committed: a failed commit keeps the document.
+            shutil.rmtree(self._path(document).parent, ignore_errors=True)
+        return view
 
     # --- workers ------------------------------------------------------------------------
 
@@ -335,10 +393,10 @@ class People(WorkbenchBase):
     def _check_new_account(self, username: str, password: str, name: str) -> None:
         if not _USERNAME.match(username or ""):
             raise InvalidInput("A username is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
-        if len(password or "") < self.policy.min_password_length:
-            raise InvalidInput(f"The password needs at least {self.policy.min_password_length} characters.")
         if not (name or "").strip():
             raise InvalidInput("Give your name.")
+        _check_name(name, "Your name")
+        check_password(password, username=username, name=name, policy=self.policy)
 
     @staticmethod
     def _ensure_free(session, username: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,24 @@ class GradeBand:
     grade: str
     min_score: float
     max_tasks: int
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A token bucket's rule (``workflow/throttle``): ``burst`` attempts at once, then one
+    per ``every``."""
+
+    burst: int
+    every: timedelta
+
+    def level(self, tokens: float, since: datetime, now: datetime) -> float:
+        """The tokens a bucket holding ``tokens`` at ``since`` holds at ``now``."""
+        gained = max(0.0, (now - since) / self.every)
+        return min(float(self.burst), tokens + gained)
+
+    def wait(self, level: float) -> float:
+        """Seconds until a bucket at ``level`` holds one token (0 when it does)."""
+        return max(0.0, (1.0 - level) * self.every.total_seconds())
 
 
 @dataclass(frozen=True)
@@ -29,12 +47,25 @@ class Policy:
     """
 
     max_upload_bytes: int = 2 * 1024**3
-    max_document_bytes: int = 20 * 1024**2
-    login_max_failures: int = 5
-    login_window: timedelta = timedelta(minutes=15)
+    # An identity document is a scan or a photo: a few megabytes at most.
+    max_document_bytes: int = 5 * 1024**2
+    # Sign-in throttling (``workflow/throttle`` has the rule): per client address, whatever
+    # the username, and per account, whatever the client (except a client whose latest
+    # password for it, within ``login_trust_window``, was right).
+    login_client_rate: Rate = Rate(burst=20, every=timedelta(seconds=30))
+    login_account_rate: Rate = Rate(burst=10, every=timedelta(minutes=1))
+    login_trust_window: timedelta = timedelta(days=30)
+    # Applications come from strangers: a few per client address, then one an hour; at
+    # most this many waiting for an admin, in all and from one address.
+    apply_client_rate: Rate = Rate(burst=3, every=timedelta(hours=1))
+    max_pending_applications: int = 200
+    max_pending_per_client: int = 3
     # A sign-in lasts this long at most; signing out or losing approval ends it sooner.
     session_lifetime: timedelta = timedelta(hours=12)
+    # The password rule (``workflow/passwords``): length, and zxcvbn's score 0-4.
     min_password_length: int = 8
+    max_password_length: int = 128
+    min_password_score: int = 3
     grade_window: int = 200
     grade_min_segments: int = 20
     new_worker_max_tasks: int = 2

@@ -52,7 +52,10 @@ class Workbench(People, Sessions, Clips, Media):
         if database_url:
             settings = dataclasses.replace(settings, database_url=database_url)
         data_dir = settings.data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # Owner-only, also when it was created before (0755 by default): other users of the
+        # machine must not read the database, uploads or applicants' documents.
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data_dir.chmod(0o700)
         store = Store.open(settings.database_url)
         if queue is None:
             from workbench.queue import HueyQueue

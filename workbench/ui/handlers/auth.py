@@ -31,9 +31,10 @@ def session_actor(wb: "Workbench", username: str | None) -> "Actor":
     return wb.actor(username)
 
 
-def sign_in(wb: "Workbench", username: str, password: str) -> "Actor":
-    """Check a login; an applicant can sign in only once their application is approved."""
-    actor = wb.authenticate(username.strip(), password)
+def sign_in(wb: "Workbench", username: str, password: str, *, client: str) -> "Actor":
+    """Check a login from the ``client`` address (throttled per client and per account); an
+    applicant can sign in only once their application is approved."""
+    actor = wb.authenticate(username.strip(), password, client=client)
     if actor.status == "pending":
         raise PermissionDenied("Your application is still being reviewed; you can sign in once it is approved.")
     if actor.status == "deactivated":

@@ -16,7 +16,7 @@
   const dropDraft = (id) => localStorage.removeItem(draftKey(id));
 
   async function load(focusIndex = null) {
-    const data = await api("GET", `/review/${taskId}`);
+    const data = await api("POST", `/review/${taskId}`);
     page.task = data.task;
     page.segments = data.segments;
     page.editable = page.task.state === "in_review";
