@@ -17,6 +17,7 @@ import secrets
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
+from workbench.ui.delivery import DeliveredFileResponse
 from workbench.ui.handlers import auth as auth_handlers
 from workbench.ui.wiring import LANGUAGE_NAMES
 from workbench.workflow.errors import (
@@ -173,20 +175,24 @@ async def _workbench_error(request: Request, error: WorkbenchError) -> JSONRespo
     return JSONResponse({"detail": str(error)}, status_code=_error_status(error))
 
 
-def _file_response(path: Path, *, download_name: str | None = None) -> FileResponse:
+def _file_response(path: Path, *, download_name: str | None = None, cache: str = "private, max-age=300",
+                   on_sent: Callable[[int, int, int], object] | None = None) -> FileResponse:
+    """``path`` as a response; ``on_sent(first, stop, size)`` learns which bytes went out."""
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     inline = download_name is None or media_type in INLINE_DOCUMENT_TYPES
-    return FileResponse(
-        path,
+    options = dict(
         media_type=media_type,
         filename=download_name,
         content_disposition_type="inline" if inline else "attachment",
         headers={
-            "Cache-Control": "private, max-age=300",
+            "Cache-Control": cache,
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox; default-src 'none'",
         },
     )
+    if on_sent is not None:
+        return DeliveredFileResponse(path, on_sent=on_sent, **options)
+    return FileResponse(path, **options)
 
 
 def _static_head() -> str:
@@ -288,7 +294,12 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         variant: Literal["clean", "original"] = "clean",
         actor: "Actor" = Depends(require_actor),
     ) -> FileResponse:
-        return _file_response(wb.segment_audio_path(actor, segment_id, variant=variant))
+        # Uncached, so every play is a request: the server records what it sent to whom
+        # (a reviewer's listening is credited only within it) and never serves stale cuts.
+        audio = wb.segment_audio(actor, segment_id, variant=variant)
+        return _file_response(audio.path, cache="private, no-cache", on_sent=lambda first, stop, size: (
+            wb.record_audio_sent(actor, audio.segment_id, bounds=audio.bounds,
+                                 sent=audio.span_of_bytes(first, stop, size))))
 
     @app.get("/media/spectrogram/{segment_id}.png")
     def segment_spectrogram(segment_id: int, actor: "Actor" = Depends(require_actor)) -> FileResponse:
