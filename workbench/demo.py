@@ -191,7 +191,10 @@ def transcribe(wb: "Workbench", transcriber: "Actor", view: "TaskView", sentence
 
 def listen(wb: "Workbench", reviewer: "Actor", segment: "SegmentView") -> None:
     """What a reviewer's browser causes: the segment's audio sent whole, then reported played
-    at the fastest speed, a listening allowance at a time, while the demo's clock moves on."""
+    at the fastest speed, a listening allowance at a time, while the workbench's clock (a
+    ShiftedClock) moves on as the wall clock would."""
+    if not isinstance(wb.clock, ShiftedClock):
+        raise TypeError("listen() moves the Workbench's clock on: open it with a ShiftedClock")
     audio = wb.segment_audio(reviewer, segment.id)
     wb.record_audio_sent(reviewer, segment.id, bounds=audio.bounds, sent=(0.0, segment.duration))
     piece, rate = wb.policy.listening_allowance, wb.policy.max_playback_rate
