@@ -294,12 +294,12 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
         variant: Literal["clean", "original"] = "clean",
         actor: "Actor" = Depends(require_actor),
     ) -> FileResponse:
-        # Uncached, so every play is a request: the server records what it sent to whom
-        # (a reviewer's listening is credited only within it) and never serves stale cuts.
+        # Uncached, so every play is a request: the server records what it sent to the
+        # reviewer (their listening is credited only within it) and never serves stale cuts.
         audio = wb.segment_audio(actor, segment_id, variant=variant)
-        return _file_response(audio.path, cache="private, no-cache", on_sent=lambda first, stop, size: (
-            wb.record_audio_sent(actor, audio.segment_id, bounds=audio.bounds,
-                                 sent=audio.span_of_bytes(first, stop, size))))
+        return _file_response(audio.path, cache="private, no-cache", on_sent=None if not audio.reviewing else (
+            lambda first, stop, size: wb.record_audio_sent(actor, audio.segment_id, bounds=audio.bounds,
+                                                           sent=audio.span_of_bytes(first, stop, size))))
 
     @app.get("/media/spectrogram/{segment_id}.png")
     def segment_spectrogram(segment_id: int, actor: "Actor" = Depends(require_actor)) -> FileResponse:
