@@ -159,25 +159,47 @@
   for (const type of ["playing", "seeked"]) player.audio.addEventListener(type, () => listening.open());
   for (const type of ["seeking", "emptied"]) player.audio.addEventListener(type, () => listening.close());
 
+  // Overlapping intervals as one, in time order.
+  function union(spans) {
+    const merged = [];
+    for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+      const last = merged[merged.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else merged.push([a, b]);
+    }
+    return merged;
+  }
+
   // The intervals played go to the server when playback pauses or ends, when the reviewer
   // moves on, and every few seconds while it plays; the server answers how much of the
-  // segment now counts as heard.
-  // Reports go one after another, so the server sees the intervals in the order played.
+  // segment now counts as heard. Reports go one after another, in the order played.
+  // Intervals the server could not take yet (the segment's audio still on its way, so
+  // not yet sent; or no connection) wait for the next report.
+  const unsent = new Map();  // segment id -> intervals
+  const keep = (id, spans) => unsent.set(id, union([...(unsent.get(id) || []), ...spans]));
   let reporting = Promise.resolve();
   function reportPlay({ keepalive = false } = {}) {
-    const segment = segmentById(listening.segmentId);
-    const spans = listening.take()
-      .map(([a, b]) => [Math.max(0, a), Math.min(b, segment ? segment.duration : b)])
-      .filter(([a, b]) => b > a);
-    if (!segment || !page.editable || !spans.length) return reporting;
-    const send = () => api("POST", `/segments/${segment.id}/play`, { intervals: spans }, { keepalive });
-    if (keepalive) return send();  // the page is going away: now or never
-    reporting = reporting.then(send).then((result) => {
-      Object.assign(segment, { heard: result.heard, heard_share: result.heard_share });
-      updateRow(segment);
-    }, (error) => {
-      WB.banner("bad", error instanceof WB.ApiError ? error.message : "No connection: the play was not recorded.");
-    });
+    const played = listening.take();
+    if (played.length && listening.segmentId !== null) keep(listening.segmentId, played);
+    if (!page.editable) unsent.clear();
+    for (const [id, spans] of unsent) {
+      unsent.delete(id);
+      const segment = segmentById(id);
+      if (!segment) continue;
+      const intervals = spans.map(([a, b]) => [Math.max(0, a), Math.min(b, segment.duration)])
+        .filter(([a, b]) => b > a).slice(-100);
+      if (!intervals.length) continue;
+      const send = () => api("POST", `/segments/${id}/play`, { intervals }, { keepalive });
+      if (keepalive) { send().catch(() => {}); continue; }  // the page is going away: now or never
+      reporting = reporting.then(send).then((result) => {
+        Object.assign(segment, { heard: result.heard, heard_share: result.heard_share });
+        updateRow(segment);
+      }, (error) => {
+        if (!(error instanceof WB.ApiError) || error.status === 409) keep(id, intervals);
+        if (!(error instanceof WB.ApiError)) WB.banner("bad", "No connection: the play will be sent again.");
+        else if (error.status !== 409) WB.banner("bad", error.message);
+      });
+    }
     return reporting;
   }
 
