@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.conftest import SettableClock
+from tests.listening import hear
 from workbench.export import NothingToExport, run_export
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import PermissionDenied
@@ -91,8 +93,8 @@ def take_through_review(wb, transcriber: Actor, reviewer: Actor, *, no_speech_la
             wb.save_text(transcriber, seg.id, words_for(task.language, seg.duration), base_version=seg.version)
     wb.submit_task(transcriber, task.id)
     review = wb.start_review(reviewer, task.id)
+    hear(wb, reviewer, review.segments, wb.clock)
     for index, seg in enumerate(review.segments):
-        wb.record_play(reviewer, seg.id, reached=seg.duration)
         if return_second and index == 1:
             wb.return_segment(reviewer, seg.id, "the second word is wrong")
         elif correct_first and index == 0:
@@ -107,7 +109,7 @@ def take_through_review(wb, transcriber: Actor, reviewer: Actor, *, no_speech_la
     wb.submit_task(transcriber, task.id)
     for seg in wb.start_review(reviewer, task.id).segments:
         if seg.status != "accepted":
-            wb.record_play(reviewer, seg.id, reached=seg.duration)
+            hear(wb, reviewer, [seg], wb.clock)
             wb.accept_segment(reviewer, seg.id)
     assert wb.finish_review(reviewer, task.id).state == "complete"
 
@@ -139,7 +141,7 @@ def store(module_database_url, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("store")
     wb = Workbench.open(database_url=module_database_url, data_dir=root / "data",
-                        clock=lambda: datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc), queue=RecordingQueue(),
+                        clock=SettableClock(datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc)), queue=RecordingQueue(),
                         policy=Policy(password_time_cost=1, password_memory_kib=1024))
     team = make_team(wb)
     clips = accept_clips(wb, team, root)

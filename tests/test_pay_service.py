@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SettableClock
+from tests.listening import hear
 from workbench.pay import service
 from workbench.pay.calendar import SEOUL, pay_period
 from workbench.pay.plots import plot_periods
@@ -29,7 +30,9 @@ UTC = timezone.utc
 NOVEMBER_13, NOVEMBER_30, DECEMBER_15 = date(2026, 11, 13), date(2026, 11, 30), date(2026, 12, 15)
 IN_NOVEMBER = datetime(2026, 11, 20, 10, tzinfo=SEOUL)
 AFTER_NOVEMBER = datetime(2026, 11, 30, 9, tzinfo=SEOUL)
-FAST_HASHING = Policy(password_time_cost=1, password_memory_kib=64)
+# Cheap hashing, and an hour of listening allowance so a long segment is heard in one report
+# (listening itself is tested in test_ui_listening.py).
+TEST_POLICY = Policy(password_time_cost=1, password_memory_kib=64, listening_allowance=3600.0)
 # Words and a pace inside each language's characters-per-second guideline.
 WORDS = {"ko": ("안녕하세요", " ", 4, "."), "en": ("hello", " ", 10, "."), "zh": ("你好", "", 4, "。"),
          "ja": ("こんにちは", "", 5, "。")}
@@ -49,7 +52,7 @@ class PayWorld:
     def open(cls, database_url: str, data_dir: Path) -> "PayWorld":
         clock = SettableClock(datetime(2026, 11, 1, tzinfo=UTC))
         wb = Workbench.open(database_url=database_url, data_dir=data_dir, clock=clock, queue=ImmediateQueue(),
-                            policy=FAST_HASHING)
+                            policy=TEST_POLICY)
         admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
         world = cls(wb=wb, clock=clock, admin=admin)
         for username, role, language in (("mina", "transcriber", "ko"), ("joon", "transcriber", "ko"),
@@ -77,8 +80,7 @@ class PayWorld:
             wb.submit_task(worker, task.id)
             view = wb.start_review(reviewer, task.id)
             speech = view.segments[0]
-            for segment in view.segments:
-                wb.record_play(reviewer, segment.id, reached=segment.duration)
+            hear(wb, reviewer, view.segments, self.clock)
             if decision == "return":
                 wb.return_segment(reviewer, speech.id, "Please listen again.")
             wb.accept_all_played(reviewer, task.id)
@@ -376,7 +378,7 @@ def test_two_concurrent_commits_of_one_payday_record_it_once(postgres_url, tmp_p
         world.complete(username, seconds=seconds, at=IN_NOVEMBER)
     world.clock.now = AFTER_NOVEMBER
     workbenches = [Workbench.open(database_url=postgres_url, data_dir=tmp_path / "data", clock=world.clock,
-                                  queue=ImmediateQueue(), policy=FAST_HASHING) for _ in range(2)]
+                                  queue=ImmediateQueue(), policy=TEST_POLICY) for _ in range(2)]
     start = threading.Barrier(len(workbenches))
     results, errors = [], []
 
@@ -424,7 +426,7 @@ def test_no_task_is_ever_in_two_committed_settlements(template_store, tmp_path_f
     shutil.copy(template_store / "workbench.db", root / "workbench.db")
     clock = SettableClock(datetime(2027, 1, 1, tzinfo=UTC))
     wb = Workbench.open(database_url=f"sqlite:///{root / 'workbench.db'}", data_dir=root / "data", clock=clock,
-                        queue=ImmediateQueue(), policy=FAST_HASHING)
+                        queue=ImmediateQueue(), policy=TEST_POLICY)
     admin = wb.actor("admin")
     try:
         committed: dict[date, set[int]] = {}

@@ -7,10 +7,12 @@ through (refusals included) and to the JSON shapes the pages read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from unittest.mock import ANY
 
 import pytest
 
+from tests.conftest import SettableClock
 from workbench.queue import RecordingQueue
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
@@ -35,7 +37,8 @@ class World:
 
 
 def build_world(database_url: str, data_dir) -> World:
-    wb = Workbench.open(database_url=database_url, data_dir=data_dir, queue=RecordingQueue())
+    wb = Workbench.open(database_url=database_url, data_dir=data_dir, queue=RecordingQueue(),
+                        clock=SettableClock(datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc)))
     admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
 
     def person(username: str, role: str, language: str) -> Actor:
@@ -72,8 +75,16 @@ def transcribe_all(world: World) -> list[dict]:
             for s, text in zip(segments, SENTENCES)]
 
 
+def send_audio(world: World, segment: dict) -> None:
+    """What the media route records once it has sent the reviewer the segment's audio."""
+    world.wb.record_audio_sent(world.reviewer, segment["id"], bounds=(segment["start"], segment["end"]),
+                               sent=(0.0, segment["duration"]))
+
+
 def play_through(world: World, segment: dict) -> dict:
-    return review.record_play(world.wb, world.reviewer, segment["id"], reached=segment["duration"])
+    send_audio(world, segment)
+    world.wb.clock.advance(seconds=segment["duration"])
+    return review.record_play(world.wb, world.reviewer, segment["id"], [(0.0, segment["duration"])])
 
 
 def test_task_json_lists_every_segment_in_order_with_what_the_page_needs(world):
@@ -160,12 +171,13 @@ def test_a_reviewer_cannot_accept_a_segment_before_playing_it_to_the_end(world):
     transcribe_all(world)
     transcribe.submit_task(world.wb, world.transcriber, world.task_id)
     first = review.open_review(world.wb, world.reviewer, world.task_id)["segments"][0]
-    assert first["played_to_end"] is False
+    assert (first["heard"], first["heard_share"]) == (False, 0.0)
     with pytest.raises(InvalidTransition):
         review.accept_segment(world.wb, world.reviewer, first["id"])
-    halfway = review.record_play(world.wb, world.reviewer, first["id"], reached=first["duration"] / 2)
-    assert halfway["played_to_end"] is False
-    assert play_through(world, first)["played_to_end"] is True
+    send_audio(world, first)
+    halfway = review.record_play(world.wb, world.reviewer, first["id"], [(0.0, first["duration"] / 2)])
+    assert (halfway["heard"], halfway["heard_share"]) == (False, 0.5)
+    assert play_through(world, first)["heard"] is True
     assert review.accept_segment(world.wb, world.reviewer, first["id"])["status"] == "accepted"
 
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
+from tests.listening import hear
 from workbench.store.models import Base
 from workbench.workflow.errors import (
     GuidelineViolation,
@@ -42,7 +43,7 @@ def stage(wb, wb_people, wb_clip, wb_reopen):
         small.save_text(wb_people.tom, segment.id, text, base_version=0)
     small.submit_task(wb_people.tom, submitted)
     reviewed = small.start_review(wb_people.rita, submitted).segments[0]
-    small.record_play(wb_people.rita, reviewed.id, reached=reviewed.duration)
+    hear(small, wb_people.rita, [reviewed], small.clock)
     return SimpleNamespace(wb=small, people=wb_people, claimed=claimed, submitted=submitted, first=first,
                            reviewed=reviewed)
 
@@ -65,8 +66,8 @@ CASES = {
                                      InvalidTransition, "not in review with you"),
     "review an unsubmitted task": (lambda st: st.wb.start_review(st.people.rita, st.claimed), InvalidTransition,
                                    "in_progress"),
-    "accept a segment not played": (
-        lambda st: st.wb.accept_segment(st.people.rita, st.reviewed.id + 1), InvalidTransition, "to the end"),
+    "accept a segment not heard": (
+        lambda st: st.wb.accept_segment(st.people.rita, st.reviewed.id + 1), InvalidTransition, "before accepting it"),
     "a reviewer's correction breaking the guidelines": (
         lambda st: st.wb.accept_segment(st.people.rita, st.reviewed.id, text="hello"), GuidelineViolation, "script"),
     "submit with guideline errors": (lambda st: st.wb.submit_task(st.people.tina, st.claimed), GuidelineViolation,

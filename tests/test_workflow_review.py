@@ -1,11 +1,10 @@
-"""Review: a reviewer of the language (never of their own work) plays each segment to the
-end, accepts or returns it; returns go back to the same transcriber; acceptance of the
+"""Review: a reviewer of the language (never of their own work) hears each segment,
+accepts or returns it; returns go back to the same transcriber; acceptance of the
 last segment completes the task and stamps the pay moment. Penalties, grades, audit."""
-
-from datetime import datetime, timezone
 
 import pytest
 
+from tests.listening import hear
 from workbench.store import repo
 from workbench.workflow.errors import InvalidInput, InvalidTransition, PermissionDenied
 from workbench.workflow.policy import Policy
@@ -34,8 +33,7 @@ def submitted(wb, wb_people, wb_clip):
 
 
 def play_all(wb, reviewer, view):
-    for segment in view.segments:
-        wb.record_play(reviewer, segment.id, reached=segment.duration)
+    hear(wb, reviewer, view.segments, wb.clock)
 
 
 def test_a_reviewer_never_reviews_their_own_work(wb, wb_people, wb_clip):
@@ -63,19 +61,21 @@ def test_a_second_reviewer_cannot_take_a_task_in_review(wb, wb_people, submitted
     assert (again.task.state, again.task.reviewer, again.task.review_round) == ("in_review", "rita", 1)
 
 
-def test_accepting_needs_the_segment_played_to_the_end(wb, wb_people, submitted):
+def test_accepting_needs_the_segment_heard(wb, wb_people, submitted, wb_clock):
     segment = wb.start_review(wb_people.rita, submitted).segments[0]
-    partly = wb.record_play(wb_people.rita, segment.id, reached=segment.duration / 2)
-    assert not partly.played_to_end
-    with pytest.raises(InvalidTransition, match="to the end"):
+    wb.record_audio_sent(wb_people.rita, segment.id, bounds=(segment.start, segment.end), sent=(0, segment.duration))
+    wb_clock.advance(seconds=segment.duration)
+    partly = wb.record_play(wb_people.rita, segment.id, intervals=[(0, segment.duration / 2)])
+    assert (partly.heard, partly.heard_share) == (False, 0.5)
+    with pytest.raises(InvalidTransition, match="heard 50% of it, 95% is needed"):
         wb.accept_segment(wb_people.rita, segment.id)
-    assert wb.record_play(wb_people.rita, segment.id, reached=segment.duration - 0.1).played_to_end
+    assert wb.record_play(wb_people.rita, segment.id, intervals=[(0.9, segment.duration - 0.1)]).heard
     assert wb.accept_segment(wb_people.rita, segment.id).status == "accepted"
 
 
 def test_a_reviewers_correction_is_their_own_revision(wb, wb_people, submitted):
     segment = wb.start_review(wb_people.rita, submitted).segments[0]
-    wb.record_play(wb_people.rita, segment.id, reached=segment.duration)
+    hear(wb, wb_people.rita, [segment], wb.clock)
     accepted = wb.accept_segment(wb_people.rita, segment.id, text="안녕하세요!")
     assert (accepted.text, accepted.status, accepted.version) == ("안녕하세요!", "accepted", 2)
     history = wb.segment_history(wb_people.tina, segment.id)
@@ -116,11 +116,12 @@ def test_return_rework_resubmit_accept_complete(wb, wb_people, submitted, wb_clo
     assert second.task.review_round == 2
     assert [(s.status, s.reviewed_text) for s in second.segments] == [
         ("accepted", "안녕하세요."), ("saved", "반갑습니다."), ("accepted", "네 좋아요.")]
-    wb.record_play(wb_people.rita, segments[1].id, reached=10)
+    assert not second.segments[1].heard  # the transcriber changed it: it must be heard again
+    hear(wb, wb_people.rita, [second.segments[1]], wb_clock)
     wb.accept_segment(wb_people.rita, segments[1].id)
     wb_clock.advance(hours=9)
     done = wb.finish_review(wb_people.rita, submitted)
-    assert (done.state, done.completed_at) == ("complete", datetime(2026, 3, 2, 13, 59, tzinfo=timezone.utc))
+    assert (done.state, done.completed_at) == ("complete", wb_clock.now)
     with pytest.raises(InvalidTransition):
         wb.start_review(wb_people.rita, submitted)
 
@@ -191,6 +192,7 @@ def test_a_perfect_record_raises_the_task_limit(wb, wb_people, submitted, wb_reo
 def test_every_state_change_is_in_the_audit_log_with_who_and_when(wb, wb_people, submitted, wb_clock):
     wb_clock.advance(minutes=30)
     view = wb.start_review(wb_people.rita, submitted)
+    started = wb_clock.now
     play_all(wb, wb_people.rita, view)
     wb.accept_all_played(wb_people.rita, submitted)
     wb.finish_review(wb_people.rita, submitted)
@@ -198,7 +200,7 @@ def test_every_state_change_is_in_the_audit_log_with_who_and_when(wb, wb_people,
     actions = [(e.actor, e.action) for e in reversed(entries) if e.entity == "task"]
     assert actions == [("admin", "task.created"), ("tina", "task.claimed"), ("tina", "task.submitted"),
                        ("rita", "task.review_started"), ("rita", "task.completed")]
-    assert {e.at for e in entries if e.actor == "rita"} == {wb_clock.now}
+    assert [e.at for e in reversed(entries) if e.actor == "rita" and e.entity == "task"] == [started, wb_clock.now]
     with pytest.raises(PermissionDenied):
         wb.audit_log(wb_people.tom, task_id=submitted)
 

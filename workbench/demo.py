@@ -192,11 +192,28 @@ def transcribe(wb: "Workbench", transcriber: "Actor", view: "TaskView", sentence
             wb.mark_no_speech(transcriber, segment.id, NO_SPEECH_REASONS[0], base_version=segment.version)
 
 
+def listen(wb: "Workbench", reviewer: "Actor", segment: "SegmentView") -> None:
+    """What a reviewer's browser causes: the segment's audio sent whole, then reported played
+    at the fastest speed, a listening allowance at a time, while the workbench's clock (a
+    ShiftedClock) moves on as the wall clock would."""
+    if not isinstance(wb.clock, ShiftedClock):
+        raise TypeError("listen() moves the Workbench's clock on: open it with a ShiftedClock")
+    audio = wb.segment_audio(reviewer, segment.id)
+    wb.record_audio_sent(reviewer, segment.id, bounds=audio.bounds, sent=(0.0, segment.duration))
+    piece, rate = wb.policy.listening_allowance, wb.policy.max_playback_rate
+    at = 0.0
+    while at < segment.duration:
+        until = min(segment.duration, at + piece)
+        wb.clock.shift -= timedelta(seconds=(until - at) / rate)
+        wb.record_play(reviewer, segment.id, intervals=[(at, until)])
+        at = until
+
+
 def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool) -> None:
-    """Play every segment to the end and accept them all, or return the second with a comment."""
+    """Listen to every segment and accept them all, or return the second with a comment."""
     view = wb.start_review(reviewer, task_id)
     for segment in view.segments:
-        wb.record_play(reviewer, segment.id, reached=segment.duration)
+        listen(wb, reviewer, segment)
     if return_one:
         returned = view.segments[min(1, len(view.segments) - 1)]
         wb.return_segment(reviewer, returned.id, "Please check the last word against the audio.")

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import timedelta
 
 import pytest
 
-from workbench.demo import SAMPLE_DIR, review, sample_clips, transcribe
+from workbench.demo import SAMPLE_DIR, ShiftedClock, review, sample_clips, transcribe
 from workbench.ui.app import PAGE_TITLES
 
 UPLOAD_NAME = "e2e_admin_upload.wav"
@@ -71,7 +72,8 @@ def completed_now(workbench_app):
     """The Japanese transcriber's open demo task, done and accepted through the store now."""
     from workbench.workflow.service import Workbench
 
-    wb = Workbench.open(data_dir=workbench_app.data_dir)
+    # The review "listens" by moving this clock on, as the wall clock moves for a reviewer.
+    wb = Workbench.open(data_dir=workbench_app.data_dir, clock=ShiftedClock(timedelta(0)))
     transcriber = wb.actor(workbench_app.login_for("transcriber", "ja").username)
     reviewer = wb.actor(workbench_app.login_for("reviewer", "ja").username)
     task = wb.claim_next(transcriber)

@@ -227,7 +227,9 @@ class Verdict(Base):
 
 
 class Play(Base):
-    """How far a reviewer played a segment, with the segment's bounds at that moment."""
+    """A span of a segment a reviewer was credited with hearing: the part of a reported
+    interval that was sent to them and not heard before, tied to the segment's bounds and
+    text version at that moment (a changed segment must be heard again)."""
 
     __tablename__ = "plays"
     __table_args__ = (Index("ix_plays_segment_user", "segment_id", "user_id"),)
@@ -235,11 +237,43 @@ class Play(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The segment's bounds on the clip (its audio version) and its text version.
     start_s: Mapped[float] = mapped_column(Float)
     end_s: Mapped[float] = mapped_column(Float)
-    # Seconds into the segment the playback reached.
-    reached: Mapped[float] = mapped_column(Float)
+    version: Mapped[int] = mapped_column(Integer)
+    # The span heard, in seconds into the segment.
+    from_s: Mapped[float] = mapped_column(Float)
+    to_s: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AudioSent(Base):
+    """A response of the media route that reached its end: which span of a segment's audio
+    (seconds into the segment, from the bytes sent) went to which reviewer, and when."""
+
+    __tablename__ = "audio_sent"
+    __table_args__ = (Index("ix_audio_sent_segment_user", "segment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The segment's bounds when it was sent: audio of other bounds is other audio.
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    from_s: Mapped[float] = mapped_column(Float)
+    to_s: Mapped[float] = mapped_column(Float)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ListeningClock(Base):
+    """A reviewer's listening allowance: seconds of audio they may still be credited with
+    ahead of the wall clock, as of ``at`` (one pair of ears, whatever the segment)."""
+
+    __tablename__ = "listening_clocks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    allowance_s: Mapped[float] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Penalty(Base):

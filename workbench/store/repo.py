@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from workbench.store.models import (
     Application,
+    AudioSent,
     AuditEntry,
     Clip,
+    ListeningClock,
     LoginAttempt,
     Penalty,
     Play,
@@ -410,22 +412,45 @@ def latest_revision(session: Session, segment_id: int) -> Revision | None:
     ).first()
 
 
-def played_reach(session: Session, user_id: int, segments: Sequence[Segment]) -> dict[int, float]:
-    """Furthest point (seconds into the segment) ``user_id`` played each segment to, counting
-    only plays of the segment's current bounds."""
+def heard_spans(session: Session, user_id: int, segments: Sequence[Segment]) -> dict[int, list[tuple[float, float]]]:
+    """The spans (seconds into the segment) ``user_id`` was credited with hearing, per
+    segment, counting only plays of the segment's current bounds and text version."""
     if not segments:
         return {}
     rows = session.execute(
-        select(Play.segment_id, Play.start_s, Play.end_s, func.max(Play.reached))
+        select(Play.segment_id, Play.start_s, Play.end_s, Play.version, Play.from_s, Play.to_s)
         .where(Play.user_id == user_id, Play.segment_id.in_([s.id for s in segments]))
-        .group_by(Play.segment_id, Play.start_s, Play.end_s)
     )
-    bounds = {s.id: (s.start_s, s.end_s) for s in segments}
-    reach: dict[int, float] = {}
-    for segment_id, start, end, reached in rows:
-        if bounds[segment_id] == (start, end):
-            reach[segment_id] = max(reach.get(segment_id, 0.0), reached)
-    return reach
+    current = {s.id: (s.start_s, s.end_s, s.version) for s in segments}
+    heard: dict[int, list[tuple[float, float]]] = {s.id: [] for s in segments}
+    for segment_id, start, end, version, from_s, to_s in rows:
+        if current[segment_id] == (start, end, version):
+            heard[segment_id].append((from_s, to_s))
+    return heard
+
+
+def sent_spans(session: Session, user_id: int, segment: Segment, *, until: datetime) -> list[tuple[float, float]]:
+    """The spans of the segment's current audio (its bounds) the media route sent to
+    ``user_id`` up to ``until``."""
+    return [(a, b) for a, b in session.execute(
+        select(AudioSent.from_s, AudioSent.to_s)
+        .where(AudioSent.user_id == user_id, AudioSent.segment_id == segment.id,
+               AudioSent.start_s == segment.start_s, AudioSent.end_s == segment.end_s,
+               AudioSent.sent_at <= until)
+    )]
+
+
+def listening_clock(session: Session, user_id: int) -> ListeningClock | None:
+    """The reviewer's listening clock. Callers lock the user row first (``lock_user``),
+    so two reports of one reviewer never spend the same allowance."""
+    return session.get(ListeningClock, user_id, populate_existing=True)
+
+
+def lock_user(session: Session, user_id: int) -> None:
+    """Serialise one person's concurrent requests until the transaction ends (PostgreSQL;
+    SQLite's writers already run one at a time)."""
+    if is_postgres(session):
+        session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
 def reviewed_texts(session: Session, segment_ids: Sequence[int]) -> dict[int, str]:

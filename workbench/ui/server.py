@@ -19,6 +19,7 @@ import secrets
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -30,6 +31,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
+from workbench.ui.delivery import DeliveredFileResponse
 from workbench.ui.handlers import auth as auth_handlers
 from workbench.ui.origin import SameOriginOnly
 from workbench.ui.wiring import LANGUAGE_NAMES
@@ -218,14 +220,17 @@ class RevalidatedFileResponse(FileResponse):
         return await super().__call__(scope, receive, send)
 
 
-def _file_response(path: Path, *, download_name: str | None = None) -> FileResponse:
+def _file_response(path: Path, *, download_name: str | None = None,
+                   on_sent: Callable[[int, int, int], object] | None = None) -> FileResponse:
+    """``path`` as a response the browser must revalidate; ``on_sent(first, stop, size)``
+    learns which bytes went out (a reviewer's audio: always sent whole, never a 304, since
+    only bytes that went out count as delivered)."""
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     inline = download_name is None or media_type in INLINE_DOCUMENT_TYPES
     stat = path.stat()
     # The name carries the span (workflow/media.py), so another span is another tag.
     etag = hashlib.sha256(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}".encode()).hexdigest()[:32]
-    return RevalidatedFileResponse(
-        path,
+    options = dict(
         media_type=media_type,
         filename=download_name,
         content_disposition_type="inline" if inline else "attachment",
@@ -237,6 +242,9 @@ def _file_response(path: Path, *, download_name: str | None = None) -> FileRespo
             "Content-Security-Policy": "sandbox; default-src 'none'",
         },
     )
+    if on_sent is not None:
+        return DeliveredFileResponse(path, on_sent=on_sent, **options)
+    return RevalidatedFileResponse(path, **options)
 
 
 def _static_head() -> str:
@@ -352,7 +360,12 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
         variant: Literal["clean", "original"] = "clean",
         actor: "Actor" = Depends(require_actor),
     ) -> FileResponse:
-        return _file_response(wb.segment_audio_path(actor, segment_id, variant=variant))
+        # Uncached, so every play is a request: the server records what it sent to the
+        # reviewer (their listening is credited only within it) and never serves stale cuts.
+        audio = wb.segment_audio(actor, segment_id, variant=variant)
+        return _file_response(audio.path, on_sent=None if not audio.reviewing else (
+            lambda first, stop, size: wb.record_audio_sent(actor, audio.segment_id, bounds=audio.bounds,
+                                                           sent=audio.span_of_bytes(first, stop, size))))
 
     @app.get("/media/spectrogram/{segment_id}.png")
     def segment_spectrogram(segment_id: int, actor: "Actor" = Depends(require_actor)) -> FileResponse:

@@ -46,7 +46,9 @@ class SplitAt(BaseModel):
 
 
 class Play(BaseModel):
-    reached: float
+    # [start, end] seconds into the segment, as the player played them; the Workbench
+    # refuses junk (NaN, negative, reversed, past the end, too many) with a 422.
+    intervals: list[tuple[float, float]]
 
 
 class Acceptance(BaseModel):
@@ -167,7 +169,7 @@ def post_review(task_id: int, request: Request, actor: "Actor" = Depends(require
 
 @router.post("/api/work/segments/{segment_id}/play")
 def post_play(segment_id: int, body: Play, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return review.record_play(workbench_of(request), actor, segment_id, reached=body.reached)
+    return review.record_play(workbench_of(request), actor, segment_id, body.intervals)
 
 
 @router.post("/api/work/segments/{segment_id}/accept")

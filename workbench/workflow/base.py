@@ -14,6 +14,7 @@ from workbench.store.models import Clip, Segment, Task, User
 from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentView, TaskSummary
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segments
+from workbench.workflow.listening import total
 from workbench.workflow.policy import Policy
 
 Clock = Callable[[], datetime]
@@ -28,6 +29,11 @@ def actor_of(user: User) -> Actor:
                                      ("transcriber", user.is_transcriber)) if flag}
     return Actor(id=user.id, username=user.username, name=user.name, roles=frozenset(roles),
                  language=user.language, status=user.status)
+
+
+def heard_share(spans: Iterable[tuple[float, float]], duration: float) -> float:
+    """The share (0..1) of a segment of ``duration`` seconds that ``spans`` cover."""
+    return min(1.0, total(spans) / duration) if duration > 0 else 0.0
 
 
 def check_language(language: str) -> str:
@@ -184,14 +190,15 @@ class WorkbenchBase:
         if with_problems:
             for problem in self._check(task.language, segments):
                 problems[problem.segment_id].append(problem)
-        reach = repo.played_reach(session, viewer.id, segments) if viewer is not None else {}
+        heard = repo.heard_spans(session, viewer.id, segments) if viewer is not None else {}
+        shares = {s.id: heard_share(heard.get(s.id, ()), s.end_s - s.start_s) for s in segments}
         reviewed = repo.reviewed_texts(session, [s.id for s in segments])
         return [
             SegmentView(
                 id=s.id, task_id=s.task_id, position=s.position, start=s.start_s, end=s.end_s,
                 text=s.text, version=s.version, status=s.status, no_speech_reason=s.no_speech_reason,
                 review_comment=s.review_comment, problems=tuple(problems[s.id]),
-                played_to_end=s.id in reach and reach[s.id] >= (s.end_s - s.start_s) - self.policy.play_tolerance,
+                heard=shares[s.id] >= self.policy.heard_share, heard_share=shares[s.id],
                 reviewed_text=reviewed.get(s.id),
             )
             for s in segments

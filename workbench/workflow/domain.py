@@ -141,7 +141,8 @@ class SegmentView:
     no_speech_reason: str | None
     review_comment: str | None
     problems: tuple[Problem, ...] = ()
-    played_to_end: bool = False  # for the acting reviewer
+    heard: bool = False  # by the acting reviewer: heard_share of the current audio and text
+    heard_share: float = 0.0  # of the segment the acting reviewer has heard (0..1)
     reviewed_text: str | None = None  # the text at the latest review verdict; None if never reviewed
 
     @property

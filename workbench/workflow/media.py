@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.store.models import Clip
@@ -13,27 +14,62 @@ from workbench.workflow.review import Review
 VARIANTS = ("clean", "original")
 
 
+@dataclass(frozen=True)
+class SegmentAudio:
+    """A segment's audio file as served: the file, and the bounds (seconds on the clip) it
+    was cut at, which is the audio version a reviewer's listening is tied to.
+    ``reviewing``: the listener holds the task in review, so what reaches them counts
+    (``record_audio_sent``)."""
+
+    segment_id: int
+    path: Path
+    start: float
+    end: float
+    reviewing: bool = False
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return self.start, self.end
+
+    def span_of_bytes(self, first: int, stop: int, size: int) -> tuple[float, float]:
+        """The seconds into the segment that bytes ``[first, stop)`` of the ``size``-byte file
+        carry: all of it for the whole file, else in proportion to the bytes (approximate:
+        FLAC frames differ in size and the header counts as audio; browsers fetch short
+        segments whole, so this matters only to a client that asks for less)."""
+        duration = self.end - self.start
+        if size <= 0 or stop <= first:
+            return 0.0, 0.0
+        if first <= 0 and stop >= size:
+            return 0.0, duration
+        return duration * max(0, first) / size, duration * min(stop, size) / size
+
+
 class Media(Review):
-    def segment_audio_path(self, actor: Actor, segment_id: int, *, variant: str = "clean") -> Path:
+    def segment_audio(self, actor: Actor, segment_id: int, *, variant: str = "clean") -> SegmentAudio:
         """A FLAC of the segment's current span, cut from the clip's ``clean.flac`` (or
         ``original.flac``). Only the task's transcriber, a reviewer of its language or an
-        admin may hear it (PermissionDenied otherwise)."""
+        admin may hear it (PermissionDenied otherwise). Whoever serves it tells
+        ``record_audio_sent`` what reached the listener."""
         if variant not in VARIANTS:
             raise InvalidInput(f"Unknown audio variant {variant!r}; choose {' or '.join(VARIANTS)}.")
-        source, start, end, cached, pipeline_cut = self._media_source(actor, segment_id, variant)
+        source, start, end, cached, pipeline_cut, reviewing = self._media_source(actor, segment_id, variant)
         if variant == "clean" and pipeline_cut is not None and pipeline_cut.exists():
-            return pipeline_cut
+            return SegmentAudio(segment_id, pipeline_cut, start, end, reviewing)
         target = cached.with_name(f"{variant}-{_ms(start)}-{_ms(end)}.flac")
         if not target.exists():
             from workbench.audio.io import read_span, write_audio
 
             audio, rate = read_span(source, start, end)
             write_through_temp(target, lambda path: write_audio(path, audio, rate))
-        return target
+        return SegmentAudio(segment_id, target, start, end, reviewing)
+
+    def segment_audio_path(self, actor: Actor, segment_id: int, *, variant: str = "clean") -> Path:
+        """The file of ``segment_audio`` (for callers that only read it)."""
+        return self.segment_audio(actor, segment_id, variant=variant).path
 
     def segment_spectrogram_path(self, actor: Actor, segment_id: int) -> Path:
         """A PNG spectrogram of the segment's current span of the clean audio."""
-        source, start, end, cached, _ = self._media_source(actor, segment_id, "clean")
+        source, start, end, cached, _, _ = self._media_source(actor, segment_id, "clean")
         target = cached.with_name(f"spectrogram-{_ms(start)}-{_ms(end)}.png")
         if not target.exists():
             from workbench.audio.io import read_span
@@ -56,7 +92,8 @@ class Media(Review):
                 raise NotFound(f"The {variant} audio of clip {clip.id} is missing.")
             cut = self._path(segment.audio_file) if segment.audio_file else None
             cached = self.data_dir / "cache" / "segments" / str(segment.id) / "x"
-            return source, segment.start_s, segment.end_s, cached, cut
+            reviewing = task.state == "in_review" and task.reviewer_id == user.id
+            return source, segment.start_s, segment.end_s, cached, cut, reviewing
 
 
 def _ms(seconds: float) -> int:

@@ -42,8 +42,13 @@ class Policy:
     accepted without return (each penalised segment counts against it once more).
     Below ``grade_min_segments`` reviewed segments a transcriber is graded "new".
     ``penalty_won``: deducted per segment returned again after its first rework.
-    ``play_tolerance``: seconds short of the end that still count as played to the end
-    (browsers report the last timeupdate a little before the end).
+    Listening (review.py): a segment counts as heard by a reviewer once the spans they
+    reported playing, clipped to the audio the server sent them, cover ``heard_share`` of
+    it. ``play_tolerance``: seconds a reported span may run past the segment's end (a
+    decoded file can be a frame longer); the rest is refused. ``max_play_intervals``: most
+    spans in one report. ``max_playback_rate``: the fastest speed the page offers; a
+    reviewer is credited at most that many seconds of audio per second of wall clock, plus
+    ``listening_allowance`` seconds they may run ahead (the page reports every few seconds).
     """
 
     max_upload_bytes: int = 2 * 1024**3
@@ -76,7 +81,11 @@ class Policy:
         GradeBand("D", 0.0, 1),
     )
     penalty_won: int = 1000
+    heard_share: float = 0.95
     play_tolerance: float = 0.25
+    max_play_intervals: int = 100
+    max_playback_rate: float = 2.0
+    listening_allowance: float = 15.0
     # A resubmitted task waits this long for the reviewer who returned it (they know what
     # they asked for); after that any reviewer of its language may take it.
     returning_reviewer_hold: timedelta = timedelta(hours=24)

@@ -1,13 +1,26 @@
-"""Review: take a submitted task, play, accept or return each segment, finish."""
+"""Review: take a submitted task, listen, accept or return each segment, finish.
+
+Listening is judged here, never by the page: the media route records which spans of a
+segment's audio it sent to the reviewer (``record_audio_sent``), the page reports the
+intervals it played (``record_play``), and the reviewer is credited with the part of those
+intervals that was sent to them and that the wall clock allows. Credit is tied to the
+segment's bounds and text version: a segment changed by rework must be heard again; one
+resubmitted unchanged keeps what its reviewer heard, since it is the same audio and text.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
 from workbench.store import repo
-from workbench.store.models import Penalty, Play, Segment, Task, User, Verdict
+from workbench.store.models import AudioSent, ListeningClock, Penalty, Play, Segment, Task, User, Verdict
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
 from workbench.workflow.base import required_text
-from workbench.workflow.errors import GuidelineViolation, InvalidTransition, PermissionDenied
+from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, PermissionDenied
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
+from workbench.workflow.listening import Span, intersect, subtract, take, total
 from workbench.workflow.transcribing import Transcribing, clean_text
 
 DECIDED = ("accepted", "returned")
@@ -43,25 +56,71 @@ class Review(Transcribing):
                             round=task.review_round)
             return self._task_view(session, task, user)
 
-    def record_play(self, actor: Actor, segment_id: int, *, reached: float) -> SegmentView:
-        """Record how far (seconds into the segment) the reviewer played it. Returns the
-        segment with ``played_to_end`` as this layer judges it."""
+    def record_audio_sent(self, actor: Actor, segment_id: int, *, bounds: tuple[float, float],
+                          sent: tuple[float, float]) -> bool:
+        """Record that the media route sent ``actor`` the span ``sent`` (seconds into the
+        segment) of the segment's audio as cut at ``bounds`` (its start and end on the clip
+        then). Only the reviewer holding the task in review is recorded, as only their
+        listening counts; whether it was recorded."""
+        with self.store.session() as session:
+            user = self._user(session, actor)
+            segment = repo.get_segment(session, segment_id)
+            task = session.get(Task, segment.task_id) if segment is not None else None
+            if task is None or not (task.state == "in_review" and task.reviewer_id == user.id):
+                return False
+            start, end = (float(x) for x in bounds)
+            sent_from, sent_to = max(0.0, float(sent[0])), min(float(sent[1]), end - start)
+            if not sent_to > sent_from:
+                return False
+            session.add(AudioSent(segment_id=segment.id, user_id=user.id, start_s=start, end_s=end,
+                                  from_s=sent_from, to_s=sent_to, sent_at=self.now()))
+            return True
+
+    def record_play(self, actor: Actor, segment_id: int, *, intervals: Iterable[Sequence[float]]) -> SegmentView:
+        """Record the intervals ``[start, end]`` (seconds into the segment) the reviewer's
+        player played; returns the segment with ``heard`` as this layer judges it.
+
+        Only what can have been heard is credited: the part of the intervals inside audio
+        the media route sent this reviewer (InvalidTransition if it sent none), and no more
+        than the wall clock allows since their last credited play (``max_playback_rate``
+        seconds of audio per second, ``listening_allowance`` ahead at most). Intervals
+        that are not numbers, negative, reversed or past the segment's end, or too many,
+        are refused with InvalidInput and nothing is recorded."""
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
-            reached = max(0.0, min(float(reached), segment.end_s - segment.start_s))
-            session.add(Play(segment_id=segment.id, user_id=user.id, start_s=segment.start_s,
-                             end_s=segment.end_s, reached=reached, created_at=self.now()))
+            reported = self._played_spans(intervals, segment.end_s - segment.start_s)
+            repo.lock_user(session, user.id)
+            now = self.now()
+            sent = repo.sent_spans(session, user.id, segment, until=now)
+            if not sent:
+                raise InvalidTransition(f"The audio of segment {segment.position} was not sent to you yet: "
+                                        "play it here first.")
+            heard = repo.heard_spans(session, user.id, [segment])[segment.id]
+            clock = repo.listening_clock(session, user.id)
+            allowance = self._listening_allowance(clock, now)
+            credited = take(subtract(intersect(reported, sent), heard), allowance)
+            for start, end in credited:
+                session.add(Play(segment_id=segment.id, user_id=user.id, start_s=segment.start_s,
+                                 end_s=segment.end_s, version=segment.version, from_s=start, to_s=end,
+                                 created_at=now))
+            if clock is None:
+                clock = ListeningClock(user_id=user.id)
+                session.add(clock)
+            clock.allowance_s, clock.at = allowance - total(credited), now
             session.flush()
             return self._segment_view(session, task, segment, viewer=user)
 
     def accept_segment(self, actor: Actor, segment_id: int, *, text: str | None = None) -> SegmentView:
-        """Accept a segment the reviewer has played to the end, optionally correcting its
+        """Accept a segment the reviewer has heard (``SegmentView.heard``), optionally correcting its
         text (recorded as the reviewer's revision; a correction breaking the guidelines is
         refused with GuidelineViolation)."""
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
-            if not self._segment_view(session, task, segment, viewer=user).played_to_end:
-                raise InvalidTransition(f"Play segment {segment.position} to the end before accepting it.")
+            view = self._segment_view(session, task, segment, viewer=user)
+            if not view.heard:
+                raise InvalidTransition(
+                    f"Listen to segment {segment.position} before accepting it: you have heard "
+                    f"{view.heard_share:.0%} of it, {self.policy.heard_share:.0%} is needed.")
             corrected = clean_text(text) if text is not None else None
             if corrected is not None and corrected != segment.text:
                 problems = check_segments(task.language, [SegmentForCheck(
@@ -83,14 +142,14 @@ class Review(Transcribing):
             return self._segment_view(session, task, segment, viewer=user)
 
     def accept_all_played(self, actor: Actor, task_id: int) -> int:
-        """Accept every undecided segment the reviewer has played to the end; how many."""
+        """Accept every undecided segment the reviewer has heard; how many."""
         with self.store.session() as session:
             user = self._worker(session, actor, "reviewer")
             task = self._task(session, task_id, lock=True)
             self._holding(user, task)
             segments = [s for s in repo.live_segments(session, task.id) if s.status not in DECIDED]
             views = self._segment_views(session, task, segments, viewer=user, with_problems=False)
-            played = [s for s, view in zip(segments, views) if view.played_to_end]
+            played = [s for s, view in zip(segments, views) if view.heard]
             for segment in played:
                 self._decide(session, user, task, segment, "accepted", None)
             return len(played)
@@ -130,6 +189,36 @@ class Review(Transcribing):
             return self._task_summary(session, task)
 
     # --- helpers ------------------------------------------------------------------------
+
+    def _played_spans(self, intervals: Iterable[Sequence[float]], duration: float) -> list[Span]:
+        """Reported intervals as spans within the segment, or InvalidInput."""
+        spans = list(intervals)
+        if not spans:
+            raise InvalidInput("Report at least one played interval [start, end].")
+        if len(spans) > self.policy.max_play_intervals:
+            raise InvalidInput(f"Report at most {self.policy.max_play_intervals} intervals at a time.")
+        checked = []
+        for pair in spans:
+            try:
+                start, end = (float(x) for x in pair)
+            except (TypeError, ValueError):
+                raise InvalidInput("Each interval is two numbers, [start, end] in seconds.") from None
+            if not (math.isfinite(start) and math.isfinite(end)
+                    and 0 <= start <= end <= duration + self.policy.play_tolerance):
+                raise InvalidInput(f"The interval [{start}, {end}] is not within the segment's "
+                                   f"{duration:.2f} s.")
+            checked.append((start, min(end, duration)))
+        return checked
+
+    def _listening_allowance(self, clock: ListeningClock | None, now: datetime) -> float:
+        """Seconds of audio the reviewer may be credited with now: what was left, refilled
+        at ``max_playback_rate`` since, up to ``listening_allowance``. A clock that went
+        back (or a first report) starts full rather than locking the reviewer out."""
+        full = self.policy.listening_allowance
+        if clock is None or now < clock.at:
+            return full
+        refill = (now - clock.at).total_seconds() * self.policy.max_playback_rate
+        return min(full, clock.allowance_s + refill)
 
     @staticmethod
     def _may_review(user: User, task: Task) -> None:

@@ -1,7 +1,7 @@
 """Reviewer handlers: the review queue and the review view's JSON, each a call into the Workbench.
 
-Whether a segment may be accepted (played to the end by this reviewer) is decided by the
-Workbench; the page only mirrors ``played_to_end``.
+Whether a segment may be accepted (heard by this reviewer) is decided by the Workbench;
+the page reports the intervals its player played and only mirrors ``heard``.
 """
 
 from __future__ import annotations
@@ -51,12 +51,15 @@ def inline_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 
 def review_segment_json(segment: "SegmentView") -> dict[str, Any]:
-    """A segment as the reviewer sees it: with its diff from the text at the latest verdict.
+    """A segment as the reviewer sees it: how much of it they have heard (``heard_share``,
+    0..1) and whether that is enough to accept it (``heard``), with its diff from the text
+    at the latest verdict.
 
     In a second round that is exactly what the transcriber changed after the return; a
     segment never reviewed has no diff.
     """
     data = segment_json(segment)
+    data["heard"], data["heard_share"] = segment.heard, segment.heard_share
     before = segment.reviewed_text
     data["diff"] = inline_diff(before, segment.text) if before is not None else []
     return data
@@ -84,13 +87,15 @@ def open_review(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]
     return {"task": task_summary_json(view.task), "segments": [review_segment_json(s) for s in view.segments]}
 
 
-def record_play(wb: "Workbench", actor: "Actor", segment_id: int, *, reached: float) -> dict[str, Any]:
-    """Records how far the reviewer played; the segment says whether it now counts as played."""
-    return review_segment_json(wb.record_play(actor, segment_id, reached=reached))
+def record_play(wb: "Workbench", actor: "Actor", segment_id: int,
+                intervals: list[tuple[float, float]]) -> dict[str, Any]:
+    """Records the intervals the reviewer's player played; the segment says how much of it
+    now counts as heard."""
+    return review_segment_json(wb.record_play(actor, segment_id, intervals=intervals))
 
 
 def accept_segment(wb: "Workbench", actor: "Actor", segment_id: int, *, text: str | None = None) -> dict[str, Any]:
-    """Accepts a played segment, with the reviewer's corrected text when given."""
+    """Accepts a heard segment, with the reviewer's corrected text when given."""
     return review_segment_json(wb.accept_segment(actor, segment_id, text=text))
 
 

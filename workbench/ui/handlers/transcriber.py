@@ -44,7 +44,6 @@ def segment_json(segment: "SegmentView") -> dict[str, Any]:
         "no_speech_reason": segment.no_speech_reason,
         "review_comment": segment.review_comment,
         "problems": [problem_json(p) for p in segment.problems],
-        "played_to_end": segment.played_to_end,
         "reviewed_text": segment.reviewed_text,
     }
 

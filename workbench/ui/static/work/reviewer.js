@@ -1,13 +1,13 @@
-// The reviewer's task view: listen to each segment (how far it played is reported
-// to the server, which alone decides whether it may be accepted), accept it, possibly
-// with corrected text, or return it with a comment.
+// The reviewer's task view: listen to each segment (the intervals the player actually
+// played are reported to the server, which alone decides whether it was heard and may be
+// accepted), accept it, possibly with corrected text, or return it with a comment.
 "use strict";
 
 (() => {
   const { api, h } = WB;
   const taskId = Number(document.body.dataset.task);
   const player = new WB.Player();
-  const page = { task: null, segments: [], rows: new Map(), current: -1, editable: false, reached: 0 };
+  const page = { task: null, segments: [], rows: new Map(), current: -1, editable: false };
   const segmentById = (id) => page.segments.find((s) => s.id === id);
   const decided = (s) => s.status === "accepted" || s.status === "returned";
 
@@ -70,13 +70,14 @@
   function updateRow(segment) {
     const row = page.rows.get(segment.id);
     const edited = WB.clean(row.text.value) !== segment.text;
+    const heard = segment.heard_share > 0 ? `heard ${Math.floor(segment.heard_share * 100)} %` : "not heard";
     const label = decided(segment) ? WB.statusLabels[segment.status]
-      : segment.played_to_end ? "played" : segment.status === "no_speech" ? "no speech" : "not played";
-    row.badge.className = `badge ${decided(segment) ? segment.status : segment.played_to_end ? "played" : ""}`;
+      : segment.heard ? "heard" : segment.status === "no_speech" ? `no speech · ${heard}` : heard;
+    row.badge.className = `badge ${decided(segment) ? segment.status : segment.heard ? "played" : ""}`;
     row.badge.textContent = edited ? `${label} · edited` : label;
     row.li.classList.toggle("decided", decided(segment));
-    row.acceptButton.disabled = !page.editable || !segment.played_to_end;
-    row.acceptButton.title = segment.played_to_end ? "Accept (Alt+A)" : "Play the segment to the end first";
+    row.acceptButton.disabled = !page.editable || !segment.heard;
+    row.acceptButton.title = segment.heard ? "Accept (Alt+A)" : "Listen to the whole segment first";
     row.returnButton.disabled = !page.editable;
     const notes = [];
     if (segment.diff && segment.diff.some(([op]) => op !== "equal")) {
@@ -108,9 +109,10 @@
     if (index < 0 || index >= page.segments.length) return;
     const row = page.rows.get(page.segments[index].id);
     if (index !== page.current) {
+      listening.close();
       reportPlay();
-      page.reached = 0;
       WB.makeCurrent(page, index, player, { play });
+      listening.segmentId = page.segments[index].id;
     }
     if (focus && document.activeElement !== row.text && !row.li.contains(document.activeElement)) {
       row.text.focus({ preventScroll: true });
@@ -119,27 +121,99 @@
 
   const move = (delta) => select(page.current + delta, { play: true });
 
-  // How far the current segment played goes to the server when it ends, pauses or
-  // the reviewer moves on; the server answers whether it now counts as played.
-  async function reportPlay(ended = false) {
-    const segment = page.segments[page.current];
-    if (!segment || !page.editable || page.reached <= 0) return;
-    const reached = ended && Number.isFinite(player.audio.duration) ? player.audio.duration : page.reached;
-    page.reached = 0;
-    try {
-      const result = await api("POST", `/segments/${segment.id}/play`, { reached });
-      segment.played_to_end = result.played_to_end;
-      updateRow(segment);
-    } catch (error) {
-      WB.banner("bad", error instanceof WB.ApiError ? error.message : "No connection: the play was not recorded.");
+  // What the player really played, as intervals [start, end] in seconds of the segment:
+  // an interval opens when playback runs and closes at a seek, a pause, the end or a new
+  // source, so a click near the end plays (and counts) only the rest. The server credits
+  // only the part of them it sent this reviewer, as fast as the wall clock allows.
+  const listening = {
+    segmentId: null,
+    spans: [],
+    from: null,  // where the open interval began, null when none is open
+    at: 0,       // the furthest point the open interval has reached
+    open() {
+      const a = player.audio;
+      if (this.from === null && !a.paused && !a.seeking && player.segmentId === this.segmentId) {
+        this.from = this.at = a.currentTime;
+      }
+    },
+    // Playback moving on extends it (a seek has closed it already); going back closes it.
+    extend(t = player.audio.currentTime) {
+      if (this.from !== null && t < this.at) this.close();
+      else if (this.from !== null) this.at = t;
+      this.open();
+    },
+    close(end = this.at) {
+      if (this.from !== null && end > this.from) this.spans.push([this.from, end]);
+      this.from = null;
+    },
+    // The intervals so far (the open one up to where it is), handed over once.
+    take() {
+      const spans = this.spans;
+      if (this.from !== null && this.at > this.from) spans.push([this.from, this.at]);
+      if (this.from !== null) this.from = this.at;
+      this.spans = [];
+      return spans;
+    },
+  };
+
+  for (const type of ["playing", "seeked"]) player.audio.addEventListener(type, () => listening.open());
+  for (const type of ["seeking", "emptied"]) player.audio.addEventListener(type, () => listening.close());
+
+  // Overlapping intervals as one, in time order.
+  function union(spans) {
+    const merged = [];
+    for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+      const last = merged[merged.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else merged.push([a, b]);
     }
+    return merged;
+  }
+
+  // The intervals played go to the server when playback pauses or ends, when the reviewer
+  // moves on, and every few seconds while it plays; the server answers how much of the
+  // segment now counts as heard. Reports go one after another, in the order played.
+  // Intervals the server could not take yet (the segment's audio still on its way, so
+  // not yet sent; or no connection) wait for the next report.
+  const unsent = new Map();  // segment id -> intervals
+  const keep = (id, spans) => unsent.set(id, union([...(unsent.get(id) || []), ...spans]));
+  let reporting = Promise.resolve();
+  function reportPlay({ keepalive = false } = {}) {
+    const played = listening.take();
+    if (played.length && listening.segmentId !== null) keep(listening.segmentId, played);
+    if (!page.editable) unsent.clear();
+    for (const [id, spans] of unsent) {
+      unsent.delete(id);
+      const segment = segmentById(id);
+      if (!segment) continue;
+      const intervals = spans.map(([a, b]) => [Math.max(0, a), Math.min(b, segment.duration)])
+        .filter(([a, b]) => b > a).slice(-100);
+      if (!intervals.length) continue;
+      const send = () => api("POST", `/segments/${id}/play`, { intervals }, { keepalive });
+      if (keepalive) { send().catch(() => {}); continue; }  // the page is going away: now or never
+      reporting = reporting.then(send).then((result) => {
+        Object.assign(segment, { heard: result.heard, heard_share: result.heard_share });
+        updateRow(segment);
+      }, (error) => {
+        if (!(error instanceof WB.ApiError) || error.status === 409) keep(id, intervals);
+        if (!(error instanceof WB.ApiError)) WB.banner("bad", "No connection: the play will be sent again.");
+        else if (error.status !== 409) WB.banner("bad", error.message);
+      });
+    }
+    return reporting;
   }
 
   WB.followPlayer(page, player, (type) => {
-    if (type === "timeupdate") page.reached = Math.max(page.reached, player.audio.currentTime);
-    if (type === "ended") reportPlay(true);
-    if (type === "pause" && !player.audio.ended) reportPlay();
+    if (type === "timeupdate") listening.extend();
+    if (type === "ended" || type === "pause") {
+      if (type === "ended") listening.extend(player.audio.duration);
+      else listening.extend();
+      listening.close();
+      reportPlay();
+    }
   });
+  setInterval(() => { if (!player.audio.paused) reportPlay(); }, 4000);
+  window.addEventListener("pagehide", () => { listening.close(); reportPlay({ keepalive: true }); });
 
   function replaceSegment(updated) {
     dropDraft(updated.id);

@@ -1,0 +1,21 @@
+"""A reviewer listening the way the page does, for tests that need heard segments.
+
+``hear`` records what the media route records after sending a segment's whole audio, then
+reports the segment played in pieces while the test's settable clock moves on as fast as
+the fastest playback, so the Workbench's listening rules hold as they would in a browser.
+"""
+
+from __future__ import annotations
+
+
+def hear(wb, reviewer, segments, clock) -> None:
+    """``reviewer`` hears every one of ``segments`` (SegmentViews) from start to end."""
+    piece, rate = wb.policy.listening_allowance, wb.policy.max_playback_rate
+    for segment in segments:
+        wb.record_audio_sent(reviewer, segment.id, bounds=(segment.start, segment.end), sent=(0.0, segment.duration))
+        at = 0.0
+        while at < segment.duration:
+            until = min(segment.duration, at + piece)
+            clock.advance(seconds=(until - at) / rate)
+            wb.record_play(reviewer, segment.id, intervals=[(at, until)])
+            at = until
