@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 import gradio as gr
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -173,6 +174,13 @@ async def _workbench_error(request: Request, error: WorkbenchError) -> JSONRespo
     return JSONResponse({"detail": str(error)}, status_code=_error_status(error))
 
 
+async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's own 422, as one readable ``detail``. The input is never echoed: NaN or an
+    unpaired surrogate in it cannot be written as JSON (FastAPI's default answer was a 500)."""
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    return JSONResponse({"detail": f"Invalid request: {problems}"}, status_code=422)
+
+
 def _file_response(path: Path, *, download_name: str | None = None) -> FileResponse:
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     inline = download_name is None or media_type in INLINE_DOCUMENT_TYPES
@@ -218,6 +226,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None) -> FastAPI:
     app = FastAPI(title="workbench", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionGate, signer=signer, wb=wb)
     app.add_exception_handler(WorkbenchError, _workbench_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> Response:

@@ -27,6 +27,7 @@ from workbench.workflow.errors import (
     TooManyAttempts,
 )
 from workbench.workflow.files import check_size, safe_filename, write_atomically
+from workbench.workflow.limits import NAME, PASSWORD, REASON, USERNAME, checked_id, checked_text, storable
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
 
@@ -108,6 +109,9 @@ class People(WorkbenchBase):
         """The actor for a correct password. After ``policy.login_max_failures`` failures in
         ``policy.login_window`` the username is locked for the rest of the window
         (counted in the database, so every web process and worker sees the same count)."""
+        if not (storable(username, limit=USERNAME) and storable(password, limit=PASSWORD)):
+            # No account can have it, and it could not be stored as an attempt.
+            raise AuthenticationFailed("Wrong username or password.")
         now = self.now()
         # Hashing takes a while; it runs between two short transactions, never inside one.
         with self.store.reading() as session:
@@ -160,7 +164,7 @@ class People(WorkbenchBase):
         their open sessions end at once, and the tasks they hold are offered again (a
         claimed or returned task to every transcriber, a review to every reviewer), their
         text and history kept. Their finished work, pay and history stay."""
-        reason = required_text(reason, "Say why the account is closed.")
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is closed.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
@@ -179,7 +183,7 @@ class People(WorkbenchBase):
 
     def reactivate_user(self, actor: Actor, username: str, *, reason: str) -> Actor:
         """Reopen a closed account (admin): the person can sign in and take work again."""
-        reason = required_text(reason, "Say why the account is reopened.")
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is reopened.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
@@ -197,6 +201,7 @@ class People(WorkbenchBase):
         document under ``<data dir>/applications/<id>/``."""
         check_language(language)
         self._check_new_account(username, password, name)
+        checked_text(bank_holder, "bank account holder", limit=NAME)
         if not same_person(name, bank_holder):
             raise InvalidInput(f"The bank account holder {bank_holder!r} must be you ({name!r}).")
         stored_name = safe_filename(document_name)
@@ -250,7 +255,7 @@ class People(WorkbenchBase):
 
     def decide_application(self, actor: Actor, application_id: int, *, approve: bool, reason: str) -> Application:
         """Approve or reject a pending application; a rejection needs a reason."""
-        reason = (reason or "").strip()
+        reason = checked_text(reason or "", "reason", limit=REASON).strip()
         if not approve and not reason:
             raise InvalidInput("Give the applicant a reason for the rejection.")
         with self.store.session() as session:
@@ -333,8 +338,10 @@ class People(WorkbenchBase):
     # --- helpers ------------------------------------------------------------------------
 
     def _check_new_account(self, username: str, password: str, name: str) -> None:
-        if not _USERNAME.match(username or ""):
+        if not isinstance(username, str) or not _USERNAME.fullmatch(username):
             raise InvalidInput("A username is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+        checked_text(password, "password", limit=PASSWORD)
+        checked_text(name, "name", limit=NAME)
         if len(password or "") < self.policy.min_password_length:
             raise InvalidInput(f"The password needs at least {self.policy.min_password_length} characters.")
         if not (name or "").strip():
@@ -347,7 +354,7 @@ class People(WorkbenchBase):
 
     @staticmethod
     def _application(session, application_id: int) -> ApplicationRow:
-        application = session.get(ApplicationRow, application_id)
+        application = session.get(ApplicationRow, checked_id(application_id, "application"))
         if application is None:
             raise NotFound(f"No application {application_id}.")
         return application

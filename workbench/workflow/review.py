@@ -8,7 +8,8 @@ from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
 from workbench.workflow.base import required_text
 from workbench.workflow.errors import GuidelineViolation, InvalidTransition, PermissionDenied
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
-from workbench.workflow.transcribing import Transcribing, clean_text
+from workbench.workflow.limits import COMMENT, SEGMENT_TEXT, checked_number, checked_text
+from workbench.workflow.transcribing import Transcribing, typed_text
 
 DECIDED = ("accepted", "returned")
 
@@ -46,9 +47,10 @@ class Review(Transcribing):
     def record_play(self, actor: Actor, segment_id: int, *, reached: float) -> SegmentView:
         """Record how far (seconds into the segment) the reviewer played it. Returns the
         segment with ``played_to_end`` as this layer judges it."""
+        reached = checked_number(reached, "playback position")
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
-            reached = max(0.0, min(float(reached), segment.end_s - segment.start_s))
+            reached = max(0.0, min(reached, segment.end_s - segment.start_s))
             session.add(Play(segment_id=segment.id, user_id=user.id, start_s=segment.start_s,
                              end_s=segment.end_s, reached=reached, created_at=self.now()))
             session.flush()
@@ -58,11 +60,11 @@ class Review(Transcribing):
         """Accept a segment the reviewer has played to the end, optionally correcting its
         text (recorded as the reviewer's revision; a correction breaking the guidelines is
         refused with GuidelineViolation)."""
+        corrected = typed_text(text, "corrected text", limit=SEGMENT_TEXT) if text is not None else None
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
             if not self._segment_view(session, task, segment, viewer=user).played_to_end:
                 raise InvalidTransition(f"Play segment {segment.position} to the end before accepting it.")
-            corrected = clean_text(text) if text is not None else None
             if corrected is not None and corrected != segment.text:
                 problems = check_segments(task.language, [SegmentForCheck(
                     segment_id=segment.id, position=segment.position, text=corrected,
@@ -76,7 +78,8 @@ class Review(Transcribing):
 
     def return_segment(self, actor: Actor, segment_id: int, comment: str) -> SegmentView:
         """Return a segment to its transcriber with a comment saying what to fix."""
-        comment = required_text(comment, "Say what is wrong so the transcriber can fix it.")
+        comment = required_text(checked_text(comment, "comment", limit=COMMENT),
+                                "Say what is wrong so the transcriber can fix it.")
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
             self._decide(session, user, task, segment, "returned", comment)

@@ -17,6 +17,15 @@ from workbench.workflow.errors import (
     StaleVersion,
 )
 from workbench.workflow.guidelines import Problem
+from workbench.workflow.limits import (
+    REASON,
+    SEGMENT_TEXT,
+    checked_id,
+    checked_number,
+    checked_text,
+    checked_version,
+    too_long,
+)
 
 EDITABLE_STATES = repo.HELD_STATES  # what a transcriber holds is what they may edit
 REVIEW_VISIBLE_STATES = ("submitted", "in_review", "returned", "complete")
@@ -29,6 +38,16 @@ UNSPACED_LANGUAGES = ("zh", "ja")
 def clean_text(text: str) -> str:
     """What is stored for a typed sentence: NFC, one line, no outer spaces."""
     return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def typed_text(value, what: str, *, limit: int) -> str:
+    """``clean_text(value)``, refused (``InvalidInput``) unless it is text that fits ``limit``
+    once cleaned and holds nothing unstorable (see ``limits``)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"The {what} must be text.")
+    if len(value) > 4 * limit:  # no amount of spacing brings it under the limit: spare the cleaning
+        raise InvalidInput(too_long(what, len(value), limit))
+    return checked_text(clean_text(value), what, limit=limit)
 
 
 class Transcribing(WorkbenchBase):
@@ -91,7 +110,8 @@ class Transcribing(WorkbenchBase):
         unless this exact save already went through (a retried request): then the stored
         segment is returned without a second revision.
         """
-        text = clean_text(text)
+        text = typed_text(text, "segment text", limit=SEGMENT_TEXT)
+        base_version = checked_version(base_version)
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
             if self._retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
@@ -105,7 +125,9 @@ class Transcribing(WorkbenchBase):
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
         """Mark a segment "no speech / unusable" with a reason (a new revision; the typed
         text stays in the history). Saving text later clears the mark."""
-        reason = required_text(clean_text(reason), "Say why the segment has no usable speech.")
+        reason = required_text(typed_text(reason, "no-speech reason", limit=REASON),
+                               "Say why the segment has no usable speech.")
+        base_version = checked_version(base_version)
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
             if self._retried(session, user, task, segment, base_version, "no_speech",
@@ -123,9 +145,9 @@ class Transcribing(WorkbenchBase):
         The first keeps the id, text and history (a "split" revision records the change);
         the second is new and empty. Later segments move one position down.
         """
+        at = checked_number(at, "split point")
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id, lock_task=True)
-            at = float(at)
             if not (segment.start_s + MIN_SPLIT_PIECE <= at <= segment.end_s - MIN_SPLIT_PIECE):
                 raise InvalidInput(f"Split point {at:.2f} s must lie inside segment {segment.position} "
                                    f"({segment.start_s:.2f}-{segment.end_s:.2f} s) with at least "
@@ -213,7 +235,7 @@ class Transcribing(WorkbenchBase):
         """Every revision of a segment, oldest first."""
         with self.store.reading() as session:
             user = self._user(session, actor)
-            segment = repo.get_segment(session, segment_id)
+            segment = repo.get_segment(session, checked_id(segment_id, "segment"))
             if segment is None:
                 raise NotFound(f"No segment {segment_id}.")
             self._may_view(user, session.get(Task, segment.task_id))
