@@ -147,8 +147,12 @@ class Review(Transcribing):
             raise InvalidTransition(f"Task {task.id} is not in review with you (it is {task.state}).")
 
     def _reviewing(self, session, actor: Actor, segment_id: int) -> tuple[User, Segment, Task]:
+        """Like ``_editable``: the task row is locked, as ``finish_review`` locks it, so no
+        verdict lands after the finish has counted the decisions."""
         user = self._worker(session, actor, "reviewer")
         segment, task = self._segment(session, segment_id)
+        task = self._task(session, task.id, lock=True)
+        session.refresh(segment)
         self._holding(user, task)
         return user, segment, task
 

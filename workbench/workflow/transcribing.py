@@ -147,7 +147,7 @@ class Transcribing(WorkbenchBase):
         """
         at = checked_number(at, "split point")
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id, lock_task=True)
+            user, segment, task = self._editable(session, actor, segment_id)
             if not (segment.start_s + MIN_SPLIT_PIECE <= at <= segment.end_s - MIN_SPLIT_PIECE):
                 raise InvalidInput(f"Split point {at:.2f} s must lie inside segment {segment.position} "
                                    f"({segment.start_s:.2f}-{segment.end_s:.2f} s) with at least "
@@ -170,7 +170,7 @@ class Transcribing(WorkbenchBase):
         """Merge a segment with the one after it: it grows to the neighbour's end and the two
         texts are joined. The neighbour is retired (``merged_into_id``), its history kept."""
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id, lock_task=True)
+            user, segment, task = self._editable(session, actor, segment_id)
             following = [s for s in repo.live_segments(session, task.id) if s.position > segment.position]
             if not following:
                 raise InvalidInput(f"Segment {segment.position} is the last one; there is nothing to merge with.")
@@ -266,11 +266,14 @@ class Transcribing(WorkbenchBase):
         if task.transcriber_id != user.id:
             raise PermissionDenied(f"Task {task.id} belongs to another transcriber.")
 
-    def _editable(self, session, actor: Actor, segment_id: int, *, lock_task: bool = False):
+    def _editable(self, session, actor: Actor, segment_id: int):
+        """The user, segment and task of an edit, the task row locked (PostgreSQL) until the
+        transaction ends: a submit takes the same lock, so no edit lands after a submit has
+        checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
         user = self._worker(session, actor, "transcriber")
         segment, task = self._segment(session, segment_id)
-        if lock_task:
-            task = self._task(session, task.id, lock=True)
+        task = self._task(session, task.id, lock=True)
+        session.refresh(segment)  # as it is now that nobody else can change the task
         self._own(user, task)
         if task.state not in EDITABLE_STATES:
             raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
