@@ -101,6 +101,16 @@ def test_a_segment_text_at_the_limit_is_saved(site):
     assert response.status_code == 200 and response.json()["text"] == text
 
 
+def test_a_merge_whose_joined_text_would_pass_the_limit_is_refused(site):
+    full, after = site.segments[1].id, site.segments[2].id
+    for segment, text in ((full, "가" * (TEXT_LIMIT - 1) + "."), (after, "네.")):
+        site.tina.put(f"/api/work/segments/{segment}/text", json={"text": text, "base_version": current_version(site, segment)})
+    before = snapshot(site.wb)
+    response = site.tina.post(f"/api/work/segments/{full}/merge")
+    assert_refused(response, before, site)
+    assert f"at most {TEXT_LIMIT:,}" in response.json()["detail"]
+
+
 def test_a_10_mb_segment_text_is_refused(site):
     before = snapshot(site.wb)
     response = site.tina.put(f"/api/work/segments/{site.segment.id}/text",

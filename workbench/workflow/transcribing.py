@@ -181,6 +181,9 @@ class Transcribing(WorkbenchBase):
             texts = [s.text for s in (segment, neighbour) if s.text]
             no_speech = segment.no_speech and neighbour.no_speech
             text = joiner.join(texts)
+            if len(text) > SEGMENT_TEXT:
+                raise InvalidInput(f"Merged, segments {segment.position} and {neighbour.position} would hold "
+                                   f"{len(text):,} characters; a segment holds at most {SEGMENT_TEXT:,}.")
             neighbour_id, neighbour_position = neighbour.id, neighbour.position
             if not repo.bump_version(session, neighbour, neighbour.version, merged_into_id=segment.id,
                                      status="merged"):
