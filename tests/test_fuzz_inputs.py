@@ -29,7 +29,7 @@ from workbench.store.models import Base
 from workbench.workflow import limits
 from workbench.workflow.errors import WorkbenchError
 
-EXAMPLES = 30
+EXAMPLES = 20
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -165,8 +165,8 @@ def fuzz_route(site, route: APIRoute, ids: list[int], clients: dict):  # noqa: F
 
 
 def handler_functions() -> list:
-    """Every function of ``workbench.ui.handlers.*`` whose first parameter is the Workbench
-    and which takes something from the user besides the acting user."""
+    """Every function of ``workbench.ui.handlers.*`` that takes something from the user
+    besides the acting user, and either the Workbench or an id (e.g. the task frame's)."""
     found = []
     for info in pkgutil.iter_modules(workbench.ui.handlers.__path__):
         module = importlib.import_module(f"workbench.ui.handlers.{info.name}")
@@ -174,7 +174,8 @@ def handler_functions() -> list:
             if function.__module__ != module.__name__:
                 continue
             params = list(inspect.signature(function).parameters.values())
-            if params and params[0].name == "wb" and [p for p in params[1:] if p.name != "actor"]:
+            takes_input = [p for p in params if p.name not in ("wb", "actor")]
+            if takes_input and (params[0].name == "wb" or any(p.name.endswith("_id") for p in params)):
                 found.append(function)
     return found
 
@@ -193,8 +194,9 @@ def test_every_gradio_handler_refuses_junk_with_a_workbench_error_and_stores_not
 
 
 def fuzz_handler(site, handler, ids: list[int], actors: list, files):  # noqa: F811
-    params = [p for p in list(inspect.signature(handler).parameters.values())[1:] if p.name != "actor"]
-    takes_actor = "actor" in inspect.signature(handler).parameters
+    signature = inspect.signature(handler).parameters
+    takes_wb, takes_actor = "wb" in signature, "actor" in signature
+    params = [p for p in signature.values() if p.name not in ("wb", "actor")]
     kinds = {p.name: ("files" if "Path" in str(p.annotation) else kind_of(p.name, p.annotation)) for p in params}
     can_be_bad = [name for name, kind in kinds.items() if kind in HANDLER_BAD]
 
@@ -215,7 +217,7 @@ def fuzz_handler(site, handler, ids: list[int], actors: list, files):  # noqa: F
         keywords = {p.name: values[p.name] for p in params if p.kind is p.KEYWORD_ONLY}
         before = snapshot(site.wb)
         try:
-            handler(site.wb, *args, *positional, **keywords)
+            handler(*([site.wb] if takes_wb else []), *args, *positional, **keywords)
         except WorkbenchError as error:
             assert str(error)
         assert snapshot(site.wb) == before, (handler.__name__, positional, keywords)
