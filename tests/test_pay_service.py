@@ -3,6 +3,7 @@ settled, committed once and never paid twice."""
 
 from __future__ import annotations
 
+import math
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -69,12 +70,15 @@ class PayWorld:
         wb, worker = self.wb, self.people[username]
         reviewer = self.people[f"rev_{worker.language}"]
         self.clock.now = min(at, penalty_at or at) - timedelta(hours=1)
-        spans = [(0.0, seconds - no_speech_seconds)] + ([(seconds - no_speech_seconds, seconds)]
-                                                         if no_speech_seconds else [])
+        speech = seconds - no_speech_seconds
+        # Speech in equal pieces of at most a minute: a segment's text has a length limit.
+        pieces = math.ceil(speech / 60)
+        spans = [(speech * i / pieces, speech * (i + 1) / pieces) for i in range(pieces)]
+        spans += [(speech, seconds)] if no_speech_seconds else []
         wb.register_processed_clip(self.admin, filename=f"{username}-{seconds}.wav", language=worker.language,
                                    project=project, duration=seconds, segments=spans)
         task = wb.claim_next(worker)
-        self._transcribe(worker, task.id, first=True)
+        self._transcribe(worker, task.id, first=True, no_speech_from=speech if no_speech_seconds else None)
         rounds = [("return", penalty_at - timedelta(minutes=1)), ("return", penalty_at)] if penalty_at else []
         for decision, when in rounds + [("accept", at)]:
             wb.submit_task(worker, task.id)
@@ -90,12 +94,11 @@ class PayWorld:
                 self._transcribe(worker, task.id, first=False)
         return task.id
 
-    def _transcribe(self, worker, task_id: int, *, first: bool) -> None:
+    def _transcribe(self, worker, task_id: int, *, first: bool, no_speech_from: float | None = None) -> None:
         word, separator, pace, end = WORDS[worker.language]
-        for number, segment in enumerate(self.wb.open_task(worker, task_id).segments):
-            if number == 1:
-                if first:
-                    self.wb.mark_no_speech(worker, segment.id, "music only", base_version=segment.version)
+        for segment in self.wb.open_task(worker, task_id).segments:
+            if no_speech_from is not None and segment.start >= no_speech_from:
+                self.wb.mark_no_speech(worker, segment.id, "music only", base_version=segment.version)
                 continue
             if segment.status in ("accepted", "no_speech") and not first:
                 continue

@@ -81,6 +81,50 @@ CASES = {
         lambda st: st.wb.submit_application(username="new1", password="quiet-lantern-57", name="New", language="xx",
                                             document_name="d.pdf", document=b"%PDF", bank_holder="New"),
         InvalidInput, "Unknown language"),
+    # The limits of workflow/limits.py, as every surface meets them.
+    "a segment text over 2,000 characters": (
+        lambda st: st.wb.save_text(st.people.tina, st.first.id, "가" * 2001, base_version=1), InvalidInput,
+        "at most 2,000"),
+    "NUL in a segment text": (lambda st: st.wb.save_text(st.people.tina, st.first.id, "a\x00b", base_version=1),
+                              InvalidInput, "control character"),
+    "a lone surrogate in a no-speech reason": (
+        lambda st: st.wb.mark_no_speech(st.people.tina, st.first.id, "\ud800", base_version=1), InvalidInput,
+        "surrogate"),
+    "a base version beyond the integer range": (
+        lambda st: st.wb.save_text(st.people.tina, st.first.id, "네.", base_version=2**31), InvalidInput,
+        "base version"),
+    "a NaN split point": (lambda st: st.wb.split_segment(st.people.tina, st.first.id, float("nan")), InvalidInput,
+                          "finite"),
+    "an infinite playback position": (
+        lambda st: st.wb.record_play(st.people.rita, st.reviewed.id, intervals=[(0.0, float("inf"))]), InvalidInput,
+        "within the segment"),
+    "a task id beyond the integer range": (lambda st: st.wb.open_task(st.people.tina, 2**63), InvalidInput,
+                                           "task id"),
+    "a segment id beyond the integer range": (
+        lambda st: st.wb.segment_history(st.people.tina, 2**31), InvalidInput, "segment id"),
+    "a return comment over 2,000 characters": (
+        lambda st: st.wb.return_segment(st.people.rita, st.reviewed.id, "x" * 2001), InvalidInput, "at most 2,000"),
+    "a reviewer's correction over 2,000 characters": (
+        lambda st: st.wb.accept_segment(st.people.rita, st.reviewed.id, text="가" * 2001), InvalidInput,
+        "at most 2,000"),
+    "a release reason over 500 characters": (
+        lambda st: st.wb.release_task(st.people.admin, st.claimed, reason="x" * 501), InvalidInput, "at most 500"),
+    "a project name over 200 characters": (import_clip(project="p" * 201), InvalidInput, "at most 200"),
+    "a priority beyond the integer range": (import_clip(priority=2**31), InvalidInput, "priority"),
+    "a username with a trailing line break": (
+        lambda st: st.wb.create_user(st.people.admin, username="newone\n", password="quiet-lantern-57", name="New",
+                                     roles={"admin"}), InvalidInput, "username"),
+    "NUL in a person's name": (
+        lambda st: st.wb.create_user(st.people.admin, username="newone", password="quiet-lantern-57", name="New\x00",
+                                     roles={"admin"}), InvalidInput, "control character"),
+    "a password over 1,024 characters": (
+        lambda st: st.wb.create_user(st.people.admin, username="newone", password="p" * 1025, name="New",
+                                     roles={"admin"}), InvalidInput, "at most 1,024"),
+    "NUL in the reason for closing an account": (
+        lambda st: st.wb.deactivate_user(st.people.admin, "tina", reason="left\x00"), InvalidInput,
+        "control character"),
+    "a task list filtered by a project with NUL": (
+        lambda st: st.wb.list_tasks(st.people.admin, project="a\x00"), InvalidInput, "control character"),
 }
 
 

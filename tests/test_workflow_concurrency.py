@@ -4,9 +4,11 @@ two reviewers starting the same task wins."""
 
 import threading
 
+import sqlalchemy as sa
 
 from workbench.store import repo
-from workbench.workflow.errors import InvalidTransition, NotFound, StaleVersion
+from tests.listening import hear
+from workbench.workflow.errors import GuidelineViolation, InvalidTransition, NotFound, StaleVersion
 
 
 def race(calls):
@@ -76,3 +78,104 @@ def test_two_reviewers_starting_one_task_one_wins(wb, wb_people, wb_clip):
     assert len(winners) == 1 and isinstance(next(r for r in results if r not in winners), InvalidTransition)
     task = wb.open_task(wb_people.admin, task_id).task
     assert (task.state, task.reviewer, task.review_round) == ("in_review", winners[0].task.reviewer, 1)
+
+
+# --- the guards themselves, without relying on how threads interleave -------------------
+# On SQLite BEGIN IMMEDIATE runs racing writers one after another, so the thread tests above
+# pass there even without the guards. These put the stale state in front of the guard
+# deterministically, inside one transaction, on both backends.
+
+
+def test_bump_version_refuses_a_stale_base_version(wb, wb_people, wb_clip):
+    task_id = wb_clip()
+    wb.claim_next(wb_people.tina)
+    segment_id = wb.open_task(wb_people.tina, task_id).segments[0].id
+    wb.save_text(wb_people.tina, segment_id, "첫째 탭의 글.", base_version=0)
+    with wb.store.session() as session:
+        segment = repo.get_segment(session, segment_id)
+        assert repo.bump_version(session, segment, 0, text="옛 판의 글.") is False
+        assert (segment.version, segment.text) == (1, "첫째 탭의 글.")
+
+
+def test_claim_open_task_never_takes_a_task_claimed_between_its_pick_and_its_update(wb, wb_people, wb_clip):
+    """Another claimer commits between this claimer's SELECT and its UPDATE (what READ
+    COMMITTED allows on PostgreSQL): the UPDATE must find the task no longer open and move
+    on to the next one, leaving the other claim alone."""
+    first, second = wb_clip(priority=2), wb_clip(priority=1)
+    tina, tom = wb_people.tina, wb_people.tom
+    with wb.store.session() as session:
+        connection = session.connection()
+        meanwhile = []
+
+        def tom_claims_first(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("UPDATE TASKS") and not meanwhile:
+                meanwhile.append(statement)
+                other = conn.connection.dbapi_connection.cursor()
+                other.execute(f"UPDATE tasks SET state = 'in_progress', transcriber_id = {int(tom.id)} "
+                              f"WHERE id = {int(first)}")
+                other.close()
+
+        sa.event.listen(connection, "before_cursor_execute", tom_claims_first)
+        try:
+            task = repo.claim_open_task(session, language="ko", user_id=tina.id, now=wb.now())
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", tom_claims_first)
+        assert meanwhile, "the claim never issued its UPDATE"
+        assert task is not None and task.id == second
+        assert (repo.get_task(session, first).transcriber_id, repo.get_task(session, first).state) == (tom.id, "in_progress")
+
+
+# --- save against submit: the task row is the lock both take --------------------------------
+
+SAVE_VS_SUBMIT_TRIALS = 20
+
+
+def test_a_save_racing_a_submit_never_leaves_a_submitted_task_breaking_the_guidelines(wb, wb_people, wb_clip):
+    """A save that empties a segment races the submit of its task, repeatedly. Either the
+    save lands first (the submit then sees the empty segment and is refused) or the submit
+    does (the save is then refused): never a submitted task with an empty segment. Before
+    the save locked the task row, PostgreSQL let the save land after the submit had passed
+    its guideline check in most trials."""
+    broken = []
+    for trial in range(SAVE_VS_SUBMIT_TRIALS):
+        typist = wb.create_user(wb_people.admin, username=f"racer{trial}", password="quiet-lantern-57",
+                                name=f"Racer {trial}", roles={"transcriber"}, language="ko")
+        task_id = wb_clip(priority=-trial)
+        assert wb.claim_next(typist).id == task_id
+        segments = wb.open_task(typist, task_id).segments
+        for segment, text in zip(segments, ["안녕하세요.", "반갑습니다.", "네 좋아요."]):
+            wb.save_text(typist, segment.id, text, base_version=0)
+        results = race([lambda: wb.save_text(typist, segments[1].id, "", base_version=1),
+                        lambda: wb.submit_task(typist, task_id)])
+        assert all(not isinstance(r, Exception) or isinstance(r, (InvalidTransition, GuidelineViolation))
+                   for r in results), results
+        view = wb.open_task(wb_people.admin, task_id)
+        if view.task.state == "submitted" and any(not s.text for s in view.segments):
+            broken.append(trial)
+    assert broken == []
+
+
+def test_a_return_racing_the_finish_of_a_review_never_leaves_a_complete_task_with_a_returned_segment(
+        wb, wb_people, wb_clip, wb_clock):
+    """The reviewer's twin of the race above: a return against the finish that has just
+    counted every segment as accepted."""
+    broken = []
+    for trial in range(SAVE_VS_SUBMIT_TRIALS):
+        typist = wb.create_user(wb_people.admin, username=f"racer{trial}", password="quiet-lantern-57",
+                                name=f"Racer {trial}", roles={"transcriber"}, language="ko")
+        task_id = wb_clip(priority=-trial)
+        assert wb.claim_next(typist).id == task_id
+        for segment, text in zip(wb.open_task(typist, task_id).segments, ["안녕하세요.", "반갑습니다.", "네 좋아요."]):
+            wb.save_text(typist, segment.id, text, base_version=0)
+        wb.submit_task(typist, task_id)
+        segments = wb.start_review(wb_people.rita, task_id).segments
+        hear(wb, wb_people.rita, segments, wb_clock)
+        for segment in segments:
+            wb.accept_segment(wb_people.rita, segment.id)
+        results = race([lambda: wb.return_segment(wb_people.rita, segments[0].id, "다시 들어 보세요."),
+                        lambda: wb.finish_review(wb_people.rita, task_id)])
+        assert all(not isinstance(r, Exception) or isinstance(r, InvalidTransition) for r in results), results
+        view = wb.open_task(wb_people.admin, task_id)
+        if view.task.state == "complete" and any(s.status != "accepted" for s in view.segments):
+            broken.append(trial)
+    assert broken == []

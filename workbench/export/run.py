@@ -8,7 +8,9 @@ from pathlib import Path
 from workbench.export.core import ExportOptions, ExportResult, parse_sample_rate, write_export
 from workbench.export.splits import SplitRatios
 from workbench.export.workers import worker_key_secret
+from workbench.workflow.base import check_language
 from workbench.workflow.errors import PermissionDenied
+from workbench.workflow.limits import NAME, checked_text
 
 
 def run_export(
@@ -37,6 +39,10 @@ def run_export(
     """
     from workbench.store import export_queries
 
+    if language is not None:
+        check_language(language)
+    if project is not None:
+        project = checked_text(project, "project", limit=NAME).strip() or None
     options = ExportOptions(
         fmt=fmt, audio=audio, sample_rate=parse_sample_rate(sample_rate), text=text, seed=int(seed),
         splits=SplitRatios.parse(splits) if isinstance(splits, str) else splits,

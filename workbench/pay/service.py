@@ -25,6 +25,7 @@ from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
 from workbench.store import pay_store, repo
 from workbench.workflow.base import check_language
 from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
+from workbench.workflow.limits import DB_INT_MAX, NAME, checked_text
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -131,6 +132,8 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
 
 def parse_payday(text: str) -> date:
     """``YYYY-MM-DD`` to a date; ``InvalidInput`` otherwise (payday checks come in ``settle``)."""
+    if not isinstance(text, str):
+        raise InvalidInput("Give the payday as a date like 2026-11-30.")
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
@@ -139,6 +142,8 @@ def parse_payday(text: str) -> date:
 
 def parse_effective_at(text: str) -> datetime:
     """An ISO date-time for a rate; Seoul time unless it carries an offset."""
+    if not isinstance(text, str):
+        raise InvalidInput("Give the time as a date-time like 2026-12-01T14:00.")
     try:
         return seoul_datetime(text)
     except ValueError as error:
@@ -295,7 +300,8 @@ def set_project_rate(wb: "Workbench", actor: "Actor", project: str, won_per_minu
     audio) from ``effective_at`` on; 0 ends a bonus. Admin only, rules as ``set_rate``."""
     if basis not in engine.BONUS_BASES:
         raise InvalidInput(f"The bonus basis is 'source' or 'speech', not {basis!r}.")
-    if not project.strip():
+    project = checked_text(project, "project", limit=NAME).strip()
+    if not project:
         raise InvalidInput("Name the project the bonus is for.")
     _add_rate(wb, actor, won_per_minute, effective_at,
               exists=lambda session, at: pay_store.has_project_rate(session, project, at),
@@ -307,7 +313,7 @@ def set_project_rate(wb: "Workbench", actor: "Actor", project: str, won_per_minu
 
 def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at: datetime, *,
               exists: Callable, add: Callable, what: str) -> None:
-    if isinstance(won_per_minute, bool) or not isinstance(won_per_minute, int) or won_per_minute < 0:
+    if isinstance(won_per_minute, bool) or not isinstance(won_per_minute, int) or not 0 <= won_per_minute <= DB_INT_MAX:
         raise InvalidInput(f"A rate is a whole number of won per minute, 0 or more, not {won_per_minute!r}.")
     if not isinstance(effective_at, datetime) or effective_at.utcoffset() is None:
         raise InvalidInput("Give the time the rate takes effect with its time zone.")

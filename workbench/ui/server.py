@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 import gradio as gr
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -206,6 +207,13 @@ async def _workbench_error(request: Request, error: WorkbenchError) -> JSONRespo
     return JSONResponse({"detail": str(error)}, status_code=_error_status(error))
 
 
+async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's own 422, as one readable ``detail``. The input is never echoed: NaN or an
+    unpaired surrogate in it cannot be written as JSON (FastAPI's default answer was a 500)."""
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    return JSONResponse({"detail": f"Invalid request: {problems}"}, status_code=422)
+
+
 class RevalidatedFileResponse(FileResponse):
     """A file the browser may keep but must revalidate before each use (``no-cache``): a
     segment's audio changes under the same id after a split or merge. A copy whose ETag
@@ -282,6 +290,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
     # Added last, so it runs first: a cross-site request is refused before anything else.
     app.add_middleware(SameOriginOnly, allowed_origins=settings.allowed_origins)
     app.add_exception_handler(WorkbenchError, _workbench_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> Response:

@@ -15,6 +15,7 @@ from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentView, T
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segments
 from workbench.workflow.listening import total
+from workbench.workflow.limits import USERNAME, checked_id, storable
 from workbench.workflow.policy import Policy
 
 Clock = Callable[[], datetime]
@@ -96,24 +97,29 @@ class WorkbenchBase:
 
     @staticmethod
     def _named(session, username: str) -> User:
+        if not storable(username, limit=USERNAME):
+            raise NotFound("No such user.")
         user = repo.user_by_username(session, username)
         if user is None:
             raise NotFound(f"No user {username!r}.")
         return user
 
     def _task(self, session, task_id: int, *, lock: bool = False) -> Task:
+        task_id = checked_id(task_id, "task")
         task = repo.get_task(session, task_id, lock=lock)
         if task is None:
             raise NotFound(f"No task {task_id}.")
         return task
 
     def _segment(self, session, segment_id: int) -> tuple[Segment, Task]:
+        segment_id = checked_id(segment_id, "segment")
         segment = repo.get_segment(session, segment_id)
         if segment is None or segment.merged_into_id is not None:
             raise NotFound(f"No segment {segment_id}.")
         return segment, session.get(Task, segment.task_id)
 
     def _clip(self, session, clip_id: int, *, lock: bool = False) -> Clip:
+        clip_id = checked_id(clip_id, "clip")
         clip = repo.get_clip(session, clip_id, lock=lock)
         if clip is None:
             raise NotFound(f"No clip {clip_id}.")

@@ -13,6 +13,7 @@ from workbench.workflow.base import WorkbenchBase, check_language, required_text
 from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.files import check_size, safe_filename, write_atomically
+from workbench.workflow.limits import DB_INT_MAX, NAME, checked_int, checked_text
 
 # Progress is written at most this often (in percent), so a long clip does not hammer the DB.
 PROGRESS_STEP = 1.0
@@ -27,11 +28,12 @@ class Clips(WorkbenchBase):
         as failed with its upload, for ``retry_clip``."""
         check_language(language)
         name = safe_filename(filename)
-        project = required_text(project, "Give the clip's project (client) name.")
+        project = required_text(checked_text(project, "project", limit=NAME), "Give the clip's project (client) name.")
+        priority = checked_int(priority, "priority", low=-DB_INT_MAX)
         check_size(source, self.policy.max_upload_bytes, "upload")
         with self.store.session() as session:
             admin = self._admin(session, actor)
-            clip = Clip(filename=name, language=language, project=project, priority=int(priority),
+            clip = Clip(filename=name, language=language, project=project, priority=priority,
                         status="queued", stage="queued", percent=0.0, created_by_id=admin.id,
                         created_at=self.now())
             session.add(clip)
@@ -128,11 +130,12 @@ class Clips(WorkbenchBase):
         output directory whose ``clean.flac``/``original.flac`` the segment audio is cut from."""
         check_language(language)
         name = safe_filename(filename)
-        project = required_text(project, "Give the clip's project (client) name.")
+        project = required_text(checked_text(project, "project", limit=NAME), "Give the clip's project (client) name.")
+        priority = checked_int(priority, "priority", low=-DB_INT_MAX)
         spans = _checked_spans(segments, duration)
         with self.store.session() as session:
             admin = self._admin(session, actor)
-            clip = Clip(filename=name, language=language, project=project, priority=int(priority),
+            clip = Clip(filename=name, language=language, project=project, priority=priority,
                         status="ready", stage="done", percent=100.0, duration=float(duration),
                         output_dir=self._stored_path(Path(output_dir)) if output_dir else None,
                         created_by_id=admin.id, created_at=self.now(), processed_at=self.now())

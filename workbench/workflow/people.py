@@ -29,11 +29,10 @@ from workbench.workflow.errors import (
 )
 from workbench.workflow import throttle
 from workbench.workflow.files import check_size, safe_filename, write_atomically
+from workbench.workflow.limits import NAME, PASSWORD, REASON, USERNAME, checked_id, checked_text, storable
 from workbench.workflow.passwords import check_password
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
-# users.name, users.bank_holder and applications.name are String(200).
-NAME_LENGTH = 200
 
 
 def same_person(name: str, holder: str) -> bool:
@@ -43,15 +42,6 @@ def same_person(name: str, holder: str) -> bool:
         return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
     return bool(key(name)) and key(name) == key(holder)
-
-
-def _check_name(text: str, what: str) -> None:
-    """A person's name as the store can keep it: at most ``NAME_LENGTH`` characters, and no
-    control characters or lone surrogates (PostgreSQL refuses NUL; nobody's name has one)."""
-    if len(text or "") > NAME_LENGTH:
-        raise InvalidInput(f"{what} can have at most {NAME_LENGTH} characters.")
-    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text or ""):
-        raise InvalidInput(f"{what} contains control characters; type it again.")
 
 
 def _checked_roles(roles) -> frozenset[str]:
@@ -122,6 +112,9 @@ class People(WorkbenchBase):
         """The actor for a correct password, throttled per ``client`` address and per account
         as ``workflow/throttle`` says; a throttled attempt is refused before the password is
         looked at (``TooManyAttempts``, saying how long to wait), and nobody is locked out."""
+        if not (storable(username, limit=USERNAME) and storable(password, limit=PASSWORD)):
+            # No account can have it, and it could not be stored as an attempt.
+            raise AuthenticationFailed("Wrong username or password.")
         now = self.now()
         # A name no account can have shares one bucket (and no row grows with it).
         account = username if _USERNAME.match(username or "") else ""
@@ -187,7 +180,7 @@ class People(WorkbenchBase):
         their open sessions end at once, and the tasks they hold are offered again (a
         claimed or returned task to every transcriber, a review to every reviewer), their
         text and history kept. Their finished work, pay and history stay."""
-        reason = required_text(reason, "Say why the account is closed.")
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is closed.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
@@ -206,7 +199,7 @@ class People(WorkbenchBase):
 
     def reactivate_user(self, actor: Actor, username: str, *, reason: str) -> Actor:
         """Reopen a closed account (admin): the person can sign in and take work again."""
-        reason = required_text(reason, "Say why the account is reopened.")
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is reopened.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             user = self._named(session, username)
@@ -233,7 +226,7 @@ class People(WorkbenchBase):
         """
         check_language(language)
         self._check_new_account(username, password, name)
-        _check_name(bank_holder, "The bank account holder")
+        checked_text(bank_holder, "bank account holder", limit=NAME)
         if not same_person(name, bank_holder):
             raise InvalidInput(f"The bank account holder {bank_holder!r} must be you ({name!r}).")
         stored_name = safe_filename(document_name)
@@ -301,7 +294,7 @@ class People(WorkbenchBase):
     def decide_application(self, actor: Actor, application_id: int, *, approve: bool, reason: str) -> Application:
         """Approve or reject a pending application; a rejection needs a reason, and deletes the
         applicant's document (the record stays)."""
-        reason = (reason or "").strip()
+        reason = checked_text(reason or "", "reason", limit=REASON).strip()
         if not approve and not reason:
             raise InvalidInput("Give the applicant a reason for the rejection.")
         with self.store.session() as session:
@@ -391,11 +384,12 @@ class People(WorkbenchBase):
     # --- helpers ------------------------------------------------------------------------
 
     def _check_new_account(self, username: str, password: str, name: str) -> None:
-        if not _USERNAME.match(username or ""):
+        if not isinstance(username, str) or not _USERNAME.fullmatch(username):
             raise InvalidInput("A username is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+        checked_text(password, "password", limit=PASSWORD)
+        checked_text(name, "name", limit=NAME)
         if not (name or "").strip():
             raise InvalidInput("Give your name.")
-        _check_name(name, "Your name")
         check_password(password, username=username, name=name, policy=self.policy)
 
     @staticmethod
@@ -405,7 +399,7 @@ class People(WorkbenchBase):
 
     @staticmethod
     def _application(session, application_id: int) -> ApplicationRow:
-        application = session.get(ApplicationRow, application_id)
+        application = session.get(ApplicationRow, checked_id(application_id, "application"))
         if application is None:
             raise NotFound(f"No application {application_id}.")
         return application

@@ -20,8 +20,9 @@ from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
 from workbench.workflow.base import required_text
 from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, PermissionDenied
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
+from workbench.workflow.limits import COMMENT, SEGMENT_TEXT, checked_text
 from workbench.workflow.listening import Span, intersect, subtract, take, total
-from workbench.workflow.transcribing import Transcribing, clean_text
+from workbench.workflow.transcribing import Transcribing, typed_text
 
 DECIDED = ("accepted", "returned")
 
@@ -114,6 +115,7 @@ class Review(Transcribing):
         """Accept a segment the reviewer has heard (``SegmentView.heard``), optionally correcting its
         text (recorded as the reviewer's revision; a correction breaking the guidelines is
         refused with GuidelineViolation)."""
+        corrected = typed_text(text, "corrected text", limit=SEGMENT_TEXT) if text is not None else None
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
             view = self._segment_view(session, task, segment, viewer=user)
@@ -121,7 +123,6 @@ class Review(Transcribing):
                 raise InvalidTransition(
                     f"Listen to segment {segment.position} before accepting it: you have heard "
                     f"{view.heard_share:.0%} of it, {self.policy.heard_share:.0%} is needed.")
-            corrected = clean_text(text) if text is not None else None
             if corrected is not None and corrected != segment.text:
                 problems = check_segments(task.language, [SegmentForCheck(
                     segment_id=segment.id, position=segment.position, text=corrected,
@@ -135,7 +136,8 @@ class Review(Transcribing):
 
     def return_segment(self, actor: Actor, segment_id: int, comment: str) -> SegmentView:
         """Return a segment to its transcriber with a comment saying what to fix."""
-        comment = required_text(comment, "Say what is wrong so the transcriber can fix it.")
+        comment = required_text(checked_text(comment, "comment", limit=COMMENT),
+                                "Say what is wrong so the transcriber can fix it.")
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
             self._decide(session, user, task, segment, "returned", comment)
@@ -192,6 +194,8 @@ class Review(Transcribing):
 
     def _played_spans(self, intervals: Iterable[Sequence[float]], duration: float) -> list[Span]:
         """Reported intervals as spans within the segment, or InvalidInput."""
+        if isinstance(intervals, (str, bytes)) or not isinstance(intervals, Iterable):
+            raise InvalidInput("Report the played intervals as a list of [start, end] pairs.")
         spans = list(intervals)
         if not spans:
             raise InvalidInput("Report at least one played interval [start, end].")
@@ -233,8 +237,12 @@ class Review(Transcribing):
             raise InvalidTransition(f"Task {task.id} is not in review with you (it is {task.state}).")
 
     def _reviewing(self, session, actor: Actor, segment_id: int) -> tuple[User, Segment, Task]:
+        """Like ``_editable``: the task row is locked, as ``finish_review`` locks it, so no
+        verdict lands after the finish has counted the decisions."""
         user = self._worker(session, actor, "reviewer")
         segment, task = self._segment(session, segment_id)
+        task = self._task(session, task.id, lock=True)
+        session.refresh(segment)
         self._holding(user, task)
         return user, segment, task
 

@@ -21,10 +21,11 @@ from pathlib import Path
 from workbench.config import Settings
 from workbench.store import repo
 from workbench.store.db import Store
-from workbench.workflow.base import Clock, required_text, utc_now
+from workbench.workflow.base import Clock, check_language, required_text, utc_now
 from workbench.workflow.clips import Clips
 from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
 from workbench.workflow.errors import InvalidInput
+from workbench.workflow.limits import NAME, REASON, checked_text
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
@@ -89,7 +90,7 @@ class Workbench(People, Sessions, Clips, Media):
         offered again to every transcriber of its language, a review in progress (or a
         resubmission waiting for its reviewer) goes back to the review queue. Text and
         history stay; the reason goes to the audit log."""
-        reason = required_text(reason, "Say why the task is taken back.")
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the task is taken back.")
         with self.store.session() as session:
             admin = self._admin(session, actor)
             task = self._task(session, task_id, lock=True)
@@ -101,6 +102,10 @@ class Workbench(People, Sessions, Clips, Media):
         """All tasks, filtered (admin)."""
         if state is not None and state not in TASK_STATES:
             raise InvalidInput(f"Unknown task state {state!r}; choose one of {', '.join(TASK_STATES)}.")
+        if language is not None:
+            check_language(language)
+        if project is not None:
+            checked_text(project, "project", limit=NAME)
         with self.store.reading() as session:
             self._admin(session, actor)
             tasks = repo.tasks_where(session, states=[state] if state else None, language=language,

@@ -17,6 +17,15 @@ from workbench.workflow.errors import (
     StaleVersion,
 )
 from workbench.workflow.guidelines import Problem
+from workbench.workflow.limits import (
+    REASON,
+    SEGMENT_TEXT,
+    checked_id,
+    checked_number,
+    checked_text,
+    checked_version,
+    too_long,
+)
 
 EDITABLE_STATES = repo.HELD_STATES  # what a transcriber holds is what they may edit
 REVIEW_VISIBLE_STATES = ("submitted", "in_review", "returned", "complete")
@@ -29,6 +38,16 @@ UNSPACED_LANGUAGES = ("zh", "ja")
 def clean_text(text: str) -> str:
     """What is stored for a typed sentence: NFC, one line, no outer spaces."""
     return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def typed_text(value, what: str, *, limit: int) -> str:
+    """``clean_text(value)``, refused (``InvalidInput``) unless it is text that fits ``limit``
+    once cleaned and holds nothing unstorable (see ``limits``)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"The {what} must be text.")
+    if len(value) > 4 * limit:  # no amount of spacing brings it under the limit: spare the cleaning
+        raise InvalidInput(too_long(what, len(value), limit))
+    return checked_text(clean_text(value), what, limit=limit)
 
 
 class Transcribing(WorkbenchBase):
@@ -74,7 +93,7 @@ class Transcribing(WorkbenchBase):
 
     def open_task(self, actor: Actor, task_id: int) -> TaskView:
         """The task and its segments, for its transcriber (in any state), a reviewer of its
-        language once submitted, or an admin. ``played_to_end`` is the viewer's own."""
+        language once submitted, or an admin. ``heard`` is the viewer's own."""
         with self.store.reading() as session:
             user = self._user(session, actor)
             task = self._task(session, task_id)
@@ -91,7 +110,8 @@ class Transcribing(WorkbenchBase):
         unless this exact save already went through (a retried request): then the stored
         segment is returned without a second revision.
         """
-        text = clean_text(text)
+        text = typed_text(text, "segment text", limit=SEGMENT_TEXT)
+        base_version = checked_version(base_version)
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
             if self._retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
@@ -105,7 +125,9 @@ class Transcribing(WorkbenchBase):
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
         """Mark a segment "no speech / unusable" with a reason (a new revision; the typed
         text stays in the history). Saving text later clears the mark."""
-        reason = required_text(clean_text(reason), "Say why the segment has no usable speech.")
+        reason = required_text(typed_text(reason, "no-speech reason", limit=REASON),
+                               "Say why the segment has no usable speech.")
+        base_version = checked_version(base_version)
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
             if self._retried(session, user, task, segment, base_version, "no_speech",
@@ -123,9 +145,9 @@ class Transcribing(WorkbenchBase):
         The first keeps the id, text and history (a "split" revision records the change);
         the second is new and empty. Later segments move one position down.
         """
+        at = checked_number(at, "split point")
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id, lock_task=True)
-            at = float(at)
+            user, segment, task = self._editable(session, actor, segment_id)
             if not (segment.start_s + MIN_SPLIT_PIECE <= at <= segment.end_s - MIN_SPLIT_PIECE):
                 raise InvalidInput(f"Split point {at:.2f} s must lie inside segment {segment.position} "
                                    f"({segment.start_s:.2f}-{segment.end_s:.2f} s) with at least "
@@ -148,7 +170,7 @@ class Transcribing(WorkbenchBase):
         """Merge a segment with the one after it: it grows to the neighbour's end and the two
         texts are joined. The neighbour is retired (``merged_into_id``), its history kept."""
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id, lock_task=True)
+            user, segment, task = self._editable(session, actor, segment_id)
             following = [s for s in repo.live_segments(session, task.id) if s.position > segment.position]
             if not following:
                 raise InvalidInput(f"Segment {segment.position} is the last one; there is nothing to merge with.")
@@ -159,6 +181,9 @@ class Transcribing(WorkbenchBase):
             texts = [s.text for s in (segment, neighbour) if s.text]
             no_speech = segment.no_speech and neighbour.no_speech
             text = joiner.join(texts)
+            if len(text) > SEGMENT_TEXT:
+                raise InvalidInput(f"Merged, segments {segment.position} and {neighbour.position} would hold "
+                                   f"{len(text):,} characters; a segment holds at most {SEGMENT_TEXT:,}.")
             neighbour_id, neighbour_position = neighbour.id, neighbour.position
             if not repo.bump_version(session, neighbour, neighbour.version, merged_into_id=segment.id,
                                      status="merged"):
@@ -213,7 +238,7 @@ class Transcribing(WorkbenchBase):
         """Every revision of a segment, oldest first."""
         with self.store.reading() as session:
             user = self._user(session, actor)
-            segment = repo.get_segment(session, segment_id)
+            segment = repo.get_segment(session, checked_id(segment_id, "segment"))
             if segment is None:
                 raise NotFound(f"No segment {segment_id}.")
             self._may_view(user, session.get(Task, segment.task_id))
@@ -244,11 +269,14 @@ class Transcribing(WorkbenchBase):
         if task.transcriber_id != user.id:
             raise PermissionDenied(f"Task {task.id} belongs to another transcriber.")
 
-    def _editable(self, session, actor: Actor, segment_id: int, *, lock_task: bool = False):
+    def _editable(self, session, actor: Actor, segment_id: int):
+        """The user, segment and task of an edit, the task row locked (PostgreSQL) until the
+        transaction ends: a submit takes the same lock, so no edit lands after a submit has
+        checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
         user = self._worker(session, actor, "transcriber")
         segment, task = self._segment(session, segment_id)
-        if lock_task:
-            task = self._task(session, task.id, lock=True)
+        task = self._task(session, task.id, lock=True)
+        session.refresh(segment)  # as it is now that nobody else can change the task
         self._own(user, task)
         if task.state not in EDITABLE_STATES:
             raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")

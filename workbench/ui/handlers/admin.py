@@ -7,6 +7,8 @@ Each takes the Workbench and the acting user and returns plain values; the Workb
 
 from __future__ import annotations
 
+import math
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ import pandas as pd
 
 from workbench.pay.calendar import seoul_minute
 from workbench.workflow.errors import InvalidInput, PermissionDenied, WorkbenchError
+from workbench.workflow.limits import checked_int
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -61,7 +64,7 @@ def upload_clips(
             imported.append(
                 wb.import_clip(
                     actor, filename=path.name, source=path, language=language,
-                    project=project, priority=int(priority),
+                    project=project, priority=priority,
                 )
             )
         except PermissionDenied:
@@ -91,7 +94,7 @@ def failed_clips(clips: Sequence["ClipView"]) -> list[tuple[str, int]]:
 def retry_clip(wb: "Workbench", actor: "Actor", clip_id: int | None) -> "ClipView":
     if clip_id is None:
         raise InvalidInput("Choose a failed clip to retry.")
-    return wb.retry_clip(actor, int(clip_id))
+    return wb.retry_clip(actor, clip_id)
 
 
 def pending_applications(wb: "Workbench", actor: "Actor") -> list["Application"]:
@@ -103,7 +106,7 @@ def decide_application(
 ) -> "Application":
     if application_id is None:
         raise InvalidInput("Choose an application first.")
-    return wb.decide_application(actor, int(application_id), approve=approve, reason=reason)
+    return wb.decide_application(actor, application_id, approve=approve, reason=reason)
 
 
 WORKER_COLUMNS = (
@@ -156,9 +159,10 @@ def reopen_account(wb: "Workbench", actor: "Actor", username: str | None, reason
 
 def whole_won(value: float | int | None, what: str) -> int:
     """A won amount typed into a number box: whole and present, else a clear refusal."""
-    if value is None or float(value) != int(value):
-        raise InvalidInput(f"Give the {what} as a whole number of won.")
-    return int(value)
+    try:
+        return checked_int(value, what, low=0)
+    except InvalidInput:
+        raise InvalidInput(f"Give the {what} as a whole number of won, 0 or more.") from None
 
 
 def rate_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
@@ -192,7 +196,7 @@ def set_project_bonus(wb: "Workbench", actor: "Actor", project: str, won_per_min
     """Add a bonus per minute of ``basis`` audio for ``project`` (0 ends it); the new history."""
     from workbench.pay.service import parse_effective_at, set_project_rate
 
-    set_project_rate(wb, actor, (project or "").strip(), whole_won(won_per_minute, "bonus"),
+    set_project_rate(wb, actor, project, whole_won(won_per_minute, "bonus"),
                      parse_effective_at(effective_at or ""), basis=basis)
     return project_bonus_table(wb, actor)
 
@@ -281,8 +285,9 @@ def export_dataset(wb: "Workbench", actor: "Actor", *, fmt: str, language: str |
     work_dir = Path(tempfile.mkdtemp(prefix="workbench-export-"))
     try:
         result = run_export(wb, actor, fmt=fmt, out_dir=work_dir / "dataset",
-                            language=language or None, project=(project or "").strip() or None)
-        name = "-".join(part for part in ("dataset", fmt, language, (project or "").strip()) if part)
+                            language=language or None, project=project or None)
+        # Checked by run_export by now; a project's slashes must not make a path.
+        name = re.sub(r"[^\w.-]+", "_", "-".join(part for part in ("dataset", fmt, language, project) if part))
         archive = Path(shutil.make_archive(str(work_dir / name), "zip", root_dir=result.out_dir))
     except BaseException:
         shutil.rmtree(work_dir, ignore_errors=True)
@@ -301,7 +306,8 @@ AUDIT_COLUMNS = ("when (Seoul)", "who", "action", "on", "detail")
 def audit_rows(wb: "Workbench", actor: "Actor", task_id: float | None = None) -> list[list]:
     """The latest 200 state changes, newest first, or one task's whole story (``task_id``
     empty or 0: all)."""
-    task = None if task_id is None or pd.isna(task_id) or int(task_id) == 0 else int(task_id)
+    empty = task_id is None or task_id == 0 or (isinstance(task_id, float) and math.isnan(task_id))
+    task = None if empty else task_id  # the Workbench refuses anything that cannot be a task id
     entries = wb.audit_log(actor, task_id=task, limit=200 if task is None else 10_000)
     return [[seoul_minute(e.at), e.actor or "system", e.action, f"{e.entity} #{e.entity_id}", e.describe()] for e in entries]
 

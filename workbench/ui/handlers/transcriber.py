@@ -13,6 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from workbench.workflow.guidelines import NO_SPEECH_REASONS
+from workbench.workflow.limits import checked_id
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
@@ -187,8 +188,9 @@ def workspace_html(page: str, task_id: int | None, *, empty: str) -> str:
     """
     if task_id is None:
         return EMPTY_WORKSPACE.format(escape(empty))
+    task_id = checked_id(task_id, "task")
     # A new URL every time, so opening the same task again reloads its view.
     return (
-        f'<iframe class="wb-task-frame" src="/work/{page}/{int(task_id)}?opened={time.time_ns()}" '
-        f'title="Task {int(task_id)}"></iframe>'
+        f'<iframe class="wb-task-frame" src="/work/{page}/{task_id}?opened={time.time_ns()}" '
+        f'title="Task {task_id}"></iframe>'
     )
