@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from workbench.pay.service import project_rate_history, rate_history
 from workbench.queue import RecordingQueue
 from workbench.ui.app import build_blocks
-from workbench.ui.server import create_app
+from workbench.ui.server import create_app, load_secret
 from workbench.workflow.policy import Policy
 from workbench.workflow.service import Workbench
 
@@ -62,6 +62,7 @@ def wb(tmp_path_factory, gradio_cache):
     workbench.claim_next(workbench.actor("ko-scribe"))
     workbench.submit_application(username="applicant", password=PASSWORD, name="Kim Minji", language="ko",
                                  document_name="id.pdf", document=b"%PDF-1.4 id", bank_holder="KIM MINJI")
+    load_secret(data_dir)  # session-secret.key, a file worth stealing
     yield workbench
     workbench.close()
 
@@ -300,6 +301,27 @@ def test_a_transcriber_cannot_delete_a_cached_file_by_naming_it(http, wb, gradio
     assert Path(cached).read_bytes() == b"RIFF-keep-me"
 
 
+def test_gradio_serves_an_admin_nothing_from_its_deep_links(http, gradio_cache):
+    state = gradio_cache / "deep_links" / "abc" / "state.json"
+    state.parent.mkdir(parents=True)
+    state.write_text('[{"value": "someone else\'s state"}]')
+    sign_in(http, "admin")
+    assert http.get(f"/gradio_api/file={state}").status_code == 403
+
+
+def test_the_upload_handler_itself_refuses_a_file_from_outside_gradios_uploads(wb):
+    import gradio as gr
+
+    from workbench.ui import admin as admin_page
+
+    secret = Path(wb.data_dir) / "workbench.db"
+    before = secret.read_bytes()
+    request = type("Request", (), {"username": "admin"})()
+    with pytest.raises(gr.Error, match="Upload the files again"):
+        admin_page.upload(wb, [str(secret)], "ko", "", 0, [], request)
+    assert secret.read_bytes() == before
+
+
 @pytest.mark.parametrize("user", ["ko-scribe", "ko-reviewer"])
 def test_transcribers_and_reviewers_have_no_upload_or_file_route(http, gradio_cache, user):
     sign_in(http, "admin")
@@ -355,6 +377,16 @@ def stream_request(app, http: TestClient, method: str, path: str, chunks, header
     return answer["status"]
 
 
+def many_files(count: int, size: int, boundary: str, counter: list[int]):
+    """A multipart body of ``count`` files of ``size`` bytes each, generated lazily."""
+    for n in range(count):
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"part-{n}.wav\"\r\n"
+               "Content-Type: application/octet-stream\r\n\r\n").encode()
+        counter[0] += size
+        yield b"\0" * size + b"\r\n"
+    yield f"--{boundary}--\r\n".encode()
+
+
 def multipart_chunks(name: str, total: int, boundary: str, counter: list[int], fields: dict[str, str] = {}):
     """A multipart body with ``fields`` and a file of ``total`` bytes, generated lazily;
     ``counter[0]`` counts the file bytes produced."""
@@ -381,6 +413,19 @@ def test_an_upload_over_the_limit_is_refused_while_it_streams_and_leaves_nothing
                             multipart_chunks("big.wav", total, "wb", produced), headers)
     assert status == 413
     assert produced[0] <= (0 if declared else MAX_UPLOAD + 2 * 65536)  # the rest was never read
+    assert cache_files(gradio_cache) == before
+
+
+def test_a_batch_of_small_files_over_the_limit_is_refused_while_it_streams(app, http, gradio_cache):
+    """Each file is under the clip limit (Gradio's own per-file check passes); together they
+    are not."""
+    sign_in(http, "admin")
+    before = cache_files(gradio_cache)
+    produced = [0]
+    status = stream_request(app, http, "POST", "/gradio_api/upload", many_files(40, MAX_UPLOAD // 4, "wb", produced),
+                            {"content-type": "multipart/form-data; boundary=wb"})
+    assert status == 413
+    assert produced[0] <= MAX_UPLOAD + MAX_UPLOAD // 4
     assert cache_files(gradio_cache) == before
 
 
