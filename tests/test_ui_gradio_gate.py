@@ -30,6 +30,7 @@ PEOPLE = {  # username: (roles, language)
     "en-scribe": ({"transcriber"}, "en"),
     "ko-reviewer": ({"reviewer"}, "ko"),
     "en-reviewer": ({"reviewer"}, "en"),
+    "ko-both": ({"reviewer", "transcriber"}, "ko"),
 }
 
 
@@ -241,6 +242,15 @@ def test_a_role_reaches_its_own_handlers(http, wb):
     sign_in(http, "ko-scribe")
     queue = run(http, "refresh_queue", [])
     assert queue.succeeded and "secret-client-call.wav" in queue.stream
+
+
+def test_someone_with_two_roles_gets_both_pages_and_nothing_else(http):
+    sign_in(http, "ko-both")
+    names = set(dependencies(http))
+    assert {"take_next_task", "take_for_review", "refresh_earnings"} <= names
+    assert not names & {"upload", "set_rate", "decide", "settle", "export"}
+    sign_in(http, "admin")
+    assert not set(dependencies(http)) & {"take_next_task", "take_for_review", "refresh_earnings"}
 
 
 # --- files: only what the caller uploaded -------------------------------------------------------
