@@ -29,6 +29,8 @@ PAGE_RENDERERS = {
     "earnings": earnings.render,
 }
 
+EVENT_THREADS = 160
+
 APP_THEME = gr.themes.Default(
     # System fonts: nothing is fetched from a font CDN, and Hangul/Kana/Hanzi render natively.
     font=["system-ui", "-apple-system", "Segoe UI", "Noto Sans CJK KR", "Noto Sans KR", "sans-serif"],
@@ -86,4 +88,7 @@ def build_blocks(wb: "Workbench", pages: tuple[str, ...] = PAGES) -> gr.Blocks:
                         PAGE_RENDERERS[page](wb)
         blocks.load(bind(greet, wb), inputs=None, outputs=[who])
     blocks.queue(default_concurrency_limit=None)
+    # Events run at most this many at a time (Gradio's default, 40, leaves the rest waiting,
+    # each completion re-announcing every waiting event's rank to its page).
+    blocks.max_threads = blocks._queue.max_thread_count = EVENT_THREADS
     return blocks
