@@ -136,7 +136,7 @@ class GradioPages:
     # --- the apps ------------------------------------------------------------------------
 
     def _build(self, pages: tuple[str, ...]) -> FastAPI:
-        from workbench.ui.app import build_blocks
+        from workbench.ui.app import build_blocks  # see __call__
 
         with self._build_lock:
             if pages not in self._apps:
@@ -255,6 +255,7 @@ class GradioPages:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
             return
+        # Imported here: the pages import workbench.ui.server, which imports this module.
         from workbench.ui.app import pages_for
 
         async def refuse(status: int, detail: str) -> None:
@@ -281,7 +282,7 @@ class GradioPages:
             session_hash = (query.get("session_hash") or [None])[0] if path.endswith("/queue/data") \
                 else path.rsplit("/", 1)[-1]
             if not self._claim_session(session_hash, username):
-                return await refuse(403, "This session belongs to someone else.")
+                return await refuse(403, "This session is not yours.")
         if kind in ("event", "cancel"):
             body = await read_body(receive, EVENT_BODY_LIMIT)
             if body is None:
@@ -291,7 +292,7 @@ class GradioPages:
             except ValueError:
                 return await refuse(400, "The request is not JSON.")
             if not isinstance(event, dict) or not self._claim_session(event.get("session_hash"), username):
-                return await refuse(403, "This session belongs to someone else.")
+                return await refuse(403, "This session is not yours.")
             if not all(self.uploaded_by(username, path) for path in file_paths(event)):
                 return await refuse(403, "Only files you uploaded can be used; upload them again.")
             receive = replaying(body, receive)
