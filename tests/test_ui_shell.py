@@ -264,25 +264,3 @@ def test_bind_hides_the_fixed_arguments_and_shows_workbench_errors_to_the_user()
 
 def test_every_language_has_a_name_on_the_pages():
     assert set(LANGUAGE_NAMES) == set(LANGUAGES)
-
-
-def call_gradio(http: TestClient, api_name: str, data: list) -> str:
-    """Call a Blocks event through Gradio's HTTP API, as a script would, and return its stream."""
-    event = http.post(f"/gradio_api/call/{api_name}", json={"data": data})
-    assert event.status_code == 200
-    return http.get(f"/gradio_api/call/{api_name}/{event.json()['event_id']}").text
-
-
-ADMIN_EVENTS = {"refresh_workers": [], "refresh_clips": [[]], "refresh_applications": []}
-
-
-def test_a_transcriber_calling_the_admin_events_directly_gets_no_admin_data(app):
-    with TestClient(app) as http:
-        http.post("/login", data={"username": "ko-scribe", "password": PASSWORD})
-        as_transcriber = {name: call_gradio(http, name, data) for name, data in ADMIN_EVENTS.items()}
-        http.post("/login", data={"username": "admin", "password": PASSWORD})
-        as_admin = {name: call_gradio(http, name, data) for name, data in ADMIN_EVENTS.items()}
-    for name in ADMIN_EVENTS:
-        assert "event: complete" in as_transcriber[name]
-        assert "ko-scribe-2" not in as_transcriber[name] and "call.mp3" not in as_transcriber[name]
-    assert "ko-scribe-2" in as_admin["refresh_workers"] and "call.mp3" in as_admin["refresh_clips"]

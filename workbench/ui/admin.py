@@ -18,7 +18,7 @@ import gradio as gr
 
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import LANGUAGE_NAMES, bind, readable_columns
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, is_gradio_upload, readable_columns
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, Application, ClipView
@@ -147,6 +147,10 @@ def upload(wb: "Workbench", files: list[str] | None, language: str, project: str
            shown_failed: list[int], request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     paths = [Path(name) for name in files or []]
+    # The gate lets only this user's own uploads through (gradio_gate); refuse anything else
+    # here too, before the store reads it or it is deleted.
+    if not all(is_gradio_upload(path) for path in paths):
+        raise gr.Error("Upload the files again.")
     outcome = handlers.upload_clips(wb, actor, paths, language=language, project=project,
                                     priority=int(priority or 0))
     # The store keeps its own copy; Gradio's cached upload is no longer needed.
@@ -409,8 +413,11 @@ def render(wb: "Workbench") -> None:
 
     history_outputs = [history_note, period_totals, period_chart]
     settlement_outputs = [settlement_summary, settlement_workers, settlement_items, *history_outputs, confirm]
-    dry_run_button.click(bind(settle, wb, False), inputs=[payday, confirm], outputs=settlement_outputs)
-    commit_button.click(bind(settle, wb, True), inputs=[payday, confirm], outputs=settlement_outputs)
+    # A settlement reads every accepted item: one at a time, dry run or commit.
+    dry_run_button.click(bind(settle, wb, False), inputs=[payday, confirm], outputs=settlement_outputs,
+                         concurrency_limit=1, concurrency_id="settlement")
+    commit_button.click(bind(settle, wb, True), inputs=[payday, confirm], outputs=settlement_outputs,
+                        concurrency_limit=1, concurrency_id="settlement")
     gr.on([settlements_tab.select], bind(refresh_settlements, wb), outputs=history_outputs)
 
     export_button.click(bind(export, wb), inputs=[export_format, export_language, export_project],

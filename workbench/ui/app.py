@@ -1,8 +1,9 @@
-"""Assembles the Gradio Blocks from the page modules; nothing else lives here.
+"""Assembles a Gradio Blocks from the page modules; nothing else lives here.
 
-Every page is rendered for everyone but starts hidden; on load the signed-in user's roles
-decide which tabs appear. Hiding is only convenience: each handler is checked again by the
-Workbench against the acting user.
+A Blocks holds only the pages of one set of roles (``pages_for``): a transcriber's app has
+no admin handler to call, not even a hidden one. ``workbench.ui.gradio_gate`` builds one per
+page set and sends each signed-in user to theirs. The Workbench still checks the acting user
+in every handler.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workbench.ui.handlers.auth import PAGES, session_actor, visible_pages
 from workbench.ui.wiring import bind
 
 if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
 PAGE_TITLES = {"transcribe": "Transcribe", "review": "Review", "admin": "Admin", "earnings": "My earnings"}
@@ -26,6 +28,8 @@ PAGE_RENDERERS = {
     "admin": admin.render,
     "earnings": earnings.render,
 }
+
+EVENT_THREADS = 160
 
 APP_THEME = gr.themes.Default(
     # System fonts: nothing is fetched from a font CDN, and Hangul/Kana/Hanzi render natively.
@@ -51,29 +55,40 @@ def greeting_html(name: str, username: str) -> str:
     )
 
 
-def show_user_pages(wb: "Workbench", request: gr.Request) -> list:
-    """On load: greet the user, show only their pages, and open the first of them."""
-    actor = session_actor(wb, request.username)
+def pages_for(actor: "Actor") -> tuple[str, ...]:
+    """The pages (in ``PAGES`` order) the actor's roles open; the key of their Gradio app."""
     visible = visible_pages(actor)
-    first = next((page for page in PAGES if visible[page]), None)
-    return [greeting_html(actor.name, actor.username), gr.Tabs(selected=first)] + [
-        gr.Tab(visible=visible[page]) for page in PAGES
-    ]
+    return tuple(page for page in PAGES if visible[page])
 
 
-def build_blocks(wb: "Workbench") -> gr.Blocks:
-    """One Blocks app holding every page; ``render(wb)`` of each page module fills a tab."""
+def greet(wb: "Workbench", request: gr.Request) -> str:
+    """On load: who is signed in."""
+    actor = session_actor(wb, request.username)
+    return greeting_html(actor.name, actor.username)
+
+
+def build_blocks(wb: "Workbench", pages: tuple[str, ...] = PAGES) -> gr.Blocks:
+    """A Blocks app holding ``pages``, one tab each, filled by the page module's ``render(wb)``.
+
+    Handlers that only touch the store run concurrently (the queue's default limit is none);
+    the heavy ones (upload, export, settlement) set their own limit.
+    """
+    unknown = set(pages) - set(PAGES)
+    if unknown:
+        raise ValueError(f"unknown pages: {sorted(unknown)}")
     # delete_cache: Gradio's copies of uploads and downloads go after an hour.
     with gr.Blocks(title="Speech data workbench", analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         with gr.Row(elem_id="wb-header"):
             gr.Markdown("## Speech data workbench")
             who = gr.HTML()
-        with gr.Tabs() as page_tabs:
-            tabs = []
+        with gr.Tabs(selected=pages[0] if pages else None):
             for page in PAGES:
-                with gr.Tab(PAGE_TITLES[page], id=page, visible=False) as tab:
-                    PAGE_RENDERERS[page](wb)
-                tabs.append(tab)
-
-        blocks.load(bind(show_user_pages, wb), inputs=None, outputs=[who, page_tabs, *tabs])
+                if page in pages:
+                    with gr.Tab(PAGE_TITLES[page], id=page):
+                        PAGE_RENDERERS[page](wb)
+        blocks.load(bind(greet, wb), inputs=None, outputs=[who])
+    blocks.queue(default_concurrency_limit=None)
+    # Events run at most this many at a time (Gradio's default, 40, leaves the rest waiting,
+    # each completion re-announcing every waiting event's rank to its page).
+    blocks.max_threads = blocks._queue.max_thread_count = EVENT_THREADS
     return blocks

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 
-def refresh(wb: "Workbench", request: gr.Request) -> tuple:
+def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     if not visible_pages(actor)["earnings"]:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -42,5 +42,5 @@ def render(wb: "Workbench") -> None:
     statement = gr.Dataframe(headers=[c.replace("_", " ") for c in STATEMENT_COLUMNS], interactive=False,
                              elem_id="wb-statement")
     outputs = [summary, no_periods, periods, chart, statement]
-    gr.on(None, bind(refresh, wb), outputs=outputs)
-    refresh_button.click(bind(refresh, wb), outputs=outputs)
+    gr.on(None, bind(refresh_earnings, wb), outputs=outputs)
+    refresh_button.click(bind(refresh_earnings, wb), outputs=outputs)

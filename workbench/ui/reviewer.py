@@ -33,11 +33,11 @@ def render(wb: "Workbench") -> None:
             workspace = gr.HTML(workspace_html("review", None, empty=NO_TASK))
 
     @shows_errors
-    def on_refresh(request: gr.Request) -> gr.Radio:
+    def refresh_review_queue(request: gr.Request) -> gr.Radio:
         return gr.Radio(choices=handlers.review_queue(wb, session_actor(wb, request.username))["choices"])
 
     @shows_errors
-    def on_load(request: gr.Request) -> list:
+    def load_review_page(request: gr.Request) -> list:
         actor = session_actor(wb, request.username)
         if not visible_pages(actor)["review"]:
             return [gr.Radio(), "", gr.HTML()]
@@ -49,7 +49,7 @@ def render(wb: "Workbench") -> None:
         ]
 
     @shows_errors
-    def on_take(task_id: int | None, request: gr.Request) -> list:
+    def take_for_review(task_id: int | None, request: gr.Request) -> list:
         if task_id is None:
             raise gr.Error("Pick a task first.")
         actor = session_actor(wb, request.username)
@@ -57,6 +57,6 @@ def render(wb: "Workbench") -> None:
         queue = handlers.review_queue(wb, actor)
         return [gr.Radio(choices=queue["choices"], value=task_id), workspace_html("review", task_id, empty=NO_TASK)]
 
-    gr.on(triggers=None, fn=on_load, inputs=None, outputs=[tasks, guideline, workspace])
-    refresh.click(on_refresh, inputs=None, outputs=tasks)
-    take.click(on_take, inputs=tasks, outputs=[tasks, workspace])
+    gr.on(triggers=None, fn=load_review_page, inputs=None, outputs=[tasks, guideline, workspace])
+    refresh.click(refresh_review_queue, inputs=None, outputs=tasks)
+    take.click(take_for_review, inputs=tasks, outputs=[tasks, workspace])

@@ -10,6 +10,7 @@ Who may see which file is decided by the ``Workbench``, never by a static direct
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import ipaddress
@@ -23,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import gradio as gr
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -32,7 +32,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
+from workbench.ui.body_limit import BodyLimit
 from workbench.ui.delivery import DeliveredFileResponse
+from workbench.ui.gradio_gate import GradioPages
 from workbench.ui.handlers import auth as auth_handlers
 from workbench.ui.origin import SameOriginOnly
 from workbench.ui.wiring import LANGUAGE_NAMES
@@ -50,6 +52,7 @@ from workbench.workflow.files import write_atomically
 if TYPE_CHECKING:
     from workbench.config import Settings
     from workbench.workflow.domain import Actor
+    from workbench.workflow.policy import Policy
     from workbench.workflow.service import Workbench
 
 SESSION_COOKIE = "workbench_session"
@@ -280,12 +283,13 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
 
     settings = settings or Settings.from_env(data_dir=wb.data_dir)
     # Imported here, not at the top: the pages and work_api import require_actor from here.
-    from workbench.ui.app import APP_CSS, APP_THEME, build_blocks
+    from workbench.ui.app import APP_CSS, APP_THEME
     from workbench.ui.work_api import router as work_router
 
     signer = SessionSigner(secret if secret is not None else load_secret(Path(wb.data_dir)),
                            max_age=int(wb.policy.session_lifetime.total_seconds()))
     app = FastAPI(title="workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyLimit, limit_for=body_limits(wb.policy))
     app.add_middleware(SessionGate, signer=signer, wb=wb)
     # Added last, so it runs first: a cross-site request is refused before anything else.
     app.add_middleware(SameOriginOnly, allowed_origins=settings.allowed_origins)
@@ -387,18 +391,39 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
 
     app.include_router(work_router)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR, check_dir=False), name="ui-static")
-    return gr.mount_gradio_app(
-        app,
-        build_blocks(wb),
-        path="/",
-        auth_dependency=session_username,
-        show_error=False,
-        ssr_mode=False,
-        footer_links=[],
-        head=_static_head(),
-        css=APP_CSS,
-        theme=APP_THEME,
-    )
+    # Everything else is the Gradio UI: each user's own app, behind GradioPages' checks.
+    pages = GradioPages(wb, auth_dependency=session_username, show_error=False, ssr_mode=False,
+                        footer_links=[], head=_static_head(), css=APP_CSS, theme=APP_THEME)
+    app.mount("/", pages)
+    serving = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with serving(app) as state:
+            try:
+                yield state
+            finally:
+                await pages.aclose()
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+# Bodies larger than this are refused while they stream in (``BodyLimit``): a Gradio upload
+# batch at most one clip's limit, an application one document's, anything else 1 MB.
+DEFAULT_BODY_LIMIT = 1024**2
+FORM_OVERHEAD = 64 * 1024
+
+
+def body_limits(policy: "Policy") -> Callable[[str], int]:
+    def limit_for(path: str) -> int:
+        if path == "/gradio_api/upload":
+            return policy.max_upload_bytes + FORM_OVERHEAD
+        if path == "/apply":
+            return policy.max_document_bytes + FORM_OVERHEAD
+        return DEFAULT_BODY_LIMIT
+
+    return limit_for
 
 
 def start_queue_worker(settings: "Settings") -> subprocess.Popen:

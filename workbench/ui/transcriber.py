@@ -51,7 +51,7 @@ def render(wb: "Workbench") -> None:
     places = gr.Textbox(visible=False)
 
     @shows_errors
-    def on_load(remembered: str | None, request: gr.Request) -> list:
+    def load_transcribe_page(remembered: str | None, request: gr.Request) -> list:
         actor = session_actor(wb, request.username)
         if not visible_pages(actor)["transcribe"]:
             return [gr.Radio(), "", "", gr.Button(interactive=False), "", gr.HTML()]
@@ -64,11 +64,11 @@ def render(wb: "Workbench") -> None:
         ]
 
     @shows_errors
-    def on_refresh(request: gr.Request) -> list:
+    def refresh_queue(request: gr.Request) -> list:
         return queue_view(handlers.queue(wb, session_actor(wb, request.username)))
 
     @shows_errors
-    def on_take(request: gr.Request) -> list:
+    def take_next_task(request: gr.Request) -> list:
         actor = session_actor(wb, request.username)
         task_id = handlers.take_next_task(wb, actor)
         return [
@@ -76,11 +76,12 @@ def render(wb: "Workbench") -> None:
             handlers.workspace_html("transcribe", task_id, empty=NO_TASK),
         ]
 
-    def on_pick(task_id: int | None) -> str:
+    def open_picked_task(task_id: int | None) -> str:
         return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
 
     queue_outputs = [tasks, comments, offer, take]
-    gr.on(triggers=None, fn=on_load, inputs=places, outputs=[*queue_outputs, guideline, workspace], js=READ_PLACES)
-    take.click(on_take, inputs=None, outputs=[*queue_outputs, workspace])
-    refresh.click(on_refresh, inputs=None, outputs=queue_outputs)
-    tasks.input(on_pick, inputs=tasks, outputs=workspace)
+    gr.on(triggers=None, fn=load_transcribe_page, inputs=places, outputs=[*queue_outputs, guideline, workspace],
+          js=READ_PLACES)
+    take.click(take_next_task, inputs=None, outputs=[*queue_outputs, workspace])
+    refresh.click(refresh_queue, inputs=None, outputs=queue_outputs)
+    tasks.input(open_picked_task, inputs=tasks, outputs=workspace)

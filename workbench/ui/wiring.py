@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+from pathlib import Path
 from typing import Any, Callable
 
 import gradio as gr
@@ -13,6 +15,21 @@ from workbench.workflow.errors import WorkbenchError
 
 # How the pages name the languages of workbench.workflow.domain.LANGUAGES.
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}
+
+
+def gradio_upload_folder() -> Path:
+    """Where Gradio keeps uploads and the files it serves (``GRADIO_TEMP_DIR``)."""
+    from gradio.utils import get_upload_folder
+
+    return Path(os.path.realpath(get_upload_folder()))
+
+
+def is_gradio_upload(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a file Gradio's upload route wrote: inside its upload folder
+    (symbolic links resolved), and not one of its deep-link state files."""
+    folder = gradio_upload_folder()
+    real = Path(os.path.realpath(path))
+    return real.is_relative_to(folder) and real != folder and not real.is_relative_to(folder / "deep_links")
 
 
 def readable_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,238 @@
+"""Benchmark: many transcribers pressing "Take the next task" at the same moment.
+
+    python3 bench/claims.py                    # 120 transcribers on a SQLite file
+    python3 bench/claims.py --users 200        # more of them
+    python3 bench/claims.py --database-url postgresql+psycopg://...   # an empty PostgreSQL database
+    python3 bench/claims.py --handler greet    # a handler that does almost nothing: Gradio's own cost
+
+Starts the real web app (``create_app``) with uvicorn on 127.0.0.1 in its own process, signs
+in N transcribers over HTTP and opens their pages (config and a first event, so each has its
+Gradio session), then has each one call the page's "take the next task" handler through
+Gradio's queue API (``/gradio_api/queue/join`` and its event stream, as the browser does),
+all at once. Prints the time from the click to the answer (p50, p95, slowest) and the
+server's CPU time per claim, which a busy machine disturbs far less than the wall times.
+Not a test: nothing here asserts (tests/test_ui_claims.py checks the claims themselves).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import secrets
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PASSWORD = "claims-bench-passphrase"
+TAKE_HANDLER = "take_next_task"
+_TASK_IN_ANSWER = re.compile(r"/work/transcribe/(\d+)")
+
+
+@contextlib.contextmanager
+def served(app):
+    """``app`` served by uvicorn on a free 127.0.0.1 port in a thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           limit_concurrency=10_000, backlog=4096, timeout_keep_alive=600))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def seed(wb, users: int, *, language: str = "ko") -> list[str]:
+    """An admin, ``users`` transcribers and as many open tasks; the transcribers' usernames."""
+    admin = wb.create_user(None, username="bench-admin", password=PASSWORD, name="Admin", roles={"admin"})
+    names = []
+    for n in range(users):
+        username = f"scribe-{n:04d}"
+        wb.create_user(admin, username=username, password=PASSWORD, name=f"Scribe {n}", roles={"transcriber"},
+                       language=language)
+        wb.register_processed_clip(admin, filename=f"clip-{n:04d}.wav", language=language, project="bench",
+                                   duration=9.0, segments=[(0.0, 2.0), (2.5, 5.0), (6.0, 8.5)])
+        names.append(username)
+    return names
+
+
+@dataclass(frozen=True)
+class Claim:
+    username: str
+    seconds: float  # from the click to the handler's answer
+    task_id: int | None  # the task the answer opened, None if it failed
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class OpenPage:
+    """A signed-in transcriber's page, loaded: its client, session and take handler."""
+
+    username: str
+    client: httpx.AsyncClient
+    session_hash: str
+    take: int  # the fn_index of "take the next task"
+
+
+async def _open_page(base_url: str, username: str, handler: str = TAKE_HANDLER) -> OpenPage:
+    """Sign in and load the page as a browser does: config, then the page's load event."""
+    client = httpx.AsyncClient(base_url=base_url, timeout=120)
+    response = await client.post("/login", data={"username": username, "password": PASSWORD})
+    if response.status_code != 303 or "workbench_session" not in client.cookies:
+        raise RuntimeError(f"{username} could not sign in: {response.status_code}")
+    handlers = {dep["api_name"]: dep["id"] for dep in (await client.get("/config")).json()["dependencies"]}
+    page = OpenPage(username, client, secrets.token_hex(8), handlers[handler])
+    loaded = await _claim(client, username, handlers["refresh_queue"], page.session_hash)
+    if loaded.error and "process_completed" not in loaded.error:
+        raise RuntimeError(f"{username}'s page did not load: {loaded.error}")
+    return page
+
+
+async def _claim(client: httpx.AsyncClient, username: str, fn_index: int, session_hash: str,
+                 go: asyncio.Event | None = None) -> Claim:
+    if go is not None:
+        await go.wait()
+    start = time.perf_counter()
+    joined = await client.post("/gradio_api/queue/join", json={
+        "data": [], "fn_index": fn_index, "session_hash": session_hash, "event_data": None, "trigger_id": None})
+    if joined.status_code != 200:
+        return Claim(username, time.perf_counter() - start, None, f"join {joined.status_code}")
+    async with client.stream("GET", "/gradio_api/queue/data", params={"session_hash": session_hash}) as stream:
+        async for line in stream.aiter_lines():
+            if '"process_completed"' in line:
+                seconds = time.perf_counter() - start
+                found = _TASK_IN_ANSWER.search(line)
+                if '"success":true' in line:
+                    return Claim(username, seconds, int(found.group(1)) if found else 0)
+                return Claim(username, seconds, None, line[:300])
+    return Claim(username, time.perf_counter() - start, None, "stream ended without an answer")
+
+
+async def claim_together(base_url: str, usernames: list[str], on_go=lambda: None,
+                         handler: str = TAKE_HANDLER) -> list[Claim]:
+    """Open everyone's page, then release every "take the next task" click at the same moment
+    (calling ``on_go()`` just before)."""
+    pages = [await _open_page(base_url, username, handler) for username in usernames]
+    go = asyncio.Event()
+    try:
+        running = [asyncio.create_task(_claim(page.client, page.username, page.take, page.session_hash, go))
+                   for page in pages]
+        await asyncio.sleep(0.2)
+        on_go()
+        go.set()
+        return await asyncio.gather(*running)
+    finally:
+        for page in pages:
+            await page.client.aclose()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _open_workbench(database_url: str, data_dir: Path):
+    from workbench.queue import RecordingQueue
+    from workbench.workflow.policy import Policy
+    from workbench.workflow.service import Workbench
+
+    # Cheap password hashing: signing in is set-up here, not what is measured.
+    return Workbench.open(database_url=database_url, data_dir=data_dir, queue=RecordingQueue(),
+                          policy=Policy(password_time_cost=1, password_memory_kib=1024))
+
+
+def serve(database_url: str, data_dir: Path, port: int) -> None:
+    """The server process: the real app for the seeded store, on 127.0.0.1:``port``."""
+    import uvicorn
+
+    from workbench.ui.server import create_app
+
+    app = create_app(_open_workbench(database_url, data_dir))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=4096, timeout_keep_alive=600)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=120)
+    parser.add_argument("--database-url", default="", help="an empty database (default: a new SQLite file)")
+    parser.add_argument("--handler", default=TAKE_HANDLER, help="fire this handler instead (e.g. greet, for "
+                        "the cost of Gradio's queue alone)")
+    parser.add_argument("--serve", nargs=3, metavar=("DATABASE_URL", "DATA_DIR", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]))
+
+    import subprocess
+    import urllib.request
+
+    data_dir = Path(tempfile.mkdtemp(prefix="claims-bench-"))
+    database_url = args.database_url or f"sqlite:///{data_dir / 'workbench.db'}"
+    wb = _open_workbench(database_url, data_dir)
+    usernames = seed(wb, args.users)
+    wb.close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # The server runs in its own process, as `workbench serve` does: the clients' work is not
+    # counted in its CPU time nor does it compete for its interpreter lock.
+    server = subprocess.Popen([sys.executable, __file__, "--serve", database_url, str(data_dir), str(port)])
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base_url}/login", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        cpu: list[float] = []
+        claims = asyncio.run(claim_together(base_url, usernames, on_go=lambda: cpu.append(_cpu_seconds(server.pid)),
+                                            handler=args.handler))
+        server_cpu = _cpu_seconds(server.pid) - cpu[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    seconds = [claim.seconds for claim in claims]
+    failed = [claim for claim in claims if claim.task_id is None]
+    tasks = {claim.task_id for claim in claims if claim.task_id is not None}
+    print(f"{len(claims)} simultaneous claims on {database_url.split(':')[0]}: "
+          f"p50 {statistics.median(seconds):.3f} s, p95 {percentile(seconds, 0.95):.3f} s, "
+          f"slowest {max(seconds):.3f} s; {len(tasks)} distinct tasks, {len(failed)} failed; "
+          f"server CPU {server_cpu:.2f} s ({1000 * server_cpu / len(claims):.1f} ms a claim); "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    for claim in failed[:5]:
+        print(f"  {claim.username}: {claim.error}")
+
+
+if __name__ == "__main__":
+    main()
