@@ -153,12 +153,33 @@ def process_file(
     return ProcessReport(out_dir=out_dir, segments=segments, report=report)
 
 
+STAGING_MARK = ".partial-"
+
+
+def staging_dirs(parent: Path) -> dict[Path, str]:
+    """The staging directories of ``process_file`` runs under ``parent``, each with the name
+    of the output directory it is building.
+
+    A run removes its own on any error, but a process killed mid-run cannot: its directory
+    (as big as the decoded clip) stays until someone who knows the run is dead removes it.
+    A run still going has one too; telling the two apart is the caller's business.
+    """
+    if not Path(parent).is_dir():
+        return {}
+    found = {}
+    for path in Path(parent).iterdir():
+        building, mark, _ = path.name[1:].rpartition(STAGING_MARK)
+        if path.name.startswith(".") and mark and path.is_dir():
+            found[path] = building
+    return found
+
+
 @contextlib.contextmanager
 def _staging(out_dir: Path) -> Iterator[Path]:
     """A hidden sibling directory that becomes ``out_dir`` on success and vanishes on failure."""
     created = [p for p in reversed(out_dir.absolute().parents) if not p.exists()]
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{STAGING_MARK}", dir=out_dir.parent))
     try:
         yield staging
         if out_dir.exists():
