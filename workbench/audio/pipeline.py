@@ -69,6 +69,8 @@ class PipelineSettings:
     target_lufs: float = -23.0
     max_gain_db: float = 20.0
     true_peak_ceiling_dbtp: float = -1.0
+    # Decoding stops with an error past this much audio, whatever the file's header says.
+    max_duration_s: float = io.MAX_DURATION_S
 
     def validate(self) -> None:
         """Raise ``AudioError`` naming the first setting out of range."""
@@ -84,6 +86,8 @@ class PipelineSettings:
             (-70 < self.target_lufs < 0, "target_lufs must be between -70 and 0"),
             (self.max_gain_db >= 0, "max_gain_db must not be negative"),
             (self.true_peak_ceiling_dbtp <= 0, "true_peak_ceiling_dbtp must be at most 0"),
+            (MIN_DURATION_S <= self.max_duration_s <= io.MAX_DURATION_S,
+             f"max_duration_s must be {MIN_DURATION_S}..{io.MAX_DURATION_S} s"),
         ]
         for ok, message in checks:
             if not ok:
@@ -219,7 +223,7 @@ class _Clock:
 def _run(input_path: Path, staging: Path, language: str, settings: PipelineSettings, progress: Progress) -> tuple[tuple[SegmentEntry, ...], dict]:
     clock = _Clock(progress)
     with clock.stage("decode"):
-        audio, info = _decode(input_path, staging / "original.flac", clock)
+        audio, info = _decode(input_path, staging / "original.flac", clock, max_seconds=settings.max_duration_s)
     duration = audio.size / SAMPLE_RATE
     with clock.stage("highpass"):
         denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
@@ -264,9 +268,11 @@ def _rounded(value: float) -> float:
     return round(float(value), 2)
 
 
-def _decode(input_path: Path, original_path: Path, clock: _Clock) -> tuple[np.ndarray, io.SourceInfo]:
-    """Decode to 16 kHz mono, writing ``original.flac`` on the way."""
-    info, chunks = io.decode_chunks(input_path)
+def _decode(input_path: Path, original_path: Path, clock: _Clock, *,
+            max_seconds: float) -> tuple[np.ndarray, io.SourceInfo]:
+    """Decode to 16 kHz mono, writing ``original.flac`` on the way; ``AudioError`` as soon
+    as more than ``max_seconds`` has been decoded."""
+    info, chunks = io.decode_chunks(input_path, max_seconds=max_seconds)
     expected = int(info.duration * SAMPLE_RATE)
     # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
     # at most a few chunks wait for it, so a slow disk or a busy machine cannot pile them up.
@@ -285,7 +291,7 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock) -> tuple[np.nd
                     clock.within("decode", decoded / expected)
                 yield chunk
 
-        audio = io.gather(written(chunks), expected_samples=expected)
+        audio = io.gather(written(chunks), capacity=io.capacity(max_seconds, SAMPLE_RATE))
         while in_flight:
             in_flight.popleft().result()
     if audio.size < MIN_DURATION_S * SAMPLE_RATE:
