@@ -322,7 +322,7 @@ def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
     levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
     noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
     if noise_frames.any():
-        floor_db = float(np.median(levels[noise_frames]))
+        floor_db = float(np.median(levels[noise_frames], overwrite_input=True))  # of the copy the mask made
         candidates = segment.split_at_quiet(
             candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=floor_db + settings.quiet_margin_db,
             min_pause=settings.min_pause_s,
