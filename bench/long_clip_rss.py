@@ -3,6 +3,7 @@
     python3 bench/long_clip_rss.py                  # 6 hours of silence, FLAC (the bomb)
     python3 bench/long_clip_rss.py --kind speech    # 6 hours of tiled speech with noise, FLAC
     python3 bench/long_clip_rss.py --hours 12       # longer than the limit: refused while decoding
+    python3 bench/long_clip_rss.py --via worker     # as `workbench worker` runs it: import_clip, process_clip
 
 The clip is generated once into bench/out/ (written block by block, so this parent stays
 small). ``process_file`` then runs in a fresh interpreter started as a subprocess; its peak
@@ -57,16 +58,31 @@ def make_clip(kind: str, hours: float) -> Path:
     return path
 
 
-def child(input_path: Path, out_dir: Path, result_path: Path) -> None:
-    from workbench.audio.errors import AudioError
-    from workbench.audio.pipeline import process_file
-
+def child(via: str, input_path: Path, out_dir: Path, result_path: Path) -> None:
     started = time.perf_counter()
-    try:
-        result = process_file(input_path, out_dir, language="en")
-        outcome = {"segments": len(result.segments), "duration": result.report["input"]["duration"]}
-    except AudioError as error:
-        outcome = {"refused": str(error)}
+    if via == "pipeline":
+        from workbench.audio.errors import AudioError
+        from workbench.audio.pipeline import process_file
+
+        try:
+            result = process_file(input_path, out_dir, language="en")
+            outcome = {"segments": len(result.segments), "duration": result.report["input"]["duration"]}
+        except AudioError as error:
+            outcome = {"refused": str(error)}
+    else:
+        # What a worker process holds: the CLI, the queue, the store and the pipeline.
+        import workbench.cli  # noqa: F401
+        from workbench.queue import RecordingQueue
+        from workbench.workflow.policy import Policy
+        from workbench.workflow.service import Workbench
+
+        wb = Workbench.open(data_dir=out_dir, queue=RecordingQueue(),
+                            policy=Policy(password_time_cost=1, password_memory_kib=1024))
+        admin = wb.create_user(None, username="bench", password="bench-password-1", name="Bench", roles={"admin"})
+        clip = wb.import_clip(admin, filename=input_path.name, source=input_path, language="en", project="bench")
+        started = time.perf_counter()
+        done = wb.process_clip(clip.id)
+        outcome = {"status": done.status, "segments": done.segment_count, "error": done.error}
     hwm = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
                if line.startswith("VmHWM:"))
     result_path.write_text(json.dumps({**outcome, "seconds": round(time.perf_counter() - started, 1),
@@ -77,22 +93,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=("silence", "speech"), default="silence")
     parser.add_argument("--hours", type=float, default=6.0)
+    parser.add_argument("--via", choices=("pipeline", "worker"), default="pipeline")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*map(Path, args.child))
+        child(args.via, *map(Path, args.child))
         return
     clip = make_clip(args.kind, args.hours)
     out_dir, result_path = OUT / "long_clip_rss", OUT / "long_clip_rss.json"
     shutil.rmtree(out_dir, ignore_errors=True)
-    process = subprocess.Popen([sys.executable, __file__, "--child", str(clip), str(out_dir), str(result_path)])
+    process = subprocess.Popen([sys.executable, __file__, "--via", args.via, "--child", str(clip), str(out_dir),
+                                str(result_path)])
     _, status, usage = os.wait4(process.pid, 0)
     shutil.rmtree(out_dir, ignore_errors=True)
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"the pipeline process failed with status {os.waitstatus_to_exitcode(status)}")
     result = json.loads(result_path.read_text())
     result["ru_maxrss_mib"] = round(usage.ru_maxrss / 1024)
-    print(f"{clip.name} ({clip.stat().st_size / 1e6:.1f} MB file): {json.dumps(result, ensure_ascii=False)}")
+    print(f"{clip.name} ({clip.stat().st_size / 1e6:.1f} MB file) via {args.via}: {json.dumps(result, ensure_ascii=False)}")
     print(f"peak RSS {max(result['vmhwm_mib'], result['ru_maxrss_mib'])} MiB; target ≤ 1536 MiB (1.5 GB)")
 
 

@@ -13,6 +13,8 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import json
 import os
 import shutil
@@ -152,9 +154,29 @@ def process_file(
         raise AudioError(f"{input_path}: no such file")
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise AudioError(f"{out_dir} already exists and is not empty: choose a new output directory")
+    _return_freed_buffers()
     with _staging(out_dir) as staging:
         segments, report = _run(input_path, staging, language, settings, progress or (lambda stage, fraction: None))
     return ProcessReport(out_dir=out_dir, segments=segments, report=report)
+
+
+# glibc's mallopt parameter and the size from which every allocation gets its own mapping.
+_M_MMAP_THRESHOLD = -3
+_MMAP_THRESHOLD_BYTES = 128 * 1024
+
+
+@functools.cache
+def _return_freed_buffers() -> None:
+    """Have glibc give every freed buffer of 128 KiB or more back to the system at once.
+
+    The stages stream minute-long chunks (a few MB each) through two threads. By default
+    glibc raises its mapping threshold to the largest buffer freed so far, after which such
+    chunks come from per-thread heaps that keep the memory when they are freed: on a
+    six-hour clip that added some 80 MB to the 1.3 GB clip. A fixed threshold keeps the peak
+    at the clip plus what is in use. Process-wide and harmless; nothing happens off glibc.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
 
 
 STAGING_MARK = ".partial-"
