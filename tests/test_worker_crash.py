@@ -200,3 +200,25 @@ def test_a_retry_removes_what_the_dead_attempt_left_in_staging(wb, wb_people, wb
     with pytest.raises(KeyboardInterrupt):
         rules.process_clip(clip.id)
     assert seen == {"leftovers": []}
+
+
+def test_a_worker_whose_lease_was_lost_by_the_end_stores_no_result_and_clears_its_output(
+        wb, wb_people, wb_clock, wb_reopen, monkeypatch):
+    from workbench.audio.pipeline import ProcessReport, SegmentEntry
+
+    rules = wb_reopen(clip_lease=timedelta(seconds=60))
+
+    def finishes_too_late(input_path, out_dir, *, language, progress=None, settings=None):
+        progress("write", 0.99)
+        out_dir.mkdir(parents=True)
+        (out_dir / "clean.flac").write_bytes(b"fLaC")
+        wb_clock.advance(minutes=5)
+        assert rules.recover_stalled_clips() == [clip.id]
+        entry = SegmentEntry(id="00001", audio_filepath="segments/00001.flac", start=0.0, end=1.0, language=language)
+        return ProcessReport(out_dir=out_dir, segments=(entry,), report={"input": {"duration": 2.0}})
+
+    monkeypatch.setattr("workbench.audio.pipeline.process_file", finishes_too_late)
+    clip = rules.import_clip(wb_people.admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
+    after = rules.process_clip(clip.id)
+    assert (after.status, after.task_id) == ("queued", None)
+    assert not (rules.data_dir / "clips" / str(clip.id)).exists()

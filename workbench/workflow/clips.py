@@ -123,7 +123,7 @@ class Clips(WorkbenchBase):
         # A previous attempt may have died after writing, or mid-run; the pipeline wants a
         # fresh target, and what the dead attempt staged is garbage now.
         shutil.rmtree(out_dir, ignore_errors=True)
-        self._remove_staging(lambda building: building == str(clip_id))
+        self._remove_staging(of_clip=clip_id)
         lease = _Lease(self, clip_id, owner)
         try:
             with lease.kept():
@@ -143,7 +143,10 @@ class Clips(WorkbenchBase):
         with self.store.session() as session:
             clip = self._clip(session, clip_id, lock=True)
             if clip.lease_owner != owner:
+                # The worker that took the clip over cannot have finished: its output would
+                # have had to replace this one. Out of its way.
                 log.warning("clip %s: lease lost to another worker before the result was stored", clip_id)
+                shutil.rmtree(out_dir, ignore_errors=True)
                 return self._clip_views(session, [clip])[0]
             self._record_task(session, clip, spans, files)
             clip.status, clip.stage, clip.percent, clip.error = "ready", "done", 100.0, None
@@ -181,9 +184,7 @@ class Clips(WorkbenchBase):
                 self._queue_processing(clip_id)
             except QueueUnavailable as error:
                 log.error("%s", error)
-        with self.store.reading() as session:
-            live = {str(clip.id) for clip in repo.clips_with_live_lease(session, self.now())}
-        self._remove_staging(lambda building: building not in live)
+        self._remove_staging()
         return taken
 
     def register_processed_clip(self, actor: Actor, *, filename: str, language: str, project: str,
@@ -257,12 +258,21 @@ class Clips(WorkbenchBase):
     def _lease_expired(self, clip: Clip) -> bool:
         return clip.status == "processing" and (clip.lease_until is None or clip.lease_until < self.now())
 
-    def _remove_staging(self, stale) -> None:
-        """Remove the pipeline's staging directories under clips/ whose clip id ``stale(id)``."""
+    def _remove_staging(self, *, of_clip: int | None = None) -> None:
+        """Remove the pipeline's staging directories under clips/: those of clip ``of_clip``
+        (whose lease the caller holds), or else all whose clip has no live lease."""
         from workbench.audio.pipeline import staging_dirs
 
-        for path, building in staging_dirs(self.data_dir / "clips").items():
-            if stale(building):
+        # Listed before the leases are read: a worker takes its lease before it creates its
+        # directory, so a listed directory of a live worker always finds that lease below.
+        found = staging_dirs(self.data_dir / "clips")
+        if of_clip is not None:
+            keep = {building for building in found.values() if building != str(of_clip)}
+        elif found:
+            with self.store.reading() as session:
+                keep = {str(clip.id) for clip in repo.clips_with_live_lease(session, self.now())}
+        for path, building in found.items():
+            if building not in keep:
                 shutil.rmtree(path, ignore_errors=True)
 
     def _system_view(self, clip_id: int) -> ClipView:
