@@ -222,3 +222,29 @@ def test_a_worker_whose_lease_was_lost_by_the_end_stores_no_result_and_clears_it
     after = rules.process_clip(clip.id)
     assert (after.status, after.task_id) == ("queued", None)
     assert not (rules.data_dir / "clips" / str(clip.id)).exists()
+
+
+def test_the_cli_retries_a_clip_whose_worker_died_once_its_lease_ran_out(sqlite_url, tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+
+    from typer.testing import CliRunner
+
+    from tests.conftest import SettableClock
+    from workbench.cli import app
+    from workbench.queue import RecordingQueue
+
+    monkeypatch.setattr("workbench.audio.pipeline.process_file", dies_mid_clip)
+    clock = SettableClock(datetime.now(timezone.utc) - timedelta(minutes=2))
+    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", clock=clock, queue=RecordingQueue(),
+                        policy=Policy(**CHEAP))
+    admin = wb.create_user(None, username="admin", password="password-1", name="Admin", roles={"admin"})
+    clip = wb.import_clip(admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
+    with pytest.raises(KeyboardInterrupt):
+        wb.process_clip(clip.id)  # two minutes ago, with a lease of one
+    wb.close()
+
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url)
+    monkeypatch.delenv("WORKBENCH_QUEUE_URL", raising=False)
+    result = CliRunner().invoke(app, ["clips", "retry", str(clip.id)])
+    assert (result.exit_code, result.output) == (0, f"clip {clip.id}: queued\n")
