@@ -110,7 +110,8 @@ def main() -> None:
         raise SystemExit(f"the pipeline process failed with status {os.waitstatus_to_exitcode(status)}")
     result = json.loads(result_path.read_text())
     result["ru_maxrss_mib"] = round(usage.ru_maxrss / 1024)
-    print(f"{clip.name} ({clip.stat().st_size / 1e6:.1f} MB file) via {args.via}: {json.dumps(result, ensure_ascii=False)}")
+    size_mb = clip.stat().st_size / 1e6
+    print(f"{clip.name} ({size_mb:.1f} MB file) via {args.via}: {json.dumps(result, ensure_ascii=False)}")
     print(f"peak RSS {max(result['vmhwm_mib'], result['ru_maxrss_mib'])} MiB; target ≤ 1536 MiB (1.5 GB)")
 
 
