@@ -4,6 +4,7 @@
     python3 bench/long_clip_rss.py --kind speech    # 6 hours of tiled speech with noise, FLAC
     python3 bench/long_clip_rss.py --hours 12       # longer than the limit: refused while decoding
     python3 bench/long_clip_rss.py --via worker     # as `workbench worker` runs it: import_clip, process_clip
+    python3 bench/long_clip_rss.py --hours 12 --hide-length   # the bomb without a declared length
 
 The clip is generated once into bench/out/ (written block by block, so this parent stays
 small). ``process_file`` then runs in a fresh interpreter started as a subprocess; its peak
@@ -58,6 +59,18 @@ def make_clip(kind: str, hours: float) -> Path:
     return path
 
 
+def hide_length(path: Path) -> Path:
+    """A copy of FLAC ``path`` whose STREAMINFO says the length is unknown (total samples 0,
+    which the format allows): only counting while decoding can stop it."""
+    hidden = path.with_name(f"{path.stem}_no_length.flac")
+    if not hidden.exists():
+        data = bytearray(path.read_bytes())
+        data[21] &= 0xF0  # the low 4 bits of STREAMINFO byte 13 and the 4 bytes after it
+        data[22:26] = bytes(4)
+        hidden.write_bytes(bytes(data))
+    return hidden
+
+
 def child(via: str, input_path: Path, out_dir: Path, result_path: Path) -> None:
     started = time.perf_counter()
     if via == "pipeline":
@@ -94,12 +107,15 @@ def main() -> None:
     parser.add_argument("--kind", choices=("silence", "speech"), default="silence")
     parser.add_argument("--hours", type=float, default=6.0)
     parser.add_argument("--via", choices=("pipeline", "worker"), default="pipeline")
+    parser.add_argument("--hide-length", action="store_true", help="zero the FLAC's declared length")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.via, *map(Path, args.child))
         return
     clip = make_clip(args.kind, args.hours)
+    if args.hide_length:
+        clip = hide_length(clip)
     out_dir, result_path = OUT / "long_clip_rss", OUT / "long_clip_rss.json"
     shutil.rmtree(out_dir, ignore_errors=True)
     process = subprocess.Popen([sys.executable, __file__, "--via", args.via, "--child", str(clip), str(out_dir),
