@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from workbench.audio.errors import AudioError
-from workbench.audio.io import TARGET_RATE, probe, read_audio, read_span, write_audio
+from workbench.audio.io import TARGET_RATE, decode_chunks, gather, probe, read_audio, read_span, write_audio
 from workbench.audio.synth import write_video
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
@@ -155,3 +155,58 @@ def test_probe_refuses_what_is_not_audio(tmp_path):
     with pytest.raises(AudioError, match="cannot be read as audio"):
         probe(tmp_path / "notes.txt")
 
+
+
+# --- the length limit holds while decoding, whatever the header declares ---------------------
+
+
+def flac_declaring(path: Path, seconds: float, *, declared_samples: int | None) -> Path:
+    """A 16 kHz FLAC of ``seconds`` of silence (a few kilobytes, like a decompression bomb)
+    whose STREAMINFO declares ``declared_samples`` (0: "unknown", which the format allows);
+    ``None`` keeps the true count."""
+    sf.write(path, np.zeros(int(seconds * 16000), np.float32), 16000, subtype="PCM_16")
+    if declared_samples is not None:
+        data = bytearray(path.read_bytes())
+        # "fLaC", then the STREAMINFO block header (4 bytes); its total-samples field is the
+        # low 4 bits of body byte 13 and the 4 bytes after it (36 bits, big-endian).
+        assert data[:4] == b"fLaC" and data[4] & 0x7F == 0
+        data[21] = (data[21] & 0xF0) | (declared_samples >> 32)
+        data[22:26] = (declared_samples & 0xFFFFFFFF).to_bytes(4, "big")
+        path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("declared_samples, says", [
+    (0, "declares no length"),  # the length left out, as the format allows
+    (16000, "declares 1.0 s"),  # a lie: one second
+])
+def test_decoding_stops_with_an_error_as_soon_as_the_audio_passes_the_limit(tmp_path, declared_samples, says):
+    path = flac_declaring(tmp_path / "bomb.flac", 30, declared_samples=declared_samples)
+    _, chunks = decode_chunks(path, max_seconds=5)
+    yielded = 0
+    with pytest.raises(AudioError, match=f"longer than the limit of 5.0 s: decoding stopped there .*{says}"):
+        for chunk in chunks:
+            yielded += chunk.size
+    # Stopped at the limit, not after the 30 s.
+    assert 4 * TARGET_RATE < yielded <= 5 * TARGET_RATE
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_decoding(tmp_path):
+    path = flac_declaring(tmp_path / "long.flac", 30, declared_samples=None)
+    with pytest.raises(AudioError, match="declares 30.0 s of audio; the limit is 5.0 s"):
+        decode_chunks(path, max_seconds=5)
+
+
+@pytest.mark.parametrize("declared_samples", [0, 16000, None])
+def test_read_audio_holds_the_limit_and_keeps_what_is_within_it(tmp_path, declared_samples):
+    path = flac_declaring(tmp_path / "clip.flac", 30, declared_samples=declared_samples)
+    with pytest.raises(AudioError, match="limit"):
+        read_audio(path, max_seconds=29)
+    audio, _ = read_audio(path, max_seconds=30)
+    assert audio.size == 30 * TARGET_RATE
+
+
+def test_gather_never_grows_past_its_capacity():
+    assert gather(iter([np.ones(10, np.float32)] * 2), capacity=25).tolist() == [1.0] * 20
+    with pytest.raises(AudioError, match="longer than the 25 samples"):
+        gather(iter([np.ones(10, np.float32)] * 3), capacity=25)

@@ -146,6 +146,7 @@ def nothing_written(parent: Path, before: set[str]) -> bool:
         ({"language": "ko", "settings": replace(PipelineSettings(), min_pause_s=0.0)}, "min_pause_s"),
         ({"language": "ko", "settings": replace(PipelineSettings(), max_segment_s=1.0)}, "max_segment_s"),
         ({"language": "ko", "settings": replace(PipelineSettings(), true_peak_ceiling_dbtp=1.0)}, "true_peak"),
+        ({"language": "ko", "settings": replace(PipelineSettings(), max_duration_s=7 * 3600)}, "max_duration_s"),
     ],
 )
 def test_bad_arguments_are_refused_before_anything_is_written(tmp_path, kwargs, message):
@@ -167,4 +168,15 @@ def test_a_failure_midway_leaves_no_directory_behind(tmp_path):
     before = {p.name for p in tmp_path.iterdir()}
     with pytest.raises(AudioError, match="at least 0.5 s"):
         process_file(clip, tmp_path / "deep" / "er" / "out", language="en")
+    assert nothing_written(tmp_path, before)
+
+
+@pytest.mark.parametrize("declared_samples", [0, 16000], ids=["no length", "one second"])
+def test_a_clip_longer_than_the_limit_is_refused_while_decoding_whatever_its_header_says(tmp_path, declared_samples):
+    from tests.test_audio_io import flac_declaring
+
+    bomb = flac_declaring(tmp_path / "bomb.flac", 30, declared_samples=declared_samples)
+    before = {p.name for p in tmp_path.iterdir()}
+    with pytest.raises(AudioError, match="bomb.flac: longer than the limit of 10.0 s: decoding stopped there"):
+        process_file(bomb, tmp_path / "out", language="en", settings=PipelineSettings(max_duration_s=10))
     assert nothing_written(tmp_path, before)

@@ -79,24 +79,6 @@ def test_a_failure_keeps_its_reason_and_stage_and_the_upload_and_can_be_retried(
         wb.retry_clip(wb_people.admin, clip.id)
 
 
-def test_a_clip_whose_worker_died_can_be_retried_once_it_has_been_silent_long_enough(
-        wb, wb_people, wb_clock, monkeypatch):
-    def dying_worker(input_path, out_dir, *, language, progress=None, settings=None):
-        progress("decode", 0.2)
-        raise KeyboardInterrupt  # stands for the worker process being killed mid-clip
-
-    monkeypatch.setattr("workbench.audio.pipeline.process_file", dying_worker)
-    clip = wb.import_clip(wb_people.admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
-    with pytest.raises(KeyboardInterrupt):
-        wb.process_clip(clip.id)
-    assert wb.clip(wb_people.admin, clip.id).status == "processing"
-    wb_clock.advance(minutes=10)
-    with pytest.raises(InvalidTransition, match="went silent"):
-        wb.retry_clip(wb_people.admin, clip.id)
-    wb_clock.advance(minutes=25)
-    assert wb.retry_clip(wb_people.admin, clip.id).status == "queued"
-
-
 def test_a_crash_in_processing_is_recorded_too(wb, wb_people, monkeypatch):
     def crashing_pipeline(*args, **kwargs):
         raise MemoryError("out of memory")

@@ -247,10 +247,17 @@ def tasks_release(task_id: int, reason: str = typer.Option(..., help="Why (kept 
 
 @app.command()
 @_fail_cleanly
-def worker(workers: int = typer.Option(1, help="Clips processed at once by this process.")) -> None:
+def worker(
+    workers: int = typer.Option(1, help="Clips processed at once by this process."),
+    parent_pid: int = typer.Option(None, hidden=True, help="Exit when this process (the parent) dies."),
+) -> None:
     """Process queued clips until interrupted (start one per core or machine)."""
     import logging
 
+    if parent_pid is not None:
+        from workbench.lifeline import exit_with_parent
+
+        exit_with_parent(parent_pid)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Alembic narrates every schema check at INFO; the worker's log is for clips.
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -11,11 +11,19 @@ an upload fails the clip with the path it looked for (``retry_clip`` queues it a
 
 A queue URL that is not a Redis URL, or a Redis server that cannot be reached, raises
 ``QueueUnavailable`` with the URL (password hidden) and the reason.
+
+A job is gone from the queue once a worker takes it, so a worker killed mid-clip would
+lose it. The clip's lease (workflow/clips.py) covers that: every worker sweeps for clips
+whose lease ran out when it starts and every half lease after
+(``Workbench.recover_stalled_clips``), and queues them again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import threading
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -29,6 +37,8 @@ if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 QUEUE_NAME = "workbench"
+
+log = logging.getLogger(__name__)
 
 
 def make_huey(settings: Settings):
@@ -83,9 +93,20 @@ class HueyQueue:
     def run_worker(self, *, workers: int = 1) -> None:
         """Consume the queue until interrupted (what ``workbench worker`` runs). A queue that
         cannot be reached at start raises ``QueueUnavailable``; once running, huey's consumer
-        rides out an outage by retrying."""
+        rides out an outage by retrying. A sweeper thread takes back the clips of dead
+        workers meanwhile."""
         self.pending()
+        threading.Thread(target=self._sweep_forever, name="clip-sweeper", daemon=True).start()
         self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+    def _sweep_forever(self) -> None:
+        interval = self.workbench.policy.clip_lease.total_seconds() / 2
+        while True:
+            try:
+                self.workbench.recover_stalled_clips()
+            except Exception:  # noqa: BLE001 - a database or queue outage; the next sweep tries again
+                log.exception("sweeping for clips of dead workers failed")
+            time.sleep(interval)
 
     @contextlib.contextmanager
     def _reaching(self):

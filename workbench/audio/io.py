@@ -4,6 +4,13 @@ Decoding goes through PyAV (FFmpeg's libraries with their own codecs, no system 
 so every container the workbench accepts (wav, flac, mp3, ogg, m4a, mp4, mov, webm, ...)
 takes the same path. Audio is streamed in chunks: downmixed to mono and resampled with
 soxr chunk by chunk, so the decoder never holds more than one chunk of the source rate.
+
+No clip may be longer than ``MAX_DURATION_S`` (six hours). A header cannot be trusted for
+that: a FLAC of a few hundred kilobytes can hold twelve hours of silence and declare any
+length, or none. So the samples are counted as the decoder yields them and decoding stops
+with an ``AudioError`` the moment the count passes the limit; a declared length over the
+limit is refused before decoding starts. ``gather`` reserves room for the limit once (address
+space, not memory), so a lying header cannot make it copy or grow.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import soxr
 from workbench.audio.errors import AudioError
 
 TARGET_RATE = 16000
+# The longest clip accepted, in seconds of audio actually decoded.
+MAX_DURATION_S = 6 * 3600
 # A file whose decodable audio ends this much before its declared duration is truncated.
 TRUNCATION_TOLERANCE_S = 0.5
 
@@ -137,22 +146,31 @@ class Resampler:
         return self._stream.resample_chunk(np.zeros(0, np.float32), last=True)
 
 
-def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[SourceInfo, Iterator[np.ndarray]]:
+def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE,
+                  max_seconds: float = MAX_DURATION_S) -> tuple[SourceInfo, Iterator[np.ndarray]]:
     """Open ``path`` and stream its first audio stream as mono float32 chunks at ``sample_rate``.
 
     Returns the source description (read from the container up front) and an iterator of
     1-D float32 arrays of about a second each. Iterating raises ``AudioError`` for corrupt
-    or truncated data.
+    or truncated data, and as soon as more than ``max_seconds`` of audio has been decoded
+    (whatever the header says); a declared length over ``max_seconds`` is refused at once.
     """
     path = Path(path)
     container = _open(path)
     stream = container.streams.audio[0]
     try:
         info = _describe(container, stream, path)
+        if info.duration > max_seconds:
+            raise AudioError(f"{path.name}: the file declares {_hours(info.duration)} of audio; the limit is "
+                             f"{_hours(max_seconds)}")
     except AudioError:
         container.close()
         raise
-    return info, _stream_chunks(container, stream, path.name, info, sample_rate)
+    return info, _stream_chunks(container, stream, path.name, info, sample_rate, max_seconds)
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:.2f} h" if seconds >= 3600 else f"{seconds:.1f} s"
 
 
 def probe(path: Path) -> SourceInfo:
@@ -183,10 +201,12 @@ def _describe(container, stream, path: Path) -> SourceInfo:
     return info
 
 
-def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int) -> Iterator[np.ndarray]:
+def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int,
+                   max_seconds: float) -> Iterator[np.ndarray]:
     # Only the audio stream's own duration can show truncation: a video track may be longer.
     declared = _wav_header_seconds(Path(info.path)) if info.format == "wav" else _stream_duration(stream)
     source_rate = info.sample_rate
+    max_samples = int(max_seconds * source_rate)
     resample = Resampler(source_rate, sample_rate)
     decoded_samples = 0
     try:
@@ -204,6 +224,11 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
             pending.append(_frame_lanes(frame))
             pending_samples += frame.samples
             decoded_samples += frame.samples
+            if decoded_samples > max_samples:
+                raise AudioError(
+                    f"{name}: longer than the limit of {_hours(max_seconds)}: decoding stopped there (the header "
+                    f"declares {_hours(declared) if declared else 'no length'})"
+                )
         if pending:
             yield resample(_to_mono(pending, kind[0]))
         tail = resample.flush()
@@ -223,33 +248,39 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
         )
 
 
-def gather(chunks: Iterable[np.ndarray], *, expected_samples: int) -> np.ndarray:
+def capacity(max_seconds: float, sample_rate: int = TARGET_RATE) -> int:
+    """Samples ``gather`` must hold for a stream ``decode_chunks`` caps at ``max_seconds``:
+    the cap, the chunk that crosses it and the resampler's tail."""
+    return int((max_seconds + 2) * sample_rate)
+
+
+def gather(chunks: Iterable[np.ndarray], *, capacity: int) -> np.ndarray:
     """Copy streamed chunks into one float32 array, shape (n_samples,).
 
-    The array is allocated once for ``expected_samples`` (plus a margin) and only grows if
-    the stream runs longer, so the peak is about the clip itself, not the clip twice.
-    Unused capacity is never touched, so it costs address space, not memory.
+    The array is allocated once for ``capacity`` samples and never grows or copies, so the
+    peak is the clip itself, whatever its header claimed. Unused capacity is never touched,
+    so it costs address space, not memory. A stream longer than ``capacity`` (which
+    ``decode_chunks`` with the matching cap never yields) raises ``AudioError``.
     """
-    # A header may claim any length: trust it only up to six hours of 16 kHz audio.
-    buffer = np.empty(min(int(expected_samples * 1.02), 6 * 3600 * TARGET_RATE) + TARGET_RATE, dtype=np.float32)
+    buffer = np.empty(capacity, dtype=np.float32)
     filled = 0
     for chunk in chunks:
-        if filled + chunk.size > buffer.size:
-            grown = np.empty(max(2 * buffer.size, filled + chunk.size), dtype=np.float32)
-            grown[:filled] = buffer[:filled]
-            buffer = grown
+        if filled + chunk.size > capacity:
+            raise AudioError(f"the audio is longer than the {capacity} samples it may have")
         buffer[filled : filled + chunk.size] = chunk
         filled += chunk.size
     return buffer[:filled]
 
 
-def read_audio(path: Path, *, sample_rate: int = TARGET_RATE) -> tuple[np.ndarray, SourceInfo]:
-    """Decode a whole file to mono float32 at ``sample_rate``.
+def read_audio(path: Path, *, sample_rate: int = TARGET_RATE,
+               max_seconds: float = MAX_DURATION_S) -> tuple[np.ndarray, SourceInfo]:
+    """Decode a whole file to mono float32 at ``sample_rate``; at most ``max_seconds`` of it
+    (``AudioError`` past that, see ``decode_chunks``).
 
     Returns ``(audio, info)``: ``audio`` has shape ``(n_samples,)``.
     """
-    info, chunks = decode_chunks(path, sample_rate=sample_rate)
-    return gather(chunks, expected_samples=int(info.duration * sample_rate)), info
+    info, chunks = decode_chunks(path, sample_rate=sample_rate, max_seconds=max_seconds)
+    return gather(chunks, capacity=capacity(max_seconds, sample_rate)), info
 
 
 def read_span(path: Path, start: float, end: float) -> tuple[np.ndarray, int]:

@@ -134,8 +134,13 @@ class Clip(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Last sign of life from the worker; a "processing" clip silent for long was orphaned.
+    # Last progress the worker stored.
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The worker processing the clip renews its lease until it is done; a "processing" clip
+    # whose lease ran out lost its worker and is queued again (``attempts`` times at most).
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Task(Base):

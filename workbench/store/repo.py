@@ -191,6 +191,19 @@ def all_clips(session: Session) -> Sequence[Clip]:
     return session.scalars(select(Clip).order_by(Clip.id.desc())).all()
 
 
+def clips_with_lease_expired(session: Session, now: datetime, *, lock: bool = False) -> Sequence[Clip]:
+    """Clips "processing" whose worker's lease ran out before ``now`` (or that have none)."""
+    query = select(Clip).where(Clip.status == "processing",
+                               or_(Clip.lease_until.is_(None), Clip.lease_until < now)).order_by(Clip.id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).all()
+
+
+def clips_with_live_lease(session: Session, now: datetime) -> Sequence[Clip]:
+    return session.scalars(select(Clip).where(Clip.status == "processing", Clip.lease_until >= now)).all()
+
+
 def tasks_by_clip(session: Session, clip_ids: Iterable[int]) -> dict[int, Task]:
     ids = list(clip_ids)
     if not ids:

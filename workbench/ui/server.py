@@ -32,6 +32,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
+from workbench.supervisor import WorkerSupervisor, stop_process  # noqa: F401 - stop_process for callers
 from workbench.ui.body_limit import BodyLimit
 from workbench.ui.delivery import DeliveredFileResponse
 from workbench.ui.gradio_gate import GradioPages
@@ -427,34 +428,29 @@ def body_limits(policy: "Policy") -> Callable[[str], int]:
 
 
 def start_queue_worker(settings: "Settings") -> subprocess.Popen:
-    """``workbench worker`` in a child process over the same store, so uploads get processed."""
+    """``workbench worker`` in a child process over the same store, so uploads get processed.
+    It exits when this process dies, however it dies (``--parent-pid``, workbench/lifeline.py)."""
     env = dict(os.environ)
     env["WORKBENCH_DATA_DIR"] = str(settings.data_dir)
     env["WORKBENCH_DATABASE_URL"] = settings.database_url
     env["WORKBENCH_QUEUE_URL"] = settings.queue_url
-    return subprocess.Popen([sys.executable, "-m", "workbench.cli", "worker"], env=env)
-
-
-def stop_process(process: subprocess.Popen, *, timeout: float = 10.0) -> None:
-    """Ask a child process to stop, and kill it if it does not within ``timeout`` seconds."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return subprocess.Popen([sys.executable, "-m", "workbench.cli", "worker", "--parent-pid", str(os.getpid())],
+                            env=env)
 
 
 def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: bool) -> None:
-    """Open the store, serve the app until interrupted, and stop the queue worker on exit."""
+    """Open the store, serve the app until interrupted, with the queue worker supervised
+    beside it (restarted when it dies, workbench/supervisor.py) and stopped on exit."""
+    import logging
+
     import uvicorn
 
     from workbench.workflow.service import Workbench
 
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
     wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir)
     app = create_app(wb, settings=settings)
-    worker = start_queue_worker(settings) if start_worker else None
+    worker = WorkerSupervisor(lambda: start_queue_worker(settings)).start() if start_worker else None
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; exit through
     # Python then (as Ctrl+C does), so the worker below is stopped instead of orphaned.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -463,7 +459,7 @@ def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: b
         uvicorn.run(app, host=host, port=port, log_level="warning", **proxy_options(settings))
     finally:
         if worker is not None:
-            stop_process(worker)
+            worker.stop()
 
 
 def proxy_options(settings: "Settings") -> dict:

@@ -1,9 +1,24 @@
-"""Clips: import an upload, process it through the queue, record the task and segments."""
+"""Clips: import an upload, process it through the queue, record the task and segments.
+
+A worker processing a clip holds a lease on it (``lease_owner``, ``lease_until``) and renews
+it every quarter of ``policy.clip_lease`` from a heartbeat thread, and with every progress
+report. A worker that dies (``kill -9``, out of memory, machine lost) stops renewing; the
+next sweep of any worker (``recover_stalled_clips``, run every half lease) finds the lease
+run out and queues the clip again, or fails it with the reason once
+``policy.clip_max_attempts`` workers have died on it. A worker that finds its lease taken
+(it stalled past the lease and the clip was queued again) stops and stores nothing. The
+sweep also removes staging directories no live worker owns: a killed worker cannot remove
+its own, and one is as big as the decoded clip.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import shutil
+import threading
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +32,12 @@ from workbench.workflow.limits import DB_INT_MAX, NAME, checked_int, checked_tex
 
 # Progress is written at most this often (in percent), so a long clip does not hammer the DB.
 PROGRESS_STEP = 1.0
+
+log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):
+    """This worker's lease on the clip ran out and the clip was taken back: stop, store nothing."""
 
 
 class Clips(WorkbenchBase):
@@ -64,16 +85,16 @@ class Clips(WorkbenchBase):
 
     def retry_clip(self, actor: Actor, clip_id: int) -> ClipView:
         """Queue a failed clip again (its upload was kept), or one still "processing" whose
-        worker has been silent for ``policy.orphaned_after`` (it died)."""
+        worker's lease has run out (it died; the workers' sweep would queue it soon anyway).
+        The count of attempts starts afresh."""
         with self.store.session() as session:
             admin = self._admin(session, actor)
-            clip = self._clip(session, clip_id)
-            orphaned = (clip.status == "processing" and clip.progress_at is not None
-                        and self.now() - clip.progress_at > self.policy.orphaned_after)
-            if clip.status != "failed" and not orphaned:
+            clip = self._clip(session, clip_id, lock=True)
+            if clip.status != "failed" and not self._lease_expired(clip):
                 raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a failed clip (or one whose "
-                                        "worker went silent) can be retried.")
+                                        "worker's lease ran out) can be retried.")
             clip.status, clip.stage, clip.percent, clip.progress_at = "queued", "queued", 0.0, self.now()
+            clip.lease_owner, clip.lease_until, clip.attempts = None, None, 0
             self._audit(session, admin.id, "clip.retried", "clip", clip.id, previous_error=clip.error)
         self._queue_processing(clip_id)
         return self.clip(actor, clip_id)
@@ -81,11 +102,14 @@ class Clips(WorkbenchBase):
     def process_clip(self, clip_id: int) -> ClipView:
         """Run the audio pipeline on a queued clip (what ``workbench worker`` runs).
 
-        Stage and percent are stored as it goes. A failure stores its reason and keeps the
-        upload, so ``retry_clip`` can run it again; it is not raised.
+        Stage and percent are stored as it goes, and the clip's lease renewed (see the module
+        docstring). A failure stores its reason and keeps the upload, so ``retry_clip`` can
+        run it again; it is not raised. A worker that lost its lease stores nothing.
         """
         from workbench.audio.errors import AudioError
+        from workbench.audio.pipeline import process_file
 
+        owner = uuid.uuid4().hex
         with self.store.session() as session:
             clip = self._clip(session, clip_id, lock=True)
             # Only a queued clip is processed: a clip already done, failed or taken by another
@@ -93,34 +117,77 @@ class Clips(WorkbenchBase):
             if clip.status != "queued":
                 return self._clip_views(session, [clip])[0]
             clip.status, clip.stage, clip.percent, clip.error = "processing", "starting", 0.0, None
-            clip.progress_at = self.now()
-            self._audit(session, None, "clip.processing", "clip", clip.id)
+            clip.progress_at, clip.attempts = self.now(), clip.attempts + 1
+            clip.lease_owner, clip.lease_until = owner, self.now() + self.policy.clip_lease
+            self._audit(session, None, "clip.processing", "clip", clip.id, attempt=clip.attempts)
             upload, language = self._path(clip.upload_path), clip.language
         out_dir = self.data_dir / "clips" / str(clip_id)
-        # A previous attempt may have died after writing; the pipeline wants a fresh target.
+        # A previous attempt may have died after writing, or mid-run; the pipeline wants a
+        # fresh target, and what the dead attempt staged is garbage now.
         shutil.rmtree(out_dir, ignore_errors=True)
-        reporter = _ProgressReporter(self, clip_id)
+        self._remove_staging(of_clip=clip_id)
+        lease = _Lease(self, clip_id, owner)
         try:
-            from workbench.audio.pipeline import process_file
-
-            result = process_file(upload, out_dir, language=language, progress=reporter)
+            with lease.kept():
+                result = process_file(upload, out_dir, language=language, progress=_ProgressReporter(lease))
+        except LeaseLost:
+            log.warning("clip %s: lease lost to another worker; stopped without storing anything", clip_id)
+            return self._system_view(clip_id)
         except AudioError as error:
-            return self._fail(clip_id, str(error))
+            return self._fail(clip_id, str(error), owner=owner)
         except Exception as error:  # noqa: BLE001 - any crash must be recorded, never lose the clip
-            return self._fail(clip_id, f"Processing crashed: {type(error).__name__}: {error}")
+            return self._fail(clip_id, f"Processing crashed: {type(error).__name__}: {error}", owner=owner)
         if not result.segments:
-            return self._fail(clip_id, "No speech was found in the clip, so there is nothing to transcribe.")
+            return self._fail(clip_id, "No speech was found in the clip, so there is nothing to transcribe.",
+                              owner=owner)
         spans = [(entry.start, entry.end) for entry in result.segments]
         files = [self._stored_path(out_dir / entry.audio_filepath) for entry in result.segments]
         with self.store.session() as session:
-            clip = self._clip(session, clip_id)
+            clip = self._clip(session, clip_id, lock=True)
+            if clip.lease_owner != owner:
+                # The worker that took the clip over cannot have finished: its output would
+                # have had to replace this one. Out of its way.
+                log.warning("clip %s: lease lost to another worker before the result was stored", clip_id)
+                shutil.rmtree(out_dir, ignore_errors=True)
+                return self._clip_views(session, [clip])[0]
             self._record_task(session, clip, spans, files)
             clip.status, clip.stage, clip.percent, clip.error = "ready", "done", 100.0, None
+            clip.lease_owner = clip.lease_until = None
             clip.output_dir, clip.duration = self._stored_path(out_dir), float(result.report["input"]["duration"])
             clip.report = json.dumps(result.report, ensure_ascii=False)
             clip.processed_at = clip.progress_at = self.now()
             self._audit(session, None, "clip.ready", "clip", clip.id, segments=len(spans))
             return self._clip_views(session, [clip])[0]
+
+    def recover_stalled_clips(self) -> list[int]:
+        """Take back every "processing" clip whose worker's lease ran out (what each worker's
+        sweep runs): queue it again, or fail it with the reason once
+        ``policy.clip_max_attempts`` workers have died on it. Then remove the staging
+        directories no live worker owns. Returns the ids of the clips taken back."""
+        requeued, taken = [], []
+        with self.store.session() as session:
+            for clip in repo.clips_with_lease_expired(session, self.now(), lock=True):
+                taken.append(clip.id)
+                stopped_at = f"{clip.stage} {clip.percent:.0f}%"
+                clip.lease_owner = clip.lease_until = None
+                if clip.attempts >= self.policy.clip_max_attempts:
+                    clip.status, clip.progress_at = "failed", self.now()
+                    clip.error = (f"The worker processing it stopped {clip.attempts} times without finishing (last "
+                                  f"at {stopped_at}): killed, or out of memory on this clip? Retry it to try again.")
+                    self._audit(session, None, "clip.failed", "clip", clip.id, error=clip.error)
+                else:
+                    clip.status, clip.stage, clip.percent, clip.progress_at = "queued", "queued", 0.0, self.now()
+                    self._audit(session, None, "clip.requeued", "clip", clip.id, attempts=clip.attempts,
+                                stopped_at=stopped_at)
+                    requeued.append(clip.id)
+        for clip_id in requeued:
+            log.warning("clip %s: its worker's lease ran out; queued again", clip_id)
+            try:
+                self._queue_processing(clip_id)
+            except QueueUnavailable as error:
+                log.error("%s", error)
+        self._remove_staging()
+        return taken
 
     def register_processed_clip(self, actor: Actor, *, filename: str, language: str, project: str,
                                 duration: float, segments: Sequence[tuple[float, float]],
@@ -169,24 +236,96 @@ class Clips(WorkbenchBase):
             raise QueueUnavailable(f"Clip {clip_id} is stored with its upload but not queued. {error} "
                                    f"Retry it (`workbench clips retry {clip_id}`) once the queue is back.") from error
 
-    def _fail(self, clip_id: int, reason: str) -> ClipView:
+    def _fail(self, clip_id: int, reason: str, *, owner: str | None = None) -> ClipView:
+        """Fail the clip with ``reason``; from a worker (``owner``), only while it holds the lease."""
         with self.store.session() as session:
-            clip = self._clip(session, clip_id)
+            clip = self._clip(session, clip_id, lock=True)
+            if owner is not None and clip.lease_owner != owner:
+                return self._clip_views(session, [clip])[0]
             clip.status, clip.error, clip.progress_at = "failed", reason, self.now()
+            clip.lease_owner = clip.lease_until = None
             self._audit(session, None, "clip.failed", "clip", clip.id, error=reason)
             return self._clip_views(session, [clip])[0]
 
-    def _progress(self, clip_id: int, stage: str, percent: float) -> None:
+    def _renew_lease(self, clip_id: int, owner: str, progress: tuple[str, float] | None = None) -> bool:
+        """Extend ``owner``'s lease (storing ``(stage, percent)`` if given); False if it was lost."""
         with self.store.session() as session:
-            clip = self._clip(session, clip_id)
-            clip.stage, clip.percent, clip.progress_at = stage, percent, self.now()
+            clip = self._clip(session, clip_id, lock=True)
+            if clip.status != "processing" or clip.lease_owner != owner:
+                return False
+            clip.lease_until = self.now() + self.policy.clip_lease
+            if progress is not None:
+                (clip.stage, clip.percent), clip.progress_at = progress, self.now()
+            return True
+
+    def _lease_expired(self, clip: Clip) -> bool:
+        return clip.status == "processing" and (clip.lease_until is None or clip.lease_until < self.now())
+
+    def _remove_staging(self, *, of_clip: int | None = None) -> None:
+        """Remove the pipeline's staging directories under clips/: those of clip ``of_clip``
+        (whose lease the caller holds), or else all whose clip has no live lease."""
+        from workbench.audio.pipeline import staging_dirs
+
+        # Listed before the leases are read: a worker takes its lease before it creates its
+        # directory, so a listed directory of a live worker always finds that lease below.
+        found = staging_dirs(self.data_dir / "clips")
+        if of_clip is not None:
+            keep = {building for building in found.values() if building != str(of_clip)}
+        elif found:
+            with self.store.reading() as session:
+                keep = {str(clip.id) for clip in repo.clips_with_live_lease(session, self.now())}
+        for path, building in found.items():
+            if building not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def _system_view(self, clip_id: int) -> ClipView:
+        with self.store.reading() as session:
+            return self._clip_views(session, [self._clip(session, clip_id)])[0]
+
+
+class _Lease:
+    """A worker's lease on one clip: ``kept()`` renews it from a heartbeat thread every
+    quarter lease while the pipeline runs; ``renew(progress)`` also stores progress and
+    raises ``LeaseLost`` once the clip was taken back."""
+
+    def __init__(self, workbench: Clips, clip_id: int, owner: str):
+        self.workbench, self.clip_id, self.owner = workbench, clip_id, owner
+        self.lost = threading.Event()
+
+    def renew(self, progress: tuple[str, float] | None = None) -> None:
+        if self.lost.is_set() or not self.workbench._renew_lease(self.clip_id, self.owner, progress):
+            self.lost.set()
+            raise LeaseLost(f"clip {self.clip_id}")
+
+    @contextlib.contextmanager
+    def kept(self):
+        done = threading.Event()
+        interval = self.workbench.policy.clip_lease.total_seconds() / 4
+
+        def beat() -> None:
+            while not done.wait(interval):
+                try:
+                    self.renew()
+                except LeaseLost:
+                    return
+                except Exception:  # noqa: BLE001 - a database hiccup; the next beat tries again
+                    log.exception("clip %s: renewing the lease failed", self.clip_id)
+
+        heart = threading.Thread(target=beat, name=f"lease-clip-{self.clip_id}", daemon=True)
+        heart.start()
+        try:
+            yield self
+        finally:
+            done.set()
+            heart.join()
 
 
 class _ProgressReporter:
-    """The pipeline's ``progress(stage, fraction)`` callback, storing stage and percent."""
+    """The pipeline's ``progress(stage, fraction)`` callback: stores stage and percent and
+    renews the lease (raising ``LeaseLost`` into the pipeline if it was lost)."""
 
-    def __init__(self, workbench: Clips, clip_id: int):
-        self.workbench, self.clip_id = workbench, clip_id
+    def __init__(self, lease: _Lease):
+        self.lease = lease
         self.last: tuple[str, float] | None = None
 
     def __call__(self, stage: str, fraction: float) -> None:
@@ -194,7 +333,7 @@ class _ProgressReporter:
         if self.last and self.last[0] == stage and percent - self.last[1] < PROGRESS_STEP:
             return
         self.last = (stage, percent)
-        self.workbench._progress(self.clip_id, stage, percent)
+        self.lease.renew((stage, percent))
 
 
 def _checked_spans(segments: Sequence[tuple[float, float]], duration: float) -> list[tuple[float, float]]:

@@ -89,17 +89,25 @@ class Policy:
     # A resubmitted task waits this long for the reviewer who returned it (they know what
     # they asked for); after that any reviewer of its language may take it.
     returning_reviewer_hold: timedelta = timedelta(hours=24)
-    # A clip "processing" with no progress for this long lost its worker and may be retried.
-    orphaned_after: timedelta = timedelta(minutes=30)
+    # The worker processing a clip renews its lease on it every quarter of ``clip_lease``;
+    # once the lease has run out the worker is taken for dead and the clip is queued again,
+    # at most ``clip_max_attempts`` times in all before it is failed with the reason.
+    clip_lease: timedelta = timedelta(seconds=60)
+    clip_max_attempts: int = 3
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Policy":
-        """Defaults, overridden by ``WORKBENCH_MAX_UPLOAD_MB`` and ``WORKBENCH_PENALTY_WON``."""
+        """Defaults, overridden by ``WORKBENCH_MAX_UPLOAD_MB``, ``WORKBENCH_PENALTY_WON``,
+        ``WORKBENCH_CLIP_LEASE_S`` and ``WORKBENCH_CLIP_MAX_ATTEMPTS``."""
         env = os.environ if environ is None else environ
-        overrides: dict[str, int] = {}
+        overrides: dict[str, object] = {}
+        if env.get("WORKBENCH_CLIP_LEASE_S"):
+            overrides["clip_lease"] = timedelta(seconds=max(1.0, float(env["WORKBENCH_CLIP_LEASE_S"])))
+        if env.get("WORKBENCH_CLIP_MAX_ATTEMPTS"):
+            overrides["clip_max_attempts"] = max(1, int(env["WORKBENCH_CLIP_MAX_ATTEMPTS"]))
         if env.get("WORKBENCH_MAX_UPLOAD_MB"):
             overrides["max_upload_bytes"] = int(float(env["WORKBENCH_MAX_UPLOAD_MB"]) * 1024**2)
         if env.get("WORKBENCH_PENALTY_WON"):
