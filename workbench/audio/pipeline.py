@@ -56,8 +56,8 @@ class PipelineSettings:
     hysteresis_off: float = 0.2
     min_pause_s: float = 0.3
     quiet_margin_db: float = 3.0
-    pause_below_speech_db: float = 99.0
-    background_below_speech_db: float = 99.0
+    pause_below_speech_db: float = 30.0
+    background_below_speech_db: float = 8.0
     max_segment_s: float = 20.0
     padding_s: float = 0.15
     min_voiced_s: float = 0.15
@@ -80,6 +80,8 @@ class PipelineSettings:
             (0 <= self.hysteresis_off < self.hysteresis_on <= 1, "need 0 <= hysteresis_off < hysteresis_on <= 1"),
             (self.min_pause_s > 0, "min_pause_s must be positive"),
             (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
+            (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
+            (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
             (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
