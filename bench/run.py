@@ -281,6 +281,7 @@ def quality_grid(args) -> tuple[list[str], dict]:
             row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]], spec.language)
             row["spec"] = {**spec.__dict__, "name": spec.name}
             results.setdefault(split, []).append(row)
+            print(f"{spec.name}: whole {row['ours']['sentences_whole']:.2f} / Silero {row['silero']['sentences_whole']:.2f}", file=sys.stderr, flush=True)
     if not args.no_real:
         for folder, truth in real.clips(HERE / "out" / "real"):
             row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]], "en")
@@ -328,6 +329,7 @@ def main() -> None:
                         help="another random 10-minute speed clip (cached in bench/out/seed-N/)")
     parser.add_argument("--no-grid", action="store_true", help="only the 10-minute speed clip")
     parser.add_argument("--no-real", action="store_true", help="leave out the real-speech clips")
+    parser.add_argument("--no-speed", action="store_true", help="only the quality grid (and real speech)")
     parser.add_argument("--child", nargs=4, metavar=("KIND", "INPUT", "OUT", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -341,6 +343,12 @@ def main() -> None:
     if args.seed != scenario.Scenario().seed:
         OUT = HERE / "out" / f"seed-{args.seed}"
     grid_lines, grid_results = ([], {}) if args.no_grid else quality_grid(args)
+    if grid_lines:
+        (HERE / "out" / "grid-results.md").write_text("\n".join(grid_lines) + "\n")
+        (HERE / "out" / "grid-results.json").write_text(json.dumps(grid_results, indent=1, default=float))
+    if args.no_speed:
+        print("\n".join(grid_lines))
+        return
     truth = scenario.generate(OUT, scenario.Scenario(seed=args.seed))
     sf.write(WARMUP, load(OUT / "clip.wav")[: 3 * 48000], 48000)
     sentences = [(s["start"], s["end"]) for s in truth["sentences"]]

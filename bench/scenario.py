@@ -154,6 +154,7 @@ def mix(clean: np.ndarray, sentences: list[dict], events: list[dict], scenario: 
     peak = np.abs(noisy).max() * gain
     if peak > 0.99:
         gain *= 0.99 / peak
+    gain = float(gain)
     return (noisy * gain).astype(np.float32), {"hum_hz": mains, "level_db": round(20 * np.log10(gain), 2), "gain": gain}
 
 

@@ -55,6 +55,7 @@ class PipelineSettings:
     hysteresis_on: float = 0.6
     hysteresis_off: float = 0.2
     min_pause_s: float = 0.3
+    min_quiet_s: float = 0.35
     quiet_margin_db: float = 3.0
     pause_below_speech_db: float = 30.0
     background_below_speech_db: float = 8.0
@@ -79,6 +80,7 @@ class PipelineSettings:
             (self.vad_frame_ms in (10, 20, 30), "vad_frame_ms must be 10, 20 or 30"),
             (0 <= self.hysteresis_off < self.hysteresis_on <= 1, "need 0 <= hysteresis_off < hysteresis_on <= 1"),
             (self.min_pause_s > 0, "min_pause_s must be positive"),
+            (self.min_quiet_s > 0, "min_quiet_s must be positive"),
             (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
             (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
             (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
@@ -307,7 +309,7 @@ def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segme
         levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,
         below_speech_db=settings.pause_below_speech_db,
     )
-    candidates = segment.split_at_quiet(candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=threshold, min_pause=settings.min_pause_s)
+    candidates = segment.split_at_quiet(candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=threshold, min_pause=settings.min_quiet_s)
     speech, background = segment.drop_background(
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
     )
