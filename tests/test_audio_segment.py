@@ -200,3 +200,13 @@ def test_cues_refine_segments_in_order_and_must_return_disjoint_intervals():
     assert segment.apply_cues(np.array([[0.0, 4.0]]), [split_at_two]).tolist() == [[0.0, 2.0], [2.0, 4.0]]
     with pytest.raises(ValueError):
         segment.apply_cues(np.array([[0.0, 4.0]]), [lambda intervals: np.array([[0.0, 3.0], [2.0, 4.0]])])
+
+
+def test_a_vad_gap_the_level_does_not_confirm_is_not_a_cut():
+    # Three runs of speech; the level is quiet in the first gap and stays up in the second
+    # (webrtcvad dropped out inside continuous speech there).
+    intervals = np.array([[0.0, 1.0], [1.4, 2.0], [2.4, 3.0]])
+    quiet = np.zeros(30, bool)
+    quiet[10:14] = True
+    joined = segment.join_unheard_pauses(intervals, quiet, frame_seconds=0.1, min_share=0.2)
+    np.testing.assert_allclose(joined, [[0.0, 1.0], [1.4, 3.0]])

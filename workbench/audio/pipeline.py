@@ -59,6 +59,7 @@ class PipelineSettings:
     quiet_margin_db: float = 3.0
     pause_below_speech_db: float = 30.0
     background_below_speech_db: float = 8.0
+    pause_agreement: float = 0.2
     max_segment_s: float = 20.0
     padding_s: float = 0.15
     min_voiced_s: float = 0.15
@@ -84,6 +85,7 @@ class PipelineSettings:
             (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
             (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
             (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
+            (0 <= self.pause_agreement <= 1, "pause_agreement must be 0..1"),
             (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
@@ -309,6 +311,10 @@ def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segme
         levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,
         below_speech_db=settings.pause_below_speech_db,
     )
+    if settings.pause_agreement > 0:
+        candidates = segment.join_unheard_pauses(
+            candidates, levels < threshold, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement,
+        )
     candidates = segment.split_at_quiet(candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=threshold, min_pause=settings.min_quiet_s)
     speech, background = segment.drop_background(
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,

@@ -78,6 +78,32 @@ def speech_intervals(mask: np.ndarray, *, frame_seconds: float, min_pause: float
     return np.stack([spans[starts, 0], spans[ends, 1]], axis=1)
 
 
+def join_unheard_pauses(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, min_share: float) -> np.ndarray:
+    """Join neighbouring intervals whose gap the level does not confirm as a pause.
+
+    webrtcvad reports gaps of a third of a second inside continuous speech (weak,
+    unvoiced or low-pitched stretches, most of all at low SNR); the level there stays up.
+    A gap is kept only when at least ``min_share`` of its frames are ``quiet`` (one bool
+    per frame of ``frame_seconds``, from ``pause_threshold_db``): the VAD and the level
+    must agree before a cut.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, k <= m
+    """
+    if len(intervals) < 2:
+        return intervals.reshape(-1, 2)
+    out = [list(intervals[0])]
+    for start, end in intervals[1:]:
+        first, last = int(round(out[-1][1] / frame_seconds)), int(round(start / frame_seconds))
+        gap = quiet[first:last]
+        if gap.size and gap.mean() >= min_share:
+            out.append([start, end])
+        else:
+            out[-1][1] = end
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
 def frame_powers(audio: np.ndarray, frame: int) -> np.ndarray:
     """Mean power of consecutive ``frame``-sample frames (linear, full scale = 1), shape
     (n_samples // frame,); a trailing partial frame is left out."""
