@@ -248,28 +248,28 @@ def verdicts(runs: dict, long_row: dict | None) -> list[str]:
     ours, base, base_wav = runs["ours"], runs["baseline"], runs["baseline_wav"]
     score, wall = ours["score"], ours["result"]["timings"]["total"]
     speed_up = base["result"]["timings"]["total"] / wall
+    cpu = ours["result"]["pipeline_cpu"]
     checks = [
-        ("end-to-end wall time, 10-min clip ≤ 3 s", f"{wall:.2f} s (CPU {ours['result']['pipeline_cpu']:.2f} s)", wall <= 3.0),
-        ("≥ 5× faster than the straightforward pipeline", f"{speed_up:.1f}× wall, "
-         f"{base['result']['pipeline_cpu'] / ours['result']['pipeline_cpu']:.1f}× CPU "
-         f"({base_wav['result']['timings']['total'] / wall:.1f}× wall against it given a WAV copy)", speed_up >= 5),
+        ("wall time, 10-min clip ≤ 3 s", f"{wall:.2f} s", wall <= 3.0),
+        ("CPU time, 10-min clip ≤ 2.5 s", f"{cpu:.2f} s", cpu <= 2.5),
+        ("stretch: wall time ≤ 1.5 s", f"{wall:.2f} s", wall <= 1.5),
         ("peak RSS, 10-min clip ≤ 500 MB", f"{ours['rss']:.0f} MB", ours["rss"] <= 500),
-        ("sentences whole ≥ 0.98", f"{score['sentences_whole']:.3f}", score["sentences_whole"] >= 0.98),
-        ("one sentence each ≥ 0.95", f"{score['one_sentence_each']:.3f}", score["one_sentence_each"] >= 0.95),
-        ("segments with no speech ≤ 0.02", f"{score['no_speech_share']:.3f}", score["no_speech_share"] <= 0.02),
         ("loudness within ±0.5 LU of -23 LUFS", f"{score['lufs']:.2f} LUFS", abs(score["lufs"] - TARGET_LUFS) <= 0.5),
         ("true peak ≤ -1 dBTP", f"{score['true_peak']:.2f} dBTP", score["true_peak"] <= -1.0),
+        ("(retired, for information) speed-up over the straightforward pipeline", f"{speed_up:.1f}× wall, "
+         f"{base['result']['pipeline_cpu'] / cpu:.1f}× CPU ({base_wav['result']['timings']['total'] / wall:.1f}× wall given a WAV copy)", None),
     ]
     if long_row:
         checks.append(("peak RSS, 2-hour clip ≤ 1.5 GB", f"{long_row['rss']:.0f} MB", long_row["rss"] <= 1536))
     return ["| target | this run | |", "|---|---|---|"] + [
-        f"| {name} | {figure} | {'met' if met else '**missed**'} |" for name, figure, met in checks
+        f"| {name} | {figure} | {'—' if met is None else 'met' if met else '**missed**'} |" for name, figure, met in checks
     ]
 
 
 def quality_grid(args) -> tuple[list[str], dict]:
     """Every clip of the grid and the real-speech clips, all three systems, scored alike."""
     import grid
+    import metrics
     import quality
     import real
 
@@ -314,6 +314,28 @@ def quality_grid(args) -> tuple[list[str], dict]:
     lines.append("- SI-SDR gain of this project at 8 dB SNR, lowest clip per language: "
                  + ", ".join(f"{lang} {min(g):+.1f} dB" for lang, g in gains.items())
                  + f"; lowest of all held-out clips {min(r['ours']['si_sdr_gain'] for r in held):+.1f} dB")
+    lines += ["", "### The issue's quality targets on the held-out clips down to 8 dB SNR", "",
+              "| target | " + " | ".join(grid.LANGUAGES) + " |", "|---|" + "---|" * len(grid.LANGUAGES)]
+    in_range = {lang: [r for r in held if r["spec"]["language"] == lang and r["spec"]["snr_db"] >= 8] for lang in grid.LANGUAGES}
+    pooled = {lang: {s: metrics.pooled([r[s] for r in rows]) for s in quality.SYSTEMS} for lang, rows in in_range.items()}
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    for name, key, goal, better in (("sentences whole ≥ 0.98, better than Silero", "sentences_whole", 0.98, True),
+                                    ("one sentence each ≥ 0.95, better than Silero", "one_sentence_each", 0.95, True)):
+        cells = []
+        for lang in grid.LANGUAGES:
+            ours, peer = pooled[lang]["ours"][key], pooled[lang]["silero"][key]
+            cells.append(f"{ours:.3f} vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("| segments with no speech ≤ 0.02 | " + " | ".join(
+        f"{pooled[lang]['ours']['no_speech_share']:.3f}: {verdict(pooled[lang]['ours']['no_speech_share'] <= 0.02)}" for lang in grid.LANGUAGES) + " |")
+    lines.append("| SI-SDR gain ≥ +3 dB at 8 dB SNR (every clip) | " + " | ".join(
+        f"min {min(gains[lang]):+.1f} dB: {verdict(min(gains[lang]) >= 3)}" for lang in grid.LANGUAGES) + " |")
+    lines.append("| SI-SDR gain never negative (every held-out clip) | " + " | ".join(
+        f"min {min(r['ours']['si_sdr_gain'] for r in held if r['spec']['language'] == lang):+.1f} dB: "
+        f"{verdict(min(r['ours']['si_sdr_gain'] for r in held if r['spec']['language'] == lang) >= 0)}" for lang in grid.LANGUAGES) + " |")
     lines += ["", "### Tuning clips (the settings were chosen on these: not a fair test), per language", ""]
     lines += quality.summary_rows({**groups(results["tune"], lambda s: s["language"]), "all tuning": results["tune"]})
     if "real" in results:
