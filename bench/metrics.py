@@ -40,6 +40,20 @@ def segment_scores(truth, segments) -> dict:
         "no_speech_share": sum(h == 0 for h in holds) / len(holds) if holds else 0.0,
         "segments": len(segments),
         "merged": sum(h > 1 for h in holds),
+        # counts, so scores of many clips can be pooled
+        "n_sentences": len(truth), "n_whole": int(whole), "n_with_speech": len(with_speech),
+        "n_one": sum(h == 1 for h in with_speech), "n_no_speech": sum(h == 0 for h in holds),
+    }
+
+
+def pooled(scores: list[dict]) -> dict:
+    """Sentence and segment scores of several clips, pooled (not an average of ratios)."""
+    total = {key: sum(s[key] for s in scores) for key in ("n_sentences", "n_whole", "n_with_speech", "n_one", "n_no_speech", "segments")}
+    return {
+        "sentences_whole": total["n_whole"] / total["n_sentences"] if total["n_sentences"] else 1.0,
+        "one_sentence_each": total["n_one"] / total["n_with_speech"] if total["n_with_speech"] else 0.0,
+        "no_speech_share": total["n_no_speech"] / total["segments"] if total["segments"] else 0.0,
+        **total,
     }
 
 

@@ -79,7 +79,9 @@ SENTENCES = {
 VOICES = {
     "en": ("en-us", "en-gb", "en-us+f3", "en-gb+f2", "en-us+m3", "en-gb-scotland"),
     "ko": ("ko", "ko+f2", "ko+m3", "ko+f4"),
-    "zh": ("cmn", "cmn+f2", "cmn+m3", "cmn+f4"),
+    # cmn-latn-pinyin, not cmn: the plain cmn voice reads most hanzi as English letters
+    # (see corpus.py); this one speaks them as Mandarin.
+    "zh": ("cmn-latn-pinyin", "cmn-latn-pinyin+f2", "cmn-latn-pinyin+m3", "cmn-latn-pinyin+f4"),
     "ja": ("ja", "ja+f2", "ja+m3", "ja+f4"),
 }
 RATE = 48000
@@ -93,6 +95,7 @@ class Scenario:
     max_pause: float = 2.5
     long_gaps: int = 8
     snr_range_db: tuple[float, float] = (8.0, 20.0)
+    zh_voice: str = "cmn-latn-pinyin"  # recorded so clips made with the old cmn voice are rebuilt
 
 
 def build_timeline(scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, list[dict], list[dict]]:
@@ -151,6 +154,7 @@ def mix(clean: np.ndarray, sentences: list[dict], events: list[dict], scenario: 
     peak = np.abs(noisy).max() * gain
     if peak > 0.99:
         gain *= 0.99 / peak
+    gain = float(gain)
     return (noisy * gain).astype(np.float32), {"hum_hz": mains, "level_db": round(20 * np.log10(gain), 2), "gain": gain}
 
 

@@ -180,3 +180,20 @@ def test_a_clip_longer_than_the_limit_is_refused_while_decoding_whatever_its_hea
     with pytest.raises(AudioError, match="bomb.flac: longer than the limit of 10.0 s: decoding stopped there"):
         process_file(bomb, tmp_path / "out", language="en", settings=PipelineSettings(max_duration_s=10))
     assert nothing_written(tmp_path, before)
+
+
+def test_a_split_cue_from_outside_the_segmenter_splits_a_segment(tmp_path):
+    from workbench.audio.pipeline import process_file
+
+    clip = Path(__file__).resolve().parent.parent / "sample_data" / "en_meeting.flac"
+    plain = process_file(clip, tmp_path / "plain", language="en")
+    first = plain.segments[0]
+    middle = round((first.start + first.end) / 2, 2)
+
+    def split_first(intervals):
+        row = int(np.argmax(intervals[:, 1] > middle))
+        return np.concatenate([intervals[:row], [[intervals[row, 0], middle], [middle, intervals[row, 1]]], intervals[row + 1 :]])
+
+    cued = process_file(clip, tmp_path / "cued", language="en", cues=[split_first])
+    assert len(cued.segments) == len(plain.segments) + 1
+    assert cued.segments[0].end == pytest.approx(middle, abs=0.01) and cued.segments[1].start == pytest.approx(middle, abs=0.01)

@@ -164,3 +164,49 @@ def test_split_at_quiet_cuts_inside_long_enough_quiet_stretches(levels, expected
 
 def test_frame_mask_marks_the_frames_of_intervals():
     assert segment.frame_mask(np.array([[0.1, 0.3], [0.5, 0.6]]), 8, frame_seconds=0.1).tolist() == [False, True, True, False, False, True, False, False]
+
+
+def test_a_pause_is_judged_against_the_local_speech_level_not_only_the_noise_floor():
+    # Loud speech, then 0.4 s of music-like background 20 dB under it, then loud speech:
+    # far above the clip's floor, but a pause all the same.
+    levels_db = np.array([-20.0] * 10 + [-40.0] * 4 + [-20.0] * 10)  # 0.1 s frames
+    threshold = segment.pause_threshold_db(levels_db, frame_seconds=0.1, floor_db=-70.0, margin_db=3.0, below_speech_db=15.0)
+    pieces = segment.split_at_quiet(np.array([[0.0, 2.4]]), levels_db, frame_seconds=0.1, threshold_db=threshold, min_pause=0.3)
+    np.testing.assert_allclose(pieces, [[0.0, 1.2], [1.2, 2.4]])
+    # The floor still counts where nothing else does.
+    assert threshold.min() >= -67.0
+
+
+def test_a_quiet_speakers_soft_syllables_are_not_a_pause_when_close_to_their_own_level():
+    # A speaker 6 dB down whose soft syllables dip 8 dB: not far enough under the speech around them.
+    levels_db = np.array([-26.0] * 10 + [-34.0] * 4 + [-26.0] * 10)
+    threshold = segment.pause_threshold_db(levels_db, frame_seconds=0.1, floor_db=-45.0, margin_db=3.0, below_speech_db=15.0)
+    pieces = segment.split_at_quiet(np.array([[0.0, 2.4]]), levels_db, frame_seconds=0.1, threshold_db=threshold, min_pause=0.3)
+    np.testing.assert_allclose(pieces, [[0.0, 2.4]])
+
+
+def test_drop_background_keeps_speakers_within_a_few_db_and_drops_what_lies_far_under_them():
+    levels_db = np.array([-20.0] * 10 + [-60.0] * 5 + [-25.0] * 10 + [-60.0] * 5 + [-36.0] * 10)  # 0.1 s frames
+    intervals = np.array([[0.0, 1.0], [1.5, 2.5], [3.0, 4.0]])
+    kept, dropped = segment.drop_background(intervals, levels_db, frame_seconds=0.1, below_speech_db=8.0)
+    assert kept.tolist() == [[0.0, 1.0], [1.5, 2.5]]
+    assert dropped.tolist() == [[3.0, 4.0]]
+
+
+def test_cues_refine_segments_in_order_and_must_return_disjoint_intervals():
+    def split_at_two(intervals):  # what a machine draft's sentence end would propose
+        return np.array([[0.0, 2.0], [2.0, 4.0]])
+
+    assert segment.apply_cues(np.array([[0.0, 4.0]]), [split_at_two]).tolist() == [[0.0, 2.0], [2.0, 4.0]]
+    with pytest.raises(ValueError):
+        segment.apply_cues(np.array([[0.0, 4.0]]), [lambda intervals: np.array([[0.0, 3.0], [2.0, 4.0]])])
+
+
+def test_a_vad_gap_the_level_does_not_confirm_is_not_a_cut():
+    # Three runs of speech; the level is quiet in the first gap and stays up in the second
+    # (webrtcvad dropped out inside continuous speech there).
+    intervals = np.array([[0.0, 1.0], [1.4, 2.0], [2.4, 3.0]])
+    quiet = np.zeros(30, bool)
+    quiet[10:14] = True
+    joined = segment.join_unheard_pauses(intervals, quiet, frame_seconds=0.1, min_share=0.2)
+    np.testing.assert_allclose(joined, [[0.0, 1.0], [1.4, 3.0]])

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -59,7 +59,11 @@ class PipelineSettings:
     hysteresis_on: float = 0.6
     hysteresis_off: float = 0.2
     min_pause_s: float = 0.3
+    min_quiet_s: float = 0.35
     quiet_margin_db: float = 3.0
+    pause_below_speech_db: float = 30.0
+    background_below_speech_db: float = 8.0
+    pause_agreement: float = 0.2
     max_segment_s: float = 20.0
     padding_s: float = 0.15
     min_voiced_s: float = 0.15
@@ -83,7 +87,11 @@ class PipelineSettings:
             (self.vad_frame_ms in (10, 20, 30), "vad_frame_ms must be 10, 20 or 30"),
             (0 <= self.hysteresis_off < self.hysteresis_on <= 1, "need 0 <= hysteresis_off < hysteresis_on <= 1"),
             (self.min_pause_s > 0, "min_pause_s must be positive"),
+            (self.min_quiet_s > 0, "min_quiet_s must be positive"),
             (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
+            (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
+            (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
+            (0 <= self.pause_agreement <= 1, "pause_agreement must be 0..1"),
             (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
@@ -140,11 +148,14 @@ def process_file(
     language: str,
     settings: PipelineSettings | None = None,
     progress: Progress | None = None,
+    cues: Sequence[segment.Cue] = (),
 ) -> ProcessReport:
     """Decode, segment, clean and write one clip to ``out_dir`` (which must not hold files).
 
     ``progress(stage, fraction)`` is called as the stages advance; ``fraction`` is the
-    overall share done, 0..1, rising monotonically. Raises ``AudioError`` for bad input or
+    overall share done, 0..1, rising monotonically. ``cues`` refine the segmenter's speech
+    intervals before padding (``workbench.audio.segment.Cue``; e.g. a machine draft's
+    sentence ends). Raises ``AudioError`` for bad input or
     settings; then nothing is left behind.
     """
     settings = settings or PipelineSettings()
@@ -158,7 +169,7 @@ def process_file(
         raise AudioError(f"{out_dir} already exists and is not empty: choose a new output directory")
     _return_freed_buffers()
     with _staging(out_dir) as staging:
-        segments, report = _run(input_path, staging, language, settings, progress or (lambda stage, fraction: None))
+        segments, report = _run(input_path, staging, language, settings, progress or (lambda stage, fraction: None), cues)
     return ProcessReport(out_dir=out_dir, segments=segments, report=report)
 
 
@@ -244,7 +255,8 @@ class _Clock:
         self.progress(name, start + (STAGE_END[name] - start) * min(max(share, 0.0), 1.0))
 
 
-def _run(input_path: Path, staging: Path, language: str, settings: PipelineSettings, progress: Progress) -> tuple[tuple[SegmentEntry, ...], dict]:
+def _run(input_path: Path, staging: Path, language: str, settings: PipelineSettings, progress: Progress,
+         cues: Sequence[segment.Cue] = ()) -> tuple[tuple[SegmentEntry, ...], dict]:
     clock = _Clock(progress)
     with clock.stage("decode"):
         audio, info = _decode(input_path, staging / "original.flac", clock, max_seconds=settings.max_duration_s)
@@ -252,7 +264,7 @@ def _run(input_path: Path, staging: Path, language: str, settings: PipelineSetti
     with clock.stage("highpass"):
         denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     with clock.stage("segment"):
-        found = _segment(audio, settings)
+        found = _segment(audio, settings, cues)
     with clock.stage("denoise"):
         denoise_report, noise_stats = _denoise(audio, staging / "original.flac", found, settings)
     with clock.stage("loudness"):
@@ -331,7 +343,7 @@ class _Found:
     noise: np.ndarray  # (j, 2) seconds, noise-only stretches
 
 
-def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
+def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segment.Cue] = ()) -> _Found:
     """Segments of the high-passed audio, from webrtcvad's frame decisions and the level."""
     frame_seconds = settings.vad_frame_ms / 1000
     decisions = vad.vad_frames(audio, SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms)
@@ -345,13 +357,22 @@ def _segment(audio: np.ndarray, settings: PipelineSettings) -> _Found:
     noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=candidates)
     levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
     noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
-    if noise_frames.any():
-        floor_db = float(np.median(levels[noise_frames], overwrite_input=True))  # of the copy the mask made
-        candidates = segment.split_at_quiet(
-            candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=floor_db + settings.quiet_margin_db,
-            min_pause=settings.min_pause_s,
+    floor_db = float(np.median(levels[noise_frames], overwrite_input=True)) if noise_frames.any() else float(levels.min())
+    threshold = segment.pause_threshold_db(
+        levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,
+        below_speech_db=settings.pause_below_speech_db,
+    )
+    if settings.pause_agreement > 0:
+        candidates = segment.join_unheard_pauses(
+            candidates, levels < threshold, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement,
         )
-    speech, bursts = segment.drop_bursts(candidates, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
+    candidates = segment.split_at_quiet(candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=threshold, min_pause=settings.min_quiet_s)
+    speech, background = segment.drop_background(
+        candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
+    )
+    speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
+    bursts = np.concatenate([bursts, background]) if len(background) else bursts
+    speech = segment.apply_cues(speech, cues)
     speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
     padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
     return _Found(speech=speech, padded=padded, bursts=bursts, noise=noise)

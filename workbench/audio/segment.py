@@ -10,8 +10,10 @@ overlapping neighbours. Intervals are ``(m, 2)`` float arrays of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
 VOICING_FRAME = 512
 PITCH_RANGE_HZ = (70.0, 400.0)
@@ -76,6 +78,32 @@ def speech_intervals(mask: np.ndarray, *, frame_seconds: float, min_pause: float
     return np.stack([spans[starts, 0], spans[ends, 1]], axis=1)
 
 
+def join_unheard_pauses(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, min_share: float) -> np.ndarray:
+    """Join neighbouring intervals whose gap the level does not confirm as a pause.
+
+    webrtcvad reports gaps of a third of a second inside continuous speech (weak,
+    unvoiced or low-pitched stretches, most of all at low SNR); the level there stays up.
+    A gap is kept only when at least ``min_share`` of its frames are ``quiet`` (one bool
+    per frame of ``frame_seconds``, from ``pause_threshold_db``): the VAD and the level
+    must agree before a cut.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, k <= m
+    """
+    if len(intervals) < 2:
+        return intervals.reshape(-1, 2)
+    out = [list(intervals[0])]
+    for start, end in intervals[1:]:
+        first, last = int(round(out[-1][1] / frame_seconds)), int(round(start / frame_seconds))
+        gap = quiet[first:last]
+        if gap.size and gap.mean() >= min_share:
+            out.append([start, end])
+        else:
+            out[-1][1] = end
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
 def frame_powers(audio: np.ndarray, frame: int) -> np.ndarray:
     """Mean power of consecutive ``frame``-sample frames (linear, full scale = 1), shape
     (n_samples // frame,); a trailing partial frame is left out."""
@@ -98,7 +126,33 @@ def frame_levels_db(audio: np.ndarray, sample_rate: int, *, frame_seconds: float
     return levels
 
 
-def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, threshold_db: float, min_pause: float) -> np.ndarray:
+def local_speech_db(levels_db: np.ndarray, *, frame_seconds: float, window: float = 3.0, smooth: float = 0.05) -> np.ndarray:
+    """The level of the loudest speech near each frame: the maximum, over ``window``
+    seconds centred on the frame, of the level smoothed over ``smooth`` seconds (so one
+    loud click does not count). Shape and units as ``levels_db``.
+
+    A pause is judged against this rather than only against the clip's noise floor: a
+    quiet speaker's soft syllables sit well above the floor yet far below a loud one's,
+    and music or babble filling a gap sits far below the speech around it.
+    """
+    power = 10 ** (levels_db / 10)
+    smoothed = 10 * np.log10(uniform_filter1d(power, size=max(1, round(smooth / frame_seconds)), mode="nearest") + 1e-12)
+    return maximum_filter1d(smoothed, size=max(1, round(window / frame_seconds)) | 1, mode="nearest")
+
+
+def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float) -> np.ndarray:
+    """Per frame, the level under which the frame counts as part of a pause.
+
+    Quiet means within ``margin_db`` of the noise floor, or at least ``below_speech_db``
+    under the local speech level (``local_speech_db``), whichever threshold is higher. The
+    second one finds the gaps that music or babble fill (far under the speech around them,
+    far over the floor of the clip's quietest stretches).
+    """
+    local = local_speech_db(levels_db, frame_seconds=frame_seconds)
+    return np.maximum(floor_db + margin_db, local - below_speech_db)
+
+
+def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, threshold_db: float | np.ndarray, min_pause: float) -> np.ndarray:
     """Split intervals inside stretches quieter than ``threshold_db`` lasting ``min_pause``.
 
     webrtcvad hangs on after a sentence's last syllable, so the gap it reports between two
@@ -111,13 +165,14 @@ def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_second
     ----------
     intervals : (m, 2) seconds
     levels_db : per-frame level from ``frame_levels_db``
-    threshold_db : a frame below this is quiet (noise floor plus a margin).
+    threshold_db : a frame below this is quiet: one level for the clip, or one per frame
+        (``pause_threshold_db``).
 
     Returns
     -------
     np.ndarray, shape (k, 2), seconds, k >= m
     """
-    quiet = levels_db < threshold_db
+    quiet = levels_db < np.broadcast_to(threshold_db, levels_db.shape)
     min_frames = int(round(min_pause / frame_seconds))
     out: list[tuple[float, float]] = []
     for start, end in intervals:
@@ -130,6 +185,30 @@ def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_second
         points = [start, *cuts, end]
         out += list(zip(points[:-1], points[1:]))
     return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, below_speech_db: float) -> tuple[np.ndarray, np.ndarray]:
+    """Separate speech from background: intervals whose loud frames (their 90th percentile
+    level) lie more than ``below_speech_db`` under the clip's speech level (the 90th
+    percentile level of all frames inside the intervals) are music or distant talk, not the
+    speakers being recorded, who sit within a few dB of each other.
+
+    Returns
+    -------
+    (kept, dropped) : arrays of shape (k, 2) and (m - k, 2), seconds
+    """
+    if not len(intervals):
+        return intervals.reshape(-1, 2), intervals.reshape(-1, 2)
+    inside = frame_mask(intervals, levels_db.size, frame_seconds=frame_seconds)
+    if not inside.any():
+        return intervals.reshape(-1, 2), np.zeros((0, 2))
+    speech_db = float(np.percentile(levels_db[inside], 90))
+    loud = np.array([
+        np.percentile(levels_db[int(round(a / frame_seconds)) : max(int(round(b / frame_seconds)), int(round(a / frame_seconds)) + 1)], 90)
+        for a, b in intervals
+    ])
+    keep = loud >= speech_db - below_speech_db
+    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
 
 
 def voiced_seconds(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.5, max_peak_share: float = 0.7) -> float:
@@ -247,6 +326,24 @@ def pad_intervals(intervals: np.ndarray, *, padding: float, duration: float) -> 
     starts[1:] = np.maximum(starts[1:], middles)
     ends[:-1] = np.minimum(ends[:-1], middles)
     return np.stack([np.clip(starts, 0, duration), np.clip(ends, 0, duration)], axis=1)
+
+
+# A cue refines segments with knowledge the level and the VAD do not have: it takes the
+# speech intervals (m, 2, seconds, unpadded) and returns new ones (k, 2), usually the same
+# with some split (or joined). The pipeline applies the cues it is given in order, after
+# its own splitting and before padding. The machine draft's punctuation and word times are
+# meant to come in here: a sentence end with a word gap is the strongest split cue there is.
+Cue = Callable[[np.ndarray], np.ndarray]
+
+
+def apply_cues(intervals: np.ndarray, cues: Sequence[Cue]) -> np.ndarray:
+    """Run ``intervals`` through each cue in turn; each result must stay sorted and disjoint."""
+    for cue in cues:
+        refined = np.asarray(cue(intervals), dtype=np.float64).reshape(-1, 2)
+        if len(refined) and (np.any(refined[:, 1] < refined[:, 0]) or np.any(refined[1:, 0] < refined[:-1, 1])):
+            raise ValueError("a segmentation cue returned overlapping or reversed intervals")
+        intervals = refined
+    return intervals
 
 
 def frame_mask(intervals: np.ndarray, n_frames: int, *, frame_seconds: float) -> np.ndarray:

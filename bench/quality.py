@@ -1,0 +1,144 @@
+"""The quality grid run: this project, Silero VAD and the straightforward pipeline on every
+clip of ``grid.py`` (and the real-speech clips of ``real.py``), scored the same way.
+
+Runs in one process (the clips are short; per-clip start-up would dominate). Each system's
+time per clip is its own wall time on the decoded 16 kHz audio file, and CPU time of the
+whole process during the call (threads included).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+import metrics
+
+RATE = 16000
+SYSTEMS = ("ours", "silero", "baseline")
+LABELS = {"ours": "this project", "silero": "Silero VAD", "baseline": "straightforward"}
+
+
+def cpu_now() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def run_ours(clip: Path, language: str, scratch: Path, settings=None) -> dict:
+    from workbench.audio.pipeline import process_file
+
+    out = scratch / "ours"
+    shutil.rmtree(out, ignore_errors=True)
+    wall, cpu = time.perf_counter(), cpu_now()
+    report = process_file(clip, out, language=language, settings=settings)
+    wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
+    clean = sf.read(str(out / "clean.flac"), dtype="float32")[0]
+    return {"segments": [(s.start, s.end) for s in report.segments], "clean": clean, "wall": wall, "cpu": cpu,
+            "denoise_applied": report.report["denoise"]["applied"]}
+
+
+def run_silero(clip: Path) -> dict:
+    import silero
+
+    audio = sf.read(str(clip), dtype="float32")[0]
+    wall, cpu = time.perf_counter(), cpu_now()
+    segments = silero.segments(audio)
+    wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
+    return {"segments": [tuple(s) for s in segments.tolist()], "clean": None, "wall": wall, "cpu": cpu}
+
+
+def run_baseline(clip: Path, scratch: Path) -> dict:
+    import baseline
+
+    out = scratch / "baseline"
+    shutil.rmtree(out, ignore_errors=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Possible clipped samples")
+        wall, cpu = time.perf_counter(), cpu_now()
+        result = baseline.run(clip, out)
+        wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
+    clean = sf.read(str(out / "clean.flac"), dtype="float32")[0]
+    return {"segments": result["segments"], "clean": clean, "wall": wall, "cpu": cpu}
+
+
+def diagnose(truth: list[tuple[float, float]], segments: list, reference: np.ndarray) -> dict:
+    """Why sentences were cut or merged: the clean speech's silence at each cut inside a
+    sentence, and the gap between sentences that share a segment."""
+    level = 10 * np.log10(np.convolve(reference.astype(np.float64) ** 2, np.ones(160) / 160, mode="same") + 1e-12)
+    cuts, merges = [], []
+    bounds = sorted({b for seg in segments for b in seg})
+    for index, (start, end) in enumerate(truth):
+        inside = [b for b in bounds if start + 0.05 < b < end - 0.05]
+        loud = level[int(start * RATE) : int(end * RATE)]
+        floor = np.percentile(loud, 95) - 35 if loud.size else 0
+        for b in inside:
+            # silence around the cut in the clean (reverberant) speech, in ms
+            at = int(b * RATE)
+            left = at
+            while left > int(start * RATE) and level[left] < floor:
+                left -= 16
+            right = at
+            while right < int(end * RATE) and level[right] < floor:
+                right += 16
+            cuts.append({"sentence": index, "at": round(b, 2), "clean_silence_ms": int(1000 * (right - left) / RATE)})
+    for seg in segments:
+        inside = [i for i, s in enumerate(truth) if metrics.overlap(seg, s) >= metrics.HOLDS_MIN_OVERLAP_S]
+        for a, b in zip(inside, inside[1:]):
+            merges.append({"sentences": [a, b], "gap_ms": int(1000 * (truth[b][0] - truth[a][1]))})
+    return {"cuts": cuts, "merges": merges}
+
+
+def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]], language: str, *, systems=SYSTEMS, settings=None) -> dict:
+    """All systems on one clip: segment scores, SI-SDR gain, time."""
+    noisy = sf.read(str(clip), dtype="float32")[0]
+    reference = sf.read(str(reference_path), dtype="float32")[0]
+    si_in = metrics.si_sdr(noisy, reference)
+    out = {"si_sdr_in": si_in}
+    with tempfile.TemporaryDirectory() as scratch:
+        for system in systems:
+            if system == "ours":
+                result = run_ours(clip, language, Path(scratch), settings)
+            elif system == "silero":
+                result = run_silero(clip)
+            else:
+                result = run_baseline(clip, Path(scratch))
+            row = {**metrics.segment_scores(truth, result["segments"]), "wall": result["wall"], "cpu": result["cpu"],
+                   "diagnosis": diagnose(truth, result["segments"], reference)}
+            if result["clean"] is not None:
+                row["si_sdr_gain"] = metrics.si_sdr(result["clean"], reference) - si_in
+            if "denoise_applied" in result:
+                row["denoise_applied"] = result["denoise_applied"]
+            out[system] = row
+    return out
+
+
+# ---------------------------------------------------------------- tables
+
+
+def summary_rows(groups: dict[str, list[dict]], systems=SYSTEMS) -> list[str]:
+    """One row per group: whole / one each / no speech per system, SI-SDR gain, time per clip."""
+    head = ["group", "clips", "sentences"]
+    for figure in ("whole", "one each", "no speech"):
+        head += [f"{figure}: {LABELS[s]}" for s in systems]
+    head += ["SI-SDR gain: this project (min)", "SI-SDR gain: straightforward", "s per clip: this project / Silero / straightforward"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, results in groups.items():
+        pooled = {s: metrics.pooled([r[s] for r in results]) for s in systems}
+        cells = [name, str(len(results)), str(pooled[systems[0]]["n_sentences"])]
+        best = {"whole": max(pooled[s]["sentences_whole"] for s in systems), "one": max(pooled[s]["one_sentence_each"] for s in systems)}
+        for key, tag in (("sentences_whole", "whole"), ("one_sentence_each", "one"), ("no_speech_share", None)):
+            for s in systems:
+                value = f"{pooled[s][key]:.3f}"
+                cells.append(f"**{value}**" if tag and s == "ours" and pooled[s][key] >= best[tag] else value)
+        gains = [r["ours"]["si_sdr_gain"] for r in results]
+        cells.append(f"{np.mean(gains):+.1f} ({min(gains):+.1f})")
+        cells.append(f"{np.mean([r['baseline']['si_sdr_gain'] for r in results]):+.1f}" if "baseline" in systems else "—")
+        cells.append(" / ".join(f"{np.mean([r[s]['wall'] for r in results]):.2f}" for s in systems))
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows

@@ -1,0 +1,105 @@
+"""Real recorded speech: clips built from the utterances in Debian's ``pocketsphinx-testdata``.
+
+That package (``apt-get install pocketsphinx-testdata``) ships two English speakers with
+transcripts under ``/usr/share/pocketsphinx/test/data``: five LibriVox sentences read by one
+narrator (*Sense and Sensibility*, 3-7 s each) and five short phrases of card names read by
+another. Each utterance is trimmed to its speech (the first and last 10 ms frame more than
+15 dB above the file's own floor, plus 20 ms), so the truth is known: the clips lay the
+utterances end to end, in random order, with pauses of 0.2-2.5 s between them, each
+speaker at his own level (0 to -6 dB), and add one kind of noise (pink, babble, music) at
+one SNR. The files are read from the installed package at bench time and never copied
+into the repository; the built clips are cached under ``bench/out/real/`` (gitignored).
+
+No Korean recorded speech has been found in any Debian or PyPI package so far.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+import grid
+from workbench.audio.synth import hum
+
+DATA = Path("/usr/share/pocketsphinx/test/data")
+RATE = 16000
+CONDITIONS = (("pink", 8.0), ("babble", 12.0), ("music", 12.0), ("pink", 20.0), ("babble", 8.0), ("music", 20.0))
+VERSION = 2
+
+
+def utterances() -> list[dict]:
+    """Every utterance with a transcript: its speaker, text and trimmed audio (16 kHz)."""
+    if not DATA.is_dir():
+        raise SystemExit("Real speech needs Debian's pocketsphinx-testdata: apt-get install pocketsphinx-testdata")
+    out = []
+    for folder, transcript, speaker in (("librivox", "transcription", 0), ("cards", "cards.transcription", 1)):
+        for line in (DATA / folder / transcript).read_text().splitlines():
+            if not line.strip():
+                continue
+            text, _, name = line.rpartition("(")
+            text = text.replace("<s>", "").replace("</s>", "").strip()
+            audio, rate = sf.read(str(DATA / folder / f"{name.strip(' )')}.wav"), dtype="float32")
+            assert rate == RATE and audio.ndim == 1
+            out.append({"speaker": speaker, "text": text, "audio": trim(audio), "source": f"{folder}/{name.strip(' )')}.wav"})
+    return out
+
+
+def trim(audio: np.ndarray) -> np.ndarray:
+    frames = audio[: audio.size // 160 * 160].reshape(-1, 160).astype(np.float64)
+    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    loud = np.flatnonzero(level > np.percentile(level, 10) + 15)
+    first, last = max(loud[0] * 160 - 320, 0), min((loud[-1] + 1) * 160 + 320, audio.size)
+    return audio[first:last]
+
+
+def build(index: int, out: Path) -> dict:
+    """Real-speech clip number ``index`` (cached): ``clip.wav``, ``reference.wav``, ``truth.json``."""
+    kind, snr = CONDITIONS[index % len(CONDITIONS)]
+    folder = out / f"real-{index}-{kind}-{snr:g}dB"
+    recorded = {"index": index, "noise": kind, "snr_db": snr, "version": VERSION}
+    if (folder / "truth.json").exists():
+        truth = json.loads((folder / "truth.json").read_text())
+        if truth["spec"] == recorded:
+            return truth
+    rng = np.random.default_rng(5000 + index)
+    pool = utterances()
+    levels = {0: 0.0, 1: float(rng.uniform(-6, 0))}
+    order = [pool[i] for i in rng.permutation(len(pool))] + [pool[i] for i in rng.permutation(len(pool))]
+    pieces, sentences, cursor = [np.zeros(int(rng.uniform(0.5, 1.5) * RATE), np.float32)], [], 0
+    cursor = pieces[0].size
+    for utterance in order:
+        audio = utterance["audio"] / grid.rms(utterance["audio"]) * 0.1 * 10 ** (levels[utterance["speaker"]] / 20)
+        sentences.append({"start": round(cursor / RATE, 4), "end": round((cursor + audio.size) / RATE, 4),
+                          "speaker": utterance["speaker"], "text": utterance["text"], "source": utterance["source"]})
+        pause = rng.uniform(0.2, 0.4) if rng.random() < 0.25 else rng.uniform(0.4, 2.5)
+        gap = np.zeros(int(pause * RATE), np.float32)
+        pieces += [audio.astype(np.float32), gap]
+        cursor += audio.size + gap.size
+    pieces.append(np.zeros(RATE, np.float32))
+    speech = np.concatenate(pieces)
+    mask = np.zeros(speech.size, bool)
+    for s in sentences:
+        mask[int(s["start"] * RATE) : int(s["end"] * RATE)] = True
+    speech_rms = grid.rms(speech[mask])
+    babble = grid.BabbleBank.build(out.parent / "grid", "en") if kind == "babble" else None
+    noisy = speech + grid.noise_of(kind, speech.size, rng, babble) * speech_rms * 10 ** (-snr / 20)
+    noisy += hum(speech.size, RATE, frequency=50.0) * speech_rms * 10 ** (-30 / 20)
+    gain = float(min(10 ** (rng.uniform(-10, 0) / 20), 0.99 / np.abs(noisy).max()))
+    folder.mkdir(parents=True, exist_ok=True)
+    sf.write(folder / "clip.wav", (noisy * gain).astype(np.float32), RATE, subtype="PCM_16")
+    sf.write(folder / "reference.wav", (speech * gain).astype(np.float32), RATE, subtype="FLOAT")
+    truth = {"spec": recorded, "sentences": sentences, "speaker_levels_db": levels}
+    (folder / "truth.json").write_text(json.dumps(truth, indent=1))
+    return truth
+
+
+def clips(out: Path, count: int = len(CONDITIONS)) -> list[tuple[Path, dict]]:
+    built = []
+    for index in range(count):
+        truth = build(index, out)
+        kind, snr = CONDITIONS[index % len(CONDITIONS)]
+        built.append((out / f"real-{index}-{kind}-{snr:g}dB", truth))
+    return built

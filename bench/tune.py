@@ -1,0 +1,92 @@
+"""Choosing the segmentation settings on the tuning clips only.
+
+    python3 bench/tune.py                      # this project's settings, and Silero's min_silence
+    python3 bench/tune.py min_pause_s=0.25 ... # score one variant of PipelineSettings
+
+Scores segmentation alone (decode, high-pass and segmenter of the pipeline, no denoising),
+pooled over the ``tune`` clips of ``grid.py``. The held-out clips are never read here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import grid  # noqa: E402
+import metrics  # noqa: E402
+
+from workbench.audio import denoise, pipeline  # noqa: E402
+
+OUT = HERE / "out" / "grid"
+
+
+def load_tuning_clips() -> list[dict]:
+    clips = []
+    for spec in grid.specs("tune"):
+        truth = grid.build(spec, OUT)
+        audio = sf.read(str(OUT / spec.name / "clip.wav"), dtype="float32")[0]
+        raw = audio.copy()
+        denoise.highpass(audio, grid.RATE, out=audio)
+        clips.append({"spec": spec, "audio": audio, "raw": raw, "truth": [(s["start"], s["end"]) for s in truth["sentences"]]})
+    return clips
+
+
+def score(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
+    per_clip = []
+    for clip in clips:
+        found = pipeline._segment(clip["audio"], settings)
+        per_clip.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in found.padded]))
+    out = {"all": metrics.pooled(per_clip)}
+    for language in grid.LANGUAGES:
+        out[language] = metrics.pooled([s for s, c in zip(per_clip, clips) if c["spec"].language == language])
+    out["worst_whole"] = min(s["sentences_whole"] for s in per_clip)
+    out["worst_one"] = min(s["one_sentence_each"] for s in per_clip)
+    return out
+
+
+def line(name: str, result: dict) -> str:
+    a = result["all"]
+    langs = " ".join(f"{k}:{result[k]['sentences_whole']:.3f}/{result[k]['one_sentence_each']:.3f}" for k in grid.LANGUAGES)
+    return (f"{name:40s} whole {a['sentences_whole']:.3f} one {a['one_sentence_each']:.3f} nospeech {a['no_speech_share']:.3f} "
+            f"worst {result['worst_whole']:.3f}/{result['worst_one']:.3f} | {langs}")
+
+
+def silero_scores(clips: list[dict], min_silence: float) -> dict:
+    import silero
+
+    per_clip = []
+    for clip in clips:
+        if "probs" not in clip:
+            clip["probs"] = silero.probabilities(clip["raw"])
+        spans = silero.speech_intervals(clip["probs"], min_silence=min_silence)
+        padded = silero.pad_intervals(spans, padding=0.15, duration=clip["raw"].size / grid.RATE)
+        per_clip.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in padded]))
+    return {"all": metrics.pooled(per_clip), **{lang: metrics.pooled([s for s, c in zip(per_clip, clips) if c["spec"].language == lang]) for lang in grid.LANGUAGES},
+            "worst_whole": min(s["sentences_whole"] for s in per_clip), "worst_one": min(s["one_sentence_each"] for s in per_clip)}
+
+
+def main() -> None:
+    clips = load_tuning_clips()
+    base = pipeline.PipelineSettings()
+    if len(sys.argv) > 1:
+        changes = {}
+        for arg in sys.argv[1:]:
+            key, value = arg.split("=")
+            field = next(f for f in dataclasses.fields(base) if f.name == key)
+            changes[key] = type(getattr(base, key))(value) if field.type != "bool" else value == "True"
+        print(line(" ".join(sys.argv[1:]), score(clips, dataclasses.replace(base, **changes))))
+        return
+    print(line("this project (defaults)", score(clips, base)))
+    for min_silence in (0.1, 0.2, 0.3, 0.4, 0.5):
+        print(line(f"silero min_silence={min_silence}", silero_scores(clips, min_silence)))
+
+
+if __name__ == "__main__":
+    main()
