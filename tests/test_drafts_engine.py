@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from workbench.drafts import scoring
 from workbench.drafts import (
     SAMPLE_RATE, BackendChoice, Draft, DraftBackend, DraftConfig, DraftEngineError, DraftSegment,
     DraftWord, default_registry,
@@ -153,3 +154,24 @@ def test_a_backend_name_is_registered_once():
     registry.register("fake", FakeBackend.from_options)
     with pytest.raises(DraftEngineError, match="already registered"):
         registry.register("fake", FakeBackend.from_options)
+
+
+@pytest.mark.parametrize("language, reference, hypothesis, expected", [
+    # Korean CER ignores spacing: a spacing slip is no error, a wrong syllable is one.
+    ("ko", "오늘 날씨가 좋네요.", "오늘날씨가 좋네요", 0.0),
+    ("ko", "오늘 날씨가 좋네요.", "오늘 날씨가 좋내요", 1 / 8),
+    ("zh", "今天天气很好。", "今天天气很好", 0.0),
+    ("zh", "今天天气很好。", "今天天汽很好", 1 / 6),
+    ("ja", "今日は、いい天気です。", "今日はいい天気です", 0.0),
+    ("en", "Ill-disposed, he said.", "ill disposed he said", 0.0),
+    ("en", "he said", "he sad", 1 / 7),
+])
+def test_draft_cer_ignores_case_punctuation_and_spacing_where_the_language_has_none(
+        language, reference, hypothesis, expected):
+    assert scoring.cer([reference], [hypothesis], language) == pytest.approx(expected)
+
+
+def test_draft_wer_is_for_spaced_languages_only():
+    assert scoring.wer(["the cat sat"], ["the cat sad"], "en") == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="use CER"):
+        scoring.wer(["今天"], ["今天"], "zh")
