@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sets", default=",".join(DEFAULT_SETS), help="comma-separated: " + ", ".join(SETS))
     parser.add_argument("--threads", type=int, default=1, help="CTranslate2 CPU threads")
     parser.add_argument("--beam-size", type=int, default=5, help="beam size (1 is greedy)")
+    parser.add_argument("--no-repeat-ngram", type=int, default=0, help="no_repeat_ngram_size (0 = off)")
     parser.add_argument("--modes", default="packed,single", help="packed, single or both")
     parser.add_argument("--show", action="store_true", help="print two drafts per set")
     args = parser.parse_args(argv)
@@ -171,7 +172,8 @@ def main(argv: list[str] | None = None) -> None:
         for mode, window in (("packed", None), ("single", 0.0)):
             if mode not in args.modes.split(","):
                 continue
-            options = {"cpu_threads": args.threads, "beam_size": args.beam_size}
+            options = {"cpu_threads": args.threads, "beam_size": args.beam_size,
+                       "no_repeat_ngram_size": args.no_repeat_ngram}
             options |= {} if window is None else {"window_seconds": window}
             backends[mode] = WhisperBackend(Path(data_dir), **options)
             started = time.process_time()
