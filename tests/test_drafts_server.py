@@ -17,7 +17,7 @@ from fastapi import FastAPI, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from workbench.drafts import SAMPLE_RATE, DraftEngineError, DraftSegment
-from workbench.drafts.openai_server import OpenAIServerBackend
+from workbench.drafts.openai_server import MAX_ANSWER_BYTES, OpenAIServerBackend
 
 SLOW_SECONDS = 3.0
 
@@ -38,6 +38,8 @@ def fake_server_app(received: list[dict]) -> FastAPI:
             return PlainTextResponse("CUDA out of memory", status_code=500)
         if model == "slow":
             await asyncio.sleep(SLOW_SECONDS)
+        if model == "huge":
+            return PlainTextResponse("x" * (MAX_ANSWER_BYTES + 1))
         if model == "confused":
             return JSONResponse({"words": "nope"})
         seconds = audio.size / rate
@@ -119,6 +121,12 @@ def test_an_answer_that_is_not_a_transcription_is_a_clear_error(server):
     url, _ = server
     with pytest.raises(DraftEngineError, match="not a verbose_json transcription"):
         OpenAIServerBackend(url=url, model="confused").draft([one_second()], "en")
+
+
+def test_an_oversized_answer_is_refused_unread(server):
+    url, _ = server
+    with pytest.raises(DraftEngineError, match="sent more than 4 MiB for segment s1"):
+        OpenAIServerBackend(url=url, model="huge").draft([one_second()], "en")
 
 
 def test_a_server_that_cannot_be_reached_is_a_clear_error():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 from collections.abc import Mapping, Sequence
 
@@ -29,6 +30,8 @@ from workbench.drafts.model import SAMPLE_RATE, Draft, DraftSegment, DraftWord
 
 PATH = "/v1/audio/transcriptions"
 ERROR_EXCERPT = 200
+MAX_ANSWER_BYTES = 4 << 20
+"""A transcription of one segment is a few kB; a bigger answer is refused unread."""
 
 
 class OpenAIServerBackend:
@@ -86,7 +89,9 @@ class OpenAIServerBackend:
                 "timestamp_granularities[]": "word"}
         where = f"draft server {self.url}"
         try:
-            response = client.post(PATH, data=form, files={"file": (f"{segment.id}.wav", wav.getvalue(), "audio/wav")})
+            with client.stream("POST", PATH, data=form,
+                               files={"file": (f"{segment.id}.wav", wav.getvalue(), "audio/wav")}) as response:
+                answer = _read_limited(response, where, segment.id)
         except httpx.TimeoutException:
             raise DraftEngineError(f"{where} did not answer within {self.timeout:g} s "
                                    f"(segment {segment.id})") from None
@@ -94,15 +99,26 @@ class OpenAIServerBackend:
             raise DraftEngineError(f"{where} cannot be reached: {exc}") from None
         if response.status_code != 200:
             raise DraftEngineError(f"{where} answered {response.status_code} for segment {segment.id}: "
-                                   f"{response.text[:ERROR_EXCERPT]}")
+                                   f"{answer[:ERROR_EXCERPT].decode('utf-8', 'replace')}")
         try:
-            body = response.json()
+            body = json.loads(answer)
             text = str(body["text"]).strip()
             words = tuple(_word(raw, segment.seconds) for raw in body.get("words") or ())
         except (ValueError, KeyError, TypeError) as exc:
             raise DraftEngineError(f"{where} sent an answer that is not a verbose_json transcription "
                                    f"for segment {segment.id}: {exc!r}") from None
         return Draft(segment_id=segment.id, language=language, text=text, words=words, engine=self.engine_id)
+
+
+def _read_limited(response: httpx.Response, where: str, segment_id: str) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise DraftEngineError(f"{where} sent more than {MAX_ANSWER_BYTES >> 20} MiB for segment "
+                                   f"{segment_id}; refusing the answer")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _word(raw: Mapping, seconds: float) -> DraftWord:
