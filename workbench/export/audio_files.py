@@ -42,3 +42,11 @@ def load_recording(path: Path, *, sample_rate: int | None) -> Recording:
     except AudioError as exc:
         raise ExportError(f"cannot read processed audio {path}: {exc}") from exc
     return Recording(audio, rate)
+
+
+def source_rate(path: Path) -> int:
+    """The sample rate ``path`` is stored at, without decoding it."""
+    try:
+        return probe(path).sample_rate
+    except AudioError as exc:
+        raise ExportError(f"cannot read processed audio {path}: {exc}") from exc

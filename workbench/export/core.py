@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from workbench.audio.io import write_audio
-from workbench.export.audio_files import Recording, load_recording
+from workbench.export.audio_files import Recording, load_recording, source_rate
 from workbench.export.errors import ExportError, NothingToExport
 from workbench.export.formats import (
     FORMATS,
@@ -33,7 +33,8 @@ REPORT_DIR = "report"
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """How to export. ``sample_rate`` None keeps the processed audio's own rate.
+    """How to export. ``sample_rate`` None keeps the processed audio's own rate (Kaldi: the
+    highest of the sources' rates, so one data directory has one rate).
 
     >>> ExportOptions(fmt="kaldi", text="both").audio
     'clean'
@@ -124,8 +125,9 @@ def write_export(
             "(accept reviewed segments first, or widen --language/--project/--clip)"
         )
     splits = assign_splits(_clips_for_split(planned), options.splits, seed=options.seed)
+    rate = _export_rate(planned, options)
     with atomic_directory(destination) as staging:
-        items = _write_audio(planned, splits, staging, options)
+        items = _write_audio(planned, splits, staging, options, rate)
         manifests = WRITERS[options.fmt](items, staging, destination)
         report = write_quality_report(staging / REPORT_DIR, segments, splits, clips)
         result = ExportResult(
@@ -141,7 +143,7 @@ def write_export(
             skipped_no_speech=sum(seg.no_speech for seg in segments),
             skipped_without_words=sum(not seg.no_speech and not seg.exportable for seg in segments),
         )
-        _write_summary(staging / EXPORT_MARKER, result, options, selection or {})
+        _write_summary(staging / EXPORT_MARKER, result, options, selection or {}, rate)
     return result
 
 
@@ -165,18 +167,31 @@ def _clips_for_split(planned: list[tuple[ExportSegment, dict[str, str]]]) -> lis
     return [ClipForSplit(clip, language, total) for (clip, language), total in seconds.items()]
 
 
+def _export_rate(planned: list[tuple[ExportSegment, dict[str, str]]], options: ExportOptions) -> int | None:
+    """The one rate all audio is written at, or None for each source's own rate.
+
+    Kaldi's feature extraction and lhotse expect one rate per data directory, so a Kaldi
+    export asked for the sources' own rates resamples everything to the highest of them
+    (no source loses bandwidth; lower-rate ones are upsampled, which adds none).
+    """
+    if options.sample_rate is not None or options.fmt != "kaldi":
+        return options.sample_rate
+    return max(source_rate(source) for source in {seg.source_audio(options.audio) for seg, _ in planned})
+
+
 def _write_audio(
     planned: list[tuple[ExportSegment, dict[str, str]]],
     splits: dict[str, str],
     staging: Path,
     options: ExportOptions,
+    sample_rate: int | None,
 ) -> list[ExportItem]:
     by_source: dict[Path, list[tuple[ExportSegment, dict[str, str]]]] = defaultdict(list)
     for seg, texts in planned:
         by_source[seg.source_audio(options.audio)].append((seg, texts))
     items = []
     for source in sorted(by_source):
-        recording = load_recording(source, sample_rate=options.sample_rate)
+        recording = load_recording(source, sample_rate=sample_rate)
         for seg, texts in by_source[source]:
             items.append(_cut(seg, texts, splits[seg.clip_id], recording, staging, options.fmt))
         if options.fmt == "kaldi":
@@ -213,9 +228,10 @@ def _write_audio_file(path: Path, audio, sample_rate: int) -> None:
 
 
 def _write_summary(path: Path, result: ExportResult, options: ExportOptions,
-                   selection: Mapping[str, object]) -> None:
+                   selection: Mapping[str, object], rate: int | None) -> None:
     summary = {
         "options": options.to_dict(),
+        "audio_sample_rate": rate or "original",
         "selection": dict(selection),
         "segments": result.segments,
         "clips": result.clips,

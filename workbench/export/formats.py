@@ -78,6 +78,8 @@ def write_nemo(items: Sequence[ExportItem], root: Path, final_root: Path) -> lis
 
     NeMo resolves a relative ``audio_filepath`` against the manifest's directory. The clip
     bounds are ``clip_start``/``clip_end`` (never ``offset``, which NeMo would seek by).
+    The language is written twice: ``lang`` is the key NeMo's datasets read, ``language``
+    the one this workbench's other formats use.
     """
     written = []
     for split, rows in _by_split(items).items():
@@ -88,6 +90,7 @@ def write_nemo(items: Sequence[ExportItem], root: Path, final_root: Path) -> lis
                 "audio_filepath": item.audio_file,
                 "duration": round(item.duration, 6),
                 **item.texts,
+                "lang": seg.language,
                 "language": seg.language,
                 "utterance_id": item.utterance_id,
                 "clip_id": seg.clip_id,
@@ -149,7 +152,9 @@ def write_kaldi(items: Sequence[ExportItem], root: Path, final_root: Path) -> li
     The speaker is the recording (one clip), so every utterance id starts with its
     speaker id and sorting by utterance also sorts by speaker, as Kaldi requires.
     ``wav.scp`` holds absolute paths (Kaldi resolves relative ones against the working
-    directory of the recipe, not the data directory). With two text columns the
+    directory of the recipe, not the data directory). All WAVs of one export share one
+    sample rate, as Kaldi's feature extraction and lhotse expect (``write_export`` resamples
+    for that when asked for the sources' own rates). With two text columns the
     pronunciation goes to ``text_pronunciation`` beside ``text``.
     """
     written = []

