@@ -152,3 +152,23 @@ describe("the legend", () => {
     }
   });
 });
+
+describe("a DOM key event as the dispatcher sees it (hotkeys.describe)", async () => {
+  const { describe: describeEvent } = await import("../../workbench/ui/static/work/hotkeys.js");
+  const on = (...classes) => ({ classList: { contains: (name) => classes.includes(name) } });
+  const event = (target) => ({ key: "Enter", code: "Enter", altKey: false, ctrlKey: false, metaKey: false,
+    shiftKey: false, isComposing: false, keyCode: 13, target });
+
+  it("tells a sentence box, a comment box and anything else apart", () => {
+    assert.equal(describeEvent(event(on("seg-text"))).target, "text");
+    assert.equal(describeEvent(event(on("comment-input"))).target, "comment");
+    assert.equal(describeEvent(event(on("btn"))).target, "other");
+    assert.equal(describeEvent(event({})).target, "other");
+  });
+
+  it("keeps what the keymap matches on", () => {
+    assert.deepEqual(describeEvent(event(on("seg-text"))), {
+      key: "Enter", code: "Enter", altKey: false, ctrlKey: false, metaKey: false, shiftKey: false,
+      isComposing: false, keyCode: 13, target: "text" });
+  });
+});
