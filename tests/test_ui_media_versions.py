@@ -57,7 +57,7 @@ def segments(http: TestClient, task_id: int) -> list[dict]:
 
 
 def audio_url(segment: dict, variant: str = "clean") -> str:
-    """The URL the page builds (``work.js`` ``mediaUrl``)."""
+    """The URL the page builds (``static/work/urls.js`` ``mediaUrl``)."""
     return f"/media/segment/{segment['id']}.wav?variant={variant}&v={segment['media_version']}"
 
 

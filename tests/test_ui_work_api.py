@@ -7,6 +7,9 @@ problem.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -107,6 +110,22 @@ def test_the_task_page_loads_its_role_script_and_the_assets_exist(served, path, 
     page = client.get(path.format(editing=editing))
     assert page.status_code == 200
     assert f'data-role="{role}" data-task="{editing}"' in page.text
-    for asset in ("work.css", "work.js", f"{role}.js"):
-        url = page.text.split(f"/{asset}?v=")[0].rsplit('"', 1)[1] + f"/{asset}"
-        assert client.get(url).status_code == 200, url
+    assert re.search(rf'<script type="module" src="[^"]*/{role}\.js\?v=\d+"></script>', page.text)
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]*/work\.css)\?v=\d+">', page.text).group(1)
+    import_map = json.loads(re.search(r'<script type="importmap">(.*?)</script>', page.text, re.S).group(1))
+    modules = import_map["imports"]
+    assert f"{stylesheet.rsplit('/', 1)[0]}/{role}.js" in modules
+    for url, versioned in [(stylesheet, stylesheet), *modules.items()]:
+        assert versioned.startswith(f"{url}?v=") or versioned == url, versioned
+        assert client.get(versioned).status_code == 200, versioned
+
+
+def test_every_module_the_task_pages_import_is_in_their_import_map():
+    """Each ``import … from "./x.js"`` resolves through the map to a file that exists, so an
+    upgrade never runs a browser's old copy of one module with the new others."""
+    from workbench.ui.work_api import ASSETS, ASSET_URL, _import_map
+
+    mapped = json.loads(_import_map(f"{ASSET_URL}/{{}}?v=1"))["imports"]
+    for module in ASSETS.glob("*.js"):
+        for name in re.findall(r'^import [^;]*? from "\./([\w.]+\.js)";$', module.read_text(), re.M):
+            assert f"{ASSET_URL}/{name}" in mapped and (ASSETS / name).is_file(), (module.name, name)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from workbench.demo import SAMPLE_DIR, sample_clips
 
@@ -54,6 +56,11 @@ def reference_text(segment: dict, sentences: list[dict]) -> str:
 def screenshot(page, path) -> None:
     page.wait_for_timeout(800)  # the waveforms are drawn as their audio arrives
     page.screenshot(path=str(path))
+
+
+# The page's documented seams: its rows (the current one has the class "current") and its one
+# player, the hidden ``audio[data-player]`` element (ui/static/work/player.js).
+CURRENT_ROW = "[...document.querySelectorAll('.seg')].findIndex((row) => row.classList.contains('current'))"
 
 
 def wait_all_saved(frame) -> None:
@@ -103,7 +110,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     transcriber.get_by_role("button", name="Take the next task").click()
     frame = task_frame(transcriber, "transcribe")
     assert f"/work/transcribe/{task_id}?" in frame.url
-    segments = frame.evaluate("window.wbTranscriber.segments")
+    segments = [{"start": s.start, "end": s.end} for s in wb.open_task(wb.actor("admin"), task_id).segments]
     frame.wait_for_function(WAVEFORM_DRAWN)
     first = frame.locator(".seg-text").nth(0)
     first.click()
@@ -115,7 +122,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     cdp.send("Input.insertText", {"text": "하"})
     compose_hangul(cdp, ANNYEONG[3:])
     assert first.input_value() == "안녕하세요"
-    assert frame.evaluate("window.wbTranscriber.current") == 0, "Enter moved on mid-composition"
+    assert frame.evaluate(CURRENT_ROW) == 0, "Enter moved on mid-composition"
     wait_all_saved(frame)
     assert wb.open_task(wb.actor("e2e-ko-transcriber"), task_id).segments[0].text == "안녕하세요"
 
@@ -209,7 +216,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     screenshot(reviewer, screenshot_dir / "reviewer-rework.png")
     row.locator(".seg-text").click()
     row.get_by_role("button", name=re.compile("clean ⇄ original")).click()  # listen to the uncleaned audio
-    assert "variant=original" in review.evaluate("window.wbPlayer.audio.src")
+    assert "variant=original" in review.evaluate("document.querySelector('audio[data-player]').src")
     row.get_by_role("button", name="spectrogram").click()
     review.wait_for_function("document.querySelector('.seg.current img.seg-spectrogram')?.naturalWidth > 0")
     row.locator(".seg-text").press("Alt+r")
@@ -221,16 +228,26 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     assert wb.open_task(wb.actor("admin"), task_id).task.state == "complete"
 
 
+def tone(folder, seconds: float = 9.0, rate: int = 16000):
+    """A quiet tone as a processed clip's audio, so the player really plays."""
+    folder.mkdir(parents=True)
+    t = np.arange(int(rate * seconds)) / rate
+    for name in ("clean.flac", "original.flac"):
+        sf.write(folder / name, (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate)
+    return folder
+
+
 @pytest.fixture
-def own_task(loop_world, request):
-    """A task of this test's own (no audio needed) claimed by a transcriber of its own."""
+def own_task(loop_world, request, tmp_path):
+    """A task of this test's own, with a tone for audio, claimed by a transcriber of its own."""
     wb, _, _ = loop_world
     admin = wb.actor("admin")
     name = request.node.name.removeprefix("test_")[:20].rstrip("_")
     me = wb.create_user(admin, username=f"e2e-{name}", password=PASSWORD, name=name,
                         roles={"transcriber"}, language="ko")
     wb.register_processed_clip(admin, filename=f"{name}.wav", language="ko", project="e2e", duration=9.0,
-                               segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)], priority=200)
+                               segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)], priority=200,
+                               output_dir=tone(tmp_path / "clip"))
     return wb, me, wb.claim_next(me).id
 
 
@@ -295,7 +312,7 @@ def test_hotkeys_move_mark_merge_and_change_speed_from_the_text_box(new_page, lo
     page.goto(f"/work/transcribe/{task_id}")
     boxes = page.locator(".seg-text")
     boxes.nth(0).click()
-    current = lambda: page.evaluate("window.wbTranscriber.current")  # noqa: E731
+    current = lambda: page.evaluate(CURRENT_ROW)  # noqa: E731
     focused = lambda: page.evaluate("[...document.querySelectorAll('.seg-text')].indexOf(document.activeElement)")  # noqa: E731
 
     for key, expected in [("Enter", 1), ("Shift+Enter", 0), ("Alt+ArrowDown", 1), ("Alt+ArrowUp", 0)]:
@@ -309,12 +326,12 @@ def test_hotkeys_move_mark_merge_and_change_speed_from_the_text_box(new_page, lo
     for key, rate in steps:
         page.keyboard.press(key)
         assert tools.locator(".rate").inner_text() == rate, key
-    assert page.evaluate("window.wbPlayer.audio.playbackRate") == 0.5
+    assert page.evaluate("document.querySelector('audio[data-player]').playbackRate") == 0.5
 
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
     # Alt+N asks why; Esc cancels without pausing or playing anything.
-    playing = page.evaluate("!window.wbPlayer.audio.paused")
+    playing = page.evaluate("!document.querySelector('audio[data-player]').paused")
     page.keyboard.press("Alt+n")
     reasons = page.get_by_role("group", name="Why is there no speech?")
     reasons.wait_for()
@@ -322,7 +339,7 @@ def test_hotkeys_move_mark_merge_and_change_speed_from_the_text_box(new_page, lo
         "1 silence or noise", "2 music only", "3 cut off or unusable", "4 another language"]
     page.keyboard.press("Escape")
     reasons.wait_for(state="detached")
-    assert page.evaluate("!window.wbPlayer.audio.paused") == playing
+    assert page.evaluate("!document.querySelector('audio[data-player]').paused") == playing
     assert wb.open_task(me, task_id).segments[2].status == "todo"
     # A digit answers it; focus never left the text box.
     page.keyboard.press("Alt+n")
@@ -335,6 +352,6 @@ def test_hotkeys_move_mark_merge_and_change_speed_from_the_text_box(new_page, lo
     page.keyboard.press("Alt+ArrowUp")
     page.keyboard.press("Alt+ArrowUp")
     page.keyboard.press("Alt+m")
-    page.wait_for_function("window.wbTranscriber.segments.length === 2")
+    page.wait_for_function("document.querySelectorAll('.seg').length === 2")
     assert [(s.start, s.end) for s in wb.open_task(me, task_id).segments] == [(0.0, 6.0), (6.0, 9.0)]
     assert focused() == 0

@@ -48,7 +48,7 @@ def test_a_click_near_the_end_is_not_a_listen_and_playing_it_through_is(page, lo
     accept = row.locator("button.accept")
     assert accept.is_disabled()
     click_at(row, 0.97)
-    review.wait_for_function("window.wbPlayer.audio.ended")
+    review.wait_for_function("document.querySelector('audio[data-player]').ended")
     row.locator(".badge", has_text=re.compile(r"heard \d+ %")).wait_for()
     assert not stored(1).heard and 0 < stored(1).heard_share < 0.1
     assert accept.is_disabled() and row.locator(".badge.played").count() == 0
@@ -56,9 +56,9 @@ def test_a_click_near_the_end_is_not_a_listen_and_playing_it_through_is(page, lo
     # Playing from the start, then a click at 97 % of the playing row: the jump is not heard.
     jumped = review.locator(".seg").nth(2)
     jumped.locator(".seg-text").click()
-    review.wait_for_function("window.wbPlayer.audio.currentTime > 0.3")
+    review.wait_for_function("document.querySelector('audio[data-player]').currentTime > 0.3")
     click_at(jumped, 0.97)
-    review.wait_for_function("window.wbPlayer.audio.ended")
+    review.wait_for_function("document.querySelector('audio[data-player]').ended")
     jumped.locator(".badge", has_text=re.compile(r"heard \d+ %")).wait_for()
     assert not stored(2).heard and stored(2).heard_share < 0.5
 

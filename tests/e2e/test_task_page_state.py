@@ -86,18 +86,18 @@ def test_after_a_merge_the_player_and_the_waveform_have_both_halves(new_page, lo
     login(page, me.username, PASSWORD)
     page.goto(f"/work/transcribe/{task_id}")
     page.locator(".seg-text").nth(0).click()
-    page.wait_for_function("window.wbPlayer.audio.readyState > 0")
-    assert page.evaluate("window.wbPlayer.audio.duration") == pytest.approx(3.0, abs=0.05)
+    page.wait_for_function("document.querySelector('audio[data-player]').readyState > 0")
+    assert page.evaluate("document.querySelector('audio[data-player]').duration") == pytest.approx(3.0, abs=0.05)
     page.wait_for_function(f"({INK_HEIGHT})([0.1, 0.9]) > 0")
     uniform = page.evaluate(INK_HEIGHT, [0.55, 0.95])
     assert uniform >= 0.8 * page.evaluate(INK_HEIGHT, [0.05, 0.45])  # one loud tone throughout
 
     page.keyboard.press("Alt+m")
-    page.wait_for_function("window.wbTranscriber.segments.length === 2")
+    page.wait_for_function("document.querySelectorAll('.seg').length === 2")
     # The player loads the merged segment's audio: six seconds, not the first three again.
-    page.wait_for_function("window.wbPlayer.audio.readyState > 0 && window.wbPlayer.audio.duration > 5.9",
+    page.wait_for_function("(a => a.readyState > 0 && a.duration > 5.9)(document.querySelector('audio[data-player]'))",
                            timeout=10_000)
-    assert page.evaluate("window.wbPlayer.audio.duration") == pytest.approx(6.0, abs=0.05)
+    assert page.evaluate("document.querySelector('audio[data-player]').duration") == pytest.approx(6.0, abs=0.05)
     # Its waveform is redrawn from the new audio: loud first half, quiet second half.
     page.wait_for_function(f"({INK_HEIGHT})([0.05, 0.45]) > 0")
     loud, quiet = page.evaluate(INK_HEIGHT, [0.05, 0.45]), page.evaluate(INK_HEIGHT, [0.55, 0.95])

@@ -10,6 +10,7 @@ segment as ``current``, and a submit blocked by guideline errors answers 422 wit
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Literal
 
@@ -85,6 +86,13 @@ PAGE_ACTIONS = {
 }
 
 
+def _import_map(assets: str) -> str:
+    """Every module of the task view at its versioned URL: the modules import each other by
+    plain relative paths, and the map makes those fetch the current files after an upgrade."""
+    modules = sorted(path.name for path in ASSETS.glob("*.js"))
+    return json.dumps({"imports": {f"{ASSET_URL}/{name}": assets.format(name) for name in modules}})
+
+
 def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
     """The task view's HTML shell; its script loads the task through the JSON endpoints."""
     version = max(int(path.stat().st_mtime) for path in ASSETS.iterdir())
@@ -105,8 +113,8 @@ def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
 <p class="banner" id="banner" role="status"></p>
 <ol class="segments" id="segments" aria-label="Segments"></ol>
 <footer class="keys" id="keys" aria-label="Hotkeys"></footer>
-<script src="{assets.format('work.js')}"></script>
-<script src="{assets.format(role + '.js')}"></script>
+<script type="importmap">{_import_map(assets)}</script>
+<script type="module" src="{assets.format(role + '.js')}"></script>
 </body></html>"""
 
 

@@ -38,7 +38,7 @@ def segment_json(segment: "SegmentView") -> dict[str, Any]:
         "start": segment.start,
         "end": segment.end,
         "duration": segment.duration,
-        "media_version": segment.media_version,  # goes into the media URLs (work.js mediaUrl)
+        "media_version": segment.media_version,  # goes into the media URLs (static/work/urls.js mediaUrl)
         "text": segment.text,
         "version": segment.version,
         "status": segment.status,

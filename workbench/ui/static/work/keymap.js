@@ -1,0 +1,72 @@
+// The hotkeys of both task pages as tables, and the one function that decides what a key
+// press does. Pure: a key press comes in as a plain description
+//   {key, code, altKey, ctrlKey, metaKey, shiftKey, isComposing, keyCode, target}
+// where ``target`` is "text" (a sentence box), "comment" (a reviewer's comment box) or
+// "other"; hotkeys.js builds it from the DOM event and runs the actions that come out.
+
+// While an IME composes (Hangul, pinyin, kana) every key belongs to it. Some platforms
+// report only keyCode 229 ("Process") for those keys.
+export const composing = (key) => Boolean(key.isComposing) || key.keyCode === 229;
+
+export const alt = (code) => (k) => Boolean(k.altKey) && !k.ctrlKey && !k.metaKey && k.code === code;
+export const plain = (name, { shift = false } = {}) => (k) =>
+  k.key === name && Boolean(k.shiftKey) === shift && !k.altKey && !k.ctrlKey && !k.metaKey;
+
+const MODIFIERS = ["Shift", "Alt", "Control", "Meta"];
+
+// A binding: ``keys`` and ``label`` make its line in the legend (none when ``legend`` is
+// false); ``match`` says whether a key press is it; ``action`` names what it does, with
+// ``arg(key)`` as the action's argument when it has one.
+export const PLAYER_KEYS = Object.freeze([
+  { keys: "Esc", label: "play / pause", match: plain("Escape"), action: "toggle" },
+  { keys: "Alt+R", label: "replay", match: alt("KeyR"), action: "replay" },
+  { keys: "Alt+B", label: "back 2 s", match: alt("KeyB"), action: "back" },
+  { keys: "Alt+, / Alt+.", label: "slower / faster",
+    match: (k) => alt("Comma")(k) || alt("Period")(k),
+    action: "rate", arg: (k) => (k.code === "Comma" ? -0.25 : 0.25) },
+  { keys: "Enter / Alt+↓", label: "next",
+    match: (k) => (plain("Enter")(k) && k.target === "text") || alt("ArrowDown")(k), action: "next" },
+  { keys: "Shift+Enter / Alt+↑", label: "previous",
+    match: (k) => (plain("Enter", { shift: true })(k) && k.target === "text") || alt("ArrowUp")(k),
+    action: "previous" },
+]);
+
+export const TRANSCRIBER_KEYS = Object.freeze([
+  ...PLAYER_KEYS,
+  // With a choice open, any key but a digit or Esc has closed it first: Alt+N opens it anew.
+  { keys: "Alt+N", label: "no speech (then 1–4)", match: alt("KeyN"), action: "openReasons" },
+  { keys: "Alt+S", label: "split at playhead", match: alt("KeyS"), action: "split" },
+  { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
+]);
+
+export const REVIEWER_KEYS = Object.freeze([
+  ...PLAYER_KEYS,
+  { keys: "Alt+A", label: "accept", match: alt("KeyA"), action: "accept" },
+  { keys: "Alt+X", label: "return with comment", match: alt("KeyX"), action: "askComment" },
+  // Enter, with or without a modifier, sends the comment being typed.
+  { legend: false, match: (k) => k.key === "Enter" && k.target === "comment", action: "sendComment" },
+]);
+
+// What a key press does: the actions to run in order, as [name, argument] pairs, and
+// whether the browser's own handling of the key is cancelled.
+// ``context.reasons`` is the number of no-speech reasons on offer while that choice is
+// open (undefined when closed): a digit picks one, Esc closes it (and does nothing else),
+// any other key but a modifier closes it and then does what it always does.
+export function dispatch(keymap, key, context = {}) {
+  if (composing(key)) return { actions: [], prevent: false };
+  const actions = [];
+  if (context.reasons !== undefined) {
+    const bare = !key.altKey && !key.ctrlKey && !key.metaKey;
+    const digit = bare && /^[1-9]$/.test(key.key) ? Number(key.key) : 0;
+    if (digit && digit <= context.reasons) return { actions: [["chooseReason", digit - 1]], prevent: true };
+    if (key.key === "Escape") return { actions: [["closeReasons"]], prevent: true };
+    if (!MODIFIERS.includes(key.key)) actions.push(["closeReasons"]);
+  }
+  const binding = keymap.find((b) => b.match(key));
+  if (!binding) return { actions, prevent: false };
+  actions.push([binding.action, binding.arg ? binding.arg(key) : undefined]);
+  return { actions, prevent: true };
+}
+
+// The legend's lines: [keys, label] for each binding shown.
+export const legend = (keymap) => keymap.filter((b) => b.legend !== false).map((b) => [b.keys, b.label]);

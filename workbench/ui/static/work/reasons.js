@@ -1,0 +1,38 @@
+// "No speech" needs a reason (guidelines, section 7): Alt+N or the row's button opens a
+// choice under the current row, answered with a digit key or a click; Esc or any other key
+// closes it (keymap.js: the other key then does what it always does). Focus stays in the
+// text box throughout.
+import { h, keepFocus } from "./dom.js";
+
+export class ReasonChoice {
+  // ``choose(reason)`` marks the current segment.
+  constructor(choose) {
+    this.choose = choose;
+    this.bar = null;  // the open choice, if any
+    this.reasons = [];
+  }
+
+  get isOpen() { return this.bar !== null; }
+
+  open(row, reasons) {
+    this.close();
+    this.reasons = reasons;
+    const buttons = reasons.map((reason, i) => h("button", {
+      class: "btn small", type: "button", onmousedown: keepFocus,
+      onclick: () => this.pick(i) }, h("kbd", {}, String(i + 1)), ` ${reason}`));
+    this.bar = h("div", { class: "reasons", role: "group", "aria-label": "Why is there no speech?" },
+      h("span", {}, "No speech because:"), ...buttons, h("span", { class: "hint" }, h("kbd", {}, "Esc"), " cancels"));
+    row.li.append(this.bar);
+  }
+
+  close() {
+    if (this.bar) this.bar.remove();
+    this.bar = null;
+  }
+
+  pick(index) {
+    const reason = this.reasons[index];
+    this.close();
+    if (reason !== undefined) this.choose(reason);
+  }
+}
