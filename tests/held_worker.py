@@ -22,13 +22,13 @@ BALLAST_BYTES = 5 * 1024 * 1024
 real_run = pipeline._run
 
 
-def held_run(input_path, staging, language, settings, progress):
+def held_run(input_path, staging, language, settings, progress, *rest):
     if not GATE.exists():
         (staging / "ballast.bin").write_bytes(b"\0" * BALLAST_BYTES)
         progress("decode", 0.1)
         while not GATE.exists():
             time.sleep(0.05)
-    return real_run(input_path, staging, language, settings, progress)
+    return real_run(input_path, staging, language, settings, progress, *rest)
 
 
 pipeline._run = held_run
