@@ -12,7 +12,7 @@ Gradio session), then has them all click at once:
 - ``--via api`` (the default) does what the button does (``ui/static/take-next-task.js``):
   ``POST /api/work/tasks/claim``, then, once answered, the queue's "↻ Refresh" through
   Gradio's queue. The claim's time is when the task opens in the frame; the refresh's when
-  the queue lists it.
+  the queue lists it. ``--claim-only`` leaves the refresh out.
 - ``--via gradio`` fires ``--handler`` (default ``refresh_queue``; ``greet`` does almost
   nothing, Gradio's own cost) through Gradio's queue API (``/gradio_api/queue/join`` and its
   event stream, as the browser does). Before the JSON route the button was the Gradio
@@ -144,7 +144,7 @@ async def _claim(client: httpx.AsyncClient, username: str, fn_index: int, sessio
     return Claim(username, time.perf_counter() - start, None, "stream ended without an answer")
 
 
-async def _claim_api(page: OpenPage, go: asyncio.Event | None = None) -> Claim:
+async def _claim_api(page: OpenPage, go: asyncio.Event | None = None, *, refresh: bool = True) -> Claim:
     """The button's click (take-next-task.js): the JSON claim, then the queue's refresh."""
     if go is not None:
         await go.wait()
@@ -153,21 +153,23 @@ async def _claim_api(page: OpenPage, go: asyncio.Event | None = None) -> Claim:
     seconds = time.perf_counter() - start
     if response.status_code != 200:
         return Claim(page.username, seconds, None, f"{response.status_code} {response.text[:300]}")
+    if not refresh:
+        return Claim(page.username, seconds, response.json()["task_id"])
     refreshed = await _claim(page.client, page.username, page.refresh, page.session_hash)
     return Claim(page.username, seconds, response.json()["task_id"], refreshed.error,
                  refreshed=time.perf_counter() - start)
 
 
 async def claim_together(base_url: str, usernames: list[str], on_go=lambda: None, *, via: str = "api",
-                         handler: str = REFRESH_HANDLER) -> list[Claim]:
+                         handler: str = REFRESH_HANDLER, refresh: bool = True) -> list[Claim]:
     """Open everyone's page, then release every "take the next task" click at the same moment
     (calling ``on_go()`` just before): the JSON claim (``via="api"``), or Gradio's ``handler``
-    through its queue (``via="gradio"``)."""
+    through its queue (``via="gradio"``); ``refresh=False`` leaves out the refresh after the claim."""
     pages = [await _open_page(base_url, username, handler) for username in usernames]
     go = asyncio.Event()
     try:
         if via == "api":
-            clicks = [_claim_api(page, go) for page in pages]
+            clicks = [_claim_api(page, go, refresh=refresh) for page in pages]
         else:
             clicks = [_claim(page.client, page.username, page.handler, page.session_hash, go) for page in pages]
         running = [asyncio.create_task(click) for click in clicks]
@@ -224,6 +226,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="an empty database (default: a new SQLite file)")
     parser.add_argument("--via", choices=("api", "gradio"), default="api",
                         help="the JSON claim as the button does it, or a Gradio handler through its queue")
+    parser.add_argument("--claim-only", action="store_true", help="with --via api: no refresh after the claim")
     parser.add_argument("--handler", default=REFRESH_HANDLER, help="with --via gradio: the handler to fire "
                         "(e.g. greet, for the cost of Gradio's queue alone)")
     parser.add_argument("--serve", nargs=3, metavar=("DATABASE_URL", "DATA_DIR", "PORT"), help=argparse.SUPPRESS)
@@ -258,7 +261,7 @@ def main() -> None:
                 time.sleep(0.2)
         cpu: list[float] = []
         claims = asyncio.run(claim_together(base_url, usernames, on_go=lambda: cpu.append(_cpu_seconds(server.pid)),
-                                            via=args.via, handler=args.handler))
+                                            via=args.via, handler=args.handler, refresh=not args.claim_only))
         server_cpu = _cpu_seconds(server.pid) - cpu[0]
     finally:
         server.terminate()
@@ -270,7 +273,7 @@ def main() -> None:
           f"{_spread([claim.seconds for claim in claims])}; {len(tasks)} distinct tasks, {len(failed)} failed; "
           f"server CPU {server_cpu:.2f} s ({1000 * server_cpu / len(claims):.1f} ms a click); "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    if args.via == "api":
+    if args.via == "api" and not args.claim_only:
         refreshed = [claim.refreshed for claim in claims if claim.refreshed is not None]
         print(f"  then the queue's refresh (Gradio) listed it: {_spread(refreshed)} after the click")
     for claim in failed[:5]:
