@@ -3,15 +3,24 @@
     python3 bench/claims.py                    # 120 transcribers on a SQLite file
     python3 bench/claims.py --users 200        # more of them
     python3 bench/claims.py --database-url postgresql+psycopg://...   # an empty PostgreSQL database
-    python3 bench/claims.py --handler greet    # a handler that does almost nothing: Gradio's own cost
+    python3 bench/claims.py --via gradio       # fire a Gradio handler through Gradio's queue instead
 
 Starts the real web app (``create_app``) with uvicorn on 127.0.0.1 in its own process, signs
 in N transcribers over HTTP and opens their pages (config and a first event, so each has its
-Gradio session), then has each one call the page's "take the next task" handler through
-Gradio's queue API (``/gradio_api/queue/join`` and its event stream, as the browser does),
-all at once. Prints the time from the click to the answer (p50, p95, slowest) and the
-server's CPU time per claim, which a busy machine disturbs far less than the wall times.
-Not a test: nothing here asserts (tests/test_ui_claims.py checks the claims themselves).
+Gradio session), then has them all click at once:
+
+- ``--via api`` (the default) does what the button does (``ui/static/take-next-task.js``):
+  ``POST /api/work/tasks/claim``, then, once answered, the queue's "↻ Refresh" through
+  Gradio's queue. The claim's time is when the task opens in the frame; the refresh's when
+  the queue lists it. ``--claim-only`` leaves the refresh out.
+- ``--via gradio`` fires ``--handler`` (default ``refresh_queue``; ``greet`` does almost
+  nothing, Gradio's own cost) through Gradio's queue API (``/gradio_api/queue/join`` and its
+  event stream, as the browser does). Before the JSON route the button was the Gradio
+  handler ``take_next_task``: run this file at such a commit to compare.
+
+Prints the time from the click to the answer (p50, p95, slowest) and the server's CPU time
+per click, which a busy machine disturbs far less than the wall times. Not a test: nothing
+here asserts (tests/test_ui_claims.py checks the claims themselves).
 """
 
 from __future__ import annotations
@@ -36,7 +45,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PASSWORD = "claims-bench-passphrase"
-TAKE_HANDLER = "take_next_task"
+CLAIM_ROUTE = "/api/work/tasks/claim"
+REFRESH_HANDLER = "refresh_queue"
 _TASK_IN_ANSWER = re.compile(r"/work/transcribe/(\d+)")
 
 
@@ -84,6 +94,7 @@ class Claim:
     seconds: float  # from the click to the handler's answer
     task_id: int | None  # the task the answer opened, None if it failed
     error: str = ""
+    refreshed: float | None = None  # from the click to the queue's refresh (--via api)
 
 
 @dataclass(frozen=True)
@@ -93,18 +104,21 @@ class OpenPage:
     username: str
     client: httpx.AsyncClient
     session_hash: str
-    take: int  # the fn_index of "take the next task"
+    handler: int  # the fn_index of the Gradio handler the click fires (--via gradio)
+    refresh: int  # the fn_index of the queue's "↻ Refresh"
 
 
-async def _open_page(base_url: str, username: str, handler: str = TAKE_HANDLER) -> OpenPage:
+async def _open_page(base_url: str, username: str, handler: str = REFRESH_HANDLER) -> OpenPage:
     """Sign in and load the page as a browser does: config, then the page's load event."""
     client = httpx.AsyncClient(base_url=base_url, timeout=120)
     response = await client.post("/login", data={"username": username, "password": PASSWORD})
     if response.status_code != 303 or "workbench_session" not in client.cookies:
         raise RuntimeError(f"{username} could not sign in: {response.status_code}")
     handlers = {dep["api_name"]: dep["id"] for dep in (await client.get("/config")).json()["dependencies"]}
-    page = OpenPage(username, client, secrets.token_hex(8), handlers[handler])
-    loaded = await _claim(client, username, handlers["refresh_queue"], page.session_hash)
+    if handler not in handlers:
+        raise RuntimeError(f"the page has no Gradio handler {handler!r}; it has {sorted(filter(None, handlers))}")
+    page = OpenPage(username, client, secrets.token_hex(8), handlers[handler], handlers[REFRESH_HANDLER])
+    loaded = await _claim(client, username, page.refresh, page.session_hash)
     if loaded.error and "process_completed" not in loaded.error:
         raise RuntimeError(f"{username}'s page did not load: {loaded.error}")
     return page
@@ -130,15 +144,35 @@ async def _claim(client: httpx.AsyncClient, username: str, fn_index: int, sessio
     return Claim(username, time.perf_counter() - start, None, "stream ended without an answer")
 
 
-async def claim_together(base_url: str, usernames: list[str], on_go=lambda: None,
-                         handler: str = TAKE_HANDLER) -> list[Claim]:
+async def _claim_api(page: OpenPage, go: asyncio.Event | None = None, *, refresh: bool = True) -> Claim:
+    """The button's click (take-next-task.js): the JSON claim, then the queue's refresh."""
+    if go is not None:
+        await go.wait()
+    start = time.perf_counter()
+    response = await page.client.post(CLAIM_ROUTE)
+    seconds = time.perf_counter() - start
+    if response.status_code != 200:
+        return Claim(page.username, seconds, None, f"{response.status_code} {response.text[:300]}")
+    if not refresh:
+        return Claim(page.username, seconds, response.json()["task_id"])
+    refreshed = await _claim(page.client, page.username, page.refresh, page.session_hash)
+    return Claim(page.username, seconds, response.json()["task_id"], refreshed.error,
+                 refreshed=time.perf_counter() - start)
+
+
+async def claim_together(base_url: str, usernames: list[str], on_go=lambda: None, *, via: str = "api",
+                         handler: str = REFRESH_HANDLER, refresh: bool = True) -> list[Claim]:
     """Open everyone's page, then release every "take the next task" click at the same moment
-    (calling ``on_go()`` just before)."""
+    (calling ``on_go()`` just before): the JSON claim (``via="api"``), or Gradio's ``handler``
+    through its queue (``via="gradio"``); ``refresh=False`` leaves out the refresh after the claim."""
     pages = [await _open_page(base_url, username, handler) for username in usernames]
     go = asyncio.Event()
     try:
-        running = [asyncio.create_task(_claim(page.client, page.username, page.take, page.session_hash, go))
-                   for page in pages]
+        if via == "api":
+            clicks = [_claim_api(page, go, refresh=refresh) for page in pages]
+        else:
+            clicks = [_claim(page.client, page.username, page.handler, page.session_hash, go) for page in pages]
+        running = [asyncio.create_task(click) for click in clicks]
         await asyncio.sleep(0.2)
         on_go()
         go.set()
@@ -146,6 +180,13 @@ async def claim_together(base_url: str, usernames: list[str], on_go=lambda: None
     finally:
         for page in pages:
             await page.client.aclose()
+
+
+def _spread(seconds: list[float]) -> str:
+    if not seconds:
+        return "no answers"
+    return (f"p50 {statistics.median(seconds):.3f} s, p95 {percentile(seconds, 0.95):.3f} s, "
+            f"slowest {max(seconds):.3f} s")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -183,8 +224,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=120)
     parser.add_argument("--database-url", default="", help="an empty database (default: a new SQLite file)")
-    parser.add_argument("--handler", default=TAKE_HANDLER, help="fire this handler instead (e.g. greet, for "
-                        "the cost of Gradio's queue alone)")
+    parser.add_argument("--via", choices=("api", "gradio"), default="api",
+                        help="the JSON claim as the button does it, or a Gradio handler through its queue")
+    parser.add_argument("--claim-only", action="store_true", help="with --via api: no refresh after the claim")
+    parser.add_argument("--handler", default=REFRESH_HANDLER, help="with --via gradio: the handler to fire "
+                        "(e.g. greet, for the cost of Gradio's queue alone)")
     parser.add_argument("--serve", nargs=3, metavar=("DATABASE_URL", "DATA_DIR", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -217,19 +261,21 @@ def main() -> None:
                 time.sleep(0.2)
         cpu: list[float] = []
         claims = asyncio.run(claim_together(base_url, usernames, on_go=lambda: cpu.append(_cpu_seconds(server.pid)),
-                                            handler=args.handler))
+                                            via=args.via, handler=args.handler, refresh=not args.claim_only))
         server_cpu = _cpu_seconds(server.pid) - cpu[0]
     finally:
         server.terminate()
         server.wait(timeout=30)
-    seconds = [claim.seconds for claim in claims]
-    failed = [claim for claim in claims if claim.task_id is None]
+    failed = [claim for claim in claims if claim.task_id is None or claim.error]
     tasks = {claim.task_id for claim in claims if claim.task_id is not None}
-    print(f"{len(claims)} simultaneous claims on {database_url.split(':')[0]}: "
-          f"p50 {statistics.median(seconds):.3f} s, p95 {percentile(seconds, 0.95):.3f} s, "
-          f"slowest {max(seconds):.3f} s; {len(tasks)} distinct tasks, {len(failed)} failed; "
-          f"server CPU {server_cpu:.2f} s ({1000 * server_cpu / len(claims):.1f} ms a claim); "
+    what = "claims (JSON)" if args.via == "api" else f"{args.handler} (Gradio queue)"
+    print(f"{len(claims)} simultaneous {what} on {database_url.split(':')[0]}: "
+          f"{_spread([claim.seconds for claim in claims])}; {len(tasks)} distinct tasks, {len(failed)} failed; "
+          f"server CPU {server_cpu:.2f} s ({1000 * server_cpu / len(claims):.1f} ms a click); "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    if args.via == "api" and not args.claim_only:
+        refreshed = [claim.refreshed for claim in claims if claim.refreshed is not None]
+        print(f"  then the queue's refresh (Gradio) listed it: {_spread(refreshed)} after the click")
     for claim in failed[:5]:
         print(f"  {claim.username}: {claim.error}")
 

@@ -130,7 +130,8 @@ def test_every_json_endpoint_refuses_junk_without_a_5xx_and_stores_nothing(site)
     clients = {"tina": site.tina, "rita": site.rita, "admin": site.admin}
 
     for route in routes:
-        fuzz_route(site, route, ids, clients)()
+        if route.dependant.path_params or body_fields(route):  # else nothing to send junk in (the claim)
+            fuzz_route(site, route, ids, clients)()
 
 
 def fuzz_route(site, route: APIRoute, ids: list[int], clients: dict):  # noqa: F811

@@ -247,10 +247,10 @@ def test_a_role_reaches_its_own_handlers(http, wb):
 def test_someone_with_two_roles_gets_both_pages_and_nothing_else(http):
     sign_in(http, "ko-both")
     names = set(dependencies(http))
-    assert {"take_next_task", "take_for_review", "refresh_earnings"} <= names
+    assert {"refresh_queue", "take_for_review", "refresh_earnings"} <= names
     assert not names & {"upload", "set_rate", "decide", "settle", "export"}
     sign_in(http, "admin")
-    assert not set(dependencies(http)) & {"take_next_task", "take_for_review", "refresh_earnings"}
+    assert not set(dependencies(http)) & {"refresh_queue", "take_for_review", "refresh_earnings"}
 
 
 # --- files: only what the caller uploaded -------------------------------------------------------

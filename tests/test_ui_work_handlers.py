@@ -69,7 +69,7 @@ def submitted_world(tmp_path_factory) -> World:
 def transcribe_all(world: World) -> list[dict]:
     """The transcriber claims the task and types every sentence; the saved segments."""
     wb, me = world.wb, world.transcriber
-    assert transcribe.take_next_task(wb, me) == world.task_id
+    assert transcribe.take_next_task(wb, me) == {"task_id": world.task_id, "url": f"/work/transcribe/{world.task_id}"}
     segments = transcribe.open_task(wb, me, world.task_id)["segments"]
     return [transcribe.save_text(wb, me, s["id"], text, base_version=s["version"])
             for s, text in zip(segments, SENTENCES)]

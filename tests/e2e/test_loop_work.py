@@ -107,9 +107,10 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     # --- the transcriber claims the task and types, Hangul through the IME ---------------
     transcriber = new_page()
     login(transcriber, "e2e-ko-transcriber", PASSWORD)
-    transcriber.get_by_role("button", name="Take the next task").click()
+    transcriber.get_by_role("button", name="Take the next task").click()  # a JSON call, then ↻ Refresh
     frame = task_frame(transcriber, "transcribe")
     assert f"/work/transcribe/{task_id}?" in frame.url
+    transcriber.locator("#wb-transcriber-tasks").get_by_text(CLIP_NAME).wait_for()
     segments = [{"start": s.start, "end": s.end} for s in wb.open_task(wb.actor("admin"), task_id).segments]
     frame.wait_for_function(WAVEFORM_DRAWN)
     first = frame.locator(".seg-text").nth(0)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 NO_TASK = "Pick a task on the left, or take the next one."
 # Runs in the browser before on_load: where this browser's users were working (transcriber.js).
 READ_PLACES = "() => [window.localStorage.getItem('wb-place') || '']"
+# "Take the next task" never enters Gradio's queue: static/take-next-task.js claims through
+# POST /api/work/tasks/claim, opens the task and presses "↻ Refresh".
+TAKE_NEXT_TASK = "() => { window.wbTakeNextTask(); }"
 
 
 def queue_view(queue: dict[str, Any], *, select: int | None = None) -> list:
@@ -42,12 +45,14 @@ def render(wb: "Workbench") -> None:
             comments = gr.Markdown(elem_classes="wb-comments")
             offer = gr.Markdown()
             with gr.Row():
-                take = gr.Button("Take the next task", variant="primary", size="sm")
+                take = gr.Button("Take the next task", variant="primary", size="sm", elem_id="wb-take-next-task")
                 refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-transcriber")
+            gr.HTML('<p class="wb-take-error" id="wb-take-error" role="alert"></p>')
             with gr.Accordion("Guideline", open=True):
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
-            workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK))
+            workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK),
+                                elem_id="wb-transcriber-workspace")
     places = gr.Textbox(visible=False)
 
     @shows_errors
@@ -67,21 +72,12 @@ def render(wb: "Workbench") -> None:
     def refresh_queue(request: gr.Request) -> list:
         return queue_view(handlers.queue(wb, session_actor(wb, request.username)))
 
-    @shows_errors
-    def take_next_task(request: gr.Request) -> list:
-        actor = session_actor(wb, request.username)
-        task_id = handlers.take_next_task(wb, actor)
-        return [
-            *queue_view(handlers.queue(wb, actor), select=task_id),
-            handlers.workspace_html("transcribe", task_id, empty=NO_TASK),
-        ]
-
     def open_picked_task(task_id: int | None) -> str:
         return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
 
     queue_outputs = [tasks, comments, offer, take]
     gr.on(triggers=None, fn=load_transcribe_page, inputs=places, outputs=[*queue_outputs, guideline, workspace],
           js=READ_PLACES)
-    take.click(take_next_task, inputs=None, outputs=[*queue_outputs, workspace])
+    take.click(fn=None, inputs=None, outputs=None, js=TAKE_NEXT_TASK)
     refresh.click(refresh_queue, inputs=None, outputs=queue_outputs)
     tasks.input(open_picked_task, inputs=tasks, outputs=workspace)

@@ -130,6 +130,13 @@ def reviewer_page(task_id: int, actor: "Actor" = Depends(require_actor)) -> str:
 
 # --- transcribing -----------------------------------------------------------------------
 
+# The transcriber's "Take the next task" button (static/take-next-task.js). A JSON call, not
+# a Gradio event: a claim touches only the store, so many run at once outside Gradio's queue.
+@router.post("/api/work/tasks/claim")
+def post_claim(request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return transcribe.take_next_task(workbench_of(request), actor)
+
+
 @router.get("/api/work/tasks/{task_id}")
 def get_task(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return transcribe.open_task(workbench_of(request), actor, task_id)

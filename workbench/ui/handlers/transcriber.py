@@ -139,9 +139,10 @@ def task_to_open(queue: dict[str, Any], places: str | None, username: str) -> in
     return held[0] if held else None
 
 
-def take_next_task(wb: "Workbench", actor: "Actor") -> int:
-    """Claims the next task offered in the actor's language; its id."""
-    return wb.claim_next(actor).id
+def take_next_task(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
+    """Claims the next task offered in the actor's language: its id and its page's URL."""
+    task_id = wb.claim_next(actor).id
+    return {"task_id": task_id, "url": task_url("transcribe", task_id)}
 
 
 def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
@@ -177,6 +178,11 @@ def submit_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]
     return {"problems": [problem_json(p) for p in wb.submit_task(actor, task_id)]}
 
 
+def task_url(page: str, task_id: int) -> str:
+    """Where the task view of ``page`` (transcribe or review) lives."""
+    return f"/work/{page}/{task_id}"
+
+
 EMPTY_WORKSPACE = '<div class="wb-empty-task">{}</div>'
 
 
@@ -191,6 +197,6 @@ def workspace_html(page: str, task_id: int | None, *, empty: str) -> str:
     task_id = checked_id(task_id, "task")
     # A new URL every time, so opening the same task again reloads its view.
     return (
-        f'<iframe class="wb-task-frame" src="/work/{page}/{task_id}?opened={time.time_ns()}" '
+        f'<iframe class="wb-task-frame" src="{task_url(page, task_id)}?opened={time.time_ns()}" '
         f'title="Task {task_id}"></iframe>'
     )
