@@ -115,11 +115,14 @@ def test_a_merge_whose_joined_text_would_pass_the_limit_is_refused(site):
     assert f"at most {TEXT_LIMIT:,}" in response.json()["detail"]
 
 
-def test_a_10_mb_segment_text_is_refused(site):
+def test_a_10_mb_segment_text_is_refused_at_the_door(site):
+    """A body that size never reaches the workflow: the body limit (1 MB for a JSON call)
+    refuses it while it streams in."""
     before = snapshot(site.wb)
     response = site.tina.put(f"/api/work/segments/{site.segment.id}/text",
                              json={"text": "가" * 10_000_000, "base_version": 0})
-    assert_refused(response, before, site)
+    assert_refused(response, before, site, status=413)
+    assert "too large" in response.json()["detail"]
 
 
 def test_a_return_comment_over_the_limit_is_refused_and_not_stored(site):

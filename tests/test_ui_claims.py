@@ -5,13 +5,13 @@ once each get their own task (bench/claims.py measures how fast)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bench.claims import PASSWORD, claim_together, seed, served
+from tests.event_loop import run_in_fresh_loop
 from workbench.ui.server import create_app
 
 USERS = 120
@@ -94,7 +94,7 @@ def test_simultaneous_claims_each_get_their_own_task(wb):
     refresh through Gradio's queue."""
     usernames = seed(wb, USERS)
     with served(create_app(wb)) as base_url:
-        claims = asyncio.run(claim_together(base_url, usernames))
+        claims = run_in_fresh_loop(claim_together, base_url, usernames)
     assert [claim.error for claim in claims if claim.task_id is None or claim.error] == []
     assert len({claim.task_id for claim in claims}) == USERS
     # The store agrees: each transcriber holds exactly the task their page opened.

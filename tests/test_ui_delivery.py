@@ -6,6 +6,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
+from tests.event_loop import run_in_fresh_loop
 from workbench.ui.delivery import DeliveredFileResponse
 
 SIZE = 200_000  # a few 64 KiB chunks
@@ -43,7 +44,7 @@ def serve(path, *, method="GET", headers=(), fail_after=None, disconnect=False, 
         await response(scope, receive, send)
 
     try:
-        anyio.run(run)
+        run_in_fresh_loop(run)
     except OSError:
         pass
     return reported

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.event_loop import run_in_fresh_loop
 from workbench.pay.service import project_rate_history, rate_history
 from workbench.queue import RecordingQueue
 from workbench.ui.app import build_blocks
@@ -364,8 +365,6 @@ def stream_request(app, http: TestClient, method: str, path: str, chunks, header
     """Send ``chunks`` (an iterator) to the ASGI app as a streamed body, the way a server hands
     it over, with ``http``'s cookies; the answer's status. The app pulls chunk by chunk, so
     the iterator shows how much of the body was ever read."""
-    import anyio
-
     cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
     raw_headers = [(k.lower().encode(), v.encode()) for k, v in {**headers, "cookie": cookie}.items()]
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
@@ -383,7 +382,7 @@ def stream_request(app, http: TestClient, method: str, path: str, chunks, header
         if message["type"] == "http.response.start":
             answer.setdefault("status", message["status"])
 
-    anyio.run(app, scope, receive, send)
+    run_in_fresh_loop(app, scope, receive, send)
     return answer["status"]
 
 
