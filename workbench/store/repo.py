@@ -8,10 +8,11 @@ and saves bump a segment's version only if it still has the caller's base versio
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from workbench.store.models import (
@@ -492,24 +493,42 @@ def first_round_decisions(session: Session, transcriber_id: int, limit: int) -> 
     """``(segment_id, decision)`` for the transcriber's last ``limit`` reviewed segments,
     newest first, where the decision is the reviewer's final word in the segment's first
     review round (a reviewer who changed their mind within the round is not held against)."""
-    return first_round_decisions_by_transcriber(session, limit, transcriber_id=transcriber_id).get(transcriber_id, [])
+    rows = session.execute(_one_transcribers_decisions(), {"transcriber_id": transcriber_id, "limit": limit})
+    return [(segment_id, decision) for _, segment_id, decision in rows]
 
 
-def first_round_decisions_by_transcriber(
-    session: Session, limit: int, *, transcriber_id: int | None = None,
-) -> dict[int, list[tuple[int, str]]]:
-    """``first_round_decisions`` for every transcriber at once (or one), computed by the
-    database with window functions: one query however many workers and verdicts there are."""
+def first_round_decisions_by_transcriber(session: Session, limit: int) -> dict[int, list[tuple[int, str]]]:
+    """``first_round_decisions`` for every transcriber at once, computed by the database with
+    window functions: one query however many workers and verdicts there are."""
+    decisions: dict[int, list[tuple[int, str]]] = {}
+    for transcriber, segment_id, decision in session.execute(_every_transcribers_decisions(), {"limit": limit}):
+        decisions.setdefault(transcriber, []).append((segment_id, decision))
+    return decisions
+
+
+@functools.cache
+def _one_transcribers_decisions():
+    # Built once: every claim asks for the claimer's grade, and building this statement
+    # cost more than running it.
+    return _decisions_statement(Task.transcriber_id == bindparam("transcriber_id"))
+
+
+@functools.cache
+def _every_transcribers_decisions():
+    return _decisions_statement(Task.transcriber_id.is_not(None))
+
+
+def _decisions_statement(transcribers):
+    """``(transcriber_id, segment_id, decision)`` of the ``:limit`` newest first-round
+    decisions of each transcriber matched by ``transcribers``, newest first."""
     first_round = func.min(Verdict.review_round).over(partition_by=Verdict.segment_id)
     verdicts = (
         select(Task.transcriber_id.label("transcriber_id"), Verdict.segment_id, Verdict.review_round, Verdict.id,
                Verdict.decision, first_round.label("first_round"))
         .join(Task, Task.id == Verdict.task_id)
-        .where(Task.transcriber_id.is_not(None))
+        .where(transcribers)
+        .subquery()
     )
-    if transcriber_id is not None:
-        verdicts = verdicts.where(Task.transcriber_id == transcriber_id)
-    verdicts = verdicts.subquery()
     # The last word in each segment's first round ...
     final = (
         select(verdicts.c.transcriber_id, verdicts.c.segment_id, verdicts.c.id, verdicts.c.decision,
@@ -524,15 +543,11 @@ def first_round_decisions_by_transcriber(
         .where(final.c.nth == 1)
         .subquery()
     )
-    rows = session.execute(
+    return (
         select(newest.c.transcriber_id, newest.c.segment_id, newest.c.decision)
-        .where(newest.c.rank <= limit)
+        .where(newest.c.rank <= bindparam("limit"))
         .order_by(newest.c.transcriber_id, newest.c.id.desc())
     )
-    decisions: dict[int, list[tuple[int, str]]] = {}
-    for transcriber, segment_id, decision in rows:
-        decisions.setdefault(transcriber, []).append((segment_id, decision))
-    return decisions
 
 
 def penalties_of(session: Session, user_id: int) -> Sequence[Penalty]:

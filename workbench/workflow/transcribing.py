@@ -71,7 +71,14 @@ class Transcribing(WorkbenchBase):
             )
 
     def claim_next(self, actor: Actor) -> TaskSummary:
-        """Take the highest-priority open task of the transcriber's language.
+        """Take the highest-priority open task of the transcriber's language, as a summary
+        (``claim_next_id`` is the same claim without one)."""
+        task_id = self.claim_next_id(actor)
+        with self.store.reading() as session:
+            return self._task_summary(session, self._task(session, task_id))
+
+    def claim_next_id(self, actor: Actor) -> int:
+        """Take the highest-priority open task of the transcriber's language; its id.
 
         Raises NotFound when nothing is offered and InvalidTransition when the transcriber
         already holds as many tasks as their grade allows.
@@ -89,7 +96,7 @@ class Transcribing(WorkbenchBase):
             if task is None:
                 raise NotFound(f"No {user.language} task is waiting right now.")
             self._audit(session, user.id, "task.claimed", "task", task.id, task_id=task.id)
-            return self._task_summary(session, task)
+            return task.id
 
     def open_task(self, actor: Actor, task_id: int) -> TaskView:
         """The task and its segments, for its transcriber (in any state), a reviewer of its

@@ -141,7 +141,7 @@ def task_to_open(queue: dict[str, Any], places: str | None, username: str) -> in
 
 def take_next_task(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     """Claims the next task offered in the actor's language: its id and its page's URL."""
-    task_id = wb.claim_next(actor).id
+    task_id = wb.claim_next_id(actor)
     return {"task_id": task_id, "url": task_url("transcribe", task_id)}
 
 
