@@ -339,9 +339,8 @@ def claim_open_task(session: Session, *, language: str, user_id: int, now: datet
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
-            task = session.get(Task, task_id)
-            session.refresh(task)
-            return task
+            # One fresh read: the UPDATE bypassed any copy the session might hold.
+            return session.get(Task, task_id, populate_existing=True)
         skipped.append(task_id)
 
 
