@@ -37,10 +37,15 @@ def smooth_hysteresis(decisions: np.ndarray, *, window: int, on: float, off: flo
     if not 0.0 <= off < on <= 1.0:
         raise ValueError("need 0 <= off < on <= 1")
     share = uniform_filter1d(decisions.astype(np.float32), size=max(window, 1), mode="constant")
-    out = np.zeros(decisions.size, dtype=bool)
     # Only the crossings matter: walk the candidate transitions instead of every frame.
-    above = np.flatnonzero(share >= on)
-    below = np.flatnonzero(share <= off)
+    # Speech starts where the share first reaches ``on`` after the last end, which is always
+    # the first frame of a run above ``on`` (the end frame itself is at most ``off``); it ends
+    # likewise at the first frame of a run at or below ``off``. The run starts are far fewer
+    # than the frames (a six-hour clip has 2 million).
+    above = _run_starts(share >= on)
+    below = _run_starts(share <= off)
+    del share
+    out = np.zeros(decisions.size, dtype=bool)
     position = 0
     while position < decisions.size:
         starts = above[np.searchsorted(above, position) :]
@@ -52,6 +57,13 @@ def smooth_hysteresis(decisions: np.ndarray, *, window: int, on: float, off: flo
         out[start:end] = True
         position = end
     return out
+
+
+def _run_starts(mask: np.ndarray) -> np.ndarray:
+    """Indices where a run of True begins in a 1-D bool array."""
+    starts = mask.copy()
+    starts[1:] &= ~mask[:-1]
+    return np.flatnonzero(starts)
 
 
 def runs(mask: np.ndarray) -> np.ndarray:
@@ -135,9 +147,15 @@ def local_speech_db(levels_db: np.ndarray, *, frame_seconds: float, window: floa
     quiet speaker's soft syllables sit well above the floor yet far below a loud one's,
     and music or babble filling a gap sits far below the speech around it.
     """
-    power = 10 ** (levels_db / 10)
-    smoothed = 10 * np.log10(uniform_filter1d(power, size=max(1, round(smooth / frame_seconds)), mode="nearest") + 1e-12)
-    return maximum_filter1d(smoothed, size=max(1, round(window / frame_seconds)) | 1, mode="nearest")
+    # One array, transformed in place (the filters may write over their input): on a
+    # six-hour clip every temporary of this shape is another 17 MB.
+    level = levels_db / 10
+    np.power(10, level, out=level)
+    uniform_filter1d(level, size=max(1, round(smooth / frame_seconds)), mode="nearest", output=level)
+    level += 1e-12
+    np.log10(level, out=level)
+    level *= 10
+    return maximum_filter1d(level, size=max(1, round(window / frame_seconds)) | 1, mode="nearest", output=level)
 
 
 def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float) -> np.ndarray:
@@ -148,8 +166,9 @@ def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db:
     second one finds the gaps that music or babble fill (far under the speech around them,
     far over the floor of the clip's quietest stretches).
     """
-    local = local_speech_db(levels_db, frame_seconds=frame_seconds)
-    return np.maximum(floor_db + margin_db, local - below_speech_db)
+    threshold = local_speech_db(levels_db, frame_seconds=frame_seconds)
+    threshold -= below_speech_db
+    return np.maximum(threshold, floor_db + margin_db, out=threshold)
 
 
 def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, threshold_db: float | np.ndarray, min_pause: float) -> np.ndarray:
@@ -202,7 +221,7 @@ def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_secon
     inside = frame_mask(intervals, levels_db.size, frame_seconds=frame_seconds)
     if not inside.any():
         return intervals.reshape(-1, 2), np.zeros((0, 2))
-    speech_db = float(np.percentile(levels_db[inside], 90))
+    speech_db = float(np.percentile(levels_db[inside], 90, overwrite_input=True))
     loud = np.array([
         np.percentile(levels_db[int(round(a / frame_seconds)) : max(int(round(b / frame_seconds)), int(round(a / frame_seconds)) + 1)], 90)
         for a, b in intervals
@@ -364,8 +383,11 @@ def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.
     np.ndarray, shape (k, 2), seconds
     """
     guard_frames = int(round(guard / frame_seconds))
-    near_speech = uniform_filter1d(decisions.astype(np.float32), size=2 * guard_frames + 1, mode="nearest") > 0
-    quiet = ~near_speech
+    # Every speech run widened by the guard (clipped to the clip), marked off run by run:
+    # no frame-length temporaries beyond the one mask.
+    quiet = np.ones(decisions.size, dtype=bool)
+    for start, end in runs(decisions):
+        quiet[max(start - guard_frames, 0) : end + guard_frames] = False
     for start, end in np.asarray(exclude).reshape(-1, 2):
         quiet[int(start / frame_seconds) : int(np.ceil(end / frame_seconds))] = False
     return runs(quiet).astype(np.float64) * frame_seconds
