@@ -171,6 +171,28 @@ def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db:
     return np.maximum(threshold, floor_db + margin_db, out=threshold)
 
 
+def quiet_frames(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float,
+                 block: int = 60_000) -> np.ndarray:
+    """Bool per frame: below its ``pause_threshold_db``; what ``split_at_quiet`` and
+    ``join_unheard_pauses`` look at.
+
+    Computed ``block`` frames at a time, each with enough neighbours on both sides for the
+    local speech level's filters, so the only frame-length array is the result (a
+    six-hour clip's threshold alone would be 17 MB, and the filters need three more).
+    """
+    # The local speech level looks 1.5 s (plus its smoothing) either side; twice that is ample.
+    context = 2 * int(round(3.0 / frame_seconds)) + 10
+    quiet = np.empty(levels_db.size, dtype=bool)
+    for first in range(0, levels_db.size, block):
+        last = min(first + block, levels_db.size)
+        low, high = max(first - context, 0), min(last + context, levels_db.size)
+        part = levels_db[low:high]
+        threshold = pause_threshold_db(part, frame_seconds=frame_seconds, floor_db=floor_db, margin_db=margin_db,
+                                       below_speech_db=below_speech_db)
+        quiet[first:last] = part[first - low : last - low] < threshold[first - low : last - low]
+    return quiet
+
+
 def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, threshold_db: float | np.ndarray, min_pause: float) -> np.ndarray:
     """Split intervals inside stretches quieter than ``threshold_db`` lasting ``min_pause``.
 
@@ -192,6 +214,11 @@ def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_second
     np.ndarray, shape (k, 2), seconds, k >= m
     """
     quiet = levels_db < np.broadcast_to(threshold_db, levels_db.shape)
+    return split_at_quiet_frames(intervals, quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+
+
+def split_at_quiet_frames(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
+    """``split_at_quiet`` given the quiet frames (one bool per frame, e.g. from ``quiet_frames``)."""
     min_frames = int(round(min_pause / frame_seconds))
     out: list[tuple[float, float]] = []
     for start, end in intervals:
