@@ -36,15 +36,25 @@ def smooth_hysteresis(decisions: np.ndarray, *, window: int, on: float, off: flo
     """
     if not 0.0 <= off < on <= 1.0:
         raise ValueError("need 0 <= off < on <= 1")
-    share = uniform_filter1d(decisions.astype(np.float32), size=max(window, 1), mode="constant")
+    # The moving average a block at a time (ndimage works on float64 copies of the whole
+    # line otherwise: 35 MB at six hours). The sums of 0s and 1s are exact, so the blocks,
+    # each with a window of neighbours either side, give the same shares.
+    window, block = max(window, 1), 60_000
+    is_above = np.empty(decisions.size, dtype=bool)
+    is_below = np.empty(decisions.size, dtype=bool)
+    for first in range(0, decisions.size, block):
+        last = min(first + block, decisions.size)
+        low, high = max(first - window, 0), min(last + window, decisions.size)
+        share = uniform_filter1d(decisions[low:high].astype(np.float32), size=window, mode="constant")[first - low : last - low]
+        is_above[first:last] = share >= on
+        is_below[first:last] = share <= off
     # Only the crossings matter: walk the candidate transitions instead of every frame.
     # Speech starts where the share first reaches ``on`` after the last end, which is always
     # the first frame of a run above ``on`` (the end frame itself is at most ``off``); it ends
     # likewise at the first frame of a run at or below ``off``. The run starts are far fewer
     # than the frames (a six-hour clip has 2 million).
-    above = _run_starts(share >= on)
-    below = _run_starts(share <= off)
-    del share
+    above, below = _run_starts(is_above), _run_starts(is_below)
+    del is_above, is_below
     out = np.zeros(decisions.size, dtype=bool)
     position = 0
     while position < decisions.size:
