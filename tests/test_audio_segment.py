@@ -210,3 +210,21 @@ def test_a_vad_gap_the_level_does_not_confirm_is_not_a_cut():
     quiet[10:14] = True
     joined = segment.join_unheard_pauses(intervals, quiet, frame_seconds=0.1, min_share=0.2)
     np.testing.assert_allclose(joined, [[0.0, 1.0], [1.4, 3.0]])
+
+
+@pytest.mark.parametrize("kind", ["spread", "ties", "constant", "outliers"])
+def test_selected_percentile_and_median_equal_numpys_on_the_selected_copy_to_the_bit(kind):
+    rng = np.random.default_rng(len(kind))
+    for _ in range(40):
+        n = int(rng.integers(1, 30000))
+        values = {
+            "spread": rng.normal(-50, 20, n),
+            "ties": rng.integers(-5, 5, n).astype(np.float64),
+            "constant": np.full(n, -120.0),
+            "outliers": np.concatenate([rng.normal(-50, 0.5, n), [300.0, -300.0]]),
+        }[kind]
+        mask = rng.random(values.size) < rng.random()
+        mask[rng.integers(values.size)] = True
+        for q in (0, 37.3, 50, 90, 100):
+            assert segment.selected_percentile(values, mask, q) == np.percentile(values[mask], q)
+        assert segment.selected_median(values, mask) == np.median(values[mask])

@@ -360,7 +360,7 @@ def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segme
     del decisions, smoothed
     levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
     noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
-    floor_db = float(np.median(levels[noise_frames], overwrite_input=True)) if noise_frames.any() else float(levels.min())
+    floor_db = segment.selected_median(levels, noise_frames) if noise_frames.any() else float(levels.min())
     del noise_frames
     quiet = segment.quiet_frames(
         levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,

@@ -181,6 +181,60 @@ def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db:
     return np.maximum(threshold, floor_db + margin_db, out=threshold)
 
 
+def selected_percentile(values: np.ndarray, mask: np.ndarray, q: float) -> float:
+    """``np.percentile(values[mask], q)`` (linear interpolation), the same number, without a
+    copy of every selected value (17 MB for a six-hour clip's frame levels).
+    ``mask`` must select at least one finite value."""
+    count = int(np.count_nonzero(mask))
+    virtual = (count - 1) * np.true_divide(q, 100)
+    rank = int(np.floor(virtual))
+    a, b = _order_statistics(values, mask, rank, min(rank + 1, count - 1))
+    # numpy's linear interpolation, step for step, so the result is the same to the bit.
+    gamma = np.asanyarray(virtual - rank)
+    difference = np.subtract(b, a)
+    result = np.add(a, difference * gamma)
+    if gamma >= 0.5:
+        result = np.subtract(b, difference * (1 - gamma))
+    return float(result)
+
+
+def selected_median(values: np.ndarray, mask: np.ndarray) -> float:
+    """``np.median(values[mask])``, the same number, without the copy (see ``selected_percentile``)."""
+    count = int(np.count_nonzero(mask))
+    a, b = _order_statistics(values, mask, (count - 1) // 2, count // 2)
+    return float(np.mean(np.array([a, b]))) if count % 2 == 0 else float(a)
+
+
+def _order_statistics(values: np.ndarray, mask: np.ndarray, first_rank: int, second_rank: int, *,
+                      bins: int = 1024, block: int = 60_000) -> tuple[np.float64, np.float64]:
+    """The selected values of ranks ``first_rank <= second_rank`` (0 = smallest).
+
+    A histogram of the selected values, built a block at a time, finds the range that holds
+    both ranks; only the values in that range are copied and sorted.
+    """
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        return np.float64(low), np.float64(low)
+    edges = np.linspace(low, high, bins + 1)
+    counts = np.zeros(bins, dtype=np.int64)
+    for first in range(0, values.size, block):
+        counts += np.histogram(values[first : first + block][mask[first : first + block]], bins=edges)[0]
+    cumulative = np.cumsum(counts)
+    # Widened by a bin each way, so rounding at a bin edge cannot leave a rank outside.
+    start = max(int(np.searchsorted(cumulative, first_rank, side="right")) - 1, 0)
+    stop = min(int(np.searchsorted(cumulative, second_rank, side="right")) + 2, bins)
+    lower, upper = edges[start], edges[stop]
+    below, inside = 0, []
+    for first in range(0, values.size, block):
+        chosen = values[first : first + block][mask[first : first + block]]
+        below += int(np.count_nonzero(chosen < lower))
+        inside.append(chosen[(chosen >= lower) & (chosen <= upper)])
+    near = np.sort(np.concatenate(inside))
+    if not (below <= first_rank and second_rank - below < near.size):  # never seen; be safe
+        near, below = np.sort(values[mask]), 0
+    return near[first_rank - below], near[second_rank - below]
+
+
 def quiet_frames(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float,
                  block: int = 60_000) -> np.ndarray:
     """Bool per frame: below its ``pause_threshold_db``; what ``split_at_quiet`` and
@@ -258,7 +312,7 @@ def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_secon
     inside = frame_mask(intervals, levels_db.size, frame_seconds=frame_seconds)
     if not inside.any():
         return intervals.reshape(-1, 2), np.zeros((0, 2))
-    speech_db = float(np.percentile(levels_db[inside], 90, overwrite_input=True))
+    speech_db = selected_percentile(levels_db, inside, 90)
     loud = np.array([
         np.percentile(levels_db[int(round(a / frame_seconds)) : max(int(round(b / frame_seconds)), int(round(a / frame_seconds)) + 1)], 90)
         for a, b in intervals
