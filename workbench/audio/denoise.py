@@ -60,7 +60,8 @@ def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, ou
         forward = sosfilt(sos32, window.astype(np.float32, copy=False))
         return sosfilt(sos32, forward[::-1])[::-1].astype(np.float32, copy=False)
 
-    return map_chunks(audio, filtered, context=context, out=out)
+    # Ten-second chunks: each holds a few float32 copies of itself while filtered.
+    return map_chunks(audio, filtered, context=context, chunk=10 * sample_rate, out=out)
 
 
 def collect_noise(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, max_seconds: float = 20.0) -> np.ndarray:
