@@ -17,7 +17,7 @@ from scipy.ndimage import minimum_filter1d, uniform_filter1d
 import soxr
 from scipy.signal import sosfilt
 
-from workbench.audio.chunks import DEFAULT_CHUNK, map_chunks
+from workbench.audio.chunks import map_chunks
 from workbench.audio.segment import frame_powers
 
 # BS.1770-4 oversamples 4× at 48 kHz; at 16 kHz speech reaches Nyquist, where 4× can
@@ -41,7 +41,8 @@ def _block_powers(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     step = sample_rate // 10
     n_steps = audio.size // step
     powers = np.empty(n_steps)
-    chunk = DEFAULT_CHUNK - DEFAULT_CHUNK % step
+    # Ten seconds at a time (the filter state carries over, so the chunk size changes nothing).
+    chunk = 10 * sample_rate - 10 * sample_rate % step
     for first in range(0, n_steps * step, chunk):
         piece = audio[first : min(first + chunk, n_steps * step)].astype(np.float32, copy=False)
         block, state = sosfilt(sos, piece, zi=state)
@@ -109,7 +110,7 @@ def true_peak_dbtp(audio: np.ndarray, sample_rate: int) -> float:
     block = max(sample_rate // 4, 1)
     n_blocks = -(-audio.size // block)
     sample_peaks = np.empty(n_blocks)
-    per_chunk = DEFAULT_CHUNK // block
+    per_chunk = max(1, 10 * sample_rate // block)
     for first in range(0, n_blocks, per_chunk):
         piece = audio[first * block : (first + per_chunk) * block]
         padded = np.zeros(-(-piece.size // block) * block, np.float32)

@@ -131,7 +131,8 @@ def frame_powers(audio: np.ndarray, frame: int) -> np.ndarray:
     (n_samples // frame,); a trailing partial frame is left out."""
     n_frames = audio.size // frame
     powers = np.empty(n_frames)
-    per_block = 6000
+    # About ten seconds at a time: einsum works on float64 copies of the block.
+    per_block = max(1, 160_000 // frame)
     for first in range(0, n_frames, per_block):
         block = audio[first * frame : min(first + per_block, n_frames) * frame].reshape(-1, frame)
         powers[first : first + block.shape[0]] = np.einsum("ij,ij->i", block, block, dtype=np.float64) / frame
