@@ -9,7 +9,8 @@
 The clip is generated once into bench/out/ (written block by block, so this parent stays
 small). ``process_file`` then runs in a fresh interpreter started as a subprocess; its peak
 RSS is reported twice: the child's own high-water mark (VmHWM) and ``ru_maxrss`` from
-``wait4``. The target is at most 1.5 GB (1536 MiB). Not a test: nothing here asserts.
+``wait4``; a thread also samples RSS every 5 ms and reports each pipeline stage's peak.
+The target is at most 1.5 GB (1536 MiB). Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -71,8 +72,43 @@ def hide_length(path: Path) -> Path:
     return hidden
 
 
+def rss_mib() -> int:
+    return next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmRSS:")) // 1024
+
+
+def watch_stages() -> dict[str, int]:
+    """Peak RSS (MiB) per pipeline stage, sampled every 5 ms by a thread: where the peak is."""
+    import contextlib
+    import threading
+
+    from workbench.audio import pipeline
+
+    peaks: dict[str, int] = {"before": rss_mib()}
+    current = ["before"]
+    stage = pipeline._Clock.stage
+
+    @contextlib.contextmanager
+    def watched(clock, name):
+        current[0] = name
+        with stage(clock, name):
+            yield
+        current[0] = "after"
+
+    def sample() -> None:
+        while True:
+            name = current[0]
+            peaks[name] = max(peaks.get(name, 0), rss_mib())
+            time.sleep(0.005)
+
+    pipeline._Clock.stage = watched
+    threading.Thread(target=sample, daemon=True).start()
+    return peaks
+
+
 def child(via: str, input_path: Path, out_dir: Path, result_path: Path) -> None:
     started = time.perf_counter()
+    stages = watch_stages()
     if via == "pipeline":
         from workbench.audio.errors import AudioError
         from workbench.audio.pipeline import process_file
@@ -91,7 +127,7 @@ def child(via: str, input_path: Path, out_dir: Path, result_path: Path) -> None:
 
         wb = Workbench.open(data_dir=out_dir, queue=RecordingQueue(),
                             policy=Policy(password_time_cost=1, password_memory_kib=1024))
-        admin = wb.create_user(None, username="bench", password="long-clip-bench-passphrase", name="Bench", roles={"admin"})
+        admin = wb.create_user(None, username="bench", password="six-hours-of-audio-9-passphrase", name="Bench", roles={"admin"})
         clip = wb.import_clip(admin, filename=input_path.name, source=input_path, language="en", project="bench")
         started = time.perf_counter()
         done = wb.process_clip(clip.id)
@@ -99,7 +135,7 @@ def child(via: str, input_path: Path, out_dir: Path, result_path: Path) -> None:
     hwm = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
                if line.startswith("VmHWM:"))
     result_path.write_text(json.dumps({**outcome, "seconds": round(time.perf_counter() - started, 1),
-                                       "vmhwm_mib": round(hwm / 1024)}))
+                                       "vmhwm_mib": round(hwm / 1024), "stage_peaks_mib": stages}))
 
 
 def main() -> None:
@@ -129,6 +165,7 @@ def main() -> None:
     size_mb = clip.stat().st_size / 1e6
     print(f"{clip.name} ({size_mb:.1f} MB file) via {args.via}: {json.dumps(result, ensure_ascii=False)}")
     print(f"peak RSS {max(result['vmhwm_mib'], result['ru_maxrss_mib'])} MiB; target ≤ 1536 MiB (1.5 GB)")
+    print("peak RSS per stage (MiB, sampled):", " ".join(f"{k} {v}" for k, v in result["stage_peaks_mib"].items()))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.ndimage import uniform_filter1d
 
 from workbench.audio import segment
 from workbench.audio.synth import beep, cough, knock, pink_noise, speak
@@ -210,3 +211,48 @@ def test_a_vad_gap_the_level_does_not_confirm_is_not_a_cut():
     quiet[10:14] = True
     joined = segment.join_unheard_pauses(intervals, quiet, frame_seconds=0.1, min_share=0.2)
     np.testing.assert_allclose(joined, [[0.0, 1.0], [1.4, 3.0]])
+
+
+@pytest.mark.parametrize("kind", ["spread", "ties", "constant", "outliers"])
+def test_selected_percentile_and_median_equal_numpys_on_the_selected_copy_to_the_bit(kind):
+    rng = np.random.default_rng(len(kind))
+    for _ in range(40):
+        n = int(rng.integers(1, 30000))
+        values = {
+            "spread": rng.normal(-50, 20, n),
+            "ties": rng.integers(-5, 5, n).astype(np.float64),
+            "constant": np.full(n, -120.0),
+            "outliers": np.concatenate([rng.normal(-50, 0.5, n), [300.0, -300.0]]),
+        }[kind]
+        mask = rng.random(values.size) < rng.random()
+        mask[rng.integers(values.size)] = True
+        for q in (0, 37.3, 50, 90, 100):
+            assert segment.selected_percentile(values, mask, q) == np.percentile(values[mask], q)
+        assert segment.selected_median(values, mask) == np.median(values[mask])
+
+
+def test_quiet_frames_in_blocks_are_the_frames_under_the_whole_clips_pause_threshold():
+    rng = np.random.default_rng(3)
+    # Speech-like levels: loud stretches and quiet gaps of random lengths, with jitter.
+    lengths = rng.integers(5, 400, 400)
+    levels = np.repeat(rng.choice([-25.0, -45.0, -70.0], lengths.size), lengths) + rng.normal(0, 3, lengths.sum())
+    expected = levels < segment.pause_threshold_db(levels, frame_seconds=0.01, floor_db=-70.0, margin_db=3.0, below_speech_db=30.0)
+    for block in (777, 5000, levels.size):
+        quiet = segment.quiet_frames(levels, frame_seconds=0.01, floor_db=-70.0, margin_db=3.0, below_speech_db=30.0, block=block)
+        np.testing.assert_array_equal(quiet, expected)
+
+
+def test_smooth_hysteresis_over_more_frames_than_a_block_walks_the_moving_average():
+    """Past 60000 frames the average is taken a block at a time; it must not show."""
+    rng = np.random.default_rng(4)
+    # Runs of speech and non-speech up to 6 s long, some across the block boundaries.
+    decisions = np.repeat(np.arange(1500) % 2 == 0, rng.integers(1, 600, 1500))
+    decisions ^= rng.random(decisions.size) < 0.05
+    assert decisions.size > 120_000
+    for window, on, off in ((5, 0.6, 0.2), (4, 0.5, 0.0), (21, 0.9, 0.85), (301, 0.7, 0.3)):
+        share = uniform_filter1d(decisions.astype(np.float32), size=window, mode="constant")
+        expected, speaking = np.zeros(decisions.size, bool), False
+        for index, value in enumerate(share):
+            speaking = value >= on if not speaking else value > off
+            expected[index] = speaking
+        np.testing.assert_array_equal(segment.smooth_hysteresis(decisions, window=window, on=on, off=off), expected)

@@ -17,7 +17,7 @@ from scipy.ndimage import minimum_filter1d, uniform_filter1d
 import soxr
 from scipy.signal import sosfilt
 
-from workbench.audio.chunks import DEFAULT_CHUNK, map_chunks
+from workbench.audio.chunks import map_chunks
 from workbench.audio.segment import frame_powers
 
 # BS.1770-4 oversamples 4× at 48 kHz; at 16 kHz speech reaches Nyquist, where 4× can
@@ -41,9 +41,11 @@ def _block_powers(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     step = sample_rate // 10
     n_steps = audio.size // step
     powers = np.empty(n_steps)
-    chunk = DEFAULT_CHUNK - DEFAULT_CHUNK % step
+    # Ten seconds at a time (the filter state carries over, so the chunk size changes nothing).
+    chunk = 10 * sample_rate - 10 * sample_rate % step
     for first in range(0, n_steps * step, chunk):
-        block, state = sosfilt(sos, audio[first : min(first + chunk, n_steps * step)].astype(np.float32), zi=state)
+        piece = audio[first : min(first + chunk, n_steps * step)].astype(np.float32, copy=False)
+        block, state = sosfilt(sos, piece, zi=state)
         powers[first // step : (first + block.size) // step] = frame_powers(block, step)
     return powers
 
@@ -73,7 +75,8 @@ def integrated_loudness(audio: np.ndarray, sample_rate: int) -> float:
 
 def _oversampled_peaks(audio: np.ndarray) -> np.ndarray:
     """Per input sample, the largest magnitude among its ``OVERSAMPLE`` interpolated points."""
-    upsampled = np.abs(_oversample(audio))
+    upsampled = _oversample(audio)
+    np.abs(upsampled, out=upsampled)
     # Strided maxima: numpy reduces a short trailing axis slowly.
     peaks = upsampled[0::OVERSAMPLE].copy()
     for phase in range(1, OVERSAMPLE):
@@ -107,11 +110,11 @@ def true_peak_dbtp(audio: np.ndarray, sample_rate: int) -> float:
     block = max(sample_rate // 4, 1)
     n_blocks = -(-audio.size // block)
     sample_peaks = np.empty(n_blocks)
-    per_chunk = DEFAULT_CHUNK // block
+    per_chunk = max(1, 10 * sample_rate // block)
     for first in range(0, n_blocks, per_chunk):
         piece = audio[first * block : (first + per_chunk) * block]
         padded = np.zeros(-(-piece.size // block) * block, np.float32)
-        padded[: piece.size] = np.abs(piece)
+        np.abs(piece, out=padded[: piece.size])
         sample_peaks[first : first + padded.size // block] = padded.reshape(-1, block).max(axis=1)
     bound = _overshoot_bound()
     best = 0.0
@@ -165,7 +168,8 @@ def limit_true_peak(
             result *= uniform_filter1d(minimum_filter1d(needed, size=2 * hold + 1), size=2 * lookahead + 1)
         return result.astype(np.float32)
 
-    return map_chunks(audio, limit, context=2 * (hold + lookahead) + FILTER_CONTEXT, out=out)
+    # Ten-second chunks: each is oversampled 8x (float32), which for a minute would be 30 MB.
+    return map_chunks(audio, limit, context=2 * (hold + lookahead) + FILTER_CONTEXT, chunk=10 * sample_rate, out=out)
 
 
 @dataclass(frozen=True)

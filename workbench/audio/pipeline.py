@@ -355,21 +355,25 @@ def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segme
     # The candidates cover every later segment and dropped burst (splitting changes no coverage),
     # so these stretches hold neither voice nor knocks and coughs: the noise profile's source.
     noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=candidates)
+    # Per-frame arrays are 2 million long on a six-hour clip: each is freed once used, and
+    # only the frame levels (float64) and bool masks are ever whole.
+    del decisions, smoothed
     levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
     noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
-    floor_db = float(np.median(levels[noise_frames], overwrite_input=True)) if noise_frames.any() else float(levels.min())
-    threshold = segment.pause_threshold_db(
+    floor_db = segment.selected_median(levels, noise_frames) if noise_frames.any() else float(levels.min())
+    del noise_frames
+    quiet = segment.quiet_frames(
         levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,
         below_speech_db=settings.pause_below_speech_db,
     )
     if settings.pause_agreement > 0:
-        candidates = segment.join_unheard_pauses(
-            candidates, levels < threshold, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement,
-        )
-    candidates = segment.split_at_quiet(candidates, levels, frame_seconds=LEVEL_FRAME_S, threshold_db=threshold, min_pause=settings.min_quiet_s)
+        candidates = segment.join_unheard_pauses(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement)
+    candidates = segment.split_at_quiet_frames(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_pause=settings.min_quiet_s)
+    del quiet
     speech, background = segment.drop_background(
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
     )
+    del levels
     speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
     bursts = np.concatenate([bursts, background]) if len(background) else bursts
     speech = segment.apply_cues(speech, cues)

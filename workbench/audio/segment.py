@@ -36,11 +36,26 @@ def smooth_hysteresis(decisions: np.ndarray, *, window: int, on: float, off: flo
     """
     if not 0.0 <= off < on <= 1.0:
         raise ValueError("need 0 <= off < on <= 1")
-    share = uniform_filter1d(decisions.astype(np.float32), size=max(window, 1), mode="constant")
-    out = np.zeros(decisions.size, dtype=bool)
+    # The moving average a block at a time (ndimage works on float64 copies of the whole
+    # line otherwise: 35 MB at six hours). The sums of 0s and 1s are exact, so the blocks,
+    # each with a window of neighbours either side, give the same shares.
+    window, block = max(window, 1), 60_000
+    is_above = np.empty(decisions.size, dtype=bool)
+    is_below = np.empty(decisions.size, dtype=bool)
+    for first in range(0, decisions.size, block):
+        last = min(first + block, decisions.size)
+        low, high = max(first - window, 0), min(last + window, decisions.size)
+        share = uniform_filter1d(decisions[low:high].astype(np.float32), size=window, mode="constant")[first - low : last - low]
+        is_above[first:last] = share >= on
+        is_below[first:last] = share <= off
     # Only the crossings matter: walk the candidate transitions instead of every frame.
-    above = np.flatnonzero(share >= on)
-    below = np.flatnonzero(share <= off)
+    # Speech starts where the share first reaches ``on`` after the last end, which is always
+    # the first frame of a run above ``on`` (the end frame itself is at most ``off``); it ends
+    # likewise at the first frame of a run at or below ``off``. The run starts are far fewer
+    # than the frames (a six-hour clip has 2 million).
+    above, below = _run_starts(is_above), _run_starts(is_below)
+    del is_above, is_below
+    out = np.zeros(decisions.size, dtype=bool)
     position = 0
     while position < decisions.size:
         starts = above[np.searchsorted(above, position) :]
@@ -52,6 +67,13 @@ def smooth_hysteresis(decisions: np.ndarray, *, window: int, on: float, off: flo
         out[start:end] = True
         position = end
     return out
+
+
+def _run_starts(mask: np.ndarray) -> np.ndarray:
+    """Indices where a run of True begins in a 1-D bool array."""
+    starts = mask.copy()
+    starts[1:] &= ~mask[:-1]
+    return np.flatnonzero(starts)
 
 
 def runs(mask: np.ndarray) -> np.ndarray:
@@ -109,7 +131,8 @@ def frame_powers(audio: np.ndarray, frame: int) -> np.ndarray:
     (n_samples // frame,); a trailing partial frame is left out."""
     n_frames = audio.size // frame
     powers = np.empty(n_frames)
-    per_block = 6000
+    # About ten seconds at a time: einsum works on float64 copies of the block.
+    per_block = max(1, 160_000 // frame)
     for first in range(0, n_frames, per_block):
         block = audio[first * frame : min(first + per_block, n_frames) * frame].reshape(-1, frame)
         powers[first : first + block.shape[0]] = np.einsum("ij,ij->i", block, block, dtype=np.float64) / frame
@@ -135,9 +158,15 @@ def local_speech_db(levels_db: np.ndarray, *, frame_seconds: float, window: floa
     quiet speaker's soft syllables sit well above the floor yet far below a loud one's,
     and music or babble filling a gap sits far below the speech around it.
     """
-    power = 10 ** (levels_db / 10)
-    smoothed = 10 * np.log10(uniform_filter1d(power, size=max(1, round(smooth / frame_seconds)), mode="nearest") + 1e-12)
-    return maximum_filter1d(smoothed, size=max(1, round(window / frame_seconds)) | 1, mode="nearest")
+    # One array, transformed in place (the filters may write over their input): on a
+    # six-hour clip every temporary of this shape is another 17 MB.
+    level = levels_db / 10
+    np.power(10, level, out=level)
+    uniform_filter1d(level, size=max(1, round(smooth / frame_seconds)), mode="nearest", output=level)
+    level += 1e-12
+    np.log10(level, out=level)
+    level *= 10
+    return maximum_filter1d(level, size=max(1, round(window / frame_seconds)) | 1, mode="nearest", output=level)
 
 
 def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float) -> np.ndarray:
@@ -148,8 +177,85 @@ def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db:
     second one finds the gaps that music or babble fill (far under the speech around them,
     far over the floor of the clip's quietest stretches).
     """
-    local = local_speech_db(levels_db, frame_seconds=frame_seconds)
-    return np.maximum(floor_db + margin_db, local - below_speech_db)
+    threshold = local_speech_db(levels_db, frame_seconds=frame_seconds)
+    threshold -= below_speech_db
+    return np.maximum(threshold, floor_db + margin_db, out=threshold)
+
+
+def selected_percentile(values: np.ndarray, mask: np.ndarray, q: float) -> float:
+    """``np.percentile(values[mask], q)`` (linear interpolation), the same number, without a
+    copy of every selected value (17 MB for a six-hour clip's frame levels).
+    ``mask`` must select at least one finite value."""
+    count = int(np.count_nonzero(mask))
+    virtual = (count - 1) * np.true_divide(q, 100)
+    rank = int(np.floor(virtual))
+    a, b = _order_statistics(values, mask, rank, min(rank + 1, count - 1))
+    # numpy's linear interpolation, step for step, so the result is the same to the bit.
+    gamma = np.asanyarray(virtual - rank)
+    difference = np.subtract(b, a)
+    result = np.add(a, difference * gamma)
+    if gamma >= 0.5:
+        result = np.subtract(b, difference * (1 - gamma))
+    return float(result)
+
+
+def selected_median(values: np.ndarray, mask: np.ndarray) -> float:
+    """``np.median(values[mask])``, the same number, without the copy (see ``selected_percentile``)."""
+    count = int(np.count_nonzero(mask))
+    a, b = _order_statistics(values, mask, (count - 1) // 2, count // 2)
+    return float(np.mean(np.array([a, b]))) if count % 2 == 0 else float(a)
+
+
+def _order_statistics(values: np.ndarray, mask: np.ndarray, first_rank: int, second_rank: int, *,
+                      bins: int = 1024, block: int = 60_000) -> tuple[np.float64, np.float64]:
+    """The selected values of ranks ``first_rank <= second_rank`` (0 = smallest).
+
+    A histogram of the selected values, built a block at a time, finds the range that holds
+    both ranks; only the values in that range are copied and sorted.
+    """
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        return np.float64(low), np.float64(low)
+    edges = np.linspace(low, high, bins + 1)
+    counts = np.zeros(bins, dtype=np.int64)
+    for first in range(0, values.size, block):
+        counts += np.histogram(values[first : first + block][mask[first : first + block]], bins=edges)[0]
+    cumulative = np.cumsum(counts)
+    # Widened by a bin each way, so rounding at a bin edge cannot leave a rank outside.
+    start = max(int(np.searchsorted(cumulative, first_rank, side="right")) - 1, 0)
+    stop = min(int(np.searchsorted(cumulative, second_rank, side="right")) + 2, bins)
+    lower, upper = edges[start], edges[stop]
+    below, inside = 0, []
+    for first in range(0, values.size, block):
+        chosen = values[first : first + block][mask[first : first + block]]
+        below += int(np.count_nonzero(chosen < lower))
+        inside.append(chosen[(chosen >= lower) & (chosen <= upper)])
+    near = np.sort(np.concatenate(inside))
+    if not (below <= first_rank and second_rank - below < near.size):  # never seen; be safe
+        near, below = np.sort(values[mask]), 0
+    return near[first_rank - below], near[second_rank - below]
+
+
+def quiet_frames(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float,
+                 block: int = 60_000) -> np.ndarray:
+    """Bool per frame: below its ``pause_threshold_db``; what ``split_at_quiet`` and
+    ``join_unheard_pauses`` look at.
+
+    Computed ``block`` frames at a time, each with enough neighbours on both sides for the
+    local speech level's filters, so the only frame-length array is the result (a
+    six-hour clip's threshold alone would be 17 MB, and the filters need three more).
+    """
+    # The local speech level looks 1.5 s (plus its smoothing) either side; twice that is ample.
+    context = 2 * int(round(3.0 / frame_seconds)) + 10
+    quiet = np.empty(levels_db.size, dtype=bool)
+    for first in range(0, levels_db.size, block):
+        last = min(first + block, levels_db.size)
+        low, high = max(first - context, 0), min(last + context, levels_db.size)
+        part = levels_db[low:high]
+        threshold = pause_threshold_db(part, frame_seconds=frame_seconds, floor_db=floor_db, margin_db=margin_db,
+                                       below_speech_db=below_speech_db)
+        quiet[first:last] = part[first - low : last - low] < threshold[first - low : last - low]
+    return quiet
 
 
 def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, threshold_db: float | np.ndarray, min_pause: float) -> np.ndarray:
@@ -173,6 +279,11 @@ def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_second
     np.ndarray, shape (k, 2), seconds, k >= m
     """
     quiet = levels_db < np.broadcast_to(threshold_db, levels_db.shape)
+    return split_at_quiet_frames(intervals, quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+
+
+def split_at_quiet_frames(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
+    """``split_at_quiet`` given the quiet frames (one bool per frame, e.g. from ``quiet_frames``)."""
     min_frames = int(round(min_pause / frame_seconds))
     out: list[tuple[float, float]] = []
     for start, end in intervals:
@@ -202,7 +313,7 @@ def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_secon
     inside = frame_mask(intervals, levels_db.size, frame_seconds=frame_seconds)
     if not inside.any():
         return intervals.reshape(-1, 2), np.zeros((0, 2))
-    speech_db = float(np.percentile(levels_db[inside], 90))
+    speech_db = selected_percentile(levels_db, inside, 90)
     loud = np.array([
         np.percentile(levels_db[int(round(a / frame_seconds)) : max(int(round(b / frame_seconds)), int(round(a / frame_seconds)) + 1)], 90)
         for a, b in intervals
@@ -364,8 +475,11 @@ def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.
     np.ndarray, shape (k, 2), seconds
     """
     guard_frames = int(round(guard / frame_seconds))
-    near_speech = uniform_filter1d(decisions.astype(np.float32), size=2 * guard_frames + 1, mode="nearest") > 0
-    quiet = ~near_speech
+    # Every speech run widened by the guard (clipped to the clip), marked off run by run:
+    # no frame-length temporaries beyond the one mask.
+    quiet = np.ones(decisions.size, dtype=bool)
+    for start, end in runs(decisions):
+        quiet[max(start - guard_frames, 0) : end + guard_frames] = False
     for start, end in np.asarray(exclude).reshape(-1, 2):
         quiet[int(start / frame_seconds) : int(np.ceil(end / frame_seconds))] = False
     return runs(quiet).astype(np.float64) * frame_seconds

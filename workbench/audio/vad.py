@@ -31,7 +31,7 @@ def vad_frames(audio: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, 
     frame = sample_rate * frame_ms // 1000
     n_frames = audio.size // frame
     decisions = np.zeros(n_frames, dtype=bool)
-    frames_per_block = 6000  # one minute of 10 ms frames: bounds the int16 copy
+    frames_per_block = 1000  # ten seconds of 10 ms frames: bounds the float and int16 copies
     for first in range(0, n_frames, frames_per_block):
         last = min(first + frames_per_block, n_frames)
         block = np.clip(audio[first * frame : last * frame] * 32767.0, -32768, 32767).astype(np.int16).tobytes()
