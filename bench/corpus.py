@@ -21,65 +21,11 @@ from __future__ import annotations
 import functools
 import subprocess
 
+import scenario
+
 SENTENCES = {
-    "tune": {
-        "en": (
-            "The meeting starts at nine, so please be on time.",
-            "We reviewed the report, and the numbers look better than last year.",
-            "Could you send me the slides after lunch?",
-            "The train was late again this morning.",
-            "If it rains tomorrow, we will move the event inside.",
-            "She has worked here for almost ten years.",
-            "Please check the settings before you record.",
-            "After the break, we will talk about the budget, the schedule, and the new office.",
-            "I think the second option is cheaper.",
-            "Thank you all for coming today.",
-            "The microphone picks up every sound in the room.",
-            "Let me know when you are ready to start.",
-        ),
-        "ko": (
-            "오늘 회의는 오후 세 시에 시작합니다.",
-            "어제 보낸 자료를 확인해 주시겠어요?",
-            "날씨가 추워서, 따뜻한 옷을 입고 나왔습니다.",
-            "이번 프로젝트는 다음 달에 끝날 예정입니다.",
-            "점심은 회사 근처 식당에서 먹었습니다.",
-            "주말에는 가족과 함께 공원에 갔어요.",
-            "새로운 제품이 생각보다 잘 팔리고 있습니다.",
-            "질문이 있으시면, 언제든지 말씀해 주세요.",
-            "버스가 늦게 와서 조금 늦었습니다.",
-            "다음 주에 다시 만나서 이야기합시다.",
-            "이 문서는 내일까지 제출해야 합니다.",
-            "회의실 예약은 제가 하겠습니다.",
-        ),
-        "zh": (
-            "今天的会议下午三点开始。",
-            "请把昨天的报告发给我。",
-            "天气很冷，所以我穿了厚衣服。",
-            "这个项目下个月就要完成了。",
-            "我们在公司附近的饭店吃了午饭。",
-            "周末我和家人一起去了公园。",
-            "新产品卖得比预想的好。",
-            "如果有问题，请随时告诉我。",
-            "公共汽车来晚了，所以我迟到了。",
-            "下个星期我们再见面谈吧。",
-            "这份文件明天之前必须交上去。",
-            "会议室我来预订。",
-        ),
-        "ja": (
-            "きょうのかいぎは、ごごさんじにはじまります。",
-            "きのうのしりょうを、かくにんしてください。",
-            "さむいので、あたたかいふくをきてきました。",
-            "このプロジェクトは、らいげつおわるよていです。",
-            "ひるごはんは、かいしゃのちかくでたべました。",
-            "しゅうまつは、かぞくとこうえんにいきました。",
-            "あたらしいせいひんが、よくうれています。",
-            "しつもんがあれば、いつでもきいてください。",
-            "バスがおくれて、すこしちこくしました。",
-            "らいしゅう、またはなしましょう。",
-            "このしょるいは、あしたまでにだしてください。",
-            "かいぎしつは、わたしがよやくします。",
-        ),
-    },
+    # The sentences the project's own 10-minute clip says (bench/scenario.py), tuned on before.
+    "tune": scenario.SENTENCES,
     "held_out": {
         "en": (
             "When the delivery arrives, put the boxes in the storage room.",
