@@ -70,7 +70,7 @@ def child(kind: str, input_path: Path, out_dir: Path) -> dict:
         def run(source: Path, target: Path) -> dict:
             started = time.perf_counter()
             info, chunks = io.decode_chunks(source)
-            audio = io.gather(chunks, expected_samples=int(info.duration * 16000))
+            audio = io.gather(chunks, capacity=io.capacity(io.MAX_DURATION_S))
             decoded = time.perf_counter()
             segments = silero.segments(audio)
             done = time.perf_counter()
