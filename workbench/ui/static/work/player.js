@@ -75,3 +75,13 @@ export class Player {
     return Number.isFinite(d) && d > 0 ? this.audio.currentTime / d : 0;
   }
 }
+
+/** The listening keys both task pages bind to ``player``: play/pause, replay, back 2 s, speed. */
+export function playerKeyActions(player) {
+  return {
+    toggle: () => player.toggle(),
+    replay: () => player.replay(),
+    back: () => player.back(2),
+    rate: (step) => player.changeRate(step),
+  };
+}

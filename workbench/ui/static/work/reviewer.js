@@ -7,7 +7,7 @@ import { fit, h, keepFocus } from "./dom.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { REVIEWER_KEYS } from "./keymap.js";
-import { Player } from "./player.js";
+import { Player, playerKeyActions } from "./player.js";
 import { Plays } from "./plays.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
 import { clean, stateName, statusLabels } from "./text.js";
@@ -233,10 +233,7 @@ setInterval(() => { if (!player.audio.paused) plays.report(); }, 4000);
 window.addEventListener("pagehide", () => plays.leave());
 
 installHotkeys(REVIEWER_KEYS, {
-  toggle: () => player.toggle(),
-  replay: () => player.replay(),
-  back: () => player.back(2),
-  rate: (step) => player.changeRate(step),
+  ...playerKeyActions(player),
   next: () => move(1),
   previous: () => move(-1),
   accept: () => acceptCurrent(),

@@ -12,7 +12,7 @@ import { Drafts, Places } from "./drafts.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
-import { Player } from "./player.js";
+import { Player, playerKeyActions } from "./player.js";
 import { ReasonChoice } from "./reasons.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
 import { badge, summary } from "./save_state.js";
@@ -329,10 +329,7 @@ followPlayer(page, player);
 onSessionChange(progress);
 
 installHotkeys(TRANSCRIBER_KEYS, {
-  toggle: () => player.toggle(),
-  replay: () => player.replay(),
-  back: () => player.back(2),
-  rate: (step) => player.changeRate(step),
+  ...playerKeyActions(player),
   next: () => move(1),
   previous: () => move(-1),
   openReasons,
