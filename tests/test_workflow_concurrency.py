@@ -130,6 +130,19 @@ def test_claim_open_task_never_takes_a_task_claimed_between_its_pick_and_its_upd
 SAVE_VS_SUBMIT_TRIALS = 20
 
 
+def typed_task(wb, wb_people, wb_clip, trial: int):
+    """A new ko transcriber (one per trial) holding a new task with every segment typed:
+    ``(typist, task_id, segments)``, each segment at version 1."""
+    typist = wb.create_user(wb_people.admin, username=f"racer{trial}", password="quiet-lantern-57",
+                            name=f"Racer {trial}", roles={"transcriber"}, language="ko")
+    task_id = wb_clip(priority=-trial)
+    assert wb.claim_next(typist).id == task_id
+    segments = wb.open_task(typist, task_id).segments
+    for segment, text in zip(segments, ["안녕하세요.", "반갑습니다.", "네 좋아요."]):
+        wb.save_text(typist, segment.id, text, base_version=0)
+    return typist, task_id, segments
+
+
 def test_a_save_racing_a_submit_never_leaves_a_submitted_task_breaking_the_guidelines(wb, wb_people, wb_clip):
     """A save that empties a segment races the submit of its task, repeatedly. Either the
     save lands first (the submit then sees the empty segment and is refused) or the submit
@@ -138,13 +151,7 @@ def test_a_save_racing_a_submit_never_leaves_a_submitted_task_breaking_the_guide
     its guideline check in most trials."""
     broken = []
     for trial in range(SAVE_VS_SUBMIT_TRIALS):
-        typist = wb.create_user(wb_people.admin, username=f"racer{trial}", password="quiet-lantern-57",
-                                name=f"Racer {trial}", roles={"transcriber"}, language="ko")
-        task_id = wb_clip(priority=-trial)
-        assert wb.claim_next(typist).id == task_id
-        segments = wb.open_task(typist, task_id).segments
-        for segment, text in zip(segments, ["안녕하세요.", "반갑습니다.", "네 좋아요."]):
-            wb.save_text(typist, segment.id, text, base_version=0)
+        typist, task_id, segments = typed_task(wb, wb_people, wb_clip, trial)
         results = race([lambda: wb.save_text(typist, segments[1].id, "", base_version=1),
                         lambda: wb.submit_task(typist, task_id)])
         assert all(not isinstance(r, Exception) or isinstance(r, (InvalidTransition, GuidelineViolation))
@@ -161,12 +168,7 @@ def test_a_return_racing_the_finish_of_a_review_never_leaves_a_complete_task_wit
     counted every segment as accepted."""
     broken = []
     for trial in range(SAVE_VS_SUBMIT_TRIALS):
-        typist = wb.create_user(wb_people.admin, username=f"racer{trial}", password="quiet-lantern-57",
-                                name=f"Racer {trial}", roles={"transcriber"}, language="ko")
-        task_id = wb_clip(priority=-trial)
-        assert wb.claim_next(typist).id == task_id
-        for segment, text in zip(wb.open_task(typist, task_id).segments, ["안녕하세요.", "반갑습니다.", "네 좋아요."]):
-            wb.save_text(typist, segment.id, text, base_version=0)
+        typist, task_id, _ = typed_task(wb, wb_people, wb_clip, trial)
         wb.submit_task(typist, task_id)
         segments = wb.start_review(wb_people.rita, task_id).segments
         hear(wb, wb_people.rita, segments, wb_clock)
