@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workbench.domain.states import SegmentStatus
 from workbench.export.report import ClipQuality
 from workbench.export.segment import ExportSegment, utterance_id
 from workbench.export.workers import worker_key
@@ -69,7 +70,7 @@ def accepted_segments(session: Session, clips: Sequence[Clip], data_dir: Path, *
     rows = session.execute(
         select(Segment, Task)
         .join(Task, Segment.task_id == Task.id)
-        .where(Task.clip_id.in_(list(by_id)), Segment.merged_into_id.is_(None), Segment.status == "accepted")
+        .where(Task.clip_id.in_(list(by_id)), Segment.merged_into_id.is_(None), Segment.status == SegmentStatus.ACCEPTED)
         .order_by(Task.clip_id, Segment.position)
     ).all()
     submitted = _submitted_texts(session, [segment.id for segment, _ in rows])

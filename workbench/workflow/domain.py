@@ -14,9 +14,10 @@ from typing import Any
 
 # LANGUAGES (re-exported here) is the guidelines' list: a language exists when it has rules.
 from workbench.workflow.guidelines import LANGUAGES, Problem  # noqa: F401
+from workbench.domain.states import TaskState
 
 ROLES = ("admin", "reviewer", "transcriber")
-TASK_STATES = ("open", "in_progress", "submitted", "in_review", "returned", "complete")
+TASK_STATES = tuple(TaskState)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Actor:
     roles: frozenset[str]
     language: str | None
     status: str  # pending | approved | rejected | deactivated
+    # Read from the store in the request that acts (``access.current`` trusts it): only
+    # ``Sessions.session_actor`` sets it, for one request.
+    fresh: bool = field(default=False, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:
