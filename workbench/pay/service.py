@@ -192,7 +192,7 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
     Settled items show what was paid; pending ones are priced at the rates in force when
     they were accepted and show the payday they are due on. A worker sees only their own.
     """
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         worker = _statement_owner(session, actor, username)
         settled = _frame(pay_store.settled_work(session, user_id=worker["id"]),
                          engine.ITEM_OUTPUT_COLUMNS + ("payday",))
@@ -211,7 +211,7 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
 
 def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
     """One worker's committed settlement lines as ``reports.worker_period_report`` rows."""
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         worker = _statement_owner(session, actor, username)
         lines = _frame(pay_store.settlement_lines(session, user_id=worker["id"]), engine.LINE_COLUMNS)
     return reports.worker_period_report(lines)
@@ -235,7 +235,7 @@ def write_statement(lines: pd.DataFrame | None, items: pd.DataFrame, path: Path)
 
 def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every committed settlement per worker (``reports.WORKER_REPORT_COLUMNS``); admin only."""
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         access.require_admin(session, actor)
         lines = _frame(pay_store.settlement_lines(session), engine.LINE_COLUMNS)
     return reports.worker_period_report(lines)
@@ -243,7 +243,7 @@ def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
 
 def language_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Committed work per payday per language (``reports.LANGUAGE_REPORT_COLUMNS``); admin only."""
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         access.require_admin(session, actor)
         items = _frame(pay_store.settled_work(session), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
     return reports.language_period_report(items)
@@ -340,14 +340,14 @@ def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at
 
 def rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every base rate ever set (``RATE_HISTORY_COLUMNS``), by language and time."""
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         access.current(session, actor)
         return _frame(pay_store.pay_rates(session), RATE_HISTORY_COLUMNS)
 
 
 def project_rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every project bonus ever set (``PROJECT_RATE_HISTORY_COLUMNS``)."""
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         access.current(session, actor)
         return _frame(pay_store.project_rates(session), PROJECT_RATE_HISTORY_COLUMNS)
 

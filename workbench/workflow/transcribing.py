@@ -73,7 +73,9 @@ class Transcribing(WorkbenchBase):
         (``claim_next_id`` is the same claim without one)."""
         task_id = self.claim_next_id(actor)
         with self.store.reading() as session:
-            return self._task_summary(session, self._task(session, task_id))
+            task = self._task(session, task_id)
+            access.may_view(access.current(session, actor), task)
+            return self._task_summary(session, task)
 
     def claim_next_id(self, actor: Actor) -> int:
         """Take the highest-priority open task of the transcriber's language; its id.
