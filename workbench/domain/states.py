@@ -43,6 +43,7 @@ TASK_MOVES: dict[tuple[TaskState, str], TaskState] = {
     (TaskState.IN_PROGRESS, "submit"): TaskState.SUBMITTED,
     (TaskState.RETURNED, "submit"): TaskState.SUBMITTED,
     (TaskState.SUBMITTED, "start_review"): TaskState.IN_REVIEW,
+    (TaskState.IN_REVIEW, "start_review"): TaskState.IN_REVIEW,  # its own reviewer opening it again
     (TaskState.IN_REVIEW, "accept"): TaskState.COMPLETE,
     (TaskState.IN_REVIEW, "return"): TaskState.RETURNED,
     # An admin takes work back from someone who left (``release_task``); a submitted task
