@@ -74,7 +74,8 @@ SEGMENT_ACTIONS = tuple(sorted({action for _, action in SEGMENT_MOVES}))
 # Derived from the table, never listed by hand.
 EDITABLE = tuple(state for state in TaskState if (state, "submit") in TASK_MOVES)  # what a transcriber holds
 REVIEW_VISIBLE = (TaskState.SUBMITTED, TaskState.IN_REVIEW, TaskState.RETURNED, TaskState.COMPLETE)
-DECIDED = (SegmentStatus.ACCEPTED, SegmentStatus.RETURNED)
+DECIDED = (SegmentStatus.ACCEPTED, SegmentStatus.RETURNED)  # by the reviewer
+ANSWERED = (SegmentStatus.SAVED, SegmentStatus.NO_SPEECH, SegmentStatus.ACCEPTED)  # by the transcriber
 
 
 def task_may(state: str, action: str) -> bool:

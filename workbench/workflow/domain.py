@@ -14,7 +14,7 @@ from typing import Any
 
 # LANGUAGES (re-exported here) is the guidelines' list: a language exists when it has rules.
 from workbench.workflow.guidelines import LANGUAGES, Problem  # noqa: F401
-from workbench.domain.states import TaskState
+from workbench.domain.states import ANSWERED, DECIDED, TaskState, segment_may
 
 ROLES = ("admin", "reviewer", "transcriber")
 TASK_STATES = tuple(TaskState)
@@ -159,11 +159,31 @@ class SegmentView:
         it changes exactly when a split or merge changes what the segment sounds like."""
         return f"{round(self.start * 1000)}-{round(self.end * 1000)}"
 
+    @property
+    def editable(self) -> bool:
+        """Its text may still change (the move table: nothing changes an accepted segment)."""
+        return segment_may(self.status, "save")
+
+    @property
+    def done(self) -> bool:
+        """The transcriber has answered it: text, a no-speech mark, or already accepted."""
+        return self.status in ANSWERED
+
+    @property
+    def decided(self) -> bool:
+        """The reviewer has accepted or returned it."""
+        return self.status in DECIDED
+
 
 @dataclass(frozen=True)
 class TaskView:
+    """A task and its segments as one viewer sees them: ``editable`` when the viewer is its
+    transcriber and its state lets the text change, ``reviewing`` when they hold its review."""
+
     task: TaskSummary
     segments: tuple[SegmentView, ...]
+    editable: bool = False
+    reviewing: bool = False
 
 
 @dataclass(frozen=True)

@@ -264,7 +264,9 @@ class Transcribing(WorkbenchBase):
     def _task_view(self, session, task: Task, viewer: Actor) -> TaskView:
         segments = repo.live_segments(session, task.id)
         return TaskView(task=self._task_summary(session, task),
-                        segments=tuple(self._segment_views(session, task, segments, viewer=viewer)))
+                        segments=tuple(self._segment_views(session, task, segments, viewer=viewer)),
+                        editable=task.transcriber_id == viewer.id and task.state in EDITABLE,
+                        reviewing=access.holds(task, viewer))
 
     def _editable(self, session, actor: Actor, segment_id: int):
         """The user, segment and task of an edit, the task row locked (PostgreSQL) until the
