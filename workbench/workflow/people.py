@@ -14,6 +14,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from workbench.domain.states import SegmentStatus
 from workbench.store import repo
 from workbench.store.models import Application as ApplicationRow
 from workbench.store.models import LoginAttempt, Penalty, User
@@ -350,7 +351,7 @@ class People(WorkbenchBase):
         """(score or None while new, reviewed segments in the window, returned among them),
         from the worker's ``repo.first_round_decisions`` and penalties."""
         reviewed = len(decisions)
-        returned = sum(1 for _, decision in decisions if decision == "returned")
+        returned = sum(1 for _, decision in decisions if decision == SegmentStatus.RETURNED)
         if reviewed < self.policy.grade_min_segments:
             return None, reviewed, returned
         in_window = {segment_id for segment_id, _ in decisions}
