@@ -11,7 +11,6 @@ from workbench.domain.states import TaskState, task_may, task_move
 from workbench.store import audit, repo
 from workbench.store.db import Store
 from workbench.store.models import Clip, Segment, Task, User
-from workbench.workflow.access import actor_of  # noqa: F401  (re-exported for the parts)
 from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentView, TaskSummary
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
 from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segments

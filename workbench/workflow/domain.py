@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from workbench.domain.states import ANSWERED, DECIDED, TaskState, segment_may
+
 # LANGUAGES (re-exported here) is the guidelines' list: a language exists when it has rules.
 from workbench.workflow.guidelines import LANGUAGES, Problem  # noqa: F401
-from workbench.domain.states import ANSWERED, DECIDED, TaskState, segment_may
 
 ROLES = ("admin", "reviewer", "transcriber")
 TASK_STATES = tuple(TaskState)

@@ -19,7 +19,8 @@ from workbench.store import repo
 from workbench.store.models import Application as ApplicationRow
 from workbench.store.models import LoginAttempt, Penalty, User
 from workbench.workflow import access
-from workbench.workflow.base import WorkbenchBase, actor_of, check_language, required_text
+from workbench.workflow.access import actor_of
+from workbench.workflow.base import WorkbenchBase, check_language, required_text
 from workbench.workflow.domain import ROLES, AccountClosed, Actor, Application, WorkerSummary
 from workbench.workflow.errors import (
     AuthenticationFailed,
