@@ -120,3 +120,60 @@ def test_an_accepted_segment_refuses_an_edit_through_the_workflow(wb, wb_people,
     assert len(accepted) == 2
     with pytest.raises(WorkbenchError, match="already accepted"):
         wb.save_text(wb_people.tina, accepted[0].id, "바뀐 글", base_version=accepted[0].version)
+
+
+EDITS = ("save", "clear", "mark_no_speech", "merge_away")
+
+
+def segment_in(wb, people, wb_clip, status: SegmentStatus):
+    """A task whose second segment is in ``status``, its first one still editable."""
+    task_id = wb_clip()
+    wb.claim_next_id(people.tina)
+    if status in (SegmentStatus.RETURNED, SegmentStatus.ACCEPTED):
+        type_and_submit(wb, people, task_id)
+        view = wb.start_review(people.rita, task_id)
+        hear(wb, people.rita, view.segments, wb.clock)
+        wb.return_segment(people.rita, view.segments[0].id, "다시 들어 보세요")
+        if status == SegmentStatus.RETURNED:
+            wb.return_segment(people.rita, view.segments[1].id, "다시 들어 보세요")
+        wb.accept_all_played(people.rita, task_id)
+        wb.finish_review(people.rita, task_id)
+    segments = wb.open_task(people.tina, task_id).segments
+    second = segments[1]
+    if status == SegmentStatus.SAVED:
+        second = wb.save_text(people.tina, second.id, "안녕하세요.", base_version=second.version)
+    elif status == SegmentStatus.NO_SPEECH:
+        second = wb.mark_no_speech(people.tina, second.id, "music only", base_version=second.version)
+    assert second.status == status
+    return segments[0], second
+
+
+def edit(wb, people, first, second, action: str) -> None:
+    if action == "save":
+        wb.save_text(people.tina, second.id, "새로 쓴 글.", base_version=second.version)
+    elif action == "clear":
+        wb.save_text(people.tina, second.id, "", base_version=second.version)
+    elif action == "mark_no_speech":
+        wb.mark_no_speech(people.tina, second.id, "noise", base_version=second.version)
+    else:
+        wb.merge_with_next(people.tina, first.id)
+
+
+def segment_status(wb, segment_id) -> str:
+    from workbench.store.models import Segment
+
+    with wb.store.reading() as session:
+        return session.execute(sa.select(Segment.status).where(Segment.id == segment_id)).scalar_one()
+
+
+@pytest.mark.parametrize("action", EDITS)
+@pytest.mark.parametrize("status", [s for s in SegmentStatus if s != SegmentStatus.MERGED])
+def test_the_segment_table_is_what_the_transcriber_may_do(wb, wb_people, wb_clip, status, action):
+    first, second = segment_in(wb, wb_people, wb_clip, status)
+    if segment_may(status, action):
+        edit(wb, wb_people, first, second, action)
+        assert segment_status(wb, second.id) == SEGMENT_MOVES[(status, action)]
+    else:
+        with pytest.raises(WorkbenchError):
+            edit(wb, wb_people, first, second, action)
+        assert segment_status(wb, second.id) == status
