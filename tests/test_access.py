@@ -128,6 +128,23 @@ def test_every_pay_and_export_function_goes_through_access_and_the_audit_writer(
     assert violations(functions, public) == []
 
 
+def test_only_the_access_module_refuses_permission_below_the_ui():
+    from pathlib import Path
+
+    import workbench
+
+    root = Path(workbench.__file__).parent
+    refusing = set()
+    for path in root.rglob("*.py"):
+        if path.relative_to(root).parts[0] == "ui":
+            continue  # the web shell's own sign-in answers
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and \
+                    getattr(node.exc.func, "id", None) == "PermissionDenied":
+                refusing.add(path.relative_to(root).as_posix())
+    assert refusing == {"workflow/access.py"}
+
+
 def test_the_exemptions_name_real_methods_so_none_outlives_its_method():
     functions = workbench_functions()
     assert set(UNGUARDED) | set(UNAUDITED) <= set(functions)

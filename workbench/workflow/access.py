@@ -84,6 +84,18 @@ def require_worker(session, actor: Actor, role: str) -> Actor:
     return user
 
 
+def may_create_first_account(accounts: int) -> None:
+    """With nobody acting, only the very first account (the bootstrap admin) is created."""
+    if accounts > 0:
+        raise PermissionDenied("Only an admin can create accounts.")
+
+
+def may_sign_in(user: Actor) -> None:
+    """Only an approved account opens a session."""
+    if not user.approved:
+        raise PermissionDenied("This account cannot sign in.")
+
+
 # --- rules about one task or account ----------------------------------------------------
 
 def may_view(user: Actor, task: "Task") -> None:

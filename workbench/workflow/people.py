@@ -27,7 +27,6 @@ from workbench.workflow.errors import (
     InvalidInput,
     InvalidTransition,
     NotFound,
-    PermissionDenied,
     TooManyAttempts,
 )
 from workbench.workflow import throttle
@@ -86,8 +85,7 @@ class People(WorkbenchBase):
         password_hash = self._hasher.hash(password)
         with self.store.session() as session:
             if actor is None:
-                if repo.user_count(session) > 0:
-                    raise PermissionDenied("Only an admin can create accounts.")
+                access.may_create_first_account(repo.user_count(session))
             else:
                 access.require_admin(session, actor)
             self._ensure_free(session, username)

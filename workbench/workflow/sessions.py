@@ -18,7 +18,6 @@ from workbench.store.models import UserSession
 from workbench.workflow import access
 from workbench.workflow.base import WorkbenchBase
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import PermissionDenied
 
 TOKEN_BYTES = 32
 
@@ -36,8 +35,7 @@ class Sessions(WorkbenchBase):
         now = self.now()
         with self.store.session() as session:
             user = access.current(session, actor)
-            if user.status != "approved":
-                raise PermissionDenied("This account cannot sign in.")
+            access.may_sign_in(user)
             repo.delete_expired_sessions(session, now)
             session.add(UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
                                     expires_at=now + self.policy.session_lifetime))
