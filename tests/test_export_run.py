@@ -217,6 +217,17 @@ def test_only_an_admin_may_export(store, tmp_path):
     assert nothing_written(tmp_path)
 
 
+def test_who_exported_what_goes_to_the_audit_log_and_a_refused_export_does_not(store, tmp_path):
+    with pytest.raises(PermissionDenied):
+        run_export(store.wb, store.team.reviewer, fmt="nemo", out_dir=tmp_path / "refused")
+    clip_ids = store.clips["en"][:1]
+    run_export(store.wb, store.team.admin, fmt="csv", out_dir=tmp_path / "out", clip_ids=clip_ids)
+    entry = next(e for e in store.wb.audit_log(store.team.admin) if e.action == "export.written")
+    assert (entry.actor, entry.entity) == (store.team.admin.username, "export")
+    assert json.loads(entry.detail) == {"format": "csv", "segments": 3, "clip_ids": clip_ids,
+                                        "language": None, "project": None}
+
+
 @pytest.mark.parametrize("selection", [{"project": "nobody"}, {"clip_ids": []}, {"language": "zh"}])
 def test_a_selection_with_nothing_accepted_writes_nothing(store, tmp_path, selection):
     with pytest.raises(NothingToExport, match="nothing to export"):

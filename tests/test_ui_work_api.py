@@ -102,6 +102,20 @@ def test_accepting_an_unheard_segment_is_refused_with_how_much_was_heard(served)
     # Hearing it (audio sent, intervals reported) is test_ui_listening.py's subject.
 
 
+def test_the_api_tells_each_page_what_it_may_do_so_the_page_derives_no_rule(served):
+    app, _, editing, submitted = served
+    mine = client_for(app, "minji").get(f"/api/work/tasks/{editing}").json()
+    assert (mine["task"]["editable"], mine["task"]["reviewing"]) == (True, False)
+    assert all(s["editable"] and not s["decided"] for s in mine["segments"])
+    handed_in = client_for(app, "minji").get(f"/api/work/tasks/{submitted}").json()
+    assert handed_in["task"]["state"] != "in_progress" and handed_in["task"]["editable"] is False
+    assert all(s["done"] for s in handed_in["segments"])  # both sentences typed
+    review = client_for(app, "hyun").post(f"/api/work/review/{submitted}").json()
+    assert (review["task"]["editable"], review["task"]["reviewing"]) == (False, True)
+    admin = client_for(app, "admin").get(f"/api/work/tasks/{submitted}").json()
+    assert (admin["task"]["editable"], admin["task"]["reviewing"]) == (False, False)
+
+
 @pytest.mark.parametrize(("path", "role"), [("/work/transcribe/{editing}", "transcriber"),
                                              ("/work/review/{editing}", "reviewer")])
 def test_the_task_page_loads_its_role_script_and_the_assets_exist(served, path, role):

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.domain.states import TaskState
 from workbench.workflow.domain import LANGUAGES
 from workbench.workflow.errors import NotFound
 from workbench.workflow.guidelines import NO_SPEECH_REASONS
@@ -41,12 +42,12 @@ DEMO_PAST = timedelta(days=20)
 # The state each sample clip's task is driven to. Staged clips get a higher priority than
 # open ones, so claim_next offers them first; the open ones are left for people to take.
 DEMO_STATES = {
-    "en_lesson.mp4": "complete",
-    "en_meeting.flac": "returned",
-    "ko_interview.wav": "submitted",
-    "ko_call.mp3": "in_progress",
-    "ja_podcast.ogg": "open",
-    "zh_lecture.m4a": "open",
+    "en_lesson.mp4": TaskState.COMPLETE,
+    "en_meeting.flac": TaskState.RETURNED,
+    "ko_interview.wav": TaskState.SUBMITTED,
+    "ko_call.mp3": TaskState.IN_PROGRESS,
+    "ja_podcast.ogg": TaskState.OPEN,
+    "zh_lecture.m4a": TaskState.OPEN,
 }
 TEXT_JOINERS = {"ko": " ", "en": " ", "zh": "", "ja": ""}
 
@@ -131,7 +132,7 @@ def _settle_completed_work(wb: "Workbench", admin: "Actor") -> None:
     from workbench.pay.calendar import payday_for
     from workbench.pay.service import settle
 
-    completed = [t.completed_at for t in wb.list_tasks(admin, state="complete")]
+    completed = [t.completed_at for t in wb.list_tasks(admin, state=TaskState.COMPLETE)]
     for payday in sorted({payday_for(moment) for moment in completed}):
         settle(wb, admin, payday, commit=True, minimum_payout=0)
 
@@ -169,7 +170,7 @@ def _ensure_clips(wb: "Workbench", admin: "Actor", sample_dir: Path, clips: dict
         if clip is None:
             clip = wb.import_clip(
                 admin, filename=filename, source=sample_dir / filename, language=info["language"],
-                project=DEMO_PROJECT, priority=0 if DEMO_STATES.get(filename, "open") == "open" else 1,
+                project=DEMO_PROJECT, priority=0 if DEMO_STATES.get(filename, TaskState.OPEN) == TaskState.OPEN else 1,
             )
         if clip.status != "ready":
             wb.process_clip(clip.id)
@@ -224,16 +225,16 @@ def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool
 def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", clips: dict[str, dict]) -> None:
     """Claim this language's staged tasks one by one and drive each to its demo state."""
     staged = [name for name, info in clips.items()
-              if info["language"] == transcriber.language and DEMO_STATES.get(name, "open") != "open"]
+              if info["language"] == transcriber.language and DEMO_STATES.get(name, TaskState.OPEN) != TaskState.OPEN]
     for _ in staged:
         task = wb.claim_next(transcriber)
         state = DEMO_STATES[task.clip_name]
         view = wb.open_task(transcriber, task.id)
         sentences = clips[task.clip_name]["sentences"]
-        if state == "in_progress":
+        if state == TaskState.IN_PROGRESS:
             transcribe(wb, transcriber, view, sentences, limit=2)
             continue
         transcribe(wb, transcriber, view, sentences)
         wb.submit_task(transcriber, task.id)
-        if state in ("complete", "returned"):
-            review(wb, reviewer, task.id, return_one=state == "returned")
+        if state in (TaskState.COMPLETE, TaskState.RETURNED):
+            review(wb, reviewer, task.id, return_one=state == TaskState.RETURNED)

@@ -1,15 +1,25 @@
-"""``run_export``: the one call the CLI and the admin page make to export from the store."""
+"""``run_export``: the one call the CLI and the admin page make to export from the store,
+and the mapping of the store's rows to export records (``ExportSegment``, ``ClipQuality``).
+
+Nothing about a person leaves here except an opaque worker key (``workers.worker_key``: a
+keyed hash of the account id under the deployment's secret), so no name, username or
+account id can reach an export file.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.export.core import ExportOptions, ExportResult, parse_sample_rate, write_export
+from workbench.export.report import ClipQuality
+from workbench.export.segment import ExportSegment, utterance_id
 from workbench.export.splits import SplitRatios
-from workbench.export.workers import worker_key_secret
+from workbench.export.workers import worker_key, worker_key_secret
+from workbench.store import audit
+from workbench.workflow import access
 from workbench.workflow.base import check_language
-from workbench.workflow.errors import PermissionDenied
 from workbench.workflow.limits import NAME, checked_text
 
 
@@ -48,12 +58,60 @@ def run_export(
         splits=SplitRatios.parse(splits) if isinstance(splits, str) else splits,
     )
     with wb.store.session() as session:
-        if not export_queries.is_admin(session, actor.id):
-            raise PermissionDenied("Only an admin can export data.")
+        admin = access.require_admin(session, actor, refusal="Only an admin can export data.")
         clips = export_queries.selected_clips(session, language=language, project=project, clip_ids=clip_ids)
-        segments = export_queries.accepted_segments(session, clips, wb.data_dir,
-                                                    worker_secret=worker_key_secret(wb.data_dir))
-        quality = export_queries.clip_quality(clips)
+        rows = export_queries.accepted_segments(session, [clip.id for clip in clips])
+        segments = export_segments(rows, clips, wb.data_dir, worker_secret=worker_key_secret(wb.data_dir))
+        quality = clip_quality(clips)
     selection = {"language": language, "project": project,
                  "clip_ids": sorted(clip_ids) if clip_ids is not None else None}
-    return write_export(segments, Path(out_dir), options, clips=quality, selection=selection)
+    result = write_export(segments, Path(out_dir), options, clips=quality, selection=selection)
+    with wb.store.session() as session:
+        # Data left the workbench: who took what goes to the audit log (once it is written;
+        # an export has no row of its own, hence entity id 0).
+        audit.record(session, at=wb.now(), actor_id=admin.id, action="export.written", entity="export",
+                     entity_id=0, detail={"format": options.fmt, "segments": len(segments), **selection})
+    return result
+
+
+def clip_quality(clips: Sequence) -> list[ClipQuality]:
+    """Each stored clip's status and what processing measured (from its report.json)."""
+    result = []
+    for clip in clips:
+        report = json.loads(clip.report) if clip.report else {}
+        result.append(ClipQuality(
+            clip_id=str(clip.id), language=clip.language, project=clip.project, status=clip.status,
+            loudness_lufs=(report.get("loudness") or {}).get("before_lufs"),
+            snr_db=(report.get("noise") or {}).get("snr_db"),
+        ))
+    return result
+
+
+def export_segments(rows: Sequence[tuple], clips: Sequence, data_dir: Path, *,
+                    worker_secret: bytes) -> list[ExportSegment]:
+    """``export_queries.accepted_segments`` rows (segment, task, submitted text) of ``clips``
+    as export records. Transcribers are keyed under ``worker_secret``; stored paths are
+    relative to ``data_dir``. The original audio is the upload itself when it is kept (its
+    own rate and quality), else the pipeline's ``original.flac``."""
+    by_id = {clip.id: clip for clip in clips}
+    result = []
+    for segment, task, submitted in rows:
+        clip = by_id[task.clip_id]
+        processed = _stored(data_dir, clip.output_dir or f"clips/{clip.id}")
+        upload = _stored(data_dir, clip.upload_path) if clip.upload_path else None
+        result.append(ExportSegment(
+            utterance_id=utterance_id(str(clip.id), segment.start_s, segment.end_s),
+            clip_id=str(clip.id), language=clip.language, project=clip.project,
+            start=segment.start_s, end=segment.end_s,
+            text="" if segment.no_speech else segment.text, submitted_text=submitted,
+            clean_audio=processed / "clean.flac",
+            original_audio=upload if upload is not None and upload.is_file() else processed / "original.flac",
+            worker_key=worker_key(task.transcriber_id, worker_secret), return_count=segment.return_count,
+            no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason if segment.no_speech else None,
+        ))
+    return result
+
+
+def _stored(data_dir: Path, stored: str) -> Path:
+    path = Path(stored)
+    return path if path.is_absolute() else data_dir / path

@@ -1,7 +1,7 @@
 """What the export knows about one segment, and how its ids and texts are derived.
 
-An ``ExportSegment`` is a plain, frozen record built by ``workbench.store.export_queries``
-from the database; the writers never see a database row, a user name or a session. It is
+An ``ExportSegment`` is a plain, frozen record that ``workbench.export.run`` builds from
+the store's rows; the writers never see a database row, a user name or a session. It is
 *not* a workflow ``SegmentView``: it carries the final accepted text, the transcriber's
 submitted text for the quality report, and nothing that identifies a person.
 """

@@ -1,7 +1,7 @@
 """Pay over the store: the engine's DataFrames filled from the database, and back.
 
-Every function takes the ``Workbench`` and the acting user first and checks permissions
-itself: settling, reports and rate changes are admin-only; a worker may read their own
+Every function takes the ``Workbench`` and the acting user first and asks
+``workflow.access`` (the one permission entry point) inside its transaction: settling, reports and rate changes are admin-only; a worker may read their own
 statement (an admin anyone's) and the rate history.
 
 >>> settlement = settle(wb, admin, date(2026, 11, 30))               # doctest: +SKIP
@@ -22,9 +22,10 @@ import pandas as pd
 from workbench.pay import engine, reports
 from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_datetime, seoul_minute
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
-from workbench.store import pay_store, repo
+from workbench.store import audit, pay_store, repo
+from workbench.workflow import access
 from workbench.workflow.base import check_language
-from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
+from workbench.workflow.errors import InvalidInput, NotFound
 from workbench.workflow.limits import DB_INT_MAX, NAME, checked_text
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
     if isinstance(minimum_payout, bool) or not isinstance(minimum_payout, int) or minimum_payout < 0:
         raise InvalidInput(f"The minimum payout must be a whole number of won, 0 or more, not {minimum_payout!r}.")
     with wb.store.session() as session:
-        admin = _admin(session, actor)
+        admin = access.require_admin(session, actor)
         if commit:
             pay_store.lock_settlements(session)
         stored = pay_store.settlement(session, payday)
@@ -118,16 +119,16 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
         if commit:
             settlement_id = pay_store.insert_settlement(
                 session, payday=payday, period_start=period.start, cutoff=period.cutoff,
-                minimum_payout=minimum_payout, committed_by_id=admin["id"], committed_at=now,
+                minimum_payout=minimum_payout, committed_by_id=admin.id, committed_at=now,
                 lines=_records(lines), work=_records(items), penalties=_records(penalties),
             )
-            pay_store.add_audit(session, at=now, actor_id=admin["id"], action="settlement.commit",
-                                entity="settlement", entity_id=settlement_id, payday=payday.isoformat(),
-                                workers=len(lines), items=len(items), net=int(lines["net"].sum()))
+            audit.record(session, at=now, actor_id=admin.id, action="settlement.commit", entity="settlement",
+                         entity_id=settlement_id, detail={"payday": payday.isoformat(), "workers": len(lines),
+                                                          "items": len(items), "net": int(lines["net"].sum())})
         return Settlement(period=period, minimum_payout=minimum_payout, lines=lines, items=items,
                           penalties=penalties, committed=commit, created=commit,
                           committed_at=now if commit else None,
-                          committed_by=admin["username"] if commit else None)
+                          committed_by=admin.username if commit else None)
 
 
 def parse_payday(text: str) -> date:
@@ -191,7 +192,7 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
     Settled items show what was paid; pending ones are priced at the rates in force when
     they were accepted and show the payday they are due on. A worker sees only their own.
     """
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         worker = _statement_owner(session, actor, username)
         settled = _frame(pay_store.settled_work(session, user_id=worker["id"]),
                          engine.ITEM_OUTPUT_COLUMNS + ("payday",))
@@ -210,7 +211,7 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
 
 def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
     """One worker's committed settlement lines as ``reports.worker_period_report`` rows."""
-    with wb.store.session() as session:
+    with wb.store.reading() as session:
         worker = _statement_owner(session, actor, username)
         lines = _frame(pay_store.settlement_lines(session, user_id=worker["id"]), engine.LINE_COLUMNS)
     return reports.worker_period_report(lines)
@@ -234,16 +235,16 @@ def write_statement(lines: pd.DataFrame | None, items: pd.DataFrame, path: Path)
 
 def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every committed settlement per worker (``reports.WORKER_REPORT_COLUMNS``); admin only."""
-    with wb.store.session() as session:
-        _admin(session, actor)
+    with wb.store.reading() as session:
+        access.require_admin(session, actor)
         lines = _frame(pay_store.settlement_lines(session), engine.LINE_COLUMNS)
     return reports.worker_period_report(lines)
 
 
 def language_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Committed work per payday per language (``reports.LANGUAGE_REPORT_COLUMNS``); admin only."""
-    with wb.store.session() as session:
-        _admin(session, actor)
+    with wb.store.reading() as session:
+        access.require_admin(session, actor)
         items = _frame(pay_store.settled_work(session), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
     return reports.language_period_report(items)
 
@@ -319,7 +320,7 @@ def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at
         raise InvalidInput("Give the time the rate takes effect with its time zone.")
     effective_at = effective_at.astimezone(timezone.utc)
     with wb.store.session() as session:
-        admin = _admin(session, actor)
+        admin = access.require_admin(session, actor)
         pay_store.lock_settlements(session)
         latest = pay_store.latest_settlement(session)
         if latest is not None and effective_at < latest["cutoff"]:
@@ -331,49 +332,34 @@ def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at
             raise InvalidInput(f"A {what} already takes effect at {effective_at.isoformat()}.")
         now = wb.now()
         rate_id = add(session, won_per_minute=won_per_minute, effective_at=effective_at,
-                      created_by_id=admin["id"], created_at=now)
-        pay_store.add_audit(session, at=now, actor_id=admin["id"], action="rate.set", entity="rate",
-                            entity_id=rate_id, what=what, won_per_minute=won_per_minute,
-                            effective_at=effective_at.isoformat())
+                      created_by_id=admin.id, created_at=now)
+        audit.record(session, at=now, actor_id=admin.id, action="rate.set", entity="rate", entity_id=rate_id,
+                     detail={"what": what, "won_per_minute": won_per_minute,
+                             "effective_at": effective_at.isoformat()})
 
 
 def rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every base rate ever set (``RATE_HISTORY_COLUMNS``), by language and time."""
-    with wb.store.session() as session:
-        _acting_user(session, actor)
+    with wb.store.reading() as session:
+        access.current(session, actor)
         return _frame(pay_store.pay_rates(session), RATE_HISTORY_COLUMNS)
 
 
 def project_rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every project bonus ever set (``PROJECT_RATE_HISTORY_COLUMNS``)."""
-    with wb.store.session() as session:
-        _acting_user(session, actor)
+    with wb.store.reading() as session:
+        access.current(session, actor)
         return _frame(pay_store.project_rates(session), PROJECT_RATE_HISTORY_COLUMNS)
 
 
 def _statement_owner(session, actor: "Actor", username: str) -> dict:
     """The worker whose statement ``actor`` asks for: themselves, or anyone for an admin."""
-    viewer = _acting_user(session, actor)
+    viewer = access.current(session, actor)
     worker = pay_store.user_by_username(session, username)
     if worker is None:
         raise NotFound(f"No user {username!r}.")
-    if worker["id"] != viewer["id"] and not viewer["is_admin"]:
-        raise PermissionDenied("You can only see your own statement.")
+    access.may_see_account(viewer, worker["id"], refusal="You can only see your own statement.")
     return worker
-
-
-def _acting_user(session, actor: "Actor") -> dict:
-    user = pay_store.user_by_id(session, actor.id)
-    if user is None:
-        raise PermissionDenied("Your account no longer exists.")
-    return user
-
-
-def _admin(session, actor: "Actor") -> dict:
-    user = _acting_user(session, actor)
-    if not user["is_admin"]:
-        raise PermissionDenied("Only an admin can do this.")
-    return user
 
 
 def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:

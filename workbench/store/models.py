@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from workbench.domain.states import SegmentStatus, TaskState
 from workbench.store.types import UTCDateTime
 
 
@@ -155,7 +156,7 @@ class Task(Base):
     language: Mapped[str] = mapped_column(String(8))
     priority: Mapped[int] = mapped_column(Integer, default=0)
     # open | in_progress | submitted | in_review | returned | complete
-    state: Mapped[str] = mapped_column(String(16), default="open")
+    state: Mapped[str] = mapped_column(String(16), default=TaskState.OPEN.value)
     transcriber_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # 0 before the first review; +1 at every start of a review.
@@ -178,7 +179,7 @@ class Segment(Base):
     start_s: Mapped[float] = mapped_column(Float)
     end_s: Mapped[float] = mapped_column(Float)
     # todo | saved | no_speech | returned | accepted | merged
-    status: Mapped[str] = mapped_column(String(16), default="todo")
+    status: Mapped[str] = mapped_column(String(16), default=SegmentStatus.TODO.value)
     # The latest revision's text, kept here so reads need no join.
     text: Mapped[str] = mapped_column(Text, default="")
     no_speech: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -9,14 +9,14 @@ serialised (``lock_settlements``) and guarded by the UNIQUE constraints of
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from sqlalchemy import and_, false, func, select, text
 from sqlalchemy.orm import Session, aliased
 
+from workbench.domain.states import TaskState
 from workbench.store import repo
-from workbench.store.models import AuditEntry, Clip, Penalty, Segment, Task, User
+from workbench.store.models import Clip, Penalty, Segment, Task, User
 from workbench.store.pay_models import (
     PayRate,
     ProjectRate,
@@ -34,24 +34,13 @@ LINE_MONEY_COLUMNS = (
 
 # --- people ----------------------------------------------------------------------------
 
-def user_by_id(session: Session, user_id: int) -> dict | None:
-    user = session.get(User, user_id)
-    return None if user is None else _user_dict(user)
-
-
 def user_by_username(session: Session, username: str) -> dict | None:
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     return None if user is None else _user_dict(user)
 
 
 def _user_dict(user: User) -> dict:
-    return {"id": user.id, "username": user.username, "is_admin": user.is_admin, "status": user.status}
-
-
-def add_audit(session: Session, *, at: datetime, actor_id: int, action: str, entity: str,
-              entity_id: int, **detail) -> None:
-    session.add(AuditEntry(at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
-                           detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)))
+    return {"id": user.id, "username": user.username}
 
 
 # --- work and penalties ---------------------------------------------------------------
@@ -73,7 +62,7 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[dict]:
         .join(Clip, Clip.id == Task.clip_id)
         .join(User, User.id == Task.transcriber_id)
         .outerjoin(speech, speech.c.task_id == Task.id)
-        .where(Task.state == "complete", Task.completed_at.is_not(None),
+        .where(Task.state == TaskState.COMPLETE, Task.completed_at.is_not(None),
                ~select(SettlementItem.id).where(SettlementItem.task_id == Task.id).exists())
         .order_by(Task.completed_at, Task.id)
     )

@@ -15,6 +15,8 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from workbench.domain.states import EDITABLE, SegmentStatus, TaskState, task_move
+
 from workbench.store.models import (
     Application,
     AudioSent,
@@ -33,7 +35,7 @@ from workbench.store.models import (
     Verdict,
 )
 
-HELD_STATES = ("in_progress", "returned")
+HELD_STATES = EDITABLE  # what a transcriber holds is what they may edit
 
 
 def is_postgres(session: Session) -> bool:
@@ -247,7 +249,7 @@ def returned_comments(session: Session, task_ids: Iterable[int]) -> dict[int, li
         return found
     rows = session.execute(
         select(Segment.task_id, Segment.position, Segment.review_comment)
-        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None), Segment.status == "returned")
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None), Segment.status == SegmentStatus.RETURNED)
         .order_by(Segment.task_id, Segment.position)
     )
     for task_id, position, comment in rows:
@@ -288,7 +290,7 @@ def tasks_held_by(session: Session, user_id: int) -> Sequence[Task]:
     return session.scalars(
         select(Task).where(or_(
             and_(Task.transcriber_id == user_id, Task.state.in_(HELD_STATES)),
-            and_(Task.reviewer_id == user_id, Task.state.in_(("in_review", "submitted"))),
+            and_(Task.reviewer_id == user_id, Task.state.in_((TaskState.IN_REVIEW, TaskState.SUBMITTED))),
         )).order_by(Task.id).with_for_update()
     ).all()
 
@@ -308,7 +310,7 @@ def held_task_count(session: Session, user_id: int) -> int:
 
 def open_task_count(session: Session, language: str) -> int:
     return session.scalar(
-        select(func.count()).select_from(Task).where(Task.state == "open", Task.language == language)
+        select(func.count()).select_from(Task).where(Task.state == TaskState.OPEN, Task.language == language)
     ) or 0
 
 
@@ -323,7 +325,7 @@ def claim_open_task(session: Session, *, language: str, user_id: int, now: datet
     while True:
         query = (
             select(Task.id)
-            .where(Task.state == "open", Task.language == language, Task.id.not_in(skipped))
+            .where(Task.state == TaskState.OPEN, Task.language == language, Task.id.not_in(skipped))
             .order_by(Task.priority.desc(), Task.id)
             .limit(1)
         )
@@ -334,8 +336,8 @@ def claim_open_task(session: Session, *, language: str, user_id: int, now: datet
             return None
         result = session.execute(
             update(Task)
-            .where(Task.id == task_id, Task.state == "open")
-            .values(state="in_progress", transcriber_id=user_id, claimed_at=now)
+            .where(Task.id == task_id, Task.state == TaskState.OPEN)
+            .values(state=task_move(TaskState.OPEN, "claim"), transcriber_id=user_id, claimed_at=now)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
@@ -359,10 +361,10 @@ def take_for_review(session: Session, *, task_id: int, reviewer_id: int, now: da
         update(Task)
         .where(
             Task.id == task_id,
-            Task.state == "submitted",
+            Task.state == TaskState.SUBMITTED,
             _reviewable_by(reviewer_id, reserved_since),
         )
-        .values(state="in_review", reviewer_id=reviewer_id, review_started_at=now,
+        .values(state=task_move(TaskState.SUBMITTED, "start_review"), reviewer_id=reviewer_id, review_started_at=now,
                 review_round=Task.review_round + 1)
         .execution_options(synchronize_session=False)
     )
@@ -378,8 +380,8 @@ def review_candidates(session: Session, *, language: str, reviewer_id: int, rese
             Task.language == language,
             or_(Task.transcriber_id.is_(None), Task.transcriber_id != reviewer_id),
             or_(
-                and_(Task.state == "submitted", _reviewable_by(reviewer_id, reserved_since)),
-                and_(Task.state == "in_review", Task.reviewer_id == reviewer_id),
+                and_(Task.state == TaskState.SUBMITTED, _reviewable_by(reviewer_id, reserved_since)),
+                and_(Task.state == TaskState.IN_REVIEW, Task.reviewer_id == reviewer_id),
             ),
         )
         .order_by(Task.priority.desc(), Task.submitted_at, Task.id)

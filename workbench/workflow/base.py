@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from workbench.store import repo
+from workbench.domain.states import TaskState, task_may, task_move
+from workbench.store import audit, repo
 from workbench.store.db import Store
-from workbench.store.models import AuditEntry as AuditRow
 from workbench.store.models import Clip, Segment, Task, User
 from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentView, TaskSummary
-from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
 from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segments
 from workbench.workflow.listening import total
 from workbench.workflow.limits import USERNAME, checked_id, storable
@@ -23,13 +23,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def actor_of(user: User) -> Actor:
-    roles = {role for role, flag in (("admin", user.is_admin), ("reviewer", user.is_reviewer),
-                                     ("transcriber", user.is_transcriber)) if flag}
-    return Actor(id=user.id, username=user.username, name=user.name, roles=frozenset(roles),
-                 language=user.language, status=user.status)
 
 
 def heard_share(spans: Iterable[tuple[float, float]], duration: float) -> float:
@@ -66,32 +59,6 @@ class WorkbenchBase:
         if moment.tzinfo is None:
             raise ValueError("the clock must return an aware UTC datetime")
         return moment.astimezone(timezone.utc)
-
-    # --- who is acting ------------------------------------------------------------------
-
-    def _user(self, session, actor: Actor) -> User:
-        """The acting user as stored now (roles and status may have changed since login)."""
-        user = session.get(User, actor.id)
-        if user is None:
-            raise PermissionDenied("Your account no longer exists.")
-        return user
-
-    def _admin(self, session, actor: Actor) -> User:
-        user = self._user(session, actor)
-        if not user.is_admin:
-            raise PermissionDenied("Only an admin can do this.")
-        return user
-
-    def _worker(self, session, actor: Actor, role: str) -> User:
-        """An approved transcriber or reviewer (``role``) with a language."""
-        user = self._user(session, actor)
-        if not getattr(user, f"is_{role}"):
-            raise PermissionDenied(f"Only a {role} can do this.")
-        if user.status != "approved":
-            raise PermissionDenied("Your account is not approved yet.")
-        if user.language is None:
-            raise PermissionDenied("Your account has no language; ask an admin.")
-        return user
 
     # --- rows ---------------------------------------------------------------------------
 
@@ -140,25 +107,25 @@ class WorkbenchBase:
 
     def _audit(self, session, actor_id: int | None, action: str, entity: str, entity_id: int, *,
                task_id: int | None = None, **detail) -> None:
-        session.add(AuditRow(at=self.now(), actor_id=actor_id, action=action, entity=entity,
-                             entity_id=entity_id, task_id=task_id,
-                             detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""))
+        """Record a state change now, through the one audit writer (``store.audit``)."""
+        audit.record(session, at=self.now(), actor_id=actor_id, action=action, entity=entity,
+                     entity_id=entity_id, task_id=task_id, detail=detail)
 
     # --- handing work back -------------------------------------------------------------
 
-    def _release(self, session, admin: User, task: Task, *, reason: str) -> None:
+    def _release(self, session, admin: Actor, task: Task, *, reason: str) -> None:
         """Offer a held task again: a claimed or returned task to every transcriber of its
         language, a review in progress (or a resubmission waiting for its reviewer) to
         every reviewer. Text and history stay; the reason goes to the audit log."""
         old = task.state
-        if task.state in repo.HELD_STATES:
-            task.state, task.transcriber_id, task.claimed_at = "open", None, None
-            if old == "returned":
-                task.reviewer_id = None
-        elif task.state in ("in_review", "submitted") and task.reviewer_id is not None:
-            task.state, task.reviewer_id = "submitted", None
-        else:
+        reviewing = old in (TaskState.SUBMITTED, TaskState.IN_REVIEW)
+        if not task_may(old, "release") or (reviewing and task.reviewer_id is None):
             raise InvalidTransition(f"Task {task.id} is {task.state}; nobody holds it.")
+        task.state = task_move(old, "release")
+        if task.state == TaskState.OPEN:
+            task.transcriber_id, task.claimed_at = None, None
+        if task.state == TaskState.SUBMITTED or old == TaskState.RETURNED:
+            task.reviewer_id = None
         self._audit(session, admin.id, "task.released", "task", task.id, task_id=task.id, old=old, reason=reason)
 
     # --- views --------------------------------------------------------------------------
@@ -191,7 +158,7 @@ class WorkbenchBase:
         return self._task_summaries(session, [task])[0]
 
     def _segment_views(self, session, task: Task, segments: Sequence[Segment], *,
-                       viewer: User | None = None, with_problems: bool = True) -> list[SegmentView]:
+                       viewer: Actor | None = None, with_problems: bool = True) -> list[SegmentView]:
         problems: dict[int, list[Problem]] = {s.id: [] for s in segments}
         if with_problems:
             for problem in self._check(task.language, segments):
@@ -210,7 +177,7 @@ class WorkbenchBase:
             for s in segments
         ]
 
-    def _segment_view(self, session, task: Task, segment: Segment, *, viewer: User | None = None) -> SegmentView:
+    def _segment_view(self, session, task: Task, segment: Segment, *, viewer: Actor | None = None) -> SegmentView:
         return self._segment_views(session, task, [segment], viewer=viewer)[0]
 
     @staticmethod

@@ -22,8 +22,10 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.domain.states import SegmentStatus, TaskState
 from workbench.store import repo
 from workbench.store.models import Clip, Segment, Task
+from workbench.workflow import access
 from workbench.workflow.base import WorkbenchBase, check_language, required_text
 from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
@@ -53,7 +55,7 @@ class Clips(WorkbenchBase):
         priority = checked_int(priority, "priority", low=-DB_INT_MAX)
         check_size(source, self.policy.max_upload_bytes, "upload")
         with self.store.session() as session:
-            admin = self._admin(session, actor)
+            admin = access.require_admin(session, actor)
             clip = Clip(filename=name, language=language, project=project, priority=priority,
                         status="queued", stage="queued", percent=0.0, created_by_id=admin.id,
                         created_at=self.now())
@@ -75,12 +77,12 @@ class Clips(WorkbenchBase):
 
     def clip(self, actor: Actor, clip_id: int) -> ClipView:
         with self.store.reading() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             return self._clip_views(session, [self._clip(session, clip_id)])[0]
 
     def list_clips(self, actor: Actor) -> list[ClipView]:
         with self.store.reading() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             return self._clip_views(session, repo.all_clips(session))
 
     def retry_clip(self, actor: Actor, clip_id: int) -> ClipView:
@@ -88,7 +90,7 @@ class Clips(WorkbenchBase):
         worker's lease has run out (it died; the workers' sweep would queue it soon anyway).
         The count of attempts starts afresh."""
         with self.store.session() as session:
-            admin = self._admin(session, actor)
+            admin = access.require_admin(session, actor)
             clip = self._clip(session, clip_id, lock=True)
             if clip.status != "failed" and not self._lease_expired(clip):
                 raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a failed clip (or one whose "
@@ -201,7 +203,7 @@ class Clips(WorkbenchBase):
         priority = checked_int(priority, "priority", low=-DB_INT_MAX)
         spans = _checked_spans(segments, duration)
         with self.store.session() as session:
-            admin = self._admin(session, actor)
+            admin = access.require_admin(session, actor)
             clip = Clip(filename=name, language=language, project=project, priority=priority,
                         status="ready", stage="done", percent=100.0, duration=float(duration),
                         output_dir=self._stored_path(Path(output_dir)) if output_dir else None,
@@ -216,12 +218,12 @@ class Clips(WorkbenchBase):
 
     def _record_task(self, session, clip: Clip, spans, files, *, actor_id: int | None = None) -> None:
         now = self.now()
-        task = Task(clip_id=clip.id, language=clip.language, priority=clip.priority, state="open",
+        task = Task(clip_id=clip.id, language=clip.language, priority=clip.priority, state=TaskState.OPEN,
                     review_round=0, created_at=now)
         session.add(task)
         session.flush()
         for position, ((start, end), audio_file) in enumerate(zip(spans, files), start=1):
-            session.add(Segment(task_id=task.id, position=position, start_s=start, end_s=end, status="todo",
+            session.add(Segment(task_id=task.id, position=position, start_s=start, end_s=end, status=SegmentStatus.TODO,
                                 text="", no_speech=False, version=0, return_count=0, audio_file=audio_file,
                                 created_at=now))
         self._audit(session, actor_id, "task.created", "task", task.id, task_id=task.id, clip_id=clip.id)

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from workbench.domain.states import ANSWERED, DECIDED, TaskState, segment_may
+
 # LANGUAGES (re-exported here) is the guidelines' list: a language exists when it has rules.
 from workbench.workflow.guidelines import LANGUAGES, Problem  # noqa: F401
 
 ROLES = ("admin", "reviewer", "transcriber")
-TASK_STATES = ("open", "in_progress", "submitted", "in_review", "returned", "complete")
+TASK_STATES = tuple(TaskState)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ class Actor:
     roles: frozenset[str]
     language: str | None
     status: str  # pending | approved | rejected | deactivated
+    # Read from the store in the request that acts (``access.current`` trusts it): only
+    # ``Sessions.session_actor`` sets it, for one request.
+    fresh: bool = field(default=False, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:
@@ -155,11 +160,31 @@ class SegmentView:
         it changes exactly when a split or merge changes what the segment sounds like."""
         return f"{round(self.start * 1000)}-{round(self.end * 1000)}"
 
+    @property
+    def editable(self) -> bool:
+        """Its text may still change (the move table: nothing changes an accepted segment)."""
+        return segment_may(self.status, "save")
+
+    @property
+    def done(self) -> bool:
+        """The transcriber has answered it: text, a no-speech mark, or already accepted."""
+        return self.status in ANSWERED
+
+    @property
+    def decided(self) -> bool:
+        """The reviewer has accepted or returned it."""
+        return self.status in DECIDED
+
 
 @dataclass(frozen=True)
 class TaskView:
+    """A task and its segments as one viewer sees them: ``editable`` when the viewer is its
+    transcriber and its state lets the text change, ``reviewing`` when they hold its review."""
+
     task: TaskSummary
     segments: tuple[SegmentView, ...]
+    editable: bool = False
+    reviewing: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.store.models import Clip
+from workbench.workflow import access
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import InvalidInput, NotFound
 from workbench.workflow.files import write_through_temp
@@ -81,9 +82,9 @@ class Media(Review):
 
     def _media_source(self, actor: Actor, segment_id: int, variant: str):
         with self.store.reading() as session:
-            user = self._user(session, actor)
+            user = access.current(session, actor)
             segment, task = self._segment(session, segment_id)
-            self._may_view(user, task)
+            access.may_view(user, task)
             clip = session.get(Clip, task.clip_id)
             if clip.output_dir is None:
                 raise NotFound(f"Clip {clip.id} has no processed audio.")
@@ -92,7 +93,7 @@ class Media(Review):
                 raise NotFound(f"The {variant} audio of clip {clip.id} is missing.")
             cut = self._path(segment.audio_file) if segment.audio_file else None
             cached = self.data_dir / "cache" / "segments" / str(segment.id) / "x"
-            reviewing = task.state == "in_review" and task.reviewer_id == user.id
+            reviewing = access.holds(task, user)
             return source, segment.start_s, segment.end_s, cached, cut, reviewing
 
 

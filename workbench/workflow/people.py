@@ -14,17 +14,19 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from workbench.domain.states import SegmentStatus
 from workbench.store import repo
 from workbench.store.models import Application as ApplicationRow
 from workbench.store.models import LoginAttempt, Penalty, User
-from workbench.workflow.base import WorkbenchBase, actor_of, check_language, required_text
+from workbench.workflow import access
+from workbench.workflow.access import actor_of
+from workbench.workflow.base import WorkbenchBase, check_language, required_text
 from workbench.workflow.domain import ROLES, AccountClosed, Actor, Application, WorkerSummary
 from workbench.workflow.errors import (
     AuthenticationFailed,
     InvalidInput,
     InvalidTransition,
     NotFound,
-    PermissionDenied,
     TooManyAttempts,
 )
 from workbench.workflow import throttle
@@ -83,10 +85,9 @@ class People(WorkbenchBase):
         password_hash = self._hasher.hash(password)
         with self.store.session() as session:
             if actor is None:
-                if repo.user_count(session) > 0:
-                    raise PermissionDenied("Only an admin can create accounts.")
+                access.may_create_first_account(repo.user_count(session))
             else:
-                self._admin(session, actor)
+                access.require_admin(session, actor)
             self._ensure_free(session, username)
             user = User(username=username, password_hash=password_hash, name=name.strip(),
                         is_admin="admin" in roles, is_reviewer="reviewer" in roles,
@@ -154,7 +155,7 @@ class People(WorkbenchBase):
         """Change a worker's language (admin), refused once they have started a task."""
         check_language(language)
         with self.store.session() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             user = self._named(session, username)
             if user.language != language and repo.tasks_ever_taken(session, user.id):
                 raise InvalidTransition(f"{username} has started work in {user.language}; "
@@ -167,7 +168,7 @@ class People(WorkbenchBase):
         """Grant or remove roles (admin), e.g. make a good transcriber also a reviewer."""
         roles = _checked_roles(roles)
         with self.store.session() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             user = self._named(session, username)
             if roles & {"reviewer", "transcriber"} and user.language is None:
                 raise InvalidInput(f"{username} has no language; set it before giving work roles.")
@@ -182,7 +183,7 @@ class People(WorkbenchBase):
         text and history kept. Their finished work, pay and history stay."""
         reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is closed.")
         with self.store.session() as session:
-            admin = self._admin(session, actor)
+            admin = access.require_admin(session, actor)
             user = self._named(session, username)
             if user.id == admin.id:
                 raise InvalidInput("You cannot close your own account.")
@@ -201,7 +202,7 @@ class People(WorkbenchBase):
         """Reopen a closed account (admin): the person can sign in and take work again."""
         reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is reopened.")
         with self.store.session() as session:
-            admin = self._admin(session, actor)
+            admin = access.require_admin(session, actor)
             user = self._named(session, username)
             if user.status != "deactivated":
                 raise InvalidTransition(f"{username} is {user.status}; only a closed account can be reopened.")
@@ -270,12 +271,12 @@ class People(WorkbenchBase):
 
     def list_applications(self, actor: Actor, *, status: str | None = "pending") -> list[Application]:
         with self.store.reading() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             return [self._application_view(session, a) for a in repo.applications(session, status)]
 
     def pending_application_of(self, actor: Actor, username: str) -> Application:
         with self.store.reading() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             user = self._named(session, username)
             for application in repo.applications(session, "pending"):
                 if application.user_id == user.id:
@@ -284,7 +285,7 @@ class People(WorkbenchBase):
 
     def application_document(self, actor: Actor, application_id: int) -> Path:
         with self.store.reading() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             application = self._application(session, application_id)
             if not application.document_path:
                 raise NotFound(f"The document of application {application_id} was deleted when it was "
@@ -298,7 +299,7 @@ class People(WorkbenchBase):
         if not approve and not reason:
             raise InvalidInput("Give the applicant a reason for the rejection.")
         with self.store.session() as session:
-            admin = self._admin(session, actor)
+            admin = access.require_admin(session, actor)
             application = self._application(session, application_id)
             if application.status != "pending":
                 raise InvalidTransition(f"Application {application_id} was already {application.status}.")
@@ -326,7 +327,7 @@ class People(WorkbenchBase):
         """Every transcriber and reviewer with grade, limits and penalties (admin): a fixed
         handful of queries however many workers there are."""
         with self.store.reading() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             workers = [u for u in repo.all_users(session) if u.is_transcriber or u.is_reviewer]
             decisions = repo.first_round_decisions_by_transcriber(session, self.policy.grade_window)
             penalties = repo.penalties_by_user(session)
@@ -339,37 +340,37 @@ class People(WorkbenchBase):
     def worker_summary(self, actor: Actor, username: str | None = None) -> WorkerSummary:
         """A worker's grade and limits: their own, or anyone's for an admin."""
         with self.store.reading() as session:
-            me = self._user(session, actor)
+            me = access.current(session, actor)
             if username is None or username == me.username:
                 return self._worker_summary(session, me)
-            self._admin(session, actor)
+            access.require_admin(session, me)
             return self._worker_summary(session, self._named(session, username))
 
     def _grade(self, decisions: list[tuple[int, str]], penalties: Sequence[Penalty]) -> tuple[float | None, int, int]:
         """(score or None while new, reviewed segments in the window, returned among them),
         from the worker's ``repo.first_round_decisions`` and penalties."""
         reviewed = len(decisions)
-        returned = sum(1 for _, decision in decisions if decision == "returned")
+        returned = sum(1 for _, decision in decisions if decision == SegmentStatus.RETURNED)
         if reviewed < self.policy.grade_min_segments:
             return None, reviewed, returned
         in_window = {segment_id for segment_id, _ in decisions}
         penalised = sum(1 for p in penalties if p.segment_id in in_window)
         return max(0.0, (reviewed - returned - penalised) / reviewed), reviewed, returned
 
-    def _max_tasks(self, session, user: User) -> tuple[str, int]:
+    def _max_tasks(self, session, user: Actor) -> tuple[str, int]:
         score = self._grade(repo.first_round_decisions(session, user.id, self.policy.grade_window),
                             repo.penalties_of(session, user.id))[0]
         band = self.policy.grade_for(score)
         return band.grade, band.max_tasks
 
-    def _worker_summary(self, session, user: User) -> WorkerSummary:
+    def _worker_summary(self, session, user: User | Actor) -> WorkerSummary:
         return self._summary(user, _WorkerFacts(
             repo.first_round_decisions(session, user.id, self.policy.grade_window),
             repo.penalties_of(session, user.id), repo.held_task_count(session, user.id),
             repo.tasks_ever_taken(session, user.id) > 0,
         ))
 
-    def _summary(self, user: User, facts: "_WorkerFacts") -> WorkerSummary:
+    def _summary(self, user: User | Actor, facts: "_WorkerFacts") -> WorkerSummary:
         score, reviewed, returned = self._grade(facts.decisions, facts.penalties)
         band = self.policy.grade_for(score)
         return WorkerSummary(

@@ -14,17 +14,18 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from workbench.domain.states import DECIDED, SegmentStatus, TaskState, segment_may, segment_move, task_move
 from workbench.store import repo
-from workbench.store.models import AudioSent, ListeningClock, Penalty, Play, Segment, Task, User, Verdict
+from workbench.store.models import AudioSent, ListeningClock, Penalty, Play, Segment, Task, Verdict
+from workbench.workflow import access
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
 from workbench.workflow.base import required_text
-from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, PermissionDenied
+from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
 from workbench.workflow.limits import COMMENT, SEGMENT_TEXT, checked_text
 from workbench.workflow.listening import Span, intersect, subtract, take, total
 from workbench.workflow.transcribing import Transcribing, typed_text
 
-DECIDED = ("accepted", "returned")
 
 
 class Review(Transcribing):
@@ -32,10 +33,10 @@ class Review(Transcribing):
         """Submitted tasks of the reviewer's language they may take (never their own work),
         their own reviews in progress first."""
         with self.store.reading() as session:
-            user = self._worker(session, actor, "reviewer")
+            user = access.require_worker(session, actor, "reviewer")
             tasks = repo.review_candidates(session, language=user.language, reviewer_id=user.id,
                                            reserved_since=self.now() - self.policy.returning_reviewer_hold)
-            tasks = sorted(tasks, key=lambda t: t.state != "in_review")
+            tasks = sorted(tasks, key=lambda t: t.state != TaskState.IN_REVIEW)
             return self._task_summaries(session, tasks)
 
     def start_review(self, actor: Actor, task_id: int) -> TaskView:
@@ -43,10 +44,10 @@ class Review(Transcribing):
         Of two reviewers starting the same task at once, one wins; the other gets
         InvalidTransition."""
         with self.store.session() as session:
-            user = self._worker(session, actor, "reviewer")
+            user = access.require_worker(session, actor, "reviewer")
             task = self._task(session, task_id)
-            self._may_review(user, task)
-            if not (task.state == "in_review" and task.reviewer_id == user.id):
+            access.may_review(user, task)
+            if not access.holds(task, user):
                 if not repo.take_for_review(session, task_id=task.id, reviewer_id=user.id, now=self.now(),
                                             reserved_since=self.now() - self.policy.returning_reviewer_hold):
                     session.refresh(task)
@@ -64,10 +65,10 @@ class Review(Transcribing):
         then). Only the reviewer holding the task in review is recorded, as only their
         listening counts; whether it was recorded."""
         with self.store.session() as session:
-            user = self._user(session, actor)
+            user = access.current(session, actor)
             segment = repo.get_segment(session, segment_id)
             task = session.get(Task, segment.task_id) if segment is not None else None
-            if task is None or not (task.state == "in_review" and task.reviewer_id == user.id):
+            if task is None or not access.holds(task, user):
                 return False
             start, end = (float(x) for x in bounds)
             sent_from, sent_to = max(0.0, float(sent[0])), min(float(sent[1]), end - start)
@@ -131,7 +132,7 @@ class Review(Transcribing):
                     raise GuidelineViolation(problems)
                 self._revise(session, user, task, segment, segment.version, kind="correction", role="reviewer",
                              text=corrected, no_speech=False, no_speech_reason=None, status=segment.status)
-            self._decide(session, user, task, segment, "accepted", None)
+            self._decide(session, user, task, segment, "accept", None)
             return self._segment_view(session, task, segment, viewer=user)
 
     def return_segment(self, actor: Actor, segment_id: int, comment: str) -> SegmentView:
@@ -140,20 +141,20 @@ class Review(Transcribing):
                                 "Say what is wrong so the transcriber can fix it.")
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
-            self._decide(session, user, task, segment, "returned", comment)
+            self._decide(session, user, task, segment, "return", comment)
             return self._segment_view(session, task, segment, viewer=user)
 
     def accept_all_played(self, actor: Actor, task_id: int) -> int:
         """Accept every undecided segment the reviewer has heard; how many."""
         with self.store.session() as session:
-            user = self._worker(session, actor, "reviewer")
+            user = access.require_worker(session, actor, "reviewer")
             task = self._task(session, task_id, lock=True)
             self._holding(user, task)
             segments = [s for s in repo.live_segments(session, task.id) if s.status not in DECIDED]
             views = self._segment_views(session, task, segments, viewer=user, with_problems=False)
             played = [s for s, view in zip(segments, views) if view.heard]
             for segment in played:
-                self._decide(session, user, task, segment, "accepted", None)
+                self._decide(session, user, task, segment, "accept", None)
             return len(played)
 
     def finish_review(self, actor: Actor, task_id: int) -> TaskSummary:
@@ -162,7 +163,7 @@ class Review(Transcribing):
         to the same transcriber; a segment returned again after its first rework costs
         ``policy.penalty_won``."""
         with self.store.session() as session:
-            user = self._worker(session, actor, "reviewer")
+            user = access.require_worker(session, actor, "reviewer")
             task = self._task(session, task_id, lock=True)
             self._holding(user, task)
             segments = repo.live_segments(session, task.id)
@@ -170,10 +171,10 @@ class Review(Transcribing):
             if undecided:
                 raise InvalidTransition(f"{len(undecided)} segment(s) still need a decision: "
                                         + ", ".join(map(str, undecided[:20])))
-            returned = [s for s in segments if s.status == "returned"]
+            returned = [s for s in segments if s.status == SegmentStatus.RETURNED]
             now = self.now()
             if not returned:
-                task.state, task.completed_at = "complete", now
+                task.state, task.completed_at = task_move(task.state, "accept"), now
                 self._audit(session, user.id, "task.completed", "task", task.id, task_id=task.id)
                 return self._task_summary(session, task)
             for segment in returned:
@@ -185,7 +186,7 @@ class Review(Transcribing):
                     self._audit(session, user.id, "penalty.recorded", "segment", segment.id, task_id=task.id,
                                 amount_won=self.policy.penalty_won)
                 segment.return_count += 1
-            task.state = "returned"
+            task.state = task_move(task.state, "return")
             self._audit(session, user.id, "task.returned", "task", task.id, task_id=task.id,
                         returned=len(returned))
             return self._task_summary(session, task)
@@ -225,29 +226,26 @@ class Review(Transcribing):
         return min(full, clock.allowance_s + refill)
 
     @staticmethod
-    def _may_review(user: User, task: Task) -> None:
-        if task.language != user.language:
-            raise PermissionDenied(f"Task {task.id} is in {task.language}; you review {user.language}.")
-        if task.transcriber_id == user.id:
-            raise PermissionDenied("You cannot review your own work.")
-
-    def _holding(self, user: User, task: Task) -> None:
-        self._may_review(user, task)
-        if task.state != "in_review" or task.reviewer_id != user.id:
+    def _holding(user: Actor, task: Task) -> None:
+        access.may_review(user, task)
+        if not access.holds(task, user):
             raise InvalidTransition(f"Task {task.id} is not in review with you (it is {task.state}).")
 
-    def _reviewing(self, session, actor: Actor, segment_id: int) -> tuple[User, Segment, Task]:
+    def _reviewing(self, session, actor: Actor, segment_id: int) -> tuple[Actor, Segment, Task]:
         """Like ``_editable``: the task row is locked, as ``finish_review`` locks it, so no
         verdict lands after the finish has counted the decisions."""
-        user = self._worker(session, actor, "reviewer")
+        user = access.require_worker(session, actor, "reviewer")
         segment, task = self._segment(session, segment_id)
         task = self._task(session, task.id, lock=True)
         session.refresh(segment)
         self._holding(user, task)
         return user, segment, task
 
-    def _decide(self, session, user: User, task: Task, segment: Segment, decision: str,
+    def _decide(self, session, user: Actor, task: Task, segment: Segment, action: str,
                 comment: str | None) -> None:
+        if not segment_may(segment.status, action):
+            raise InvalidTransition(f"Segment {segment.position} is {segment.status}; it cannot be decided now.")
+        decision = segment_move(segment.status, action)
         segment.status, segment.review_comment = decision, comment
         session.add(Verdict(segment_id=segment.id, task_id=task.id, reviewer_id=user.id,
                             review_round=task.review_round, decision=decision, comment=comment,

@@ -21,6 +21,7 @@ from pathlib import Path
 from workbench.config import Settings
 from workbench.store import repo
 from workbench.store.db import Store
+from workbench.workflow import access
 from workbench.workflow.base import Clock, check_language, required_text, utc_now
 from workbench.workflow.clips import Clips
 from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
@@ -74,11 +75,11 @@ class Workbench(People, Sessions, Clips, Media):
     def audit_log(self, actor: Actor, *, task_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
         """The latest state changes, newest first (admin; a task's own people for its log)."""
         with self.store.reading() as session:
-            user = self._user(session, actor)
+            user = access.current(session, actor)
             if task_id is None:
-                self._admin(session, actor)
+                access.require_admin(session, user)
             else:
-                self._may_view(user, self._task(session, task_id))
+                access.may_view(user, self._task(session, task_id))
             rows = repo.audit_entries(session, task_id=task_id, limit=limit)
             users = repo.users_by_id(session, [r.actor_id for r in rows])
             return [AuditEntry(id=r.id, at=r.at, actor=users[r.actor_id].username if r.actor_id else None,
@@ -92,7 +93,7 @@ class Workbench(People, Sessions, Clips, Media):
         history stay; the reason goes to the audit log."""
         reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the task is taken back.")
         with self.store.session() as session:
-            admin = self._admin(session, actor)
+            admin = access.require_admin(session, actor)
             task = self._task(session, task_id, lock=True)
             self._release(session, admin, task, reason=reason)
             return self._task_summary(session, task)
@@ -107,7 +108,7 @@ class Workbench(People, Sessions, Clips, Media):
         if project is not None:
             checked_text(project, "project", limit=NAME)
         with self.store.reading() as session:
-            self._admin(session, actor)
+            access.require_admin(session, actor)
             tasks = repo.tasks_where(session, states=[state] if state else None, language=language,
                                      project=project)
             return self._task_summaries(session, tasks)

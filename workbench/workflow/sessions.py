@@ -15,9 +15,9 @@ import secrets
 
 from workbench.store import repo
 from workbench.store.models import UserSession
+from workbench.workflow import access
 from workbench.workflow.base import WorkbenchBase
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import PermissionDenied
 
 TOKEN_BYTES = 32
 
@@ -34,9 +34,8 @@ class Sessions(WorkbenchBase):
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = self.now()
         with self.store.session() as session:
-            user = self._user(session, actor)
-            if user.status != "approved":
-                raise PermissionDenied("This account cannot sign in.")
+            user = access.current(session, actor)
+            access.may_sign_in(user)
             repo.delete_expired_sessions(session, now)
             session.add(UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
                                     expires_at=now + self.policy.session_lifetime))
@@ -49,6 +48,16 @@ class Sessions(WorkbenchBase):
             user = repo.session_user(session, token_hash(token), self.now())
             return user.username if user is not None and user.status == "approved" else None
 
+    def session_actor(self, token: str) -> Actor | None:
+        """The signed-in ``Actor`` behind ``token``, read once for the request that presents
+        it (``Actor.fresh``: the workflow's permission checks take it as it is instead of
+        reading the user again); None as ``resolve_session``. Do not keep it past the request."""
+        with self.store.reading() as session:
+            user = repo.session_user(session, token_hash(token), self.now())
+            if user is None or user.status != "approved":
+                return None
+            return access.actor_of(user, fresh=True)
+
     def close_session(self, token: str) -> None:
         """Sign out: the session opens nothing from now on (an unknown token is no error)."""
         with self.store.session() as session:
@@ -57,8 +66,9 @@ class Sessions(WorkbenchBase):
     def end_sessions(self, actor: Actor, username: str) -> int:
         """Sign ``username`` out everywhere (themself, or an admin); how many sessions ended."""
         with self.store.session() as session:
-            if actor.username != username:
-                self._admin(session, actor)
+            me = access.current(session, actor)
+            if me.username != username:
+                access.require_admin(session, me)
             user = self._named(session, username)
             ended = repo.revoke_user_sessions(session, user.id, self.now())
             self._audit(session, actor.id, "user.signed_out_everywhere", "user", user.id, sessions=ended)

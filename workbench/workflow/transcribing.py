@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from workbench.domain.states import EDITABLE, SegmentStatus, TaskState, segment_may, segment_move, task_may, task_move
 from workbench.store import repo
-from workbench.store.models import Revision, Segment, Task, User
+from workbench.store.models import Revision, Segment, Task
+from workbench.workflow import access
 from workbench.workflow.base import WorkbenchBase, required_text
 from workbench.workflow.domain import Actor, RevisionView, SegmentView, TaskSummary, TaskView, TranscriberQueue
 from workbench.workflow.errors import (
@@ -13,7 +15,6 @@ from workbench.workflow.errors import (
     InvalidInput,
     InvalidTransition,
     NotFound,
-    PermissionDenied,
     StaleVersion,
 )
 from workbench.workflow.guidelines import Problem
@@ -27,8 +28,6 @@ from workbench.workflow.limits import (
     too_long,
 )
 
-EDITABLE_STATES = repo.HELD_STATES  # what a transcriber holds is what they may edit
-REVIEW_VISIBLE_STATES = ("submitted", "in_review", "returned", "complete")
 # Shortest piece a split may leave on either side, in seconds.
 MIN_SPLIT_PIECE = 0.1
 # Languages written without spaces between words: merged texts are joined without one.
@@ -55,16 +54,15 @@ class Transcribing(WorkbenchBase):
 
     def my_queue(self, actor: Actor) -> TranscriberQueue:
         with self.store.reading() as session:
-            user = self._user(session, actor)
-            if not user.is_transcriber:
-                raise PermissionDenied("Only a transcriber has a work queue.")
-            mine = repo.tasks_where(session, states=EDITABLE_STATES, transcriber_id=user.id)
+            user = access.require_role(session, actor, "transcriber",
+                                       refusal="Only a transcriber has a work queue.")
+            mine = repo.tasks_where(session, states=EDITABLE, transcriber_id=user.id)
             summaries = self._task_summaries(session, mine)
             grade, max_tasks = self._max_tasks(session, user)
             available = repo.open_task_count(session, user.language) if user.language else 0
             return TranscriberQueue(
-                returned=tuple(s for s in summaries if s.state == "returned"),
-                open=tuple(s for s in summaries if s.state == "in_progress"),
+                returned=tuple(s for s in summaries if s.state == TaskState.RETURNED),
+                open=tuple(s for s in summaries if s.state == TaskState.IN_PROGRESS),
                 available=available,
                 can_claim=user.status == "approved" and available > 0 and len(mine) < max_tasks,
                 max_tasks=max_tasks, grade=grade,
@@ -75,7 +73,9 @@ class Transcribing(WorkbenchBase):
         (``claim_next_id`` is the same claim without one)."""
         task_id = self.claim_next_id(actor)
         with self.store.reading() as session:
-            return self._task_summary(session, self._task(session, task_id))
+            task = self._task(session, task_id)
+            access.may_view(access.current(session, actor), task)
+            return self._task_summary(session, task)
 
     def claim_next_id(self, actor: Actor) -> int:
         """Take the highest-priority open task of the transcriber's language; its id.
@@ -84,7 +84,7 @@ class Transcribing(WorkbenchBase):
         already holds as many tasks as their grade allows.
         """
         with self.store.session() as session:
-            user = self._worker(session, actor, "transcriber")
+            user = access.require_worker(session, actor, "transcriber")
             # Serialises one person's claims (two tabs), so the limit cannot be overrun.
             repo.user_by_username(session, user.username, lock=True)
             grade, max_tasks = self._max_tasks(session, user)
@@ -102,9 +102,9 @@ class Transcribing(WorkbenchBase):
         """The task and its segments, for its transcriber (in any state), a reviewer of its
         language once submitted, or an admin. ``heard`` is the viewer's own."""
         with self.store.reading() as session:
-            user = self._user(session, actor)
+            user = access.current(session, actor)
             task = self._task(session, task_id)
-            self._may_view(user, task)
+            access.may_view(user, task)
             return self._task_view(session, task, user)
 
     # --- editing ------------------------------------------------------------------------
@@ -126,7 +126,8 @@ class Transcribing(WorkbenchBase):
             if text == segment.text and not segment.no_speech and segment.version > 0:
                 return self._segment_view(session, task, segment)
             self._revise(session, user, task, segment, base_version, kind="save", text=text,
-                         no_speech=False, no_speech_reason=None, status="saved" if text else "todo")
+                         no_speech=False, no_speech_reason=None,
+                         status=segment_move(segment.status, "save" if text else "clear"))
             return self._segment_view(session, task, segment)
 
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
@@ -143,7 +144,8 @@ class Transcribing(WorkbenchBase):
             if segment.no_speech and segment.no_speech_reason == reason:
                 return self._segment_view(session, task, segment)
             self._revise(session, user, task, segment, base_version, kind="no_speech", text=segment.text,
-                         no_speech=True, no_speech_reason=reason, status="no_speech")
+                         no_speech=True, no_speech_reason=reason,
+                         status=segment_move(segment.status, "mark_no_speech"))
             return self._segment_view(session, task, segment)
 
     def split_segment(self, actor: Actor, segment_id: int, at: float) -> list[SegmentView]:
@@ -165,7 +167,7 @@ class Transcribing(WorkbenchBase):
                          no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason,
                          status=segment.status, end_s=at, audio_file=None, detail={"at": at})
             second = Segment(task_id=task.id, position=segment.position + 1, start_s=at, end_s=old_end,
-                             status="todo", text="", no_speech=False, version=0, return_count=0,
+                             status=SegmentStatus.TODO, text="", no_speech=False, version=0, return_count=0,
                              created_at=now)
             session.add(second)
             session.flush()
@@ -182,7 +184,7 @@ class Transcribing(WorkbenchBase):
             if not following:
                 raise InvalidInput(f"Segment {segment.position} is the last one; there is nothing to merge with.")
             neighbour = following[0]
-            if neighbour.status == "accepted":
+            if not segment_may(neighbour.status, "merge_away"):
                 raise InvalidTransition(f"Segment {neighbour.position} is already accepted and cannot change.")
             joiner = "" if task.language in UNSPACED_LANGUAGES else " "
             texts = [s.text for s in (segment, neighbour) if s.text]
@@ -193,7 +195,7 @@ class Transcribing(WorkbenchBase):
                                    f"{len(text):,} characters; a segment holds at most {SEGMENT_TEXT:,}.")
             neighbour_id, neighbour_position = neighbour.id, neighbour.position
             if not repo.bump_version(session, neighbour, neighbour.version, merged_into_id=segment.id,
-                                     status="merged"):
+                                     status=segment_move(neighbour.status, "merge_away")):
                 raise StaleVersion(self._segment_view(session, task, neighbour))
             session.add(Revision(segment_id=neighbour.id, version=neighbour.version,
                                  base_version=neighbour.version - 1, text=neighbour.text,
@@ -201,7 +203,8 @@ class Transcribing(WorkbenchBase):
                                  author_id=user.id, role="transcriber", kind="merge", created_at=self.now()))
             self._revise(session, user, task, segment, segment.version, kind="merge", text=text,
                          no_speech=no_speech, no_speech_reason=segment.no_speech_reason if no_speech else None,
-                         status="no_speech" if no_speech else ("saved" if text else "todo"),
+                         status=segment_move(segment.status,
+                                             "mark_no_speech" if no_speech else ("save" if text else "clear")),
                          end_s=neighbour.end_s, audio_file=None,
                          review_comment=segment.review_comment or neighbour.review_comment,
                          detail={"merged": neighbour_id})
@@ -213,30 +216,31 @@ class Transcribing(WorkbenchBase):
     def check_task(self, actor: Actor, task_id: int) -> list[Problem]:
         """Every guideline problem of the task's live segments (errors and warnings)."""
         with self.store.reading() as session:
-            user = self._user(session, actor)
+            user = access.current(session, actor)
             task = self._task(session, task_id)
-            self._may_view(user, task)
+            access.may_view(user, task)
             return self._check(task.language, repo.live_segments(session, task.id))
 
     def submit_task(self, actor: Actor, task_id: int) -> list[Problem]:
         """Send the task to review. Guideline errors block it (GuidelineViolation lists
         them, nothing changes); the warnings are returned."""
         with self.store.session() as session:
-            user = self._worker(session, actor, "transcriber")
+            user = access.require_worker(session, actor, "transcriber")
             task = self._task(session, task_id, lock=True)
-            self._own(user, task)
-            if task.state not in EDITABLE_STATES:
+            access.may_edit(user, task)
+            if not task_may(task.state, "submit"):
                 raise InvalidTransition(f"Task {task.id} is {task.state}; it cannot be submitted now.")
             segments = repo.live_segments(session, task.id)
             problems = self._check(task.language, segments)
             if any(p.severity == "error" for p in problems):
                 raise GuidelineViolation(problems)
             for segment in segments:
-                if segment.status == "returned":
+                if segment_may(segment.status, "resubmit"):
                     # Resubmitted unchanged: the transcriber stands by the text.
-                    segment.status = "no_speech" if segment.no_speech else "saved"
+                    segment.status = segment_move(segment.status,
+                                                  "resubmit_no_speech" if segment.no_speech else "resubmit")
             old_state = task.state
-            task.state, task.submitted_at = "submitted", self.now()
+            task.state, task.submitted_at = task_move(old_state, "submit"), self.now()
             self._audit(session, user.id, "task.submitted", "task", task.id, task_id=task.id,
                         old=old_state, warnings=len(problems))
             return problems
@@ -244,11 +248,11 @@ class Transcribing(WorkbenchBase):
     def segment_history(self, actor: Actor, segment_id: int):
         """Every revision of a segment, oldest first."""
         with self.store.reading() as session:
-            user = self._user(session, actor)
+            user = access.current(session, actor)
             segment = repo.get_segment(session, checked_id(segment_id, "segment"))
             if segment is None:
                 raise NotFound(f"No segment {segment_id}.")
-            self._may_view(user, session.get(Task, segment.task_id))
+            access.may_view(user, session.get(Task, segment.task_id))
             revisions = repo.revisions_of(session, segment.id)
             authors = repo.users_by_id(session, [r.author_id for r in revisions])
             return [RevisionView(version=r.version, text=r.text, no_speech=r.no_speech,
@@ -257,41 +261,29 @@ class Transcribing(WorkbenchBase):
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _task_view(self, session, task: Task, viewer: User) -> TaskView:
+    def _task_view(self, session, task: Task, viewer: Actor) -> TaskView:
         segments = repo.live_segments(session, task.id)
         return TaskView(task=self._task_summary(session, task),
-                        segments=tuple(self._segment_views(session, task, segments, viewer=viewer)))
-
-    def _may_view(self, user: User, task: Task) -> None:
-        if user.is_admin or task.transcriber_id == user.id:
-            return
-        if (user.is_reviewer and user.status == "approved" and user.language == task.language
-                and task.state in REVIEW_VISIBLE_STATES
-                and task.reviewer_id in (None, user.id)):
-            return
-        raise PermissionDenied(f"Task {task.id} is not yours to see.")
-
-    @staticmethod
-    def _own(user: User, task: Task) -> None:
-        if task.transcriber_id != user.id:
-            raise PermissionDenied(f"Task {task.id} belongs to another transcriber.")
+                        segments=tuple(self._segment_views(session, task, segments, viewer=viewer)),
+                        editable=task.transcriber_id == viewer.id and task.state in EDITABLE,
+                        reviewing=access.holds(task, viewer))
 
     def _editable(self, session, actor: Actor, segment_id: int):
         """The user, segment and task of an edit, the task row locked (PostgreSQL) until the
         transaction ends: a submit takes the same lock, so no edit lands after a submit has
         checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
-        user = self._worker(session, actor, "transcriber")
+        user = access.require_worker(session, actor, "transcriber")
         segment, task = self._segment(session, segment_id)
         task = self._task(session, task.id, lock=True)
         session.refresh(segment)  # as it is now that nobody else can change the task
-        self._own(user, task)
-        if task.state not in EDITABLE_STATES:
+        access.may_edit(user, task)
+        if task.state not in EDITABLE:
             raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
-        if segment.status == "accepted":
+        if not segment_may(segment.status, "save"):
             raise InvalidTransition(f"Segment {segment.position} is already accepted and cannot change.")
         return user, segment, task
 
-    def _retried(self, session, user: User, task: Task, segment: Segment, base_version: int, kind: str,
+    def _retried(self, session, user: Actor, task: Task, segment: Segment, base_version: int, kind: str,
                  same) -> bool:
         """Whether a change typed on ``base_version`` already went through (a retried request:
         the latest revision is this user's same change on that base). If the segment moved
@@ -304,7 +296,7 @@ class Transcribing(WorkbenchBase):
             return True
         raise StaleVersion(self._segment_view(session, task, segment))
 
-    def _revise(self, session, user: User, task: Task, segment: Segment, base_version: int, *, kind: str,
+    def _revise(self, session, user: Actor, task: Task, segment: Segment, base_version: int, *, kind: str,
                 text: str, no_speech: bool, no_speech_reason: str | None, status: str,
                 role: str = "transcriber", detail: dict | None = None, **columns) -> None:
         """Append a revision and move the segment to it, or raise StaleVersion."""

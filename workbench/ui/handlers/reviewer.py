@@ -10,7 +10,8 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
-from workbench.ui.handlers.transcriber import segment_json, task_label, task_summary_json
+from workbench.domain.states import TaskState
+from workbench.ui.handlers.transcriber import segment_json, task_head_json, task_label, task_summary_json
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, SegmentView
@@ -72,7 +73,7 @@ def review_queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     middle of (None if none), reopened when the page loads.
     """
     tasks = wb.review_queue(actor)
-    mine = [task.id for task in tasks if task.state == "in_review" and task.reviewer == actor.username]
+    mine = [task.id for task in tasks if task.state == TaskState.IN_REVIEW and task.reviewer == actor.username]
     return {"choices": [(task_label(task), task.id) for task in tasks], "resume": next(iter(mine), None)}
 
 
@@ -84,7 +85,7 @@ def take_for_review(wb: "Workbench", actor: "Actor", task_id: int) -> int:
 def open_review(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
     """Starts (or resumes) reviewing a task; each segment carries its diff from the previous text."""
     view = wb.start_review(actor, task_id)
-    return {"task": task_summary_json(view.task), "segments": [review_segment_json(s) for s in view.segments]}
+    return {"task": task_head_json(view), "segments": [review_segment_json(s) for s in view.segments]}
 
 
 def record_play(wb: "Workbench", actor: "Actor", segment_id: int,

@@ -12,6 +12,7 @@ import time
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from workbench.domain.states import ANSWERED, TaskState
 from workbench.workflow.guidelines import NO_SPEECH_REASONS
 from workbench.workflow.limits import checked_id
 
@@ -46,6 +47,10 @@ def segment_json(segment: "SegmentView") -> dict[str, Any]:
         "review_comment": segment.review_comment,
         "problems": [problem_json(p) for p in segment.problems],
         "reviewed_text": segment.reviewed_text,
+        # What the page may do, from the workflow's move table (the page never re-derives it).
+        "editable": segment.editable,
+        "done": segment.done,
+        "decided": segment.decided,
     }
 
 
@@ -64,9 +69,15 @@ def task_summary_json(task: "TaskSummary") -> dict[str, Any]:
     }
 
 
+def task_head_json(view: "TaskView") -> dict[str, Any]:
+    """The task of a task view, with what its viewer may do: ``editable`` (change its text
+    now) and ``reviewing`` (they hold its review)."""
+    return {**task_summary_json(view.task), "editable": view.editable, "reviewing": view.reviewing}
+
+
 def task_json(view: "TaskView") -> dict[str, Any]:
     return {
-        "task": task_summary_json(view.task),
+        "task": task_head_json(view),
         "segments": [segment_json(s) for s in view.segments],
         "no_speech_reasons": list(NO_SPEECH_REASONS),
     }
@@ -75,10 +86,10 @@ def task_json(view: "TaskView") -> dict[str, Any]:
 def task_label(task: "TaskSummary") -> str:
     """One line per task in a queue: clip, progress, and what needs doing."""
     total = task.segment_count or sum(task.counts.values())
-    done = sum(task.counts.get(status, 0) for status in ("saved", "no_speech", "accepted"))
+    done = sum(task.counts.get(status, 0) for status in ANSWERED)
     minutes = task.duration / 60
     label = f"{task.clip_name} · {task.project} · {minutes:.1f} min · {done}/{total} done"
-    if task.state == "returned":
+    if task.state == TaskState.RETURNED:
         return f"↩ {label} · {len(task.returned_comments)} to fix"
     return f"{label} · {task.state.replace('_', ' ')}"
 

@@ -16,7 +16,7 @@ const taskId = Number(document.body.dataset.task);
 const player = new Player();
 const page = { task: null, segments: [], rows: new Map(), current: -1, editable: false };
 const segmentById = (id) => page.segments.find((s) => s.id === id);
-const decided = (s) => s.status === "accepted" || s.status === "returned";
+const decided = (s) => s.decided;  // the server says, from its move table
 const plays = new Plays(player, { segment: segmentById, heard: (s) => updateRow(s), editable: () => page.editable });
 
 // A correction typed but not yet accepted survives a reload as a local draft.
@@ -27,7 +27,7 @@ async function load(focusIndex = null) {
   const data = await api("POST", `/review/${taskId}`);
   page.task = data.task;
   page.segments = data.segments;
-  page.editable = page.task.state === "in_review";
+  page.editable = page.task.reviewing;
   build();
   const first = focusIndex ?? Math.max(0, page.segments.findIndex((s) => !decided(s)));
   if (page.segments.length) select(Math.min(first, page.segments.length - 1), { play: false });

@@ -49,7 +49,7 @@ async function load(focusIndex = null) {
   page.task = data.task;
   page.segments = data.segments;
   page.reasons = data.no_speech_reasons;
-  page.editable = ["open", "in_progress", "returned"].includes(page.task.state);
+  page.editable = page.task.editable;  // the server says; the page never re-derives the rules
   saves.forget((id) => segmentById(id) !== undefined);  // merged away
   build();
   restoreDrafts();
@@ -99,7 +99,7 @@ function sentenceBox(segment, index, editable) {
 }
 
 function buildRow(segment, index) {
-  const editable = page.editable && segment.status !== "accepted";  // accepted text is final
+  const editable = page.editable && segment.editable;  // accepted text is final
   const text = sentenceBox(segment, index, editable);
   const { meta, wave, play, tools } = rowParts(segment, player, (autoplay) => select(index, { play: autoplay }));
   const badgeEl = h("span", { class: "badge" });
@@ -153,7 +153,7 @@ function conflictNote(segment, theirs) {
 }
 
 function progress() {
-  const done = page.segments.filter((s) => ["saved", "no_speech", "accepted"].includes(s.status)).length;
+  const done = page.segments.filter((s) => s.done).length;
   const returned = page.segments.filter((s) => s.status === "returned").length;
   const meter = document.getElementById("meter");
   meter.max = page.segments.length || 1;

@@ -1,0 +1,1 @@
+"""Values every layer shares and nothing below them: task states and segment statuses."""
