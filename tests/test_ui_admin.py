@@ -13,6 +13,7 @@ import pytest
 from tests.listening import hear
 from workbench.export.errors import NothingToExport
 from workbench.pay.calendar import payday_for
+from workbench.pay.service import parse_payday, settle
 from workbench.ui.admin import applications_html, clips_html
 from workbench.ui.handlers import admin, earnings
 from workbench.ui.handlers.auth import visible_pages
@@ -278,6 +279,8 @@ def test_a_settlement_dry_run_records_nothing_and_a_commit_shows_in_the_earnings
 
     dry = admin.run_settlement(wb, wb_people.admin, payday, commit=False)
     assert dry.summary.startswith(f"Dry run for payday {payday}")
+    # The page and the CLI say it in the same words: pay.service writes them once.
+    assert dry.summary == settle(wb, wb_people.admin, parse_payday(payday)).summary()
     assert list(dry.workers["username"]) == ["tina"] and list(dry.items["username"]) == ["tina"]
     assert admin.settlement_history(wb, wb_people.admin)[0].empty
 

@@ -10,7 +10,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
-from workbench.ui.handlers.transcriber import segment_json, task_label, task_summary_json
+from workbench.ui.handlers.transcriber import task_label
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, SegmentView
@@ -58,7 +58,7 @@ def review_segment_json(segment: "SegmentView") -> dict[str, Any]:
     In a second round that is exactly what the transcriber changed after the return; a
     segment never reviewed has no diff.
     """
-    data = segment_json(segment)
+    data = segment.to_dict()
     data["heard"], data["heard_share"] = segment.heard, segment.heard_share
     before = segment.reviewed_text
     data["diff"] = inline_diff(before, segment.text) if before is not None else []
@@ -84,7 +84,7 @@ def take_for_review(wb: "Workbench", actor: "Actor", task_id: int) -> int:
 def open_review(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
     """Starts (or resumes) reviewing a task; each segment carries its diff from the previous text."""
     view = wb.start_review(actor, task_id)
-    return {"task": task_summary_json(view.task), "segments": [review_segment_json(s) for s in view.segments]}
+    return {"task": view.task.to_dict(), "segments": [review_segment_json(s) for s in view.segments]}
 
 
 def record_play(wb: "Workbench", actor: "Actor", segment_id: int,
@@ -108,4 +108,4 @@ def accept_all_played(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str
 
 
 def finish_review(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
-    return {"task": task_summary_json(wb.finish_review(actor, task_id))}
+    return {"task": wb.finish_review(actor, task_id).to_dict()}
