@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -14,9 +15,17 @@ from tests.listening import hear
 from workbench.export.errors import NothingToExport
 from workbench.pay.calendar import payday_for
 from workbench.pay.service import parse_payday, settle
-from workbench.ui.admin import applications_html, clips_html
+from workbench.ui.admin import applications as admin_applications
+from workbench.ui.admin import audit as admin_audit
+from workbench.ui.admin import clips as admin_clips
+from workbench.ui.admin import rates as admin_rates
+from workbench.ui.admin import settlements as admin_settlements
+from workbench.ui.admin import workers as admin_workers
+from workbench.ui.admin.applications import applications_html
+from workbench.ui.admin.clips import clips_html
 from workbench.ui.handlers import admin, earnings
 from workbench.ui.handlers.auth import visible_pages
+from workbench.ui.wiring import bind
 from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import InvalidInput, PermissionDenied
 
@@ -327,3 +336,21 @@ def test_an_export_is_a_zip_of_the_accepted_segments(wb, wb_people):
         assert download.summary.startswith("Exported ") and "from 1 clip(s)" in download.summary
     finally:
         shutil.rmtree(download.work_dir)
+
+
+def _request(username: str):
+    return type("Request", (), {"username": username})()
+
+
+@pytest.mark.parametrize("refresh, inputs", [
+    (admin_clips.refresh_clips, ([],)), (admin_applications.refresh_applications, ()),
+    (admin_workers.refresh_workers, ()), (admin_audit.show_audit, (0,)), (admin_rates.refresh_rates, ()),
+    (admin_settlements.refresh_settlements, ()),
+], ids=lambda value: getattr(value, "__name__", ""))
+def test_an_admin_tab_that_loads_by_itself_changes_nothing_for_a_non_admin(wb, wb_people, refresh, inputs):
+    import gradio as gr
+
+    handler = bind(refresh, wb)
+    assert list(inspect.signature(handler).parameters)[-1] == "request"  # Gradio passes the request
+    assert handler(*inputs, _request(wb_people.tina.username)) == gr.skip()
+    assert handler(*inputs, _request(wb_people.admin.username)) != gr.skip()

@@ -323,7 +323,7 @@ def test_gradio_serves_an_admin_nothing_from_its_deep_links(http, gradio_cache):
 def test_the_upload_handler_itself_refuses_a_file_from_outside_gradios_uploads(wb):
     import gradio as gr
 
-    from workbench.ui import admin as admin_page
+    from workbench.ui.admin import clips as admin_page
 
     secret = Path(wb.data_dir) / "workbench.db"
     before = secret.read_bytes()
