@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.listening import hear
+from tests.builders import take_through_review
 from workbench.export.errors import NothingToExport
 from workbench.pay.calendar import payday_for
 from workbench.pay.service import parse_payday, settle
@@ -30,19 +30,6 @@ from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import InvalidInput, PermissionDenied
 
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "sample_data" / "ko_call.mp3"
-TEXTS = ["안녕하세요.", "반갑습니다.", "네 좋아요.", "감사합니다."]
-
-
-def complete_task(wb, transcriber, reviewer) -> int:
-    """Claim the next task, transcribe, submit, and have it reviewed and accepted."""
-    task_id = wb.claim_next(transcriber).id
-    for segment, text in zip(wb.open_task(transcriber, task_id).segments, TEXTS * 10):
-        wb.save_text(transcriber, segment.id, text, base_version=segment.version)
-    wb.submit_task(transcriber, task_id)
-    hear(wb, reviewer, wb.start_review(reviewer, task_id).segments, wb.clock)
-    wb.accept_all_played(reviewer, task_id)
-    wb.finish_review(reviewer, task_id)
-    return task_id
 
 
 def media_file(tmp_path: Path, name: str, content: bytes) -> Path:
@@ -279,7 +266,7 @@ def test_the_payday_picker_offers_the_next_payday_first(today, first):
 
 def test_a_settlement_dry_run_records_nothing_and_a_commit_shows_in_the_earnings(wb, wb_people, wb_clip, wb_clock):
     wb_clip()
-    complete_task(wb, wb_people.tina, wb_people.rita)
+    take_through_review(wb, wb_people.tina, wb_people.rita)
     payday = payday_for(wb_clock()).isoformat()
 
     pending = earnings.my_earnings(wb, wb_people.tina)
@@ -329,7 +316,7 @@ def test_an_export_of_nothing_accepted_leaves_no_files(wb, wb_people, monkeypatc
 def test_an_export_is_a_zip_of_the_accepted_segments(wb, wb_people):
     clip = wb.import_clip(wb_people.admin, filename="call.mp3", source=SAMPLE_CLIP, language="ko", project="acme")
     wb.process_clip(clip.id)
-    complete_task(wb, wb_people.tina, wb_people.rita)
+    take_through_review(wb, wb_people.tina, wb_people.rita)
     download = admin.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="acme")
     try:
         assert download.archive.name == "dataset-csv-ko-acme.zip" and download.archive.stat().st_size > 0

@@ -12,7 +12,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from tests.conftest import SettableClock
+from tests.builders import SettableClock
 from workbench.queue import RecordingQueue
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
