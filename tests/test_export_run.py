@@ -321,7 +321,7 @@ def test_a_video_upload_exported_at_its_own_rate_keeps_the_rate_of_its_audio_tra
 
 
 
-# --- worker keys (issue 10, §9): they lead back to no one outside this deployment --------
+# --- worker keys: they lead back to no one outside this deployment --------
 
 
 def worker_keys(out: Path) -> set[str]:

@@ -130,7 +130,7 @@ ADMIN_CALLS = {
     "retry": lambda wb, me, tmp: admin.retry_clip(wb, me, 1),
     "applications": lambda wb, me, tmp: admin.pending_applications(wb, me),
     "decide": lambda wb, me, tmp: admin.decide_application(wb, me, 1, approve=True, reason=""),
-    "workers": lambda wb, me, tmp: admin.workers_table(wb, me),
+    "workers": lambda wb, me, tmp: admin.worker_rows(wb.list_workers(me)),
     "close account": lambda wb, me, tmp: admin.close_account(wb, me, "tom", "left"),
     "reopen account": lambda wb, me, tmp: admin.reopen_account(wb, me, "tom", "back"),
     "audit": lambda wb, me, tmp: admin.audit_rows(wb, me),
@@ -173,7 +173,7 @@ def test_applications_are_approved_or_rejected_with_a_reason(wb, wb_people):
 
 
 def test_workers_are_listed_by_language_with_grade_and_return_rate(wb, wb_people):
-    rows = admin.workers_table(wb, wb_people.admin)
+    rows = admin.worker_rows(wb.list_workers(wb_people.admin))
     assert [row[0] for row in rows] == ["ed", "eve", "bo", "rita", "tina", "tom"]
     assert len(rows[0]) == len(admin.WORKER_COLUMNS)
     tina = rows[4]
@@ -191,7 +191,7 @@ def test_an_account_is_closed_with_its_tasks_offered_again_and_reopened(wb, wb_p
     assert wb.actor("tina").status == "approved"
     message = admin.close_account(wb, wb_people.admin, "tina", "left the project")
     assert message == f"Tina's account is closed: signed out everywhere, and tasks #{task} are offered to others again."
-    assert [row[4] for row in admin.workers_table(wb, wb_people.admin) if row[0] == "tina"] == ["deactivated"]
+    assert [row[4] for row in admin.worker_rows(wb.list_workers(wb_people.admin)) if row[0] == "tina"] == ["deactivated"]
     assert admin.close_account(wb, wb_people.admin, "tom", "left").endswith("they held no tasks.")
     assert admin.reopen_account(wb, wb_people.admin, "tina", "back") == \
         "Tina's account is open again: they can sign in and take work."

@@ -127,10 +127,6 @@ def worker_rows(workers: Sequence["WorkerSummary"]) -> list[list]:
     ]
 
 
-def workers_table(wb: "Workbench", actor: "Actor") -> list[list]:
-    return worker_rows(wb.list_workers(actor))
-
-
 def worker_choices(workers: Sequence["WorkerSummary"]) -> list[tuple[str, str]]:
     """(label, username) for the account picker: approved and closed accounts."""
     return [(f"{w.username} · {w.name} · {w.status}", w.username)
