@@ -3,8 +3,9 @@ Redis database for the queue.
 
 ``scripts/test`` starts a throwaway PostgreSQL cluster and a throwaway Redis server and
 exports ``WORKBENCH_TEST_POSTGRES_URL`` and ``WORKBENCH_TEST_REDIS_URL``. Without them (a
-quick local run) the PostgreSQL and Redis cases are skipped; under CI (``CI=true``) a
-missing server is an error, never a silent skip.
+quick local run) the PostgreSQL and Redis cases are skipped, and the run ends with a
+WARNING line counting them; under CI (``CI=true``) a missing server is an error, never a skip.
+The worlds tests build (people, clips, reviews) come from ``tests/builders.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import os
 import uuid
 
 import pytest
+
+from tests.builders import SPANS, SettableClock, add_admin, add_people, cheap_policy, open_workbench, processed_clip
 
 POSTGRES_URL_ENV = "WORKBENCH_TEST_POSTGRES_URL"
 
@@ -69,22 +72,7 @@ def database_url(request):
     return request.getfixturevalue(f"{request.param}_url")
 
 
-# --- workflow fixtures (issue 3): a Workbench per backend, people, a settable clock ---------
-
-
-class SettableClock:
-    """The Workbench's injectable clock: returns ``now`` (aware UTC) until moved."""
-
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        from datetime import timedelta
-
-        self.now += timedelta(**delta)
+# --- workflow fixtures: a Workbench per backend, people, a settable clock -----------------
 
 
 @pytest.fixture
@@ -99,11 +87,8 @@ def wb(database_url, tmp_path, wb_clock):
     """A Workbench on a fresh database (once per backend) and data directory. Imports are
     queued but not run (``wb.queue.queued``); password hashing is cheap."""
     from workbench.queue import RecordingQueue
-    from workbench.workflow.policy import Policy
-    from workbench.workflow.service import Workbench
 
-    workbench = Workbench.open(database_url=database_url, data_dir=tmp_path / "data", clock=wb_clock,
-                               queue=RecordingQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024))
+    workbench = open_workbench(tmp_path / "data", database_url=database_url, clock=wb_clock, queue=RecordingQueue())
     yield workbench
     workbench.close()
 
@@ -112,15 +97,11 @@ def wb(database_url, tmp_path, wb_clock):
 def wb_reopen(wb, database_url, wb_clock):
     """``wb_reopen(**policy)``: another Workbench on the same database and data directory
     (another process, or other rules), cheap hashing unless overridden; closed afterwards."""
-    from workbench.workflow.policy import Policy
-    from workbench.workflow.service import Workbench
-
     opened = []
 
     def reopen(**policy):
-        rules = Policy(**({"password_time_cost": 1, "password_memory_kib": 1024} | policy))
-        opened.append(Workbench.open(database_url=database_url, data_dir=wb.data_dir, clock=wb_clock,
-                                     queue=wb.queue, policy=rules))
+        opened.append(open_workbench(wb.data_dir, database_url=database_url, clock=wb_clock, queue=wb.queue,
+                                     policy=cheap_policy(**policy)))
         return opened[-1]
 
     yield reopen
@@ -131,15 +112,13 @@ def wb_reopen(wb, database_url, wb_clock):
 @pytest.fixture
 def wb_people(wb):
     """admin; ko transcribers tina and tom; ko reviewer rita; ko reviewer+transcriber bo;
-    en transcriber ed and en reviewer eve. Every password is ``quiet-lantern-57``."""
+    en transcriber ed and en reviewer eve. Every password is ``builders.PASSWORD``."""
     from types import SimpleNamespace
 
-    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
+    admin = add_admin(wb)
     cast = {"tina": ({"transcriber"}, "ko"), "tom": ({"transcriber"}, "ko"), "rita": ({"reviewer"}, "ko"),
             "bo": ({"reviewer", "transcriber"}, "ko"), "ed": ({"transcriber"}, "en"), "eve": ({"reviewer"}, "en")}
-    people = {name: wb.create_user(admin, username=name, password="quiet-lantern-57", name=name.title(), roles=roles,
-                                   language=language) for name, (roles, language) in cast.items()}
-    return SimpleNamespace(admin=admin, **people)
+    return SimpleNamespace(admin=admin, **add_people(wb, admin, cast))
 
 
 @pytest.fixture
@@ -147,16 +126,14 @@ def wb_clip(wb, wb_people):
     """``wb_clip(spans=[(0, 2), ...], language="ko", priority=0)`` registers a processed clip
     (no audio) and returns its task id."""
 
-    def register(spans=((0.0, 2.0), (2.5, 5.0), (6.0, 9.0)), *, language="ko", priority=0, project="acme"):
-        clip = wb.register_processed_clip(wb_people.admin, filename=f"clip-{language}-{priority}.wav",
-                                          language=language, project=project, duration=max(e for _, e in spans) + 1,
-                                          segments=list(spans), priority=priority)
-        return clip.task_id
+    def register(spans=SPANS, *, language="ko", priority=0, project="acme"):
+        return processed_clip(wb, wb_people.admin, filename=f"clip-{language}-{priority}.wav", language=language,
+                              project=project, spans=spans, priority=priority)
 
     return register
 
 
-# --- export fixtures (issue 6): one database per module, for tests that only read it -------
+# --- module fixtures: one database per module, for tests that only read it ----------------
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -196,3 +173,19 @@ def redis_url():
     finally:
         client.flushdb()
         client.close()
+
+
+# --- a run without PostgreSQL or Redis says so at its end, not only in a row of "s" ---------
+
+SERVICES = {POSTGRES_URL_ENV: "PostgreSQL", REDIS_URL_ENV: "Redis"}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    for env, service in SERVICES.items():
+        missed = sum(1 for report in skipped if env in str(report.longrepr))
+        if missed:
+            terminalreporter.write_line(
+                f"WARNING: {missed} {service} case(s) were SKIPPED because {env} is not set: this run says "
+                f"nothing about {service}. scripts/test starts a throwaway server; under CI=true it is an error.",
+                yellow=True, bold=True)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from workbench.export import run as export_run
 from workbench.pay import service as pay_service
+from workbench.store.models import User
 from workbench.workflow import access
 from workbench.workflow.errors import PermissionDenied
 from workbench.workflow.service import Workbench
@@ -212,7 +213,9 @@ def test_a_closed_accounts_session_resolves_to_nobody(wb, wb_people):
 
 def test_an_actor_kept_from_before_a_role_change_is_checked_as_stored_now(wb, wb_people, wb_clip):
     wb_clip()
-    wb.set_roles(wb_people.admin, "tina", {"reviewer"})
+    # No page changes roles; an operator does it in the database, and the next request must see it.
+    with wb.store.session() as session:
+        session.execute(sa.update(User).where(User.username == "tina").values(is_transcriber=False, is_reviewer=True))
     with pytest.raises(PermissionDenied):
         wb.claim_next(wb_people.tina)  # the Actor still says transcriber; the store does not
 

@@ -7,14 +7,12 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
+from tests.builders import open_workbench
 from workbench.audio.errors import AudioError
 from workbench.queue import HueyQueue
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
-CHEAP = dict(password_time_cost=1, password_memory_kib=1024)
 
 # Input validation happens before any query, so one backend is enough for these tables.
 ONE_BACKEND = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -104,7 +102,7 @@ def test_retrying_an_unknown_clip_is_not_found(wb, wb_people):
 
 
 def test_a_real_clip_goes_through_the_huey_queue_into_one_task_with_audio(sqlite_url, tmp_path):
-    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", policy=Policy(**CHEAP))
+    wb = open_workbench(tmp_path / "data", database_url=sqlite_url)
     assert isinstance(wb.queue, HueyQueue)
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     tina = wb.create_user(admin, username="tina", password="quiet-lantern-57", name="Tina", roles={"transcriber"},
@@ -168,8 +166,7 @@ def test_an_immediate_queue_processes_at_import_for_scripts_and_the_demo(sqlite_
         return SimpleNamespace(segments=segments, report={"input": {"duration": 3.0}, "segments": {"count": 1}})
 
     monkeypatch.setattr("workbench.audio.pipeline.process_file", fake_pipeline)
-    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", queue=ImmediateQueue(),
-                        policy=Policy(**CHEAP))
+    wb = open_workbench(tmp_path / "data", database_url=sqlite_url, queue=ImmediateQueue())
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = wb.import_clip(admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
     assert (clip.status, clip.duration, clip.segment_count, clip.report["segments"]) == ("ready", 3.0, 1, {"count": 1})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import free_port, wait_until_serving
+from tests.serving import free_port, wait_until_serving
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CLIP = REPO_ROOT / "sample_data" / "ko_call.mp3"

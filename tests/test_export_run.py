@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import SettableClock
+from tests.builders import SettableClock, open_workbench
 from tests.listening import hear
 from workbench.export import NothingToExport, run_export
 from workbench.workflow.domain import Actor
@@ -136,13 +136,10 @@ def accept_clips(wb, team: Team, tmp_path: Path) -> dict[str, list[int]]:
 def store(module_database_url, tmp_path_factory):
     """One store per backend with the accepted clips of ``accept_clips``; tests only read it."""
     from workbench.queue import RecordingQueue
-    from workbench.workflow.policy import Policy
-    from workbench.workflow.service import Workbench
 
     root = tmp_path_factory.mktemp("store")
-    wb = Workbench.open(database_url=module_database_url, data_dir=root / "data",
-                        clock=SettableClock(datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc)), queue=RecordingQueue(),
-                        policy=Policy(password_time_cost=1, password_memory_kib=1024))
+    wb = open_workbench(root / "data", database_url=module_database_url,
+                        clock=SettableClock(datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc)), queue=RecordingQueue())
     team = make_team(wb)
     clips = accept_clips(wb, team, root)
     yield SimpleNamespace(wb=wb, team=team, clips=clips)
@@ -335,7 +332,7 @@ def test_a_video_upload_exported_at_its_own_rate_keeps_the_rate_of_its_audio_tra
 
 
 
-# --- worker keys (issue 10, §9): they lead back to no one outside this deployment --------
+# --- worker keys: they lead back to no one outside this deployment --------
 
 
 def worker_keys(out: Path) -> set[str]:

@@ -14,14 +14,13 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from tests import builders
 from workbench.queue import RecordingQueue
 from workbench.store.models import Base
 from workbench.ui.server import create_app
 from workbench.workflow import limits
-from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
-PASSWORD = "quiet-lantern-57"
+PASSWORD = builders.PASSWORD
 TEXT_LIMIT = limits.SEGMENT_TEXT
 COMMENT_LIMIT = limits.COMMENT
 
@@ -35,10 +34,7 @@ def snapshot(wb) -> dict:
 
 
 def signed_in(app, username: str) -> TestClient:
-    client = TestClient(app, raise_server_exceptions=False)
-    response = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert response.status_code == 303
-    return client
+    return builders.signed_in(app, username, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +42,8 @@ def site(module_database_url, tmp_path_factory):
     """The real app over one store per backend, shared by the module (every refusal leaves
     it as it was): tina holds a task (``editing``, its segments ``segments``), tom's task is
     in review with rita (its first segment ``reviewed``, played to the end)."""
-    wb = Workbench.open(database_url=module_database_url, data_dir=tmp_path_factory.mktemp("limits"),
-                        queue=RecordingQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024,
-                                      listening_allowance=3600.0))
+    wb = builders.open_workbench(tmp_path_factory.mktemp("limits"), database_url=module_database_url,
+                                 queue=RecordingQueue(), policy=builders.cheap_policy(listening_allowance=3600.0))
     admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
     for username, role in (("tina", "transcriber"), ("tom", "transcriber"), ("rita", "reviewer")):
         wb.create_user(admin, username=username, password=PASSWORD, name=username, roles={role}, language="ko")

@@ -39,7 +39,7 @@ def cli(database_url, tmp_path):
 def test_settle_is_a_dry_run_until_committed_and_then_never_again(cli):
     dry = cli("settle", "--payday", PAYDAY)
     assert "Dry run for payday 2025-01-15: nothing recorded" in dry
-    assert "work accepted 2024-12-31 00:00 – 2025-01-15 00:00 (Asia/Seoul)" in dry
+    assert "Work accepted 2024-12-31 00:00 – 2025-01-15 00:00 (Asia/Seoul)" in dry
     assert "2 item(s); 1 of 2 worker(s) paid, 5,810 won net." in dry
     rows = {line.split()[0]: line.split() for line in dry.splitlines() if line.split()[:1] in (["mina"], ["yuna"])}
     # username items minutes gross penalties tax net carried_in carried_out status

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SettableClock
+from tests.builders import SettableClock, cheap_policy
 from tests.listening import hear
 from workbench.pay import service
 from workbench.pay.calendar import SEOUL, pay_period
@@ -24,7 +24,6 @@ from workbench.pay.plots import plot_periods
 from workbench.queue import ImmediateQueue
 from workbench.store import pay_store
 from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
-from workbench.workflow.policy import Policy
 from workbench.workflow.service import Workbench
 
 UTC = timezone.utc
@@ -33,7 +32,7 @@ IN_NOVEMBER = datetime(2026, 11, 20, 10, tzinfo=SEOUL)
 AFTER_NOVEMBER = datetime(2026, 11, 30, 9, tzinfo=SEOUL)
 # Cheap hashing, and an hour of listening allowance so a long segment is heard in one report
 # (listening itself is tested in test_ui_listening.py).
-TEST_POLICY = Policy(password_time_cost=1, password_memory_kib=64, listening_allowance=3600.0)
+TEST_POLICY = cheap_policy(listening_allowance=3600.0)
 # Words and a pace inside each language's characters-per-second guideline.
 WORDS = {"ko": ("안녕하세요", " ", 4, "."), "en": ("hello", " ", 10, "."), "zh": ("你好", "", 4, "。"),
          "ja": ("こんにちは", "", 5, "。")}

@@ -15,16 +15,15 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
+from tests import builders
+from tests.serving import REPO, child_processes
 from workbench.cli import app
 from workbench.config import Settings
 from workbench.queue import HueyQueue, RecordingQueue
 from workbench.workflow.errors import QueueUnavailable
-from workbench.workflow.policy import Policy
 from workbench.workflow.service import Workbench
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_data" / "ko_call.mp3"
-CHEAP = dict(password_time_cost=1, password_memory_kib=1024)
 # Generous: a clip of 16 s takes a few seconds on a busy two-core machine.
 SETTLE_WITHIN_S = 120
 
@@ -42,32 +41,19 @@ def start_worker(tmp_path):
     """``start_worker(data_dir=, database_url=, queue_url=)`` runs ``workbench worker`` in a
     child process with that environment and returns (process, log path). Every worker
     started is stopped after the test, killed if it does not stop, pass or fail."""
-    started: list[subprocess.Popen] = []
+    with child_processes(tmp_path) as spawn:
+        def start(*, data_dir: Path, database_url: str, queue_url: str):
+            env = os.environ | {"WORKBENCH_DATA_DIR": str(data_dir), "WORKBENCH_DATABASE_URL": database_url,
+                                "WORKBENCH_QUEUE_URL": queue_url}
+            return spawn([sys.executable, "-m", "workbench.cli", "worker"], env)
 
-    def start(*, data_dir: Path, database_url: str, queue_url: str):
-        env = os.environ | {"WORKBENCH_DATA_DIR": str(data_dir), "WORKBENCH_DATABASE_URL": database_url,
-                            "WORKBENCH_QUEUE_URL": queue_url}
-        log = tmp_path / f"worker-{len(started)}.log"
-        with log.open("wb") as out:
-            started.append(subprocess.Popen([sys.executable, "-m", "workbench.cli", "worker"], cwd=REPO, env=env,
-                                            stdout=out, stderr=subprocess.STDOUT))
-        return started[-1], log
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        yield start
 
 
 def open_workbench(monkeypatch, database_url: str, data_dir: Path, queue_url: str) -> Workbench:
     """A Workbench as the web app or CLI opens it: the queue comes from WORKBENCH_QUEUE_URL."""
     monkeypatch.setenv("WORKBENCH_QUEUE_URL", queue_url)
-    return Workbench.open(database_url=database_url, data_dir=data_dir, policy=Policy(**CHEAP))
+    return builders.open_workbench(data_dir, database_url=database_url)
 
 
 def settled(wb, admin, clip_id: int, worker: subprocess.Popen, log: Path):

@@ -4,35 +4,32 @@ nothing."""
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from tests.listening import hear
+from tests.builders import take_through_review
 from workbench.export.errors import NothingToExport
 from workbench.pay.calendar import payday_for
-from workbench.ui.admin import applications_html, clips_html
+from workbench.pay.service import parse_payday, settle
+from workbench.ui.admin import applications as admin_applications
+from workbench.ui.admin import audit as admin_audit
+from workbench.ui.admin import clips as admin_clips
+from workbench.ui.admin import rates as admin_rates
+from workbench.ui.admin import settlements as admin_settlements
+from workbench.ui.admin import workers as admin_workers
+from workbench.ui.admin.applications import applications_html
+from workbench.ui.admin.clips import clips_html
 from workbench.ui.handlers import admin, earnings
 from workbench.ui.handlers.auth import visible_pages
+from workbench.ui.wiring import bind
 from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import InvalidInput, PermissionDenied
 
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "sample_data" / "ko_call.mp3"
-TEXTS = ["안녕하세요.", "반갑습니다.", "네 좋아요.", "감사합니다."]
-
-
-def complete_task(wb, transcriber, reviewer) -> int:
-    """Claim the next task, transcribe, submit, and have it reviewed and accepted."""
-    task_id = wb.claim_next(transcriber).id
-    for segment, text in zip(wb.open_task(transcriber, task_id).segments, TEXTS * 10):
-        wb.save_text(transcriber, segment.id, text, base_version=segment.version)
-    wb.submit_task(transcriber, task_id)
-    hear(wb, reviewer, wb.start_review(reviewer, task_id).segments, wb.clock)
-    wb.accept_all_played(reviewer, task_id)
-    wb.finish_review(reviewer, task_id)
-    return task_id
 
 
 def media_file(tmp_path: Path, name: str, content: bytes) -> Path:
@@ -133,7 +130,7 @@ ADMIN_CALLS = {
     "retry": lambda wb, me, tmp: admin.retry_clip(wb, me, 1),
     "applications": lambda wb, me, tmp: admin.pending_applications(wb, me),
     "decide": lambda wb, me, tmp: admin.decide_application(wb, me, 1, approve=True, reason=""),
-    "workers": lambda wb, me, tmp: admin.workers_table(wb, me),
+    "workers": lambda wb, me, tmp: admin.worker_rows(wb.list_workers(me)),
     "close account": lambda wb, me, tmp: admin.close_account(wb, me, "tom", "left"),
     "reopen account": lambda wb, me, tmp: admin.reopen_account(wb, me, "tom", "back"),
     "audit": lambda wb, me, tmp: admin.audit_rows(wb, me),
@@ -176,7 +173,7 @@ def test_applications_are_approved_or_rejected_with_a_reason(wb, wb_people):
 
 
 def test_workers_are_listed_by_language_with_grade_and_return_rate(wb, wb_people):
-    rows = admin.workers_table(wb, wb_people.admin)
+    rows = admin.worker_rows(wb.list_workers(wb_people.admin))
     assert [row[0] for row in rows] == ["ed", "eve", "bo", "rita", "tina", "tom"]
     assert len(rows[0]) == len(admin.WORKER_COLUMNS)
     tina = rows[4]
@@ -194,7 +191,7 @@ def test_an_account_is_closed_with_its_tasks_offered_again_and_reopened(wb, wb_p
     assert wb.actor("tina").status == "approved"
     message = admin.close_account(wb, wb_people.admin, "tina", "left the project")
     assert message == f"Tina's account is closed: signed out everywhere, and tasks #{task} are offered to others again."
-    assert [row[4] for row in admin.workers_table(wb, wb_people.admin) if row[0] == "tina"] == ["deactivated"]
+    assert [row[4] for row in admin.worker_rows(wb.list_workers(wb_people.admin)) if row[0] == "tina"] == ["deactivated"]
     assert admin.close_account(wb, wb_people.admin, "tom", "left").endswith("they held no tasks.")
     assert admin.reopen_account(wb, wb_people.admin, "tina", "back") == \
         "Tina's account is open again: they can sign in and take work."
@@ -269,7 +266,7 @@ def test_the_payday_picker_offers_the_next_payday_first(today, first):
 
 def test_a_settlement_dry_run_records_nothing_and_a_commit_shows_in_the_earnings(wb, wb_people, wb_clip, wb_clock):
     wb_clip()
-    complete_task(wb, wb_people.tina, wb_people.rita)
+    take_through_review(wb, wb_people.tina, wb_people.rita)
     payday = payday_for(wb_clock()).isoformat()
 
     pending = earnings.my_earnings(wb, wb_people.tina)
@@ -278,6 +275,8 @@ def test_a_settlement_dry_run_records_nothing_and_a_commit_shows_in_the_earnings
 
     dry = admin.run_settlement(wb, wb_people.admin, payday, commit=False)
     assert dry.summary.startswith(f"Dry run for payday {payday}")
+    # The page and the CLI say it in the same words: pay.service writes them once.
+    assert dry.summary == settle(wb, wb_people.admin, parse_payday(payday)).summary()
     assert list(dry.workers["username"]) == ["tina"] and list(dry.items["username"]) == ["tina"]
     assert admin.settlement_history(wb, wb_people.admin)[0].empty
 
@@ -317,10 +316,28 @@ def test_an_export_of_nothing_accepted_leaves_no_files(wb, wb_people, monkeypatc
 def test_an_export_is_a_zip_of_the_accepted_segments(wb, wb_people):
     clip = wb.import_clip(wb_people.admin, filename="call.mp3", source=SAMPLE_CLIP, language="ko", project="acme")
     wb.process_clip(clip.id)
-    complete_task(wb, wb_people.tina, wb_people.rita)
+    take_through_review(wb, wb_people.tina, wb_people.rita)
     download = admin.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="acme")
     try:
         assert download.archive.name == "dataset-csv-ko-acme.zip" and download.archive.stat().st_size > 0
         assert download.summary.startswith("Exported ") and "from 1 clip(s)" in download.summary
     finally:
         shutil.rmtree(download.work_dir)
+
+
+def _request(username: str):
+    return type("Request", (), {"username": username})()
+
+
+@pytest.mark.parametrize("refresh, inputs", [
+    (admin_clips.refresh_clips, ([],)), (admin_applications.refresh_applications, ()),
+    (admin_workers.refresh_workers, ()), (admin_audit.show_audit, (0,)), (admin_rates.refresh_rates, ()),
+    (admin_settlements.refresh_settlements, ()),
+], ids=lambda value: getattr(value, "__name__", ""))
+def test_an_admin_tab_that_loads_by_itself_changes_nothing_for_a_non_admin(wb, wb_people, refresh, inputs):
+    import gradio as gr
+
+    handler = bind(refresh, wb)
+    assert list(inspect.signature(handler).parameters)[-1] == "request"  # Gradio passes the request
+    assert handler(*inputs, _request(wb_people.tina.username)) == gr.skip()
+    assert handler(*inputs, _request(wb_people.admin.username)) != gr.skip()

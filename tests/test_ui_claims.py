@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bench.claims import PASSWORD, claim_together, seed, served
+from tests import builders
 from tests.event_loop import run_in_fresh_loop
 from workbench.ui.server import create_app
 
@@ -31,11 +32,7 @@ def app(wb):
 
 
 def signed_in(app, username: str | None) -> TestClient:
-    client = TestClient(app)
-    if username is not None:
-        response = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-        assert response.status_code == 303
-    return client
+    return builders.signed_in(app, username, password=PASSWORD)
 
 
 def waiting(wb) -> int:

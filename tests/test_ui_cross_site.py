@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from tests.builders import PASSWORD, signed_in
 from workbench.config import Settings, SettingsError
 from workbench.ui.server import SESSION_COOKIE, create_app, proxy_options
 
 SECRET = b"test-secret-for-signing-sessions"
-PASSWORD = "quiet-lantern-57"
 EVIL = "https://evil.example"
 OWN = "http://testserver"
 
@@ -41,13 +41,6 @@ def task(wb, wb_people, wb_clip):
     task_id = wb_clip()
     wb.claim_next(wb_people.tina)
     return task_id, wb.open_task(wb_people.tina, task_id).segments[0]
-
-
-def signed_in(app, username: str, **options) -> TestClient:
-    browser = TestClient(app, **options)
-    assert browser.post("/login", data={"username": username, "password": PASSWORD},
-                        follow_redirects=False).status_code == 303
-    return browser
 
 
 def save(browser, segment, text: str, **headers):

@@ -13,16 +13,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.builders import PASSWORD, add_admin, add_people, cheap_policy, open_workbench, processed_clip, sign_in
 from tests.event_loop import run_in_fresh_loop
 from workbench.pay.service import project_rate_history, rate_history
 from workbench.queue import RecordingQueue
 from workbench.ui.app import build_blocks
 from workbench.ui.server import create_app, load_secret
-from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
 SECRET = b"test-secret-for-signing-sessions"
-PASSWORD = "quiet-lantern-57"
 MAX_UPLOAD = 256 * 1024
 MAX_DOCUMENT = 64 * 1024
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "sample_data" / "ko_call.mp3"
@@ -49,18 +47,13 @@ def wb(tmp_path_factory, gradio_cache):
     """admin and admin-2; transcribers and reviewers in Korean and English. ko-scribe holds
     the one Korean task; an application waits. Nobody the attacks use can claim anything."""
     data_dir = tmp_path_factory.mktemp("data")
-    workbench = Workbench.open(
-        database_url=f"sqlite:///{data_dir / 'workbench.db'}", data_dir=data_dir, queue=RecordingQueue(),
-        policy=Policy(password_time_cost=1, password_memory_kib=1024, max_upload_bytes=MAX_UPLOAD,
-                      max_document_bytes=MAX_DOCUMENT),
-    )
-    admin = workbench.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
+    workbench = open_workbench(data_dir, queue=RecordingQueue(),
+                               policy=cheap_policy(max_upload_bytes=MAX_UPLOAD, max_document_bytes=MAX_DOCUMENT))
+    admin = add_admin(workbench)
     workbench.create_user(admin, username="admin-2", password=PASSWORD, name="Admin Two", roles={"admin"})
-    for username, (roles, language) in PEOPLE.items():
-        workbench.create_user(admin, username=username, password=PASSWORD, name=username.title(),
-                              roles=roles, language=language)
-    workbench.register_processed_clip(admin, filename="secret-client-call.wav", language="ko", project="acme",
-                                      duration=10.0, segments=[(0.0, 2.0), (3.0, 6.0)])
+    add_people(workbench, admin, PEOPLE)
+    processed_clip(workbench, admin, filename="secret-client-call.wav", duration=10.0,
+                   spans=[(0.0, 2.0), (3.0, 6.0)])
     workbench.claim_next(workbench.actor("ko-scribe"))
     workbench.submit_application(username="applicant", password=PASSWORD, name="Kim Minji", language="ko",
                                  document_name="id.pdf", document=b"%PDF-1.4 id", bank_holder="KIM MINJI")
@@ -79,13 +72,6 @@ def http(app):
     """One client for the test (its event loop runs Gradio's queue); ``sign_in`` switches user."""
     with TestClient(app) as client:
         yield client
-
-
-def sign_in(http: TestClient, username: str | None) -> None:
-    http.cookies.clear()
-    if username is not None:
-        response = http.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-        assert response.status_code == 303
 
 
 def dependencies(http: TestClient) -> dict[str, dict]:
@@ -323,7 +309,7 @@ def test_gradio_serves_an_admin_nothing_from_its_deep_links(http, gradio_cache):
 def test_the_upload_handler_itself_refuses_a_file_from_outside_gradios_uploads(wb):
     import gradio as gr
 
-    from workbench.ui import admin as admin_page
+    from workbench.ui.admin import clips as admin_page
 
     secret = Path(wb.data_dir) / "workbench.db"
     before = secret.read_bytes()

@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 
+from tests.builders import PASSWORD, signed_in
 from workbench.ui.server import SESSION_COOKIE, SessionSigner, create_app
 
 SECRET = b"test-secret-for-signing-sessions"
-PASSWORD = "quiet-lantern-57"
 HTML = {"accept": "text/html"}
 
 
@@ -24,13 +24,6 @@ def app(wb, wb_people):
 def tina_task(wb, wb_people, wb_clip) -> int:
     wb_clip()
     return wb.claim_next(wb_people.tina).id
-
-
-def signed_in(app, username: str) -> TestClient:
-    browser = TestClient(app)
-    response = browser.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert response.status_code == 303
-    return browser
 
 
 def copy_of(app, browser: TestClient) -> TestClient:

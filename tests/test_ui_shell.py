@@ -13,16 +13,15 @@ from fastapi.testclient import TestClient
 
 import gradio as gr
 
+from tests.builders import PASSWORD, add_admin, add_people, open_workbench, signed_in
 from workbench.queue import ImmediateQueue
 from workbench.ui.wiring import LANGUAGE_NAMES, bind
 from workbench.workflow.domain import LANGUAGES
 from workbench.workflow.errors import NotFound
-from workbench.workflow.policy import Policy
 from workbench.ui.server import SESSION_COOKIE, SessionSigner, create_app, load_secret
 from workbench.workflow.service import Workbench
 
 SECRET = b"test-secret-for-signing-sessions"
-PASSWORD = "correct-horse-battery"
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "sample_data" / "ko_call.mp3"
 PEOPLE = {
     "ko-scribe": ({"transcriber"}, "ko"),
@@ -37,13 +36,9 @@ PEOPLE = {
 def wb(tmp_path_factory):
     """One store for the module (argon2 hashing and processing are slow): a processed Korean
     clip whose task ko-scribe has claimed. Tests that change state use their own names."""
-    data_dir = tmp_path_factory.mktemp("data")
-    workbench = Workbench.open(database_url=f"sqlite:///{data_dir / 'workbench.db'}", data_dir=data_dir,
-                               queue=ImmediateQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024))
-    admin = workbench.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
-    for username, (roles, language) in PEOPLE.items():
-        workbench.create_user(admin, username=username, password=PASSWORD, name=username,
-                              roles=roles, language=language)
+    workbench = open_workbench(tmp_path_factory.mktemp("data"), queue=ImmediateQueue())
+    admin = add_admin(workbench)
+    add_people(workbench, admin, PEOPLE)
     workbench.import_clip(admin, filename="call.mp3", source=SAMPLE_CLIP, language="ko", project="p")
     workbench.claim_next(workbench.actor("ko-scribe"))
     yield workbench
@@ -59,14 +54,7 @@ def app(wb):
 def client(app):
     """``client(username=None)``: an HTTP client with its own cookies, signed in as ``username``."""
 
-    def make(username: str | None = None) -> TestClient:
-        http = TestClient(app)
-        if username is not None:
-            response = http.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-            assert response.status_code == 303
-        return http
-
-    return make
+    return lambda username=None: signed_in(app, username)
 
 
 @pytest.fixture(scope="module")

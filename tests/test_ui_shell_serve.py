@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import free_port, wait_until_serving
+from tests.serving import free_port, wait_until_serving
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

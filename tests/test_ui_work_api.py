@@ -13,25 +13,21 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.builders import add_admin, add_people, open_workbench, processed_clip, signed_in
 from workbench.queue import RecordingQueue
 from workbench.ui.server import create_app
-from workbench.workflow.service import Workbench
 
-PASSWORD = "correct-horse-7"
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """One app over a SQLite file with a claimed Korean task and a submitted one."""
-    data = tmp_path_factory.mktemp("work-api")
-    wb = Workbench.open(database_url=f"sqlite:///{data / 'workbench.db'}", data_dir=data / "data",
-                        queue=RecordingQueue())
-    admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
-    for username, role in (("minji", "transcriber"), ("jisoo", "transcriber"), ("hyun", "reviewer")):
-        wb.create_user(admin, username=username, password=PASSWORD, name=username, roles={role}, language="ko")
+    wb = open_workbench(tmp_path_factory.mktemp("work-api"), queue=RecordingQueue())
+    admin = add_admin(wb)
+    add_people(wb, admin, {"minji": ({"transcriber"}, "ko"), "jisoo": ({"transcriber"}, "ko"),
+                           "hyun": ({"reviewer"}, "ko")})
     for name in ("a.wav", "b.wav"):
-        wb.register_processed_clip(admin, filename=name, language="ko", project="p", duration=4.0,
-                                   segments=[(0.0, 2.0), (2.0, 4.0)])
+        processed_clip(wb, admin, filename=name, project="p", duration=4.0, spans=[(0.0, 2.0), (2.0, 4.0)])
     minji = wb.actor("minji")
     editing, submitted = wb.claim_next(minji).id, wb.claim_next(minji).id
     for segment in wb.open_task(minji, submitted).segments:
@@ -40,14 +36,6 @@ def served(tmp_path_factory):
     app = create_app(wb, secret=b"k" * 32)
     yield app, wb, editing, submitted
     wb.close()
-
-
-def client_for(app, username: str | None) -> TestClient:
-    client = TestClient(app)
-    if username is not None:
-        response = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-        assert response.status_code == 303
-    return client
 
 
 def first_segment(client: TestClient, task_id: int) -> dict:
@@ -65,14 +53,14 @@ def first_segment(client: TestClient, task_id: int) -> dict:
 ])
 def test_refusals_answer_with_a_status_and_a_message(served, username, method, path, status):
     app, _, editing, submitted = served
-    response = client_for(app, username).request(method, path.format(editing=editing, submitted=submitted))
+    response = signed_in(app, username).request(method, path.format(editing=editing, submitted=submitted))
     assert response.status_code == status
     assert response.json()["detail"]
 
 
 def test_a_stale_save_answers_409_with_the_stored_segment(served):
     app, _, editing, _ = served
-    client = client_for(app, "minji")
+    client = signed_in(app, "minji")
     segment = first_segment(client, editing)
     saved = client.put(f"/api/work/segments/{segment['id']}/text",
                        json={"text": "첫 번째 탭", "base_version": segment["version"]})
@@ -86,7 +74,7 @@ def test_a_stale_save_answers_409_with_the_stored_segment(served):
 
 def test_a_submit_blocked_by_guideline_errors_answers_422_with_the_problems(served):
     app, _, editing, _ = served
-    client = client_for(app, "minji")
+    client = signed_in(app, "minji")
     response = client.post(f"/api/work/tasks/{editing}/submit")
     assert response.status_code == 422
     assert {p["rule"] for p in response.json()["problems"]} >= {"empty-text"}
@@ -95,7 +83,7 @@ def test_a_submit_blocked_by_guideline_errors_answers_422_with_the_problems(serv
 
 def test_accepting_an_unheard_segment_is_refused_with_how_much_was_heard(served):
     app, _, _, submitted = served
-    client = client_for(app, "hyun")
+    client = signed_in(app, "hyun")
     segment = client.post(f"/api/work/review/{submitted}").json()["segments"][0]
     refused = client.post(f"/api/work/segments/{segment['id']}/accept", json={})
     assert refused.status_code == 409 and "heard 0% of it, 95% is needed" in refused.json()["detail"]
@@ -104,15 +92,15 @@ def test_accepting_an_unheard_segment_is_refused_with_how_much_was_heard(served)
 
 def test_the_api_tells_each_page_what_it_may_do_so_the_page_derives_no_rule(served):
     app, _, editing, submitted = served
-    mine = client_for(app, "minji").get(f"/api/work/tasks/{editing}").json()
+    mine = signed_in(app, "minji").get(f"/api/work/tasks/{editing}").json()
     assert (mine["task"]["editable"], mine["task"]["reviewing"]) == (True, False)
     assert all(s["editable"] and not s["decided"] for s in mine["segments"])
-    handed_in = client_for(app, "minji").get(f"/api/work/tasks/{submitted}").json()
+    handed_in = signed_in(app, "minji").get(f"/api/work/tasks/{submitted}").json()
     assert handed_in["task"]["state"] != "in_progress" and handed_in["task"]["editable"] is False
     assert all(s["done"] for s in handed_in["segments"])  # both sentences typed
-    review = client_for(app, "hyun").post(f"/api/work/review/{submitted}").json()
+    review = signed_in(app, "hyun").post(f"/api/work/review/{submitted}").json()
     assert (review["task"]["editable"], review["task"]["reviewing"]) == (False, True)
-    admin = client_for(app, "admin").get(f"/api/work/tasks/{submitted}").json()
+    admin = signed_in(app, "admin").get(f"/api/work/tasks/{submitted}").json()
     assert (admin["task"]["editable"], admin["task"]["reviewing"]) == (False, False)
 
 
@@ -120,7 +108,7 @@ def test_the_api_tells_each_page_what_it_may_do_so_the_page_derives_no_rule(serv
                                              ("/work/review/{editing}", "reviewer")])
 def test_the_task_page_loads_its_role_script_and_the_assets_exist(served, path, role):
     app, _, editing, _ = served
-    client = client_for(app, "minji")
+    client = signed_in(app, "minji")
     page = client.get(path.format(editing=editing))
     assert page.status_code == 200
     assert f'data-role="{role}" data-task="{editing}"' in page.text

@@ -12,7 +12,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from tests.conftest import SettableClock
+from tests.builders import SettableClock, add_admin, add_people, open_workbench, processed_clip
 from workbench.queue import RecordingQueue
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
@@ -20,7 +20,6 @@ from workbench.workflow.domain import Actor
 from workbench.workflow.errors import GuidelineViolation, InvalidTransition, NotFound, PermissionDenied, StaleVersion
 from workbench.workflow.service import Workbench
 
-PASSWORD = "correct-horse-7"
 SPANS = [(0.0, 2.0), (2.0, 4.5), (4.5, 7.0)]
 SENTENCES = ["안녕하세요.", "오늘은 날씨가 좋네요.", "내일 만나요."]
 
@@ -37,18 +36,13 @@ class World:
 
 
 def build_world(database_url: str, data_dir) -> World:
-    wb = Workbench.open(database_url=database_url, data_dir=data_dir, queue=RecordingQueue(),
+    wb = open_workbench(data_dir, database_url=database_url, queue=RecordingQueue(),
                         clock=SettableClock(datetime(2026, 3, 2, 5, 0, tzinfo=timezone.utc)))
-    admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
-
-    def person(username: str, role: str, language: str) -> Actor:
-        return wb.create_user(admin, username=username, password=PASSWORD, name=username.title(),
-                              roles={role}, language=language)
-
-    clip = wb.register_processed_clip(admin, filename="talk.wav", language="ko", project="demo",
-                                      duration=7.0, segments=SPANS)
-    return World(wb, admin, person("minji", "transcriber", "ko"), person("jisoo", "transcriber", "ko"),
-                 person("hyun", "reviewer", "ko"), person("emma", "reviewer", "en"), clip.task_id)
+    admin = add_admin(wb)
+    people = add_people(wb, admin, {"minji": ({"transcriber"}, "ko"), "jisoo": ({"transcriber"}, "ko"),
+                                    "hyun": ({"reviewer"}, "ko"), "emma": ({"reviewer"}, "en")})
+    task_id = processed_clip(wb, admin, filename="talk.wav", project="demo", duration=7.0, spans=SPANS)
+    return World(wb, admin, *people.values(), task_id)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ killed with SIGKILL, on the embedded (SQLite) queue and on Redis."""
 
 import os
 import signal
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -13,13 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import open_workbench
+from tests.serving import REPO, child_processes
 from workbench.workflow.errors import InvalidTransition
-from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_data" / "ko_call.mp3"
-CHEAP = dict(password_time_cost=1, password_memory_kib=1024)
 # The workers under test hold a lease of two seconds, so a dead one is noticed quickly.
 TEST_LEASE_S = "2"
 SETTLE_WITHIN_S = 120
@@ -30,23 +27,14 @@ def start_worker(tmp_path):
     """``start_worker(data_dir=, database_url=, queue_url=, gate=)`` runs ``workbench
     worker`` (its pipeline held until ``gate`` exists, see tests/held_worker.py) in a child
     process; returns (process, log path). Every worker is killed after the test."""
-    started: list[subprocess.Popen] = []
+    with child_processes(tmp_path, stop_within=0) as spawn:
+        def start(*, data_dir: Path, database_url: str, queue_url: str, gate: Path):
+            env = os.environ | {"WORKBENCH_DATA_DIR": str(data_dir), "WORKBENCH_DATABASE_URL": database_url,
+                                "WORKBENCH_QUEUE_URL": queue_url, "WORKBENCH_CLIP_LEASE_S": TEST_LEASE_S,
+                                "HELD_WORKER_GATE": str(gate)}
+            return spawn([sys.executable, "-m", "tests.held_worker"], env)
 
-    def start(*, data_dir: Path, database_url: str, queue_url: str, gate: Path):
-        env = os.environ | {"WORKBENCH_DATA_DIR": str(data_dir), "WORKBENCH_DATABASE_URL": database_url,
-                            "WORKBENCH_QUEUE_URL": queue_url, "WORKBENCH_CLIP_LEASE_S": TEST_LEASE_S,
-                            "HELD_WORKER_GATE": str(gate)}
-        log = tmp_path / f"worker-{len(started)}.log"
-        with log.open("wb") as out:
-            started.append(subprocess.Popen([sys.executable, "-m", "tests.held_worker"], cwd=REPO, env=env,
-                                            stdout=out, stderr=subprocess.STDOUT))
-        return started[-1], log
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        yield start
 
 
 def until(condition, *, what: str, logs=(), within: float = SETTLE_WITHIN_S):
@@ -69,7 +57,7 @@ def test_a_clip_whose_worker_is_killed_mid_clip_is_requeued_and_finished_by_the_
         queue, database_url, tmp_path, monkeypatch, request, start_worker):
     queue_url = request.getfixturevalue("redis_url") if queue == "redis" else ""
     monkeypatch.setenv("WORKBENCH_QUEUE_URL", queue_url)
-    wb = Workbench.open(database_url=database_url, data_dir=tmp_path / "data", policy=Policy(**CHEAP))
+    wb = open_workbench(tmp_path / "data", database_url=database_url)
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = wb.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
     gate = tmp_path / "gate"
@@ -229,14 +217,13 @@ def test_the_cli_retries_a_clip_whose_worker_died_once_its_lease_ran_out(sqlite_
 
     from typer.testing import CliRunner
 
-    from tests.conftest import SettableClock
+    from tests.builders import SettableClock
     from workbench.cli import app
     from workbench.queue import RecordingQueue
 
     monkeypatch.setattr("workbench.audio.pipeline.process_file", dies_mid_clip)
     clock = SettableClock(datetime.now(timezone.utc) - timedelta(minutes=2))
-    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", clock=clock, queue=RecordingQueue(),
-                        policy=Policy(**CHEAP))
+    wb = open_workbench(tmp_path / "data", database_url=sqlite_url, clock=clock, queue=RecordingQueue())
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = wb.import_clip(admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
     with pytest.raises(KeyboardInterrupt):

@@ -41,7 +41,7 @@ def _fail_cleanly(command):
 
     return run
 
-# --- audio (issue 2) -------------------------------------------------------------------
+# --- audio -------------------------------------------------------------------------
 
 @app.command()
 @_fail_cleanly
@@ -76,7 +76,7 @@ def process(
         typer.echo(report["note"])
     typer.echo(f"wrote {result.out_dir}")
 
-# --- store / workflow (issue 3) ---------------------------------------------------------
+# --- store / workflow ---------------------------------------------------------------
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts and applications (admin).")
 clips_app = typer.Typer(no_args_is_help=True, help="Import and follow clips (admin).")
@@ -282,7 +282,7 @@ def audit(
                    f"{entry.entity} #{entry.entity_id}  {entry.describe()}".rstrip())
 
 
-# --- pay (issue 4) ---------------------------------------------------------------------
+# --- pay ---------------------------------------------------------------------------
 
 pay_app = typer.Typer(no_args_is_help=True, help="Pay: settlements, statements, rates and reports (admin).")
 pay_rates_app = typer.Typer(no_args_is_help=True, help="Won per audio minute: per language, and project bonuses.")
@@ -390,7 +390,7 @@ def pay_rates_list(as_admin: str = AS_ADMIN) -> None:
     typer.echo(f"Project bonuses:\n{format_table(project_rate_history(wb, actor))}")
 
 
-# --- export (issue 6) ------------------------------------------------------------------
+# --- export ------------------------------------------------------------------------
 
 
 @app.command("export")
@@ -419,7 +419,7 @@ def export_dataset(
     typer.echo(f"quality report: {result.out_dir / result.report}")
 
 
-# --- serve / demo (issue 5) ------------------------------------------------------------
+# --- serve / demo ------------------------------------------------------------------
 
 
 @app.command()

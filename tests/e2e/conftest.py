@@ -11,18 +11,15 @@ Chromium is Debian's ``/usr/bin/chromium`` driven through Playwright's sync API.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.serving import free_port, wait_until_serving
 from workbench.demo import DemoLogin, demo_logins
 from workbench.ui.server import stop_process
 
@@ -45,25 +42,6 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_serving(url: str, process: subprocess.Popen, *, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The transcriber's page in real Chromium never shows what is not so (issue 10, §8).
+"""The transcriber's page in real Chromium never shows what is not so.
 
 - After a merge the current segment plays, and its waveform shows, both halves: the
   browser's copy of the old audio is never reused.

@@ -31,8 +31,8 @@ import soundfile as sf
 
 from workbench.audio import denoise, io, loudness, segment, vad
 from workbench.audio.errors import AudioError
+from workbench.languages import LANGUAGES
 
-LANGUAGES = ("ko", "en", "zh", "ja")
 SAMPLE_RATE = io.TARGET_RATE
 MIN_DURATION_S = 0.5
 # Clips longer than this are denoised on one thread (about 20 MB less at the peak).

@@ -7,9 +7,8 @@ from typing import Protocol, runtime_checkable
 
 from workbench.drafts.errors import DraftEngineError
 from workbench.drafts.model import Draft, DraftSegment
+from workbench.languages import LANGUAGES  # a backend is always told which one to write
 
-LANGUAGES: tuple[str, ...] = ("ko", "en", "zh", "ja")
-"""The languages the workbench transcribes; a backend is always told which one to write."""
 
 
 @runtime_checkable

@@ -25,6 +25,8 @@ STATEMENT_COLUMNS = (
     "payday", "status", "task_id", "clip", "language", "project", "minutes", "rate", "bonus_rate",
     "accepted_at", "amount", "penalties",
 )
+# What a worker's own statement shows: the task numbers are for admins and the CLI.
+WORKER_STATEMENT_COLUMNS = tuple(column for column in STATEMENT_COLUMNS if column != "task_id")
 _MONEY = ("gross", "penalties", "tax", "net", "carried_in", "carried_out")
 
 

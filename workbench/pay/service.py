@@ -66,23 +66,31 @@ class Settlement:
     def total_net(self) -> int:
         return int(self.lines["net"].sum())
 
+    def summary(self, *, dry_run_hint: str = "") -> str:
+        """What happened, the period and the totals, in the words the CLI and the admin page share.
+
+        ``dry_run_hint`` follows the dry-run sentence (the CLI names its ``--commit`` flag)."""
+        return " ".join(self._summary_lines(dry_run_hint))
+
     def describe(self) -> str:
-        """The settlement as the CLI prints it: what happened, then one row per worker."""
-        period = (f"work accepted {seoul_minute(self.period.start)} – {seoul_minute(self.period.cutoff)} (Asia/Seoul), "
-                  f"minimum payout {self.minimum_payout:,} won")
+        """The settlement as the CLI prints it: the summary, with one row per worker before the totals."""
+        state, period, totals = self._summary_lines(" (add --commit to record it)")
+        table = reports.worker_period_report(self.lines).drop(columns="payday")
+        return "\n".join([state, period, reports.format_table(table), totals])
+
+    def _summary_lines(self, dry_run_hint: str) -> tuple[str, str, str]:
         if self.created:
             state = f"Committed the settlement for payday {self.payday}"
         elif self.committed:
             state = (f"Payday {self.payday} was already committed at {seoul_minute(self.committed_at)} by "
                      f"{self.committed_by}; nothing new was recorded")
         else:
-            state = f"Dry run for payday {self.payday}: nothing recorded (add --commit to record it)"
-        table = reports.worker_period_report(self.lines).drop(columns="payday")
+            state = f"Dry run for payday {self.payday}: nothing recorded{dry_run_hint}"
+        period = (f"Work accepted {seoul_minute(self.period.start)} – {seoul_minute(self.period.cutoff)} "
+                  f"(Asia/Seoul), minimum payout {self.minimum_payout:,} won: less carries over to the next payday")
         paid = int((self.lines["status"] == "paid").sum())
-        return "\n".join([
-            f"{state}.", period + ".", reports.format_table(table),
-            f"{len(self.items)} item(s); {paid} of {len(self.lines)} worker(s) paid, {self.total_net:,} won net.",
-        ])
+        totals = f"{len(self.items)} item(s); {paid} of {len(self.lines)} worker(s) paid, {self.total_net:,} won net."
+        return f"{state}.", f"{period}.", totals
 
 
 def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = False,

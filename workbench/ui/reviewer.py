@@ -11,13 +11,39 @@ import gradio as gr
 from workbench.ui.handlers import reviewer as handlers
 from workbench.ui.handlers.auth import session_actor, visible_pages
 from workbench.ui.handlers.transcriber import workspace_html
-from workbench.ui.wiring import shows_errors
+from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 NO_TASK = "Pick a submitted task on the left and take it for review."
+
+
+def refresh_review_queue(wb: "Workbench", request: gr.Request) -> gr.Radio:
+    return gr.Radio(choices=handlers.review_queue(wb, session_actor(wb, request.username))["choices"])
+
+
+def load_review_page(wb: "Workbench", request: gr.Request) -> list:
+    """The review queue, the guideline and the review this reviewer is in the middle of."""
+    actor = session_actor(wb, request.username)
+    if not visible_pages(actor)["review"]:
+        return [gr.Radio(), "", gr.HTML()]
+    queue = handlers.review_queue(wb, actor)
+    return [
+        gr.Radio(choices=queue["choices"], value=queue["resume"]),
+        guideline_markdown(actor.language),
+        workspace_html("review", queue["resume"], empty=NO_TASK),
+    ]
+
+
+def take_for_review(wb: "Workbench", task_id: int | None, request: gr.Request) -> list:
+    if task_id is None:
+        raise gr.Error("Pick a task first.")
+    actor = session_actor(wb, request.username)
+    handlers.take_for_review(wb, actor, task_id)
+    queue = handlers.review_queue(wb, actor)
+    return [gr.Radio(choices=queue["choices"], value=task_id), workspace_html("review", task_id, empty=NO_TASK)]
 
 
 def render(wb: "Workbench") -> None:
@@ -32,31 +58,6 @@ def render(wb: "Workbench") -> None:
         with gr.Column(scale=5):
             workspace = gr.HTML(workspace_html("review", None, empty=NO_TASK))
 
-    @shows_errors
-    def refresh_review_queue(request: gr.Request) -> gr.Radio:
-        return gr.Radio(choices=handlers.review_queue(wb, session_actor(wb, request.username))["choices"])
-
-    @shows_errors
-    def load_review_page(request: gr.Request) -> list:
-        actor = session_actor(wb, request.username)
-        if not visible_pages(actor)["review"]:
-            return [gr.Radio(), "", gr.HTML()]
-        queue = handlers.review_queue(wb, actor)
-        return [
-            gr.Radio(choices=queue["choices"], value=queue["resume"]),
-            guideline_markdown(actor.language),
-            workspace_html("review", queue["resume"], empty=NO_TASK),
-        ]
-
-    @shows_errors
-    def take_for_review(task_id: int | None, request: gr.Request) -> list:
-        if task_id is None:
-            raise gr.Error("Pick a task first.")
-        actor = session_actor(wb, request.username)
-        handlers.take_for_review(wb, actor, task_id)
-        queue = handlers.review_queue(wb, actor)
-        return [gr.Radio(choices=queue["choices"], value=task_id), workspace_html("review", task_id, empty=NO_TASK)]
-
-    gr.on(triggers=None, fn=load_review_page, inputs=None, outputs=[tasks, guideline, workspace])
-    refresh.click(refresh_review_queue, inputs=None, outputs=tasks)
-    take.click(take_for_review, inputs=tasks, outputs=[tasks, workspace])
+    gr.on(triggers=None, fn=bind(load_review_page, wb), inputs=None, outputs=[tasks, guideline, workspace])
+    refresh.click(bind(refresh_review_queue, wb), inputs=None, outputs=tasks)
+    take.click(bind(take_for_review, wb), inputs=tasks, outputs=[tasks, workspace])

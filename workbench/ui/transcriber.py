@@ -12,7 +12,7 @@ import gradio as gr
 
 from workbench.ui.handlers import transcriber as handlers
 from workbench.ui.handlers.auth import session_actor, visible_pages
-from workbench.ui.wiring import shows_errors
+from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
 
 if TYPE_CHECKING:
@@ -38,6 +38,28 @@ def queue_view(queue: dict[str, Any], *, select: int | None = None) -> list:
     ]
 
 
+def load_transcribe_page(wb: "Workbench", remembered: str | None, request: gr.Request) -> list:
+    """The queue, the guideline and the task this browser was working on (``READ_PLACES``)."""
+    actor = session_actor(wb, request.username)
+    if not visible_pages(actor)["transcribe"]:
+        return [gr.Radio(), "", "", gr.Button(interactive=False), "", gr.HTML()]
+    queue = handlers.queue(wb, actor)
+    opened = handlers.task_to_open(queue, remembered, actor.username)
+    return [
+        *queue_view(queue, select=opened),
+        guideline_markdown(actor.language),
+        handlers.workspace_html("transcribe", opened, empty=NO_TASK),
+    ]
+
+
+def refresh_queue(wb: "Workbench", request: gr.Request) -> list:
+    return queue_view(handlers.queue(wb, session_actor(wb, request.username)))
+
+
+def open_picked_task(task_id: int | None) -> str:
+    return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
+
+
 def render(wb: "Workbench") -> None:
     with gr.Row(equal_height=False, elem_classes="wb-work"):
         with gr.Column(scale=1, min_width=280, elem_classes="wb-side"):
@@ -55,29 +77,9 @@ def render(wb: "Workbench") -> None:
                                 elem_id="wb-transcriber-workspace")
     places = gr.Textbox(visible=False)
 
-    @shows_errors
-    def load_transcribe_page(remembered: str | None, request: gr.Request) -> list:
-        actor = session_actor(wb, request.username)
-        if not visible_pages(actor)["transcribe"]:
-            return [gr.Radio(), "", "", gr.Button(interactive=False), "", gr.HTML()]
-        queue = handlers.queue(wb, actor)
-        opened = handlers.task_to_open(queue, remembered, actor.username)
-        return [
-            *queue_view(queue, select=opened),
-            guideline_markdown(actor.language),
-            handlers.workspace_html("transcribe", opened, empty=NO_TASK),
-        ]
-
-    @shows_errors
-    def refresh_queue(request: gr.Request) -> list:
-        return queue_view(handlers.queue(wb, session_actor(wb, request.username)))
-
-    def open_picked_task(task_id: int | None) -> str:
-        return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
-
     queue_outputs = [tasks, comments, offer, take]
-    gr.on(triggers=None, fn=load_transcribe_page, inputs=places, outputs=[*queue_outputs, guideline, workspace],
-          js=READ_PLACES)
+    gr.on(triggers=None, fn=bind(load_transcribe_page, wb), inputs=places,
+          outputs=[*queue_outputs, guideline, workspace], js=READ_PLACES)
     take.click(fn=None, inputs=None, outputs=None, js=TAKE_NEXT_TASK)
-    refresh.click(refresh_queue, inputs=None, outputs=queue_outputs)
+    refresh.click(bind(refresh_queue, wb), inputs=None, outputs=queue_outputs)
     tasks.input(open_picked_task, inputs=tasks, outputs=workspace)

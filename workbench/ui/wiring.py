@@ -11,10 +11,9 @@ from typing import Any, Callable
 import gradio as gr
 import pandas as pd
 
+from workbench.languages import LANGUAGE_NAMES  # noqa: F401  (the pages import it from here)
 from workbench.workflow.errors import WorkbenchError
 
-# How the pages name the languages of workbench.workflow.domain.LANGUAGES.
-LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}
 
 
 def gradio_upload_folder() -> Path:

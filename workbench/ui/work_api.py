@@ -65,10 +65,10 @@ def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
     except StaleVersion as error:
-        current = transcribe.segment_json(error.current)
+        current = error.current.to_dict()
         return JSONResponse({"detail": str(error), "current": current}, status_code=409)
     except GuidelineViolation as error:
-        problems = [transcribe.problem_json(p) for p in error.problems]
+        problems = [problem.to_dict() for problem in error.problems]
         return JSONResponse({"detail": str(error), "problems": problems}, status_code=422)
 
 

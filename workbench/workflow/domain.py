@@ -10,15 +10,37 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from workbench.domain.states import ANSWERED, DECIDED, TaskState, segment_may
-
-# LANGUAGES (re-exported here) is the guidelines' list: a language exists when it has rules.
-from workbench.workflow.guidelines import LANGUAGES, Problem  # noqa: F401
+from workbench.languages import LANGUAGES  # noqa: F401  (re-exported for the workflow's callers)
+from workbench.workflow.guidelines import Problem
 
 ROLES = ("admin", "reviewer", "transcriber")
 TASK_STATES = tuple(TaskState)
+
+
+def _json_value(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, (tuple, list)):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    return value
+
+
+class JsonView:
+    """A record the JSON API sends: ``to_dict()`` gives the fields (or properties) named in
+    ``JSON_FIELDS``, in that order, nested records as their own ``to_dict()``.
+
+    It is the one serialiser of each record; fields left out are those the pages do not
+    read (datetimes, ids they never use)."""
+
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: _json_value(getattr(self, name)) for name in self.JSON_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -113,7 +135,10 @@ class ClipView:
 
 
 @dataclass(frozen=True)
-class TaskSummary:
+class TaskSummary(JsonView):
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "clip_name", "project", "language", "state", "transcriber",
+                                              "reviewer", "counts", "duration", "review_round")
+
     id: int
     clip_id: int
     clip_name: str
@@ -134,7 +159,15 @@ class TaskSummary:
 
 
 @dataclass(frozen=True)
-class SegmentView:
+class SegmentView(JsonView):
+    # media_version goes into the media URLs (static/work/urls.js mediaUrl); the reviewer's
+    # page adds heard, heard_share and a diff (ui/handlers/reviewer.review_segment_json).
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "task_id", "position", "start", "end", "duration",
+                                              "media_version", "text", "version", "status", "no_speech_reason",
+                                              "review_comment", "problems", "reviewed_text",
+                                              # what the page may do, from the move table
+                                              "editable", "done", "decided")
+
     id: int
     task_id: int
     position: int  # 1-based

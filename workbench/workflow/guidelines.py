@@ -45,14 +45,15 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from workbench.languages import LANGUAGES
 
 Severity = Literal["error", "warning"]
 
-LANGUAGES = ("ko", "en", "zh", "ja")
 RULE_IDS = (
     "empty-text",
     "no-speech-text",
@@ -78,6 +79,10 @@ class Problem:
     rule: str
     severity: Severity
     message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem as the task pages' JSON carries it: every field."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)

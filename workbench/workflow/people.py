@@ -164,18 +164,6 @@ class People(WorkbenchBase):
             self._audit(session, actor.id, "user.language_changed", "user", user.id, old=old, new=language)
             return actor_of(user)
 
-    def set_roles(self, actor: Actor, username: str, roles) -> Actor:
-        """Grant or remove roles (admin), e.g. make a good transcriber also a reviewer."""
-        roles = _checked_roles(roles)
-        with self.store.session() as session:
-            access.require_admin(session, actor)
-            user = self._named(session, username)
-            if roles & {"reviewer", "transcriber"} and user.language is None:
-                raise InvalidInput(f"{username} has no language; set it before giving work roles.")
-            user.is_admin, user.is_reviewer, user.is_transcriber = (r in roles for r in ROLES)
-            self._audit(session, actor.id, "user.roles_changed", "user", user.id, roles=sorted(roles))
-            return actor_of(user)
-
     def deactivate_user(self, actor: Actor, username: str, *, reason: str) -> AccountClosed:
         """Close an account (admin), e.g. a worker who left: they can no longer sign in,
         their open sessions end at once, and the tasks they hold are offered again (a

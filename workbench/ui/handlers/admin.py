@@ -127,10 +127,6 @@ def worker_rows(workers: Sequence["WorkerSummary"]) -> list[list]:
     ]
 
 
-def workers_table(wb: "Workbench", actor: "Actor") -> list[list]:
-    return worker_rows(wb.list_workers(actor))
-
-
 def worker_choices(workers: Sequence["WorkerSummary"]) -> list[tuple[str, str]]:
     """(label, username) for the account picker: approved and closed accounts."""
     return [(f"{w.username} · {w.name} · {w.status}", w.username)
@@ -229,24 +225,9 @@ def run_settlement(wb: "Workbench", actor: "Actor", payday: str, *, commit: bool
     from workbench.pay.service import parse_payday, settle
 
     settlement = settle(wb, actor, parse_payday(payday or ""), commit=commit)
-    period = settlement.period
-    if settlement.created:
-        state = f"Committed the settlement for payday {settlement.payday}."
-    elif settlement.committed:
-        state = (f"Payday {settlement.payday} was already committed by {settlement.committed_by}; "
-                 "this is the stored settlement, nothing new was recorded.")
-    else:
-        state = f"Dry run for payday {settlement.payday}: nothing was recorded."
-    paid = int((settlement.lines["status"] == "paid").sum())
-    summary = (
-        f"{state} Work accepted from {seoul_minute(period.start)} to {seoul_minute(period.cutoff)} (Seoul time). "
-        f"{len(settlement.items)} item(s); {paid} of {len(settlement.lines)} worker(s) paid; "
-        f"{settlement.total_net:,} won net. Below the minimum payout of {settlement.minimum_payout:,} won "
-        "pay carries over to the next payday."
-    )
     workers = reports.worker_period_report(settlement.lines).drop(columns="payday")
     items = settlement.items.assign(minutes=(settlement.items["source_ms"] / 60000).astype(float).round(3))
-    return SettlementRun(summary=summary, workers=workers,
+    return SettlementRun(summary=settlement.summary(), workers=workers,
                          items=items[list(SETTLED_ITEM_COLUMNS)].reset_index(drop=True))
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from workbench.pay.reports import WORKER_STATEMENT_COLUMNS as STATEMENT_COLUMNS
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -15,8 +17,6 @@ if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 PERIOD_COLUMNS = ("payday", "items", "minutes", "gross", "penalties", "tax", "net", "carried_out", "status")
-STATEMENT_COLUMNS = ("payday", "status", "clip", "language", "project", "minutes", "rate", "bonus_rate",
-                     "accepted_at", "amount", "penalties")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from workbench.domain.states import TaskState
-from workbench.ui.handlers.transcriber import segment_json, task_head_json, task_label, task_summary_json
+from workbench.ui.handlers.transcriber import task_head_json, task_label
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, SegmentView
@@ -59,7 +59,7 @@ def review_segment_json(segment: "SegmentView") -> dict[str, Any]:
     In a second round that is exactly what the transcriber changed after the return; a
     segment never reviewed has no diff.
     """
-    data = segment_json(segment)
+    data = segment.to_dict()
     data["heard"], data["heard_share"] = segment.heard, segment.heard_share
     before = segment.reviewed_text
     data["diff"] = inline_diff(before, segment.text) if before is not None else []
@@ -109,4 +109,4 @@ def accept_all_played(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str
 
 
 def finish_review(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
-    return {"task": task_summary_json(wb.finish_review(actor, task_id))}
+    return {"task": wb.finish_review(actor, task_id).to_dict()}

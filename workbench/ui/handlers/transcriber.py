@@ -17,68 +17,20 @@ from workbench.workflow.guidelines import NO_SPEECH_REASONS
 from workbench.workflow.limits import checked_id
 
 if TYPE_CHECKING:
-    from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
-    from workbench.workflow.guidelines import Problem
+    from workbench.workflow.domain import Actor, TaskSummary, TaskView
     from workbench.workflow.service import Workbench
-
-def problem_json(problem: "Problem") -> dict[str, Any]:
-    return {
-        "segment_id": problem.segment_id,
-        "position": problem.position,
-        "rule": problem.rule,
-        "severity": problem.severity,
-        "message": problem.message,
-    }
-
-
-def segment_json(segment: "SegmentView") -> dict[str, Any]:
-    return {
-        "id": segment.id,
-        "task_id": segment.task_id,
-        "position": segment.position,
-        "start": segment.start,
-        "end": segment.end,
-        "duration": segment.duration,
-        "media_version": segment.media_version,  # goes into the media URLs (static/work/urls.js mediaUrl)
-        "text": segment.text,
-        "version": segment.version,
-        "status": segment.status,
-        "no_speech_reason": segment.no_speech_reason,
-        "review_comment": segment.review_comment,
-        "problems": [problem_json(p) for p in segment.problems],
-        "reviewed_text": segment.reviewed_text,
-        # What the page may do, from the workflow's move table (the page never re-derives it).
-        "editable": segment.editable,
-        "done": segment.done,
-        "decided": segment.decided,
-    }
-
-
-def task_summary_json(task: "TaskSummary") -> dict[str, Any]:
-    return {
-        "id": task.id,
-        "clip_name": task.clip_name,
-        "project": task.project,
-        "language": task.language,
-        "state": task.state,
-        "transcriber": task.transcriber,
-        "reviewer": task.reviewer,
-        "counts": dict(task.counts),
-        "duration": task.duration,
-        "review_round": task.review_round,
-    }
 
 
 def task_head_json(view: "TaskView") -> dict[str, Any]:
     """The task of a task view, with what its viewer may do: ``editable`` (change its text
     now) and ``reviewing`` (they hold its review)."""
-    return {**task_summary_json(view.task), "editable": view.editable, "reviewing": view.reviewing}
+    return {**view.task.to_dict(), "editable": view.editable, "reviewing": view.reviewing}
 
 
 def task_json(view: "TaskView") -> dict[str, Any]:
     return {
         "task": task_head_json(view),
-        "segments": [segment_json(s) for s in view.segments],
+        "segments": [segment.to_dict() for segment in view.segments],
         "no_speech_reasons": list(NO_SPEECH_REASONS),
     }
 
@@ -162,31 +114,31 @@ def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
 
 def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int) -> dict[str, Any]:
     """Saves one sentence; ``StaleVersion`` when it changed since ``base_version``."""
-    return segment_json(wb.save_text(actor, segment_id, text, base_version=base_version))
+    return wb.save_text(actor, segment_id, text, base_version=base_version).to_dict()
 
 
 def mark_no_speech(
     wb: "Workbench", actor: "Actor", segment_id: int, reason: str, *, base_version: int
 ) -> dict[str, Any]:
-    return segment_json(wb.mark_no_speech(actor, segment_id, reason, base_version=base_version))
+    return wb.mark_no_speech(actor, segment_id, reason, base_version=base_version).to_dict()
 
 
 def split_segment(wb: "Workbench", actor: "Actor", segment_id: int, at: float) -> list[dict[str, Any]]:
     """Splits a segment at ``at`` seconds on the clip's timeline; the two halves."""
-    return [segment_json(s) for s in wb.split_segment(actor, segment_id, at)]
+    return [half.to_dict() for half in wb.split_segment(actor, segment_id, at)]
 
 
 def merge_with_next(wb: "Workbench", actor: "Actor", segment_id: int) -> dict[str, Any]:
-    return segment_json(wb.merge_with_next(actor, segment_id))
+    return wb.merge_with_next(actor, segment_id).to_dict()
 
 
 def task_problems(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
-    return {"problems": [problem_json(p) for p in wb.check_task(actor, task_id)]}
+    return {"problems": [problem.to_dict() for problem in wb.check_task(actor, task_id)]}
 
 
 def submit_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
     """Submits for review; the warnings that remain. ``GuidelineViolation`` on errors."""
-    return {"problems": [problem_json(p) for p in wb.submit_task(actor, task_id)]}
+    return {"problems": [problem.to_dict() for problem in wb.submit_task(actor, task_id)]}
 
 
 def task_url(page: str, task_id: int) -> str:

@@ -1,0 +1,130 @@
+"""Builders for the worlds tests act in: one place for the cheap password policy, a store
+with an admin and the people of a language, a processed clip, "take a task through review",
+and a signed-in HTTP client.
+
+>>> wb = open_workbench(tmp_path)                                    # doctest: +SKIP
+>>> admin = add_admin(wb)                                            # doctest: +SKIP
+>>> people = add_people(wb, admin, {"tina": ({"transcriber"}, "ko"), "rita": ({"reviewer"}, "ko")})  # doctest: +SKIP
+>>> processed_clip(wb, admin)                                        # doctest: +SKIP
+>>> take_through_review(wb, people["tina"], people["rita"])          # doctest: +SKIP
+
+A builder sets up through the Workbench's public calls only, so a world is always one the
+app itself could have reached; it is not a place for assertions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tests.listening import hear
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.policy import Policy
+    from workbench.workflow.service import Workbench
+
+PASSWORD = "quiet-lantern-57"
+# argon2 at its cheapest: a test signs in hundreds of times.
+CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 1024}
+TEXTS = ("안녕하세요.", "반갑습니다.", "네 좋아요.")  # Korean sentences inside the guidelines
+SPANS = ((0.0, 2.0), (2.5, 5.0), (6.0, 9.0))
+
+
+class SettableClock:
+    """The Workbench's injectable clock: returns ``now`` (aware UTC) until moved."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+def cheap_policy(**rules: Any) -> "Policy":
+    """The default policy with cheap password hashing; ``rules`` override either."""
+    from workbench.workflow.policy import Policy
+
+    return Policy(**(CHEAP_HASHING | rules))
+
+
+def open_workbench(data_dir: Path, *, database_url: str | None = None, policy: "Policy | None" = None,
+                   **options: Any) -> "Workbench":
+    """A Workbench over ``database_url`` (a SQLite file in ``data_dir`` by default) with cheap
+    hashing; ``options`` (``queue``, ``clock``) go to ``Workbench.open``."""
+    from workbench.workflow.service import Workbench
+
+    data_dir = Path(data_dir)
+    database_url = database_url or f"sqlite:///{data_dir / 'workbench.db'}"
+    return Workbench.open(database_url=database_url, data_dir=data_dir, policy=policy or cheap_policy(), **options)
+
+
+def add_admin(wb: "Workbench", username: str = "admin", *, password: str = PASSWORD) -> "Actor":
+    """The first account, an admin (no one needs to create it)."""
+    return wb.create_user(None, username=username, password=password, name=username.title(), roles={"admin"})
+
+
+def add_people(wb: "Workbench", admin: "Actor", people: Mapping[str, tuple[Iterable[str], str | None]], *,
+               password: str = PASSWORD) -> dict[str, "Actor"]:
+    """``people`` maps a username to (roles, language); each is created by ``admin``."""
+    return {username: wb.create_user(admin, username=username, password=password, name=username.title(),
+                                     roles=set(roles), language=language)
+            for username, (roles, language) in people.items()}
+
+
+def processed_clip(wb: "Workbench", admin: "Actor", *, filename: str = "clip.wav", language: str = "ko",
+                   project: str = "acme", spans: Iterable[tuple[float, float]] = SPANS, **options: Any) -> int:
+    """A clip registered as processed (no audio unless ``output_dir`` is given); its task id."""
+    spans = list(spans)
+    options.setdefault("duration", max(end for _, end in spans) + 1)
+    clip = wb.register_processed_clip(admin, filename=filename, language=language, project=project,
+                                      segments=spans, **options)
+    return clip.task_id
+
+
+def transcribe(wb: "Workbench", transcriber: "Actor", task_id: int, texts: Iterable[str] = TEXTS) -> int:
+    """``transcriber`` types ``texts`` (repeated as needed) into the task's segments and submits it."""
+    texts = list(texts)
+    for n, segment in enumerate(wb.open_task(transcriber, task_id).segments):
+        text = texts[n % len(texts)]
+        if segment.status != "accepted" and segment.text != text:
+            wb.save_text(transcriber, segment.id, text, base_version=segment.version)
+    wb.submit_task(transcriber, task_id)
+    return task_id
+
+
+def take_through_review(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", *, task_id: int | None = None,
+                        texts: Iterable[str] = TEXTS) -> int:
+    """The next task of ``transcriber`` (or ``task_id``, already theirs) typed, submitted, heard
+    to the end by ``reviewer`` on ``wb.clock``, every segment accepted: a complete task's id."""
+    if task_id is None:
+        task_id = wb.claim_next(transcriber).id
+    transcribe(wb, transcriber, task_id, texts)
+    hear(wb, reviewer, wb.start_review(reviewer, task_id).segments, wb.clock)
+    wb.accept_all_played(reviewer, task_id)
+    wb.finish_review(reviewer, task_id)
+    return task_id
+
+
+def sign_in(http: "TestClient", username: str | None, *, password: str = PASSWORD) -> "TestClient":
+    """``http`` signed out, then in through the login form as ``username`` (None: stays out)."""
+    http.cookies.clear()
+    if username is not None:
+        response = http.post("/login", data={"username": username, "password": password}, follow_redirects=False)
+        assert response.status_code == 303, f"{username} could not sign in: {response.status_code}"
+    return http
+
+
+def signed_in(app: Any, username: str | None, *, password: str = PASSWORD, **client: Any) -> "TestClient":
+    """An HTTP client of its own on ``app`` signed in as ``username`` (anonymous for None);
+    ``client`` options go to ``TestClient``."""
+    from fastapi.testclient import TestClient
+
+    return sign_in(TestClient(app, **client), username, password=password)

@@ -1,0 +1,11 @@
+"""The languages the workbench handles: one list for the audio pipeline, the guidelines,
+the drafts and the pages.
+
+A language exists when it has guidelines (``guidelines/<code>.toml``), a name the
+pages show, and a place here; the guideline and shell tests keep the three in step.
+"""
+
+LANGUAGES: tuple[str, ...] = ("ko", "en", "zh", "ja")
+
+# How the pages name each language.
+LANGUAGE_NAMES: dict[str, str] = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}

@@ -1,0 +1,31 @@
+"""The Audit log tab: every state change, newest first, for one task or for all."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from workbench.ui.admin.shared import admin_only
+from workbench.ui.handlers import admin as handlers
+from workbench.ui.wiring import bind
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+
+@admin_only
+def show_audit(wb: "Workbench", actor: "Actor", task_id: float | None):
+    return handlers.audit_rows(wb, actor, task_id)
+
+
+def render(wb: "Workbench") -> None:
+    with gr.Tab("Audit log") as tab:
+        gr.Markdown("Every state change, newest first: who did what, when (Seoul time) and why.")
+        with gr.Row(equal_height=True):
+            task = gr.Number(0, label="Task (0: the latest 200 changes of all tasks and people)", precision=0)
+            show_button = gr.Button("Show")
+        audit = gr.Dataframe(headers=list(handlers.AUDIT_COLUMNS), interactive=False, wrap=True, elem_id="audit-log")
+
+    gr.on([tab.select, show_button.click, task.submit], bind(show_audit, wb), inputs=[task], outputs=[audit])

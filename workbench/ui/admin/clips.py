@@ -1,0 +1,127 @@
+"""The Clips tab: upload audio or video, watch it being processed, retry a failed clip."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from workbench.ui.admin.shared import admin_only, empty_note
+from workbench.ui.handlers import admin as handlers
+from workbench.ui.handlers.auth import session_actor
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, is_gradio_upload
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor, ClipView
+    from workbench.workflow.service import Workbench
+
+POLL_SECONDS = 2.0
+
+
+def clips_html(clips: Sequence["ClipView"]) -> str:
+    """The processing list: one row per clip with a progress bar, failures with their reason."""
+    if not clips:
+        return empty_note("No clips yet. Upload audio or video above.")
+    rows = []
+    for clip in clips:
+        percent = 100.0 if clip.status == "ready" else clip.percent
+        stage = {"ready": "done", "failed": "stopped"}.get(clip.status, clip.stage or clip.status)
+        detail = f'<div class="wb-error">{escape(clip.error)}</div>' if clip.status == "failed" and clip.error else ""
+        segments = str(clip.segment_count) if clip.status == "ready" else "—"
+        rows.append(
+            f"<tr><td>#{clip.id}</td><td><strong>{escape(clip.filename)}</strong>{detail}</td>"
+            f"<td>{escape(LANGUAGE_NAMES.get(clip.language, clip.language))}</td>"
+            f"<td>{escape(clip.project)}</td><td>{clip.priority}</td>"
+            f'<td><span class="wb-status wb-status-{escape(clip.status)}">'
+            f"{escape(clip.status)}</span></td>"
+            f'<td><div class="wb-bar wb-bar-{escape(clip.status)}"><div class="wb-bar-track">'
+            f'<div class="wb-bar-fill" style="width: {percent:.0f}%"></div></div>'
+            f"<span>{percent:.0f}% · {escape(stage)}</span></div></td><td>{segments}</td></tr>"
+        )
+    return (
+        '<table class="wb-table"><thead><tr><th>Clip</th><th>File</th><th>Language</th>'
+        "<th>Project</th><th>Priority</th><th>Status</th><th>Progress</th><th>Segments</th></tr>"
+        f'</thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def upload_message(outcome: handlers.UploadOutcome) -> str:
+    lines = []
+    if outcome.imported:
+        names = ", ".join(clip.filename for clip in outcome.imported)
+        lines.append(f"Queued {len(outcome.imported)} clip(s) for processing: {names}.")
+    for name, reason in outcome.refused:
+        lines.append(f"**Not imported: {name}**: {reason}")
+    return "\n\n".join(lines)
+
+
+def _clip_updates(wb: "Workbench", actor: "Actor", shown_failed: list[int]) -> tuple:
+    clips = handlers.processing_clips(wb, actor)
+    failed = handlers.failed_clips(clips)
+    failed_ids = [clip_id for _, clip_id in failed]
+    if failed_ids == shown_failed:
+        picker, row = gr.skip(), gr.skip()
+    else:
+        picker, row = gr.Dropdown(choices=failed, value=None), gr.Row(visible=bool(failed))
+    busy = any(clip.status in ("queued", "processing") for clip in clips)
+    return clips_html(clips), picker, row, failed_ids, gr.Timer(active=busy)
+
+
+@admin_only
+def refresh_clips(wb: "Workbench", actor: "Actor", shown_failed: list[int]) -> tuple:
+    # Only an admin's refresh starts the poll timer, so a non-admin's never ticks.
+    return _clip_updates(wb, actor, shown_failed)
+
+
+def upload(wb: "Workbench", files: list[str] | None, language: str, project: str, priority: float,
+           shown_failed: list[int], request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    paths = [Path(name) for name in files or []]
+    # The gate lets only this user's own uploads through (gradio_gate); refuse anything else
+    # here too, before the store reads it or it is deleted.
+    if not all(is_gradio_upload(path) for path in paths):
+        raise gr.Error("Upload the files again.")
+    outcome = handlers.upload_clips(wb, actor, paths, language=language, project=project,
+                                    priority=int(priority or 0))
+    # The store keeps its own copy; Gradio's cached upload is no longer needed.
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return (upload_message(outcome), None, *_clip_updates(wb, actor, shown_failed))
+
+
+def retry(wb: "Workbench", clip_id: int | None, shown_failed: list[int], request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    clip = handlers.retry_clip(wb, actor, clip_id)
+    return (f"Clip #{clip.id} ({clip.filename}) is queued again.", *_clip_updates(wb, actor, shown_failed))
+
+
+def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
+    with gr.Tab("Clips") as tab:
+        with gr.Row(equal_height=False):
+            files = gr.File(label="Audio or video files (several at once)", file_count="multiple",
+                            file_types=["audio", "video"], type="filepath", scale=3, elem_id="wb-upload-files")
+            with gr.Column(scale=2):
+                language = gr.Dropdown(languages, value="ko", label="Language")
+                project = gr.Textbox(label="Project", placeholder="client or project name",
+                                     elem_id="wb-upload-project")
+                priority = gr.Number(value=0, precision=0, label="Priority (higher is transcribed first)")
+                upload_button = gr.Button("Upload and process", variant="primary")
+        upload_result = gr.Markdown(elem_id="wb-upload-result")
+        gr.Markdown("### Processing")
+        progress = gr.HTML(elem_id="wb-clips")
+        with gr.Row(visible=False, equal_height=True) as retry_row:
+            failed = gr.Dropdown([], label="Failed clip", scale=3)
+            retry_button = gr.Button("Retry processing", scale=1)
+        shown_failed = gr.State([])
+        timer = gr.Timer(POLL_SECONDS, active=False)
+
+    outputs = [progress, failed, retry_row, shown_failed, timer]
+    gr.on([tab.select, timer.tick], bind(refresh_clips, wb), inputs=[shown_failed],
+          outputs=outputs, show_progress="hidden")
+    gr.on(None, bind(refresh_clips, wb), inputs=[shown_failed], outputs=outputs, show_progress="hidden")
+    upload_button.click(bind(upload, wb), inputs=[files, language, project, priority, shown_failed],
+                        outputs=[upload_result, files, *outputs], concurrency_limit=2)
+    retry_button.click(bind(retry, wb), inputs=[failed, shown_failed], outputs=[upload_result, *outputs])

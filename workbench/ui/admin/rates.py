@@ -1,0 +1,68 @@
+"""The Rates tab: base rates per language and project bonuses, each a history of changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from workbench.ui.admin.shared import admin_only
+from workbench.ui.handlers import admin as handlers
+from workbench.ui.handlers.auth import session_actor
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, readable_columns
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+
+@admin_only
+def refresh_rates(wb: "Workbench", actor: "Actor") -> tuple:
+    return readable_columns(handlers.rate_table(wb, actor)), readable_columns(handlers.project_bonus_table(wb, actor))
+
+
+def set_rate(wb: "Workbench", language: str, won_per_minute: float | None, effective_at: str,
+             request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    history = handlers.set_language_rate(wb, actor, language, won_per_minute, effective_at)
+    name = LANGUAGE_NAMES.get(language, language)
+    message = f"New {name} rate of {int(won_per_minute):,} won per minute from {effective_at} (Seoul time)."
+    return message, readable_columns(history)
+
+
+def set_bonus(wb: "Workbench", project: str, won_per_minute: float | None, basis: str, effective_at: str,
+              request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    history = handlers.set_project_bonus(wb, actor, project, won_per_minute, effective_at, basis)
+    message = (f"Bonus for {project.strip()}: {int(won_per_minute):,} won per minute of {basis} audio "
+               f"from {effective_at} (Seoul time).")
+    return message, readable_columns(history)
+
+
+def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
+    with gr.Tab("Rates") as tab:
+        gr.Markdown("Base rates in won per audio minute, per language. A change is a new rate from "
+                    "a date-time on; past rates stay as history.")
+        with gr.Row(equal_height=True):
+            rate_language = gr.Dropdown(languages, value="ko", label="Language")
+            rate_won = gr.Number(None, label="Won per minute", precision=0, minimum=0)
+            rate_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
+            rate_button = gr.Button("Set rate", variant="primary")
+        rate_result = gr.Markdown()
+        rates = gr.Dataframe(interactive=False, label="Rate history (newest first)")
+        gr.Markdown("### Project bonuses\nWon per minute on top of the base rate, for one project's "
+                    "work: per minute of the source clip or of its speech. A bonus of 0 ends it.")
+        with gr.Row(equal_height=True):
+            bonus_project = gr.Textbox(label="Project of the bonus")
+            bonus_won = gr.Number(None, label="Bonus won per minute", precision=0, minimum=0)
+            bonus_basis = gr.Dropdown([("source clip minutes", "source"), ("speech minutes", "speech")],
+                                      value="source", label="Per")
+            bonus_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
+            bonus_button = gr.Button("Set bonus")
+        bonus_result = gr.Markdown()
+        bonuses = gr.Dataframe(interactive=False, label="Bonus history (newest first)")
+
+    gr.on([tab.select], bind(refresh_rates, wb), outputs=[rates, bonuses])
+    rate_button.click(bind(set_rate, wb), inputs=[rate_language, rate_won, rate_from], outputs=[rate_result, rates])
+    bonus_button.click(bind(set_bonus, wb), inputs=[bonus_project, bonus_won, bonus_basis, bonus_from],
+                       outputs=[bonus_result, bonuses])

@@ -1,0 +1,71 @@
+"""The Settlements tab: a payday's dry run, its commit once confirmed, and the committed paydays."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from workbench.ui.admin.shared import admin_only
+from workbench.ui.handlers import admin as handlers
+from workbench.ui.handlers.auth import session_actor
+from workbench.ui.wiring import bind, readable_columns
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+
+def settle(wb: "Workbench", commit: bool, payday: str, confirmed: bool, request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    if commit and not confirmed:
+        raise gr.Error("Tick the box to confirm that the dry run is right before committing.")
+    run = handlers.run_settlement(wb, actor, payday, commit=commit)
+    return (
+        run.summary,
+        gr.Dataframe(value=readable_columns(run.workers), visible=True),
+        gr.Dataframe(value=readable_columns(run.items), visible=True),
+        *_history_updates(wb, actor),
+        False,
+    )
+
+
+def _history_updates(wb: "Workbench", actor: "Actor") -> tuple:
+    totals, chart = handlers.settlement_history(wb, actor)
+    if totals.empty:
+        return "No payday has been committed yet.", gr.Dataframe(visible=False), gr.Plot(visible=False)
+    return "", gr.Dataframe(value=readable_columns(totals), visible=True), gr.Plot(value=chart, visible=True)
+
+
+@admin_only
+def refresh_settlements(wb: "Workbench", actor: "Actor") -> tuple:
+    return _history_updates(wb, actor)
+
+
+def render(wb: "Workbench") -> None:
+    with gr.Tab("Settlements") as tab:
+        with gr.Row(equal_height=True):
+            payday = gr.Dropdown(handlers.payday_choices(date.today()), label="Payday",
+                                 allow_custom_value=True, scale=2)
+            dry_run_button = gr.Button("Dry run", variant="secondary", scale=1)
+            confirm = gr.Checkbox(label="The dry run is right", scale=1)
+            commit_button = gr.Button("Commit settlement", variant="primary", scale=1)
+        summary = gr.Markdown("Choose a payday and make a dry run: it shows what each "
+                              "worker would be paid and records nothing.", elem_id="wb-settlement-summary")
+        workers = gr.Dataframe(interactive=False, label="Workers", visible=False)
+        items = gr.Dataframe(interactive=False, label="Items paid", visible=False, elem_id="wb-settlement-items")
+        gr.Markdown("### Committed paydays")
+        history_note = gr.Markdown()
+        period_totals = gr.Dataframe(interactive=False, label="Totals per payday", visible=False,
+                                     elem_id="wb-period-totals")
+        period_chart = gr.Plot(show_label=False, visible=False, elem_id="wb-period-chart")
+
+    history_outputs = [history_note, period_totals, period_chart]
+    outputs = [summary, workers, items, *history_outputs, confirm]
+    # A settlement reads every accepted item: one at a time, dry run or commit.
+    dry_run_button.click(bind(settle, wb, False), inputs=[payday, confirm], outputs=outputs,
+                         concurrency_limit=1, concurrency_id="settlement")
+    commit_button.click(bind(settle, wb, True), inputs=[payday, confirm], outputs=outputs,
+                        concurrency_limit=1, concurrency_id="settlement")
+    gr.on([tab.select], bind(refresh_settlements, wb), outputs=history_outputs)

@@ -1,0 +1,52 @@
+"""The Workers tab: every worker with their grade and load; close or reopen an account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from workbench.ui.admin.shared import admin_only
+from workbench.ui.handlers import admin as handlers
+from workbench.ui.handlers.auth import session_actor
+from workbench.ui.wiring import bind
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+
+def _worker_updates(wb: "Workbench", actor: "Actor") -> tuple:
+    """The workers table and the account picker, from one read of the workers."""
+    workers = wb.list_workers(actor)
+    return handlers.worker_rows(workers), gr.Dropdown(choices=handlers.worker_choices(workers), value=None)
+
+
+@admin_only
+def refresh_workers(wb: "Workbench", actor: "Actor") -> tuple:
+    return _worker_updates(wb, actor)
+
+
+def change_account(wb: "Workbench", close: bool, username: str | None, reason: str, request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    change = handlers.close_account if close else handlers.reopen_account
+    return (change(wb, actor, username, reason), *_worker_updates(wb, actor), "")
+
+
+def render(wb: "Workbench") -> None:
+    with gr.Tab("Workers") as tab:
+        workers = gr.Dataframe(headers=list(handlers.WORKER_COLUMNS), interactive=False, wrap=True)
+        gr.Markdown("Closing an account signs the person out everywhere and offers the tasks they "
+                    "hold to others, their text kept; their finished work and pay stay.")
+        with gr.Row():
+            account = gr.Dropdown([], label="Account", scale=2)
+            reason = gr.Textbox(label="Reason (kept in the audit log)", scale=3)
+        with gr.Row():
+            close_button = gr.Button("Close account", variant="stop")
+            reopen_button = gr.Button("Reopen account")
+        result = gr.Markdown()
+
+    gr.on([tab.select], bind(refresh_workers, wb), outputs=[workers, account])
+    outputs = [result, workers, account, reason]
+    close_button.click(bind(change_account, wb, True), inputs=[account, reason], outputs=outputs)
+    reopen_button.click(bind(change_account, wb, False), inputs=[account, reason], outputs=outputs)
