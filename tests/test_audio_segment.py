@@ -256,3 +256,18 @@ def test_smooth_hysteresis_over_more_frames_than_a_block_walks_the_moving_averag
             speaking = value >= on if not speaking else value > off
             expected[index] = speaking
         np.testing.assert_array_equal(segment.smooth_hysteresis(decisions, window=window, on=on, off=off), expected)
+
+
+def test_only_long_segments_are_split_where_the_level_stays_far_under_the_speech_around_it():
+    # Speech at -20 dB with 0.5 s of background at -38 dB in its middle: far above the
+    # floor (-70 dB), 18 dB under the speech. 0.1 s frames.
+    levels_db = np.array([-20.0] * 40 + [-38.0] * 5 + [-20.0] * 40)
+    settings = dict(frame_seconds=0.1, floor_db=-70.0, margin_db=3.0, below_speech_db=16.0, min_pause=0.35)
+    long = segment.split_long_at_local_pauses(np.array([[0.0, 8.5]]), levels_db, longer_than=6.0, **settings)
+    np.testing.assert_allclose(long, [[0.0, 4.25], [4.25, 8.5]])
+    # A segment of ordinary length keeps such a dip (a comma, a soft syllable) whole.
+    short = segment.split_long_at_local_pauses(np.array([[2.0, 6.5]]), levels_db, longer_than=6.0, **settings)
+    np.testing.assert_allclose(short, [[2.0, 6.5]])
+    # 10 dB under the speech is no pause even in a long segment.
+    shallow = np.array([-20.0] * 40 + [-30.0] * 5 + [-20.0] * 40)
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(np.array([[0.0, 8.5]]), shallow, longer_than=6.0, **settings), [[0.0, 8.5]])

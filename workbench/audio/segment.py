@@ -483,3 +483,37 @@ def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.
     for start, end in np.asarray(exclude).reshape(-1, 2):
         quiet[int(start / frame_seconds) : int(np.ceil(end / frame_seconds))] = False
     return runs(quiet).astype(np.float64) * frame_seconds
+
+
+def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, longer_than: float,
+                               floor_db: float, margin_db: float, below_speech_db: float, min_pause: float) -> np.ndarray:
+    """Split intervals longer than ``longer_than`` seconds where the level stays
+    ``below_speech_db`` under the local speech level (``local_speech_db``) for ``min_pause``.
+
+    A segment that long most often holds two sentences whose gap music or babble filled:
+    the gap is far above the clip's noise floor but well under the speakers around it. The
+    stricter pause test applies only there, so the commas of a sentence of ordinary length
+    are not cut. Only the long intervals' levels (with context for the local speech level)
+    are looked at.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, k >= m
+    """
+    context = int(round(3.0 / frame_seconds)) + 10
+    out: list[np.ndarray] = []
+    for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
+        if end - start <= longer_than:
+            out.append(np.array([[start, end]]))
+            continue
+        first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
+        low, high = max(first - context, 0), min(last + context, levels_db.size)
+        quiet = quiet_frames(levels_db[low:high], frame_seconds=frame_seconds, floor_db=floor_db, margin_db=margin_db,
+                             below_speech_db=below_speech_db)
+        # On the slice's own timeline, then back: the frame indices are the same either way.
+        offset = low * frame_seconds
+        pieces = split_at_quiet_frames(np.array([[start - offset, end - offset]]), quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+        pieces += offset
+        pieces[0, 0], pieces[-1, 1] = start, end
+        out.append(pieces)
+    return np.concatenate(out) if out else np.zeros((0, 2))
