@@ -23,14 +23,15 @@ def sentence(text: str, voice: str = "en-us") -> np.ndarray:
 
 
 def chords(seconds: float, *, level: float = 0.1) -> np.ndarray:
-    """Music: harmonic chords changing every half second, periodic at a voice's pitch
-    (what webrtcvad and the voicing test take for speech)."""
+    """Music: plucked harmonic chords, a new one every half second, periodic at a voice's
+    pitch and rising and falling like syllables (what webrtcvad, the voicing test and the
+    level-range test all take for speech)."""
     out = []
     for index in range(int(np.ceil(seconds / 0.5))):
         t = np.arange(RATE // 2) / RATE
         root = (146.8, 164.8, 196.0, 220.0)[index % 4]
         note = sum(np.sin(2 * np.pi * root * ratio * k * t) / k**1.5 for ratio in (1.0, 1.26, 1.5) for k in range(1, 6))
-        out.append(note * np.minimum(1, t / 0.02) * np.exp(-t * 2))
+        out.append(note * np.minimum(1, t / 0.02) * np.exp(-t * 6))
     audio = np.concatenate(out)[: int(seconds * RATE)].astype(np.float32)
     return audio * (level / np.sqrt(np.mean(audio**2)))
 

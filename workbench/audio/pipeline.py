@@ -67,6 +67,9 @@ class PipelineSettings:
     max_segment_s: float = 20.0
     padding_s: float = 0.15
     min_voiced_s: float = 0.15
+    # A segment whose level moves less than this (10th to 90th percentile) is babble or
+    # music, not one talker's syllables (``segment.drop_flat``); 0 turns the test off.
+    min_level_range_db: float = 9.0
     # Silero's model as a second opinion on the short and the long segments, when the
     # optional extra is installed (``workbench.audio.second_opinion``); without it, or with
     # this off, the segments are webrtcvad's and the level's alone. Segments longer than
@@ -106,6 +109,7 @@ class PipelineSettings:
             (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
             (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
             (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
+            (self.min_level_range_db >= 0, "min_level_range_db must not be negative"),
             (0 <= self.pause_agreement <= 1, "pause_agreement must be 0..1"),
             (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
             (self.opinion_check_below_s >= 0, "opinion_check_below_s must not be negative"),
@@ -403,6 +407,9 @@ def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segme
     )
     speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
     bursts = np.concatenate([bursts, background]) if len(background) else bursts
+    if settings.min_level_range_db > 0:
+        speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
+        bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
     speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings)
     del levels, quiet
     bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts

@@ -517,3 +517,26 @@ def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, 
         pieces[0, 0], pieces[-1, 1] = start, end
         out.append(pieces)
     return np.concatenate(out) if out else np.zeros((0, 2))
+
+
+def drop_flat(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, min_range_db: float,
+              smooth: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Separate intervals whose level moves like one talker's from flat background.
+
+    One speaker's syllables make the level rise and fall by 10 dB and more (between the
+    10th and 90th percentile of the level smoothed over ``smooth`` frames), even with
+    noise under it; five talkers of babble, or music, fill each other's gaps and move far
+    less. Intervals whose level range is under ``min_range_db`` are dropped.
+
+    Returns
+    -------
+    (kept, dropped) : arrays of shape (k, 2) and (m - k, 2), seconds
+    """
+    keep = np.ones(len(intervals), dtype=bool)
+    for index, (start, end) in enumerate(np.asarray(intervals).reshape(-1, 2)):
+        part = levels_db[int(round(start / frame_seconds)) : int(round(end / frame_seconds))]
+        if part.size > smooth:
+            part = uniform_filter1d(part, size=smooth, mode="nearest")
+            low, high = np.percentile(part, [10, 90])
+            keep[index] = high - low >= min_range_db
+    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
