@@ -83,7 +83,7 @@ class PipelineSettings:
     opinion_split_above_s: float = 6.0
     opinion_min_pause_s: float = 0.25
     opinion_pause_quiet_share: float = 0.0
-    opinion_level_split_above_s: float = 6.0
+    opinion_level_split_above_s: float = 7.0
     opinion_level_pause_below_speech_db: float = 16.0
     highpass_hz: float = 80.0
     denoise: bool = True
