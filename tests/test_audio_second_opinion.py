@@ -195,3 +195,21 @@ def test_process_file_reports_what_the_second_opinion_did(tmp_path, without_extr
 def test_second_opinion_settings_out_of_range_are_refused(field):
     with pytest.raises(pipeline.AudioError, match=field):
         dataclasses.replace(pipeline.PipelineSettings(), **{field: 1.5}).validate()
+
+
+def test_without_the_extra_babble_between_two_sentences_is_dropped_for_its_flat_level(without_extra):
+    texts = ["Please close the window before you go.", "We will meet again next week at noon.",
+             "Thank you all for waiting so patiently.", "The train leaves from the second platform.",
+             "Good morning, everyone, and welcome back."]
+    voices = ["en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland", "en-us"]
+    talkers = [sentence(text, voice) for text, voice in zip(texts, voices)]
+    n = min(t.size for t in talkers)
+    babble = np.sum([np.roll(t[:n], 1601 * k) for k, t in enumerate(talkers)], axis=0) * 0.5
+    first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
+    audio = with_noise(np.concatenate([silence(1.0), first, silence(1.0), babble, silence(1.0), second, silence(1.0)]), seed=9)
+    found = pipeline._segment(audio.copy(), pipeline.PipelineSettings())
+    babble_span = (2.0 + first.size / RATE, 2.0 + (first.size + n) / RATE)
+    assert len(found.speech) == 2
+    assert not any(a < babble_span[1] - 0.1 and b > babble_span[0] + 0.1 for a, b in found.speech)
+    kept_all = pipeline._segment(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), min_level_range_db=0.0))
+    assert len(kept_all.speech) == 3  # the babble is what the range rule removes
