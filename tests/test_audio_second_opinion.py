@@ -72,7 +72,8 @@ def music_then_speech() -> tuple[np.ndarray, tuple[float, float], tuple[float, f
 def test_the_model_hears_a_sentence_as_speech_and_chords_as_not():
     opinion = second_opinion.load() or pytest.skip("the Silero extra is not installed")
     audio, music, speech = music_then_speech()
-    probs = opinion.span(audio, 0.0, audio.size / RATE)
+    probs, heard = opinion.span(audio, 0.0, audio.size / RATE)
+    assert heard == pytest.approx(audio.size / RATE)
     frame = second_opinion.FRAME_S
     assert np.mean(probs[int(speech[0] / frame) : int(speech[1] / frame)] >= 0.5) > 0.7
     assert np.mean(probs[int(music[0] / frame) : int(music[1] / frame)] >= 0.5) < 0.1

@@ -13,7 +13,7 @@ candidate segment only:
    the level agrees (at least part of that stretch is quiet).
 
 Everything between is left as webrtcvad and the level made it, so the model runs on a
-fraction of the clip (``Opinion.seconds``); the pipeline reports that fraction.
+fraction of the clip (``Verdict.seconds_heard``); the pipeline reports that fraction.
 
 The model is the ONNX file the ``silero-vad`` package ships
 (``silero_vad/data/silero_vad_16k_sequence.onnx``), found through the package's metadata
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -98,24 +98,22 @@ def probabilities(session, audio: np.ndarray) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0, np.float32)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Opinion:
-    """The loaded model, and how much audio it has been asked about."""
+    """The loaded model (one per process, shared by threads: onnxruntime's ``run`` is safe)."""
 
     session: object
-    seconds: float = field(default=0.0)
 
-    def span(self, audio: np.ndarray, start: float, end: float) -> np.ndarray:
+    def span(self, audio: np.ndarray, start: float, end: float) -> tuple[np.ndarray, float]:
         """Probabilities per 32 ms frame of ``[start, end)`` seconds of ``audio`` (16 kHz),
-        frame ``k`` covering ``start + k * 0.032`` on; the model first hears ``WARM_UP_S``
-        before ``start``."""
+        frame ``k`` covering ``start + k * 0.032`` on, and the seconds of audio the model
+        heard for them: it first hears ``WARM_UP_S`` before ``start``."""
         first = max(int(start * RATE) - int(WARM_UP_S * RATE), 0)
         begin, last = int(start * RATE), min(int(end * RATE), audio.size)
         # Whole frames from ``first``, so that frame boundaries fall on ``begin`` exactly.
         first = begin - (begin - first) // FRAME * FRAME
-        self.seconds += (last - first) / RATE
         probs = probabilities(self.session, audio[first:last])
-        return probs[(begin - first) // FRAME :]
+        return probs[(begin - first) // FRAME :], (last - first) / RATE
 
 
 @dataclass(frozen=True)
@@ -150,13 +148,13 @@ def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opini
     -------
     (kept, dropped, verdict): (k, 2) and (j, 2) seconds
     """
-    heard_before = opinion.seconds
     kept: list[tuple[float, float]] = []
     dropped: list[tuple[float, float]] = []
-    splits = 0
+    splits, heard = 0, 0.0
     for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
         if end - start > split_above_s:
-            probs = opinion.span(audio, start, end)
+            probs, seconds = opinion.span(audio, start, end)
+            heard += seconds
             pieces = _split_at_pauses(start, end, probs, quiet, quiet_frame_s=quiet_frame_s, min_pause_s=min_pause_s,
                                       min_quiet_share=min_quiet_share)
             splits += len(pieces) - 1
@@ -167,11 +165,12 @@ def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opini
                 else:
                     kept.append((a, b))
         elif end - start < check_below_s:
-            probs = opinion.span(audio, start, end)
+            probs, seconds = opinion.span(audio, start, end)
+            heard += seconds
             (kept if _speech_share(probs, 0.0, end - start) >= min_speech_share else dropped).append((start, end))
         else:
             kept.append((start, end))
-    verdict = Verdict(used=True, seconds_heard=opinion.seconds - heard_before, dropped=len(dropped), splits=splits)
+    verdict = Verdict(used=True, seconds_heard=heard, dropped=len(dropped), splits=splits)
     return np.array(kept, dtype=np.float64).reshape(-1, 2), np.array(dropped, dtype=np.float64).reshape(-1, 2), verdict
 
 
