@@ -376,6 +376,9 @@ def main() -> None:
     global OUT
     if args.seed != scenario.Scenario().seed:
         OUT = HERE / "out" / f"seed-{args.seed}"
+    # Before the grid: audioread caches the decoders it finds at its first use, and the
+    # straightforward pipeline's MP4 needs ffmpeg among them.
+    ffmpeg_version = ffmpeg_on_path()
     grid_lines, grid_results = ([], {}) if args.no_grid else quality_grid(args)
     if grid_lines:
         (HERE / "out" / "grid-results.md").write_text("\n".join(grid_lines) + "\n")
@@ -387,7 +390,6 @@ def main() -> None:
     sf.write(WARMUP, load(OUT / "clip.wav")[: 3 * 48000], 48000)
     sentences = [(s["start"], s["end"]) for s in truth["sentences"]]
     reference = load(OUT / "clean16k.wav")
-    ffmpeg_version = ffmpeg_on_path()
     runs = {}
     for kind, input_path in (("ours", OUT / "clip.mp4"), ("first_pass", OUT / "clip.mp4"), ("baseline", OUT / "clip.mp4"),
                              ("baseline_wav", OUT / "clip.wav"), ("silero", OUT / "clip.mp4")):
