@@ -21,8 +21,9 @@ import soundfile as sf
 import metrics
 
 RATE = 16000
-SYSTEMS = ("ours", "silero", "baseline")
-LABELS = {"ours": "this project", "silero": "Silero VAD", "baseline": "straightforward"}
+SYSTEMS = ("ours", "first_pass", "silero", "baseline")
+LABELS = {"ours": "this project", "first_pass": "this project without the Silero extra", "silero": "Silero VAD",
+          "baseline": "straightforward"}
 
 
 def cpu_now() -> float:
@@ -40,7 +41,22 @@ def run_ours(clip: Path, language: str, scratch: Path, settings=None) -> dict:
     wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
     clean = sf.read(str(out / "clean.flac"), dtype="float32")[0]
     return {"segments": [(s.start, s.end) for s in report.segments], "clean": clean, "wall": wall, "cpu": cpu,
-            "denoise_applied": report.report["denoise"]["applied"]}
+            "denoise_applied": report.report["denoise"]["applied"], "second_opinion": report.report["segments"]["second_opinion"]}
+
+
+def run_first_pass(clip: Path) -> dict:
+    """This project's segmenter as it is without the optional Silero extra (webrtcvad and the
+    level alone): the same segments ``process_file`` would deliver then, which depend only on
+    the decoded, high-passed audio. Time: decode, high-pass and segmentation."""
+    from workbench.audio import denoise, pipeline
+
+    settings = pipeline.PipelineSettings(second_opinion=False)
+    wall, cpu = time.perf_counter(), cpu_now()
+    audio = sf.read(str(clip), dtype="float32")[0]
+    denoise.highpass(audio, RATE, cutoff_hz=settings.highpass_hz, out=audio)
+    found = pipeline._segment(audio, settings)
+    wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
+    return {"segments": [tuple(s) for s in found.padded.tolist()], "clean": None, "wall": wall, "cpu": cpu}
 
 
 def run_silero(clip: Path) -> dict:
@@ -104,6 +120,8 @@ def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]],
         for system in systems:
             if system == "ours":
                 result = run_ours(clip, language, Path(scratch), settings)
+            elif system == "first_pass":
+                result = run_first_pass(clip)
             elif system == "silero":
                 result = run_silero(clip)
             else:
@@ -114,6 +132,8 @@ def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]],
                 row["si_sdr_gain"] = metrics.si_sdr(result["clean"], reference) - si_in
             if "denoise_applied" in result:
                 row["denoise_applied"] = result["denoise_applied"]
+            if "second_opinion" in result:
+                row["second_opinion"] = result["second_opinion"]
             out[system] = row
     return out
 
@@ -126,7 +146,7 @@ def summary_rows(groups: dict[str, list[dict]], systems=SYSTEMS) -> list[str]:
     head = ["group", "clips", "sentences"]
     for figure in ("whole", "one each", "no speech"):
         head += [f"{figure}: {LABELS[s]}" for s in systems]
-    head += ["SI-SDR gain: this project (min)", "SI-SDR gain: straightforward", "s per clip: this project / Silero / straightforward"]
+    head += ["SI-SDR gain: this project (min)", "SI-SDR gain: straightforward", "s per clip: " + " / ".join(LABELS[s] for s in systems)]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, results in groups.items():
         pooled = {s: metrics.pooled([r[s] for r in results]) for s in systems}

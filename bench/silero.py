@@ -5,7 +5,8 @@ files do not need it. So the benchmark installs the package without its dependen
 (``pip install --no-deps 'silero-vad>=6.2,<7'``), finds ``silero_vad_16k_sequence.onnx``
 through the package's metadata without importing it, and runs it with onnxruntime: one
 call per 512 frames of 32 ms, the LSTM state carried between calls, the same per-frame
-probabilities as the streaming model.
+probabilities as the streaming model. The loading and the running are the project's own
+optional second opinion's (``workbench.audio.second_opinion``), here over the whole clip.
 
 Probabilities become segments the way Silero's ``get_speech_timestamps`` does it: speech
 starts at p >= 0.5 and ends after ``min_silence`` seconds below 0.35; pieces shorter than
@@ -16,55 +17,27 @@ setting tuned, on the tuning clips, like this project's.
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
-from pathlib import Path
-
 import numpy as np
 
+from workbench.audio import second_opinion
 from workbench.audio.segment import pad_intervals
 
-RATE = 16000
-FRAME = 512
-CONTEXT = 64
-BLOCK = 512  # frames per ONNX call
+RATE = second_opinion.RATE
+FRAME = second_opinion.FRAME
 MIN_SILENCE_S = 0.2  # chosen on the tuning clips (bench/tune.py), by the rule used for ours
 
 
-def model_path() -> Path:
-    try:
-        dist = importlib.metadata.distribution("silero-vad")
-    except importlib.metadata.PackageNotFoundError:
-        raise SystemExit("Silero VAD is not installed: pip install --no-deps 'silero-vad>=6.2,<7' onnxruntime") from None
-    return Path(dist.locate_file("silero_vad/data/silero_vad_16k_sequence.onnx"))
-
-
-@functools.cache
 def session():
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(model_path()), sess_options=options, providers=["CPUExecutionProvider"])
+    """The model the project's optional second opinion runs (``workbench.audio.second_opinion``)."""
+    opinion = second_opinion.load()
+    if opinion is None:
+        raise SystemExit("Silero VAD is not installed: pip install --no-deps 'silero-vad>=6.2,<7' onnxruntime")
+    return opinion.session
 
 
 def probabilities(audio: np.ndarray) -> np.ndarray:
     """Speech probability per 32 ms frame of 16 kHz mono audio, shape (ceil(n / 512),)."""
-    audio = np.asarray(audio, np.float32)
-    n_frames = -(-audio.size // FRAME)
-    frames = np.zeros((n_frames, FRAME), np.float32)
-    frames.reshape(-1)[: audio.size] = audio
-    # Each frame is fed with the last 64 samples of the one before it (zeros for the first).
-    context = np.concatenate([np.zeros((1, CONTEXT), np.float32), frames[:-1, -CONTEXT:]])
-    windows = np.concatenate([context, frames], axis=1)
-    h = np.zeros((1, 1, 128), np.float32)
-    c = np.zeros((1, 1, 128), np.float32)
-    out = []
-    for first in range(0, n_frames, BLOCK):
-        probs, h, c = session().run(["speech_probs", "hn", "cn"], {"input": windows[first : first + BLOCK], "h": h, "c": c})
-        out.append(probs.reshape(-1))
-    return np.concatenate(out) if out else np.zeros(0, np.float32)
+    return second_opinion.probabilities(session(), audio)
 
 
 def speech_intervals(probs: np.ndarray, *, threshold: float = 0.5, min_silence: float = MIN_SILENCE_S, min_speech: float = 0.25) -> np.ndarray:

@@ -256,3 +256,39 @@ def test_smooth_hysteresis_over_more_frames_than_a_block_walks_the_moving_averag
             speaking = value >= on if not speaking else value > off
             expected[index] = speaking
         np.testing.assert_array_equal(segment.smooth_hysteresis(decisions, window=window, on=on, off=off), expected)
+
+
+def test_only_long_segments_are_split_where_the_level_stays_far_under_the_speech_around_it():
+    # Speech at -20 dB with 0.5 s of background at -38 dB in its middle: far above the
+    # floor (-70 dB), 18 dB under the speech. 0.1 s frames.
+    levels_db = np.array([-20.0] * 40 + [-38.0] * 5 + [-20.0] * 40)
+    settings = dict(frame_seconds=0.1, floor_db=-70.0, margin_db=3.0, below_speech_db=16.0, min_pause=0.35)
+    long = segment.split_long_at_local_pauses(np.array([[0.0, 8.5]]), levels_db, longer_than=6.0, **settings)
+    np.testing.assert_allclose(long, [[0.0, 4.25], [4.25, 8.5]])
+    # A segment of ordinary length keeps such a dip (a comma, a soft syllable) whole.
+    short = segment.split_long_at_local_pauses(np.array([[2.0, 6.5]]), levels_db, longer_than=6.0, **settings)
+    np.testing.assert_allclose(short, [[2.0, 6.5]])
+    # 10 dB under the speech is no pause even in a long segment.
+    shallow = np.array([-20.0] * 40 + [-30.0] * 5 + [-20.0] * 40)
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(np.array([[0.0, 8.5]]), shallow, longer_than=6.0, **settings), [[0.0, 8.5]])
+
+
+def test_one_talkers_sentence_is_kept_and_five_talkers_of_babble_are_dropped_as_flat():
+    import soxr
+
+    texts = ["Good morning, everyone, and welcome back.", "The train leaves from the second platform.",
+             "Please close the window before you go.", "We will meet again next week at noon.",
+             "Thank you all for waiting so patiently."]
+    voices = ["en-us", "en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland"]
+    talkers = [soxr.resample(speak(t, voice=v), 22050, RATE).astype(np.float32) for t, v in zip(texts, voices)]
+    talkers = [t / np.sqrt(np.mean(t**2)) * 0.05 for t in talkers]
+    n = min(t.size for t in talkers)
+    noise = 0.002 * pink_noise(n, rng=np.random.default_rng(7))
+    one = talkers[0][:n] + noise
+    babble = np.sum([np.roll(t[:n], 1601 * k) for k, t in enumerate(talkers)], axis=0) + noise
+    audio = np.concatenate([one, babble])
+    levels = segment.frame_levels_db(audio, RATE)
+    intervals = np.array([[0.0, n / RATE], [n / RATE, 2 * n / RATE]])
+    kept, dropped = segment.drop_flat(intervals, levels, frame_seconds=0.01, min_range_db=9.0)
+    np.testing.assert_allclose(kept, intervals[:1])
+    np.testing.assert_allclose(dropped, intervals[1:])

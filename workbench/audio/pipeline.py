@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.audio import denoise, io, loudness, segment, vad
+from workbench.audio import denoise, io, loudness, second_opinion, segment, vad
 from workbench.audio.errors import AudioError
 from workbench.languages import LANGUAGES
 
@@ -67,6 +67,24 @@ class PipelineSettings:
     max_segment_s: float = 20.0
     padding_s: float = 0.15
     min_voiced_s: float = 0.15
+    # A segment whose level moves less than this (10th to 90th percentile) is babble or
+    # music, not one talker's syllables (``segment.drop_flat``); 0 turns the test off.
+    min_level_range_db: float = 9.0
+    # Silero's model as a second opinion on the short and the long segments, when the
+    # optional extra is installed (``workbench.audio.second_opinion``); without it, or with
+    # this off, the segments are webrtcvad's and the level's alone. Segments longer than
+    # ``opinion_level_split_above_s`` are first split where the level stays
+    # ``opinion_level_pause_below_speech_db`` under the speech around it for ``min_quiet_s``
+    # (a gap music or babble filled); only with the model, which then drops the pieces of
+    # background that split leaves.
+    second_opinion: bool = True
+    opinion_check_below_s: float = 2.5
+    opinion_min_speech_share: float = 0.3
+    opinion_split_above_s: float = 6.0
+    opinion_min_pause_s: float = 0.25
+    opinion_pause_quiet_share: float = 0.0
+    opinion_level_split_above_s: float = 7.0
+    opinion_level_pause_below_speech_db: float = 16.0
     highpass_hz: float = 80.0
     denoise: bool = True
     noise_profile_s: float = 20.0
@@ -91,8 +109,16 @@ class PipelineSettings:
             (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
             (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
             (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
+            (self.min_level_range_db >= 0, "min_level_range_db must not be negative"),
             (0 <= self.pause_agreement <= 1, "pause_agreement must be 0..1"),
             (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
+            (self.opinion_check_below_s >= 0, "opinion_check_below_s must not be negative"),
+            (0 <= self.opinion_min_speech_share <= 1, "opinion_min_speech_share must be 0..1"),
+            (self.opinion_split_above_s > 0, "opinion_split_above_s must be positive"),
+            (self.opinion_min_pause_s > 0, "opinion_min_pause_s must be positive"),
+            (0 <= self.opinion_pause_quiet_share <= 1, "opinion_pause_quiet_share must be 0..1"),
+            (self.opinion_level_split_above_s > 0, "opinion_level_split_above_s must be positive"),
+            (self.opinion_level_pause_below_speech_db > 0, "opinion_level_pause_below_speech_db must be positive"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
             (-70 < self.target_lufs < 0, "target_lufs must be between -70 and 0"),
@@ -292,6 +318,7 @@ def _run(input_path: Path, staging: Path, language: str, settings: PipelineSetti
                 "count": len(segments),
                 "speech_seconds": round(float(np.sum(found.speech[:, 1] - found.speech[:, 0])), 3),
                 "dropped_bursts": len(found.bursts),
+                "second_opinion": found.opinion.to_dict(duration),
             },
             "denoise": denoise_report,
             "settings": asdict(settings),
@@ -346,6 +373,7 @@ class _Found:
     padded: np.ndarray  # (m, 2) seconds, what is cut
     bursts: np.ndarray  # (k, 2) seconds, dropped
     noise: np.ndarray  # (j, 2) seconds, noise-only stretches
+    opinion: second_opinion.Verdict = second_opinion.Verdict(used=False, reason="turned off in the settings")
 
 
 def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segment.Cue] = ()) -> _Found:
@@ -374,17 +402,44 @@ def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segme
     if settings.pause_agreement > 0:
         candidates = segment.join_unheard_pauses(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement)
     candidates = segment.split_at_quiet_frames(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_pause=settings.min_quiet_s)
-    del quiet
     speech, background = segment.drop_background(
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
     )
-    del levels
     speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
     bursts = np.concatenate([bursts, background]) if len(background) else bursts
+    if settings.min_level_range_db > 0:
+        speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
+        bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
+    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings)
+    del levels, quiet
+    bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
     speech = segment.apply_cues(speech, cues)
     speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
     padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
-    return _Found(speech=speech, padded=padded, bursts=bursts, noise=noise)
+    return _Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion)
+
+
+def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, floor_db: float, quiet: np.ndarray,
+                    settings: PipelineSettings) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
+    """Silero's second opinion on the short and the long segments, when it is installed
+    and turned on; otherwise the segments unchanged and a verdict saying why."""
+    if not settings.second_opinion:
+        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason="turned off in the settings")
+    opinion = second_opinion.load()
+    if opinion is None:
+        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=second_opinion.MISSING)
+    # The stricter level pause in long segments leaves pieces of background where it cuts
+    # inside music or babble; the model is what drops them, so it comes only with the model.
+    speech = segment.split_long_at_local_pauses(
+        speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_level_split_above_s, floor_db=floor_db,
+        margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
+        min_pause=settings.min_quiet_s,
+    )
+    return second_opinion.refine(
+        speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=settings.opinion_check_below_s,
+        min_speech_share=settings.opinion_min_speech_share, split_above_s=settings.opinion_split_above_s,
+        min_pause_s=settings.opinion_min_pause_s, min_quiet_share=settings.opinion_pause_quiet_share,
+    )
 
 
 def _denoise(audio: np.ndarray, original_path: Path, found: _Found, settings: PipelineSettings) -> tuple[dict, denoise.PowerStats]:

@@ -483,3 +483,60 @@ def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.
     for start, end in np.asarray(exclude).reshape(-1, 2):
         quiet[int(start / frame_seconds) : int(np.ceil(end / frame_seconds))] = False
     return runs(quiet).astype(np.float64) * frame_seconds
+
+
+def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, longer_than: float,
+                               floor_db: float, margin_db: float, below_speech_db: float, min_pause: float) -> np.ndarray:
+    """Split intervals longer than ``longer_than`` seconds where the level stays
+    ``below_speech_db`` under the local speech level (``local_speech_db``) for ``min_pause``.
+
+    A segment that long most often holds two sentences whose gap music or babble filled:
+    the gap is far above the clip's noise floor but well under the speakers around it. The
+    stricter pause test applies only there, so the commas of a sentence of ordinary length
+    are not cut. Only the long intervals' levels (with context for the local speech level)
+    are looked at.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, k >= m
+    """
+    context = int(round(3.0 / frame_seconds)) + 10
+    out: list[np.ndarray] = []
+    for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
+        if end - start <= longer_than:
+            out.append(np.array([[start, end]]))
+            continue
+        first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
+        low, high = max(first - context, 0), min(last + context, levels_db.size)
+        quiet = quiet_frames(levels_db[low:high], frame_seconds=frame_seconds, floor_db=floor_db, margin_db=margin_db,
+                             below_speech_db=below_speech_db)
+        # On the slice's own timeline, then back: the frame indices are the same either way.
+        offset = low * frame_seconds
+        pieces = split_at_quiet_frames(np.array([[start - offset, end - offset]]), quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+        pieces += offset
+        pieces[0, 0], pieces[-1, 1] = start, end
+        out.append(pieces)
+    return np.concatenate(out) if out else np.zeros((0, 2))
+
+
+def drop_flat(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, min_range_db: float,
+              smooth: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Separate intervals whose level moves like one talker's from flat background.
+
+    One speaker's syllables make the level rise and fall by 10 dB and more (between the
+    10th and 90th percentile of the level smoothed over ``smooth`` frames), even with
+    noise under it; five talkers of babble, or music, fill each other's gaps and move far
+    less. Intervals whose level range is under ``min_range_db`` are dropped.
+
+    Returns
+    -------
+    (kept, dropped) : arrays of shape (k, 2) and (m - k, 2), seconds
+    """
+    keep = np.ones(len(intervals), dtype=bool)
+    for index, (start, end) in enumerate(np.asarray(intervals).reshape(-1, 2)):
+        part = levels_db[int(round(start / frame_seconds)) : int(round(end / frame_seconds))]
+        if part.size > smooth:
+            part = uniform_filter1d(part, size=smooth, mode="nearest")
+            low, high = np.percentile(part, [10, 90])
+            keep[index] = high - low >= min_range_db
+    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)

@@ -1,0 +1,216 @@
+"""Silero's second opinion where webrtcvad is unsure, on real (espeak-ng) speech, and the
+segmenter without it when the optional extra is missing."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import sys
+
+import numpy as np
+import pytest
+import soxr
+
+from workbench.audio import pipeline, second_opinion
+from workbench.audio.synth import ESPEAK_RATE, pink_noise, speak
+
+RATE = 16000
+
+
+def sentence(text: str, voice: str = "en-us") -> np.ndarray:
+    audio = soxr.resample(speak(text, voice=voice), ESPEAK_RATE, RATE).astype(np.float32)
+    return audio * (0.1 / np.sqrt(np.mean(audio**2)))
+
+
+def chords(seconds: float, *, level: float = 0.1) -> np.ndarray:
+    """Music: plucked harmonic chords, a new one every half second, periodic at a voice's
+    pitch and rising and falling like syllables (what webrtcvad, the voicing test and the
+    level-range test all take for speech)."""
+    out = []
+    for index in range(int(np.ceil(seconds / 0.5))):
+        t = np.arange(RATE // 2) / RATE
+        root = (146.8, 164.8, 196.0, 220.0)[index % 4]
+        note = sum(np.sin(2 * np.pi * root * ratio * k * t) / k**1.5 for ratio in (1.0, 1.26, 1.5) for k in range(1, 6))
+        out.append(note * np.minimum(1, t / 0.02) * np.exp(-t * 6))
+    audio = np.concatenate(out)[: int(seconds * RATE)].astype(np.float32)
+    return audio * (level / np.sqrt(np.mean(audio**2)))
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), np.float32)
+
+
+def with_noise(audio: np.ndarray, seed: int = 0) -> np.ndarray:
+    return audio + 0.003 * pink_noise(audio.size, rng=np.random.default_rng(seed))
+
+
+@pytest.fixture
+def model():
+    opinion = second_opinion.load()
+    if opinion is None:
+        pytest.skip("the Silero extra is not installed: pip install -e .[silero]; pip install --no-deps 'silero-vad>=6.2,<7'")
+    return opinion
+
+
+@pytest.fixture
+def without_extra(monkeypatch):
+    """The extra uninstalled, as far as the segmenter can tell: no onnxruntime to import."""
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    second_opinion.load.cache_clear()
+    yield
+    second_opinion.load.cache_clear()
+
+
+def music_then_speech() -> tuple[np.ndarray, tuple[float, float], tuple[float, float]]:
+    """1 s of silence, 1.5 s of chords, 1 s of silence, a sentence (over 2.5 s), 1 s of silence."""
+    speech = sentence("The meeting starts at nine tomorrow morning in the large room upstairs.")
+    assert speech.size > 2.5 * RATE
+    audio = with_noise(np.concatenate([silence(1.0), chords(1.5), silence(1.0), speech, silence(1.0)]))
+    return audio, (1.0, 2.5), (3.5, 3.5 + speech.size / RATE)
+
+
+def test_the_model_hears_a_sentence_as_speech_and_chords_as_not():
+    opinion = second_opinion.load() or pytest.skip("the Silero extra is not installed")
+    audio, music, speech = music_then_speech()
+    probs, heard = opinion.span(audio, 0.0, audio.size / RATE)
+    assert heard == pytest.approx(audio.size / RATE)
+    frame = second_opinion.FRAME_S
+    assert np.mean(probs[int(speech[0] / frame) : int(speech[1] / frame)] >= 0.5) > 0.7
+    assert np.mean(probs[int(music[0] / frame) : int(music[1] / frame)] >= 0.5) < 0.1
+
+
+def test_a_short_segment_the_model_does_not_hear_as_speech_is_dropped(model):
+    audio, music, speech = music_then_speech()
+    quiet = np.zeros(audio.size // 160, bool)
+    kept, dropped, verdict = second_opinion.refine(
+        np.array([music, speech]), audio, quiet, opinion=model, quiet_frame_s=0.01, check_below_s=2.5, min_speech_share=0.3,
+        split_above_s=5.0, min_pause_s=0.25, min_quiet_share=0.0,
+    )
+    assert kept.tolist() == [list(speech)] and dropped.tolist() == [list(music)]
+    assert verdict.used and verdict.dropped == 1 and verdict.splits == 0
+    # Only the short segment was heard (with its half second of warm-up), not the sentence.
+    assert verdict.seconds_heard == pytest.approx(1.5 + second_opinion.WARM_UP_S, abs=0.05)
+
+
+def test_a_long_segment_is_split_where_the_model_hears_a_pause_between_two_sentences(model):
+    first = sentence("Please close the window before you leave the room today.")
+    second = sentence("We will meet again next week at the same time.")
+    # The gap between them is filled with chords as loud as the speech: no level pause.
+    audio = with_noise(np.concatenate([silence(0.5), first, chords(0.6), second, silence(0.5)]))
+    gap = (0.5 + first.size / RATE, 0.5 + first.size / RATE + 0.6)
+    whole = (0.5, gap[1] + second.size / RATE)
+    quiet = np.zeros(audio.size // 160, bool)
+    kept, dropped, verdict = second_opinion.refine(
+        np.array([whole]), audio, quiet, opinion=model, quiet_frame_s=0.01, check_below_s=2.5, min_speech_share=0.3,
+        split_above_s=5.0, min_pause_s=0.25, min_quiet_share=0.0,
+    )
+    assert len(kept) == 2 and not len(dropped) and verdict.splits == 1
+    assert gap[0] - 0.1 <= kept[0, 1] == kept[1, 0] <= gap[1] + 0.1
+    assert kept[0, 0] == whole[0] and kept[1, 1] == whole[1]
+
+
+def clip_with_music() -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Three sentences apart, and between the first two a stretch of chords."""
+    parts, truth, at = [silence(1.0)], [], 1.0
+    # Sentences of three seconds and more: longer than the segments the model is asked about.
+    for index, text in enumerate(("Good morning everyone, and welcome to the second day of the meeting.",
+                                  "The train to the airport leaves from the second platform at half past ten.",
+                                  "Thank you all for waiting so patiently while we fixed the projector.")):
+        speech = sentence(text)
+        parts.append(speech)
+        truth.append((at, at + speech.size / RATE))
+        at += speech.size / RATE
+        gap = [silence(1.0), chords(1.2), silence(1.0)] if index == 0 else [silence(1.5)]
+        parts += gap
+        at += sum(g.size for g in gap) / RATE
+    return with_noise(np.concatenate(parts), seed=5), truth
+
+
+def test_the_segmenter_with_the_second_opinion_keeps_the_sentences_and_drops_the_music(model):
+    audio, truth = clip_with_music()
+    settings = pipeline.PipelineSettings()
+    found = pipeline._segment(audio.copy(), settings)
+    assert len(found.speech) == 3
+    for (start, end), (a, b) in zip(truth, found.padded):
+        assert a <= start and end <= b
+    assert found.opinion.used and found.opinion.dropped >= 1
+    # It heard only the segments the first pass was unsure of, not the whole clip.
+    assert 0 < found.opinion.seconds_heard < audio.size / RATE / 2
+
+
+def test_without_the_second_opinion_the_music_stays_a_segment_of_its_own(model):
+    audio, truth = clip_with_music()
+    found = pipeline._segment(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), second_opinion=False))
+    assert len(found.speech) == 4  # what the second opinion is for
+    assert not found.opinion.used and found.opinion.reason == "turned off in the settings"
+
+
+def test_without_onnxruntime_the_segmenter_falls_back_to_webrtcvad_and_the_level(without_extra):
+    audio, truth = clip_with_music()
+    assert second_opinion.load() is None
+    found = pipeline._segment(audio.copy(), pipeline.PipelineSettings())
+    off = pipeline._segment(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), second_opinion=False))
+    np.testing.assert_array_equal(found.padded, off.padded)
+    assert not found.opinion.used and found.opinion.reason == second_opinion.MISSING
+
+
+def test_without_the_silero_package_the_extra_counts_as_missing(monkeypatch):
+    real = importlib.metadata.distribution
+
+    def distribution(name):
+        if name == "silero-vad":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", distribution)
+    second_opinion.load.cache_clear()
+    try:
+        assert second_opinion.model_path() is None and second_opinion.load() is None
+    finally:
+        second_opinion.load.cache_clear()
+
+
+def test_a_model_file_that_will_not_load_counts_as_missing(tmp_path, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    broken = tmp_path / "silero_vad_16k_sequence.onnx"
+    broken.write_bytes(b"not an onnx model")
+    monkeypatch.setattr(second_opinion, "model_path", lambda: broken)
+    second_opinion.load.cache_clear()
+    try:
+        assert second_opinion.load() is None
+    finally:
+        second_opinion.load.cache_clear()
+
+
+def test_process_file_reports_what_the_second_opinion_did(tmp_path, without_extra):
+    import soundfile as sf
+
+    audio, _ = clip_with_music()
+    sf.write(tmp_path / "clip.wav", audio, RATE)
+    report = pipeline.process_file(tmp_path / "clip.wav", tmp_path / "out", language="en").report
+    assert report["segments"]["second_opinion"] == {"used": False, "reason": second_opinion.MISSING, "seconds_heard": 0.0,
+                                                    "share_of_clip": 0.0, "dropped": 0, "splits": 0}
+
+
+@pytest.mark.parametrize("field", ["opinion_min_speech_share", "opinion_pause_quiet_share"])
+def test_second_opinion_settings_out_of_range_are_refused(field):
+    with pytest.raises(pipeline.AudioError, match=field):
+        dataclasses.replace(pipeline.PipelineSettings(), **{field: 1.5}).validate()
+
+
+def test_without_the_extra_babble_between_two_sentences_is_dropped_for_its_flat_level(without_extra):
+    texts = ["Please close the window before you go.", "We will meet again next week at noon.",
+             "Thank you all for waiting so patiently.", "The train leaves from the second platform.",
+             "Good morning, everyone, and welcome back."]
+    voices = ["en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland", "en-us"]
+    talkers = [sentence(text, voice) for text, voice in zip(texts, voices)]
+    n = min(t.size for t in talkers)
+    babble = np.sum([np.roll(t[:n], 1601 * k) for k, t in enumerate(talkers)], axis=0) * 0.5
+    first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
+    audio = with_noise(np.concatenate([silence(1.0), first, silence(1.0), babble, silence(1.0), second, silence(1.0)]), seed=9)
+    found = pipeline._segment(audio.copy(), pipeline.PipelineSettings())
+    babble_span = (2.0 + first.size / RATE, 2.0 + (first.size + n) / RATE)
+    assert len(found.speech) == 2
+    assert not any(a < babble_span[1] - 0.1 and b > babble_span[0] + 0.1 for a, b in found.speech)
+    kept_all = pipeline._segment(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), min_level_range_db=0.0))
+    assert len(kept_all.speech) == 3  # the babble is what the range rule removes
