@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +42,8 @@ class Settlement:
 
     ``lines`` has ``engine.LINE_COLUMNS`` (one row per worker); ``items`` the work items
     paid (``engine.ITEM_OUTPUT_COLUMNS`` plus ``payday``); ``penalties`` those deducted
-    (``engine.PENALTY_COLUMNS``). ``committed`` says the database holds it; ``created`` that
+    (``engine.PENALTY_COLUMNS``); ``reviews`` the review rounds paid
+    (``engine.REVIEW_OUTPUT_COLUMNS`` plus ``payday``). ``committed`` says the database holds it; ``created`` that
     this very call recorded it (False for a dry run and for a payday already committed,
     whose stored settlement is returned unchanged).
     """
@@ -56,6 +57,8 @@ class Settlement:
     created: bool
     committed_at: datetime | None = None
     committed_by: str | None = None
+    reviews: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(engine.REVIEW_OUTPUT_COLUMNS) + ["payday"]))
 
     @property
     def payday(self) -> date:
@@ -78,9 +81,10 @@ class Settlement:
             state = f"Dry run for payday {self.payday}: nothing recorded (add --commit to record it)"
         table = reports.worker_period_report(self.lines).drop(columns="payday")
         paid = int((self.lines["status"] == "paid").sum())
+        reviewed = f" and {len(self.reviews)} review round(s)" if len(self.reviews) else ""
         return "\n".join([
             f"{state}.", period + ".", reports.format_table(table),
-            f"{len(self.items)} item(s); {paid} of {len(self.lines)} worker(s) paid, {self.total_net:,} won net.",
+            f"{len(self.items)} item(s){reviewed}; {paid} of {len(self.lines)} worker(s) paid, {self.total_net:,} won net.",
         ])
 
 
@@ -110,22 +114,28 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
         if commit:
             _check_committable(session, period, now)
         work, rates, bonuses, unsettled_penalties, carry_over = _settlement_inputs(session)
+        review_work = _frame(pay_store.review_items(session), engine.REVIEW_ITEM_COLUMNS)
+        reviewer_rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
         with _as_invalid_input():
             items = engine.settle_items(work, rates, bonuses, period=period)
+            reviews = engine.settle_review_items(review_work, reviewer_rates, period=period)
             penalties = engine.due_penalties(unsettled_penalties, period=period)
-            lines = engine.settle_lines(items, penalties, carry_over, period=period, minimum_payout=minimum_payout)
-        items = items.assign(payday=payday)
+            lines = engine.settle_lines(items, penalties, carry_over, period=period, minimum_payout=minimum_payout,
+                                        reviews=reviews)
+        items, reviews = items.assign(payday=payday), reviews.assign(payday=payday)
         if commit:
             settlement_id = pay_store.insert_settlement(
                 session, payday=payday, period_start=period.start, cutoff=period.cutoff,
                 minimum_payout=minimum_payout, committed_by_id=admin["id"], committed_at=now,
                 lines=_records(lines), work=_records(items), penalties=_records(penalties),
+                reviews=_records(reviews),
             )
             pay_store.add_audit(session, at=now, actor_id=admin["id"], action="settlement.commit",
                                 entity="settlement", entity_id=settlement_id, payday=payday.isoformat(),
-                                workers=len(lines), items=len(items), net=int(lines["net"].sum()))
+                                workers=len(lines), items=len(items), reviews=len(reviews),
+                                net=int(lines["net"].sum()))
         return Settlement(period=period, minimum_payout=minimum_payout, lines=lines, items=items,
-                          penalties=penalties, committed=commit, created=commit,
+                          penalties=penalties, reviews=reviews, committed=commit, created=commit,
                           committed_at=now if commit else None,
                           committed_by=admin["username"] if commit else None)
 
@@ -180,8 +190,9 @@ def _stored_settlement(session, stored: dict) -> Settlement:
     lines = _frame(pay_store.settlement_lines(session, payday=payday), engine.LINE_COLUMNS)
     items = _frame(pay_store.settled_work(session, payday=payday), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
     penalties = _frame(pay_store.settled_penalties(session, payday=payday), engine.PENALTY_COLUMNS)
+    reviews = _frame(pay_store.settled_reviews(session, payday=payday), engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
     return Settlement(period=period, minimum_payout=stored["minimum_payout"], lines=lines, items=items,
-                      penalties=penalties, committed=True, created=False,
+                      penalties=penalties, reviews=reviews, committed=True, created=False,
                       committed_at=stored["committed_at"], committed_by=stored["committed_by"])
 
 
@@ -206,6 +217,26 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
     frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
     items = pd.concat(frames, ignore_index=True) if frames else priced
     return reports.statement_frame(items, penalties)
+
+
+def review_statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
+    """One reviewer's finished review rounds, newest first (``reports.REVIEW_STATEMENT_COLUMNS``).
+
+    Settled rounds show what was paid; pending ones are priced at the reviewer rate in
+    force when they finished, with the payday they are due on. Rounds with no rate in force
+    are unpaid and not listed. A worker sees only their own; a transcriber has none.
+    """
+    with wb.store.session() as session:
+        worker = _statement_owner(session, actor, username)
+        settled = _frame(pay_store.settled_reviews(session, user_id=worker["id"]),
+                         engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
+        pending = _frame(pay_store.review_items(session, user_id=worker["id"]), engine.REVIEW_ITEM_COLUMNS)
+        rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
+    with _as_invalid_input():
+        priced = engine.price_review_items(pending, rates)
+    priced = priced.assign(payday=[payday_for(at) for at in priced["reviewed_at"]], settled=False)
+    frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
+    return reports.review_statement_frame(pd.concat(frames, ignore_index=True) if frames else priced)
 
 
 def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
@@ -335,6 +366,25 @@ def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at
         pay_store.add_audit(session, at=now, actor_id=admin["id"], action="rate.set", entity="rate",
                             entity_id=rate_id, what=what, won_per_minute=won_per_minute,
                             effective_at=effective_at.isoformat())
+
+
+def set_reviewer_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: int,
+                      effective_at: datetime) -> pd.DataFrame:
+    """Add a reviewer rate for ``language`` (won per minute of audio reviewed) from
+    ``effective_at`` on; admin only, rules as ``set_rate``. Returns the reviewer rate history."""
+    check_language(language)
+    _add_rate(wb, actor, won_per_minute, effective_at,
+              exists=lambda session, at: pay_store.has_reviewer_rate(session, language, at),
+              add=lambda session, **values: pay_store.add_reviewer_rate(session, language=language, **values),
+              what=f"{language} reviewer rate")
+    return reviewer_rate_history(wb, actor)
+
+
+def reviewer_rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every reviewer rate ever set (``RATE_HISTORY_COLUMNS``), by language and time."""
+    with wb.store.session() as session:
+        _acting_user(session, actor)
+        return _frame(pay_store.reviewer_rates(session), RATE_HISTORY_COLUMNS)
 
 
 def rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:

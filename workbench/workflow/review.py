@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from workbench.store import repo
+from workbench.store import pay_store, repo
 from workbench.store.models import AudioSent, ListeningClock, Penalty, Play, Segment, Task, User, Verdict
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
 from workbench.workflow.base import required_text
@@ -172,6 +172,10 @@ class Review(Transcribing):
                                         + ", ".join(map(str, undecided[:20])))
             returned = [s for s in segments if s.status == "returned"]
             now = self.now()
+            # The reviewer's pay item: the audio this round decided (README "Reviewer pay").
+            pay_store.record_review_round(session, task_id=task.id, review_round=task.review_round,
+                                          reviewer_id=user.id, segments=segments,
+                                          outcome="returned" if returned else "completed", at=now)
             if not returned:
                 task.state, task.completed_at = "complete", now
                 self._audit(session, user.id, "task.completed", "task", task.id, task_id=task.id)
