@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay import engine, reports
+from workbench.pay import time_on_task as work_time
 from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_datetime, seoul_minute
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
 from workbench.store import pay_store, repo
@@ -237,6 +238,46 @@ def review_statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataF
     priced = priced.assign(payday=[payday_for(at) for at in priced["reviewed_at"]], settled=False)
     frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
     return reports.review_statement_frame(pd.concat(frames, ignore_index=True) if frames else priced)
+
+
+def time_on_task(wb: "Workbench", actor: "Actor", *, username: str | None = None,
+                 by: tuple[str, ...] = ("username", "role", "language")) -> pd.DataFrame:
+    """Active work time against pay (``pay.time_on_task.time_on_task_report``) grouped ``by``:
+    everyone's for an admin, or one worker's (``username``); a worker sees only their own.
+    The minimum wage is ``wb.policy.minimum_wages``."""
+    with wb.store.session() as session:
+        if username is None:
+            _admin(session, actor)
+            user_id = None
+        else:
+            user_id = _statement_owner(session, actor, username)["id"]
+        times = _frame(pay_store.task_times(session, user_id=user_id), work_time.TIME_COLUMNS)
+        settled = _frame(pay_store.settled_work(session, user_id=user_id), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+        pending = _frame(pay_store.work_items(session, user_id=user_id), engine.WORK_ITEM_COLUMNS)
+        rates = _frame(pay_store.pay_rates(session), engine.RATE_COLUMNS)
+        bonuses = _frame(pay_store.project_rates(session), engine.PROJECT_RATE_COLUMNS)
+        settled_reviews = _frame(pay_store.settled_reviews(session, user_id=user_id),
+                                 engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
+        rounds = _frame(pay_store.review_items(session, user_id=user_id), engine.REVIEW_ITEM_COLUMNS)
+        reviewer_rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
+    with _as_invalid_input():
+        priced = engine.price_items(pending, rates, bonuses)
+        priced_rounds = engine.price_review_items(rounds, reviewer_rates).set_index("review_id")["amount"]
+    transcribed = pd.concat([settled[["user_id", "task_id", "source_ms", "amount"]],
+                             priced[["user_id", "task_id", "source_ms", "amount"]]])
+    # A round with no reviewer rate in force still counts its audio, at 0 won.
+    pending_rounds = rounds.assign(
+        audio_ms=[engine.duration_ms(seconds) for seconds in rounds["reviewed_seconds"]],
+        amount=[int(priced_rounds.get(review_id, 0)) for review_id in rounds["review_id"]],
+    )
+    paid = pd.concat([
+        transcribed.rename(columns={"source_ms": "audio_ms"}).assign(role="transcriber"),
+        settled_reviews.rename(columns={"reviewed_ms": "audio_ms"})[["user_id", "task_id", "audio_ms", "amount"]]
+        .assign(role="reviewer"),
+        pending_rounds[["user_id", "task_id", "audio_ms", "amount"]].assign(role="reviewer"),
+    ], ignore_index=True)
+    with _as_invalid_input():
+        return work_time.time_on_task_report(times, paid, minimum_wages=wb.policy.minimum_wages, by=by)
 
 
 def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:

@@ -164,3 +164,21 @@ class SettlementReview(Base):
     reviewed_ms: Mapped[int] = mapped_column(BigInteger)
     rate: Mapped[int] = mapped_column(Integer)
 
+
+class TaskTime(Base):
+    """A worker's active time on one task in one role, summed from the task page's activity
+    reports (``workflow/time_on_task``): one row per worker, task and role, so it stays
+    bounded however often the page reports (migration ``0008_time_on_task``)."""
+
+    __tablename__ = "task_time"
+    __table_args__ = (UniqueConstraint("user_id", "task_id", "role", name="uq_task_time_user_task_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    # transcriber | reviewer
+    role: Mapped[str] = mapped_column(String(16))
+    active_seconds: Mapped[float] = mapped_column(Float)
+    reports: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)

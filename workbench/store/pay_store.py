@@ -27,6 +27,7 @@ from workbench.store.pay_models import (
     SettlementItem,
     SettlementLine,
     SettlementReview,
+    TaskTime,
 )
 
 # Any constant works: it only has to be the same for every process committing settlements.
@@ -393,3 +394,40 @@ def insert_settlement(
     session.flush()
     return row.id
 
+
+# --- time on task ---------------------------------------------------------------------
+
+def last_activity_at(session: Session, user_id: int) -> datetime | None:
+    """When the worker's latest activity report was credited, on any task."""
+    return session.scalar(select(func.max(TaskTime.last_at)).where(TaskTime.user_id == user_id))
+
+
+def add_task_time(session: Session, *, user_id: int, task_id: int, role: str, seconds: float, at: datetime) -> None:
+    """Add ``seconds`` of active time to the worker's row for the task and role (one row each)."""
+    row = session.scalars(select(TaskTime).where(TaskTime.user_id == user_id, TaskTime.task_id == task_id,
+                                                 TaskTime.role == role)).one_or_none()
+    if row is None:
+        session.add(TaskTime(user_id=user_id, task_id=task_id, role=role, active_seconds=seconds, reports=1,
+                             first_at=at, last_at=at))
+    else:
+        row.active_seconds += seconds
+        row.reports += 1
+        row.last_at = at
+    session.flush()
+
+
+def task_times(session: Session, *, user_id: int | None = None) -> list[dict]:
+    """Active time per worker, task and role: ``user_id``, ``username``, ``task_id``, ``role``,
+    ``language``, ``project``, ``active_seconds``, ``last_at``."""
+    query = (
+        select(TaskTime.user_id, User.username, TaskTime.task_id, TaskTime.role, Clip.language, Clip.project,
+               TaskTime.active_seconds, TaskTime.last_at)
+        .join(User, User.id == TaskTime.user_id)
+        .join(Task, Task.id == TaskTime.task_id)
+        .join(Clip, Clip.id == Task.clip_id)
+        .order_by(User.username, TaskTime.task_id, TaskTime.role)
+    )
+    if user_id is not None:
+        query = query.where(TaskTime.user_id == user_id)
+    columns = ("user_id", "username", "task_id", "role", "language", "project", "active_seconds", "last_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]

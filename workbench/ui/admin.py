@@ -283,6 +283,14 @@ def refresh_settlements(wb: "Workbench", request: gr.Request) -> tuple:
     return _history_updates(wb, actor)
 
 
+def refresh_time_on_task(wb: "Workbench", request: gr.Request) -> tuple:
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip(), gr.skip(), gr.skip()
+    tables = handlers.time_on_task_tables(wb, actor)
+    return tuple(readable_columns(tables[name]) for name in ("languages", "projects", "workers"))
+
+
 def export(wb: "Workbench", fmt: str, language: str, project: str, request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     download = handlers.export_dataset(wb, actor, fmt=fmt, language=language or None, project=project)
@@ -396,6 +404,14 @@ def render(wb: "Workbench") -> None:
                                          elem_id="wb-period-totals")
             period_chart = gr.Plot(show_label=False, visible=False, elem_id="wb-period-chart")
 
+        with gr.Tab("Time on task") as time_tab:
+            gr.Markdown("Active time in the task pages (typing, playing, moving between segments; pauses "
+                        "over a minute left out) on paid work: minutes of work per audio minute, and the "
+                        "hourly pay it earned before tax against the legal minimum wage in force.")
+            time_languages = gr.Dataframe(interactive=False, label="Per language", elem_id="wb-time-languages")
+            time_projects = gr.Dataframe(interactive=False, label="Per project", elem_id="wb-time-projects")
+            time_workers = gr.Dataframe(interactive=False, label="Per worker", elem_id="wb-time-workers")
+
         with gr.Tab("Export"):
             gr.Markdown("Accepted segments as a dataset, cut from the cleaned audio at 16 kHz, with "
                         "train/dev/test splits by clip.")
@@ -448,6 +464,7 @@ def render(wb: "Workbench") -> None:
     commit_button.click(bind(settle, wb, True), inputs=[payday, confirm], outputs=settlement_outputs,
                         concurrency_limit=1, concurrency_id="settlement")
     gr.on([settlements_tab.select], bind(refresh_settlements, wb), outputs=history_outputs)
+    gr.on([time_tab.select], bind(refresh_time_on_task, wb), outputs=[time_languages, time_projects, time_workers])
 
     export_button.click(bind(export, wb), inputs=[export_format, export_language, export_project],
                         outputs=[export_result, export_file, export_dir], concurrency_limit=1

@@ -220,6 +220,22 @@ def set_project_bonus(wb: "Workbench", actor: "Actor", project: str, won_per_min
     return project_bonus_table(wb, actor)
 
 
+# --- time on task -----------------------------------------------------------------------
+
+TIME_VIEWS = {  # table: grouping
+    "languages": ("role", "language"),
+    "projects": ("role", "language", "project"),
+    "workers": ("username", "role", "language"),
+}
+
+
+def time_on_task_tables(wb: "Workbench", actor: "Actor") -> dict[str, pd.DataFrame]:
+    """Active time against pay per language, per project and per worker (admin only)."""
+    from workbench.pay.service import time_on_task
+
+    return {name: time_on_task(wb, actor, by=by) for name, by in TIME_VIEWS.items()}
+
+
 # --- settlements ------------------------------------------------------------------------
 
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 REVIEW_COLUMNS = ("payday", "status", "clip", "language", "project", "round", "segments", "minutes", "rate",
                   "reviewed_at", "amount")
+TIME_COLUMNS = ("role", "language", "tasks", "active_minutes", "audio_minutes", "minutes_per_audio_minute",
+                "earned", "won_per_hour", "minimum_wage")
 PERIOD_COLUMNS = ("payday", "items", "minutes", "gross", "penalties", "tax", "net", "carried_out", "status")
 STATEMENT_COLUMNS = ("payday", "status", "clip", "language", "project", "minutes", "rate", "bonus_rate",
                      "accepted_at", "amount", "penalties")
@@ -29,15 +31,19 @@ class Earnings:
     chart: "Figure | None"  # minutes and pay per period; None before the first payday
     # Review rounds finished, newest first (REVIEW_COLUMNS).
     reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(REVIEW_COLUMNS)))
+    # Own active time against pay, per role and language (TIME_COLUMNS), and what it says.
+    time_on_task: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(TIME_COLUMNS)))
+    time_summary: str = ""
 
 
 def my_earnings(wb: "Workbench", actor: "Actor") -> Earnings:
     from workbench.pay.plots import plot_periods
-    from workbench.pay.service import review_statement, statement, statement_lines
+    from workbench.pay.service import review_statement, statement, statement_lines, time_on_task
 
     periods = statement_lines(wb, actor, actor.username)
     items = statement(wb, actor, actor.username)
     reviews = review_statement(wb, actor, actor.username)
+    own_time = time_on_task(wb, actor, username=actor.username, by=("role", "language"))
     return Earnings(
         summary=earnings_summary(periods, items, reviews),
         periods=periods[list(PERIOD_COLUMNS)].iloc[::-1].reset_index(drop=True),
@@ -45,10 +51,29 @@ def my_earnings(wb: "Workbench", actor: "Actor") -> Earnings:
             list(STATEMENT_COLUMNS)
         ],
         chart=plot_periods(periods) if len(periods) else None,
+        time_on_task=own_time[list(TIME_COLUMNS)],
+        time_summary=time_summary(own_time),
         reviews=reviews.assign(reviewed_at=reviews["reviewed_at"].dt.strftime("%Y-%m-%d %H:%M"))[
             list(REVIEW_COLUMNS)
         ],
     )
+
+
+def time_summary(report: pd.DataFrame) -> str:
+    """One sentence per role and language: the hourly pay the worker's active time earned,
+    against the legal minimum wage."""
+    if report.empty:
+        return ("Once work you did in the task pages is paid, your active time on it and what it "
+                "earned per hour show here.")
+    sentences = []
+    for row in report.to_dict("records"):
+        verdict = "at or above" if row["meets_minimum"] else "below"
+        sentences.append(
+            f"{row['role'].title()} ({row['language']}): {row['active_minutes']:.0f} active minutes on "
+            f"{row['audio_minutes']:.1f} audio minutes ({row['minutes_per_audio_minute']:.1f} per audio minute) "
+            f"earned {int(row['earned']):,} won, {int(row['won_per_hour']):,} won an hour before tax, "
+            f"{verdict} the minimum wage of {int(row['minimum_wage']):,} won an hour.")
+    return " ".join(sentences)
 
 
 def earnings_summary(periods: pd.DataFrame, items: pd.DataFrame, reviews: pd.DataFrame | None = None) -> str:
