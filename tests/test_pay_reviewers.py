@@ -193,6 +193,9 @@ def test_the_admin_page_sets_a_reviewer_rate_and_the_reviewers_earnings_page_sho
         ("pending", 1, 10.0, 200, 2_000)]
     assert "1 review round(s), 10.0 minutes, 2,000 won before tax; the first is due on 2026-11-30" in page.summary
     assert earnings.my_earnings(world.wb, world.people["mina"]).reviews.empty
+    run = admin_handlers.run_settlement(world.wb, world.admin, "2026-11-30", commit=False)
+    assert "1 item(s) and 1 review round(s)" in run.summary
+    assert set(run.workers["username"]) == {"mina", "rev_ko"}
 
 
 def test_the_cli_sets_and_lists_reviewer_rates_and_prints_review_rounds(database_url, tmp_path):

@@ -273,9 +273,10 @@ def run_settlement(wb: "Workbench", actor: "Actor", payday: str, *, commit: bool
     else:
         state = f"Dry run for payday {settlement.payday}: nothing was recorded."
     paid = int((settlement.lines["status"] == "paid").sum())
+    reviewed = f" and {len(settlement.reviews)} review round(s)" if len(settlement.reviews) else ""
     summary = (
         f"{state} Work accepted from {seoul_minute(period.start)} to {seoul_minute(period.cutoff)} (Seoul time). "
-        f"{len(settlement.items)} item(s); {paid} of {len(settlement.lines)} worker(s) paid; "
+        f"{len(settlement.items)} item(s){reviewed}; {paid} of {len(settlement.lines)} worker(s) paid; "
         f"{settlement.total_net:,} won net. Below the minimum payout of {settlement.minimum_payout:,} won "
         "pay carries over to the next payday."
     )
