@@ -10,9 +10,11 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from tests.listening import hear
 from tests.test_pay_service import IN_NOVEMBER, SEOUL, PayWorld
+from workbench.cli import app
 from workbench.pay import service
 from workbench.pay.engine import PayInputError
 from workbench.pay.time_on_task import minimum_wage_at, time_on_task_report
@@ -238,6 +240,19 @@ def test_the_admin_sees_minutes_per_audio_minute_and_hourly_pay_per_role_and_lan
     by_project = service.time_on_task(world.wb, world.admin, by=("language", "project"))
     assert list(by_project[["language", "project", "tasks"]].itertuples(index=False, name=None)) == [
         ("ko", "drama", 1)]
+
+
+def test_the_cli_prints_time_on_task_per_group_and_refuses_a_bad_grouping(world, database_url):
+    work(world, transcribing_s=2_400, reviewing_s=900)
+    world.wb.close()
+    env = {"WORKBENCH_DATA_DIR": str(world.wb.data_dir), "WORKBENCH_DATABASE_URL": database_url}
+    result = CliRunner().invoke(app, ["pay", "time", "--by", "role,language"], env=env)
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    # role language tasks active audio per-audio-minute earned won/h minimum owed meets
+    assert ["transcriber", "ko", "1", "40.0", "10.0", "4.0", "6000", "9000", "10320", "6880", "False"] in rows
+    refused = CliRunner().invoke(app, ["pay", "time", "--by", "password"], env=env)
+    assert refused.exit_code == 1 and "group by" in refused.output and "Traceback" not in refused.output
 
 
 def test_a_reviewer_without_a_rate_shows_their_time_earning_nothing(world):

@@ -345,6 +345,23 @@ def pay_report(
     typer.echo(f"wrote {export_report(wb, _admin(wb, as_admin), out, table=table)}")
 
 
+@pay_app.command("time")
+@_fail_cleanly
+def pay_time(
+    by: str = typer.Option("username,role,language",
+                           help="Group by some of username, role, language, project (comma-separated)."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Print active time on paid work per group: minutes per audio minute and hourly pay
+    against the minimum wage."""
+    from workbench.pay.reports import format_table
+    from workbench.pay.service import time_on_task
+
+    wb = _workbench()
+    groups = tuple(part.strip() for part in by.split(",") if part.strip())
+    typer.echo(format_table(time_on_task(wb, _admin(wb, as_admin), by=groups)))
+
+
 @pay_rates_app.command("set")
 @_fail_cleanly
 def pay_rates_set(
