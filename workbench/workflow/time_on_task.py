@@ -36,7 +36,7 @@ class TimeOnTask(WorkbenchBase):
         active = total(union(self._activity_spans(spans))) / 1000
         with self.store.session() as session:
             user = self._user(session, actor)
-            task = self._task(session, task_id, lock=True)
+            task = self._task(session, task_id)
             if user.is_transcriber and task.transcriber_id == user.id and task.state in TRANSCRIBING_STATES:
                 role = "transcriber"
             elif user.is_reviewer and task.reviewer_id == user.id and task.state == "in_review":
