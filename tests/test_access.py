@@ -42,6 +42,7 @@ UNAUDITED = {
     "close_session": "sessions are kept in user_sessions, with their times",
     "record_audio_sent": "listening evidence is kept in audio_sent",
     "record_play": "listening evidence is kept in plays",
+    "record_activity": "time on task is kept in task_time, one row per worker, task and role",
 }
 
 

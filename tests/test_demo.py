@@ -67,6 +67,16 @@ def test_the_completed_work_is_already_settled_on_a_past_payday(wb):
     assert set(statement(wb, admin, "en-transcriber")["status"]) == {"settled"}
 
 
+def test_the_demo_reviewer_is_paid_for_the_rounds_they_finished(wb):
+    from workbench.pay.service import review_statement
+
+    admin = wb.actor("admin")
+    rounds = review_statement(wb, admin, "en-reviewer")
+    # The completed task's accepting round and the returned task's round, both settled.
+    assert len(rounds) == 2 and set(rounds["status"]) == {"settled"} and (rounds["amount"] > 0).all()
+    assert review_statement(wb, admin, "en-transcriber").empty
+
+
 def test_seeding_again_keeps_everything_as_it_was(seeded, wb):
     admin = wb.actor("admin")
     before = ([(c.id, c.status) for c in wb.list_clips(admin)], [(t.id, t.state) for t in wb.list_tasks(admin)])

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from tests.builders import PASSWORD, add_admin, add_people, cheap_policy, open_workbench, processed_clip, sign_in
 from tests.event_loop import run_in_fresh_loop
-from workbench.pay.service import project_rate_history, rate_history
+from workbench.pay.service import project_rate_history, rate_history, reviewer_rate_history
 from workbench.queue import RecordingQueue
 from workbench.ui.app import build_blocks
 from workbench.ui.server import create_app, load_secret
@@ -129,6 +129,7 @@ def store_state(wb, gradio_cache: Path):
         [(a.id, a.status) for a in wb.list_applications(admin, status=None)],
         rate_history(wb, admin).to_dict("records"),
         project_rate_history(wb, admin).to_dict("records"),
+        reviewer_rate_history(wb, admin).to_dict("records"),
         sorted(cache_files(gradio_cache)),
         sorted(p for p in Path(wb.data_dir).rglob("*") if p.is_file() and p.suffix not in (".db-wal", ".db-shm")),
     )
@@ -193,7 +194,8 @@ def attack_inputs(dep: dict, components: dict[int, dict], secret_file: Path) -> 
 def test_every_page_has_handlers_to_attack():
     pages = {page for page, _ in HANDLERS}
     assert pages == set(ATTACKERS)
-    assert {"upload", "set_rate", "decide", "change_account", "settle", "export"} <= {n for _, n in HANDLERS}
+    assert {"upload", "set_rate", "set_reviewer_rate", "decide", "change_account", "settle", "export"} <= {
+        n for _, n in HANDLERS}
 
 
 @pytest.mark.parametrize("page, api_name", HANDLERS, ids=[f"{p}-{n}" for p, n in HANDLERS])

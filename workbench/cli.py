@@ -322,7 +322,7 @@ def pay_statement(
 ) -> None:
     """Print USERNAME's statement: settlements, then every item with its rate and penalties."""
     from workbench.pay.reports import format_table
-    from workbench.pay.service import statement, statement_lines, write_statement
+    from workbench.pay.service import review_statement, statement, statement_lines, write_statement
 
     wb = _workbench()
     actor = _admin(wb, as_admin)
@@ -331,6 +331,9 @@ def pay_statement(
         typer.echo(f"wrote {write_statement(lines, items, out)}")
     typer.echo(f"Settlements of {username}:\n{format_table(lines)}\n")
     typer.echo(f"Items:\n{format_table(items)}")
+    reviews = review_statement(wb, actor, username)
+    if len(reviews):
+        typer.echo(f"\nReview rounds:\n{format_table(reviews)}")
 
 
 @pay_app.command("report")
@@ -345,6 +348,23 @@ def pay_report(
 
     wb = _workbench()
     typer.echo(f"wrote {export_report(wb, _admin(wb, as_admin), out, table=table)}")
+
+
+@pay_app.command("time")
+@_fail_cleanly
+def pay_time(
+    by: str = typer.Option("username,role,language",
+                           help="Group by some of username, role, language, project (comma-separated)."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Print active time on paid work per group: minutes per audio minute and hourly pay
+    against the minimum wage."""
+    from workbench.pay.reports import format_table
+    from workbench.pay.service import time_on_task
+
+    wb = _workbench()
+    groups = tuple(part.strip() for part in by.split(",") if part.strip())
+    typer.echo(format_table(time_on_task(wb, _admin(wb, as_admin), by=groups)))
 
 
 @pay_rates_app.command("set")
@@ -362,6 +382,23 @@ def pay_rates_set(
     wb = _workbench()
     typer.echo(format_table(set_rate(wb, _admin(wb, as_admin), language, won_per_minute,
                                      parse_effective_at(effective_at))))
+
+
+@pay_rates_app.command("review")
+@_fail_cleanly
+def pay_rates_review(
+    language: str,
+    won_per_minute: int,
+    effective_at: str = typer.Option(..., "--from", help=f"When it takes effect: {SEOUL_TIME}."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Pay reviewers of LANGUAGE WON_PER_MINUTE per minute of audio reviewed, from a date-time on."""
+    from workbench.pay.reports import format_table
+    from workbench.pay.service import parse_effective_at, set_reviewer_rate
+
+    wb = _workbench()
+    typer.echo(format_table(set_reviewer_rate(wb, _admin(wb, as_admin), language, won_per_minute,
+                                              parse_effective_at(effective_at))))
 
 
 @pay_rates_app.command("bonus")
@@ -387,12 +424,13 @@ def pay_rates_bonus(
 def pay_rates_list(as_admin: str = AS_ADMIN) -> None:
     """Print every rate and project bonus ever set."""
     from workbench.pay.reports import format_table
-    from workbench.pay.service import project_rate_history, rate_history
+    from workbench.pay.service import project_rate_history, rate_history, reviewer_rate_history
 
     wb = _workbench()
     actor = _admin(wb, as_admin)
     typer.echo(f"Rates:\n{format_table(rate_history(wb, actor))}\n")
-    typer.echo(f"Project bonuses:\n{format_table(project_rate_history(wb, actor))}")
+    typer.echo(f"Project bonuses:\n{format_table(project_rate_history(wb, actor))}\n")
+    typer.echo(f"Reviewer rates:\n{format_table(reviewer_rate_history(wb, actor))}")
 
 
 # --- export ------------------------------------------------------------------------

@@ -112,6 +112,7 @@ def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[De
         _ensure_clips(wb, admin, sample_dir, clips)
         marker = Path(wb.data_dir) / STAGED_MARKER
         if not marker.exists():
+            _set_reviewer_rates(wb, admin)
             people = {(x.role, x.language): wb.actor(x.username) for x in logins if x.language}
             for language in LANGUAGES:
                 _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], clips)
@@ -121,6 +122,19 @@ def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[De
     finally:
         wb.close()
     return logins
+
+
+# Reviewer rates for the demo only (a real deployment starts with none): a third of the
+# transcription defaults, so the demo's reviewers see their rounds paid on the earnings page.
+DEMO_REVIEWER_RATES = {"ko": 200, "en": 500, "zh": 500, "ja": 500}
+
+
+def _set_reviewer_rates(wb: "Workbench", admin: "Actor") -> None:
+    from workbench.pay.service import set_reviewer_rate
+
+    since = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    for language, won in DEMO_REVIEWER_RATES.items():
+        set_reviewer_rate(wb, admin, language, won, since)
 
 
 def _settle_completed_work(wb: "Workbench", admin: "Actor") -> None:

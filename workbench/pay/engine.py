@@ -10,6 +10,13 @@ Rounding rule (applied once per task)
     and the one floor drops less than one won per task, always in the payer's favour by
     less than a won and never compounding.
 
+Reviewer pay
+    A reviewer is paid per finished review round, ``floor(rate × reviewed_ms / 60 000)``
+    won, where ``reviewed_ms`` is the audio of the segments decided in that round and the
+    rate is the reviewer rate in force when the round finished. A round of a language with
+    no reviewer rate in force is unpaid. Review items join the same lines as work items:
+    one line per person, so tax, the minimum payout and carry-over apply to the sum.
+
 Tax rule
     3.3% withholding for individual earners: ``income_tax = trunc10(base × 3%)`` and
     ``local_tax = trunc10(income_tax × 10%)``, each truncated to 10 won as Korean payroll
@@ -50,9 +57,15 @@ PROJECT_RATE_COLUMNS = ("project", "won_per_minute", "basis", "effective_at")
 PENALTY_COLUMNS = ("penalty_id", "user_id", "username", "amount", "created_at")
 CARRY_OVER_COLUMNS = ("user_id", "username", "amount")
 
+REVIEW_ITEM_COLUMNS = (
+    "review_id", "task_id", "review_round", "user_id", "username", "clip_id", "clip_name", "language",
+    "project", "segments", "reviewed_seconds", "reviewed_at",
+)
+
 ITEM_OUTPUT_COLUMNS = WORK_ITEM_COLUMNS + (
     "source_ms", "rate", "rate_effective_at", "bonus_rate", "bonus_basis", "bonus_ms", "amount",
 )
+REVIEW_OUTPUT_COLUMNS = REVIEW_ITEM_COLUMNS + ("reviewed_ms", "rate", "rate_effective_at", "amount")
 LINE_COLUMNS = (
     "payday", "period_start", "cutoff", "user_id", "username", "items", "source_seconds",
     "gross", "penalties", "carried_in", "balance", "income_tax", "local_tax", "net",
@@ -146,6 +159,54 @@ def price_items(
     return with_int_columns(result, ("source_ms", "rate", "bonus_rate", "bonus_ms", "amount"))
 
 
+def price_review_items(review_items: pd.DataFrame, reviewer_rates: pd.DataFrame) -> pd.DataFrame:
+    """Price each finished review round at the reviewer rate in force when it finished.
+
+    ``review_items`` columns: ``review_id`` int, unique (the round); ``task_id`` int;
+    ``review_round`` int; ``user_id`` int and ``username`` str, the reviewer paid;
+    ``clip_id`` int, ``clip_name`` str, ``language`` str, ``project`` str; ``segments`` int,
+    decided in the round; ``reviewed_seconds`` float, their audio; ``reviewed_at`` aware
+    datetime, when the round finished. ``reviewer_rates`` has ``RATE_COLUMNS`` and is
+    chosen like base rates (13:59 before a 14:00 change keeps the old rate).
+
+    Returns
+    -------
+    DataFrame
+        The priced rounds (``REVIEW_OUTPUT_COLUMNS``): the input columns plus
+        ``reviewed_ms`` int, ``rate`` int, ``rate_effective_at`` and ``amount`` int won,
+        ``floor(rate × reviewed_ms / 60 000)``. Rounds with no rate in force are left out:
+        reviewing that language was unpaid then.
+    """
+    items = _checked(review_items, "review_items", REVIEW_ITEM_COLUMNS, times=("reviewed_at",),
+                     integers=("review_id", "task_id", "review_round", "user_id", "clip_id", "segments"))
+    if items["review_id"].duplicated().any():
+        raise PayInputError("review_items lists a review round more than once")
+    rates = _rate_table(reviewer_rates, "reviewer_rates", RATE_COLUMNS, "language")
+    priced_rows = []
+    for index, item in zip(items.index, items.itertuples(index=False)):
+        rate = _in_force(rates, item.language, item.reviewed_at)
+        if rate is None:
+            continue
+        reviewed_ms = duration_ms(item.reviewed_seconds)
+        priced_rows.append((index, reviewed_ms, rate["won_per_minute"], rate["effective_at"],
+                            rate["won_per_minute"] * reviewed_ms // MS_PER_MINUTE))
+    added = REVIEW_OUTPUT_COLUMNS[len(REVIEW_ITEM_COLUMNS):]
+    priced = pd.DataFrame([row[1:] for row in priced_rows], index=[row[0] for row in priced_rows],
+                          columns=list(added))
+    result = pd.concat([items.loc[priced.index, list(REVIEW_ITEM_COLUMNS)], priced], axis=1)
+    return with_int_columns(result, ("review_id", "task_id", "review_round", "user_id", "clip_id", "segments",
+                                     "reviewed_ms", "rate", "amount"))
+
+
+def settle_review_items(review_items: pd.DataFrame, reviewer_rates: pd.DataFrame, *,
+                        period: PayPeriod) -> pd.DataFrame:
+    """The priced review rounds (``price_review_items``) ``period`` pays: those finished
+    before its cut-off, caught up like work items (``settle_items``)."""
+    priced = price_review_items(review_items, reviewer_rates)
+    due = priced[priced["reviewed_at"] < pd.Timestamp(period.cutoff)]
+    return due.sort_values(["username", "reviewed_at", "review_id"]).reset_index(drop=True)
+
+
 def settle_items(
     work_items: pd.DataFrame, rates: pd.DataFrame, project_rates: pd.DataFrame,
     *, period: PayPeriod,
@@ -185,6 +246,8 @@ def settle_period(
     *,
     period: PayPeriod,
     minimum_payout: int = DEFAULT_MINIMUM_PAYOUT,
+    review_items: pd.DataFrame | None = None,
+    reviewer_rates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One settlement line per worker for ``period``.
 
@@ -217,33 +280,43 @@ def settle_period(
         The payday and its cut-off (``workbench.pay.calendar.pay_period``).
     minimum_payout : int
         The smallest net amount transferred; below it the balance carries over.
+    review_items, reviewer_rates : DataFrame, optional
+        Finished review rounds not yet paid and the reviewer rate history
+        (``price_review_items``). Those finished before ``period.cutoff`` are paid to their
+        reviewer, on the same line as any work items of the same person.
 
     Returns
     -------
     DataFrame, one row per worker with items, penalties or a carried balance, by username
         ``payday`` date; ``period_start`` and ``cutoff`` UTC timestamps; ``user_id`` int;
-        ``username`` str; ``items`` int, work items paid; ``source_seconds`` float, their
-        source audio (for display; pay uses milliseconds); ``gross`` int, the items'
+        ``username`` str; ``items`` int, work items and review rounds paid;
+        ``source_seconds`` float, their audio (source clips transcribed, audio reviewed; for
+        display, pay uses milliseconds); ``gross`` int, the items'
         amounts; ``penalties`` int, deducted; ``carried_in`` int; ``balance`` int,
         ``carried_in + gross − penalties``, the tax base; ``income_tax`` and ``local_tax``
         int; ``net`` int, transferred to the worker; ``carried_out`` int, the balance
         carried to the next settlement; ``status`` ``"paid"`` or ``"carried"``. All
         money columns are int won.
     """
+    reviews = None
+    if review_items is not None:
+        reviews = settle_review_items(review_items, reviewer_rates if reviewer_rates is not None
+                                      else pd.DataFrame(columns=list(RATE_COLUMNS)), period=period)
     return settle_lines(
         settle_items(work_items, rates, project_rates, period=period),
         due_penalties(penalties, period=period),
-        carry_over, period=period, minimum_payout=minimum_payout,
+        carry_over, period=period, minimum_payout=minimum_payout, reviews=reviews,
     )
 
 
 def settle_lines(
     items: pd.DataFrame, deducted: pd.DataFrame, carry_over: pd.DataFrame, *,
-    period: PayPeriod, minimum_payout: int = DEFAULT_MINIMUM_PAYOUT,
+    period: PayPeriod, minimum_payout: int = DEFAULT_MINIMUM_PAYOUT, reviews: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """``settle_period`` for items already chosen and priced (``settle_items``) and
-    penalties already chosen (``due_penalties``), so a caller that keeps those frames
-    prices each item once. Same output."""
+    """``settle_period`` for items already chosen and priced (``settle_items``), penalties
+    already chosen (``due_penalties``) and review rounds already chosen and priced
+    (``settle_review_items``), so a caller that keeps those frames prices each item once.
+    Same output."""
     if isinstance(minimum_payout, bool) or not isinstance(minimum_payout, int) or minimum_payout < 0:
         raise PayInputError(f"minimum_payout must be a whole number of won ≥ 0, not {minimum_payout!r}")
     carried = _checked(carry_over, "carry_over", CARRY_OVER_COLUMNS,
@@ -264,6 +337,11 @@ def settle_lines(
         totals["items"] += 1
         totals["source_seconds"] += float(item.source_seconds)
         totals["gross"] += int(item.amount)
+    for review in (reviews.itertuples(index=False) if reviews is not None else ()):
+        totals = worker(review.user_id, review.username)
+        totals["items"] += 1
+        totals["source_seconds"] += float(review.reviewed_seconds)
+        totals["gross"] += int(review.amount)
     for penalty in deducted.itertuples(index=False):
         worker(penalty.user_id, penalty.username)["penalties"] += int(penalty.amount)
     for row in carried.itertuples(index=False):

@@ -27,6 +27,10 @@ STATEMENT_COLUMNS = (
 )
 # What a worker's own statement shows: the task numbers are for admins and the CLI.
 WORKER_STATEMENT_COLUMNS = tuple(column for column in STATEMENT_COLUMNS if column != "task_id")
+REVIEW_STATEMENT_COLUMNS = (
+    "payday", "status", "task_id", "round", "clip", "language", "project", "segments", "minutes", "rate",
+    "reviewed_at", "amount",
+)
 _MONEY = ("gross", "penalties", "tax", "net", "carried_in", "carried_out")
 
 
@@ -110,6 +114,33 @@ def statement_frame(items: pd.DataFrame, penalties: pd.DataFrame) -> pd.DataFram
     }, columns=list(STATEMENT_COLUMNS))
     statement = statement.sort_values(["accepted_at", "task_id"], ascending=False).reset_index(drop=True)
     return with_int_columns(statement, ("task_id", "rate", "bonus_rate", "amount", "penalties"))
+
+
+def review_statement_frame(reviews: pd.DataFrame) -> pd.DataFrame:
+    """One reviewer's review rounds, newest first.
+
+    ``reviews`` are that reviewer's priced rounds (``REVIEW_OUTPUT_COLUMNS``) with
+    ``payday`` and ``settled``. Columns: ``payday``; ``status`` (``settled``/``pending``);
+    ``task_id``; ``round``; ``clip``; ``language``; ``project``; ``segments`` decided;
+    ``minutes`` of audio reviewed; ``rate`` (won per minute); ``reviewed_at`` (Asia/Seoul,
+    when the round finished); ``amount`` (int won earned).
+    """
+    statement = pd.DataFrame({
+        "payday": reviews["payday"],
+        "status": reviews["settled"].map({True: "settled", False: "pending"}),
+        "task_id": reviews["task_id"],
+        "round": reviews["review_round"],
+        "clip": reviews["clip_name"],
+        "language": reviews["language"],
+        "project": reviews["project"],
+        "segments": reviews["segments"],
+        "minutes": (reviews["reviewed_ms"] / MS_PER_MINUTE).astype(float).round(3),
+        "rate": reviews["rate"],
+        "reviewed_at": pd.to_datetime(reviews["reviewed_at"], utc=True).dt.tz_convert(SEOUL),
+        "amount": reviews["amount"],
+    }, columns=list(REVIEW_STATEMENT_COLUMNS))
+    statement = statement.sort_values(["reviewed_at", "task_id", "round"], ascending=False).reset_index(drop=True)
+    return with_int_columns(statement, ("task_id", "round", "segments", "rate", "amount"))
 
 
 def format_table(frame: pd.DataFrame) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay import engine, reports
+from workbench.pay import time_on_task as work_time
 from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_datetime, seoul_minute
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
 from workbench.store import audit, pay_store, repo
@@ -43,7 +44,8 @@ class Settlement:
 
     ``lines`` has ``engine.LINE_COLUMNS`` (one row per worker); ``items`` the work items
     paid (``engine.ITEM_OUTPUT_COLUMNS`` plus ``payday``); ``penalties`` those deducted
-    (``engine.PENALTY_COLUMNS``). ``committed`` says the database holds it; ``created`` that
+    (``engine.PENALTY_COLUMNS``); ``reviews`` the review rounds paid
+    (``engine.REVIEW_OUTPUT_COLUMNS`` plus ``payday``). ``committed`` says the database holds it; ``created`` that
     this very call recorded it (False for a dry run and for a payday already committed,
     whose stored settlement is returned unchanged).
     """
@@ -57,6 +59,8 @@ class Settlement:
     created: bool
     committed_at: datetime | None = None
     committed_by: str | None = None
+    reviews: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(engine.REVIEW_OUTPUT_COLUMNS) + ["payday"]))
 
     @property
     def payday(self) -> date:
@@ -89,7 +93,9 @@ class Settlement:
         period = (f"Work accepted {seoul_minute(self.period.start)} – {seoul_minute(self.period.cutoff)} "
                   f"(Asia/Seoul), minimum payout {self.minimum_payout:,} won: less carries over to the next payday")
         paid = int((self.lines["status"] == "paid").sum())
-        totals = f"{len(self.items)} item(s); {paid} of {len(self.lines)} worker(s) paid, {self.total_net:,} won net."
+        reviewed = f" and {len(self.reviews)} review round(s)" if len(self.reviews) else ""
+        totals = (f"{len(self.items)} item(s){reviewed}; {paid} of {len(self.lines)} worker(s) paid, "
+                  f"{self.total_net:,} won net.")
         return f"{state}.", f"{period}.", totals
 
 
@@ -119,22 +125,28 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
         if commit:
             _check_committable(session, period, now)
         work, rates, bonuses, unsettled_penalties, carry_over = _settlement_inputs(session)
+        review_work = _frame(pay_store.review_items(session), engine.REVIEW_ITEM_COLUMNS)
+        reviewer_rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
         with _as_invalid_input():
             items = engine.settle_items(work, rates, bonuses, period=period)
+            reviews = engine.settle_review_items(review_work, reviewer_rates, period=period)
             penalties = engine.due_penalties(unsettled_penalties, period=period)
-            lines = engine.settle_lines(items, penalties, carry_over, period=period, minimum_payout=minimum_payout)
-        items = items.assign(payday=payday)
+            lines = engine.settle_lines(items, penalties, carry_over, period=period, minimum_payout=minimum_payout,
+                                        reviews=reviews)
+        items, reviews = items.assign(payday=payday), reviews.assign(payday=payday)
         if commit:
             settlement_id = pay_store.insert_settlement(
                 session, payday=payday, period_start=period.start, cutoff=period.cutoff,
                 minimum_payout=minimum_payout, committed_by_id=admin.id, committed_at=now,
                 lines=_records(lines), work=_records(items), penalties=_records(penalties),
+                reviews=_records(reviews),
             )
             audit.record(session, at=now, actor_id=admin.id, action="settlement.commit", entity="settlement",
                          entity_id=settlement_id, detail={"payday": payday.isoformat(), "workers": len(lines),
-                                                          "items": len(items), "net": int(lines["net"].sum())})
+                                                          "items": len(items), "reviews": len(reviews),
+                                                          "net": int(lines["net"].sum())})
         return Settlement(period=period, minimum_payout=minimum_payout, lines=lines, items=items,
-                          penalties=penalties, committed=commit, created=commit,
+                          penalties=penalties, reviews=reviews, committed=commit, created=commit,
                           committed_at=now if commit else None,
                           committed_by=admin.username if commit else None)
 
@@ -189,8 +201,9 @@ def _stored_settlement(session, stored: dict) -> Settlement:
     lines = _frame(pay_store.settlement_lines(session, payday=payday), engine.LINE_COLUMNS)
     items = _frame(pay_store.settled_work(session, payday=payday), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
     penalties = _frame(pay_store.settled_penalties(session, payday=payday), engine.PENALTY_COLUMNS)
+    reviews = _frame(pay_store.settled_reviews(session, payday=payday), engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
     return Settlement(period=period, minimum_payout=stored["minimum_payout"], lines=lines, items=items,
-                      penalties=penalties, committed=True, created=False,
+                      penalties=penalties, reviews=reviews, committed=True, created=False,
                       committed_at=stored["committed_at"], committed_by=stored["committed_by"])
 
 
@@ -215,6 +228,66 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
     frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
     items = pd.concat(frames, ignore_index=True) if frames else priced
     return reports.statement_frame(items, penalties)
+
+
+def review_statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
+    """One reviewer's finished review rounds, newest first (``reports.REVIEW_STATEMENT_COLUMNS``).
+
+    Settled rounds show what was paid; pending ones are priced at the reviewer rate in
+    force when they finished, with the payday they are due on. Rounds with no rate in force
+    are unpaid and not listed. A worker sees only their own; a transcriber has none.
+    """
+    with wb.store.reading() as session:
+        worker = _statement_owner(session, actor, username)
+        settled = _frame(pay_store.settled_reviews(session, user_id=worker["id"]),
+                         engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
+        pending = _frame(pay_store.review_items(session, user_id=worker["id"]), engine.REVIEW_ITEM_COLUMNS)
+        rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
+    with _as_invalid_input():
+        priced = engine.price_review_items(pending, rates)
+    priced = priced.assign(payday=[payday_for(at) for at in priced["reviewed_at"]], settled=False)
+    frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
+    return reports.review_statement_frame(pd.concat(frames, ignore_index=True) if frames else priced)
+
+
+def time_on_task(wb: "Workbench", actor: "Actor", *, username: str | None = None,
+                 by: tuple[str, ...] = ("username", "role", "language")) -> pd.DataFrame:
+    """Active work time against pay (``pay.time_on_task.time_on_task_report``) grouped ``by``:
+    everyone's for an admin, or one worker's (``username``); a worker sees only their own.
+    The minimum wage is ``wb.policy.minimum_wages``."""
+    with wb.store.reading() as session:
+        if username is None:
+            access.require_admin(session, actor)
+            user_id = None
+        else:
+            user_id = _statement_owner(session, actor, username)["id"]
+        times = _frame(pay_store.task_times(session, user_id=user_id), work_time.TIME_COLUMNS)
+        settled = _frame(pay_store.settled_work(session, user_id=user_id), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+        pending = _frame(pay_store.work_items(session, user_id=user_id), engine.WORK_ITEM_COLUMNS)
+        rates = _frame(pay_store.pay_rates(session), engine.RATE_COLUMNS)
+        bonuses = _frame(pay_store.project_rates(session), engine.PROJECT_RATE_COLUMNS)
+        settled_reviews = _frame(pay_store.settled_reviews(session, user_id=user_id),
+                                 engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
+        rounds = _frame(pay_store.review_items(session, user_id=user_id), engine.REVIEW_ITEM_COLUMNS)
+        reviewer_rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
+    with _as_invalid_input():
+        priced = engine.price_items(pending, rates, bonuses)
+        priced_rounds = engine.price_review_items(rounds, reviewer_rates).set_index("review_id")["amount"]
+    transcribed = pd.concat([settled[["user_id", "task_id", "source_ms", "amount"]],
+                             priced[["user_id", "task_id", "source_ms", "amount"]]])
+    # A round with no reviewer rate in force still counts its audio, at 0 won.
+    pending_rounds = rounds.assign(
+        audio_ms=[engine.duration_ms(seconds) for seconds in rounds["reviewed_seconds"]],
+        amount=[int(priced_rounds.get(review_id, 0)) for review_id in rounds["review_id"]],
+    )
+    paid = pd.concat([
+        transcribed.rename(columns={"source_ms": "audio_ms"}).assign(role="transcriber"),
+        settled_reviews.rename(columns={"reviewed_ms": "audio_ms"})[["user_id", "task_id", "audio_ms", "amount"]]
+        .assign(role="reviewer"),
+        pending_rounds[["user_id", "task_id", "audio_ms", "amount"]].assign(role="reviewer"),
+    ], ignore_index=True)
+    with _as_invalid_input():
+        return work_time.time_on_task_report(times, paid, minimum_wages=wb.policy.minimum_wages, by=by)
 
 
 def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
@@ -344,6 +417,25 @@ def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at
         audit.record(session, at=now, actor_id=admin.id, action="rate.set", entity="rate", entity_id=rate_id,
                      detail={"what": what, "won_per_minute": won_per_minute,
                              "effective_at": effective_at.isoformat()})
+
+
+def set_reviewer_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: int,
+                      effective_at: datetime) -> pd.DataFrame:
+    """Add a reviewer rate for ``language`` (won per minute of audio reviewed) from
+    ``effective_at`` on; admin only, rules as ``set_rate``. Returns the reviewer rate history."""
+    check_language(language)
+    _add_rate(wb, actor, won_per_minute, effective_at,
+              exists=lambda session, at: pay_store.has_reviewer_rate(session, language, at),
+              add=lambda session, **values: pay_store.add_reviewer_rate(session, language=language, **values),
+              what=f"{language} reviewer rate")
+    return reviewer_rate_history(wb, actor)
+
+
+def reviewer_rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every reviewer rate ever set (``RATE_HISTORY_COLUMNS``), by language and time."""
+    with wb.store.reading() as session:
+        access.current(session, actor)
+        return _frame(pay_store.reviewer_rates(session), RATE_HISTORY_COLUMNS)
 
 
 def rate_history(wb: "Workbench", actor: "Actor") -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""The pay tables: rate histories and committed settlements (migration ``0002_pay``).
+"""The pay tables: rate histories and committed settlements (migration ``0002_pay``), and
+reviewer pay: reviewer rates, finished review rounds and their settlement (``0007_reviewer_pay``).
 
 A committed settlement is a snapshot: its lines and items keep the amounts, rates and
 durations used, so later rate changes never rewrite what was paid. ``settlement_items``
@@ -49,6 +50,39 @@ class ProjectRate(Base):
     effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReviewerRate(Base):
+    """Won per minute of audio reviewed for one language, from ``effective_at`` on."""
+
+    __tablename__ = "reviewer_rates"
+    __table_args__ = (UniqueConstraint("language", "effective_at", name="uq_reviewer_rates_language_effective_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    won_per_minute: Mapped[int] = mapped_column(Integer)
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReviewRound(Base):
+    """A finished review round, the reviewer's pay item: the audio of the segments the
+    reviewer decided in that round, recorded when they finished it."""
+
+    __tablename__ = "review_rounds"
+    __table_args__ = (UniqueConstraint("task_id", "review_round", name="uq_review_rounds_task_round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    review_round: Mapped[int] = mapped_column(Integer)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    segments: Mapped[int] = mapped_column(Integer)
+    # The summed durations of the segments decided in the round.
+    reviewed_seconds: Mapped[float] = mapped_column(Float)
+    # completed | returned
+    outcome: Mapped[str] = mapped_column(String(16))
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Settlement(Base):
@@ -113,3 +147,38 @@ class SettlementItem(Base):
     bonus_rate: Mapped[int] = mapped_column(Integer, default=0)
     bonus_basis: Mapped[str] = mapped_column(String(8), default="")
     bonus_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SettlementReview(Base):
+    """A review round paid by a settlement; UNIQUE, so no round is ever paid twice."""
+
+    __tablename__ = "settlement_reviews"
+    __table_args__ = (UniqueConstraint("review_round_id", name="uq_settlement_reviews_round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    review_round_id: Mapped[int] = mapped_column(ForeignKey("review_rounds.id"))
+    amount: Mapped[int] = mapped_column(Integer)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewed_ms: Mapped[int] = mapped_column(BigInteger)
+    rate: Mapped[int] = mapped_column(Integer)
+
+
+class TaskTime(Base):
+    """A worker's active time on one task in one role, summed from the task page's activity
+    reports (``workflow/time_on_task``): one row per worker, task and role, so it stays
+    bounded however often the page reports (migration ``0008_time_on_task``)."""
+
+    __tablename__ = "task_time"
+    __table_args__ = (UniqueConstraint("user_id", "task_id", "role", name="uq_task_time_user_task_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    # transcriber | reviewer
+    role: Mapped[str] = mapped_column(String(16))
+    active_seconds: Mapped[float] = mapped_column(Float)
+    reports: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,7 +2,8 @@
 gets plain dicts back (it builds the engine's DataFrames from them); no SQL lives in pay/.
 
 A work item is a ``complete`` task with a transcriber and a completion time: the
-transcriber is paid once per task, however many review rounds it took. Committing is
+transcriber is paid once per task, however many review rounds it took. A review item is a
+finished review round (``review_rounds``), paid to its reviewer. Committing is
 serialised (``lock_settlements``) and guarded by the UNIQUE constraints of
 ``settlement_items``, so two concurrent commits can never pay one task twice.
 """
@@ -16,13 +17,17 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.domain.states import TaskState
 from workbench.store import repo
-from workbench.store.models import Clip, Penalty, Segment, Task, User
+from workbench.store.models import Clip, Penalty, Segment, Task, User, Verdict
 from workbench.store.pay_models import (
     PayRate,
     ProjectRate,
+    ReviewerRate,
+    ReviewRound,
     Settlement,
     SettlementItem,
     SettlementLine,
+    SettlementReview,
+    TaskTime,
 )
 
 # Any constant works: it only has to be the same for every process committing settlements.
@@ -73,6 +78,39 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[dict]:
     return [dict(zip(columns, row)) for row in session.execute(query)]
 
 
+def record_review_round(session: Session, *, task_id: int, review_round: int, reviewer_id: int,
+                        segments: list[Segment], outcome: str, at: datetime) -> None:
+    """Record a finished review round: of the task's live ``segments``, those with a verdict
+    in this round, and their summed duration (the reviewer's paid audio)."""
+    decided = set(session.scalars(
+        select(Verdict.segment_id).where(Verdict.task_id == task_id, Verdict.review_round == review_round)
+    ))
+    reviewed = [s for s in segments if s.id in decided]
+    session.add(ReviewRound(task_id=task_id, review_round=review_round, reviewer_id=reviewer_id,
+                            segments=len(reviewed), reviewed_seconds=sum(s.end_s - s.start_s for s in reviewed),
+                            outcome=outcome, finished_at=at))
+
+
+def review_items(session: Session, *, user_id: int | None = None) -> list[dict]:
+    """Unsettled finished review rounds as the engine's review items
+    (``workbench.pay.engine.REVIEW_ITEM_COLUMNS``)."""
+    query = (
+        select(ReviewRound.id, ReviewRound.task_id, ReviewRound.review_round, ReviewRound.reviewer_id,
+               User.username, Clip.id, Clip.filename, Clip.language, Clip.project, ReviewRound.segments,
+               ReviewRound.reviewed_seconds, ReviewRound.finished_at)
+        .join(Task, Task.id == ReviewRound.task_id)
+        .join(Clip, Clip.id == Task.clip_id)
+        .join(User, User.id == ReviewRound.reviewer_id)
+        .where(~select(SettlementReview.id).where(SettlementReview.review_round_id == ReviewRound.id).exists())
+        .order_by(ReviewRound.finished_at, ReviewRound.id)
+    )
+    if user_id is not None:
+        query = query.where(ReviewRound.reviewer_id == user_id)
+    columns = ("review_id", "task_id", "review_round", "user_id", "username", "clip_id", "clip_name", "language",
+               "project", "segments", "reviewed_seconds", "reviewed_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]
+
+
 def unsettled_penalties(session: Session) -> list[dict]:
     """Penalties no committed settlement has deducted yet."""
     query = (
@@ -110,6 +148,34 @@ def project_rates(session: Session) -> list[dict]:
     )
     columns = ("project", "won_per_minute", "basis", "effective_at", "set_by", "created_at")
     return [dict(zip(columns, row)) for row in session.execute(query)]
+
+
+def reviewer_rates(session: Session) -> list[dict]:
+    """The reviewer rate history: ``language``, ``won_per_minute``, ``effective_at``, ``set_by``, ``created_at``."""
+    setter = aliased(User)
+    query = (
+        select(ReviewerRate.language, ReviewerRate.won_per_minute, ReviewerRate.effective_at, setter.username,
+               ReviewerRate.created_at)
+        .outerjoin(setter, setter.id == ReviewerRate.created_by_id)
+        .order_by(ReviewerRate.language, ReviewerRate.effective_at)
+    )
+    columns = ("language", "won_per_minute", "effective_at", "set_by", "created_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]
+
+
+def has_reviewer_rate(session: Session, language: str, effective_at: datetime) -> bool:
+    query = select(ReviewerRate.id).where(ReviewerRate.language == language,
+                                          ReviewerRate.effective_at == effective_at)
+    return session.execute(query).first() is not None
+
+
+def add_reviewer_rate(session: Session, *, language: str, won_per_minute: int, effective_at: datetime,
+                      created_by_id: int, created_at: datetime) -> int:
+    rate = ReviewerRate(language=language, won_per_minute=won_per_minute, effective_at=effective_at,
+                        created_by_id=created_by_id, created_at=created_at)
+    session.add(rate)
+    session.flush()
+    return rate.id
 
 
 def has_pay_rate(session: Session, language: str, effective_at: datetime) -> bool:
@@ -234,6 +300,32 @@ def settled_work(session: Session, *, payday: date | None = None, user_id: int |
     ]
 
 
+def settled_reviews(session: Session, *, payday: date | None = None, user_id: int | None = None) -> list[dict]:
+    """Committed review rounds as priced when paid (``REVIEW_OUTPUT_COLUMNS``) plus ``payday``."""
+    query = (
+        select(Settlement.payday, SettlementReview, ReviewRound, Clip, User.username)
+        .join(SettlementReview, SettlementReview.settlement_id == Settlement.id)
+        .join(ReviewRound, ReviewRound.id == SettlementReview.review_round_id)
+        .join(Task, Task.id == ReviewRound.task_id)
+        .join(Clip, Clip.id == Task.clip_id)
+        .join(User, User.id == SettlementReview.user_id)
+        .order_by(Settlement.payday, SettlementReview.occurred_at, ReviewRound.id)
+    )
+    if payday is not None:
+        query = query.where(Settlement.payday == payday)
+    if user_id is not None:
+        query = query.where(SettlementReview.user_id == user_id)
+    return [
+        {"review_id": round_.id, "task_id": round_.task_id, "review_round": round_.review_round,
+         "user_id": item.user_id, "username": username, "clip_id": clip.id, "clip_name": clip.filename,
+         "language": clip.language, "project": clip.project, "segments": round_.segments,
+         "reviewed_seconds": item.reviewed_ms / 1000, "reviewed_at": item.occurred_at,
+         "reviewed_ms": item.reviewed_ms, "rate": item.rate, "rate_effective_at": None, "amount": item.amount,
+         "payday": paid_on}
+        for paid_on, item, round_, clip, username in session.execute(query)
+    ]
+
+
 def settled_penalties(session: Session, *, payday: date) -> list[dict]:
     """Penalties a committed settlement deducted (``PENALTY_COLUMNS``)."""
     query = (
@@ -251,8 +343,10 @@ def settled_penalties(session: Session, *, payday: date) -> list[dict]:
 def insert_settlement(
     session: Session, *, payday: date, period_start: datetime, cutoff: datetime, minimum_payout: int,
     committed_by_id: int, committed_at: datetime, lines: list[dict], work: list[dict], penalties: list[dict],
+    reviews: list[dict] = (),
 ) -> int:
-    """Record one settlement: its lines, the tasks it pays and the penalties it deducts.
+    """Record one settlement: its lines, the tasks and review rounds it pays and the
+    penalties it deducts.
 
     Raises ``sqlalchemy.exc.IntegrityError`` if the payday, a task or a penalty is already
     in a committed settlement; call it after ``lock_settlements`` so that never happens.
@@ -280,5 +374,49 @@ def insert_settlement(
                        bonus_rate=0, bonus_basis="", bonus_ms=0)
         for penalty in penalties
     )
+    session.add_all(
+        SettlementReview(settlement_id=row.id, user_id=review["user_id"], review_round_id=review["review_id"],
+                         amount=review["amount"], occurred_at=review["reviewed_at"],
+                         reviewed_ms=review["reviewed_ms"], rate=review["rate"])
+        for review in reviews
+    )
     session.flush()
     return row.id
+
+
+# --- time on task ---------------------------------------------------------------------
+
+def last_activity_at(session: Session, user_id: int) -> datetime | None:
+    """When the worker's latest activity report was credited, on any task."""
+    return session.scalar(select(func.max(TaskTime.last_at)).where(TaskTime.user_id == user_id))
+
+
+def add_task_time(session: Session, *, user_id: int, task_id: int, role: str, seconds: float, at: datetime) -> None:
+    """Add ``seconds`` of active time to the worker's row for the task and role (one row each)."""
+    row = session.scalars(select(TaskTime).where(TaskTime.user_id == user_id, TaskTime.task_id == task_id,
+                                                 TaskTime.role == role)).one_or_none()
+    if row is None:
+        session.add(TaskTime(user_id=user_id, task_id=task_id, role=role, active_seconds=seconds, reports=1,
+                             first_at=at, last_at=at))
+    else:
+        row.active_seconds += seconds
+        row.reports += 1
+        row.last_at = at
+    session.flush()
+
+
+def task_times(session: Session, *, user_id: int | None = None) -> list[dict]:
+    """Active time per worker, task and role: ``user_id``, ``username``, ``task_id``, ``role``,
+    ``language``, ``project``, ``active_seconds``, ``last_at``."""
+    query = (
+        select(TaskTime.user_id, User.username, TaskTime.task_id, TaskTime.role, Clip.language, Clip.project,
+               TaskTime.active_seconds, TaskTime.last_at)
+        .join(User, User.id == TaskTime.user_id)
+        .join(Task, Task.id == TaskTime.task_id)
+        .join(Clip, Clip.id == Task.clip_id)
+        .order_by(User.username, TaskTime.task_id, TaskTime.role)
+    )
+    if user_id is not None:
+        query = query.where(TaskTime.user_id == user_id)
+    columns = ("user_id", "username", "task_id", "role", "language", "project", "active_seconds", "last_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from workbench.ui.handlers.auth import session_actor, visible_pages
-from workbench.ui.handlers.earnings import STATEMENT_COLUMNS, my_earnings
+from workbench.ui.handlers.earnings import REVIEW_COLUMNS, STATEMENT_COLUMNS, TIME_COLUMNS, my_earnings
 from workbench.ui.wiring import bind, readable_columns
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     if not visible_pages(actor)["earnings"]:
-        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     earnings = my_earnings(wb, actor)
     settled = not earnings.periods.empty
     return (
@@ -26,6 +26,9 @@ def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
         gr.Dataframe(value=readable_columns(earnings.periods), visible=settled),
         gr.Plot(value=earnings.chart, visible=settled),
         readable_columns(earnings.statement),
+        gr.Dataframe(value=readable_columns(earnings.reviews), visible=not earnings.reviews.empty),
+        earnings.time_summary,
+        gr.Dataframe(value=readable_columns(earnings.time_on_task), visible=not earnings.time_on_task.empty),
     )
 
 
@@ -41,6 +44,15 @@ def render(wb: "Workbench") -> None:
                 "the payday they are due on. Amounts are in won, before tax.")
     statement = gr.Dataframe(headers=[c.replace("_", " ") for c in STATEMENT_COLUMNS], interactive=False,
                              elem_id="wb-statement")
-    outputs = [summary, no_periods, periods, chart, statement]
+    gr.Markdown("### Reviews\nEvery review round you finished, paid per minute of the audio you decided in it "
+                "(shown once your language has a reviewer rate).")
+    reviews = gr.Dataframe(headers=[c.replace("_", " ") for c in REVIEW_COLUMNS], interactive=False,
+                           visible=False, elem_id="wb-review-statement")
+    gr.Markdown("### Time on task\nYour active time in the task pages (typing, playing, moving between "
+                "segments; a pause over a minute is not counted) on paid work, and what it earned per hour.")
+    time_note = gr.Markdown(elem_id="wb-time-summary")
+    own_time = gr.Dataframe(headers=[c.replace("_", " ") for c in TIME_COLUMNS], interactive=False,
+                            visible=False, elem_id="wb-time-on-task")
+    outputs = [summary, no_periods, periods, chart, statement, reviews, time_note, own_time]
     gr.on(None, bind(refresh_earnings, wb), outputs=outputs)
     refresh_button.click(bind(refresh_earnings, wb), outputs=outputs)

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
+from workbench.ui.handlers import activity
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
 from workbench.ui.server import STATIC_PREFIX, require_actor, workbench_of
@@ -50,6 +51,12 @@ class Play(BaseModel):
     # [start, end] seconds into the segment, as the player played them; the Workbench
     # refuses junk (NaN, negative, reversed, past the end, too many) with a 422.
     intervals: list[tuple[float, float]]
+
+
+class Activity(BaseModel):
+    # [start, end] milliseconds of the page's own clock (activity.js); the Workbench refuses
+    # junk and too many spans with a 422, and credits no more than the wall clock allows.
+    spans: list[tuple[float, float]]
 
 
 class Acceptance(BaseModel):
@@ -205,3 +212,10 @@ def post_accept_all(task_id: int, request: Request, actor: "Actor" = Depends(req
 @router.post("/api/work/tasks/{task_id}/finish")
 def post_finish(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return review.finish_review(workbench_of(request), actor, task_id)
+
+
+# --- time on task -----------------------------------------------------------------------
+
+@router.post("/api/work/tasks/{task_id}/activity")
+def post_activity(task_id: int, body: Activity, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return activity.record_activity(workbench_of(request), actor, task_id, body.spans)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from workbench.store.models import User
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import PermissionDenied
-from workbench.domain.states import REVIEW_VISIBLE, TaskState
+from workbench.domain.states import EDITABLE, REVIEW_VISIBLE, TaskState
 
 if TYPE_CHECKING:
     from workbench.store.models import Task
@@ -128,6 +128,19 @@ def may_see_account(user: Actor, owner_id: int, *, refusal: str) -> None:
     """An account's own things (statement, grade, sessions) are its owner's or an admin's."""
     if owner_id != user.id and not user.is_admin:
         raise PermissionDenied(refusal)
+
+
+def working_role(user: Actor, task: "Task") -> str | None:
+    """The role in which ``user`` works on ``task`` now: ``"transcriber"`` (their own task,
+    in a state they may edit), ``"reviewer"`` (the review they hold), or None when it is
+    theirs but not in their hands now. Anyone else's task is refused."""
+    if user.is_transcriber and task.transcriber_id == user.id and task.state in EDITABLE:
+        return "transcriber"
+    if user.is_reviewer and holds(task, user):
+        return "reviewer"
+    if user.id in (task.transcriber_id, task.reviewer_id):
+        return None
+    raise PermissionDenied(f"Task {task.id} is not yours.")
 
 
 def holds(task: "Task", user: Actor) -> bool:

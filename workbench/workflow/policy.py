@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,16 @@ class Policy:
     # at most ``clip_max_attempts`` times in all before it is failed with the reason.
     clip_lease: timedelta = timedelta(seconds=60)
     clip_max_attempts: int = 3
+    # Time on task (``workflow/time_on_task``): the most active time one report of a task
+    # page may credit, and the most spans it may hold.
+    max_activity_report: timedelta = timedelta(minutes=15)
+    max_activity_spans: int = 200
+    # The legal minimum hourly wage, in won, and the day (Asia/Seoul) each figure takes
+    # effect: the Minimum Wage Act's notices for 2024-2026. Time-on-task reports set
+    # effective hourly earnings against the figure in force (``WORKBENCH_MINIMUM_WAGES``).
+    minimum_wages: tuple[tuple[date, int], ...] = (
+        (date(2024, 1, 1), 9_860), (date(2025, 1, 1), 10_030), (date(2026, 1, 1), 10_320),
+    )
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
@@ -101,7 +111,9 @@ class Policy:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Policy":
         """Defaults, overridden by ``WORKBENCH_MAX_UPLOAD_MB``, ``WORKBENCH_PENALTY_WON``,
-        ``WORKBENCH_CLIP_LEASE_S`` and ``WORKBENCH_CLIP_MAX_ATTEMPTS``."""
+        ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS`` and
+        ``WORKBENCH_MINIMUM_WAGES`` (``2027-01-01=10600,...``: figures added to, or replacing
+        on the same day, the defaults)."""
         env = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
         if env.get("WORKBENCH_CLIP_LEASE_S"):
@@ -112,6 +124,9 @@ class Policy:
             overrides["max_upload_bytes"] = int(float(env["WORKBENCH_MAX_UPLOAD_MB"]) * 1024**2)
         if env.get("WORKBENCH_PENALTY_WON"):
             overrides["penalty_won"] = int(env["WORKBENCH_PENALTY_WON"])
+        if env.get("WORKBENCH_MINIMUM_WAGES"):
+            overrides["minimum_wages"] = merge_minimum_wages(cls.minimum_wages,
+                                                             parse_minimum_wages(env["WORKBENCH_MINIMUM_WAGES"]))
         return cls(**overrides)
 
     def grade_for(self, score: float | None) -> GradeBand:
@@ -119,3 +134,21 @@ class Policy:
         if score is None:
             return GradeBand("new", 0.0, self.new_worker_max_tasks)
         return next(band for band in self.grade_bands if score >= band.min_score)
+
+
+def parse_minimum_wages(text: str) -> tuple[tuple[date, int], ...]:
+    """``2026-01-01=10320,2027-01-01=10600`` to ``((date, won), ...)``; ``ValueError`` on a
+    malformed entry (a typo must not silently leave the old figure in force)."""
+    wages = []
+    for item in text.replace(",", " ").split():
+        day, separator, won = item.partition("=")
+        if not separator or not won.strip().isdigit():
+            raise ValueError(f"WORKBENCH_MINIMUM_WAGES: {item!r} is not DATE=WON, like 2027-01-01=10600")
+        wages.append((date.fromisoformat(day.strip()), int(won)))
+    return tuple(wages)
+
+
+def merge_minimum_wages(base: tuple[tuple[date, int], ...],
+                        added: tuple[tuple[date, int], ...]) -> tuple[tuple[date, int], ...]:
+    """``base`` with ``added``'s figures, a figure for the same day replacing the old one; by day."""
+    return tuple(sorted((dict(base) | dict(added)).items()))

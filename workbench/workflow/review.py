@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from workbench.domain.states import DECIDED, SegmentStatus, TaskState, segment_may, segment_move, task_move
-from workbench.store import repo
+from workbench.store import pay_store, repo
 from workbench.store.models import AudioSent, ListeningClock, Penalty, Play, Segment, Task, Verdict
 from workbench.workflow import access
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
@@ -173,6 +173,10 @@ class Review(Transcribing):
                                         + ", ".join(map(str, undecided[:20])))
             returned = [s for s in segments if s.status == SegmentStatus.RETURNED]
             now = self.now()
+            # The reviewer's pay item: the audio this round decided (README "Reviewer pay").
+            pay_store.record_review_round(session, task_id=task.id, review_round=task.review_round,
+                                          reviewer_id=user.id, segments=segments,
+                                          outcome="returned" if returned else "completed", at=now)
             if not returned:
                 task.state, task.completed_at = task_move(task.state, "accept"), now
                 self._audit(session, user.id, "task.completed", "task", task.id, task_id=task.id)

@@ -31,9 +31,10 @@ from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
 from workbench.workflow.sessions import Sessions
+from workbench.workflow.time_on_task import TimeOnTask
 
 
-class Workbench(People, Sessions, Clips, Media):
+class Workbench(People, Sessions, Clips, Media, TimeOnTask):
     """The workbench of one deployment: its database, data directory, clock and queue.
 
     Public attributes other parts use: ``store`` (``.session()`` gives a transaction,

@@ -1,5 +1,5 @@
 """The admin page: one sub-tab per module (clips and their processing, applications,
-workers, the audit log, rates, settlements and dataset export), composed here.
+workers, the audit log, rates, settlements, time on task and dataset export), composed here.
 
 Only wiring and the HTML the tables render as live in the tab modules; the work is done by
 ``workbench.ui.handlers.admin``, whose calls the Workbench, pay and export check. Every tab
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from workbench.ui.admin import applications, audit, clips, export, rates, settlements, workers
+from workbench.ui.admin import applications, audit, clips, export, rates, settlements, time_on_task, workers
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -52,4 +52,5 @@ def render(wb: "Workbench") -> None:
         audit.render(wb)
         rates.render(wb, languages)
         settlements.render(wb)
+        time_on_task.render(wb)
         export.render(wb, languages)

@@ -1,4 +1,5 @@
-"""The Rates tab: base rates per language and project bonuses, each a history of changes."""
+"""The Rates tab: base rates per language, project bonuses and reviewer rates, each a history
+of changes."""
 
 from __future__ import annotations
 
@@ -27,6 +28,21 @@ def set_rate(wb: "Workbench", language: str, won_per_minute: float | None, effec
     history = handlers.set_language_rate(wb, actor, language, won_per_minute, effective_at)
     name = LANGUAGE_NAMES.get(language, language)
     message = f"New {name} rate of {int(won_per_minute):,} won per minute from {effective_at} (Seoul time)."
+    return message, readable_columns(history)
+
+
+@admin_only
+def refresh_reviewer_rates(wb: "Workbench", actor: "Actor"):
+    return readable_columns(handlers.reviewer_rate_table(wb, actor))
+
+
+def set_reviewer_rate(wb: "Workbench", language: str, won_per_minute: float | None, effective_at: str,
+                      request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    history = handlers.set_language_reviewer_rate(wb, actor, language, won_per_minute, effective_at)
+    name = LANGUAGE_NAMES.get(language, language)
+    message = (f"New {name} reviewer rate of {int(won_per_minute):,} won per minute reviewed from "
+               f"{effective_at} (Seoul time).")
     return message, readable_columns(history)
 
 
@@ -61,8 +77,21 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
             bonus_button = gr.Button("Set bonus")
         bonus_result = gr.Markdown()
         bonuses = gr.Dataframe(interactive=False, label="Bonus history (newest first)")
+        gr.Markdown("### Reviewer rates\nWon per minute of audio a reviewer decides in a finished review "
+                    "round, per language. Without a rate, reviewing that language is unpaid.")
+        with gr.Row(equal_height=True):
+            review_rate_language = gr.Dropdown(languages, value="ko", label="Language reviewed")
+            review_rate_won = gr.Number(None, label="Won per minute reviewed", precision=0, minimum=0)
+            review_rate_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
+            review_rate_button = gr.Button("Set reviewer rate")
+        review_rate_result = gr.Markdown()
+        review_rates = gr.Dataframe(interactive=False, label="Reviewer rate history (newest first)")
 
     gr.on([tab.select], bind(refresh_rates, wb), outputs=[rates, bonuses])
     rate_button.click(bind(set_rate, wb), inputs=[rate_language, rate_won, rate_from], outputs=[rate_result, rates])
+    gr.on([tab.select], bind(refresh_reviewer_rates, wb), outputs=[review_rates])
+    review_rate_button.click(bind(set_reviewer_rate, wb), inputs=[review_rate_language, review_rate_won,
+                                                                  review_rate_from],
+                             outputs=[review_rate_result, review_rates])
     bonus_button.click(bind(set_bonus, wb), inputs=[bonus_project, bonus_won, bonus_basis, bonus_from],
                        outputs=[bonus_result, bonuses])

@@ -179,6 +179,25 @@ def set_language_rate(wb: "Workbench", actor: "Actor", language: str, won_per_mi
     return rate_table(wb, actor)
 
 
+def reviewer_rate_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Every reviewer rate ever set, newest first, times in Seoul."""
+    from workbench.pay.service import reviewer_rate_history
+
+    history = reviewer_rate_history(wb, actor).sort_values(["effective_at", "language"], ascending=[False, True])
+    return _seoul_times(history, ("effective_at", "created_at")).reset_index(drop=True)
+
+
+def set_language_reviewer_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: float | None,
+                               effective_at: str) -> pd.DataFrame:
+    """Add a reviewer rate (won per minute of audio reviewed) from ``effective_at`` on, and
+    return the new history."""
+    from workbench.pay.service import parse_effective_at, set_reviewer_rate
+
+    set_reviewer_rate(wb, actor, language, whole_won(won_per_minute, "reviewer rate"),
+                      parse_effective_at(effective_at or ""))
+    return reviewer_rate_table(wb, actor)
+
+
 def project_bonus_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every project bonus ever set, newest first, times in Seoul."""
     from workbench.pay.service import project_rate_history
@@ -195,6 +214,22 @@ def set_project_bonus(wb: "Workbench", actor: "Actor", project: str, won_per_min
     set_project_rate(wb, actor, project, whole_won(won_per_minute, "bonus"),
                      parse_effective_at(effective_at or ""), basis=basis)
     return project_bonus_table(wb, actor)
+
+
+# --- time on task -----------------------------------------------------------------------
+
+TIME_VIEWS = {  # table: grouping
+    "languages": ("role", "language"),
+    "projects": ("role", "language", "project"),
+    "workers": ("username", "role", "language"),
+}
+
+
+def time_on_task_tables(wb: "Workbench", actor: "Actor") -> dict[str, pd.DataFrame]:
+    """Active time against pay per language, per project and per worker (admin only)."""
+    from workbench.pay.service import time_on_task
+
+    return {name: time_on_task(wb, actor, by=by) for name, by in TIME_VIEWS.items()}
 
 
 # --- settlements ------------------------------------------------------------------------

@@ -3,7 +3,7 @@ which lets a worker see only their own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
+REVIEW_COLUMNS = ("payday", "status", "clip", "language", "project", "round", "segments", "minutes", "rate",
+                  "reviewed_at", "amount")
+TIME_COLUMNS = ("role", "language", "tasks", "active_minutes", "audio_minutes", "minutes_per_audio_minute",
+                "earned", "won_per_hour", "minimum_wage")
 PERIOD_COLUMNS = ("payday", "items", "minutes", "gross", "penalties", "tax", "net", "carried_out", "status")
 
 
@@ -25,28 +29,66 @@ class Earnings:
     periods: pd.DataFrame  # one row per committed payday (PERIOD_COLUMNS)
     statement: pd.DataFrame  # every item, newest first (STATEMENT_COLUMNS)
     chart: "Figure | None"  # minutes and pay per period; None before the first payday
+    # Review rounds finished, newest first (REVIEW_COLUMNS).
+    reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(REVIEW_COLUMNS)))
+    # Own active time against pay, per role and language (TIME_COLUMNS), and what it says.
+    time_on_task: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(TIME_COLUMNS)))
+    time_summary: str = ""
 
 
 def my_earnings(wb: "Workbench", actor: "Actor") -> Earnings:
     from workbench.pay.plots import plot_periods
-    from workbench.pay.service import statement, statement_lines
+    from workbench.pay.service import review_statement, statement, statement_lines, time_on_task
 
     periods = statement_lines(wb, actor, actor.username)
     items = statement(wb, actor, actor.username)
+    reviews = review_statement(wb, actor, actor.username)
+    own_time = time_on_task(wb, actor, username=actor.username, by=("role", "language"))
     return Earnings(
-        summary=earnings_summary(periods, items),
+        summary=earnings_summary(periods, items, reviews),
         periods=periods[list(PERIOD_COLUMNS)].iloc[::-1].reset_index(drop=True),
         statement=items.assign(accepted_at=items["accepted_at"].dt.strftime("%Y-%m-%d %H:%M"))[
             list(STATEMENT_COLUMNS)
         ],
         chart=plot_periods(periods) if len(periods) else None,
+        time_on_task=own_time[list(TIME_COLUMNS)],
+        time_summary=time_summary(own_time),
+        reviews=reviews.assign(reviewed_at=reviews["reviewed_at"].dt.strftime("%Y-%m-%d %H:%M"))[
+            list(REVIEW_COLUMNS)
+        ],
     )
 
 
-def earnings_summary(periods: pd.DataFrame, items: pd.DataFrame) -> str:
-    """Two sentences a worker reads first: what is pending, and what was paid last."""
+def time_summary(report: pd.DataFrame) -> str:
+    """One sentence per role and language: the hourly pay the worker's active time earned,
+    against the legal minimum wage."""
+    if report.empty:
+        return ("Once work you did in the task pages is paid, your active time on it and what it "
+                "earned per hour show here.")
+    sentences = []
+    for row in report.to_dict("records"):
+        verdict = "at or above" if row["meets_minimum"] else "below"
+        sentences.append(
+            f"{row['role'].title()} ({row['language']}): {row['active_minutes']:.0f} active minutes on "
+            f"{row['audio_minutes']:.1f} audio minutes ({row['minutes_per_audio_minute']:.1f} per audio minute) "
+            f"earned {int(row['earned']):,} won, {int(row['won_per_hour']):,} won an hour before tax, "
+            f"{verdict} the minimum wage of {int(row['minimum_wage']):,} won an hour.")
+    return " ".join(sentences)
+
+
+def earnings_summary(periods: pd.DataFrame, items: pd.DataFrame, reviews: pd.DataFrame | None = None) -> str:
+    """Two sentences a worker reads first: what is pending (tasks accepted and review rounds
+    finished), and what was paid last."""
     pending = items[items["status"] == "pending"]
-    if len(pending):
+    reviewed = reviews[reviews["status"] == "pending"] if reviews is not None else reviews
+    if reviewed is not None and len(reviewed):
+        minutes = pending["minutes"].sum() + reviewed["minutes"].sum()
+        due = min([*pending["payday"], *reviewed["payday"]])
+        work = f"{len(pending)} task(s) and " if len(pending) else ""
+        earned = (f"Accepted and not yet paid: {work}{len(reviewed)} review round(s), {minutes:.1f} minutes, "
+                  f"{int(pending['amount'].sum() + reviewed['amount'].sum()):,} won before tax; "
+                  f"the first is due on {due}.")
+    elif len(pending):
         due = min(pending["payday"])
         earned = (f"Accepted and not yet paid: {len(pending)} task(s), {pending['minutes'].sum():.1f} minutes, "
                   f"{int(pending['amount'].sum()):,} won before tax; the first is due on {due}.")

@@ -1,6 +1,7 @@
 // The reviewer's task view: listen to each segment (plays.js reports what was played; the
 // server alone decides whether it was heard and may be accepted), accept it, possibly with
 // corrected text, or return it with a comment.
+import { trackActivity } from "./activity.js";
 import { api, failure } from "./api.js";
 import { banner } from "./banner.js";
 import { fit, h, keepFocus } from "./dom.js";
@@ -243,5 +244,8 @@ installHotkeys(REVIEWER_KEYS, {
 
 document.getElementById("accept-all").addEventListener("click", acceptAllPlayed);
 document.getElementById("finish").addEventListener("click", finish);
+
+// Time on task: active spans go to the server, which bounds them (activity.js).
+trackActivity({ player, send: (spans, options) => api("POST", `/tasks/${taskId}/activity`, { spans }, options) });
 
 load().catch((error) => banner("bad", error.message || "Could not load the task."));

@@ -5,6 +5,7 @@
 // user, so a reload (of this frame or of the whole app) reopens them.
 // The textarea's value is only ever set when a row is built or when the user picks a side
 // of a conflict, never while typing: that is what keeps an IME's syllable intact.
+import { trackActivity } from "./activity.js";
 import { api, ApiError, failure } from "./api.js";
 import { banner, isSignedOut, onSessionChange } from "./banner.js";
 import { fit, h, keepFocus } from "./dom.js";
@@ -348,5 +349,8 @@ window.addEventListener("pagehide", () => saves.sendPending());
 
 document.getElementById("check").addEventListener("click", check);
 document.getElementById("submit").addEventListener("click", submit);
+
+// Time on task: active spans go to the server, which bounds them (activity.js).
+trackActivity({ player, send: (spans, options) => api("POST", `/tasks/${taskId}/activity`, { spans }, options) });
 
 load().catch((error) => banner("bad", error.message || "Could not load the task."));
