@@ -12,6 +12,7 @@ from workbench.queue import HueyQueue
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from workbench.workflow.policy import Policy
 from workbench.workflow.service import Workbench
+from workbench.worker import jobs_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 CHEAP = dict(password_time_cost=1, password_memory_kib=1024)
@@ -113,7 +114,7 @@ def test_a_real_clip_goes_through_the_huey_queue_into_one_task_with_audio(sqlite
                           language="ko", project="acme")
     assert wb.queue.pending() == 1 and clip.status == "queued"
 
-    assert wb.queue.run_one()
+    assert wb.queue.run_one(jobs_of(wb))
     ready = wb.list_clips(admin)[0]
     truth = json.loads((SAMPLES / "clips.json").read_text())["ko_interview.wav"]
     assert (ready.status, ready.percent, ready.error) == ("ready", 100.0, None)
@@ -160,7 +161,7 @@ def test_the_queue_is_sqlite_in_the_data_dir_or_redis_when_configured(tmp_path, 
 def test_an_immediate_queue_processes_at_import_for_scripts_and_the_demo(sqlite_url, tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from workbench.queue import ImmediateQueue
+    from workbench.worker import open_immediate
 
     def fake_pipeline(input_path, out_dir, *, language, progress=None, settings=None):
         out_dir.mkdir(parents=True)
@@ -168,8 +169,7 @@ def test_an_immediate_queue_processes_at_import_for_scripts_and_the_demo(sqlite_
         return SimpleNamespace(segments=segments, report={"input": {"duration": 3.0}, "segments": {"count": 1}})
 
     monkeypatch.setattr("workbench.audio.pipeline.process_file", fake_pipeline)
-    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data", queue=ImmediateQueue(),
-                        policy=Policy(**CHEAP))
+    wb = open_immediate(database_url=sqlite_url, data_dir=tmp_path / "data", policy=Policy(**CHEAP))
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = wb.import_clip(admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
     assert (clip.status, clip.duration, clip.segment_count, clip.report["segments"]) == ("ready", 3.0, 1, {"count": 1})

@@ -98,12 +98,10 @@ class ShiftedClock:
 
 def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[DemoLogin]:
     """Seed (or top up) the store in ``settings`` and return the demo logins."""
-    from workbench.queue import ImmediateQueue
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_immediate
 
     clock = ShiftedClock(DEMO_PAST)
-    wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir,
-                        queue=ImmediateQueue(), clock=clock)
+    wb = open_immediate(database_url=settings.database_url, data_dir=settings.data_dir, clock=clock)
     try:
         logins = demo_logins()
         admin = _ensure_users(wb, logins)

@@ -35,6 +35,9 @@ router = APIRouter()
 class TextEdit(BaseModel):
     text: str
     base_version: int
+    # Characters the page saw typed since the last save (effort measured against drafts);
+    # the Workbench refuses a count out of range with a 422.
+    typed_chars: int | None = None
 
 
 class NoSpeech(BaseModel):
@@ -145,7 +148,7 @@ def get_task(task_id: int, request: Request, actor: "Actor" = Depends(require_ac
 @router.put("/api/work/segments/{segment_id}/text")
 def put_text(segment_id: int, edit: TextEdit, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return _answer(transcribe.save_text, workbench_of(request), actor, segment_id, edit.text,
-                   base_version=edit.base_version)
+                   base_version=edit.base_version, typed_chars=edit.typed_chars)
 
 
 @router.post("/api/work/segments/{segment_id}/no-speech")

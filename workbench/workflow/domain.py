@@ -105,6 +105,19 @@ class ClipView:
     segment_count: int
     created_at: datetime
     report: dict[str, Any] = field(default_factory=dict)  # the pipeline's report.json
+    draft_state: str | None = None  # None (no engine chosen) | queued | drafting | done | failed | off
+    draft_done: int = 0
+    draft_total: int = 0
+    draft_note: str | None = None  # why drafting failed or is off
+
+    @property
+    def draft_progress(self) -> str:
+        """The drafting as the clip list shows it: "drafted 12/40", "failed: ...", "" for none."""
+        if self.draft_state is None:
+            return ""
+        if self.draft_state in ("failed", "off"):
+            return f"drafts {self.draft_state}: {self.draft_note or ''}".rstrip(": ")
+        return f"{self.draft_state} {self.draft_done}/{self.draft_total}"
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,17 @@ class TaskSummary:
 
 
 @dataclass(frozen=True)
+class SegmentDraft:
+    """A segment's machine draft as its pages show it: ``words`` are ``DraftWord`` dicts
+    (text, start, end, probability). ``untouched``: the segment's text is still the draft."""
+
+    engine: str
+    text: str
+    words: tuple[dict[str, Any], ...]
+    untouched: bool
+
+
+@dataclass(frozen=True)
 class SegmentView:
     id: int
     task_id: int
@@ -144,6 +168,7 @@ class SegmentView:
     heard: bool = False  # by the acting reviewer: heard_share of the current audio and text
     heard_share: float = 0.0  # of the segment the acting reviewer has heard (0..1)
     reviewed_text: str | None = None  # the text at the latest review verdict; None if never reviewed
+    draft: SegmentDraft | None = None  # the machine draft, where drafts are allowed
 
     @property
     def duration(self) -> float:

@@ -94,6 +94,15 @@ class Policy:
     # at most ``clip_max_attempts`` times in all before it is failed with the reason.
     clip_lease: timedelta = timedelta(seconds=60)
     clip_max_attempts: int = 3
+    # Machine drafts (workflow/drafting.py): words below ``draft_low_probability`` are marked
+    # on the transcriber's page; drafts turn off for a project and language once the CER of
+    # the engine's drafts over the newest ``draft_cer_window`` accepted segments passes
+    # ``draft_cer_threshold`` (research puts the break-even near 30 % word error), judged
+    # from ``draft_cer_min_segments`` on.
+    draft_low_probability: float = 0.5
+    draft_cer_threshold: float = 0.35
+    draft_cer_window: int = 200
+    draft_cer_min_segments: int = 30
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
@@ -101,7 +110,9 @@ class Policy:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Policy":
         """Defaults, overridden by ``WORKBENCH_MAX_UPLOAD_MB``, ``WORKBENCH_PENALTY_WON``,
-        ``WORKBENCH_CLIP_LEASE_S`` and ``WORKBENCH_CLIP_MAX_ATTEMPTS``."""
+        ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS``,
+        ``WORKBENCH_DRAFT_CER_THRESHOLD`` (a share, 0.35) and
+        ``WORKBENCH_DRAFT_LOW_PROBABILITY`` (0.5)."""
         env = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
         if env.get("WORKBENCH_CLIP_LEASE_S"):
@@ -112,6 +123,10 @@ class Policy:
             overrides["max_upload_bytes"] = int(float(env["WORKBENCH_MAX_UPLOAD_MB"]) * 1024**2)
         if env.get("WORKBENCH_PENALTY_WON"):
             overrides["penalty_won"] = int(env["WORKBENCH_PENALTY_WON"])
+        for name, field in (("WORKBENCH_DRAFT_CER_THRESHOLD", "draft_cer_threshold"),
+                            ("WORKBENCH_DRAFT_LOW_PROBABILITY", "draft_low_probability")):
+            if env.get(name):
+                overrides[field] = min(1.0, max(0.0, float(env[name])))
         return cls(**overrides)
 
     def grade_for(self, score: float | None) -> GradeBand:

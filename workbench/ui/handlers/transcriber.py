@@ -46,7 +46,16 @@ def segment_json(segment: "SegmentView") -> dict[str, Any]:
         "review_comment": segment.review_comment,
         "problems": [problem_json(p) for p in segment.problems],
         "reviewed_text": segment.reviewed_text,
+        "draft": draft_json(segment),
     }
+
+
+def draft_json(segment: "SegmentView") -> dict[str, Any] | None:
+    """The segment's machine draft for the page (static/work/machine_draft.js), or None."""
+    draft = segment.draft
+    if draft is None:
+        return None
+    return {"engine": draft.engine, "text": draft.text, "words": list(draft.words), "untouched": draft.untouched}
 
 
 def task_summary_json(task: "TaskSummary") -> dict[str, Any]:
@@ -146,12 +155,14 @@ def take_next_task(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
 
 
 def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
-    return task_json(wb.open_task(actor, task_id))
+    # Words of a machine draft below this probability are marked on the page.
+    return task_json(wb.open_task(actor, task_id)) | {"draft_threshold": wb.policy.draft_low_probability}
 
 
-def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int) -> dict[str, Any]:
+def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int,
+              typed_chars: int | None = None) -> dict[str, Any]:
     """Saves one sentence; ``StaleVersion`` when it changed since ``base_version``."""
-    return segment_json(wb.save_text(actor, segment_id, text, base_version=base_version))
+    return segment_json(wb.save_text(actor, segment_id, text, base_version=base_version, typed_chars=typed_chars))
 
 
 def mark_no_speech(
