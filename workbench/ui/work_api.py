@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, StrictInt
 
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
@@ -33,11 +33,15 @@ router = APIRouter()
 
 
 class TextEdit(BaseModel):
+    # Nothing but these: a save's author, role and kind are the Workbench's to set, never the
+    # page's (a transcriber must not pass a revision off as a machine draft).
+    model_config = ConfigDict(extra="forbid")
+
     text: str
     base_version: int
     # Characters the page saw typed since the last save (effort measured against drafts);
     # the Workbench refuses a count out of range with a 422.
-    typed_chars: int | None = None
+    typed_chars: StrictInt | None = None
 
 
 class NoSpeech(BaseModel):
