@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.store.models import Clip, DraftWords, Revision, Segment, Task, User, Verdict
@@ -51,10 +51,9 @@ class AcceptedSegment:
     language: str
     transcriber: str | None
     text: str
-    draft: str | None  # the machine draft's text; None when it was not drafted
-    engine: str | None
+    draft_text: str | None  # the machine draft's text; None when it was not drafted
     typed_chars: int | None  # summed over the transcriber's saves; None if a save did not say
-    untouched_at_review: bool  # the first review saw the draft as the machine wrote it
+    draft_untouched_at_review: bool  # the first review saw the draft as the machine wrote it
 
 
 def accepted_segments(session: Session, *, project: str | None = None,
@@ -69,32 +68,49 @@ def accepted_segments(session: Session, *, project: str | None = None,
     if language is not None:
         query = query.where(Task.language == language)
     segments = session.execute(query.order_by(Segment.id)).all()
-    ids = [row[0] for row in segments]
-    drafts = {segment_id: (version, text, engine) for segment_id, version, text, engine in session.execute(
-        select(Revision.segment_id, Revision.version, Revision.text, Revision.engine)
-        .where(Revision.segment_id.in_(ids), Revision.kind == "draft"))} if ids else {}
-    typed: dict[int, int | None] = {}
-    if ids:
-        for segment_id, chars in session.execute(
-                select(Revision.segment_id, Revision.typed_chars)
-                .where(Revision.segment_id.in_(ids), Revision.role == "transcriber",
-                       Revision.kind.in_(("save", "no_speech")))):
-            if segment_id in typed and typed[segment_id] is None:
-                continue
-            typed[segment_id] = None if chars is None else typed.get(segment_id, 0) + chars
-    first_review: dict[int, int] = {}
-    if ids:
-        first = (select(Verdict.segment_id, func.min(Verdict.id).label("first"))
-                 .where(Verdict.segment_id.in_(ids)).group_by(Verdict.segment_id).subquery())
-        first_review = dict(session.execute(
-            select(Verdict.segment_id, Verdict.segment_version).join(first, first.c.first == Verdict.id)).all())
+    facts = draft_facts(session, [row[0] for row in segments])
     return [
-        AcceptedSegment(
-            segment_id=segment_id, project=project_name, language=lang, transcriber=username, text=text,
-            draft=drafts[segment_id][1] if segment_id in drafts else None,
-            engine=drafts[segment_id][2] if segment_id in drafts else None,
-            typed_chars=typed.get(segment_id, 0),
-            untouched_at_review=segment_id in drafts and first_review.get(segment_id) == drafts[segment_id][0],
-        )
+        AcceptedSegment(segment_id=segment_id, project=project_name, language=lang, transcriber=username, text=text,
+                        **facts.get(segment_id, UNDRAFTED))
         for segment_id, project_name, lang, username, text in segments
     ]
+
+
+UNDRAFTED = {"draft_text": None, "typed_chars": None, "draft_untouched_at_review": False}
+
+
+def draft_facts(session: Session, segment_ids: Sequence[int]) -> dict[int, dict]:
+    """Per segment, what the export's ``ExportSegment`` carries about drafts and typing
+    (``UNDRAFTED``'s keys); segments with nothing to say are absent."""
+    if not segment_ids:
+        return {}
+    facts: dict[int, dict] = {}
+    drafts = {segment_id: (version, text) for segment_id, version, text in session.execute(
+        select(Revision.segment_id, Revision.version, Revision.text)
+        .where(Revision.segment_id.in_(segment_ids), Revision.kind == "draft"))}
+    first: dict[int, int] = {}
+    for segment_id, version in session.execute(
+            select(Verdict.segment_id, Verdict.segment_version)
+            .where(Verdict.segment_id.in_(segment_ids)).order_by(Verdict.id)):
+        first.setdefault(segment_id, version)
+    typed: dict[int, int | None] = {}
+    first_typed: dict[int, int] = {}  # the transcriber's first revision after the draft
+    for segment_id, version, kind, chars in session.execute(
+            select(Revision.segment_id, Revision.version, Revision.kind, Revision.typed_chars)
+            .where(Revision.segment_id.in_(segment_ids), Revision.role == "transcriber")
+            .order_by(Revision.version)):
+        first_typed.setdefault(segment_id, version)
+        if kind not in ("save", "no_speech") or (segment_id in typed and typed[segment_id] is None):
+            continue
+        typed[segment_id] = None if chars is None else typed.get(segment_id, 0) + chars
+    for segment_id in set(drafts) | set(typed):
+        version, text = drafts.get(segment_id, (None, None))
+        # Untouched at review: reviewed, and the transcriber changed nothing before that
+        # (a reviewer's correction is part of the first verdict's version).
+        reviewed_at = first.get(segment_id)
+        untouched = (version is not None and reviewed_at is not None
+                     and first_typed.get(segment_id, reviewed_at + 1) > reviewed_at)
+        facts[segment_id] = {"draft_text": text,
+                             "typed_chars": typed.get(segment_id, 0 if text is not None else None),
+                             "draft_untouched_at_review": untouched}
+    return facts

@@ -6,8 +6,8 @@ of the account id under the deployment's secret), so no name, username or accoun
 reach an export file.
 
 A segment is exported when it is live (not merged away) and ``accepted``. Its submitted
-text is the transcriber's latest revision at the first review verdict, i.e. what was
-handed in before any reviewer correction or rework.
+text is the transcriber's latest revision (or the untouched machine draft) at the first
+review verdict, i.e. what was handed in before any reviewer correction or rework.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from workbench.export.report import ClipQuality
 from workbench.export.segment import ExportSegment, utterance_id
 from workbench.export.workers import worker_key
+from workbench.store import draft_queries
 from workbench.store.models import Clip, Revision, Segment, Task, User, Verdict
 
 
@@ -73,6 +74,7 @@ def accepted_segments(session: Session, clips: Sequence[Clip], data_dir: Path, *
         .order_by(Task.clip_id, Segment.position)
     ).all()
     submitted = _submitted_texts(session, [segment.id for segment, _ in rows])
+    drafts = draft_queries.draft_facts(session, [segment.id for segment, _ in rows])
     result = []
     for segment, task in rows:
         clip = by_id[task.clip_id]
@@ -88,6 +90,7 @@ def accepted_segments(session: Session, clips: Sequence[Clip], data_dir: Path, *
             original_audio=upload if upload is not None and upload.is_file() else processed / "original.flac",
             worker_key=worker_key(task.transcriber_id, worker_secret), return_count=segment.return_count,
             no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason if segment.no_speech else None,
+            **drafts.get(segment.id, draft_queries.UNDRAFTED),
         ))
     return result
 
@@ -110,7 +113,7 @@ def _submitted_texts(session: Session, segment_ids: list[int]) -> dict[int, str]
     revisions: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for segment_id, version, text in session.execute(
         select(Revision.segment_id, Revision.version, Revision.text)
-        .where(Revision.segment_id.in_(segment_ids), Revision.role == "transcriber")
+        .where(Revision.segment_id.in_(segment_ids), Revision.role.in_(("transcriber", "machine")))
         .order_by(Revision.segment_id, Revision.version)
     ):
         revisions[segment_id].append((version, text))

@@ -133,7 +133,8 @@ def _clip_updates(wb: "Workbench", actor: "Actor", shown_failed: list[int]) -> t
         picker, row = gr.skip(), gr.skip()
     else:
         picker, row = gr.Dropdown(choices=failed, value=None), gr.Row(visible=bool(failed))
-    busy = any(clip.status in ("queued", "processing") for clip in clips)
+    busy = any(clip.status in ("queued", "processing") or clip.draft_state in ("queued", "drafting")
+               for clip in clips)
     return clips_html(clips), picker, row, failed_ids, gr.Timer(active=busy)
 
 
@@ -164,6 +165,50 @@ def retry(wb: "Workbench", clip_id: int | None, shown_failed: list[int], request
     actor = session_actor(wb, request.username)
     clip = handlers.retry_clip(wb, actor, clip_id)
     return (f"Clip #{clip.id} ({clip.filename}) is queued again.", *_clip_updates(wb, actor, shown_failed))
+
+
+def drafts_html(evidence) -> str:
+    """The Drafts tab: the switch of each project and language, then the evidence tables."""
+    switches = "".join(
+        f"<tr><td>{escape(project)}</td><td>{escape(LANGUAGE_NAMES.get(language, language))}</td>"
+        f"<td>{escape(state.engine or '—')}</td><td>{'on' if state.on else 'off'}</td>"
+        f"<td>{_percent(state.cer)}</td><td>{state.measured}</td>"
+        f"<td>{escape(state.reason)}</td></tr>"
+        for (project, language), state in evidence.switches.items()
+    )
+    parts = ['<table class="wb-table" id="wb-draft-switches"><thead><tr><th>Project</th><th>Language</th>'
+             "<th>Engine</th><th>Drafts</th><th>Rolling draft CER</th><th>Measured</th><th>Why</th></tr></thead>"
+             f"<tbody>{switches}</tbody></table>" if switches else _empty("No clips yet.")]
+    for key, name in (("languages", "Language"), ("projects", "Project"), ("workers", "Transcriber")):
+        rows = "".join(
+            f"<tr><td>{escape(LANGUAGE_NAMES.get(k, k) if key == 'languages' else k)}</td><td>{g['segments']}</td>"
+            f"<td>{g['drafted']}</td><td>{_percent(g['draft_cer'])}</td>"
+            f"<td>{_ratio(g['effort_drafted'])}</td><td>{_ratio(g['effort_undrafted'])}</td>"
+            f"<td>{g['untouched_drafts']}</td><td>{g['unread_drafts']}</td></tr>"
+            for k, g in evidence.figures[key].items())
+        if rows:
+            parts.append(
+                f'<table class="wb-table wb-draft-{key}"><thead><tr><th>{name}</th><th>Accepted segments</th>'
+                "<th>Drafted</th><th>Draft CER</th><th>Typed per final character, drafted</th>"
+                "<th>… undrafted</th><th>Handed in untouched</th><th>Unread drafts (changed by review)</th>"
+                f"</tr></thead><tbody>{rows}</tbody></table>")
+    return "".join(parts)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _ratio(effort: dict) -> str:
+    value = effort["typed_per_final"]
+    return "—" if value is None else f"{value:.2f} ({effort['segments']} segments)"
+
+
+def refresh_drafts(wb: "Workbench", request: gr.Request) -> str:
+    actor = _admin(wb, request)
+    if actor is None:
+        return gr.skip()
+    return drafts_html(wb.draft_evidence(actor))
 
 
 def refresh_applications(wb: "Workbench", request: gr.Request) -> tuple:
@@ -323,6 +368,12 @@ def render(wb: "Workbench") -> None:
                 reopen_button = gr.Button("Reopen account")
             account_result = gr.Markdown()
 
+        with gr.Tab("Drafts") as drafts_tab:
+            gr.Markdown("Machine drafts: where they run, and whether they help. Drafts turn off by "
+                        "themselves where the rolling draft CER passes the threshold; `workbench drafts set` "
+                        "chooses the engine.")
+            drafts_view = gr.HTML(elem_id="wb-drafts")
+
         with gr.Tab("Audit log") as audit_tab:
             gr.Markdown("Every state change, newest first: who did what, when (Seoul time) and why.")
             with gr.Row(equal_height=True):
@@ -405,6 +456,7 @@ def render(wb: "Workbench") -> None:
     close_button.click(bind(change_account, wb, True), inputs=[account, account_reason], outputs=account_outputs)
     reopen_button.click(bind(change_account, wb, False), inputs=[account, account_reason], outputs=account_outputs)
 
+    gr.on([drafts_tab.select], bind(refresh_drafts, wb), outputs=[drafts_view])
     gr.on([audit_tab.select, audit_button.click, audit_task.submit], bind(show_audit, wb), inputs=[audit_task],
           outputs=[audit])
     gr.on([rates_tab.select], bind(refresh_rates, wb), outputs=[rates, bonuses])

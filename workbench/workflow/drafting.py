@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.drafts.errors import DraftEngineError
+from workbench.drafts.evidence import DraftOutcome, draft_figures
 from workbench.drafts.model import SAMPLE_RATE, Draft
 from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfig
 from workbench.drafts.scoring import cer
@@ -66,6 +67,15 @@ class SwitchState:
     measured: int  # accepted segments the rolling CER is over
     cer: float | None
     reason: str
+
+
+@dataclass(frozen=True)
+class DraftEvidence:
+    """``figures`` as ``drafts.evidence.draft_figures`` (workers by username) and the switch
+    per ``(project, language)``."""
+
+    figures: dict
+    switches: dict[tuple[str, str], SwitchState]
 
 
 class DraftEngines:
@@ -248,6 +258,28 @@ class Drafting(WorkbenchBase):
             clip = self._clip(session, clip_id, lock=True)
             clip.draft_state, clip.draft_note = "failed", reason
             self._audit(session, None, "clip.draft_failed", "clip", clip.id, error=reason)
+
+    # --- evidence -----------------------------------------------------------------------
+
+    def draft_evidence(self, actor, *, project: str | None = None, language: str | None = None) -> DraftEvidence:
+        """Whether drafts help (admin): draft CER, effort and unread drafts over the accepted
+        segments per language, project and worker (``drafts.evidence``), and the switch of
+        every project and language that has clips."""
+        with self.store.reading() as session:
+            self._admin(session, actor)
+            accepted = draft_queries.accepted_segments(session, project=project, language=language)
+            figures = draft_figures(DraftOutcome(s.language, s.project, s.transcriber or "-", s.text, s.draft_text,
+                                                 s.typed_chars, s.draft_untouched_at_review) for s in accepted)
+            pairs = sorted({(c.project, c.language) for c in repo.all_clips(session)
+                            if (project is None or c.project == project)
+                            and (language is None or c.language == language)})
+            switches = {}
+            for name, lang in pairs:
+                choice = self.draft_engines.choice_for(name, lang)
+                switches[(name, lang)] = (
+                    SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
+                    if choice is None else self._switch(session, name, lang, self.draft_engines.backend(choice).engine_id))
+            return DraftEvidence(figures=figures, switches=switches)
 
     # --- the switch ---------------------------------------------------------------------
 
