@@ -46,7 +46,7 @@ def test_a_draft_is_a_revision_by_the_engine_that_prefills_the_text(wb, wb_peopl
     first = task.segments[0]
     assert (first.text, first.version, first.status) == (f"draft of {first.id}", 1, "todo")
     assert first.draft.untouched and first.draft.engine == fake.engine_id
-    assert [(w["text"], w["probability"]) for w in first.draft.words] == [
+    assert [(w.text, w.probability) for w in first.draft.words] == [
         ("draft", 0.95), ("of", 0.2), (str(first.id), 0.95)]
     (revision,) = wb.segment_history(wb_people.tina, first.id)
     assert (revision.author, revision.role, revision.kind) == (fake.engine_id, "machine", "draft")

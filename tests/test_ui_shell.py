@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 import gradio as gr
 
-from workbench.queue import ImmediateQueue
 from workbench.ui.wiring import LANGUAGE_NAMES, bind
+from workbench.worker import open_immediate
 from workbench.workflow.domain import LANGUAGES
 from workbench.workflow.errors import NotFound
 from workbench.workflow.policy import Policy
@@ -38,8 +38,8 @@ def wb(tmp_path_factory):
     """One store for the module (argon2 hashing and processing are slow): a processed Korean
     clip whose task ko-scribe has claimed. Tests that change state use their own names."""
     data_dir = tmp_path_factory.mktemp("data")
-    workbench = Workbench.open(database_url=f"sqlite:///{data_dir / 'workbench.db'}", data_dir=data_dir,
-                               queue=ImmediateQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024))
+    workbench = open_immediate(database_url=f"sqlite:///{data_dir / 'workbench.db'}", data_dir=data_dir,
+                               policy=Policy(password_time_cost=1, password_memory_kib=1024))
     admin = workbench.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
     for username, (roles, language) in PEOPLE.items():
         workbench.create_user(admin, username=username, password=PASSWORD, name=username,

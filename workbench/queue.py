@@ -160,16 +160,22 @@ class HueyQueue:
 class ImmediateQueue:
     """Runs a job as soon as it is queued, in the caller's process (scripts, demo seeding,
     tests). Not for the web app: processing there would block a request. ``jobs`` is set
-    once the workbench exists (``ImmediateQueue.for_workbench``)."""
+    once the workbench exists (``workbench.worker.open_immediate`` does both)."""
 
     def __init__(self, jobs: Jobs | None = None) -> None:
         self.jobs = jobs
 
     def enqueue_processing(self, clip_id: int) -> None:
-        self.jobs.process_clip(clip_id)
+        self._jobs().process_clip(clip_id)
 
     def enqueue_drafting(self, clip_id: int) -> None:
-        self.jobs.draft_clip(clip_id)
+        self._jobs().draft_clip(clip_id)
+
+    def _jobs(self) -> Jobs:
+        if self.jobs is None:
+            raise RuntimeError("this ImmediateQueue has no jobs to run: open the Workbench with "
+                               "workbench.worker.open_immediate(...)")
+        return self.jobs
 
 
 class RecordingQueue:

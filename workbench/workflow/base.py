@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from workbench.drafts.model import DraftWord
 from workbench.store import draft_queries, repo
 from workbench.store.db import Store
 from workbench.store.models import AuditEntry as AuditRow
@@ -216,7 +217,7 @@ class WorkbenchBase:
         shown = [s.id for s in segments if allowed is not None and allowed(task, s)]
         return {
             segment_id: SegmentDraft(engine=revision.engine or "", text=revision.text,
-                                     words=tuple(json.loads(words)),
+                                     words=tuple(DraftWord.from_dict(w) for w in json.loads(words)),
                                      untouched=revision.version == version[segment_id])
             for version in [{s.id: s.version for s in segments}]
             for segment_id, (revision, words) in draft_queries.drafts_of(session, shown).items()

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 # LANGUAGES (re-exported here) is the guidelines' list: a language exists when it has rules.
+from workbench.drafts.model import DraftWord
 from workbench.workflow.guidelines import LANGUAGES, Problem  # noqa: F401
 
 ROLES = ("admin", "reviewer", "transcriber")
@@ -143,12 +144,12 @@ class TaskSummary:
 
 @dataclass(frozen=True)
 class SegmentDraft:
-    """A segment's machine draft as its pages show it: ``words`` are ``DraftWord`` dicts
-    (text, start, end, probability). ``untouched``: the segment's text is still the draft."""
+    """A segment's machine draft as its pages show it: its words with times and the engine's
+    probabilities. ``untouched``: the segment's text is still the draft."""
 
     engine: str
     text: str
-    words: tuple[dict[str, Any], ...]
+    words: tuple[DraftWord, ...]
     untouched: bool
 
 

@@ -275,10 +275,14 @@ class Drafting(WorkbenchBase):
                             and (language is None or c.language == language)})
             switches = {}
             for name, lang in pairs:
-                choice = self.draft_engines.choice_for(name, lang)
-                switches[(name, lang)] = (
-                    SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
-                    if choice is None else self._switch(session, name, lang, self.draft_engines.backend(choice).engine_id))
+                try:
+                    choice = self.draft_engines.choice_for(name, lang)
+                    switches[(name, lang)] = (
+                        SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
+                        if choice is None
+                        else self._switch(session, name, lang, self.draft_engines.backend(choice).engine_id))
+                except DraftEngineError as error:
+                    switches[(name, lang)] = SwitchState(False, None, 0, None, f"The draft settings fail: {error}")
             return DraftEvidence(figures=figures, switches=switches)
 
     # --- the switch ---------------------------------------------------------------------

@@ -55,7 +55,7 @@ def draft_json(segment: "SegmentView") -> dict[str, Any] | None:
     draft = segment.draft
     if draft is None:
         return None
-    return {"engine": draft.engine, "text": draft.text, "words": list(draft.words), "untouched": draft.untouched}
+    return {"engine": draft.engine, "text": draft.text, "words": [word.to_dict() for word in draft.words], "untouched": draft.untouched}
 
 
 def task_summary_json(task: "TaskSummary") -> dict[str, Any]:
