@@ -66,6 +66,17 @@ def open_workbench(data_dir: Path, *, database_url: str | None = None, policy: "
     return Workbench.open(database_url=database_url, data_dir=data_dir, policy=policy or cheap_policy(), **options)
 
 
+def open_processing_workbench(data_dir: Path, *, database_url: str | None = None,
+                              policy: "Policy | None" = None, **options: Any) -> "Workbench":
+    """``open_workbench``, but an import is processed (and drafted) before it returns
+    (``workbench.worker.open_immediate``)."""
+    from workbench.worker import open_immediate
+
+    data_dir = Path(data_dir)
+    database_url = database_url or f"sqlite:///{data_dir / 'workbench.db'}"
+    return open_immediate(database_url=database_url, data_dir=data_dir, policy=policy or cheap_policy(), **options)
+
+
 def add_admin(wb: "Workbench", username: str = "admin", *, password: str = PASSWORD) -> "Actor":
     """The first account, an admin (no one needs to create it)."""
     return wb.create_user(None, username=username, password=password, name=username.title(), roles={"admin"})

@@ -31,3 +31,36 @@ def require_drafts_extra() -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def fake_engines(wb, **fake_options):
+    """Make ``wb`` draft every project and language with the fake backend built from
+    ``fake_options``; returns that backend (its ``calls`` record every request)."""
+    from workbench.drafts.registry import BackendChoice, DraftConfig
+    from workbench.workflow.drafting import DraftEngines
+
+    choice = BackendChoice("fake", fake_options)
+    wb.draft_engines = DraftEngines(wb.data_dir, config=DraftConfig(default=choice))
+    return wb.draft_engines.backend(choice)
+
+
+def clip_with_audio(wb, admin, tmp_path, *, spans=((0.0, 2.0), (2.5, 5.0), (6.0, 9.0)), language="ko",
+                    project="acme", name="voices.wav"):
+    """A processed clip with a real ``clean.flac`` (quiet noise, 16 kHz) and its segments."""
+    import numpy as np
+    import soundfile as sf
+
+    out = tmp_path / f"out-{name}"
+    out.mkdir()
+    duration = max(end for _, end in spans) + 1
+    noise = np.random.default_rng(7).normal(0, 0.01, int(duration * 16000)).astype(np.float32)
+    sf.write(str(out / "clean.flac"), noise, 16000)
+    return wb.register_processed_clip(admin, filename=name, language=language, project=project,
+                                      duration=duration, segments=list(spans), output_dir=out)
+
+
+def draft_now(wb, admin, clip_id):
+    """Queue the clip's drafting and run the job here, as a drafts worker would."""
+    wb.redraft_clip(admin, clip_id)
+    wb.draft_clip(clip_id)
+    return wb.clip(admin, clip_id)

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from tests.builders import open_workbench
+from tests.builders import open_processing_workbench, open_workbench
 from workbench.audio.errors import AudioError
 from workbench.queue import HueyQueue
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from workbench.worker import jobs_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -111,7 +112,7 @@ def test_a_real_clip_goes_through_the_huey_queue_into_one_task_with_audio(sqlite
                           language="ko", project="acme")
     assert wb.queue.pending() == 1 and clip.status == "queued"
 
-    assert wb.queue.run_one()
+    assert wb.queue.run_one(jobs_of(wb))
     ready = wb.list_clips(admin)[0]
     truth = json.loads((SAMPLES / "clips.json").read_text())["ko_interview.wav"]
     assert (ready.status, ready.percent, ready.error) == ("ready", 100.0, None)
@@ -158,15 +159,13 @@ def test_the_queue_is_sqlite_in_the_data_dir_or_redis_when_configured(tmp_path, 
 def test_an_immediate_queue_processes_at_import_for_scripts_and_the_demo(sqlite_url, tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from workbench.queue import ImmediateQueue
-
     def fake_pipeline(input_path, out_dir, *, language, progress=None, settings=None):
         out_dir.mkdir(parents=True)
         segments = (SimpleNamespace(start=0.5, end=2.0, audio_filepath="segments/a.flac"),)
         return SimpleNamespace(segments=segments, report={"input": {"duration": 3.0}, "segments": {"count": 1}})
 
     monkeypatch.setattr("workbench.audio.pipeline.process_file", fake_pipeline)
-    wb = open_workbench(tmp_path / "data", database_url=sqlite_url, queue=ImmediateQueue())
+    wb = open_processing_workbench(tmp_path / "data", database_url=sqlite_url)
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = wb.import_clip(admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
     assert (clip.status, clip.duration, clip.segment_count, clip.report["segments"]) == ("ready", 3.0, 1, {"count": 1})

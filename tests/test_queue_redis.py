@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -19,7 +18,8 @@ from tests import builders
 from tests.serving import REPO, child_processes
 from workbench.cli import app
 from workbench.config import Settings
-from workbench.queue import HueyQueue, RecordingQueue
+from workbench.queue import HueyQueue, Jobs, RecordingQueue
+from workbench.worker import jobs_of
 from workbench.workflow.errors import QueueUnavailable
 from workbench.workflow.service import Workbench
 
@@ -92,12 +92,12 @@ def test_with_redis_the_queue_is_shared_by_its_url_not_by_the_data_directory(red
     producer = HueyQueue(Settings(data_dir=tmp_path / "web", database_url="sqlite://", queue_url=redis_url))
     consumer = HueyQueue(Settings(data_dir=tmp_path / "worker", database_url="sqlite://", queue_url=redis_url))
     processed = []
-    consumer.bind(SimpleNamespace(process_clip=processed.append))
+    jobs = Jobs(process_clip=processed.append, draft_clip=processed.append)
 
     producer.enqueue_processing(7)
     producer.enqueue_processing(8)
     assert consumer.pending() == 2
-    assert consumer.run_one() and consumer.run_one() and not consumer.run_one()
+    assert consumer.run_one(jobs) and consumer.run_one(jobs) and not consumer.run_one(jobs)
     assert processed == [7, 8] and producer.pending() == 0
     assert list(tmp_path.rglob("queue.db")) == []
 
@@ -109,13 +109,13 @@ def test_a_worker_without_the_shared_data_directory_fails_the_clip_and_a_retry_r
     admin = web.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = web.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
 
-    assert elsewhere.queue.run_one()
+    assert elsewhere.queue.run_one(jobs_of(elsewhere))
     failed = web.clip(admin, clip.id)
     assert failed.status == "failed"
     assert str(tmp_path / "elsewhere" / "uploads" / str(clip.id) / SAMPLE.name) in failed.error
 
     web.retry_clip(admin, clip.id)
-    assert web.queue.run_one() and web.clip(admin, clip.id).status == "ready"
+    assert web.queue.run_one(jobs_of(web)) and web.clip(admin, clip.id).status == "ready"
     web.close()
     elsewhere.close()
 
@@ -136,7 +136,7 @@ def test_an_unreachable_redis_fails_the_import_clearly_and_the_clip_is_retried_o
 
     up = open_workbench(monkeypatch, sqlite_url, data_dir, redis_url)
     assert up.retry_clip(admin, clip.id).status == "queued" and up.queue.pending() == 1
-    assert up.queue.run_one()
+    assert up.queue.run_one(jobs_of(up))
     assert up.clip(admin, clip.id).status == "ready"
     up.close()
 

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 
 import gradio as gr
 
-from tests.builders import PASSWORD, add_admin, add_people, open_workbench, signed_in
-from workbench.queue import ImmediateQueue
+from tests.builders import PASSWORD, add_admin, add_people, open_processing_workbench, signed_in
 from workbench.ui.wiring import LANGUAGE_NAMES, bind
 from workbench.workflow.domain import LANGUAGES
 from workbench.workflow.errors import NotFound
@@ -36,7 +35,7 @@ PEOPLE = {
 def wb(tmp_path_factory):
     """One store for the module (argon2 hashing and processing are slow): a processed Korean
     clip whose task ko-scribe has claimed. Tests that change state use their own names."""
-    workbench = open_workbench(tmp_path_factory.mktemp("data"), queue=ImmediateQueue())
+    workbench = open_processing_workbench(tmp_path_factory.mktemp("data"))
     admin = add_admin(workbench)
     add_people(workbench, admin, PEOPLE)
     workbench.import_clip(admin, filename="call.mp3", source=SAMPLE_CLIP, language="ko", project="p")

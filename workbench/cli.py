@@ -25,11 +25,12 @@ def _fail_cleanly(command):
 
         from workbench.audio.errors import AudioError
         from workbench.config import SettingsError
+        from workbench.drafts.errors import DraftEngineError
         from workbench.workflow.errors import WorkbenchError
 
         try:
             return command(*args, **kwargs)
-        except (WorkbenchError, AudioError, SettingsError) as error:
+        except (WorkbenchError, AudioError, SettingsError, DraftEngineError) as error:
             message = str(error)
         except OperationalError as error:
             message = f"cannot use the database: {error.orig}"
@@ -89,6 +90,8 @@ tasks_app = typer.Typer(no_args_is_help=True, help="Tasks (admin).")
 app.add_typer(users_app, name="users")
 app.add_typer(clips_app, name="clips")
 app.add_typer(tasks_app, name="tasks")
+drafts_app = typer.Typer(no_args_is_help=True, help="Machine drafts: which engine drafts what (admin).")
+app.add_typer(drafts_app, name="drafts")
 
 AS_ADMIN = typer.Option(None, "--as", help="Admin account to act as (default: the first admin).")
 
@@ -212,7 +215,16 @@ def clips_list(as_admin: str = AS_ADMIN) -> None:
     for c in wb.list_clips(_admin(wb, as_admin)):
         progress = f"{c.stage} {c.percent:.0f}%" if c.status == "processing" else (c.error or "")
         typer.echo(f"{c.id:>5} {c.status:<10} {c.language} {c.project:<16} {c.filename} "
-                   f"{c.segment_count} segments {progress}")
+                   f"{c.segment_count} segments {progress}{' · ' + c.draft_progress if c.draft_progress else ''}")
+
+
+@clips_app.command("draft")
+@_fail_cleanly
+def clips_draft(clip_id: int, as_admin: str = AS_ADMIN) -> None:
+    """Queue a processed clip's machine drafts (again); typed segments are left alone."""
+    wb = _workbench()
+    clip = wb.redraft_clip(_admin(wb, as_admin), clip_id)
+    typer.echo(f"clip {clip.id}: {clip.draft_progress}")
 
 
 @clips_app.command("retry")
@@ -222,6 +234,62 @@ def clips_retry(clip_id: int, as_admin: str = AS_ADMIN) -> None:
     wb = _workbench()
     clip = wb.retry_clip(_admin(wb, as_admin), clip_id)
     typer.echo(f"clip {clip.id}: {clip.status}")
+
+
+@drafts_app.command("show")
+@_fail_cleanly
+def drafts_show() -> None:
+    """The draft settings (JSON): the engine per project and language."""
+    import json
+
+    wb = _workbench()
+    typer.echo(f"# {wb.draft_engines.path}")
+    typer.echo(json.dumps(wb.draft_engines.config().to_dict(), ensure_ascii=False, indent=2))
+
+
+@drafts_app.command("set")
+@_fail_cleanly
+def drafts_set(
+    backend: str = typer.Argument(..., help="whisper, openai, fake, or off (no drafts there)."),
+    project: str = typer.Option(None, help="Only this project (with --language)."),
+    language: str = typer.Option(None, help="Only this language: ko, en, zh or ja."),
+    option: list[str] = typer.Option([], help="A backend option as key=value (value JSON or text); repeatable."),
+) -> None:
+    """Choose the engine that drafts a project and language (most specific wins), e.g.
+    `workbench drafts set whisper --language en` or `workbench drafts set off --project acme --language ko`."""
+    import json
+
+    from workbench.drafts.registry import BackendChoice, DraftConfig, default_registry
+    from workbench.workflow.errors import InvalidInput
+
+    if project is not None and language is None:
+        raise InvalidInput("--project needs --language too.")
+    options = {}
+    for item in option:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            raise InvalidInput(f"--option {item!r} is not key=value.")
+        try:
+            options[key] = json.loads(value)
+        except ValueError:
+            options[key] = value
+    if backend == "off":
+        choice = None
+    elif backend in default_registry().names:
+        choice = BackendChoice(backend, options)
+    else:
+        raise InvalidInput(f"Unknown draft backend {backend!r}; choose {', '.join(default_registry().names)} or off.")
+    wb = _workbench()
+    data = wb.draft_engines.config().to_dict()
+    stored = None if choice is None else choice.to_dict()
+    if project is not None:
+        data["projects"].setdefault(project, {})[language] = stored
+    elif language is not None:
+        data["languages"][language] = stored
+    else:
+        data["default"] = stored
+    wb.draft_engines.save(DraftConfig.from_dict(data))
+    typer.echo(f"drafts for {project or 'every project'} / {language or 'every language'}: {backend}")
 
 
 @tasks_app.command("list")
@@ -253,10 +321,13 @@ def tasks_release(task_id: int, reason: str = typer.Option(..., help="Why (kept 
 @app.command()
 @_fail_cleanly
 def worker(
-    workers: int = typer.Option(1, help="Clips processed at once by this process."),
+    workers: int = typer.Option(1, help="Jobs run at once by this process."),
+    queue: str = typer.Option("clips", help="The queue to consume: clips (processing) or drafts "
+                                            "(machine drafts; run a second worker for it)."),
     parent_pid: int = typer.Option(None, hidden=True, help="Exit when this process (the parent) dies."),
 ) -> None:
-    """Process queued clips until interrupted (start one per core or machine)."""
+    """Process queued clips (or draft them, --queue drafts) until interrupted (start one per
+    core or machine)."""
     import logging
 
     if parent_pid is not None:
@@ -266,9 +337,14 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Alembic narrates every schema check at INFO; the worker's log is for clips.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from workbench.queue import QUEUE_NAMES
+    from workbench.worker import jobs_of
+
+    if queue not in QUEUE_NAMES:
+        raise typer.BadParameter(f"choose {' or '.join(QUEUE_NAMES)}", param_hint="--queue")
     wb = _workbench()
-    typer.echo(f"worker on {wb.data_dir} ({workers} at once)")
-    wb.queue.run_worker(workers=workers)
+    typer.echo(f"{queue} worker on {wb.data_dir} ({workers} at once)")
+    wb.queue.run_worker(jobs_of(wb), queue=queue, workers=workers)
 
 
 @app.command()
@@ -489,12 +565,13 @@ def demo(
 ) -> None:
     """Seed a demo store (sample clips processed, one login per role and language) and serve it."""
     from workbench.config import Settings, keep_files_private
-    from workbench.demo import format_logins, seed_demo
+    from workbench.demo import drafts_note, format_logins, seed_demo
     from workbench.ui.server import serve_forever
 
     keep_files_private()
     settings = Settings.from_env()
     typer.echo(format_logins(seed_demo(settings)))
+    typer.echo(drafts_note())
     if serve_app:
         serve_forever(settings, host=host, port=port, start_worker=True)
 

@@ -1,21 +1,29 @@
-"""The background queue: clip processing runs in ``workbench worker`` processes, never in
-a web request.
+"""The background queues: clip processing and machine drafting run in ``workbench worker``
+processes, never in a web request.
 
-huey keeps the queue in a SQLite file in the data directory by default, or in Redis when
+huey keeps each queue in a SQLite file in the data directory by default, or in Redis when
 ``WORKBENCH_QUEUE_URL=redis://...`` is set, so workers on other machines can share it.
-A producer (web app, CLI) and a worker that share the data directory (or the Redis URL)
-share the queue; the worker opens its own ``Workbench`` on the same database. With Redis
-the queue is shared by its URL alone, but uploads and processed audio still live in the
-data directory, so a worker elsewhere needs that directory shared too: one that cannot see
-an upload fails the clip with the path it looked for (``retry_clip`` queues it again).
+There are two queues, so that drafting never holds up segmentation: ``clips`` (processing
+an upload into segments) and ``drafts`` (a speech recogniser's first text for a processed
+clip's segments). ``workbench worker`` consumes ``clips``; ``workbench worker --queue
+drafts`` consumes ``drafts`` (start one when drafts are configured). A producer (web app,
+CLI) and a worker that share the data directory (or the Redis URL) share the queues. With
+Redis the queue is shared by its URL alone, but uploads and processed audio still live in
+the data directory, so a worker elsewhere needs that directory shared too: one that cannot
+see an upload fails the clip with the path it looked for (``retry_clip`` queues it again).
+
+The queue knows nothing of the Workbench: whoever runs a worker hands it the ``Jobs`` (the
+functions a job calls), built outside with the workbench the worker opened
+(``workbench.worker.jobs_of``).
 
 A queue URL that is not a Redis URL, or a Redis server that cannot be reached, raises
 ``QueueUnavailable`` with the URL (password hidden) and the reason.
 
 A job is gone from the queue once a worker takes it, so a worker killed mid-clip would
-lose it. The clip's lease (workflow/clips.py) covers that: every worker sweeps for clips
-whose lease ran out when it starts and every half lease after
-(``Workbench.recover_stalled_clips``), and queues them again.
+lose it. The clip's lease (workflow/clips.py) covers that: every clip worker sweeps for
+clips whose lease ran out when it starts and every half lease after (``Jobs.sweep``), and
+queues them again. A lost draft job costs only the drafts: ``workbench clips draft ID``
+queues it again.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ import contextlib
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from huey import RedisHuey, SqliteHuey
@@ -33,23 +42,21 @@ from redis.exceptions import RedisError
 from workbench.config import Settings
 from workbench.workflow.errors import QueueUnavailable
 
-if TYPE_CHECKING:
-    from workbench.workflow.service import Workbench
-
-QUEUE_NAME = "workbench"
+QUEUE_NAMES = {"clips": "workbench", "drafts": "workbench-drafts"}
+"""The queues a worker may consume, and the huey name each is stored under."""
 
 log = logging.getLogger(__name__)
 
 
-def make_huey(settings: Settings):
+def make_huey(settings: Settings, name: str = QUEUE_NAMES["clips"]):
     if settings.queue_url:
         try:
-            return RedisHuey(QUEUE_NAME, url=settings.queue_url)
+            return RedisHuey(name, url=settings.queue_url)
         except ValueError as error:
             raise QueueUnavailable(f"WORKBENCH_QUEUE_URL {shown_url(settings.queue_url)!r} is not usable: "
                                    f"{error}.") from error
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(settings.data_dir / "queue.db"))
+    return SqliteHuey(name, filename=str(settings.data_dir / "queue.db"))
 
 
 def shown_url(url: str) -> str:
@@ -61,52 +68,76 @@ def shown_url(url: str) -> str:
     return parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{host}").geturl()
 
 
+@dataclass(frozen=True)
+class Jobs:
+    """What a worker's jobs call: ``process_clip(clip_id)``, ``draft_clip(clip_id)``, and
+    ``sweep()`` every ``sweep_seconds`` on a clip worker (taking back dead workers' clips)."""
+
+    process_clip: Callable[[int], object]
+    draft_clip: Callable[[int], object]
+    sweep: Callable[[], object] = lambda: None
+    sweep_seconds: float = 30.0
+
+
 class HueyQueue:
-    """Clip processing through huey; ``run_worker`` consumes it."""
+    """The two huey queues: ``enqueue_*`` produce jobs; ``run_one`` and ``run_worker`` consume
+    them with the ``Jobs`` they are given."""
 
     def __init__(self, settings: Settings):
-        self.huey = make_huey(settings)
+        self.hueys = {queue: make_huey(settings, name) for queue, name in QUEUE_NAMES.items()}
         self._shown_url = shown_url(settings.queue_url)
-        self.workbench: Workbench | None = None
-        self._process_job = self.huey.task(name="process_clip")(self._process)
+        self._jobs: Jobs | None = None
+        self._process_job = self.hueys["clips"].task(name="process_clip")(self._process)
+        self._draft_job = self.hueys["drafts"].task(name="draft_clip")(self._draft)
 
-    def bind(self, workbench: "Workbench") -> None:
-        """The workbench whose ``process_clip`` this process's worker runs."""
-        self.workbench = workbench
+    @property
+    def huey(self):
+        """The clip queue's huey."""
+        return self.hueys["clips"]
 
     def enqueue_processing(self, clip_id: int) -> None:
         with self._reaching():
             self._process_job(clip_id)
 
-    def pending(self) -> int:
+    def enqueue_drafting(self, clip_id: int) -> None:
         with self._reaching():
-            return self.huey.pending_count()
+            self._draft_job(clip_id)
 
-    def run_one(self) -> bool:
-        """Run the oldest queued job here and now (scripts and tests); False if none."""
-        job = self.huey.dequeue()
+    def pending(self, queue: str = "clips") -> int:
+        with self._reaching():
+            return self.hueys[queue].pending_count()
+
+    def run_one(self, jobs: Jobs, *, queue: str = "clips") -> bool:
+        """Run the oldest job of ``queue`` here and now (scripts and tests); False if none."""
+        huey = self.hueys[queue]
+        job = huey.dequeue()
         if job is None:
             return False
-        self.huey.execute(job)
+        self._jobs = jobs
+        huey.execute(job)
         return True
 
-    def run_worker(self, *, workers: int = 1) -> None:
-        """Consume the queue until interrupted (what ``workbench worker`` runs). A queue that
+    def run_worker(self, jobs: Jobs, *, queue: str = "clips", workers: int = 1) -> None:
+        """Consume ``queue`` until interrupted (what ``workbench worker`` runs). A queue that
         cannot be reached at start raises ``QueueUnavailable``; once running, huey's consumer
-        rides out an outage by retrying. A sweeper thread takes back the clips of dead
-        workers meanwhile."""
-        self.pending()
-        threading.Thread(target=self._sweep_forever, name="clip-sweeper", daemon=True).start()
-        self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+        rides out an outage by retrying. A clip worker's sweeper thread takes back the clips
+        of dead workers meanwhile."""
+        if queue not in self.hueys:
+            raise ValueError(f"unknown queue {queue!r}; choose {' or '.join(self.hueys)}")
+        self.pending(queue)
+        self._jobs = jobs
+        if queue == "clips":
+            threading.Thread(target=self._sweep_forever, args=(jobs,), name="clip-sweeper", daemon=True).start()
+        self.hueys[queue].create_consumer(workers=workers, worker_type="thread", periodic=False).run()
 
-    def _sweep_forever(self) -> None:
-        interval = self.workbench.policy.clip_lease.total_seconds() / 2
+    @staticmethod
+    def _sweep_forever(jobs: Jobs) -> None:
         while True:
             try:
-                self.workbench.recover_stalled_clips()
+                jobs.sweep()
             except Exception:  # noqa: BLE001 - a database or queue outage; the next sweep tries again
                 log.exception("sweeping for clips of dead workers failed")
-            time.sleep(interval)
+            time.sleep(jobs.sweep_seconds)
 
     @contextlib.contextmanager
     def _reaching(self):
@@ -116,23 +147,35 @@ class HueyQueue:
             raise QueueUnavailable(f"The Redis queue at {self._shown_url} cannot be reached: {error}") from error
 
     def _process(self, clip_id: int) -> None:
-        if self.workbench is None:
-            raise RuntimeError("the queue is not bound to a workbench")
-        self.workbench.process_clip(clip_id)
+        if self._jobs is None:
+            raise RuntimeError("this queue is only producing: run_worker or run_one consume it")
+        self._jobs.process_clip(clip_id)
+
+    def _draft(self, clip_id: int) -> None:
+        if self._jobs is None:
+            raise RuntimeError("this queue is only producing: run_worker or run_one consume it")
+        self._jobs.draft_clip(clip_id)
 
 
 class ImmediateQueue:
-    """Processes a clip as soon as it is imported, in the caller's process (scripts, demo
-    seeding, tests). Not for the web app: processing there would block a request."""
+    """Runs a job as soon as it is queued, in the caller's process (scripts, demo seeding,
+    tests). Not for the web app: processing there would block a request. ``jobs`` is set
+    once the workbench exists (``workbench.worker.open_immediate`` does both)."""
 
-    def __init__(self) -> None:
-        self.workbench: Workbench | None = None
-
-    def bind(self, workbench: "Workbench") -> None:
-        self.workbench = workbench
+    def __init__(self, jobs: Jobs | None = None) -> None:
+        self.jobs = jobs
 
     def enqueue_processing(self, clip_id: int) -> None:
-        self.workbench.process_clip(clip_id)
+        self._jobs().process_clip(clip_id)
+
+    def enqueue_drafting(self, clip_id: int) -> None:
+        self._jobs().draft_clip(clip_id)
+
+    def _jobs(self) -> Jobs:
+        if self.jobs is None:
+            raise RuntimeError("this ImmediateQueue has no jobs to run: open the Workbench with "
+                               "workbench.worker.open_immediate(...)")
+        return self.jobs
 
 
 class RecordingQueue:
@@ -140,6 +183,10 @@ class RecordingQueue:
 
     def __init__(self) -> None:
         self.queued: list[int] = []
+        self.drafts: list[int] = []
 
     def enqueue_processing(self, clip_id: int) -> None:
         self.queued.append(clip_id)
+
+    def enqueue_drafting(self, clip_id: int) -> None:
+        self.drafts.append(clip_id)

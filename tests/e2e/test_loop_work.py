@@ -26,10 +26,9 @@ FRAME = "iframe.wb-task-frame"
 @pytest.fixture(scope="module")
 def loop_world(workbench_app):
     """An e2e transcriber and reviewer for Korean and a freshly processed Korean clip."""
-    from workbench.queue import ImmediateQueue
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_immediate
 
-    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=ImmediateQueue())
+    wb = open_immediate(data_dir=workbench_app.data_dir)
     admin = wb.actor("admin")
     for username, role in (("e2e-ko-transcriber", "transcriber"), ("e2e-ko-reviewer", "reviewer")):
         wb.create_user(admin, username=username, password=PASSWORD, name=username, roles={role}, language="ko")

@@ -33,10 +33,9 @@ def loud_then_quiet(folder):
 
 @pytest.fixture(scope="module")
 def store(workbench_app):
-    from workbench.queue import ImmediateQueue
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_immediate
 
-    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=ImmediateQueue())
+    wb = open_immediate(data_dir=workbench_app.data_dir)
     yield wb
     wb.close()
 

@@ -141,7 +141,7 @@ describe("the reviewer's keys", () => {
 describe("the legend", () => {
   it("lists every key shown, in table order", () => {
     assert.deepEqual(legend(TRANSCRIBER_KEYS).map(([keys]) => keys), [
-      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+N", "Alt+S", "Alt+M"]);
+      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+N", "Alt+S", "Alt+M", "Alt+C"]);
     assert.deepEqual(legend(REVIEWER_KEYS).map(([keys]) => keys), [
       "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+A", "Alt+X"]);
   });

@@ -189,12 +189,13 @@ def write_csv(items: Sequence[ExportItem], root: Path, final_root: Path) -> list
     text_names = list(ordered[0].texts)
     header = ["utterance_id", "split", "audio_file", "duration", *text_names, "language", "project",
               "clip_id", "clip_start", "clip_end", "accepted_text", "submitted_text", "worker_key",
-              "return_count"]
+              "return_count", "draft_text", "draft_cer"]
     table = [
         [item.utterance_id, item.split, item.audio_file, round(item.duration, 6), *item.texts.values(),
          item.segment.language, item.segment.project, item.segment.clip_id, _seconds(item.start_ms),
          _seconds(item.end_ms), item.segment.text, item.segment.submitted_text,
-         item.segment.worker_key, item.segment.return_count]
+         item.segment.worker_key, item.segment.return_count, item.segment.draft_text or "",
+         "" if item.segment.draft_cer is None else item.segment.draft_cer]
         for item in ordered
     ]
     _write_text(root / "segments.csv", _csv_text(header, table))

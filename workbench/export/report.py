@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jiwer
 
+from workbench.drafts.evidence import DraftOutcome, draft_figures
 from workbench.export.segment import ExportSegment
 from workbench.export.splits import SPLIT_NAMES
 from workbench.workflow.guidelines import CharsPerSecondBounds, load_rules, spelling_and_pronunciation
@@ -202,7 +203,14 @@ def build_quality_report(
         "speed": _speed(exported),
         "labels": _labels(exported),
         "audio": _audio(clips, segments),
+        "drafts": _drafts(exported),
     }
+
+
+def _drafts(exported: Sequence[ExportSegment]) -> dict:
+    """Draft CER and effort saved per language, project and worker key (``drafts.evidence``)."""
+    return draft_figures(DraftOutcome(seg.language, seg.project, seg.worker_key, seg.text, seg.draft_text,
+                                      seg.typed_chars, seg.draft_untouched_at_review) for seg in exported)
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -309,6 +317,31 @@ def _bounds_text(bounds: dict | None) -> str:
     return f"{bounds['low']:g}–{bounds['high']:g} (from {bounds['min_duration']:g} s)"
 
 
+DRAFT_COLUMNS = ("segments", "drafted", "draft_cer", "typed_per_final drafted", "typed_per_final undrafted",
+                 "untouched_drafts", "unread_drafts")
+
+
+def _draft_rows(table: Mapping[str, dict]) -> dict[str, dict]:
+    return {key: {"segments": g["segments"], "drafted": g["drafted"], "draft_cer": g["draft_cer"],
+                  "typed_per_final drafted": g["effort_drafted"]["typed_per_final"],
+                  "typed_per_final undrafted": g["effort_undrafted"]["typed_per_final"],
+                  "untouched_drafts": g["untouched_drafts"], "unread_drafts": g["unread_drafts"]}
+            for key, g in table.items()}
+
+
+def _drafts_html(drafts: dict) -> list[str]:
+    if not drafts["all"]["drafted"]:
+        return ["<h2>Machine drafts</h2>", "<p>No exported segment was drafted by a machine.</p>"]
+    return [
+        "<h2>Machine drafts</h2>",
+        "<p>Draft CER: the engine's draft against the accepted text (Korean ignoring spacing, characters "
+        "for Chinese and Japanese). Effort: characters typed per character of the accepted text, on "
+        "drafted and undrafted segments. Unread drafts: handed in untouched, then changed by review.</p>",
+        *(_table(_draft_rows(drafts[key]), DRAFT_COLUMNS, name)
+          for key, name in (("languages", "language"), ("projects", "project"), ("workers", "worker key"))),
+    ]
+
+
 def _html(report: dict) -> str:
     balance = report["balance"]
     speed = report["speed"]
@@ -345,6 +378,7 @@ def _html(report: dict) -> str:
                 "estimated SNR (dB)": audio["snr_db"] or {"min": "", "median": "", "max": ""}},
                ["min", "median", "max"], "measure"),
         '<img src="figures/audio.png" alt="loudness and SNR per clip">',
+        *_drafts_html(report["drafts"]),
     ]
     style = ("body{font-family:sans-serif;max-width:70em;margin:auto}img{max-width:100%}"
              "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em}")

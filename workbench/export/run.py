@@ -17,7 +17,7 @@ from workbench.export.report import ClipQuality
 from workbench.export.segment import ExportSegment, utterance_id
 from workbench.export.splits import SplitRatios
 from workbench.export.workers import worker_key, worker_key_secret
-from workbench.store import audit
+from workbench.store import audit, draft_queries
 from workbench.workflow import access
 from workbench.workflow.base import check_language
 from workbench.workflow.limits import NAME, checked_text
@@ -61,7 +61,9 @@ def run_export(
         admin = access.require_admin(session, actor, refusal="Only an admin can export data.")
         clips = export_queries.selected_clips(session, language=language, project=project, clip_ids=clip_ids)
         rows = export_queries.accepted_segments(session, [clip.id for clip in clips])
-        segments = export_segments(rows, clips, wb.data_dir, worker_secret=worker_key_secret(wb.data_dir))
+        drafts = draft_queries.draft_facts(session, [segment.id for segment, _, _ in rows])
+        segments = export_segments(rows, clips, wb.data_dir, worker_secret=worker_key_secret(wb.data_dir),
+                                   drafts=drafts)
         quality = clip_quality(clips)
     selection = {"language": language, "project": project,
                  "clip_ids": sorted(clip_ids) if clip_ids is not None else None}
@@ -88,11 +90,13 @@ def clip_quality(clips: Sequence) -> list[ClipQuality]:
 
 
 def export_segments(rows: Sequence[tuple], clips: Sequence, data_dir: Path, *,
-                    worker_secret: bytes) -> list[ExportSegment]:
+                    worker_secret: bytes, drafts: dict[int, dict] | None = None) -> list[ExportSegment]:
     """``export_queries.accepted_segments`` rows (segment, task, submitted text) of ``clips``
     as export records. Transcribers are keyed under ``worker_secret``; stored paths are
     relative to ``data_dir``. The original audio is the upload itself when it is kept (its
-    own rate and quality), else the pipeline's ``original.flac``."""
+    own rate and quality), else the pipeline's ``original.flac``. ``drafts``: per segment id,
+    what ``draft_queries.draft_facts`` knows of its machine draft and typing."""
+    drafts = drafts or {}
     by_id = {clip.id: clip for clip in clips}
     result = []
     for segment, task, submitted in rows:
@@ -108,6 +112,7 @@ def export_segments(rows: Sequence[tuple], clips: Sequence, data_dir: Path, *,
             original_audio=upload if upload is not None and upload.is_file() else processed / "original.flac",
             worker_key=worker_key(task.transcriber_id, worker_secret), return_count=segment.return_count,
             no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason if segment.no_speech else None,
+            **drafts.get(segment.id, draft_queries.UNDRAFTED),
         ))
     return result
 

@@ -54,6 +54,18 @@ class ExportSegment:
     no_speech: bool
     # Why the transcriber marked it no speech (``workflow.guidelines.NO_SPEECH_REASONS``).
     no_speech_reason: str | None = None
+    # The machine draft's text (None when not drafted), the characters the transcriber's
+    # page counted as typed (None when a save did not say), and whether the first review
+    # saw the draft untouched (``drafts.evidence``).
+    draft_text: str | None = None
+    typed_chars: int | None = None
+    draft_untouched_at_review: bool = False
+
+    @property
+    def draft_cer(self) -> float | None:
+        from workbench.drafts.evidence import segment_draft_cer
+
+        return segment_draft_cer(self.draft_text, self.text, self.language)
 
     @property
     def duration(self) -> float:

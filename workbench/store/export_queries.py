@@ -3,7 +3,8 @@
 ``workbench.export.run`` calls these with a session from ``Store`` and maps the rows to
 export records itself (the store knows nothing of export; persons become opaque worker
 keys there). A segment is exported when it is live (not merged away) and ``accepted``. Its
-submitted text is the transcriber's latest revision at the first review verdict, i.e.
+submitted text is the transcriber's latest revision (or the untouched machine draft) at the first
+review verdict, i.e.
 what was handed in before any reviewer correction or rework.
 """
 
@@ -59,7 +60,7 @@ def _submitted_texts(session: Session, segment_ids: list[int]) -> dict[int, str]
     revisions: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for segment_id, version, text in session.execute(
         select(Revision.segment_id, Revision.version, Revision.text)
-        .where(Revision.segment_id.in_(segment_ids), Revision.role == "transcriber")
+        .where(Revision.segment_id.in_(segment_ids), Revision.role.in_(("transcriber", "machine")))
         .order_by(Revision.segment_id, Revision.version)
     ):
         revisions[segment_id].append((version, text))

@@ -142,6 +142,13 @@ class Clip(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Machine drafts (workflow/drafting.py): None when no engine drafts the clip's project and
+    # language, else queued | drafting | done | failed | off; ``draft_note`` says why for
+    # failed and off.
+    draft_state: Mapped[str | None] = mapped_column(String(16))
+    draft_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    draft_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    draft_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Task(Base):
@@ -195,7 +202,9 @@ class Segment(Base):
 
 
 class Revision(Base):
-    """Append-only: every save, correction, split and merge adds one; none is ever changed."""
+    """Append-only: every save, correction, split, merge and machine draft adds one; none is
+    ever changed. A machine draft has no author: ``engine`` names what wrote it
+    (``asr:<model>@<hash>``), its role is ``machine`` and its kind ``draft``."""
 
     __tablename__ = "revisions"
     __table_args__ = (UniqueConstraint("segment_id", "version", name="uq_revisions_segment_version"),)
@@ -207,12 +216,27 @@ class Revision(Base):
     text: Mapped[str] = mapped_column(Text)
     no_speech: Mapped[bool] = mapped_column(Boolean, default=False)
     no_speech_reason: Mapped[str | None] = mapped_column(Text)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    # transcriber | reviewer
+    # None only for a machine draft.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # transcriber | reviewer | machine
     role: Mapped[str] = mapped_column(String(16))
-    # save | no_speech | split | merge | correction
+    # save | no_speech | split | merge | correction | draft
     kind: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    engine: Mapped[str | None] = mapped_column(String(80))
+    # Characters the transcriber's page counted as typed into the segment since its last
+    # save (the page's own count; None when the page did not say).
+    typed_chars: Mapped[int | None] = mapped_column(Integer)
+
+
+class DraftWords(Base):
+    """A machine draft's words with their times (seconds into the segment) and the engine's
+    probabilities, as JSON: the page marks the uncertain ones."""
+
+    __tablename__ = "draft_words"
+
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"), primary_key=True)
+    words: Mapped[str] = mapped_column(Text)
 
 
 class Verdict(Base):

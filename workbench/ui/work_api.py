@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, StrictInt
 
 from workbench.ui.handlers import activity
 from workbench.ui.handlers import reviewer as review
@@ -34,8 +34,15 @@ router = APIRouter()
 
 
 class TextEdit(BaseModel):
+    # Nothing but these: a save's author, role and kind are the Workbench's to set, never the
+    # page's (a transcriber must not pass a revision off as a machine draft).
+    model_config = ConfigDict(extra="forbid")
+
     text: str
     base_version: int
+    # Characters the page saw typed since the last save (effort measured against drafts);
+    # the Workbench refuses a count out of range with a 422.
+    typed_chars: StrictInt | None = None
 
 
 class NoSpeech(BaseModel):
@@ -152,7 +159,7 @@ def get_task(task_id: int, request: Request, actor: "Actor" = Depends(require_ac
 @router.put("/api/work/segments/{segment_id}/text")
 def put_text(segment_id: int, edit: TextEdit, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return _answer(transcribe.save_text, workbench_of(request), actor, segment_id, edit.text,
-                   base_version=edit.base_version)
+                   base_version=edit.base_version, typed_chars=edit.typed_chars)
 
 
 @router.post("/api/work/segments/{segment_id}/no-speech")

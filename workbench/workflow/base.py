@@ -8,10 +8,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from workbench.domain.states import TaskState, task_may, task_move
-from workbench.store import audit, repo
+from workbench.drafts.model import DraftWord
+from workbench.store import audit, draft_queries, repo
 from workbench.store.db import Store
 from workbench.store.models import Clip, Segment, Task, User
-from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentView, TaskSummary
+from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentDraft, SegmentView, TaskSummary
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
 from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segments
 from workbench.workflow.listening import total
@@ -166,16 +167,28 @@ class WorkbenchBase:
         heard = repo.heard_spans(session, viewer.id, segments) if viewer is not None else {}
         shares = {s.id: heard_share(heard.get(s.id, ()), s.end_s - s.start_s) for s in segments}
         reviewed = repo.reviewed_texts(session, [s.id for s in segments])
+        drafts = self._segment_drafts(session, task, segments)
         return [
             SegmentView(
                 id=s.id, task_id=s.task_id, position=s.position, start=s.start_s, end=s.end_s,
                 text=s.text, version=s.version, status=s.status, no_speech_reason=s.no_speech_reason,
                 review_comment=s.review_comment, problems=tuple(problems[s.id]),
                 heard=shares[s.id] >= self.policy.heard_share, heard_share=shares[s.id],
-                reviewed_text=reviewed.get(s.id),
+                reviewed_text=reviewed.get(s.id), draft=drafts.get(s.id),
             )
             for s in segments
         ]
+
+    def _segment_drafts(self, session, task: Task, segments: Sequence[Segment]) -> dict[int, SegmentDraft]:
+        allowed = getattr(self, "drafts_allowed", None)
+        shown = [s.id for s in segments if allowed is not None and allowed(task, s)]
+        return {
+            segment_id: SegmentDraft(engine=revision.engine or "", text=revision.text,
+                                     words=tuple(DraftWord.from_dict(w) for w in json.loads(words)),
+                                     untouched=revision.version == version[segment_id])
+            for version in [{s.id: s.version for s in segments}]
+            for segment_id, (revision, words) in draft_queries.drafts_of(session, shown).items()
+        }
 
     def _segment_view(self, session, task: Task, segment: Segment, *, viewer: Actor | None = None) -> SegmentView:
         return self._segment_views(session, task, [segment], viewer=viewer)[0]
@@ -200,5 +213,7 @@ class WorkbenchBase:
                 error=clip.error, duration=clip.duration, task_id=task.id if task else None,
                 segment_count=sum(counts[task.id].values()) if task else 0, created_at=clip.created_at,
                 report=json.loads(clip.report) if clip.report else {},
+                draft_state=clip.draft_state, draft_done=clip.draft_done, draft_total=clip.draft_total,
+                draft_note=clip.draft_note,
             ))
         return views

@@ -159,7 +159,8 @@ class Clips(WorkbenchBase):
             clip.report = json.dumps(result.report, ensure_ascii=False)
             clip.processed_at = clip.progress_at = self.now()
             self._audit(session, None, "clip.ready", "clip", clip.id, segments=len(spans))
-            return self._clip_views(session, [clip])[0]
+        self._queue_drafting(clip_id)
+        return self._system_view(clip_id)
 
     def recover_stalled_clips(self) -> list[int]:
         """Take back every "processing" clip whose worker's lease ran out (what each worker's

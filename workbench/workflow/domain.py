@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from workbench.domain.states import ANSWERED, DECIDED, TaskState, segment_may
 from workbench.languages import LANGUAGES  # noqa: F401  (re-exported for the workflow's callers)
 from workbench.workflow.guidelines import Problem
+from workbench.drafts.model import DraftWord
 
 ROLES = ("admin", "reviewer", "transcriber")
 TASK_STATES = tuple(TaskState)
@@ -132,6 +133,19 @@ class ClipView:
     segment_count: int
     created_at: datetime
     report: dict[str, Any] = field(default_factory=dict)  # the pipeline's report.json
+    draft_state: str | None = None  # None (no engine chosen) | queued | drafting | done | failed | off
+    draft_done: int = 0
+    draft_total: int = 0
+    draft_note: str | None = None  # why drafting failed or is off
+
+    @property
+    def draft_progress(self) -> str:
+        """The drafting as the clip list shows it: "drafted 12/40", "failed: ...", "" for none."""
+        if self.draft_state is None:
+            return ""
+        if self.draft_state in ("failed", "off"):
+            return f"drafts {self.draft_state}: {self.draft_note or ''}".rstrip(": ")
+        return f"{self.draft_state} {self.draft_done}/{self.draft_total}"
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,20 @@ class TaskSummary(JsonView):
 
 
 @dataclass(frozen=True)
+class SegmentDraft(JsonView):
+    """A segment's machine draft as its pages show it (static/work/machine_draft.js): its
+    words with times and the engine's probabilities. ``untouched``: the segment's text is
+    still the draft."""
+
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("engine", "text", "words", "untouched")
+
+    engine: str
+    text: str
+    words: tuple[DraftWord, ...]
+    untouched: bool
+
+
+@dataclass(frozen=True)
 class SegmentView(JsonView):
     # media_version goes into the media URLs (static/work/urls.js mediaUrl); the reviewer's
     # page adds heard, heard_share and a diff (ui/handlers/reviewer.review_segment_json).
@@ -166,7 +194,8 @@ class SegmentView(JsonView):
                                               "media_version", "text", "version", "status", "no_speech_reason",
                                               "review_comment", "problems", "reviewed_text",
                                               # what the page may do, from the move table
-                                              "editable", "done", "decided")
+                                              "editable", "done", "decided",
+                                              "draft")
 
     id: int
     task_id: int
@@ -182,6 +211,7 @@ class SegmentView(JsonView):
     heard: bool = False  # by the acting reviewer: heard_share of the current audio and text
     heard_share: float = 0.0  # of the segment the acting reviewer has heard (0..1)
     reviewed_text: str | None = None  # the text at the latest review verdict; None if never reviewed
+    draft: SegmentDraft | None = None  # the machine draft, where drafts are allowed
 
     @property
     def duration(self) -> float:

@@ -104,6 +104,15 @@ class Policy:
     minimum_wages: tuple[tuple[date, int], ...] = (
         (date(2024, 1, 1), 9_860), (date(2025, 1, 1), 10_030), (date(2026, 1, 1), 10_320),
     )
+    # Machine drafts (workflow/drafting.py): words below ``draft_low_probability`` are marked
+    # on the transcriber's page; drafts turn off for a project and language once the CER of
+    # the engine's drafts over the newest ``draft_cer_window`` accepted segments passes
+    # ``draft_cer_threshold`` (research puts the break-even near 30 % word error), judged
+    # from ``draft_cer_min_segments`` on.
+    draft_low_probability: float = 0.5
+    draft_cer_threshold: float = 0.35
+    draft_cer_window: int = 200
+    draft_cer_min_segments: int = 30
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
@@ -111,9 +120,10 @@ class Policy:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Policy":
         """Defaults, overridden by ``WORKBENCH_MAX_UPLOAD_MB``, ``WORKBENCH_PENALTY_WON``,
-        ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS`` and
+        ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS``,
         ``WORKBENCH_MINIMUM_WAGES`` (``2027-01-01=10600,...``: figures added to, or replacing
-        on the same day, the defaults)."""
+        on the same day, the defaults), ``WORKBENCH_DRAFT_CER_THRESHOLD`` (a share, 0.35) and
+        ``WORKBENCH_DRAFT_LOW_PROBABILITY`` (0.5)."""
         env = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
         if env.get("WORKBENCH_CLIP_LEASE_S"):
@@ -127,6 +137,10 @@ class Policy:
         if env.get("WORKBENCH_MINIMUM_WAGES"):
             overrides["minimum_wages"] = merge_minimum_wages(cls.minimum_wages,
                                                              parse_minimum_wages(env["WORKBENCH_MINIMUM_WAGES"]))
+        for name, field in (("WORKBENCH_DRAFT_CER_THRESHOLD", "draft_cer_threshold"),
+                            ("WORKBENCH_DRAFT_LOW_PROBABILITY", "draft_low_probability")):
+            if env.get(name):
+                overrides[field] = min(1.0, max(0.0, float(env[name])))
         return cls(**overrides)
 
     def grade_for(self, score: float | None) -> GradeBand:

@@ -24,6 +24,7 @@ from workbench.store.db import Store
 from workbench.workflow import access
 from workbench.workflow.base import Clock, check_language, required_text, utc_now
 from workbench.workflow.clips import Clips
+from workbench.workflow.drafting import Drafting
 from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
 from workbench.workflow.errors import InvalidInput
 from workbench.workflow.limits import NAME, REASON, checked_text
@@ -34,7 +35,7 @@ from workbench.workflow.sessions import Sessions
 from workbench.workflow.time_on_task import TimeOnTask
 
 
-class Workbench(People, Sessions, Clips, Media, TimeOnTask):
+class Workbench(People, Sessions, Clips, Drafting, Media, TimeOnTask):
     """The workbench of one deployment: its database, data directory, clock and queue.
 
     Public attributes other parts use: ``store`` (``.session()`` gives a transaction,
@@ -48,8 +49,9 @@ class Workbench(People, Sessions, Clips, Media, TimeOnTask):
 
         Defaults come from the environment: ``WORKBENCH_DATA_DIR``, and
         ``WORKBENCH_DATABASE_URL`` or else a SQLite file in the data directory. ``queue`` defaults to the huey queue
-        (``WORKBENCH_QUEUE_URL`` or a SQLite queue file in the data directory); pass
-        ``queue=ImmediateQueue()`` to process clips synchronously in scripts and tests.
+        (``WORKBENCH_QUEUE_URL`` or a SQLite queue file in the data directory), which only
+        produces jobs: workers consume them (``workbench.worker``); ``worker.open_immediate``
+        runs them synchronously in scripts and tests.
         """
         settings = Settings.from_env(data_dir=data_dir)
         if database_url:
@@ -64,11 +66,8 @@ class Workbench(People, Sessions, Clips, Media, TimeOnTask):
             from workbench.queue import HueyQueue
 
             queue = HueyQueue(settings)
-        workbench = cls(store=store, data_dir=data_dir, clock=clock or utc_now,
-                        policy=policy or Policy.from_env(), queue=queue)
-        if hasattr(queue, "bind"):
-            queue.bind(workbench)
-        return workbench
+        return cls(store=store, data_dir=data_dir, clock=clock or utc_now,
+                   policy=policy or Policy.from_env(), queue=queue)
 
     def close(self) -> None:
         self.store.close()

@@ -22,6 +22,7 @@ from workbench.workflow.limits import (
     REASON,
     SEGMENT_TEXT,
     checked_id,
+    checked_int,
     checked_number,
     checked_text,
     checked_version,
@@ -32,6 +33,8 @@ from workbench.workflow.limits import (
 MIN_SPLIT_PIECE = 0.1
 # Languages written without spaces between words: merged texts are joined without one.
 UNSPACED_LANGUAGES = ("zh", "ja")
+# The most characters one save may say were typed: a sentence typed over ten times.
+MAX_TYPED_CHARS = 10 * SEGMENT_TEXT
 
 
 def clean_text(text: str) -> str:
@@ -109,16 +112,20 @@ class Transcribing(WorkbenchBase):
 
     # --- editing ------------------------------------------------------------------------
 
-    def save_text(self, actor: Actor, segment_id: int, text: str, *, base_version: int) -> SegmentView:
+    def save_text(self, actor: Actor, segment_id: int, text: str, *, base_version: int,
+                  typed_chars: int | None = None) -> SegmentView:
         """Save the sentence typed for a segment as a new revision.
 
         ``base_version`` is the version the text was typed on. If the segment has moved on
         since, StaleVersion (carrying the stored segment) is raised and nothing changes,
         unless this exact save already went through (a retried request): then the stored
-        segment is returned without a second revision.
+        segment is returned without a second revision. ``typed_chars`` is the page's count of
+        characters typed since the last save (the effort measure), kept with the revision.
         """
         text = typed_text(text, "segment text", limit=SEGMENT_TEXT)
         base_version = checked_version(base_version)
+        if typed_chars is not None:
+            typed_chars = checked_int(typed_chars, "typed character count", low=0, high=MAX_TYPED_CHARS)
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
             if self._retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
@@ -127,7 +134,8 @@ class Transcribing(WorkbenchBase):
                 return self._segment_view(session, task, segment)
             self._revise(session, user, task, segment, base_version, kind="save", text=text,
                          no_speech=False, no_speech_reason=None,
-                         status=segment_move(segment.status, "save" if text else "clear"))
+                         status=segment_move(segment.status, "save" if text else "clear"),
+                         typed_chars=typed_chars)
             return self._segment_view(session, task, segment)
 
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
@@ -256,7 +264,8 @@ class Transcribing(WorkbenchBase):
             revisions = repo.revisions_of(session, segment.id)
             authors = repo.users_by_id(session, [r.author_id for r in revisions])
             return [RevisionView(version=r.version, text=r.text, no_speech=r.no_speech,
-                                 no_speech_reason=r.no_speech_reason, author=authors[r.author_id].username,
+                                 no_speech_reason=r.no_speech_reason,
+                                 author=authors[r.author_id].username if r.author_id is not None else r.engine,
                                  role=r.role, kind=r.kind, created_at=r.created_at) for r in revisions]
 
     # --- helpers ------------------------------------------------------------------------
@@ -298,14 +307,16 @@ class Transcribing(WorkbenchBase):
 
     def _revise(self, session, user: Actor, task: Task, segment: Segment, base_version: int, *, kind: str,
                 text: str, no_speech: bool, no_speech_reason: str | None, status: str,
-                role: str = "transcriber", detail: dict | None = None, **columns) -> None:
+                role: str = "transcriber", detail: dict | None = None, typed_chars: int | None = None,
+                **columns) -> None:
         """Append a revision and move the segment to it, or raise StaleVersion."""
         if not repo.bump_version(session, segment, base_version, text=text, no_speech=no_speech,
                                  no_speech_reason=no_speech_reason, status=status, **columns):
             raise StaleVersion(self._segment_view(session, task, segment))
         session.add(Revision(segment_id=segment.id, version=base_version + 1, base_version=base_version,
                              text=text, no_speech=no_speech, no_speech_reason=no_speech_reason,
-                             author_id=user.id, role=role, kind=kind, created_at=self.now()))
+                             author_id=user.id, role=role, kind=kind, typed_chars=typed_chars,
+                             created_at=self.now()))
         self._audit(session, user.id, f"segment.{kind}", "segment", segment.id, task_id=task.id,
                     version=base_version + 1, **(detail or {}))
 

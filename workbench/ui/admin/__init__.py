@@ -1,5 +1,5 @@
 """The admin page: one sub-tab per module (clips and their processing, applications,
-workers, the audit log, rates, settlements, time on task and dataset export), composed here.
+workers, machine drafts, the audit log, rates, settlements, time on task and dataset export), composed here.
 
 Only wiring and the HTML the tables render as live in the tab modules; the work is done by
 ``workbench.ui.handlers.admin``, whose calls the Workbench, pay and export check. Every tab
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from workbench.ui.admin import applications, audit, clips, export, rates, settlements, time_on_task, workers
+from workbench.ui.admin import applications, audit, clips, drafts, export, rates, settlements, time_on_task, workers
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def render(wb: "Workbench") -> None:
         clips.render(wb, languages)
         applications.render(wb)
         workers.render(wb)
+        drafts.render(wb)
         audit.render(wb)
         rates.render(wb, languages)
         settlements.render(wb)

@@ -39,11 +39,12 @@ def clips_html(clips: Sequence["ClipView"]) -> str:
             f"{escape(clip.status)}</span></td>"
             f'<td><div class="wb-bar wb-bar-{escape(clip.status)}"><div class="wb-bar-track">'
             f'<div class="wb-bar-fill" style="width: {percent:.0f}%"></div></div>'
-            f"<span>{percent:.0f}% · {escape(stage)}</span></div></td><td>{segments}</td></tr>"
+            f"<span>{percent:.0f}% · {escape(stage)}</span></div></td><td>{segments}</td>"
+            f'<td class="wb-drafts">{escape(clip.draft_progress)}</td></tr>'
         )
     return (
         '<table class="wb-table"><thead><tr><th>Clip</th><th>File</th><th>Language</th>'
-        "<th>Project</th><th>Priority</th><th>Status</th><th>Progress</th><th>Segments</th></tr>"
+        "<th>Project</th><th>Priority</th><th>Status</th><th>Progress</th><th>Segments</th><th>Drafts</th></tr>"
         f'</thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
@@ -66,7 +67,8 @@ def _clip_updates(wb: "Workbench", actor: "Actor", shown_failed: list[int]) -> t
         picker, row = gr.skip(), gr.skip()
     else:
         picker, row = gr.Dropdown(choices=failed, value=None), gr.Row(visible=bool(failed))
-    busy = any(clip.status in ("queued", "processing") for clip in clips)
+    busy = any(clip.status in ("queued", "processing") or clip.draft_state in ("queued", "drafting")
+               for clip in clips)
     return clips_html(clips), picker, row, failed_ids, gr.Timer(active=busy)
 
 

@@ -77,8 +77,10 @@ def upload_clips(
 def watched_clips(clips: Sequence["ClipView"], *, recent_ready: int = RECENT_READY_CLIPS) -> list["ClipView"]:
     """The clips the processing list shows: all unfinished or failed ones (oldest first),
     then the most recently added ready ones."""
-    unfinished = [c for c in clips if c.status != "ready"]
-    ready = sorted((c for c in clips if c.status == "ready"), key=lambda c: c.created_at, reverse=True)
+    # A clip whose drafts are still on their way is not finished either.
+    unfinished = [c for c in clips if c.status != "ready" or c.draft_state in ("queued", "drafting")]
+    waiting = {c.id for c in unfinished}
+    ready = sorted((c for c in clips if c.id not in waiting), key=lambda c: c.created_at, reverse=True)
     return sorted(unfinished, key=lambda c: c.created_at) + ready[:recent_ready]
 
 

@@ -109,12 +109,14 @@ def take_next_task(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
 
 
 def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
-    return task_json(wb.open_task(actor, task_id))
+    # Words of a machine draft below this probability are marked on the page.
+    return task_json(wb.open_task(actor, task_id)) | {"draft_threshold": wb.policy.draft_low_probability}
 
 
-def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int) -> dict[str, Any]:
+def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int,
+              typed_chars: int | None = None) -> dict[str, Any]:
     """Saves one sentence; ``StaleVersion`` when it changed since ``base_version``."""
-    return wb.save_text(actor, segment_id, text, base_version=base_version).to_dict()
+    return wb.save_text(actor, segment_id, text, base_version=base_version, typed_chars=typed_chars).to_dict()
 
 
 def mark_no_speech(

@@ -37,6 +37,7 @@ export const TRANSCRIBER_KEYS = Object.freeze([
   { keys: "Alt+N", label: "no speech (then 1–4)", match: alt("KeyN"), action: "openReasons" },
   { keys: "Alt+S", label: "split at playhead", match: alt("KeyS"), action: "split" },
   { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
+  { keys: "Alt+C", label: "clear the machine draft", match: alt("KeyC"), action: "clearDraft" },
 ]);
 
 export const REVIEWER_KEYS = Object.freeze([

@@ -9,6 +9,7 @@ import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { REVIEWER_KEYS } from "./keymap.js";
 import { Player, playerKeyActions } from "./player.js";
+import { untouchedNote } from "./machine_draft.js";
 import { Plays } from "./plays.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
 import { clean, stateName, statusLabels } from "./text.js";
@@ -104,6 +105,8 @@ function updateRow(segment) {
     notes.push(h("div", { class: "note warning" }, `Marked no speech: ${segment.no_speech_reason}`));
   }
   for (const p of segment.problems || []) notes.push(h("div", { class: `note ${p.severity}` }, p.message));
+  const untouched = untouchedNote(segment);
+  if (untouched) notes.push(untouched);
   if (row.comment) notes.push(row.comment);
   row.notes.replaceChildren(...notes);
 }

@@ -9,10 +9,11 @@ const SAVE_DELAY_MS = 700;
 
 // ``page`` holds ``segments``, ``rows`` (segment id -> {text}) and ``composing`` (the
 // segment id an input method is composing in); ``drafts`` is a Drafts; ``changed(id)``
-// redraws the segment's row and the header; ``accept(segment)`` takes the server's copy.
+// redraws the segment's row and the header; ``accept(segment)`` takes the server's copy;
+// ``typed`` (a TypedCounter, optional) counts the characters typed, sent with each save.
 export class Saves {
-  constructor({ page, drafts, changed, accept }) {
-    Object.assign(this, { page, drafts, changed, accept });
+  constructor({ page, drafts, changed, accept, typed = null }) {
+    Object.assign(this, { page, drafts, changed, accept, typed });
     this.saves = new Map();  // segment id -> {state, timer, inflight, again, conflict, error}
   }
 
@@ -65,10 +66,13 @@ export class Saves {
     save.inflight = true;
     save.error = null;
     this.changed(id);  // the page-wide "all saved" must not stand while this save is on its way
+    const typedChars = this.typed ? this.typed.take(id) : null;
+    const body = { text, base_version: segment.version, ...(typedChars === null ? {} : { typed_chars: typedChars }) };
     try {
-      const updated = await api("PUT", `/segments/${id}/text`, { text, base_version: segment.version }, { keepalive });
+      const updated = await api("PUT", `/segments/${id}/text`, body, { keepalive });
       this.acknowledged(id, updated);
     } catch (error) {
+      if (this.typed) this.typed.giveBack(id, typedChars);
       this.failed(id, error);
     } finally {
       save.inflight = false;

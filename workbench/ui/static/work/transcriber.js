@@ -10,8 +10,10 @@ import { api, ApiError, failure } from "./api.js";
 import { banner, isSignedOut, onSessionChange } from "./banner.js";
 import { fit, h, keepFocus } from "./dom.js";
 import { Drafts, Places } from "./drafts.js";
+import { showsDraft, TypedCounter } from "./draft_words.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
+import { draftNote } from "./machine_draft.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
 import { Player, playerKeyActions } from "./player.js";
 import { ReasonChoice } from "./reasons.js";
@@ -26,6 +28,7 @@ const RETRY_MS = 5000;
 const player = new Player();
 const drafts = new Drafts(localStorage);
 const places = new Places(localStorage);
+const typed = new TypedCounter();
 const page = {
   task: null,
   segments: [],
@@ -35,10 +38,11 @@ const page = {
   checked: false,         // the user asked for the problems (Check or Submit)
   composing: null,        // the segment id an input method is composing in
   reasons: [],            // why a segment may be marked no speech, in hotkey order
+  draftThreshold: 0,      // machine-draft words below this probability are marked
 };
 const segmentById = (id) => page.segments.find((s) => s.id === id);
 const saves = new Saves({
-  page, drafts, accept,
+  page, drafts, accept, typed,
   changed: (id) => { const segment = segmentById(id); if (segment) updateRow(segment); progress(); },
 });
 const reasons = new ReasonChoice((reason) => markNoSpeech(reason));
@@ -50,6 +54,7 @@ async function load(focusIndex = null) {
   page.task = data.task;
   page.segments = data.segments;
   page.reasons = data.no_speech_reasons;
+  page.draftThreshold = data.draft_threshold;
   page.editable = page.task.editable;  // the server says; the page never re-derives the rules
   saves.forget((id) => segmentById(id) !== undefined);  // merged away
   build();
@@ -86,12 +91,14 @@ function sentenceBox(segment, index, editable) {
   text.value = segment.text;
   text.addEventListener("focus", () => select(index, { play: true, focus: false }));
   text.addEventListener("input", (event) => {
+    typed.input(segment.id, event.inputType, event.data, event.isComposing);
     fit(text);
     drafts.write(segmentById(segment.id), text.value);
     if (!event.isComposing) saves.schedule(segment.id);
   });
   text.addEventListener("compositionstart", () => { page.composing = segment.id; });
-  text.addEventListener("compositionend", () => {
+  text.addEventListener("compositionend", (event) => {
+    typed.composed(segment.id, event.data);
     page.composing = null;
     drafts.write(segmentById(segment.id), text.value);
     saves.schedule(segment.id);
@@ -138,6 +145,8 @@ function updateRow(segment) {
     notes.push(h("div", { class: `note ${p.severity}` }, p.message));
   }
   if (save.error) notes.push(h("div", { class: "note error" }, save.error));
+  const draft = draftNote(segment, row.text.value, page.draftThreshold);
+  if (draft) notes.unshift(draft);
   if (save.conflict) notes.push(conflictNote(segment, save.conflict));
   row.notes.replaceChildren(...notes);
 }
@@ -189,6 +198,16 @@ function rememberPlace(segment) {
 }
 
 const move = (delta) => select(page.current + delta, { play: true });
+
+// One key empties a box that still holds the machine draft (the draft stays in the history).
+function clearDraft() {
+  const segment = page.segments[page.current];
+  if (!page.editable || !segment || !showsDraft(segment, page.rows.get(segment.id).text.value)) return;
+  setText(segment.id, "");
+  drafts.write(segment, "");
+  saves.schedule(segment.id, 0);
+  page.rows.get(segment.id).text.focus();
+}
 
 // ---- the server's copy and the drafts -------------------------------------------------
 
@@ -338,6 +357,7 @@ installHotkeys(TRANSCRIBER_KEYS, {
   closeReasons: () => reasons.close(),
   split: () => splitHere(),
   merge: () => mergeNext(),
+  clearDraft,
 }, () => ({ reasons: reasons.isOpen ? reasons.reasons.length : undefined }), document.getElementById("keys"));
 
 const retryUnsent = () => saves.retryUnsent();

@@ -1,0 +1,78 @@
+"""Machine drafts on the transcriber's page in real Chromium (issue 13): the draft fills the
+boxes, its uncertain words are marked, Alt+C clears a draft, and what is typed is counted
+and stored with the save."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+PASSWORD = "quiet-lantern-57"
+RATE = 16000
+DRAFTS = {0: "네 그 말이 맞아요", 1: "오늘 날씨가 좋네요", 2: "감사합니다"}
+
+
+@pytest.fixture(scope="module")
+def drafted(workbench_app, tmp_path_factory):
+    """A Korean task of three segments drafted by the fake engine (그 and 날씨가 uncertain),
+    claimed by its own transcriber."""
+    from workbench.drafts.registry import BackendChoice, DraftConfig
+    from workbench.worker import open_immediate
+    from workbench.workflow.drafting import DraftEngines
+
+    wb = open_immediate(data_dir=workbench_app.data_dir)
+    admin = wb.actor("admin")
+    me = wb.create_user(admin, username="e2e-drafts", password=PASSWORD, name="Drafts", roles={"transcriber"},
+                        language="ko")
+    folder = tmp_path_factory.mktemp("drafted-clip")
+    t = np.arange(RATE * 9) / RATE
+    for name in ("clean.flac", "original.flac"):
+        sf.write(folder / name, (0.3 * np.sin(2 * np.pi * 330 * t)).astype(np.float32), RATE)
+    clip = wb.register_processed_clip(admin, filename="drafted.wav", language="ko", project="e2e-drafts",
+                                      duration=9.0, segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)],
+                                      output_dir=folder, priority=500)
+    ids = [s.id for s in wb.open_task(admin, clip.task_id).segments]
+    fake = BackendChoice("fake", {"texts": {str(ids[n]): text for n, text in DRAFTS.items()},
+                                  "probabilities": {"그": 0.2, "날씨가": 0.3}})
+    wb.draft_engines = DraftEngines(wb.data_dir, config=DraftConfig(projects={"e2e-drafts": {"ko": fake}}))
+    wb.redraft_clip(admin, clip.id)  # the immediate queue drafts it here and now
+    assert wb.claim_next(me).id == clip.task_id
+    yield wb, me, clip.task_id, ids
+    wb.close()
+
+
+def test_a_draft_fills_the_boxes_with_its_uncertain_words_marked_and_alt_c_clears_it(new_page, login, drafted):
+    wb, me, task_id, ids = drafted
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    boxes = page.locator(".seg-text")
+    boxes.nth(2).wait_for()
+    assert [boxes.nth(n).input_value() for n in range(3)] == list(DRAFTS.values())
+    notes = page.locator(".note.machine-draft")
+    assert notes.count() == 3
+    assert notes.nth(0).locator("mark.uncertain").all_inner_texts() == ["그"]
+    assert notes.nth(1).locator("mark.uncertain").all_inner_texts() == ["날씨가"]
+    assert notes.nth(2).locator("mark.uncertain").count() == 0
+    assert "Alt+C clears it" in notes.nth(0).inner_text()
+
+    # Row 1: the transcriber clears the draft and types the sentence they hear.
+    boxes.nth(1).click()
+    page.keyboard.press("Alt+c")
+    assert boxes.nth(1).input_value() == ""
+    page.keyboard.type("오늘 날씨 좋네요")
+    page.wait_for_function("document.getElementById('save-state').textContent === 'all saved'")
+    # Only the untouched drafts keep their note.
+    assert page.locator(".note.machine-draft").count() == 2
+
+    segment = wb.open_task(me, task_id).segments[1]
+    assert (segment.text, segment.draft.untouched) == ("오늘 날씨 좋네요", False)
+    draft, *saves = wb.segment_history(me, ids[1])
+    assert (draft.role, draft.kind, draft.text) == ("machine", "draft", DRAFTS[1])  # kept for ever
+    assert {(r.role, r.kind) for r in saves} == {("transcriber", "save")} and saves[-1].text == segment.text
+    from workbench.store.models import Revision
+
+    with wb.store.reading() as session:
+        typed = [r.typed_chars for r in session.query(Revision).filter_by(segment_id=ids[1]).order_by(Revision.version)]
+    assert typed[0] is None and sum(typed[1:]) == len("오늘 날씨 좋네요")

@@ -1,0 +1,351 @@
+"""Machine drafts in the workflow: a queued job writes an engine's first text for a processed
+clip's segments as revisions, and the evidence says whether drafts help.
+
+- **Queued.** Once a clip is processed its drafting is queued on the ``drafts`` queue
+  (queue.py), never the clip queue, so drafting never holds up segmentation. Progress
+  (``draft_state``, ``draft_done``/``draft_total``, ``draft_note``) is stored on the clip for
+  the admin's clip list.
+- **A draft is a revision.** Version 1 of a segment nobody has touched: no author, role
+  ``machine``, kind ``draft``, ``engine`` ``asr:<model>@<hash>``; its words and probabilities
+  are kept beside it (``draft_words``). It is never overwritten: a human save after it is an
+  ordinary revision, and a draft is only ever written on version 0, checked in the same
+  UPDATE that writes it, so a stale job for a segment a human has typed does nothing.
+- **Not where it would mislead.** ``drafts_allowed(task, segment)`` (a Workbench attribute)
+  decides per segment; gold or check tasks of the quality issue will answer False there,
+  and such a segment is neither drafted nor shown a draft.
+- **Switch.** Drafts turn off for a project and language while the rolling draft CER (the
+  engine's drafts of the newest ``policy.draft_cer_window`` accepted segments, against
+  their accepted text) is above ``policy.draft_cer_threshold``, once at least
+  ``policy.draft_cer_min_segments`` are measured. It is measured per engine, so choosing
+  another engine starts afresh. The clip's ``draft_note`` says why.
+
+Which engine drafts what is a ``DraftConfig`` (drafts/registry.py) kept as JSON in
+``<data dir>/drafts.json`` (or the file ``WORKBENCH_DRAFTS`` names), written by ``workbench
+drafts set``; it is read again at every job, so a change needs no restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.drafts.errors import DraftEngineError
+from workbench.drafts.evidence import DraftOutcome, draft_figures
+from workbench.drafts.model import SAMPLE_RATE, Draft
+from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfig
+from workbench.drafts.scoring import cer
+from workbench.store import draft_queries, repo
+from workbench.workflow import access
+from workbench.store.models import Clip, DraftWords, Revision, Segment, Task
+from workbench.workflow.base import WorkbenchBase
+from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
+from workbench.workflow.limits import SEGMENT_TEXT, storable
+from workbench.workflow.transcribing import clean_text
+
+log = logging.getLogger(__name__)
+
+BATCH_SECONDS = 120.0
+"""Audio drafted between two progress reports: four packed Whisper windows."""
+
+
+def drafts_allowed(task: Task, segment: Segment) -> bool:
+    """Whether ``segment`` of ``task`` may be drafted and show its draft. Every segment may,
+    for now; gold and check tasks (the quality issue) will not."""
+    return True
+
+
+@dataclass(frozen=True)
+class SwitchState:
+    """Whether drafts run for a project and language, and the figures behind it."""
+
+    on: bool
+    engine: str | None  # None: no engine is chosen there
+    measured: int  # accepted segments the rolling CER is over
+    cer: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class DraftEvidence:
+    """``figures`` as ``drafts.evidence.draft_figures`` (workers by username) and the switch
+    per ``(project, language)``."""
+
+    figures: dict
+    switches: dict[tuple[str, str], SwitchState]
+
+
+class DraftEngines:
+    """The engines the draft settings choose, built once per choice and kept (a model loads
+    once per worker). ``config`` fixes the settings (tests); otherwise they are read from
+    ``path`` at every call."""
+
+    def __init__(self, data_dir: Path, *, config: DraftConfig | None = None,
+                 registry: BackendRegistry | None = None, path: Path | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = path or Path(os.environ.get("WORKBENCH_DRAFTS") or self.data_dir / "drafts.json")
+        self._config = config
+        self._registry = registry
+        self._backends: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def config(self) -> DraftConfig:
+        if self._config is not None:
+            return self._config
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return DraftConfig()
+        try:
+            return DraftConfig.from_dict(json.loads(text))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise DraftEngineError(f"the draft settings {self.path} cannot be read: {error}") from None
+
+    def save(self, config: DraftConfig) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.tmp")
+        temporary.write_text(json.dumps(config.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+    def choice_for(self, project: str, language: str) -> BackendChoice | None:
+        return self.config().choice_for(project, language)
+
+    def backend(self, choice: BackendChoice):
+        key = json.dumps(choice.to_dict(), sort_keys=True)
+        with self._lock:
+            if key not in self._backends:
+                if self._registry is None:
+                    from workbench.drafts.registry import default_registry
+
+                    self._registry = default_registry()
+                self._backends[key] = self._registry.create(choice, self.data_dir)
+            return self._backends[key]
+
+
+class Drafting(WorkbenchBase):
+    drafts_allowed: Callable[[Task, Segment], bool] = staticmethod(drafts_allowed)
+
+    @property
+    def draft_engines(self) -> DraftEngines:
+        if getattr(self, "_draft_engines", None) is None:
+            self._draft_engines = DraftEngines(self.data_dir)
+        return self._draft_engines
+
+    @draft_engines.setter
+    def draft_engines(self, engines: DraftEngines) -> None:
+        self._draft_engines = engines
+
+    # --- queuing ------------------------------------------------------------------------
+
+    def redraft_clip(self, actor, clip_id: int):
+        """Queue a clip's drafting again (admin): after a failure, or once drafts are turned on
+        for its project and language. Segments someone has typed stay as they are."""
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            clip = self._clip(session, clip_id)
+            if clip.status != "ready":
+                raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a processed clip can be drafted.")
+            if clip.draft_state in ("queued", "drafting"):
+                raise InvalidTransition(f"Clip {clip_id}'s drafting is already {clip.draft_state}.")
+        if not self._queue_drafting(clip_id):
+            raise InvalidInput(f"No draft engine is chosen for clip {clip_id}'s project and language "
+                               "(`workbench drafts set`).")
+        return self.clip(actor, clip_id)
+
+    def _queue_drafting(self, clip_id: int) -> bool:
+        """Queue drafting for a processed clip if an engine is chosen for its project and
+        language (False if none). A queue that cannot take the job fails the drafting with
+        the reason; the clip itself stays ready."""
+        with self.store.session() as session:
+            clip = self._clip(session, clip_id, lock=True)
+            try:
+                choice = self.draft_engines.choice_for(clip.project, clip.language)
+            except DraftEngineError as error:
+                clip.draft_state, clip.draft_note = "failed", str(error)
+                return False
+            if choice is None:
+                return False
+            task = repo.tasks_by_clip(session, [clip.id]).get(clip.id)
+            clip.draft_state, clip.draft_done, clip.draft_note = "queued", 0, None
+            clip.draft_total = len(repo.live_segments(session, task.id)) if task else 0
+            self._audit(session, None, "clip.draft_queued", "clip", clip.id, engine=choice.name)
+        try:
+            self.queue.enqueue_drafting(clip_id)
+        except QueueUnavailable as error:
+            self._draft_failed(clip_id, f"Not queued: {error}")
+        return True
+
+    # --- the job ------------------------------------------------------------------------
+
+    def draft_clip(self, clip_id: int) -> None:
+        """Draft a processed clip's untouched segments (what ``workbench worker --queue drafts``
+        runs). Nothing is raised: a failure is stored on the clip with its reason."""
+        try:
+            self._draft_clip(clip_id)
+        except DraftEngineError as error:
+            self._draft_failed(clip_id, str(error))
+        except Exception as error:  # noqa: BLE001 - a crash is recorded, never lost in a log
+            log.exception("drafting clip %s crashed", clip_id)
+            self._draft_failed(clip_id, f"Drafting crashed: {type(error).__name__}: {error}")
+
+    def _draft_clip(self, clip_id: int) -> None:
+        from workbench.drafts.model import DraftSegment
+
+        with self.store.session() as session:
+            clip = self._clip(session, clip_id, lock=True)
+            if clip.draft_state != "queued" or clip.status != "ready":
+                return  # a duplicate or stale job
+            choice = self.draft_engines.choice_for(clip.project, clip.language)
+            if choice is None:
+                clip.draft_state, clip.draft_note = "off", "No draft engine is chosen for this project and language."
+                return
+            backend = self.draft_engines.backend(choice)
+            switch = self._switch(session, clip.project, clip.language, backend.engine_id)
+            if not switch.on:
+                clip.draft_state, clip.draft_note = "off", switch.reason
+                self._audit(session, None, "clip.drafts_off", "clip", clip.id, reason=switch.reason)
+                return
+            task = repo.tasks_by_clip(session, [clip.id])[clip.id]
+            segments = repo.live_segments(session, task.id)
+            wanted = [(s.id, s.start_s, s.end_s) for s in segments if self._draftable(task, s)]
+            clip.draft_state, clip.draft_total = "drafting", len(segments)
+            clip.draft_done = len(segments) - len(wanted)
+            language, source = clip.language, self._path(clip.output_dir) / "clean.flac" if clip.output_dir else None
+            self._audit(session, None, "clip.drafting", "clip", clip.id, engine=backend.engine_id,
+                        segments=len(wanted))
+        if wanted and (source is None or not source.exists()):
+            raise DraftEngineError(f"clip {clip_id} has no processed audio to draft from")
+        for batch in _batches(wanted):
+            pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
+            drafts = backend.draft(pieces, language)
+            self._store_drafts(clip_id, drafts)
+        with self.store.session() as session:
+            clip = self._clip(session, clip_id, lock=True)
+            clip.draft_state = "done"
+            self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
+
+    def _store_drafts(self, clip_id: int, drafts: list[Draft]) -> None:
+        """Write each draft as version 1 of its segment, only if the segment is still untouched."""
+        with self.store.session() as session:
+            for draft in drafts:
+                segment = repo.get_segment(session, int(draft.segment_id))
+                task = session.get(Task, segment.task_id)
+                text = clean_text(draft.text)
+                if not text or not storable(text, limit=SEGMENT_TEXT) or not self._draftable(task, segment):
+                    continue
+                if not repo.bump_version(session, segment, 0, text=text, status="todo"):
+                    continue  # a human typed meanwhile: theirs stands
+                revision = Revision(segment_id=segment.id, version=1, base_version=0, text=text, no_speech=False,
+                                    author_id=None, role="machine", kind="draft", engine=draft.engine,
+                                    created_at=self.now())
+                session.add(revision)
+                session.flush()
+                session.add(DraftWords(revision_id=revision.id,
+                                       words=json.dumps([w.to_dict() for w in draft.words], ensure_ascii=False)))
+            clip = self._clip(session, clip_id, lock=True)
+            clip.draft_done = min(clip.draft_total, clip.draft_done + len(drafts))
+
+    def _draftable(self, task: Task, segment: Segment) -> bool:
+        return (segment.version == 0 and not segment.text and not segment.no_speech
+                and segment.merged_into_id is None and task.state in ("open", "in_progress")
+                and self.drafts_allowed(task, segment))
+
+    def _draft_failed(self, clip_id: int, reason: str) -> None:
+        with self.store.session() as session:
+            clip = self._clip(session, clip_id, lock=True)
+            clip.draft_state, clip.draft_note = "failed", reason
+            self._audit(session, None, "clip.draft_failed", "clip", clip.id, error=reason)
+
+    # --- evidence -----------------------------------------------------------------------
+
+    def draft_evidence(self, actor, *, project: str | None = None, language: str | None = None) -> DraftEvidence:
+        """Whether drafts help (admin): draft CER, effort and unread drafts over the accepted
+        segments per language, project and worker (``drafts.evidence``), and the switch of
+        every project and language that has clips."""
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            accepted = draft_queries.accepted_segments(session, project=project, language=language)
+            figures = draft_figures(DraftOutcome(s.language, s.project, s.transcriber or "-", s.text, s.draft_text,
+                                                 s.typed_chars, s.draft_untouched_at_review) for s in accepted)
+            pairs = sorted({(c.project, c.language) for c in repo.all_clips(session)
+                            if (project is None or c.project == project)
+                            and (language is None or c.language == language)})
+            switches = {}
+            for name, lang in pairs:
+                try:
+                    choice = self.draft_engines.choice_for(name, lang)
+                    switches[(name, lang)] = (
+                        SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
+                        if choice is None
+                        else self._switch(session, name, lang, self.draft_engines.backend(choice).engine_id))
+                except DraftEngineError as error:
+                    switches[(name, lang)] = SwitchState(False, None, 0, None, f"The draft settings fail: {error}")
+            return DraftEvidence(figures=figures, switches=switches)
+
+    # --- the switch ---------------------------------------------------------------------
+
+    def draft_switch(self, actor, project: str, language: str) -> SwitchState:
+        """Whether drafts run for ``project`` and ``language`` now, and why (admin)."""
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            choice = self.draft_engines.choice_for(project, language)
+            if choice is None:
+                return SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
+            return self._switch(session, project, language, self.draft_engines.backend(choice).engine_id)
+
+    def _switch(self, session, project: str, language: str, engine: str) -> SwitchState:
+        policy = self.policy
+        pairs = draft_queries.drafts_measured(session, project=project, language=language, engine=engine,
+                                              limit=policy.draft_cer_window)
+        rate = draft_cer(pairs, language)
+        measured = f"{engine}'s drafts of the last {len(pairs)} accepted {language} segments of {project}"
+        if rate is None or len(pairs) < policy.draft_cer_min_segments:
+            return SwitchState(True, engine, len(pairs), rate,
+                               f"On: {len(pairs)} of the {policy.draft_cer_min_segments} accepted drafted segments "
+                               "needed to judge drafts are measured so far.")
+        if rate > policy.draft_cer_threshold:
+            return SwitchState(False, engine, len(pairs), rate,
+                               f"Off: {measured} have a CER of {rate:.1%}, above the {policy.draft_cer_threshold:.0%} "
+                               "at which correcting a draft stops being faster than typing.")
+        return SwitchState(True, engine, len(pairs), rate,
+                           f"On: {measured} have a CER of {rate:.1%} (the switch is at "
+                           f"{policy.draft_cer_threshold:.0%}).")
+
+
+def draft_cer(pairs, language: str) -> float | None:
+    """Pooled CER of ``(draft, accepted text)`` pairs; None when nothing can be scored."""
+    if not pairs:
+        return None
+    try:
+        return cer([final for _, final in pairs], [draft for draft, _ in pairs], language)
+    except ValueError:
+        return None
+
+
+def _batches(segments, seconds: float = BATCH_SECONDS):
+    batch, length = [], 0.0
+    for segment in segments:
+        batch.append(segment)
+        length += segment[2] - segment[1]
+        if length >= seconds:
+            yield batch
+            batch, length = [], 0.0
+    if batch:
+        yield batch
+
+
+def _audio(source: Path, start: float, end: float):
+    """The span as 16 kHz mono float32, what every engine takes."""
+    import numpy as np
+    import soxr
+
+    from workbench.audio.io import read_span
+
+    audio, rate = read_span(source, start, end)
+    if rate != SAMPLE_RATE:
+        audio = soxr.resample(audio, rate, SAMPLE_RATE)
+    return np.ascontiguousarray(audio, dtype=np.float32)
