@@ -160,9 +160,11 @@ def mark_no_speech(
     return segment_json(wb.mark_no_speech(actor, segment_id, reason, base_version=base_version))
 
 
-def split_segment(wb: "Workbench", actor: "Actor", segment_id: int, at: float) -> list[dict[str, Any]]:
-    """Splits a segment at ``at`` seconds on the clip's timeline; the two halves."""
-    return [segment_json(s) for s in wb.split_segment(actor, segment_id, at)]
+def split_segment(wb: "Workbench", actor: "Actor", segment_id: int, at: float, *,
+                  texts: tuple[str, str] | None = None, base_version: int | None = None) -> list[dict[str, Any]]:
+    """Splits a segment at ``at`` seconds on the clip's timeline; the two halves. ``texts``
+    (before and after the caret, typed on ``base_version``) divide its text between them."""
+    return [segment_json(s) for s in wb.split_segment(actor, segment_id, at, texts=texts, base_version=base_version)]
 
 
 def merge_with_next(wb: "Workbench", actor: "Actor", segment_id: int) -> dict[str, Any]:
