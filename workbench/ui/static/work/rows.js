@@ -59,7 +59,7 @@ export function makeCurrent(page, index, player, { play }) {
   const segment = page.segments[index];
   const row = page.rows.get(segment.id);
   row.li.classList.add("current");
-  row.li.scrollIntoView({ block: "nearest" });
+  row.li.scrollIntoView({ block: "center" });  // the rows to come stay in view
   player.load(segment, { autoplay: play });
   showPlayer(row.tools, player);
 }

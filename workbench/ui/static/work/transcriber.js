@@ -9,6 +9,7 @@ import { api, ApiError, failure } from "./api.js";
 import { banner, isSignedOut, onSessionChange } from "./banner.js";
 import { fit, h, keepFocus } from "./dom.js";
 import { Drafts, Places } from "./drafts.js";
+import { afterLast, canMergeWithNext, textsAtCaret } from "./edits.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
@@ -109,7 +110,7 @@ function buildRow(segment, index) {
   tools.append(
     editing("no speech", () => { select(index, { play: false, focus: false }); openReasons(); }),
     editing("split here", () => splitHere()),
-    editing("merge with next", () => mergeNext(), editable && index < page.segments.length - 1));
+    editing("merge with next", () => mergeNext(), page.editable && canMergeWithNext(page.segments, index)));
   const li = h("li", { class: "seg", "data-id": segment.id },
     meta, wave, text, h("div", { class: "seg-side" }, badgeEl, play), tools, notes);
   page.rows.set(segment.id, { li, text, badge: badgeEl, notes, wave, tools });
@@ -173,6 +174,7 @@ function select(index, { play = true, focus = true } = {}) {
   const row = page.rows.get(page.segments[index].id);
   if (index !== page.current) {
     reasons.close();  // the choice belongs to the row it was opened on
+    page.afterLast = null;
     makeCurrent(page, index, player, { play });
     rememberPlace(page.segments[index]);
   }
@@ -187,7 +189,24 @@ function rememberPlace(segment) {
   if (user && page.editable) places.remember(user, { task: taskId, segment: segment.id, round: page.task.review_round });
 }
 
-const move = (delta) => select(page.current + delta, { play: true });
+function move(delta) {
+  if (delta > 0 && page.current === page.segments.length - 1) { lastRowDone(); return; }
+  select(page.current + delta, { play: true });
+}
+
+// Enter on the last row says what comes next (once what was just typed is saved, so it
+// counts); pressed again, it goes to the first row left.
+async function lastRowDone() {
+  await saves.flush();
+  const next = afterLast(page.segments);
+  if (page.afterLast === next.message && next.index >= 0) {
+    page.afterLast = null;
+    select(next.index, { play: true });
+    return;
+  }
+  page.afterLast = next.message;
+  banner(page.editable ? next.kind : "info", page.editable ? next.message : "That was the last segment.");
+}
 
 // ---- the server's copy and the drafts -------------------------------------------------
 
@@ -240,31 +259,54 @@ function restoreDrafts() {
 
 // ---- segment actions ------------------------------------------------------------------
 
-async function act(request, { reload = false } = {}) {
-  if (!page.editable) return;
+// Runs one segment action on the current segment; whether it went through. After a
+// reload the segment ``then`` rows on becomes the current one.
+async function act(request, { reload = false, then = 0 } = {}) {
+  if (!page.editable) return false;
   const index = page.current;
   try {
     await saves.flush();
     const result = await request(page.segments[index]);
     if (reload) {
-      await load(index);
+      await load(index + then);
     } else {
       accept(result);
       setText(result.id, result.text);
       drafts.drop(result.id);
     }
+    return true;
   } catch (error) {
     banner("bad", failure(error));
+    return false;
   }
 }
 
 const markNoSpeech = (reason) => act((s) => api("POST", `/segments/${s.id}/no-speech`,
   { reason, base_version: s.version }));
 
-const splitHere = () => act((s) => api("POST", `/segments/${s.id}/split`,
-  { at: s.start + player.audio.currentTime }), { reload: true });
+// The text after the caret goes to the new second half, where the caret goes too.
+async function splitHere() {
+  const done = await act(async (s) => {
+    const box = page.rows.get(s.id).text;
+    const halves = await api("POST", `/segments/${s.id}/split`, { at: s.start + player.audio.currentTime,
+      texts: textsAtCaret(box.value, box.selectionStart), base_version: s.version });
+    drafts.drop(s.id);  // the box's whole text: the server now holds it in two halves
+    return halves;
+  }, { reload: true, then: 1 });
+  if (!done) return;
+  const row = page.rows.get(page.segments[page.current].id);
+  if (document.activeElement === row.text) row.text.setSelectionRange(0, 0);
+}
 
-const mergeNext = () => act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
+function mergeNext() {
+  if (!page.editable || page.current < 0) return;
+  if (!canMergeWithNext(page.segments, page.current)) {
+    const next = page.segments[page.current + 1];
+    banner("bad", next ? `Segment ${next.position} is accepted: it cannot be merged.` : "This is the last segment: there is nothing to merge with.");
+    return;
+  }
+  act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
+}
 
 function openReasons() {
   if (!page.editable || page.current < 0) return;

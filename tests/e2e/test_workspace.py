@@ -1,0 +1,173 @@
+"""The transcriber's workspace in real Chromium (issue 14): split and merge of the text,
+context listening, the guideline's tag palette, and where the focus and the view go.
+
+Each test has a transcriber of its own holding one task of three 3-second segments with
+real audio (a loud, a quiet and a medium tone), opened straight at its page.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_task_page_state import loud_then_quiet
+
+PASSWORD = "quiet-lantern-57"
+PLAYER = "document.querySelector('audio[data-player]')"
+
+
+@pytest.fixture(scope="module")
+def store(workbench_app):
+    from workbench.queue import ImmediateQueue
+    from workbench.workflow.service import Workbench
+
+    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=ImmediateQueue())
+    yield wb
+    wb.close()
+
+
+@pytest.fixture
+def task(store, request, tmp_path):
+    """(transcriber, task id) for this test alone."""
+    admin = store.actor("admin")
+    name = request.node.name.removeprefix("test_")[:24].rstrip("_")
+    me = store.create_user(admin, username=f"ws-{name}", password=PASSWORD, name=name,
+                           roles={"transcriber"}, language="ko")
+    store.register_processed_clip(admin, filename=f"ws-{name}.wav", language="ko", project="e2e-workspace",
+                                  duration=9.0, segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)],
+                                  output_dir=loud_then_quiet(tmp_path / "clip"), priority=400)
+    return me, store.claim_next(me).id
+
+
+@pytest.fixture
+def opened(new_page, login, task):
+    """The task's page, loaded, for its transcriber: (page, transcriber, task id)."""
+    me, task_id = task
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    page.locator(".seg.current").wait_for()
+    return page, me, task_id
+
+
+def texts(store, me, task_id):
+    return [s.text for s in store.open_task(me, task_id).segments]
+
+
+def boxes(page):
+    return page.locator(".seg-text").evaluate_all("(all) => all.map((t) => t.value)")
+
+
+def all_saved(page):
+    page.wait_for_function("document.getElementById('save-state').textContent === 'all saved'")
+
+
+def focused_row(page) -> int:
+    return page.evaluate("[...document.querySelectorAll('.seg-text')].indexOf(document.activeElement)")
+
+
+# --- split and merge ------------------------------------------------------------------
+
+
+def test_split_moves_the_text_after_the_caret_to_the_new_segment_and_merge_joins_with_a_space(opened, store):
+    page, me, task_id = opened
+    box = page.locator(".seg-text").nth(0)
+    box.fill("앞 문장 뒤 문장")
+    all_saved(page)
+    page.evaluate(f"{PLAYER}.currentTime = 1.5")
+    box.evaluate("(t) => { t.focus(); t.setSelectionRange(5, 5); }")  # after "앞 문장 "
+    page.keyboard.press("Alt+s")
+    page.wait_for_function("document.querySelectorAll('.seg').length === 4")
+    assert boxes(page)[:2] == ["앞 문장", "뒤 문장"]
+    assert texts(store, me, task_id) == ["앞 문장", "뒤 문장", "", ""]
+    # The caret follows the moved text: at the start of the new segment.
+    page.wait_for_function("document.activeElement === document.querySelectorAll('.seg-text')[1]")
+    assert page.evaluate("document.activeElement.selectionStart") == 0
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('wb-draft:')).length") == 0
+
+    page.locator(".seg-text").nth(0).click()
+    page.keyboard.press("Alt+m")
+    page.wait_for_function("document.querySelectorAll('.seg').length === 3")
+    assert boxes(page)[0] == "앞 문장 뒤 문장"
+    assert texts(store, me, task_id) == ["앞 문장 뒤 문장", "", ""]
+
+
+def test_merge_with_next_is_not_offered_when_the_next_segment_is_accepted(new_page, login, store, task):
+    me, task_id = task
+    admin = store.actor("admin")
+    reviewer = store.create_user(admin, username=f"{me.username}-r", password=PASSWORD, name="r",
+                                 roles={"reviewer"}, language="ko")
+    for segment in store.open_task(me, task_id).segments:
+        store.save_text(me, segment.id, "네 맞아요.", base_version=segment.version)
+    store.submit_task(me, task_id)
+    first, second, third = store.start_review(reviewer, task_id).segments
+    store.record_audio_sent(reviewer, second.id, bounds=(second.start, second.end), sent=(0.0, second.duration))
+    store.record_play(reviewer, second.id, intervals=[(0.0, second.duration)])
+    store.accept_segment(reviewer, second.id)
+    store.return_segment(reviewer, first.id, "다시 들어 보세요.")
+    store.return_segment(reviewer, third.id, "다시 들어 보세요.")
+    store.finish_review(reviewer, task_id)
+
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    page.locator(".seg.current").wait_for()
+    merge = page.locator(".seg").nth(0).get_by_role("button", name="merge with next")
+    assert merge.is_disabled()
+    page.locator(".seg-text").nth(0).click()
+    page.keyboard.press("Alt+m")
+    page.locator("#banner").get_by_text("Segment 2 is accepted: it cannot be merged.").wait_for()
+    assert page.locator(".seg").count() == 3
+    assert page.locator(".seg").nth(2).locator("button", has_text="merge with next").is_disabled()  # the last
+
+
+# --- navigation -----------------------------------------------------------------------
+
+
+def test_opening_a_task_focuses_its_first_unfinished_text_box(new_page, login, store, task):
+    me, task_id = task
+    first = store.open_task(me, task_id).segments[0]
+    store.save_text(me, first.id, "이미 쓴 문장.", base_version=0)
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('seg-text')")
+    assert focused_row(page) == 1
+
+
+def test_enter_on_the_last_row_says_what_to_do_next(opened):
+    page, _, _ = opened
+    page.locator(".seg-text").nth(2).click()
+    page.keyboard.type("마지막")
+    page.keyboard.press("Enter")
+    page.locator("#banner").get_by_text("2 still to do, the first is #1").wait_for()
+    page.keyboard.press("Enter")  # again: there
+    page.wait_for_function("document.activeElement === document.querySelectorAll('.seg-text')[0]")
+    for n, text in enumerate(["처음", "가운데"]):
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # on the last row again, all done
+    page.locator("#banner").get_by_text("all 3 are done: press Check, then Submit for review").wait_for()
+
+
+def test_the_current_row_is_kept_in_the_middle_of_the_list(new_page, login, store, tmp_path, request):
+    admin = store.actor("admin")
+    me = store.create_user(admin, username="ws-centred", password=PASSWORD, name="c", roles={"transcriber"},
+                           language="ko")
+    spans = [(i * 0.5, (i + 1) * 0.5) for i in range(18)]
+    store.register_processed_clip(admin, filename="ws-centred.wav", language="ko", project="e2e-workspace",
+                                  duration=9.0, segments=spans, output_dir=loud_then_quiet(tmp_path / "clip"),
+                                  priority=400)
+    task_id = store.claim_next(me).id
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    page.locator(".seg.current").wait_for()
+    for _ in range(9):
+        page.keyboard.press("Alt+ArrowDown")
+    page.wait_for_function("document.querySelectorAll('.seg')[9].classList.contains('current')")
+    offset = page.evaluate("""() => {
+      const list = document.getElementById('segments').getBoundingClientRect();
+      const row = document.querySelector('.seg.current').getBoundingClientRect();
+      return (row.top + row.height / 2) - (list.top + list.height / 2);
+    }""")
+    assert abs(offset) < 40
