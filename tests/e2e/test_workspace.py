@@ -171,3 +171,77 @@ def test_the_current_row_is_kept_in_the_middle_of_the_list(new_page, login, stor
       return (row.top + row.height / 2) - (list.top + list.height / 2);
     }""")
     assert abs(offset) < 40
+
+
+# --- context listening ------------------------------------------------------------------
+
+
+def test_alt_p_plays_the_last_second_of_the_previous_segment_and_then_this_one(opened):
+    page, _, _ = opened
+    page.locator(".seg-text").nth(1).click()
+    page.wait_for_function(f"{PLAYER}.readyState > 0")
+    page.keyboard.press("Alt+p")
+    lead_in = page.locator("audio[data-lead-in]")
+    lead_in.wait_for(state="attached")
+    first_id = page.locator(".seg").nth(0).get_attribute("data-id")
+    assert lead_in.get_attribute("data-lead-in") == first_id
+    page.wait_for_function("(a => a && a.readyState > 0 && !a.paused)(document.querySelector('audio[data-lead-in]'))")
+    assert page.evaluate("document.querySelector('audio[data-lead-in]').currentTime") >= 1.9  # of 3 s
+    # Once the lead-in ends, the current segment plays from its start.
+    page.wait_for_function(f"!document.querySelector('audio[data-lead-in]') && !{PLAYER}.paused", timeout=10_000)
+    assert page.evaluate(f"{PLAYER}.currentTime") < 1.0
+
+
+def test_alt_l_loops_the_current_segment_until_switched_off(opened):
+    page, _, _ = opened
+    page.locator(".seg-text").nth(0).click()
+    page.keyboard.press("Alt+l")
+    assert page.evaluate(f"{PLAYER}.loop") and page.locator("#loop").is_checked()
+    page.keyboard.press("Alt+ArrowDown")  # the loop stays on for the next segment
+    page.wait_for_function("document.querySelectorAll('.seg')[1].classList.contains('current')")
+    assert page.evaluate(f"{PLAYER}.loop")
+    page.locator("#loop").uncheck()
+    assert not page.evaluate(f"{PLAYER}.loop")
+
+
+def test_resuming_after_a_pause_rewinds_the_chosen_seconds_and_the_choice_is_kept(opened):
+    page, _, _ = opened
+    page.select_option("#rewind", "2")
+    page.locator(".seg-text").nth(0).click()
+    page.wait_for_function(f"{PLAYER}.readyState > 0")
+    page.evaluate(f"{PLAYER}.pause(); {PLAYER}.currentTime = 2.5")
+    page.keyboard.press("Escape")  # resume
+    assert page.evaluate(f"{PLAYER}.currentTime") == pytest.approx(0.5, abs=0.3)
+    page.wait_for_function(f"!{PLAYER}.paused")
+    page.reload()
+    page.locator(".seg.current").wait_for()
+    assert page.locator("#rewind").input_value() == "2"
+
+
+def test_pause_while_typing_pauses_the_audio_and_resumes_it_after_the_typing(opened):
+    page, _, _ = opened
+    page.select_option("#rewind", "0")
+    page.locator("#pause-while-typing").check()
+    page.locator(".seg-text").nth(0).click()
+    page.evaluate(f"{PLAYER}.loop = true; {PLAYER}.play()")
+    page.wait_for_function(f"!{PLAYER}.paused && {PLAYER}.currentTime > 0.2")
+    page.keyboard.type("네")
+    assert page.evaluate(f"{PLAYER}.paused")
+    page.wait_for_function(f"!{PLAYER}.paused", timeout=5000)  # typing stopped: it plays on
+
+
+def test_a_click_on_the_speed_pill_changes_the_speed(opened):
+    page, _, _ = opened
+    page.locator(".seg-text").nth(0).click()
+    pill = page.locator(".seg.current .rate")
+    pill.click()
+    assert pill.inner_text() == "1.25×" and page.evaluate(f"{PLAYER}.playbackRate") == 1.25
+    assert page.evaluate("document.activeElement.classList.contains('seg-text')")  # the focus stays
+
+
+def test_the_header_keeps_submit_for_review_on_one_line_in_a_narrow_frame(opened):
+    page, _, _ = opened
+    page.set_viewport_size({"width": 760, "height": 700})
+    submit, check = page.locator("#submit").bounding_box(), page.locator("#check").bounding_box()
+    assert submit["height"] < 34 and abs(submit["y"] - check["y"]) < 2
+    assert submit["x"] + submit["width"] <= 760

@@ -135,13 +135,24 @@ describe("the reviewer's keys", () => {
 
   it("has no transcriber keys", () => {
     assert.deepEqual(does(REVIEWER_KEYS, altPress("n", "KeyN")).actions, []);
+    assert.deepEqual(does(REVIEWER_KEYS, altPress("p", "KeyP")).actions, []);
+  });
+});
+
+describe("the transcriber's context listening keys", () => {
+  it("Alt+P plays with a lead-in and Alt+L loops, from any box", () => {
+    for (const target of ["text", "other"]) {
+      assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("p", "KeyP", { target })), { actions: [["leadIn", undefined]], prevent: true });
+      assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("l", "KeyL", { target })), { actions: [["loop", undefined]], prevent: true });
+    }
   });
 });
 
 describe("the legend", () => {
   it("lists every key shown, in table order", () => {
     assert.deepEqual(legend(TRANSCRIBER_KEYS).map(([keys]) => keys), [
-      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+N", "Alt+S", "Alt+M"]);
+      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+P", "Alt+L", "Alt+N", "Alt+S",
+      "Alt+M"]);
     assert.deepEqual(legend(REVIEWER_KEYS).map(([keys]) => keys), [
       "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+A", "Alt+X"]);
   });

@@ -34,8 +34,10 @@ export const PLAYER_KEYS = Object.freeze([
 export const TRANSCRIBER_KEYS = Object.freeze([
   ...PLAYER_KEYS,
   // With a choice open, any key but a digit or Esc has closed it first: Alt+N opens it anew.
+  { keys: "Alt+P", label: "play with 1 s before", match: alt("KeyP"), action: "leadIn" },
+  { keys: "Alt+L", label: "loop on / off", match: alt("KeyL"), action: "loop" },
   { keys: "Alt+N", label: "no speech (then 1–4)", match: alt("KeyN"), action: "openReasons" },
-  { keys: "Alt+S", label: "split at playhead", match: alt("KeyS"), action: "split" },
+  { keys: "Alt+S", label: "split at playhead and caret", match: alt("KeyS"), action: "split" },
   { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
 ]);
 

@@ -13,6 +13,7 @@ import { afterLast, canMergeWithNext, textsAtCaret } from "./edits.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
+import { installListening } from "./listen_panel.js";
 import { Player, playerKeyActions } from "./player.js";
 import { ReasonChoice } from "./reasons.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
@@ -42,6 +43,7 @@ const saves = new Saves({
   changed: (id) => { const segment = segmentById(id); if (segment) updateRow(segment); progress(); },
 });
 const reasons = new ReasonChoice((reason) => markNoSpeech(reason));
+const typing = installListening(player, document.getElementById("keys"));
 
 // ---- loading and building -------------------------------------------------------------
 
@@ -87,6 +89,7 @@ function sentenceBox(segment, index, editable) {
   text.addEventListener("focus", () => select(index, { play: true, focus: false }));
   text.addEventListener("input", (event) => {
     fit(text);
+    typing.typed();
     drafts.write(segmentById(segment.id), text.value);
     if (!event.isComposing) saves.schedule(segment.id);
   });
@@ -370,8 +373,12 @@ async function submit() {
 followPlayer(page, player);
 onSessionChange(progress);
 
+const listeningKeys = playerKeyActions(player);
 installHotkeys(TRANSCRIBER_KEYS, {
-  ...playerKeyActions(player),
+  ...listeningKeys,
+  toggle: () => { typing.forget(); listeningKeys.toggle(); },
+  leadIn: () => { typing.forget(); player.playWithLeadIn(page.segments[page.current - 1] || null); },
+  loop: () => player.setLoop(!player.looping),
   next: () => move(1),
   previous: () => move(-1),
   openReasons,
