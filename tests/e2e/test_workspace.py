@@ -245,3 +245,24 @@ def test_the_header_keeps_submit_for_review_on_one_line_in_a_narrow_frame(opened
     submit, check = page.locator("#submit").bounding_box(), page.locator("#check").bounding_box()
     assert submit["height"] < 34 and abs(submit["y"] - check["y"]) < 2
     assert submit["x"] + submit["width"] <= 760
+
+
+def test_an_enter_while_an_input_method_composes_never_puts_a_line_break_in_the_box(opened):
+    page, _, _ = opened
+    box = page.locator(".seg-text").nth(0)
+    box.click()
+    page.keyboard.type("안녕하세")
+    ime = page.context.new_cdp_session(page)
+    ime.send("Input.imeSetComposition", {"text": "요", "selectionStart": 1, "selectionEnd": 1})
+    # The Enter that ends the syllable: the browser flags it as composing (keyCode 229), and a
+    # Korean input method passes it on to the box.
+    ime.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Enter", "code": "Enter",
+                                        "windowsVirtualKeyCode": 229})
+    ime.send("Input.insertText", {"text": "요"})
+    ime.send("Input.dispatchKeyEvent", {"type": "char", "text": "\r", "key": "Enter", "code": "Enter",
+                                        "windowsVirtualKeyCode": 13})
+    ime.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": "Enter", "code": "Enter",
+                                        "windowsVirtualKeyCode": 13})
+    page.wait_for_timeout(200)
+    assert "\n" not in box.input_value()
+    assert box.input_value() == "안녕하세요"

@@ -3,7 +3,7 @@
 // corrected text, or return it with a comment.
 import { api, failure } from "./api.js";
 import { banner } from "./banner.js";
-import { fit, h, keepFocus } from "./dom.js";
+import { fit, h, keepFocus, oneLine } from "./dom.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { REVIEWER_KEYS } from "./keymap.js";
@@ -54,6 +54,7 @@ function buildRow(segment, index) {
     "aria-label": `Sentence ${segment.position}`, readonly: !page.editable,
   });
   text.value = segment.text;
+  oneLine(text);
   text.addEventListener("focus", () => select(index, { play: true, focus: false }));
   const draft = page.editable && !decided(segment) ? localStorage.getItem(draftKey(segment.id)) : null;
   if (draft !== null && clean(draft) !== segment.text) text.value = draft;

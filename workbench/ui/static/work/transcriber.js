@@ -7,7 +7,7 @@
 // of a conflict, never while typing: that is what keeps an IME's syllable intact.
 import { api, ApiError, failure } from "./api.js";
 import { banner, isSignedOut, onSessionChange } from "./banner.js";
-import { fit, h, keepFocus } from "./dom.js";
+import { fit, h, keepFocus, oneLine } from "./dom.js";
 import { Drafts, Places } from "./drafts.js";
 import { afterLast, canMergeWithNext, textsAtCaret } from "./edits.js";
 import { tellQueue } from "./frame.js";
@@ -86,6 +86,7 @@ function sentenceBox(segment, index, editable) {
     placeholder: "Type the one sentence you hear",
   });
   text.value = segment.text;
+  oneLine(text);
   text.addEventListener("focus", () => select(index, { play: true, focus: false }));
   text.addEventListener("input", (event) => {
     fit(text);
