@@ -244,3 +244,48 @@ def test_the_module_docstring_examples_hold():
     import workbench.workflow.guidelines as module
 
     assert doctest.testmod(module).failed == 0
+
+
+# --- the transcriber's tag palette ----------------------------------------------------------
+
+# A correct sentence per language, and what a worker types into a template's first half.
+PALETTE_SENTENCES = {"ko": ("역 앞에서 만나자.", "KTX"), "en": ("see you at the station.", ""),
+                     "zh": ("我们在车站见。", ""), "ja": ("駅で会いましょう。", "")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_palette_entry_passes_the_languages_check(language):
+    from workbench.workflow.guidelines import palette
+
+    sentence, spelling = PALETTE_SENTENCES[language]
+    assert problems_of(language, sentence, 2.0, False) == set()
+    entries = palette(language)
+    assert {e.text for e in entries} >= load_rules(language).allowed_tags
+    for entry in entries:
+        inserted = entry.text
+        if "()" in entry.text:  # a template: the spelling at the caret, then the pronunciation
+            inserted = entry.text[:entry.caret] + spelling + entry.text[entry.caret:]
+            inserted = inserted.replace("()", "(케이티엑스)")
+        for text in (f"{inserted} {sentence}", f"{sentence[:-1]} {inserted}{sentence[-1]}"):
+            assert problems_of(language, text, 2.0, False) == set(), (entry, text)
+
+
+def test_the_korean_palette_has_the_tags_and_the_dual_notation_with_the_caret_in_the_first_half():
+    from workbench.workflow.guidelines import palette
+
+    entries = {e.text: e for e in palette("ko")}
+    assert set(entries) == {"b/", "l/", "o/", "n/", "u/", "()/()"}
+    assert entries["()/()"].caret == 1
+    assert [e.text for e in palette("en")] == ["[breath]", "[laugh]", "[overlap]", "[noise]", "[unk]"]
+
+
+def test_a_tag_the_rule_file_drops_leaves_the_palette(tmp_path, monkeypatch):
+    from workbench.workflow.guidelines import palette
+
+    for path in guidelines_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    rules = (tmp_path / "en.toml").read_text().replace('"[unk]" = "unintelligible speech"\n', "")
+    (tmp_path / "en.toml").write_text(rules)
+    monkeypatch.setenv(GUIDELINES_DIR_ENV, str(tmp_path))
+    assert "[unk]" not in {e.text for e in palette("en")}
+    assert problems_of("en", "[unk] see you at the station.", 2.0, False) == {("unknown-tag", "error")}

@@ -266,3 +266,37 @@ def test_an_enter_while_an_input_method_composes_never_puts_a_line_break_in_the_
     page.wait_for_timeout(200)
     assert "\n" not in box.input_value()
     assert box.input_value() == "안녕하세요"
+
+
+# --- tags and notation ----------------------------------------------------------------
+
+
+def test_the_tag_palette_inserts_the_guidelines_tags_and_dual_notation_that_pass_the_check(opened, store):
+    page, me, task_id = opened
+    box = page.locator(".seg-text").nth(0)
+    box.click()
+    page.keyboard.press("Alt+t")
+    bar = page.locator(".seg.current .reasons")
+    assert [b.strip() for b in bar.locator("button").all_inner_texts()] == [
+        "1 b/ breath", "2 l/ laughter", "3 o/ other speaker overlapping", "4 n/ noise",
+        "5 u/ unintelligible speech", "6 ()/() (spelling)/(pronunciation)"]
+    page.keyboard.press("1")
+    page.keyboard.type("나는")
+    page.keyboard.press("Alt+t")
+    page.keyboard.press("6")  # the caret lands in the spelling half
+    page.keyboard.type("KTX")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.type("케이티엑스")
+    page.keyboard.press("End")
+    page.keyboard.type(" 탈 거야.")
+    assert box.input_value() == "b/ 나는 (KTX)/(케이티엑스) 탈 거야."
+    all_saved(page)
+    assert texts(store, me, task_id)[0] == "b/ 나는 (KTX)/(케이티엑스) 탈 거야."
+    problems = page.evaluate(f"fetch('/api/work/tasks/{task_id}/problems').then((r) => r.json())")["problems"]
+    first = page.locator(".seg").nth(0).get_attribute("data-id")
+    assert [p for p in problems if str(p["segment_id"]) == first] == []
+    # Esc closes the palette without inserting.
+    page.keyboard.press("Alt+t")
+    page.keyboard.press("Escape")
+    assert bar.count() == 0 and box.input_value().endswith("탈 거야.")

@@ -148,11 +148,24 @@ describe("the transcriber's context listening keys", () => {
   });
 });
 
+describe("the tag palette's choice", () => {
+  it("Alt+T opens it; a digit inserts that entry, Esc closes it", () => {
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("t", "KeyT")), { actions: [["openTags", undefined]], prevent: true });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("3", "Digit3"), { tags: 6 }), { actions: [["chooseTag", 2]], prevent: true });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("Escape", "Escape"), { tags: 6 }), { actions: [["closeTags"]], prevent: true });
+  });
+  it("a digit past the entries, or any other key, closes it and is typed as usual", () => {
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("7", "Digit7"), { tags: 6 }), { actions: [["closeTags"]], prevent: false });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("가", "KeyR"), { tags: 6 }), { actions: [["closeTags"]], prevent: false });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("Shift", "ShiftLeft"), { tags: 6 }), { actions: [], prevent: false });
+  });
+});
+
 describe("the legend", () => {
   it("lists every key shown, in table order", () => {
     assert.deepEqual(legend(TRANSCRIBER_KEYS).map(([keys]) => keys), [
-      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+P", "Alt+L", "Alt+N", "Alt+S",
-      "Alt+M"]);
+      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+P", "Alt+L", "Alt+N", "Alt+T",
+      "Alt+S", "Alt+M"]);
     assert.deepEqual(legend(REVIEWER_KEYS).map(([keys]) => keys), [
       "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+A", "Alt+X"]);
   });

@@ -223,6 +223,30 @@ def _rules_from_toml(raw: dict) -> RuleSet:
     )
 
 
+@dataclass(frozen=True)
+class PaletteEntry:
+    """One entry of the transcriber's tag palette: ``text`` goes in at the caret, and the
+    caret then sits ``caret`` characters into it; ``label`` says what it marks."""
+
+    text: str
+    caret: int
+    label: str
+
+
+# The Korean dual notation, with the caret in the spelling half: "(3시)/(세 시)".
+DUAL_TEMPLATE = "()/()"
+
+
+def palette(language: str) -> tuple[PaletteEntry, ...]:
+    """The tags and notation the language's rule file allows, in its order, as the page's
+    palette offers them: the checker reads the same file, so the two never disagree."""
+    rules = load_rules(language)
+    entries = [PaletteEntry(tag, len(tag), meaning) for tag, meaning in rules.tags]
+    if rules.dual_notation:
+        entries.append(PaletteEntry(DUAL_TEMPLATE, 1, "(spelling)/(pronunciation)"))
+    return tuple(entries)
+
+
 def guideline_markdown(language: str) -> str:
     """The worker-facing guideline of one language, as Markdown.
 

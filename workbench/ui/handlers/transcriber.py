@@ -12,7 +12,7 @@ import time
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from workbench.workflow.guidelines import NO_SPEECH_REASONS
+from workbench.workflow.guidelines import NO_SPEECH_REASONS, palette
 from workbench.workflow.limits import checked_id
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ def task_json(view: "TaskView") -> dict[str, Any]:
         "task": task_summary_json(view.task),
         "segments": [segment_json(s) for s in view.segments],
         "no_speech_reasons": list(NO_SPEECH_REASONS),
+        # The tag palette (static/work/palette.js), from the language's guideline file.
+        "palette": [{"text": e.text, "caret": e.caret, "label": e.label} for e in palette(view.task.language)],
     }
 
 

@@ -37,6 +37,7 @@ export const TRANSCRIBER_KEYS = Object.freeze([
   { keys: "Alt+P", label: "play with 1 s before", match: alt("KeyP"), action: "leadIn" },
   { keys: "Alt+L", label: "loop on / off", match: alt("KeyL"), action: "loop" },
   { keys: "Alt+N", label: "no speech (then 1–4)", match: alt("KeyN"), action: "openReasons" },
+  { keys: "Alt+T", label: "tag or notation (then 1–9)", match: alt("KeyT"), action: "openTags" },
   { keys: "Alt+S", label: "split at playhead and caret", match: alt("KeyS"), action: "split" },
   { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
 ]);
@@ -54,15 +55,19 @@ export const REVIEWER_KEYS = Object.freeze([
 // ``context.reasons`` is the number of no-speech reasons on offer while that choice is
 // open (undefined when closed): a digit picks one, Esc closes it (and does nothing else),
 // any other key but a modifier closes it and then does what it always does.
+// ``context.tags`` is the same for the tag palette's choice (chooseTag, closeTags).
+const CHOICES = [["reasons", "chooseReason", "closeReasons"], ["tags", "chooseTag", "closeTags"]];
+
 export function dispatch(keymap, key, context = {}) {
   if (composing(key)) return { actions: [], prevent: false };
   const actions = [];
-  if (context.reasons !== undefined) {
+  for (const [name, choose, close] of CHOICES) {
+    if (context[name] === undefined) continue;
     const bare = !key.altKey && !key.ctrlKey && !key.metaKey;
     const digit = bare && /^[1-9]$/.test(key.key) ? Number(key.key) : 0;
-    if (digit && digit <= context.reasons) return { actions: [["chooseReason", digit - 1]], prevent: true };
-    if (key.key === "Escape") return { actions: [["closeReasons"]], prevent: true };
-    if (!MODIFIERS.includes(key.key)) actions.push(["closeReasons"]);
+    if (digit && digit <= context[name]) return { actions: [[choose, digit - 1]], prevent: true };
+    if (key.key === "Escape") return { actions: [[close]], prevent: true };
+    if (!MODIFIERS.includes(key.key)) actions.push([close]);
   }
   const binding = keymap.find((b) => b.match(key));
   if (!binding) return { actions, prevent: false };

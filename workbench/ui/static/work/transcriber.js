@@ -3,13 +3,15 @@
 // connection or an ended session loses nothing. The header says "all saved" only when the
 // server has it all (save_state.js). The task and segment being worked on are remembered per
 // user, so a reload (of this frame or of the whole app) reopens them.
-// The textarea's value is only ever set when a row is built or when the user picks a side
-// of a conflict, never while typing: that is what keeps an IME's syllable intact.
+// The textarea's value is only ever set when a row is built, when a palette entry goes in
+// (a key or click, never while an IME composes) or when the user picks a side of a
+// conflict, never while typing: that is what keeps an IME's syllable intact.
 import { api, ApiError, failure } from "./api.js";
 import { banner, isSignedOut, onSessionChange } from "./banner.js";
 import { fit, h, keepFocus, oneLine } from "./dom.js";
 import { Drafts, Places } from "./drafts.js";
 import { afterLast, canMergeWithNext, textsAtCaret } from "./edits.js";
+import { insertEntry } from "./palette.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
@@ -36,6 +38,7 @@ const page = {
   checked: false,         // the user asked for the problems (Check or Submit)
   composing: null,        // the segment id an input method is composing in
   reasons: [],            // why a segment may be marked no speech, in hotkey order
+  palette: [],            // the language's tags and notation templates, in hotkey order
 };
 const segmentById = (id) => page.segments.find((s) => s.id === id);
 const saves = new Saves({
@@ -43,6 +46,8 @@ const saves = new Saves({
   changed: (id) => { const segment = segmentById(id); if (segment) updateRow(segment); progress(); },
 });
 const reasons = new ReasonChoice((reason) => markNoSpeech(reason));
+const tags = new ReasonChoice((entry) => insertTag(entry), { prompt: "Insert:", label: "Tags and notation",
+  show: (entry) => `${entry.text} ${entry.label}` });
 const typing = installListening(player, document.getElementById("keys"));
 
 // ---- loading and building -------------------------------------------------------------
@@ -52,6 +57,7 @@ async function load(focusIndex = null) {
   page.task = data.task;
   page.segments = data.segments;
   page.reasons = data.no_speech_reasons;
+  page.palette = data.palette || [];
   page.editable = ["open", "in_progress", "returned"].includes(page.task.state);
   saves.forget((id) => segmentById(id) !== undefined);  // merged away
   build();
@@ -113,6 +119,7 @@ function buildRow(segment, index) {
     class: "btn small", type: "button", disabled: !enabled, onmousedown: keepFocus, onclick: action }, label);
   tools.append(
     editing("no speech", () => { select(index, { play: false, focus: false }); openReasons(); }),
+    editing("tags…", () => { select(index, { play: false, focus: false }); openTags(); }),
     editing("split here", () => splitHere()),
     editing("merge with next", () => mergeNext(), page.editable && canMergeWithNext(page.segments, index)));
   const li = h("li", { class: "seg", "data-id": segment.id },
@@ -178,6 +185,7 @@ function select(index, { play = true, focus = true } = {}) {
   const row = page.rows.get(page.segments[index].id);
   if (index !== page.current) {
     reasons.close();  // the choice belongs to the row it was opened on
+    tags.close();
     page.afterLast = null;
     makeCurrent(page, index, player, { play });
     rememberPlace(page.segments[index]);
@@ -314,7 +322,26 @@ function mergeNext() {
 
 function openReasons() {
   if (!page.editable || page.current < 0) return;
+  tags.close();
   reasons.open(page.rows.get(page.segments[page.current].id), page.reasons);
+}
+
+function openTags() {
+  if (!page.editable || page.current < 0 || !page.palette.length) return;
+  reasons.close();
+  tags.open(page.rows.get(page.segments[page.current].id), page.palette.slice(0, 9));
+}
+
+// Puts a palette entry in at the caret of the current sentence box, as if typed.
+function insertTag(entry) {
+  const segment = page.segments[page.current];
+  const box = segment && page.rows.get(segment.id).text;
+  if (!box || box.readOnly) return;
+  const { value, caret } = insertEntry(box.value, box.selectionStart, box.selectionEnd, entry);
+  box.value = value;
+  box.focus();
+  box.setSelectionRange(caret, caret);
+  box.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
 function showProblems(problems) {
@@ -385,9 +412,13 @@ installHotkeys(TRANSCRIBER_KEYS, {
   openReasons,
   chooseReason: (index) => reasons.pick(index),
   closeReasons: () => reasons.close(),
+  openTags,
+  chooseTag: (index) => tags.pick(index),
+  closeTags: () => tags.close(),
   split: () => splitHere(),
   merge: () => mergeNext(),
-}, () => ({ reasons: reasons.isOpen ? reasons.reasons.length : undefined }), document.getElementById("keys"));
+}, () => ({ reasons: reasons.isOpen ? reasons.reasons.length : undefined,
+  tags: tags.isOpen ? tags.reasons.length : undefined }), document.getElementById("keys"));
 
 const retryUnsent = () => saves.retryUnsent();
 window.addEventListener("online", retryUnsent);
