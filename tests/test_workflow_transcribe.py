@@ -255,6 +255,33 @@ def test_warnings_do_not_block_submit(wb, wb_people, claimed):
     assert wb.open_task(wb_people.tina, task_id).task.state == "submitted"
 
 
+def test_a_projects_severities_decide_what_blocks_its_submit(wb, wb_people, wb_clip, tmp_path, monkeypatch):
+    import shutil
+
+    from workbench.workflow.guidelines import GUIDELINES_DIR_ENV, guidelines_dir
+
+    for path in guidelines_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "projects.toml").write_text('[projects."call-centre"]\nchars-per-second = "warning"\n')
+    monkeypatch.setenv(GUIDELINES_DIR_ENV, str(tmp_path))
+    tasks = {}
+    for priority, project in enumerate(["acme", "call-centre"]):
+        wb_clip([(0.0, 2.8)], priority=priority, project=project)
+    for project in ["call-centre", "acme"]:  # claimed highest priority first
+        task_id = wb.claim_next(wb_people.tina).id
+        [segment] = wb.open_task(wb_people.tina, task_id).segments
+        wb.save_text(wb_people.tina, segment.id, "네.", base_version=0)  # 0.4 characters per second
+        tasks[project] = task_id
+    # The page shows the problem with the project's severity, and a submit follows it.
+    [shown] = wb.open_task(wb_people.tina, tasks["call-centre"]).segments[0].problems
+    assert (shown.rule, shown.severity) == ("chars-per-second", "warning")
+    assert [(p.rule, p.severity) for p in wb.check_task(wb_people.tina, tasks["acme"])] == [("chars-per-second", "error")]
+    assert [p.severity for p in wb.submit_task(wb_people.tina, tasks["call-centre"])] == ["warning"]
+    with pytest.raises(GuidelineViolation):
+        wb.submit_task(wb_people.tina, tasks["acme"])
+    assert wb.open_task(wb_people.tina, tasks["acme"]).task.state == "in_progress"
+
+
 def test_a_submitted_task_is_read_only_and_cannot_be_submitted_again(wb, wb_people, claimed):
     task_id, segments = claimed
     for segment in segments[:2]:

@@ -240,7 +240,7 @@ class Transcribing(WorkbenchBase):
             user = self._user(session, actor)
             task = self._task(session, task_id)
             self._may_view(user, task)
-            return self._check(task.language, repo.live_segments(session, task.id))
+            return self._check(session, task, repo.live_segments(session, task.id))
 
     def submit_task(self, actor: Actor, task_id: int) -> list[Problem]:
         """Send the task to review. Guideline errors block it (GuidelineViolation lists
@@ -252,7 +252,7 @@ class Transcribing(WorkbenchBase):
             if task.state not in EDITABLE_STATES:
                 raise InvalidTransition(f"Task {task.id} is {task.state}; it cannot be submitted now.")
             segments = repo.live_segments(session, task.id)
-            problems = self._check(task.language, segments)
+            problems = self._check(session, task, segments)
             if any(p.severity == "error" for p in problems):
                 raise GuidelineViolation(problems)
             for segment in segments:
