@@ -300,3 +300,55 @@ def test_the_tag_palette_inserts_the_guidelines_tags_and_dual_notation_that_pass
     page.keyboard.press("Alt+t")
     page.keyboard.press("Escape")
     assert bar.count() == 0 and box.input_value().endswith("탈 거야.")
+
+
+# --- the reviewer ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def round_two(store, task):
+    """A task back in review after its transcriber fixed the spacing of segment 1:
+    (reviewer, task id)."""
+    me, task_id = task
+    admin = store.actor("admin")
+    reviewer = store.create_user(admin, username=f"{me.username}-r", password=PASSWORD, name="r",
+                                 roles={"reviewer"}, language="ko")
+    segments = store.open_task(me, task_id).segments
+    for segment, text in zip(segments, ["할수 있어요.", "네 맞아요.", "네 맞아요."]):
+        store.save_text(me, segment.id, text, base_version=segment.version)
+    store.submit_task(me, task_id)
+    store.start_review(reviewer, task_id)
+    for segment in segments:
+        store.return_segment(reviewer, segment.id, "띄어쓰기를 확인하세요.")
+    store.finish_review(reviewer, task_id)
+    first = store.open_task(me, task_id).segments[0]
+    store.save_text(me, first.id, "할 수 있어요.", base_version=first.version)
+    store.submit_task(me, task_id)
+    return reviewer, task_id
+
+
+def test_a_spacing_fix_is_visible_in_the_round_two_diff(new_page, login, round_two):
+    reviewer, task_id = round_two
+    page = new_page()
+    login(page, reviewer.username, PASSWORD)
+    page.goto(f"/work/review/{task_id}")
+    diff = page.locator(".seg").nth(0).locator(".note.diff")
+    diff.wait_for()
+    assert diff.locator("ins .space").all_inner_texts() == ["·"]
+    assert diff.inner_text().endswith("할·수 있어요.")
+
+
+def test_the_listen_first_banner_goes_once_the_segment_is_decided(new_page, login, round_two):
+    reviewer, task_id = round_two
+    page = new_page()
+    login(page, reviewer.username, PASSWORD)
+    page.goto(f"/work/review/{task_id}")
+    page.locator(".seg.current").wait_for()
+    page.keyboard.press("Alt+a")  # not heard yet: refused
+    banner = page.locator("#banner")
+    banner.get_by_text("Listen to segment 1 before accepting it").wait_for()
+    page.keyboard.press("Alt+x")
+    page.keyboard.type("다시 들어 보세요.")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.seg.decided').length === 1")
+    assert banner.is_hidden() and banner.inner_text() == ""

@@ -10,6 +10,7 @@ import { REVIEWER_KEYS } from "./keymap.js";
 import { Player, playerKeyActions } from "./player.js";
 import { Plays } from "./plays.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
+import { spaceRuns } from "./spaces.js";
 import { clean, stateName, statusLabels } from "./text.js";
 
 const taskId = Number(document.body.dataset.task);
@@ -17,7 +18,20 @@ const player = new Player();
 const page = { task: null, segments: [], rows: new Map(), current: -1, editable: false };
 const segmentById = (id) => page.segments.find((s) => s.id === id);
 const decided = (s) => s.status === "accepted" || s.status === "returned";
-const plays = new Plays(player, { segment: segmentById, heard: (s) => updateRow(s), editable: () => page.editable });
+const plays = new Plays(player, { segment: segmentById, heard: (s) => { updateRow(s); if (s.heard) dropListenBanner(s); },
+  editable: () => page.editable });
+
+// "Listen to the whole segment first" stands until that segment is heard or decided.
+let listenBanner = null;  // the segment id the refusal was about
+function dropListenBanner(segment) {
+  if (listenBanner !== segment.id) return;
+  listenBanner = null;
+  banner("info");
+}
+
+// A changed part of the diff, its spaces marked (spaces.js).
+const changed = (op, part) => h(op === "insert" ? "ins" : "del", {},
+  ...spaceRuns(part).map(([space, text]) => (space ? h("span", { class: "space", title: "space" }, text) : text)));
 
 // A correction typed but not yet accepted survives a reload as a local draft.
 const draftKey = (id) => `wb-review-draft:${id}`;
@@ -95,7 +109,7 @@ function updateRow(segment) {
   const notes = [];
   if (segment.diff && segment.diff.some(([op]) => op !== "equal")) {
     notes.push(h("div", { class: "note diff" }, "Changed since the last review: ",
-      ...segment.diff.map(([op, part]) => (op === "equal" ? part : h(op === "insert" ? "ins" : "del", {}, part)))));
+      ...segment.diff.map(([op, part]) => (op === "equal" ? part : changed(op, part)))));
   }
   if (segment.review_comment && segment.status === "returned") {
     notes.push(h("div", { class: "note comment" }, `Returned: ${segment.review_comment}`));
@@ -138,6 +152,7 @@ function replaceSegment(updated) {
   fit(row.text);
   updateRow(updated);
   totals();
+  if (decided(updated)) dropListenBanner(updated);
 }
 
 function nextUndecided() {
@@ -156,6 +171,7 @@ async function acceptCurrent() {
     nextUndecided();
   } catch (error) {
     banner("bad", failure(error));
+    listenBanner = segment.heard ? null : segment.id;
   }
 }
 
