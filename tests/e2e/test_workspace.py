@@ -352,3 +352,27 @@ def test_the_listen_first_banner_goes_once_the_segment_is_decided(new_page, logi
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelectorAll('.seg.decided').length === 1")
     assert banner.is_hidden() and banner.inner_text() == ""
+
+
+# --- keys of one's own ----------------------------------------------------------------
+
+
+def test_a_user_moves_a_key_to_another_letter_and_keeps_it_after_a_reload(opened):
+    page, me, _ = opened
+    page.locator(".key-choice summary").click()
+    page.select_option("select[data-action=split]", "K")
+    assert "Alt+K" in page.locator("#keys").inner_text()
+    page.select_option("select[data-action=merge]", "K")  # taken: refused, merge keeps Alt+M
+    page.locator("#banner").get_by_text("Alt+K is taken").wait_for()
+    assert page.locator("select[data-action=merge]").input_value() == "M"
+
+    page.reload()
+    page.locator(".seg.current").wait_for()
+    page.locator(".seg-text").nth(0).click()
+    page.evaluate(f"{PLAYER}.currentTime = 1.5")
+    page.keyboard.press("Alt+s")  # the old key does nothing now
+    page.wait_for_timeout(500)
+    assert page.locator(".seg").count() == 3
+    page.keyboard.press("Alt+k")
+    page.wait_for_function("document.querySelectorAll('.seg').length === 4")
+    assert page.evaluate("JSON.parse(localStorage.getItem('wb-keys'))") == {me.username: {"split": "KeyK"}}

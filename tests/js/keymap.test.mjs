@@ -196,3 +196,32 @@ describe("a DOM key event as the dispatcher sees it (hotkeys.describe)", async (
       isComposing: false, keyCode: 13, target: "text" });
   });
 });
+
+describe("keys reassigned by the user", async () => {
+  const { rebind } = await import("../../workbench/ui/static/work/keymap.js");
+  it("moves an action to another Alt+letter, and the old key does nothing", () => {
+    const { keymap, applied } = rebind(TRANSCRIBER_KEYS, { split: "KeyK" });
+    assert.deepEqual(applied, { split: "KeyK" });
+    assert.deepEqual(does(keymap, altPress("k", "KeyK")).actions, [["split", undefined]]);
+    assert.deepEqual(does(keymap, altPress("s", "KeyS")).actions, []);
+    assert.ok(legend(keymap).some(([keys, label]) => keys === "Alt+K" && label.startsWith("split")));
+  });
+  it("never puts two actions on one key: both keep their own", () => {
+    const { keymap, applied } = rebind(TRANSCRIBER_KEYS, { split: "KeyM" });
+    assert.deepEqual(applied, {});
+    assert.deepEqual(does(keymap, altPress("m", "KeyM")).actions, [["merge", undefined]]);
+    assert.deepEqual(rebind(TRANSCRIBER_KEYS, { split: "KeyK", merge: "KeyK" }).applied, {});
+  });
+  it("ignores anything but a reassignable action of this page on Alt+letter", () => {
+    for (const overrides of [{ toggle: "KeyK" }, { next: "KeyK" }, { split: "Digit1" }, { split: 7 },
+      { accept: "KeyK" }, { split: "Escape" }, null, "junk", [1]]) {
+      const { keymap, applied } = rebind(TRANSCRIBER_KEYS, overrides);
+      assert.deepEqual(applied, {}, JSON.stringify(overrides));
+      assert.deepEqual(legend(keymap), legend(TRANSCRIBER_KEYS));
+    }
+  });
+  it("a key may move to a letter another action left", () => {
+    const { applied } = rebind(TRANSCRIBER_KEYS, { split: "KeyM", merge: "KeyJ" });
+    assert.deepEqual(applied, { split: "KeyM", merge: "KeyJ" });
+  });
+});

@@ -77,3 +77,42 @@ export function dispatch(keymap, key, context = {}) {
 
 // The legend's lines: [keys, label] for each binding shown.
 export const legend = (keymap) => keymap.filter((b) => b.legend !== false).map((b) => [b.keys, b.label]);
+
+// ---- keys reassigned by the user -------------------------------------------------------
+
+// The Alt+letter bindings a user may move to another letter, by action.
+export const REASSIGNABLE = Object.freeze(["replay", "back", "leadIn", "loop", "openReasons", "openTags",
+  "split", "merge", "accept", "askComment"]);
+const LETTER = /^Key[A-Z]$/;
+
+// ``keymap`` with the user's ``overrides`` ({action: "KeyK"}) applied: only reassignable
+// actions of this keymap, only to Alt+letter, and never onto a key another binding keeps
+// (such an entry is left out). Returns {keymap, applied} where ``applied`` is what held.
+export function rebind(keymap, overrides) {
+  const wanted = overrides && typeof overrides === "object" ? overrides : {};
+  const applied = {};
+  for (const [action, code] of Object.entries(wanted)) {
+    if (!REASSIGNABLE.includes(action) || typeof code !== "string" || !LETTER.test(code)) continue;
+    if (!keymap.some((b) => b.action === action)) continue;
+    applied[action] = code;
+  }
+  const letterOf = (b) => applied[b.action] || (REASSIGNABLE.includes(b.action) ? aliasOf(b) : null);
+  // Two actions on one letter: both fall back to their own keys.
+  const used = new Map();
+  for (const b of keymap) {
+    const code = letterOf(b);
+    if (code) used.set(code, [...(used.get(code) || []), b.action]);
+  }
+  for (const [action, code] of Object.entries(applied)) if (used.get(code).length > 1) delete applied[action];
+  return {
+    applied,
+    keymap: keymap.map((b) => (applied[b.action]
+      ? { ...b, keys: `Alt+${applied[b.action].slice(3)}`, match: alt(applied[b.action]) } : b)),
+  };
+}
+
+// The Alt+letter a reassignable binding has by default ("Alt+S" -> "KeyS").
+function aliasOf(binding) {
+  const m = /^Alt\+([A-Z])$/.exec(binding.keys || "");
+  return m ? `Key${m[1]}` : null;
+}

@@ -15,6 +15,7 @@ import { insertEntry } from "./palette.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
+import { installKeys } from "./keys_panel.js";
 import { installListening } from "./listen_panel.js";
 import { Player, playerKeyActions } from "./player.js";
 import { ReasonChoice } from "./reasons.js";
@@ -58,6 +59,11 @@ async function load(focusIndex = null) {
   page.segments = data.segments;
   page.reasons = data.no_speech_reasons;
   page.palette = data.palette || [];
+  if (!page.keysInstalled && page.task.transcriber) {  // the user's own keys, once per page
+    page.keysInstalled = true;
+    installKeys(TRANSCRIBER_KEYS, useKeys, document.getElementById("keys"), page.task.transcriber,
+      (message) => banner("bad", message));
+  }
   page.editable = ["open", "in_progress", "returned"].includes(page.task.state);
   saves.forget((id) => segmentById(id) !== undefined);  // merged away
   build();
@@ -402,7 +408,7 @@ followPlayer(page, player);
 onSessionChange(progress);
 
 const listeningKeys = playerKeyActions(player);
-installHotkeys(TRANSCRIBER_KEYS, {
+const useKeys = installHotkeys(TRANSCRIBER_KEYS, {
   ...listeningKeys,
   toggle: () => { typing.forget(); listeningKeys.toggle(); },
   leadIn: () => { typing.forget(); player.playWithLeadIn(page.segments[page.current - 1] || null); },
