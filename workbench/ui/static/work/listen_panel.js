@@ -37,6 +37,6 @@ export function installListening(player, footer, storage = localStorage) {
   footer.after(h("div", { class: "listening", "aria-label": "Listening" },
     h("label", {}, "rewind on resume ", rewind),
     h("label", {}, pausing, " pause while typing"),
-    h("label", {}, loop, " loop segment (Alt+L)")));
+    h("label", {}, loop, " loop segment")));
   return typing;
 }
