@@ -244,3 +244,103 @@ def test_the_module_docstring_examples_hold():
     import workbench.workflow.guidelines as module
 
     assert doctest.testmod(module).failed == 0
+
+
+# --- the transcriber's tag palette ----------------------------------------------------------
+
+# A correct sentence per language, and what a worker types into a template's first half.
+PALETTE_SENTENCES = {"ko": ("역 앞에서 만나자.", "KTX"), "en": ("see you at the station.", ""),
+                     "zh": ("我们在车站见。", ""), "ja": ("駅で会いましょう。", "")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_palette_entry_passes_the_languages_check(language):
+    from workbench.workflow.guidelines import palette
+
+    sentence, spelling = PALETTE_SENTENCES[language]
+    assert problems_of(language, sentence, 2.0, False) == set()
+    entries = palette(language)
+    assert {e.text for e in entries} >= load_rules(language).allowed_tags
+    for entry in entries:
+        inserted = entry.text
+        if "()" in entry.text:  # a template: the spelling at the caret, then the pronunciation
+            inserted = entry.text[:entry.caret] + spelling + entry.text[entry.caret:]
+            inserted = inserted.replace("()", "(케이티엑스)")
+        for text in (f"{inserted} {sentence}", f"{sentence[:-1]} {inserted}{sentence[-1]}"):
+            assert problems_of(language, text, 2.0, False) == set(), (entry, text)
+
+
+def test_the_korean_palette_has_the_tags_and_the_dual_notation_with_the_caret_in_the_first_half():
+    from workbench.workflow.guidelines import palette
+
+    entries = {e.text: e for e in palette("ko")}
+    assert set(entries) == {"b/", "l/", "o/", "n/", "u/", "()/()"}
+    assert entries["()/()"].caret == 1
+    assert [e.text for e in palette("en")] == ["[breath]", "[laugh]", "[overlap]", "[noise]", "[unk]"]
+
+
+def test_a_tag_the_rule_file_drops_leaves_the_palette(tmp_path, monkeypatch):
+    from workbench.workflow.guidelines import palette
+
+    for path in guidelines_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    rules = (tmp_path / "en.toml").read_text().replace('"[unk]" = "unintelligible speech"\n', "")
+    (tmp_path / "en.toml").write_text(rules)
+    monkeypatch.setenv(GUIDELINES_DIR_ENV, str(tmp_path))
+    assert "[unk]" not in {e.text for e in palette("en")}
+    assert problems_of("en", "[unk] see you at the station.", 2.0, False) == {("unknown-tag", "error")}
+
+
+# --- severities per project ---------------------------------------------------------------
+
+
+def projects_file(tmp_path, monkeypatch, text: str) -> None:
+    for path in guidelines_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "projects.toml").write_text(text)
+    monkeypatch.setenv(GUIDELINES_DIR_ENV, str(tmp_path))
+
+
+def short_answer(project):
+    # "네." in a 2.8-second segment: 0.4 characters per second.
+    segment = SegmentForCheck(segment_id=1, position=1, text="네.", duration=2.8, no_speech=False)
+    return {(p.rule, p.severity) for p in check_segments("ko", [segment], project=project)}
+
+
+def test_a_project_makes_a_rule_a_warning_and_other_projects_keep_the_default(tmp_path, monkeypatch):
+    projects_file(tmp_path, monkeypatch, '[projects."call-centre"]\nchars-per-second = "warning"\n')
+    assert short_answer("call-centre") == {("chars-per-second", "warning")}
+    assert short_answer("lectures") == short_answer(None) == {("chars-per-second", "error")}
+
+
+def test_a_project_makes_a_warning_an_error(tmp_path, monkeypatch):
+    projects_file(tmp_path, monkeypatch, '[projects.strict]\none-sentence = "error"\n')
+    segment = SegmentForCheck(segment_id=1, position=1, text="Hello there. How are you", duration=2.0,
+                              no_speech=False)
+    assert {(p.rule, p.severity) for p in check_segments("en", [segment], project="strict")} == {("one-sentence", "error")}
+    assert {(p.rule, p.severity) for p in check_segments("en", [segment])} == {("one-sentence", "warning")}
+
+
+def test_without_a_projects_file_every_project_has_the_languages_severities(tmp_path, monkeypatch):
+    for path in guidelines_dir().glob("??.*"):
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setenv(GUIDELINES_DIR_ENV, str(tmp_path))
+    assert short_answer("call-centre") == {("chars-per-second", "error")}
+
+
+def test_the_shipped_projects_file_changes_nothing():
+    assert short_answer("demo") == {("chars-per-second", "error")}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[projects.p]\nspeling = "warning"\n', "unknown rule 'speling'"),
+    ('[projects.p]\nscript = "off"\n', "use 'error' or 'warning'"),
+    ('[projects.p]\nempty-text = "warning"\n', "empty-text is always an error"),
+    ('[projects]\np = "warning"\n', "must be a table"),
+    ('projects = 3\n', "must be a table"),
+    ('[projects.p\n', "not valid TOML"),
+])
+def test_a_malformed_projects_file_is_a_clear_error(tmp_path, monkeypatch, text, message):
+    projects_file(tmp_path, monkeypatch, text)
+    with pytest.raises(ValueError, match=message):
+        short_answer("p")

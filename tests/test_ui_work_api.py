@@ -131,3 +131,55 @@ def test_every_module_the_task_pages_import_is_in_their_import_map():
     for module in ASSETS.glob("*.js"):
         for name in re.findall(r'^import [^;]*? from "\./([\w.]+\.js)";$', module.read_text(), re.M):
             assert f"{ASSET_URL}/{name}" in mapped and (ASSETS / name).is_file(), (module.name, name)
+
+
+def segments_of(client: TestClient, task_id: int) -> list[tuple[float, float, str, int]]:
+    return [(s["start"], s["end"], s["text"], s["version"])
+            for s in client.get(f"/api/work/tasks/{task_id}").json()["segments"]]
+
+
+@pytest.mark.parametrize("body", [
+    {"at": 3.0, "texts": ["하나", "둘", "셋"], "base_version": 0},
+    {"at": 3.0, "texts": "하나둘", "base_version": 0},
+    {"at": 3.0, "texts": [1, 2], "base_version": 0},
+    {"at": 3.0, "texts": ["하나", "둘"]},
+    {"at": 3.0, "texts": ["하나", "둘"], "base_version": -5},
+    {"at": 3.0, "texts": ["하나", "둘"], "base_version": 99},
+    {"at": 3.0, "texts": ["하나\u0000", "둘"], "base_version": 0},
+    {"at": 3.0, "texts": ["가" * 100_000, ""], "base_version": 0},
+    {"at": "NaN", "texts": ["하나", "둘"], "base_version": 0},
+    {"at": 9.0, "texts": ["하나", "둘"], "base_version": 0},
+])
+def test_a_split_with_junk_texts_caret_or_version_is_refused_and_changes_nothing(served, body):
+    app, _, editing, _ = served
+    client = signed_in(app, "minji")
+    before = segments_of(client, editing)
+    second = client.get(f"/api/work/tasks/{editing}").json()["segments"][-1]
+    response = client.post(f"/api/work/segments/{second['id']}/split", json=body)
+    assert response.status_code in (409, 422), response.text
+    assert response.json()["detail"]
+    assert segments_of(client, editing) == before
+
+
+def test_a_split_of_another_transcribers_segment_is_refused_and_changes_nothing(served):
+    app, _, editing, _ = served
+    mine = signed_in(app, "minji")
+    before = segments_of(mine, editing)
+    segment = mine.get(f"/api/work/tasks/{editing}").json()["segments"][-1]
+    response = signed_in(app, "jisoo").post(f"/api/work/segments/{segment['id']}/split",
+                                             json={"at": 3.0, "texts": ["남의 ", "글"], "base_version": 0})
+    assert response.status_code == 403
+    assert segments_of(mine, editing) == before
+
+
+def test_a_split_at_the_caret_divides_the_text_between_the_halves(served):
+    app, _, editing, _ = served
+    client = signed_in(app, "minji")
+    segment = client.get(f"/api/work/tasks/{editing}").json()["segments"][-1]
+    saved = client.put(f"/api/work/segments/{segment['id']}/text",
+                       json={"text": "앞 문장. 뒤 문장.", "base_version": segment["version"]}).json()
+    response = client.post(f"/api/work/segments/{segment['id']}/split",
+                           json={"at": 3.0, "texts": ["앞 문장. ", "뒤 문장."], "base_version": saved["version"]})
+    assert response.status_code == 200
+    assert [(s["text"], s["status"]) for s in response.json()] == [("앞 문장.", "saved"), ("뒤 문장.", "saved")]
+    assert [text for _, _, text, _ in segments_of(client, editing)][-2:] == ["앞 문장.", "뒤 문장."]

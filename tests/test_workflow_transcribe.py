@@ -170,6 +170,59 @@ def test_merge_joins_neighbours_and_retires_the_second_with_its_history(wb, wb_p
         wb.merge_with_next(wb_people.tina, segments[2].id)
 
 
+def test_split_at_the_caret_keeps_the_text_before_and_moves_the_text_after(wb, wb_people, claimed):
+    task_id, segments = claimed
+    wb.save_text(wb_people.tina, segments[1].id, "첫 문장. 둘째 문장.", base_version=0)
+    first, second = wb.split_segment(wb_people.tina, segments[1].id, 3.7,
+                                     texts=("첫 문장. ", " 둘째  문장."), base_version=1)
+    assert (first.text, first.status, first.version) == ("첫 문장.", "saved", 2)
+    assert (second.text, second.status, second.version, second.position) == ("둘째 문장.", "saved", 1, 3)
+    assert [r.kind for r in wb.segment_history(wb_people.tina, second.id)] == ["split"]
+    # All the text before the caret: the new half starts empty, as before.
+    third, fourth = wb.split_segment(wb_people.tina, second.id, 4.5, texts=("둘째 문장.", ""), base_version=1)
+    assert (third.text, third.version, fourth.text, fourth.status, fourth.version) == ("둘째 문장.", 2, "", "todo", 0)
+    assert_consistent(timeline(wb, wb_people.tina, task_id), 0.0, 9.0)
+
+
+def test_a_split_of_text_typed_on_an_old_version_is_refused_and_changes_nothing(wb, wb_people, claimed):
+    task_id, segments = claimed
+    wb.save_text(wb_people.tina, segments[1].id, "다른 탭에서 쓴 글.", base_version=0)
+    before = timeline(wb, wb_people.tina, task_id)
+    with pytest.raises(StaleVersion) as raised:
+        wb.split_segment(wb_people.tina, segments[1].id, 3.7, texts=("옛 ", "글."), base_version=0)
+    assert raised.value.current.text == "다른 탭에서 쓴 글."
+    assert timeline(wb, wb_people.tina, task_id) == before
+    assert revision_count(wb, segments[1].id) == 1
+
+
+@ONE_BACKEND
+@pytest.mark.parametrize(("texts", "base_version", "message"), [
+    (("하나", "둘", "셋"), 0, "two texts"),
+    ("하나둘", 0, "two texts"),
+    ((1, "둘"), 0, "must be text"),
+    (("하나", None), 0, "must be text"),
+    (("하나", "둘"), None, "base version"),
+    (("하나", "둘"), -1, "base version"),
+    (("하나", "둘"), "0", "base version"),
+    (("하나\x00", "둘"), 0, "control character"),
+    (("가" * 100_000, ""), 0, "too long|at most"),
+])
+def test_junk_split_texts_are_refused_and_change_nothing(wb, wb_people, claimed, texts, base_version, message):
+    task_id, segments = claimed
+    before = timeline(wb, wb_people.tina, task_id)
+    with pytest.raises(InvalidInput, match=message):
+        wb.split_segment(wb_people.tina, segments[1].id, 3.7, texts=texts, base_version=base_version)
+    assert timeline(wb, wb_people.tina, task_id) == before
+    assert revision_count(wb, segments[1].id) == 0
+
+
+def test_a_split_of_another_transcribers_segment_is_refused(wb, wb_people, claimed):
+    task_id, segments = claimed
+    with pytest.raises(PermissionDenied):
+        wb.split_segment(wb_people.tom, segments[1].id, 3.7, texts=("남의 ", "글"), base_version=0)
+    assert len(timeline(wb, wb_people.tina, task_id)) == 3
+
+
 def test_split_then_merge_restores_the_span(wb, wb_people, claimed):
     task_id, segments = claimed
     before = timeline(wb, wb_people.tina, task_id)
@@ -200,6 +253,33 @@ def test_warnings_do_not_block_submit(wb, wb_people, claimed):
     warnings = wb.submit_task(wb_people.tina, task_id)
     assert warnings and {p.severity for p in warnings} == {"warning"}
     assert wb.open_task(wb_people.tina, task_id).task.state == "submitted"
+
+
+def test_a_projects_severities_decide_what_blocks_its_submit(wb, wb_people, wb_clip, tmp_path, monkeypatch):
+    import shutil
+
+    from workbench.workflow.guidelines import GUIDELINES_DIR_ENV, guidelines_dir
+
+    for path in guidelines_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "projects.toml").write_text('[projects."call-centre"]\nchars-per-second = "warning"\n')
+    monkeypatch.setenv(GUIDELINES_DIR_ENV, str(tmp_path))
+    tasks = {}
+    for priority, project in enumerate(["acme", "call-centre"]):
+        wb_clip([(0.0, 2.8)], priority=priority, project=project)
+    for project in ["call-centre", "acme"]:  # claimed highest priority first
+        task_id = wb.claim_next(wb_people.tina).id
+        [segment] = wb.open_task(wb_people.tina, task_id).segments
+        wb.save_text(wb_people.tina, segment.id, "네.", base_version=0)  # 0.4 characters per second
+        tasks[project] = task_id
+    # The page shows the problem with the project's severity, and a submit follows it.
+    [shown] = wb.open_task(wb_people.tina, tasks["call-centre"]).segments[0].problems
+    assert (shown.rule, shown.severity) == ("chars-per-second", "warning")
+    assert [(p.rule, p.severity) for p in wb.check_task(wb_people.tina, tasks["acme"])] == [("chars-per-second", "error")]
+    assert [p.severity for p in wb.submit_task(wb_people.tina, tasks["call-centre"])] == ["warning"]
+    with pytest.raises(GuidelineViolation):
+        wb.submit_task(wb_people.tina, tasks["acme"])
+    assert wb.open_task(wb_people.tina, tasks["acme"]).task.state == "in_progress"
 
 
 def test_a_submitted_task_is_read_only_and_cannot_be_submitted_again(wb, wb_people, claimed):

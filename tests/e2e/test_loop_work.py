@@ -212,7 +212,7 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     reviewer.get_by_role("button", name="Review this task").click()
     review = task_frame(reviewer, "review")
     row = review.locator(".seg").nth(0)
-    assert row.locator(".note.diff ins").inner_text() == "네, "
+    assert row.locator(".note.diff ins").inner_text() == "네,·"  # the added space shows
     screenshot(reviewer, screenshot_dir / "reviewer-rework.png")
     row.locator(".seg-text").click()
     row.get_by_role("button", name=re.compile("clean ⇄ original")).click()  # listen to the uncleaned audio

@@ -135,13 +135,37 @@ describe("the reviewer's keys", () => {
 
   it("has no transcriber keys", () => {
     assert.deepEqual(does(REVIEWER_KEYS, altPress("n", "KeyN")).actions, []);
+    assert.deepEqual(does(REVIEWER_KEYS, altPress("p", "KeyP")).actions, []);
+  });
+});
+
+describe("the transcriber's context listening keys", () => {
+  it("Alt+P plays with a lead-in and Alt+L loops, from any box", () => {
+    for (const target of ["text", "other"]) {
+      assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("p", "KeyP", { target })), { actions: [["leadIn", undefined]], prevent: true });
+      assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("l", "KeyL", { target })), { actions: [["loop", undefined]], prevent: true });
+    }
+  });
+});
+
+describe("the tag palette's choice", () => {
+  it("Alt+T opens it; a digit inserts that entry, Esc closes it", () => {
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("t", "KeyT")), { actions: [["openTags", undefined]], prevent: true });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("3", "Digit3"), { tags: 6 }), { actions: [["chooseTag", 2]], prevent: true });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("Escape", "Escape"), { tags: 6 }), { actions: [["closeTags"]], prevent: true });
+  });
+  it("a digit past the entries, or any other key, closes it and is typed as usual", () => {
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("7", "Digit7"), { tags: 6 }), { actions: [["closeTags"]], prevent: false });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("가", "KeyR"), { tags: 6 }), { actions: [["closeTags"]], prevent: false });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("Shift", "ShiftLeft"), { tags: 6 }), { actions: [], prevent: false });
   });
 });
 
 describe("the legend", () => {
   it("lists every key shown, in table order", () => {
     assert.deepEqual(legend(TRANSCRIBER_KEYS).map(([keys]) => keys), [
-      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+N", "Alt+S", "Alt+M", "Alt+C"]);
+      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+P", "Alt+L", "Alt+N", "Alt+T",
+      "Alt+S", "Alt+M", "Alt+C"]);
     assert.deepEqual(legend(REVIEWER_KEYS).map(([keys]) => keys), [
       "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+A", "Alt+X"]);
   });
@@ -170,5 +194,34 @@ describe("a DOM key event as the dispatcher sees it (hotkeys.describe)", async (
     assert.deepEqual(describeEvent(event(on("seg-text"))), {
       key: "Enter", code: "Enter", altKey: false, ctrlKey: false, metaKey: false, shiftKey: false,
       isComposing: false, keyCode: 13, target: "text" });
+  });
+});
+
+describe("keys reassigned by the user", async () => {
+  const { rebind } = await import("../../workbench/ui/static/work/keymap.js");
+  it("moves an action to another Alt+letter, and the old key does nothing", () => {
+    const { keymap, applied } = rebind(TRANSCRIBER_KEYS, { split: "KeyK" });
+    assert.deepEqual(applied, { split: "KeyK" });
+    assert.deepEqual(does(keymap, altPress("k", "KeyK")).actions, [["split", undefined]]);
+    assert.deepEqual(does(keymap, altPress("s", "KeyS")).actions, []);
+    assert.ok(legend(keymap).some(([keys, label]) => keys === "Alt+K" && label.startsWith("split")));
+  });
+  it("never puts two actions on one key: both keep their own", () => {
+    const { keymap, applied } = rebind(TRANSCRIBER_KEYS, { split: "KeyM" });
+    assert.deepEqual(applied, {});
+    assert.deepEqual(does(keymap, altPress("m", "KeyM")).actions, [["merge", undefined]]);
+    assert.deepEqual(rebind(TRANSCRIBER_KEYS, { split: "KeyK", merge: "KeyK" }).applied, {});
+  });
+  it("ignores anything but a reassignable action of this page on Alt+letter", () => {
+    for (const overrides of [{ toggle: "KeyK" }, { next: "KeyK" }, { split: "Digit1" }, { split: 7 },
+      { accept: "KeyK" }, { split: "Escape" }, null, "junk", [1]]) {
+      const { keymap, applied } = rebind(TRANSCRIBER_KEYS, overrides);
+      assert.deepEqual(applied, {}, JSON.stringify(overrides));
+      assert.deepEqual(legend(keymap), legend(TRANSCRIBER_KEYS));
+    }
+  });
+  it("a key may move to a letter another action left", () => {
+    const { applied } = rebind(TRANSCRIBER_KEYS, { split: "KeyM", merge: "KeyJ" });
+    assert.deepEqual(applied, { split: "KeyM", merge: "KeyJ" });
   });
 });

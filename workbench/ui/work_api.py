@@ -52,6 +52,10 @@ class NoSpeech(BaseModel):
 
 class SplitAt(BaseModel):
     at: float
+    # The text before and after the caret, typed on ``base_version``: the first half keeps
+    # the one, the new second half starts with the other. Without them the first keeps all.
+    texts: tuple[str, str] | None = None
+    base_version: int | None = None
 
 
 class Play(BaseModel):
@@ -170,7 +174,8 @@ def post_no_speech(segment_id: int, body: NoSpeech, request: Request, actor: "Ac
 
 @router.post("/api/work/segments/{segment_id}/split")
 def post_split(segment_id: int, body: SplitAt, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.split_segment(workbench_of(request), actor, segment_id, body.at)
+    return _answer(transcribe.split_segment, workbench_of(request), actor, segment_id, body.at,
+                   texts=body.texts, base_version=body.base_version)
 
 
 @router.post("/api/work/segments/{segment_id}/merge")

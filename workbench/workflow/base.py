@@ -162,7 +162,7 @@ class WorkbenchBase:
                        viewer: Actor | None = None, with_problems: bool = True) -> list[SegmentView]:
         problems: dict[int, list[Problem]] = {s.id: [] for s in segments}
         if with_problems:
-            for problem in self._check(task.language, segments):
+            for problem in self._check(session, task, segments):
                 problems[problem.segment_id].append(problem)
         heard = repo.heard_spans(session, viewer.id, segments) if viewer is not None else {}
         shares = {s.id: heard_share(heard.get(s.id, ()), s.end_s - s.start_s) for s in segments}
@@ -194,12 +194,17 @@ class WorkbenchBase:
         return self._segment_views(session, task, [segment], viewer=viewer)[0]
 
     @staticmethod
-    def _check(language: str, segments: Iterable[Segment]) -> list[Problem]:
-        return check_segments(language, [
+    def _check(session, task: Task, segments: Iterable[Segment]) -> list[Problem]:
+        """The guideline problems of ``segments`` of ``task``, with its project's severities."""
+        return check_segments(task.language, [
             SegmentForCheck(segment_id=s.id, position=s.position, text=s.text,
                             duration=s.end_s - s.start_s, no_speech=s.no_speech)
             for s in segments
-        ])
+        ], project=WorkbenchBase._project_of(session, task))
+
+    @staticmethod
+    def _project_of(session, task: Task) -> str:
+        return session.get(Clip, task.clip_id).project
 
     def _clip_views(self, session, clips: Sequence[Clip]) -> list[ClipView]:
         tasks = repo.tasks_by_clip(session, [c.id for c in clips])

@@ -22,6 +22,12 @@ Rule ids a :class:`Problem` may carry:
 ``chars-per-second`` too fast or too slow for the audio (error far out, warning near the edge)
 ``one-sentence``     a sentence-final mark followed by more text (severity per language)
 
+Which rules are errors and which warnings is the language's default, and a project may
+change it: ``guidelines/projects.toml`` maps a project name to ``rule = "error"`` or
+``"warning"`` (:func:`project_severities`). A call-centre project may take a short "네."
+in a 2.8-second segment as a warning rather than a blocking error. ``empty-text`` is
+always an error: a segment with neither words nor a no-speech mark is not transcribed.
+
 Characters per second are counted on the pronunciation reading: letters, digits, syllables
 and ideographs only (tags, spaces and punctuation are not spoken). Segments shorter than
 the language's ``min_duration`` are not rated: a few characters over a fraction of a
@@ -228,6 +234,30 @@ def _rules_from_toml(raw: dict) -> RuleSet:
     )
 
 
+@dataclass(frozen=True)
+class PaletteEntry:
+    """One entry of the transcriber's tag palette: ``text`` goes in at the caret, and the
+    caret then sits ``caret`` characters into it; ``label`` says what it marks."""
+
+    text: str
+    caret: int
+    label: str
+
+
+# The Korean dual notation, with the caret in the spelling half: "(3시)/(세 시)".
+DUAL_TEMPLATE = "()/()"
+
+
+def palette(language: str) -> tuple[PaletteEntry, ...]:
+    """The tags and notation the language's rule file allows, in its order, as the page's
+    palette offers them: the checker reads the same file, so the two never disagree."""
+    rules = load_rules(language)
+    entries = [PaletteEntry(tag, len(tag), meaning) for tag, meaning in rules.tags]
+    if rules.dual_notation:
+        entries.append(PaletteEntry(DUAL_TEMPLATE, 1, "(spelling)/(pronunciation)"))
+    return tuple(entries)
+
+
 def guideline_markdown(language: str) -> str:
     """The worker-facing guideline of one language, as Markdown.
 
@@ -294,19 +324,64 @@ def spelling_and_pronunciation(text: str) -> tuple[str, str]:
     return _normalise("".join(spelling) + tail), _normalise("".join(pronunciation) + tail)
 
 
-def check_segments(language: str, segments: Sequence[SegmentForCheck]) -> list[Problem]:
+def check_segments(language: str, segments: Sequence[SegmentForCheck], *,
+                   project: str | None = None) -> list[Problem]:
     """Every guideline problem of the given segments, in segment order.
 
-    Errors block a submit, warnings do not. ValueError for an unknown language.
+    Errors block a submit, warnings do not; ``project`` applies that project's severities
+    (``projects.toml``). ValueError for an unknown language or a malformed projects file.
     """
     rules = load_rules(language)
+    severities = project_severities(project)
     problems: list[Problem] = []
     for segment in segments:
         problems += [
-            Problem(segment.segment_id, segment.position, rule, severity, message)
+            Problem(segment.segment_id, segment.position, rule, severities.get(rule, severity), message)
             for rule, severity, message in _check_one(rules, segment)
         ]
     return problems
+
+
+PROJECTS_FILE = "projects.toml"
+# A segment with neither words nor a no-speech mark is not transcribed, whatever the project.
+FIXED_SEVERITY = {"empty-text": "error"}
+
+
+def project_severities(project: str | None) -> dict[str, Severity]:
+    """The rule severities ``project`` sets in ``guidelines/projects.toml`` (empty for a
+    project not listed, or without the file). ValueError for a malformed file: a rule id
+    that does not exist, a severity other than error or warning, or a fixed rule."""
+    path = guidelines_dir() / PROJECTS_FILE
+    if project is None or not path.is_file():
+        return {}
+    return dict(_parse_projects(path, path.stat().st_mtime_ns).get(project, ()))
+
+
+@cache
+def _parse_projects(path: Path, mtime_ns: int) -> dict[str, tuple[tuple[str, Severity], ...]]:
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: not valid TOML ({error})") from error
+    projects = raw.get("projects", {})
+    if not isinstance(projects, dict):
+        raise ValueError(f"{path}: [projects] must be a table of projects")
+    parsed = {}
+    for name, severities in projects.items():
+        if not isinstance(severities, dict):
+            raise ValueError(f"{path}: project {name!r} must be a table of rule = severity")
+        for rule, severity in severities.items():
+            if rule not in RULE_IDS:
+                raise ValueError(f"{path}: project {name!r} names unknown rule {rule!r}; "
+                                 f"rules: {', '.join(RULE_IDS)}")
+            if severity not in ("error", "warning"):
+                raise ValueError(f"{path}: project {name!r} gives {rule} severity {severity!r}; "
+                                 "use 'error' or 'warning'")
+            if FIXED_SEVERITY.get(rule, severity) != severity:
+                raise ValueError(f"{path}: {rule} is always an {FIXED_SEVERITY[rule]}")
+        parsed[name] = tuple(severities.items())
+    return parsed
 
 
 _Finding = tuple[str, Severity, str]

@@ -127,7 +127,8 @@ class Review(Transcribing):
             if corrected is not None and corrected != segment.text:
                 problems = check_segments(task.language, [SegmentForCheck(
                     segment_id=segment.id, position=segment.position, text=corrected,
-                    duration=segment.end_s - segment.start_s, no_speech=False)])
+                    duration=segment.end_s - segment.start_s, no_speech=False)],
+                    project=self._project_of(session, task))
                 if any(p.severity == "error" for p in problems):
                     raise GuidelineViolation(problems)
                 self._revise(session, user, task, segment, segment.version, kind="correction", role="reviewer",

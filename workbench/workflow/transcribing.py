@@ -156,24 +156,40 @@ class Transcribing(WorkbenchBase):
                          status=segment_move(segment.status, "mark_no_speech"))
             return self._segment_view(session, task, segment)
 
-    def split_segment(self, actor: Actor, segment_id: int, at: float) -> list[SegmentView]:
+    def split_segment(self, actor: Actor, segment_id: int, at: float, *,
+                      texts: tuple[str, str] | None = None, base_version: int | None = None) -> list[SegmentView]:
         """Split a segment at ``at`` (clip seconds) into two adjacent ones.
 
-        The first keeps the id, text and history (a "split" revision records the change);
-        the second is new and empty. Later segments move one position down.
+        The first keeps the id and history (a "split" revision records the change); the
+        second is new. Later segments move one position down. Without ``texts`` the first
+        keeps all the text and the second starts empty. With ``texts`` (the text before and
+        after the caret, typed on ``base_version``) the first keeps the part before and the
+        second starts with the part after, as a revision of its own; StaleVersion when the
+        segment moved on since ``base_version``.
         """
         at = checked_number(at, "split point")
+        if texts is not None:
+            if not isinstance(texts, (tuple, list)) or len(texts) != 2:
+                raise InvalidInput("A split takes two texts: before and after the caret.")
+            before, after = (typed_text(part, "segment text", limit=SEGMENT_TEXT) for part in texts)
+            base_version = checked_version(base_version)
         with self.store.session() as session:
             user, segment, task = self._editable(session, actor, segment_id)
             if not (segment.start_s + MIN_SPLIT_PIECE <= at <= segment.end_s - MIN_SPLIT_PIECE):
                 raise InvalidInput(f"Split point {at:.2f} s must lie inside segment {segment.position} "
                                    f"({segment.start_s:.2f}-{segment.end_s:.2f} s) with at least "
                                    f"{MIN_SPLIT_PIECE} s on each side.")
+            if texts is None:
+                before, after, base_version, status = segment.text, "", segment.version, segment.status
+            elif segment.version != base_version:
+                raise StaleVersion(self._segment_view(session, task, segment))
+            else:
+                status = segment.status if before == segment.text else self._typed_status(segment, before)
             old_end, now = segment.end_s, self.now()
             self._shift_positions(session, task, after=segment.position, by=1)
-            self._revise(session, user, task, segment, segment.version, kind="split", text=segment.text,
+            self._revise(session, user, task, segment, base_version, kind="split", text=before,
                          no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason,
-                         status=segment.status, end_s=at, audio_file=None, detail={"at": at})
+                         status=status, end_s=at, audio_file=None, detail={"at": at})
             second = Segment(task_id=task.id, position=segment.position + 1, start_s=at, end_s=old_end,
                              status=SegmentStatus.TODO, text="", no_speech=False, version=0, return_count=0,
                              created_at=now)
@@ -181,7 +197,17 @@ class Transcribing(WorkbenchBase):
             session.flush()
             self._audit(session, user.id, "segment.created_by_split", "segment", second.id, task_id=task.id,
                         from_segment=segment.id)
+            if after:
+                self._revise(session, user, task, second, 0, kind="split", text=after, no_speech=False,
+                             no_speech_reason=None, status="saved", detail={"from_segment": segment.id})
             return self._segment_views(session, task, [segment, second])
+
+    @staticmethod
+    def _typed_status(segment: Segment, text: str) -> str:
+        """A segment's status once ``text`` is typed into it (a no-speech mark stays)."""
+        if segment.no_speech:
+            return SegmentStatus.NO_SPEECH
+        return segment_move(segment.status, "save" if text else "clear")
 
     def merge_with_next(self, actor: Actor, segment_id: int) -> SegmentView:
         """Merge a segment with the one after it: it grows to the neighbour's end and the two
@@ -227,7 +253,7 @@ class Transcribing(WorkbenchBase):
             user = access.current(session, actor)
             task = self._task(session, task_id)
             access.may_view(user, task)
-            return self._check(task.language, repo.live_segments(session, task.id))
+            return self._check(session, task, repo.live_segments(session, task.id))
 
     def submit_task(self, actor: Actor, task_id: int) -> list[Problem]:
         """Send the task to review. Guideline errors block it (GuidelineViolation lists
@@ -239,7 +265,7 @@ class Transcribing(WorkbenchBase):
             if not task_may(task.state, "submit"):
                 raise InvalidTransition(f"Task {task.id} is {task.state}; it cannot be submitted now.")
             segments = repo.live_segments(session, task.id)
-            problems = self._check(task.language, segments)
+            problems = self._check(session, task, segments)
             if any(p.severity == "error" for p in problems):
                 raise GuidelineViolation(problems)
             for segment in segments:

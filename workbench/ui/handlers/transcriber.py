@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from workbench.domain.states import ANSWERED, TaskState
-from workbench.workflow.guidelines import NO_SPEECH_REASONS
+from workbench.workflow.guidelines import NO_SPEECH_REASONS, palette
 from workbench.workflow.limits import checked_id
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ def task_json(view: "TaskView") -> dict[str, Any]:
         "task": task_head_json(view),
         "segments": [segment.to_dict() for segment in view.segments],
         "no_speech_reasons": list(NO_SPEECH_REASONS),
+        # The tag palette (static/work/palette.js), from the language's guideline file.
+        "palette": [{"text": e.text, "caret": e.caret, "label": e.label} for e in palette(view.task.language)],
     }
 
 
@@ -125,9 +127,12 @@ def mark_no_speech(
     return wb.mark_no_speech(actor, segment_id, reason, base_version=base_version).to_dict()
 
 
-def split_segment(wb: "Workbench", actor: "Actor", segment_id: int, at: float) -> list[dict[str, Any]]:
-    """Splits a segment at ``at`` seconds on the clip's timeline; the two halves."""
-    return [half.to_dict() for half in wb.split_segment(actor, segment_id, at)]
+def split_segment(wb: "Workbench", actor: "Actor", segment_id: int, at: float, *,
+                  texts: tuple[str, str] | None = None, base_version: int | None = None) -> list[dict[str, Any]]:
+    """Splits a segment at ``at`` seconds on the clip's timeline; the two halves. ``texts``
+    (before and after the caret, typed on ``base_version``) divide its text between them."""
+    return [half.to_dict() for half in wb.split_segment(actor, segment_id, at, texts=texts,
+                                                         base_version=base_version)]
 
 
 def merge_with_next(wb: "Workbench", actor: "Actor", segment_id: int) -> dict[str, Any]:

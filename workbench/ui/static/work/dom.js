@@ -25,3 +25,14 @@ export function fit(textarea) {
 
 // Buttons that must not take the focus away from the text box.
 export const keepFocus = (event) => event.preventDefault();
+
+// A sentence is one line: a line break never goes into its box, not even the one an input
+// method passes on with the Enter that ends a syllable (flagged as composing, so no hotkey
+// sees it). Cancelling ``beforeinput`` leaves the composed text alone.
+const LINE_BREAKS = ["insertLineBreak", "insertParagraph"];
+export function oneLine(textarea) {
+  textarea.addEventListener("beforeinput", (event) => {
+    if (LINE_BREAKS.includes(event.inputType)) event.preventDefault();
+  });
+  return textarea;
+}

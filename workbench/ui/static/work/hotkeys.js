@@ -13,14 +13,21 @@ export function describe(event) {
 }
 
 // ``actions`` maps each action name of ``keymap`` to a function of its argument (and the event);
-// ``context()`` says what the page is in the middle of (see keymap.dispatch).
+// ``context()`` says what the page is in the middle of (see keymap.dispatch). Returns
+// ``use(keymap)``, which puts another table (the user's reassigned keys) in its place.
 export function installHotkeys(keymap, actions, context, legendElement) {
+  let table = keymap;
   document.addEventListener("keydown", (event) => {
-    const { actions: todo, prevent } = dispatch(keymap, describe(event), context());
+    const { actions: todo, prevent } = dispatch(table, describe(event), context());
     if (prevent) event.preventDefault();
     for (const [name, arg] of todo) actions[name](arg, event);
   }, true);
-  legendElement.replaceChildren(...legend(keymap).map(([keys, label]) => h("span", {},
-    ...keys.split(" / ").flatMap((k, i) => (i ? [" / ", h("kbd", {}, k)] : [h("kbd", {}, k)])),
-    " ", label)));
+  const use = (next) => {
+    table = next;
+    legendElement.replaceChildren(...legend(table).map(([keys, label]) => h("span", {},
+      ...keys.split(" / ").flatMap((k, i) => (i ? [" / ", h("kbd", {}, k)] : [h("kbd", {}, k)])),
+      " ", label)));
+  };
+  use(keymap);
+  return use;
 }

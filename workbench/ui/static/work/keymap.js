@@ -34,8 +34,11 @@ export const PLAYER_KEYS = Object.freeze([
 export const TRANSCRIBER_KEYS = Object.freeze([
   ...PLAYER_KEYS,
   // With a choice open, any key but a digit or Esc has closed it first: Alt+N opens it anew.
+  { keys: "Alt+P", label: "play with 1 s before", match: alt("KeyP"), action: "leadIn" },
+  { keys: "Alt+L", label: "loop on / off", match: alt("KeyL"), action: "loop" },
   { keys: "Alt+N", label: "no speech (then 1–4)", match: alt("KeyN"), action: "openReasons" },
-  { keys: "Alt+S", label: "split at playhead", match: alt("KeyS"), action: "split" },
+  { keys: "Alt+T", label: "tag or notation (then 1–9)", match: alt("KeyT"), action: "openTags" },
+  { keys: "Alt+S", label: "split at playhead and caret", match: alt("KeyS"), action: "split" },
   { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
   { keys: "Alt+C", label: "clear the machine draft", match: alt("KeyC"), action: "clearDraft" },
 ]);
@@ -53,15 +56,19 @@ export const REVIEWER_KEYS = Object.freeze([
 // ``context.reasons`` is the number of no-speech reasons on offer while that choice is
 // open (undefined when closed): a digit picks one, Esc closes it (and does nothing else),
 // any other key but a modifier closes it and then does what it always does.
+// ``context.tags`` is the same for the tag palette's choice (chooseTag, closeTags).
+const CHOICES = [["reasons", "chooseReason", "closeReasons"], ["tags", "chooseTag", "closeTags"]];
+
 export function dispatch(keymap, key, context = {}) {
   if (composing(key)) return { actions: [], prevent: false };
   const actions = [];
-  if (context.reasons !== undefined) {
+  for (const [name, choose, close] of CHOICES) {
+    if (context[name] === undefined) continue;
     const bare = !key.altKey && !key.ctrlKey && !key.metaKey;
     const digit = bare && /^[1-9]$/.test(key.key) ? Number(key.key) : 0;
-    if (digit && digit <= context.reasons) return { actions: [["chooseReason", digit - 1]], prevent: true };
-    if (key.key === "Escape") return { actions: [["closeReasons"]], prevent: true };
-    if (!MODIFIERS.includes(key.key)) actions.push(["closeReasons"]);
+    if (digit && digit <= context[name]) return { actions: [[choose, digit - 1]], prevent: true };
+    if (key.key === "Escape") return { actions: [[close]], prevent: true };
+    if (!MODIFIERS.includes(key.key)) actions.push([close]);
   }
   const binding = keymap.find((b) => b.match(key));
   if (!binding) return { actions, prevent: false };
@@ -71,3 +78,42 @@ export function dispatch(keymap, key, context = {}) {
 
 // The legend's lines: [keys, label] for each binding shown.
 export const legend = (keymap) => keymap.filter((b) => b.legend !== false).map((b) => [b.keys, b.label]);
+
+// ---- keys reassigned by the user -------------------------------------------------------
+
+// The Alt+letter bindings a user may move to another letter, by action.
+export const REASSIGNABLE = Object.freeze(["replay", "back", "leadIn", "loop", "openReasons", "openTags",
+  "split", "merge", "accept", "askComment"]);
+const LETTER = /^Key[A-Z]$/;
+
+// ``keymap`` with the user's ``overrides`` ({action: "KeyK"}) applied: only reassignable
+// actions of this keymap, only to Alt+letter, and never onto a key another binding keeps
+// (such an entry is left out). Returns {keymap, applied} where ``applied`` is what held.
+export function rebind(keymap, overrides) {
+  const wanted = overrides && typeof overrides === "object" ? overrides : {};
+  const applied = {};
+  for (const [action, code] of Object.entries(wanted)) {
+    if (!REASSIGNABLE.includes(action) || typeof code !== "string" || !LETTER.test(code)) continue;
+    if (!keymap.some((b) => b.action === action)) continue;
+    applied[action] = code;
+  }
+  const letterOf = (b) => applied[b.action] || (REASSIGNABLE.includes(b.action) ? aliasOf(b) : null);
+  // Two actions on one letter: both fall back to their own keys.
+  const used = new Map();
+  for (const b of keymap) {
+    const code = letterOf(b);
+    if (code) used.set(code, [...(used.get(code) || []), b.action]);
+  }
+  for (const [action, code] of Object.entries(applied)) if (used.get(code).length > 1) delete applied[action];
+  return {
+    applied,
+    keymap: keymap.map((b) => (applied[b.action]
+      ? { ...b, keys: `Alt+${applied[b.action].slice(3)}`, match: alt(applied[b.action]) } : b)),
+  };
+}
+
+// The Alt+letter a reassignable binding has by default ("Alt+S" -> "KeyS").
+function aliasOf(binding) {
+  const m = /^Alt\+([A-Z])$/.exec(binding.keys || "");
+  return m ? `Key${m[1]}` : null;
+}

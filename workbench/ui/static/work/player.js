@@ -1,6 +1,7 @@
 // One <audio> element for the whole page: the current segment's sound. It sits in the page
 // (hidden, no controls) as ``audio[data-player]``: what it plays, where and how fast is
 // what the end-to-end tests read.
+import { leadInStart, LEAD_IN_SECONDS, resumeAt } from "./listening.js";
 import { mediaUrl } from "./urls.js";
 
 export class Player {
@@ -14,6 +15,8 @@ export class Player {
     this.segment = null;
     this.variant = "clean";
     this.rate = 1;
+    this.rewind = 0;        // seconds a resume after a pause goes back (the transcriber's setting)
+    this.leadIn = null;     // the previous segment's tail while a lead-in plays
     this.listeners = [];
     for (const type of ["loadedmetadata", "timeupdate", "play", "pause", "ended", "seeked"]) {
       this.audio.addEventListener(type, () => this.emit(type));
@@ -25,6 +28,7 @@ export class Player {
   emit(type) { for (const fn of this.listeners) fn(type, this); }
 
   load(segment, { autoplay = true } = {}) {
+    this.stopLeadIn();
     this.segmentId = segment.id;
     this.segment = segment;
     this.audio.src = mediaUrl(segment, this.variant);
@@ -39,9 +43,57 @@ export class Player {
     this.audio.play().catch(() => {});
   }
 
-  toggle() { if (this.audio.paused) this.play(); else this.audio.pause(); }
+  toggle() {
+    if (this.leadIn) { this.stopLeadIn(); return; }
+    if (this.audio.paused) this.resume(); else this.audio.pause();
+  }
 
-  replay() { this.audio.currentTime = 0; this.play(); }
+  // Play on after a pause, ``rewind`` seconds back (not after the end: that starts again).
+  resume() {
+    const a = this.audio;
+    if (this.rewind && !a.ended && a.currentTime > 0) a.currentTime = resumeAt(a.currentTime, this.rewind);
+    this.play();
+  }
+
+  replay() { this.stopLeadIn(); this.audio.currentTime = 0; this.play(); }
+
+  // Plays the last second of ``previous`` (the segment before, or null) and then this
+  // segment from its start: the context the sentence is said in. The tail plays in an
+  // element of its own (``audio[data-lead-in]``), so the current segment stays loaded.
+  playWithLeadIn(previous) {
+    this.stopLeadIn();
+    this.audio.pause();
+    this.audio.currentTime = 0;
+    if (!previous) { this.play(); return; }
+    const tail = document.createElement("audio");
+    tail.hidden = true;
+    tail.dataset.leadIn = String(previous.id);
+    tail.src = mediaUrl(previous, this.variant);
+    tail.addEventListener("loadedmetadata", () => {
+      tail.currentTime = leadInStart(tail.duration, LEAD_IN_SECONDS);
+      tail.playbackRate = this.rate;
+      tail.play().catch(() => {});
+    }, { once: true });
+    tail.addEventListener("ended", () => { if (this.leadIn === tail) { this.stopLeadIn(); this.play(); } });
+    document.body.append(tail);
+    this.leadIn = tail;
+    this.emit("leadin");
+  }
+
+  stopLeadIn() {
+    if (!this.leadIn) return;
+    this.leadIn.pause();
+    this.leadIn.remove();
+    this.leadIn = null;
+  }
+
+  get looping() { return this.audio.loop; }
+
+  // Loop the current segment, and every segment made current after it, until switched off.
+  setLoop(on) {
+    this.audio.loop = on;
+    this.emit("loop");
+  }
 
   back(seconds) { this.audio.currentTime = Math.max(0, this.audio.currentTime - seconds); }
 
@@ -49,8 +101,10 @@ export class Player {
     if (Number.isFinite(this.audio.duration)) this.audio.currentTime = fraction * this.audio.duration;
   }
 
-  changeRate(step) {
-    this.rate = Math.min(2, Math.max(0.5, Math.round((this.rate + step) * 4) / 4));
+  changeRate(step) { this.setRate(this.rate + step); }
+
+  setRate(rate) {
+    this.rate = Math.min(2, Math.max(0.5, Math.round(rate * 4) / 4));
     this.audio.playbackRate = this.rate;
     this.audio.defaultPlaybackRate = this.rate;
     this.emit("rate");

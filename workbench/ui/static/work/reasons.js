@@ -4,9 +4,11 @@
 // text box throughout.
 import { h, keepFocus } from "./dom.js";
 
+// The same choice, with another prompt, offers the tag palette (Alt+T; palette.js).
 export class ReasonChoice {
-  // ``choose(reason)`` marks the current segment.
-  constructor(choose) {
+  // ``choose(reason)`` marks the current segment; ``show(item)`` is an item's label.
+  constructor(choose, { prompt = "No speech because:", label = "Why is there no speech?", show = String } = {}) {
+    Object.assign(this, { prompt, label, show });
     this.choose = choose;
     this.bar = null;  // the open choice, if any
     this.reasons = [];
@@ -19,9 +21,9 @@ export class ReasonChoice {
     this.reasons = reasons;
     const buttons = reasons.map((reason, i) => h("button", {
       class: "btn small", type: "button", onmousedown: keepFocus,
-      onclick: () => this.pick(i) }, h("kbd", {}, String(i + 1)), ` ${reason}`));
-    this.bar = h("div", { class: "reasons", role: "group", "aria-label": "Why is there no speech?" },
-      h("span", {}, "No speech because:"), ...buttons, h("span", { class: "hint" }, h("kbd", {}, "Esc"), " cancels"));
+      onclick: () => this.pick(i) }, h("kbd", {}, String(i + 1)), ` ${this.show(reason)}`));
+    this.bar = h("div", { class: "reasons", role: "group", "aria-label": this.label },
+      h("span", {}, this.prompt), ...buttons, h("span", { class: "hint" }, h("kbd", {}, "Esc"), " cancels"));
     row.li.append(this.bar);
   }
 

@@ -4,7 +4,7 @@
 import { trackActivity } from "./activity.js";
 import { api, failure } from "./api.js";
 import { banner } from "./banner.js";
-import { fit, h, keepFocus } from "./dom.js";
+import { fit, h, keepFocus, oneLine } from "./dom.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { REVIEWER_KEYS } from "./keymap.js";
@@ -12,6 +12,7 @@ import { Player, playerKeyActions } from "./player.js";
 import { untouchedNote } from "./machine_draft.js";
 import { Plays } from "./plays.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
+import { spaceRuns } from "./spaces.js";
 import { clean, stateName, statusLabels } from "./text.js";
 
 const taskId = Number(document.body.dataset.task);
@@ -19,7 +20,20 @@ const player = new Player();
 const page = { task: null, segments: [], rows: new Map(), current: -1, editable: false };
 const segmentById = (id) => page.segments.find((s) => s.id === id);
 const decided = (s) => s.decided;  // the server says, from its move table
-const plays = new Plays(player, { segment: segmentById, heard: (s) => updateRow(s), editable: () => page.editable });
+const plays = new Plays(player, { segment: segmentById, heard: (s) => { updateRow(s); if (s.heard) dropListenBanner(s); },
+  editable: () => page.editable });
+
+// "Listen to the whole segment first" stands until that segment is heard or decided.
+let listenBanner = null;  // the segment id the refusal was about
+function dropListenBanner(segment) {
+  if (listenBanner !== segment.id) return;
+  listenBanner = null;
+  banner("info");
+}
+
+// A changed part of the diff, its spaces marked (spaces.js).
+const changed = (op, part) => h(op === "insert" ? "ins" : "del", {},
+  ...spaceRuns(part).map(([space, text]) => (space ? h("span", { class: "space", title: "space" }, text) : text)));
 
 // A correction typed but not yet accepted survives a reload as a local draft.
 const draftKey = (id) => `wb-review-draft:${id}`;
@@ -56,6 +70,7 @@ function buildRow(segment, index) {
     "aria-label": `Sentence ${segment.position}`, readonly: !page.editable,
   });
   text.value = segment.text;
+  oneLine(text);
   text.addEventListener("focus", () => select(index, { play: true, focus: false }));
   const draft = page.editable && !decided(segment) ? localStorage.getItem(draftKey(segment.id)) : null;
   if (draft !== null && clean(draft) !== segment.text) text.value = draft;
@@ -96,7 +111,7 @@ function updateRow(segment) {
   const notes = [];
   if (segment.diff && segment.diff.some(([op]) => op !== "equal")) {
     notes.push(h("div", { class: "note diff" }, "Changed since the last review: ",
-      ...segment.diff.map(([op, part]) => (op === "equal" ? part : h(op === "insert" ? "ins" : "del", {}, part)))));
+      ...segment.diff.map(([op, part]) => (op === "equal" ? part : changed(op, part)))));
   }
   if (segment.review_comment && segment.status === "returned") {
     notes.push(h("div", { class: "note comment" }, `Returned: ${segment.review_comment}`));
@@ -141,6 +156,7 @@ function replaceSegment(updated) {
   fit(row.text);
   updateRow(updated);
   totals();
+  if (decided(updated)) dropListenBanner(updated);
 }
 
 function nextUndecided() {
@@ -159,6 +175,7 @@ async function acceptCurrent() {
     nextUndecided();
   } catch (error) {
     banner("bad", failure(error));
+    listenBanner = segment.heard ? null : segment.id;
   }
 }
 

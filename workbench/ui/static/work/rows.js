@@ -1,5 +1,6 @@
 // What every segment row has on both pages, and the current row.
 import { h, keepFocus } from "./dom.js";
+import { nextRate } from "./listening.js";
 import { clock } from "./text.js";
 import { mediaUrl, spectrogramUrl } from "./urls.js";
 import * as waveforms from "./waveforms.js";
@@ -24,7 +25,8 @@ export function rowParts(segment, player, pick) {
     h("span", { class: "playhead", title: "Where the playhead is (split cuts here)" }),
     h("button", { class: "btn small variant", type: "button", onmousedown: keepFocus,
       onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, "clean"),
-    h("button", { class: "btn small rate", type: "button", title: "Alt+, / Alt+.", onmousedown: keepFocus }, "1×"),
+    h("button", { class: "btn small rate", type: "button", title: "Faster (Alt+, / Alt+. step)", onmousedown: keepFocus,
+      onclick: () => player.setRate(nextRate(player.rate)) }, "1×"),
     h("button", { class: "btn small", type: "button", onmousedown: keepFocus,
       onclick: (event) => toggleSpectrogram(event.target.closest(".seg"), segment) }, "spectrogram"));
   return { meta, wave, play, tools };
@@ -59,7 +61,7 @@ export function makeCurrent(page, index, player, { play }) {
   const segment = page.segments[index];
   const row = page.rows.get(segment.id);
   row.li.classList.add("current");
-  row.li.scrollIntoView({ block: "nearest" });
+  row.li.scrollIntoView({ block: "center" });  // the rows to come stay in view
   player.load(segment, { autoplay: play });
   showPlayer(row.tools, player);
 }

@@ -3,18 +3,23 @@
 // connection or an ended session loses nothing. The header says "all saved" only when the
 // server has it all (save_state.js). The task and segment being worked on are remembered per
 // user, so a reload (of this frame or of the whole app) reopens them.
-// The textarea's value is only ever set when a row is built or when the user picks a side
-// of a conflict, never while typing: that is what keeps an IME's syllable intact.
+// The textarea's value is only ever set when a row is built, when a palette entry goes in
+// (a key or click, never while an IME composes) or when the user picks a side of a
+// conflict, never while typing: that is what keeps an IME's syllable intact.
 import { trackActivity } from "./activity.js";
 import { api, ApiError, failure } from "./api.js";
 import { banner, isSignedOut, onSessionChange } from "./banner.js";
-import { fit, h, keepFocus } from "./dom.js";
+import { fit, h, keepFocus, oneLine } from "./dom.js";
 import { Drafts, Places } from "./drafts.js";
 import { showsDraft, TypedCounter } from "./draft_words.js";
+import { afterLast, canMergeWithNext, textsAtCaret } from "./edits.js";
+import { insertEntry } from "./palette.js";
 import { tellQueue } from "./frame.js";
 import { installHotkeys } from "./hotkeys.js";
 import { draftNote } from "./machine_draft.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
+import { installKeys } from "./keys_panel.js";
+import { installListening } from "./listen_panel.js";
 import { Player, playerKeyActions } from "./player.js";
 import { ReasonChoice } from "./reasons.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
@@ -39,6 +44,7 @@ const page = {
   composing: null,        // the segment id an input method is composing in
   reasons: [],            // why a segment may be marked no speech, in hotkey order
   draftThreshold: 0,      // machine-draft words below this probability are marked
+  palette: [],            // the language's tags and notation templates, in hotkey order
 };
 const segmentById = (id) => page.segments.find((s) => s.id === id);
 const saves = new Saves({
@@ -46,6 +52,9 @@ const saves = new Saves({
   changed: (id) => { const segment = segmentById(id); if (segment) updateRow(segment); progress(); },
 });
 const reasons = new ReasonChoice((reason) => markNoSpeech(reason));
+const tags = new ReasonChoice((entry) => insertTag(entry), { prompt: "Insert:", label: "Tags and notation",
+  show: (entry) => `${entry.text} ${entry.label}` });
+const typing = installListening(player, document.getElementById("keys"));
 
 // ---- loading and building -------------------------------------------------------------
 
@@ -54,6 +63,12 @@ async function load(focusIndex = null) {
   page.task = data.task;
   page.segments = data.segments;
   page.reasons = data.no_speech_reasons;
+  page.palette = data.palette || [];
+  if (!page.keysInstalled && page.task.transcriber) {  // the user's own keys, once per page
+    page.keysInstalled = true;
+    installKeys(TRANSCRIBER_KEYS, useKeys, document.getElementById("keys"), page.task.transcriber,
+      (message) => banner("bad", message));
+  }
   page.draftThreshold = data.draft_threshold;
   page.editable = page.task.editable;  // the server says; the page never re-derives the rules
   saves.forget((id) => segmentById(id) !== undefined);  // merged away
@@ -89,10 +104,12 @@ function sentenceBox(segment, index, editable) {
     placeholder: "Type the one sentence you hear",
   });
   text.value = segment.text;
+  oneLine(text);
   text.addEventListener("focus", () => select(index, { play: true, focus: false }));
   text.addEventListener("input", (event) => {
     typed.input(segment.id, event.inputType, event.data, event.isComposing);
     fit(text);
+    typing.typed();
     drafts.write(segmentById(segment.id), text.value);
     if (!event.isComposing) saves.schedule(segment.id);
   });
@@ -116,8 +133,9 @@ function buildRow(segment, index) {
     class: "btn small", type: "button", disabled: !enabled, onmousedown: keepFocus, onclick: action }, label);
   tools.append(
     editing("no speech", () => { select(index, { play: false, focus: false }); openReasons(); }),
+    editing("tags…", () => { select(index, { play: false, focus: false }); openTags(); }),
     editing("split here", () => splitHere()),
-    editing("merge with next", () => mergeNext(), editable && index < page.segments.length - 1));
+    editing("merge with next", () => mergeNext(), page.editable && canMergeWithNext(page.segments, index)));
   const li = h("li", { class: "seg", "data-id": segment.id },
     meta, wave, text, h("div", { class: "seg-side" }, badgeEl, play), tools, notes);
   page.rows.set(segment.id, { li, text, badge: badgeEl, notes, wave, tools });
@@ -183,6 +201,8 @@ function select(index, { play = true, focus = true } = {}) {
   const row = page.rows.get(page.segments[index].id);
   if (index !== page.current) {
     reasons.close();  // the choice belongs to the row it was opened on
+    tags.close();
+    page.afterLast = null;
     makeCurrent(page, index, player, { play });
     rememberPlace(page.segments[index]);
   }
@@ -197,7 +217,24 @@ function rememberPlace(segment) {
   if (user && page.editable) places.remember(user, { task: taskId, segment: segment.id, round: page.task.review_round });
 }
 
-const move = (delta) => select(page.current + delta, { play: true });
+function move(delta) {
+  if (delta > 0 && page.current === page.segments.length - 1) { lastRowDone(); return; }
+  select(page.current + delta, { play: true });
+}
+
+// Enter on the last row says what comes next (once what was just typed is saved, so it
+// counts); pressed again, it goes to the first row left.
+async function lastRowDone() {
+  await saves.flush();
+  const next = afterLast(page.segments);
+  if (page.afterLast === next.message && next.index >= 0) {
+    page.afterLast = null;
+    select(next.index, { play: true });
+    return;
+  }
+  page.afterLast = next.message;
+  banner(page.editable ? next.kind : "info", page.editable ? next.message : "That was the last segment.");
+}
 
 // One key empties a box that still holds the machine draft (the draft stays in the history).
 function clearDraft() {
@@ -260,35 +297,77 @@ function restoreDrafts() {
 
 // ---- segment actions ------------------------------------------------------------------
 
-async function act(request, { reload = false } = {}) {
-  if (!page.editable) return;
+// Runs one segment action on the current segment; whether it went through. After a
+// reload the segment ``then`` rows on becomes the current one.
+async function act(request, { reload = false, then = 0 } = {}) {
+  if (!page.editable) return false;
   const index = page.current;
   try {
     await saves.flush();
     const result = await request(page.segments[index]);
     if (reload) {
-      await load(index);
+      await load(index + then);
     } else {
       accept(result);
       setText(result.id, result.text);
       drafts.drop(result.id);
     }
+    return true;
   } catch (error) {
     banner("bad", failure(error));
+    return false;
   }
 }
 
 const markNoSpeech = (reason) => act((s) => api("POST", `/segments/${s.id}/no-speech`,
   { reason, base_version: s.version }));
 
-const splitHere = () => act((s) => api("POST", `/segments/${s.id}/split`,
-  { at: s.start + player.audio.currentTime }), { reload: true });
+// The text after the caret goes to the new second half, where the caret goes too.
+async function splitHere() {
+  const done = await act(async (s) => {
+    const box = page.rows.get(s.id).text;
+    const halves = await api("POST", `/segments/${s.id}/split`, { at: s.start + player.audio.currentTime,
+      texts: textsAtCaret(box.value, box.selectionStart), base_version: s.version });
+    drafts.drop(s.id);  // the box's whole text: the server now holds it in two halves
+    return halves;
+  }, { reload: true, then: 1 });
+  if (!done) return;
+  const row = page.rows.get(page.segments[page.current].id);
+  if (document.activeElement === row.text) row.text.setSelectionRange(0, 0);
+}
 
-const mergeNext = () => act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
+function mergeNext() {
+  if (!page.editable || page.current < 0) return;
+  if (!canMergeWithNext(page.segments, page.current)) {
+    const next = page.segments[page.current + 1];
+    banner("bad", next ? `Segment ${next.position} is accepted: it cannot be merged.` : "This is the last segment: there is nothing to merge with.");
+    return;
+  }
+  act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
+}
 
 function openReasons() {
   if (!page.editable || page.current < 0) return;
+  tags.close();
   reasons.open(page.rows.get(page.segments[page.current].id), page.reasons);
+}
+
+function openTags() {
+  if (!page.editable || page.current < 0 || !page.palette.length) return;
+  reasons.close();
+  tags.open(page.rows.get(page.segments[page.current].id), page.palette.slice(0, 9));
+}
+
+// Puts a palette entry in at the caret of the current sentence box, as if typed.
+function insertTag(entry) {
+  const segment = page.segments[page.current];
+  const box = segment && page.rows.get(segment.id).text;
+  if (!box || box.readOnly) return;
+  const { value, caret } = insertEntry(box.value, box.selectionStart, box.selectionEnd, entry);
+  box.value = value;
+  box.focus();
+  box.setSelectionRange(caret, caret);
+  box.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
 function showProblems(problems) {
@@ -348,17 +427,25 @@ async function submit() {
 followPlayer(page, player);
 onSessionChange(progress);
 
-installHotkeys(TRANSCRIBER_KEYS, {
-  ...playerKeyActions(player),
+const listeningKeys = playerKeyActions(player);
+const useKeys = installHotkeys(TRANSCRIBER_KEYS, {
+  ...listeningKeys,
+  toggle: () => { typing.forget(); listeningKeys.toggle(); },
+  leadIn: () => { typing.forget(); player.playWithLeadIn(page.segments[page.current - 1] || null); },
+  loop: () => player.setLoop(!player.looping),
   next: () => move(1),
   previous: () => move(-1),
   openReasons,
   chooseReason: (index) => reasons.pick(index),
   closeReasons: () => reasons.close(),
+  openTags,
+  chooseTag: (index) => tags.pick(index),
+  closeTags: () => tags.close(),
   split: () => splitHere(),
   merge: () => mergeNext(),
   clearDraft,
-}, () => ({ reasons: reasons.isOpen ? reasons.reasons.length : undefined }), document.getElementById("keys"));
+}, () => ({ reasons: reasons.isOpen ? reasons.reasons.length : undefined,
+  tags: tags.isOpen ? tags.reasons.length : undefined }), document.getElementById("keys"));
 
 const retryUnsent = () => saves.retryUnsent();
 window.addEventListener("online", retryUnsent);
