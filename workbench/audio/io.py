@@ -10,7 +10,8 @@ that: a FLAC of a few hundred kilobytes can hold twelve hours of silence and dec
 length, or none. So the samples are counted as the decoder yields them and decoding stops
 with an ``AudioError`` the moment the count passes the limit; a declared length over the
 limit is refused before decoding starts. ``gather`` reserves room for the limit once (address
-space, not memory), so a lying header cannot make it copy or grow.
+space, not memory), so a lying header cannot make it copy or grow; given a
+``paged.DiskSamples`` it moves a long stream into a file instead of memory.
 """
 
 from __future__ import annotations

@@ -38,8 +38,10 @@ MIN_DURATION_S = 0.5
 # Clips longer than this are denoised on one thread (about 20 MB less at the peak).
 ONE_GATE_THREAD_AFTER_S = 2 * 3600
 # Clips longer than this are held in a file in the staging directory while they are
-# processed (``workbench.audio.paged``), not in memory: 1.3 GB less at six hours.
-ON_DISK_AFTER_S = 3600
+# processed (``workbench.audio.paged``), not in memory: 1.3 GB less at six hours. Fifteen
+# minutes keeps the 10-minute clip in memory (the speed figures) and bounds what is copied
+# to disk when a clip passes it (55 MiB).
+ON_DISK_AFTER_S = 15 * 60
 LEVEL_FRAME_S = 0.01
 NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
 
