@@ -10,7 +10,8 @@ that: a FLAC of a few hundred kilobytes can hold twelve hours of silence and dec
 length, or none. So the samples are counted as the decoder yields them and decoding stops
 with an ``AudioError`` the moment the count passes the limit; a declared length over the
 limit is refused before decoding starts. ``gather`` reserves room for the limit once (address
-space, not memory), so a lying header cannot make it copy or grow.
+space, not memory), so a lying header cannot make it copy or grow; given a
+``paged.DiskSamples`` it moves a long stream into a file instead of memory.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import soundfile as sf
 import soxr
 
 from workbench.audio.errors import AudioError
+from workbench.audio.paged import DiskSamples
 
 TARGET_RATE = 16000
 # The longest clip accepted, in seconds of audio actually decoded.
@@ -254,19 +256,33 @@ def capacity(max_seconds: float, sample_rate: int = TARGET_RATE) -> int:
     return int((max_seconds + 2) * sample_rate)
 
 
-def gather(chunks: Iterable[np.ndarray], *, capacity: int) -> np.ndarray:
+def gather(chunks: Iterable[np.ndarray], *, capacity: int, disk: DiskSamples | None = None,
+           disk_after: int = 0) -> np.ndarray:
     """Copy streamed chunks into one float32 array, shape (n_samples,).
 
     The array is allocated once for ``capacity`` samples and never grows or copies, so the
     peak is the clip itself, whatever its header claimed. Unused capacity is never touched,
     so it costs address space, not memory. A stream longer than ``capacity`` (which
     ``decode_chunks`` with the matching cap never yields) raises ``AudioError``.
+
+    With ``disk`` (a ``workbench.audio.paged.DiskSamples``), a stream that passes
+    ``disk_after`` samples moves to an array on disk: what was gathered is copied there
+    once, the memory is freed, and the rest goes straight to disk. The result is then that
+    array (the same values), and ``disk`` must stay open while it is used.
     """
     buffer = np.empty(capacity, dtype=np.float32)
-    filled = 0
+    filled, on_disk = 0, False
     for chunk in chunks:
         if filled + chunk.size > capacity:
             raise AudioError(f"the audio is longer than the {capacity} samples it may have")
+        if disk is not None and not on_disk and filled + chunk.size > disk_after:
+            held, buffer = buffer, disk.array(capacity)
+            disk.reserve(filled + chunk.size)
+            buffer[:filled] = held[:filled]
+            del held
+            on_disk = True
+        elif on_disk:
+            disk.reserve(filled + chunk.size)
         buffer[filled : filled + chunk.size] = chunk
         filled += chunk.size
     return buffer[:filled]
