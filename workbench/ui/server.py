@@ -122,10 +122,11 @@ class SessionGate:
             return await self.app(scope, receive, send)
         request = Request(scope)
         token = self.signer.session_token(request.cookies.get(SESSION_COOKIE))
-        # The lookup is a database read: keep it off the event loop.
-        username = await run_in_threadpool(self.wb.resolve_session, token) if token else None
+        # One database read finds the session and who it is; keep it off the event loop.
+        actor = await run_in_threadpool(self.wb.session_actor, token) if token else None
+        username = actor.username if actor is not None else None
         # Mounted apps (Gradio) see their own request.app: hand them the session via the scope.
-        scope.setdefault("state", {}).update(session_username=username, workbench=self.wb)
+        scope.setdefault("state", {}).update(session_username=username, session_actor=actor, workbench=self.wb)
         if username is not None or scope["path"] in PUBLIC_PATHS:
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":
@@ -148,18 +149,13 @@ def session_username(request: Request) -> str | None:
 
 
 def current_actor(request: Request) -> "Actor | None":
-    """The signed-in user, or None when there is no session or the account is gone."""
-    username = session_username(request)
-    if username is None:
-        return None
-    try:
-        return workbench_of(request).actor(username)
-    except WorkbenchError:
-        return None
+    """The signed-in user as ``SessionGate`` read it with the session, or None."""
+    return getattr(request.state, "session_actor", None)
 
 
-def require_actor(request: Request) -> "Actor":
-    """FastAPI dependency for every non-public endpoint: the signed-in user, else 401."""
+async def require_actor(request: Request) -> "Actor":
+    """FastAPI dependency for every non-public endpoint: the signed-in user, else 401.
+    An ``async def`` because it reads nothing: FastAPI then calls it without a thread."""
     actor = current_actor(request)
     if actor is None:
         raise HTTPException(status_code=401, detail="Not signed in")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from workbench.store import repo
 from workbench.store.db import Store
-from workbench.store.models import AuditEntry as AuditRow
 from workbench.store.models import Clip, Segment, Task, User
 from workbench.workflow.domain import LANGUAGES, Actor, ClipView, SegmentView, TaskSummary
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
@@ -84,7 +83,14 @@ class WorkbenchBase:
 
     def _worker(self, session, actor: Actor, role: str) -> User:
         """An approved transcriber or reviewer (``role``) with a language."""
-        user = self._user(session, actor)
+        return self._may_work(self._user(session, actor), role)
+
+    @staticmethod
+    def _may_work(user, role: str):
+        """``user`` (a ``User``, or a row of ``repo.actor_row``) if it is an approved
+        ``role`` with a language, else PermissionDenied."""
+        if user is None:
+            raise PermissionDenied("Your account no longer exists.")
         if not getattr(user, f"is_{role}"):
             raise PermissionDenied(f"Only a {role} can do this.")
         if user.status != "approved":
@@ -140,9 +146,9 @@ class WorkbenchBase:
 
     def _audit(self, session, actor_id: int | None, action: str, entity: str, entity_id: int, *,
                task_id: int | None = None, **detail) -> None:
-        session.add(AuditRow(at=self.now(), actor_id=actor_id, action=action, entity=entity,
-                             entity_id=entity_id, task_id=task_id,
-                             detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""))
+        repo.write_audit(session, at=self.now(), actor_id=actor_id, action=action, entity=entity,
+                         entity_id=entity_id, task_id=task_id,
+                         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else "")
 
     # --- handing work back -------------------------------------------------------------
 
