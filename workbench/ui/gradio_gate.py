@@ -33,6 +33,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from workbench.ui.app import build_blocks, pages_for
 from workbench.ui.wiring import is_gradio_upload
 from workbench.workflow.errors import WorkbenchError
 
@@ -136,8 +137,6 @@ class GradioPages:
     # --- the apps ------------------------------------------------------------------------
 
     def _build(self, pages: tuple[str, ...]) -> FastAPI:
-        from workbench.ui.app import build_blocks  # see __call__
-
         with self._build_lock:
             if pages not in self._apps:
                 blocks = build_blocks(self.wb, pages)
@@ -255,9 +254,6 @@ class GradioPages:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
             return
-        # Imported here: the pages import workbench.ui.server, which imports this module.
-        from workbench.ui.app import pages_for
-
         async def refuse(status: int, detail: str) -> None:
             await JSONResponse({"detail": detail}, status_code=status)(scope, receive, send)
 
