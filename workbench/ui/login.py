@@ -4,8 +4,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import html
-from typing import TYPE_CHECKING
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Callable
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,11 +31,39 @@ from workbench.workflow.errors import AuthenticationFailed, PermissionDenied, To
 
 if TYPE_CHECKING:
     from workbench.config import Settings
+    from workbench.workflow.service import Workbench
+
+# Checking or hashing a password costs about 150 ms of CPU (argon2id at its recommended
+# cost, ``Policy.password_time_cost``). Sign-ins and applications do it in a pool of their
+# own, one thread per core: a burst of them waits its turn there instead of taking the
+# threads every other route shares (anyio's 40), so nobody's save queues behind strangers'
+# sign-ins, and more threads than cores would only make each sign-in slower.
+PASSWORD_THREADS = os.cpu_count() or 1
+PASSWORD_THREAD_NAME = "workbench-password"
 
 
-def router(signer: SessionSigner, settings: "Settings") -> APIRouter:
+class PasswordPool:
+    """The bounded pool password work runs in; ``await pool.run(call, *args)``."""
+
+    def __init__(self, threads: int = PASSWORD_THREADS):
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=PASSWORD_THREAD_NAME)
+
+    async def run(self, call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _sign_in(wb: "Workbench", username: str, password: str, client: str) -> str:
+    """Check the password and open a session: the new session's token."""
+    return wb.open_session(auth_handlers.sign_in(wb, username, password, client=client))
+
+
+def router(signer: SessionSigner, settings: "Settings", passwords: PasswordPool) -> APIRouter:
     """``/login``, ``/logout`` and ``/apply``; ``signer`` signs the cookie a sign-in sets,
-    ``settings`` gives its ``Secure`` rule."""
+    ``settings`` gives its ``Secure`` rule, ``passwords`` is where passwords are checked
+    and hashed."""
     routes = APIRouter()
 
     @routes.get("/login", response_class=HTMLResponse)
@@ -40,17 +72,16 @@ def router(signer: SessionSigner, settings: "Settings") -> APIRouter:
             return RedirectResponse("/", status_code=303)
         return HTMLResponse(login_page())
 
-    # A plain ``def``: FastAPI runs it in a worker thread, so argon2 never blocks the event loop.
     @routes.post("/login", response_class=HTMLResponse)
-    def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+    async def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
-            actor = auth_handlers.sign_in(workbench_of(request), username, password, client=client_address(request))
-            session_token = workbench_of(request).open_session(actor)
+            session_token = await passwords.run(_sign_in, workbench_of(request), username, password,
+                                                client_address(request))
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
             page = login_page(login_error=str(error), username=username)
             return HTMLResponse(page, status_code=error_status(error), headers=retry_after(error))
         # Signing in again in the same browser replaces its session rather than adding one.
-        close_browser_session(request, signer)
+        await run_in_threadpool(close_browser_session, request, signer)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -87,9 +118,10 @@ def router(signer: SessionSigner, settings: "Settings") -> APIRouter:
         # Read one byte past the limit so the store sees an oversized file and refuses it.
         content = await document.read(wb.policy.max_document_bytes + 1) if document is not None else b""
         try:
-            # Hashing the password and writing the file stay off the event loop. A taken
-            # username is answered like any received application (no enumeration).
-            await run_in_threadpool(
+            # Hashing the password and writing the file stay off the event loop, in the
+            # password pool. A taken username is answered like any received application
+            # (no enumeration).
+            await passwords.run(
                 wb.submit_application,
                 username=username.strip(),
                 password=password,

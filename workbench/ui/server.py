@@ -71,7 +71,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
     app.add_exception_handler(WorkbenchError, workbench_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
 
-    app.include_router(login.router(signer, settings))
+    passwords = login.PasswordPool()
+    app.include_router(login.router(signer, settings, passwords))
     app.include_router(files.router)
     app.include_router(work_router)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR, check_dir=False), name="ui-static")
@@ -87,6 +88,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
             try:
                 yield state
             finally:
+                passwords.close()
                 await pages.aclose()
 
     app.router.lifespan_context = lifespan
