@@ -43,16 +43,23 @@ PASSWORD_THREAD_NAME = "workbench-password"
 
 
 class PasswordPool:
-    """The bounded pool password work runs in; ``await pool.run(call, *args)``."""
+    """The bounded pool password work runs in; ``await pool.run(call, *args)``. Its threads
+    start with the first call after each ``close()`` (the app's shutdown): an app may be
+    served, stopped and served again."""
 
     def __init__(self, threads: int = PASSWORD_THREADS):
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=PASSWORD_THREAD_NAME)
+        self.threads = threads
+        self._executor: ThreadPoolExecutor | None = None
 
     async def run(self, call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix=PASSWORD_THREAD_NAME)
         return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _sign_in(wb: "Workbench", username: str, password: str, client: str) -> str:
