@@ -35,7 +35,6 @@ from starlette.responses import JSONResponse
 
 from workbench.ui.app import build_blocks, pages_for
 from workbench.ui.wiring import is_gradio_upload
-from workbench.workflow.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -241,14 +240,6 @@ class GradioPages:
 
     # --- the gate ------------------------------------------------------------------------
 
-    async def _actor(self, username: str | None) -> "Actor | None":
-        if username is None:
-            return None
-        try:
-            return await run_in_threadpool(self.wb.actor, username)
-        except WorkbenchError:
-            return None
-
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             if scope["type"] == "websocket":
@@ -257,10 +248,11 @@ class GradioPages:
         async def refuse(status: int, detail: str) -> None:
             await JSONResponse({"detail": detail}, status_code=status)(scope, receive, send)
 
-        username = scope.get("state", {}).get("session_username")
-        actor = await self._actor(username)
+        # SessionGate read the signed-in user with the session: no second read here.
+        actor = scope.get("state", {}).get("session_actor")
         if actor is None:
             return await refuse(401, "Not signed in")
+        username = actor.username
         pages = pages_for(actor)
         path = scope["path"]
         root = scope.get("root_path", "")
