@@ -4,6 +4,7 @@
     python3 bench/claims.py --users 200        # more of them
     python3 bench/claims.py --database-url postgresql+psycopg://...   # an empty PostgreSQL database
     python3 bench/claims.py --via gradio       # fire a Gradio handler through Gradio's queue instead
+    python3 bench/claims.py --workers 2        # two server processes, the users spread over them
 
 Starts the real web app (``create_app``) with uvicorn on 127.0.0.1 in its own process, signs
 in N transcribers over HTTP and opens their pages (config and a first event, so each has its
@@ -160,12 +161,15 @@ async def _claim_api(page: OpenPage, go: asyncio.Event | None = None, *, refresh
                  refreshed=time.perf_counter() - start)
 
 
-async def claim_together(base_url: str, usernames: list[str], on_go=lambda: None, *, via: str = "api",
+async def claim_together(base_url: str | list[str], usernames: list[str], on_go=lambda: None, *, via: str = "api",
                          handler: str = REFRESH_HANDLER, refresh: bool = True) -> list[Claim]:
     """Open everyone's page, then release every "take the next task" click at the same moment
     (calling ``on_go()`` just before): the JSON claim (``via="api"``), or Gradio's ``handler``
-    through its queue (``via="gradio"``); ``refresh=False`` leaves out the refresh after the claim."""
-    pages = [await _open_page(base_url, username, handler) for username in usernames]
+    through its queue (``via="gradio"``); ``refresh=False`` leaves out the refresh after the claim.
+    Several base URLs (server processes) take the users in turn, each user staying on theirs
+    as a sticky proxy would keep them."""
+    base_urls = [base_url] if isinstance(base_url, str) else base_url
+    pages = [await _open_page(base_urls[n % len(base_urls)], username, handler) for n, username in enumerate(usernames)]
     go = asyncio.Event()
     try:
         if via == "api":
@@ -229,6 +233,8 @@ def main() -> None:
     parser.add_argument("--claim-only", action="store_true", help="with --via api: no refresh after the claim")
     parser.add_argument("--handler", default=REFRESH_HANDLER, help="with --via gradio: the handler to fire "
                         "(e.g. greet, for the cost of Gradio's queue alone)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes over the one store, the users "
+                        "spread over them (each stays on one, as behind a sticky proxy)")
     parser.add_argument("--serve", nargs=3, metavar=("DATABASE_URL", "DATA_DIR", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -242,34 +248,41 @@ def main() -> None:
     wb = _open_workbench(database_url, data_dir)
     usernames = seed(wb, args.users)
     wb.close()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # The server runs in its own process, as `workbench serve` does: the clients' work is not
-    # counted in its CPU time nor does it compete for its interpreter lock.
-    server = subprocess.Popen([sys.executable, __file__, "--serve", database_url, str(data_dir), str(port)])
-    base_url = f"http://127.0.0.1:{port}"
+    # The servers run in their own processes, as `workbench serve` does: the clients' work is
+    # not counted in their CPU time nor does it compete for their interpreter lock.
+    servers, base_urls = [], []
+    for _ in range(max(1, args.workers)):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        servers.append(subprocess.Popen([sys.executable, __file__, "--serve", database_url, str(data_dir), str(port)]))
+        base_urls.append(f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base_url}/login", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
+        for server, base_url in zip(servers, base_urls):
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base_url}/login", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError("a server did not start") from None
+                    time.sleep(0.2)
         cpu: list[float] = []
-        claims = asyncio.run(claim_together(base_url, usernames, on_go=lambda: cpu.append(_cpu_seconds(server.pid)),
-                                            via=args.via, handler=args.handler, refresh=not args.claim_only))
-        server_cpu = _cpu_seconds(server.pid) - cpu[0]
+        claims = asyncio.run(claim_together(
+            base_urls, usernames, on_go=lambda: cpu.append(sum(_cpu_seconds(server.pid) for server in servers)),
+            via=args.via, handler=args.handler, refresh=not args.claim_only))
+        server_cpu = sum(_cpu_seconds(server.pid) for server in servers) - cpu[0]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
     failed = [claim for claim in claims if claim.task_id is None or claim.error]
     tasks = {claim.task_id for claim in claims if claim.task_id is not None}
     what = "claims (JSON)" if args.via == "api" else f"{args.handler} (Gradio queue)"
-    print(f"{len(claims)} simultaneous {what} on {database_url.split(':')[0]}: "
+    processes = f", {len(servers)} server processes" if len(servers) > 1 else ""
+    print(f"{len(claims)} simultaneous {what} on {database_url.split(':')[0]}{processes}: "
           f"{_spread([claim.seconds for claim in claims])}; {len(tasks)} distinct tasks, {len(failed)} failed; "
           f"server CPU {server_cpu:.2f} s ({1000 * server_cpu / len(claims):.1f} ms a click); "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")

@@ -117,11 +117,11 @@ def test_claim_open_task_never_takes_a_task_claimed_between_its_pick_and_its_upd
 
         sa.event.listen(connection, "before_cursor_execute", tom_claims_first)
         try:
-            task = repo.claim_open_task(session, language="ko", user_id=tina.id, now=wb.now())
+            claimed = repo.claim_open_task(session, language="ko", user_id=tina.id, now=wb.now())
         finally:
             sa.event.remove(connection, "before_cursor_execute", tom_claims_first)
         assert meanwhile, "the claim never issued its UPDATE"
-        assert task is not None and task.id == second
+        assert claimed == second
         assert (repo.get_task(session, first).transcriber_id, repo.get_task(session, first).state) == (tom.id, "in_progress")
 
 

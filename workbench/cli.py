@@ -547,13 +547,20 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(7860, help="Port to listen on."),
     worker: bool = typer.Option(True, help="Also run a queue worker so uploads get processed."),
+    workers: int = typer.Option(1, min=1, help="Web processes over the same store, on PORT and the ports after "
+                                "it; Gradio's pages need a proxy that keeps each browser on one (README)."),
+    parent_pid: int = typer.Option(None, hidden=True, help="Exit when this process (the parent) dies."),
 ) -> None:
     """Serve the web app over the existing store in WORKBENCH_DATA_DIR."""
     from workbench.config import Settings, keep_files_private
     from workbench.ui.server import serve_forever
 
+    if parent_pid is not None:
+        from workbench.lifeline import exit_with_parent
+
+        exit_with_parent(parent_pid)
     keep_files_private()
-    serve_forever(Settings.from_env(), host=host, port=port, start_worker=worker)
+    serve_forever(Settings.from_env(), host=host, port=port, start_worker=worker, workers=workers)
 
 
 @app.command()

@@ -12,15 +12,21 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from workbench.store.models import AuditEntry
 
+_INSERT = insert(AuditEntry)  # built once: the claim's hot path writes through a plain connection
 
-def record(session: Session, *, at: datetime, actor_id: int | None, action: str, entity: str, entity_id: int,
+
+def record(session: Session | Connection, *, at: datetime, actor_id: int | None, action: str, entity: str, entity_id: int,
            task_id: int | None = None, detail: Mapping[str, Any] | None = None) -> None:
-    """Record that ``actor_id`` (None: the system) did ``action`` to ``entity`` ``entity_id``."""
-    session.add(AuditEntry(
-        at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, task_id=task_id,
-        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else "",
-    ))
+    """Record that ``actor_id`` (None: the system) did ``action`` to ``entity`` ``entity_id``:
+    added to an ORM session (flushed with the rest), or inserted at once on a plain connection."""
+    row = dict(at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, task_id=task_id,
+               detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else "")
+    if isinstance(session, Connection):
+        session.execute(_INSERT, row)
+    else:
+        session.add(AuditEntry(**row))

@@ -10,18 +10,20 @@ PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://...``).
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_ID = 0x776F726B  # any constant shared by every workbench process
 READ_ONLY_OPTION = "workbench_read_only"
+_HOLDS_WRITE_LOCK = "workbench_holds_write_lock"
 
 
 def make_engine(url: str) -> Engine:
@@ -41,12 +43,33 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        # This process's writers queue here, in order, for SQLite's one write lock: waiting in
+        # SQLite's busy handler instead means sleeping in steps of up to 100 ms, so under a
+        # burst (120 claims at once) most of the time went on sleeping past a free lock.
+        # Other processes (the queue worker) still meet at BEGIN IMMEDIATE's busy timeout.
+        writing = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _begin(connection) -> None:
             # Readers take no lock up front, so in WAL mode they run beside a writer.
-            reading = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-            connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(READ_ONLY_OPTION, False):
+                connection.exec_driver_sql("BEGIN DEFERRED")
+                return
+            if not writing.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+                raise sqlite3.OperationalError("database is locked (by another writer of this process)")
+            connection.info[_HOLDS_WRITE_LOCK] = True
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(connection)
+                raise
 
+        def _release(connection) -> None:
+            if connection.info.pop(_HOLDS_WRITE_LOCK, False):
+                writing.release()
+
+        event.listen(engine, "commit", _release)
+        event.listen(engine, "rollback", _release)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -94,8 +117,9 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._reading_engine = engine.execution_options(**{READ_ONLY_OPTION: True})
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._readers = sessionmaker(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
+        self._readers = sessionmaker(self._reading_engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> "Store":
@@ -120,6 +144,19 @@ class Store:
         Writing in it is a bug (it could fail with "database is locked")."""
         with self._readers.begin() as session:
             yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """``session()`` without the ORM, for the hot paths that run a few Core statements
+        (a claim, a session lookup): one transaction on a plain connection."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def reading_connection(self) -> Iterator[Connection]:
+        """``reading()`` without the ORM: a read-only transaction on a plain connection."""
+        with self._reading_engine.begin() as connection:
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from workbench.domain.states import EDITABLE, SegmentStatus, TaskState, task_move
@@ -38,8 +38,9 @@ from workbench.store.models import (
 HELD_STATES = EDITABLE  # what a transcriber holds is what they may edit
 
 
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def is_postgres(session: Session | Connection) -> bool:
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    return bind.dialect.name == "postgresql"
 
 
 def _get(session: Session, model, row_id: int, *, lock: bool):
@@ -58,6 +59,25 @@ def user_by_username(session: Session, username: str, *, lock: bool = False) -> 
     if lock and is_postgres(session):
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
+
+
+# The columns an ``Actor`` is made of: the hot paths (every request's session, a claim) read
+# these as one plain row instead of building a ``User``.
+_ACTOR_COLUMNS = (User.id, User.username, User.name, User.is_admin, User.is_reviewer, User.is_transcriber,
+                  User.language, User.status)
+
+
+@functools.cache
+def _actor_by_id(lock: bool):
+    query = select(*_ACTOR_COLUMNS).where(User.id == bindparam("user_id"))
+    return query.with_for_update() if lock else query
+
+
+def actor_row(connection: Connection, user_id: int, *, lock: bool = False) -> Row | None:
+    """The user's ``_ACTOR_COLUMNS``; with ``lock`` the row stays locked (PostgreSQL) until
+    the transaction ends (SQLite's writers are serialised by ``BEGIN IMMEDIATE`` anyway)."""
+    query = _actor_by_id(lock and is_postgres(connection))
+    return connection.execute(query, {"user_id": user_id}).one_or_none()
 
 
 def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
@@ -159,6 +179,18 @@ def session_user(session: Session, token_hash: str, now: datetime) -> User | Non
             UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None), UserSession.expires_at > now
         )
     ).one_or_none()
+
+
+_SESSION_ACTOR = (
+    select(*_ACTOR_COLUMNS).join(UserSession, UserSession.user_id == User.id).where(
+        UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None),
+        UserSession.expires_at > bindparam("now", type_=UserSession.expires_at.type))
+)
+
+
+def session_actor_row(connection: Connection, token_hash: str, now: datetime) -> Row | None:
+    """``session_user`` as its ``_ACTOR_COLUMNS``: one read resolves the session and who it is."""
+    return connection.execute(_SESSION_ACTOR, {"token_hash": token_hash, "now": now}).one_or_none()
 
 
 def revoke_session(session: Session, token_hash: str, now: datetime) -> None:
@@ -302,10 +334,12 @@ def held_task_counts(session: Session) -> dict[int, int]:
     ).all())
 
 
-def held_task_count(session: Session, user_id: int) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Task).where(Task.transcriber_id == user_id, Task.state.in_(HELD_STATES))
-    ) or 0
+_HELD_TASK_COUNT = select(func.count()).select_from(Task).where(
+    Task.transcriber_id == bindparam("user_id"), Task.state.in_(HELD_STATES))
+
+
+def held_task_count(session: Session | Connection, user_id: int) -> int:
+    return session.scalar(_HELD_TASK_COUNT, {"user_id": user_id}) or 0
 
 
 def open_task_count(session: Session, language: str) -> int:
@@ -314,36 +348,43 @@ def open_task_count(session: Session, language: str) -> int:
     ) or 0
 
 
-def claim_open_task(session: Session, *, language: str, user_id: int, now: datetime) -> Task | None:
-    """Give the highest-priority open task of ``language`` to ``user_id``, or None.
+def claim_open_task(session: Session | Connection, *, language: str, user_id: int, now: datetime) -> int | None:
+    """Give the highest-priority open task of ``language`` to ``user_id``: its id, or None.
 
     The UPDATE only succeeds while the task is still open, so two claimers can never both
     get it; on PostgreSQL SKIP LOCKED also lets concurrent claimers pass each other by
     instead of queueing on the same row.
     """
+    postgres = is_postgres(session)
     skipped: list[int] = []
     while True:
-        query = (
-            select(Task.id)
-            .where(Task.state == TaskState.OPEN, Task.language == language, Task.id.not_in(skipped))
-            .order_by(Task.priority.desc(), Task.id)
-            .limit(1)
-        )
-        if is_postgres(session):
-            query = query.with_for_update(skip_locked=True)
-        task_id = session.scalar(query)
+        pick = _open_task_pick(postgres=postgres, skipping=bool(skipped))
+        task_id = session.scalar(pick, {"language": language, "skipped": skipped})
         if task_id is None:
             return None
-        result = session.execute(
-            update(Task)
-            .where(Task.id == task_id, Task.state == TaskState.OPEN)
-            .values(state=task_move(TaskState.OPEN, "claim"), transcriber_id=user_id, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        result = session.execute(_CLAIM, {"task_id": task_id, "claimer": user_id, "claimed": now})
         if result.rowcount == 1:
-            # One fresh read: the UPDATE bypassed any copy the session might hold.
-            return session.get(Task, task_id, populate_existing=True)
+            return task_id
         skipped.append(task_id)
+
+
+# The claim's statements are built once: building them cost more than running them.
+_CLAIM = (
+    update(Task)
+    .where(Task.id == bindparam("task_id"), Task.state == "open")
+    .values(state="in_progress", transcriber_id=bindparam("claimer"), claimed_at=bindparam("claimed"))
+    .execution_options(synchronize_session=False)
+)
+
+
+@functools.cache
+def _open_task_pick(*, postgres: bool, skipping: bool):
+    """The highest-priority open task of ``:language`` (not one of ``:skipped``)."""
+    query = select(Task.id).where(Task.state == "open", Task.language == bindparam("language"))
+    if skipping:
+        query = query.where(Task.id.not_in(bindparam("skipped", expanding=True)))
+    query = query.order_by(Task.priority.desc(), Task.id).limit(1)
+    return query.with_for_update(skip_locked=True) if postgres else query
 
 
 def _reviewable_by(reviewer_id: int, reserved_since: datetime):
@@ -553,6 +594,11 @@ def _decisions_statement(transcribers):
 
 def penalties_of(session: Session, user_id: int) -> Sequence[Penalty]:
     return session.scalars(select(Penalty).where(Penalty.user_id == user_id).order_by(Penalty.id)).all()
+
+
+def penalised_segments(session: Session | Connection, user_id: int) -> Sequence[Row]:
+    """The user's penalties as rows of their ``segment_id`` (all a grade needs of them)."""
+    return session.execute(select(Penalty.segment_id).where(Penalty.user_id == user_id).order_by(Penalty.id)).all()
 
 
 def penalties_by_user(session: Session) -> dict[int, list[Penalty]]:

@@ -8,9 +8,13 @@ at the first byte over, the route's read fails, nothing more is read, and the an
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from starlette.formparsers import MultiPartException
 from starlette.responses import JSONResponse
+
+if TYPE_CHECKING:
+    from workbench.workflow.policy import Policy
 
 
 class BodyTooLarge(MultiPartException):
@@ -75,3 +79,20 @@ class BodyLimit:
                 raise
         if exceeded and not started:
             await _too_large(limit)(scope, receive, send)
+
+
+# Bodies larger than this are refused while they stream in (``BodyLimit``): a Gradio upload
+# batch at most one clip's limit, an application one document's, anything else 1 MB.
+DEFAULT_BODY_LIMIT = 1024**2
+FORM_OVERHEAD = 64 * 1024
+
+
+def body_limits(policy: "Policy") -> Callable[[str], int]:
+    def limit_for(path: str) -> int:
+        if path == "/gradio_api/upload":
+            return policy.max_upload_bytes + FORM_OVERHEAD
+        if path == "/apply":
+            return policy.max_document_bytes + FORM_OVERHEAD
+        return DEFAULT_BODY_LIMIT
+
+    return limit_for

@@ -33,8 +33,8 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from workbench.ui.app import build_blocks, pages_for
 from workbench.ui.wiring import is_gradio_upload
-from workbench.workflow.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -136,8 +136,6 @@ class GradioPages:
     # --- the apps ------------------------------------------------------------------------
 
     def _build(self, pages: tuple[str, ...]) -> FastAPI:
-        from workbench.ui.app import build_blocks  # see __call__
-
         with self._build_lock:
             if pages not in self._apps:
                 blocks = build_blocks(self.wb, pages)
@@ -242,29 +240,19 @@ class GradioPages:
 
     # --- the gate ------------------------------------------------------------------------
 
-    async def _actor(self, username: str | None) -> "Actor | None":
-        if username is None:
-            return None
-        try:
-            return await run_in_threadpool(self.wb.actor, username)
-        except WorkbenchError:
-            return None
-
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
             return
-        # Imported here: the pages import workbench.ui.server, which imports this module.
-        from workbench.ui.app import pages_for
-
         async def refuse(status: int, detail: str) -> None:
             await JSONResponse({"detail": detail}, status_code=status)(scope, receive, send)
 
-        username = scope.get("state", {}).get("session_username")
-        actor = await self._actor(username)
+        # SessionGate read the signed-in user with the session: no second read here.
+        actor = scope.get("state", {}).get("session_actor")
         if actor is None:
             return await refuse(401, "Not signed in")
+        username = actor.username
         pages = pages_for(actor)
         path = scope["path"]
         root = scope.get("root_path", "")

@@ -21,12 +21,13 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 from workbench.ui.handlers import activity
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
-from workbench.ui.server import STATIC_PREFIX, require_actor, workbench_of
+from workbench.ui.session import require_actor, workbench_of
 from workbench.workflow.errors import GuidelineViolation, StaleVersion
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
 
+STATIC_PREFIX = "/ui-static"  # where ui/static is served (ui/server.py mounts it)
 ASSETS = Path(__file__).parent / "static" / "work"
 ASSET_URL = f"{STATIC_PREFIX}/work"
 

@@ -74,10 +74,20 @@ def require_role(session, actor: Actor, role: str, *, refusal: str | None = None
 
 def require_worker(session, actor: Actor, role: str) -> Actor:
     """An approved transcriber or reviewer (``role``) with a language."""
+    return may_work(current(session, actor), role)
+
+
+def may_work(user, role: str):
+    """``user`` (an ``Actor``, or a row of ``repo.actor_row`` read under a lock on the hot
+    path) if it is an approved ``role`` with a language; PermissionDenied otherwise, and
+    when the account is gone (None)."""
     if role not in WORKER_ROLES:
         raise ValueError(f"a worker is a transcriber or a reviewer, not {role!r}")
-    user = require_role(session, actor, role)
-    if not user.approved:
+    if user is None:
+        raise PermissionDenied("Your account no longer exists.")
+    if not getattr(user, f"is_{role}"):
+        raise PermissionDenied(f"Only a {role} can do this.")
+    if user.status != "approved":
         raise PermissionDenied("Your account is not approved yet.")
     if user.language is None:
         raise PermissionDenied("Your account has no language; ask an admin.")

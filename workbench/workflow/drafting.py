@@ -41,7 +41,7 @@ from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfi
 from workbench.drafts.scoring import cer
 from workbench.store import draft_queries, repo
 from workbench.workflow import access
-from workbench.store.models import Clip, DraftWords, Revision, Segment, Task
+from workbench.store.models import DraftWords, Revision, Segment, Task
 from workbench.workflow.base import WorkbenchBase
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.limits import SEGMENT_TEXT, storable

@@ -347,7 +347,7 @@ class People(WorkbenchBase):
 
     def _max_tasks(self, session, user: Actor) -> tuple[str, int]:
         score = self._grade(repo.first_round_decisions(session, user.id, self.policy.grade_window),
-                            repo.penalties_of(session, user.id))[0]
+                            repo.penalised_segments(session, user.id))[0]
         band = self.policy.grade_for(score)
         return band.grade, band.max_tasks
 

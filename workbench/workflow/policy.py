@@ -143,6 +143,11 @@ class Policy:
                 overrides[field] = min(1.0, max(0.0, float(env[name])))
         return cls(**overrides)
 
+    @property
+    def fewest_tasks_allowed(self) -> int:
+        """The smallest ``max_tasks`` of any grade: holding fewer, anyone may claim."""
+        return min((self.new_worker_max_tasks, *(band.max_tasks for band in self.grade_bands)))
+
     def grade_for(self, score: float | None) -> GradeBand:
         """The band for ``score``; ``None`` (too few reviewed segments) is the new-worker band."""
         if score is None:

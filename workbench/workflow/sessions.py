@@ -44,19 +44,17 @@ class Sessions(WorkbenchBase):
     def resolve_session(self, token: str) -> str | None:
         """The username behind ``token``; None when it is unknown, revoked or expired, or
         its user is no longer approved."""
-        with self.store.reading() as session:
-            user = repo.session_user(session, token_hash(token), self.now())
-            return user.username if user is not None and user.status == "approved" else None
+        actor = self.session_actor(token)
+        return actor.username if actor is not None else None
 
     def session_actor(self, token: str) -> Actor | None:
-        """The signed-in ``Actor`` behind ``token``, read once for the request that presents
-        it (``Actor.fresh``: the workflow's permission checks take it as it is instead of
-        reading the user again); None as ``resolve_session``. Do not keep it past the request."""
-        with self.store.reading() as session:
-            user = repo.session_user(session, token_hash(token), self.now())
-            if user is None or user.status != "approved":
-                return None
-            return access.actor_of(user, fresh=True)
+        """Who is signed in with ``token`` (``resolve_session``'s answer as an ``Actor``), in
+        one read: every request of a signed-in user starts here. The actor is ``fresh``: the
+        workflow's permission checks take it as it is instead of reading the user again, so
+        do not keep it past the request."""
+        with self.store.reading_connection() as connection:
+            row = repo.session_actor_row(connection, token_hash(token), self.now())
+        return access.actor_of(row, fresh=True) if row is not None and row.status == "approved" else None
 
     def close_session(self, token: str) -> None:
         """Sign out: the session opens nothing from now on (an unknown token is no error)."""

@@ -86,20 +86,23 @@ class Transcribing(WorkbenchBase):
         Raises NotFound when nothing is offered and InvalidTransition when the transcriber
         already holds as many tasks as their grade allows.
         """
-        with self.store.session() as session:
-            user = access.require_worker(session, actor, "transcriber")
-            # Serialises one person's claims (two tabs), so the limit cannot be overrun.
-            repo.user_by_username(session, user.username, lock=True)
-            grade, max_tasks = self._max_tasks(session, user)
-            held = repo.held_task_count(session, user.id)
-            if held >= max_tasks:
-                raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
-                                        "Submit one first.")
-            task = repo.claim_open_task(session, language=user.language, user_id=user.id, now=self.now())
-            if task is None:
+        # Plain statements on one connection: every transcriber clicks this at the start of
+        # their work, often all at once.
+        with self.store.transaction() as connection:
+            # Locking the person's row serialises one person's claims (two tabs), so the limit
+            # cannot be overrun.
+            user = access.may_work(repo.actor_row(connection, actor.id, lock=True), "transcriber")
+            held = repo.held_task_count(connection, user.id)
+            if held >= self.policy.fewest_tasks_allowed:  # below that, no grade refuses a claim
+                grade, max_tasks = self._max_tasks(connection, user)
+                if held >= max_tasks:
+                    raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
+                                            "Submit one first.")
+            task_id = repo.claim_open_task(connection, language=user.language, user_id=user.id, now=self.now())
+            if task_id is None:
                 raise NotFound(f"No {user.language} task is waiting right now.")
-            self._audit(session, user.id, "task.claimed", "task", task.id, task_id=task.id)
-            return task.id
+            self._audit(connection, user.id, "task.claimed", "task", task_id, task_id=task_id)
+            return task_id
 
     def open_task(self, actor: Actor, task_id: int) -> TaskView:
         """The task and its segments, for its transcriber (in any state), a reviewer of its
