@@ -12,7 +12,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from tests.builders import PASSWORD, signed_in
 from workbench.config import Settings, SettingsError
-from workbench.ui.server import SESSION_COOKIE, create_app, proxy_options
+from workbench.ui.serve import proxy_options
+from workbench.ui.server import SESSION_COOKIE, create_app
 
 SECRET = b"test-secret-for-signing-sessions"
 EVIL = "https://evil.example"

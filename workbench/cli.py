@@ -553,7 +553,7 @@ def serve(
 ) -> None:
     """Serve the web app over the existing store in WORKBENCH_DATA_DIR."""
     from workbench.config import Settings, keep_files_private
-    from workbench.ui.server import serve_forever
+    from workbench.ui.serve import serve_forever
 
     if parent_pid is not None:
         from workbench.lifeline import exit_with_parent
@@ -573,7 +573,7 @@ def demo(
     """Seed a demo store (sample clips processed, one login per role and language) and serve it."""
     from workbench.config import Settings, keep_files_private
     from workbench.demo import drafts_note, format_logins, seed_demo
-    from workbench.ui.server import serve_forever
+    from workbench.ui.serve import serve_forever
 
     keep_files_private()
     settings = Settings.from_env()

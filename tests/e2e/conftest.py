@@ -21,7 +21,7 @@ import pytest
 
 from tests.serving import free_port, wait_until_serving
 from workbench.demo import DemoLogin, demo_logins
-from workbench.ui.server import stop_process
+from workbench.supervisor import stop_process
 
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

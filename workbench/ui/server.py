@@ -18,14 +18,12 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
-from workbench.supervisor import stop_process  # noqa: F401 - for callers
 from workbench.ui import files, login
 from workbench.ui.app import APP_CSS, APP_THEME
 from workbench.ui.body_limit import BodyLimit, body_limits
 from workbench.ui.gradio_gate import GradioPages
 from workbench.ui.origin import SameOriginOnly
 from workbench.ui.errors import invalid_request, workbench_error
-from workbench.ui.serve import proxy_options, serve_forever  # noqa: F401 - for callers
 from workbench.ui.session import SESSION_COOKIE, SessionGate, SessionSigner, load_secret, session_username  # noqa: F401
 from workbench.ui.work_api import STATIC_PREFIX, router as work_router
 from workbench.workflow.errors import WorkbenchError
