@@ -452,12 +452,9 @@ def pay_rates_set(
     as_admin: str = AS_ADMIN,
 ) -> None:
     """Set LANGUAGE's rate to WON_PER_MINUTE from a date-time on (earlier work keeps its rate)."""
-    from workbench.pay.reports import format_table
-    from workbench.pay.service import parse_effective_at, set_rate
+    from workbench.pay.service import set_rate
 
-    wb = _workbench()
-    typer.echo(format_table(set_rate(wb, _admin(wb, as_admin), language, won_per_minute,
-                                     parse_effective_at(effective_at))))
+    _set_language_rate(set_rate, language, won_per_minute, effective_at, as_admin)
 
 
 @pay_rates_app.command("review")
@@ -469,12 +466,19 @@ def pay_rates_review(
     as_admin: str = AS_ADMIN,
 ) -> None:
     """Pay reviewers of LANGUAGE WON_PER_MINUTE per minute of audio reviewed, from a date-time on."""
+    from workbench.pay.service import set_reviewer_rate
+
+    _set_language_rate(set_reviewer_rate, language, won_per_minute, effective_at, as_admin)
+
+
+def _set_language_rate(setter, language: str, won_per_minute: int, effective_at: str, as_admin: str) -> None:
+    """Run a pay.service rate setter as the admin and print the history it returns."""
     from workbench.pay.reports import format_table
-    from workbench.pay.service import parse_effective_at, set_reviewer_rate
+    from workbench.pay.service import parse_effective_at
 
     wb = _workbench()
-    typer.echo(format_table(set_reviewer_rate(wb, _admin(wb, as_admin), language, won_per_minute,
-                                              parse_effective_at(effective_at))))
+    typer.echo(format_table(setter(wb, _admin(wb, as_admin), language, won_per_minute,
+                                   parse_effective_at(effective_at))))
 
 
 @pay_rates_app.command("bonus")

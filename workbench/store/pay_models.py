@@ -19,19 +19,23 @@ from workbench.store.models import Base
 from workbench.store.types import UTCDateTime
 
 
-class PayRate(Base):
-    """Won per source-audio minute for one language, from ``effective_at`` on."""
-
-    __tablename__ = "pay_rates"
-    __table_args__ = (UniqueConstraint("language", "effective_at", name="uq_pay_rates_language_effective_at"),)
+class _LanguageRate:
+    """A dated rate of one language: won per minute from ``effective_at`` on, and who set it
+    (None for the defaults a migration seeds)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     language: Mapped[str] = mapped_column(String(8))
     won_per_minute: Mapped[int] = mapped_column(Integer)
     effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # None for the defaults the migration seeds.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PayRate(_LanguageRate, Base):
+    """Won per source-audio minute for one language, from ``effective_at`` on."""
+
+    __tablename__ = "pay_rates"
+    __table_args__ = (UniqueConstraint("language", "effective_at", name="uq_pay_rates_language_effective_at"),)
 
 
 class ProjectRate(Base):
@@ -52,18 +56,11 @@ class ProjectRate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ReviewerRate(Base):
+class ReviewerRate(_LanguageRate, Base):
     """Won per minute of audio reviewed for one language, from ``effective_at`` on."""
 
     __tablename__ = "reviewer_rates"
     __table_args__ = (UniqueConstraint("language", "effective_at", name="uq_reviewer_rates_language_effective_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    language: Mapped[str] = mapped_column(String(8))
-    won_per_minute: Mapped[int] = mapped_column(Integer)
-    effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ReviewRound(Base):
