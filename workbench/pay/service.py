@@ -224,10 +224,7 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
                                  columns=["task_id", "amount"])
     with _as_invalid_input():
         priced = engine.price_items(pending, rates, bonuses)
-    priced = priced.assign(payday=[payday_for(at) for at in priced["accepted_at"]], settled=False)
-    frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
-    items = pd.concat(frames, ignore_index=True) if frames else priced
-    return reports.statement_frame(items, penalties)
+    return reports.statement_frame(_settled_and_pending(settled, priced, "accepted_at"), penalties)
 
 
 def review_statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
@@ -245,9 +242,7 @@ def review_statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataF
         rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
     with _as_invalid_input():
         priced = engine.price_review_items(pending, rates)
-    priced = priced.assign(payday=[payday_for(at) for at in priced["reviewed_at"]], settled=False)
-    frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
-    return reports.review_statement_frame(pd.concat(frames, ignore_index=True) if frames else priced)
+    return reports.review_statement_frame(_settled_and_pending(settled, priced, "reviewed_at"))
 
 
 def time_on_task(wb: "Workbench", actor: "Actor", *, username: str | None = None,
@@ -460,6 +455,14 @@ def _statement_owner(session, actor: "Actor", username: str) -> dict:
         raise NotFound(f"No user {username!r}.")
     access.may_see_account(viewer, worker["id"], refusal="You can only see your own statement.")
     return worker
+
+
+def _settled_and_pending(settled: pd.DataFrame, priced: pd.DataFrame, at: str) -> pd.DataFrame:
+    """A statement's rows: what was settled, then what is pending, each pending row with the
+    payday its moment ``at`` falls due on."""
+    priced = priced.assign(payday=[payday_for(moment) for moment in priced[at]], settled=False)
+    frames = [frame for frame in (settled.assign(settled=True), priced) if len(frame)]
+    return pd.concat(frames, ignore_index=True) if frames else priced
 
 
 def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
