@@ -5,7 +5,7 @@
                                                        #   1 process and 2, 90 s a step (400 with 2)
     python3 bench/load.py --backends sqlite --processes 1 --steps 10,50 --step-seconds 60
 
-Needs Locust (``pip install -e '.[load]'``). PostgreSQL: ``--postgres-url`` (default
+Needs Locust (``pip install -e '.[bench]'``). PostgreSQL: ``--postgres-url`` (default
 ``$WORKBENCH_TEST_POSTGRES_URL``) names a server where a scratch database
 ``workbench_load_<random>`` is created for each run and dropped after it.
 
