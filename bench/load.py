@@ -425,6 +425,9 @@ def run_step(backend: str, processes: int, users: int, *, spawn_seconds: float, 
                 "load_average": load, "client_cpu_share": client / seconds, "error_kinds": errors.most_common(3),
                 "submitted": getattr(stats.get("submit", "POST"), "num_requests", 0),
                 "reviewed": getattr(stats.get("finish review", "POST"), "num_requests", 0),
+                "rows": sorted(((entry.method, entry.name, entry.num_requests, entry.get_response_time_percentile(0.5),
+                                 entry.get_response_time_percentile(0.95)) for entry in stats.entries.values()
+                                if entry.num_requests), key=lambda row: (row[0], row[1])),
             }
             runner.quit()
         finally:
@@ -466,6 +469,7 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=90.0, help="measured time a step")
     parser.add_argument("--postgres-url", default=os.environ.get("WORKBENCH_TEST_POSTGRES_URL", ""),
                         help="a PostgreSQL server (its role may create databases); a scratch database is made")
+    parser.add_argument("--detail", action="store_true", help="also print every request's row (count, p50, p95)")
     parser.add_argument("--json", type=Path, help="also append each step's figures to this file, a line each")
     args = parser.parse_args()
     if args.quick:
@@ -486,6 +490,9 @@ def main() -> None:
                 row = run_step(backend, processes, users, spawn_seconds=args.spawn_seconds,
                                step_seconds=args.step_seconds, postgres_url=args.postgres_url)
                 print(table_row(row), flush=True)
+                if args.detail:
+                    for method, name, count, p50, p95 in row["rows"]:
+                        print(f"    {method:6} {name:40} {count:6} requests, p50 {p50:,.0f} ms, p95 {p95:,.0f} ms")
                 for kind, count in row["error_kinds"]:
                     print(f"    {count} × {kind}", flush=True)
                 if args.json:
