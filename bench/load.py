@@ -444,7 +444,8 @@ def run_step(backend: str, processes: int, users: int, *, spawn_seconds: float, 
 
 HEADER = ("| backend | processes | transcribers + reviewers | req/s | save p50/p95/p99 ms | task open p50/p95/p99 ms "
           "| claim (JSON) p50/p95/p99 ms | claim until listed p50/p95/p99 ms | page load p50/p95/p99 ms | errors "
-          "| server CPU ms/request (share of a core) | acked saves, lost | submitted, reviewed | load avg (client CPU) |\n"
+          "| server CPU ms/request (share of a core) | acked saves, lost | submitted, reviewed "
+          "| load avg (client CPU) |\n"
           + "|---" * 14 + "|")
 
 
