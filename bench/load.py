@@ -434,7 +434,11 @@ def run_step(backend: str, processes: int, users: int, *, spawn_seconds: float, 
             for process, _ in servers:
                 process.terminate()
             for process, _ in servers:
-                process.wait(timeout=30)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # uvicorn still waiting for streams to close
+                    process.kill()
+                    process.wait()
         lost = store.lost_saves(SHARED.acknowledged)
         row.update(acknowledged_saves=SHARED.acks, segments_saved=len(SHARED.acknowledged), lost_saves=len(lost))
         return row
