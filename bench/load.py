@@ -44,6 +44,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -351,6 +352,7 @@ class Store:
     def drop(self) -> None:
         if self.scratch:
             self._sql(f'DROP DATABASE IF EXISTS "{self.scratch}" WITH (FORCE)')
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def _start_servers(store: Store, processes: int) -> list[tuple[subprocess.Popen, str]]:
