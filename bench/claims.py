@@ -75,17 +75,25 @@ def served(app):
         thread.join(timeout=30)
 
 
-def seed(wb, users: int, *, language: str = "ko") -> list[str]:
-    """An admin, ``users`` transcribers and as many open tasks; the transcribers' usernames."""
+def seed(wb, users: int, *, language: str = "ko", tasks_per_user: int = 1, reviewers: int = 0,
+         audio: Path | None = None) -> list[str]:
+    """An admin, ``users`` transcribers, ``reviewers`` reviewers (``review-NNNN``) and
+    ``tasks_per_user`` open tasks a transcriber; the transcribers' usernames. With ``audio``
+    (a pipeline output directory holding ``clean.flac``, bench/load.py) the tasks' segments
+    are cut from it, so their media routes answer."""
     admin = wb.create_user(None, username="bench-admin", password=PASSWORD, name="Admin", roles={"admin"})
     names = []
     for n in range(users):
         username = f"scribe-{n:04d}"
         wb.create_user(admin, username=username, password=PASSWORD, name=f"Scribe {n}", roles={"transcriber"},
                        language=language)
-        wb.register_processed_clip(admin, filename=f"clip-{n:04d}.wav", language=language, project="bench",
-                                   duration=9.0, segments=[(0.0, 2.0), (2.5, 5.0), (6.0, 8.5)])
         names.append(username)
+    for n in range(reviewers):
+        wb.create_user(admin, username=f"review-{n:04d}", password=PASSWORD, name=f"Reviewer {n}",
+                       roles={"reviewer"}, language=language)
+    for n in range(users * tasks_per_user):
+        wb.register_processed_clip(admin, filename=f"clip-{n:04d}.wav", language=language, project="bench",
+                                   duration=9.0, segments=[(0.0, 2.0), (2.5, 5.0), (6.0, 8.5)], output_dir=audio)
     return names
 
 
