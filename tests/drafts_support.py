@@ -64,3 +64,23 @@ def draft_now(wb, admin, clip_id):
     wb.redraft_clip(admin, clip_id)
     wb.draft_clip(clip_id)
     return wb.clip(admin, clip_id)
+
+
+def accepted_english_clip(wb, people, clock, tmp_path, *, name="news.wav", project="news"):
+    """An English clip drafted by the fake engine, then: ed corrects segment 1 (typing 12
+    characters), retypes 2 the same as the draft, leaves 3 untouched; eve corrects 3 and
+    accepts everything."""
+    from listening import hear
+
+    clip = clip_with_audio(wb, people.admin, tmp_path, language="en", project=project, name=name)
+    draft_now(wb, people.admin, clip.id)
+    task = wb.open_task(people.ed, wb.claim_next(people.ed).id)
+    one, two, three = task.segments
+    wb.save_text(people.ed, one.id, "hello their world", base_version=one.version, typed_chars=12)
+    wb.submit_task(people.ed, task.task.id)
+    view = wb.start_review(people.eve, task.task.id)
+    hear(wb, people.eve, view.segments, clock)
+    wb.accept_segment(people.eve, three.id, text="good morning to everyone")
+    wb.accept_all_played(people.eve, task.task.id)
+    wb.finish_review(people.eve, task.task.id)
+    return clip

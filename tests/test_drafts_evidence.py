@@ -9,29 +9,10 @@ import json
 
 import pytest
 
-from drafts_support import clip_with_audio, draft_now, fake_engines
-from listening import hear
+from drafts_support import accepted_english_clip, clip_with_audio, draft_now, fake_engines
 from workbench.drafts.evidence import DraftOutcome, draft_figures
 
 DRAFTS = {"1": "hello there world", "2": "the cat sat on the mat", "3": "good morning everyone"}
-
-
-def accepted_english_clip(wb, people, clock, tmp_path, *, name="news.wav", project="news"):
-    """An English clip drafted by the fake engine, then: ed corrects segment 1 (typing 12
-    characters), retypes 2 the same as the draft, leaves 3 untouched; eve corrects 3 and
-    accepts everything."""
-    clip = clip_with_audio(wb, people.admin, tmp_path, language="en", project=project, name=name)
-    draft_now(wb, people.admin, clip.id)
-    task = wb.open_task(people.ed, wb.claim_next(people.ed).id)
-    one, two, three = task.segments
-    wb.save_text(people.ed, one.id, "hello their world", base_version=one.version, typed_chars=12)
-    wb.submit_task(people.ed, task.task.id)
-    view = wb.start_review(people.eve, task.task.id)
-    hear(wb, people.eve, view.segments, clock)
-    wb.accept_segment(people.eve, three.id, text="good morning to everyone")
-    wb.accept_all_played(people.eve, task.task.id)
-    wb.finish_review(people.eve, task.task.id)
-    return clip
 
 
 def test_draft_cer_effort_and_unread_drafts_are_reported_per_language_project_and_worker(

@@ -151,3 +151,29 @@ def test_faster_whisper_base_drafts_real_english_speech_within_the_wer_bound(ins
         assert all(0.0 <= w.start <= w.end <= seg.seconds and 0.0 <= w.probability <= 1.0 for w in draft.words)
     error = wer([_normalise(ref) for _, ref in pairs], [_normalise(d.text) for d in drafts], "en")
     assert error <= WER_BOUND, [d.text for d in drafts]
+
+
+class RecordingModel:
+    """Stands in for faster-whisper's model: records each transcribe call's options."""
+
+    def __init__(self):
+        self.calls = []
+
+    def transcribe(self, audio, **options):
+        self.calls.append(options)
+        return iter(()), None
+
+
+@pytest.mark.parametrize("language, prompt", [("zh", "以下是普通话的句子。"), ("ko", None), ("en", None), ("ja", None)])
+def test_whisper_decodes_at_temperature_zero_without_fallback_in_the_tasks_own_language(tmp_path, language, prompt):
+    backend = WhisperBackend(tmp_path)
+    backend._model = model = RecordingModel()  # no weights needed to see how it is asked
+    segments = [DraftSegment(str(n), np.zeros(SAMPLE_RATE, dtype=np.float32)) for n in range(3)]
+    drafts = backend.draft(segments, language)
+    assert [d.segment_id for d in drafts] == ["0", "1", "2"] and {d.text for d in drafts} == {""}
+    (options,) = model.calls  # three one-second segments: one packed window
+    # A single temperature (not faster-whisper's default list) is what turns the fallback off.
+    assert options["temperature"] == 0.0 and isinstance(options["temperature"], float)
+    assert options["language"] == language and options["task"] == "transcribe"  # never detected
+    assert options["word_timestamps"] is True and options["condition_on_previous_text"] is False
+    assert options["initial_prompt"] == prompt  # simplified characters for Chinese

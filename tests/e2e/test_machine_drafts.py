@@ -1,6 +1,7 @@
 """Machine drafts on the transcriber's page in real Chromium (issue 13): the draft fills the
 boxes, its uncertain words are marked, Alt+C clears a draft, and what is typed is counted
-and stored with the save."""
+and stored with the save; once the task is reviewed, the admin's Drafts tab shows the draft
+CER and the effort the drafts saved."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def drafted(workbench_app, tmp_path_factory):
     admin = wb.actor("admin")
     me = wb.create_user(admin, username="e2e-drafts", password=PASSWORD, name="Drafts", roles={"transcriber"},
                         language="ko")
+    wb.create_user(admin, username="e2e-drafts-reviewer", password=PASSWORD, name="Drafts Reviewer",
+                   roles={"reviewer"}, language="ko")
     folder = tmp_path_factory.mktemp("drafted-clip")
     t = np.arange(RATE * 9) / RATE
     for name in ("clean.flac", "original.flac"):
@@ -76,3 +79,40 @@ def test_a_draft_fills_the_boxes_with_its_uncertain_words_marked_and_alt_c_clear
     with wb.store.reading() as session:
         typed = [r.typed_chars for r in session.query(Revision).filter_by(segment_id=ids[1]).order_by(Revision.version)]
     assert typed[0] is None and sum(typed[1:]) == len("오늘 날씨 좋네요")
+
+
+def test_after_review_the_admins_drafts_tab_shows_the_draft_cer_and_the_effort_saved(new_page, login, drafted,
+                                                                                      workbench_app):
+    from datetime import timedelta
+
+    from workbench.demo import ShiftedClock, review
+    from workbench.worker import open_immediate
+
+    wb, me, task_id, ids = drafted
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    page.locator(".seg-text").nth(2).wait_for()
+    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_text("Submitted for review").wait_for()
+
+    # The reviewer listens to every segment and accepts them as handed in.
+    listening = open_immediate(data_dir=workbench_app.data_dir, clock=ShiftedClock(timedelta(0)))
+    try:
+        review(listening, listening.actor("e2e-drafts-reviewer"), task_id, return_one=False)
+    finally:
+        listening.close()
+
+    admin = workbench_app.login_for("admin")
+    page = new_page()
+    login(page, admin.username, admin.password)
+    page.get_by_role("tab", name="Drafts").click()
+    row = page.locator("#wb-drafts table.wb-draft-workers tr", has_text="e2e-drafts").first
+    row.wait_for()
+    cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
+    # Korean CER ignores spacing: 오늘날씨가좋네요 against 오늘날씨좋네요 is one extra
+    # syllable in the 7 + 7 + 5 of the three accepted texts.
+    assert cells[:4] == ["e2e-drafts", "3", "3", f"{1 / 19:.1%}"]
+    # Effort: 9 characters typed (row 1, after Alt+C) for 10 + 9 + 5 accepted ones.
+    assert cells[4] == f"{9 / 24:.2f} (3 segments)"
+    assert cells[6:] == ["2", "0"]  # two drafts handed in untouched, none changed by review

@@ -159,7 +159,9 @@ class SegmentEntry:
     def to_manifest(self) -> dict:
         return {
             "audio_filepath": self.audio_filepath, "duration": self.duration, "text": self.text,
-            "id": self.id, "start": self.start, "end": self.end, "language": self.language,
+            "id": self.id, "start": self.start, "end": self.end,
+            # NeMo reads the language from ``lang``; ``language`` stays for earlier readers.
+            "lang": self.language, "language": self.language,
         }
 
 

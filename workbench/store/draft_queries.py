@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.store.models import Clip, DraftWords, Revision, Segment, Task, User, Verdict
+from workbench.store.models import Clip, DraftRestart, DraftWords, Revision, Segment, Task, User, Verdict
 
 
 def drafts_of(session: Session, segment_ids: Sequence[int]) -> dict[int, tuple[Revision, str]]:
@@ -26,20 +27,35 @@ def drafts_of(session: Session, segment_ids: Sequence[int]) -> dict[int, tuple[R
 
 
 def drafts_measured(session: Session, *, project: str, language: str, engine: str,
-                    limit: int) -> list[tuple[str, str]]:
+                    limit: int, since: datetime | None = None) -> list[tuple[str, str]]:
     """``(draft text, accepted text)`` of the newest ``limit`` accepted segments of ``project``
-    and ``language`` that ``engine`` drafted, newest first."""
-    rows = session.execute(
+    and ``language`` that ``engine`` drafted (from ``since`` on, when given), newest first."""
+    query = (
         select(Revision.text, Segment.text)
         .join(Segment, Segment.id == Revision.segment_id)
         .join(Task, Task.id == Segment.task_id)
         .join(Clip, Clip.id == Task.clip_id)
         .where(Revision.kind == "draft", Revision.engine == engine, Segment.status == "accepted",
                Segment.merged_into_id.is_(None), Clip.project == project, Task.language == language)
-        .order_by(Segment.id.desc())
-        .limit(limit)
     )
+    if since is not None:
+        query = query.where(Revision.created_at >= since)
+    rows = session.execute(query.order_by(Segment.id.desc()).limit(limit))
     return [(draft, final) for draft, final in rows]
+
+
+def latest_restart(session: Session, project: str, language: str) -> DraftRestart | None:
+    """The admin's latest turning on again of ``project`` and ``language``'s drafts."""
+    return session.scalars(
+        select(DraftRestart).where(DraftRestart.project == project, DraftRestart.language == language)
+        .order_by(DraftRestart.at.desc(), DraftRestart.id.desc()).limit(1)).first()
+
+
+def clips_switched_off(session: Session, project: str, language: str) -> list[int]:
+    """Processed clips of ``project`` and ``language`` whose drafting was switched off."""
+    return list(session.scalars(
+        select(Clip.id).where(Clip.project == project, Clip.language == language, Clip.status == "ready",
+                              Clip.draft_state == "off").order_by(Clip.id)))
 
 
 @dataclass(frozen=True)

@@ -239,6 +239,22 @@ class DraftWords(Base):
     words: Mapped[str] = mapped_column(Text)
 
 
+class DraftRestart(Base):
+    """An admin turned machine drafts on again for a project and language after the switch
+    turned them off: the rolling draft CER counts only drafts written after ``at``."""
+
+    __tablename__ = "draft_restarts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_draft_restarts_project_language", "project", "language"),)
+
+
 class Verdict(Base):
     """A reviewer's decision on a segment in one review round; the latest one counts."""
 

@@ -17,7 +17,9 @@ clip's segments as revisions, and the evidence says whether drafts help.
   engine's drafts of the newest ``policy.draft_cer_window`` accepted segments, against
   their accepted text) is above ``policy.draft_cer_threshold``, once at least
   ``policy.draft_cer_min_segments`` are measured. It is measured per engine, so choosing
-  another engine starts afresh. The clip's ``draft_note`` says why.
+  another engine starts afresh. The clip's ``draft_note`` says why. An admin can turn them
+  on again (``restart_drafts``, with a reason, audited): the rolling CER then counts only
+  drafts written after that, and the clips switched off are queued again.
 
 Which engine drafts what is a ``DraftConfig`` (drafts/registry.py) kept as JSON in
 ``<data dir>/drafts.json`` (or the file ``WORKBENCH_DRAFTS`` names), written by ``workbench
@@ -41,10 +43,10 @@ from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfi
 from workbench.drafts.scoring import cer
 from workbench.store import draft_queries, repo
 from workbench.workflow import access
-from workbench.store.models import DraftWords, Revision, Segment, Task
-from workbench.workflow.base import WorkbenchBase
+from workbench.store.models import DraftRestart, DraftWords, Revision, Segment, Task
+from workbench.workflow.base import WorkbenchBase, check_language, required_text
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
-from workbench.workflow.limits import SEGMENT_TEXT, storable
+from workbench.workflow.limits import NAME, REASON, SEGMENT_TEXT, checked_text, storable
 from workbench.workflow.transcribing import clean_text
 
 log = logging.getLogger(__name__)
@@ -297,16 +299,52 @@ class Drafting(WorkbenchBase):
                 return SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
             return self._switch(session, project, language, self.draft_engines.backend(choice).engine_id)
 
+    def restart_drafts(self, actor, project: str, language: str, *, reason: str) -> SwitchState:
+        """Turn drafts on again for ``project`` and ``language`` after the switch turned them
+        off (admin, with a reason kept in the audit log). The rolling draft CER starts afresh:
+        it counts only drafts written from now on, so the switch judges again once enough of
+        them are accepted. The clips switched off are queued for drafting again."""
+        project = checked_text(project, "project", limit=NAME)
+        check_language(language)
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why drafts are turned on again.")
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor)
+            if not any(c.project == project and c.language == language for c in repo.all_clips(session)):
+                raise InvalidInput(f"No clip of project {project!r} is in {language}.")
+            choice = self.draft_engines.choice_for(project, language)
+            if choice is None:
+                raise InvalidInput("No draft engine is chosen for this project and language "
+                                   "(`workbench drafts set`): there is nothing to turn on.")
+            state = self._switch(session, project, language, self.draft_engines.backend(choice).engine_id)
+            if state.on:
+                raise InvalidTransition(f"Drafts are already on for {project} in {language}.")
+            restart = DraftRestart(project=project, language=language, at=self.now(), by_id=admin.id, reason=reason)
+            session.add(restart)
+            session.flush()
+            self._audit(session, admin.id, "drafts.restarted", "draft_restart", restart.id, project=project,
+                        language=language, reason=reason, engine=state.engine,
+                        cer=None if state.cer is None else round(state.cer, 4), measured=state.measured)
+            switched_off = draft_queries.clips_switched_off(session, project, language)
+        for clip_id in switched_off:
+            self._queue_drafting(clip_id)
+        return self.draft_switch(actor, project, language)
+
     def _switch(self, session, project: str, language: str, engine: str) -> SwitchState:
         policy = self.policy
+        restart = draft_queries.latest_restart(session, project, language)
+        since = None if restart is None else restart.at
         pairs = draft_queries.drafts_measured(session, project=project, language=language, engine=engine,
-                                              limit=policy.draft_cer_window)
+                                              limit=policy.draft_cer_window, since=since)
         rate = draft_cer(pairs, language)
         measured = f"{engine}'s drafts of the last {len(pairs)} accepted {language} segments of {project}"
+        if restart is not None:
+            measured += f" since drafts were turned on again ({restart.at:%Y-%m-%d %H:%M} UTC: {restart.reason})"
         if rate is None or len(pairs) < policy.draft_cer_min_segments:
+            again = ("" if restart is None else
+                     f" Turned on again by an admin {restart.at:%Y-%m-%d %H:%M} UTC: {restart.reason}.")
             return SwitchState(True, engine, len(pairs), rate,
                                f"On: {len(pairs)} of the {policy.draft_cer_min_segments} accepted drafted segments "
-                               "needed to judge drafts are measured so far.")
+                               f"needed to judge drafts are measured so far.{again}")
         if rate > policy.draft_cer_threshold:
             return SwitchState(False, engine, len(pairs), rate,
                                f"Off: {measured} have a CER of {rate:.1%}, above the {policy.draft_cer_threshold:.0%} "

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from workbench.ui.admin.shared import admin_only, empty_note
+from workbench.ui.handlers import drafts as handlers
+from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import LANGUAGE_NAMES, bind
 
 if TYPE_CHECKING:
@@ -55,15 +57,34 @@ def _ratio(effort: dict) -> str:
     return "—" if value is None else f"{value:.2f} ({effort['segments']} segments)"
 
 
+def _drafts_updates(wb: "Workbench", actor: "Actor") -> tuple:
+    """The tables and the picker of switched-off projects and languages, from one read."""
+    evidence = wb.draft_evidence(actor)
+    return drafts_html(evidence), gr.Dropdown(choices=handlers.switched_off_choices(evidence), value=None)
+
+
 @admin_only
-def refresh_drafts(wb: "Workbench", actor: "Actor") -> str:
-    return drafts_html(wb.draft_evidence(actor))
+def refresh_drafts(wb: "Workbench", actor: "Actor") -> tuple:
+    return _drafts_updates(wb, actor)
+
+
+def restart_drafts(wb: "Workbench", value: str | None, reason: str, request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    return (handlers.restart_drafts(wb, actor, value, reason), *_drafts_updates(wb, actor), "")
 
 
 def render(wb: "Workbench") -> None:
     with gr.Tab("Drafts") as tab:
         gr.Markdown("Machine drafts: where they run, and whether they help. Drafts turn off by "
-                    "themselves where the rolling draft CER passes the threshold; `workbench drafts set` "
-                    "chooses the engine.")
+                    "themselves where the rolling draft CER passes the threshold (the Why column says "
+                    "so); `workbench drafts set` chooses the engine.")
         view = gr.HTML(elem_id="wb-drafts")
-    gr.on([tab.select], bind(refresh_drafts, wb), outputs=[view])
+        gr.Markdown("Turning drafts on again starts the rolling draft CER afresh (only drafts written "
+                    "from now on count) and drafts the clips that were switched off.")
+        with gr.Row():
+            pair = gr.Dropdown([], label="Switched off", scale=2, elem_id="wb-drafts-off")
+            reason = gr.Textbox(label="Reason (kept in the audit log)", scale=3, elem_id="wb-drafts-reason")
+        restart = gr.Button("Turn drafts on again", elem_id="wb-drafts-restart")
+        result = gr.Markdown(elem_id="wb-drafts-result")
+    gr.on([tab.select], bind(refresh_drafts, wb), outputs=[view, pair])
+    restart.click(bind(restart_drafts, wb), inputs=[pair, reason], outputs=[result, view, pair, reason])
