@@ -159,6 +159,16 @@ def test_no_merge_after_a_long_gap_after_a_full_sentence_or_at_the_last_segment(
     assert sentence_hints("en", [HintSegment(1, 0.0, 2.0, timed("When", "the"))]) == []
 
 
+def test_no_merge_when_the_next_draft_opens_with_a_capital_but_i_is_no_sentence_start():
+    first = HintSegment(1, 0.0, 2.0, timed("When", "the", "delivery"))
+    capital = HintSegment(2, 2.1, 4.0, timed("Put", "the", "boxes."))
+    pronoun = HintSegment(2, 2.1, 4.0, timed("I'll", "call."))
+    assert sentence_hints("en", [first, capital]) == []
+    assert [h.kind for h in sentence_hints("en", [first, pronoun])] == ["merge"]
+    korean = [HintSegment(1, 0.0, 2.0, timed("택배가", "오면,")), HintSegment(2, 2.1, 4.0, timed("상자를", "넣어요."))]
+    assert [h.kind for h in sentence_hints("ko", korean)] == ["merge"]
+
+
 def test_a_segment_without_draft_words_gets_no_hint_but_can_be_merged_into():
     hints = sentence_hints("en", [HintSegment(1, 0.0, 2.0, timed("When", "the")), HintSegment(2, 2.1, 3.0)])
     assert [(h.segment_id, h.kind) for h in hints] == [(1, "merge")]

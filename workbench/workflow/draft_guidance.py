@@ -159,8 +159,8 @@ def sentence_hints(language: str, segments: Sequence[HintSegment], *,
                    min_piece: float = 0.1, max_gap: float = MERGE_GAP_S) -> list[SentenceHint]:
     """At most one hint per segment, in segment order (``segments`` sorted by time): a split
     after the first word that ends a sentence with more words after it, else a merge when the
-    draft ends mid-sentence and the next segment starts less than ``max_gap`` seconds later.
-    Segments without draft words get none. ValueError for an unknown language."""
+    draft ends mid-sentence, the next segment starts less than ``max_gap`` seconds later and
+    its draft (if any) does not open with a capital. Segments without draft words get none. ValueError for an unknown language."""
     rules = load_rules(language)
     joiner = "" if language in UNSPACED else " "
     hints = []
@@ -173,7 +173,8 @@ def sentence_hints(language: str, segments: Sequence[HintSegment], *,
             hints.append(split)
             continue
         following = segments[n + 1] if n + 1 < len(segments) else None
-        if following is not None and not _ends_sentence(rules, words[-1].text):
+        if (following is not None and not _ends_sentence(rules, words[-1].text)
+                and not _starts_sentence(following.words)):
             gap = round(following.start - segment.end, 3)
             if gap < max_gap:
                 hints.append(SentenceHint(segment.id, "merge",
@@ -198,6 +199,17 @@ def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], jo
         return SentenceHint(segment.id, "split", f"a sentence ends at “{word.text.strip()}”: split after it",
                             at=at, texts=(before, after))
     return None
+
+
+def _starts_sentence(words: Sequence[DraftWord]) -> bool:
+    """The next segment's draft opens with a capital (not "I"): in a script with letter case,
+    Whisper's sign of a new sentence. Hangul, kana and hanzi have no case: never."""
+    first = next((w.text.strip() for w in words if w.text.strip()), "")
+    letter = next((c for c in first if c.isalpha()), "")
+    return letter.isupper() and first.rstrip(".,!?") not in _PRONOUN_I
+
+
+_PRONOUN_I = ("I", "I'm", "I'll", "I've", "I'd", "I’m", "I’ll", "I’ve", "I’d")
 
 
 def _ends_sentence(rules: RuleSet, word: str) -> bool:
