@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import soxr
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
