@@ -179,3 +179,18 @@ def test_the_page_cannot_choose_the_split_and_junk_is_refused(served, body):
     answer = client_for(app, "ed").post(f"/api/work/segments/{ids[0]}/hint", json=body)
     assert answer.status_code == 422 and answer.json()["detail"]
     assert stored(wb, task_id) == before
+
+
+def test_the_workflow_applies_a_merge_hint_once_on_either_database(wb, wb_people, tmp_path):
+    from workbench.workflow.errors import InvalidTransition
+
+    clip = sounding_clip(wb, wb_people.admin, tmp_path)
+    ids = [s.id for s in wb.open_task(wb_people.admin, clip.task_id).segments]
+    fake_engines(wb, texts={str(i): text for i, text in zip(ids, TEXTS)})
+    draft_now(wb, wb_people.admin, clip.id)
+    ed = wb_people.ed
+    assert wb.claim_next(ed).id == clip.task_id
+    (merged,) = wb.apply_sentence_hint(ed, ids[1], 1)
+    assert (merged.start, merged.end, merged.text) == (4.2, 8.0, "When the delivery arrives, call me.")
+    with pytest.raises(InvalidTransition, match="No sentence hint"):
+        wb.apply_sentence_hint(ed, ids[1], merged.version)
