@@ -165,7 +165,7 @@ describe("the legend", () => {
   it("lists every key shown, in table order", () => {
     assert.deepEqual(legend(TRANSCRIBER_KEYS).map(([keys]) => keys), [
       "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+P", "Alt+L", "Alt+N", "Alt+T",
-      "Alt+S", "Alt+M", "Alt+C"]);
+      "Alt+S", "Alt+M", "Alt+C", "Alt+H"]);
     assert.deepEqual(legend(REVIEWER_KEYS).map(([keys]) => keys), [
       "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+A", "Alt+X"]);
   });

@@ -179,6 +179,18 @@ def post_split(segment_id: int, body: SplitAt, request: Request, actor: "Actor" 
                    texts=body.texts, base_version=body.base_version)
 
 
+class HintBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # the server works out the hint; the page only names it
+
+    base_version: StrictInt
+
+
+@router.post("/api/work/segments/{segment_id}/hint")
+def post_hint(segment_id: int, body: HintBase, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return _answer(transcribe.apply_sentence_hint, workbench_of(request), actor, segment_id,
+                   base_version=body.base_version)
+
+
 @router.post("/api/work/segments/{segment_id}/merge")
 def post_merge(segment_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return transcribe.merge_with_next(workbench_of(request), actor, segment_id)

@@ -45,6 +45,7 @@ from workbench.store import draft_queries, repo
 from workbench.workflow import access
 from workbench.store.models import DraftRestart, DraftWords, Revision, Segment, Task
 from workbench.workflow.base import WorkbenchBase, check_language, required_text
+from workbench.workflow.draft_guidance import has_sound
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.limits import NAME, REASON, SEGMENT_TEXT, checked_text, storable
 from workbench.workflow.transcribing import clean_text
@@ -224,20 +225,23 @@ class Drafting(WorkbenchBase):
         for batch in _batches(wanted):
             pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
             drafts = backend.draft(pieces, language)
-            self._store_drafts(clip_id, drafts)
+            self._store_drafts(clip_id, drafts, sounding={piece.id for piece in pieces if has_sound(piece.audio)})
         with self.store.session() as session:
             clip = self._clip(session, clip_id, lock=True)
             clip.draft_state = "done"
             self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
 
-    def _store_drafts(self, clip_id: int, drafts: list[Draft]) -> None:
-        """Write each draft as version 1 of its segment, only if the segment is still untouched."""
+    def _store_drafts(self, clip_id: int, drafts: list[Draft], *, sounding: frozenset[str] | set[str] = frozenset()) -> None:
+        """Write each draft as version 1 of its segment, only if the segment is still untouched.
+        An empty draft is kept only over audio with sound (segment ids in ``sounding``): the
+        transcriber is told the engine heard no words there (workflow/draft_guidance.py)."""
         with self.store.session() as session:
             for draft in drafts:
                 segment = repo.get_segment(session, int(draft.segment_id))
                 task = session.get(Task, segment.task_id)
                 text = clean_text(draft.text)
-                if not text or not storable(text, limit=SEGMENT_TEXT) or not self._draftable(task, segment):
+                if (not text and draft.segment_id not in sounding) or not storable(text, limit=SEGMENT_TEXT) \
+                        or not self._draftable(task, segment):
                     continue
                 if not repo.bump_version(session, segment, 0, text=text, status="todo"):
                     continue  # a human typed meanwhile: theirs stands

@@ -13,6 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from workbench.domain.states import ANSWERED, TaskState
+from workbench.workflow.draft_guidance import task_guidance
 from workbench.workflow.guidelines import NO_SPEECH_REASONS, palette
 from workbench.workflow.limits import checked_id
 
@@ -111,8 +112,11 @@ def take_next_task(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
 
 
 def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
-    # Words of a machine draft below this probability are marked on the page.
-    return task_json(wb.open_task(actor, task_id)) | {"draft_threshold": wb.policy.draft_low_probability}
+    view = wb.open_task(actor, task_id)
+    # Words of a machine draft below this probability are marked on the page; the guideline
+    # flags and sentence hints of untouched drafts (static/work/draft_guidance.js).
+    return (task_json(view) | {"draft_threshold": wb.policy.draft_low_probability}
+            | task_guidance(view.task.language, view.segments).to_dict())
 
 
 def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int,
@@ -133,6 +137,11 @@ def split_segment(wb: "Workbench", actor: "Actor", segment_id: int, at: float, *
     (before and after the caret, typed on ``base_version``) divide its text between them."""
     return [half.to_dict() for half in wb.split_segment(actor, segment_id, at, texts=texts,
                                                          base_version=base_version)]
+
+
+def apply_sentence_hint(wb: "Workbench", actor: "Actor", segment_id: int, *, base_version: int) -> list[dict[str, Any]]:
+    """Applies the sentence hint shown on a segment (a split or a merge); the segments it leaves."""
+    return [view.to_dict() for view in wb.apply_sentence_hint(actor, segment_id, base_version)]
 
 
 def merge_with_next(wb: "Workbench", actor: "Actor", segment_id: int) -> dict[str, Any]:

@@ -41,6 +41,7 @@ export const TRANSCRIBER_KEYS = Object.freeze([
   { keys: "Alt+S", label: "split at playhead and caret", match: alt("KeyS"), action: "split" },
   { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
   { keys: "Alt+C", label: "clear the machine draft", match: alt("KeyC"), action: "clearDraft" },
+  { keys: "Alt+H", label: "apply the split or merge suggestion", match: alt("KeyH"), action: "applyHint" },
 ]);
 
 export const REVIEWER_KEYS = Object.freeze([

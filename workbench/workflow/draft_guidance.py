@@ -1,0 +1,253 @@
+"""What a machine draft tells the transcriber beyond its words: where the language's
+guideline needs what Whisper does not write (guideline flags), and where the draft's
+sentences say the segmentation is off (sentence hints). Pure functions over a draft's text
+and word times; the rules come from ``guidelines/<language>.toml``, the same file the submit
+check reads (workflow/guidelines.py).
+
+Guideline flags never guess a fix; they point at the spot:
+
+``dual-notation``   Korean: a word with digits or Latin letters needs ``(철자)/(발음)``
+``digits``          a language written without digits: a word with digits is a number to
+                    write as spoken
+``noise-tag``       a caption Whisper writes for a sound (``(music)``, ``[音楽]``, ``♪``):
+                    the guideline's noise tag goes there, or no-speech
+``sound-no-words``  the engine wrote nothing, but the audio has sound
+
+>>> [f.rule for f in guideline_flags("ko", "3시에 KTX 타요", ())]
+['dual-notation', 'dual-notation']
+>>> guideline_flags("en", "(music)", ())[0].message
+'tag the noise: the guideline writes [noise] (or the tag that fits), or mark no speech'
+
+Sentence hints: sentence-final punctuation inside one segment's draft suggests a split at
+that word's time; a draft that ends mid-sentence before a short gap suggests a merge with
+the next segment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from workbench.drafts.model import DraftWord
+from workbench.workflow.guidelines import RuleSet, load_rules, script_class
+
+MERGE_GAP_S = 0.4
+"""A draft ending mid-sentence before a gap shorter than this suggests a merge."""
+SOUND_DBFS = -35.0
+"""Audio "has sound" when its loudest 100 ms is above this (dBFS, RMS)."""
+UNSPACED = ("zh", "ja")
+
+# What Whisper writes for a sound instead of words: a caption in brackets, parentheses or
+# asterisks ("(music)", "[Applause]", "(박수)", "[音楽]", "*laughs*"), or music notes.
+_CAPTION = re.compile(r"^[\(\[（【\*].*[\)\]）】\*][.,!?。、！？]*$|^[♪♫♬♩]+$")
+_CAPTION_IN_TEXT = re.compile(r"[\(\[（【][^()\[\]（）【】]*[\)\]）】]|\*[^*\s][^*]*\*|[♪♫♬♩]+")
+_DUAL_PAIR = re.compile(r"\([^()]+\)/\([^()]+\)")
+_CLOSERS = "\"'”’»）)」』】]"
+
+
+@dataclass(frozen=True)
+class GuidelineFlag:
+    """One spot of a draft the guideline needs the transcriber to handle: ``word`` (index
+    ``index`` in the draft's words, or None when the flag is on the whole segment)."""
+
+    rule: str
+    index: int | None
+    word: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class HintSegment:
+    """What a sentence hint needs of a segment: clip times, and the draft's words (times from
+    the segment's start) only while its text is still the untouched draft (else empty)."""
+
+    id: int
+    start: float
+    end: float
+    words: tuple[DraftWord, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentenceHint:
+    """``split`` at ``at`` (clip seconds) with ``texts`` for the two halves, or ``merge`` with
+    the next segment."""
+
+    segment_id: int
+    kind: str
+    message: str
+    at: float | None = None
+    texts: tuple[str, str] | None = None
+
+    def to_dict(self) -> dict:
+        return {"segment_id": self.segment_id, "kind": self.kind, "message": self.message, "at": self.at}
+
+
+# --- guideline flags -----------------------------------------------------------------------
+
+def guideline_flags(language: str, text: str, words: Sequence[DraftWord], *,
+                    sounding: bool = False) -> list[GuidelineFlag]:
+    """The flags of one draft (``text`` and its ``words``), in word order. ``sounding``: the
+    segment's audio has sound (``has_sound``), which matters only when the text is empty.
+    ValueError for an unknown language."""
+    rules = load_rules(language)
+    pieces = [w.text.strip() for w in words] if words else text.split()
+    if not text.strip():
+        if not sounding:
+            return []
+        return [GuidelineFlag("sound-no-words", None, "",
+                              "the engine wrote nothing, but there is sound here: transcribe it, "
+                              f"tag the noise ({_noise_tag(rules)}) or mark no speech")]
+    flags = []
+    for index, piece in enumerate(pieces):
+        flag = _word_flag(rules, piece)
+        if flag:
+            flags.append(GuidelineFlag(flag[0], index, piece, flag[1]))
+    if not any(flag.rule == "noise-tag" for flag in flags):
+        # A caption split over several words (zh and ja words are often single characters).
+        outside = _DUAL_PAIR.sub(" ", text) if rules.dual_notation else text
+        for caption in _CAPTION_IN_TEXT.findall(outside):
+            if caption not in rules.allowed_tags:
+                flags.append(GuidelineFlag("noise-tag", None, caption, _noise_message(rules)))
+    return flags
+
+
+def _word_flag(rules: RuleSet, piece: str) -> tuple[str, str] | None:
+    if not piece or piece in rules.allowed_tags or (rules.dual_notation and _DUAL_PAIR.fullmatch(piece)):
+        return None
+    if _CAPTION.match(piece):
+        return ("noise-tag", _noise_message(rules))
+    digits = any(c.isdigit() for c in piece)
+    latin = any(script_class(c) == "latin" for c in piece)
+    if rules.dual_notation and ("(" in piece or ")" in piece):
+        return None  # a piece of a (spelling)/(pronunciation) pair already written
+    if rules.dual_notation and (digits or (latin and "latin" not in rules.letters)):
+        return ("dual-notation", "numbers/foreign words need (spelling)/(pronunciation), "
+                                 "e.g. (3시)/(세 시), (KTX)/(케이티엑스)")
+    if digits and not rules.digits_allowed:
+        return ("digits", f"{rules.name} transcripts write numbers as spoken, not in digits")
+    return None
+
+
+def _noise_message(rules: RuleSet) -> str:
+    return f"tag the noise: the guideline writes {_noise_tag(rules)} (or the tag that fits), or mark no speech"
+
+
+def _noise_tag(rules: RuleSet) -> str:
+    return next((tag for tag, meaning in rules.tags if meaning == "noise"), rules.tags[0][0])
+
+
+def has_sound(audio: np.ndarray, rate: int = 16000) -> bool:
+    """Whether the loudest 100 ms of ``audio`` (float, full scale 1.0) is above ``SOUND_DBFS``."""
+    frame = max(1, rate // 10)
+    if audio.size == 0:
+        return False
+    usable = audio[: audio.size - audio.size % frame] if audio.size >= frame else audio
+    frames = usable.reshape(-1, min(frame, usable.size)).astype(np.float64)
+    loudest = float(np.sqrt((frames ** 2).mean(axis=1)).max())
+    return loudest > 0 and 20 * np.log10(loudest) > SOUND_DBFS
+
+
+# --- sentence hints ----------------------------------------------------------------------------
+
+def sentence_hints(language: str, segments: Sequence[HintSegment], *,
+                   min_piece: float = 0.1, max_gap: float = MERGE_GAP_S) -> list[SentenceHint]:
+    """At most one hint per segment, in segment order (``segments`` sorted by time): a split
+    after the first word that ends a sentence with more words after it, else a merge when the
+    draft ends mid-sentence, the next segment starts less than ``max_gap`` seconds later and
+    its draft (if any) does not open with a capital. Segments without draft words get none. ValueError for an unknown language."""
+    rules = load_rules(language)
+    joiner = "" if language in UNSPACED else " "
+    hints = []
+    for n, segment in enumerate(segments):
+        words = [w for w in segment.words if w.text.strip()]
+        if not words:
+            continue
+        split = _split_hint(rules, segment, words, joiner, min_piece)
+        if split:
+            hints.append(split)
+            continue
+        following = segments[n + 1] if n + 1 < len(segments) else None
+        if (following is not None and not _ends_sentence(rules, words[-1].text)
+                and not _starts_sentence(following.words)):
+            gap = round(following.start - segment.end, 3)
+            if gap < max_gap:
+                hints.append(SentenceHint(segment.id, "merge",
+                                          f"the draft ends mid-sentence and the next segment follows "
+                                          f"{max(gap, 0.0):.2f} s later: merge with the next"))
+    return hints
+
+
+def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], joiner: str,
+                min_piece: float) -> SentenceHint | None:
+    for i, word in enumerate(words[:-1]):
+        if not _ends_sentence(rules, word.text):
+            continue
+        rest = words[i + 1:]
+        if not any(c.isalnum() for w in rest for c in w.text):
+            return None  # only punctuation after it: one sentence
+        at = round(segment.start + (word.end + rest[0].start) / 2, 3)
+        if not segment.start + min_piece <= at <= segment.end - min_piece:
+            continue
+        before = joiner.join(w.text.strip() for w in words[: i + 1])
+        after = joiner.join(w.text.strip() for w in rest)
+        return SentenceHint(segment.id, "split", f"a sentence ends at “{word.text.strip()}”: split after it",
+                            at=at, texts=(before, after))
+    return None
+
+
+def _starts_sentence(words: Sequence[DraftWord]) -> bool:
+    """The next segment's draft opens with a capital (not "I"): in a script with letter case,
+    Whisper's sign of a new sentence. Hangul, kana and hanzi have no case: never."""
+    first = next((w.text.strip() for w in words if w.text.strip()), "")
+    letter = next((c for c in first if c.isalpha()), "")
+    return letter.isupper() and first.rstrip(".,!?") not in _PRONOUN_I
+
+
+_PRONOUN_I = ("I", "I'm", "I'll", "I've", "I'd", "I’m", "I’ll", "I’ve", "I’d")
+
+
+def _ends_sentence(rules: RuleSet, word: str) -> bool:
+    word = word.strip().rstrip(_CLOSERS)
+    if not word or word[-1] not in rules.sentence_final_marks:
+        return False
+    return not any(word.endswith(abbreviation) for abbreviation in rules.abbreviations)
+
+
+# --- a task's guidance, as its page shows it ---------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskGuidance:
+    """The guideline flags (by segment id) and sentence hints (by segment id) of a task's
+    segments whose text is still their untouched machine draft."""
+
+    flags: dict[int, list[GuidelineFlag]]
+    hints: dict[int, SentenceHint]
+
+    def to_dict(self) -> dict:
+        return {"draft_flags": {str(k): [f.to_dict() for f in v] for k, v in self.flags.items()},
+                "sentence_hints": {str(k): h.to_dict() for k, h in self.hints.items()}}
+
+
+def task_guidance(language: str, segments: Sequence) -> TaskGuidance:
+    """Guidance for ``segments`` (SegmentViews of one task, in order): only a segment whose
+    text is still its untouched draft is flagged or hinted, since the words and their times
+    describe that text and nothing a human typed since. A stored empty draft is one the
+    engine left empty over sound (workflow/drafting.py stores no other)."""
+    flags, shown = {}, []
+    for segment in segments:
+        draft = segment.draft
+        untouched = draft is not None and draft.untouched and segment.editable
+        if untouched:
+            found = guideline_flags(language, draft.text, draft.words, sounding=not draft.text)
+            if found:
+                flags[segment.id] = found
+        shown.append(HintSegment(segment.id, segment.start, segment.end,
+                                 tuple(draft.words) if untouched else ()))
+    hints = {hint.segment_id: hint for hint in sentence_hints(language, shown)}
+    return TaskGuidance(flags, hints)
