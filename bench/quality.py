@@ -48,13 +48,13 @@ def run_first_pass(clip: Path) -> dict:
     """This project's segmenter as it is without the optional Silero extra (webrtcvad and the
     level alone): the same segments ``process_file`` would deliver then, which depend only on
     the decoded, high-passed audio. Time: decode, high-pass and segmentation."""
-    from workbench.audio import denoise, pipeline
+    from workbench.audio import denoise, pipeline, speech
 
     settings = pipeline.PipelineSettings(second_opinion=False)
     wall, cpu = time.perf_counter(), cpu_now()
     audio = sf.read(str(clip), dtype="float32")[0]
     denoise.highpass(audio, RATE, cutoff_hz=settings.highpass_hz, out=audio)
-    found = pipeline._segment(audio, settings)
+    found = speech.find_speech(audio, settings)
     wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
     return {"segments": [tuple(s) for s in found.padded.tolist()], "clean": None, "wall": wall, "cpu": cpu}
 

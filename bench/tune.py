@@ -22,7 +22,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 import grid  # noqa: E402
 import metrics  # noqa: E402
 
-from workbench.audio import denoise, pipeline  # noqa: E402
+from workbench.audio import denoise, pipeline, speech  # noqa: E402
 
 OUT = HERE / "out" / "grid"
 
@@ -41,7 +41,7 @@ def load_tuning_clips() -> list[dict]:
 def score(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
     per_clip, heard = [], 0.0
     for clip in clips:
-        found = pipeline._segment(clip["audio"], settings)
+        found = speech.find_speech(clip["audio"], settings)
         heard += found.opinion.seconds_heard
         per_clip.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in found.padded]))
     # The share of the audio Silero's second opinion heard (0 without the extra).

@@ -100,6 +100,30 @@ def processed_clip(wb: "Workbench", admin: "Actor", *, filename: str = "clip.wav
     return clip.task_id
 
 
+def tone_clip(folder: Path, *, seconds: float = 9.0, levels: Iterable[float] = (0.3,), hz: float = 330.0,
+              rate: int = 16000) -> Path:
+    """``folder`` made a processed clip's audio (``clean.flac`` and ``original.flac``): a tone
+    whose level steps through ``levels`` in equal spans, so each span sounds (and draws)
+    differently and the player really plays."""
+    import numpy as np
+    import soundfile as sf
+
+    folder = Path(folder)
+    folder.mkdir(parents=True)
+    levels = np.asarray(list(levels), dtype=np.float64)
+    t = np.arange(int(rate * seconds)) / rate
+    level = levels[np.minimum((t / (seconds / levels.size)).astype(int), levels.size - 1)]
+    audio = (level * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+    for name in ("clean.flac", "original.flac"):
+        sf.write(folder / name, audio, rate)
+    return folder
+
+
+def loud_then_quiet(folder: Path) -> Path:
+    """Three 3-second spans of a tone: loud, quiet, medium (``tone_clip``)."""
+    return tone_clip(folder, levels=(0.6, 0.1, 0.35))
+
+
 def transcribe(wb: "Workbench", transcriber: "Actor", task_id: int, texts: Iterable[str] = TEXTS) -> int:
     """``transcriber`` types ``texts`` (repeated as needed) into the task's segments and submits it."""
     texts = list(texts)

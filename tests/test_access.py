@@ -14,6 +14,7 @@ import ast
 import inspect
 import textwrap
 import types
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -124,9 +125,16 @@ def test_every_public_workbench_method_goes_through_access_and_the_audit_writer(
     assert violations(functions, public) == []
 
 
+def source_of(module: types.ModuleType) -> str:
+    """A module's source; for a package, that of every module in it."""
+    if not hasattr(module, "__path__"):
+        return inspect.getsource(module)
+    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(Path(module.__path__[0]).glob("*.py")))
+
+
 @pytest.mark.parametrize("module", [pay_service, export_run], ids=["pay", "export"])
 def test_every_pay_and_export_function_goes_through_access_and_the_audit_writer(module):
-    functions = functions_of(inspect.getsource(module))
+    functions = functions_of(source_of(module))
     public = [name for name, facts in functions.items()
               if not name.startswith("_") and facts.params[:2] == ["wb", "actor"]]
     assert public

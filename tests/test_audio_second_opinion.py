@@ -12,6 +12,7 @@ import pytest
 import soxr
 
 from workbench.audio import pipeline, second_opinion
+from workbench.audio.speech import find_speech
 from workbench.audio.synth import ESPEAK_RATE, pink_noise, speak
 
 RATE = 16000
@@ -129,7 +130,7 @@ def clip_with_music() -> tuple[np.ndarray, list[tuple[float, float]]]:
 def test_the_segmenter_with_the_second_opinion_keeps_the_sentences_and_drops_the_music(model):
     audio, truth = clip_with_music()
     settings = pipeline.PipelineSettings()
-    found = pipeline._segment(audio.copy(), settings)
+    found = find_speech(audio.copy(), settings)
     assert len(found.speech) == 3
     for (start, end), (a, b) in zip(truth, found.padded):
         assert a <= start and end <= b
@@ -140,7 +141,7 @@ def test_the_segmenter_with_the_second_opinion_keeps_the_sentences_and_drops_the
 
 def test_without_the_second_opinion_the_music_stays_a_segment_of_its_own(model):
     audio, truth = clip_with_music()
-    found = pipeline._segment(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), second_opinion=False))
+    found = find_speech(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), second_opinion=False))
     assert len(found.speech) == 4  # what the second opinion is for
     assert not found.opinion.used and found.opinion.reason == "turned off in the settings"
 
@@ -148,8 +149,8 @@ def test_without_the_second_opinion_the_music_stays_a_segment_of_its_own(model):
 def test_without_onnxruntime_the_segmenter_falls_back_to_webrtcvad_and_the_level(without_extra):
     audio, truth = clip_with_music()
     assert second_opinion.load() is None
-    found = pipeline._segment(audio.copy(), pipeline.PipelineSettings())
-    off = pipeline._segment(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), second_opinion=False))
+    found = find_speech(audio.copy(), pipeline.PipelineSettings())
+    off = find_speech(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), second_opinion=False))
     np.testing.assert_array_equal(found.padded, off.padded)
     assert not found.opinion.used and found.opinion.reason == second_opinion.MISSING
 
@@ -208,9 +209,9 @@ def test_without_the_extra_babble_between_two_sentences_is_dropped_for_its_flat_
     babble = np.sum([np.roll(t[:n], 1601 * k) for k, t in enumerate(talkers)], axis=0) * 0.5
     first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
     audio = with_noise(np.concatenate([silence(1.0), first, silence(1.0), babble, silence(1.0), second, silence(1.0)]), seed=9)
-    found = pipeline._segment(audio.copy(), pipeline.PipelineSettings())
+    found = find_speech(audio.copy(), pipeline.PipelineSettings())
     babble_span = (2.0 + first.size / RATE, 2.0 + (first.size + n) / RATE)
     assert len(found.speech) == 2
     assert not any(a < babble_span[1] - 0.1 and b > babble_span[0] + 0.1 for a, b in found.speech)
-    kept_all = pipeline._segment(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), min_level_range_db=0.0))
+    kept_all = find_speech(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), min_level_range_db=0.0))
     assert len(kept_all.speech) == 3  # the babble is what the range rule removes

@@ -21,6 +21,7 @@ from tests.listening import hear
 from workbench.pay import service
 from workbench.pay.calendar import SEOUL, pay_period
 from workbench.pay.plots import plot_periods
+from workbench.pay.service.common import _records
 from workbench.queue import ImmediateQueue
 from workbench.store import pay_store
 from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
@@ -368,7 +369,7 @@ def test_the_database_refuses_a_task_in_two_settlements(world):
         pay_store.insert_settlement(
             session, payday=DECEMBER_15, period_start=period.start, cutoff=period.cutoff, minimum_payout=0,
             committed_by_id=world.admin.id, committed_at=AFTER_NOVEMBER, lines=[],
-            work=service._records(november.items), penalties=[],
+            work=_records(november.items), penalties=[],
         )
     assert counts(world) == (1, 1, 1)
 

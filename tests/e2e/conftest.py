@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import PASSWORD, loud_then_quiet
 from tests.serving import free_port, wait_until_serving
 from workbench.demo import DemoLogin, demo_logins
 from workbench.supervisor import stop_process
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 860}
+THREE_SPANS = ((0.0, 3.0), (3.0, 6.0), (6.0, 9.0))
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120
 
@@ -149,3 +151,35 @@ def screenshot_dir(tmp_path_factory) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
+
+@pytest.fixture(scope="module")
+def store(workbench_app):
+    """The served app's store, opened beside it by the test process (jobs run at once)."""
+    from workbench.worker import open_immediate
+
+    wb = open_immediate(data_dir=workbench_app.data_dir)
+    yield wb
+    wb.close()
+
+
+@pytest.fixture
+def own_tasks(store, request, tmp_path) -> Callable[..., tuple]:
+    """``own_tasks(prefix, project, *, priority, tasks=1, spans=THREE_SPANS)``: a Korean
+    transcriber of this test's own (``<prefix>-<test name>``, password ``builders.PASSWORD``)
+    holding ``tasks`` tasks over ``loud_then_quiet`` audio, each a clip ``<test name>-<n>.wav``;
+    returns (transcriber, [task ids])."""
+
+    def make(prefix: str, project: str, *, priority: int, tasks: int = 1, spans=THREE_SPANS):
+        admin = store.actor("admin")
+        name = request.node.name.removeprefix("test_")[:24].rstrip("_")
+        me = store.create_user(admin, username=f"{prefix}-{name}", password=PASSWORD, name=name,
+                               roles={"transcriber"}, language="ko")
+        task_ids = []
+        for n in range(tasks):
+            store.register_processed_clip(admin, filename=f"{name}-{n}.wav", language="ko", project=project,
+                                          duration=9.0, segments=list(spans), priority=priority,
+                                          output_dir=loud_then_quiet(tmp_path / f"clip-{n}"))
+            task_ids.append(store.claim_next(me).id)
+        return me, task_ids
+
+    return make

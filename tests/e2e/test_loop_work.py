@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
-import soundfile as sf
 
+from tests.builders import PASSWORD
 from workbench.demo import SAMPLE_DIR, sample_clips
 
 CLIP = "ko_call.mp3"
 CLIP_NAME = "e2e_loop_ko_call.mp3"
-PASSWORD = "e2e-loop-password"
 COMMENT = "마지막 단어를 다시 들어 보세요"
 FRAME = "iframe.wb-task-frame"
 
@@ -228,27 +226,11 @@ def test_transcribe_review_rework_accept(new_page, login, loop_world, screenshot
     assert wb.open_task(wb.actor("admin"), task_id).task.state == "complete"
 
 
-def tone(folder, seconds: float = 9.0, rate: int = 16000):
-    """A quiet tone as a processed clip's audio, so the player really plays."""
-    folder.mkdir(parents=True)
-    t = np.arange(int(rate * seconds)) / rate
-    for name in ("clean.flac", "original.flac"):
-        sf.write(folder / name, (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate)
-    return folder
-
-
 @pytest.fixture
-def own_task(loop_world, request, tmp_path):
-    """A task of this test's own, with a tone for audio, claimed by a transcriber of its own."""
-    wb, _, _ = loop_world
-    admin = wb.actor("admin")
-    name = request.node.name.removeprefix("test_")[:20].rstrip("_")
-    me = wb.create_user(admin, username=f"e2e-{name}", password=PASSWORD, name=name,
-                        roles={"transcriber"}, language="ko")
-    wb.register_processed_clip(admin, filename=f"{name}.wav", language="ko", project="e2e", duration=9.0,
-                               segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)], priority=200,
-                               output_dir=tone(tmp_path / "clip"))
-    return wb, me, wb.claim_next(me).id
+def own_task(store, own_tasks):
+    """A task of this test's own, with real audio, claimed by a transcriber of its own."""
+    me, [task_id] = own_tasks("e2e-loop", "e2e", priority=200)
+    return store, me, task_id
 
 
 def open_task_tab(context, task_id: int):

@@ -11,49 +11,17 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
-import soundfile as sf
 
-PASSWORD = "e2e-state-password"
-RATE = 16000
+from tests.builders import PASSWORD
+
 FRAME = "iframe.wb-task-frame"
 
 
-def loud_then_quiet(folder):
-    """Three 3-second spans of a tone: loud, quiet, medium. Each sounds (and draws) differently."""
-    folder.mkdir(parents=True)
-    t = np.arange(RATE * 9) / RATE
-    level = np.select([t < 3, t < 6], [0.6, 0.1], 0.35)
-    audio = (level * np.sin(2 * np.pi * 330 * t)).astype(np.float32)
-    for name in ("clean.flac", "original.flac"):
-        sf.write(folder / name, audio, RATE)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def store(workbench_app):
-    from workbench.worker import open_immediate
-
-    wb = open_immediate(data_dir=workbench_app.data_dir)
-    yield wb
-    wb.close()
-
-
 @pytest.fixture
-def transcriber(store, request, tmp_path):
+def transcriber(own_tasks, request):
     """A transcriber of this test's own holding ``tasks`` tasks (default 1) with real audio."""
-    admin = store.actor("admin")
-    name = request.node.name.removeprefix("test_")[:24].rstrip("_")
-    me = store.create_user(admin, username=f"e2e-{name}", password=PASSWORD, name=name,
-                           roles={"transcriber"}, language="ko")
-    tasks = []
-    for n in range(getattr(request, "param", 1)):
-        store.register_processed_clip(admin, filename=f"{name}-{n}.wav", language="ko", project="e2e-state",
-                                      duration=9.0, segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)],
-                                      output_dir=loud_then_quiet(tmp_path / f"clip-{n}"), priority=300)
-        tasks.append(store.claim_next(me).id)
-    return me, tasks
+    return own_tasks("e2e", "e2e-state", priority=300, tasks=getattr(request, "param", 1))
 
 
 def stored_texts(store, me, task_id: int) -> list[str]:

@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
 
 PASSWORD = "e2e-time-password"
-
-
-@pytest.fixture(scope="module")
-def store(workbench_app):
-    from workbench.queue import ImmediateQueue
-    from workbench.workflow.service import Workbench
-
-    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=ImmediateQueue())
-    yield wb
-    wb.close()
 
 
 def credited(store, user_id: int) -> list[tuple[int, str, float]]:

@@ -9,33 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_task_page_state import loud_then_quiet
+from tests.builders import PASSWORD
 
-PASSWORD = "quiet-lantern-57"
 PLAYER = "document.querySelector('audio[data-player]')"
 
 
-@pytest.fixture(scope="module")
-def store(workbench_app):
-    from workbench.queue import ImmediateQueue
-    from workbench.workflow.service import Workbench
-
-    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=ImmediateQueue())
-    yield wb
-    wb.close()
-
-
 @pytest.fixture
-def task(store, request, tmp_path):
+def task(own_tasks):
     """(transcriber, task id) for this test alone."""
-    admin = store.actor("admin")
-    name = request.node.name.removeprefix("test_")[:24].rstrip("_")
-    me = store.create_user(admin, username=f"ws-{name}", password=PASSWORD, name=name,
-                           roles={"transcriber"}, language="ko")
-    store.register_processed_clip(admin, filename=f"ws-{name}.wav", language="ko", project="e2e-workspace",
-                                  duration=9.0, segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)],
-                                  output_dir=loud_then_quiet(tmp_path / "clip"), priority=400)
-    return me, store.claim_next(me).id
+    me, [task_id] = own_tasks("ws", "e2e-workspace", priority=400)
+    return me, task_id
 
 
 @pytest.fixture
@@ -149,15 +132,9 @@ def test_enter_on_the_last_row_says_what_to_do_next(opened):
     page.locator("#banner").get_by_text("all 3 are done: press Check, then Submit for review").wait_for()
 
 
-def test_the_current_row_is_kept_in_the_middle_of_the_list(new_page, login, store, tmp_path, request):
-    admin = store.actor("admin")
-    me = store.create_user(admin, username="ws-centred", password=PASSWORD, name="c", roles={"transcriber"},
-                           language="ko")
-    spans = [(i * 0.5, (i + 1) * 0.5) for i in range(18)]
-    store.register_processed_clip(admin, filename="ws-centred.wav", language="ko", project="e2e-workspace",
-                                  duration=9.0, segments=spans, output_dir=loud_then_quiet(tmp_path / "clip"),
-                                  priority=400)
-    task_id = store.claim_next(me).id
+def test_the_current_row_is_kept_in_the_middle_of_the_list(new_page, login, own_tasks):
+    me, [task_id] = own_tasks("ws", "e2e-workspace", priority=400,
+                              spans=[(i * 0.5, (i + 1) * 0.5) for i in range(18)])
     page = new_page()
     login(page, me.username, PASSWORD)
     page.goto(f"/work/transcribe/{task_id}")

@@ -16,9 +16,6 @@ import contextlib
 import ctypes
 import functools
 import json
-import os
-import shutil
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -29,12 +26,14 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.audio import denoise, io, loudness, paged, second_opinion, segment, vad
+from workbench.audio import denoise, io, loudness, paged, segment
 from workbench.audio.errors import AudioError
+from workbench.audio.settings import MIN_DURATION_S, SAMPLE_RATE, PipelineSettings
+from workbench.audio.speech import Found, find_speech
+from workbench.audio.staging import atomic_output_dir
+from workbench.audio.staging import staging_dirs  # noqa: F401  (the workflow's way in: pipeline.staging_dirs)
 from workbench.languages import LANGUAGES
 
-SAMPLE_RATE = io.TARGET_RATE
-MIN_DURATION_S = 0.5
 # Clips longer than this are denoised on one thread (about 20 MB less at the peak).
 ONE_GATE_THREAD_AFTER_S = 2 * 3600
 # Clips longer than this are held in a file in the staging directory while they are
@@ -42,99 +41,12 @@ ONE_GATE_THREAD_AFTER_S = 2 * 3600
 # minutes keeps the 10-minute clip in memory (the speed figures) and bounds what is copied
 # to disk when a clip passes it (55 MiB).
 ON_DISK_AFTER_S = 15 * 60
-LEVEL_FRAME_S = 0.01
 NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
 
 # Overall progress fraction reached at the end of each stage (for one progress bar).
 STAGE_END = {"decode": 0.4, "highpass": 0.45, "segment": 0.6, "denoise": 0.8, "loudness": 0.9, "write": 1.0}
 
 Progress = Callable[[str, float], None]
-
-
-@dataclass(frozen=True)
-class PipelineSettings:
-    """Every setting of the pipeline; recorded in ``report.json`` as ``settings``.
-
-    Times are seconds, levels dB. Use ``dataclasses.replace`` for variations.
-    """
-
-    vad_aggressiveness: int = 3
-    vad_frame_ms: int = 10
-    hysteresis_window_s: float = 0.05
-    hysteresis_on: float = 0.6
-    hysteresis_off: float = 0.2
-    min_pause_s: float = 0.3
-    min_quiet_s: float = 0.35
-    quiet_margin_db: float = 3.0
-    pause_below_speech_db: float = 30.0
-    background_below_speech_db: float = 8.0
-    pause_agreement: float = 0.2
-    max_segment_s: float = 20.0
-    padding_s: float = 0.15
-    min_voiced_s: float = 0.15
-    # A segment whose level moves less than this (10th to 90th percentile) is babble or
-    # music, not one talker's syllables (``segment.drop_flat``); 0 turns the test off.
-    min_level_range_db: float = 9.0
-    # Silero's model as a second opinion on the short and the long segments, when the
-    # optional extra is installed (``workbench.audio.second_opinion``); without it, or with
-    # this off, the segments are webrtcvad's and the level's alone. Segments longer than
-    # ``opinion_level_split_above_s`` are first split where the level stays
-    # ``opinion_level_pause_below_speech_db`` under the speech around it for ``min_quiet_s``
-    # (a gap music or babble filled); only with the model, which then drops the pieces of
-    # background that split leaves.
-    second_opinion: bool = True
-    opinion_check_below_s: float = 2.5
-    opinion_min_speech_share: float = 0.3
-    opinion_split_above_s: float = 6.0
-    opinion_min_pause_s: float = 0.25
-    opinion_pause_quiet_share: float = 0.0
-    opinion_level_split_above_s: float = 7.0
-    opinion_level_pause_below_speech_db: float = 16.0
-    highpass_hz: float = 80.0
-    denoise: bool = True
-    noise_profile_s: float = 20.0
-    denoise_strength: float = 0.8
-    denoise_threshold_std: float = 1.5
-    denoise_min_snr_gain_db: float = 1.0
-    denoise_max_speech_loss_db: float = 2.0
-    target_lufs: float = -23.0
-    max_gain_db: float = 20.0
-    true_peak_ceiling_dbtp: float = -1.0
-    # Decoding stops with an error past this much audio, whatever the file's header says.
-    max_duration_s: float = io.MAX_DURATION_S
-
-    def validate(self) -> None:
-        """Raise ``AudioError`` naming the first setting out of range."""
-        checks = [
-            (self.vad_aggressiveness in range(4), "vad_aggressiveness must be 0..3"),
-            (self.vad_frame_ms in (10, 20, 30), "vad_frame_ms must be 10, 20 or 30"),
-            (0 <= self.hysteresis_off < self.hysteresis_on <= 1, "need 0 <= hysteresis_off < hysteresis_on <= 1"),
-            (self.min_pause_s > 0, "min_pause_s must be positive"),
-            (self.min_quiet_s > 0, "min_quiet_s must be positive"),
-            (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
-            (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
-            (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
-            (self.min_level_range_db >= 0, "min_level_range_db must not be negative"),
-            (0 <= self.pause_agreement <= 1, "pause_agreement must be 0..1"),
-            (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
-            (self.opinion_check_below_s >= 0, "opinion_check_below_s must not be negative"),
-            (0 <= self.opinion_min_speech_share <= 1, "opinion_min_speech_share must be 0..1"),
-            (self.opinion_split_above_s > 0, "opinion_split_above_s must be positive"),
-            (self.opinion_min_pause_s > 0, "opinion_min_pause_s must be positive"),
-            (0 <= self.opinion_pause_quiet_share <= 1, "opinion_pause_quiet_share must be 0..1"),
-            (self.opinion_level_split_above_s > 0, "opinion_level_split_above_s must be positive"),
-            (self.opinion_level_pause_below_speech_db > 0, "opinion_level_pause_below_speech_db must be positive"),
-            (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
-            (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
-            (-70 < self.target_lufs < 0, "target_lufs must be between -70 and 0"),
-            (self.max_gain_db >= 0, "max_gain_db must not be negative"),
-            (self.true_peak_ceiling_dbtp <= 0, "true_peak_ceiling_dbtp must be at most 0"),
-            (MIN_DURATION_S <= self.max_duration_s <= io.MAX_DURATION_S,
-             f"max_duration_s must be {MIN_DURATION_S}..{io.MAX_DURATION_S} s"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise AudioError(f"invalid setting: {message}")
 
 
 @dataclass(frozen=True)
@@ -200,7 +112,7 @@ def process_file(
         raise AudioError(f"{input_path}: no such file")
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise AudioError(f"{out_dir} already exists and is not empty: choose a new output directory")
-    with _staging(out_dir) as staging:
+    with atomic_output_dir(out_dir) as staging:
         segments, report = _run(input_path, staging, language, settings, progress or (lambda stage, fraction: None), cues)
     return ProcessReport(out_dir=out_dir, segments=segments, report=report)
 
@@ -226,46 +138,6 @@ def _return_freed_buffers() -> None:
     """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
-
-
-STAGING_MARK = ".partial-"
-
-
-def staging_dirs(parent: Path) -> dict[Path, str]:
-    """The staging directories of ``process_file`` runs under ``parent``, each with the name
-    of the output directory it is building.
-
-    A run removes its own on any error, but a process killed mid-run cannot: its directory
-    (as big as the decoded clip) stays until someone who knows the run is dead removes it.
-    A run still going has one too; telling the two apart is the caller's business.
-    """
-    if not Path(parent).is_dir():
-        return {}
-    found = {}
-    for path in Path(parent).iterdir():
-        building, mark, _ = path.name[1:].rpartition(STAGING_MARK)
-        if path.name.startswith(".") and mark and path.is_dir():
-            found[path] = building
-    return found
-
-
-@contextlib.contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
-    """A hidden sibling directory that becomes ``out_dir`` on success and vanishes on failure."""
-    created = [p for p in reversed(out_dir.absolute().parents) if not p.exists()]
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{STAGING_MARK}", dir=out_dir.parent))
-    try:
-        yield staging
-        if out_dir.exists():
-            out_dir.rmdir()  # empty (checked up front); a file appearing since is an error
-        os.replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        for parent in reversed(created):
-            with contextlib.suppress(OSError):
-                parent.rmdir()
-        raise
 
 
 class _Clock:
@@ -307,7 +179,7 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
     with clock.stage("highpass"):
         denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     with clock.stage("segment"):
-        found = _segment(audio, settings, cues)
+        found = find_speech(audio, settings, cues)
     with clock.stage("denoise"):
         denoise_report, noise_stats = _denoise(audio, staging / "original.flac", found, settings)
     with clock.stage("loudness"):
@@ -383,82 +255,7 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
     return audio, info
 
 
-@dataclass(frozen=True)
-class _Found:
-    speech: np.ndarray  # (m, 2) seconds, unpadded
-    padded: np.ndarray  # (m, 2) seconds, what is cut
-    bursts: np.ndarray  # (k, 2) seconds, dropped
-    noise: np.ndarray  # (j, 2) seconds, noise-only stretches
-    opinion: second_opinion.Verdict = second_opinion.Verdict(used=False, reason="turned off in the settings")
-
-
-def _segment(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segment.Cue] = ()) -> _Found:
-    """Segments of the high-passed audio, from webrtcvad's frame decisions and the level."""
-    frame_seconds = settings.vad_frame_ms / 1000
-    decisions = vad.vad_frames(audio, SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms)
-    smoothed = segment.smooth_hysteresis(
-        decisions, window=max(1, round(settings.hysteresis_window_s / frame_seconds)),
-        on=settings.hysteresis_on, off=settings.hysteresis_off,
-    )
-    candidates = segment.speech_intervals(smoothed, frame_seconds=frame_seconds, min_pause=settings.min_pause_s)
-    # The candidates cover every later segment and dropped burst (splitting changes no coverage),
-    # so these stretches hold neither voice nor knocks and coughs: the noise profile's source.
-    noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=candidates)
-    # Per-frame arrays are 2 million long on a six-hour clip: each is freed once used, and
-    # only the frame levels (float64) and bool masks are ever whole.
-    del decisions, smoothed
-    levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
-    noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
-    floor_db = segment.selected_median(levels, noise_frames) if noise_frames.any() else float(levels.min())
-    del noise_frames
-    quiet = segment.quiet_frames(
-        levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,
-        below_speech_db=settings.pause_below_speech_db,
-    )
-    if settings.pause_agreement > 0:
-        candidates = segment.join_unheard_pauses(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement)
-    candidates = segment.split_at_quiet_frames(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_pause=settings.min_quiet_s)
-    speech, background = segment.drop_background(
-        candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
-    )
-    speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
-    bursts = np.concatenate([bursts, background]) if len(background) else bursts
-    if settings.min_level_range_db > 0:
-        speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
-        bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
-    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings)
-    del levels, quiet
-    bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
-    speech = segment.apply_cues(speech, cues)
-    speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
-    padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
-    return _Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion)
-
-
-def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, floor_db: float, quiet: np.ndarray,
-                    settings: PipelineSettings) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
-    """Silero's second opinion on the short and the long segments, when it is installed
-    and turned on; otherwise the segments unchanged and a verdict saying why."""
-    if not settings.second_opinion:
-        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason="turned off in the settings")
-    opinion = second_opinion.load()
-    if opinion is None:
-        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=second_opinion.MISSING)
-    # The stricter level pause in long segments leaves pieces of background where it cuts
-    # inside music or babble; the model is what drops them, so it comes only with the model.
-    speech = segment.split_long_at_local_pauses(
-        speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_level_split_above_s, floor_db=floor_db,
-        margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
-        min_pause=settings.min_quiet_s,
-    )
-    return second_opinion.refine(
-        speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=settings.opinion_check_below_s,
-        min_speech_share=settings.opinion_min_speech_share, split_above_s=settings.opinion_split_above_s,
-        min_pause_s=settings.opinion_min_pause_s, min_quiet_share=settings.opinion_pause_quiet_share,
-    )
-
-
-def _denoise(audio: np.ndarray, original_path: Path, found: _Found, settings: PipelineSettings) -> tuple[dict, denoise.PowerStats]:
+def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: PipelineSettings) -> tuple[dict, denoise.PowerStats]:
     """Denoise ``audio`` in place if that measurably helps; returns the report and the input stats."""
     before = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=found.noise)
     profile = denoise.collect_noise(audio, SAMPLE_RATE, found.noise, max_seconds=settings.noise_profile_s)

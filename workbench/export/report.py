@@ -12,7 +12,6 @@ transcriber's checker warns about. A language without a rule file gets no bounds
 
 from __future__ import annotations
 
-import html
 import json
 import statistics
 from collections import Counter, defaultdict
@@ -23,6 +22,8 @@ from pathlib import Path
 import jiwer
 
 from workbench.drafts.evidence import DraftOutcome, draft_figures
+from workbench.export.report_figures import FIGURES
+from workbench.export.report_page import quality_page
 from workbench.export.segment import ExportSegment
 from workbench.export.splits import SPLIT_NAMES
 from workbench.workflow.guidelines import CharsPerSecondBounds, load_rules, spelling_and_pronunciation
@@ -213,181 +214,6 @@ def _drafts(exported: Sequence[ExportSegment]) -> dict:
                                       seg.typed_chars, seg.draft_untouched_at_review) for seg in exported)
 
 
-# --- rendering ------------------------------------------------------------------------------
-
-def _new_figure(columns: int = 1):
-    from matplotlib.figure import Figure
-
-    # A fixed layout: constrained layout would double the rendering time of every export.
-    figure = Figure(figsize=(4.2 * columns, 3.4))
-    figure.subplots_adjust(left=0.75 / (4.2 * columns), right=0.98, bottom=0.16, top=0.9, wspace=0.4)
-    return figure, figure.subplots(1, columns, squeeze=False)[0]
-
-
-def _save(figure, path: Path) -> None:
-    # No "Software" tag: the same report renders to the same bytes.
-    figure.savefig(path, format="png", dpi=90, metadata={"Software": None})
-
-
-def _bar(axis, values: Mapping[str, float], title: str, labels: Sequence[str] | None = None) -> None:
-    names = list(values)
-    heights = [values[name] for name in names]
-    axis.bar(names, heights, color="#4c72b0")
-    axis.set_title(title, fontsize=10)
-    axis.set_ylim(bottom=0)
-    for index, (height, label) in enumerate(zip(heights, labels or [f"{h:.3g}" for h in heights], strict=True)):
-        axis.annotate(label, (index, height), ha="center", va="bottom", fontsize=8)
-
-
-def _plot_balance(report: dict, path: Path) -> None:
-    figure, axes = _new_figure(3)
-    for axis, key in zip(axes, ("language", "project", "split"), strict=True):
-        table = report["balance"][key]
-        _bar(axis, {name: row["hours"] for name, row in table.items()}, f"hours per {key}",
-             [f"{row['segments']} seg" for row in table.values()])
-    _save(figure, path)
-
-
-def _plot_durations(report: dict, path: Path) -> None:
-    figure, (axis,) = _new_figure()
-    data = report["durations"]
-    axis.stairs(data["counts"], data["bin_edges"], fill=True, color="#4c72b0")
-    axis.set_xlabel("segment duration (s)")
-    axis.set_ylabel("segments")
-    _save(figure, path)
-
-
-def _plot_speed(report: dict, path: Path) -> None:
-    figure, (axis,) = _new_figure()
-    languages = list(report["speed"])
-    axis.boxplot([report["speed"][lang]["chars_per_second"] for lang in languages], tick_labels=languages)
-    for index, language in enumerate(languages, start=1):
-        bounds = report["speed"][language]["bounds"]
-        if bounds:
-            axis.hlines([bounds["low"], bounds["high"]], index - 0.4, index + 0.4, colors="#c44e52",
-                        linestyles="dashed")
-    axis.set_ylabel("characters per second")
-    _save(figure, path)
-
-
-def _plot_labels(report: dict, path: Path) -> None:
-    figure, axes = _new_figure(3)
-    workers = report["labels"]["workers"]
-    languages = report["labels"]["languages"]
-    _bar(axes[0], {key: row["returned_share"] for key, row in workers.items()}, "share returned, per worker")
-    _bar(axes[1], {key: row["cer"] or 0.0 for key, row in workers.items()}, "CER, per worker")
-    _bar(axes[2], {lang: row["cer"] or 0.0 for lang, row in languages.items()}, "CER, per language")
-    _save(figure, path)
-
-
-def _plot_audio(report: dict, path: Path) -> None:
-    figure, axes = _new_figure(2)
-    per_clip = report["audio"]["per_clip"]
-    measures = (("loudness_lufs", "loudness (LUFS)"), ("snr_db", "estimated SNR (dB)"))
-    for axis, (field, label) in zip(axes, measures, strict=True):
-        values = [clip[field] for clip in per_clip if clip[field] is not None]
-        axis.hist(values, bins=10, color="#4c72b0")
-        axis.set_xlabel(label)
-        axis.set_ylabel("clips")
-    _save(figure, path)
-
-
-FIGURES = {
-    "balance": _plot_balance,
-    "durations": _plot_durations,
-    "speed": _plot_speed,
-    "labels": _plot_labels,
-    "audio": _plot_audio,
-}
-
-
-def _table(rows: Mapping[str, Mapping[str, object]], columns: Sequence[str], key_name: str) -> str:
-    head = "".join(f"<th>{html.escape(name)}</th>" for name in (key_name, *columns))
-    body = "".join(
-        "<tr>" + f"<td>{html.escape(str(key))}</td>"
-        + "".join(f"<td>{html.escape(str(row[column]))}</td>" for column in columns) + "</tr>"
-        for key, row in rows.items()
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _bounds_text(bounds: dict | None) -> str:
-    if bounds is None:
-        return "no guideline"
-    return f"{bounds['low']:g}–{bounds['high']:g} (from {bounds['min_duration']:g} s)"
-
-
-DRAFT_COLUMNS = ("segments", "drafted", "draft_cer", "typed_per_final drafted", "typed_per_final undrafted",
-                 "untouched_drafts", "unread_drafts")
-
-
-def _draft_rows(table: Mapping[str, dict]) -> dict[str, dict]:
-    return {key: {"segments": g["segments"], "drafted": g["drafted"], "draft_cer": g["draft_cer"],
-                  "typed_per_final drafted": g["effort_drafted"]["typed_per_final"],
-                  "typed_per_final undrafted": g["effort_undrafted"]["typed_per_final"],
-                  "untouched_drafts": g["untouched_drafts"], "unread_drafts": g["unread_drafts"]}
-            for key, g in table.items()}
-
-
-def _drafts_html(drafts: dict) -> list[str]:
-    if not drafts["all"]["drafted"]:
-        return ["<h2>Machine drafts</h2>", "<p>No exported segment was drafted by a machine.</p>"]
-    return [
-        "<h2>Machine drafts</h2>",
-        "<p>Draft CER: the engine's draft against the accepted text (Korean ignoring spacing, characters "
-        "for Chinese and Japanese). Effort: characters typed per character of the accepted text, on "
-        "drafted and undrafted segments. Unread drafts: handed in untouched, then changed by review.</p>",
-        *(_table(_draft_rows(drafts[key]), DRAFT_COLUMNS, name)
-          for key, name in (("languages", "language"), ("projects", "project"), ("workers", "worker key"))),
-    ]
-
-
-def _html(report: dict) -> str:
-    balance = report["balance"]
-    speed = report["speed"]
-    outliers = {
-        item["utterance_id"]: {"language": language, **item}
-        for language, data in speed.items() for item in data["outliers"]
-    }
-    audio = report["audio"]
-    sections = [
-        "<h2>Balance</h2>",
-        *(_table(balance[key], ["segments", "hours"], key) for key in ("language", "project", "split")),
-        '<img src="figures/balance.png" alt="hours per language, project and split">',
-        "<h2>Segment durations</h2>",
-        f"<p>min {report['durations']['min']} s, median {report['durations']['median']} s, "
-        f"max {report['durations']['max']} s</p>",
-        '<img src="figures/durations.png" alt="histogram of segment durations">',
-        "<h2>Speaking rate outliers</h2>",
-        _table({lang: {"median": d["median"], "bounds": _bounds_text(d["bounds"]), "outliers": len(d["outliers"])}
-                for lang, d in speed.items()}, ["median", "bounds", "outliers"], "language"),
-        _table(outliers, ["language", "chars_per_second", "duration", "text"], "utterance")
-        if outliers else "<p>No segment is outside its language's bounds.</p>",
-        '<img src="figures/speed.png" alt="characters per second per language">',
-        "<h2>Label consistency</h2>",
-        _table(report["labels"]["workers"], ["segments", "returned", "returned_share", "cer"], "worker key"),
-        _table(report["labels"]["languages"], ["segments", "cer"], "language"),
-        '<img src="figures/labels.png" alt="returned share and CER per worker and language">',
-        "<h2>Audio quality</h2>",
-        f"<p>{audio['clips']} clips, {audio['clips_failed']} failed processing; "
-        f"{audio['segments_no_speech']} of {audio['segments']} segments marked no-speech"
-        + (" (" + ", ".join(f"{html.escape(reason)} {count}" for reason, count in audio["no_speech_reasons"].items()) + ")"
-           if audio["no_speech_reasons"] else "") + ", "
-        f"{audio['segments_without_words']} left out for having no words once tags are removed.</p>",
-        _table({"loudness (LUFS)": audio["loudness_lufs"] or {"min": "", "median": "", "max": ""},
-                "estimated SNR (dB)": audio["snr_db"] or {"min": "", "median": "", "max": ""}},
-               ["min", "median", "max"], "measure"),
-        '<img src="figures/audio.png" alt="loudness and SNR per clip">',
-        *_drafts_html(report["drafts"]),
-    ]
-    style = ("body{font-family:sans-serif;max-width:70em;margin:auto}img{max-width:100%}"
-             "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em}")
-    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Export quality report</title><style>{style}</style></head><body>"
-            "<h1>Export quality report</h1>"
-            "<p>The same figures are in quality.json.</p>" + "\n".join(sections) + "</body></html>\n")
-
-
 def write_quality_report(
     out_dir: Path,
     segments: Sequence[ExportSegment],
@@ -406,5 +232,5 @@ def write_quality_report(
     (out_dir / REPORT_JSON).write_text(
         json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     page = out_dir / REPORT_HTML
-    page.write_text(_html(report), encoding="utf-8")
+    page.write_text(quality_page(report), encoding="utf-8")
     return page

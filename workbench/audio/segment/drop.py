@@ -1,0 +1,130 @@
+"""Which segments are not speech: background far under the clip's speech, bursts without
+voiced sound, and flat babble or music. Each ``drop_*`` returns ``(kept, dropped)``."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from workbench.audio.segment.frames import frame_mask, selected_percentile
+
+
+VOICING_FRAME = 512
+
+
+PITCH_RANGE_HZ = (70.0, 400.0)
+
+
+def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, below_speech_db: float) -> tuple[np.ndarray, np.ndarray]:
+    """Separate speech from background: intervals whose loud frames (their 90th percentile
+    level) lie more than ``below_speech_db`` under the clip's speech level (the 90th
+    percentile level of all frames inside the intervals) are music or distant talk, not the
+    speakers being recorded, who sit within a few dB of each other.
+
+    Returns
+    -------
+    (kept, dropped) : arrays of shape (k, 2) and (m - k, 2), seconds
+    """
+    if not len(intervals):
+        return intervals.reshape(-1, 2), intervals.reshape(-1, 2)
+    inside = frame_mask(intervals, levels_db.size, frame_seconds=frame_seconds)
+    if not inside.any():
+        return intervals.reshape(-1, 2), np.zeros((0, 2))
+    speech_db = selected_percentile(levels_db, inside, 90)
+    loud = np.array([
+        np.percentile(levels_db[int(round(a / frame_seconds)) : max(int(round(b / frame_seconds)), int(round(a / frame_seconds)) + 1)], 90)
+        for a, b in intervals
+    ])
+    keep = loud >= speech_db - below_speech_db
+    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
+
+
+def voiced_seconds(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.5, max_peak_share: float = 0.7) -> float:
+    """Seconds of voiced sound: frames periodic at a pitch of 70–400 Hz and not a pure tone.
+
+    Parameters
+    ----------
+    audio : np.ndarray, shape (n_samples,)
+    threshold : normalised autocorrelation a frame needs at its pitch lag.
+    max_peak_share : frames whose strongest spectral peak (±2 bins) holds more than this
+        share of the frame's power are tones (beeps, hum, a knock's ring), not voice.
+
+    Returns
+    -------
+    float, seconds (frames of 512 samples, back to back)
+    """
+    hop = VOICING_FRAME
+    if audio.size < VOICING_FRAME:
+        return 0.0
+    emphasised = np.append(audio[0], audio[1:] - 0.95 * audio[:-1])
+    window = np.hanning(VOICING_FRAME)
+    frames = np.lib.stride_tricks.sliding_window_view(emphasised, VOICING_FRAME)[::hop] * window
+    spectrum = np.fft.rfft(frames, n=2 * VOICING_FRAME, axis=1)
+    power = np.abs(spectrum) ** 2
+    low, high = int(sample_rate / PITCH_RANGE_HZ[1]), min(int(sample_rate / PITCH_RANGE_HZ[0]), VOICING_FRAME // 2)
+    autocorr = np.fft.irfft(power, axis=1)[:, :high]
+    # Dividing by the window's own autocorrelation undoes its taper at long lags (low pitch).
+    window_autocorr = np.correlate(window, window, mode="full")[VOICING_FRAME - 1 : VOICING_FRAME - 1 + high]
+    normalised = autocorr / (autocorr[:, :1] + 1e-12) / (window_autocorr / window_autocorr[0])
+    periodicity = normalised[:, low:high].max(axis=1)
+    peak = power.argmax(axis=1)
+    cumulative = np.concatenate([np.zeros((len(power), 1)), np.cumsum(power, axis=1)], axis=1)
+    rows = np.arange(len(power))
+    lo, hi = np.clip(peak - 2, 0, None), np.clip(peak + 3, None, power.shape[1])
+    peak_share = (cumulative[rows, hi] - cumulative[rows, lo]) / (cumulative[:, -1] + 1e-12)
+    voiced = (periodicity >= threshold) & (peak_share <= max_peak_share)
+    return float(voiced.sum() * hop / sample_rate)
+
+
+def drop_bursts(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, min_voiced: float) -> tuple[np.ndarray, np.ndarray]:
+    """Separate intervals with at least ``min_voiced`` seconds of voice from bursts without.
+
+    Knocks, clicks, beeps and coughs trip webrtcvad but carry little periodic, non-tonal
+    sound, so alone they do not make a segment.
+
+    Returns
+    -------
+    (kept, dropped) : two arrays of shape (k, 2) and (m - k, 2), seconds
+    """
+    keep = np.array([_has_voice(audio, sample_rate, start, end, min_voiced) for start, end in intervals], dtype=bool)
+    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
+
+
+def _has_voice(audio: np.ndarray, sample_rate: int, start: float, end: float, min_voiced: float) -> bool:
+    """Whether ``[start, end)`` holds ``min_voiced`` seconds of voice.
+
+    Looked at 16 voicing frames (about half a second) at a time, stopping once enough is
+    found: a sentence usually shows it within its first half second, and a long interval
+    never needs a frame matrix of its whole length. Pieces are whole frames, so the frames
+    are those of one pass over the interval.
+    """
+    first, last = int(start * sample_rate), int(end * sample_rate)
+    found, step = 0.0, 16 * VOICING_FRAME
+    for piece in range(first, last, step):
+        found += voiced_seconds(audio[piece : min(piece + step, last)], sample_rate)
+        if found >= min_voiced:
+            return True
+    return False
+
+
+def drop_flat(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, min_range_db: float,
+              smooth: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Separate intervals whose level moves like one talker's from flat background.
+
+    One speaker's syllables make the level rise and fall by 10 dB and more (between the
+    10th and 90th percentile of the level smoothed over ``smooth`` frames), even with
+    noise under it; five talkers of babble, or music, fill each other's gaps and move far
+    less. Intervals whose level range is under ``min_range_db`` are dropped.
+
+    Returns
+    -------
+    (kept, dropped) : arrays of shape (k, 2) and (m - k, 2), seconds
+    """
+    keep = np.ones(len(intervals), dtype=bool)
+    for index, (start, end) in enumerate(np.asarray(intervals).reshape(-1, 2)):
+        part = levels_db[int(round(start / frame_seconds)) : int(round(end / frame_seconds))]
+        if part.size > smooth:
+            part = uniform_filter1d(part, size=smooth, mode="nearest")
+            low, high = np.percentile(part, [10, 90])
+            keep[index] = high - low >= min_range_db
+    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)

@@ -1,0 +1,211 @@
+"""Where segments start and end: speech runs joined across short gaps, pauses the level
+confirms, over-long segments split at their quietest point or at local pauses, and the
+stretches with no speech at all (for the noise profile)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from workbench.audio.segment.frames import local_speech_db, runs
+
+
+def speech_intervals(mask: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
+    """Speech runs of a frame mask as seconds, joined across pauses shorter than ``min_pause``.
+
+    Returns
+    -------
+    np.ndarray, shape (m, 2), seconds
+    """
+    spans = runs(mask).astype(np.float64) * frame_seconds
+    if len(spans) < 2:
+        return spans
+    gaps = spans[1:, 0] - spans[:-1, 1]
+    split_after = np.flatnonzero(gaps >= min_pause - 1e-9)
+    starts = np.concatenate([[0], split_after + 1])
+    ends = np.concatenate([split_after, [len(spans) - 1]])
+    return np.stack([spans[starts, 0], spans[ends, 1]], axis=1)
+
+
+def join_unheard_pauses(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, min_share: float) -> np.ndarray:
+    """Join neighbouring intervals whose gap the level does not confirm as a pause.
+
+    webrtcvad reports gaps of a third of a second inside continuous speech (weak,
+    unvoiced or low-pitched stretches, most of all at low SNR); the level there stays up.
+    A gap is kept only when at least ``min_share`` of its frames are ``quiet`` (one bool
+    per frame of ``frame_seconds``, from ``pause_threshold_db``): the VAD and the level
+    must agree before a cut.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, k <= m
+    """
+    if len(intervals) < 2:
+        return intervals.reshape(-1, 2)
+    out = [list(intervals[0])]
+    for start, end in intervals[1:]:
+        first, last = int(round(out[-1][1] / frame_seconds)), int(round(start / frame_seconds))
+        gap = quiet[first:last]
+        if gap.size and gap.mean() >= min_share:
+            out.append([start, end])
+        else:
+            out[-1][1] = end
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def pause_threshold_db(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float) -> np.ndarray:
+    """Per frame, the level under which the frame counts as part of a pause.
+
+    Quiet means within ``margin_db`` of the noise floor, or at least ``below_speech_db``
+    under the local speech level (``local_speech_db``), whichever threshold is higher. The
+    second one finds the gaps that music or babble fill (far under the speech around them,
+    far over the floor of the clip's quietest stretches).
+    """
+    threshold = local_speech_db(levels_db, frame_seconds=frame_seconds)
+    threshold -= below_speech_db
+    return np.maximum(threshold, floor_db + margin_db, out=threshold)
+
+
+def quiet_frames(levels_db: np.ndarray, *, frame_seconds: float, floor_db: float, margin_db: float, below_speech_db: float,
+                 block: int = 60_000) -> np.ndarray:
+    """Bool per frame: below its ``pause_threshold_db``; what ``split_at_quiet`` and
+    ``join_unheard_pauses`` look at.
+
+    Computed ``block`` frames at a time, each with enough neighbours on both sides for the
+    local speech level's filters, so the only frame-length array is the result (a
+    six-hour clip's threshold alone would be 17 MB, and the filters need three more).
+    """
+    # The local speech level looks 1.5 s (plus its smoothing) either side; twice that is ample.
+    context = 2 * int(round(3.0 / frame_seconds)) + 10
+    quiet = np.empty(levels_db.size, dtype=bool)
+    for first in range(0, levels_db.size, block):
+        last = min(first + block, levels_db.size)
+        low, high = max(first - context, 0), min(last + context, levels_db.size)
+        part = levels_db[low:high]
+        threshold = pause_threshold_db(part, frame_seconds=frame_seconds, floor_db=floor_db, margin_db=margin_db,
+                                       below_speech_db=below_speech_db)
+        quiet[first:last] = part[first - low : last - low] < threshold[first - low : last - low]
+    return quiet
+
+
+def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, threshold_db: float | np.ndarray, min_pause: float) -> np.ndarray:
+    """Split intervals inside stretches quieter than ``threshold_db`` lasting ``min_pause``.
+
+    webrtcvad hangs on after a sentence's last syllable, so the gap it reports between two
+    sentences is up to a tenth of a second shorter than the silence; a pause inside a
+    sentence (a comma) is not shortened that way. Measuring the quiet on the level
+    itself recovers the sentence gaps that the VAD shrank below ``min_pause``. Cuts fall
+    in the middle of the quiet stretch.
+
+    Parameters
+    ----------
+    intervals : (m, 2) seconds
+    levels_db : per-frame level from ``frame_levels_db``
+    threshold_db : a frame below this is quiet: one level for the clip, or one per frame
+        (``pause_threshold_db``).
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, k >= m
+    """
+    quiet = levels_db < np.broadcast_to(threshold_db, levels_db.shape)
+    return split_at_quiet_frames(intervals, quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+
+
+def split_at_quiet_frames(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
+    """``split_at_quiet`` given the quiet frames (one bool per frame, e.g. from ``quiet_frames``)."""
+    min_frames = int(round(min_pause / frame_seconds))
+    out: list[tuple[float, float]] = []
+    for start, end in intervals:
+        first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
+        cuts = [
+            (first + (a + b) / 2) * frame_seconds
+            for a, b in runs(quiet[first:last])
+            if a > 0 and b < last - first and b - a >= min_frames
+        ]
+        points = [start, *cuts, end]
+        out += list(zip(points[:-1], points[1:]))
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, max_seconds: float, min_piece: float = 1.0) -> np.ndarray:
+    """Split intervals longer than ``max_seconds`` at their quietest point, repeatedly.
+
+    The quietest point is the minimum of the 100 ms moving RMS within the first
+    ``max_seconds``, at least ``min_piece`` seconds from either end; the rest is split
+    again. Only ``max_seconds`` of audio is examined at a time, however long the interval.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, every interval at most ``max_seconds`` long
+    """
+    if max_seconds <= 2 * min_piece:
+        raise ValueError("max_seconds must exceed twice min_piece")
+    out: list[tuple[float, float]] = []
+    pending = [tuple(row) for row in intervals[::-1]]
+    smooth = int(0.1 * sample_rate)
+    while pending:
+        start, end = pending.pop()
+        if end - start <= max_seconds:
+            out.append((start, end))
+            continue
+        first, last = int((start + min_piece) * sample_rate), int((min(end - min_piece, start + max_seconds)) * sample_rate)
+        piece = audio[first:last].astype(np.float64)
+        local_power = uniform_filter1d(piece**2, size=smooth, mode="nearest")
+        at = start + min_piece + int(np.argmin(local_power)) / sample_rate
+        pending += [(at, end), (start, at)]
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.ndarray, guard: float = 0.1) -> np.ndarray:
+    """Stretches with no speech at all: the frames webrtcvad called non-speech, minus
+    ``guard`` seconds around any speech frame and minus the ``exclude`` intervals (segments
+    and dropped bursts), so the noise profile holds neither voice nor knocks.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds
+    """
+    guard_frames = int(round(guard / frame_seconds))
+    # Every speech run widened by the guard (clipped to the clip), marked off run by run:
+    # no frame-length temporaries beyond the one mask.
+    quiet = np.ones(decisions.size, dtype=bool)
+    for start, end in runs(decisions):
+        quiet[max(start - guard_frames, 0) : end + guard_frames] = False
+    for start, end in np.asarray(exclude).reshape(-1, 2):
+        quiet[int(start / frame_seconds) : int(np.ceil(end / frame_seconds))] = False
+    return runs(quiet).astype(np.float64) * frame_seconds
+
+
+def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, longer_than: float,
+                               floor_db: float, margin_db: float, below_speech_db: float, min_pause: float) -> np.ndarray:
+    """Split intervals longer than ``longer_than`` seconds where the level stays
+    ``below_speech_db`` under the local speech level (``local_speech_db``) for ``min_pause``.
+
+    A segment that long most often holds two sentences whose gap music or babble filled:
+    the gap is far above the clip's noise floor but well under the speakers around it. The
+    stricter pause test applies only there, so the commas of a sentence of ordinary length
+    are not cut. Only the long intervals' levels (with context for the local speech level)
+    are looked at.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds, k >= m
+    """
+    context = int(round(3.0 / frame_seconds)) + 10
+    out: list[np.ndarray] = []
+    for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
+        if end - start <= longer_than:
+            out.append(np.array([[start, end]]))
+            continue
+        first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
+        low, high = max(first - context, 0), min(last + context, levels_db.size)
+        quiet = quiet_frames(levels_db[low:high], frame_seconds=frame_seconds, floor_db=floor_db, margin_db=margin_db,
+                             below_speech_db=below_speech_db)
+        # On the slice's own timeline, then back: the frame indices are the same either way.
+        offset = low * frame_seconds
+        pieces = split_at_quiet_frames(np.array([[start - offset, end - offset]]), quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+        pieces += offset
+        pieces[0, 0], pieces[-1, 1] = start, end
+        out.append(pieces)
+    return np.concatenate(out) if out else np.zeros((0, 2))

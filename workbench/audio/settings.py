@@ -1,0 +1,98 @@
+"""The pipeline's settings: every knob with its default and its range, recorded in
+``report.json``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.audio import io
+from workbench.audio.errors import AudioError
+
+SAMPLE_RATE = io.TARGET_RATE
+MIN_DURATION_S = 0.5
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Every setting of the pipeline; recorded in ``report.json`` as ``settings``.
+
+    Times are seconds, levels dB. Use ``dataclasses.replace`` for variations.
+    """
+
+    vad_aggressiveness: int = 3
+    vad_frame_ms: int = 10
+    hysteresis_window_s: float = 0.05
+    hysteresis_on: float = 0.6
+    hysteresis_off: float = 0.2
+    min_pause_s: float = 0.3
+    min_quiet_s: float = 0.35
+    quiet_margin_db: float = 3.0
+    pause_below_speech_db: float = 30.0
+    background_below_speech_db: float = 8.0
+    pause_agreement: float = 0.2
+    max_segment_s: float = 20.0
+    padding_s: float = 0.15
+    min_voiced_s: float = 0.15
+    # A segment whose level moves less than this (10th to 90th percentile) is babble or
+    # music, not one talker's syllables (``segment.drop_flat``); 0 turns the test off.
+    min_level_range_db: float = 9.0
+    # Silero's model as a second opinion on the short and the long segments, when the
+    # optional extra is installed (``workbench.audio.second_opinion``); without it, or with
+    # this off, the segments are webrtcvad's and the level's alone. Segments longer than
+    # ``opinion_level_split_above_s`` are first split where the level stays
+    # ``opinion_level_pause_below_speech_db`` under the speech around it for ``min_quiet_s``
+    # (a gap music or babble filled); only with the model, which then drops the pieces of
+    # background that split leaves.
+    second_opinion: bool = True
+    opinion_check_below_s: float = 2.5
+    opinion_min_speech_share: float = 0.3
+    opinion_split_above_s: float = 6.0
+    opinion_min_pause_s: float = 0.25
+    opinion_pause_quiet_share: float = 0.0
+    opinion_level_split_above_s: float = 7.0
+    opinion_level_pause_below_speech_db: float = 16.0
+    highpass_hz: float = 80.0
+    denoise: bool = True
+    noise_profile_s: float = 20.0
+    denoise_strength: float = 0.8
+    denoise_threshold_std: float = 1.5
+    denoise_min_snr_gain_db: float = 1.0
+    denoise_max_speech_loss_db: float = 2.0
+    target_lufs: float = -23.0
+    max_gain_db: float = 20.0
+    true_peak_ceiling_dbtp: float = -1.0
+    # Decoding stops with an error past this much audio, whatever the file's header says.
+    max_duration_s: float = io.MAX_DURATION_S
+
+    def validate(self) -> None:
+        """Raise ``AudioError`` naming the first setting out of range."""
+        checks = [
+            (self.vad_aggressiveness in range(4), "vad_aggressiveness must be 0..3"),
+            (self.vad_frame_ms in (10, 20, 30), "vad_frame_ms must be 10, 20 or 30"),
+            (0 <= self.hysteresis_off < self.hysteresis_on <= 1, "need 0 <= hysteresis_off < hysteresis_on <= 1"),
+            (self.min_pause_s > 0, "min_pause_s must be positive"),
+            (self.min_quiet_s > 0, "min_quiet_s must be positive"),
+            (self.max_segment_s >= 3, "max_segment_s must be at least 3 s"),
+            (self.pause_below_speech_db > 0, "pause_below_speech_db must be positive"),
+            (self.background_below_speech_db > 0, "background_below_speech_db must be positive"),
+            (self.min_level_range_db >= 0, "min_level_range_db must not be negative"),
+            (0 <= self.pause_agreement <= 1, "pause_agreement must be 0..1"),
+            (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
+            (self.opinion_check_below_s >= 0, "opinion_check_below_s must not be negative"),
+            (0 <= self.opinion_min_speech_share <= 1, "opinion_min_speech_share must be 0..1"),
+            (self.opinion_split_above_s > 0, "opinion_split_above_s must be positive"),
+            (self.opinion_min_pause_s > 0, "opinion_min_pause_s must be positive"),
+            (0 <= self.opinion_pause_quiet_share <= 1, "opinion_pause_quiet_share must be 0..1"),
+            (self.opinion_level_split_above_s > 0, "opinion_level_split_above_s must be positive"),
+            (self.opinion_level_pause_below_speech_db > 0, "opinion_level_pause_below_speech_db must be positive"),
+            (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
+            (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
+            (-70 < self.target_lufs < 0, "target_lufs must be between -70 and 0"),
+            (self.max_gain_db >= 0, "max_gain_db must not be negative"),
+            (self.true_peak_ceiling_dbtp <= 0, "true_peak_ceiling_dbtp must be at most 0"),
+            (MIN_DURATION_S <= self.max_duration_s <= io.MAX_DURATION_S,
+             f"max_duration_s must be {MIN_DURATION_S}..{io.MAX_DURATION_S} s"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise AudioError(f"invalid setting: {message}")

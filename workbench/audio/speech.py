@@ -1,0 +1,92 @@
+"""Finding speech: webrtcvad's frame decisions and the level turned into padded segments,
+with the dropped bursts and the noise-only stretches beside them (the ``segment`` stage of
+the pipeline; the steps themselves are ``workbench.audio.segment``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.audio import second_opinion, segment, vad
+from workbench.audio.settings import SAMPLE_RATE, PipelineSettings
+
+LEVEL_FRAME_S = 0.01
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the segment stage found, in seconds on the clip's timeline."""
+
+    speech: np.ndarray  # (m, 2) seconds, unpadded
+    padded: np.ndarray  # (m, 2) seconds, what is cut
+    bursts: np.ndarray  # (k, 2) seconds, dropped
+    noise: np.ndarray  # (j, 2) seconds, noise-only stretches
+    opinion: second_opinion.Verdict = second_opinion.Verdict(used=False, reason="turned off in the settings")
+
+
+def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segment.Cue] = ()) -> Found:
+    """Segments of the high-passed audio, from webrtcvad's frame decisions and the level."""
+    frame_seconds = settings.vad_frame_ms / 1000
+    decisions = vad.vad_frames(audio, SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms)
+    smoothed = segment.smooth_hysteresis(
+        decisions, window=max(1, round(settings.hysteresis_window_s / frame_seconds)),
+        on=settings.hysteresis_on, off=settings.hysteresis_off,
+    )
+    candidates = segment.speech_intervals(smoothed, frame_seconds=frame_seconds, min_pause=settings.min_pause_s)
+    # The candidates cover every later segment and dropped burst (splitting changes no coverage),
+    # so these stretches hold neither voice nor knocks and coughs: the noise profile's source.
+    noise = segment.noise_intervals(decisions, frame_seconds=frame_seconds, exclude=candidates)
+    # Per-frame arrays are 2 million long on a six-hour clip: each is freed once used, and
+    # only the frame levels (float64) and bool masks are ever whole.
+    del decisions, smoothed
+    levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
+    noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
+    floor_db = segment.selected_median(levels, noise_frames) if noise_frames.any() else float(levels.min())
+    del noise_frames
+    quiet = segment.quiet_frames(
+        levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,
+        below_speech_db=settings.pause_below_speech_db,
+    )
+    if settings.pause_agreement > 0:
+        candidates = segment.join_unheard_pauses(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement)
+    candidates = segment.split_at_quiet_frames(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_pause=settings.min_quiet_s)
+    speech, background = segment.drop_background(
+        candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
+    )
+    speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
+    bursts = np.concatenate([bursts, background]) if len(background) else bursts
+    if settings.min_level_range_db > 0:
+        speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
+        bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
+    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings)
+    del levels, quiet
+    bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
+    speech = segment.apply_cues(speech, cues)
+    speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
+    padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
+    return Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion)
+
+
+def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, floor_db: float, quiet: np.ndarray,
+                    settings: PipelineSettings) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
+    """Silero's second opinion on the short and the long segments, when it is installed
+    and turned on; otherwise the segments unchanged and a verdict saying why."""
+    if not settings.second_opinion:
+        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason="turned off in the settings")
+    opinion = second_opinion.load()
+    if opinion is None:
+        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=second_opinion.MISSING)
+    # The stricter level pause in long segments leaves pieces of background where it cuts
+    # inside music or babble; the model is what drops them, so it comes only with the model.
+    speech = segment.split_long_at_local_pauses(
+        speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_level_split_above_s, floor_db=floor_db,
+        margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
+        min_pause=settings.min_quiet_s,
+    )
+    return second_opinion.refine(
+        speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=settings.opinion_check_below_s,
+        min_speech_share=settings.opinion_min_speech_share, split_above_s=settings.opinion_split_above_s,
+        min_pause_s=settings.opinion_min_pause_s, min_quiet_share=settings.opinion_pause_quiet_share,
+    )

@@ -1,0 +1,32 @@
+"""The ``workbench`` command: a thin typer layer over the library.
+
+Each command parses its arguments, calls one library function and prints the result; one
+module per command group. Heavy modules are imported inside the commands so
+``workbench --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from workbench.cli.audio import process
+from workbench.cli.clips import clips_app
+from workbench.cli.drafts import drafts_app
+from workbench.cli.export import export_dataset
+from workbench.cli.pay import pay_app
+from workbench.cli.serve import demo, serve, worker
+from workbench.cli.tasks import audit, tasks_app
+from workbench.cli.users import users_app
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Speech data workbench.")
+app.command()(process)
+app.add_typer(users_app, name="users")
+app.add_typer(clips_app, name="clips")
+app.add_typer(tasks_app, name="tasks")
+app.add_typer(drafts_app, name="drafts")
+app.command()(worker)
+app.command()(audit)
+app.add_typer(pay_app, name="pay")
+app.command("export")(export_dataset)
+app.command()(serve)
+app.command()(demo)

@@ -1,0 +1,47 @@
+"""``workbench process``: one file through the audio pipeline, without the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from workbench.cli.common import fail_cleanly
+
+
+@fail_cleanly
+def process(
+    input_path: Path = typer.Argument(..., metavar="INPUT", help="Audio or video file (wav, flac, mp3, ogg, m4a, mp4, mov, webm, ...)."),
+    out: Path = typer.Option(..., "--out", help="Output directory; must not exist yet or be empty."),
+    language: str = typer.Option("ko", help="Language of the speech: ko, en, zh or ja."),
+    min_pause: float = typer.Option(None, help="Split at pauses at least this long, seconds (default 0.3)."),
+    max_segment: float = typer.Option(None, help="Longest segment, seconds; longer ones split at their quietest point (default 20)."),
+    padding: float = typer.Option(None, help="Seconds added at each segment edge (default 0.15)."),
+    vad_aggressiveness: int = typer.Option(None, help="webrtcvad mode 0 (keeps most) to 3 (default 3)."),
+    target_lufs: float = typer.Option(None, help="Loudness target, LUFS (default -23)."),
+    max_gain: float = typer.Option(None, help="Most gain applied to reach the target, dB (default 20)."),
+    true_peak: float = typer.Option(None, help="True-peak ceiling, dBTP (default -1)."),
+    denoise: bool = typer.Option(None, "--denoise/--no-denoise", help="Spectral denoising when it helps (default on)."),
+    second_opinion: bool = typer.Option(None, "--second-opinion/--no-second-opinion",
+                                        help="Ask Silero VAD where webrtcvad is unsure, if the [silero] extra is installed (default on)."),
+) -> None:
+    """Decode INPUT, cut it into one-sentence segments, denoise and normalise it into --out."""
+    from workbench.audio.pipeline import PipelineSettings, process_file
+
+    chosen = {
+        "min_pause_s": min_pause, "max_segment_s": max_segment, "padding_s": padding,
+        "vad_aggressiveness": vad_aggressiveness, "target_lufs": target_lufs, "max_gain_db": max_gain,
+        "true_peak_ceiling_dbtp": true_peak, "denoise": denoise, "second_opinion": second_opinion,
+    }
+    result = process_file(input_path, out, language=language,
+                          settings=PipelineSettings(**{k: v for k, v in chosen.items() if v is not None}))
+    report = result.report
+    typer.echo(f"{len(result.segments)} segments, {report['segments']['speech_seconds']:.1f} s of speech "
+               f"in {report['input']['duration']:.1f} s; loudness {report['loudness']['after_lufs']} LUFS, "
+               f"denoised: {'yes' if report['denoise']['applied'] else 'no'} ({report['denoise']['reason']})")
+    opinion = report["segments"]["second_opinion"]
+    typer.echo(f"second opinion: Silero heard {opinion['seconds_heard']:.1f} s, dropped {opinion['dropped']}, split {opinion['splits']}"
+               if opinion["used"] else f"second opinion: not used ({opinion['reason']})")
+    if "note" in report:
+        typer.echo(report["note"])
+    typer.echo(f"wrote {result.out_dir}")

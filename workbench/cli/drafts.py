@@ -1,0 +1,66 @@
+"""``workbench drafts``: which engine drafts which project and language."""
+
+from __future__ import annotations
+
+import typer
+
+from workbench.cli.common import fail_cleanly, open_workbench
+
+
+drafts_app = typer.Typer(no_args_is_help=True, help="Machine drafts: which engine drafts what (admin).")
+
+
+@drafts_app.command("show")
+@fail_cleanly
+def drafts_show() -> None:
+    """The draft settings (JSON): the engine per project and language."""
+    import json
+
+    wb = open_workbench()
+    typer.echo(f"# {wb.draft_engines.path}")
+    typer.echo(json.dumps(wb.draft_engines.config().to_dict(), ensure_ascii=False, indent=2))
+
+
+@drafts_app.command("set")
+@fail_cleanly
+def drafts_set(
+    backend: str = typer.Argument(..., help="whisper, openai, fake, or off (no drafts there)."),
+    project: str = typer.Option(None, help="Only this project (with --language)."),
+    language: str = typer.Option(None, help="Only this language: ko, en, zh or ja."),
+    option: list[str] = typer.Option([], help="A backend option as key=value (value JSON or text); repeatable."),
+) -> None:
+    """Choose the engine that drafts a project and language (most specific wins), e.g.
+    `workbench drafts set whisper --language en` or `workbench drafts set off --project acme --language ko`."""
+    import json
+
+    from workbench.drafts.registry import BackendChoice, DraftConfig, default_registry
+    from workbench.workflow.errors import InvalidInput
+
+    if project is not None and language is None:
+        raise InvalidInput("--project needs --language too.")
+    options = {}
+    for item in option:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            raise InvalidInput(f"--option {item!r} is not key=value.")
+        try:
+            options[key] = json.loads(value)
+        except ValueError:
+            options[key] = value
+    if backend == "off":
+        choice = None
+    elif backend in default_registry().names:
+        choice = BackendChoice(backend, options)
+    else:
+        raise InvalidInput(f"Unknown draft backend {backend!r}; choose {', '.join(default_registry().names)} or off.")
+    wb = open_workbench()
+    data = wb.draft_engines.config().to_dict()
+    stored = None if choice is None else choice.to_dict()
+    if project is not None:
+        data["projects"].setdefault(project, {})[language] = stored
+    elif language is not None:
+        data["languages"][language] = stored
+    else:
+        data["default"] = stored
+    wb.draft_engines.save(DraftConfig.from_dict(data))
+    typer.echo(f"drafts for {project or 'every project'} / {language or 'every language'}: {backend}")
