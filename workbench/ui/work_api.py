@@ -59,6 +59,16 @@ class SplitAt(BaseModel):
     base_version: int | None = None
 
 
+class Boundary(BaseModel):
+    # The edge ("start" or "end") and where it goes, in seconds on the clip; the Workbench
+    # refuses an unknown edge, junk times, overlaps and spans off the clip with a 422.
+    model_config = ConfigDict(extra="forbid")
+
+    edge: str
+    to: float
+    base_version: int
+
+
 class Play(BaseModel):
     # [start, end] seconds into the segment, as the player played them; the Workbench
     # refuses junk (NaN, negative, reversed, past the end, too many) with a 422.
@@ -177,6 +187,12 @@ def post_no_speech(segment_id: int, body: NoSpeech, request: Request, actor: "Ac
 def post_split(segment_id: int, body: SplitAt, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return _answer(transcribe.split_segment, workbench_of(request), actor, segment_id, body.at,
                    texts=body.texts, base_version=body.base_version)
+
+
+@router.post("/api/work/segments/{segment_id}/boundary")
+def post_boundary(segment_id: int, body: Boundary, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return _answer(transcribe.move_boundary, workbench_of(request), actor, segment_id, body.edge, body.to,
+                   base_version=body.base_version)
 
 
 @router.post("/api/work/segments/{segment_id}/merge")
