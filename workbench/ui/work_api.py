@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictInt
 
+from workbench.ui import vendor
 from workbench.ui.handlers import activity
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
@@ -119,7 +120,9 @@ def _import_map(assets: str) -> str:
     """Every module of the task view at its versioned URL: the modules import each other by
     plain relative paths, and the map makes those fetch the current files after an upgrade."""
     modules = sorted(path.name for path in ASSETS.glob("*.js"))
-    return json.dumps({"imports": {f"{ASSET_URL}/{name}": assets.format(name) for name in modules}})
+    imports = {f"{ASSET_URL}/{name}": assets.format(name) for name in modules}
+    # The npm libraries by bare name (ui/vendor.py), when installed: timeline_view.js imports them.
+    return json.dumps({"imports": {**imports, **vendor.import_map_entries()}})
 
 
 def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
@@ -140,6 +143,7 @@ def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
   {PAGE_ACTIONS[role]}
 </header>
 <p class="banner" id="banner" role="status"></p>
+<div class="timeline" id="timeline" aria-label="Whole-clip timeline" hidden></div>
 <ol class="segments" id="segments" aria-label="Segments"></ol>
 <footer class="keys" id="keys" aria-label="Hotkeys"></footer>
 <script type="importmap">{_import_map(assets)}</script>
