@@ -75,7 +75,7 @@ def current_region(page) -> str:
     return regions(page).and_(page.locator(".current")).get_attribute("data-segment")
 
 
-def test_alt_brackets_nudge_the_start_and_alt_semicolon_quote_the_end_by_50_ms(opened, store, screenshot_dir):
+def test_alt_brackets_nudge_the_start_and_alt_semicolon_quote_the_end_by_50_ms(opened, store):
     page, me, task_id = opened
     page.keyboard.press("Alt+ArrowDown")  # segment 2
     page.wait_for_function("document.querySelectorAll('.seg')[1].classList.contains('current')")
@@ -87,7 +87,6 @@ def test_alt_brackets_nudge_the_start_and_alt_semicolon_quote_the_end_by_50_ms(o
     assert current_region(page) == str(store.open_task(me, task_id).segments[1].id)
     # The player has the new span's audio.
     assert page.evaluate("document.querySelector('audio[data-player]').src").endswith("v=2900-5850")
-    page.screenshot(path=str(screenshot_dir / "task-page-timeline.png"))
     # A nudge into the neighbour is refused, says why and changes nothing.
     for _ in range(3):
         page.keyboard.press("Alt+BracketLeft")
@@ -169,3 +168,37 @@ def test_play_through_plays_on_stops_on_esc_returns_and_accepts_what_was_heard_w
     statuses = [s.status for s in store.open_task(reviewer, task_id).segments]
     assert statuses == ["accepted", "returned", "accepted"]
 
+
+
+def test_the_timeline_of_a_real_clip_shows_every_segment_as_a_region(new_page, login, store, screenshot_dir):
+    """The demo's Korean interview, as the pipeline segmented it, given to a transcriber of
+    this test's own: one region per segment, the current one highlighted (README's picture)."""
+    from workbench.store import repo
+    from workbench.store.models import Clip, Task
+
+    admin = store.actor("admin")
+    with store.store.reading() as session:
+        clip = session.query(Clip).filter(Clip.filename == "ko_interview.wav").one()
+        task = session.query(Task).filter(Task.clip_id == clip.id).one()
+        spans = [(s.start_s, s.end_s) for s in repo.live_segments(session, task.id)]
+        output_dir, duration = clip.output_dir, clip.duration
+    me = store.create_user(admin, username="tl-interview", password=PASSWORD, name="민지",
+                           roles={"transcriber"}, language="ko")
+    store.register_processed_clip(admin, filename="ko_interview.wav", language="ko", project="e2e-timeline",
+                                  duration=duration, segments=spans, output_dir=store._path(output_dir), priority=600)
+    task_id = store.claim_next(me).id
+    page = new_page()
+    login(page, me.username, PASSWORD)
+    page.goto(f"/work/transcribe/{task_id}")
+    page.locator(".seg.current").wait_for()
+    regions(page).nth(len(spans) - 1).wait_for()
+    assert regions(page).count() == len(spans) > 3
+    for text, box in zip(["안녕하세요, 오늘 인터뷰에 와 주셔서 감사합니다.", "네, 반갑습니다."], page.locator(".seg-text").all()):
+        box.fill(text)
+    page.locator(".seg").nth(2).locator(".seg-text").focus()
+    page.wait_for_function("document.querySelectorAll('.seg')[2].classList.contains('current')")
+    page.keyboard.press("Alt+BracketLeft")
+    page.locator("#banner").get_by_text("Segment 3:").wait_for()
+    page.wait_for_function("document.getElementById('save-state').textContent === 'all saved'")
+    assert current_region(page) == str(store.open_task(me, task_id).segments[2].id)
+    page.screenshot(path=str(screenshot_dir / "task-page-timeline.png"))

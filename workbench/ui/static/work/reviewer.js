@@ -134,7 +134,13 @@ function updateRow(segment) {
   const untouched = untouchedNote(segment);
   if (untouched) notes.push(untouched);
   if (row.comment) notes.push(row.comment);
+  // A listening report may redraw the row while a comment is typed: the box keeps the focus.
+  const typing = row.comment && row.comment.contains(document.activeElement) ? document.activeElement : null;
   row.notes.replaceChildren(...notes);
+  if (typing && document.activeElement !== typing) {
+    typing.focus();
+    typing.setSelectionRange(typing.value.length, typing.value.length);
+  }
 }
 
 function totals() {

@@ -6,7 +6,8 @@
 // they are not installed the timeline stays hidden and the page works without it.
 import { draggedEdge, regionsOf, scrollTimeFor } from "./timeline.js";
 
-const COLOURS = { current: "rgba(37, 99, 235, 0.30)", other: "rgba(107, 114, 128, 0.16)" };
+const COLOURS = { current: "rgba(37, 99, 235, 0.32)", other: "rgba(21, 128, 61, 0.13)" };
+const EDGES = { current: "rgba(37, 99, 235, 0.9)", other: "rgba(21, 128, 61, 0.45)" };
 // Seconds of clip the timeline shows at once before it scrolls (the whole clip when shorter).
 const VISIBLE_SECONDS = 90;
 
@@ -29,11 +30,12 @@ export async function installTimeline(container, taskId, { pick, drag }) {
   const width = () => container.clientWidth || 800;
   const wave = WaveSurfer.create({
     container, height: 56, peaks: [outline.peaks], duration: outline.duration, interact: false,
-    cursorWidth: 0, waveColor: "#9ca3af", progressColor: "#9ca3af", normalize: true,
+    cursorWidth: 0, waveColor: "#b6bcc6", progressColor: "#b6bcc6", normalize: true,
     minPxPerSec: Math.max(1, width() / Math.min(outline.duration, VISIBLE_SECONDS)),
     autoScroll: false, plugins: [regions],
   });
-  const view = { segments: [], current: -1, editable: false, quiet: false };
+  // Regions go in once the waveform is ready (added before, the plugin would add them twice).
+  const view = { segments: [], current: -1, editable: false, quiet: false, ready: false };
   regions.on("region-clicked", (region, event) => {
     event.stopPropagation();
     pick(Number(region.id.split(":")[1]));
@@ -46,20 +48,25 @@ export async function installTimeline(container, taskId, { pick, drag }) {
     if (moved) drag(segment, moved.edge, moved.to);
   });
   const draw = () => {
+    if (!view.ready) return;
     view.quiet = true;
     regions.clearRegions();
     for (const r of regionsOf(view.segments, view.current, { editable: view.editable })) {
+      const kind = r.current ? "current" : "other";
       const region = regions.addRegion({ id: `seg:${r.index}:${r.id}`, start: r.start, end: r.end, drag: false,
-        resize: r.resize, minLength: 0.1, color: r.current ? COLOURS.current : COLOURS.other });
-      region.element.dataset.segment = r.id;
-      region.element.classList.toggle("current", r.current);
-      region.element.title = `#${view.segments[r.index].position}`;
+        resize: r.resize, minLength: 0.1, color: COLOURS[kind], content: `${view.segments[r.index].position}` });
+      const el = region.element;
+      el.dataset.segment = r.id;
+      el.classList.toggle("current", r.current);
+      el.title = `#${view.segments[r.index].position} (click to go to it${r.resize ? "; drag an edge to move it" : ""})`;
+      Object.assign(el.style, { borderLeft: `1px solid ${EDGES[kind]}`, borderRight: `1px solid ${EDGES[kind]}`,
+        fontSize: "11px", color: "#374151", cursor: "pointer" });
     }
     view.quiet = false;
     const segment = view.segments[view.current];
     if (segment) wave.setScrollTime(scrollTimeFor(segment, Math.min(outline.duration, VISIBLE_SECONDS), outline.duration));
   };
-  wave.on("ready", draw);
+  wave.on("ready", () => { view.ready = true; draw(); });
   // ``show(segments, current, editable)`` redraws the regions after any change.
   return {
     show(segments, current, editable) {
