@@ -165,9 +165,9 @@ describe("the legend", () => {
   it("lists every key shown, in table order", () => {
     assert.deepEqual(legend(TRANSCRIBER_KEYS).map(([keys]) => keys), [
       "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+P", "Alt+L", "Alt+N", "Alt+T",
-      "Alt+S", "Alt+M", "Alt+C", "Alt+H"]);
+      "Alt+S", "Alt+M", "Alt+C", "Alt+H", "Alt+[ / Alt+]", "Alt+; / Alt+'"]);
     assert.deepEqual(legend(REVIEWER_KEYS).map(([keys]) => keys), [
-      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+A", "Alt+X"]);
+      "Esc", "Alt+R", "Alt+B", "Alt+, / Alt+.", "Enter / Alt+↓", "Shift+Enter / Alt+↑", "Alt+A", "Alt+X", "Alt+G"]);
   });
 
   it("names one action for every binding, each matched first by its own keys", () => {
@@ -223,5 +223,23 @@ describe("keys reassigned by the user", async () => {
   it("a key may move to a letter another action left", () => {
     const { applied } = rebind(TRANSCRIBER_KEYS, { split: "KeyM", merge: "KeyJ" });
     assert.deepEqual(applied, { split: "KeyM", merge: "KeyJ" });
+  });
+});
+
+describe("the timeline's keys", () => {
+  it("nudge the start with Alt+[ and Alt+], the end with Alt+; and Alt+', by physical key", () => {
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("[", "BracketLeft")).actions, [["nudgeStart", -1]]);
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("]", "BracketRight")).actions, [["nudgeStart", 1]]);
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress(";", "Semicolon")).actions, [["nudgeEnd", -1]]);
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("ㅔ", "Quote")).actions, [["nudgeEnd", 1]]);  // a Korean layout
+  });
+  it("do nothing while an input method composes, nor without Alt, nor on the reviewer's page", () => {
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("[", "BracketLeft", { isComposing: true })).actions, []);
+    assert.deepEqual(does(TRANSCRIBER_KEYS, press("[", "BracketLeft")).actions, []);
+    assert.deepEqual(does(REVIEWER_KEYS, altPress("[", "BracketLeft")).actions, []);
+  });
+  it("Alt+G starts the reviewer's play-through, and only there", () => {
+    assert.deepEqual(does(REVIEWER_KEYS, altPress("g", "KeyG")), { actions: [["playThrough", undefined]], prevent: true });
+    assert.deepEqual(does(TRANSCRIBER_KEYS, altPress("g", "KeyG")).actions, []);
   });
 });

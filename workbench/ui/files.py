@@ -91,6 +91,12 @@ def segment_spectrogram(segment_id: int, request: Request, actor: "Actor" = Depe
     return file_response(workbench_of(request).segment_spectrogram_path(actor, segment_id))
 
 
+@router.get("/media/peaks/{task_id}.json")
+def clip_peaks(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> FileResponse:
+    # The whole-clip timeline's outline (no audio: it never counts as listening).
+    return file_response(workbench_of(request).clip_peaks_path(actor, task_id))
+
+
 @router.get("/media/document/{application_id}")
 def application_document(application_id: int, request: Request,
                          actor: "Actor" = Depends(require_actor)) -> FileResponse:

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictInt
 
+from workbench.ui import vendor
 from workbench.ui.handlers import activity
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
@@ -57,6 +58,16 @@ class SplitAt(BaseModel):
     # the one, the new second half starts with the other. Without them the first keeps all.
     texts: tuple[str, str] | None = None
     base_version: int | None = None
+
+
+class Boundary(BaseModel):
+    # The edge ("start" or "end") and where it goes, in seconds on the clip; the Workbench
+    # refuses an unknown edge, junk times, overlaps and spans off the clip with a 422.
+    model_config = ConfigDict(extra="forbid")
+
+    edge: str
+    to: float
+    base_version: int
 
 
 class Play(BaseModel):
@@ -109,7 +120,9 @@ def _import_map(assets: str) -> str:
     """Every module of the task view at its versioned URL: the modules import each other by
     plain relative paths, and the map makes those fetch the current files after an upgrade."""
     modules = sorted(path.name for path in ASSETS.glob("*.js"))
-    return json.dumps({"imports": {f"{ASSET_URL}/{name}": assets.format(name) for name in modules}})
+    imports = {f"{ASSET_URL}/{name}": assets.format(name) for name in modules}
+    # The npm libraries by bare name (ui/vendor.py), when installed: timeline_view.js imports them.
+    return json.dumps({"imports": {**imports, **vendor.import_map_entries()}})
 
 
 def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
@@ -130,6 +143,7 @@ def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
   {PAGE_ACTIONS[role]}
 </header>
 <p class="banner" id="banner" role="status"></p>
+<div class="timeline" id="timeline" aria-label="Whole-clip timeline" hidden></div>
 <ol class="segments" id="segments" aria-label="Segments"></ol>
 <footer class="keys" id="keys" aria-label="Hotkeys"></footer>
 <script type="importmap">{_import_map(assets)}</script>
@@ -188,6 +202,12 @@ class HintBase(BaseModel):
 @router.post("/api/work/segments/{segment_id}/hint")
 def post_hint(segment_id: int, body: HintBase, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return _answer(transcribe.apply_sentence_hint, workbench_of(request), actor, segment_id,
+                   base_version=body.base_version)
+
+
+@router.post("/api/work/segments/{segment_id}/boundary")
+def post_boundary(segment_id: int, body: Boundary, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return _answer(transcribe.move_boundary, workbench_of(request), actor, segment_id, body.edge, body.to,
                    base_version=body.base_version)
 
 

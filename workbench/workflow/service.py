@@ -34,9 +34,10 @@ from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
 from workbench.workflow.sessions import Sessions
 from workbench.workflow.time_on_task import TimeOnTask
+from workbench.workflow.timeline import Timeline
 
 
-class Workbench(People, Sessions, Clips, Drafting, SentenceHinting, Media, TimeOnTask):
+class Workbench(People, Sessions, Clips, Drafting, SentenceHinting, Media, TimeOnTask, Timeline):
     """The workbench of one deployment: its database, data directory, clock and queue.
 
     Public attributes other parts use: ``store`` (``.session()`` gives a transaction,

@@ -148,6 +148,12 @@ def merge_with_next(wb: "Workbench", actor: "Actor", segment_id: int) -> dict[st
     return wb.merge_with_next(actor, segment_id).to_dict()
 
 
+def move_boundary(wb: "Workbench", actor: "Actor", segment_id: int, edge: str, to: float, *,
+                  base_version: int) -> dict[str, Any]:
+    """Moves a segment's start or end (seconds on the clip); the segment as it now is."""
+    return wb.move_boundary(actor, segment_id, edge, to, base_version=base_version).to_dict()
+
+
 def task_problems(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
     return {"problems": [problem.to_dict() for problem in wb.check_task(actor, task_id)]}
 

@@ -42,12 +42,21 @@ export const TRANSCRIBER_KEYS = Object.freeze([
   { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
   { keys: "Alt+C", label: "clear the machine draft", match: alt("KeyC"), action: "clearDraft" },
   { keys: "Alt+H", label: "apply the split or merge suggestion", match: alt("KeyH"), action: "applyHint" },
+  // Boundaries by 50 ms (timeline.js): the physical keys right of P and of L on any layout.
+  { keys: "Alt+[ / Alt+]", label: "start −/+ 50 ms",
+    match: (k) => alt("BracketLeft")(k) || alt("BracketRight")(k),
+    action: "nudgeStart", arg: (k) => (k.code === "BracketLeft" ? -1 : 1) },
+  { keys: "Alt+; / Alt+'", label: "end −/+ 50 ms",
+    match: (k) => alt("Semicolon")(k) || alt("Quote")(k),
+    action: "nudgeEnd", arg: (k) => (k.code === "Semicolon" ? -1 : 1) },
 ]);
 
 export const REVIEWER_KEYS = Object.freeze([
   ...PLAYER_KEYS,
   { keys: "Alt+A", label: "accept", match: alt("KeyA"), action: "accept" },
   { keys: "Alt+X", label: "return with comment", match: alt("KeyX"), action: "askComment" },
+  // Segment after segment (reviewer.js); Esc stops as always, Alt+A and Alt+X decide and go on.
+  { keys: "Alt+G", label: "play through on / off", match: alt("KeyG"), action: "playThrough" },
   // Enter, with or without a modifier, sends the comment being typed.
   { legend: false, match: (k) => k.key === "Enter" && k.target === "comment", action: "sendComment" },
 ]);
@@ -84,7 +93,7 @@ export const legend = (keymap) => keymap.filter((b) => b.legend !== false).map((
 
 // The Alt+letter bindings a user may move to another letter, by action.
 export const REASSIGNABLE = Object.freeze(["replay", "back", "leadIn", "loop", "openReasons", "openTags",
-  "split", "merge", "accept", "askComment"]);
+  "split", "merge", "accept", "askComment", "playThrough"]);
 const LETTER = /^Key[A-Z]$/;
 
 // ``keymap`` with the user's ``overrides`` ({action: "KeyK"}) applied: only reassignable

@@ -14,6 +14,7 @@ import { Plays } from "./plays.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
 import { spaceRuns } from "./spaces.js";
 import { clean, stateName, statusLabels } from "./text.js";
+import { installTimeline } from "./timeline_view.js";
 
 const taskId = Number(document.body.dataset.task);
 const player = new Player();
@@ -22,6 +23,16 @@ const segmentById = (id) => page.segments.find((s) => s.id === id);
 const decided = (s) => s.decided;  // the server says, from its move table
 const plays = new Plays(player, { segment: segmentById, heard: (s) => { updateRow(s); if (s.heard) dropListenBanner(s); },
   editable: () => page.editable });
+
+let timeline = null;  // the whole-clip timeline: click a region to go to it (timeline_view.js)
+const showTimeline = () => { if (timeline) timeline.show(page.segments, page.current, false); };
+
+// Play-through (Alt+G on, Alt+G off): each segment plays to its end and the next undecided
+// one starts. Esc stops (and plays on) as always; deciding the current segment (Alt+A, or
+// Alt+X and Enter) goes on to the next. At the end the focus is on "Accept all played", so
+// Enter accepts every segment heard. Whether a segment may be accepted stays the server's
+// "heard" rule: the play-through only plays.
+let playingThrough = false;
 
 // "Listen to the whole segment first" stands until that segment is heard or decided.
 let listenBanner = null;  // the segment id the refusal was about
@@ -123,7 +134,13 @@ function updateRow(segment) {
   const untouched = untouchedNote(segment);
   if (untouched) notes.push(untouched);
   if (row.comment) notes.push(row.comment);
+  // A listening report may redraw the row while a comment is typed: the box keeps the focus.
+  const typing = row.comment && row.comment.contains(document.activeElement) ? document.activeElement : null;
   row.notes.replaceChildren(...notes);
+  if (typing && document.activeElement !== typing) {
+    typing.focus();
+    typing.setSelectionRange(typing.value.length, typing.value.length);
+  }
 }
 
 function totals() {
@@ -139,7 +156,10 @@ function totals() {
 function select(index, { play = true, focus = true } = {}) {
   if (index < 0 || index >= page.segments.length) return;
   const row = page.rows.get(page.segments[index].id);
-  if (index !== page.current) plays.track(page.segments[index].id, () => makeCurrent(page, index, player, { play }));
+  if (index !== page.current) {
+    plays.track(page.segments[index].id, () => makeCurrent(page, index, player, { play }));
+    showTimeline();
+  }
   if (focus && document.activeElement !== row.text && !row.li.contains(document.activeElement)) {
     row.text.focus({ preventScroll: true });
   }
@@ -162,6 +182,35 @@ function replaceSegment(updated) {
 function nextUndecided() {
   const after = page.segments.findIndex((s, i) => i > page.current && !decided(s));
   if (after >= 0) select(after, { play: true });
+  else if (playingThrough) {
+    stopPlayingThrough("Play-through reached the last undecided segment: Enter accepts every segment heard.");
+    document.getElementById("accept-all").focus();
+  }
+  return after >= 0;
+}
+
+function playThrough() {
+  if (playingThrough) { stopPlayingThrough(); return; }
+  if (!page.segments.length) return;
+  playingThrough = true;
+  document.body.classList.add("playing-through");
+  banner("info", "Playing through: Esc stops and plays on, Alt+A accepts, Alt+X returns, Alt+G ends it.");
+  player.replay();
+}
+
+function stopPlayingThrough(message = "Play-through stopped.") {
+  playingThrough = false;
+  document.body.classList.remove("playing-through");
+  player.audio.pause();
+  banner("info", message);
+}
+
+// A segment played to its end: on to the next, once what was played has been reported.
+async function playedThrough() {
+  if (!playingThrough) return;
+  const at = page.current;
+  await plays.report();
+  if (playingThrough && page.current === at) nextUndecided();
 }
 
 async function acceptCurrent() {
@@ -249,12 +298,17 @@ async function finish() {
   }
 }
 
-followPlayer(page, player, (type) => plays.follow(type));
+followPlayer(page, player, (type) => {
+  plays.follow(type);
+  if (type === "ended") playedThrough();
+});
 setInterval(() => { if (!player.audio.paused) plays.report(); }, 4000);
 window.addEventListener("pagehide", () => plays.leave());
 
+const listeningKeys = playerKeyActions(player);
 installHotkeys(REVIEWER_KEYS, {
-  ...playerKeyActions(player),
+  ...listeningKeys,
+  playThrough: () => playThrough(),
   next: () => move(1),
   previous: () => move(-1),
   accept: () => acceptCurrent(),
@@ -268,4 +322,10 @@ document.getElementById("finish").addEventListener("click", finish);
 // Time on task: active spans go to the server, which bounds them (activity.js).
 trackActivity({ player, send: (spans, options) => api("POST", `/tasks/${taskId}/activity`, { spans }, options) });
 
-load().catch((error) => banner("bad", error.message || "Could not load the task."));
+load().then(async () => {
+  timeline = await installTimeline(document.getElementById("timeline"), taskId, {
+    pick: (index) => select(index, { play: true }),
+    drag: () => {},
+  });
+  showTimeline();
+}).catch((error) => banner("bad", error.message || "Could not load the task."));

@@ -26,6 +26,8 @@ import { followPlayer, makeCurrent, rowParts } from "./rows.js";
 import { badge, summary } from "./save_state.js";
 import { Saves } from "./saves.js";
 import { clean, stateName, statusLabels } from "./text.js";
+import { MoveQueue, nudgeTarget } from "./timeline.js";
+import { installTimeline } from "./timeline_view.js";
 
 const taskId = Number(document.body.dataset.task);
 const RETRY_MS = 5000;
@@ -57,6 +59,10 @@ const reasons = new ReasonChoice((reason) => markNoSpeech(reason));
 const tags = new ReasonChoice((entry) => insertTag(entry), { prompt: "Insert:", label: "Tags and notation",
   show: (entry) => `${entry.text} ${entry.label}` });
 const typing = installListening(player, document.getElementById("keys"));
+const moves = new MoveQueue();
+// The whole-clip timeline, once wavesurfer.js and the clip's peaks have loaded (or never).
+let timeline = null;
+const showTimeline = () => { if (timeline) timeline.show(page.segments, page.current, page.editable); };
 
 // ---- loading and building -------------------------------------------------------------
 
@@ -210,6 +216,7 @@ function select(index, { play = true, focus = true } = {}) {
     page.afterLast = null;
     makeCurrent(page, index, player, { play });
     rememberPlace(page.segments[index]);
+    showTimeline();
   }
   if (focus && document.activeElement !== row.text) {
     row.text.focus({ preventScroll: true });
@@ -341,6 +348,43 @@ async function splitHere() {
   if (document.activeElement === row.text) row.text.setSelectionRange(0, 0);
 }
 
+// ---- boundaries (the timeline) ----------------------------------------------------------
+
+// Moves an edge of ``segment`` to ``to`` seconds; moves go one at a time (timeline.js), each
+// from the segment as the one before left it. The row's times, waveform and audio follow.
+function moveBoundary(segmentId, edge, to) {
+  return moves.push(async () => {
+    const segment = segmentById(segmentId);
+    if (!page.editable || !segment) return;
+    await saves.flush();
+    const target = typeof to === "function" ? to(segmentById(segmentId)) : to;
+    try {
+      moved(await api("POST", `/segments/${segmentId}/boundary`, { edge, to: target, base_version: segmentById(segmentId).version }));
+    } catch (error) {
+      banner("bad", failure(error));
+      showTimeline();  // a refused drag snaps back
+    }
+  });
+}
+
+function moved(updated) {
+  const index = page.segments.findIndex((s) => s.id === updated.id);
+  accept(updated);
+  const row = page.rows.get(updated.id);
+  const { meta, wave } = rowParts(updated, player, (autoplay) => select(index, { play: autoplay }));
+  row.li.querySelector(".seg-meta").replaceWith(meta);
+  row.wave.replaceWith(wave);
+  row.wave = wave;
+  if (index === page.current) player.load(updated, { autoplay: false });  // the new span's audio
+  banner("info", `Segment ${updated.position}: ${updated.start.toFixed(2)}–${updated.end.toFixed(2)} s.`);
+  showTimeline();
+}
+
+const nudge = (edge, direction) => {
+  const segment = page.segments[page.current];
+  if (segment) moveBoundary(segment.id, edge, (now) => nudgeTarget(now, edge, direction));
+};
+
 function mergeNext() {
   if (!page.editable || page.current < 0) return;
   if (!canMergeWithNext(page.segments, page.current)) {
@@ -459,6 +503,8 @@ const useKeys = installHotkeys(TRANSCRIBER_KEYS, {
   merge: () => mergeNext(),
   clearDraft,
   applyHint,
+  nudgeStart: (direction) => nudge("start", direction),
+  nudgeEnd: (direction) => nudge("end", direction),
 }, () => ({ reasons: reasons.isOpen ? reasons.reasons.length : undefined,
   tags: tags.isOpen ? tags.reasons.length : undefined }), document.getElementById("keys"));
 
@@ -475,4 +521,10 @@ document.getElementById("submit").addEventListener("click", submit);
 // Time on task: active spans go to the server, which bounds them (activity.js).
 trackActivity({ player, send: (spans, options) => api("POST", `/tasks/${taskId}/activity`, { spans }, options) });
 
-load().catch((error) => banner("bad", error.message || "Could not load the task."));
+load().then(async () => {
+  timeline = await installTimeline(document.getElementById("timeline"), taskId, {
+    pick: (index) => select(index, { play: true }),
+    drag: (segment, edge, to) => moveBoundary(segment.id, edge, to),
+  });
+  showTimeline();
+}).catch((error) => banner("bad", error.message || "Could not load the task."));
