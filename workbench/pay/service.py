@@ -25,7 +25,7 @@ from workbench.pay.calendar import PayPeriod, pay_period, payday_for, seoul_date
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT, PayInputError
 from workbench.store import audit, pay_store, repo
 from workbench.workflow import access
-from workbench.workflow.base import check_language
+from workbench.workflow.limits import check_language
 from workbench.workflow.errors import InvalidInput, NotFound
 from workbench.workflow.limits import DB_INT_MAX, NAME, checked_text
 
