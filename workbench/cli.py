@@ -98,10 +98,10 @@ AS_ADMIN = typer.Option(None, "--as", help="Admin account to act as (default: th
 
 def _workbench():
     from workbench.config import keep_files_private
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
     keep_files_private()
-    return Workbench.open()
+    return open_queued()
 
 
 def _admin(wb, username: str | None):

@@ -4,7 +4,7 @@ Every method takes the acting user (``Actor``) first and checks role, language a
 ownership itself, so the rules hold whatever the caller. Each call is one database
 transaction: it either happens completely or changes nothing.
 
->>> wb = Workbench.open(data_dir=Path("/tmp/wb"), queue=queue)   # doctest: +SKIP
+>>> wb = Workbench.open(data_dir=Path("/tmp/wb"), queue=queue)  # doctest: +SKIP
 >>> admin = wb.create_user(None, username="admin", password="change-me!",
 ...                        name="Admin", roles={"admin"})        # doctest: +SKIP
 
@@ -103,15 +103,15 @@ class Workbench:
         self.time_on_task = TimeOnTask(ctx)
 
     @classmethod
-    def open(cls, *, database_url: str | None = None, data_dir: Path | str | None = None,
-             clock: Clock | None = None, policy: Policy | None = None, queue=None) -> "Workbench":
-        """Open (and upgrade to the newest schema) the workbench.
+    def open(cls, *, queue, database_url: str | None = None, data_dir: Path | str | None = None,
+             clock: Clock | None = None, policy: Policy | None = None) -> "Workbench":
+        """Open (and upgrade to the newest schema) the workbench, producing jobs on ``queue``.
 
         Defaults come from the environment: ``WORKBENCH_DATA_DIR``, and
-        ``WORKBENCH_DATABASE_URL`` or else a SQLite file in the data directory. ``queue`` defaults to the huey queue
-        (``WORKBENCH_QUEUE_URL`` or a SQLite queue file in the data directory), which only
-        produces jobs: workers consume them (``workbench.worker``); ``worker.open_immediate``
-        runs them synchronously in scripts and tests.
+        ``WORKBENCH_DATABASE_URL`` or else a SQLite file in the data directory. The queue is
+        built outside the workflow and passed in: ``workbench.worker.open_queued`` opens one
+        with the huey queue of the same settings (what the web app and the CLI use);
+        ``worker.open_immediate`` one whose jobs run at once (scripts and tests).
         """
         settings = Settings.from_env(data_dir=data_dir)
         if database_url:
@@ -122,10 +122,6 @@ class Workbench:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         data_dir.chmod(0o700)
         store = Store.open(settings.database_url)
-        if queue is None:
-            from workbench.queue import HueyQueue
-
-            queue = HueyQueue(settings)
         return cls(store=store, data_dir=data_dir, clock=clock or utc_now,
                    policy=policy or Policy.from_env(), queue=queue)
 
