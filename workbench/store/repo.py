@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy import Connection, Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workbench.domain.states import EDITABLE, SegmentStatus, TaskState, task_move
 
@@ -443,17 +445,39 @@ def get_segment(session: Session, segment_id: int) -> Segment | None:
     return session.get(Segment, segment_id)
 
 
+def segment_for_change(session: Session, segment_id: int) -> tuple[Segment | None, Task | None]:
+    """A segment about to change and its task: the task row locked (PostgreSQL) until the
+    transaction ends, then the segment read (as it is now that nobody else can change the
+    task). Two statements; ``(None, None)`` when there is no such segment."""
+    query = (select(Task).join(Segment, Segment.task_id == Task.id).where(Segment.id == segment_id)
+             .execution_options(populate_existing=True))
+    if is_postgres(session):
+        query = query.with_for_update(of=Task)
+    task = session.scalars(query).one_or_none()
+    if task is None:
+        return None, None
+    segment = session.scalars(select(Segment).where(Segment.id == segment_id)
+                              .execution_options(populate_existing=True)).one()
+    return segment, task
+
+
 def bump_version(session: Session, segment: Segment, base_version: int, **values) -> bool:
     """Set ``values`` and version ``base_version + 1`` only if the stored version is still
-    ``base_version``; reloads ``segment`` either way. False means another save won."""
+    ``base_version``. True: ``segment`` holds what was written (no read back); False means
+    another save won, and ``segment`` is reloaded as it is now."""
+    values = {"version": base_version + 1, **values}
     result = session.execute(
         update(Segment)
         .where(Segment.id == segment.id, Segment.version == base_version)
-        .values(version=base_version + 1, **values)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
-    session.refresh(segment)
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        session.refresh(segment)
+        return False
+    for key, value in values.items():
+        set_committed_value(segment, key, value.value if isinstance(value, Enum) else value)
+    return True
 
 
 def revisions_of(session: Session, segment_id: int) -> Sequence[Revision]:

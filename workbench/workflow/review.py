@@ -246,9 +246,7 @@ class Review(Service):
         """Like ``_editable``: the task row is locked, as ``finish_review`` locks it, so no
         verdict lands after the finish has counted the decisions."""
         user = access.require_worker(session, actor, "reviewer")
-        segment, task = rows.segment(session, segment_id)
-        task = rows.task(session, task.id, lock=True)
-        session.refresh(segment)
+        segment, task = rows.segment_for_change(session, segment_id)
         self._holding(user, task)
         return user, segment, task
 

@@ -37,6 +37,16 @@ def segment(session, segment_id: int) -> tuple[Segment, Task]:
     return found, session.get(Task, found.task_id)
 
 
+def segment_for_change(session, segment_id: int) -> tuple[Segment, Task]:
+    """A live segment about to change and its task, the task row locked until the
+    transaction ends and the segment read after the lock (``repo.segment_for_change``)."""
+    segment_id = checked_id(segment_id, "segment")
+    found, owner = repo.segment_for_change(session, segment_id)
+    if found is None or found.merged_into_id is not None:
+        raise NotFound(f"No segment {segment_id}.")
+    return found, owner
+
+
 def clip(session, clip_id: int, *, lock: bool = False) -> Clip:
     clip_id = checked_id(clip_id, "clip")
     found = repo.get_clip(session, clip_id, lock=lock)

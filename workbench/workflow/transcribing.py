@@ -319,9 +319,7 @@ class Transcribing(Service):
         transaction ends: a submit takes the same lock, so no edit lands after a submit has
         checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
         user = access.require_worker(session, actor, "transcriber")
-        segment, task = rows.segment(session, segment_id)
-        task = rows.task(session, task.id, lock=True)
-        session.refresh(segment)  # as it is now that nobody else can change the task
+        segment, task = rows.segment_for_change(session, segment_id)
         access.may_edit(user, task)
         if task.state not in EDITABLE:
             raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
