@@ -243,7 +243,7 @@ class Review(Service):
             raise InvalidTransition(f"Task {task.id} is not in review with you (it is {task.state}).")
 
     def _reviewing(self, session, actor: Actor, segment_id: int) -> tuple[Actor, Segment, Task]:
-        """Like ``_editable``: the task row is locked, as ``finish_review`` locks it, so no
+        """Like ``Revisions.editable``: the task row is locked, as ``finish_review`` locks it, so no
         verdict lands after the finish has counted the decisions."""
         user = access.require_worker(session, actor, "reviewer")
         segment, task = rows.segment_for_change(session, segment_id)

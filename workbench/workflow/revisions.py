@@ -9,11 +9,13 @@ through it.
 
 from __future__ import annotations
 
+from workbench.domain.states import EDITABLE, segment_may
 from workbench.store import repo
 from workbench.store.models import Revision, Segment, Task
+from workbench.workflow import access, rows
 from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import StaleVersion
+from workbench.workflow.errors import InvalidTransition, StaleVersion
 from workbench.workflow.views import Views
 
 
@@ -21,6 +23,19 @@ class Revisions(Service):
     def __init__(self, ctx: Context, *, views: Views) -> None:
         super().__init__(ctx)
         self.views = views
+
+    def editable(self, session, actor: Actor, segment_id: int):
+        """The user, segment and task of an edit, the task row locked (PostgreSQL) until the
+        transaction ends: a submit takes the same lock, so no edit lands after a submit has
+        checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
+        user = access.require_worker(session, actor, "transcriber")
+        segment, task = rows.segment_for_change(session, segment_id)
+        access.may_edit(user, task)
+        if task.state not in EDITABLE:
+            raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
+        if not segment_may(segment.status, "save"):
+            raise InvalidTransition(f"Segment {segment.position} is already accepted and cannot change.")
+        return user, segment, task
 
     def retried(self, session, user: Actor, task: Task, segment: Segment, base_version: int, kind: str,
                  same) -> bool:

@@ -42,20 +42,25 @@ from workbench.workflow.views import Views
 # The facade's public methods, by the service that does them (the attribute of the
 # ``Workbench`` holding it). Adding a method to a service makes it public here by one name.
 DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
-    "people": (People, ("create_user", "actor", "first_admin", "authenticate", "set_language", "deactivate_user",
-               "reactivate_user")),
-    "applications": (Applications, ("submit_application", "list_applications", "pending_application_of",
-                     "application_document", "decide_application")),
+    "people": (People, (
+        "create_user", "actor", "first_admin", "authenticate", "set_language", "deactivate_user",
+        "reactivate_user")),
+    "applications": (Applications, (
+        "submit_application", "list_applications", "pending_application_of", "application_document",
+        "decide_application")),
     "grading": (Grading, ("list_workers", "worker_summary")),
     "sessions": (Sessions, ("open_session", "resolve_session", "session_actor", "close_session", "end_sessions")),
     "tasks": (Tasks, ("audit_log", "release_task", "list_tasks")),
-    "clips": (Clips, ("import_clip", "clip", "list_clips", "retry_clip", "process_clip", "recover_stalled_clips",
-              "register_processed_clip")),
+    "clips": (Clips, (
+        "import_clip", "clip", "list_clips", "retry_clip", "process_clip", "recover_stalled_clips",
+        "register_processed_clip")),
     "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch")),
-    "transcribing": (Transcribing, ("my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech",
-                     "split_segment", "merge_with_next", "check_task", "submit_task", "segment_history")),
-    "review": (Review, ("review_queue", "start_review", "record_audio_sent", "record_play", "accept_segment",
-               "return_segment", "accept_all_played", "finish_review")),
+    "transcribing": (Transcribing, (
+        "my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech", "split_segment",
+        "merge_with_next", "check_task", "submit_task", "segment_history")),
+    "review": (Review, (
+        "review_queue", "start_review", "record_audio_sent", "record_play", "accept_segment", "return_segment",
+        "accept_all_played", "finish_review")),
     "media": (Media, ("segment_audio", "segment_audio_path", "segment_spectrogram_path")),
     "time_on_task": (TimeOnTask, ("record_activity",)),
 }

@@ -138,7 +138,7 @@ class Transcribing(Service):
         if typed_chars is not None:
             typed_chars = checked_int(typed_chars, "typed character count", low=0, high=MAX_TYPED_CHARS)
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
             if self.revisions.retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
                 return self.views.segment_view(session, task, segment)
             if text == segment.text and not segment.no_speech and segment.version > 0:
@@ -156,7 +156,7 @@ class Transcribing(Service):
                                "Say why the segment has no usable speech.")
         base_version = checked_version(base_version)
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
             if self.revisions.retried(session, user, task, segment, base_version, "no_speech",
                              lambda r: r.no_speech_reason == reason):
                 return self.views.segment_view(session, task, segment)
@@ -185,7 +185,7 @@ class Transcribing(Service):
             before, after = (typed_text(part, "segment text", limit=SEGMENT_TEXT) for part in texts)
             base_version = checked_version(base_version)
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
             if not (segment.start_s + MIN_SPLIT_PIECE <= at <= segment.end_s - MIN_SPLIT_PIECE):
                 raise InvalidInput(f"Split point {at:.2f} s must lie inside segment {segment.position} "
                                    f"({segment.start_s:.2f}-{segment.end_s:.2f} s) with at least "
@@ -224,7 +224,7 @@ class Transcribing(Service):
         """Merge a segment with the one after it: it grows to the neighbour's end and the two
         texts are joined. The neighbour is retired (``merged_into_id``), its history kept."""
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
             following = [s for s in repo.live_segments(session, task.id) if s.position > segment.position]
             if not following:
                 raise InvalidInput(f"Segment {segment.position} is the last one; there is nothing to merge with.")
@@ -304,25 +304,3 @@ class Transcribing(Service):
                                  no_speech_reason=r.no_speech_reason,
                                  author=authors[r.author_id].username if r.author_id is not None else r.engine,
                                  role=r.role, kind=r.kind, created_at=r.created_at) for r in revisions]
-
-    # --- helpers ------------------------------------------------------------------------
-
-    def _task_view(self, session, task: Task, viewer: Actor) -> TaskView:
-        segments = repo.live_segments(session, task.id)
-        return TaskView(task=self.views.task_summary(session, task),
-                        segments=tuple(self.views.segment_views(session, task, segments, viewer=viewer)),
-                        editable=task.transcriber_id == viewer.id and task.state in EDITABLE,
-                        reviewing=access.holds(task, viewer))
-
-    def _editable(self, session, actor: Actor, segment_id: int):
-        """The user, segment and task of an edit, the task row locked (PostgreSQL) until the
-        transaction ends: a submit takes the same lock, so no edit lands after a submit has
-        checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
-        user = access.require_worker(session, actor, "transcriber")
-        segment, task = rows.segment_for_change(session, segment_id)
-        access.may_edit(user, task)
-        if task.state not in EDITABLE:
-            raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
-        if not segment_may(segment.status, "save"):
-            raise InvalidTransition(f"Segment {segment.position} is already accepted and cannot change.")
-        return user, segment, task

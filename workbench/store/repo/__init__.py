@@ -1,6 +1,7 @@
 """The workflow's queries, one module per concern (people, clips, tasks, segments, grades,
-audit_log); ``repo.name`` reaches every one of them. The workflow layer calls these with a session from ``Store``
-and never builds SQL itself; rows come back as the ORM objects of ``models``.
+audit_log); ``repo.name`` reaches every one of them. The workflow layer calls these with a
+session from ``Store`` and never builds SQL itself; rows come back as the ORM objects of
+``models`` (docs/architecture.md, "Store style").
 
 Concurrency lives here: claims and review starts are conditional UPDATEs that check the
 row count (on PostgreSQL the candidate is also picked with ``FOR UPDATE SKIP LOCKED``),
