@@ -58,12 +58,18 @@ def cheap_policy(**rules: Any) -> "Policy":
 def open_workbench(data_dir: Path, *, database_url: str | None = None, policy: "Policy | None" = None,
                    **options: Any) -> "Workbench":
     """A Workbench over ``database_url`` (a SQLite file in ``data_dir`` by default) with cheap
-    hashing; ``options`` (``queue``, ``clock``) go to ``Workbench.open``."""
+    hashing; ``options`` (``queue``, ``clock``) go to ``Workbench.open``. Without a ``queue``
+    it produces jobs on the huey queue of its settings, as the web app does."""
+    from workbench.worker import open_queued
     from workbench.workflow.service import Workbench
 
     data_dir = Path(data_dir)
     database_url = database_url or f"sqlite:///{data_dir / 'workbench.db'}"
-    return Workbench.open(database_url=database_url, data_dir=data_dir, policy=policy or cheap_policy(), **options)
+    common = dict(database_url=database_url, data_dir=data_dir, policy=policy or cheap_policy())
+    queue = options.pop("queue", None)
+    if queue is None:
+        return open_queued(**common, **options)
+    return Workbench.open(queue=queue, **common, **options)
 
 
 def open_processing_workbench(data_dir: Path, *, database_url: str | None = None,

@@ -75,10 +75,10 @@ def test_import_queues_clips_and_lists_show_them(cli):
 
 
 def test_an_application_is_approved_from_the_cli(cli, database_url, tmp_path):
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
     add_admin(cli)
-    wb = Workbench.open(database_url=database_url, data_dir=tmp_path / "data")
+    wb = open_queued(database_url=database_url, data_dir=tmp_path / "data")
     wb.submit_application(username="minji", password="quiet-lantern-57", name="김민지", language="ko",
                           document_name="topik.pdf", document=b"%PDF", bank_holder="김민지")
     wb.close()
@@ -115,11 +115,11 @@ def test_a_worker_process_processes_what_was_imported(sqlite_url, tmp_path):
     import sys
     import time
 
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
     env = os.environ | {"WORKBENCH_DATA_DIR": str(tmp_path / "data"), "WORKBENCH_DATABASE_URL": sqlite_url}
     env.pop("WORKBENCH_QUEUE_URL", None)
-    wb = Workbench.open(database_url=sqlite_url, data_dir=tmp_path / "data")
+    wb = open_queued(database_url=sqlite_url, data_dir=tmp_path / "data")
     admin = wb.create_user(None, username="root", password="quiet-lantern-57", name="Root", roles={"admin"})
     clip = wb.import_clip(admin, filename=SAMPLE.name, source=SAMPLE, language="ko", project="acme")
     worker = subprocess.Popen([sys.executable, "-m", "workbench.cli", "worker"], env=env,

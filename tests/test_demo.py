@@ -12,7 +12,7 @@ from workbench.cli import app
 from workbench.config import Settings
 from workbench.demo import DEMO_STATES, demo_logins, format_logins, seed_demo
 from workbench.workflow.domain import LANGUAGES
-from workbench.workflow.service import Workbench
+from workbench.worker import open_queued
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture
 def wb(seeded):
-    workbench = Workbench.open(data_dir=seeded[0])
+    workbench = open_queued(data_dir=seeded[0])
     yield workbench
     workbench.close()
 

@@ -132,7 +132,7 @@ def test_the_cli_chooses_the_engine_per_project_and_language_and_a_drafts_worker
 
     from workbench.cli import app
     from workbench.worker import jobs_of, open_immediate
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
@@ -154,7 +154,7 @@ def test_the_cli_chooses_the_engine_per_project_and_language_and_a_drafts_worker
     shown = run(app, ["clips", "draft", str(clip.id)])
     assert (shown.exit_code, shown.output) == (0, f"clip {clip.id}: queued 0/3\n")
 
-    worker = Workbench.open()  # a `workbench worker --queue drafts` process
+    worker = open_queued()  # a `workbench worker --queue drafts` process
     assert worker.queue.pending("drafts") == 1 and worker.queue.pending("clips") == 0
     assert not worker.queue.run_one(jobs_of(worker)) and worker.queue.run_one(jobs_of(worker), queue="drafts")
     worker.close()

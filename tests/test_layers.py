@@ -124,3 +124,20 @@ def test_a_lower_layer_imports_nothing_above_it(package):
         if top_package(name) not in ALLOWED[package] | {package}
     )
     assert upward == []
+
+
+def test_the_workflow_is_handed_its_queue_and_never_builds_one():
+    building = sorted(f"{path.relative_to(ROOT)} imports {name}"
+                      for path in sources() if top_package(module_name(path)) == "workflow"
+                      for name in imports(path, load_time_only=False) if name == "workbench.queue")
+    assert building == []
+
+
+def test_no_workflow_service_inherits_another():
+    """Services are composed over one context (workflow/context.py), not chained as mixins:
+    each derives from ``Service`` alone."""
+    from workbench.workflow.context import Service
+    from workbench.workflow.service import DELEGATES
+
+    assert {cls.__name__: cls.__bases__ for cls, _ in DELEGATES.values()} == {
+        cls.__name__: (Service,) for cls, _ in DELEGATES.values()}

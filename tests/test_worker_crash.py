@@ -161,7 +161,7 @@ def test_leftover_staging_directories_are_swept_unless_a_live_worker_owns_them(w
 
     monkeypatch.setattr("workbench.audio.pipeline.process_file", holds)
     failed = rules.import_clip(wb_people.admin, filename="a.wav", source=b"RIFF", language="ko", project="acme")
-    rules._fail(failed.id, "broken")
+    rules.clips._fail(failed.id, "broken")
     ready = rules.register_processed_clip(wb_people.admin, filename="r.wav", language="ko", project="acme",
                                           duration=3, segments=[(0, 2)])
     busy = rules.import_clip(wb_people.admin, filename="b.wav", source=b"RIFF", language="ko", project="acme")

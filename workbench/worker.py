@@ -1,15 +1,19 @@
-"""Wiring a workbench to the queue's workers: the jobs a worker runs are the workbench's own
-methods, handed to the queue from here, so the queue never holds the workbench.
+"""Wiring a workbench to its queue: the queue is built here, outside the workflow, and handed
+to ``Workbench.open``; the jobs a worker runs are the workbench's own methods, handed to the
+queue from here, so the queue never holds the workbench.
 
+>>> wb = open_queued(data_dir=Path("/tmp/wb"))                  # doctest: +SKIP
 >>> wb = open_immediate(data_dir=Path("/tmp/wb"))               # doctest: +SKIP
 >>> queue.run_worker(jobs_of(wb), queue="drafts")               # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from pathlib import Path  # noqa: F401 - the docstring's example
+import dataclasses
+from pathlib import Path
 
-from workbench.queue import ImmediateQueue, Jobs
+from workbench.config import Settings
+from workbench.queue import HueyQueue, ImmediateQueue, Jobs
 from workbench.workflow.service import Workbench
 
 
@@ -18,6 +22,17 @@ def jobs_of(wb: Workbench) -> Jobs:
     clips every half lease."""
     return Jobs(process_clip=wb.process_clip, draft_clip=wb.draft_clip, sweep=wb.recover_stalled_clips,
                 sweep_seconds=wb.policy.clip_lease.total_seconds() / 2)
+
+
+def open_queued(*, database_url: str | None = None, data_dir: Path | str | None = None, **options) -> Workbench:
+    """``Workbench.open(**options)`` producing jobs on the huey queues of its settings
+    (``WORKBENCH_QUEUE_URL``, or a SQLite queue file in the data directory), which workers
+    consume (``workbench worker``): what the web app and the CLI open."""
+    settings = Settings.from_env(data_dir=data_dir)
+    if database_url:
+        settings = dataclasses.replace(settings, database_url=database_url)
+    return Workbench.open(queue=HueyQueue(settings), database_url=settings.database_url,
+                          data_dir=settings.data_dir, **options)
 
 
 def open_immediate(**options) -> Workbench:

@@ -70,10 +70,10 @@ def test_an_uploaded_clip_is_processed_and_shown_ready(page, login, workbench_ap
 @pytest.fixture(scope="module")
 def completed_now(workbench_app):
     """The Japanese transcriber's open demo task, done and accepted through the store now."""
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
     # The review "listens" by moving this clock on, as the wall clock moves for a reviewer.
-    wb = Workbench.open(data_dir=workbench_app.data_dir, clock=ShiftedClock(timedelta(0)))
+    wb = open_queued(data_dir=workbench_app.data_dir, clock=ShiftedClock(timedelta(0)))
     transcriber = wb.actor(workbench_app.login_for("transcriber", "ja").username)
     reviewer = wb.actor(workbench_app.login_for("reviewer", "ja").username)
     task = wb.claim_next(transcriber)

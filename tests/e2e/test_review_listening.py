@@ -18,9 +18,9 @@ CLIP_LABEL = re.compile(r"ko_interview\.wav · ")
 
 @pytest.fixture(scope="module")
 def store(workbench_app):
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
-    wb = Workbench.open(data_dir=workbench_app.data_dir)
+    wb = open_queued(data_dir=workbench_app.data_dir)
     yield wb
     wb.close()
 

@@ -41,10 +41,10 @@ def fail_cleanly(command):
 def open_workbench():
     """The Workbench over WORKBENCH_DATA_DIR, with files created private to this user."""
     from workbench.config import keep_files_private
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
     keep_files_private()
-    return Workbench.open()
+    return open_queued()
 
 
 def acting_admin(wb, username: str | None):

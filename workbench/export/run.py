@@ -19,7 +19,7 @@ from workbench.export.splits import SplitRatios
 from workbench.export.workers import worker_key, worker_key_secret
 from workbench.store import audit, draft_queries
 from workbench.workflow import access
-from workbench.workflow.base import check_language
+from workbench.workflow.limits import check_language
 from workbench.workflow.limits import NAME, checked_text
 
 

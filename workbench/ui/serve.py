@@ -57,12 +57,12 @@ def serve_forever(settings: "Settings", *, host: str, port: int, start_worker: b
     import uvicorn
 
     from workbench.ui.server import create_app
-    from workbench.workflow.service import Workbench
+    from workbench.worker import open_queued
 
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Opening the store upgrades its schema, and creating the app makes the session key:
     # both happen here once, before any other web process starts.
-    wb = Workbench.open(database_url=settings.database_url, data_dir=settings.data_dir)
+    wb = open_queued(database_url=settings.database_url, data_dir=settings.data_dir)
     app = create_app(wb, settings=settings)
     children = [WorkerSupervisor(lambda: start_queue_worker(settings)).start()] if start_worker else []
     ports = range(port, port + max(1, workers))

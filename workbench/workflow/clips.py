@@ -19,18 +19,19 @@ import logging
 import shutil
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench.domain.states import SegmentStatus, TaskState
 from workbench.store import repo
 from workbench.store.models import Clip, Segment, Task
-from workbench.workflow import access
-from workbench.workflow.base import WorkbenchBase, check_language, required_text
+from workbench.workflow import access, rows
+from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.files import check_size, safe_filename, write_atomically
-from workbench.workflow.limits import DB_INT_MAX, NAME, checked_int, checked_text
+from workbench.workflow.limits import DB_INT_MAX, NAME, check_language, checked_int, checked_text, required_text
+from workbench.workflow.views import Views
 
 # Progress is written at most this often (in percent), so a long clip does not hammer the DB.
 PROGRESS_STEP = 1.0
@@ -42,7 +43,14 @@ class LeaseLost(Exception):
     """This worker's lease on the clip ran out and the clip was taken back: stop, store nothing."""
 
 
-class Clips(WorkbenchBase):
+class Clips(Service):
+    """``queue_drafting(clip_id)`` is called once a clip is processed (drafting.py's
+    ``Drafting.queue_drafting``): whether a draft job was queued."""
+
+    def __init__(self, ctx: Context, *, views: Views, queue_drafting: Callable[[int], bool]) -> None:
+        super().__init__(ctx)
+        self.views, self.queue_drafting = views, queue_drafting
+
     def import_clip(self, actor: Actor, *, filename: str, source: Path | bytes, language: str,
                     project: str, priority: int = 0) -> ClipView:
         """Store an upload under ``<data dir>/uploads/<clip id>/<safe name>`` and queue its
@@ -78,12 +86,12 @@ class Clips(WorkbenchBase):
     def clip(self, actor: Actor, clip_id: int) -> ClipView:
         with self.store.reading() as session:
             access.require_admin(session, actor)
-            return self._clip_views(session, [self._clip(session, clip_id)])[0]
+            return self.views.clip_views(session, [rows.clip(session, clip_id)])[0]
 
     def list_clips(self, actor: Actor) -> list[ClipView]:
         with self.store.reading() as session:
             access.require_admin(session, actor)
-            return self._clip_views(session, repo.all_clips(session))
+            return self.views.clip_views(session, repo.all_clips(session))
 
     def retry_clip(self, actor: Actor, clip_id: int) -> ClipView:
         """Queue a failed clip again (its upload was kept), or one still "processing" whose
@@ -91,7 +99,7 @@ class Clips(WorkbenchBase):
         The count of attempts starts afresh."""
         with self.store.session() as session:
             admin = access.require_admin(session, actor)
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             if clip.status != "failed" and not self._lease_expired(clip):
                 raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a failed clip (or one whose "
                                         "worker's lease ran out) can be retried.")
@@ -113,16 +121,16 @@ class Clips(WorkbenchBase):
 
         owner = uuid.uuid4().hex
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             # Only a queued clip is processed: a clip already done, failed or taken by another
             # worker (a duplicate job) is left alone.
             if clip.status != "queued":
-                return self._clip_views(session, [clip])[0]
+                return self.views.clip_views(session, [clip])[0]
             clip.status, clip.stage, clip.percent, clip.error = "processing", "starting", 0.0, None
             clip.progress_at, clip.attempts = self.now(), clip.attempts + 1
             clip.lease_owner, clip.lease_until = owner, self.now() + self.policy.clip_lease
             self._audit(session, None, "clip.processing", "clip", clip.id, attempt=clip.attempts)
-            upload, language = self._path(clip.upload_path), clip.language
+            upload, language = self.ctx.path(clip.upload_path), clip.language
         out_dir = self.data_dir / "clips" / str(clip_id)
         # A previous attempt may have died after writing, or mid-run; the pipeline wants a
         # fresh target, and what the dead attempt staged is garbage now.
@@ -143,23 +151,23 @@ class Clips(WorkbenchBase):
             return self._fail(clip_id, "No speech was found in the clip, so there is nothing to transcribe.",
                               owner=owner)
         spans = [(entry.start, entry.end) for entry in result.segments]
-        files = [self._stored_path(out_dir / entry.audio_filepath) for entry in result.segments]
+        files = [self.ctx.stored_path(out_dir / entry.audio_filepath) for entry in result.segments]
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             if clip.lease_owner != owner:
                 # The worker that took the clip over cannot have finished: its output would
                 # have had to replace this one. Out of its way.
                 log.warning("clip %s: lease lost to another worker before the result was stored", clip_id)
                 shutil.rmtree(out_dir, ignore_errors=True)
-                return self._clip_views(session, [clip])[0]
+                return self.views.clip_views(session, [clip])[0]
             self._record_task(session, clip, spans, files)
             clip.status, clip.stage, clip.percent, clip.error = "ready", "done", 100.0, None
             clip.lease_owner = clip.lease_until = None
-            clip.output_dir, clip.duration = self._stored_path(out_dir), float(result.report["input"]["duration"])
+            clip.output_dir, clip.duration = self.ctx.stored_path(out_dir), float(result.report["input"]["duration"])
             clip.report = json.dumps(result.report, ensure_ascii=False)
             clip.processed_at = clip.progress_at = self.now()
             self._audit(session, None, "clip.ready", "clip", clip.id, segments=len(spans))
-        self._queue_drafting(clip_id)
+        self.queue_drafting(clip_id)
         return self._system_view(clip_id)
 
     def recover_stalled_clips(self) -> list[int]:
@@ -207,13 +215,13 @@ class Clips(WorkbenchBase):
             admin = access.require_admin(session, actor)
             clip = Clip(filename=name, language=language, project=project, priority=priority,
                         status="ready", stage="done", percent=100.0, duration=float(duration),
-                        output_dir=self._stored_path(Path(output_dir)) if output_dir else None,
+                        output_dir=self.ctx.stored_path(Path(output_dir)) if output_dir else None,
                         created_by_id=admin.id, created_at=self.now(), processed_at=self.now())
             session.add(clip)
             session.flush()
             self._record_task(session, clip, spans, [None] * len(spans), actor_id=admin.id)
             self._audit(session, admin.id, "clip.registered", "clip", clip.id, segments=len(spans))
-            return self._clip_views(session, [clip])[0]
+            return self.views.clip_views(session, [clip])[0]
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -242,18 +250,18 @@ class Clips(WorkbenchBase):
     def _fail(self, clip_id: int, reason: str, *, owner: str | None = None) -> ClipView:
         """Fail the clip with ``reason``; from a worker (``owner``), only while it holds the lease."""
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             if owner is not None and clip.lease_owner != owner:
-                return self._clip_views(session, [clip])[0]
+                return self.views.clip_views(session, [clip])[0]
             clip.status, clip.error, clip.progress_at = "failed", reason, self.now()
             clip.lease_owner = clip.lease_until = None
             self._audit(session, None, "clip.failed", "clip", clip.id, error=reason)
-            return self._clip_views(session, [clip])[0]
+            return self.views.clip_views(session, [clip])[0]
 
     def _renew_lease(self, clip_id: int, owner: str, progress: tuple[str, float] | None = None) -> bool:
         """Extend ``owner``'s lease (storing ``(stage, percent)`` if given); False if it was lost."""
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             if clip.status != "processing" or clip.lease_owner != owner:
                 return False
             clip.lease_until = self.now() + self.policy.clip_lease
@@ -283,7 +291,7 @@ class Clips(WorkbenchBase):
 
     def _system_view(self, clip_id: int) -> ClipView:
         with self.store.reading() as session:
-            return self._clip_views(session, [self._clip(session, clip_id)])[0]
+            return self.views.clip_views(session, [rows.clip(session, clip_id)])[0]
 
 
 class _Lease:

@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,10 +41,12 @@ from workbench.drafts.model import SAMPLE_RATE, Draft
 from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfig
 from workbench.drafts.scoring import cer
 from workbench.store import draft_queries, repo
-from workbench.workflow import access
+from workbench.workflow import access, rows
 from workbench.store.models import DraftRestart, DraftWords, Revision, Segment, Task
-from workbench.workflow.base import WorkbenchBase, check_language, required_text
+from workbench.workflow.context import Context, Service
 from workbench.workflow.draft_guidance import has_sound
+from workbench.workflow.limits import check_language, required_text
+from workbench.workflow.views import Views
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.limits import NAME, REASON, SEGMENT_TEXT, checked_text, storable
 from workbench.workflow.transcribing import clean_text
@@ -129,18 +130,13 @@ class DraftEngines:
             return self._backends[key]
 
 
-class Drafting(WorkbenchBase):
-    drafts_allowed: Callable[[Task, Segment], bool] = staticmethod(drafts_allowed)
+class Drafting(Service):
+    """``draft_engines``: the engines the draft settings choose (replace it to fix them)."""
 
-    @property
-    def draft_engines(self) -> DraftEngines:
-        if getattr(self, "_draft_engines", None) is None:
-            self._draft_engines = DraftEngines(self.data_dir)
-        return self._draft_engines
-
-    @draft_engines.setter
-    def draft_engines(self, engines: DraftEngines) -> None:
-        self._draft_engines = engines
+    def __init__(self, ctx: Context, *, views: Views) -> None:
+        super().__init__(ctx)
+        self.views = views
+        self.draft_engines = DraftEngines(ctx.data_dir)
 
     # --- queuing ------------------------------------------------------------------------
 
@@ -149,22 +145,24 @@ class Drafting(WorkbenchBase):
         for its project and language. Segments someone has typed stay as they are."""
         with self.store.reading() as session:
             access.require_admin(session, actor)
-            clip = self._clip(session, clip_id)
+            clip = rows.clip(session, clip_id)
             if clip.status != "ready":
                 raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a processed clip can be drafted.")
             if clip.draft_state in ("queued", "drafting"):
                 raise InvalidTransition(f"Clip {clip_id}'s drafting is already {clip.draft_state}.")
-        if not self._queue_drafting(clip_id):
+        if not self.queue_drafting(clip_id):
             raise InvalidInput(f"No draft engine is chosen for clip {clip_id}'s project and language "
                                "(`workbench drafts set`).")
-        return self.clip(actor, clip_id)
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            return self.views.clip_views(session, [rows.clip(session, clip_id)])[0]
 
-    def _queue_drafting(self, clip_id: int) -> bool:
+    def queue_drafting(self, clip_id: int) -> bool:
         """Queue drafting for a processed clip if an engine is chosen for its project and
         language (False if none). A queue that cannot take the job fails the drafting with
         the reason; the clip itself stays ready."""
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             try:
                 choice = self.draft_engines.choice_for(clip.project, clip.language)
             except DraftEngineError as error:
@@ -199,7 +197,7 @@ class Drafting(WorkbenchBase):
         from workbench.drafts.model import DraftSegment
 
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             if clip.draft_state != "queued" or clip.status != "ready":
                 return  # a duplicate or stale job
             choice = self.draft_engines.choice_for(clip.project, clip.language)
@@ -217,7 +215,7 @@ class Drafting(WorkbenchBase):
             wanted = [(s.id, s.start_s, s.end_s) for s in segments if self._draftable(task, s)]
             clip.draft_state, clip.draft_total = "drafting", len(segments)
             clip.draft_done = len(segments) - len(wanted)
-            language, source = clip.language, self._path(clip.output_dir) / "clean.flac" if clip.output_dir else None
+            language, source = clip.language, self.ctx.path(clip.output_dir) / "clean.flac" if clip.output_dir else None
             self._audit(session, None, "clip.drafting", "clip", clip.id, engine=backend.engine_id,
                         segments=len(wanted))
         if wanted and (source is None or not source.exists()):
@@ -227,7 +225,7 @@ class Drafting(WorkbenchBase):
             drafts = backend.draft(pieces, language)
             self._store_drafts(clip_id, drafts, sounding={piece.id for piece in pieces if has_sound(piece.audio)})
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             clip.draft_state = "done"
             self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
 
@@ -252,17 +250,17 @@ class Drafting(WorkbenchBase):
                 session.flush()
                 session.add(DraftWords(revision_id=revision.id,
                                        words=json.dumps([w.to_dict() for w in draft.words], ensure_ascii=False)))
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             clip.draft_done = min(clip.draft_total, clip.draft_done + len(drafts))
 
     def _draftable(self, task: Task, segment: Segment) -> bool:
         return (segment.version == 0 and not segment.text and not segment.no_speech
                 and segment.merged_into_id is None and task.state in ("open", "in_progress")
-                and self.drafts_allowed(task, segment))
+                and self.ctx.drafts_allowed(task, segment))
 
     def _draft_failed(self, clip_id: int, reason: str) -> None:
         with self.store.session() as session:
-            clip = self._clip(session, clip_id, lock=True)
+            clip = rows.clip(session, clip_id, lock=True)
             clip.draft_state, clip.draft_note = "failed", reason
             self._audit(session, None, "clip.draft_failed", "clip", clip.id, error=reason)
 
@@ -330,7 +328,7 @@ class Drafting(WorkbenchBase):
                         cer=None if state.cer is None else round(state.cer, 4), measured=state.measured)
             switched_off = draft_queries.clips_switched_off(session, project, language)
         for clip_id in switched_off:
-            self._queue_drafting(clip_id)
+            self.queue_drafting(clip_id)
         return self.draft_switch(actor, project, language)
 
     def _switch(self, session, project: str, language: str, engine: str) -> SwitchState:

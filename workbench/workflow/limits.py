@@ -25,6 +25,7 @@ import math
 import re
 from typing import Any
 
+from workbench.languages import LANGUAGES
 from workbench.workflow.errors import InvalidInput
 
 # Limits in characters. Names and projects match their columns (String(200)); a username's
@@ -100,3 +101,18 @@ def checked_number(value: Any, what: str) -> float:
     if not math.isfinite(value):
         raise InvalidInput(f"The {what} must be a finite number.")
     return value
+
+
+def check_language(language: str) -> str:
+    """``language`` if the workbench works in it, else ``InvalidInput``."""
+    if language not in LANGUAGES:
+        raise InvalidInput(f"Unknown language {language!r}; choose one of {', '.join(LANGUAGES)}.")
+    return language
+
+
+def required_text(text: str | None, missing: str) -> str:
+    """``text`` stripped, or ``InvalidInput(missing)`` when nothing is left."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(missing)
+    return text

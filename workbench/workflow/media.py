@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.store.models import Clip
-from workbench.workflow import access
+from workbench.workflow import access, rows
+from workbench.workflow.context import Service
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import InvalidInput, NotFound
 from workbench.workflow.files import write_through_temp
-from workbench.workflow.review import Review
 
 VARIANTS = ("clean", "original")
 
@@ -45,7 +45,9 @@ class SegmentAudio:
         return duration * max(0, first) / size, duration * min(stop, size) / size
 
 
-class Media(Review):
+class Media(Service):
+    """Needs only ``ctx``: the permission rules are ``access``'s, the rows ``rows``'."""
+
     def segment_audio(self, actor: Actor, segment_id: int, *, variant: str = "clean") -> SegmentAudio:
         """A FLAC of the segment's current span, cut from the clip's ``clean.flac`` (or
         ``original.flac``). Only the task's transcriber, a reviewer of its language or an
@@ -83,15 +85,15 @@ class Media(Review):
     def _media_source(self, actor: Actor, segment_id: int, variant: str):
         with self.store.reading() as session:
             user = access.current(session, actor)
-            segment, task = self._segment(session, segment_id)
+            segment, task = rows.segment(session, segment_id)
             access.may_view(user, task)
             clip = session.get(Clip, task.clip_id)
             if clip.output_dir is None:
                 raise NotFound(f"Clip {clip.id} has no processed audio.")
-            source = self._path(clip.output_dir) / f"{variant}.flac"
+            source = self.ctx.path(clip.output_dir) / f"{variant}.flac"
             if not source.exists():
                 raise NotFound(f"The {variant} audio of clip {clip.id} is missing.")
-            cut = self._path(segment.audio_file) if segment.audio_file else None
+            cut = self.ctx.path(segment.audio_file) if segment.audio_file else None
             cached = self.data_dir / "cache" / "segments" / str(segment.id) / "x"
             reviewing = access.holds(task, user)
             return source, segment.start_s, segment.end_s, cached, cut, reviewing

@@ -1,37 +1,37 @@
-"""People: accounts, applications, logins and grades."""
+"""People: accounts, sign-in and who may change them (applications: applications.py;
+grades: grading.py)."""
 
 from __future__ import annotations
 
-import math
 import re
-import shutil
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from workbench.domain.states import SegmentStatus
 from workbench.store import repo
-from workbench.store.models import Application as ApplicationRow
-from workbench.store.models import LoginAttempt, Penalty, User
-from workbench.workflow import access
+from workbench.store.models import LoginAttempt, User
+from workbench.workflow import access, rows, tasks, throttle
 from workbench.workflow.access import actor_of
-from workbench.workflow.base import WorkbenchBase, check_language, required_text
-from workbench.workflow.domain import ROLES, AccountClosed, Actor, Application, WorkerSummary
+from workbench.workflow.context import Service
+from workbench.workflow.domain import ROLES, AccountClosed, Actor
 from workbench.workflow.errors import (
     AuthenticationFailed,
     InvalidInput,
     InvalidTransition,
-    NotFound,
     TooManyAttempts,
 )
-from workbench.workflow import throttle
-from workbench.workflow.files import check_size, safe_filename, write_atomically
-from workbench.workflow.limits import NAME, PASSWORD, REASON, USERNAME, checked_id, checked_text, storable
+from workbench.workflow.limits import (
+    NAME,
+    PASSWORD,
+    REASON,
+    USERNAME,
+    check_language,
+    checked_text,
+    required_text,
+    storable,
+)
 from workbench.workflow.passwords import check_password
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
@@ -53,7 +53,7 @@ def _checked_roles(roles) -> frozenset[str]:
     return roles
 
 
-class People(WorkbenchBase):
+class People(Service):
     @cached_property
     def _hasher(self) -> PasswordHasher:
         return PasswordHasher(time_cost=self.policy.password_time_cost,
@@ -81,7 +81,7 @@ class People(WorkbenchBase):
                 raise InvalidInput("A reviewer or transcriber needs their one language.")
         if language is not None:
             check_language(language)
-        self._check_new_account(username, password, name)
+        self.check_new_account(username, password, name)
         password_hash = self._hasher.hash(password)
         with self.store.session() as session:
             if actor is None:
@@ -101,7 +101,7 @@ class People(WorkbenchBase):
 
     def actor(self, username: str) -> Actor:
         with self.store.reading() as session:
-            return actor_of(self._named(session, username))
+            return actor_of(rows.named(session, username))
 
     def first_admin(self) -> Actor | None:
         """The oldest admin account (the CLI, which runs on the server, acts as it)."""
@@ -156,7 +156,7 @@ class People(WorkbenchBase):
         check_language(language)
         with self.store.session() as session:
             access.require_admin(session, actor)
-            user = self._named(session, username)
+            user = rows.named(session, username)
             if user.language != language and repo.tasks_ever_taken(session, user.id):
                 raise InvalidTransition(f"{username} has started work in {user.language}; "
                                         "their language can no longer change.")
@@ -172,7 +172,7 @@ class People(WorkbenchBase):
         reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is closed.")
         with self.store.session() as session:
             admin = access.require_admin(session, actor)
-            user = self._named(session, username)
+            user = rows.named(session, username)
             if user.id == admin.id:
                 raise InvalidInput("You cannot close your own account.")
             if user.status != "approved":
@@ -181,7 +181,7 @@ class People(WorkbenchBase):
             ended = repo.revoke_user_sessions(session, user.id, self.now())
             held = repo.tasks_held_by(session, user.id)
             for task in held:
-                self._release(session, admin, task, reason=f"{username}'s account was closed: {reason}")
+                tasks.release(self.ctx, session, admin, task, reason=f"{username}'s account was closed: {reason}")
             self._audit(session, admin.id, "user.deactivated", "user", user.id, reason=reason, sessions=ended,
                         released=[task.id for task in held])
             return AccountClosed(user=actor_of(user), sessions_ended=ended, released_tasks=tuple(t.id for t in held))
@@ -191,188 +191,20 @@ class People(WorkbenchBase):
         reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the account is reopened.")
         with self.store.session() as session:
             admin = access.require_admin(session, actor)
-            user = self._named(session, username)
+            user = rows.named(session, username)
             if user.status != "deactivated":
                 raise InvalidTransition(f"{username} is {user.status}; only a closed account can be reopened.")
             user.status = "approved"
             self._audit(session, admin.id, "user.reactivated", "user", user.id, reason=reason)
             return actor_of(user)
 
-    # --- applications -------------------------------------------------------------------
-
-    def submit_application(self, *, username: str, password: str, name: str, language: str,
-                           document_name: str, document: bytes, bank_holder: str,
-                           client: str = "unknown") -> Application | None:
-        """Apply to work: creates a pending transcriber account and stores the qualification
-        document under ``<data dir>/applications/<id>/``.
-
-        Strangers send these, so each client address is throttled
-        (``Policy.apply_client_rate``) and only so many may wait for an admin
-        (``max_pending_applications``, ``max_pending_per_client``). A taken username is
-        *not* an error: nothing is stored and the answer is None, which the caller must show
-        exactly like a received application, so nobody learns which usernames exist (the
-        password is hashed either way, so it takes as long).
-        """
-        check_language(language)
-        self._check_new_account(username, password, name)
-        checked_text(bank_holder, "bank account holder", limit=NAME)
-        if not same_person(name, bank_holder):
-            raise InvalidInput(f"The bank account holder {bank_holder!r} must be you ({name!r}).")
-        stored_name = safe_filename(document_name)
-        check_size(document, self.policy.max_document_bytes, "qualification document")
-        client = (client or "unknown")[:64]
-        with self.store.session() as session:
-            wait = throttle.take(session, self.now(), {f"apply-client:{client}": self.policy.apply_client_rate})
-        if wait:
-            raise TooManyAttempts(f"Too many applications from your address; try again in "
-                                  f"{math.ceil(wait / 60)} minutes.", retry_after=wait)
-        password_hash = self._hasher.hash(password)
-        with self.store.session() as session:
-            pending, from_client = repo.pending_application_counts(session, client)
-            if pending >= self.policy.max_pending_applications or from_client >= self.policy.max_pending_per_client:
-                raise TooManyAttempts("We cannot take more applications right now; please try again in a few days.")
-            if repo.user_by_username(session, username) is not None:
-                return None
-            now = self.now()
-            user = User(username=username, password_hash=password_hash, name=name.strip(),
-                        is_transcriber=True, language=language, status="pending",
-                        bank_holder=bank_holder.strip(), created_at=now)
-            session.add(user)
-            session.flush()
-            application = ApplicationRow(user_id=user.id, name=name.strip(), language=language,
-                                         document_name=stored_name, document_path="", status="pending",
-                                         bank_holder=bank_holder.strip(), client=client, created_at=now)
-            session.add(application)
-            session.flush()
-            relative = Path("applications") / str(application.id) / stored_name
-            application.document_path = str(relative)
-            try:
-                write_atomically(document, self.data_dir / relative)
-                self._audit(session, user.id, "application.submitted", "application", application.id,
-                            language=language)
-                view = self._application_view(session, application)
-                session.flush()
-            except BaseException:
-                shutil.rmtree(self.data_dir / relative.parent, ignore_errors=True)
-                raise
-            return view
-
-    def list_applications(self, actor: Actor, *, status: str | None = "pending") -> list[Application]:
-        with self.store.reading() as session:
-            access.require_admin(session, actor)
-            return [self._application_view(session, a) for a in repo.applications(session, status)]
-
-    def pending_application_of(self, actor: Actor, username: str) -> Application:
-        with self.store.reading() as session:
-            access.require_admin(session, actor)
-            user = self._named(session, username)
-            for application in repo.applications(session, "pending"):
-                if application.user_id == user.id:
-                    return self._application_view(session, application)
-            raise NotFound(f"{username} has no pending application.")
-
-    def application_document(self, actor: Actor, application_id: int) -> Path:
-        with self.store.reading() as session:
-            access.require_admin(session, actor)
-            application = self._application(session, application_id)
-            if not application.document_path:
-                raise NotFound(f"The document of application {application_id} was deleted when it was "
-                               f"{application.status}.")
-            return self._path(application.document_path)
-
-    def decide_application(self, actor: Actor, application_id: int, *, approve: bool, reason: str) -> Application:
-        """Approve or reject a pending application; a rejection needs a reason, and deletes the
-        applicant's document (the record stays)."""
-        reason = checked_text(reason or "", "reason", limit=REASON).strip()
-        if not approve and not reason:
-            raise InvalidInput("Give the applicant a reason for the rejection.")
-        with self.store.session() as session:
-            admin = access.require_admin(session, actor)
-            application = self._application(session, application_id)
-            if application.status != "pending":
-                raise InvalidTransition(f"Application {application_id} was already {application.status}.")
-            status = "approved" if approve else "rejected"
-            application.status, application.reason = status, reason or None
-            application.decided_by_id, application.decided_at = admin.id, self.now()
-            user = session.get(User, application.user_id)
-            user.status = status
-            user.language = application.language
-            user.bank_holder = application.bank_holder
-            document = application.document_path
-            if not approve:
-                application.document_path = ""
-            self._audit(session, admin.id, f"application.{status}", "application", application.id,
-                        username=user.username, reason=reason)
-            view = self._application_view(session, application)
-        if not approve and document:
-            # Only once the rejection is committed: a failed commit keeps the document.
-            shutil.rmtree(self._path(document).parent, ignore_errors=True)
-        return view
-
-    # --- workers ------------------------------------------------------------------------
-
-    def list_workers(self, actor: Actor) -> list[WorkerSummary]:
-        """Every transcriber and reviewer with grade, limits and penalties (admin): a fixed
-        handful of queries however many workers there are."""
-        with self.store.reading() as session:
-            access.require_admin(session, actor)
-            workers = [u for u in repo.all_users(session) if u.is_transcriber or u.is_reviewer]
-            decisions = repo.first_round_decisions_by_transcriber(session, self.policy.grade_window)
-            penalties = repo.penalties_by_user(session)
-            held = repo.held_task_counts(session)
-            took_tasks = repo.users_who_took_tasks(session)
-            return [self._summary(user, _WorkerFacts(decisions.get(user.id, []), penalties.get(user.id, []),
-                                                     held.get(user.id, 0), user.id in took_tasks))
-                    for user in workers]
-
-    def worker_summary(self, actor: Actor, username: str | None = None) -> WorkerSummary:
-        """A worker's grade and limits: their own, or anyone's for an admin."""
-        with self.store.reading() as session:
-            me = access.current(session, actor)
-            if username is None or username == me.username:
-                return self._worker_summary(session, me)
-            access.require_admin(session, me)
-            return self._worker_summary(session, self._named(session, username))
-
-    def _grade(self, decisions: list[tuple[int, str]], penalties: Sequence[Penalty]) -> tuple[float | None, int, int]:
-        """(score or None while new, reviewed segments in the window, returned among them),
-        from the worker's ``repo.first_round_decisions`` and penalties."""
-        reviewed = len(decisions)
-        returned = sum(1 for _, decision in decisions if decision == SegmentStatus.RETURNED)
-        if reviewed < self.policy.grade_min_segments:
-            return None, reviewed, returned
-        in_window = {segment_id for segment_id, _ in decisions}
-        penalised = sum(1 for p in penalties if p.segment_id in in_window)
-        return max(0.0, (reviewed - returned - penalised) / reviewed), reviewed, returned
-
-    def _max_tasks(self, session, user: Actor) -> tuple[str, int]:
-        score = self._grade(repo.first_round_decisions(session, user.id, self.policy.grade_window),
-                            repo.penalised_segments(session, user.id))[0]
-        band = self.policy.grade_for(score)
-        return band.grade, band.max_tasks
-
-    def _worker_summary(self, session, user: User | Actor) -> WorkerSummary:
-        return self._summary(user, _WorkerFacts(
-            repo.first_round_decisions(session, user.id, self.policy.grade_window),
-            repo.penalties_of(session, user.id), repo.held_task_count(session, user.id),
-            repo.tasks_ever_taken(session, user.id) > 0,
-        ))
-
-    def _summary(self, user: User | Actor, facts: "_WorkerFacts") -> WorkerSummary:
-        score, reviewed, returned = self._grade(facts.decisions, facts.penalties)
-        band = self.policy.grade_for(score)
-        return WorkerSummary(
-            username=user.username, name=user.name, roles=actor_of(user).roles, language=user.language,
-            status=user.status, grade=band.grade, score=score, max_tasks=band.max_tasks,
-            tasks_held=facts.held, reviewed_segments=reviewed,
-            return_rate=returned / reviewed if reviewed else None, penalties=len(facts.penalties),
-            penalties_won=sum(p.amount_won for p in facts.penalties),
-            language_locked=facts.took_tasks,
-        )
-
     # --- helpers ------------------------------------------------------------------------
 
-    def _check_new_account(self, username: str, password: str, name: str) -> None:
+    def hash_password(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def check_new_account(self, username: str, password: str, name: str) -> None:
+        """Refuse (``InvalidInput``) a username, password or name a new account cannot have."""
         if not isinstance(username, str) or not _USERNAME.fullmatch(username):
             raise InvalidInput("A username is 2-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
         checked_text(password, "password", limit=PASSWORD)
@@ -385,32 +217,3 @@ class People(WorkbenchBase):
     def _ensure_free(session, username: str) -> None:
         if repo.user_by_username(session, username) is not None:
             raise InvalidInput(f"The username {username!r} is taken.")
-
-    @staticmethod
-    def _application(session, application_id: int) -> ApplicationRow:
-        application = session.get(ApplicationRow, checked_id(application_id, "application"))
-        if application is None:
-            raise NotFound(f"No application {application_id}.")
-        return application
-
-    @staticmethod
-    def _application_view(session, application: ApplicationRow) -> Application:
-        users = repo.users_by_id(session, [application.user_id, application.decided_by_id])
-        return Application(
-            id=application.id, username=users[application.user_id].username, name=application.name,
-            language=application.language, document_name=application.document_name,
-            bank_holder=application.bank_holder, status=application.status, reason=application.reason,
-            created_at=application.created_at, decided_at=application.decided_at,
-            decided_by=users[application.decided_by_id].username if application.decided_by_id else None,
-        )
-
-
-@dataclass(frozen=True)
-class _WorkerFacts:
-    """What a worker summary is computed from."""
-
-    decisions: list[tuple[int, str]]
-    penalties: Sequence[Penalty]
-    held: int
-    took_tasks: bool
-

@@ -17,18 +17,24 @@ from datetime import datetime
 from workbench.domain.states import DECIDED, SegmentStatus, TaskState, segment_may, segment_move, task_move
 from workbench.store import pay_store, repo
 from workbench.store.models import AudioSent, ListeningClock, Penalty, Play, Segment, Task, Verdict
-from workbench.workflow import access
+from workbench.workflow import access, rows
+from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
-from workbench.workflow.base import required_text
 from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
-from workbench.workflow.limits import COMMENT, SEGMENT_TEXT, checked_text
+from workbench.workflow.limits import COMMENT, SEGMENT_TEXT, checked_text, required_text
+from workbench.workflow.revisions import Revisions
+from workbench.workflow.views import Views
 from workbench.workflow.listening import Span, intersect, subtract, take, total
-from workbench.workflow.transcribing import Transcribing, typed_text
+from workbench.workflow.transcribing import typed_text
 
 
 
-class Review(Transcribing):
+class Review(Service):
+    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions) -> None:
+        super().__init__(ctx)
+        self.views, self.revisions = views, revisions
+
     def review_queue(self, actor: Actor) -> list[TaskSummary]:
         """Submitted tasks of the reviewer's language they may take (never their own work),
         their own reviews in progress first."""
@@ -37,7 +43,7 @@ class Review(Transcribing):
             tasks = repo.review_candidates(session, language=user.language, reviewer_id=user.id,
                                            reserved_since=self.now() - self.policy.returning_reviewer_hold)
             tasks = sorted(tasks, key=lambda t: t.state != TaskState.IN_REVIEW)
-            return self._task_summaries(session, tasks)
+            return self.views.task_summaries(session, tasks)
 
     def start_review(self, actor: Actor, task_id: int) -> TaskView:
         """Take a submitted task for review (idempotent for the reviewer who holds it).
@@ -45,7 +51,7 @@ class Review(Transcribing):
         InvalidTransition."""
         with self.store.session() as session:
             user = access.require_worker(session, actor, "reviewer")
-            task = self._task(session, task_id)
+            task = rows.task(session, task_id)
             access.may_review(user, task)
             if not access.holds(task, user):
                 if not repo.take_for_review(session, task_id=task.id, reviewer_id=user.id, now=self.now(),
@@ -56,7 +62,7 @@ class Review(Transcribing):
                 session.refresh(task)
                 self._audit(session, user.id, "task.review_started", "task", task.id, task_id=task.id,
                             round=task.review_round)
-            return self._task_view(session, task, user)
+            return self.views.task_view(session, task, user)
 
     def record_audio_sent(self, actor: Actor, segment_id: int, *, bounds: tuple[float, float],
                           sent: tuple[float, float]) -> bool:
@@ -110,7 +116,7 @@ class Review(Transcribing):
                 session.add(clock)
             clock.allowance_s, clock.at = allowance - total(credited), now
             session.flush()
-            return self._segment_view(session, task, segment, viewer=user)
+            return self.views.segment_view(session, task, segment, viewer=user)
 
     def accept_segment(self, actor: Actor, segment_id: int, *, text: str | None = None) -> SegmentView:
         """Accept a segment the reviewer has heard (``SegmentView.heard``), optionally correcting its
@@ -119,7 +125,7 @@ class Review(Transcribing):
         corrected = typed_text(text, "corrected text", limit=SEGMENT_TEXT) if text is not None else None
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
-            view = self._segment_view(session, task, segment, viewer=user)
+            view = self.views.segment_view(session, task, segment, viewer=user)
             if not view.heard:
                 raise InvalidTransition(
                     f"Listen to segment {segment.position} before accepting it: you have heard "
@@ -128,13 +134,13 @@ class Review(Transcribing):
                 problems = check_segments(task.language, [SegmentForCheck(
                     segment_id=segment.id, position=segment.position, text=corrected,
                     duration=segment.end_s - segment.start_s, no_speech=False)],
-                    project=self._project_of(session, task))
+                    project=rows.project_of(session, task))
                 if any(p.severity == "error" for p in problems):
                     raise GuidelineViolation(problems)
-                self._revise(session, user, task, segment, segment.version, kind="correction", role="reviewer",
+                self.revisions.revise(session, user, task, segment, segment.version, kind="correction", role="reviewer",
                              text=corrected, no_speech=False, no_speech_reason=None, status=segment.status)
             self._decide(session, user, task, segment, "accept", None)
-            return self._segment_view(session, task, segment, viewer=user)
+            return self.views.segment_view(session, task, segment, viewer=user)
 
     def return_segment(self, actor: Actor, segment_id: int, comment: str) -> SegmentView:
         """Return a segment to its transcriber with a comment saying what to fix."""
@@ -143,16 +149,16 @@ class Review(Transcribing):
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
             self._decide(session, user, task, segment, "return", comment)
-            return self._segment_view(session, task, segment, viewer=user)
+            return self.views.segment_view(session, task, segment, viewer=user)
 
     def accept_all_played(self, actor: Actor, task_id: int) -> int:
         """Accept every undecided segment the reviewer has heard; how many."""
         with self.store.session() as session:
             user = access.require_worker(session, actor, "reviewer")
-            task = self._task(session, task_id, lock=True)
+            task = rows.task(session, task_id, lock=True)
             self._holding(user, task)
             segments = [s for s in repo.live_segments(session, task.id) if s.status not in DECIDED]
-            views = self._segment_views(session, task, segments, viewer=user, with_problems=False)
+            views = self.views.segment_views(session, task, segments, viewer=user, with_problems=False)
             played = [s for s, view in zip(segments, views) if view.heard]
             for segment in played:
                 self._decide(session, user, task, segment, "accept", None)
@@ -165,7 +171,7 @@ class Review(Transcribing):
         ``policy.penalty_won``."""
         with self.store.session() as session:
             user = access.require_worker(session, actor, "reviewer")
-            task = self._task(session, task_id, lock=True)
+            task = rows.task(session, task_id, lock=True)
             self._holding(user, task)
             segments = repo.live_segments(session, task.id)
             undecided = [s.position for s in segments if s.status not in DECIDED]
@@ -181,7 +187,7 @@ class Review(Transcribing):
             if not returned:
                 task.state, task.completed_at = task_move(task.state, "accept"), now
                 self._audit(session, user.id, "task.completed", "task", task.id, task_id=task.id)
-                return self._task_summary(session, task)
+                return self.views.task_summary(session, task)
             for segment in returned:
                 if segment.return_count >= 1:
                     session.add(Penalty(user_id=task.transcriber_id, task_id=task.id, segment_id=segment.id,
@@ -194,7 +200,7 @@ class Review(Transcribing):
             task.state = task_move(task.state, "return")
             self._audit(session, user.id, "task.returned", "task", task.id, task_id=task.id,
                         returned=len(returned))
-            return self._task_summary(session, task)
+            return self.views.task_summary(session, task)
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -237,12 +243,10 @@ class Review(Transcribing):
             raise InvalidTransition(f"Task {task.id} is not in review with you (it is {task.state}).")
 
     def _reviewing(self, session, actor: Actor, segment_id: int) -> tuple[Actor, Segment, Task]:
-        """Like ``_editable``: the task row is locked, as ``finish_review`` locks it, so no
+        """Like ``Revisions.editable``: the task row is locked, as ``finish_review`` locks it, so no
         verdict lands after the finish has counted the decisions."""
         user = access.require_worker(session, actor, "reviewer")
-        segment, task = self._segment(session, segment_id)
-        task = self._task(session, task.id, lock=True)
-        session.refresh(segment)
+        segment, task = rows.segment_for_change(session, segment_id)
         self._holding(user, task)
         return user, segment, task
 

@@ -4,13 +4,16 @@ Every method takes the acting user (``Actor``) first and checks role, language a
 ownership itself, so the rules hold whatever the caller. Each call is one database
 transaction: it either happens completely or changes nothing.
 
->>> wb = Workbench.open(data_dir=Path("/tmp/wb"))                # doctest: +SKIP
+>>> wb = Workbench.open(data_dir=Path("/tmp/wb"), queue=queue)  # doctest: +SKIP
 >>> admin = wb.create_user(None, username="admin", password="change-me!",
 ...                        name="Admin", roles={"admin"})        # doctest: +SKIP
 
-The parts live in their own modules: people.py (accounts, applications, grades),
-sessions.py (sign-in sessions), clips.py (import and processing), transcribing.py,
-review.py and media.py (audio).
+The work is done by services composed over one ``Context`` (context.py): ``people``
+(accounts, sign-in), ``applications``, ``grading``, ``sessions``, ``tasks`` (the admin's
+task list, audit log, release), ``clips`` (import and processing), ``drafting``,
+``transcribing``, ``review``, ``media`` and ``time_on_task``, with ``views`` and
+``revisions`` as shared collaborators. Each public method of the facade is one line of
+``DELEGATES`` below, forwarded to the service that does it; nothing else lives here.
 """
 
 from __future__ import annotations
@@ -19,41 +22,107 @@ import dataclasses
 from pathlib import Path
 
 from workbench.config import Settings
-from workbench.store import repo
 from workbench.store.db import Store
-from workbench.workflow import access
-from workbench.workflow.base import Clock, check_language, required_text, utc_now
+from workbench.workflow.applications import Applications
 from workbench.workflow.clips import Clips
-from workbench.workflow.drafting import Drafting
-from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
-from workbench.workflow.errors import InvalidInput
+from workbench.workflow.context import Clock, Context, utc_now
+from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
+from workbench.workflow.grading import Grading
 from workbench.workflow.hinting import SentenceHinting
-from workbench.workflow.limits import NAME, REASON, checked_text
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
+from workbench.workflow.review import Review
+from workbench.workflow.revisions import Revisions
 from workbench.workflow.sessions import Sessions
+from workbench.workflow.tasks import Tasks
 from workbench.workflow.time_on_task import TimeOnTask
 from workbench.workflow.timeline import Timeline
+from workbench.workflow.transcribing import Transcribing
+from workbench.workflow.views import Views
+
+# The facade's public methods, by the service that does them (the attribute of the
+# ``Workbench`` holding it). Adding a method to a service makes it public here by one name.
+DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "people": (People, (
+        "create_user", "actor", "first_admin", "authenticate", "set_language", "deactivate_user",
+        "reactivate_user")),
+    "applications": (Applications, (
+        "submit_application", "list_applications", "pending_application_of", "application_document",
+        "decide_application")),
+    "grading": (Grading, ("list_workers", "worker_summary")),
+    "sessions": (Sessions, ("open_session", "resolve_session", "session_actor", "close_session", "end_sessions")),
+    "tasks": (Tasks, ("audit_log", "release_task", "list_tasks")),
+    "clips": (Clips, (
+        "import_clip", "clip", "list_clips", "retry_clip", "process_clip", "recover_stalled_clips",
+        "register_processed_clip")),
+    "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
+    "hinting": (SentenceHinting, ("apply_sentence_hint",)),
+    "timeline": (Timeline, ("move_boundary", "clip_peaks_path")),
+    "transcribing": (Transcribing, (
+        "my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech", "split_segment",
+        "merge_with_next", "check_task", "submit_task", "segment_history")),
+    "review": (Review, (
+        "review_queue", "start_review", "record_audio_sent", "record_play", "accept_segment", "return_segment",
+        "accept_all_played", "finish_review")),
+    "media": (Media, ("segment_audio", "segment_audio_path", "segment_spectrogram_path")),
+    "time_on_task": (TimeOnTask, ("record_activity",)),
+}
 
 
-class Workbench(People, Sessions, Clips, Drafting, SentenceHinting, Media, TimeOnTask, Timeline):
-    """The workbench of one deployment: its database, data directory, clock and queue.
+class _Delegate:
+    """``wb.name`` is ``wb.<service>.name``: the service's bound method, with its signature
+    and docstring (``help(wb.save_text)`` shows the service's)."""
+
+    def __init__(self, service: str, cls: type) -> None:
+        self.service, self.cls = service, cls
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, wb, owner=None):
+        if wb is None:  # the class's attribute: the service's function, for help() and inspect
+            return getattr(self.cls, self.name)
+        return getattr(getattr(wb, self.service), self.name)
+
+
+class Workbench:
+    """The workbench of one deployment: its database, data directory, clock, policy and queue.
 
     Public attributes other parts use: ``store`` (``.session()`` gives a transaction,
-    ``.engine``), ``data_dir``, ``clock()`` (aware UTC now), ``policy``, ``queue``.
+    ``.engine``), ``data_dir``, ``clock()`` (aware UTC now), ``policy``, ``queue``,
+    ``draft_engines``, ``drafts_allowed``; and the services themselves (``wb.review``, …).
     """
 
+    def __init__(self, *, store: Store, data_dir: Path, clock: Clock, policy: Policy, queue) -> None:
+        self.ctx = ctx = Context(store=store, data_dir=data_dir, clock=clock, policy=policy, queue=queue,
+                                 drafts_allowed=drafts_allowed)
+        self.views = views = Views(ctx)
+        self.revisions = revisions = Revisions(ctx, views=views)
+        self.people = people = People(ctx)
+        self.applications = Applications(ctx, people=people)
+        self.grading = grading = Grading(ctx)
+        self.sessions = Sessions(ctx)
+        self.tasks = Tasks(ctx, views=views)
+        self.drafting = drafting = Drafting(ctx, views=views)
+        self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting)
+        self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading)
+        self.hinting = SentenceHinting(ctx, views=views, revisions=revisions, transcribing=transcribing)
+        self.timeline = Timeline(ctx, views=views, revisions=revisions)
+        self.review = Review(ctx, views=views, revisions=revisions)
+        self.media = Media(ctx)
+        self.time_on_task = TimeOnTask(ctx)
+
     @classmethod
-    def open(cls, *, database_url: str | None = None, data_dir: Path | str | None = None,
-             clock: Clock | None = None, policy: Policy | None = None, queue=None) -> "Workbench":
-        """Open (and upgrade to the newest schema) the workbench.
+    def open(cls, *, queue, database_url: str | None = None, data_dir: Path | str | None = None,
+             clock: Clock | None = None, policy: Policy | None = None) -> "Workbench":
+        """Open (and upgrade to the newest schema) the workbench, producing jobs on ``queue``.
 
         Defaults come from the environment: ``WORKBENCH_DATA_DIR``, and
-        ``WORKBENCH_DATABASE_URL`` or else a SQLite file in the data directory. ``queue`` defaults to the huey queue
-        (``WORKBENCH_QUEUE_URL`` or a SQLite queue file in the data directory), which only
-        produces jobs: workers consume them (``workbench.worker``); ``worker.open_immediate``
-        runs them synchronously in scripts and tests.
+        ``WORKBENCH_DATABASE_URL`` or else a SQLite file in the data directory. The queue is
+        built outside the workflow and passed in: ``workbench.worker.open_queued`` opens one
+        with the huey queue of the same settings (what the web app and the CLI use);
+        ``worker.open_immediate`` one whose jobs run at once (scripts and tests).
         """
         settings = Settings.from_env(data_dir=data_dir)
         if database_url:
@@ -64,53 +133,35 @@ class Workbench(People, Sessions, Clips, Drafting, SentenceHinting, Media, TimeO
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         data_dir.chmod(0o700)
         store = Store.open(settings.database_url)
-        if queue is None:
-            from workbench.queue import HueyQueue
-
-            queue = HueyQueue(settings)
         return cls(store=store, data_dir=data_dir, clock=clock or utc_now,
                    policy=policy or Policy.from_env(), queue=queue)
 
     def close(self) -> None:
         self.store.close()
 
-    def audit_log(self, actor: Actor, *, task_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
-        """The latest state changes, newest first (admin; a task's own people for its log)."""
-        with self.store.reading() as session:
-            user = access.current(session, actor)
-            if task_id is None:
-                access.require_admin(session, user)
-            else:
-                access.may_view(user, self._task(session, task_id))
-            rows = repo.audit_entries(session, task_id=task_id, limit=limit)
-            users = repo.users_by_id(session, [r.actor_id for r in rows])
-            return [AuditEntry(id=r.id, at=r.at, actor=users[r.actor_id].username if r.actor_id else None,
-                               action=r.action, entity=r.entity, entity_id=r.entity_id, task_id=r.task_id,
-                               detail=r.detail) for r in rows]
+    def now(self):
+        return self.ctx.now()
 
-    def release_task(self, actor: Actor, task_id: int, *, reason: str) -> TaskSummary:
-        """Take a task back from a worker who left (admin): a claimed or returned task is
-        offered again to every transcriber of its language, a review in progress (or a
-        resubmission waiting for its reviewer) goes back to the review queue. Text and
-        history stay; the reason goes to the audit log."""
-        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the task is taken back.")
-        with self.store.session() as session:
-            admin = access.require_admin(session, actor)
-            task = self._task(session, task_id, lock=True)
-            self._release(session, admin, task, reason=reason)
-            return self._task_summary(session, task)
+    # The context, read and replaced through the facade (a replaced policy reaches every service).
+    store = property(lambda self: self.ctx.store)
+    data_dir = property(lambda self: self.ctx.data_dir)
+    clock = property(lambda self: self.ctx.clock)
+    queue = property(lambda self: self.ctx.queue)
+    policy = property(lambda self: self.ctx.policy, lambda self, value: setattr(self.ctx, "policy", value))
+    drafts_allowed = property(lambda self: self.ctx.drafts_allowed,
+                              lambda self, value: setattr(self.ctx, "drafts_allowed", value))
 
-    def list_tasks(self, actor: Actor, *, state: str | None = None, language: str | None = None,
-                   project: str | None = None) -> list[TaskSummary]:
-        """All tasks, filtered (admin)."""
-        if state is not None and state not in TASK_STATES:
-            raise InvalidInput(f"Unknown task state {state!r}; choose one of {', '.join(TASK_STATES)}.")
-        if language is not None:
-            check_language(language)
-        if project is not None:
-            checked_text(project, "project", limit=NAME)
-        with self.store.reading() as session:
-            access.require_admin(session, actor)
-            tasks = repo.tasks_where(session, states=[state] if state else None, language=language,
-                                     project=project)
-            return self._task_summaries(session, tasks)
+    @property
+    def draft_engines(self) -> DraftEngines:
+        return self.drafting.draft_engines
+
+    @draft_engines.setter
+    def draft_engines(self, engines: DraftEngines) -> None:
+        self.drafting.draft_engines = engines
+
+
+for _service, (_cls, _names) in DELEGATES.items():
+    for _name in _names:
+        _delegate = _Delegate(_service, _cls)
+        _delegate.__set_name__(Workbench, _name)
+        setattr(Workbench, _name, _delegate)

@@ -15,8 +15,8 @@ import secrets
 
 from workbench.store import repo
 from workbench.store.models import UserSession
-from workbench.workflow import access
-from workbench.workflow.base import WorkbenchBase
+from workbench.workflow import access, rows
+from workbench.workflow.context import Service
 from workbench.workflow.domain import Actor
 
 TOKEN_BYTES = 32
@@ -27,7 +27,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class Sessions(WorkbenchBase):
+class Sessions(Service):
     def open_session(self, actor: Actor) -> str:
         """A new session for an authenticated, approved ``actor``: the token to hand the
         browser. Expired rows of anyone are dropped on the way (they open nothing anyway)."""
@@ -67,7 +67,7 @@ class Sessions(WorkbenchBase):
             me = access.current(session, actor)
             if me.username != username:
                 access.require_admin(session, me)
-            user = self._named(session, username)
+            user = rows.named(session, username)
             ended = repo.revoke_user_sessions(session, user.id, self.now())
             self._audit(session, actor.id, "user.signed_out_everywhere", "user", user.id, sessions=ended)
             return ended

@@ -16,13 +16,14 @@ import math
 from collections.abc import Iterable, Sequence
 
 from workbench.store import pay_store, repo
-from workbench.workflow import access
-from workbench.workflow.base import WorkbenchBase
+from workbench.workflow import access, rows
+from workbench.workflow.context import Service
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import InvalidInput, InvalidTransition
 from workbench.workflow.listening import total, union
 
-class TimeOnTask(WorkbenchBase):
+
+class TimeOnTask(Service):
     def record_activity(self, actor: Actor, task_id: int, *, spans: Iterable[Sequence[float]]) -> float:
         """Credit the active spans ``[start_ms, end_ms]`` the task page reports for
         ``task_id``; returns the seconds credited (see the module docstring for the bounds).
@@ -34,7 +35,7 @@ class TimeOnTask(WorkbenchBase):
         active = total(union(self._activity_spans(spans))) / 1000
         with self.store.session() as session:
             user = access.current(session, actor)
-            task = self._task(session, task_id)
+            task = rows.task(session, task_id)
             role = access.working_role(user, task)
             if role is None:
                 raise InvalidTransition(f"You are not working on task {task.id} now, so no time is counted.")

@@ -16,12 +16,14 @@ from pathlib import Path
 
 from workbench.store import repo
 from workbench.store.models import Clip
-from workbench.workflow import access
+from workbench.workflow import access, rows
+from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor, SegmentView
 from workbench.workflow.errors import InvalidInput, NotFound
 from workbench.workflow.files import write_through_temp
 from workbench.workflow.limits import checked_number, checked_version
-from workbench.workflow.transcribing import Transcribing
+from workbench.workflow.revisions import Revisions
+from workbench.workflow.views import Views
 
 EDGES = ("start", "end")
 # Shortest a segment may become, in seconds (as a split's shortest piece).
@@ -34,7 +36,11 @@ def _at(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-class Timeline(Transcribing):
+class Timeline(Service):
+    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions) -> None:
+        super().__init__(ctx)
+        self.views, self.revisions = views, revisions
+
     def move_boundary(self, actor: Actor, segment_id: int, edge: str, to: float, *,
                       base_version: int) -> SegmentView:
         """Move the ``edge`` ("start" or "end") of a segment to ``to`` seconds on the clip
@@ -45,20 +51,20 @@ class Timeline(Transcribing):
         to = round(checked_number(to, "boundary time"), 3)
         base_version = checked_version(base_version)
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
-            if self._retried(session, user, task, segment, base_version, "boundary",
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
+            if self.revisions.retried(session, user, task, segment, base_version, "boundary",
                              lambda _: getattr(segment, f"{edge}_s") == to):
-                return self._segment_view(session, task, segment)
+                return self.views.segment_view(session, task, segment)
             old = (segment.start_s, segment.end_s)
             start, end = (to, old[1]) if edge == "start" else (old[0], to)
             if (start, end) == old:
-                return self._segment_view(session, task, segment)
+                return self.views.segment_view(session, task, segment)
             self._check_span(session, task, segment, start, end)
-            self._revise(session, user, task, segment, base_version, kind="boundary", text=segment.text,
+            self.revisions.revise(session, user, task, segment, base_version, kind="boundary", text=segment.text,
                          no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason,
                          status=segment.status, start_s=start, end_s=end, audio_file=None,
                          detail={"edge": edge, "from": old[0] if edge == "start" else old[1], "to": to})
-            return self._segment_view(session, task, segment)
+            return self.views.segment_view(session, task, segment)
 
     def _check_span(self, session, task, segment, start: float, end: float) -> None:
         clip = session.get(Clip, task.clip_id)
@@ -85,12 +91,12 @@ class Timeline(Transcribing):
         from workbench.audio.peaks import PEAKS_PER_SECOND, waveform_peaks
 
         with self.store.reading() as session:
-            task = self._task(session, task_id)
+            task = rows.task(session, task_id)
             access.may_view(access.current(session, actor), task)
             clip = session.get(Clip, task.clip_id)
             if clip.output_dir is None:
                 raise NotFound(f"Clip {clip.id} has no processed audio.")
-            source = self._path(clip.output_dir) / "clean.flac"
+            source = self.ctx.path(clip.output_dir) / "clean.flac"
         if not source.exists():
             raise NotFound(f"The clean audio of clip {clip.id} is missing.")
         target = self.data_dir / "cache" / "clips" / str(clip.id) / f"peaks-{PEAKS_PER_SECOND}.json"

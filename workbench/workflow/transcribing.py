@@ -7,8 +7,8 @@ import unicodedata
 from workbench.domain.states import EDITABLE, SegmentStatus, TaskState, segment_may, segment_move, task_may, task_move
 from workbench.store import repo
 from workbench.store.models import Revision, Segment, Task
-from workbench.workflow import access
-from workbench.workflow.base import WorkbenchBase, required_text
+from workbench.workflow import access, rows
+from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor, RevisionView, SegmentView, TaskSummary, TaskView, TranscriberQueue
 from workbench.workflow.errors import (
     GuidelineViolation,
@@ -17,6 +17,7 @@ from workbench.workflow.errors import (
     NotFound,
     StaleVersion,
 )
+from workbench.workflow.grading import Grading
 from workbench.workflow.guidelines import Problem
 from workbench.workflow.limits import (
     REASON,
@@ -26,8 +27,11 @@ from workbench.workflow.limits import (
     checked_number,
     checked_text,
     checked_version,
+    required_text,
     too_long,
 )
+from workbench.workflow.revisions import Revisions
+from workbench.workflow.views import Views
 
 # Shortest piece a split may leave on either side, in seconds.
 MIN_SPLIT_PIECE = 0.1
@@ -52,7 +56,11 @@ def typed_text(value, what: str, *, limit: int) -> str:
     return checked_text(clean_text(value), what, limit=limit)
 
 
-class Transcribing(WorkbenchBase):
+class Transcribing(Service):
+    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, grading: Grading) -> None:
+        super().__init__(ctx)
+        self.views, self.revisions, self.grading = views, revisions, grading
+
     # --- queue and claims ---------------------------------------------------------------
 
     def my_queue(self, actor: Actor) -> TranscriberQueue:
@@ -60,8 +68,8 @@ class Transcribing(WorkbenchBase):
             user = access.require_role(session, actor, "transcriber",
                                        refusal="Only a transcriber has a work queue.")
             mine = repo.tasks_where(session, states=EDITABLE, transcriber_id=user.id)
-            summaries = self._task_summaries(session, mine)
-            grade, max_tasks = self._max_tasks(session, user)
+            summaries = self.views.task_summaries(session, mine)
+            grade, max_tasks = self.grading.max_tasks(session, user)
             available = repo.open_task_count(session, user.language) if user.language else 0
             return TranscriberQueue(
                 returned=tuple(s for s in summaries if s.state == TaskState.RETURNED),
@@ -76,9 +84,9 @@ class Transcribing(WorkbenchBase):
         (``claim_next_id`` is the same claim without one)."""
         task_id = self.claim_next_id(actor)
         with self.store.reading() as session:
-            task = self._task(session, task_id)
+            task = rows.task(session, task_id)
             access.may_view(access.current(session, actor), task)
-            return self._task_summary(session, task)
+            return self.views.task_summary(session, task)
 
     def claim_next_id(self, actor: Actor) -> int:
         """Take the highest-priority open task of the transcriber's language; its id.
@@ -94,7 +102,7 @@ class Transcribing(WorkbenchBase):
             user = access.may_work(repo.actor_row(connection, actor.id, lock=True), "transcriber")
             held = repo.held_task_count(connection, user.id)
             if held >= self.policy.fewest_tasks_allowed:  # below that, no grade refuses a claim
-                grade, max_tasks = self._max_tasks(connection, user)
+                grade, max_tasks = self.grading.max_tasks(connection, user)
                 if held >= max_tasks:
                     raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
                                             "Submit one first.")
@@ -109,9 +117,9 @@ class Transcribing(WorkbenchBase):
         language once submitted, or an admin. ``heard`` is the viewer's own."""
         with self.store.reading() as session:
             user = access.current(session, actor)
-            task = self._task(session, task_id)
+            task = rows.task(session, task_id)
             access.may_view(user, task)
-            return self._task_view(session, task, user)
+            return self.views.task_view(session, task, user)
 
     # --- editing ------------------------------------------------------------------------
 
@@ -130,16 +138,16 @@ class Transcribing(WorkbenchBase):
         if typed_chars is not None:
             typed_chars = checked_int(typed_chars, "typed character count", low=0, high=MAX_TYPED_CHARS)
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
-            if self._retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
-                return self._segment_view(session, task, segment)
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
+            if self.revisions.retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
+                return self.views.segment_view(session, task, segment)
             if text == segment.text and not segment.no_speech and segment.version > 0:
-                return self._segment_view(session, task, segment)
-            self._revise(session, user, task, segment, base_version, kind="save", text=text,
+                return self.views.segment_view(session, task, segment)
+            self.revisions.revise(session, user, task, segment, base_version, kind="save", text=text,
                          no_speech=False, no_speech_reason=None,
                          status=segment_move(segment.status, "save" if text else "clear"),
                          typed_chars=typed_chars)
-            return self._segment_view(session, task, segment)
+            return self.views.segment_view(session, task, segment)
 
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
         """Mark a segment "no speech / unusable" with a reason (a new revision; the typed
@@ -148,16 +156,16 @@ class Transcribing(WorkbenchBase):
                                "Say why the segment has no usable speech.")
         base_version = checked_version(base_version)
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
-            if self._retried(session, user, task, segment, base_version, "no_speech",
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
+            if self.revisions.retried(session, user, task, segment, base_version, "no_speech",
                              lambda r: r.no_speech_reason == reason):
-                return self._segment_view(session, task, segment)
+                return self.views.segment_view(session, task, segment)
             if segment.no_speech and segment.no_speech_reason == reason:
-                return self._segment_view(session, task, segment)
-            self._revise(session, user, task, segment, base_version, kind="no_speech", text=segment.text,
+                return self.views.segment_view(session, task, segment)
+            self.revisions.revise(session, user, task, segment, base_version, kind="no_speech", text=segment.text,
                          no_speech=True, no_speech_reason=reason,
                          status=segment_move(segment.status, "mark_no_speech"))
-            return self._segment_view(session, task, segment)
+            return self.views.segment_view(session, task, segment)
 
     def split_segment(self, actor: Actor, segment_id: int, at: float, *,
                       texts: tuple[str, str] | None = None, base_version: int | None = None) -> list[SegmentView]:
@@ -177,7 +185,7 @@ class Transcribing(WorkbenchBase):
             before, after = (typed_text(part, "segment text", limit=SEGMENT_TEXT) for part in texts)
             base_version = checked_version(base_version)
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
             if not (segment.start_s + MIN_SPLIT_PIECE <= at <= segment.end_s - MIN_SPLIT_PIECE):
                 raise InvalidInput(f"Split point {at:.2f} s must lie inside segment {segment.position} "
                                    f"({segment.start_s:.2f}-{segment.end_s:.2f} s) with at least "
@@ -185,12 +193,12 @@ class Transcribing(WorkbenchBase):
             if texts is None:
                 before, after, base_version, status = segment.text, "", segment.version, segment.status
             elif segment.version != base_version:
-                raise StaleVersion(self._segment_view(session, task, segment))
+                raise StaleVersion(self.views.segment_view(session, task, segment))
             else:
                 status = segment.status if before == segment.text else self._typed_status(segment, before)
             old_end, now = segment.end_s, self.now()
-            self._shift_positions(session, task, after=segment.position, by=1)
-            self._revise(session, user, task, segment, base_version, kind="split", text=before,
+            self.revisions.shift_positions(session, task, after=segment.position, by=1)
+            self.revisions.revise(session, user, task, segment, base_version, kind="split", text=before,
                          no_speech=segment.no_speech, no_speech_reason=segment.no_speech_reason,
                          status=status, end_s=at, audio_file=None, detail={"at": at})
             second = Segment(task_id=task.id, position=segment.position + 1, start_s=at, end_s=old_end,
@@ -201,9 +209,9 @@ class Transcribing(WorkbenchBase):
             self._audit(session, user.id, "segment.created_by_split", "segment", second.id, task_id=task.id,
                         from_segment=segment.id)
             if after:
-                self._revise(session, user, task, second, 0, kind="split", text=after, no_speech=False,
+                self.revisions.revise(session, user, task, second, 0, kind="split", text=after, no_speech=False,
                              no_speech_reason=None, status="saved", detail={"from_segment": segment.id})
-            return self._segment_views(session, task, [segment, second])
+            return self.views.segment_views(session, task, [segment, second])
 
     @staticmethod
     def _typed_status(segment: Segment, text: str) -> str:
@@ -216,7 +224,7 @@ class Transcribing(WorkbenchBase):
         """Merge a segment with the one after it: it grows to the neighbour's end and the two
         texts are joined. The neighbour is retired (``merged_into_id``), its history kept."""
         with self.store.session() as session:
-            user, segment, task = self._editable(session, actor, segment_id)
+            user, segment, task = self.revisions.editable(session, actor, segment_id)
             following = [s for s in repo.live_segments(session, task.id) if s.position > segment.position]
             if not following:
                 raise InvalidInput(f"Segment {segment.position} is the last one; there is nothing to merge with.")
@@ -233,20 +241,20 @@ class Transcribing(WorkbenchBase):
             neighbour_id, neighbour_position = neighbour.id, neighbour.position
             if not repo.bump_version(session, neighbour, neighbour.version, merged_into_id=segment.id,
                                      status=segment_move(neighbour.status, "merge_away")):
-                raise StaleVersion(self._segment_view(session, task, neighbour))
+                raise StaleVersion(self.views.segment_view(session, task, neighbour))
             session.add(Revision(segment_id=neighbour.id, version=neighbour.version,
                                  base_version=neighbour.version - 1, text=neighbour.text,
                                  no_speech=neighbour.no_speech, no_speech_reason=neighbour.no_speech_reason,
                                  author_id=user.id, role="transcriber", kind="merge", created_at=self.now()))
-            self._revise(session, user, task, segment, segment.version, kind="merge", text=text,
+            self.revisions.revise(session, user, task, segment, segment.version, kind="merge", text=text,
                          no_speech=no_speech, no_speech_reason=segment.no_speech_reason if no_speech else None,
                          status=segment_move(segment.status,
                                              "mark_no_speech" if no_speech else ("save" if text else "clear")),
                          end_s=neighbour.end_s, audio_file=None,
                          review_comment=segment.review_comment or neighbour.review_comment,
                          detail={"merged": neighbour_id})
-            self._shift_positions(session, task, after=neighbour_position, by=-1)
-            return self._segment_view(session, task, segment)
+            self.revisions.shift_positions(session, task, after=neighbour_position, by=-1)
+            return self.views.segment_view(session, task, segment)
 
     # --- checks and submit --------------------------------------------------------------
 
@@ -254,21 +262,21 @@ class Transcribing(WorkbenchBase):
         """Every guideline problem of the task's live segments (errors and warnings)."""
         with self.store.reading() as session:
             user = access.current(session, actor)
-            task = self._task(session, task_id)
+            task = rows.task(session, task_id)
             access.may_view(user, task)
-            return self._check(session, task, repo.live_segments(session, task.id))
+            return self.views.check(session, task, repo.live_segments(session, task.id))
 
     def submit_task(self, actor: Actor, task_id: int) -> list[Problem]:
         """Send the task to review. Guideline errors block it (GuidelineViolation lists
         them, nothing changes); the warnings are returned."""
         with self.store.session() as session:
             user = access.require_worker(session, actor, "transcriber")
-            task = self._task(session, task_id, lock=True)
+            task = rows.task(session, task_id, lock=True)
             access.may_edit(user, task)
             if not task_may(task.state, "submit"):
                 raise InvalidTransition(f"Task {task.id} is {task.state}; it cannot be submitted now.")
             segments = repo.live_segments(session, task.id)
-            problems = self._check(session, task, segments)
+            problems = self.views.check(session, task, segments)
             if any(p.severity == "error" for p in problems):
                 raise GuidelineViolation(problems)
             for segment in segments:
@@ -296,62 +304,3 @@ class Transcribing(WorkbenchBase):
                                  no_speech_reason=r.no_speech_reason,
                                  author=authors[r.author_id].username if r.author_id is not None else r.engine,
                                  role=r.role, kind=r.kind, created_at=r.created_at) for r in revisions]
-
-    # --- helpers ------------------------------------------------------------------------
-
-    def _task_view(self, session, task: Task, viewer: Actor) -> TaskView:
-        segments = repo.live_segments(session, task.id)
-        return TaskView(task=self._task_summary(session, task),
-                        segments=tuple(self._segment_views(session, task, segments, viewer=viewer)),
-                        editable=task.transcriber_id == viewer.id and task.state in EDITABLE,
-                        reviewing=access.holds(task, viewer))
-
-    def _editable(self, session, actor: Actor, segment_id: int):
-        """The user, segment and task of an edit, the task row locked (PostgreSQL) until the
-        transaction ends: a submit takes the same lock, so no edit lands after a submit has
-        checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
-        user = access.require_worker(session, actor, "transcriber")
-        segment, task = self._segment(session, segment_id)
-        task = self._task(session, task.id, lock=True)
-        session.refresh(segment)  # as it is now that nobody else can change the task
-        access.may_edit(user, task)
-        if task.state not in EDITABLE:
-            raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
-        if not segment_may(segment.status, "save"):
-            raise InvalidTransition(f"Segment {segment.position} is already accepted and cannot change.")
-        return user, segment, task
-
-    def _retried(self, session, user: Actor, task: Task, segment: Segment, base_version: int, kind: str,
-                 same) -> bool:
-        """Whether a change typed on ``base_version`` already went through (a retried request:
-        the latest revision is this user's same change on that base). If the segment moved
-        on for any other reason, StaleVersion carries the stored segment."""
-        if segment.version == base_version:
-            return False
-        latest = repo.latest_revision(session, segment.id)
-        if (latest is not None and latest.base_version == base_version and latest.kind == kind
-                and latest.author_id == user.id and same(latest)):
-            return True
-        raise StaleVersion(self._segment_view(session, task, segment))
-
-    def _revise(self, session, user: Actor, task: Task, segment: Segment, base_version: int, *, kind: str,
-                text: str, no_speech: bool, no_speech_reason: str | None, status: str,
-                role: str = "transcriber", detail: dict | None = None, typed_chars: int | None = None,
-                **columns) -> None:
-        """Append a revision and move the segment to it, or raise StaleVersion."""
-        if not repo.bump_version(session, segment, base_version, text=text, no_speech=no_speech,
-                                 no_speech_reason=no_speech_reason, status=status, **columns):
-            raise StaleVersion(self._segment_view(session, task, segment))
-        session.add(Revision(segment_id=segment.id, version=base_version + 1, base_version=base_version,
-                             text=text, no_speech=no_speech, no_speech_reason=no_speech_reason,
-                             author_id=user.id, role=role, kind=kind, typed_chars=typed_chars,
-                             created_at=self.now()))
-        self._audit(session, user.id, f"segment.{kind}", "segment", segment.id, task_id=task.id,
-                    version=base_version + 1, **(detail or {}))
-
-    @staticmethod
-    def _shift_positions(session, task: Task, *, after: int, by: int) -> None:
-        for segment in repo.live_segments(session, task.id):
-            if segment.position > after:
-                segment.position += by
-        session.flush()

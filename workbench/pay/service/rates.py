@@ -14,7 +14,7 @@ from workbench.pay.calendar import seoul_datetime
 from workbench.pay.service.common import _frame
 from workbench.store import audit, pay_store
 from workbench.workflow import access
-from workbench.workflow.base import check_language
+from workbench.workflow.limits import check_language
 from workbench.workflow.errors import InvalidInput
 from workbench.workflow.limits import DB_INT_MAX, NAME, checked_text
 

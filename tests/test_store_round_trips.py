@@ -1,0 +1,66 @@
+"""How often one autosave goes to the database: counted, with an upper bound, so a change that
+adds a query to the hottest path fails here instead of in production.
+
+An autosave is what the task page sends every few seconds while a transcriber types: the web
+shell resolves the session (``session_actor``) and the workflow saves the text
+(``save_text``) and answers with the segment's view. The statements are counted with
+SQLAlchemy's ``before_cursor_execute`` event on the real engine (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import sqlalchemy as sa
+
+from workbench.workflow.errors import StaleVersion
+
+# session_actor: BEGIN, the session's user. save_text: BEGIN, the task (locked), the segment,
+# the versioned UPDATE, the revision and audit INSERTs, and the view's reads (the clip's
+# project for the guideline check, a reviewer's text, a machine draft). It was 13 before the
+# store's segment_for_change and bump_version stopped reading the segment three times.
+AUTOSAVE_STATEMENTS = 11
+
+
+@contextlib.contextmanager
+def counted(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def test_one_autosave_sends_at_most_eleven_statements(wb, wb_people, wb_clip):
+    wb_clip()
+    task = wb.claim_next(wb_people.tina)
+    segment = wb.open_task(wb_people.tina, task.id).segments[0]
+    token = wb.open_session(wb_people.tina)
+    version = segment.version
+    for text in ("안녕하세요.", "안녕하세요. 반갑습니다."):
+        with counted(wb.store.engine) as statements:
+            actor = wb.session_actor(token)
+            saved = wb.save_text(actor, segment.id, text, base_version=version)
+        assert saved.text == text and saved.version == version + 1
+        version = saved.version
+        assert len(statements) <= AUTOSAVE_STATEMENTS, "\n".join(statements)
+        # The segment is read once: the versioned UPDATE is trusted, not read back.
+        assert sum(s.startswith("SELECT segments.") for s in statements) == 1, "\n".join(statements)
+
+
+def test_a_save_that_loses_the_race_reads_the_segment_as_stored(wb, wb_people, wb_clip):
+    wb_clip()
+    task = wb.claim_next(wb_people.tina)
+    segment = wb.open_task(wb_people.tina, task.id).segments[0]
+    first = wb.save_text(wb_people.tina, segment.id, "안녕하세요.", base_version=segment.version)
+    try:
+        wb.save_text(wb_people.tina, segment.id, "반갑습니다.", base_version=segment.version)
+    except StaleVersion as stale:
+        assert stale.current.text == first.text and stale.current.version == first.version
+    else:
+        raise AssertionError("a save on an old version went through")

@@ -1,0 +1,133 @@
+"""What pay is computed from: the people paid, the work and review items, the penalties, the
+time on task."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import Session
+
+from workbench.domain.states import TaskState
+from workbench.store.models import Clip, Penalty, Segment, Task, User, Verdict
+from workbench.store.pay_models import ReviewRound, SettlementItem, SettlementReview, TaskTime
+
+
+def user_by_username(session: Session, username: str) -> dict | None:
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    return None if user is None else _user_dict(user)
+
+
+def _user_dict(user: User) -> dict:
+    return {"id": user.id, "username": user.username}
+
+
+# --- work and penalties ---------------------------------------------------------------
+
+def work_items(session: Session, *, user_id: int | None = None) -> list[dict]:
+    """Unsettled completed tasks as the engine's work items (``workbench.pay.engine.WORK_ITEM_COLUMNS``).
+
+    ``speech_seconds`` sums the live, not-no-speech segments of the task.
+    """
+    speech = (
+        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s).label("seconds"))
+        .where(Segment.merged_into_id.is_(None), Segment.no_speech.is_(false()))
+        .group_by(Segment.task_id)
+        .subquery()
+    )
+    query = (
+        select(Task.id, Task.transcriber_id, User.username, Clip.id, Clip.filename, Clip.language,
+               Clip.project, Clip.duration, func.coalesce(speech.c.seconds, 0.0), Task.completed_at)
+        .join(Clip, Clip.id == Task.clip_id)
+        .join(User, User.id == Task.transcriber_id)
+        .outerjoin(speech, speech.c.task_id == Task.id)
+        .where(Task.state == TaskState.COMPLETE, Task.completed_at.is_not(None),
+               ~select(SettlementItem.id).where(SettlementItem.task_id == Task.id).exists())
+        .order_by(Task.completed_at, Task.id)
+    )
+    if user_id is not None:
+        query = query.where(Task.transcriber_id == user_id)
+    columns = ("task_id", "user_id", "username", "clip_id", "clip_name", "language", "project",
+               "source_seconds", "speech_seconds", "accepted_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]
+
+
+def record_review_round(session: Session, *, task_id: int, review_round: int, reviewer_id: int,
+                        segments: list[Segment], outcome: str, at: datetime) -> None:
+    """Record a finished review round: of the task's live ``segments``, those with a verdict
+    in this round, and their summed duration (the reviewer's paid audio)."""
+    decided = set(session.scalars(
+        select(Verdict.segment_id).where(Verdict.task_id == task_id, Verdict.review_round == review_round)
+    ))
+    reviewed = [s for s in segments if s.id in decided]
+    session.add(ReviewRound(task_id=task_id, review_round=review_round, reviewer_id=reviewer_id,
+                            segments=len(reviewed), reviewed_seconds=sum(s.end_s - s.start_s for s in reviewed),
+                            outcome=outcome, finished_at=at))
+
+
+def review_items(session: Session, *, user_id: int | None = None) -> list[dict]:
+    """Unsettled finished review rounds as the engine's review items
+    (``workbench.pay.engine.REVIEW_ITEM_COLUMNS``)."""
+    query = (
+        select(ReviewRound.id, ReviewRound.task_id, ReviewRound.review_round, ReviewRound.reviewer_id,
+               User.username, Clip.id, Clip.filename, Clip.language, Clip.project, ReviewRound.segments,
+               ReviewRound.reviewed_seconds, ReviewRound.finished_at)
+        .join(Task, Task.id == ReviewRound.task_id)
+        .join(Clip, Clip.id == Task.clip_id)
+        .join(User, User.id == ReviewRound.reviewer_id)
+        .where(~select(SettlementReview.id).where(SettlementReview.review_round_id == ReviewRound.id).exists())
+        .order_by(ReviewRound.finished_at, ReviewRound.id)
+    )
+    if user_id is not None:
+        query = query.where(ReviewRound.reviewer_id == user_id)
+    columns = ("review_id", "task_id", "review_round", "user_id", "username", "clip_id", "clip_name", "language",
+               "project", "segments", "reviewed_seconds", "reviewed_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]
+
+
+def unsettled_penalties(session: Session) -> list[dict]:
+    """Penalties no committed settlement has deducted yet."""
+    query = (
+        select(Penalty.id, Penalty.user_id, User.username, Penalty.amount_won, Penalty.created_at)
+        .join(User, User.id == Penalty.user_id)
+        .where(~select(SettlementItem.id).where(SettlementItem.penalty_id == Penalty.id).exists())
+        .order_by(Penalty.created_at, Penalty.id)
+    )
+    columns = ("penalty_id", "user_id", "username", "amount", "created_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]
+
+
+def last_activity_at(session: Session, user_id: int) -> datetime | None:
+    """When the worker's latest activity report was credited, on any task."""
+    return session.scalar(select(func.max(TaskTime.last_at)).where(TaskTime.user_id == user_id))
+
+
+def add_task_time(session: Session, *, user_id: int, task_id: int, role: str, seconds: float, at: datetime) -> None:
+    """Add ``seconds`` of active time to the worker's row for the task and role (one row each)."""
+    row = session.scalars(select(TaskTime).where(TaskTime.user_id == user_id, TaskTime.task_id == task_id,
+                                                 TaskTime.role == role)).one_or_none()
+    if row is None:
+        session.add(TaskTime(user_id=user_id, task_id=task_id, role=role, active_seconds=seconds, reports=1,
+                             first_at=at, last_at=at))
+    else:
+        row.active_seconds += seconds
+        row.reports += 1
+        row.last_at = at
+    session.flush()
+
+
+def task_times(session: Session, *, user_id: int | None = None) -> list[dict]:
+    """Active time per worker, task and role: ``user_id``, ``username``, ``task_id``, ``role``,
+    ``language``, ``project``, ``active_seconds``, ``last_at``."""
+    query = (
+        select(TaskTime.user_id, User.username, TaskTime.task_id, TaskTime.role, Clip.language, Clip.project,
+               TaskTime.active_seconds, TaskTime.last_at)
+        .join(User, User.id == TaskTime.user_id)
+        .join(Task, Task.id == TaskTime.task_id)
+        .join(Clip, Clip.id == Task.clip_id)
+        .order_by(User.username, TaskTime.task_id, TaskTime.role)
+    )
+    if user_id is not None:
+        query = query.where(TaskTime.user_id == user_id)
+    columns = ("user_id", "username", "task_id", "role", "language", "project", "active_seconds", "last_at")
+    return [dict(zip(columns, row)) for row in session.execute(query)]

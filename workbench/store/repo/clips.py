@@ -1,0 +1,85 @@
+"""Queries about clips, and the per-task figures the clip and task lists show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from workbench.domain.states import SegmentStatus
+
+from workbench.store.models import Clip, Segment, Task
+from workbench.store.repo._common import _get
+
+
+def get_clip(session: Session, clip_id: int, *, lock: bool = False) -> Clip | None:
+    return _get(session, Clip, clip_id, lock=lock)
+
+
+def all_clips(session: Session) -> Sequence[Clip]:
+    return session.scalars(select(Clip).order_by(Clip.id.desc())).all()
+
+
+def clips_with_lease_expired(session: Session, now: datetime, *, lock: bool = False) -> Sequence[Clip]:
+    """Clips "processing" whose worker's lease ran out before ``now`` (or that have none)."""
+    query = select(Clip).where(Clip.status == "processing",
+                               or_(Clip.lease_until.is_(None), Clip.lease_until < now)).order_by(Clip.id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).all()
+
+
+def clips_with_live_lease(session: Session, now: datetime) -> Sequence[Clip]:
+    return session.scalars(select(Clip).where(Clip.status == "processing", Clip.lease_until >= now)).all()
+
+
+def tasks_by_clip(session: Session, clip_ids: Iterable[int]) -> dict[int, Task]:
+    ids = list(clip_ids)
+    if not ids:
+        return {}
+    return {t.clip_id: t for t in session.scalars(select(Task).where(Task.clip_id.in_(ids)))}
+
+
+def live_segment_counts(session: Session, task_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """``{task_id: {status: count}}`` over live (not merged-away) segments."""
+    ids = list(task_ids)
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    if not ids:
+        return counts
+    rows = session.execute(
+        select(Segment.task_id, Segment.status, func.count())
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None))
+        .group_by(Segment.task_id, Segment.status)
+    )
+    for task_id, status, n in rows:
+        counts[task_id][status] = n
+    return counts
+
+
+def live_durations(session: Session, task_ids: Iterable[int]) -> dict[int, float]:
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s))
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None))
+        .group_by(Segment.task_id)
+    )
+    return {task_id: float(total or 0.0) for task_id, total in rows}
+
+
+def returned_comments(session: Session, task_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    ids = list(task_ids)
+    found: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    rows = session.execute(
+        select(Segment.task_id, Segment.position, Segment.review_comment)
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None), Segment.status == SegmentStatus.RETURNED)
+        .order_by(Segment.task_id, Segment.position)
+    )
+    for task_id, position, comment in rows:
+        found[task_id].append((position, comment or ""))
+    return found

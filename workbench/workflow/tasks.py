@@ -1,0 +1,79 @@
+"""Tasks as the admin sees them: the list, the audit log, and taking a task back.
+
+``release`` is also how closing an account (people.py) hands its tasks back.
+"""
+
+from __future__ import annotations
+
+from workbench.domain.states import TaskState, task_may, task_move
+from workbench.store import repo
+from workbench.store.models import Task
+from workbench.workflow import access, rows
+from workbench.workflow.context import Context, Service
+from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
+from workbench.workflow.errors import InvalidInput, InvalidTransition
+from workbench.workflow.limits import NAME, REASON, check_language, checked_text, required_text
+from workbench.workflow.views import Views
+
+
+def release(ctx: Context, session, admin: Actor, task: Task, *, reason: str) -> None:
+    """Offer a held task again: a claimed or returned task to every transcriber of its
+    language, a review in progress (or a resubmission waiting for its reviewer) to
+    every reviewer. Text and history stay; the reason goes to the audit log."""
+    old = task.state
+    reviewing = old in (TaskState.SUBMITTED, TaskState.IN_REVIEW)
+    if not task_may(old, "release") or (reviewing and task.reviewer_id is None):
+        raise InvalidTransition(f"Task {task.id} is {task.state}; nobody holds it.")
+    task.state = task_move(old, "release")
+    if task.state == TaskState.OPEN:
+        task.transcriber_id, task.claimed_at = None, None
+    if task.state == TaskState.SUBMITTED or old == TaskState.RETURNED:
+        task.reviewer_id = None
+    ctx.audit(session, admin.id, "task.released", "task", task.id, task_id=task.id, old=old, reason=reason)
+
+
+class Tasks(Service):
+    def __init__(self, ctx: Context, *, views: Views) -> None:
+        super().__init__(ctx)
+        self.views = views
+
+    def audit_log(self, actor: Actor, *, task_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
+        """The latest state changes, newest first (admin; a task's own people for its log)."""
+        with self.store.reading() as session:
+            user = access.current(session, actor)
+            if task_id is None:
+                access.require_admin(session, user)
+            else:
+                access.may_view(user, rows.task(session, task_id))
+            entries = repo.audit_entries(session, task_id=task_id, limit=limit)
+            users = repo.users_by_id(session, [r.actor_id for r in entries])
+            return [AuditEntry(id=r.id, at=r.at, actor=users[r.actor_id].username if r.actor_id else None,
+                               action=r.action, entity=r.entity, entity_id=r.entity_id, task_id=r.task_id,
+                               detail=r.detail) for r in entries]
+
+    def release_task(self, actor: Actor, task_id: int, *, reason: str) -> TaskSummary:
+        """Take a task back from a worker who left (admin): a claimed or returned task is
+        offered again to every transcriber of its language, a review in progress (or a
+        resubmission waiting for its reviewer) goes back to the review queue. Text and
+        history stay; the reason goes to the audit log."""
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the task is taken back.")
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor)
+            task = rows.task(session, task_id, lock=True)
+            release(self.ctx, session, admin, task, reason=reason)
+            return self.views.task_summary(session, task)
+
+    def list_tasks(self, actor: Actor, *, state: str | None = None, language: str | None = None,
+                   project: str | None = None) -> list[TaskSummary]:
+        """All tasks, filtered (admin)."""
+        if state is not None and state not in TASK_STATES:
+            raise InvalidInput(f"Unknown task state {state!r}; choose one of {', '.join(TASK_STATES)}.")
+        if language is not None:
+            check_language(language)
+        if project is not None:
+            checked_text(project, "project", limit=NAME)
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            found = repo.tasks_where(session, states=[state] if state else None, language=language,
+                                     project=project)
+            return self.views.task_summaries(session, found)

@@ -1,0 +1,125 @@
+"""What the workflow answers with: task summaries, task and segment views, clip views.
+
+``Views(ctx)`` turns rows into the frozen views of ``workflow.domain``, reading what a view
+needs in a fixed handful of queries however many rows are shown. Every service that answers
+with a view is handed the one ``Views`` of its ``Workbench``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from workbench.domain.states import EDITABLE
+from workbench.drafts.model import DraftWord
+from workbench.store import draft_queries, repo
+from workbench.store.models import Clip, Segment, Task
+from workbench.workflow import access, rows
+from workbench.workflow.context import Service
+from workbench.workflow.domain import Actor, ClipView, SegmentDraft, SegmentView, TaskSummary, TaskView
+from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segments
+from workbench.workflow.listening import total
+
+
+def heard_share(spans: Iterable[tuple[float, float]], duration: float) -> float:
+    """The share (0..1) of a segment of ``duration`` seconds that ``spans`` cover."""
+    return min(1.0, total(spans) / duration) if duration > 0 else 0.0
+
+
+class Views(Service):
+    # --- views --------------------------------------------------------------------------
+
+    def task_summaries(self, session, tasks: Sequence[Task]) -> list[TaskSummary]:
+        ids = [t.id for t in tasks]
+        clips = repo.clips_by_id(session, [t.clip_id for t in tasks])
+        users = repo.users_by_id(session, [t.transcriber_id for t in tasks] + [t.reviewer_id for t in tasks])
+        counts = repo.live_segment_counts(session, ids)
+        durations = repo.live_durations(session, ids)
+        comments = repo.returned_comments(session, ids)
+
+        def name(user_id: int | None) -> str | None:
+            return users[user_id].username if user_id is not None else None
+
+        return [
+            TaskSummary(
+                id=t.id, clip_id=t.clip_id, clip_name=clips[t.clip_id].filename,
+                project=clips[t.clip_id].project, language=t.language, state=t.state,
+                priority=t.priority, transcriber=name(t.transcriber_id), reviewer=name(t.reviewer_id),
+                counts=counts[t.id], duration=durations.get(t.id, 0.0),
+                returned_comments=tuple(comments[t.id]), segment_count=sum(counts[t.id].values()),
+                review_round=t.review_round, claimed_at=t.claimed_at, submitted_at=t.submitted_at,
+                completed_at=t.completed_at,
+            )
+            for t in tasks
+        ]
+
+    def task_summary(self, session, task: Task) -> TaskSummary:
+        return self.task_summaries(session, [task])[0]
+
+    def segment_views(self, session, task: Task, segments: Sequence[Segment], *,
+                       viewer: Actor | None = None, with_problems: bool = True) -> list[SegmentView]:
+        problems: dict[int, list[Problem]] = {s.id: [] for s in segments}
+        if with_problems:
+            for problem in self.check(session, task, segments):
+                problems[problem.segment_id].append(problem)
+        heard = repo.heard_spans(session, viewer.id, segments) if viewer is not None else {}
+        shares = {s.id: heard_share(heard.get(s.id, ()), s.end_s - s.start_s) for s in segments}
+        reviewed = repo.reviewed_texts(session, [s.id for s in segments])
+        drafts = self.segment_drafts(session, task, segments)
+        return [
+            SegmentView(
+                id=s.id, task_id=s.task_id, position=s.position, start=s.start_s, end=s.end_s,
+                text=s.text, version=s.version, status=s.status, no_speech_reason=s.no_speech_reason,
+                review_comment=s.review_comment, problems=tuple(problems[s.id]),
+                heard=shares[s.id] >= self.policy.heard_share, heard_share=shares[s.id],
+                reviewed_text=reviewed.get(s.id), draft=drafts.get(s.id),
+            )
+            for s in segments
+        ]
+
+    def segment_drafts(self, session, task: Task, segments: Sequence[Segment]) -> dict[int, SegmentDraft]:
+        allowed = self.ctx.drafts_allowed
+        shown = [s.id for s in segments if allowed is not None and allowed(task, s)]
+        return {
+            segment_id: SegmentDraft(engine=revision.engine or "", text=revision.text,
+                                     words=tuple(DraftWord.from_dict(w) for w in json.loads(words)),
+                                     untouched=revision.version == version[segment_id])
+            for version in [{s.id: s.version for s in segments}]
+            for segment_id, (revision, words) in draft_queries.drafts_of(session, shown).items()
+        }
+
+    def segment_view(self, session, task: Task, segment: Segment, *, viewer: Actor | None = None) -> SegmentView:
+        return self.segment_views(session, task, [segment], viewer=viewer)[0]
+
+    @staticmethod
+    def check(session, task: Task, segments: Iterable[Segment]) -> list[Problem]:
+        """The guideline problems of ``segments`` of ``task``, with its project's severities."""
+        return check_segments(task.language, [
+            SegmentForCheck(segment_id=s.id, position=s.position, text=s.text,
+                            duration=s.end_s - s.start_s, no_speech=s.no_speech)
+            for s in segments
+        ], project=rows.project_of(session, task))
+
+    def clip_views(self, session, clips: Sequence[Clip]) -> list[ClipView]:
+        tasks = repo.tasks_by_clip(session, [c.id for c in clips])
+        counts = repo.live_segment_counts(session, [t.id for t in tasks.values()])
+        views = []
+        for clip in clips:
+            task = tasks.get(clip.id)
+            views.append(ClipView(
+                id=clip.id, filename=clip.filename, language=clip.language, project=clip.project,
+                priority=clip.priority, status=clip.status, stage=clip.stage, percent=clip.percent,
+                error=clip.error, duration=clip.duration, task_id=task.id if task else None,
+                segment_count=sum(counts[task.id].values()) if task else 0, created_at=clip.created_at,
+                report=json.loads(clip.report) if clip.report else {},
+                draft_state=clip.draft_state, draft_done=clip.draft_done, draft_total=clip.draft_total,
+                draft_note=clip.draft_note,
+            ))
+        return views
+
+    def task_view(self, session, task: Task, viewer: Actor) -> TaskView:
+        segments = repo.live_segments(session, task.id)
+        return TaskView(task=self.task_summary(session, task),
+                        segments=tuple(self.segment_views(session, task, segments, viewer=viewer)),
+                        editable=task.transcriber_id == viewer.id and task.state in EDITABLE,
+                        reviewing=access.holds(task, viewer))
