@@ -64,6 +64,7 @@ def test_the_queue_page_loads_its_script_and_every_asset_it_names_exists(app):
     client = signed_in(app, "minji")
     page = client.get("/work")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert client.get(QUEUE).headers["cache-control"] == "no-store"
     assert 'id="take-next"' in page.text and 'id="review-tasks"' not in page.text
     urls = re.findall(r'(?:href|src)="(/ui-static/work/[^"]+)"', page.text)
     assert any("queue.js" in url for url in urls) and any("work.css" in url for url in urls)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from workbench.ui.handlers import reviewer as review
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
 
 PATH = "/work"
-# Never kept by the browser: "back" from a task page shows the queue as it is now.
+# Never kept by the browser (Chromium's Back reuses even stale cached answers): "back" from
+# a task page shows the queue as it is now.
 NO_STORE = {"Cache-Control": "no-store"}
 
 router = APIRouter()
@@ -83,10 +84,12 @@ def get_queue_page(actor: "Actor" = Depends(require_actor)) -> HTMLResponse:
 
 
 @router.get("/api/work/queue")
-def get_queue(request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+def get_queue(request: Request, response: Response, actor: "Actor" = Depends(require_actor)) -> Any:
+    response.headers.update(NO_STORE)
     return transcribe.queue_json(workbench_of(request), actor)
 
 
 @router.get("/api/work/review-queue")
-def get_review_queue(request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+def get_review_queue(request: Request, response: Response, actor: "Actor" = Depends(require_actor)) -> Any:
+    response.headers.update(NO_STORE)
     return review.review_queue_json(workbench_of(request), actor)
