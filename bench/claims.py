@@ -5,6 +5,9 @@
     python3 bench/claims.py --database-url postgresql+psycopg://...   # an empty PostgreSQL database
     python3 bench/claims.py --via gradio       # fire a Gradio handler through Gradio's queue instead
     python3 bench/claims.py --workers 2        # two server processes, the users spread over them
+    python3 bench/claims.py --page light       # the light queue page (/work): claim, then its JSON refresh
+    python3 bench/claims.py --page-loads --page light   # N simultaneous loads of the worker's page
+    python3 bench/claims.py --page-loads --page gradio  # ... of the Gradio page (config + its load events)
 
 Starts the real web app (``create_app``) with uvicorn on 127.0.0.1 in its own process, signs
 in N transcribers over HTTP and opens their pages (config and a first event, so each has its
@@ -14,6 +17,13 @@ Gradio session), then has them all click at once:
   ``POST /api/work/tasks/claim``, then, once answered, the queue's "↻ Refresh" through
   Gradio's queue. The claim's time is when the task opens in the frame; the refresh's when
   the queue lists it. ``--claim-only`` leaves the refresh out.
+- ``--page light`` opens the worker's light queue page instead (``ui/queue_page.py``: ``GET /work``,
+  its stylesheet and modules, ``GET /api/work/queue``) and refreshes the list as ``queue.js``
+  does, with ``GET /api/work/queue``.
+- ``--page-loads`` measures page loads instead of claims: everyone loads their page at once,
+  the light one (``--page light``; ``--cold`` fetches its stylesheet and modules too, as a
+  first visit does) or the Gradio one (``/``, ``/config`` and each of its load events through
+  Gradio's queue; Gradio's own bundled scripts are left out, a browser caches them).
 - ``--via gradio`` fires ``--handler`` (default ``refresh_queue``; ``greet`` does almost
   nothing, Gradio's own cost) through Gradio's queue API (``/gradio_api/queue/join`` and its
   event stream, as the browser does). Before the JSON route the button was the Gradio
@@ -29,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -47,6 +58,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PASSWORD = "claims-bench-passphrase"
 CLAIM_ROUTE = "/api/work/tasks/claim"
+LIGHT_PAGE = "/work"
+QUEUE_ROUTE = "/api/work/queue"
 REFRESH_HANDLER = "refresh_queue"
 _TASK_IN_ANSWER = re.compile(r"/work/transcribe/(\d+)")
 
@@ -114,15 +127,60 @@ class OpenPage:
     client: httpx.AsyncClient
     session_hash: str
     handler: int  # the fn_index of the Gradio handler the click fires (--via gradio)
-    refresh: int  # the fn_index of the queue's "↻ Refresh"
+    refresh: int  # the fn_index of the queue's "↻ Refresh"; -1 on the light page (GET QUEUE_ROUTE)
 
 
-async def _open_page(base_url: str, username: str, handler: str = REFRESH_HANDLER) -> OpenPage:
-    """Sign in and load the page as a browser does: config, then the page's load event."""
+async def _signed_in(base_url: str, username: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base_url, timeout=120)
     response = await client.post("/login", data={"username": username, "password": PASSWORD})
     if response.status_code != 303 or "workbench_session" not in client.cookies:
         raise RuntimeError(f"{username} could not sign in: {response.status_code}")
+    return client
+
+
+async def load_light_page(client: httpx.AsyncClient, *, cold: bool = False) -> None:
+    """The worker's light page as a browser loads it: the HTML, then (``cold``: a first visit)
+    its stylesheet and every module queue.js imports, then the queue's JSON."""
+    page = await client.get(LIGHT_PAGE)
+    page.raise_for_status()
+    if cold:
+        imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', page.text).group(1))["imports"]
+        wanted = re.findall(r'(?:href|src)="(/ui-static/[^"]+)"', page.text)
+        fetched: set[str] = set()
+        while wanted:
+            url = wanted.pop()
+            if url in fetched:
+                continue
+            fetched.add(url)
+            answer = await client.get(url)
+            answer.raise_for_status()
+            if url.split("?")[0].endswith(".js"):
+                base = url.rsplit("/", 1)[0]
+                wanted += [imports[f"{base}/{name}"] for name in re.findall(r'from "\./([\w.]+\.js)"', answer.text)]
+    (await client.get(QUEUE_ROUTE)).raise_for_status()
+
+
+async def load_gradio_page(client: httpx.AsyncClient, username: str, session_hash: str) -> dict[str, int]:
+    """The Gradio page as a browser loads it: ``/``, ``/config``, then each load event through
+    Gradio's queue; its handlers by api name."""
+    (await client.get("/")).raise_for_status()
+    dependencies = (await client.get("/config")).json()["dependencies"]
+    for dep in dependencies:
+        if any(target[1] == "load" for target in dep.get("targets", [])):
+            # Each input as the browser sends it before anything is typed (the places: none).
+            loaded = await _claim(client, username, dep["id"], session_hash, data=[""] * len(dep.get("inputs", [])))
+            if loaded.error:
+                raise RuntimeError(f"{username}'s page did not load: {loaded.error}")
+    return {dep["api_name"]: dep["id"] for dep in dependencies}
+
+
+async def _open_page(base_url: str, username: str, handler: str = REFRESH_HANDLER, page: str = "gradio") -> OpenPage:
+    """Sign in and load the page as a browser does: the light page, or Gradio's config and
+    the queue's refresh (so the session exists)."""
+    client = await _signed_in(base_url, username)
+    if page == "light":
+        await load_light_page(client)
+        return OpenPage(username, client, "", -1, -1)
     handlers = {dep["api_name"]: dep["id"] for dep in (await client.get("/config")).json()["dependencies"]}
     if handler not in handlers:
         raise RuntimeError(f"the page has no Gradio handler {handler!r}; it has {sorted(filter(None, handlers))}")
@@ -134,12 +192,12 @@ async def _open_page(base_url: str, username: str, handler: str = REFRESH_HANDLE
 
 
 async def _claim(client: httpx.AsyncClient, username: str, fn_index: int, session_hash: str,
-                 go: asyncio.Event | None = None) -> Claim:
+                 go: asyncio.Event | None = None, data: list | None = None) -> Claim:
     if go is not None:
         await go.wait()
     start = time.perf_counter()
     joined = await client.post("/gradio_api/queue/join", json={
-        "data": [], "fn_index": fn_index, "session_hash": session_hash, "event_data": None, "trigger_id": None})
+        "data": data or [], "fn_index": fn_index, "session_hash": session_hash, "event_data": None, "trigger_id": None})
     if joined.status_code != 200:
         return Claim(username, time.perf_counter() - start, None, f"join {joined.status_code}")
     async with client.stream("GET", "/gradio_api/queue/data", params={"session_hash": session_hash}) as stream:
@@ -164,20 +222,60 @@ async def _claim_api(page: OpenPage, go: asyncio.Event | None = None, *, refresh
         return Claim(page.username, seconds, None, f"{response.status_code} {response.text[:300]}")
     if not refresh:
         return Claim(page.username, seconds, response.json()["task_id"])
+    task_id = response.json()["task_id"]
+    if page.refresh == -1:  # the light page: queue.js reads the queue's JSON again
+        listed = await page.client.get(QUEUE_ROUTE)
+        ok = listed.status_code == 200 and task_id in [task["id"] for task in listed.json()["tasks"]]
+        return Claim(page.username, seconds, task_id, "" if ok else f"not listed: {listed.text[:300]}",
+                     refreshed=time.perf_counter() - start)
     refreshed = await _claim(page.client, page.username, page.refresh, page.session_hash)
-    return Claim(page.username, seconds, response.json()["task_id"], refreshed.error,
-                 refreshed=time.perf_counter() - start)
+    return Claim(page.username, seconds, task_id, refreshed.error, refreshed=time.perf_counter() - start)
+
+
+async def _after(go: asyncio.Event, work):
+    await go.wait()
+    return await work
+
+
+async def load_together(base_urls: list[str], usernames: list[str], on_go=lambda: None, *, page: str = "light",
+                        cold: bool = False) -> list[float]:
+    """Sign everyone in and load their page once (the server warm: its Gradio app built, its
+    connections open), then have them all load it again at the same moment (calling
+    ``on_go()`` just before): each load's seconds."""
+    clients = [await _signed_in(base_urls[n % len(base_urls)], username) for n, username in enumerate(usernames)]
+    go = asyncio.Event()
+
+    async def load(client: httpx.AsyncClient, username: str) -> float:
+        start = time.perf_counter()
+        if page == "light":
+            await load_light_page(client, cold=cold)
+        else:
+            await load_gradio_page(client, username, secrets.token_hex(8))
+        return time.perf_counter() - start
+
+    try:
+        for client, username in zip(clients, usernames):
+            await load(client, username)
+        running = [asyncio.create_task(_after(go, load(client, username))) for client, username in zip(clients, usernames)]
+        await asyncio.sleep(0.2)
+        on_go()
+        go.set()
+        return await asyncio.gather(*running)
+    finally:
+        for client in clients:
+            await client.aclose()
 
 
 async def claim_together(base_url: str | list[str], usernames: list[str], on_go=lambda: None, *, via: str = "api",
-                         handler: str = REFRESH_HANDLER, refresh: bool = True) -> list[Claim]:
+                         handler: str = REFRESH_HANDLER, refresh: bool = True, page: str = "gradio") -> list[Claim]:
     """Open everyone's page, then release every "take the next task" click at the same moment
     (calling ``on_go()`` just before): the JSON claim (``via="api"``), or Gradio's ``handler``
     through its queue (``via="gradio"``); ``refresh=False`` leaves out the refresh after the claim.
     Several base URLs (server processes) take the users in turn, each user staying on theirs
-    as a sticky proxy would keep them."""
+    as a sticky proxy would keep them. ``page="light"``: the light queue page, its JSON refresh."""
     base_urls = [base_url] if isinstance(base_url, str) else base_url
-    pages = [await _open_page(base_urls[n % len(base_urls)], username, handler) for n, username in enumerate(usernames)]
+    pages = [await _open_page(base_urls[n % len(base_urls)], username, handler, page)
+             for n, username in enumerate(usernames)]
     go = asyncio.Event()
     try:
         if via == "api":
@@ -243,6 +341,11 @@ def main() -> None:
                         "(e.g. greet, for the cost of Gradio's queue alone)")
     parser.add_argument("--workers", type=int, default=1, help="server processes over the one store, the users "
                         "spread over them (each stays on one, as behind a sticky proxy)")
+    parser.add_argument("--page", choices=("gradio", "light"), default="gradio",
+                        help="the page each user has open: the Gradio tabs, or the light queue page (/work)")
+    parser.add_argument("--page-loads", action="store_true", help="measure simultaneous page loads, not claims")
+    parser.add_argument("--cold", action="store_true", help="with --page-loads --page light: a first visit, "
+                        "the stylesheet and modules fetched too")
     parser.add_argument("--serve", nargs=3, metavar=("DATABASE_URL", "DATA_DIR", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -277,15 +380,24 @@ def main() -> None:
                         raise RuntimeError("a server did not start") from None
                     time.sleep(0.2)
         cpu: list[float] = []
-        claims = asyncio.run(claim_together(
-            base_urls, usernames, on_go=lambda: cpu.append(sum(_cpu_seconds(server.pid) for server in servers)),
-            via=args.via, handler=args.handler, refresh=not args.claim_only))
+        on_go = lambda: cpu.append(sum(_cpu_seconds(server.pid) for server in servers))  # noqa: E731
+        if args.page_loads:
+            loads = asyncio.run(load_together(base_urls, usernames, on_go, page=args.page, cold=args.cold))
+        else:
+            claims = asyncio.run(claim_together(base_urls, usernames, on_go, via=args.via, handler=args.handler,
+                                                refresh=not args.claim_only, page=args.page))
         server_cpu = sum(_cpu_seconds(server.pid) for server in servers) - cpu[0]
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
+    if args.page_loads:
+        what = f"{args.page} page loads" + (" (cold: with its stylesheet and modules)" if args.cold else "")
+        print(f"{len(loads)} simultaneous {what} on {database_url.split(':')[0]}: {_spread(loads)}; "
+              f"server CPU {server_cpu:.2f} s ({1000 * server_cpu / len(loads):.1f} ms a page load); "
+              f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        return
     failed = [claim for claim in claims if claim.task_id is None or claim.error]
     tasks = {claim.task_id for claim in claims if claim.task_id is not None}
     what = "claims (JSON)" if args.via == "api" else f"{args.handler} (Gradio queue)"
@@ -296,7 +408,8 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     if args.via == "api" and not args.claim_only:
         refreshed = [claim.refreshed for claim in claims if claim.refreshed is not None]
-        print(f"  then the queue's refresh (Gradio) listed it: {_spread(refreshed)} after the click")
+        how = "GET /api/work/queue" if args.page == "light" else "Gradio"
+        print(f"  then the queue's refresh ({how}) listed it: {_spread(refreshed)} after the click")
     for claim in failed[:5]:
         print(f"  {claim.username}: {claim.error}")
 

@@ -126,9 +126,9 @@ def test_the_task_page_loads_its_role_script_and_the_assets_exist(served, path, 
 def test_every_module_the_task_pages_import_is_in_their_import_map():
     """Each ``import … from "./x.js"`` resolves through the map to a file that exists, so an
     upgrade never runs a browser's old copy of one module with the new others."""
-    from workbench.ui.work_api import ASSETS, ASSET_URL, _import_map
+    from workbench.ui.work_api import ASSETS, ASSET_URL, import_map
 
-    mapped = json.loads(_import_map(f"{ASSET_URL}/{{}}?v=1"))["imports"]
+    mapped = json.loads(import_map(f"{ASSET_URL}/{{}}?v=1"))["imports"]
     for module in ASSETS.glob("*.js"):
         for name in re.findall(r'^import [^;]*? from "\./([\w.]+\.js)";$', module.read_text(), re.M):
             assert f"{ASSET_URL}/{name}" in mapped and (ASSETS / name).is_file(), (module.name, name)

@@ -61,9 +61,10 @@ class PasswordPool:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _sign_in(wb: "Workbench", username: str, password: str, client: str) -> str:
-    """Check the password and open a session: the new session's token."""
-    return wb.open_session(auth_handlers.sign_in(wb, username, password, client=client))
+def _sign_in(wb: "Workbench", username: str, password: str, client: str) -> tuple[str, str]:
+    """Check the password and open a session: the new session's token and where the user lands."""
+    actor = auth_handlers.sign_in(wb, username, password, client=client)
+    return wb.open_session(actor), auth_handlers.landing(actor)
 
 
 def router(signer: SessionSigner, settings: "Settings", passwords: PasswordPool) -> APIRouter:
@@ -74,21 +75,22 @@ def router(signer: SessionSigner, settings: "Settings", passwords: PasswordPool)
 
     @routes.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> Response:
-        if current_actor(request) is not None:
-            return RedirectResponse("/", status_code=303)
+        actor = current_actor(request)
+        if actor is not None:
+            return RedirectResponse(auth_handlers.landing(actor), status_code=303)
         return HTMLResponse(login_page())
 
     @routes.post("/login", response_class=HTMLResponse)
     async def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
-            session_token = await passwords.run(_sign_in, workbench_of(request), username, password,
+            session_token, landing = await passwords.run(_sign_in, workbench_of(request), username, password,
                                                 client_address(request))
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
             page = login_page(login_error=str(error), username=username)
             return HTMLResponse(page, status_code=error_status(error), headers=retry_after(error))
         # Signing in again in the same browser replaces its session rather than adding one.
         await run_in_threadpool(close_browser_session, request, signer)
-        response = RedirectResponse("/", status_code=303)
+        response = RedirectResponse(landing, status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
             signer.issue(session_token),

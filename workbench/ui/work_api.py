@@ -116,7 +116,7 @@ PAGE_ACTIONS = {
 }
 
 
-def _import_map(assets: str) -> str:
+def import_map(assets: str) -> str:
     """Every module of the task view at its versioned URL: the modules import each other by
     plain relative paths, and the map makes those fetch the current files after an upgrade."""
     modules = sorted(path.name for path in ASSETS.glob("*.js"))
@@ -125,10 +125,16 @@ def _import_map(assets: str) -> str:
     return json.dumps({"imports": {**imports, **vendor.import_map_entries()}})
 
 
+def versioned_assets() -> str:
+    """The URL template (``.format(name)``) of a file of ``static/work`` at its current
+    version: a new URL after an upgrade, so no browser keeps an old script."""
+    version = max(int(path.stat().st_mtime) for path in ASSETS.iterdir())
+    return f"{ASSET_URL}/{{}}?v={version}"
+
+
 def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
     """The task view's HTML shell; its script loads the task through the JSON endpoints."""
-    version = max(int(path.stat().st_mtime) for path in ASSETS.iterdir())
-    assets = f"{ASSET_URL}/{{}}?v={version}"
+    assets = versioned_assets()
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -137,6 +143,7 @@ def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
 </head>
 <body data-role="{role}" data-task="{task_id}">
 <header class="bar">
+  <a class="btn back" id="back" href="/work" target="_top" title="Back to my queue">← Queue</a>
   <h1 id="title">Loading…</h1><span class="meta" id="meta"></span><span class="spacer"></span>
   <span class="progress"><meter id="meter" value="0" max="1"></meter><span id="count"></span></span>
   <span class="save-state" id="save-state" aria-live="polite"></span>
@@ -146,7 +153,7 @@ def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
 <div class="timeline" id="timeline" aria-label="Whole-clip timeline" hidden></div>
 <ol class="segments" id="segments" aria-label="Segments"></ol>
 <footer class="keys" id="keys" aria-label="Hotkeys"></footer>
-<script type="importmap">{_import_map(assets)}</script>
+<script type="importmap">{import_map(assets)}</script>
 <script type="module" src="{assets.format(role + '.js')}"></script>
 </body></html>"""
 

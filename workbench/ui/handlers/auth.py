@@ -24,6 +24,13 @@ def visible_pages(actor: "Actor") -> dict[str, bool]:
     }
 
 
+def landing(actor: "Actor") -> str:
+    """Where a user lands on signing in: a transcriber or reviewer on the light queue page
+    (``ui/queue_page.py``), anyone with the admin page on the Gradio app."""
+    roles = set(actor.roles)
+    return "/work" if roles & {"transcriber", "reviewer"} and "admin" not in roles else "/"
+
+
 def session_actor(wb: "Workbench", username: str | None) -> "Actor":
     """The actor behind a Gradio request's username; refused when the session is gone."""
     if not username:

@@ -18,7 +18,7 @@ from workbench.workflow.guidelines import NO_SPEECH_REASONS, palette
 from workbench.workflow.limits import checked_id
 
 if TYPE_CHECKING:
-    from workbench.workflow.domain import Actor, TaskSummary, TaskView
+    from workbench.workflow.domain import Actor, TaskSummary, TaskView, TranscriberQueue
     from workbench.workflow.service import Workbench
 
 
@@ -61,17 +61,39 @@ def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     comment_lines = ["**Returned by the reviewer — fix these first:**"] if mine.returned else []
     for task in mine.returned:
         comment_lines += [f"- {task.clip_name} #{position}: {comment}" for position, comment in task.returned_comments]
-    if mine.available == 0:
-        offer = "No task is waiting in your language right now."
-    elif mine.can_claim:
-        offer = f"{mine.available} task(s) waiting in your language."
-    else:
-        offer = f"You hold {len(tasks)} of at most {mine.max_tasks} task(s): submit one to take another."
     return {
         "choices": [(task_label(task), task.id) for task in tasks],
         "comments": "\n".join(comment_lines),
         "can_claim": mine.can_claim,
-        "offer": offer,
+        "offer": queue_offer(mine, len(tasks)),
+    }
+
+
+def queue_offer(mine: "TranscriberQueue", held: int) -> str:
+    """Why "take the next task" is (not) offered to a transcriber holding ``held`` tasks."""
+    if mine.available == 0:
+        return "No task is waiting in your language right now."
+    if mine.can_claim:
+        return f"{mine.available} task(s) waiting in your language."
+    return f"You hold {held} of at most {mine.max_tasks} task(s): submit one to take another."
+
+
+def queue_json(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
+    """The transcriber's queue for the light queue page (``ui/queue_page.py``): each held
+    task with its label, page and the reviewer's comments when it came back, returned first;
+    ``can_claim`` and ``offer`` as in ``queue``."""
+    mine = wb.my_queue(actor)
+    offered = queue_offer(mine, len(mine.returned) + len(mine.open))
+    return {
+        "tasks": [
+            {"id": task.id, "label": task_label(task), "url": task_url("transcribe", task.id),
+             "returned": task.state == TaskState.RETURNED,
+             "comments": [{"position": position, "comment": comment}
+                          for position, comment in task.returned_comments]}
+            for task in (*mine.returned, *mine.open)
+        ],
+        "can_claim": mine.can_claim,
+        "offer": offered,
     }
 
 
