@@ -27,6 +27,7 @@ from workbench.workflow.clips import Clips
 from workbench.workflow.drafting import Drafting
 from workbench.workflow.domain import TASK_STATES, Actor, AuditEntry, TaskSummary
 from workbench.workflow.errors import InvalidInput
+from workbench.workflow.gold import Gold
 from workbench.workflow.limits import NAME, REASON, checked_text
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
@@ -35,7 +36,7 @@ from workbench.workflow.sessions import Sessions
 from workbench.workflow.time_on_task import TimeOnTask
 
 
-class Workbench(People, Sessions, Clips, Drafting, Media, TimeOnTask):
+class Workbench(People, Sessions, Clips, Gold, Drafting, Media, TimeOnTask):
     """The workbench of one deployment: its database, data directory, clock and queue.
 
     Public attributes other parts use: ``store`` (``.session()`` gives a transaction,

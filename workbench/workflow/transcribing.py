@@ -280,6 +280,9 @@ class Transcribing(WorkbenchBase):
             task.state, task.submitted_at = task_move(old_state, "submit"), self.now()
             self._audit(session, user.id, "task.submitted", "task", task.id, task_id=task.id,
                         old=old_state, warnings=len(problems))
+            score_gold = getattr(self, "_score_gold", None)  # workflow/gold.py: a gold copy is scored
+            if score_gold is not None:
+                score_gold(session, user, task, segments)
             return problems
 
     def segment_history(self, actor: Actor, segment_id: int):
