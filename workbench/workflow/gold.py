@@ -24,8 +24,8 @@ is scored against the reference, and the score counts in their grade.
 - **Scoring.** At a copy's first submit each scored segment (``gold_placements``) is scored
   against its reference by ``score_text``: CER of ``drafts.scoring`` (Korean ignores
   spacing, zh and ja count characters, en counts characters and words), the tags must be the
-  same, and for the Korean dual notation the spelling reading must match too while CER is
-  taken on the pronunciation reading. The text compared is that of every live segment of
+  same, and for the Korean dual notation the ``(spelling)/(pronunciation)`` pairs must be
+  the same pairs, while CER is taken on the pronunciation reading. The text compared is that of every live segment of
   the copy overlapping the reference's span, so splitting or merging changes nothing.
   A score passes at CER <= ``pass_cer`` (default 0.10) with tags and notation right.
 - **Grade.** A passed score counts as an accepted segment and a failed one as a returned
@@ -38,6 +38,7 @@ is scored against the reference, and the score counts in their grade.
 from __future__ import annotations
 
 import random
+import shutil
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ from workbench.workflow.domain import Actor, ClipView, JsonView
 from workbench.workflow.errors import InvalidInput, NotFound
 from workbench.workflow.guidelines import (
     PROJECTS_FILE,
+    dual_pairs,
     guidelines_dir,
     load_rules,
     spelling_and_pronunciation,
@@ -138,12 +140,16 @@ def score_text(reference: str, text: str, language: str, *, reference_no_speech:
         return GoldFigures(0.0 if same else 1.0, None if language in scoring.UNSPACED else (0.0 if same else 1.0),
                            same, same)
     dual = load_rules(language).dual_notation
-    ref_spelling, ref_spoken = spelling_and_pronunciation(reference)
-    spelling, spoken = spelling_and_pronunciation(text)
-    notation = (not dual or scoring.normalise(ref_spelling, language) == scoring.normalise(spelling, language))
+    ref_spoken = spelling_and_pronunciation(reference)[1]
+    spoken = spelling_and_pronunciation(text)[1]
+    notation = not dual or _pairs(reference, language) == _pairs(text, language)
     return GoldFigures(cer=_rate(scoring.cer, ref_spoken, spoken, language),
                        wer=None if language in scoring.UNSPACED else _rate(scoring.wer, ref_spoken, spoken, language),
                        tags_match=tags_in(reference) == tags_in(text), notation_match=notation)
+
+
+def _pairs(text: str, language: str) -> list[tuple[str, str]]:
+    return [(scoring.normalise(a, language), scoring.normalise(b, language)) for a, b in dual_pairs(text)]
 
 
 def _rate(measure, reference: str, text: str, language: str) -> float:
@@ -312,7 +318,8 @@ class Gold(WorkbenchBase):
         for position, original in enumerate(live, start=1):
             segment = Segment(task_id=copy_task.id, position=position, start_s=original.start_s,
                               end_s=original.end_s, status=SegmentStatus.TODO, text="", no_speech=False, version=0,
-                              return_count=0, audio_file=original.audio_file, created_at=now)
+                              return_count=0, audio_file=self._own_cut(copy, position, original.audio_file),
+                              created_at=now)
             session.add(segment)
             session.flush()
             if original.id in references:
@@ -322,6 +329,17 @@ class Gold(WorkbenchBase):
         self._audit(session, None, "task.created", "task", copy_task.id, task_id=copy_task.id, clip_id=copy.id)
         self._audit(session, None, "gold.copy_offered", "task", copy_task.id, source_clip=source.id,
                     alongside_task=task.id)
+
+    def _own_cut(self, copy: Clip, position: int, cut: str | None) -> str | None:
+        """A file of the copy's own holding the source's pipeline cut ``cut``, written now: the
+        media route tags a file by its name, time and size, so serving the source's file
+        would give the copy the source's tag, and an old time."""
+        if cut is None or not self._path(cut).is_file():
+            return None
+        target = self.data_dir / "gold-copies" / str(copy.id) / f"{position:05d}{self._path(cut).suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self._path(cut), target)
+        return self._stored_path(target)
 
     def _score_gold(self, session, user: Actor, task: Task, segments: Sequence[Segment]) -> None:
         """Score the gold segments of ``task`` not scored yet (its first submit)."""

@@ -290,6 +290,15 @@ def tags_in(text: str) -> list[str]:
     return sorted(_SLASH_TAG.findall(text) + _BRACKET_TAG.findall(text))
 
 
+def dual_pairs(text: str) -> list[tuple[str, str]]:
+    """The ``(spelling)/(pronunciation)`` pairs written in ``text``, in order.
+
+    >>> dual_pairs("(3시)/(세 시)에 (KTX)/(케이티엑스)")
+    [('3시', '세 시'), ('KTX', '케이티엑스')]
+    """
+    return [(spelling.strip(), spoken.strip()) for spelling, spoken in _DUAL.findall(text)]
+
+
 def _clean_plain(text: str) -> str:
     """Text outside dual pairs without tags, filler slashes or repetition marks."""
     return _FILLER_SLASH.sub("", _remove_tags(text)).replace("+", "")

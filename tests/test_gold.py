@@ -1,0 +1,210 @@
+"""Gold work (workflow/gold.py): marking, mixing copies among ordinary tasks, scoring at the
+first submit, the grade, pay and export, and what a worker must not learn."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.builders import TEXTS, processed_clip, take_through_review, transcribe
+from workbench.workflow.errors import InvalidInput, NotFound, PermissionDenied
+from workbench.workflow.gold import GoldSettings, gold_settings, score_text
+from workbench.workflow.guidelines import GUIDELINES_DIR_ENV, guidelines_dir
+
+
+def gold_table(projects: dict[str, dict]) -> str:
+    return "[projects]\n" + "".join(
+        f'[gold."{name}"]\n' + "".join(f"{key} = {value}\n" for key, value in table.items())
+        for name, table in projects.items())
+
+
+@pytest.fixture
+def gold_rules(tmp_path, monkeypatch):
+    """A copy of the guidelines whose projects.toml sets gold for ``acme`` (rate 0.5: every
+    new ordinary task brings a copy); ``gold_rules(**tables)`` writes other settings."""
+    folder = tmp_path / "guidelines"
+    shutil.copytree(guidelines_dir(), folder)
+    monkeypatch.setenv(GUIDELINES_DIR_ENV, str(folder))
+
+    def write(**projects):
+        (folder / "projects.toml").write_text(gold_table(projects), encoding="utf-8")
+
+    write(acme={"rate": 0.5})
+    return write
+
+
+def audio_dir(tmp_path, name: str, seconds: float = 10.0):
+    """A pipeline output folder with quiet noise as ``clean.flac`` and ``original.flac``."""
+    import numpy as np
+    import soundfile as sf
+
+    out = tmp_path / "processed" / name
+    out.mkdir(parents=True)
+    noise = np.random.default_rng(len(name)).normal(0, 0.05, int(16000 * seconds)).astype(np.float32)
+    for variant in ("clean", "original"):
+        sf.write(str(out / f"{variant}.flac"), noise, 16000, subtype="PCM_16")
+    return out
+
+
+@pytest.fixture
+def gold(wb, wb_people, gold_rules, tmp_path):
+    """A ko clip taken through review by tina and rita and marked gold by the admin; then a
+    new ordinary clip, which brought a gold copy. ``gold.source``/``host``/``copy``: task ids."""
+    from types import SimpleNamespace
+
+    source = processed_clip(wb, wb_people.admin, filename="source.wav", output_dir=audio_dir(tmp_path, "source"))
+    take_through_review(wb, wb_people.tina, wb_people.rita, task_id=wb.claim_next(wb_people.tina).id)
+    source_clip = wb.list_tasks(wb_people.admin)[0].clip_id
+    assert wb.mark_gold(wb_people.admin, clip_id=source_clip) == 3
+    host = processed_clip(wb, wb_people.admin, filename="host.wav", output_dir=audio_dir(tmp_path, "host"))
+    (copy,) = [t.id for t in wb.list_tasks(wb_people.admin) if t.id not in (source, host)]
+    return SimpleNamespace(source=source, source_clip=source_clip, host=host, copy=copy)
+
+
+# --- scoring --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("language", "reference", "text", "cer", "wer", "tags", "notation"), [
+    ("ko", "안녕하세요 여러분.", "안녕하세요 여러분.", 0.0, None, True, True),
+    ("ko", "안녕하세요 여러분.", "안녕 하세요여러분", 0.0, None, True, True),  # spacing and marks are not errors
+    ("ko", "안녕하세요.", "안녕하세여.", 0.2, None, True, True),  # one syllable in five
+    ("ko", "b/ 네 좋아요.", "네 좋아요.", 0.0, None, False, True),  # a missing tag fails by the tag rule
+    ("ko", "(3시)/(세 시)에 만나요.", "(3시)/(세 시)에 만나요.", 0.0, None, True, True),
+    ("ko", "(3시)/(세 시)에 만나요.", "세 시에 만나요.", 0.0, None, True, False),  # spoken right, notation wrong
+    ("zh", "我们今天开会。", "我们今天开会", 0.0, None, True, True),
+    ("zh", "我们今天开会。", "我门今天开会。", 1 / 6, None, True, True),
+    ("ja", "今日は晴れです。", "今日は雨です。", 2 / 7, None, True, True),  # 晴れ -> 雨: 2 errors in 7
+    ("en", "I want that one.", "i want that one", 0.0, 0.0, True, True),
+    ("en", "I want that one.", "I want this one.", 2 / 15, 0.25, True, True),
+    ("en", "[laugh] yes", "yes", 0.0, 0.0, False, True),
+    ("en", "[noise]", "[noise]", 0.0, 0.0, True, True),  # tags only: nothing else to count
+    ("en", "[noise]", "no", 1.0, 1.0, False, True),
+])
+def test_gold_text_is_scored_by_the_languages_rules(language, reference, text, cer, wer, tags, notation):
+    figures = score_text(reference, text, language)
+    assert figures.cer == pytest.approx(cer)
+    assert figures.wer == (pytest.approx(wer) if wer is not None else None)
+    assert (figures.tags_match, figures.notation_match) == (tags, notation)
+
+
+@pytest.mark.parametrize(("reference_no_speech", "no_speech", "cer", "passed"), [
+    (True, True, 0.0, True), (True, False, 1.0, False), (False, True, 1.0, False),
+])
+def test_a_no_speech_mark_is_scored_against_a_no_speech_reference(reference_no_speech, no_speech, cer, passed):
+    figures = score_text("네.", "네.", "ko", reference_no_speech=reference_no_speech, no_speech=no_speech)
+    assert (figures.cer, figures.passed(0.1)) == (cer, passed)
+
+
+@pytest.mark.parametrize(("cer", "tags", "notation", "pass_cer", "passed"), [
+    (0.10, True, True, 0.10, True), (0.11, True, True, 0.10, False), (0.0, False, True, 0.10, False),
+    (0.0, True, False, 0.10, False), (0.3, True, True, 0.5, True),
+])
+def test_a_gold_segment_passes_at_or_below_its_projects_cer_with_tags_and_notation_right(cer, tags, notation,
+                                                                                         pass_cer, passed):
+    from workbench.workflow.gold import GoldFigures
+
+    assert GoldFigures(cer, None, tags, notation).passed(pass_cer) is passed
+
+
+# --- settings -------------------------------------------------------------------------
+
+def test_gold_settings_come_from_the_projects_file_and_default_to_off(gold_rules):
+    gold_rules(acme={"rate": 0.05, "pass_cer": 0.2})
+    assert gold_settings("acme") == GoldSettings(rate=0.05, pass_cer=0.2)
+    assert gold_settings("acme").copy_chance == pytest.approx(0.05 / 0.95)
+    assert gold_settings("other") == GoldSettings(rate=0.0, pass_cer=0.1)
+
+
+@pytest.mark.parametrize("table", [{"rate": 0.9}, {"rate": -0.1}, {"rate": '"often"'}, {"pass_cer": 2},
+                                   {"rate": 0.1, "share": 0.2}])
+def test_a_malformed_gold_table_is_refused_with_the_reason(gold_rules, table):
+    gold_rules(acme=table)
+    with pytest.raises(ValueError, match="gold"):
+        gold_settings("acme")
+
+
+# --- marking --------------------------------------------------------------------------
+
+def test_marking_gold_is_for_admins_and_only_for_accepted_text(wb, wb_people, gold_rules):
+    task_id = processed_clip(wb, wb_people.admin)
+    clip_id = wb.list_tasks(wb_people.admin)[0].clip_id
+    segment_ids = [s.id for s in wb.open_task(wb_people.admin, task_id).segments]
+    with pytest.raises(InvalidInput, match="no accepted segment"):
+        wb.mark_gold(wb_people.admin, clip_id=clip_id)
+    with pytest.raises(InvalidInput, match="only accepted text"):
+        wb.mark_gold(wb_people.admin, segment_ids=segment_ids[:1])
+    take_through_review(wb, wb_people.tina, wb_people.rita)
+    with pytest.raises(PermissionDenied):
+        wb.mark_gold(wb_people.rita, segment_ids=segment_ids[:1])
+    with pytest.raises(InvalidInput, match="either a clip or some segments"):
+        wb.mark_gold(wb_people.admin)
+    with pytest.raises(NotFound):
+        wb.mark_gold(wb_people.admin, segment_ids=[10**6])
+    assert wb.mark_gold(wb_people.admin, segment_ids=segment_ids[:2]) == 2
+    assert wb.mark_gold(wb_people.admin, clip_id=clip_id) == 1  # the two already gold stay as they are
+    marked = [e for e in wb.audit_log(wb_people.admin) if e.action == "gold.marked"]
+    assert sorted(e.entity_id for e in marked) == segment_ids and {e.actor for e in marked} == {"admin"}
+
+
+def test_an_imported_reference_clip_is_gold_and_never_offered(wb, wb_people, gold_rules, tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    out = tmp_path / "reference"
+    out.mkdir()
+    sf.write(str(out / "clean.flac"), np.zeros(16000 * 6, dtype=np.float32), 16000)
+    rows = [(0.0, 2.0, "안녕하세요."), (2.5, 5.0, "반갑습니다.")]
+    with pytest.raises(InvalidInput):
+        wb.import_gold_clip(wb_people.admin, filename="ref.wav", language="ko", project="acme", duration=6.0,
+                            references=[(0.0, 2.0)], output_dir=out)
+    with pytest.raises(PermissionDenied):
+        wb.import_gold_clip(wb_people.tina, filename="ref.wav", language="ko", project="acme", duration=6.0,
+                            references=rows, output_dir=out)
+    clip = wb.import_gold_clip(wb_people.admin, filename="ref.wav", language="ko", project="acme", duration=6.0,
+                               references=rows, output_dir=out)
+    assert wb.open_task(wb_people.admin, clip.task_id).task.state == "complete"
+    with pytest.raises(NotFound):
+        wb.claim_next(wb_people.tina)
+    processed_clip(wb, wb_people.admin, filename="host.wav")  # brings a copy of the imported clip
+    copies = [t for t in wb.list_tasks(wb_people.admin) if t.clip_name == "ref.wav" and t.state == "open"]
+    assert len(copies) == 1 and copies[0].segment_count == 2
+
+
+# --- mixing ---------------------------------------------------------------------------
+
+def test_a_gold_copy_is_an_open_task_of_the_hosts_project_with_the_sources_bounds_and_no_text(wb, wb_people, gold):
+    source = wb.open_task(wb_people.admin, gold.source)
+    copy = wb.open_task(wb_people.admin, gold.copy)
+    assert copy.task.state == "open" and copy.task.project == "acme" and copy.task.clip_name == "source.wav"
+    assert [(s.start, s.end) for s in copy.segments] == [(s.start, s.end) for s in source.segments]
+    assert [s.text for s in copy.segments] == ["", "", ""] and copy.task.clip_id != gold.source_clip
+    offered = [e for e in wb.audit_log(wb_people.admin) if e.action == "gold.copy_offered"]
+    assert [e.entity_id for e in offered] == [gold.copy] and offered[0].task_id is None
+
+
+def test_no_copy_is_made_in_a_project_without_gold_or_before_any_reference(wb, wb_people, gold_rules):
+    processed_clip(wb, wb_people.admin, filename="a.wav")  # no reference yet
+    take_through_review(wb, wb_people.tina, wb_people.rita)
+    wb.mark_gold(wb_people.admin, clip_id=wb.list_tasks(wb_people.admin)[0].clip_id)
+    processed_clip(wb, wb_people.admin, filename="b.wav", project="other")  # gold is off there
+    assert len(wb.list_tasks(wb_people.admin)) == 2
+
+
+def test_gold_work_is_neither_drafted_nor_shown_a_draft(wb, wb_people, gold):
+    with wb.store.reading() as session:
+        from workbench.store import repo
+
+        for task_id, allowed in ((gold.copy, False), (gold.host, True)):
+            task = repo.get_task(session, task_id)
+            assert all(wb.drafts_allowed(task, s) is allowed for s in repo.live_segments(session, task_id))
+
+
+def test_gold_copies_are_left_out_of_the_client_export(wb, wb_people, gold, tmp_path):
+    from workbench.export.run import run_export
+
+    for _ in range(2):  # the host and the copy, both accepted
+        take_through_review(wb, wb_people.tom, wb_people.rita, task_id=wb.claim_next(wb_people.tom).id)
+    assert {t.state for t in wb.list_tasks(wb_people.admin)} == {"complete"}
+    result = run_export(wb, wb_people.admin, fmt="csv", out_dir=tmp_path / "export")
+    assert (result.clips, result.segments) == (2, 6)  # the source and the host; not the copy
