@@ -208,3 +208,78 @@ def test_gold_copies_are_left_out_of_the_client_export(wb, wb_people, gold, tmp_
     assert {t.state for t in wb.list_tasks(wb_people.admin)} == {"complete"}
     result = run_export(wb, wb_people.admin, fmt="csv", out_dir=tmp_path / "export")
     assert (result.clips, result.segments) == (2, 6)  # the source and the host; not the copy
+
+
+# --- scoring at submit, and the grade ---------------------------------------------------
+
+def claim_copy(wb, worker, gold) -> int:
+    """``worker`` claims tasks until they hold the copy (the host comes first)."""
+    held = [wb.claim_next(worker).id for _ in range(2)]
+    assert gold.copy in held
+    return gold.copy
+
+
+def test_a_gold_copy_is_scored_at_its_first_submit_and_the_admin_sees_the_score(wb, wb_people, gold):
+    claim_copy(wb, wb_people.tom, gold)
+    transcribe(wb, wb_people.tom, gold.copy, [TEXTS[0], "반갑습니다 여러분.", TEXTS[2]])
+    scores = wb.gold_scores(wb_people.admin)
+    assert [(s.username, s.reference, s.passed) for s in reversed(scores)] == [
+        ("tom", TEXTS[0], True), ("tom", TEXTS[1], False), ("tom", TEXTS[2], True)]
+    assert scores[1].cer == pytest.approx(3 / 5) and scores[1].to_dict()["project"] == "acme"
+    audited = [e for e in wb.audit_log(wb_people.admin) if e.action == "gold.scored"]
+    assert len(audited) == 3 and all(e.task_id is None and e.actor is None for e in audited)
+    with pytest.raises(PermissionDenied):
+        wb.gold_scores(wb_people.tom)
+
+
+def test_a_gold_segment_is_scored_once_whatever_comes_after_the_first_submit(wb, wb_people, gold):
+    claim_copy(wb, wb_people.tom, gold)
+    transcribe(wb, wb_people.tom, gold.copy, ["틀렸어요."])
+    review = wb.start_review(wb_people.rita, gold.copy)
+    from tests.listening import hear
+
+    hear(wb, wb_people.rita, review.segments, wb.clock)
+    wb.return_segment(wb_people.rita, review.segments[0].id, comment="다시 들어 보세요.")
+    wb.accept_all_played(wb_people.rita, gold.copy)
+    wb.finish_review(wb_people.rita, gold.copy)
+    transcribe(wb, wb_people.tom, gold.copy, TEXTS)
+    assert [s.text for s in wb.gold_scores(wb_people.admin)] == ["틀렸어요."] * 3
+
+
+def test_splitting_or_merging_a_gold_segment_scores_the_text_over_its_span(wb, wb_people, gold):
+    claim_copy(wb, wb_people.tom, gold)
+    first, second, third = wb.open_task(wb_people.tom, gold.copy).segments
+    wb.split_segment(wb_people.tom, first.id, 1.0, texts=("안녕", "하세요."), base_version=first.version)
+    wb.merge_with_next(wb_people.tom, second.id)  # the second and third become one
+    task = wb.open_task(wb_people.tom, gold.copy)
+    merged = [s for s in task.segments if s.id == second.id][0]
+    wb.save_text(wb_people.tom, merged.id, "반갑습니다 네 좋아요.", base_version=merged.version)
+    wb.submit_task(wb_people.tom, gold.copy)
+    scores = {s.reference: s for s in wb.gold_scores(wb_people.admin)}
+    assert scores[TEXTS[0]].text == "안녕 하세요." and scores[TEXTS[0]].passed
+    assert scores[TEXTS[1]].text == scores[TEXTS[2]].text == "반갑습니다 네 좋아요."
+
+
+def test_gold_scores_count_in_the_grade_before_any_review(wb, wb_people, gold):
+    before = wb.worker_summary(wb_people.tom)
+    claim_copy(wb, wb_people.tom, gold)
+    transcribe(wb, wb_people.tom, gold.copy, [TEXTS[0], "아니에요.", TEXTS[2]])
+    after = wb.worker_summary(wb_people.tom)
+    assert (before.reviewed_segments, after.reviewed_segments) == (0, 3)
+    assert after.return_rate == pytest.approx(1 / 3)
+    listed = {w.username: w for w in wb.list_workers(wb_people.admin)}
+    assert (listed["tom"].reviewed_segments, listed["tom"].return_rate) == (3, after.return_rate)
+
+
+def test_a_reviewer_accepting_a_wrong_gold_segment_does_not_lift_the_gold_verdict(wb, wb_people, gold):
+    claim_copy(wb, wb_people.tom, gold)
+    take_through_review(wb, wb_people.tom, wb_people.rita, task_id=gold.copy, texts=["아니에요."])
+    assert wb.worker_summary(wb_people.tom).return_rate == 1.0  # every gold segment failed, though accepted
+
+
+def test_a_full_grade_window_is_still_cut_to_its_length():
+    from workbench.store.gold_queries import with_gold_outcomes
+
+    decisions = [(n, "accepted") for n in range(10, 0, -1)]
+    merged = with_gold_outcomes(decisions, {11: False, 5: False}, limit=10)
+    assert len(merged) == 10 and merged[0] == (11, "returned") and (5, "returned") in merged
