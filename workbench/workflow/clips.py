@@ -230,7 +230,7 @@ class Clips(WorkbenchBase):
         self._audit(session, actor_id, "task.created", "task", task.id, task_id=task.id, clip_id=clip.id)
         mix_gold = getattr(self, "_mix_gold", None)  # workflow/gold.py: perhaps a gold copy alongside
         if mix_gold is not None:
-            mix_gold(session, clip, task)
+            mix_gold(session, clip, task, actor_id=actor_id)
 
     def _queue_processing(self, clip_id: int) -> None:
         """Hand a stored, queued clip to the queue. If the queue cannot take it, the clip is

@@ -292,8 +292,9 @@ class Gold(WorkbenchBase):
         """No machine draft is made for or shown on gold work."""
         return not gold_queries.is_gold_task(task)
 
-    def _mix_gold(self, session, clip: Clip, task: Task) -> None:
-        """Perhaps follow a new ordinary task of ``clip`` with a gold copy (module docstring)."""
+    def _mix_gold(self, session, clip: Clip, task: Task, *, actor_id: int | None = None) -> None:
+        """Perhaps follow a new ordinary task of ``clip`` (recorded by ``actor_id``, None for
+        the pipeline) with a gold copy (module docstring)."""
         settings = gold_settings(clip.project)
         if settings.rate <= 0 or self.gold_random.random() >= settings.copy_chance:
             return
@@ -305,7 +306,8 @@ class Gold(WorkbenchBase):
         now = self.now()
         copy = Clip(filename=source.filename, language=source.language, project=clip.project,
                     priority=clip.priority, status="ready", stage="done", percent=100.0, duration=source.duration,
-                    output_dir=source.output_dir, report=source.report, created_at=now, processed_at=now)
+                    output_dir=source.output_dir, report=source.report, created_by_id=clip.created_by_id,
+                    created_at=now, processed_at=now)
         session.add(copy)
         session.flush()
         copy_task = Task(clip_id=copy.id, language=copy.language, priority=copy.priority, state=TaskState.OPEN,
@@ -326,7 +328,7 @@ class Gold(WorkbenchBase):
                 session.add(GoldPlacement(segment_id=segment.id, task_id=copy_task.id,
                                           reference_id=references[original.id].id))
         # The task's own log reads like any task's; gold's entry is filed under no task.
-        self._audit(session, None, "task.created", "task", copy_task.id, task_id=copy_task.id, clip_id=copy.id)
+        self._audit(session, actor_id, "task.created", "task", copy_task.id, task_id=copy_task.id, clip_id=copy.id)
         self._audit(session, None, "gold.copy_offered", "task", copy_task.id, source_clip=source.id,
                     alongside_task=task.id)
 
