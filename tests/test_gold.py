@@ -283,3 +283,39 @@ def test_a_full_grade_window_is_still_cut_to_its_length():
     decisions = [(n, "accepted") for n in range(10, 0, -1)]
     merged = with_gold_outcomes(decisions, {11: False, 5: False}, limit=10)
     assert len(merged) == 10 and merged[0] == (11, "returned") and (5, "returned") in merged
+
+
+# --- the CLI --------------------------------------------------------------------------
+
+def test_the_cli_imports_a_reference_clip_marks_gold_and_prints_scores(wb, wb_people, gold_rules, tmp_path,
+                                                                       monkeypatch, database_url):
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(wb.data_dir))
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", database_url)
+
+    def cli(*args):
+        return CliRunner().invoke(app, ["gold", *args], catch_exceptions=False)
+
+    out = audio_dir(tmp_path, "reference", seconds=6.0)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("start,end,text\n0,x,네.\n", encoding="utf-8")
+    refused = cli("import", str(out), "--references", str(bad), "--language", "ko", "--project", "acme")
+    assert refused.exit_code == 1 and "bad.csv row 1" in refused.output
+    good = tmp_path / "ref.csv"
+    good.write_text("start,end,text\n0,2,안녕하세요.\n2.5,5,반갑습니다.\n", encoding="utf-8")
+    imported = cli("import", str(out), "--references", str(good), "--language", "ko", "--project", "acme")
+    assert imported.exit_code == 0 and "with 2 gold segment(s)" in imported.output
+    task_id = processed_clip(wb, wb_people.admin, filename="done.wav")  # brings a copy of the reference
+    assert wb.claim_next(wb_people.tina).id == task_id
+    take_through_review(wb, wb_people.tina, wb_people.rita, task_id=task_id)
+    clip_id = next(t.clip_id for t in wb.list_tasks(wb_people.admin) if t.id == task_id)
+    assert cli("mark", "--clip", str(clip_id)).output == "3 segment(s) made gold\n"
+    copy = next(t.id for t in wb.list_tasks(wb_people.admin) if t.clip_name == "reference" and t.state == "open")
+    while wb.claim_next(wb_people.tom).id != copy:
+        pass
+    transcribe(wb, wb_people.tom, copy, ["안녕하세요.", "반갑습니다."])
+    printed = cli("scores", "--user", "tom").output.splitlines()
+    assert len(printed) == 2 and all(" tom acme ko " in line and line.endswith("passed") for line in printed)

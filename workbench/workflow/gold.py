@@ -37,6 +37,9 @@ is scored against the reference, and the score counts in their grade.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import random
 import shutil
 import tomllib
@@ -109,6 +112,35 @@ def _parse_gold(path: Path, mtime_ns: int) -> dict[str, GoldSettings]:
         if not (isinstance(settings.pass_cer, (int, float)) and 0 <= settings.pass_cer <= 1):
             raise ValueError(f"{path}: gold pass_cer of {project!r} must be a number from 0 to 1")
         parsed[project] = settings
+    return parsed
+
+
+def read_references(path: Path) -> list[tuple[float, float, str]]:
+    """A reference transcript file as ``[(start, end, text), ...]``: CSV with a header row
+    ``start,end,text``, or JSON, a list of ``{"start": .., "end": .., "text": ..}``. Seconds
+    on the clip. InvalidInput (with the row) for anything else."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"Cannot read the reference transcript {path.name}: {error}") from None
+    try:
+        if path.suffix.lower() == ".json":
+            rows = json.loads(raw)
+        elif path.suffix.lower() == ".csv":
+            rows = list(csv.DictReader(io.StringIO(raw)))
+        else:
+            raise InvalidInput(f"A reference transcript is a .csv or a .json file, not {path.name}.")
+    except (json.JSONDecodeError, csv.Error) as error:
+        raise InvalidInput(f"{path.name} is not valid {path.suffix[1:]}: {error}") from None
+    if not isinstance(rows, list):
+        raise InvalidInput(f"{path.name} must hold a list of start, end, text rows.")
+    parsed = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            parsed.append((float(row["start"]), float(row["end"]), str(row["text"])))
+        except (TypeError, KeyError, ValueError):
+            raise InvalidInput(f"{path.name} row {number}: give start and end in seconds and the text.") from None
     return parsed
 
 
@@ -223,8 +255,8 @@ class Gold(WorkbenchBase):
             return len(fresh)
 
     def import_gold_clip(self, actor: Actor, *, filename: str, language: str, project: str,
-                         duration: float, references: Sequence[tuple[float, float, str]],
-                         output_dir: Path) -> ClipView:
+                         references: Sequence[tuple[float, float, str]], output_dir: Path,
+                         duration: float | None = None) -> ClipView:
         """Record a processed clip (``output_dir`` holds its ``clean.flac``/``original.flac``)
         with its reference transcript ``[(start, end, text), ...]`` as gold (admin). Its task
         is complete and belongs to nobody: never offered, paid or exported."""
@@ -241,10 +273,14 @@ class Gold(WorkbenchBase):
             rows.append((checked_number(row[0], "start"), checked_number(row[1], "end"),
                          required_text(checked_text(row[2], "reference text", limit=SEGMENT_TEXT),
                                        "A reference row has no text.")))
-        spans = _checked_spans([(start, end) for start, end, _ in rows], checked_number(duration, "duration"))
         output = Path(output_dir)
         if not (output / "clean.flac").is_file():
             raise InvalidInput(f"{output} holds no clean.flac.")
+        if duration is None:
+            from workbench.audio.io import probe
+
+            duration = probe(output / "clean.flac").duration
+        spans = _checked_spans([(start, end) for start, end, _ in rows], checked_number(duration, "duration"))
         with self.store.session() as session:
             admin = access.require_admin(session, actor)
             now = self.now()
