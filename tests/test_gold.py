@@ -319,3 +319,62 @@ def test_the_cli_imports_a_reference_clip_marks_gold_and_prints_scores(wb, wb_pe
     transcribe(wb, wb_people.tom, copy, ["안녕하세요.", "반갑습니다."])
     printed = cli("scores", "--user", "tom").output.splitlines()
     assert len(printed) == 2 and all(" tom acme ko " in line and line.endswith("passed") for line in printed)
+
+
+# --- pay: a property ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_segment_is_never_both_gold_and_paid_twice(database_url, gold_rules):
+    """Whatever is marked, mixed in and completed: every paid task is paid once, a gold
+    reference's own task once (to its own worker), a copy once (to the worker who did it);
+    and no segment belongs to two paid tasks."""
+    import tempfile
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.builders import SettableClock, add_admin, add_people, open_workbench
+    from workbench.queue import RecordingQueue
+    from workbench.store import pay_store, repo
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(hosts=st.integers(1, 3), by_clip=st.booleans(), finish=st.lists(st.booleans(), min_size=3, max_size=3))
+    def check(hosts, by_clip, finish):
+        with tempfile.TemporaryDirectory() as folder:
+            wb = open_workbench(Path(folder), clock=SettableClock(datetime(2026, 3, 2, 5, tzinfo=timezone.utc)),
+                                queue=RecordingQueue())
+            try:
+                admin = add_admin(wb)
+                people = add_people(wb, admin, {"tina": ({"transcriber"}, "ko"), "tom": ({"transcriber"}, "ko"),
+                                                "rita": ({"reviewer"}, "ko")})
+                source = processed_clip(wb, admin, filename="source.wav")
+                take_through_review(wb, people["tina"], people["rita"])
+                source_view = wb.open_task(admin, source)
+                if by_clip:
+                    wb.mark_gold(admin, clip_id=source_view.task.clip_id)
+                else:
+                    wb.mark_gold(admin, segment_ids=[source_view.segments[0].id])
+                for n in range(hosts):
+                    processed_clip(wb, admin, filename=f"host-{n}.wav")
+                offered = sorted(t.id for t in wb.list_tasks(admin, state="open"))
+                for task_id, done in zip(offered, finish + [True] * len(offered)):
+                    assert wb.claim_next(people["tom"]).id == task_id
+                    if done:
+                        take_through_review(wb, people["tom"], people["rita"], task_id=task_id)
+                    else:  # submitted, waiting for review: not paid yet
+                        transcribe(wb, people["tom"], task_id)
+                with wb.store.reading() as session:
+                    paid = pay_store.work_items(session)
+                    tasks = [item["task_id"] for item in paid]
+                    assert len(tasks) == len(set(tasks))
+                    assert [i["username"] for i in paid if i["task_id"] == source] == ["tina"]
+                    segments = [s.id for t in tasks for s in repo.live_segments(session, t)]
+                    assert len(segments) == len(set(segments))
+                    copies = {t.id for t in wb.list_tasks(admin) if t.clip_name == "source.wav"} - {source}
+                    assert all(i["username"] == "tom" for i in paid if i["task_id"] in copies)
+            finally:
+                wb.close()
+
+    check()
