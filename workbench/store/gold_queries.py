@@ -37,8 +37,9 @@ def is_gold_task(task: Task) -> bool:
             or session.get(GoldImport, task.clip_id) is not None)
 
 
-def is_gold_copy(session: Session, task_id: int) -> bool:
-    return session.get(GoldCopy, task_id) is not None
+def copies(session: Session) -> dict[int, int]:
+    """``{copy task id: source clip id}``."""
+    return dict(session.execute(select(GoldCopy.task_id, GoldCopy.source_clip_id)).all())
 
 
 def unscored_placements(session: Session, task_id: int) -> list[tuple[GoldPlacement, GoldReference, Segment]]:

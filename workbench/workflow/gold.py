@@ -67,7 +67,15 @@ from workbench.workflow.guidelines import (
     spelling_and_pronunciation,
     tags_in,
 )
-from workbench.workflow.limits import NAME, SEGMENT_TEXT, checked_id, checked_number, checked_text
+from workbench.workflow.limits import (
+    DB_INT_MAX,
+    NAME,
+    SEGMENT_TEXT,
+    checked_id,
+    checked_int,
+    checked_number,
+    checked_text,
+)
 
 MAX_RATE = 0.5
 DEFAULT_PASS_CER = 0.10
@@ -335,14 +343,38 @@ class Gold(WorkbenchBase):
         if settings.rate <= 0 or self.gold_random.random() >= settings.copy_chance:
             return
         sources = gold_queries.gold_source_clips(session, language=clip.language, besides=clip.id)
-        if not sources:
-            return
-        source = session.get(Clip, self.gold_random.choice(sources))
+        if sources:
+            source = session.get(Clip, self.gold_random.choice(sources))
+            self._copy(session, source, project=clip.project, priority=clip.priority,
+                       created_by_id=clip.created_by_id, actor_id=actor_id, alongside=task.id)
+
+    def offer_gold_copy(self, actor: Actor, *, clip_id: int, project: str, priority: int = 0) -> int:
+        """Offer a gold copy of clip ``clip_id`` (which holds gold references) in ``project``
+        now (admin): for a demo, a test, or a new worker's first task. The copy's id."""
+        project = required_text(checked_text(project, "project", limit=NAME), "Give the project.")
+        priority = checked_int(priority, "priority", low=-DB_INT_MAX)
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor)
+            source = self._clip(session, clip_id)
+            if source.id not in gold_queries.gold_source_clips(session, language=source.language, besides=0):
+                raise InvalidInput(f"Clip {source.id} holds no gold reference.")
+            return self._copy(session, source, project=project, priority=priority, created_by_id=admin.id,
+                              actor_id=admin.id, alongside=None)
+
+    def gold_copies(self, actor: Actor) -> dict[int, int]:
+        """``{copy task id: source clip id}`` of every gold copy (admin)."""
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            return gold_queries.copies(session)
+
+    def _copy(self, session, source: Clip, *, project: str, priority: int, created_by_id: int | None,
+              actor_id: int | None, alongside: int | None) -> int:
+        """Offer a gold copy of ``source`` in ``project``; its task id."""
         source_task = repo.tasks_by_clip(session, [source.id])[source.id]
         now = self.now()
-        copy = Clip(filename=source.filename, language=source.language, project=clip.project,
-                    priority=clip.priority, status="ready", stage="done", percent=100.0, duration=source.duration,
-                    output_dir=source.output_dir, report=source.report, created_by_id=clip.created_by_id,
+        copy = Clip(filename=source.filename, language=source.language, project=project,
+                    priority=priority, status="ready", stage="done", percent=100.0, duration=source.duration,
+                    output_dir=source.output_dir, report=source.report, created_by_id=created_by_id,
                     created_at=now, processed_at=now)
         session.add(copy)
         session.flush()
@@ -365,8 +397,9 @@ class Gold(WorkbenchBase):
                                           reference_id=references[original.id].id))
         # The task's own log reads like any task's; gold's entry is filed under no task.
         self._audit(session, actor_id, "task.created", "task", copy_task.id, task_id=copy_task.id, clip_id=copy.id)
-        self._audit(session, None, "gold.copy_offered", "task", copy_task.id, source_clip=source.id,
-                    alongside_task=task.id)
+        self._audit(session, actor_id, "gold.copy_offered", "task", copy_task.id, source_clip=source.id,
+                    alongside_task=alongside)
+        return copy_task.id
 
     def _own_cut(self, copy: Clip, position: int, cut: str | None) -> str | None:
         """A file of the copy's own holding the source's pipeline cut ``cut``, written now: the
