@@ -378,3 +378,39 @@ def test_a_segment_is_never_both_gold_and_paid_twice(database_url, gold_rules):
                 wb.close()
 
     check()
+
+
+# --- the admin tab's handlers ----------------------------------------------------------
+
+@pytest.mark.parametrize(("clip_id", "segment_ids", "message"), [
+    (None, "12, x", "whole numbers"), (1.5, "", "whole number"), (None, "", "either a clip or some segments"),
+])
+def test_the_gold_tab_refuses_bad_ids_with_a_message(wb, wb_people, clip_id, segment_ids, message):
+    from workbench.ui.handlers import gold as handlers
+
+    with pytest.raises(InvalidInput, match=message):
+        handlers.mark_gold(wb, wb_people.admin, clip_id, segment_ids)
+
+
+def test_the_gold_tab_marks_and_lists_scores_for_an_admin_only(wb, wb_people, gold):
+    from workbench.ui.handlers import gold as handlers
+
+    with pytest.raises(PermissionDenied):
+        handlers.gold_scores_table(wb, wb_people.tina)
+    with pytest.raises(PermissionDenied):
+        handlers.mark_gold(wb, wb_people.tina, gold.source_clip, "")
+    assert handlers.mark_gold(wb, wb_people.admin, gold.source_clip, "") == "0 segment(s) made gold."
+    claim_copy(wb, wb_people.tom, gold)
+    transcribe(wb, wb_people.tom, gold.copy)
+    table = handlers.gold_scores_table(wb, wb_people.admin)
+    assert list(table["worker"]) == ["tom"] * 3 and set(table["passed"]) == {"passed"}
+
+
+def test_an_admin_offers_a_copy_only_of_a_clip_with_gold(wb, wb_people, gold):
+    with pytest.raises(InvalidInput, match="no gold reference"):
+        wb.offer_gold_copy(wb_people.admin, clip_id=wb.open_task(wb_people.admin, gold.host).task.clip_id,
+                           project="acme")
+    with pytest.raises(PermissionDenied):
+        wb.offer_gold_copy(wb_people.tina, clip_id=gold.source_clip, project="acme")
+    task_id = wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme", priority=5)
+    assert wb.gold_copies(wb_people.admin) == {gold.copy: gold.source_clip, task_id: gold.source_clip}
