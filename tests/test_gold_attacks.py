@@ -133,3 +133,18 @@ def test_a_copy_serves_a_cut_of_its_own_not_the_files_of_the_source(wb, wb_peopl
                for client, s in ((tom, copied), (tina, original))]
     assert [a.status_code for a in answers] == [200, 200] and answers[0].content == answers[1].content
     assert answers[0].headers["etag"] != answers[1].headers["etag"]
+
+
+def test_no_worker_is_offered_gold_audio_they_have_heard_before(wb, wb_people, gold):
+    """Hearing the same clip twice would tell a worker it is gold: a copy is never offered to
+    the worker who transcribed its source, nor to one who already had a copy of it."""
+    from workbench.workflow.errors import NotFound
+
+    assert wb.claim_next(wb_people.tina).id == gold.host
+    with pytest.raises(NotFound):
+        wb.claim_next(wb_people.tina)  # the copy is open, but tina did its source
+    assert wb.claim_next(wb_people.tom).id == gold.copy
+    again = wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme")
+    with pytest.raises(NotFound):
+        wb.claim_next(wb_people.tom)
+    assert wb.claim_next(wb_people.bo).id == again

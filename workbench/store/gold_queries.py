@@ -29,12 +29,27 @@ def gold_source_clips(session: Session, *, language: str, besides: int) -> list[
 
 
 def is_gold_task(task: Task) -> bool:
-    """Whether ``task`` (a row of an open session) is a gold copy or an imported reference clip."""
+    """Whether ``task`` (a row of an open session) is a gold copy or an imported reference clip.
+    Remembered for the session's life: a task is born gold or not and never changes."""
     session = object_session(task)
     if session is None:
         return False
-    return (session.get(GoldCopy, task.id) is not None
-            or session.get(GoldImport, task.clip_id) is not None)
+    known = session.info.setdefault("gold_tasks", {})
+    if task.id not in known:
+        known[task.id] = (session.get(GoldCopy, task.id) is not None
+                          or session.get(GoldImport, task.clip_id) is not None)
+    return known[task.id]
+
+
+def copies_to_skip(connection, user_id: int) -> list[int]:
+    """Open gold copies ``user_id`` must not be offered: copies of a clip they transcribed, or
+    of which they already had a copy (the same audio twice would give gold away)."""
+    mine = select(Task.clip_id).where(Task.transcriber_id == user_id)
+    had = select(GoldCopy.source_clip_id).join(Task, Task.id == GoldCopy.task_id).where(Task.transcriber_id == user_id)
+    return list(connection.scalars(
+        select(GoldCopy.task_id).join(Task, Task.id == GoldCopy.task_id)
+        .where(Task.state == "open", GoldCopy.source_clip_id.in_(mine.union(had)))
+    ))
 
 
 def copies(session: Session) -> dict[int, int]:

@@ -336,6 +336,10 @@ class Gold(WorkbenchBase):
         """No machine draft is made for or shown on gold work."""
         return not gold_queries.is_gold_task(task)
 
+    def _gold_to_skip(self, connection, user_id: int) -> list[int]:
+        """Open gold copies the claimer must not get (``gold_queries.copies_to_skip``)."""
+        return gold_queries.copies_to_skip(connection, user_id)
+
     def _mix_gold(self, session, clip: Clip, task: Task, *, actor_id: int | None = None) -> None:
         """Perhaps follow a new ordinary task of ``clip`` (recorded by ``actor_id``, None for
         the pipeline) with a gold copy (module docstring)."""

@@ -98,7 +98,9 @@ class Transcribing(WorkbenchBase):
                 if held >= max_tasks:
                     raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
                                             "Submit one first.")
-            task_id = repo.claim_open_task(connection, language=user.language, user_id=user.id, now=self.now())
+            gold_to_skip = getattr(self, "_gold_to_skip", None)  # workflow/gold.py: no gold audio twice
+            task_id = repo.claim_open_task(connection, language=user.language, user_id=user.id, now=self.now(),
+                                           skip=gold_to_skip(connection, user.id) if gold_to_skip else ())
             if task_id is None:
                 raise NotFound(f"No {user.language} task is waiting right now.")
             self._audit(connection, user.id, "task.claimed", "task", task_id, task_id=task_id)
