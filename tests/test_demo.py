@@ -12,6 +12,7 @@ from workbench.cli import app
 from workbench.config import Settings
 from workbench.demo import DEMO_STATES, demo_logins, format_logins, seed_demo
 from workbench.workflow.domain import LANGUAGES
+from workbench.workflow.errors import NotFound
 from workbench.workflow.service import Workbench
 
 
@@ -111,10 +112,9 @@ def test_the_demo_drafts_its_english_clips_with_whisper_or_says_how_to_turn_draf
     assert "ko" not in figures or figures["ko"]["drafted"] == 0
 
 
-def test_the_demo_seeds_gold_scored_once_and_open_once(wb):
+def test_the_demo_seeds_gold_and_offers_one_copy_but_not_to_who_did_its_source(wb):
     admin = wb.actor("admin")
     copies = wb.gold_copies(admin)
-    states = sorted(t.state for t in wb.list_tasks(admin) if t.id in copies)
-    assert states == ["open", "submitted"]
-    scores = wb.gold_scores(admin)
-    assert scores and {s.username for s in scores} == {"en-transcriber"}
+    assert sorted(t.state for t in wb.list_tasks(admin) if t.id in copies) == ["open"]
+    with pytest.raises(NotFound):
+        wb.claim_next(wb.actor("en-transcriber"))  # they transcribed the gold clip

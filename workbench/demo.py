@@ -117,7 +117,7 @@ def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[De
                 _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], clips)
             clock.shift = timedelta(0)
             _settle_completed_work(wb, admin)
-            _seed_gold(wb, admin, people[("transcriber", GOLD_LANGUAGE)], clips)
+            _seed_gold(wb, admin)
             marker.write_text("staged\n", encoding="utf-8")
     finally:
         wb.close()
@@ -278,18 +278,15 @@ def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool
     wb.finish_review(reviewer, task_id)
 
 
-# The demo's gold: its completed English clip is made gold; one copy of it is done and scored,
-# one is left open for the English transcriber (workflow/gold.py).
+# The demo's gold: its completed English clip is made gold and one copy of it is offered
+# (workflow/gold.py). The demo's English transcriber did the source, so the copy is never
+# offered to them: it waits for another English transcriber an admin adds.
 GOLD_LANGUAGE = "en"
 
 
-def _seed_gold(wb: "Workbench", admin: "Actor", transcriber: "Actor", clips: dict[str, dict]) -> None:
+def _seed_gold(wb: "Workbench", admin: "Actor") -> None:
     [source] = [t for t in wb.list_tasks(admin, language=GOLD_LANGUAGE, state=TaskState.COMPLETE)]
     wb.mark_gold(admin, clip_id=source.clip_id)
-    done = wb.offer_gold_copy(admin, clip_id=source.clip_id, project=DEMO_PROJECT)
-    assert wb.claim_next(transcriber).id == done
-    transcribe(wb, transcriber, wb.open_task(transcriber, done), clips[source.clip_name]["sentences"])
-    wb.submit_task(transcriber, done)
     wb.offer_gold_copy(admin, clip_id=source.clip_id, project=DEMO_PROJECT)
 
 
