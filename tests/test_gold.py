@@ -3,7 +3,6 @@ first submit, the grade, pay and export, and what a worker must not learn."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
