@@ -117,6 +117,7 @@ def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[De
                 _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], clips)
             clock.shift = timedelta(0)
             _settle_completed_work(wb, admin)
+            _seed_gold(wb, admin)
             marker.write_text("staged\n", encoding="utf-8")
     finally:
         wb.close()
@@ -275,6 +276,18 @@ def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool
         wb.return_segment(reviewer, returned.id, "Please check the last word against the audio.")
     wb.accept_all_played(reviewer, task_id)
     wb.finish_review(reviewer, task_id)
+
+
+# The demo's gold: its completed English clip is made gold and one copy of it is offered
+# (workflow/gold.py). The demo's English transcriber did the source, so the copy is never
+# offered to them: it waits for another English transcriber an admin adds.
+GOLD_LANGUAGE = "en"
+
+
+def _seed_gold(wb: "Workbench", admin: "Actor") -> None:
+    [source] = [t for t in wb.list_tasks(admin, language=GOLD_LANGUAGE, state=TaskState.COMPLETE)]
+    wb.mark_gold(admin, clip_id=source.clip_id)
+    wb.offer_gold_copy(admin, clip_id=source.clip_id, project=DEMO_PROJECT)
 
 
 def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", clips: dict[str, dict]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.domain.states import SegmentStatus
-from workbench.store import repo
+from workbench.store import gold_queries, repo
 from workbench.store.models import Penalty, User
 from workbench.workflow import access, rows
 from workbench.workflow.access import actor_of
@@ -37,6 +37,10 @@ class Grading(Service):
             access.require_admin(session, actor)
             workers = [u for u in repo.all_users(session) if u.is_transcriber or u.is_reviewer]
             decisions = repo.first_round_decisions_by_transcriber(session, self.policy.grade_window)
+            gold = gold_queries.outcomes(session)
+            decisions = {user_id: gold_queries.with_gold_outcomes(decisions.get(user_id, []), gold.get(user_id, {}),
+                                                                  self.policy.grade_window)
+                         for user_id in decisions.keys() | gold.keys()}
             penalties = repo.penalties_by_user(session)
             held = repo.held_task_counts(session)
             took_tasks = repo.users_who_took_tasks(session)
@@ -55,7 +59,7 @@ class Grading(Service):
 
     def max_tasks(self, session, user: Actor) -> tuple[str, int]:
         """``user``'s grade and how many tasks it lets them hold at once."""
-        score = self._grade(repo.first_round_decisions(session, user.id, self.policy.grade_window),
+        score = self._grade(self._decisions(session, user.id),
                             repo.penalised_segments(session, user.id))[0]
         band = self.policy.grade_for(score)
         return band.grade, band.max_tasks
@@ -71,9 +75,15 @@ class Grading(Service):
         penalised = sum(1 for p in penalties if p.segment_id in in_window)
         return max(0.0, (reviewed - returned - penalised) / reviewed), reviewed, returned
 
+    def _decisions(self, session, user_id: int) -> list[tuple[int, str]]:
+        """The grade's decisions of one transcriber, gold scores in (``gold_queries``)."""
+        return gold_queries.with_gold_outcomes(repo.first_round_decisions(session, user_id, self.policy.grade_window),
+                                               gold_queries.outcomes(session, [user_id]).get(user_id, {}),
+                                               self.policy.grade_window)
+
     def _worker_summary(self, session, user: User | Actor) -> WorkerSummary:
         return self._summary(user, WorkerFacts(
-            repo.first_round_decisions(session, user.id, self.policy.grade_window),
+            self._decisions(session, user.id),
             repo.penalties_of(session, user.id), repo.held_task_count(session, user.id),
             repo.tasks_ever_taken(session, user.id) > 0,
         ))

@@ -281,6 +281,24 @@ def _remove_tags(text: str) -> str:
     return _BRACKET_TAG.sub(" ", _SLASH_TAG.sub(" ", text))
 
 
+def tags_in(text: str) -> list[str]:
+    """The tags written in ``text`` (``b/``, ``[noise]``), sorted: what gold scoring compares.
+
+    >>> tags_in("b/ 네 [noise] l/")
+    ['[noise]', 'b/', 'l/']
+    """
+    return sorted(_SLASH_TAG.findall(text) + _BRACKET_TAG.findall(text))
+
+
+def dual_pairs(text: str) -> list[tuple[str, str]]:
+    """The ``(spelling)/(pronunciation)`` pairs written in ``text``, in order.
+
+    >>> dual_pairs("(3시)/(세 시)에 (KTX)/(케이티엑스)")
+    [('3시', '세 시'), ('KTX', '케이티엑스')]
+    """
+    return [(spelling.strip(), spoken.strip()) for spelling, spoken in _DUAL.findall(text)]
+
+
 def _clean_plain(text: str) -> str:
     """Text outside dual pairs without tags, filler slashes or repetition marks."""
     return _FILLER_SLASH.sub("", _remove_tags(text)).replace("+", "")

@@ -27,6 +27,7 @@ from workbench.workflow.applications import Applications
 from workbench.workflow.clips import Clips
 from workbench.workflow.context import Clock, Context, utc_now
 from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
+from workbench.workflow.gold import Gold
 from workbench.workflow.grading import Grading
 from workbench.workflow.hinting import SentenceHinting
 from workbench.workflow.media import Media
@@ -58,6 +59,7 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
         "register_processed_clip")),
     "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
+    "gold": (Gold, ("mark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
     "timeline": (Timeline, ("move_boundary", "clip_peaks_path")),
     "transcribing": (Transcribing, (
         "my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech", "split_segment",
@@ -105,8 +107,10 @@ class Workbench:
         self.sessions = Sessions(ctx)
         self.tasks = Tasks(ctx, views=views)
         self.drafting = drafting = Drafting(ctx, views=views)
-        self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting)
-        self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading)
+        self.gold = gold = Gold(ctx, views=views)
+        self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold)
+        self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading,
+                                                        gold=gold)
         self.hinting = SentenceHinting(ctx, views=views, revisions=revisions, transcribing=transcribing)
         self.timeline = Timeline(ctx, views=views, revisions=revisions)
         self.review = Review(ctx, views=views, revisions=revisions)

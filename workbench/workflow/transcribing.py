@@ -57,9 +57,10 @@ def typed_text(value, what: str, *, limit: int) -> str:
 
 
 class Transcribing(Service):
-    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, grading: Grading) -> None:
+    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, grading: Grading, gold=None) -> None:
         super().__init__(ctx)
         self.views, self.revisions, self.grading = views, revisions, grading
+        self.gold = gold  # workflow/gold.py: no gold audio twice at a claim; a gold copy scored at submit
 
     # --- queue and claims ---------------------------------------------------------------
 
@@ -106,7 +107,9 @@ class Transcribing(Service):
                 if held >= max_tasks:
                     raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
                                             "Submit one first.")
-            task_id = repo.claim_open_task(connection, language=user.language, user_id=user.id, now=self.now())
+            skip = self.gold.gold_to_skip(connection, user.id) if self.gold is not None else ()
+            task_id = repo.claim_open_task(connection, language=user.language, user_id=user.id, now=self.now(),
+                                           skip=skip)
             if task_id is None:
                 raise NotFound(f"No {user.language} task is waiting right now.")
             self._audit(connection, user.id, "task.claimed", "task", task_id, task_id=task_id)
@@ -288,6 +291,8 @@ class Transcribing(Service):
             task.state, task.submitted_at = task_move(old_state, "submit"), self.now()
             self._audit(session, user.id, "task.submitted", "task", task.id, task_id=task.id,
                         old=old_state, warnings=len(problems))
+            if self.gold is not None:
+                self.gold.score_gold(session, user, task, segments)
             return problems
 
     def segment_history(self, actor: Actor, segment_id: int):

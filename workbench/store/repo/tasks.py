@@ -73,15 +73,17 @@ def open_task_count(session: Session, language: str) -> int:
     ) or 0
 
 
-def claim_open_task(session: Session | Connection, *, language: str, user_id: int, now: datetime) -> int | None:
-    """Give the highest-priority open task of ``language`` to ``user_id``: its id, or None.
+def claim_open_task(session: Session | Connection, *, language: str, user_id: int, now: datetime,
+                    skip: Sequence[int] = ()) -> int | None:
+    """Give the highest-priority open task of ``language`` (not one of ``skip``) to ``user_id``:
+    its id, or None.
 
     The UPDATE only succeeds while the task is still open, so two claimers can never both
     get it; on PostgreSQL SKIP LOCKED also lets concurrent claimers pass each other by
     instead of queueing on the same row.
     """
     postgres = is_postgres(session)
-    skipped: list[int] = []
+    skipped: list[int] = list(skip)
     while True:
         pick = _open_task_pick(postgres=postgres, skipping=bool(skipped))
         task_id = session.scalar(pick, {"language": language, "skipped": skipped})

@@ -1,5 +1,6 @@
 """The admin page: one sub-tab per module (clips and their processing, applications,
-workers, machine drafts, the audit log, rates, settlements, time on task and dataset export), composed here.
+workers, machine drafts, the audit log, rates, settlements, time on task, gold work and dataset export),
+composed here.
 
 Only wiring and the HTML the tables render as live in the tab modules; the work is done by
 ``workbench.ui.handlers.admin``, whose calls the Workbench, pay and export check. Every tab
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from workbench.ui.admin import applications, audit, clips, drafts, export, rates, settlements, time_on_task, workers
+from workbench.ui.admin import gold
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -54,4 +56,5 @@ def render(wb: "Workbench") -> None:
         rates.render(wb, languages)
         settlements.render(wb)
         time_on_task.render(wb)
+        gold.render(wb)
         export.render(wb, languages)

@@ -1,0 +1,42 @@
+"""The Gold tab: mark accepted work as gold, and see how workers scored on gold copies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from workbench.ui.admin.shared import admin_only
+from workbench.ui.handlers import gold as handlers
+from workbench.ui.handlers.auth import session_actor
+from workbench.ui.wiring import bind, readable_columns
+
+if TYPE_CHECKING:
+    from workbench.workflow.domain import Actor
+    from workbench.workflow.service import Workbench
+
+
+@admin_only
+def refresh_gold(wb: "Workbench", actor: "Actor"):
+    return readable_columns(handlers.gold_scores_table(wb, actor))
+
+
+def mark(wb: "Workbench", clip_id: float | None, segment_ids: str, request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    message = handlers.mark_gold(wb, actor, clip_id, segment_ids)
+    return message, readable_columns(handlers.gold_scores_table(wb, actor))
+
+
+def render(wb: "Workbench") -> None:
+    with gr.Tab("Gold") as tab:
+        gr.Markdown("Accepted text made gold is copied, unmarked, among a project's ordinary tasks at "
+                    "the project's `rate` (`[gold.\"project\"]` in guidelines/projects.toml); a worker's "
+                    "first submitted text of a copy is scored by CER against it and counts in their grade.")
+        with gr.Row(equal_height=True):
+            clip_id = gr.Number(None, label="Clip id (all its accepted segments)", precision=0, minimum=1)
+            segment_ids = gr.Textbox(label="or segment ids", placeholder="12, 13")
+            button = gr.Button("Make gold", variant="primary")
+        result = gr.Markdown()
+        scores = gr.Dataframe(interactive=False, label="Gold scores (newest first)", elem_id="wb-gold-scores")
+    gr.on([tab.select], bind(refresh_gold, wb), outputs=[scores])
+    button.click(bind(mark, wb), inputs=[clip_id, segment_ids], outputs=[result, scores])
