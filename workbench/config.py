@@ -86,6 +86,15 @@ class Settings:
                    trusted_proxies=env.get("WORKBENCH_TRUSTED_PROXIES", "").strip())
 
 
+def prepare_data_dir(data_dir: Path) -> Path:
+    """Create ``data_dir`` owner-only, and make it so when it was created before (0755 by
+    default): other users of the machine must not read the database, uploads or applicants'
+    documents. An unusable directory (read-only, not ours) raises OSError here, first."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data_dir.chmod(0o700)
+    return data_dir
+
+
 def keep_files_private() -> None:
     """From now on this process creates files owner-only (umask 077): the database, its WAL,
     uploads, processed audio and documents hold workers' personal data and clients' audio.

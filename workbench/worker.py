@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from workbench.config import Settings
+from workbench.config import Settings, prepare_data_dir
 from workbench.queue import HueyQueue, ImmediateQueue, Jobs
 from workbench.workflow.service import Workbench
 
@@ -31,6 +31,7 @@ def open_queued(*, database_url: str | None = None, data_dir: Path | str | None 
     settings = Settings.from_env(data_dir=data_dir)
     if database_url:
         settings = dataclasses.replace(settings, database_url=database_url)
+    prepare_data_dir(settings.data_dir)  # before the queue's SQLite file is opened in it
     return Workbench.open(queue=HueyQueue(settings), database_url=settings.database_url,
                           data_dir=settings.data_dir, **options)
 

@@ -16,6 +16,8 @@ def fail_cleanly(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        import sqlite3
+
         from sqlalchemy.exc import OperationalError
 
         from workbench.audio.errors import AudioError
@@ -29,6 +31,8 @@ def fail_cleanly(command):
             message = str(error)
         except OperationalError as error:
             message = f"cannot use the database: {error.orig}"
+        except sqlite3.OperationalError as error:  # the huey queue's own SQLite file, opened first
+            message = f"cannot use the queue's database: {error}"
         except OSError as error:
             where = f": {error.filename}" if error.filename else ""
             message = f"{error.strerror or error}{where}"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from workbench.config import Settings
+from workbench.config import Settings, prepare_data_dir
 from workbench.store.db import Store
 from workbench.workflow.applications import Applications
 from workbench.workflow.clips import Clips
@@ -132,10 +132,7 @@ class Workbench:
         if database_url:
             settings = dataclasses.replace(settings, database_url=database_url)
         data_dir = settings.data_dir
-        # Owner-only, also when it was created before (0755 by default): other users of the
-        # machine must not read the database, uploads or applicants' documents.
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data_dir.chmod(0o700)
+        prepare_data_dir(data_dir)
         store = Store.open(settings.database_url)
         return cls(store=store, data_dir=data_dir, clock=clock or utc_now,
                    policy=policy or Policy.from_env(), queue=queue)
