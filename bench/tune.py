@@ -13,7 +13,6 @@ import dataclasses
 import sys
 from pathlib import Path
 
-import numpy as np
 import soundfile as sf
 
 HERE = Path(__file__).resolve().parent

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 import textwrap
 import types
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa

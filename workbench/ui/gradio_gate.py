@@ -37,7 +37,6 @@ from workbench.ui.app import build_blocks, pages_for
 from workbench.ui.wiring import is_gradio_upload
 
 if TYPE_CHECKING:
-    from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
 # An event's inputs are ids, short texts and a few file objects.
