@@ -49,7 +49,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -57,6 +56,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from workbench.languages import LANGUAGES
+from workbench.workflow.guideline_findings import _check_one
+from workbench.workflow.guideline_text import (  # noqa: F401  (re-exported: callers import them from here)
+    SCRIPT_CLASSES,
+    dual_pairs,
+    script_class,
+    spelling_and_pronunciation,
+    tags_in,
+)
 
 Severity = Literal["error", "warning"]
 
@@ -140,36 +147,6 @@ class RuleSet:
     @property
     def allowed_tags(self) -> frozenset[str]:
         return frozenset(tag for tag, _ in self.tags)
-
-
-SCRIPT_CLASSES = ("hangul", "latin", "han", "hiragana", "katakana")
-_SCRIPT_NAMES = {
-    "hangul": "Hangul",
-    "jamo": "separate Hangul letters (jamo)",
-    "latin": "Latin letters",
-    "han": "Chinese characters",
-    "hiragana": "hiragana",
-    "katakana": "katakana",
-}
-
-
-def script_class(char: str) -> str | None:
-    """The script class of one character (one of ``SCRIPT_CLASSES``, or ``"jamo"`` for
-    Hangul letters outside syllables), or None for anything else (digits, symbols)."""
-    code = ord(char)
-    if 0xAC00 <= code <= 0xD7A3:
-        return "hangul"
-    if 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-        return "jamo"
-    if 0x3040 <= code <= 0x309F:
-        return "hiragana"
-    if 0x30A0 <= code <= 0x30FF:
-        return "katakana"
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or char in "々〇":
-        return "han"
-    if char.isalpha() and unicodedata.name(char, "").startswith("LATIN"):
-        return "latin"
-    return None
 
 
 def guidelines_dir() -> Path:
@@ -268,80 +245,6 @@ def guideline_markdown(language: str) -> str:
 
 
 # A dual transcription: "(3시)/(세 시)". Halves cannot contain parentheses.
-_DUAL = re.compile(r"\(([^()]+)\)/\(([^()]+)\)")
-# Tag candidates in both styles, known or not: "b/" at the start of a word, or "[noise]".
-_SLASH_TAG = re.compile(r"(?<!\S)[A-Za-z]/")
-_BRACKET_TAG = re.compile(r"\[[^\[\]()]*\]")
-# "음/": the slash that marks a Korean filler word.
-_FILLER_SLASH = re.compile(r"(?<=[가-힣])/(?=[\s.,?!]|$)")
-_SPACES = re.compile(r"\s+")
-
-
-def _remove_tags(text: str) -> str:
-    return _BRACKET_TAG.sub(" ", _SLASH_TAG.sub(" ", text))
-
-
-def tags_in(text: str) -> list[str]:
-    """The tags written in ``text`` (``b/``, ``[noise]``), sorted: what gold scoring compares.
-
-    >>> tags_in("b/ 네 [noise] l/")
-    ['[noise]', 'b/', 'l/']
-    """
-    return sorted(_SLASH_TAG.findall(text) + _BRACKET_TAG.findall(text))
-
-
-def dual_pairs(text: str) -> list[tuple[str, str]]:
-    """The ``(spelling)/(pronunciation)`` pairs written in ``text``, in order.
-
-    >>> dual_pairs("(3시)/(세 시)에 (KTX)/(케이티엑스)")
-    [('3시', '세 시'), ('KTX', '케이티엑스')]
-    """
-    return [(spelling.strip(), spoken.strip()) for spelling, spoken in _DUAL.findall(text)]
-
-
-def _clean_plain(text: str) -> str:
-    """Text outside dual pairs without tags, filler slashes or repetition marks."""
-    return _FILLER_SLASH.sub("", _remove_tags(text)).replace("+", "")
-
-
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〇"
-_FULL_WIDTH_MARKS = "，。！？、"
-# Chinese and Japanese are written without spaces: the ones left where tags were go.
-_SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}{_FULL_WIDTH_MARKS}]) (?=[{_CJK}{_FULL_WIDTH_MARKS}])"
-                           f"|(?<=[{_FULL_WIDTH_MARKS}]) ")
-_SPACE_BEFORE_MARK = re.compile(f" (?=[.,?!{_FULL_WIDTH_MARKS}])")
-
-
-def _normalise(text: str) -> str:
-    text = _SPACES.sub(" ", text).strip()
-    return _SPACE_IN_CJK.sub("", _SPACE_BEFORE_MARK.sub("", text))
-
-
-def spelling_and_pronunciation(text: str) -> tuple[str, str]:
-    """The spelling and the pronunciation reading of a transcript, as the export writes them.
-
-    Korean ``(철자)/(발음)`` pairs give their first half to the spelling reading and their
-    second to the pronunciation reading; tags (``b/``, ``[noise]``), filler slashes
-    (``음/``) and repetition marks (``+``) go, and whitespace is normalised. Text without
-    that notation comes back the same twice, with its tags removed.
-
-    >>> spelling_and_pronunciation("(KTX)/(케이티엑스) 타고 l/ 가요")
-    ('KTX 타고 가요', '케이티엑스 타고 가요')
-    >>> spelling_and_pronunciation("[laugh] I w- I want that.")
-    ('I w- I want that.', 'I w- I want that.')
-    """
-    spelling: list[str] = []
-    pronunciation: list[str] = []
-    start = 0
-    for match in _DUAL.finditer(text):
-        plain = _clean_plain(text[start : match.start()])
-        spelling += [plain, match[1].strip()]
-        pronunciation += [plain, match[2].strip()]
-        start = match.end()
-    tail = _clean_plain(text[start:])
-    return _normalise("".join(spelling) + tail), _normalise("".join(pronunciation) + tail)
-
-
 def check_segments(language: str, segments: Sequence[SegmentForCheck], *,
                    project: str | None = None) -> list[Problem]:
     """Every guideline problem of the given segments, in segment order.
@@ -400,127 +303,3 @@ def _parse_projects(path: Path, mtime_ns: int) -> dict[str, tuple[tuple[str, Sev
                 raise ValueError(f"{path}: {rule} is always an {FIXED_SEVERITY[rule]}")
         parsed[name] = tuple(severities.items())
     return parsed
-
-
-_Finding = tuple[str, Severity, str]
-
-
-def _check_one(rules: RuleSet, segment: SegmentForCheck) -> list[_Finding]:
-    text = segment.text
-    if segment.no_speech:
-        if text.strip():
-            return [("no-speech-text", "warning",
-                     "marked as no speech but has text; the text will not be used")]
-        return []
-    if not text.strip():
-        return [("empty-text", "error", "no text: transcribe the speech or mark it as no speech")]
-    brackets = _bracket_findings(rules, text)
-    findings = _tag_findings(rules, text) + brackets
-    reading = _reading(rules, text)
-    spoken = sum(char.isalnum() for char in reading)
-    if spoken == 0:
-        return findings + [("empty-text", "error",
-                            "only tags and no words: transcribe the speech or mark it as no speech")]
-    # A broken (spelling)/(pronunciation) pair leaks its spelling into the reading; report
-    # the pair, not the digits and Latin letters that leak with it.
-    if not (brackets and rules.dual_notation):
-        findings += _script_findings(rules, reading)
-    findings += _sentence_findings(rules, reading)
-    findings += _rate_findings(rules, spoken, segment.duration)
-    return findings
-
-
-def _reading(rules: RuleSet, text: str) -> str:
-    """What the checks after tags and brackets look at: the spoken text."""
-    if rules.dual_notation:
-        return spelling_and_pronunciation(text)[1]
-    return _normalise(_remove_tags(text))
-
-
-def _tag_findings(rules: RuleSet, text: str) -> list[_Finding]:
-    outside_pairs = _DUAL.sub(" ", text) if rules.dual_notation else text
-    found = _SLASH_TAG.findall(outside_pairs) + _BRACKET_TAG.findall(outside_pairs)
-    unknown = sorted(set(found) - rules.allowed_tags)
-    if not unknown:
-        return []
-    allowed = " ".join(tag for tag, _ in rules.tags)
-    return [("unknown-tag", "error", f"unknown tag {tag!r}; allowed tags: {allowed}")
-            for tag in unknown]
-
-
-def _bracket_findings(rules: RuleSet, text: str) -> list[_Finding]:
-    rest = _BRACKET_TAG.sub(" ", _DUAL.sub(" ", text) if rules.dual_notation else text)
-    stray = [char for char in rest if char in "()[]"]
-    if not stray:
-        return []
-    if rules.dual_notation:
-        message = ("brackets do not form a (spelling)/(pronunciation) pair: write e.g. "
-                   "(3시)/(세 시) with no space around the slash")
-    else:
-        message = f"stray bracket {stray[0]!r}: brackets are only used in tags"
-    return [("brackets", "error", message)]
-
-
-def _script_findings(rules: RuleSet, reading: str) -> list[_Finding]:
-    findings: list[_Finding] = []
-    foreign: dict[str, list[str]] = {}
-    for char in dict.fromkeys(reading):
-        if char.isspace() or char in "()[]" or char in rules.punctuation:
-            continue
-        if char.isdigit() and char.isascii() and rules.digits_allowed:
-            continue
-        kind = script_class(char)
-        if kind not in rules.letters:
-            foreign.setdefault(kind or ("digit" if char.isdigit() else "symbol"), []).append(char)
-    for kind, chars in foreign.items():
-        findings.append(("script", "error", _script_message(rules, kind, "".join(chars))))
-    if not findings and not any(script_class(char) in rules.required for char in reading):
-        wanted = " or ".join(_SCRIPT_NAMES[kind] for kind in sorted(rules.required))
-        findings.append(("script", "error", f"{rules.name} transcripts need {wanted}"))
-    return findings
-
-
-def _script_message(rules: RuleSet, kind: str, chars: str) -> str:
-    if kind == "digit":
-        advice = "write numbers as spoken"
-        if rules.dual_notation:
-            advice += ", or as (spelling)/(pronunciation), e.g. (3시)/(세 시)"
-    elif kind == "symbol":
-        advice = "only the punctuation " + " ".join(rules.punctuation) + " is used"
-    elif rules.dual_notation and kind == "latin":
-        advice = "write foreign words as (spelling)/(pronunciation), e.g. (KTX)/(케이티엑스)"
-    elif kind == "jamo":
-        advice = "write whole syllables, and laughter as a tag"
-    else:
-        advice = f"{rules.name} transcripts do not use {_SCRIPT_NAMES[kind]}"
-    return f"characters not allowed here: {chars} ({advice})"
-
-
-def _sentence_findings(rules: RuleSet, reading: str) -> list[_Finding]:
-    for abbreviation in rules.abbreviations:
-        reading = reading.replace(abbreviation, abbreviation.rstrip("."))
-    marks = re.escape(rules.sentence_final_marks)
-    match = re.search(f"[{marks}]+(?=.*\\w)", reading)
-    if not match:
-        return []
-    return [("one-sentence", rules.one_sentence_severity,
-             f"more text after {match[0]!r}: one sentence per segment; split the segment")]
-
-
-def _rate_findings(rules: RuleSet, spoken: int, duration: float) -> list[_Finding]:
-    bounds = rules.chars_per_second
-    if duration < bounds.min_duration:
-        return []
-    rate = spoken / duration
-    if rate < bounds.error_below or rate > bounds.error_above:
-        severity: Severity = "error"
-    elif rate < bounds.warn_below or rate > bounds.warn_above:
-        severity = "warning"
-    else:
-        return []
-    pace = "fast" if rate > bounds.warn_above else "slow"
-    advice = ("is text missing, or is part of it not in this audio?" if pace == "slow"
-              else "is there text that is not in this audio?")
-    return [("chars-per-second", severity,
-             f"{rate:.1f} characters per second is too {pace} for {duration:.1f} s "
-             f"(expected {bounds.warn_below:g}–{bounds.warn_above:g}): {advice}")]
