@@ -14,7 +14,8 @@ three tasks a transcriber, real segment audio) served on 127.0.0.1 by ``--proces
 server processes (bench/claims.py's ``--serve``), each user staying on one process as a
 sticky proxy would keep them. Locust's users then, with 2-5 s of thinking between actions:
 
-- a transcriber signs in, loads the page (``PAGE_LOAD``: the Gradio shell and its events),
+- a transcriber signs in, loads the page (``PAGE_LOAD``: the queue page and its JSON, or with
+  ``--page gradio`` the Gradio shell and its events),
   then task after task: claims (``CLAIM``), opens the task (``TASK_OPEN``: the page, its
   scripts, the task's JSON, each segment's audio for the waveform), plays each segment,
   types it with two autosaves, checks and submits;
@@ -69,12 +70,27 @@ import claims  # noqa: E402  (bench/claims.py: seeding, the server process, /pro
 # ("ASSETS", "") fetches the scripts and styles the page before it names (those not yet in the
 # user's cache, six at a time, as a browser does); ("AUDIO", "") each segment's audio of the
 # task's JSON, at once (the waveforms).
-PAGE_LOAD = {
-    "transcriber": [("GET", "/"), ("GET", "/config"), ("GRADIO", "greet"), ("GRADIO", "load_transcribe_page")],
-    "reviewer": [("GET", "/"), ("GET", "/config"), ("GRADIO", "greet"), ("GRADIO", "load_review_page")],
+# The worker's landing page: the light queue page (/work, its JSON queues) or, with
+# --page gradio, the Gradio app the workers landed on before (for the comparison).
+PAGES = {
+    "light": {
+        "page load": {
+            "transcriber": [("GET", "/work"), ("ASSETS", ""), ("GET", "/api/work/queue")],
+            "reviewer": [("GET", "/work"), ("ASSETS", ""), ("GET", "/api/work/review-queue")],
+        },
+        "claim": [("POST", "/api/work/tasks/claim"), ("GET", "/api/work/queue")],
+        "review queue": [("GET", "/api/work/review-queue")],
+    },
+    "gradio": {
+        "page load": {
+            "transcriber": [("GET", "/"), ("GET", "/config"), ("GRADIO", "greet"), ("GRADIO", "load_transcribe_page")],
+            "reviewer": [("GET", "/"), ("GET", "/config"), ("GRADIO", "greet"), ("GRADIO", "load_review_page")],
+        },
+        "claim": [("POST", "/api/work/tasks/claim"), ("GRADIO", "refresh_queue")],
+        "review queue": [("GRADIO", "refresh_review_queue")],
+    },
 }
-CLAIM = [("POST", "/api/work/tasks/claim"), ("GRADIO", "refresh_queue")]
-REVIEW_QUEUE = [("GRADIO", "refresh_review_queue")]
+PAGE_LOAD, CLAIM, REVIEW_QUEUE = (PAGES["light"][key] for key in ("page load", "claim", "review queue"))
 TASK_OPEN = [("GET", "/work/{role}/{task}"), ("ASSETS", ""), ("GET", "/api/work/tasks/{task}"), ("AUDIO", "")]
 BROWSER_CONNECTIONS = 6
 
@@ -476,16 +492,20 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=90.0, help="measured time a step")
     parser.add_argument("--postgres-url", default=os.environ.get("WORKBENCH_TEST_POSTGRES_URL", ""),
                         help="a PostgreSQL server (its role may create databases); a scratch database is made")
+    parser.add_argument("--page", choices=sorted(PAGES), default="light",
+                        help="the worker's landing page: the light queue page, or the Gradio app (comparison)")
     parser.add_argument("--detail", action="store_true", help="also print every request's row (count, p50, p95)")
     parser.add_argument("--json", type=Path, help="also append each step's figures to this file, a line each")
     args = parser.parse_args()
+    global PAGE_LOAD, CLAIM, REVIEW_QUEUE
+    PAGE_LOAD, CLAIM, REVIEW_QUEUE = (PAGES[args.page][key] for key in ("page load", "claim", "review queue"))
     if args.quick:
         args.backends, args.processes, args.steps, args.many_processes_step = "sqlite", "1", "10,50", 0
         args.step_seconds, args.spawn_seconds = 45.0, 10.0
     backends = [name.strip() for name in args.backends.split(",") if name.strip()]
     if "postgresql" in backends and not args.postgres_url:
         parser.error("PostgreSQL needs --postgres-url (or WORKBENCH_TEST_POSTGRES_URL)")
-    print(f"load benchmark on {os.cpu_count()} CPUs, think time {THINK[0]:g}-{THINK[1]:g} s, "
+    print(f"load benchmark ({args.page} worker page) on {os.cpu_count()} CPUs, think time {THINK[0]:g}-{THINK[1]:g} s, "
           f"{args.spawn_seconds:g} s to start the users, {args.step_seconds:g} s measured a step", flush=True)
     print(HEADER, flush=True)
     for backend in backends:
