@@ -153,8 +153,9 @@ class Worker(HttpUser):
 
     def run_actions(self, name: str, requests: list[tuple[str, str]], **fill) -> dict | None:
         """The requests of one action in order; one row ``name`` for all of them. Returns
-        the last JSON answer of a POST/GET to /api (the claim's task, the task's data)."""
-        start, answer, error = time.perf_counter(), None, None
+        the JSON answer of its POST to /api if it makes one (the claim's task; the list read
+        after it is only waited for), else of its last GET to /api (the task's data)."""
+        start, answer, posted, error = time.perf_counter(), None, None, None
         page = ""
         for kind, path in requests:
             path = path.format(**fill)
@@ -176,13 +177,15 @@ class Worker(HttpUser):
                         response.failure(error)
                     elif path.startswith("/api/"):
                         answer = response.json()
+                        if kind == "POST" and posted is None:
+                            posted = answer
                     else:
                         page = response.text
                         response.success()
             if error:
                 break
         _fire(name, start, error)
-        return None if error else answer
+        return None if error else (posted if posted is not None else answer)
 
     def gradio_event(self, api_name: str) -> str | None:
         if not self.handlers:

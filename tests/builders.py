@@ -72,6 +72,22 @@ def open_workbench(data_dir: Path, *, database_url: str | None = None, policy: "
     return Workbench.open(queue=queue, **common, **options)
 
 
+def seed_transcribers_with_tasks(data_dir: Path, count: int) -> None:
+    """A SQLite store in ``data_dir``: an admin, ``count`` Korean transcribers
+    (``scribe0``…) and as many open two-segment tasks, for tests that serve it from other
+    processes (the Workbench is closed again)."""
+    from workbench.queue import RecordingQueue
+
+    wb = open_workbench(data_dir, queue=RecordingQueue())
+    admin = add_admin(wb)
+    for n in range(count):
+        wb.create_user(admin, username=f"scribe{n}", password=PASSWORD, name=f"Scribe {n}",
+                       roles={"transcriber"}, language="ko")
+        wb.register_processed_clip(admin, filename=f"clip{n}.wav", language="ko", project="p", duration=4.0,
+                                   segments=[(0.0, 1.5), (2.0, 3.5)])
+    wb.close()
+
+
 def open_processing_workbench(data_dir: Path, *, database_url: str | None = None,
                               policy: "Policy | None" = None, **options: Any) -> "Workbench":
     """``open_workbench``, but an import is processed (and drafted) before it returns
@@ -123,6 +139,32 @@ def tone_clip(folder: Path, *, seconds: float = 9.0, levels: Iterable[float] = (
     for name in ("clean.flac", "original.flac"):
         sf.write(folder / name, audio, rate)
     return folder
+
+
+def fake_drafted_task(wb: "Workbench", admin: "Actor", transcriber: "Actor", folder: Path, *, project: str,
+                      spans: list[tuple[float, float]], drafts: Mapping[int, str], priority: int = 0,
+                      probabilities: Mapping[str, float] | None = None,
+                      duration: float | None = None) -> tuple[int, list[int]]:
+    """A tone clip of ``spans`` in ``transcriber``'s language, drafted by the fake engine
+    (``drafts`` maps a segment's index to its draft; ``probabilities`` marks words uncertain)
+    and claimed by ``transcriber``: (task id, segment ids). ``wb`` must draft at once
+    (``open_immediate``)."""
+    from workbench.drafts.registry import BackendChoice, DraftConfig
+    from workbench.workflow.drafting import DraftEngines
+
+    duration = duration or spans[-1][1]
+    clip = wb.register_processed_clip(admin, filename=f"{project}.wav", language=transcriber.language,
+                                      project=project, duration=duration, segments=spans,
+                                      output_dir=tone_clip(folder, seconds=duration), priority=priority)
+    ids = [s.id for s in wb.open_task(admin, clip.task_id).segments]
+    options: dict = {"texts": {str(ids[n]): text for n, text in drafts.items()}}
+    if probabilities:
+        options["probabilities"] = dict(probabilities)
+    engines = {project: {transcriber.language: BackendChoice("fake", options)}}
+    wb.draft_engines = DraftEngines(wb.data_dir, config=DraftConfig(projects=engines))
+    wb.redraft_clip(admin, clip.id)  # the immediate queue drafts it here and now
+    assert wb.claim_next(transcriber).id == clip.task_id
+    return clip.task_id, ids
 
 
 def loud_then_quiet(folder: Path) -> Path:

@@ -22,11 +22,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.builders import seed_transcribers_with_tasks
 from tests.serving import REPO, free_port, wait_until_serving
 from tests.test_serve_workers import two_free_ports
-from workbench.queue import RecordingQueue
-from workbench.workflow.policy import Policy
-from workbench.workflow.service import Workbench
 
 CONFIG = REPO / "deploy" / "nginx" / "workbench.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -72,15 +70,7 @@ def proxied(tmp_path_factory):
     https URL, an SSL context trusting its certificate, the access log, and the two ports."""
     tmp = tmp_path_factory.mktemp("nginx")
     data_dir = tmp / "data"
-    wb = Workbench.open(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'workbench.db'}",
-                        queue=RecordingQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024))
-    admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
-    for n in range(BROWSERS):
-        wb.create_user(admin, username=f"scribe{n}", password=PASSWORD, name=f"Scribe {n}",
-                       roles={"transcriber"}, language="ko")
-        wb.register_processed_clip(admin, filename=f"clip{n}.wav", language="ko", project="p", duration=4.0,
-                                   segments=[(0.0, 1.5), (2.0, 3.5)])
-    wb.close()
+    seed_transcribers_with_tasks(data_dir, BROWSERS)
 
     port, listen = two_free_ports(), free_port()
     origin = f"https://127.0.0.1:{listen}"

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import wait_until_serving
+from tests.builders import seed_transcribers_with_tasks
+from tests.serving import wait_until_serving
 from workbench.queue import RecordingQueue
-from workbench.workflow.policy import Policy
 from workbench.workflow.service import Workbench
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,15 +49,7 @@ def two_processes(tmp_path_factory):
     the server process."""
     tmp_path = tmp_path_factory.mktemp("serve-workers")
     data_dir = tmp_path / "data"
-    wb = Workbench.open(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'workbench.db'}",
-                        queue=RecordingQueue(), policy=Policy(password_time_cost=1, password_memory_kib=1024))
-    admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
-    for n in range(TRANSCRIBERS):
-        wb.create_user(admin, username=f"scribe{n}", password=PASSWORD, name=f"Scribe {n}",
-                       roles={"transcriber"}, language="ko")
-        wb.register_processed_clip(admin, filename=f"clip{n}.wav", language="ko", project="p", duration=4.0,
-                                   segments=[(0.0, 1.5), (2.0, 3.5)])
-    wb.close()
+    seed_transcribers_with_tasks(data_dir, TRANSCRIBERS)
     env = {key: value for key, value in os.environ.items() if not key.startswith("WORKBENCH_")}
     env["WORKBENCH_DATA_DIR"] = str(data_dir)
     port = two_free_ports()

@@ -4,12 +4,11 @@ is shown, and Alt+H applies it through the server."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-import soundfile as sf
+
+from tests.builders import fake_drafted_task
 
 PASSWORD = "quiet-lantern-57"
-RATE = 16000
 DRAFTS = {0: "Nobody knew. The results came", 1: "I have 3 cats (music)", 2: "Thank you."}
 
 
@@ -17,27 +16,16 @@ DRAFTS = {0: "Nobody knew. The results came", 1: "I have 3 cats (music)", 2: "Th
 def hinted(workbench_app, tmp_path_factory):
     """An English task of three segments drafted by the fake engine, claimed by its own
     transcriber: the first holds two sentences, the second a digit and a noise caption."""
-    from workbench.drafts.registry import BackendChoice, DraftConfig
     from workbench.worker import open_immediate
-    from workbench.workflow.drafting import DraftEngines
 
     wb = open_immediate(data_dir=workbench_app.data_dir)
     admin = wb.actor("admin")
     me = wb.create_user(admin, username="e2e-hints", password=PASSWORD, name="Hints", roles={"transcriber"},
                         language="en")
-    folder = tmp_path_factory.mktemp("hinted-clip")
-    t = np.arange(RATE * 12) / RATE
-    for name in ("clean.flac", "original.flac"):
-        sf.write(folder / name, (0.3 * np.sin(2 * np.pi * 330 * t)).astype(np.float32), RATE)
-    clip = wb.register_processed_clip(admin, filename="hinted.wav", language="en", project="e2e-hints",
-                                      duration=12.0, segments=[(0.0, 4.0), (5.0, 8.0), (9.0, 11.0)],
-                                      output_dir=folder, priority=600)
-    ids = [s.id for s in wb.open_task(admin, clip.task_id).segments]
-    fake = BackendChoice("fake", {"texts": {str(ids[n]): text for n, text in DRAFTS.items()}})
-    wb.draft_engines = DraftEngines(wb.data_dir, config=DraftConfig(projects={"e2e-hints": {"en": fake}}))
-    wb.redraft_clip(admin, clip.id)  # the immediate queue drafts it here and now
-    assert wb.claim_next(me).id == clip.task_id
-    yield wb, me, clip.task_id, ids
+    task_id, ids = fake_drafted_task(wb, admin, me, tmp_path_factory.mktemp("hinted") / "clip", project="e2e-hints",
+                                     spans=[(0.0, 4.0), (5.0, 8.0), (9.0, 11.0)], duration=12.0, drafts=DRAFTS,
+                                     priority=600)
+    yield wb, me, task_id, ids
     wb.close()
 
 

@@ -5,12 +5,11 @@ CER and the effort the drafts saved."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-import soundfile as sf
+
+from tests.builders import fake_drafted_task
 
 PASSWORD = "quiet-lantern-57"
-RATE = 16000
 DRAFTS = {0: "네 그 말이 맞아요", 1: "오늘 날씨가 좋네요", 2: "감사합니다"}
 
 
@@ -18,9 +17,7 @@ DRAFTS = {0: "네 그 말이 맞아요", 1: "오늘 날씨가 좋네요", 2: "�
 def drafted(workbench_app, tmp_path_factory):
     """A Korean task of three segments drafted by the fake engine (그 and 날씨가 uncertain),
     claimed by its own transcriber."""
-    from workbench.drafts.registry import BackendChoice, DraftConfig
     from workbench.worker import open_immediate
-    from workbench.workflow.drafting import DraftEngines
 
     wb = open_immediate(data_dir=workbench_app.data_dir)
     admin = wb.actor("admin")
@@ -28,20 +25,10 @@ def drafted(workbench_app, tmp_path_factory):
                         language="ko")
     wb.create_user(admin, username="e2e-drafts-reviewer", password=PASSWORD, name="Drafts Reviewer",
                    roles={"reviewer"}, language="ko")
-    folder = tmp_path_factory.mktemp("drafted-clip")
-    t = np.arange(RATE * 9) / RATE
-    for name in ("clean.flac", "original.flac"):
-        sf.write(folder / name, (0.3 * np.sin(2 * np.pi * 330 * t)).astype(np.float32), RATE)
-    clip = wb.register_processed_clip(admin, filename="drafted.wav", language="ko", project="e2e-drafts",
-                                      duration=9.0, segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)],
-                                      output_dir=folder, priority=500)
-    ids = [s.id for s in wb.open_task(admin, clip.task_id).segments]
-    fake = BackendChoice("fake", {"texts": {str(ids[n]): text for n, text in DRAFTS.items()},
-                                  "probabilities": {"그": 0.2, "날씨가": 0.3}})
-    wb.draft_engines = DraftEngines(wb.data_dir, config=DraftConfig(projects={"e2e-drafts": {"ko": fake}}))
-    wb.redraft_clip(admin, clip.id)  # the immediate queue drafts it here and now
-    assert wb.claim_next(me).id == clip.task_id
-    yield wb, me, clip.task_id, ids
+    task_id, ids = fake_drafted_task(wb, admin, me, tmp_path_factory.mktemp("drafted") / "clip",
+                                     project="e2e-drafts", spans=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)],
+                                     drafts=DRAFTS, probabilities={"그": 0.2, "날씨가": 0.3}, priority=500)
+    yield wb, me, task_id, ids
     wb.close()
 
 
