@@ -258,6 +258,9 @@ class Transcriber(Worker):
                 SHARED.submitted.append(task_id)
             else:
                 answer.failure(f"submit {answer.status_code} {answer.text[:200]}")
+        if PAGE_LOAD is PAGES["light"]["page load"]:
+            self.think()  # back to the queue page for the next task: a page load, its assets cached
+            self.run_actions("page load", PAGE_LOAD[self.role])
 
     def save(self, segment_id: int, text: str, base_version: int) -> int | None:
         with self.client.put(f"/api/work/segments/{segment_id}/text", headers=self.origin, name="save",
