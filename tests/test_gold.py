@@ -375,7 +375,7 @@ def test_a_segment_is_never_both_gold_and_paid_twice(database_url, gold_rules):
                     segments = [s.id for t in tasks for s in repo.live_segments(session, t)]
                     assert len(segments) == len(set(segments))
                     copies = {t.id for t in wb.list_tasks(admin) if t.clip_name == "source.wav"} - {source}
-                    assert all(i["username"] == worker_of[i["task_id"]] for i in paid if i["task_id"] in copies)
+                    assert all(i.username == worker_of[i.task_id] for i in paid if i.task_id in copies)
             finally:
                 wb.close()
 
