@@ -43,7 +43,7 @@ def _write(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
         raise InvalidInput(str(error)) from None
 
 
-def _statement_owner(session, actor: "Actor", username: str) -> "User":
+def _statement_owner(session, actor: "Actor", username: str) -> User:
     """The worker whose statement ``actor`` asks for: themselves, or anyone for an admin."""
     viewer = access.current(session, actor)
     worker = pay_store.user_by_username(session, username)
@@ -61,12 +61,12 @@ def _settled_and_pending(settled: pd.DataFrame, priced: pd.DataFrame, at: str) -
     return pd.concat(frames, ignore_index=True) if frames else priced
 
 
-def _frame(rows: "list[Row]", columns: tuple[str, ...]) -> pd.DataFrame:
+def _frame(rows: list[Row], columns: tuple[str, ...]) -> pd.DataFrame:
     """The store's named rows (``pay_store`` labels each column) as a frame with ``columns``."""
     return pd.DataFrame([row._asdict() for row in rows], columns=list(columns))
 
 
-def _lines_frame(rows: "list[Row]") -> pd.DataFrame:
+def _lines_frame(rows: list[Row]) -> pd.DataFrame:
     """``pay_store.settlement_lines`` rows as the engine's ``LINE_COLUMNS``."""
     return pd.DataFrame([
         {"payday": s.payday, "period_start": s.period_start, "cutoff": s.cutoff, "user_id": line.user_id,
@@ -76,7 +76,7 @@ def _lines_frame(rows: "list[Row]") -> pd.DataFrame:
     ], columns=list(engine.LINE_COLUMNS))
 
 
-def _settled_work_frame(rows: "list[Row]") -> pd.DataFrame:
+def _settled_work_frame(rows: list[Row]) -> pd.DataFrame:
     """``pay_store.settled_work`` rows as priced when paid (``SETTLED_ITEM_COLUMNS``)."""
     return pd.DataFrame([
         {"task_id": task.id, "user_id": item.user_id, "username": username, "clip_id": clip.id,
@@ -89,7 +89,7 @@ def _settled_work_frame(rows: "list[Row]") -> pd.DataFrame:
     ], columns=list(SETTLED_ITEM_COLUMNS))
 
 
-def _settled_reviews_frame(rows: "list[Row]") -> pd.DataFrame:
+def _settled_reviews_frame(rows: list[Row]) -> pd.DataFrame:
     """``pay_store.settled_reviews`` rows as priced when paid (``SETTLED_REVIEW_COLUMNS``)."""
     return pd.DataFrame([
         {"review_id": round_.id, "task_id": round_.task_id, "review_round": round_.review_round,
