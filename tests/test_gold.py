@@ -369,13 +369,13 @@ def test_a_segment_is_never_both_gold_and_paid_twice(database_url, gold_rules):
                         transcribe(wb, people[f"w{n}"], task_id)
                 with wb.store.reading() as session:
                     paid = pay_store.work_items(session)
-                    tasks = [item["task_id"] for item in paid]
+                    tasks = [item.task_id for item in paid]
                     assert len(tasks) == len(set(tasks))
-                    assert [i["username"] for i in paid if i["task_id"] == source] == ["tina"]
+                    assert [i.username for i in paid if i.task_id == source] == ["tina"]
                     segments = [s.id for t in tasks for s in repo.live_segments(session, t)]
                     assert len(segments) == len(set(segments))
                     copies = {t.id for t in wb.list_tasks(admin) if t.clip_name == "source.wav"} - {source}
-                    assert all(i["username"] == worker_of[i["task_id"]] for i in paid if i["task_id"] in copies)
+                    assert all(i.username == worker_of[i.task_id] for i in paid if i.task_id in copies)
             finally:
                 wb.close()
 

@@ -452,7 +452,7 @@ def test_no_task_is_ever_in_two_committed_settlements(template_store, tmp_path_f
                     + lines["carried_out"] - lines["carried_in"]).all()
         with wb.store.session() as session:
             items = pay_store.settled_work(session)
-        task_ids = [item["task_id"] for item in items]
+        task_ids = [row.SettlementItem.task_id for row in items]
         assert len(task_ids) == len(set(task_ids))
     finally:
         wb.close()

@@ -131,7 +131,7 @@ def claimed(world, username="mina", seconds=600.0) -> int:
 
 def stored(world) -> list[tuple]:
     with world.wb.store.session() as session:
-        return [(row["username"], row["task_id"], row["role"], round(row["active_seconds"], 3))
+        return [(row.username, row.task_id, row.role, round(row.active_seconds, 3))
                 for row in pay_store.task_times(session)]
 
 
@@ -317,7 +317,7 @@ def test_the_page_reports_its_activity_and_is_credited(served):
     response = signed_in(app, "minji").post(f"/api/work/tasks/{task}/activity", json={"spans": [[0, 1_500]]})
     assert response.status_code == 200
     assert 0 <= response.json()["credited_s"] <= 1.5
-    assert [(row["username"], row["role"]) for row in rows(wb)] == [("minji", "transcriber")]
+    assert [(row.username, row.role) for row in rows(wb)] == [("minji", "transcriber")]
 
 
 @pytest.mark.parametrize("username, body, status", [

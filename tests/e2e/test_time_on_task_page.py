@@ -13,7 +13,7 @@ def credited(store, user_id: int) -> list[tuple[int, str, float]]:
     from workbench.store import pay_store
 
     with store.store.session() as session:
-        return [(row["task_id"], row["role"], row["active_seconds"])
+        return [(row.task_id, row.role, row.active_seconds)
                 for row in pay_store.task_times(session, user_id=user_id)]
 
 

@@ -80,9 +80,9 @@ def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at
         admin = access.require_admin(session, actor)
         pay_store.lock_settlements(session)
         latest = pay_store.latest_settlement(session)
-        if latest is not None and effective_at < latest["cutoff"]:
+        if latest is not None and effective_at < latest.cutoff:
             raise InvalidInput(
-                f"Work up to {latest['cutoff'].isoformat()} is already settled (payday {latest['payday']}); "
+                f"Work up to {latest.cutoff.isoformat()} is already settled (payday {latest.payday}); "
                 "a new rate must take effect after that."
             )
         if exists(session, effective_at):

@@ -12,7 +12,14 @@ import pandas as pd
 from workbench.pay import engine, reports
 from workbench.pay.calendar import PayPeriod, pay_period, seoul_minute
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT
-from workbench.pay.service.common import _as_invalid_input, _frame, _records
+from workbench.pay.service.common import (
+    _as_invalid_input,
+    _frame,
+    _lines_frame,
+    _records,
+    _settled_reviews_frame,
+    _settled_work_frame,
+)
 from workbench.store import audit, pay_store
 from workbench.workflow import access
 from workbench.workflow.errors import InvalidInput
@@ -152,9 +159,9 @@ def _check_committable(session, period: PayPeriod, now: datetime) -> None:
             "commit it after the cut-off (a dry run works any time)."
         )
     latest = pay_store.latest_settlement(session)
-    if latest is not None and latest["payday"] > period.payday:
+    if latest is not None and latest.payday > period.payday:
         raise InvalidInput(
-            f"{latest['payday']} is already committed; an earlier payday ({period.payday}) can no longer be. "
+            f"{latest.payday} is already committed; an earlier payday ({period.payday}) can no longer be. "
             "Work it did not cover is paid by the next payday."
         )
 
@@ -169,13 +176,13 @@ def _settlement_inputs(session) -> tuple[pd.DataFrame, ...]:
     )
 
 
-def _stored_settlement(session, stored: dict) -> Settlement:
-    payday = stored["payday"]
-    period = PayPeriod(payday=payday, start=stored["period_start"], cutoff=stored["cutoff"])
-    lines = _frame(pay_store.settlement_lines(session, payday=payday), engine.LINE_COLUMNS)
-    items = _frame(pay_store.settled_work(session, payday=payday), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+def _stored_settlement(session, stored) -> Settlement:
+    payday = stored.payday
+    period = PayPeriod(payday=payday, start=stored.period_start, cutoff=stored.cutoff)
+    lines = _lines_frame(pay_store.settlement_lines(session, payday=payday))
+    items = _settled_work_frame(pay_store.settled_work(session, payday=payday))
     penalties = _frame(pay_store.settled_penalties(session, payday=payday), engine.PENALTY_COLUMNS)
-    reviews = _frame(pay_store.settled_reviews(session, payday=payday), engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
-    return Settlement(period=period, minimum_payout=stored["minimum_payout"], lines=lines, items=items,
+    reviews = _settled_reviews_frame(pay_store.settled_reviews(session, payday=payday))
+    return Settlement(period=period, minimum_payout=stored.minimum_payout, lines=lines, items=items,
                       penalties=penalties, reviews=reviews, committed=True, created=False,
-                      committed_at=stored["committed_at"], committed_by=stored["committed_by"])
+                      committed_at=stored.committed_at, committed_by=stored.committed_by)

@@ -14,7 +14,10 @@ from workbench.pay.service.common import (
     _as_invalid_input,
     _frame,
     _is_workbook,
+    _lines_frame,
     _settled_and_pending,
+    _settled_reviews_frame,
+    _settled_work_frame,
     _statement_owner,
     _write,
 )
@@ -37,12 +40,11 @@ def statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFrame:
     """
     with wb.store.reading() as session:
         worker = _statement_owner(session, actor, username)
-        settled = _frame(pay_store.settled_work(session, user_id=worker["id"]),
-                         engine.ITEM_OUTPUT_COLUMNS + ("payday",))
-        pending = _frame(pay_store.work_items(session, user_id=worker["id"]), engine.WORK_ITEM_COLUMNS)
+        settled = _settled_work_frame(pay_store.settled_work(session, user_id=worker.id))
+        pending = _frame(pay_store.work_items(session, user_id=worker.id), engine.WORK_ITEM_COLUMNS)
         rates = _frame(pay_store.pay_rates(session), engine.RATE_COLUMNS)
         bonuses = _frame(pay_store.project_rates(session), engine.PROJECT_RATE_COLUMNS)
-        penalties = pd.DataFrame([(p.task_id, p.amount_won) for p in repo.penalties_of(session, worker["id"])],
+        penalties = pd.DataFrame([(p.task_id, p.amount_won) for p in repo.penalties_of(session, worker.id)],
                                  columns=["task_id", "amount"])
     with _as_invalid_input():
         priced = engine.price_items(pending, rates, bonuses)
@@ -58,9 +60,8 @@ def review_statement(wb: "Workbench", actor: "Actor", username: str) -> pd.DataF
     """
     with wb.store.reading() as session:
         worker = _statement_owner(session, actor, username)
-        settled = _frame(pay_store.settled_reviews(session, user_id=worker["id"]),
-                         engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
-        pending = _frame(pay_store.review_items(session, user_id=worker["id"]), engine.REVIEW_ITEM_COLUMNS)
+        settled = _settled_reviews_frame(pay_store.settled_reviews(session, user_id=worker.id))
+        pending = _frame(pay_store.review_items(session, user_id=worker.id), engine.REVIEW_ITEM_COLUMNS)
         rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
     with _as_invalid_input():
         priced = engine.price_review_items(pending, rates)
@@ -77,14 +78,13 @@ def time_on_task(wb: "Workbench", actor: "Actor", *, username: str | None = None
             access.require_admin(session, actor)
             user_id = None
         else:
-            user_id = _statement_owner(session, actor, username)["id"]
+            user_id = _statement_owner(session, actor, username).id
         times = _frame(pay_store.task_times(session, user_id=user_id), work_time.TIME_COLUMNS)
-        settled = _frame(pay_store.settled_work(session, user_id=user_id), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+        settled = _settled_work_frame(pay_store.settled_work(session, user_id=user_id))
         pending = _frame(pay_store.work_items(session, user_id=user_id), engine.WORK_ITEM_COLUMNS)
         rates = _frame(pay_store.pay_rates(session), engine.RATE_COLUMNS)
         bonuses = _frame(pay_store.project_rates(session), engine.PROJECT_RATE_COLUMNS)
-        settled_reviews = _frame(pay_store.settled_reviews(session, user_id=user_id),
-                                 engine.REVIEW_OUTPUT_COLUMNS + ("payday",))
+        settled_reviews = _settled_reviews_frame(pay_store.settled_reviews(session, user_id=user_id))
         rounds = _frame(pay_store.review_items(session, user_id=user_id), engine.REVIEW_ITEM_COLUMNS)
         reviewer_rates = _frame(pay_store.reviewer_rates(session), engine.RATE_COLUMNS)
     with _as_invalid_input():
@@ -111,7 +111,7 @@ def statement_lines(wb: "Workbench", actor: "Actor", username: str) -> pd.DataFr
     """One worker's committed settlement lines as ``reports.worker_period_report`` rows."""
     with wb.store.reading() as session:
         worker = _statement_owner(session, actor, username)
-        lines = _frame(pay_store.settlement_lines(session, user_id=worker["id"]), engine.LINE_COLUMNS)
+        lines = _lines_frame(pay_store.settlement_lines(session, user_id=worker.id))
     return reports.worker_period_report(lines)
 
 
@@ -135,7 +135,7 @@ def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Every committed settlement per worker (``reports.WORKER_REPORT_COLUMNS``); admin only."""
     with wb.store.reading() as session:
         access.require_admin(session, actor)
-        lines = _frame(pay_store.settlement_lines(session), engine.LINE_COLUMNS)
+        lines = _lines_frame(pay_store.settlement_lines(session))
     return reports.worker_period_report(lines)
 
 
@@ -143,7 +143,7 @@ def language_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Committed work per payday per language (``reports.LANGUAGE_REPORT_COLUMNS``); admin only."""
     with wb.store.reading() as session:
         access.require_admin(session, actor)
-        items = _frame(pay_store.settled_work(session), engine.ITEM_OUTPUT_COLUMNS + ("payday",))
+        items = _settled_work_frame(pay_store.settled_work(session))
     return reports.language_period_report(items)
 
 

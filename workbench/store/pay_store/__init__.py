@@ -1,6 +1,7 @@
 """Pay's queries, by concern (work, rates, settlements); ``pay_store.name`` reaches each.
-``workbench.pay.service`` calls these with a session from ``Store`` and gets plain dicts back
-(it builds the engine's DataFrames from them); no SQL lives in pay/.
+``workbench.pay.service`` calls these with a session from ``Store`` and gets rows back, as
+every store query does: ``Row``s labelled with the engine's column names, or ORM rows (it
+builds the engine's DataFrames from them); no SQL lives in pay/.
 
 A work item is a ``complete`` task with a transcriber and a completion time: the
 transcriber is paid once per task, however many review rounds it took. A review item is a

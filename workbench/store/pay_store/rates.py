@@ -4,49 +4,47 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
 from workbench.store.models import User
 from workbench.store.pay_models import PayRate, ProjectRate, ReviewerRate
 
 
-def pay_rates(session: Session) -> list[dict]:
+def pay_rates(session: Session) -> list[Row]:
     """The base rate history: ``language``, ``won_per_minute``, ``effective_at``, ``set_by``, ``created_at``."""
     setter = aliased(User)
     query = (
-        select(PayRate.language, PayRate.won_per_minute, PayRate.effective_at, setter.username, PayRate.created_at)
+        select(PayRate.language, PayRate.won_per_minute, PayRate.effective_at, setter.username.label("set_by"),
+               PayRate.created_at)
         .outerjoin(setter, setter.id == PayRate.created_by_id)
         .order_by(PayRate.language, PayRate.effective_at)
     )
-    columns = ("language", "won_per_minute", "effective_at", "set_by", "created_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
-def project_rates(session: Session) -> list[dict]:
+def project_rates(session: Session) -> list[Row]:
     """The bonus history: ``project``, ``won_per_minute``, ``basis``, ``effective_at``, ``set_by``, ``created_at``."""
     setter = aliased(User)
     query = (
         select(ProjectRate.project, ProjectRate.won_per_minute, ProjectRate.basis, ProjectRate.effective_at,
-               setter.username, ProjectRate.created_at)
+               setter.username.label("set_by"), ProjectRate.created_at)
         .outerjoin(setter, setter.id == ProjectRate.created_by_id)
         .order_by(ProjectRate.project, ProjectRate.effective_at)
     )
-    columns = ("project", "won_per_minute", "basis", "effective_at", "set_by", "created_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
-def reviewer_rates(session: Session) -> list[dict]:
+def reviewer_rates(session: Session) -> list[Row]:
     """The reviewer rate history: ``language``, ``won_per_minute``, ``effective_at``, ``set_by``, ``created_at``."""
     setter = aliased(User)
     query = (
-        select(ReviewerRate.language, ReviewerRate.won_per_minute, ReviewerRate.effective_at, setter.username,
-               ReviewerRate.created_at)
+        select(ReviewerRate.language, ReviewerRate.won_per_minute, ReviewerRate.effective_at,
+               setter.username.label("set_by"), ReviewerRate.created_at)
         .outerjoin(setter, setter.id == ReviewerRate.created_by_id)
         .order_by(ReviewerRate.language, ReviewerRate.effective_at)
     )
-    columns = ("language", "won_per_minute", "effective_at", "set_by", "created_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
 def has_reviewer_rate(session: Session, language: str, effective_at: datetime) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import Row, Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from workbench.store import repo
@@ -36,26 +36,29 @@ def lock_settlements(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETTLEMENT_LOCK_KEY})
 
 
-def settlement(session: Session, payday: date) -> dict | None:
-    row = session.scalars(select(Settlement).where(Settlement.payday == payday)).one_or_none()
-    return None if row is None else _settlement_dict(session, row)
+def settlement(session: Session, payday: date) -> Row | None:
+    """The committed settlement for ``payday`` (see ``latest_settlement``), or None."""
+    return session.execute(_settlement_query().where(Settlement.payday == payday)).one_or_none()
 
 
-def latest_settlement(session: Session) -> dict | None:
-    row = session.scalars(select(Settlement).order_by(Settlement.payday.desc()).limit(1)).one_or_none()
-    return None if row is None else _settlement_dict(session, row)
+def latest_settlement(session: Session) -> Row | None:
+    """The latest committed settlement: ``id``, ``payday``, ``period_start``, ``cutoff``,
+    ``minimum_payout``, ``committed_at`` and ``committed_by`` (the admin's username)."""
+    query = _settlement_query().order_by(Settlement.payday.desc()).limit(1)
+    return session.execute(query).one_or_none()
 
 
-def _settlement_dict(session: Session, row: Settlement) -> dict:
-    return {
-        "id": row.id, "payday": row.payday, "period_start": row.period_start, "cutoff": row.cutoff,
-        "minimum_payout": row.minimum_payout, "committed_at": row.committed_at,
-        "committed_by": session.get(User, row.committed_by_id).username,
-    }
+def _settlement_query() -> Select:
+    return (
+        select(Settlement.id, Settlement.payday, Settlement.period_start, Settlement.cutoff,
+               Settlement.minimum_payout, Settlement.committed_at, User.username.label("committed_by"))
+        .join(User, User.id == Settlement.committed_by_id)
+    )
 
 
-def carry_over(session: Session) -> list[dict]:
-    """Each worker's balance carried out of their latest settlement line, where not zero."""
+def carry_over(session: Session) -> list[Row]:
+    """Each worker's balance carried out of their latest settlement line, where not zero:
+    ``user_id``, ``username``, ``amount``."""
     latest = (
         select(SettlementLine.user_id, func.max(Settlement.payday).label("payday"))
         .join(Settlement, Settlement.id == SettlementLine.settlement_id)
@@ -63,18 +66,18 @@ def carry_over(session: Session) -> list[dict]:
         .subquery()
     )
     query = (
-        select(SettlementLine.user_id, User.username, SettlementLine.carried_out)
+        select(SettlementLine.user_id, User.username, SettlementLine.carried_out.label("amount"))
         .join(Settlement, Settlement.id == SettlementLine.settlement_id)
         .join(latest, and_(latest.c.user_id == SettlementLine.user_id, latest.c.payday == Settlement.payday))
         .join(User, User.id == SettlementLine.user_id)
         .where(SettlementLine.carried_out != 0)
         .order_by(User.username)
     )
-    return [{"user_id": u, "username": name, "amount": amount} for u, name, amount in session.execute(query)]
+    return session.execute(query).all()
 
 
-def settlement_lines(session: Session, *, payday: date | None = None, user_id: int | None = None) -> list[dict]:
-    """Committed lines with the engine's ``LINE_COLUMNS``, by payday then username."""
+def settlement_lines(session: Session, *, payday: date | None = None, user_id: int | None = None) -> list[Row]:
+    """Committed lines as ``(Settlement, SettlementLine, username)`` rows, by payday then username."""
     query = (
         select(Settlement, SettlementLine, User.username)
         .join(SettlementLine, SettlementLine.settlement_id == Settlement.id)
@@ -85,77 +88,54 @@ def settlement_lines(session: Session, *, payday: date | None = None, user_id: i
         query = query.where(Settlement.payday == payday)
     if user_id is not None:
         query = query.where(SettlementLine.user_id == user_id)
-    return [
-        {"payday": s.payday, "period_start": s.period_start, "cutoff": s.cutoff, "user_id": line.user_id,
-         "username": username, "items": line.items, "source_seconds": line.source_seconds,
-         **{column: getattr(line, column) for column in LINE_MONEY_COLUMNS}, "status": line.status}
-        for s, line, username in session.execute(query)
-    ]
+    return session.execute(query).all()
 
 
-def settled_work(session: Session, *, payday: date | None = None, user_id: int | None = None) -> list[dict]:
-    """Committed work items as priced when paid (``ITEM_OUTPUT_COLUMNS``) plus ``payday``."""
-    query = (
-        select(Settlement.payday, SettlementItem, Task, Clip, User.username)
-        .join(SettlementItem, SettlementItem.settlement_id == Settlement.id)
-        .join(Task, Task.id == SettlementItem.task_id)
-        .join(Clip, Clip.id == Task.clip_id)
-        .join(User, User.id == SettlementItem.user_id)
-        .order_by(Settlement.payday, SettlementItem.occurred_at, SettlementItem.task_id)
-    )
+def settled_work(session: Session, *, payday: date | None = None, user_id: int | None = None) -> list[Row]:
+    """Committed work items as ``(payday, SettlementItem, Task, Clip, username)`` rows, by
+    payday, time accepted and task."""
+    return _settled(session, SettlementItem, Task, joins=[(Task, Task.id == SettlementItem.task_id)],
+                    payday=payday, user_id=user_id)
+
+
+def settled_reviews(session: Session, *, payday: date | None = None, user_id: int | None = None) -> list[Row]:
+    """Committed review rounds as ``(payday, SettlementReview, ReviewRound, Clip, username)``
+    rows, by payday, time reviewed and round."""
+    return _settled(session, SettlementReview, ReviewRound,
+                    joins=[(ReviewRound, ReviewRound.id == SettlementReview.review_round_id),
+                           (Task, Task.id == ReviewRound.task_id)],
+                    payday=payday, user_id=user_id)
+
+
+def _settled(session: Session, item: type, subject: type, *, joins: list, payday: date | None,
+             user_id: int | None) -> list[Row]:
+    """The paid ``item`` rows of committed settlements with the ``subject`` they pay (reached
+    by ``joins``, which end at the task) and its clip; the work and review queries share it."""
+    query = select(Settlement.payday, item, subject, Clip, User.username).join(
+        item, item.settlement_id == Settlement.id)
+    for table, on in joins:
+        query = query.join(table, on)
+    query = (query.join(Clip, Clip.id == Task.clip_id).join(User, User.id == item.user_id)
+             .order_by(Settlement.payday, item.occurred_at, subject.id))
     if payday is not None:
         query = query.where(Settlement.payday == payday)
     if user_id is not None:
-        query = query.where(SettlementItem.user_id == user_id)
-    return [
-        {"task_id": task.id, "user_id": item.user_id, "username": username, "clip_id": clip.id,
-         "clip_name": clip.filename, "language": clip.language, "project": clip.project,
-         "source_seconds": item.source_ms / 1000, "speech_seconds": None, "accepted_at": item.occurred_at,
-         "source_ms": item.source_ms, "rate": item.rate, "rate_effective_at": None,
-         "bonus_rate": item.bonus_rate, "bonus_basis": item.bonus_basis, "bonus_ms": item.bonus_ms,
-         "amount": item.amount, "payday": paid_on}
-        for paid_on, item, task, clip, username in session.execute(query)
-    ]
+        query = query.where(item.user_id == user_id)
+    return session.execute(query).all()
 
 
-def settled_reviews(session: Session, *, payday: date | None = None, user_id: int | None = None) -> list[dict]:
-    """Committed review rounds as priced when paid (``REVIEW_OUTPUT_COLUMNS``) plus ``payday``."""
-    query = (
-        select(Settlement.payday, SettlementReview, ReviewRound, Clip, User.username)
-        .join(SettlementReview, SettlementReview.settlement_id == Settlement.id)
-        .join(ReviewRound, ReviewRound.id == SettlementReview.review_round_id)
-        .join(Task, Task.id == ReviewRound.task_id)
-        .join(Clip, Clip.id == Task.clip_id)
-        .join(User, User.id == SettlementReview.user_id)
-        .order_by(Settlement.payday, SettlementReview.occurred_at, ReviewRound.id)
-    )
-    if payday is not None:
-        query = query.where(Settlement.payday == payday)
-    if user_id is not None:
-        query = query.where(SettlementReview.user_id == user_id)
-    return [
-        {"review_id": round_.id, "task_id": round_.task_id, "review_round": round_.review_round,
-         "user_id": item.user_id, "username": username, "clip_id": clip.id, "clip_name": clip.filename,
-         "language": clip.language, "project": clip.project, "segments": round_.segments,
-         "reviewed_seconds": item.reviewed_ms / 1000, "reviewed_at": item.occurred_at,
-         "reviewed_ms": item.reviewed_ms, "rate": item.rate, "rate_effective_at": None, "amount": item.amount,
-         "payday": paid_on}
-        for paid_on, item, round_, clip, username in session.execute(query)
-    ]
-
-
-def settled_penalties(session: Session, *, payday: date) -> list[dict]:
-    """Penalties a committed settlement deducted (``PENALTY_COLUMNS``)."""
+def settled_penalties(session: Session, *, payday: date) -> list[Row]:
+    """Penalties a committed settlement deducted: ``penalty_id``, ``user_id``, ``username``,
+    ``amount``, ``created_at`` (when the penalty was given)."""
     query = (
         select(SettlementItem.penalty_id, SettlementItem.user_id, User.username, SettlementItem.amount,
-               SettlementItem.occurred_at)
+               SettlementItem.occurred_at.label("created_at"))
         .join(Settlement, Settlement.id == SettlementItem.settlement_id)
         .join(User, User.id == SettlementItem.user_id)
         .where(Settlement.payday == payday, SettlementItem.penalty_id.is_not(None))
         .order_by(User.username, SettlementItem.occurred_at)
     )
-    columns = ("penalty_id", "user_id", "username", "amount", "created_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
 def insert_settlement(

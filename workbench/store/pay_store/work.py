@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import false, func, select
+from sqlalchemy import Row, false, func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.states import TaskState
@@ -13,18 +13,13 @@ from workbench.store.models import Clip, Penalty, Segment, Task, User, Verdict
 from workbench.store.pay_models import ReviewRound, SettlementItem, SettlementReview, TaskTime
 
 
-def user_by_username(session: Session, username: str) -> dict | None:
-    user = session.scalars(select(User).where(User.username == username)).one_or_none()
-    return None if user is None else _user_dict(user)
-
-
-def _user_dict(user: User) -> dict:
-    return {"id": user.id, "username": user.username}
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username)).one_or_none()
 
 
 # --- work and penalties ---------------------------------------------------------------
 
-def work_items(session: Session, *, user_id: int | None = None) -> list[dict]:
+def work_items(session: Session, *, user_id: int | None = None) -> list[Row]:
     """Unsettled completed tasks as the engine's work items (``workbench.pay.engine.WORK_ITEM_COLUMNS``).
 
     ``speech_seconds`` sums the live, not-no-speech segments of the task.
@@ -36,8 +31,10 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[dict]:
         .subquery()
     )
     query = (
-        select(Task.id, Task.transcriber_id, User.username, Clip.id, Clip.filename, Clip.language,
-               Clip.project, Clip.duration, func.coalesce(speech.c.seconds, 0.0), Task.completed_at)
+        select(Task.id.label("task_id"), Task.transcriber_id.label("user_id"), User.username,
+               Clip.id.label("clip_id"), Clip.filename.label("clip_name"), Clip.language, Clip.project,
+               Clip.duration.label("source_seconds"), func.coalesce(speech.c.seconds, 0.0).label("speech_seconds"),
+               Task.completed_at.label("accepted_at"))
         .join(Clip, Clip.id == Task.clip_id)
         .join(User, User.id == Task.transcriber_id)
         .outerjoin(speech, speech.c.task_id == Task.id)
@@ -47,9 +44,7 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[dict]:
     )
     if user_id is not None:
         query = query.where(Task.transcriber_id == user_id)
-    columns = ("task_id", "user_id", "username", "clip_id", "clip_name", "language", "project",
-               "source_seconds", "speech_seconds", "accepted_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
 def record_review_round(session: Session, *, task_id: int, review_round: int, reviewer_id: int,
@@ -65,13 +60,14 @@ def record_review_round(session: Session, *, task_id: int, review_round: int, re
                             outcome=outcome, finished_at=at))
 
 
-def review_items(session: Session, *, user_id: int | None = None) -> list[dict]:
+def review_items(session: Session, *, user_id: int | None = None) -> list[Row]:
     """Unsettled finished review rounds as the engine's review items
     (``workbench.pay.engine.REVIEW_ITEM_COLUMNS``)."""
     query = (
-        select(ReviewRound.id, ReviewRound.task_id, ReviewRound.review_round, ReviewRound.reviewer_id,
-               User.username, Clip.id, Clip.filename, Clip.language, Clip.project, ReviewRound.segments,
-               ReviewRound.reviewed_seconds, ReviewRound.finished_at)
+        select(ReviewRound.id.label("review_id"), ReviewRound.task_id, ReviewRound.review_round,
+               ReviewRound.reviewer_id.label("user_id"), User.username, Clip.id.label("clip_id"),
+               Clip.filename.label("clip_name"), Clip.language, Clip.project, ReviewRound.segments,
+               ReviewRound.reviewed_seconds, ReviewRound.finished_at.label("reviewed_at"))
         .join(Task, Task.id == ReviewRound.task_id)
         .join(Clip, Clip.id == Task.clip_id)
         .join(User, User.id == ReviewRound.reviewer_id)
@@ -80,21 +76,20 @@ def review_items(session: Session, *, user_id: int | None = None) -> list[dict]:
     )
     if user_id is not None:
         query = query.where(ReviewRound.reviewer_id == user_id)
-    columns = ("review_id", "task_id", "review_round", "user_id", "username", "clip_id", "clip_name", "language",
-               "project", "segments", "reviewed_seconds", "reviewed_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
-def unsettled_penalties(session: Session) -> list[dict]:
-    """Penalties no committed settlement has deducted yet."""
+def unsettled_penalties(session: Session) -> list[Row]:
+    """Penalties no committed settlement has deducted yet: ``penalty_id``, ``user_id``,
+    ``username``, ``amount``, ``created_at``."""
     query = (
-        select(Penalty.id, Penalty.user_id, User.username, Penalty.amount_won, Penalty.created_at)
+        select(Penalty.id.label("penalty_id"), Penalty.user_id, User.username, Penalty.amount_won.label("amount"),
+               Penalty.created_at)
         .join(User, User.id == Penalty.user_id)
         .where(~select(SettlementItem.id).where(SettlementItem.penalty_id == Penalty.id).exists())
         .order_by(Penalty.created_at, Penalty.id)
     )
-    columns = ("penalty_id", "user_id", "username", "amount", "created_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
 def last_activity_at(session: Session, user_id: int) -> datetime | None:
@@ -116,7 +111,7 @@ def add_task_time(session: Session, *, user_id: int, task_id: int, role: str, se
     session.flush()
 
 
-def task_times(session: Session, *, user_id: int | None = None) -> list[dict]:
+def task_times(session: Session, *, user_id: int | None = None) -> list[Row]:
     """Active time per worker, task and role: ``user_id``, ``username``, ``task_id``, ``role``,
     ``language``, ``project``, ``active_seconds``, ``last_at``."""
     query = (
@@ -129,5 +124,4 @@ def task_times(session: Session, *, user_id: int | None = None) -> list[dict]:
     )
     if user_id is not None:
         query = query.where(TaskTime.user_id == user_id)
-    columns = ("user_id", "username", "task_id", "role", "language", "project", "active_seconds", "last_at")
-    return [dict(zip(columns, row)) for row in session.execute(query)]
+    return session.execute(query).all()
