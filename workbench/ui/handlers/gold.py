@@ -6,6 +6,7 @@ refuses anyone who is not an admin, so calling these directly grants nothing.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,8 @@ def mark_gold(wb: "Workbench", actor: "Actor", clip_id: float | None, segment_id
     words = [word for word in re.split(r"[\s,]+", segment_ids or "") if word]
     if not all(word.isdigit() for word in words):
         raise InvalidInput("Segment ids are whole numbers, separated by commas or spaces.")
-    if clip_id is not None and clip_id != int(clip_id):
-        raise InvalidInput("A clip id is a whole number.")
+    if clip_id is not None and not (math.isfinite(clip_id) and clip_id == int(clip_id)):
+        raise InvalidInput("A clip id is a whole number.")  # a number box can send NaN or infinity
     marked = wb.mark_gold(actor, clip_id=None if clip_id is None else int(clip_id),
                           segment_ids=[int(word) for word in words])
     return f"{marked} segment(s) made gold."
