@@ -185,7 +185,7 @@ def test_the_timeline_of_a_real_clip_shows_every_segment_as_a_region(new_page, l
     me = store.create_user(admin, username="tl-interview", password=PASSWORD, name="민지",
                            roles={"transcriber"}, language="ko")
     store.register_processed_clip(admin, filename="ko_interview.wav", language="ko", project="e2e-timeline",
-                                  duration=duration, segments=spans, output_dir=store._path(output_dir), priority=600)
+                                  duration=duration, segments=spans, output_dir=store.ctx.path(output_dir), priority=600)
     task_id = store.claim_next(me).id
     page = new_page()
     login(page, me.username, PASSWORD)
