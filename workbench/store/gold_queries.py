@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, object_session
 
 from workbench.store.gold_models import GoldCopy, GoldImport, GoldPlacement, GoldReference, GoldScore
@@ -36,8 +36,8 @@ def is_gold_task(task: Task) -> bool:
         return False
     known = session.info.setdefault("gold_tasks", {})
     if task.id not in known:
-        known[task.id] = (session.get(GoldCopy, task.id) is not None
-                          or session.get(GoldImport, task.clip_id) is not None)
+        known[task.id] = bool(session.scalar(select(
+            exists().where(GoldCopy.task_id == task.id) | exists().where(GoldImport.clip_id == task.clip_id))))
     return known[task.id]
 
 

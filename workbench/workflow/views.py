@@ -79,13 +79,16 @@ class Views(Service):
 
     def segment_drafts(self, session, task: Task, segments: Sequence[Segment]) -> dict[int, SegmentDraft]:
         allowed = self.ctx.drafts_allowed
-        shown = [s.id for s in segments if allowed is not None and allowed(task, s)]
+        if allowed is None:
+            return {}
+        drafts = draft_queries.drafts_of(session, [s.id for s in segments])
+        # Asked only of segments that have a draft: an autosave without one costs no lookup.
+        shown = {s.id: s.version for s in segments if s.id in drafts and allowed(task, s)}
         return {
             segment_id: SegmentDraft(engine=revision.engine or "", text=revision.text,
                                      words=tuple(DraftWord.from_dict(w) for w in json.loads(words)),
-                                     untouched=revision.version == version[segment_id])
-            for version in [{s.id: s.version for s in segments}]
-            for segment_id, (revision, words) in draft_queries.drafts_of(session, shown).items()
+                                     untouched=revision.version == shown[segment_id])
+            for segment_id, (revision, words) in drafts.items() if segment_id in shown
         }
 
     def segment_view(self, session, task: Task, segment: Segment, *, viewer: Actor | None = None) -> SegmentView:
