@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from drafts_support import clip_with_audio, draft_now, fake_engines
+from tests.builders import signed_in
 from workbench.queue import RecordingQueue
 from workbench.store.models import Revision
 from workbench.ui.server import create_app
@@ -36,20 +37,13 @@ def served(tmp_path_factory):
     wb.close()
 
 
-def client_for(app, username: str) -> TestClient:
-    client = TestClient(app)
-    response = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert response.status_code == 303
-    return client
-
-
 def segments(client, task_id):
     return client.get(f"/api/work/tasks/{task_id}").json()["segments"]
 
 
 def test_the_transcriber_gets_the_draft_with_each_words_probability_and_the_marking_threshold(served):
     app, _, task_id = served
-    answer = client_for(app, "minji").get(f"/api/work/tasks/{task_id}").json()
+    answer = signed_in(app, "minji").get(f"/api/work/tasks/{task_id}").json()
     first = answer["segments"][0]
     assert answer["draft_threshold"] == 0.5
     assert first["text"] == first["draft"]["text"] == "네 그 말이 하나 맞아요"
@@ -59,7 +53,7 @@ def test_the_transcriber_gets_the_draft_with_each_words_probability_and_the_mark
 
 def test_a_save_keeps_the_typed_character_count_as_an_ordinary_revision(served):
     app, wb, task_id = served
-    client = client_for(app, "minji")
+    client = signed_in(app, "minji")
     segment = segments(client, task_id)[1]
     saved = client.put(f"/api/work/segments/{segment['id']}/text",
                        json={"text": "네 맞아요.", "base_version": segment["version"], "typed_chars": 9})
@@ -73,7 +67,7 @@ def test_a_save_keeps_the_typed_character_count_as_an_ordinary_revision(served):
 @pytest.mark.parametrize("typed_chars", ["lots", -1, 10**12, 2.5, True, [3], {"n": 1}])
 def test_junk_or_huge_typed_character_counts_are_refused_and_change_nothing(served, typed_chars):
     app, _, task_id = served
-    client = client_for(app, "minji")
+    client = signed_in(app, "minji")
     segment = segments(client, task_id)[2]
     answer = client.put(f"/api/work/segments/{segment['id']}/text",
                         json={"text": "고친 문장.", "base_version": segment["version"], "typed_chars": typed_chars})
@@ -85,7 +79,7 @@ def test_junk_or_huge_typed_character_counts_are_refused_and_change_nothing(serv
                                    {"role": "machine"}, {"kind": "draft"}])
 def test_a_transcriber_cannot_pass_a_save_off_as_a_machine_draft(served, field):
     app, _, task_id = served
-    client = client_for(app, "minji")
+    client = signed_in(app, "minji")
     segment = segments(client, task_id)[2]
     answer = client.put(f"/api/work/segments/{segment['id']}/text",
                         json={"text": "기계가 쓴 척.", "base_version": segment["version"], **field})
@@ -104,12 +98,12 @@ def test_no_account_can_be_named_like_an_engine(served):
 @pytest.mark.parametrize("username", ["ed", "eve"])
 def test_another_languages_worker_cannot_read_the_drafts(served, username):
     app, _, task_id = served
-    answer = client_for(app, username).get(f"/api/work/tasks/{task_id}")
+    answer = signed_in(app, username).get(f"/api/work/tasks/{task_id}")
     assert answer.status_code == 403 and "맞아요" not in answer.text
 
 
 def test_the_reviewer_sees_which_texts_are_untouched_drafts(served):
     app, wb, task_id = served
     wb.submit_task(wb.actor("minji"), task_id)
-    shown = client_for(app, "hyun").post(f"/api/work/review/{task_id}").json()["segments"]
+    shown = signed_in(app, "hyun").post(f"/api/work/review/{task_id}").json()["segments"]
     assert [s["draft"]["untouched"] for s in shown] == [True, False, True, True]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from fastapi.testclient import TestClient
 
 from drafts_support import draft_now, fake_engines
+from tests.builders import signed_in
 from workbench.queue import RecordingQueue
 from workbench.ui.server import create_app
 from workbench.workflow.service import Workbench
@@ -48,13 +48,6 @@ def served(tmp_path):
     wb.close()
 
 
-def client_for(app, username: str) -> TestClient:
-    client = TestClient(app)
-    response = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert response.status_code == 303
-    return client
-
-
 def task(client, task_id):
     return client.get(f"/api/work/tasks/{task_id}").json()
 
@@ -66,7 +59,7 @@ def stored(wb, task_id):
 
 def test_the_task_json_flags_the_drafts_spots_the_guideline_needs_and_suggests_splits_and_merges(served):
     app, _, task_id, ids = served
-    answer = task(client_for(app, "ed"), task_id)
+    answer = task(signed_in(app, "ed"), task_id)
     flags = answer["draft_flags"]
     assert [(f["rule"], f["index"], f["word"]) for f in flags[str(ids[3])]] == [
         ("digits", 2, "3"), ("noise-tag", 4, "(music)")]
@@ -99,7 +92,7 @@ def test_an_empty_draft_is_kept_only_over_sound(tmp_path):
 
 def test_applying_a_split_hint_splits_at_the_words_time_with_each_sentence_in_its_half(served):
     app, wb, task_id, ids = served
-    client = client_for(app, "ed")
+    client = signed_in(app, "ed")
     first = task(client, task_id)["segments"][0]
     answer = client.post(f"/api/work/segments/{ids[0]}/hint", json={"base_version": first["version"]})
     assert answer.status_code == 200
@@ -111,7 +104,7 @@ def test_applying_a_split_hint_splits_at_the_words_time_with_each_sentence_in_it
 
 def test_applying_a_merge_hint_merges_with_the_next_segment(served):
     app, wb, task_id, ids = served
-    client = client_for(app, "ed")
+    client = signed_in(app, "ed")
     second = task(client, task_id)["segments"][1]
     answer = client.post(f"/api/work/segments/{ids[1]}/hint", json={"base_version": second["version"]})
     assert answer.status_code == 200
@@ -122,7 +115,7 @@ def test_applying_a_merge_hint_merges_with_the_next_segment(served):
 def test_someone_elses_task_is_refused_and_changes_nothing(served):
     app, wb, task_id, ids = served
     before = stored(wb, task_id)
-    answer = client_for(app, "emma").post(f"/api/work/segments/{ids[0]}/hint", json={"base_version": 1})
+    answer = signed_in(app, "emma").post(f"/api/work/segments/{ids[0]}/hint", json={"base_version": 1})
     assert answer.status_code == 403 and answer.json()["detail"]
     assert stored(wb, task_id) == before
 
@@ -130,7 +123,7 @@ def test_someone_elses_task_is_refused_and_changes_nothing(served):
 def test_a_reviewer_cannot_apply_a_hint(served):
     app, wb, task_id, ids = served
     before = stored(wb, task_id)
-    answer = client_for(app, "eve").post(f"/api/work/segments/{ids[1]}/hint", json={"base_version": 1})
+    answer = signed_in(app, "eve").post(f"/api/work/segments/{ids[1]}/hint", json={"base_version": 1})
     assert answer.status_code == 403
     assert stored(wb, task_id) == before
 
@@ -138,7 +131,7 @@ def test_a_reviewer_cannot_apply_a_hint(served):
 @pytest.mark.parametrize("segment", [0, 1])
 def test_a_stale_hint_is_refused_with_the_current_segment_and_changes_nothing(served, segment):
     app, wb, task_id, ids = served
-    client = client_for(app, "ed")
+    client = signed_in(app, "ed")
     current = task(client, task_id)["segments"][segment]
     # The transcriber's other tab changed the text meanwhile, and changed it back.
     version = current["version"]
@@ -153,7 +146,7 @@ def test_a_stale_hint_is_refused_with_the_current_segment_and_changes_nothing(se
 
 def test_a_hint_no_longer_shown_is_refused_once_the_text_is_not_the_draft(served):
     app, wb, task_id, ids = served
-    client = client_for(app, "ed")
+    client = signed_in(app, "ed")
     current = task(client, task_id)["segments"][1]
     saved = client.put(f"/api/work/segments/{ids[1]}/text",
                        json={"text": "When the delivery arrives.", "base_version": current["version"]}).json()
@@ -166,7 +159,7 @@ def test_a_hint_no_longer_shown_is_refused_once_the_text_is_not_the_draft(served
 def test_a_segment_without_a_hint_is_refused(served):
     app, wb, task_id, ids = served
     before = stored(wb, task_id)
-    answer = client_for(app, "ed").post(f"/api/work/segments/{ids[2]}/hint", json={"base_version": 1})
+    answer = signed_in(app, "ed").post(f"/api/work/segments/{ids[2]}/hint", json={"base_version": 1})
     assert answer.status_code == 409
     assert stored(wb, task_id) == before
 
@@ -176,7 +169,7 @@ def test_a_segment_without_a_hint_is_refused(served):
 def test_the_page_cannot_choose_the_split_and_junk_is_refused(served, body):
     app, wb, task_id, ids = served
     before = stored(wb, task_id)
-    answer = client_for(app, "ed").post(f"/api/work/segments/{ids[0]}/hint", json=body)
+    answer = signed_in(app, "ed").post(f"/api/work/segments/{ids[0]}/hint", json=body)
     assert answer.status_code == 422 and answer.json()["detail"]
     assert stored(wb, task_id) == before
 
