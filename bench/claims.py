@@ -320,6 +320,22 @@ def _open_workbench(database_url: str, data_dir: Path):
                           policy=Policy(password_time_cost=1, password_memory_kib=1024))
 
 
+def wait_until_up(server, base_url: str, *, timeout: float) -> None:
+    """Wait until the server process ``server`` answers ``base_url``/login; RuntimeError if
+    it exits first or ``timeout`` seconds pass."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"{base_url}/login", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("a server did not start") from None
+            time.sleep(0.2)
+
+
 def serve(database_url: str, data_dir: Path, port: int) -> None:
     """The server process: the real app for the seeded store, on 127.0.0.1:``port``."""
     import uvicorn
@@ -352,7 +368,6 @@ def main() -> None:
         return serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]))
 
     import subprocess
-    import urllib.request
 
     data_dir = Path(tempfile.mkdtemp(prefix="claims-bench-"))
     database_url = args.database_url or f"sqlite:///{data_dir / 'workbench.db'}"
@@ -370,15 +385,7 @@ def main() -> None:
         base_urls.append(f"http://127.0.0.1:{port}")
     try:
         for server, base_url in zip(servers, base_urls):
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base_url}/login", timeout=2)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise RuntimeError("a server did not start") from None
-                    time.sleep(0.2)
+            wait_until_up(server, base_url, timeout=120)
         cpu: list[float] = []
         on_go = lambda: cpu.append(sum(_cpu_seconds(server.pid) for server in servers))  # noqa: E731
         if args.page_loads:

@@ -51,7 +51,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import gevent
@@ -387,15 +386,7 @@ def _start_servers(store: Store, processes: int) -> list[tuple[subprocess.Popen,
                                     str(store.data_dir), str(port)])
         servers.append((process, f"http://127.0.0.1:{port}"))
     for process, base_url in servers:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"{base_url}/login", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("a server did not start") from None
-                time.sleep(0.3)
+        claims.wait_until_up(process, base_url, timeout=180)
     return servers
 
 
