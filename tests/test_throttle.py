@@ -85,6 +85,16 @@ def test_trust_lapses_after_the_window(wb, wb_people, wb_clock):
     assert outcome(wb, "tina", PASSWORD, "home") == "throttled"
 
 
+def test_an_accounts_attempts_older_than_the_trust_window_are_dropped_at_its_next_sign_in(wb, wb_people, wb_clock):
+    for n in range(3):
+        outcome(wb, "tina", f"guess-{n}", "bot")
+    outcome(wb, "tom", "typo", "office")
+    wb_clock.advance(days=wb.policy.login_trust_window.days + 1)
+    assert outcome(wb, "tina", PASSWORD, "home") == "signed in"
+    # Only the new attempt is left of tina's; tom's old one waits for tom's next sign-in.
+    assert (checked_attempts(wb, "tina"), checked_attempts(wb, "tom")) == (1, 1)
+
+
 def test_refused_attempts_cost_nothing_so_the_wait_is_at_most_one_refill(wb, wb_people, wb_clock):
     for n in range(200):
         outcome(wb, "tina", f"guess-{n}", "bot")

@@ -140,6 +140,7 @@ class People(Service):
         ok = self._verify(stored_hash or self._dummy_hash, password) and stored_hash is not None
         new_hash = self._hasher.hash(password) if ok and self._hasher.check_needs_rehash(stored_hash) else None
         with self.store.session() as session:
+            repo.forget_login_attempts(session, account, now - self.policy.login_trust_window)
             session.add(LoginAttempt(username=account, client=client, succeeded=ok, at=now))
             if ok:
                 throttle.give_back(session, now, rates)

@@ -22,6 +22,7 @@ from workbench.store.repo.people import (  # noqa: F401 - the package is the one
     first_admin,
     user_count,
     last_login_succeeded,
+    forget_login_attempts,
     locked_buckets,
     buckets,
     forget_buckets_idle_since,

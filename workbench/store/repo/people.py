@@ -68,6 +68,12 @@ def last_login_succeeded(session: Session, username: str, client: str, since: da
     return bool(latest)
 
 
+def forget_login_attempts(session: Session, username: str, before: datetime) -> None:
+    """Drop ``username``'s sign-in attempts older than ``before`` (nothing reads them after the
+    trust window; the index on (username, at) keeps this to the account's own rows)."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.at < before))
+
+
 def locked_buckets(session: Session, full: dict[str, float], now: datetime) -> dict[str, ThrottleBucket]:
     """The throttle buckets named by ``full``'s keys, locked until the transaction ends; a
     missing one is created holding ``full[key]`` tokens. Keys are locked in sorted order, so
