@@ -47,8 +47,8 @@ class TooManyAttempts(WorkbenchError):
 
 
 class DuplicateClip(InvalidInput):
-    """An upload whose bytes are those of clip ``clip_id`` (not withdrawn): refused unless the
-    admin confirms it (``allow_duplicate``)."""
+    """An upload whose bytes are those of clip ``clip_id`` (neither withdrawn nor dismissed):
+    refused unless the admin confirms it (``allow_duplicate``)."""
 
     def __init__(self, name: str, clip_id: int, clip_name: str, project: str):
         self.clip_id = clip_id

@@ -96,7 +96,9 @@ class Tasks(Service):
             row = repo.user_by_username(session, username)
             if row is None:
                 raise NotFound(f"No user {username!r}.")
-            worker = access.may_work(access.actor_of(row), "transcriber")
+            worker = access.actor_of(row)
+            if not worker.is_transcriber or worker.status != "approved":
+                raise InvalidInput(f"{username} is not an approved transcriber.")
             if worker.language != task.language:
                 raise InvalidInput(f"{username} transcribes {worker.language}; task {task.id} is in {task.language}.")
             if task.state not in REASSIGNABLE:

@@ -25,9 +25,9 @@ def lock_content_hash(session: Session, digest: str) -> None:
 
 
 def clip_with_content(session: Session, digest: str) -> Clip | None:
-    """The first clip, not withdrawn, uploaded with these bytes."""
-    return session.scalars(select(Clip).where(Clip.content_hash == digest, Clip.withdrawn_at.is_(None))
-                           .order_by(Clip.id).limit(1)).first()
+    """The first clip uploaded with these bytes, neither withdrawn nor dismissed."""
+    return session.scalars(select(Clip).where(Clip.content_hash == digest, Clip.withdrawn_at.is_(None),
+                                              Clip.dismissed_at.is_(None)).order_by(Clip.id).limit(1)).first()
 
 
 def listed_clips(session: Session) -> Sequence[Clip]:
