@@ -106,7 +106,7 @@ def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 PAGE_ACTIONS = {
     "transcriber": (
-        '<button class="btn" id="wrong-language" type="button" title="The whole clip is in another language">'
+        '<button class="btn small" id="wrong-language" type="button" title="The whole clip is in another language">'
         'Wrong language</button>'
         '<button class="btn" id="check" type="button">Check</button>'
         '<button class="btn primary" id="submit" type="button">Submit for review</button>'
