@@ -5,6 +5,7 @@ screen releases, reassigns and measures throughput."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -30,6 +31,10 @@ AUDIO = b"RIFF" + bytes(range(256)) * 4
 def data_files(wb) -> list[Path]:
     return sorted(p.relative_to(wb.data_dir) for p in wb.data_dir.rglob("*")
                   if p.is_file() and not p.name.startswith(("workbench.db", "queue.db")))
+
+
+def detail(entry) -> dict:
+    return json.loads(entry.detail)
 
 
 def import_audio(wb, actor, *, name="a.wav", source=AUDIO, **options):
@@ -67,7 +72,7 @@ def test_upload_anyway_imports_the_duplicate_and_the_audit_names_the_original(wb
     second = import_audio(wb, wb_people.admin, allow_duplicate=True)
     assert second.id != first.id and wb.queue.queued == [first.id, second.id]
     imported = [e for e in wb.audit_log(wb_people.admin) if e.action == "clip.imported"]
-    assert [e.detail["duplicate_of"] for e in reversed(imported)] == [None, first.id]
+    assert [detail(e)["duplicate_of"] for e in reversed(imported)] == [None, first.id]
 
 
 def test_other_bytes_under_the_same_name_are_not_a_duplicate(wb, wb_people):
@@ -135,7 +140,7 @@ def test_a_withdrawn_clip_leaves_every_queue_unless_its_task_is_complete(wb, wb_
     with pytest.raises(WorkbenchError):
         wb.claim_next_id(people.tom)
     entry = next(e for e in wb.audit_log(people.admin) if e.action == "clip.withdrawn")
-    assert entry.detail == {"reason": "the client cancelled it", "task_state": state}
+    assert detail(entry) == {"reason": "the client cancelled it", "task_state": state}
 
 
 def test_a_clip_is_withdrawn_once_and_not_while_processing_and_never_retried(wb, wb_people):
@@ -216,8 +221,8 @@ def test_a_clip_is_corrected_only_before_any_work_is_done(wb, wb_people, wb_clip
         assert task.state == TaskState.OPEN
         assert wb.claim_next_id(wb_people.ed) == task_id
     entry = next(e for e in wb.audit_log(wb_people.admin) if e.action == "clip.corrected")
-    assert entry.detail["reason"] == "labelled wrongly"
-    assert {k: v["new"] for k, v in entry.detail.items() if isinstance(v, dict)} == change
+    assert detail(entry)["reason"] == "labelled wrongly"
+    assert {k: v["new"] for k, v in detail(entry).items() if isinstance(v, dict)} == change
 
 
 def test_a_machine_draft_is_not_work_done(wb, wb_people, wb_clip):
@@ -349,16 +354,15 @@ def test_an_admin_reassigns_an_open_or_held_task_to_a_transcriber_of_its_languag
     assert (summary.transcriber, summary.state) == (to, state if state != TaskState.OPEN else TaskState.IN_PROGRESS)
     assert task_id in [t.id for t in (*wb.my_queue(wb_people.tom).open, *wb.my_queue(wb_people.tom).returned)]
     entry = next(e for e in wb.audit_log(wb_people.admin) if e.action == "task.reassigned")
-    assert entry.detail["reason"] == "tina is away"
+    assert detail(entry)["reason"] == "tina is away"
 
 
 def test_throughput_counts_the_audio_minutes_each_transcriber_submitted_and_got_accepted(wb, wb_people, wb_clip):
     spans = [(0.0, 4.0), (4.0, 8.0), (8.0, 12.0)]  # 0.2 minutes of speech
-    accepted = wb_clip(spans)
-    submitted = wb_clip(spans, priority=-1)
+    wb_clip(spans)
+    wb_clip(spans, priority=-1)
     take_through_review(wb, wb_people.tina, wb_people.rita, task_id=wb.claim_next_id(wb_people.tina))
     transcribe(wb, wb_people.tina, wb.claim_next_id(wb_people.tina))
-    assert (accepted, submitted)  # both tasks are tina's
     [tina] = wb.worker_throughput(wb_people.admin, days=7)
     assert (tina.username, tina.tasks_submitted) == ("tina", 2)
     assert (tina.submitted_minutes, tina.accepted_minutes) == pytest.approx((0.4, 0.2))

@@ -154,12 +154,13 @@ class Clip(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # Withdrawn: out of every queue, its media refused, kept for the history.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_clips_withdrawn_by_id_users"))
     # A failed clip the admin dismissed from the clip list (still in the store and the audit log).
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A transcriber sent it back as the wrong language for the whole clip; cleared when an
     # admin puts it back in a queue.
-    language_report_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    language_report_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_clips_language_report_by_id_users"))
     language_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

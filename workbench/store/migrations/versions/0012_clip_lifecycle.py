@@ -22,9 +22,12 @@ def upgrade() -> None:
     with op.batch_alter_table("clips") as batch:
         batch.add_column(sa.Column("content_hash", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("withdrawn_at", UTCDateTime(), nullable=True))
-        batch.add_column(sa.Column("withdrawn_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True))
+        batch.add_column(sa.Column("withdrawn_by_id", sa.Integer(),
+                                    sa.ForeignKey("users.id", name="fk_clips_withdrawn_by_id_users"), nullable=True))
         batch.add_column(sa.Column("dismissed_at", UTCDateTime(), nullable=True))
-        batch.add_column(sa.Column("language_report_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True))
+        batch.add_column(sa.Column("language_report_by_id", sa.Integer(),
+                                    sa.ForeignKey("users.id", name="fk_clips_language_report_by_id_users"),
+                                    nullable=True))
         batch.add_column(sa.Column("language_report_at", UTCDateTime(), nullable=True))
         batch.create_index("ix_clips_content_hash", ["content_hash"])
 
@@ -32,6 +35,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("clips") as batch:
         batch.drop_index("ix_clips_content_hash")
+        batch.drop_constraint("fk_clips_language_report_by_id_users", type_="foreignkey")
+        batch.drop_constraint("fk_clips_withdrawn_by_id_users", type_="foreignkey")
         for column in ("language_report_at", "language_report_by_id", "dismissed_at", "withdrawn_by_id",
                        "withdrawn_at", "content_hash"):
             batch.drop_column(column)
