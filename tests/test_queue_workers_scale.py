@@ -40,8 +40,8 @@ def test_two_worker_processes_on_redis_each_take_a_clip_at_once_and_finish_every
     monkeypatch.setenv("WORKBENCH_QUEUE_URL", redis_url)
     wb = open_workbench(tmp_path / "data", database_url=database_url)
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
-    clips = [wb.import_clip(admin, filename=f"call{n}.mp3", source=SAMPLE, language="ko", project="acme").id
-             for n in range(CLIPS)]
+    clips = [wb.import_clip(admin, filename=f"call{n}.mp3", source=SAMPLE, language="ko", project="acme",
+                            allow_duplicate=True).id for n in range(CLIPS)]
     gate = tmp_path / "gate"
     where = dict(data_dir=wb.data_dir, database_url=database_url, queue_url=redis_url, gate=gate)
     workers = [start_held_worker(**where) for _ in range(2)]

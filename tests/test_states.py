@@ -49,6 +49,9 @@ def task_in(wb, people, wb_clip, state: TaskState) -> int:
     wb.claim_next_id(people.tina)
     if state == TaskState.IN_PROGRESS:
         return task_id
+    if state == TaskState.HELD:  # sent back for its language; an admin may still put it back
+        wb.send_back_wrong_language(people.tina, task_id)
+        return task_id
     type_and_submit(wb, people, task_id)
     wb.start_review(people.rita, task_id)
     if state == TaskState.IN_REVIEW:
@@ -72,8 +75,19 @@ def act(wb, people, task_id, action: str) -> None:
         decide(wb, people, task_id, return_first=action == "return")
     elif action == "release":
         wb.release_task(people.admin, task_id, reason="the worker left")
+    elif action == "withdraw":
+        wb.withdraw_clip(people.admin, clip_of(wb, task_id), reason="the client cancelled it")
+    elif action == "send_back":
+        wb.send_back_wrong_language(people.tina, task_id)
+    elif action == "reopen":
+        wb.correct_clip(people.admin, clip_of(wb, task_id), language="ko", reason="it is Korean after all")
     else:
         raise AssertionError(action)
+
+
+def clip_of(wb, task_id) -> int:
+    with wb.store.reading() as session:
+        return session.execute(sa.select(Task.clip_id).where(Task.id == task_id)).scalar_one()
 
 
 def stored_state(wb, task_id) -> str:
@@ -98,7 +112,8 @@ def test_the_task_table_is_what_the_workflow_allows(wb, wb_people, wb_clip, stat
 def test_every_state_is_reachable_and_every_action_is_in_the_table():
     reached = {TaskState.OPEN} | set(TASK_MOVES.values())
     assert reached == set(TaskState)
-    assert set(TASK_ACTIONS) == {"claim", "submit", "start_review", "accept", "return", "release"}
+    assert set(TASK_ACTIONS) == {"claim", "submit", "start_review", "accept", "return", "release", "withdraw",
+                                 "send_back", "reopen"}
 
 
 def test_what_a_transcriber_may_edit_comes_from_the_table():

@@ -246,7 +246,8 @@ def test_someone_with_two_roles_gets_both_pages_and_nothing_else(http):
 
 
 def upload_handler_data(path: str, project: str = "acme") -> list:
-    return [[{"path": path, "orig_name": Path(path).name, "meta": {"_type": "gradio.FileData"}}], "ko", project, 0, []]
+    return [[{"path": path, "orig_name": Path(path).name, "meta": {"_type": "gradio.FileData"}}], "ko", project, 0,
+            False, []]
 
 
 @pytest.mark.parametrize("user", ["ko-scribe", "admin"])

@@ -164,7 +164,8 @@ def test_leftover_staging_directories_are_swept_unless_a_live_worker_owns_them(w
     rules.clips._fail(failed.id, "broken")
     ready = rules.register_processed_clip(wb_people.admin, filename="r.wav", language="ko", project="acme",
                                           duration=3, segments=[(0, 2)])
-    busy = rules.import_clip(wb_people.admin, filename="b.wav", source=b"RIFF", language="ko", project="acme")
+    busy = rules.import_clip(wb_people.admin, filename="b.wav", source=b"RIFF", language="ko", project="acme",
+                             allow_duplicate=True)
     clips = rules.data_dir / "clips"
     for name in (f".{failed.id}.partial-old", f".{ready.id}.partial-old", ".999.partial-gone"):
         (clips / name).mkdir(parents=True)

@@ -56,6 +56,7 @@ def test_an_uploaded_clip_is_processed_and_shown_ready(page, login, workbench_ap
 
     page.locator("#wb-upload-files input[type=file]").set_input_files(str(upload))
     page.locator("#wb-upload-project textarea").fill("e2e-upload")
+    page.locator("#wb-upload-anyway input").check()  # the demo imported the same sample
     page.get_by_role("button", name="Upload and process").click()
     page.locator("#wb-upload-result").get_by_text("Queued 1 clip(s) for processing").wait_for()
 

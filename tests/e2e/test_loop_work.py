@@ -31,7 +31,7 @@ def loop_world(workbench_app):
     for username, role in (("e2e-ko-transcriber", "transcriber"), ("e2e-ko-reviewer", "reviewer")):
         wb.create_user(admin, username=username, password=PASSWORD, name=username, roles={role}, language="ko")
     clip = wb.import_clip(admin, filename=CLIP_NAME, source=SAMPLE_DIR / CLIP, language="ko",
-                          project="e2e", priority=100)
+                          project="e2e", priority=100, allow_duplicate=True)  # the demo has it too
     assert clip.status == "ready", clip.error
     sentences = sample_clips()[CLIP]["sentences"]
     yield wb, clip.task_id, sentences

@@ -19,23 +19,38 @@ def clips_import(
     language: str = typer.Option(..., help="ko, en, zh or ja."),
     project: str = typer.Option(..., help="Project or client name."),
     priority: int = typer.Option(0, help="Higher is offered first."),
+    allow_duplicate: bool = typer.Option(False, "--allow-duplicate",
+                                         help="Import a file even when a clip with the same content exists."),
     as_admin: str = AS_ADMIN,
 ) -> None:
-    """Copy files into the data directory and queue their processing (run `workbench worker`)."""
+    """Copy files into the data directory and queue their processing (run `workbench worker`).
+    A file with the same content as a clip not withdrawn is refused (exit 1) unless
+    --allow-duplicate; the other files are imported."""
+    from workbench.workflow.errors import DuplicateClip
+
     wb = open_workbench()
     actor = acting_admin(wb, as_admin)
+    refused = 0
     for path in paths:
-        clip = wb.import_clip(actor, filename=path.name, source=path, language=language, project=project,
-                              priority=priority)
+        try:
+            clip = wb.import_clip(actor, filename=path.name, source=path, language=language, project=project,
+                                  priority=priority, allow_duplicate=allow_duplicate)
+        except DuplicateClip as error:
+            refused += 1
+            typer.echo(f"not imported: {error} (--allow-duplicate imports it)", err=True)
+            continue
         typer.echo(f"clip {clip.id}: {clip.filename} {clip.status}")
+    if refused:
+        raise typer.Exit(1)
 
 
 @clips_app.command("list")
 @fail_cleanly
-def clips_list(as_admin: str = AS_ADMIN) -> None:
+def clips_list(show_all: bool = typer.Option(False, "--all", help="Dismissed clips too."),
+               as_admin: str = AS_ADMIN) -> None:
     """Clips with their processing status."""
     wb = open_workbench()
-    for c in wb.list_clips(acting_admin(wb, as_admin)):
+    for c in wb.list_clips(acting_admin(wb, as_admin), include_dismissed=show_all):
         progress = f"{c.stage} {c.percent:.0f}%" if c.status == "processing" else (c.error or "")
         typer.echo(f"{c.id:>5} {c.status:<10} {c.language} {c.project:<16} {c.filename} "
                    f"{c.segment_count} segments {progress}{' · ' + c.draft_progress if c.draft_progress else ''}")
@@ -57,3 +72,25 @@ def clips_retry(clip_id: int, as_admin: str = AS_ADMIN) -> None:
     wb = open_workbench()
     clip = wb.retry_clip(acting_admin(wb, as_admin), clip_id)
     typer.echo(f"clip {clip.id}: {clip.status}")
+
+
+@clips_app.command("withdraw")
+@fail_cleanly
+def clips_withdraw(clip_id: int, reason: str = typer.Option(..., help="Why (kept in the audit log)."),
+                   as_admin: str = AS_ADMIN) -> None:
+    """Withdraw a clip: its task leaves every queue and its media is no longer served."""
+    wb = open_workbench()
+    clip = wb.withdraw_clip(acting_admin(wb, as_admin), clip_id, reason=reason)
+    typer.echo(f"clip {clip.id}: withdrawn")
+
+
+@clips_app.command("correct")
+@fail_cleanly
+def clips_correct(clip_id: int, language: str = typer.Option(None, help="The right language."),
+                  project: str = typer.Option(None, help="The right project."),
+                  reason: str = typer.Option(..., help="Why (kept in the audit log)."),
+                  as_admin: str = AS_ADMIN) -> None:
+    """Correct a clip's language or project before any work is done on it."""
+    wb = open_workbench()
+    clip = wb.correct_clip(acting_admin(wb, as_admin), clip_id, language=language, project=project, reason=reason)
+    typer.echo(f"clip {clip.id}: {clip.language} {clip.project} task {clip.task_state or '-'}")

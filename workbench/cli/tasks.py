@@ -13,7 +13,7 @@ tasks_app = typer.Typer(no_args_is_help=True, help="Tasks (admin).")
 @tasks_app.command("list")
 @fail_cleanly
 def tasks_list(
-    state: str = typer.Option(None, help="open, in_progress, submitted, in_review, returned or complete."),
+    state: str = typer.Option(None, help="open, in_progress, submitted, in_review, returned, complete or held."),
     language: str = typer.Option(None),
     project: str = typer.Option(None),
     as_admin: str = AS_ADMIN,
@@ -34,6 +34,17 @@ def tasks_release(task_id: int, reason: str = typer.Option(..., help="Why (kept 
     wb = open_workbench()
     task = wb.release_task(acting_admin(wb, as_admin), task_id, reason=reason)
     typer.echo(f"task {task.id}: {task.state}")
+
+
+@tasks_app.command("reassign")
+@fail_cleanly
+def tasks_reassign(task_id: int, to: str = typer.Option(..., help="The transcriber's username."),
+                   reason: str = typer.Option(..., help="Why (kept in the audit log)."),
+                   as_admin: str = AS_ADMIN) -> None:
+    """Give an open or held task to another transcriber of its language (text and history kept)."""
+    wb = open_workbench()
+    task = wb.reassign_task(acting_admin(wb, as_admin), task_id, username=to, reason=reason)
+    typer.echo(f"task {task.id}: {task.state} transcriber={task.transcriber}")
 
 
 @fail_cleanly

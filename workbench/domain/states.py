@@ -26,6 +26,7 @@ class TaskState(StrEnum):
     IN_REVIEW = "in_review"      # one reviewer holds it
     RETURNED = "returned"        # back with its transcriber to fix returned segments
     COMPLETE = "complete"        # every segment accepted; paid on the next payday
+    HELD = "held"                # out of every queue: its clip was withdrawn, or sent back for its language
 
 
 class SegmentStatus(StrEnum):
@@ -52,6 +53,14 @@ TASK_MOVES: dict[tuple[TaskState, str], TaskState] = {
     (TaskState.RETURNED, "release"): TaskState.OPEN,
     (TaskState.IN_REVIEW, "release"): TaskState.SUBMITTED,
     (TaskState.SUBMITTED, "release"): TaskState.SUBMITTED,
+    # The clip's lifecycle (workflow/clip_lifecycle.py): an admin withdraws a clip before it is
+    # complete (paid), its transcriber sends it back as the wrong language for the whole clip,
+    # and an admin puts a held clip that is not withdrawn back in the queue (its language corrected).
+    **{(state, "withdraw"): TaskState.HELD for state in (
+        TaskState.OPEN, TaskState.IN_PROGRESS, TaskState.SUBMITTED, TaskState.IN_REVIEW, TaskState.RETURNED,
+        TaskState.HELD)},
+    (TaskState.IN_PROGRESS, "send_back"): TaskState.HELD,
+    (TaskState.HELD, "reopen"): TaskState.OPEN,
 }
 
 _LIVE = (SegmentStatus.TODO, SegmentStatus.SAVED, SegmentStatus.NO_SPEECH, SegmentStatus.RETURNED)

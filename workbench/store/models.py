@@ -149,6 +149,19 @@ class Clip(Base):
     draft_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     draft_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     draft_note: Mapped[str | None] = mapped_column(Text)
+    # The lifecycle (workflow/clip_lifecycle.py). The SHA-256 of the uploaded bytes: a second
+    # upload of the same bytes is refused unless the admin confirms it.
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Withdrawn: out of every queue, its media refused, kept for the history.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_clips_withdrawn_by_id_users"))
+    # A failed clip the admin dismissed from the clip list (still in the store and the audit log).
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A transcriber sent it back as the wrong language for the whole clip; cleared when an
+    # admin puts it back in a queue.
+    language_report_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_clips_language_report_by_id_users"))
+    language_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Task(Base):

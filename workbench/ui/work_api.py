@@ -106,6 +106,8 @@ def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 PAGE_ACTIONS = {
     "transcriber": (
+        '<button class="btn small" id="wrong-language" type="button" title="The whole clip is in another language">'
+        'Wrong language</button>'
         '<button class="btn" id="check" type="button">Check</button>'
         '<button class="btn primary" id="submit" type="button">Submit for review</button>'
     ),
@@ -231,6 +233,12 @@ def get_problems(task_id: int, request: Request, actor: "Actor" = Depends(requir
 @router.post("/api/work/tasks/{task_id}/submit")
 def post_submit(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
     return _answer(transcribe.submit_task, workbench_of(request), actor, task_id)
+
+
+# The transcriber's "wrong language for the whole clip" (static/work/wrong_language.js).
+@router.post("/api/work/tasks/{task_id}/wrong-language")
+def post_wrong_language(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    return transcribe.send_back_wrong_language(workbench_of(request), actor, task_id)
 
 
 # --- reviewing --------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from workbench.store.models import Clip, Segment, Task
 from workbench.workflow import access, rows
 from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor, ClipView
-from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
-from workbench.workflow.files import check_size, safe_filename, write_atomically
+from workbench.workflow.errors import DuplicateClip, InvalidInput, InvalidTransition, QueueUnavailable
+from workbench.workflow.files import check_size, content_hash, safe_filename, write_atomically
 from workbench.workflow.limits import DB_INT_MAX, NAME, check_language, checked_int, checked_text, required_text
 from workbench.workflow.views import Views
 
@@ -53,21 +53,28 @@ class Clips(Service):
         self.views, self.queue_drafting, self.mix_gold = views, queue_drafting, mix_gold
 
     def import_clip(self, actor: Actor, *, filename: str, source: Path | bytes, language: str,
-                    project: str, priority: int = 0) -> ClipView:
+                    project: str, priority: int = 0, allow_duplicate: bool = False) -> ClipView:
         """Store an upload under ``<data dir>/uploads/<clip id>/<safe name>`` and queue its
-        processing. Any bad input (language, name, size, missing file) changes nothing. A
-        queue that cannot take the job raises ``QueueUnavailable``; the clip is then stored
-        as failed with its upload, for ``retry_clip``."""
+        processing. Any bad input (language, name, size, missing file) changes nothing, and
+        so does an upload whose bytes (SHA-256) are those of a clip not withdrawn
+        (``DuplicateClip``), unless ``allow_duplicate``. A queue that cannot take the job
+        raises ``QueueUnavailable``; the clip is then stored as failed with its upload, for
+        ``retry_clip``."""
         check_language(language)
         name = safe_filename(filename)
         project = required_text(checked_text(project, "project", limit=NAME), "Give the clip's project (client) name.")
         priority = checked_int(priority, "priority", low=-DB_INT_MAX)
         check_size(source, self.policy.max_upload_bytes, "upload")
+        digest = content_hash(source)
         with self.store.session() as session:
             admin = access.require_admin(session, actor)
+            repo.lock_content_hash(session, digest)
+            original = repo.clip_with_content(session, digest)
+            if original is not None and not allow_duplicate:
+                raise DuplicateClip(name, original.id, original.filename, original.project)
             clip = Clip(filename=name, language=language, project=project, priority=priority,
                         status="queued", stage="queued", percent=0.0, created_by_id=admin.id,
-                        created_at=self.now())
+                        created_at=self.now(), content_hash=digest)
             session.add(clip)
             session.flush()
             upload_dir = self.data_dir / "uploads" / str(clip.id)
@@ -75,7 +82,8 @@ class Clips(Service):
             try:
                 write_atomically(source, upload_dir / name)
                 self._audit(session, admin.id, "clip.imported", "clip", clip.id, filename=name,
-                            language=language, project=project, priority=clip.priority)
+                            language=language, project=project, priority=clip.priority,
+                            duplicate_of=original.id if original else None)
                 session.flush()
             except BaseException:
                 shutil.rmtree(upload_dir, ignore_errors=True)
@@ -89,10 +97,12 @@ class Clips(Service):
             access.require_admin(session, actor)
             return self.views.clip_views(session, [rows.clip(session, clip_id)])[0]
 
-    def list_clips(self, actor: Actor) -> list[ClipView]:
+    def list_clips(self, actor: Actor, *, include_dismissed: bool = False) -> list[ClipView]:
+        """Every clip, newest first; dismissed ones only with ``include_dismissed``."""
         with self.store.reading() as session:
             access.require_admin(session, actor)
-            return self.views.clip_views(session, repo.all_clips(session))
+            found = repo.all_clips(session) if include_dismissed else repo.listed_clips(session)
+            return self.views.clip_views(session, found)
 
     def retry_clip(self, actor: Actor, clip_id: int) -> ClipView:
         """Queue a failed clip again (its upload was kept), or one still "processing" whose
@@ -101,11 +111,13 @@ class Clips(Service):
         with self.store.session() as session:
             admin = access.require_admin(session, actor)
             clip = rows.clip(session, clip_id, lock=True)
+            if clip.withdrawn_at is not None:
+                raise InvalidTransition(f"Clip {clip_id} is withdrawn; it is not processed again.")
             if clip.status != "failed" and not self._lease_expired(clip):
                 raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a failed clip (or one whose "
                                         "worker's lease ran out) can be retried.")
             clip.status, clip.stage, clip.percent, clip.progress_at = "queued", "queued", 0.0, self.now()
-            clip.lease_owner, clip.lease_until, clip.attempts = None, None, 0
+            clip.lease_owner, clip.lease_until, clip.attempts, clip.dismissed_at = None, None, 0, None
             self._audit(session, admin.id, "clip.retried", "clip", clip.id, previous_error=clip.error)
         self._queue_processing(clip_id)
         return self.clip(actor, clip_id)
@@ -124,8 +136,8 @@ class Clips(Service):
         with self.store.session() as session:
             clip = rows.clip(session, clip_id, lock=True)
             # Only a queued clip is processed: a clip already done, failed or taken by another
-            # worker (a duplicate job) is left alone.
-            if clip.status != "queued":
+            # worker (a duplicate job) is left alone, and so is a withdrawn clip.
+            if clip.status != "queued" or clip.withdrawn_at is not None:
                 return self.views.clip_views(session, [clip])[0]
             clip.status, clip.stage, clip.percent, clip.error = "processing", "starting", 0.0, None
             clip.progress_at, clip.attempts = self.now(), clip.attempts + 1

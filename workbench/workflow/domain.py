@@ -137,6 +137,13 @@ class ClipView:
     draft_done: int = 0
     draft_total: int = 0
     draft_note: str | None = None  # why drafting failed or is off
+    # The lifecycle (clip_lifecycle.py): when it was withdrawn or dismissed, who sent it back as
+    # the wrong language (username) and when, its task's state.
+    withdrawn_at: datetime | None = None
+    dismissed_at: datetime | None = None
+    language_report_by: str | None = None
+    language_report_at: datetime | None = None
+    task_state: str | None = None
 
     @property
     def draft_progress(self) -> str:
@@ -146,6 +153,33 @@ class ClipView:
         if self.draft_state in ("failed", "off"):
             return f"drafts {self.draft_state}: {self.draft_note or ''}".rstrip(": ")
         return f"{self.draft_state} {self.draft_done}/{self.draft_total}"
+
+
+@dataclass(frozen=True)
+class WorkerThroughput:
+    """A transcriber's output over the last ``days`` days (the admin's task screen): audio
+    minutes (live segments) of the tasks they submitted and of those accepted, and their
+    active hours on task (time_on_task.py)."""
+
+    username: str
+    days: int
+    tasks_submitted: int
+    submitted_minutes: float
+    accepted_minutes: float
+    active_hours: float
+
+    @property
+    def submitted_per_day(self) -> float:
+        return self.submitted_minutes / self.days
+
+    @property
+    def accepted_per_day(self) -> float:
+        return self.accepted_minutes / self.days
+
+    @property
+    def submitted_per_hour(self) -> float | None:
+        """Audio minutes submitted per hour on task; None without any time recorded."""
+        return self.submitted_minutes / self.active_hours if self.active_hours > 0 else None
 
 
 @dataclass(frozen=True)
@@ -170,6 +204,7 @@ class TaskSummary(JsonView):
     claimed_at: datetime | None = None
     submitted_at: datetime | None = None
     completed_at: datetime | None = None
+    clip_duration: float | None = None  # seconds of the whole clip
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,16 @@ class TooManyAttempts(WorkbenchError):
         self.retry_after = retry_after
 
 
+class DuplicateClip(InvalidInput):
+    """An upload whose bytes are those of clip ``clip_id`` (neither withdrawn nor dismissed):
+    refused unless the admin confirms it (``allow_duplicate``)."""
+
+    def __init__(self, name: str, clip_id: int, clip_name: str, project: str):
+        self.clip_id = clip_id
+        super().__init__(f"{name} has the same content as clip #{clip_id} ({clip_name}, project {project}). "
+                         "Upload it anyway only if it is meant to be transcribed (and paid) twice.")
+
+
 class StaleVersion(WorkbenchError):
     """A save was based on an older version of the segment than the stored one.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -54,6 +55,14 @@ def check_size(source: Path | bytes, limit: int, what: str) -> None:
         raise InvalidInput(f"The {what} is {size / 1024**2:.1f} MB; the limit is {limit / 1024**2:.1f} MB.")
     if size == 0:
         raise InvalidInput(f"The {what} is empty.")
+
+
+def content_hash(source: Path | bytes) -> str:
+    """The SHA-256 (hex) of the bytes; a file is read in pieces, so a large upload is never in memory."""
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest()
+    with open(source, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_atomically(source: Path | bytes, dest: Path) -> None:

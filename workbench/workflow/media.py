@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.store.models import Clip
 from workbench.workflow import access, rows
 from workbench.workflow.context import Service
 from workbench.workflow.domain import Actor
@@ -87,9 +86,7 @@ class Media(Service):
             user = access.current(session, actor)
             segment, task = rows.segment(session, segment_id)
             access.may_view(user, task)
-            clip = session.get(Clip, task.clip_id)
-            if clip.output_dir is None:
-                raise NotFound(f"Clip {clip.id} has no processed audio.")
+            clip = rows.audible_clip(session, task)
             source = self.ctx.path(clip.output_dir) / f"{variant}.flac"
             if not source.exists():
                 raise NotFound(f"The {variant} audio of clip {clip.id} is missing.")

@@ -55,5 +55,16 @@ def clip(session, clip_id: int, *, lock: bool = False) -> Clip:
     return found
 
 
+def audible_clip(session, task: Task) -> Clip:
+    """The task's clip, if its processed audio may be served: NotFound when it has none, or
+    when the clip was withdrawn (clip_lifecycle.py: nobody opens a withdrawn clip's media)."""
+    clip = session.get(Clip, task.clip_id)
+    if clip.withdrawn_at is not None:
+        raise NotFound(f"Clip {clip.id} was withdrawn; its audio is no longer served.")
+    if clip.output_dir is None:
+        raise NotFound(f"Clip {clip.id} has no processed audio.")
+    return clip
+
+
 def project_of(session, task: Task) -> str:
     return session.get(Clip, task.clip_id).project

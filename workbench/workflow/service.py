@@ -10,7 +10,8 @@ transaction: it either happens completely or changes nothing.
 
 The work is done by services composed over one ``Context`` (context.py): ``people``
 (accounts, sign-in), ``applications``, ``grading``, ``sessions``, ``tasks`` (the admin's
-task list, audit log, release), ``clips`` (import and processing), ``drafting``,
+task list, audit log, release, reassignment, throughput), ``clips`` (import and processing),
+``lifecycle`` (withdraw, correct, dismiss, wrong language), ``drafting``,
 ``transcribing``, ``review``, ``media`` and ``time_on_task``, with ``views`` and
 ``revisions`` as shared collaborators. Each public method of the facade is one line of
 ``DELEGATES`` below, forwarded to the service that does it; nothing else lives here.
@@ -24,6 +25,7 @@ from pathlib import Path
 from workbench.config import Settings, prepare_data_dir
 from workbench.store.db import Store
 from workbench.workflow.applications import Applications
+from workbench.workflow.clip_lifecycle import ClipLifecycle
 from workbench.workflow.clips import Clips
 from workbench.workflow.context import Clock, Context, utc_now
 from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
@@ -53,10 +55,11 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
         "decide_application")),
     "grading": (Grading, ("list_workers", "worker_summary")),
     "sessions": (Sessions, ("open_session", "resolve_session", "session_actor", "close_session", "end_sessions")),
-    "tasks": (Tasks, ("audit_log", "release_task", "list_tasks")),
+    "tasks": (Tasks, ("audit_log", "release_task", "list_tasks", "reassign_task", "worker_throughput")),
     "clips": (Clips, (
         "import_clip", "clip", "list_clips", "retry_clip", "process_clip", "recover_stalled_clips",
         "register_processed_clip")),
+    "lifecycle": (ClipLifecycle, ("withdraw_clip", "correct_clip", "dismiss_clip", "send_back_wrong_language")),
     "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
     "gold": (Gold, ("mark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
@@ -109,6 +112,7 @@ class Workbench:
         self.drafting = drafting = Drafting(ctx, views=views)
         self.gold = gold = Gold(ctx, views=views)
         self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold)
+        self.lifecycle = ClipLifecycle(ctx, views=views)
         self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading,
                                                         gold=gold)
         self.hinting = SentenceHinting(ctx, views=views, revisions=revisions, transcribing=transcribing)

@@ -93,9 +93,7 @@ class Timeline(Service):
         with self.store.reading() as session:
             task = rows.task(session, task_id)
             access.may_view(access.current(session, actor), task)
-            clip = session.get(Clip, task.clip_id)
-            if clip.output_dir is None:
-                raise NotFound(f"Clip {clip.id} has no processed audio.")
+            clip = rows.audible_clip(session, task)
             source = self.ctx.path(clip.output_dir) / "clean.flac"
         if not source.exists():
             raise NotFound(f"The clean audio of clip {clip.id} is missing.")

@@ -48,7 +48,7 @@ class Views(Service):
                 counts=counts[t.id], duration=durations.get(t.id, 0.0),
                 returned_comments=tuple(comments[t.id]), segment_count=sum(counts[t.id].values()),
                 review_round=t.review_round, claimed_at=t.claimed_at, submitted_at=t.submitted_at,
-                completed_at=t.completed_at,
+                completed_at=t.completed_at, clip_duration=clips[t.clip_id].duration,
             )
             for t in tasks
         ]
@@ -106,6 +106,7 @@ class Views(Service):
     def clip_views(self, session, clips: Sequence[Clip]) -> list[ClipView]:
         tasks = repo.tasks_by_clip(session, [c.id for c in clips])
         counts = repo.live_segment_counts(session, [t.id for t in tasks.values()])
+        reporters = repo.users_by_id(session, [c.language_report_by_id for c in clips if c.language_report_by_id])
         views = []
         for clip in clips:
             task = tasks.get(clip.id)
@@ -116,7 +117,10 @@ class Views(Service):
                 segment_count=sum(counts[task.id].values()) if task else 0, created_at=clip.created_at,
                 report=json.loads(clip.report) if clip.report else {},
                 draft_state=clip.draft_state, draft_done=clip.draft_done, draft_total=clip.draft_total,
-                draft_note=clip.draft_note,
+                draft_note=clip.draft_note, withdrawn_at=clip.withdrawn_at, dismissed_at=clip.dismissed_at,
+                language_report_by=(reporters[clip.language_report_by_id].username
+                                    if clip.language_report_by_id else None),
+                language_report_at=clip.language_report_at, task_state=task.state if task else None,
             ))
         return views
 

@@ -36,6 +36,14 @@ from workbench.store.repo.people import (  # noqa: F401 - the package is the one
     revoke_user_sessions,
     delete_expired_sessions,
 )
+from workbench.store.repo.lifecycle import (  # noqa: F401 - the package is the one name callers use
+    lock_content_hash,
+    clip_with_content,
+    listed_clips,
+    people_worked_on,
+    transcribed_since,
+    transcribing_seconds_since,
+)
 from workbench.store.repo.clips import (  # noqa: F401 - the package is the one name callers use
     get_clip,
     all_clips,

@@ -1,4 +1,4 @@
-"""The admin page: one sub-tab per module (clips and their processing, applications,
+"""The admin page: one sub-tab per module (clips and their processing, tasks, applications,
 workers, machine drafts, the audit log, rates, settlements, time on task, gold work and dataset export),
 composed here.
 
@@ -15,6 +15,7 @@ import gradio as gr
 
 from workbench.ui.admin import applications, audit, clips, drafts, export, rates, settlements, time_on_task, workers
 from workbench.ui.admin import gold
+from workbench.ui.admin import tasks
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def render(wb: "Workbench") -> None:
     languages = [(name, code) for code, name in LANGUAGE_NAMES.items()]
     with gr.Tabs():
         clips.render(wb, languages)
+        tasks.render(wb, languages)
         applications.render(wb)
         workers.render(wb)
         drafts.render(wb)

@@ -1,4 +1,5 @@
-"""The Clips tab: upload audio or video, watch it being processed, retry a failed clip."""
+"""The Clips tab: upload audio or video (a duplicate only once confirmed), watch it being
+processed, retry a failed clip; withdraw, correct or dismiss a clip."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import gradio as gr
 
 from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import admin as handlers
+from workbench.ui.handlers import lifecycle
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import LANGUAGE_NAMES, bind, is_gradio_upload
 
@@ -30,6 +32,8 @@ def clips_html(clips: Sequence["ClipView"]) -> str:
         percent = 100.0 if clip.status == "ready" else clip.percent
         stage = {"ready": "done", "failed": "stopped"}.get(clip.status, clip.stage or clip.status)
         detail = f'<div class="wb-error">{escape(clip.error)}</div>' if clip.status == "failed" and clip.error else ""
+        note = lifecycle.lifecycle_note(clip)
+        detail += f'<div class="wb-error wb-lifecycle">{escape(note)}</div>' if note else ""
         segments = str(clip.segment_count) if clip.status == "ready" else "—"
         rows.append(
             f"<tr><td>#{clip.id}</td><td><strong>{escape(clip.filename)}</strong>{detail}</td>"
@@ -56,6 +60,9 @@ def upload_message(outcome: handlers.UploadOutcome) -> str:
         lines.append(f"Queued {len(outcome.imported)} clip(s) for processing: {names}.")
     for name, reason in outcome.refused:
         lines.append(f"**Not imported: {name}**: {reason}")
+    if outcome.duplicates:
+        lines.append("The duplicates are still chosen: tick **Upload anyway** and press Upload again to "
+                     "import them all the same.")
     return "\n\n".join(lines)
 
 
@@ -79,7 +86,7 @@ def refresh_clips(wb: "Workbench", actor: "Actor", shown_failed: list[int]) -> t
 
 
 def upload(wb: "Workbench", files: list[str] | None, language: str, project: str, priority: float,
-           shown_failed: list[int], request: gr.Request) -> tuple:
+           allow_duplicate: bool, shown_failed: list[int], request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     paths = [Path(name) for name in files or []]
     # The gate lets only this user's own uploads through (gradio_gate); refuse anything else
@@ -87,17 +94,27 @@ def upload(wb: "Workbench", files: list[str] | None, language: str, project: str
     if not all(is_gradio_upload(path) for path in paths):
         raise gr.Error("Upload the files again.")
     outcome = handlers.upload_clips(wb, actor, paths, language=language, project=project,
-                                    priority=int(priority or 0))
-    # The store keeps its own copy; Gradio's cached upload is no longer needed.
+                                    priority=int(priority or 0), allow_duplicate=allow_duplicate is True)
+    # The store keeps its own copy; Gradio's cached upload is no longer needed, but for the
+    # duplicates, which stay chosen until the admin confirms them.
     for path in paths:
-        path.unlink(missing_ok=True)
-    return (upload_message(outcome), None, *_clip_updates(wb, actor, shown_failed))
+        if path not in outcome.duplicates:
+            path.unlink(missing_ok=True)
+    kept = [str(path) for path in outcome.duplicates] or None
+    return (upload_message(outcome), kept, False, *_clip_updates(wb, actor, shown_failed))
 
 
 def retry(wb: "Workbench", clip_id: int | None, shown_failed: list[int], request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     clip = handlers.retry_clip(wb, actor, clip_id)
     return (f"Clip #{clip.id} ({clip.filename}) is queued again.", *_clip_updates(wb, actor, shown_failed))
+
+
+def change_clip(wb: "Workbench", clip_id: float | None, action: str, language: str | None, project: str,
+                reason: str, shown_failed: list[int], request: gr.Request) -> tuple:
+    actor = session_actor(wb, request.username)
+    clip = lifecycle.clip_action(wb, actor, clip_id, action, reason=reason, language=language, project=project)
+    return (lifecycle.clip_action_message(clip, action), *_clip_updates(wb, actor, shown_failed))
 
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
@@ -110,6 +127,8 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
                 project = gr.Textbox(label="Project", placeholder="client or project name",
                                      elem_id="wb-upload-project")
                 priority = gr.Number(value=0, precision=0, label="Priority (higher is transcribed first)")
+                allow_duplicate = gr.Checkbox(False, label="Upload anyway (files with the same content as a clip)",
+                                              elem_id="wb-upload-anyway")
                 upload_button = gr.Button("Upload and process", variant="primary")
         upload_result = gr.Markdown(elem_id="wb-upload-result")
         gr.Markdown("### Processing")
@@ -117,6 +136,18 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
         with gr.Row(visible=False, equal_height=True) as retry_row:
             failed = gr.Dropdown([], label="Failed clip", scale=3)
             retry_button = gr.Button("Retry processing", scale=1)
+        with gr.Accordion("Withdraw, correct or dismiss a clip", open=False):
+            gr.Markdown("Withdraw takes a clip out of every queue for good (its media is no longer served). "
+                        "Correct changes its language or project before any work is done, and puts a clip "
+                        "sent back for its language in the right queue. Dismiss hides a failed clip.")
+            with gr.Row(equal_height=True):
+                clip_id = gr.Number(precision=0, minimum=1, label="Clip", elem_id="wb-clip-id")
+                action = gr.Radio([("Withdraw", "withdraw"), ("Correct", "correct"), ("Dismiss", "dismiss")],
+                                  value="correct", label="Action")
+                new_language = gr.Dropdown([("unchanged", "")] + languages, value="", label="Language")
+                new_project = gr.Textbox(label="Project (empty: unchanged)", elem_id="wb-clip-project")
+                reason = gr.Textbox(label="Reason", elem_id="wb-clip-reason")
+                apply_button = gr.Button("Apply", variant="secondary")
         shown_failed = gr.State([])
         timer = gr.Timer(POLL_SECONDS, active=False)
 
@@ -124,6 +155,8 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
     gr.on([tab.select, timer.tick], bind(refresh_clips, wb), inputs=[shown_failed],
           outputs=outputs, show_progress="hidden")
     gr.on(None, bind(refresh_clips, wb), inputs=[shown_failed], outputs=outputs, show_progress="hidden")
-    upload_button.click(bind(upload, wb), inputs=[files, language, project, priority, shown_failed],
-                        outputs=[upload_result, files, *outputs], concurrency_limit=2)
+    upload_button.click(bind(upload, wb), inputs=[files, language, project, priority, allow_duplicate, shown_failed],
+                        outputs=[upload_result, files, allow_duplicate, *outputs], concurrency_limit=2)
+    apply_button.click(bind(change_clip, wb), inputs=[clip_id, action, new_language, new_project, reason, shown_failed],
+                       outputs=[upload_result, *outputs])
     retry_button.click(bind(retry, wb), inputs=[failed, shown_failed], outputs=[upload_result, *outputs])

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay.calendar import seoul_minute
-from workbench.workflow.errors import InvalidInput, PermissionDenied, WorkbenchError
+from workbench.workflow.errors import DuplicateClip, InvalidInput, PermissionDenied, WorkbenchError
 from workbench.workflow.limits import checked_int
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class UploadOutcome:
 
     imported: tuple["ClipView", ...]
     refused: tuple[tuple[str, str], ...]  # (file name, reason)
+    duplicates: tuple[Path, ...] = ()  # refused as copies of existing clips: kept for "upload anyway"
 
 
 def upload_clips(
@@ -49,36 +50,43 @@ def upload_clips(
     language: str,
     project: str,
     priority: int,
+    allow_duplicate: bool = False,
 ) -> UploadOutcome:
     """Import each file as a clip and queue its processing.
 
-    A file the store refuses (bad name, empty, too large) is reported and changes nothing;
-    the others are still imported. Not being an admin refuses the whole upload.
+    A file the store refuses (bad name, empty, too large, the same content as a clip, unless
+    ``allow_duplicate``) is reported and changes nothing; the others are still imported.
+    Not being an admin refuses the whole upload.
     """
     if not files:
         raise InvalidInput("Choose one or more audio or video files to upload.")
     imported: list[ClipView] = []
     refused: list[tuple[str, str]] = []
+    duplicates: list[Path] = []
     for path in files:
         try:
             imported.append(
                 wb.import_clip(
                     actor, filename=path.name, source=path, language=language,
-                    project=project, priority=priority,
+                    project=project, priority=priority, allow_duplicate=bool(allow_duplicate),
                 )
             )
         except PermissionDenied:
             raise
         except WorkbenchError as error:
             refused.append((path.name, str(error)))
-    return UploadOutcome(imported=tuple(imported), refused=tuple(refused))
+            if isinstance(error, DuplicateClip):
+                duplicates.append(path)
+    return UploadOutcome(imported=tuple(imported), refused=tuple(refused), duplicates=tuple(duplicates))
 
 
 def watched_clips(clips: Sequence["ClipView"], *, recent_ready: int = RECENT_READY_CLIPS) -> list["ClipView"]:
     """The clips the processing list shows: all unfinished or failed ones (oldest first),
     then the most recently added ready ones."""
     # A clip whose drafts are still on their way is not finished either.
-    unfinished = [c for c in clips if c.status != "ready" or c.draft_state in ("queued", "drafting")]
+    # Nor is one a transcriber sent back for its language: it waits for the admin.
+    unfinished = [c for c in clips if c.status != "ready" or c.draft_state in ("queued", "drafting")
+                  or c.language_report_by is not None]
     waiting = {c.id for c in unfinished}
     ready = sorted((c for c in clips if c.id not in waiting), key=lambda c: c.created_at, reverse=True)
     return sorted(unfinished, key=lambda c: c.created_at) + ready[:recent_ready]

@@ -185,6 +185,11 @@ def submit_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]
     return {"problems": [problem.to_dict() for problem in wb.submit_task(actor, task_id)]}
 
 
+def send_back_wrong_language(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
+    """The whole clip is in another language: the task goes back to the admin."""
+    return wb.send_back_wrong_language(actor, task_id).to_dict()
+
+
 def task_url(page: str, task_id: int) -> str:
     """Where the task view of ``page`` (transcribe or review) lives."""
     return f"/work/{page}/{task_id}"

@@ -28,6 +28,7 @@ import { Saves } from "./saves.js";
 import { clean, stateName, statusLabels } from "./text.js";
 import { MoveQueue, nudgeTarget } from "./timeline.js";
 import { installTimeline } from "./timeline_view.js";
+import { installWrongLanguage } from "./wrong_language.js";
 
 const taskId = Number(document.body.dataset.task);
 const RETRY_MS = 5000;
@@ -98,6 +99,7 @@ function build() {
   document.getElementById("meta").textContent = `${t.language} · ${t.project} · ${stateName(t.state)}`;
   document.getElementById("submit").disabled = !page.editable;
   document.getElementById("check").disabled = !page.editable;
+  document.getElementById("wrong-language").disabled = !page.editable || t.state !== "in_progress";
   if (!page.editable) banner("info", `This task is ${stateName(t.state)}: it is read-only.`);
   page.rows.clear();
   page.current = -1;
@@ -517,6 +519,16 @@ window.addEventListener("pagehide", () => saves.sendPending());
 
 document.getElementById("check").addEventListener("click", check);
 document.getElementById("submit").addEventListener("click", submit);
+installWrongLanguage(document.getElementById("wrong-language"), taskId, {
+  language: () => page.task.language,
+  before: () => saves.flush(),
+  // The task is no longer this transcriber's to see: the page empties.
+  after: () => {
+    player.audio.pause();
+    for (const id of ["submit", "check"]) document.getElementById(id).disabled = true;
+    document.getElementById("segments").replaceChildren();
+  },
+});
 
 // Time on task: active spans go to the server, which bounds them (activity.js).
 trackActivity({ player, send: (spans, options) => api("POST", `/tasks/${taskId}/activity`, { spans }, options) });
