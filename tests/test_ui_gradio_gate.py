@@ -318,7 +318,7 @@ def test_the_upload_handler_itself_refuses_a_file_from_outside_gradios_uploads(w
     before = secret.read_bytes()
     request = type("Request", (), {"username": "admin"})()
     with pytest.raises(gr.Error, match="Upload the files again"):
-        admin_page.upload(wb, [str(secret)], "ko", "", 0, [], request)
+        admin_page.upload(wb, [str(secret)], "ko", "", 0, False, [], request)
     assert secret.read_bytes() == before
 
 
