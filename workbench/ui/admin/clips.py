@@ -13,6 +13,7 @@ from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import LANGUAGE_NAMES, bind, is_gradio_upload
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, ClipView
@@ -101,7 +102,7 @@ def retry(wb: "Workbench", clip_id: int | None, shown_failed: list[int], request
 
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
-    with gr.Tab("Clips") as tab:
+    with gr.Tab(tr("Clips")) as tab:
         with gr.Row(equal_height=False):
             files = gr.File(label="Audio or video files (several at once)", file_count="multiple",
                             file_types=["audio", "video"], type="filepath", scale=3, elem_id="wb-upload-files")
@@ -110,13 +111,13 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
                 project = gr.Textbox(label="Project", placeholder="client or project name",
                                      elem_id="wb-upload-project")
                 priority = gr.Number(value=0, precision=0, label="Priority (higher is transcribed first)")
-                upload_button = gr.Button("Upload and process", variant="primary")
+                upload_button = gr.Button(tr("Upload and process"), variant="primary")
         upload_result = gr.Markdown(elem_id="wb-upload-result")
         gr.Markdown("### Processing")
         progress = gr.HTML(elem_id="wb-clips")
         with gr.Row(visible=False, equal_height=True) as retry_row:
             failed = gr.Dropdown([], label="Failed clip", scale=3)
-            retry_button = gr.Button("Retry processing", scale=1)
+            retry_button = gr.Button(tr("Retry processing"), scale=1)
         shown_failed = gr.State([])
         timer = gr.Timer(POLL_SECONDS, active=False)
 
