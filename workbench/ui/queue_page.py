@@ -95,10 +95,10 @@ def get_queue_page(request: Request, actor: "Actor" = Depends(require_actor)) ->
 @router.get("/api/work/queue")
 def get_queue(request: Request, response: Response, actor: "Actor" = Depends(require_actor)) -> Any:
     response.headers.update(NO_STORE)
-    return transcribe.queue_json(workbench_of(request), actor)
+    return transcribe.queue_json(workbench_of(request), actor, request_language(request))
 
 
 @router.get("/api/work/review-queue")
 def get_review_queue(request: Request, response: Response, actor: "Actor" = Depends(require_actor)) -> Any:
     response.headers.update(NO_STORE)
-    return review.review_queue_json(workbench_of(request), actor)
+    return review.review_queue_json(workbench_of(request), actor, request_language(request))
