@@ -259,3 +259,11 @@ def test_the_gradio_pages_are_told_the_readers_language_and_have_the_catalogue(a
     assert 'const locale = "zh-CN";' in admin.get("/", headers={"Accept": "text/html"}).text
     translations = admin.get("/config").json()["i18n_translations"]
     assert translations["ko"]["Clips"] == "클립" and translations["zh-CN"]["Take the next task"] == "领取下一个任务"
+
+
+def test_the_gradio_labels_have_no_placeholders_gradio_would_cut_short():
+    from workbench.ui.gradio_i18n import gradio_messages
+
+    messages = gradio_messages()
+    assert "Clips" in messages and "Take the next task" in messages
+    assert [message for message in messages if "{" in message or "}" in message] == []

@@ -25,10 +25,17 @@ def tr(message: str) -> I18nData:
     return I18nData(message)
 
 
+def gradio_messages() -> list[str]:
+    """The messages the Gradio pages mark (the modules that import this ``tr``). Gradio's
+    front end reads a marked label up to its first ``}``, so these have no placeholders."""
+    pages = [path for path in i18n.UI_DIR.rglob("*.py") if "from workbench.ui.gradio_i18n import tr" in path.read_text()]
+    return sorted(i18n.marked_messages(pages))
+
+
 @functools.cache
 def translations() -> gr.I18n:
-    """Every marked message in every language, for ``gr.mount_gradio_app(i18n=...)``."""
-    messages = sorted(i18n.marked_messages())
+    """The Gradio pages' messages in every language, for ``gr.mount_gradio_app(i18n=...)``."""
+    messages = gradio_messages()
     tables = {}
     for language, locale in GRADIO_LOCALES.items():
         tables[locale] = {message: i18n.translate(language, message) for message in messages}
