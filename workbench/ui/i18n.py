@@ -125,7 +125,8 @@ def marked_messages(paths: list[Path] | None = None) -> dict[str, list[str]]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in MARKED.finditer(line):
                 text = re.sub(r"\\(.)", r"\1", match["text"])
-                found.setdefault(text, []).append(f"{path.relative_to(UI_DIR)}:{number}")
+                where = path.relative_to(UI_DIR) if path.is_relative_to(UI_DIR) else path
+                found.setdefault(text, []).append(f"{where}:{number}")
     return found
 
 
