@@ -178,11 +178,11 @@ def test_the_queue_and_task_pages_and_their_json_follow_accept_language(app, wb)
     client = signed_in(app, "minji", headers={"Accept-Language": "ko"})
     queue = client.get("/work").text
     assert '<html lang="ko">' in queue and "다음 작업 받기" in queue
-    strings = json.loads(re.search(r'id="wb-strings">(.*?)</script>', queue).group(1))
+    strings = json.loads(re.search(r'id="wb-strings">globalThis.wbStrings = (.*?);</script>', queue).group(1))
     assert strings["You hold no task."] == "맡은 작업이 없습니다."
     task_id = wb.my_queue(wb.actor("minji")).open[0].id
     task = client.get(f"/work/transcribe/{task_id}").text
-    shown = re.sub(r'<script type="application/json" id="wb-strings">.*?</script>', "", task, flags=re.S)
+    shown = re.sub(r'<script id="wb-strings">.*?</script>', "", task, flags=re.S)
     assert "검수 요청" in shown and "Submit for review" not in shown
     listed = client.get("/api/work/queue").json()
     assert "완료" in listed["tasks"][0]["label"] and "내 언어로" in listed["offer"]

@@ -143,9 +143,11 @@ def page_strings(language: str) -> dict[str, str]:
 
 
 def strings_script(language: str) -> str:
-    """The page's ``<script>`` element holding ``page_strings``, read by ``i18n.js``."""
+    """The page's ``<script>`` putting ``page_strings`` where ``i18n.js`` reads them
+    (``globalThis.wbStrings``); it runs before the page's modules. JSON is a JavaScript
+    literal; with ``<`` escaped nothing in it can close the element."""
     data = json.dumps(page_strings(language), ensure_ascii=False).replace("<", "\\u003c")
-    return f'<script type="application/json" id="wb-strings">{data}</script>'
+    return f'<script id="wb-strings">globalThis.wbStrings = {data};</script>'
 
 
 def update_catalogues() -> list[str]:
