@@ -144,7 +144,7 @@ function buildRow(segment, index) {
     class: "btn small", type: "button", disabled: !enabled, onmousedown: keepFocus, onclick: action }, label);
   tools.append(
     editing(tr("no speech"), () => { select(index, { play: false, focus: false }); openReasons(); }),
-    editing("tags…", () => { select(index, { play: false, focus: false }); openTags(); }),
+    editing(tr("tags…"), () => { select(index, { play: false, focus: false }); openTags(); }),
     editing(tr("split here"), () => splitHere()),
     editing(tr("merge with next"), () => mergeNext(), page.editable && canMergeWithNext(page.segments, index)));
   const li = h("li", { class: "seg", "data-id": segment.id },
