@@ -268,3 +268,19 @@ def test_the_gradio_labels_have_no_placeholders_gradio_would_cut_short():
     messages = gradio_messages()
     assert "Clips" in messages and "Take the next task" in messages
     assert [message for message in messages if "{" in message or "}" in message] == []
+
+
+def test_a_refusal_a_worker_meets_comes_in_their_language(app, wb):
+    from tests.builders import transcribe
+
+    client = signed_in(app, None)
+    page = client.post("/login", data={"username": "minji", "password": "not-her-password-at-all"},
+                       headers={"Accept-Language": "ko"})
+    assert page.status_code == 401 and "아이디 또는 비밀번호가 틀렸습니다." in page.text
+    add_people(wb, wb.actor("admin"), {"both": ({"transcriber", "reviewer"}, "ko")})
+    both = wb.actor("both")
+    task_id = wb.claim_next_id(both)
+    transcribe(wb, both, task_id)
+    own = signed_in(app, "both", headers={"Accept-Language": "ja"}).post(f"/api/work/review/{task_id}",
+                                                                          headers={"Origin": OWN_ORIGIN})
+    assert own.status_code == 403 and own.json() == {"detail": "自分の作業はレビューできません。"}

@@ -75,3 +75,25 @@ def test_a_korean_browser_gets_the_queue_and_task_page_in_korean_and_the_picker_
         page.screenshot(path=str(screenshot_dir / "task-page-en.png"))
     finally:
         context.close()
+
+
+def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_and_buttons_in_korean(
+        chromium, workbench_app, screenshot_dir):
+    admin = workbench_app.login_for("admin")
+    context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="ko-KR")
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#login-username", admin.username)
+        page.fill("#login-password", admin.password)
+        page.click("#signin-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/$"))
+        page.get_by_text("로그인됨").wait_for()
+        page.get_by_role("tab", name="관리").wait_for()
+        for tab in ("클립", "지원서", "작업자", "정산", "내보내기"):
+            page.get_by_role("tab", name=tab).wait_for()
+        page.get_by_role("button", name="올리고 처리하기").wait_for()
+        assert page.evaluate("navigator.language") == "ko"
+        page.screenshot(path=str(screenshot_dir / "admin-ko.png"))
+    finally:
+        context.close()

@@ -96,7 +96,8 @@ def _translations(language: str) -> Translations:
 
 def translate(language: str, message: str, **params: object) -> str:
     """``message`` in ``language`` (itself when untranslated), its ``{name}``s filled in."""
-    text = message if language == SOURCE or known(language) != language else _translations(language).gettext(message)
+    untranslated = not message or language == SOURCE or known(language) != language  # gettext("") is the header
+    text = message if untranslated else _translations(language).gettext(message)
     return text.format(**params) if params else text
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from workbench.ui.errors import error_status, retry_after
+from workbench.ui.errors import error_status, refusal, retry_after
 from workbench.ui.handlers import auth as auth_handlers
 from workbench.ui import i18n
 from workbench.ui.language import COOKIE_AGE, request_language
@@ -89,7 +89,8 @@ def router(signer: SessionSigner, settings: "Settings", passwords: PasswordPool)
             session_token, landing, chosen = await passwords.run(_sign_in, workbench_of(request), username, password,
                                                 client_address(request))
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
-            page = login_page(language=request_language(request), login_error=str(error), username=username)
+            language = request_language(request)
+            page = login_page(language=language, login_error=refusal(error, language), username=username)
             return HTMLResponse(page, status_code=error_status(error), headers=retry_after(error))
         # Signing in again in the same browser replaces its session rather than adding one.
         await run_in_threadpool(close_browser_session, request, signer)
@@ -150,6 +151,7 @@ async def _apply(passwords: PasswordPool, request: Request, *, name: str, userna
             client=client_address(request),
         )
     except WorkbenchError as error:
-        page = login_page(language=request_language(request), apply_error=str(error), apply_form=form)
+        language = request_language(request)
+        page = login_page(language=language, apply_error=refusal(error, language), apply_form=form)
         return HTMLResponse(page, status_code=error_status(error), headers=retry_after(error))
     return HTMLResponse(login_page(language=request_language(request), apply_done=True))
