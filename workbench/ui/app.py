@@ -52,7 +52,7 @@ APP_CSS = SHELL_CSS + admin.CSS
 
 def greeting_html(name: str, username: str, language: str = i18n.DEFAULT) -> str:
     """The header's right-hand side: who is signed in, the language picker, and the way out."""
-    say = i18n.html_translator(language)
+    say = i18n.html_translator(language)  # (its two messages are marked in queue_page.py's header)
     return (
         f'<div class="wb-who">{picker_html(language, "/")} '
         f'{say("Signed in as {name} ({username})", name=name, username=username)}'
