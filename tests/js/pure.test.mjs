@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 
-const PURE = ["save_state.js", "keymap.js", "intervals.js", "text.js", "urls.js", "drafts.js", "edits.js", "listening.js", "palette.js", "spaces.js"];
+const PURE = ["save_state.js", "keymap.js", "intervals.js", "text.js", "urls.js", "drafts.js", "edits.js", "listening.js", "palette.js", "spaces.js", "i18n.js"];
 const BROWSER = /\b(document|window|localStorage|navigator|fetch|HTMLElement|Audio)\b/;
 
 const code = (name) => readFileSync(new URL(`../../workbench/ui/static/work/${name}`, import.meta.url), "utf8")

@@ -51,6 +51,8 @@ class User(Base):
     status: Mapped[str] = mapped_column(String(16), default="approved")
     bank_holder: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The language the pages are shown in, as the user chose it; None follows their browser.
+    ui_language: Mapped[str | None] = mapped_column(String(8))
 
 
 class Application(Base):

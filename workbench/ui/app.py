@@ -8,12 +8,13 @@ in every handler.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from workbench.ui import admin, earnings, reviewer, transcriber
+from workbench.ui import admin, earnings, i18n, reviewer, transcriber
+from workbench.ui.gradio_i18n import tr
+from workbench.ui.language import language_of, picker_html
 from workbench.ui.handlers.auth import PAGES, session_actor, visible_pages
 from workbench.ui.wiring import bind
 
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
-PAGE_TITLES = {"transcribe": "Transcribe", "review": "Review", "admin": "Admin", "earnings": "My earnings"}
+PAGE_TITLES = {"transcribe": tr("Transcribe"), "review": tr("Review"), "admin": tr("Admin"),
+               "earnings": tr("My earnings")}
 PAGE_RENDERERS = {
     "transcribe": transcriber.render,
     "review": reviewer.render,
@@ -43,15 +45,18 @@ SHELL_CSS = """
 #wb-header { align-items: center; }
 #wb-header .wb-who { text-align: right; color: var(--body-text-color-subdued); }
 #wb-header .wb-who a { margin-left: 12px; }
+#wb-header .wb-who form.language { display: inline-block; margin-right: 12px; }
 """
 APP_CSS = SHELL_CSS + admin.CSS
 
 
-def greeting_html(name: str, username: str) -> str:
-    """The header's right-hand side: who is signed in, and the way out."""
+def greeting_html(name: str, username: str, language: str = i18n.DEFAULT) -> str:
+    """The header's right-hand side: who is signed in, the language picker, and the way out."""
+    say = i18n.html_translator(language)  # (its two messages are marked in queue_page.py's header)
     return (
-        f'<div class="wb-who">Signed in as <strong>{escape(name)}</strong> ({escape(username)})'
-        '<a href="/logout">Sign out</a></div>'
+        f'<div class="wb-who">{picker_html(language, "/")} '
+        f'{say("Signed in as {name} ({username})", name=name, username=username)}'
+        f'<a href="/logout">{say("Sign out")}</a></div>'
     )
 
 
@@ -64,7 +69,7 @@ def pages_for(actor: "Actor") -> tuple[str, ...]:
 def greet(wb: "Workbench", request: gr.Request) -> str:
     """On load: who is signed in."""
     actor = session_actor(wb, request.username)
-    return greeting_html(actor.name, actor.username)
+    return greeting_html(actor.name, actor.username, language_of(actor, request.cookies, request.headers))
 
 
 def build_blocks(wb: "Workbench", pages: tuple[str, ...] = PAGES) -> gr.Blocks:
@@ -79,7 +84,7 @@ def build_blocks(wb: "Workbench", pages: tuple[str, ...] = PAGES) -> gr.Blocks:
     # delete_cache: Gradio's copies of uploads and downloads go after an hour.
     with gr.Blocks(title="Speech data workbench", analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         with gr.Row(elem_id="wb-header"):
-            gr.Markdown("## Speech data workbench")
+            gr.Markdown("## " + tr("Speech data workbench"))
             who = gr.HTML()
         with gr.Tabs(selected=pages[0] if pages else None):
             for page in PAGES:

@@ -9,6 +9,7 @@ import gradio as gr
 from workbench.ui.handlers.auth import session_actor, visible_pages
 from workbench.ui.handlers.earnings import REVIEW_COLUMNS, STATEMENT_COLUMNS, TIME_COLUMNS, my_earnings
 from workbench.ui.wiring import bind, readable_columns
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -35,7 +36,7 @@ def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
 def render(wb: "Workbench") -> None:
     with gr.Row(equal_height=True):
         summary = gr.Markdown(elem_id="wb-earnings-summary")
-        refresh_button = gr.Button("Refresh", size="sm", scale=0, min_width=100)
+        refresh_button = gr.Button(tr("Refresh"), size="sm", scale=0, min_width=100)
     gr.Markdown("### Pay per period")
     no_periods = gr.Markdown()
     periods = gr.Dataframe(interactive=False, visible=False, elem_id="wb-earnings-periods")

@@ -31,9 +31,12 @@ from urllib.parse import parse_qs, unquote
 import gradio as gr
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from workbench.ui import gradio_i18n
 from workbench.ui.app import build_blocks, pages_for
+from workbench.ui.language import request_language
 from workbench.ui.wiring import is_gradio_upload
 
 if TYPE_CHECKING:
@@ -288,4 +291,6 @@ class GradioPages:
             return await refuse(404, "No such handler.")
         if kind == "upload" and scope["method"] == "POST":
             send = self._recording_uploads(send, username)
+        if kind == "page" and path == "/":  # Gradio's own words and ours in the reader's language
+            send = gradio_i18n.speaking(send, request_language(Request(scope)))
         await app(scope, receive, send)

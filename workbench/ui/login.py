@@ -14,8 +14,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from workbench.ui.errors import error_status, retry_after
+from workbench.ui.errors import error_status, refusal, retry_after
 from workbench.ui.handlers import auth as auth_handlers
+from workbench.ui import i18n
+from workbench.ui.language import COOKIE_AGE, request_language
 from workbench.ui.login_page import login_page
 from workbench.ui.session import (
     SESSION_COOKIE,
@@ -61,10 +63,11 @@ class PasswordPool:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _sign_in(wb: "Workbench", username: str, password: str, client: str) -> tuple[str, str]:
-    """Check the password and open a session: the new session's token and where the user lands."""
+def _sign_in(wb: "Workbench", username: str, password: str, client: str) -> tuple[str, str, str | None]:
+    """Check the password and open a session: the new session's token, where the user lands
+    and the interface language they chose (if any)."""
     actor = auth_handlers.sign_in(wb, username, password, client=client)
-    return wb.open_session(actor), auth_handlers.landing(actor)
+    return wb.open_session(actor), auth_handlers.landing(actor), actor.ui_language
 
 
 def router(signer: SessionSigner, settings: "Settings", passwords: PasswordPool) -> APIRouter:
@@ -78,15 +81,16 @@ def router(signer: SessionSigner, settings: "Settings", passwords: PasswordPool)
         actor = current_actor(request)
         if actor is not None:
             return RedirectResponse(auth_handlers.landing(actor), status_code=303)
-        return HTMLResponse(login_page())
+        return HTMLResponse(login_page(language=request_language(request)))
 
     @routes.post("/login", response_class=HTMLResponse)
     async def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         try:
-            session_token, landing = await passwords.run(_sign_in, workbench_of(request), username, password,
+            session_token, landing, chosen = await passwords.run(_sign_in, workbench_of(request), username, password,
                                                 client_address(request))
         except (AuthenticationFailed, TooManyAttempts, PermissionDenied) as error:
-            page = login_page(login_error=str(error), username=username)
+            language = request_language(request)
+            page = login_page(language=language, login_error=refusal(error, language), username=username)
             return HTMLResponse(page, status_code=error_status(error), headers=retry_after(error))
         # Signing in again in the same browser replaces its session rather than adding one.
         await run_in_threadpool(close_browser_session, request, signer)
@@ -99,6 +103,9 @@ def router(signer: SessionSigner, settings: "Settings", passwords: PasswordPool)
             samesite="lax",
             secure=cookie_secure(settings.cookie_secure, request),
         )
+        if chosen is not None:  # this browser's pages (the Gradio ones too) follow the user's choice
+            response.set_cookie(i18n.COOKIE, chosen, max_age=COOKIE_AGE, samesite="lax",
+                                secure=cookie_secure(settings.cookie_secure, request))
         return response
 
     @routes.api_route("/logout", methods=["GET", "POST"])
@@ -144,6 +151,7 @@ async def _apply(passwords: PasswordPool, request: Request, *, name: str, userna
             client=client_address(request),
         )
     except WorkbenchError as error:
-        page = login_page(apply_error=str(error), apply_form=form)
+        language = request_language(request)
+        page = login_page(language=language, apply_error=refusal(error, language), apply_form=form)
         return HTMLResponse(page, status_code=error_status(error), headers=retry_after(error))
-    return HTMLResponse(login_page(apply_done=True))
+    return HTMLResponse(login_page(language=request_language(request), apply_done=True))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 
+from workbench.ui import i18n
+from workbench.ui.language import picker_html
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 LOGIN_CSS = """
@@ -29,55 +31,60 @@ button.secondary { background: #e7ecf2; color: #1f2933; }
 .row { display: grid; grid-template-columns: 1fr 1fr; gap: 0 14px; }
 .error { background: #fdecec; color: #8a1c1c; border: 1px solid #f5c2c2; padding: 9px 12px;
          border-radius: 6px; margin-bottom: 6px; }
+.top { display: flex; align-items: center; gap: 12px; }
+.top h1 { flex: 1; }
+.language select { width: auto; padding: 4px 8px; }
 .done { background: #e8f5ec; color: #1d5b32; border: 1px solid #b9e0c5; padding: 9px 12px;
         border-radius: 6px; margin-bottom: 6px; }
 """
 
-# Every value is escaped before it goes in (``login_page``).
-LOGIN_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+
+def _page(tr, *, lang: str, picker: str, login_message: str, apply_message: str, username: str,
+          languages: str, form: dict[str, str]) -> str:
+    """The page's HTML; every value in it is escaped already (``tr`` is an ``html_translator``)."""
+    return f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · workbench</title><style>{css}</style></head>
+<title>{tr('Sign in')} · workbench</title><style>{LOGIN_CSS}</style></head>
 <body><main>
-<header><h1>Speech data workbench</h1>
-<p>Transcribe, review and prepare speech recordings.</p></header>
+<header><div class="top"><h1>{tr('Speech data workbench')}</h1>{picker}</div>
+<p>{tr('Transcribe, review and prepare speech recordings.')}</p></header>
 <section aria-labelledby="signin">
-  <h2 id="signin">Sign in</h2>
+  <h2 id="signin">{tr('Sign in')}</h2>
   {login_message}
   <form id="signin-form" method="post" action="/login">
-    <label for="login-username">Username</label>
+    <label for="login-username">{tr('Username')}</label>
     <input id="login-username" name="username" autocomplete="username" required autofocus
            value="{username}">
-    <label for="login-password">Password</label>
+    <label for="login-password">{tr('Password')}</label>
     <input id="login-password" name="password" type="password" autocomplete="current-password" required>
-    <button type="submit">Sign in</button>
+    <button type="submit">{tr('Sign in')}</button>
   </form>
 </section>
 <section aria-labelledby="apply">
-  <h2 id="apply">Apply to work with us</h2>
-  <p class="hint">Transcribers and reviewers work in one language. We check your identity
-  document before the account opens.</p>
+  <h2 id="apply">{tr('Apply to work with us')}</h2>
+  <p class="hint">{tr('Transcribers and reviewers work in one language. We check your identity document before the account opens.')}</p>
   {apply_message}
   <form id="apply-form" method="post" action="/apply" enctype="multipart/form-data">
     <div class="row">
-      <div><label for="apply-name">Full name</label>
-        <input id="apply-name" name="name" required value="{name}"></div>
-      <div><label for="apply-language">Language</label>
+      <div><label for="apply-name">{tr('Full name')}</label>
+        <input id="apply-name" name="name" required value="{form.get('name', '')}"></div>
+      <div><label for="apply-language">{tr('Language')}</label>
         <select id="apply-language" name="language" required>{languages}</select></div>
     </div>
     <div class="row">
-      <div><label for="apply-username">Username</label>
+      <div><label for="apply-username">{tr('Username')}</label>
         <input id="apply-username" name="username" autocomplete="off" required
-               value="{apply_username}"></div>
-      <div><label for="apply-password">Password</label>
+               value="{form.get('username', '')}"></div>
+      <div><label for="apply-password">{tr('Password')}</label>
         <input id="apply-password" name="password" type="password" autocomplete="new-password"
                required></div>
     </div>
-    <label for="apply-bank">Bank account holder</label>
-    <input id="apply-bank" name="bank_holder" required value="{bank_holder}">
-    <label for="apply-document">Identity document (PDF or image)</label>
+    <label for="apply-bank">{tr('Bank account holder')}</label>
+    <input id="apply-bank" name="bank_holder" required value="{form.get('bank_holder', '')}">
+    <label for="apply-document">{tr('Identity document (PDF or image)')}</label>
     <input id="apply-document" name="document" type="file" accept=".pdf,.png,.jpg,.jpeg,.webp" required>
-    <button type="submit" class="secondary">Send application</button>
+    <button type="submit" class="secondary">{tr('Send application')}</button>
   </form>
 </section>
 </main></body></html>"""
@@ -90,32 +97,31 @@ def _option(code: str, label: str, selected: str) -> str:
 
 def login_page(
     *,
+    language: str = i18n.DEFAULT,
     login_error: str = "",
     username: str = "",
     apply_error: str = "",
     apply_form: dict[str, str] | None = None,
     apply_done: bool = False,
 ) -> str:
-    """The sign-in form beside the application form, as one self-contained HTML page."""
+    """The sign-in form beside the application form, as one self-contained HTML page in
+    ``language``."""
+    tr = i18n.html_translator(language)
     form = {key: html.escape(value) for key, value in (apply_form or {}).items()}
+    names = {"ko": tr("Korean"), "en": tr("English"), "zh": tr("Chinese"), "ja": tr("Japanese")}
     languages = "".join(
-        _option(code, name, (apply_form or {}).get("language", ""))
+        _option(code, html.unescape(names.get(code, name)), (apply_form or {}).get("language", ""))
         for code, name in LANGUAGE_NAMES.items()
     )
     login_message = f'<p class="error" role="alert">{html.escape(login_error)}</p>' if login_error else ""
     if apply_done:
-        apply_message = (
-            '<p class="done" role="status">Thank you. Your application was received; an '
-            "administrator will review it and you can sign in once it is approved. If you cannot "
-            "sign in after a few days, your username may already be in use: apply again with another "
-            "one.</p>"
-        )
+        apply_message = '<p class="done" role="status">' + tr(
+            "Thank you. Your application was received; an administrator will review it and you can "
+            "sign in once it is approved. If you cannot sign in after a few days, your username may "
+            "already be in use: apply again with another one.") + "</p>"
     elif apply_error:
         apply_message = f'<p class="error" role="alert">{html.escape(apply_error)}</p>'
     else:
         apply_message = ""
-    return LOGIN_HTML.format(
-        css=LOGIN_CSS, login_message=login_message, username=html.escape(username), apply_message=apply_message,
-        languages=languages, name=form.get("name", ""), apply_username=form.get("username", ""),
-        bank_holder=form.get("bank_holder", ""),
-    )
+    return _page(tr, lang=language, picker=picker_html(language, "/login"), login_message=login_message,
+                 apply_message=apply_message, username=html.escape(username), languages=languages, form=form)

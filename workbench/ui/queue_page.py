@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
+from workbench.ui import i18n
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
 from workbench.ui.handlers.auth import visible_pages
+from workbench.ui.language import picker_html, request_language
 from workbench.ui.session import require_actor, workbench_of
 from workbench.ui.work_api import import_map, versioned_assets
 
@@ -33,63 +35,70 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 router = APIRouter()
 
-TRANSCRIBE_SECTION = """
+def _sections(tr, visible: dict[str, bool]) -> str:
+    """A section per queue the actor's roles give them (``tr``: an ``html_translator``)."""
+    transcribe = f"""
 <section class="panel" id="transcribe" aria-labelledby="transcribe-title">
-  <h2 id="transcribe-title">My tasks</h2>
-  <p class="offer" id="offer">Loading…</p>
-  <p><button class="btn primary" id="take-next" type="button" disabled>Take the next task</button>
+  <h2 id="transcribe-title">{tr('My tasks')}</h2>
+  <p class="offer" id="offer">{tr('Loading…')}</p>
+  <p><button class="btn primary" id="take-next" type="button" disabled>{tr('Take the next task')}</button>
   <span class="take-error" id="take-error" role="alert"></span></p>
-  <ul class="tasks" id="my-tasks" aria-label="My tasks (returned first)"></ul>
+  <ul class="tasks" id="my-tasks" aria-label="{tr('My tasks (returned first)')}"></ul>
 </section>"""
-
-REVIEW_SECTION = """
+    review = f"""
 <section class="panel" id="review" aria-labelledby="review-title">
-  <h2 id="review-title">Submitted tasks in my language</h2>
-  <p class="offer" id="review-offer">Loading…</p>
-  <ul class="tasks" id="review-tasks" aria-label="Submitted tasks in my language"></ul>
+  <h2 id="review-title">{tr('Submitted tasks in my language')}</h2>
+  <p class="offer" id="review-offer">{tr('Loading…')}</p>
+  <ul class="tasks" id="review-tasks" aria-label="{tr('Submitted tasks in my language')}"></ul>
 </section>"""
+    sections = (transcribe if visible["transcribe"] else "") + (review if visible["review"] else "")
+    no_queue = tr("Your account has no queue.")
+    return sections or f'<section class="panel"><p>{no_queue} <a href="/">{tr("Open the workbench")}</a>.</p></section>'
 
 
-def queue_page(actor: "Actor") -> str:
-    """The page's HTML: a section per queue the actor's roles give them; queue.js fills them."""
+def queue_page(actor: "Actor", language: str = i18n.DEFAULT) -> str:
+    """The page's HTML in ``language``: a section per queue the actor's roles give them;
+    queue.js fills them."""
+    tr = i18n.html_translator(language)
     visible = visible_pages(actor)
     assets = versioned_assets()
-    sections = (TRANSCRIBE_SECTION if visible["transcribe"] else "") + (REVIEW_SECTION if visible["review"] else "")
-    if not sections:
-        sections = '<section class="panel"><p>Your account has no queue. <a href="/">Open the workbench</a>.</p></section>'
+    earnings = f'<a href="/">{tr("My earnings")}</a>' if visible["earnings"] else ""
+    who = tr("Signed in as {name} ({username})", name=actor.name, username=actor.username)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>My work · Speech data workbench</title>
+<title>{tr('My work')} · {tr('Speech data workbench')}</title>
 <link rel="stylesheet" href="{assets.format('work.css')}">
 </head>
 <body class="queue-page">
 <header class="bar">
-  <h1>Speech data workbench</h1><span class="spacer"></span>
-  <nav class="links">{'<a href="/">My earnings</a>' if visible["earnings"] else ''}<a href="/">Guideline</a></nav>
-  <span class="who">Signed in as <strong>{escape(actor.name)}</strong> ({escape(actor.username)})</span>
-  <a href="/logout">Sign out</a>
+  <h1>{tr('Speech data workbench')}</h1><span class="spacer"></span>
+  <nav class="links">{earnings}<a href="/">{tr('Guideline')}</a></nav>
+  {picker_html(language, PATH)}
+  <span class="who">{who}</span>
+  <a href="/logout">{tr('Sign out')}</a>
 </header>
 <p class="banner" id="banner" role="status"></p>
-<main class="queues">{sections}
+<main class="queues">{_sections(tr, visible)}
 </main>
+{i18n.strings_script(language)}
 <script type="importmap">{import_map(assets)}</script>
 <script type="module" src="{assets.format('queue.js')}"></script>
 </body></html>"""
 
 
 @router.get(PATH, response_class=HTMLResponse)
-def get_queue_page(actor: "Actor" = Depends(require_actor)) -> HTMLResponse:
-    return HTMLResponse(queue_page(actor), headers=NO_STORE)
+def get_queue_page(request: Request, actor: "Actor" = Depends(require_actor)) -> HTMLResponse:
+    return HTMLResponse(queue_page(actor, request_language(request)), headers=NO_STORE)
 
 
 @router.get("/api/work/queue")
 def get_queue(request: Request, response: Response, actor: "Actor" = Depends(require_actor)) -> Any:
     response.headers.update(NO_STORE)
-    return transcribe.queue_json(workbench_of(request), actor)
+    return transcribe.queue_json(workbench_of(request), actor, request_language(request))
 
 
 @router.get("/api/work/review-queue")
 def get_review_queue(request: Request, response: Response, actor: "Actor" = Depends(require_actor)) -> Any:
     response.headers.update(NO_STORE)
-    return review.review_queue_json(workbench_of(request), actor)
+    return review.review_queue_json(workbench_of(request), actor, request_language(request))

@@ -13,6 +13,7 @@ from workbench.ui.handlers.auth import session_actor, visible_pages
 from workbench.ui.handlers.transcriber import workspace_html
 from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -49,11 +50,11 @@ def take_for_review(wb: "Workbench", task_id: int | None, request: gr.Request) -
 def render(wb: "Workbench") -> None:
     with gr.Row(equal_height=False, elem_classes="wb-work"):
         with gr.Column(scale=1, min_width=280, elem_classes="wb-side"):
-            tasks = gr.Radio(label="Submitted tasks in my language", choices=[], elem_id="wb-reviewer-tasks")
+            tasks = gr.Radio(label=tr("Submitted tasks in my language"), choices=[], elem_id="wb-reviewer-tasks")
             with gr.Row():
-                take = gr.Button("Review this task", variant="primary", size="sm")
-                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-reviewer")
-            with gr.Accordion("Guideline", open=False):
+                take = gr.Button(tr("Review this task"), variant="primary", size="sm")
+                refresh = gr.Button(tr("↻ Refresh"), size="sm", elem_id="wb-refresh-reviewer")
+            with gr.Accordion(tr("Guideline"), open=False):
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
             workspace = gr.HTML(workspace_html("review", None, empty=NO_TASK))

@@ -18,7 +18,8 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
-from workbench.ui import files, login, queue_page, vendor
+from workbench.ui import files, language, login, queue_page, vendor
+from workbench.ui import gradio_i18n
 from workbench.ui.app import APP_CSS, APP_THEME
 from workbench.ui.body_limit import BodyLimit, body_limits
 from workbench.ui.gradio_gate import GradioPages
@@ -71,6 +72,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
 
     passwords = login.PasswordPool()
     app.include_router(login.router(signer, settings, passwords))
+    app.include_router(language.router(settings))
     app.include_router(files.router)
     app.include_router(work_router)
     app.include_router(vendor.router)
@@ -78,7 +80,8 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR, check_dir=False), name="ui-static")
     # Everything else is the Gradio UI: each user's own app, behind GradioPages' checks.
     pages = GradioPages(wb, auth_dependency=session_username, show_error=False, ssr_mode=False,
-                        footer_links=[], head=_static_head(), css=APP_CSS, theme=APP_THEME)
+                        footer_links=[], head=_static_head(), css=APP_CSS, theme=APP_THEME,
+                        i18n=gradio_i18n.translations())
     app.mount("/", pages)
     serving = app.router.lifespan_context
 

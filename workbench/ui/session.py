@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 SESSION_COOKIE = "workbench_session"
 SECRET_FILE = "session-secret.key"
-PUBLIC_PATHS = frozenset({"/login", "/apply", "/logout", "/favicon.ico"})
+PUBLIC_PATHS = frozenset({"/login", "/apply", "/logout", "/language", "/favicon.ico"})
 
 
 def load_secret(data_dir: Path) -> bytes:

@@ -14,6 +14,7 @@ from workbench.ui.handlers import transcriber as handlers
 from workbench.ui.handlers.auth import session_actor, visible_pages
 from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -63,14 +64,14 @@ def open_picked_task(task_id: int | None) -> str:
 def render(wb: "Workbench") -> None:
     with gr.Row(equal_height=False, elem_classes="wb-work"):
         with gr.Column(scale=1, min_width=280, elem_classes="wb-side"):
-            tasks = gr.Radio(label="My tasks (returned first)", choices=[], elem_id="wb-transcriber-tasks")
+            tasks = gr.Radio(label=tr("My tasks (returned first)"), choices=[], elem_id="wb-transcriber-tasks")
             comments = gr.Markdown(elem_classes="wb-comments")
             offer = gr.Markdown()
             with gr.Row():
-                take = gr.Button("Take the next task", variant="primary", size="sm", elem_id="wb-take-next-task")
-                refresh = gr.Button("↻ Refresh", size="sm", elem_id="wb-refresh-transcriber")
+                take = gr.Button(tr("Take the next task"), variant="primary", size="sm", elem_id="wb-take-next-task")
+                refresh = gr.Button(tr("↻ Refresh"), size="sm", elem_id="wb-refresh-transcriber")
             gr.HTML('<p class="wb-take-error" id="wb-take-error" role="alert"></p>')
-            with gr.Accordion("Guideline", open=True):
+            with gr.Accordion(tr("Guideline"), open=True):
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
             workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK),

@@ -18,10 +18,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from workbench.ui import vendor
+from workbench.ui import i18n, vendor
 from workbench.ui.handlers import activity
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
+from workbench.ui.language import request_language
 from workbench.ui.session import require_actor, workbench_of
 from workbench.workflow.errors import GuidelineViolation, StaleVersion
 
@@ -104,18 +105,15 @@ def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 # --- pages ------------------------------------------------------------------------------
 
-PAGE_ACTIONS = {
-    "transcriber": (
-        '<button class="btn small" id="wrong-language" type="button" title="The whole clip is in another language">'
-        'Wrong language</button>'
-        '<button class="btn" id="check" type="button">Check</button>'
-        '<button class="btn primary" id="submit" type="button">Submit for review</button>'
-    ),
-    "reviewer": (
-        '<button class="btn ok" id="accept-all" type="button">Accept all played</button>'
-        '<button class="btn primary" id="finish" type="button">Finish review</button>'
-    ),
-}
+def page_actions(role: str, tr) -> str:
+    """The header's buttons of a task page (``tr``: an ``html_translator``)."""
+    if role == "transcriber":
+        return (f'<button class="btn small" id="wrong-language" type="button" '
+                f'title="{tr("The whole clip is in another language")}">{tr("Wrong language")}</button>'
+                f'<button class="btn" id="check" type="button">{tr("Check")}</button>'
+                f'<button class="btn primary" id="submit" type="button">{tr("Submit for review")}</button>')
+    return (f'<button class="btn ok" id="accept-all" type="button">{tr("Accept all played")}</button>'
+            f'<button class="btn primary" id="finish" type="button">{tr("Finish review")}</button>')
 
 
 def import_map(assets: str) -> str:
@@ -134,40 +132,42 @@ def versioned_assets() -> str:
     return f"{ASSET_URL}/{{}}?v={version}"
 
 
-def task_page(role: Literal["transcriber", "reviewer"], task_id: int) -> str:
-    """The task view's HTML shell; its script loads the task through the JSON endpoints."""
+def task_page(role: Literal["transcriber", "reviewer"], task_id: int, language: str = i18n.DEFAULT) -> str:
+    """The task view's HTML shell in ``language``; its script loads the task through the JSON endpoints."""
     assets = versioned_assets()
+    tr = i18n.html_translator(language)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Task {task_id}</title>
+<title>{tr("Task {id}", id=task_id)}</title>
 <link rel="stylesheet" href="{assets.format('work.css')}">
 </head>
 <body data-role="{role}" data-task="{task_id}">
 <header class="bar">
-  <a class="btn back" id="back" href="/work" target="_top" title="Back to my queue">← Queue</a>
-  <h1 id="title">Loading…</h1><span class="meta" id="meta"></span><span class="spacer"></span>
+  <a class="btn back" id="back" href="/work" target="_top" title="{tr('Back to my queue')}">← {tr('Queue')}</a>
+  <h1 id="title">{tr('Loading…')}</h1><span class="meta" id="meta"></span><span class="spacer"></span>
   <span class="progress"><meter id="meter" value="0" max="1"></meter><span id="count"></span></span>
   <span class="save-state" id="save-state" aria-live="polite"></span>
-  {PAGE_ACTIONS[role]}
+  {page_actions(role, tr)}
 </header>
 <p class="banner" id="banner" role="status"></p>
-<div class="timeline" id="timeline" aria-label="Whole-clip timeline" hidden></div>
-<ol class="segments" id="segments" aria-label="Segments"></ol>
-<footer class="keys" id="keys" aria-label="Hotkeys"></footer>
+<div class="timeline" id="timeline" aria-label="{tr('Whole-clip timeline')}" hidden></div>
+<ol class="segments" id="segments" aria-label="{tr('Segments')}"></ol>
+<footer class="keys" id="keys" aria-label="{tr('Hotkeys')}"></footer>
+{i18n.strings_script(language)}
 <script type="importmap">{import_map(assets)}</script>
 <script type="module" src="{assets.format(role + '.js')}"></script>
 </body></html>"""
 
 
 @router.get("/work/transcribe/{task_id}", response_class=HTMLResponse)
-def transcriber_page(task_id: int, actor: "Actor" = Depends(require_actor)) -> str:
-    return task_page("transcriber", task_id)
+def transcriber_page(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> str:
+    return task_page("transcriber", task_id, request_language(request))
 
 
 @router.get("/work/review/{task_id}", response_class=HTMLResponse)
-def reviewer_page(task_id: int, actor: "Actor" = Depends(require_actor)) -> str:
-    return task_page("reviewer", task_id)
+def reviewer_page(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> str:
+    return task_page("reviewer", task_id, request_language(request))
 
 
 # --- transcribing -----------------------------------------------------------------------

@@ -40,7 +40,7 @@ def actor_of(user: User, *, fresh: bool = False) -> Actor:
     roles = {role for role, flag in (("admin", user.is_admin), ("reviewer", user.is_reviewer),
                                      ("transcriber", user.is_transcriber)) if flag}
     return Actor(id=user.id, username=user.username, name=user.name, roles=frozenset(roles),
-                 language=user.language, status=user.status, fresh=fresh)
+                 language=user.language, status=user.status, ui_language=user.ui_language, fresh=fresh)
 
 
 # --- who is acting ----------------------------------------------------------------------

@@ -54,6 +54,8 @@ class Actor:
     roles: frozenset[str]
     language: str | None
     status: str  # pending | approved | rejected | deactivated
+    # The pages' language as the user chose it (``People.set_ui_language``); None: the browser's.
+    ui_language: str | None = None
     # Read from the store in the request that acts (``access.current`` trusts it): only
     # ``Sessions.session_actor`` sets it, for one request.
     fresh: bool = field(default=False, compare=False, repr=False)

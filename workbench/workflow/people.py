@@ -165,6 +165,18 @@ class People(Service):
             self._audit(session, actor.id, "user.language_changed", "user", user.id, old=old, new=language)
             return actor_of(user)
 
+    def set_ui_language(self, actor: Actor, language: str | None) -> Actor:
+        """The language the pages are shown in for the acting user themself (one of
+        ``LANGUAGES``; None goes back to following their browser). Nobody sets another's."""
+        if language is not None:
+            check_language(language)
+        with self.store.session() as session:
+            me = access.current(session, actor)
+            user = session.get(User, me.id)
+            old, user.ui_language = user.ui_language, language
+            self._audit(session, me.id, "user.ui_language_changed", "user", user.id, old=old, new=language)
+            return actor_of(user)
+
     def deactivate_user(self, actor: Actor, username: str, *, reason: str) -> AccountClosed:
         """Close an account (admin), e.g. a worker who left: they can no longer sign in,
         their open sessions end at once, and the tasks they hold are offered again (a

@@ -49,7 +49,7 @@ from workbench.workflow.views import Views
 DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
     "people": (People, (
         "create_user", "actor", "first_admin", "authenticate", "set_language", "deactivate_user",
-        "reactivate_user")),
+        "reactivate_user", "set_ui_language")),
     "applications": (Applications, (
         "submit_application", "list_applications", "pending_application_of", "application_document",
         "decide_application")),

@@ -23,7 +23,7 @@ def user_by_username(session: Session, username: str, *, lock: bool = False) -> 
 # The columns an ``Actor`` is made of: the hot paths (every request's session, a claim) read
 # these as one plain row instead of building a ``User``.
 _ACTOR_COLUMNS = (User.id, User.username, User.name, User.is_admin, User.is_reviewer, User.is_transcriber,
-                  User.language, User.status)
+                  User.language, User.status, User.ui_language)
 
 
 @functools.cache

@@ -12,6 +12,7 @@ from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import LANGUAGE_NAMES, bind
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, Application
@@ -59,14 +60,14 @@ def decide(wb: "Workbench", approve: bool, application_id: int | None, reason: s
 
 
 def render(wb: "Workbench") -> None:
-    with gr.Tab("Applications") as tab:
+    with gr.Tab(tr("Applications")) as tab:
         applications = gr.HTML()
         with gr.Row():
             application = gr.Dropdown([], label="Application", scale=2)
             reason = gr.Textbox(label="Reason (required to reject)", scale=3)
         with gr.Row():
-            approve_button = gr.Button("Approve", variant="primary")
-            reject_button = gr.Button("Reject", variant="stop")
+            approve_button = gr.Button(tr("Approve"), variant="primary")
+            reject_button = gr.Button(tr("Reject"), variant="stop")
         decision = gr.Markdown()
 
     outputs = [applications, application]

@@ -9,6 +9,7 @@ import gradio as gr
 from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.wiring import bind
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -21,11 +22,11 @@ def show_audit(wb: "Workbench", actor: "Actor", task_id: float | None):
 
 
 def render(wb: "Workbench") -> None:
-    with gr.Tab("Audit log") as tab:
+    with gr.Tab(tr("Audit log")) as tab:
         gr.Markdown("Every state change, newest first: who did what, when (Seoul time) and why.")
         with gr.Row(equal_height=True):
             task = gr.Number(0, label="Task (0: the latest 200 changes of all tasks and people)", precision=0)
-            show_button = gr.Button("Show")
+            show_button = gr.Button(tr("Show"))
         audit = gr.Dataframe(headers=list(handlers.AUDIT_COLUMNS), interactive=False, wrap=True, elem_id="audit-log")
 
     gr.on([tab.select, show_button.click, task.submit], bind(show_audit, wb), inputs=[task], outputs=[audit])

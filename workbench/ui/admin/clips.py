@@ -15,6 +15,7 @@ from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers import lifecycle
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import LANGUAGE_NAMES, bind, is_gradio_upload
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, ClipView
@@ -118,7 +119,7 @@ def change_clip(wb: "Workbench", clip_id: float | None, action: str, language: s
 
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
-    with gr.Tab("Clips") as tab:
+    with gr.Tab(tr("Clips")) as tab:
         with gr.Row(equal_height=False):
             files = gr.File(label="Audio or video files (several at once)", file_count="multiple",
                             file_types=["audio", "video"], type="filepath", scale=3, elem_id="wb-upload-files")
@@ -129,13 +130,13 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
                 priority = gr.Number(value=0, precision=0, label="Priority (higher is transcribed first)")
                 allow_duplicate = gr.Checkbox(False, label="Upload anyway (files with the same content as a clip)",
                                               elem_id="wb-upload-anyway")
-                upload_button = gr.Button("Upload and process", variant="primary")
+                upload_button = gr.Button(tr("Upload and process"), variant="primary")
         upload_result = gr.Markdown(elem_id="wb-upload-result")
         gr.Markdown("### Processing")
         progress = gr.HTML(elem_id="wb-clips")
         with gr.Row(visible=False, equal_height=True) as retry_row:
             failed = gr.Dropdown([], label="Failed clip", scale=3)
-            retry_button = gr.Button("Retry processing", scale=1)
+            retry_button = gr.Button(tr("Retry processing"), scale=1)
         with gr.Accordion("Withdraw, correct or dismiss a clip", open=False):
             gr.Markdown("Withdraw takes a clip out of every queue for good (its media is no longer served). "
                         "Correct changes its language or project before any work is done, and puts a clip "
@@ -147,7 +148,7 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
                 new_language = gr.Dropdown([("unchanged", "")] + languages, value="", label="Language")
                 new_project = gr.Textbox(label="Project (empty: unchanged)", elem_id="wb-clip-project")
                 reason = gr.Textbox(label="Reason", elem_id="wb-clip-reason")
-                apply_button = gr.Button("Apply", variant="secondary")
+                apply_button = gr.Button(tr("Apply"), variant="secondary")
         shown_failed = gr.State([])
         timer = gr.Timer(POLL_SECONDS, active=False)
 

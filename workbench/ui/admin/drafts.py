@@ -12,6 +12,7 @@ from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import drafts as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import LANGUAGE_NAMES, bind
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -74,7 +75,7 @@ def restart_drafts(wb: "Workbench", value: str | None, reason: str, request: gr.
 
 
 def render(wb: "Workbench") -> None:
-    with gr.Tab("Drafts") as tab:
+    with gr.Tab(tr("Drafts")) as tab:
         gr.Markdown("Machine drafts: where they run, and whether they help. Drafts turn off by "
                     "themselves where the rolling draft CER passes the threshold (the Why column says "
                     "so); `workbench drafts set` chooses the engine.")
@@ -84,7 +85,7 @@ def render(wb: "Workbench") -> None:
         with gr.Row():
             pair = gr.Dropdown([], label="Switched off", scale=2, elem_id="wb-drafts-off")
             reason = gr.Textbox(label="Reason (kept in the audit log)", scale=3, elem_id="wb-drafts-reason")
-        restart = gr.Button("Turn drafts on again", elem_id="wb-drafts-restart")
+        restart = gr.Button(tr("Turn drafts on again"), elem_id="wb-drafts-restart")
         result = gr.Markdown(elem_id="wb-drafts-result")
     gr.on([tab.select], bind(refresh_drafts, wb), outputs=[view, pair])
     restart.click(bind(restart_drafts, wb), inputs=[pair, reason], outputs=[result, view, pair, reason])

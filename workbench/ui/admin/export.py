@@ -10,6 +10,7 @@ import gradio as gr
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import bind
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -30,14 +31,14 @@ def remove_export_dir(work_dir: str) -> None:
 
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
-    with gr.Tab("Export"):
+    with gr.Tab(tr("Export")):
         gr.Markdown("Accepted segments as a dataset, cut from the cleaned audio at 16 kHz, with "
                     "train/dev/test splits by clip.")
         with gr.Row(equal_height=True):
             fmt = gr.Dropdown(FORMATS, value="nemo", label="Format")
             language = gr.Dropdown([("All languages", ""), *languages], value="", label="Language")
             project = gr.Textbox(label="Project (empty: all)")
-            export_button = gr.Button("Export", variant="primary")
+            export_button = gr.Button(tr("Export"), variant="primary")
         result = gr.Markdown()
         archive = gr.File(label="Download", interactive=False)
         work_dir = gr.State("")

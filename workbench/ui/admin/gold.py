@@ -10,6 +10,7 @@ from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import gold as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import bind, readable_columns
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -28,14 +29,14 @@ def mark(wb: "Workbench", clip_id: float | None, segment_ids: str, request: gr.R
 
 
 def render(wb: "Workbench") -> None:
-    with gr.Tab("Gold") as tab:
+    with gr.Tab(tr("Gold")) as tab:
         gr.Markdown("Accepted text made gold is copied, unmarked, among a project's ordinary tasks at "
                     "the project's `rate` (`[gold.\"project\"]` in guidelines/projects.toml); a worker's "
                     "first submitted text of a copy is scored by CER against it and counts in their grade.")
         with gr.Row(equal_height=True):
             clip_id = gr.Number(None, label="Clip id (all its accepted segments)", precision=0, minimum=1)
             segment_ids = gr.Textbox(label="or segment ids", placeholder="12, 13")
-            button = gr.Button("Make gold", variant="primary")
+            button = gr.Button(tr("Make gold"), variant="primary")
         result = gr.Markdown()
         scores = gr.Dataframe(interactive=False, label="Gold scores (newest first)", elem_id="wb-gold-scores")
     gr.on([tab.select], bind(refresh_gold, wb), outputs=[scores])

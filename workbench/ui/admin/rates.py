@@ -11,6 +11,7 @@ from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import LANGUAGE_NAMES, bind, readable_columns
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -56,14 +57,14 @@ def set_bonus(wb: "Workbench", project: str, won_per_minute: float | None, basis
 
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
-    with gr.Tab("Rates") as tab:
+    with gr.Tab(tr("Rates")) as tab:
         gr.Markdown("Base rates in won per audio minute, per language. A change is a new rate from "
                     "a date-time on; past rates stay as history.")
         with gr.Row(equal_height=True):
             rate_language = gr.Dropdown(languages, value="ko", label="Language")
             rate_won = gr.Number(None, label="Won per minute", precision=0, minimum=0)
             rate_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
-            rate_button = gr.Button("Set rate", variant="primary")
+            rate_button = gr.Button(tr("Set rate"), variant="primary")
         rate_result = gr.Markdown()
         rates = gr.Dataframe(interactive=False, label="Rate history (newest first)")
         gr.Markdown("### Project bonuses\nWon per minute on top of the base rate, for one project's "
@@ -74,7 +75,7 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
             bonus_basis = gr.Dropdown([("source clip minutes", "source"), ("speech minutes", "speech")],
                                       value="source", label="Per")
             bonus_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
-            bonus_button = gr.Button("Set bonus")
+            bonus_button = gr.Button(tr("Set bonus"))
         bonus_result = gr.Markdown()
         bonuses = gr.Dataframe(interactive=False, label="Bonus history (newest first)")
         gr.Markdown("### Reviewer rates\nWon per minute of audio a reviewer decides in a finished review "
@@ -83,7 +84,7 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
             review_rate_language = gr.Dropdown(languages, value="ko", label="Language reviewed")
             review_rate_won = gr.Number(None, label="Won per minute reviewed", precision=0, minimum=0)
             review_rate_from = gr.Textbox(label="Effective from (Seoul time)", placeholder="2026-12-01T00:00")
-            review_rate_button = gr.Button("Set reviewer rate")
+            review_rate_button = gr.Button(tr("Set reviewer rate"))
         review_rate_result = gr.Markdown()
         review_rates = gr.Dataframe(interactive=False, label="Reviewer rate history (newest first)")
 

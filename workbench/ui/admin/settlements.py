@@ -11,6 +11,7 @@ from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import bind, readable_columns
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -44,13 +45,13 @@ def refresh_settlements(wb: "Workbench", actor: "Actor") -> tuple:
 
 
 def render(wb: "Workbench") -> None:
-    with gr.Tab("Settlements") as tab:
+    with gr.Tab(tr("Settlements")) as tab:
         with gr.Row(equal_height=True):
             payday = gr.Dropdown(handlers.payday_choices(date.today()), label="Payday",
                                  allow_custom_value=True, scale=2)
-            dry_run_button = gr.Button("Dry run", variant="secondary", scale=1)
+            dry_run_button = gr.Button(tr("Dry run"), variant="secondary", scale=1)
             confirm = gr.Checkbox(label="The dry run is right", scale=1)
-            commit_button = gr.Button("Commit settlement", variant="primary", scale=1)
+            commit_button = gr.Button(tr("Commit settlement"), variant="primary", scale=1)
         summary = gr.Markdown("Choose a payday and make a dry run: it shows what each "
                               "worker would be paid and records nothing.", elem_id="wb-settlement-summary")
         workers = gr.Dataframe(interactive=False, label="Workers", visible=False)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from workbench.domain.states import TaskState
 from workbench.ui.admin.shared import admin_only
+from workbench.ui.gradio_i18n import tr
 from workbench.ui.handlers import lifecycle as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import bind
@@ -41,7 +42,7 @@ def change_task(wb: "Workbench", task_id: float | None, to: str, reason: str, st
 
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
-    with gr.Tab("Tasks") as tab:
+    with gr.Tab(tr("Tasks")) as tab:
         with gr.Row():
             state = gr.Dropdown([("any state", "")] + [(s.value.replace("_", " "), s.value) for s in TaskState],
                                 value="", label="State")
@@ -53,7 +54,7 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
             task_id = gr.Number(precision=0, label="Task", minimum=1, elem_id="wb-task-id")
             to = gr.Textbox(label="Give to (username; empty releases it)", elem_id="wb-task-to")
             reason = gr.Textbox(label="Reason", elem_id="wb-task-reason")
-            change = gr.Button("Release or reassign", variant="primary")
+            change = gr.Button(tr("Release or reassign"), variant="primary")
         result = gr.Markdown(elem_id="wb-task-result")
         gr.Markdown("### Throughput per transcriber")
         days = gr.Radio([(f"last {d} day{'s' if d > 1 else ''}", d) for d in THROUGHPUT_DAYS], value=7,

@@ -10,6 +10,7 @@ import gradio as gr
 from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.wiring import bind, readable_columns
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -23,7 +24,7 @@ def refresh_time_on_task(wb: "Workbench", actor: "Actor") -> tuple:
 
 
 def render(wb: "Workbench") -> None:
-    with gr.Tab("Time on task") as tab:
+    with gr.Tab(tr("Time on task")) as tab:
         gr.Markdown("Active time in the task pages (typing, playing, moving between segments; pauses "
                     "over a minute left out) on paid work: minutes of work per audio minute, and the "
                     "hourly pay it earned before tax against the legal minimum wage in force.")

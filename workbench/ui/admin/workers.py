@@ -10,6 +10,7 @@ from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.wiring import bind
+from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -34,7 +35,7 @@ def change_account(wb: "Workbench", close: bool, username: str | None, reason: s
 
 
 def render(wb: "Workbench") -> None:
-    with gr.Tab("Workers") as tab:
+    with gr.Tab(tr("Workers")) as tab:
         workers = gr.Dataframe(headers=list(handlers.WORKER_COLUMNS), interactive=False, wrap=True)
         gr.Markdown("Closing an account signs the person out everywhere and offers the tasks they "
                     "hold to others, their text kept; their finished work and pay stay.")
@@ -42,8 +43,8 @@ def render(wb: "Workbench") -> None:
             account = gr.Dropdown([], label="Account", scale=2)
             reason = gr.Textbox(label="Reason (kept in the audit log)", scale=3)
         with gr.Row():
-            close_button = gr.Button("Close account", variant="stop")
-            reopen_button = gr.Button("Reopen account")
+            close_button = gr.Button(tr("Close account"), variant="stop")
+            reopen_button = gr.Button(tr("Reopen account"))
         result = gr.Markdown()
 
     gr.on([tab.select], bind(refresh_workers, wb), outputs=[workers, account])

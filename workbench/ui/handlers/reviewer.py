@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from workbench.domain.states import TaskState
+from workbench.ui import i18n
 from workbench.ui.handlers.transcriber import task_head_json, task_label, task_url
 
 if TYPE_CHECKING:
@@ -77,13 +78,13 @@ def review_queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     return {"choices": [(task_label(task), task.id) for task in tasks], "resume": next(iter(mine), None)}
 
 
-def review_queue_json(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
+def review_queue_json(wb: "Workbench", actor: "Actor", language: str = i18n.DEFAULT) -> dict[str, Any]:
     """The review queue for the light queue page (``ui/queue_page.py``): each task with its
     label and review page (opening it takes the task), and whether it is this reviewer's own
     review in progress (``mine``), those first."""
     tasks = wb.review_queue(actor)
     return {"tasks": [
-        {"id": task.id, "label": task_label(task), "url": task_url("review", task.id),
+        {"id": task.id, "label": task_label(task, language), "url": task_url("review", task.id),
          "mine": task.state == TaskState.IN_REVIEW and task.reviewer == actor.username}
         for task in tasks
     ]}

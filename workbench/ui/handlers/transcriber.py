@@ -13,6 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from workbench.domain.states import ANSWERED, TaskState
+from workbench.ui import i18n
 from workbench.workflow.draft_guidance import task_guidance
 from workbench.workflow.guidelines import NO_SPEECH_REASONS, palette
 from workbench.workflow.limits import checked_id
@@ -38,15 +39,16 @@ def task_json(view: "TaskView") -> dict[str, Any]:
     }
 
 
-def task_label(task: "TaskSummary") -> str:
-    """One line per task in a queue: clip, progress, and what needs doing."""
+def task_label(task: "TaskSummary", language: str = i18n.DEFAULT) -> str:
+    """One line per task in a queue, in ``language``: clip, progress, and what needs doing."""
+    tr = i18n.translator(language)
     total = task.segment_count or sum(task.counts.values())
     done = sum(task.counts.get(status, 0) for status in ANSWERED)
-    minutes = task.duration / 60
-    label = f"{task.clip_name} · {task.project} · {minutes:.1f} min · {done}/{total} done"
+    label = tr("{clip} · {project} · {minutes} min · {done}/{total} done", clip=task.clip_name,
+               project=task.project, minutes=f"{task.duration / 60:.1f}", done=done, total=total)
     if task.state == TaskState.RETURNED:
-        return f"↩ {label} · {len(task.returned_comments)} to fix"
-    return f"{label} · {task.state.replace('_', ' ')}"
+        return f"↩ {label} · " + tr("{n} to fix", n=len(task.returned_comments))
+    return f"{label} · {tr(task.state.replace('_', ' '))}"  # the state names are the task pages' (text.js)
 
 
 def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
@@ -69,24 +71,25 @@ def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     }
 
 
-def queue_offer(mine: "TranscriberQueue", held: int) -> str:
+def queue_offer(mine: "TranscriberQueue", held: int, language: str = i18n.DEFAULT) -> str:
     """Why "take the next task" is (not) offered to a transcriber holding ``held`` tasks."""
+    tr = i18n.translator(language)
     if mine.available == 0:
-        return "No task is waiting in your language right now."
+        return tr("No task is waiting in your language right now.")
     if mine.can_claim:
-        return f"{mine.available} task(s) waiting in your language."
-    return f"You hold {held} of at most {mine.max_tasks} task(s): submit one to take another."
+        return tr("{n} task(s) waiting in your language.", n=mine.available)
+    return tr("You hold {held} of at most {most} task(s): submit one to take another.", held=held, most=mine.max_tasks)
 
 
-def queue_json(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
-    """The transcriber's queue for the light queue page (``ui/queue_page.py``): each held
-    task with its label, page and the reviewer's comments when it came back, returned first;
-    ``can_claim`` and ``offer`` as in ``queue``."""
+def queue_json(wb: "Workbench", actor: "Actor", language: str = i18n.DEFAULT) -> dict[str, Any]:
+    """The transcriber's queue for the light queue page (``ui/queue_page.py``) in ``language``:
+    each held task with its label, page and the reviewer's comments when it came back,
+    returned first; ``can_claim`` and ``offer`` as in ``queue``."""
     mine = wb.my_queue(actor)
-    offered = queue_offer(mine, len(mine.returned) + len(mine.open))
+    offered = queue_offer(mine, len(mine.returned) + len(mine.open), language)
     return {
         "tasks": [
-            {"id": task.id, "label": task_label(task), "url": task_url("transcribe", task.id),
+            {"id": task.id, "label": task_label(task, language), "url": task_url("transcribe", task.id),
              "returned": task.state == TaskState.RETURNED,
              "comments": [{"position": position, "comment": comment}
                           for position, comment in task.returned_comments]}

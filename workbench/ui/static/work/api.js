@@ -1,10 +1,11 @@
 // The JSON calls of both task pages (ui/work_api.py).
 import { setSignedOut } from "./banner.js";
 import { API } from "./urls.js";
+import { tr } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body.detail || `The server answered ${status}.`);
+    super(body.detail || tr("The server answered {status}.", { status }));
     this.status = status;
     this.body = body;
   }
@@ -28,4 +29,4 @@ export async function api(method, path, body, { keepalive = false } = {}) {
 }
 
 // The message for a failed call: the server's own, or the connection's.
-export const failure = (error) => (error instanceof ApiError ? error.message : "No connection: try again in a moment.");
+export const failure = (error) => (error instanceof ApiError ? error.message : tr("No connection: try again in a moment."));

@@ -1,5 +1,6 @@
 // The page's one message line, and whether the session has ended.
 import { h } from "./dom.js";
+import { tr } from "./i18n.js";
 
 // The session ended (signed out elsewhere, expired, closed by an admin): every call answers
 // 401 until the user signs in again in this browser. The page says so at once and keeps
@@ -16,11 +17,11 @@ export function setSignedOut(value) {
   signedOut = value;
   if (value) {
     banner("bad signed-out",
-      "You are signed out — your text is kept in this browser; sign in again to save. ",
-      h("a", { href: "/login", target: "_blank", rel: "noopener" }, "Sign in (opens a new tab)"),
-      " and come back: what you typed is sent then.");
+      tr("You are signed out — your text is kept in this browser; sign in again to save.") + " ",
+      h("a", { href: "/login", target: "_blank", rel: "noopener" }, tr("Sign in (opens a new tab)")),
+      " " + tr("and come back: what you typed is sent then."));
   } else {
-    banner("ok", "Signed in again.");
+    banner("ok", tr("Signed in again."));
   }
   for (const fn of listeners) fn();
 }

@@ -1,6 +1,7 @@
 // Guideline flags and sentence hints of a machine draft, the pure part (node tests it as it
 // is). The server works both out (workflow/draft_guidance.py) for drafts still untouched;
 // the page shows them while the box holds the draft, and Alt+H applies a hint.
+import { tr } from "./i18n.js";
 
 export const APPLY_HINT_KEY = "Alt+H";
 
@@ -31,6 +32,6 @@ export function flagLines(flags) {
 // The suggestion line of a hint, or null.
 export function hintLine(hint) {
   if (!hint) return null;
-  const what = hint.kind === "split" ? "split" : "merge";
-  return `Suggestion (${what}): ${hint.message} — ${APPLY_HINT_KEY} applies it`;
+  const what = hint.kind === "split" ? tr("split") : tr("merge");
+  return tr("Suggestion ({what}): {message} — {key} applies it", { what, message: hint.message, key: APPLY_HINT_KEY });
 }

@@ -1,5 +1,6 @@
 // What the transcriber's segment edits send and offer, and what the page says after the
 // last row. Pure: nothing here touches the DOM.
+import { tr } from "./i18n.js";
 
 // A split divides the sentence box's text at the caret: the text before it stays on the
 // first half, the text after it goes to the new second half (workflow split_segment).
@@ -20,10 +21,11 @@ export function afterLast(segments) {
   const left = segments.filter((s) => !DONE.includes(s.status));
   if (!left.length) {
     return { kind: "ok", index: -1,
-      message: `That was the last segment and all ${segments.length} are done: press Check, then Submit for review.` };
+      message: tr("That was the last segment and all {n} are done: press Check, then Submit for review.",
+        { n: segments.length }) };
   }
   const first = segments.indexOf(left[0]);
   return { kind: "info", index: first,
-    message: `That was the last segment; ${left.length} still to do, the first is #${left[0].position}: `
-      + "press Enter again to go there, or Check to see every problem." };
+    message: tr("That was the last segment; {n} still to do, the first is #{first}: press Enter again to go there, or Check to see every problem.",
+      { n: left.length, first: left[0].position }) };
 }

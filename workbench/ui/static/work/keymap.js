@@ -3,6 +3,7 @@
 //   {key, code, altKey, ctrlKey, metaKey, shiftKey, isComposing, keyCode, target}
 // where ``target`` is "text" (a sentence box), "comment" (a reviewer's comment box) or
 // "other"; hotkeys.js builds it from the DOM event and runs the actions that come out.
+import { tr } from "./i18n.js";
 
 // While an IME composes (Hangul, pinyin, kana) every key belongs to it. Some platforms
 // report only keyCode 229 ("Process") for those keys.
@@ -18,15 +19,15 @@ const MODIFIERS = ["Shift", "Alt", "Control", "Meta"];
 // false); ``match`` says whether a key press is it; ``action`` names what it does, with
 // ``arg(key)`` as the action's argument when it has one.
 export const PLAYER_KEYS = Object.freeze([
-  { keys: "Esc", label: "play / pause", match: plain("Escape"), action: "toggle" },
-  { keys: "Alt+R", label: "replay", match: alt("KeyR"), action: "replay" },
-  { keys: "Alt+B", label: "back 2 s", match: alt("KeyB"), action: "back" },
-  { keys: "Alt+, / Alt+.", label: "slower / faster",
+  { keys: "Esc", label: tr("play / pause"), match: plain("Escape"), action: "toggle" },
+  { keys: "Alt+R", label: tr("replay"), match: alt("KeyR"), action: "replay" },
+  { keys: "Alt+B", label: tr("back 2 s"), match: alt("KeyB"), action: "back" },
+  { keys: "Alt+, / Alt+.", label: tr("slower / faster"),
     match: (k) => alt("Comma")(k) || alt("Period")(k),
     action: "rate", arg: (k) => (k.code === "Comma" ? -0.25 : 0.25) },
-  { keys: "Enter / Alt+↓", label: "next",
+  { keys: "Enter / Alt+↓", label: tr("next"),
     match: (k) => (plain("Enter")(k) && k.target === "text") || alt("ArrowDown")(k), action: "next" },
-  { keys: "Shift+Enter / Alt+↑", label: "previous",
+  { keys: "Shift+Enter / Alt+↑", label: tr("previous"),
     match: (k) => (plain("Enter", { shift: true })(k) && k.target === "text") || alt("ArrowUp")(k),
     action: "previous" },
 ]);
@@ -34,29 +35,29 @@ export const PLAYER_KEYS = Object.freeze([
 export const TRANSCRIBER_KEYS = Object.freeze([
   ...PLAYER_KEYS,
   // With a choice open, any key but a digit or Esc has closed it first: Alt+N opens it anew.
-  { keys: "Alt+P", label: "play with 1 s before", match: alt("KeyP"), action: "leadIn" },
-  { keys: "Alt+L", label: "loop on / off", match: alt("KeyL"), action: "loop" },
-  { keys: "Alt+N", label: "no speech (then 1–4)", match: alt("KeyN"), action: "openReasons" },
-  { keys: "Alt+T", label: "tag or notation (then 1–9)", match: alt("KeyT"), action: "openTags" },
-  { keys: "Alt+S", label: "split at playhead and caret", match: alt("KeyS"), action: "split" },
-  { keys: "Alt+M", label: "merge with next", match: alt("KeyM"), action: "merge" },
-  { keys: "Alt+C", label: "clear the machine draft", match: alt("KeyC"), action: "clearDraft" },
-  { keys: "Alt+H", label: "apply the split or merge suggestion", match: alt("KeyH"), action: "applyHint" },
+  { keys: "Alt+P", label: tr("play with 1 s before"), match: alt("KeyP"), action: "leadIn" },
+  { keys: "Alt+L", label: tr("loop on / off"), match: alt("KeyL"), action: "loop" },
+  { keys: "Alt+N", label: tr("no speech (then 1–4)"), match: alt("KeyN"), action: "openReasons" },
+  { keys: "Alt+T", label: tr("tag or notation (then 1–9)"), match: alt("KeyT"), action: "openTags" },
+  { keys: "Alt+S", label: tr("split at playhead and caret"), match: alt("KeyS"), action: "split" },
+  { keys: "Alt+M", label: tr("merge with next"), match: alt("KeyM"), action: "merge" },
+  { keys: "Alt+C", label: tr("clear the machine draft"), match: alt("KeyC"), action: "clearDraft" },
+  { keys: "Alt+H", label: tr("apply the split or merge suggestion"), match: alt("KeyH"), action: "applyHint" },
   // Boundaries by 50 ms (timeline.js): the physical keys right of P and of L on any layout.
-  { keys: "Alt+[ / Alt+]", label: "start −/+ 50 ms",
+  { keys: "Alt+[ / Alt+]", label: tr("start −/+ 50 ms"),
     match: (k) => alt("BracketLeft")(k) || alt("BracketRight")(k),
     action: "nudgeStart", arg: (k) => (k.code === "BracketLeft" ? -1 : 1) },
-  { keys: "Alt+; / Alt+'", label: "end −/+ 50 ms",
+  { keys: "Alt+; / Alt+'", label: tr("end −/+ 50 ms"),
     match: (k) => alt("Semicolon")(k) || alt("Quote")(k),
     action: "nudgeEnd", arg: (k) => (k.code === "Semicolon" ? -1 : 1) },
 ]);
 
 export const REVIEWER_KEYS = Object.freeze([
   ...PLAYER_KEYS,
-  { keys: "Alt+A", label: "accept", match: alt("KeyA"), action: "accept" },
-  { keys: "Alt+X", label: "return with comment", match: alt("KeyX"), action: "askComment" },
+  { keys: "Alt+A", label: tr("accept"), match: alt("KeyA"), action: "accept" },
+  { keys: "Alt+X", label: tr("return with comment"), match: alt("KeyX"), action: "askComment" },
   // Segment after segment (reviewer.js); Esc stops as always, Alt+A and Alt+X decide and go on.
-  { keys: "Alt+G", label: "play through on / off", match: alt("KeyG"), action: "playThrough" },
+  { keys: "Alt+G", label: tr("play through on / off"), match: alt("KeyG"), action: "playThrough" },
   // Enter, with or without a modifier, sends the comment being typed.
   { legend: false, match: (k) => k.key === "Enter" && k.target === "comment", action: "sendComment" },
 ]);

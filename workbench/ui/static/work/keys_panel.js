@@ -2,6 +2,7 @@
 // username in localStorage "wb-keys", and the small form that changes them.
 import { h } from "./dom.js";
 import { REASSIGNABLE, rebind } from "./keymap.js";
+import { tr } from "./i18n.js";
 
 const KEY = "wb-keys";
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
@@ -22,13 +23,13 @@ export function installKeys(keymap, use, footer, user, refused, storage = localS
   const selects = [];
   const rows = keymap.filter((b) => REASSIGNABLE.includes(b.action)).map((binding) => {
     const current = () => (applied[binding.action] || `Key${binding.keys.slice(4)}`).slice(3);
-    const select = h("select", { "data-action": binding.action, "aria-label": `Key for ${binding.label}` },
+    const select = h("select", { "data-action": binding.action, "aria-label": tr("Key for {action}", { action: binding.label }) },
       ...LETTERS.map((letter) => h("option", { value: letter, selected: letter === current() }, `Alt+${letter}`)));
     select.addEventListener("change", () => {
       const wanted = { ...applied, [binding.action]: `Key${select.value}` };
       const result = rebind(keymap, wanted);
       if (result.applied[binding.action] !== wanted[binding.action]) {
-        refused(`Alt+${select.value} is taken by another key: choose another letter.`);
+        refused(tr("Alt+{letter} is taken by another key: choose another letter.", { letter: select.value }));
         select.value = current();
         return;
       }
@@ -40,5 +41,5 @@ export function installKeys(keymap, use, footer, user, refused, storage = localS
     selects.push(select);
     return h("label", {}, select, ` ${binding.label}`);
   });
-  footer.after(h("details", { class: "key-choice" }, h("summary", {}, "change keys"), ...rows));
+  footer.after(h("details", { class: "key-choice" }, h("summary", {}, tr("change keys")), ...rows));
 }

@@ -2,6 +2,7 @@
 // resume (0–3 s), "pause while typing" and the loop. Kept per browser in localStorage.
 import { h } from "./dom.js";
 import { readSettings, REWIND_CHOICES, TypingPause } from "./listening.js";
+import { tr } from "./i18n.js";
 
 const KEY = "wb-listening";
 
@@ -18,7 +19,7 @@ export function installListening(player, footer, storage = localStorage) {
   }, { set: (fn, ms) => setTimeout(fn, ms), clear: (handle) => clearTimeout(handle) },
   { enabled: () => settings.pauseWhileTyping });
 
-  const rewind = h("select", { id: "rewind", "aria-label": "Rewind on resume" },
+  const rewind = h("select", { id: "rewind", "aria-label": tr("Rewind on resume") },
     ...REWIND_CHOICES.map((s) => h("option", { value: s, selected: s === settings.rewind }, `${s} s`)));
   rewind.addEventListener("change", () => {
     settings.rewind = Number(rewind.value);
@@ -34,9 +35,9 @@ export function installListening(player, footer, storage = localStorage) {
   const loop = h("input", { id: "loop", type: "checkbox" });
   loop.addEventListener("change", () => player.setLoop(loop.checked));
   player.on((type) => { if (type === "loop") loop.checked = player.looping; });
-  footer.after(h("div", { class: "listening", "aria-label": "Listening" },
-    h("label", {}, "rewind on resume ", rewind),
-    h("label", {}, pausing, " pause while typing"),
-    h("label", {}, loop, " loop segment")));
+  footer.after(h("div", { class: "listening", "aria-label": tr("Listening") },
+    h("label", {}, tr("rewind on resume") + " ", rewind),
+    h("label", {}, pausing, " " + tr("pause while typing")),
+    h("label", {}, loop, " " + tr("loop segment"))));
   return typing;
 }

@@ -5,12 +5,13 @@
 import { h } from "./dom.js";
 import { flagLines, flagsByWord, hintLine } from "./draft_guidance.js";
 import { markedWords, showsDraft } from "./draft_words.js";
+import { tr } from "./i18n.js";
 
 export const CLEAR_DRAFT_KEY = "Alt+C";
 
 function draftWord(word, uncertain, flagged) {
   if (flagged) return h("mark", { class: `guideline${uncertain ? " uncertain" : ""}`, title: flagged.join("; ") }, word);
-  if (uncertain) return h("mark", { class: "uncertain", title: "The engine is unsure of this word" }, word);
+  if (uncertain) return h("mark", { class: "uncertain", title: tr("The engine is unsure of this word") }, word);
   return word;
 }
 
@@ -22,7 +23,8 @@ export function draftNote(segment, text, threshold, flags = [], hint = null) {
   const words = markedWords(segment.draft, threshold).flatMap(([word, uncertain], i) => [
     i ? " " : "", draftWord(word, uncertain, byWord.get(i))]);
   const label = segment.draft.text
-    ? `Machine draft — check every word; ${CLEAR_DRAFT_KEY} clears it: ` : "Machine draft: the engine wrote no words. ";
+    ? tr("Machine draft — check every word; {key} clears it: ", { key: CLEAR_DRAFT_KEY })
+    : tr("Machine draft: the engine wrote no words. ");
   const hinted = hintLine(hint);
   return h("div", { class: "note machine-draft", title: segment.draft.engine },
     h("span", { class: "draft-label" }, label),
@@ -35,5 +37,5 @@ export function draftNote(segment, text, threshold, flags = [], hint = null) {
 export function untouchedNote(segment) {
   if (!segment.draft || !segment.draft.untouched) return null;
   return h("div", { class: "note untouched-draft", title: segment.draft.engine },
-    "Untouched machine draft: the transcriber did not change the engine's text.");
+    tr("Untouched machine draft: the transcriber did not change the engine's text."));
 }

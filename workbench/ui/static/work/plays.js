@@ -4,6 +4,7 @@
 import { api, ApiError } from "./api.js";
 import { banner } from "./banner.js";
 import { PlayTracker, union, withinSegment } from "./intervals.js";
+import { tr } from "./i18n.js";
 
 // Intervals go to the server when playback pauses or ends, when the reviewer moves on, and
 // every few seconds while it plays; the server answers how much of the segment now counts
@@ -75,7 +76,7 @@ export class Plays {
       this.heard(segment);
     }, (error) => {
       if (!(error instanceof ApiError) || error.status === 409) this.keep(segment.id, intervals);
-      if (!(error instanceof ApiError)) banner("bad", "No connection: the play will be sent again.");
+      if (!(error instanceof ApiError)) banner("bad", tr("No connection: the play will be sent again."));
       else if (error.status !== 409) banner("bad", error.message);
     });
   }

@@ -4,6 +4,7 @@
 // Back, which may restore this page from its cache) reads the queues again.
 import { api, failure } from "./api.js";
 import { h } from "./dom.js";
+import { tr } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,7 +26,7 @@ async function showMyTasks() {
     $("offer").textContent = queue.offer;
     $("take-next").disabled = !queue.can_claim;
     list.replaceChildren(...queue.tasks.map((task) => taskItem(task, comments(task))));
-    if (!queue.tasks.length) list.append(h("li", { class: "empty" }, "You hold no task."));
+    if (!queue.tasks.length) list.append(h("li", { class: "empty" }, tr("You hold no task.")));
   } catch (error) {
     $("offer").textContent = failure(error);
   }
@@ -37,10 +38,11 @@ async function showReviewTasks() {
     const queue = await api("GET", "/review-queue");
     const mine = queue.tasks.filter((task) => task.mine).length;
     $("review-offer").textContent = queue.tasks.length
-      ? `${queue.tasks.length} task(s)` + (mine ? `, ${mine} of them in your review: finish it first.` : ": open one to review it.")
-      : "No submitted task is waiting in your language right now.";
+      ? (mine ? tr("{n} task(s), {mine} of them in your review: finish it first.", { n: queue.tasks.length, mine })
+        : tr("{n} task(s): open one to review it.", { n: queue.tasks.length }))
+      : tr("No submitted task is waiting in your language right now.");
     list.replaceChildren(...queue.tasks.map((task) =>
-      taskItem(task, task.mine ? [h("span", { class: "mine" }, " · your review")] : [])));
+      taskItem(task, task.mine ? [h("span", { class: "mine" }, " · " + tr("your review"))] : [])));
   } catch (error) {
     $("review-offer").textContent = failure(error);
   }

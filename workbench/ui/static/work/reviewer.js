@@ -15,6 +15,7 @@ import { followPlayer, makeCurrent, rowParts } from "./rows.js";
 import { spaceRuns } from "./spaces.js";
 import { clean, stateName, statusLabels } from "./text.js";
 import { installTimeline } from "./timeline_view.js";
+import { tr } from "./i18n.js";
 
 const taskId = Number(document.body.dataset.task);
 const player = new Player();
@@ -64,9 +65,9 @@ function build() {
   const t = page.task;
   document.getElementById("title").textContent = t.clip_name;
   document.getElementById("meta").textContent =
-    `${t.language} · ${t.project} · by ${t.transcriber || "?"} · ${stateName(t.state)}`;
+    `${t.language} · ${t.project} · ${tr("by {name}", { name: t.transcriber || "?" })} · ${stateName(t.state)}`;
   for (const id of ["accept-all", "finish"]) document.getElementById(id).disabled = !page.editable;
-  if (!page.editable) banner("info", `This task is ${stateName(t.state)}: nothing to decide here.`);
+  if (!page.editable) banner("info", tr("This task is {state}: nothing to decide here.", { state: stateName(t.state) }));
   page.rows.clear();
   page.current = -1;
   document.getElementById("segments").replaceChildren(...page.segments.map(buildRow));
@@ -78,7 +79,7 @@ function build() {
 function buildRow(segment, index) {
   const text = h("textarea", {
     class: "seg-text", rows: 1, lang: page.task.language, spellcheck: "false",
-    "aria-label": `Sentence ${segment.position}`, readonly: !page.editable,
+    "aria-label": tr("Sentence {n}", { n: segment.position }), readonly: !page.editable,
   });
   text.value = segment.text;
   oneLine(text);
@@ -92,9 +93,9 @@ function buildRow(segment, index) {
   });
   const { meta, wave, play, tools } = rowParts(segment, player, (autoplay) => select(index, { play: autoplay }));
   const acceptButton = h("button", { class: "btn small ok accept", type: "button", onmousedown: keepFocus,
-    onclick: () => { select(index, { play: false }); acceptCurrent(); } }, "accept");
+    onclick: () => { select(index, { play: false }); acceptCurrent(); } }, tr("accept"));
   const returnButton = h("button", { class: "btn small bad return", type: "button",
-    onclick: () => { select(index, { play: false }); askComment(); } }, "return…");
+    onclick: () => { select(index, { play: false }); askComment(); } }, tr("return…"));
   const badge = h("span", { class: "badge" });
   const notes = h("div", { class: "seg-notes" });
   const li = h("li", { class: "seg", "data-id": segment.id },
@@ -104,9 +105,10 @@ function buildRow(segment, index) {
 }
 
 function badgeLabel(segment) {
-  const heard = segment.heard_share > 0 ? `heard ${Math.floor(segment.heard_share * 100)} %` : "not heard";
+  const heard = segment.heard_share > 0 ? tr("heard {percent} %", { percent: Math.floor(segment.heard_share * 100) })
+    : tr("not heard");
   return decided(segment) ? statusLabels[segment.status]
-    : segment.heard ? "heard" : segment.status === "no_speech" ? `no speech · ${heard}` : heard;
+    : segment.heard ? tr("heard") : segment.status === "no_speech" ? `${tr("no speech")} · ${heard}` : heard;
 }
 
 function updateRow(segment) {
@@ -114,21 +116,21 @@ function updateRow(segment) {
   const edited = clean(row.text.value) !== segment.text;
   const label = badgeLabel(segment);
   row.badge.className = `badge ${decided(segment) ? segment.status : segment.heard ? "played" : ""}`;
-  row.badge.textContent = edited ? `${label} · edited` : label;
+  row.badge.textContent = edited ? `${label} · ${tr("edited")}` : label;
   row.li.classList.toggle("decided", decided(segment));
   row.acceptButton.disabled = !page.editable || !segment.heard;
-  row.acceptButton.title = segment.heard ? "Accept (Alt+A)" : "Listen to the whole segment first";
+  row.acceptButton.title = segment.heard ? tr("Accept (Alt+A)") : tr("Listen to the whole segment first");
   row.returnButton.disabled = !page.editable;
   const notes = [];
   if (segment.diff && segment.diff.some(([op]) => op !== "equal")) {
-    notes.push(h("div", { class: "note diff" }, "Changed since the last review: ",
+    notes.push(h("div", { class: "note diff" }, tr("Changed since the last review:") + " ",
       ...segment.diff.map(([op, part]) => (op === "equal" ? part : changed(op, part)))));
   }
   if (segment.review_comment && segment.status === "returned") {
-    notes.push(h("div", { class: "note comment" }, `Returned: ${segment.review_comment}`));
+    notes.push(h("div", { class: "note comment" }, tr("Returned: {comment}", { comment: segment.review_comment })));
   }
   if (segment.no_speech_reason) {
-    notes.push(h("div", { class: "note warning" }, `Marked no speech: ${segment.no_speech_reason}`));
+    notes.push(h("div", { class: "note warning" }, tr("Marked no speech: {reason}", { reason: segment.no_speech_reason })));
   }
   for (const p of segment.problems || []) notes.push(h("div", { class: `note ${p.severity}` }, p.message));
   const untouched = untouchedNote(segment);
@@ -150,7 +152,8 @@ function totals() {
   meter.max = page.segments.length || 1;
   meter.value = accepted + returned;
   document.getElementById("count").textContent =
-    `${accepted} accepted · ${returned} returned · ${page.segments.length - accepted - returned} undecided`;
+    tr("{accepted} accepted · {returned} returned · {undecided} undecided",
+      { accepted, returned, undecided: page.segments.length - accepted - returned });
 }
 
 function select(index, { play = true, focus = true } = {}) {
@@ -183,7 +186,7 @@ function nextUndecided() {
   const after = page.segments.findIndex((s, i) => i > page.current && !decided(s));
   if (after >= 0) select(after, { play: true });
   else if (playingThrough) {
-    stopPlayingThrough("Play-through reached the last undecided segment: Enter accepts every segment heard.");
+    stopPlayingThrough(tr("Play-through reached the last undecided segment: Enter accepts every segment heard."));
     document.getElementById("accept-all").focus();
   }
   return after >= 0;
@@ -194,11 +197,11 @@ function playThrough() {
   if (!page.segments.length) return;
   playingThrough = true;
   document.body.classList.add("playing-through");
-  banner("info", "Playing through: Esc stops and plays on, Alt+A accepts, Alt+X returns, Alt+G ends it.");
+  banner("info", tr("Playing through: Esc stops and plays on, Alt+A accepts, Alt+X returns, Alt+G ends it."));
   player.replay();
 }
 
-function stopPlayingThrough(message = "Play-through stopped.") {
+function stopPlayingThrough(message = tr("Play-through stopped.")) {
   playingThrough = false;
   document.body.classList.remove("playing-through");
   player.audio.pause();
@@ -234,12 +237,12 @@ function askComment() {
   if (!segment || !page.editable) return;
   const row = page.rows.get(segment.id);
   const input = h("input", { class: "comment-input", type: "text", lang: page.task.language,
-    placeholder: "What should the transcriber fix? Enter sends." });
+    placeholder: tr("What should the transcriber fix? Enter sends.") });
   row.sendComment = () => returnSegment(segment, row, input);
   row.comment = h("div", { class: "note comment" }, input, " ",
-    h("button", { class: "btn small bad", type: "button", onclick: row.sendComment }, "return"), " ",
+    h("button", { class: "btn small bad", type: "button", onclick: row.sendComment }, tr("return")), " ",
     h("button", { class: "btn small", type: "button",
-      onclick: () => { row.comment = null; updateRow(segment); row.text.focus(); } }, "cancel"));
+      onclick: () => { row.comment = null; updateRow(segment); row.text.focus(); } }, tr("cancel")));
   updateRow(segment);
   input.focus();
 }
@@ -268,7 +271,7 @@ async function acceptAllPlayed() {
   // Accepting in bulk takes the texts as they are: a correction must go with its own accept.
   const edited = page.segments.findIndex((s) => !decided(s) && clean(page.rows.get(s.id).text.value) !== s.text);
   if (edited >= 0) {
-    banner("bad", `Segment ${page.segments[edited].position} has a correction: accept it (Alt+A) or undo it first.`);
+    banner("bad", tr("Segment {n} has a correction: accept it (Alt+A) or undo it first.", { n: page.segments[edited].position }));
     select(edited, { play: false });
     return;
   }
@@ -276,7 +279,7 @@ async function acceptAllPlayed() {
     await plays.report();
     const { accepted } = await api("POST", `/tasks/${taskId}/accept-all-played`);
     await load(page.current);
-    banner("info", `${accepted} played segment(s) accepted.`);
+    banner("info", tr("{n} played segment(s) accepted.", { n: accepted }));
   } catch (error) {
     banner("bad", failure(error));
   }
@@ -290,8 +293,8 @@ async function finish() {
     page.editable = false;
     build();
     select(at, { play: false });
-    banner("ok", task.state === "complete" ? "Review finished: the task is complete."
-      : "Review finished: the task went back to the transcriber with your comments.");
+    banner("ok", task.state === "complete" ? tr("Review finished: the task is complete.")
+      : tr("Review finished: the task went back to the transcriber with your comments."));
     tellQueue();
   } catch (error) {
     banner("bad", failure(error));
@@ -328,4 +331,4 @@ load().then(async () => {
     drag: () => {},
   });
   showTimeline();
-}).catch((error) => banner("bad", error.message || "Could not load the task."));
+}).catch((error) => banner("bad", error.message || tr("Could not load the task.")));

@@ -4,6 +4,7 @@ import { nextRate } from "./listening.js";
 import { clock } from "./text.js";
 import { mediaUrl, spectrogramUrl } from "./urls.js";
 import * as waveforms from "./waveforms.js";
+import { tr } from "./i18n.js";
 
 // Position and time, the waveform (click to play from there), the play button and the
 // current row's player tools. ``pick(play)`` makes the row current.
@@ -11,7 +12,7 @@ export function rowParts(segment, player, pick) {
   const meta = h("div", { class: "seg-meta" }, h("b", {}, `#${segment.position}`), h("br"),
     clock(segment.start), h("br"), `${segment.duration.toFixed(1)} s`);
   const wave = h("canvas", { class: "seg-wave", "data-segment": segment.id, "data-audio": mediaUrl(segment, "clean"),
-    title: "Click to play from here" });
+    title: tr("Click to play from here") });
   wave.addEventListener("click", (event) => {
     pick(true);
     const fraction = event.offsetX / wave.clientWidth;
@@ -19,29 +20,29 @@ export function rowParts(segment, player, pick) {
     else player.audio.addEventListener("loadedmetadata", () => player.seekFraction(fraction), { once: true });
   });
   waveforms.watch(wave);
-  const play = h("button", { class: "btn small", type: "button", title: "Play (Esc)", "aria-label": "Play",
+  const play = h("button", { class: "btn small", type: "button", title: tr("Play (Esc)"), "aria-label": tr("Play"),
     onmousedown: keepFocus, onclick: () => { pick(false); player.toggle(); } }, "▶");
   const tools = h("div", { class: "seg-tools" },
-    h("span", { class: "playhead", title: "Where the playhead is (split cuts here)" }),
+    h("span", { class: "playhead", title: tr("Where the playhead is (split cuts here)") }),
     h("button", { class: "btn small variant", type: "button", onmousedown: keepFocus,
-      onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, "clean"),
-    h("button", { class: "btn small rate", type: "button", title: "Faster (Alt+, / Alt+. step)", onmousedown: keepFocus,
+      onclick: () => player.setVariant(player.variant === "clean" ? "original" : "clean") }, tr("clean")),
+    h("button", { class: "btn small rate", type: "button", title: tr("Faster (Alt+, / Alt+. step)"), onmousedown: keepFocus,
       onclick: () => player.setRate(nextRate(player.rate)) }, "1×"),
     h("button", { class: "btn small", type: "button", onmousedown: keepFocus,
-      onclick: (event) => toggleSpectrogram(event.target.closest(".seg"), segment) }, "spectrogram"));
+      onclick: (event) => toggleSpectrogram(event.target.closest(".seg"), segment) }, tr("spectrogram")));
   return { meta, wave, play, tools };
 }
 
 function toggleSpectrogram(row, segment) {
   const shown = row.querySelector(".seg-spectrogram");
   if (shown) shown.remove();
-  else row.append(h("img", { class: "seg-spectrogram", src: spectrogramUrl(segment), alt: "Spectrogram" }));
+  else row.append(h("img", { class: "seg-spectrogram", src: spectrogramUrl(segment), alt: tr("Spectrogram") }));
 }
 
 // The current row's tools say which audio plays and how fast.
 function showPlayer(tools, player) {
   const variant = tools.querySelector(".variant");
-  variant.textContent = player.variant === "clean" ? "clean ⇄ original" : "original ⇄ clean";
+  variant.textContent = player.variant === "clean" ? tr("clean ⇄ original") : tr("original ⇄ clean");
   variant.classList.toggle("on", player.variant === "original");
   tools.querySelector(".rate").textContent = `${player.rate}×`;
   const { currentTime, duration } = player.audio;

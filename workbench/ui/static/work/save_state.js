@@ -13,6 +13,7 @@
 //   refused         the server refused the text (a 4xx): its message is shown
 //   offline         no connection, or a server restarting: kept and retried
 //   resolve         the user picked a side of a conflict
+import { tr } from "./i18n.js";
 
 // badge: what the row's badge says (null: the segment's own status).
 // retry: sent again when the connection or the session comes back.
@@ -20,11 +21,11 @@
 // settled: a submit may go ahead.
 export const STATES = Object.freeze({
   idle: { badge: null, retry: false, flush: false, settled: true },
-  pending: { badge: "unsaved", retry: false, flush: true, settled: true },
-  saving: { badge: "saving…", retry: false, flush: false, settled: true },
-  offline: { badge: "kept offline", retry: true, flush: true, settled: false },
-  signed_out: { badge: "not saved", retry: true, flush: true, settled: false },
-  conflict: { badge: "conflict", retry: false, flush: false, settled: false },
+  pending: { badge: tr("unsaved"), retry: false, flush: true, settled: true },
+  saving: { badge: tr("saving…"), retry: false, flush: false, settled: true },
+  offline: { badge: tr("kept offline"), retry: true, flush: true, settled: false },
+  signed_out: { badge: tr("not saved"), retry: true, flush: true, settled: false },
+  conflict: { badge: tr("conflict"), retry: false, flush: false, settled: false },
 });
 
 export const EVENTS = Object.freeze([
@@ -71,10 +72,10 @@ export function summary(states, { signedOut = false } = {}) {
   const offline = count("offline");
   const conflicts = count("conflict");
   const bad = Boolean(offline || conflicts || signedOut);
-  if (signedOut) return { text: `signed out: ${count("signed_out")} not saved, kept on this device`, bad };
-  if (conflicts) return { text: `${conflicts} conflict${conflicts > 1 ? "s" : ""} to resolve`, bad };
-  if (offline) return { text: `offline: ${offline} kept on this device`, bad };
+  if (signedOut) return { text: tr("signed out: {n} not saved, kept on this device", { n: count("signed_out") }), bad };
+  if (conflicts) return { text: conflicts > 1 ? tr("{n} conflicts to resolve", { n: conflicts }) : tr("1 conflict to resolve"), bad };
+  if (offline) return { text: tr("offline: {n} kept on this device", { n: offline }), bad };
   // Text refused while signed out, once signed in again, goes out at the next retry.
-  if (states.some((s) => s === "saving" || s === "pending" || s === "signed_out")) return { text: "saving…", bad };
-  return { text: "all saved", bad };
+  if (states.some((s) => s === "saving" || s === "pending" || s === "signed_out")) return { text: tr("saving…"), bad };
+  return { text: tr("all saved"), bad };
 }

@@ -1,4 +1,5 @@
 // Text helpers both task pages share. Pure: nothing here touches the DOM.
+import { tr } from "./i18n.js";
 
 // The server stores a sentence NFC-normalised on one line without outer spaces
 // (workflow.transcribing.clean_text); comparing in that form avoids pointless saves.
@@ -13,9 +14,13 @@ export function clock(seconds) {
 
 // A segment's status as the badges say it.
 export const statusLabels = {
-  todo: "to do", saved: "saved", no_speech: "no speech",
-  returned: "returned", accepted: "accepted",
+  todo: tr("to do"), saved: tr("saved"), no_speech: tr("no speech"),
+  returned: tr("returned"), accepted: tr("accepted"),
 };
 
 // A task state ("in_progress") as a header says it ("in progress").
-export const stateName = (state) => state.replace("_", " ");
+const STATE_NAMES = {
+  open: tr("open"), in_progress: tr("in progress"), submitted: tr("submitted"), in_review: tr("in review"),
+  returned: tr("returned"), complete: tr("complete"),
+};
+export const stateName = (state) => STATE_NAMES[state] ?? state.replace("_", " ");

@@ -5,6 +5,7 @@
 // and its regions plugin, installed from npm and served by the app (ui/vendor.py); when
 // they are not installed the timeline stays hidden and the page works without it.
 import { draggedEdge, regionsOf, scrollTimeFor } from "./timeline.js";
+import { tr } from "./i18n.js";
 
 const COLOURS = { current: "rgba(37, 99, 235, 0.32)", other: "rgba(21, 128, 61, 0.13)" };
 const EDGES = { current: "rgba(37, 99, 235, 0.9)", other: "rgba(21, 128, 61, 0.45)" };
@@ -58,7 +59,8 @@ export async function installTimeline(container, taskId, { pick, drag }) {
       const el = region.element;
       el.dataset.segment = r.id;
       el.classList.toggle("current", r.current);
-      el.title = `#${view.segments[r.index].position} (click to go to it${r.resize ? "; drag an edge to move it" : ""})`;
+      el.title = `#${view.segments[r.index].position} `
+        + (r.resize ? tr("(click to go to it; drag an edge to move it)") : tr("(click to go to it)"));
       Object.assign(el.style, { borderLeft: `1px solid ${EDGES[kind]}`, borderRight: `1px solid ${EDGES[kind]}`,
         fontSize: "11px", color: "#374151", cursor: "pointer" });
     }

@@ -20,6 +20,7 @@ import { draftNote } from "./machine_draft.js";
 import { TRANSCRIBER_KEYS } from "./keymap.js";
 import { installKeys } from "./keys_panel.js";
 import { installListening } from "./listen_panel.js";
+import { tr } from "./i18n.js";
 import { Player, playerKeyActions } from "./player.js";
 import { ReasonChoice } from "./reasons.js";
 import { followPlayer, makeCurrent, rowParts } from "./rows.js";
@@ -57,7 +58,7 @@ const saves = new Saves({
   changed: (id) => { const segment = segmentById(id); if (segment) updateRow(segment); progress(); },
 });
 const reasons = new ReasonChoice((reason) => markNoSpeech(reason));
-const tags = new ReasonChoice((entry) => insertTag(entry), { prompt: "Insert:", label: "Tags and notation",
+const tags = new ReasonChoice((entry) => insertTag(entry), { prompt: tr("Insert:"), label: tr("Tags and notation"),
   show: (entry) => `${entry.text} ${entry.label}` });
 const typing = installListening(player, document.getElementById("keys"));
 const moves = new MoveQueue();
@@ -100,7 +101,7 @@ function build() {
   document.getElementById("submit").disabled = !page.editable;
   document.getElementById("check").disabled = !page.editable;
   document.getElementById("wrong-language").disabled = !page.editable || t.state !== "in_progress";
-  if (!page.editable) banner("info", `This task is ${stateName(t.state)}: it is read-only.`);
+  if (!page.editable) banner("info", tr("This task is {state}: it is read-only.", { state: stateName(t.state) }));
   page.rows.clear();
   page.current = -1;
   document.getElementById("segments").replaceChildren(...page.segments.map(buildRow));
@@ -112,8 +113,8 @@ function build() {
 function sentenceBox(segment, index, editable) {
   const text = h("textarea", {
     class: "seg-text", rows: 1, lang: page.task.language, spellcheck: "false",
-    "aria-label": `Sentence ${segment.position}`, readonly: !editable,
-    placeholder: "Type the one sentence you hear",
+    "aria-label": tr("Sentence {n}", { n: segment.position }), readonly: !editable,
+    placeholder: tr("Type the one sentence you hear"),
   });
   text.value = segment.text;
   oneLine(text);
@@ -144,10 +145,10 @@ function buildRow(segment, index) {
   const editing = (label, action, enabled = editable) => h("button", {
     class: "btn small", type: "button", disabled: !enabled, onmousedown: keepFocus, onclick: action }, label);
   tools.append(
-    editing("no speech", () => { select(index, { play: false, focus: false }); openReasons(); }),
-    editing("tags…", () => { select(index, { play: false, focus: false }); openTags(); }),
-    editing("split here", () => splitHere()),
-    editing("merge with next", () => mergeNext(), page.editable && canMergeWithNext(page.segments, index)));
+    editing(tr("no speech"), () => { select(index, { play: false, focus: false }); openReasons(); }),
+    editing(tr("tags…"), () => { select(index, { play: false, focus: false }); openTags(); }),
+    editing(tr("split here"), () => splitHere()),
+    editing(tr("merge with next"), () => mergeNext(), page.editable && canMergeWithNext(page.segments, index)));
   const li = h("li", { class: "seg", "data-id": segment.id },
     meta, wave, text, h("div", { class: "seg-side" }, badgeEl, play), tools, notes);
   page.rows.set(segment.id, { li, text, badge: badgeEl, notes, wave, tools });
@@ -164,10 +165,10 @@ function updateRow(segment) {
   row.badge.textContent = pending || statusLabels[segment.status] || segment.status;
   const notes = [];
   if (segment.review_comment && segment.status === "returned") {
-    notes.push(h("div", { class: "note comment" }, `Reviewer: ${segment.review_comment}`));
+    notes.push(h("div", { class: "note comment" }, tr("Reviewer: {comment}", { comment: segment.review_comment })));
   }
   if (segment.status === "no_speech") {
-    notes.push(h("div", { class: "note warning" }, `No speech${segment.no_speech_reason ? `: ${segment.no_speech_reason}` : ""}. Type text to undo.`));
+    notes.push(h("div", { class: "note warning" }, (segment.no_speech_reason ? tr("No speech: {reason}.", { reason: segment.no_speech_reason }) : tr("No speech.")) + " " + tr("Type text to undo.")));
   }
   for (const p of segment.problems || []) {
     // An untouched segment is obviously empty: say so only once the user checks.
@@ -185,12 +186,12 @@ function updateRow(segment) {
 function conflictNote(segment, theirs) {
   const row = page.rows.get(segment.id);
   return h("div", { class: "note conflict", role: "alert" },
-    "This sentence was changed elsewhere (another tab or device) since you started typing.",
-    h("div", {}, "Saved there:"), h("q", { class: "theirs" }, theirs.text || "(empty)"),
-    h("div", {}, "Yours:"), h("q", { class: "mine" }, row.text.value || "(empty)"),
-    h("button", { class: "btn small primary", type: "button", onclick: () => resolveConflict(segment.id, "mine") }, "Keep mine"),
+    tr("This sentence was changed elsewhere (another tab or device) since you started typing."),
+    h("div", {}, tr("Saved there:")), h("q", { class: "theirs" }, theirs.text || tr("(empty)")),
+    h("div", {}, tr("Yours:")), h("q", { class: "mine" }, row.text.value || tr("(empty)")),
+    h("button", { class: "btn small primary", type: "button", onclick: () => resolveConflict(segment.id, "mine") }, tr("Keep mine")),
     " ",
-    h("button", { class: "btn small", type: "button", onclick: () => resolveConflict(segment.id, "theirs") }, "Use the saved text"));
+    h("button", { class: "btn small", type: "button", onclick: () => resolveConflict(segment.id, "theirs") }, tr("Use the saved text")));
 }
 
 function progress() {
@@ -200,7 +201,8 @@ function progress() {
   meter.max = page.segments.length || 1;
   meter.value = done;
   document.getElementById("count").textContent =
-    `${done} / ${page.segments.length} done${returned ? ` · ${returned} returned` : ""}`;
+    tr("{done} / {total} done", { done, total: page.segments.length })
+    + (returned ? " · " + tr("{n} returned", { n: returned }) : "");
   const { text, bad } = summary(saves.states(), { signedOut: isSignedOut() });
   const box = document.getElementById("save-state");
   box.classList.toggle("bad", bad);
@@ -247,7 +249,7 @@ async function lastRowDone() {
     return;
   }
   page.afterLast = next.message;
-  banner(page.editable ? next.kind : "info", page.editable ? next.message : "That was the last segment.");
+  banner(page.editable ? next.kind : "info", page.editable ? next.message : tr("That was the last segment."));
 }
 
 // One key empties a box that still holds the machine draft (the draft stays in the history).
@@ -378,7 +380,7 @@ function moved(updated) {
   row.wave.replaceWith(wave);
   row.wave = wave;
   if (index === page.current) player.load(updated, { autoplay: false });  // the new span's audio
-  banner("info", `Segment ${updated.position}: ${updated.start.toFixed(2)}–${updated.end.toFixed(2)} s.`);
+  banner("info", tr("Segment {n}: {start}–{end} s.", { n: updated.position, start: updated.start.toFixed(2), end: updated.end.toFixed(2) }));
   showTimeline();
 }
 
@@ -391,7 +393,8 @@ function mergeNext() {
   if (!page.editable || page.current < 0) return;
   if (!canMergeWithNext(page.segments, page.current)) {
     const next = page.segments[page.current + 1];
-    banner("bad", next ? `Segment ${next.position} is accepted: it cannot be merged.` : "This is the last segment: there is nothing to merge with.");
+    banner("bad", next ? tr("Segment {n} is accepted: it cannot be merged.", { n: next.position })
+      : tr("This is the last segment: there is nothing to merge with."));
     return;
   }
   act((s) => api("POST", `/segments/${s.id}/merge`), { reload: true });
@@ -451,8 +454,8 @@ async function check() {
     showProblems(problems);
     const errors = problems.filter((p) => p.severity === "error").length;
     banner(errors ? "bad" : "info", problems.length
-      ? `${errors} error(s) and ${problems.length - errors} warning(s), shown on their segments.`
-      : "No problems found.");
+      ? tr("{errors} error(s) and {warnings} warning(s), shown on their segments.", { errors, warnings: problems.length - errors })
+      : tr("No problems found."));
   } catch (error) {
     banner("bad", failure(error));
   }
@@ -462,19 +465,20 @@ async function submit() {
   await saves.flush();
   const unsettled = saves.unsettled();
   if (unsettled) {
-    banner("bad", `${unsettled} sentence(s) are not saved yet (offline, signed out or in conflict): settle them first.`);
+    banner("bad", tr("{n} sentence(s) are not saved yet (offline, signed out or in conflict): settle them first.", { n: unsettled }));
     return;
   }
   try {
     const result = await api("POST", `/tasks/${taskId}/submit`);
     await load(page.current);  // read-only now, with the warnings that remain
-    banner("ok", `Submitted for review${result.problems.length ? ` with ${result.problems.length} warning(s)` : ""}.`);
+    banner("ok", result.problems.length ? tr("Submitted for review with {n} warning(s).", { n: result.problems.length })
+      : tr("Submitted for review."));
     tellQueue();
   } catch (error) {
     if (error instanceof ApiError && error.body.problems) {
       const first = showProblems(error.body.problems);
       const errors = error.body.problems.filter((p) => p.severity === "error").length;
-      banner("bad", `Not submitted: ${errors} error(s) must be fixed first; they are marked on their segments.`);
+      banner("bad", tr("Not submitted: {n} error(s) must be fixed first; they are marked on their segments.", { n: errors }));
       if (first >= 0) select(first, { play: false });
     } else {
       banner("bad", failure(error));
@@ -539,4 +543,4 @@ load().then(async () => {
     drag: (segment, edge, to) => moveBoundary(segment.id, edge, to),
   });
   showTimeline();
-}).catch((error) => banner("bad", error.message || "Could not load the task."));
+}).catch((error) => banner("bad", error.message || tr("Could not load the task.")));

@@ -1,0 +1,99 @@
+"""The pages in the worker's language, in real Chromium: a browser set to Korean gets the
+sign-in page, the queue page and the task page in Korean (their scripts' words too, with no
+English left but key names and the clip's own name); the header's picker switches the same
+worker to English, and that choice is kept for them. Saves docs/screenshots/task-page-ko.png
+and task-page-en.png."""
+
+from __future__ import annotations
+
+import re
+
+from tests.builders import PASSWORD, loud_then_quiet
+
+CLIP = "e2e-language"
+# What may stay in Latin letters on a Korean page: key names, the clip and project names.
+NOT_ENGLISH = {"Alt", "Esc", "Enter", "Shift", "language", "wav", "English"}
+VIEWPORT = {"width": 1280, "height": 860}
+
+
+def english_words(page) -> set[str]:
+    """The Latin words (3+ letters) the reader sees: text, titles, labels and placeholders."""
+    shown = page.evaluate("""() => [document.body.innerText,
+        ...[...document.querySelectorAll('[title],[aria-label],[placeholder]')].flatMap((el) =>
+          ['title', 'aria-label', 'placeholder'].map((name) => el.getAttribute(name) || ''))].join(' ')""")
+    return set(re.findall(r"[A-Za-z]{3,}", shown)) - NOT_ENGLISH
+
+
+def test_a_korean_browser_gets_the_queue_and_task_page_in_korean_and_the_picker_switches_to_english(
+        chromium, workbench_app, store, screenshot_dir, tmp_path):
+    admin = store.actor("admin")
+    me = store.create_user(admin, username="e2e-language-ko", password=PASSWORD, name="언어 시험",
+                           roles={"transcriber"}, language="ko")
+    store.register_processed_clip(admin, filename=f"{CLIP}.wav", language="ko", project="e2e", duration=9.0,
+                                  segments=[(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)], priority=900,
+                                  output_dir=loud_then_quiet(tmp_path / "clip"))
+    task_id = store.claim_next(me).id
+    context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="ko-KR")
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.get_by_role("heading", name="로그인").wait_for()
+        page.fill("#login-username", me.username)
+        page.fill("#login-password", PASSWORD)
+        page.click("#signin-form button[type=submit]")
+        page.wait_for_url("**/work")
+        page.get_by_role("heading", name="내 작업").wait_for()
+        task_link = page.locator("#my-tasks").get_by_role("link", name=re.compile(CLIP))
+        task_link.wait_for()
+        assert "완료" in task_link.inner_text()
+        assert english_words(page) == set()
+
+        task_link.click()
+        page.wait_for_url(f"**/work/transcribe/{task_id}")
+        page.locator("#title").filter(has_text=CLIP).wait_for()
+        page.get_by_role("button", name="검수 요청").wait_for()
+        box = page.get_by_role("textbox", name="1번 문장")
+        assert box.get_attribute("placeholder") == "들리는 문장 하나를 입력하세요"
+        box.click()
+        page.keyboard.type("안녕하세요")
+        page.locator("#save-state").filter(has_text="모두 저장됨").wait_for()
+        page.locator("#count").filter(has_text="1 / 3 완료").wait_for()
+        assert english_words(page) == set()
+        page.screenshot(path=str(screenshot_dir / "task-page-ko.png"))
+
+        page.get_by_role("link", name=re.compile("작업 목록")).click()
+        page.wait_for_url("**/work")
+        with page.expect_navigation():
+            page.select_option("#language", "en")
+        page.get_by_role("heading", name="My tasks").wait_for()
+        assert store.actor(me.username).ui_language == "en"
+        page.locator("#my-tasks").get_by_role("link", name=re.compile(CLIP)).click()
+        page.wait_for_url(f"**/work/transcribe/{task_id}")
+        page.get_by_role("button", name="Submit for review").wait_for()
+        page.locator("#save-state").filter(has_text="all saved").wait_for()
+        page.locator("#count").filter(has_text="1 / 3 done").wait_for()
+        page.screenshot(path=str(screenshot_dir / "task-page-en.png"))
+    finally:
+        context.close()
+
+
+def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_and_buttons_in_korean(
+        chromium, workbench_app, screenshot_dir):
+    admin = workbench_app.login_for("admin")
+    context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="ko-KR")
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#login-username", admin.username)
+        page.fill("#login-password", admin.password)
+        page.click("#signin-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/$"))
+        page.get_by_text("로그인됨").wait_for()
+        page.get_by_role("tab", name="관리").wait_for()
+        for tab in ("클립", "지원서", "작업자", "정산", "내보내기"):
+            page.get_by_role("tab", name=tab).wait_for()
+        page.get_by_role("button", name="올리고 처리하기").wait_for()
+        assert page.evaluate("navigator.language") == "ko"
+        page.screenshot(path=str(screenshot_dir / "admin-ko.png"))
+    finally:
+        context.close()
