@@ -8,7 +8,8 @@
     python3 bench/run.py --no-grid  # only the 10-minute speed clip
 
 Quality (``grid.py``, ``real.py``, ``quality.py``): 24 tuning and 48 held-out short clips
-(four languages, three noise kinds, SNR 5-20 dB), and six clips of real recorded speech,
+(four languages, three noise kinds, SNR 5-20 dB), and 18 clips of real recorded speech
+(English, Mandarin and Japanese from Debian and PyPI packages, fetched at bench time),
 each run through every system (this project with and without the Silero extra, Silero VAD,
 the straightforward pipeline) in this process and scored the same way; the tables
 give figures per language, per condition and the worst clips, held-out apart from tuning.
@@ -293,7 +294,8 @@ def quality_grid(args) -> tuple[list[str], dict]:
             print(f"{spec.name}: whole {row['ours']['sentences_whole']:.2f} / Silero {row['silero']['sentences_whole']:.2f}", file=sys.stderr, flush=True)
     if not args.no_real:
         for folder, truth in real.clips(HERE / "out" / "real"):
-            row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]], "en")
+            row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]],
+                                   truth["spec"]["language"])
             row["spec"] = {**truth["spec"], "name": folder.name}
             results.setdefault("real", []).append(row)
     lines = []
@@ -351,8 +353,11 @@ def quality_grid(args) -> tuple[list[str], dict]:
     lines += ["", "### Tuning clips (the settings were chosen on these: not a fair test), per language", ""]
     lines += quality.summary_rows({**groups(results["tune"], lambda s: s["language"]), "all tuning": results["tune"]})
     if "real" in results:
-        lines += ["", "### Real recorded speech (pocketsphinx-testdata: LibriVox and card names, English), per condition", ""]
-        lines += quality.summary_rows({**groups(results["real"], lambda s: f"{s['noise']} {s['snr_db']:g} dB"), "all real": results["real"]})
+        lines += ["", "### Real recorded speech (nothing was tuned on it), per source", ""]
+        lines += quality.summary_rows({**groups(results["real"], lambda s: f"{s['source']} ({real.SOURCES[s['source']][1]})"),
+                                       "all real": results["real"]})
+        lines += ["", "### Real recorded speech, per source and condition", ""]
+        lines += quality.summary_rows(groups(results["real"], lambda s: f"{s['source']} {s['noise']} {s['snr_db']:g} dB"))
     return lines, results
 
 
