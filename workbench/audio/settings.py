@@ -49,6 +49,9 @@ class PipelineSettings:
     opinion_split_above_s: float = 6.0
     opinion_min_pause_s: float = 0.25
     opinion_pause_quiet_share: float = 0.0
+    # A clip whose first pass left less than this share of it as noise (music or babble
+    # filled the gaps) has every segment up to ``opinion_split_above_s`` heard; 0: off.
+    opinion_busy_noise_share: float = 0.2
     opinion_level_split_above_s: float = 7.0
     opinion_level_pause_below_speech_db: float = 16.0
     highpass_hz: float = 80.0
@@ -83,6 +86,7 @@ class PipelineSettings:
             (self.opinion_split_above_s > 0, "opinion_split_above_s must be positive"),
             (self.opinion_min_pause_s > 0, "opinion_min_pause_s must be positive"),
             (0 <= self.opinion_pause_quiet_share <= 1, "opinion_pause_quiet_share must be 0..1"),
+            (0 <= self.opinion_busy_noise_share <= 1, "opinion_busy_noise_share must be 0..1"),
             (self.opinion_level_split_above_s > 0, "opinion_level_split_above_s must be positive"),
             (self.opinion_level_pause_below_speech_db > 0, "opinion_level_pause_below_speech_db must be positive"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),

@@ -60,7 +60,7 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     if settings.min_level_range_db > 0:
         speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
         bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
-    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings)
+    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings, noise)
     del levels, quiet
     bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
     speech = segment.apply_cues(speech, cues)
@@ -70,9 +70,10 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
 
 
 def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, floor_db: float, quiet: np.ndarray,
-                    settings: PipelineSettings) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
-    """Silero's second opinion on the short and the long segments, when it is installed
-    and turned on; otherwise the segments unchanged and a verdict saying why."""
+                    settings: PipelineSettings, noise: np.ndarray) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
+    """Silero's second opinion on the short and the long segments (on every segment when
+    the background left little noise between them), when it is installed and turned on;
+    otherwise the segments unchanged and a verdict saying why."""
     if not settings.second_opinion:
         return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason="turned off in the settings")
     opinion = second_opinion.load()
@@ -85,8 +86,11 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
         margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
         min_pause=settings.min_quiet_s,
     )
+    check_below_s = settings.opinion_check_below_s
+    if float(np.sum(np.diff(noise.reshape(-1, 2), axis=1))) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE:
+        check_below_s = max(check_below_s, settings.opinion_split_above_s + 1e-9)
     return second_opinion.refine(
-        speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=settings.opinion_check_below_s,
+        speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=check_below_s,
         min_speech_share=settings.opinion_min_speech_share, split_above_s=settings.opinion_split_above_s,
         min_pause_s=settings.opinion_min_pause_s, min_quiet_share=settings.opinion_pause_quiet_share,
     )

