@@ -4,6 +4,7 @@ time on task."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Row, false, func, select
 from sqlalchemy.orm import Session
@@ -24,20 +25,8 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[Row]:
 
     ``speech_seconds`` sums the live, not-no-speech segments of the task.
     """
-    speech = (
-        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s).label("seconds"))
-        .where(Segment.merged_into_id.is_(None), Segment.no_speech.is_(false()))
-        .group_by(Segment.task_id)
-        .subquery()
-    )
     query = (
-        select(Task.id.label("task_id"), Task.transcriber_id.label("user_id"), User.username,
-               Clip.id.label("clip_id"), Clip.filename.label("clip_name"), Clip.language, Clip.project,
-               Clip.duration.label("source_seconds"), func.coalesce(speech.c.seconds, 0.0).label("speech_seconds"),
-               Task.completed_at.label("accepted_at"))
-        .join(Clip, Clip.id == Task.clip_id)
-        .join(User, User.id == Task.transcriber_id)
-        .outerjoin(speech, speech.c.task_id == Task.id)
+        _work_query(Task.completed_at)
         .where(Task.state == TaskState.COMPLETE, Task.completed_at.is_not(None),
                ~select(SettlementItem.id).where(SettlementItem.task_id == Task.id).exists())
         .order_by(Task.completed_at, Task.id)
@@ -45,6 +34,36 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[Row]:
     if user_id is not None:
         query = query.where(Task.transcriber_id == user_id)
     return session.execute(query).all()
+
+
+def waiting_work(session: Session, *, user_id: int) -> list[Row]:
+    """One transcriber's tasks submitted and not yet decided (waiting for or in review), as
+    work items whose ``accepted_at`` is their submission: what review may still accept."""
+    query = (
+        _work_query(Task.submitted_at)
+        .where(Task.state.in_((TaskState.SUBMITTED, TaskState.IN_REVIEW)), Task.submitted_at.is_not(None),
+               Task.transcriber_id == user_id)
+        .order_by(Task.submitted_at, Task.id)
+    )
+    return session.execute(query).all()
+
+
+def _work_query(at: Any) -> Any:
+    speech = (
+        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s).label("seconds"))
+        .where(Segment.merged_into_id.is_(None), Segment.no_speech.is_(false()))
+        .group_by(Segment.task_id)
+        .subquery()
+    )
+    return (
+        select(Task.id.label("task_id"), Task.transcriber_id.label("user_id"), User.username,
+               Clip.id.label("clip_id"), Clip.filename.label("clip_name"), Clip.language, Clip.project,
+               Clip.duration.label("source_seconds"), func.coalesce(speech.c.seconds, 0.0).label("speech_seconds"),
+               at.label("accepted_at"))
+        .join(Clip, Clip.id == Task.clip_id)
+        .join(User, User.id == Task.transcriber_id)
+        .outerjoin(speech, speech.c.task_id == Task.id)
+    )
 
 
 def record_review_round(session: Session, *, task_id: int, review_round: int, reviewer_id: int,
