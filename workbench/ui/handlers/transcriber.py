@@ -12,7 +12,7 @@ import time
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from workbench.domain.states import ANSWERED, TaskState
+from workbench.domain.states import TaskState
 from workbench.workflow.draft_guidance import task_guidance
 from workbench.workflow.guidelines import NO_SPEECH_REASONS, palette
 from workbench.workflow.limits import checked_id
@@ -39,11 +39,12 @@ def task_json(view: "TaskView") -> dict[str, Any]:
 
 
 def task_label(task: "TaskSummary") -> str:
-    """One line per task in a queue: clip, progress, and what needs doing."""
-    total = task.segment_count or sum(task.counts.values())
-    done = sum(task.counts.get(status, 0) for status in ANSWERED)
-    minutes = task.duration / 60
-    label = f"{task.clip_name} · {task.project} · {minutes:.1f} min · {done}/{total} done"
+    """One line per task in a queue: clip, its paid clip minutes and its speech minutes,
+    progress (``TaskSummary.progress``, the same count as the task page's header), and what
+    needs doing."""
+    progress = task.progress
+    label = (f"{task.clip_name} · {task.project} · {task.clip_duration / 60:.1f} min clip (paid) · "
+             f"{task.duration / 60:.1f} min speech · {progress['done']}/{progress['total']} done")
     if task.state == TaskState.RETURNED:
         return f"↩ {label} · {len(task.returned_comments)} to fix"
     return f"{label} · {task.state.replace('_', ' ')}"

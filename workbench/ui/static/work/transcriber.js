@@ -95,7 +95,8 @@ async function load(focusIndex = null) {
 function build() {
   const t = page.task;
   document.getElementById("title").textContent = t.clip_name;
-  document.getElementById("meta").textContent = `${t.language} · ${t.project} · ${stateName(t.state)}`;
+  document.getElementById("meta").textContent =
+    `${t.language} · ${t.project} · ${(t.clip_duration / 60).toFixed(1)} min clip · ${stateName(t.state)}`;
   document.getElementById("submit").disabled = !page.editable;
   document.getElementById("check").disabled = !page.editable;
   if (!page.editable) banner("info", `This task is ${stateName(t.state)}: it is read-only.`);
@@ -191,6 +192,8 @@ function conflictNote(segment, theirs) {
     h("button", { class: "btn small", type: "button", onclick: () => resolveConflict(segment.id, "theirs") }, "Use the saved text"));
 }
 
+// The header's count: live segments answered (the server's own "done") of all live ones, the
+// same count as the queue's label (TaskSummary.progress), kept current as the page changes.
 function progress() {
   const done = page.segments.filter((s) => s.done).length;
   const returned = page.segments.filter((s) => s.status === "returned").length;
