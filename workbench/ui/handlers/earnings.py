@@ -101,3 +101,65 @@ def earnings_summary(periods: pd.DataFrame, items: pd.DataFrame, reviews: pd.Dat
     else:
         paid = "No payday has been settled for you yet."
     return f"{earned} {paid}"
+
+
+# --- the light earnings page (ui/earnings_page.py) ----------------------------------------
+
+PAID_SHOWN = 6  # committed paydays listed on the light page; the full statement has them all
+
+
+def coming_json(wb: "Workbench", actor: "Actor") -> dict:
+    """The light earnings page's JSON: what is coming (``pay.service.coming``) and the last
+    committed paydays, each with the sentence the page shows. Only the actor's own."""
+    from workbench.pay.service import coming, statement_lines
+
+    ahead = coming(wb, actor, actor.username)
+    paid = statement_lines(wb, actor, actor.username).tail(PAID_SHOWN).iloc[::-1]
+    return {
+        "today": ahead.today.isoformat(), "next_payday": ahead.next_payday.isoformat(),
+        "minimum_payout": ahead.minimum_payout,
+        "waiting": {"tasks": ahead.waiting_tasks, "minutes": round(ahead.waiting_minutes, 1),
+                    "amount": ahead.waiting_amount, "text": waiting_sentence(ahead)},
+        "paydays": [{**payday_figures(day), "text": payday_sentence(day, ahead.minimum_payout)}
+                    for day in ahead.paydays],
+        "nothing_due": "" if ahead.paydays else (
+            f"Nothing accepted is waiting to be paid. Work accepted from today is due on {ahead.next_payday}."),
+        "paid": [{"payday": str(row["payday"]), "net": int(row["net"]), "gross": int(row["gross"]),
+                  "minutes": round(float(row["minutes"]), 1), "status": str(row["status"])}
+                 for row in paid.to_dict("records")],
+    }
+
+
+def payday_figures(day) -> dict:
+    return {"payday": day.payday.isoformat(), "tasks": day.tasks, "reviews": day.reviews,
+            "minutes": round(day.minutes, 1), "gross": day.gross, "penalties": day.penalties,
+            "carried_in": day.carried_in, "net": day.net, "carried_out": day.carried_out, "paid": day.paid}
+
+
+def waiting_sentence(ahead) -> str:
+    if not ahead.waiting_tasks:
+        return "Nothing of yours is waiting for review."
+    return (f"Waiting for review: {ahead.waiting_tasks} task(s), {ahead.waiting_minutes:.1f} clip minutes, "
+            f"{ahead.waiting_amount:,} won before tax if accepted at today's rates.")
+
+
+def payday_sentence(day, minimum_payout: int) -> str:
+    """What one coming payday pays, and plainly when it pays nothing because the balance is
+    below the minimum payout (it carries over) or penalties exceed it."""
+    work = [f"{day.tasks} task(s)" if day.tasks else "", f"{day.reviews} review round(s)" if day.reviews else ""]
+    what = " and ".join(part for part in work if part) or "no new work"
+    extras = []
+    if day.carried_in:
+        extras.append(f"{day.carried_in:,} won carried over")
+    if day.penalties:
+        extras.append(f"{day.penalties:,} won of penalties deducted")
+    extra = f" ({'; '.join(extras)})" if extras else ""
+    head = f"{day.payday}: {what}, {day.minutes:.1f} minutes, {day.gross:,} won before tax{extra}"
+    if day.paid:
+        return f"{head}: {day.net:,} won paid after tax."
+    if day.carried_out < 0:
+        return (f"{head}: nothing is paid that day; penalties exceed your pay, and {-day.carried_out:,} won "
+                "is deducted from later pay.")
+    return (f"{head}: below the minimum payout of {minimum_payout:,} won, so nothing is paid that day. "
+            f"The {day.carried_out:,} won carries over and is paid on the first payday your balance "
+            f"reaches {minimum_payout:,} won after tax.")

@@ -1,0 +1,39 @@
+// The worker's light earnings page (ui/earnings_page.py): one JSON read says what is coming
+// (work waiting for review, each payday ahead and whether it pays or carries over) and the
+// last paydays. Every sentence comes from the server; this only lays them out.
+import { api, failure } from "./api.js";
+import { h } from "./dom.js";
+
+const $ = (id) => document.getElementById(id);
+const won = (amount) => `${amount.toLocaleString("en-US")} won`;
+
+function paydayItem(day) {
+  return h("li", { class: day.paid ? "payday" : "payday carried", "data-payday": day.payday }, day.text);
+}
+
+function paidTable(rows) {
+  if (!rows.length) return [h("caption", {}, "No payday has been settled for you yet.")];
+  const head = h("tr", {}, ["Payday", "Minutes", "Gross", "Net", "Status"].map((name) => h("th", {}, name)));
+  return [head, ...rows.map((row) => h("tr", {},
+    h("td", {}, row.payday), h("td", {}, row.minutes.toFixed(1)), h("td", {}, won(row.gross)),
+    h("td", {}, won(row.net)), h("td", {}, row.status)))];
+}
+
+async function show() {
+  try {
+    const earnings = await api("GET", "/earnings");
+    $("waiting").textContent = earnings.waiting.text;
+    const items = earnings.paydays.map(paydayItem);
+    if (earnings.nothing_due) items.push(h("li", { class: "empty" }, earnings.nothing_due));
+    $("paydays").replaceChildren(...items);
+    $("rules").textContent = `Paydays are the 15th and the last day of the month (the business day before when `
+      + `that is a weekend or holiday). A payday pays you when your balance after 3.3% tax reaches `
+      + `${won(earnings.minimum_payout)}; less carries over to the next one.`;
+    $("paid").replaceChildren(...paidTable(earnings.paid));
+  } catch (error) {
+    $("waiting").textContent = failure(error);
+  }
+}
+
+window.addEventListener("pageshow", (event) => { if (event.persisted) show(); });
+show();
