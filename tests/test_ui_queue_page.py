@@ -221,9 +221,10 @@ def test_an_unchanged_queue_answers_304_and_a_returned_or_newly_offered_task_a_n
     assert changed.status_code == 200 and changed.headers["etag"] != tag
     assert changed.json()["tasks"][0]["id"] == returned and changed.json()["tasks"][0]["returned"] is True
 
-    tag = changed.headers["etag"]
+    jisoo = signed_in(app, "jisoo")
+    tag = jisoo.get(QUEUE).headers["etag"]
     processed_clip(wb, wb.actor("admin"), filename="ko-new.wav")
-    offered = client.get(QUEUE, headers={"If-None-Match": tag})
+    offered = jisoo.get(QUEUE, headers={"If-None-Match": tag})
     assert offered.status_code == 200 and offered.json()["offer"] == "4 task(s) waiting in your language."
 
 
@@ -249,7 +250,7 @@ def test_a_tag_opens_nothing_to_another_worker_or_to_no_session(app, wb):
     assert jisoo.status_code == 200 and jisoo.json()["tasks"] == []
 
 
-@pytest.mark.parametrize("junk", ['W/"x", *', '"' + "f" * 5000 + '"', ",,,", "\t"])
+@pytest.mark.parametrize("junk", ['W/"x", "y"', '"' + "f" * 5000 + '"', ",,,", "null"])
 def test_a_junk_if_none_match_gets_the_queue_never_a_500(app, junk):
     answer = signed_in(app, "minji").get(QUEUE, headers={"If-None-Match": junk})
     assert answer.status_code == 200 and len(answer.json()["tasks"]) == 1
@@ -271,6 +272,6 @@ def test_the_queue_label_counts_what_the_task_header_counts_after_a_split_and_a_
     task = client.get(f"/api/work/tasks/{task_id}").json()
     done, total = sum(s["done"] for s in task["segments"]), len(task["segments"])
     assert task["task"]["progress"] == {"done": done, "total": total, "returned": 0}
-    assert f" · {done}/{total} done" in listed["label"] and (done, total) == (2, 4)
+    assert f" · {done}/{total} done" in listed["label"] and (done, total) == (1, 4)
     # Paid clip minutes (the whole 10 s clip) beside speech minutes (its 7.5 s of segments).
     assert "0.2 min clip (paid) · 0.1 min speech" in listed["label"]
