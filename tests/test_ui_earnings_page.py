@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from tests.builders import add_admin, add_people, processed_clip, signed_in, take_through_review, transcribe
+from tests.listening import hear
 from workbench.pay import service as pay
 from workbench.pay.calendar import SEOUL
 from workbench.ui.server import create_app
@@ -121,6 +122,32 @@ def test_a_task_a_reviewer_has_opened_is_still_waiting_for_review(wb, world):
     wb.start_review(people["rita"], wb.review_queue(people["rita"])[0].id)
     client = signed_in(create_app(wb, secret=b"k" * 32), "tina")
     assert client.get(EARNINGS).json()["waiting"]["tasks"] == 1
+
+
+def test_the_answer_follows_every_change_its_figures_come_from(wb, world, wb_clock):
+    """The page's answers are reused while nothing they come from changed (ComingCache); each
+    change below must show at the next read."""
+    admin, people = world
+    app = create_app(wb, secret=b"k" * 32)
+    client = signed_in(app, "tina")
+    read = lambda: client.get(EARNINGS).json()  # noqa: E731
+    assert read()["paydays"] == [] and read()["waiting"]["tasks"] == 0
+    processed_clip(wb, admin, filename="first.wav", duration=SHORT, priority=10)
+    task_id = wb.claim_next_id(people["tina"])
+    transcribe(wb, people["tina"], task_id)
+    assert read()["waiting"]["tasks"] == 1
+    hear(wb, people["rita"], wb.start_review(people["rita"], task_id).segments, wb_clock)
+    wb.accept_all_played(people["rita"], task_id)
+    wb.finish_review(people["rita"], task_id)
+    assert [day["gross"] for day in read()["paydays"]] == [156] and read()["waiting"]["tasks"] == 0
+    pay.set_rate(wb, admin, "ko", 2 * RATE, datetime(2026, 11, 2, tzinfo=SEOUL))
+    assert [day["gross"] for day in read()["paydays"]] == [312]
+    wb_clock.now = datetime(2026, 12, 16, 10, tzinfo=SEOUL).astimezone(timezone.utc)
+    client = signed_in(app, "tina")  # the old session has expired meanwhile
+    assert read()["today"] == "2026-12-16" and read()["next_payday"] == "2026-12-31"
+    pay.settle(wb, admin, DECEMBER_15, commit=True, minimum_payout=0)
+    after = read()
+    assert after["paydays"] == [] and [row["payday"] for row in after["paid"]] == ["2026-12-15"]
 
 
 # --- attacks ------------------------------------------------------------------------------

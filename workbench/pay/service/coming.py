@@ -90,6 +90,16 @@ def coming(wb: "Workbench", actor: "Actor", username: str) -> Coming:
     )
 
 
+def coming_version(wb: "Workbench", actor: "Actor", username: str) -> tuple:
+    """A value that changes whenever ``coming`` (or the worker's committed paydays) would:
+    the store's ``pay_state`` of the worker and today's date in Seoul. Same rule as
+    ``coming``: a worker asks only for their own. Caches key on it (ui/handlers/earnings.py)."""
+    with wb.store.reading() as session:
+        worker = _statement_owner(session, actor, username)
+        now = wb.now()
+        return worker.id, now.astimezone(SEOUL).date(), *pay_store.pay_state(session, user_id=worker.id, now=now)
+
+
 def _paydays_ahead(work: pd.DataFrame, rounds: pd.DataFrame, penalties: pd.DataFrame, carry: pd.DataFrame, *,
                    rates: pd.DataFrame, bonuses: pd.DataFrame, reviewer_rates: pd.DataFrame, minimum: int,
                    now: datetime, last_committed: date | None) -> tuple[ComingPayday, ...]:

@@ -16,6 +16,7 @@ from workbench.store.pay_store.work import (  # noqa: F401 - the package is the 
     user_by_username,
     work_items,
     waiting_work,
+    pay_state,
     record_review_round,
     review_items,
     unsettled_penalties,

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.states import TaskState
 from workbench.store.models import Clip, Penalty, Segment, Task, User, Verdict
-from workbench.store.pay_models import ReviewRound, SettlementItem, SettlementReview, TaskTime
+from workbench.store.pay_models import (
+    PayRate,
+    ProjectRate,
+    ReviewerRate,
+    ReviewRound,
+    Settlement,
+    SettlementItem,
+    SettlementReview,
+    TaskTime,
+)
 
 
 def user_by_username(session: Session, username: str) -> User | None:
@@ -144,3 +153,26 @@ def task_times(session: Session, *, user_id: int | None = None) -> list[Row]:
     if user_id is not None:
         query = query.where(TaskTime.user_id == user_id)
     return session.execute(query).all()
+
+
+def pay_state(session: Session, *, user_id: int, now: datetime) -> tuple:
+    """One row that changes whenever anything one worker's coming pay is worked out from
+    changes: their submitted, in-review and complete tasks, their review rounds and
+    penalties, any committed settlement, and the rates (added, or coming into force by
+    ``now``). Rows are only ever added to these or move forward, so counts and newest ids
+    and times are enough; one statement of scalar subqueries."""
+    waiting = (TaskState.SUBMITTED, TaskState.IN_REVIEW)
+    mine = Task.transcriber_id == user_id
+    columns = [
+        select(func.count()).where(mine, Task.state.in_(waiting)).scalar_subquery(),
+        select(func.count()).where(mine, Task.state == TaskState.COMPLETE).scalar_subquery(),
+        select(func.max(Task.submitted_at)).where(mine).scalar_subquery(),
+        select(func.max(Task.completed_at)).where(mine).scalar_subquery(),
+        select(func.max(ReviewRound.id)).where(ReviewRound.reviewer_id == user_id).scalar_subquery(),
+        select(func.max(Penalty.id)).where(Penalty.user_id == user_id).scalar_subquery(),
+        select(func.max(Settlement.id)).scalar_subquery(),
+    ]
+    for rate in (PayRate, ProjectRate, ReviewerRate):
+        columns.append(select(func.max(rate.id)).scalar_subquery())
+        columns.append(select(func.count()).where(rate.effective_at <= now).scalar_subquery())
+    return tuple(session.execute(select(*columns)).one())
