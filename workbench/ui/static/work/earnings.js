@@ -12,7 +12,7 @@ function paydayItem(day) {
 }
 
 function paidTable(rows) {
-  if (!rows.length) return [h("caption", {}, "No payday has been settled for you yet.")];
+  if (!rows.length) return [h("tr", {}, h("td", { class: "empty" }, "No payday has been settled for you yet."))];
   const head = h("tr", {}, ["Payday", "Minutes", "Gross", "Net", "Status"].map((name) => h("th", {}, name)));
   return [head, ...rows.map((row) => h("tr", {},
     h("td", {}, row.payday), h("td", {}, row.minutes.toFixed(1)), h("td", {}, won(row.gross)),
@@ -26,9 +26,12 @@ async function show() {
     const items = earnings.paydays.map(paydayItem);
     if (earnings.nothing_due) items.push(h("li", { class: "empty" }, earnings.nothing_due));
     $("paydays").replaceChildren(...items);
-    $("rules").textContent = `Paydays are the 15th and the last day of the month (the business day before when `
-      + `that is a weekend or holiday). A payday pays you when your balance after 3.3% tax reaches `
-      + `${won(earnings.minimum_payout)}; less carries over to the next one.`;
+    const minimum = earnings.minimum_payout
+      ? `A payday pays you when your balance after 3.3% tax reaches ${won(earnings.minimum_payout)}; `
+        + "less carries over to the next one."
+      : "A payday pays your whole balance after 3.3% tax; nothing carries over.";
+    $("rules").textContent = "Paydays are the 15th and the last day of the month (the business day before "
+      + `when that is a weekend or holiday). ${minimum}`;
     $("paid").replaceChildren(...paidTable(earnings.paid));
   } catch (error) {
     $("waiting").textContent = failure(error);
