@@ -195,3 +195,83 @@ def test_a_name_with_markup_is_shown_as_text_on_the_page(app, wb):
                    roles={"transcriber"}, language="ko")
     page = signed_in(app, "mallory").get("/work").text
     assert "<img src=x" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+# --- live: the page polls with If-None-Match ----------------------------------------------
+
+def return_everything(wb, reviewer: str = "hyun") -> int:
+    """The reviewer returns every segment of the submitted task; its id."""
+    hyun = wb.actor(reviewer)
+    submitted = next(task.id for task in wb.review_queue(hyun))
+    for segment in wb.start_review(hyun, submitted).segments:
+        wb.return_segment(hyun, segment.id, "Listen again.")
+    wb.finish_review(hyun, submitted)
+    return submitted
+
+
+def test_an_unchanged_queue_answers_304_and_a_returned_or_newly_offered_task_a_new_answer(app, wb):
+    client = signed_in(app, "minji")
+    tag = client.get(QUEUE).headers["etag"]
+    unchanged = client.get(QUEUE, headers={"If-None-Match": tag})
+    assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged.headers["etag"] == tag
+    assert unchanged.headers["cache-control"] == "no-store"
+
+    returned = return_everything(wb)
+    changed = client.get(QUEUE, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    assert changed.json()["tasks"][0]["id"] == returned and changed.json()["tasks"][0]["returned"] is True
+
+    jisoo = signed_in(app, "jisoo")
+    tag = jisoo.get(QUEUE).headers["etag"]
+    processed_clip(wb, wb.actor("admin"), filename="ko-new.wav")
+    offered = jisoo.get(QUEUE, headers={"If-None-Match": tag})
+    assert offered.status_code == 200 and offered.json()["offer"] == "4 task(s) waiting in your language."
+
+
+def test_the_review_queue_polls_the_same_way(app, wb):
+    client = signed_in(app, "hyun")
+    tag = client.get(REVIEW_QUEUE).headers["etag"]
+    assert client.get(REVIEW_QUEUE, headers={"If-None-Match": tag}).status_code == 304
+    transcribe(wb, wb.actor("jisoo"), wb.claim_next_id(wb.actor("jisoo")))
+    assert client.get(REVIEW_QUEUE, headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_the_queue_tag_is_the_same_from_another_server_process(app, wb, wb_reopen):
+    """No per-process memory: a poll may land on any process behind the proxy."""
+    other_process = create_app(wb_reopen(), secret=b"k" * 32)
+    tag = signed_in(app, "minji").get(QUEUE).headers["etag"]
+    assert signed_in(other_process, "minji").get(QUEUE, headers={"If-None-Match": tag}).status_code == 304
+
+
+def test_a_tag_opens_nothing_to_another_worker_or_to_no_session(app, wb):
+    tag = signed_in(app, "minji").get(QUEUE).headers["etag"]
+    assert signed_in(app, None).get(QUEUE, headers={"If-None-Match": tag}).status_code == 401
+    jisoo = signed_in(app, "jisoo").get(QUEUE, headers={"If-None-Match": tag})
+    assert jisoo.status_code == 200 and jisoo.json()["tasks"] == []
+
+
+@pytest.mark.parametrize("junk", ['W/"x", "y"', '"' + "f" * 5000 + '"', ",,,", "null"])
+def test_a_junk_if_none_match_gets_the_queue_never_a_500(app, junk):
+    answer = signed_in(app, "minji").get(QUEUE, headers={"If-None-Match": junk})
+    assert answer.status_code == 200 and len(answer.json()["tasks"]) == 1
+
+
+# --- labels agree with the task page's header ---------------------------------------------
+
+def test_the_queue_label_counts_what_the_task_header_counts_after_a_split_and_a_merge(app, wb):
+    jisoo = wb.actor("jisoo")
+    task_id = wb.claim_next_id(jisoo)
+    first, second, _ = wb.open_task(jisoo, task_id).segments
+    wb.save_text(jisoo, first.id, "안녕하세요.", base_version=first.version)
+    wb.split_segment(jisoo, second.id, (second.start + second.end) / 2)
+    wb.merge_with_next(jisoo, first.id)
+    wb.split_segment(jisoo, first.id, first.start + 0.5)
+
+    client = signed_in(app, "jisoo")
+    [listed] = client.get(QUEUE).json()["tasks"]
+    task = client.get(f"/api/work/tasks/{task_id}").json()
+    done, total = sum(s["done"] for s in task["segments"]), len(task["segments"])
+    assert task["task"]["progress"] == {"done": done, "total": total, "returned": 0}
+    assert f" · {done}/{total} done" in listed["label"] and (done, total) == (1, 4)
+    # Paid clip minutes (the whole 10 s clip) beside speech minutes (its 7.5 s of segments).
+    assert "0.2 min clip (paid) · 0.1 min speech" in listed["label"]

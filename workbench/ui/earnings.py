@@ -1,4 +1,5 @@
-"""My earnings (every paid worker): minutes and pay per period, and the statement."""
+"""My earnings (every paid worker): minutes and pay per period, and the statement. What is coming is
+the light page ``/work/earnings`` (``ui/earnings_page.py``), linked from here."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
 
 
 def render(wb: "Workbench") -> None:
+    gr.Markdown("What is coming (work waiting for review, each payday ahead and what carries over) is on "
+                "[your earnings page](/work/earnings); here are the full statement and time on task.")
     with gr.Row(equal_height=True):
         summary = gr.Markdown(elem_id="wb-earnings-summary")
         refresh_button = gr.Button(tr("Refresh"), size="sm", scale=0, min_width=100)

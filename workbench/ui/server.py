@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
-from workbench.ui import files, language, login, queue_page, vendor
+from workbench.ui import earnings_page, files, language, login, queue_page, vendor
 from workbench.ui import gradio_i18n
 from workbench.ui.app import APP_CSS, APP_THEME
 from workbench.ui.body_limit import BodyLimit, body_limits
@@ -77,6 +77,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
     app.include_router(work_router)
     app.include_router(vendor.router)
     app.include_router(queue_page.router)
+    app.include_router(earnings_page.router)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR, check_dir=False), name="ui-static")
     # Everything else is the Gradio UI: each user's own app, behind GradioPages' checks.
     pages = GradioPages(wb, auth_dependency=session_username, show_error=False, ssr_mode=False,

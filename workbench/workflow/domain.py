@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from workbench.domain.states import ANSWERED, DECIDED, TaskState, segment_may
+from workbench.domain.states import ANSWERED, DECIDED, SegmentStatus, TaskState, segment_may
 from workbench.languages import LANGUAGES  # noqa: F401  (re-exported for the workflow's callers)
 from workbench.workflow.guidelines import Problem
 from workbench.drafts.model import DraftWord
@@ -187,7 +187,8 @@ class WorkerThroughput:
 @dataclass(frozen=True)
 class TaskSummary(JsonView):
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "clip_name", "project", "language", "state", "transcriber",
-                                              "reviewer", "counts", "duration", "review_round")
+                                              "reviewer", "counts", "duration", "review_round", "clip_duration",
+                                              "progress")
 
     id: int
     clip_id: int
@@ -206,7 +207,24 @@ class TaskSummary(JsonView):
     claimed_at: datetime | None = None
     submitted_at: datetime | None = None
     completed_at: datetime | None = None
-    clip_duration: float | None = None  # seconds of the whole clip
+    clip_duration: float = 0.0  # seconds of the whole clip: what the transcriber is paid for
+
+    @property
+    def progress(self) -> dict[str, int]:
+        """The one count of the task's progress, which the queue's label and the task page's
+        header both show: live segments answered (``done``), live (``total``), returned."""
+        return task_progress(self.counts)
+
+
+def task_progress(counts: dict[str, int]) -> dict[str, int]:
+    """``{"done", "total", "returned"}`` from live segments by status; a merged-away segment
+    is not live, so it counts nowhere, and a split's two halves count as two.
+
+    >>> task_progress({"saved": 12, "todo": 126, "returned": 1})
+    {'done': 12, 'total': 139, 'returned': 1}
+    """
+    return {"done": sum(counts.get(status, 0) for status in ANSWERED), "total": sum(counts.values()),
+            "returned": counts.get(SegmentStatus.RETURNED, 0)}
 
 
 @dataclass(frozen=True)

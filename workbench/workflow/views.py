@@ -48,7 +48,7 @@ class Views(Service):
                 counts=counts[t.id], duration=durations.get(t.id, 0.0),
                 returned_comments=tuple(comments[t.id]), segment_count=sum(counts[t.id].values()),
                 review_round=t.review_round, claimed_at=t.claimed_at, submitted_at=t.submitted_at,
-                completed_at=t.completed_at, clip_duration=clips[t.clip_id].duration,
+                completed_at=t.completed_at, clip_duration=clips[t.clip_id].duration or 0.0,
             )
             for t in tasks
         ]

@@ -14,6 +14,7 @@ from ``workbench.pay.service``.
 
 from __future__ import annotations
 
+from workbench.pay.service.coming import Coming, ComingPayday, coming, coming_version
 from workbench.pay.service.rates import (
     PROJECT_RATE_HISTORY_COLUMNS,
     RATE_HISTORY_COLUMNS,
@@ -40,7 +41,7 @@ from workbench.pay.service.statements import (
 )
 
 __all__ = [
-    "PROJECT_RATE_HISTORY_COLUMNS", "RATE_HISTORY_COLUMNS", "REPORT_TABLES", "Settlement", "export_report",
+    "Coming", "ComingPayday", "coming", "coming_version", "PROJECT_RATE_HISTORY_COLUMNS", "RATE_HISTORY_COLUMNS", "REPORT_TABLES", "Settlement", "export_report",
     "export_statement", "language_report", "parse_effective_at", "parse_payday", "period_report",
     "project_rate_history", "rate_history", "review_statement", "reviewer_rate_history", "set_project_rate",
     "set_rate", "set_reviewer_rate", "settle", "statement", "statement_lines", "time_on_task", "write_statement",

@@ -15,6 +15,8 @@ from __future__ import annotations
 from workbench.store.pay_store.work import (  # noqa: F401 - the package is the one name callers use
     user_by_username,
     work_items,
+    waiting_work,
+    pay_state,
     record_review_round,
     review_items,
     unsettled_penalties,

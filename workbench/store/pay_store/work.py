@@ -4,13 +4,23 @@ time on task."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Row, false, func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.states import TaskState
 from workbench.store.models import Clip, Penalty, Segment, Task, User, Verdict
-from workbench.store.pay_models import ReviewRound, SettlementItem, SettlementReview, TaskTime
+from workbench.store.pay_models import (
+    PayRate,
+    ProjectRate,
+    ReviewerRate,
+    ReviewRound,
+    Settlement,
+    SettlementItem,
+    SettlementReview,
+    TaskTime,
+)
 
 
 def user_by_username(session: Session, username: str) -> User | None:
@@ -24,20 +34,8 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[Row]:
 
     ``speech_seconds`` sums the live, not-no-speech segments of the task.
     """
-    speech = (
-        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s).label("seconds"))
-        .where(Segment.merged_into_id.is_(None), Segment.no_speech.is_(false()))
-        .group_by(Segment.task_id)
-        .subquery()
-    )
     query = (
-        select(Task.id.label("task_id"), Task.transcriber_id.label("user_id"), User.username,
-               Clip.id.label("clip_id"), Clip.filename.label("clip_name"), Clip.language, Clip.project,
-               Clip.duration.label("source_seconds"), func.coalesce(speech.c.seconds, 0.0).label("speech_seconds"),
-               Task.completed_at.label("accepted_at"))
-        .join(Clip, Clip.id == Task.clip_id)
-        .join(User, User.id == Task.transcriber_id)
-        .outerjoin(speech, speech.c.task_id == Task.id)
+        _work_query(Task.completed_at)
         .where(Task.state == TaskState.COMPLETE, Task.completed_at.is_not(None),
                ~select(SettlementItem.id).where(SettlementItem.task_id == Task.id).exists())
         .order_by(Task.completed_at, Task.id)
@@ -45,6 +43,36 @@ def work_items(session: Session, *, user_id: int | None = None) -> list[Row]:
     if user_id is not None:
         query = query.where(Task.transcriber_id == user_id)
     return session.execute(query).all()
+
+
+def waiting_work(session: Session, *, user_id: int) -> list[Row]:
+    """One transcriber's tasks submitted and not yet decided (waiting for or in review), as
+    work items whose ``accepted_at`` is their submission: what review may still accept."""
+    query = (
+        _work_query(Task.submitted_at)
+        .where(Task.state.in_((TaskState.SUBMITTED, TaskState.IN_REVIEW)), Task.submitted_at.is_not(None),
+               Task.transcriber_id == user_id)
+        .order_by(Task.submitted_at, Task.id)
+    )
+    return session.execute(query).all()
+
+
+def _work_query(at: Any) -> Any:
+    speech = (
+        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s).label("seconds"))
+        .where(Segment.merged_into_id.is_(None), Segment.no_speech.is_(false()))
+        .group_by(Segment.task_id)
+        .subquery()
+    )
+    return (
+        select(Task.id.label("task_id"), Task.transcriber_id.label("user_id"), User.username,
+               Clip.id.label("clip_id"), Clip.filename.label("clip_name"), Clip.language, Clip.project,
+               Clip.duration.label("source_seconds"), func.coalesce(speech.c.seconds, 0.0).label("speech_seconds"),
+               at.label("accepted_at"))
+        .join(Clip, Clip.id == Task.clip_id)
+        .join(User, User.id == Task.transcriber_id)
+        .outerjoin(speech, speech.c.task_id == Task.id)
+    )
 
 
 def record_review_round(session: Session, *, task_id: int, review_round: int, reviewer_id: int,
@@ -125,3 +153,26 @@ def task_times(session: Session, *, user_id: int | None = None) -> list[Row]:
     if user_id is not None:
         query = query.where(TaskTime.user_id == user_id)
     return session.execute(query).all()
+
+
+def pay_state(session: Session, *, user_id: int, now: datetime) -> tuple:
+    """One row that changes whenever anything one worker's coming pay is worked out from
+    changes: their submitted, in-review and complete tasks, their review rounds and
+    penalties, any committed settlement, and the rates (added, or coming into force by
+    ``now``). Rows are only ever added to these or move forward, so counts and newest ids
+    and times are enough; one statement of scalar subqueries."""
+    waiting = (TaskState.SUBMITTED, TaskState.IN_REVIEW)
+    mine = Task.transcriber_id == user_id
+    columns = [
+        select(func.count()).where(mine, Task.state.in_(waiting)).scalar_subquery(),
+        select(func.count()).where(mine, Task.state == TaskState.COMPLETE).scalar_subquery(),
+        select(func.max(Task.submitted_at)).where(mine).scalar_subquery(),
+        select(func.max(Task.completed_at)).where(mine).scalar_subquery(),
+        select(func.max(ReviewRound.id)).where(ReviewRound.reviewer_id == user_id).scalar_subquery(),
+        select(func.max(Penalty.id)).where(Penalty.user_id == user_id).scalar_subquery(),
+        select(func.max(Settlement.id)).scalar_subquery(),
+    ]
+    for rate in (PayRate, ProjectRate, ReviewerRate):
+        columns.append(select(func.max(rate.id)).scalar_subquery())
+        columns.append(select(func.count()).where(rate.effective_at <= now).scalar_subquery())
+    return tuple(session.execute(select(*columns)).one())

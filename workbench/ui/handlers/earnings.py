@@ -3,6 +3,9 @@ which lets a worker see only their own."""
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -12,6 +15,8 @@ from workbench.pay.reports import WORKER_STATEMENT_COLUMNS as STATEMENT_COLUMNS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from workbench.pay.service import Coming, ComingPayday
 
     from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
@@ -101,3 +106,112 @@ def earnings_summary(periods: pd.DataFrame, items: pd.DataFrame, reviews: pd.Dat
     else:
         paid = "No payday has been settled for you yet."
     return f"{earned} {paid}"
+
+
+# --- the light earnings page (ui/earnings_page.py) ----------------------------------------
+
+PAID_SHOWN = 6  # committed paydays listed on the light page; the full statement has them all
+CACHED = 4_096  # answers kept per Workbench (per process): one per worker who looked lately
+
+
+class ComingCache:
+    """The light earnings page's answers, by worker and ``pay.service.coming_version``.
+
+    Working pay out runs the engine (pandas), tens of ms; the version is one store read. An
+    answer is reused only while the version is the same, i.e. while nothing its figures come
+    from has changed, so a cache of one process never disagrees with another's: a miss just
+    works it out again. Kept per Workbench (so never across stores), oldest dropped first."""
+
+    _of: "weakref.WeakKeyDictionary[Workbench, ComingCache]" = weakref.WeakKeyDictionary()
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self.answers: OrderedDict[tuple, dict] = OrderedDict()
+
+    @classmethod
+    def of(cls, wb: "Workbench") -> "ComingCache":
+        with cls._lock:
+            return cls._of.setdefault(wb, cls())
+
+    def get(self, version: tuple) -> dict | None:
+        with self._lock:
+            answer = self.answers.get(version)
+            if answer is not None:
+                self.answers.move_to_end(version)
+            return answer
+
+    def put(self, version: tuple, answer: dict) -> None:
+        with self._lock:
+            self.answers[version] = answer
+            while len(self.answers) > CACHED:
+                self.answers.popitem(last=False)
+
+
+def coming_json(wb: "Workbench", actor: "Actor") -> dict:
+    """The light earnings page's JSON: what is coming (``pay.service.coming``) and the last
+    committed paydays, each with the sentence the page shows. Only the actor's own; reused
+    while ``coming_version`` stays the same (``ComingCache``)."""
+    from workbench.pay.service import coming_version
+
+    version = coming_version(wb, actor, actor.username)
+    cache = ComingCache.of(wb)
+    answer = cache.get(version)
+    if answer is None:
+        answer = work_out_coming(wb, actor)
+        cache.put(version, answer)
+    return answer
+
+
+def work_out_coming(wb: "Workbench", actor: "Actor") -> dict:
+    from workbench.pay.service import coming, statement_lines
+
+    ahead = coming(wb, actor, actor.username)
+    paid = statement_lines(wb, actor, actor.username).tail(PAID_SHOWN).iloc[::-1]
+    return {
+        "today": ahead.today.isoformat(), "next_payday": ahead.next_payday.isoformat(),
+        "minimum_payout": ahead.minimum_payout,
+        "waiting": {"tasks": ahead.waiting_tasks, "minutes": round(ahead.waiting_minutes, 1),
+                    "amount": ahead.waiting_amount, "text": waiting_sentence(ahead)},
+        "paydays": [{**payday_figures(day), "text": payday_sentence(day, ahead.minimum_payout)}
+                    for day in ahead.paydays],
+        "nothing_due": "" if ahead.paydays else (
+            f"Nothing accepted is waiting to be paid. Work accepted from today is due on {ahead.next_payday}."),
+        "paid": [{"payday": str(row["payday"]), "net": int(row["net"]), "gross": int(row["gross"]),
+                  "minutes": round(float(row["minutes"]), 1), "status": str(row["status"])}
+                 for row in paid.to_dict("records")],
+    }
+
+
+def payday_figures(day: "ComingPayday") -> dict:
+    return {"payday": day.payday.isoformat(), "tasks": day.tasks, "reviews": day.reviews,
+            "minutes": round(day.minutes, 1), "gross": day.gross, "penalties": day.penalties,
+            "carried_in": day.carried_in, "net": day.net, "carried_out": day.carried_out, "paid": day.paid}
+
+
+def waiting_sentence(ahead: "Coming") -> str:
+    if not ahead.waiting_tasks:
+        return "Nothing of yours is waiting for review."
+    return (f"Waiting for review: {ahead.waiting_tasks} task(s), {ahead.waiting_minutes:.1f} clip minutes, "
+            f"{ahead.waiting_amount:,} won before tax if accepted at today's rates.")
+
+
+def payday_sentence(day: "ComingPayday", minimum_payout: int) -> str:
+    """What one coming payday pays, and plainly when it pays nothing because the balance is
+    below the minimum payout (it carries over) or penalties exceed it."""
+    work = [f"{day.tasks} task(s)" if day.tasks else "", f"{day.reviews} review round(s)" if day.reviews else ""]
+    what = " and ".join(part for part in work if part) or "no new work"
+    extras = []
+    if day.carried_in:
+        extras.append(f"{day.carried_in:,} won carried over")
+    if day.penalties:
+        extras.append(f"{day.penalties:,} won of penalties deducted")
+    extra = f" ({'; '.join(extras)})" if extras else ""
+    head = f"{day.payday}: {what}, {day.minutes:.1f} minutes, {day.gross:,} won before tax{extra}"
+    if day.paid:
+        return f"{head}: {day.net:,} won paid after tax."
+    if day.carried_out < 0:
+        return (f"{head}: nothing is paid that day; penalties exceed your pay, and {-day.carried_out:,} won "
+                "is deducted from later pay.")
+    return (f"{head}: below the minimum payout of {minimum_payout:,} won, so nothing is paid that day. "
+            f"The {day.carried_out:,} won carries over and is paid on the first payday your balance "
+            f"reaches {minimum_payout:,} won after tax.")

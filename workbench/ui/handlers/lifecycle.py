@@ -68,10 +68,10 @@ def task_rows(tasks: Sequence["TaskSummary"]) -> list[list]:
     rows = []
     for t in tasks:
         holder = t.reviewer if t.state == "in_review" else t.transcriber
-        done = sum(n for status, n in t.counts.items() if status != "todo")
+        progress = t.progress  # the count the queue label and the task page's header show
         rows.append([t.id, t.clip_name, t.project, t.language, t.state.replace("_", " "), holder or "—",
-                     "—" if t.clip_duration is None else f"{t.clip_duration / 60:.1f}",
-                     f"{done}/{t.segment_count}", seoul_minute(t.claimed_at) if t.claimed_at else "—"])
+                     f"{t.clip_duration / 60:.1f}" if t.clip_duration else "—",
+                     f"{progress['done']}/{progress['total']}", seoul_minute(t.claimed_at) if t.claimed_at else "—"])
     return rows
 
 

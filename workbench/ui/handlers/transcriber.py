@@ -12,7 +12,7 @@ import time
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from workbench.domain.states import ANSWERED, TaskState
+from workbench.domain.states import TaskState
 from workbench.ui import i18n
 from workbench.workflow.draft_guidance import task_guidance
 from workbench.workflow.guidelines import NO_SPEECH_REASONS, palette
@@ -40,12 +40,14 @@ def task_json(view: "TaskView") -> dict[str, Any]:
 
 
 def task_label(task: "TaskSummary", language: str = i18n.DEFAULT) -> str:
-    """One line per task in a queue, in ``language``: clip, progress, and what needs doing."""
+    """One line per task in a queue, in ``language``: clip, its paid clip minutes and its
+    speech minutes, progress (``TaskSummary.progress``, the same count as the task page's
+    header), and what needs doing."""
     tr = i18n.translator(language)
-    total = task.segment_count or sum(task.counts.values())
-    done = sum(task.counts.get(status, 0) for status in ANSWERED)
-    label = tr("{clip} · {project} · {minutes} min · {done}/{total} done", clip=task.clip_name,
-               project=task.project, minutes=f"{task.duration / 60:.1f}", done=done, total=total)
+    progress = task.progress
+    label = tr("{clip} · {project} · {clip_minutes} min clip (paid) · {minutes} min speech · {done}/{total} done",
+               clip=task.clip_name, project=task.project, clip_minutes=f"{task.clip_duration / 60:.1f}",
+               minutes=f"{task.duration / 60:.1f}", done=progress["done"], total=progress["total"])
     if task.state == TaskState.RETURNED:
         return f"↩ {label} · " + tr("{n} to fix", n=len(task.returned_comments))
     return f"{label} · {tr(task.state.replace('_', ' '))}"  # the state names are the task pages' (text.js)

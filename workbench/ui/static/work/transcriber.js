@@ -97,7 +97,8 @@ async function load(focusIndex = null) {
 function build() {
   const t = page.task;
   document.getElementById("title").textContent = t.clip_name;
-  document.getElementById("meta").textContent = `${t.language} · ${t.project} · ${stateName(t.state)}`;
+  document.getElementById("meta").textContent =
+    `${t.language} · ${t.project} · ${(t.clip_duration / 60).toFixed(1)} min clip · ${stateName(t.state)}`;
   document.getElementById("submit").disabled = !page.editable;
   document.getElementById("check").disabled = !page.editable;
   document.getElementById("wrong-language").disabled = !page.editable || t.state !== "in_progress";
@@ -194,6 +195,8 @@ function conflictNote(segment, theirs) {
     h("button", { class: "btn small", type: "button", onclick: () => resolveConflict(segment.id, "theirs") }, tr("Use the saved text")));
 }
 
+// The header's count: live segments answered (the server's own "done") of all live ones, the
+// same count as the queue's label (TaskSummary.progress), kept current as the page changes.
 function progress() {
   const done = page.segments.filter((s) => s.done).length;
   const returned = page.segments.filter((s) => s.status === "returned").length;
