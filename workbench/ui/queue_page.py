@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
 from workbench.ui.handlers.auth import visible_pages
+from workbench.ui.quality_notices import notices_html
 from workbench.ui.session import require_actor, workbench_of
 from workbench.ui.work_api import import_map, versioned_assets
 
@@ -50,8 +51,9 @@ REVIEW_SECTION = """
 </section>"""
 
 
-def queue_page(actor: "Actor") -> str:
-    """The page's HTML: a section per queue the actor's roles give them; queue.js fills them."""
+def queue_page(actor: "Actor", notices: str = "") -> str:
+    """The page's HTML: a section per queue the actor's roles give them; queue.js fills them.
+    ``notices``: the quality rules' banners (``quality_notices``), already HTML."""
     visible = visible_pages(actor)
     assets = versioned_assets()
     sections = (TRANSCRIBE_SECTION if visible["transcribe"] else "") + (REVIEW_SECTION if visible["review"] else "")
@@ -70,7 +72,7 @@ def queue_page(actor: "Actor") -> str:
   <span class="who">Signed in as <strong>{escape(actor.name)}</strong> ({escape(actor.username)})</span>
   <a href="/logout">Sign out</a>
 </header>
-<p class="banner" id="banner" role="status"></p>
+<p class="banner" id="banner" role="status"></p>{notices}
 <main class="queues">{sections}
 </main>
 <script type="importmap">{import_map(assets)}</script>
@@ -79,8 +81,8 @@ def queue_page(actor: "Actor") -> str:
 
 
 @router.get(PATH, response_class=HTMLResponse)
-def get_queue_page(actor: "Actor" = Depends(require_actor)) -> HTMLResponse:
-    return HTMLResponse(queue_page(actor), headers=NO_STORE)
+def get_queue_page(request: Request, actor: "Actor" = Depends(require_actor)) -> HTMLResponse:
+    return HTMLResponse(queue_page(actor, notices_html(workbench_of(request), actor)), headers=NO_STORE)
 
 
 @router.get("/api/work/queue")
