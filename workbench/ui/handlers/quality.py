@@ -45,14 +45,17 @@ def accuracy_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
 
 
 def lift(wb: "Workbench", actor: "Actor", suspension_id: float | None, reason: str) -> str:
-    if suspension_id is None or not (math.isfinite(suspension_id) and suspension_id == int(suspension_id)):
+    if (isinstance(suspension_id, bool) or not isinstance(suspension_id, (int, float))
+            or not (math.isfinite(suspension_id) and suspension_id == int(suspension_id))):
         raise InvalidInput("Give the suspension's id, a whole number from the table.")
     lifted = wb.lift_suspension(actor, int(suspension_id), reason=reason)
     return f"Lifted suspension {lifted.id} of {lifted.username} in {lifted.project}."
 
 
 def senior(wb: "Workbench", actor: "Actor", username: str, grant: bool) -> str:
-    username = (username or "").strip()
+    if not isinstance(grant, bool):
+        raise InvalidInput("Say whether to grant the senior role or take it back.")
+    username = username.strip() if isinstance(username, str) else ""
     if not username:
         raise InvalidInput("Give the reviewer's username.")
     if grant:
