@@ -31,7 +31,7 @@ from workbench.store.quality_models import SeniorCheck, SeniorReviewer
 from workbench.workflow import access, rows
 from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
 from workbench.workflow.limits import COMMENT, checked_id, checked_text
 from workbench.workflow.quality_rules import quality_settings
 from workbench.workflow.quality_views import ReviewerStanding, SeniorCheckView
@@ -90,8 +90,7 @@ class ReviewerChecks(Service):
             if check is None or check.language != user.language:
                 raise NotFound(f"There is no check {check_id} in your language.")
             task = session.get(Task, session.get(Verdict, check.verdict_id).task_id)
-            if user.id in (check.reviewer_id, task.transcriber_id):
-                raise PermissionDenied("You cannot check your own work.")
+            access.may_check(user, reviewer_id=check.reviewer_id, transcriber_id=task.transcriber_id)
             if check.decided_at is not None:
                 raise InvalidTransition(f"Check {check_id} was already decided.")
             check.senior_id, check.confirmed, check.comment, check.decided_at = user.id, confirmed, comment, self.now()
@@ -102,9 +101,7 @@ class ReviewerChecks(Service):
 
     def _senior(self, session, actor: Actor) -> Actor:
         user = access.require_worker(session, actor, "reviewer")
-        if not qq.is_senior(session, user.id):
-            raise PermissionDenied("Only a senior reviewer can do this.")
-        return user
+        return access.may_act_as_senior(user, senior=qq.is_senior(session, user.id))
 
     # --- accuracy ---------------------------------------------------------------------------
 
@@ -138,8 +135,7 @@ class ReviewerChecks(Service):
         """Refuse a reviewer starting ``task``: barred from its project (PermissionDenied), or
         below the accuracy threshold and holding their allowance already (InvalidTransition)."""
         project = rows.project_of(session, task)
-        if project in self.barred_projects(session, user.id):
-            raise PermissionDenied(f"You are suspended from reviewing {project}; an admin can lift it.")
+        access.may_review_in(project, barred=self.barred_projects(session, user.id))
         settings = quality_settings(project)
         counts = qq.reviewer_check_counts(session, [user.id]).get(user.id, (0, 0))
         standing = self._standing(session.get(User, user.id), counts, False, project)
