@@ -43,30 +43,32 @@ def decisions_between(session: Session, start: datetime, end: datetime) -> list[
         select(Verdict, Clip.project, Task.transcriber_id).join(Task, Task.id == Verdict.task_id)
         .join(Clip, Clip.id == Task.clip_id).where(Verdict.segment_id.in_(touched)).order_by(Verdict.id)
     ).all()
-    finals: dict[tuple[int, int], tuple[Verdict, str, int | None]] = {}
+    finals: dict[int, dict[int, tuple[Verdict, str, int | None]]] = {}  # segment -> round -> last verdict
     for verdict, project, holder in rows:
-        finals[(verdict.segment_id, verdict.review_round)] = (verdict, project, holder)
-    authors = _authors(session, {v.segment_id for v, _, _ in finals.values()})
+        finals.setdefault(verdict.segment_id, {})[verdict.review_round] = (verdict, project, holder)
+    authors = _authors(session, touched)
     decided = []
-    for (segment_id, round_), (verdict, project, holder) in finals.items():
-        if not start <= verdict.created_at < end:
-            continue
-        later = [v for (s, r), (v, _, _) in finals.items() if s == segment_id and r > round_]
-        reversed_ = verdict.decision == "returned" and any(
-            v.decision == "accepted" and v.segment_version == verdict.segment_version for v in later)
-        author, corrected = _author_at(authors.get(segment_id, []), verdict.segment_version)
-        decided.append(Decision(verdict_id=verdict.id, segment_id=segment_id, task_id=verdict.task_id,
-                                project=project, reviewer_id=verdict.reviewer_id,
-                                transcriber_id=author if author is not None else holder,
-                                decision=verdict.decision, review_round=round_, at=verdict.created_at,
-                                reversed=reversed_, corrected=corrected))
+    for segment_id, rounds in finals.items():
+        for round_, (verdict, project, holder) in rounds.items():
+            if start <= verdict.created_at < end:
+                decided.append(_decision(verdict, project, holder, rounds, authors.get(segment_id, [])))
     return sorted(decided, key=lambda d: d.verdict_id)
 
 
-def _authors(session: Session, segment_ids: set[int]) -> dict[int, list[tuple[int, int | None, str]]]:
+def _decision(verdict: Verdict, project: str, holder: int | None, rounds: dict, authors: list) -> Decision:
+    later = [v for r, (v, _, _) in rounds.items() if r > verdict.review_round]
+    reversed_ = verdict.decision == "returned" and any(
+        v.decision == "accepted" and v.segment_version == verdict.segment_version for v in later)
+    author, corrected = _author_at(authors, verdict.segment_version)
+    return Decision(verdict_id=verdict.id, segment_id=verdict.segment_id, task_id=verdict.task_id, project=project,
+                    reviewer_id=verdict.reviewer_id, transcriber_id=author if author is not None else holder,
+                    decision=verdict.decision, review_round=verdict.review_round, at=verdict.created_at,
+                    reversed=reversed_, corrected=corrected)
+
+
+def _authors(session: Session, segment_ids) -> dict[int, list[tuple[int, int | None, str]]]:
+    """``{segment: [(version, author, role), ...]}`` of the segments ``segment_ids`` selects."""
     found: dict[int, list[tuple[int, int | None, str]]] = {}
-    if not segment_ids:
-        return found
     for segment_id, version, author, role in session.execute(
             select(Revision.segment_id, Revision.version, Revision.author_id, Revision.role)
             .where(Revision.segment_id.in_(segment_ids)).order_by(Revision.version)):
