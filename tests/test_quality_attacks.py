@@ -76,3 +76,23 @@ def test_the_work_page_shows_the_workers_own_steps_with_reason_and_segments(app,
     assert f'data-quality-action="{suspended.id}"' in page.text and "Suspended" in page.text
     assert ", ".join(map(str, suspended.segment_ids)) in page.text
     assert "data-quality-action" not in signed_in(app, "tom").get("/work").text
+
+
+def test_a_senior_checks_over_http_and_nobody_else_can(app, wb, wb_people, quality_rules):
+    quality_rules(acme={"senior_share": 1.0})
+    wb.grant_senior(wb_people.admin, "bo")
+    reviewed_task(wb, wb_people.admin, wb_people.tina, wb_people.rita)
+    senior = signed_in(app, "bo")
+    checks = senior.get("/api/work/senior-checks").json()
+    assert len(checks) == 10 and {c["project"] for c in checks} == {"acme"}
+    for who in ("rita", "tina"):  # the reviewer checked, and a transcriber
+        attempt = signed_in(app, who).post(f"/api/work/senior-checks/{checks[0]['id']}", headers=OWN_ORIGIN,
+                                           json={"verdict": "confirmed"})
+        assert attempt.status_code == 403
+    for junk in ({"verdict": "yes"}, {"verdict": "confirmed", "extra": 1}, {"verdict": None}):
+        assert senior.post(f"/api/work/senior-checks/{checks[0]['id']}", headers=OWN_ORIGIN,
+                           json=junk).status_code in (400, 422)
+    decided = senior.post(f"/api/work/senior-checks/{checks[0]['id']}", headers=OWN_ORIGIN,
+                          json={"verdict": "overturned", "comment": "A word was misheard."})
+    assert decided.status_code == 200 and decided.json()["confirmed"] is False
+    assert len(senior.get("/api/work/senior-checks").json()) == 9
