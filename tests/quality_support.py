@@ -4,6 +4,7 @@ a day of review in which a transcriber has some segments returned."""
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
 
 import pytest
@@ -26,7 +27,8 @@ def quality_rules(tmp_path, monkeypatch):
     original = (folder / "projects.toml").read_text(encoding="utf-8")
 
     def write(**projects):
-        tables = "".join(f'\n[quality."{name}"]\n' + "".join(f"{key} = {value}\n" for key, value in table.items())
+        tables = "".join(f'\n[quality."{name}"]\n'
+                         + "".join(f"{key} = {json.dumps(value)}\n" for key, value in table.items())
                          for name, table in projects.items())
         (folder / "projects.toml").write_text(original + tables, encoding="utf-8")
 
@@ -34,12 +36,14 @@ def quality_rules(tmp_path, monkeypatch):
 
 
 def reviewed_task(wb, admin, transcriber, reviewer, *, returns: int = 0, project: str = "acme",
-                  spans=TEN, priority: int = 1000) -> tuple[int, list[int]]:
+                  spans=TEN, priority: int | None = None) -> tuple[int, list[int]]:
     """A new clip of ``project`` claimed and submitted by ``transcriber``, heard by ``reviewer``,
     its first ``returns`` segments returned and the rest accepted, the round finished:
-    (task id, returned segment ids)."""
-    task_id = processed_clip(wb, admin, filename=f"quality-{next(_names)}.wav", project=project, spans=spans,
-                             priority=priority)
+    (task id, returned segment ids). Each new one comes first in the queue (``priority``
+    above 1000, rising) unless ``priority`` says otherwise."""
+    number = next(_names)
+    task_id = processed_clip(wb, admin, filename=f"quality-{number}.wav", project=project, spans=spans,
+                             priority=1000 + number if priority is None else priority)
     assert wb.claim_next(transcriber).id == task_id
     transcribe(wb, transcriber, task_id)
     segments = wb.start_review(reviewer, task_id).segments

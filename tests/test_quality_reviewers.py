@@ -65,7 +65,7 @@ def test_a_reviewer_below_the_accuracy_threshold_may_hold_one_review_at_once(wb,
     hear(wb, people.rita, wb.open_task(people.rita, first).segments, wb.clock)
     wb.accept_all_played(people.rita, first)
     wb.finish_review(people.rita, first)
-    assert wb.start_review(people.rita, second).state == "in_review"
+    assert wb.start_review(people.rita, second).task.state == "in_review"
 
 
 def test_a_reviewer_the_seniors_overturn_is_caught_by_the_daily_rules(wb, people):
@@ -83,7 +83,7 @@ def test_a_reviewer_the_seniors_overturn_is_caught_by_the_daily_rules(wb, people
         wb.start_review(people.rita, task_id)
     assert wb.my_quality_notices(people.tina) == []  # rita's suspension is hers alone
     wb.lift_suspension(people.admin, suspension.id, reason="Retrained")
-    assert wb.start_review(people.rita, task_id).state == "in_review"
+    assert wb.start_review(people.rita, task_id).task.state == "in_review"
 
 
 def test_a_reviewer_who_accepts_gold_that_differs_from_its_reference_is_caught(wb, people, quality_rules):

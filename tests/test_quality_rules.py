@@ -210,7 +210,7 @@ def test_rework_not_resubmitted_in_time_goes_back_to_the_queue_with_its_history(
     assert wb.expire_rework() == ([task_id] if released else [])
     assert wb.expire_rework() == []  # idempotent
     task = wb.open_task(people.admin, task_id)
-    assert task.state == ("open" if released else "returned")
+    assert task.task.state == ("open" if released else "returned")
     assert [s.text for s in task.segments] == texts  # the text and history stay
     marks = [(a.kind, a.task_id, a.segment_ids) for a in wb.my_quality_notices(people.tina)]
     assert marks == ([("unfixed", task_id, tuple(returned))] if released else [])

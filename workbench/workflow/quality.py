@@ -5,7 +5,7 @@
   their segments whose final verdict of a review round that day was a return; a
   reviewer's is the share of their checked verdicts (a senior's second look, or a gold
   segment they accepted as the transcriber wrote it) that were wrong. A return that a later
-  round accepted unchanged was *reversed*: it counts as checked, not as a defect. A
+  round accepted unchanged was *reversed*: it does not count at all (the accept does). A
   segment already named in an earlier step never counts again. The day's figures go to
   ``quality_checks`` (one row per worker, project, role and day: a day is judged once),
   and ``quality_rules.judge_day`` says whether they bring a warning or a suspension.
@@ -91,10 +91,10 @@ class Quality(Service):
         gold = qq.gold_outcomes(session, {d.segment_id for d in decisions})
         counts: dict[tuple[int, str, str], list] = defaultdict(lambda: [0, []])
         for d in decisions:
-            if d.transcriber_id is not None:
+            if d.transcriber_id is not None and not d.reversed:  # a reversed return is void
                 entry = counts[(d.transcriber_id, d.project, "transcriber")]
                 entry[0] += 1
-                if d.decision == "returned" and not d.reversed:
+                if d.decision == "returned":
                     entry[1].append(d.segment_id)
             if d.segment_id in gold and d.decision == "accepted" and d.review_round == 1 and not d.corrected:
                 entry = counts[(d.reviewer_id, d.project, "reviewer")]
