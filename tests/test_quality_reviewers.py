@@ -44,7 +44,7 @@ def test_accuracy_is_the_share_of_verdicts_a_senior_confirms(wb, people):
     checks = wb.senior_queue(people.bo)
     for n, check in enumerate(checks[:4]):
         wb.decide_senior_check(people.bo, check.id, confirmed=n != 0, comment=None if n else "Misheard word.")
-    (rita,) = wb.reviewer_accuracy(people.admin, username="rita")
+    (rita,) = wb.reviewer_accuracy(people.admin, username="rita", project="acme")
     assert (rita.checked, rita.confirmed, rita.accuracy, rita.limited) == (4, 3, 0.75, True)
     with pytest.raises(InvalidTransition):
         wb.decide_senior_check(people.bo, checks[0].id, confirmed=True)  # decided once
@@ -88,8 +88,9 @@ def test_a_reviewer_the_seniors_overturn_is_caught_by_the_daily_rules(wb, people
 
 def test_a_reviewer_who_accepts_gold_that_differs_from_its_reference_is_caught(wb, people, quality_rules):
     quality_rules(acme={"senior_share": 0.0, "min_checked": 3})
-    source = take_through_review(wb, people.tina, people.rita, task_id=wb.claim_next(people.tina).id)
-    clip_id = wb.open_task(people.admin, source).clip_id
+    processed_clip(wb, people.admin, filename="source.wav", priority=950)
+    source = take_through_review(wb, people.tina, people.rita)
+    clip_id = wb.open_task(people.admin, source).task.clip_id
     wb.mark_gold(people.admin, clip_id=clip_id)
     copy = wb.offer_gold_copy(people.admin, clip_id=clip_id, project="acme", priority=900)
     assert wb.claim_next(people.tom).id == copy

@@ -105,15 +105,17 @@ class ReviewerChecks(Service):
 
     # --- accuracy ---------------------------------------------------------------------------
 
-    def reviewer_accuracy(self, actor: Actor, *, username: str | None = None) -> list[ReviewerStanding]:
-        """Every reviewer's accuracy so far and whether it limits them (admin)."""
+    def reviewer_accuracy(self, actor: Actor, *, username: str | None = None,
+                          project: str = "") -> list[ReviewerStanding]:
+        """Every reviewer's accuracy so far and whether it limits them (admin) in ``project``
+        (by its settings; the defaults when not given)."""
         with self.store.reading() as session:
             access.require_admin(session, actor)
             reviewers = [u for u in repo.all_users(session) if u.is_reviewer
                          and (username is None or u.username == username)]
             counts = qq.reviewer_check_counts(session, [u.id for u in reviewers])
             seniors = qq.seniors(session)
-            return [self._standing(u, counts.get(u.id, (0, 0)), u.id in seniors) for u in reviewers]
+            return [self._standing(u, counts.get(u.id, (0, 0)), u.id in seniors, project) for u in reviewers]
 
     @staticmethod
     def _standing(user: User, counts: tuple[int, int], senior: bool, project: str = "") -> ReviewerStanding:
