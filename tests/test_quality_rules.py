@@ -238,3 +238,21 @@ def test_only_an_admin_or_the_system_runs_the_sweeps(wb, people):
             call(people.tina)
         call(people.admin)
         call()
+
+
+def test_a_claim_asks_for_suspensions_in_one_statement_and_filters_only_when_there_are_some(wb, people):
+    from tests.test_store_round_trips import counted
+
+    processed_clip(wb, people.admin, filename="plain.wav", project="acme")
+    with counted(wb.store.engine) as statements:
+        wb.claim_next_id(people.tom)
+    asked = [s for s in statements if "quality_actions" in s]
+    assert len(asked) == 1, "\n".join(statements)
+    assert not any("clips.project IN" in s for s in statements)  # no suspension: the pick is as before
+    reviewed_task(wb, people.admin, people.tina, people.rita, returns=4)
+    wb.clock.advance(days=1)
+    wb.run_quality_rules()
+    processed_clip(wb, people.admin, filename="other.wav", project="other")
+    with counted(wb.store.engine) as statements:
+        wb.claim_next_id(people.tina)
+    assert sum("quality_actions" in s for s in statements) == 1
