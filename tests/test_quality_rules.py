@@ -256,3 +256,15 @@ def test_a_claim_asks_for_suspensions_in_one_statement_and_filters_only_when_the
     with counted(wb.store.engine) as statements:
         wb.claim_next_id(people.tina)
     assert sum("quality_actions" in s for s in statements) == 1
+
+
+def test_the_clip_workers_sweep_releases_overdue_rework_and_judges_the_day(wb, people):
+    from workbench.worker import jobs_of
+
+    task_id, _ = reviewed_task(wb, people.admin, people.tina, people.rita, returns=1)
+    wb.clock.advance(days=2)
+    jobs_of(wb).sweep()
+    assert wb.open_task(people.admin, task_id).task.state == "open"
+    assert sorted(a.kind for a in wb.my_quality_notices(people.tina)) == ["unfixed", "warning"]
+    jobs_of(wb).sweep()
+    assert len(wb.quality_actions(people.admin)) == 2

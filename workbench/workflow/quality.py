@@ -6,7 +6,7 @@
   reviewer's is the share of their checked verdicts (a senior's second look, or a gold
   segment they accepted as the transcriber wrote it) that were wrong. A return that a later
   round accepted unchanged was *reversed*: it does not count at all (the accept does). A
-  segment already named in an earlier step never counts again. The day's figures go to
+  segment already named in an earlier defect-rate step never counts again. The day's figures go to
   ``quality_checks`` (one row per worker, project, role and day: a day is judged once),
   and ``quality_rules.judge_day`` says whether they bring a warning or a suspension.
   It runs from every clip worker's sweep (``worker.jobs_of``), for the days of the last
@@ -49,6 +49,7 @@ from workbench.workflow.quality_views import DefectRateView, QualityActionView
 from workbench.workflow.tasks import release
 
 LOOKBACK_DAYS = 3  # the sweep judges the days of the last three not judged yet
+DEFECT_RULES = ("warn_rate", "suspend_rate", "instant_rate", "warnings")
 
 
 class Quality(Service):
@@ -134,9 +135,11 @@ class Quality(Service):
 
     @staticmethod
     def _named_segments(session, user_id: int, project: str, role: str) -> set[int]:
+        """Segments an earlier defect-rate step named (the rework deadline's marks are another
+        rule, about the task, and name them too without taking them from this one)."""
         named: set[int] = set()
         for action in qq.actions(session, user_id=user_id, limit=10_000):
-            if action.project == project and action.role == role:
+            if (action.project, action.role) == (project, role) and action.rule in DEFECT_RULES:
                 named.update(json.loads(action.segment_ids))
         return named
 
