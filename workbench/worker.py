@@ -18,9 +18,14 @@ from workbench.workflow.service import Workbench
 
 
 def jobs_of(wb: Workbench) -> Jobs:
-    """What a worker of ``wb`` runs: processing, drafting, and the sweep for dead workers'
-    clips every half lease."""
-    return Jobs(process_clip=wb.process_clip, draft_clip=wb.draft_clip, sweep=wb.recover_stalled_clips,
+    """What a worker of ``wb`` runs: processing, drafting, and the sweep every half lease: dead
+    workers' clips, then the quality rules' daily check and rework deadline (workflow/quality.py)."""
+    def sweep() -> None:
+        wb.recover_stalled_clips()
+        wb.expire_rework()
+        wb.run_quality_rules()
+
+    return Jobs(process_clip=wb.process_clip, draft_clip=wb.draft_clip, sweep=sweep,
                 sweep_seconds=wb.policy.clip_lease.total_seconds() / 2)
 
 

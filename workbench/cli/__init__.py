@@ -15,6 +15,7 @@ from workbench.cli.drafts import drafts_app
 from workbench.cli.export import export_dataset
 from workbench.cli.gold import gold_app
 from workbench.cli.pay import pay_app
+from workbench.cli.quality import quality_app
 from workbench.cli.serve import demo, serve, worker
 from workbench.cli.tasks import audit, tasks_app
 from workbench.cli.users import users_app
@@ -26,6 +27,7 @@ app.add_typer(clips_app, name="clips")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(drafts_app, name="drafts")
 app.add_typer(gold_app, name="gold")
+app.add_typer(quality_app, name="quality")
 app.command()(worker)
 app.command()(audit)
 app.add_typer(pay_app, name="pay")

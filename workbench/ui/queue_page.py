@@ -30,6 +30,7 @@ from workbench.ui.handlers import reviewer as review
 from workbench.ui.handlers import transcriber as transcribe
 from workbench.ui.handlers.auth import visible_pages
 from workbench.ui.language import picker_html, request_language
+from workbench.ui.quality_notices import notices_html
 from workbench.ui.session import require_actor, workbench_of
 from workbench.ui.work_api import import_map, versioned_assets
 
@@ -67,15 +68,16 @@ def _sections(tr, visible: dict[str, bool]) -> str:
     return sections or f'<section class="panel"><p>{no_queue} <a href="/">{tr("Open the workbench")}</a>.</p></section>'
 
 
-def queue_page(actor: "Actor", language: str = i18n.DEFAULT) -> str:
+def queue_page(actor: "Actor", language: str = i18n.DEFAULT, notices: str = "") -> str:
     """The page's HTML in ``language``: a section per queue the actor's roles give them;
-    queue.js fills them."""
+    queue.js fills them. ``notices``: the quality rules' banners (``quality_notices``),
+    already HTML."""
     tr = i18n.html_translator(language)
     visible = visible_pages(actor)
     earnings = f'<a href="/work/earnings">{tr("My earnings")}</a>' if visible["earnings"] else ""
     links = earnings + f'<a href="/">{tr("Guideline")}</a>'
     return work_shell(actor, language, title=tr("My work"), links=links,
-                      main=f'<main class="queues">{_sections(tr, visible)}\n</main>', script="queue.js",
+                      main=f'{notices}<main class="queues">{_sections(tr, visible)}\n</main>', script="queue.js",
                       path=PATH, poll=True)
 
 
@@ -125,7 +127,9 @@ def etagged(request: Request, body: Any) -> Response:
 
 @router.get(PATH, response_class=HTMLResponse)
 def get_queue_page(request: Request, actor: "Actor" = Depends(require_actor)) -> HTMLResponse:
-    return HTMLResponse(queue_page(actor, request_language(request)), headers=NO_STORE)
+    language = request_language(request)
+    notices = notices_html(workbench_of(request), actor, language)
+    return HTMLResponse(queue_page(actor, language, notices), headers=NO_STORE)
 
 
 @router.get("/api/work/queue")

@@ -30,6 +30,8 @@ from workbench.workflow.errors import PermissionDenied
 from workbench.domain.states import EDITABLE, REVIEW_VISIBLE, TaskState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from workbench.store.models import Task
 
 WORKER_ROLES = ("transcriber", "reviewer")
@@ -132,6 +134,25 @@ def may_edit(user: Actor, task: "Task") -> None:
     ``states``' business)."""
     if task.transcriber_id != user.id:
         raise PermissionDenied(f"Task {task.id} belongs to another transcriber.")
+
+
+def may_act_as_senior(user: Actor, *, senior: bool) -> Actor:
+    """Only a reviewer an admin made senior (``reviewer_checks``) re-reviews others' verdicts."""
+    if not senior:
+        raise PermissionDenied("Only a senior reviewer can do this.")
+    return user
+
+
+def may_check(user: Actor, *, reviewer_id: int, transcriber_id: int | None) -> None:
+    """A senior never checks a verdict of their own, nor one on their own transcription."""
+    if user.id in (reviewer_id, transcriber_id):
+        raise PermissionDenied("You cannot check your own work.")
+
+
+def may_review_in(project: str, *, barred: "Iterable[str]") -> None:
+    """A reviewer suspended from a project (``quality``) starts none of its reviews."""
+    if project in barred:
+        raise PermissionDenied(f"You are suspended from reviewing {project}; an admin can lift it.")
 
 
 def may_see_account(user: Actor, owner_id: int, *, refusal: str) -> None:

@@ -31,9 +31,10 @@ from workbench.workflow.transcribing import typed_text
 
 
 class Review(Service):
-    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions) -> None:
+    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, checks=None) -> None:
         super().__init__(ctx)
         self.views, self.revisions = views, revisions
+        self.checks = checks  # workflow/reviewer_checks.py: who may start a review; samples for seniors
 
     def review_queue(self, actor: Actor) -> list[TaskSummary]:
         """Submitted tasks of the reviewer's language they may take (never their own work),
@@ -43,7 +44,9 @@ class Review(Service):
             tasks = repo.review_candidates(session, language=user.language, reviewer_id=user.id,
                                            reserved_since=self.now() - self.policy.returning_reviewer_hold)
             tasks = sorted(tasks, key=lambda t: t.state != TaskState.IN_REVIEW)
-            return self.views.task_summaries(session, tasks)
+            summaries = self.views.task_summaries(session, tasks)
+            barred = self.checks.barred_projects(session, user.id) if self.checks is not None else ()
+            return [s for s in summaries if s.project not in barred or s.state == TaskState.IN_REVIEW]
 
     def start_review(self, actor: Actor, task_id: int) -> TaskView:
         """Take a submitted task for review (idempotent for the reviewer who holds it).
@@ -54,6 +57,8 @@ class Review(Service):
             task = rows.task(session, task_id)
             access.may_review(user, task)
             if not access.holds(task, user):
+                if self.checks is not None:
+                    self.checks.gate_review(session, user, task)
                 if not repo.take_for_review(session, task_id=task.id, reviewer_id=user.id, now=self.now(),
                                             reserved_since=self.now() - self.policy.returning_reviewer_hold):
                     session.refresh(task)
@@ -184,6 +189,8 @@ class Review(Service):
             pay_store.record_review_round(session, task_id=task.id, review_round=task.review_round,
                                           reviewer_id=user.id, segments=segments,
                                           outcome="returned" if returned else "completed", at=now)
+            if self.checks is not None:
+                self.checks.sample_for_seniors(session, task, segments)
             if not returned:
                 task.state, task.completed_at = task_move(task.state, "accept"), now
                 self._audit(session, user.id, "task.completed", "task", task.id, task_id=task.id)

@@ -35,7 +35,9 @@ from workbench.workflow.hinting import SentenceHinting
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
+from workbench.workflow.quality import Quality
 from workbench.workflow.review import Review
+from workbench.workflow.reviewer_checks import ReviewerChecks
 from workbench.workflow.revisions import Revisions
 from workbench.workflow.sessions import Sessions
 from workbench.workflow.tasks import Tasks
@@ -72,6 +74,11 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
         "accept_all_played", "finish_review")),
     "media": (Media, ("segment_audio", "segment_audio_path", "segment_spectrogram_path")),
     "time_on_task": (TimeOnTask, ("record_activity",)),
+    "quality": (Quality, (
+        "run_quality_rules", "expire_rework", "lift_suspension", "quality_actions", "my_quality_notices",
+        "defect_rates")),
+    "reviewer_checks": (ReviewerChecks, (
+        "grant_senior", "revoke_senior", "senior_queue", "decide_senior_check", "reviewer_accuracy")),
 }
 
 
@@ -113,11 +120,13 @@ class Workbench:
         self.gold = gold = Gold(ctx, views=views)
         self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold)
         self.lifecycle = ClipLifecycle(ctx, views=views)
+        self.quality = quality = Quality(ctx)
+        self.reviewer_checks = reviewer_checks = ReviewerChecks(ctx)
         self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading,
-                                                        gold=gold)
+                                                        gold=gold, quality=quality)
         self.hinting = SentenceHinting(ctx, views=views, revisions=revisions, transcribing=transcribing)
         self.timeline = Timeline(ctx, views=views, revisions=revisions)
-        self.review = Review(ctx, views=views, revisions=revisions)
+        self.review = Review(ctx, views=views, revisions=revisions, checks=reviewer_checks)
         self.media = Media(ctx)
         self.time_on_task = TimeOnTask(ctx)
 

@@ -57,10 +57,12 @@ def typed_text(value, what: str, *, limit: int) -> str:
 
 
 class Transcribing(Service):
-    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, grading: Grading, gold=None) -> None:
+    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, grading: Grading, gold=None,
+                 quality=None) -> None:
         super().__init__(ctx)
         self.views, self.revisions, self.grading = views, revisions, grading
         self.gold = gold  # workflow/gold.py: no gold audio twice at a claim; a gold copy scored at submit
+        self.quality = quality  # workflow/quality.py: no task of a project the transcriber is barred from
 
     # --- queue and claims ---------------------------------------------------------------
 
@@ -108,10 +110,12 @@ class Transcribing(Service):
                     raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
                                             "Submit one first.")
             skip = self.gold.gold_to_skip(connection, user.id) if self.gold is not None else ()
+            barred = self.quality.suspended_projects(connection, user.id) if self.quality is not None else ()
             task_id = repo.claim_open_task(connection, language=user.language, user_id=user.id, now=self.now(),
-                                           skip=skip)
+                                           skip=skip, barred_projects=barred)
             if task_id is None:
-                raise NotFound(f"No {user.language} task is waiting right now.")
+                raise NotFound(f"No {user.language} task is waiting right now"
+                               + (f" outside {', '.join(barred)}, which you are suspended from." if barred else "."))
             self._audit(connection, user.id, "task.claimed", "task", task_id, task_id=task_id)
             return task_id
 

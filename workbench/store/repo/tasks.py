@@ -74,9 +74,9 @@ def open_task_count(session: Session, language: str) -> int:
 
 
 def claim_open_task(session: Session | Connection, *, language: str, user_id: int, now: datetime,
-                    skip: Sequence[int] = ()) -> int | None:
-    """Give the highest-priority open task of ``language`` (not one of ``skip``) to ``user_id``:
-    its id, or None.
+                    skip: Sequence[int] = (), barred_projects: Sequence[str] = ()) -> int | None:
+    """Give the highest-priority open task of ``language`` (not one of ``skip``, nor of a clip
+    of ``barred_projects``) to ``user_id``: its id, or None.
 
     The UPDATE only succeeds while the task is still open, so two claimers can never both
     get it; on PostgreSQL SKIP LOCKED also lets concurrent claimers pass each other by
@@ -84,9 +84,10 @@ def claim_open_task(session: Session | Connection, *, language: str, user_id: in
     """
     postgres = is_postgres(session)
     skipped: list[int] = list(skip)
+    barred = list(barred_projects)
     while True:
-        pick = _open_task_pick(postgres=postgres, skipping=bool(skipped))
-        task_id = session.scalar(pick, {"language": language, "skipped": skipped})
+        pick = _open_task_pick(postgres=postgres, skipping=bool(skipped), barring=bool(barred))
+        task_id = session.scalar(pick, {"language": language, "skipped": skipped, "barred": barred})
         if task_id is None:
             return None
         result = session.execute(_CLAIM, {"task_id": task_id, "claimer": user_id, "claimed": now})
@@ -105,11 +106,15 @@ _CLAIM = (
 
 
 @functools.cache
-def _open_task_pick(*, postgres: bool, skipping: bool):
-    """The highest-priority open task of ``:language`` (not one of ``:skipped``)."""
+def _open_task_pick(*, postgres: bool, skipping: bool, barring: bool = False):
+    """The highest-priority open task of ``:language`` (not one of ``:skipped``, nor of a clip
+    of the ``:barred`` projects)."""
     query = select(Task.id).where(Task.state == "open", Task.language == bindparam("language"))
     if skipping:
         query = query.where(Task.id.not_in(bindparam("skipped", expanding=True)))
+    if barring:
+        query = query.where(Task.clip_id.not_in(
+            select(Clip.id).where(Clip.project.in_(bindparam("barred", expanding=True))).scalar_subquery()))
     query = query.order_by(Task.priority.desc(), Task.id).limit(1)
     return query.with_for_update(skip_locked=True) if postgres else query
 

@@ -16,6 +16,7 @@ import gradio as gr
 from workbench.ui.admin import applications, audit, clips, drafts, export, rates, settlements, time_on_task, workers
 from workbench.ui.admin import gold
 from workbench.ui.admin import tasks
+from workbench.ui.admin import quality
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -59,4 +60,5 @@ def render(wb: "Workbench") -> None:
         settlements.render(wb)
         time_on_task.render(wb)
         gold.render(wb)
+        quality.render(wb)
         export.render(wb, languages)

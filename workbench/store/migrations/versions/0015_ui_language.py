@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_ui_language"
-down_revision = "0012_clip_lifecycle"
+down_revision = "0013_quality_rules"
 branch_labels = None
 depends_on = None
 

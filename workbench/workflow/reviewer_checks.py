@@ -1,0 +1,174 @@
+"""Checks on reviewers: senior reviewers, their second looks at sampled acceptances, and the
+accuracy that sets how much a reviewer may review.
+
+- **Seniors.** An admin grants (``grant_senior``) and takes back (``revoke_senior``) the
+  senior role of a reviewer; both are audited.
+- **Sampling.** When a review round is finished, each segment it accepted is drawn for a
+  senior's look with probability ``senior_share`` of the project (the operating system's
+  randomness, so no seed predicts it; ``sample_for_seniors``, called by Review).
+- **The look.** A senior of the language sees the waiting checks (``senior_queue``; never
+  of their own verdicts) and confirms or overturns each (``decide_senior_check``).
+- **Accuracy.** A reviewer's accuracy is the share of their checked verdicts that were
+  right: senior checks confirmed, and gold segments they accepted as the transcriber wrote
+  them whose gold score passed (a reviewer who accepts gold that differs from its
+  reference is caught). Below ``reviewer_min_accuracy``, once ``reviewer_min_checks``
+  verdicts are checked, they may hold only ``low_accuracy_reviews`` tasks in review at
+  once (``gate_review``, called by Review when a review starts). The daily rules
+  (quality.py) judge reviewers on the same figures.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import ClassVar
+
+from workbench.domain.states import SegmentStatus
+from workbench.store import quality_queries as qq
+from workbench.store import repo
+from workbench.store.models import Segment, Task, User, Verdict
+from workbench.store.quality_models import SeniorCheck, SeniorReviewer
+from workbench.workflow import access, rows
+from workbench.workflow.context import Context, Service
+from workbench.workflow.domain import Actor
+from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
+from workbench.workflow.limits import COMMENT, checked_id, checked_text
+from workbench.workflow.quality_rules import quality_settings
+from workbench.workflow.quality_views import ReviewerStanding, SeniorCheckView
+
+
+class ReviewerChecks(Service):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+
+    sample_random: ClassVar[random.Random] = random.SystemRandom()
+
+    # --- the senior role --------------------------------------------------------------------
+
+    def grant_senior(self, actor: Actor, username: str) -> None:
+        """Make a reviewer senior (admin)."""
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor, refusal="Only an admin can grant the senior role.")
+            user = rows.named(session, username)
+            if not user.is_reviewer:
+                raise InvalidInput(f"{user.username} is not a reviewer.")
+            if qq.is_senior(session, user.id):
+                return
+            session.add(SeniorReviewer(user_id=user.id, granted_by_id=admin.id, granted_at=self.now()))
+            self._audit(session, admin.id, "quality.senior_granted", "user", user.id)
+
+    def revoke_senior(self, actor: Actor, username: str) -> None:
+        """Take the senior role back (admin)."""
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor, refusal="Only an admin can take the senior role back.")
+            user = rows.named(session, username)
+            row = session.get(SeniorReviewer, user.id)
+            if row is None:
+                raise InvalidTransition(f"{user.username} is not a senior reviewer.")
+            session.delete(row)
+            self._audit(session, admin.id, "quality.senior_revoked", "user", user.id)
+
+    # --- the seniors' looks ------------------------------------------------------------------
+
+    def senior_queue(self, actor: Actor) -> list[SeniorCheckView]:
+        """Sampled acceptances of the senior's language waiting for a look (not their own)."""
+        with self.store.reading() as session:
+            user = self._senior(session, actor)
+            found = qq.pending_senior_checks(session, language=user.language, besides=user.id)
+            return self._views(session, found)
+
+    def decide_senior_check(self, actor: Actor, check_id: int, *, confirmed: bool,
+                            comment: str | None = None) -> SeniorCheckView:
+        """Confirm or overturn a sampled acceptance (a senior of its language; once)."""
+        check_id = checked_id(check_id, "check")
+        if not isinstance(confirmed, bool):
+            raise InvalidInput("Say whether the acceptance was right: confirmed is true or false.")
+        comment = checked_text(comment, "comment", limit=COMMENT) if comment is not None else None
+        with self.store.session() as session:
+            user = self._senior(session, actor)
+            check = session.get(SeniorCheck, check_id, with_for_update=True)
+            if check is None or check.language != user.language:
+                raise NotFound(f"There is no check {check_id} in your language.")
+            task = session.get(Task, session.get(Verdict, check.verdict_id).task_id)
+            access.may_check(user, reviewer_id=check.reviewer_id, transcriber_id=task.transcriber_id)
+            if check.decided_at is not None:
+                raise InvalidTransition(f"Check {check_id} was already decided.")
+            check.senior_id, check.confirmed, check.comment, check.decided_at = user.id, confirmed, comment, self.now()
+            self._audit(session, user.id, "quality.senior_checked", "segment", check.segment_id, task_id=task.id,
+                        confirmed=confirmed, comment=comment)
+            session.flush()
+            return self._views(session, [check])[0]
+
+    def _senior(self, session, actor: Actor) -> Actor:
+        user = access.require_worker(session, actor, "reviewer")
+        return access.may_act_as_senior(user, senior=qq.is_senior(session, user.id))
+
+    # --- accuracy ---------------------------------------------------------------------------
+
+    def reviewer_accuracy(self, actor: Actor, *, username: str | None = None,
+                          project: str = "") -> list[ReviewerStanding]:
+        """Every reviewer's accuracy so far and whether it limits them (admin) in ``project``
+        (by its settings; the defaults when not given)."""
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            reviewers = [u for u in repo.all_users(session) if u.is_reviewer
+                         and (username is None or u.username == username)]
+            counts = qq.reviewer_check_counts(session, [u.id for u in reviewers])
+            seniors = qq.seniors(session)
+            return [self._standing(u, counts.get(u.id, (0, 0)), u.id in seniors, project) for u in reviewers]
+
+    @staticmethod
+    def _standing(user: User, counts: tuple[int, int], senior: bool, project: str = "") -> ReviewerStanding:
+        checked, confirmed = counts
+        settings = quality_settings(project)
+        accuracy = confirmed / checked if checked else None
+        limited = (accuracy is not None and checked >= settings.reviewer_min_checks
+                   and accuracy < settings.reviewer_min_accuracy)
+        return ReviewerStanding(username=user.username, language=user.language, senior=senior, checked=checked,
+                                confirmed=confirmed, accuracy=accuracy, limited=limited)
+
+    # --- seams Review calls -----------------------------------------------------------------
+
+    def barred_projects(self, session, user_id: int) -> list[str]:
+        """Projects the reviewer is suspended from reviewing."""
+        return qq.suspended_projects(session, user_id, "reviewer")
+
+    def gate_review(self, session, user: Actor, task: Task) -> None:
+        """Refuse a reviewer starting ``task``: barred from its project (PermissionDenied), or
+        below the accuracy threshold and holding their allowance already (InvalidTransition)."""
+        project = rows.project_of(session, task)
+        access.may_review_in(project, barred=self.barred_projects(session, user.id))
+        settings = quality_settings(project)
+        counts = qq.reviewer_check_counts(session, [user.id]).get(user.id, (0, 0))
+        standing = self._standing(session.get(User, user.id), counts, False, project)
+        if standing.limited and qq.held_reviews(session, user.id) >= settings.low_accuracy_reviews:
+            raise InvalidTransition(f"Your review accuracy is {standing.accuracy:.0%}; below "
+                                    f"{settings.reviewer_min_accuracy:.0%} you may hold {settings.low_accuracy_reviews} "
+                                    "review(s) at once. Finish one first.")
+
+    def sample_for_seniors(self, session, task: Task, segments: Sequence[Segment]) -> None:
+        """Draw the segments this round accepted for a senior's look (module docstring)."""
+        project = rows.project_of(session, task)
+        share = quality_settings(project).senior_share
+        accepted = [s for s in segments if s.status == SegmentStatus.ACCEPTED]
+        if share <= 0 or not accepted:
+            return
+        finals = qq.last_verdicts(session, task.id, task.review_round)
+        for segment in accepted:
+            verdict = finals.get(segment.id)
+            if verdict is None or self.sample_random.random() >= share:
+                continue
+            session.add(SeniorCheck(verdict_id=verdict.id, segment_id=segment.id, reviewer_id=verdict.reviewer_id,
+                                    language=task.language, project=project, sampled_at=self.now()))
+
+    def _views(self, session, checks) -> list[SeniorCheckView]:
+        names = repo.users_by_id(session, [c.reviewer_id for c in checks])
+        views = []
+        for check in checks:
+            segment = session.get(Segment, check.segment_id)
+            views.append(SeniorCheckView(id=check.id, segment_id=check.segment_id, task_id=segment.task_id,
+                                         project=check.project, language=check.language, text=segment.text,
+                                         reviewer=names[check.reviewer_id].username, sampled_at=check.sampled_at,
+                                         confirmed=check.confirmed))
+        return views
+
