@@ -96,8 +96,6 @@ def fetch_archive(cache_dir: Path | None = None) -> Path:
 
 def _archive_url() -> str:
     """The sdist's address on PyPI's file host, as PyPI's JSON API lists it (with its sha256)."""
-    import httpx
-
     listing = _get(INDEX_URL, timeout=30)
     files = listing.json().get("releases", {}).get(VERSION, [])
     for entry in files:
