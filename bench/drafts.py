@@ -179,6 +179,7 @@ class _Timed:
                 return call(*args, **kwargs)
             finally:
                 self._clock[stage] += time.process_time() - started
+                self._clock["encoder passes"] += stage == "encode"
         return timed
 
     def __call__(self, *args, **kwargs):
@@ -191,7 +192,7 @@ class _Timed:
 
 def stage_clock(backend: WhisperBackend) -> dict[str, float]:
     """Time faster-whisper's stages in the loaded ``backend`` from now on."""
-    clock = {stage: 0.0 for stage in STAGES.values()}
+    clock = {stage: 0.0 for stage in STAGES.values()} | {"encoder passes": 0}
     model = backend._model
     model.model = _Timed(model.model, clock)
     model.feature_extractor = _Timed(model.feature_extractor, clock, "features")
@@ -222,6 +223,7 @@ def measure(backend: WhisperBackend, samples: list[Sample], language: str, clock
         "cpu_per_min": cpu / minutes,
         "wall_per_min": wall / minutes,
         "examples": [(s.text, d.text) for s, d in zip(samples[:2], drafts[:2])],
+        "passes": stages.pop("encoder passes", None),
         "stages": stages | ({"rest": cpu - sum(stages.values())} if stages else {}),
     }
 
@@ -281,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"{name:<10} {language:<4} {len(samples):>3} {seconds:7.1f}  {mode:<6} {r['cer']:6.3f} "
                       f"{wer_text} {r['cpu_per_min']:15.2f} {r['wall_per_min']:16.2f}", flush=True)
                 if r["stages"]:
-                    print("    CPU-s per 10 audio min: " + ", ".join(
+                    print(f"    {r['passes']} encoder passes; CPU-s per 10 audio min: " + ", ".join(
                         f"{stage} {spent * 600 / seconds:.1f}" for stage, spent in r["stages"].items()))
                 if args.show:
                     for truth, draft in r["examples"]:
