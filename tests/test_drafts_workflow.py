@@ -127,6 +127,21 @@ def test_a_duplicate_draft_job_does_nothing(wb, wb_people, tmp_path):
     assert len(fake.calls) == 1
 
 
+def test_a_drafting_job_sends_whole_packed_windows_so_no_batch_leaves_a_half_empty_window(wb, wb_people, tmp_path):
+    # 36 segments of 6.9 s: four fill a 29.5 s window (with 0.5 s gaps), so the clip packs
+    # into 9 windows. Batches of "about two minutes" (18 segments) would pack into 2 x 5
+    # windows, each batch's last one half empty but as costly as a full one.
+    from workbench.drafts.packing import window_groups
+
+    fake = fake_engines(wb)
+    spans = [(n * 7.5, n * 7.5 + 6.9) for n in range(36)]
+    clip = clip_with_audio(wb, wb_people.admin, tmp_path, spans=spans)
+    assert draft_now(wb, wb_people.admin, clip.id).draft_progress == "done 36/36"
+    batches = [len(ids) for ids, _ in fake.calls]
+    assert batches == [16, 16, 4]
+    assert sum(len(window_groups([6.9] * n)) for n in batches) == len(window_groups([6.9] * 36)) == 9
+
+
 def test_the_cli_chooses_the_engine_per_project_and_language_and_a_drafts_worker_drafts(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 

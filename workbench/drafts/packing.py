@@ -19,6 +19,8 @@ WINDOW_SECONDS = 29.5
 """A little under Whisper's 30 s, so rounding never spills a window into a second one."""
 GAP_SECONDS = 0.5
 END_TOLERANCE = 0.05
+UNREAD_SECONDS = 1.0
+"""A segment ending this much after a window's last word was not read (``unread``)."""
 
 
 @dataclass(frozen=True)
@@ -51,32 +53,38 @@ def pack_windows(segments: Sequence[DraftSegment], *, window_seconds: float = WI
     """
     gap = np.zeros(round(gap_seconds * SAMPLE_RATE), dtype=np.float32)
     windows: list[Window] = []
-    group: list[DraftSegment] = []
-
-    def close() -> None:
-        if not group:
-            return
+    for group in window_groups([segment.seconds for segment in segments], window_seconds=window_seconds,
+                               gap_seconds=gap_seconds):
         parts, placements, offset = [], [], 0
-        for index, segment in enumerate(group):
-            if index:
+        for index in group:
+            segment = segments[index]
+            if parts:
                 parts.append(gap)
                 offset += gap.size
             placements.append(Placement(segment.id, offset / SAMPLE_RATE, segment.seconds))
             parts.append(segment.audio)
             offset += segment.audio.size
         windows.append(Window(np.concatenate(parts), tuple(placements)))
-        group.clear()
-
-    length = 0.0
-    for segment in segments:
-        needed = segment.seconds + (gap_seconds if group else 0.0)
-        if group and length + needed > window_seconds:
-            close()
-            length, needed = 0.0, segment.seconds
-        group.append(segment)
-        length += needed
-    close()
     return windows
+
+
+def window_groups(durations: Sequence[float], *, window_seconds: float = WINDOW_SECONDS,
+                  gap_seconds: float = GAP_SECONDS) -> list[list[int]]:
+    """The indexes of ``durations`` (seconds, in order) that ``pack_windows`` puts together.
+
+    >>> window_groups([10, 10, 10, 40, 5], window_seconds=29.5, gap_seconds=0.5)
+    [[0, 1], [2], [3], [4]]
+    """
+    groups: list[list[int]] = []
+    length = 0.0
+    for index, seconds in enumerate(durations):
+        needed = seconds + (gap_seconds if groups and groups[-1] else 0.0)
+        if not groups or (groups[-1] and length + needed > window_seconds):
+            groups.append([])
+            length, needed = 0.0, seconds
+        groups[-1].append(index)
+        length += needed
+    return groups
 
 
 def assign_words(words: Sequence[DraftWord], placements: Sequence[Placement]) -> dict[str, list[DraftWord]]:
@@ -100,3 +108,26 @@ def assign_words(words: Sequence[DraftWord], placements: Sequence[Placement]) ->
         assigned[place.segment_id].append(
             DraftWord(word.text, round(start, 3), round(end, 3), word.probability))
     return assigned
+
+
+def unread(words: Sequence[DraftWord], placements: Sequence[Placement], *,
+           tolerance: float = UNREAD_SECONDS) -> list[str]:
+    """The segments of a window that the decoder stopped before: those ending more than
+    ``tolerance`` seconds after the window's last word.
+
+    Whisper sometimes ends its text early (often at a change of speaker), leaving the rest
+    of the window unread; read again, in another window, those segments are heard. A window
+    without any word was heard as silence as a whole, so nothing in it counts as unread.
+
+    >>> lay = [Placement("a", 0.0, 5.0), Placement("b", 5.5, 4.0), Placement("c", 10.0, 3.0)]
+    >>> unread([DraftWord("hi", 4.0, 4.8, 0.9)], lay)
+    ['b', 'c']
+    >>> unread([DraftWord("hi", 4.0, 4.8, 0.9), DraftWord("there", 9.0, 9.4, 0.9)], lay)
+    ['c']
+    >>> unread([], lay)
+    []
+    """
+    if not words:
+        return []
+    last = max(word.end for word in words)
+    return [place.segment_id for place in placements if place.end - last > tolerance]

