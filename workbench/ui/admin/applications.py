@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from workbench.domain.times import seoul_minute
 from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
@@ -24,13 +25,13 @@ def applications_html(applications: Sequence["Application"]) -> str:
     rows = [
         f"<tr><td>#{a.id}</td><td>{escape(a.name)}</td><td>{escape(a.username)}</td>"
         f"<td>{escape(LANGUAGE_NAMES.get(a.language, a.language))}</td><td>{escape(a.bank_holder)}</td>"
-        f"<td>{a.created_at:%Y-%m-%d %H:%M} UTC</td>"
+        f"<td>{seoul_minute(a.created_at)}</td>"
         f'<td><a href="/media/document/{a.id}" target="_blank" rel="noopener">{escape(a.document_name)}</a></td></tr>'
         for a in applications
     ]
     return (
         '<table class="wb-table"><thead><tr><th>#</th><th>Name</th><th>Username</th><th>Language</th>'
-        "<th>Bank account holder</th><th>Applied</th><th>Document</th></tr></thead>"
+        "<th>Bank account holder</th><th>Applied (Seoul)</th><th>Document</th></tr></thead>"
         f'<tbody>{"".join(rows)}</tbody></table>'
     )
 
