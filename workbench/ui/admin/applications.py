@@ -12,7 +12,7 @@ from workbench.domain.times import seoul_minute
 from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import LANGUAGE_NAMES, bind
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, bind_form
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, Application
@@ -73,5 +73,6 @@ def render(wb: "Workbench") -> None:
     outputs = [applications, application]
     gr.on([tab.select], bind(refresh_applications, wb), outputs=outputs)
     gr.on(None, bind(refresh_applications, wb), outputs=outputs)
-    approve_button.click(bind(decide, wb, True), inputs=[application, reason], outputs=[decision, *outputs, reason])
-    reject_button.click(bind(decide, wb, False), inputs=[application, reason], outputs=[decision, *outputs, reason])
+    for button, approve in ((approve_button, True), (reject_button, False)):
+        button.click(bind_form(decide, wb, approve, outputs=4), inputs=[application, reason],
+                     outputs=[decision, *outputs, reason])

@@ -1,5 +1,5 @@
 """Admin page handlers: clips and their processing, applications, workers, rates,
-settlements and dataset export.
+settlements and the audit log (dataset export: ``handlers.export``).
 
 Each takes the Workbench and the acting user and returns plain values; the Workbench refuses
 (and pay and export check) anyone who is not an admin, so calling these directly grants nothing.
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -296,42 +294,6 @@ def settlement_history(wb: "Workbench", actor: "Actor") -> tuple[pd.DataFrame, "
 
     totals = totals_report(wb, actor)
     return totals, plot_periods(totals)
-
-
-# --- export -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportDownload:
-    summary: str
-    archive: Path  # a zip inside ``work_dir``
-    work_dir: Path  # temporary; remove it once the archive has been handed over
-
-
-def export_dataset(wb: "Workbench", actor: "Actor", *, fmt: str, language: str | None,
-                   project: str | None) -> ExportDownload:
-    """Export accepted segments into a temporary directory and zip them for download.
-
-    Nothing is left behind on failure; on success the caller removes ``work_dir``.
-    """
-    from workbench.export.run import run_export
-
-    work_dir = Path(tempfile.mkdtemp(prefix="workbench-export-"))
-    try:
-        result = run_export(wb, actor, fmt=fmt, out_dir=work_dir / "dataset",
-                            language=language or None, project=project or None)
-        # Checked by run_export by now; a project's slashes must not make a path.
-        name = re.sub(r"[^\w.-]+", "_", "-".join(part for part in ("dataset", fmt, language, project) if part))
-        archive = Path(shutil.make_archive(str(work_dir / name), "zip", root_dir=result.out_dir))
-    except BaseException:
-        shutil.rmtree(work_dir, ignore_errors=True)
-        raise
-    splits = ", ".join(f"{split} {count}" for split, count in result.split_segments.items())
-    summary = (f"Exported {result.segments} segment(s) from {result.clips} clip(s), "
-               f"{result.seconds / 60:.1f} minutes of audio ({splits}).")
-    if result.skipped_no_speech:
-        summary += f" {result.skipped_no_speech} no-speech segment(s) left out."
-    return ExportDownload(summary=summary, archive=archive, work_dir=work_dir)
 
 
 AUDIT_COLUMNS = ("when (Seoul)", "who", "action", "on", "detail")
