@@ -42,10 +42,15 @@ def refresh_settlements(wb: "Workbench", actor: "Actor") -> tuple:
     return _history_updates(wb, actor)
 
 
+def next_payday(wb: "Workbench | None") -> str:
+    """The payday the picker starts at: the next one in Seoul, on the Workbench's clock."""
+    return handlers.payday_choices(seoul_today(wb.now() if wb is not None else None))[0]
+
+
 def render(wb: "Workbench") -> None:
     with gr.Tab("Settlements") as tab:
         with gr.Row(equal_height=True):
-            payday = seoul_picker("Payday", include_time=False, value=handlers.payday_choices(seoul_today())[0],
+            payday = seoul_picker("Payday", include_time=False, value=next_payday(wb),
                                   info="The 15th and the last day of a month, or the business day before.",
                                   scale=2, elem_id="wb-payday")
             dry_run_button = gr.Button("Dry run", variant="secondary", scale=1)
