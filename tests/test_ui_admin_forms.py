@@ -120,6 +120,13 @@ def test_a_picked_rate_time_is_seoul_time_and_stored_in_utc(http, wb):
     assert stored == datetime(2030, 1, 1, 0, 30, tzinfo=timezone.utc)
 
 
+def test_the_audit_log_view_shows_every_time_in_seoul_time(http):
+    outputs(run(http, "set_rate", ["ko", 900, "2030-01-01 09:30:00"]))
+    [rate_set] = [row for row in outputs(run(http, "show_audit", [0]))[0]["data"] if row[2] == "rate.set"]
+    assert rate_set[0] == "2026-12-02 12:00"
+    assert "effective at: 2030-01-01 09:30 (Seoul time)" in rate_set[4] and "+00:00" not in rate_set[4]
+
+
 def test_a_rate_inside_a_settled_period_is_refused_in_seoul_time(http, wb):
     outputs(run(http, "settle_1", ["2026-11-30", True]))
     refused(outputs(run(http, "set_rate", ["ko", 900, "2026-11-20 00:00:00"])),
