@@ -271,14 +271,13 @@ def test_gradio_serves_an_admin_nothing_from_its_deep_links(http, gradio_cache):
 
 
 def test_the_upload_handler_itself_refuses_a_file_from_outside_gradios_uploads(wb):
-    import gradio as gr
-
     from workbench.ui.admin import clips as admin_page
+    from workbench.workflow.errors import InvalidInput
 
     secret = Path(wb.data_dir) / "workbench.db"
     before = secret.read_bytes()
     request = type("Request", (), {"username": "admin"})()
-    with pytest.raises(gr.Error, match="Upload the files again"):
+    with pytest.raises(InvalidInput, match="Upload the files again"):
         admin_page.upload(wb, [str(secret)], "ko", "", 0, [], request)
     assert secret.read_bytes() == before
 
