@@ -139,7 +139,7 @@ ADMIN_CALLS = {
     "settle": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=False),
     "commit": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=True, confirmed=True),
     "history": lambda wb, me, tmp: admin.settlement_history(wb, me),
-    "export": lambda wb, me, tmp: export.export_dataset(wb, me, export.ExportChoice(fmt="csv")),
+    "export": lambda wb, me, tmp: export.export_dataset(wb, me, fmt="csv"),
 }
 
 
@@ -310,7 +310,7 @@ def test_an_export_of_nothing_accepted_leaves_no_files(wb, wb_people, monkeypatc
     temp.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(temp))
     with pytest.raises(NothingToExport):
-        export.export_dataset(wb, wb_people.admin, export.ExportChoice(fmt="csv", language="ko"))
+        export.export_dataset(wb, wb_people.admin, fmt="csv", language="ko")
     assert list(temp.iterdir()) == []
 
 
@@ -318,7 +318,7 @@ def test_an_export_is_a_zip_of_the_accepted_segments(wb, wb_people):
     clip = wb.import_clip(wb_people.admin, filename="call.mp3", source=SAMPLE_CLIP, language="ko", project="acme")
     wb.process_clip(clip.id)
     take_through_review(wb, wb_people.tina, wb_people.rita)
-    download = export.export_dataset(wb, wb_people.admin, export.ExportChoice(fmt="csv", language="ko", project="acme"))
+    download = export.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="acme")
     try:
         assert download.archive.name == "dataset-csv-ko-acme.zip" and download.archive.stat().st_size > 0
         assert download.summary.startswith("Exported ") and "from 1 clip(s)" in download.summary

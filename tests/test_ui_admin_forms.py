@@ -213,7 +213,7 @@ def test_export_options_the_form_cannot_send_are_refused_by_the_same_core(wb, op
     from workbench.ui.handlers import export
 
     with pytest.raises(WorkbenchError, match=message):
-        export.export_dataset(wb, wb.actor("admin"), export.ExportChoice(**{"fmt": "csv", **option}))
+        export.export_dataset(wb, wb.actor("admin"), **{"fmt": "csv", **option})
 
 
 # --- the wrong role ----------------------------------------------------------------------------------

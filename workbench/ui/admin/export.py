@@ -25,9 +25,9 @@ SAMPLE_RATES = [("16 kHz", "16000"), ("8 kHz", "8000"), ("22.05 kHz", "22050"), 
 def export(wb: "Workbench", fmt: str, language: str, project: str, clip_ids: str, text: str, audio: str,
            sample_rate: str, splits: str, seed: float | None, request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
-    choice = handlers.ExportChoice(fmt=fmt, language=language or None, project=project, clip_ids=clip_ids,
-                                   audio=audio, sample_rate=sample_rate, text=text, splits=splits, seed=seed)
-    download = handlers.export_dataset(wb, actor, choice)
+    download = handlers.export_dataset(wb, actor, fmt=fmt, language=language or None, project=project,
+                                       clip_ids=clip_ids, audio=audio, sample_rate=sample_rate, text=text,
+                                       splits=splits, seed=seed)
     warnings = "".join(f"\n\n**Warning:** {warning}." for warning in download.warnings)
     return download.summary + warnings, str(download.archive), str(download.work_dir)
 

@@ -32,28 +32,6 @@ class ExportDownload:
     warnings: tuple[str, ...] = ()  # e.g. a split that came out empty
 
 
-@dataclass(frozen=True)
-class ExportChoice:
-    """The export form's choices, as ``workbench export`` takes them (``export.run_export``)."""
-
-    fmt: str
-    language: str | None = None
-    project: str | None = None
-    clip_ids: str = ""  # "12, 13"; empty: every clip of the language and project
-    audio: str = "clean"
-    sample_rate: str = "16000"  # Hz, or "original"
-    text: str = "spelling"
-    splits: str = "0.8,0.1,0.1"
-    seed: float | int | None = 0
-
-    def options(self) -> dict:
-        """``run_export``'s keyword arguments, after the checks a form needs before it."""
-        seed = checked_int(self.seed, "seed", low=0)
-        return dict(fmt=self.fmt, language=self.language or None, project=self.project or None,
-                    clip_ids=clip_id_list(self.clip_ids), audio=self.audio, sample_rate=_text(self.sample_rate),
-                    text=self.text, splits=_text(self.splits), seed=seed)
-
-
 def clip_id_list(text: str | None) -> list[int] | None:
     """``"12, 13"`` as clip ids; None for an empty box (no clip filter)."""
     if text is not None and not isinstance(text, str):
@@ -72,15 +50,21 @@ def _text(value: object) -> str:
     return value.strip()
 
 
-def export_dataset(wb: "Workbench", actor: "Actor", choice: ExportChoice) -> ExportDownload:
+def export_dataset(wb: "Workbench", actor: "Actor", *, fmt: str, language: str | None = None,
+                   project: str | None = None, clip_ids: str | None = "", audio: str = "clean",
+                   sample_rate: str = "16000", text: str = "spelling", splits: str = "0.8,0.1,0.1",
+                   seed: float | int | None = 0) -> ExportDownload:
     """Export accepted segments into a temporary directory and zip them for download, with
-    the options the CLI offers (the same ``run_export``).
+    the options ``workbench export`` offers, through the same ``run_export``. ``clip_ids``
+    is typed (``"12, 13"``; empty: every clip of the language and project).
 
     Nothing is left behind on failure; on success the caller removes ``work_dir``.
     """
     from workbench.export.run import run_export
 
-    options = choice.options()
+    options = dict(fmt=fmt, language=language or None, project=project or None, clip_ids=clip_id_list(clip_ids),
+                   audio=audio, sample_rate=_text(sample_rate), text=text, splits=_text(splits),
+                   seed=checked_int(seed, "seed", low=0))
     work_dir = Path(tempfile.mkdtemp(prefix="workbench-export-"))
     try:
         result = run_export(wb, actor, out_dir=work_dir / "dataset", **options)
@@ -91,9 +75,9 @@ def export_dataset(wb: "Workbench", actor: "Actor", choice: ExportChoice) -> Exp
     except BaseException:
         shutil.rmtree(work_dir, ignore_errors=True)
         raise
-    splits = ", ".join(f"{split} {count}" for split, count in result.split_segments.items())
+    counts = ", ".join(f"{split} {count}" for split, count in result.split_segments.items())
     summary = (f"Exported {result.segments} segment(s) from {result.clips} clip(s), "
-               f"{result.seconds / 60:.1f} minutes of audio ({splits}).")
+               f"{result.seconds / 60:.1f} minutes of audio ({counts}).")
     if result.skipped_no_speech:
         summary += f" {result.skipped_no_speech} no-speech segment(s) left out."
     return ExportDownload(summary=summary, archive=archive, work_dir=work_dir, warnings=tuple(result.warnings()))
