@@ -8,6 +8,7 @@ leak of any of them into any export file is caught.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -278,6 +279,14 @@ def test_cli_exports_and_says_what_it_wrote(cli, tmp_path):
     options = json.loads((out / "export.json").read_text(encoding="utf-8"))["options"]
     assert options == {"fmt": "kaldi", "audio": "original", "sample_rate": None, "text": "both", "seed": 4,
                        "splits": {"train": 0.5, "dev": 0.5, "test": 0.0}}
+
+
+def test_cli_warns_of_a_split_that_comes_out_empty(cli, tmp_path):
+    result = cli("export", "--format", "csv", "--out", str(tmp_path / "csv"), "--language", "en",
+                 "--splits", "0.4,0.3,0.3")
+    assert result.exit_code == 0, result.output
+    # Two clips for three splits: whole clips cannot fill all three.
+    assert re.search(r"warning: The (dev|test) split is empty: splits go by whole clips, and 2 clip", result.output)
 
 
 @pytest.mark.parametrize("args, message", [

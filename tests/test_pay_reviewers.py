@@ -185,7 +185,7 @@ def test_bad_reviewer_rates_are_refused_and_change_nothing(world, change, messag
 
 
 def test_the_admin_page_sets_a_reviewer_rate_and_the_reviewers_earnings_page_shows_the_round(world):
-    history = admin_handlers.set_language_reviewer_rate(world.wb, world.admin, "ko", 200, "2026-11-01T00:00")
+    history = admin_handlers.set_language_reviewer_rate(world.wb, world.admin, "ko", 200, "2026-11-01T00:00").history
     assert list(history[["language", "won_per_minute"]].itertuples(index=False, name=None)) == [("ko", 200)]
     world.complete("mina", seconds=600.0, at=IN_NOVEMBER)
     page = earnings.my_earnings(world.wb, world.people["rev_ko"])

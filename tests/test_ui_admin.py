@@ -23,7 +23,7 @@ from workbench.ui.admin import settlements as admin_settlements
 from workbench.ui.admin import workers as admin_workers
 from workbench.ui.admin.applications import applications_html
 from workbench.ui.admin.clips import clips_html
-from workbench.ui.handlers import admin, earnings
+from workbench.ui.handlers import admin, earnings, export
 from workbench.ui.handlers.auth import visible_pages
 from workbench.ui.wiring import bind
 from workbench.workflow.domain import Actor, ClipView
@@ -137,9 +137,9 @@ ADMIN_CALLS = {
     "set rate": lambda wb, me, tmp: admin.set_language_rate(wb, me, "ko", 900, "2030-01-01T00:00"),
     "bonus": lambda wb, me, tmp: admin.set_project_bonus(wb, me, "acme", 100, "2030-01-01T00:00", "source"),
     "settle": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=False),
-    "commit": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=True),
+    "commit": lambda wb, me, tmp: admin.run_settlement(wb, me, "2026-11-30", commit=True, confirmed=True),
     "history": lambda wb, me, tmp: admin.settlement_history(wb, me),
-    "export": lambda wb, me, tmp: admin.export_dataset(wb, me, fmt="csv", language=None, project=""),
+    "export": lambda wb, me, tmp: export.export_dataset(wb, me, fmt="csv"),
 }
 
 
@@ -235,8 +235,9 @@ def test_a_bad_rate_is_refused_and_the_history_is_unchanged(wb, wb_people, won, 
 
 
 def test_a_new_rate_heads_the_history_in_seoul_time(wb, wb_people):
-    history = admin.set_language_rate(wb, wb_people.admin, "ko", 900, "2030-01-01T09:30")
-    newest = history.iloc[0]
+    change = admin.set_language_rate(wb, wb_people.admin, "ko", 900, "2030-01-01 09:30:00")
+    assert change.since() == "from 2030-01-01 09:30 (Seoul time)"
+    newest = change.history.iloc[0]
     assert (newest["language"], newest["won_per_minute"], newest["effective_at"]) == ("ko", 900, "2030-01-01 09:30")
 
 
@@ -252,7 +253,7 @@ def test_a_bad_project_bonus_is_refused_and_the_history_is_unchanged(wb, wb_peop
 
 def test_a_project_bonus_heads_its_history(wb, wb_people):
     admin.set_project_bonus(wb, wb_people.admin, "acme", 100, "2030-01-01T00:00", "source")
-    history = admin.set_project_bonus(wb, wb_people.admin, "acme", 0, "2030-02-01T00:00", "source")
+    history = admin.set_project_bonus(wb, wb_people.admin, "acme", 0, "2030-02-01T00:00", "source").history
     assert [(row["project"], row["won_per_minute"], row["effective_at"]) for _, row in history.iterrows()] == [
         ("acme", 0, "2030-02-01 00:00"), ("acme", 100, "2030-01-01 00:00")
     ]
@@ -281,9 +282,9 @@ def test_a_settlement_dry_run_records_nothing_and_a_commit_shows_in_the_earnings
     assert admin.settlement_history(wb, wb_people.admin)[0].empty
 
     with pytest.raises(InvalidInput, match="still open"):
-        admin.run_settlement(wb, wb_people.admin, payday, commit=True)
+        admin.run_settlement(wb, wb_people.admin, payday, commit=True, confirmed=True)
     wb_clock.advance(days=20)
-    committed = admin.run_settlement(wb, wb_people.admin, payday, commit=True)
+    committed = admin.run_settlement(wb, wb_people.admin, payday, commit=True, confirmed=True)
     assert committed.summary.startswith(f"Committed the settlement for payday {payday}")
     totals, chart = admin.settlement_history(wb, wb_people.admin)
     assert list(totals["payday"].astype(str)) == [payday] and chart is not None
@@ -309,7 +310,7 @@ def test_an_export_of_nothing_accepted_leaves_no_files(wb, wb_people, monkeypatc
     temp.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(temp))
     with pytest.raises(NothingToExport):
-        admin.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="")
+        export.export_dataset(wb, wb_people.admin, fmt="csv", language="ko")
     assert list(temp.iterdir()) == []
 
 
@@ -317,7 +318,7 @@ def test_an_export_is_a_zip_of_the_accepted_segments(wb, wb_people):
     clip = wb.import_clip(wb_people.admin, filename="call.mp3", source=SAMPLE_CLIP, language="ko", project="acme")
     wb.process_clip(clip.id)
     take_through_review(wb, wb_people.tina, wb_people.rita)
-    download = admin.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="acme")
+    download = export.export_dataset(wb, wb_people.admin, fmt="csv", language="ko", project="acme")
     try:
         assert download.archive.name == "dataset-csv-ko-acme.zip" and download.archive.stat().st_size > 0
         assert download.summary.startswith("Exported ") and "from 1 clip(s)" in download.summary

@@ -6,8 +6,6 @@ session belongs to whoever opened it, and bodies are limited while they stream i
 
 from __future__ import annotations
 
-import json
-import secrets
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from tests.builders import PASSWORD, add_admin, add_people, cheap_policy, open_workbench, processed_clip, sign_in
 from tests.event_loop import run_in_fresh_loop
+from tests.gradio_calls import Event, dependencies, run
 from workbench.pay.service import project_rate_history, rate_history, reviewer_rate_history
 from workbench.queue import RecordingQueue
 from workbench.ui.app import build_blocks
@@ -72,43 +71,6 @@ def http(app):
     """One client for the test (its event loop runs Gradio's queue); ``sign_in`` switches user."""
     with TestClient(app) as client:
         yield client
-
-
-def dependencies(http: TestClient) -> dict[str, dict]:
-    """The signed-in user's Gradio handlers by api name, from the config their page loads."""
-    config = http.get("/config")
-    assert config.status_code == 200
-    return {dep["api_name"]: dep for dep in config.json()["dependencies"]}
-
-
-class Event:
-    """A handler called the way the page calls it: join the queue, then read the stream."""
-
-    def __init__(self, http: TestClient, fn_index: int, data: list, session_hash: str | None = None):
-        self.session_hash = session_hash or secrets.token_hex(8)
-        self.joined = http.post("/gradio_api/queue/join", json={
-            "data": data, "fn_index": fn_index, "session_hash": self.session_hash,
-            "event_data": None, "trigger_id": None,
-        })
-        self.stream = ""
-        if self.joined.status_code == 200:
-            self.stream = http.get("/gradio_api/queue/data", params={"session_hash": self.session_hash}).text
-
-    @property
-    def messages(self) -> list[dict]:
-        return [json.loads(line[6:]) for line in self.stream.splitlines() if line.startswith("data: ")]
-
-    @property
-    def succeeded(self) -> bool:
-        return any(m.get("msg") == "process_completed" and m.get("success") for m in self.messages)
-
-    @property
-    def text(self) -> str:
-        return self.joined.text + self.stream
-
-
-def run(http: TestClient, api_name: str, data: list) -> Event:
-    return Event(http, dependencies(http)[api_name]["id"], data)
 
 
 def upload(http: TestClient, name: str, content: bytes):
@@ -310,14 +272,13 @@ def test_gradio_serves_an_admin_nothing_from_its_deep_links(http, gradio_cache):
 
 
 def test_the_upload_handler_itself_refuses_a_file_from_outside_gradios_uploads(wb):
-    import gradio as gr
-
     from workbench.ui.admin import clips as admin_page
+    from workbench.workflow.errors import InvalidInput
 
     secret = Path(wb.data_dir) / "workbench.db"
     before = secret.read_bytes()
     request = type("Request", (), {"username": "admin"})()
-    with pytest.raises(gr.Error, match="Upload the files again"):
+    with pytest.raises(InvalidInput, match="Upload the files again"):
         admin_page.upload(wb, [str(secret)], "ko", "", 0, False, [], request)
     assert secret.read_bytes() == before
 

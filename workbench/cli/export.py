@@ -31,6 +31,8 @@ def export_dataset(
                         clip_ids=clip or None, audio=audio, sample_rate=sample_rate, text=text, seed=seed,
                         splits=splits)
     typer.echo(result.summary())
+    for warning in result.warnings():
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"quality report: {result.out_dir / result.report}")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from workbench.domain.times import seoul_minute
 from workbench.cli.common import AS_ADMIN, acting_admin, fail_cleanly, open_workbench
 
 gold_app = typer.Typer(no_args_is_help=True, help="Gold work: references, and the scores of the copies (admin).")
@@ -53,6 +54,6 @@ def gold_scores(
     wb = open_workbench()
     for s in wb.gold_scores(acting_admin(wb, as_admin), username=username):
         wer = "-" if s.wer is None else f"{s.wer:.3f}"
-        typer.echo(f"{s.scored_at:%Y-%m-%d %H:%M} {s.username} {s.project} {s.language} segment {s.segment_id} "
+        typer.echo(f"{seoul_minute(s.scored_at)} {s.username} {s.project} {s.language} segment {s.segment_id} "
                    f"cer {s.cer:.3f} wer {wer} tags {'ok' if s.tags_match else 'wrong'} "
                    f"notation {'ok' if s.notation_match else 'wrong'} {'passed' if s.passed else 'failed'}")

@@ -76,6 +76,7 @@ class ExportResult:
     report: str
     skipped_no_speech: int
     skipped_without_words: int
+    empty_splits: tuple[str, ...] = ()  # splits given a share that received no segment
 
     @property
     def hours(self) -> float:
@@ -88,6 +89,12 @@ class ExportResult:
         left_out = f"; left out {' and '.join(skipped)}" if skipped else ""
         return (f"exported {self.segments} segments from {self.clips} clips ({self.hours:.2f} h; "
                 f"{splits}) as {self.fmt} to {self.out_dir}{left_out}")
+
+    def warnings(self) -> list[str]:
+        """What the exporter should know before using the data: each empty split, and why."""
+        return [f"The {name} split is empty: splits go by whole clips, and {self.clips} clip(s) "
+                f"were too few to give {name} any (export more clips, or give {name} a share of 0)"
+                for name in self.empty_splits]
 
 
 def parse_sample_rate(value: str | int | None) -> int | None:
@@ -142,6 +149,8 @@ def write_export(
             report=str(report.relative_to(staging)),
             skipped_no_speech=sum(seg.no_speech for seg in segments),
             skipped_without_words=sum(not seg.no_speech and not seg.exportable for seg in segments),
+            empty_splits=tuple(name for name, share in zip(SPLIT_NAMES, options.splits.as_tuple())
+                               if share > 0 and not any(item.split == name for item in items)),
         )
         _write_summary(staging / EXPORT_MARKER, result, options, selection or {}, rate)
     return result

@@ -7,6 +7,7 @@ to the split furthest below its share of that language's audio.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,7 +32,7 @@ class SplitRatios:
 
     def __post_init__(self) -> None:
         shares = self.as_tuple()
-        if any(share < 0 for share in shares) or abs(sum(shares) - 1.0) > 1e-6:
+        if not all(math.isfinite(share) and share >= 0 for share in shares) or abs(sum(shares) - 1.0) > 1e-6:
             raise ExportError(f"split shares must be non-negative and sum to 1, got {shares}")
 
     @classmethod
@@ -42,7 +43,8 @@ class SplitRatios:
         except ValueError:
             shares = []
         if len(shares) != 3:
-            raise ExportError(f"--splits needs three numbers train,dev,test like 0.8,0.1,0.1; got {text!r}")
+            shown = f"; got {text!r}" if len(text) <= 64 else ""
+            raise ExportError(f"--splits needs three numbers train,dev,test like 0.8,0.1,0.1{shown}")
         return cls(*shares)
 
     def as_tuple(self) -> tuple[float, float, float]:

@@ -24,17 +24,12 @@ import calendar as _gregorian
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-SEOUL = ZoneInfo("Asia/Seoul")
+from workbench.domain.times import SEOUL, seoul_minute  # noqa: F401  (pay's modules import them from here)
+
 FIRST_HALF, SECOND_HALF = 1, 2
-
-
-def seoul_minute(instant: datetime) -> str:
-    """An aware instant as Seoul wall-clock time to the minute, ``2026-11-30 14:00``."""
-    return instant.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
 
 
 @lru_cache(maxsize=64)
@@ -160,7 +155,7 @@ def seoul_datetime(text: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not a date-time like 2026-12-01T14:00") from None
+        raise ValueError(f"{text!r} is not a date-time like 2026-12-01 14:00") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=SEOUL)
     return parsed.astimezone(timezone.utc)

@@ -7,6 +7,9 @@ The inputs are the engine's outputs (``workbench.pay.engine``): ``lines`` has
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 import pandas as pd
 
 from workbench.pay.calendar import SEOUL
@@ -71,10 +74,10 @@ def language_period_report(items: pd.DataFrame) -> pd.DataFrame:
     return with_int_columns(report.reindex(columns=list(LANGUAGE_REPORT_COLUMNS)), ("workers", "items", "gross"))
 
 
-def period_totals(worker_report: pd.DataFrame) -> pd.DataFrame:
+def period_totals(worker_report: pd.DataFrame, *, paydays: Iterable[date] = ()) -> pd.DataFrame:
     """Per payday, over all workers of a ``worker_period_report``: ``workers``,
     ``paid_workers``, ``items``, ``minutes``, ``gross``, ``penalties``, ``tax``, ``net`` and
-    ``carried_out``."""
+    ``carried_out``. Each of ``paydays`` gets a row even when it paid nobody (zeros)."""
     grouped = worker_report.groupby("payday", sort=True)
     totals = pd.DataFrame({
         "workers": grouped["username"].count(),
@@ -82,8 +85,9 @@ def period_totals(worker_report: pd.DataFrame) -> pd.DataFrame:
         "items": grouped["items"].sum(),
         "minutes": grouped["minutes"].sum().round(3),
         **{column: grouped[column].sum() for column in ("gross", "penalties", "tax", "net", "carried_out")},
-    }).reset_index()
-    totals = totals.reindex(columns=list(PERIOD_TOTAL_COLUMNS))
+    })
+    totals = totals.reindex(sorted(set(totals.index) | set(paydays)), fill_value=0).rename_axis("payday")
+    totals = totals.reset_index().reindex(columns=list(PERIOD_TOTAL_COLUMNS))
     return with_int_columns(totals, ("workers", "paid_workers", "items", "gross", "penalties", "tax", "net", "carried_out"))
 
 

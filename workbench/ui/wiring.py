@@ -65,9 +65,39 @@ def bind(fn: Callable[..., Any], *leading: Any) -> Callable[..., Any]:
     def handler(*args: Any, **kwargs: Any) -> Any:
         return shown(*leading, *args, **kwargs)
 
-    parameters = list(inspect.signature(fn).parameters.values())[len(leading):]
+    return _without_leading(handler, fn, len(leading))
+
+
+def _without_leading(handler: Callable[..., Any], fn: Callable[..., Any], leading: int) -> Callable[..., Any]:
+    """``handler`` given ``fn``'s signature less its first ``leading`` parameters."""
+    parameters = list(inspect.signature(fn).parameters.values())[leading:]
     handler.__signature__ = inspect.Signature(parameters)
     # Only the remaining parameters' hints: the fixed ones (e.g. a "Workbench" imported for
     # type checking only) need not resolve at run time.
     handler.__annotations__ = {p.name: fn.__annotations__[p.name] for p in parameters if p.name in fn.__annotations__}
     return handler
+
+
+def form_message(text: str, *, error: bool = False) -> dict:
+    """The update of a form's message area: a success in plain words, or a refusal styled as one."""
+    return gr.update(value=text, elem_classes=["wb-form-message", "wb-form-error" if error else "wb-form-done"])
+
+
+def bind_form(fn: Callable[..., Any], *leading: Any, outputs: int) -> Callable[..., Any]:
+    """``fn`` bound as ``bind`` does, for a form whose first output is its message area.
+
+    ``fn`` returns its ``outputs`` values, the message first. A ``WorkbenchError`` does not
+    become a toast over the page: its message goes to the message area (replacing any earlier
+    success) and every other output keeps what it shows (``gr.skip()``), so an error never
+    hides a table, a chart or the form's own inputs.
+    """
+
+    @functools.wraps(fn)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        try:
+            first, *rest = fn(*leading, *args, **kwargs)
+        except WorkbenchError as error:
+            return (form_message(str(error), error=True), *[gr.skip()] * (outputs - 1))
+        return (form_message(first), *rest)
+
+    return _without_leading(handler, fn, len(leading))

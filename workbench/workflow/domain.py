@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from workbench.domain.states import ANSWERED, DECIDED, SegmentStatus, TaskState, segment_may
+from workbench.domain.times import seoul_minute
 from workbench.languages import LANGUAGES  # noqa: F401  (re-exported for the workflow's callers)
 from workbench.workflow.guidelines import Problem
 from workbench.drafts.model import DraftWord
@@ -340,9 +341,22 @@ class AuditEntry:
 
     def describe(self) -> str:
         """The detail as ``key: value`` pairs for people (``reason: left; sessions: 2``);
-        empty values are left out and lists are spelled out."""
+        empty values are left out, lists are spelled out and instants (stored as UTC ISO
+        text) are shown in Seoul time."""
         if not self.detail:
             return ""
         shown = {key: value for key, value in json.loads(self.detail).items() if value is not None and value != [] and value != ""}
-        return "; ".join(f"{key.replace('_', ' ')}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+        return "; ".join(f"{key.replace('_', ' ')}: "
+                         f"{', '.join(map(str, value)) if isinstance(value, list) else _seoul_if_instant(value)}"
                          for key, value in shown.items())
+
+
+def _seoul_if_instant(value: object) -> object:
+    """An aware ISO date-time as Seoul time (``2026-12-01 14:00 (Seoul time)``); anything else as it is."""
+    if not isinstance(value, str) or not 16 <= len(value) <= 40:
+        return value
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return value if instant.utcoffset() is None else f"{seoul_minute(instant)} (Seoul time)"

@@ -35,6 +35,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.domain.times import seoul_minute
 from workbench.drafts.errors import DraftEngineError
 from workbench.drafts.evidence import DraftOutcome, draft_figures
 from workbench.drafts.model import SAMPLE_RATE, Draft
@@ -344,10 +345,10 @@ class Drafting(Service):
         rate = draft_cer(pairs, language)
         measured = f"{engine}'s drafts of the last {len(pairs)} accepted {language} segments of {project}"
         if restart is not None:
-            measured += f" since drafts were turned on again ({restart.at:%Y-%m-%d %H:%M} UTC: {restart.reason})"
+            measured += f" since drafts were turned on again ({seoul_minute(restart.at)} Seoul time: {restart.reason})"
         if rate is None or len(pairs) < policy.draft_cer_min_segments:
             again = ("" if restart is None else
-                     f" Turned on again by an admin {restart.at:%Y-%m-%d %H:%M} UTC: {restart.reason}.")
+                     f" Turned on again by an admin {seoul_minute(restart.at)} Seoul time: {restart.reason}.")
             return SwitchState(True, engine, len(pairs), rate,
                                f"On: {len(pairs)} of the {policy.draft_cer_min_segments} accepted drafted segments "
                                f"needed to judge drafts are measured so far.{again}")

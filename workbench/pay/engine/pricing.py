@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from workbench.domain.times import seoul_minute
 from workbench.pay.engine.frames import (
     ITEM_OUTPUT_COLUMNS,
     PROJECT_RATE_COLUMNS,
@@ -65,7 +66,7 @@ def price_items(
         base = in_force(base_rates, item.language, item.accepted_at)
         if base is None:
             raise PayInputError(
-                f"no {item.language!r} rate in force at {item.accepted_at.isoformat()} "
+                f"no {item.language!r} rate in force at {seoul_minute(item.accepted_at)} (Seoul time) "
                 f"(task {item.task_id})"
             )
         source_ms = duration_ms(item.source_seconds)

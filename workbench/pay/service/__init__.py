@@ -37,6 +37,7 @@ from workbench.pay.service.statements import (
     statement,
     statement_lines,
     time_on_task,
+    totals_report,
     write_statement,
 )
 
@@ -44,5 +45,6 @@ __all__ = [
     "Coming", "ComingPayday", "coming", "coming_version", "PROJECT_RATE_HISTORY_COLUMNS", "RATE_HISTORY_COLUMNS", "REPORT_TABLES", "Settlement", "export_report",
     "export_statement", "language_report", "parse_effective_at", "parse_payday", "period_report",
     "project_rate_history", "rate_history", "review_statement", "reviewer_rate_history", "set_project_rate",
-    "set_rate", "set_reviewer_rate", "settle", "statement", "statement_lines", "time_on_task", "write_statement",
+    "set_rate", "set_reviewer_rate", "settle", "statement", "statement_lines", "time_on_task", "totals_report",
+    "write_statement",
 ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay import engine
-from workbench.pay.calendar import seoul_datetime
+from workbench.pay.calendar import seoul_datetime, seoul_minute
 from workbench.pay.service.common import _frame
 from workbench.store import audit, pay_store
 from workbench.workflow import access
@@ -28,8 +28,10 @@ PROJECT_RATE_HISTORY_COLUMNS = ("project", "won_per_minute", "basis", "effective
 
 def parse_effective_at(text: str) -> datetime:
     """An ISO date-time for a rate; Seoul time unless it carries an offset."""
-    if not isinstance(text, str):
-        raise InvalidInput("Give the time as a date-time like 2026-12-01T14:00.")
+    if not isinstance(text, str) or len(text) > 64:  # longer is no date-time, and not worth echoing
+        raise InvalidInput("Give the time as a date-time like 2026-12-01 14:00.")
+    if not text.strip():
+        raise InvalidInput("Choose the date and time (Seoul time) it takes effect.")
     try:
         return seoul_datetime(text)
     except ValueError as error:
@@ -82,11 +84,11 @@ def _add_rate(wb: "Workbench", actor: "Actor", won_per_minute: int, effective_at
         latest = pay_store.latest_settlement(session)
         if latest is not None and effective_at < latest.cutoff:
             raise InvalidInput(
-                f"Work up to {latest.cutoff.isoformat()} is already settled (payday {latest.payday}); "
+                f"Work up to {seoul_minute(latest.cutoff)} (Seoul time) is already settled (payday {latest.payday}); "
                 "a new rate must take effect after that."
             )
         if exists(session, effective_at):
-            raise InvalidInput(f"A {what} already takes effect at {effective_at.isoformat()}.")
+            raise InvalidInput(f"A {what} already takes effect at {seoul_minute(effective_at)} (Seoul time).")
         now = wb.now()
         rate_id = add(session, won_per_minute=won_per_minute, effective_at=effective_at,
                       created_by_id=admin.id, created_at=now)

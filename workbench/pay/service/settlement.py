@@ -144,7 +144,7 @@ def settle(wb: "Workbench", actor: "Actor", payday: date, *, commit: bool = Fals
 
 def parse_payday(text: str) -> date:
     """``YYYY-MM-DD`` to a date; ``InvalidInput`` otherwise (payday checks come in ``settle``)."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > 32:  # longer is no date, and not worth echoing
         raise InvalidInput("Give the payday as a date like 2026-11-30.")
     try:
         return date.fromisoformat(text.strip())
@@ -155,7 +155,7 @@ def parse_payday(text: str) -> date:
 def _check_committable(session, period: PayPeriod, now: datetime) -> None:
     if now < period.cutoff:
         raise InvalidInput(
-            f"The period paid on {period.payday} is still open until {period.cutoff.isoformat()}; "
+            f"The period paid on {period.payday} is still open until {seoul_minute(period.cutoff)} (Seoul time); "
             "commit it after the cut-off (a dry run works any time)."
         )
     latest = pay_store.latest_settlement(session)

@@ -139,6 +139,16 @@ def period_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     return reports.worker_period_report(lines)
 
 
+def totals_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
+    """Totals per committed payday (``reports.PERIOD_TOTAL_COLUMNS``), a payday that paid
+    nobody as a row of zeros; admin only."""
+    with wb.store.reading() as session:
+        access.require_admin(session, actor)
+        lines = _lines_frame(pay_store.settlement_lines(session))
+        paydays = pay_store.committed_paydays(session)
+    return reports.period_totals(reports.worker_period_report(lines), paydays=paydays)
+
+
 def language_report(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     """Committed work per payday per language (``reports.LANGUAGE_REPORT_COLUMNS``); admin only."""
     with wb.store.reading() as session:
@@ -159,6 +169,6 @@ def export_report(wb: "Workbench", actor: "Actor", path: Path, *, table: str = "
     tables = {
         "workers": lambda: workers,
         "languages": lambda: language_report(wb, actor),
-        "totals": lambda: reports.period_totals(workers),
+        "totals": lambda: totals_report(wb, actor),
     }
     return _write({name: tables[name]() for name in wanted}, path)

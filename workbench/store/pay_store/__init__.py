@@ -39,6 +39,7 @@ from workbench.store.pay_store.settlements import (  # noqa: F401 - the package 
     lock_settlements,
     settlement,
     latest_settlement,
+    committed_paydays,
     carry_over,
     settlement_lines,
     settled_work,

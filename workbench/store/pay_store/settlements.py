@@ -48,6 +48,11 @@ def latest_settlement(session: Session) -> Row | None:
     return session.execute(query).one_or_none()
 
 
+def committed_paydays(session: Session) -> list[date]:
+    """Every committed payday, oldest first, including one that paid nobody."""
+    return list(session.scalars(select(Settlement.payday).order_by(Settlement.payday)))
+
+
 def _settlement_query() -> Select:
     return (
         select(Settlement.id, Settlement.payday, Settlement.period_start, Settlement.cutoff,

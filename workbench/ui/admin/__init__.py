@@ -43,6 +43,10 @@ CSS = """
 .wb-status-failed { background: #fdecec; color: #8a1c1c; }
 .wb-error { color: #8a1c1c; font-size: 13px; margin-top: 2px; }
 .wb-empty { color: #52606d; padding: 12px 0; }
+/* A form's refusal, beside the form (ui.wiring.bind_form); the rest of the page stays as it was. */
+.wb-form-error { color: #8a1c1c; background: #fdecec; border-left: 3px solid #e5484d;
+                 border-radius: 4px; padding: 6px 10px; }
+.wb-form-error p { margin: 0; }
 """
 
 

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from workbench.domain.times import seoul_minute
 from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import LANGUAGE_NAMES, bind
 from workbench.ui.gradio_i18n import tr
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, bind_form
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, Application
@@ -25,13 +26,13 @@ def applications_html(applications: Sequence["Application"]) -> str:
     rows = [
         f"<tr><td>#{a.id}</td><td>{escape(a.name)}</td><td>{escape(a.username)}</td>"
         f"<td>{escape(LANGUAGE_NAMES.get(a.language, a.language))}</td><td>{escape(a.bank_holder)}</td>"
-        f"<td>{a.created_at:%Y-%m-%d %H:%M} UTC</td>"
+        f"<td>{seoul_minute(a.created_at)}</td>"
         f'<td><a href="/media/document/{a.id}" target="_blank" rel="noopener">{escape(a.document_name)}</a></td></tr>'
         for a in applications
     ]
     return (
         '<table class="wb-table"><thead><tr><th>#</th><th>Name</th><th>Username</th><th>Language</th>'
-        "<th>Bank account holder</th><th>Applied</th><th>Document</th></tr></thead>"
+        "<th>Bank account holder</th><th>Applied (Seoul)</th><th>Document</th></tr></thead>"
         f'<tbody>{"".join(rows)}</tbody></table>'
     )
 
@@ -73,5 +74,6 @@ def render(wb: "Workbench") -> None:
     outputs = [applications, application]
     gr.on([tab.select], bind(refresh_applications, wb), outputs=outputs)
     gr.on(None, bind(refresh_applications, wb), outputs=outputs)
-    approve_button.click(bind(decide, wb, True), inputs=[application, reason], outputs=[decision, *outputs, reason])
-    reject_button.click(bind(decide, wb, False), inputs=[application, reason], outputs=[decision, *outputs, reason])
+    for button, approve in ((approve_button, True), (reject_button, False)):
+        button.click(bind_form(decide, wb, approve, outputs=4), inputs=[application, reason],
+                     outputs=[decision, *outputs, reason])

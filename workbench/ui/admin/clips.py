@@ -14,8 +14,9 @@ from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers import lifecycle
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import LANGUAGE_NAMES, bind, is_gradio_upload
 from workbench.ui.gradio_i18n import tr
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, bind_form, is_gradio_upload
+from workbench.workflow.errors import InvalidInput
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, ClipView
@@ -93,7 +94,7 @@ def upload(wb: "Workbench", files: list[str] | None, language: str, project: str
     # The gate lets only this user's own uploads through (gradio_gate); refuse anything else
     # here too, before the store reads it or it is deleted.
     if not all(is_gradio_upload(path) for path in paths):
-        raise gr.Error("Upload the files again.")
+        raise InvalidInput("Upload the files again.")
     outcome = handlers.upload_clips(wb, actor, paths, language=language, project=project,
                                     priority=int(priority or 0), allow_duplicate=allow_duplicate is True)
     # The store keeps its own copy; Gradio's cached upload is no longer needed, but for the
@@ -156,8 +157,11 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
     gr.on([tab.select, timer.tick], bind(refresh_clips, wb), inputs=[shown_failed],
           outputs=outputs, show_progress="hidden")
     gr.on(None, bind(refresh_clips, wb), inputs=[shown_failed], outputs=outputs, show_progress="hidden")
-    upload_button.click(bind(upload, wb), inputs=[files, language, project, priority, allow_duplicate, shown_failed],
+    upload_button.click(bind_form(upload, wb, outputs=3 + len(outputs)),
+                        inputs=[files, language, project, priority, allow_duplicate, shown_failed],
                         outputs=[upload_result, files, allow_duplicate, *outputs], concurrency_limit=2)
-    apply_button.click(bind(change_clip, wb), inputs=[clip_id, action, new_language, new_project, reason, shown_failed],
+    apply_button.click(bind_form(change_clip, wb, outputs=1 + len(outputs)),
+                       inputs=[clip_id, action, new_language, new_project, reason, shown_failed],
                        outputs=[upload_result, *outputs])
-    retry_button.click(bind(retry, wb), inputs=[failed, shown_failed], outputs=[upload_result, *outputs])
+    retry_button.click(bind_form(retry, wb, outputs=1 + len(outputs)), inputs=[failed, shown_failed],
+                       outputs=[upload_result, *outputs])

@@ -11,8 +11,8 @@ import gradio as gr
 from workbench.ui.admin.shared import admin_only, empty_note
 from workbench.ui.handlers import drafts as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import LANGUAGE_NAMES, bind
 from workbench.ui.gradio_i18n import tr
+from workbench.ui.wiring import LANGUAGE_NAMES, bind, bind_form
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -88,4 +88,4 @@ def render(wb: "Workbench") -> None:
         restart = gr.Button(tr("Turn drafts on again"), elem_id="wb-drafts-restart")
         result = gr.Markdown(elem_id="wb-drafts-result")
     gr.on([tab.select], bind(refresh_drafts, wb), outputs=[view, pair])
-    restart.click(bind(restart_drafts, wb), inputs=[pair, reason], outputs=[result, view, pair, reason])
+    restart.click(bind_form(restart_drafts, wb, outputs=4), inputs=[pair, reason], outputs=[result, view, pair, reason])

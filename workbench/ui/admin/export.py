@@ -1,4 +1,5 @@
-"""The Export tab: accepted segments as a dataset archive to download."""
+"""The Export tab: accepted segments as a dataset archive to download, with every option of
+``workbench export`` (format, selection, text, audio, sample rate, splits and seed)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,29 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from workbench.ui.handlers import admin as handlers
+from workbench.ui.handlers import export as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import bind
 from workbench.ui.gradio_i18n import tr
+from workbench.ui.wiring import bind, bind_form
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 FORMATS = [("NeMo manifest", "nemo"), ("Hugging Face audiofolder", "hf"), ("Kaldi", "kaldi"), ("CSV", "csv")]
+TEXTS = [("Spelling", "spelling"), ("Pronunciation", "pronunciation"), ("Both (two columns)", "both")]
+AUDIO = [("Cleaned (processed)", "clean"), ("Original upload", "original")]
+SAMPLE_RATES = [("16 kHz", "16000"), ("8 kHz", "8000"), ("22.05 kHz", "22050"), ("24 kHz", "24000"),
+                ("44.1 kHz", "44100"), ("48 kHz", "48000"), ("The source's own rate", "original")]
 
 
-def export(wb: "Workbench", fmt: str, language: str, project: str, request: gr.Request) -> tuple:
+def export(wb: "Workbench", fmt: str, language: str, project: str, clip_ids: str, text: str, audio: str,
+           sample_rate: str, splits: str, seed: float | None, request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
-    download = handlers.export_dataset(wb, actor, fmt=fmt, language=language or None, project=project)
-    return download.summary, str(download.archive), str(download.work_dir)
+    download = handlers.export_dataset(wb, actor, fmt=fmt, language=language or None, project=project,
+                                       clip_ids=clip_ids, audio=audio, sample_rate=sample_rate, text=text,
+                                       splits=splits, seed=seed)
+    warnings = "".join(f"\n\n**Warning:** {warning}." for warning in download.warnings)
+    return download.summary + warnings, str(download.archive), str(download.work_dir)
 
 
 def remove_export_dir(work_dir: str) -> None:
@@ -32,16 +41,27 @@ def remove_export_dir(work_dir: str) -> None:
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
     with gr.Tab(tr("Export")):
-        gr.Markdown("Accepted segments as a dataset, cut from the cleaned audio at 16 kHz, with "
-                    "train/dev/test splits by clip.")
+        gr.Markdown("Accepted segments as a dataset, with train/dev/test splits by clip: the options "
+                    "of `workbench export`.")
         with gr.Row(equal_height=True):
             fmt = gr.Dropdown(FORMATS, value="nemo", label="Format")
             language = gr.Dropdown([("All languages", ""), *languages], value="", label="Language")
             project = gr.Textbox(label="Project (empty: all)")
-            export_button = gr.Button(tr("Export"), variant="primary")
-        result = gr.Markdown()
+            clip_ids = gr.Textbox(label="Clip ids (empty: all)", placeholder="12, 13")
+        with gr.Row(equal_height=True):
+            text = gr.Dropdown(TEXTS, value="spelling", label="Text", elem_id="wb-export-text")
+            audio = gr.Dropdown(AUDIO, value="clean", label="Audio", elem_id="wb-export-audio")
+            sample_rate = gr.Dropdown(SAMPLE_RATES, value="16000", label="Sample rate",
+                                      elem_id="wb-export-rate")
+            splits = gr.Textbox("0.8,0.1,0.1", label="Splits train,dev,test (shares of each language's audio)",
+                                elem_id="wb-export-splits")
+            seed = gr.Number(0, precision=0, minimum=0, label="Split seed")
+        export_button = gr.Button(tr("Export"), variant="primary")
+        result = gr.Markdown(elem_id="wb-export-result")
         archive = gr.File(label="Download", interactive=False)
         work_dir = gr.State("")
 
-    export_button.click(bind(export, wb), inputs=[fmt, language, project], outputs=[result, archive, work_dir],
-                        concurrency_limit=1).then(remove_export_dir, inputs=[work_dir])
+    export_button.click(bind_form(export, wb, outputs=3),
+                        inputs=[fmt, language, project, clip_ids, text, audio, sample_rate, splits, seed],
+                        outputs=[result, archive, work_dir], concurrency_limit=1).then(remove_export_dir,
+                                                                                      inputs=[work_dir])

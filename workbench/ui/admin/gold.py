@@ -9,8 +9,8 @@ import gradio as gr
 from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import gold as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import bind, readable_columns
 from workbench.ui.gradio_i18n import tr
+from workbench.ui.wiring import bind, bind_form, readable_columns
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -40,4 +40,4 @@ def render(wb: "Workbench") -> None:
         result = gr.Markdown()
         scores = gr.Dataframe(interactive=False, label="Gold scores (newest first)", elem_id="wb-gold-scores")
     gr.on([tab.select], bind(refresh_gold, wb), outputs=[scores])
-    button.click(bind(mark, wb), inputs=[clip_id, segment_ids], outputs=[result, scores])
+    button.click(bind_form(mark, wb, outputs=2), inputs=[clip_id, segment_ids], outputs=[result, scores])

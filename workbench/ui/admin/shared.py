@@ -1,4 +1,5 @@
-"""What the admin tabs share: the one guard of their refresh handlers, and the empty-table note."""
+"""What the admin tabs share: the one guard of their refresh handlers, the date picker, and the
+empty-table note."""
 
 from __future__ import annotations
 
@@ -42,3 +43,26 @@ def admin_only(refresh: Callable[..., Any]) -> Callable[..., Any]:
 def empty_note(message: str) -> str:
     """What a table's place shows when it has no rows."""
     return f'<p class="wb-empty">{escape(message)}</p>'
+
+
+class SeoulDateTime(gr.DateTime):
+    """Gradio's date (and time) picker, its value handed to the handler as the text picked or
+    typed: a Seoul wall-clock time that the pay service parses and checks.
+
+    ``gr.DateTime`` itself turns ``now`` into the server's local time (not Seoul's) and
+    answers a malformed ``now-…`` with an exception; here every text reaches the handler,
+    whose refusal is shown beside the form.
+    """
+
+    def get_block_name(self) -> str:
+        return "datetime"  # the front end of gr.DateTime
+
+    def preprocess(self, payload: Any) -> Any:
+        if isinstance(payload, str):
+            return payload.strip() or None
+        return payload
+
+
+def seoul_picker(label: str, *, include_time: bool = True, **options: Any) -> SeoulDateTime:
+    """A date picker, or a date-and-time picker, read as Seoul time."""
+    return SeoulDateTime(label=label, include_time=include_time, type="string", timezone="Asia/Seoul", **options)

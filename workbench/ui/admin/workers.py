@@ -9,8 +9,8 @@ import gradio as gr
 from workbench.ui.admin.shared import admin_only
 from workbench.ui.handlers import admin as handlers
 from workbench.ui.handlers.auth import session_actor
-from workbench.ui.wiring import bind
 from workbench.ui.gradio_i18n import tr
+from workbench.ui.wiring import bind, bind_form
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
@@ -49,5 +49,5 @@ def render(wb: "Workbench") -> None:
 
     gr.on([tab.select], bind(refresh_workers, wb), outputs=[workers, account])
     outputs = [result, workers, account, reason]
-    close_button.click(bind(change_account, wb, True), inputs=[account, reason], outputs=outputs)
-    reopen_button.click(bind(change_account, wb, False), inputs=[account, reason], outputs=outputs)
+    close_button.click(bind_form(change_account, wb, True, outputs=4), inputs=[account, reason], outputs=outputs)
+    reopen_button.click(bind_form(change_account, wb, False, outputs=4), inputs=[account, reason], outputs=outputs)

@@ -1,5 +1,5 @@
 """Admin page handlers: clips and their processing, applications, workers, rates,
-settlements and dataset export.
+settlements and the audit log (dataset export: ``handlers.export``).
 
 Each takes the Workbench and the acting user and returns plain values; the Workbench refuses
 (and pay and export check) anyone who is not an admin, so calling these directly grants nothing.
@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.pay.calendar import seoul_minute
+from workbench.domain.times import seoul_minute
 from workbench.workflow.errors import DuplicateClip, InvalidInput, PermissionDenied, WorkbenchError
 from workbench.workflow.limits import checked_int
 
@@ -179,14 +177,27 @@ def rate_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
     return _seoul_times(history, ("effective_at", "created_at")).reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class RateChange:
+    """A rate, reviewer rate or bonus just set, as the Rates tab reports it."""
+
+    won_per_minute: int
+    effective_at: datetime  # aware UTC
+    history: pd.DataFrame  # the new history, newest first, times in Seoul
+
+    def since(self) -> str:
+        return f"from {seoul_minute(self.effective_at)} (Seoul time)"
+
+
 def set_language_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: float | None,
-                      effective_at: str) -> pd.DataFrame:
-    """Add a base rate from ``effective_at`` (``2026-12-01T00:00``, Seoul time unless it
-    carries an offset) on, and return the new history."""
+                      effective_at: str | None) -> RateChange:
+    """Add a base rate from ``effective_at`` (``2026-12-01 00:00``, Seoul time unless it
+    carries an offset) on."""
     from workbench.pay.service import parse_effective_at, set_rate
 
-    set_rate(wb, actor, language, whole_won(won_per_minute, "rate"), parse_effective_at(effective_at or ""))
-    return rate_table(wb, actor)
+    won, at = whole_won(won_per_minute, "rate"), parse_effective_at(effective_at or "")
+    set_rate(wb, actor, language, won, at)
+    return RateChange(won, at, rate_table(wb, actor))
 
 
 def reviewer_rate_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
@@ -198,14 +209,13 @@ def reviewer_rate_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
 
 
 def set_language_reviewer_rate(wb: "Workbench", actor: "Actor", language: str, won_per_minute: float | None,
-                               effective_at: str) -> pd.DataFrame:
-    """Add a reviewer rate (won per minute of audio reviewed) from ``effective_at`` on, and
-    return the new history."""
+                               effective_at: str | None) -> RateChange:
+    """Add a reviewer rate (won per minute of audio reviewed) from ``effective_at`` on."""
     from workbench.pay.service import parse_effective_at, set_reviewer_rate
 
-    set_reviewer_rate(wb, actor, language, whole_won(won_per_minute, "reviewer rate"),
-                      parse_effective_at(effective_at or ""))
-    return reviewer_rate_table(wb, actor)
+    won, at = whole_won(won_per_minute, "reviewer rate"), parse_effective_at(effective_at or "")
+    set_reviewer_rate(wb, actor, language, won, at)
+    return RateChange(won, at, reviewer_rate_table(wb, actor))
 
 
 def project_bonus_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
@@ -217,13 +227,13 @@ def project_bonus_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
 
 
 def set_project_bonus(wb: "Workbench", actor: "Actor", project: str, won_per_minute: float | None,
-                      effective_at: str, basis: str) -> pd.DataFrame:
-    """Add a bonus per minute of ``basis`` audio for ``project`` (0 ends it); the new history."""
+                      effective_at: str | None, basis: str) -> RateChange:
+    """Add a bonus per minute of ``basis`` audio for ``project`` (0 ends it)."""
     from workbench.pay.service import parse_effective_at, set_project_rate
 
-    set_project_rate(wb, actor, project, whole_won(won_per_minute, "bonus"),
-                     parse_effective_at(effective_at or ""), basis=basis)
-    return project_bonus_table(wb, actor)
+    won, at = whole_won(won_per_minute, "bonus"), parse_effective_at(effective_at or "")
+    set_project_rate(wb, actor, project, won, at, basis=basis)
+    return RateChange(won, at, project_bonus_table(wb, actor))
 
 
 # --- time on task -----------------------------------------------------------------------
@@ -264,11 +274,15 @@ class SettlementRun:
     items: pd.DataFrame  # the work items paid
 
 
-def run_settlement(wb: "Workbench", actor: "Actor", payday: str, *, commit: bool) -> SettlementRun:
-    """A dry run (``commit=False``) or the committed settlement of ``payday``."""
+def run_settlement(wb: "Workbench", actor: "Actor", payday: str | None, *, commit: bool,
+                   confirmed: bool = False) -> SettlementRun:
+    """A dry run (``commit=False``) or the committed settlement of ``payday``; a commit only
+    once the admin has ``confirmed`` that the dry run is right."""
     from workbench.pay import reports
     from workbench.pay.service import parse_payday, settle
 
+    if commit and confirmed is not True:
+        raise InvalidInput("Tick the box to confirm that the dry run is right before committing.")
     settlement = settle(wb, actor, parse_payday(payday or ""), commit=commit)
     workers = reports.worker_period_report(settlement.lines).drop(columns="payday")
     items = settlement.items.assign(minutes=(settlement.items["source_ms"] / 60000).astype(float).round(3))
@@ -281,49 +295,13 @@ SETTLED_ITEM_COLUMNS = ("username", "task_id", "clip_name", "language", "project
 
 
 def settlement_history(wb: "Workbench", actor: "Actor") -> tuple[pd.DataFrame, "Figure"]:
-    """Totals per committed payday, and the chart of minutes and pay per period."""
-    from workbench.pay import reports
+    """Totals per committed payday (one that paid nobody included), and the chart of minutes
+    and pay per period."""
     from workbench.pay.plots import plot_periods
-    from workbench.pay.service import period_report
+    from workbench.pay.service import totals_report
 
-    totals = reports.period_totals(period_report(wb, actor))
+    totals = totals_report(wb, actor)
     return totals, plot_periods(totals)
-
-
-# --- export -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportDownload:
-    summary: str
-    archive: Path  # a zip inside ``work_dir``
-    work_dir: Path  # temporary; remove it once the archive has been handed over
-
-
-def export_dataset(wb: "Workbench", actor: "Actor", *, fmt: str, language: str | None,
-                   project: str | None) -> ExportDownload:
-    """Export accepted segments into a temporary directory and zip them for download.
-
-    Nothing is left behind on failure; on success the caller removes ``work_dir``.
-    """
-    from workbench.export.run import run_export
-
-    work_dir = Path(tempfile.mkdtemp(prefix="workbench-export-"))
-    try:
-        result = run_export(wb, actor, fmt=fmt, out_dir=work_dir / "dataset",
-                            language=language or None, project=project or None)
-        # Checked by run_export by now; a project's slashes must not make a path.
-        name = re.sub(r"[^\w.-]+", "_", "-".join(part for part in ("dataset", fmt, language, project) if part))
-        archive = Path(shutil.make_archive(str(work_dir / name), "zip", root_dir=result.out_dir))
-    except BaseException:
-        shutil.rmtree(work_dir, ignore_errors=True)
-        raise
-    splits = ", ".join(f"{split} {count}" for split, count in result.split_segments.items())
-    summary = (f"Exported {result.segments} segment(s) from {result.clips} clip(s), "
-               f"{result.seconds / 60:.1f} minutes of audio ({splits}).")
-    if result.skipped_no_speech:
-        summary += f" {result.skipped_no_speech} no-speech segment(s) left out."
-    return ExportDownload(summary=summary, archive=archive, work_dir=work_dir)
 
 
 AUDIT_COLUMNS = ("when (Seoul)", "who", "action", "on", "detail")
