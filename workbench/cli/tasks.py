@@ -54,7 +54,7 @@ def audit(
     as_admin: str = AS_ADMIN,
 ) -> None:
     """Who changed what and when (Seoul time), newest first (admin)."""
-    from workbench.pay.calendar import seoul_minute
+    from workbench.domain.times import seoul_minute
 
     wb = open_workbench()
     for entry in wb.audit_log(acting_admin(wb, as_admin), task_id=task, limit=limit):

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import holidays
 
-from workbench.domain.times import SEOUL, seoul_minute  # noqa: F401  (pay's modules import them from here)
+from workbench.domain.times import SEOUL
 
 FIRST_HALF, SECOND_HALF = 1, 2
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request, Response

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay import engine
-from workbench.pay.calendar import seoul_datetime, seoul_minute
+from workbench.domain.times import seoul_minute
+from workbench.pay.calendar import seoul_datetime
 from workbench.pay.service.common import _frame
 from workbench.store import audit, pay_store
 from workbench.workflow import access

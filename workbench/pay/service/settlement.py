@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.pay import engine, reports
-from workbench.pay.calendar import PayPeriod, pay_period, seoul_minute
+from workbench.domain.times import seoul_minute
+from workbench.pay.calendar import PayPeriod, pay_period
 from workbench.pay.engine import DEFAULT_MINIMUM_PAYOUT
 from workbench.pay.service.common import (
     _as_invalid_input,

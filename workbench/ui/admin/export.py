@@ -11,7 +11,7 @@ import gradio as gr
 from workbench.ui.handlers import export as handlers
 from workbench.ui.handlers.auth import session_actor
 from workbench.ui.gradio_i18n import tr
-from workbench.ui.wiring import bind, bind_form
+from workbench.ui.wiring import bind_form
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench

@@ -8,7 +8,6 @@ Each takes the Workbench and the acting user and returns plain values; the Workb
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from workbench.pay.calendar import seoul_minute
+from workbench.domain.times import seoul_minute
 from workbench.workflow.errors import InvalidInput
 from workbench.workflow.limits import checked_id
 

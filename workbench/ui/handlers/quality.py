@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.pay.calendar import seoul_minute
+from workbench.domain.times import seoul_minute
 from workbench.workflow.errors import InvalidInput
 
 if TYPE_CHECKING:
