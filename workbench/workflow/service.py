@@ -10,7 +10,7 @@ transaction: it either happens completely or changes nothing.
 
 The work is done by services composed over one ``Context`` (context.py): ``people``
 (accounts, sign-in), ``applications``, ``grading``, ``sessions``, ``tasks`` (the admin's
-task list, audit log, release), ``clips`` (import and processing), ``drafting``,
+task list, audit log, release), ``clips`` (import and processing), ``drafting``, ``gold``, ``double``,
 ``transcribing``, ``review``, ``media`` and ``time_on_task``, with ``views`` and
 ``revisions`` as shared collaborators. Each public method of the facade is one line of
 ``DELEGATES`` below, forwarded to the service that does it; nothing else lives here.
@@ -26,6 +26,7 @@ from workbench.store.db import Store
 from workbench.workflow.applications import Applications
 from workbench.workflow.clips import Clips
 from workbench.workflow.context import Clock, Context, utc_now
+from workbench.workflow.double import Double
 from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
 from workbench.workflow.gold import Gold
 from workbench.workflow.grading import Grading
@@ -59,7 +60,8 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
         "register_processed_clip")),
     "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
-    "gold": (Gold, ("mark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
+    "gold": (Gold, ("mark_gold", "unmark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
+    "double": (Double, ("double_agreements", "double_disputes", "resolve_double")),
     "timeline": (Timeline, ("move_boundary", "clip_peaks_path")),
     "transcribing": (Transcribing, (
         "my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech", "split_segment",
@@ -108,9 +110,11 @@ class Workbench:
         self.tasks = Tasks(ctx, views=views)
         self.drafting = drafting = Drafting(ctx, views=views)
         self.gold = gold = Gold(ctx, views=views)
-        self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold)
+        self.double = double = Double(ctx)
+        self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold,
+                           mix_double=double.mix_double)
         self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading,
-                                                        gold=gold)
+                                                        gold=gold, double=double)
         self.hinting = SentenceHinting(ctx, views=views, revisions=revisions, transcribing=transcribing)
         self.timeline = Timeline(ctx, views=views, revisions=revisions)
         self.review = Review(ctx, views=views, revisions=revisions)
