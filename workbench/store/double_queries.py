@@ -1,0 +1,85 @@
+"""Double transcription's queries (workflow/double.py): the pairs, who may not claim which
+side, the agreements and the open disputes."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased, object_session
+
+from workbench.store.double_models import DoubleAgreement, DoublePair
+from workbench.store.models import AuditEntry, Clip, Task, User
+
+
+def pair_of(session: Session, task_id: int, *, lock: bool = False) -> DoublePair | None:
+    """The pair ``task_id`` is either side of, or None."""
+    query = select(DoublePair).where(or_(DoublePair.task_id == task_id, DoublePair.original_task_id == task_id))
+    return session.scalars(query.with_for_update() if lock else query).one_or_none()
+
+
+# What counts as having worked on a task (and so having seen its text or heard its audio).
+WORKED = ("task.claimed", "task.review_started")
+
+
+def _worked(task_id_column, user_id: int):
+    """A condition: ``user_id`` ever claimed or reviewed task ``task_id_column`` (the audit log
+    remembers it after a release)."""
+    return select(AuditEntry.id).where(AuditEntry.task_id == task_id_column, AuditEntry.actor_id == user_id,
+                                       AuditEntry.action.in_(WORKED)).exists()
+
+
+def worked_other_side(task: Task, user_id: int) -> bool:
+    """Whether ``task`` (a row of an open session) is a side of a pair whose other side
+    ``user_id`` ever claimed or reviewed."""
+    session = object_session(task)
+    if session is None:
+        return False
+    return bool(session.scalar(select(
+        select(DoublePair.task_id).where(or_(
+            and_(DoublePair.task_id == task.id, _worked(DoublePair.original_task_id, user_id)),
+            and_(DoublePair.original_task_id == task.id, _worked(DoublePair.task_id, user_id)),
+        )).exists())))
+
+
+def sides_to_skip(connection, user_id: int) -> list[int]:
+    """Open sides of a pair ``user_id`` must not be offered: those whose other side they ever
+    claimed or reviewed, so one person never transcribes the same audio twice."""
+    def claimed(task_id_column):
+        return _worked(task_id_column, user_id)
+
+    copy, original = aliased(Task), aliased(Task)
+    rows = connection.execute(
+        select(DoublePair.task_id, DoublePair.original_task_id, copy.state, original.state)
+        .join(copy, copy.id == DoublePair.task_id)
+        .join(original, original.id == DoublePair.original_task_id)
+        .where(or_(and_(copy.state == "open", claimed(DoublePair.original_task_id)),
+                   and_(original.state == "open", claimed(DoublePair.task_id))))
+    )
+    skip = []
+    for copy_id, original_id, copy_state, original_state in rows:
+        skip += [task_id for task_id, state in ((copy_id, copy_state), (original_id, original_state))
+                 if state == "open"]
+    return skip
+
+
+def agreements(session: Session, *, disputed_only: bool = False, language: str | None = None) -> list[tuple]:
+    """Every agreement, newest first, with the two usernames and the project:
+    ``(DoubleAgreement, first username, second username, project)``."""
+    first, second = aliased(User), aliased(User)
+    query = (
+        select(DoubleAgreement, first.username, second.username, Clip.project)
+        .join(first, first.id == DoubleAgreement.first_user_id)
+        .join(second, second.id == DoubleAgreement.second_user_id)
+        .join(Task, Task.id == DoubleAgreement.pair_task_id)
+        .join(Clip, Clip.id == Task.clip_id)
+        .order_by(DoubleAgreement.measured_at.desc(), DoubleAgreement.id.desc())
+    )
+    if disputed_only:
+        query = query.where(DoubleAgreement.disputed, DoubleAgreement.resolution.is_(None))
+    if language is not None:
+        query = query.where(DoubleAgreement.language == language)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def pairs(session: Session) -> dict[int, int]:
+    """``{copy task id: original task id}``."""
+    return dict(session.execute(select(DoublePair.task_id, DoublePair.original_task_id)).all())
