@@ -40,6 +40,11 @@ def worked_other_side(task: Task, user_id: int) -> bool:
         )).exists())))
 
 
+def ever_claimed(session: Session, task_id: int) -> bool:
+    return bool(session.scalar(select(select(AuditEntry.id).where(
+        AuditEntry.task_id == task_id, AuditEntry.action == "task.claimed").exists())))
+
+
 def sides_to_skip(connection, user_id: int) -> list[int]:
     """Open sides of a pair ``user_id`` must not be offered: those whose other side they ever
     claimed or reviewed, so one person never transcribes the same audio twice."""

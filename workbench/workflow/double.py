@@ -34,7 +34,7 @@ import json
 import random
 from typing import ClassVar
 
-from workbench.store import double_queries
+from workbench.store import double_queries, gold_queries
 from workbench.store.double_models import DoubleAgreement, DoublePair
 from workbench.store.models import Clip, Task
 from workbench.workflow import access, rows
@@ -82,6 +82,19 @@ class Double(Service):
         setattr(pair, f"{side}_user_id", user.id)
         if pair.first_texts is not None and pair.second_texts is not None:
             self._measure(session, pair, task)
+
+    def double_task(self, actor: Actor, task_id: int) -> int:
+        """Transcribe task ``task_id`` twice from now (admin): for a demo, a test, or a clip an
+        admin wants checked. Only an open ordinary task nobody has claimed yet, not already
+        doubled, since the first side's text must be its first. The second task's id."""
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor)
+            task = rows.task(session, checked_id(task_id, "task"), lock=True)
+            if task.state != "open" or task.transcriber_id is not None or double_queries.ever_claimed(session, task.id):
+                raise InvalidTransition(f"Task {task.id} has been taken already; only an untouched task is doubled.")
+            if double_queries.pair_of(session, task.id) is not None or gold_queries.is_gold_task(task):
+                raise InvalidInput(f"Task {task.id} is gold work or doubled already.")
+            return self._double(session, session.get(Clip, task.clip_id), task, actor_id=admin.id)
 
     # --- what the admin and reviewers see -------------------------------------------------
 

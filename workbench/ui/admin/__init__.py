@@ -1,5 +1,5 @@
 """The admin page: one sub-tab per module (clips and their processing, applications,
-workers, machine drafts, the audit log, rates, settlements, time on task, gold work and dataset export),
+workers, machine drafts, the audit log, rates, settlements, time on task, gold work, the quality dashboard and dataset export),
 composed here.
 
 Only wiring and the HTML the tables render as live in the tab modules; the work is done by
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from workbench.ui.admin import applications, audit, clips, drafts, export, rates, settlements, time_on_task, workers
-from workbench.ui.admin import gold
+from workbench.ui.admin import gold, quality
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -57,4 +57,5 @@ def render(wb: "Workbench") -> None:
         settlements.render(wb)
         time_on_task.render(wb)
         gold.render(wb)
+        quality.render(wb)
         export.render(wb, languages)
