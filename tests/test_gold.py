@@ -462,3 +462,15 @@ def test_unmarking_needs_a_reason_and_an_admin(wb, wb_people, gold):
     with pytest.raises(PermissionDenied):
         wb.unmark_gold(wb_people.rita, segment_ids=references, reason="I disagree")
     assert wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme") > 0
+
+
+def test_the_gold_tab_unmarks_for_an_admin_only_and_refuses_junk_ids(wb, wb_people, gold):
+    from workbench.ui.handlers import gold as handlers
+
+    references = ", ".join(str(s.id) for s in wb.open_task(wb_people.admin, gold.source).segments)
+    with pytest.raises(InvalidInput, match="whole numbers"):
+        handlers.unmark_gold(wb, wb_people.admin, "12; DROP TABLE", "why")
+    with pytest.raises(PermissionDenied):
+        handlers.unmark_gold(wb, wb_people.tina, references, "why")
+    assert handlers.unmark_gold(wb, wb_people.admin, references, "wrong reference") == (
+        "3 segment(s) no longer gold; their scores stay.")

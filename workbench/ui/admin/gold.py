@@ -1,4 +1,5 @@
-"""The Gold tab: mark accepted work as gold, and see how workers scored on gold copies."""
+"""The Gold tab: mark accepted work as gold (or take the mark off), and see how workers scored
+on gold copies."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def mark(wb: "Workbench", clip_id: float | None, segment_ids: str, request: gr.R
     return message, readable_columns(handlers.gold_scores_table(wb, actor))
 
 
+def unmark(wb: "Workbench", segment_ids: str, reason: str, request: gr.Request) -> str:
+    return handlers.unmark_gold(wb, session_actor(wb, request.username), segment_ids, reason)
+
+
 def render(wb: "Workbench") -> None:
     with gr.Tab("Gold") as tab:
         gr.Markdown("Accepted text made gold is copied, unmarked, among a project's ordinary tasks at "
@@ -36,7 +41,12 @@ def render(wb: "Workbench") -> None:
             clip_id = gr.Number(None, label="Clip id (all its accepted segments)", precision=0, minimum=1)
             segment_ids = gr.Textbox(label="or segment ids", placeholder="12, 13")
             button = gr.Button("Make gold", variant="primary")
+        with gr.Row(equal_height=True):
+            unmark_ids = gr.Textbox(label="Gold segment ids to un-mark", placeholder="12, 13")
+            reason = gr.Textbox(label="Why (kept in the audit log)")
+            unmark_button = gr.Button("Take the gold mark off")
         result = gr.Markdown()
         scores = gr.Dataframe(interactive=False, label="Gold scores (newest first)", elem_id="wb-gold-scores")
     gr.on([tab.select], bind(refresh_gold, wb), outputs=[scores])
     button.click(bind(mark, wb), inputs=[clip_id, segment_ids], outputs=[result, scores])
+    unmark_button.click(bind(unmark, wb), inputs=[unmark_ids, reason], outputs=[result])
