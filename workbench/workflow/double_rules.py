@@ -11,15 +11,13 @@ speech, or both only tags) agree.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import jiwer
 
 from workbench.drafts import scoring
-from workbench.workflow.guidelines import PROJECTS_FILE, guidelines_dir, spelling_and_pronunciation
+from workbench.workflow.gold_rules import project_settings
+from workbench.workflow.guidelines import spelling_and_pronunciation
 
 MAX_SHARE = 0.5
 DEFAULT_DISPUTE_CER = 0.15
@@ -37,28 +35,7 @@ class DoubleSettings:
 def double_settings(project: str) -> DoubleSettings:
     """``[double."<project>"]`` of ``guidelines/projects.toml`` (off for a project not listed).
     ValueError for a malformed table."""
-    path = guidelines_dir() / PROJECTS_FILE
-    if not path.is_file():
-        return DoubleSettings()
-    return _parse(path, path.stat().st_mtime_ns).get(project, DoubleSettings())
-
-
-@cache
-def _parse(path: Path, mtime_ns: int) -> dict[str, DoubleSettings]:
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle).get("double", {})
-    parsed = {}
-    for project, table in raw.items():
-        unknown = set(table) - {"share", "dispute_cer"} if isinstance(table, dict) else {"?"}
-        if unknown:
-            raise ValueError(f"{path}: [double.{project!r}] takes share and dispute_cer, not {sorted(unknown)}")
-        settings = DoubleSettings(**table)
-        for name, top in (("share", MAX_SHARE), ("dispute_cer", 1)):
-            value = getattr(settings, name)
-            if isinstance(value, bool) or not (isinstance(value, (int, float)) and 0 <= value <= top):
-                raise ValueError(f"{path}: double {name} of {project!r} must be a number from 0 to {top}")
-        parsed[project] = settings
-    return parsed
+    return project_settings("double", project, DoubleSettings, {"share": MAX_SHARE, "dispute_cer": 1})
 
 
 def agreement_cer(first: str, second: str, language: str, *, first_no_speech: bool = False,
