@@ -102,7 +102,7 @@ def test_a_malformed_double_table_is_refused_with_the_reason(double_rules, table
 def test_a_doubled_clip_is_a_second_task_over_the_same_spans(wb, wb_people, pair):
     original, copy = (wb.open_task(wb_people.admin, t) for t in (pair.original, pair.copy))
     assert [(s.start, s.end) for s in original.segments] == [(s.start, s.end) for s in copy.segments]
-    assert copy.state == "open" and copy.id == original.id + 1
+    assert copy.task.state == "open" and copy.task.id == original.task.id + 1
 
 
 def test_a_project_without_double_settings_is_never_doubled(wb, wb_people, double_rules):
