@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.builders import TEXTS, processed_clip, signed_in, take_through_review, transcribe
-from tests.test_double import Always, double_rules, pair  # noqa: F401  (fixtures)
+from tests.test_double import OTHER, Always, double_rules, pair  # noqa: F401  (fixtures)
 from tests.test_gold import audio_dir
 from tests.test_gold_attacks import shape
 from workbench.ui.server import create_app
@@ -111,7 +111,7 @@ def test_the_copys_audio_is_tagged_apart_from_the_originals(wb, wb_people, app, 
 
 def test_the_dispute_api_is_for_reviewers_only_and_refuses_junk(wb, wb_people, app, pair):
     transcribe(wb, wb_people.tina, wb.claim_next(wb_people.tina).id)
-    transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, ("네.",))
+    transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, (OTHER,))
     tom, rita = signed_in(app, "tom"), signed_in(app, "rita")
     assert tom.get("/api/work/double/disputes").status_code == 403
     listed = rita.get("/api/work/double/disputes")
