@@ -16,27 +16,29 @@ def pair_of(session: Session, task_id: int, *, lock: bool = False) -> DoublePair
     return session.scalars(query.with_for_update() if lock else query).one_or_none()
 
 
-# What counts as having worked on a task (and so having seen its text or heard its audio).
-WORKED = ("task.claimed", "task.review_started")
+# Having transcribed a task (claimed it), and having read it any way (claimed or reviewed it).
+TRANSCRIBED = ("task.claimed",)
+READ = ("task.claimed", "task.review_started")
 
 
-def _worked(task_id_column, user_id: int):
-    """A condition: ``user_id`` ever claimed or reviewed task ``task_id_column`` (the audit log
-    remembers it after a release)."""
+def _worked(task_id_column, user_id: int, actions: tuple[str, ...]):
+    """A condition: ``user_id`` ever did one of ``actions`` on task ``task_id_column`` (the
+    audit log remembers it after a release)."""
     return select(AuditEntry.id).where(AuditEntry.task_id == task_id_column, AuditEntry.actor_id == user_id,
-                                       AuditEntry.action.in_(WORKED)).exists()
+                                       AuditEntry.action.in_(actions)).exists()
 
 
 def worked_other_side(task: Task, user_id: int) -> bool:
     """Whether ``task`` (a row of an open session) is a side of a pair whose other side
-    ``user_id`` ever claimed or reviewed."""
+    ``user_id`` ever transcribed (claimed). Reviewing both sides is allowed: a reviewer
+    writes neither text."""
     session = object_session(task)
     if session is None:
         return False
     return bool(session.scalar(select(
         select(DoublePair.task_id).where(or_(
-            and_(DoublePair.task_id == task.id, _worked(DoublePair.original_task_id, user_id)),
-            and_(DoublePair.original_task_id == task.id, _worked(DoublePair.task_id, user_id)),
+            and_(DoublePair.task_id == task.id, _worked(DoublePair.original_task_id, user_id, TRANSCRIBED)),
+            and_(DoublePair.original_task_id == task.id, _worked(DoublePair.task_id, user_id, TRANSCRIBED)),
         )).exists())))
 
 
@@ -47,9 +49,10 @@ def ever_claimed(session: Session, task_id: int) -> bool:
 
 def sides_to_skip(connection, user_id: int) -> list[int]:
     """Open sides of a pair ``user_id`` must not be offered: those whose other side they ever
-    claimed or reviewed, so one person never transcribes the same audio twice."""
+    claimed or reviewed (read), so nobody transcribes audio whose other text they know, nor
+    the same audio twice."""
     def claimed(task_id_column):
-        return _worked(task_id_column, user_id)
+        return _worked(task_id_column, user_id, READ)
 
     copy, original = aliased(Task), aliased(Task)
     rows = connection.execute(

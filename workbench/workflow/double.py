@@ -12,8 +12,8 @@ by span, and a span they disagree on goes to a reviewer, who picks one text or w
   (``clip_copies.copy_clip``: same keys, ids from the same sequences, its own audio files,
   a task log like any other). The pair is recorded only where the admin's pages look.
 - **Independence.** Whoever ever claimed or reviewed one side is never offered the other
-  (``double_queries.sides_to_skip`` at the claim) and may neither see nor review it
-  (``access.may_view``/``may_review``). A transcriber sees only their own task, so the
+  (``double_queries.sides_to_skip`` at the claim), and whoever claimed one side may neither
+  see nor review the other (``access.may_view``/``may_review``); one reviewer may review both. A transcriber sees only their own task, so the
   other's text, ids, audio tags and log never reach them.
 - **Agreement.** At each side's first submit its texts are kept, span by span over the
   original's spans when the copy was made (``double_rules.span_text``: splitting or merging
