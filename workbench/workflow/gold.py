@@ -137,10 +137,10 @@ class Gold(Service):
         no longer copied. The reference row stays (with who and when), and so do its copies
         and the scores already given, which keep counting in grades. ``reason`` goes to the
         audit log. The number un-marked; a segment that is not gold is refused (InvalidInput)."""
+        if not isinstance(segment_ids, (list, tuple)) or not segment_ids:
+            raise InvalidInput("Name the gold segments to un-mark, as a list of segment ids.")
         ids = [checked_id(s, "segment") for s in segment_ids]
         reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the gold mark is taken off.")
-        if not ids:
-            raise InvalidInput("Name the gold segments to un-mark.")
         with self.store.session() as session:
             admin = access.require_admin(session, actor)
             known = gold_queries.references_by_segment(session, ids)
