@@ -107,6 +107,18 @@ def test_a_doubled_clip_is_a_second_task_over_the_same_spans(wb, wb_people, pair
     assert copy.task.state == "open" and copy.task.id == original.task.id + 1
 
 
+def test_neither_side_of_a_pair_is_drafted_or_shows_a_draft(wb, wb_people, pair):
+    """One machine draft under both texts would make them agree; and the copy alone undrafted
+    would stand out."""
+    from workbench.store.models import Task
+
+    other = processed_clip(wb, wb_people.admin, filename="other.wav", project="other")
+    with wb.store.reading() as session:
+        sides = [session.get(Task, task_id) for task_id in (pair.original, pair.copy)]
+        assert [wb.drafts_allowed(task, None) for task in sides] == [False, False]
+        assert wb.drafts_allowed(session.get(Task, other), None)
+
+
 def test_a_project_without_double_settings_is_never_doubled(wb, wb_people, double_rules):
     processed_clip(wb, wb_people.admin, filename="other.wav", project="other")
     assert len(wb.list_tasks(wb_people.admin)) == 1

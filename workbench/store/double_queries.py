@@ -42,6 +42,19 @@ def worked_other_side(task: Task, user_id: int) -> bool:
         )).exists())))
 
 
+def is_double_task(task: Task) -> bool:
+    """Whether ``task`` (a row of an open session) is either side of a pair; remembered for
+    the session's life (a task is paired when it is made, or untouched by ``double_task``)."""
+    session = object_session(task)
+    if session is None:
+        return False
+    known = session.info.setdefault("double_tasks", {})
+    if task.id not in known:
+        known[task.id] = bool(session.scalar(select(select(DoublePair.task_id).where(
+            or_(DoublePair.task_id == task.id, DoublePair.original_task_id == task.id)).exists())))
+    return known[task.id]
+
+
 def ever_claimed(session: Session, task_id: int) -> bool:
     return bool(session.scalar(select(select(AuditEntry.id).where(
         AuditEntry.task_id == task_id, AuditEntry.action == "task.claimed").exists())))
