@@ -36,17 +36,18 @@ def render(wb: "Workbench") -> None:
                     "transcriptions (CER between the two texts), minutes of work per audio minute and "
                     "the hourly pay it earned against the minimum wage, per language and project.")
         with gr.Row():
-            gold = gr.LinePlot(x="day", y="mean_cer", color="group", title="Gold CER over time",
-                               y_title="mean CER", elem_id="wb-quality-gold")
+            # Points, not a line: a line of one day draws nothing.
+            gold = gr.ScatterPlot(x="day", y="mean_cer", color="group", title="Gold CER per day",
+                                  y_title="mean CER", y_lim=[0, 1], elem_id="wb-quality-gold")
             agreement = gr.BarPlot(x="group", y="mean_cer", color="group", title="Double transcription: CER between",
-                                   y_title="mean CER", elem_id="wb-quality-agreement")
+                                   y_title="mean CER", y_lim=[0, 1], elem_id="wb-quality-agreement")
         with gr.Row():
             workers = gr.BarPlot(x="username", y="mean_cer", color="language", title="Agreement per worker",
-                                 y_title="mean CER", elem_id="wb-quality-workers")
+                                 y_title="mean CER", y_lim=[0, 1], elem_id="wb-quality-workers")
             work = gr.BarPlot(x="group", y="minutes_per_audio_minute", color="group",
-                              title="Minutes of work per audio minute", elem_id="wb-quality-work")
+                              title="Minutes of work per audio minute", y_lim=[0, None], elem_id="wb-quality-work")
         pay = gr.BarPlot(x="bar", y="won", color="measure", title="Effective hourly pay against the minimum wage",
-                         y_title="won per hour", x_label_angle=-30, elem_id="wb-quality-pay")
+                         y_title="won per hour", y_lim=[0, None], x_label_angle=-30, elem_id="wb-quality-pay")
         times = gr.Dataframe(interactive=False, label="Time on task per role, language and project",
                              elem_id="wb-quality-times")
         rules = [gr.Dataframe(interactive=False, label=label, visible=False, elem_id=f"wb-quality-{name}")
