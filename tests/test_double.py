@@ -169,13 +169,15 @@ def test_the_first_submitted_texts_are_measured_not_later_corrections(wb, wb_peo
 @pytest.fixture
 def disputed(wb, wb_people, pair):
     transcribe(wb, wb_people.tina, wb.claim_next(wb_people.tina).id)
-    transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, ("안녕하세여.", "반갑습니다.", "네 좋아요."))
+    slip = ("안녕하세여.", "반갑습니다.", "네 좋아요.")  # the first span one syllable in five apart
+    transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, slip)
     (dispute,) = wb.double_disputes(wb_people.rita)
     return dispute
 
 
 @pytest.mark.parametrize(("choice", "text", "settled"), [
-    ("first", None, "안녕하세요."), ("second", None, "안녕하세여."), ("third", "안녕하세요!", "안녕하세요!"),
+    ("first", None, "안녕하세요."), ("second", None, "안녕하세여."),
+    ("third", "안녕하세요!", "안녕하세요!"),
 ])
 def test_a_reviewer_settles_a_dispute_by_picking_a_text_or_writing_a_third(wb, wb_people, disputed, choice, text,
                                                                            settled):

@@ -1,6 +1,6 @@
 """The admin page: one sub-tab per module (clips and their processing, applications,
-workers, machine drafts, the audit log, rates, settlements, time on task, gold work, the quality dashboard and dataset export),
-composed here.
+workers, machine drafts, the audit log, rates, settlements, time on task, gold work, the
+quality dashboard and dataset export), composed here.
 
 Only wiring and the HTML the tables render as live in the tab modules; the work is done by
 ``workbench.ui.handlers.admin``, whose calls the Workbench, pay and export check. Every tab
