@@ -50,7 +50,7 @@ def test_one_admin_and_a_reviewer_and_transcriber_per_language(wb):
 def test_every_sample_clip_is_processed_and_its_task_is_in_its_demo_state(wb):
     admin = wb.actor("admin")
     assert {(c.filename, c.status) for c in wb.list_clips(admin)} == {(name, "ready") for name in DEMO_STATES}
-    copies = wb.gold_copies(admin)  # the demo's gold (test_the_demo_seeds_gold_scored_once_and_open_once)
+    copies = wb.gold_copies(admin)  # the demo's gold (test_the_demo_seeds_gold_done_once_and_offers_one_copy_...)
     states = {t.clip_name: t.state for t in wb.list_tasks(admin) if t.id not in copies}
     assert states == DEMO_STATES
     assert set(states.values()) == {"open", "in_progress", "submitted", "returned", "complete"}
@@ -103,7 +103,7 @@ def test_the_demo_drafts_its_english_clips_with_whisper_or_says_how_to_turn_draf
         return
     assert "Machine drafts: Whisper base drafted the English sample clips" in seeded[1]
     admin = wb.actor("admin")
-    [complete] = [t for t in wb.list_tasks(admin, language="en") if t.state == "complete"]
+    complete = min((t for t in wb.list_tasks(admin, language="en") if t.state == "complete"), key=lambda t: t.id)
     first = wb.open_task(admin, complete.id).segments[0]
     draft, *_ = wb.segment_history(admin, first.id)
     assert (draft.kind, draft.author) == ("draft", "asr:whisper-base@d01c3014881c")
@@ -112,9 +112,24 @@ def test_the_demo_drafts_its_english_clips_with_whisper_or_says_how_to_turn_draf
     assert "ko" not in figures or figures["ko"]["drafted"] == 0
 
 
-def test_the_demo_seeds_gold_and_offers_one_copy_but_not_to_who_did_its_source(wb):
+def test_the_demo_seeds_gold_done_once_and_offers_one_copy_but_not_to_who_did_its_source(wb):
     admin = wb.actor("admin")
     copies = wb.gold_copies(admin)
-    assert sorted(t.state for t in wb.list_tasks(admin) if t.id in copies) == ["open"]
+    assert sorted(t.state for t in wb.list_tasks(admin) if t.id in copies) == ["complete", "open"]
+    scores = wb.gold_scores(admin)
+    assert {s.username for s in scores} == {"en-crowd-1"} and {s.passed for s in scores} == {True, False}
     with pytest.raises(NotFound):
         wb.claim_next(wb.actor("en-transcriber"))  # they transcribed the gold clip
+
+
+def test_the_demo_seeds_one_double_transcribed_clip_with_one_span_disputed(wb):
+    from workbench.quality.gather import quality_figures
+
+    admin = wb.actor("admin")
+    spans = wb.double_agreements(admin)
+    assert {(s.first, s.second) for s in spans} == {("en-crowd-1", "en-crowd-2")}
+    assert sum(s.disputed for s in spans) == 1 and len(wb.double_disputes(admin)) == 1
+    figures = quality_figures(wb, admin)
+    assert len(figures.gold) >= 1 and len(figures.agreement) == 1
+    crowd = figures.time_on_task[figures.time_on_task["language"] == "en"]
+    assert (crowd["minutes_per_audio_minute"] > 0).all() and (crowd["won_per_hour"] > 0).all()

@@ -416,3 +416,61 @@ def test_an_admin_offers_a_copy_only_of_a_clip_with_gold(wb, wb_people, gold):
         wb.offer_gold_copy(wb_people.tina, clip_id=gold.source_clip, project="acme")
     task_id = wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme", priority=5)
     assert wb.gold_copies(wb_people.admin) == {gold.copy: gold.source_clip, task_id: gold.source_clip}
+
+
+# --- un-marking -----------------------------------------------------------------------
+
+def test_an_admin_unmarks_gold_history_kept_scores_kept_and_no_new_copy_is_scored(wb, wb_people, gold, gold_rules,
+                                                                                   tmp_path):
+    """tom's copy was scored before the mark came off: his score stays and counts; from then
+    on the source is not copied, and a copy already offered is scored no more."""
+    assert {wb.claim_next(wb_people.tom).id for _ in range(2)} == {gold.host, gold.copy}
+    transcribe(wb, wb_people.tom, gold.copy)
+    assert len(wb.gold_scores(wb_people.admin)) == 3
+    late = wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme")
+    references = [s.id for s in wb.open_task(wb_people.admin, gold.source).segments]
+    assert wb.unmark_gold(wb_people.admin, segment_ids=references, reason="the speaker's accent was misheard") == 3
+    assert wb.unmark_gold(wb_people.admin, segment_ids=references, reason="again") == 0  # already off
+    entries = [e for e in wb.audit_log(wb_people.admin) if e.action == "gold.unmarked"]
+    assert len(entries) == 3 and "misheard" in entries[0].detail and entries[0].actor == "admin"
+    with pytest.raises(InvalidInput):
+        wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme")
+    after = processed_clip(wb, wb_people.admin, filename="after.wav", output_dir=audio_dir(tmp_path, "after"))
+    assert max(t.id for t in wb.list_tasks(wb_people.admin)) == after  # no copy came with it
+    assert {wb.claim_next(wb_people.bo).id for _ in range(2)} == {late, after}
+    transcribe(wb, wb_people.bo, late)
+    assert len(wb.gold_scores(wb_people.admin)) == 3  # scores given stay; the late copy is scored no more
+    assert wb.worker_summary(wb_people.admin, "tom").reviewed_segments == 3  # and still count in the grade
+    assert wb.mark_gold(wb_people.admin, segment_ids=references) == 3  # marked again: gold again
+    assert wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme") > 0
+
+
+@pytest.mark.parametrize(("segments", "reason"), [
+    ([], "why"), (["x"], "why"), ([10 ** 12], "why"), (None, "why"), ("ALL", "why"),
+])
+def test_unmarking_junk_or_segments_that_are_not_gold_is_refused_and_changes_nothing(wb, wb_people, gold, segments,
+                                                                                     reason):
+    with pytest.raises(InvalidInput):
+        wb.unmark_gold(wb_people.admin, segment_ids=segments, reason=reason)
+    assert not [e for e in wb.audit_log(wb_people.admin) if e.action == "gold.unmarked"]
+
+
+def test_unmarking_needs_a_reason_and_an_admin(wb, wb_people, gold):
+    references = [s.id for s in wb.open_task(wb_people.admin, gold.source).segments]
+    with pytest.raises(InvalidInput):
+        wb.unmark_gold(wb_people.admin, segment_ids=references, reason="  ")
+    with pytest.raises(PermissionDenied):
+        wb.unmark_gold(wb_people.rita, segment_ids=references, reason="I disagree")
+    assert wb.offer_gold_copy(wb_people.admin, clip_id=gold.source_clip, project="acme") > 0
+
+
+def test_the_gold_tab_unmarks_for_an_admin_only_and_refuses_junk_ids(wb, wb_people, gold):
+    from workbench.ui.handlers import gold as handlers
+
+    references = ", ".join(str(s.id) for s in wb.open_task(wb_people.admin, gold.source).segments)
+    with pytest.raises(InvalidInput, match="whole numbers"):
+        handlers.unmark_gold(wb, wb_people.admin, "12; DROP TABLE", "why")
+    with pytest.raises(PermissionDenied):
+        handlers.unmark_gold(wb, wb_people.tina, references, "why")
+    assert handlers.unmark_gold(wb, wb_people.admin, references, "wrong reference") == (
+        "3 segment(s) no longer gold; their scores stay.")

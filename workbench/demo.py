@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.demo_quality import seed_quality
 from workbench.domain.states import TaskState
 from workbench.workflow.domain import LANGUAGES
 from workbench.workflow.errors import NotFound
@@ -115,9 +116,11 @@ def seed_demo(settings: "Settings", *, sample_dir: Path = SAMPLE_DIR) -> list[De
             people = {(x.role, x.language): wb.actor(x.username) for x in logins if x.language}
             for language in LANGUAGES:
                 _stage_language(wb, people[("transcriber", language)], people[("reviewer", language)], clips)
+            source = _seed_gold(wb, admin)
+            seed_quality(wb, admin, clips, clock)  # demo_quality.py: gold scored, a clip done twice
             clock.shift = timedelta(0)
             _settle_completed_work(wb, admin)
-            _seed_gold(wb, admin)
+            wb.offer_gold_copy(admin, clip_id=source, project=DEMO_PROJECT)  # one left open
             marker.write_text("staged\n", encoding="utf-8")
     finally:
         wb.close()
@@ -278,16 +281,19 @@ def review(wb: "Workbench", reviewer: "Actor", task_id: int, *, return_one: bool
     wb.finish_review(reviewer, task_id)
 
 
-# The demo's gold: its completed English clip is made gold and one copy of it is offered
-# (workflow/gold.py). The demo's English transcriber did the source, so the copy is never
-# offered to them: it waits for another English transcriber an admin adds.
+# The demo's gold: its completed English clip is made gold; a copy of it is done by the demo's
+# crowd (demo_quality.py) and another is left open (workflow/gold.py). The demo's English
+# transcriber did the source, so a copy is never offered to them: it waits for another
+# English transcriber an admin adds.
 GOLD_LANGUAGE = "en"
 
 
-def _seed_gold(wb: "Workbench", admin: "Actor") -> None:
+def _seed_gold(wb: "Workbench", admin: "Actor") -> int:
+    """Mark the completed English clip gold and offer a copy (the demo's crowd does it): its clip id."""
     [source] = [t for t in wb.list_tasks(admin, language=GOLD_LANGUAGE, state=TaskState.COMPLETE)]
     wb.mark_gold(admin, clip_id=source.clip_id)
     wb.offer_gold_copy(admin, clip_id=source.clip_id, project=DEMO_PROJECT)
+    return source.clip_id
 
 
 def _stage_language(wb: "Workbench", transcriber: "Actor", reviewer: "Actor", clips: dict[str, dict]) -> None:

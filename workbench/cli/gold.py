@@ -25,6 +25,19 @@ def gold_mark(
     typer.echo(f"{marked} segment(s) made gold")
 
 
+@gold_app.command("unmark")
+@fail_cleanly
+def gold_unmark(
+    segment: list[int] = typer.Option(..., "--segment", help="A gold segment to un-mark (repeat)."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit log)."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Take the gold mark off segments: no new copy is scored against them; scores given stay."""
+    wb = open_workbench()
+    unmarked = wb.unmark_gold(acting_admin(wb, as_admin), segment_ids=segment, reason=reason)
+    typer.echo(f"{unmarked} segment(s) no longer gold")
+
+
 @gold_app.command("import")
 @fail_cleanly
 def gold_import(

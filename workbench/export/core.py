@@ -114,12 +114,14 @@ def write_export(
     *,
     clips: Sequence[ClipQuality] = (),
     selection: Mapping[str, object] | None = None,
+    quality_control: Mapping[str, list] | None = None,
 ) -> ExportResult:
     """Write the exportable ``segments`` to ``out_dir`` in ``options.fmt``, with the report.
 
     ``segments`` is the whole selection (no-speech ones feed the report only); ``clips``
     are the selected clips' processing results, failed ones included, for the report;
-    ``selection`` is recorded in ``export.json`` as asked.
+    ``selection`` is recorded in ``export.json`` as asked; ``quality_control`` goes into the
+    report (``report.write_quality_report``).
 
     Raises ``NothingToExport`` (writing nothing) when no segment has accepted speech, and
     ``ExportError`` for a bad destination or unreadable audio.
@@ -136,7 +138,7 @@ def write_export(
     with atomic_directory(destination) as staging:
         items = _write_audio(planned, splits, staging, options, rate)
         manifests = WRITERS[options.fmt](items, staging, destination)
-        report = write_quality_report(staging / REPORT_DIR, segments, splits, clips)
+        report = write_quality_report(staging / REPORT_DIR, segments, splits, clips, quality_control)
         result = ExportResult(
             out_dir=destination,
             fmt=options.fmt,

@@ -219,12 +219,17 @@ def write_quality_report(
     segments: Sequence[ExportSegment],
     splits: Mapping[str, str],
     clips: Sequence[ClipQuality] = (),
+    quality_control: Mapping[str, list] | None = None,
 ) -> Path:
     """Write ``quality.json``, ``quality.html`` and ``figures/*.png`` into ``out_dir``.
 
+    ``quality_control`` (``workbench.quality``'s figures of the selection's language and
+    project: gold scores over time, agreement, time on task) goes in as it is, under that key.
     Returns the HTML page's path. The files are the same bytes for the same inputs.
     """
     report = build_quality_report(segments, splits, clips)
+    if quality_control is not None:
+        report["quality_control"] = dict(quality_control)
     figures = out_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     for name, plot in FIGURES.items():

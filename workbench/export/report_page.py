@@ -47,6 +47,19 @@ def _drafts_html(drafts: dict) -> list[str]:
     ]
 
 
+def _quality_control_html(figures: Mapping[str, list]) -> list[str]:
+    """Gold, agreement and time on task (``workbench.quality``): one table of records each."""
+    sections = ["<h2>Quality control</h2>"]
+    for name, records in figures.items():
+        sections.append(f"<h3>{html.escape(name.replace('_', ' '))}</h3>")
+        if not records:
+            sections.append("<p>Nothing measured yet.</p>")
+            continue
+        columns = list(records[0])
+        sections.append(_table({str(n): row for n, row in enumerate(records, start=1)}, columns, "#"))
+    return sections
+
+
 def quality_page(report: dict) -> str:
     """The whole page for a report from ``build_quality_report``."""
     balance = report["balance"]
@@ -85,6 +98,7 @@ def quality_page(report: dict) -> str:
                ["min", "median", "max"], "measure"),
         '<img src="figures/audio.png" alt="loudness and SNR per clip">',
         *_drafts_html(report["drafts"]),
+        *(_quality_control_html(report["quality_control"]) if "quality_control" in report else []),
     ]
     style = ("body{font-family:sans-serif;max-width:70em;margin:auto}img{max-width:100%}"
              "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em}")

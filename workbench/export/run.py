@@ -67,13 +67,27 @@ def run_export(
         quality = clip_quality(clips)
     selection = {"language": language, "project": project,
                  "clip_ids": sorted(clip_ids) if clip_ids is not None else None}
-    result = write_export(segments, Path(out_dir), options, clips=quality, selection=selection)
+    result = write_export(segments, Path(out_dir), options, clips=quality, selection=selection,
+                          quality_control=selected_quality(wb, actor, language=language, project=project))
     with wb.store.session() as session:
         # Data left the workbench: who took what goes to the audit log (once it is written;
         # an export has no row of its own, hence entity id 0).
         audit.record(session, at=wb.now(), actor_id=admin.id, action="export.written", entity="export",
                      entity_id=0, detail={"format": options.fmt, "segments": len(segments), **selection})
     return result
+
+
+def selected_quality(wb, actor, *, language: str | None, project: str | None) -> dict[str, list]:
+    """The quality dashboard's figures (``workbench.quality``) of the selected language and
+    project, without usernames."""
+    from workbench.quality.gather import quality_figures
+
+    def selected(record: dict) -> bool:
+        return (language is None or record.get("language") == language) and (
+            project is None or record.get("project") == project)
+
+    return {name: [r for r in records if selected(r)]
+            for name, records in quality_figures(wb, actor).to_json().items()}
 
 
 def clip_quality(clips: Sequence) -> list[ClipQuality]:

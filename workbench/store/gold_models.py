@@ -31,6 +31,10 @@ class GoldReference(Base):
     no_speech: Mapped[bool] = mapped_column(Boolean, default=False)
     marked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Un-marked by an admin (``Gold.unmark_gold``): no new copy is scored against it; the row,
+    # its copies and the scores already given stay. Marking it again clears these.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class GoldCopy(Base):

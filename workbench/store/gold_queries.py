@@ -12,18 +12,24 @@ from workbench.store.gold_models import GoldCopy, GoldImport, GoldPlacement, Gol
 from workbench.store.models import Clip, Segment, Task, User
 
 
-def references_by_segment(session: Session, segment_ids: Iterable[int]) -> dict[int, GoldReference]:
+def references_by_segment(session: Session, segment_ids: Iterable[int], *,
+                          live_only: bool = False) -> dict[int, GoldReference]:
+    """The references made from these segments (only those not un-marked, if ``live_only``)."""
     ids = list(segment_ids)
     if not ids:
         return {}
-    rows = session.scalars(select(GoldReference).where(GoldReference.segment_id.in_(ids)))
+    query = select(GoldReference).where(GoldReference.segment_id.in_(ids))
+    if live_only:
+        query = query.where(GoldReference.removed_at.is_(None))
+    rows = session.scalars(query)
     return {row.segment_id: row for row in rows}
 
 
 def gold_source_clips(session: Session, *, language: str, besides: int) -> list[int]:
-    """Clips of ``language`` with at least one reference, except clip ``besides``."""
+    """Clips of ``language`` with at least one reference not un-marked, except clip ``besides``."""
     return list(session.scalars(
-        select(GoldReference.clip_id).where(GoldReference.language == language, GoldReference.clip_id != besides)
+        select(GoldReference.clip_id).where(GoldReference.language == language, GoldReference.clip_id != besides,
+                                            GoldReference.removed_at.is_(None))
         .distinct().order_by(GoldReference.clip_id)
     ))
 
@@ -58,13 +64,13 @@ def copies(session: Session) -> dict[int, int]:
 
 
 def unscored_placements(session: Session, task_id: int) -> list[tuple[GoldPlacement, GoldReference, Segment]]:
-    """The task's scored-to-be segments that have no score yet, with their reference and the
-    accepted segment the reference was taken from (its bounds are the copy's bounds)."""
+    """The task's scored-to-be segments with no score yet and a reference not un-marked, with
+    the reference and the accepted segment it was taken from (its bounds are the copy's)."""
     rows = session.execute(
         select(GoldPlacement, GoldReference, Segment)
         .join(GoldReference, GoldReference.id == GoldPlacement.reference_id)
         .join(Segment, Segment.id == GoldReference.segment_id)
-        .where(GoldPlacement.task_id == task_id,
+        .where(GoldPlacement.task_id == task_id, GoldReference.removed_at.is_(None),
                ~select(GoldScore.id).where(GoldScore.segment_id == GoldPlacement.segment_id).exists())
         .order_by(Segment.position)
     )

@@ -369,7 +369,8 @@ class AuditEntry(Base):
 
 def _import_sibling_models() -> None:
     """Register other areas' tables on ``Base`` (pay_models etc.) when they exist."""
-    for module in ("workbench.store.pay_models", "workbench.store.gold_models", "workbench.store.quality_models"):
+    for module in ("workbench.store.pay_models", "workbench.store.gold_models", "workbench.store.quality_models",
+                   "workbench.store.double_models"):
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module)
 

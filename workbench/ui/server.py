@@ -28,6 +28,7 @@ from workbench.ui.errors import invalid_request, workbench_error
 from workbench.ui.session import SESSION_COOKIE, SessionGate, SessionSigner, load_secret, session_username  # noqa: F401
 from workbench.ui.work_api import STATIC_PREFIX, router as work_router
 from workbench.ui.senior_api import router as senior_router
+from workbench.ui.double_api import router as double_router
 from workbench.workflow.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
     app.include_router(files.router)
     app.include_router(work_router)
     app.include_router(senior_router)
+    app.include_router(double_router)
     app.include_router(vendor.router)
     app.include_router(queue_page.router)
     app.include_router(earnings_page.router)

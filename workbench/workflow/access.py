@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from workbench.store import double_queries
 from workbench.store.models import User
 from workbench.workflow.domain import Actor
 from workbench.workflow.errors import PermissionDenied
@@ -112,11 +113,13 @@ def may_sign_in(user: Actor) -> None:
 
 def may_view(user: Actor, task: "Task") -> None:
     """A task is seen by its transcriber (in any state), an admin, or an approved reviewer
-    of its language once it is submitted, unless another reviewer holds it."""
+    of its language once it is submitted, unless another reviewer holds it or it is one side
+    of a double transcription whose other side they worked on (workflow/double.py)."""
     if user.is_admin or task.transcriber_id == user.id:
         return
     if (user.is_reviewer and user.approved and user.language == task.language
-            and task.state in REVIEW_VISIBLE and task.reviewer_id in (None, user.id)):
+            and task.state in REVIEW_VISIBLE and task.reviewer_id in (None, user.id)
+            and not double_queries.worked_other_side(task, user.id)):
         return
     raise PermissionDenied(f"Task {task.id} is not yours to see.")
 
@@ -125,7 +128,7 @@ def may_review(user: Actor, task: "Task") -> None:
     """A reviewer reviews tasks of their language, never their own work."""
     if task.language != user.language:
         raise PermissionDenied(f"Task {task.id} is in {task.language}; you review {user.language}.")
-    if task.transcriber_id == user.id:
+    if task.transcriber_id == user.id or double_queries.worked_other_side(task, user.id):
         raise PermissionDenied("You cannot review your own work.")
 
 

@@ -48,9 +48,10 @@ class Clips(Service):
     ``Drafting.queue_drafting``): whether a draft job was queued."""
 
     def __init__(self, ctx: Context, *, views: Views, queue_drafting: Callable[[int], bool],
-                 mix_gold: Callable | None = None) -> None:
+                 mix_gold: Callable | None = None, mix_double: Callable | None = None) -> None:
         super().__init__(ctx)
         self.views, self.queue_drafting, self.mix_gold = views, queue_drafting, mix_gold
+        self.mix_double = mix_double
 
     def import_clip(self, actor: Actor, *, filename: str, source: Path | bytes, language: str,
                     project: str, priority: int = 0, allow_duplicate: bool = False) -> ClipView:
@@ -251,6 +252,8 @@ class Clips(Service):
         self._audit(session, actor_id, "task.created", "task", task.id, task_id=task.id, clip_id=clip.id)
         if self.mix_gold is not None:  # workflow/gold.py: perhaps a gold copy alongside
             self.mix_gold(session, clip, task, actor_id=actor_id)
+        if self.mix_double is not None:  # workflow/double.py: perhaps transcribed twice
+            self.mix_double(session, clip, task, actor_id=actor_id)
 
     def _queue_processing(self, clip_id: int) -> None:
         """Hand a stored, queued clip to the queue. If the queue cannot take it, the clip is

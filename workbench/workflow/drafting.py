@@ -42,7 +42,7 @@ from workbench.drafts.model import SAMPLE_RATE, Draft
 from workbench.drafts.packing import window_groups
 from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfig
 from workbench.drafts.scoring import cer
-from workbench.store import draft_queries, gold_queries, repo
+from workbench.store import double_queries, draft_queries, gold_queries, repo
 from workbench.workflow import access, rows
 from workbench.store.models import DraftRestart, DraftWords, Revision, Segment, Task
 from workbench.workflow.context import Context, Service
@@ -64,8 +64,9 @@ as much as a full one."""
 def drafts_allowed(task: Task, segment: Segment) -> bool:
     """Whether ``segment`` of ``task`` may be drafted and show its draft: not on gold work
     (a gold copy or an imported reference clip, workflow/gold.py), where a draft would give
-    the answer away."""
-    return not gold_queries.is_gold_task(task)
+    the answer away, nor on either side of a double transcription (workflow/double.py), where
+    one draft under both texts would make them agree."""
+    return not gold_queries.is_gold_task(task) and not double_queries.is_double_task(task)
 
 
 @dataclass(frozen=True)

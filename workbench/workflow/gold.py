@@ -38,7 +38,6 @@ is scored against the reference, and the score counts in their grade.
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -48,6 +47,8 @@ from workbench.store import gold_queries, repo
 from workbench.store.gold_models import GoldCopy, GoldImport, GoldPlacement, GoldReference, GoldScore
 from workbench.store.models import Clip, Revision, Segment, Task
 from workbench.workflow import access, rows
+from workbench.workflow.clip_copies import copy_clip
+from workbench.workflow.double_rules import span_text
 from workbench.workflow.context import Context, Service
 from workbench.workflow.limits import check_language, required_text
 from workbench.workflow.views import Views
@@ -56,6 +57,7 @@ from workbench.workflow.errors import InvalidInput, NotFound
 from workbench.workflow.limits import (
     DB_INT_MAX,
     NAME,
+    REASON,
     SEGMENT_TEXT,
     checked_id,
     checked_int,
@@ -116,13 +118,41 @@ class Gold(Service):
                     raise InvalidInput(f"Segment {segment.id} is itself gold work.")
             known = gold_queries.references_by_segment(session, [s.id for s in segments])
             fresh = [s for s in segments if s.id not in known]
+            revived = [known[s.id] for s in segments if s.id in known and known[s.id].removed_at is not None]
+            for reference in revived:  # un-marked before: gold again, its history in the audit log
+                reference.removed_at = reference.removed_by_id = None
+                self._audit(session, admin.id, "gold.marked", "segment", reference.segment_id,
+                            clip_id=reference.clip_id, again=True)
             for segment in fresh:
                 task = session.get(Task, segment.task_id)
                 session.add(GoldReference(segment_id=segment.id, clip_id=task.clip_id, language=task.language,
                                           text=segment.text, no_speech=segment.no_speech, marked_by_id=admin.id,
                                           created_at=self.now()))
                 self._audit(session, admin.id, "gold.marked", "segment", segment.id, clip_id=task.clip_id)
-            return len(fresh)
+            return len(fresh) + len(revived)
+
+    def unmark_gold(self, actor: Actor, *, segment_ids: Sequence[int], reason: str) -> int:
+        """Take the gold mark off references (admin), by the segment ids they were made from:
+        no copy made from now on is scored against them, and a source clip left with none is
+        no longer copied. The reference row stays (with who and when), and so do its copies
+        and the scores already given, which keep counting in grades. ``reason`` goes to the
+        audit log. The number un-marked; a segment that is not gold is refused (InvalidInput)."""
+        if not isinstance(segment_ids, (list, tuple)) or not segment_ids:
+            raise InvalidInput("Name the gold segments to un-mark, as a list of segment ids.")
+        ids = [checked_id(s, "segment") for s in segment_ids]
+        reason = required_text(checked_text(reason, "reason", limit=REASON), "Say why the gold mark is taken off.")
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor)
+            known = gold_queries.references_by_segment(session, ids)
+            missing = sorted(set(ids) - set(known))
+            if missing:
+                raise InvalidInput(f"Segment(s) {', '.join(map(str, missing))} are not gold.")
+            live = [known[s] for s in dict.fromkeys(ids) if known[s].removed_at is None]
+            for reference in live:
+                reference.removed_at, reference.removed_by_id = self.now(), admin.id
+                self._audit(session, admin.id, "gold.unmarked", "segment", reference.segment_id,
+                            clip_id=reference.clip_id, reason=reason)
+            return len(live)
 
     def import_gold_clip(self, actor: Actor, *, filename: str, language: str, project: str,
                          references: Sequence[tuple[float, float, str]], output_dir: Path,
@@ -231,48 +261,20 @@ class Gold(Service):
 
     def _copy(self, session, source: Clip, *, project: str, priority: int, created_by_id: int | None,
               actor_id: int | None, alongside: int | None) -> int:
-        """Offer a gold copy of ``source`` in ``project``; its task id."""
-        source_task = repo.tasks_by_clip(session, [source.id])[source.id]
-        now = self.now()
-        copy = Clip(filename=source.filename, language=source.language, project=project,
-                    priority=priority, status="ready", stage="done", percent=100.0, duration=source.duration,
-                    output_dir=source.output_dir, report=source.report, created_by_id=created_by_id,
-                    created_at=now, processed_at=now)
-        session.add(copy)
-        session.flush()
-        copy_task = Task(clip_id=copy.id, language=copy.language, priority=copy.priority, state=TaskState.OPEN,
-                         review_round=0, created_at=now)
-        session.add(copy_task)
-        session.flush()
-        session.add(GoldCopy(task_id=copy_task.id, source_clip_id=source.id, created_at=now))
-        live = repo.live_segments(session, source_task.id)
-        references = gold_queries.references_by_segment(session, [s.id for s in live])
-        for position, original in enumerate(live, start=1):
-            segment = Segment(task_id=copy_task.id, position=position, start_s=original.start_s,
-                              end_s=original.end_s, status=SegmentStatus.TODO, text="", no_speech=False, version=0,
-                              return_count=0, audio_file=self._own_cut(copy, position, original.audio_file),
-                              created_at=now)
-            session.add(segment)
-            session.flush()
+        """Offer a gold copy of ``source`` in ``project`` (``clip_copies``); its task id."""
+        copy_task, pairs = copy_clip(self.ctx, session, source, project=project, priority=priority,
+                                     created_by_id=created_by_id, actor_id=actor_id)
+        session.add(GoldCopy(task_id=copy_task.id, source_clip_id=source.id, created_at=self.now()))
+        references = gold_queries.references_by_segment(session, [original.id for original, _ in pairs],
+                                                        live_only=True)
+        for original, segment in pairs:
             if original.id in references:
                 session.add(GoldPlacement(segment_id=segment.id, task_id=copy_task.id,
                                           reference_id=references[original.id].id))
         # The task's own log reads like any task's; gold's entry is filed under no task.
-        self._audit(session, actor_id, "task.created", "task", copy_task.id, task_id=copy_task.id, clip_id=copy.id)
         self._audit(session, actor_id, "gold.copy_offered", "task", copy_task.id, source_clip=source.id,
                     alongside_task=alongside)
         return copy_task.id
-
-    def _own_cut(self, copy: Clip, position: int, cut: str | None) -> str | None:
-        """A file of the copy's own holding the source's pipeline cut ``cut``, written now: the
-        media route tags a file by its name, time and size, so serving the source's file
-        would give the copy the source's tag, and an old time."""
-        if cut is None or not self.ctx.path(cut).is_file():
-            return None
-        target = self.data_dir / "gold-copies" / str(copy.id) / f"{position:05d}{self.ctx.path(cut).suffix}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.ctx.path(cut), target)
-        return self.ctx.stored_path(target)
 
     def score_gold(self, session, user: Actor, task: Task, segments: Sequence[Segment]) -> None:
         """Score the gold segments of ``task`` not scored yet (its first submit)."""
@@ -281,11 +283,7 @@ class Gold(Service):
             return
         settings = gold_settings(rows.project_of(session, task))
         for placement, reference, source in pending:
-            covering = [s for s in segments if _overlap(s, source) > 0.5 * min(s.end_s - s.start_s,
-                                                                                 source.end_s - source.start_s)]
-            joiner = "" if task.language in ("zh", "ja") else " "
-            text = joiner.join(s.text for s in covering if s.text)
-            no_speech = bool(covering) and all(s.no_speech for s in covering)
+            text, no_speech = span_text(segments, (source.start_s, source.end_s), task.language)
             figures = score_text(reference.text, text, task.language, reference_no_speech=reference.no_speech,
                                  no_speech=no_speech)
             passed = figures.passed(settings.pass_cer)
@@ -296,6 +294,3 @@ class Gold(Service):
             self._audit(session, None, "gold.scored", "segment", placement.segment_id, worker=user.username,
                         cer=round(figures.cer, 4), passed=passed)
 
-
-def _overlap(a: Segment, b: Segment) -> float:
-    return max(0.0, min(a.end_s, b.end_s) - max(a.start_s, b.start_s))

@@ -47,27 +47,34 @@ class GoldSettings:
 def gold_settings(project: str) -> GoldSettings:
     """``[gold."<project>"]`` of ``guidelines/projects.toml`` (gold off for a project not listed).
     ValueError for a malformed table."""
+    return project_settings("gold", project, GoldSettings, {"rate": MAX_RATE, "pass_cer": 1})
+
+
+def project_settings(kind: str, project: str, make, limits: dict[str, float]):
+    """``[<kind>."<project>"]`` of ``guidelines/projects.toml`` as ``make(**table)`` (``make()``
+    for a project not listed), every key one of ``limits`` and a number from 0 to its limit;
+    ValueError naming ``kind`` otherwise. Read again when the file changes."""
     path = guidelines_dir() / PROJECTS_FILE
     if not path.is_file():
-        return GoldSettings()
-    return _parse_gold(path, path.stat().st_mtime_ns).get(project, GoldSettings())
+        return make()
+    tables = _parse_tables(path, path.stat().st_mtime_ns, kind, make, tuple(limits.items()))
+    return tables.get(project) or make()
 
 
 @cache
-def _parse_gold(path: Path, mtime_ns: int) -> dict[str, GoldSettings]:
+def _parse_tables(path: Path, mtime_ns: int, kind: str, make, limits: tuple[tuple[str, float], ...]) -> dict:
+    allowed = dict(limits)
     with path.open("rb") as handle:
-        raw = tomllib.load(handle).get("gold", {})
+        raw = tomllib.load(handle).get(kind, {})
     parsed = {}
     for project, table in raw.items():
-        unknown = set(table) - {"rate", "pass_cer"} if isinstance(table, dict) else {"?"}
+        unknown = set(table) - set(allowed) if isinstance(table, dict) else {"?"}
         if unknown:
-            raise ValueError(f"{path}: [gold.{project!r}] takes rate and pass_cer, not {sorted(unknown)}")
-        settings = GoldSettings(**table)
-        if not (isinstance(settings.rate, (int, float)) and 0 <= settings.rate <= MAX_RATE):
-            raise ValueError(f"{path}: gold rate of {project!r} must be a number from 0 to {MAX_RATE}")
-        if not (isinstance(settings.pass_cer, (int, float)) and 0 <= settings.pass_cer <= 1):
-            raise ValueError(f"{path}: gold pass_cer of {project!r} must be a number from 0 to 1")
-        parsed[project] = settings
+            raise ValueError(f"{path}: [{kind}.{project!r}] takes {' and '.join(allowed)}, not {sorted(unknown)}")
+        for name, value in table.items():
+            if isinstance(value, bool) or not (isinstance(value, (int, float)) and 0 <= value <= allowed[name]):
+                raise ValueError(f"{path}: {kind} {name} of {project!r} must be a number from 0 to {allowed[name]}")
+        parsed[project] = make(**table)
     return parsed
 
 

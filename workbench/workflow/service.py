@@ -11,7 +11,7 @@ transaction: it either happens completely or changes nothing.
 The work is done by services composed over one ``Context`` (context.py): ``people``
 (accounts, sign-in), ``applications``, ``grading``, ``sessions``, ``tasks`` (the admin's
 task list, audit log, release, reassignment, throughput), ``clips`` (import and processing),
-``lifecycle`` (withdraw, correct, dismiss, wrong language), ``drafting``,
+``lifecycle`` (withdraw, correct, dismiss, wrong language), ``drafting``, ``gold``, ``double``,
 ``transcribing``, ``review``, ``media`` and ``time_on_task``, with ``views`` and
 ``revisions`` as shared collaborators. Each public method of the facade is one line of
 ``DELEGATES`` below, forwarded to the service that does it; nothing else lives here.
@@ -28,6 +28,7 @@ from workbench.workflow.applications import Applications
 from workbench.workflow.clip_lifecycle import ClipLifecycle
 from workbench.workflow.clips import Clips
 from workbench.workflow.context import Clock, Context, utc_now
+from workbench.workflow.double import Double
 from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
 from workbench.workflow.gold import Gold
 from workbench.workflow.grading import Grading
@@ -64,7 +65,8 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
     "lifecycle": (ClipLifecycle, ("withdraw_clip", "correct_clip", "dismiss_clip", "send_back_wrong_language")),
     "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
-    "gold": (Gold, ("mark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
+    "gold": (Gold, ("mark_gold", "unmark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
+    "double": (Double, ("double_task", "double_agreements", "double_disputes", "resolve_double")),
     "timeline": (Timeline, ("move_boundary", "clip_peaks_path")),
     "transcribing": (Transcribing, (
         "my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech", "split_segment",
@@ -118,12 +120,14 @@ class Workbench:
         self.tasks = Tasks(ctx, views=views)
         self.drafting = drafting = Drafting(ctx, views=views)
         self.gold = gold = Gold(ctx, views=views)
-        self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold)
+        self.double = double = Double(ctx)
+        self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold,
+                           mix_double=double.mix_double)
         self.lifecycle = ClipLifecycle(ctx, views=views)
         self.quality = quality = Quality(ctx)
         self.reviewer_checks = reviewer_checks = ReviewerChecks(ctx)
         self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading,
-                                                        gold=gold, quality=quality)
+                                                        gold=gold, double=double, quality=quality)
         self.hinting = SentenceHinting(ctx, views=views, revisions=revisions, transcribing=transcribing)
         self.timeline = Timeline(ctx, views=views, revisions=revisions)
         self.review = Review(ctx, views=views, revisions=revisions, checks=reviewer_checks)

@@ -58,10 +58,11 @@ def typed_text(value, what: str, *, limit: int) -> str:
 
 class Transcribing(Service):
     def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, grading: Grading, gold=None,
-                 quality=None) -> None:
+                 double=None, quality=None) -> None:
         super().__init__(ctx)
         self.views, self.revisions, self.grading = views, revisions, grading
         self.gold = gold  # workflow/gold.py: no gold audio twice at a claim; a gold copy scored at submit
+        self.double = double  # workflow/double.py: never both sides of a pair; texts kept at submit
         self.quality = quality  # workflow/quality.py: no task of a project the transcriber is barred from
 
     # --- queue and claims ---------------------------------------------------------------
@@ -109,7 +110,9 @@ class Transcribing(Service):
                 if held >= max_tasks:
                     raise InvalidTransition(f"You hold {held} task(s); grade {grade} allows {max_tasks} at once. "
                                             "Submit one first.")
-            skip = self.gold.gold_to_skip(connection, user.id) if self.gold is not None else ()
+            skip = self.gold.gold_to_skip(connection, user.id) if self.gold is not None else []
+            if self.double is not None:
+                skip = [*skip, *self.double.double_to_skip(connection, user.id)]
             barred = self.quality.suspended_projects(connection, user.id) if self.quality is not None else ()
             task_id = repo.claim_open_task(connection, language=user.language, user_id=user.id, now=self.now(),
                                            skip=skip, barred_projects=barred)
@@ -297,6 +300,8 @@ class Transcribing(Service):
                         old=old_state, warnings=len(problems))
             if self.gold is not None:
                 self.gold.score_gold(session, user, task, segments)
+            if self.double is not None:
+                self.double.keep_double_texts(session, user, task, segments)
             return problems
 
     def segment_history(self, actor: Actor, segment_id: int):

@@ -1,6 +1,6 @@
 """The admin page: one sub-tab per module (clips and their processing, tasks, applications,
-workers, machine drafts, the audit log, rates, settlements, time on task, gold work and dataset export),
-composed here.
+workers, machine drafts, the audit log, rates, settlements, time on task, gold work, the
+quality rules, the quality dashboard and dataset export), composed here.
 
 Only wiring and the HTML the tables render as live in the tab modules; the work is done by
 ``workbench.ui.handlers.admin``, whose calls the Workbench, pay and export check. Every tab
@@ -16,7 +16,7 @@ import gradio as gr
 from workbench.ui.admin import applications, audit, clips, drafts, export, rates, settlements, time_on_task, workers
 from workbench.ui.admin import gold
 from workbench.ui.admin import tasks
-from workbench.ui.admin import quality
+from workbench.ui.admin import dashboard, quality
 from workbench.ui.wiring import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -65,4 +65,5 @@ def render(wb: "Workbench") -> None:
         time_on_task.render(wb)
         gold.render(wb)
         quality.render(wb)
+        dashboard.render(wb)
         export.render(wb, languages)

@@ -1,4 +1,5 @@
-"""The Gold tab: mark accepted work as gold, and see how workers scored on gold copies."""
+"""The Gold tab: mark accepted work as gold (or take the mark off), and see how workers scored
+on gold copies."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ def mark(wb: "Workbench", clip_id: float | None, segment_ids: str, request: gr.R
     return message, readable_columns(handlers.gold_scores_table(wb, actor))
 
 
+def unmark(wb: "Workbench", segment_ids: str, reason: str, request: gr.Request) -> str:
+    return handlers.unmark_gold(wb, session_actor(wb, request.username), segment_ids, reason)
+
+
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Gold")) as tab:
         gr.Markdown("Accepted text made gold is copied, unmarked, among a project's ordinary tasks at "
@@ -37,7 +42,12 @@ def render(wb: "Workbench") -> None:
             clip_id = gr.Number(None, label="Clip id (all its accepted segments)", precision=0, minimum=1)
             segment_ids = gr.Textbox(label="or segment ids", placeholder="12, 13")
             button = gr.Button(tr("Make gold"), variant="primary")
+        with gr.Row(equal_height=True):
+            unmark_ids = gr.Textbox(label="Gold segment ids to un-mark", placeholder="12, 13")
+            reason = gr.Textbox(label="Why (kept in the audit log)")
+            unmark_button = gr.Button(tr("Take the gold mark off"))
         result = gr.Markdown()
         scores = gr.Dataframe(interactive=False, label="Gold scores (newest first)", elem_id="wb-gold-scores")
     gr.on([tab.select], bind(refresh_gold, wb), outputs=[scores])
     button.click(bind_form(mark, wb, outputs=2), inputs=[clip_id, segment_ids], outputs=[result, scores])
+    unmark_button.click(bind_form(unmark, wb, outputs=1), inputs=[unmark_ids, reason], outputs=[result])

@@ -1,7 +1,7 @@
 """The language each user reads the pages in, when they chose one (None: their browser's).
 
 Revision ID: 0015_ui_language
-Revises: 0011_gold
+Revises: 0014_double
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_ui_language"
-down_revision = "0013_quality_rules"
+down_revision = "0014_double"
 branch_labels = None
 depends_on = None
 

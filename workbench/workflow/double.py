@@ -1,0 +1,180 @@
+"""Double transcription: a share of a project's clips is transcribed independently by two
+workers of its language; the agreement between their first submitted texts is measured span
+by span, and a span they disagree on goes to a reviewer, who picks one text or writes a third.
+
+- **What is doubled.** A whole clip, like a gold copy and for the same reason: the task page
+  shows each segment's place on its clip and plays the end of the previous segment, so a lone
+  segment slipped into another clip would give itself away by its times and its sound, and a
+  transcriber needs the clip's context to write the same text as another. When an ordinary
+  task is recorded in a project whose ``[double."<project>"] share`` in
+  ``guidelines/projects.toml`` is above 0, it is doubled with probability ``share`` (the
+  operating system's randomness): a *second task* over a copy of the clip
+  (``clip_copies.copy_clip``: same keys, ids from the same sequences, its own audio files,
+  a task log like any other). The pair is recorded only where the admin's pages look.
+- **Independence.** Whoever ever claimed or reviewed one side is never offered the other
+  (``double_queries.sides_to_skip`` at the claim), and whoever claimed one side may neither
+  see nor review the other (``access.may_view``/``may_review``); one reviewer may review
+  both. A transcriber sees only their own task, so the other's text, ids, audio tags and
+  log never reach them. Neither side is drafted (``drafting.drafts_allowed``).
+- **Agreement.** At each side's first submit its texts are kept, span by span over the
+  original's spans when the copy was made (``double_rules.span_text``: splitting or merging
+  changes nothing). Once both are in, each span's ``agreement_cer`` (symmetric CER, the
+  language's normalisation of ``drafts.scoring``) is stored; above the project's
+  ``dispute_cer`` (default 0.15) the span is *disputed*.
+- **Disputes.** A reviewer of the language who worked on neither side (or an admin) lists
+  the open disputes (``double_disputes``) and settles one (``resolve_double``): the first
+  text, the second, or a third they write. Audited; settled once.
+- **Pay.** Each side is a task of its own, paid once to the worker who did it by the same
+  engine; the pairing adds no payment. So the audio of a doubled clip is paid at most twice,
+  never twice to one worker (nobody can do both sides), and each side's segments once.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import ClassVar
+
+from workbench.store import double_queries, gold_queries
+from workbench.store.double_models import DoubleAgreement, DoublePair
+from workbench.store.models import Clip, Task
+from workbench.workflow import access, rows
+from workbench.workflow.clip_copies import copy_clip
+from workbench.workflow.context import Service
+from workbench.workflow.domain import Actor
+from workbench.workflow.double_rules import agreement_cer, double_settings, span_text
+from workbench.workflow.double_views import AgreementView, DisputeView
+from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
+from workbench.workflow.limits import SEGMENT_TEXT, checked_id, checked_text, required_text
+
+CHOICES = ("first", "second", "third")
+
+
+class Double(Service):
+    """Doubling, measuring and settling. Its seams: ``mix_double`` (Clips, after an ordinary
+    task is recorded), ``double_to_skip`` and ``keep_double_texts`` (Transcribing, at a claim
+    and a submit)."""
+
+    double_random: ClassVar[random.Random] = random.SystemRandom()
+
+    # --- seams the other parts call ------------------------------------------------------
+
+    def mix_double(self, session, clip: Clip, task: Task, *, actor_id: int | None = None) -> None:
+        """Perhaps double the new ordinary task ``task`` of ``clip`` (module docstring)."""
+        share = double_settings(clip.project).share
+        if share > 0 and self.double_random.random() < share:
+            self._double(session, clip, task, actor_id=actor_id)
+
+    def double_to_skip(self, connection, user_id: int) -> list[int]:
+        """Open sides the claimer must not get (``double_queries.sides_to_skip``)."""
+        return double_queries.sides_to_skip(connection, user_id)
+
+    def keep_double_texts(self, session, user: Actor, task: Task, segments) -> None:
+        """At a submit: keep the side's first texts; once both sides are in, measure them."""
+        pair = double_queries.pair_of(session, task.id, lock=True)
+        if pair is None:
+            return
+        side = "second" if pair.task_id == task.id else "first"
+        if getattr(pair, f"{side}_texts") is not None:
+            return
+        spans = json.loads(pair.spans)
+        texts = [list(span_text(segments, tuple(span), task.language)) for span in spans]
+        setattr(pair, f"{side}_texts", json.dumps(texts, ensure_ascii=False))
+        setattr(pair, f"{side}_user_id", user.id)
+        if pair.first_texts is not None and pair.second_texts is not None:
+            self._measure(session, pair, task)
+
+    def double_task(self, actor: Actor, task_id: int) -> int:
+        """Transcribe task ``task_id`` twice from now (admin): for a demo, a test, or a clip an
+        admin wants checked. Only an open ordinary task nobody has claimed yet, not already
+        doubled, since the first side's text must be its first. The second task's id."""
+        with self.store.session() as session:
+            admin = access.require_admin(session, actor)
+            task = rows.task(session, checked_id(task_id, "task"), lock=True)
+            if task.state != "open" or task.transcriber_id is not None or double_queries.ever_claimed(session, task.id):
+                raise InvalidTransition(f"Task {task.id} has been taken already; only an untouched task is doubled.")
+            if double_queries.pair_of(session, task.id) is not None or gold_queries.is_gold_task(task):
+                raise InvalidInput(f"Task {task.id} is gold work or doubled already.")
+            return self._double(session, session.get(Clip, task.clip_id), task, actor_id=admin.id)
+
+    # --- what the admin and reviewers see -------------------------------------------------
+
+    def double_agreements(self, actor: Actor) -> list[AgreementView]:
+        """Every measured span, newest first (admin)."""
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            return [AgreementView.of(row, first, second, project)
+                    for row, first, second, project in double_queries.agreements(session)]
+
+    def double_disputes(self, actor: Actor) -> list[DisputeView]:
+        """Open disputes of the reviewer's language that they did not work on (all, for an admin)."""
+        with self.store.reading() as session:
+            user = self._settler(session, actor)
+            found = double_queries.agreements(session, disputed_only=True,
+                                              language=None if user.is_admin else user.language)
+            return [DisputeView.of(row) for row, _, _, _ in found if self._may_settle(session, user, row)]
+
+    def resolve_double(self, actor: Actor, agreement_id: int, *, choice: str, text: str | None = None) -> DisputeView:
+        """Settle a disputed span: ``choice`` is ``first`` or ``second`` (that text) or ``third``
+        with ``text``. InvalidInput for anything else; InvalidTransition once settled."""
+        if choice not in CHOICES:
+            raise InvalidInput(f"Choose one of {', '.join(CHOICES)}.")
+        if choice == "third":
+            text = required_text(checked_text(text, "text", limit=SEGMENT_TEXT), "Write the third text.")
+        elif text not in (None, ""):
+            raise InvalidInput("A text is written only with the choice third.")
+        with self.store.session() as session:
+            user = self._settler(session, actor)
+            row = session.get(DoubleAgreement, checked_id(agreement_id, "dispute"), with_for_update=True)
+            if row is None or not row.disputed or not self._may_settle(session, user, row):
+                raise NotFound(f"No dispute {agreement_id} is yours to settle.")
+            if row.resolution is not None:
+                raise InvalidTransition(f"Dispute {row.id} is settled already.")
+            chosen = {"first": row.first_text, "second": row.second_text}.get(choice, text)
+            row.resolution, row.resolved_text, row.resolved_by_id, row.resolved_at = (
+                choice, chosen, user.id, self.now())
+            self._audit(session, user.id, "double.resolved", "double", row.id, choice=choice)
+            return DisputeView.of(row)
+
+    # --- inside --------------------------------------------------------------------------
+
+    def _double(self, session, clip: Clip, task: Task, *, actor_id: int | None) -> int:
+        copy_task, pairs = copy_clip(self.ctx, session, clip, project=clip.project, priority=clip.priority,
+                                     created_by_id=clip.created_by_id, actor_id=actor_id)
+        spans = [[original.start_s, original.end_s] for original, _ in pairs]
+        session.add(DoublePair(task_id=copy_task.id, original_task_id=task.id, spans=json.dumps(spans),
+                               created_at=self.now()))
+        # Filed under no task: the task's own log reads like any task's.
+        self._audit(session, actor_id, "double.offered", "task", copy_task.id, original_task=task.id)
+        return copy_task.id
+
+    def _measure(self, session, pair: DoublePair, task: Task) -> None:
+        threshold = double_settings(rows.project_of(session, task)).dispute_cer
+        now = self.now()
+        firsts, seconds = json.loads(pair.first_texts), json.loads(pair.second_texts)
+        for position, (span, first, second) in enumerate(zip(json.loads(pair.spans), firsts, seconds), start=1):
+            cer = agreement_cer(first[0], second[0], task.language, first_no_speech=first[1],
+                                second_no_speech=second[1])
+            session.add(DoubleAgreement(pair_task_id=pair.task_id, position=position, start_s=span[0], end_s=span[1],
+                                        language=task.language, first_user_id=pair.first_user_id,
+                                        first_text=first[0], second_user_id=pair.second_user_id,
+                                        second_text=second[0], cer=cer, disputed=cer > threshold, measured_at=now))
+        self._audit(session, None, "double.measured", "task", pair.task_id, spans=len(firsts))
+
+    @staticmethod
+    def _settler(session, actor: Actor) -> Actor:
+        user = access.current(session, actor)
+        if user.is_admin:
+            return user
+        return access.require_worker(session, user, "reviewer")
+
+    @staticmethod
+    def _may_settle(session, user: Actor, row: DoubleAgreement) -> bool:
+        if user.is_admin:
+            return True
+        pair = session.get(DoublePair, row.pair_task_id)
+        worked = {row.first_user_id, row.second_user_id}
+        sides = [session.get(Task, pair.task_id), session.get(Task, pair.original_task_id)]
+        return (row.language == user.language and user.id not in worked
+                and not any(side.transcriber_id == user.id or side.reviewer_id == user.id for side in sides))
+

@@ -1,0 +1,66 @@
+"""Double transcription's pure parts: per-project settings from ``guidelines/projects.toml``
+and the agreement between two texts of the same audio (workflow/double.py uses them).
+
+Agreement is a symmetric CER: the character edit distance between the two texts, each
+normalised by ``drafts.scoring.normalise`` (Korean ignores spacing, zh and ja count
+characters, en keeps single spaces between words), over the longer of the two, so it runs
+from 0 (the same) to 1 (nothing shared) whichever text is called first. For the Korean dual
+notation the pronunciation reading is compared, as gold does. Two empty texts (both no
+speech, or both only tags) agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jiwer
+
+from workbench.drafts import scoring
+from workbench.workflow.gold_rules import project_settings
+from workbench.workflow.guidelines import spelling_and_pronunciation
+
+MAX_SHARE = 0.5
+DEFAULT_DISPUTE_CER = 0.15
+
+
+@dataclass(frozen=True)
+class DoubleSettings:
+    """A project's double transcription: ``share`` (the chance that a new ordinary task is
+    transcribed twice, 0 to 0.5) and ``dispute_cer`` (above it, a reviewer settles the span)."""
+
+    share: float = 0.0
+    dispute_cer: float = DEFAULT_DISPUTE_CER
+
+
+def double_settings(project: str) -> DoubleSettings:
+    """``[double."<project>"]`` of ``guidelines/projects.toml`` (off for a project not listed).
+    ValueError for a malformed table."""
+    return project_settings("double", project, DoubleSettings, {"share": MAX_SHARE, "dispute_cer": 1})
+
+
+def agreement_cer(first: str, second: str, language: str, *, first_no_speech: bool = False,
+                  second_no_speech: bool = False) -> float:
+    """How far apart two texts of the same audio are (module docstring): 0.0 to 1.0.
+
+    >>> agreement_cer("안녕하세요 여러분.", "안녕 하세요 여러분", "ko")
+    0.0
+    """
+    if first_no_speech or second_no_speech:
+        return 0.0 if first_no_speech == second_no_speech else 1.0
+    a = scoring.normalise(spelling_and_pronunciation(first)[1], language)
+    b = scoring.normalise(spelling_and_pronunciation(second)[1], language)
+    if not a or not b:
+        return 0.0 if a == b else 1.0
+    edits = jiwer.process_characters(a, b)
+    return (edits.substitutions + edits.deletions + edits.insertions) / max(len(a), len(b))
+
+
+def span_text(segments, span: tuple[float, float], language: str) -> tuple[str, bool]:
+    """The text of the live ``segments`` covering ``span`` (more than half of the shorter of
+    the two), joined; and whether they are all marked no speech. Splitting or merging a span
+    changes nothing."""
+    start, end = span
+    covering = [s for s in segments
+                if min(s.end_s, end) - max(s.start_s, start) > 0.5 * min(s.end_s - s.start_s, end - start)]
+    joiner = "" if language in ("zh", "ja") else " "
+    return joiner.join(s.text for s in covering if s.text), bool(covering) and all(s.no_speech for s in covering)

@@ -1,0 +1,59 @@
+"""What double transcription shows: a measured span to the admin, a dispute to its settler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from workbench.workflow.domain import JsonView
+
+
+@dataclass(frozen=True)
+class AgreementView(JsonView):
+    """One measured span of a double transcription, as the admin sees it."""
+
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "project", "language", "first", "second", "cer", "disputed",
+                                              "resolution", "measured_at")
+
+    id: int
+    project: str
+    language: str
+    first: str  # usernames
+    second: str
+    first_text: str
+    second_text: str
+    cer: float
+    disputed: bool
+    resolution: str | None
+    measured_at: datetime
+
+    @classmethod
+    def of(cls, row, first: str, second: str, project: str) -> "AgreementView":
+        return cls(id=row.id, project=project, language=row.language, first=first, second=second,
+                   first_text=row.first_text, second_text=row.second_text, cer=row.cer, disputed=row.disputed,
+                   resolution=row.resolution, measured_at=row.measured_at)
+
+
+@dataclass(frozen=True)
+class DisputeView(JsonView):
+    """A disputed span as its settler sees it: the two texts, not who wrote them."""
+
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "language", "start", "end", "first_text", "second_text",
+                                              "cer", "resolution", "resolved_text")
+
+    id: int
+    language: str
+    start: float
+    end: float
+    first_text: str
+    second_text: str
+    cer: float
+    resolution: str | None
+    resolved_text: str | None
+
+    @classmethod
+    def of(cls, row) -> "DisputeView":
+        return cls(id=row.id, language=row.language, start=row.start_s, end=row.end_s, first_text=row.first_text,
+                   second_text=row.second_text, cer=round(row.cer, 4), resolution=row.resolution,
+                   resolved_text=row.resolved_text)
