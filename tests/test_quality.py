@@ -87,7 +87,11 @@ def test_the_dashboard_figures_come_from_the_stored_work(wb, wb_people, measured
     assert set(found.agreement_by_worker["username"]) == {"tina", "tom"}
     [tina] = found.time_on_task.to_dict("records")
     assert tina["role"] == "transcriber" and tina["minutes_per_audio_minute"] > 0
-    assert found.rules == {}  # the slot for defect rates and reviewer accuracy (branch s6-rules)
+    # The quality rules' figures: no day is over yet, so nothing judged; rita has no check yet.
+    assert set(found.rules) == {"defect_rates", "reviewer_accuracy"}
+    assert found.rules["defect_rates"].empty
+    accuracy = found.rules["reviewer_accuracy"].set_index("username")
+    assert accuracy.loc["rita", "checked"] == 0  # no senior has looked at her verdicts yet
 
 
 def test_the_dashboard_is_for_an_admin_only(wb, wb_people, measured):
