@@ -1,9 +1,8 @@
 """The quality figures of the deployment, read with the admin's rights (``figures``).
 
-``rules_figures`` is the slot for the defect-rate rules and the reviewer checks (issue 15,
-items 3 and 4, branch s6-rules): it returns empty frames until their ``defect_rates(...)``
-and ``reviewer_accuracy(...)`` are plugged in there, and the dashboard and the export show
-whatever it returns.
+``rules_figures`` reads the defect-rate rules' and the reviewer checks' figures
+(``defect_rates``, ``reviewer_accuracy``); the dashboard and the export show whatever it
+returns.
 """
 
 from __future__ import annotations
