@@ -98,7 +98,7 @@ function build() {
   const t = page.task;
   document.getElementById("title").textContent = t.clip_name;
   document.getElementById("meta").textContent =
-    `${t.language} · ${t.project} · ${(t.clip_duration / 60).toFixed(1)} min clip · ${stateName(t.state)}`;
+    `${t.language} · ${t.project} · ${tr("{minutes} min clip", { minutes: (t.clip_duration / 60).toFixed(1) })} · ${stateName(t.state)}`;
   document.getElementById("submit").disabled = !page.editable;
   document.getElementById("check").disabled = !page.editable;
   document.getElementById("wrong-language").disabled = !page.editable || t.state !== "in_progress";
