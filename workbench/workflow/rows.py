@@ -67,4 +67,4 @@ def audible_clip(session, task: Task) -> Clip:
 
 
 def project_of(session, task: Task) -> str:
-    return session.get(Clip, task.clip_id).project
+    return repo.clip_project(session, task.clip_id)
