@@ -69,6 +69,7 @@ from workbench.store.repo.tasks import (  # noqa: F401 - the package is the one 
 )
 from workbench.store.repo.segments import (  # noqa: F401 - the package is the one name callers use
     live_segments,
+    media_row,
     get_segment,
     segment_for_change,
     bump_version,
