@@ -4,7 +4,11 @@ SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy t
 and every writing transaction starts with ``BEGIN IMMEDIATE``: writers queue up at the
 start instead of failing halfway when two of them try to upgrade a read lock at once.
 ``Store.reading()`` transactions start deferred and run beside a writer.
-PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://...``).
+PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://...``). A pooled connection
+is checked with a ping only after it sat idle ``PING_AFTER_IDLE_SECONDS`` (not on every
+checkout: that was a round trip per transaction); one that a restarted server dropped while
+busy fails its first statement, which makes SQLAlchemy discard the whole pool, and the
+session read every request starts with (``Store.read``) tries once more on a fresh one.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -24,6 +29,10 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_ID = 0x776F726B  # any constant shared by every workbench process
 READ_ONLY_OPTION = "workbench_read_only"
 _HOLDS_WRITE_LOCK = "workbench_holds_write_lock"
+PING_AFTER_IDLE_SECONDS = 10.0
+RECYCLE_SECONDS = 3600  # a connection older than this is replaced (server-side idle limits)
+_IDLE_SINCE = "workbench_idle_since"
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -71,7 +80,28 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "commit", _release)
         event.listen(engine, "rollback", _release)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_recycle=RECYCLE_SECONDS)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Before handing out a connection that sat idle in the pool, check it is still open; a
+    dropped one is replaced (``DisconnectionError`` makes the pool connect afresh)."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle(_dbapi_connection, record) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError("the pooled connection was closed") from error
 
 
 def _enable_wal(cursor) -> None:
@@ -157,6 +187,18 @@ class Store:
         """``reading()`` without the ORM: a read-only transaction on a plain connection."""
         with self._reading_engine.begin() as connection:
             yield connection
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """``work(connection)`` in ``reading_connection()``; once more if the connection
+        turned out dropped (the database server restarted), which also renewed the pool."""
+        try:
+            with self.reading_connection() as connection:
+                return work(connection)
+        except exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        with self.reading_connection() as connection:
+            return work(connection)
 
     def close(self) -> None:
         self.engine.dispose()

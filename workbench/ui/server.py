@@ -52,6 +52,18 @@ def _static_head() -> str:
     return "\n".join(tags)
 
 
+class AssetFiles(StaticFiles):
+    """``ui/static``. A versioned URL (``?v=``, work_api.versioned_assets) names one version
+    of a file for good, so the browser keeps it without asking again; an upgrade changes
+    the URL. ``private``: the files are served to signed-in users only."""
+
+    def file_response(self, full_path, stat_result, scope, status_code=200):
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if b"v=" in scope.get("query_string", b""):
+            response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+        return response
+
+
 def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Settings | None" = None) -> FastAPI:
     """The whole web app for one ``Workbench``: login, sessions, media, JSON API, Gradio UI.
 
@@ -82,7 +94,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
     app.include_router(vendor.router)
     app.include_router(queue_page.router)
     app.include_router(earnings_page.router)
-    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR, check_dir=False), name="ui-static")
+    app.mount(STATIC_PREFIX, AssetFiles(directory=STATIC_DIR, check_dir=False), name="ui-static")
     # Everything else is the Gradio UI: each user's own app, behind GradioPages' checks.
     pages = GradioPages(wb, auth_dependency=session_username, show_error=False, ssr_mode=False,
                         footer_links=[], head=_static_head(), css=APP_CSS, theme=APP_THEME,

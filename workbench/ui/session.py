@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "workbench_session"
 SECRET_FILE = "session-secret.key"
 PUBLIC_PATHS = frozenset({"/login", "/apply", "/logout", "/language", "/favicon.ico"})
+# The app's own scripts and stylesheets: they still need a live session, but a page pulls a
+# dozen or more at once, so a session seen live within ASSET_SESSION_SECONDS opens them
+# without another database read. Only these; every API, media and page request reads it.
+ASSET_PREFIXES = ("/ui-static/", "/ui-vendor/")
+ASSET_SESSION_SECONDS = 10.0
+ASSET_SESSION_ENTRIES = 10_000
 
 
 def load_secret(data_dir: Path) -> bytes:
@@ -70,15 +77,21 @@ class SessionGate:
         self.app = app
         self.signer = signer
         self.wb = wb
+        self._live_for_assets = LiveSessions(ASSET_SESSION_SECONDS, ASSET_SESSION_ENTRIES)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         request = Request(scope)
         token = self.signer.session_token(request.cookies.get(SESSION_COOKIE))
-        # One database read finds the session and who it is; keep it off the event loop.
-        actor = await run_in_threadpool(self.wb.session_actor, token) if token else None
-        username = actor.username if actor is not None else None
+        actor = None
+        username = self._live_for_assets.get(token) if token and scope["path"].startswith(ASSET_PREFIXES) else None
+        if token and username is None:
+            # One database read finds the session and who it is; keep it off the event loop.
+            actor = await run_in_threadpool(self.wb.session_actor, token)
+            username = actor.username if actor is not None else None
+            if username is not None:
+                self._live_for_assets.put(token, username)
         # Mounted apps (Gradio) see their own request.app: hand them the session via the scope.
         scope.setdefault("state", {}).update(session_username=username, session_actor=actor, workbench=self.wb)
         if username is not None or scope["path"] in PUBLIC_PATHS:
@@ -90,6 +103,29 @@ class SessionGate:
         else:
             response = JSONResponse({"detail": "Not signed in"}, status_code=401)
         await response(scope, receive, send)
+
+
+class LiveSessions:
+    """Tokens seen live in the last ``seconds`` (their username), at most ``entries`` of them.
+    Only what is cheap to be wrong about may trust it: a session revoked a moment ago can
+    still fetch the app's public scripts for up to ``seconds``, nothing else."""
+
+    def __init__(self, seconds: float, entries: int):
+        self.seconds = seconds
+        self.entries = entries
+        self._seen: dict[str, tuple[float, str]] = {}
+
+    def get(self, token: str) -> str | None:
+        seen = self._seen.get(token)
+        return seen[1] if seen is not None and seen[0] > time.monotonic() else None
+
+    def put(self, token: str, username: str) -> None:
+        if len(self._seen) >= self.entries:
+            now = time.monotonic()
+            self._seen = {key: value for key, value in self._seen.items() if value[0] > now}
+            if len(self._seen) >= self.entries:
+                self._seen.clear()
+        self._seen[token] = (time.monotonic() + self.seconds, username)
 
 
 def workbench_of(request: Request) -> "Workbench":

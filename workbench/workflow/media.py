@@ -84,16 +84,15 @@ class Media(Service):
     def _media_source(self, actor: Actor, segment_id: int, variant: str):
         with self.store.reading() as session:
             user = access.current(session, actor)
-            segment, task = rows.segment(session, segment_id)
-            access.may_view(user, task)
-            clip = rows.audible_clip(session, task)
-            source = self.ctx.path(clip.output_dir) / f"{variant}.flac"
-            if not source.exists():
-                raise NotFound(f"The {variant} audio of clip {clip.id} is missing.")
-            cut = self.ctx.path(segment.audio_file) if segment.audio_file else None
-            cached = self.data_dir / "cache" / "segments" / str(segment.id) / "x"
-            reviewing = access.holds(task, user)
-            return source, segment.start_s, segment.end_s, cached, cut, reviewing
+            found = rows.media_source(session, segment_id)  # one statement: segment, task, clip
+            access.may_view(user, found)
+        rows.check_audible(found.clip_id, found.withdrawn_at, found.output_dir)
+        source = self.ctx.path(found.output_dir) / f"{variant}.flac"
+        if not source.exists():
+            raise NotFound(f"The {variant} audio of clip {found.clip_id} is missing.")
+        cut = self.ctx.path(found.audio_file) if found.audio_file else None
+        cached = self.data_dir / "cache" / "segments" / str(found.segment_id) / "x"
+        return source, found.start_s, found.end_s, cached, cut, access.holds(found, user)
 
 
 def _ms(seconds: float) -> int:

@@ -59,12 +59,27 @@ def audible_clip(session, task: Task) -> Clip:
     """The task's clip, if its processed audio may be served: NotFound when it has none, or
     when the clip was withdrawn (clip_lifecycle.py: nobody opens a withdrawn clip's media)."""
     clip = session.get(Clip, task.clip_id)
-    if clip.withdrawn_at is not None:
-        raise NotFound(f"Clip {clip.id} was withdrawn; its audio is no longer served.")
-    if clip.output_dir is None:
-        raise NotFound(f"Clip {clip.id} has no processed audio.")
+    check_audible(clip.id, clip.withdrawn_at, clip.output_dir)
     return clip
 
 
+def check_audible(clip_id: int, withdrawn_at, output_dir: str | None) -> None:
+    if withdrawn_at is not None:
+        raise NotFound(f"Clip {clip_id} was withdrawn; its audio is no longer served.")
+    if output_dir is None:
+        raise NotFound(f"Clip {clip_id} has no processed audio.")
+
+
+def media_source(session, segment_id: int):
+    """A live segment with its task and clip, as ``repo.media_row`` reads them in one
+    statement (NotFound if there is none). Check the viewer may see the task, then
+    ``check_audible`` on the row, in that order: a stranger learns nothing of the clip."""
+    segment_id = checked_id(segment_id, "segment")
+    found = repo.media_row(session, segment_id)
+    if found is None or found.merged_into_id is not None:
+        raise NotFound(f"No segment {segment_id}.")
+    return found
+
+
 def project_of(session, task: Task) -> str:
-    return session.get(Clip, task.clip_id).project
+    return repo.clip_project(session, task.clip_id)

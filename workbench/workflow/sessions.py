@@ -52,8 +52,8 @@ class Sessions(Service):
         one read: every request of a signed-in user starts here. The actor is ``fresh``: the
         workflow's permission checks take it as it is instead of reading the user again, so
         do not keep it past the request."""
-        with self.store.reading_connection() as connection:
-            row = repo.session_actor_row(connection, token_hash(token), self.now())
+        # Every request's first read: a database restart costs no request (Store.read retries).
+        row = self.store.read(lambda connection: repo.session_actor_row(connection, token_hash(token), self.now()))
         return access.actor_of(row, fresh=True) if row is not None and row.status == "approved" else None
 
     def close_session(self, token: str) -> None:

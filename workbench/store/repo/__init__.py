@@ -46,6 +46,7 @@ from workbench.store.repo.lifecycle import (  # noqa: F401 - the package is the 
 )
 from workbench.store.repo.clips import (  # noqa: F401 - the package is the one name callers use
     get_clip,
+    clip_project,
     all_clips,
     clips_with_lease_expired,
     clips_with_live_lease,
@@ -68,6 +69,7 @@ from workbench.store.repo.tasks import (  # noqa: F401 - the package is the one 
 )
 from workbench.store.repo.segments import (  # noqa: F401 - the package is the one name callers use
     live_segments,
+    media_row,
     get_segment,
     segment_for_change,
     bump_version,

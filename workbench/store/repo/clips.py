@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from workbench.domain.states import SegmentStatus
 
@@ -16,6 +17,15 @@ from workbench.store.repo._common import _get
 
 def get_clip(session: Session, clip_id: int, *, lock: bool = False) -> Clip | None:
     return _get(session, Clip, clip_id, lock=lock)
+
+
+def clip_project(session: Session, clip_id: int) -> str | None:
+    """The project of clip ``clip_id``: the loaded row's when the session holds it, else one
+    column read (a save's guideline check needs only this, not the whole clip row)."""
+    loaded = session.identity_map.get(identity_key(Clip, clip_id))
+    if loaded is not None:
+        return loaded.project
+    return session.scalar(select(Clip.project).where(Clip.id == clip_id))
 
 
 def all_clips(session: Session) -> Sequence[Clip]:

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from workbench.store.models import AudioSent, ListeningClock, Play, Revision, Segment, Task, User, Verdict
+from workbench.store.models import AudioSent, Clip, ListeningClock, Play, Revision, Segment, Task, User, Verdict
 from workbench.store.repo._common import is_postgres
 
 
@@ -24,6 +24,20 @@ def live_segments(session: Session, task_id: int) -> list[Segment]:
 
 def get_segment(session: Session, segment_id: int) -> Segment | None:
     return session.get(Segment, segment_id)
+
+
+def media_row(session: Session, segment_id: int):
+    """What serving a segment's audio needs, in one Core statement (no ORM rows): the
+    segment's span and cut, its task's people, language and state (``id`` is the task's, so
+    the row answers the access checks a ``Task`` does), its clip's audio folder and
+    withdrawal; None when there is no such segment."""
+    return session.connection().execute(
+        select(Segment.id.label("segment_id"), Segment.start_s, Segment.end_s, Segment.audio_file,
+               Segment.merged_into_id, Task.id, Task.transcriber_id, Task.reviewer_id, Task.language, Task.state,
+               Task.clip_id, Clip.output_dir, Clip.withdrawn_at)
+        .join(Task, Task.id == Segment.task_id).join(Clip, Clip.id == Task.clip_id)
+        .where(Segment.id == segment_id)
+    ).one_or_none()
 
 
 def segment_for_change(session: Session, segment_id: int) -> tuple[Segment | None, Task | None]:

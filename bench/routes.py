@@ -1,0 +1,114 @@
+"""Benchmark: the server's CPU time per request, route by route, one request at a time.
+
+    python3 bench/routes.py                        # PostgreSQL ($WORKBENCH_TEST_POSTGRES_URL)
+    python3 bench/routes.py --backend sqlite --requests 400
+
+Seeds a fresh store as bench/load.py does (transcribers, three tasks each, real segment
+audio), starts one server process (bench/claims.py's ``--serve``), and sends each hot-path
+request ``--requests`` times from one signed-in client after a warm-up: claim, queue JSON,
+task page, task JSON, segment audio, autosave, a static asset. Prints the server process's
+CPU milliseconds per request (/proc), which other work on the machine disturbs little, and
+the median wall time, which it does. Not a test: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import time
+
+import httpx
+from load import Store, _start_servers, claims
+
+WARM_UP = 20
+
+
+def _timed(server_pid: int, count: int, send) -> tuple[float, float]:
+    """CPU ms per request of the server and median wall ms over ``count`` calls of ``send(n)``."""
+    for n in range(WARM_UP):
+        send(n)
+    walls = []
+    before = claims._cpu_seconds(server_pid)
+    for n in range(count):
+        start = time.perf_counter()
+        send(WARM_UP + n)
+        walls.append(1000 * (time.perf_counter() - start))
+    return 1000 * (claims._cpu_seconds(server_pid) - before) / count, statistics.median(walls)
+
+
+def _checked(response: httpx.Response) -> httpx.Response:
+    if response.status_code >= 400:
+        raise RuntimeError(f"{response.request.method} {response.request.url}: {response.status_code} {response.text[:200]}")
+    return response
+
+
+def run(backend: str, postgres_url: str, count: int) -> list[tuple[str, float, float]]:
+    users = WARM_UP + count + 1  # each claim takes a task of its own user
+    store = Store(backend, postgres_url)
+    try:
+        store.seed(users, 0)
+        [(server, base_url)] = _start_servers(store, 1)
+        try:
+            return _measure(server.pid, base_url, users, count)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    finally:
+        store.drop()
+
+
+def _client(base_url: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, timeout=60, headers={"Origin": base_url})
+    response = client.post("/login", data={"username": username, "password": claims.PASSWORD})
+    if response.status_code != 303:
+        raise RuntimeError(f"{username} could not sign in: {response.status_code}")
+    return client
+
+
+def _measure(pid: int, base_url: str, users: int, count: int) -> list[tuple[str, float, float]]:
+    clients = [_client(base_url, f"scribe-{n:04d}") for n in range(users)]
+    me = clients[-1]
+    task = _checked(me.post(claims.CLAIM_ROUTE)).json()["task_id"]
+    data = _checked(me.get(f"/api/work/tasks/{task}")).json()
+    segment = data["segments"][0]
+    asset = re.search(r'"(/ui-static/[^"]+\?v=\d+)"', _checked(me.get(f"/work/transcribe/{task}")).text).group(1)
+    version = [segment["version"]]
+
+    def save(n: int) -> None:
+        text = f"안녕하세요 {n}"
+        answer = _checked(me.put(f"/api/work/segments/{segment['id']}/text",
+                                 json={"text": text, "base_version": version[0], "typed_chars": len(text)}))
+        version[0] = answer.json()["version"]
+
+    routes = {
+        "claim": lambda n: _checked(clients[n].post(claims.CLAIM_ROUTE)),
+        "queue JSON": lambda n: _checked(me.get(claims.QUEUE_ROUTE)),
+        "task page": lambda n: _checked(me.get(f"/work/transcribe/{task}")),
+        "task JSON": lambda n: _checked(me.get(f"/api/work/tasks/{task}")),
+        "segment audio": lambda n: _checked(me.get(f"/media/segment/{segment['id']}.wav")),
+        "save": save,
+        "static asset": lambda n: _checked(me.get(asset)),
+    }
+    rows = [(name, *_timed(pid, count, send)) for name, send in routes.items()]
+    for client in clients:
+        client.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="postgresql")
+    parser.add_argument("--postgres-url", default=os.environ.get("WORKBENCH_TEST_POSTGRES_URL", ""))
+    parser.add_argument("--requests", type=int, default=200, help="measured requests a route")
+    args = parser.parse_args()
+    rows = run(args.backend, args.postgres_url, args.requests)
+    print(f"server CPU per request, {args.backend}, one process, {args.requests} requests a route, one at a time")
+    print("| route | CPU ms/request | wall p50 ms |\n|---|---|---|")
+    for name, cpu, wall in rows:
+        print(f"| {name} | {cpu:.2f} | {wall:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
