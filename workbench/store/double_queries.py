@@ -28,11 +28,12 @@ def _worked(task_id_column, user_id: int, actions: tuple[str, ...]):
                                        AuditEntry.action.in_(actions)).exists()
 
 
-def worked_other_side(task: Task, user_id: int) -> bool:
-    """Whether ``task`` (a row of an open session) is a side of a pair whose other side
-    ``user_id`` ever transcribed (claimed). Reviewing both sides is allowed: a reviewer
-    writes neither text."""
-    session = object_session(task)
+def worked_other_side(task: Task, user_id: int, session: Session | None = None) -> bool:
+    """Whether ``task`` (a row of an open session, or a Core row with the task's ``id`` read
+    in ``session``) is a side of a pair whose other side ``user_id`` ever transcribed
+    (claimed). Reviewing both sides is allowed: a reviewer writes neither text."""
+    if session is None:
+        session = object_session(task)  # a Core row is not mapped: its reader must pass session
     if session is None:
         return False
     return bool(session.scalar(select(

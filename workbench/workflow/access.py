@@ -111,15 +111,16 @@ def may_sign_in(user: Actor) -> None:
 
 # --- rules about one task or account ----------------------------------------------------
 
-def may_view(user: Actor, task: "Task") -> None:
+def may_view(user: Actor, task: "Task", session=None) -> None:
     """A task is seen by its transcriber (in any state), an admin, or an approved reviewer
     of its language once it is submitted, unless another reviewer holds it or it is one side
-    of a double transcription whose other side they worked on (workflow/double.py)."""
+    of a double transcription whose other side they worked on (workflow/double.py).
+    ``task`` may be a Core row with the task's columns, read in ``session``."""
     if user.is_admin or task.transcriber_id == user.id:
         return
     if (user.is_reviewer and user.approved and user.language == task.language
             and task.state in REVIEW_VISIBLE and task.reviewer_id in (None, user.id)
-            and not double_queries.worked_other_side(task, user.id)):
+            and not double_queries.worked_other_side(task, user.id, session)):
         return
     raise PermissionDenied(f"Task {task.id} is not yours to see.")
 

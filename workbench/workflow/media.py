@@ -85,7 +85,7 @@ class Media(Service):
         with self.store.reading() as session:
             user = access.current(session, actor)
             found = rows.media_source(session, segment_id)  # one statement: segment, task, clip
-            access.may_view(user, found)
+            access.may_view(user, found, session)
         rows.check_audible(found.clip_id, found.withdrawn_at, found.output_dir)
         source = self.ctx.path(found.output_dir) / f"{variant}.flac"
         if not source.exists():
