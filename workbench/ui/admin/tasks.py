@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
-THROUGHPUT_DAYS = (1, 7, 30)
+THROUGHPUT_DAYS = [(tr("last day"), 1), (tr("last 7 days"), 7), (tr("last 30 days"), 30)]  # names, days
 
 
 def _tables(wb: "Workbench", actor: "Actor", state: str | None, language: str | None, days: int) -> tuple:
@@ -56,7 +56,7 @@ def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
             change = gr.Button(tr("Release or reassign"), variant="primary")
         result = gr.Markdown(elem_id="wb-task-result")
         gr.Markdown(tr("### Throughput per transcriber"))
-        days = gr.Radio([(f"last {d} day{'s' if d > 1 else ''}", d) for d in THROUGHPUT_DAYS], value=7,
+        days = gr.Radio(THROUGHPUT_DAYS, value=7,
                         label=tr("Over"))
         throughput = gr.Dataframe(interactive=False, label=tr("Audio minutes submitted and accepted"),
                                   elem_id="wb-throughput")
