@@ -77,7 +77,7 @@ def test_a_korean_browser_gets_the_queue_and_task_page_in_korean_and_the_picker_
         context.close()
 
 
-def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_and_buttons_in_korean(
+def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_buttons_labels_and_help_in_korean(
         chromium, workbench_app, screenshot_dir):
     admin = workbench_app.login_for("admin")
     context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="ko-KR")
@@ -93,6 +93,13 @@ def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_and_buttons_in
         for tab in ("클립", "지원서", "작업자", "정산", "내보내기"):
             page.get_by_role("tab", name=tab).wait_for()
         page.get_by_role("button", name="올리고 처리하기").wait_for()
+        for label in ("오디오 또는 동영상 파일(여러 개 가능)", "우선순위(높을수록 먼저 전사)"):
+            page.get_by_text(label, exact=True).first.wait_for()
+        page.get_by_text("처리 현황", exact=True).wait_for()
+        page.get_by_role("tab", name="정산").click()
+        page.get_by_text("모의 실행 결과가 맞음", exact=True).wait_for()
+        page.get_by_text("지급일을 고르고 모의 실행을 하세요.", exact=False).wait_for()
+        page.get_by_role("tab", name="클립").click()
         assert page.evaluate("navigator.language") == "ko"
         page.screenshot(path=str(screenshot_dir / "admin-ko.png"))
     finally:

@@ -35,25 +35,24 @@ def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
 
 
 def render(wb: "Workbench") -> None:
-    gr.Markdown("What is coming (work waiting for review, each payday ahead and what carries over) is on "
-                "[your earnings page](/work/earnings); here are the full statement and time on task.")
+    gr.Markdown(tr("What is coming (work waiting for review, each payday ahead and what carries over) is on [your earnings page](/work/earnings); here are the full statement and time on task."))
     with gr.Row(equal_height=True):
         summary = gr.Markdown(elem_id="wb-earnings-summary")
         refresh_button = gr.Button(tr("Refresh"), size="sm", scale=0, min_width=100)
-    gr.Markdown("### Pay per period")
+    gr.Markdown(tr("### Pay per period"))
     no_periods = gr.Markdown()
     periods = gr.Dataframe(interactive=False, visible=False, elem_id="wb-earnings-periods")
     chart = gr.Plot(show_label=False, visible=False, elem_id="wb-earnings-chart")
-    gr.Markdown("### Statement\nEvery accepted task: settled ones with what was paid, pending ones with "
-                "the payday they are due on. Amounts are in won, before tax.")
+    gr.Markdown(tr("### Statement"))
+    gr.Markdown(tr("Every accepted task: settled ones with what was paid, pending ones with the payday they are due on. Amounts are in won, before tax."))
     statement = gr.Dataframe(headers=[c.replace("_", " ") for c in STATEMENT_COLUMNS], interactive=False,
                              elem_id="wb-statement")
-    gr.Markdown("### Reviews\nEvery review round you finished, paid per minute of the audio you decided in it "
-                "(shown once your language has a reviewer rate).")
+    gr.Markdown(tr("### Reviews"))
+    gr.Markdown(tr("Every review round you finished, paid per minute of the audio you decided in it (shown once your language has a reviewer rate)."))
     reviews = gr.Dataframe(headers=[c.replace("_", " ") for c in REVIEW_COLUMNS], interactive=False,
                            visible=False, elem_id="wb-review-statement")
-    gr.Markdown("### Time on task\nYour active time in the task pages (typing, playing, moving between "
-                "segments; a pause over a minute is not counted) on paid work, and what it earned per hour.")
+    gr.Markdown(tr("### Time on task"))
+    gr.Markdown(tr("Your active time in the task pages (typing, playing, moving between segments; a pause over a minute is not counted) on paid work, and what it earned per hour."))
     time_note = gr.Markdown(elem_id="wb-time-summary")
     own_time = gr.Dataframe(headers=[c.replace("_", " ") for c in TIME_COLUMNS], interactive=False,
                             visible=False, elem_id="wb-time-on-task")

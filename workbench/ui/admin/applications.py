@@ -64,8 +64,8 @@ def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Applications")) as tab:
         applications = gr.HTML()
         with gr.Row():
-            application = gr.Dropdown([], label="Application", scale=2)
-            reason = gr.Textbox(label="Reason (required to reject)", scale=3)
+            application = gr.Dropdown([], label=tr("Application"), scale=2)
+            reason = gr.Textbox(label=tr("Reason (required to reject)"), scale=3)
         with gr.Row():
             approve_button = gr.Button(tr("Approve"), variant="primary")
             reject_button = gr.Button(tr("Reject"), variant="stop")

@@ -29,9 +29,9 @@ def show_task(wb: "Workbench", task_id: float | None, request: gr.Request) -> tu
 
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Audit log")) as tab:
-        gr.Markdown("Every state change, newest first: who did what, when (Seoul time) and why.")
+        gr.Markdown(tr("Every state change, newest first: who did what, when (Seoul time) and why."))
         with gr.Row(equal_height=True):
-            task = gr.Number(0, label="Task (0: the latest 200 changes of all tasks and people)", precision=0)
+            task = gr.Number(0, label=tr("Task (0: the latest 200 changes of all tasks and people)"), precision=0)
             show_button = gr.Button(tr("Show"))
         message = gr.Markdown(elem_id="wb-audit-message")
         audit = gr.Dataframe(headers=list(handlers.AUDIT_COLUMNS), interactive=False, wrap=True, elem_id="audit-log")

@@ -122,33 +122,31 @@ def change_clip(wb: "Workbench", clip_id: float | None, action: str, language: s
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
     with gr.Tab(tr("Clips")) as tab:
         with gr.Row(equal_height=False):
-            files = gr.File(label="Audio or video files (several at once)", file_count="multiple",
+            files = gr.File(label=tr("Audio or video files (several at once)"), file_count="multiple",
                             file_types=["audio", "video"], type="filepath", scale=3, elem_id="wb-upload-files")
             with gr.Column(scale=2):
-                language = gr.Dropdown(languages, value="ko", label="Language")
-                project = gr.Textbox(label="Project", placeholder="client or project name",
+                language = gr.Dropdown(languages, value="ko", label=tr("Language"))
+                project = gr.Textbox(label=tr("Project"), placeholder=tr("client or project name"),
                                      elem_id="wb-upload-project")
-                priority = gr.Number(value=0, precision=0, label="Priority (higher is transcribed first)")
-                allow_duplicate = gr.Checkbox(False, label="Upload anyway (files with the same content as a clip)",
+                priority = gr.Number(value=0, precision=0, label=tr("Priority (higher is transcribed first)"))
+                allow_duplicate = gr.Checkbox(False, label=tr("Upload anyway (files with the same content as a clip)"),
                                               elem_id="wb-upload-anyway")
                 upload_button = gr.Button(tr("Upload and process"), variant="primary")
         upload_result = gr.Markdown(elem_id="wb-upload-result")
-        gr.Markdown("### Processing")
+        gr.Markdown(tr("### Processing"))
         progress = gr.HTML(elem_id="wb-clips")
         with gr.Row(visible=False, equal_height=True) as retry_row:
-            failed = gr.Dropdown([], label="Failed clip", scale=3)
+            failed = gr.Dropdown([], label=tr("Failed clip"), scale=3)
             retry_button = gr.Button(tr("Retry processing"), scale=1)
-        with gr.Accordion("Withdraw, correct or dismiss a clip", open=False):
-            gr.Markdown("Withdraw takes a clip out of every queue for good (its media is no longer served). "
-                        "Correct changes its language or project before any work is done, and puts a clip "
-                        "sent back for its language in the right queue. Dismiss hides a failed clip.")
+        with gr.Accordion(tr("Withdraw, correct or dismiss a clip"), open=False):
+            gr.Markdown(tr("Withdraw takes a clip out of every queue for good (its media is no longer served). Correct changes its language or project before any work is done, and puts a clip sent back for its language in the right queue. Dismiss hides a failed clip."))
             with gr.Row(equal_height=True):
-                clip_id = gr.Number(precision=0, minimum=1, label="Clip", elem_id="wb-clip-id")
-                action = gr.Radio([("Withdraw", "withdraw"), ("Correct", "correct"), ("Dismiss", "dismiss")],
-                                  value="correct", label="Action")
-                new_language = gr.Dropdown([("unchanged", "")] + languages, value="", label="Language")
-                new_project = gr.Textbox(label="Project (empty: unchanged)", elem_id="wb-clip-project")
-                reason = gr.Textbox(label="Reason", elem_id="wb-clip-reason")
+                clip_id = gr.Number(precision=0, minimum=1, label=tr("Clip"), elem_id="wb-clip-id")
+                action = gr.Radio([(tr("Withdraw"), "withdraw"), (tr("Correct"), "correct"), (tr("Dismiss"), "dismiss")],
+                                  value="correct", label=tr("Action"))
+                new_language = gr.Dropdown([(tr("unchanged"), "")] + languages, value="", label=tr("Language"))
+                new_project = gr.Textbox(label=tr("Project (empty: unchanged)"), elem_id="wb-clip-project")
+                reason = gr.Textbox(label=tr("Reason"), elem_id="wb-clip-reason")
                 apply_button = gr.Button(tr("Apply"), variant="secondary")
         shown_failed = gr.State([])
         timer = gr.Timer(POLL_SECONDS, active=False)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
-RULE_TABLES = {"defect_rates": "Defect rates", "reviewer_accuracy": "Reviewer accuracy"}
+RULE_TABLES = {"defect_rates": tr("Defect rates"), "reviewer_accuracy": tr("Reviewer accuracy")}
 
 
 @admin_only
@@ -33,9 +33,7 @@ def refresh_dashboard(wb: "Workbench", actor: "Actor") -> tuple:
 
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Quality dashboard")) as tab:
-        gr.Markdown("Gold scores (CER against the reference, per day), agreement between double "
-                    "transcriptions (CER between the two texts), minutes of work per audio minute and "
-                    "the hourly pay it earned against the minimum wage, per language and project.")
+        gr.Markdown(tr("Gold scores (CER against the reference, per day), agreement between double transcriptions (CER between the two texts), minutes of work per audio minute and the hourly pay it earned against the minimum wage, per language and project."))
         with gr.Row():
             # Points, not a line: a line of one day draws nothing.
             gold = gr.ScatterPlot(x="day", y="mean_cer", color="group", title="Gold CER per day",
@@ -49,7 +47,7 @@ def render(wb: "Workbench") -> None:
                               title="Minutes of work per audio minute", y_lim=[0, None], elem_id="wb-quality-work")
         pay = gr.BarPlot(x="bar", y="won", color="measure", title="Effective hourly pay against the minimum wage",
                          y_title="won per hour", y_lim=[0, None], x_label_angle=-30, elem_id="wb-quality-pay")
-        times = gr.Dataframe(interactive=False, label="Time on task per role, language and project",
+        times = gr.Dataframe(interactive=False, label=tr("Time on task per role, language and project"),
                              elem_id="wb-quality-times")
         rules = [gr.Dataframe(interactive=False, label=label, visible=False, elem_id=f"wb-quality-{name}")
                  for name, label in RULE_TABLES.items()]

@@ -76,15 +76,12 @@ def restart_drafts(wb: "Workbench", value: str | None, reason: str, request: gr.
 
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Drafts")) as tab:
-        gr.Markdown("Machine drafts: where they run, and whether they help. Drafts turn off by "
-                    "themselves where the rolling draft CER passes the threshold (the Why column says "
-                    "so); `workbench drafts set` chooses the engine.")
+        gr.Markdown(tr("Machine drafts: where they run, and whether they help. Drafts turn off by themselves where the rolling draft CER passes the threshold (the Why column says so); `workbench drafts set` chooses the engine."))
         view = gr.HTML(elem_id="wb-drafts")
-        gr.Markdown("Turning drafts on again starts the rolling draft CER afresh (only drafts written "
-                    "from now on count) and drafts the clips that were switched off.")
+        gr.Markdown(tr("Turning drafts on again starts the rolling draft CER afresh (only drafts written from now on count) and drafts the clips that were switched off."))
         with gr.Row():
-            pair = gr.Dropdown([], label="Switched off", scale=2, elem_id="wb-drafts-off")
-            reason = gr.Textbox(label="Reason (kept in the audit log)", scale=3, elem_id="wb-drafts-reason")
+            pair = gr.Dropdown([], label=tr("Switched off"), scale=2, elem_id="wb-drafts-off")
+            reason = gr.Textbox(label=tr("Reason (kept in the audit log)"), scale=3, elem_id="wb-drafts-reason")
         restart = gr.Button(tr("Turn drafts on again"), elem_id="wb-drafts-restart")
         result = gr.Markdown(elem_id="wb-drafts-result")
     gr.on([tab.select], bind(refresh_drafts, wb), outputs=[view, pair])

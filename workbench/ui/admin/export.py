@@ -41,24 +41,23 @@ def remove_export_dir(work_dir: str) -> None:
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
     with gr.Tab(tr("Export")):
-        gr.Markdown("Accepted segments as a dataset, with train/dev/test splits by clip: the options "
-                    "of `workbench export`.")
+        gr.Markdown(tr("Accepted segments as a dataset, with train/dev/test splits by clip: the options of `workbench export`."))
         with gr.Row(equal_height=True):
-            fmt = gr.Dropdown(FORMATS, value="nemo", label="Format")
-            language = gr.Dropdown([("All languages", ""), *languages], value="", label="Language")
-            project = gr.Textbox(label="Project (empty: all)")
-            clip_ids = gr.Textbox(label="Clip ids (empty: all)", placeholder="12, 13")
+            fmt = gr.Dropdown(FORMATS, value="nemo", label=tr("Format"))
+            language = gr.Dropdown([(tr("All languages"), ""), *languages], value="", label=tr("Language"))
+            project = gr.Textbox(label=tr("Project (empty: all)"))
+            clip_ids = gr.Textbox(label=tr("Clip ids (empty: all)"), placeholder=tr("12, 13"))
         with gr.Row(equal_height=True):
-            text = gr.Dropdown(TEXTS, value="spelling", label="Text", elem_id="wb-export-text")
-            audio = gr.Dropdown(AUDIO, value="clean", label="Audio", elem_id="wb-export-audio")
-            sample_rate = gr.Dropdown(SAMPLE_RATES, value="16000", label="Sample rate",
+            text = gr.Dropdown(TEXTS, value="spelling", label=tr("Text"), elem_id="wb-export-text")
+            audio = gr.Dropdown(AUDIO, value="clean", label=tr("Audio"), elem_id="wb-export-audio")
+            sample_rate = gr.Dropdown(SAMPLE_RATES, value="16000", label=tr("Sample rate"),
                                       elem_id="wb-export-rate")
-            splits = gr.Textbox("0.8,0.1,0.1", label="Splits train,dev,test (shares of each language's audio)",
+            splits = gr.Textbox("0.8,0.1,0.1", label=tr("Splits train,dev,test (shares of each language's audio)"),
                                 elem_id="wb-export-splits")
-            seed = gr.Number(0, precision=0, minimum=0, label="Split seed")
+            seed = gr.Number(0, precision=0, minimum=0, label=tr("Split seed"))
         export_button = gr.Button(tr("Export"), variant="primary")
         result = gr.Markdown(elem_id="wb-export-result")
-        archive = gr.File(label="Download", interactive=False)
+        archive = gr.File(label=tr("Download"), interactive=False)
         work_dir = gr.State("")
 
     export_button.click(bind_form(export, wb, outputs=3),

@@ -35,19 +35,17 @@ def unmark(wb: "Workbench", segment_ids: str, reason: str, request: gr.Request) 
 
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Gold")) as tab:
-        gr.Markdown("Accepted text made gold is copied, unmarked, among a project's ordinary tasks at "
-                    "the project's `rate` (`[gold.\"project\"]` in guidelines/projects.toml); a worker's "
-                    "first submitted text of a copy is scored by CER against it and counts in their grade.")
+        gr.Markdown(tr("Accepted text made gold is copied, unmarked, among a project's ordinary tasks at the project's `rate` (`[gold.\"project\"]` in guidelines/projects.toml); a worker's first submitted text of a copy is scored by CER against it and counts in their grade."))
         with gr.Row(equal_height=True):
-            clip_id = gr.Number(None, label="Clip id (all its accepted segments)", precision=0, minimum=1)
-            segment_ids = gr.Textbox(label="or segment ids", placeholder="12, 13")
+            clip_id = gr.Number(None, label=tr("Clip id (all its accepted segments)"), precision=0, minimum=1)
+            segment_ids = gr.Textbox(label=tr("or segment ids"), placeholder=tr("12, 13"))
             button = gr.Button(tr("Make gold"), variant="primary")
         with gr.Row(equal_height=True):
-            unmark_ids = gr.Textbox(label="Gold segment ids to un-mark", placeholder="12, 13")
-            reason = gr.Textbox(label="Why (kept in the audit log)")
+            unmark_ids = gr.Textbox(label=tr("Gold segment ids to un-mark"), placeholder=tr("12, 13"))
+            reason = gr.Textbox(label=tr("Why (kept in the audit log)"))
             unmark_button = gr.Button(tr("Take the gold mark off"))
         result = gr.Markdown()
-        scores = gr.Dataframe(interactive=False, label="Gold scores (newest first)", elem_id="wb-gold-scores")
+        scores = gr.Dataframe(interactive=False, label=tr("Gold scores (newest first)"), elem_id="wb-gold-scores")
     gr.on([tab.select], bind(refresh_gold, wb), outputs=[scores])
     button.click(bind_form(mark, wb, outputs=2), inputs=[clip_id, segment_ids], outputs=[result, scores])
     unmark_button.click(bind_form(unmark, wb, outputs=1), inputs=[unmark_ids, reason], outputs=[result])

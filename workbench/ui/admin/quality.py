@@ -42,23 +42,21 @@ def revoke(wb: "Workbench", username: str, request: gr.Request) -> tuple:
 
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Quality rules")) as tab:
-        gr.Markdown("Each worker is judged once per day (Asia/Seoul) per project by the rules of "
-                    "`[quality.\"project\"]` in guidelines/projects.toml; a suspension keeps them off the "
-                    "project until lifted here with a reason.")
-        actions = gr.Dataframe(interactive=False, label="Warnings and suspensions (newest first)",
+        gr.Markdown(tr("Each worker is judged once per day (Asia/Seoul) per project by the rules of `[quality.\"project\"]` in guidelines/projects.toml; a suspension keeps them off the project until lifted here with a reason."))
+        actions = gr.Dataframe(interactive=False, label=tr("Warnings and suspensions (newest first)"),
                                elem_id="wb-quality-actions")
         with gr.Row(equal_height=True):
-            suspension = gr.Number(None, label="Suspension id", precision=0, minimum=1)
-            reason = gr.Textbox(label="Reason for lifting it")
+            suspension = gr.Number(None, label=tr("Suspension id"), precision=0, minimum=1)
+            reason = gr.Textbox(label=tr("Reason for lifting it"))
             lift_button = gr.Button("Lift suspension", variant="primary")
         lifted = gr.Markdown()
         with gr.Row(equal_height=True):
-            reviewer = gr.Textbox(label="Reviewer's username")
+            reviewer = gr.Textbox(label=tr("Reviewer's username"))
             grant_button = gr.Button("Grant senior role")
             revoke_button = gr.Button("Take senior role back")
         seniors = gr.Markdown()
-        rates = gr.Dataframe(interactive=False, label="Defect rates per day", elem_id="wb-quality-rates")
-        accuracy = gr.Dataframe(interactive=False, label="Reviewer accuracy", elem_id="wb-quality-accuracy")
+        rates = gr.Dataframe(interactive=False, label=tr("Defect rates per day"), elem_id="wb-quality-rates")
+        accuracy = gr.Dataframe(interactive=False, label=tr("Reviewer accuracy"), elem_id="wb-quality-accuracy")
     gr.on([tab.select], bind(refresh_quality, wb), outputs=[actions, rates, accuracy])
     lift_button.click(bind(lift, wb), inputs=[suspension, reason], outputs=[lifted, actions])
     grant_button.click(bind(grant, wb), inputs=[reviewer], outputs=[seniors, accuracy])

@@ -56,35 +56,34 @@ def set_bonus(wb: "Workbench", project: str, won_per_minute: float | None, basis
 
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
     with gr.Tab(tr("Rates")) as tab:
-        gr.Markdown("Base rates in won per audio minute, per language. A change is a new rate from "
-                    "a date-time on; past rates stay as history.")
+        gr.Markdown(tr("Base rates in won per audio minute, per language. A change is a new rate from a date-time on; past rates stay as history."))
         with gr.Row(equal_height=True):
-            rate_language = gr.Dropdown(languages, value="ko", label="Language")
-            rate_won = gr.Number(None, label="Won per minute", precision=0, minimum=0)
-            rate_from = seoul_picker("Effective from (Seoul time)", elem_id="wb-rate-from")
+            rate_language = gr.Dropdown(languages, value="ko", label=tr("Language"))
+            rate_won = gr.Number(None, label=tr("Won per minute"), precision=0, minimum=0)
+            rate_from = seoul_picker(tr("Effective from (Seoul time)"), elem_id="wb-rate-from")
             rate_button = gr.Button(tr("Set rate"), variant="primary")
         rate_result = gr.Markdown(elem_id="wb-rate-message")
-        rates = gr.Dataframe(interactive=False, label="Rate history (newest first)", elem_id="wb-rate-history")
-        gr.Markdown("### Project bonuses\nWon per minute on top of the base rate, for one project's "
-                    "work: per minute of the source clip or of its speech. A bonus of 0 ends it.")
+        rates = gr.Dataframe(interactive=False, label=tr("Rate history (newest first)"), elem_id="wb-rate-history")
+        gr.Markdown(tr("### Project bonuses"))
+        gr.Markdown(tr("Won per minute on top of the base rate, for one project's work: per minute of the source clip or of its speech. A bonus of 0 ends it."))
         with gr.Row(equal_height=True):
-            bonus_project = gr.Textbox(label="Project of the bonus")
-            bonus_won = gr.Number(None, label="Bonus won per minute", precision=0, minimum=0)
+            bonus_project = gr.Textbox(label=tr("Project of the bonus"))
+            bonus_won = gr.Number(None, label=tr("Bonus won per minute"), precision=0, minimum=0)
             bonus_basis = gr.Dropdown([("source clip minutes", "source"), ("speech minutes", "speech")],
-                                      value="source", label="Per")
-            bonus_from = seoul_picker("Effective from (Seoul time)")
+                                      value="source", label=tr("Per"))
+            bonus_from = seoul_picker(tr("Effective from (Seoul time)"))
             bonus_button = gr.Button(tr("Set bonus"))
         bonus_result = gr.Markdown()
-        bonuses = gr.Dataframe(interactive=False, label="Bonus history (newest first)")
-        gr.Markdown("### Reviewer rates\nWon per minute of audio a reviewer decides in a finished review "
-                    "round, per language. Without a rate, reviewing that language is unpaid.")
+        bonuses = gr.Dataframe(interactive=False, label=tr("Bonus history (newest first)"))
+        gr.Markdown(tr("### Reviewer rates"))
+        gr.Markdown(tr("Won per minute of audio a reviewer decides in a finished review round, per language. Without a rate, reviewing that language is unpaid."))
         with gr.Row(equal_height=True):
-            review_rate_language = gr.Dropdown(languages, value="ko", label="Language reviewed")
-            review_rate_won = gr.Number(None, label="Won per minute reviewed", precision=0, minimum=0)
-            review_rate_from = seoul_picker("Effective from (Seoul time)")
+            review_rate_language = gr.Dropdown(languages, value="ko", label=tr("Language reviewed"))
+            review_rate_won = gr.Number(None, label=tr("Won per minute reviewed"), precision=0, minimum=0)
+            review_rate_from = seoul_picker(tr("Effective from (Seoul time)"))
             review_rate_button = gr.Button(tr("Set reviewer rate"))
         review_rate_result = gr.Markdown()
-        review_rates = gr.Dataframe(interactive=False, label="Reviewer rate history (newest first)")
+        review_rates = gr.Dataframe(interactive=False, label=tr("Reviewer rate history (newest first)"))
 
     gr.on([tab.select], bind(refresh_rates, wb), outputs=[rates, bonuses])
     rate_button.click(bind_form(set_rate, wb, outputs=2), inputs=[rate_language, rate_won, rate_from],

@@ -51,20 +51,19 @@ def next_payday(wb: "Workbench | None") -> str:
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Settlements")) as tab:
         with gr.Row(equal_height=True):
-            payday = seoul_picker("Payday", include_time=False, value=next_payday(wb),
-                                  info="The 15th and the last day of a month, or the business day before.",
+            payday = seoul_picker(tr("Payday"), include_time=False, value=next_payday(wb),
+                                  info=tr("The 15th and the last day of a month, or the business day before."),
                                   scale=2, elem_id="wb-payday")
             dry_run_button = gr.Button(tr("Dry run"), variant="secondary", scale=1)
-            confirm = gr.Checkbox(label="The dry run is right", scale=1)
+            confirm = gr.Checkbox(label=tr("The dry run is right"), scale=1)
             commit_button = gr.Button(tr("Commit settlement"), variant="primary", scale=1)
         message = gr.Markdown(elem_id="wb-settlement-message")
-        summary = gr.Markdown("Choose a payday and make a dry run: it shows what each "
-                              "worker would be paid and records nothing.", elem_id="wb-settlement-summary")
-        workers = gr.Dataframe(interactive=False, label="Workers", visible=False)
-        items = gr.Dataframe(interactive=False, label="Items paid", visible=False, elem_id="wb-settlement-items")
-        gr.Markdown("### Committed paydays")
+        summary = gr.Markdown(tr("Choose a payday and make a dry run: it shows what each worker would be paid and records nothing."), elem_id="wb-settlement-summary")
+        workers = gr.Dataframe(interactive=False, label=tr("Workers"), visible=False)
+        items = gr.Dataframe(interactive=False, label=tr("Items paid"), visible=False, elem_id="wb-settlement-items")
+        gr.Markdown(tr("### Committed paydays"))
         history_note = gr.Markdown()
-        period_totals = gr.Dataframe(interactive=False, label="Totals per payday", visible=False,
+        period_totals = gr.Dataframe(interactive=False, label=tr("Totals per payday"), visible=False,
                                      elem_id="wb-period-totals")
         period_chart = gr.Plot(show_label=False, visible=False, elem_id="wb-period-chart")
 

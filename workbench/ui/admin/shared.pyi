@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 import gradio as gr
+from gradio.i18n import I18nData
 
 from workbench.ui.handlers.auth import session_actor
 
@@ -69,6 +70,6 @@ class SeoulDateTime(gr.DateTime):
         from gradio.components.base import Component
 
 
-def seoul_picker(label: str, *, include_time: bool = True, **options: Any) -> SeoulDateTime:
+def seoul_picker(label: str | I18nData, *, include_time: bool = True, **options: Any) -> SeoulDateTime:
     """A date picker, or a date-and-time picker, read as Seoul time."""
     return SeoulDateTime(label=label, include_time=include_time, type="string", timezone="Asia/Seoul", **options)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
     from workbench.workflow.service import Workbench
 
-THROUGHPUT_DAYS = (1, 7, 30)
+THROUGHPUT_DAYS = [(tr("last day"), 1), (tr("last 7 days"), 7), (tr("last 30 days"), 30)]  # names, days
 
 
 def _tables(wb: "Workbench", actor: "Actor", state: str | None, language: str | None, days: int) -> tuple:
@@ -44,22 +44,21 @@ def change_task(wb: "Workbench", task_id: float | None, to: str, reason: str, st
 def render(wb: "Workbench", languages: list[tuple[str, str]]) -> None:
     with gr.Tab(tr("Tasks")) as tab:
         with gr.Row():
-            state = gr.Dropdown([("any state", "")] + [(s.value.replace("_", " "), s.value) for s in TaskState],
-                                value="", label="State")
-            language = gr.Dropdown([("any language", "")] + languages, value="", label="Language")
-        table = gr.Dataframe(interactive=False, label="Tasks", elem_id="wb-tasks")
-        gr.Markdown("Release a task (it is offered again, text and history kept), or give it to another "
-                    "transcriber of its language. The reason goes to the audit log.")
+            state = gr.Dropdown([(tr("any state"), "")] + [(s.value.replace("_", " "), s.value) for s in TaskState],
+                                value="", label=tr("State"))
+            language = gr.Dropdown([(tr("any language"), "")] + languages, value="", label=tr("Language"))
+        table = gr.Dataframe(interactive=False, label=tr("Tasks"), elem_id="wb-tasks")
+        gr.Markdown(tr("Release a task (it is offered again, text and history kept), or give it to another transcriber of its language. The reason goes to the audit log."))
         with gr.Row(equal_height=True):
-            task_id = gr.Number(precision=0, label="Task", minimum=1, elem_id="wb-task-id")
-            to = gr.Textbox(label="Give to (username; empty releases it)", elem_id="wb-task-to")
-            reason = gr.Textbox(label="Reason", elem_id="wb-task-reason")
+            task_id = gr.Number(precision=0, label=tr("Task"), minimum=1, elem_id="wb-task-id")
+            to = gr.Textbox(label=tr("Give to (username; empty releases it)"), elem_id="wb-task-to")
+            reason = gr.Textbox(label=tr("Reason"), elem_id="wb-task-reason")
             change = gr.Button(tr("Release or reassign"), variant="primary")
         result = gr.Markdown(elem_id="wb-task-result")
-        gr.Markdown("### Throughput per transcriber")
-        days = gr.Radio([(f"last {d} day{'s' if d > 1 else ''}", d) for d in THROUGHPUT_DAYS], value=7,
-                        label="Over")
-        throughput = gr.Dataframe(interactive=False, label="Audio minutes submitted and accepted",
+        gr.Markdown(tr("### Throughput per transcriber"))
+        days = gr.Radio(THROUGHPUT_DAYS, value=7,
+                        label=tr("Over"))
+        throughput = gr.Dataframe(interactive=False, label=tr("Audio minutes submitted and accepted"),
                                   elem_id="wb-throughput")
     filters = [state, language, days]
     gr.on([tab.select, state.change, language.change, days.change], bind(refresh_tasks, wb), inputs=filters,

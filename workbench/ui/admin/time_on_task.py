@@ -25,10 +25,8 @@ def refresh_time_on_task(wb: "Workbench", actor: "Actor") -> tuple:
 
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Time on task")) as tab:
-        gr.Markdown("Active time in the task pages (typing, playing, moving between segments; pauses "
-                    "over a minute left out) on paid work: minutes of work per audio minute, and the "
-                    "hourly pay it earned before tax against the legal minimum wage in force.")
-        languages = gr.Dataframe(interactive=False, label="Per language", elem_id="wb-time-languages")
-        projects = gr.Dataframe(interactive=False, label="Per project", elem_id="wb-time-projects")
-        workers = gr.Dataframe(interactive=False, label="Per worker", elem_id="wb-time-workers")
+        gr.Markdown(tr("Active time in the task pages (typing, playing, moving between segments; pauses over a minute left out) on paid work: minutes of work per audio minute, and the hourly pay it earned before tax against the legal minimum wage in force."))
+        languages = gr.Dataframe(interactive=False, label=tr("Per language"), elem_id="wb-time-languages")
+        projects = gr.Dataframe(interactive=False, label=tr("Per project"), elem_id="wb-time-projects")
+        workers = gr.Dataframe(interactive=False, label=tr("Per worker"), elem_id="wb-time-workers")
     gr.on([tab.select], bind(refresh_time_on_task, wb), outputs=[languages, projects, workers])

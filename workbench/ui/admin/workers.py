@@ -37,11 +37,10 @@ def change_account(wb: "Workbench", close: bool, username: str | None, reason: s
 def render(wb: "Workbench") -> None:
     with gr.Tab(tr("Workers")) as tab:
         workers = gr.Dataframe(headers=list(handlers.WORKER_COLUMNS), interactive=False, wrap=True)
-        gr.Markdown("Closing an account signs the person out everywhere and offers the tasks they "
-                    "hold to others, their text kept; their finished work and pay stay.")
+        gr.Markdown(tr("Closing an account signs the person out everywhere and offers the tasks they hold to others, their text kept; their finished work and pay stay."))
         with gr.Row():
-            account = gr.Dropdown([], label="Account", scale=2)
-            reason = gr.Textbox(label="Reason (kept in the audit log)", scale=3)
+            account = gr.Dropdown([], label=tr("Account"), scale=2)
+            reason = gr.Textbox(label=tr("Reason (kept in the audit log)"), scale=3)
         with gr.Row():
             close_button = gr.Button(tr("Close account"), variant="stop")
             reopen_button = gr.Button(tr("Reopen account"))
