@@ -62,7 +62,19 @@ def _sections(tr, visible: dict[str, bool]) -> str:
   <p class="offer" id="review-offer">{tr('Loading…')}</p>
   <ul class="tasks" id="review-tasks" aria-label="{tr('Submitted tasks in my language')}"></ul>
 </section>"""
-    sections = (transcribe if visible["transcribe"] else "") + (review if visible["review"] else "")
+    # Filled (and shown) by second_looks.js only when their JSON lists something.
+    second_looks = f"""
+<section class="panel" id="checks" aria-labelledby="checks-title" hidden>
+  <h2 id="checks-title">{tr('Checks for you')}</h2>
+  <p class="offer">{tr('Accepted segments drawn for a second look: was the acceptance right?')}</p>
+  <ul class="tasks" id="check-list"></ul>
+</section>
+<section class="panel" id="disputes" aria-labelledby="disputes-title" hidden>
+  <h2 id="disputes-title">{tr('Disputes')}</h2>
+  <p class="offer">{tr('Two transcribers wrote this span differently: pick one text or write a third.')}</p>
+  <ul class="tasks" id="dispute-list"></ul>
+</section>"""
+    sections = (transcribe if visible["transcribe"] else "") + (review + second_looks if visible["review"] else "")
     no_queue = tr("Your account has no queue.")
     return sections or f'<section class="panel"><p>{no_queue} <a href="/">{tr("Open the workbench")}</a>.</p></section>'
 

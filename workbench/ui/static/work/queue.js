@@ -11,6 +11,7 @@ import { api, ApiError, failure } from "./api.js";
 import { banner, setSignedOut } from "./banner.js";
 import { h } from "./dom.js";
 import { tr } from "./i18n.js";
+import { showChecks, showDisputes } from "./second_looks.js";
 import { API } from "./urls.js";
 
 const $ = (id) => document.getElementById(id);
@@ -99,6 +100,12 @@ function refresh() {
   if ($("review")) showReviewTasks();
 }
 
+// The second looks are read on opening and after each decision, not on every poll: a poll
+// would wipe a third text being written.
+function showSecondLooks() {
+  if ($("review")) { showChecks(); showDisputes(); }
+}
+
 // Polls while the tab is visible; a hidden tab costs the server nothing.
 const pollSeconds = Number(document.body.dataset.pollSeconds) || 0;
 let timer = null;
@@ -115,6 +122,7 @@ document.addEventListener("visibilitychange", () => {
 });
 
 if ($("take-next")) $("take-next").addEventListener("click", takeNextTask);
-window.addEventListener("pageshow", (event) => { if (event.persisted) { tags.clear(); refresh(); } });
+window.addEventListener("pageshow", (event) => { if (event.persisted) { tags.clear(); refresh(); showSecondLooks(); } });
 refresh();
+showSecondLooks();
 schedule();

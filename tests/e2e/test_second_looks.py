@@ -1,0 +1,59 @@
+"""A senior's checks and a reviewer's disputes on the light queue page /work in real Chromium:
+the senior confirms a sampled acceptance and a reviewer settles a double transcription by
+picking a text, each by a button on the page, and the store holds the verdict."""
+
+from __future__ import annotations
+
+from tests.builders import SettableClock, processed_clip, transcribe
+from tests.quality_support import quality_rules, reviewed_task  # noqa: F401 (fixture)
+from tests.test_double import OTHER
+
+PASSWORD = "quiet-lantern-57"
+
+
+def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_queue_page(
+        new_page, login, workbench_app, quality_rules, screenshot_dir):
+    from workbench.queue import RecordingQueue
+    from workbench.workflow.context import utc_now
+    from workbench.workflow.service import Workbench
+
+    quality_rules(**{"e2e-second": {"senior_share": 1.0}})
+    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=RecordingQueue(), clock=SettableClock(utc_now()))
+    try:
+        admin = wb.actor("admin")
+        made = {name: wb.create_user(admin, username=f"e2e-second-{name}", password=PASSWORD, name=name.title(),
+                                     roles={role}, language="ko")
+                for name, role in (("one", "transcriber"), ("two", "transcriber"), ("reviewer", "reviewer"),
+                                   ("senior", "reviewer"))}
+        wb.grant_senior(admin, "e2e-second-senior")
+        reviewed_task(wb, admin, made["one"], made["reviewer"], project="e2e-second", priority=9000)
+        check = wb.senior_queue(made["senior"])[0]
+        # A clip both transcribers type, far apart: one span disputed.
+        original = processed_clip(wb, admin, filename="e2e-second-double.wav", project="e2e-second", priority=9001)
+        copy = wb.double_task(admin, original)
+        assert wb.claim_next(made["one"]).id == original
+        transcribe(wb, made["one"], original)
+        assert wb.claim_next(made["two"]).id == copy
+        transcribe(wb, made["two"], copy, texts=[OTHER])
+        dispute = wb.double_disputes(made["reviewer"])[0]
+
+        page = new_page()
+        login(page, "e2e-second-senior", PASSWORD, gradio=False)
+        item = page.locator(f'#check-list li[data-check="{check.id}"]')
+        item.get_by_text(check.text).wait_for()
+        page.screenshot(path=str(screenshot_dir / "senior-checks.png"), full_page=True)
+        item.get_by_role("button", name="Confirm").click()
+        item.wait_for(state="detached")
+        assert check.id not in {c.id for c in wb.senior_queue(made["senior"])}
+        assert wb.reviewer_accuracy(admin, username="e2e-second-reviewer")[0].checked == 1
+
+        page = new_page()
+        login(page, "e2e-second-reviewer", PASSWORD, gradio=False)
+        item = page.locator(f'#dispute-list li[data-dispute="{dispute.id}"]')
+        item.get_by_text(dispute.second_text).wait_for()
+        assert page.locator("#checks").is_hidden()  # not a senior: no checks section
+        item.get_by_role("button", name="Pick second").click()
+        item.wait_for(state="detached")
+        assert dispute.id not in {d.id for d in wb.double_disputes(made["reviewer"])}
+    finally:
+        wb.close()
