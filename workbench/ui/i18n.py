@@ -45,7 +45,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 UI_DIR = Path(__file__).parent
 JS_DIR = UI_DIR / "static" / "work"
 # The workflow's messages a page shows translated, marked with ``message_id`` there.
-WORKFLOW_FILES = (UI_DIR.parent / "workflow" / "guideline_findings.py",)
+WORKFLOW_FILES = tuple(UI_DIR.parent / "workflow" / name for name in ("guideline_findings.py", "draft_guidance.py"))
 # A marked message: the call of tr (or message_id) with a plain string literal (either
 # quotes) as its first argument.
 MARKED = re.compile(r"""\b(?:tr|message_id)\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)\s*[,)]""")
@@ -97,7 +97,7 @@ def _translations(language: str) -> Translations:
     return Translations(compiled, domain=DOMAIN)
 
 
-def translate(language: str, message: str, **params: object) -> str:
+def translate(language: str, message: str, /, **params: object) -> str:
     """``message`` in ``language`` (itself when untranslated), its ``{name}``s filled in."""
     untranslated = not message or language == SOURCE or known(language) != language  # gettext("") is the header
     text = message if untranslated else _translations(language).gettext(message)

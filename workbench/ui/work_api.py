@@ -182,7 +182,7 @@ def post_claim(request: Request, actor: "Actor" = Depends(require_actor)) -> Any
 
 @router.get("/api/work/tasks/{task_id}")
 def get_task(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.open_task(workbench_of(request), actor, task_id)
+    return transcribe.open_task(workbench_of(request), actor, task_id, request_language(request))
 
 
 @router.put("/api/work/segments/{segment_id}/text")

@@ -139,12 +139,13 @@ def take_next_task(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     return {"task_id": task_id, "url": task_url("transcribe", task_id)}
 
 
-def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
+def open_task(wb: "Workbench", actor: "Actor", task_id: int, language: str = i18n.DEFAULT) -> dict[str, Any]:
     view = wb.open_task(actor, task_id)
     # Words of a machine draft below this probability are marked on the page; the guideline
     # flags and sentence hints of untouched drafts (static/work/draft_guidance.js).
     return (task_json(view) | {"draft_threshold": wb.policy.draft_low_probability}
-            | task_guidance(view.task.language, view.segments).to_dict())
+            | task_guidance(view.task.language, view.segments).to_dict(
+                lambda template, params: i18n.translate(language, template, **params)))
 
 
 def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int,
