@@ -71,7 +71,7 @@ def test_the_task_json_flags_the_drafts_spots_the_guideline_needs_and_suggests_s
 
 
 def test_a_korean_reader_gets_the_flags_and_hints_in_korean_the_english_stays_for_others(served):
-    app, wb, task_id, ids = served
+    app, _, task_id, ids = served
     korean = task(signed_in(app, "ed", headers={"Accept-Language": "ko"}), task_id)
     assert korean["sentence_hints"][str(ids[0])]["message"] == "“knew.”에서 문장이 끝납니다: 그 뒤에서 나누세요"
     assert korean["sentence_hints"][str(ids[1])]["message"].endswith("다음 구간과 합치세요")
