@@ -70,6 +70,18 @@ def test_the_task_json_flags_the_drafts_spots_the_guideline_needs_and_suggests_s
     assert hints[str(ids[0])]["at"] == pytest.approx(1.6)
 
 
+def test_a_korean_reader_gets_the_flags_and_hints_in_korean_the_english_stays_for_others(served):
+    app, _, task_id, ids = served
+    korean = task(signed_in(app, "ed", headers={"Accept-Language": "ko"}), task_id)
+    assert korean["sentence_hints"][str(ids[0])]["message"] == "“knew.”에서 문장이 끝납니다: 그 뒤에서 나누세요"
+    assert korean["sentence_hints"][str(ids[1])]["message"].endswith("다음 구간과 합치세요")
+    digits = korean["draft_flags"][str(ids[3])][0]
+    assert digits["message"] == "English 전사에서는 숫자를 아라비아 숫자가 아니라 읽는 대로 씁니다"
+    english = task(signed_in(app, "ed", headers={"Accept-Language": "en"}), task_id)
+    assert english["sentence_hints"][str(ids[0])]["message"] == "a sentence ends at “knew.”: split after it"
+    assert english["draft_flags"][str(ids[3])][0]["message"] == "English transcripts write numbers as spoken, not in digits"
+
+
 def test_an_empty_draft_is_kept_only_over_sound(tmp_path):
     wb = Workbench.open(database_url=f"sqlite:///{tmp_path / 'wb.db'}", data_dir=tmp_path / "data",
                         queue=RecordingQueue())

@@ -81,6 +81,24 @@ def test_a_submit_blocked_by_guideline_errors_answers_422_with_the_problems(serv
     assert client.get(f"/api/work/tasks/{editing}").json()["task"]["state"] == "in_progress"
 
 
+def test_a_korean_reader_gets_the_guideline_problems_in_korean_and_the_cli_keeps_english(served):
+    app, wb, editing, _ = served
+    korean = signed_in(app, "minji", headers={"Accept-Language": "ko"})
+    checked = korean.get(f"/api/work/tasks/{editing}/problems").json()["problems"]
+    blocked = korean.post(f"/api/work/tasks/{editing}/submit")
+    assert blocked.status_code == 422
+    for problems in (checked, blocked.json()["problems"]):
+        empty = next(p for p in problems if p["rule"] == "empty-text")
+        assert empty["message"] == "텍스트가 없습니다: 음성을 전사하거나 음성 없음으로 표시하세요"
+    english = signed_in(app, "minji", headers={"Accept-Language": "en"})
+    shown = english.get(f"/api/work/tasks/{editing}/problems").json()["problems"]
+    # What the CLI and reports print: the English message, whoever asked for it.
+    for problem in wb.check_task(wb.actor("minji"), editing):
+        assert problem.message == problem.template.format(**problem.params)
+    assert [p["message"] for p in shown] == [p.message for p in wb.check_task(wb.actor("minji"), editing)]
+    assert "no text: transcribe the speech or mark it as no speech" in [p["message"] for p in shown]
+
+
 def test_accepting_an_unheard_segment_is_refused_with_how_much_was_heard(served):
     app, _, _, submitted = served
     client = signed_in(app, "hyun")

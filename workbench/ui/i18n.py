@@ -44,8 +44,11 @@ DOMAIN = "workbench"
 LOCALE_DIR = Path(__file__).parent / "locale"
 UI_DIR = Path(__file__).parent
 JS_DIR = UI_DIR / "static" / "work"
-# A marked message: the call of tr with a plain string literal (either quotes) as its first argument.
-MARKED = re.compile(r"""\btr\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)\s*[,)]""")
+# The workflow's messages a page shows translated, marked with ``message_id`` there.
+WORKFLOW_FILES = tuple(UI_DIR.parent / "workflow" / name for name in ("guideline_findings.py", "draft_guidance.py"))
+# A marked message: the call of tr (or message_id) with a plain string literal (either
+# quotes) as its first argument.
+MARKED = re.compile(r"""\b(?:tr|message_id)\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)\s*[,)]""")
 _TAG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
@@ -94,7 +97,7 @@ def _translations(language: str) -> Translations:
     return Translations(compiled, domain=DOMAIN)
 
 
-def translate(language: str, message: str, **params: object) -> str:
+def translate(language: str, message: str, /, **params: object) -> str:
     """``message`` in ``language`` (itself when untranslated), its ``{name}``s filled in."""
     untranslated = not message or language == SOURCE or known(language) != language  # gettext("") is the header
     text = message if untranslated else _translations(language).gettext(message)
@@ -114,9 +117,9 @@ def html_translator(language: str) -> Callable[..., str]:
 # --- what the code marks ----------------------------------------------------------------
 
 def source_files() -> list[Path]:
-    """Every file whose ``tr(...)`` messages the catalogue holds: the ui package's Python
-    and the task pages' JavaScript."""
-    return sorted([*UI_DIR.rglob("*.py"), *JS_DIR.glob("*.js")])
+    """Every file whose ``tr(...)`` messages the catalogue holds: the ui package's Python,
+    the task pages' JavaScript and the workflow's ``message_id`` templates."""
+    return sorted([*UI_DIR.rglob("*.py"), *JS_DIR.glob("*.js"), *WORKFLOW_FILES])
 
 
 def marked_messages(paths: list[Path] | None = None) -> dict[str, list[str]]:

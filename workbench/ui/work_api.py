@@ -99,7 +99,8 @@ def _answer(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         current = error.current.to_dict()
         return JSONResponse({"detail": str(error), "current": current}, status_code=409)
     except GuidelineViolation as error:
-        problems = [problem.to_dict() for problem in error.problems]
+        language = kwargs.get("language", i18n.DEFAULT)
+        problems = [transcribe.problem_json(problem, language) for problem in error.problems]
         return JSONResponse({"detail": str(error), "problems": problems}, status_code=422)
 
 
@@ -181,7 +182,7 @@ def post_claim(request: Request, actor: "Actor" = Depends(require_actor)) -> Any
 
 @router.get("/api/work/tasks/{task_id}")
 def get_task(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.open_task(workbench_of(request), actor, task_id)
+    return transcribe.open_task(workbench_of(request), actor, task_id, request_language(request))
 
 
 @router.put("/api/work/segments/{segment_id}/text")
@@ -227,12 +228,13 @@ def post_merge(segment_id: int, request: Request, actor: "Actor" = Depends(requi
 
 @router.get("/api/work/tasks/{task_id}/problems")
 def get_problems(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return transcribe.task_problems(workbench_of(request), actor, task_id)
+    return transcribe.task_problems(workbench_of(request), actor, task_id, request_language(request))
 
 
 @router.post("/api/work/tasks/{task_id}/submit")
 def post_submit(task_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    return _answer(transcribe.submit_task, workbench_of(request), actor, task_id)
+    return _answer(transcribe.submit_task, workbench_of(request), actor, task_id,
+                   language=request_language(request))
 
 
 # The transcriber's "wrong language for the whole clip" (static/work/wrong_language.js).

@@ -26,12 +26,13 @@ the next segment.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from workbench.drafts.model import DraftWord
+from workbench.workflow.guideline_findings import message_id
 from workbench.workflow.guidelines import RuleSet, load_rules, script_class
 
 MERGE_GAP_S = 0.4
@@ -56,7 +57,9 @@ class GuidelineFlag:
     rule: str
     index: int | None
     word: str
-    message: str
+    message: str  # English; ``template`` (a gettext id) and ``params`` for other languages
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -80,9 +83,11 @@ class SentenceHint:
 
     segment_id: int
     kind: str
-    message: str
+    message: str  # English; ``template`` (a gettext id) and ``params`` for other languages
     at: float | None = None
     texts: tuple[str, str] | None = None
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict:
         return {"segment_id": self.segment_id, "kind": self.kind, "message": self.message, "at": self.at}
@@ -100,42 +105,46 @@ def guideline_flags(language: str, text: str, words: Sequence[DraftWord], *,
     if not text.strip():
         if not sounding:
             return []
-        return [GuidelineFlag("sound-no-words", None, "",
-                              "the engine wrote nothing, but there is sound here: transcribe it, "
-                              f"tag the noise ({_noise_tag(rules)}) or mark no speech")]
+        return [_flag("sound-no-words", None, "", message_id("the engine wrote nothing, but there is sound here: transcribe it, tag the noise ({tag}) or mark no speech"),
+                      {"tag": _noise_tag(rules)})]
     flags = []
     for index, piece in enumerate(pieces):
         flag = _word_flag(rules, piece)
         if flag:
-            flags.append(GuidelineFlag(flag[0], index, piece, flag[1]))
+            flags.append(_flag(flag[0], index, piece, *flag[1:]))
     if not any(flag.rule == "noise-tag" for flag in flags):
         # A caption split over several words (zh and ja words are often single characters).
         outside = _DUAL_PAIR.sub(" ", text) if rules.dual_notation else text
         for caption in _CAPTION_IN_TEXT.findall(outside):
             if caption not in rules.allowed_tags:
-                flags.append(GuidelineFlag("noise-tag", None, caption, _noise_message(rules)))
+                flags.append(_flag("noise-tag", None, caption, *_noise_message(rules)))
     return flags
 
 
-def _word_flag(rules: RuleSet, piece: str) -> tuple[str, str] | None:
+def _flag(rule: str, index: int | None, word: str, template: str, params: dict[str, str]) -> GuidelineFlag:
+    return GuidelineFlag(rule, index, word, template.format(**params), template, params)
+
+
+def _word_flag(rules: RuleSet, piece: str) -> tuple[str, str, dict[str, str]] | None:
     if not piece or piece in rules.allowed_tags or (rules.dual_notation and _DUAL_PAIR.fullmatch(piece)):
         return None
     if _CAPTION.match(piece):
-        return ("noise-tag", _noise_message(rules))
+        return ("noise-tag", *_noise_message(rules))
     digits = any(c.isdigit() for c in piece)
     latin = any(script_class(c) == "latin" for c in piece)
     if rules.dual_notation and ("(" in piece or ")" in piece):
         return None  # a piece of a (spelling)/(pronunciation) pair already written
     if rules.dual_notation and (digits or (latin and "latin" not in rules.letters)):
-        return ("dual-notation", "numbers/foreign words need (spelling)/(pronunciation), "
-                                 "e.g. (3시)/(세 시), (KTX)/(케이티엑스)")
+        return ("dual-notation", message_id("numbers/foreign words need (spelling)/(pronunciation), e.g. (3시)/(세 시), (KTX)/(케이티엑스)"), {})
     if digits and not rules.digits_allowed:
-        return ("digits", f"{rules.name} transcripts write numbers as spoken, not in digits")
+        return ("digits", message_id("{language} transcripts write numbers as spoken, not in digits"),
+                {"language": rules.name})
     return None
 
 
-def _noise_message(rules: RuleSet) -> str:
-    return f"tag the noise: the guideline writes {_noise_tag(rules)} (or the tag that fits), or mark no speech"
+def _noise_message(rules: RuleSet) -> tuple[str, dict[str, str]]:
+    return (message_id("tag the noise: the guideline writes {tag} (or the tag that fits), or mark no speech"),
+            {"tag": _noise_tag(rules)})
 
 
 def _noise_tag(rules: RuleSet) -> str:
@@ -177,9 +186,10 @@ def sentence_hints(language: str, segments: Sequence[HintSegment], *,
                 and not _starts_sentence(following.words)):
             gap = round(following.start - segment.end, 3)
             if gap < max_gap:
-                hints.append(SentenceHint(segment.id, "merge",
-                                          f"the draft ends mid-sentence and the next segment follows "
-                                          f"{max(gap, 0.0):.2f} s later: merge with the next"))
+                template = message_id("the draft ends mid-sentence and the next segment follows {gap} s later: merge with the next")
+                params = {"gap": f"{max(gap, 0.0):.2f}"}
+                hints.append(SentenceHint(segment.id, "merge", template.format(**params),
+                                          template=template, params=params))
     return hints
 
 
@@ -196,8 +206,9 @@ def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], jo
             continue
         before = joiner.join(w.text.strip() for w in words[: i + 1])
         after = joiner.join(w.text.strip() for w in rest)
-        return SentenceHint(segment.id, "split", f"a sentence ends at “{word.text.strip()}”: split after it",
-                            at=at, texts=(before, after))
+        template, params = message_id("a sentence ends at “{word}”: split after it"), {"word": word.text.strip()}
+        return SentenceHint(segment.id, "split", template.format(**params), at=at, texts=(before, after),
+                            template=template, params=params)
     return None
 
 
@@ -229,9 +240,16 @@ class TaskGuidance:
     flags: dict[int, list[GuidelineFlag]]
     hints: dict[int, SentenceHint]
 
-    def to_dict(self) -> dict:
-        return {"draft_flags": {str(k): [f.to_dict() for f in v] for k, v in self.flags.items()},
-                "sentence_hints": {str(k): h.to_dict() for k, h in self.hints.items()}}
+    def to_dict(self, say: Callable[[str, dict[str, str]], str] | None = None) -> dict:
+        """The page's JSON; ``say(template, params)`` words each message (the reader's
+        language; default: the English ``message``)."""
+        def worded(item: GuidelineFlag | SentenceHint) -> dict:
+            answer = item.to_dict()
+            if say and item.template:
+                answer["message"] = say(item.template, item.params)
+            return answer
+        return {"draft_flags": {str(k): [worded(f) for f in v] for k, v in self.flags.items()},
+                "sentence_hints": {str(k): worded(h) for k, h in self.hints.items()}}
 
 
 def task_guidance(language: str, segments: Sequence) -> TaskGuidance:

@@ -1,5 +1,10 @@
 """The findings of one segment's text against its language's rules (``check_segments`` in
-guidelines.py turns them into ``Problem``s with the project's severities)."""
+guidelines.py turns them into ``Problem``s with the project's severities).
+
+Each message is a template marked with ``message_id`` (an English gettext id with
+``{named}`` placeholders) and its params: the CLI and reports read the English, the task
+pages translate the template in the reader's language (``ui/i18n.py`` extracts the marked
+templates from this file). The params are plain text (tags, characters, figures)."""
 
 from __future__ import annotations
 
@@ -22,7 +27,12 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning"]
 
-_Finding = tuple[str, Severity, str]
+_Finding = tuple[str, Severity, str, dict[str, str]]  # rule, severity, template, params
+
+
+def message_id(template: str) -> str:
+    """Marks ``template`` for the message catalogue; the template itself."""
+    return template
 
 
 def _check_one(rules: RuleSet, segment: SegmentForCheck) -> list[_Finding]:
@@ -30,17 +40,17 @@ def _check_one(rules: RuleSet, segment: SegmentForCheck) -> list[_Finding]:
     if segment.no_speech:
         if text.strip():
             return [("no-speech-text", "warning",
-                     "marked as no speech but has text; the text will not be used")]
+                     message_id("marked as no speech but has text; the text will not be used"), {})]
         return []
     if not text.strip():
-        return [("empty-text", "error", "no text: transcribe the speech or mark it as no speech")]
+        return [("empty-text", "error",
+                 message_id("no text: transcribe the speech or mark it as no speech"), {})]
     brackets = _bracket_findings(rules, text)
     findings = _tag_findings(rules, text) + brackets
     reading = _reading(rules, text)
     spoken = sum(char.isalnum() for char in reading)
     if spoken == 0:
-        return findings + [("empty-text", "error",
-                            "only tags and no words: transcribe the speech or mark it as no speech")]
+        return findings + [("empty-text", "error", message_id("only tags and no words: transcribe the speech or mark it as no speech"), {})]
     # A broken (spelling)/(pronunciation) pair leaks its spelling into the reading; report
     # the pair, not the digits and Latin letters that leak with it.
     if not (brackets and rules.dual_notation):
@@ -64,8 +74,8 @@ def _tag_findings(rules: RuleSet, text: str) -> list[_Finding]:
     if not unknown:
         return []
     allowed = " ".join(tag for tag, _ in rules.tags)
-    return [("unknown-tag", "error", f"unknown tag {tag!r}; allowed tags: {allowed}")
-            for tag in unknown]
+    return [("unknown-tag", "error", message_id("unknown tag {tag}; allowed tags: {allowed}"),
+             {"tag": repr(tag), "allowed": allowed}) for tag in unknown]
 
 
 def _bracket_findings(rules: RuleSet, text: str) -> list[_Finding]:
@@ -74,11 +84,9 @@ def _bracket_findings(rules: RuleSet, text: str) -> list[_Finding]:
     if not stray:
         return []
     if rules.dual_notation:
-        message = ("brackets do not form a (spelling)/(pronunciation) pair: write e.g. "
-                   "(3시)/(세 시) with no space around the slash")
-    else:
-        message = f"stray bracket {stray[0]!r}: brackets are only used in tags"
-    return [("brackets", "error", message)]
+        return [("brackets", "error", message_id("brackets do not form a (spelling)/(pronunciation) pair: write e.g. (3시)/(세 시) with no space around the slash"), {})]
+    return [("brackets", "error", message_id("stray bracket {bracket}: brackets are only used in tags"),
+             {"bracket": repr(stray[0])})]
 
 
 def _script_findings(rules: RuleSet, reading: str) -> list[_Finding]:
@@ -93,27 +101,29 @@ def _script_findings(rules: RuleSet, reading: str) -> list[_Finding]:
         if kind not in rules.letters:
             foreign.setdefault(kind or ("digit" if char.isdigit() else "symbol"), []).append(char)
     for kind, chars in foreign.items():
-        findings.append(("script", "error", _script_message(rules, kind, "".join(chars))))
+        template = _script_template(rules, kind)
+        findings.append(("script", "error", template, {
+            "chars": "".join(chars), "punctuation": " ".join(rules.punctuation),
+            "language": rules.name, "script": _SCRIPT_NAMES.get(kind, kind)}))
     if not findings and not any(script_class(char) in rules.required for char in reading):
         wanted = " or ".join(_SCRIPT_NAMES[kind] for kind in sorted(rules.required))
-        findings.append(("script", "error", f"{rules.name} transcripts need {wanted}"))
+        findings.append(("script", "error", message_id("{language} transcripts need {scripts}"),
+                         {"language": rules.name, "scripts": wanted}))
     return findings
 
 
-def _script_message(rules: RuleSet, kind: str, chars: str) -> str:
+def _script_template(rules: RuleSet, kind: str) -> str:
+    if kind == "digit" and rules.dual_notation:
+        return message_id("characters not allowed here: {chars} (write numbers as spoken, or as (spelling)/(pronunciation), e.g. (3시)/(세 시))")
     if kind == "digit":
-        advice = "write numbers as spoken"
-        if rules.dual_notation:
-            advice += ", or as (spelling)/(pronunciation), e.g. (3시)/(세 시)"
-    elif kind == "symbol":
-        advice = "only the punctuation " + " ".join(rules.punctuation) + " is used"
-    elif rules.dual_notation and kind == "latin":
-        advice = "write foreign words as (spelling)/(pronunciation), e.g. (KTX)/(케이티엑스)"
-    elif kind == "jamo":
-        advice = "write whole syllables, and laughter as a tag"
-    else:
-        advice = f"{rules.name} transcripts do not use {_SCRIPT_NAMES[kind]}"
-    return f"characters not allowed here: {chars} ({advice})"
+        return message_id("characters not allowed here: {chars} (write numbers as spoken)")
+    if kind == "symbol":
+        return message_id("characters not allowed here: {chars} (only the punctuation {punctuation} is used)")
+    if rules.dual_notation and kind == "latin":
+        return message_id("characters not allowed here: {chars} (write foreign words as (spelling)/(pronunciation), e.g. (KTX)/(케이티엑스))")
+    if kind == "jamo":
+        return message_id("characters not allowed here: {chars} (write whole syllables, and laughter as a tag)")
+    return message_id("characters not allowed here: {chars} ({language} transcripts do not use {script})")
 
 
 def _sentence_findings(rules: RuleSet, reading: str) -> list[_Finding]:
@@ -124,7 +134,8 @@ def _sentence_findings(rules: RuleSet, reading: str) -> list[_Finding]:
     if not match:
         return []
     return [("one-sentence", rules.one_sentence_severity,
-             f"more text after {match[0]!r}: one sentence per segment; split the segment")]
+             message_id("more text after {mark}: one sentence per segment; split the segment"),
+             {"mark": repr(match[0])})]
 
 
 def _rate_findings(rules: RuleSet, spoken: int, duration: float) -> list[_Finding]:
@@ -138,9 +149,10 @@ def _rate_findings(rules: RuleSet, spoken: int, duration: float) -> list[_Findin
         severity = "warning"
     else:
         return []
-    pace = "fast" if rate > bounds.warn_above else "slow"
-    advice = ("is text missing, or is part of it not in this audio?" if pace == "slow"
-              else "is there text that is not in this audio?")
-    return [("chars-per-second", severity,
-             f"{rate:.1f} characters per second is too {pace} for {duration:.1f} s "
-             f"(expected {bounds.warn_below:g}–{bounds.warn_above:g}): {advice}")]
+    if rate > bounds.warn_above:
+        template = message_id("{rate} characters per second is too fast for {duration} s (expected {low}–{high}): is there text that is not in this audio?")
+    else:
+        template = message_id("{rate} characters per second is too slow for {duration} s (expected {low}–{high}): is text missing, or is part of it not in this audio?")
+    return [("chars-per-second", severity, template, {
+        "rate": f"{rate:.1f}", "duration": f"{duration:.1f}",
+        "low": f"{bounds.warn_below:g}", "high": f"{bounds.warn_above:g}"})]

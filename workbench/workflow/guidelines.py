@@ -50,7 +50,7 @@ import os
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -91,7 +91,11 @@ class Problem:
     position: int
     rule: str
     severity: Severity
-    message: str
+    message: str  # in English: the CLI and reports show it
+    # The message's gettext id with ``{named}`` placeholders and their values, so a page
+    # can show it in the reader's language (``message`` is ``template.format(**params)``).
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as the task pages' JSON carries it: every field."""
@@ -257,8 +261,9 @@ def check_segments(language: str, segments: Sequence[SegmentForCheck], *,
     problems: list[Problem] = []
     for segment in segments:
         problems += [
-            Problem(segment.segment_id, segment.position, rule, severities.get(rule, severity), message)
-            for rule, severity, message in _check_one(rules, segment)
+            Problem(segment.segment_id, segment.position, rule, severities.get(rule, severity),
+                    template.format(**params), template, params)
+            for rule, severity, template, params in _check_one(rules, segment)
         ]
     return problems
 

@@ -20,6 +20,7 @@ from workbench.workflow.limits import checked_id
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor, TaskSummary, TaskView, TranscriberQueue
+    from workbench.workflow.guidelines import Problem
     from workbench.workflow.service import Workbench
 
 
@@ -138,12 +139,13 @@ def take_next_task(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
     return {"task_id": task_id, "url": task_url("transcribe", task_id)}
 
 
-def open_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
+def open_task(wb: "Workbench", actor: "Actor", task_id: int, language: str = i18n.DEFAULT) -> dict[str, Any]:
     view = wb.open_task(actor, task_id)
     # Words of a machine draft below this probability are marked on the page; the guideline
     # flags and sentence hints of untouched drafts (static/work/draft_guidance.js).
     return (task_json(view) | {"draft_threshold": wb.policy.draft_low_probability}
-            | task_guidance(view.task.language, view.segments).to_dict())
+            | task_guidance(view.task.language, view.segments).to_dict(
+                lambda template, params: i18n.translate(language, template, **params)))
 
 
 def save_text(wb: "Workbench", actor: "Actor", segment_id: int, text: str, *, base_version: int,
@@ -181,13 +183,23 @@ def move_boundary(wb: "Workbench", actor: "Actor", segment_id: int, edge: str, t
     return wb.move_boundary(actor, segment_id, edge, to, base_version=base_version).to_dict()
 
 
-def task_problems(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
-    return {"problems": [problem.to_dict() for problem in wb.check_task(actor, task_id)]}
+def problem_json(problem: "Problem", language: str = i18n.DEFAULT) -> dict[str, Any]:
+    """A guideline problem as the task pages' JSON carries it, its message in ``language``."""
+    answer = problem.to_dict()
+    if problem.template:
+        answer["message"] = i18n.translate(language, problem.template, **problem.params)
+    return answer
 
 
-def submit_task(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
+def task_problems(wb: "Workbench", actor: "Actor", task_id: int,
+                  language: str = i18n.DEFAULT) -> dict[str, Any]:
+    return {"problems": [problem_json(problem, language) for problem in wb.check_task(actor, task_id)]}
+
+
+def submit_task(wb: "Workbench", actor: "Actor", task_id: int,
+                language: str = i18n.DEFAULT) -> dict[str, Any]:
     """Submits for review; the warnings that remain. ``GuidelineViolation`` on errors."""
-    return {"problems": [problem.to_dict() for problem in wb.submit_task(actor, task_id)]}
+    return {"problems": [problem_json(problem, language) for problem in wb.submit_task(actor, task_id)]}
 
 
 def send_back_wrong_language(wb: "Workbench", actor: "Actor", task_id: int) -> dict[str, Any]:
