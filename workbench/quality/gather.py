@@ -45,7 +45,18 @@ class QualityFigures:
         return {"gold_over_time": records(self.gold.drop(columns="group")),
                 "agreement": records(self.agreement.drop(columns="group")),
                 "time_on_task": records(times),
-                **{name: records(frame) for name, frame in self.rules.items()}}
+                **{name: records(without_people(frame)) for name, frame in self.rules.items()}}
+
+
+def without_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A rules frame with no username in it: per-person rows summed per language (and
+    project, where the frame has one), an accuracy worked out again from the sums."""
+    if "username" not in frame.columns:
+        return frame
+    keys = [c for c in ("language", "project") if c in frame.columns]
+    summed = frame.groupby(keys, as_index=False)[["checked", "confirmed"]].sum()
+    summed["accuracy"] = (summed["confirmed"] / summed["checked"].where(summed["checked"] > 0)).round(3)
+    return summed
 
 
 def quality_figures(wb: "Workbench", actor: "Actor") -> QualityFigures:
