@@ -45,6 +45,17 @@ def test_assets_right_after_a_page_read_no_session_from_the_database(wb, wb_peop
     assert len(session_reads) == before
 
 
+@pytest.mark.parametrize("path", ["/ui-vendor/..%2Fpackage.json", "/ui-vendor/a/b", "/ui-static/../work"])
+def test_a_path_that_leaves_the_asset_routes_reads_the_session_and_gets_the_same_answer(
+        wb, wb_people, session_reads, tina_task, path):
+    browser = signed_in(create_app(wb, secret=SECRET), "tina")
+    assert browser.get(versioned_assets().format("api.js")).status_code == 200  # the session is now live
+    before = len(session_reads)
+    answer = browser.get(path)
+    assert len(session_reads) == before + 1
+    assert answer.status_code != 401  # a signed-in reader is never told to sign in
+
+
 def test_the_api_and_media_read_the_session_on_every_request(wb, wb_people, session_reads, tina_task):
     browser = signed_in(create_app(wb, secret=SECRET), "tina")
     before = len(session_reads)

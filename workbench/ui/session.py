@@ -31,8 +31,8 @@ SECRET_FILE = "session-secret.key"
 PUBLIC_PATHS = frozenset({"/login", "/apply", "/logout", "/language", "/favicon.ico"})
 # The app's own scripts and stylesheets: they still need a live session, but a page pulls a
 # dozen or more at once, so a session seen live within ASSET_SESSION_SECONDS opens them
-# without another database read. Only these; every API, media and page request reads it.
-ASSET_PREFIXES = ("/ui-static/", "/ui-vendor/")
+# without another database read (``answered_by_assets`` says which paths). Only these; every
+# API, media and page request reads it.
 ASSET_SESSION_SECONDS = 10.0
 ASSET_SESSION_ENTRIES = 10_000
 
@@ -85,7 +85,7 @@ class SessionGate:
         request = Request(scope)
         token = self.signer.session_token(request.cookies.get(SESSION_COOKIE))
         actor = None
-        username = self._live_for_assets.get(token) if token and scope["path"].startswith(ASSET_PREFIXES) else None
+        username = self._live_for_assets.get(token) if token and answered_by_assets(scope["path"]) else None
         if token and username is None:
             # One database read finds the session and who it is; keep it off the event loop.
             actor = await run_in_threadpool(self.wb.session_actor, token)
@@ -103,6 +103,19 @@ class SessionGate:
         else:
             response = JSONResponse({"detail": "Not signed in"}, status_code=401)
         await response(scope, receive, send)
+
+
+def answered_by_assets(path: str) -> bool:
+    """Whether ``path`` is one the asset routes answer themselves: anything under
+    ``/ui-static/`` (a mount keeps all of it) or one file name under ``/ui-vendor/``. Any
+    other path, ``/ui-vendor/../x`` included, falls through to routes that need the full
+    session, so it never trusts ``LiveSessions``."""
+    if ".." in path:
+        return False
+    if path.startswith("/ui-static/"):
+        return True
+    name = path[len("/ui-vendor/"):] if path.startswith("/ui-vendor/") else ""
+    return bool(name) and "/" not in name
 
 
 class LiveSessions:
