@@ -5,10 +5,10 @@ job in the queue, once, audited, and the clip is still processed only once."""
 
 import pytest
 import redis
+from drafts_support import clip_with_audio, fake_engines
 
 from tests.builders import open_workbench
 from tests.serving import REPO
-from drafts_support import clip_with_audio, fake_engines
 from workbench.worker import jobs_of
 
 SAMPLE = REPO / "sample_data" / "ko_call.mp3"
