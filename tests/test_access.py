@@ -36,6 +36,7 @@ UNGUARDED = {
     "submit_application": "an applicant has no account yet",
     "process_clip": "the queue worker (the system) processes what an admin imported",
     "recover_stalled_clips": "the queue worker (the system) at start-up",
+    "requeue_lost_jobs": "the queue worker's sweep (the system) queues again what an admin's import queued",
     "draft_clip": "the drafts queue's worker (the system) drafts what an admin's import queued",
 }
 # Public methods that write without an audit entry: the reason is where the history lives.

@@ -38,7 +38,8 @@ def test_the_first_account_bootstraps_an_admin_then_admins_add_workers(cli):
                 "--language", "ko", "--password", "quiet-lantern-57")
     assert added.exit_code == 0 and "created bo (reviewer, transcriber, ko)" in added.output
     listed = cli("users", "list")
-    assert "bo" in listed.output and "grade new" in listed.output and "max 2" in listed.output
+    assert listed.output == ("bo               reviewer,transcriber   ko  approved  grade new  max 2 held 0 "
+                             "returned - penalties 0 (0 won)\n")
 
 
 def test_the_password_can_be_typed_at_a_prompt(cli):
@@ -70,7 +71,7 @@ def test_import_queues_clips_and_lists_show_them(cli):
     add_admin(cli)
     imported = cli("clips", "import", str(SAMPLE), "--language", "ko", "--project", "acme", "--priority", "2")
     assert imported.exit_code == 0 and imported.output == "clip 1: ko_call.mp3 queued\n"
-    assert "queued" in cli("clips", "list").output
+    assert cli("clips", "list").output == "    1 queued     ko acme             ko_call.mp3 0 segments \n"
     assert cli("tasks", "list").output == ""
 
 

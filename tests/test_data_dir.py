@@ -105,3 +105,30 @@ def test_a_bad_setting_stops_with_one_line(tmp_path):
                             env=cli_env(tmp_path / "data") | env_setting, cwd=REPO_ROOT, capture_output=True,
                             text=True, timeout=300)
     assert_one_line_error(result, "WORKBENCH_COOKIE_SECURE")
+
+
+def test_files_written_before_the_umask_change_are_made_owner_only_at_start_and_links_out_are_not_followed(tmp_path):
+    data_dir, outside = tmp_path / "data", tmp_path / "elsewhere.flac"
+    (data_dir / "clips" / "7").mkdir(parents=True)
+    old_audio = data_dir / "clips" / "7" / "clean.flac"
+    old_audio.write_bytes(b"client audio")
+    outside.write_bytes(b"not the workbench's")
+    (data_dir / "clips" / "7" / "linked.flac").symlink_to(outside)
+    (data_dir / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    for path, mode in [(old_audio, 0o644), (outside, 0o644), (data_dir / "clips", 0o755),
+                       (data_dir / "clips" / "7", 0o755), (tmp_path, 0o755)]:
+        path.chmod(mode)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--no-worker", "--port", str(port)],
+                              env=cli_env(data_dir), cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.umask(0o022))
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/login", server, timeout=120)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, log = server.communicate(timeout=30)
+    assert stat.S_IMODE(old_audio.stat().st_mode) == 0o600
+    assert stat.S_IMODE((data_dir / "clips" / "7").stat().st_mode) == 0o700
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o644  # the link's target, outside: left alone
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
+    assert "made 3 file(s) and folder(s)" in log

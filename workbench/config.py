@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 COOKIE_SECURE_CHOICES = ("auto", "always", "never")
+
+MODES_MARKER = ".modes-owner-only"
+"""Written in the data directory once its older files are owner-only (``tighten_data_dir``)."""
+
+log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -100,3 +107,28 @@ def keep_files_private() -> None:
     uploads, processed audio and documents hold workers' personal data and clients' audio.
     ``serve``, ``worker``, ``demo`` and every admin command call it at start-up."""
     os.umask(0o077)
+
+
+def tighten_data_dir(data_dir: Path) -> int:
+    """Make owner-only what was written in ``data_dir`` before the umask was 077 (0644 audio,
+    0755 folders): the group and other bits come off, as the umask takes them off new files.
+    Once per data directory (``MODES_MARKER`` says it was done); links are neither changed
+    nor followed, so a link out of the data directory leaves its target alone. ``serve``,
+    ``worker`` and ``demo`` call it at start. Returns how many entries it tightened."""
+    if not data_dir.is_dir() or (data_dir / MODES_MARKER).exists():
+        return 0
+    tightened = 0
+    for folder, names, files in os.walk(data_dir):  # does not descend into linked folders
+        for name in (*names, *files):
+            path = os.path.join(folder, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:  # a worker removed its staging meanwhile
+                continue
+            if not stat.S_ISLNK(mode) and stat.S_IMODE(mode) & 0o077:
+                os.chmod(path, stat.S_IMODE(mode) & ~0o077)
+                tightened += 1
+    (data_dir / MODES_MARKER).touch(mode=0o600)
+    if tightened:
+        log.warning("made %d file(s) and folder(s) in %s owner-only (written before umask 077)", tightened, data_dir)
+    return tightened

@@ -22,8 +22,11 @@ A queue URL that is not a Redis URL, or a Redis server that cannot be reached, r
 A job is gone from the queue once a worker takes it, so a worker killed mid-clip would
 lose it. The clip's lease (workflow/clips.py) covers that: every clip worker sweeps for
 clips whose lease ran out when it starts and every half lease after (``Jobs.sweep``), and
-queues them again. A lost draft job costs only the drafts: ``workbench clips draft ID``
-queues it again.
+queues them again. A job lost before any worker took its lease (Redis flushed or
+restarted without persistence, a worker killed between taking the job and the lease) leaves
+its clip queued with no job: the same sweep queues it again (workflow/lost_jobs.py), for the
+processing and the drafting queue alike, seeing which clips still have a job through
+``queued_clip_ids``.
 """
 
 from __future__ import annotations
@@ -107,6 +110,11 @@ class HueyQueue:
         with self._reaching():
             return self.hueys[queue].pending_count()
 
+    def queued_clip_ids(self, queue: str = "clips") -> set[int]:
+        """The clips that have a job waiting in ``queue`` (not those a worker has taken)."""
+        with self._reaching():
+            return {job.args[0] for job in self.hueys[queue].pending() if job.args}
+
     def run_one(self, jobs: Jobs, *, queue: str = "clips") -> bool:
         """Run the oldest job of ``queue`` here and now (scripts and tests); False if none."""
         huey = self.hueys[queue]
@@ -171,6 +179,9 @@ class ImmediateQueue:
     def enqueue_drafting(self, clip_id: int) -> None:
         self._jobs().draft_clip(clip_id)
 
+    def queued_clip_ids(self, queue: str = "clips") -> set[int]:
+        return set()  # a job runs as it is queued: none waits
+
     def _jobs(self) -> Jobs:
         if self.jobs is None:
             raise RuntimeError("this ImmediateQueue has no jobs to run: open the Workbench with "
@@ -190,3 +201,6 @@ class RecordingQueue:
 
     def enqueue_drafting(self, clip_id: int) -> None:
         self.drafts.append(clip_id)
+
+    def queued_clip_ids(self, queue: str = "clips") -> set[int]:
+        return set(self.queued if queue == "clips" else self.drafts)

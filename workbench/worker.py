@@ -19,9 +19,11 @@ from workbench.workflow.service import Workbench
 
 def jobs_of(wb: Workbench) -> Jobs:
     """What a worker of ``wb`` runs: processing, drafting, and the sweep every half lease: dead
-    workers' clips, then the quality rules' daily check and rework deadline (workflow/quality.py)."""
+    workers' clips, clips whose job was lost (workflow/lost_jobs.py), then the quality rules'
+    daily check and rework deadline (workflow/quality.py)."""
     def sweep() -> None:
         wb.recover_stalled_clips()
+        wb.requeue_lost_jobs()
         wb.expire_rework()
         wb.run_quality_rules()
 

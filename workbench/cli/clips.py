@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from workbench.cli.common import AS_ADMIN, acting_admin, fail_cleanly, open_workbench
+from workbench.cli.table import print_rows
 
 
 clips_app = typer.Typer(no_args_is_help=True, help="Import and follow clips (admin).")
@@ -50,10 +51,16 @@ def clips_list(show_all: bool = typer.Option(False, "--all", help="Dismissed cli
                as_admin: str = AS_ADMIN) -> None:
     """Clips with their processing status."""
     wb = open_workbench()
-    for c in wb.list_clips(acting_admin(wb, as_admin), include_dismissed=show_all):
-        progress = f"{c.stage} {c.percent:.0f}%" if c.status == "processing" else (c.error or "")
-        typer.echo(f"{c.id:>5} {c.status:<10} {c.language} {c.project:<16} {c.filename} "
-                   f"{c.segment_count} segments {progress}{' · ' + c.draft_progress if c.draft_progress else ''}")
+    print_rows(wb.list_clips(acting_admin(wb, as_admin), include_dismissed=show_all), clip_row)
+
+
+def clip_row(c) -> str:
+    """A ``clips list`` line: id, status, language, project, file, segments, then the stage
+    while processing (else the error, if any) and the drafting's progress."""
+    progress = f"{c.stage} {c.percent:.0f}%" if c.status == "processing" else (c.error or "")
+    drafts = f" · {c.draft_progress}" if c.draft_progress else ""
+    return (f"{c.id:>5} {c.status:<10} {c.language} {c.project:<16} {c.filename} "
+            f"{c.segment_count} segments {progress}{drafts}")
 
 
 @clips_app.command("draft")

@@ -8,6 +8,7 @@ import typer
 
 from workbench.domain.times import seoul_minute
 from workbench.cli.common import AS_ADMIN, acting_admin, fail_cleanly, open_workbench
+from workbench.cli.table import print_rows
 
 gold_app = typer.Typer(no_args_is_help=True, help="Gold work: references, and the scores of the copies (admin).")
 
@@ -65,8 +66,12 @@ def gold_scores(
 ) -> None:
     """Print gold scores, newest first: worker, project, CER, WER, tags, notation, passed."""
     wb = open_workbench()
-    for s in wb.gold_scores(acting_admin(wb, as_admin), username=username):
-        wer = "-" if s.wer is None else f"{s.wer:.3f}"
-        typer.echo(f"{seoul_minute(s.scored_at)} {s.username} {s.project} {s.language} segment {s.segment_id} "
-                   f"cer {s.cer:.3f} wer {wer} tags {'ok' if s.tags_match else 'wrong'} "
-                   f"notation {'ok' if s.notation_match else 'wrong'} {'passed' if s.passed else 'failed'}")
+    print_rows(wb.gold_scores(acting_admin(wb, as_admin), username=username), score_row)
+
+
+def score_row(s) -> str:
+    """A ``gold scores`` line: when (Seoul time), who, where, which segment, the scores, passed."""
+    wer = "-" if s.wer is None else f"{s.wer:.3f}"
+    return (f"{seoul_minute(s.scored_at)} {s.username} {s.project} {s.language} segment {s.segment_id} "
+            f"cer {s.cer:.3f} wer {wer} tags {'ok' if s.tags_match else 'wrong'} "
+            f"notation {'ok' if s.notation_match else 'wrong'} {'passed' if s.passed else 'failed'}")

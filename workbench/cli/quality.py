@@ -8,6 +8,7 @@ from datetime import date
 import typer
 
 from workbench.cli.common import AS_ADMIN, acting_admin, fail_cleanly, open_workbench
+from workbench.cli.table import print_rows
 
 quality_app = typer.Typer(no_args_is_help=True, help="Quality rules: checks, suspensions, senior reviewers (admin).")
 
@@ -27,8 +28,12 @@ def quality_run(
     admin = acting_admin(wb, as_admin)
     released = wb.expire_rework(admin)
     typer.echo(f"{len(released)} overdue rework task(s) released")
-    for action in wb.run_quality_rules(admin, day=one):
-        typer.echo(f"{action.kind} {action.username} {action.project} ({action.role}): {action.reason}")
+    print_rows(wb.run_quality_rules(admin, day=one), step_row)
+
+
+def step_row(action) -> str:
+    """A ``quality run`` line: the step the rules took, on whom, where, and why."""
+    return f"{action.kind} {action.username} {action.project} ({action.role}): {action.reason}"
 
 
 @quality_app.command("list")
@@ -40,10 +45,14 @@ def quality_list(
 ) -> None:
     """Print warnings, suspensions and unfixed marks, newest first."""
     wb = open_workbench()
-    for a in wb.quality_actions(acting_admin(wb, as_admin), username=username, open_only=open_only):
-        state = "open" if a.open else f"lifted by {a.lifted_by}: {a.lift_reason}"
-        segments = ",".join(map(str, a.segment_ids)) or "-"
-        typer.echo(f"{a.id} {a.kind} {a.username} {a.project} {a.role} [{state}] segments {segments}: {a.reason}")
+    print_rows(wb.quality_actions(acting_admin(wb, as_admin), username=username, open_only=open_only), action_row)
+
+
+def action_row(a) -> str:
+    """A ``quality list`` line: id, step, on whom, where, open or lifted, the segments, why."""
+    state = "open" if a.open else f"lifted by {a.lifted_by}: {a.lift_reason}"
+    segments = ",".join(map(str, a.segment_ids)) or "-"
+    return f"{a.id} {a.kind} {a.username} {a.project} {a.role} [{state}] segments {segments}: {a.reason}"
 
 
 @quality_app.command("lift")

@@ -30,7 +30,10 @@ def worker(
 
     if queue not in QUEUE_NAMES:
         raise typer.BadParameter(f"choose {' or '.join(QUEUE_NAMES)}", param_hint="--queue")
+    from workbench.config import tighten_data_dir
+
     wb = open_workbench()
+    tighten_data_dir(wb.data_dir)
     typer.echo(f"{queue} worker on {wb.data_dir} ({workers} at once)")
     wb.queue.run_worker(jobs_of(wb), queue=queue, workers=workers)
 
@@ -45,7 +48,7 @@ def serve(
     parent_pid: int = typer.Option(None, hidden=True, help="Exit when this process (the parent) dies."),
 ) -> None:
     """Serve the web app over the existing store in WORKBENCH_DATA_DIR."""
-    from workbench.config import Settings, keep_files_private
+    from workbench.config import Settings, keep_files_private, tighten_data_dir
     from workbench.ui.serve import serve_forever
 
     if parent_pid is not None:
@@ -53,7 +56,9 @@ def serve(
 
         exit_with_parent(parent_pid)
     keep_files_private()
-    serve_forever(Settings.from_env(), host=host, port=port, start_worker=worker, workers=workers)
+    settings = Settings.from_env()
+    tighten_data_dir(settings.data_dir)
+    serve_forever(settings, host=host, port=port, start_worker=worker, workers=workers)
 
 
 @fail_cleanly
@@ -63,12 +68,13 @@ def demo(
     serve_app: bool = typer.Option(True, "--serve/--no-serve", help="Serve after seeding."),
 ) -> None:
     """Seed a demo store (sample clips processed, one login per role and language) and serve it."""
-    from workbench.config import Settings, keep_files_private
+    from workbench.config import Settings, keep_files_private, tighten_data_dir
     from workbench.demo import drafts_note, format_logins, seed_demo
     from workbench.ui.serve import serve_forever
 
     keep_files_private()
     settings = Settings.from_env()
+    tighten_data_dir(settings.data_dir)
     typer.echo(format_logins(seed_demo(settings)))
     typer.echo(drafts_note())
     if serve_app:

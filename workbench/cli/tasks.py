@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from workbench.cli.common import AS_ADMIN, acting_admin, fail_cleanly, open_workbench
+from workbench.cli.table import print_rows
 
 
 tasks_app = typer.Typer(no_args_is_help=True, help="Tasks (admin).")
@@ -20,10 +21,14 @@ def tasks_list(
 ) -> None:
     """Tasks with their state, people and segment counts."""
     wb = open_workbench()
-    for t in wb.list_tasks(acting_admin(wb, as_admin), state=state, language=language, project=project):
-        counts = " ".join(f"{k}={v}" for k, v in sorted(t.counts.items()))
-        typer.echo(f"{t.id:>5} {t.state:<11} {t.language} p{t.priority} {t.project:<16} {t.clip_name} "
-                   f"transcriber={t.transcriber or '-'} reviewer={t.reviewer or '-'} {counts}")
+    print_rows(wb.list_tasks(acting_admin(wb, as_admin), state=state, language=language, project=project), task_row)
+
+
+def task_row(t) -> str:
+    """A ``tasks list`` line: id, state, language, priority, project, clip, people, segments by status."""
+    counts = " ".join(f"{k}={v}" for k, v in sorted(t.counts.items()))
+    return (f"{t.id:>5} {t.state:<11} {t.language} p{t.priority} {t.project:<16} {t.clip_name} "
+            f"transcriber={t.transcriber or '-'} reviewer={t.reviewer or '-'} {counts}")
 
 
 @tasks_app.command("release")
@@ -54,12 +59,16 @@ def audit(
     as_admin: str = AS_ADMIN,
 ) -> None:
     """Who changed what and when (Seoul time), newest first (admin)."""
+    wb = open_workbench()
+    print_rows(wb.audit_log(acting_admin(wb, as_admin), task_id=task, limit=limit), audit_row)
+
+
+def audit_row(entry) -> str:
+    """An ``audit`` line: when (Seoul time), who, what, on what, and the detail."""
     from workbench.domain.times import seoul_minute
 
-    wb = open_workbench()
-    for entry in wb.audit_log(acting_admin(wb, as_admin), task_id=task, limit=limit):
-        typer.echo(f"{seoul_minute(entry.at)}  {entry.actor or 'system':<14} {entry.action:<28} "
-                   f"{entry.entity} #{entry.entity_id}  {entry.describe()}".rstrip())
+    return (f"{seoul_minute(entry.at)}  {entry.actor or 'system':<14} {entry.action:<28} "
+            f"{entry.entity} #{entry.entity_id}  {entry.describe()}".rstrip())
 
 
 # --- pay ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from workbench.cli.common import AS_ADMIN, acting_admin, fail_cleanly, open_workbench
+from workbench.cli.table import print_rows
 
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts and applications (admin).")
@@ -78,10 +79,17 @@ def users_list(as_admin: str = AS_ADMIN) -> None:
     """Workers with their grade and task limit, then pending applications."""
     wb = open_workbench()
     actor = acting_admin(wb, as_admin)
-    for w in wb.list_workers(actor):
-        rate = "-" if w.return_rate is None else f"{w.return_rate:.0%}"
-        typer.echo(f"{w.username:<16} {','.join(sorted(w.roles)):<22} {w.language or '-':<3} {w.status:<9} "
-                   f"grade {w.grade:<4} max {w.max_tasks} held {w.tasks_held} returned {rate} "
-                   f"penalties {w.penalties} ({w.penalties_won} won)")
-    for a in wb.list_applications(actor):
-        typer.echo(f"pending application #{a.id}: {a.username} ({a.name}, {a.language}, document {a.document_name})")
+    print_rows(wb.list_workers(actor), worker_row)
+    print_rows(wb.list_applications(actor), application_row)
+
+
+def worker_row(w) -> str:
+    """A ``users list`` line: who, roles, language, status, grade and limit, held, return rate, penalties."""
+    rate = "-" if w.return_rate is None else f"{w.return_rate:.0%}"
+    return (f"{w.username:<16} {','.join(sorted(w.roles)):<22} {w.language or '-':<3} {w.status:<9} "
+            f"grade {w.grade:<4} max {w.max_tasks} held {w.tasks_held} returned {rate} "
+            f"penalties {w.penalties} ({w.penalties_won} won)")
+
+
+def application_row(a) -> str:
+    return f"pending application #{a.id}: {a.username} ({a.name}, {a.language}, document {a.document_name})"

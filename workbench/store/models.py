@@ -137,7 +137,8 @@ class Clip(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Last progress the worker stored.
+    # Last progress the worker stored, or when the clip was queued (for processing or
+    # drafting): how long it has waited for its job (workflow/lost_jobs.py).
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The worker processing the clip renews its lease until it is done; a "processing" clip
     # whose lease ran out lost its worker and is queued again (``attempts`` times at most).

@@ -178,6 +178,7 @@ class Drafting(Service):
                 return False
             task = repo.tasks_by_clip(session, [clip.id]).get(clip.id)
             clip.draft_state, clip.draft_done, clip.draft_note = "queued", 0, None
+            clip.progress_at = self.now()  # how long it waits for its job (lost_jobs.py)
             clip.draft_total = len(repo.live_segments(session, task.id)) if task else 0
             self._audit(session, None, "clip.draft_queued", "clip", clip.id, engine=choice.name)
         try:

@@ -33,6 +33,7 @@ from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
 from workbench.workflow.gold import Gold
 from workbench.workflow.grading import Grading
 from workbench.workflow.hinting import SentenceHinting
+from workbench.workflow.lost_jobs import LostJobs
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
 from workbench.workflow.policy import Policy
@@ -62,6 +63,7 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
     "clips": (Clips, (
         "import_clip", "clip", "list_clips", "retry_clip", "process_clip", "recover_stalled_clips",
         "register_processed_clip")),
+    "lost_jobs": (LostJobs, ("requeue_lost_jobs",)),
     "lifecycle": (ClipLifecycle, ("withdraw_clip", "correct_clip", "dismiss_clip", "send_back_wrong_language")),
     "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
@@ -124,6 +126,7 @@ class Workbench:
         self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold,
                            mix_double=double.mix_double)
         self.lifecycle = ClipLifecycle(ctx, views=views)
+        self.lost_jobs = LostJobs(ctx)
         self.quality = quality = Quality(ctx)
         self.reviewer_checks = reviewer_checks = ReviewerChecks(ctx)
         self.transcribing = transcribing = Transcribing(ctx, views=views, revisions=revisions, grading=grading,

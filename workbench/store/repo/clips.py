@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -36,6 +36,19 @@ def clips_with_lease_expired(session: Session, now: datetime, *, lock: bool = Fa
     """Clips "processing" whose worker's lease ran out before ``now`` (or that have none)."""
     query = select(Clip).where(Clip.status == "processing",
                                or_(Clip.lease_until.is_(None), Clip.lease_until < now)).order_by(Clip.id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).all()
+
+
+def clips_waiting_since(session: Session, cutoff: datetime, *, queue: str, lock: bool = False) -> Sequence[Clip]:
+    """Clips not withdrawn that wait for a job of ``queue`` (``clips``: status queued;
+    ``drafts``: processed, drafting queued) and have not moved (``progress_at``, else
+    ``created_at``) since before ``cutoff``."""
+    waiting = (Clip.status == "queued" if queue == "clips"
+               else and_(Clip.status == "ready", Clip.draft_state == "queued"))
+    still = or_(Clip.progress_at < cutoff, and_(Clip.progress_at.is_(None), Clip.created_at < cutoff))
+    query = select(Clip).where(waiting, still, Clip.withdrawn_at.is_(None)).order_by(Clip.id)
     if lock:
         query = query.with_for_update()
     return session.scalars(query).all()
