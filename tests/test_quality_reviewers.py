@@ -8,7 +8,7 @@ import pytest
 
 from tests.builders import processed_clip, take_through_review, transcribe
 from tests.listening import hear
-from tests.quality_support import quality_rules, reviewed_task  # noqa: F401 (fixture)
+from tests.quality_support import look, quality_rules, reviewed_task  # noqa: F401 (fixture)
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 
 
@@ -43,7 +43,7 @@ def test_accuracy_is_the_share_of_verdicts_a_senior_confirms(wb, people):
     reviewed_task(wb, people.admin, people.tina, people.rita)
     checks = wb.senior_queue(people.bo)
     for n, check in enumerate(checks[:4]):
-        wb.decide_senior_check(people.bo, check.id, confirmed=n != 0, comment=None if n else "Misheard word.")
+        look(wb, people.bo, check, n != 0, None if n else "Misheard word.")
     (rita,) = wb.reviewer_accuracy(people.admin, username="rita", project="acme")
     assert (rita.checked, rita.confirmed, rita.accuracy, rita.limited) == (4, 3, 0.75, True)
     with pytest.raises(InvalidTransition):
@@ -53,7 +53,7 @@ def test_accuracy_is_the_share_of_verdicts_a_senior_confirms(wb, people):
 def test_a_reviewer_below_the_accuracy_threshold_may_hold_one_review_at_once(wb, people):
     reviewed_task(wb, people.admin, people.tina, people.rita)
     for check in wb.senior_queue(people.bo)[:3]:
-        wb.decide_senior_check(people.bo, check.id, confirmed=False)
+        look(wb, people.bo, check, False)
     first = processed_clip(wb, people.admin, filename="one.wav", priority=900)
     second = processed_clip(wb, people.admin, filename="two.wav", priority=800)
     for task_id in (first, second):
@@ -71,7 +71,7 @@ def test_a_reviewer_below_the_accuracy_threshold_may_hold_one_review_at_once(wb,
 def test_a_reviewer_the_seniors_overturn_is_caught_by_the_daily_rules(wb, people):
     reviewed_task(wb, people.admin, people.tina, people.rita)
     for check in wb.senior_queue(people.bo)[:4]:
-        wb.decide_senior_check(people.bo, check.id, confirmed=False)
+        look(wb, people.bo, check, False)
     wb.clock.advance(days=1)
     (suspension,) = wb.run_quality_rules()
     assert (suspension.username, suspension.role, suspension.kind, suspension.rule) == (
