@@ -106,6 +106,24 @@ def test_a_reviewers_accuracy_and_the_limit_it_sets_are_per_project(wb, people, 
     assert [s.checked for s in wb.reviewer_accuracy(people.admin, username="rita", project="gamma")] == [0]
 
 
+def test_the_dashboard_admin_tab_and_export_show_accuracy_per_project(wb, people, quality_rules):
+    from workbench.quality.gather import quality_figures
+    from workbench.ui.handlers.quality import accuracy_table
+
+    quality_rules(acme={"senior_share": 1.0}, beta={"senior_share": 1.0})
+    for project, right in (("acme", True), ("beta", False)):
+        reviewed_task(wb, people.admin, people.tina, people.rita, project=project)
+        look(wb, people.bo, next(c for c in wb.senior_queue(people.bo) if c.project == project), right)
+    table = accuracy_table(wb, people.admin)
+    rita = table[table["reviewer"] == "rita"].set_index("project")
+    assert (rita.loc["acme", "accuracy"], rita.loc["beta", "accuracy"]) == (1.0, 0.0)
+    assert table[table["reviewer"] == "bo"]["project"].tolist() == [""]  # nothing of bo's checked yet
+    exported = quality_figures(wb, people.admin).to_json()["reviewer_accuracy"]
+    assert sorted((r["language"], r["project"], r["checked"], r["accuracy"]) for r in exported) == [
+        ("ko", "acme", 1, 1.0), ("ko", "beta", 1, 0.0)]
+    assert all("username" not in r for r in exported)
+
+
 def test_a_senior_decides_only_a_check_they_have_heard_to_the_end(wb, people):
     reviewed_task(wb, people.admin, people.tina, people.rita)
     check = wb.senior_queue(people.bo)[0]

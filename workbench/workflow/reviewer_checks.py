@@ -7,14 +7,16 @@ accuracy that sets how much a reviewer may review.
   senior's look with probability ``senior_share`` of the project (the operating system's
   randomness, so no seed predicts it; ``sample_for_seniors``, called by Review).
 - **The look.** A senior of the language sees the waiting checks (``senior_queue``; never
-  of their own verdicts) and confirms or overturns each (``decide_senior_check``).
-- **Accuracy.** A reviewer's accuracy is the share of their checked verdicts that were
-  right: senior checks confirmed, and gold segments they accepted as the transcriber wrote
-  them whose gold score passed (a reviewer who accepts gold that differs from its
-  reference is caught). Below ``reviewer_min_accuracy``, once ``reviewer_min_checks``
-  verdicts are checked, they may hold only ``low_accuracy_reviews`` tasks in review at
-  once (``gate_review``, called by Review when a review starts). The daily rules
-  (quality.py) judge reviewers on the same figures.
+  of their own verdicts), hears each through its own audio (``check_audio``, for that senior
+  only while it waits; their listening is judged as a reviewer's, workflow/hearing.py) and
+  confirms or overturns it once heard (``decide_senior_check``).
+- **Accuracy**, per project: the share of a reviewer's checked verdicts in the project that
+  were right: senior checks confirmed, and gold segments they accepted as the transcriber
+  wrote them whose gold score passed (a reviewer who accepts gold that differs from its
+  reference is caught). Below the project's ``reviewer_min_accuracy``, once its
+  ``reviewer_min_checks`` verdicts are checked, they may hold only ``low_accuracy_reviews``
+  tasks in review at once when starting one of its tasks (``gate_review``, called by Review
+  when a review starts). The daily rules (quality.py) judge reviewers on the same figures.
 """
 
 from __future__ import annotations
