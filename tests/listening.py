@@ -19,3 +19,16 @@ def hear(wb, reviewer, segments, clock) -> None:
             clock.advance(seconds=(until - at) / rate)
             wb.record_play(reviewer, segment.id, intervals=[(at, until)])
             at = until
+
+
+def hear_check(wb, senior, check, clock) -> None:
+    """``senior`` hears the segment of ``check`` (a SeniorCheckView) from start to end, the
+    way the "Checks for you" player does (its own audio route and play reports)."""
+    piece, rate = wb.policy.listening_allowance, wb.policy.max_playback_rate
+    wb.record_check_audio_sent(senior, check.id, bounds=check.bounds, sent=(0.0, check.duration))
+    at = 0.0
+    while at < check.duration:
+        until = min(check.duration, at + piece)
+        clock.advance(seconds=(until - at) / rate)
+        wb.record_check_play(senior, check.id, intervals=[(at, until)])
+        at = until

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from tests.builders import processed_clip, transcribe
-from tests.listening import hear
+from tests.listening import hear, hear_check
 from workbench.workflow.guidelines import GUIDELINES_DIR_ENV, guidelines_dir
 
 TEN = tuple((n * 2.5, n * 2.5 + 2.0) for n in range(10))  # ten segments of two seconds
@@ -36,14 +36,15 @@ def quality_rules(tmp_path, monkeypatch):
 
 
 def reviewed_task(wb, admin, transcriber, reviewer, *, returns: int = 0, project: str = "acme",
-                  spans=TEN, priority: int | None = None) -> tuple[int, list[int]]:
+                  spans=TEN, priority: int | None = None, **options) -> tuple[int, list[int]]:
     """A new clip of ``project`` claimed and submitted by ``transcriber``, heard by ``reviewer``,
     its first ``returns`` segments returned and the rest accepted, the round finished:
     (task id, returned segment ids). Each new one comes first in the queue (``priority``
-    above 1000, rising) unless ``priority`` says otherwise."""
+    above 1000, rising) unless ``priority`` says otherwise; ``options`` go to ``processed_clip``
+    (``output_dir``: real audio)."""
     number = next(_names)
     task_id = processed_clip(wb, admin, filename=f"quality-{number}.wav", project=project, spans=spans,
-                             priority=1000 + number if priority is None else priority)
+                             priority=1000 + number if priority is None else priority, **options)
     assert wb.claim_next(transcriber).id == task_id
     transcribe(wb, transcriber, task_id)
     segments = wb.start_review(reviewer, task_id).segments
@@ -64,3 +65,9 @@ def resubmit_unchanged(wb, transcriber, reviewer, task_id: int) -> None:
     hear(wb, reviewer, [s for s in view.segments if s.status != "accepted"], wb.clock)
     wb.accept_all_played(reviewer, task_id)
     wb.finish_review(reviewer, task_id)
+
+
+def look(wb, senior, check, confirmed: bool, comment: str | None = None):
+    """``senior`` hears ``check``'s segment to the end, then confirms or overturns it."""
+    hear_check(wb, senior, check, wb.clock)
+    return wb.decide_senior_check(senior, check.id, confirmed=confirmed, comment=comment)

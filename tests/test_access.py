@@ -46,6 +46,8 @@ UNAUDITED = {
     "close_session": "sessions are kept in user_sessions, with their times",
     "record_audio_sent": "listening evidence is kept in audio_sent",
     "record_play": "listening evidence is kept in plays",
+    "record_check_audio_sent": "a senior's listening evidence is kept in audio_sent",
+    "record_check_play": "a senior's listening evidence is kept in plays",
     "record_activity": "time on task is kept in task_time, one row per worker, task and role",
     "apply_sentence_hint": "its own transaction only reads (locking the task); the change is made "
                            "by split_segment or merge_with_next, which audit it",

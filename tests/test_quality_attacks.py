@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import processed_clip, signed_in
+from tests.listening import hear_check
 from tests.quality_support import quality_rules, reviewed_task  # noqa: F401 (fixture)
 from tests.test_ui_gradio_gate import Event, dependencies, run
 from workbench.ui.server import create_app
@@ -101,6 +102,7 @@ def test_a_senior_checks_over_http_and_nobody_else_can(app, wb, wb_people, quali
     for junk in ({"verdict": "yes"}, {"verdict": "confirmed", "extra": 1}, {"verdict": None}):
         assert senior.post(f"/api/work/senior-checks/{checks[0]['id']}", headers=OWN_ORIGIN,
                            json=junk).status_code in (400, 422)
+    hear_check(wb, wb_people.bo, wb.senior_queue(wb_people.bo)[0], wb.clock)
     decided = senior.post(f"/api/work/senior-checks/{checks[0]['id']}", headers=OWN_ORIGIN,
                           json={"verdict": "overturned", "comment": "A word was misheard."})
     assert decided.status_code == 200 and decided.json()["confirmed"] is False

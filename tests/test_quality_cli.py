@@ -16,6 +16,9 @@ def test_the_quality_commands_run_list_lift_and_grant_with_clean_errors(cli):  #
     granted = cli("quality", "senior", "rev")
     assert granted.exit_code == 0 and granted.output == "rev is a senior reviewer\n"
     assert cli("quality", "senior", "rev", "--revoke").output == "rev is no longer a senior reviewer\n"
+    assert cli("quality", "accuracy").output == "rev ko (nothing checked yet): 0/0 confirmed, accuracy -\n"
+    assert cli("quality", "accuracy", "--project", "acme", "--user", "rev").output == (
+        "rev ko acme: 0/0 confirmed, accuracy -\n")
     missing = cli("quality", "lift", "7", "--reason", "why")
     assert missing.exit_code == 1 and missing.output.startswith("error: There is no suspension 7")
     future = cli("quality", "run", "--day", "2999-01-01")

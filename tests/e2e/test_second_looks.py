@@ -1,10 +1,11 @@
 """A senior's checks and a reviewer's disputes on the light queue page /work in real Chromium:
-the senior confirms a sampled acceptance and a reviewer settles a double transcription by
-picking a text, each by a button on the page, and the store holds the verdict."""
+the senior plays a sampled acceptance to its end (Confirm and Overturn wait for that) and
+confirms it, and a reviewer settles a double transcription by picking a text, each by a
+button on the page, and the store holds the verdict."""
 
 from __future__ import annotations
 
-from tests.builders import SettableClock, processed_clip, transcribe
+from tests.builders import SettableClock, processed_clip, tone_clip, transcribe
 from tests.quality_support import quality_rules, reviewed_task  # noqa: F401 (fixture)
 from tests.test_double import OTHER
 
@@ -26,7 +27,8 @@ def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_que
                 for name, role in (("one", "transcriber"), ("two", "transcriber"), ("reviewer", "reviewer"),
                                    ("senior", "reviewer"))}
         wb.grant_senior(admin, "e2e-second-senior")
-        reviewed_task(wb, admin, made["one"], made["reviewer"], project="e2e-second", priority=9000)
+        reviewed_task(wb, admin, made["one"], made["reviewer"], project="e2e-second", priority=9000,
+                      output_dir=tone_clip(workbench_app.data_dir / "e2e-second-audio", seconds=25.0))
         # The shared e2e app may hold other Korean checks from earlier tests: take this one's.
         check = next(c for c in wb.senior_queue(made["senior"]) if c.reviewer == "e2e-second-reviewer")
         # A clip both transcribers type, far apart: one span disputed.
@@ -42,11 +44,19 @@ def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_que
         login(page, "e2e-second-senior", PASSWORD, gradio=False)
         item = page.locator(f'#check-list li[data-check="{check.id}"]')
         item.get_by_text(check.text).wait_for()
+        assert "null" not in page.locator("#check-list").inner_text()  # a first or last segment has one neighbour
+        confirm = item.get_by_role("button", name="Confirm")
+        assert confirm.is_disabled()  # not heard yet
+        item.get_by_role("button", name="Play").click()
+        page.wait_for_function("(id) => document.querySelector(`audio[data-check-audio='${id}']`).ended", arg=check.id)
+        item.get_by_text("heard", exact=True).wait_for()
         page.screenshot(path=str(screenshot_dir / "senior-checks.png"), full_page=True)
-        item.get_by_role("button", name="Confirm").click()
+        assert confirm.is_enabled()
+        confirm.click()
         item.wait_for(state="detached")
         assert check.id not in {c.id for c in wb.senior_queue(made["senior"])}
-        assert wb.reviewer_accuracy(admin, username="e2e-second-reviewer")[0].checked == 1
+        (standing,) = wb.reviewer_accuracy(admin, username="e2e-second-reviewer")
+        assert (standing.project, standing.checked, standing.confirmed) == ("e2e-second", 1, 1)
 
         page = new_page()
         login(page, "e2e-second-reviewer", PASSWORD, gradio=False)

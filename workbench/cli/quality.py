@@ -84,3 +84,20 @@ def quality_senior(
     else:
         wb.grant_senior(admin, username)
         typer.echo(f"{username} is a senior reviewer")
+
+
+@quality_app.command("accuracy")
+@fail_cleanly
+def quality_accuracy(
+    username: str = typer.Option(None, "--user", help="Only this reviewer's."),
+    project: str = typer.Option(None, "--project", help="Only this project's."),
+    as_admin: str = AS_ADMIN,
+) -> None:
+    """Print each reviewer's accuracy per project (checked verdicts a senior or gold confirmed)
+    and whether it limits how much they may review there."""
+    wb = open_workbench()
+    for s in wb.reviewer_accuracy(acting_admin(wb, as_admin), username=username, project=project):
+        accuracy = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
+        where = s.project if s.project is not None else "(nothing checked yet)"
+        typer.echo(f"{s.username} {s.language or '-'} {where}: {s.confirmed}/{s.checked} confirmed, "
+                   f"accuracy {accuracy}{', limited' if s.limited else ''}{' (senior)' if s.senior else ''}")

@@ -78,13 +78,13 @@ def rules_figures(wb: "Workbench", actor: "Actor") -> dict[str, pd.DataFrame]:
     """The quality rules' figures (workflow/quality.py, reviewer_checks.py) as frames the
     dashboard draws and the export's report lists: defect rates per day, project and role
     (returned segments over reviewed ones, summed over the workers judged that day), and each
-    reviewer's accuracy (the share of their verdicts a senior confirmed)."""
+    reviewer's accuracy per project (the share of their verdicts there a senior confirmed)."""
     rows = [(r.day, r.project, role, r.checked, r.defects) for role in ("transcriber", "reviewer")
             for r in wb.defect_rates(actor, role=role)]
     rates = pd.DataFrame(rows, columns=["day", "project", "role", "checked", "defects"])
     rates = rates.groupby(["day", "project", "role"], as_index=False)[["checked", "defects"]].sum()
     rates["defect_rate"] = (rates["defects"] / rates["checked"].where(rates["checked"] > 0)).round(3)
-    accuracy = pd.DataFrame([(s.username, s.language, s.checked, s.confirmed, s.accuracy)
+    accuracy = pd.DataFrame([(s.username, s.language, s.project, s.checked, s.confirmed, s.accuracy)
                              for s in wb.reviewer_accuracy(actor)],
-                            columns=["username", "language", "checked", "confirmed", "accuracy"])
+                            columns=["username", "language", "project", "checked", "confirmed", "accuracy"])
     return {"defect_rates": rates, "reviewer_accuracy": accuracy}

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Integer, and_, bindparam, cast, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from workbench.domain.states import TaskState
 from workbench.store.gold_models import GoldScore
-from workbench.store.models import Clip, Revision, Task, Verdict
+from workbench.store.models import Clip, Revision, Segment, Task, Verdict
 from workbench.store.quality_models import QualityAction, QualityCheck, SeniorCheck, SeniorReviewer
 
 
@@ -196,30 +196,36 @@ def pending_senior_checks(session: Session, *, language: str, besides: int, limi
                            .order_by(SeniorCheck.id).limit(limit)).all()
 
 
-def reviewer_check_counts(session: Session, reviewer_ids: Iterable[int] | None = None,
-                          ) -> dict[int, tuple[int, int]]:
-    """``{reviewer: (checked verdicts, confirmed ones)}``: the senior checks decided on their
-    verdicts, and their first-round acceptances of scored gold segments left as the
-    transcriber wrote them (confirmed when the gold score passed)."""
-    counts: dict[int, list[int]] = {}
-    senior = (select(SeniorCheck.reviewer_id, func.count(), func.coalesce(func.sum(cast(SeniorCheck.confirmed, Integer)), 0))
-              .where(SeniorCheck.decided_at.is_not(None)).group_by(SeniorCheck.reviewer_id))
+def reviewer_check_counts(session: Session, reviewer_ids: Iterable[int] | None = None, *,
+                          project: str | None = None) -> dict[tuple[int, str], tuple[int, int]]:
+    """``{(reviewer, project): (checked verdicts, confirmed ones)}``: the senior checks decided
+    on their verdicts, and their first-round acceptances of scored gold segments left as the
+    transcriber wrote them (confirmed when the gold score passed), each in the project of its
+    task (only ``project``'s when given)."""
+    counts: dict[tuple[int, str], list[int]] = {}
+    senior = (select(SeniorCheck.reviewer_id, SeniorCheck.project, func.count(),
+                     func.coalesce(func.sum(cast(SeniorCheck.confirmed, Integer)), 0))
+              .where(SeniorCheck.decided_at.is_not(None)).group_by(SeniorCheck.reviewer_id, SeniorCheck.project))
     corrected = exists().where(and_(Revision.segment_id == Verdict.segment_id,
                                     Revision.version == Verdict.segment_version, Revision.role == "reviewer"))
-    gold = (select(Verdict.reviewer_id, func.count(), func.coalesce(func.sum(cast(GoldScore.passed, Integer)), 0))
+    gold = (select(Verdict.reviewer_id, Clip.project, func.count(),
+                   func.coalesce(func.sum(cast(GoldScore.passed, Integer)), 0))
             .join(GoldScore, GoldScore.segment_id == Verdict.segment_id)
+            .join(Task, Task.id == Verdict.task_id).join(Clip, Clip.id == Task.clip_id)
             .where(Verdict.decision == "accepted", Verdict.review_round == 1, ~corrected)
-            .group_by(Verdict.reviewer_id))
+            .group_by(Verdict.reviewer_id, Clip.project))
     if reviewer_ids is not None:
         ids = list(reviewer_ids)
         senior = senior.where(SeniorCheck.reviewer_id.in_(ids))
         gold = gold.where(Verdict.reviewer_id.in_(ids))
+    if project is not None:
+        senior, gold = senior.where(SeniorCheck.project == project), gold.where(Clip.project == project)
     for query in (senior, gold):
-        for reviewer, total, confirmed in session.execute(query):
-            pair = counts.setdefault(reviewer, [0, 0])
+        for reviewer, where, total, confirmed in session.execute(query):
+            pair = counts.setdefault((reviewer, where), [0, 0])
             pair[0] += int(total)
             pair[1] += int(confirmed)
-    return {reviewer: (total, confirmed) for reviewer, (total, confirmed) in counts.items()}
+    return {key: (total, confirmed) for key, (total, confirmed) in counts.items()}
 
 
 def held_reviews(session: Session, reviewer_id: int) -> int:
@@ -234,3 +240,39 @@ def last_verdicts(session: Session, task_id: int, review_round: int) -> dict[int
                                                          Verdict.review_round == review_round).order_by(Verdict.id)):
         found[verdict.segment_id] = verdict
     return found
+
+
+def neighbour_texts(session: Session, segment_ids: Iterable[int]) -> dict[int, tuple[str | None, str | None]]:
+    """``{segment: (text of the live segment before it, of the one after)}`` in its task, in
+    one statement (None at either end)."""
+    ids = list(segment_ids)
+    if not ids:
+        return {}
+    window = {"partition_by": Segment.task_id, "order_by": Segment.position}
+    live = (select(Segment.id, func.lag(Segment.text).over(**window).label("before"),
+                   func.lead(Segment.text).over(**window).label("after"))
+            .where(Segment.task_id.in_(select(Segment.task_id).where(Segment.id.in_(ids))),
+                   Segment.merged_into_id.is_(None))
+            .subquery())
+    found = session.execute(select(live.c.id, live.c.before, live.c.after).where(live.c.id.in_(ids)))
+    return {segment_id: (before, after) for segment_id, before, after in found}
+
+
+def corrected_texts(session: Session, verdict_ids: Iterable[int]) -> dict[int, str]:
+    """``{verdict: the text the reviewer corrected}`` for the acceptances that came with a
+    correction (the revision decided on is the reviewer's; the text it was based on)."""
+    ids = list(verdict_ids)
+    if not ids:
+        return {}
+    correction, base = aliased(Revision), aliased(Revision)
+    return dict(session.execute(
+        select(Verdict.id, base.text)
+        .join(correction, and_(correction.segment_id == Verdict.segment_id,
+                               correction.version == Verdict.segment_version, correction.role == "reviewer"))
+        .join(base, and_(base.segment_id == correction.segment_id, base.version == correction.base_version))
+        .where(Verdict.id.in_(ids))).all())
+
+
+def segments_by_id(session: Session, segment_ids: Iterable[int]) -> Sequence[Segment]:
+    ids = list(segment_ids)
+    return session.scalars(select(Segment).where(Segment.id.in_(ids))).all() if ids else []

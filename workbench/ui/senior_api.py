@@ -1,5 +1,7 @@
-"""The senior reviewer's JSON endpoints (workflow/reviewer_checks.py): the sampled
-acceptances of their language waiting for a second look, and their verdict on one.
+"""The senior reviewer's endpoints (workflow/reviewer_checks.py): the sampled acceptances of
+their language waiting for a second look, the audio of one (``/media/senior-check/{id}.wav``,
+served to that senior only while the check waits, what reached them recorded), what their
+player played of it, and their verdict on one (refused until they have heard it).
 
 Each endpoint is one Workbench call for the signed-in actor; the Workbench refuses anyone
 who is not a senior reviewer, and a senior their own verdicts and transcriptions. Errors keep
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
+from workbench.ui.files import file_response
 from workbench.ui.session import require_actor, workbench_of
 from workbench.workflow.errors import InvalidInput
 
@@ -27,6 +30,13 @@ class SeniorVerdict(BaseModel):
 
     verdict: str  # "confirmed" (the acceptance was right) or "overturned"
     comment: str | None = None
+
+
+class CheckPlay(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # [start, end] seconds into the segment, as the player played them (junk: a 422).
+    intervals: list[tuple[float, float]]
 
 
 VERDICTS = {"confirmed": True, "overturned": False}
@@ -45,3 +55,18 @@ def post_senior_check(check_id: int, body: SeniorVerdict, request: Request,
     decided = workbench_of(request).decide_senior_check(actor, check_id, confirmed=VERDICTS[body.verdict],
                                                         comment=body.comment)
     return decided.to_dict()
+
+
+@router.get("/media/senior-check/{check_id}.wav")
+def get_check_audio(check_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
+    # Uncached like a reviewer's audio: every play is a request, and what went out counts.
+    wb = workbench_of(request)
+    audio = wb.check_audio(actor, check_id)
+    return file_response(audio.path, on_sent=lambda first, stop, size: wb.record_check_audio_sent(
+        actor, check_id, bounds=audio.bounds, sent=audio.span_of_bytes(first, stop, size)))
+
+
+@router.post("/api/work/senior-checks/{check_id}/play")
+def post_check_play(check_id: int, body: CheckPlay, request: Request,
+                    actor: "Actor" = Depends(require_actor)) -> Any:
+    return workbench_of(request).record_check_play(actor, check_id, intervals=body.intervals).to_dict()

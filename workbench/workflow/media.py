@@ -54,16 +54,11 @@ class Media(Service):
         ``record_audio_sent`` what reached the listener."""
         if variant not in VARIANTS:
             raise InvalidInput(f"Unknown audio variant {variant!r}; choose {' or '.join(VARIANTS)}.")
-        source, start, end, cached, pipeline_cut, reviewing = self._media_source(actor, segment_id, variant)
-        if variant == "clean" and pipeline_cut is not None and pipeline_cut.exists():
-            return SegmentAudio(segment_id, pipeline_cut, start, end, reviewing)
-        target = cached.with_name(f"{variant}-{_ms(start)}-{_ms(end)}.flac")
-        if not target.exists():
-            from workbench.audio.io import read_span, write_audio
-
-            audio, rate = read_span(source, start, end)
-            write_through_temp(target, lambda path: write_audio(path, audio, rate))
-        return SegmentAudio(segment_id, target, start, end, reviewing)
+        with self.store.reading() as session:
+            user = access.current(session, actor)
+            found = rows.media_source(session, segment_id)  # one statement: segment, task, clip
+            access.may_view(user, found, session)
+        return cut_segment(self.ctx, found, variant, reviewing=access.holds(found, user))
 
     def segment_audio_path(self, actor: Actor, segment_id: int, *, variant: str = "clean") -> Path:
         """The file of ``segment_audio`` (for callers that only read it)."""
@@ -71,7 +66,7 @@ class Media(Service):
 
     def segment_spectrogram_path(self, actor: Actor, segment_id: int) -> Path:
         """A PNG spectrogram of the segment's current span of the clean audio."""
-        source, start, end, cached, _, _ = self._media_source(actor, segment_id, "clean")
+        source, start, end, cached, _ = self._media_source(actor, segment_id, "clean")
         target = cached.with_name(f"spectrogram-{_ms(start)}-{_ms(end)}.png")
         if not target.exists():
             from workbench.audio.io import read_span
@@ -86,13 +81,33 @@ class Media(Service):
             user = access.current(session, actor)
             found = rows.media_source(session, segment_id)  # one statement: segment, task, clip
             access.may_view(user, found, session)
-        rows.check_audible(found.clip_id, found.withdrawn_at, found.output_dir)
-        source = self.ctx.path(found.output_dir) / f"{variant}.flac"
-        if not source.exists():
-            raise NotFound(f"The {variant} audio of clip {found.clip_id} is missing.")
-        cut = self.ctx.path(found.audio_file) if found.audio_file else None
-        cached = self.data_dir / "cache" / "segments" / str(found.segment_id) / "x"
-        return source, found.start_s, found.end_s, cached, cut, access.holds(found, user)
+        return _source(self.ctx, found, variant)
+
+
+def cut_segment(ctx, found, variant: str = "clean", *, reviewing: bool = False) -> SegmentAudio:
+    """The audio file of ``found`` (a ``rows.media_source`` row the caller has let the
+    listener hear): the pipeline's cut of the clean audio while the bounds are the
+    pipeline's, else a cut made now and kept under the data directory."""
+    source, start, end, cached, pipeline_cut = _source(ctx, found, variant)
+    if variant == "clean" and pipeline_cut is not None and pipeline_cut.exists():
+        return SegmentAudio(found.segment_id, pipeline_cut, start, end, reviewing)
+    target = cached.with_name(f"{variant}-{_ms(start)}-{_ms(end)}.flac")
+    if not target.exists():
+        from workbench.audio.io import read_span, write_audio
+
+        audio, rate = read_span(source, start, end)
+        write_through_temp(target, lambda path: write_audio(path, audio, rate))
+    return SegmentAudio(found.segment_id, target, start, end, reviewing)
+
+
+def _source(ctx, found, variant: str):
+    rows.check_audible(found.clip_id, found.withdrawn_at, found.output_dir)
+    source = ctx.path(found.output_dir) / f"{variant}.flac"
+    if not source.exists():
+        raise NotFound(f"The {variant} audio of clip {found.clip_id} is missing.")
+    cut = ctx.path(found.audio_file) if found.audio_file else None
+    cached = ctx.data_dir / "cache" / "segments" / str(found.segment_id) / "x"
+    return source, found.start_s, found.end_s, cached, cut
 
 
 def _ms(seconds: float) -> int:

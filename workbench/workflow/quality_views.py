@@ -57,10 +57,12 @@ class DefectRateView:
 
 @dataclass(frozen=True)
 class ReviewerStanding:
-    """A reviewer's accuracy over every checked verdict so far, and whether it limits them."""
+    """A reviewer's accuracy over their checked verdicts in one project so far, and whether it
+    limits them there (``project`` None: no verdict of theirs checked yet)."""
 
     username: str
     language: str | None
+    project: str | None
     senior: bool
     checked: int
     confirmed: int
@@ -70,7 +72,11 @@ class ReviewerStanding:
 
 @dataclass(frozen=True)
 class SeniorCheckView(JsonView):
-    """A sampled acceptance waiting for (or given) a senior's second look."""
+    """A sampled acceptance waiting for (or given) a senior's second look: the accepted
+    ``text`` (``corrected_from``: the transcriber's text when the reviewer corrected it), the
+    texts of the segments ``before`` and ``after`` it, its ``audio`` (the check's own route:
+    only the senior it waits for may hear it) and how much of it the senior has heard
+    (``heard``: enough to decide). The reviewer's name stays out of the JSON: the look is blind."""
 
     id: int
     segment_id: int
@@ -81,6 +87,21 @@ class SeniorCheckView(JsonView):
     reviewer: str
     sampled_at: datetime
     confirmed: bool | None
+    bounds: tuple[float, float] = (0.0, 0.0)  # the segment's span on the clip
+    corrected_from: str | None = None
+    before: str | None = None
+    after: str | None = None
+    heard: bool = False
+    heard_share: float = 0.0
 
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "segment_id", "task_id", "project", "language", "text",
-                                              "confirmed")
+                                              "confirmed", "duration", "corrected_from", "before", "after",
+                                              "heard", "heard_share", "audio")
+
+    @property
+    def duration(self) -> float:
+        return self.bounds[1] - self.bounds[0]
+
+    @property
+    def audio(self) -> str:
+        return f"/media/senior-check/{self.id}.wav"

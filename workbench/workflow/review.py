@@ -10,22 +10,19 @@ resubmitted unchanged keeps what its reviewer heard, since it is the same audio 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 from workbench.domain.states import DECIDED, SegmentStatus, TaskState, segment_may, segment_move, task_move
 from workbench.store import pay_store, repo
-from workbench.store.models import AudioSent, ListeningClock, Penalty, Play, Segment, Task, Verdict
-from workbench.workflow import access, rows
+from workbench.store.models import Penalty, Segment, Task, Verdict
+from workbench.workflow import access, hearing, rows
 from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor, SegmentView, TaskSummary, TaskView
-from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition
+from workbench.workflow.errors import GuidelineViolation, InvalidTransition
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
 from workbench.workflow.limits import COMMENT, SEGMENT_TEXT, checked_text, required_text
 from workbench.workflow.revisions import Revisions
 from workbench.workflow.views import Views
-from workbench.workflow.listening import Span, intersect, subtract, take, total
 from workbench.workflow.transcribing import typed_text
 
 
@@ -81,46 +78,21 @@ class Review(Service):
             task = session.get(Task, segment.task_id) if segment is not None else None
             if task is None or not access.holds(task, user):
                 return False
-            start, end = (float(x) for x in bounds)
-            sent_from, sent_to = max(0.0, float(sent[0])), min(float(sent[1]), end - start)
-            if not sent_to > sent_from:
-                return False
-            session.add(AudioSent(segment_id=segment.id, user_id=user.id, start_s=start, end_s=end,
-                                  from_s=sent_from, to_s=sent_to, sent_at=self.now()))
-            return True
+            return hearing.record_sent(session, user.id, segment, bounds=bounds, sent=sent, now=self.now())
 
     def record_play(self, actor: Actor, segment_id: int, *, intervals: Iterable[Sequence[float]]) -> SegmentView:
         """Record the intervals ``[start, end]`` (seconds into the segment) the reviewer's
         player played; returns the segment with ``heard`` as this layer judges it.
 
-        Only what can have been heard is credited: the part of the intervals inside audio
-        the media route sent this reviewer (InvalidTransition if it sent none), and no more
-        than the wall clock allows since their last credited play (``max_playback_rate``
-        seconds of audio per second, ``listening_allowance`` ahead at most). Intervals
-        that are not numbers, negative, reversed or past the segment's end, or too many,
-        are refused with InvalidInput and nothing is recorded."""
+        Only what can have been heard is credited (``hearing.credit_play``): the part of the
+        intervals inside audio the media route sent this reviewer (InvalidTransition if it
+        sent none), and no more than the wall clock allows since their last credited play
+        (``max_playback_rate`` seconds of audio per second, ``listening_allowance`` ahead at
+        most). Intervals that are not numbers, negative, reversed or past the segment's end,
+        or too many, are refused with InvalidInput and nothing is recorded."""
         with self.store.session() as session:
             user, segment, task = self._reviewing(session, actor, segment_id)
-            reported = self._played_spans(intervals, segment.end_s - segment.start_s)
-            repo.lock_user(session, user.id)
-            now = self.now()
-            sent = repo.sent_spans(session, user.id, segment, until=now)
-            if not sent:
-                raise InvalidTransition(f"The audio of segment {segment.position} was not sent to you yet: "
-                                        "play it here first.")
-            heard = repo.heard_spans(session, user.id, [segment])[segment.id]
-            clock = repo.listening_clock(session, user.id)
-            allowance = self._listening_allowance(clock, now)
-            credited = take(subtract(intersect(reported, sent), heard), allowance)
-            for start, end in credited:
-                session.add(Play(segment_id=segment.id, user_id=user.id, start_s=segment.start_s,
-                                 end_s=segment.end_s, version=segment.version, from_s=start, to_s=end,
-                                 created_at=now))
-            if clock is None:
-                clock = ListeningClock(user_id=user.id)
-                session.add(clock)
-            clock.allowance_s, clock.at = allowance - total(credited), now
-            session.flush()
+            hearing.credit_play(session, self.policy, user.id, segment, intervals, self.now())
             return self.views.segment_view(session, task, segment, viewer=user)
 
     def accept_segment(self, actor: Actor, segment_id: int, *, text: str | None = None) -> SegmentView:
@@ -210,38 +182,6 @@ class Review(Service):
             return self.views.task_summary(session, task)
 
     # --- helpers ------------------------------------------------------------------------
-
-    def _played_spans(self, intervals: Iterable[Sequence[float]], duration: float) -> list[Span]:
-        """Reported intervals as spans within the segment, or InvalidInput."""
-        if isinstance(intervals, (str, bytes)) or not isinstance(intervals, Iterable):
-            raise InvalidInput("Report the played intervals as a list of [start, end] pairs.")
-        spans = list(intervals)
-        if not spans:
-            raise InvalidInput("Report at least one played interval [start, end].")
-        if len(spans) > self.policy.max_play_intervals:
-            raise InvalidInput(f"Report at most {self.policy.max_play_intervals} intervals at a time.")
-        checked = []
-        for pair in spans:
-            try:
-                start, end = (float(x) for x in pair)
-            except (TypeError, ValueError):
-                raise InvalidInput("Each interval is two numbers, [start, end] in seconds.") from None
-            if not (math.isfinite(start) and math.isfinite(end)
-                    and 0 <= start <= end <= duration + self.policy.play_tolerance):
-                raise InvalidInput(f"The interval [{start}, {end}] is not within the segment's "
-                                   f"{duration:.2f} s.")
-            checked.append((start, min(end, duration)))
-        return checked
-
-    def _listening_allowance(self, clock: ListeningClock | None, now: datetime) -> float:
-        """Seconds of audio the reviewer may be credited with now: what was left, refilled
-        at ``max_playback_rate`` since, up to ``listening_allowance``. A clock that went
-        back (or a first report) starts full rather than locking the reviewer out."""
-        full = self.policy.listening_allowance
-        if clock is None or now < clock.at:
-            return full
-        refill = (now - clock.at).total_seconds() * self.policy.max_playback_rate
-        return min(full, clock.allowance_s + refill)
 
     @staticmethod
     def _holding(user: Actor, task: Task) -> None:

@@ -82,7 +82,8 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
         "run_quality_rules", "expire_rework", "lift_suspension", "quality_actions", "my_quality_notices",
         "defect_rates")),
     "reviewer_checks": (ReviewerChecks, (
-        "grant_senior", "revoke_senior", "senior_queue", "decide_senior_check", "reviewer_accuracy")),
+        "grant_senior", "revoke_senior", "senior_queue", "decide_senior_check", "check_audio",
+        "record_check_audio_sent", "record_check_play", "reviewer_accuracy")),
 }
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 ACTION_COLUMNS = ("id", "at", "worker", "project", "role", "kind", "reason", "segments", "state")
 RATE_COLUMNS = ("day", "worker", "project", "role", "checked", "defects", "rate", "outcome")
-ACCURACY_COLUMNS = ("reviewer", "language", "senior", "checked", "confirmed", "accuracy", "limited")
+ACCURACY_COLUMNS = ("reviewer", "language", "project", "senior", "checked", "confirmed", "accuracy", "limited")
 
 
 def actions_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
@@ -38,7 +38,7 @@ def rates_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
 
 
 def accuracy_table(wb: "Workbench", actor: "Actor") -> pd.DataFrame:
-    rows = [(s.username, s.language, "yes" if s.senior else "", s.checked, s.confirmed,
+    rows = [(s.username, s.language, s.project or "", "yes" if s.senior else "", s.checked, s.confirmed,
              None if s.accuracy is None else round(s.accuracy, 3), "limited" if s.limited else "")
             for s in wb.reviewer_accuracy(actor)]
     return pd.DataFrame(rows, columns=list(ACCURACY_COLUMNS))

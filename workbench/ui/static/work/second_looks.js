@@ -1,11 +1,12 @@
 // The reviewer's second looks on the queue page (ui/queue_page.py): a senior's "Checks for
-// you" (sampled acceptances: Confirm or Overturn, ui/senior_api.py) and the double
+// you" (sampled acceptances: Play, then Confirm or Overturn, ui/senior_api.py) and the double
 // transcriptions that disagree (pick the first text, the second, or write a third,
 // ui/double_api.py). Each section stays hidden until its JSON lists something; a reviewer
 // who is not a senior is refused the checks and never sees that section.
 import { api, ApiError, failure } from "./api.js";
 import { h } from "./dom.js";
 import { tr } from "./i18n.js";
+import { PlayTracker, union, withinSegment } from "./intervals.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,16 +23,75 @@ async function decide(item, path, body, reload) {
   }
 }
 
+// A check's listening, as on the reviewer's page (plays.js): its own <audio> plays the
+// check's audio route; what really played goes to the server at a pause or the end, and
+// the server alone says when it is heard. Confirm and Overturn wait for that. A report
+// the server cannot take yet (the audio still on its way: 409) is sent again.
+function listenTo(check, item, redraw) {
+  const audio = h("audio", { preload: "none", src: check.audio, hidden: true, "data-check-audio": check.id });
+  const tracker = new PlayTracker();
+  let unsent = [];
+  const running = () => !audio.paused && !audio.seeking;
+  const report = async (retries = 3) => {
+    unsent = union([...unsent, ...tracker.take()]);
+    const intervals = withinSegment(unsent, check.duration);
+    if (!intervals.length) return;
+    unsent = [];
+    try {
+      Object.assign(check, await api("POST", `/senior-checks/${check.id}/play`, { intervals }));
+      redraw();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409 && retries > 0) {
+        unsent = union([...unsent, ...intervals]);
+        setTimeout(() => report(retries - 1), 1000);
+      } else {
+        item.querySelector(".take-error").textContent = failure(error);
+      }
+    }
+  };
+  for (const type of ["playing", "seeked"]) audio.addEventListener(type, () => tracker.open(audio.currentTime, running()));
+  audio.addEventListener("seeking", () => tracker.close());
+  audio.addEventListener("timeupdate", () => tracker.extend(audio.currentTime, running()));
+  for (const type of ["pause", "ended"]) {
+    audio.addEventListener(type, () => {
+      tracker.extend(type === "ended" ? audio.duration : audio.currentTime, running());
+      tracker.close();
+      report();
+    });
+  }
+  const play = () => { audio.currentTime = 0; audio.play().catch(() => {}); };
+  return { audio, play };
+}
+
 function checkItem(check) {
   const item = h("li", { class: "second-look", "data-check": check.id });
   const verdict = (value) => () => decide(item, `/senior-checks/${check.id}`, { verdict: value }, showChecks);
+  const heard = h("span", { class: "heard", "aria-live": "polite" });
+  const buttons = [
+    h("button", { class: "btn ok", type: "button", onclick: verdict("confirmed") }, tr("Confirm")),
+    h("button", { class: "btn bad", type: "button", onclick: verdict("overturned") }, tr("Overturn")),
+  ];
+  const redraw = () => {
+    heard.textContent = check.heard ? tr("heard")
+      : `${tr("heard {percent} %", { percent: Math.round(check.heard_share * 100) })} · ${tr("Play it to the end before you decide.")}`;
+    for (const button of buttons) button.disabled = !check.heard;
+  };
+  const { audio, play } = listenTo(check, item, redraw);
+  // Native append writes null as "null": an absent neighbour is an empty string.
+  const around = (text, line) => (text ? h("p", { class: "meta around", lang: check.language }, line) : "");
   item.append(
     h("p", { class: "meta" }, tr("Task {task} · {project}", { task: check.task_id, project: check.project })),
+    around(check.before, tr("Before: {text}", { text: check.before })),
     h("p", { class: "said", lang: check.language }, check.text || tr("(no text)")),
+    around(check.after, tr("After: {text}", { text: check.after })),
+    h("p", { class: "meta" }, check.corrected_from === null ? tr("The reviewer accepted this text.")
+      : tr("The reviewer accepted it, corrected from: {text}", { text: check.corrected_from })),
     h("p", {},
-      h("button", { class: "btn ok", type: "button", onclick: verdict("confirmed") }, tr("Confirm")), " ",
-      h("button", { class: "btn bad", type: "button", onclick: verdict("overturned") }, tr("Overturn")), " ",
-      h("span", { class: "take-error", role: "alert" })));
+      h("button", { class: "btn", type: "button", "data-play": "", onclick: play }, tr("Play")), " ",
+      buttons[0], " ", buttons[1], " ", heard, " ",
+      h("span", { class: "take-error", role: "alert" })),
+    audio);
+  redraw();
   return item;
 }
 
