@@ -119,6 +119,34 @@ def window_totals(session: Session, *, user_id: int, project: str, role: str, fi
     return int(checked), int(defects)
 
 
+def judged_defects_since(session: Session, since: str, role: str = "transcriber") -> Sequence[QualityCheck]:
+    """The judged days from ``since`` on that counted defects in ``role``, locked (they may be
+    judged again without a reversed return)."""
+    return session.scalars(select(QualityCheck).where(QualityCheck.day >= since, QualityCheck.role == role,
+                                                      QualityCheck.defects > 0)
+                           .order_by(QualityCheck.day, QualityCheck.id).with_for_update()).all()
+
+
+def check_of(session: Session, *, user_id: int, project: str, role: str, day: str) -> QualityCheck | None:
+    return session.scalars(select(QualityCheck).where(QualityCheck.user_id == user_id, QualityCheck.project == project,
+                                                      QualityCheck.role == role, QualityCheck.day == day)).first()
+
+
+def steps_since(session: Session, since: str, rules: Sequence[str]) -> Sequence[QualityAction]:
+    """The steps ``rules`` gave for days from ``since`` on, oldest first."""
+    return session.scalars(select(QualityAction).where(QualityAction.day >= since, QualityAction.rule.in_(rules))
+                           .order_by(QualityAction.id)).all()
+
+
+def verdicts_of(session: Session, segment_ids: Iterable[int]) -> list[Verdict]:
+    """Every verdict on ``segment_ids``, in the order given."""
+    ids, found = sorted(set(segment_ids)), []
+    for at in range(0, len(ids), 5000):  # within any backend's limit of bound parameters
+        found += session.scalars(select(Verdict).where(Verdict.segment_id.in_(ids[at:at + 5000]))
+                                 .order_by(Verdict.id)).all()
+    return sorted(found, key=lambda v: v.id)
+
+
 def open_actions(session: Session, *, user_id: int | None = None, project: str | None = None,
                  role: str | None = None, kinds: Sequence[str] | None = None) -> Sequence[QualityAction]:
     query = select(QualityAction).where(QualityAction.lifted_at.is_(None))
