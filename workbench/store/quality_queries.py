@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Integer, and_, bindparam, cast, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from workbench.domain.states import TaskState
 from workbench.store.gold_models import GoldScore
@@ -119,12 +119,43 @@ def window_totals(session: Session, *, user_id: int, project: str, role: str, fi
     return int(checked), int(defects)
 
 
-def judged_defects_since(session: Session, since: str, role: str = "transcriber") -> Sequence[QualityCheck]:
-    """The judged days from ``since`` on that counted defects in ``role``, locked (they may be
-    judged again without a reversed return)."""
-    return session.scalars(select(QualityCheck).where(QualityCheck.day >= since, QualityCheck.role == role,
-                                                      QualityCheck.defects > 0)
-                           .order_by(QualityCheck.day, QualityCheck.id).with_for_update()).all()
+@dataclass(frozen=True)
+class Reversal:
+    """A return a later round accepted unchanged: the segment, when it was returned, and who
+    may have been counted for it (the task's holder and the author of the version)."""
+
+    segment_id: int
+    returned_at: datetime
+    users: frozenset[int]
+
+
+def reversals_since(session: Session, since: datetime) -> list[Reversal]:
+    """Returns given from ``since`` on that a later round accepted at the same version (on the
+    ``verdicts.created_at`` index; few rows: a wrong return is rare). Whether each was the last
+    verdict of its round is for ``quality_rules.reversed_returns`` to say."""
+    returned, accepted = aliased(Verdict), aliased(Verdict)
+    rows = session.execute(
+        select(returned.segment_id, returned.created_at, Task.transcriber_id, Revision.author_id)
+        .join(accepted, and_(accepted.segment_id == returned.segment_id, accepted.decision == "accepted",
+                             accepted.review_round > returned.review_round,
+                             accepted.segment_version == returned.segment_version))
+        .join(Task, Task.id == returned.task_id)
+        .outerjoin(Revision, and_(Revision.segment_id == returned.segment_id,
+                                  Revision.version == returned.segment_version))
+        .where(returned.decision == "returned", returned.created_at >= since, accepted.created_at >= since)
+    ).all()
+    return [Reversal(segment_id, at, frozenset(u for u in (holder, author) if u is not None))
+            for segment_id, at, holder, author in rows]
+
+
+def judged_defects(session: Session, *, days: Iterable[str], user_ids: Iterable[int],
+                   role: str = "transcriber") -> Sequence[QualityCheck]:
+    """The judged days ``days`` of ``user_ids`` that counted defects in ``role``, locked (they
+    may be judged again without a reversed return)."""
+    return session.scalars(select(QualityCheck).where(
+        QualityCheck.day.in_(sorted(set(days))), QualityCheck.user_id.in_(sorted(set(user_ids))),
+        QualityCheck.role == role, QualityCheck.defects > 0)
+        .order_by(QualityCheck.day, QualityCheck.id).with_for_update()).all()
 
 
 def check_of(session: Session, *, user_id: int, project: str, role: str, day: str) -> QualityCheck | None:

@@ -27,7 +27,8 @@ from datetime import date, timedelta
 
 from workbench.store import quality_queries as qq
 from workbench.store.quality_models import QualityAction
-from workbench.workflow.quality_rules import day_bounds, quality_settings, rate, rejudge_step, reversed_returns
+from workbench.workflow.quality_rules import (day_bounds, quality_settings, rate, rejudge_step, reversed_returns,
+                                              seoul_day)
 
 REVERSAL_DAYS = 30  # judged days this far back are judged again when a return of theirs is reversed
 
@@ -36,7 +37,11 @@ def undo_reversals(ctx, session, *, today: date, rules: tuple[str, ...], act) ->
     """Judge again the days that counted a return reversed since (module docstring); the
     warnings given in place of closed suspensions. ``act`` gives a step (``Quality._act``)."""
     since = (today - timedelta(days=REVERSAL_DAYS)).isoformat()
-    checks = qq.judged_defects_since(session, since)
+    found = qq.reversals_since(session, day_bounds(date.fromisoformat(since))[0])
+    if not found:
+        return []
+    checks = qq.judged_defects(session, days={seoul_day(r.returned_at).isoformat() for r in found},
+                               user_ids={u for r in found for u in r.users})
     legacy = _legacy_defects(session, since, rules) if any(c.defect_ids is None for c in checks) else {}
     counted = {c.id: set(json.loads(c.defect_ids)) if c.defect_ids is not None
                else legacy.get((c.user_id, c.project, c.role, c.day), set()) for c in checks}
