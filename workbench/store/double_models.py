@@ -59,3 +59,7 @@ class DoubleAgreement(Base):
     resolved_text: Mapped[str | None] = mapped_column(Text)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the settled text was written on the original task's segment (at the settlement when
+    # the task is complete, else when its review completes it), or why it could not be.
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    apply_note: Mapped[str | None] = mapped_column(Text)

@@ -61,6 +61,22 @@ def ever_claimed(session: Session, task_id: int) -> bool:
         AuditEntry.task_id == task_id, AuditEntry.action == "task.claimed").exists())))
 
 
+def ever_read(session: Session, task_ids: list[int], user_id: int) -> bool:
+    """Whether ``user_id`` ever claimed or reviewed one of ``task_ids``."""
+    return bool(session.scalar(select(select(AuditEntry.id).where(
+        AuditEntry.task_id.in_(task_ids), AuditEntry.actor_id == user_id, AuditEntry.action.in_(READ)).exists())))
+
+
+def unwritten_settlements(session: Session, original_task_id: int) -> list[DoubleAgreement]:
+    """The settled disputes over ``original_task_id`` whose text is not written on it yet (nor
+    found unwritable), in span order, locked."""
+    return list(session.scalars(
+        select(DoubleAgreement).join(DoublePair, DoublePair.task_id == DoubleAgreement.pair_task_id)
+        .where(DoublePair.original_task_id == original_task_id, DoubleAgreement.resolution.is_not(None),
+               DoubleAgreement.applied_at.is_(None), DoubleAgreement.apply_note.is_(None))
+        .order_by(DoubleAgreement.position).with_for_update(of=DoubleAgreement)))
+
+
 def sides_to_skip(connection, user_id: int) -> list[int]:
     """Open sides of a pair ``user_id`` must not be offered: those whose other side they ever
     claimed or reviewed (read), so nobody transcribes audio whose other text they know, nor

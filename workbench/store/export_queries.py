@@ -18,14 +18,17 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.states import SegmentStatus
 from workbench.store import gold_queries
+from workbench.store.double_models import DoublePair
 from workbench.store.models import Clip, Revision, Segment, Task, Verdict
 
 
 def selected_clips(session: Session, *, language: str | None = None, project: str | None = None,
                    clip_ids: Sequence[int] | None = None) -> list[Clip]:
     """The clips of the selection, every status included, in id order; gold copies and
-    imported reference clips are not the client's and never selected."""
-    query = select(Clip).where(gold_queries.not_client_work()).order_by(Clip.id)
+    imported reference clips are not the client's and never selected, nor the second side of
+    a double transcription (the same audio again; a settled dispute is written on the original)."""
+    double_copies = select(Task.clip_id).join(DoublePair, DoublePair.task_id == Task.id)
+    query = select(Clip).where(gold_queries.not_client_work(), ~Clip.id.in_(double_copies)).order_by(Clip.id)
     if language is not None:
         query = query.where(Clip.language == language)
     if project is not None:

@@ -34,6 +34,9 @@ class QualityCheck(Base):
     defects: Mapped[int] = mapped_column(Integer)
     rate: Mapped[float] = mapped_column(Float)
     outcome: Mapped[str] = mapped_column(String(16))  # none, warning, suspension, too_few
+    # The segments counted as defects (JSON list; null on days judged before 0016_settle): a
+    # return a later round reverses is taken out of the day again.
+    defect_ids: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -119,6 +119,65 @@ def window_totals(session: Session, *, user_id: int, project: str, role: str, fi
     return int(checked), int(defects)
 
 
+@dataclass(frozen=True)
+class Reversal:
+    """A return a later round accepted unchanged: the segment, when it was returned, and who
+    may have been counted for it (the task's holder and the author of the version)."""
+
+    segment_id: int
+    returned_at: datetime
+    users: frozenset[int]
+
+
+def reversals_since(session: Session, since: datetime) -> list[Reversal]:
+    """Returns given from ``since`` on that a later round accepted at the same version (on the
+    ``verdicts.created_at`` index; few rows: a wrong return is rare). Whether each was the last
+    verdict of its round is for ``quality_rules.reversed_returns`` to say."""
+    returned, accepted = aliased(Verdict), aliased(Verdict)
+    rows = session.execute(
+        select(returned.segment_id, returned.created_at, Task.transcriber_id, Revision.author_id)
+        .join(accepted, and_(accepted.segment_id == returned.segment_id, accepted.decision == "accepted",
+                             accepted.review_round > returned.review_round,
+                             accepted.segment_version == returned.segment_version))
+        .join(Task, Task.id == returned.task_id)
+        .outerjoin(Revision, and_(Revision.segment_id == returned.segment_id,
+                                  Revision.version == returned.segment_version))
+        .where(returned.decision == "returned", returned.created_at >= since, accepted.created_at >= since)
+    ).all()
+    return [Reversal(segment_id, at, frozenset(u for u in (holder, author) if u is not None))
+            for segment_id, at, holder, author in rows]
+
+
+def judged_defects(session: Session, *, days: Iterable[str], user_ids: Iterable[int],
+                   role: str = "transcriber") -> Sequence[QualityCheck]:
+    """The judged days ``days`` of ``user_ids`` that counted defects in ``role``, locked (they
+    may be judged again without a reversed return)."""
+    return session.scalars(select(QualityCheck).where(
+        QualityCheck.day.in_(sorted(set(days))), QualityCheck.user_id.in_(sorted(set(user_ids))),
+        QualityCheck.role == role, QualityCheck.defects > 0)
+        .order_by(QualityCheck.day, QualityCheck.id).with_for_update()).all()
+
+
+def check_of(session: Session, *, user_id: int, project: str, role: str, day: str) -> QualityCheck | None:
+    return session.scalars(select(QualityCheck).where(QualityCheck.user_id == user_id, QualityCheck.project == project,
+                                                      QualityCheck.role == role, QualityCheck.day == day)).first()
+
+
+def steps_since(session: Session, since: str, rules: Sequence[str]) -> Sequence[QualityAction]:
+    """The steps ``rules`` gave for days from ``since`` on, oldest first."""
+    return session.scalars(select(QualityAction).where(QualityAction.day >= since, QualityAction.rule.in_(rules))
+                           .order_by(QualityAction.id)).all()
+
+
+def verdicts_of(session: Session, segment_ids: Iterable[int]) -> list[Verdict]:
+    """Every verdict on ``segment_ids``, in the order given."""
+    ids, found = sorted(set(segment_ids)), []
+    for at in range(0, len(ids), 5000):  # within any backend's limit of bound parameters
+        found += session.scalars(select(Verdict).where(Verdict.segment_id.in_(ids[at:at + 5000]))
+                                 .order_by(Verdict.id)).all()
+    return sorted(found, key=lambda v: v.id)
+
+
 def open_actions(session: Session, *, user_id: int | None = None, project: str | None = None,
                  role: str | None = None, kinds: Sequence[str] | None = None) -> Sequence[QualityAction]:
     query = select(QualityAction).where(QualityAction.lifted_at.is_(None))

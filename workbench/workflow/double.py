@@ -21,9 +21,13 @@ by span, and a span they disagree on goes to a reviewer, who picks one text or w
   changes nothing). Once both are in, each span's ``agreement_cer`` (symmetric CER, the
   language's normalisation of ``drafts.scoring``) is stored; above the project's
   ``dispute_cer`` (default 0.15) the span is *disputed*.
-- **Disputes.** A reviewer of the language who worked on neither side (or an admin) lists
-  the open disputes (``double_disputes``) and settles one (``resolve_double``): the first
-  text, the second, or a third they write. Audited; settled once.
+- **Disputes.** A reviewer of the language who never claimed or reviewed either side (or an
+  admin) lists the open disputes (``double_disputes``) and settles one (``resolve_double``):
+  the first text, the second, or a third they write. Audited; settled once. The settled text
+  is written on the original task's segment over the span as the settler's revision (kind
+  ``dispute``), when that task is complete: at once, or when its review completes it. The
+  copy is never exported, so it keeps its own text. A span the original's transcriber split
+  or merged has no one segment to write on: it is refused, and listed with the reason.
 - **Pay.** Each side is a task of its own, paid once to the worker who did it by the same
   engine; the pairing adds no payment. So the audio of a doubled clip is paid at most twice,
   never twice to one worker (nobody can do both sides), and each side's segments once.
@@ -33,19 +37,24 @@ from __future__ import annotations
 
 import json
 import random
+from types import SimpleNamespace
 from typing import ClassVar
 
-from workbench.store import double_queries, gold_queries
+from workbench.domain.states import TaskState
+from workbench.store import double_queries, gold_queries, repo
 from workbench.store.double_models import DoubleAgreement, DoublePair
 from workbench.store.models import Clip, Task
 from workbench.workflow import access, rows
 from workbench.workflow.clip_copies import copy_clip
-from workbench.workflow.context import Service
+from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.double_rules import agreement_cer, double_settings, span_text
+from workbench.workflow.double_rules import agreement_cer, double_settings, settled_segment, span_text
 from workbench.workflow.double_views import AgreementView, DisputeView
-from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
-from workbench.workflow.limits import SEGMENT_TEXT, checked_id, checked_text, required_text
+from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, NotFound
+from workbench.workflow.guidelines import SegmentForCheck, check_segments
+from workbench.workflow.limits import SEGMENT_TEXT, checked_id, required_text
+from workbench.workflow.revisions import Revisions
+from workbench.workflow.transcribing import typed_text
 
 CHOICES = ("first", "second", "third")
 
@@ -56,6 +65,10 @@ class Double(Service):
     and a submit)."""
 
     double_random: ClassVar[random.Random] = random.SystemRandom()
+
+    def __init__(self, ctx: Context, *, revisions: Revisions) -> None:
+        super().__init__(ctx)
+        self.revisions = revisions  # a settled dispute is written as a revision of the original
 
     # --- seams the other parts call ------------------------------------------------------
 
@@ -112,15 +125,21 @@ class Double(Service):
             user = self._settler(session, actor)
             found = double_queries.agreements(session, disputed_only=True,
                                               language=None if user.is_admin else user.language)
-            return [DisputeView.of(row) for row, _, _, _ in found if self._may_settle(session, user, row)]
+            return [DisputeView.of(row, note=self._why_not_one_segment(session, row))
+                    for row, _, _, _ in found if self._may_settle(session, user, row)]
 
     def resolve_double(self, actor: Actor, agreement_id: int, *, choice: str, text: str | None = None) -> DisputeView:
         """Settle a disputed span: ``choice`` is ``first`` or ``second`` (that text) or ``third``
-        with ``text``. InvalidInput for anything else; InvalidTransition once settled."""
+        with ``text``. InvalidInput for anything else, GuidelineViolation for a third text the
+        guidelines refuse; InvalidTransition once settled, or when the original task no longer
+        has one segment over the span (``settled_segment``). The settled text is written on the
+        original task's segment (``_write_settlement``) now when the task is complete, else when
+        its review completes it (``apply_settlements``): nobody's work in progress is typed over,
+        and the transcriber's own text is what their review judges."""
         if choice not in CHOICES:
             raise InvalidInput(f"Choose one of {', '.join(CHOICES)}.")
         if choice == "third":
-            text = required_text(checked_text(text, "text", limit=SEGMENT_TEXT), "Write the third text.")
+            text = required_text(typed_text(text, "text", limit=SEGMENT_TEXT), "Write the third text.")
         elif text not in (None, ""):
             raise InvalidInput("A text is written only with the choice third.")
         with self.store.session() as session:
@@ -130,11 +149,69 @@ class Double(Service):
                 raise NotFound(f"No dispute {agreement_id} is yours to settle.")
             if row.resolution is not None:
                 raise InvalidTransition(f"Dispute {row.id} is settled already.")
+            original = self._original(session, row, lock=True)
+            segment, why = settled_segment(repo.live_segments(session, original.id), (row.start_s, row.end_s))
+            if segment is None:
+                raise InvalidTransition(f"Dispute {row.id} cannot be settled as one text: {why}. "
+                                        "Its review decides the text.")
+            if choice == "third":
+                self._check_guidelines(session, original, segment, text)
             chosen = {"first": row.first_text, "second": row.second_text}.get(choice, text)
             row.resolution, row.resolved_text, row.resolved_by_id, row.resolved_at = (
                 choice, chosen, user.id, self.now())
             self._audit(session, user.id, "double.resolved", "double", row.id, choice=choice)
+            if original.state == TaskState.COMPLETE:
+                self._write_settlement(session, row, original)
             return DisputeView.of(row)
+
+    def apply_settlements(self, session, task: Task) -> None:
+        """The seam Review calls when ``task`` is complete: write its settled, unwritten disputes."""
+        for row in double_queries.unwritten_settlements(session, task.id):
+            self._write_settlement(session, row, task)
+
+    def _write_settlement(self, session, row: DoubleAgreement, original: Task) -> None:
+        """Write ``row``'s settled text on the original's one segment over its span, as a new
+        revision by the settler (kind ``dispute``, role reviewer: the export carries it, the
+        submitted text stays the transcriber's). A split or merge made after the settlement
+        leaves it unwritten, with the reason (``apply_note``, ``double.unwritten``)."""
+        segment, why = settled_segment(repo.live_segments(session, original.id), (row.start_s, row.end_s))
+        if segment is None:
+            row.apply_note = why
+            self._audit(session, None, "double.unwritten", "double", row.id, task_id=original.id, reason=why)
+            return
+        no_speech = self._chosen_no_speech(session, row)
+        if (segment.text, segment.no_speech) != (row.resolved_text, no_speech):
+            self.revisions.revise(
+                session, SimpleNamespace(id=row.resolved_by_id), original, segment, segment.version, kind="dispute",
+                role="reviewer", text=row.resolved_text, no_speech=no_speech,
+                no_speech_reason=f"no usable speech (settled dispute {row.id})" if no_speech else None,
+                status=segment.status, detail={"dispute": row.id})
+        row.applied_at = self.now()
+
+    def _chosen_no_speech(self, session, row: DoubleAgreement) -> bool:
+        """Whether the side the settler picked marked the span no speech (a third text never is)."""
+        if row.resolution == "third":
+            return False
+        pair = session.get(DoublePair, row.pair_task_id)
+        texts = json.loads(pair.first_texts if row.resolution == "first" else pair.second_texts)
+        return bool(texts[row.position - 1][1])
+
+    @staticmethod
+    def _check_guidelines(session, task: Task, segment, text: str) -> None:
+        problems = check_segments(task.language, [SegmentForCheck(
+            segment_id=segment.id, position=segment.position, text=text,
+            duration=segment.end_s - segment.start_s, no_speech=False)], project=rows.project_of(session, task))
+        if any(p.severity == "error" for p in problems):
+            raise GuidelineViolation(problems)
+
+    def _why_not_one_segment(self, session, row: DoubleAgreement) -> str | None:
+        segments = repo.live_segments(session, self._original(session, row).id)
+        return settled_segment(segments, (row.start_s, row.end_s))[1] or None
+
+    @staticmethod
+    def _original(session, row: DoubleAgreement, *, lock: bool = False) -> Task:
+        pair = session.get(DoublePair, row.pair_task_id)
+        return rows.task(session, pair.original_task_id, lock=lock)
 
     # --- inside --------------------------------------------------------------------------
 
@@ -176,5 +253,7 @@ class Double(Service):
         worked = {row.first_user_id, row.second_user_id}
         sides = [session.get(Task, pair.task_id), session.get(Task, pair.original_task_id)]
         return (row.language == user.language and user.id not in worked
-                and not any(side.transcriber_id == user.id or side.reviewer_id == user.id for side in sides))
+                and not any(side.transcriber_id == user.id or side.reviewer_id == user.id for side in sides)
+                # the audit log remembers a claim or a review past a release
+                and not double_queries.ever_read(session, [side.id for side in sides], user.id))
 

@@ -59,8 +59,37 @@ def span_text(segments, span: tuple[float, float], language: str) -> tuple[str, 
     """The text of the live ``segments`` covering ``span`` (more than half of the shorter of
     the two), joined; and whether they are all marked no speech. Splitting or merging a span
     changes nothing."""
-    start, end = span
-    covering = [s for s in segments
-                if min(s.end_s, end) - max(s.start_s, start) > 0.5 * min(s.end_s - s.start_s, end - start)]
+    covering = _covering(segments, span)
     joiner = "" if language in ("zh", "ja") else " "
     return joiner.join(s.text for s in covering if s.text), bool(covering) and all(s.no_speech for s in covering)
+
+
+def _covering(segments, span: tuple[float, float]) -> list:
+    """The ``segments`` covering more than half of the shorter of themselves and ``span``."""
+    start, end = span
+    return [s for s in segments
+            if min(s.end_s, end) - max(s.start_s, start) > 0.5 * min(s.end_s - s.start_s, end - start)]
+
+
+def settled_segment(segments, span: tuple[float, float]) -> tuple[object | None, str]:
+    """The one live segment of the original task a settled ``span`` is written on, and ``""``;
+    or None and why there is none. A settlement is one text for one span: when the transcriber
+    split the span (several segments over it) or merged it with a neighbour (one segment
+    reaching past it), no single segment holds exactly that audio, and cutting the settled
+    text in pieces would be a guess.
+
+    >>> from types import SimpleNamespace as S
+    >>> settled_segment([S(position=1, start_s=0.0, end_s=2.0)], (0.0, 2.0))[0].position
+    1
+    >>> settled_segment([S(position=1, start_s=0.0, end_s=1.0), S(position=2, start_s=1.0, end_s=2.0)], (0.0, 2.0))[1]
+    'the transcriber split this span into segments 1, 2'
+    """
+    covering = _covering(segments, span)
+    if len(covering) == 1 and all(abs(a - b) < 1e-6 for a, b in zip(
+            (covering[0].start_s, covering[0].end_s), span)):
+        return covering[0], ""
+    if len(covering) > 1:
+        return None, "the transcriber split this span into segments " + ", ".join(str(s.position) for s in covering)
+    if covering:
+        return None, f"the transcriber merged this span with a neighbour into segment {covering[0].position}"
+    return None, "no segment of the original task covers this span any more"

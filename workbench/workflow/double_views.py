@@ -14,7 +14,7 @@ class AgreementView(JsonView):
     """One measured span of a double transcription, as the admin sees it."""
 
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "project", "language", "first", "second", "cer", "disputed",
-                                              "resolution", "measured_at")
+                                              "resolution", "written", "note", "measured_at")
 
     id: int
     project: str
@@ -27,12 +27,15 @@ class AgreementView(JsonView):
     disputed: bool
     resolution: str | None
     measured_at: datetime
+    written: bool = False  # a settled text written on the original task's segment
+    note: str | None = None  # why a settled text could not be written
 
     @classmethod
     def of(cls, row, first: str, second: str, project: str) -> "AgreementView":
         return cls(id=row.id, project=project, language=row.language, first=first, second=second,
                    first_text=row.first_text, second_text=row.second_text, cer=row.cer, disputed=row.disputed,
-                   resolution=row.resolution, measured_at=row.measured_at)
+                   resolution=row.resolution, measured_at=row.measured_at, written=row.applied_at is not None,
+                   note=row.apply_note)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class DisputeView(JsonView):
     """A disputed span as its settler sees it: the two texts, not who wrote them."""
 
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "language", "start", "end", "first_text", "second_text",
-                                              "cer", "resolution", "resolved_text")
+                                              "cer", "resolution", "resolved_text", "written", "note")
 
     id: int
     language: str
@@ -51,9 +54,14 @@ class DisputeView(JsonView):
     cer: float
     resolution: str | None
     resolved_text: str | None
+    written: bool = False  # the settled text is on the original task's segment
+    # Why it cannot be settled (the original's transcriber split or merged the span), or why
+    # the settled text could not be written; None when nothing stands in the way.
+    note: str | None = None
 
     @classmethod
-    def of(cls, row) -> "DisputeView":
+    def of(cls, row, note: str | None = None) -> "DisputeView":
         return cls(id=row.id, language=row.language, start=row.start_s, end=row.end_s, first_text=row.first_text,
                    second_text=row.second_text, cer=round(row.cer, 4), resolution=row.resolution,
-                   resolved_text=row.resolved_text)
+                   resolved_text=row.resolved_text, written=row.applied_at is not None,
+                   note=note or row.apply_note)

@@ -5,8 +5,10 @@
   their segments whose final verdict of a review round that day was a return; a
   reviewer's is the share of their checked verdicts (a senior's second look, or a gold
   segment they accepted as the transcriber wrote it) that were wrong. A return that a later
-  round accepted unchanged was *reversed*: it does not count at all (the accept does). A
-  segment already named in an earlier defect-rate step never counts again. The day's figures go to
+  round accepted unchanged was *reversed*: it does not count at all (the accept does); when
+  its day was judged already, the day is judged again without it first, and a step that
+  would not have fired is closed (``quality_reversals``). A segment already named in an
+  earlier defect-rate step never counts again. The day's figures go to
   ``quality_checks`` (one row per worker, project, role and day: a day is judged once),
   and ``quality_rules.judge_day`` says whether they bring a warning or a suspension.
   It runs from every clip worker's sweep (``worker.jobs_of``), for the days of the last
@@ -45,6 +47,7 @@ from workbench.workflow.quality_rules import (
     rate,
     seoul_day,
 )
+from workbench.workflow.quality_reversals import undo_reversals
 from workbench.workflow.quality_views import DefectRateView, QualityActionView
 from workbench.workflow.tasks import release
 
@@ -70,7 +73,7 @@ class Quality(Service):
         with self.store.session() as session:
             if actor is not None:
                 access.require_admin(session, actor)
-            given: list[QualityAction] = []
+            given = undo_reversals(self.ctx, session, today=today, rules=DEFECT_RULES, act=self._act)
             for one in days:
                 given += self._judge(session, one)
             return self._views(session, given)
@@ -125,7 +128,7 @@ class Quality(Service):
         outcome = "none" if suspended and judgement.outcome != "too_few" else judgement.outcome
         session.add(QualityCheck(user_id=user_id, project=project, role=role, day=day.isoformat(), checked=checked,
                                  defects=len(fresh), rate=rate(len(fresh), checked), outcome=outcome,
-                                 checked_at=self.now()))
+                                 defect_ids=json.dumps(sorted(fresh)), checked_at=self.now()))
         self._audit(session, None, "quality.checked", "user", user_id, project=project, role=role,
                     day=day.isoformat(), checked=checked, defects=len(fresh), outcome=outcome)
         if outcome not in ("warning", "suspension"):

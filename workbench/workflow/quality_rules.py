@@ -156,3 +156,46 @@ def judge_day(settings: QualitySettings, *, checked: int, defects: int, window_c
                          f"{day_rate:.0%} of your {checked} checked segments were defective "
                          f"(a warning comes at {settings.warn_rate:.0%}).")
     return Judgement("none")
+
+
+# --- a return reversed after its day was judged -----------------------------------------
+
+def reversed_returns(verdicts, start: datetime, end: datetime) -> set[int]:
+    """The segments among ``verdicts`` (Verdict-like, in the order given) whose return, the
+    last verdict of a review round given in [start, end), a later round accepted unchanged
+    (the same segment version): the return was wrong and is no defect of its transcriber."""
+    rounds: dict[int, dict[int, object]] = {}
+    for verdict in verdicts:
+        rounds.setdefault(verdict.segment_id, {})[verdict.review_round] = verdict
+    found = set()
+    for segment_id, finals in rounds.items():
+        for round_, verdict in finals.items():
+            if verdict.decision == "returned" and start <= verdict.created_at < end and any(
+                    later.decision == "accepted" and later.segment_version == verdict.segment_version
+                    for other, later in finals.items() if other > round_):
+                found.add(segment_id)
+    return found
+
+
+@dataclass(frozen=True)
+class Rejudged:
+    """What becomes of an open warning or suspension once its day is judged again without
+    the reversed returns: ``stands``, ``closes``, or ``warning`` (a suspension that would
+    only have been a warning is closed and a warning given in its place)."""
+
+    fate: str
+    judgement: Judgement
+
+
+def rejudge_step(settings: QualitySettings, kind: str, *, checked: int, defects: int, window_checked: int,
+                 window_defects: int, earlier_warnings: int) -> Rejudged:
+    """Judge a ``kind`` step's day again with its figures as they stand now (the day's and the
+    window's, the reversed returns taken out) and the warnings open when it was given that
+    still stand. Rates only fall when returns are taken out, so a step is never made harsher."""
+    judgement = judge_day(settings, checked=checked, defects=defects, window_checked=window_checked,
+                          window_defects=window_defects, open_warnings=earlier_warnings)
+    if judgement.outcome == "suspension" or judgement.outcome == kind:
+        return Rejudged("stands", judgement)
+    if kind == "suspension" and judgement.outcome == "warning":
+        return Rejudged("warning", judgement)
+    return Rejudged("closes", judgement)

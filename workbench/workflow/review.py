@@ -28,10 +28,11 @@ from workbench.workflow.transcribing import typed_text
 
 
 class Review(Service):
-    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, checks=None) -> None:
+    def __init__(self, ctx: Context, *, views: Views, revisions: Revisions, checks=None, double=None) -> None:
         super().__init__(ctx)
         self.views, self.revisions = views, revisions
         self.checks = checks  # workflow/reviewer_checks.py: who may start a review; samples for seniors
+        self.double = double  # workflow/double.py: a settled dispute is written once the task is complete
 
     def review_queue(self, actor: Actor) -> list[TaskSummary]:
         """Submitted tasks of the reviewer's language they may take (never their own work),
@@ -145,7 +146,8 @@ class Review(Service):
         """Close the review round once every segment is decided. All accepted: the task is
         complete and ``completed_at`` (the pay moment) is stamped. Otherwise it goes back
         to the same transcriber; a segment returned again after its first rework costs
-        ``policy.penalty_won``."""
+        ``policy.penalty_won``. A complete task gets the texts of its settled double
+        transcription disputes (workflow/double.py)."""
         with self.store.session() as session:
             user = access.require_worker(session, actor, "reviewer")
             task = rows.task(session, task_id, lock=True)
@@ -166,6 +168,8 @@ class Review(Service):
             if not returned:
                 task.state, task.completed_at = task_move(task.state, "accept"), now
                 self._audit(session, user.id, "task.completed", "task", task.id, task_id=task.id)
+                if self.double is not None:
+                    self.double.apply_settlements(session, task)
                 return self.views.task_summary(session, task)
             for segment in returned:
                 if segment.return_count >= 1:

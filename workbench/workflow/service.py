@@ -123,7 +123,7 @@ class Workbench:
         self.tasks = Tasks(ctx, views=views)
         self.drafting = drafting = Drafting(ctx, views=views)
         self.gold = gold = Gold(ctx, views=views)
-        self.double = double = Double(ctx)
+        self.double = double = Double(ctx, revisions=revisions)
         self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold,
                            mix_double=double.mix_double)
         self.lifecycle = ClipLifecycle(ctx, views=views)
@@ -134,7 +134,7 @@ class Workbench:
                                                         gold=gold, double=double, quality=quality)
         self.hinting = SentenceHinting(ctx, views=views, revisions=revisions, transcribing=transcribing)
         self.timeline = Timeline(ctx, views=views, revisions=revisions)
-        self.review = Review(ctx, views=views, revisions=revisions, checks=reviewer_checks)
+        self.review = Review(ctx, views=views, revisions=revisions, checks=reviewer_checks, double=double)
         self.media = Media(ctx)
         self.time_on_task = TimeOnTask(ctx)
 

@@ -103,7 +103,12 @@ function disputeItem(dispute) {
     h("p", { class: "meta" }, tr("{start}–{end} s", { start: dispute.start.toFixed(1), end: dispute.end.toFixed(1) })),
     h("div", { class: "side-by-side" },
       h("p", { class: "said", lang: dispute.language }, dispute.first_text),
-      h("p", { class: "said", lang: dispute.language }, dispute.second_text)),
+      h("p", { class: "said", lang: dispute.language }, dispute.second_text)));
+  if (dispute.note) {  // the original's transcriber split or merged the span: its review decides
+    item.append(h("p", { class: "take-error" }, dispute.note));
+    return item;
+  }
+  item.append(
     h("p", {},
       h("button", { class: "btn", type: "button", onclick: () => settle("first") }, tr("Pick first")), " ",
       h("button", { class: "btn", type: "button", onclick: () => settle("second") }, tr("Pick second"))),
