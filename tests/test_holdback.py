@@ -116,7 +116,7 @@ def test_the_share_of_held_back_tasks_is_respected_over_many_draws(wb, wb_people
 
 def test_each_ordinary_task_is_drawn_once_when_it_is_made(wb, wb_people, projects, monkeypatch):
     draw(monkeypatch, NOT_HELD, HELD, NOT_HELD)
-    first, second, third = (processed_clip(wb, wb_people.admin, filename=f"{n}.wav") for n in range(3))
+    _, second, _ = (processed_clip(wb, wb_people.admin, filename=f"{n}.wav") for n in range(3))
     assert wb.held_back_tasks(wb_people.admin) == [second]
     entries = [e for e in wb.audit_log(wb_people.admin) if e.action == "drafts.held_back"]
     assert [(e.entity_id, e.task_id) for e in entries] == [(second, None)]  # not in the task's own log
@@ -254,6 +254,10 @@ def _three_tasks(wb, wb_people, projects, monkeypatch, tmp_path) -> dict:
     claimed = sorted(tom.post("/api/work/tasks/claim").json()["task_id"] for _ in range(2))
     assert claimed == sorted([held.task_id, copy])
     assert bo.post("/api/work/tasks/claim").json()["task_id"] == drafted.task_id
+    pages = {name: tom.get(f"/work/transcribe/{task_id}").text.replace(f"Task {task_id}<", "Task N<")
+             .replace(f'data-task="{task_id}"', 'data-task="N"') for name, task_id in (("held", held.task_id),
+                                                                                     ("copy", copy))}
+    assert pages["held"] == pages["copy"]  # the page, but for the task's id
     return {"held": tom.get(f"/api/work/tasks/{held.task_id}").json(),
             "copy": tom.get(f"/api/work/tasks/{copy}").json(),
             "drafted": bo.get(f"/api/work/tasks/{drafted.task_id}").json()}

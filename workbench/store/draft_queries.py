@@ -179,7 +179,7 @@ def _task_facts(session: Session, segment_ids: Sequence[int]) -> dict[int, dict]
     task_ids = {task_id for _, task_id, _, _, _ in rows}
     active = dict(session.execute(
         select(TaskTime.task_id, func.sum(TaskTime.active_seconds))
-        .where(TaskTime.task_id.in_(task_ids), TaskTime.role == "transcriber").group_by(TaskTime.task_id)).all())
+        .where(TaskTime.task_id.in_(sorted(task_ids)), TaskTime.role == "transcriber").group_by(TaskTime.task_id)).all())
     audio = dict(session.execute(
         select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s))
         .where(Segment.task_id.in_(list(active)), Segment.merged_into_id.is_(None))
