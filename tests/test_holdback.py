@@ -147,8 +147,11 @@ def held_back(wb, wb_people, projects, monkeypatch, tmp_path):
     draw(monkeypatch, HELD, NOT_HELD)
     held = clip_with_audio(wb, wb_people.admin, tmp_path, name="held.wav")
     drafted = clip_with_audio(wb, wb_people.admin, tmp_path, name="drafted.wav")
-    for clip in (held, drafted):
-        assert draft_now(wb, wb_people.admin, clip.id).draft_state == "done"
+    views = [draft_now(wb, wb_people.admin, clip.id) for clip in (held, drafted)]
+    assert [v.draft_state for v in views] == ["done", "done"]
+    # The admin's clip list says why the held-back clip has no drafts; the other has none to say.
+    assert views[0].draft_progress.startswith("done 3/3: held back from drafts, the control group")
+    assert views[1].draft_progress == "done 3/3"
     assert wb.claim_next(wb_people.tom).id == held.task_id
     return SimpleNamespace(task=held.task_id, drafted=drafted.task_id, clip=held.id)
 

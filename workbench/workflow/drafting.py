@@ -61,6 +61,9 @@ A batch ends where a window ends, so no batch leaves a half-empty window behind 
 as much as a full one."""
 
 
+HELD_BACK = "held back from drafts, the control group of the effort figures (README: Holdback)"
+
+
 def drafts_allowed(task: Task, segment: Segment) -> bool:
     """Whether ``segment`` of ``task`` may be drafted and show its draft: not on gold work
     (a gold copy or an imported reference clip, workflow/gold.py), where a draft would give
@@ -222,6 +225,7 @@ class Drafting(Service):
             segments = repo.live_segments(session, task.id)
             wanted = [(s.id, s.start_s, s.end_s) for s in segments if self._draftable(task, s)]
             clip.draft_state, clip.draft_total = "drafting", len(segments)
+            clip.draft_note = HELD_BACK if draft_queries.is_held_back(task) else None
             clip.draft_done = len(segments) - len(wanted)
             language, source = clip.language, self.ctx.path(clip.output_dir) / "clean.flac" if clip.output_dir else None
             self._audit(session, None, "clip.drafting", "clip", clip.id, engine=backend.engine_id,
