@@ -168,6 +168,8 @@ def test_a_held_back_task_is_never_drafted_nor_shows_a_draft_through_any_door(wb
     page = tom.get(f"/work/transcribe/{held_back.task}")
     assert page.status_code == 200 and "draft of" not in page.text
     assert all(h.kind != "draft" for s in task["segments"] for h in wb.segment_history(wb_people.admin, s["id"]))
+    hint = tom.post(f"/api/work/segments/{task['segments'][0]['id']}/hint", json={"base_version": 0})
+    assert hint.status_code == 409 and "draft of" not in hint.text  # no draft, so no sentence hint
     for segment, text in zip(task["segments"], TEXTS):
         assert tom.put(f"/api/work/segments/{segment['id']}/text",
                        json={"text": text, "base_version": 0}).json()["draft"] is None
