@@ -75,6 +75,28 @@ def database_url(request):
 # --- workflow fixtures: a Workbench per backend, people, a settable clock -----------------
 
 
+class _NeverHeldBack:
+    """The holdback's draw, pinned so that no ordinary task is held back from drafts."""
+
+    @staticmethod
+    def random() -> float:
+        return 1.0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_draft_holdback():
+    """A test that drafts a task expects its drafts: no ordinary task is held back from
+    drafts (workflow/holdback.py) unless the test swaps the draw back in, as
+    tests/test_holdback.py does. Session-wide, so module fixtures (the demo) are pinned too."""
+    from workbench.workflow.holdback import Holdback
+
+    drawn = Holdback.holdback_random
+    Holdback.holdback_random = _NeverHeldBack()
+    yield
+    Holdback.holdback_random = drawn
+
+
+
 @pytest.fixture
 def wb_clock():
     from datetime import datetime, timezone

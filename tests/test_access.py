@@ -168,10 +168,11 @@ def test_the_facade_delegates_every_public_method_of_its_services_and_no_other()
         # gold's seams: a copy mixed in beside a new task, skipped at a claim, scored at a submit;
         # double transcription's: a second task mixed in, skipped at a claim, texts kept at a submit,
         # settled texts written when a review completes the task;
-        # the quality rules' seams: projects a worker is barred from, who may start a review, sampling.
+        # the quality rules' seams: projects a worker is barred from, who may start a review, sampling;
+        # the draft holdback's: a new task perhaps held back from drafts.
         shared = {"queue_drafting", "check_new_account", "hash_password", "max_tasks",
                   "mix_gold", "gold_to_skip", "score_gold", "mix_double", "double_to_skip", "keep_double_texts",
-                  "apply_settlements",
+                  "apply_settlements", "mix_holdback",
                   "suspended_projects", "barred_projects", "gate_review", "sample_for_seniors"}
         assert own - shared == set(names), service
         assert all(getattr(Workbench, name) is getattr(cls, name) for name in names)

@@ -102,4 +102,6 @@ def test_after_review_the_admins_drafts_tab_shows_the_draft_cer_and_the_effort_s
     assert cells[:4] == ["e2e-drafts", "3", "3", f"{1 / 19:.1%}"]
     # Effort: 9 characters typed (row 1, after Alt+C) for 10 + 9 + 5 accepted ones.
     assert cells[4] == f"{9 / 24:.2f} (3 segments)"
-    assert cells[6:] == ["2", "0"]  # two drafts handed in untouched, none changed by review
+    # No held-back task of this worker yet: no control group, so no effort saved is claimed.
+    assert (cells[5], cells[7], cells[10]) == ("—", "—", "—")
+    assert cells[-2:] == ["2", "0"]  # two drafts handed in untouched, none changed by review

@@ -8,6 +8,13 @@ quality report and the admin page both use it).
   the accepted text, for drafted and undrafted segments apart (``typed_per_final``: 1.0 is
   typing it all once; a good draft brings it towards 0). Only segments whose every save
   said how much was typed count.
+- **Effort saved**: the control group is the segments of tasks held back from drafts while
+  drafts ran there (workflow/holdback.py: a random share of ordinary tasks). Typing effort
+  (``typed_per_final``) and active time per audio minute (``minutes_per_audio_minute``: the
+  transcribers' active time on a task, shared among its segments by duration; only segments
+  whose task has time counted) are given for drafted and held-back segments, and
+  ``effort_saved`` is one minus drafted over held back (0.6: drafts saved 60 %; negative:
+  drafts cost effort; None while either side has nothing measured).
 - **Unread drafts**: segments handed in as the engine wrote them (the first review saw the
   untouched draft) whose accepted text differs from it: the transcriber did not check.
 
@@ -38,6 +45,9 @@ class DraftOutcome:
     draft: str | None
     typed_chars: int | None
     untouched_at_review: bool
+    held_back: bool = False  # its task was held back from drafts while drafts ran there
+    active_s: float | None = None  # its share of the transcribers' active seconds on its task
+    audio_s: float = 0.0  # its duration
 
     @property
     def unread(self) -> bool:
@@ -78,14 +88,39 @@ def _effort(outcomes: Sequence[DraftOutcome]) -> dict:
             "typed_per_final": round(typed / final, 6) if final else None}
 
 
+def _time(outcomes: Sequence[DraftOutcome]) -> dict:
+    measured = [o for o in outcomes if o.active_s is not None and o.audio_s > 0]
+    active, audio = sum(o.active_s for o in measured), sum(o.audio_s for o in measured)
+    return {"segments": len(measured), "active_minutes": round(active / 60, 6), "audio_minutes": round(audio / 60, 6),
+            "minutes_per_audio_minute": round(active / audio, 6) if audio else None}
+
+
+def _saved(drafted: float | None, held_back: float | None) -> float | None:
+    """One minus drafted effort over held-back effort; None when either is missing or nothing."""
+    if drafted is None or not held_back:
+        return None
+    return round(1 - drafted / held_back, 6)
+
+
 def _group(outcomes: Sequence[DraftOutcome]) -> dict:
     drafted = [o for o in outcomes if o.draft is not None]
+    held_back = [o for o in outcomes if o.held_back and o.draft is None]
+    effort = {"drafted": _effort(drafted), "held_back": _effort(held_back)}
+    time = {"drafted": _time(drafted), "held_back": _time(held_back)}
     return {
         "segments": len(outcomes),
         "drafted": len(drafted),
+        "held_back": len(held_back),
         "draft_cer": _pooled_cer(drafted),
-        "effort_drafted": _effort(drafted),
+        "effort_drafted": effort["drafted"],
         "effort_undrafted": _effort([o for o in outcomes if o.draft is None]),
+        "effort_held_back": effort["held_back"],
+        "time_drafted": time["drafted"],
+        "time_held_back": time["held_back"],
+        "effort_saved": {
+            "typing": _saved(effort["drafted"]["typed_per_final"], effort["held_back"]["typed_per_final"]),
+            "time": _saved(time["drafted"]["minutes_per_audio_minute"], time["held_back"]["minutes_per_audio_minute"]),
+        },
         "untouched_drafts": sum(o.untouched_at_review for o in drafted),
         "unread_drafts": sum(o.unread for o in drafted),
     }

@@ -211,7 +211,8 @@ def build_quality_report(
 def _drafts(exported: Sequence[ExportSegment]) -> dict:
     """Draft CER and effort saved per language, project and worker key (``drafts.evidence``)."""
     return draft_figures(DraftOutcome(seg.language, seg.project, seg.worker_key, seg.text, seg.draft_text,
-                                      seg.typed_chars, seg.draft_untouched_at_review) for seg in exported)
+                                      seg.typed_chars, seg.draft_untouched_at_review, seg.held_back, seg.active_s,
+                                      seg.duration) for seg in exported)
 
 
 def write_quality_report(

@@ -22,14 +22,22 @@ def _bounds_text(bounds: dict | None) -> str:
     return f"{bounds['low']:g}–{bounds['high']:g} (from {bounds['min_duration']:g} s)"
 
 
-DRAFT_COLUMNS = ("segments", "drafted", "draft_cer", "typed_per_final drafted", "typed_per_final undrafted",
+DRAFT_COLUMNS = ("segments", "drafted", "held_back", "draft_cer", "typed_per_final drafted",
+                 "typed_per_final held_back", "typed_per_final undrafted", "effort_saved typing",
+                 "minutes_per_audio_minute drafted", "minutes_per_audio_minute held_back", "effort_saved time",
                  "untouched_drafts", "unread_drafts")
 
 
 def _draft_rows(table: Mapping[str, dict]) -> dict[str, dict]:
-    return {key: {"segments": g["segments"], "drafted": g["drafted"], "draft_cer": g["draft_cer"],
+    return {key: {"segments": g["segments"], "drafted": g["drafted"], "held_back": g["held_back"],
+                  "draft_cer": g["draft_cer"],
                   "typed_per_final drafted": g["effort_drafted"]["typed_per_final"],
+                  "typed_per_final held_back": g["effort_held_back"]["typed_per_final"],
                   "typed_per_final undrafted": g["effort_undrafted"]["typed_per_final"],
+                  "effort_saved typing": g["effort_saved"]["typing"],
+                  "minutes_per_audio_minute drafted": g["time_drafted"]["minutes_per_audio_minute"],
+                  "minutes_per_audio_minute held_back": g["time_held_back"]["minutes_per_audio_minute"],
+                  "effort_saved time": g["effort_saved"]["time"],
                   "untouched_drafts": g["untouched_drafts"], "unread_drafts": g["unread_drafts"]}
             for key, g in table.items()}
 
@@ -40,8 +48,10 @@ def _drafts_html(drafts: dict) -> list[str]:
     return [
         "<h2>Machine drafts</h2>",
         "<p>Draft CER: the engine's draft against the accepted text (Korean ignoring spacing, characters "
-        "for Chinese and Japanese). Effort: characters typed per character of the accepted text, on "
-        "drafted and undrafted segments. Unread drafts: handed in untouched, then changed by review.</p>",
+        "for Chinese and Japanese). Effort: characters typed per character of the accepted text, and "
+        "active minutes per audio minute, on drafted segments and on the control group held back from "
+        "drafts (a random share of ordinary tasks served without them while drafts ran); effort saved is "
+        "one minus drafted over held back. Unread drafts: handed in untouched, then changed by review.</p>",
         *(_table(_draft_rows(drafts[key]), DRAFT_COLUMNS, name)
           for key, name in (("languages", "language"), ("projects", "project"), ("workers", "worker key"))),
     ]

@@ -60,6 +60,10 @@ class ExportSegment:
     draft_text: str | None = None
     typed_chars: int | None = None
     draft_untouched_at_review: bool = False
+    # Whether its task was held back from drafts while drafts ran there (the drafts' control
+    # group, workflow/holdback.py) and its share of the transcribers' active seconds on the task.
+    held_back: bool = False
+    active_s: float | None = None
 
     @property
     def draft_cer(self) -> float | None:

@@ -7,10 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, object_session
 
-from workbench.store.models import Clip, DraftRestart, DraftWords, Revision, Segment, Task, User, Verdict
+from workbench.store.models import (
+    Clip,
+    DraftHoldback,
+    DraftRestart,
+    DraftWords,
+    Revision,
+    Segment,
+    Task,
+    User,
+    Verdict,
+)
+from workbench.store.pay_models import TaskTime
 
 
 def drafts_of(session: Session, segment_ids: Sequence[int]) -> dict[int, tuple[Revision, str]]:
@@ -24,6 +35,23 @@ def drafts_of(session: Session, segment_ids: Sequence[int]) -> dict[int, tuple[R
         .order_by(Revision.version)
     )
     return {revision.segment_id: (revision, words) for revision, words in rows}
+
+
+def is_held_back(task: Task) -> bool:
+    """Whether ``task`` (a row of an open session) is held back from drafts; remembered for
+    the session's life (a task is held back when it is made, or never)."""
+    session = object_session(task)
+    if session is None:
+        return False
+    known = session.info.setdefault("held_back_tasks", {})
+    if task.id not in known:
+        known[task.id] = session.get(DraftHoldback, task.id) is not None
+    return known[task.id]
+
+
+def held_back_tasks(session: Session) -> list[int]:
+    """Every held-back task's id, oldest first."""
+    return list(session.scalars(select(DraftHoldback.task_id).order_by(DraftHoldback.task_id)))
 
 
 def drafts_measured(session: Session, *, project: str, language: str, engine: str,
@@ -67,15 +95,19 @@ class AcceptedSegment:
     language: str
     transcriber: str | None
     text: str
+    duration: float
     draft_text: str | None  # the machine draft's text; None when it was not drafted
     typed_chars: int | None  # summed over the transcriber's saves; None if a save did not say
     draft_untouched_at_review: bool  # the first review saw the draft as the machine wrote it
+    held_back: bool  # its task was held back from drafts while drafts ran there (the control group)
+    active_s: float | None  # its share (by duration) of the transcribers' active time on its task
 
 
 def accepted_segments(session: Session, *, project: str | None = None,
                       language: str | None = None) -> list[AcceptedSegment]:
     """Every live accepted segment (optionally of one project and language)."""
-    query = (select(Segment.id, Clip.project, Task.language, User.username, Segment.text)
+    query = (select(Segment.id, Clip.project, Task.language, User.username, Segment.text,
+                    Segment.end_s - Segment.start_s)
              .join(Task, Task.id == Segment.task_id).join(Clip, Clip.id == Task.clip_id)
              .outerjoin(User, User.id == Task.transcriber_id)
              .where(Segment.status == "accepted", Segment.merged_into_id.is_(None)))
@@ -87,12 +119,13 @@ def accepted_segments(session: Session, *, project: str | None = None,
     facts = draft_facts(session, [row[0] for row in segments])
     return [
         AcceptedSegment(segment_id=segment_id, project=project_name, language=lang, transcriber=username, text=text,
-                        **facts.get(segment_id, UNDRAFTED))
-        for segment_id, project_name, lang, username, text in segments
+                        duration=duration, **facts.get(segment_id, UNDRAFTED))
+        for segment_id, project_name, lang, username, text, duration in segments
     ]
 
 
-UNDRAFTED = {"draft_text": None, "typed_chars": None, "draft_untouched_at_review": False}
+UNDRAFTED = {"draft_text": None, "typed_chars": None, "draft_untouched_at_review": False, "held_back": False,
+             "active_s": None}
 
 
 def draft_facts(session: Session, segment_ids: Sequence[int]) -> dict[int, dict]:
@@ -100,7 +133,8 @@ def draft_facts(session: Session, segment_ids: Sequence[int]) -> dict[int, dict]
     (``UNDRAFTED``'s keys); segments with nothing to say are absent."""
     if not segment_ids:
         return {}
-    facts: dict[int, dict] = {}
+    facts: dict[int, dict] = {segment_id: dict(UNDRAFTED, **task_facts) for segment_id, task_facts
+                              in _task_facts(session, segment_ids).items()}
     drafts = {segment_id: (version, text) for segment_id, version, text in session.execute(
         select(Revision.segment_id, Revision.version, Revision.text)
         .where(Revision.segment_id.in_(segment_ids), Revision.kind == "draft"))}
@@ -126,7 +160,34 @@ def draft_facts(session: Session, segment_ids: Sequence[int]) -> dict[int, dict]
         reviewed_at = first.get(segment_id)
         untouched = (version is not None and reviewed_at is not None
                      and first_typed.get(segment_id, reviewed_at + 1) > reviewed_at)
-        facts[segment_id] = {"draft_text": text,
-                             "typed_chars": typed.get(segment_id, 0 if text is not None else None),
-                             "draft_untouched_at_review": untouched}
+        facts.setdefault(segment_id, dict(UNDRAFTED)).update(
+            draft_text=text, typed_chars=typed.get(segment_id, 0 if text is not None else None),
+            draft_untouched_at_review=untouched)
+    return facts
+
+
+def _task_facts(session: Session, segment_ids: Sequence[int]) -> dict[int, dict]:
+    """Per segment, whether its task is in the drafts' control group (held back, and its
+    clip's drafting ran: drafts were on there) and its share of the transcribers' active
+    time on the task, in proportion to its duration among the task's live segments."""
+    rows = session.execute(
+        select(Segment.id, Segment.task_id, Segment.end_s - Segment.start_s, Clip.draft_state,
+               DraftHoldback.task_id)
+        .join(Task, Task.id == Segment.task_id).join(Clip, Clip.id == Task.clip_id)
+        .outerjoin(DraftHoldback, DraftHoldback.task_id == Segment.task_id)
+        .where(Segment.id.in_(segment_ids))).all()
+    task_ids = {task_id for _, task_id, _, _, _ in rows}
+    active = dict(session.execute(
+        select(TaskTime.task_id, func.sum(TaskTime.active_seconds))
+        .where(TaskTime.task_id.in_(sorted(task_ids)), TaskTime.role == "transcriber").group_by(TaskTime.task_id)).all())
+    audio = dict(session.execute(
+        select(Segment.task_id, func.sum(Segment.end_s - Segment.start_s))
+        .where(Segment.task_id.in_(list(active)), Segment.merged_into_id.is_(None))
+        .group_by(Segment.task_id)).all()) if active else {}
+    facts = {}
+    for segment_id, task_id, duration, draft_state, held in rows:
+        share = active[task_id] * duration / audio[task_id] if task_id in active and audio.get(task_id) else None
+        held_back = held is not None and draft_state == "done"
+        if held_back or share is not None:
+            facts[segment_id] = {"held_back": held_back, "active_s": share}
     return facts

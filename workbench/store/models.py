@@ -271,6 +271,17 @@ class DraftRestart(Base):
     __table_args__ = (Index("ix_draft_restarts_project_language", "project", "language"),)
 
 
+class DraftHoldback(Base):
+    """An ordinary task served without machine drafts, drawn when the task was made
+    (workflow/holdback.py): so gold copies and double sides, never drafted, do not stand out,
+    and the drafts' effort figures have a control group. Only the admin's pages look here."""
+
+    __tablename__ = "draft_holdbacks"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Verdict(Base):
     """A reviewer's decision on a segment in one review round; the latest one counts."""
 

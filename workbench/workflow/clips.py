@@ -48,10 +48,11 @@ class Clips(Service):
     ``Drafting.queue_drafting``): whether a draft job was queued."""
 
     def __init__(self, ctx: Context, *, views: Views, queue_drafting: Callable[[int], bool],
-                 mix_gold: Callable | None = None, mix_double: Callable | None = None) -> None:
+                 mix_gold: Callable | None = None, mix_double: Callable | None = None,
+                 mix_holdback: Callable | None = None) -> None:
         super().__init__(ctx)
         self.views, self.queue_drafting, self.mix_gold = views, queue_drafting, mix_gold
-        self.mix_double = mix_double
+        self.mix_double, self.mix_holdback = mix_double, mix_holdback
 
     def import_clip(self, actor: Actor, *, filename: str, source: Path | bytes, language: str,
                     project: str, priority: int = 0, allow_duplicate: bool = False) -> ClipView:
@@ -254,6 +255,8 @@ class Clips(Service):
             self.mix_gold(session, clip, task, actor_id=actor_id)
         if self.mix_double is not None:  # workflow/double.py: perhaps transcribed twice
             self.mix_double(session, clip, task, actor_id=actor_id)
+        if self.mix_holdback is not None:  # workflow/holdback.py: perhaps served without drafts
+            self.mix_holdback(session, clip, task, actor_id=actor_id)
 
     def _queue_processing(self, clip_id: int) -> None:
         """Hand a stored, queued clip to the queue. If the queue cannot take it, the clip is

@@ -155,7 +155,8 @@ class ClipView:
             return ""
         if self.draft_state in ("failed", "off"):
             return f"drafts {self.draft_state}: {self.draft_note or ''}".rstrip(": ")
-        return f"{self.draft_state} {self.draft_done}/{self.draft_total}"
+        return f"{self.draft_state} {self.draft_done}/{self.draft_total}" + (f": {self.draft_note}" if self.draft_note
+                                                                             else "")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ by span, and a span they disagree on goes to a reviewer, who picks one text or w
   (``double_queries.sides_to_skip`` at the claim), and whoever claimed one side may neither
   see nor review the other (``access.may_view``/``may_review``); one reviewer may review
   both. A transcriber sees only their own task, so the other's text, ids, audio tags and
-  log never reach them. Neither side is drafted (``drafting.drafts_allowed``).
+  log never reach them. Neither side is drafted (``drafting.drafts_allowed``); held-back
+  ordinary tasks (holdback.py) are undrafted too, so a side does not stand out.
 - **Agreement.** At each side's first submit its texts are kept, span by span over the
   original's spans when the copy was made (``double_rules.span_text``: splitting or merging
   changes nothing). Once both are in, each span's ``agreement_cer`` (symmetric CER, the

@@ -11,8 +11,8 @@ clip's segments as revisions, and the evidence says whether drafts help.
   ordinary revision, and a draft is only ever written on version 0, checked in the same
   UPDATE that writes it, so a stale job for a segment a human has typed does nothing.
 - **Not where it would mislead.** ``drafts_allowed(task, segment)`` (a Workbench attribute)
-  decides per segment; gold or check tasks of the quality issue will answer False there,
-  and such a segment is neither drafted nor shown a draft.
+  decides per segment: False on gold work, double sides and held-back tasks, whose segments
+  are neither drafted nor shown a draft.
 - **Switch.** Drafts turn off for a project and language while the rolling draft CER (the
   engine's drafts of the newest ``policy.draft_cer_window`` accepted segments, against
   their accepted text) is above ``policy.draft_cer_threshold``, once at least
@@ -61,12 +61,17 @@ A batch ends where a window ends, so no batch leaves a half-empty window behind 
 as much as a full one."""
 
 
+HELD_BACK = "held back from drafts, the control group of the effort figures (README: Holdback)"
+
+
 def drafts_allowed(task: Task, segment: Segment) -> bool:
     """Whether ``segment`` of ``task`` may be drafted and show its draft: not on gold work
     (a gold copy or an imported reference clip, workflow/gold.py), where a draft would give
     the answer away, nor on either side of a double transcription (workflow/double.py), where
-    one draft under both texts would make them agree."""
-    return not gold_queries.is_gold_task(task) and not double_queries.is_double_task(task)
+    one draft under both texts would make them agree, nor on an ordinary task held back
+    (workflow/holdback.py), so that those two do not stand out as the undrafted ones."""
+    return not (gold_queries.is_gold_task(task) or double_queries.is_double_task(task)
+                or draft_queries.is_held_back(task))
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,7 @@ class Drafting(Service):
             segments = repo.live_segments(session, task.id)
             wanted = [(s.id, s.start_s, s.end_s) for s in segments if self._draftable(task, s)]
             clip.draft_state, clip.draft_total = "drafting", len(segments)
+            clip.draft_note = HELD_BACK if draft_queries.is_held_back(task) else None
             clip.draft_done = len(segments) - len(wanted)
             language, source = clip.language, self.ctx.path(clip.output_dir) / "clean.flac" if clip.output_dir else None
             self._audit(session, None, "clip.drafting", "clip", clip.id, engine=backend.engine_id,
@@ -281,7 +287,8 @@ class Drafting(Service):
             access.require_admin(session, actor)
             accepted = draft_queries.accepted_segments(session, project=project, language=language)
             figures = draft_figures(DraftOutcome(s.language, s.project, s.transcriber or "-", s.text, s.draft_text,
-                                                 s.typed_chars, s.draft_untouched_at_review) for s in accepted)
+                                                 s.typed_chars, s.draft_untouched_at_review, s.held_back,
+                                                 s.active_s, s.duration) for s in accepted)
             pairs = sorted({(c.project, c.language) for c in repo.all_clips(session)
                             if (project is None or c.project == project)
                             and (language is None or c.language == language)})

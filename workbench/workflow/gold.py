@@ -19,8 +19,9 @@ is scored against the reference, and the score counts in their grade.
   through the same media route, and its task log reads like any other (gold's own audit
   entries are filed under no task).
 - **No drafts.** ``drafts_allowed`` answers False for a gold copy or an imported clip, so
-  they are neither drafted nor shown a draft. In a project with drafts on, a task without
-  drafts stands out: turn gold off there or accept that.
+  they are neither drafted nor shown a draft. A copy does not stand out as the task without
+  drafts: a share of the ordinary tasks, at least the gold rate, is held back from drafts
+  too (holdback.py).
 - **Scoring.** At a copy's first submit each scored segment (``gold_placements``) is scored
   against its reference by ``score_text``: CER of ``drafts.scoring`` (Korean ignores
   spacing, zh and ja count characters, en counts characters and words), the tags must be the

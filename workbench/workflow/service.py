@@ -33,6 +33,7 @@ from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
 from workbench.workflow.gold import Gold
 from workbench.workflow.grading import Grading
 from workbench.workflow.hinting import SentenceHinting
+from workbench.workflow.holdback import Holdback
 from workbench.workflow.lost_jobs import LostJobs
 from workbench.workflow.media import Media
 from workbench.workflow.people import People
@@ -69,6 +70,7 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
     "gold": (Gold, ("mark_gold", "unmark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
     "double": (Double, ("double_task", "double_agreements", "double_disputes", "resolve_double")),
+    "holdback": (Holdback, ("held_back_tasks",)),
     "timeline": (Timeline, ("move_boundary", "clip_peaks_path")),
     "transcribing": (Transcribing, (
         "my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech", "split_segment",
@@ -124,8 +126,9 @@ class Workbench:
         self.drafting = drafting = Drafting(ctx, views=views)
         self.gold = gold = Gold(ctx, views=views)
         self.double = double = Double(ctx, revisions=revisions)
+        self.holdback = holdback = Holdback(ctx)
         self.clips = Clips(ctx, views=views, queue_drafting=drafting.queue_drafting, mix_gold=gold.mix_gold,
-                           mix_double=double.mix_double)
+                           mix_double=double.mix_double, mix_holdback=holdback.mix_holdback)
         self.lifecycle = ClipLifecycle(ctx, views=views)
         self.lost_jobs = LostJobs(ctx)
         self.quality = quality = Quality(ctx)

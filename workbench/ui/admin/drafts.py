@@ -37,14 +37,19 @@ def drafts_html(evidence) -> str:
         rows = "".join(
             f"<tr><td>{escape(LANGUAGE_NAMES.get(k, k) if key == 'languages' else k)}</td><td>{g['segments']}</td>"
             f"<td>{g['drafted']}</td><td>{_percent(g['draft_cer'])}</td>"
-            f"<td>{_ratio(g['effort_drafted'])}</td><td>{_ratio(g['effort_undrafted'])}</td>"
+            f"<td>{_ratio(g['effort_drafted'])}</td><td>{_ratio(g['effort_held_back'])}</td>"
+            f"<td>{_ratio(g['effort_undrafted'])}</td><td>{_percent(g['effort_saved']['typing'])}</td>"
+            f"<td>{_pace(g['time_drafted'])}</td><td>{_pace(g['time_held_back'])}</td>"
+            f"<td>{_percent(g['effort_saved']['time'])}</td>"
             f"<td>{g['untouched_drafts']}</td><td>{g['unread_drafts']}</td></tr>"
             for k, g in evidence.figures[key].items())
         if rows:
             parts.append(
                 f'<table class="wb-table wb-draft-{key}"><thead><tr><th>{name}</th><th>Accepted segments</th>'
                 "<th>Drafted</th><th>Draft CER</th><th>Typed per final character, drafted</th>"
-                "<th>… undrafted</th><th>Handed in untouched</th><th>Unread drafts (changed by review)</th>"
+                "<th>… held back (control)</th><th>… all undrafted</th><th>Effort saved, typing</th>"
+                "<th>Active min per audio min, drafted</th><th>… held back</th><th>Effort saved, time</th>"
+                "<th>Handed in untouched</th><th>Unread drafts (changed by review)</th>"
                 f"</tr></thead><tbody>{rows}</tbody></table>")
     return "".join(parts)
 
@@ -56,6 +61,11 @@ def _percent(value: float | None) -> str:
 def _ratio(effort: dict) -> str:
     value = effort["typed_per_final"]
     return "—" if value is None else f"{value:.2f} ({effort['segments']} segments)"
+
+
+def _pace(time: dict) -> str:
+    value = time["minutes_per_audio_minute"]
+    return "—" if value is None else f"{value:.2f} ({time['segments']} segments)"
 
 
 def _drafts_updates(wb: "Workbench", actor: "Actor") -> tuple:
