@@ -61,6 +61,9 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
         speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
         bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
     speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings, noise)
+    if settings.comma_max_pause_s > 0:
+        speech = segment.join_comma_pauses(speech, quiet, frame_seconds=LEVEL_FRAME_S, max_pause=settings.comma_max_pause_s,
+                                            short_piece=settings.comma_short_piece_s)
     del levels, quiet
     bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
     speech = segment.apply_cues(speech, cues)
