@@ -97,3 +97,10 @@ def test_comma_pauses_join_only_pieces_of_a_sentence_not_two_whole_sentences():
     pieces = intervals_with_pauses([2.6] * 4 + [1.0] + [2.6] * 5, 0.4)
     joined = segment.join_comma_pauses(pieces, quiet, frame_seconds=0.01, max_pause=0.6, short_piece=2.0)
     np.testing.assert_allclose(joined, np.concatenate([pieces[:3], [[pieces[3, 0], pieces[5, 1]]], pieces[6:]]))
+
+
+def test_the_pause_at_a_boundary_is_the_gap_or_the_quiet_run_the_level_cut_in():
+    quiet = np.zeros(100, bool)
+    quiet[40:75] = True  # 0.35 s of quiet, cut in its middle: the two intervals touch
+    pauses = segment.boundary_pauses(np.array([[0.0, 0.575], [0.575, 0.9], [0.95, 1.0]]), quiet, frame_seconds=0.01)
+    np.testing.assert_allclose(pauses, [0.35, 0.05])

@@ -8,13 +8,18 @@ overlapping neighbours. Intervals are ``(m, 2)`` float arrays of
 ``[start, end)`` seconds, sorted and non-overlapping.
 
 One module per stage: ``frames`` (per-frame levels and masks), ``pauses`` (where segments
-start and end), ``drop`` (what is not speech), ``edges`` (cues and padding). Callers use
+start and end), ``commas`` (the clip's own comma pauses, joined again), ``drop`` (what is not
+speech), ``edges`` (cues and padding). Callers use
 ``segment.<name>``; the names are gathered here.
 """
 
 from __future__ import annotations
 
-from workbench.audio.segment.commas import boundary_pauses, comma_mode, join_comma_pauses
+from workbench.audio.segment.commas import (
+    boundary_pauses,
+    comma_mode,
+    join_comma_pauses,
+)
 from workbench.audio.segment.drop import (
     drop_background,
     drop_bursts,

@@ -14,10 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def boundary_pauses(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float) -> np.ndarray:
+def boundary_pauses(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, longest: float = 5.0) -> np.ndarray:
     """Per boundary between neighbouring intervals, the pause there in seconds: the gap, or
     the run of ``quiet`` frames around the boundary when that is longer (a cut the level
     made inside one run of speech leaves no gap; the quiet run is the pause it cut at).
+    A quiet run is followed at most ``longest`` seconds either way (an hour of silence
+    between two segments is not walked frame by frame).
 
     Returns
     -------
@@ -25,14 +27,15 @@ def boundary_pauses(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: 
     """
     intervals = np.asarray(intervals, dtype=np.float64).reshape(-1, 2)
     out = np.zeros(max(len(intervals) - 1, 0))
+    reach = round(longest / frame_seconds)
     for index, (end, start) in enumerate(zip(intervals[:-1, 1], intervals[1:, 0])):
-        left, right = int(round(end / frame_seconds)), int(round(start / frame_seconds))
+        left, right = round(end / frame_seconds), round(start / frame_seconds)
         middle = min((left + right) // 2, quiet.size - 1)
         if middle >= 0 and quiet[middle]:
             low, high = middle, middle + 1
-            while low > 0 and quiet[low - 1]:
+            while low > max(middle - reach, 0) and quiet[low - 1]:
                 low -= 1
-            while high < quiet.size and quiet[high]:
+            while high < min(middle + reach, quiet.size) and quiet[high]:
                 high += 1
             left, right = min(left, low), max(right, high)
         out[index] = (right - left) * frame_seconds
