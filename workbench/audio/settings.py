@@ -54,6 +54,14 @@ class PipelineSettings:
     opinion_busy_noise_share: float = 0.2
     opinion_level_split_above_s: float = 7.0
     opinion_level_pause_below_speech_db: float = 16.0
+    # After the model's and the level's splits, pieces whose loud frames lie this far under
+    # the clip's speech are dropped (babble the model hears as speech); 0: off.
+    opinion_background_below_speech_db: float = 7.0
+    # Pauses of the clip's comma mode (a tight cluster of pauses up to this long, standing
+    # apart from the longer ones: ``segment.join_comma_pauses``) are joined, not cut, where
+    # one side is shorter than ``comma_short_piece_s``; 0: off.
+    comma_max_pause_s: float = 0.6
+    comma_short_piece_s: float = 2.0
     highpass_hz: float = 80.0
     denoise: bool = True
     noise_profile_s: float = 20.0
@@ -81,6 +89,8 @@ class PipelineSettings:
             (self.min_level_range_db >= 0, "min_level_range_db must not be negative"),
             (0 <= self.pause_agreement <= 1, "pause_agreement must be 0..1"),
             (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
+            (self.comma_max_pause_s >= 0, "comma_max_pause_s must not be negative"),
+            (self.comma_short_piece_s >= 0, "comma_short_piece_s must not be negative"),
             (self.opinion_check_below_s >= 0, "opinion_check_below_s must not be negative"),
             (0 <= self.opinion_min_speech_share <= 1, "opinion_min_speech_share must be 0..1"),
             (self.opinion_split_above_s > 0, "opinion_split_above_s must be positive"),
@@ -88,6 +98,7 @@ class PipelineSettings:
             (0 <= self.opinion_pause_quiet_share <= 1, "opinion_pause_quiet_share must be 0..1"),
             (0 <= self.opinion_busy_noise_share <= 1, "opinion_busy_noise_share must be 0..1"),
             (self.opinion_level_split_above_s > 0, "opinion_level_split_above_s must be positive"),
+            (self.opinion_background_below_speech_db >= 0, "opinion_background_below_speech_db must not be negative"),
             (self.opinion_level_pause_below_speech_db > 0, "opinion_level_pause_below_speech_db must be positive"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),

@@ -61,6 +61,9 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
         speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
         bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
     speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings, noise)
+    if settings.comma_max_pause_s > 0:
+        speech = segment.join_comma_pauses(speech, quiet, frame_seconds=LEVEL_FRAME_S, max_pause=settings.comma_max_pause_s,
+                                            short_piece=settings.comma_short_piece_s)
     del levels, quiet
     bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
     speech = segment.apply_cues(speech, cues)
@@ -89,8 +92,16 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
     check_below_s = settings.opinion_check_below_s
     if float(np.sum(np.diff(noise.reshape(-1, 2), axis=1))) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE:
         check_below_s = max(check_below_s, settings.opinion_split_above_s + 1e-9)
-    return second_opinion.refine(
+    speech, dropped, verdict = second_opinion.refine(
         speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=check_below_s,
         min_speech_share=settings.opinion_min_speech_share, split_above_s=settings.opinion_split_above_s,
         min_pause_s=settings.opinion_min_pause_s, min_quiet_share=settings.opinion_pause_quiet_share,
     )
+    if settings.opinion_background_below_speech_db > 0:
+        # The model hears babble as speech, so the pieces of it the splits left are judged
+        # by the level again, as the first pass's segments were (``drop_background``).
+        speech, background = segment.drop_background(
+            speech, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.opinion_background_below_speech_db,
+        )
+        dropped = np.concatenate([dropped.reshape(-1, 2), background])
+    return speech, dropped, verdict

@@ -8,12 +8,18 @@ overlapping neighbours. Intervals are ``(m, 2)`` float arrays of
 ``[start, end)`` seconds, sorted and non-overlapping.
 
 One module per stage: ``frames`` (per-frame levels and masks), ``pauses`` (where segments
-start and end), ``drop`` (what is not speech), ``edges`` (cues and padding). Callers use
+start and end), ``commas`` (the clip's own comma pauses, joined again), ``drop`` (what is not
+speech), ``edges`` (cues and padding). Callers use
 ``segment.<name>``; the names are gathered here.
 """
 
 from __future__ import annotations
 
+from workbench.audio.segment.commas import (
+    boundary_pauses,
+    comma_mode,
+    join_comma_pauses,
+)
 from workbench.audio.segment.drop import (
     drop_background,
     drop_bursts,
@@ -44,8 +50,8 @@ from workbench.audio.segment.pauses import (
 )
 
 __all__ = [
-    "Cue", "apply_cues", "drop_background", "drop_bursts", "drop_flat",
-    "frame_levels_db", "frame_mask", "frame_powers", "join_unheard_pauses", "local_speech_db", "noise_intervals",
+    "Cue", "apply_cues", "boundary_pauses", "comma_mode", "drop_background", "drop_bursts", "drop_flat",
+    "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "noise_intervals",
     "pad_intervals", "pause_threshold_db", "quiet_frames", "runs", "selected_median", "selected_percentile",
     "smooth_hysteresis", "speech_intervals", "split_at_quiet", "split_at_quiet_frames", "split_long",
     "split_long_at_local_pauses", "voiced_seconds",
