@@ -10,9 +10,8 @@ clip's segments as revisions, and the evidence says whether drafts help.
   are kept beside it (``draft_words``). It is never overwritten: a human save after it is an
   ordinary revision, and a draft is only ever written on version 0, checked in the same
   UPDATE that writes it, so a stale job for a segment a human has typed does nothing.
-- **Not where it would mislead.** ``drafts_allowed(task, segment)`` (a Workbench attribute)
-  decides per segment: False on gold work, double sides and held-back tasks, whose segments
-  are neither drafted nor shown a draft.
+- **Not where it would mislead.** ``drafts_allowed(task, segment)`` is False on gold work,
+  double sides and held-back tasks, whose segments are neither drafted nor shown a draft.
 - **Switch.** Drafts turn off for a project and language while the rolling draft CER (the
   engine's drafts of the newest ``policy.draft_cer_window`` accepted segments, against
   their accepted text) is above ``policy.draft_cer_threshold``, once at least
