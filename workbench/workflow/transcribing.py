@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 from workbench.domain.states import EDITABLE, SegmentStatus, TaskState, segment_may, segment_move, task_may, task_move
@@ -147,17 +148,38 @@ class Transcribing(Service):
         base_version = checked_version(base_version)
         if typed_chars is not None:
             typed_chars = checked_int(typed_chars, "typed character count", low=0, high=MAX_TYPED_CHARS)
-        with self.store.session() as session:
-            user, segment, task = self.revisions.editable(session, actor, segment_id)
-            if self.revisions.retried(session, user, task, segment, base_version, "save", lambda r: r.text == text):
-                return self.views.segment_view(session, task, segment)
-            if text == segment.text and not segment.no_speech and segment.version > 0:
-                return self.views.segment_view(session, task, segment)
-            self.revisions.revise(session, user, task, segment, base_version, kind="save", text=text,
-                         no_speech=False, no_speech_reason=None,
-                         status=segment_move(segment.status, "save" if text else "clear"),
-                         typed_chars=typed_chars)
-            return self.views.segment_view(session, task, segment)
+        # Plain statements on one connection, as a claim: one read, one versioned UPDATE, the
+        # revision and its audit entry (tests/test_store_round_trips counts them).
+        with self.store.transaction() as connection:
+            user, row = self.revisions.editable_row(connection, actor, segment_id)
+            stored = lambda: self.views.row_view(row)  # noqa: E731 - the segment as read
+            if self.revisions.retried_row(connection, user, row, base_version, "save", lambda r: r.text == text,
+                                          stored):
+                return self._with_draft(row, stored())
+            if text == row.text and not row.no_speech and row.version > 0:
+                return self._with_draft(row, stored())
+            status = segment_move(row.status, "save" if text else "clear").value
+            if not repo.bump_version_row(connection, row.segment_id, base_version, text=text, no_speech=False,
+                                         no_speech_reason=None, status=status):
+                raise StaleVersion(self.views.row_view(repo.segment_to_save(connection, row.segment_id)))
+            repo.add_revision(connection, segment_id=row.segment_id, version=base_version + 1,
+                              base_version=base_version, text=text, no_speech=False, no_speech_reason=None,
+                              author_id=user.id, role="transcriber", kind="save", typed_chars=typed_chars,
+                              created_at=self.now())
+            self._audit(connection, user.id, "segment.save", "segment", row.segment_id, task_id=row.id,
+                        version=base_version + 1)
+            saved = self.views.row_view(row, text=text, version=base_version + 1, status=status, no_speech=False,
+                                        no_speech_reason=None)
+        return self._with_draft(row, saved)
+
+    def _with_draft(self, row, view: SegmentView) -> SegmentView:
+        """``view`` with its segment's machine draft, where it has one and drafts are shown
+        (read only then: an autosave of an undrafted segment costs no lookup)."""
+        if not row.has_draft or self.ctx.drafts_allowed is None:
+            return view
+        with self.store.reading() as session:
+            task, segment = rows.task(session, row.id), session.get(Segment, row.segment_id)
+            return dataclasses.replace(view, draft=self.views.segment_drafts(session, task, [segment]).get(segment.id))
 
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
         """Mark a segment "no speech / unusable" with a reason (a new revision; the typed

@@ -91,6 +91,24 @@ class Views(Service):
             for segment_id, (revision, words) in drafts.items() if segment_id in shown
         }
 
+    @staticmethod
+    def row_view(row, **written) -> SegmentView:
+        """The view of a segment read as one row of ``repo.segment_to_save``, with the columns
+        just ``written`` (``text``, ``version``, ...) in place of the read ones: no further
+        read (its draft, when it has one, is ``segment_drafts``' to add)."""
+        segment = {key: getattr(row, key) for key in ("text", "version", "status", "no_speech", "no_speech_reason")}
+        segment.update(written)
+        status = getattr(segment["status"], "value", segment["status"])
+        problems = check_segments(row.language, [SegmentForCheck(
+            segment_id=row.segment_id, position=row.position, text=segment["text"], duration=row.end_s - row.start_s,
+            no_speech=segment["no_speech"])], project=row.project)
+        return SegmentView(
+            id=row.segment_id, task_id=row.id, position=row.position, start=row.start_s, end=row.end_s,
+            text=segment["text"], version=segment["version"], status=status,
+            no_speech_reason=segment["no_speech_reason"], review_comment=row.review_comment,
+            problems=tuple(problems), reviewed_text=row.reviewed_text,
+        )
+
     def segment_view(self, session, task: Task, segment: Segment, *, viewer: Actor | None = None) -> SegmentView:
         return self.segment_views(session, task, [segment], viewer=viewer)[0]
 

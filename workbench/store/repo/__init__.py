@@ -81,6 +81,12 @@ from workbench.store.repo.segments import (  # noqa: F401 - the package is the o
     lock_user,
     reviewed_texts,
 )
+from workbench.store.repo.saves import (  # noqa: F401 - the package is the one name callers use
+    segment_to_save,
+    latest_revision_row,
+    bump_version_row,
+    add_revision,
+)
 from workbench.store.repo.grades import (  # noqa: F401 - the package is the one name callers use
     first_round_decisions,
     first_round_decisions_by_transcriber,
