@@ -54,6 +54,8 @@ from workbench.store.repo.clips import (  # noqa: F401 - the package is the one 
     live_segment_counts,
     live_durations,
     returned_comments,
+    summary_rows,
+    live_segment_totals,
 )
 from workbench.store.repo.tasks import (  # noqa: F401 - the package is the one name callers use
     get_task,

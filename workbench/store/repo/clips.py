@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, func, or_, select
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from workbench.domain.states import SegmentStatus
 
-from workbench.store.models import Clip, Segment, Task
+from workbench.store.models import Clip, Segment, Task, User
 from workbench.store.repo._common import _get
 
 
@@ -93,3 +93,41 @@ def returned_comments(session: Session, task_ids: Iterable[int]) -> dict[int, li
     for task_id, position, comment in rows:
         found[task_id].append((position, comment or ""))
     return found
+
+
+def summary_rows(session: Session, task_ids: Iterable[int]) -> dict[int, Row]:
+    """What a task's summary shows of its clip and people, one row per task in one read:
+    ``filename``, ``project``, ``duration`` (the clip's), ``transcriber`` and ``reviewer``
+    (usernames, None when nobody)."""
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    transcriber, reviewer = aliased(User), aliased(User)
+    rows = session.execute(
+        select(Task.id, Clip.filename, Clip.project, Clip.duration, transcriber.username.label("transcriber"),
+               reviewer.username.label("reviewer"))
+        .join(Clip, Clip.id == Task.clip_id)
+        .outerjoin(transcriber, transcriber.id == Task.transcriber_id)
+        .outerjoin(reviewer, reviewer.id == Task.reviewer_id)
+        .where(Task.id.in_(ids))
+    )
+    return {row.id: row for row in rows}
+
+
+def live_segment_totals(session: Session, task_ids: Iterable[int]) -> dict[int, tuple[dict[str, int], float]]:
+    """``live_segment_counts`` and ``live_durations`` in one read: ``{task_id: ({status:
+    count}, seconds)}`` over live segments (a task without any: ``({}, 0.0)``)."""
+    ids = list(task_ids)
+    totals: dict[int, tuple[dict[str, int], float]] = {i: ({}, 0.0) for i in ids}
+    if not ids:
+        return totals
+    rows = session.execute(
+        select(Segment.task_id, Segment.status, func.count(), func.sum(Segment.end_s - Segment.start_s))
+        .where(Segment.task_id.in_(ids), Segment.merged_into_id.is_(None))
+        .group_by(Segment.task_id, Segment.status)
+    )
+    for task_id, status, n, seconds in rows:
+        counts, total = totals[task_id]
+        counts[status] = n
+        totals[task_id] = (counts, total + float(seconds or 0.0))
+    return totals
