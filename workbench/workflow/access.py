@@ -50,27 +50,24 @@ def actor_of(user: User, *, fresh: bool = False) -> Actor:
 
 def current(session, actor: Actor) -> Actor:
     """The acting user as stored now; PermissionDenied when the account is gone."""
-    if not isinstance(actor, Actor):
-        raise PermissionDenied("Sign in first.")
-    if actor.fresh:
-        return actor
-    user = session.get(User, actor.id)
-    if user is None:
-        raise PermissionDenied("Your account no longer exists.")
-    return actor_of(user)
+    return _current(actor, lambda: session.get(User, actor.id))
 
 
 def current_on(connection, actor: Actor) -> Actor:
     """``current`` on a plain connection (the hot paths' Core transactions): the same answer,
     a fresh actor without a read, any other with one read of its columns."""
+    return _current(actor, lambda: repo.actor_row(connection, actor.id))
+
+
+def _current(actor: Actor, read) -> Actor:
     if not isinstance(actor, Actor):
         raise PermissionDenied("Sign in first.")
     if actor.fresh:
         return actor
-    row = repo.actor_row(connection, actor.id)
-    if row is None:
+    user = read()
+    if user is None:
         raise PermissionDenied("Your account no longer exists.")
-    return actor_of(row)
+    return actor_of(user)
 
 
 def require_admin(session, actor: Actor, *, refusal: str = "Only an admin can do this.") -> Actor:
