@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
-from workbench.domain.states import EDITABLE, SegmentStatus, TaskState, segment_may, segment_move, task_may, task_move
+from workbench.domain.states import SegmentStatus, TaskState, segment_may, segment_move, task_may, task_move
 from workbench.store import repo
 from workbench.store.models import Revision, Segment, Task
 from workbench.workflow import access, rows
@@ -72,7 +72,7 @@ class Transcribing(Service):
         with self.store.reading() as session:
             user = access.require_role(session, actor, "transcriber",
                                        refusal="Only a transcriber has a work queue.")
-            mine = repo.tasks_where(session, states=EDITABLE, transcriber_id=user.id)
+            mine = repo.held_tasks(session, user.id)
             summaries = self.views.task_summaries(session, mine)
             grade, max_tasks = self.grading.max_tasks(session, user)
             available = repo.open_task_count(session, user.language) if user.language else 0

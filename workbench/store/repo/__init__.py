@@ -65,6 +65,7 @@ from workbench.store.repo.tasks import (  # noqa: F401 - the package is the one 
     held_task_counts,
     held_task_count,
     open_task_count,
+    held_tasks,
     claim_open_task,
     take_for_review,
     review_candidates,

@@ -67,10 +67,22 @@ def held_task_count(session: Session | Connection, user_id: int) -> int:
     return session.scalar(_HELD_TASK_COUNT, {"user_id": user_id}) or 0
 
 
+_OPEN_TASK_COUNT = (select(func.count()).select_from(Task)
+                    .where(Task.state == TaskState.OPEN, Task.language == bindparam("language")))
+
+
 def open_task_count(session: Session, language: str) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Task).where(Task.state == TaskState.OPEN, Task.language == language)
-    ) or 0
+    return session.scalar(_OPEN_TASK_COUNT, {"language": language}) or 0
+
+
+# The transcriber's queue asks this on every refresh: built once (``tasks_where`` builds its query).
+_HELD_TASKS = (select(Task).where(Task.transcriber_id == bindparam("user_id"), Task.state.in_(HELD_STATES))
+               .order_by(Task.priority.desc(), Task.id))
+
+
+def held_tasks(session: Session, user_id: int) -> Sequence[Task]:
+    """The tasks ``user_id`` holds as transcriber (claimed or returned), highest priority first."""
+    return session.scalars(_HELD_TASKS, {"user_id": user_id}).all()
 
 
 def claim_open_task(session: Session | Connection, *, language: str, user_id: int, now: datetime,
