@@ -149,36 +149,42 @@ class Transcribing(Service):
         if typed_chars is not None:
             typed_chars = checked_int(typed_chars, "typed character count", low=0, high=MAX_TYPED_CHARS)
         # Plain statements on one connection, as a claim: one read, one versioned UPDATE, the
-        # revision and its audit entry (tests/test_store_round_trips counts them).
-        with self.store.transaction() as connection:
-            user, row = self.revisions.editable_row(connection, actor, segment_id)
-            stored = lambda: self.views.row_view(row)  # noqa: E731 - the segment as read
-            if self.revisions.retried_row(connection, user, row, base_version, "save", lambda r: r.text == text,
-                                          stored):
-                return self._with_draft(row, stored())
-            if text == row.text and not row.no_speech and row.version > 0:
-                return self._with_draft(row, stored())
-            status = segment_move(row.status, "save" if text else "clear").value
-            if not repo.bump_version_row(connection, row.segment_id, base_version, text=text, no_speech=False,
-                                         no_speech_reason=None, status=status):
-                raise StaleVersion(self.views.row_view(repo.segment_to_save(connection, row.segment_id)))
-            repo.add_revision(connection, segment_id=row.segment_id, version=base_version + 1,
-                              base_version=base_version, text=text, no_speech=False, no_speech_reason=None,
-                              author_id=user.id, role="transcriber", kind="save", typed_chars=typed_chars,
-                              created_at=self.now())
-            self._audit(connection, user.id, "segment.save", "segment", row.segment_id, task_id=row.id,
-                        version=base_version + 1)
-            saved = self.views.row_view(row, text=text, version=base_version + 1, status=status, no_speech=False,
-                                        no_speech_reason=None)
-        return self._with_draft(row, saved)
+        # revision and its audit entry (tests/test_store_round_trips counts them). A machine
+        # draft, where the segment has one, is read after the transaction.
+        try:
+            with self.store.transaction() as connection:
+                has_draft, view = self._save_on(connection, actor, segment_id, text, base_version, typed_chars)
+        except StaleVersion as stale:
+            raise StaleVersion(self._with_draft(stale.current)) from None
+        return self._with_draft(view) if has_draft else view
 
-    def _with_draft(self, row, view: SegmentView) -> SegmentView:
-        """``view`` with its segment's machine draft, where it has one and drafts are shown
-        (read only then: an autosave of an undrafted segment costs no lookup)."""
-        if not row.has_draft or self.ctx.drafts_allowed is None:
+    def _save_on(self, connection, actor: Actor, segment_id: int, text: str, base_version: int,
+                 typed_chars: int | None) -> tuple[bool, SegmentView]:
+        """``save_text``'s transaction: whether the segment has a draft, and its view."""
+        user, row = self.revisions.editable_row(connection, actor, segment_id)
+        stored = lambda: self.views.row_view(row)  # noqa: E731 - the segment as read
+        if self.revisions.retried_row(connection, user, row, base_version, "save", lambda r: r.text == text, stored):
+            return row.has_draft, stored()
+        if text == row.text and not row.no_speech and row.version > 0:
+            return row.has_draft, stored()
+        status = segment_move(row.status, "save" if text else "clear").value
+        if not repo.bump_version_row(connection, row.segment_id, base_version, text=text, no_speech=False,
+                                     no_speech_reason=None, status=status):
+            raise StaleVersion(self.views.row_view(repo.segment_to_save(connection, row.segment_id)))
+        repo.add_revision(connection, segment_id=row.segment_id, version=base_version + 1, base_version=base_version,
+                          text=text, no_speech=False, no_speech_reason=None, author_id=user.id, role="transcriber",
+                          kind="save", typed_chars=typed_chars, created_at=self.now())
+        self._audit(connection, user.id, "segment.save", "segment", row.segment_id, task_id=row.id,
+                    version=base_version + 1)
+        return row.has_draft, self.views.row_view(row, text=text, version=base_version + 1, status=status,
+                                                  no_speech=False, no_speech_reason=None)
+
+    def _with_draft(self, view: SegmentView) -> SegmentView:
+        """``view`` with its segment's machine draft, where drafts are shown."""
+        if self.ctx.drafts_allowed is None:
             return view
         with self.store.reading() as session:
-            task, segment = rows.task(session, row.id), session.get(Segment, row.segment_id)
+            task, segment = rows.task(session, view.task_id), session.get(Segment, view.id)
             return dataclasses.replace(view, draft=self.views.segment_drafts(session, task, [segment]).get(segment.id))
 
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
