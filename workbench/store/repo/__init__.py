@@ -60,7 +60,6 @@ from workbench.store.repo.clips import (  # noqa: F401 - the package is the one 
 from workbench.store.repo.tasks import (  # noqa: F401 - the package is the one name callers use
     get_task,
     tasks_where,
-    clips_by_id,
     tasks_held_by,
     held_task_counts,
     held_task_count,

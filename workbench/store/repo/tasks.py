@@ -34,13 +34,6 @@ def tasks_where(session: Session, *, states: Sequence[str] | None = None, langua
     return session.scalars(query.order_by(Task.priority.desc(), Task.id)).all()
 
 
-def clips_by_id(session: Session, ids: Iterable[int]) -> dict[int, Clip]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(wanted)))}
-
-
 def tasks_held_by(session: Session, user_id: int) -> Sequence[Task]:
     """Tasks waiting on this user: claimed or returned to them as transcriber, in review
     with them, or resubmitted for them to review again; locked for update."""
