@@ -45,6 +45,7 @@ import re
 import secrets
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -336,6 +337,46 @@ def wait_until_up(server, base_url: str, *, timeout: float) -> None:
             time.sleep(0.2)
 
 
+def start_servers(database_url: str, data_dir: Path, count: int = 1, *,
+                  timeout: float = 180) -> list[tuple[subprocess.Popen, str]]:
+    """``count`` server processes (``serve``, each in its own interpreter as `workbench serve`
+    runs) over one store, each on a free 127.0.0.1 port: ``(process, base_url)`` pairs, once
+    every one answers. They start together; if one fails, all are stopped. The caller stops
+    them (``stop_servers``). Every benchmark starts its servers here."""
+    servers = []
+    try:
+        for _ in range(count):
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve", database_url,
+                                        str(data_dir), str(port)])
+            servers.append((process, f"http://127.0.0.1:{port}"))
+        for process, base_url in servers:
+            wait_until_up(process, base_url, timeout=timeout)
+    except BaseException:
+        stop_servers(servers)
+        raise
+    return servers
+
+
+def start_server(database_url: str, data_dir: Path, *, timeout: float = 180) -> tuple[subprocess.Popen, str]:
+    """One server process over the store (``start_servers``): ``(process, base_url)``."""
+    return start_servers(database_url, data_dir, 1, timeout=timeout)[0]
+
+
+def stop_servers(servers, *, timeout: float = 30) -> None:
+    """Stop the processes of ``start_servers``; one that outlives ``timeout`` is killed."""
+    for process, _ in servers:
+        process.terminate()
+    for process, _ in servers:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def serve(database_url: str, data_dir: Path, port: int) -> None:
     """The server process: the real app for the seeded store, on 127.0.0.1:``port``."""
     import uvicorn
@@ -367,8 +408,6 @@ def main() -> None:
     if args.serve:
         return serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]))
 
-    import subprocess
-
     data_dir = Path(tempfile.mkdtemp(prefix="claims-bench-"))
     database_url = args.database_url or f"sqlite:///{data_dir / 'workbench.db'}"
     wb = _open_workbench(database_url, data_dir)
@@ -376,16 +415,9 @@ def main() -> None:
     wb.close()
     # The servers run in their own processes, as `workbench serve` does: the clients' work is
     # not counted in their CPU time nor does it compete for their interpreter lock.
-    servers, base_urls = [], []
-    for _ in range(max(1, args.workers)):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        servers.append(subprocess.Popen([sys.executable, __file__, "--serve", database_url, str(data_dir), str(port)]))
-        base_urls.append(f"http://127.0.0.1:{port}")
+    started = start_servers(database_url, data_dir, max(1, args.workers), timeout=120)
+    servers, base_urls = [process for process, _ in started], [base_url for _, base_url in started]
     try:
-        for server, base_url in zip(servers, base_urls):
-            wait_until_up(server, base_url, timeout=120)
         cpu: list[float] = []
         on_go = lambda: cpu.append(sum(_cpu_seconds(server.pid) for server in servers))  # noqa: E731
         if args.page_loads:
@@ -395,10 +427,7 @@ def main() -> None:
                                                 refresh=not args.claim_only, page=args.page))
         server_cpu = sum(_cpu_seconds(server.pid) for server in servers) - cpu[0]
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=30)
+        stop_servers(started)
     if args.page_loads:
         what = f"{args.page} page loads" + (" (cold: with its stylesheet and modules)" if args.cold else "")
         print(f"{len(loads)} simultaneous {what} on {database_url.split(':')[0]}: {_spread(loads)}; "

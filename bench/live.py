@@ -24,7 +24,6 @@ Not a test: nothing here asserts.
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import tempfile
@@ -111,14 +110,8 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="live-bench-"))
     database_url = args.database_url or f"sqlite:///{data_dir / 'workbench.db'}"
     names = seed(database_url, data_dir, args.workers)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(Path(claims.__file__)), "--serve", database_url, str(data_dir),
-                               str(port)])
-    base_url = f"http://127.0.0.1:{port}"
+    server, base_url = claims.start_server(database_url, data_dir, timeout=120)
     try:
-        claims.wait_until_up(server, base_url, timeout=120)
         clients = [httpx.Client(base_url=base_url, timeout=60) for _ in names]
         for client, name in zip(clients, names):
             client.post("/login", data={"username": name, "password": claims.PASSWORD})
@@ -130,8 +123,7 @@ def main() -> None:
             cpu, p50, p95 = measure(base_url, server, clients, route, args.requests)
             print(f"| `{route}` | {cpu:.1f} ms | {p50:.1f} ms | {p95:.1f} ms |")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        claims.stop_servers([(server, base_url)])
 
 
 if __name__ == "__main__":

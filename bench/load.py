@@ -46,7 +46,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -377,17 +376,7 @@ class Store:
 
 
 def _start_servers(store: Store, processes: int) -> list[tuple[subprocess.Popen, str]]:
-    servers = []
-    for _ in range(processes):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        process = subprocess.Popen([sys.executable, str(Path(claims.__file__)), "--serve", store.url,
-                                    str(store.data_dir), str(port)])
-        servers.append((process, f"http://127.0.0.1:{port}"))
-    for process, base_url in servers:
-        claims.wait_until_up(process, base_url, timeout=180)
-    return servers
+    return claims.start_servers(store.url, store.data_dir, processes, timeout=180)
 
 
 def _percentiles(entry) -> str:
@@ -446,14 +435,7 @@ def run_step(backend: str, processes: int, users: int, *, spawn_seconds: float, 
             }
             runner.quit()
         finally:
-            for process, _ in servers:
-                process.terminate()
-            for process, _ in servers:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:  # uvicorn still waiting for streams to close
-                    process.kill()
-                    process.wait()
+            claims.stop_servers(servers)  # kills one that outlives 30 s (uvicorn waiting for streams)
         lost = store.lost_saves(SHARED.acknowledged)
         row.update(acknowledged_saves=SHARED.acks, segments_saved=len(SHARED.acknowledged), lost_saves=len(lost))
         return row

@@ -4,7 +4,7 @@
     python3 bench/routes.py --backend sqlite --requests 400
 
 Seeds a fresh store as bench/load.py does (transcribers, three tasks each, real segment
-audio), starts one server process (bench/claims.py's ``--serve``), and sends each hot-path
+audio), starts one server process (bench/claims.py's ``start_server``), and sends each hot-path
 request ``--requests`` times from one signed-in client after a warm-up: claim, queue JSON,
 task page, task JSON, segment audio, autosave, a static asset. Prints the server process's
 CPU milliseconds per request (/proc), which other work on the machine disturbs little, and
@@ -20,7 +20,7 @@ import statistics
 import time
 
 import httpx
-from load import Store, _start_servers, claims
+from load import Store, claims
 
 WARM_UP = 20
 
@@ -49,12 +49,11 @@ def run(backend: str, postgres_url: str, count: int) -> list[tuple[str, float, f
     store = Store(backend, postgres_url)
     try:
         store.seed(users, 0)
-        [(server, base_url)] = _start_servers(store, 1)
+        server, base_url = claims.start_server(store.url, store.data_dir)
         try:
             return _measure(server.pid, base_url, users, count)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            claims.stop_servers([(server, base_url)])
     finally:
         store.drop()
 

@@ -29,8 +29,6 @@ asserts beyond "the walk went through".
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -220,15 +218,9 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="walk-bench-"))
     database_url = f"sqlite:///{data_dir / 'workbench.db'}"
     tasks = seed(database_url, data_dir)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(Path(claims.__file__)), "--serve", database_url, str(data_dir),
-                               str(port)])
-    base_url = f"http://127.0.0.1:{port}"
+    server, base_url = claims.start_server(database_url, data_dir, timeout=120)
     rows = []
     try:
-        claims.wait_until_up(server, base_url, timeout=120)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=not args.headed,
                                                  args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"])
@@ -237,8 +229,7 @@ def main() -> None:
                 rows.append((way, tallies, edge_errors(database_url, data_dir, tasks[way])))
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        claims.stop_servers([(server, base_url)])
     print(f"One 10-minute clip ({SEGMENTS} segments): fix {len(ERRORS)} boundary errors, type {len(TYPED)} segments")
     print("| way | boundaries: keys / clicks / seconds | fixed edges off the speech (mean / worst) "
           "| typing: keys / seconds | total: keys / seconds |\n|---|---|---|---|---|")

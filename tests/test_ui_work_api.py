@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from tests.builders import add_admin, add_people, open_workbench, processed_clip, signed_in
 from workbench.queue import RecordingQueue
+from workbench.store.models import Segment
 from workbench.ui.server import create_app
 
 
@@ -202,3 +203,33 @@ def test_a_split_at_the_caret_divides_the_text_between_the_halves(served):
     assert response.status_code == 200
     assert [(s["text"], s["status"]) for s in response.json()] == [("앞 문장.", "saved"), ("뒤 문장.", "saved")]
     assert [text for _, _, text, _ in segments_of(client, editing)][-2:] == ["앞 문장.", "뒤 문장."]
+
+
+def test_a_save_is_refused_at_once_after_sign_out_everywhere_a_closed_account_or_by_another_transcriber(tmp_path):
+    """The autosave's Core path keeps every rule of the ORM one it replaced (issue 16): the
+    session is read on each save, so a revoked session or a closed account saves nothing
+    from the very next request, and another transcriber's segment is refused."""
+    wb = open_workbench(tmp_path, queue=RecordingQueue())
+    admin = add_admin(wb)
+    add_people(wb, admin, {"minji": ({"transcriber"}, "ko"), "jisoo": ({"transcriber"}, "ko")})
+    processed_clip(wb, admin, filename="a.wav", project="p", duration=4.0, spans=[(0.0, 2.0), (2.0, 4.0)])
+    task_id = wb.claim_next(wb.actor("minji")).id
+    app = create_app(wb, secret=b"k" * 32)
+    first, second, stranger = signed_in(app, "minji"), signed_in(app, "minji"), signed_in(app, "jisoo")
+    segment = first_segment(first, task_id)
+    url = f"/api/work/segments/{segment['id']}/text"
+    saved = first.put(url, json={"text": "안녕하세요.", "base_version": segment["version"]})
+    assert saved.status_code == 200 and saved.json()["version"] == segment["version"] + 1
+    version = saved.json()["version"]
+    refused = stranger.put(url, json={"text": "남의 글.", "base_version": version})
+    assert refused.status_code == 403 and refused.json()["detail"]
+    wb.end_sessions(wb.actor("minji"), "minji")
+    assert first.put(url, json={"text": "로그아웃 뒤.", "base_version": version}).status_code == 401
+    again = signed_in(app, "minji")
+    wb.deactivate_user(admin, "minji", reason="left the project")
+    assert again.put(url, json={"text": "계정 닫힌 뒤.", "base_version": version}).status_code == 401
+    assert second.put(url, json={"text": "계정 닫힌 뒤.", "base_version": version}).status_code == 401
+    with wb.store.reading() as session:
+        stored = session.get(Segment, segment["id"])
+        assert (stored.text, stored.version) == ("안녕하세요.", version)
+    wb.close()

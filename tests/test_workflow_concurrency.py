@@ -95,6 +95,9 @@ def test_bump_version_refuses_a_stale_base_version(wb, wb_people, wb_clip):
         segment = repo.get_segment(session, segment_id)
         assert repo.bump_version(session, segment, 0, text="옛 판의 글.") is False
         assert (segment.version, segment.text) == (1, "첫째 탭의 글.")
+    with wb.store.transaction() as connection:  # the autosave's own guard, on a plain connection
+        assert repo.bump_version_row(connection, segment_id, 0, text="옛 판의 글.") is False
+        assert repo.segment_to_save(connection, segment_id).text == "첫째 탭의 글."
 
 
 def test_claim_open_task_never_takes_a_task_claimed_between_its_pick_and_its_update(wb, wb_people, wb_clip):

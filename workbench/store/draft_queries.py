@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, object_session
 
 from workbench.store.models import (
@@ -24,16 +24,17 @@ from workbench.store.models import (
 from workbench.store.pay_models import TaskTime
 
 
+# Built once: every task view and autosave of a drafted segment asks it.
+_DRAFTS_OF = (select(Revision, DraftWords.words).join(DraftWords, DraftWords.revision_id == Revision.id)
+              .where(Revision.segment_id.in_(bindparam("segment_ids", expanding=True)), Revision.kind == "draft")
+              .order_by(Revision.version))
+
+
 def drafts_of(session: Session, segment_ids: Sequence[int]) -> dict[int, tuple[Revision, str]]:
     """Each segment's machine draft (its revision and words JSON); undrafted segments are absent."""
     if not segment_ids:
         return {}
-    rows = session.execute(
-        select(Revision, DraftWords.words)
-        .join(DraftWords, DraftWords.revision_id == Revision.id)
-        .where(Revision.segment_id.in_(segment_ids), Revision.kind == "draft")
-        .order_by(Revision.version)
-    )
+    rows = session.execute(_DRAFTS_OF, {"segment_ids": list(segment_ids)})
     return {revision.segment_id: (revision, words) for revision, words in rows}
 
 

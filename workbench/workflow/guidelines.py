@@ -153,12 +153,16 @@ class RuleSet:
         return frozenset(tag for tag, _ in self.tags)
 
 
+# Resolved once: every save and task view checks the guidelines, and resolving walks the path.
+_SHIPPED_DIR = Path(__file__).resolve().parents[2] / "guidelines"
+
+
 def guidelines_dir() -> Path:
     """The folder holding ``<language>.md`` and ``<language>.toml`` (see module docstring)."""
     override = os.environ.get(GUIDELINES_DIR_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "guidelines"
+    return _SHIPPED_DIR
 
 
 def _guideline_file(language: str, suffix: str) -> Path:

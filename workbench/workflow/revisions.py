@@ -15,7 +15,8 @@ from workbench.store.models import Revision, Segment, Task
 from workbench.workflow import access, rows
 from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import InvalidTransition, StaleVersion
+from workbench.workflow.errors import InvalidTransition, NotFound, StaleVersion
+from workbench.workflow.limits import checked_id
 from workbench.workflow.views import Views
 
 
@@ -30,12 +31,48 @@ class Revisions(Service):
         checked the text (on SQLite, BEGIN IMMEDIATE already runs writers one at a time)."""
         user = access.require_worker(session, actor, "transcriber")
         segment, task = rows.segment_for_change(session, segment_id)
+        self._may_change(user, task, segment)
+        return user, segment, task
+
+    def editable_row(self, connection, actor: Actor, segment_id: int):
+        """``editable`` on the save's hot path: the user and the one row of
+        ``repo.segment_to_save`` (the task locked the same way), checked by the same rules.
+        A fresh actor (resolved with the session in this request) costs no read."""
+        segment_id = checked_id(segment_id, "segment")
+        user = access.may_work(access.current_on(connection, actor), "transcriber")
+        row = repo.segment_to_save(connection, segment_id)
+        if row is None or row.merged_into_id is not None:
+            raise NotFound(f"No segment {segment_id}.")
+        self._may_change(user, row, row)
+        return user, row
+
+    @staticmethod
+    def _may_change(user: Actor, task, segment) -> None:
+        """The task is the user's and editable now, the segment not yet accepted (``task``
+        and ``segment`` may be one row of ``repo.segment_to_save``: ``id`` is the task's)."""
         access.may_edit(user, task)
         if task.state not in EDITABLE:
             raise InvalidTransition(f"Task {task.id} is {task.state}; its text cannot change now.")
         if not segment_may(segment.status, "save"):
             raise InvalidTransition(f"Segment {segment.position} is already accepted and cannot change.")
-        return user, segment, task
+
+    @staticmethod
+    def retried_row(connection, user: Actor, row, base_version: int, kind: str, same, stored) -> bool:
+        """``retried`` for a row of ``editable_row``: whether this change already went through
+        on ``base_version``; StaleVersion carrying ``stored()`` (the segment's view as read)
+        when the segment moved on for any other reason."""
+        if row.version == base_version:
+            return False
+        if Revisions._same_change(repo.latest_revision_row(connection, row.segment_id), user, base_version, kind,
+                                  same):
+            return True
+        raise StaleVersion(stored())
+
+    @staticmethod
+    def _same_change(latest, user: Actor, base_version: int, kind: str, same) -> bool:
+        """Whether the latest revision is ``user``'s same change on ``base_version``."""
+        return (latest is not None and latest.base_version == base_version and latest.kind == kind
+                and latest.author_id == user.id and same(latest))
 
     def retried(self, session, user: Actor, task: Task, segment: Segment, base_version: int, kind: str,
                  same) -> bool:
@@ -44,9 +81,7 @@ class Revisions(Service):
         on for any other reason, StaleVersion carries the stored segment."""
         if segment.version == base_version:
             return False
-        latest = repo.latest_revision(session, segment.id)
-        if (latest is not None and latest.base_version == base_version and latest.kind == kind
-                and latest.author_id == user.id and same(latest)):
+        if self._same_change(repo.latest_revision(session, segment.id), user, base_version, kind, same):
             return True
         raise StaleVersion(self.views.segment_view(session, task, segment))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from workbench.domain.states import EDITABLE
+from workbench.domain.states import EDITABLE, SegmentStatus
 from workbench.drafts.model import DraftWord
 from workbench.store import draft_queries, repo
 from workbench.store.models import Clip, Segment, Task
@@ -21,6 +21,17 @@ from workbench.workflow.guidelines import Problem, SegmentForCheck, check_segmen
 from workbench.workflow.listening import total
 
 
+def segment_totals(segments: Iterable[Segment]) -> tuple[dict[str, int], float]:
+    """``({status: count}, seconds)`` of live ``segments``, as ``repo.live_segment_totals``."""
+    counts: dict[str, int] = {}
+    seconds = 0.0
+    for segment in segments:
+        status = getattr(segment.status, "value", segment.status)
+        counts[status] = counts.get(status, 0) + 1
+        seconds += segment.end_s - segment.start_s
+    return counts, seconds
+
+
 def heard_share(spans: Iterable[tuple[float, float]], duration: float) -> float:
     """The share (0..1) of a segment of ``duration`` seconds that ``spans`` cover."""
     return min(1.0, total(spans) / duration) if duration > 0 else 0.0
@@ -29,26 +40,29 @@ def heard_share(spans: Iterable[tuple[float, float]], duration: float) -> float:
 class Views(Service):
     # --- views --------------------------------------------------------------------------
 
-    def task_summaries(self, session, tasks: Sequence[Task]) -> list[TaskSummary]:
+    def task_summaries(self, session, tasks: Sequence[Task], *,
+                       live: dict[int, Sequence[Segment]] | None = None) -> list[TaskSummary]:
+        """The tasks' summaries: their clips and people in one read, their live segments'
+        counts and durations in another (or from ``live``, each task's live segments when
+        the caller read them already), the reviewers' comments only of tasks that have any."""
         ids = [t.id for t in tasks]
-        clips = repo.clips_by_id(session, [t.clip_id for t in tasks])
-        users = repo.users_by_id(session, [t.transcriber_id for t in tasks] + [t.reviewer_id for t in tasks])
-        counts = repo.live_segment_counts(session, ids)
-        durations = repo.live_durations(session, ids)
-        comments = repo.returned_comments(session, ids)
-
-        def name(user_id: int | None) -> str | None:
-            return users[user_id].username if user_id is not None else None
-
+        facts = repo.summary_rows(session, ids)
+        if live is None:
+            totals = repo.live_segment_totals(session, ids)
+            comments = repo.returned_comments(session, [i for i in ids if totals[i][0].get(SegmentStatus.RETURNED)])
+        else:
+            totals = {i: segment_totals(live[i]) for i in ids}
+            comments = {i: [(s.position, s.review_comment or "") for s in live[i] if s.status == SegmentStatus.RETURNED]
+                        for i in ids}
         return [
             TaskSummary(
-                id=t.id, clip_id=t.clip_id, clip_name=clips[t.clip_id].filename,
-                project=clips[t.clip_id].project, language=t.language, state=t.state,
-                priority=t.priority, transcriber=name(t.transcriber_id), reviewer=name(t.reviewer_id),
-                counts=counts[t.id], duration=durations.get(t.id, 0.0),
-                returned_comments=tuple(comments[t.id]), segment_count=sum(counts[t.id].values()),
+                id=t.id, clip_id=t.clip_id, clip_name=facts[t.id].filename,
+                project=facts[t.id].project, language=t.language, state=t.state,
+                priority=t.priority, transcriber=facts[t.id].transcriber, reviewer=facts[t.id].reviewer,
+                counts=totals[t.id][0], duration=totals[t.id][1],
+                returned_comments=tuple(comments.get(t.id, ())), segment_count=sum(totals[t.id][0].values()),
                 review_round=t.review_round, claimed_at=t.claimed_at, submitted_at=t.submitted_at,
-                completed_at=t.completed_at, clip_duration=clips[t.clip_id].duration or 0.0,
+                completed_at=t.completed_at, clip_duration=facts[t.id].duration or 0.0,
             )
             for t in tasks
         ]
@@ -57,10 +71,11 @@ class Views(Service):
         return self.task_summaries(session, [task])[0]
 
     def segment_views(self, session, task: Task, segments: Sequence[Segment], *,
-                       viewer: Actor | None = None, with_problems: bool = True) -> list[SegmentView]:
+                       viewer: Actor | None = None, with_problems: bool = True,
+                       project: str | None = None) -> list[SegmentView]:
         problems: dict[int, list[Problem]] = {s.id: [] for s in segments}
         if with_problems:
-            for problem in self.check(session, task, segments):
+            for problem in self.check(session, task, segments, project=project):
                 problems[problem.segment_id].append(problem)
         heard = repo.heard_spans(session, viewer.id, segments) if viewer is not None else {}
         shares = {s.id: heard_share(heard.get(s.id, ()), s.end_s - s.start_s) for s in segments}
@@ -91,17 +106,36 @@ class Views(Service):
             for segment_id, (revision, words) in drafts.items() if segment_id in shown
         }
 
+    @staticmethod
+    def row_view(row, **written) -> SegmentView:
+        """The view of a segment read as one row of ``repo.segment_to_save``, with the columns
+        just ``written`` (``text``, ``version``, ...) in place of the read ones: no further
+        read (its draft, when it has one, is ``segment_drafts``' to add)."""
+        segment = {key: getattr(row, key) for key in ("text", "version", "status", "no_speech", "no_speech_reason")}
+        segment.update(written)
+        status = getattr(segment["status"], "value", segment["status"])
+        problems = check_segments(row.language, [SegmentForCheck(
+            segment_id=row.segment_id, position=row.position, text=segment["text"], duration=row.end_s - row.start_s,
+            no_speech=segment["no_speech"])], project=row.project)
+        return SegmentView(
+            id=row.segment_id, task_id=row.id, position=row.position, start=row.start_s, end=row.end_s,
+            text=segment["text"], version=segment["version"], status=status,
+            no_speech_reason=segment["no_speech_reason"], review_comment=row.review_comment,
+            problems=tuple(problems), reviewed_text=row.reviewed_text,
+        )
+
     def segment_view(self, session, task: Task, segment: Segment, *, viewer: Actor | None = None) -> SegmentView:
         return self.segment_views(session, task, [segment], viewer=viewer)[0]
 
     @staticmethod
-    def check(session, task: Task, segments: Iterable[Segment]) -> list[Problem]:
-        """The guideline problems of ``segments`` of ``task``, with its project's severities."""
+    def check(session, task: Task, segments: Iterable[Segment], *, project: str | None = None) -> list[Problem]:
+        """The guideline problems of ``segments`` of ``task``, with its project's severities
+        (``project``: the task's clip's, when the caller knows it)."""
         return check_segments(task.language, [
             SegmentForCheck(segment_id=s.id, position=s.position, text=s.text,
                             duration=s.end_s - s.start_s, no_speech=s.no_speech)
             for s in segments
-        ], project=rows.project_of(session, task))
+        ], project=project if project is not None else rows.project_of(session, task))
 
     def clip_views(self, session, clips: Sequence[Clip]) -> list[ClipView]:
         tasks = repo.tasks_by_clip(session, [c.id for c in clips])
@@ -126,7 +160,9 @@ class Views(Service):
 
     def task_view(self, session, task: Task, viewer: Actor) -> TaskView:
         segments = repo.live_segments(session, task.id)
-        return TaskView(task=self.task_summary(session, task),
-                        segments=tuple(self.segment_views(session, task, segments, viewer=viewer)),
+        summary = self.task_summaries(session, [task], live={task.id: segments})[0]
+        return TaskView(task=summary,
+                        segments=tuple(self.segment_views(session, task, segments, viewer=viewer,
+                                                          project=summary.project)),
                         editable=task.transcriber_id == viewer.id and task.state in EDITABLE,
                         reviewing=access.holds(task, viewer))

@@ -55,15 +55,17 @@ from workbench.store.repo.clips import (  # noqa: F401 - the package is the one 
     live_segment_counts,
     live_durations,
     returned_comments,
+    summary_rows,
+    live_segment_totals,
 )
 from workbench.store.repo.tasks import (  # noqa: F401 - the package is the one name callers use
     get_task,
     tasks_where,
-    clips_by_id,
     tasks_held_by,
     held_task_counts,
     held_task_count,
     open_task_count,
+    held_tasks,
     claim_open_task,
     take_for_review,
     review_candidates,
@@ -81,6 +83,12 @@ from workbench.store.repo.segments import (  # noqa: F401 - the package is the o
     listening_clock,
     lock_user,
     reviewed_texts,
+)
+from workbench.store.repo.saves import (  # noqa: F401 - the package is the one name callers use
+    segment_to_save,
+    latest_revision_row,
+    bump_version_row,
+    add_revision,
 )
 from workbench.store.repo.grades import (  # noqa: F401 - the package is the one name callers use
     first_round_decisions,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,12 +14,13 @@ from workbench.store.models import AudioSent, Clip, ListeningClock, Play, Revisi
 from workbench.store.repo._common import is_postgres
 
 
+# The task view's statements, built once (building a select costs about as much as running it).
+_LIVE_SEGMENTS = (select(Segment).where(Segment.task_id == bindparam("task_id"), Segment.merged_into_id.is_(None))
+                  .order_by(Segment.position))
+
+
 def live_segments(session: Session, task_id: int) -> list[Segment]:
-    return list(session.scalars(
-        select(Segment)
-        .where(Segment.task_id == task_id, Segment.merged_into_id.is_(None))
-        .order_by(Segment.position)
-    ))
+    return list(session.scalars(_LIVE_SEGMENTS, {"task_id": task_id}))
 
 
 def get_segment(session: Session, segment_id: int) -> Segment | None:
@@ -87,15 +88,17 @@ def latest_revision(session: Session, segment_id: int) -> Revision | None:
     ).first()
 
 
+_HEARD_SPANS = (select(Play.segment_id, Play.start_s, Play.end_s, Play.version, Play.from_s, Play.to_s)
+                .where(Play.user_id == bindparam("user_id"),
+                       Play.segment_id.in_(bindparam("segment_ids", expanding=True))))
+
+
 def heard_spans(session: Session, user_id: int, segments: Sequence[Segment]) -> dict[int, list[tuple[float, float]]]:
     """The spans (seconds into the segment) ``user_id`` was credited with hearing, per
     segment, counting only plays of the segment's current bounds and text version."""
     if not segments:
         return {}
-    rows = session.execute(
-        select(Play.segment_id, Play.start_s, Play.end_s, Play.version, Play.from_s, Play.to_s)
-        .where(Play.user_id == user_id, Play.segment_id.in_([s.id for s in segments]))
-    )
+    rows = session.execute(_HEARD_SPANS, {"user_id": user_id, "segment_ids": [s.id for s in segments]})
     current = {s.id: (s.start_s, s.end_s, s.version) for s in segments}
     heard: dict[int, list[tuple[float, float]]] = {s.id: [] for s in segments}
     for segment_id, start, end, version, from_s, to_s in rows:
@@ -128,21 +131,29 @@ def lock_user(session: Session, user_id: int) -> None:
         session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
-def reviewed_texts(session: Session, segment_ids: Sequence[int]) -> dict[int, str]:
-    """The text each segment had when its latest verdict was given (segments never
-    reviewed are absent)."""
-    if not segment_ids:
-        return {}
+def _reviewed_texts():
     latest = (
         select(Verdict.segment_id, func.max(Verdict.id).label("verdict_id"))
-        .where(Verdict.segment_id.in_(segment_ids))
+        .where(Verdict.segment_id.in_(bindparam("segment_ids", expanding=True)))
         .group_by(Verdict.segment_id)
         .subquery()
     )
-    rows = session.execute(
+    return (
         select(Verdict.segment_id, Revision.text)
         .join(latest, latest.c.verdict_id == Verdict.id)
         .outerjoin(Revision, and_(Revision.segment_id == Verdict.segment_id,
                                   Revision.version == Verdict.segment_version))
     )
+
+
+# Built once: the subquery costs more to build than to run (about 2 ms a call).
+_REVIEWED_TEXTS = _reviewed_texts()
+
+
+def reviewed_texts(session: Session, segment_ids: Sequence[int]) -> dict[int, str]:
+    """The text each segment had when its latest verdict was given (segments never
+    reviewed are absent)."""
+    if not segment_ids:
+        return {}
+    rows = session.execute(_REVIEWED_TEXTS, {"segment_ids": list(segment_ids)})
     return {segment_id: text or "" for segment_id, text in rows}

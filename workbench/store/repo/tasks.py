@@ -34,13 +34,6 @@ def tasks_where(session: Session, *, states: Sequence[str] | None = None, langua
     return session.scalars(query.order_by(Task.priority.desc(), Task.id)).all()
 
 
-def clips_by_id(session: Session, ids: Iterable[int]) -> dict[int, Clip]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(wanted)))}
-
-
 def tasks_held_by(session: Session, user_id: int) -> Sequence[Task]:
     """Tasks waiting on this user: claimed or returned to them as transcriber, in review
     with them, or resubmitted for them to review again; locked for update."""
@@ -67,10 +60,22 @@ def held_task_count(session: Session | Connection, user_id: int) -> int:
     return session.scalar(_HELD_TASK_COUNT, {"user_id": user_id}) or 0
 
 
+_OPEN_TASK_COUNT = (select(func.count()).select_from(Task)
+                    .where(Task.state == TaskState.OPEN, Task.language == bindparam("language")))
+
+
 def open_task_count(session: Session, language: str) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Task).where(Task.state == TaskState.OPEN, Task.language == language)
-    ) or 0
+    return session.scalar(_OPEN_TASK_COUNT, {"language": language}) or 0
+
+
+# The transcriber's queue asks this on every refresh: built once (``tasks_where`` builds its query).
+_HELD_TASKS = (select(Task).where(Task.transcriber_id == bindparam("user_id"), Task.state.in_(HELD_STATES))
+               .order_by(Task.priority.desc(), Task.id))
+
+
+def held_tasks(session: Session, user_id: int) -> Sequence[Task]:
+    """The tasks ``user_id`` holds as transcriber (claimed or returned), highest priority first."""
+    return session.scalars(_HELD_TASKS, {"user_id": user_id}).all()
 
 
 def claim_open_task(session: Session | Connection, *, language: str, user_id: int, now: datetime,
