@@ -22,15 +22,14 @@ clip's segments as revisions, and the evidence says whether drafts help.
 
 Which engine drafts what is a ``DraftConfig`` (drafts/registry.py) kept as JSON in
 ``<data dir>/drafts.json`` (or the file ``WORKBENCH_DRAFTS`` names), written by ``workbench
-drafts set``; it is read again at every job, so a change needs no restart.
+drafts set`` and read by ``DraftEngines`` (draft_engines.py) at every job, so a change needs
+no restart.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,12 +38,12 @@ from workbench.drafts.errors import DraftEngineError
 from workbench.drafts.evidence import DraftOutcome, draft_figures
 from workbench.drafts.model import SAMPLE_RATE, Draft
 from workbench.drafts.packing import window_groups
-from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfig
 from workbench.drafts.scoring import cer
 from workbench.store import double_queries, draft_queries, gold_queries, repo
 from workbench.workflow import access, rows
 from workbench.store.models import DraftRestart, DraftWords, Revision, Segment, Task
 from workbench.workflow.context import Context, Service
+from workbench.workflow.draft_engines import DraftEngines
 from workbench.workflow.draft_guidance import has_sound
 from workbench.workflow.limits import check_language, required_text
 from workbench.workflow.views import Views
@@ -68,7 +67,10 @@ def drafts_allowed(task: Task, segment: Segment) -> bool:
     (a gold copy or an imported reference clip, workflow/gold.py), where a draft would give
     the answer away, nor on either side of a double transcription (workflow/double.py), where
     one draft under both texts would make them agree, nor on an ordinary task held back
-    (workflow/holdback.py), so that those two do not stand out as the undrafted ones."""
+    (workflow/holdback.py), so that those two do not stand out as the undrafted ones. A row
+    of ``repo.segment_to_save`` (an autosave) read the same rule with the segment."""
+    if hasattr(task, "drafts_barred"):
+        return not task.drafts_barred
     return not (gold_queries.is_gold_task(task) or double_queries.is_double_task(task)
                 or draft_queries.is_held_back(task))
 
@@ -91,53 +93,6 @@ class DraftEvidence:
 
     figures: dict
     switches: dict[tuple[str, str], SwitchState]
-
-
-class DraftEngines:
-    """The engines the draft settings choose, built once per choice and kept (a model loads
-    once per worker). ``config`` fixes the settings (tests); otherwise they are read from
-    ``path`` at every call."""
-
-    def __init__(self, data_dir: Path, *, config: DraftConfig | None = None,
-                 registry: BackendRegistry | None = None, path: Path | None = None) -> None:
-        self.data_dir = Path(data_dir)
-        self.path = path or Path(os.environ.get("WORKBENCH_DRAFTS") or self.data_dir / "drafts.json")
-        self._config = config
-        self._registry = registry
-        self._backends: dict[str, object] = {}
-        self._lock = threading.Lock()
-
-    def config(self) -> DraftConfig:
-        if self._config is not None:
-            return self._config
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return DraftConfig()
-        try:
-            return DraftConfig.from_dict(json.loads(text))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise DraftEngineError(f"the draft settings {self.path} cannot be read: {error}") from None
-
-    def save(self, config: DraftConfig) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.tmp")
-        temporary.write_text(json.dumps(config.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(temporary, self.path)
-
-    def choice_for(self, project: str, language: str) -> BackendChoice | None:
-        return self.config().choice_for(project, language)
-
-    def backend(self, choice: BackendChoice):
-        key = json.dumps(choice.to_dict(), sort_keys=True)
-        with self._lock:
-            if key not in self._backends:
-                if self._registry is None:
-                    from workbench.drafts.registry import default_registry
-
-                    self._registry = default_registry()
-                self._backends[key] = self._registry.create(choice, self.data_dir)
-            return self._backends[key]
 
 
 class Drafting(Service):
