@@ -195,7 +195,8 @@ def test_a_drafting_job_killed_mid_way_is_queued_again_by_the_sweep_once_and_dra
     assert wb.requeue_lost_jobs() == []
 
 
-@pytest.mark.parametrize("late", ["writes", "fails"])
+@pytest.mark.parametrize("late", ["comes back before the new job", "writes after the new job",
+                                  "fails after the new job"])
 def test_a_late_copy_of_a_drafting_job_taken_for_dead_changes_nothing(drafts_queue, wb_clock, late):
     wb, admin, clip_id, fake = drafts_queue
     jobs = jobs_of(wb)
@@ -207,13 +208,18 @@ def test_a_late_copy_of_a_drafting_job_taken_for_dead_changes_nothing(drafts_que
             fake.draft = drafting
             wb_clock.advance(seconds=STALL_S + 1)
             assert wb.requeue_lost_jobs() == [clip_id]
-            assert wb.queue.run_one(jobs, queue="drafts")  # the new job drafts the rest meanwhile
-            if late == "fails":
+            if late != "comes back before the new job":
+                assert wb.queue.run_one(jobs, queue="drafts")  # the new job drafts the rest meanwhile
+            if late == "fails after the new job":
                 raise DraftEngineError("the engine's server went away")
         return drafting(segments, language)
 
     fake.draft = stalled
-    wb.draft_clip(clip_id)  # the old job goes on after the new one finished
+    wb.draft_clip(clip_id)  # the old job goes on
+    if late == "comes back before the new job":
+        assert wb.clip(admin, clip_id).draft_progress == "queued 16/36"
+        assert sum(drafts_written(wb, clip_id).values()) == 16  # its first batch only
+        assert wb.queue.run_one(jobs, queue="drafts")
     clip = wb.clip(admin, clip_id)
     assert (clip.draft_state, clip.draft_progress, clip.draft_note) == ("done", "done 36/36", None)
     assert set(drafts_written(wb, clip_id).values()) == {1}
