@@ -2,13 +2,16 @@
 
     python3 bench/routes.py                        # PostgreSQL ($WORKBENCH_TEST_POSTGRES_URL)
     python3 bench/routes.py --backend sqlite --requests 400
+    python3 bench/routes.py --drafted                # the saved segment has a machine draft
 
 Seeds a fresh store as bench/load.py does (transcribers, three tasks each, real segment
 audio), starts one server process (bench/claims.py's ``start_server``), and sends each hot-path
 request ``--requests`` times from one signed-in client after a warm-up: claim, queue JSON,
 task page, task JSON, segment audio, autosave, a static asset. Prints the server process's
 CPU milliseconds per request (/proc), which other work on the machine disturbs little, and
-the median wall time, which it does. Not a test: nothing here asserts.
+the median wall time, which it does. With ``--drafted`` the claimed task's clip is drafted
+(the fake engine) before anything is measured, so the task routes and the autosave are those
+of a drafted segment, as most are in a project with drafts on. Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -44,14 +47,19 @@ def _checked(response: httpx.Response) -> httpx.Response:
     return response
 
 
-def run(backend: str, postgres_url: str, count: int) -> list[tuple[str, float, float]]:
+def run(backend: str, postgres_url: str, count: int, *, drafted: bool = False) -> list[tuple[str, float, float]]:
     users = WARM_UP + count + 1  # each claim takes a task of its own user
     store = Store(backend, postgres_url)
     try:
+        if drafted:
+            from workbench.workflow.holdback import Holdback
+
+            Holdback.holdback_random = _NeverHeldBack()  # the measured task must show its draft
         store.seed(users, 0)
         server, base_url = claims.start_server(store.url, store.data_dir)
         try:
-            return _measure(server.pid, base_url, users, count)
+            return _measure(server.pid, base_url, users, count, draft=(lambda task: _draft(store, task)) if drafted
+                            else None)
         finally:
             claims.stop_servers([(server, base_url)])
     finally:
@@ -66,12 +74,38 @@ def _client(base_url: str, username: str) -> httpx.Client:
     return client
 
 
-def _measure(pid: int, base_url: str, users: int, count: int) -> list[tuple[str, float, float]]:
+class _NeverHeldBack:
+    @staticmethod
+    def random() -> float:
+        return 1.0
+
+
+def _draft(store: Store, task_id: int) -> None:
+    """Draft the task's clip with the fake engine, as a drafts worker would."""
+    from workbench.drafts.registry import BackendChoice, DraftConfig
+    from workbench.workflow.draft_engines import DraftEngines
+
+    wb = claims._open_workbench(store.url, store.data_dir)
+    try:
+        wb.draft_engines = DraftEngines(store.data_dir, config=DraftConfig(default=BackendChoice("fake", {})))
+        admin = wb.actor("bench-admin")
+        clip_id = wb.open_task(admin, task_id).task.clip_id
+        wb.redraft_clip(admin, clip_id)
+        wb.draft_clip(clip_id)
+    finally:
+        wb.close()
+
+
+def _measure(pid: int, base_url: str, users: int, count: int, *, draft=None) -> list[tuple[str, float, float]]:
     clients = [_client(base_url, f"scribe-{n:04d}") for n in range(users)]
     me = clients[-1]
     task = _checked(me.post(claims.CLAIM_ROUTE)).json()["task_id"]
+    if draft is not None:
+        draft(task)
     data = _checked(me.get(f"/api/work/tasks/{task}")).json()
     segment = data["segments"][0]
+    if draft is not None and not segment.get("draft"):
+        raise RuntimeError(f"task {task} shows no draft after drafting: {segment}")
     asset = re.search(r'"(/ui-static/[^"]+\?v=\d+)"', _checked(me.get(f"/work/transcribe/{task}")).text).group(1)
     version = [segment["version"]]
 
@@ -101,9 +135,11 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="postgresql")
     parser.add_argument("--postgres-url", default=os.environ.get("WORKBENCH_TEST_POSTGRES_URL", ""))
     parser.add_argument("--requests", type=int, default=200, help="measured requests a route")
+    parser.add_argument("--drafted", action="store_true", help="the claimed task's clip is drafted first")
     args = parser.parse_args()
-    rows = run(args.backend, args.postgres_url, args.requests)
-    print(f"server CPU per request, {args.backend}, one process, {args.requests} requests a route, one at a time")
+    rows = run(args.backend, args.postgres_url, args.requests, drafted=args.drafted)
+    print(f"server CPU per request, {args.backend}, one process, {args.requests} requests a route, one at a time"
+          + (", a drafted segment" if args.drafted else ""))
     print("| route | CPU ms/request | wall p50 ms |\n|---|---|---|")
     for name, cpu, wall in rows:
         print(f"| {name} | {cpu:.2f} | {wall:.1f} |")

@@ -1,7 +1,9 @@
 """A job lost before any worker took the clip's lease (Redis flushed or restarted without
 persistence, a worker killed between taking the job and the lease) does not leave its clip
 queued for ever: the clip workers' sweep queues it again once it has waited a lease with no
-job in the queue, once, audited, and the clip is still processed only once."""
+job in the queue, once, audited, and the clip is still processed only once. Nor does a
+drafting job killed in the middle leave its clip drafting for ever: once its heartbeat has
+stood still for the policy's bound the sweep queues it again, and each segment is drafted once."""
 
 import pytest
 import redis
@@ -9,7 +11,9 @@ from drafts_support import clip_with_audio, fake_engines
 
 from tests.builders import open_workbench
 from tests.serving import REPO
+from workbench.drafts.errors import DraftEngineError
 from workbench.worker import jobs_of
+from workbench.workflow.errors import InvalidTransition
 
 SAMPLE = REPO / "sample_data" / "ko_call.mp3"
 LEASE_S = 60  # the default policy's clip lease: how long a clip waits before its job is taken for lost
@@ -112,3 +116,112 @@ def test_two_sweeps_that_read_the_queue_at_the_same_moment_queue_a_lost_clip_onc
     monkeypatch.setattr(wb.queue, "queued_clip_ids", lambda queue: set())  # both saw it without a job
     assert wb.requeue_lost_jobs() == [clip.id]
     assert wb.requeue_lost_jobs() == [] and wb.queue.queued == [clip.id]
+
+
+# --- a drafting job killed in the middle ------------------------------------------------
+
+STALL_S = 5 * 60  # the default policy's draft_stall: how long drafting may stand still
+SPANS = [(n * 7.5, n * 7.5 + 6.9) for n in range(36)]  # 9 packed windows: batches of 16, 16 and 4 segments
+
+
+@pytest.fixture(params=["redis", "embedded"])
+def drafts_queue(request, database_url, tmp_path, monkeypatch, wb_clock):
+    """(workbench, admin, clip id, fake engine): a processed clip of 36 segments on the huey
+    queue named by the parameter, its drafting queued on the drafts queue, not run."""
+    monkeypatch.setenv("WORKBENCH_QUEUE_URL", request.getfixturevalue("redis_url") if request.param == "redis" else "")
+    wb = open_workbench(tmp_path / "data", database_url=database_url, clock=wb_clock)
+    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
+    fake = fake_engines(wb)
+    clip = clip_with_audio(wb, admin, tmp_path, spans=SPANS)
+    assert wb.redraft_clip(admin, clip.id).draft_state == "queued" and wb.queue.pending("drafts") == 1
+    yield wb, admin, clip.id, fake
+    wb.close()
+
+
+def drafts_written(wb, clip_id: int) -> dict[int, int]:
+    """{segment id: its draft revisions} over the clip's segments."""
+    from sqlalchemy import func, select
+
+    from workbench.store.models import Revision, Segment, Task
+
+    with wb.store.reading() as session:
+        return dict(session.execute(
+            select(Segment.id, func.count(Revision.id)).join(Task, Task.id == Segment.task_id)
+            .outerjoin(Revision, (Revision.segment_id == Segment.id) & (Revision.kind == "draft"))
+            .where(Task.clip_id == clip_id).group_by(Segment.id)).all())
+
+
+def stop_after_first_batch(fake, stop: BaseException):
+    """Make ``fake`` draft one batch, then raise ``stop`` at the next (the worker stops)."""
+    drafting = fake.draft
+
+    def draft(segments, language):
+        if fake.calls:
+            fake.draft = drafting
+            raise stop
+        return drafting(segments, language)
+
+    fake.draft = draft
+
+
+def test_a_drafting_job_killed_mid_way_is_queued_again_by_the_sweep_once_and_drafts_each_segment_once(
+        drafts_queue, wb_clock):
+    wb, admin, clip_id, fake = drafts_queue
+    jobs = jobs_of(wb)
+    stop_after_first_batch(fake, KeyboardInterrupt())  # the worker's process told to stop mid-job
+    assert wb.queue.run_one(jobs, queue="drafts") and wb.queue.pending("drafts") == 0
+    assert wb.clip(admin, clip_id).draft_progress == "drafting 16/36"
+    with pytest.raises(InvalidTransition, match="sweep queues it again"):
+        wb.redraft_clip(admin, clip_id)
+
+    wb_clock.advance(seconds=STALL_S - 1)
+    assert wb.requeue_lost_jobs() == []  # a slow batch is not a dead job
+    wb_clock.advance(seconds=2)
+    jobs.sweep()  # a clip worker's periodic sweep
+    assert wb.clip(admin, clip_id).draft_state == "queued" and wb.queue.pending("drafts") == 1
+    assert wb.requeue_lost_jobs() == []  # once
+    wb_clock.advance(seconds=STALL_S + 1)
+    assert wb.requeue_lost_jobs() == []  # its job waits in the queue: not lost either
+
+    assert wb.queue.run_one(jobs, queue="drafts") and not wb.queue.run_one(jobs, queue="drafts")
+    assert wb.clip(admin, clip_id).draft_progress == "done 36/36"
+    written = drafts_written(wb, clip_id)
+    asked = [int(segment_id) for ids, _ in fake.calls for segment_id in ids]
+    assert len(fake.calls[0][0]) == 16 and sorted(asked) == sorted(written)  # the second job: only what was left
+    assert set(written.values()) == {1}
+    steps = clip_steps(wb, admin, clip_id)
+    assert [steps.count(step) for step in ("clip.drafting", "clip.drafting_requeued", "clip.drafted")] == [2, 1, 1]
+    wb_clock.advance(seconds=STALL_S + 1)
+    assert wb.requeue_lost_jobs() == []
+
+
+@pytest.mark.parametrize("late", ["comes back before the new job", "writes after the new job",
+                                  "fails after the new job"])
+def test_a_late_copy_of_a_drafting_job_taken_for_dead_changes_nothing(drafts_queue, wb_clock, late):
+    wb, admin, clip_id, fake = drafts_queue
+    jobs = jobs_of(wb)
+    wb.queue.hueys["drafts"].dequeue()  # the old job, run below by hand: it stalls in its second batch
+    drafting = fake.draft
+
+    def stalled(segments, language):
+        if fake.calls:  # the old job's second batch takes longer than the bound
+            fake.draft = drafting
+            wb_clock.advance(seconds=STALL_S + 1)
+            assert wb.requeue_lost_jobs() == [clip_id]
+            if late != "comes back before the new job":
+                assert wb.queue.run_one(jobs, queue="drafts")  # the new job drafts the rest meanwhile
+            if late == "fails after the new job":
+                raise DraftEngineError("the engine's server went away")
+        return drafting(segments, language)
+
+    fake.draft = stalled
+    wb.draft_clip(clip_id)  # the old job goes on
+    if late == "comes back before the new job":
+        assert wb.clip(admin, clip_id).draft_progress == "queued 16/36"
+        assert sum(drafts_written(wb, clip_id).values()) == 16  # its first batch only
+        assert wb.queue.run_one(jobs, queue="drafts")
+    clip = wb.clip(admin, clip_id)
+    assert (clip.draft_state, clip.draft_progress, clip.draft_note) == ("done", "done 36/36", None)
+    assert set(drafts_written(wb, clip_id).values()) == {1}
+    steps = clip_steps(wb, admin, clip_id)
+    assert [steps.count(step) for step in ("clip.drafting", "clip.drafted", "clip.draft_failed")] == [2, 1, 0]

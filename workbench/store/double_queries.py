@@ -43,6 +43,13 @@ def worked_other_side(task: Task, user_id: int, session: Session | None = None) 
         )).exists())))
 
 
+def double_task_clause(task_id):
+    """A condition: task ``task_id`` (a column or a value) is either side of a pair
+    (``is_double_task``'s rule, for a Core read)."""
+    return select(DoublePair.task_id).where(
+        or_(DoublePair.task_id == task_id, DoublePair.original_task_id == task_id)).exists()
+
+
 def is_double_task(task: Task) -> bool:
     """Whether ``task`` (a row of an open session) is either side of a pair; remembered for
     the session's life (a task is paired when it is made, or untouched by ``double_task``)."""
@@ -51,8 +58,7 @@ def is_double_task(task: Task) -> bool:
         return False
     known = session.info.setdefault("double_tasks", {})
     if task.id not in known:
-        known[task.id] = bool(session.scalar(select(select(DoublePair.task_id).where(
-            or_(DoublePair.task_id == task.id, DoublePair.original_task_id == task.id)).exists())))
+        known[task.id] = bool(session.scalar(select(double_task_clause(task.id))))
     return known[task.id]
 
 

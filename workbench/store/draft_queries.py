@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, object_session
+
+from workbench.store.double_queries import double_task_clause
+from workbench.store.gold_queries import gold_task_clause
 
 from workbench.store.models import (
     Clip,
@@ -24,7 +27,8 @@ from workbench.store.models import (
 from workbench.store.pay_models import TaskTime
 
 
-# Built once: every task view and autosave of a drafted segment asks it.
+# Built once: every task view asks it (an autosave reads the draft with its segment,
+# repo.segment_to_save).
 _DRAFTS_OF = (select(Revision, DraftWords.words).join(DraftWords, DraftWords.revision_id == Revision.id)
               .where(Revision.segment_id.in_(bindparam("segment_ids", expanding=True)), Revision.kind == "draft")
               .order_by(Revision.version))
@@ -48,6 +52,15 @@ def is_held_back(task: Task) -> bool:
     if task.id not in known:
         known[task.id] = session.get(DraftHoldback, task.id) is not None
     return known[task.id]
+
+
+def barred_from_drafts(task_id, clip_id):
+    """A condition: task ``task_id`` of clip ``clip_id`` (columns) is neither drafted nor shown
+    a draft, the rule of ``workflow.drafting.drafts_allowed`` for a Core read: gold work
+    (``is_gold_task``), either side of a pair (``is_double_task``) or held back
+    (``is_held_back``)."""
+    return (gold_task_clause(task_id, clip_id) | double_task_clause(task_id)
+            | exists().where(DraftHoldback.task_id == task_id))
 
 
 def held_back_tasks(session: Session) -> list[int]:

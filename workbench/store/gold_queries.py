@@ -34,6 +34,12 @@ def gold_source_clips(session: Session, *, language: str, besides: int) -> list[
     ))
 
 
+def gold_task_clause(task_id, clip_id):
+    """A condition: task ``task_id`` of clip ``clip_id`` (columns or values) is gold work, a gold
+    copy or an imported reference clip (``is_gold_task``'s rule, for a Core read)."""
+    return exists().where(GoldCopy.task_id == task_id) | exists().where(GoldImport.clip_id == clip_id)
+
+
 def is_gold_task(task: Task) -> bool:
     """Whether ``task`` (a row of an open session) is a gold copy or an imported reference clip.
     Remembered for the session's life: a task is born gold or not and never changes."""
@@ -42,8 +48,7 @@ def is_gold_task(task: Task) -> bool:
         return False
     known = session.info.setdefault("gold_tasks", {})
     if task.id not in known:
-        known[task.id] = bool(session.scalar(select(
-            exists().where(GoldCopy.task_id == task.id) | exists().where(GoldImport.clip_id == task.clip_id))))
+        known[task.id] = bool(session.scalar(select(gold_task_clause(task.id, task.clip_id))))
     return known[task.id]
 
 

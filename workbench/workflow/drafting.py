@@ -4,7 +4,10 @@ clip's segments as revisions, and the evidence says whether drafts help.
 - **Queued.** Once a clip is processed its drafting is queued on the ``drafts`` queue
   (queue.py), never the clip queue, so drafting never holds up segmentation. Progress
   (``draft_state``, ``draft_done``/``draft_total``, ``draft_note``) is stored on the clip for
-  the admin's clip list.
+  the admin's clip list, with a heartbeat (``progress_at``, at each batch): the workers'
+  sweep (lost_jobs.py) queues a clip whose drafting has stood still for
+  ``policy.draft_stall`` again. A job goes on only while the beat is its own, so the late
+  copy of a job taken for dead writes nothing more.
 - **A draft is a revision.** Version 1 of a segment nobody has touched: no author, role
   ``machine``, kind ``draft``, ``engine`` ``asr:<model>@<hash>``; its words and probabilities
   are kept beside it (``draft_words``). It is never overwritten: a human save after it is an
@@ -22,16 +25,16 @@ clip's segments as revisions, and the evidence says whether drafts help.
 
 Which engine drafts what is a ``DraftConfig`` (drafts/registry.py) kept as JSON in
 ``<data dir>/drafts.json`` (or the file ``WORKBENCH_DRAFTS`` names), written by ``workbench
-drafts set``; it is read again at every job, so a change needs no restart.
+drafts set`` and read by ``DraftEngines`` (draft_engines.py) at every job, so a change needs
+no restart.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from workbench.domain.times import seoul_minute
@@ -39,12 +42,12 @@ from workbench.drafts.errors import DraftEngineError
 from workbench.drafts.evidence import DraftOutcome, draft_figures
 from workbench.drafts.model import SAMPLE_RATE, Draft
 from workbench.drafts.packing import window_groups
-from workbench.drafts.registry import BackendChoice, BackendRegistry, DraftConfig
 from workbench.drafts.scoring import cer
 from workbench.store import double_queries, draft_queries, gold_queries, repo
 from workbench.workflow import access, rows
 from workbench.store.models import DraftRestart, DraftWords, Revision, Segment, Task
 from workbench.workflow.context import Context, Service
+from workbench.workflow.draft_engines import DraftEngines
 from workbench.workflow.draft_guidance import has_sound
 from workbench.workflow.limits import check_language, required_text
 from workbench.workflow.views import Views
@@ -68,9 +71,27 @@ def drafts_allowed(task: Task, segment: Segment) -> bool:
     (a gold copy or an imported reference clip, workflow/gold.py), where a draft would give
     the answer away, nor on either side of a double transcription (workflow/double.py), where
     one draft under both texts would make them agree, nor on an ordinary task held back
-    (workflow/holdback.py), so that those two do not stand out as the undrafted ones."""
+    (workflow/holdback.py), so that those two do not stand out as the undrafted ones. A row
+    of ``repo.segment_to_save`` (an autosave) read the same rule with the segment."""
+    if hasattr(task, "drafts_barred"):
+        return not task.drafts_barred
     return not (gold_queries.is_gold_task(task) or double_queries.is_double_task(task)
                 or draft_queries.is_held_back(task))
+
+
+@dataclass
+class Heartbeat:
+    """A drafting job's latest beat: the ``progress_at`` it last wrote on its clip. The clip
+    stays the job's while drafting with that beat; once the sweep queued it again (and a new
+    job beats anew) the old job's beat is no longer the stored one."""
+
+    at: datetime | None = None
+
+    def owns(self, clip) -> bool:
+        return clip.draft_state == "drafting" and clip.progress_at == self.at
+
+    def beat(self, clip, now: datetime) -> None:
+        clip.progress_at = self.at = now
 
 
 @dataclass(frozen=True)
@@ -93,53 +114,6 @@ class DraftEvidence:
     switches: dict[tuple[str, str], SwitchState]
 
 
-class DraftEngines:
-    """The engines the draft settings choose, built once per choice and kept (a model loads
-    once per worker). ``config`` fixes the settings (tests); otherwise they are read from
-    ``path`` at every call."""
-
-    def __init__(self, data_dir: Path, *, config: DraftConfig | None = None,
-                 registry: BackendRegistry | None = None, path: Path | None = None) -> None:
-        self.data_dir = Path(data_dir)
-        self.path = path or Path(os.environ.get("WORKBENCH_DRAFTS") or self.data_dir / "drafts.json")
-        self._config = config
-        self._registry = registry
-        self._backends: dict[str, object] = {}
-        self._lock = threading.Lock()
-
-    def config(self) -> DraftConfig:
-        if self._config is not None:
-            return self._config
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return DraftConfig()
-        try:
-            return DraftConfig.from_dict(json.loads(text))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise DraftEngineError(f"the draft settings {self.path} cannot be read: {error}") from None
-
-    def save(self, config: DraftConfig) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.tmp")
-        temporary.write_text(json.dumps(config.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(temporary, self.path)
-
-    def choice_for(self, project: str, language: str) -> BackendChoice | None:
-        return self.config().choice_for(project, language)
-
-    def backend(self, choice: BackendChoice):
-        key = json.dumps(choice.to_dict(), sort_keys=True)
-        with self._lock:
-            if key not in self._backends:
-                if self._registry is None:
-                    from workbench.drafts.registry import default_registry
-
-                    self._registry = default_registry()
-                self._backends[key] = self._registry.create(choice, self.data_dir)
-            return self._backends[key]
-
-
 class Drafting(Service):
     """``draft_engines``: the engines the draft settings choose (replace it to fix them)."""
 
@@ -158,8 +132,12 @@ class Drafting(Service):
             clip = rows.clip(session, clip_id)
             if clip.status != "ready":
                 raise InvalidTransition(f"Clip {clip_id} is {clip.status}; only a processed clip can be drafted.")
-            if clip.draft_state in ("queued", "drafting"):
-                raise InvalidTransition(f"Clip {clip_id}'s drafting is already {clip.draft_state}.")
+            if clip.draft_state == "queued":
+                raise InvalidTransition(f"Clip {clip_id}'s drafting is already queued.")
+            if clip.draft_state == "drafting":
+                raise InvalidTransition(f"Clip {clip_id}'s drafting is already running; if its job died, the "
+                                        "workers' sweep queues it again once it has not moved for "
+                                        f"{self.policy.draft_stall.total_seconds() / 60:g} minutes.")
         if not self.queue_drafting(clip_id):
             raise InvalidInput(f"No draft engine is chosen for clip {clip_id}'s project and language "
                                "(`workbench drafts set`).")
@@ -196,15 +174,16 @@ class Drafting(Service):
     def draft_clip(self, clip_id: int) -> None:
         """Draft a processed clip's untouched segments (what ``workbench worker --queue drafts``
         runs). Nothing is raised: a failure is stored on the clip with its reason."""
+        heartbeat = Heartbeat()
         try:
-            self._draft_clip(clip_id)
+            self._draft_clip(clip_id, heartbeat)
         except DraftEngineError as error:
-            self._draft_failed(clip_id, str(error))
+            self._draft_failed(clip_id, str(error), heartbeat)
         except Exception as error:  # noqa: BLE001 - a crash is recorded, never lost in a log
             log.exception("drafting clip %s crashed", clip_id)
-            self._draft_failed(clip_id, f"Drafting crashed: {type(error).__name__}: {error}")
+            self._draft_failed(clip_id, f"Drafting crashed: {type(error).__name__}: {error}", heartbeat)
 
-    def _draft_clip(self, clip_id: int) -> None:
+    def _draft_clip(self, clip_id: int, heartbeat: Heartbeat) -> None:
         from workbench.drafts.model import DraftSegment
 
         with self.store.session() as session:
@@ -227,6 +206,7 @@ class Drafting(Service):
             clip.draft_state, clip.draft_total = "drafting", len(segments)
             clip.draft_note = HELD_BACK if draft_queries.is_held_back(task) else None
             clip.draft_done = len(segments) - len(wanted)
+            heartbeat.beat(clip, self.now())
             language, source = clip.language, self.ctx.path(clip.output_dir) / "clean.flac" if clip.output_dir else None
             self._audit(session, None, "clip.drafting", "clip", clip.id, engine=backend.engine_id,
                         segments=len(wanted))
@@ -235,17 +215,29 @@ class Drafting(Service):
         for batch in _batches(wanted):
             pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
             drafts = backend.draft(pieces, language)
-            self._store_drafts(clip_id, drafts, sounding={piece.id for piece in pieces if has_sound(piece.audio)})
+            if not self._store_drafts(clip_id, drafts, heartbeat,
+                                      sounding={piece.id for piece in pieces if has_sound(piece.audio)}):
+                return
         with self.store.session() as session:
             clip = rows.clip(session, clip_id, lock=True)
+            if not heartbeat.owns(clip):
+                return
             clip.draft_state = "done"
             self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
 
-    def _store_drafts(self, clip_id: int, drafts: list[Draft], *, sounding: frozenset[str] | set[str] = frozenset()) -> None:
-        """Write each draft as version 1 of its segment, only if the segment is still untouched.
-        An empty draft is kept only over audio with sound (segment ids in ``sounding``): the
-        transcriber is told the engine heard no words there (workflow/draft_guidance.py)."""
+    def _store_drafts(self, clip_id: int, drafts: list[Draft], heartbeat: Heartbeat, *,
+                      sounding: frozenset[str] | set[str] = frozenset()) -> bool:
+        """Write each draft as version 1 of its segment, only if the segment is still untouched,
+        and beat; False, writing nothing, when the clip is no longer this job's (taken for dead
+        and queued again). An empty draft is kept only over audio with sound (segment ids in
+        ``sounding``): the transcriber is told the engine heard no words there
+        (workflow/draft_guidance.py)."""
         with self.store.session() as session:
+            clip = rows.clip(session, clip_id, lock=True)
+            if not heartbeat.owns(clip):
+                log.warning("clip %s: this drafting job was taken for dead and the clip queued again; it stops",
+                            clip_id)
+                return False
             for draft in drafts:
                 segment = repo.get_segment(session, int(draft.segment_id))
                 task = session.get(Task, segment.task_id)
@@ -262,17 +254,20 @@ class Drafting(Service):
                 session.flush()
                 session.add(DraftWords(revision_id=revision.id,
                                        words=json.dumps([w.to_dict() for w in draft.words], ensure_ascii=False)))
-            clip = rows.clip(session, clip_id, lock=True)
             clip.draft_done = min(clip.draft_total, clip.draft_done + len(drafts))
+            heartbeat.beat(clip, self.now())
+            return True
 
     def _draftable(self, task: Task, segment: Segment) -> bool:
         return (segment.version == 0 and not segment.text and not segment.no_speech
                 and segment.merged_into_id is None and task.state in ("open", "in_progress")
                 and self.ctx.drafts_allowed(task, segment))
 
-    def _draft_failed(self, clip_id: int, reason: str) -> None:
+    def _draft_failed(self, clip_id: int, reason: str, heartbeat: Heartbeat | None = None) -> None:
         with self.store.session() as session:
             clip = rows.clip(session, clip_id, lock=True)
+            if heartbeat is not None and heartbeat.at is not None and not heartbeat.owns(clip):
+                return  # a job taken for dead failed late: the clip is another job's now
             clip.draft_state, clip.draft_note = "failed", reason
             self._audit(session, None, "clip.draft_failed", "clip", clip.id, error=reason)
 

@@ -10,6 +10,14 @@ and the next sweep waits a full lease again before judging it lost. A job queued
 harmless: a job runs only on a clip still waiting (``process_clip`` and ``draft_clip`` check
 the state under the row lock), so a clip in flight is never processed twice. Each clip
 queued again is audited (``clip.job_requeued``, ``clip.draft_job_requeued``).
+
+A drafting job killed in the middle (the worker's process ended, its machine died) leaves its
+clip "drafting", and drafting holds no lease. Its heartbeat tells: a drafting job sets the
+clip's ``progress_at`` after every batch (drafting.py), so a clip drafting whose beat has stood
+still for ``policy.draft_stall`` is put back to "queued" and its drafting queued again, in the
+same locked transaction (once), audited (``clip.drafting_requeued``). The new job drafts only
+what is still undrafted; a late copy of the old one finds the beat no longer its own and
+writes nothing, and a draft is only ever written on version 0 in any case.
 """
 
 from __future__ import annotations
@@ -37,6 +45,10 @@ class LostJobs(Service):
                 requeued += self._requeue(queue)
             except QueueUnavailable as error:
                 log.error("looking for lost %s jobs: %s", queue, error)
+        try:
+            requeued += self._requeue_stalled_drafting()
+        except QueueUnavailable as error:
+            log.error("looking for stalled drafting: %s", error)
         return requeued
 
     def _requeue(self, queue: str) -> list[int]:
@@ -54,4 +66,21 @@ class LostJobs(Service):
         for clip_id in ids:
             log.warning("clip %s: its %s job was lost from the queue; queued again", clip_id, queue)
             getattr(self.queue, method)(clip_id)
+        return ids
+
+    def _requeue_stalled_drafting(self) -> list[int]:
+        waiting = self.queue.queued_clip_ids("drafts")  # a job already waiting will draft it: none added
+        cutoff = self.now() - self.policy.draft_stall
+        with self.store.session() as session:
+            stalled = repo.clips_drafting_still_since(session, cutoff, lock=True)
+            for clip in stalled:
+                self._audit(session, None, "clip.drafting_requeued", "clip", clip.id,
+                            still_since=clip.progress_at.isoformat() if clip.progress_at else None,
+                            done=clip.draft_done, total=clip.draft_total)
+                clip.draft_state, clip.progress_at = "queued", self.now()
+            ids = [clip.id for clip in stalled]
+        for clip_id in ids:
+            log.warning("clip %s: its drafting stood still for %s; queued again", clip_id, self.policy.draft_stall)
+            if clip_id not in waiting:
+                self.queue.enqueue_drafting(clip_id)
         return ids

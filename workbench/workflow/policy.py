@@ -94,6 +94,10 @@ class Policy:
     # at most ``clip_max_attempts`` times in all before it is failed with the reason.
     clip_lease: timedelta = timedelta(seconds=60)
     clip_max_attempts: int = 3
+    # A drafting job beats (the clip's ``progress_at``) after every batch of about two minutes
+    # of audio, tens of seconds of CPU; a clip whose drafting has not beaten for
+    # ``draft_stall``, a few batch times, is taken for a dead job's and queued again.
+    draft_stall: timedelta = timedelta(minutes=5)
     # Time on task (``workflow/time_on_task``): the most active time one report of a task
     # page may credit, and the most spans it may hold.
     max_activity_report: timedelta = timedelta(minutes=15)
@@ -120,7 +124,7 @@ class Policy:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Policy":
         """Defaults, overridden by ``WORKBENCH_MAX_UPLOAD_MB``, ``WORKBENCH_PENALTY_WON``,
-        ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS``,
+        ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS``, ``WORKBENCH_DRAFT_STALL_S``,
         ``WORKBENCH_MINIMUM_WAGES`` (``2027-01-01=10600,...``: figures added to, or replacing
         on the same day, the defaults), ``WORKBENCH_DRAFT_CER_THRESHOLD`` (a share, 0.35) and
         ``WORKBENCH_DRAFT_LOW_PROBABILITY`` (0.5)."""
@@ -128,6 +132,8 @@ class Policy:
         overrides: dict[str, object] = {}
         if env.get("WORKBENCH_CLIP_LEASE_S"):
             overrides["clip_lease"] = timedelta(seconds=max(1.0, float(env["WORKBENCH_CLIP_LEASE_S"])))
+        if env.get("WORKBENCH_DRAFT_STALL_S"):
+            overrides["draft_stall"] = timedelta(seconds=max(1.0, float(env["WORKBENCH_DRAFT_STALL_S"])))
         if env.get("WORKBENCH_CLIP_MAX_ATTEMPTS"):
             overrides["clip_max_attempts"] = max(1, int(env["WORKBENCH_CLIP_MAX_ATTEMPTS"]))
         if env.get("WORKBENCH_MAX_UPLOAD_MB"):

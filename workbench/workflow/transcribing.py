@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 
 from workbench.domain.states import SegmentStatus, TaskState, segment_may, segment_move, task_may, task_move
@@ -148,25 +147,22 @@ class Transcribing(Service):
         base_version = checked_version(base_version)
         if typed_chars is not None:
             typed_chars = checked_int(typed_chars, "typed character count", low=0, high=MAX_TYPED_CHARS)
-        # Plain statements on one connection, as a claim: one read, one versioned UPDATE, the
-        # revision and its audit entry (tests/test_store_round_trips counts them). A machine
-        # draft, where the segment has one, is read after the transaction.
-        try:
-            with self.store.transaction() as connection:
-                has_draft, view = self._save_on(connection, actor, segment_id, text, base_version, typed_chars)
-        except StaleVersion as stale:
-            raise StaleVersion(self._with_draft(stale.current)) from None
-        return self._with_draft(view) if has_draft else view
+        # Plain statements on one connection, as a claim: one read (the machine draft with the
+        # segment), one versioned UPDATE, the revision and its audit entry
+        # (tests/test_store_round_trips counts them). A stale save's StaleVersion carries the
+        # stored segment, its draft included.
+        with self.store.transaction() as connection:
+            return self._save_on(connection, actor, segment_id, text, base_version, typed_chars)
 
     def _save_on(self, connection, actor: Actor, segment_id: int, text: str, base_version: int,
-                 typed_chars: int | None) -> tuple[bool, SegmentView]:
-        """``save_text``'s transaction: whether the segment has a draft, and its view."""
+                 typed_chars: int | None) -> SegmentView:
+        """``save_text``'s transaction."""
         user, row = self.revisions.editable_row(connection, actor, segment_id)
         stored = lambda: self.views.row_view(row)  # noqa: E731 - the segment as read
         if self.revisions.retried_row(connection, user, row, base_version, "save", lambda r: r.text == text, stored):
-            return row.has_draft, stored()
+            return stored()
         if text == row.text and not row.no_speech and row.version > 0:
-            return row.has_draft, stored()
+            return stored()
         status = segment_move(row.status, "save" if text else "clear").value
         if not repo.bump_version_row(connection, row.segment_id, base_version, text=text, no_speech=False,
                                      no_speech_reason=None, status=status):
@@ -176,16 +172,8 @@ class Transcribing(Service):
                           kind="save", typed_chars=typed_chars, created_at=self.now())
         self._audit(connection, user.id, "segment.save", "segment", row.segment_id, task_id=row.id,
                     version=base_version + 1)
-        return row.has_draft, self.views.row_view(row, text=text, version=base_version + 1, status=status,
-                                                  no_speech=False, no_speech_reason=None)
-
-    def _with_draft(self, view: SegmentView) -> SegmentView:
-        """``view`` with its segment's machine draft, where drafts are shown."""
-        if self.ctx.drafts_allowed is None:
-            return view
-        with self.store.reading() as session:
-            task, segment = rows.task(session, view.task_id), session.get(Segment, view.id)
-            return dataclasses.replace(view, draft=self.views.segment_drafts(session, task, [segment]).get(segment.id))
+        return self.views.row_view(row, text=text, version=base_version + 1, status=status, no_speech=False,
+                                   no_speech_reason=None)
 
     def mark_no_speech(self, actor: Actor, segment_id: int, reason: str, *, base_version: int) -> SegmentView:
         """Mark a segment "no speech / unusable" with a reason (a new revision; the typed

@@ -37,6 +37,12 @@ def heard_share(spans: Iterable[tuple[float, float]], duration: float) -> float:
     return min(1.0, total(spans) / duration) if duration > 0 else 0.0
 
 
+def segment_draft(engine: str | None, text: str, words: str, *, untouched: bool) -> SegmentDraft:
+    """A machine draft's view from its revision's ``engine`` and ``text`` and its words' JSON."""
+    return SegmentDraft(engine=engine or "", text=text, words=tuple(DraftWord.from_dict(w) for w in json.loads(words)),
+                        untouched=untouched)
+
+
 class Views(Service):
     # --- views --------------------------------------------------------------------------
 
@@ -97,20 +103,19 @@ class Views(Service):
         if allowed is None:
             return {}
         drafts = draft_queries.drafts_of(session, [s.id for s in segments])
-        # Asked only of segments that have a draft: an autosave without one costs no lookup.
+        # Asked only of segments that have a draft: a view of undrafted ones costs no lookup.
         shown = {s.id: s.version for s in segments if s.id in drafts and allowed(task, s)}
         return {
-            segment_id: SegmentDraft(engine=revision.engine or "", text=revision.text,
-                                     words=tuple(DraftWord.from_dict(w) for w in json.loads(words)),
-                                     untouched=revision.version == shown[segment_id])
+            segment_id: segment_draft(revision.engine, revision.text, words,
+                                      untouched=revision.version == shown[segment_id])
             for segment_id, (revision, words) in drafts.items() if segment_id in shown
         }
 
-    @staticmethod
-    def row_view(row, **written) -> SegmentView:
+    def row_view(self, row, **written) -> SegmentView:
         """The view of a segment read as one row of ``repo.segment_to_save``, with the columns
         just ``written`` (``text``, ``version``, ...) in place of the read ones: no further
-        read (its draft, when it has one, is ``segment_drafts``' to add)."""
+        read, its machine draft included (read with it, shown by the rule ``segment_drafts``
+        follows: ``drafts_allowed`` is asked with the row as task and segment)."""
         segment = {key: getattr(row, key) for key in ("text", "version", "status", "no_speech", "no_speech_reason")}
         segment.update(written)
         status = getattr(segment["status"], "value", segment["status"])
@@ -122,7 +127,14 @@ class Views(Service):
             text=segment["text"], version=segment["version"], status=status,
             no_speech_reason=segment["no_speech_reason"], review_comment=row.review_comment,
             problems=tuple(problems), reviewed_text=row.reviewed_text,
+            draft=self._row_draft(row, segment["version"]),
         )
+
+    def _row_draft(self, row, version: int) -> SegmentDraft | None:
+        allowed = self.ctx.drafts_allowed
+        if allowed is None or row.draft_words is None or not allowed(row, row):
+            return None
+        return segment_draft(row.draft_engine, row.draft_text, row.draft_words, untouched=row.draft_version == version)
 
     def segment_view(self, session, task: Task, segment: Segment, *, viewer: Actor | None = None) -> SegmentView:
         return self.segment_views(session, task, [segment], viewer=viewer)[0]

@@ -49,6 +49,7 @@ from workbench.store.repo.clips import (  # noqa: F401 - the package is the one 
     clip_project,
     all_clips,
     clips_waiting_since,
+    clips_drafting_still_since,
     clips_with_lease_expired,
     clips_with_live_lease,
     tasks_by_clip,

@@ -55,6 +55,15 @@ def clips_waiting_since(session: Session, cutoff: datetime, *, queue: str, lock:
     return session.scalars(query).all()
 
 
+def clips_drafting_still_since(session: Session, cutoff: datetime, *, lock: bool = False) -> Sequence[Clip]:
+    """Clips not withdrawn whose drafting runs (``draft_state`` drafting) but has not beaten
+    (``progress_at``) since before ``cutoff``."""
+    query = (select(Clip).where(Clip.status == "ready", Clip.draft_state == "drafting", Clip.withdrawn_at.is_(None),
+                                or_(Clip.progress_at < cutoff, Clip.progress_at.is_(None)))
+             .order_by(Clip.id))
+    return session.scalars(query.with_for_update() if lock else query).all()
+
+
 def clips_with_live_lease(session: Session, now: datetime) -> Sequence[Clip]:
     return session.scalars(select(Clip).where(Clip.status == "processing", Clip.lease_until >= now)).all()
 

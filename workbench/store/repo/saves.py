@@ -1,8 +1,9 @@
 """The autosave's statements: Core on one connection, as the claim's are (the hottest write).
 
-A save reads everything it decides on in one statement (``segment_to_save``: the segment,
-its task's people and state, the clip's project, the text at the latest review verdict and
-whether a machine draft exists), then writes with one conditional UPDATE
+A save reads everything it decides on and answers with in one statement
+(``segment_to_save``: the segment, its task's people and state, the clip's project, the text
+at the latest review verdict, and the segment's machine draft with its words and whether
+the task may show it), then writes with one conditional UPDATE
 (``bump_version_row``) and two INSERTs (the revision here, the audit entry through
 ``store.audit``).
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Connection, Row, and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, case, false, func, insert, select, update
 from sqlalchemy.orm import aliased
 
-from workbench.store.models import Clip, Revision, Segment, Task, Verdict
+from workbench.store.draft_queries import barred_from_drafts
+from workbench.store.models import Clip, DraftWords, Revision, Segment, Task, Verdict
 from workbench.store.repo._common import is_postgres
 
 
@@ -29,7 +31,7 @@ def _segment_to_save(lock: bool):
         .order_by(verdict.id.desc()).limit(1)
         .scalar_subquery()
     )
-    draft = aliased(Revision)
+    draft = aliased(Revision)  # at most one: a draft is only ever version 1
     query = (
         select(Segment.id.label("segment_id"), Segment.position, Segment.start_s, Segment.end_s, Segment.status,
                Segment.text, Segment.no_speech, Segment.no_speech_reason, Segment.version, Segment.review_comment,
@@ -37,8 +39,14 @@ def _segment_to_save(lock: bool):
                # ``id`` is the task's, so the row answers the access checks a ``Task`` does.
                Task.id, Task.state, Task.transcriber_id, Task.reviewer_id, Task.language, Task.clip_id,
                Clip.project, reviewed_text.label("reviewed_text"),
-               exists().where(draft.segment_id == Segment.id, draft.kind == "draft").label("has_draft"))
+               draft.version.label("draft_version"), draft.engine.label("draft_engine"), draft.text.label("draft_text"),
+               DraftWords.words.label("draft_words"),
+               # Asked only of a drafted segment (CASE evaluates it lazily): four indexed probes.
+               case((draft.id.is_not(None), barred_from_drafts(Task.id, Task.clip_id)), else_=false())
+               .label("drafts_barred"))
         .join(Task, Task.id == Segment.task_id).join(Clip, Clip.id == Task.clip_id)
+        .outerjoin(draft, and_(draft.segment_id == Segment.id, draft.kind == "draft"))
+        .outerjoin(DraftWords, DraftWords.revision_id == draft.id)
         .where(Segment.id == bindparam("segment_id"))
     )
     return query.with_for_update(of=Task) if lock else query
@@ -47,7 +55,9 @@ def _segment_to_save(lock: bool):
 def segment_to_save(connection: Connection, segment_id: int) -> Row | None:
     """The segment about to be saved with what the save decides on, in one read: the task
     row locked (PostgreSQL) until the transaction ends, as ``segment_for_change`` locks it;
-    None when there is no such segment. ``reviewed_text`` is None when never reviewed."""
+    None when there is no such segment. ``reviewed_text`` is None when never reviewed;
+    ``draft_*`` are the machine draft's (``draft_words`` None when it has none) and
+    ``drafts_barred`` whether its task may not show it (``draft_queries.barred_from_drafts``)."""
     return connection.execute(_segment_to_save(is_postgres(connection)), {"segment_id": segment_id}).one_or_none()
 
 
