@@ -10,8 +10,9 @@ import { PlayTracker, union, withinSegment } from "./intervals.js";
 
 const $ = (id) => document.getElementById(id);
 
-// POST and read the list again; a refusal shows beside the item and changes nothing.
-async function decide(item, path, body, reload) {
+// POST and read the list again; a refusal shows beside the item and changes nothing (the
+// buttons as they were: ``redraw`` locks again those that wait for the audio).
+async function decide(item, path, body, reload, redraw = () => {}) {
   const error = item.querySelector(".take-error");
   item.querySelectorAll("button").forEach((b) => { b.disabled = true; });
   try {
@@ -20,6 +21,7 @@ async function decide(item, path, body, reload) {
   } catch (e) {
     error.textContent = failure(e);
     item.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+    redraw();
   }
 }
 
@@ -77,7 +79,7 @@ const playButton = (play) => h("button", { class: "btn", type: "button", "data-p
 
 function checkItem(check) {
   const item = h("li", { class: "second-look", "data-check": check.id });
-  const verdict = (value) => () => decide(item, `/senior-checks/${check.id}`, { verdict: value }, showChecks);
+  const verdict = (value) => () => decide(item, `/senior-checks/${check.id}`, { verdict: value }, showChecks, redraw);
   const heard = h("span", { class: "heard", "aria-live": "polite" });
   const buttons = [
     h("button", { class: "btn ok", type: "button", onclick: verdict("confirmed") }, tr("Confirm")),
@@ -104,7 +106,8 @@ function checkItem(check) {
 
 function disputeItem(dispute) {
   const item = h("li", { class: "second-look", "data-dispute": dispute.id });
-  const settle = (choice, text) => decide(item, `/double/disputes/${dispute.id}`, { choice, text }, showDisputes);
+  const settle = (choice, text) => decide(item, `/double/disputes/${dispute.id}`, { choice, text }, showDisputes,
+    redraw);
   const third = h("input", { type: "text", class: "third", "aria-label": tr("Third text"), lang: dispute.language });
   item.append(
     h("p", { class: "meta" }, tr("{start}–{end} s", { start: dispute.start.toFixed(1), end: dispute.end.toFixed(1) })),
