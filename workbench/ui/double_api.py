@@ -7,13 +7,14 @@ Refusals keep the app's ``{"detail": ...}`` shape."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictStr
 
-from workbench.ui.files import file_response
+from workbench.ui.files import heard_audio
 from workbench.ui.handlers import double as handlers
 from workbench.ui.language import request_language
 from workbench.ui.session import require_actor, workbench_of
@@ -46,11 +47,9 @@ def get_disputes(request: Request, actor: "Actor" = Depends(require_actor)) -> A
 
 @router.get("/media/dispute/{dispute_id}.wav")
 def get_dispute_audio(dispute_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    # Uncached like a reviewer's audio: every play is a request, and what went out counts.
     wb = workbench_of(request)
-    audio = wb.dispute_audio(actor, dispute_id)
-    return file_response(audio.path, on_sent=lambda first, stop, size: wb.record_dispute_audio_sent(
-        actor, dispute_id, bounds=audio.bounds, sent=audio.span_of_bytes(first, stop, size)))
+    return heard_audio(wb.dispute_audio(actor, dispute_id),
+                       functools.partial(wb.record_dispute_audio_sent, actor, dispute_id))
 
 
 @router.post("/api/work/double/disputes/{dispute_id}/play")
