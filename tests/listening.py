@@ -10,25 +10,35 @@ from __future__ import annotations
 
 def hear(wb, reviewer, segments, clock) -> None:
     """``reviewer`` hears every one of ``segments`` (SegmentViews) from start to end."""
-    piece, rate = wb.policy.listening_allowance, wb.policy.max_playback_rate
     for segment in segments:
         wb.record_audio_sent(reviewer, segment.id, bounds=(segment.start, segment.end), sent=(0.0, segment.duration))
-        at = 0.0
-        while at < segment.duration:
-            until = min(segment.duration, at + piece)
-            clock.advance(seconds=(until - at) / rate)
-            wb.record_play(reviewer, segment.id, intervals=[(at, until)])
-            at = until
+        _play_through(wb, clock, segment.duration,
+                      lambda pair, segment=segment: wb.record_play(reviewer, segment.id, intervals=[pair]))
 
 
 def hear_check(wb, senior, check, clock) -> None:
     """``senior`` hears the segment of ``check`` (a SeniorCheckView) from start to end, the
     way the "Checks for you" player does (its own audio route and play reports)."""
-    piece, rate = wb.policy.listening_allowance, wb.policy.max_playback_rate
     wb.record_check_audio_sent(senior, check.id, bounds=check.bounds, sent=(0.0, check.duration))
+    _play_through(wb, clock, check.duration, lambda pair: wb.record_check_play(senior, check.id, intervals=[pair]))
+
+
+def hear_dispute(wb, settler, dispute, clock) -> None:
+    """``settler`` hears the span of ``dispute`` (a DisputeView) from start to end, the way the
+    "Disputes" player does (the dispute's own audio route and play reports)."""
+    wb.record_dispute_audio_sent(settler, dispute.id, bounds=(dispute.start, dispute.end),
+                                 sent=(0.0, dispute.duration))
+    _play_through(wb, clock, dispute.duration,
+                  lambda pair: wb.record_dispute_play(settler, dispute.id, intervals=[pair]))
+
+
+def _play_through(wb, clock, duration: float, report) -> None:
+    """``report((from, to))`` each piece of ``duration`` seconds, the clock moving on as fast
+    as the fastest playback."""
+    piece, rate = wb.policy.listening_allowance, wb.policy.max_playback_rate
     at = 0.0
-    while at < check.duration:
-        until = min(check.duration, at + piece)
+    while at < duration:
+        until = min(duration, at + piece)
         clock.advance(seconds=(until - at) / rate)
-        wb.record_check_play(senior, check.id, intervals=[(at, until)])
+        report((at, until))
         at = until

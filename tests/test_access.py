@@ -48,6 +48,8 @@ UNAUDITED = {
     "record_play": "listening evidence is kept in plays",
     "record_check_audio_sent": "a senior's listening evidence is kept in audio_sent",
     "record_check_play": "a senior's listening evidence is kept in plays",
+    "record_dispute_audio_sent": "a dispute settler's listening evidence is kept in audio_sent",
+    "record_dispute_play": "a dispute settler's listening evidence is kept in plays",
     "record_activity": "time on task is kept in task_time, one row per worker, task and role",
     "apply_sentence_hint": "its own transaction only reads (locking the task); the change is made "
                            "by split_segment or merge_with_next, which audit it",

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.builders import TEXTS, processed_clip, take_through_review, transcribe
+from tests.listening import hear_dispute
 from workbench.workflow.double import Double
 from workbench.workflow.double_rules import DoubleSettings, agreement_cer, double_settings
 from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
@@ -172,6 +173,7 @@ def disputed(wb, wb_people, pair):
     slip = ("안녕하세여.", "반갑습니다.", "네 좋아요.")  # the first span one syllable in five apart
     transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, slip)
     (dispute,) = wb.double_disputes(wb_people.rita)
+    hear_dispute(wb, wb_people.rita, dispute, wb.clock)  # a settler hears the span first
     return dispute
 
 

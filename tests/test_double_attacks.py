@@ -11,6 +11,7 @@ import json
 import pytest
 
 from tests.builders import TEXTS, processed_clip, signed_in, take_through_review, transcribe
+from tests.listening import hear_dispute
 from tests.test_double import OTHER, Always, double_rules, pair  # noqa: F401  (fixtures)
 from tests.test_gold import audio_dir
 from tests.test_gold_attacks import shape
@@ -121,6 +122,7 @@ def test_the_dispute_api_is_for_reviewers_only_and_refuses_junk(wb, wb_people, a
         assert rita.post(f"/api/work/double/disputes/{some}", json=junk).status_code in (400, 422)
     assert rita.post("/api/work/double/disputes/999999", json={"choice": "first"}).status_code == 404
     assert tom.post(f"/api/work/double/disputes/{some}", json={"choice": "first"}).status_code == 403
+    hear_dispute(wb, wb_people.rita, next(d for d in wb.double_disputes(wb_people.rita) if d.id == some), wb.clock)
     settled = rita.post(f"/api/work/double/disputes/{some}", json={"choice": "third", "text": "안녕하세요."})
     assert settled.status_code == 200 and settled.json()["resolved_text"] == "안녕하세요."
     assert rita.post(f"/api/work/double/disputes/{some}", json={"choice": "first"}).status_code == 409

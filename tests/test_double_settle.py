@@ -17,7 +17,7 @@ from tests.builders import (
     take_through_review,
     transcribe,
 )
-from tests.listening import hear
+from tests.listening import hear, hear_dispute
 from tests.test_double import OTHER, Always, double_rules, pair  # noqa: F401  (fixtures)
 from tests.test_gold import audio_dir
 from workbench.export import run_export
@@ -39,6 +39,7 @@ def doubled(wb, wb_people, double_rules, tmp_path):
 def dispute_of(wb, wb_people):
     transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, SLIP)
     (dispute,) = wb.double_disputes(wb_people.rita)
+    hear_dispute(wb, wb_people.rita, dispute, wb.clock)  # a settler hears the span first
     return dispute
 
 
@@ -122,6 +123,7 @@ def settled_door(wb, wb_people, doubled):
     take_through_review(wb, wb_people.tina, wb_people.rita, task_id=doubled.original)
     transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, SLIP)
     (dispute,) = wb.double_disputes(wb_people.admin)
+    hear_dispute(wb, wb_people.bo, dispute, wb.clock)  # bo may settle it, and has heard it
     app = create_app(wb, secret=b"k" * 32)
 
     def unchanged():

@@ -1,7 +1,8 @@
 """A senior's checks and a reviewer's disputes on the light queue page /work in real Chromium:
 the senior plays a sampled acceptance to its end (Confirm and Overturn wait for that) and
-confirms it, and a reviewer settles a double transcription by picking a text, each by a
-button on the page, and the store holds the verdict."""
+confirms it, and a reviewer plays a disputed span of a double transcription to its end (the
+picks wait for that) and settles it by picking a text, each by a button on the page, and
+the store holds the verdict."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_que
         # The shared e2e app may hold other Korean checks from earlier tests: take this one's.
         check = next(c for c in wb.senior_queue(made["senior"]) if c.reviewer == "e2e-second-reviewer")
         # A clip both transcribers type, far apart: one span disputed.
-        original = processed_clip(wb, admin, filename="e2e-second-double.wav", project="e2e-second", priority=9001)
+        original = processed_clip(wb, admin, filename="e2e-second-double.wav", project="e2e-second", priority=9001,
+                                  output_dir=tone_clip(workbench_app.data_dir / "e2e-second-double", seconds=10.0))
         copy = wb.double_task(admin, original)
         assert wb.claim_next(made["one"]).id == original
         transcribe(wb, made["one"], original)
@@ -63,7 +65,15 @@ def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_que
         item = page.locator(f'#dispute-list li[data-dispute="{dispute.id}"]')
         item.get_by_text(dispute.second_text).wait_for()
         assert page.locator("#checks").is_hidden()  # not a senior: no checks section
-        item.get_by_role("button", name="Pick second").click()
+        pick = item.get_by_role("button", name="Pick second")
+        assert pick.is_disabled()  # the span not heard yet
+        item.get_by_role("button", name="Play").click()
+        page.wait_for_function("(id) => document.querySelector(`audio[data-dispute-audio='${id}']`).ended",
+                               arg=dispute.id)
+        item.get_by_text("heard", exact=True).wait_for()
+        page.screenshot(path=str(screenshot_dir / "disputes.png"), full_page=True)
+        assert pick.is_enabled()
+        pick.click()
         item.wait_for(state="detached")
         assert dispute.id not in {d.id for d in wb.double_disputes(made["reviewer"])}
     finally:

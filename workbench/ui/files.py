@@ -5,6 +5,7 @@ directory, and every file goes out as a response the browser must revalidate.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from workbench.ui.session import require_actor, workbench_of
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
+    from workbench.workflow.media import SegmentAudio
 
 # Documents come from strangers: only formats a browser shows without running code are
 # served inline; anything else is a download, and nothing is ever content-sniffed.
@@ -67,6 +69,14 @@ def file_response(path: Path, *, download_name: str | None = None,
     return RevalidatedFileResponse(path, **options)
 
 
+def heard_audio(audio: "SegmentAudio", record: Callable[..., object]) -> FileResponse:
+    """``audio`` served uncached, so every play is a request: ``record(bounds=, sent=)`` is told
+    the span of it (seconds into the segment) that reached the listener, whose listening is
+    credited only within what was sent."""
+    return file_response(audio.path, on_sent=lambda first, stop, size: record(
+        bounds=audio.bounds, sent=audio.span_of_bytes(first, stop, size)))
+
+
 router = APIRouter()
 
 
@@ -81,9 +91,9 @@ def segment_audio(
     # reviewer (their listening is credited only within it) and never serves stale cuts.
     wb = workbench_of(request)
     audio = wb.segment_audio(actor, segment_id, variant=variant)
-    return file_response(audio.path, on_sent=None if not audio.reviewing else (
-        lambda first, stop, size: wb.record_audio_sent(actor, audio.segment_id, bounds=audio.bounds,
-                                                       sent=audio.span_of_bytes(first, stop, size))))
+    if not audio.reviewing:
+        return file_response(audio.path)
+    return heard_audio(audio, functools.partial(wb.record_audio_sent, actor, audio.segment_id))
 
 
 @router.get("/media/spectrogram/{segment_id}.png")

@@ -10,12 +10,13 @@ the app's ``{"detail": message}`` shape.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
-from workbench.ui.files import file_response
+from workbench.ui.files import heard_audio
 from workbench.ui.session import require_actor, workbench_of
 from workbench.workflow.errors import InvalidInput
 
@@ -59,11 +60,8 @@ def post_senior_check(check_id: int, body: SeniorVerdict, request: Request,
 
 @router.get("/media/senior-check/{check_id}.wav")
 def get_check_audio(check_id: int, request: Request, actor: "Actor" = Depends(require_actor)) -> Any:
-    # Uncached like a reviewer's audio: every play is a request, and what went out counts.
     wb = workbench_of(request)
-    audio = wb.check_audio(actor, check_id)
-    return file_response(audio.path, on_sent=lambda first, stop, size: wb.record_check_audio_sent(
-        actor, check_id, bounds=audio.bounds, sent=audio.span_of_bytes(first, stop, size)))
+    return heard_audio(wb.check_audio(actor, check_id), functools.partial(wb.record_check_audio_sent, actor, check_id))
 
 
 @router.post("/api/work/senior-checks/{check_id}/play")

@@ -30,11 +30,14 @@ from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor, ClipView
 from workbench.workflow.errors import DuplicateClip, InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.files import check_size, content_hash, safe_filename, write_atomically
+from workbench.workflow.gold_rules import ProjectSettingsError
+from workbench.workflow.holdback import holdback_share, settings_refusal
 from workbench.workflow.limits import DB_INT_MAX, NAME, check_language, checked_int, checked_text, required_text
 from workbench.workflow.views import Views
 
 # Progress is written at most this often (in percent), so a long clip does not hammer the DB.
 PROGRESS_STEP = 1.0
+NOT_RECORDED = "Not recorded: {} (fix the file, then retry the clip)"  # a malformed projects.toml table
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +132,10 @@ class Clips(Service):
 
         Stage and percent are stored as it goes, and the clip's lease renewed (see the module
         docstring). A failure stores its reason and keeps the upload, so ``retry_clip`` can
-        run it again; it is not raised. A worker that lost its lease stores nothing.
+        run it again; it is not raised. So does a malformed ``[gold]``, ``[double]`` or
+        ``[holdback]`` table of ``guidelines/projects.toml`` (before the pipeline runs, and
+        again when the task is stored: no task is left without its segments, or half of its
+        copies). A worker that lost its lease stores nothing.
         """
         from workbench.audio.errors import AudioError
         from workbench.audio.pipeline import process_file
@@ -145,7 +151,9 @@ class Clips(Service):
             clip.progress_at, clip.attempts = self.now(), clip.attempts + 1
             clip.lease_owner, clip.lease_until = owner, self.now() + self.policy.clip_lease
             self._audit(session, None, "clip.processing", "clip", clip.id, attempt=clip.attempts)
-            upload, language = self.ctx.path(clip.upload_path), clip.language
+            upload, language, project = self.ctx.path(clip.upload_path), clip.language, clip.project
+        if (refusal := settings_refusal(project)) is not None:
+            return self._fail(clip_id, NOT_RECORDED.format(refusal), owner=owner)
         out_dir = self.data_dir / "clips" / str(clip_id)
         # A previous attempt may have died after writing, or mid-run; the pipeline wants a
         # fresh target, and what the dead attempt staged is garbage now.
@@ -165,6 +173,18 @@ class Clips(Service):
         if not result.segments:
             return self._fail(clip_id, "No speech was found in the clip, so there is nothing to transcribe.",
                               owner=owner)
+        try:
+            stored = self._store_result(clip_id, owner, out_dir, result)
+        except ProjectSettingsError as error:  # the file was broken while the pipeline ran
+            return self._fail(clip_id, NOT_RECORDED.format(error), owner=owner)
+        if stored is not None:
+            return stored
+        self.queue_drafting(clip_id)
+        return self._system_view(clip_id)
+
+    def _store_result(self, clip_id: int, owner: str, out_dir: Path, result) -> ClipView | None:
+        """Record the pipeline's ``result`` as the clip's task; the clip as it stays when the
+        lease was lost meanwhile, else None."""
         spans = [(entry.start, entry.end) for entry in result.segments]
         files = [self.ctx.stored_path(out_dir / entry.audio_filepath) for entry in result.segments]
         with self.store.session() as session:
@@ -182,8 +202,7 @@ class Clips(Service):
             clip.report = json.dumps(result.report, ensure_ascii=False)
             clip.processed_at = clip.progress_at = self.now()
             self._audit(session, None, "clip.ready", "clip", clip.id, segments=len(spans))
-        self.queue_drafting(clip_id)
-        return self._system_view(clip_id)
+        return None
 
     def recover_stalled_clips(self) -> list[int]:
         """Take back every "processing" clip whose worker's lease ran out (what each worker's
@@ -241,6 +260,7 @@ class Clips(Service):
     # --- helpers ------------------------------------------------------------------------
 
     def _record_task(self, session, clip: Clip, spans, files, *, actor_id: int | None = None) -> None:
+        holdback_share(clip.project)  # a malformed gold, double or holdback table: refused before any write
         now = self.now()
         task = Task(clip_id=clip.id, language=clip.language, priority=clip.priority, state=TaskState.OPEN,
                     review_round=0, created_at=now)

@@ -23,8 +23,11 @@ by span, and a span they disagree on goes to a reviewer, who picks one text or w
   language's normalisation of ``drafts.scoring``) is stored; above the project's
   ``dispute_cer`` (default 0.15) the span is *disputed*.
 - **Disputes.** A reviewer of the language who never claimed or reviewed either side (or an
-  admin) lists the open disputes (``double_disputes``) and settles one (``resolve_double``):
-  the first text, the second, or a third they write. Audited; settled once. The settled text
+  admin) lists the open disputes (``double_disputes``), hears the original clip over the span
+  through the dispute's own audio (``dispute_audio``, for those settlers only while it is
+  open; their listening is judged as a reviewer's, workflow/hearing.py) and, once heard,
+  settles it (``resolve_double``): the first text, the second, or a third they write.
+  Audited; settled once. The settled text
   is written on the original task's segment over the span as the settler's revision (kind
   ``dispute``), when that task is complete: at once, or when its review completes it. The
   copy is never exported, so it keeps its own text. A span the original's transcriber split
@@ -38,22 +41,24 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import ClassVar
 
 from workbench.domain.states import TaskState
 from workbench.store import double_queries, gold_queries, repo
 from workbench.store.double_models import DoubleAgreement, DoublePair
-from workbench.store.models import Clip, Task
-from workbench.workflow import access, rows
+from workbench.store.models import Clip, Segment, Task
+from workbench.workflow import access, hearing, rows
 from workbench.workflow.clip_copies import copy_clip
 from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.double_rules import agreement_cer, double_settings, settled_segment, span_text
+from workbench.workflow.double_rules import SpanNote, agreement_cer, double_settings, settled_segment, span_text
 from workbench.workflow.double_views import AgreementView, DisputeView
-from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, NotFound
+from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, NotFound, WorkbenchError
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
 from workbench.workflow.limits import SEGMENT_TEXT, checked_id, required_text
+from workbench.workflow.media import SegmentAudio, cut_segment
 from workbench.workflow.revisions import Revisions
 from workbench.workflow.transcribing import typed_text
 
@@ -121,19 +126,21 @@ class Double(Service):
                     for row, first, second, project in double_queries.agreements(session)]
 
     def double_disputes(self, actor: Actor) -> list[DisputeView]:
-        """Open disputes of the reviewer's language that they did not work on (all, for an admin)."""
+        """Open disputes of the reviewer's language that they did not work on (all, for an admin),
+        each with how much of its audio they have heard."""
         with self.store.reading() as session:
             user = self._settler(session, actor)
             found = double_queries.agreements(session, disputed_only=True,
                                               language=None if user.is_admin else user.language)
-            return [DisputeView.of(row, note=self._why_not_one_segment(session, row))
+            return [self._dispute_view(session, user, row, *self._span_segment(session, row))
                     for row, _, _, _ in found if self._may_settle(session, user, row)]
 
     def resolve_double(self, actor: Actor, agreement_id: int, *, choice: str, text: str | None = None) -> DisputeView:
         """Settle a disputed span: ``choice`` is ``first`` or ``second`` (that text) or ``third``
         with ``text``. InvalidInput for anything else, GuidelineViolation for a third text the
-        guidelines refuse; InvalidTransition once settled, or when the original task no longer
-        has one segment over the span (``settled_segment``). The settled text is written on the
+        guidelines refuse; InvalidTransition once settled, when the original task no longer
+        has one segment over the span (``settled_segment``), or before the settler has heard
+        ``policy.heard_share`` of the span (``dispute_audio``). The settled text is written on the
         original task's segment (``_write_settlement``) now when the task is complete, else when
         its review completes it (``apply_settlements``): nobody's work in progress is typed over,
         and the transcriber's own text is what their review judges."""
@@ -144,17 +151,8 @@ class Double(Service):
         elif text not in (None, ""):
             raise InvalidInput("A text is written only with the choice third.")
         with self.store.session() as session:
-            user = self._settler(session, actor)
-            row = session.get(DoubleAgreement, checked_id(agreement_id, "dispute"), with_for_update=True)
-            if row is None or not row.disputed or not self._may_settle(session, user, row):
-                raise NotFound(f"No dispute {agreement_id} is yours to settle.")
-            if row.resolution is not None:
-                raise InvalidTransition(f"Dispute {row.id} is settled already.")
-            original = self._original(session, row, lock=True)
-            segment, why = settled_segment(repo.live_segments(session, original.id), (row.start_s, row.end_s))
-            if segment is None:
-                raise InvalidTransition(f"Dispute {row.id} cannot be settled as one text: {why}. "
-                                        "Its review decides the text.")
+            user, row, original, segment = self._open_dispute(session, actor, agreement_id, lock=True)
+            hearing.require_heard(session, self.policy, user.id, segment, what="the span", before="settling")
             if choice == "third":
                 self._check_guidelines(session, original, segment, text)
             chosen = {"first": row.first_text, "second": row.second_text}.get(choice, text)
@@ -177,8 +175,8 @@ class Double(Service):
         leaves it unwritten, with the reason (``apply_note``, ``double.unwritten``)."""
         segment, why = settled_segment(repo.live_segments(session, original.id), (row.start_s, row.end_s))
         if segment is None:
-            row.apply_note = why
-            self._audit(session, None, "double.unwritten", "double", row.id, task_id=original.id, reason=why)
+            row.apply_note = why.text
+            self._audit(session, None, "double.unwritten", "double", row.id, task_id=original.id, reason=why.text)
             return
         no_speech = self._chosen_no_speech(session, row)
         if (segment.text, segment.no_speech) != (row.resolved_text, no_speech):
@@ -205,9 +203,60 @@ class Double(Service):
         if any(p.severity == "error" for p in problems):
             raise GuidelineViolation(problems)
 
-    def _why_not_one_segment(self, session, row: DoubleAgreement) -> str | None:
-        segments = repo.live_segments(session, self._original(session, row).id)
-        return settled_segment(segments, (row.start_s, row.end_s))[1] or None
+    # --- the settler's listening (workflow/hearing.py, as a reviewer's) ------------------------
+
+    def dispute_audio(self, actor: Actor, agreement_id: int) -> SegmentAudio:
+        """The original clip's audio over an open dispute's span (the original task's one
+        segment over it), for a user who may settle it only (``_may_settle``)."""
+        with self.store.reading() as session:
+            _, _, _, segment = self._open_dispute(session, actor, agreement_id)
+            found = rows.media_source(session, segment.id)
+        return cut_segment(self.ctx, found, reviewing=True)
+
+    def record_dispute_audio_sent(self, actor: Actor, agreement_id: int, *, bounds: tuple[float, float],
+                                  sent: tuple[float, float]) -> bool:
+        """Record that the dispute's audio route sent the settler the span ``sent`` (seconds
+        into the span cut at ``bounds``); whether it was recorded (not once it is settled)."""
+        with self.store.session() as session:
+            try:
+                user, _, _, segment = self._open_dispute(session, actor, agreement_id)
+            except WorkbenchError:
+                return False
+            return hearing.record_sent(session, user.id, segment, bounds=bounds, sent=sent, now=self.now())
+
+    def record_dispute_play(self, actor: Actor, agreement_id: int, *,
+                            intervals: Iterable[Sequence[float]]) -> DisputeView:
+        """Record the intervals the settler's player played of an open dispute's span
+        (``hearing.credit_play``); the dispute with how much of it they have heard."""
+        with self.store.session() as session:
+            user, row, _, segment = self._open_dispute(session, actor, agreement_id)
+            hearing.credit_play(session, self.policy, user.id, segment, intervals, self.now())
+            return self._dispute_view(session, user, row, segment, None)
+
+    def _open_dispute(self, session, actor: Actor, agreement_id: int, *,
+                      lock: bool = False) -> tuple[Actor, DoubleAgreement, Task, Segment]:
+        """The settler, an open dispute they may settle, its original task and the one segment
+        of it over the span; NotFound, or InvalidTransition once settled or split or merged."""
+        user = self._settler(session, actor)
+        row = session.get(DoubleAgreement, checked_id(agreement_id, "dispute"), with_for_update=lock)
+        if row is None or not row.disputed or not self._may_settle(session, user, row):
+            raise NotFound(f"No dispute {agreement_id} is yours to settle.")
+        if row.resolution is not None:
+            raise InvalidTransition(f"Dispute {row.id} is settled already.")
+        original = self._original(session, row, lock=lock)
+        segment, why = settled_segment(repo.live_segments(session, original.id), (row.start_s, row.end_s))
+        if segment is None:
+            raise InvalidTransition(f"Dispute {row.id} cannot be settled as one text: {why.text}. "
+                                    "Its review decides the text.")
+        return user, row, original, segment
+
+    def _span_segment(self, session, row: DoubleAgreement) -> tuple[Segment | None, SpanNote | None]:
+        return settled_segment(repo.live_segments(session, self._original(session, row).id), (row.start_s, row.end_s))
+
+    def _dispute_view(self, session, user: Actor, row: DoubleAgreement, segment: Segment | None,
+                      note: SpanNote | None) -> DisputeView:
+        share = hearing.shares_heard(session, user.id, [segment])[segment.id] if segment is not None else 0.0
+        return DisputeView.of(row, note=note, heard_share=share, heard=share >= self.policy.heard_share)
 
     @staticmethod
     def _original(session, row: DoubleAgreement, *, lock: bool = False) -> Task:

@@ -17,10 +17,24 @@ import jiwer
 
 from workbench.drafts import scoring
 from workbench.workflow.gold_rules import project_settings
+from workbench.workflow.guideline_findings import message_id
 from workbench.workflow.guidelines import spelling_and_pronunciation
 
 MAX_SHARE = 0.5
 DEFAULT_DISPUTE_CER = 0.15
+
+
+@dataclass(frozen=True)
+class SpanNote:
+    """Why a disputed span has no one segment to settle it on: a ``message_id`` template with
+    its params, so the settler's page shows it in their language; ``text`` is the English."""
+
+    template: str
+    params: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        return self.template.format(**self.params)
 
 
 @dataclass(frozen=True)
@@ -34,7 +48,7 @@ class DoubleSettings:
 
 def double_settings(project: str) -> DoubleSettings:
     """``[double."<project>"]`` of ``guidelines/projects.toml`` (off for a project not listed).
-    ValueError for a malformed table."""
+    ProjectSettingsError for a malformed table."""
     return project_settings("double", project, DoubleSettings, {"share": MAX_SHARE, "dispute_cer": 1})
 
 
@@ -71,8 +85,8 @@ def _covering(segments, span: tuple[float, float]) -> list:
             if min(s.end_s, end) - max(s.start_s, start) > 0.5 * min(s.end_s - s.start_s, end - start)]
 
 
-def settled_segment(segments, span: tuple[float, float]) -> tuple[object | None, str]:
-    """The one live segment of the original task a settled ``span`` is written on, and ``""``;
+def settled_segment(segments, span: tuple[float, float]) -> tuple[object | None, SpanNote | None]:
+    """The one live segment of the original task a settled ``span`` is written on, and None;
     or None and why there is none. A settlement is one text for one span: when the transcriber
     split the span (several segments over it) or merged it with a neighbour (one segment
     reaching past it), no single segment holds exactly that audio, and cutting the settled
@@ -81,15 +95,17 @@ def settled_segment(segments, span: tuple[float, float]) -> tuple[object | None,
     >>> from types import SimpleNamespace as S
     >>> settled_segment([S(position=1, start_s=0.0, end_s=2.0)], (0.0, 2.0))[0].position
     1
-    >>> settled_segment([S(position=1, start_s=0.0, end_s=1.0), S(position=2, start_s=1.0, end_s=2.0)], (0.0, 2.0))[1]
+    >>> settled_segment([S(position=1, start_s=0.0, end_s=1.0), S(position=2, start_s=1.0, end_s=2.0)], (0.0, 2.0))[1].text
     'the transcriber split this span into segments 1, 2'
     """
     covering = _covering(segments, span)
     if len(covering) == 1 and all(abs(a - b) < 1e-6 for a, b in zip(
             (covering[0].start_s, covering[0].end_s), span)):
-        return covering[0], ""
+        return covering[0], None
     if len(covering) > 1:
-        return None, "the transcriber split this span into segments " + ", ".join(str(s.position) for s in covering)
+        return None, SpanNote(message_id("the transcriber split this span into segments {segments}"),
+                              {"segments": ", ".join(str(s.position) for s in covering)})
     if covering:
-        return None, f"the transcriber merged this span with a neighbour into segment {covering[0].position}"
-    return None, "no segment of the original task covers this span any more"
+        return None, SpanNote(message_id("the transcriber merged this span with a neighbour into segment {segment}"),
+                              {"segment": str(covering[0].position)})
+    return None, SpanNote(message_id("no segment of the original task covers this span any more"), {})

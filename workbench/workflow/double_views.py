@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
@@ -40,10 +40,14 @@ class AgreementView(JsonView):
 
 @dataclass(frozen=True)
 class DisputeView(JsonView):
-    """A disputed span as its settler sees it: the two texts, not who wrote them."""
+    """A disputed span as its settler sees it: the two texts, not who wrote them; its
+    ``audio`` (the dispute's own route: the original clip over the span, for its settlers
+    only, while it is open) and how much of it this settler has heard (``heard``: enough to
+    settle)."""
 
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("id", "language", "start", "end", "first_text", "second_text",
-                                              "cer", "resolution", "resolved_text", "written", "note")
+                                              "cer", "resolution", "resolved_text", "written", "note",
+                                              "duration", "audio", "heard", "heard_share")
 
     id: int
     language: str
@@ -55,13 +59,31 @@ class DisputeView(JsonView):
     resolution: str | None
     resolved_text: str | None
     written: bool = False  # the settled text is on the original task's segment
-    # Why it cannot be settled (the original's transcriber split or merged the span), or why
-    # the settled text could not be written; None when nothing stands in the way.
+    # Why it cannot be settled (the original's transcriber split or merged the span:
+    # ``note_template`` and ``note_params`` say it in the reader's language), or why the
+    # settled text could not be written; None when nothing stands in the way.
     note: str | None = None
+    note_template: str | None = None
+    note_params: dict[str, str] = field(default_factory=dict)
+    heard: bool = False
+    heard_share: float = 0.0
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    @property
+    def audio(self) -> str | None:
+        """None while it cannot be settled (nothing to hear for) or once it is settled."""
+        return None if self.note is not None or self.resolution is not None else f"/media/dispute/{self.id}.wav"
 
     @classmethod
-    def of(cls, row, note: str | None = None) -> "DisputeView":
+    def of(cls, row, note=None, heard_share: float = 0.0, heard: bool = False) -> "DisputeView":
+        """``note``: a ``double_rules.SpanNote``, why it cannot be settled."""
         return cls(id=row.id, language=row.language, start=row.start_s, end=row.end_s, first_text=row.first_text,
                    second_text=row.second_text, cer=round(row.cer, 4), resolution=row.resolution,
                    resolved_text=row.resolved_text, written=row.applied_at is not None,
-                   note=note or row.apply_note)
+                   note=note.text if note is not None else row.apply_note,
+                   note_template=note.template if note is not None else None,
+                   note_params=dict(note.params) if note is not None else {},
+                   heard=heard, heard_share=heard_share)

@@ -30,6 +30,11 @@ DEFAULT_PASS_CER = 0.10
 MAX_REFERENCES = 2000  # rows of one imported reference transcript
 
 
+class ProjectSettingsError(InvalidInput, ValueError):
+    """A malformed table of ``guidelines/projects.toml``; the message names the file and the
+    project. A clip being processed fails with it (clips.py), a request gets it as a refusal."""
+
+
 @dataclass(frozen=True)
 class GoldSettings:
     """A project's gold settings: ``rate`` (share of offered tasks that are gold copies) and
@@ -46,14 +51,14 @@ class GoldSettings:
 
 def gold_settings(project: str) -> GoldSettings:
     """``[gold."<project>"]`` of ``guidelines/projects.toml`` (gold off for a project not listed).
-    ValueError for a malformed table."""
+    ProjectSettingsError for a malformed table."""
     return project_settings("gold", project, GoldSettings, {"rate": MAX_RATE, "pass_cer": 1})
 
 
 def project_settings(kind: str, project: str, make, limits: dict[str, float]):
     """``[<kind>."<project>"]`` of ``guidelines/projects.toml`` as ``make(**table)`` (``make()``
     for a project not listed), every key one of ``limits`` and a number from 0 to its limit;
-    ValueError naming ``kind`` otherwise. Read again when the file changes."""
+    ProjectSettingsError naming ``kind`` otherwise. Read again when the file changes."""
     path = guidelines_dir() / PROJECTS_FILE
     if not path.is_file():
         return make()
@@ -64,16 +69,23 @@ def project_settings(kind: str, project: str, make, limits: dict[str, float]):
 @cache
 def _parse_tables(path: Path, mtime_ns: int, kind: str, make, limits: tuple[tuple[str, float], ...]) -> dict:
     allowed = dict(limits)
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle).get(kind, {})
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle).get(kind, {})
+    except tomllib.TOMLDecodeError as error:
+        raise ProjectSettingsError(f"{path} is not valid TOML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ProjectSettingsError(f"{path}: {kind} must be tables [{kind}.\"<project>\"]")
     parsed = {}
     for project, table in raw.items():
         unknown = set(table) - set(allowed) if isinstance(table, dict) else {"?"}
         if unknown:
-            raise ValueError(f"{path}: [{kind}.{project!r}] takes {' and '.join(allowed)}, not {sorted(unknown)}")
+            raise ProjectSettingsError(
+                f"{path}: [{kind}.{project!r}] takes {' and '.join(allowed)}, not {sorted(unknown)}")
         for name, value in table.items():
             if isinstance(value, bool) or not (isinstance(value, (int, float)) and 0 <= value <= allowed[name]):
-                raise ValueError(f"{path}: {kind} {name} of {project!r} must be a number from 0 to {allowed[name]}")
+                raise ProjectSettingsError(
+                    f"{path}: {kind} {name} of {project!r} must be a number from 0 to {allowed[name]}")
         parsed[project] = make(**table)
     return parsed
 

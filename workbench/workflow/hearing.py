@@ -1,5 +1,6 @@
 """What a listener heard of a segment, judged by the server: shared by the reviewer's review
-(review.py) and the senior's second look (reviewer_checks.py).
+(review.py), the senior's second look (reviewer_checks.py) and the settling of a double
+transcription's dispute (double.py).
 
 The media route records which spans of a segment's audio it sent (``record_sent``); the
 page reports the intervals its player played (``credit_play``), and the listener is
@@ -65,6 +66,15 @@ def shares_heard(session, user_id: int, segments: Sequence[Segment]) -> dict[int
     """``{segment id: the share (0..1) of its current audio and text user_id has heard}``."""
     heard = repo.heard_spans(session, user_id, segments)
     return {s.id: heard_share(heard.get(s.id, ()), s.end_s - s.start_s) for s in segments}
+
+
+def require_heard(session, policy: Policy, user_id: int, segment: Segment, *, what: str, before: str) -> None:
+    """InvalidTransition unless ``user_id`` has heard ``policy.heard_share`` of ``segment``'s
+    audio: "Play ``what`` to the end before ``before``"."""
+    share = shares_heard(session, user_id, [segment])[segment.id]
+    if share < policy.heard_share:
+        raise InvalidTransition(f"Play {what} to the end before {before}: you have heard {share:.0%} of it, "
+                                f"{policy.heard_share:.0%} is needed.")
 
 
 def played_spans(policy: Policy, intervals: Iterable[Sequence[float]], duration: float) -> list[Span]:

@@ -13,7 +13,7 @@ exactly like a gold copy's (no draft, drafts' fields empty in the same way).
   By default it is the project's gold rate plus its double share, and at least ``FLOOR``
   (0.05), so an undrafted task is at least as likely to be an ordinary one as gold or a
   double side. A share set below the gold rate plus the double share is refused
-  (ValueError, naming the file and the figures): gold would stand out again.
+  (ProjectSettingsError, naming the file and the figures): gold would stand out again.
 - **Every project.** The draw is made for every ordinary task, whether drafts are on for its
   project and language now or not: a project whose drafts are turned on later already has
   its held-back tasks. A task doubled as it is made is not drawn (it is undrafted anyway).
@@ -40,7 +40,7 @@ from workbench.workflow import access
 from workbench.workflow.context import Service
 from workbench.workflow.domain import Actor
 from workbench.workflow.double_rules import double_settings
-from workbench.workflow.gold_rules import gold_settings, project_settings
+from workbench.workflow.gold_rules import ProjectSettingsError, gold_settings, project_settings
 
 MAX_SHARE = 0.5
 FLOOR = 0.05
@@ -55,18 +55,28 @@ class HoldbackSettings:
 
 def holdback_share(project: str) -> float:
     """The chance that a new ordinary task of ``project`` is held back from drafts (module
-    docstring). ValueError for a malformed table or a share below gold's and double's."""
+    docstring). ProjectSettingsError for a malformed table or a share below gold's and double's."""
     configured = project_settings("holdback", project, HoldbackSettings, {"share": MAX_SHARE}).share
     least = min(MAX_SHARE, gold_settings(project).rate + double_settings(project).share)
     if configured is None:
         return max(FLOOR, least)
     if configured < least:
-        raise ValueError(
+        raise ProjectSettingsError(
             f"guidelines/projects.toml: holdback share of {project!r} is {configured}, below the project's gold "
             f"rate plus double share ({least:g}): gold copies and double sides, never drafted, would stand out "
             "as the tasks without drafts. Raise the share or leave it out (the default is that sum, at least "
             f"{FLOOR:g}).")
     return float(configured)
+
+
+def settings_refusal(project: str) -> str | None:
+    """Why no new ordinary task of ``project`` can be recorded: a malformed ``[gold]``,
+    ``[double]`` or ``[holdback]`` table (``holdback_share`` reads all three); None if none is."""
+    try:
+        holdback_share(project)
+    except ProjectSettingsError as error:
+        return str(error)
+    return None
 
 
 class Holdback(Service):

@@ -91,10 +91,7 @@ class ReviewerChecks(Service):
         with self.store.session() as session:
             user = self._senior(session, actor)
             check, segment, task = self._waiting(session, user, check_id, lock=True)
-            share = hearing.shares_heard(session, user.id, [segment])[segment.id]
-            if share < self.policy.heard_share:
-                raise InvalidTransition(f"Play the segment to the end before deciding: you have heard {share:.0%} "
-                                        f"of it, {self.policy.heard_share:.0%} is needed.")
+            hearing.require_heard(session, self.policy, user.id, segment, what="the segment", before="deciding")
             check.senior_id, check.confirmed, check.comment, check.decided_at = user.id, confirmed, comment, self.now()
             self._audit(session, user.id, "quality.senior_checked", "segment", check.segment_id, task_id=task.id,
                         confirmed=confirmed, comment=comment)

@@ -69,7 +69,8 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
     "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
     "gold": (Gold, ("mark_gold", "unmark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
-    "double": (Double, ("double_task", "double_agreements", "double_disputes", "resolve_double")),
+    "double": (Double, ("double_task", "double_agreements", "double_disputes", "resolve_double", "dispute_audio",
+                        "record_dispute_audio_sent", "record_dispute_play")),
     "holdback": (Holdback, ("held_back_tasks",)),
     "timeline": (Timeline, ("move_boundary", "clip_peaks_path")),
     "transcribing": (Transcribing, (

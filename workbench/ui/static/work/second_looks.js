@@ -1,7 +1,7 @@
 // The reviewer's second looks on the queue page (ui/queue_page.py): a senior's "Checks for
 // you" (sampled acceptances: Play, then Confirm or Overturn, ui/senior_api.py) and the double
-// transcriptions that disagree (pick the first text, the second, or write a third,
-// ui/double_api.py). Each section stays hidden until its JSON lists something; a reviewer
+// transcriptions that disagree (Play the span, then pick the first text, the second, or write
+// a third, ui/double_api.py). Each section stays hidden until its JSON lists something; a reviewer
 // who is not a senior is refused the checks and never sees that section.
 import { api, ApiError, failure } from "./api.js";
 import { h } from "./dom.js";
@@ -10,8 +10,9 @@ import { PlayTracker, union, withinSegment } from "./intervals.js";
 
 const $ = (id) => document.getElementById(id);
 
-// POST and read the list again; a refusal shows beside the item and changes nothing.
-async function decide(item, path, body, reload) {
+// POST and read the list again; a refusal shows beside the item and changes nothing (the
+// buttons as they were: ``redraw`` locks again those that wait for the audio).
+async function decide(item, path, body, reload, redraw = () => {}) {
   const error = item.querySelector(".take-error");
   item.querySelectorAll("button").forEach((b) => { b.disabled = true; });
   try {
@@ -20,25 +21,27 @@ async function decide(item, path, body, reload) {
   } catch (e) {
     error.textContent = failure(e);
     item.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+    redraw();
   }
 }
 
-// A check's listening, as on the reviewer's page (plays.js): its own <audio> plays the
-// check's audio route; what really played goes to the server at a pause or the end, and
-// the server alone says when it is heard. Confirm and Overturn wait for that. A report
-// the server cannot take yet (the audio still on its way: 409) is sent again.
-function listenTo(check, item, redraw) {
-  const audio = h("audio", { preload: "none", src: check.audio, hidden: true, "data-check-audio": check.id });
+// The listening to a check or a dispute (``look``: its audio route and duration), as on the
+// reviewer's page (plays.js): its own <audio> (marked ``mark``) plays the look's audio route;
+// what really played goes to ``playPath`` at a pause or the end, and the server alone says
+// when it is heard. The buttons wait for that. A report the server cannot take yet (the
+// audio still on its way: 409) is sent again.
+function listenTo(look, mark, playPath, item, redraw) {
+  const audio = h("audio", { preload: "none", src: look.audio, hidden: true, [mark]: look.id });
   const tracker = new PlayTracker();
   let unsent = [];
   const running = () => !audio.paused && !audio.seeking;
   const report = async (retries = 3) => {
     unsent = union([...unsent, ...tracker.take()]);
-    const intervals = withinSegment(unsent, check.duration);
+    const intervals = withinSegment(unsent, look.duration);
     if (!intervals.length) return;
     unsent = [];
     try {
-      Object.assign(check, await api("POST", `/senior-checks/${check.id}/play`, { intervals }));
+      Object.assign(look, await api("POST", playPath, { intervals }));
       redraw();
     } catch (error) {
       if (error instanceof ApiError && error.status === 409 && retries > 0) {
@@ -63,20 +66,27 @@ function listenTo(check, item, redraw) {
   return { audio, play };
 }
 
+// "heard", or how much is heard yet; the buttons unlock once the server says it is heard.
+function heardRedraw(look, heard, buttons) {
+  return () => {
+    heard.textContent = look.heard ? tr("heard")
+      : `${tr("heard {percent} %", { percent: Math.round(look.heard_share * 100) })} · ${tr("Play it to the end before you decide.")}`;
+    for (const button of buttons) button.disabled = !look.heard;
+  };
+}
+
+const playButton = (play) => h("button", { class: "btn", type: "button", "data-play": "", onclick: play }, tr("Play"));
+
 function checkItem(check) {
   const item = h("li", { class: "second-look", "data-check": check.id });
-  const verdict = (value) => () => decide(item, `/senior-checks/${check.id}`, { verdict: value }, showChecks);
+  const verdict = (value) => () => decide(item, `/senior-checks/${check.id}`, { verdict: value }, showChecks, redraw);
   const heard = h("span", { class: "heard", "aria-live": "polite" });
   const buttons = [
     h("button", { class: "btn ok", type: "button", onclick: verdict("confirmed") }, tr("Confirm")),
     h("button", { class: "btn bad", type: "button", onclick: verdict("overturned") }, tr("Overturn")),
   ];
-  const redraw = () => {
-    heard.textContent = check.heard ? tr("heard")
-      : `${tr("heard {percent} %", { percent: Math.round(check.heard_share * 100) })} · ${tr("Play it to the end before you decide.")}`;
-    for (const button of buttons) button.disabled = !check.heard;
-  };
-  const { audio, play } = listenTo(check, item, redraw);
+  const redraw = heardRedraw(check, heard, buttons);
+  const { audio, play } = listenTo(check, "data-check-audio", `/senior-checks/${check.id}/play`, item, redraw);
   // Native append writes null as "null": an absent neighbour is an empty string.
   const around = (text, line) => (text ? h("p", { class: "meta around", lang: check.language }, line) : "");
   item.append(
@@ -87,8 +97,7 @@ function checkItem(check) {
     h("p", { class: "meta" }, check.corrected_from === null ? tr("The reviewer accepted this text.")
       : tr("The reviewer accepted it, corrected from: {text}", { text: check.corrected_from })),
     h("p", {},
-      h("button", { class: "btn", type: "button", "data-play": "", onclick: play }, tr("Play")), " ",
-      buttons[0], " ", buttons[1], " ", heard, " ",
+      playButton(play), " ", buttons[0], " ", buttons[1], " ", heard, " ",
       h("span", { class: "take-error", role: "alert" })),
     audio);
   redraw();
@@ -97,7 +106,8 @@ function checkItem(check) {
 
 function disputeItem(dispute) {
   const item = h("li", { class: "second-look", "data-dispute": dispute.id });
-  const settle = (choice, text) => decide(item, `/double/disputes/${dispute.id}`, { choice, text }, showDisputes);
+  const settle = (choice, text) => decide(item, `/double/disputes/${dispute.id}`, { choice, text }, showDisputes,
+    redraw);
   const third = h("input", { type: "text", class: "third", "aria-label": tr("Third text"), lang: dispute.language });
   item.append(
     h("p", { class: "meta" }, tr("{start}–{end} s", { start: dispute.start.toFixed(1), end: dispute.end.toFixed(1) })),
@@ -108,13 +118,20 @@ function disputeItem(dispute) {
     item.append(h("p", { class: "take-error" }, dispute.note));
     return item;
   }
+  // The settler hears the original clip over the span first: the picks wait for that.
+  const heard = h("span", { class: "heard", "aria-live": "polite" });
+  const buttons = [
+    h("button", { class: "btn", type: "button", onclick: () => settle("first") }, tr("Pick first")),
+    h("button", { class: "btn", type: "button", onclick: () => settle("second") }, tr("Pick second")),
+    h("button", { class: "btn", type: "button", onclick: () => settle("third", third.value) }, tr("Write a third")),
+  ];
+  const redraw = heardRedraw(dispute, heard, buttons);
+  const { audio, play } = listenTo(dispute, "data-dispute-audio", `/double/disputes/${dispute.id}/play`, item, redraw);
   item.append(
-    h("p", {},
-      h("button", { class: "btn", type: "button", onclick: () => settle("first") }, tr("Pick first")), " ",
-      h("button", { class: "btn", type: "button", onclick: () => settle("second") }, tr("Pick second"))),
-    h("p", {}, third, " ",
-      h("button", { class: "btn", type: "button", onclick: () => settle("third", third.value) }, tr("Write a third")),
-      " ", h("span", { class: "take-error", role: "alert" })));
+    h("p", {}, playButton(play), " ", buttons[0], " ", buttons[1], " ", heard),
+    h("p", {}, third, " ", buttons[2], " ", h("span", { class: "take-error", role: "alert" })),
+    audio);
+  redraw();
   return item;
 }
 

@@ -1,0 +1,132 @@
+"""A reviewer settling a double transcription's dispute hears it first, through the raw HTTP
+doors of the queue page's "Disputes" section (ui/double_api.py): the dispute's own audio
+route ``/media/dispute/{id}.wav`` (the original clip over the span), its play reports and the
+settlement. Only a user who may settle the dispute hears it, only while it is open; everyone
+else (either side's transcriber, a reviewer of a side, another language, signed out, junk
+ids, anyone once it is settled) is refused with no audio and no text in the answer; a
+settlement before the span is heard is a 409 and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from tests.builders import TEXTS, signed_in, take_through_review, transcribe
+from tests.test_double import double_rules  # noqa: F401 (fixture)
+from tests.test_double_settle import SLIP, doubled  # noqa: F401 (fixture)
+from workbench.ui.server import create_app
+
+OWN_ORIGIN = {"Origin": "http://testserver"}
+
+
+@pytest.fixture
+def world(wb, wb_people, doubled):
+    """A doubled ko clip with audio: tina's original reviewed by rita, tom's copy one syllable
+    off on the first span: one open dispute, which bo (a ko reviewer on neither side) may settle."""
+    take_through_review(wb, wb_people.tina, wb_people.rita, task_id=doubled.original)
+    transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, SLIP)
+    (dispute,) = wb.double_disputes(wb_people.bo)
+    return SimpleNamespace(people=wb_people, dispute=dispute, audio=f"/media/dispute/{dispute.id}.wav",
+                           play=f"/api/work/double/disputes/{dispute.id}/play",
+                           settle=f"/api/work/double/disputes/{dispute.id}", original=doubled.original)
+
+
+@pytest.fixture
+def app(wb):
+    return create_app(wb, secret=b"d" * 32)
+
+
+def refused_without_leak(response, *statuses: int) -> None:
+    assert response.status_code in statuses, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert b"fLaC" not in response.content and not any(text in response.text for text in (*TEXTS, *SLIP))
+
+
+def still_open(wb, world) -> None:
+    (dispute,) = wb.double_disputes(world.people.admin)
+    assert (dispute.id, dispute.resolution) == (world.dispute.id, None)
+    assert not [e for e in wb.audit_log(world.people.admin) if e.action in ("double.resolved", "segment.dispute")]
+
+
+def test_the_settler_hears_the_span_then_settles_and_the_audio_stops_there(app, wb, world):
+    bo = signed_in(app, "bo")
+    (listed,) = bo.get("/api/work/double/disputes").json()["disputes"]
+    assert (listed["audio"], listed["heard"], listed["duration"]) == (world.audio, False, pytest.approx(2.0))
+    unheard = bo.post(world.settle, headers=OWN_ORIGIN, json={"choice": "second"})
+    assert unheard.status_code == 409 and "Play the span" in unheard.json()["detail"]
+    still_open(wb, world)
+    sound = bo.get(world.audio)
+    assert sound.status_code == 200 and sound.content.startswith(b"fLaC")
+    played = bo.post(world.play, headers=OWN_ORIGIN, json={"intervals": [[0.0, 2.0]]})
+    assert played.status_code == 200 and played.json()["heard"] is True
+    settled = bo.post(world.settle, headers=OWN_ORIGIN, json={"choice": "second"})
+    assert settled.status_code == 200 and settled.json()["written"] is True
+    refused_without_leak(bo.get(world.audio), 409)  # settled: no more audio
+    refused_without_leak(bo.post(world.play, headers=OWN_ORIGIN, json={"intervals": [[0.0, 2.0]]}), 409)
+
+
+def test_half_the_span_or_a_play_never_sent_does_not_unlock_settling(app, wb, world):
+    bo = signed_in(app, "bo")
+    never_sent = bo.post(world.play, headers=OWN_ORIGIN, json={"intervals": [[0.0, 2.0]]})
+    assert never_sent.status_code == 409
+    assert bo.get(world.audio).status_code == 200
+    half = bo.post(world.play, headers=OWN_ORIGIN, json={"intervals": [[0.0, 1.0]]})
+    assert half.json()["heard"] is False and half.json()["heard_share"] == pytest.approx(0.5)
+    assert bo.post(world.settle, headers=OWN_ORIGIN, json={"choice": "first"}).status_code == 409
+    still_open(wb, world)
+
+
+@pytest.mark.parametrize("who", ["tina", "tom", "rita", "eve", "ed", None])
+def test_nobody_who_may_not_settle_hears_the_dispute_or_reports_playing_it(app, wb, world, who):
+    """tina and tom: the two sides' transcribers; rita: she reviewed the original; eve: a
+    reviewer of another language; ed: a transcriber of another; None: signed out."""
+    http = signed_in(app, who)
+    refused_without_leak(http.get(world.audio), 401, 403, 404)
+    refused_without_leak(http.post(world.play, headers=OWN_ORIGIN, json={"intervals": [[0.0, 2.0]]}), 401, 403, 404)
+    refused_without_leak(http.post(world.settle, headers=OWN_ORIGIN, json={"choice": "first"}), 401, 403, 404)
+    still_open(wb, world)
+    assert wb.double_disputes(world.people.bo)[0].heard_share == 0.0
+
+
+def test_the_span_is_not_heard_through_the_segment_route_by_the_settler(app, wb, world):
+    """bo may settle, not review: the original's own segment audio stays refused to him."""
+    segment = wb.open_task(world.people.admin, world.original).segments[0]
+    refused_without_leak(signed_in(app, "bo").get(f"/media/segment/{segment.id}.wav"), 403)
+
+
+@pytest.mark.parametrize("junk", ["0", "-1", "abc", "1.5", "99999999", "1e3", "%00", "9" * 40])
+def test_junk_dispute_ids_are_refused_cleanly(app, wb, world, junk):
+    bo = signed_in(app, "bo")
+    refused_without_leak(bo.get(f"/media/dispute/{junk}.wav"), 404, 422)
+    refused_without_leak(bo.post(f"/api/work/double/disputes/{junk}/play", headers=OWN_ORIGIN,
+                                 json={"intervals": [[0.0, 1.0]]}), 404, 422)
+
+
+@pytest.mark.parametrize("intervals", [[], [[2.0, 1.0]], [[-1.0, 1.0]], [[0.0, 99.0]], "all", [["a", "b"]],
+                                       [[0.0, float("nan")]], [[0.0, 1.0]] * 101])
+def test_junk_play_reports_are_refused_and_credit_nothing(app, wb, world, intervals):
+    bo = signed_in(app, "bo")
+    assert bo.get(world.audio).status_code == 200
+    answer = bo.post(world.play, headers={**OWN_ORIGIN, "Content-Type": "application/json"},
+                     content=json.dumps({"intervals": intervals}, allow_nan=True))
+    assert answer.status_code == 422
+    assert wb.double_disputes(world.people.bo)[0].heard_share == 0.0
+
+
+def test_a_span_the_transcriber_split_has_no_audio_to_hear_and_says_why_in_the_readers_language(
+        app, wb, wb_people, double_rules, tmp_path):
+    from tests.builders import processed_clip
+    from tests.test_gold import audio_dir
+
+    original = processed_clip(wb, wb_people.admin, filename="split.wav", output_dir=audio_dir(tmp_path, "split"))
+    assert wb.claim_next(wb_people.tina).id == original
+    segment = wb.open_task(wb_people.tina, original).segments[0]
+    wb.split_segment(wb_people.tina, segment.id, (segment.start + segment.end) / 2)
+    transcribe(wb, wb_people.tina, original)
+    transcribe(wb, wb_people.tom, wb.claim_next(wb_people.tom).id, SLIP)
+    bo = signed_in(app, "bo", headers={"Accept-Language": "ko"})
+    (split,) = [d for d in bo.get("/api/work/double/disputes").json()["disputes"] if d["start"] == segment.start]
+    assert split["audio"] is None and split["note"] == "전사자가 이 범위를 1, 2번 구간으로 나눴습니다"
+    refused_without_leak(bo.get(f"/media/dispute/{split['id']}.wav"), 409)
