@@ -96,8 +96,12 @@ def quality_accuracy(
     """Print each reviewer's accuracy per project (checked verdicts a senior or gold confirmed)
     and whether it limits how much they may review there."""
     wb = open_workbench()
-    for s in wb.reviewer_accuracy(acting_admin(wb, as_admin), username=username, project=project):
-        accuracy = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
-        where = s.project if s.project is not None else "(nothing checked yet)"
-        typer.echo(f"{s.username} {s.language or '-'} {where}: {s.confirmed}/{s.checked} confirmed, "
-                   f"accuracy {accuracy}{', limited' if s.limited else ''}{' (senior)' if s.senior else ''}")
+    print_rows(wb.reviewer_accuracy(acting_admin(wb, as_admin), username=username, project=project), accuracy_row)
+
+
+def accuracy_row(s) -> str:
+    """A ``quality accuracy`` line: a reviewer's confirmed verdicts in one project, and the limit."""
+    accuracy = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
+    where = s.project if s.project is not None else "(nothing checked yet)"
+    return (f"{s.username} {s.language or '-'} {where}: {s.confirmed}/{s.checked} confirmed, "
+            f"accuracy {accuracy}{', limited' if s.limited else ''}{' (senior)' if s.senior else ''}")
