@@ -7,6 +7,12 @@ the fastest playback, so the Workbench's listening rules hold as they would in a
 
 from __future__ import annotations
 
+# Ids in a listening route's path that name nothing: zero, negative, not a number, too big.
+JUNK_IDS = ["0", "-1", "abc", "1.5", "99999999", "1e3", "%00", "9" * 40]
+# Play reports the listening rules refuse: empty, backwards, outside the audio, not pairs of
+# numbers, not finite, more intervals than one report may hold.
+JUNK_INTERVALS = [[], [[2.0, 1.0]], [[-1.0, 1.0]], [[0.0, 99.0]], "all", [["a", "b"]],
+                  [[0.0, float("nan")]], [[0.0, 1.0]] * 101]
 
 def hear(wb, reviewer, segments, clock) -> None:
     """``reviewer`` hears every one of ``segments`` (SegmentViews) from start to end."""
