@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import jiwer
 
 from workbench.drafts import scoring
+from workbench.workflow.errors import message_id
 from workbench.workflow.gold_rules import project_settings
-from workbench.workflow.guideline_findings import message_id
 from workbench.workflow.guidelines import spelling_and_pronunciation
 
 MAX_SHARE = 0.5

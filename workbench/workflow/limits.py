@@ -110,9 +110,10 @@ def check_language(language: str) -> str:
     return language
 
 
-def required_text(text: str | None, missing: str) -> str:
-    """``text`` stripped, or ``InvalidInput(missing)`` when nothing is left."""
+def required_text(text: str | None, missing: str | InvalidInput) -> str:
+    """``text`` stripped, or ``InvalidInput(missing)`` (``missing`` itself when it is a
+    worded refusal) when nothing is left."""
     text = (text or "").strip()
     if not text:
-        raise InvalidInput(missing)
+        raise missing if isinstance(missing, InvalidInput) else InvalidInput(missing)
     return text
