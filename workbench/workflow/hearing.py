@@ -12,16 +12,22 @@ listen; nothing here asks ``access``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from workbench.store import repo
 from workbench.store.models import AudioSent, ListeningClock, Play, Segment
-from workbench.workflow.errors import InvalidInput, InvalidTransition, message_id
-from workbench.workflow.listening import Span, intersect, subtract, take, total
+from workbench.workflow.errors import InvalidTransition, message_id
+from workbench.workflow.listening import Span, SpanWords, intersect, reported_spans, subtract, take, total
 from workbench.workflow.policy import Policy
 from workbench.workflow.views import heard_share
+
+PLAY_WORDS = SpanWords(
+    not_a_list=message_id("Report the played intervals as a list of [start, end] pairs."),
+    empty=message_id("Report at least one played interval [start, end]."),
+    too_many=message_id("Report at most {count} intervals at a time."),
+    not_numbers=message_id("Each interval is two numbers, [start, end] in seconds."),
+    out_of_bounds=message_id("The interval [{start}, {end}] is not within the segment's {duration} s."))
 
 
 def record_sent(session, user_id: int, segment: Segment, *, bounds: tuple[float, float],
@@ -79,28 +85,11 @@ def require_heard(session, policy: Policy, user_id: int, segment: Segment, *, re
 
 
 def played_spans(policy: Policy, intervals: Iterable[Sequence[float]], duration: float) -> list[Span]:
-    """Reported intervals as spans within the segment, or InvalidInput."""
-    if isinstance(intervals, (str, bytes)) or not isinstance(intervals, Iterable):
-        raise InvalidInput.worded(message_id("Report the played intervals as a list of [start, end] pairs."))
-    spans = list(intervals)
-    if not spans:
-        raise InvalidInput.worded(message_id("Report at least one played interval [start, end]."))
-    if len(spans) > policy.max_play_intervals:
-        raise InvalidInput.worded(message_id("Report at most {count} intervals at a time."),
-                                  count=policy.max_play_intervals)
-    checked = []
-    for pair in spans:
-        try:
-            start, end = (float(x) for x in pair)
-        except (TypeError, ValueError):
-            raise InvalidInput.worded(message_id("Each interval is two numbers, [start, end] in seconds.")) from None
-        if not (math.isfinite(start) and math.isfinite(end)
-                and 0 <= start <= end <= duration + policy.play_tolerance):
-            raise InvalidInput.worded(
-                message_id("The interval [{start}, {end}] is not within the segment's {duration} s."),
-                start=start, end=end, duration=f"{duration:.2f}")
-        checked.append((start, min(end, duration)))
-    return checked
+    """Reported intervals as spans within the segment (``listening.reported_spans``, up to
+    ``policy.play_tolerance`` past its end, cut at it), or InvalidInput."""
+    spans = reported_spans(intervals, PLAY_WORDS, at_most=policy.max_play_intervals,
+                           high=duration + policy.play_tolerance, duration=f"{duration:.2f}")
+    return [(start, min(end, duration)) for start, end in spans]
 
 
 def listening_allowance(policy: Policy, clock: ListeningClock | None, now: datetime) -> float:
