@@ -139,8 +139,8 @@ def test_a_span_the_transcriber_split_has_no_audio_to_hear_and_says_why_in_the_r
 def test_every_refusal_of_the_dispute_doors_reaches_a_korean_reviewer_in_korean(app, wb, world):
     """The settle, audio and play doors refuse in the reader's language (ui/errors.refusal
     words the workflow's worded refusals), whatever the refusal: unheard, never sent, junk
-    play, a third text missing or against the guidelines, a text with another choice,
-    settled already, not a reviewer, not theirs to settle."""
+    play, a third text missing, too long, unstorable or against the guidelines, a text with
+    another choice, settled already, not a reviewer, not theirs to settle, signed out."""
     bo = signed_in(app, "bo", headers={"Accept-Language": "ko"})
     def say(response) -> tuple[int, str | None]:
         return response.status_code, response.json().get("detail")
@@ -160,6 +160,10 @@ def test_every_refusal_of_the_dispute_doors_reaches_a_korean_reviewer_in_korean(
     assert bo.get(world.audio).status_code == 200 and play([[0.0, 2.0]])[0] == 200
     assert settle(bo, {"choice": "third", "text": "   "}) == (422, "세 번째 텍스트를 쓰세요.")
     assert settle(bo, {"choice": "first", "text": "제 글"}) == (422, "텍스트는 세 번째(third)를 선택할 때만 쓸 수 있습니다.")
+    assert settle(bo, {"choice": "third", "text": "가" * 2001}) == (
+        422, "세 번째 텍스트: 2,001자입니다. 최대 2,000자까지 쓸 수 있습니다.")
+    assert settle(bo, {"choice": "third", "text": "안녕\x07"}) == (
+        422, "세 번째 텍스트에 저장할 수 없는 제어 문자(U+0007)가 있습니다.")
     status, detail = settle(bo, {"choice": "third", "text": "3시에 만나요."})  # a digit: refused
     assert status == 422 and detail.startswith("세 번째 텍스트가 가이드라인에 맞지 않습니다: ")
     assert "block the submit" not in detail and "numbers/foreign words" not in detail
@@ -172,6 +176,15 @@ def test_every_refusal_of_the_dispute_doors_reaches_a_korean_reviewer_in_korean(
     assert settle(tina, {"choice": "first"}) == (403, "검수자만 할 수 있습니다.")
     rita = signed_in(app, "rita", headers={"Accept-Language": "ko"})
     assert settle(rita, {"choice": "first"}) == (404, f"해결할 수 있는 불일치 {world.dispute.id}번이 없습니다.")
+    signed_out = signed_in(app, None, headers={"Accept-Language": "ko"})
+    assert settle(signed_out, {"choice": "first"}) == (401, "로그인되어 있지 않습니다")
+
+
+def test_a_dispute_whose_audio_is_gone_says_so_in_the_readers_language(app, world, tmp_path):
+    (tmp_path / "processed" / "talk" / "clean.flac").unlink()
+    bo = signed_in(app, "bo", headers={"Accept-Language": "ja"})
+    missing = bo.get(world.audio)
+    assert missing.status_code == 404 and missing.json()["detail"].endswith("のクリーン音声がありません。")
 
 
 @pytest.mark.parametrize(("language", "refusal"), [

@@ -16,6 +16,7 @@ from workbench.workflow.errors import (
     QueueUnavailable,
     TooManyAttempts,
     WorkbenchError,
+    Worded,
 )
 
 ERROR_STATUS: dict[type[WorkbenchError], int] = {
@@ -61,7 +62,7 @@ def refusal(error: WorkbenchError, language: str) -> str:
     a worded param translated too) or is one of ``WORKER_REFUSALS``."""
     if error.template:
         return i18n.translate(language, error.template, **{
-            name: i18n.translate(language, value.template, **value.params) if hasattr(value, "template") else value
+            name: i18n.translate(language, value.template, **value.params) if isinstance(value, Worded) else value
             for name, value in error.params.items()})
     message = str(error)
     return i18n.translate(language, message) if message in WORKER_REFUSALS else message

@@ -61,6 +61,7 @@ from workbench.workflow.errors import (
     InvalidTransition,
     NotFound,
     WorkbenchError,
+    Worded,
     message_id,
 )
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
@@ -70,6 +71,7 @@ from workbench.workflow.revisions import Revisions
 from workbench.workflow.transcribing import typed_text
 
 CHOICES = ("first", "second", "third")
+THIRD_TEXT = Worded(message_id("third text"))  # the name its refusals give it
 UNHEARD = message_id("Play the span to the end before settling: you have heard {share} of it, {needed} is needed.")
 
 
@@ -155,7 +157,7 @@ class Double(Service):
         if choice not in CHOICES:
             raise InvalidInput.worded(message_id("Choose one of {choices}."), choices=", ".join(CHOICES))
         if choice == "third":
-            text = required_text(typed_text(text, "text", limit=SEGMENT_TEXT),
+            text = required_text(typed_text(text, THIRD_TEXT, limit=SEGMENT_TEXT),
                                  InvalidInput.worded(message_id("Write the third text.")))
         elif text not in (None, ""):
             raise InvalidInput.worded(message_id("A text is written only with the choice third."))

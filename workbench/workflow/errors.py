@@ -4,11 +4,12 @@ A refusal made with ``worded`` also keeps its message as a template marked with
 ``message_id`` (an English gettext id with ``{named}`` placeholders) and its params, as
 guideline problems do: ``str`` stays the English for the CLI and logs, and a page words it in
 the reader's language (``ui/errors.refusal``; ``ui/i18n.py`` extracts the marked templates).
-A param may itself be a worded note (``template``, ``params`` and its English ``text``)."""
+A param may itself be a ``Worded`` note (a name, a reason), translated with it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,6 +21,19 @@ if TYPE_CHECKING:
 def message_id(template: str) -> str:
     """Marks ``template`` for the message catalogue; the template itself."""
     return template
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A message as a ``message_id`` template and its params, for a page to translate;
+    ``text`` is the English."""
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.template.format(**self.params) if self.params else self.template
 
 
 _E = TypeVar("_E", bound="WorkbenchError")
@@ -35,7 +49,8 @@ class WorkbenchError(Exception):
     @classmethod
     def worded(cls: type[_E], template: str, /, **params: object) -> _E:
         """The refusal ``template`` (marked with ``message_id``) filled in with ``params``."""
-        error = cls(template.format(**{name: getattr(value, "text", value) for name, value in params.items()}))
+        error = cls(template.format(**{name: value.text if isinstance(value, Worded) else value
+                                       for name, value in params.items()}))
         error.template, error.params = template, MappingProxyType(params)
         return error
 
