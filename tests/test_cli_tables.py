@@ -7,6 +7,7 @@ from types import SimpleNamespace as Row
 import pytest
 
 from workbench.cli.clips import clip_row
+from workbench.cli.drafts import holdback_row
 from workbench.cli.gold import score_row
 from workbench.cli.quality import action_row, step_row
 from workbench.cli.tasks import audit_row, task_row
@@ -70,3 +71,14 @@ def test_worker_and_application_lines():
     assert worker_row(Row(**vars(worker) | dict(language=None, return_rate=None))).split()[2:3] == ["-"]
     application = Row(id=1, username="minji", name="김민지", language="ko", document_name="topik.pdf")
     assert application_row(application) == "pending application #1: minji (김민지, ko, document topik.pdf)"
+
+
+def test_holdback_lines_say_the_share_and_where_it_comes_from():
+    default = Row(project="acme", share=0.15, gold_rate=0.1, double_share=0.05, configured=False, refusal=None)
+    assert holdback_row(default) == "holdback acme              15.0% (default, at least 5%; gold 10.0% + double 5.0%)"
+    floor = Row(**vars(default) | dict(project="news", share=0.05, gold_rate=0.0, double_share=0.0))
+    assert holdback_row(floor) == "holdback news               5.0% (default, at least 5%; gold 0.0% + double 0.0%)"
+    assert holdback_row(Row(**vars(default) | dict(share=0.2, configured=True))) == (
+        "holdback acme              20.0% (set; gold 10.0% + double 5.0%)")
+    refused = Row(**vars(default) | dict(share=None, refusal="projects.toml: holdback share of 'acme' is 0.05"))
+    assert holdback_row(refused) == "holdback acme                  - refused: projects.toml: holdback share of 'acme' is 0.05"

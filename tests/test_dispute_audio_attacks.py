@@ -130,3 +130,68 @@ def test_a_span_the_transcriber_split_has_no_audio_to_hear_and_says_why_in_the_r
     (split,) = [d for d in bo.get("/api/work/double/disputes").json()["disputes"] if d["start"] == segment.start]
     assert split["audio"] is None and split["note"] == "전사자가 이 범위를 1, 2번 구간으로 나눴습니다"
     refused_without_leak(bo.get(f"/media/dispute/{split['id']}.wav"), 409)
+    refused = bo.post(f"/api/work/double/disputes/{split['id']}", headers=OWN_ORIGIN, json={"choice": "first"})
+    assert refused.status_code == 409 and refused.json()["detail"] == (
+        f"불일치 {split['id']}번은 하나의 텍스트로 해결할 수 없습니다: 전사자가 이 범위를 1, 2번 구간으로 나눴습니다. "
+        "텍스트는 그 작업의 검수에서 정해집니다.")
+
+
+def test_every_refusal_of_the_dispute_doors_reaches_a_korean_reviewer_in_korean(app, wb, world):
+    """The settle, audio and play doors refuse in the reader's language (ui/errors.refusal
+    words the workflow's worded refusals), whatever the refusal: unheard, never sent, junk
+    play, a third text missing, too long, unstorable or against the guidelines, a text with
+    another choice, settled already, not a reviewer, not theirs to settle, signed out."""
+    bo = signed_in(app, "bo", headers={"Accept-Language": "ko"})
+    def say(response) -> tuple[int, str | None]:
+        return response.status_code, response.json().get("detail")
+
+    def settle(http, body) -> tuple[int, str | None]:
+        return say(http.post(world.settle, headers=OWN_ORIGIN, json=body))
+
+    def play(intervals) -> tuple[int, str | None]:
+        return say(bo.post(world.play, headers=OWN_ORIGIN, json={"intervals": intervals}))
+
+    needed = f"{wb.policy.heard_share:.0%}"
+    assert settle(bo, {"choice": "second"}) == (
+        409, f"해결하기 전에 이 범위를 끝까지 재생하세요. 들은 비율: 0%, 필요한 비율: {needed}.")
+    assert play([[0.0, 2.0]]) == (409, "1번 구간의 오디오를 아직 받지 않았습니다. 먼저 여기에서 재생하세요.")
+    assert play([[0.0, 99.0]]) == (422, "범위 [0.0, 99.0]가 구간의 길이 2.00초를 벗어납니다.")
+    assert play([]) == (422, "재생한 범위 [start, end]를 하나 이상 보내세요.")
+    assert bo.get(world.audio).status_code == 200 and play([[0.0, 2.0]])[0] == 200
+    assert settle(bo, {"choice": "third", "text": "   "}) == (422, "세 번째 텍스트를 쓰세요.")
+    assert settle(bo, {"choice": "first", "text": "제 글"}) == (422, "텍스트는 세 번째(third)를 선택할 때만 쓸 수 있습니다.")
+    assert settle(bo, {"choice": "third", "text": "가" * 2001}) == (
+        422, "세 번째 텍스트: 2,001자입니다. 최대 2,000자까지 쓸 수 있습니다.")
+    assert settle(bo, {"choice": "third", "text": "안녕\x07"}) == (
+        422, "세 번째 텍스트에 저장할 수 없는 제어 문자(U+0007)가 있습니다.")
+    status, detail = settle(bo, {"choice": "third", "text": "3시에 만나요."})  # a digit: refused
+    assert status == 422 and detail.startswith("세 번째 텍스트가 가이드라인에 맞지 않습니다: ")
+    assert "block the submit" not in detail and "numbers/foreign words" not in detail
+    still_open(wb, world)
+    assert settle(bo, {"choice": "second"})[0] == 200
+    settled = f"불일치 {world.dispute.id}번은 이미 해결되었습니다."
+    assert settle(bo, {"choice": "first"}) == (409, settled)
+    assert say(bo.get(world.audio)) == (409, settled)
+    tina = signed_in(app, "tina", headers={"Accept-Language": "ko"})
+    assert settle(tina, {"choice": "first"}) == (403, "검수자만 할 수 있습니다.")
+    rita = signed_in(app, "rita", headers={"Accept-Language": "ko"})
+    assert settle(rita, {"choice": "first"}) == (404, f"해결할 수 있는 불일치 {world.dispute.id}번이 없습니다.")
+    signed_out = signed_in(app, None, headers={"Accept-Language": "ko"})
+    assert settle(signed_out, {"choice": "first"}) == (401, "로그인되어 있지 않습니다")
+
+
+def test_a_dispute_whose_audio_is_gone_says_so_in_the_readers_language(app, world, tmp_path):
+    (tmp_path / "processed" / "talk" / "clean.flac").unlink()
+    bo = signed_in(app, "bo", headers={"Accept-Language": "ja"})
+    missing = bo.get(world.audio)
+    assert missing.status_code == 404 and missing.json()["detail"].endswith("のクリーン音声がありません。")
+
+
+@pytest.mark.parametrize(("language", "refusal"), [
+    ("zh", "请先把这一段播放完再解决分歧"), ("ja", "解決する前にこの範囲を最後まで再生してください"),
+    ("en", "Play the span to the end before settling: you have heard 0% of it"),
+])
+def test_the_unheard_refusal_follows_the_readers_language(app, world, language, refusal):
+    answer = signed_in(app, "bo", headers={"Accept-Language": language}).post(
+        world.settle, headers=OWN_ORIGIN, json={"choice": "first"})
+    assert answer.status_code == 409 and answer.json()["detail"].startswith(refusal)

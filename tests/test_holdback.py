@@ -14,11 +14,13 @@ import pytest
 from drafts_support import clip_with_audio, draft_now, fake_engines
 from listening import hear
 from tests.builders import TEXTS, processed_clip, signed_in, take_through_review
+from tests.test_cli_admin import add_admin, cli  # noqa: F401 (the fixture)
 from tests.test_gold import audio_dir
 from tests.test_gold_attacks import shape
 from workbench.drafts.evidence import DraftOutcome, draft_figures
 from workbench.ui.server import create_app
 from workbench.workflow.double import Double
+from workbench.workflow.errors import PermissionDenied
 from workbench.workflow.gold import Gold
 from workbench.workflow.guidelines import GUIDELINES_DIR_ENV, guidelines_dir
 from workbench.workflow.holdback import FLOOR, Holdback, holdback_share
@@ -338,3 +340,39 @@ def test_the_admin_and_the_quality_report_show_the_effort_saved_against_held_bac
     assert report["drafts"]["languages"]["en"]["effort_saved"] == pytest.approx({"typing": 0.95, "time": 0.5},
                                                                               abs=1e-4)
     assert "effort_saved typing" in next(out.rglob("quality.html")).read_text()
+
+
+# --- what the admin is shown ----------------------------------------------------------------
+
+def test_the_admin_sees_each_projects_effective_share_and_a_refused_table_with_its_reason(wb, wb_people, projects):
+    projects(gold={"acme": {"rate": 0.1}}, double={"acme": {"share": 0.05}}, holdback={"calls": {"share": 0.2}})
+    for project in ("news", "acme", "calls"):
+        processed_clip(wb, wb_people.admin, filename=f"{project}.wav", project=project)
+    shown = [(h.project, h.share, h.gold_rate, h.double_share, h.configured, h.refusal)
+             for h in wb.holdback_shares(wb_people.admin)]
+    assert shown == [("acme", pytest.approx(0.15), 0.1, 0.05, False, None), ("calls", 0.2, 0.0, 0.0, True, None),
+                     ("news", FLOOR, 0.0, 0.0, False, None)]
+    projects(gold={"acme": {"rate": 0.2}}, holdback={"acme": {"share": 0.1}})
+    acme, calls, _ = wb.holdback_shares(wb_people.admin)
+    assert acme.share is None and "below the project's gold rate plus double share" in acme.refusal
+    assert (calls.share, calls.configured) == (FLOOR, False)
+    with pytest.raises(PermissionDenied):
+        wb.holdback_shares(wb_people.tina)
+
+
+def test_drafts_show_prints_each_projects_holdback_share_once_there_is_an_admin(cli, projects):  # noqa: F811
+    from workbench.cli.common import open_workbench
+
+    projects(gold={"acme": {"rate": 0.1}}, double={"acme": {"share": 0.05}})
+    alone = cli("drafts", "show")
+    assert alone.exit_code == 0 and "holdback" not in alone.output  # no admin, so no clip and no project
+    add_admin(cli)
+    wb = open_workbench()
+    try:
+        processed_clip(wb, wb.first_admin(), project="acme")
+    finally:
+        wb.close()
+    shown = cli("drafts", "show")
+    assert shown.exit_code == 0 and shown.output.endswith(
+        "# held back from drafts: the share of each project's ordinary tasks served without them\n"
+        "holdback acme              15.0% (default, at least 5%; gold 10.0% + double 5.0%)\n")

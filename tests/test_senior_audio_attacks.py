@@ -132,3 +132,12 @@ def test_junk_play_reports_are_refused_and_credit_nothing(app, wb, world, interv
                          content=json.dumps({"intervals": intervals}, allow_nan=True))
     assert answer.status_code == 422
     assert {c.id: c.heard_share for c in wb.senior_queue(people.bo)}[check.id] == 0.0
+
+
+def test_a_korean_senior_is_told_in_korean_to_play_the_segment_first(app, wb, world):
+    _, (check, *_), _ = world
+    senior = signed_in(app, "bo", headers={"Accept-Language": "ko"})
+    unheard = senior.post(f"/api/work/senior-checks/{check.id}", headers=OWN_ORIGIN, json={"verdict": "confirmed"})
+    needed = f"{wb.policy.heard_share:.0%}"
+    assert (unheard.status_code, unheard.json()["detail"]) == (
+        409, f"결정하기 전에 구간을 끝까지 재생하세요. 들은 비율: 0%, 필요한 비율: {needed}.")

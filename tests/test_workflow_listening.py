@@ -205,3 +205,43 @@ def test_union_total_and_take_count_overlaps_once():
 def test_bytes_sent_map_to_seconds_of_the_segment(first, stop, size, expected):
     audio = SegmentAudio(segment_id=1, path=Path("x.flac"), start=10.0, end=14.0)
     assert audio.span_of_bytes(first, stop, size) == expected
+
+
+# The same reports, read by the one parser (listening.reported_spans) for the reviewer's play
+# reports (seconds, within the 3 s segment or a little past its end, cut there) and the task
+# page's activity (milliseconds, any stretch of time): each caller's bounds, and its words
+# word for word. A list is what is read, a string the refusal.
+REPORTS = [
+    ("0-1", "Report the played intervals as a list of [start, end] pairs.",
+     "Report activity as a list of [start, end] pairs in milliseconds."),
+    ([[0]], "Each interval is two numbers, [start, end] in seconds.",
+     "Each span is two numbers, [start, end] in milliseconds."),
+    ([[2, 1]], "The interval [2.0, 1.0] is not within the segment's 3.00 s.",
+     "The span [2.0, 1.0] is not a stretch of time."),
+    ([[float("nan"), 1]], "The interval [nan, 1.0] is not within the segment's 3.00 s.",
+     "The span [nan, 1.0] is not a stretch of time."),
+    ([[0, 1]] * 201, "Report at most 100 intervals at a time.", "Report at most 200 spans at a time."),
+    ([], "Report at least one played interval [start, end].", []),
+    ([[0, 3.2]], [(0.0, 3.0)], [(0.0, 3.2)]),
+    ([[0, 90_000]], "The interval [0.0, 90000.0] is not within the segment's 3.00 s.", [(0.0, 90000.0)]),
+]
+
+
+@pytest.mark.parametrize(("report", "as_play", "as_activity"), REPORTS)
+def test_play_reports_and_activity_are_read_by_one_parser_each_with_its_own_bounds_and_words(
+        report, as_play, as_activity):
+    from workbench.workflow.hearing import played_spans
+    from workbench.workflow.listening import reported_spans
+    from workbench.workflow.policy import Policy
+    from workbench.workflow.time_on_task import ACTIVITY_WORDS
+
+    policy = Policy()
+    for expected, read in ((as_play, lambda: played_spans(policy, report, 3.0)),
+                           (as_activity, lambda: reported_spans(report, ACTIVITY_WORDS,
+                                                                at_most=policy.max_activity_spans))):
+        if isinstance(expected, list):
+            assert read() == expected
+        else:
+            with pytest.raises(InvalidInput) as refused:
+                read()
+            assert str(refused.value) == expected

@@ -1,10 +1,12 @@
-"""``workbench drafts``: which engine drafts which project and language."""
+"""``workbench drafts``: which engine drafts which project and language, and how much of
+each project is held back from drafts."""
 
 from __future__ import annotations
 
 import typer
 
-from workbench.cli.common import fail_cleanly, open_workbench
+from workbench.cli.common import AS_ADMIN, acting_admin, fail_cleanly, open_workbench
+from workbench.cli.table import print_rows
 
 
 drafts_app = typer.Typer(no_args_is_help=True, help="Machine drafts: which engine drafts what (admin).")
@@ -12,13 +14,28 @@ drafts_app = typer.Typer(no_args_is_help=True, help="Machine drafts: which engin
 
 @drafts_app.command("show")
 @fail_cleanly
-def drafts_show() -> None:
-    """The draft settings (JSON): the engine per project and language."""
+def drafts_show(as_admin: str = AS_ADMIN) -> None:
+    """The draft settings (JSON): the engine per project and language; then, once there is an
+    admin, each project's share of ordinary tasks held back from drafts (one line a project)."""
     import json
 
     wb = open_workbench()
     typer.echo(f"# {wb.draft_engines.path}")
     typer.echo(json.dumps(wb.draft_engines.config().to_dict(), ensure_ascii=False, indent=2))
+    if as_admin or wb.first_admin() is not None:  # no admin yet: no clip, no project
+        typer.echo("# held back from drafts: the share of each project's ordinary tasks served without them")
+        print_rows(wb.holdback_shares(acting_admin(wb, as_admin)), holdback_row)
+
+
+def holdback_row(h) -> str:
+    """A ``drafts show`` holdback line: project, share, and where it comes from (the gold rate
+    and double share it covers), or why the project's tables are refused."""
+    from workbench.workflow.holdback import FLOOR
+
+    if h.share is None:
+        return f"holdback {h.project:<16} {'-':>6} refused: {h.refusal}"
+    source = "set" if h.configured else f"default, at least {FLOOR:.0%}"
+    return f"holdback {h.project:<16} {h.share:6.1%} ({source}; gold {h.gold_rate:.1%} + double {h.double_share:.1%})"
 
 
 @drafts_app.command("set")

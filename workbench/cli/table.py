@@ -1,5 +1,5 @@
 """The admin commands' listings (``clips list``, ``tasks list``, ``audit``, ``quality
-list``/``run``, ``gold scores``, ``users list``): a listing is rows and a row format, the
+list``/``run``, ``gold scores``, ``users list``, ``drafts show``'s holdback lines): a listing is rows and a row format, the
 function that lays out one row as a line (fixed-width columns by format spec, ``-`` for a
 missing value); ``print_rows`` prints them, one line a row, nothing for no rows. The row
 formats live beside their commands, where a test pins each byte for byte

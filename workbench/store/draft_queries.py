@@ -63,6 +63,11 @@ def barred_from_drafts(task_id, clip_id):
             | exists().where(DraftHoldback.task_id == task_id))
 
 
+def clip_projects(session: Session) -> list[str]:
+    """Every project some clip belongs to, by name."""
+    return list(session.scalars(select(Clip.project).distinct().order_by(Clip.project)))
+
+
 def held_back_tasks(session: Session) -> list[int]:
     """Every held-back task's id, oldest first."""
     return list(session.scalars(select(DraftHoldback.task_id).order_by(DraftHoldback.task_id)))

@@ -3,7 +3,8 @@
 (``/media/dispute/{id}.wav``: the original clip over the span, served to its settlers only
 while it is open, what reached them recorded), what their player played of it, and one
 settled by picking the first or second text or writing a third (refused until heard).
-Refusals keep the app's ``{"detail": ...}`` shape."""
+Refusals keep the app's ``{"detail": ...}`` shape, in the reader's language (``ui/errors.refusal``
+words the workflow's refusals; a third text's guideline errors: ``handlers.guideline_refusal``)."""
 
 from __future__ import annotations
 
@@ -64,4 +65,4 @@ def post_settlement(dispute_id: int, body: Settlement, request: Request,
     try:
         return handlers.resolve(workbench_of(request), actor, dispute_id, choice=body.choice, text=body.text)
     except GuidelineViolation as error:  # a third text the guidelines refuse
-        return JSONResponse({"detail": str(error)}, status_code=422)
+        return JSONResponse(handlers.guideline_refusal(error, request_language(request)), status_code=422)

@@ -16,6 +16,7 @@ from workbench.workflow.errors import (
     QueueUnavailable,
     TooManyAttempts,
     WorkbenchError,
+    Worded,
 )
 
 ERROR_STATUS: dict[type[WorkbenchError], int] = {
@@ -46,6 +47,8 @@ WORKER_REFUSALS = (
     tr("Your account has no language; ask an admin."),
     tr("Your account no longer exists."),
     tr("You cannot review your own work."),
+    tr("Only a reviewer can do this."),
+    tr("Only a transcriber can do this."),
     tr("Sign in first."),
     tr("Give your name."),
     tr("The password must not contain your username."),
@@ -55,7 +58,12 @@ WORKER_REFUSALS = (
 
 
 def refusal(error: WorkbenchError, language: str) -> str:
-    """The refusal's message in ``language`` when it is one of ``WORKER_REFUSALS``."""
+    """The refusal's message in ``language`` when it was ``worded`` (its template and params,
+    a worded param translated too) or is one of ``WORKER_REFUSALS``."""
+    if error.template:
+        return i18n.translate(language, error.template, **{
+            name: i18n.translate(language, value.template, **value.params) if isinstance(value, Worded) else value
+            for name, value in error.params.items()})
     message = str(error)
     return i18n.translate(language, message) if message in WORKER_REFUSALS else message
 

@@ -45,7 +45,9 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 UI_DIR = Path(__file__).parent
 JS_DIR = UI_DIR / "static" / "work"
 # The workflow's messages a page shows translated, marked with ``message_id`` there.
-WORKFLOW_FILES = tuple(UI_DIR.parent / "workflow" / name for name in ("guideline_findings.py", "draft_guidance.py", "double_rules.py"))
+WORKFLOW_FILES = tuple(UI_DIR.parent / "workflow" / name for name in (
+    "guideline_findings.py", "draft_guidance.py", "double_rules.py", "double.py", "hearing.py", "reviewer_checks.py",
+    "limits.py", "rows.py", "media.py"))
 # A marked message: the call of tr (or message_id) with a plain string literal (either
 # quotes) as its first argument.
 MARKED = re.compile(r"""\b(?:tr|message_id)\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)\s*[,)]""")

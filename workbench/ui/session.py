@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 
+from workbench.ui import i18n
 from workbench.workflow.files import write_atomically
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class SessionGate:
         if scope["method"] == "GET" and "text/html" in request.headers.get("accept", ""):
             response: Response = RedirectResponse("/login", status_code=303)
         else:
-            response = JSONResponse({"detail": "Not signed in"}, status_code=401)
+            response = JSONResponse({"detail": not_signed_in(request)}, status_code=401)
         await response(scope, receive, send)
 
 
@@ -161,8 +162,16 @@ async def require_actor(request: Request) -> "Actor":
     An ``async def`` because it reads nothing: FastAPI then calls it without a thread."""
     actor = current_actor(request)
     if actor is None:
-        raise HTTPException(status_code=401, detail="Not signed in")
+        raise HTTPException(status_code=401, detail=not_signed_in(request))
     return actor
+
+
+def not_signed_in(request: Request) -> str:
+    """A 401's ``detail`` in the language of the browser that made ``request`` (nobody signed in)."""
+    from workbench.ui.language import language_of  # it imports this module
+
+    tr = i18n.translator(language_of(None, request.cookies, request.headers))
+    return tr("Not signed in")
 
 
 def close_browser_session(request: Request, signer: SessionSigner) -> None:

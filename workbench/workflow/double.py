@@ -55,7 +55,15 @@ from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor
 from workbench.workflow.double_rules import SpanNote, agreement_cer, double_settings, settled_segment, span_text
 from workbench.workflow.double_views import AgreementView, DisputeView
-from workbench.workflow.errors import GuidelineViolation, InvalidInput, InvalidTransition, NotFound, WorkbenchError
+from workbench.workflow.errors import (
+    GuidelineViolation,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    WorkbenchError,
+    Worded,
+    message_id,
+)
 from workbench.workflow.guidelines import SegmentForCheck, check_segments
 from workbench.workflow.limits import SEGMENT_TEXT, checked_id, required_text
 from workbench.workflow.media import SegmentAudio, cut_segment
@@ -63,6 +71,8 @@ from workbench.workflow.revisions import Revisions
 from workbench.workflow.transcribing import typed_text
 
 CHOICES = ("first", "second", "third")
+THIRD_TEXT = Worded(message_id("third text"))  # the name its refusals give it
+UNHEARD = message_id("Play the span to the end before settling: you have heard {share} of it, {needed} is needed.")
 
 
 class Double(Service):
@@ -145,14 +155,15 @@ class Double(Service):
         its review completes it (``apply_settlements``): nobody's work in progress is typed over,
         and the transcriber's own text is what their review judges."""
         if choice not in CHOICES:
-            raise InvalidInput(f"Choose one of {', '.join(CHOICES)}.")
+            raise InvalidInput.worded(message_id("Choose one of {choices}."), choices=", ".join(CHOICES))
         if choice == "third":
-            text = required_text(typed_text(text, "text", limit=SEGMENT_TEXT), "Write the third text.")
+            text = required_text(typed_text(text, THIRD_TEXT, limit=SEGMENT_TEXT),
+                                 InvalidInput.worded(message_id("Write the third text.")))
         elif text not in (None, ""):
-            raise InvalidInput("A text is written only with the choice third.")
+            raise InvalidInput.worded(message_id("A text is written only with the choice third."))
         with self.store.session() as session:
             user, row, original, segment = self._open_dispute(session, actor, agreement_id, lock=True)
-            hearing.require_heard(session, self.policy, user.id, segment, what="the span", before="settling")
+            hearing.require_heard(session, self.policy, user.id, segment, refusal=UNHEARD)
             if choice == "third":
                 self._check_guidelines(session, original, segment, text)
             chosen = {"first": row.first_text, "second": row.second_text}.get(choice, text)
@@ -240,14 +251,15 @@ class Double(Service):
         user = self._settler(session, actor)
         row = session.get(DoubleAgreement, checked_id(agreement_id, "dispute"), with_for_update=lock)
         if row is None or not row.disputed or not self._may_settle(session, user, row):
-            raise NotFound(f"No dispute {agreement_id} is yours to settle.")
+            raise NotFound.worded(message_id("No dispute {id} is yours to settle."), id=agreement_id)
         if row.resolution is not None:
-            raise InvalidTransition(f"Dispute {row.id} is settled already.")
+            raise InvalidTransition.worded(message_id("Dispute {id} is settled already."), id=row.id)
         original = self._original(session, row, lock=lock)
         segment, why = settled_segment(repo.live_segments(session, original.id), (row.start_s, row.end_s))
         if segment is None:
-            raise InvalidTransition(f"Dispute {row.id} cannot be settled as one text: {why.text}. "
-                                    "Its review decides the text.")
+            raise InvalidTransition.worded(
+                message_id("Dispute {id} cannot be settled as one text: {why}. Its review decides the text."),
+                id=row.id, why=why)
         return user, row, original, segment
 
     def _span_segment(self, session, row: DoubleAgreement) -> tuple[Segment | None, SpanNote | None]:

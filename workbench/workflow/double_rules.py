@@ -16,25 +16,17 @@ from dataclasses import dataclass
 import jiwer
 
 from workbench.drafts import scoring
+from workbench.workflow.errors import Worded, message_id
 from workbench.workflow.gold_rules import project_settings
-from workbench.workflow.guideline_findings import message_id
 from workbench.workflow.guidelines import spelling_and_pronunciation
 
 MAX_SHARE = 0.5
 DEFAULT_DISPUTE_CER = 0.15
 
 
-@dataclass(frozen=True)
-class SpanNote:
+class SpanNote(Worded):
     """Why a disputed span has no one segment to settle it on: a ``message_id`` template with
     its params, so the settler's page shows it in their language; ``text`` is the English."""
-
-    template: str
-    params: dict[str, str]
-
-    @property
-    def text(self) -> str:
-        return self.template.format(**self.params)
 
 
 @dataclass(frozen=True)

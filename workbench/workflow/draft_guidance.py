@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from workbench.drafts.model import DraftWord
-from workbench.workflow.guideline_findings import message_id
+from workbench.workflow.errors import message_id
 from workbench.workflow.guidelines import RuleSet, load_rules, script_class
 
 MERGE_GAP_S = 0.4

@@ -1,16 +1,58 @@
-"""Errors of the workflow layer. ``str(error)`` is always a message fit to show a user."""
+"""Errors of the workflow layer. ``str(error)`` is always a message fit to show a user.
+
+A refusal made with ``worded`` also keeps its message as a template marked with
+``message_id`` (an English gettext id with ``{named}`` placeholders) and its params, as
+guideline problems do: ``str`` stays the English for the CLI and logs, and a page words it in
+the reader's language (``ui/errors.refusal``; ``ui/i18n.py`` extracts the marked templates).
+A param may itself be a ``Worded`` note (a name, a reason), translated with it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import SegmentView
     from workbench.workflow.guidelines import Problem
 
 
+def message_id(template: str) -> str:
+    """Marks ``template`` for the message catalogue; the template itself."""
+    return template
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A message as a ``message_id`` template and its params, for a page to translate;
+    ``text`` is the English."""
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.template.format(**self.params) if self.params else self.template
+
+
+_E = TypeVar("_E", bound="WorkbenchError")
+
+
 class WorkbenchError(Exception):
-    """Base of every error the workbench raises on purpose."""
+    """Base of every error the workbench raises on purpose; ``template`` and ``params`` when
+    it was ``worded`` (module docstring)."""
+
+    template: str | None = None
+    params: Mapping[str, object] = MappingProxyType({})
+
+    @classmethod
+    def worded(cls: type[_E], template: str, /, **params: object) -> _E:
+        """The refusal ``template`` (marked with ``message_id``) filled in with ``params``."""
+        error = cls(template.format(**{name: value.text if isinstance(value, Worded) else value
+                                       for name, value in params.items()}))
+        error.template, error.params = template, MappingProxyType(params)
+        return error
 
 
 class PermissionDenied(WorkbenchError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
+from workbench.workflow.errors import message_id
 from workbench.workflow.guideline_text import (
     _BRACKET_TAG,
     _DUAL,
@@ -28,11 +29,6 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning"]
 
 _Finding = tuple[str, Severity, str, dict[str, str]]  # rule, severity, template, params
-
-
-def message_id(template: str) -> str:
-    """Marks ``template`` for the message catalogue; the template itself."""
-    return template
 
 
 def _check_one(rules: RuleSet, segment: SegmentForCheck) -> list[_Finding]:

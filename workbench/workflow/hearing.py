@@ -12,16 +12,22 @@ listen; nothing here asks ``access``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from workbench.store import repo
 from workbench.store.models import AudioSent, ListeningClock, Play, Segment
-from workbench.workflow.errors import InvalidInput, InvalidTransition
-from workbench.workflow.listening import Span, intersect, subtract, take, total
+from workbench.workflow.errors import InvalidTransition, message_id
+from workbench.workflow.listening import Span, SpanWords, intersect, reported_spans, subtract, take, total
 from workbench.workflow.policy import Policy
 from workbench.workflow.views import heard_share
+
+PLAY_WORDS = SpanWords(
+    not_a_list=message_id("Report the played intervals as a list of [start, end] pairs."),
+    empty=message_id("Report at least one played interval [start, end]."),
+    too_many=message_id("Report at most {count} intervals at a time."),
+    not_numbers=message_id("Each interval is two numbers, [start, end] in seconds."),
+    out_of_bounds=message_id("The interval [{start}, {end}] is not within the segment's {duration} s."))
 
 
 def record_sent(session, user_id: int, segment: Segment, *, bounds: tuple[float, float],
@@ -46,8 +52,9 @@ def credit_play(session, policy: Policy, user_id: int, segment: Segment,
     repo.lock_user(session, user_id)
     sent = repo.sent_spans(session, user_id, segment, until=now)
     if not sent:
-        raise InvalidTransition(f"The audio of segment {segment.position} was not sent to you yet: "
-                                "play it here first.")
+        raise InvalidTransition.worded(
+            message_id("The audio of segment {position} was not sent to you yet: play it here first."),
+            position=segment.position)
     heard = repo.heard_spans(session, user_id, [segment])[segment.id]
     clock = repo.listening_clock(session, user_id)
     allowance = listening_allowance(policy, clock, now)
@@ -68,35 +75,21 @@ def shares_heard(session, user_id: int, segments: Sequence[Segment]) -> dict[int
     return {s.id: heard_share(heard.get(s.id, ()), s.end_s - s.start_s) for s in segments}
 
 
-def require_heard(session, policy: Policy, user_id: int, segment: Segment, *, what: str, before: str) -> None:
+def require_heard(session, policy: Policy, user_id: int, segment: Segment, *, refusal: str) -> None:
     """InvalidTransition unless ``user_id`` has heard ``policy.heard_share`` of ``segment``'s
-    audio: "Play ``what`` to the end before ``before``"."""
+    audio: the caller's ``refusal``, a ``message_id`` template of ``{share}`` (heard) and
+    ``{needed}``, e.g. "Play the span to the end before settling: ..."."""
     share = shares_heard(session, user_id, [segment])[segment.id]
     if share < policy.heard_share:
-        raise InvalidTransition(f"Play {what} to the end before {before}: you have heard {share:.0%} of it, "
-                                f"{policy.heard_share:.0%} is needed.")
+        raise InvalidTransition.worded(refusal, share=f"{share:.0%}", needed=f"{policy.heard_share:.0%}")
 
 
 def played_spans(policy: Policy, intervals: Iterable[Sequence[float]], duration: float) -> list[Span]:
-    """Reported intervals as spans within the segment, or InvalidInput."""
-    if isinstance(intervals, (str, bytes)) or not isinstance(intervals, Iterable):
-        raise InvalidInput("Report the played intervals as a list of [start, end] pairs.")
-    spans = list(intervals)
-    if not spans:
-        raise InvalidInput("Report at least one played interval [start, end].")
-    if len(spans) > policy.max_play_intervals:
-        raise InvalidInput(f"Report at most {policy.max_play_intervals} intervals at a time.")
-    checked = []
-    for pair in spans:
-        try:
-            start, end = (float(x) for x in pair)
-        except (TypeError, ValueError):
-            raise InvalidInput("Each interval is two numbers, [start, end] in seconds.") from None
-        if not (math.isfinite(start) and math.isfinite(end)
-                and 0 <= start <= end <= duration + policy.play_tolerance):
-            raise InvalidInput(f"The interval [{start}, {end}] is not within the segment's {duration:.2f} s.")
-        checked.append((start, min(end, duration)))
-    return checked
+    """Reported intervals as spans within the segment (``listening.reported_spans``, up to
+    ``policy.play_tolerance`` past its end, cut at it), or InvalidInput."""
+    spans = reported_spans(intervals, PLAY_WORDS, at_most=policy.max_play_intervals,
+                           high=duration + policy.play_tolerance, duration=f"{duration:.2f}")
+    return [(start, min(end, duration)) for start, end in spans]
 
 
 def listening_allowance(policy: Policy, clock: ListeningClock | None, now: datetime) -> float:

@@ -23,6 +23,9 @@ exactly like a gold copy's (no draft, drafts' fields empty in the same way).
   to leak what this exists to hide. The held-back tasks are a random sample of the same
   project, language and weeks as the drafted ones, so they compare like with like as they
   are; what is lost is only the draft CER on text typed without a draft.
+- **Shown.** ``holdback_shares`` (admin; ``workbench drafts show`` prints it) gives every
+  project's effective share with the figures it comes from, or why the project's tables
+  are refused.
 - **Control group.** The drafts' evidence (``drafts.evidence``) counts a segment as held back
   when its task is held back *and* its clip's drafting ran (drafts were on there): typing
   effort and active time per audio minute, drafted against held back, give the effort saved.
@@ -53,10 +56,38 @@ class HoldbackSettings:
     share: float | None = None
 
 
+@dataclass(frozen=True)
+class ProjectHoldback:
+    """One project's holdback: the effective ``share``, the gold rate and double share it must
+    cover, whether it is set in ``projects.toml`` (else the default); or ``refusal``, why the
+    project's tables are refused (then no task of it can be recorded; ``share`` is None)."""
+
+    project: str
+    share: float | None
+    gold_rate: float = 0.0
+    double_share: float = 0.0
+    configured: bool = False
+    refusal: str | None = None
+
+
+def project_holdback(project: str) -> ProjectHoldback:
+    """``project``'s holdback as ``holdback_share`` works it out, with its figures."""
+    try:
+        share = holdback_share(project)
+        return ProjectHoldback(project, share, gold_settings(project).rate, double_settings(project).share,
+                               configured=_configured(project) is not None)
+    except ProjectSettingsError as error:
+        return ProjectHoldback(project, None, refusal=str(error))
+
+
+def _configured(project: str) -> float | None:
+    return project_settings("holdback", project, HoldbackSettings, {"share": MAX_SHARE}).share
+
+
 def holdback_share(project: str) -> float:
     """The chance that a new ordinary task of ``project`` is held back from drafts (module
     docstring). ProjectSettingsError for a malformed table or a share below gold's and double's."""
-    configured = project_settings("holdback", project, HoldbackSettings, {"share": MAX_SHARE}).share
+    configured = _configured(project)
     least = min(MAX_SHARE, gold_settings(project).rate + double_settings(project).share)
     if configured is None:
         return max(FLOOR, least)
@@ -96,6 +127,13 @@ class Holdback(Service):
         session.info.setdefault("held_back_tasks", {})[task.id] = True
         # Filed under no task: the task's own log reads like any task's.
         self._audit(session, actor_id, "drafts.held_back", "task", task.id, project=clip.project, share=share)
+
+    def holdback_shares(self, actor: Actor) -> list[ProjectHoldback]:
+        """Every project with clips, by name, with its holdback (``project_holdback``; admin)."""
+        with self.store.reading() as session:
+            access.require_admin(session, actor)
+            projects = draft_queries.clip_projects(session)
+        return [project_holdback(project) for project in projects]
 
     def held_back_tasks(self, actor: Actor) -> list[int]:
         """Every held-back task's id, oldest first (admin)."""

@@ -26,7 +26,7 @@ import re
 from typing import Any
 
 from workbench.languages import LANGUAGES
-from workbench.workflow.errors import InvalidInput
+from workbench.workflow.errors import InvalidInput, Worded, message_id
 
 # Limits in characters. Names and projects match their columns (String(200)); a username's
 # shape is checked by people.py (2-64 letters, digits, '.', '_' or '-').
@@ -38,28 +38,41 @@ USERNAME = 64
 PASSWORD = 1024  # hashing a longer one would only cost the server time
 
 DB_INT_MAX = 2**31 - 1
+NOT_TEXT = message_id("The {what} must be text.")
+UNPAIRED = message_id("The {what} contains an unpaired surrogate character ({code}), which cannot be stored.")
+CONTROL = message_id("The {what} contains a control character ({code}), which cannot be stored.")
 
 # Lone surrogates and every C0/C1 control character except tab, line feed and carriage return.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def checked_text(value: Any, what: str, *, limit: int) -> str:
+def checked_text(value: Any, what: str | Worded, *, limit: int) -> str:
     """``value`` unchanged if it is text of at most ``limit`` characters with nothing
     unstorable in it, else ``InvalidInput`` naming ``what`` (the message never echoes the
-    value: it may not even be encodable)."""
+    value: it may not even be encodable; ``refused_text``)."""
     if not isinstance(value, str):
-        raise InvalidInput(f"The {what} must be text.")
+        raise refused_text(NOT_TEXT, what)
     if len(value) > limit:
-        raise InvalidInput(too_long(what, len(value), limit))
+        raise too_long(what, len(value), limit)
     bad = _REFUSED.search(value)
     if bad is not None:
-        kind = "an unpaired surrogate character" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
-        raise InvalidInput(f"The {what} contains {kind} (U+{ord(bad.group()):04X}), which cannot be stored.")
+        surrogate = "\ud800" <= bad.group() <= "\udfff"
+        raise refused_text(UNPAIRED if surrogate else CONTROL, what, code=f"U+{ord(bad.group()):04X}")
     return value
 
 
-def too_long(what: str, length: int, limit: int) -> str:
-    return f"The {what} is {length:,} characters long; at most {limit:,} are allowed."
+def too_long(what: str | Worded, length: int, limit: int) -> InvalidInput:
+    return refused_text(message_id("The {what} is {length} characters long; at most {limit} are allowed."), what,
+                        length=f"{length:,}", limit=f"{limit:,}")
+
+
+def refused_text(template: str, what: str | Worded, **params: object) -> InvalidInput:
+    """The refusal ``template`` of a field: worded, for the page to translate, when the
+    field's name ``what`` is a ``Worded`` name (e.g. ``double.THIRD_TEXT``); plain English
+    for a name given as English text."""
+    if isinstance(what, Worded):
+        return InvalidInput.worded(template, what=what, **params)
+    return InvalidInput(template.format(what=what, **params))
 
 
 def storable(value: Any, *, limit: int) -> bool:
@@ -110,9 +123,10 @@ def check_language(language: str) -> str:
     return language
 
 
-def required_text(text: str | None, missing: str) -> str:
-    """``text`` stripped, or ``InvalidInput(missing)`` when nothing is left."""
+def required_text(text: str | None, missing: str | InvalidInput) -> str:
+    """``text`` stripped, or ``InvalidInput(missing)`` (``missing`` itself when it is a
+    worded refusal) when nothing is left."""
     text = (text or "").strip()
     if not text:
-        raise InvalidInput(missing)
+        raise missing if isinstance(missing, InvalidInput) else InvalidInput(missing)
     return text

@@ -8,10 +8,12 @@ from pathlib import Path
 from workbench.workflow import access, rows
 from workbench.workflow.context import Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import InvalidInput, NotFound
+from workbench.workflow.errors import InvalidInput, NotFound, message_id
 from workbench.workflow.files import write_through_temp
 
 VARIANTS = ("clean", "original")
+MISSING = {"clean": message_id("The clean audio of clip {clip} is missing."),
+           "original": message_id("The original audio of clip {clip} is missing.")}
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def _source(ctx, found, variant: str):
     rows.check_audible(found.clip_id, found.withdrawn_at, found.output_dir)
     source = ctx.path(found.output_dir) / f"{variant}.flac"
     if not source.exists():
-        raise NotFound(f"The {variant} audio of clip {found.clip_id} is missing.")
+        raise NotFound.worded(MISSING[variant], clip=found.clip_id)
     cut = ctx.path(found.audio_file) if found.audio_file else None
     cached = ctx.data_dir / "cache" / "segments" / str(found.segment_id) / "x"
     return source, found.start_s, found.end_s, cached, cut

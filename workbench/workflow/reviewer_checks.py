@@ -33,11 +33,13 @@ from workbench.store.quality_models import SeniorCheck, SeniorReviewer
 from workbench.workflow import access, hearing, rows
 from workbench.workflow.context import Context, Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, WorkbenchError
+from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound, WorkbenchError, message_id
 from workbench.workflow.limits import COMMENT, checked_id, checked_text
 from workbench.workflow.media import SegmentAudio, cut_segment
 from workbench.workflow.quality_rules import quality_settings
 from workbench.workflow.quality_views import ReviewerStanding, SeniorCheckView
+
+UNHEARD = message_id("Play the segment to the end before deciding: you have heard {share} of it, {needed} is needed.")
 
 
 class ReviewerChecks(Service):
@@ -91,7 +93,7 @@ class ReviewerChecks(Service):
         with self.store.session() as session:
             user = self._senior(session, actor)
             check, segment, task = self._waiting(session, user, check_id, lock=True)
-            hearing.require_heard(session, self.policy, user.id, segment, what="the segment", before="deciding")
+            hearing.require_heard(session, self.policy, user.id, segment, refusal=UNHEARD)
             check.senior_id, check.confirmed, check.comment, check.decided_at = user.id, confirmed, comment, self.now()
             self._audit(session, user.id, "quality.senior_checked", "segment", check.segment_id, task_id=task.id,
                         confirmed=confirmed, comment=comment)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from workbench.store import repo
 from workbench.store.models import Clip, Segment, Task, User
-from workbench.workflow.errors import NotFound
+from workbench.workflow.errors import NotFound, message_id
 from workbench.workflow.limits import USERNAME, checked_id, storable
 
 
@@ -65,9 +65,9 @@ def audible_clip(session, task: Task) -> Clip:
 
 def check_audible(clip_id: int, withdrawn_at, output_dir: str | None) -> None:
     if withdrawn_at is not None:
-        raise NotFound(f"Clip {clip_id} was withdrawn; its audio is no longer served.")
+        raise NotFound.worded(message_id("Clip {clip} was withdrawn; its audio is no longer served."), clip=clip_id)
     if output_dir is None:
-        raise NotFound(f"Clip {clip_id} has no processed audio.")
+        raise NotFound.worded(message_id("Clip {clip} has no processed audio."), clip=clip_id)
 
 
 def media_source(session, segment_id: int):

@@ -71,7 +71,7 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
     "gold": (Gold, ("mark_gold", "unmark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
     "double": (Double, ("double_task", "double_agreements", "double_disputes", "resolve_double", "dispute_audio",
                         "record_dispute_audio_sent", "record_dispute_play")),
-    "holdback": (Holdback, ("held_back_tasks",)),
+    "holdback": (Holdback, ("held_back_tasks", "holdback_shares")),
     "timeline": (Timeline, ("move_boundary", "clip_peaks_path")),
     "transcribing": (Transcribing, (
         "my_queue", "claim_next", "claim_next_id", "open_task", "save_text", "mark_no_speech", "split_segment",

@@ -12,15 +12,20 @@ Only time on a task the worker may work on counts: their own task in progress or
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 from workbench.store import pay_store, repo
 from workbench.workflow import access, rows
 from workbench.workflow.context import Service
 from workbench.workflow.domain import Actor
-from workbench.workflow.errors import InvalidInput, InvalidTransition
-from workbench.workflow.listening import total, union
+from workbench.workflow.errors import InvalidTransition
+from workbench.workflow.listening import SpanWords, reported_spans, total, union
+
+ACTIVITY_WORDS = SpanWords(  # the page's own milliseconds, any stretch of time
+    not_a_list="Report activity as a list of [start, end] pairs in milliseconds.",
+    too_many="Report at most {count} spans at a time.",
+    not_numbers="Each span is two numbers, [start, end] in milliseconds.",
+    out_of_bounds="The span [{start}, {end}] is not a stretch of time.")
 
 
 class TimeOnTask(Service):
@@ -32,7 +37,7 @@ class TimeOnTask(Service):
         ``policy.max_activity_spans`` of them, are refused with InvalidInput; a task the
         worker is not working on now with InvalidTransition (someone else's with
         PermissionDenied). Nothing is recorded then."""
-        active = total(union(self._activity_spans(spans))) / 1000
+        active = total(union(reported_spans(spans, ACTIVITY_WORDS, at_most=self.policy.max_activity_spans))) / 1000
         with self.store.session() as session:
             user = access.current(session, actor)
             task = rows.task(session, task_id)
@@ -49,19 +54,3 @@ class TimeOnTask(Service):
             pay_store.add_task_time(session, user_id=user.id, task_id=task.id, role=role, seconds=credited, at=now)
             return credited
 
-    def _activity_spans(self, spans: Iterable[Sequence[float]]) -> list[tuple[float, float]]:
-        if isinstance(spans, (str, bytes)) or not isinstance(spans, Iterable):
-            raise InvalidInput("Report activity as a list of [start, end] pairs in milliseconds.")
-        spans = list(spans)
-        if len(spans) > self.policy.max_activity_spans:
-            raise InvalidInput(f"Report at most {self.policy.max_activity_spans} spans at a time.")
-        checked = []
-        for pair in spans:
-            try:
-                start, end = (float(x) for x in pair)
-            except (TypeError, ValueError):
-                raise InvalidInput("Each span is two numbers, [start, end] in milliseconds.") from None
-            if not (math.isfinite(start) and math.isfinite(end) and 0 <= start <= end):
-                raise InvalidInput(f"The span [{start}, {end}] is not a stretch of time.")
-            checked.append((start, end))
-        return checked

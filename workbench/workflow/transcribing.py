@@ -16,10 +16,12 @@ from workbench.workflow.errors import (
     InvalidTransition,
     NotFound,
     StaleVersion,
+    Worded,
 )
 from workbench.workflow.grading import Grading
 from workbench.workflow.guidelines import Problem
 from workbench.workflow.limits import (
+    NOT_TEXT,
     REASON,
     SEGMENT_TEXT,
     checked_id,
@@ -27,6 +29,7 @@ from workbench.workflow.limits import (
     checked_number,
     checked_text,
     checked_version,
+    refused_text,
     required_text,
     too_long,
 )
@@ -46,13 +49,13 @@ def clean_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
-def typed_text(value, what: str, *, limit: int) -> str:
+def typed_text(value, what: str | Worded, *, limit: int) -> str:
     """``clean_text(value)``, refused (``InvalidInput``) unless it is text that fits ``limit``
     once cleaned and holds nothing unstorable (see ``limits``)."""
     if not isinstance(value, str):
-        raise InvalidInput(f"The {what} must be text.")
+        raise refused_text(NOT_TEXT, what)
     if len(value) > 4 * limit:  # no amount of spacing brings it under the limit: spare the cleaning
-        raise InvalidInput(too_long(what, len(value), limit))
+        raise too_long(what, len(value), limit)
     return checked_text(clean_text(value), what, limit=limit)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from workbench.ui import i18n
+from workbench.ui.handlers.transcriber import problem_json
 
 if TYPE_CHECKING:
     from workbench.workflow.domain import Actor
     from workbench.workflow.double_views import DisputeView
+    from workbench.workflow.errors import GuidelineViolation
     from workbench.workflow.service import Workbench
 
 
@@ -26,6 +28,15 @@ def disputes(wb: "Workbench", actor: "Actor", language: str = i18n.DEFAULT) -> d
 
 def resolve(wb: "Workbench", actor: "Actor", dispute_id: int, *, choice: str, text: str | None) -> dict[str, Any]:
     return wb.resolve_double(actor, dispute_id, choice=choice, text=text).to_dict()
+
+
+def guideline_refusal(error: "GuidelineViolation", language: str = i18n.DEFAULT) -> dict[str, Any]:
+    """A third text the guidelines refuse, as the settler's page shows it: the errors in the
+    reader's ``language`` in ``detail``, and every problem as the task pages carry them."""
+    problems = [problem_json(problem, language) for problem in error.problems]
+    tr = i18n.translator(language)
+    errors = " ".join(p["message"] for p in problems if p["severity"] == "error")
+    return {"detail": tr("The third text breaks the guidelines: {errors}", errors=errors), "problems": problems}
 
 
 def record_play(wb: "Workbench", actor: "Actor", dispute_id: int, intervals, language: str = i18n.DEFAULT) -> dict[str, Any]:
