@@ -24,7 +24,7 @@ class PipelineSettings:
     hysteresis_window_s: float = 0.05
     hysteresis_on: float = 0.6
     hysteresis_off: float = 0.2
-    min_pause_s: float = 0.3
+    min_pause_s: float = 0.25
     min_quiet_s: float = 0.35
     quiet_margin_db: float = 3.0
     pause_below_speech_db: float = 30.0
@@ -71,7 +71,7 @@ class PipelineSettings:
     # A segment shorter than ``join_short_below_s`` is joined to the neighbour across the
     # shorter of its pauses when that pause is at most ``join_short_max_pause_s``
     # (``segment.join_short_pieces``: a phrase cut off at a comma); 0: off.
-    join_short_below_s: float = 1.6
+    join_short_below_s: float = 1.8
     join_short_max_pause_s: float = 0.5
     highpass_hz: float = 80.0
     denoise: bool = True
