@@ -269,9 +269,8 @@ def test_babble_the_model_hears_as_speech_is_dropped_for_its_level_when_a_split_
     found = find_speech(audio.copy(), settings)
     assert not any(a < span[1] - 0.1 and b > span[0] + 0.1 for a, b in found.speech)
     assert len(found.speech) == 2
-    # Without the level's second look the model's verdict stands and the babble is a segment
-    # (of 1.5 s: the short-piece join, off here, would fold it into a sentence's segment).
-    kept = find_speech(audio.copy(), dataclasses.replace(settings, opinion_background_below_speech_db=0.0, join_short_below_s=0.0))
+    # Without the level's second look the model's verdict stands and the babble is a segment.
+    kept = find_speech(audio.copy(), dataclasses.replace(settings, opinion_background_below_speech_db=0.0))
     assert any(abs(a - span[0]) < 0.05 and abs(b - span[1]) < 0.05 for a, b in kept.speech)
 
 

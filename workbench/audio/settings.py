@@ -24,7 +24,7 @@ class PipelineSettings:
     hysteresis_window_s: float = 0.05
     hysteresis_on: float = 0.6
     hysteresis_off: float = 0.2
-    min_pause_s: float = 0.25
+    min_pause_s: float = 0.3
     min_quiet_s: float = 0.35
     quiet_margin_db: float = 3.0
     pause_below_speech_db: float = 30.0
@@ -68,11 +68,6 @@ class PipelineSettings:
     # one side is shorter than ``comma_short_piece_s``; 0: off.
     comma_max_pause_s: float = 0.6
     comma_short_piece_s: float = 2.0
-    # A segment shorter than ``join_short_below_s`` is joined to the neighbour across the
-    # shorter of its pauses when that pause is at most ``join_short_max_pause_s``
-    # (``segment.join_short_pieces``: a phrase cut off at a comma); 0: off.
-    join_short_below_s: float = 1.8
-    join_short_max_pause_s: float = 0.5
     highpass_hz: float = 80.0
     denoise: bool = True
     noise_profile_s: float = 20.0
@@ -102,8 +97,6 @@ class PipelineSettings:
             (0 <= self.padding_s <= 1, "padding_s must be 0..1 s"),
             (self.comma_max_pause_s >= 0, "comma_max_pause_s must not be negative"),
             (self.comma_short_piece_s >= 0, "comma_short_piece_s must not be negative"),
-            (self.join_short_below_s >= 0, "join_short_below_s must not be negative"),
-            (self.join_short_max_pause_s >= 0, "join_short_max_pause_s must not be negative"),
             (self.opinion_check_below_s >= 0, "opinion_check_below_s must not be negative"),
             (0 <= self.opinion_min_speech_share <= 1, "opinion_min_speech_share must be 0..1"),
             (self.opinion_split_above_s > 0, "opinion_split_above_s must be positive"),

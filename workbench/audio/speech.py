@@ -64,9 +64,6 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     if settings.comma_max_pause_s > 0:
         speech = segment.join_comma_pauses(speech, quiet, frame_seconds=LEVEL_FRAME_S, max_pause=settings.comma_max_pause_s,
                                             short_piece=settings.comma_short_piece_s)
-    if settings.join_short_below_s > 0:
-        speech = segment.join_short_pieces(speech, quiet, frame_seconds=LEVEL_FRAME_S, shorter_than=settings.join_short_below_s,
-                                           max_pause=settings.join_short_max_pause_s)
     del levels, quiet
     bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
     speech = segment.apply_cues(speech, cues)

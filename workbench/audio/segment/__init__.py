@@ -19,7 +19,6 @@ from workbench.audio.segment.commas import (
     boundary_pauses,
     comma_mode,
     join_comma_pauses,
-    join_short_pieces,
 )
 from workbench.audio.segment.drop import (
     drop_background,
@@ -52,7 +51,7 @@ from workbench.audio.segment.pauses import (
 
 __all__ = [
     "Cue", "apply_cues", "boundary_pauses", "comma_mode", "drop_background", "drop_bursts", "drop_flat",
-    "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_short_pieces", "join_unheard_pauses", "local_speech_db", "noise_intervals",
+    "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "noise_intervals",
     "pad_intervals", "pause_threshold_db", "quiet_frames", "runs", "selected_median", "selected_percentile",
     "smooth_hysteresis", "speech_intervals", "split_at_quiet", "split_at_quiet_frames", "split_long",
     "split_long_at_local_pauses", "voiced_seconds",

@@ -95,39 +95,3 @@ def join_comma_pauses(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds
         else:
             out.append([start, end])
     return np.array(out, dtype=np.float64).reshape(-1, 2)
-
-
-def join_short_pieces(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, shorter_than: float,
-                      max_pause: float, max_joined: float = 12.0) -> np.ndarray:
-    """Join each interval shorter than ``shorter_than`` seconds to the neighbour across
-    the shorter of its two pauses (``boundary_pauses``), when that pause is at most
-    ``max_pause`` and the joined segment stays at most ``max_joined`` seconds.
-
-    A piece that short next to a short pause is most often a phrase cut off at a comma
-    or a hesitation rather than a sentence of its own; the two errors are not equal (a
-    segment holding two sentences is typed and fixed in one place, a sentence in two
-    segments is two half-sentences, one of which may go to another worker).
-
-    Returns
-    -------
-    np.ndarray, shape (k, 2), seconds, k <= m
-    """
-    out = np.asarray(intervals, dtype=np.float64).reshape(-1, 2).copy()
-    while len(out) > 1:
-        pauses = boundary_pauses(out, quiet, frame_seconds=frame_seconds)
-        lengths = out[:, 1] - out[:, 0]
-        best = None
-        for index in np.argsort(lengths, kind="stable"):
-            if lengths[index] >= shorter_than:
-                break
-            left = pauses[index - 1] if index > 0 else np.inf
-            right = pauses[index] if index < len(pauses) else np.inf
-            boundary = index - 1 if left <= right else index
-            if min(left, right) <= max_pause and out[boundary + 1, 1] - out[boundary, 0] <= max_joined:
-                best = boundary
-                break
-        if best is None:
-            break
-        out[best, 1] = out[best + 1, 1]
-        out = np.delete(out, best + 1, axis=0)
-    return out
