@@ -127,7 +127,7 @@ def boundary_rows(spec: grid.ClipSpec, with_pitch: bool) -> list[dict]:
         before = levels[max(0, at - 400) : at]
         rows.append({
             "language": spec.language, "between": between, "pause": end - start,
-            "pause / rate": (end - start) / rate, "slower before": -rate,
+            "pause / rate": (end - start) / rate if rate > 0 else float("nan"), "slower before": -rate,
             "energy drop": float(np.percentile(before, 90) - np.percentile(levels[max(0, at - 30) : at], 90)) if before.size else float("nan"),
             "pitch fall": -pitch_slope(audio, start) if with_pitch else float("nan"),
         })
