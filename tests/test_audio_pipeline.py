@@ -204,3 +204,38 @@ def test_a_split_cue_from_outside_the_segmenter_splits_a_segment(tmp_path):
     cued = process_file(clip, tmp_path / "cued", language="en", cues=[split_first])
     assert len(cued.segments) == len(plain.segments) + 1
     assert cued.segments[0].end == pytest.approx(middle, abs=0.01) and cued.segments[1].start == pytest.approx(middle, abs=0.01)
+
+
+def test_babble_filling_every_pause_is_denoised_with_a_profile_from_between_the_segments(tmp_path):
+    import soxr
+
+    from workbench.audio.synth import ESPEAK_RATE, speak
+
+    def voice(text: str, name: str = "en-us") -> np.ndarray:
+        audio = soxr.resample(speak(text, voice=name), ESPEAK_RATE, 16000).astype(np.float32)
+        return audio * (0.1 / np.sqrt(np.mean(audio**2)))
+
+    # Four sentences 1.5 s apart, and five other talkers 8 dB under them from the first
+    # sample to the last: webrtcvad hears speech everywhere, so there is no noise-only pause.
+    talkers = [voice(text, name) for text, name in (
+        ("Please close the window before you go.", "en-gb"), ("We will meet again next week at noon.", "en-us"),
+        ("Thank you all for waiting so patiently.", "en-gb-x-rp"), ("The train leaves from the second platform.", "en-gb-scotland"),
+        ("Good morning, everyone, and welcome back.", "en-us"))]
+    sentences = [voice(text) for text in ("The meeting starts at nine tomorrow morning.", "Lunch will be served at noon today.",
+                                          "The report is due on Friday afternoon.", "Bring your own laptop to the workshop.")]
+    gap = np.zeros(int(1.5 * 16000), np.float32)
+    speech = np.concatenate([gap] + [part for s in sentences for part in (s, gap)])
+    bed = np.concatenate([t for t in talkers] * 4)[: speech.size]
+    babble = sum(np.roll(bed, 24_000 * k) for k in range(5))
+    babble *= 0.1 * 10 ** (-8 / 20) / np.sqrt(np.mean(babble**2))
+    report = process_file(write_audio(tmp_path / "babble.wav", speech + babble, 16000), tmp_path / "out", language="en")
+    denoised = report.report["denoise"]
+    assert denoised["noise_profile_from"] == "between segments" and denoised["noise_profile_seconds"] >= 0.5
+    assert denoised["applied"] is True
+    clean = sf.read(tmp_path / "out" / "clean.flac", dtype="float32")[0]
+
+    def si_sdr(estimate: np.ndarray) -> float:
+        scale = np.dot(estimate, speech) / np.dot(speech, speech)
+        return float(10 * np.log10(np.sum((scale * speech) ** 2) / np.sum((estimate - scale * speech) ** 2)))
+
+    assert si_sdr(clean[: speech.size]) > si_sdr(speech + babble) + 1.0

@@ -272,3 +272,38 @@ def test_babble_the_model_hears_as_speech_is_dropped_for_its_level_when_a_split_
     # Without the level's second look the model's verdict stands and the babble is a segment.
     kept = find_speech(audio.copy(), dataclasses.replace(settings, opinion_background_below_speech_db=0.0))
     assert any(abs(a - span[0]) < 0.05 and abs(b - span[1]) < 0.05 for a, b in kept.speech)
+
+
+def test_two_sentences_with_a_long_gap_babble_filled_to_10_db_under_them_are_two_segments(model):
+    # A sentence, 1.6 s of five talkers' babble 10 dB under the speech, another sentence,
+    # with no silence anywhere between: one segment for the first pass, and neither the
+    # model (it hears the babble as speech) nor the level split of long segments (16 dB)
+    # finds the gap. A stretch that long and that far under the speakers is no pause
+    # inside a sentence, so the segment is cut there.
+    texts = ["Please close the window before you go.", "We will meet again next week at noon.",
+             "Thank you all for waiting so patiently.", "The train leaves from the second platform.",
+             "Good morning, everyone, and welcome back."]
+    voices = ["en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland", "en-us"]
+    talkers = [sentence(text, voice) for text, voice in zip(texts, voices)]
+    n = int(1.6 * RATE)
+    babble = np.sum([np.roll(t, 1601 * k)[:n] for k, t in enumerate(talkers)], axis=0)
+    babble *= 0.1 * 10 ** (-10 / 20) / np.sqrt(np.mean(babble**2))
+    first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
+    audio = with_noise(np.concatenate([silence(1.0), first, babble, second, silence(1.0)]), seed=9)
+    truth = [(1.0, 1.0 + first.size / RATE), (1.0 + (first.size + n) / RATE, 1.0 + (first.size + n + second.size) / RATE)]
+    settings = pipeline.PipelineSettings()
+    found = find_speech(audio.copy(), settings)
+    holding = [[k for k, (s, e) in enumerate(truth) if min(b, e) - max(a, s) > 0.1] for a, b in found.padded]
+    assert [h for h in holding if h] == [[0], [1]]
+    for start, end in truth:
+        assert any(a <= start + 0.05 and end - 0.05 <= b for a, b in found.padded)
+    # Without the rule the two sentences share one segment.
+    off = find_speech(audio.copy(), dataclasses.replace(settings, opinion_long_pause_below_speech_db=0.0))
+    assert any(a <= truth[0][0] + 0.05 and truth[1][1] - 0.05 <= b for a, b in off.padded)
+
+
+def test_a_long_pause_setting_out_of_range_is_refused():
+    with pytest.raises(pipeline.AudioError, match="opinion_long_pause_s"):
+        dataclasses.replace(pipeline.PipelineSettings(), opinion_long_pause_s=0.0).validate()
+    with pytest.raises(pipeline.AudioError, match="opinion_long_pause_below_speech_db"):
+        dataclasses.replace(pipeline.PipelineSettings(), opinion_long_pause_below_speech_db=-1.0).validate()

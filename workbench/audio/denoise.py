@@ -237,3 +237,17 @@ def judge_denoising(before: PowerStats, after: PowerStats, *, min_snr_gain_db: f
     if loss > max_speech_loss_db:
         return False, f"it would remove {loss:.1f} dB of speech power (limit {max_speech_loss_db} dB)"
     return True, f"estimated SNR gain {gain:.1f} dB, speech power change {-loss:+.1f} dB"
+
+
+
+def between(segments: np.ndarray, duration: float, *, guard: float = 0.05) -> np.ndarray:
+    """The stretches of ``[0, duration)`` seconds outside every segment (sorted, seconds),
+    each shrunk by ``guard`` at both ends; shape (k, 2)."""
+    out, cursor = [], 0.0
+    for start, end in np.asarray(segments, dtype=np.float64).reshape(-1, 2):
+        if start - guard > cursor + guard:
+            out.append((cursor + guard, start - guard))
+        cursor = max(cursor, end)
+    if duration - guard > cursor + guard:
+        out.append((cursor + guard, duration - guard))
+    return np.array(out, dtype=np.float64).reshape(-1, 2)

@@ -36,6 +36,8 @@ from workbench.languages import LANGUAGES
 
 # Clips longer than this are denoised on one thread (about 20 MB less at the peak).
 ONE_GATE_THREAD_AFTER_S = 2 * 3600
+# The denoiser needs this much noise-only audio for its profile (``denoise.reduce_noise``).
+MIN_NOISE_PROFILE_S = 0.5
 # Clips longer than this are held in a file in the staging directory while they are
 # processed (``workbench.audio.paged``), not in memory: 1.3 GB less at six hours. Fifteen
 # minutes keeps the 10-minute clip in memory (the speed figures) and bounds what is copied
@@ -255,14 +257,28 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
     return audio, info
 
 
+def _seconds(intervals: np.ndarray) -> float:
+    return float(np.sum(np.diff(np.asarray(intervals).reshape(-1, 2), axis=1)))
+
+
 def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: PipelineSettings) -> tuple[dict, denoise.PowerStats]:
-    """Denoise ``audio`` in place if that measurably helps; returns the report and the input stats."""
-    before = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=found.noise)
-    profile = denoise.collect_noise(audio, SAMPLE_RATE, found.noise, max_seconds=settings.noise_profile_s)
-    report = {"applied": False, "noise_profile_seconds": round(profile.size / SAMPLE_RATE, 2), "highpass_hz": settings.highpass_hz}
+    """Denoise ``audio`` in place if that measurably helps; returns the report and the input stats.
+
+    The noise is what webrtcvad called non-speech, away from any segment (``found.noise``).
+    When babble or music filled the pauses, that is under half a second of the clip; the
+    stretches between the delivered segments (the background the segmenter cut away) then
+    stand in for it, both as the gate's noise profile and as the noise the judge measures.
+    """
+    noise, source = found.noise, "pauses"
+    if _seconds(noise) < MIN_NOISE_PROFILE_S:
+        noise, source = denoise.between(found.padded, audio.size / SAMPLE_RATE), "between segments"
+    before = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=noise)
+    profile = denoise.collect_noise(audio, SAMPLE_RATE, noise, max_seconds=settings.noise_profile_s)
+    report = {"applied": False, "noise_profile_seconds": round(profile.size / SAMPLE_RATE, 2), "noise_profile_from": source,
+              "highpass_hz": settings.highpass_hz}
     if not settings.denoise:
         return {**report, "reason": "turned off in the settings"}, before
-    if profile.size < SAMPLE_RATE // 2 or not len(found.speech):
+    if profile.size < MIN_NOISE_PROFILE_S * SAMPLE_RATE or not len(found.speech):
         return {**report, "reason": "less than 0.5 s of noise-only audio or no speech to judge by"}, before
     denoise.reduce_noise(
         audio, SAMPLE_RATE, noise=profile, speech=found.padded, prop_decrease=settings.denoise_strength,
@@ -270,7 +286,7 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
         # A second gating thread's buffers are what a clip near the length limit cannot afford.
         workers=1 if audio.size > ONE_GATE_THREAD_AFTER_S * SAMPLE_RATE else 2,
     )
-    after = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=found.noise)
+    after = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=noise)
     applied, reason = denoise.judge_denoising(
         before, after, min_snr_gain_db=settings.denoise_min_snr_gain_db, max_speech_loss_db=settings.denoise_max_speech_loss_db,
     )

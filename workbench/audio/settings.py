@@ -54,6 +54,12 @@ class PipelineSettings:
     opinion_busy_noise_share: float = 0.2
     opinion_level_split_above_s: float = 7.0
     opinion_level_pause_below_speech_db: float = 16.0
+    # ... and every segment where the level stays ``opinion_long_pause_below_speech_db``
+    # under the speech around it for ``opinion_long_pause_s``: a gap between sentences that
+    # babble or music filled to within a few dB of the speakers, too long for a pause inside
+    # a sentence (commas and hesitations last under half a second); 0: off.
+    opinion_long_pause_below_speech_db: float = 8.0
+    opinion_long_pause_s: float = 1.2
     # After the model's and the level's splits, pieces whose loud frames lie this far under
     # the clip's speech are dropped (babble the model hears as speech); 0: off.
     opinion_background_below_speech_db: float = 7.0
@@ -100,6 +106,8 @@ class PipelineSettings:
             (self.opinion_level_split_above_s > 0, "opinion_level_split_above_s must be positive"),
             (self.opinion_background_below_speech_db >= 0, "opinion_background_below_speech_db must not be negative"),
             (self.opinion_level_pause_below_speech_db > 0, "opinion_level_pause_below_speech_db must be positive"),
+            (self.opinion_long_pause_below_speech_db >= 0, "opinion_long_pause_below_speech_db must not be negative"),
+            (self.opinion_long_pause_s > 0, "opinion_long_pause_s must be positive"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
             (-70 < self.target_lufs < 0, "target_lufs must be between -70 and 0"),

@@ -89,6 +89,12 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
         margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
         min_pause=settings.min_quiet_s,
     )
+    if settings.opinion_long_pause_below_speech_db > 0:
+        speech = segment.split_long_at_local_pauses(
+            speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_long_pause_s, floor_db=floor_db,
+            margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_long_pause_below_speech_db,
+            min_pause=settings.opinion_long_pause_s,
+        )
     check_below_s = settings.opinion_check_below_s
     if float(np.sum(np.diff(noise.reshape(-1, 2), axis=1))) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE:
         check_below_s = max(check_below_s, settings.opinion_split_above_s + 1e-9)

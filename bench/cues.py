@@ -1,0 +1,199 @@
+"""Which acoustic cues tell a sentence gap from a pause inside a sentence, and babble from speech?
+
+    python3 bench/cues.py            # the tuning clips of bench/grid.py (held-out clips are never read)
+    python3 bench/cues.py --no-pitch # without the pitch cue (pyin is most of the run's time)
+
+A study, not a test: nothing here asserts, and nothing in the pipeline reads it. Every cue
+below was proposed for issue 12 and measured before anyone built a rule on it; the answer
+decides whether a rule is worth building.
+
+**Part 1: boundary cues.** The candidate pauses are the runs of 0.08-0.6 s that webrtcvad
+(mode 3, the pipeline's hysteresis) calls non-speech between the first and the last
+sentence of a clip, in the pink and music clips (babble has its own part). A pause lying
+inside a sentence (commas, hesitations) is a negative, one lying in a gap between two
+sentences a positive; pauses touching a sentence's edge are left out. For each cue the
+table gives the area under the ROC curve (AUC) per language: 0.5 is no better than a coin,
+1.0 separates perfectly. The cues:
+
+- ``pause``: the pause's duration (what the segmenter decides on now);
+- ``pause / rate``: the duration divided by the syllable rate of the 2 s before it (level
+  peaks of 4 dB prominence per second of speech), so that a slow speaker's long commas
+  count as short and a fast speaker's short gaps as long;
+- ``slower before``: the syllable rate alone, lower before a sentence's end (final
+  lengthening);
+- ``energy drop``: how far the last 0.3 s before the pause lies under the 4 s before it;
+- ``pitch fall``: the pitch slope (semitones per second, pyin) over the 0.4 s before the
+  pause, negated (a statement ends falling, a comma often rising).
+
+**Part 2: babble and music frames.** Per frame (10 ms, smoothed over 0.2 s), the gaps of
+0.4 s or more between sentences against the frames inside sentences, in the babble and
+music clips: ``level``, ``periodicity`` (normalised autocorrelation peak at 60-400 Hz,
+one voice versus several) and ``level range`` (10th to 90th percentile over 0.4 s: one
+talker's syllables against a crowd's). AUC 0.5 means the feature cannot tell the
+background from the speech at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import librosa
+import numpy as np
+import soundfile as sf
+from scipy.ndimage import percentile_filter, uniform_filter1d
+from scipy.signal import find_peaks
+from scipy.stats import mannwhitneyu
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import grid  # noqa: E402
+
+from workbench.audio import denoise, segment, vad  # noqa: E402
+from workbench.audio.settings import PipelineSettings  # noqa: E402
+
+OUT = HERE / "out" / "grid"
+RATE = grid.RATE
+FRAME_S = 0.01
+MIN_PAUSE_S, MAX_PAUSE_S = 0.08, 0.6
+
+
+def auc(positives, negatives) -> float:
+    """P(a positive scores above a negative), ties half: Mann-Whitney's U over the pairs."""
+    positives, negatives = np.asarray(positives, float), np.asarray(negatives, float)
+    positives, negatives = positives[np.isfinite(positives)], negatives[np.isfinite(negatives)]
+    if not positives.size or not negatives.size:
+        return float("nan")
+    return float(mannwhitneyu(positives, negatives).statistic / (positives.size * negatives.size))
+
+
+def load(spec: grid.ClipSpec) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    truth = grid.build(spec, OUT)
+    audio = sf.read(str(OUT / spec.name / "clip.wav"), dtype="float32")[0]
+    denoise.highpass(audio, RATE, out=audio)
+    return audio, [(s["start"], s["end"]) for s in truth["sentences"]]
+
+
+def speech_mask(audio: np.ndarray) -> np.ndarray:
+    """webrtcvad's decisions with the pipeline's hysteresis, one bool per 10 ms."""
+    settings = PipelineSettings()
+    decisions = vad.vad_frames(audio, RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=10)
+    window = max(1, round(settings.hysteresis_window_s / FRAME_S))
+    return segment.smooth_hysteresis(decisions, window=window, on=settings.hysteresis_on, off=settings.hysteresis_off)
+
+
+def syllable_rate(envelope: np.ndarray, mask: np.ndarray, at: int, span: int = 200) -> float:
+    """Level peaks (4 dB prominence, 70 ms apart) per second of speech in the ``span``
+    frames before frame ``at``."""
+    first = max(0, at - span)
+    peaks, _ = find_peaks(envelope[first:at], prominence=4.0, distance=7)
+    voiced = float(np.sum(mask[first:at])) * FRAME_S
+    return len(peaks) / max(voiced, 0.3)
+
+
+def pitch_slope(audio: np.ndarray, at: float, span: float = 0.4) -> float:
+    """Semitones per second over the voiced frames of the ``span`` s before ``at`` (pyin)."""
+    piece = audio[max(0, int((at - span) * RATE)) : int(at * RATE)]
+    if piece.size < int(0.2 * RATE):
+        return float("nan")
+    f0, voiced, _ = librosa.pyin(piece, fmin=70, fmax=400, sr=RATE, frame_length=1024, hop_length=160)
+    if voiced.sum() < 5:
+        return float("nan")
+    semitones = 12 * np.log2(f0[voiced] / np.median(f0[voiced]))
+    return float(np.polyfit(np.flatnonzero(voiced) * FRAME_S, semitones, 1)[0])
+
+
+def boundary_rows(spec: grid.ClipSpec, with_pitch: bool) -> list[dict]:
+    """One row per candidate pause: inside a sentence or between two, and its cues."""
+    audio, truth = load(spec)
+    mask = speech_mask(audio)
+    levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
+    envelope = uniform_filter1d(levels, 3)
+    gaps = list(zip(truth, truth[1:]))
+    rows = []
+    first_frame, last_frame = int(truth[0][0] / FRAME_S), int(truth[-1][1] / FRAME_S)
+    for a, b in segment.runs(~mask[first_frame:last_frame]):
+        start, end = (first_frame + a) * FRAME_S, (first_frame + b) * FRAME_S
+        if not MIN_PAUSE_S <= end - start <= MAX_PAUSE_S:
+            continue
+        inside = any(s < start - 0.02 and end + 0.02 < e for s, e in truth)
+        between = any(e0 - 0.1 <= start and end <= s1 + 0.1 for (_, e0), (s1, _) in gaps)
+        if inside == between:
+            continue
+        at = first_frame + a
+        rate = syllable_rate(envelope, mask, at)
+        before = levels[max(0, at - 400) : at]
+        rows.append({
+            "language": spec.language, "between": between, "pause": end - start,
+            "pause / rate": (end - start) / rate if rate > 0 else float("nan"), "slower before": -rate,
+            "energy drop": float(np.percentile(before, 90) - np.percentile(levels[max(0, at - 30) : at], 90)) if before.size else float("nan"),
+            "pitch fall": -pitch_slope(audio, start) if with_pitch else float("nan"),
+        })
+    return rows
+
+
+def periodicity(audio: np.ndarray, window_s: float = 0.04, fmin: float = 60.0, fmax: float = 400.0, block: int = 4096) -> np.ndarray:
+    """Per 10 ms: the peak of the windowed frame's normalised autocorrelation over pitch
+    lags, divided by the window's own autocorrelation (so a pure tone gives about 1)."""
+    hop, window = int(FRAME_S * RATE), int(window_s * RATE)
+    n = 1 + max(0, (audio.size - window) // hop)
+    n_fft = 1 << int(np.ceil(np.log2(2 * window)))
+    taper = np.hanning(window).astype(np.float32)
+    taper_acf = np.fft.irfft(np.abs(np.fft.rfft(taper, n_fft)) ** 2, n_fft)[:window]
+    low, high = int(RATE / fmax), int(RATE / fmin)
+    out = np.zeros(n, np.float32)
+    offsets = np.arange(window)[None, :]
+    for first in range(0, n, block):
+        last = min(n, first + block)
+        frames = audio[(np.arange(first, last) * hop)[:, None] + offsets]
+        frames = (frames - frames.mean(axis=1, keepdims=True)) * taper
+        acf = np.fft.irfft(np.abs(np.fft.rfft(frames, n_fft, axis=1)) ** 2, n_fft, axis=1)[:, : high + 1]
+        out[first:last] = (acf[:, low : high + 1] / (acf[:, :1] + 1e-12) / (taper_acf[low : high + 1] / taper_acf[0])).max(axis=1)
+    return out
+
+
+def background_aucs(spec: grid.ClipSpec) -> dict:
+    audio, truth = load(spec)
+    levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
+    n = levels.size
+    features = {
+        "level": uniform_filter1d(levels, 20),
+        "periodicity": uniform_filter1d(np.pad(periodicity(audio), (0, n))[:n], 20),
+        "level range": percentile_filter(levels, 90, size=40) - percentile_filter(levels, 10, size=40),
+    }
+    inside, gap = np.zeros(n, bool), np.zeros(n, bool)
+    for s, e in truth:
+        inside[int(s / FRAME_S) + 20 : int(e / FRAME_S) - 20] = True
+    for (_, e0), (s1, _) in zip(truth, truth[1:]):
+        if s1 - e0 >= 0.4:  # a reverberation tail's worth in from the end, 0.2 s from the next start
+            gap[int(e0 / FRAME_S) + 20 : int(s1 / FRAME_S) - 20] = True
+    return {name: auc(values[inside], values[gap]) for name, values in features.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-pitch", action="store_true", help="skip the pitch cue (pyin)")
+    args = parser.parse_args()
+    specs = grid.specs("tune")
+    rows = [row for spec in specs if spec.noise != "babble" for row in boundary_rows(spec, not args.no_pitch)]
+    cues = ["pause", "pause / rate", "slower before", "energy drop", "pitch fall"]
+    print("Part 1: sentence gap (positive) against a pause inside a sentence, AUC, tuning clips, pink and music")
+    print(f"{'language':10s} {'inside':>7s} {'between':>8s} " + " ".join(f"{c:>14s}" for c in cues))
+    for language in (*grid.LANGUAGES, "all"):
+        chosen = [r for r in rows if language in ("all", r["language"])]
+        pos, neg = [r for r in chosen if r["between"]], [r for r in chosen if not r["between"]]
+        print(f"{language:10s} {len(neg):7d} {len(pos):8d} "
+              + " ".join(f"{auc([r[c] for r in pos], [r[c] for r in neg]):14.3f}" for c in cues))
+    print("\nPart 2: speech frames (positive) against the background in gaps, AUC, tuning clips")
+    names = ["level", "periodicity", "level range"]
+    print(f"{'clip':30s} " + " ".join(f"{n:>12s}" for n in names))
+    for spec in specs:
+        if spec.noise in ("babble", "music"):
+            found = background_aucs(spec)
+            print(f"{spec.name:30s} " + " ".join(f"{found[n]:12.3f}" for n in names))
+
+
+if __name__ == "__main__":
+    main()
