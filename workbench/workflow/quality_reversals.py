@@ -27,15 +27,16 @@ from datetime import date, timedelta
 
 from workbench.store import quality_queries as qq
 from workbench.store.quality_models import QualityAction
-from workbench.workflow.quality_rules import (day_bounds, quality_settings, rate, rejudge_step, reversed_returns,
-                                              seoul_day)
+from workbench.workflow.quality_rules import (closed_by_reversal, day_bounds, muted_by_reversed, quality_settings,
+                                              rate, rejudge_step, reversed_returns, seoul_day)
 
 REVERSAL_DAYS = 30  # judged days this far back are judged again when a return of theirs is reversed
 
 
-def undo_reversals(ctx, session, *, today: date, rules: tuple[str, ...], act) -> list[QualityAction]:
-    """Judge again the days that counted a return reversed since (module docstring); the
-    warnings given in place of closed suspensions. ``act`` gives a step (``Quality._act``)."""
+def undo_reversals(ctx, session, *, today: date, rules: tuple[str, ...], act, weigh) -> list[QualityAction]:
+    """Judge again the days that counted a return reversed since, and the days a suspension
+    closed for it had muted (module docstring); the steps given. ``act`` gives a step
+    (``Quality._act``), ``weigh`` weighs a day's figures (``Quality._weigh``)."""
     since = (today - timedelta(days=REVERSAL_DAYS)).isoformat()
     found = qq.reversals_since(session, day_bounds(date.fromisoformat(since))[0])
     if not found:
@@ -66,7 +67,9 @@ def undo_reversals(ctx, session, *, today: date, rules: tuple[str, ...], act) ->
     session.flush()
     given = []
     for key in sorted(first_day):
-        given += _rejudge_steps(ctx, session, key, first_day[key], gone_of[key], rules, act)
+        closed: list[QualityAction] = []
+        given += _rejudge_steps(ctx, session, key, first_day[key], gone_of[key], rules, act, closed)
+        given += _unmute(ctx, session, key, closed, since=since, act=act, weigh=weigh)
     return given
 
 
@@ -76,8 +79,10 @@ def _legacy_defects(session, since: str, rules) -> dict[tuple, set[int]]:
             for a in qq.steps_since(session, since, rules)}
 
 
-def _rejudge_steps(ctx, session, key: tuple[int, str, str], first_day: str, gone: set[int], rules,
-                   act) -> list[QualityAction]:
+def _rejudge_steps(ctx, session, key: tuple[int, str, str], first_day: str, gone: set[int], rules, act,
+                   closed: list[QualityAction]) -> list[QualityAction]:
+    """Judge again the open steps of ``key`` given for ``first_day`` or later; the warnings
+    given in place of suspensions. The suspensions closed are added to ``closed``."""
     user_id, project, role = key
     settings = quality_settings(project)
     history = sorted((a for a in qq.actions(session, user_id=user_id, limit=10_000)
@@ -93,7 +98,7 @@ def _rejudge_steps(ctx, session, key: tuple[int, str, str], first_day: str, gone
         first = (date.fromisoformat(step.day) - timedelta(days=settings.window_days - 1)).isoformat()
         window_checked, window_defects = qq.window_totals(session, user_id=user_id, project=project, role=role,
                                                           first=first, last=step.day)
-        earlier = sum(1 for a in history if a.kind == "warning" and a.id < step.id and _stood(a, step))
+        earlier = sum(1 for a in history if a.kind == "warning" and a.id < step.id and _stood(a, step.created_at))
         earlier += sum(1 for suspension_id in replaced if suspension_id < step.id)
         fate = rejudge_step(settings, step.kind, checked=check.checked, defects=check.defects,
                             window_checked=window_checked, window_defects=window_defects, earlier_warnings=earlier)
@@ -103,6 +108,8 @@ def _rejudge_steps(ctx, session, key: tuple[int, str, str], first_day: str, gone
             "A later review reversed returns this step counted: segments " + ", ".join(map(str, sorted(gone))) + ".")
         ctx.audit(session, None, "quality.reversed", "user", user_id, project=project, role=role, action_id=step.id,
                   kind=step.kind, day=step.day, segments=sorted(gone))
+        if step.kind == "suspension":
+            closed.append(step)
         if fate.fate == "warning":
             replaced.append(step.id)
             given.append(act(session, user_id, project, role, kind="warning", rule=fate.judgement.rule,
@@ -111,8 +118,41 @@ def _rejudge_steps(ctx, session, key: tuple[int, str, str], first_day: str, gone
     return given
 
 
-def _stood(warning: QualityAction, step: QualityAction) -> bool:
-    """Whether ``warning`` was open when ``step`` was given and was not closed by a reversal
-    since (an admin's lift after the step leaves it counted, as it was then)."""
-    closed_by_reversal = warning.lifted_at is not None and warning.lifted_by_id is None
-    return not closed_by_reversal and (warning.lifted_at is None or warning.lifted_at > step.created_at)
+def _unmute(ctx, session, key: tuple[int, str, str], closed: list[QualityAction], *, since: str, act,
+            weigh) -> list[QualityAction]:
+    """Judge again, oldest first and as if ``closed`` (suspensions a reversal closed just now)
+    had never been given, the days of ``key`` from ``since`` on judged ``none`` only because
+    one of them was open; the steps given. A suspension one of these days gives mutes the
+    days after it, as it would have then."""
+    if not closed:
+        return []
+    user_id, project, role = key
+    history = [a for a in qq.actions(session, user_id=user_id, limit=10_000) if (a.project, a.role) == (project, role)]
+    suspensions = [a for a in history if a.kind == "suspension"]
+    closed_ids = {s.id for s in closed}
+    muted = [c for c in qq.checks(session, role=role, since=since, user_id=user_id, project=project)
+             if c.outcome == "none" and c.defect_ids is not None
+             and muted_by_reversed(c.checked_at, suspensions, closed_ids)]
+    given: list[QualityAction] = []
+    for check in muted:
+        judged_at, now = check.checked_at, ctx.now()
+        warnings = sum(1 for a in history + given if a.kind == "warning" and a.day is not None
+                       and a.day < check.day and _stood(a, judged_at))
+        fresh, judgement, outcome = weigh(session, date.fromisoformat(check.day), key, check.checked,
+                                          json.loads(check.defect_ids), open_warnings=warnings,
+                                          suspended=any(a.kind == "suspension" for a in given))
+        check.defects, check.defect_ids, check.outcome, check.checked_at = (len(fresh), json.dumps(sorted(fresh)),
+                                                                            outcome, now)
+        check.rate = rate(check.defects, check.checked)
+        ctx.audit(session, None, "quality.rejudged", "user", user_id, project=project, role=role, day=check.day,
+                  checked=check.checked, defects=check.defects, outcome=outcome, suspensions=sorted(closed_ids))
+        if outcome in ("warning", "suspension"):
+            given.append(act(session, user_id, project, role, kind=outcome, rule=judgement.rule,
+                             reason=judgement.reason, day=check.day, segment_ids=fresh))
+    return given
+
+
+def _stood(warning: QualityAction, at) -> bool:
+    """Whether ``warning`` was open at ``at`` and was not closed by a reversal since (an
+    admin's lift after ``at`` leaves it counted, as it was then)."""
+    return not closed_by_reversal(warning) and (warning.lifted_at is None or warning.lifted_at > at)
