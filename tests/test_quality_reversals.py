@@ -64,15 +64,16 @@ def test_a_step_judged_again_stands_closes_or_becomes_a_warning(kind, figures, e
                         window_defects=window_defects, earlier_warnings=earlier).fate == fate
 
 
-def suspension(id_, created, lifted=None, by=None):
-    return V(id=id_, created_at=T0 + timedelta(hours=created),
+def suspension(id_, created, lifted=None, by=None, day="2026-03-01"):
+    return V(id=id_, day=day, created_at=T0 + timedelta(hours=created),
              lifted_at=None if lifted is None else T0 + timedelta(hours=lifted), lifted_by_id=by)
 
 
 @pytest.mark.parametrize(("suspensions", "muted"), [
-    # a day judged at T0 + 10 h; suspension 1 was closed by a reversal just now (at 50 h)
+    # 2026-03-02 judged at T0 + 10 h; suspension 1 was closed by a reversal just now (at 50 h)
     ([suspension(1, 0, 50)], True),
     ([suspension(1, 10, 50)], True),  # given in the run that judged the day, before it
+    ([suspension(1, 10, 50, day="2026-03-02")], False),  # given for the day itself: the day gave it
     ([suspension(1, 11, 50)], False),  # given after the day was judged: it muted nothing
     ([suspension(1, 0, 50), suspension(2, 0)], False),  # another one, still open, muted it too
     ([suspension(1, 0, 50), suspension(2, 0, 20, by=7)], False),  # ... or one an admin lifted afterwards
@@ -82,7 +83,7 @@ def suspension(id_, created, lifted=None, by=None):
     ([suspension(1, 0, 50, by=7)], False),  # lifted by an admin (not a reversal): left as it is
 ])
 def test_a_day_is_judged_again_when_only_suspensions_a_reversal_closed_muted_it(suspensions, muted):
-    assert muted_by_reversed(T0 + timedelta(hours=10), suspensions, {1}) is muted
+    assert muted_by_reversed("2026-03-02", T0 + timedelta(hours=10), suspensions, {1}) is muted
 
 
 # --- the sweep --------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def test_a_warning_whose_return_is_reversed_after_the_day_was_judged_is_closed_o
     assert (closed.id, closed.lifted_by) == (warning.id, None) and str(returned[0]) in closed.lift_reason
     (entry,) = reversed_entries(wb, people.admin)
     assert entry.entity_id == people.tina.id and f'"segments": [{returned[0]}]' in entry.detail
-    assert [(r.checked, r.defects) for r in wb.defect_rates(people.admin)] == [(9, 0)]
+    assert [(r.checked, r.defects, r.outcome) for r in wb.defect_rates(people.admin)] == [(9, 0, "none")]
     wb.run_quality_rules()  # idempotent: nothing is judged or closed twice
     assert len(reversed_entries(wb, people.admin)) == 1
     assert len([e for e in wb.audit_log(people.admin) if e.action == "quality.rejudged"]) == 1
@@ -240,7 +241,7 @@ def test_a_suspension_turned_into_a_warning_makes_a_muted_warning_day_the_second
     assert [(a.kind, a.rule, a.segment_ids) for a in given] == [
         ("warning", "warn_rate", (returned[1],)), ("suspension", "warnings", tuple(muted))]
     assert open_steps(wb, people.admin) == [("suspension", "warnings"), ("warning", "warn_rate")]
-    assert wb.defect_rates(people.admin)[1].outcome == "suspension"
+    assert [r.outcome for r in wb.defect_rates(people.admin)] == ["warning", "suspension"]
 
 
 def test_a_suspension_a_muted_day_gives_mutes_the_days_after_it_as_it_would_have(wb, people):

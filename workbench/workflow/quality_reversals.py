@@ -106,8 +106,9 @@ def _rejudge_steps(ctx, session, key: tuple[int, str, str], first_day: str, gone
             continue
         step.lifted_at, step.lift_reason = ctx.now(), (
             "A later review reversed returns this step counted: segments " + ", ".join(map(str, sorted(gone))) + ".")
+        check.outcome = fate.judgement.outcome  # the day's record says what it brings now
         ctx.audit(session, None, "quality.reversed", "user", user_id, project=project, role=role, action_id=step.id,
-                  kind=step.kind, day=step.day, segments=sorted(gone))
+                  kind=step.kind, day=step.day, segments=sorted(gone), outcome=fate.judgement.outcome)
         if step.kind == "suspension":
             closed.append(step)
         if fate.fate == "warning":
@@ -132,7 +133,7 @@ def _unmute(ctx, session, key: tuple[int, str, str], closed: list[QualityAction]
     closed_ids = {s.id for s in closed}
     muted = [c for c in qq.checks(session, role=role, since=since, user_id=user_id, project=project)
              if c.outcome == "none" and c.defect_ids is not None
-             and muted_by_reversed(c.checked_at, suspensions, closed_ids)]
+             and muted_by_reversed(c.day, c.checked_at, suspensions, closed_ids)]
     given: list[QualityAction] = []
     for check in muted:
         judged_at, now = check.checked_at, ctx.now()
