@@ -7,7 +7,8 @@
   segment they accepted as the transcriber wrote it) that were wrong. A return that a later
   round accepted unchanged was *reversed*: it does not count at all (the accept does); when
   its day was judged already, the day is judged again without it first, and a step that
-  would not have fired is closed (``quality_reversals``). A segment already named in an
+  would not have fired is closed; the days a closed suspension muted are judged again as if
+  it had never been given (``quality_reversals``). A segment already named in an
   earlier defect-rate step never counts again. The day's figures go to
   ``quality_checks`` (one row per worker, project, role and day: a day is judged once),
   and ``quality_rules.judge_day`` says whether they bring a warning or a suspension.

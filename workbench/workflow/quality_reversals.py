@@ -7,16 +7,38 @@ loses the segment (``defect_ids``, ``checked``, ``defects``, ``rate``; audited
 given for that day or a later one (whose window holds it) is judged again by
 ``quality_rules.rejudge_step`` with the figures as they now stand and the warnings that still
 stand. A step that would not have fired is closed (``lifted_at`` set, by nobody, audited
-``quality.reversed`` with the reversed segments); a suspension that would only have been a
-warning is closed and a warning given in its place; a step that still stands stays. A closed
-suspension no longer bars the worker from the next claim on (the claim reads open steps). A
-step an admin lifted is left as it is. Idempotent: a reversed segment leaves the day's
-``defect_ids``, so the next sweep finds nothing to do.
+``quality.reversed`` with the reversed segments and the day's new outcome, which its row now
+records); a suspension that would only have been a warning is closed and a warning given in
+its place; a step that still stands stays. A closed suspension no longer bars the worker from
+the next claim on (the claim reads open steps). A step an admin lifted is left as it is.
+Idempotent: a reversed segment leaves the day's ``defect_ids``, so the next sweep finds
+nothing to do.
 
-Only the transcriber's rule: a reviewer's defects are overturned or failed acceptances, which
-no later round reverses. Days judged before 0016_settle kept no ``defect_ids``; for them the
-segments named by the day's own step stand in (a day that gave no step is left as it is).
-A day judged ``none`` because the worker was suspended then is not judged again for a step.
+**The days a closed suspension muted.** While a suspension is open, the worker's days are
+judged ``none`` whatever their figures. When a reversal closes one (or turns it into a
+warning), the days judged ``none`` while it was open, and while no other suspension that
+still stands was (one still open, or lifted by an admin after the day was judged:
+``quality_rules.muted_by_reversed``), are judged again at once, oldest first, as if it had
+never been given: with the figures as they now stand, the window's judged days before each,
+and the warnings given for earlier days that stand (a warning given in the suspension's place
+among them). A step they earn is given for that day (so a warning-level day after a
+suspension turned into a warning is the second warning, and bars), the row records the
+outcome and is stamped judged now (audited ``quality.rejudged`` with ``outcome`` and the
+closed ``suspensions``), and a suspension one of them earns mutes the days after it, as it
+would have then (those are judged again too, and stay ``none``). The stamp makes it happen
+once: a day judged at or after a suspension's closing is not one it muted. A suspension an
+admin lifted, or one that still stands, leaves its days as they are.
+
+Limits. Reversals are looked for among returns given from the start of the Seoul day
+``REVERSAL_DAYS`` (30) days before today on, and accepted since: an older return stays
+counted, and the steps it counted in stand, even when a round accepts it unchanged today; a
+muted day is judged again only when it is within the same 30 days. Only the transcriber's
+rule: a reviewer's defects are overturned or failed acceptances, which no later round
+reverses. Days judged before 0016_settle kept no ``defect_ids``; for them the segments named
+by the day's own step stand in (a day that gave no step is left as it is, and so is such a
+day a suspension muted). Not redone: the segments a closed suspension named stay named (a
+later return of them counts for no step), and an ``unfixed_to_block`` suspension skipped
+because the worker was suspended comes with the next unfixed mark, not at the closing.
 """
 
 from __future__ import annotations
