@@ -42,11 +42,25 @@ def reviewed_task(wb, admin, transcriber, reviewer, *, returns: int = 0, project
     (task id, returned segment ids). Each new one comes first in the queue (``priority``
     above 1000, rising) unless ``priority`` says otherwise; ``options`` go to ``processed_clip``
     (``output_dir``: real audio)."""
+    task_id = submitted_task(wb, admin, transcriber, project=project, spans=spans, priority=priority, **options)
+    return task_id, review(wb, reviewer, task_id, returns=returns)
+
+
+def submitted_task(wb, admin, transcriber, *, project: str = "acme", spans=TEN, priority: int | None = None,
+                   **options) -> int:
+    """A new clip of ``project`` claimed and submitted by ``transcriber`` (``reviewed_task``
+    without the review): its task id."""
     number = next(_names)
     task_id = processed_clip(wb, admin, filename=f"quality-{number}.wav", project=project, spans=spans,
                              priority=1000 + number if priority is None else priority, **options)
     assert wb.claim_next(transcriber).id == task_id
     transcribe(wb, transcriber, task_id)
+    return task_id
+
+
+def review(wb, reviewer, task_id: int, *, returns: int = 0) -> list[int]:
+    """``reviewer`` hears a submitted task, returns its first ``returns`` segments, accepts the
+    rest and finishes the round: the returned segment ids."""
     segments = wb.start_review(reviewer, task_id).segments
     hear(wb, reviewer, segments, wb.clock)
     returned = [s.id for s in segments[:returns]]
@@ -54,7 +68,7 @@ def reviewed_task(wb, admin, transcriber, reviewer, *, returns: int = 0, project
         wb.return_segment(reviewer, segment_id, "Listen again: the words are wrong.")
     wb.accept_all_played(reviewer, task_id)
     wb.finish_review(reviewer, task_id)
-    return task_id, returned
+    return returned
 
 
 def resubmit_unchanged(wb, transcriber, reviewer, task_id: int) -> None:

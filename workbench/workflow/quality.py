@@ -7,7 +7,8 @@
   segment they accepted as the transcriber wrote it) that were wrong. A return that a later
   round accepted unchanged was *reversed*: it does not count at all (the accept does); when
   its day was judged already, the day is judged again without it first, and a step that
-  would not have fired is closed (``quality_reversals``). A segment already named in an
+  would not have fired is closed; the days a closed suspension muted are judged again as if
+  it had never been given (``quality_reversals``). A segment already named in an
   earlier defect-rate step never counts again. The day's figures go to
   ``quality_checks`` (one row per worker, project, role and day: a day is judged once),
   and ``quality_rules.judge_day`` says whether they bring a warning or a suspension.
@@ -41,6 +42,7 @@ from workbench.workflow.errors import InvalidInput, InvalidTransition, NotFound
 from workbench.workflow.limits import REASON, checked_id, checked_text, required_text
 from workbench.workflow.quality_rules import (
     ROLES,
+    Judgement,
     day_bounds,
     judge_day,
     quality_settings,
@@ -73,7 +75,8 @@ class Quality(Service):
         with self.store.session() as session:
             if actor is not None:
                 access.require_admin(session, actor)
-            given = undo_reversals(self.ctx, session, today=today, rules=DEFECT_RULES, act=self._act)
+            given = undo_reversals(self.ctx, session, today=today, rules=DEFECT_RULES, act=self._act,
+                                  weigh=self._weigh)
             for one in days:
                 given += self._judge(session, one)
             return self._views(session, given)
@@ -114,18 +117,10 @@ class Quality(Service):
 
     def _judge_one(self, session, day: date, user_id: int, project: str, role: str, checked: int,
                    defective: list[int]) -> list[QualityAction]:
-        settings = quality_settings(project)
-        named = self._named_segments(session, user_id, project, role)
-        fresh = [s for s in defective if s not in named]
-        first = (day - timedelta(days=settings.window_days - 1)).isoformat()
-        window_checked, window_defects = qq.window_totals(session, user_id=user_id, project=project, role=role,
-                                                          first=first, last=day.isoformat())
         open_now = qq.open_actions(session, user_id=user_id, project=project, role=role)
-        suspended = any(a.kind == "suspension" for a in open_now)
-        judgement = judge_day(settings, checked=checked, defects=len(fresh), window_checked=window_checked + checked,
-                              window_defects=window_defects + len(fresh),
-                              open_warnings=sum(a.kind == "warning" for a in open_now))
-        outcome = "none" if suspended and judgement.outcome != "too_few" else judgement.outcome
+        fresh, judgement, outcome = self._weigh(session, day, (user_id, project, role), checked, defective,
+                                                open_warnings=sum(a.kind == "warning" for a in open_now),
+                                                suspended=any(a.kind == "suspension" for a in open_now))
         session.add(QualityCheck(user_id=user_id, project=project, role=role, day=day.isoformat(), checked=checked,
                                  defects=len(fresh), rate=rate(len(fresh), checked), outcome=outcome,
                                  defect_ids=json.dumps(sorted(fresh)), checked_at=self.now()))
@@ -135,6 +130,24 @@ class Quality(Service):
             return []
         return [self._act(session, user_id, project, role, kind=outcome, rule=judgement.rule,
                           reason=judgement.reason, day=day.isoformat(), segment_ids=fresh)]
+
+    def _weigh(self, session, day: date, key: tuple[int, str, str], checked: int, defective: list[int], *,
+               open_warnings: int, suspended: bool) -> tuple[list[int], Judgement, str]:
+        """What ``day``'s figures bring one (worker, project, role): the ``defective`` segments
+        that count (no earlier defect-rate step named them), the judgement with the window's
+        judged days before ``day`` and ``open_warnings``, and the outcome to record (``none``
+        for a step while the worker is ``suspended``). The first judgement of a day and
+        ``quality_reversals``' judging again of a day a reversed suspension muted share it."""
+        user_id, project, role = key
+        settings = quality_settings(project)
+        named = self._named_segments(session, user_id, project, role)
+        fresh = [s for s in defective if s not in named]
+        first = (day - timedelta(days=settings.window_days - 1)).isoformat()
+        window_checked, window_defects = qq.window_totals(session, user_id=user_id, project=project, role=role,
+                                                          first=first, last=(day - timedelta(days=1)).isoformat())
+        judgement = judge_day(settings, checked=checked, defects=len(fresh), window_checked=window_checked + checked,
+                              window_defects=window_defects + len(fresh), open_warnings=open_warnings)
+        return fresh, judgement, "none" if suspended and judgement.outcome != "too_few" else judgement.outcome
 
     @staticmethod
     def _named_segments(session, user_id: int, project: str, role: str) -> set[int]:

@@ -199,3 +199,21 @@ def rejudge_step(settings: QualitySettings, kind: str, *, checked: int, defects:
     if kind == "suspension" and judgement.outcome == "warning":
         return Rejudged("warning", judgement)
     return Rejudged("closes", judgement)
+
+
+def closed_by_reversal(step) -> bool:
+    """Whether ``step`` (QualityAction-like) was closed by a reversal: lifted, by nobody (an
+    admin's lift names the admin)."""
+    return step.lifted_at is not None and step.lifted_by_id is None
+
+
+def muted_by_reversed(day: str, at: datetime, suspensions, closed_ids) -> bool:
+    """Whether ``day``, judged at ``at``, was judged ``none`` only because of suspensions that
+    a reversal has closed since, one of them among ``closed_ids`` (closed just now):
+    ``suspensions`` (QualityAction-like) are all of the worker's in that project and role;
+    any other one open at ``at`` (still open, or lifted by an admin later) still mutes it. A
+    suspension's own day, judged in the same instant, is not one it muted."""
+    open_then = [s for s in suspensions
+                 if s.created_at <= at and (s.lifted_at is None or s.lifted_at > at) and s.day != day]
+    return (any(s.id in closed_ids for s in open_then)
+            and all(closed_by_reversal(s) for s in open_then))
