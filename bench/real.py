@@ -42,6 +42,12 @@ MIN_UTTERANCES = 20
 VERSION = 4
 
 
+# The recorded sources a setting may be chosen on, and only where the synthetic tuning clips
+# cannot tell two values apart (``bench/tune.py --confirm`` shows both kinds); every other
+# source is held out. The two with the most speakers and utterances and their own words.
+TUNING_SOURCES = ("en-librivox", "en-call")
+
+
 def utterances(cache: Path | None = None) -> list[dict]:
     """Every pocketsphinx-testdata utterance with a transcript: its speaker, text and trimmed audio (16 kHz)."""
     if not DATA.is_dir():

@@ -370,8 +370,13 @@ def real_lines(rows: list[dict]) -> list[str]:
             out.setdefault(key(row["spec"]), []).append(row)
         return out
 
-    return ["### Real recorded speech (nothing was tuned on it), per source", "",
-            *quality.summary_rows({**groups(lambda s: f"{s['source']} ({real.SOURCES[s['source']][1]})"), "all real": rows}),
+    def label(spec: dict) -> str:
+        tuning = ", a tuning source" if spec["source"] in real.TUNING_SOURCES else ""
+        return f"{spec['source']} ({real.SOURCES[spec['source']][1]}{tuning})"
+
+    held_out = [row for row in rows if row["spec"]["source"] not in real.TUNING_SOURCES]
+    return ["### Real recorded speech, per source (the tuning sources only break ties the synthetic tuning clips leave)", "",
+            *quality.summary_rows({**groups(label), "all real": rows, "real, held-out sources": held_out}),
             "", "### Real recorded speech, per source and condition", "",
             *quality.summary_rows(groups(lambda s: f"{s['source']} {s['noise']} {s['snr_db']:g} dB"))]
 

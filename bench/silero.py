@@ -10,8 +10,8 @@ optional second opinion's (``workbench.audio.second_opinion``), here over the wh
 
 Probabilities become segments the way Silero's ``get_speech_timestamps`` does it: speech
 starts at p >= 0.5 and ends after ``min_silence`` seconds below 0.35; pieces shorter than
-0.25 s are dropped. Then the same padding as this project's (0.15 s, neighbours meeting
-half-way), so both deliver segments scored the same way. ``min_silence`` is the one
+0.25 s are dropped. Then the same padding as this project's (``PipelineSettings.padding_s``,
+neighbours meeting half-way), so both deliver segments scored the same way. ``min_silence`` is the one
 setting tuned, on the tuning clips, like this project's.
 """
 
@@ -63,7 +63,10 @@ def speech_intervals(probs: np.ndarray, *, threshold: float = 0.5, min_silence: 
     return spans
 
 
-def segments(audio: np.ndarray, *, min_silence: float = MIN_SILENCE_S, padding: float = 0.15) -> np.ndarray:
-    """Delivered segments, padded like this project's: (m, 2) seconds."""
+def segments(audio: np.ndarray, *, min_silence: float = MIN_SILENCE_S, padding: float | None = None) -> np.ndarray:
+    """Delivered segments, padded like this project's (``padding`` None: its default): (m, 2) seconds."""
+    from workbench.audio.settings import PipelineSettings
+
     spans = speech_intervals(probabilities(audio), min_silence=min_silence)
+    padding = PipelineSettings().padding_s if padding is None else padding
     return pad_intervals(spans, padding=padding, duration=audio.size / RATE)

@@ -73,7 +73,7 @@ def silero_scores(clips: list[dict], min_silence: float) -> dict:
         if "probs" not in clip:
             clip["probs"] = silero.probabilities(clip["raw"])
         spans = silero.speech_intervals(clip["probs"], min_silence=min_silence)
-        padded = silero.pad_intervals(spans, padding=0.15, duration=clip["raw"].size / grid.RATE)
+        padded = silero.pad_intervals(spans, padding=pipeline.PipelineSettings().padding_s, duration=clip["raw"].size / grid.RATE)
         per_clip.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in padded]))
     return {"all": metrics.pooled(per_clip), **{lang: metrics.pooled([s for s, c in zip(per_clip, clips) if c["spec"].language == lang]) for lang in grid.LANGUAGES},
             "worst_whole": min(s["sentences_whole"] for s in per_clip), "worst_one": min(s["one_sentence_each"] for s in per_clip)}
@@ -99,8 +99,15 @@ def load_clips(split: str) -> list[dict]:
 
 
 def confirm(base: pipeline.PipelineSettings, variant: pipeline.PipelineSettings, label: str) -> None:
-    """Defaults against the variant on the tuning, held-out and recorded-speech clips."""
-    for split, clips in (("tune", load_tuning_clips()), ("held_out", load_clips("held_out")), ("real", load_clips("real"))):
+    """Defaults against the variant on the tuning, held-out and recorded-speech clips (the
+    recorded tuning sources, ``real.TUNING_SOURCES``, apart from the held-out ones)."""
+    import real
+
+    recorded = load_clips("real")
+    tuning = [clip for clip in recorded if clip["spec"].language in real.TUNING_SOURCES]
+    held_out = [clip for clip in recorded if clip["spec"].language not in real.TUNING_SOURCES]
+    for split, clips in (("tune", load_tuning_clips()), ("real tune", tuning), ("held_out", load_clips("held_out")),
+                         ("real held", held_out)):
         for name, settings in (("defaults", base), (label, variant)):
             result = pooled_scores(clips, settings)
             print(f"{split:9s} {name:40s} whole {result['sentences_whole']:.3f} one {result['one_sentence_each']:.3f} "

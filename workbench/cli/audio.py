@@ -16,7 +16,7 @@ def process(
     language: str = typer.Option("ko", help="Language of the speech: ko, en, zh or ja."),
     min_pause: float = typer.Option(None, help="Split at pauses at least this long, seconds (default 0.3)."),
     max_segment: float = typer.Option(None, help="Longest segment, seconds; longer ones split at their quietest point (default 20)."),
-    padding: float = typer.Option(None, help="Seconds added at each segment edge (default 0.15)."),
+    padding: float = typer.Option(None, help="Seconds added at each segment edge (default 0.2)."),
     vad_aggressiveness: int = typer.Option(None, help="webrtcvad mode 0 (keeps most) to 3 (default 3)."),
     target_lufs: float = typer.Option(None, help="Loudness target, LUFS (default -23)."),
     max_gain: float = typer.Option(None, help="Most gain applied to reach the target, dB (default 20)."),
