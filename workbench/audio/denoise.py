@@ -239,7 +239,6 @@ def judge_denoising(before: PowerStats, after: PowerStats, *, min_snr_gain_db: f
     return True, f"estimated SNR gain {gain:.1f} dB, speech power change {-loss:+.1f} dB"
 
 
-
 def between(segments: np.ndarray, duration: float, *, guard: float = 0.05) -> np.ndarray:
     """The stretches of ``[0, duration)`` seconds outside every segment (sorted, seconds),
     each shrunk by ``guard`` at both ends; shape (k, 2)."""

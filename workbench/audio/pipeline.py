@@ -257,10 +257,6 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
     return audio, info
 
 
-def _seconds(intervals: np.ndarray) -> float:
-    return float(np.sum(np.diff(np.asarray(intervals).reshape(-1, 2), axis=1)))
-
-
 def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: PipelineSettings) -> tuple[dict, denoise.PowerStats]:
     """Denoise ``audio`` in place if that measurably helps; returns the report and the input stats.
 
@@ -270,7 +266,7 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     stand in for it, both as the gate's noise profile and as the noise the judge measures.
     """
     noise, source = found.noise, "pauses"
-    if _seconds(noise) < MIN_NOISE_PROFILE_S:
+    if segment.total_seconds(noise) < MIN_NOISE_PROFILE_S:
         noise, source = denoise.between(found.padded, audio.size / SAMPLE_RATE), "between segments"
     before = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=noise)
     profile = denoise.collect_noise(audio, SAMPLE_RATE, noise, max_seconds=settings.noise_profile_s)

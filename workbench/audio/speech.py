@@ -96,7 +96,7 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
             min_pause=settings.opinion_long_pause_s,
         )
     check_below_s = settings.opinion_check_below_s
-    if float(np.sum(np.diff(noise.reshape(-1, 2), axis=1))) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE:
+    if segment.total_seconds(noise) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE:
         check_below_s = max(check_below_s, settings.opinion_split_above_s + 1e-9)
     speech, dropped, verdict = second_opinion.refine(
         speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=check_below_s,

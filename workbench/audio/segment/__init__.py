@@ -36,6 +36,7 @@ from workbench.audio.segment.frames import (
     selected_median,
     selected_percentile,
     smooth_hysteresis,
+    total_seconds,
 )
 from workbench.audio.segment.pauses import (
     join_unheard_pauses,
@@ -53,6 +54,6 @@ __all__ = [
     "Cue", "apply_cues", "boundary_pauses", "comma_mode", "drop_background", "drop_bursts", "drop_flat",
     "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "noise_intervals",
     "pad_intervals", "pause_threshold_db", "quiet_frames", "runs", "selected_median", "selected_percentile",
-    "smooth_hysteresis", "speech_intervals", "split_at_quiet", "split_at_quiet_frames", "split_long",
+    "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_quiet", "split_at_quiet_frames", "split_long",
     "split_long_at_local_pauses", "voiced_seconds",
 ]

@@ -65,6 +65,11 @@ def _run_starts(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(starts)
 
 
+def total_seconds(intervals: np.ndarray) -> float:
+    """The summed length of ``(m, 2)`` intervals in seconds."""
+    return float(np.sum(np.diff(np.asarray(intervals, dtype=np.float64).reshape(-1, 2), axis=1)))
+
+
 def runs(mask: np.ndarray) -> np.ndarray:
     """``[start, end)`` index pairs of the True runs in a 1-D bool array, shape (m, 2)."""
     padded = np.concatenate([[False], mask.astype(bool), [False]])
