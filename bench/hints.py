@@ -9,7 +9,8 @@ the bundled Whisper base drafts every segment from the cleaned audio (packed win
 task's language forced, as the drafts job does), and ``workflow.draft_guidance.sentence_hints``
 suggests splits and merges from the drafts' punctuation and word times. The hints are then
 applied as the transcriber's page would apply them, one pass in segment order: a merged or
-split segment has no untouched draft left, so it takes no further hint.
+split segment has no untouched draft left, so it takes no further hint. Each clip is also
+scored with the split hints alone (in brackets): what applying only those, unasked, would do.
 
 Sets (drafts only where they mean something, see bench/drafts.py):
   grid-en  the held-out English clips of bench/grid.py (espeak-ng voices, noise at 5-20 dB;
@@ -94,11 +95,12 @@ def main(argv: list[str] | None = None) -> None:
     from workbench.drafts.whisper import WhisperBackend
 
     found = clips(args.sets.split(","), args.min_snr)
-    before, after, n_splits, n_merges = [], [], 0, 0
+    before, after, after_splits, n_splits, n_merges = [], [], [], 0, 0
     with tempfile.TemporaryDirectory() as data_dir, tempfile.TemporaryDirectory() as scratch:
         backend = WhisperBackend(Path(data_dir), cpu_threads=args.threads)
         backend.load()
-        print(f"{'clip':<36} {'segs':>4} {'split':>5} {'merge':>5}  one each before → after   whole before → after")
+        print(f"{'clip':<36} {'segs':>4} {'split':>5} {'merge':>5}  one each before → after (splits only)   "
+              "whole before → after (splits only)")
         for name, path, truth in found:
             cut = quality.run_ours(path, "en", Path(scratch))
             audio, segments = cut["clean"], cut["segments"]
@@ -113,21 +115,25 @@ def main(argv: list[str] | None = None) -> None:
             hinted = [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
             hints = sentence_hints("en", hinted, min_piece=MIN_SPLIT_PIECE)
             changed, splits, merges = apply_hints(segments, hints)
+            split_only, _, _ = apply_hints(segments, [hint for hint in hints if hint.kind == "split"])
             one, two = metrics.segment_scores(truth, segments), metrics.segment_scores(truth, changed)
+            three = metrics.segment_scores(truth, split_only)
             before.append(one)
             after.append(two)
+            after_splits.append(three)
             n_splits, n_merges = n_splits + splits, n_merges + merges
             print(f"{name:<36} {len(segments):>4} {splits:>5} {merges:>5}  "
-                  f"{one['one_sentence_each']:.3f} → {two['one_sentence_each']:.3f}           "
-                  f"{one['sentences_whole']:.3f} → {two['sentences_whole']:.3f}   ({cpu:.0f} CPU-s drafting)", flush=True)
+                  f"{one['one_sentence_each']:.3f} → {two['one_sentence_each']:.3f} ({three['one_sentence_each']:.3f})   "
+                  f"{one['sentences_whole']:.3f} → {two['sentences_whole']:.3f} ({three['sentences_whole']:.3f})   "
+                  f"({cpu:.0f} CPU-s drafting)", flush=True)
             if args.show:
                 for hint in hints:
                     print(f"    {hint.kind} seg {hint.segment_id}: {drafts[hint.segment_id].text.strip()!r}")
-    pooled_before, pooled_after = metrics.pooled(before), metrics.pooled(after)
+    pooled_before, pooled_after, pooled_splits = metrics.pooled(before), metrics.pooled(after), metrics.pooled(after_splits)
     print(f"\npooled over {len(found)} clips ({pooled_before['n_sentences']} sentences), "
-          f"{n_splits} splits and {n_merges} merges applied:")
+          f"{n_splits} splits and {n_merges} merges applied (in brackets: the splits alone):")
     for key, label in (("one_sentence_each", "one sentence each"), ("sentences_whole", "sentences whole")):
-        print(f"  {label:<18} {pooled_before[key]:.3f} → {pooled_after[key]:.3f}")
+        print(f"  {label:<18} {pooled_before[key]:.3f} → {pooled_after[key]:.3f} ({pooled_splits[key]:.3f})")
     print(f"  segments           {pooled_before['segments']} → {pooled_after['segments']}; "
           f"load average {os.getloadavg()[0]:.2f}")
 
