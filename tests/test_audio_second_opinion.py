@@ -45,6 +45,30 @@ def with_noise(audio: np.ndarray, seed: int = 0) -> np.ndarray:
     return audio + 0.003 * pink_noise(audio.size, rng=np.random.default_rng(seed))
 
 
+def five_talkers() -> list[np.ndarray]:
+    """Five other sentences in five voices: the talkers a babble is made of."""
+    texts = ["Please close the window before you go.", "We will meet again next week at noon.",
+             "Thank you all for waiting so patiently.", "The train leaves from the second platform.",
+             "Good morning, everyone, and welcome back."]
+    voices = ["en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland", "en-us"]
+    return [sentence(text, voice) for text, voice in zip(texts, voices)]
+
+
+def babble_under_speech(seconds: float, below_db: float) -> np.ndarray:
+    """``seconds`` of the five talkers at once, ``below_db`` under a ``sentence``'s level."""
+    n = int(seconds * RATE)
+    babble = np.sum([np.roll(t, 1601 * k)[:n] for k, t in enumerate(five_talkers())], axis=0)
+    return babble * (0.1 * 10 ** (-below_db / 20) / np.sqrt(np.mean(babble**2)))
+
+
+def between_two_sentences(middle: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """A second of silence, a sentence, ``middle``, another sentence, a second of silence
+    (light noise throughout); with the first sentence's and the second's lengths, seconds."""
+    first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
+    audio = with_noise(np.concatenate([silence(1.0), first, middle, second, silence(1.0)]), seed=9)
+    return audio, first.size / RATE, second.size / RATE
+
+
 @pytest.fixture
 def model():
     opinion = second_opinion.load()
@@ -223,11 +247,7 @@ def test_second_opinion_settings_out_of_range_are_refused(field):
 
 
 def test_without_the_extra_babble_between_two_sentences_is_dropped_for_its_flat_level(without_extra):
-    texts = ["Please close the window before you go.", "We will meet again next week at noon.",
-             "Thank you all for waiting so patiently.", "The train leaves from the second platform.",
-             "Good morning, everyone, and welcome back."]
-    voices = ["en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland", "en-us"]
-    talkers = [sentence(text, voice) for text, voice in zip(texts, voices)]
+    talkers = five_talkers()
     n = min(t.size for t in talkers)
     babble = np.sum([np.roll(t[:n], 1601 * k) for k, t in enumerate(talkers)], axis=0) * 0.5
     first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
@@ -245,17 +265,8 @@ def test_babble_the_model_hears_as_speech_is_dropped_for_its_level_when_a_split_
     # pause between: one segment for the first pass. Where the babble's edges fall the
     # level split cuts it out (here at known points, as the split of a long segment does on
     # the benchmark's babble clips); the model hears the babble as speech and keeps it.
-    texts = ["Please close the window before you go.", "We will meet again next week at noon.",
-             "Thank you all for waiting so patiently.", "The train leaves from the second platform.",
-             "Good morning, everyone, and welcome back."]
-    voices = ["en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland", "en-us"]
-    talkers = [sentence(text, voice) for text, voice in zip(texts, voices)]
-    n = int(1.5 * RATE)
-    babble = np.sum([np.roll(t, 1601 * k)[:n] for k, t in enumerate(talkers)], axis=0)
-    babble *= 0.1 * 10 ** (-12 / 20) / np.sqrt(np.mean(babble**2))
-    first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
-    audio = with_noise(np.concatenate([silence(1.0), first, babble, second, silence(1.0)]), seed=9)
-    span = (1.0 + first.size / RATE, 1.0 + (first.size + n) / RATE)
+    audio, first, _ = between_two_sentences(babble_under_speech(1.5, below_db=12))
+    span = (1.0 + first, 1.0 + first + 1.5)
 
     def split_at_the_babble(intervals, *args, **kwargs):
         pieces = []
@@ -280,17 +291,8 @@ def test_two_sentences_with_a_long_gap_babble_filled_to_10_db_under_them_are_two
     # model (it hears the babble as speech) nor the level split of long segments (16 dB)
     # finds the gap. A stretch that long and that far under the speakers is no pause
     # inside a sentence, so the segment is cut there.
-    texts = ["Please close the window before you go.", "We will meet again next week at noon.",
-             "Thank you all for waiting so patiently.", "The train leaves from the second platform.",
-             "Good morning, everyone, and welcome back."]
-    voices = ["en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland", "en-us"]
-    talkers = [sentence(text, voice) for text, voice in zip(texts, voices)]
-    n = int(1.6 * RATE)
-    babble = np.sum([np.roll(t, 1601 * k)[:n] for k, t in enumerate(talkers)], axis=0)
-    babble *= 0.1 * 10 ** (-10 / 20) / np.sqrt(np.mean(babble**2))
-    first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
-    audio = with_noise(np.concatenate([silence(1.0), first, babble, second, silence(1.0)]), seed=9)
-    truth = [(1.0, 1.0 + first.size / RATE), (1.0 + (first.size + n) / RATE, 1.0 + (first.size + n + second.size) / RATE)]
+    audio, first, second = between_two_sentences(babble_under_speech(1.6, below_db=10))
+    truth = [(1.0, 1.0 + first), (1.0 + first + 1.6, 1.0 + first + 1.6 + second)]
     settings = pipeline.PipelineSettings()
     found = find_speech(audio.copy(), settings)
     holding = [[k for k, (s, e) in enumerate(truth) if min(b, e) - max(a, s) > 0.1] for a, b in found.padded]

@@ -8,18 +8,17 @@ settlement before the span is heard is a 409 and writes nothing."""
 
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 
 import pytest
 
+from tests import listening
 from tests.builders import TEXTS, signed_in, take_through_review, transcribe
-from tests.listening import JUNK_IDS, JUNK_INTERVALS
+from tests.listening import JUNK_IDS, JUNK_INTERVALS, OWN_ORIGIN, junk_id_answers, raw_play_report
 from tests.test_double import double_rules  # noqa: F401 (fixture)
 from tests.test_double_settle import SLIP, doubled  # noqa: F401 (fixture)
 from workbench.ui.server import create_app
 
-OWN_ORIGIN = {"Origin": "http://testserver"}
 
 
 @pytest.fixture
@@ -40,9 +39,7 @@ def app(wb):
 
 
 def refused_without_leak(response, *statuses: int) -> None:
-    assert response.status_code in statuses, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    assert b"fLaC" not in response.content and not any(text in response.text for text in (*TEXTS, *SLIP))
+    listening.refused_without_leak(response, statuses, hidden=(*TEXTS, *SLIP))
 
 
 def still_open(wb, world) -> None:
@@ -99,18 +96,15 @@ def test_the_span_is_not_heard_through_the_segment_route_by_the_settler(app, wb,
 
 @pytest.mark.parametrize("junk", JUNK_IDS)
 def test_junk_dispute_ids_are_refused_cleanly(app, wb, world, junk):
-    bo = signed_in(app, "bo")
-    refused_without_leak(bo.get(f"/media/dispute/{junk}.wav"), 404, 422)
-    refused_without_leak(bo.post(f"/api/work/double/disputes/{junk}/play", headers=OWN_ORIGIN,
-                                 json={"intervals": [[0.0, 1.0]]}), 404, 422)
+    for answer in junk_id_answers(signed_in(app, "bo"), f"/media/dispute/{junk}.wav", f"/api/work/double/disputes/{junk}/play"):
+        refused_without_leak(answer, 404, 422)
 
 
 @pytest.mark.parametrize("intervals", JUNK_INTERVALS)
 def test_junk_play_reports_are_refused_and_credit_nothing(app, wb, world, intervals):
     bo = signed_in(app, "bo")
     assert bo.get(world.audio).status_code == 200
-    answer = bo.post(world.play, headers={**OWN_ORIGIN, "Content-Type": "application/json"},
-                     content=json.dumps({"intervals": intervals}, allow_nan=True))
+    answer = raw_play_report(bo, world.play, intervals)
     assert answer.status_code == 422
     assert wb.double_disputes(world.people.bo)[0].heard_share == 0.0
 

@@ -7,16 +7,15 @@ no audio and no text in the answer; a decision on a check not heard is a 409."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
+from tests import listening
 from tests.builders import TEXTS, add_people, signed_in, tone_clip
-from tests.listening import JUNK_IDS, JUNK_INTERVALS
+from tests.listening import JUNK_IDS, JUNK_INTERVALS, OWN_ORIGIN, junk_id_answers, raw_play_report
 from tests.quality_support import quality_rules, reviewed_task  # noqa: F401 (fixture)
 from workbench.ui.server import create_app
 
-OWN_ORIGIN = {"Origin": "http://testserver"}
 
 
 @pytest.fixture
@@ -49,9 +48,7 @@ def audio(check) -> str:
 
 
 def refused_without_leak(response, *statuses: int) -> None:
-    assert response.status_code in statuses, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    assert b"fLaC" not in response.content and not any(text in response.text for text in TEXTS)
+    listening.refused_without_leak(response, statuses, hidden=TEXTS)
 
 
 def test_the_senior_hears_the_check_then_decides_and_the_audio_stops_there(app, wb, world):
@@ -117,10 +114,8 @@ def test_a_senior_hears_no_check_on_their_own_work_and_not_the_segment_through_t
 
 @pytest.mark.parametrize("junk", JUNK_IDS)
 def test_junk_check_ids_are_refused_cleanly(app, wb, world, junk):
-    senior = signed_in(app, "bo")
-    refused_without_leak(senior.get(f"/media/senior-check/{junk}.wav"), 404, 422)
-    refused_without_leak(senior.post(f"/api/work/senior-checks/{junk}/play", headers=OWN_ORIGIN,
-                                     json={"intervals": [[0.0, 1.0]]}), 404, 422)
+    for answer in junk_id_answers(signed_in(app, "bo"), f"/media/senior-check/{junk}.wav", f"/api/work/senior-checks/{junk}/play"):
+        refused_without_leak(answer, 404, 422)
 
 
 @pytest.mark.parametrize("intervals", JUNK_INTERVALS)
@@ -128,8 +123,7 @@ def test_junk_play_reports_are_refused_and_credit_nothing(app, wb, world, interv
     people, (check, *_), _ = world
     senior = signed_in(app, "bo")
     assert senior.get(audio(check)).status_code == 200
-    answer = senior.post(f"/api/work/senior-checks/{check.id}/play", headers={**OWN_ORIGIN, "Content-Type": "application/json"},
-                         content=json.dumps({"intervals": intervals}, allow_nan=True))
+    answer = raw_play_report(senior, f"/api/work/senior-checks/{check.id}/play", intervals)
     assert answer.status_code == 422
     assert {c.id: c.heard_share for c in wb.senior_queue(people.bo)}[check.id] == 0.0
 
