@@ -78,3 +78,51 @@ def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_que
         assert dispute.id not in {d.id for d in wb.double_disputes(made["reviewer"])}
     finally:
         wb.close()
+
+
+def test_a_korean_reviewer_is_told_in_korean_why_a_settlement_was_refused(
+        chromium, workbench_app, quality_rules, screenshot_dir):
+    # The settle route refuses in the reader's language (ui/errors.refusal): a reviewer whose
+    # browser is Korean hears the span, asks for a third text with the box empty, and reads
+    # the refusal beside the item in Korean; the dispute stays open.
+    from workbench.queue import RecordingQueue
+    from workbench.workflow.context import utc_now
+    from workbench.workflow.service import Workbench
+
+    wb = Workbench.open(data_dir=workbench_app.data_dir, queue=RecordingQueue(), clock=SettableClock(utc_now()))
+    context = chromium.new_context(base_url=workbench_app.base_url, viewport={"width": 1280, "height": 860}, locale="ko-KR")
+    try:
+        admin = wb.actor("admin")
+        made = {name: wb.create_user(admin, username=f"e2e-refusal-{name}", password=PASSWORD, name=name.title(),
+                                     roles={role}, language="ko")
+                for name, role in (("one", "transcriber"), ("two", "transcriber"), ("reviewer", "reviewer"))}
+        original = processed_clip(wb, admin, filename="e2e-refusal-double.wav", project="e2e-refusal", priority=9002,
+                                  output_dir=tone_clip(workbench_app.data_dir / "e2e-refusal-double", seconds=10.0))
+        copy = wb.double_task(admin, original)
+        assert wb.claim_next(made["one"]).id == original
+        transcribe(wb, made["one"], original)
+        assert wb.claim_next(made["two"]).id == copy
+        transcribe(wb, made["two"], copy, texts=[OTHER])
+        dispute = next(d for d in wb.double_disputes(made["reviewer"]) if OTHER in (d.first_text, d.second_text))
+
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#login-username", "e2e-refusal-reviewer")
+        page.fill("#login-password", PASSWORD)
+        page.click("#signin-form button[type=submit]")
+        page.wait_for_url("**/work")
+        item = page.locator(f'#dispute-list li[data-dispute="{dispute.id}"]')
+        item.get_by_text(dispute.second_text).wait_for()
+        item.get_by_role("button", name="재생").click()
+        page.wait_for_function("(id) => document.querySelector(`audio[data-dispute-audio='${id}']`).ended",
+                               arg=dispute.id)
+        item.get_by_text("들음", exact=True).wait_for()
+        write = item.get_by_role("button", name="세 번째로 쓰기")
+        assert write.is_enabled()
+        write.click()
+        item.get_by_role("alert").filter(has_text="세 번째 텍스트를 쓰세요.").wait_for()
+        page.screenshot(path=str(screenshot_dir / "dispute-refusal-ko.png"), full_page=True)
+        assert dispute.id in {d.id for d in wb.double_disputes(made["reviewer"])}  # still open
+    finally:
+        context.close()
+        wb.close()
