@@ -32,14 +32,16 @@ OUT = HERE / "out" / "grid"
 
 
 def load_tuning_clips() -> list[dict]:
-    clips = []
-    for spec in grid.specs("tune"):
-        truth = grid.build(spec, OUT)
-        audio = sf.read(str(OUT / spec.name / "clip.wav"), dtype="float32")[0]
-        raw = audio.copy()
-        denoise.highpass(audio, grid.RATE, out=audio)
-        clips.append({"spec": spec, "audio": audio, "raw": raw, "truth": [(s["start"], s["end"]) for s in truth["sentences"]]})
-    return clips
+    return [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("tune")]
+
+
+def built_clip(folder: Path, truth: dict, **extra) -> dict:
+    """A built clip as the scorers read it: the high-passed audio, the raw audio (Silero's
+    input) and the sentences' (start, end), with ``extra`` keys."""
+    audio = sf.read(str(folder / "clip.wav"), dtype="float32")[0]
+    raw = audio.copy()
+    denoise.highpass(audio, grid.RATE, out=audio)
+    return {**extra, "audio": audio, "raw": raw, "truth": [(s["start"], s["end"]) for s in truth["sentences"]]}
 
 
 def score(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
@@ -80,22 +82,13 @@ def silero_scores(clips: list[dict], min_silence: float) -> dict:
 
 
 def load_clips(split: str) -> list[dict]:
-    """The held-out grid clips (``held_out``) or the recorded-speech clips (``real``), as
-    ``load_tuning_clips`` gives the tuning ones (``spec`` is the grid spec, or the real
-    clip's source name standing in for its language)."""
+    """The held-out grid clips (``held_out``) or the recorded-speech clips (``real``, each
+    with its ``source``)."""
     if split == "held_out":
-        specs = [(spec, OUT / spec.name, grid.build(spec, OUT)) for spec in grid.specs("held_out")]
-    else:
-        import real
+        return [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("held_out")]
+    import real
 
-        specs = [(dataclasses.replace(grid.specs("tune")[0], language=truth["spec"]["source"]), folder, truth)
-                 for folder, truth in real.clips(HERE / "out" / "real")]
-    clips = []
-    for spec, folder, truth in specs:
-        audio = sf.read(str(folder / "clip.wav"), dtype="float32")[0]
-        denoise.highpass(audio, grid.RATE, out=audio)
-        clips.append({"spec": spec, "audio": audio, "truth": [(s["start"], s["end"]) for s in truth["sentences"]]})
-    return clips
+    return [built_clip(folder, truth, source=truth["spec"]["source"]) for folder, truth in real.clips(HERE / "out" / "real")]
 
 
 def confirm(base: pipeline.PipelineSettings, variant: pipeline.PipelineSettings, label: str) -> None:
@@ -104,8 +97,8 @@ def confirm(base: pipeline.PipelineSettings, variant: pipeline.PipelineSettings,
     import real
 
     recorded = load_clips("real")
-    tuning = [clip for clip in recorded if clip["spec"].language in real.TUNING_SOURCES]
-    held_out = [clip for clip in recorded if clip["spec"].language not in real.TUNING_SOURCES]
+    tuning = [one for one in recorded if one["source"] in real.TUNING_SOURCES]
+    held_out = [one for one in recorded if one["source"] not in real.TUNING_SOURCES]
     for split, clips in (("tune", load_tuning_clips()), ("real tune", tuning), ("held_out", load_clips("held_out")),
                          ("real held", held_out)):
         for name, settings in (("defaults", base), (label, variant)):
@@ -115,8 +108,8 @@ def confirm(base: pipeline.PipelineSettings, variant: pipeline.PipelineSettings,
 
 
 def pooled_scores(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
-    return metrics.pooled([metrics.segment_scores(clip["truth"], [tuple(s) for s in speech.find_speech(clip["audio"], settings).padded])
-                           for clip in clips])
+    return metrics.pooled([metrics.segment_scores(one["truth"], [tuple(s) for s in speech.find_speech(one["audio"], settings).padded])
+                           for one in clips])
 
 
 def main() -> None:
