@@ -90,12 +90,16 @@ def build(source: str, index: int, out: Path) -> dict:
     language, _, loader, conditions = SOURCES[source]
     kind, snr = conditions[index % len(conditions)]
     folder = out / name(source, index)
-    recorded = {"source": source, "language": language, "index": index, "noise": kind, "snr_db": snr, "version": VERSION}
+    # The draw depends on the source's place in SOURCES: it is part of what a cached clip
+    # must match, so inserting a source rebuilds the clips whose draw moved.
+    seed = 5000 + 100 * list(SOURCES).index(source) + index
+    recorded = {"source": source, "language": language, "index": index, "noise": kind, "snr_db": snr, "seed": seed,
+                "version": VERSION}
     if (folder / "truth.json").exists():
         truth = json.loads((folder / "truth.json").read_text())
         if truth["spec"] == recorded:
             return truth
-    rng = np.random.default_rng(5000 + 100 * list(SOURCES).index(source) + index)
+    rng = np.random.default_rng(seed)
     pool = loader(out.parent / "cache")
     levels = {0: 0.0} | {speaker: float(rng.uniform(-6, 0)) for speaker in {u["speaker"] for u in pool} - {0}}
     order = []
