@@ -8,8 +8,9 @@ For each clip: this project's segmenter cuts it (``process_file``, as the workbe
 the bundled Whisper base drafts every segment from the cleaned audio (packed windows, the
 task's language forced, as the drafts job does), and ``workflow.draft_guidance.sentence_hints``
 suggests splits and merges from the drafts' punctuation and word times. The hints are then
-applied as the transcriber's page would apply them, one pass in segment order: a merged or
-split segment has no untouched draft left, so it takes no further hint. Each clip is also
+applied by ``workflow.draft_guidance.recut``, as the drafting job re-cuts an unclaimed English
+task (workflow/recutting.py) and as a transcriber taking every hint would: one pass in segment
+order, so a merged or split segment takes no further hint. Each clip is also
 scored with the split hints alone (in brackets): what applying only those, unasked, would do.
 
 Sets (drafts only where they mean something, see bench/drafts.py):
@@ -42,7 +43,7 @@ import metrics  # noqa: E402
 import quality  # noqa: E402
 import real  # noqa: E402
 from workbench.drafts import SAMPLE_RATE, DraftSegment  # noqa: E402
-from workbench.workflow.draft_guidance import HintSegment, sentence_hints  # noqa: E402
+from workbench.workflow.draft_guidance import HintSegment, recut, sentence_hints  # noqa: E402
 from workbench.workflow.transcribing import MIN_SPLIT_PIECE  # noqa: E402
 
 GRID = HERE / "out" / "grid"
@@ -62,26 +63,6 @@ def clips(sets: list[str], min_snr: float) -> list[tuple[str, Path, list[tuple[f
             if truth["spec"].get("snr_db", 99) >= min_snr:
                 found.append((folder.name, folder / "clip.wav", [(s["start"], s["end"]) for s in truth["sentences"]]))
     return found
-
-
-def apply_hints(segments: list[tuple[float, float]], hints) -> tuple[list[tuple[float, float]], int, int]:
-    """The segments after the hints, as the page applies them (one pass, in order)."""
-    by_index = {hint.segment_id: hint for hint in hints}
-    out, splits, merges, n = [], 0, 0, 0
-    while n < len(segments):
-        start, end = segments[n]
-        hint = by_index.get(n)
-        if hint is not None and hint.kind == "split":
-            out += [(start, hint.at), (hint.at, end)]
-            splits += 1
-        elif hint is not None and hint.kind == "merge" and n + 1 < len(segments):
-            out.append((start, segments[n + 1][1]))
-            merges += 1
-            n += 1  # the merged neighbour is gone, and with it its hint
-        else:
-            out.append((start, end))
-        n += 1
-    return out, splits, merges
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -113,9 +94,12 @@ def main(argv: list[str] | None = None) -> None:
             drafts = backend.draft(pieces, "en")
             cpu = time.process_time() - started
             hinted = [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
-            hints = sentence_hints("en", hinted, min_piece=MIN_SPLIT_PIECE)
-            changed, splits, merges = apply_hints(segments, hints)
-            split_only, _, _ = apply_hints(segments, [hint for hint in hints if hint.kind == "split"])
+            texts = [d.text for d in drafts]
+            pieces = recut("en", hinted, texts, min_piece=MIN_SPLIT_PIECE)
+            changed = [(p.start, p.end) for p in pieces]
+            splits = sum(p.change == "split" for p in pieces) // 2
+            merges = sum(p.change == "merged" for p in pieces)
+            split_only = [(p.start, p.end) for p in recut("en", hinted, texts, min_piece=MIN_SPLIT_PIECE, kinds=("split",))]
             one, two = metrics.segment_scores(truth, segments), metrics.segment_scores(truth, changed)
             three = metrics.segment_scores(truth, split_only)
             before.append(one)
@@ -127,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
                   f"{one['sentences_whole']:.3f} → {two['sentences_whole']:.3f} ({three['sentences_whole']:.3f})   "
                   f"({cpu:.0f} CPU-s drafting)", flush=True)
             if args.show:
-                for hint in hints:
+                for hint in sentence_hints("en", hinted, min_piece=MIN_SPLIT_PIECE):
                     print(f"    {hint.kind} seg {hint.segment_id}: {drafts[hint.segment_id].text.strip()!r}")
     pooled_before, pooled_after, pooled_splits = metrics.pooled(before), metrics.pooled(after), metrics.pooled(after_splits)
     print(f"\npooled over {len(found)} clips ({pooled_before['n_sentences']} sentences), "

@@ -26,7 +26,7 @@ the next segment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -228,6 +228,60 @@ def _ends_sentence(rules: RuleSet, word: str) -> bool:
     if not word or word[-1] not in rules.sentence_final_marks:
         return False
     return not any(word.endswith(abbreviation) for abbreviation in rules.abbreviations)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One segment of a re-cut (``recut``): clip times, the ids of the segments it was made
+    from (one when kept or split, two when merged), how (``kept``, ``split``, ``merged``) and
+    its draft: ``text`` and ``words`` timed from ``start``."""
+
+    start: float
+    end: float
+    sources: tuple[int, ...]
+    change: str
+    text: str
+    words: tuple[DraftWord, ...]
+
+
+def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], *,
+          min_piece: float, kinds: Collection[str] = ("split", "merge")) -> list[Piece]:
+    """``segments`` (in time order, with their drafts' ``texts``) after every sentence hint,
+    applied as a transcriber taking each in turn would: one pass in segment order, so a
+    segment that was split or merged takes no further hint, and a merge takes its neighbour's
+    hint with it. The drafts go with the audio: a split divides the words at the cut (the
+    second half's times move to its new start), a merge joins both drafts. Only hints of
+    ``kinds`` are taken. ValueError for an unknown language."""
+    if len(texts) != len(segments):
+        raise ValueError("recut needs one draft text per segment")
+    hints = {hint.segment_id: hint for hint in sentence_hints(language, segments, min_piece=min_piece)
+             if hint.kind in kinds}
+    joiner = "" if language in UNSPACED else " "
+    pieces, n = [], 0
+    while n < len(segments):
+        segment, hint = segments[n], hints.get(segments[n].id)
+        if hint is not None and hint.kind == "split":
+            cut = hint.at - segment.start
+            first = tuple(w for w in segment.words if (w.start + w.end) / 2 < cut)
+            second = tuple(_shifted(w, -cut) for w in segment.words if (w.start + w.end) / 2 >= cut)
+            pieces += [Piece(segment.start, hint.at, (segment.id,), "split", hint.texts[0], first),
+                       Piece(hint.at, segment.end, (segment.id,), "split", hint.texts[1], second)]
+        elif hint is not None and hint.kind == "merge":
+            following = segments[n + 1]
+            offset = following.start - segment.start
+            text = joiner.join(t for t in (texts[n], texts[n + 1]) if t)
+            pieces.append(Piece(segment.start, following.end, (segment.id, following.id), "merged", text,
+                                segment.words + tuple(_shifted(w, offset) for w in following.words)))
+            n += 1
+        else:
+            pieces.append(Piece(segment.start, segment.end, (segment.id,), "kept", texts[n], segment.words))
+        n += 1
+    return pieces
+
+
+def _shifted(word: DraftWord, by: float) -> DraftWord:
+    return DraftWord(word.text, round(max(0.0, word.start + by), 3), round(max(0.0, word.end + by), 3),
+                     word.probability)
 
 
 # --- a task's guidance, as its page shows it ---------------------------------------------------

@@ -51,6 +51,7 @@ from workbench.workflow.draft_engines import DraftEngines
 from workbench.workflow.draft_guidance import has_sound
 from workbench.workflow.limits import check_language, required_text
 from workbench.workflow.views import Views
+from workbench.workflow.recutting import Drafted, may_recut, recut_task, untouched
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
 from workbench.workflow.limits import NAME, REASON, SEGMENT_TEXT, checked_text, storable
 from workbench.workflow.transcribing import clean_text
@@ -202,7 +203,9 @@ class Drafting(Service):
                 return
             task = repo.tasks_by_clip(session, [clip.id])[clip.id]
             segments = repo.live_segments(session, task.id)
-            wanted = [(s.id, s.start_s, s.end_s) for s in segments if self._draftable(task, s)]
+            recutting = may_recut(task, self.policy.recut_languages)
+            wanted = [(s.id, s.start_s, s.end_s) for s in segments
+                      if self._draftable(task, s) or (recutting and draft_queries.is_held_back(task) and untouched(s))]
             clip.draft_state, clip.draft_total = "drafting", len(segments)
             clip.draft_note = HELD_BACK if draft_queries.is_held_back(task) else None
             clip.draft_done = len(segments) - len(wanted)
@@ -212,11 +215,15 @@ class Drafting(Service):
                         segments=len(wanted))
         if wanted and (source is None or not source.exists()):
             raise DraftEngineError(f"clip {clip_id} has no processed audio to draft from")
-        for batch in _batches(wanted):
+        batches, held = list(_batches(wanted)), []
+        for number, batch in enumerate(batches, 1):
             pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
             drafts = backend.draft(pieces, language)
-            if not self._store_drafts(clip_id, drafts, heartbeat,
-                                      sounding={piece.id for piece in pieces if has_sound(piece.audio)}):
+            sounding = {piece.id for piece in pieces if has_sound(piece.audio)}
+            fresh = held + [(draft, draft.segment_id in sounding) for draft in drafts]
+            # A re-cut may join a batch's last segment to the next batch's first: it waits for it.
+            held = [fresh.pop()] if recutting and number < len(batches) and fresh else []
+            if not self._store_drafts(clip_id, fresh, heartbeat):
                 return
         with self.store.session() as session:
             clip = rows.clip(session, clip_id, lock=True)
@@ -225,24 +232,31 @@ class Drafting(Service):
             clip.draft_state = "done"
             self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
 
-    def _store_drafts(self, clip_id: int, drafts: list[Draft], heartbeat: Heartbeat, *,
-                      sounding: frozenset[str] | set[str] = frozenset()) -> bool:
-        """Write each draft as version 1 of its segment, only if the segment is still untouched,
-        and beat; False, writing nothing, when the clip is no longer this job's (taken for dead
-        and queued again). An empty draft is kept only over audio with sound (segment ids in
-        ``sounding``): the transcriber is told the engine heard no words there
-        (workflow/draft_guidance.py)."""
+    def _store_drafts(self, clip_id: int, fresh: list[tuple[Draft, bool]], heartbeat: Heartbeat) -> bool:
+        """Write each draft of ``fresh`` (drafts, each with whether its audio has sound) as
+        version 1 of its segment, only if the segment is still untouched, and beat; False,
+        writing nothing, when the clip is no longer this job's (taken for dead and queued
+        again). Before that, a task nobody has claimed is re-cut by these drafts' sentences
+        (workflow/recutting.py). An empty draft is kept only over audio with sound: the
+        transcriber is told the engine heard no words there (workflow/draft_guidance.py)."""
         with self.store.session() as session:
             clip = rows.clip(session, clip_id, lock=True)
             if not heartbeat.owns(clip):
                 log.warning("clip %s: this drafting job was taken for dead and the clip queued again; it stops",
                             clip_id)
                 return False
-            for draft in drafts:
-                segment = repo.get_segment(session, int(draft.segment_id))
-                task = session.get(Task, segment.task_id)
+            items = [Drafted(repo.get_segment(session, int(draft.segment_id)), draft, sounding)
+                     for draft, sounding in fresh]
+            task = session.get(Task, items[0].segment.task_id) if items else None
+            if task is not None and may_recut(task, self.policy.recut_languages):
+                items, changes = recut_task(session, task, items, self.now())
+                if changes["splits"] or changes["merges"]:
+                    self._audit(session, None, "task.recut", "task", task.id, task_id=task.id,
+                                engine=items[0].draft.engine, **changes)
+            for item in items:
+                segment, draft = item.segment, item.draft
                 text = clean_text(draft.text)
-                if (not text and draft.segment_id not in sounding) or not storable(text, limit=SEGMENT_TEXT) \
+                if (not text and not item.sounding) or not storable(text, limit=SEGMENT_TEXT) \
                         or not self._draftable(task, segment):
                     continue
                 if not repo.bump_version(session, segment, 0, text=text, status="todo"):
@@ -254,7 +268,7 @@ class Drafting(Service):
                 session.flush()
                 session.add(DraftWords(revision_id=revision.id,
                                        words=json.dumps([w.to_dict() for w in draft.words], ensure_ascii=False)))
-            clip.draft_done = min(clip.draft_total, clip.draft_done + len(drafts))
+            clip.draft_done = min(clip.draft_total, clip.draft_done + len(fresh))
             heartbeat.beat(clip, self.now())
             return True
 
@@ -374,9 +388,10 @@ def draft_cer(pairs, language: str) -> float | None:
         return None
 
 
-def _batches(segments, windows: int = BATCH_WINDOWS):
+def _batches(segments, windows: int | None = None):
     """``(id, start, end)`` rows in batches of ``windows`` packed windows (drafts/packing.py)."""
     groups = window_groups([end - start for _, start, end in segments])
+    windows = windows or BATCH_WINDOWS
     for first in range(0, len(groups), windows):
         indexes = [index for group in groups[first:first + windows] for index in group]
         yield [segments[index] for index in indexes]

@@ -117,6 +117,9 @@ class Policy:
     draft_cer_threshold: float = 0.35
     draft_cer_window: int = 200
     draft_cer_min_segments: int = 30
+    # The drafting job re-cuts an unclaimed task by its drafts' sentences in these languages
+    # (workflow/recutting.py); measured to help in English only (bench/hints.py).
+    recut_languages: tuple[str, ...] = ("en",)
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
@@ -127,7 +130,8 @@ class Policy:
         ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS``, ``WORKBENCH_DRAFT_STALL_S``,
         ``WORKBENCH_MINIMUM_WAGES`` (``2027-01-01=10600,...``: figures added to, or replacing
         on the same day, the defaults), ``WORKBENCH_DRAFT_CER_THRESHOLD`` (a share, 0.35) and
-        ``WORKBENCH_DRAFT_LOW_PROBABILITY`` (0.5)."""
+        ``WORKBENCH_DRAFT_LOW_PROBABILITY`` (0.5) and ``WORKBENCH_RECUT_LANGUAGES`` (``en``; codes
+        separated by commas, empty for none)."""
         env = os.environ if environ is None else environ
         overrides: dict[str, object] = {}
         if env.get("WORKBENCH_CLIP_LEASE_S"):
@@ -143,6 +147,8 @@ class Policy:
         if env.get("WORKBENCH_MINIMUM_WAGES"):
             overrides["minimum_wages"] = merge_minimum_wages(cls.minimum_wages,
                                                              parse_minimum_wages(env["WORKBENCH_MINIMUM_WAGES"]))
+        if "WORKBENCH_RECUT_LANGUAGES" in env:
+            overrides["recut_languages"] = parse_languages(env["WORKBENCH_RECUT_LANGUAGES"])
         for name, field in (("WORKBENCH_DRAFT_CER_THRESHOLD", "draft_cer_threshold"),
                             ("WORKBENCH_DRAFT_LOW_PROBABILITY", "draft_low_probability")):
             if env.get(name):
@@ -159,6 +165,18 @@ class Policy:
         if score is None:
             return GradeBand("new", 0.0, self.new_worker_max_tasks)
         return next(band for band in self.grade_bands if score >= band.min_score)
+
+
+def parse_languages(text: str) -> tuple[str, ...]:
+    """``en,ja`` to ``("en", "ja")``; ValueError on a code the workbench does not know (a typo
+    must not silently turn a rule off)."""
+    from workbench.languages import LANGUAGES
+
+    codes = tuple(code.strip() for code in text.replace(",", " ").split())
+    unknown = [code for code in codes if code not in LANGUAGES]
+    if unknown:
+        raise ValueError(f"WORKBENCH_RECUT_LANGUAGES: {', '.join(unknown)} is not one of {', '.join(LANGUAGES)}")
+    return codes
 
 
 def parse_minimum_wages(text: str) -> tuple[tuple[date, int], ...]:

@@ -1,0 +1,191 @@
+"""The drafting job re-cuts an English task nobody has claimed by its drafts' sentences: a
+draft holding two sentences is offered as two segments, one stopping mid-sentence just
+before the next is offered joined to it. Nothing anyone has seen, typed or is graded against
+is ever re-cut."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from drafts_support import clip_with_audio, draft_now, fake_engines
+from workbench.drafts.model import DraftWord
+from workbench.store import repo
+from workbench.store.double_models import DoublePair
+from workbench.store.gold_models import GoldImport
+from workbench.store.models import DraftHoldback
+from workbench.workflow import drafting
+from workbench.workflow.draft_guidance import HintSegment, recut, task_guidance
+from workbench.workflow.policy import Policy, parse_languages
+
+# Segment 1 holds two sentences; 2 stops mid-sentence 0.2 s before 3 goes on with it; 4 is one.
+SPANS = ((0.0, 4.0), (4.2, 6.0), (6.2, 9.0), (10.0, 12.0))
+TEXTS = ("Hello there. How are you?", "I think that", "it works.", "Goodbye.")
+
+
+def clip_ids(wb, clip_id):
+    with wb.store.reading() as session:
+        task = repo.tasks_by_clip(session, [clip_id])[clip_id]
+        return task.id, [s.id for s in repo.live_segments(session, task.id)]
+
+
+def english_clip(wb, people, tmp_path, *, spans=SPANS, texts=TEXTS, language="en", name="talk.wav"):
+    clip = clip_with_audio(wb, people.admin, tmp_path, spans=spans, language=language, name=name)
+    task_id, ids = clip_ids(wb, clip.id)
+    fake = fake_engines(wb, texts={str(i): text for i, text in zip(ids, texts)})
+    return clip, task_id, ids, fake
+
+
+def spans_and_texts(segments):
+    return [(s.start, s.end, s.text) for s in segments]
+
+
+def test_an_unclaimed_english_task_is_offered_cut_at_its_drafts_sentences(wb, wb_people, tmp_path):
+    clip, task_id, ids, fake = english_clip(wb, wb_people, tmp_path)
+    assert draft_now(wb, wb_people.admin, clip.id).draft_state == "done"
+
+    page = wb.open_task(wb_people.ed, wb.claim_next(wb_people.ed).id)
+    assert spans_and_texts(page.segments) == [
+        (0.0, 1.6, "Hello there."), (1.6, 4.0, "How are you?"), (4.2, 9.0, "I think that it works."),
+        (10.0, 12.0, "Goodbye.")]
+    assert [s.position for s in page.segments] == [1, 2, 3, 4]
+    first, second, merged, last = page.segments
+    assert (first.id, merged.id, last.id) == (ids[0], ids[1], ids[3])
+    # Each piece's draft is an ordinary untouched draft, its words moved with the audio.
+    assert all(s.version == 1 and s.draft.untouched and s.draft.engine == fake.engine_id for s in page.segments)
+    assert [(w.text, w.start) for w in second.draft.words] == [("How", 0.0), ("are", 0.8), ("you?", 1.6)]
+    assert [(w.text, w.start) for w in merged.draft.words][-2:] == [("it", 2.0), ("works.", 3.4)]
+    assert task_guidance("en", page.segments).hints == {}  # nothing left to suggest
+
+    (entry,) = [e for e in wb.audit_log(wb_people.admin, task_id=task_id) if e.action == "task.recut"]
+    assert (entry.actor, entry.entity_id) == (None, task_id)
+    detail = json.loads(entry.detail)
+    assert detail["splits"] == [[ids[0], second.id, 1.6]] and detail["merges"] == [[ids[1], ids[2]]]
+    assert detail["engine"] == fake.engine_id
+    # The page's history: a machine draft and nothing a person did.
+    assert [(r.role, r.kind) for r in wb.segment_history(wb_people.ed, second.id)] == [("machine", "draft")]
+
+
+def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_shows_hints(wb, wb_people, tmp_path):
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="ko")
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.tina, wb.claim_next(wb_people.tina).id)
+    assert [(s.start, s.end) for s in page.segments] == list(SPANS)
+    assert set(task_guidance("ko", page.segments).hints) == {ids[0], ids[1]}
+
+
+def test_the_recut_languages_are_a_policy_and_an_unknown_code_is_refused():
+    assert Policy().recut_languages == ("en",)
+    assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": "en, ja"}).recut_languages == ("en", "ja")
+    assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": ""}).recut_languages == ()
+    with pytest.raises(ValueError, match="english is not one of ko, en, zh, ja"):
+        parse_languages("english")
+
+
+def test_english_is_left_alone_when_the_policy_names_no_language(wb_reopen, wb_people, tmp_path):
+    wb = wb_reopen(recut_languages=())
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path)
+    draft_now(wb, wb_people.admin, clip.id)
+    assert [(s.start, s.end) for s in wb.open_task(wb_people.ed, wb.claim_next(wb_people.ed).id).segments] == list(SPANS)
+
+
+def test_a_task_claimed_before_its_drafts_keeps_its_cut_and_the_hints_stay_suggestions(wb, wb_people, tmp_path):
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path)
+    assert wb.claim_next(wb_people.ed).id == task_id  # the transcriber may already be listening
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.ed, task_id)
+    assert [(s.start, s.end) for s in page.segments] == list(SPANS)
+    hints = task_guidance("en", page.segments).hints
+    assert {k: h.kind for k, h in hints.items()} == {ids[0]: "split", ids[1]: "merge"}
+
+
+def test_a_released_task_keeps_what_its_first_transcriber_typed_and_the_segments_beside_it(wb, wb_people, tmp_path):
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path)
+    wb.claim_next(wb_people.ed)
+    wb.save_text(wb_people.ed, ids[2], "it works", base_version=0)  # 3 typed: 2 may not merge into it
+    wb.save_text(wb_people.ed, ids[0], "hello there how are you", base_version=0)  # 1 typed: no split
+    wb.release_task(wb_people.admin, task_id, reason="left the project")
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.ed, wb.claim_next(wb_people.ed).id)
+    assert spans_and_texts(page.segments) == [
+        (0.0, 4.0, "hello there how are you"), (4.2, 6.0, "I think that"), (6.2, 9.0, "it works"),
+        (10.0, 12.0, "Goodbye.")]
+
+
+@pytest.mark.parametrize("kind", ["gold", "double"])
+def test_gold_work_and_double_transcriptions_keep_the_cut_they_are_compared_on_even_when_held_back(
+        wb, wb_people, tmp_path, kind):
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path)
+    with wb.store.session() as session:
+        session.add(DraftHoldback(task_id=task_id, created_at=wb.now()))  # drawn before it became gold or a pair
+        if kind == "gold":
+            session.add(GoldImport(clip_id=clip.id, created_at=wb.now()))
+        else:
+            other = clip_with_audio(wb, wb_people.admin, tmp_path, spans=SPANS, language="en", name="other.wav")
+            other_task, _ = clip_ids(wb, other.id)
+            session.add(DoublePair(task_id=other_task, original_task_id=task_id, spans=json.dumps(SPANS),
+                                   created_at=wb.now()))
+    fake_engines(wb, texts={str(i): t for i, t in zip(ids, TEXTS)})
+    draft_now(wb, wb_people.admin, clip.id)
+    with wb.store.reading() as session:
+        assert [(s.start_s, s.end_s) for s in repo.live_segments(session, task_id)] == list(SPANS)
+
+
+def test_a_segment_typed_while_the_engine_drafts_is_never_recut_nor_joined(wb, wb_people, tmp_path):
+    """Claimed, typed and released again while the job drafted: the task is open once more
+    when the drafts are stored, and what was typed stands where it was."""
+    clip, task_id, ids, fake = english_clip(wb, wb_people, tmp_path)
+    drafting_ = fake.draft
+
+    def slow_draft(segments, language):
+        wb.claim_next(wb_people.ed)
+        wb.save_text(wb_people.ed, ids[2], "it works", base_version=0)
+        wb.release_task(wb_people.admin, task_id, reason="left the project")
+        return drafting_(segments, language)
+
+    fake.draft = slow_draft
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.ed, wb.claim_next(wb_people.ed).id)
+    assert spans_and_texts(page.segments) == [
+        (0.0, 1.6, "Hello there."), (1.6, 4.0, "How are you?"), (4.2, 6.0, "I think that"), (6.2, 9.0, "it works"),
+        (10.0, 12.0, "Goodbye.")]
+
+
+def test_a_held_back_task_is_cut_like_the_drafted_ones_but_shown_no_draft(wb, wb_people, tmp_path):
+    """The control group of the drafts' effort figures must be offered the same cut."""
+    clip, task_id, ids, fake = english_clip(wb, wb_people, tmp_path)
+    with wb.store.session() as session:
+        session.add(DraftHoldback(task_id=task_id, created_at=wb.now()))
+    assert draft_now(wb, wb_people.admin, clip.id).draft_state == "done"
+    assert fake.calls  # drafted for the cut only
+    page = wb.open_task(wb_people.ed, wb.claim_next(wb_people.ed).id)
+    assert [(s.start, s.end, s.text, s.version, s.draft) for s in page.segments] == [
+        (0.0, 1.6, "", 0, None), (1.6, 4.0, "", 0, None), (4.2, 9.0, "", 0, None), (10.0, 12.0, "", 0, None)]
+
+
+def test_a_sentence_running_over_two_drafting_batches_is_still_joined(wb, wb_people, tmp_path, monkeypatch):
+    monkeypatch.setattr(drafting, "BATCH_WINDOWS", 1)  # one ~30 s window per batch
+    spans = ((0.0, 20.0), (20.2, 40.0), (41.0, 45.0))
+    clip, task_id, ids, fake = english_clip(wb, wb_people, tmp_path, spans=spans,
+                                            texts=("We walked along the river and", "then we saw it.", "Yes."))
+    draft_now(wb, wb_people.admin, clip.id)
+    assert [ids for ids, _ in fake.calls] == [(str(ids[0]),), (str(ids[1]), str(ids[2]))]  # two batches
+    page = wb.open_task(wb_people.ed, wb.claim_next(wb_people.ed).id)
+    assert spans_and_texts(page.segments) == [
+        (0.0, 40.0, "We walked along the river and then we saw it."), (41.0, 45.0, "Yes.")]
+
+
+def test_recut_moves_the_words_with_the_audio_in_one_pass():
+    words = lambda *timed: tuple(DraftWord(t, s, e, 0.9) for t, s, e in timed)  # noqa: E731
+    segments = [HintSegment(1, 10.0, 13.0, words(("One.", 0.2, 0.8), ("Two", 1.4, 2.0), ("more", 2.0, 2.6))),
+                HintSegment(2, 13.1, 14.0, words(("words", 0.1, 0.5))),
+                HintSegment(3, 14.1, 15.0, words(("and", 0.1, 0.4)))]
+    pieces = recut("en", segments, ["One. Two more", "words", "and"], min_piece=0.3)
+    assert [(p.start, p.end, p.sources, p.change, p.text) for p in pieces] == [
+        (10.0, 11.1, (1,), "split", "One."), (11.1, 13.0, (1,), "split", "Two more"),
+        (13.1, 15.0, (2, 3), "merged", "words and")]  # 1's merge hint went with the split
+    assert [(w.text, w.start, w.end) for w in pieces[1].words] == [("Two", 0.3, 0.9), ("more", 0.9, 1.5)]
+    assert [(w.text, w.start) for w in pieces[2].words] == [("words", 0.1), ("and", 1.1)]
+    with pytest.raises(ValueError):
+        recut("en", segments, ["one text"], min_piece=0.3)
