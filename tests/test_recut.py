@@ -18,6 +18,7 @@ from workbench.store.models import DraftHoldback
 from workbench.workflow import drafting
 from workbench.workflow.draft_guidance import HintSegment, recut, task_guidance
 from workbench.workflow.policy import Policy, parse_languages
+from tests.test_cli_admin import cli  # noqa: F401 (the fixture)
 
 # Segment 1 holds two sentences; 2 stops mid-sentence 0.2 s before 3 goes on with it; 4 is one.
 SPANS = ((0.0, 4.0), (4.2, 6.0), (6.2, 9.0), (10.0, 12.0))
@@ -189,3 +190,13 @@ def test_recut_moves_the_words_with_the_audio_in_one_pass():
     assert [(w.text, w.start) for w in pieces[2].words] == [("words", 0.1), ("and", 1.1)]
     with pytest.raises(ValueError):
         recut("en", segments, ["one text"], min_piece=0.3)
+
+
+def test_drafts_show_names_the_recut_languages_and_a_typo_in_them_stops_the_command(cli, monkeypatch):  # noqa: F811
+    shown = cli("drafts", "show")
+    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en\n" in shown.output
+    monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "")
+    assert "(WORKBENCH_RECUT_LANGUAGES): no language\n" in cli("drafts", "show").output
+    monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "en,jp")
+    refused = cli("drafts", "show")
+    assert refused.exit_code != 0 and "jp is not one of ko, en, zh, ja" in refused.output

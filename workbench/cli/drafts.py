@@ -15,13 +15,15 @@ drafts_app = typer.Typer(no_args_is_help=True, help="Machine drafts: which engin
 @drafts_app.command("show")
 @fail_cleanly
 def drafts_show(as_admin: str = AS_ADMIN) -> None:
-    """The draft settings (JSON): the engine per project and language; then, once there is an
-    admin, each project's share of ordinary tasks held back from drafts (one line a project)."""
+    """The draft settings (JSON): the engine per project and language; the languages whose
+    unclaimed tasks the drafting job re-cuts by their drafts; then, once there is an admin, each project's share of ordinary tasks held back from drafts (one line a project)."""
     import json
 
     wb = open_workbench()
     typer.echo(f"# {wb.draft_engines.path}")
     typer.echo(json.dumps(wb.draft_engines.config().to_dict(), ensure_ascii=False, indent=2))
+    typer.echo("# re-cut by their drafts' sentences before anyone claims them (WORKBENCH_RECUT_LANGUAGES): "
+               + (", ".join(wb.policy.recut_languages) or "no language"))
     if as_admin or wb.first_admin() is not None:  # no admin yet: no clip, no project
         typer.echo("# held back from drafts: the share of each project's ordinary tasks served without them")
         print_rows(wb.holdback_shares(acting_admin(wb, as_admin)), holdback_row)

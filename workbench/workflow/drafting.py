@@ -14,7 +14,10 @@ clip's segments as revisions, and the evidence says whether drafts help.
   ordinary revision, and a draft is only ever written on version 0, checked in the same
   UPDATE that writes it, so a stale job for a segment a human has typed does nothing.
 - **Not where it would mislead.** ``drafts_allowed(task, segment)`` is False on gold work,
-  double sides and held-back tasks, whose segments are neither drafted nor shown a draft.
+  double sides and held-back tasks, whose segments are neither given nor shown a draft (a
+  held-back task is drafted only to be re-cut like the others, and the drafts thrown away).
+- **Re-cut.** Before the drafts are stored, a task nobody has claimed is re-cut by their
+  sentences in ``policy.recut_languages`` (workflow/recutting.py).
 - **Switch.** Drafts turn off for a project and language while the rolling draft CER (the
   engine's drafts of the newest ``policy.draft_cer_window`` accepted segments, against
   their accepted text) is above ``policy.draft_cer_threshold``, once at least

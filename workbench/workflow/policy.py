@@ -168,14 +168,15 @@ class Policy:
 
 
 def parse_languages(text: str) -> tuple[str, ...]:
-    """``en,ja`` to ``("en", "ja")``; ValueError on a code the workbench does not know (a typo
-    must not silently turn a rule off)."""
+    """``en,ja`` to ``("en", "ja")``; SettingsError (a ValueError) on a code the workbench does
+    not know: a typo must not silently turn a rule off."""
+    from workbench.config import SettingsError
     from workbench.languages import LANGUAGES
 
     codes = tuple(code.strip() for code in text.replace(",", " ").split())
     unknown = [code for code in codes if code not in LANGUAGES]
     if unknown:
-        raise ValueError(f"WORKBENCH_RECUT_LANGUAGES: {', '.join(unknown)} is not one of {', '.join(LANGUAGES)}")
+        raise SettingsError(f"WORKBENCH_RECUT_LANGUAGES: {', '.join(unknown)} is not one of {', '.join(LANGUAGES)}")
     return codes
 
 
