@@ -200,3 +200,19 @@ def test_drafts_show_names_the_recut_languages_and_a_typo_in_them_stops_the_comm
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "en,jp")
     refused = cli("drafts", "show")
     assert refused.exit_code != 0 and "jp is not one of ko, en, zh, ja" in refused.output
+
+
+def test_within_a_priority_a_task_still_being_drafted_is_offered_after_the_drafted_ones(wb_reopen, wb_people, tmp_path):
+    """Claimed before its drafts, a task keeps the segmenter's cut and gets its drafts late."""
+    wb = wb_reopen(new_worker_max_tasks=5)
+    waiting, waiting_task, _, _ = english_clip(wb, wb_people, tmp_path, name="first.wav")
+    wb.redraft_clip(wb_people.admin, waiting.id)  # queued; no drafts worker has taken it yet
+    drafted, drafted_task, ids, _ = english_clip(wb, wb_people, tmp_path, name="second.wav")
+    draft_now(wb, wb_people.admin, drafted.id)
+    urgent = clip_with_audio(wb, wb_people.admin, tmp_path, language="en", name="urgent.wav")
+    urgent_task, _ = clip_ids(wb, urgent.id)
+    with wb.store.session() as session:
+        repo.get_task(session, urgent_task).priority = 5
+    wb.redraft_clip(wb_people.admin, urgent.id)  # also waiting for drafts, but more urgent
+    assert [wb.claim_next(person).id for person in (wb_people.ed, wb_people.ed, wb_people.ed)] == [
+        urgent_task, drafted_task, waiting_task]

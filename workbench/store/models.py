@@ -117,6 +117,8 @@ class UserSession(Base):
 
 class Clip(Base):
     __tablename__ = "clips"
+    # A claim looks up the clips still being drafted (store/repo/tasks.py), a handful of many.
+    __table_args__ = (Index("ix_clips_draft_state", "draft_state"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))

@@ -81,7 +81,8 @@ def held_tasks(session: Session, user_id: int) -> Sequence[Task]:
 def claim_open_task(session: Session | Connection, *, language: str, user_id: int, now: datetime,
                     skip: Sequence[int] = (), barred_projects: Sequence[str] = ()) -> int | None:
     """Give the highest-priority open task of ``language`` (not one of ``skip``, nor of a clip
-    of ``barred_projects``) to ``user_id``: its id, or None.
+    of ``barred_projects``; within a priority, one whose drafting is not still queued or
+    running) to ``user_id``: its id, or None.
 
     The UPDATE only succeeds while the task is still open, so two claimers can never both
     get it; on PostgreSQL SKIP LOCKED also lets concurrent claimers pass each other by
@@ -113,14 +114,19 @@ _CLAIM = (
 @functools.cache
 def _open_task_pick(*, postgres: bool, skipping: bool, barring: bool = False):
     """The highest-priority open task of ``:language`` (not one of ``:skipped``, nor of a clip
-    of the ``:barred`` projects)."""
+    of the ``:barred`` projects), drafted ones first within a priority, then the oldest."""
     query = select(Task.id).where(Task.state == "open", Task.language == bindparam("language"))
     if skipping:
         query = query.where(Task.id.not_in(bindparam("skipped", expanding=True)))
     if barring:
         query = query.where(Task.clip_id.not_in(
             select(Clip.id).where(Clip.project.in_(bindparam("barred", expanding=True))).scalar_subquery()))
-    query = query.order_by(Task.priority.desc(), Task.id).limit(1)
+    # Within a priority, a task whose clip is still being drafted comes after the drafted ones:
+    # the drafting job re-cuts a task nobody has claimed by its drafts' sentences and fills in
+    # its drafts (workflow/recutting.py, drafting.py); claimed first, it would miss both.
+    # The clips still being drafted are few (an index finds them) and read once per pick.
+    drafting = Task.clip_id.in_(select(Clip.id).where(Clip.draft_state.in_(("queued", "drafting"))))
+    query = query.order_by(Task.priority.desc(), drafting, Task.id).limit(1)
     return query.with_for_update(skip_locked=True) if postgres else query
 
 
