@@ -355,6 +355,18 @@ def quality_grid(args) -> tuple[list[str], dict]:
             ours, peer = pooled[lang]["ours"][key], pooled[lang]["silero"][key]
             cells.append(f"{ours:.3f} vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for name, key, goal in (("sentences whole, after the drafts' re-cut", "sentences_whole", 0.98),
+                            ("one sentence each, after the drafts' re-cut", "one_sentence_each", 0.95)):
+        cells = []
+        for lang in grid.LANGUAGES:
+            rows = [r for r in in_range[lang] if "recut" in r]
+            if not rows:
+                cells.append("— (not re-cut)")
+                continue
+            ours, peer = metrics.pooled([r["recut"] for r in rows])[key], pooled[lang]["silero"][key]
+            cells.append(f"{ours:.3f} vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
+        if any(not cell.startswith("—") for cell in cells):
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("| segments with no speech ≤ 0.02 | " + " | ".join(
         f"{pooled[lang]['ours']['no_speech_share']:.3f}: {verdict(pooled[lang]['ours']['no_speech_share'] <= 0.02)}" for lang in grid.LANGUAGES) + " |")
     lines.append("| SI-SDR gain ≥ +3 dB at 8 dB SNR (every clip) | " + " | ".join(

@@ -145,10 +145,11 @@ def fake_drafted_task(wb: "Workbench", admin: "Actor", transcriber: "Actor", fol
                       spans: list[tuple[float, float]], drafts: Mapping[int, str], priority: int = 0,
                       probabilities: Mapping[str, float] | None = None,
                       duration: float | None = None) -> tuple[int, list[int]]:
-    """A tone clip of ``spans`` in ``transcriber``'s language, drafted by the fake engine
-    (``drafts`` maps a segment's index to its draft; ``probabilities`` marks words uncertain)
-    and claimed by ``transcriber``: (task id, segment ids). ``wb`` must draft at once
-    (``open_immediate``)."""
+    """A tone clip of ``spans`` in ``transcriber``'s language, claimed by ``transcriber`` and
+    then drafted by the fake engine (``drafts`` maps a segment's index to its draft;
+    ``probabilities`` marks words uncertain): (task id, segment ids). Claimed first, it keeps
+    its spans (the drafting job re-cuts only a task nobody has claimed), so its sentence
+    hints stay suggestions. ``wb`` must draft at once (``open_immediate``)."""
     from workbench.drafts.registry import BackendChoice, DraftConfig
     from workbench.workflow.drafting import DraftEngines
 
@@ -162,8 +163,8 @@ def fake_drafted_task(wb: "Workbench", admin: "Actor", transcriber: "Actor", fol
         options["probabilities"] = dict(probabilities)
     engines = {project: {transcriber.language: BackendChoice("fake", options)}}
     wb.draft_engines = DraftEngines(wb.data_dir, config=DraftConfig(projects=engines))
-    wb.redraft_clip(admin, clip.id)  # the immediate queue drafts it here and now
     assert wb.claim_next(transcriber).id == clip.task_id
+    wb.redraft_clip(admin, clip.id)  # the immediate queue drafts it here and now
     return clip.task_id, ids
 
 
