@@ -289,7 +289,7 @@ def quality_grid(args) -> tuple[list[str], dict]:
 
     from workbench.workflow.policy import Policy
 
-    recut_languages = Policy().recut_languages
+    recut_languages = Policy.from_env().recut_languages  # WORKBENCH_RECUT_LANGUAGES=en,zh measures zh too
     drafter = None if args.no_drafts else quality.Drafter.load()
     results: dict[str, list[dict]] = {}
     for split in () if args.real_only else ("tune", "held_out"):
@@ -317,7 +317,7 @@ def quality_grid(args) -> tuple[list[str], dict]:
         return out
 
     if args.real_only:
-        return real_lines(results["real"]), results
+        return real_lines(results["real"]) + recut_lines(results), results
     held = results["held_out"]
     lines += ["### Held-out clips (nothing was tuned on these sentences, voices or seeds), per language", ""]
     lines += quality.summary_rows({**groups(held, lambda s: s["language"]), "all held-out": held})
@@ -398,10 +398,12 @@ def recut_lines(results: dict) -> list[str]:
                for lang in sorted({r["spec"]["language"] for r in held})}
     for noise in ("pink", "babble", "music"):
         groups[f"held-out, {noise}"] = [r for r in held if r["spec"]["noise"] == noise]
+    for source in sorted({r["spec"]["source"] for r in recorded}):
+        groups[f"recorded {source}"] = [r for r in recorded if r["spec"]["source"] == source]
     groups["recorded, held-out sources"] = [r for r in recorded if r["spec"]["source"] not in real.TUNING_SOURCES]
     groups["recorded, all"] = recorded
     worst = min(held, key=lambda r: r["recut"]["one_sentence_each"]) if held else None
-    return ["", "### Re-cut by the drafts (the drafting job's second cut of an unclaimed task; English only, README "
+    return ["", "### Re-cut by the drafts (the drafting job's second cut of an unclaimed task, in the languages WORKBENCH_RECUT_LANGUAGES names, English by default; README "
             "\"Re-cut by the drafts\")", "",
             *quality.summary_rows({k: v for k, v in groups.items() if v}, systems=("ours", "recut", "silero")),
             *([f"- worst held-out clip after the re-cut: one each {worst['recut']['one_sentence_each']:.3f} on "
