@@ -216,3 +216,39 @@ def test_within_a_priority_a_task_still_being_drafted_is_offered_after_the_draft
     wb.redraft_clip(wb_people.admin, urgent.id)  # also waiting for drafts, but more urgent
     assert [wb.claim_next(person).id for person in (wb_people.ed, wb_people.ed, wb_people.ed)] == [
         urgent_task, drafted_task, waiting_task]
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_claim_during_the_recut_takes_nothing_half_cut(wb, wb_people, tmp_path, monkeypatch):
+    """On PostgreSQL claims run beside the drafting job: one arriving while the job re-cuts
+    the task passes it by (SKIP LOCKED) instead of opening segments about to change, and
+    gets the task, re-cut, once the job's transaction is over. (SQLite runs one writer.)"""
+    import threading
+
+    from workbench.workflow import recutting
+    from workbench.workflow.errors import NotFound
+
+    # A merge alone writes no new segment row (whose key would hold the task's row, too).
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, spans=SPANS[1:], texts=TEXTS[1:])
+    recutting_ = recutting.recut_task
+    during = []
+
+    def recut_while_someone_claims(*args):
+        answer = recutting_(*args)
+        claimer = threading.Thread(target=lambda: during.append(_claim(wb, wb_people.ed, NotFound)))
+        claimer.start()
+        claimer.join(timeout=10)
+        return answer
+
+    monkeypatch.setattr("workbench.workflow.drafting.recut_task", recut_while_someone_claims)
+    draft_now(wb, wb_people.admin, clip.id)
+    assert during == ["nothing"]
+    page = wb.open_task(wb_people.ed, wb.claim_next(wb_people.ed).id)
+    assert [(s.start, s.end) for s in page.segments] == [(4.2, 9.0), (10.0, 12.0)] and page.task.id == task_id
+
+
+def _claim(wb, person, nothing):
+    try:
+        return wb.claim_next(person).id
+    except nothing:
+        return "nothing"

@@ -237,7 +237,9 @@ class Drafting(DraftSwitching, Service):
                 return False
             items = [Drafted(repo.get_segment(session, int(draft.segment_id)), draft, sounding)
                      for draft, sounding in fresh]
-            task = session.get(Task, items[0].segment.task_id) if items else None
+            # The task's row is locked, so a claim waits for the re-cut (or, on PostgreSQL, takes
+            # another task) instead of opening segments that are about to change.
+            task = repo.get_task(session, items[0].segment.task_id, lock=True) if items else None
             if task is not None and may_recut(task, self.policy.recut_languages):
                 items, changes = recut_task(session, task, items, self.now())
                 if changes["splits"] or changes["merges"]:
