@@ -10,7 +10,7 @@ rule the segmenter can use. The cut is the segmenter's first guess; this is the 
 Only where it changes nothing anyone has seen or typed:
 
 - the language is in ``policy.recut_languages`` (English by default: the only language whose
-  drafts were measured to help, README "Sentence hints");
+  drafts were measured to help, README "Re-cut by the drafts");
 - the task is ``open`` (never claimed, or released) and an ordinary one: gold work keeps the
   reference's cut it is graded against, and both sides of a double transcription keep one cut
   between them. A held-back task (the drafts' control group) is re-cut like the others from
@@ -34,9 +34,10 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.states import SegmentStatus, TaskState
 from workbench.drafts.model import Draft
-from workbench.store import double_queries, gold_queries, repo
+from workbench.store import double_queries, gold_queries
 from workbench.store.models import Segment, Task
 from workbench.workflow.draft_guidance import HintSegment, Piece, recut
+from workbench.workflow.revisions import Revisions
 from workbench.workflow.transcribing import MIN_SPLIT_PIECE
 
 
@@ -67,7 +68,7 @@ def recut_task(session: Session, task: Task, drafted: list[Drafted], now: dateti
     (``{"splits": [[segment id, new segment id, at], ...], "merges": [[id, retired id], ...]}``,
     empty lists when nothing did). A segment someone has touched comes back as it was (its
     draft will not be stored) and parts the runs around it. The caller checks ``may_recut``
-    first and holds the clip's lock, so nobody claims the task meanwhile."""
+    first and holds the task's lock, so nobody claims the task meanwhile."""
     drafted = sorted(drafted, key=lambda item: item.segment.position)
     changes: dict[str, list] = {"splits": [], "merges": []}
     runs, run, out = [], [], []
@@ -106,7 +107,7 @@ def _place(session: Session, task: Task, piece: Piece, by_id: dict[int, Drafted]
         neighbour = merged.segment
         neighbour.merged_into_id, neighbour.status, neighbour.audio_file = segment.id, SegmentStatus.MERGED, None
         session.flush()
-        _shift(session, task, after=neighbour.position, by=-1)
+        Revisions.shift_positions(session, task, after=neighbour.position, by=-1)
         segment.end_s, segment.audio_file = piece.end, None
         changes["merges"].insert(0, [segment.id, neighbour.id])
         return Drafted(segment, draft, first.sounding or merged.sounding)
@@ -114,7 +115,7 @@ def _place(session: Session, task: Task, piece: Piece, by_id: dict[int, Drafted]
         segment.end_s, segment.audio_file = piece.end, None
         session.flush()
         return Drafted(segment, draft, first.sounding)
-    _shift(session, task, after=segment.position, by=1)
+    Revisions.shift_positions(session, task, after=segment.position, by=1)
     second = Segment(task_id=task.id, position=segment.position + 1, start_s=piece.start, end_s=piece.end,
                      status=SegmentStatus.TODO, text="", no_speech=False, version=0, return_count=0,
                      created_at=now)
@@ -122,10 +123,3 @@ def _place(session: Session, task: Task, piece: Piece, by_id: dict[int, Drafted]
     session.flush()
     changes["splits"].insert(0, [segment.id, second.id, piece.start])
     return Drafted(second, replace(draft, segment_id=str(second.id)), first.sounding)
-
-
-def _shift(session: Session, task: Task, *, after: int, by: int) -> None:
-    for segment in repo.live_segments(session, task.id):
-        if segment.position > after:
-            segment.position += by
-    session.flush()
