@@ -32,8 +32,10 @@ def sounding_clip(wb, admin, root, language="en"):
 
 @pytest.fixture
 def served(tmp_path):
-    """An English clip of five segments drafted by the fake engine with TEXTS (the last one
-    empty over sound), claimed by ed; another English transcriber, and a reviewer."""
+    """An English clip of five segments claimed by ed, then drafted by the fake engine with
+    TEXTS (the last one empty over sound): claimed first, it is not re-cut by its drafts
+    (workflow/recutting.py), so its hints are there to apply; another English transcriber,
+    and a reviewer."""
     wb = Workbench.open(database_url=f"sqlite:///{tmp_path / 'workbench.db'}", data_dir=tmp_path / "data",
                         queue=RecordingQueue())
     admin = wb.create_user(None, username="admin", password=PASSWORD, name="Admin", roles={"admin"})
@@ -42,8 +44,8 @@ def served(tmp_path):
     clip = sounding_clip(wb, admin, tmp_path)
     ids = [s.id for s in wb.open_task(admin, clip.task_id).segments]
     fake_engines(wb, texts={str(i): text for i, text in zip(ids, TEXTS)})
-    draft_now(wb, admin, clip.id)
     task_id = wb.claim_next(wb.actor("ed")).id
+    draft_now(wb, admin, clip.id)
     yield create_app(wb, secret=b"k" * 32), wb, task_id, ids
     wb.close()
 
@@ -192,9 +194,9 @@ def test_the_workflow_applies_a_merge_hint_once_on_either_database(wb, wb_people
     clip = sounding_clip(wb, wb_people.admin, tmp_path)
     ids = [s.id for s in wb.open_task(wb_people.admin, clip.task_id).segments]
     fake_engines(wb, texts={str(i): text for i, text in zip(ids, TEXTS)})
-    draft_now(wb, wb_people.admin, clip.id)
     ed = wb_people.ed
-    assert wb.claim_next(ed).id == clip.task_id
+    assert wb.claim_next(ed).id == clip.task_id  # before the drafts: not re-cut
+    draft_now(wb, wb_people.admin, clip.id)
     (merged,) = wb.apply_sentence_hint(ed, ids[1], 1)
     assert (merged.start, merged.end, merged.text) == (4.2, 8.0, "When the delivery arrives, call me.")
     with pytest.raises(InvalidTransition, match="No sentence hint"):

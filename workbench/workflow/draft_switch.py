@@ -1,9 +1,11 @@
-"""The drafts' switch (workflow/drafting.py's ``Drafting`` mixes it in): drafts turn off for a
-project and language while the rolling CER of the engine's drafts of accepted segments is
-above ``policy.draft_cer_threshold``, and an admin can turn them on again with a reason."""
+"""The drafts' switch: drafts turn off for a project and language while the rolling CER of
+the engine's drafts of accepted segments is above ``policy.draft_cer_threshold``
+(``switch_state``, which the drafting job asks first), and an admin can turn them on again
+with a reason (``DraftSwitch.restart_drafts``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbench.domain.times import seoul_minute
@@ -11,6 +13,8 @@ from workbench.drafts.scoring import cer
 from workbench.store import draft_queries, repo
 from workbench.store.models import DraftRestart
 from workbench.workflow import access
+from workbench.workflow.context import Context, Service
+from workbench.workflow.draft_engines import DraftEngines
 from workbench.workflow.errors import InvalidInput, InvalidTransition
 from workbench.workflow.limits import NAME, REASON, check_language, checked_text, required_text
 
@@ -26,9 +30,19 @@ class SwitchState:
     reason: str
 
 
-class DraftSwitching:
-    """``draft_switch``, ``restart_drafts`` and ``_switch``, over ``Drafting``'s store, policy
-    and engines; ``restart_drafts`` queues the clips switched off through ``queue_drafting``."""
+class DraftSwitch(Service):
+    """The switch for admins. ``engines`` gives the drafting service's engines as they are now
+    (the facade may replace them); ``queue_drafting`` is the drafting service's, for the
+    clips switched off when drafts are turned on again."""
+
+    def __init__(self, ctx: Context, *, engines: Callable[[], DraftEngines],
+                 queue_drafting: Callable[[int], bool]) -> None:
+        super().__init__(ctx)
+        self._engines, self._queue_drafting = engines, queue_drafting
+
+    @property
+    def draft_engines(self) -> DraftEngines:
+        return self._engines()
 
     def draft_switch(self, actor, project: str, language: str) -> SwitchState:
         """Whether drafts run for ``project`` and ``language`` now, and why (admin)."""
@@ -66,32 +80,37 @@ class DraftSwitching:
                         cer=None if state.cer is None else round(state.cer, 4), measured=state.measured)
             switched_off = draft_queries.clips_switched_off(session, project, language)
         for clip_id in switched_off:
-            self.queue_drafting(clip_id)
+            self._queue_drafting(clip_id)
         return self.draft_switch(actor, project, language)
 
     def _switch(self, session, project: str, language: str, engine: str) -> SwitchState:
-        policy = self.policy
-        restart = draft_queries.latest_restart(session, project, language)
-        since = None if restart is None else restart.at
-        pairs = draft_queries.drafts_measured(session, project=project, language=language, engine=engine,
-                                              limit=policy.draft_cer_window, since=since)
-        rate = draft_cer(pairs, language)
-        measured = f"{engine}'s drafts of the last {len(pairs)} accepted {language} segments of {project}"
-        if restart is not None:
-            measured += f" since drafts were turned on again ({seoul_minute(restart.at)} Seoul time: {restart.reason})"
-        if rate is None or len(pairs) < policy.draft_cer_min_segments:
-            again = ("" if restart is None else
-                     f" Turned on again by an admin {seoul_minute(restart.at)} Seoul time: {restart.reason}.")
-            return SwitchState(True, engine, len(pairs), rate,
-                               f"On: {len(pairs)} of the {policy.draft_cer_min_segments} accepted drafted segments "
-                               f"needed to judge drafts are measured so far.{again}")
-        if rate > policy.draft_cer_threshold:
-            return SwitchState(False, engine, len(pairs), rate,
-                               f"Off: {measured} have a CER of {rate:.1%}, above the {policy.draft_cer_threshold:.0%} "
-                               "at which correcting a draft stops being faster than typing.")
+        return switch_state(session, self.policy, project, language, engine)
+
+
+def switch_state(session, policy, project: str, language: str, engine: str) -> SwitchState:
+    """Whether drafts by ``engine`` run for ``project`` and ``language``: on until the rolling
+    CER of its drafts of accepted segments (from the latest restart on) passes the threshold."""
+    restart = draft_queries.latest_restart(session, project, language)
+    since = None if restart is None else restart.at
+    pairs = draft_queries.drafts_measured(session, project=project, language=language, engine=engine,
+                                          limit=policy.draft_cer_window, since=since)
+    rate = draft_cer(pairs, language)
+    measured = f"{engine}'s drafts of the last {len(pairs)} accepted {language} segments of {project}"
+    if restart is not None:
+        measured += f" since drafts were turned on again ({seoul_minute(restart.at)} Seoul time: {restart.reason})"
+    if rate is None or len(pairs) < policy.draft_cer_min_segments:
+        again = ("" if restart is None else
+                 f" Turned on again by an admin {seoul_minute(restart.at)} Seoul time: {restart.reason}.")
         return SwitchState(True, engine, len(pairs), rate,
-                           f"On: {measured} have a CER of {rate:.1%} (the switch is at "
-                           f"{policy.draft_cer_threshold:.0%}).")
+                           f"On: {len(pairs)} of the {policy.draft_cer_min_segments} accepted drafted segments "
+                           f"needed to judge drafts are measured so far.{again}")
+    if rate > policy.draft_cer_threshold:
+        return SwitchState(False, engine, len(pairs), rate,
+                           f"Off: {measured} have a CER of {rate:.1%}, above the {policy.draft_cer_threshold:.0%} "
+                           "at which correcting a draft stops being faster than typing.")
+    return SwitchState(True, engine, len(pairs), rate,
+                       f"On: {measured} have a CER of {rate:.1%} (the switch is at "
+                       f"{policy.draft_cer_threshold:.0%}).")
 
 
 def draft_cer(pairs, language: str) -> float | None:

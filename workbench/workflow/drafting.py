@@ -18,7 +18,7 @@ clip's segments as revisions, and the evidence says whether drafts help.
   held-back task is drafted only to be re-cut like the others, and the drafts thrown away).
 - **Re-cut.** Before the drafts are stored, a task nobody has claimed is re-cut by their
   sentences in ``policy.recut_languages`` (workflow/recutting.py).
-- **Switch** (workflow/draft_switch.py, mixed in). Drafts turn off for a project and language while the rolling draft CER (the
+- **Switch** (workflow/draft_switch.py). Drafts turn off for a project and language while the rolling draft CER (the
   engine's drafts of the newest ``policy.draft_cer_window`` accepted segments, against
   their accepted text) is above ``policy.draft_cer_threshold``, once at least
   ``policy.draft_cer_min_segments`` are measured. It is measured per engine, so choosing
@@ -50,7 +50,7 @@ from workbench.store.models import DraftWords, Revision, Segment, Task
 from workbench.workflow.context import Context, Service
 from workbench.workflow.draft_engines import DraftEngines
 from workbench.workflow.draft_guidance import has_sound
-from workbench.workflow.draft_switch import DraftSwitching, SwitchState
+from workbench.workflow.draft_switch import SwitchState, switch_state
 from workbench.workflow.views import Views
 from workbench.workflow.recutting import Drafted, may_recut, recut_task, untouched
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
@@ -105,7 +105,7 @@ class DraftEvidence:
     switches: dict[tuple[str, str], SwitchState]
 
 
-class Drafting(DraftSwitching, Service):
+class Drafting(Service):
     """``draft_engines``: the engines the draft settings choose (replace it to fix them)."""
 
     def __init__(self, ctx: Context, *, views: Views) -> None:
@@ -186,7 +186,7 @@ class Drafting(DraftSwitching, Service):
                 clip.draft_state, clip.draft_note = "off", "No draft engine is chosen for this project and language."
                 return
             backend = self.draft_engines.backend(choice)
-            switch = self._switch(session, clip.project, clip.language, backend.engine_id)
+            switch = switch_state(session, self.policy, clip.project, clip.language, backend.engine_id)
             if not switch.on:
                 clip.draft_state, clip.draft_note = "off", switch.reason
                 self._audit(session, None, "clip.drafts_off", "clip", clip.id, reason=switch.reason)
@@ -299,7 +299,7 @@ class Drafting(DraftSwitching, Service):
                     switches[(name, lang)] = (
                         SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
                         if choice is None
-                        else self._switch(session, name, lang, self.draft_engines.backend(choice).engine_id))
+                        else switch_state(session, self.policy, name, lang, self.draft_engines.backend(choice).engine_id))
                 except DraftEngineError as error:
                     switches[(name, lang)] = SwitchState(False, None, 0, None, f"The draft settings fail: {error}")
             return DraftEvidence(figures=figures, switches=switches)

@@ -30,6 +30,7 @@ from workbench.workflow.clips import Clips
 from workbench.workflow.context import Clock, Context, utc_now
 from workbench.workflow.double import Double
 from workbench.workflow.drafting import DraftEngines, Drafting, drafts_allowed
+from workbench.workflow.draft_switch import DraftSwitch
 from workbench.workflow.gold import Gold
 from workbench.workflow.grading import Grading
 from workbench.workflow.hinting import SentenceHinting
@@ -66,7 +67,8 @@ DELEGATES: dict[str, tuple[type, tuple[str, ...]]] = {
         "register_processed_clip")),
     "lost_jobs": (LostJobs, ("requeue_lost_jobs",)),
     "lifecycle": (ClipLifecycle, ("withdraw_clip", "correct_clip", "dismiss_clip", "send_back_wrong_language")),
-    "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence", "draft_switch", "restart_drafts")),
+    "drafting": (Drafting, ("redraft_clip", "draft_clip", "draft_evidence")),
+    "switch": (DraftSwitch, ("draft_switch", "restart_drafts")),
     "hinting": (SentenceHinting, ("apply_sentence_hint",)),
     "gold": (Gold, ("mark_gold", "unmark_gold", "import_gold_clip", "gold_scores", "offer_gold_copy", "gold_copies")),
     "double": (Double, ("double_task", "double_agreements", "double_disputes", "resolve_double", "dispute_audio",
@@ -125,6 +127,7 @@ class Workbench:
         self.sessions = Sessions(ctx)
         self.tasks = Tasks(ctx, views=views)
         self.drafting = drafting = Drafting(ctx, views=views)
+        self.switch = DraftSwitch(ctx, engines=lambda: drafting.draft_engines, queue_drafting=drafting.queue_drafting)
         self.gold = gold = Gold(ctx, views=views)
         self.double = double = Double(ctx, revisions=revisions)
         self.holdback = holdback = Holdback(ctx)
