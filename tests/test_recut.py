@@ -25,15 +25,9 @@ SPANS = ((0.0, 4.0), (4.2, 6.0), (6.2, 9.0), (10.0, 12.0))
 TEXTS = ("Hello there. How are you?", "I think that", "it works.", "Goodbye.")
 
 
-def clip_ids(wb, clip_id):
-    with wb.store.reading() as session:
-        task = repo.tasks_by_clip(session, [clip_id])[clip_id]
-        return task.id, [s.id for s in repo.live_segments(session, task.id)]
-
-
 def english_clip(wb, people, tmp_path, *, spans=SPANS, texts=TEXTS, language="en", name="talk.wav"):
     clip = clip_with_audio(wb, people.admin, tmp_path, spans=spans, language=language, name=name)
-    task_id, ids = clip_ids(wb, clip.id)
+    task_id, ids = clip.task_id, [s.id for s in wb.open_task(people.admin, clip.task_id).segments]
     fake = fake_engines(wb, texts={str(i): text for i, text in zip(ids, texts)})
     return clip, task_id, ids, fake
 
@@ -124,8 +118,7 @@ def test_gold_work_and_double_transcriptions_keep_the_cut_they_are_compared_on_e
             session.add(GoldImport(clip_id=clip.id, created_at=wb.now()))
         else:
             other = clip_with_audio(wb, wb_people.admin, tmp_path, spans=SPANS, language="en", name="other.wav")
-            other_task, _ = clip_ids(wb, other.id)
-            session.add(DoublePair(task_id=other_task, original_task_id=task_id, spans=json.dumps(SPANS),
+            session.add(DoublePair(task_id=other.task_id, original_task_id=task_id, spans=json.dumps(SPANS),
                                    created_at=wb.now()))
     fake_engines(wb, texts={str(i): t for i, t in zip(ids, TEXTS)})
     draft_now(wb, wb_people.admin, clip.id)
@@ -210,7 +203,7 @@ def test_within_a_priority_a_task_still_being_drafted_is_offered_after_the_draft
     drafted, drafted_task, ids, _ = english_clip(wb, wb_people, tmp_path, name="second.wav")
     draft_now(wb, wb_people.admin, drafted.id)
     urgent = clip_with_audio(wb, wb_people.admin, tmp_path, language="en", name="urgent.wav")
-    urgent_task, _ = clip_ids(wb, urgent.id)
+    urgent_task = urgent.task_id
     with wb.store.session() as session:
         repo.get_task(session, urgent_task).priority = 5
     wb.redraft_clip(wb_people.admin, urgent.id)  # also waiting for drafts, but more urgent

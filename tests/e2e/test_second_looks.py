@@ -13,6 +13,19 @@ from tests.test_double import OTHER
 PASSWORD = "quiet-lantern-57"
 
 
+def disputed_span(wb, admin, made, folder, *, project: str, priority: int):
+    """A clip ``made["one"]`` and ``made["two"]`` both type, far apart: the dispute over its
+    span that ``made["reviewer"]`` is offered."""
+    original = processed_clip(wb, admin, filename=f"{folder.name}.wav", project=project, priority=priority,
+                              output_dir=tone_clip(folder, seconds=10.0))
+    copy = wb.double_task(admin, original)
+    assert wb.claim_next(made["one"]).id == original
+    transcribe(wb, made["one"], original)
+    assert wb.claim_next(made["two"]).id == copy
+    transcribe(wb, made["two"], copy, texts=[OTHER])
+    return next(d for d in wb.double_disputes(made["reviewer"]) if OTHER in (d.first_text, d.second_text))
+
+
 def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_queue_page(
         new_page, login, workbench_app, quality_rules, screenshot_dir):
     from workbench.queue import RecordingQueue
@@ -32,15 +45,8 @@ def test_a_senior_confirms_a_check_and_a_reviewer_settles_a_dispute_from_the_que
                       output_dir=tone_clip(workbench_app.data_dir / "e2e-second-audio", seconds=25.0))
         # The shared e2e app may hold other Korean checks from earlier tests: take this one's.
         check = next(c for c in wb.senior_queue(made["senior"]) if c.reviewer == "e2e-second-reviewer")
-        # A clip both transcribers type, far apart: one span disputed.
-        original = processed_clip(wb, admin, filename="e2e-second-double.wav", project="e2e-second", priority=9001,
-                                  output_dir=tone_clip(workbench_app.data_dir / "e2e-second-double", seconds=10.0))
-        copy = wb.double_task(admin, original)
-        assert wb.claim_next(made["one"]).id == original
-        transcribe(wb, made["one"], original)
-        assert wb.claim_next(made["two"]).id == copy
-        transcribe(wb, made["two"], copy, texts=[OTHER])
-        dispute = next(d for d in wb.double_disputes(made["reviewer"]) if OTHER in (d.first_text, d.second_text))
+        dispute = disputed_span(wb, admin, made, workbench_app.data_dir / "e2e-second-double",
+                                project="e2e-second", priority=9001)
 
         page = new_page()
         login(page, "e2e-second-senior", PASSWORD, gradio=False)
@@ -96,14 +102,8 @@ def test_a_korean_reviewer_is_told_in_korean_why_a_settlement_was_refused(
         made = {name: wb.create_user(admin, username=f"e2e-refusal-{name}", password=PASSWORD, name=name.title(),
                                      roles={role}, language="ko")
                 for name, role in (("one", "transcriber"), ("two", "transcriber"), ("reviewer", "reviewer"))}
-        original = processed_clip(wb, admin, filename="e2e-refusal-double.wav", project="e2e-refusal", priority=9002,
-                                  output_dir=tone_clip(workbench_app.data_dir / "e2e-refusal-double", seconds=10.0))
-        copy = wb.double_task(admin, original)
-        assert wb.claim_next(made["one"]).id == original
-        transcribe(wb, made["one"], original)
-        assert wb.claim_next(made["two"]).id == copy
-        transcribe(wb, made["two"], copy, texts=[OTHER])
-        dispute = next(d for d in wb.double_disputes(made["reviewer"]) if OTHER in (d.first_text, d.second_text))
+        dispute = disputed_span(wb, admin, made, workbench_app.data_dir / "e2e-refusal-double",
+                                project="e2e-refusal", priority=9002)
 
         page = context.new_page()
         page.goto("/login")
