@@ -86,6 +86,9 @@ REVIEW_VISIBLE = (TaskState.SUBMITTED, TaskState.IN_REVIEW, TaskState.RETURNED, 
 DECIDED = (SegmentStatus.ACCEPTED, SegmentStatus.RETURNED)  # by the reviewer
 ANSWERED = (SegmentStatus.SAVED, SegmentStatus.NO_SPEECH, SegmentStatus.ACCEPTED)  # by the transcriber
 
+# A clip's ``draft_state`` while its drafts are still on their way (queued, or being written).
+DRAFTS_PENDING = ("queued", "drafting")
+
 
 def task_may(state: str, action: str) -> bool:
     """Whether the table allows ``action`` on a task in ``state``."""

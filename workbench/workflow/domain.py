@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from workbench.domain.states import ANSWERED, DECIDED, SegmentStatus, TaskState, segment_may
+from workbench.domain.states import ANSWERED, DECIDED, DRAFTS_PENDING, SegmentStatus, TaskState, segment_may
 from workbench.domain.times import seoul_minute
 from workbench.languages import LANGUAGES  # noqa: F401  (re-exported for the workflow's callers)
 from workbench.workflow.guidelines import Problem
@@ -147,6 +147,11 @@ class ClipView:
     language_report_by: str | None = None
     language_report_at: datetime | None = None
     task_state: str | None = None
+
+    @property
+    def drafts_pending(self) -> bool:
+        """Its drafts are still on their way (queued, or being written)."""
+        return self.draft_state in DRAFTS_PENDING
 
     @property
     def draft_progress(self) -> str:

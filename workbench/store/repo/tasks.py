@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from workbench.domain.states import TaskState, task_move
+from workbench.domain.states import DRAFTS_PENDING, TaskState, task_move
 
 from workbench.store.models import Clip, Task
 from workbench.store.repo._common import HELD_STATES, _get, is_postgres
@@ -125,7 +125,7 @@ def _open_task_pick(*, postgres: bool, skipping: bool, barring: bool = False):
     # the drafting job re-cuts a task nobody has claimed by its drafts' sentences and fills in
     # its drafts (workflow/recutting.py, drafting.py); claimed first, it would miss both.
     # The clips still being drafted are few (an index finds them) and read once per pick.
-    drafting = Task.clip_id.in_(select(Clip.id).where(Clip.draft_state.in_(("queued", "drafting"))))
+    drafting = Task.clip_id.in_(select(Clip.id).where(Clip.draft_state.in_(DRAFTS_PENDING)))
     query = query.order_by(Task.priority.desc(), drafting, Task.id).limit(1)
     return query.with_for_update(skip_locked=True) if postgres else query
 

@@ -76,8 +76,7 @@ def _clip_updates(wb: "Workbench", actor: "Actor", shown_failed: list[int]) -> t
         picker, row = gr.skip(), gr.skip()
     else:
         picker, row = gr.Dropdown(choices=failed, value=None), gr.Row(visible=bool(failed))
-    busy = any(clip.status in ("queued", "processing") or clip.draft_state in ("queued", "drafting")
-               for clip in clips)
+    busy = any(clip.status in ("queued", "processing") or clip.drafts_pending for clip in clips)
     return clips_html(clips), picker, row, failed_ids, gr.Timer(active=busy)
 
 

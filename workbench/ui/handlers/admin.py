@@ -82,7 +82,7 @@ def watched_clips(clips: Sequence["ClipView"], *, recent_ready: int = RECENT_REA
     then the most recently added ready ones."""
     # A clip whose drafts are still on their way is not finished either.
     # Nor is one a transcriber sent back for its language: it waits for the admin.
-    unfinished = [c for c in clips if c.status != "ready" or c.draft_state in ("queued", "drafting")
+    unfinished = [c for c in clips if c.status != "ready" or c.drafts_pending
                   or c.language_report_by is not None]
     waiting = {c.id for c in unfinished}
     ready = sorted((c for c in clips if c.id not in waiting), key=lambda c: c.created_at, reverse=True)
