@@ -18,6 +18,8 @@ from workbench.workflow.draft_engines import DraftEngines
 from workbench.workflow.errors import InvalidInput, InvalidTransition
 from workbench.workflow.limits import NAME, REASON, check_language, checked_text, required_text
 
+NO_ENGINE = "No draft engine is chosen for this project and language."
+
 
 @dataclass(frozen=True)
 class SwitchState:
@@ -48,10 +50,7 @@ class DraftSwitch(Service):
         """Whether drafts run for ``project`` and ``language`` now, and why (admin)."""
         with self.store.reading() as session:
             access.require_admin(session, actor)
-            choice = self.draft_engines.choice_for(project, language)
-            if choice is None:
-                return SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
-            return self._switch(session, project, language, self.draft_engines.backend(choice).engine_id)
+            return engine_switch(session, self.policy, self.draft_engines, project, language)
 
     def restart_drafts(self, actor, project: str, language: str, *, reason: str) -> SwitchState:
         """Turn drafts on again for ``project`` and ``language`` after the switch turned them
@@ -69,7 +68,7 @@ class DraftSwitch(Service):
             if choice is None:
                 raise InvalidInput("No draft engine is chosen for this project and language "
                                    "(`workbench drafts set`): there is nothing to turn on.")
-            state = self._switch(session, project, language, self.draft_engines.backend(choice).engine_id)
+            state = switch_state(session, self.policy, project, language, self.draft_engines.backend(choice).engine_id)
             if state.on:
                 raise InvalidTransition(f"Drafts are already on for {project} in {language}.")
             restart = DraftRestart(project=project, language=language, at=self.now(), by_id=admin.id, reason=reason)
@@ -83,8 +82,14 @@ class DraftSwitch(Service):
             self._queue_drafting(clip_id)
         return self.draft_switch(actor, project, language)
 
-    def _switch(self, session, project: str, language: str, engine: str) -> SwitchState:
-        return switch_state(session, self.policy, project, language, engine)
+
+def engine_switch(session, policy, engines: DraftEngines, project: str, language: str) -> SwitchState:
+    """``switch_state`` for the engine ``engines`` choose for ``project`` and ``language``;
+    off, saying so, when none is chosen."""
+    choice = engines.choice_for(project, language)
+    if choice is None:
+        return SwitchState(False, None, 0, None, NO_ENGINE)
+    return switch_state(session, policy, project, language, engines.backend(choice).engine_id)
 
 
 def switch_state(session, policy, project: str, language: str, engine: str) -> SwitchState:

@@ -50,7 +50,7 @@ from workbench.store.models import DraftWords, Revision, Segment, Task
 from workbench.workflow.context import Context, Service
 from workbench.workflow.draft_engines import DraftEngines
 from workbench.workflow.draft_guidance import has_sound
-from workbench.workflow.draft_switch import SwitchState, switch_state
+from workbench.workflow.draft_switch import NO_ENGINE, SwitchState, engine_switch, switch_state
 from workbench.workflow.views import Views
 from workbench.workflow.recutting import Drafted, may_recut, recut_task, untouched
 from workbench.workflow.errors import InvalidInput, InvalidTransition, QueueUnavailable
@@ -183,7 +183,7 @@ class Drafting(Service):
                 return  # a duplicate or stale job
             choice = self.draft_engines.choice_for(clip.project, clip.language)
             if choice is None:
-                clip.draft_state, clip.draft_note = "off", "No draft engine is chosen for this project and language."
+                clip.draft_state, clip.draft_note = "off", NO_ENGINE
                 return
             backend = self.draft_engines.backend(choice)
             switch = switch_state(session, self.policy, clip.project, clip.language, backend.engine_id)
@@ -193,11 +193,11 @@ class Drafting(Service):
                 return
             task = repo.tasks_by_clip(session, [clip.id])[clip.id]
             segments = repo.live_segments(session, task.id)
-            recutting = may_recut(task, self.policy.recut_languages)
+            recutting, held_back = may_recut(task, self.policy.recut_languages), draft_queries.is_held_back(task)
             wanted = [(s.id, s.start_s, s.end_s) for s in segments
-                      if self._draftable(task, s) or (recutting and draft_queries.is_held_back(task) and untouched(s))]
+                      if self._draftable(task, s) or (recutting and held_back and untouched(s))]
             clip.draft_state, clip.draft_total = "drafting", len(segments)
-            clip.draft_note = HELD_BACK if draft_queries.is_held_back(task) else None
+            clip.draft_note = HELD_BACK if held_back else None
             clip.draft_done = len(segments) - len(wanted)
             heartbeat.beat(clip, self.now())
             language, source = clip.language, self.ctx.path(clip.output_dir) / "clean.flac" if clip.output_dir else None
@@ -295,11 +295,7 @@ class Drafting(Service):
             switches = {}
             for name, lang in pairs:
                 try:
-                    choice = self.draft_engines.choice_for(name, lang)
-                    switches[(name, lang)] = (
-                        SwitchState(False, None, 0, None, "No draft engine is chosen for this project and language.")
-                        if choice is None
-                        else switch_state(session, self.policy, name, lang, self.draft_engines.backend(choice).engine_id))
+                    switches[(name, lang)] = engine_switch(session, self.policy, self.draft_engines, name, lang)
                 except DraftEngineError as error:
                     switches[(name, lang)] = SwitchState(False, None, 0, None, f"The draft settings fail: {error}")
             return DraftEvidence(figures=figures, switches=switches)
