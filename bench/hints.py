@@ -33,8 +33,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
@@ -42,8 +40,7 @@ import grid  # noqa: E402
 import metrics  # noqa: E402
 import quality  # noqa: E402
 import real  # noqa: E402
-from workbench.drafts import SAMPLE_RATE, DraftSegment  # noqa: E402
-from workbench.workflow.draft_guidance import HintSegment, recut, sentence_hints  # noqa: E402
+from workbench.workflow.draft_guidance import sentence_hints  # noqa: E402
 from workbench.workflow.transcribing import MIN_SPLIT_PIECE  # noqa: E402
 
 GRID = HERE / "out" / "grid"
@@ -72,34 +69,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1, help="CTranslate2 CPU threads")
     parser.add_argument("--show", action="store_true", help="print every hint with the draft around it")
     args = parser.parse_args(argv)
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    from workbench.drafts.whisper import WhisperBackend
-
+    drafter = quality.Drafter.load(threads=args.threads)
+    if drafter is None:
+        raise SystemExit("bench/hints.py needs the drafts extra: pip install -e .[drafts]")
     found = clips(args.sets.split(","), args.min_snr)
     before, after, after_splits, n_splits, n_merges = [], [], [], 0, 0
-    with tempfile.TemporaryDirectory() as data_dir, tempfile.TemporaryDirectory() as scratch:
-        backend = WhisperBackend(Path(data_dir), cpu_threads=args.threads)
-        backend.load()
+    with tempfile.TemporaryDirectory() as scratch:
         print(f"{'clip':<36} {'segs':>4} {'split':>5} {'merge':>5}  one each before → after (splits only)   "
               "whole before → after (splits only)")
         for name, path, truth in found:
             cut = quality.run_ours(path, "en", Path(scratch))
-            audio, segments = cut["clean"], cut["segments"]
-            if audio.ndim > 1:
-                audio = audio.mean(axis=1)
-            pieces = [DraftSegment(str(n), np.ascontiguousarray(audio[round(s * SAMPLE_RATE):round(e * SAMPLE_RATE)],
-                                                                dtype=np.float32))
-                      for n, (s, e) in enumerate(segments)]
+            segments = cut["segments"]
             started = time.process_time()
-            drafts = backend.draft(pieces, "en")
+            drafts = drafter.draft(cut["clean"], segments, "en")
             cpu = time.process_time() - started
-            hinted = [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
-            texts = [d.text for d in drafts]
-            pieces = recut("en", hinted, texts, min_piece=MIN_SPLIT_PIECE)
+            pieces = quality.recut_drafted("en", segments, drafts)
             changed = [(p.start, p.end) for p in pieces]
             splits = sum(p.change == "split" for p in pieces) // 2
             merges = sum(p.change == "merged" for p in pieces)
-            split_only = [(p.start, p.end) for p in recut("en", hinted, texts, min_piece=MIN_SPLIT_PIECE, kinds=("split",))]
+            split_only = [(p.start, p.end) for p in quality.recut_drafted("en", segments, drafts, kinds=("split",))]
             one, two = metrics.segment_scores(truth, segments), metrics.segment_scores(truth, changed)
             three = metrics.segment_scores(truth, split_only)
             before.append(one)
@@ -111,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
                   f"{one['sentences_whole']:.3f} → {two['sentences_whole']:.3f} ({three['sentences_whole']:.3f})   "
                   f"({cpu:.0f} CPU-s drafting)", flush=True)
             if args.show:
-                for hint in sentence_hints("en", hinted, min_piece=MIN_SPLIT_PIECE):
+                for hint in sentence_hints("en", quality.hinted(segments, drafts), min_piece=MIN_SPLIT_PIECE):
                     print(f"    {hint.kind} seg {hint.segment_id}: {drafts[hint.segment_id].text.strip()!r}")
     pooled_before, pooled_after, pooled_splits = metrics.pooled(before), metrics.pooled(after), metrics.pooled(after_splits)
     print(f"\npooled over {len(found)} clips ({pooled_before['n_sentences']} sentences), "

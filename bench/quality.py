@@ -131,21 +131,38 @@ class Drafter:
             return None
         return cls(backend, scratch)
 
-    def recut(self, clean: np.ndarray, segments: list[tuple[float, float]], language: str) -> dict:
-        """``segments`` of ``clean`` (16 kHz) after the drafting job's re-cut, and its cost."""
+    def draft(self, clean: np.ndarray, segments: list[tuple[float, float]], language: str) -> list:
+        """Whisper base's draft of each of ``segments`` (seconds) of ``clean`` (16 kHz)."""
         from workbench.drafts import SAMPLE_RATE, DraftSegment
-        from workbench.workflow.draft_guidance import HintSegment, recut
-        from workbench.workflow.transcribing import MIN_SPLIT_PIECE
 
         if clean.ndim > 1:
             clean = clean.mean(axis=1)
-        wall, cpu = time.perf_counter(), cpu_now()
-        pieces = [DraftSegment(str(n), np.ascontiguousarray(clean[round(s * SAMPLE_RATE):round(e * SAMPLE_RATE)]))
+        pieces = [DraftSegment(str(n), np.ascontiguousarray(clean[round(s * SAMPLE_RATE):round(e * SAMPLE_RATE)],
+                                                            dtype=np.float32))
                   for n, (s, e) in enumerate(segments)]
-        drafts = self.backend.draft(pieces, language)
-        hinted = [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
-        cut = recut(language, hinted, [d.text for d in drafts], min_piece=MIN_SPLIT_PIECE)
+        return self.backend.draft(pieces, language)
+
+    def recut(self, clean: np.ndarray, segments: list[tuple[float, float]], language: str) -> dict:
+        """``segments`` of ``clean`` (16 kHz) after the drafting job's re-cut, and its cost."""
+        wall, cpu = time.perf_counter(), cpu_now()
+        cut = recut_drafted(language, segments, self.draft(clean, segments, language))
         return {"segments": [(p.start, p.end) for p in cut], "wall": time.perf_counter() - wall, "cpu": cpu_now() - cpu}
+
+
+def hinted(segments: list[tuple[float, float]], drafts: list) -> list:
+    """``segments`` with their ``drafts``' words, as the sentence hints read them (ids 0, 1, ...)."""
+    from workbench.workflow.draft_guidance import HintSegment
+
+    return [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
+
+
+def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=("split", "merge")) -> list:
+    """``workflow.draft_guidance.recut`` of ``segments`` by their ``drafts`` (one each, in order),
+    with the drafting job's smallest piece."""
+    from workbench.workflow.draft_guidance import recut
+    from workbench.workflow.transcribing import MIN_SPLIT_PIECE
+
+    return recut(language, hinted(segments, drafts), [d.text for d in drafts], min_piece=MIN_SPLIT_PIECE, kinds=kinds)
 
 
 def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]], language: str, *, systems=SYSTEMS,
