@@ -156,7 +156,7 @@ def hinted(segments: list[tuple[float, float]], drafts: list) -> list:
     return [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
 
 
-def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=("split", "merge")) -> list:
+def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=None) -> list:
     """``workflow.draft_guidance.recut`` of ``segments`` by their ``drafts`` (one each, in order),
     with the drafting job's smallest piece."""
     from workbench.workflow.draft_guidance import recut

@@ -1,7 +1,7 @@
-"""The drafting job re-cuts an English task nobody has claimed by its drafts' sentences: a
-draft holding two sentences is offered as two segments, one stopping mid-sentence just
-before the next is offered joined to it. Nothing anyone has seen, typed or is graded against
-is ever re-cut."""
+"""The drafting job re-cuts an English or Japanese task nobody has claimed by its drafts'
+sentences: a draft holding two sentences is offered as two segments and, in English, one
+stopping mid-sentence just before the next is offered joined to it. Nothing anyone has seen,
+typed or is graded against is ever re-cut."""
 
 from __future__ import annotations
 
@@ -62,6 +62,22 @@ def test_an_unclaimed_english_task_is_offered_cut_at_its_drafts_sentences(wb, wb
     assert [(r.role, r.kind) for r in wb.segment_history(wb_people.ed, second.id)] == [("machine", "draft")]
 
 
+def test_a_japanese_task_is_split_at_its_drafts_sentence_ends_but_never_joined(wb, wb_people, tmp_path):
+    # Kana and kanji have no capitals: "私は" ending without a mark is no sign the next segment
+    # goes on with it, so that merge stays a suggestion on the page.
+    texts = ("こんにちは。 お元気ですか？", "私は", "そう思います。", "さようなら。")
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="ja", texts=texts)
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.admin, task_id)
+    assert spans_and_texts(page.segments) == [
+        (0.0, 2.0, "こんにちは。"), (2.0, 4.0, "お元気ですか？"), (4.2, 6.0, "私は"), (6.2, 9.0, "そう思います。"),
+        (10.0, 12.0, "さようなら。")]
+    assert set(task_guidance("ja", page.segments).hints) == {ids[1]}
+    assert task_guidance("ja", page.segments).hints[ids[1]].kind == "merge"
+    (entry,) = [e for e in wb.audit_log(wb_people.admin, task_id=task_id) if e.action == "task.recut"]
+    assert json.loads(entry.detail)["merges"] == []
+
+
 def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_shows_hints(wb, wb_people, tmp_path):
     clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="ko")
     draft_now(wb, wb_people.admin, clip.id)
@@ -71,7 +87,7 @@ def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_sho
 
 
 def test_the_recut_languages_are_a_policy_and_an_unknown_code_is_refused():
-    assert Policy().recut_languages == ("en",)
+    assert Policy().recut_languages == ("en", "ja")
     assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": "en, ja"}).recut_languages == ("en", "ja")
     assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": ""}).recut_languages == ()
     with pytest.raises(ValueError, match="english is not one of ko, en, zh, ja"):
@@ -187,7 +203,7 @@ def test_recut_moves_the_words_with_the_audio_in_one_pass():
 
 def test_drafts_show_names_the_recut_languages_and_a_typo_in_them_stops_the_command(cli, monkeypatch):  # noqa: F811
     shown = cli("drafts", "show")
-    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en\n" in shown.output
+    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en, ja (splits only)\n" in shown.output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "")
     assert "(WORKBENCH_RECUT_LANGUAGES): no language\n" in cli("drafts", "show").output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "en,jp")

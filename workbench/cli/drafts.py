@@ -22,8 +22,11 @@ def drafts_show(as_admin: str = AS_ADMIN) -> None:
     wb = open_workbench()
     typer.echo(f"# {wb.draft_engines.path}")
     typer.echo(json.dumps(wb.draft_engines.config().to_dict(), ensure_ascii=False, indent=2))
+    from workbench.workflow.draft_guidance import recut_kinds
+
     typer.echo("# re-cut by their drafts' sentences before anyone claims them (WORKBENCH_RECUT_LANGUAGES): "
-               + (", ".join(wb.policy.recut_languages) or "no language"))
+               + (", ".join(code + ("" if "merge" in recut_kinds(code) else " (splits only)")
+                            for code in wb.policy.recut_languages) or "no language"))
     if as_admin or wb.first_admin() is not None:  # no admin yet: no clip, no project
         typer.echo("# held back from drafts: the share of each project's ordinary tasks served without them")
         print_rows(wb.holdback_shares(acting_admin(wb, as_admin)), holdback_row)

@@ -1,7 +1,8 @@
 """The drafting job re-cuts a task nobody has claimed yet by its drafts' sentences, before
 anyone sees it: the sentence hints (workflow/draft_guidance.py) a transcriber would take one
 by one are taken for them, so a segment whose draft holds two sentences is offered as two
-and one whose draft stops mid-sentence just before the next is offered joined to it.
+and (in English) one whose draft stops mid-sentence just before the next is offered joined
+to it.
 
 Why: a draft's sentence-final marks and word times are the strongest sentence cue the
 workbench has (issue 12; ``python3 bench/hints.py`` measures it), stronger than any pause
@@ -9,8 +10,9 @@ rule the segmenter can use. The cut is the segmenter's first guess; this is the 
 
 Only where it changes nothing anyone has seen or typed:
 
-- the language is in ``policy.recut_languages`` (English by default: the only language whose
-  drafts were measured to help, README "Re-cut by the drafts");
+- the language is in ``policy.recut_languages`` (English and Japanese by default: the two
+  whose drafts were measured to help, README "Re-cut by the drafts"); in a script without
+  letter case only the splits are taken (``draft_guidance.recut_kinds``);
 - the task is ``open`` (never claimed, or released) and an ordinary one: gold work keeps the
   reference's cut it is graded against, and both sides of a double transcription keep one cut
   between them. A held-back task (the drafts' control group) is re-cut like the others from
