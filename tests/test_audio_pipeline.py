@@ -112,6 +112,49 @@ def test_denoising_that_does_not_help_is_undone(tmp_path):
     assert plain.report["loudness"] == report.report["loudness"]
 
 
+def spoken_with_low_band(tmp_path, *, hum_in_pauses: bool) -> Path:
+    """Two spoken sentences between quiet white noise, a 50 Hz tone under the speech and,
+    with ``hum_in_pauses``, in the pauses too (mains hum) rather than only under the voice."""
+    import soxr
+
+    from workbench.audio.synth import ESPEAK_RATE, speak
+
+    voice = soxr.resample(speak("The meeting starts at nine tomorrow morning.", voice="en-us"),
+                          ESPEAK_RATE, 16000).astype(np.float32)
+    voice *= 0.1 / np.sqrt(np.mean(voice**2))
+    gap = np.zeros(16000, np.float32)
+    audio = np.concatenate([gap, voice, gap, voice, gap])
+    t = np.arange(audio.size) / 16000
+    under_voice = np.convolve(np.abs(audio) > 0.01, np.ones(800) / 800, mode="same") > 0
+    tone = 0.1 * np.sin(2 * np.pi * 50 * t) * (np.ones_like(t) if hum_in_pauses else under_voice)
+    noise = np.random.default_rng(3).normal(0, 0.002, audio.size)
+    return write_audio(tmp_path / f"low-band-{hum_in_pauses}.wav", (audio + tone + noise).astype(np.float32), 16000)
+
+
+def test_when_nothing_helps_the_clip_goes_out_as_it_came_without_the_high_pass(tmp_path):
+    # The gate is refused; the low band is speech's own (a tone only under the voice), so the
+    # high-pass would lower the estimated SNR, and the clip is delivered unfiltered.
+    clip = spoken_with_low_band(tmp_path, hum_in_pauses=False)
+    settings = replace(PipelineSettings(), denoise_min_snr_gain_db=60.0)
+    report = process_file(clip, tmp_path / "out", language="en", settings=settings)
+    assert report.report["denoise"]["applied"] is False and report.report["denoise"]["highpass_kept"] is False
+    original, clean = sf.read(clip)[0], sf.read(tmp_path / "out" / "clean.flac")[0]
+    gain = np.dot(clean, original) / np.dot(original, original)
+    np.testing.assert_allclose(clean, gain * original, atol=2e-4)
+
+
+def test_a_refused_gate_keeps_the_high_pass_where_it_takes_away_hum(tmp_path):
+    clip = spoken_with_low_band(tmp_path, hum_in_pauses=True)
+    settings = replace(PipelineSettings(), denoise_min_snr_gain_db=60.0)
+    report = process_file(clip, tmp_path / "out", language="en", settings=settings)
+    assert report.report["denoise"]["applied"] is False and report.report["denoise"]["highpass_kept"] is True
+
+    def hum_share(audio):  # the 50 Hz bin against the whole signal
+        return np.abs(np.fft.rfft(audio))[np.fft.rfftfreq(audio.size, 1 / 16000).searchsorted(50.0)] / np.linalg.norm(audio)
+
+    assert hum_share(sf.read(tmp_path / "out" / "clean.flac")[0]) < 0.05 * hum_share(sf.read(clip)[0])
+
+
 def test_speech_without_pauses_is_not_denoised_for_want_of_a_noise_profile(tmp_path):
     import soxr
 

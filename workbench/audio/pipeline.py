@@ -286,13 +286,19 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     applied, reason = denoise.judge_denoising(
         before, after, min_snr_gain_db=settings.denoise_min_snr_gain_db, max_speech_loss_db=settings.denoise_max_speech_loss_db,
     )
+    highpass_kept = True
     if not applied:
         # Undo in place from the decoded original rather than keeping a second copy of the clip.
         with sf.SoundFile(original_path) as original:
             original.read(frames=audio.size, dtype="float32", out=audio)
-        denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
+        # The high-pass is judged alone too: where babble fills the low band no more than the
+        # speech does, it takes speech with the hum, and a clip nothing helped goes out as it came.
+        unfiltered = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=noise)
+        highpass_kept = denoise.highpass_helps(unfiltered, before)
+        if highpass_kept:
+            denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     return {
-        **report, "applied": applied, "reason": reason,
+        **report, "applied": applied, "reason": reason, "highpass_kept": highpass_kept,
         "snr_before_db": _rounded(before.snr_db), "snr_after_db": _rounded(after.snr_db),
     }, before
 
