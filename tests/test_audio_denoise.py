@@ -126,3 +126,15 @@ def test_between_is_what_lies_outside_the_segments_less_a_guard_at_each_edge():
     np.testing.assert_allclose(found, [(0.05, 0.95), (2.05, 2.45), (6.05, 7.95)])
     np.testing.assert_allclose(denoise.between(np.zeros((0, 2)), 3.0), [(0.05, 2.95)])
     assert denoise.between(np.array([(0.0, 3.0)]), 3.0).shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("unfiltered", "highpassed", "kept"),
+    [
+        ((1.0, 0.1), (0.99, 0.05), True),  # it took hum from the pauses
+        ((1.0, 0.1), (0.95, 0.1), False),  # it took only the voice's low band
+        ((1.0, 0.0), (0.99, 0.0), False),  # no pause to tell by: left out, like the gate
+    ],
+)
+def test_the_high_pass_alone_is_kept_only_where_it_raised_the_estimated_snr(unfiltered, highpassed, kept):
+    assert denoise.highpass_helps(denoise.PowerStats(*unfiltered), denoise.PowerStats(*highpassed)) is kept

@@ -112,9 +112,10 @@ def test_denoising_that_does_not_help_is_undone(tmp_path):
     assert plain.report["loudness"] == report.report["loudness"]
 
 
-def spoken_with_low_band(tmp_path, *, hum_in_pauses: bool) -> Path:
-    """Two spoken sentences between quiet white noise, a 50 Hz tone under the speech and,
-    with ``hum_in_pauses``, in the pauses too (mains hum) rather than only under the voice."""
+def spoken_with_low_band(tmp_path, *, hum_in_pauses: bool, gap_s: float = 1.0, edges: bool = True) -> Path:
+    """Two spoken sentences ``gap_s`` apart in quiet white noise (and as long before and after
+    them with ``edges``), a 50 Hz tone under the speech and, with ``hum_in_pauses``, in the
+    pauses too (mains hum) rather than only under the voice."""
     import soxr
 
     from workbench.audio.synth import ESPEAK_RATE, speak
@@ -122,8 +123,8 @@ def spoken_with_low_band(tmp_path, *, hum_in_pauses: bool) -> Path:
     voice = soxr.resample(speak("The meeting starts at nine tomorrow morning.", voice="en-us"),
                           ESPEAK_RATE, 16000).astype(np.float32)
     voice *= 0.1 / np.sqrt(np.mean(voice**2))
-    gap = np.zeros(16000, np.float32)
-    audio = np.concatenate([gap, voice, gap, voice, gap])
+    gap = np.zeros(int(gap_s * 16000), np.float32)
+    audio = np.concatenate([gap, voice, gap, voice, gap] if edges else [voice, gap, voice])
     t = np.arange(audio.size) / 16000
     under_voice = np.convolve(np.abs(audio) > 0.01, np.ones(800) / 800, mode="same") > 0
     tone = 0.1 * np.sin(2 * np.pi * 50 * t) * (np.ones_like(t) if hum_in_pauses else under_voice)
@@ -141,6 +142,16 @@ def test_when_nothing_helps_the_clip_goes_out_as_it_came_without_the_high_pass(t
     original, clean = sf.read(clip)[0], sf.read(tmp_path / "out" / "clean.flac")[0]
     gain = np.dot(clean, original) / np.dot(original, original)
     np.testing.assert_allclose(clean, gain * original, atol=2e-4)
+
+
+def test_without_a_noise_profile_the_high_pass_is_judged_alone_too(tmp_path):
+    # One short pause: too little noise for the gate's profile (as when babble fills every
+    # gap), enough to tell that the low band is the voice's.
+    clip = spoken_with_low_band(tmp_path, hum_in_pauses=False, gap_s=0.8, edges=False)
+    report = process_file(clip, tmp_path / "out", language="en")
+    assert "noise-only" in report.report["denoise"]["reason"] and report.report["denoise"]["highpass_kept"] is False
+    original, clean = sf.read(clip)[0], sf.read(tmp_path / "out" / "clean.flac")[0]
+    np.testing.assert_allclose(clean, np.dot(clean, original) / np.dot(original, original) * original, atol=2e-4)
 
 
 def test_a_refused_gate_keeps_the_high_pass_where_it_takes_away_hum(tmp_path):

@@ -240,9 +240,13 @@ def judge_denoising(before: PowerStats, after: PowerStats, *, min_snr_gain_db: f
 
 
 def highpass_helps(unfiltered: PowerStats, highpassed: PowerStats) -> bool:
-    """Whether the high-pass alone raised the estimated SNR: kept when the gate was refused
-    only if so. In pink noise or under hum it gains dB; under babble at 5 dB, whose low band
-    holds no more than the speech's, it lowered SI-SDR by up to 0.03 dB (bench/run.py)."""
+    """Whether the high-pass alone raised the estimated SNR; where no gate is kept, the
+    high-pass is kept only if so. In pink noise or under hum it gains dB; under babble at 5
+    dB, whose low band holds no more than the speech's, it lowered SI-SDR by up to 0.03 dB
+    (bench/run.py). With no noise stretch at all (babble in every gap, speech without a
+    pause) nothing can tell, and like the gate it is then left out."""
+    if unfiltered.noise <= 0:
+        return False
     return bool(highpassed.snr_db > unfiltered.snr_db)
 
 

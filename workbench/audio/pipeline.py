@@ -275,7 +275,8 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     if not settings.denoise:
         return {**report, "reason": "turned off in the settings"}, before
     if profile.size < MIN_NOISE_PROFILE_S * SAMPLE_RATE or not len(found.speech):
-        return {**report, "reason": "less than 0.5 s of noise-only audio or no speech to judge by"}, before
+        return {**report, "reason": "less than 0.5 s of noise-only audio or no speech to judge by",
+                "highpass_kept": _judge_highpass(audio, original_path, found, noise, before, settings)}, before
     denoise.reduce_noise(
         audio, SAMPLE_RATE, noise=profile, speech=found.padded, prop_decrease=settings.denoise_strength,
         n_std_thresh=settings.denoise_threshold_std, out=audio,
@@ -286,21 +287,27 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     applied, reason = denoise.judge_denoising(
         before, after, min_snr_gain_db=settings.denoise_min_snr_gain_db, max_speech_loss_db=settings.denoise_max_speech_loss_db,
     )
-    highpass_kept = True
-    if not applied:
-        # Undo in place from the decoded original rather than keeping a second copy of the clip.
-        with sf.SoundFile(original_path) as original:
-            original.read(frames=audio.size, dtype="float32", out=audio)
-        # The high-pass is judged alone too: where babble fills the low band no more than the
-        # speech does, it takes speech with the hum, and a clip nothing helped goes out as it came.
-        unfiltered = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=noise)
-        highpass_kept = denoise.highpass_helps(unfiltered, before)
-        if highpass_kept:
-            denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     return {
-        **report, "applied": applied, "reason": reason, "highpass_kept": highpass_kept,
+        **report, "applied": applied, "reason": reason,
+        "highpass_kept": applied or _judge_highpass(audio, original_path, found, noise, before, settings),
         "snr_before_db": _rounded(before.snr_db), "snr_after_db": _rounded(after.snr_db),
     }, before
+
+
+def _judge_highpass(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarray,
+                    highpassed: denoise.PowerStats, settings: PipelineSettings) -> bool:
+    """Where no gate was kept, put ``audio`` back to the decoded original (read in place rather
+    than keeping a second copy of the clip) and high-pass it again only if the high-pass alone
+    raised the estimated SNR (``highpassed``: its stats); whether it did. Under babble whose
+    low band is no louder than the speech's it takes speech with the hum, and a clip nothing
+    helped goes out as it came."""
+    with sf.SoundFile(original_path) as original:
+        original.read(frames=audio.size, dtype="float32", out=audio)
+    unfiltered = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=noise)
+    if not denoise.highpass_helps(unfiltered, highpassed):
+        return False
+    denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
+    return True
 
 
 def _write_segments(audio: np.ndarray, staging: Path, intervals: np.ndarray, language: str) -> tuple[SegmentEntry, ...]:
