@@ -83,11 +83,11 @@ def main(argv: list[str] | None = None) -> None:
             started = time.process_time()
             drafts = drafter.draft(cut["clean"], segments, "en")
             cpu = time.process_time() - started
-            pieces = quality.recut_drafted("en", segments, drafts)
+            pieces = quality.recut_drafted("en", segments, drafts, clean=cut["clean"])
             changed = [(p.start, p.end) for p in pieces]
             splits = sum(p.change == "split" for p in pieces) // 2
             merges = sum(p.change == "merged" for p in pieces)
-            split_only = [(p.start, p.end) for p in quality.recut_drafted("en", segments, drafts, kinds=("split",))]
+            split_only = [(p.start, p.end) for p in quality.recut_drafted("en", segments, drafts, kinds=("split",), clean=cut["clean"])]
             one, two = metrics.segment_scores(truth, segments), metrics.segment_scores(truth, changed)
             three = metrics.segment_scores(truth, split_only)
             before.append(one)

@@ -145,24 +145,31 @@ class Drafter:
     def recut(self, clean: np.ndarray, segments: list[tuple[float, float]], language: str) -> dict:
         """``segments`` of ``clean`` (16 kHz) after the drafting job's re-cut, and its cost."""
         wall, cpu = time.perf_counter(), cpu_now()
-        cut = recut_drafted(language, segments, self.draft(clean, segments, language))
+        cut = recut_drafted(language, segments, self.draft(clean, segments, language), clean=clean)
         return {"segments": [(p.start, p.end) for p in cut], "wall": time.perf_counter() - wall, "cpu": cpu_now() - cpu}
 
 
-def hinted(segments: list[tuple[float, float]], drafts: list) -> list:
-    """``segments`` with their ``drafts``' words, as the sentence hints read them (ids 0, 1, ...)."""
+def hinted(segments: list[tuple[float, float]], drafts: list, clean: np.ndarray | None = None) -> list:
+    """``segments`` with their ``drafts``' words, as the sentence hints read them (ids 0, 1, ...);
+    with ``clean`` (16 kHz), also where each segment pauses, as the drafting job hears it."""
+    from workbench.audio.segment import pauses_within
     from workbench.workflow.draft_guidance import HintSegment
 
-    return [HintSegment(n, s, e, d.words) for n, ((s, e), d) in enumerate(zip(segments, drafts))]
+    return [HintSegment(n, s, e, d.words,
+                        None if clean is None else pauses_within(clean[round(s * RATE):round(e * RATE)], RATE))
+            for n, ((s, e), d) in enumerate(zip(segments, drafts))]
 
 
-def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=None) -> list:
+def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=None,
+                  clean: np.ndarray | None = None) -> list:
     """``workflow.draft_guidance.recut`` of ``segments`` by their ``drafts`` (one each, in order),
-    with the drafting job's smallest piece."""
+    with the drafting job's smallest piece; splits only at a pause of ``clean`` when given, as
+    the drafting job takes them."""
     from workbench.workflow.draft_guidance import recut
     from workbench.workflow.transcribing import MIN_SPLIT_PIECE
 
-    return recut(language, hinted(segments, drafts), [d.text for d in drafts], min_piece=MIN_SPLIT_PIECE, kinds=kinds)
+    return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], min_piece=MIN_SPLIT_PIECE,
+                 kinds=kinds)
 
 
 def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]], language: str, *, systems=SYSTEMS,

@@ -45,8 +45,9 @@ def fake_engines(wb, **fake_options):
 
 
 def clip_with_audio(wb, admin, tmp_path, *, spans=((0.0, 2.0), (2.5, 5.0), (6.0, 9.0)), language="ko",
-                    project="acme", name="voices.wav"):
-    """A processed clip with a real ``clean.flac`` (quiet noise, 16 kHz) and its segments."""
+                    project="acme", name="voices.wav", pauses=()):
+    """A processed clip with a real ``clean.flac`` (quiet noise, 16 kHz) and its segments;
+    30 dB quieter over ``pauses`` (clip seconds), where a speaker would pause."""
     import numpy as np
     import soundfile as sf
 
@@ -54,6 +55,8 @@ def clip_with_audio(wb, admin, tmp_path, *, spans=((0.0, 2.0), (2.5, 5.0), (6.0,
     out.mkdir()
     duration = max(end for _, end in spans) + 1
     noise = np.random.default_rng(7).normal(0, 0.01, int(duration * 16000)).astype(np.float32)
+    for start, end in pauses:
+        noise[round(start * 16000):round(end * 16000)] *= 10 ** (-30 / 20)
     sf.write(str(out / "clean.flac"), noise, 16000)
     return wb.register_processed_clip(admin, filename=name, language=language, project=project,
                                       duration=duration, segments=list(spans), output_dir=out)

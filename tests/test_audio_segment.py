@@ -292,3 +292,14 @@ def test_one_talkers_sentence_is_kept_and_five_talkers_of_babble_are_dropped_as_
     kept, dropped = segment.drop_flat(intervals, levels, frame_seconds=0.01, min_range_db=9.0)
     np.testing.assert_allclose(kept, intervals[:1])
     np.testing.assert_allclose(dropped, intervals[1:])
+
+
+def test_pauses_within_a_segment_are_its_long_enough_stretches_well_under_its_loud_level():
+    rate = 16000
+    audio = np.random.default_rng(1).normal(0, 0.1, 3 * rate).astype(np.float32)
+    audio[int(0.5 * rate):int(0.75 * rate)] *= 0.1  # 20 dB down for 0.25 s: a pause
+    audio[int(1.5 * rate):int(1.6 * rate)] *= 0.1   # 0.1 s: a stop consonant, not a pause
+    audio[int(2.2 * rate):int(2.5 * rate)] *= 0.7   # 3 dB down: a softer syllable
+    (pause,) = segment.pauses_within(audio, rate)
+    assert pause == pytest.approx((0.5, 0.75), abs=0.011)
+    assert segment.pauses_within(np.zeros(0, np.float32), rate) == ()

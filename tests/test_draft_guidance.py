@@ -178,3 +178,17 @@ def test_a_segment_without_draft_words_gets_no_hint_but_can_be_merged_into():
 def test_a_split_wins_over_a_merge_on_the_same_segment():
     segments = [HintSegment(1, 0.0, 3.0, timed("Stop.", "When", "the")), HintSegment(2, 3.1, 4.0, timed("x"))]
     assert [h.kind for h in sentence_hints("en", segments)] == ["split"]
+
+
+def test_where_the_pauses_are_known_a_split_goes_to_the_first_sentence_end_with_one_near_it():
+    # Ends after "One." (cut at 0.45 s) and "Two." (cut at 0.95 s): only the second has a
+    # pause within reach, so the split lands there; without pauses known, on the first.
+    words = timed("One.", "Two.", "Three", "more")
+    heard = HintSegment(1, 10.0, 12.0, words, pauses=((0.8, 1.05),))
+    (split,) = sentence_hints("en", [heard], min_piece=0.2)
+    assert (split.kind, split.at, split.texts) == ("split", 10.95, ("One. Two.", "Three more"))
+    (unheard,) = sentence_hints("en", [HintSegment(1, 10.0, 12.0, words)], min_piece=0.2)
+    assert unheard.at == 10.45
+    # A pause too short, or too far from the cut, is no pause: no split at all.
+    for pauses in (((0.85, 1.0),), ((1.5, 1.9),), ()):
+        assert sentence_hints("en", [HintSegment(1, 10.0, 12.0, words, pauses=pauses)], min_piece=0.2) == []

@@ -20,13 +20,15 @@ from workbench.workflow.draft_guidance import HintSegment, recut, task_guidance
 from workbench.workflow.policy import Policy, parse_languages
 from tests.test_cli_admin import cli  # noqa: F401 (the fixture)
 
-# Segment 1 holds two sentences; 2 stops mid-sentence 0.2 s before 3 goes on with it; 4 is one.
+# Segment 1 holds two sentences, with a pause between them; 2 stops mid-sentence 0.2 s before
+# 3 goes on with it; 4 is one.
 SPANS = ((0.0, 4.0), (4.2, 6.0), (6.2, 9.0), (10.0, 12.0))
 TEXTS = ("Hello there. How are you?", "I think that", "it works.", "Goodbye.")
+PAUSE = ((1.45, 1.75),)  # under "there." | "How" (the words' midpoint: 1.6 s)
 
 
-def english_clip(wb, people, tmp_path, *, spans=SPANS, texts=TEXTS, language="en", name="talk.wav"):
-    clip = clip_with_audio(wb, people.admin, tmp_path, spans=spans, language=language, name=name)
+def english_clip(wb, people, tmp_path, *, spans=SPANS, texts=TEXTS, language="en", name="talk.wav", pauses=PAUSE):
+    clip = clip_with_audio(wb, people.admin, tmp_path, spans=spans, language=language, name=name, pauses=pauses)
     task_id, ids = clip.task_id, [s.id for s in wb.open_task(people.admin, clip.task_id).segments]
     fake = fake_engines(wb, texts={str(i): text for i, text in zip(ids, texts)})
     return clip, task_id, ids, fake
@@ -66,7 +68,7 @@ def test_a_japanese_task_is_split_at_its_drafts_sentence_ends_but_never_joined(w
     # Kana and kanji have no capitals: "私は" ending without a mark is no sign the next segment
     # goes on with it, so that merge stays a suggestion on the page.
     texts = ("こんにちは。 お元気ですか？", "私は", "そう思います。", "さようなら。")
-    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="ja", texts=texts)
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="ja", texts=texts, pauses=((1.85, 2.15),))
     draft_now(wb, wb_people.admin, clip.id)
     page = wb.open_task(wb_people.admin, task_id)
     assert spans_and_texts(page.segments) == [
@@ -78,16 +80,27 @@ def test_a_japanese_task_is_split_at_its_drafts_sentence_ends_but_never_joined(w
     assert json.loads(entry.detail)["merges"] == []
 
 
-def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_shows_hints(wb, wb_people, tmp_path):
-    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="ko")
+def test_a_sentence_end_with_no_pause_under_it_is_not_cut_there_but_still_suggested(wb, wb_people, tmp_path):
+    # Whisper writes full stops inside sentences; a real sentence gap leaves a pause.
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, pauses=())
     draft_now(wb, wb_people.admin, clip.id)
-    page = wb.open_task(wb_people.tina, wb.claim_next(wb_people.tina).id)
+    page = wb.open_task(wb_people.admin, task_id)
+    assert spans_and_texts(page.segments)[0] == (0.0, 4.0, "Hello there. How are you?")
+    assert spans_and_texts(page.segments)[1] == (4.2, 9.0, "I think that it works.")  # merges need no pause
+    assert task_guidance("en", page.segments).hints[ids[0]].kind == "split"
+
+
+def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_shows_hints(wb, wb_people, tmp_path):
+    texts = ("你好。 你好吗？", "我觉得", "可以。", "再见。")
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="zh", texts=texts, pauses=((1.85, 2.15),))
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.admin, task_id)
     assert [(s.start, s.end) for s in page.segments] == list(SPANS)
-    assert set(task_guidance("ko", page.segments).hints) == {ids[0], ids[1]}
+    assert set(task_guidance("zh", page.segments).hints) == {ids[0], ids[1]}
 
 
 def test_the_recut_languages_are_a_policy_and_an_unknown_code_is_refused():
-    assert Policy().recut_languages == ("en", "ja")
+    assert Policy().recut_languages == ("en", "ja", "ko")
     assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": "en, ja"}).recut_languages == ("en", "ja")
     assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": ""}).recut_languages == ()
     with pytest.raises(ValueError, match="english is not one of ko, en, zh, ja"):
@@ -203,7 +216,7 @@ def test_recut_moves_the_words_with_the_audio_in_one_pass():
 
 def test_drafts_show_names_the_recut_languages_and_a_typo_in_them_stops_the_command(cli, monkeypatch):  # noqa: F811
     shown = cli("drafts", "show")
-    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en, ja (splits only)\n" in shown.output
+    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en, ja (splits only), ko (splits only)\n" in shown.output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "")
     assert "(WORKBENCH_RECUT_LANGUAGES): no language\n" in cli("drafts", "show").output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "en,jp")

@@ -37,6 +37,11 @@ from workbench.workflow.guidelines import RuleSet, load_rules, script_class
 
 MERGE_GAP_S = 0.4
 """A draft ending mid-sentence before a gap shorter than this suggests a merge."""
+SPLIT_PAUSE_REACH_S = 0.3
+SPLIT_PAUSE_MIN_S = 0.2
+"""Where a segment's pauses are known, a split needs this much of one within the reach of
+its cut: Whisper's word times are that loose, and a full stop it writes inside a sentence
+seldom has a pause under it (chosen on the tuning clips, README "Re-cut by the drafts")."""
 SOUND_DBFS = -35.0
 """Audio "has sound" when its loudest 100 ms is above this (dBFS, RMS)."""
 UNSPACED = ("zh", "ja")
@@ -71,12 +76,15 @@ class GuidelineFlag:
 @dataclass(frozen=True)
 class HintSegment:
     """What a sentence hint needs of a segment: clip times, and the draft's words (times from
-    the segment's start) only while its text is still the untouched draft (else empty)."""
+    the segment's start) only while its text is still the untouched draft (else empty).
+    ``pauses`` (seconds from its start, ``audio.segment.pauses_within``), when the audio was
+    heard: a split is then suggested only at a sentence end with a pause near it."""
 
     id: int
     start: float
     end: float
     words: tuple[DraftWord, ...] = ()
+    pauses: tuple[tuple[float, float], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -207,12 +215,21 @@ def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], jo
         at = round(segment.start + (word.end + rest[0].start) / 2, 3)
         if not segment.start + min_piece <= at <= segment.end - min_piece:
             continue
+        if segment.pauses is not None and not _pause_near(segment.pauses, at - segment.start):
+            continue
         before = joiner.join(w.text.strip() for w in words[: i + 1])
         after = joiner.join(w.text.strip() for w in rest)
         template, params = message_id("a sentence ends at “{word}”: split after it"), {"word": word.text.strip()}
         return SentenceHint(segment.id, "split", template.format(**params), at=at, texts=(before, after),
                             template=template, params=params)
     return None
+
+
+def _pause_near(pauses: Sequence[tuple[float, float]], cut: float) -> bool:
+    """Whether ``SPLIT_PAUSE_MIN_S`` of one of ``pauses`` lies within ``SPLIT_PAUSE_REACH_S``
+    of ``cut`` (seconds from the segment's start)."""
+    low, high = cut - SPLIT_PAUSE_REACH_S, cut + SPLIT_PAUSE_REACH_S
+    return any(min(end, high) - max(start, low) >= SPLIT_PAUSE_MIN_S - 1e-9 for start, end in pauses)
 
 
 def _starts_sentence(words: Sequence[DraftWord]) -> bool:

@@ -209,8 +209,10 @@ class Drafting(Service):
         for number, batch in enumerate(batches, 1):
             pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
             drafts = backend.draft(pieces, language)
-            sounding = {piece.id for piece in pieces if has_sound(piece.audio)}
-            fresh = held + [(draft, draft.segment_id in sounding) for draft in drafts]
+            # Whether each piece has sound and, for a re-cut, where it pauses (a split needs one).
+            heard = {piece.id: (has_sound(piece.audio), _pauses(piece.audio) if recutting else None)
+                     for piece in pieces}
+            fresh = held + [(draft, *heard[draft.segment_id]) for draft in drafts]
             # A re-cut may join a batch's last segment to the next batch's first: it waits for it.
             held = [fresh.pop()] if recutting and number < len(batches) and fresh else []
             if not self._store_drafts(clip_id, fresh, heartbeat):
@@ -222,8 +224,9 @@ class Drafting(Service):
             clip.draft_state = "done"
             self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
 
-    def _store_drafts(self, clip_id: int, fresh: list[tuple[Draft, bool]], heartbeat: Heartbeat) -> bool:
-        """Write each draft of ``fresh`` (drafts, each with whether its audio has sound) as
+    def _store_drafts(self, clip_id: int, fresh: list[tuple[Draft, bool, tuple | None]], heartbeat: Heartbeat) -> bool:
+        """Write each draft of ``fresh`` (drafts, each with whether its audio has sound and,
+        when the task may be re-cut, its pauses) as
         version 1 of its segment, only if the segment is still untouched, and beat; False,
         writing nothing, when the clip is no longer this job's (taken for dead and queued
         again). Before that, a task nobody has claimed is re-cut by these drafts' sentences
@@ -235,8 +238,8 @@ class Drafting(Service):
                 log.warning("clip %s: this drafting job was taken for dead and the clip queued again; it stops",
                             clip_id)
                 return False
-            items = [Drafted(repo.get_segment(session, int(draft.segment_id)), draft, sounding)
-                     for draft, sounding in fresh]
+            items = [Drafted(repo.get_segment(session, int(draft.segment_id)), draft, sounding, pauses)
+                     for draft, sounding, pauses in fresh]
             # The task's row is locked, so a claim waits for the re-cut (or, on PostgreSQL, takes
             # another task) instead of opening segments that are about to change.
             task = repo.get_task(session, items[0].segment.task_id, lock=True) if items else None
@@ -308,6 +311,13 @@ def _batches(segments, windows: int | None = None):
     for first in range(0, len(groups), windows):
         indexes = [index for group in groups[first:first + windows] for index in group]
         yield [segments[index] for index in indexes]
+
+
+def _pauses(audio) -> tuple[tuple[float, float], ...]:
+    """Where a segment's audio pauses (seconds from its start): a re-cut splits only there."""
+    from workbench.audio.segment import pauses_within
+
+    return pauses_within(audio, SAMPLE_RATE)
 
 
 def _audio(source: Path, start: float, end: float):

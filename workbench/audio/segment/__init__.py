@@ -42,6 +42,7 @@ from workbench.audio.segment.pauses import (
     join_unheard_pauses,
     noise_intervals,
     pause_threshold_db,
+    pauses_within,
     quiet_frames,
     speech_intervals,
     split_at_quiet,
@@ -53,7 +54,7 @@ from workbench.audio.segment.pauses import (
 __all__ = [
     "Cue", "apply_cues", "boundary_pauses", "comma_mode", "drop_background", "drop_bursts", "drop_flat",
     "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "noise_intervals",
-    "pad_intervals", "pause_threshold_db", "quiet_frames", "runs", "selected_median", "selected_percentile",
+    "pad_intervals", "pause_threshold_db", "pauses_within", "quiet_frames", "runs", "selected_median", "selected_percentile",
     "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_quiet", "split_at_quiet_frames", "split_long",
     "split_long_at_local_pauses", "voiced_seconds",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
-from workbench.audio.segment.frames import local_speech_db, runs
+from workbench.audio.segment.frames import frame_levels_db, local_speech_db, runs
 
 
 def speech_intervals(mask: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
@@ -209,3 +209,18 @@ def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, 
         pieces[0, 0], pieces[-1, 1] = start, end
         out.append(pieces)
     return np.concatenate(out) if out else np.zeros((0, 2))
+
+
+def pauses_within(audio: np.ndarray, sample_rate: int, *, below_db: float = 6.0, min_seconds: float = 0.2,
+                  frame_seconds: float = 0.01) -> tuple[tuple[float, float], ...]:
+    """The pauses inside one segment's audio: runs of at least ``min_seconds`` whose 10 ms
+    level stays ``below_db`` or more under the segment's loud level (its 75th percentile),
+    as ``(start, end)`` seconds from the segment's start. What a sentence gap leaves and a
+    sentence's inside seldom does: the drafting job's re-cut takes a split only at one
+    (``workflow.draft_guidance``)."""
+    levels = frame_levels_db(audio, sample_rate, frame_seconds=frame_seconds)
+    if levels.size == 0:
+        return ()
+    quiet = levels < np.percentile(levels, 75) - below_db
+    return tuple((float(start * frame_seconds), float(end * frame_seconds)) for start, end in runs(quiet)
+                 if (end - start) * frame_seconds >= min_seconds - 1e-9)
