@@ -78,7 +78,10 @@ def test_a_clip_whose_worker_is_killed_mid_clip_is_requeued_and_finished_by_the_
     assert done.segment_count >= 1 and (wb.data_dir / "clips" / str(clip.id) / "clean.flac").is_file()
     assert staging_dirs(wb) == [] and not staging.exists()
     assert survivor.poll() is None
-    steps = [e.action for e in reversed(wb.audit_log(admin)) if e.entity == "clip"]
+    # On a machine loaded past its cores the lost-job sweep may also find the job taken but the
+    # clip not yet leased for a whole (test-short) lease and queue it again: harmless by design
+    # (workflow/lost_jobs.py), and not what this test is about.
+    steps = [e.action for e in reversed(wb.audit_log(admin)) if e.entity == "clip" and e.action != "clip.job_requeued"]
     assert steps == ["clip.imported", "clip.processing", "clip.requeued", "clip.processing", "clip.ready"]
     wb.close()
 
