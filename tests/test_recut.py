@@ -1,7 +1,7 @@
-"""The drafting job re-cuts an English or Japanese task nobody has claimed by its drafts'
-sentences: a draft holding two sentences is offered as two segments and, in English, one
-stopping mid-sentence just before the next is offered joined to it. Nothing anyone has seen,
-typed or is graded against is ever re-cut."""
+"""The drafting job re-cuts an English, Japanese or Korean task nobody has claimed by its
+drafts' sentences: a draft holding two sentences, with a pause between them, is offered as
+two segments and, in English, one stopping mid-sentence just before the next is offered
+joined to it. Nothing anyone has seen, typed or is graded against is ever re-cut."""
 
 from __future__ import annotations
 

@@ -10,9 +10,10 @@ rule the segmenter can use. The cut is the segmenter's first guess; this is the 
 
 Only where it changes nothing anyone has seen or typed:
 
-- the language is in ``policy.recut_languages`` (English and Japanese by default: the two
-  whose drafts were measured to help, README "Re-cut by the drafts"); in a script without
-  letter case only the splits are taken (``draft_guidance.recut_kinds``);
+- the language is in ``policy.recut_languages`` (English, Japanese and Korean by default:
+  the three whose re-cut was measured to help, README "Re-cut by the drafts"); in a script
+  without letter case only the splits are taken (``draft_guidance.recut_kinds``), and a split
+  only where the segment's audio pauses near it (``Drafted.pauses``);
 - the task is ``open`` (never claimed, or released) and an ordinary one: gold work keeps the
   reference's cut it is graded against, and both sides of a double transcription keep one cut
   between them. A held-back task (the drafts' control group) is re-cut like the others from
