@@ -132,7 +132,9 @@ def drafts_queue(request, database_url, tmp_path, monkeypatch, wb_clock):
     wb = open_workbench(tmp_path / "data", database_url=database_url, clock=wb_clock)
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     fake = fake_engines(wb)
-    clip = clip_with_audio(wb, admin, tmp_path, spans=SPANS)
+    # Mandarin: not re-cut by default, so every batch stores all its drafts (a re-cut holds a
+    # batch's last draft for the next one), and the counts below are the batches'.
+    clip = clip_with_audio(wb, admin, tmp_path, spans=SPANS, language="zh")
     assert wb.redraft_clip(admin, clip.id).draft_state == "queued" and wb.queue.pending("drafts") == 1
     yield wb, admin, clip.id, fake
     wb.close()
