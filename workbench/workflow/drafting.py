@@ -210,7 +210,7 @@ class Drafting(Service):
             pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
             drafts = backend.draft(pieces, language)
             # Whether each piece has sound and, for a re-cut, where it pauses (a split needs one).
-            heard = {piece.id: (has_sound(piece.audio), _pauses(piece.audio) if recutting else None)
+            heard = {piece.id: (has_sound(piece.audio), _pauses(piece.audio) if recutting else ())
                      for piece in pieces}
             fresh = held + [(draft, *heard[draft.segment_id]) for draft in drafts]
             # A re-cut may join a batch's last segment to the next batch's first: it waits for it.
@@ -224,7 +224,7 @@ class Drafting(Service):
             clip.draft_state = "done"
             self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
 
-    def _store_drafts(self, clip_id: int, fresh: list[tuple[Draft, bool, tuple | None]], heartbeat: Heartbeat) -> bool:
+    def _store_drafts(self, clip_id: int, fresh: list[tuple[Draft, bool, tuple]], heartbeat: Heartbeat) -> bool:
         """Write each draft of ``fresh`` (drafts, each with whether its audio has sound and,
         when the task may be re-cut, its pauses) as
         version 1 of its segment, only if the segment is still untouched, and beat; False,

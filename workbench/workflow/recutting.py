@@ -47,12 +47,13 @@ from workbench.workflow.transcribing import MIN_SPLIT_PIECE
 @dataclass(frozen=True)
 class Drafted:
     """One segment's fresh draft, before it is stored: ``sounding`` when its audio has sound;
-    ``pauses`` where it pauses (``audio.segment.pauses_within``), which a split needs."""
+    ``pauses`` where it pauses (``audio.segment.pauses_within``), which a split needs: none
+    known, no split."""
 
     segment: Segment
     draft: Draft
     sounding: bool
-    pauses: tuple[tuple[float, float], ...] | None = None
+    pauses: tuple[tuple[float, float], ...] = ()
 
 
 def untouched(segment: Segment) -> bool:
@@ -92,7 +93,7 @@ def recut_task(session: Session, task: Task, drafted: list[Drafted], now: dateti
     for run in reversed([run for run in runs if run]):  # from the end: a position shift never moves a piece still to place
         pieces = recut(task.language,
                        [HintSegment(item.segment.id, item.segment.start_s, item.segment.end_s, item.draft.words,
-                                    () if item.pauses is None else item.pauses)
+                                    item.pauses)
                         for item in run],
                        [item.draft.text for item in run], min_piece=MIN_SPLIT_PIECE)
         by_id = {item.segment.id: item for item in run}
