@@ -19,11 +19,11 @@ def drafts_show(as_admin: str = AS_ADMIN) -> None:
     unclaimed tasks the drafting job re-cuts by their drafts; then, once there is an admin, each project's share of ordinary tasks held back from drafts (one line a project)."""
     import json
 
+    from workbench.workflow.draft_guidance import recut_kinds
+
     wb = open_workbench()
     typer.echo(f"# {wb.draft_engines.path}")
     typer.echo(json.dumps(wb.draft_engines.config().to_dict(), ensure_ascii=False, indent=2))
-    from workbench.workflow.draft_guidance import recut_kinds
-
     typer.echo("# re-cut by their drafts' sentences before anyone claims them (WORKBENCH_RECUT_LANGUAGES): "
                + (", ".join(code + ("" if "merge" in recut_kinds(code) else " (splits only)")
                             for code in wb.policy.recut_languages) or "no language"))
