@@ -152,11 +152,10 @@ class Drafter:
 def hinted(segments: list[tuple[float, float]], drafts: list, clean: np.ndarray | None = None) -> list:
     """``segments`` with their ``drafts``' words, as the sentence hints read them (ids 0, 1, ...);
     with ``clean`` (16 kHz), also where each segment pauses, as the drafting job hears it."""
-    from workbench.audio.segment import pauses_within
-    from workbench.workflow.draft_guidance import HintSegment
+    from workbench.workflow.draft_guidance import HintSegment, recut_pauses
 
     return [HintSegment(n, s, e, d.words,
-                        None if clean is None else pauses_within(clean[round(s * RATE):round(e * RATE)], RATE))
+                        None if clean is None else recut_pauses(clean[round(s * RATE):round(e * RATE)], RATE))
             for n, ((s, e), d) in enumerate(zip(segments, drafts))]
 
 

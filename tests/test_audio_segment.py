@@ -300,6 +300,6 @@ def test_pauses_within_a_segment_are_its_long_enough_stretches_well_under_its_lo
     audio[int(0.5 * rate):int(0.75 * rate)] *= 0.1  # 20 dB down for 0.25 s: a pause
     audio[int(1.5 * rate):int(1.6 * rate)] *= 0.1   # 0.1 s: a stop consonant, not a pause
     audio[int(2.2 * rate):int(2.5 * rate)] *= 0.7   # 3 dB down: a softer syllable
-    (pause,) = segment.pauses_within(audio, rate)
+    (pause,) = segment.pauses_within(audio, rate, min_seconds=0.2)
     assert pause == pytest.approx((0.5, 0.75), abs=0.011)
-    assert segment.pauses_within(np.zeros(0, np.float32), rate) == ()
+    assert segment.pauses_within(np.zeros(0, np.float32), rate, min_seconds=0.2) == ()

@@ -173,6 +173,14 @@ def has_sound(audio: np.ndarray, rate: int = 16000) -> bool:
     return loudest > 0 and 20 * np.log10(loudest) > SOUND_DBFS
 
 
+def recut_pauses(audio: np.ndarray, rate: int = 16000) -> tuple[tuple[float, float], ...]:
+    """Where one segment's audio pauses long enough for a re-cut's split (``SPLIT_PAUSE_MIN_S``),
+    as ``(start, end)`` seconds from its start: what the drafting job keeps with its drafts."""
+    from workbench.audio.segment import pauses_within
+
+    return pauses_within(audio, rate, min_seconds=SPLIT_PAUSE_MIN_S)
+
+
 # --- sentence hints ----------------------------------------------------------------------------
 
 def sentence_hints(language: str, segments: Sequence[HintSegment], *,

@@ -49,7 +49,7 @@ from workbench.workflow import access, rows
 from workbench.store.models import DraftWords, Revision, Segment, Task
 from workbench.workflow.context import Context, Service
 from workbench.workflow.draft_engines import DraftEngines
-from workbench.workflow.draft_guidance import has_sound
+from workbench.workflow.draft_guidance import has_sound, recut_pauses
 from workbench.workflow.draft_switch import NO_ENGINE, SwitchState, engine_switch, switch_state
 from workbench.workflow.views import Views
 from workbench.workflow.recutting import Drafted, may_recut, recut_task, untouched
@@ -210,7 +210,7 @@ class Drafting(Service):
             pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
             drafts = backend.draft(pieces, language)
             # Whether each piece has sound and, for a re-cut, where it pauses (a split needs one).
-            heard = {piece.id: (has_sound(piece.audio), _pauses(piece.audio) if recutting else ())
+            heard = {piece.id: (has_sound(piece.audio), recut_pauses(piece.audio, SAMPLE_RATE) if recutting else ())
                      for piece in pieces}
             fresh = held + [(draft, *heard[draft.segment_id]) for draft in drafts]
             # A re-cut may join a batch's last segment to the next batch's first: it waits for it.
@@ -311,13 +311,6 @@ def _batches(segments, windows: int | None = None):
     for first in range(0, len(groups), windows):
         indexes = [index for group in groups[first:first + windows] for index in group]
         yield [segments[index] for index in indexes]
-
-
-def _pauses(audio) -> tuple[tuple[float, float], ...]:
-    """Where a segment's audio pauses (seconds from its start): a re-cut splits only there."""
-    from workbench.audio.segment import pauses_within
-
-    return pauses_within(audio, SAMPLE_RATE)
 
 
 def _audio(source: Path, start: float, end: float):

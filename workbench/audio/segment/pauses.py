@@ -211,7 +211,7 @@ def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, 
     return np.concatenate(out) if out else np.zeros((0, 2))
 
 
-def pauses_within(audio: np.ndarray, sample_rate: int, *, below_db: float = 6.0, min_seconds: float = 0.2,
+def pauses_within(audio: np.ndarray, sample_rate: int, *, min_seconds: float, below_db: float = 6.0,
                   frame_seconds: float = 0.01) -> tuple[tuple[float, float], ...]:
     """The pauses inside one segment's audio: runs of at least ``min_seconds`` whose 10 ms
     level stays ``below_db`` or more under the segment's loud level (its 75th percentile),
