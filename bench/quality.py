@@ -149,6 +149,22 @@ class Drafter:
         return {"segments": [(p.start, p.end) for p in cut], "wall": time.perf_counter() - wall, "cpu": cpu_now() - cpu}
 
 
+def highpass_ceiling(reference_path: Path) -> dict:
+    """What the pipeline's high-pass alone leaves of a recording: the SI-SDR of the high-passed
+    reference against itself (the best any output of this project can score against it) and
+    the share of its power below the cutoff. A recording's own rumble and DC offset are in its
+    reference, and removing them counts against SI-SDR like any other change."""
+    from workbench.audio import denoise
+    from workbench.audio.settings import PipelineSettings
+
+    reference = sf.read(str(reference_path), dtype="float32")[0]
+    cutoff = PipelineSettings().highpass_hz
+    power = np.abs(np.fft.rfft(reference.astype(np.float64))) ** 2
+    below = float(power[np.fft.rfftfreq(reference.size, 1 / RATE) < cutoff].sum() / power.sum())
+    return {"si_sdr_db": metrics.si_sdr(denoise.highpass(reference.copy(), RATE, cutoff_hz=cutoff), reference),
+            "below_share": below, "cutoff_hz": cutoff}
+
+
 def hinted(segments: list[tuple[float, float]], drafts: list, clean: np.ndarray | None = None) -> list:
     """``segments`` with their ``drafts``' words, as the sentence hints read them (ids 0, 1, ...);
     with ``clean`` (16 kHz), also where each segment pauses, as the drafting job hears it."""
