@@ -1,0 +1,139 @@
+"""How the drafts' re-cut was chosen: its variants on the tuning clips, then the check.
+
+    python3 bench/tune_recut.py              # the tuning clips of grid.py, all four languages
+    python3 bench/tune_recut.py --confirm    # also the held-out clips down to 8 dB SNR and
+                                             # the recorded clips (tuning sources apart)
+
+Needs the drafts extra (``pip install -e .[drafts]``). Each clip goes through
+``process_file`` (the segmenter, and the clean audio a task is cut from); Whisper base
+drafts every segment as the drafting job does (``quality.Drafter``), and the drafts are
+cached in ``bench/out/cache/recut/`` under the clip's name and its segments, so a second
+run only scores (a changed segmenter drafts again). Every variant is scored on the same
+drafts:
+
+- **segmenter**: no re-cut;
+- **split anywhere**: the re-cut taking a split wherever a draft ends a sentence;
+- **the default**: ``recut`` as the drafting job calls it, a split only at a pause;
+- **+ merge passes** / **+ split passes**: the default's pieces re-cut again, merges only /
+  splits only, until no hint fires (the default takes one hint per segment, so three
+  segments of one sentence stay two pieces, and a piece holding three sentences keeps two).
+
+The rule for choosing is the segmenter's (``bench/tune.py``): on the tuning clips, the most
+"one sentence each" that keeps "whole" at 0.98 or more; where the tuning clips score two
+variants alike, the recorded tuning sources (``real.TUNING_SOURCES``) decide. ``--confirm``
+reads the held-out and recorded clips to see whether the verdict carries over; it never
+picks a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import grid  # noqa: E402
+import metrics  # noqa: E402
+import quality  # noqa: E402
+
+from workbench.drafts import Draft  # noqa: E402
+from workbench.workflow import draft_guidance  # noqa: E402
+from workbench.workflow.transcribing import MIN_SPLIT_PIECE  # noqa: E402
+
+CACHE = HERE / "out" / "cache" / "recut"
+VARIANTS = ("segmenter", "split anywhere", "the default", "+ merge passes", "+ split passes")
+MAX_PASSES = 6
+
+
+def clip_sets(confirm: bool) -> list[tuple[str, str, Path, list]]:
+    """(group, language, clip folder, sentences) of every clip to score."""
+    out = HERE / "out" / "grid"
+    found = [(f"tune {spec.language}", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
+             for spec in grid.specs("tune")]
+    if not confirm:
+        return found
+    found += [(f"held-out {spec.language} >= 8 dB", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
+              for spec in grid.specs("held_out") if spec.snr_db >= 8]
+    import real
+
+    for folder, truth in real.clips(HERE / "out" / "real"):
+        source = truth["spec"]["source"]
+        kind = "recorded tuning" if source in real.TUNING_SOURCES else "recorded held-out"
+        found.append((f"{kind} {source}", source.split("-")[0], folder, truth["sentences"]))
+    return found
+
+
+def drafted(folder: Path, language: str, drafter: quality.Drafter) -> tuple[list, list, object]:
+    """The clip's segments, their drafts (cached) and its clean audio."""
+    with tempfile.TemporaryDirectory() as scratch:
+        result = quality.run_ours(folder / "clip.wav", language, Path(scratch))
+    segments, clean = result["segments"], result["clean"]
+    key = hashlib.sha256(json.dumps([folder.name, language, segments]).encode()).hexdigest()[:16]
+    path = CACHE / f"{folder.name}-{key}.json"
+    if path.exists():
+        drafts = [Draft.from_dict(one) for one in json.loads(path.read_text())]
+    else:
+        drafts = drafter.draft(clean, segments, language)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_text(json.dumps([draft.to_dict() for draft in drafts]))
+        temporary.replace(path)
+    return segments, drafts, clean
+
+
+def again(language: str, pieces: list, clean, kind: str) -> list:
+    """``pieces`` re-cut by their own drafts, hints of ``kind`` only, until none fires."""
+    for _ in range(MAX_PASSES):
+        spans = [(piece.start, piece.end) for piece in pieces]
+        segments = quality.hinted(spans, pieces, clean)
+        cut = draft_guidance.recut(language, segments, [piece.text for piece in pieces], min_piece=MIN_SPLIT_PIECE,
+                                   kinds=(kind,))
+        if len(cut) == len(pieces):
+            return cut
+        pieces = cut
+    return pieces
+
+
+def variants(language: str, segments: list, drafts: list, clean) -> dict[str, list]:
+    default = quality.recut_drafted(language, segments, drafts, clean=clean)
+    kinds = draft_guidance.recut_kinds(language)
+    return {
+        "segmenter": segments,
+        "split anywhere": [(p.start, p.end) for p in quality.recut_drafted(language, segments, drafts)],
+        "the default": [(p.start, p.end) for p in default],
+        "+ merge passes": [(p.start, p.end) for p in (again(language, default, clean, "merge")
+                                                      if "merge" in kinds else default)],
+        "+ split passes": [(p.start, p.end) for p in again(language, default, clean, "split")],
+    }
+
+
+def main() -> None:
+    confirm = "--confirm" in sys.argv[1:]
+    drafter = quality.Drafter.load()
+    if drafter is None:
+        sys.exit("tune_recut needs the drafts extra: pip install -e .[drafts]")
+    scores: dict[str, dict[str, list]] = {}
+    for group, language, folder, sentences in clip_sets(confirm):
+        truth = [(s["start"], s["end"]) for s in sentences]
+        segments, drafts, clean = drafted(folder, language, drafter)
+        for variant, cut in variants(language, segments, drafts, clean).items():
+            scores.setdefault(group, {}).setdefault(variant, []).append(metrics.segment_scores(truth, cut))
+        print(f"scored {folder.name}", file=sys.stderr, flush=True)
+    print("| clips | n | " + " | ".join(VARIANTS) + " |")
+    print("|---|---|" + "---|" * len(VARIANTS))
+    for group, by_variant in scores.items():
+        cells = []
+        for variant in VARIANTS:
+            pooled = metrics.pooled(by_variant[variant])
+            cells.append(f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f}")
+        print(f"| {group} | {len(by_variant['segmenter'])} | " + " | ".join(cells) + " |")
+    print("\n(each cell: sentences whole / one sentence each; merges are taken only in en, "
+          "the one script with letter case)")
+
+
+if __name__ == "__main__":
+    main()
