@@ -7,8 +7,8 @@
 Needs the drafts extra (``pip install -e .[drafts]``). Each clip goes through
 ``process_file`` (the segmenter, and the clean audio a task is cut from); Whisper base
 drafts every segment as the drafting job does (``quality.Drafter``), and the drafts are
-cached in ``bench/out/cache/recut/`` under the clip's name and its segments, so a second
-run only scores (a changed segmenter drafts again). Every variant is scored on the same
+cached in ``bench/out/cache/recut/`` under the clip's name, its segments and the engine's
+id (weights' hash), so a second run only scores (a changed segmenter or model drafts again). Every variant is scored on the same
 drafts:
 
 - **segmenter**: no re-cut;
@@ -68,11 +68,11 @@ def clip_sets(confirm: bool) -> list[tuple[str, str, Path, list]]:
 
 
 def drafted(folder: Path, language: str, drafter: quality.Drafter) -> tuple[list, list, object]:
-    """The clip's segments, their drafts (cached) and its clean audio."""
+    """The clip's segments, their drafts (cached per segmentation and engine) and its clean audio."""
     with tempfile.TemporaryDirectory() as scratch:
         result = quality.run_ours(folder / "clip.wav", language, Path(scratch))
     segments, clean = result["segments"], result["clean"]
-    key = hashlib.sha256(json.dumps([folder.name, language, segments]).encode()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps([folder.name, language, segments, drafter.backend.engine_id]).encode()).hexdigest()[:16]
     path = CACHE / f"{folder.name}-{key}.json"
     if path.exists():
         drafts = [Draft.from_dict(one) for one in json.loads(path.read_text())]
