@@ -42,7 +42,6 @@ import quality  # noqa: E402
 
 from workbench.drafts import Draft  # noqa: E402
 from workbench.workflow import draft_guidance  # noqa: E402
-from workbench.workflow.transcribing import MIN_SPLIT_PIECE  # noqa: E402
 
 CACHE = HERE / "out" / "cache" / "recut"
 VARIANTS = ("segmenter", "split anywhere", "the default", "+ merge passes", "+ split passes")
@@ -88,10 +87,8 @@ def drafted(folder: Path, language: str, drafter: quality.Drafter) -> tuple[list
 def again(language: str, pieces: list, clean, kind: str) -> list:
     """``pieces`` re-cut by their own drafts, hints of ``kind`` only, until none fires."""
     for _ in range(MAX_PASSES):
-        spans = [(piece.start, piece.end) for piece in pieces]
-        segments = quality.hinted(spans, pieces, clean)
-        cut = draft_guidance.recut(language, segments, [piece.text for piece in pieces], min_piece=MIN_SPLIT_PIECE,
-                                   kinds=(kind,))
+        cut = quality.recut_drafted(language, [(piece.start, piece.end) for piece in pieces], pieces, kinds=(kind,),
+                                    clean=clean)
         if len(cut) == len(pieces):
             return cut
         pieces = cut
