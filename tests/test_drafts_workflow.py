@@ -4,6 +4,7 @@ revisions by the engine, never over a human's text, and kept out where they woul
 from __future__ import annotations
 
 import dataclasses
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -65,6 +66,26 @@ def test_a_human_save_after_a_draft_is_an_ordinary_revision_and_the_draft_is_kep
     history = wb.segment_history(wb_people.tina, first.id)
     assert [(r.role, r.kind, r.text) for r in history] == [
         ("machine", "draft", f"draft of {first.id}"), ("transcriber", "save", "네 맞아요.")]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])  # ko is re-cut first, as the job does
+def test_a_draft_that_repeats_itself_is_withheld_and_its_segment_is_typed_from_the_audio(wb, wb_people, tmp_path,
+                                                                                         language):
+    loop = "산묵, " * 21  # how Whisper loops at temperature 0 on bad audio
+    fake_engines(wb, texts={"1": loop.strip(), "2": "la la la, I said the blue one.", "3": "no, no, no."})
+    clip = clip_with_audio(wb, wb_people.admin, tmp_path, language=language)
+    done = draft_now(wb, wb_people.admin, clip.id)
+    assert done.draft_progress == ("done 3/3: 1 draft withheld: the engine repeated itself; "
+                                   "those segments are typed from the audio")
+
+    tina = wb_people.tina if language == "ko" else wb_people.ed
+    first, second, third = wb.open_task(tina, wb.claim_next(tina).id).segments
+    assert (first.text, first.version, first.draft) == ("", 0, None)
+    assert wb.segment_history(tina, first.id) == []
+    assert (second.text, second.version) == ("la la la, I said the blue one.", 1)
+    assert (third.text, third.version) == ("no, no, no.", 1)  # a genuine repeat is a draft
+    drafted = next(e for e in wb.audit_log(wb_people.admin) if e.action == "clip.drafted")
+    assert json.loads(drafted.detail)["withheld"] == 1
 
 
 def test_a_queued_draft_job_leaves_a_segment_a_human_has_typed_alone(wb, wb_people, tmp_path):

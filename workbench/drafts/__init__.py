@@ -3,7 +3,8 @@
 The engine layer only: domain objects (``DraftSegment`` in, ``Draft`` out), the backend
 protocol and registry, and three backends — the bundled faster-whisper base
 (``whisper.py``, needs the ``drafts`` extra), an operator's OpenAI-compatible server
-(``openai_server.py``) and a deterministic fake for tests (``fake.py``). Queuing, storing
+(``openai_server.py``) and a deterministic fake for tests (``fake.py``) — and pure checks of a draft
+(``scoring.py``, ``loops.py``). Queuing, storing
 drafts as revisions and showing them live elsewhere. Heavy libraries are imported only
 inside the backend that needs them, so importing this package costs nothing.
 """

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from workbench.drafts.errors import DraftEngineError
 from workbench.drafts.evidence import DraftOutcome, draft_figures
+from workbench.drafts.loops import repeats_itself
 from workbench.drafts.model import SAMPLE_RATE, Draft
 from workbench.drafts.packing import window_groups
 from workbench.store import double_queries, draft_queries, gold_queries, repo
@@ -66,6 +67,12 @@ as much as a full one."""
 
 
 HELD_BACK = "held back from drafts, the control group of the effort figures (README: Holdback)"
+
+
+def withheld_note(count: int) -> str:
+    """The clip list's note on a clip with ``count`` drafts withheld as loops."""
+    drafts = "draft" if count == 1 else "drafts"
+    return f"{count} {drafts} withheld: the engine repeated itself; those segments are typed from the audio"
 
 
 def drafts_allowed(task: Task, segment: Segment) -> bool:
@@ -205,7 +212,7 @@ class Drafting(Service):
                         segments=len(wanted))
         if wanted and (source is None or not source.exists()):
             raise DraftEngineError(f"clip {clip_id} has no processed audio to draft from")
-        batches, held = list(_batches(wanted)), []
+        batches, held, withheld = list(_batches(wanted)), [], []
         for number, batch in enumerate(batches, 1):
             pieces = [DraftSegment(str(segment_id), _audio(source, start, end)) for segment_id, start, end in batch]
             drafts = backend.draft(pieces, language)
@@ -215,23 +222,30 @@ class Drafting(Service):
             fresh = held + [(draft, *heard[draft.segment_id]) for draft in drafts]
             # A re-cut may join a batch's last segment to the next batch's first: it waits for it.
             held = [fresh.pop()] if recutting and number < len(batches) and fresh else []
-            if not self._store_drafts(clip_id, fresh, heartbeat):
+            if not self._store_drafts(clip_id, fresh, heartbeat, withheld):
                 return
         with self.store.session() as session:
             clip = rows.clip(session, clip_id, lock=True)
             if not heartbeat.owns(clip):
                 return
             clip.draft_state = "done"
-            self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done)
+            if withheld:
+                clip.draft_note = withheld_note(len(withheld))
+            self._audit(session, None, "clip.drafted", "clip", clip.id, segments=clip.draft_done,
+                        withheld=len(withheld))
 
-    def _store_drafts(self, clip_id: int, fresh: list[tuple[Draft, bool, tuple]], heartbeat: Heartbeat) -> bool:
+    def _store_drafts(self, clip_id: int, fresh: list[tuple[Draft, bool, tuple]], heartbeat: Heartbeat,
+                      withheld: list[int]) -> bool:
         """Write each draft of ``fresh`` (drafts, each with whether its audio has sound and,
         when the task may be re-cut, its pauses) as
         version 1 of its segment, only if the segment is still untouched, and beat; False,
         writing nothing, when the clip is no longer this job's (taken for dead and queued
         again). Before that, a task nobody has claimed is re-cut by these drafts' sentences
         (workflow/recutting.py). An empty draft is kept only over audio with sound: the
-        transcriber is told the engine heard no words there (workflow/draft_guidance.py)."""
+        transcriber is told the engine heard no words there (workflow/draft_guidance.py). A
+        draft that repeats itself (drafts/loops.py) is withheld, its segment's id added to
+        ``withheld``: the segment stays undrafted and is typed from the audio. The re-cut
+        still reads it, as the bench measured the re-cut."""
         with self.store.session() as session:
             clip = rows.clip(session, clip_id, lock=True)
             if not heartbeat.owns(clip):
@@ -253,6 +267,9 @@ class Drafting(Service):
                 text = clean_text(draft.text)
                 if (not text and not item.sounding) or not storable(text, limit=SEGMENT_TEXT) \
                         or not self._draftable(task, segment):
+                    continue
+                if repeats_itself(text):
+                    withheld.append(segment.id)
                     continue
                 if not repo.bump_version(session, segment, 0, text=text, status="todo"):
                     continue  # a human typed meanwhile: theirs stands
