@@ -11,6 +11,7 @@ JSON), ``errors`` (refusals as HTTP answers), ``body_limit``, ``origin`` and
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from workbench.ui.session import SESSION_COOKIE, SessionGate, SessionSigner, loa
 from workbench.ui.work_api import STATIC_PREFIX, router as work_router
 from workbench.ui.senior_api import router as senior_router
 from workbench.ui.double_api import router as double_router
+from workbench.workflow import media
 from workbench.workflow.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -104,6 +106,7 @@ def create_app(wb: "Workbench", *, secret: bytes | None = None, settings: "Setti
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        threading.Thread(target=media.warm_up, name="warm-media", daemon=True).start()
         async with serving(app) as state:
             try:
                 yield state

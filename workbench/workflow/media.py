@@ -46,6 +46,14 @@ class SegmentAudio:
         return duration * max(0, first) / size, duration * min(stop, size) / size
 
 
+def warm_up() -> None:
+    """Import what the first segment cut and spectrogram need (soundfile, scipy.signal and
+    matplotlib: about 2.5 s on the 2-core machine), so that the first transcriber after a
+    start does not wait for it. The web app runs this in a background thread as it starts."""
+    import workbench.audio.io  # noqa: F401
+    import workbench.audio.spectrum  # noqa: F401
+
+
 class Media(Service):
     """Needs only ``ctx``: the permission rules are ``access``'s, the rows ``rows``'."""
 
