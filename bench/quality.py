@@ -119,12 +119,13 @@ class Drafter:
         self.backend, self._scratch = backend, scratch
 
     @classmethod
-    def load(cls, threads: int = 2) -> "Drafter | None":
+    def load(cls, threads: int = 2, **options) -> "Drafter | None":
+        """``options`` go to ``WhisperBackend`` (``loop_reread_ngram=0``: the first reading only)."""
         os.environ["HF_HUB_OFFLINE"] = "1"
         try:
             from workbench.drafts.whisper import WhisperBackend
             scratch = tempfile.TemporaryDirectory()
-            backend = WhisperBackend(Path(scratch.name), cpu_threads=threads)
+            backend = WhisperBackend(Path(scratch.name), cpu_threads=threads, **options)
             backend.load()
         except Exception as error:  # noqa: BLE001 - the extra is optional; say why it is left out
             print(f"drafts' re-cut left out: {type(error).__name__}: {error}")

@@ -7,8 +7,8 @@
 Needs the drafts extra (``pip install -e .[drafts]``). Each clip goes through
 ``process_file`` (the segmenter, and the clean audio a task is cut from); Whisper base
 drafts every segment as the drafting job does (``quality.Drafter``), and the drafts are
-cached in ``bench/out/cache/recut/`` under the clip's name, its segments and the engine's
-id (weights' hash), so a second run only scores (a changed segmenter or model drafts again). Every variant is scored on the same
+cached in ``bench/out/cache/recut/`` under the clip's name, its segments, the engine's
+id (weights' hash) and its decoding options, so a second run only scores (a changed segmenter, model or decoding drafts again). Every variant is scored on the same
 drafts:
 
 - **segmenter**: no re-cut;
@@ -71,7 +71,8 @@ def drafted(folder: Path, language: str, drafter: quality.Drafter) -> tuple[list
     with tempfile.TemporaryDirectory() as scratch:
         result = quality.run_ours(folder / "clip.wav", language, Path(scratch))
     segments, clean = result["segments"], result["clean"]
-    key = hashlib.sha256(json.dumps([folder.name, language, segments, drafter.backend.engine_id]).encode()).hexdigest()[:16]
+    reading = [drafter.backend.engine_id, drafter.backend.decoding]
+    key = hashlib.sha256(json.dumps([folder.name, language, segments, *reading]).encode()).hexdigest()[:16]
     path = CACHE / f"{folder.name}-{key}.json"
     if path.exists():
         drafts = [Draft.from_dict(one) for one in json.loads(path.read_text())]

@@ -288,3 +288,32 @@ def test_a_window_the_pass_hears_as_silence_gives_no_words(tmp_path, no_speech_p
     backend, _, _ = recording_backend(tmp_path, [_piece(no_speech_prob, avg_logprob)])
     (draft,) = backend.draft([DraftSegment("s", np.zeros(SAMPLE_RATE, dtype=np.float32))], "en")
     assert draft.text == heard
+
+
+class LoopingUnlessForbidden(RecordingModel):
+    """A pass that loops on the segment "loop" ("산묵, " over and over) unless repeats are
+    forbidden, and hears "fine." anywhere else."""
+
+    def transcribe(self, audio, **options):
+        self.calls.append({"seconds": audio.size / SAMPLE_RATE, **options})
+        looping = audio.size == 3 * SAMPLE_RATE and options["no_repeat_ngram_size"] == 0
+        return iter([_piece(0.01, -0.2, ("산묵, " * 20).strip() if looping else "fine.", 0.1, 0.9)]), None
+
+
+@pytest.mark.parametrize("reread, expected", [(3, "fine."), (0, ("산묵, " * 20).strip())])
+def test_a_segment_whose_draft_loops_is_read_again_with_repeats_forbidden(tmp_path, reread, expected):
+    backend, _, _ = recording_backend(tmp_path)
+    backend.window_seconds, backend.loop_reread_ngram = 0, reread  # one segment per pass
+    backend._pipeline = one_pass = LoopingUnlessForbidden()
+    segments = [DraftSegment("ok", np.zeros(SAMPLE_RATE, dtype=np.float32)),
+                DraftSegment("loop", np.zeros(3 * SAMPLE_RATE, dtype=np.float32))]
+    drafts = backend.draft(segments, "ko")
+    assert [draft.text for draft in drafts] == ["fine.", expected]
+    reads = [(call["seconds"], call["no_repeat_ngram_size"]) for call in one_pass.calls]
+    assert reads == [(1.0, 0), (3.0, 0)] + ([(3.0, 3)] if reread else [])  # only the loop, once more
+
+
+def test_the_loop_rereading_is_an_option_of_the_engine_and_part_of_its_decoding(tmp_path):
+    backend = WhisperBackend.from_options({"loop_reread_ngram": 0}, tmp_path)
+    assert backend.decoding["loop_reread_ngram"] == 0
+    assert WhisperBackend(tmp_path).decoding["loop_reread_ngram"] == 3

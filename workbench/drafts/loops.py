@@ -6,12 +6,14 @@ better than language does. The test is Whisper's own for a failed decode: the UT
 length over its zlib-compressed length above 2.4 (OpenAI's and faster-whisper's
 ``compression_ratio_threshold``).
 
-Measured by ``bench/draft_loops.py`` on the bench's Whisper base drafts (1,642 segments of
-the tuning, held-out and recorded clips): 89 drafts loop, all on espeak clips (ko 61, ja 24, zh 4), none of the
-recorded speech's. Scored against the clips' sentences their CER is 2.08 (ko), 1.79 (ja)
-and 6.88 (zh): deleting the loop costs more than typing the sentence from nothing (CER
-1.0). Cutting the text after the first repeat left 0.99, 0.97 and 1.18, so a looping
-draft is withheld rather than trimmed.
+The Whisper engine reads a looping segment once more with 3-grams forbidden
+(drafts/whisper.py); the drafting job withholds whatever still loops, from any engine
+(workflow/drafting.py). Measured by ``bench/draft_loops.py`` on the bench's Whisper base
+first readings (1,642 segments of the tuning, held-out and recorded clips): 89 loop, all on
+espeak clips (ko 61, ja 24, zh 4), none of the recorded speech's. Scored against the
+clips' sentences their CER is 2.08 (ko), 1.79 (ja) and 6.88 (zh): deleting the loop costs
+more than typing the sentence from nothing (CER 1.0), and cutting the text after the
+loop's first occurrence still left 0.99, 0.97 and 1.18.
 
 >>> repeats_itself("산묵, " * 20)
 True
