@@ -220,10 +220,24 @@ def test_the_cli_chooses_the_engine_per_project_and_language_and_a_drafts_worker
     assert refused.exit_code == 1 and "unknown language 'th'" in refused.output
     assert run(app, ["drafts", "set", "nemo"]).output.startswith("error: Unknown draft backend 'nemo'")
 
+    for junk, says in ((["whisper", "--option", "loop_reread_ngram=-1"], "loop_reread_ngram must be a whole number"),
+                       (["whisper", "--option", "beam_size=five"], "beam_size must be a whole number"),
+                       (["whisper", "--option", "window_seconds=300"], "window_seconds must be a number from 0"),
+                       (["whisper", "--option", "beams=5"], "unknown whisper option(s) beams"),
+                       (["openai", "--option", "url=ftp://x", "--option", "model=m"], "must start with http"),
+                       (["openai", "--option", "url=http://x", "--option", "model=m", "--option", "timeout=soon"],
+                        "options are refused")):
+        refused = run(app, ["drafts", "set", *junk, "--language", "en"])
+        assert (refused.exit_code, refused.output.startswith("error: ")) == (1, True), refused.output
+        assert says in refused.output
+    chosen = run(app, ["drafts", "set", "whisper", "--option", "loop_reread_ngram=0", "--language", "ja"])
+    assert chosen.exit_code == 0, chosen.output
+
     wb = open_immediate()
     assert wb.draft_engines.choice_for("acme", "ko").name == "fake"
     assert wb.draft_engines.choice_for("call-center", "ko") is None
-    assert wb.draft_engines.choice_for("acme", "en") is None
+    assert wb.draft_engines.choice_for("acme", "en") is None  # nothing refused was kept
+    assert wb.draft_engines.choice_for("acme", "ja").options == {"loop_reread_ngram": 0}
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     clip = clip_with_audio(wb, admin, tmp_path)
     wb.close()

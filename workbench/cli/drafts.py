@@ -76,6 +76,11 @@ def drafts_set(
     else:
         raise InvalidInput(f"Unknown draft backend {backend!r}; choose {', '.join(default_registry().names)} or off.")
     wb = open_workbench()
+    if choice is not None:  # refused here, not at the first job: building a backend loads no model
+        try:
+            wb.draft_engines.backend(choice)
+        except (TypeError, ValueError, AttributeError) as error:
+            raise InvalidInput(f"The {backend} options are refused: {error}") from None
     data = wb.draft_engines.config().to_dict()
     stored = None if choice is None else choice.to_dict()
     if project is not None:

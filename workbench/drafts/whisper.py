@@ -87,6 +87,8 @@ ONE_PASS_SECONDS = 30.0
 """Whisper's input length: a window up to this long is read in one pass."""
 LOOP_REREAD_NGRAM = 3
 """A draft that repeats itself is read again with n-grams of this many tokens forbidden."""
+WHOLE_OPTIONS = {"cpu_threads": 1, "beam_size": 1, "no_repeat_ngram_size": 0, "loop_reread_ngram": 0}
+"""The whole-number options and the least each may be."""
 NO_SPEECH = (0.6, -1.0)
 """A pass with a no-speech probability above the first and an average log-probability below
 the second heard silence (faster-whisper's defaults for its sequential path)."""
@@ -215,6 +217,17 @@ class WhisperBackend:
         if unknown:
             raise DraftEngineError(f"unknown whisper option(s) {', '.join(sorted(unknown))}; "
                                    f"known: {', '.join(sorted(known))}")
+        for name, lowest in WHOLE_OPTIONS.items():
+            value = options.get(name, lowest)
+            if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+                raise DraftEngineError(f"whisper option {name} must be a whole number from {lowest} up, "
+                                       f"not {value!r}")
+        window = options.get("window_seconds", WINDOW_SECONDS)
+        if isinstance(window, bool) or not isinstance(window, (int, float)) or not 0 <= window <= ONE_PASS_SECONDS:
+            raise DraftEngineError(f"whisper option window_seconds must be a number from 0 to {ONE_PASS_SECONDS:g}, "
+                                   f"not {window!r}")
+        if not isinstance(options.get("compute_type", "int8"), str):
+            raise DraftEngineError("whisper option compute_type must be CTranslate2's name for one, such as int8")
         return cls(data_dir, **options)
 
     @property
