@@ -244,6 +244,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1, help="CTranslate2 CPU threads")
     parser.add_argument("--beam-size", type=int, default=5, help="beam size (1 is greedy)")
     parser.add_argument("--no-repeat-ngram", type=int, default=0, help="no_repeat_ngram_size (0 = off)")
+    parser.add_argument("--loop-reread", type=int, default=whisper.LOOP_REREAD_NGRAM,
+                        help="loop_reread_ngram: a looping draft read again with n-grams this long forbidden (0 = off)")
     parser.add_argument("--modes", default="packed,single", help="packed, single or both")
     parser.add_argument("--show", action="store_true", help="print two drafts per set")
     parser.add_argument("--no-ten-minutes", action="store_true", help=f"skip the {TEN_MINUTES} clip")
@@ -262,7 +264,8 @@ def main(argv: list[str] | None = None) -> None:
             if mode not in args.modes.split(","):
                 continue
             options = {"cpu_threads": args.threads, "beam_size": args.beam_size,
-                       "no_repeat_ngram_size": args.no_repeat_ngram, "compute_type": args.compute_type}
+                       "no_repeat_ngram_size": args.no_repeat_ngram, "compute_type": args.compute_type,
+                       "loop_reread_ngram": args.loop_reread}
             options |= {} if window is None else {"window_seconds": window}
             backends[mode] = WhisperBackend(Path(data_dir), **options)
             started = time.process_time()
