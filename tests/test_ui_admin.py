@@ -296,6 +296,34 @@ def test_a_settlement_dry_run_records_nothing_and_a_commit_shows_in_the_earnings
     assert earnings.my_earnings(wb, wb_people.tom).statement.empty
 
 
+def test_my_earnings_says_the_same_pay_in_the_readers_language(wb, wb_people, wb_clip, wb_clock):
+    """The tab's sentences, column names and the statuses, roles and languages in its cells
+    come in the reader's language; the tables' figures and codes underneath are unchanged."""
+    wb_clip()
+    take_through_review(wb, wb_people.tina, wb_people.rita)
+    payday = payday_for(wb_clock()).isoformat()
+    wb_clock.advance(days=20)
+    admin.run_settlement(wb, wb_people.admin, payday, commit=True, confirmed=True)
+    english, japanese = earnings.my_earnings(wb, wb_people.tina), earnings.my_earnings(wb, wb_people.tina, "ja")
+    assert japanese.summary.startswith("支払いを待っている承認済みの作業はありません。前回の支払日 " + payday + "：手取り ")
+    assert japanese.statement.equals(english.statement) and japanese.periods.equals(english.periods)
+    shown = earnings.for_reader(japanese.statement, "ja")
+    assert list(shown.columns[:4]) == ["支払日", "状態", "クリップ", "言語"]
+    assert (shown.iloc[0]["状態"], shown.iloc[0]["言語"]) == ("精算済み", "韓国語")
+    assert earnings.for_reader(japanese.periods, "ja").iloc[0]["状態"] in ("支払済み", "繰越")
+    assert list(earnings.for_reader(english.statement, "en").columns[:3]) == ["payday", "status", "clip"]
+    # The chart too, in a font that has the script (scripts/test installs Debian's CJK fonts);
+    # a machine without one keeps it English rather than draw a box per character.
+    title = japanese.chart.axes[0].title
+    assert (title.get_text(), title.get_fontfamily()[0]) == ("期間ごとの分数と支払額", earnings.cjk_font())
+    assert english.chart.axes[0].get_title() == "Minutes and pay per period"
+
+
+def test_without_a_cjk_font_the_earnings_chart_stays_english(monkeypatch):
+    monkeypatch.setattr(earnings, "cjk_font", lambda: None)
+    assert earnings.chart_words("ko") == (None, None) and earnings.chart_words("en") == (None, None)
+
+
 @pytest.mark.parametrize("payday, message", [("2026-11-31", "not a date"), ("2026-11-17", "not a payday")])
 def test_a_settlement_for_a_day_that_is_not_a_payday_is_refused(wb, wb_people, payday, message):
     with pytest.raises(InvalidInput, match=message):

@@ -43,6 +43,15 @@ def accepted_clip(wb, admin, people, seconds: float, name: str) -> int:
     return take_through_review(wb, people["tina"], people["rita"])
 
 
+def carried_out_of_november(wb, admin, people, wb_clock) -> None:
+    """tina's 156 won accepted on 2026-11-20 and carried out of the committed November 30
+    payday (below the minimum payout); the clock then on 2026-12-01."""
+    wb_clock.now = datetime(2026, 11, 20, 10, tzinfo=SEOUL).astimezone(timezone.utc)
+    accepted_clip(wb, admin, people, SHORT, "november.wav")
+    wb_clock.now = datetime(2026, 12, 1, 10, tzinfo=SEOUL).astimezone(timezone.utc)
+    pay.settle(wb, admin, date(2026, 11, 30), commit=True)
+
+
 # --- what is coming -----------------------------------------------------------------------
 
 def test_a_156_won_item_says_plainly_it_carries_over_below_the_minimum_payout(wb, world):
@@ -83,17 +92,14 @@ def test_work_waiting_for_review_shows_with_what_it_earns_if_accepted(wb, world)
 
 def test_a_balance_carried_out_of_a_committed_payday_joins_the_next_one(wb, world, wb_clock):
     admin, people = world
-    wb_clock.now = datetime(2026, 11, 20, 10, tzinfo=SEOUL).astimezone(timezone.utc)
-    accepted_clip(wb, admin, people, SHORT, "november.wav")
-    wb_clock.now = datetime(2026, 12, 1, 10, tzinfo=SEOUL).astimezone(timezone.utc)
-    pay.settle(wb, admin, date(2026, 11, 30), commit=True)
+    carried_out_of_november(wb, admin, people, wb_clock)
     accepted_clip(wb, admin, people, LONG, "december.wav")
     earnings = signed_in(create_app(wb, secret=b"k" * 32), "tina").get(EARNINGS).json()
     [payday] = earnings["paydays"]
     assert (payday["payday"], payday["carried_in"], payday["gross"], payday["paid"]) == ("2026-12-15", 156, 10_000, True)
     assert "(156 won carried over)" in payday["text"]
     assert earnings["paid"] == [{"payday": "2026-11-30", "net": 0, "gross": 156, "minutes": 0.2,
-                                 "status": "carried"}]
+                                 "status": "carried", "status_text": "carried over"}]
 
 
 def test_a_reviewer_sees_their_finished_review_rounds_coming(wb, world):
@@ -148,6 +154,51 @@ def test_the_answer_follows_every_change_its_figures_come_from(wb, world, wb_clo
     pay.settle(wb, admin, DECEMBER_15, commit=True, minimum_payout=0)
     after = read()
     assert after["paydays"] == [] and [row["payday"] for row in after["paid"]] == ["2026-12-15"]
+
+
+# --- in the reader's language ------------------------------------------------------------
+
+def english_left(texts) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{3,}", " ".join(texts)))
+
+
+def test_a_korean_reader_is_told_what_is_coming_in_korean_with_the_same_figures(wb, world, wb_clock):
+    """Every sentence of the answer, the carried-over payday's status too, in the reader's
+    language (Accept-Language here; their own choice wins, tests/test_ui_i18n.py): pay that
+    carries over or is due is what a worker must not misread."""
+    admin, people = world
+    carried_out_of_november(wb, admin, people, wb_clock)
+    accepted_clip(wb, admin, people, SHORT, "december.wav")
+    processed_clip(wb, admin, filename="waiting.wav", duration=LONG, priority=10)
+    transcribe(wb, people["tina"], wb.claim_next_id(people["tina"]))
+    client = signed_in(create_app(wb, secret=b"k" * 32), "tina")
+    english = client.get(EARNINGS).json()
+    korean = client.get(EARNINGS, headers={"Accept-Language": "ko-KR,ko;q=0.9"}).json()
+    [day] = korean["paydays"]
+    assert korean["waiting"]["text"] == "검수 대기 중: 작업 1건, 클립 10.0분, 오늘의 단가로 승인되면 세전 10,000원."
+    assert day["text"] == ("2026-12-15: 작업 1건, 0.2분, 세전 156원(이월된 156원): 최소 지급액 5,000원에 못 미쳐 이날은 "
+                           "지급되지 않습니다. 312원은 이월되어, 세후 잔액이 5,000원에 이르는 첫 지급일에 지급됩니다.")
+    assert [row["status_text"] for row in korean["paid"]] == ["이월"]
+    assert english_left([korean["waiting"]["text"], day["text"], *(row["status_text"] for row in korean["paid"])]) == set()
+    # The figures are the same whatever the language; only the words differ.
+    strip = lambda answer: {**answer, "waiting": {**answer["waiting"], "text": ""},  # noqa: E731
+                            "paydays": [{**d, "text": ""} for d in answer["paydays"]],
+                            "paid": [{**r, "status_text": ""} for r in answer["paid"]]}
+    assert strip(korean) == strip(english) and english["paydays"][0]["text"].startswith("2026-12-15: 1 task(s)")
+
+
+@pytest.mark.parametrize("language, nothing_due", [
+    ("zh", "没有已通过、等待支付的工作。从今天起通过的工作将于 2026-12-15 支付。"),
+    ("ja", "支払いを待っている承認済みの作業はありません。今日以降に承認された作業は 2026-12-15 に支払われます。"),
+])
+def test_a_reused_answer_is_never_given_in_another_readers_language(wb, world, language, nothing_due):
+    """The answer is reused while its figures stand (ComingCache): the language is part of
+    what it is reused for, so a switch of language shows at the next read."""
+    client = signed_in(create_app(wb, secret=b"k" * 32), "tina")
+    assert client.get(EARNINGS).json()["waiting"]["text"] == "Nothing of yours is waiting for review."
+    answer = client.get(EARNINGS, headers={"Accept-Language": language}).json()
+    assert answer["nothing_due"] == nothing_due and english_left([answer["waiting"]["text"]]) == set()
+    assert client.get(EARNINGS, headers={"Accept-Language": "en"}).json()["waiting"]["text"].startswith("Nothing of")
 
 
 # --- attacks ------------------------------------------------------------------------------

@@ -57,6 +57,18 @@ def test_a_newly_marked_message_is_caught_until_each_language_has_it(tmp_path):
     assert catalogue_gaps(marked, "ko")["missing"] == ["A message nobody has translated yet.", "Single {quoted}"]
 
 
+def test_a_python_message_written_over_several_lines_is_marked_whole(tmp_path):
+    """Adjacent literals are one message, as Python joins them: a long message wrapped over
+    lines is caught like a short one (a line-by-line reading missed the sign-in page's
+    "Thank you..." and left it English for every reader)."""
+    module = tmp_path / "page.py"
+    module.write_text('def page(tr):\n'
+                      '    return tr("A long message that is wrapped "\n'
+                      '              "over two lines, {n} times.", n=2) + tr(f"{x}") + str("Not marked.")\n')
+    assert i18n.marked_messages([module]) == {
+        "A long message that is wrapped over two lines, {n} times.": [f"{module}:2"]}
+
+
 def test_the_task_scripts_load_their_words_from_the_page_not_from_english_literals():
     """Every English phrase a person reads in static/work is a marked message: a string
     literal of two or more words outside ``tr(...)`` (ids, CSS classes, keys and event names
@@ -111,8 +123,8 @@ def test_the_sign_in_and_task_pages_have_no_english_left_in_another_language(lan
     from workbench.ui.login_page import login_page
     from workbench.ui.work_api import task_page
 
-    for page in (login_page(language=language), task_page("transcriber", 7, language),
-                 task_page("reviewer", 7, language)):
+    for page in (login_page(language=language), login_page(language=language, apply_done=True),
+                 task_page("transcriber", 7, language), task_page("reviewer", 7, language)):
         assert english_words(page, allowed=NOT_ENGLISH) == set()
         assert f'<html lang="{language}">' in page
 

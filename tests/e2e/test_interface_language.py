@@ -1,8 +1,9 @@
 """The pages in the worker's language, in real Chromium: a browser set to Korean gets the
 sign-in page, the queue page and the task page in Korean (their scripts' words too, with no
 English left but key names and the clip's own name); the header's picker switches the same
-worker to English, and that choice is kept for them. Saves docs/screenshots/task-page-ko.png
-and task-page-en.png."""
+worker to English, and that choice is kept for them; a worker's pay is explained in Korean on
+the My earnings tab. Saves docs/screenshots/task-page-ko.png, task-page-en.png and
+earnings-ko.png."""
 
 from __future__ import annotations
 
@@ -77,18 +78,25 @@ def test_a_korean_browser_gets_the_queue_and_task_page_in_korean_and_the_picker_
         context.close()
 
 
+def sign_in_korean(context, login) -> object:
+    """A page of ``context`` (a Korean browser) signed in as the demo ``login``, on the Gradio app."""
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#login-username", login.username)
+    page.fill("#login-password", login.password)
+    page.click("#signin-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/(work)?$"))
+    if page.url.endswith("/work"):
+        page.goto("/")
+    page.get_by_text("로그인됨").wait_for()
+    return page
+
+
 def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_buttons_labels_and_help_in_korean(
         chromium, workbench_app, screenshot_dir):
-    admin = workbench_app.login_for("admin")
     context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="ko-KR")
     try:
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("#login-username", admin.username)
-        page.fill("#login-password", admin.password)
-        page.click("#signin-form button[type=submit]")
-        page.wait_for_url(re.compile(r"/$"))
-        page.get_by_text("로그인됨").wait_for()
+        page = sign_in_korean(context, workbench_app.login_for("admin"))
         page.get_by_role("tab", name="관리").wait_for()
         for tab in ("클립", "지원서", "작업자", "정산", "내보내기"):
             page.get_by_role("tab", name=tab).wait_for()
@@ -102,5 +110,28 @@ def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_buttons_labels
         page.get_by_role("tab", name="클립").click()
         assert page.evaluate("navigator.language") == "ko"
         page.screenshot(path=str(screenshot_dir / "admin-ko.png"))
+    finally:
+        context.close()
+
+
+def test_my_earnings_in_a_korean_browser_explains_the_pay_in_korean(chromium, workbench_app, screenshot_dir):
+    """The Gradio "My earnings" tab of a worker paid in the demo: what the server writes into
+    it (the summary, the tables' headers, statuses and language names, time on task) comes in
+    the browser's language, like the labels Gradio translates itself."""
+    context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="ko-KR")
+    try:
+        # The demo's paid period is the English transcriber's; the pages follow the browser.
+        page = sign_in_korean(context, workbench_app.login_for("transcriber", "en"))
+        page.get_by_role("tab", name="내 수입").click()
+        summary = page.locator("#wb-earnings-summary")
+        summary.get_by_text("지난 지급일", exact=False).wait_for()
+        page.locator("#wb-earnings-periods [role=gridcell]", has_text="지급됨").first.wait_for()
+        headers = page.locator("#wb-statement thead").inner_text()
+        assert "지급일" in headers and "금액" in headers and "payday" not in headers
+        shown = " ".join([summary.inner_text(), page.locator("#wb-time-summary").inner_text(),
+                          page.locator("#wb-earnings-periods").inner_text(), headers])
+        assert set(re.findall(r"[A-Za-z]{3,}", shown)) == set()
+        page.locator("#wb-earnings-chart img").wait_for()
+        page.screenshot(path=str(screenshot_dir / "earnings-ko.png"), full_page=True)
     finally:
         context.close()

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from workbench.ui.handlers.auth import session_actor, visible_pages
-from workbench.ui.handlers.earnings import REVIEW_COLUMNS, STATEMENT_COLUMNS, TIME_COLUMNS, my_earnings
-from workbench.ui.wiring import bind, readable_columns
+from workbench.ui.handlers.earnings import (
+    REVIEW_COLUMNS, STATEMENT_COLUMNS, TIME_COLUMNS, for_reader, my_earnings, no_paydays_note,
+)
+from workbench.ui.language import language_of
+from workbench.ui.wiring import bind
 from workbench.ui.gradio_i18n import tr
 
 if TYPE_CHECKING:
@@ -20,17 +23,20 @@ def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
     actor = session_actor(wb, request.username)
     if not visible_pages(actor)["earnings"]:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-    earnings = my_earnings(wb, actor)
+    # The reader's language as the light pages decide it (their choice, this browser's, its
+    # Accept-Language): Gradio's own labels follow the same (gradio_i18n.language_script).
+    language = language_of(actor, request.cookies, request.headers)
+    earnings = my_earnings(wb, actor, language)
     settled = not earnings.periods.empty
     return (
         earnings.summary,
-        "" if settled else "Your paydays appear here once a settlement that pays you is committed.",
-        gr.Dataframe(value=readable_columns(earnings.periods), visible=settled),
+        "" if settled else no_paydays_note(language),
+        gr.Dataframe(value=for_reader(earnings.periods, language), visible=settled),
         gr.Plot(value=earnings.chart, visible=settled),
-        readable_columns(earnings.statement),
-        gr.Dataframe(value=readable_columns(earnings.reviews), visible=not earnings.reviews.empty),
+        for_reader(earnings.statement, language),
+        gr.Dataframe(value=for_reader(earnings.reviews, language), visible=not earnings.reviews.empty),
         earnings.time_summary,
-        gr.Dataframe(value=readable_columns(earnings.time_on_task), visible=not earnings.time_on_task.empty),
+        gr.Dataframe(value=for_reader(earnings.time_on_task, language), visible=not earnings.time_on_task.empty),
     )
 
 

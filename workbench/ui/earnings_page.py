@@ -68,4 +68,4 @@ def get_earnings_page(request: Request, actor: "Actor" = Depends(require_actor))
 @router.get("/api/work/earnings")
 def get_earnings(request: Request, response: Response, actor: "Actor" = Depends(require_actor)) -> Any:
     response.headers.update(NO_STORE)
-    return coming_json(workbench_of(request), paid_worker(actor))
+    return coming_json(workbench_of(request), paid_worker(actor), request_language(request))

@@ -20,6 +20,7 @@ new message to each ``.po`` with an empty translation), fill in the ``msgstr`` o
 
 from __future__ import annotations
 
+import ast
 import functools
 import io
 import json
@@ -49,7 +50,9 @@ WORKFLOW_FILES = tuple(UI_DIR.parent / "workflow" / name for name in (
     "guideline_findings.py", "draft_guidance.py", "double_rules.py", "double.py", "hearing.py", "reviewer_checks.py",
     "limits.py", "rows.py", "media.py"))
 # A marked message: the call of tr (or message_id) with a plain string literal (either
-# quotes) as its first argument.
+# quotes) as its first argument. JavaScript is read with this; Python with ``ast``, so that
+# a message written as adjacent literals over several lines counts as one.
+MARKERS = ("tr", "message_id")
 MARKED = re.compile(r"""\b(?:tr|message_id)\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)\s*[,)]""")
 _TAG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 
@@ -128,12 +131,30 @@ def marked_messages(paths: list[Path] | None = None) -> dict[str, list[str]]:
     """Every marked message in ``paths`` (default: ``source_files``), with where it is."""
     found: dict[str, list[str]] = {}
     for path in paths if paths is not None else source_files():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            for match in MARKED.finditer(line):
-                text = re.sub(r"\\(.)", r"\1", match["text"])
-                where = path.relative_to(UI_DIR) if path.is_relative_to(UI_DIR) else path
-                found.setdefault(text, []).append(f"{where}:{number}")
+        where = path.relative_to(UI_DIR) if path.is_relative_to(UI_DIR) else path
+        for number, text in _python_marks(path) if path.suffix == ".py" else _script_marks(path):
+            found.setdefault(text, []).append(f"{where}:{number}")
     return found
+
+
+def _python_marks(path: Path) -> list[tuple[int, str]]:
+    """``(line, message)`` of each ``tr("...")`` or ``message_id("...")`` call in a Python file
+    whose first argument is a string literal (adjacent literals joined, as Python joins them)."""
+    marks = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+        if name in MARKERS:
+            marks.append((node.lineno, node.args[0].value))
+    return sorted(marks)
+
+
+def _script_marks(path: Path) -> list[tuple[int, str]]:
+    return [(number, re.sub(r"\\(.)", r"\1", match["text"]))
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            for match in MARKED.finditer(line)]
 
 
 @functools.cache

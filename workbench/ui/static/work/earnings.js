@@ -17,7 +17,7 @@ function paidTable(rows) {
   const head = h("tr", {}, [tr("Payday"), tr("Minutes"), tr("Gross"), tr("Net"), tr("Status")].map((name) => h("th", {}, name)));
   return [head, ...rows.map((row) => h("tr", {},
     h("td", {}, row.payday), h("td", {}, row.minutes.toFixed(1)), h("td", {}, won(row.gross)),
-    h("td", {}, won(row.net)), h("td", {}, row.status)))];
+    h("td", {}, won(row.net)), h("td", {}, row.status_text)))];
 }
 
 async function show() {
