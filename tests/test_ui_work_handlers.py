@@ -157,6 +157,7 @@ def test_taking_a_task_when_none_is_offered_says_so(world):
     transcribe.take_next_task(world.wb, world.transcriber)
     queue = transcribe.queue(world.wb, world.other_transcriber)
     assert (queue["can_claim"], queue["offer"]) == (False, "No task is waiting in your language right now.")
+    assert transcribe.queue(world.wb, world.other_transcriber, "ja")["offer"] == "今、あなたの言語で待っているタスクはありません。"
     with pytest.raises(NotFound):
         transcribe.take_next_task(world.wb, world.other_transcriber)
 
@@ -194,6 +195,11 @@ def test_the_whole_loop_return_fix_resubmit_accept(world):
     queue = transcribe.queue(wb, world.transcriber)
     assert queue["choices"][0][1] == world.task_id and queue["choices"][0][0].startswith("↩")
     assert "날씨가 아니라 날씨는" in queue["comments"]
+    # The Gradio tab says the same in the reader's language (the reviewer's words stay theirs).
+    korean = transcribe.queue(wb, world.transcriber, "ko")
+    assert [task_id for _, task_id in korean["choices"]] == [task_id for _, task_id in queue["choices"]]
+    assert "지급 기준" in korean["choices"][0][0] and "고칠 것" in korean["choices"][0][0]
+    assert korean["comments"].startswith("**검수자가 반려함") and "날씨가 아니라 날씨는" in korean["comments"]
     mine = transcribe.open_task(wb, world.transcriber, world.task_id)["segments"][1]
     assert (mine["status"], mine["review_comment"]) == ("returned", "날씨가 아니라 날씨는")
     transcribe.save_text(wb, world.transcriber, mine["id"], "오늘은 날씨는 좋네요.", base_version=mine["version"])
@@ -232,8 +238,10 @@ def test_inline_diff_compares_latin_by_word_and_cjk_by_character(before, after, 
 
 
 def test_the_framed_task_view_points_at_the_task_page():
-    first, again = (transcribe.workspace_html("transcribe", 12, empty="x") for _ in range(2))
-    assert 'src="/work/transcribe/12?' in first
+    first, again = (transcribe.workspace_html("transcribe", 12) for _ in range(2))
+    assert 'src="/work/transcribe/12?' in first and 'title="Task 12"' in first
     assert first != again, "opening the same task again must reload its view"
-    assert "<iframe" not in transcribe.workspace_html("review", None, empty="<b>none</b>")
-    assert "&lt;b&gt;" in transcribe.workspace_html("review", None, empty="<b>none</b>")
+    assert "<iframe" not in transcribe.workspace_html("review", None)
+    assert "take it for review" in transcribe.workspace_html("review", None)
+    assert 'title="작업 12"' in transcribe.workspace_html("transcribe", 12, language="ko")
+    assert "다음 작업" in transcribe.workspace_html("transcribe", None, language="ko")

@@ -116,12 +116,18 @@ def test_the_gradio_admin_page_in_a_korean_browser_names_its_tabs_buttons_labels
 
 def test_my_earnings_in_a_korean_browser_explains_the_pay_in_korean(chromium, workbench_app, screenshot_dir):
     """The Gradio "My earnings" tab of a worker paid in the demo: what the server writes into
-    it (the summary, the tables' headers, statuses and language names, time on task) comes in
-    the browser's language, like the labels Gradio translates itself."""
+    it (the summary, the tables' headers, statuses and language names, time on task, the chart)
+    comes in the browser's language, like the labels Gradio translates itself; so does the
+    Transcribe tab's queue."""
     context = chromium.new_context(base_url=workbench_app.base_url, viewport=VIEWPORT, locale="ko-KR")
     try:
         # The demo's paid period is the English transcriber's; the pages follow the browser.
         page = sign_in_korean(context, workbench_app.login_for("transcriber", "en"))
+        # The Transcribe tab it opens on: the queue's offer and labels in Korean too.
+        side = page.locator(".wb-side").first
+        side.get_by_text("작업", exact=False).first.wait_for()
+        queue_text = side.inner_text()
+        assert not any(words in queue_text for words in ("in your language", "min clip", "min speech", " done"))
         page.get_by_role("tab", name="내 수입").click()
         summary = page.locator("#wb-earnings-summary")
         summary.get_by_text("지난 지급일", exact=False).wait_for()

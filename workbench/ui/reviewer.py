@@ -11,6 +11,7 @@ import gradio as gr
 from workbench.ui.handlers import reviewer as handlers
 from workbench.ui.handlers.auth import session_actor, visible_pages
 from workbench.ui.handlers.transcriber import workspace_html
+from workbench.ui.language import language_of
 from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
 from workbench.ui.gradio_i18n import tr
@@ -18,33 +19,39 @@ from workbench.ui.gradio_i18n import tr
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
-NO_TASK = "Pick a submitted task on the left and take it for review."
+
+
+def reader(wb: "Workbench", request: gr.Request):
+    """The signed-in reviewer and the language their pages are in."""
+    actor = session_actor(wb, request.username)
+    return actor, language_of(actor, request.cookies, request.headers)
 
 
 def refresh_review_queue(wb: "Workbench", request: gr.Request) -> gr.Radio:
-    return gr.Radio(choices=handlers.review_queue(wb, session_actor(wb, request.username))["choices"])
+    actor, language = reader(wb, request)
+    return gr.Radio(choices=handlers.review_queue(wb, actor, language)["choices"])
 
 
 def load_review_page(wb: "Workbench", request: gr.Request) -> list:
     """The review queue, the guideline and the review this reviewer is in the middle of."""
-    actor = session_actor(wb, request.username)
+    actor, language = reader(wb, request)
     if not visible_pages(actor)["review"]:
         return [gr.Radio(), "", gr.HTML()]
-    queue = handlers.review_queue(wb, actor)
+    queue = handlers.review_queue(wb, actor, language)
     return [
         gr.Radio(choices=queue["choices"], value=queue["resume"]),
         guideline_markdown(actor.language),
-        workspace_html("review", queue["resume"], empty=NO_TASK),
+        workspace_html("review", queue["resume"], language=language),
     ]
 
 
 def take_for_review(wb: "Workbench", task_id: int | None, request: gr.Request) -> list:
+    actor, language = reader(wb, request)
     if task_id is None:
-        raise gr.Error("Pick a task first.")
-    actor = session_actor(wb, request.username)
+        raise gr.Error(handlers.no_task_picked(language))
     handlers.take_for_review(wb, actor, task_id)
-    queue = handlers.review_queue(wb, actor)
-    return [gr.Radio(choices=queue["choices"], value=task_id), workspace_html("review", task_id, empty=NO_TASK)]
+    queue = handlers.review_queue(wb, actor, language)
+    return [gr.Radio(choices=queue["choices"], value=task_id), workspace_html("review", task_id, language=language)]
 
 
 def render(wb: "Workbench") -> None:
@@ -57,7 +64,7 @@ def render(wb: "Workbench") -> None:
             with gr.Accordion(tr("Guideline"), open=False):
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
-            workspace = gr.HTML(workspace_html("review", None, empty=NO_TASK))
+            workspace = gr.HTML(workspace_html("review", None))
 
     gr.on(triggers=None, fn=bind(load_review_page, wb), inputs=None, outputs=[tasks, guideline, workspace])
     refresh.click(bind(refresh_review_queue, wb), inputs=None, outputs=tasks)

@@ -12,6 +12,7 @@ import gradio as gr
 
 from workbench.ui.handlers import transcriber as handlers
 from workbench.ui.handlers.auth import session_actor, visible_pages
+from workbench.ui.language import language_of
 from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
 from workbench.ui.gradio_i18n import tr
@@ -19,7 +20,6 @@ from workbench.ui.gradio_i18n import tr
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
-NO_TASK = "Pick a task on the left, or take the next one."
 # Runs in the browser before on_load: where this browser's users were working (transcriber.js).
 READ_PLACES = "() => [window.localStorage.getItem('wb-place') || '']"
 # "Take the next task" never enters Gradio's queue: static/take-next-task.js claims through
@@ -44,21 +44,24 @@ def load_transcribe_page(wb: "Workbench", remembered: str | None, request: gr.Re
     actor = session_actor(wb, request.username)
     if not visible_pages(actor)["transcribe"]:
         return [gr.Radio(), "", "", gr.Button(interactive=False), "", gr.HTML()]
-    queue = handlers.queue(wb, actor)
+    language = language_of(actor, request.cookies, request.headers)
+    queue = handlers.queue(wb, actor, language)
     opened = handlers.task_to_open(queue, remembered, actor.username)
     return [
         *queue_view(queue, select=opened),
         guideline_markdown(actor.language),
-        handlers.workspace_html("transcribe", opened, empty=NO_TASK),
+        handlers.workspace_html("transcribe", opened, language=language),
     ]
 
 
 def refresh_queue(wb: "Workbench", request: gr.Request) -> list:
-    return queue_view(handlers.queue(wb, session_actor(wb, request.username)))
+    actor = session_actor(wb, request.username)
+    return queue_view(handlers.queue(wb, actor, language_of(actor, request.cookies, request.headers)))
 
 
-def open_picked_task(task_id: int | None) -> str:
-    return handlers.workspace_html("transcribe", task_id, empty=NO_TASK)
+def open_picked_task(wb: "Workbench", task_id: int | None, request: gr.Request) -> str:
+    actor = session_actor(wb, request.username)
+    return handlers.workspace_html("transcribe", task_id, language=language_of(actor, request.cookies, request.headers))
 
 
 def render(wb: "Workbench") -> None:
@@ -74,7 +77,7 @@ def render(wb: "Workbench") -> None:
             with gr.Accordion(tr("Guideline"), open=True):
                 guideline = gr.Markdown(max_height=520, elem_classes="wb-guideline")
         with gr.Column(scale=5):
-            workspace = gr.HTML(handlers.workspace_html("transcribe", None, empty=NO_TASK),
+            workspace = gr.HTML(handlers.workspace_html("transcribe", None),
                                 elem_id="wb-transcriber-workspace")
     places = gr.Textbox(visible=False)
 
@@ -83,4 +86,4 @@ def render(wb: "Workbench") -> None:
           outputs=[*queue_outputs, guideline, workspace], js=READ_PLACES)
     take.click(fn=None, inputs=None, outputs=None, js=TAKE_NEXT_TASK)
     refresh.click(bind(refresh_queue, wb), inputs=None, outputs=queue_outputs)
-    tasks.input(open_picked_task, inputs=tasks, outputs=workspace)
+    tasks.input(bind(open_picked_task, wb), inputs=tasks, outputs=workspace)

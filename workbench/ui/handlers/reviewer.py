@@ -67,15 +67,16 @@ def review_segment_json(segment: "SegmentView") -> dict[str, Any]:
     return data
 
 
-def review_queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
-    """Submitted tasks of the reviewer's language, their own reviews in progress first.
+def review_queue(wb: "Workbench", actor: "Actor", language: str = i18n.DEFAULT) -> dict[str, Any]:
+    """Submitted tasks of the reviewer's language, their own reviews in progress first,
+    labelled in ``language`` (the reader's).
 
     ``choices`` are ``(label, task_id)`` pairs; ``resume`` is the task the reviewer is in the
     middle of (None if none), reopened when the page loads.
     """
     tasks = wb.review_queue(actor)
     mine = [task.id for task in tasks if task.state == TaskState.IN_REVIEW and task.reviewer == actor.username]
-    return {"choices": [(task_label(task), task.id) for task in tasks], "resume": next(iter(mine), None)}
+    return {"choices": [(task_label(task, language), task.id) for task in tasks], "resume": next(iter(mine), None)}
 
 
 def review_queue_json(wb: "Workbench", actor: "Actor", language: str = i18n.DEFAULT) -> dict[str, Any]:
@@ -88,6 +89,11 @@ def review_queue_json(wb: "Workbench", actor: "Actor", language: str = i18n.DEFA
          "mine": task.state == TaskState.IN_REVIEW and task.reviewer == actor.username}
         for task in tasks
     ]}
+
+
+def no_task_picked(language: str) -> str:
+    tr = i18n.translator(language)
+    return tr("Pick a task first.")
 
 
 def take_for_review(wb: "Workbench", actor: "Actor", task_id: int) -> int:

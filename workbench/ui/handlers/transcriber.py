@@ -54,23 +54,24 @@ def task_label(task: "TaskSummary", language: str = i18n.DEFAULT) -> str:
     return f"{label} · {tr(task.state.replace('_', ' '))}"  # the state names are the task pages' (text.js)
 
 
-def queue(wb: "Workbench", actor: "Actor") -> dict[str, Any]:
-    """The transcriber's queue, returned tasks first, as Gradio choices and a note.
+def queue(wb: "Workbench", actor: "Actor", language: str = i18n.DEFAULT) -> dict[str, Any]:
+    """The transcriber's queue, returned tasks first, as Gradio choices and a note, in ``language``.
 
     ``choices`` are ``(label, task_id)`` pairs; ``comments`` is Markdown listing the
     reviewers' comments of every returned task; ``can_claim`` enables "take the next task"
     and ``offer`` says why it is (not) offered.
     """
+    tr = i18n.translator(language)
     mine = wb.my_queue(actor)
     tasks = [*mine.returned, *mine.open]
-    comment_lines = ["**Returned by the reviewer — fix these first:**"] if mine.returned else []
+    comment_lines = ["**" + tr("Returned by the reviewer — fix these first:") + "**"] if mine.returned else []
     for task in mine.returned:
         comment_lines += [f"- {task.clip_name} #{position}: {comment}" for position, comment in task.returned_comments]
     return {
-        "choices": [(task_label(task), task.id) for task in tasks],
+        "choices": [(task_label(task, language), task.id) for task in tasks],
         "comments": "\n".join(comment_lines),
         "can_claim": mine.can_claim,
-        "offer": queue_offer(mine, len(tasks)),
+        "offer": queue_offer(mine, len(tasks), language),
     }
 
 
@@ -215,17 +216,21 @@ def task_url(page: str, task_id: int) -> str:
 EMPTY_WORKSPACE = '<div class="wb-empty-task">{}</div>'
 
 
-def workspace_html(page: str, task_id: int | None, *, empty: str) -> str:
-    """The task view framed into the Gradio page (``page`` is transcribe or review).
+def workspace_html(page: str, task_id: int | None, *, language: str = i18n.DEFAULT) -> str:
+    """The task view framed into the Gradio page (``page`` is transcribe or review), or what
+    to do when no task is open, in ``language``.
 
     It is a page of its own so that its keyboard handling, focus and IME composition never
     meet Gradio's re-rendering.
     """
+    tr = i18n.translator(language)
     if task_id is None:
+        empty = (tr("Pick a submitted task on the left and take it for review.") if page == "review"
+                 else tr("Pick a task on the left, or take the next one."))
         return EMPTY_WORKSPACE.format(escape(empty))
     task_id = checked_id(task_id, "task")
     # A new URL every time, so opening the same task again reloads its view.
     return (
         f'<iframe class="wb-task-frame" src="{task_url(page, task_id)}?opened={time.time_ns()}" '
-        f'title="Task {task_id}"></iframe>'
+        f'title="{escape(tr("Task {id}", id=task_id))}"></iframe>'
     )
