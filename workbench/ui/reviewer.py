@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
 
 
-
 def reader(wb: "Workbench", request: gr.Request):
     """The signed-in reviewer and the language their pages are in."""
     actor = session_actor(wb, request.username)
