@@ -296,3 +296,13 @@ def test_a_refusal_a_worker_meets_comes_in_their_language(app, wb):
     own = signed_in(app, "both", headers={"Accept-Language": "ja"}).post(f"/api/work/review/{task_id}",
                                                                           headers={"Origin": OWN_ORIGIN})
     assert own.status_code == 403 and own.json() == {"detail": "自分の作業はレビューできません。"}
+
+
+def test_every_gradio_page_hands_its_labels_to_gradio_however_it_imports_tr():
+    """Gradio translates in the browser only what the catalogue handed to it holds: the
+    labels of every module importing ``gradio_i18n.tr``, alone or beside other names."""
+    from workbench.ui import gradio_i18n
+
+    pages = {path.name for path in i18n.UI_DIR.rglob("*.py") if gradio_i18n.imports_tr(path)}
+    assert {"app.py", "earnings.py", "transcriber.py", "reviewer.py"} <= pages
+    assert {"My earnings", "Take the next task", "Submitted tasks in my language"} <= set(gradio_i18n.gradio_messages())

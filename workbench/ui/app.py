@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from workbench.ui import admin, earnings, i18n, reviewer, transcriber
-from workbench.ui.gradio_i18n import tr
-from workbench.ui.language import language_of, picker_html
+from workbench.ui.gradio_i18n import reader_language, tr
+from workbench.ui.language import picker_html
 from workbench.ui.handlers.auth import PAGES, session_actor, visible_pages
 from workbench.ui.wiring import bind
 
@@ -69,7 +69,7 @@ def pages_for(actor: "Actor") -> tuple[str, ...]:
 def greet(wb: "Workbench", request: gr.Request) -> str:
     """On load: who is signed in."""
     actor = session_actor(wb, request.username)
-    return greeting_html(actor.name, actor.username, language_of(actor, request.cookies, request.headers))
+    return greeting_html(actor.name, actor.username, reader_language(actor, request))
 
 
 def build_blocks(wb: "Workbench", pages: tuple[str, ...] = PAGES) -> gr.Blocks:

@@ -11,9 +11,8 @@ from workbench.ui.handlers.auth import session_actor, visible_pages
 from workbench.ui.handlers.earnings import (
     REVIEW_COLUMNS, STATEMENT_COLUMNS, TIME_COLUMNS, for_reader, my_earnings, no_paydays_note,
 )
-from workbench.ui.language import language_of
 from workbench.ui.wiring import bind
-from workbench.ui.gradio_i18n import tr
+from workbench.ui.gradio_i18n import reader_language, tr
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -25,7 +24,7 @@ def refresh_earnings(wb: "Workbench", request: gr.Request) -> tuple:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     # The reader's language as the light pages decide it (their choice, this browser's, its
     # Accept-Language): Gradio's own labels follow the same (gradio_i18n.language_script).
-    language = language_of(actor, request.cookies, request.headers)
+    language = reader_language(actor, request)
     earnings = my_earnings(wb, actor, language)
     settled = not earnings.periods.empty
     return (

@@ -9,12 +9,14 @@ server decides it (their choice, else their browser's), so a page never mixes tw
 
 from __future__ import annotations
 
+import ast
 import functools
 
 import gradio as gr
 from gradio.i18n import I18nData
 
 from workbench.ui import i18n
+from workbench.ui.language import language_of
 
 # Gradio's front end names its simplified Chinese strings zh-CN.
 GRADIO_LOCALES = {"ko": "ko", "en": "en", "zh": "zh-CN", "ja": "ja"}
@@ -28,8 +30,14 @@ def tr(message: str) -> I18nData:
 def gradio_messages() -> list[str]:
     """The messages the Gradio pages mark (the modules that import this ``tr``). Gradio's
     front end reads a marked label up to its first ``}``, so these have no placeholders."""
-    pages = [path for path in i18n.UI_DIR.rglob("*.py") if "from workbench.ui.gradio_i18n import tr" in path.read_text()]
+    pages = [path for path in i18n.UI_DIR.rglob("*.py") if imports_tr(path)]
     return sorted(i18n.marked_messages(pages))
+
+
+def imports_tr(path) -> bool:
+    """Whether the module at ``path`` imports this module's ``tr`` (whatever else beside it)."""
+    return any(isinstance(node, ast.ImportFrom) and node.module == __name__ and any(a.name == "tr" for a in node.names)
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
 
 
 @functools.cache
@@ -41,6 +49,13 @@ def translations() -> gr.I18n:
         tables[locale] = {message: i18n.translate(language, message) for message in messages}
     tables["zh"] = tables["zh-CN"]
     return gr.I18n(**tables)
+
+
+def reader_language(actor, request: gr.Request) -> str:
+    """The language of the Gradio page ``request`` came from, for ``actor``: as the light pages
+    decide it (``language.language_of``). What a handler writes itself (a sentence, a table's
+    headers) is translated on the server in it; Gradio's labels follow the same language."""
+    return language_of(actor, request.cookies, request.headers)
 
 
 def language_script(language: str) -> bytes:

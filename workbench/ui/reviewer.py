@@ -11,10 +11,9 @@ import gradio as gr
 from workbench.ui.handlers import reviewer as handlers
 from workbench.ui.handlers.auth import session_actor, visible_pages
 from workbench.ui.handlers.transcriber import workspace_html
-from workbench.ui.language import language_of
 from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
-from workbench.ui.gradio_i18n import tr
+from workbench.ui.gradio_i18n import reader_language, tr
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 def reader(wb: "Workbench", request: gr.Request):
     """The signed-in reviewer and the language their pages are in."""
     actor = session_actor(wb, request.username)
-    return actor, language_of(actor, request.cookies, request.headers)
+    return actor, reader_language(actor, request)
 
 
 def refresh_review_queue(wb: "Workbench", request: gr.Request) -> gr.Radio:

@@ -12,10 +12,9 @@ import gradio as gr
 
 from workbench.ui.handlers import transcriber as handlers
 from workbench.ui.handlers.auth import session_actor, visible_pages
-from workbench.ui.language import language_of
 from workbench.ui.wiring import bind
 from workbench.workflow.guidelines import guideline_markdown
-from workbench.ui.gradio_i18n import tr
+from workbench.ui.gradio_i18n import reader_language, tr
 
 if TYPE_CHECKING:
     from workbench.workflow.service import Workbench
@@ -44,7 +43,7 @@ def load_transcribe_page(wb: "Workbench", remembered: str | None, request: gr.Re
     actor = session_actor(wb, request.username)
     if not visible_pages(actor)["transcribe"]:
         return [gr.Radio(), "", "", gr.Button(interactive=False), "", gr.HTML()]
-    language = language_of(actor, request.cookies, request.headers)
+    language = reader_language(actor, request)
     queue = handlers.queue(wb, actor, language)
     opened = handlers.task_to_open(queue, remembered, actor.username)
     return [
@@ -56,12 +55,12 @@ def load_transcribe_page(wb: "Workbench", remembered: str | None, request: gr.Re
 
 def refresh_queue(wb: "Workbench", request: gr.Request) -> list:
     actor = session_actor(wb, request.username)
-    return queue_view(handlers.queue(wb, actor, language_of(actor, request.cookies, request.headers)))
+    return queue_view(handlers.queue(wb, actor, reader_language(actor, request)))
 
 
 def open_picked_task(wb: "Workbench", task_id: int | None, request: gr.Request) -> str:
     actor = session_actor(wb, request.username)
-    return handlers.workspace_html("transcribe", task_id, language=language_of(actor, request.cookies, request.headers))
+    return handlers.workspace_html("transcribe", task_id, language=reader_language(actor, request))
 
 
 def render(wb: "Workbench") -> None:
