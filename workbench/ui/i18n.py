@@ -114,6 +114,12 @@ def translator(language: str) -> Callable[..., str]:
     return functools.partial(translate, language)
 
 
+def language_names(language: str) -> dict[str, str]:
+    """The working languages' names, by code, as a reader of ``language`` writes them."""
+    tr = translator(language)
+    return {"ko": tr("Korean"), "en": tr("English"), "zh": tr("Chinese"), "ja": tr("Japanese")}
+
+
 def html_translator(language: str) -> Callable[..., str]:
     """``tr(message, **params)`` for one language, escaped for HTML (the filled-in values too)."""
     return lambda message, **params: escape(translate(language, message, **params))

@@ -108,9 +108,9 @@ def login_page(
     ``language``."""
     tr = i18n.html_translator(language)
     form = {key: html.escape(value) for key, value in (apply_form or {}).items()}
-    names = {"ko": tr("Korean"), "en": tr("English"), "zh": tr("Chinese"), "ja": tr("Japanese")}
+    names = i18n.language_names(language)
     languages = "".join(
-        _option(code, html.unescape(names.get(code, name)), (apply_form or {}).get("language", ""))
+        _option(code, names.get(code, name), (apply_form or {}).get("language", ""))
         for code, name in LANGUAGE_NAMES.items()
     )
     login_message = f'<p class="error" role="alert">{html.escape(login_error)}</p>' if login_error else ""

@@ -134,7 +134,7 @@ def cell_words(language: str) -> dict[str, dict[str, str]]:
     return {
         "status": {"pending": tr("pending"), "settled": tr("settled"), "paid": tr("paid"), "carried": tr("carried over")},
         "role": {"transcriber": tr("transcriber"), "reviewer": tr("reviewer")},
-        "language": {"ko": tr("Korean"), "en": tr("English"), "zh": tr("Chinese"), "ja": tr("Japanese")},
+        "language": i18n.language_names(language),
     }
 
 
