@@ -43,12 +43,13 @@ def test_process_writes_the_output_directory(tmp_path):
 def test_options_reach_the_pipeline_settings(tmp_path):
     result = process(SAMPLES / "ja_podcast.ogg", "--language", "ja", "--out", tmp_path / "out",
                      "--min-pause", "0.5", "--max-segment", "10", "--padding", "0.1", "--target-lufs", "-20",
-                     "--max-gain", "12", "--true-peak", "-2", "--vad-aggressiveness", "2", "--no-denoise")
+                     "--max-gain", "12", "--true-peak", "-2", "--vad-aggressiveness", "2", "--no-denoise", "--no-enhance")
     assert result.exit_code == 0, result.output
     settings = json.loads((tmp_path / "out" / "report.json").read_text())["settings"]
     assert (settings["min_pause_s"], settings["max_segment_s"], settings["padding_s"], settings["target_lufs"],
-            settings["max_gain_db"], settings["true_peak_ceiling_dbtp"], settings["vad_aggressiveness"], settings["denoise"]) == (
-        0.5, 10.0, 0.1, -20.0, 12.0, -2.0, 2, False)
+            settings["max_gain_db"], settings["true_peak_ceiling_dbtp"], settings["vad_aggressiveness"], settings["denoise"],
+            settings["enhance"]) == (0.5, 10.0, 0.1, -20.0, 12.0, -2.0, 2, False, False)
+    assert "learnt enhancer: not used (denoising is off)" in result.output
 
 
 @pytest.mark.parametrize(

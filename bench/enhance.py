@@ -1,0 +1,65 @@
+"""The learnt enhancer against the gate alone, clip by clip (issue 12's SI-SDR target).
+
+    python3 bench/enhance.py                 # held-out music and babble clips, 5-20 dB
+    python3 bench/enhance.py --split tune    # the tuning clips its settings were chosen on
+    python3 bench/enhance.py --noise pink    # another noise kind
+
+Each clip of ``grid.py`` goes through the whole pipeline twice, ``enhance=False`` (the gate
+alone) and the defaults (the enhancer offered where ``pipeline._enhancer_offer`` says), and
+the SI-SDR gain of ``clean.flac`` against the reverberant speech is printed side by side with
+what the pipeline decided and why. Needs the ``enhance`` and ``silero`` extras; without them
+both columns are the gate's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import soundfile as sf
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import grid  # noqa: E402
+import metrics  # noqa: E402
+
+from workbench.audio import pipeline  # noqa: E402
+
+OUT = HERE / "out" / "grid"
+
+
+def gain(folder: Path, language: str, settings: pipeline.PipelineSettings, base: float, reference) -> tuple[float, float, dict]:
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.process_time()
+        result = pipeline.process_file(folder / "clip.wav", Path(scratch) / "out", language=language, settings=settings)
+        cpu = time.process_time() - started
+        clean = sf.read(str(Path(scratch) / "out" / "clean.flac"), dtype="float32")[0]
+    return metrics.si_sdr(clean, reference) - base, cpu, result.report["denoise"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=("held_out", "tune"), default="held_out")
+    parser.add_argument("--noise", nargs="+", default=["music", "babble"], choices=grid.NOISE_KINDS)
+    options = parser.parse_args()
+    print("| clip | SI-SDR gain: gate alone | SI-SDR gain: with the enhancer | kept | why | CPU s: gate / with |")
+    print("|---|---|---|---|---|---|")
+    for spec in grid.specs(options.split):
+        if spec.noise not in options.noise:
+            continue
+        grid.build(spec, OUT)
+        folder = OUT / spec.name
+        reference = sf.read(str(folder / "reference.wav"), dtype="float32")[0]
+        base = metrics.si_sdr(sf.read(str(folder / "clip.wav"), dtype="float32")[0], reference)
+        gate, gate_cpu, _ = gain(folder, spec.language, pipeline.PipelineSettings(enhance=False), base, reference)
+        with_enhancer, cpu, report = gain(folder, spec.language, pipeline.PipelineSettings(), base, reference)
+        print(f"| {spec.name} | {gate:+.2f} | {with_enhancer:+.2f} | {report['method']} | {report['enhancer']['reason']} "
+              f"| {gate_cpu:.1f} / {cpu:.1f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
