@@ -110,6 +110,18 @@ def test_music_filling_the_pauses_is_taken_out_by_the_enhancer_where_the_gate_ca
     assert si_sdr(enhanced, speech) >= si_sdr(gated, speech) + 2.0
 
 
+def test_a_clip_too_long_to_copy_in_memory_is_not_offered(tmp_path, enhancer, monkeypatch):
+    speech = recorded_sentences()
+    clip = mixed(speech, plucked_chords(speech.size, seed=3), snr_db=7.0)
+    monkeypatch.setattr(pipeline, "ENHANCE_MAX_S", int(clip.size / RATE) - 1)
+
+    _, report = processed(tmp_path, clip, "long")
+
+    assert report["denoise"]["enhancer"]["used"] is False
+    assert "minutes are not offered to it" in report["denoise"]["enhancer"]["reason"]
+    assert report["denoise"]["method"] != "enhancer"
+
+
 def test_quiet_music_is_left_to_the_gate_whose_output_the_model_would_not_beat(tmp_path, enhancer):
     speech = recorded_sentences()
     clip = mixed(speech, plucked_chords(speech.size, seed=3), snr_db=13.0)
