@@ -5,7 +5,7 @@
     python3 bench/enhance.py --noise pink    # another noise kind
 
 Each clip of ``grid.py`` goes through the whole pipeline twice, ``enhance=False`` (the gate
-alone) and the defaults (the enhancer offered where ``pipeline._enhancer_offer`` says), and
+alone) and the defaults (the enhancer offered where ``enhance.offer`` says), and
 the SI-SDR gain of ``clean.flac`` against the reverberant speech is printed side by side with
 what the pipeline decided and why. Needs the ``enhance`` and ``silero`` extras; without them
 both columns are the gate's.

@@ -113,7 +113,7 @@ def test_music_filling_the_pauses_is_taken_out_by_the_enhancer_where_the_gate_ca
 def test_a_clip_too_long_to_copy_in_memory_is_not_offered(tmp_path, enhancer, monkeypatch):
     speech = recorded_sentences()
     clip = mixed(speech, plucked_chords(speech.size, seed=3), snr_db=7.0)
-    monkeypatch.setattr(pipeline, "ENHANCE_MAX_S", int(clip.size / RATE) - 1)
+    monkeypatch.setattr(enhance, "MAX_SECONDS", int(clip.size / RATE) - 1)
 
     _, report = processed(tmp_path, clip, "long")
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.audio import denoise, enhance, io, loudness, paged, second_opinion, segment
+from workbench.audio import denoise, enhance, io, loudness, paged, segment
 from workbench.audio.errors import AudioError
 from workbench.audio.settings import MIN_DURATION_S, SAMPLE_RATE, PipelineSettings
 from workbench.audio.speech import Found, find_speech
@@ -38,14 +38,6 @@ from workbench.languages import LANGUAGES
 ONE_GATE_THREAD_AFTER_S = 2 * 3600
 # The denoiser needs this much noise-only audio for its profile (``denoise.reduce_noise``).
 MIN_NOISE_PROFILE_S = 0.5
-# The learnt enhancer works on a second copy of the clip in memory, so only clips held in
-# memory (up to ON_DISK_AFTER_S) are offered to it.
-ENHANCE_MAX_S = 15 * 60
-# The background between the segments is measured (its level, and Silero's verdict) in
-# stretches of at least this long (shorter ones are mostly the segments' own fading edges),
-# and at least this much of it is needed to judge by.
-MIN_BACKGROUND_STRETCH_S = 0.5
-MIN_BACKGROUND_HEARD_S = 2.0
 # Clips longer than this are held in a file in the staging directory while they are
 # processed (``workbench.audio.paged``), not in memory: 1.3 GB less at six hours. Fifteen
 # minutes keeps the 10-minute clip in memory (the speed figures) and bounds what is copied
@@ -286,7 +278,7 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
         return {**report, "reason": "less than 0.5 s of noise-only audio or no speech to judge by",
                 "enhancer": {"used": False, "reason": "nothing to judge it by"},
                 "highpass_kept": _judge_highpass(audio, original_path, found, noise, before, settings)}, before
-    not_offered = _enhancer_offer(audio, found, settings)
+    not_offered = enhance.offer(audio, found, settings)
     denoise.reduce_noise(
         audio, SAMPLE_RATE, noise=profile, speech=found.padded, prop_decrease=settings.denoise_strength,
         n_std_thresh=settings.denoise_threshold_std, out=audio,
@@ -299,7 +291,7 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     )
     enhanced, enhancer_report = None, {"used": False, "reason": not_offered}
     if not_offered is None:
-        enhanced, enhancer_report = _enhance(audio, original_path, found, noise, before, after if applied else None, settings)
+        enhanced, enhancer_report = enhance.apply(audio, original_path, found, noise, before, after if applied else None, settings)
     if enhanced is not None:
         applied, after = True, enhanced
         reason = enhancer_report["reason"]
@@ -309,75 +301,6 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
         "highpass_kept": applied or _judge_highpass(audio, original_path, found, noise, before, settings),
         "snr_before_db": _rounded(before.snr_db), "snr_after_db": _rounded(after.snr_db),
     }, before
-
-
-def _enhancer_offer(audio: np.ndarray, found: Found, settings: PipelineSettings) -> str | None:
-    """Whether the learnt enhancer (``enhance.py``) is offered this clip: ``None`` if so, else
-    why not (a sentence for the report). Read on the high-passed input, before the gate.
-
-    It is offered where the gate falls short and the enhancer does not: a clip whose first
-    pass left under ``enhance_busy_noise_share`` of it as noise-only pauses (music or babble
-    filled them; steady noise leaves a third and the gate beats the model there, pink noise
-    at 7 dB +9.7 against +7.0 dB), where the speech stands less than ``enhance_below_snr_db``
-    over the background between the segments (the model's own distortion sets a ceiling: on
-    the tuning clips' music it gained +5.1 to +6.4 dB at 7 dB SNR and lost up to 0.9 dB
-    against the gate at 14), and whose background Silero's model hears as speech in under
-    ``enhance_max_background_speech`` of its frames. Babble is speech, which the model is
-    trained to keep: on the tuning clips it lowered SI-SDR under babble (-3.4 to -0.7 dB
-    where the gate gave +1.9 to +3.8), and Silero heard 61-100 % of those backgrounds as
-    speech, against 0-1 % under music."""
-    if not settings.enhance:
-        return "turned off in the settings"
-    duration = audio.size / SAMPLE_RATE
-    noise_share = segment.total_seconds(found.noise) / duration
-    if noise_share >= settings.enhance_busy_noise_share:
-        return f"{noise_share:.0%} of the clip is noise-only pauses: the gate has its profile"
-    if duration > ENHANCE_MAX_S:
-        return f"clips over {ENHANCE_MAX_S // 60} minutes are not offered to it"
-    if enhance.load() is None:
-        return enhance.unavailable()
-    opinion = second_opinion.load()
-    if opinion is None:
-        return "it needs Silero's model (the [silero] extra) to tell music from babble"
-    background = np.array([(start, end) for start, end in denoise.between(found.padded, duration)
-                           if end - start >= MIN_BACKGROUND_STRETCH_S]).reshape(-1, 2)
-    if segment.total_seconds(background) < MIN_BACKGROUND_HEARD_S:
-        return "too little background between the segments to judge it by"
-    snr = denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=background).snr_db
-    if snr >= settings.enhance_below_snr_db:
-        return f"the speech stands {snr:.1f} dB over the background between the segments: the gate is enough"
-    heard = speech_frames = 0
-    for start, end in background:
-        probs, _ = opinion.span(audio, start, end)
-        heard += probs.size
-        speech_frames += int(np.count_nonzero(probs >= second_opinion.SPEECH_P))
-    if speech_frames / heard >= settings.enhance_max_background_speech:
-        return f"Silero hears {speech_frames / heard:.0%} of the background as speech (babble): the model would keep it"
-    return None
-
-
-def _enhance(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarray, before: denoise.PowerStats,
-             gated: denoise.PowerStats | None, settings: PipelineSettings) -> tuple[denoise.PowerStats | None, dict]:
-    """Run the learnt enhancer on the clip (high-passed, not gated) and keep its output in
-    ``audio`` if the judge accepts it and its estimated SNR beats the gate's (``gated``: the
-    kept gate's stats, or ``None``). Returns the enhanced stats when kept, and the report's
-    ``enhancer`` entry."""
-    candidate = np.empty(audio.size, np.float32)
-    with sf.SoundFile(original_path) as original:
-        original.read(frames=audio.size, dtype="float32", out=candidate)
-    denoise.highpass(candidate, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=candidate)
-    enhance.load().enhance(candidate, SAMPLE_RATE, out=candidate)
-    stats = denoise.measure_power(candidate, SAMPLE_RATE, speech=found.speech, noise=noise)
-    accepted, reason = denoise.judge_denoising(
-        before, stats, min_snr_gain_db=settings.denoise_min_snr_gain_db, max_speech_loss_db=settings.enhance_max_speech_loss_db,
-    )
-    entry = {"used": True, "kept": False, "snr_after_db": _rounded(stats.snr_db)}
-    if not accepted:
-        return None, {**entry, "reason": reason}
-    if gated is not None and stats.snr_db <= gated.snr_db:
-        return None, {**entry, "reason": f"the gate's estimated SNR ({gated.snr_db:.1f} dB) is as high or higher"}
-    audio[:] = candidate
-    return stats, {**entry, "kept": True, "reason": f"learnt enhancer: {reason}"}
 
 
 def _judge_highpass(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarray,
