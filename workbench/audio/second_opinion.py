@@ -25,12 +25,12 @@ downloaded. Without either, ``load()`` returns ``None`` and the segmenter works 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from workbench.audio.extras import installed_file
 from workbench.audio.segment import runs
 
 RATE = 16000
@@ -47,12 +47,7 @@ MISSING = "the optional Silero extra is not installed (pip install -e .[silero] 
 
 def model_path() -> Path | None:
     """The shipped ONNX model's path, or ``None`` when ``silero-vad`` is not installed."""
-    try:
-        dist = importlib.metadata.distribution("silero-vad")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    path = Path(str(dist.locate_file(MODEL_FILE)))
-    return path if path.is_file() else None
+    return installed_file("silero-vad", MODEL_FILE)
 
 
 @functools.cache
