@@ -1,14 +1,15 @@
-"""The learnt enhancer against the gate alone, clip by clip (issue 12's SI-SDR target).
+"""The busy-background denoisers against the gate alone, clip by clip (issue 12's SI-SDR target).
 
     python3 bench/enhance.py                 # held-out music and babble clips, 5-20 dB
     python3 bench/enhance.py --split tune    # the tuning clips its settings were chosen on
     python3 bench/enhance.py --noise pink    # another noise kind
 
-Each clip of ``grid.py`` goes through the whole pipeline twice, ``enhance=False`` (the gate
-alone) and the defaults (the enhancer offered where ``enhance.offer`` says), and
-the SI-SDR gain of ``clean.flac`` against the reverberant speech is printed side by side with
-what the pipeline decided and why. Needs the ``enhance`` and ``silero`` extras; without them
-both columns are the gate's.
+Each clip of ``grid.py`` goes through the whole pipeline three times: the gate alone
+(``enhance=False, denoise_busy_method="gate"``), the Wiener filter where babble or music
+filled the pauses (``enhance=False``), and the defaults (the Wiener filter, and the
+enhancer offered where ``enhance.offer`` says). The SI-SDR gain of ``clean.flac`` against
+the reverberant speech is printed side by side with what the pipeline decided and why.
+Needs the ``enhance`` and ``silero`` extras; without them the last two columns agree.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def main() -> None:
     parser.add_argument("--split", choices=("held_out", "tune"), default="held_out")
     parser.add_argument("--noise", nargs="+", default=["music", "babble"], choices=grid.NOISE_KINDS)
     options = parser.parse_args()
-    print("| clip | SI-SDR gain: gate alone | SI-SDR gain: with the enhancer | kept | why | CPU s: gate / with |")
-    print("|---|---|---|---|---|---|")
+    print("| clip | SI-SDR gain: gate alone | SI-SDR gain: Wiener where busy | SI-SDR gain: defaults (with the enhancer) | kept | why | CPU s: gate / Wiener / defaults |")
+    print("|---|---|---|---|---|---|---|")
     for spec in grid.specs(options.split):
         if spec.noise not in options.noise:
             continue
@@ -55,10 +56,11 @@ def main() -> None:
         folder = OUT / spec.name
         reference = sf.read(str(folder / "reference.wav"), dtype="float32")[0]
         base = metrics.si_sdr(sf.read(str(folder / "clip.wav"), dtype="float32")[0], reference)
-        gate, gate_cpu, _ = gain(folder, spec.language, pipeline.PipelineSettings(enhance=False), base, reference)
-        with_enhancer, cpu, report = gain(folder, spec.language, pipeline.PipelineSettings(), base, reference)
-        print(f"| {spec.name} | {gate:+.2f} | {with_enhancer:+.2f} | {report['method']} | {report['enhancer']['reason']} "
-              f"| {gate_cpu:.1f} / {cpu:.1f} |", flush=True)
+        gate, gate_cpu, _ = gain(folder, spec.language, pipeline.PipelineSettings(enhance=False, denoise_busy_method="gate"), base, reference)
+        wiener, wiener_cpu, _ = gain(folder, spec.language, pipeline.PipelineSettings(enhance=False), base, reference)
+        defaults, cpu, report = gain(folder, spec.language, pipeline.PipelineSettings(), base, reference)
+        print(f"| {spec.name} | {gate:+.2f} | {wiener:+.2f} | {defaults:+.2f} | {report.get('method')} | {report['enhancer']['reason']} "
+              f"| {gate_cpu:.1f} / {wiener_cpu:.1f} / {cpu:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -43,12 +43,13 @@ def test_process_writes_the_output_directory(tmp_path):
 def test_options_reach_the_pipeline_settings(tmp_path):
     result = process(SAMPLES / "ja_podcast.ogg", "--language", "ja", "--out", tmp_path / "out",
                      "--min-pause", "0.5", "--max-segment", "10", "--padding", "0.1", "--target-lufs", "-20",
-                     "--max-gain", "12", "--true-peak", "-2", "--vad-aggressiveness", "2", "--no-denoise", "--no-enhance")
+                     "--max-gain", "12", "--true-peak", "-2", "--vad-aggressiveness", "2", "--no-denoise", "--no-enhance",
+                     "--busy-denoiser", "gate")
     assert result.exit_code == 0, result.output
     settings = json.loads((tmp_path / "out" / "report.json").read_text())["settings"]
     assert (settings["min_pause_s"], settings["max_segment_s"], settings["padding_s"], settings["target_lufs"],
             settings["max_gain_db"], settings["true_peak_ceiling_dbtp"], settings["vad_aggressiveness"], settings["denoise"],
-            settings["enhance"]) == (0.5, 10.0, 0.1, -20.0, 12.0, -2.0, 2, False, False)
+            settings["enhance"], settings["denoise_busy_method"]) == (0.5, 10.0, 0.1, -20.0, 12.0, -2.0, 2, False, False, "gate")
     assert "learnt enhancer: not used (denoising is off)" in result.output
 
 
@@ -130,7 +131,8 @@ def test_bad_input_gets_a_message_a_failure_exit_and_no_output(tmp_path, make, m
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--language", "fr"], "unknown language"), (["--max-segment", "1"], "max_segment_s")],
+    [(["--language", "fr"], "unknown language"), (["--max-segment", "1"], "max_segment_s"),
+     (["--busy-denoiser", "../../etc/passwd"], "denoise_busy_method must be 'wiener' or 'gate'")],
 )
 def test_bad_options_get_a_message_and_no_output(tmp_path, args, message):
     result = process(SAMPLES / "ko_call.mp3", "--out", tmp_path / "out", *args)

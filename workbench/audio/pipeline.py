@@ -264,6 +264,8 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     When babble or music filled the pauses, that is under half a second of the clip; the
     stretches between the delivered segments (the background the segmenter cut away) then
     stand in for it, both as the gate's noise profile and as the noise the judge measures.
+    Where the pauses hold under ``denoise_busy_noise_share`` of the clip, the Wiener filter
+    takes the gate's place (``denoise_busy_method``).
     """
     noise, source = found.noise, "pauses"
     if segment.total_seconds(noise) < MIN_NOISE_PROFILE_S:
@@ -279,9 +281,11 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
                 "enhancer": {"used": False, "reason": "nothing to judge it by"},
                 "highpass_kept": _judge_highpass(audio, original_path, found, noise, before, settings)}, before
     not_offered = enhance.offer(audio, found, settings)
+    busy = segment.total_seconds(found.noise) < settings.denoise_busy_noise_share * audio.size / SAMPLE_RATE
+    method = settings.denoise_busy_method if busy else "gate"
     denoise.reduce_noise(
         audio, SAMPLE_RATE, noise=profile, speech=found.padded, prop_decrease=settings.denoise_strength,
-        n_std_thresh=settings.denoise_threshold_std, out=audio,
+        n_std_thresh=settings.denoise_threshold_std, method=method, out=audio,
         # A second gating thread's buffers are what a clip near the length limit cannot afford.
         workers=1 if audio.size > ONE_GATE_THREAD_AFTER_S * SAMPLE_RATE else 2,
     )
@@ -296,7 +300,7 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
         applied, after = True, enhanced
         reason = enhancer_report["reason"]
     return {
-        **report, "applied": applied, "reason": reason, "method": ("enhancer" if enhanced is not None else "gate") if applied else None,
+        **report, "applied": applied, "reason": reason, "method": ("enhancer" if enhanced is not None else method) if applied else None,
         "enhancer": enhancer_report,
         "highpass_kept": applied or _judge_highpass(audio, original_path, found, noise, before, settings),
         "snr_before_db": _rounded(before.snr_db), "snr_after_db": _rounded(after.snr_db),

@@ -78,6 +78,13 @@ class PipelineSettings:
     denoise_threshold_std: float = 1.5
     denoise_min_snr_gain_db: float = 1.0
     denoise_max_speech_loss_db: float = 2.0
+    # A clip whose first pass left less than ``denoise_busy_noise_share`` of it as noise-only
+    # pauses (babble or music filled them: 0.00-0.15 on the tuning clips, pink noise 0.29-0.37)
+    # is denoised by ``denoise_busy_method``: "wiener" (``denoise.DecisionDirectedWiener``;
+    # on those tuning clips babble +3.3 dB of SI-SDR against the gate's +2.3, music +2.2
+    # against +1.9) or "gate". Steady noise keeps the gate, which is as good there and cheaper.
+    denoise_busy_noise_share: float = 0.2
+    denoise_busy_method: str = "wiener"
     # The learnt enhancer (``workbench.audio.enhance``, an optional extra) is offered a clip
     # whose first pass left less than ``enhance_busy_noise_share`` of it as noise-only pauses
     # (music or babble filled them, so the gate has no profile), whose speech stands less than
@@ -128,6 +135,8 @@ class PipelineSettings:
             (self.opinion_long_pause_s > 0, "opinion_long_pause_s must be positive"),
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
+            (0 <= self.denoise_busy_noise_share <= 1, "denoise_busy_noise_share must be 0..1"),
+            (self.denoise_busy_method in ("wiener", "gate"), "denoise_busy_method must be 'wiener' or 'gate'"),
             (0 <= self.enhance_busy_noise_share <= 1, "enhance_busy_noise_share must be 0..1"),
             (self.enhance_below_snr_db > -20, "enhance_below_snr_db must be over -20 dB"),
             (0 <= self.enhance_max_background_speech <= 1, "enhance_max_background_speech must be 0..1"),

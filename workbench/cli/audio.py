@@ -26,6 +26,8 @@ def process(
                                         help="Ask Silero VAD where webrtcvad is unsure, if the [silero] extra is installed (default on)."),
     enhance: bool = typer.Option(None, "--enhance/--no-enhance",
                                  help="Offer clips whose pauses music filled to the learnt enhancer, if the [enhance] extra is installed (default on)."),
+    busy_denoiser: str = typer.Option(None, "--busy-denoiser", metavar="wiener|gate",
+                                      help="Denoiser for clips whose pauses babble or music filled: wiener or gate (default wiener)."),
 ) -> None:
     """Decode INPUT, cut it into one-sentence segments, denoise and normalise it into --out."""
     from workbench.audio.pipeline import PipelineSettings, process_file
@@ -34,13 +36,14 @@ def process(
         "min_pause_s": min_pause, "max_segment_s": max_segment, "padding_s": padding,
         "vad_aggressiveness": vad_aggressiveness, "target_lufs": target_lufs, "max_gain_db": max_gain,
         "true_peak_ceiling_dbtp": true_peak, "denoise": denoise, "second_opinion": second_opinion, "enhance": enhance,
+        "denoise_busy_method": busy_denoiser,
     }
     result = process_file(input_path, out, language=language,
                           settings=PipelineSettings(**{k: v for k, v in chosen.items() if v is not None}))
     report = result.report
     typer.echo(f"{len(result.segments)} segments, {report['segments']['speech_seconds']:.1f} s of speech "
                f"in {report['input']['duration']:.1f} s; loudness {report['loudness']['after_lufs']} LUFS, "
-               f"denoised: {'yes' if report['denoise']['applied'] else 'no'} ({report['denoise']['reason']})")
+               f"denoised: {'yes, by the ' + report['denoise']['method'] if report['denoise']['applied'] else 'no'} ({report['denoise']['reason']})")
     enhancer = report["denoise"]["enhancer"]
     typer.echo(f"learnt enhancer: {'kept' if enhancer.get('kept') else 'not kept' if enhancer['used'] else 'not used'} ({enhancer['reason']})")
     opinion = report["segments"]["second_opinion"]
