@@ -2,6 +2,7 @@
 
     python3 bench/enhance.py                 # held-out music and babble clips, 5-20 dB
     python3 bench/enhance.py --split tune    # the tuning clips its settings were chosen on
+    python3 bench/enhance.py --split tune --extra-tuning   # ... and those at 20 dB too
     python3 bench/enhance.py --noise pink    # another noise kind
 
 Each clip of ``grid.py`` goes through the whole pipeline three times: the gate alone
@@ -46,10 +47,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=("held_out", "tune"), default="held_out")
     parser.add_argument("--noise", nargs="+", default=["music", "babble"], choices=grid.NOISE_KINDS)
+    parser.add_argument("--extra-tuning", action="store_true", help="with --split tune, the clips at grid.EXTRA_TUNE_SNRS too")
     options = parser.parse_args()
     print("| clip | SI-SDR gain: gate alone | SI-SDR gain: Wiener where busy | SI-SDR gain: defaults (with the enhancer) | kept | why | CPU s: gate / Wiener / defaults |")
     print("|---|---|---|---|---|---|---|")
-    for spec in grid.specs(options.split):
+    for spec in grid.specs(options.split, extra=options.extra_tuning):
         if spec.noise not in options.noise:
             continue
         grid.build(spec, OUT)

@@ -38,6 +38,9 @@ LANGUAGES = ("ko", "en", "zh", "ja")
 NOISE_KINDS = ("pink", "babble", "music")
 HELD_OUT_SNRS = (5.0, 8.0, 12.0, 20.0)
 TUNE_SNRS = (7.0, 14.0)
+# Tuning clips at a further SNR, read by the denoiser's choices only (``specs(..., extra=True)``,
+# ``bench/enhance.py --extra-tuning``), so the segmenter's tuning set stays what it was.
+EXTRA_TUNE_SNRS = (20.0,)
 VERSION = 3  # bump when the generator changes, so cached clips are rebuilt
 
 
@@ -55,10 +58,11 @@ class ClipSpec:
         return f"{self.split}-{self.language}-{self.noise}-{self.snr_db:g}dB-s{self.seed}"
 
 
-def specs(split: str) -> list[ClipSpec]:
-    """Every clip of a split; seeds never repeat across splits."""
+def specs(split: str, *, extra: bool = False) -> list[ClipSpec]:
+    """Every clip of a split (with ``extra``, the tuning split's ``EXTRA_TUNE_SNRS`` too);
+    seeds never repeat across splits."""
     out = []
-    snrs = HELD_OUT_SNRS if split == "held_out" else TUNE_SNRS
+    snrs = HELD_OUT_SNRS if split == "held_out" else TUNE_SNRS + (EXTRA_TUNE_SNRS if extra else ())
     base = 1000 if split == "held_out" else 0
     for li, language in enumerate(LANGUAGES):
         for ni, noise in enumerate(NOISE_KINDS):

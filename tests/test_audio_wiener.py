@@ -6,6 +6,7 @@ one, the same clip whatever the chunk size, and range-checked settings."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,8 @@ from tests.recorded_speech import RATE, babble, mixed, processed, recorded_sente
 from workbench.audio import denoise, pipeline
 from workbench.audio.errors import AudioError
 from workbench.audio.synth import pink_noise
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 
 
 def test_babble_in_the_pauses_is_denoised_by_the_wiener_filter_at_least_as_well_as_by_the_gate(tmp_path):
@@ -32,6 +35,19 @@ def test_babble_in_the_pauses_is_denoised_by_the_wiener_filter_at_least_as_well_
     assert si_sdr(wiener, speech) >= si_sdr(gated, speech) - 0.3
 
 
+def test_a_busy_clip_takes_its_profile_between_the_segments_unless_its_pauses_are_enough(tmp_path):
+    speech = recorded_sentences()
+    clip = mixed(speech, babble(speech.size), snr_db=12.0)
+
+    _, few = processed(tmp_path, clip, "few-pauses", enhance=False)
+    _, enough = processed(tmp_path, clip, "enough", enhance=False, denoise_busy_pauses_enough_s=0.0)
+
+    assert few["denoise"]["noise_profile_from"] == "between segments", few["denoise"]
+    assert few["denoise"]["noise_profile_seconds"] > enough["denoise"]["noise_profile_seconds"] >= 0.5
+    assert enough["denoise"]["noise_profile_from"] == "pauses", enough["denoise"]
+    assert few["denoise"]["method"] == enough["denoise"]["method"] == "wiener"
+
+
 def test_steady_noise_with_pauses_keeps_the_gate(tmp_path):
     speech = recorded_sentences()
     clip = mixed(speech, pink_noise(speech.size, rng=np.random.default_rng(5)), snr_db=10.0)
@@ -39,6 +55,16 @@ def test_steady_noise_with_pauses_keeps_the_gate(tmp_path):
     _, report = processed(tmp_path, clip, "pink", enhance=False)
 
     assert report["denoise"]["applied"] and report["denoise"]["method"] == "gate", report["denoise"]
+
+
+def test_a_clip_whose_speech_fills_most_of_it_keeps_the_gate_and_its_pauses(tmp_path):
+    """The Korean interview sample: its pauses are 16 % of the clip, under the busy share,
+    but they are all of what lies between its segments, so the background is no babble."""
+    result = pipeline.process_file(SAMPLES / "ko_interview.wav", tmp_path / "out", language="ko",
+                                   settings=pipeline.PipelineSettings(enhance=False))
+    denoised = result.report["denoise"]
+    assert denoised["noise_profile_from"] == "pauses", denoised
+    assert denoised["method"] in ("gate", None), denoised
 
 
 def test_at_a_floor_of_one_the_filter_gives_back_its_input():
@@ -71,7 +97,8 @@ def test_an_unknown_method_is_refused():
 
 
 @pytest.mark.parametrize("bad", [{"denoise_busy_method": "dfn"}, {"denoise_busy_noise_share": 1.5},
-                                 {"denoise_busy_noise_share": -0.1}])
+                                 {"denoise_busy_noise_share": -0.1}, {"denoise_busy_background_share": -1.0},
+                                 {"denoise_busy_pauses_enough_s": -1.0}])
 def test_the_busy_denoiser_settings_are_range_checked(bad):
     with pytest.raises(AudioError, match="invalid setting"):
         dataclasses.replace(pipeline.PipelineSettings(), **bad).validate()

@@ -195,10 +195,11 @@ def offer(audio: np.ndarray, found: Found, settings: PipelineSettings) -> str | 
 
 
 def apply(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarray, before: denoise.PowerStats,
-          gated: denoise.PowerStats | None, settings: PipelineSettings) -> tuple[denoise.PowerStats | None, dict]:
+          gated: tuple[np.ndarray, denoise.PowerStats] | None, settings: PipelineSettings) -> tuple[denoise.PowerStats | None, dict]:
     """Run the learnt enhancer on the clip (high-passed, not gated) and keep its output in
-    ``audio`` if the judge accepts it and its estimated SNR beats the gate's (``gated``: the
-    kept gate's stats, or ``None``). Returns the enhanced stats when kept, and the report's
+    ``audio`` if the judge accepts it against ``before`` on the ``noise`` stretches and its
+    estimated SNR beats the kept gate's (``gated``: stretches to compare on and the gate's
+    stats there, or ``None``). Returns the enhanced stats when kept, and the report's
     ``enhancer`` entry."""
     candidate = np.empty(audio.size, np.float32)
     with sf.SoundFile(original_path) as original:
@@ -212,7 +213,11 @@ def apply(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarra
     entry = {"used": True, "kept": False, "snr_after_db": round(float(stats.snr_db), 2)}
     if not accepted:
         return None, {**entry, "reason": reason}
-    if gated is not None and stats.snr_db <= gated.snr_db:
-        return None, {**entry, "reason": f"the gate's estimated SNR ({gated.snr_db:.1f} dB) is as high or higher"}
+    if gated is not None:
+        stretches, gate_stats = gated
+        versus = denoise.measure_power(candidate, RATE, speech=found.speech, noise=stretches)
+        if versus.snr_db <= gate_stats.snr_db:
+            return None, {**entry, "reason": f"the gate's estimated SNR ({gate_stats.snr_db:.1f} dB against {versus.snr_db:.1f}) "
+                                             "is as high or higher"}
     audio[:] = candidate
     return stats, {**entry, "kept": True, "reason": f"learnt enhancer: {reason}"}

@@ -80,10 +80,18 @@ class PipelineSettings:
     denoise_max_speech_loss_db: float = 2.0
     # A clip whose first pass left less than ``denoise_busy_noise_share`` of it as noise-only
     # pauses (babble or music filled them: 0.00-0.15 on the tuning clips, pink noise 0.29-0.37)
-    # is denoised by ``denoise_busy_method``: "wiener" (``denoise.DecisionDirectedWiener``;
-    # on those tuning clips babble +3.3 dB of SI-SDR against the gate's +2.3, music +2.2
-    # against +1.9) or "gate". Steady noise keeps the gate, which is as good there and cheaper.
+    # and less than ``denoise_busy_background_share`` of the background between its segments
+    # (babble and music 0.00-0.68, pink noise 0.99-1.13, the sample clips, whose speech
+    # fills most of them, 1.07-1.48) is "busy". It is denoised by ``denoise_busy_method``:
+    # "wiener" (``denoise.DecisionDirectedWiener``; on those tuning clips babble +2.3 -> +3.3
+    # dB of SI-SDR against the gate, music +1.9 -> +2.2) or "gate"; steady noise keeps the
+    # gate, which is as good there and cheaper. Unless its pauses hold at least
+    # ``denoise_busy_pauses_enough_s``, it takes its noise profile from between the segments
+    # (the tuning clips, with the Wiener filter: pauses of 0.6-7.4 s, between gained -0.03 to
+    # +1.6 dB; 10.2-16.9 s, it lost up to 2.0 dB to the speech edges lying there, bar one clip).
     denoise_busy_noise_share: float = 0.2
+    denoise_busy_background_share: float = 0.8
+    denoise_busy_pauses_enough_s: float = 10.0
     denoise_busy_method: str = "wiener"
     # The learnt enhancer (``workbench.audio.enhance``, an optional extra) is offered a clip
     # whose first pass left less than ``enhance_busy_noise_share`` of it as noise-only pauses
@@ -136,6 +144,8 @@ class PipelineSettings:
             (0 < self.highpass_hz < SAMPLE_RATE / 4, "highpass_hz must be between 0 and 4000"),
             (0 <= self.denoise_strength <= 1, "denoise_strength must be 0..1"),
             (0 <= self.denoise_busy_noise_share <= 1, "denoise_busy_noise_share must be 0..1"),
+            (self.denoise_busy_background_share >= 0, "denoise_busy_background_share must not be negative"),
+            (self.denoise_busy_pauses_enough_s >= 0, "denoise_busy_pauses_enough_s must not be negative"),
             (self.denoise_busy_method in ("wiener", "gate"), "denoise_busy_method must be 'wiener' or 'gate'"),
             (0 <= self.enhance_busy_noise_share <= 1, "enhance_busy_noise_share must be 0..1"),
             (self.enhance_below_snr_db > -20, "enhance_below_snr_db must be over -20 dB"),
