@@ -9,10 +9,12 @@ import dataclasses
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from tests.recorded_speech import RATE, babble, mixed, plucked_chords, processed, recorded_sentences, si_sdr
-from workbench.audio import enhance, pipeline
+from workbench.audio import denoise, enhance, pipeline
 from workbench.audio.errors import AudioError
+from workbench.audio.speech import find_speech
 from workbench.audio.synth import pink_noise
 
 @pytest.fixture(scope="module")
@@ -67,6 +69,53 @@ def test_loud_music_is_judged_against_all_the_background_not_its_quiet_moments(t
     assert report["denoise"]["noise_profile_from"] == "between segments"
     assert report["denoise"]["method"] == "enhancer", report["denoise"]
     assert si_sdr(enhanced, speech) - si_sdr(clip, speech) >= 4.0
+
+
+@pytest.mark.parametrize(("gate_snr_db", "kept"), [(80.0, False), (-10.0, True)])
+def test_the_enhancer_is_kept_only_where_it_beats_the_gate_on_the_stretches_it_is_compared_on(tmp_path, enhancer,
+                                                                                            gate_snr_db, kept):
+    speech = recorded_sentences()
+    clip = mixed(speech, plucked_chords(speech.size, seed=3), snr_db=7.0)
+    original = tmp_path / "original.flac"
+    sf.write(original, clip, RATE, subtype="PCM_16")
+    settings = pipeline.PipelineSettings()
+    audio = denoise.highpass(sf.read(original, dtype="float32")[0], RATE, cutoff_hz=settings.highpass_hz)
+    found = find_speech(audio, settings)
+    noise = denoise.between(found.padded, audio.size / RATE)
+    before = denoise.measure_power(audio, RATE, speech=found.speech, noise=noise)
+    # The gate's stats on those stretches, as if its SNR there were gate_snr_db.
+    gate = denoise.PowerStats(speech=10 ** (gate_snr_db / 10) + 1.0, noise=1.0)
+    untouched = audio.copy()
+
+    stats, entry = enhance.apply(audio, original, found, noise, before, (noise, gate), settings)
+
+    assert entry["used"] and entry["kept"] is kept, entry
+    if kept:
+        assert stats is not None and not np.array_equal(audio, untouched)
+    else:
+        assert stats is None and "is as high or higher" in entry["reason"]
+        assert np.array_equal(audio, untouched)
+
+
+def test_a_busy_clip_is_accepted_on_all_its_background_but_compared_on_its_pauses(tmp_path, enhancer, monkeypatch):
+    """Between the segments the gate and the filter attenuate flatly, so their SNR there is
+    high by construction; the comparison reads webrtcvad's pauses instead."""
+    seen = {}
+    real_apply = enhance.apply
+
+    def spy(audio, original_path, found, noise, before, gated, settings):
+        seen.update(found=found, noise=noise, gated=gated)
+        return real_apply(audio, original_path, found, noise, before, gated, settings)
+
+    monkeypatch.setattr(enhance, "apply", spy)
+    speech = recorded_sentences()
+    _, report = processed(tmp_path, mixed(speech, plucked_chords(speech.size, seed=3), snr_db=7.0), "spied")
+
+    assert report["denoise"]["noise_profile_from"] == "between segments"
+    pauses = seen["found"].noise
+    assert np.sum(pauses[:, 1] - pauses[:, 0]) >= 0.5
+    np.testing.assert_array_equal(seen["noise"], denoise.between(seen["found"].padded, speech.size / RATE))
+    np.testing.assert_array_equal(seen["gated"][0], pauses)
 
 
 def test_a_clip_too_long_to_copy_in_memory_is_not_offered(tmp_path, enhancer, monkeypatch):

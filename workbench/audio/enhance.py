@@ -217,7 +217,7 @@ def apply(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarra
         stretches, gate_stats = gated
         versus = denoise.measure_power(candidate, RATE, speech=found.speech, noise=stretches)
         if versus.snr_db <= gate_stats.snr_db:
-            return None, {**entry, "reason": f"the gate's estimated SNR ({gate_stats.snr_db:.1f} dB against {versus.snr_db:.1f}) "
-                                             "is as high or higher"}
+            return None, {**entry, "reason": f"the gate's or Wiener filter's estimated SNR ({gate_stats.snr_db:.1f} dB, "
+                                             f"against {versus.snr_db:.1f}) is as high or higher"}
     audio[:] = candidate
     return stats, {**entry, "kept": True, "reason": f"learnt enhancer: {reason}"}
