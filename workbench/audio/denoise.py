@@ -229,9 +229,10 @@ class DecisionDirectedWiener:
             return gains
         above = np.maximum(posteriori - 1, 0)
         previous, priori = above[0].copy(), np.empty_like(above[0])
+        above *= 1 - self.alpha  # what each frame adds to its a priori SNR
         for frame in range(len(posteriori)):
             np.multiply(previous, self.alpha, out=priori)
-            priori += (1 - self.alpha) * above[frame]
+            priori += above[frame]
             gain = gains[frame]
             np.divide(priori, priori + 1, out=gain)
             np.maximum(gain, self.floor, out=gain)

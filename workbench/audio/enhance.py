@@ -215,7 +215,7 @@ def apply(audio: np.ndarray, original_path: Path, found: Found, noise: np.ndarra
         return None, {**entry, "reason": reason}
     if gated is not None:
         stretches, gate_stats = gated
-        versus = denoise.measure_power(candidate, RATE, speech=found.speech, noise=stretches)
+        versus = stats if stretches is noise else denoise.measure_power(candidate, RATE, speech=found.speech, noise=stretches)
         if versus.snr_db <= gate_stats.snr_db:
             return None, {**entry, "reason": f"the gate's or Wiener filter's estimated SNR ({gate_stats.snr_db:.1f} dB, "
                                              f"against {versus.snr_db:.1f}) is as high or higher"}

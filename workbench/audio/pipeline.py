@@ -307,7 +307,8 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     )
     enhanced, enhancer_report = None, {"used": False, "reason": not_offered}
     if not_offered is None:
-        gated = (versus, denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=versus)) if applied else None
+        gated = None if not applied else (versus, after if versus is noise else
+                                          denoise.measure_power(audio, SAMPLE_RATE, speech=found.speech, noise=versus))
         enhanced, enhancer_report = enhance.apply(audio, original_path, found, noise, before, gated, settings)
     if enhanced is not None:
         applied, after = True, enhanced
