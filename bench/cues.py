@@ -2,6 +2,7 @@
 
     python3 bench/cues.py            # the tuning clips of bench/grid.py (held-out clips are never read)
     python3 bench/cues.py --no-pitch # without the pitch cue (pyin is most of the run's time)
+    python3 bench/cues.py --hesitations  # part 3 only: how the grid's hesitations end (20 s)
 
 A study, not a test: nothing here asserts, and nothing in the pipeline reads it. Every cue
 below was proposed for issue 12 and measured before anyone built a rule on it; the answer
@@ -49,9 +50,11 @@ from scipy.stats import mannwhitneyu
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+import corpus  # noqa: E402
 import grid  # noqa: E402
 
 from workbench.audio import denoise, segment, vad  # noqa: E402
+from workbench.audio.synth import ESPEAK_RATE, speak  # noqa: E402
 from workbench.audio.settings import PipelineSettings  # noqa: E402
 
 OUT = HERE / "out" / "grid"
@@ -172,10 +175,38 @@ def background_aucs(spec: grid.ClipSpec) -> dict:
     return {name: auc(values[inside], values[gap]) for name, values in features.items()}
 
 
+def ending_slope(text: str, voice: str) -> float:
+    """The pitch slope over the last 0.4 s of ``text`` spoken alone in ``voice`` (clean)."""
+    audio = librosa.resample(speak(text, voice=voice), orig_sr=ESPEAK_RATE, target_sr=RATE)
+    return pitch_slope(audio, audio.size / RATE)
+
+
+def hesitation_endings() -> None:
+    print("Part 3: pitch slope (semitones/s) over the last 0.4 s, median over tuning sentences x voices")
+    print(f"{'language':10s} {'sentences':>9s} {'whole sentence':>15s} {'first half':>11s} {'falling > 5 st/s: whole':>24s} {'first half':>11s}")
+    for language in grid.LANGUAGES:
+        texts = [t for t in corpus.SENTENCES["tune"][language] if len(t.split(" ")) > 3]
+        if not texts:
+            print(f"{language:10s} {0:9d} {'(no spaces: no hesitations)':>27s}")
+            continue
+        whole, half = [], []
+        for voice in corpus.voices(language, "tune"):
+            for text in texts:
+                words = text.split(" ")
+                whole.append(ending_slope(text, voice))
+                half.append(ending_slope(" ".join(words[: len(words) // 2]), voice))
+        falling = [float(np.mean(np.asarray(slopes)[np.isfinite(slopes)] < -5)) for slopes in (whole, half)]
+        print(f"{language:10s} {len(whole):9d} {np.nanmedian(whole):+15.1f} {np.nanmedian(half):+11.1f} {falling[0]:24.2f} {falling[1]:11.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-pitch", action="store_true", help="skip the pitch cue (pyin)")
+    parser.add_argument("--hesitations", action="store_true", help="only part 3: how the grid's hesitations end")
     args = parser.parse_args()
+    if args.hesitations:
+        hesitation_endings()
+        return
     specs = grid.specs("tune")
     rows = [row for spec in specs if spec.noise != "babble" for row in boundary_rows(spec, not args.no_pitch)]
     cues = ["pause", "pause / rate", "slower before", "energy drop", "pitch fall"]
@@ -193,6 +224,8 @@ def main() -> None:
         if spec.noise in ("babble", "music"):
             found = background_aucs(spec)
             print(f"{spec.name:30s} " + " ".join(f"{found[n]:12.3f}" for n in names))
+    print()
+    hesitation_endings()
 
 
 if __name__ == "__main__":
