@@ -24,6 +24,7 @@ Needs the ``enhance`` and ``silero`` extras; without them the last two columns a
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 import time
@@ -75,9 +76,10 @@ def main() -> None:
         reference = sf.read(str(folder / "reference.wav"), dtype="float32")[0]
         clip = sf.read(str(folder / "clip.wav"), dtype="float32")[0]
         base = metrics.si_sdr(clip, reference)
-        gate, gate_cpu, _ = gain(folder, spec.language, pipeline.PipelineSettings(enhance=False, denoise_busy_method="gate"), base, reference)
-        wiener, wiener_cpu, _ = gain(folder, spec.language, pipeline.PipelineSettings(enhance=False), base, reference)
-        defaults, cpu, report = gain(folder, spec.language, pipeline.PipelineSettings(), base, reference)
+        settings = functools.partial(pipeline.PipelineSettings.for_language, spec.language)
+        gate, gate_cpu, _ = gain(folder, spec.language, settings(enhance=False, denoise_busy_method="gate"), base, reference)
+        wiener, wiener_cpu, _ = gain(folder, spec.language, settings(enhance=False), base, reference)
+        defaults, cpu, report = gain(folder, spec.language, settings(), base, reference)
         print(f"| {spec.name} | {gate:+.2f} | {wiener:+.2f} | {defaults:+.2f} | {ceiling(clip, reference, base):+.2f} "
               f"| {report.get('method')} | {report['enhancer']['reason']} "
               f"| {gate_cpu:.1f} / {wiener_cpu:.1f} / {cpu:.1f} |", flush=True)

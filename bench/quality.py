@@ -44,13 +44,13 @@ def run_ours(clip: Path, language: str, scratch: Path, settings=None) -> dict:
             "denoise_applied": report.report["denoise"]["applied"], "second_opinion": report.report["segments"]["second_opinion"]}
 
 
-def run_first_pass(clip: Path) -> dict:
+def run_first_pass(clip: Path, language: str) -> dict:
     """This project's segmenter as it is without the optional Silero extra (webrtcvad and the
     level alone): the same segments ``process_file`` would deliver then, which depend only on
     the decoded, high-passed audio. Time: decode, high-pass and segmentation."""
     from workbench.audio import denoise, pipeline, speech
 
-    settings = pipeline.PipelineSettings(second_opinion=False)
+    settings = pipeline.PipelineSettings.for_language(language, second_opinion=False)
     wall, cpu = time.perf_counter(), cpu_now()
     audio = sf.read(str(clip), dtype="float32")[0]
     denoise.highpass(audio, RATE, cutoff_hz=settings.highpass_hz, out=audio)
@@ -202,7 +202,7 @@ def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]],
             if system == "ours":
                 result = run_ours(clip, language, Path(scratch), settings)
             elif system == "first_pass":
-                result = run_first_pass(clip)
+                result = run_first_pass(clip, language)
             elif system == "silero":
                 result = run_silero(clip)
             else:

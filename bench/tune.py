@@ -4,12 +4,16 @@
     python3 bench/tune.py min_pause_s=0.25 ... # score one variant of PipelineSettings
     python3 bench/tune.py --confirm min_pause_s=0.25 ...   # the chosen variant against the
                                                # defaults on the held-out and recorded clips
+    python3 bench/tune.py --language ja ...    # one language's clips only (a setting
+                                               # for that language: settings.LANGUAGE_DEFAULTS)
 
 Scores segmentation alone (decode, high-pass and segmenter of the pipeline, no denoising),
 pooled over the ``tune`` clips of ``grid.py``. Values are chosen there only; ``--confirm``
 then reads the held-out grid clips and the recorded-speech clips (``real.py``) once, to see
 whether the tuning clips' verdict carries over before a setting is kept. It never picks a
 value: a variant that gains on the tuning clips and loses on the others is not taken.
+Each clip is scored with its language's defaults (``PipelineSettings.for_language``), and
+a variant changes them the same way in every language.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from workbench.audio import denoise, pipeline, speech  # noqa: E402
 OUT = HERE / "out" / "grid"
 
 
-def load_tuning_clips() -> list[dict]:
-    return [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("tune")]
+def load_tuning_clips(language: str | None = None) -> list[dict]:
+    return [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("tune")
+            if language in (None, spec.language)]
 
 
 def built_clip(folder: Path, truth: dict, **extra) -> dict:
@@ -41,13 +46,14 @@ def built_clip(folder: Path, truth: dict, **extra) -> dict:
     audio = sf.read(str(folder / "clip.wav"), dtype="float32")[0]
     raw = audio.copy()
     denoise.highpass(audio, grid.RATE, out=audio)
-    return {**extra, "audio": audio, "raw": raw, "truth": [(s["start"], s["end"]) for s in truth["sentences"]]}
+    return {**extra, "language": truth["spec"]["language"], "audio": audio, "raw": raw,
+            "truth": [(s["start"], s["end"]) for s in truth["sentences"]]}
 
 
-def score(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
+def score(clips: list[dict], arguments: list[str]) -> dict:
     per_clip, heard = [], 0.0
     for clip in clips:
-        found = speech.find_speech(clip["audio"], settings)
+        found = speech.find_speech(clip["audio"], settings_for(clip["language"], arguments))
         heard += found.opinion.seconds_heard
         per_clip.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in found.padded]))
     # The share of the audio Silero's second opinion heard (0 without the extra).
@@ -61,7 +67,8 @@ def score(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
 
 def line(name: str, result: dict) -> str:
     a = result["all"]
-    langs = " ".join(f"{k}:{result[k]['sentences_whole']:.3f}/{result[k]['one_sentence_each']:.3f}" for k in grid.LANGUAGES)
+    langs = " ".join(f"{k}:{result[k]['sentences_whole']:.3f}/{result[k]['one_sentence_each']:.3f}" for k in grid.LANGUAGES
+                     if result[k]["n_sentences"])
     return (f"{name:40s} whole {a['sentences_whole']:.3f} one {a['one_sentence_each']:.3f} nospeech {a['no_speech_share']:.3f} "
             f"worst {result['worst_whole']:.3f}/{result['worst_one']:.3f} | {langs}"
             + (f" | Silero heard {100 * result['heard']:.0f} %" if result.get("heard") else ""))
@@ -81,50 +88,63 @@ def silero_scores(clips: list[dict], min_silence: float) -> dict:
             "worst_whole": min(s["sentences_whole"] for s in per_clip), "worst_one": min(s["one_sentence_each"] for s in per_clip)}
 
 
-def load_clips(split: str) -> list[dict]:
+def load_clips(split: str, language: str | None = None) -> list[dict]:
     """The held-out grid clips (``held_out``) or the recorded-speech clips (``real``, each
-    with its ``source``)."""
+    with its ``source``), of ``language`` only if given."""
     if split == "held_out":
-        return [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("held_out")]
-    import real
+        clips = [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("held_out")]
+    else:
+        import real
 
-    return [built_clip(folder, truth, source=truth["spec"]["source"]) for folder, truth in real.clips(HERE / "out" / "real")]
+        clips = [built_clip(folder, truth, source=truth["spec"]["source"]) for folder, truth in real.clips(HERE / "out" / "real")]
+    return [one for one in clips if language in (None, one["language"])]
 
 
-def confirm(base: pipeline.PipelineSettings, variant: pipeline.PipelineSettings, label: str) -> None:
+def confirm(arguments: list[str], language: str | None) -> None:
     """Defaults against the variant on the tuning, held-out and recorded-speech clips (the
     recorded tuning sources, ``real.TUNING_SOURCES``, apart from the held-out ones)."""
     import real
 
-    recorded = load_clips("real")
+    recorded = load_clips("real", language)
     tuning = [one for one in recorded if one["source"] in real.TUNING_SOURCES]
     held_out = [one for one in recorded if one["source"] not in real.TUNING_SOURCES]
-    for split, clips in (("tune", load_tuning_clips()), ("real tune", tuning), ("held_out", load_clips("held_out")),
+    for split, clips in (("tune", load_tuning_clips(language)), ("real tune", tuning), ("held_out", load_clips("held_out", language)),
                          ("real held", held_out)):
-        for name, settings in (("defaults", base), (label, variant)):
-            result = pooled_scores(clips, settings)
+        if not clips:
+            continue
+        for name, changes in (("defaults", []), (" ".join(arguments), arguments)):
+            result = pooled_scores(clips, changes)
             print(f"{split:9s} {name:40s} whole {result['sentences_whole']:.3f} one {result['one_sentence_each']:.3f} "
                   f"nospeech {result['no_speech_share']:.3f}")
 
 
-def pooled_scores(clips: list[dict], settings: pipeline.PipelineSettings) -> dict:
-    return metrics.pooled([metrics.segment_scores(one["truth"], [tuple(s) for s in speech.find_speech(one["audio"], settings).padded])
-                           for one in clips])
+def pooled_scores(clips: list[dict], arguments: list[str]) -> dict:
+    return metrics.pooled([metrics.segment_scores(one["truth"], [tuple(s) for s in speech.find_speech(
+        one["audio"], settings_for(one["language"], arguments)).padded]) for one in clips])
 
 
 def main() -> None:
-    base = pipeline.PipelineSettings()
-    arguments = [arg for arg in sys.argv[1:] if arg != "--confirm"]
-    if "--confirm" in sys.argv[1:]:
-        confirm(base, variant(base, arguments), " ".join(arguments))
+    arguments = sys.argv[1:]
+    language = None
+    if "--language" in arguments:
+        at = arguments.index("--language")
+        language = arguments[at + 1]
+        del arguments[at : at + 2]
+    if "--confirm" in arguments:
+        confirm([arg for arg in arguments if arg != "--confirm"], language)
         return
-    clips = load_tuning_clips()
+    clips = load_tuning_clips(language)
     if arguments:
-        print(line(" ".join(arguments), score(clips, variant(base, arguments))))
+        print(line(" ".join(arguments), score(clips, arguments)))
         return
-    print(line("this project (defaults)", score(clips, base)))
+    print(line("this project (defaults)", score(clips, [])))
     for min_silence in (0.1, 0.2, 0.3, 0.4, 0.5):
         print(line(f"silero min_silence={min_silence}", silero_scores(clips, min_silence)))
+
+
+def settings_for(language: str, arguments: list[str]) -> pipeline.PipelineSettings:
+    """``language``'s defaults with ``key=value`` arguments applied."""
+    return variant(pipeline.PipelineSettings.for_language(language), arguments)
 
 
 def variant(base: pipeline.PipelineSettings, arguments: list[str]) -> pipeline.PipelineSettings:

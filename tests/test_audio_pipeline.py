@@ -103,6 +103,20 @@ def test_settings_are_used_and_recorded(tmp_path):
     assert report.report["denoise"] == {**report.report["denoise"], "applied": False, "reason": "turned off in the settings"}
 
 
+def test_without_settings_a_clip_gets_its_language_s_defaults_and_given_settings_are_kept(tmp_path):
+    clip = SAMPLES / "ja_podcast.ogg"
+    assert process_file(clip, tmp_path / "ja", language="ja").report["settings"]["min_pause_s"] == 0.25
+    assert process_file(clip, tmp_path / "en", language="en").report["settings"]["min_pause_s"] == 0.3
+    given = process_file(clip, tmp_path / "given", language="ja", settings=PipelineSettings())
+    assert given.report["settings"]["min_pause_s"] == 0.3
+
+
+def test_language_defaults_lie_under_what_was_chosen():
+    assert PipelineSettings.for_language("ja").min_pause_s == 0.25
+    assert PipelineSettings.for_language("ja", min_pause_s=0.4, padding_s=0.1) == replace(PipelineSettings(), min_pause_s=0.4, padding_s=0.1)
+    assert all(PipelineSettings.for_language(language) == PipelineSettings() for language in ("ko", "en", "zh"))
+
+
 def test_denoising_that_does_not_help_is_undone(tmp_path):
     settings = replace(PipelineSettings(), denoise_min_snr_gain_db=60.0, target_lufs=-20.0)
     report = process_file(SAMPLES / "ko_interview.wav", tmp_path / "out", language="ko", settings=settings)

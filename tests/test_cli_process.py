@@ -53,6 +53,13 @@ def test_options_reach_the_pipeline_settings(tmp_path):
     assert "learnt enhancer: not used (denoising is off)" in result.output
 
 
+@pytest.mark.parametrize(("language", "pause"), [("ja", 0.25), ("ko", 0.3), ("en", 0.3), ("zh", 0.3)])
+def test_a_clip_gets_the_pause_length_of_its_language_unless_one_is_chosen(tmp_path, language, pause):
+    result = process(SAMPLES / "ja_podcast.ogg", "--language", language, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["settings"]["min_pause_s"] == pause
+
+
 @pytest.mark.parametrize(
     ("channels", "rate", "suffix"),
     [(8, 48000, ".wav"), (1, 8000, ".wav"), (2, 192000, ".flac")],

@@ -102,10 +102,11 @@ def process_file(
     ``progress(stage, fraction)`` is called as the stages advance; ``fraction`` is the
     overall share done, 0..1, rising monotonically. ``cues`` refine the segmenter's speech
     intervals before padding (``workbench.audio.segment.Cue``; e.g. a machine draft's
-    sentence ends). Raises ``AudioError`` for bad input or
+    sentence ends). Without ``settings``, ``PipelineSettings.for_language(language)``;
+    given settings are used as they are. Raises ``AudioError`` for bad input or
     settings; then nothing is left behind.
     """
-    settings = settings or PipelineSettings()
+    settings = settings or PipelineSettings.for_language(language)
     settings.validate()
     if language not in LANGUAGES:
         raise AudioError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")

@@ -14,7 +14,7 @@ def process(
     input_path: Path = typer.Argument(..., metavar="INPUT", help="Audio or video file (wav, flac, mp3, ogg, m4a, mp4, mov, webm, ...)."),
     out: Path = typer.Option(..., "--out", help="Output directory; must not exist yet or be empty."),
     language: str = typer.Option("ko", help="Language of the speech: ko, en, zh or ja."),
-    min_pause: float = typer.Option(None, help="Split at pauses at least this long, seconds (default 0.3)."),
+    min_pause: float = typer.Option(None, help="Split at pauses at least this long, seconds (default 0.3; Japanese 0.25)."),
     max_segment: float = typer.Option(None, help="Longest segment, seconds; longer ones split at their quietest point (default 20)."),
     padding: float = typer.Option(None, help="Seconds added at each segment edge (default 0.2)."),
     vad_aggressiveness: int = typer.Option(None, help="webrtcvad mode 0 (keeps most) to 3 (default 3)."),
@@ -39,7 +39,7 @@ def process(
         "denoise_busy_method": busy_denoiser,
     }
     result = process_file(input_path, out, language=language,
-                          settings=PipelineSettings(**{k: v for k, v in chosen.items() if v is not None}))
+                          settings=PipelineSettings.for_language(language, **{k: v for k, v in chosen.items() if v is not None}))
     report = result.report
     typer.echo(f"{len(result.segments)} segments, {report['segments']['speech_seconds']:.1f} s of speech "
                f"in {report['input']['duration']:.1f} s; loudness {report['loudness']['after_lufs']} LUFS, "
