@@ -13,11 +13,12 @@ the reverberant speech is printed side by side with what the pipeline decided an
 
 The column "ceiling" is the Wiener filter given what no pipeline has: the true background
 (the clip less its reference speech), whose mean spectrum it removes from the whole clip
-with the pipeline's gain floor. It is a reference rather than a bound (the pipeline, which
-also lowers the background between segments, passes it by a little on some clips), but
-where the pipeline's figure stands near it, a better profile would not help: a larger gain
-needs a model that tells the speaker from the background (under babble, from other
-talkers).
+with the pipeline's gain floor. It is a reference for what happens inside the speech, not
+a bound: the pipeline also lowers the background between the segments, which this column
+does not, and so passes it where most of a clip is background (held-out Korean babble at
+20 dB: +4.4 dB against +1.0). Where the pipeline's figure stands near it, a better profile
+would not help: a larger gain needs a model that tells the speaker from the background
+(under babble, from other talkers).
 Needs the ``enhance`` and ``silero`` extras; without them the last two columns agree.
 """
 
