@@ -137,6 +137,17 @@ def test_a_real_clip_goes_through_the_huey_queue_into_one_task_with_audio(sqlite
     wb.close()
 
 
+def test_an_uploaded_clip_is_cut_with_the_settings_of_its_language(sqlite_url, tmp_path):
+    wb = open_workbench(tmp_path / "data", database_url=sqlite_url)
+    admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
+    for language, sample in (("ja", "ja_podcast.ogg"), ("ko", "ko_call.mp3")):
+        wb.import_clip(admin, filename=sample, source=SAMPLES / sample, language=language, project="acme")
+        assert wb.queue.run_one(jobs_of(wb))
+    pauses = {clip.language: clip.report["settings"]["min_pause_s"] for clip in wb.list_clips(admin)}
+    assert pauses == {"ja": 0.25, "ko": 0.3}
+    wb.close()
+
+
 def test_a_duplicate_job_leaves_a_clip_that_is_no_longer_queued_alone(wb, wb_people, monkeypatch):
     runs = []
     monkeypatch.setattr("workbench.audio.pipeline.process_file", lambda *a, **k: runs.append(a) or 1 / 0)
