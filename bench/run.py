@@ -9,12 +9,13 @@
     python3 bench/run.py --no-drafts  # without the drafts' re-cut (it needs pip install -e .[drafts])
 
 Quality (``grid.py``, ``real.py``, ``quality.py``): 24 tuning and 48 held-out short clips
-(four languages, three noise kinds, SNR 5-20 dB), and 18 clips of real recorded speech
-(English, Mandarin and Japanese from Debian and PyPI packages, fetched at bench time),
+(four languages, three noise kinds, SNR 5-20 dB), and 24 clips of real recorded speech
+(English, Mandarin and Japanese from Debian and PyPI packages, fetched at bench time;
+Korean from GitHub, when put in the cache by hand: ``packaged_speech.py``),
 each run through every system (this project with and without the Silero extra, Silero VAD,
 the straightforward pipeline) in this process and scored the same way; the tables
 give figures per language, per condition and the worst clips, held-out apart from tuning.
-Where the drafting job re-cuts tasks by their drafts' sentences (English), the held-out and
+Where the drafting job re-cuts tasks by their drafts' sentences (English, Japanese, Korean), the held-out and
 recorded clips are also drafted by the bundled Whisper base and re-cut as that job does
 (``workflow.draft_guidance.recut``), and scored as a system of their own.
 
