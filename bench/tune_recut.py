@@ -13,7 +13,10 @@ drafts:
 
 - **segmenter**: no re-cut;
 - **split anywhere**: the re-cut taking a split wherever a draft ends a sentence;
-- **the default**: ``recut`` as the drafting job calls it, a split only at a pause;
+- **a piece may be all pause**: a split only at a pause, as before 2026-12-04, when each
+  piece a split leaves need not hold any audio outside the segment's pauses;
+- **the default**: ``recut`` as the drafting job calls it, a split only at a pause and only
+  where each piece holds ``draft_guidance.SPLIT_PIECE_SPEECH_S`` outside them;
 - **+ merge passes** / **+ split passes**: the default's pieces re-cut again, merges only /
   splits only, until no hint fires (the default takes one hint per segment, so three
   segments of one sentence stay two pieces, and a piece holding three sentences keeps two).
@@ -44,7 +47,7 @@ from workbench.drafts import Draft  # noqa: E402
 from workbench.workflow import draft_guidance  # noqa: E402
 
 CACHE = HERE / "out" / "cache" / "recut"
-VARIANTS = ("segmenter", "split anywhere", "the default", "+ merge passes", "+ split passes")
+VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "the default", "+ merge passes", "+ split passes")
 MAX_PASSES = 6
 
 
@@ -98,10 +101,16 @@ def again(language: str, pieces: list, clean, kind: str) -> list:
 
 def variants(language: str, segments: list, drafts: list, clean) -> dict[str, list]:
     default = quality.recut_drafted(language, segments, drafts, clean=clean)
+    chosen, draft_guidance.SPLIT_PIECE_SPEECH_S = draft_guidance.SPLIT_PIECE_SPEECH_S, 0.0
+    try:
+        bare = quality.recut_drafted(language, segments, drafts, clean=clean)
+    finally:
+        draft_guidance.SPLIT_PIECE_SPEECH_S = chosen
     kinds = draft_guidance.recut_kinds(language)
     return {
         "segmenter": segments,
         "split anywhere": [(p.start, p.end) for p in quality.recut_drafted(language, segments, drafts)],
+        "a piece may be all pause": [(p.start, p.end) for p in bare],
         "the default": [(p.start, p.end) for p in default],
         "+ merge passes": [(p.start, p.end) for p in (again(language, default, clean, "merge")
                                                       if "merge" in kinds else default)],
@@ -127,9 +136,9 @@ def main() -> None:
         cells = []
         for variant in VARIANTS:
             pooled = metrics.pooled(by_variant[variant])
-            cells.append(f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f}")
+            cells.append(f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}")
         print(f"| {group} | {len(by_variant['segmenter'])} | " + " | ".join(cells) + " |")
-    print("\n(each cell: sentences whole / one sentence each; merges are taken only in en, "
+    print("\n(each cell: sentences whole / one sentence each / segments with no speech; merges are taken only in en, "
           "the one script with letter case)")
 
 

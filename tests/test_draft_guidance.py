@@ -192,3 +192,30 @@ def test_where_the_pauses_are_known_a_split_goes_to_the_first_sentence_end_with_
     # A pause too short, or too far from the cut, is no pause: no split at all.
     for pauses in (((0.85, 1.0),), ((1.5, 1.9),), ()):
         assert sentence_hints("en", [HintSegment(1, 10.0, 12.0, words, pauses=pauses)], min_piece=0.2) == []
+
+
+def test_a_split_that_would_leave_a_piece_without_speech_goes_to_the_next_sentence_end_or_nowhere():
+    # "Um." is music Whisper heard before the sentence: the first 0.6 s is all pause (level
+    # 6 dB under the segment's speech), so cutting after it (0.45 s) would leave a piece with
+    # nothing to transcribe. The next sentence end, "start." (cut at 1.95 s), has speech on
+    # both sides and a pause under it.
+    words = timed("Um.", "Today", "we", "start.", "Then", "more")
+    heard = HintSegment(1, 10.0, 13.0, words, pauses=((0.0, 0.6), (1.85, 2.1)))
+    (split,) = sentence_hints("en", [heard], min_piece=0.2)
+    assert (split.at, split.texts) == (11.95, ("Um. Today we start.", "Then more"))
+    # A stray word after the real end, inside the trailing pause: no split at all, though the
+    # pause under the cut is long enough; over speech the same draft is split there.
+    words = timed("Hello", "there.", "Mm")
+    tail = HintSegment(1, 10.0, 12.0, words, pauses=((0.85, 1.15), (1.2, 2.0)))
+    assert sentence_hints("en", [tail], min_piece=0.1) == []
+    (split,) = sentence_hints("en", [HintSegment(1, 10.0, 12.0, words, pauses=((0.85, 1.15),))], min_piece=0.1)
+    assert (split.at, split.texts) == (10.95, ("Hello there.", "Mm"))
+
+
+def test_a_draft_of_digits_and_signs_is_not_read_for_sentence_ends_but_a_sentence_full_of_figures_is():
+    # Whisper over loud music: no language heard, so its "!" ends nothing.
+    noise = HintSegment(1, 0.0, 3.0, timed("-6", ",6", "-7", ",6!", "7", "-6!!"))
+    assert sentence_hints("ko", [noise]) == []
+    figures = HintSegment(1, 0.0, 4.0, timed("2024년", "3월", "15일", "오후", "3시.", "30분에", "만나요."))
+    (split,) = sentence_hints("ko", [figures])
+    assert (split.kind, split.texts) == ("split", ("2024년 3월 15일 오후 3시.", "30분에 만나요."))

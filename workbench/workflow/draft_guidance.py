@@ -42,6 +42,17 @@ SPLIT_PAUSE_MIN_S = 0.2
 """Where a segment's pauses are known, a split needs this much of one within the reach of
 its cut: Whisper's word times are that loose, and a full stop it writes inside a sentence
 seldom has a pause under it (chosen on the tuning clips, README "Re-cut by the drafts")."""
+SPLIT_PIECE_SPEECH_S = 0.1
+"""Where a segment's pauses are known, each piece a split leaves must also hold this much
+audio outside them. Whisper writes a sentence for a noise at a segment's edge (music heard
+as "쏙요.", a digit read into the tail of a sentence) and the pause beside it passes the test
+above, so without this the split leaves a piece with no speech in it for a transcriber to
+open and mark (README "Re-cut by the drafts")."""
+SPLIT_DRAFT_LETTERS_MIN = 0.2
+"""A draft in which fewer than this share of the characters (spaces aside) are letters is not
+read for sentence ends: Whisper writing digits and signs over loud music ("5, 5, 5, 5," or
+"-6 ,6 -7 ,6!") has heard no language, and its "!" is no sentence end. A sentence full of
+figures ("2024년 3월 15일 오후 3시 30분.", "Call 555-1234 at 9.") is about a third letters."""
 SOUND_DBFS = -35.0
 """Audio "has sound" when its loudest 100 ms is above this (dBFS, RMS)."""
 UNSPACED = ("zh", "ja")
@@ -214,6 +225,9 @@ def sentence_hints(language: str, segments: Sequence[HintSegment], *,
 
 def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], joiner: str,
                 min_piece: float) -> SentenceHint | None:
+    characters = [c for w in words for c in w.text if not c.isspace()]
+    if sum(c.isalpha() for c in characters) < SPLIT_DRAFT_LETTERS_MIN * len(characters):
+        return None
     for i, word in enumerate(words[:-1]):
         if not _ends_sentence(rules, word.text):
             continue
@@ -223,7 +237,8 @@ def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], jo
         at = round(segment.start + (word.end + rest[0].start) / 2, 3)
         if not segment.start + min_piece <= at <= segment.end - min_piece:
             continue
-        if segment.pauses is not None and not _pause_near(segment.pauses, at - segment.start):
+        if segment.pauses is not None and not (_pause_near(segment.pauses, at - segment.start)
+                                               and _speech_on_both_sides(segment, at - segment.start)):
             continue
         before = joiner.join(w.text.strip() for w in words[: i + 1])
         after = joiner.join(w.text.strip() for w in rest)
@@ -238,6 +253,14 @@ def _pause_near(pauses: Sequence[tuple[float, float]], cut: float) -> bool:
     of ``cut`` (seconds from the segment's start)."""
     low, high = cut - SPLIT_PAUSE_REACH_S, cut + SPLIT_PAUSE_REACH_S
     return any(min(end, high) - max(start, low) >= SPLIT_PAUSE_MIN_S - 1e-9 for start, end in pauses)
+
+
+def _speech_on_both_sides(segment: HintSegment, cut: float) -> bool:
+    """Whether both pieces of ``segment`` cut at ``cut`` (seconds from its start) hold
+    ``SPLIT_PIECE_SPEECH_S`` of audio outside its pauses."""
+    def outside(low: float, high: float) -> float:
+        return high - low - sum(max(0.0, min(end, high) - max(start, low)) for start, end in segment.pauses)
+    return min(outside(0.0, cut), outside(cut, segment.end - segment.start)) >= SPLIT_PIECE_SPEECH_S - 1e-9
 
 
 def _starts_sentence(words: Sequence[DraftWord]) -> bool:
