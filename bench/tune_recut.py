@@ -13,8 +13,9 @@ drafts:
 
 - **segmenter**: no re-cut;
 - **split anywhere**: the re-cut taking a split wherever a draft ends a sentence;
-- **a piece may be all pause**: a split only at a pause, as before 2026-12-04, when each
-  piece a split leaves need not hold any audio outside the segment's pauses;
+- **a piece may be all pause**: the default without its piece rule (``SPLIT_PIECE_SPEECH_S``
+  set to 0; the letters rule kept): a split leaves pieces that need hold no audio outside
+  the segment's pauses;
 - **the default**: ``recut`` as the drafting job calls it, a split only at a pause and only
   where each piece holds ``draft_guidance.SPLIT_PIECE_SPEECH_S`` outside them;
 - **+ merge passes** / **+ split passes**: the default's pieces re-cut again, merges only /
