@@ -45,9 +45,9 @@ seldom has a pause under it (chosen on the tuning clips, README "Re-cut by the d
 SPLIT_PIECE_SPEECH_S = 0.1
 """Where a segment's pauses are known, each piece a split leaves must also hold this much
 audio outside them. Whisper writes a sentence for a noise at a segment's edge (music heard
-as "쏙요.", a digit read into the tail of a sentence) and the pause beside it passes the test
-above, so without this the split leaves a piece with no speech in it for a transcriber to
-open and mark (README "Re-cut by the drafts")."""
+as "쏙요.", a stray syllable timed past the sentence's end) and the pause beside it passes the
+test above, so without this the split leaves a piece with no speech in it for a transcriber
+to open and mark (chosen on the tuning clips, README "Re-cut by the drafts")."""
 SPLIT_DRAFT_LETTERS_MIN = 0.2
 """A draft in which fewer than this share of the characters (spaces aside) are letters is not
 read for sentence ends: Whisper writing digits and signs over loud music ("5, 5, 5, 5," or
