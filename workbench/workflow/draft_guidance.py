@@ -34,6 +34,7 @@ import numpy as np
 from workbench.drafts.model import DraftWord
 from workbench.workflow.errors import message_id
 from workbench.workflow.guidelines import RuleSet, load_rules, script_class
+from workbench.workflow.listening import subtract, total
 
 MERGE_GAP_S = 0.4
 """A draft ending mid-sentence before a gap shorter than this suggests a merge."""
@@ -258,9 +259,8 @@ def _pause_near(pauses: Sequence[tuple[float, float]], cut: float) -> bool:
 def _speech_on_both_sides(segment: HintSegment, cut: float) -> bool:
     """Whether both pieces of ``segment`` cut at ``cut`` (seconds from its start) hold
     ``SPLIT_PIECE_SPEECH_S`` of audio outside its pauses."""
-    def outside(low: float, high: float) -> float:
-        return high - low - sum(max(0.0, min(end, high) - max(start, low)) for start, end in segment.pauses)
-    return min(outside(0.0, cut), outside(cut, segment.end - segment.start)) >= SPLIT_PIECE_SPEECH_S - 1e-9
+    pieces = ((0.0, cut), (cut, segment.end - segment.start))
+    return min(total(subtract([piece], segment.pauses)) for piece in pieces) >= SPLIT_PIECE_SPEECH_S - 1e-9
 
 
 def _starts_sentence(words: Sequence[DraftWord]) -> bool:
