@@ -36,6 +36,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -102,11 +103,8 @@ def again(language: str, pieces: list, clean, kind: str) -> list:
 
 def variants(language: str, segments: list, drafts: list, clean) -> dict[str, list]:
     default = quality.recut_drafted(language, segments, drafts, clean=clean)
-    chosen, draft_guidance.SPLIT_PIECE_SPEECH_S = draft_guidance.SPLIT_PIECE_SPEECH_S, 0.0
-    try:
+    with mock.patch.object(draft_guidance, "SPLIT_PIECE_SPEECH_S", 0.0):
         bare = quality.recut_drafted(language, segments, drafts, clean=clean)
-    finally:
-        draft_guidance.SPLIT_PIECE_SPEECH_S = chosen
     kinds = draft_guidance.recut_kinds(language)
     return {
         "segmenter": segments,

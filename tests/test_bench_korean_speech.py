@@ -31,4 +31,3 @@ def test_a_cached_korean_recording_that_changed_is_refused_not_read(tmp_path):
 
     with pytest.raises(SystemExit, match="does not match the pinned sha256"):
         korean_utterances(tmp_path)
-
