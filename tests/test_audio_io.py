@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 import soundfile as sf
 
 from workbench.audio.errors import AudioError
-from workbench.audio.io import TARGET_RATE, decode_chunks, gather, probe, read_audio, read_span, write_audio
+from workbench.audio.io import (TARGET_RATE, add_audio_stream, decode_chunks, gather, probe, read_audio, read_span,
+                                write_audio)
 from workbench.audio.synth import write_video
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
@@ -210,3 +212,26 @@ def test_gather_never_grows_past_its_capacity():
     assert gather(iter([np.ones(10, np.float32)] * 2), capacity=25).tolist() == [1.0] * 20
     with pytest.raises(AudioError, match="longer than the 25 samples"):
         gather(iter([np.ones(10, np.float32)] * 3), capacity=25)
+
+
+def test_a_stream_whose_channel_count_changes_midway_is_averaged_on_both_sides(tmp_path):
+    """ADTS AAC may switch from mono to stereo between frames (two files joined end to end):
+    the stereo part is averaged like any stereo file, not read as one of its channels."""
+    wave = tone(1.0, 48000)
+
+    def adts(audio: np.ndarray) -> bytes:
+        path = tmp_path / f"{audio.ndim}.aac"
+        with av.open(str(path), "w", format="adts") as container:
+            add_audio_stream(container, "aac", audio, 48000)()
+        return path.read_bytes()
+
+    joined = tmp_path / "joined.aac"
+    joined.write_bytes(adts(wave) + adts(np.stack([wave, np.zeros_like(wave)], axis=1)))
+    audio, _ = read_audio(joined)
+
+    def rms(start: float, end: float) -> float:
+        return float(np.sqrt(np.mean(audio[int(start * TARGET_RATE) : int(end * TARGET_RATE)] ** 2)))
+
+    assert abs(audio.size / TARGET_RATE - 2.0) < 0.1
+    assert rms(0.2, 0.8) == pytest.approx(0.3 / np.sqrt(2), rel=0.05)  # mono: the tone as it is
+    assert rms(1.3, 1.9) == pytest.approx(0.15 / np.sqrt(2), rel=0.05)  # stereo: tone and silence averaged

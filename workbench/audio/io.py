@@ -110,23 +110,22 @@ def _frame_lanes(frame) -> list[np.ndarray]:
     base = frame.format.name.rstrip("p")
     if base not in _SAMPLE_DTYPES:
         raise AudioError(f"unsupported sample format {frame.format.name!r}")
-    dtype, channels, samples = _SAMPLE_DTYPES[base], len(frame.layout.channels), frame.samples
+    dtype, channels, samples = _SAMPLE_DTYPES[base], frame.layout.nb_channels, frame.samples
     if frame.format.is_planar:
         return [np.frombuffer(plane, dtype=dtype, count=samples) for plane in frame.planes[:channels]]
     interleaved = np.frombuffer(frame.planes[0], dtype=dtype, count=samples * channels)
     return [interleaved[c::channels] for c in range(channels)]
 
 
-def _to_mono(frames: list[list[np.ndarray]], base: str) -> np.ndarray:
-    """Frames of per-channel arrays (one sample format) as float32 mono in [-1, 1]: the
-    channels averaged."""
-    channels = len(frames[0])
-    mono = np.concatenate([lanes[0] for lanes in frames]).astype(np.float32)
-    for channel in range(1, channels):
-        mono += np.concatenate([lanes[channel] for lanes in frames])
+def _to_mono(frame) -> np.ndarray:
+    """One frame's samples as float32 mono in [-1, 1]: the channels averaged."""
+    lanes, base = _frame_lanes(frame), frame.format.name.rstrip("p")
+    mono = lanes[0].astype(np.float32)
+    for lane in lanes[1:]:
+        mono += lane
     if base == "u8":
-        mono -= 128.0 * channels
-    mono *= np.float32(1.0 / (_SAMPLE_SCALE[base] * channels))
+        mono -= 128.0 * len(lanes)
+    mono *= np.float32(1.0 / (_SAMPLE_SCALE[base] * len(lanes)))
     return mono
 
 
@@ -211,28 +210,32 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
     max_samples = int(max_seconds * source_rate)
     resample = Resampler(source_rate, sample_rate)
     decoded_samples = 0
+    # The decoder's frames hold a few milliseconds each. FFmpeg's sample FIFO joins them in
+    # C, and they are converted and resampled a second at a time; a frame whose sample
+    # format or channel count differs from the ones before it starts a new FIFO.
+    fifo, kind = None, None
     try:
-        # Frames are a few milliseconds each: convert and resample them a second at a time.
-        pending: list[list[np.ndarray]] = []
-        pending_samples, kind = 0, None
         for frame in container.decode(stream):
             if frame.sample_rate != source_rate:
                 raise AudioError(f"{name}: the sample rate changes mid-stream ({source_rate} → {frame.sample_rate} Hz)")
-            frame_kind = (frame.format.name.rstrip("p"), len(frame.layout.channels))
-            if pending and (frame_kind != kind or pending_samples >= source_rate):
-                yield resample(_to_mono(pending, kind[0]))
-                pending, pending_samples = [], 0
-            kind = frame_kind
-            pending.append(_frame_lanes(frame))
-            pending_samples += frame.samples
+            frame_kind = (frame.format.name, frame.layout.nb_channels)
+            if frame_kind != kind:
+                if fifo is not None and fifo.samples:
+                    yield resample(_to_mono(fifo.read()))
+                fifo, kind = av.AudioFifo(), frame_kind
+            # The FIFO refuses a timestamp gap; decoding keeps the samples as they come.
+            frame.pts = None
+            fifo.write(frame)
             decoded_samples += frame.samples
             if decoded_samples > max_samples:
                 raise AudioError(
                     f"{name}: longer than the limit of {_hours(max_seconds)}: decoding stopped there (the header "
                     f"declares {_hours(declared) if declared else 'no length'})"
                 )
-        if pending:
-            yield resample(_to_mono(pending, kind[0]))
+            if fifo.samples >= source_rate:
+                yield resample(_to_mono(fifo.read()))
+        if fifo is not None and fifo.samples:
+            yield resample(_to_mono(fifo.read()))
         tail = resample.flush()
         if tail.size:
             yield tail
