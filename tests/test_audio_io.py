@@ -11,8 +11,8 @@ import pytest
 import soundfile as sf
 
 from workbench.audio.errors import AudioError
-from workbench.audio.io import (TARGET_RATE, add_audio_stream, decode_chunks, gather, probe, read_audio, read_span,
-                                write_audio)
+from workbench.audio.io import (TARGET_RATE, add_audio_stream, decode_chunks, gather, pcm16, probe, read_audio,
+                                read_span, write_audio)
 from workbench.audio.synth import write_video
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
@@ -235,3 +235,14 @@ def test_a_stream_whose_channel_count_changes_midway_is_averaged_on_both_sides(t
     assert abs(audio.size / TARGET_RATE - 2.0) < 0.1
     assert rms(0.2, 0.8) == pytest.approx(0.3 / np.sqrt(2), rel=0.05)  # mono: the tone as it is
     assert rms(1.3, 1.9) == pytest.approx(0.15 / np.sqrt(2), rel=0.05)  # stereo: tone and silence averaged
+
+
+def test_pcm16_gives_the_samples_libsndfile_writes_for_floats(tmp_path):
+    """Halves round to even, full scale is 32768, and anything past it clips: the FLAC files
+    the pipeline writes from ``pcm16`` hold what libsndfile's own (slower) conversion did."""
+    edges = np.array([0.5, 1.5, 2.5, -0.5, -2.5, 32766.5, 32767.0, 40000.0, -32768.0, -40000.0], np.float32) / 32768
+    audio = np.concatenate([edges, np.random.default_rng(7).uniform(-1.1, 1.1, 48000).astype(np.float32)])
+    sf.write(tmp_path / "floats.flac", audio, 16000, subtype="PCM_16")
+    expected, _ = sf.read(tmp_path / "floats.flac", dtype="int16")
+    assert pcm16(edges).tolist() == [0, 2, 2, 0, -2, 32766, 32767, 32767, -32768, -32768]
+    assert np.array_equal(pcm16(audio), expected)

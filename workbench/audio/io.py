@@ -323,6 +323,20 @@ def read_span(path: Path, start: float, end: float) -> tuple[np.ndarray, int]:
     return audio[int(round(start * TARGET_RATE)) : int(round(end * TARGET_RATE))], TARGET_RATE
 
 
+def pcm16(audio: np.ndarray) -> np.ndarray:
+    """Float samples (full scale ±1) as the 16-bit PCM libsndfile writes for them: times
+    32768, rounded half to even, clipped to the int16 range.
+
+    Give libsndfile these rather than floats: it converts floats one sample at a time with a
+    call to ``lrintf``, over a third of the CPU it spent writing a 10-minute clip's FLAC
+    files (measured with ``perf``); numpy does the same in a few vectorised passes.
+    """
+    scaled = np.multiply(audio, np.float32(32768.0), dtype=np.float32)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -32768.0, 32767.0, out=scaled)
+    return scaled.astype(np.int16)
+
+
 _PYAV_AUDIO_CODECS = {".m4a": "aac", ".mp4": "aac", ".mp3": "libmp3lame", ".ogg": "libopus", ".webm": "libopus", ".opus": "libopus"}
 
 
@@ -337,7 +351,7 @@ def write_audio(path: Path, audio: np.ndarray, sample_rate: int, *, bitrate: int
     audio = np.asarray(audio, dtype=np.float32)
     suffix = path.suffix.lower()
     if suffix in (".wav", ".flac"):
-        sf.write(str(path), audio, sample_rate, subtype="PCM_16")
+        sf.write(str(path), pcm16(audio), sample_rate, subtype="PCM_16")
         return path
     if suffix not in _PYAV_AUDIO_CODECS:
         raise AudioError(f"cannot write audio as {suffix!r}")

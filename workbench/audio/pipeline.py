@@ -191,7 +191,7 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
             ceiling_dbtp=settings.true_peak_ceiling_dbtp, out=audio,
         )
     with clock.stage("write"), ThreadPoolExecutor(max_workers=1) as writer:
-        clean_written = writer.submit(sf.write, staging / "clean.flac", audio, SAMPLE_RATE, subtype="PCM_16")
+        clean_written = writer.submit(_write_flac, staging / "clean.flac", audio)
         segments = _write_segments(audio, staging, found.padded, language)
         clean_written.result()
         report = {
@@ -241,7 +241,7 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
             for chunk in chunks:
                 if len(in_flight) >= 4:
                     in_flight.popleft().result()
-                in_flight.append(writer.submit(original.write, chunk))
+                in_flight.append(writer.submit(original.write, io.pcm16(chunk)))
                 decoded += chunk.size
                 if decoded > _LONG_CLIP_SAMPLES:
                     _return_freed_buffers()
@@ -338,6 +338,15 @@ def _judge_highpass(audio: np.ndarray, original_path: Path, found: Found, noise:
     return True
 
 
+def _write_flac(path: Path, audio: np.ndarray) -> None:
+    """``audio`` as 16-bit FLAC, converted ten seconds at a time (an int16 copy of a
+    six-hour clip would be 700 MB)."""
+    step = 10 * SAMPLE_RATE
+    with sf.SoundFile(path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC") as flac:
+        for first in range(0, audio.size, step):
+            flac.write(io.pcm16(audio[first : first + step]))
+
+
 def _write_segments(audio: np.ndarray, staging: Path, intervals: np.ndarray, language: str) -> tuple[SegmentEntry, ...]:
     (staging / "segments").mkdir()
     entries = []
@@ -346,7 +355,8 @@ def _write_segments(audio: np.ndarray, staging: Path, intervals: np.ndarray, lan
             id=f"{index:05d}", audio_filepath=f"segments/{index:05d}.flac",
             start=round(float(start), 3), end=round(float(end), 3), language=language,
         )
-        sf.write(staging / entry.audio_filepath, audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], SAMPLE_RATE, subtype="PCM_16")
+        sf.write(staging / entry.audio_filepath, io.pcm16(audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]),
+                 SAMPLE_RATE, subtype="PCM_16")
         entries.append(entry)
     with open(staging / "manifest.jsonl", "w", encoding="utf-8") as manifest:
         for entry in entries:
