@@ -246,3 +246,12 @@ def test_pcm16_gives_the_samples_libsndfile_writes_for_floats(tmp_path):
     expected, _ = sf.read(tmp_path / "floats.flac", dtype="int16")
     assert pcm16(edges).tolist() == [0, 2, 2, 0, -2, 32766, 32767, 32767, -32768, -32768]
     assert np.array_equal(pcm16(audio), expected)
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac"])
+def test_write_audio_rounds_to_the_nearest_step_in_every_format(tmp_path, suffix):
+    """libsndfile would round a float down when writing WAV (100.6 steps → 100) and to the
+    nearest when writing FLAC; write_audio hands it int16 from ``pcm16``, so both agree."""
+    audio = np.array([100.4, 100.6, -100.4, -100.6, 0.5, 1.5], np.float32) / 32768
+    written, _ = sf.read(write_audio(tmp_path / f"steps{suffix}", audio, 16000), dtype="int16")
+    assert written.tolist() == [100, 101, -100, -101, 0, 2]

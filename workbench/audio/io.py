@@ -324,12 +324,14 @@ def read_span(path: Path, start: float, end: float) -> tuple[np.ndarray, int]:
 
 
 def pcm16(audio: np.ndarray) -> np.ndarray:
-    """Float samples (full scale ±1) as the 16-bit PCM libsndfile writes for them: times
-    32768, rounded half to even, clipped to the int16 range.
+    """Float samples (full scale ±1) as the 16-bit PCM libsndfile writes to FLAC for them:
+    times 32768, rounded half to even, clipped to the int16 range.
 
     Give libsndfile these rather than floats: it converts floats one sample at a time with a
     call to ``lrintf``, over a third of the CPU it spent writing a 10-minute clip's FLAC
-    files (measured with ``perf``); numpy does the same in a few vectorised passes.
+    files (measured with ``perf``); numpy does the same in a few vectorised passes. (For WAV
+    libsndfile rounds down instead, a bias of half a step; a WAV written from these is
+    rounded like the FLAC.)
     """
     scaled = np.multiply(audio, np.float32(32768.0), dtype=np.float32)
     np.rint(scaled, out=scaled)
