@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import platform
+import subprocess
+import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -310,3 +313,52 @@ def test_babble_filling_every_pause_is_denoised_with_a_profile_from_between_the_
         return float(10 * np.log10(np.sum((scale * speech) ** 2) / np.sum((estimate - scale * speech) ** 2)))
 
     assert si_sdr(clean[: speech.size]) > si_sdr(speech + babble) + 1.0
+
+
+_LONG_CLIPS_IN_A_FRESH_PROCESS = """
+import json, resource, sys
+from pathlib import Path
+import numpy as np
+from workbench.audio import pipeline
+
+def fresh_pages():
+    # Page faults for allocating, filling and freeing a 3 MiB buffer (under the 4 MiB from
+    # which numpy asks for huge pages), after one to warm up (mean of 20): about 768 when each
+    # buffer gets its own mapping, about none when freed memory is used again.
+    np.ones(3 << 18, np.float32)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(20):
+        np.ones(3 << 18, np.float32)
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20
+
+clip, out = Path(sys.argv[1]), Path(sys.argv[2])
+pipeline._LONG_CLIP_SAMPLES = 16000  # these clips stand in for long ones
+seen = {}
+
+def progress(stage, fraction):
+    if stage == "highpass" and "running" not in seen:
+        seen["running"] = fresh_pages()
+    if stage == "segment" and "another_ended" not in seen:
+        seen["another_ended"] = None
+        pipeline.process_file(clip, out / "another", language="en")
+        seen["another_ended"] = fresh_pages()
+
+pipeline.process_file(clip, out / "first", language="en", progress=progress)
+seen["all_ended"] = fresh_pages()
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the thresholds set are glibc's allocator's")
+def test_a_long_clip_hands_freed_memory_back_while_it_runs_and_not_after(tmp_path):
+    """Past an hour of audio every freed buffer goes back to the system at once (memory over
+    speed) for as long as any such clip runs in the process; once the last one ends, a
+    worker's next clip must not keep paying for fresh pages. In a fresh process: one that
+    already holds freed memory serves a buffer from it whatever the thresholds say."""
+    done = subprocess.run([sys.executable, "-c", _LONG_CLIPS_IN_A_FRESH_PROCESS, str(SAMPLES / "en_meeting.flac"),
+                           str(tmp_path)], capture_output=True, text=True, timeout=300, check=True)
+    seen = json.loads(done.stdout.splitlines()[-1])
+
+    assert seen["running"] > 600
+    assert seen["another_ended"] > 600  # another long clip ending leaves this one's setting alone
+    assert seen["all_ended"] < 50

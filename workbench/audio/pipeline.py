@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import json
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -120,27 +120,67 @@ def process_file(
     return ProcessReport(out_dir=out_dir, segments=segments, report=report)
 
 
-# glibc's mallopt parameter and the size from which every allocation gets its own mapping.
+# glibc's mallopt parameters: the size from which an allocation gets its own mapping, and
+# how much free memory the top of the heap may hold before it is given back.
+_M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 _MMAP_THRESHOLD_BYTES = 128 * 1024
-# From this much decoded audio on, memory matters more than speed (see _return_freed_buffers).
+# What glibc's adaptive thresholds settle at on a 64-bit system: its ceiling for the mapping
+# threshold, and twice that for the trim.
+_SETTLED_MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024
+_SETTLED_TRIM_THRESHOLD_BYTES = 2 * _SETTLED_MMAP_THRESHOLD_BYTES
+# From this much decoded audio on, memory matters more than speed (see _LongClipMemory).
 _LONG_CLIP_SAMPLES = 3600 * SAMPLE_RATE
 
 
-@functools.cache
-def _return_freed_buffers() -> None:
-    """Have glibc give every freed buffer of 128 KiB or more back to the system at once.
+class _LongClipMemory:
+    """One run's say over glibc's allocator, which every thread of the process shares.
 
     The stages stream minute-long chunks (a few MB each) through two threads. By default
     glibc raises its mapping threshold to the largest buffer freed so far, after which such
     chunks come from per-thread heaps that keep the memory when they are freed: on a
-    six-hour clip that added some 80 MB to the 1.3 GB clip. A fixed threshold keeps the peak
-    at the clip plus what is in use, but every large numpy temporary then costs fresh pages:
-    a 10-minute clip took 2.5 s more CPU (3.0 s instead of 5.5 s). So it is set only once a
-    clip has decoded past an hour, and it stays set for the process. Nothing happens off glibc.
+    six-hour clip that added some 80 MB to the 1.3 GB clip. A fixed threshold of 128 KiB
+    (``return_freed_buffers``) keeps the peak at the clip plus what is in use, but every
+    large numpy temporary then costs fresh pages: a 10-minute clip took 2.5 s more CPU (5.5 s
+    instead of 3.0 s). So it is set only once a clip has decoded past an hour, and only
+    while some such clip is running: when the last one ends (``done``), the thresholds go
+    where glibc's own adaptation would have brought them, which glibc cannot return to by
+    itself once one was set, and what was freed is handed back. Otherwise every later clip of
+    a worker would pay for fresh pages too (a 10-minute clip after a long one: 420,000 page
+    faults instead of 28,000, over a second more CPU). Nothing happens off glibc.
     """
+
+    _lock = threading.Lock()
+    _running = 0  # runs past an hour, in the whole process
+
+    def __init__(self) -> None:
+        self.long = False
+
+    def return_freed_buffers(self) -> None:
+        if self.long:
+            return
+        self.long = True
+        with _LongClipMemory._lock:
+            _LongClipMemory._running += 1
+            if _LongClipMemory._running == 1:
+                _mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+
+    def done(self) -> None:
+        if not self.long:
+            return
+        self.long = False
+        with _LongClipMemory._lock:
+            _LongClipMemory._running -= 1
+            if _LongClipMemory._running == 0:
+                _mallopt(_M_MMAP_THRESHOLD, _SETTLED_MMAP_THRESHOLD_BYTES)
+                _mallopt(_M_TRIM_THRESHOLD, _SETTLED_TRIM_THRESHOLD_BYTES)
+                with contextlib.suppress(OSError, AttributeError):
+                    ctypes.CDLL(None).malloc_trim(0)
+
+
+def _mallopt(parameter: int, value: int) -> None:
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+        ctypes.CDLL(None).mallopt(parameter, value)
 
 
 class _Clock:
@@ -170,14 +210,20 @@ def _run(input_path: Path, staging: Path, language: str, settings: PipelineSetti
          cues: Sequence[segment.Cue] = ()) -> tuple[tuple[SegmentEntry, ...], dict]:
     clock = _Clock(progress)
     # A clip that passes ON_DISK_AFTER_S is held in a file in the staging directory, not in memory.
-    with paged.DiskSamples(staging) as disk:
-        return _stages(input_path, staging, language, settings, clock, cues, disk)
+    memory = _LongClipMemory()
+    try:
+        with paged.DiskSamples(staging) as disk:
+            return _stages(input_path, staging, language, settings, clock, cues, disk, memory)
+    finally:
+        memory.done()
 
 
 def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSettings, clock: _Clock,
-            cues: Sequence[segment.Cue], disk: paged.DiskSamples) -> tuple[tuple[SegmentEntry, ...], dict]:
+            cues: Sequence[segment.Cue], disk: paged.DiskSamples,
+            memory: _LongClipMemory) -> tuple[tuple[SegmentEntry, ...], dict]:
     with clock.stage("decode"):
-        audio, info = _decode(input_path, staging / "original.flac", clock, max_seconds=settings.max_duration_s, disk=disk)
+        audio, info = _decode(input_path, staging / "original.flac", clock, max_seconds=settings.max_duration_s, disk=disk,
+                              memory=memory)
     duration = audio.size / SAMPLE_RATE
     with clock.stage("highpass"):
         denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
@@ -224,9 +270,10 @@ def _rounded(value: float) -> float:
 
 
 def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds: float,
-            disk: paged.DiskSamples | None = None) -> tuple[np.ndarray, io.SourceInfo]:
+            disk: paged.DiskSamples | None = None, memory: _LongClipMemory) -> tuple[np.ndarray, io.SourceInfo]:
     """Decode to 16 kHz mono, writing ``original.flac`` on the way; ``AudioError`` as soon
-    as more than ``max_seconds`` has been decoded. Past ``ON_DISK_AFTER_S`` the samples go
+    as more than ``max_seconds`` has been decoded. Past ``_LONG_CLIP_SAMPLES`` ``memory``
+    hands freed buffers back at once; past ``ON_DISK_AFTER_S`` the samples go
     to ``disk``."""
     info, chunks = io.decode_chunks(input_path, max_seconds=max_seconds)
     expected = int(info.duration * SAMPLE_RATE)
@@ -244,7 +291,7 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
                 in_flight.append(writer.submit(original.write, io.pcm16(chunk)))
                 decoded += chunk.size
                 if decoded > _LONG_CLIP_SAMPLES:
-                    _return_freed_buffers()
+                    memory.return_freed_buffers()
                 if expected:
                     clock.within("decode", decoded / expected)
                 yield chunk
