@@ -13,9 +13,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.audio import denoise, enhance, io, loudness, paged, segment
+from workbench.audio import allocator, denoise, enhance, io, loudness, paged, segment
 from workbench.audio.errors import AudioError
 from workbench.audio.settings import MIN_DURATION_S, SAMPLE_RATE, PipelineSettings
 from workbench.audio.speech import Found, find_speech
@@ -120,67 +118,8 @@ def process_file(
     return ProcessReport(out_dir=out_dir, segments=segments, report=report)
 
 
-# glibc's mallopt parameters: the size from which an allocation gets its own mapping, and
-# how much free memory the top of the heap may hold before it is given back.
-_M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
-_MMAP_THRESHOLD_BYTES = 128 * 1024
-# What glibc's adaptive thresholds settle at on a 64-bit system: its ceiling for the mapping
-# threshold, and twice that for the trim.
-_SETTLED_MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024
-_SETTLED_TRIM_THRESHOLD_BYTES = 2 * _SETTLED_MMAP_THRESHOLD_BYTES
-# From this much decoded audio on, memory matters more than speed (see _LongClipMemory).
+# From this much decoded audio on, memory matters more than speed (see allocator.LongClipMemory).
 _LONG_CLIP_SAMPLES = 3600 * SAMPLE_RATE
-
-
-class _LongClipMemory:
-    """One run's say over glibc's allocator, which every thread of the process shares.
-
-    The stages stream minute-long chunks (a few MB each) through two threads. By default
-    glibc raises its mapping threshold to the largest buffer freed so far, after which such
-    chunks come from per-thread heaps that keep the memory when they are freed: on a
-    six-hour clip that added some 80 MB to the 1.3 GB clip. A fixed threshold of 128 KiB
-    (``return_freed_buffers``) keeps the peak at the clip plus what is in use, but every
-    large numpy temporary then costs fresh pages: a 10-minute clip took 2.5 s more CPU (5.5 s
-    instead of 3.0 s). So it is set only once a clip has decoded past an hour, and only
-    while some such clip is running: when the last one ends (``done``), the thresholds go
-    where glibc's own adaptation would have brought them, which glibc cannot return to by
-    itself once one was set, and what was freed is handed back. Otherwise every later clip of
-    a worker would pay for fresh pages too (a 10-minute clip after a long one: 420,000 page
-    faults instead of 28,000, over a second more CPU). Nothing happens off glibc.
-    """
-
-    _lock = threading.Lock()
-    _running = 0  # runs past an hour, in the whole process
-
-    def __init__(self) -> None:
-        self.long = False
-
-    def return_freed_buffers(self) -> None:
-        if self.long:
-            return
-        self.long = True
-        with _LongClipMemory._lock:
-            _LongClipMemory._running += 1
-            if _LongClipMemory._running == 1:
-                _mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
-
-    def done(self) -> None:
-        if not self.long:
-            return
-        self.long = False
-        with _LongClipMemory._lock:
-            _LongClipMemory._running -= 1
-            if _LongClipMemory._running == 0:
-                _mallopt(_M_MMAP_THRESHOLD, _SETTLED_MMAP_THRESHOLD_BYTES)
-                _mallopt(_M_TRIM_THRESHOLD, _SETTLED_TRIM_THRESHOLD_BYTES)
-                with contextlib.suppress(OSError, AttributeError):
-                    ctypes.CDLL(None).malloc_trim(0)
-
-
-def _mallopt(parameter: int, value: int) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).mallopt(parameter, value)
 
 
 class _Clock:
@@ -210,7 +149,7 @@ def _run(input_path: Path, staging: Path, language: str, settings: PipelineSetti
          cues: Sequence[segment.Cue] = ()) -> tuple[tuple[SegmentEntry, ...], dict]:
     clock = _Clock(progress)
     # A clip that passes ON_DISK_AFTER_S is held in a file in the staging directory, not in memory.
-    memory = _LongClipMemory()
+    memory = allocator.LongClipMemory()
     try:
         with paged.DiskSamples(staging) as disk:
             return _stages(input_path, staging, language, settings, clock, cues, disk, memory)
@@ -220,7 +159,7 @@ def _run(input_path: Path, staging: Path, language: str, settings: PipelineSetti
 
 def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSettings, clock: _Clock,
             cues: Sequence[segment.Cue], disk: paged.DiskSamples,
-            memory: _LongClipMemory) -> tuple[tuple[SegmentEntry, ...], dict]:
+            memory: allocator.LongClipMemory) -> tuple[tuple[SegmentEntry, ...], dict]:
     with clock.stage("decode"):
         audio, info = _decode(input_path, staging / "original.flac", clock, max_seconds=settings.max_duration_s, disk=disk,
                               memory=memory)
@@ -270,7 +209,7 @@ def _rounded(value: float) -> float:
 
 
 def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds: float,
-            disk: paged.DiskSamples | None = None, memory: _LongClipMemory) -> tuple[np.ndarray, io.SourceInfo]:
+            disk: paged.DiskSamples | None = None, memory: allocator.LongClipMemory) -> tuple[np.ndarray, io.SourceInfo]:
     """Decode to 16 kHz mono, writing ``original.flac`` on the way; ``AudioError`` as soon
     as more than ``max_seconds`` has been decoded. Past ``_LONG_CLIP_SAMPLES`` ``memory``
     hands freed buffers back at once; past ``ON_DISK_AFTER_S`` the samples go
