@@ -341,8 +341,7 @@ def _write_segments(audio: np.ndarray, staging: Path, intervals: np.ndarray, lan
             id=f"{index:05d}", audio_filepath=f"segments/{index:05d}.flac",
             start=round(float(start), 3), end=round(float(end), 3), language=language,
         )
-        sf.write(staging / entry.audio_filepath, io.pcm16(audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]),
-                 SAMPLE_RATE, subtype="PCM_16")
+        io.write_audio(staging / entry.audio_filepath, audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], SAMPLE_RATE)
         entries.append(entry)
     with open(staging / "manifest.jsonl", "w", encoding="utf-8") as manifest:
         for entry in entries:
