@@ -3,6 +3,7 @@
     python3 bench/cues.py            # the tuning clips of bench/grid.py (held-out clips are never read)
     python3 bench/cues.py --no-pitch # without the pitch cue (pyin is most of the run's time)
     python3 bench/cues.py --hesitations  # part 3 only: how the grid's hesitations end (20 s)
+    python3 bench/cues.py --reset-rule   # part 4 only: the pitch reset as a cut rule (5 min)
 
 A study, not a test: nothing here asserts, and nothing in the pipeline reads it. Every cue
 below was proposed for issue 12 and measured before anyone built a rule on it; the answer
@@ -24,7 +25,10 @@ table gives the area under the ROC curve (AUC) per language: 0.5 is no better th
   lengthening);
 - ``energy drop``: how far the last 0.3 s before the pause lies under the 4 s before it;
 - ``pitch fall``: the pitch slope (semitones per second, pyin) over the 0.4 s before the
-  pause, negated (a statement ends falling, a comma often rising).
+  pause, negated (a statement ends falling, a comma often rising);
+- ``pitch reset``: how far the median pitch of the 1 s after the pause lies from that of
+  the 1 s before it, in semitones either way (a new sentence starts high after a low ending,
+  or another speaker starts).
 
 **Part 2: babble and music frames.** Per frame (10 ms, smoothed over 0.2 s), the gaps of
 0.4 s or more between sentences against the frames inside sentences, in the babble and
@@ -32,6 +36,12 @@ music clips: ``level``, ``periodicity`` (normalised autocorrelation peak at 60-4
 one voice versus several) and ``level range`` (10th to 90th percentile over 0.4 s: one
 talker's syllables against a crowd's). AUC 0.5 means the feature cannot tell the
 background from the speech at all.
+
+**Part 4: the pitch reset as a cut rule** (``--reset-rule``). What part 1's AUC cannot
+say: whether the cue, on top of what the segmenter already does, cuts more sentences apart
+than it cuts merged ones. Every segment the pipeline delivers for a tuning clip (babble
+too) is cut at each webrtcvad pause inside it that is long enough and across which the
+pitch resets far enough, and the pieces are scored as ``bench/grid.py`` scores segments.
 """
 
 from __future__ import annotations
@@ -96,16 +106,29 @@ def syllable_rate(envelope: np.ndarray, mask: np.ndarray, at: int, span: int = 2
     return len(peaks) / max(voiced, 0.3)
 
 
-def pitch_slope(audio: np.ndarray, at: float, span: float = 0.4) -> float:
-    """Semitones per second over the voiced frames of the ``span`` s before ``at`` (pyin)."""
-    piece = audio[max(0, int((at - span) * RATE)) : int(at * RATE)]
+def voiced_semitones(audio: np.ndarray, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
+    """pyin's voiced frames between ``start`` and ``end`` s: their times (s from ``start``)
+    and pitch in semitones above 100 Hz; empty when under 0.2 s or fewer than 5 are voiced."""
+    piece = audio[max(0, int(start * RATE)) : max(0, int(end * RATE))]
     if piece.size < int(0.2 * RATE):
-        return float("nan")
+        return np.empty(0), np.empty(0)
     f0, voiced, _ = librosa.pyin(piece, fmin=70, fmax=400, sr=RATE, frame_length=1024, hop_length=160)
     if voiced.sum() < 5:
-        return float("nan")
-    semitones = 12 * np.log2(f0[voiced] / np.median(f0[voiced]))
-    return float(np.polyfit(np.flatnonzero(voiced) * FRAME_S, semitones, 1)[0])
+        return np.empty(0), np.empty(0)
+    return np.flatnonzero(voiced) * FRAME_S, 12 * np.log2(f0[voiced] / 100.0)
+
+
+def pitch_slope(audio: np.ndarray, at: float, span: float = 0.4) -> float:
+    """Semitones per second over the voiced frames of the ``span`` s before ``at`` (pyin)."""
+    times, semitones = voiced_semitones(audio, at - span, at)
+    return float(np.polyfit(times, semitones, 1)[0]) if times.size else float("nan")
+
+
+def pitch_reset(audio: np.ndarray, start: float, end: float, span: float = 1.0) -> float:
+    """How far, in semitones, the median pitch of the ``span`` s after a pause lies from that
+    of the ``span`` s before it (pyin's voiced frames), either way."""
+    before, after = voiced_semitones(audio, start - span, start)[1], voiced_semitones(audio, end, end + span)[1]
+    return float(abs(np.median(after) - np.median(before))) if before.size and after.size else float("nan")
 
 
 def boundary_rows(spec: grid.ClipSpec, with_pitch: bool) -> list[dict]:
@@ -133,8 +156,58 @@ def boundary_rows(spec: grid.ClipSpec, with_pitch: bool) -> list[dict]:
             "pause / rate": (end - start) / rate if rate > 0 else float("nan"), "slower before": -rate,
             "energy drop": float(np.percentile(before, 90) - np.percentile(levels[max(0, at - 30) : at], 90)) if before.size else float("nan"),
             "pitch fall": -pitch_slope(audio, start) if with_pitch else float("nan"),
+            "pitch reset": pitch_reset(audio, start, end) if with_pitch else float("nan"),
         })
     return rows
+
+
+def reset_rule(pauses=(0.1, 0.15, 0.2, 0.25), resets=(3.0, 4.0, 6.0, 8.0)) -> None:
+    """Part 4: cut each segment the pipeline delivers for a tuning clip at every webrtcvad
+    pause of at least ``pause`` s inside it (its padding left out) across which the pitch
+    resets by at least ``reset`` semitones, and score the cut segments."""
+    import tempfile
+
+    import metrics
+    import quality
+
+    clips = []
+    for spec in grid.specs("tune"):
+        audio, truth = load(spec)
+        with tempfile.TemporaryDirectory() as scratch:
+            segments = quality.run_ours(OUT / spec.name / "clip.wav", spec.language, Path(scratch))["segments"]
+        mask, pad = speech_mask(audio), PipelineSettings().padding_s
+        candidates = []
+        for s0, s1 in segments:
+            first, last = int((s0 + pad) / FRAME_S), int((s1 - pad) / FRAME_S)
+            for a, b in segment.runs(~mask[first:last]):
+                start, end = (first + a) * FRAME_S, (first + b) * FRAME_S
+                if end - start >= min(pauses):
+                    candidates.append((start, end, pitch_reset(audio, start, end)))
+        clips.append((spec.language, truth, segments, candidates))
+
+    def scores(pause: float, reset: float) -> str:
+        pooled = {}
+        for language in (*grid.LANGUAGES, "all"):
+            per_clip = []
+            for lang, truth, segments, candidates in clips:
+                if language not in ("all", lang):
+                    continue
+                cuts = [(s + e) / 2 for s, e, r in candidates if e - s >= pause and r >= reset]
+                pieces = []
+                for s0, s1 in segments:
+                    points = [s0, *[c for c in cuts if s0 < c < s1], s1]
+                    pieces += list(zip(points, points[1:]))
+                per_clip.append(metrics.segment_scores(truth, pieces))
+            found = metrics.pooled(per_clip)
+            pooled[language] = f"{found['sentences_whole']:.3f} / {found['one_sentence_each']:.3f}"
+        return " ".join(f"{pooled[k]:>13s}" for k in (*grid.LANGUAGES, "all"))
+
+    print("Part 4: the pitch reset as a cut rule, tuning clips, whole / one each")
+    print(f"{'pause, reset':16s} " + " ".join(f"{k:>13s}" for k in (*grid.LANGUAGES, "all")))
+    print(f"{'(no cut)':16s} {scores(float('inf'), float('inf'))}")
+    for pause in pauses:
+        for reset in resets:
+            print(f"{f'{pause:g} s, {reset:g} st':16s} {scores(pause, reset)}")
 
 
 def periodicity(audio: np.ndarray, window_s: float = 0.04, fmin: float = 60.0, fmax: float = 400.0, block: int = 4096) -> np.ndarray:
@@ -203,13 +276,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-pitch", action="store_true", help="skip the pitch cue (pyin)")
     parser.add_argument("--hesitations", action="store_true", help="only part 3: how the grid's hesitations end")
+    parser.add_argument("--reset-rule", action="store_true", help="only part 4: the pitch reset as a cut rule")
     args = parser.parse_args()
     if args.hesitations:
         hesitation_endings()
         return
+    if args.reset_rule:
+        reset_rule()
+        return
     specs = grid.specs("tune")
     rows = [row for spec in specs if spec.noise != "babble" for row in boundary_rows(spec, not args.no_pitch)]
-    cues = ["pause", "pause / rate", "slower before", "energy drop", "pitch fall"]
+    cues = ["pause", "pause / rate", "slower before", "energy drop", "pitch fall", "pitch reset"]
     print("Part 1: sentence gap (positive) against a pause inside a sentence, AUC, tuning clips, pink and music")
     print(f"{'language':10s} {'inside':>7s} {'between':>8s} " + " ".join(f"{c:>14s}" for c in cues))
     for language in (*grid.LANGUAGES, "all"):
