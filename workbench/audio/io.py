@@ -339,6 +339,11 @@ def pcm16(audio: np.ndarray) -> np.ndarray:
     return scaled.astype(np.int16)
 
 
+def pcm16_file(path: Path, sample_rate: int, *, channels: int = 1) -> sf.SoundFile:
+    """A 16-bit PCM file open for writing ``pcm16`` chunks, WAV or FLAC by ``path``'s suffix."""
+    return sf.SoundFile(str(path), "w", sample_rate, channels, "PCM_16")
+
+
 _PYAV_AUDIO_CODECS = {".m4a": "aac", ".mp4": "aac", ".mp3": "libmp3lame", ".ogg": "libopus", ".webm": "libopus", ".opus": "libopus"}
 
 
@@ -353,7 +358,10 @@ def write_audio(path: Path, audio: np.ndarray, sample_rate: int, *, bitrate: int
     audio = np.asarray(audio, dtype=np.float32)
     suffix = path.suffix.lower()
     if suffix in (".wav", ".flac"):
-        sf.write(str(path), pcm16(audio), sample_rate, subtype="PCM_16")
+        step = 10 * sample_rate  # ten seconds at a time: six hours in int16 would be 700 MB
+        with pcm16_file(path, sample_rate, channels=1 if audio.ndim == 1 else audio.shape[1]) as out:
+            for first in range(0, len(audio), step):
+                out.write(pcm16(audio[first : first + step]))
         return path
     if suffix not in _PYAV_AUDIO_CODECS:
         raise AudioError(f"cannot write audio as {suffix!r}")

@@ -176,7 +176,7 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
             ceiling_dbtp=settings.true_peak_ceiling_dbtp, out=audio,
         )
     with clock.stage("write"), ThreadPoolExecutor(max_workers=1) as writer:
-        clean_written = writer.submit(_write_flac, staging / "clean.flac", audio)
+        clean_written = writer.submit(io.write_audio, staging / "clean.flac", audio, SAMPLE_RATE)
         segments = _write_segments(audio, staging, found.padded, language)
         clean_written.result()
         report = {
@@ -219,7 +219,7 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
     # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
     # at most a few chunks wait for it, so a slow disk or a busy machine cannot pile them up.
     in_flight: deque = deque()
-    with _flac_writer(original_path) as original, \
+    with io.pcm16_file(original_path, SAMPLE_RATE) as original, \
             ThreadPoolExecutor(max_workers=1) as writer:
 
         def written(chunks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
@@ -322,21 +322,6 @@ def _judge_highpass(audio: np.ndarray, original_path: Path, found: Found, noise:
         return False
     denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     return True
-
-
-def _flac_writer(path: Path) -> sf.SoundFile:
-    """An open 16 kHz mono 16-bit FLAC file to write ``io.pcm16`` chunks to: the one
-    format of ``original.flac`` and ``clean.flac``."""
-    return sf.SoundFile(path, "w", SAMPLE_RATE, 1, "PCM_16", format="FLAC")
-
-
-def _write_flac(path: Path, audio: np.ndarray) -> None:
-    """``audio`` as 16-bit FLAC, converted ten seconds at a time (an int16 copy of a
-    six-hour clip would be 700 MB)."""
-    step = 10 * SAMPLE_RATE
-    with _flac_writer(path) as flac:
-        for first in range(0, audio.size, step):
-            flac.write(io.pcm16(audio[first : first + step]))
 
 
 def _write_segments(audio: np.ndarray, staging: Path, intervals: np.ndarray, language: str) -> tuple[SegmentEntry, ...]:
