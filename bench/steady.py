@@ -29,6 +29,7 @@ asserts.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 from pathlib import Path
@@ -85,15 +86,20 @@ def own_background(audio: np.ndarray, percentile: float) -> np.ndarray:
     return np.percentile(powers, percentile, axis=1)
 
 
-def recorded(snr_db: float) -> tuple[np.ndarray, np.ndarray]:
+@functools.cache
+def narrator() -> tuple[np.ndarray, np.ndarray]:
     """The LibriVox narrator's sentences with no pause between them (speech from start to
-    end, so no noise-only stretch), under his own voice five times over at ``snr_db``:
-    the clip and its reference."""
+    end, so no noise-only stretch), and his own voice five times over, as long."""
     talk = np.concatenate([u["audio"] for u in real.utterances() if u["speaker"] == 0])
     talk = (talk / np.sqrt(np.mean(talk**2)) * 0.05).astype(np.float32)
     crowd = np.tile(talk, 7)
-    background = np.sum([crowd[shift : shift + talk.size] for shift in (7919, 35331, 66003, 98011, 131001)], axis=0)
-    background *= np.sqrt(np.mean(talk**2)) * 10 ** (-snr_db / 20) / np.sqrt(np.mean(background**2))
+    return talk, np.sum([crowd[shift : shift + talk.size] for shift in (7919, 35331, 66003, 98011, 131001)], axis=0)
+
+
+def recorded(snr_db: float) -> tuple[np.ndarray, np.ndarray]:
+    """``narrator``'s speech under his babble at ``snr_db``: the clip and its reference."""
+    talk, babble = narrator()
+    background = babble * (np.sqrt(np.mean(talk**2)) * 10 ** (-snr_db / 20) / np.sqrt(np.mean(babble**2)))
     return (talk + background).astype(np.float32), talk
 
 
@@ -115,17 +121,18 @@ def gains(noisy: np.ndarray, reference: np.ndarray, language: str) -> dict[str, 
     background = highpassed - denoise.highpass(reference.copy(), grid.RATE, cutoff_hz=settings.highpass_hz)
     keep = 1.0 - settings.denoise_strength
 
-    def filtered(noise_power: np.ndarray) -> float:
-        wiener = denoise.DecisionDirectedWiener(background[: grid.RATE], floor=keep)
-        wiener.noise_power = (noise_power + 1e-12).astype(np.float32)
+    def filtered(wiener: denoise.DecisionDirectedWiener) -> float:
         out = map_chunks(highpassed, wiener, context=denoise.WIENER_CONTEXT, chunk=denoise.GATE_CHUNK)
         return metrics.si_sdr(out, reference) - before
 
-    row["ceiling"] = filtered(np.mean(np.abs(denoise.DecisionDirectedWiener._spectrum(background)) ** 2, axis=1))
+    wiener = denoise.DecisionDirectedWiener(background, floor=keep)
+    row["ceiling"] = filtered(wiener)
     for percentile in PERCENTILES:
         power = own_background(highpassed, percentile)
         for scale in SCALES:
-            row[f"p{percentile:g} x{scale:g}"] = filtered(power * scale)
+            # The filter takes noise samples; its spectrum is swapped for the estimate.
+            wiener.noise_power = (power * scale + 1e-12).astype(np.float32)
+            row[f"p{percentile:g} x{scale:g}"] = filtered(wiener)
     return row
 
 
