@@ -73,9 +73,16 @@ def test_reduce_noise_inside_speech_is_exactly_noisereduces_stationary_gate():
     np.testing.assert_allclose(out[inside], expected[inside], atol=1e-5)
 
 
-def test_reduce_noise_needs_half_a_second_of_noise():
-    with pytest.raises(ValueError, match="0.5 s"):
-        denoise.reduce_noise(np.zeros(RATE, np.float32), RATE, noise=np.zeros(100, np.float32), speech=np.zeros((0, 2)))
+def test_the_gate_needs_half_a_second_of_noise_and_the_wiener_filter_a_third_of_a_second():
+    audio = np.random.default_rng(3).standard_normal(2 * RATE).astype(np.float32) * 0.1
+    quiet = audio * 0.1
+    with pytest.raises(ValueError, match="gate's noise profile needs at least 0.5 s"):
+        denoise.reduce_noise(audio, RATE, noise=quiet[: int(0.45 * RATE)], speech=np.array([[0.5, 1.5]]))
+    with pytest.raises(ValueError, match="wiener's noise profile needs at least 0.3 s"):
+        denoise.reduce_noise(audio, RATE, noise=quiet[: int(0.25 * RATE)], speech=np.array([[0.5, 1.5]]), method="wiener")
+    # The filter needs only the noise's mean power, which 0.3 s of it gives.
+    filtered = denoise.reduce_noise(audio, RATE, noise=quiet[: int(0.3 * RATE)], speech=np.array([[0.5, 1.5]]), method="wiener")
+    assert filtered.shape == audio.shape and np.all(np.isfinite(filtered))
 
 
 def test_measure_power_and_snr():

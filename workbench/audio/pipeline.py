@@ -34,8 +34,9 @@ from workbench.languages import LANGUAGES
 
 # Clips longer than this are denoised on one thread (about 20 MB less at the peak).
 ONE_GATE_THREAD_AFTER_S = 2 * 3600
-# The denoiser needs this much noise-only audio for its profile (``denoise.reduce_noise``).
-MIN_NOISE_PROFILE_S = 0.5
+# Pauses shorter than this are no profile for the gate (``denoise.MIN_PROFILE_S``); the
+# stretches between the segments are taken instead.
+MIN_NOISE_PROFILE_S = denoise.MIN_PROFILE_S["gate"]
 # Clips longer than this are held in a file in the staging directory while they are
 # processed (``workbench.audio.paged``), not in memory: 1.3 GB less at six hours. Fifteen
 # minutes keeps the 10-minute clip in memory (the speed figures) and bounds what is copied
@@ -269,8 +270,10 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
               "highpass_hz": settings.highpass_hz}
     if not settings.denoise:
         return {**report, "reason": "turned off in the settings", "enhancer": {"used": False, "reason": "denoising is off"}}, before
-    if profile.size < MIN_NOISE_PROFILE_S * SAMPLE_RATE or not len(found.speech):
-        return {**report, "reason": "less than 0.5 s of noise-only audio or no speech to judge by",
+    method = settings.denoise_busy_method if busy else "gate"
+    least = denoise.MIN_PROFILE_S[method]
+    if profile.size < least * SAMPLE_RATE or not len(found.speech):
+        return {**report, "reason": f"less than {least:g} s of noise-only audio or no speech to judge by",
                 "enhancer": {"used": False, "reason": "nothing to judge it by"},
                 "highpass_kept": _judge_highpass(audio, original_path, found, noise, before, settings)}, before
     not_offered = enhance.offer(audio, found, settings)
@@ -281,7 +284,6 @@ def _denoise(audio: np.ndarray, original_path: Path, found: Found, settings: Pip
     # filter's SNR outbid an enhancer that gave +6.9 dB of SI-SDR against its +2.1 (held-out
     # music at 5 dB).
     versus = found.noise if pauses >= MIN_NOISE_PROFILE_S else noise
-    method = settings.denoise_busy_method if busy else "gate"
     denoise.reduce_noise(
         audio, SAMPLE_RATE, noise=profile, speech=found.padded, prop_decrease=settings.denoise_strength,
         n_std_thresh=settings.denoise_threshold_std, method=method, out=audio,
