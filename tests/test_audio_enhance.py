@@ -141,6 +141,20 @@ def test_quiet_music_is_left_to_the_gate_whose_output_the_model_would_not_beat(t
     assert "over the background between the segments: the gate is enough" in entry["reason"], entry
 
 
+def test_a_clip_the_level_tests_turn_away_never_loads_the_model(tmp_path, monkeypatch):
+    """The model costs a worker about 40 MB of memory; quiet music is refused on its level
+    alone, before anything is loaded."""
+    loads = []
+    monkeypatch.setattr(enhance, "load", lambda: loads.append("enhancer"))
+    speech = recorded_sentences()
+    clip = mixed(speech, plucked_chords(speech.size, seed=3), snr_db=13.0)
+
+    _, report = processed(tmp_path, clip, "quiet-music-unloaded")
+
+    assert "the gate is enough" in report["denoise"]["enhancer"]["reason"], report["denoise"]
+    assert loads == []
+
+
 def test_babble_is_left_to_the_gate_because_the_model_keeps_speech(tmp_path, enhancer):
     speech = recorded_sentences()
     clip = mixed(speech, babble(speech.size), snr_db=8.0)

@@ -172,11 +172,8 @@ def offer(audio: np.ndarray, found: Found, settings: PipelineSettings) -> str | 
         return f"{noise_share:.0%} of the clip is noise-only pauses: the gate has its profile"
     if duration > MAX_SECONDS:
         return f"clips over {MAX_SECONDS // 60} minutes are not offered to it"
-    if load() is None:
-        return unavailable()
-    opinion = second_opinion.load()
-    if opinion is None:
-        return "it needs Silero's model (the [silero] extra) to tell music from babble"
+    # The level tests come before the models are loaded: the enhancer's model alone is
+    # about 40 MB of a worker's memory, spent for nothing on a clip these turn away.
     background = np.array([(start, end) for start, end in denoise.between(found.padded, duration)
                            if end - start >= MIN_BACKGROUND_STRETCH_S]).reshape(-1, 2)
     if segment.total_seconds(background) < MIN_BACKGROUND_HEARD_S:
@@ -184,6 +181,11 @@ def offer(audio: np.ndarray, found: Found, settings: PipelineSettings) -> str | 
     snr = denoise.measure_power(audio, RATE, speech=found.speech, noise=background).snr_db
     if snr >= settings.enhance_below_snr_db:
         return f"the speech stands {snr:.1f} dB over the background between the segments: the gate is enough"
+    if load() is None:
+        return unavailable()
+    opinion = second_opinion.load()
+    if opinion is None:
+        return "it needs Silero's model (the [silero] extra) to tell music from babble"
     heard = speech_frames = 0
     for start, end in background:
         probs, _ = opinion.span(audio, start, end)
