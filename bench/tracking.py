@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import istft, lfilter, stft
+from scipy.signal import lfilter, stft
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -61,26 +61,26 @@ def powers(audio: np.ndarray) -> np.ndarray:
 
 
 def filtered(audio: np.ndarray, noise_power: np.ndarray) -> np.ndarray:
-    """The pipeline's Wiener gain against ``noise_power``: one spectrum, or one per frame."""
-    size = denoise.WIENER_N_FFT
-    spectrum = stft(audio, nperseg=size, noverlap=size - denoise.WIENER_HOP)[2]
-    posteriori = np.ascontiguousarray((np.abs(spectrum.T) ** 2) / (noise_power + 1e-12), dtype=np.float32)
-    floor = 1 - PipelineSettings().denoise_strength
-    spectrum *= denoise.DecisionDirectedWiener(np.zeros(4 * size, np.float32), floor=floor).gains(posteriori).T
-    return istft(spectrum, nperseg=size, noverlap=size - denoise.WIENER_HOP)[1][: audio.size].astype(np.float32)
+    """The pipeline's Wiener filter over the whole of ``audio``, its noise spectrum swapped
+    for ``noise_power`` (as ``steady.py`` does): one spectrum, or one per frame of
+    ``powers(audio)``, which the filter's division broadcasts alike."""
+    wiener = denoise.DecisionDirectedWiener(np.zeros(denoise.WIENER_N_FFT, np.float32),
+                                            floor=1 - PipelineSettings().denoise_strength)
+    wiener.noise_power = (noise_power + 1e-12).astype(np.float32)
+    return wiener(audio)
 
 
 def frames(seconds: float) -> int:
     return max(1, round(seconds / HOP_S)) | 1
 
 
-def estimates(clip: np.ndarray, background: np.ndarray, outside: np.ndarray) -> dict[str, np.ndarray]:
-    """Each column's noise power, per frame (or one spectrum)."""
-    truth, heard = powers(background), powers(clip)
+def estimates(heard: np.ndarray, background: np.ndarray, outside: np.ndarray) -> dict[str, np.ndarray]:
+    """Each column's noise power, per frame (or one spectrum), from the clip's ``powers``."""
+    truth = powers(background)
     out = {"ceiling": truth.mean(axis=0)}
     for seconds in ORACLE_S:
         out[f"oracle {seconds:g}s"] = uniform_filter1d(truth, frames(seconds), axis=0)
-    seen = outside[: heard.shape[0], None].astype(np.float32)
+    seen = outside[:, None].astype(np.float32)
     mean_seen = (heard * seen).sum(axis=0) / max(float(seen.sum()), 1.0)
     for seconds in BETWEEN_S:
         total = uniform_filter1d(heard * seen, frames(seconds), axis=0)
@@ -109,12 +109,13 @@ def main() -> None:
             result = process_file(folder / "clip.wav", Path(scratch) / "out", language=spec.language)
             cleaned = sf.read(str(Path(scratch) / "out" / "clean.flac"), dtype="float32")[0]
         highpassed = denoise.highpass(clip, grid.RATE, cutoff_hz=PipelineSettings().highpass_hz)
-        times = np.arange(powers(clip).shape[0]) * HOP_S
+        heard = powers(highpassed)
+        times = np.arange(heard.shape[0]) * HOP_S
         outside = np.ones(times.size, bool)
         for entry in result.segments:
             outside &= (times < entry.start) | (times >= entry.end)
         gains = {"pipeline": metrics.si_sdr(cleaned, reference) - base}
-        for name, noise_power in estimates(highpassed, clip - reference, outside).items():
+        for name, noise_power in estimates(heard, clip - reference, outside).items():
             gains[name] = metrics.si_sdr(filtered(highpassed, noise_power), reference) - base
         if header is None:
             header = list(gains)
