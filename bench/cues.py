@@ -4,10 +4,13 @@
     python3 bench/cues.py --no-pitch # without the pitch cue (pyin is most of the run's time)
     python3 bench/cues.py --hesitations  # part 3 only: how the grid's hesitations end (20 s)
     python3 bench/cues.py --reset-rule   # part 4 only: the pitch reset as a cut rule (5 min)
+    python3 bench/cues.py --combined [--no-pitch]  # part 5 only: the cues together (12 min; 1.5 min without pitch)
 
 A study, not a test: nothing here asserts, and nothing in the pipeline reads it. Every cue
 below was proposed for issue 12 and measured before anyone built a rule on it; the answer
-decides whether a rule is worth building.
+decides whether a rule is worth building. Parts 1-4 read the tuning clips alone; part 5
+fits its model on them and reads the held-out clips only to report what the fitted model
+does there.
 
 **Part 1: boundary cues.** The candidate pauses are the runs of 0.08-0.6 s that webrtcvad
 (mode 3, the pipeline's hysteresis) calls non-speech between the first and the last
@@ -42,6 +45,15 @@ say: whether the cue, on top of what the segmenter already does, cuts more sente
 than it cuts merged ones. Every segment the pipeline delivers for a tuning clip (babble
 too) is cut at each webrtcvad pause inside it that is long enough and across which the
 pitch resets far enough, and the pieces are scored as ``bench/grid.py`` scores segments.
+
+**Part 5: the cues together** (``--combined``). Each cue alone separates little; do they
+together? A logistic regression on part 1's cues (standardised; the pitch cues left out
+with ``--no-pitch``) is fitted to the tuning clips' pauses, and its AUC is read on the
+held-out clips' pauses (pink and music, 8-20 dB), over all candidate pauses and in the
+bands where pause length alone is least sure. Then, as part 4, the model is a cut rule:
+each delivered segment of the tuning and held-out clips (down to 7 and 8 dB, every noise
+kind) is cut at each webrtcvad pause inside it long enough and likely enough to lie
+between sentences.
 """
 
 from __future__ import annotations
@@ -148,59 +160,33 @@ def boundary_rows(spec: grid.ClipSpec, with_pitch: bool) -> list[dict]:
         between = any(e0 - 0.1 <= start and end <= s1 + 0.1 for (_, e0), (s1, _) in gaps)
         if inside == between:
             continue
-        at = first_frame + a
-        rate = syllable_rate(envelope, mask, at)
-        before = levels[max(0, at - 400) : at]
-        rows.append({
-            "language": spec.language, "between": between, "pause": end - start,
-            "pause / rate": (end - start) / rate if rate > 0 else float("nan"), "slower before": -rate,
-            "energy drop": float(np.percentile(before, 90) - np.percentile(levels[max(0, at - 30) : at], 90)) if before.size else float("nan"),
-            "pitch fall": -pitch_slope(audio, start) if with_pitch else float("nan"),
-            "pitch reset": pitch_reset(audio, start, end) if with_pitch else float("nan"),
-        })
+        rows.append({"language": spec.language, "between": between,
+                     **pause_cues(audio, levels, envelope, mask, first_frame + a, first_frame + b, with_pitch)})
     return rows
+
+
+def pause_cues(audio, levels, envelope, mask, first: int, last: int, with_pitch: bool) -> dict:
+    """Part 1's cues of the pause over frames ``first`` to ``last`` (exclusive)."""
+    start, end = first * FRAME_S, last * FRAME_S
+    rate = syllable_rate(envelope, mask, first)
+    before = levels[max(0, first - 400) : first]
+    return {
+        "pause": end - start,
+        "pause / rate": (end - start) / rate if rate > 0 else float("nan"), "slower before": -rate,
+        "energy drop": float(np.percentile(before, 90) - np.percentile(levels[max(0, first - 30) : first], 90)) if before.size else float("nan"),
+        "pitch fall": -pitch_slope(audio, start) if with_pitch else float("nan"),
+        "pitch reset": pitch_reset(audio, start, end) if with_pitch else float("nan"),
+    }
 
 
 def reset_rule(pauses=(0.1, 0.15, 0.2, 0.25), resets=(3.0, 4.0, 6.0, 8.0)) -> None:
     """Part 4: cut each segment the pipeline delivers for a tuning clip at every webrtcvad
     pause of at least ``pause`` s inside it (its padding left out) across which the pitch
     resets by at least ``reset`` semitones, and score the cut segments."""
-    import tempfile
-
-    import metrics
-    import quality
-
-    clips = []
-    for spec in grid.specs("tune"):
-        audio, truth = load(spec)
-        with tempfile.TemporaryDirectory() as scratch:
-            segments = quality.run_ours(OUT / spec.name / "clip.wav", spec.language, Path(scratch))["segments"]
-        mask, pad = speech_mask(audio), PipelineSettings().padding_s
-        candidates = []
-        for s0, s1 in segments:
-            first, last = int((s0 + pad) / FRAME_S), int((s1 - pad) / FRAME_S)
-            for a, b in segment.runs(~mask[first:last]):
-                start, end = (first + a) * FRAME_S, (first + b) * FRAME_S
-                if end - start >= min(pauses):
-                    candidates.append((start, end, pitch_reset(audio, start, end)))
-        clips.append((spec.language, truth, segments, candidates))
+    clips = [delivered(spec, min(pauses), lambda audio, start, end: pitch_reset(audio, start, end)) for spec in grid.specs("tune")]
 
     def scores(pause: float, reset: float) -> str:
-        pooled = {}
-        for language in (*grid.LANGUAGES, "all"):
-            per_clip = []
-            for lang, truth, segments, candidates in clips:
-                if language not in ("all", lang):
-                    continue
-                cuts = [(s + e) / 2 for s, e, r in candidates if e - s >= pause and r >= reset]
-                pieces = []
-                for s0, s1 in segments:
-                    points = [s0, *[c for c in cuts if s0 < c < s1], s1]
-                    pieces += list(zip(points, points[1:]))
-                per_clip.append(metrics.segment_scores(truth, pieces))
-            found = metrics.pooled(per_clip)
-            pooled[language] = f"{found['sentences_whole']:.3f} / {found['one_sentence_each']:.3f}"
-        return " ".join(f"{pooled[k]:>13s}" for k in (*grid.LANGUAGES, "all"))
+        return cut_scores(clips, lambda s, e, r: e - s >= pause and r >= reset)
 
     print("Part 4: the pitch reset as a cut rule, tuning clips, whole / one each")
     print(f"{'pause, reset':16s} " + " ".join(f"{k:>13s}" for k in (*grid.LANGUAGES, "all")))
@@ -208,6 +194,108 @@ def reset_rule(pauses=(0.1, 0.15, 0.2, 0.25), resets=(3.0, 4.0, 6.0, 8.0)) -> No
     for pause in pauses:
         for reset in resets:
             print(f"{f'{pause:g} s, {reset:g} st':16s} {scores(pause, reset)}")
+
+
+def delivered(spec: grid.ClipSpec, min_pause: float, measure) -> tuple:
+    """The pipeline's segments for a clip, and each webrtcvad pause of at least ``min_pause``
+    s inside them (padding left out) as ``(start, end, measure(audio, start, end))``."""
+    import tempfile
+
+    import quality
+
+    audio, truth = load(spec)
+    with tempfile.TemporaryDirectory() as scratch:
+        segments = quality.run_ours(OUT / spec.name / "clip.wav", spec.language, Path(scratch))["segments"]
+    mask, pad = speech_mask(audio), PipelineSettings().padding_s
+    candidates = []
+    for s0, s1 in segments:
+        first, last = int((s0 + pad) / FRAME_S), int((s1 - pad) / FRAME_S)
+        for a, b in segment.runs(~mask[first:last]):
+            start, end = (first + a) * FRAME_S, (first + b) * FRAME_S
+            if end - start >= min_pause:
+                candidates.append((start, end, measure(audio, start, end)))
+    return spec.language, truth, segments, candidates
+
+
+def cut_scores(clips: list[tuple], cut) -> str:
+    """Whole / one each per language and over all, after cutting every delivered segment at
+    the middle of each candidate pause for which ``cut(start, end, measured)`` holds."""
+    import metrics
+
+    pooled = {}
+    for language in (*grid.LANGUAGES, "all"):
+        per_clip = []
+        for lang, truth, segments, candidates in clips:
+            if language not in ("all", lang):
+                continue
+            cuts = [(s + e) / 2 for s, e, measured in candidates if cut(s, e, measured)]
+            pieces = []
+            for s0, s1 in segments:
+                points = [s0, *[c for c in cuts if s0 < c < s1], s1]
+                pieces += list(zip(points, points[1:]))
+            per_clip.append(metrics.segment_scores(truth, pieces))
+        found = metrics.pooled(per_clip)
+        pooled[language] = f"{found['sentences_whole']:.3f} / {found['one_sentence_each']:.3f}"
+    return " ".join(f"{pooled[k]:>13s}" for k in (*grid.LANGUAGES, "all"))
+
+
+CHEAP_CUES = ["pause", "pause / rate", "slower before", "energy drop"]
+PITCH_CUES = ["pitch fall", "pitch reset"]
+
+
+def combined(with_pitch: bool, bands=((0.08, 0.6), (0.15, 0.4), (0.2, 0.35)),
+             min_pauses=(0.1, 0.2), thresholds=(0.5, 0.7, 0.8, 0.9, 0.95)) -> None:
+    """Part 5: part 1's cues together. A logistic regression on them, fitted to the tuning
+    clips' pauses, is read on the held-out clips' pauses (pink and music down to 8 dB) and
+    then used as a cut rule inside delivered segments, as part 4 uses the pitch reset."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    names = CHEAP_CUES + (PITCH_CUES if with_pitch else [])
+
+    def matrix(rows: list[dict]) -> np.ndarray:
+        return np.nan_to_num(np.array([[row[n] for n in names] for row in rows], float), nan=0.0)
+
+    def pause_rows(split: str) -> list[dict]:
+        return [row for spec in grid.specs(split) if spec.noise != "babble" and spec.snr_db >= 7
+                for row in boundary_rows(spec, with_pitch)]
+
+    tune, held_out = pause_rows("tune"), pause_rows("held_out")
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    model.fit(matrix(tune), [row["between"] for row in tune])
+    print(f"Part 5: the cues together ({', '.join(names)}), a logistic regression fitted on the tuning pauses")
+    print("weights (standardised): " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(names, model[-1].coef_[0])))
+    print(f"{'pauses':10s} {'band (s)':>10s} {'inside':>7s} {'between':>8s} {'pause alone':>12s} {'together':>9s}")
+    for split, rows in (("tuning", tune), ("held-out", held_out)):
+        for low, high in bands:
+            chosen = [row for row in rows if low <= row["pause"] <= high]
+            between = np.array([row["between"] for row in chosen])
+            together = model.decision_function(matrix(chosen))
+            alone = np.array([row["pause"] for row in chosen])
+            print(f"{split:10s} {f'{low:g}-{high:g}':>10s} {int((~between).sum()):7d} {int(between.sum()):8d} "
+                  f"{auc(alone[between], alone[~between]):12.3f} {auc(together[between], together[~between]):9.3f}")
+
+    seen: dict = {}  # the clip now being read: its mask, levels and envelope, as part 1 reads them
+
+    def probability(audio, start, end):
+        if seen.get("audio") is not audio:
+            levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
+            seen.update(audio=audio, mask=speech_mask(audio), levels=levels, envelope=uniform_filter1d(levels, 3))
+        first, last = int(round(start / FRAME_S)), int(round(end / FRAME_S))
+        cues = pause_cues(audio, seen["levels"], seen["envelope"], seen["mask"], first, last, with_pitch)
+        return float(model.predict_proba(matrix([cues]))[0, 1])
+    print("\nThe model as a cut rule: every delivered segment cut at each webrtcvad pause of at least")
+    print("the given length whose probability of lying between sentences is at least the threshold;")
+    print("whole / one each (the held-out clips down to 8 dB, all noise kinds)")
+    for split in ("tune", "held_out"):
+        clips = [delivered(spec, min(min_pauses), probability) for spec in grid.specs(split) if spec.snr_db >= 7]
+        print(f"{split:16s} " + " ".join(f"{k:>13s}" for k in (*grid.LANGUAGES, "all")))
+        print(f"{'(no cut)':16s} {cut_scores(clips, lambda s, e, p: False)}")
+        for pause in min_pauses:
+            for threshold in thresholds:
+                print(f"{f'{pause:g} s, p {threshold:g}':16s} "
+                      f"{cut_scores(clips, lambda s, e, p, pause=pause, threshold=threshold: e - s >= pause and p >= threshold)}")
 
 
 def periodicity(audio: np.ndarray, window_s: float = 0.04, fmin: float = 60.0, fmax: float = 400.0, block: int = 4096) -> np.ndarray:
@@ -277,7 +365,11 @@ def main() -> None:
     parser.add_argument("--no-pitch", action="store_true", help="skip the pitch cue (pyin)")
     parser.add_argument("--hesitations", action="store_true", help="only part 3: how the grid's hesitations end")
     parser.add_argument("--reset-rule", action="store_true", help="only part 4: the pitch reset as a cut rule")
+    parser.add_argument("--combined", action="store_true", help="only part 5: the cues together, tuning and held-out clips")
     args = parser.parse_args()
+    if args.combined:
+        combined(not args.no_pitch)
+        return
     if args.hesitations:
         hesitation_endings()
         return
