@@ -47,8 +47,10 @@ too) is cut at each webrtcvad pause inside it that is long enough and across whi
 pitch resets far enough, and the pieces are scored as ``bench/grid.py`` scores segments.
 
 **Part 5: the cues together** (``--combined``). Each cue alone separates little; do they
-together? A logistic regression on part 1's cues (standardised; the pitch cues left out
-with ``--no-pitch``) is fitted to the tuning clips' pauses, and its AUC is read on the
+together? A logistic regression on part 1's cues and one more, ``timbre change`` (how far
+the mean MFCCs 1-19 of the speech in the 1 s after the pause lie from those in the 1 s
+before: another speaker starts at about half of the grid's sentence gaps), standardised,
+the pitch cues left out with ``--no-pitch``, is fitted to the tuning clips' pauses, and its AUC is read on the
 held-out clips' pauses (pink and music, 8-20 dB), over all candidate pauses and in the
 bands where pause length alone is least sure. Then, as part 4, the model is a cut rule:
 each delivered segment of the tuning and held-out clips (down to 7 and 8 dB, every noise
@@ -143,12 +145,13 @@ def pitch_reset(audio: np.ndarray, start: float, end: float, span: float = 1.0) 
     return float(abs(np.median(after) - np.median(before))) if before.size and after.size else float("nan")
 
 
-def boundary_rows(spec: grid.ClipSpec, with_pitch: bool) -> list[dict]:
+def boundary_rows(spec: grid.ClipSpec, with_pitch: bool, with_timbre: bool = False) -> list[dict]:
     """One row per candidate pause: inside a sentence or between two, and its cues."""
     audio, truth = load(spec)
     mask = speech_mask(audio)
     levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
     envelope = uniform_filter1d(levels, 3)
+    timbre = cepstra(audio) if with_timbre else None
     gaps = list(zip(truth, truth[1:]))
     rows = []
     first_frame, last_frame = int(truth[0][0] / FRAME_S), int(truth[-1][1] / FRAME_S)
@@ -161,12 +164,30 @@ def boundary_rows(spec: grid.ClipSpec, with_pitch: bool) -> list[dict]:
         if inside == between:
             continue
         rows.append({"language": spec.language, "between": between,
-                     **pause_cues(audio, levels, envelope, mask, first_frame + a, first_frame + b, with_pitch)})
+                     **pause_cues(audio, levels, envelope, mask, first_frame + a, first_frame + b, with_pitch, timbre)})
     return rows
 
 
-def pause_cues(audio, levels, envelope, mask, first: int, last: int, with_pitch: bool) -> dict:
-    """Part 1's cues of the pause over frames ``first`` to ``last`` (exclusive)."""
+def cepstra(audio: np.ndarray) -> np.ndarray:
+    """MFCCs 1-19 per 10 ms frame (the level, coefficient 0, left out), frames as columns."""
+    return librosa.feature.mfcc(y=audio, sr=RATE, n_mfcc=20, n_fft=512, hop_length=int(FRAME_S * RATE))[1:]
+
+
+def timbre_change(timbre: np.ndarray, mask: np.ndarray, first: int, last: int, span: int = 100) -> float:
+    """How far the mean MFCCs of webrtcvad's speech frames in the ``span`` frames after a
+    pause lie from those before it (Euclidean): another speaker, or another sound."""
+    def mean(a: int, b: int) -> np.ndarray | None:
+        b = min(b, timbre.shape[1], mask.size)
+        voiced = timbre[:, a:b][:, mask[a:b]] if b > a else timbre[:, :0]
+        return voiced.mean(axis=1) if voiced.shape[1] > 5 else None
+
+    before, after = mean(max(0, first - span), first), mean(last, last + span)
+    return float(np.linalg.norm(after - before)) if before is not None and after is not None else float("nan")
+
+
+def pause_cues(audio, levels, envelope, mask, first: int, last: int, with_pitch: bool, timbre: np.ndarray | None = None) -> dict:
+    """Part 1's cues of the pause over frames ``first`` to ``last`` (exclusive), and part 5's
+    timbre change when ``timbre`` (``cepstra(audio)``) is given."""
     start, end = first * FRAME_S, last * FRAME_S
     rate = syllable_rate(envelope, mask, first)
     before = levels[max(0, first - 400) : first]
@@ -176,6 +197,7 @@ def pause_cues(audio, levels, envelope, mask, first: int, last: int, with_pitch:
         "energy drop": float(np.percentile(before, 90) - np.percentile(levels[max(0, first - 30) : first], 90)) if before.size else float("nan"),
         "pitch fall": -pitch_slope(audio, start) if with_pitch else float("nan"),
         "pitch reset": pitch_reset(audio, start, end) if with_pitch else float("nan"),
+        **({"timbre change": timbre_change(timbre, mask, first, last)} if timbre is not None else {}),
     }
 
 
@@ -239,7 +261,7 @@ def cut_scores(clips: list[tuple], cut) -> str:
     return " ".join(f"{pooled[k]:>13s}" for k in (*grid.LANGUAGES, "all"))
 
 
-CHEAP_CUES = ["pause", "pause / rate", "slower before", "energy drop"]
+CHEAP_CUES = ["pause", "pause / rate", "slower before", "energy drop", "timbre change"]
 PITCH_CUES = ["pitch fall", "pitch reset"]
 
 
@@ -259,31 +281,34 @@ def combined(with_pitch: bool, bands=((0.08, 0.6), (0.15, 0.4), (0.2, 0.35)),
 
     def pause_rows(split: str) -> list[dict]:
         return [row for spec in grid.specs(split) if spec.noise != "babble" and spec.snr_db >= 7
-                for row in boundary_rows(spec, with_pitch)]
+                for row in boundary_rows(spec, with_pitch, with_timbre=True)]
 
     tune, held_out = pause_rows("tune"), pause_rows("held_out")
     model = make_pipeline(StandardScaler(), LogisticRegression())
     model.fit(matrix(tune), [row["between"] for row in tune])
     print(f"Part 5: the cues together ({', '.join(names)}), a logistic regression fitted on the tuning pauses")
     print("weights (standardised): " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(names, model[-1].coef_[0])))
-    print(f"{'pauses':10s} {'band (s)':>10s} {'inside':>7s} {'between':>8s} {'pause alone':>12s} {'together':>9s}")
+    print(f"{'pauses':10s} {'band (s)':>10s} {'inside':>7s} {'between':>8s} {'pause alone':>12s} {'timbre alone':>13s} {'together':>9s}")
     for split, rows in (("tuning", tune), ("held-out", held_out)):
         for low, high in bands:
             chosen = [row for row in rows if low <= row["pause"] <= high]
             between = np.array([row["between"] for row in chosen])
             together = model.decision_function(matrix(chosen))
             alone = np.array([row["pause"] for row in chosen])
+            timbre = np.array([row["timbre change"] for row in chosen])
             print(f"{split:10s} {f'{low:g}-{high:g}':>10s} {int((~between).sum()):7d} {int(between.sum()):8d} "
-                  f"{auc(alone[between], alone[~between]):12.3f} {auc(together[between], together[~between]):9.3f}")
+                  f"{auc(alone[between], alone[~between]):12.3f} {auc(timbre[between], timbre[~between]):13.3f} "
+                  f"{auc(together[between], together[~between]):9.3f}")
 
     seen: dict = {}  # the clip now being read: its mask, levels and envelope, as part 1 reads them
 
     def probability(audio, start, end):
         if seen.get("audio") is not audio:
             levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
-            seen.update(audio=audio, mask=speech_mask(audio), levels=levels, envelope=uniform_filter1d(levels, 3))
+            seen.update(audio=audio, mask=speech_mask(audio), levels=levels, envelope=uniform_filter1d(levels, 3),
+                        timbre=cepstra(audio))
         first, last = int(round(start / FRAME_S)), int(round(end / FRAME_S))
-        cues = pause_cues(audio, seen["levels"], seen["envelope"], seen["mask"], first, last, with_pitch)
+        cues = pause_cues(audio, seen["levels"], seen["envelope"], seen["mask"], first, last, with_pitch, seen["timbre"])
         return float(model.predict_proba(matrix([cues]))[0, 1])
     print("\nThe model as a cut rule: every delivered segment cut at each webrtcvad pause of at least")
     print("the given length whose probability of lying between sentences is at least the threshold;")
