@@ -50,9 +50,9 @@ pitch resets far enough, and the pieces are scored as ``bench/grid.py`` scores s
 together? A logistic regression on part 1's cues and one more, ``timbre change`` (how far
 the mean MFCCs 1-19 of the speech in the 1 s after the pause lie from those in the 1 s
 before: another speaker starts at about half of the grid's sentence gaps), standardised,
-the pitch cues left out with ``--no-pitch``, is fitted to the tuning clips' pauses, and its AUC is read on the
-held-out clips' pauses (pink and music, 8-20 dB), over all candidate pauses and in the
-bands where pause length alone is least sure. Then, as part 4, the model is a cut rule:
+the pitch cues left out with ``--no-pitch``, is fitted to the tuning clips' pauses, and
+its AUC is read on the held-out clips' pauses (pink and music, 8-20 dB), over all
+candidate pauses and in the bands where pause length alone is least sure. Then, as part 4, the model is a cut rule:
 each delivered segment of the tuning and held-out clips (down to 7 and 8 dB, every noise
 kind) is cut at each webrtcvad pause inside it long enough and likely enough to lie
 between sentences.
@@ -261,20 +261,21 @@ def cut_scores(clips: list[tuple], cut) -> str:
     return " ".join(f"{pooled[k]:>13s}" for k in (*grid.LANGUAGES, "all"))
 
 
-CHEAP_CUES = ["pause", "pause / rate", "slower before", "energy drop", "timbre change"]
+CUES_WITHOUT_PITCH = ["pause", "pause / rate", "slower before", "energy drop", "timbre change"]
 PITCH_CUES = ["pitch fall", "pitch reset"]
 
 
 def combined(with_pitch: bool, bands=((0.08, 0.6), (0.15, 0.4), (0.2, 0.35)),
              min_pauses=(0.1, 0.2), thresholds=(0.5, 0.7, 0.8, 0.9, 0.95)) -> None:
-    """Part 5: part 1's cues together. A logistic regression on them, fitted to the tuning
-    clips' pauses, is read on the held-out clips' pauses (pink and music down to 8 dB) and
-    then used as a cut rule inside delivered segments, as part 4 uses the pitch reset."""
+    """Part 5: part 1's cues and the timbre change together. A logistic regression on
+    them, fitted to the tuning clips' pauses, is read on the held-out clips' pauses (pink
+    and music down to 8 dB) and then used as a cut rule inside delivered segments, as part
+    4 uses the pitch reset."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    names = CHEAP_CUES + (PITCH_CUES if with_pitch else [])
+    names = CUES_WITHOUT_PITCH + (PITCH_CUES if with_pitch else [])
 
     def matrix(rows: list[dict]) -> np.ndarray:
         return np.nan_to_num(np.array([[row[n] for n in names] for row in rows], float), nan=0.0)
@@ -300,7 +301,7 @@ def combined(with_pitch: bool, bands=((0.08, 0.6), (0.15, 0.4), (0.2, 0.35)),
                   f"{auc(alone[between], alone[~between]):12.3f} {auc(timbre[between], timbre[~between]):13.3f} "
                   f"{auc(together[between], together[~between]):9.3f}")
 
-    seen: dict = {}  # the clip now being read: its mask, levels and envelope, as part 1 reads them
+    seen: dict = {}  # the clip now being read: its mask, levels, envelope and MFCCs, as part 1 reads them
 
     def probability(audio, start, end):
         if seen.get("audio") is not audio:
