@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import librosa
@@ -148,10 +149,8 @@ def pitch_reset(audio: np.ndarray, start: float, end: float, span: float = 1.0) 
 def boundary_rows(spec: grid.ClipSpec, with_pitch: bool, with_timbre: bool = False) -> list[dict]:
     """One row per candidate pause: inside a sentence or between two, and its cues."""
     audio, truth = load(spec)
-    mask = speech_mask(audio)
-    levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
-    envelope = uniform_filter1d(levels, 3)
-    timbre = cepstra(audio) if with_timbre else None
+    frames = clip_frames(audio, with_timbre)
+    mask = frames.mask
     gaps = list(zip(truth, truth[1:]))
     rows = []
     first_frame, last_frame = int(truth[0][0] / FRAME_S), int(truth[-1][1] / FRAME_S)
@@ -164,8 +163,24 @@ def boundary_rows(spec: grid.ClipSpec, with_pitch: bool, with_timbre: bool = Fal
         if inside == between:
             continue
         rows.append({"language": spec.language, "between": between,
-                     **pause_cues(audio, levels, envelope, mask, first_frame + a, first_frame + b, with_pitch, timbre)})
+                     **pause_cues(frames, first_frame + a, first_frame + b, with_pitch)})
     return rows
+
+
+@dataclass(frozen=True)
+class Frames:
+    """A clip and what the cues read of it per 10 ms frame."""
+
+    audio: np.ndarray
+    mask: np.ndarray  # webrtcvad's speech decisions (``speech_mask``)
+    levels: np.ndarray  # dB
+    envelope: np.ndarray  # the levels smoothed over 30 ms
+    timbre: np.ndarray | None  # ``cepstra(audio)``, where part 5 asks for it
+
+
+def clip_frames(audio: np.ndarray, with_timbre: bool) -> Frames:
+    levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
+    return Frames(audio, speech_mask(audio), levels, uniform_filter1d(levels, 3), cepstra(audio) if with_timbre else None)
 
 
 def cepstra(audio: np.ndarray) -> np.ndarray:
@@ -185,11 +200,12 @@ def timbre_change(timbre: np.ndarray, mask: np.ndarray, first: int, last: int, s
     return float(np.linalg.norm(after - before)) if before is not None and after is not None else float("nan")
 
 
-def pause_cues(audio, levels, envelope, mask, first: int, last: int, with_pitch: bool, timbre: np.ndarray | None = None) -> dict:
+def pause_cues(frames: Frames, first: int, last: int, with_pitch: bool) -> dict:
     """Part 1's cues of the pause over frames ``first`` to ``last`` (exclusive), and part 5's
-    timbre change when ``timbre`` (``cepstra(audio)``) is given."""
+    timbre change where ``frames`` has the MFCCs."""
+    audio, levels = frames.audio, frames.levels
     start, end = first * FRAME_S, last * FRAME_S
-    rate = syllable_rate(envelope, mask, first)
+    rate = syllable_rate(frames.envelope, frames.mask, first)
     before = levels[max(0, first - 400) : first]
     return {
         "pause": end - start,
@@ -197,7 +213,7 @@ def pause_cues(audio, levels, envelope, mask, first: int, last: int, with_pitch:
         "energy drop": float(np.percentile(before, 90) - np.percentile(levels[max(0, first - 30) : first], 90)) if before.size else float("nan"),
         "pitch fall": -pitch_slope(audio, start) if with_pitch else float("nan"),
         "pitch reset": pitch_reset(audio, start, end) if with_pitch else float("nan"),
-        **({"timbre change": timbre_change(timbre, mask, first, last)} if timbre is not None else {}),
+        **({"timbre change": timbre_change(frames.timbre, frames.mask, first, last)} if frames.timbre is not None else {}),
     }
 
 
@@ -205,7 +221,8 @@ def reset_rule(pauses=(0.1, 0.15, 0.2, 0.25), resets=(3.0, 4.0, 6.0, 8.0)) -> No
     """Part 4: cut each segment the pipeline delivers for a tuning clip at every webrtcvad
     pause of at least ``pause`` s inside it (its padding left out) across which the pitch
     resets by at least ``reset`` semitones, and score the cut segments."""
-    clips = [delivered(spec, min(pauses), lambda audio, start, end: pitch_reset(audio, start, end)) for spec in grid.specs("tune")]
+    clips = [delivered(spec, min(pauses), lambda frames, first, last: pitch_reset(frames.audio, first * FRAME_S, last * FRAME_S))
+             for spec in grid.specs("tune")]
 
     def scores(pause: float, reset: float) -> str:
         return cut_scores(clips, lambda s, e, r: e - s >= pause and r >= reset)
@@ -218,9 +235,10 @@ def reset_rule(pauses=(0.1, 0.15, 0.2, 0.25), resets=(3.0, 4.0, 6.0, 8.0)) -> No
             print(f"{f'{pause:g} s, {reset:g} st':16s} {scores(pause, reset)}")
 
 
-def delivered(spec: grid.ClipSpec, min_pause: float, measure) -> tuple:
+def delivered(spec: grid.ClipSpec, min_pause: float, measure, with_timbre: bool = False) -> tuple:
     """The pipeline's segments for a clip, and each webrtcvad pause of at least ``min_pause``
-    s inside them (padding left out) as ``(start, end, measure(audio, start, end))``."""
+    s inside them (padding left out) as ``(start, end, measure(frames, first, last))``, the
+    pause being frames ``first`` to ``last`` of ``clip_frames(audio, with_timbre)``."""
     import tempfile
 
     import quality
@@ -228,14 +246,14 @@ def delivered(spec: grid.ClipSpec, min_pause: float, measure) -> tuple:
     audio, truth = load(spec)
     with tempfile.TemporaryDirectory() as scratch:
         segments = quality.run_ours(OUT / spec.name / "clip.wav", spec.language, Path(scratch))["segments"]
-    mask, pad = speech_mask(audio), PipelineSettings().padding_s
+    frames, pad = clip_frames(audio, with_timbre), PipelineSettings().padding_s
     candidates = []
     for s0, s1 in segments:
         first, last = int((s0 + pad) / FRAME_S), int((s1 - pad) / FRAME_S)
-        for a, b in segment.runs(~mask[first:last]):
+        for a, b in segment.runs(~frames.mask[first:last]):
             start, end = (first + a) * FRAME_S, (first + b) * FRAME_S
             if end - start >= min_pause:
-                candidates.append((start, end, measure(audio, start, end)))
+                candidates.append((start, end, measure(frames, first + a, first + b)))
     return spec.language, truth, segments, candidates
 
 
@@ -301,21 +319,14 @@ def combined(with_pitch: bool, bands=((0.08, 0.6), (0.15, 0.4), (0.2, 0.35)),
                   f"{auc(alone[between], alone[~between]):12.3f} {auc(timbre[between], timbre[~between]):13.3f} "
                   f"{auc(together[between], together[~between]):9.3f}")
 
-    seen: dict = {}  # the clip now being read: its mask, levels, envelope and MFCCs, as part 1 reads them
+    def probability(frames: Frames, first: int, last: int) -> float:
+        return float(model.predict_proba(matrix([pause_cues(frames, first, last, with_pitch)]))[0, 1])
 
-    def probability(audio, start, end):
-        if seen.get("audio") is not audio:
-            levels = segment.frame_levels_db(audio, RATE, frame_seconds=FRAME_S)
-            seen.update(audio=audio, mask=speech_mask(audio), levels=levels, envelope=uniform_filter1d(levels, 3),
-                        timbre=cepstra(audio))
-        first, last = int(round(start / FRAME_S)), int(round(end / FRAME_S))
-        cues = pause_cues(audio, seen["levels"], seen["envelope"], seen["mask"], first, last, with_pitch, seen["timbre"])
-        return float(model.predict_proba(matrix([cues]))[0, 1])
     print("\nThe model as a cut rule: every delivered segment cut at each webrtcvad pause of at least")
     print("the given length whose probability of lying between sentences is at least the threshold;")
     print("whole / one each (the held-out clips down to 8 dB, all noise kinds)")
     for split in ("tune", "held_out"):
-        clips = [delivered(spec, min(min_pauses), probability) for spec in grid.specs(split) if spec.snr_db >= 7]
+        clips = [delivered(spec, min(min_pauses), probability, with_timbre=True) for spec in grid.specs(split) if spec.snr_db >= 7]
         print(f"{split:16s} " + " ".join(f"{k:>13s}" for k in (*grid.LANGUAGES, "all")))
         print(f"{'(no cut)':16s} {cut_scores(clips, lambda s, e, p: False)}")
         for pause in min_pauses:
