@@ -182,10 +182,8 @@ def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: li
     with the drafting job's smallest piece; splits only at a pause of ``clean`` when given, as
     the drafting job takes them."""
     from workbench.workflow.draft_guidance import recut
-    from workbench.workflow.transcribing import MIN_SPLIT_PIECE
 
-    return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], min_piece=MIN_SPLIT_PIECE,
-                 kinds=kinds)
+    return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], kinds=kinds)
 
 
 def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]], language: str, *, systems=SYSTEMS,

@@ -182,11 +182,12 @@ def test_a_split_wins_over_a_merge_on_the_same_segment():
 
 def test_where_the_pauses_are_known_a_split_goes_to_the_first_sentence_end_with_one_near_it():
     # Ends after "One." (cut at 0.45 s) and "Two." (cut at 0.95 s): only the second has a
-    # pause within reach, so the split lands there; without pauses known, on the first.
+    # pause within reach, so the split lands in the middle of that pause (0.925 s); without
+    # pauses known, between the words of the first.
     words = timed("One.", "Two.", "Three", "more")
     heard = HintSegment(1, 10.0, 12.0, words, pauses=((0.8, 1.05),))
     (split,) = sentence_hints("en", [heard], min_piece=0.2)
-    assert (split.kind, split.at, split.texts) == ("split", 10.95, ("One. Two.", "Three more"))
+    assert (split.kind, split.at, split.texts) == ("split", 10.925, ("One. Two.", "Three more"))
     (unheard,) = sentence_hints("en", [HintSegment(1, 10.0, 12.0, words)], min_piece=0.2)
     assert unheard.at == 10.45
     # A pause too short, or too far from the cut, is no pause: no split at all.
@@ -198,18 +199,33 @@ def test_a_split_that_would_leave_a_piece_without_speech_goes_to_the_next_senten
     # "Um." is music Whisper heard before the sentence: the first 0.6 s is all pause (level
     # 6 dB under the segment's speech), so cutting after it (0.45 s) would leave a piece with
     # nothing to transcribe. The next sentence end, "start." (cut at 1.95 s), has speech on
-    # both sides and a pause under it.
+    # both sides and a pause under it, whose middle (1.975 s) the cut goes to.
     words = timed("Um.", "Today", "we", "start.", "Then", "more")
     heard = HintSegment(1, 10.0, 13.0, words, pauses=((0.0, 0.6), (1.85, 2.1)))
     (split,) = sentence_hints("en", [heard], min_piece=0.2)
-    assert (split.at, split.texts) == (11.95, ("Um. Today we start.", "Then more"))
+    assert (split.at, split.texts) == (11.975, ("Um. Today we start.", "Then more"))
     # A stray word after the real end, inside the trailing pause: no split at all, though the
     # pause under the cut is long enough; over speech the same draft is split there.
     words = timed("Hello", "there.", "Mm")
     tail = HintSegment(1, 10.0, 12.0, words, pauses=((0.85, 1.15), (1.2, 2.0)))
     assert sentence_hints("en", [tail], min_piece=0.1) == []
     (split,) = sentence_hints("en", [HintSegment(1, 10.0, 12.0, words, pauses=((0.85, 1.15),))], min_piece=0.1)
-    assert (split.at, split.texts) == (10.95, ("Hello there.", "Mm"))
+    assert (split.at, split.texts) == (11.0, ("Hello there.", "Mm"))
+
+
+def test_a_split_goes_to_the_middle_of_the_pause_nearest_whispers_cut_not_between_its_words():
+    # Whisper ended "home." at 1.2 s, but the audio pauses only from 1.32 s: the cut between
+    # its words (1.3 s) would fall inside the sentence's last syllable. The split goes to the
+    # middle of that pause (1.5 s); the other pause within reach (0.9-1.2 s, middle 0.25 s
+    # from the cut) is the farther one.
+    words = (DraftWord("We", 0.0, 0.4, 0.9), DraftWord("went", 0.45, 0.8, 0.9), DraftWord("home.", 0.85, 1.2, 0.9),
+             DraftWord("Then", 1.4, 1.8, 0.9), DraftWord("rain", 1.85, 2.4, 0.9))
+    heard = HintSegment(1, 5.0, 7.5, words, pauses=((0.9, 1.2), (1.32, 1.68)))
+    (split,) = sentence_hints("en", [heard], min_piece=0.1)
+    assert (split.at, split.texts) == (6.5, ("We went home.", "Then rain"))
+    # The shortest piece is measured from the cut actually made: 1.05 s would allow a cut at
+    # 1.3 s but not at 1.5 s, so there is none.
+    assert sentence_hints("en", [HintSegment(1, 5.0, 7.5, words, pauses=((1.32, 1.68),))], min_piece=1.05) == []
 
 
 def test_a_draft_of_digits_and_signs_is_not_read_for_sentence_ends_but_a_sentence_full_of_figures_is():

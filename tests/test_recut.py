@@ -16,7 +16,7 @@ from workbench.store.double_models import DoublePair
 from workbench.store.gold_models import GoldImport
 from workbench.store.models import DraftHoldback
 from workbench.workflow import drafting
-from workbench.workflow.draft_guidance import HintSegment, recut, task_guidance
+from workbench.workflow.draft_guidance import RECUT_MIN_PIECE_S, HintSegment, recut, sentence_hints, task_guidance
 from workbench.workflow.policy import Policy, parse_languages
 from tests.test_cli_admin import cli  # noqa: F401 (the fixture)
 
@@ -90,7 +90,8 @@ def test_a_sentence_end_with_no_pause_under_it_is_not_cut_there_but_still_sugges
     assert task_guidance("en", page.segments).hints[ids[0]].kind == "split"
 
 
-def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_shows_hints(wb, wb_people, tmp_path):
+def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_shows_hints(wb_reopen, wb_people, tmp_path):
+    wb = wb_reopen(recut_languages=("en", "ja", "ko"))
     texts = ("你好。 你好吗？", "我觉得", "可以。", "再见。")
     clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, language="zh", texts=texts, pauses=((1.85, 2.15),))
     draft_now(wb, wb_people.admin, clip.id)
@@ -100,7 +101,7 @@ def test_a_language_outside_the_recut_languages_keeps_the_segmenters_cut_and_sho
 
 
 def test_the_recut_languages_are_a_policy_and_an_unknown_code_is_refused():
-    assert Policy().recut_languages == ("en", "ja", "ko")
+    assert Policy().recut_languages == ("en", "ja", "ko", "zh")
     assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": "en, ja"}).recut_languages == ("en", "ja")
     assert Policy.from_env({"WORKBENCH_RECUT_LANGUAGES": ""}).recut_languages == ()
     with pytest.raises(ValueError, match="english is not one of ko, en, zh, ja"):
@@ -214,9 +215,22 @@ def test_recut_moves_the_words_with_the_audio_in_one_pass():
         recut("en", segments, ["one text"], min_piece=0.3)
 
 
+def test_the_recut_leaves_no_piece_shorter_than_its_own_minimum_where_a_transcriber_may():
+    # Whisper wrote "Yes." for 0.5 s of a longer sentence's start: a split there leaves a
+    # 0.65 s piece. The re-cut keeps the segment whole (RECUT_MIN_PIECE_S, 0.8 s); the hint a
+    # transcriber sees still offers the split, which is theirs to take (0.1 s pieces allowed).
+    words = tuple(DraftWord(t, s, e, 0.9) for t, s, e in (("Yes.", 0.1, 0.5), ("we", 0.8, 1.0), ("went", 1.0, 1.5),
+                                                           ("home.", 1.5, 2.0)))
+    segment = HintSegment(1, 10.0, 13.0, words)
+    assert RECUT_MIN_PIECE_S == 0.8
+    assert [p.change for p in recut("en", [segment], ["Yes. we went home."])] == ["kept"]
+    assert [p.change for p in recut("en", [segment], ["Yes. we went home."], min_piece=0.1)] == ["split", "split"]
+    assert [h.kind for h in sentence_hints("en", [segment], min_piece=0.1)] == ["split"]
+
+
 def test_drafts_show_names_the_recut_languages_and_a_typo_in_them_stops_the_command(cli, monkeypatch):  # noqa: F811
     shown = cli("drafts", "show")
-    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en, ja (splits only), ko (splits only)\n" in shown.output
+    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en, ja (splits only), ko (splits only), zh (splits only)\n" in shown.output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "")
     assert "(WORKBENCH_RECUT_LANGUAGES): no language\n" in cli("drafts", "show").output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "en,jp")

@@ -42,7 +42,9 @@ SPLIT_PAUSE_REACH_S = 0.3
 SPLIT_PAUSE_MIN_S = 0.2
 """Where a segment's pauses are known, a split needs this much of one within the reach of
 its cut: Whisper's word times are that loose, and a full stop it writes inside a sentence
-seldom has a pause under it (chosen on the tuning clips, README "Re-cut by the drafts")."""
+seldom has a pause under it (chosen on the tuning clips, README "Re-cut by the drafts").
+The split is then made in the middle of that pause: a cut between Whisper's word times can
+fall 0.1 s inside a sentence's last syllable."""
 SPLIT_PIECE_SPEECH_S = 0.1
 """Where a segment's pauses are known, each piece a split leaves must also hold this much
 audio outside them. Whisper writes a sentence for a noise at a segment's edge (music heard
@@ -54,6 +56,10 @@ SPLIT_DRAFT_LETTERS_MIN = 0.2
 read for sentence ends: Whisper writing digits and signs over loud music ("5, 5, 5, 5," or
 "-6 ,6 -7 ,6!") has heard no language, and its "!" is no sentence end. A sentence full of
 figures ("2024년 3월 15일 오후 3시 30분.", "Call 555-1234 at 9.") is about a third letters."""
+RECUT_MIN_PIECE_S = 0.8
+"""No piece ``recut`` leaves is shorter (a transcriber's own split may leave 0.1 s): Whisper
+writes a sentence for a word it mishears at a pause inside a sentence ("어, 네." for the "오늘"
+of "오늘 회의는 …"), seldom a sentence (tuning clips, README "Re-cut by the drafts")."""
 SOUND_DBFS = -35.0
 """Audio "has sound" when its loudest 100 ms is above this (dBFS, RMS)."""
 UNSPACED = ("zh", "ja")
@@ -235,11 +241,17 @@ def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], jo
         rest = words[i + 1:]
         if not any(c.isalnum() for w in rest for c in w.text):
             return None  # only punctuation after it: one sentence
-        at = round(segment.start + (word.end + rest[0].start) / 2, 3)
+        cut = (word.end + rest[0].start) / 2
+        if segment.pauses is not None:
+            pause = _pause_near(segment.pauses, cut)
+            if pause is None:
+                continue
+            # The cut goes where the audio pauses, not where Whisper's loose word times put it.
+            cut = (pause[0] + pause[1]) / 2
+            if not _speech_on_both_sides(segment, cut):
+                continue
+        at = round(segment.start + cut, 3)
         if not segment.start + min_piece <= at <= segment.end - min_piece:
-            continue
-        if segment.pauses is not None and not (_pause_near(segment.pauses, at - segment.start)
-                                               and _speech_on_both_sides(segment, at - segment.start)):
             continue
         before = joiner.join(w.text.strip() for w in words[: i + 1])
         after = joiner.join(w.text.strip() for w in rest)
@@ -249,11 +261,12 @@ def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], jo
     return None
 
 
-def _pause_near(pauses: Sequence[tuple[float, float]], cut: float) -> bool:
-    """Whether ``SPLIT_PAUSE_MIN_S`` of one of ``pauses`` lies within ``SPLIT_PAUSE_REACH_S``
-    of ``cut`` (seconds from the segment's start)."""
+def _pause_near(pauses: Sequence[tuple[float, float]], cut: float) -> tuple[float, float] | None:
+    """The one of ``pauses`` with ``SPLIT_PAUSE_MIN_S`` of it within ``SPLIT_PAUSE_REACH_S`` of
+    ``cut`` (seconds from the segment's start) whose middle is nearest the cut, or None."""
     low, high = cut - SPLIT_PAUSE_REACH_S, cut + SPLIT_PAUSE_REACH_S
-    return any(min(end, high) - max(start, low) >= SPLIT_PAUSE_MIN_S - 1e-9 for start, end in pauses)
+    near = [(start, end) for start, end in pauses if min(end, high) - max(start, low) >= SPLIT_PAUSE_MIN_S - 1e-9]
+    return min(near, key=lambda pause: abs((pause[0] + pause[1]) / 2 - cut), default=None)
 
 
 def _speech_on_both_sides(segment: HintSegment, cut: float) -> bool:
@@ -304,14 +317,14 @@ def recut_kinds(language: str) -> tuple[str, ...]:
 
 
 def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], *,
-          min_piece: float, kinds: Collection[str] | None = None) -> list[Piece]:
+          min_piece: float = RECUT_MIN_PIECE_S, kinds: Collection[str] | None = None) -> list[Piece]:
     """``segments`` (in time order, with their drafts' ``texts``) after every sentence hint,
     applied as a transcriber taking each in turn would: one pass in segment order, so a
     segment that was split or merged takes no further hint, and a merge takes its neighbour's
     hint with it. The drafts go with the audio: a split divides the words at the cut (the
     second half's times move to its new start), a merge joins both drafts. Only hints of
-    ``kinds`` are taken (default: ``recut_kinds(language)``). ValueError for an unknown
-    language."""
+    ``kinds`` are taken (default: ``recut_kinds(language)``); no split leaves a piece shorter
+    than ``min_piece`` seconds. ValueError for an unknown language."""
     if len(texts) != len(segments):
         raise ValueError("recut needs one draft text per segment")
     kinds = recut_kinds(language) if kinds is None else kinds

@@ -118,10 +118,10 @@ class Policy:
     draft_cer_window: int = 200
     draft_cer_min_segments: int = 30
     # The drafting job re-cuts an unclaimed task by its drafts' sentences in these languages
-    # (workflow/recutting.py): English, and Japanese and Korean by splits alone
-    # (draft_guidance.recut_kinds), the three measured to help on the tuning clips (README
-    # "Re-cut by the drafts"; Mandarin's splits cost a sentence there).
-    recut_languages: tuple[str, ...] = ("en", "ja", "ko")
+    # (workflow/recutting.py): English, and Japanese, Korean and Mandarin by splits alone
+    # (draft_guidance.recut_kinds), each measured to help on the tuning clips (README "Re-cut
+    # by the drafts"; Mandarin since its splits go to the middle of the pause).
+    recut_languages: tuple[str, ...] = ("en", "ja", "ko", "zh")
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
@@ -132,7 +132,7 @@ class Policy:
         ``WORKBENCH_CLIP_LEASE_S``, ``WORKBENCH_CLIP_MAX_ATTEMPTS``, ``WORKBENCH_DRAFT_STALL_S``,
         ``WORKBENCH_MINIMUM_WAGES`` (``2027-01-01=10600,...``: figures added to, or replacing
         on the same day, the defaults), ``WORKBENCH_DRAFT_CER_THRESHOLD`` (a share, 0.35) and
-        ``WORKBENCH_DRAFT_LOW_PROBABILITY`` (0.5) and ``WORKBENCH_RECUT_LANGUAGES`` (``en,ja,ko``; codes
+        ``WORKBENCH_DRAFT_LOW_PROBABILITY`` (0.5) and ``WORKBENCH_RECUT_LANGUAGES`` (``en,ja,ko,zh``; codes
         separated by commas, empty for none)."""
         env = os.environ if environ is None else environ
         overrides: dict[str, object] = {}

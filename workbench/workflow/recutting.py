@@ -10,10 +10,10 @@ rule the segmenter can use. The cut is the segmenter's first guess; this is the 
 
 Only where it changes nothing anyone has seen or typed:
 
-- the language is in ``policy.recut_languages`` (English, Japanese and Korean by default:
-  the three whose re-cut was measured to help, README "Re-cut by the drafts"); in a script
-  without letter case only the splits are taken (``draft_guidance.recut_kinds``), and a split
-  only where the segment's audio pauses near it (``Drafted.pauses``);
+- the language is in ``policy.recut_languages`` (all four by default, each measured to help
+  on the tuning clips, README "Re-cut by the drafts"); in a script without letter case only
+  the splits are taken (``draft_guidance.recut_kinds``), and a split only where the
+  segment's audio pauses near it (``Drafted.pauses``), in the middle of that pause;
 - the task is ``open`` (never claimed, or released) and an ordinary one: gold work keeps the
   reference's cut it is graded against, and both sides of a double transcription keep one cut
   between them. A held-back task (the drafts' control group) is re-cut like the others from
@@ -41,7 +41,6 @@ from workbench.store import double_queries, gold_queries
 from workbench.store.models import Segment, Task
 from workbench.workflow.draft_guidance import HintSegment, Piece, recut
 from workbench.workflow.revisions import Revisions
-from workbench.workflow.transcribing import MIN_SPLIT_PIECE
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def recut_task(session: Session, task: Task, drafted: list[Drafted], now: dateti
                        [HintSegment(item.segment.id, item.segment.start_s, item.segment.end_s, item.draft.words,
                                     item.pauses)
                         for item in run],
-                       [item.draft.text for item in run], min_piece=MIN_SPLIT_PIECE)
+                       [item.draft.text for item in run])
         by_id = {item.segment.id: item for item in run}
         out += [_place(session, task, piece, by_id, changes, now) for piece in reversed(pieces)]
     return out, changes
