@@ -40,10 +40,10 @@ def probabilities(audio: np.ndarray) -> np.ndarray:
     return second_opinion.probabilities(session(), audio)
 
 
-def speech_intervals(probs: np.ndarray, *, threshold: float = 0.5, min_silence: float = MIN_SILENCE_S, min_speech: float = 0.25) -> np.ndarray:
-    """Silero's hysteresis on its probabilities: (m, 2) seconds, unpadded."""
+def speech_intervals(probs: np.ndarray, *, threshold: float = 0.5, min_silence: float = MIN_SILENCE_S, min_speech: float = 0.25,
+                     step: float = FRAME / RATE) -> np.ndarray:
+    """Silero's hysteresis on its probabilities (one per ``step`` seconds): (m, 2) seconds, unpadded."""
     off = max(threshold - 0.15, 0.01)
-    step = FRAME / RATE
     out, start, quiet_since = [], None, None
     for index, p in enumerate(probs):
         if start is None:
