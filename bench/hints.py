@@ -8,7 +8,7 @@ For each clip: this project's segmenter cuts it (``process_file``, as the workbe
 the bundled Whisper base drafts every segment from the cleaned audio (packed windows, the
 task's language forced, as the drafts job does), and ``workflow.draft_guidance.sentence_hints``
 suggests splits and merges from the drafts' punctuation and word times. The hints are then
-applied by ``workflow.draft_guidance.recut``, as the drafting job re-cuts an unclaimed English
+applied by ``workflow.draft_recut.recut``, as the drafting job re-cuts an unclaimed English
 task (workflow/recutting.py) and as a transcriber taking every hint would: one pass in segment
 order, so a merged or split segment takes no further hint. Each clip is also
 scored with the split hints alone (in brackets): what applying only those, unasked, would do.

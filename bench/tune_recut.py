@@ -16,11 +16,14 @@ drafts:
 - **a piece may be all pause**: the default without its piece rule (``SPLIT_PIECE_SPEECH_S``
   set to 0; the letters rule kept): a split leaves pieces that need hold no audio outside
   the segment's pauses;
-- **the default**: ``recut`` as the drafting job calls it, a split only at a pause and only
-  where each piece holds ``draft_guidance.SPLIT_PIECE_SPEECH_S`` outside them;
-- **+ merge passes** / **+ split passes**: the default's pieces re-cut again, merges only /
-  splits only, until no hint fires (the default takes one hint per segment, so three
-  segments of one sentence stay two pieces, and a piece holding three sentences keeps two).
+- **one split per segment**: the default taking one hint per segment (``again=False``), as
+  it did until 2026-12-05 in every language and still does in Korean and Mandarin;
+- **the default**: ``recut`` as the drafting job calls it, a split only at a pause (in its
+  middle) and only where each piece holds ``draft_guidance.SPLIT_PIECE_SPEECH_S`` outside
+  them; in ``draft_recut.SPLIT_AGAIN``'s languages each piece a split left is split again;
+- **+ merge passes**: the default's pieces re-cut again, merges only, until no hint fires
+  (one merge per segment, so three segments of one sentence stay two pieces);
+- **splits again in every language**: ``recut(..., again=True)`` for all four.
 
 The rule for choosing is the segmenter's (``bench/tune.py``): on the tuning clips, the most
 "one sentence each" that keeps "whole" at 0.98 or more; where the tuning clips score two
@@ -46,10 +49,11 @@ import metrics  # noqa: E402
 import quality  # noqa: E402
 
 from workbench.drafts import Draft  # noqa: E402
-from workbench.workflow import draft_guidance  # noqa: E402
+from workbench.workflow import draft_guidance, draft_recut  # noqa: E402
 
 CACHE = HERE / "out" / "cache" / "recut"
-VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "the default", "+ merge passes", "+ split passes")
+VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "one split per segment", "the default",
+            "+ merge passes", "splits again in every language")
 MAX_PASSES = 6
 
 
@@ -103,17 +107,19 @@ def again(language: str, pieces: list, clean, kind: str) -> list:
 
 def variants(language: str, segments: list, drafts: list, clean) -> dict[str, list]:
     default = quality.recut_drafted(language, segments, drafts, clean=clean)
+    cut = lambda **how: [(p.start, p.end) for p in quality.recut_drafted(language, segments, drafts, clean=clean, **how)]  # noqa: E731
     with mock.patch.object(draft_guidance, "SPLIT_PIECE_SPEECH_S", 0.0):
         bare = quality.recut_drafted(language, segments, drafts, clean=clean)
-    kinds = draft_guidance.recut_kinds(language)
+    kinds = draft_recut.recut_kinds(language)
     return {
         "segmenter": segments,
         "split anywhere": [(p.start, p.end) for p in quality.recut_drafted(language, segments, drafts)],
         "a piece may be all pause": [(p.start, p.end) for p in bare],
+        "one split per segment": cut(again=False),
         "the default": [(p.start, p.end) for p in default],
         "+ merge passes": [(p.start, p.end) for p in (again(language, default, clean, "merge")
                                                       if "merge" in kinds else default)],
-        "+ split passes": [(p.start, p.end) for p in again(language, default, clean, "split")],
+        "splits again in every language": cut(again=True),
     }
 
 

@@ -16,7 +16,8 @@ from workbench.store.double_models import DoublePair
 from workbench.store.gold_models import GoldImport
 from workbench.store.models import DraftHoldback
 from workbench.workflow import drafting
-from workbench.workflow.draft_guidance import RECUT_MIN_PIECE_S, HintSegment, recut, sentence_hints, task_guidance
+from workbench.workflow.draft_guidance import HintSegment, sentence_hints, task_guidance
+from workbench.workflow.draft_recut import RECUT_MIN_PIECE_S, SPLIT_AGAIN, recut
 from workbench.workflow.policy import Policy, parse_languages
 from tests.test_cli_admin import cli  # noqa: F401 (the fixture)
 
@@ -288,3 +289,52 @@ def _claim(wb, person, nothing):
         return wb.claim_next(person).id
     except nothing:
         return "nothing"
+
+
+def test_in_english_and_japanese_a_piece_a_split_left_is_split_again_at_its_own_sentence_end():
+    # Three sentences in one draft, a pause under each gap: one pass leaves "Two there. Three
+    # more." in one piece; reading that piece again splits it in the middle of its own pause
+    # (the pauses travel with the words, timed from the piece's start).
+    words = tuple(DraftWord(t, s, round(s + 0.4, 3), 0.9) for t, s in (
+        ("One", 0.0), ("here.", 0.5), ("Two", 1.3), ("there.", 1.8), ("Three", 2.6), ("more.", 3.1)))
+    heard = HintSegment(1, 10.0, 14.0, words, pauses=((0.95, 1.25), (2.25, 2.55)))
+    texts = ["One here. Two there. Three more."]
+    pieces = recut("en", [heard], texts)
+    assert [(p.start, p.end, p.change, p.text) for p in pieces] == [
+        (10.0, 11.1, "split", "One here."), (11.1, 12.4, "split", "Two there."), (12.4, 14.0, "split", "Three more.")]
+    assert [p.pauses for p in pieces] == [((0.95, 1.1),), ((0.0, 0.15), (1.15, 1.3)), ((0.0, 0.15),)]
+    assert [(w.text, w.start) for w in pieces[2].words] == [("Three", 0.2), ("more.", 0.7)]
+    assert [p.text for p in recut("en", [heard], texts, again=False)] == ["One here.", "Two there. Three more."]
+    # Korean and Mandarin take one split per segment (splitting again cost Korean a tuning
+    # sentence and changed nothing in Mandarin).
+    assert SPLIT_AGAIN == ("en", "ja")
+    ko = tuple(DraftWord(t, s, round(s + 0.4, 3), 0.9) for t, s in (
+        ("하나", 0.0), ("예요.", 0.5), ("둘", 1.3), ("이에요.", 1.8), ("셋", 2.6), ("이에요.", 3.1)))
+    assert len(recut("ko", [HintSegment(1, 10.0, 14.0, ko, pauses=heard.pauses)], ["하나 예요. 둘 이에요. 셋 이에요."])) == 2
+
+
+def test_the_recut_modules_docstring_examples_hold():
+    import doctest
+
+    import workbench.workflow.draft_recut as module
+
+    assert doctest.testmod(module).failed == 0 and doctest.testmod(module).attempted == 3
+
+
+def test_an_english_draft_of_three_sentences_is_offered_as_three_segments(wb, wb_people, tmp_path):
+    # Seven words over 4 s (0.571 s each): sentence ends after "there." and "you?", the audio
+    # pausing under both; one pass would leave "How are you? Fine thanks." in one segment.
+    texts = ("Hello there. How are you? Fine thanks.", "I think that", "it works.", "Goodbye.")
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, texts=texts, pauses=((1.0, 1.3), (2.7, 3.0)))
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.admin, task_id)
+    assert [s.text for s in page.segments] == ["Hello there.", "How are you?", "Fine thanks.", "I think that it works.",
+                                               "Goodbye."]
+    assert [s.position for s in page.segments] == [1, 2, 3, 4, 5]
+    assert [(s.start, s.end) for s in page.segments[:3]] == [
+        (0.0, pytest.approx(1.15, abs=0.02)), (pytest.approx(1.15, abs=0.02), pytest.approx(2.85, abs=0.02)),
+        (pytest.approx(2.85, abs=0.02), 4.0)]
+    assert page.segments[0].id == ids[0]
+    (entry,) = [e for e in wb.audit_log(wb_people.admin, task_id=task_id) if e.action == "task.recut"]
+    assert [split[:2] for split in json.loads(entry.detail)["splits"]] == [[ids[0], page.segments[1].id],
+                                                                          [ids[0], page.segments[2].id]]

@@ -19,7 +19,7 @@ def drafts_show(as_admin: str = AS_ADMIN) -> None:
     unclaimed tasks the drafting job re-cuts by their drafts; then, once there is an admin, each project's share of ordinary tasks held back from drafts (one line a project)."""
     import json
 
-    from workbench.workflow.draft_guidance import recut_kinds
+    from workbench.workflow.draft_recut import recut_kinds
 
     wb = open_workbench()
     typer.echo(f"# {wb.draft_engines.path}")

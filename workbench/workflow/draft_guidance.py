@@ -26,7 +26,7 @@ the next segment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -56,10 +56,6 @@ SPLIT_DRAFT_LETTERS_MIN = 0.2
 read for sentence ends: Whisper writing digits and signs over loud music ("5, 5, 5, 5," or
 "-6 ,6 -7 ,6!") has heard no language, and its "!" is no sentence end. A sentence full of
 figures ("2024년 3월 15일 오후 3시 30분.", "Call 555-1234 at 9.") is about a third letters."""
-RECUT_MIN_PIECE_S = 0.8
-"""No piece ``recut`` leaves is shorter (a transcriber's own split may leave 0.1 s): Whisper
-writes a sentence for a word it mishears at a pause inside a sentence ("어, 네." for the "오늘"
-of "오늘 회의는 …"), seldom a sentence (tuning clips, README "Re-cut by the drafts")."""
 SOUND_DBFS = -35.0
 """Audio "has sound" when its loudest 100 ms is above this (dBFS, RMS)."""
 UNSPACED = ("zh", "ja")
@@ -292,70 +288,6 @@ def _ends_sentence(rules: RuleSet, word: str) -> bool:
     if not word or word[-1] not in rules.sentence_final_marks:
         return False
     return not any(word.endswith(abbreviation) for abbreviation in rules.abbreviations)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One segment of a re-cut (``recut``): clip times, the ids of the segments it was made
-    from (one when kept or split, two when merged), how (``kept``, ``split``, ``merged``) and
-    its draft: ``text`` and ``words`` timed from ``start``."""
-
-    start: float
-    end: float
-    sources: tuple[int, ...]
-    change: str
-    text: str
-    words: tuple[DraftWord, ...]
-
-
-def recut_kinds(language: str) -> tuple[str, ...]:
-    """The hints a re-cut takes without asking anyone: splits in every language, merges only in
-    a script with letter case. Without case the merge hint rests on the missing final mark
-    alone, and taken wholesale it joined sentences: one sentence each on recorded Japanese
-    0.800 -> 0.674, Korean 0.820 -> 0.674 (README, "Re-cut by the drafts")."""
-    return ("split",) if language in UNCASED else ("split", "merge")
-
-
-def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], *,
-          min_piece: float = RECUT_MIN_PIECE_S, kinds: Collection[str] | None = None) -> list[Piece]:
-    """``segments`` (in time order, with their drafts' ``texts``) after every sentence hint,
-    applied as a transcriber taking each in turn would: one pass in segment order, so a
-    segment that was split or merged takes no further hint, and a merge takes its neighbour's
-    hint with it. The drafts go with the audio: a split divides the words at the cut (the
-    second half's times move to its new start), a merge joins both drafts. Only hints of
-    ``kinds`` are taken (default: ``recut_kinds(language)``); no split leaves a piece shorter
-    than ``min_piece`` seconds. ValueError for an unknown language."""
-    if len(texts) != len(segments):
-        raise ValueError("recut needs one draft text per segment")
-    kinds = recut_kinds(language) if kinds is None else kinds
-    hints = {hint.segment_id: hint for hint in sentence_hints(language, segments, min_piece=min_piece)
-             if hint.kind in kinds}
-    joiner = "" if language in UNSPACED else " "
-    pieces, n = [], 0
-    while n < len(segments):
-        segment, hint = segments[n], hints.get(segments[n].id)
-        if hint is not None and hint.kind == "split":
-            cut = hint.at - segment.start
-            first = tuple(w for w in segment.words if (w.start + w.end) / 2 < cut)
-            second = tuple(_shifted(w, -cut) for w in segment.words if (w.start + w.end) / 2 >= cut)
-            pieces += [Piece(segment.start, hint.at, (segment.id,), "split", hint.texts[0], first),
-                       Piece(hint.at, segment.end, (segment.id,), "split", hint.texts[1], second)]
-        elif hint is not None and hint.kind == "merge":
-            following = segments[n + 1]
-            offset = following.start - segment.start
-            text = joiner.join(t for t in (texts[n], texts[n + 1]) if t)
-            pieces.append(Piece(segment.start, following.end, (segment.id, following.id), "merged", text,
-                                segment.words + tuple(_shifted(w, offset) for w in following.words)))
-            n += 1
-        else:
-            pieces.append(Piece(segment.start, segment.end, (segment.id,), "kept", texts[n], segment.words))
-        n += 1
-    return pieces
-
-
-def _shifted(word: DraftWord, by: float) -> DraftWord:
-    return DraftWord(word.text, round(max(0.0, word.start + by), 3), round(max(0.0, word.end + by), 3),
-                     word.probability)
 
 
 # --- a task's guidance, as its page shows it ---------------------------------------------------

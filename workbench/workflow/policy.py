@@ -119,7 +119,7 @@ class Policy:
     draft_cer_min_segments: int = 30
     # The drafting job re-cuts an unclaimed task by its drafts' sentences in these languages
     # (workflow/recutting.py): English, and Japanese, Korean and Mandarin by splits alone
-    # (draft_guidance.recut_kinds), each measured to help on the tuning clips (README "Re-cut
+    # (draft_recut.recut_kinds), each measured to help on the tuning clips (README "Re-cut
     # by the drafts"; Mandarin since its splits go to the middle of the pause).
     recut_languages: tuple[str, ...] = ("en", "ja", "ko", "zh")
     # argon2id cost (argon2-cffi's defaults); tests lower it, hashes upgrade at the next login.

@@ -12,7 +12,7 @@ Only where it changes nothing anyone has seen or typed:
 
 - the language is in ``policy.recut_languages`` (all four by default, each measured to help
   on the tuning clips, README "Re-cut by the drafts"); in a script without letter case only
-  the splits are taken (``draft_guidance.recut_kinds``), and a split only where the
+  the splits are taken (``draft_recut.recut_kinds``), and a split only where the
   segment's audio pauses near it (``Drafted.pauses``), in the middle of that pause;
 - the task is ``open`` (never claimed, or released) and an ordinary one: gold work keeps the
   reference's cut it is graded against, and both sides of a double transcription keep one cut
@@ -39,7 +39,8 @@ from workbench.domain.states import SegmentStatus, TaskState
 from workbench.drafts.model import Draft
 from workbench.store import double_queries, gold_queries
 from workbench.store.models import Segment, Task
-from workbench.workflow.draft_guidance import HintSegment, Piece, recut
+from workbench.workflow.draft_guidance import HintSegment
+from workbench.workflow.draft_recut import Piece, recut
 from workbench.workflow.revisions import Revisions
 
 
