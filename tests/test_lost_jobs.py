@@ -9,7 +9,7 @@ import pytest
 import redis
 from drafts_support import clip_with_audio, fake_engines
 
-from tests.builders import open_workbench
+from tests.builders import cheap_policy, open_workbench
 from tests.serving import REPO
 from workbench.drafts.errors import DraftEngineError
 from workbench.worker import jobs_of
@@ -129,11 +129,12 @@ def drafts_queue(request, database_url, tmp_path, monkeypatch, wb_clock):
     """(workbench, admin, clip id, fake engine): a processed clip of 36 segments on the huey
     queue named by the parameter, its drafting queued on the drafts queue, not run."""
     monkeypatch.setenv("WORKBENCH_QUEUE_URL", request.getfixturevalue("redis_url") if request.param == "redis" else "")
-    wb = open_workbench(tmp_path / "data", database_url=database_url, clock=wb_clock)
+    # Mandarin, which this policy does not re-cut, so every batch stores all its drafts (a
+    # re-cut holds a batch's last draft for the next one), and the counts below are the batches'.
+    wb = open_workbench(tmp_path / "data", database_url=database_url, clock=wb_clock,
+                        policy=cheap_policy(recut_languages=("en", "ja", "ko")))
     admin = wb.create_user(None, username="admin", password="quiet-lantern-57", name="Admin", roles={"admin"})
     fake = fake_engines(wb)
-    # Mandarin: not re-cut by default, so every batch stores all its drafts (a re-cut holds a
-    # batch's last draft for the next one), and the counts below are the batches'.
     clip = clip_with_audio(wb, admin, tmp_path, spans=SPANS, language="zh")
     assert wb.redraft_clip(admin, clip.id).draft_state == "queued" and wb.queue.pending("drafts") == 1
     yield wb, admin, clip.id, fake

@@ -3,8 +3,9 @@ task's segments after the sentence hints of their drafts (workflow/draft_guidanc
 over the drafts' words and times and the pauses heard in each segment.
 
 A split divides a segment's words at the cut (the second half's times move to its new
-start) and its pauses with them; a merge joins two drafts. In English and Japanese a piece a split left is read
-again, so a segment whose draft holds three sentences becomes three (``SPLIT_AGAIN``).
+start) and its pauses with them; a merge joins two drafts. In English and Japanese a piece
+a split left is read again, so a segment whose draft holds three sentences becomes three
+(``SPLIT_AGAIN``).
 
 >>> from workbench.drafts.model import DraftWord
 >>> words = tuple(DraftWord(t, s, s + 0.4, 0.9) for t, s in (("One", 0.0), ("here.", 0.5), ("Two", 1.2),
