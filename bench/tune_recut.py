@@ -3,6 +3,7 @@
     python3 bench/tune_recut.py              # the tuning clips of grid.py, all four languages
     python3 bench/tune_recut.py --confirm    # also the held-out clips down to 8 dB SNR and
                                              # the recorded clips (tuning sources apart)
+    python3 bench/tune_recut.py --pause-grid [--confirm]   # the long-pause split's grid
 
 Needs the drafts extra (``pip install -e .[drafts]``). Each clip goes through
 ``process_file`` (the segmenter, and the clean audio a task is cut from); Whisper base
@@ -18,12 +19,19 @@ drafts:
   the segment's pauses;
 - **one split per segment**: the default taking one hint per segment (``again=False``), as
   it did until 2026-12-05 in every language and still does in Korean and Mandarin;
+- **no long-pause split**: the default without ``draft_recut.split_at_long_pauses``;
 - **the default**: ``recut`` as the drafting job calls it, a split only at a pause (in its
   middle) and only where each piece holds ``draft_guidance.SPLIT_PIECE_SPEECH_S`` outside
   them; in ``draft_recut.SPLIT_AGAIN``'s languages each piece a split left is split again;
+  in ``draft_recut.PAUSE_SPLIT``'s, every piece is then split at its long pauses;
 - **+ merge passes**: the default's pieces re-cut again, merges only, until no hint fires
   (one merge per segment, so three segments of one sentence stay two pieces);
-- **splits again in every language**: ``recut(..., again=True)`` for all four.
+- **splits again in every language**: ``recut(..., again=True)`` for all four;
+- **long-pause split in every language**: ``recut(..., long_pauses=True)`` for all four.
+
+``--pause-grid`` scores the long-pause split's two settings instead, on the default's pieces
+without it: the shortest pause (``RECUT_LONG_PAUSE_S``) against the audio each side must
+hold (``RECUT_PAUSE_SIDE_S``).
 
 The rule for choosing is the segmenter's (``bench/tune.py``): on the tuning clips, the most
 "one sentence each" that keeps "whole" at 0.98 or more; where the tuning clips score two
@@ -52,8 +60,10 @@ from workbench.drafts import Draft  # noqa: E402
 from workbench.workflow import draft_guidance, draft_recut  # noqa: E402
 
 CACHE = HERE / "out" / "cache" / "recut"
-VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "one split per segment", "the default",
-            "+ merge passes", "splits again in every language")
+VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "one split per segment", "no long-pause split",
+            "the default", "+ merge passes", "splits again in every language", "long-pause split in every language")
+LONG_PAUSES_S = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+SIDES_S = (0.5, 0.75, 1.0, 1.5, 2.0)
 MAX_PASSES = 6
 
 
@@ -116,15 +126,25 @@ def variants(language: str, segments: list, drafts: list, clean) -> dict[str, li
         "split anywhere": [(p.start, p.end) for p in quality.recut_drafted(language, segments, drafts)],
         "a piece may be all pause": [(p.start, p.end) for p in bare],
         "one split per segment": cut(again=False),
+        "no long-pause split": cut(long_pauses=False),
         "the default": [(p.start, p.end) for p in default],
         "+ merge passes": [(p.start, p.end) for p in (again(language, default, clean, "merge")
                                                       if "merge" in kinds else default)],
         "splits again in every language": cut(again=True),
+        "long-pause split in every language": cut(long_pauses=True),
     }
 
 
+def pause_grid(language: str, segments: list, drafts: list, clean) -> dict[str, list]:
+    """The default's pieces without the long-pause split, then split at each setting of it."""
+    pieces = quality.recut_drafted(language, segments, drafts, clean=clean, long_pauses=False)
+    return {f"{pause} s / {side} s": [(p.start, p.end) for piece in pieces
+                                      for p in draft_recut.split_at_long_pauses(language, piece, long_pause=pause, side=side)]
+            for pause in LONG_PAUSES_S for side in SIDES_S}
+
+
 def main() -> None:
-    confirm = "--confirm" in sys.argv[1:]
+    confirm, grid_only = "--confirm" in sys.argv[1:], "--pause-grid" in sys.argv[1:]
     drafter = quality.Drafter.load()
     if drafter is None:
         sys.exit("tune_recut needs the drafts extra: pip install -e .[drafts]")
@@ -132,19 +152,28 @@ def main() -> None:
     for group, language, folder, sentences in clip_sets(confirm):
         truth = [(s["start"], s["end"]) for s in sentences]
         segments, drafts, clean = drafted(folder, language, drafter)
-        for variant, cut in variants(language, segments, drafts, clean).items():
+        for variant, cut in (pause_grid if grid_only else variants)(language, segments, drafts, clean).items():
             scores.setdefault(group, {}).setdefault(variant, []).append(metrics.segment_scores(truth, cut))
         print(f"scored {folder.name}", file=sys.stderr, flush=True)
+    if grid_only:
+        for group, by_variant in scores.items():
+            print(f"\n{group} ({len(next(iter(by_variant.values())))} clips), by the shortest long pause (rows) and "
+                  "the audio each side holds (columns)\n")
+            print("| pause | " + " | ".join(f"{side} s" for side in SIDES_S) + " |\n|---|" + "---|" * len(SIDES_S))
+            for pause in LONG_PAUSES_S:
+                print(f"| {pause} s | " + " | ".join(cell(by_variant[f"{pause} s / {side} s"]) for side in SIDES_S) + " |")
+        return
     print("| clips | n | " + " | ".join(VARIANTS) + " |")
     print("|---|---|" + "---|" * len(VARIANTS))
     for group, by_variant in scores.items():
-        cells = []
-        for variant in VARIANTS:
-            pooled = metrics.pooled(by_variant[variant])
-            cells.append(f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}")
-        print(f"| {group} | {len(by_variant['segmenter'])} | " + " | ".join(cells) + " |")
+        print(f"| {group} | {len(by_variant['segmenter'])} | " + " | ".join(cell(by_variant[v]) for v in VARIANTS) + " |")
     print("\n(each cell: sentences whole / one sentence each / segments with no speech; merges are taken only in en, "
           "the one script with letter case)")
+
+
+def cell(scores: list[dict]) -> str:
+    pooled = metrics.pooled(scores)
+    return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"
 
 
 if __name__ == "__main__":

@@ -17,7 +17,16 @@ from workbench.store.gold_models import GoldImport
 from workbench.store.models import DraftHoldback
 from workbench.workflow import drafting
 from workbench.workflow.draft_guidance import HintSegment, sentence_hints, task_guidance
-from workbench.workflow.draft_recut import RECUT_MIN_PIECE_S, SPLIT_AGAIN, recut
+from workbench.workflow.draft_recut import (
+    PAUSE_SPLIT,
+    RECUT_LONG_PAUSE_S,
+    RECUT_MIN_PIECE_S,
+    RECUT_PAUSE_SIDE_S,
+    SPLIT_AGAIN,
+    Piece,
+    recut,
+    split_at_long_pauses,
+)
 from workbench.workflow.policy import Policy, parse_languages
 from tests.test_cli_admin import cli  # noqa: F401 (the fixture)
 
@@ -318,7 +327,7 @@ def test_the_recut_modules_docstring_examples_hold():
 
     import workbench.workflow.draft_recut as module
 
-    assert doctest.testmod(module).failed == 0 and doctest.testmod(module).attempted == 3
+    assert doctest.testmod(module).failed == 0 and doctest.testmod(module).attempted == 5
 
 
 def test_an_english_draft_of_three_sentences_is_offered_as_three_segments(wb, wb_people, tmp_path):
@@ -338,3 +347,64 @@ def test_an_english_draft_of_three_sentences_is_offered_as_three_segments(wb, wb
     (entry,) = [e for e in wb.audit_log(wb_people.admin, task_id=task_id) if e.action == "task.recut"]
     assert [split[:2] for split in json.loads(entry.detail)["splits"]] == [[ids[0], page.segments[1].id],
                                                                           [ids[0], page.segments[2].id]]
+
+
+def test_a_korean_segment_holding_a_long_pause_is_offered_as_two_whatever_its_draft_says(wb, wb_people, tmp_path):
+    # Under babble Whisper writes nothing, or no full stop, for two sentences a second apart
+    # that the segmenter left together; a pause of half a second or more inside a segment is
+    # longer than any comma or hesitation, so in Japanese, Korean and Mandarin it is cut there.
+    spans, texts = ((0.0, 5.0), (6.0, 9.0)), ("회의는 세 시에 시작합니다 자료를 확인해 주세요", "")
+    clip, task_id, ids, _ = english_clip(wb, wb_people, tmp_path, spans=spans, texts=texts, language="ko",
+                                         pauses=((2.2, 2.9),))
+    draft_now(wb, wb_people.admin, clip.id)
+    page = wb.open_task(wb_people.admin, task_id)
+    assert [(s.start, s.end, s.text) for s in page.segments] == [
+        (0.0, pytest.approx(2.55, abs=0.02), "회의는 세 시에 시작합니다"), (pytest.approx(2.55, abs=0.02), 5.0, "자료를 확인해 주세요"),
+        (6.0, 9.0, "")]
+    assert page.segments[0].id == ids[0] and [s.position for s in page.segments] == [1, 2, 3]
+    (entry,) = [e for e in wb.audit_log(wb_people.admin, task_id=task_id) if e.action == "task.recut"]
+    assert [split[:2] for split in json.loads(entry.detail)["splits"]] == [[ids[0], page.segments[1].id]]
+
+
+def test_an_english_segment_keeps_its_long_pause_where_its_draft_shows_no_sentence_end(wb, wb_people, tmp_path):
+    # English drafts' full stops already split where a long pause would; at shorter pauses the
+    # split lost English tuning sentences, so English is left to its drafts.
+    spans, texts = ((0.0, 5.0), (6.0, 9.0)), ("When the meeting starts please check the notes", "Goodbye.")
+    clip, task_id, _, _ = english_clip(wb, wb_people, tmp_path, spans=spans, texts=texts, pauses=((2.2, 2.9),))
+    draft_now(wb, wb_people.admin, clip.id)
+    assert [(s.start, s.end) for s in wb.open_task(wb_people.admin, task_id).segments] == list(spans)
+
+
+def _heard(pauses, *, end=5.0, words=(), text=""):
+    return Piece(10.0, 10.0 + end, (1,), "kept", text, words, pauses)
+
+
+def test_a_long_pause_split_needs_the_pause_long_and_enough_audio_on_both_sides():
+    assert (PAUSE_SPLIT, RECUT_LONG_PAUSE_S, RECUT_PAUSE_SIDE_S) == (("ja", "ko", "zh"), 0.5, 1.5)
+    cut = lambda piece, language="ko", **how: [(p.start, p.end) for p in split_at_long_pauses(language, piece, **how)]  # noqa: E731
+    assert cut(_heard(((2.0, 2.5),))) == [(10.0, 12.25), (12.25, 15.0)]
+    assert cut(_heard(((2.0, 2.45),))) == [(10.0, 15.0)]  # a comma's length
+    # 1.4 s of audio before the pause: a short piece of music or babble, not a sentence.
+    assert cut(_heard(((1.4, 2.2),))) == [(10.0, 15.0)]
+    assert cut(_heard(((1.4, 2.2),)), side=1.0) == [(10.0, 11.8), (11.8, 15.0)]
+    # The audio each side is counted outside every pause: 1.6 s of segment, 0.3 s of it pause.
+    assert cut(_heard(((0.3, 0.6), (1.6, 2.2)))) == [(10.0, 15.0)]
+    # Two long pauses, each side of each cut holding enough: three pieces, pauses moved along.
+    three = split_at_long_pauses("ja", _heard(((1.6, 2.2), (4.0, 4.6)), end=6.2))
+    assert [(p.start, p.end, p.pauses) for p in three] == [
+        (10.0, 11.9, ((1.6, 1.9),)), (11.9, 14.3, ((0.0, 0.3), (2.1, 2.4))), (14.3, 16.2, ((0.0, 0.3),))]
+    # A piece whose audio was not heard, or merged from two, has no pauses to cut at.
+    assert cut(_heard(None)) == [(10.0, 15.0)]
+
+
+def test_a_long_pause_split_divides_the_draft_with_its_words_and_only_in_its_languages():
+    words = tuple(DraftWord(t, s, round(s + 0.5, 3), 0.9) for t, s in (("今日は", 0.2), ("会議が", 0.8), ("あります", 1.4),
+                                                                        ("資料を", 3.0), ("見て", 3.6), ("ください", 4.2)))
+    heard = HintSegment(1, 10.0, 15.0, words, pauses=((2.0, 2.7),))
+    pieces = recut("ja", [heard], ["今日は会議があります資料を見てください"])
+    assert [(p.start, p.end, p.change, p.text) for p in pieces] == [
+        (10.0, 12.35, "split", "今日は会議があります"), (12.35, 15.0, "split", "資料を見てください")]
+    assert [(w.text, w.start) for w in pieces[1].words] == [("資料を", 0.65), ("見て", 1.25), ("ください", 1.85)]
+    assert len(recut("ja", [heard], ["今日は会議があります資料を見てください"], long_pauses=False)) == 1
+    english = HintSegment(1, 10.0, 15.0, words, pauses=heard.pauses)
+    assert len(recut("en", [english], ["x"])) == 1 and len(recut("en", [english], ["x"], long_pauses=True)) == 2

@@ -5,7 +5,8 @@ over the drafts' words and times and the pauses heard in each segment.
 A split divides a segment's words at the cut (the second half's times move to its new
 start) and its pauses with them; a merge joins two drafts. In English and Japanese a piece
 a split left is read again, so a segment whose draft holds three sentences becomes three
-(``SPLIT_AGAIN``).
+(``SPLIT_AGAIN``). In Japanese, Korean and Mandarin a piece is then split at every long pause
+it holds, whatever its draft says (``PAUSE_SPLIT``).
 
 >>> from workbench.drafts.model import DraftWord
 >>> words = tuple(DraftWord(t, s, s + 0.4, 0.9) for t, s in (("One", 0.0), ("here.", 0.5), ("Two", 1.2),
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 from workbench.drafts.model import DraftWord
 from workbench.workflow.draft_guidance import UNCASED, UNSPACED, HintSegment, SentenceHint, sentence_hints
+from workbench.workflow.listening import subtract, total
 
 RECUT_MIN_PIECE_S = 0.8
 """No piece ``recut`` leaves is shorter (a transcriber's own split may leave 0.1 s): Whisper
@@ -31,6 +33,23 @@ SPLIT_AGAIN = ("en", "ja")
 kept every sentence whole and raised "one sentence each" in these two (English 0.963 -> 0.991,
 Japanese 0.897 -> 0.908), cost Korean a sentence and changed nothing in Mandarin (README
 "Re-cut by the drafts")."""
+
+PAUSE_SPLIT = ("ja", "ko", "zh")
+"""Languages whose pieces are also split in the middle of every long pause they hold
+(``split_at_long_pauses``), with or without a draft: Whisper base under babble writes nothing,
+or no full stop, for two sentences a second apart that the segmenter left in one segment.
+On the tuning clips it raised "one sentence each" in all three (Korean 0.897 -> 0.922,
+Mandarin 0.948 -> 0.959, Japanese 0.908 -> 0.910) and kept every sentence whole; English
+tied (its drafts' full stops already split there) and lost sentences at shorter pauses
+(README "Re-cut by the drafts")."""
+RECUT_LONG_PAUSE_S = 0.5
+"""A pause (``Piece.pauses``: 6 dB under the segment's loud level) at least this long ends a
+sentence: commas and hesitations last under half a second. Shorter ones kept the tuning
+sentences whole only with the longest ``RECUT_PAUSE_SIDE_S`` tried; from 0.5 s every side
+length kept them."""
+RECUT_PAUSE_SIDE_S = 1.5
+"""Each side of a long-pause split holds at least this much audio outside the pauses: with
+1.0 s, music and babble heard beside a pause made Japanese pieces with no speech in them."""
 
 Pauses = tuple[tuple[float, float], ...] | None
 
@@ -61,14 +80,15 @@ def recut_kinds(language: str) -> tuple[str, ...]:
 
 def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], *,
           min_piece: float = RECUT_MIN_PIECE_S, kinds: Collection[str] | None = None,
-          again: bool | None = None) -> list[Piece]:
+          again: bool | None = None, long_pauses: bool | None = None) -> list[Piece]:
     """``segments`` (in time order, with their drafts' ``texts``) after every sentence hint,
     applied as a transcriber taking each in turn would: one pass in segment order, so a
     merged segment takes no further hint, and a merge takes its neighbour's hint with it.
     Only hints of ``kinds`` are taken (default: ``recut_kinds(language)``); no split leaves a
     piece shorter than ``min_piece`` seconds. With ``again`` (default: the language is in
-    ``SPLIT_AGAIN``), each piece a split left is split again until no hint fires. ValueError
-    for an unknown language."""
+    ``SPLIT_AGAIN``), each piece a split left is split again until no hint fires. With
+    ``long_pauses`` (default: the language is in ``PAUSE_SPLIT``), every piece is then split
+    at its long pauses (``split_at_long_pauses``). ValueError for an unknown language."""
     if len(texts) != len(segments):
         raise ValueError("recut needs one draft text per segment")
     kinds = recut_kinds(language) if kinds is None else kinds
@@ -94,7 +114,39 @@ def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], 
     if language in SPLIT_AGAIN if again is None else again:
         pieces = [last for piece in pieces for last in (_split_again(language, piece, min_piece)
                                                          if piece.change == "split" else [piece])]
+    if language in PAUSE_SPLIT if long_pauses is None else long_pauses:
+        pieces = [last for piece in pieces for last in split_at_long_pauses(language, piece)]
     return pieces
+
+
+def split_at_long_pauses(language: str, piece: Piece, *, long_pause: float = RECUT_LONG_PAUSE_S,
+                         side: float = RECUT_PAUSE_SIDE_S) -> list[Piece]:
+    """``piece`` cut in the middle of each of its pauses of ``long_pause`` seconds or more
+    where both sides (up to the cut before, and to the piece's end) hold ``side`` seconds of
+    audio outside its pauses; the draft's words go to the side their middle is on. A piece
+    whose pauses were not heard (None, or a merged piece) stays as it is.
+
+    >>> heard = Piece(0.0, 5.0, (1,), "kept", "", (), ((1.9, 2.6), (2.8, 3.0)))
+    >>> [(p.start, p.end, p.change, p.pauses) for p in split_at_long_pauses("ko", heard)]
+    [(0.0, 2.25, 'split', ((1.9, 2.25),)), (2.25, 5.0, 'split', ((0.0, 0.35), (0.55, 0.75)))]
+    """
+    if not piece.pauses:
+        return [piece]
+    joiner = "" if language in UNSPACED else " "
+    length, done, rest = piece.end - piece.start, 0.0, piece
+    out = []
+    for start, end in piece.pauses:
+        cut = (start + end) / 2
+        if end - start < long_pause - 1e-9 or min(_sound(piece.pauses, done, cut), _sound(piece.pauses, cut, length)) < side - 1e-9:
+            continue
+        first, rest = _cut(rest, round(piece.start + cut, 3), joiner)
+        out.append(first)
+        done = cut
+    return out + [rest] if out else [piece]
+
+
+def _sound(pauses: tuple[tuple[float, float], ...], start: float, end: float) -> float:
+    return total(subtract([(start, end)], pauses))
 
 
 def _split_again(language: str, piece: Piece, min_piece: float) -> list[Piece]:
@@ -107,15 +159,23 @@ def _split_again(language: str, piece: Piece, min_piece: float) -> list[Piece]:
 
 def _halves(piece: Piece, hint: SentenceHint) -> list[Piece]:
     """``piece`` split at ``hint``: the words, the texts and the pauses divided at the cut."""
-    cut = hint.at - piece.start
+    return list(_cut(piece, hint.at, texts=hint.texts))
+
+
+def _cut(piece: Piece, at: float, joiner: str = "", texts: tuple[str, str] | None = None) -> tuple[Piece, Piece]:
+    """``piece`` cut at ``at`` (clip seconds): words and pauses divided, ``texts`` the halves'
+    drafts (default: each half's words joined by ``joiner``)."""
+    cut = at - piece.start
     first = tuple(w for w in piece.words if (w.start + w.end) / 2 < cut)
     second = tuple(_shifted(w, -cut) for w in piece.words if (w.start + w.end) / 2 >= cut)
     before = after = None
     if piece.pauses is not None:
         before = _moved(tuple((s, min(e, cut)) for s, e in piece.pauses if s < cut), 0.0)
         after = _moved(tuple((max(s, cut), e) for s, e in piece.pauses if e > cut), -cut)
-    return [Piece(piece.start, hint.at, piece.sources, "split", hint.texts[0], first, before),
-            Piece(hint.at, piece.end, piece.sources, "split", hint.texts[1], second, after)]
+    if texts is None:
+        texts = (joiner.join(w.text for w in first), joiner.join(w.text for w in second))
+    return (Piece(piece.start, at, piece.sources, "split", texts[0], first, before),
+            Piece(at, piece.end, piece.sources, "split", texts[1], second, after))
 
 
 def _moved(pauses: tuple[tuple[float, float], ...], by: float) -> tuple[tuple[float, float], ...]:

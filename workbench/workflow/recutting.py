@@ -13,7 +13,9 @@ Only where it changes nothing anyone has seen or typed:
 - the language is in ``policy.recut_languages`` (all four by default, each measured to help
   on the tuning clips, README "Re-cut by the drafts"); in a script without letter case only
   the splits are taken (``draft_recut.recut_kinds``), and a split only where the
-  segment's audio pauses near it (``Drafted.pauses``), in the middle of that pause;
+  segment's audio pauses near it (``Drafted.pauses``), in the middle of that pause; in those
+  three a segment is also split in the middle of each long pause it holds, whatever its draft
+  says (``draft_recut.PAUSE_SPLIT``);
 - the task is ``open`` (never claimed, or released) and an ordinary one: gold work keeps the
   reference's cut it is graded against, and both sides of a double transcription keep one cut
   between them. A held-back task (the drafts' control group) is re-cut like the others from
