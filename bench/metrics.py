@@ -57,6 +57,17 @@ def pooled(scores: list[dict]) -> dict:
     }
 
 
+def by_language(per_clip: list[dict], languages: list[str]) -> dict:
+    """Scores of several clips (one per clip, ``languages`` naming each clip's) pooled over
+    all of them (``all``) and per language (a language with no clip is left out), with the
+    worst clip's "whole" and "one each" (``worst_whole``, ``worst_one``)."""
+    out = {"all": pooled(per_clip), "worst_whole": min(s["sentences_whole"] for s in per_clip),
+           "worst_one": min(s["one_sentence_each"] for s in per_clip)}
+    for language in dict.fromkeys(languages):
+        out[language] = pooled([s for s, named in zip(per_clip, languages) if named == language])
+    return out
+
+
 def si_sdr(estimate: np.ndarray, reference: np.ndarray) -> float:
     n = min(estimate.size, reference.size)
     estimate, reference = estimate[:n].astype(np.float64), reference[:n].astype(np.float64)

@@ -78,12 +78,7 @@ def scored(clips: list[dict], delivered) -> dict:
 
 def pooled(clips: list[dict], per_clip: list[dict]) -> dict:
     """``per_clip`` scores (one per clip of ``clips``) pooled, over all and per language."""
-    out = {"all": metrics.pooled(per_clip), "worst_whole": min(s["sentences_whole"] for s in per_clip)}
-    for language in grid.LANGUAGES:
-        mine = [s for s, clip in zip(per_clip, clips) if clip["language"] == language]
-        if mine:
-            out[language] = metrics.pooled(mine)
-    return out
+    return metrics.by_language(per_clip, [clip["language"] for clip in clips])
 
 
 def choose(clips: list[dict]) -> tuple[float, float, list[str]]:

@@ -57,18 +57,14 @@ def score(clips: list[dict], arguments: list[str]) -> dict:
         heard += found.opinion.seconds_heard
         per_clip.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in found.padded]))
     # The share of the audio Silero's second opinion heard (0 without the extra).
-    out = {"all": metrics.pooled(per_clip), "heard": heard / sum(clip["audio"].size / grid.RATE for clip in clips)}
-    for language in grid.LANGUAGES:
-        out[language] = metrics.pooled([s for s, c in zip(per_clip, clips) if c["spec"].language == language])
-    out["worst_whole"] = min(s["sentences_whole"] for s in per_clip)
-    out["worst_one"] = min(s["one_sentence_each"] for s in per_clip)
-    return out
+    return {**metrics.by_language(per_clip, [clip["language"] for clip in clips]),
+            "heard": heard / sum(clip["audio"].size / grid.RATE for clip in clips)}
 
 
 def line(name: str, result: dict) -> str:
     a = result["all"]
     langs = " ".join(f"{k}:{result[k]['sentences_whole']:.3f}/{result[k]['one_sentence_each']:.3f}" for k in grid.LANGUAGES
-                     if result[k]["n_sentences"])
+                     if k in result)
     return (f"{name:40s} whole {a['sentences_whole']:.3f} one {a['one_sentence_each']:.3f} nospeech {a['no_speech_share']:.3f} "
             f"worst {result['worst_whole']:.3f}/{result['worst_one']:.3f} | {langs}"
             + (f" | Silero heard {100 * result['heard']:.0f} %" if result.get("heard") else ""))
@@ -84,8 +80,7 @@ def silero_scores(clips: list[dict], min_silence: float) -> dict:
         spans = silero.speech_intervals(clip["probs"], min_silence=min_silence)
         padded = silero.pad_intervals(spans, padding=pipeline.PipelineSettings().padding_s, duration=clip["raw"].size / grid.RATE)
         per_clip.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in padded]))
-    return {"all": metrics.pooled(per_clip), **{lang: metrics.pooled([s for s, c in zip(per_clip, clips) if c["spec"].language == lang]) for lang in grid.LANGUAGES},
-            "worst_whole": min(s["sentences_whole"] for s in per_clip), "worst_one": min(s["one_sentence_each"] for s in per_clip)}
+    return metrics.by_language(per_clip, [clip["language"] for clip in clips])
 
 
 def load_clips(split: str, language: str | None = None) -> list[dict]:
