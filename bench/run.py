@@ -447,7 +447,7 @@ def recut_lines(results: dict) -> list[str]:
     groups["recorded, held-out sources"] = [r for r in recorded if r["spec"]["source"] not in real.TUNING_SOURCES]
     groups["recorded, all"] = recorded
     worst = min(held, key=lambda r: r["recut"]["one_sentence_each"]) if held else None
-    return ["", "### Re-cut by the drafts (the drafting job's second cut of an unclaimed task, in the languages WORKBENCH_RECUT_LANGUAGES names, by default all four, Japanese, Korean and Mandarin by splits alone, a split only at a pause and in its middle; README "
+    return ["", "### Re-cut by the drafts (the drafting job's second cut of an unclaimed task, in the languages WORKBENCH_RECUT_LANGUAGES names, by default all four, Japanese, Korean and Mandarin by splits alone and also at every long pause, a split only at a pause and in its middle; README "
             "\"Re-cut by the drafts\")", "",
             *quality.summary_rows({k: v for k, v in groups.items() if v}, systems=("ours", "recut", "silero")),
             *([f"- worst held-out clip after the re-cut: one each {worst['recut']['one_sentence_each']:.3f} on "
