@@ -27,7 +27,10 @@ drafts:
 - **+ merge passes**: the default's pieces re-cut again, merges only, until no hint fires
   (one merge per segment, so three segments of one sentence stay two pieces);
 - **splits again in every language**: ``recut(..., again=True)`` for all four;
-- **long-pause split in every language**: ``recut(..., long_pauses=True)`` for all four.
+- **long-pause split in every language**: ``recut(..., long_pauses=True)`` for all four;
+- **segmenter + long-pause split, no drafts**: the segmenter's segments split at their long
+  pauses alone, in all four languages (what a split in the segmenter itself could give an
+  install without the drafts extra; the workbench does not do this).
 
 ``--pause-grid`` scores the long-pause split's two settings instead, on the default's pieces
 without it: the shortest pause (``RECUT_LONG_PAUSE_S``) against the audio each side must
@@ -61,7 +64,8 @@ from workbench.workflow import draft_guidance, draft_recut  # noqa: E402
 
 CACHE = HERE / "out" / "cache" / "recut"
 VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "one split per segment", "no long-pause split",
-            "the default", "+ merge passes", "splits again in every language", "long-pause split in every language")
+            "the default", "+ merge passes", "splits again in every language", "long-pause split in every language",
+            "segmenter + long-pause split, no drafts")
 LONG_PAUSES_S = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 SIDES_S = (0.5, 0.75, 1.0, 1.5, 2.0)
 MAX_PASSES = 6
@@ -132,6 +136,10 @@ def variants(language: str, segments: list, drafts: list, clean) -> dict[str, li
                                                       if "merge" in kinds else default)],
         "splits again in every language": cut(again=True),
         "long-pause split in every language": cut(long_pauses=True),
+        "segmenter + long-pause split, no drafts": [
+            (p.start, p.end) for heard in quality.hinted(segments, drafts, clean)
+            for p in draft_recut.split_at_long_pauses(language, draft_recut.Piece(heard.start, heard.end, (heard.id,), "kept", "",
+                                                                                   (), heard.pauses))],
     }
 
 
