@@ -240,7 +240,7 @@ def test_the_recut_leaves_no_piece_shorter_than_its_own_minimum_where_a_transcri
 
 def test_drafts_show_names_the_recut_languages_and_a_typo_in_them_stops_the_command(cli, monkeypatch):  # noqa: F811
     shown = cli("drafts", "show")
-    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en, ja (splits only), ko (splits only), zh (splits only)\n" in shown.output
+    assert shown.exit_code == 0 and "before anyone claims them (WORKBENCH_RECUT_LANGUAGES): en, ja (splits only, at long pauses too), ko (splits only, at long pauses too), zh (splits only, at long pauses too)\n" in shown.output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "")
     assert "(WORKBENCH_RECUT_LANGUAGES): no language\n" in cli("drafts", "show").output
     monkeypatch.setenv("WORKBENCH_RECUT_LANGUAGES", "en,jp")

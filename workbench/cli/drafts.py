@@ -19,17 +19,24 @@ def drafts_show(as_admin: str = AS_ADMIN) -> None:
     unclaimed tasks the drafting job re-cuts by their drafts; then, once there is an admin, each project's share of ordinary tasks held back from drafts (one line a project)."""
     import json
 
-    from workbench.workflow.draft_recut import recut_kinds
+    from workbench.workflow.draft_recut import PAUSE_SPLIT, recut_kinds
 
     wb = open_workbench()
     typer.echo(f"# {wb.draft_engines.path}")
     typer.echo(json.dumps(wb.draft_engines.config().to_dict(), ensure_ascii=False, indent=2))
     typer.echo("# re-cut by their drafts' sentences before anyone claims them (WORKBENCH_RECUT_LANGUAGES): "
-               + (", ".join(code + ("" if "merge" in recut_kinds(code) else " (splits only)")
-                            for code in wb.policy.recut_languages) or "no language"))
+               + (", ".join(code + _recut_how(code, recut_kinds(code), PAUSE_SPLIT) for code in wb.policy.recut_languages)
+                  or "no language"))
     if as_admin or wb.first_admin() is not None:  # no admin yet: no clip, no project
         typer.echo("# held back from drafts: the share of each project's ordinary tasks served without them")
         print_rows(wb.holdback_shares(acting_admin(wb, as_admin)), holdback_row)
+
+
+def _recut_how(code: str, kinds: tuple[str, ...], pause_split: tuple[str, ...]) -> str:
+    """How a language's re-cut goes, after its code: nothing for the full one (splits and
+    merges), else what it takes."""
+    parts = ([] if "merge" in kinds else ["splits only"]) + (["at long pauses too"] if code in pause_split else [])
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def holdback_row(h) -> str:
