@@ -4,6 +4,7 @@
     python3 bench/tune_recut.py --confirm    # also the held-out clips down to 8 dB SNR and
                                              # the recorded clips (tuning sources apart)
     python3 bench/tune_recut.py --pause-grid [--confirm]   # the long-pause split's grid
+    python3 bench/tune_recut.py --page-merges [--confirm]  # merges the page suggests after it
 
 Needs the drafts extra (``pip install -e .[drafts]``). Each clip goes through
 ``process_file`` (the segmenter, and the clean audio a task is cut from); Whisper base
@@ -31,6 +32,11 @@ drafts:
 - **segmenter + long-pause split, no drafts**: the segmenter's segments split at their long
   pauses alone, in all four languages (what a split in the segmenter itself could give an
   install without the drafts extra; the workbench does not do this).
+
+``--page-merges`` counts instead the merges the task page then suggests in Japanese, Korean
+and Mandarin (``sentence_hints`` over the default's pieces), those joining two parts of one
+sentence against those joining two sentences, with and without
+``draft_guidance.MERGE_SILENCE_MAX_S``.
 
 ``--pause-grid`` scores the long-pause split's two settings instead, on the default's pieces
 without it: the shortest pause (``RECUT_LONG_PAUSE_S``) against the audio each side must
@@ -151,8 +157,26 @@ def pause_grid(language: str, segments: list, drafts: list, clean) -> dict[str, 
             for pause in LONG_PAUSES_S for side in SIDES_S}
 
 
+def page_merges(language: str, segments: list, drafts: list, clean, truth: list) -> dict[str, list[int]]:
+    """[merges joining one sentence, merges joining two] the page suggests over the default's
+    pieces, with the silence rule and without it."""
+    pieces = quality.recut_drafted(language, segments, drafts, clean=clean)
+    page = [draft_guidance.HintSegment(n, p.start, p.end, p.words) for n, p in enumerate(pieces)]
+    held = [{i for i, t in enumerate(truth) if metrics.overlap((p.start, p.end), t) >= metrics.HOLDS_MIN_OVERLAP_S}
+            for p in pieces]
+    out = {}
+    for name, limit in (("with the silence rule", draft_guidance.MERGE_SILENCE_MAX_S), ("without it", float("inf"))):
+        with mock.patch.object(draft_guidance, "MERGE_SILENCE_MAX_S", limit):
+            merges = [h.segment_id for h in draft_guidance.sentence_hints(language, page) if h.kind == "merge"]
+        one = sum(bool(held[n] & held[n + 1]) for n in merges)
+        out[name] = [one, len(merges) - one]
+    return out
+
+
 def main() -> None:
     confirm, grid_only = "--confirm" in sys.argv[1:], "--pause-grid" in sys.argv[1:]
+    if "--page-merges" in sys.argv[1:]:
+        return print_page_merges(confirm)
     drafter = quality.Drafter.load()
     if drafter is None:
         sys.exit("tune_recut needs the drafts extra: pip install -e .[drafts]")
@@ -177,6 +201,22 @@ def main() -> None:
         print(f"| {group} | {len(by_variant['segmenter'])} | " + " | ".join(cell(by_variant[v]) for v in VARIANTS) + " |")
     print("\n(each cell: sentences whole / one sentence each / segments with no speech; merges are taken only in en, "
           "the one script with letter case)")
+
+
+def print_page_merges(confirm: bool) -> None:
+    drafter = quality.Drafter.load()
+    if drafter is None:
+        sys.exit("tune_recut needs the drafts extra: pip install -e .[drafts]")
+    counts: dict[str, dict[str, list[int]]] = {}
+    for group, language, folder, sentences in clip_sets(confirm):
+        if language in draft_guidance.UNCASED:
+            truth = [(s["start"], s["end"]) for s in sentences]
+            for name, (one, two) in page_merges(language, *drafted(folder, language, drafter), truth).items():
+                total = counts.setdefault(group, {}).setdefault(name, [0, 0])
+                total[0], total[1] = total[0] + one, total[1] + two
+    print("| clips | merges suggested, with the silence rule: one sentence / two | without it |\n|---|---|---|")
+    for group, by in counts.items():
+        print(f"| {group} | " + " | ".join(f"{by[name][0]} / {by[name][1]}" for name in ("with the silence rule", "without it")) + " |")
 
 
 def cell(scores: list[dict]) -> str:

@@ -165,7 +165,7 @@ def test_no_merge_when_the_next_draft_opens_with_a_capital_but_i_is_no_sentence_
     pronoun = HintSegment(2, 2.1, 4.0, timed("I'll", "call."))
     assert sentence_hints("en", [first, capital]) == []
     assert [h.kind for h in sentence_hints("en", [first, pronoun])] == ["merge"]
-    korean = [HintSegment(1, 0.0, 2.0, timed("택배가", "오면,")), HintSegment(2, 2.1, 4.0, timed("상자를", "넣어요."))]
+    korean = [HintSegment(1, 0.0, 2.0, timed("택배가", "오면,", start=1.0)), HintSegment(2, 2.1, 4.0, timed("상자를", "넣어요."))]
     assert [h.kind for h in sentence_hints("ko", korean)] == ["merge"]
 
 

@@ -408,3 +408,21 @@ def test_a_long_pause_split_divides_the_draft_with_its_words_and_only_in_its_lan
     assert len(recut("ja", [heard], ["今日は会議があります資料を見てください"], long_pauses=False)) == 1
     english = HintSegment(1, 10.0, 15.0, words, pauses=heard.pauses)
     assert len(recut("en", [english], ["x"])) == 1 and len(recut("en", [english], ["x"], long_pauses=True)) == 2
+
+
+def test_the_page_suggests_no_merge_back_across_a_long_pause_the_recut_cut_at():
+    # The pieces of a long-pause split touch, and the first piece's draft has no final mark:
+    # without case that alone would suggest joining them again. The drafts' words leave the
+    # pause between them, so no merge is suggested; across a short silence it still is.
+    from workbench.workflow.draft_guidance import MERGE_SILENCE_MAX_S
+
+    assert MERGE_SILENCE_MAX_S == RECUT_LONG_PAUSE_S
+    words = tuple(DraftWord(t, s, round(s + 0.5, 3), 0.9) for t, s in (("회의는", 0.2), ("세", 0.8), ("시에", 1.4),
+                                                                        ("자료를", 3.0), ("확인해", 3.6), ("주세요", 4.2)))
+    pieces = recut("ko", [HintSegment(1, 10.0, 15.0, words, pauses=((2.0, 2.7),))], ["회의는 세 시에 자료를 확인해 주세요"])
+    assert [p.text for p in pieces] == ["회의는 세 시에", "자료를 확인해 주세요"]
+    on_page = [HintSegment(n, p.start, p.end, p.words) for n, p in enumerate(pieces)]
+    assert sentence_hints("ko", on_page) == []
+    close = [HintSegment(0, 10.0, 12.0, words[:3]), HintSegment(1, 12.1, 14.0, tuple(
+        DraftWord(w.text, round(w.start - 2.9, 3), round(w.end - 2.9, 3), 0.9) for w in words[3:]))]
+    assert [h.kind for h in sentence_hints("ko", close)] == ["merge"]

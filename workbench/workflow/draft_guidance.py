@@ -38,6 +38,11 @@ from workbench.workflow.listening import subtract, total
 
 MERGE_GAP_S = 0.4
 """A draft ending mid-sentence before a gap shorter than this suggests a merge."""
+MERGE_SILENCE_MAX_S = 0.5
+"""In a script without letter case (``UNCASED``), no merge is suggested where the drafts'
+words leave this much silence or more between them: the drafting job's re-cut cuts at such a
+pause (``draft_recut.RECUT_LONG_PAUSE_S``), and the missing final mark the suggestion rests
+on is all a garbled draft gives there."""
 SPLIT_PAUSE_REACH_S = 0.3
 SPLIT_PAUSE_MIN_S = 0.2
 """Where a segment's pauses are known, a split needs this much of one within the reach of
@@ -202,7 +207,9 @@ def sentence_hints(language: str, segments: Sequence[HintSegment], *,
     """At most one hint per segment, in segment order (``segments`` sorted by time): a split
     after the first word that ends a sentence with more words after it, else a merge when the
     draft ends mid-sentence, the next segment starts less than ``max_gap`` seconds later and
-    its draft (if any) does not open with a capital. Segments without draft words get none. ValueError for an unknown language."""
+    its draft (if any) does not open with a capital (in a script without case, also: the two
+    drafts' words leave under ``MERGE_SILENCE_MAX_S`` between them). Segments without draft
+    words get none. ValueError for an unknown language."""
     rules = load_rules(language)
     joiner = "" if language in UNSPACED else " "
     hints = []
@@ -216,7 +223,8 @@ def sentence_hints(language: str, segments: Sequence[HintSegment], *,
             continue
         following = segments[n + 1] if n + 1 < len(segments) else None
         if (following is not None and not _ends_sentence(rules, words[-1].text)
-                and not _starts_sentence(following.words)):
+                and not _starts_sentence(following.words)
+                and not (language in UNCASED and _silence_after(segment, words, following) >= MERGE_SILENCE_MAX_S - 1e-9)):
             gap = round(following.start - segment.end, 3)
             if gap < max_gap:
                 template = message_id("the draft ends mid-sentence and the next segment follows {gap} s later: merge with the next")
@@ -255,6 +263,15 @@ def _split_hint(rules: RuleSet, segment: HintSegment, words: list[DraftWord], jo
         return SentenceHint(segment.id, "split", template.format(**params), at=at, texts=(before, after),
                             template=template, params=params)
     return None
+
+
+def _silence_after(segment: HintSegment, words: list[DraftWord], following: HintSegment) -> float:
+    """Seconds between ``segment``'s last draft word and ``following``'s first (0 when the
+    next draft has no words)."""
+    first = next((w for w in following.words if w.text.strip()), None)
+    if first is None:
+        return 0.0
+    return (following.start + first.start) - (segment.start + words[-1].end)
 
 
 def _pause_near(pauses: Sequence[tuple[float, float]], cut: float) -> tuple[float, float] | None:
