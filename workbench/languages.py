@@ -9,3 +9,12 @@ LANGUAGES: tuple[str, ...] = ("ko", "en", "zh", "ja")
 
 # How the pages name each language.
 LANGUAGE_NAMES: dict[str, str] = {"ko": "Korean", "en": "English", "zh": "Chinese", "ja": "Japanese"}
+
+# Written without spaces between words (and after a full stop).
+UNSPACED: tuple[str, ...] = ("zh", "ja")
+
+
+def text_joiner(language: str) -> str:
+    """What goes between two texts of ``language`` joined into one (two drafts, the halves of
+    a merge, sentences): nothing in Chinese and Japanese, a space otherwise."""
+    return "" if language in UNSPACED else " "

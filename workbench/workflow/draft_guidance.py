@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from workbench.drafts.model import DraftWord
+from workbench.languages import text_joiner
 from workbench.workflow.errors import message_id
 from workbench.workflow.guidelines import RuleSet, load_rules, script_class
 from workbench.workflow.listening import subtract, total
@@ -63,7 +64,6 @@ read for sentence ends: Whisper writing digits and signs over loud music ("5, 5,
 figures ("2024년 3월 15일 오후 3시 30분.", "Call 555-1234 at 9.") is about a third letters."""
 SOUND_DBFS = -35.0
 """Audio "has sound" when its loudest 100 ms is above this (dBFS, RMS)."""
-UNSPACED = ("zh", "ja")
 UNCASED = ("ko", "zh", "ja")
 """Hangul, kana and hanzi have no letter case: a draft in them never says that the next
 segment opens a new sentence, so every draft without a final mark looks like half of one."""
@@ -211,7 +211,7 @@ def sentence_hints(language: str, segments: Sequence[HintSegment], *,
     drafts' words leave under ``MERGE_SILENCE_MAX_S`` between them). Segments without draft
     words get none. ValueError for an unknown language."""
     rules = load_rules(language)
-    joiner = "" if language in UNSPACED else " "
+    joiner = text_joiner(language)
     hints = []
     for n, segment in enumerate(segments):
         words = [w for w in segment.words if w.text.strip()]

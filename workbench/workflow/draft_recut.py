@@ -21,7 +21,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from workbench.drafts.model import DraftWord
-from workbench.workflow.draft_guidance import UNCASED, UNSPACED, HintSegment, SentenceHint, sentence_hints
+from workbench.languages import text_joiner
+from workbench.workflow.draft_guidance import UNCASED, HintSegment, SentenceHint, sentence_hints
 from workbench.workflow.listening import subtract, total
 
 RECUT_MIN_PIECE_S = 0.8
@@ -94,7 +95,7 @@ def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], 
     kinds = recut_kinds(language) if kinds is None else kinds
     hints = {hint.segment_id: hint for hint in sentence_hints(language, segments, min_piece=min_piece)
              if hint.kind in kinds}
-    joiner = "" if language in UNSPACED else " "
+    joiner = text_joiner(language)
     pieces, n = [], 0
     while n < len(segments):
         segment, hint = segments[n], hints.get(segments[n].id)
@@ -132,7 +133,7 @@ def split_at_long_pauses(language: str, piece: Piece, *, long_pause: float = REC
     """
     if not piece.pauses:
         return [piece]
-    joiner = "" if language in UNSPACED else " "
+    joiner = text_joiner(language)
     length, done, rest = piece.end - piece.start, 0.0, piece
     out = []
     for start, end in piece.pauses:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from workbench.domain.states import SegmentStatus, TaskState, segment_may, segment_move, task_may, task_move
+from workbench.languages import text_joiner
 from workbench.store import repo
 from workbench.store.models import Revision, Segment, Task
 from workbench.workflow import access, rows
@@ -38,8 +39,6 @@ from workbench.workflow.views import Views
 
 # Shortest piece a split may leave on either side, in seconds.
 MIN_SPLIT_PIECE = 0.1
-# Languages written without spaces between words: merged texts are joined without one.
-UNSPACED_LANGUAGES = ("zh", "ja")
 # The most characters one save may say were typed: a sentence typed over ten times.
 MAX_TYPED_CHARS = 10 * SEGMENT_TEXT
 
@@ -260,7 +259,7 @@ class Transcribing(Service):
             neighbour = following[0]
             if not segment_may(neighbour.status, "merge_away"):
                 raise InvalidTransition(f"Segment {neighbour.position} is already accepted and cannot change.")
-            joiner = "" if task.language in UNSPACED_LANGUAGES else " "
+            joiner = text_joiner(task.language)
             texts = [s.text for s in (segment, neighbour) if s.text]
             no_speech = segment.no_speech and neighbour.no_speech
             text = joiner.join(texts)

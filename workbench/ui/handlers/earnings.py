@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from workbench.languages import text_joiner
 from workbench.pay.reports import WORKER_STATEMENT_COLUMNS as STATEMENT_COLUMNS
 from workbench.ui import i18n
 
@@ -99,13 +100,10 @@ def chart_words(language: str) -> tuple[dict[str, str] | None, str | None]:
             "payday": tr("payday"), "title": tr("Minutes and pay per period"), "empty": tr("No settlements yet")}, font
 
 
-# Sentences follow one another after a space, except in Chinese and Japanese, whose full stop
-# ends a sentence without one.
-UNSPACED = frozenset({"zh", "ja"})
-
-
 def joined(sentences: list[str], language: str) -> str:
-    return ("" if language in UNSPACED else " ").join(sentences)
+    """Sentences follow one another after a space, except in Chinese and Japanese, whose full
+    stop ends a sentence without one."""
+    return text_joiner(language).join(sentences)
 
 
 def no_paydays_note(language: str = i18n.SOURCE) -> str:
