@@ -286,7 +286,12 @@ def _speech_on_both_sides(segment: HintSegment, cut: float) -> bool:
     """Whether both pieces of ``segment`` cut at ``cut`` (seconds from its start) hold
     ``SPLIT_PIECE_SPEECH_S`` of audio outside its pauses."""
     pieces = ((0.0, cut), (cut, segment.end - segment.start))
-    return min(total(subtract([piece], segment.pauses)) for piece in pieces) >= SPLIT_PIECE_SPEECH_S - 1e-9
+    return min(sound_between(segment.pauses, *piece) for piece in pieces) >= SPLIT_PIECE_SPEECH_S - 1e-9
+
+
+def sound_between(pauses: Sequence[tuple[float, float]], start: float, end: float) -> float:
+    """Seconds of audio from ``start`` to ``end`` outside ``pauses`` (all in one timeline)."""
+    return total(subtract([(start, end)], pauses))
 
 
 def _starts_sentence(words: Sequence[DraftWord]) -> bool:

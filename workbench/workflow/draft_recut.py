@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 from workbench.drafts.model import DraftWord
 from workbench.languages import text_joiner
-from workbench.workflow.draft_guidance import UNCASED, HintSegment, SentenceHint, sentence_hints
-from workbench.workflow.listening import subtract, total
+from workbench.workflow.draft_guidance import UNCASED, HintSegment, SentenceHint, sentence_hints, sound_between
 
 RECUT_MIN_PIECE_S = 0.8
 """No piece ``recut`` leaves is shorter (a transcriber's own split may leave 0.1 s): Whisper
@@ -138,16 +137,13 @@ def split_at_long_pauses(language: str, piece: Piece, *, long_pause: float = REC
     out = []
     for start, end in piece.pauses:
         cut = (start + end) / 2
-        if end - start < long_pause - 1e-9 or min(_sound(piece.pauses, done, cut), _sound(piece.pauses, cut, length)) < side - 1e-9:
+        sides = (sound_between(piece.pauses, done, cut), sound_between(piece.pauses, cut, length))
+        if end - start < long_pause - 1e-9 or min(sides) < side - 1e-9:
             continue
         first, rest = _cut(rest, round(piece.start + cut, 3), joiner)
         out.append(first)
         done = cut
-    return out + [rest] if out else [piece]
-
-
-def _sound(pauses: tuple[tuple[float, float], ...], start: float, end: float) -> float:
-    return total(subtract([(start, end)], pauses))
+    return [*out, rest]
 
 
 def _split_again(language: str, piece: Piece, min_piece: float) -> list[Piece]:
