@@ -85,7 +85,7 @@ def test_report_json_holds_what_other_parts_read(lesson):
     assert saved["segments"]["count"] == len(report.segments) and saved["segments"]["speech_seconds"] > 5
     assert isinstance(saved["denoise"]["applied"], bool) and saved["denoise"]["reason"]
     assert saved["settings"] == asdict(PipelineSettings())
-    stages = {"decode", "highpass", "segment", "denoise", "loudness", "write"}
+    stages = {"decode", "highpass", "segment", "denoise", "loudness", "split", "write"}
     assert set(saved["timings"]) == stages | {"total"}
     assert saved["timings"]["total"] == pytest.approx(sum(saved["timings"][stage] for stage in stages), abs=0.01)
     assert "note" not in saved
@@ -95,7 +95,7 @@ def test_progress_runs_through_every_stage_to_one(lesson):
     _, _, calls = lesson
     fractions = [fraction for _, fraction in calls]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and fractions[0] == 0.0
-    assert list(dict.fromkeys(stage for stage, _ in calls)) == ["decode", "highpass", "segment", "denoise", "loudness", "write"]
+    assert list(dict.fromkeys(stage for stage, _ in calls)) == ["decode", "highpass", "segment", "denoise", "loudness", "split", "write"]
 
 
 def test_settings_are_used_and_recorded(tmp_path):
@@ -116,8 +116,11 @@ def test_without_settings_a_clip_gets_its_language_s_defaults_and_given_settings
 
 def test_language_defaults_lie_under_what_was_chosen():
     assert PipelineSettings.for_language("ja").min_pause_s == 0.25
-    assert PipelineSettings.for_language("ja", min_pause_s=0.4, padding_s=0.1) == replace(PipelineSettings(), min_pause_s=0.4, padding_s=0.1)
-    assert all(PipelineSettings.for_language(language) == PipelineSettings() for language in ("ko", "en", "zh"))
+    assert PipelineSettings.for_language("ja", min_pause_s=0.4, padding_s=0.1) == replace(
+        PipelineSettings(), min_pause_s=0.4, padding_s=0.1, long_pause_split_s=0.5)
+    assert all(PipelineSettings.for_language(language) == replace(PipelineSettings(), long_pause_split_s=0.5)
+               for language in ("ko", "zh"))
+    assert PipelineSettings.for_language("en") == PipelineSettings()
 
 
 def test_denoising_that_does_not_help_is_undone(tmp_path):

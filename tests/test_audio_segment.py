@@ -303,3 +303,40 @@ def test_pauses_within_a_segment_are_its_long_enough_stretches_well_under_its_lo
     (pause,) = segment.pauses_within(audio, rate, min_seconds=0.2)
     assert pause == pytest.approx((0.5, 0.75), abs=0.011)
     assert segment.pauses_within(np.zeros(0, np.float32), rate, min_seconds=0.2) == ()
+
+
+def test_a_long_pause_is_cut_in_its_middle_when_both_sides_hold_enough_sound():
+    # Pauses as pauses_within gives them, seconds from the segment's start.
+    pauses = [(0.1, 0.3), (1.9, 2.6), (2.8, 3.0), (4.6, 4.8)]
+    assert segment.long_pause_cuts(pauses, 5.0, long_pause=0.5, side=1.5) == [pytest.approx(2.25)]
+    # Too short a pause, or too little sound on one side, is no cut.
+    assert segment.long_pause_cuts(pauses, 5.0, long_pause=0.8, side=1.5) == []
+    assert segment.long_pause_cuts(pauses, 5.0, long_pause=0.5, side=2.5) == []
+    assert segment.long_pause_cuts([], 5.0, long_pause=0.5, side=1.5) == []
+
+
+def test_each_side_of_a_long_pause_cut_is_measured_from_the_cut_before():
+    # Three 2 s stretches of sound between two 0.6 s pauses: both pauses are cut.
+    pauses = [(2.0, 2.6), (4.6, 5.2)]
+    assert segment.long_pause_cuts(pauses, 7.2, long_pause=0.5, side=1.5) == [pytest.approx(2.3), pytest.approx(4.9)]
+    # With 1.5 s between them, the second is no cut: its left side holds too little sound.
+    assert segment.long_pause_cuts([(2.0, 2.6), (3.6, 4.2)], 6.2, long_pause=0.5, side=1.5) == [pytest.approx(2.3)]
+
+
+def test_sound_between_is_the_time_outside_the_pauses():
+    assert segment.sound_between([(1.0, 2.0), (3.0, 3.5)], 0.0, 4.0) == pytest.approx(2.5)
+    assert segment.sound_between([(1.0, 2.0)], 1.5, 3.0) == pytest.approx(1.0)
+    assert segment.sound_between([(1.0, 2.0)], 1.2, 1.8) == 0.0
+
+
+def test_segments_are_split_at_the_long_pauses_their_own_audio_holds():
+    rate = 16000
+    rng = np.random.default_rng(3)
+    talk = lambda seconds: rng.normal(0, 0.1, int(seconds * rate)).astype(np.float32)  # noqa: E731
+    gap = lambda seconds: rng.normal(0, 0.01, int(seconds * rate)).astype(np.float32)  # noqa: E731
+    # A segment holding 2 s, a 0.8 s gap 20 dB down, 2 s; then one whose gap is a comma's 0.3 s.
+    audio = np.concatenate([talk(2.0), gap(0.8), talk(2.0), gap(1.0), talk(2.0), gap(0.3), talk(2.0)])
+    intervals = np.array([[0.0, 4.8], [5.8, 10.1]])
+    cut = segment.split_at_long_pauses(intervals, audio, rate, long_pause=0.5, side=1.5)
+    np.testing.assert_allclose(cut, [[0.0, 2.4], [2.4, 4.8], [5.8, 10.1]], atol=0.011)
+    assert segment.split_at_long_pauses(np.zeros((0, 2)), audio, rate, long_pause=0.5, side=1.5).shape == (0, 2)

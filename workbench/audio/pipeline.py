@@ -45,7 +45,7 @@ ON_DISK_AFTER_S = 15 * 60
 NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
 
 # Overall progress fraction reached at the end of each stage (for one progress bar).
-STAGE_END = {"decode": 0.4, "highpass": 0.45, "segment": 0.6, "denoise": 0.8, "loudness": 0.9, "write": 1.0}
+STAGE_END = {"decode": 0.4, "highpass": 0.45, "segment": 0.6, "denoise": 0.8, "loudness": 0.88, "split": 0.9, "write": 1.0}
 
 Progress = Callable[[str, float], None]
 
@@ -176,9 +176,14 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
             audio, SAMPLE_RATE, target_lufs=settings.target_lufs, max_gain_db=settings.max_gain_db,
             ceiling_dbtp=settings.true_peak_ceiling_dbtp, out=audio,
         )
+    with clock.stage("split"):
+        # Heard in the cleaned audio, as the drafting job hears a segment: the denoiser deepens
+        # the pauses that babble or music filled (README "A long pause splits too").
+        cut = found.padded if settings.long_pause_split_s <= 0 else segment.split_at_long_pauses(
+            found.padded, audio, SAMPLE_RATE, long_pause=settings.long_pause_split_s, side=settings.long_pause_side_s)
     with clock.stage("write"), ThreadPoolExecutor(max_workers=1) as writer:
         clean_written = writer.submit(io.write_audio, staging / "clean.flac", audio, SAMPLE_RATE)
-        segments = _write_segments(audio, staging, found.padded, language)
+        segments = _write_segments(audio, staging, cut, language)
         clean_written.result()
         report = {
             "input": {**info.to_dict(), "path": str(input_path), "duration": round(duration, 3)},
@@ -193,6 +198,7 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
                 "count": len(segments),
                 "speech_seconds": round(float(np.sum(found.speech[:, 1] - found.speech[:, 0])), 3),
                 "dropped_bursts": len(found.bursts),
+                "long_pause_splits": len(cut) - len(found.padded),
                 "second_opinion": found.opinion.to_dict(duration),
             },
             "denoise": denoise_report,

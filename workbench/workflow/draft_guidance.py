@@ -35,7 +35,6 @@ from workbench.drafts.model import DraftWord
 from workbench.languages import text_joiner
 from workbench.workflow.errors import message_id
 from workbench.workflow.guidelines import RuleSet, load_rules, script_class
-from workbench.workflow.listening import subtract, total
 
 MERGE_GAP_S = 0.4
 """A draft ending mid-sentence before a gap shorter than this suggests a merge."""
@@ -285,13 +284,10 @@ def _pause_near(pauses: Sequence[tuple[float, float]], cut: float) -> tuple[floa
 def _speech_on_both_sides(segment: HintSegment, cut: float) -> bool:
     """Whether both pieces of ``segment`` cut at ``cut`` (seconds from its start) hold
     ``SPLIT_PIECE_SPEECH_S`` of audio outside its pauses."""
+    from workbench.audio.segment import sound_between
+
     pieces = ((0.0, cut), (cut, segment.end - segment.start))
     return min(sound_between(segment.pauses, *piece) for piece in pieces) >= SPLIT_PIECE_SPEECH_S - 1e-9
-
-
-def sound_between(pauses: Sequence[tuple[float, float]], start: float, end: float) -> float:
-    """Seconds of audio from ``start`` to ``end`` outside ``pauses`` (all in one timeline)."""
-    return total(subtract([(start, end)], pauses))
 
 
 def _starts_sentence(words: Sequence[DraftWord]) -> bool:

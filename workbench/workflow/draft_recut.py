@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from workbench.drafts.model import DraftWord
 from workbench.languages import text_joiner
-from workbench.workflow.draft_guidance import UNCASED, HintSegment, SentenceHint, sentence_hints, sound_between
+from workbench.workflow.draft_guidance import UNCASED, HintSegment, SentenceHint, sentence_hints
 
 RECUT_MIN_PIECE_S = 0.8
 """No piece ``recut`` leaves is shorter (a transcriber's own split may leave 0.1 s): Whisper
@@ -41,7 +41,8 @@ or no full stop, for two sentences a second apart that the segmenter left in one
 On the tuning clips it raised "one sentence each" in all three (Korean 0.897 -> 0.922,
 Mandarin 0.948 -> 0.959, Japanese 0.908 -> 0.910) and kept every sentence whole; English
 tied (its drafts' full stops already split there) and lost sentences at shorter pauses
-(README "Re-cut by the drafts")."""
+(README "Re-cut by the drafts"). The pipeline now makes the same split in these languages
+(``PipelineSettings.long_pause_split_s``), so here it fires on clips processed without it."""
 RECUT_LONG_PAUSE_S = 0.5
 """A pause (``Piece.pauses``: 6 dB under the segment's loud level) at least this long ends a
 sentence: commas and hesitations last under half a second. Shorter ones kept the tuning
@@ -132,17 +133,12 @@ def split_at_long_pauses(language: str, piece: Piece, *, long_pause: float = REC
     """
     if not piece.pauses:
         return [piece]
-    joiner = text_joiner(language)
-    length, done, rest = piece.end - piece.start, 0.0, piece
-    out = []
-    for start, end in piece.pauses:
-        cut = (start + end) / 2
-        sides = (sound_between(piece.pauses, done, cut), sound_between(piece.pauses, cut, length))
-        if end - start < long_pause - 1e-9 or min(sides) < side - 1e-9:
-            continue
+    from workbench.audio.segment import long_pause_cuts
+
+    joiner, out, rest = text_joiner(language), [], piece
+    for cut in long_pause_cuts(piece.pauses, piece.end - piece.start, long_pause=long_pause, side=side):
         first, rest = _cut(rest, round(piece.start + cut, 3), joiner)
         out.append(first)
-        done = cut
     return [*out, rest]
 
 

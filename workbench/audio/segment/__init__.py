@@ -40,11 +40,14 @@ from workbench.audio.segment.frames import (
 )
 from workbench.audio.segment.pauses import (
     join_unheard_pauses,
+    long_pause_cuts,
     noise_intervals,
     pause_threshold_db,
     pauses_within,
     quiet_frames,
+    sound_between,
     speech_intervals,
+    split_at_long_pauses,
     split_at_quiet,
     split_at_quiet_frames,
     split_long,
@@ -53,8 +56,8 @@ from workbench.audio.segment.pauses import (
 
 __all__ = [
     "Cue", "apply_cues", "boundary_pauses", "comma_mode", "drop_background", "drop_bursts", "drop_flat",
-    "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "noise_intervals",
-    "pad_intervals", "pause_threshold_db", "pauses_within", "quiet_frames", "runs", "selected_median", "selected_percentile",
-    "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_quiet", "split_at_quiet_frames", "split_long",
+    "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "long_pause_cuts", "noise_intervals",
+    "pad_intervals", "pause_threshold_db", "pauses_within", "quiet_frames", "runs", "selected_median", "selected_percentile", "sound_between",
+    "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_long_pauses", "split_at_quiet", "split_at_quiet_frames", "split_long",
     "split_long_at_local_pauses", "voiced_seconds",
 ]
