@@ -60,6 +60,16 @@ def test_a_clip_gets_the_pause_length_of_its_language_unless_one_is_chosen(tmp_p
     assert json.loads((tmp_path / "out" / "report.json").read_text())["settings"]["min_pause_s"] == pause
 
 
+@pytest.mark.parametrize(("language", "chosen", "split"), [("ko", [], 0.5), ("ko", ["--long-pause", "0"], 0.0),
+                                                        ("en", [], 0.0), ("en", ["--long-pause", "0.7"], 0.7)])
+def test_the_long_pause_split_is_on_in_korean_by_default_and_chosen_with_long_pause(tmp_path, language, chosen, split):
+    result = process(SAMPLES / "ko_call.mp3", "--language", language, "--out", tmp_path / "out", *chosen)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["settings"]["long_pause_split_s"] == split
+    assert ("cut at long pauses" in result.output) == (report["segments"]["long_pause_splits"] > 0)
+
+
 @pytest.mark.parametrize(
     ("channels", "rate", "suffix"),
     [(8, 48000, ".wav"), (1, 8000, ".wav"), (2, 192000, ".flac")],
@@ -139,7 +149,8 @@ def test_bad_input_gets_a_message_a_failure_exit_and_no_output(tmp_path, make, m
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["--language", "fr"], "unknown language"), (["--max-segment", "1"], "max_segment_s"),
-     (["--busy-denoiser", "../../etc/passwd"], "denoise_busy_method must be 'wiener' or 'gate'")],
+     (["--busy-denoiser", "../../etc/passwd"], "denoise_busy_method must be 'wiener' or 'gate'"),
+     (["--long-pause", "-1"], "long_pause_split_s must not be negative")],
 )
 def test_bad_options_get_a_message_and_no_output(tmp_path, args, message):
     result = process(SAMPLES / "ko_call.mp3", "--out", tmp_path / "out", *args)

@@ -17,6 +17,8 @@ def process(
     min_pause: float = typer.Option(None, help="Split at pauses at least this long, seconds (default 0.3; Japanese 0.25)."),
     max_segment: float = typer.Option(None, help="Longest segment, seconds; longer ones split at their quietest point (default 20)."),
     padding: float = typer.Option(None, help="Seconds added at each segment edge (default 0.2)."),
+    long_pause: float = typer.Option(None, help="After cleaning, cut segments at pauses at least this long, seconds; "
+                                                "0 turns it off (default 0.5 in ja, ko and zh; off in en)."),
     vad_aggressiveness: int = typer.Option(None, help="webrtcvad mode 0 (keeps most) to 3 (default 3)."),
     target_lufs: float = typer.Option(None, help="Loudness target, LUFS (default -23)."),
     max_gain: float = typer.Option(None, help="Most gain applied to reach the target, dB (default 20)."),
@@ -33,7 +35,7 @@ def process(
     from workbench.audio.pipeline import PipelineSettings, process_file
 
     chosen = {
-        "min_pause_s": min_pause, "max_segment_s": max_segment, "padding_s": padding,
+        "min_pause_s": min_pause, "max_segment_s": max_segment, "padding_s": padding, "long_pause_split_s": long_pause,
         "vad_aggressiveness": vad_aggressiveness, "target_lufs": target_lufs, "max_gain_db": max_gain,
         "true_peak_ceiling_dbtp": true_peak, "denoise": denoise, "second_opinion": second_opinion, "enhance": enhance,
         "denoise_busy_method": busy_denoiser,
@@ -41,7 +43,9 @@ def process(
     result = process_file(input_path, out, language=language,
                           settings=PipelineSettings.for_language(language, **{k: v for k, v in chosen.items() if v is not None}))
     report = result.report
-    typer.echo(f"{len(result.segments)} segments, {report['segments']['speech_seconds']:.1f} s of speech "
+    cuts = report["segments"]["long_pause_splits"]
+    typer.echo(f"{len(result.segments)} segments{f' ({cuts} cut at long pauses)' if cuts else ''}, "
+               f"{report['segments']['speech_seconds']:.1f} s of speech "
                f"in {report['input']['duration']:.1f} s; loudness {report['loudness']['after_lufs']} LUFS, "
                f"denoised: {'yes, by the ' + report['denoise']['method'] if report['denoise']['applied'] else 'no'} ({report['denoise']['reason']})")
     enhancer = report["denoise"]["enhancer"]
