@@ -44,19 +44,15 @@ def run_ours(clip: Path, language: str, scratch: Path, settings=None) -> dict:
             "denoise_applied": report.report["denoise"]["applied"], "second_opinion": report.report["segments"]["second_opinion"]}
 
 
-def run_first_pass(clip: Path, language: str) -> dict:
-    """This project's segmenter as it is without the optional Silero extra (webrtcvad and the
-    level alone): the same segments ``process_file`` would deliver then, which depend only on
-    the decoded, high-passed audio. Time: decode, high-pass and segmentation."""
-    from workbench.audio import denoise, pipeline, speech
+def run_first_pass(clip: Path, language: str, scratch: Path) -> dict:
+    """This project as an install without the optional Silero extra delivers it: webrtcvad
+    and the level alone segment, no learnt enhancer (it needs the model to tell music from
+    babble), and the split stage hears the cleaned audio. Time: the whole pipeline."""
+    from workbench.audio.pipeline import PipelineSettings
 
-    settings = pipeline.PipelineSettings.for_language(language, second_opinion=False)
-    wall, cpu = time.perf_counter(), cpu_now()
-    audio = sf.read(str(clip), dtype="float32")[0]
-    denoise.highpass(audio, RATE, cutoff_hz=settings.highpass_hz, out=audio)
-    found = speech.find_speech(audio, settings)
-    wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
-    return {"segments": [tuple(s) for s in found.padded.tolist()], "clean": None, "wall": wall, "cpu": cpu}
+    settings = PipelineSettings.for_language(language, second_opinion=False, enhance=False)
+    result = run_ours(clip, language, scratch, settings)
+    return {"segments": result["segments"], "clean": None, "wall": result["wall"], "cpu": result["cpu"]}
 
 
 def run_silero(clip: Path) -> dict:
@@ -201,7 +197,7 @@ def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]],
             if system == "ours":
                 result = run_ours(clip, language, Path(scratch), settings)
             elif system == "first_pass":
-                result = run_first_pass(clip, language)
+                result = run_first_pass(clip, language, Path(scratch))
             elif system == "silero":
                 result = run_silero(clip)
             else:
