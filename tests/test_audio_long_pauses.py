@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from recorded_speech import LIBRIVOX, RATE, babble, mixed
+from tests.recorded_speech import LIBRIVOX, RATE, babble, mixed
 from workbench.audio.errors import AudioError
 from workbench.audio.pipeline import PipelineSettings, process_file
 
