@@ -59,9 +59,10 @@ def test_a_pause_too_short_or_with_too_little_sound_beside_it_is_not_cut(tmp_pat
     assert segments(tmp_path, source, "sides", long_pause_split_s=0.5, long_pause_side_s=60.0)[0] == joined
 
 
-@pytest.mark.parametrize(("language", "split"), [("ja", 0.5), ("ko", 0.5), ("zh", 0.5), ("en", 0.0)])
-def test_japanese_korean_and_mandarin_split_at_long_pauses_by_default(language, split):
-    assert PipelineSettings.for_language(language).long_pause_split_s == split
+@pytest.mark.parametrize(("language", "split", "side"), [("ja", 0.35, 2.0), ("ko", 0.4, 2.0), ("zh", 0.5, 1.0), ("en", 0.0, 1.5)])
+def test_japanese_korean_and_mandarin_split_at_long_pauses_by_default(language, split, side):
+    chosen = PipelineSettings.for_language(language)
+    assert (chosen.long_pause_split_s, chosen.long_pause_side_s) == (split, side)
     assert PipelineSettings.for_language(language, long_pause_split_s=0.0).long_pause_split_s == 0.0
 
 

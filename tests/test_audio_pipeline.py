@@ -117,9 +117,9 @@ def test_without_settings_a_clip_gets_its_language_s_defaults_and_given_settings
 def test_language_defaults_lie_under_what_was_chosen():
     assert PipelineSettings.for_language("ja").min_pause_s == 0.25
     assert PipelineSettings.for_language("ja", min_pause_s=0.4, padding_s=0.1) == replace(
-        PipelineSettings(), min_pause_s=0.4, padding_s=0.1, long_pause_split_s=0.5)
-    assert all(PipelineSettings.for_language(language) == replace(PipelineSettings(), long_pause_split_s=0.5)
-               for language in ("ko", "zh"))
+        PipelineSettings(), min_pause_s=0.4, padding_s=0.1, long_pause_split_s=0.35, long_pause_side_s=2.0)
+    assert PipelineSettings.for_language("ko") == replace(PipelineSettings(), long_pause_split_s=0.4, long_pause_side_s=2.0)
+    assert PipelineSettings.for_language("zh") == replace(PipelineSettings(), long_pause_split_s=0.5, long_pause_side_s=1.0)
     assert PipelineSettings.for_language("en") == PipelineSettings()
 
 

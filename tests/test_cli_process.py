@@ -60,7 +60,7 @@ def test_a_clip_gets_the_pause_length_of_its_language_unless_one_is_chosen(tmp_p
     assert json.loads((tmp_path / "out" / "report.json").read_text())["settings"]["min_pause_s"] == pause
 
 
-@pytest.mark.parametrize(("language", "chosen", "split"), [("ko", [], 0.5), ("ko", ["--long-pause", "0"], 0.0),
+@pytest.mark.parametrize(("language", "chosen", "split"), [("ko", [], 0.4), ("ko", ["--long-pause", "0"], 0.0),
                                                         ("en", [], 0.0), ("en", ["--long-pause", "0.7"], 0.7)])
 def test_the_long_pause_split_is_on_in_korean_by_default_and_chosen_with_long_pause(tmp_path, language, chosen, split):
     result = process(SAMPLES / "ko_call.mp3", "--language", language, "--out", tmp_path / "out", *chosen)

@@ -18,7 +18,7 @@ def process(
     max_segment: float = typer.Option(None, help="Longest segment, seconds; longer ones split at their quietest point (default 20)."),
     padding: float = typer.Option(None, help="Seconds added at each segment edge (default 0.2)."),
     long_pause: float = typer.Option(None, help="After cleaning, cut segments at pauses at least this long, seconds; "
-                                                "0 turns it off (default 0.5 in ja, ko and zh; off in en)."),
+                                                "0 turns it off (default ja 0.35, ko 0.4, zh 0.5; off in en)."),
     vad_aggressiveness: int = typer.Option(None, help="webrtcvad mode 0 (keeps most) to 3 (default 3)."),
     target_lufs: float = typer.Option(None, help="Loudness target, LUFS (default -23)."),
     max_gain: float = typer.Option(None, help="Most gain applied to reach the target, dB (default 20)."),
