@@ -41,8 +41,10 @@ or no full stop, for two sentences a second apart that the segmenter left in one
 On the tuning clips it raised "one sentence each" in all three (Korean 0.897 -> 0.922,
 Mandarin 0.948 -> 0.959, Japanese 0.908 -> 0.910) and kept every sentence whole; English
 tied (its drafts' full stops already split there) and lost sentences at shorter pauses
-(README "Re-cut by the drafts"). The pipeline now makes the same split in these languages
-(``PipelineSettings.long_pause_split_s``), so here it fires on clips processed without it."""
+(README "Re-cut by the drafts"). The pipeline's split stage now cuts these languages at
+their own pause and sides (``PipelineSettings.long_pause_split_s``), so here it fires where
+those left a pause this split takes (Japanese and Korean need 2.0 s each side there), after
+a text split, or on clips processed before the stage."""
 RECUT_LONG_PAUSE_S = 0.5
 """A pause (``Piece.pauses``: 6 dB under the segment's loud level) at least this long ends a
 sentence: commas and hesitations last under half a second. Shorter ones kept the tuning
