@@ -43,8 +43,8 @@ Mandarin 0.948 -> 0.959, Japanese 0.908 -> 0.910) and kept every sentence whole;
 tied (its drafts' full stops already split there) and lost sentences at shorter pauses
 (README "Re-cut by the drafts"). The pipeline's split stage now cuts these languages at
 their own pause and sides (``PipelineSettings.long_pause_split_s``), so here it fires where
-those left a pause this split takes (Japanese and Korean need 2.0 s each side there), after
-a text split, or on clips processed before the stage."""
+those left a pause this split takes (the stage needs 2.0 s each side in Japanese and Korean,
+this split 1.5 s), after a text split, or on clips processed before the stage."""
 RECUT_LONG_PAUSE_S = 0.5
 """A pause (``Piece.pauses``: 6 dB under the segment's loud level) at least this long ends a
 sentence: commas and hesitations last under half a second. Shorter ones kept the tuning
