@@ -70,3 +70,22 @@ def test_japanese_korean_and_mandarin_split_at_long_pauses_by_default(language, 
 def test_a_negative_long_pause_setting_is_refused(setting):
     with pytest.raises(AudioError, match=f"invalid setting: {setting}"):
         PipelineSettings(**{setting: -0.5}).validate()
+
+
+def test_the_drafting_job_hears_a_segment_s_long_pauses_as_the_split_stage_does(tmp_path):
+    """The re-cut's long-pause split, given the pauses the drafting job keeps with a draft
+    (``draft_guidance.recut_pauses`` of the cleaned audio), cuts where the split stage cut."""
+    from workbench.workflow.draft_guidance import recut_pauses
+    from workbench.workflow.draft_recut import Piece, split_at_long_pauses
+
+    source, _ = narrator(tmp_path)
+    joined, _ = segments(tmp_path, source, "off")
+    cut, _ = segments(tmp_path, source, "on", long_pause_split_s=0.5)
+    clean = sf.read(tmp_path / "off" / "clean.flac", dtype="float32")[0]
+    recut = []
+    for start, end in joined:
+        heard = recut_pauses(clean[round(start * RATE):round(end * RATE)], RATE)
+        pieces = split_at_long_pauses("en", Piece(start, end, (0,), "kept", "", (), heard), long_pause=0.5, side=1.5)
+        recut += [(piece.start, piece.end) for piece in pieces]
+    assert len(recut) == len(cut) > len(joined)
+    assert np.allclose(recut, cut, atol=0.011)

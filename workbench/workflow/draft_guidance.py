@@ -192,11 +192,13 @@ def has_sound(audio: np.ndarray, rate: int = 16000) -> bool:
 
 
 def recut_pauses(audio: np.ndarray, rate: int = 16000) -> tuple[tuple[float, float], ...]:
-    """Where one segment's audio pauses long enough for a re-cut's split (``SPLIT_PAUSE_MIN_S``),
-    as ``(start, end)`` seconds from its start: what the drafting job keeps with its drafts."""
-    from workbench.audio.segment import pauses_within
+    """Where one segment's audio pauses, as ``(start, end)`` seconds from its start: what the
+    drafting job keeps with its drafts. Heard as the pipeline's split stage hears a segment
+    (runs of ``audio.segment.HEARD_PAUSE_S`` or more), so the re-cut measures a long pause's
+    sides as the stage did; a text split needs ``SPLIT_PAUSE_MIN_S`` of one near its cut."""
+    from workbench.audio.segment import HEARD_PAUSE_S, pauses_within
 
-    return pauses_within(audio, rate, min_seconds=SPLIT_PAUSE_MIN_S)
+    return pauses_within(audio, rate, min_seconds=HEARD_PAUSE_S)
 
 
 # --- sentence hints ----------------------------------------------------------------------------

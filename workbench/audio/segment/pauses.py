@@ -12,8 +12,9 @@ from scipy.ndimage import uniform_filter1d
 from workbench.audio.segment.frames import frame_levels_db, local_speech_db, runs
 
 HEARD_PAUSE_S = 0.2
-"""The shortest pause ``split_at_long_pauses`` hears in a segment: the sides of a cut are
-measured outside every pause this long, as the drafting job's re-cut measures them."""
+"""The shortest pause heard in a segment (``pauses_within``), by the split stage
+(``split_at_long_pauses``) and by the drafting job (``draft_guidance.recut_pauses``) alike:
+the sides of a cut are measured outside every pause this long, the same way in both."""
 
 
 def speech_intervals(mask: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
