@@ -6,6 +6,8 @@
                                                # defaults on the held-out and recorded clips
     python3 bench/tune.py --language ja ...    # one language's clips only (a setting
                                                # for that language: settings.LANGUAGE_DEFAULTS)
+    python3 bench/tune.py --extra-tuning ...   # the tuning clips at 20 dB SNR too
+                                               # (grid.EXTRA_TUNE_SNRS, built for the denoiser)
 
 Scores segmentation alone (decode, high-pass and segmenter of the pipeline, no denoising),
 pooled over the ``tune`` clips of ``grid.py``. Values are chosen there only; ``--confirm``
@@ -35,8 +37,9 @@ from workbench.audio import denoise, pipeline, speech  # noqa: E402
 OUT = HERE / "out" / "grid"
 
 
-def load_tuning_clips(language: str | None = None) -> list[dict]:
-    return [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("tune")
+def load_tuning_clips(language: str | None = None, *, extra: bool = False) -> list[dict]:
+    """The tuning clips (with ``extra``, those at ``grid.EXTRA_TUNE_SNRS`` too)."""
+    return [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("tune", extra=extra)
             if language in (None, spec.language)]
 
 
@@ -95,7 +98,7 @@ def load_clips(split: str, language: str | None = None) -> list[dict]:
     return [one for one in clips if language in (None, one["language"])]
 
 
-def confirm(arguments: list[str], language: str | None) -> None:
+def confirm(arguments: list[str], language: str | None, *, extra: bool = False) -> None:
     """Defaults against the variant on the tuning, held-out and recorded-speech clips (the
     recorded tuning sources, ``real.TUNING_SOURCES``, apart from the held-out ones)."""
     import real
@@ -103,7 +106,7 @@ def confirm(arguments: list[str], language: str | None) -> None:
     recorded = load_clips("real", language)
     tuning = [one for one in recorded if one["source"] in real.TUNING_SOURCES]
     held_out = [one for one in recorded if one["source"] not in real.TUNING_SOURCES]
-    for split, clips in (("tune", load_tuning_clips(language)), ("real tune", tuning), ("held_out", load_clips("held_out", language)),
+    for split, clips in (("tune", load_tuning_clips(language, extra=extra)), ("real tune", tuning), ("held_out", load_clips("held_out", language)),
                          ("real held", held_out)):
         if not clips:
             continue
@@ -125,10 +128,12 @@ def main() -> None:
         at = arguments.index("--language")
         language = arguments[at + 1]
         del arguments[at : at + 2]
+    extra = "--extra-tuning" in arguments
+    arguments = [arg for arg in arguments if arg != "--extra-tuning"]
     if "--confirm" in arguments:
-        confirm([arg for arg in arguments if arg != "--confirm"], language)
+        confirm([arg for arg in arguments if arg != "--confirm"], language, extra=extra)
         return
-    clips = load_tuning_clips(language)
+    clips = load_tuning_clips(language, extra=extra)
     if arguments:
         print(line(" ".join(arguments), score(clips, arguments)))
         return
