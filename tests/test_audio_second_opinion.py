@@ -237,7 +237,8 @@ def test_process_file_reports_what_the_second_opinion_did(tmp_path, without_extr
     sf.write(tmp_path / "clip.wav", audio, RATE)
     report = pipeline.process_file(tmp_path / "clip.wav", tmp_path / "out", language="en").report
     assert report["segments"]["second_opinion"] == {"used": False, "reason": second_opinion.MISSING, "seconds_heard": 0.0,
-                                                    "share_of_clip": 0.0, "dropped": 0, "splits": 0}
+                                                    "share_of_clip": 0.0, "dropped": 0, "splits": 0,
+                                                    "level_split": False, "speech_over_floor_db": None}
 
 
 @pytest.mark.parametrize("field", ["opinion_min_speech_share", "opinion_pause_quiet_share", "opinion_busy_noise_share"])
@@ -309,3 +310,41 @@ def test_a_long_pause_setting_out_of_range_is_refused():
         dataclasses.replace(pipeline.PipelineSettings(), opinion_long_pause_s=0.0).validate()
     with pytest.raises(pipeline.AudioError, match="opinion_long_pause_below_speech_db"):
         dataclasses.replace(pipeline.PipelineSettings(), opinion_long_pause_below_speech_db=-1.0).validate()
+
+
+def level_split_runs(audio: np.ndarray, settings: pipeline.PipelineSettings, monkeypatch) -> tuple[bool, object]:
+    """Whether ``find_speech`` called the level split of long segments (the 16 dB one, not the
+    long-pause one), and the verdict it reported."""
+    calls, real = [], segment.split_long_at_local_pauses
+
+    def spy(intervals, levels, **kwargs):
+        calls.append(kwargs["below_speech_db"])
+        return real(intervals, levels, **kwargs)
+
+    monkeypatch.setattr(segment, "split_long_at_local_pauses", spy)
+    found = find_speech(audio.copy(), settings)
+    return settings.opinion_level_pause_below_speech_db in calls, found.opinion
+
+
+def test_the_level_split_runs_only_where_the_speech_stands_less_than_its_limit_over_the_floor(model, monkeypatch):
+    # The same two sentences over light noise (the speech about 30 dB over the floor: a
+    # comma's pause there falls 16 dB under the speakers, and no background fills a gap)
+    # and under pink noise 10 dB under them (a gap the noise filled is what the split finds).
+    first, second = sentence("The meeting starts at nine tomorrow morning."), sentence("Lunch will be served at noon.")
+    speech = np.concatenate([silence(1.0), first, silence(0.5), second, silence(1.0)])
+    quiet = with_noise(speech, seed=3)
+    noisy = speech + 0.1 * 10 ** (-10 / 20) * pink_noise(speech.size, rng=np.random.default_rng(3))
+    gated = dataclasses.replace(pipeline.PipelineSettings(), opinion_level_split_max_snr_db=20.0)
+    ran, verdict = level_split_runs(quiet, gated, monkeypatch)
+    assert not ran and not verdict.level_split and verdict.speech_over_floor_db > 20
+    ran, verdict = level_split_runs(noisy, gated, monkeypatch)
+    assert ran and verdict.level_split and verdict.speech_over_floor_db < 20
+    # At 0 the split runs in every clip, as it did before the limit came.
+    ran, verdict = level_split_runs(quiet, dataclasses.replace(gated, opinion_level_split_max_snr_db=0.0), monkeypatch)
+    assert ran and verdict.level_split
+    assert verdict.to_dict(10.0)["speech_over_floor_db"] == round(verdict.speech_over_floor_db, 1)
+
+
+def test_a_negative_level_split_limit_is_refused():
+    with pytest.raises(pipeline.AudioError, match="opinion_level_split_max_snr_db"):
+        dataclasses.replace(pipeline.PipelineSettings(), opinion_level_split_max_snr_db=-1.0).validate()

@@ -120,11 +120,16 @@ class Verdict:
     seconds_heard: float = 0.0
     dropped: int = 0
     splits: int = 0
+    # The level split of long segments that comes with the model (``speech.py``): whether it
+    # ran, and how far the clip's speech stands over its floor (what decides it).
+    level_split: bool = False
+    speech_over_floor_db: float | None = None
 
     def to_dict(self, duration: float) -> dict:
         return {"used": self.used, "reason": self.reason, "seconds_heard": round(self.seconds_heard, 2),
                 "share_of_clip": round(self.seconds_heard / duration, 4) if duration else 0.0,
-                "dropped": self.dropped, "splits": self.splits}
+                "dropped": self.dropped, "splits": self.splits, "level_split": self.level_split,
+                "speech_over_floor_db": None if self.speech_over_floor_db is None else round(self.speech_over_floor_db, 1)}
 
 
 def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opinion: Opinion, quiet_frame_s: float,

@@ -5,7 +5,7 @@ the pipeline; the steps themselves are ``workbench.audio.segment``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -82,13 +82,7 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
     opinion = second_opinion.load()
     if opinion is None:
         return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=second_opinion.MISSING)
-    # The stricter level pause in long segments leaves pieces of background where it cuts
-    # inside music or babble; the model is what drops them, so it comes only with the model.
-    speech = segment.split_long_at_local_pauses(
-        speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_level_split_above_s, floor_db=floor_db,
-        margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
-        min_pause=settings.min_quiet_s,
-    )
+    speech, level_split, over_floor = _level_split(speech, levels, floor_db, settings)
     if settings.opinion_long_pause_below_speech_db > 0:
         speech = segment.split_long_at_local_pauses(
             speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_long_pause_s, floor_db=floor_db,
@@ -110,4 +104,26 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
             speech, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.opinion_background_below_speech_db,
         )
         dropped = np.concatenate([dropped.reshape(-1, 2), background])
-    return speech, dropped, verdict
+    return speech, dropped, replace(verdict, level_split=level_split, speech_over_floor_db=over_floor)
+
+
+def _level_split(speech: np.ndarray, levels: np.ndarray, floor_db: float,
+                 settings: PipelineSettings) -> tuple[np.ndarray, bool, float]:
+    """Long segments split where the level stays well under the speech around it, in a clip
+    whose speech stands under ``opinion_level_split_max_snr_db`` over the floor (any, at 0);
+    the segments, whether it ran, and the speech's height over the floor (dB).
+
+    The stricter level pause leaves pieces of background where it cuts inside music or
+    babble; the model is what drops them, so it comes only with the model."""
+    mask = segment.frame_mask(speech, levels.size, frame_seconds=LEVEL_FRAME_S)
+    over_floor = segment.selected_percentile(levels, mask, 75) - floor_db if mask.any() else 0.0
+    del mask
+    limit = settings.opinion_level_split_max_snr_db
+    if limit and over_floor >= limit:
+        return speech, False, over_floor
+    speech = segment.split_long_at_local_pauses(
+        speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_level_split_above_s, floor_db=floor_db,
+        margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
+        min_pause=settings.min_quiet_s,
+    )
+    return speech, True, over_floor

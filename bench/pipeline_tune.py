@@ -1,0 +1,83 @@
+"""A setting of the whole pipeline, scored on the tuning clips: what ``bench/tune.py`` does
+for the segmenter alone, with denoising and the split stage after it.
+
+    python3 bench/pipeline_tune.py KEY=VALUE[,KEY=VALUE] ...      # each argument one variant
+    python3 bench/pipeline_tune.py --extra-tuning ...             # the 20 dB tuning clips too
+    python3 bench/pipeline_tune.py --confirm ...                  # then held-out (>= 8 dB) and
+                                                                  # recorded clips, once
+
+Every clip goes through ``process_file`` with its language's defaults
+(``PipelineSettings.for_language``) and the variant over them; the defaults are always
+scored first. Printed per variant and per language, each cell sentences whole / one sentence
+each / segments with no speech, pooled. The rule for choosing is ``bench/tune.py``'s: on
+the tuning clips, the most "one each" that keeps "whole" at 0.98 or more; ``--confirm``
+reads the other clips to see whether the verdict carries over, and never picks a value.
+About 1.5 minutes a variant for the 36 tuning clips with ``--extra-tuning``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import grid  # noqa: E402
+import metrics  # noqa: E402
+import quality  # noqa: E402
+import tune  # noqa: E402
+
+from workbench.audio.pipeline import PipelineSettings  # noqa: E402
+
+
+def clip_sets(extra: bool, confirm: bool) -> dict[str, list[tuple[str, Path, list]]]:
+    """{set name: [(language, clip folder, sentences' (start, end))]}."""
+    out = HERE / "out" / "grid"
+
+    def listed(specs) -> list[tuple[str, Path, list]]:
+        return [(spec.language, out / spec.name, [(s["start"], s["end"]) for s in grid.build(spec, out)["sentences"]])
+                for spec in specs]
+
+    sets = {"tuning": listed(grid.specs("tune", extra=extra))}
+    if confirm:
+        import real
+
+        sets["held-out >= 8 dB"] = listed(spec for spec in grid.specs("held_out") if spec.snr_db >= 8)
+        sets["recorded"] = [(truth["spec"]["source"].split("-")[0], folder,
+                             [(s["start"], s["end"]) for s in truth["sentences"]])
+                            for folder, truth in real.clips(HERE / "out" / "real")]
+    return sets
+
+
+def scored(clips: list[tuple[str, Path, list]], changes: list[str]) -> str:
+    per_language: dict[str, list[dict]] = {}
+    for language, folder, truth in clips:
+        settings = tune.variant(PipelineSettings.for_language(language), changes)
+        with tempfile.TemporaryDirectory() as scratch:
+            result = quality.run_ours(folder / "clip.wav", language, Path(scratch), settings)
+        per_language.setdefault(language, []).append(metrics.segment_scores(truth, result["segments"]))
+    cells = [f"all {cell(sum(per_language.values(), []))}"]
+    cells += [f"{language} {cell(scores)}" for language, scores in per_language.items()]
+    return " | ".join(cells)
+
+
+def cell(scores: list[dict]) -> str:
+    pooled = metrics.pooled(scores)
+    return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"
+
+
+def main() -> None:
+    arguments = sys.argv[1:]
+    extra, confirm = "--extra-tuning" in arguments, "--confirm" in arguments
+    variants = [arg for arg in arguments if not arg.startswith("--")]
+    for name, clips in clip_sets(extra, confirm).items():
+        print(f"\n{name} ({len(clips)} clips): whole / one each / no speech")
+        for variant in ["defaults", *variants]:
+            changes = [] if variant == "defaults" else variant.split(",")
+            print(f"  {variant:45s} {scored(clips, changes)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
