@@ -91,15 +91,16 @@ class PipelineSettings:
     opinion_busy_noise_share: float = 0.2
     opinion_level_split_above_s: float = 7.0
     opinion_level_pause_below_speech_db: float = 16.0
-    # ... only in a clip whose speech (the 75th-percentile 10 ms level of its segments) stands
-    # less than this over its noise floor: with more, a comma's pause falls 16 dB under the
-    # speakers while the floor lies far below, and a gap a background filled is not there
-    # to find; 0: in every clip. Chosen with the whole pipeline on the 36 tuning clips at 7,
-    # 14 and 20 dB (``bench/pipeline_tune.py --extra-tuning``; the 7 and 14 dB clips alone
-    # never showed the misfire): sentences whole 627 -> 631 of 645, one each 0.923 -> 0.915;
-    # 16 dB ties, 20 dB loses a Korean sentence, no level split at all keeps one sentence
-    # more and 0.909 one each (README, "The level split's limit").
-    opinion_level_split_max_snr_db: float = 18.0
+    # ... only in a busy clip (music or babble filled the gaps, as for ``opinion_busy_noise_share``)
+    # or one whose speech (the 75th-percentile 10 ms level of its segments) stands less than
+    # this over its noise floor: with more, a comma's pause falls 16 dB under the speakers
+    # while the floor lies far below, and no background filled a gap; 0: in every clip.
+    # Chosen with the whole pipeline on the 36 tuning clips at 7, 14 and 20 dB
+    # (``bench/pipeline_tune.py --extra-tuning``; the 7 and 14 dB clips alone never showed
+    # the misfire): sentences whole 627 -> 629 of 645, one each 0.923 -> 0.921; 22 and 24 dB
+    # tie, 16-21 dB keep as many whole with less one each, 26 dB is the old default's whole
+    # (README, "The level split's limit").
+    opinion_level_split_max_snr_db: float = 22.0
     # ... and every segment where the level stays ``opinion_long_pause_below_speech_db``
     # under the speech around it for ``opinion_long_pause_s``: a gap between sentences that
     # babble or music filled to within a few dB of the speakers, too long for a pause inside

@@ -82,7 +82,8 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
     opinion = second_opinion.load()
     if opinion is None:
         return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=second_opinion.MISSING)
-    speech, level_split, over_floor = _level_split(speech, levels, floor_db, settings)
+    busy = segment.total_seconds(noise) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE
+    speech, level_split, over_floor = _level_split(speech, levels, floor_db, settings, busy=busy)
     if settings.opinion_long_pause_below_speech_db > 0:
         speech = segment.split_long_at_local_pauses(
             speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_long_pause_s, floor_db=floor_db,
@@ -90,7 +91,7 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
             min_pause=settings.opinion_long_pause_s,
         )
     check_below_s = settings.opinion_check_below_s
-    if segment.total_seconds(noise) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE:
+    if busy:
         check_below_s = max(check_below_s, settings.opinion_split_above_s + 1e-9)
     speech, dropped, verdict = second_opinion.refine(
         speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=check_below_s,
@@ -107,11 +108,13 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
     return speech, dropped, replace(verdict, level_split=level_split, speech_over_floor_db=over_floor)
 
 
-def _level_split(speech: np.ndarray, levels: np.ndarray, floor_db: float,
-                 settings: PipelineSettings) -> tuple[np.ndarray, bool, float]:
-    """Long segments split where the level stays well under the speech around it, in a clip
-    whose speech stands under ``opinion_level_split_max_snr_db`` over the floor (any, at 0);
-    the segments, whether it ran, and the speech's height over the floor (dB).
+def _level_split(speech: np.ndarray, levels: np.ndarray, floor_db: float, settings: PipelineSettings, *,
+                 busy: bool) -> tuple[np.ndarray, bool, float]:
+    """Long segments split where the level stays well under the speech around it, in a busy
+    clip (music or babble filled the gaps: the first pass left little noise) or one whose
+    speech stands under ``opinion_level_split_max_snr_db`` over the floor (any, at 0); the
+    segments, whether it ran, and the speech's height over the floor (dB). A busy clip's
+    floor comes from the few moments the background let through, so its height says nothing.
 
     The stricter level pause leaves pieces of background where it cuts inside music or
     babble; the model is what drops them, so it comes only with the model."""
@@ -119,7 +122,7 @@ def _level_split(speech: np.ndarray, levels: np.ndarray, floor_db: float,
     over_floor = segment.selected_percentile(levels, mask, 75) - floor_db if mask.any() else 0.0
     del mask
     limit = settings.opinion_level_split_max_snr_db
-    if limit and over_floor >= limit:
+    if limit and over_floor >= limit and not busy:
         return speech, False, over_floor
     speech = segment.split_long_at_local_pauses(
         speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_level_split_above_s, floor_db=floor_db,
