@@ -57,6 +57,11 @@ def pooled(scores: list[dict]) -> dict:
     }
 
 
+def score_cell(pooled: dict) -> str:
+    """A pooled score (``pooled``) as the bench's tables print it: whole / one each / no speech."""
+    return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"
+
+
 def by_language(per_clip: list[dict], languages: list[str]) -> dict:
     """Scores of several clips (one per clip, ``languages`` naming each clip's) pooled over
     all of them (``all``) and per language (a language with no clip is left out), with the

@@ -64,8 +64,7 @@ def scored(clips: list[tuple[str, Path, list]], changes: list[str]) -> str:
 
 
 def cell(scores: list[dict]) -> str:
-    pooled = metrics.pooled(scores)
-    return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"
+    return metrics.score_cell(metrics.pooled(scores))
 
 
 def main() -> None:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from statistics import median
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -84,24 +83,6 @@ def auc(right: list[float], wrong: list[float]) -> float:
     return wins / (len(right) * len(wrong))
 
 
-def page_merges(language: str, segments: list, drafts: list, clean, truth: list) -> dict[tuple, list[int]]:
-    """[merges joining one sentence, merges joining two] the page suggests after the re-cut, at
-    each silence limit and gap."""
-    pieces = quality.recut_drafted(language, segments, drafts, clean=clean)
-    page = [draft_guidance.HintSegment(n, p.start, p.end, p.words) for n, p in enumerate(pieces)]
-    held = [{i for i, t in enumerate(truth) if metrics.overlap((p.start, p.end), t) >= metrics.HOLDS_MIN_OVERLAP_S}
-            for p in pieces]
-    out = {}
-    for limit in SILENCE_LIMITS_S:
-        for gap in GAPS_S:
-            with mock.patch.object(draft_guidance, "MERGE_SILENCE_MAX_S", limit):
-                merges = [h.segment_id for h in draft_guidance.sentence_hints(language, page, max_gap=gap)
-                          if h.kind == "merge"]
-            one = sum(bool(held[n] & held[n + 1]) for n in merges)
-            out[(limit, gap)] = [one, len(merges) - one]
-    return out
-
-
 def main() -> None:
     confirm = "--confirm" in sys.argv[1:]
     drafter = quality.Drafter.load()
@@ -114,7 +95,8 @@ def main() -> None:
         drafted = tune_recut.drafted(folder, language, drafter)
         splits.setdefault(group_of(name), []).extend(text_splits(language, *drafted, truth))
         if language in draft_guidance.UNCASED:
-            for key, (one, two) in page_merges(language, *drafted, truth).items():
+            grid = {(limit, gap): (limit, gap) for limit in SILENCE_LIMITS_S for gap in GAPS_S}
+            for key, (one, two) in tune_recut.page_merges(language, *drafted, truth, rules=grid).items():
                 total = merges.setdefault(f"{group_of(name)} {language}", {}).setdefault(key, [0, 0])
                 total[0], total[1] = total[0] + one, total[1] + two
         print(f"scored {folder.name}", file=sys.stderr, flush=True)

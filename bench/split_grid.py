@@ -59,8 +59,7 @@ def scored(language: str, clips: list, pause: float, side: float) -> str:
         scores.append(metrics.segment_scores(truth, result["segments"]))
     if not scores:
         return "—"
-    pooled = metrics.pooled(scores)
-    return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"
+    return metrics.score_cell(metrics.pooled(scores))
 
 
 def pairs(arguments: list[str]) -> list[tuple[float, float]]:

@@ -101,8 +101,7 @@ def choose(clips: list[dict]) -> tuple[float, float, list[str]]:
 def cell(result: dict, key: str) -> str:
     if key not in result:
         return "—"
-    pooled = result[key]
-    return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"
+    return metrics.score_cell(result[key])
 
 
 def main() -> None:

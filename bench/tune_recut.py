@@ -157,17 +157,23 @@ def pause_grid(language: str, segments: list, drafts: list, clean) -> dict[str, 
             for pause in LONG_PAUSES_S for side in SIDES_S}
 
 
-def page_merges(language: str, segments: list, drafts: list, clean, truth: list) -> dict[str, list[int]]:
+def page_merges(language: str, segments: list, drafts: list, clean, truth: list,
+                rules: dict | None = None) -> dict:
     """[merges joining one sentence, merges joining two] the page suggests over the default's
-    pieces, with the silence rule and without it."""
+    pieces, under each of ``rules`` ({name: (``MERGE_SILENCE_MAX_S``, ``max_gap``)}; by default
+    with the silence rule and without it)."""
+    if rules is None:
+        rules = {"with the silence rule": (draft_guidance.MERGE_SILENCE_MAX_S, draft_guidance.MERGE_GAP_S),
+                 "without it": (float("inf"), draft_guidance.MERGE_GAP_S)}
     pieces = quality.recut_drafted(language, segments, drafts, clean=clean)
     page = [draft_guidance.HintSegment(n, p.start, p.end, p.words) for n, p in enumerate(pieces)]
     held = [{i for i, t in enumerate(truth) if metrics.overlap((p.start, p.end), t) >= metrics.HOLDS_MIN_OVERLAP_S}
             for p in pieces]
     out = {}
-    for name, limit in (("with the silence rule", draft_guidance.MERGE_SILENCE_MAX_S), ("without it", float("inf"))):
+    for name, (limit, gap) in rules.items():
         with mock.patch.object(draft_guidance, "MERGE_SILENCE_MAX_S", limit):
-            merges = [h.segment_id for h in draft_guidance.sentence_hints(language, page) if h.kind == "merge"]
+            merges = [h.segment_id for h in draft_guidance.sentence_hints(language, page, max_gap=gap)
+                      if h.kind == "merge"]
         one = sum(bool(held[n] & held[n + 1]) for n in merges)
         out[name] = [one, len(merges) - one]
     return out
@@ -220,8 +226,7 @@ def print_page_merges(confirm: bool) -> None:
 
 
 def cell(scores: list[dict]) -> str:
-    pooled = metrics.pooled(scores)
-    return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"
+    return metrics.score_cell(metrics.pooled(scores))
 
 
 if __name__ == "__main__":
