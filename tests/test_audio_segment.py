@@ -273,6 +273,28 @@ def test_only_long_segments_are_split_where_the_level_stays_far_under_the_speech
     np.testing.assert_allclose(segment.split_long_at_local_pauses(np.array([[0.0, 8.5]]), shallow, longer_than=6.0, **settings), [[0.0, 8.5]])
 
 
+def test_with_keep_below_a_long_segment_is_cut_at_its_longest_pause_first_and_again_only_while_a_piece_is_longer():
+    # 11 s of speech at -20 dB with three dips to -38 dB: 0.4 s at 2.0 s (a comma), 0.7 s at
+    # 5.0 s (the gap between two sentences) and 0.4 s at 8.5 s. 0.1 s frames.
+    levels_db = np.full(110, -20.0)
+    levels_db[20:24] = levels_db[50:57] = levels_db[85:89] = -38.0
+    settings = dict(frame_seconds=0.1, longer_than=7.0, floor_db=-70.0, margin_db=3.0, below_speech_db=16.0, min_pause=0.35)
+    segment_ = np.array([[0.0, 11.0]])
+    # At every pause: the comma is cut too.
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, **settings),
+                               [[0.0, 2.2], [2.2, 5.35], [5.35, 8.7], [8.7, 11.0]])
+    # Longest first: the gap, then the 5.65 s piece after it at its own longest pause; the
+    # 5.35 s piece before it is short enough, so its comma stays whole.
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, keep_below=5.5, **settings),
+                               [[0.0, 5.35], [5.35, 8.7], [8.7, 11.0]])
+    # With a piece allowed to be as long as the segment's halves, one cut is all it takes.
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, keep_below=6.0, **settings),
+                               [[0.0, 5.35], [5.35, 11.0]])
+    # A piece with no pause left stays as long as it is.
+    np.testing.assert_allclose(segment.split_at_longest_pauses(0.0, 11.0, levels_db < -30, frame_seconds=0.1, min_pause=0.35,
+                                                               keep_below=1.0), [[0.0, 2.2], [2.2, 5.35], [5.35, 8.7], [8.7, 11.0]])
+
+
 def test_one_talkers_sentence_is_kept_and_five_talkers_of_babble_are_dropped_as_flat():
     import soxr
 

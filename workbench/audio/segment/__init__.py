@@ -49,6 +49,7 @@ from workbench.audio.segment.pauses import (
     sound_between,
     speech_intervals,
     split_at_long_pauses,
+    split_at_longest_pauses,
     split_at_quiet,
     split_at_quiet_frames,
     split_long,
@@ -59,6 +60,6 @@ __all__ = [
     "HEARD_PAUSE_S", "Cue", "apply_cues", "boundary_pauses", "comma_mode", "drop_background", "drop_bursts", "drop_flat",
     "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "long_pause_cuts", "noise_intervals",
     "pad_intervals", "pause_threshold_db", "pauses_within", "quiet_frames", "runs", "selected_median", "selected_percentile", "sound_between",
-    "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_long_pauses", "split_at_quiet", "split_at_quiet_frames", "split_long",
+    "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_long_pauses", "split_at_longest_pauses", "split_at_quiet", "split_at_quiet_frames", "split_long",
     "split_long_at_local_pauses", "voiced_seconds",
 ]

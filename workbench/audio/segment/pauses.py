@@ -185,9 +185,13 @@ def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.
 
 
 def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, longer_than: float,
-                               floor_db: float, margin_db: float, below_speech_db: float, min_pause: float) -> np.ndarray:
+                               floor_db: float, margin_db: float, below_speech_db: float, min_pause: float,
+                               keep_below: float = 0.0) -> np.ndarray:
     """Split intervals longer than ``longer_than`` seconds where the level stays
-    ``below_speech_db`` under the local speech level (``local_speech_db``) for ``min_pause``.
+    ``below_speech_db`` under the local speech level (``local_speech_db``) for ``min_pause``:
+    at every such pause, or, with ``keep_below`` > 0, at the longest one first and again in
+    each piece only while it is longer than ``keep_below`` seconds
+    (``split_at_longest_pauses``).
 
     A segment that long most often holds two sentences whose gap music or babble filled:
     the gap is far above the clip's noise floor but well under the speakers around it. The
@@ -211,11 +215,48 @@ def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, 
                              below_speech_db=below_speech_db)
         # On the slice's own timeline, then back: the frame indices are the same either way.
         offset = low * frame_seconds
-        pieces = split_at_quiet_frames(np.array([[start - offset, end - offset]]), quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+        if keep_below > 0:
+            pieces = split_at_longest_pauses(start - offset, end - offset, quiet, frame_seconds=frame_seconds,
+                                             min_pause=min_pause, keep_below=keep_below)
+        else:
+            pieces = split_at_quiet_frames(np.array([[start - offset, end - offset]]), quiet, frame_seconds=frame_seconds, min_pause=min_pause)
         pieces += offset
         pieces[0, 0], pieces[-1, 1] = start, end
         out.append(pieces)
     return np.concatenate(out) if out else np.zeros((0, 2))
+
+
+def split_at_longest_pauses(start: float, end: float, quiet: np.ndarray, *, frame_seconds: float, min_pause: float,
+                            keep_below: float) -> np.ndarray:
+    """One interval cut at the middle of its longest run of ``quiet`` frames of ``min_pause``
+    seconds or more, then each piece longer than ``keep_below`` seconds the same way, until
+    every piece is that short or has no such run left.
+
+    Cutting at every run cuts a long sentence at its commas too. A segment this long holds
+    more than one sentence, and the gap between two of them is most often the longest pause
+    in it, so the longest pauses are taken first and only as many as the length asks for.
+
+    Returns
+    -------
+    np.ndarray, shape (k, 2), seconds
+    """
+    first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
+    min_frames = int(round(min_pause / frame_seconds))
+    # Longest first; among equally long pauses, the earliest.
+    pauses = sorted(((b - a, first + (a + b) / 2) for a, b in runs(quiet[first:last])
+                     if a > 0 and b < last - first and b - a >= min_frames), key=lambda pause: -pause[0])
+    cuts: list[float] = []
+    pending = [(start, end)]
+    while pending:
+        low, high = pending.pop()
+        if high - low <= keep_below:
+            continue
+        inside = next((middle * frame_seconds for _, middle in pauses if low < middle * frame_seconds < high), None)
+        if inside is not None:
+            cuts.append(inside)
+            pending += [(low, inside), (inside, high)]
+    points = [start, *sorted(cuts), end]
+    return np.array(list(zip(points[:-1], points[1:])), dtype=np.float64).reshape(-1, 2)
 
 
 def pauses_within(audio: np.ndarray, sample_rate: int, *, min_seconds: float, below_db: float = 6.0,
