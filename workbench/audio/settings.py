@@ -104,10 +104,12 @@ class PipelineSettings:
     # ... at the longest such pause first, and in each piece again only while it is longer
     # than this (``segment.split_at_longest_pauses``): a sentence's commas can pass the
     # pause test too, and the gap is most often the longest pause; 0: at every such pause.
-    # The largest value that keeps the 36 tuning clips' score (5.5 s: 0.975 / 0.921, as
-    # cutting at every pause; 6 s loses one each, 7 s gives 0.977 / 0.915) (README, "The
-    # level split's longest pauses first").
-    opinion_level_split_keep_below_s: float = 5.5
+    # The largest value that keeps the 36 tuning clips' score, SI-SDR included: 3.5-5.5 s
+    # segment them as cutting at every pause does (0.975 / 0.921), but from 4.5 s the
+    # English babble clip at 7 dB keeps no background between its segments and its Wiener
+    # filter no profile (SI-SDR +3.1 -> 0 dB); 6 s loses one each (README, "The level
+    # split's longest pauses first").
+    opinion_level_split_keep_below_s: float = 4.0
     # ... and every segment where the level stays ``opinion_long_pause_below_speech_db``
     # under the speech around it for ``opinion_long_pause_s``: a gap between sentences that
     # babble or music filled to within a few dB of the speakers, too long for a pause inside
