@@ -121,18 +121,22 @@ def split_at_quiet(intervals: np.ndarray, levels_db: np.ndarray, *, frame_second
 
 def split_at_quiet_frames(intervals: np.ndarray, quiet: np.ndarray, *, frame_seconds: float, min_pause: float) -> np.ndarray:
     """``split_at_quiet`` given the quiet frames (one bool per frame, e.g. from ``quiet_frames``)."""
-    min_frames = int(round(min_pause / frame_seconds))
     out: list[tuple[float, float]] = []
     for start, end in intervals:
-        first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
-        cuts = [
-            (first + (a + b) / 2) * frame_seconds
-            for a, b in runs(quiet[first:last])
-            if a > 0 and b < last - first and b - a >= min_frames
-        ]
+        cuts = [middle * frame_seconds for _, middle in _inner_pauses(start, end, quiet, frame_seconds=frame_seconds, min_pause=min_pause)]
         points = [start, *cuts, end]
         out += list(zip(points[:-1], points[1:]))
     return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def _inner_pauses(start: float, end: float, quiet: np.ndarray, *, frame_seconds: float,
+                  min_pause: float) -> list[tuple[int, float]]:
+    """The runs of ``quiet`` frames inside ``[start, end)`` seconds (touching neither end) of
+    ``min_pause`` seconds or more, in time order: (length in frames, middle in frames)."""
+    first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
+    min_frames = int(round(min_pause / frame_seconds))
+    return [(b - a, first + (a + b) / 2) for a, b in runs(quiet[first:last])
+            if a > 0 and b < last - first and b - a >= min_frames]
 
 
 def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, max_seconds: float, min_piece: float = 1.0) -> np.ndarray:
@@ -215,11 +219,8 @@ def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, 
                              below_speech_db=below_speech_db)
         # On the slice's own timeline, then back: the frame indices are the same either way.
         offset = low * frame_seconds
-        if keep_below > 0:
-            pieces = split_at_longest_pauses(start - offset, end - offset, quiet, frame_seconds=frame_seconds,
-                                             min_pause=min_pause, keep_below=keep_below)
-        else:
-            pieces = split_at_quiet_frames(np.array([[start - offset, end - offset]]), quiet, frame_seconds=frame_seconds, min_pause=min_pause)
+        pieces = split_at_longest_pauses(start - offset, end - offset, quiet, frame_seconds=frame_seconds,
+                                         min_pause=min_pause, keep_below=keep_below)
         pieces += offset
         pieces[0, 0], pieces[-1, 1] = start, end
         out.append(pieces)
@@ -230,7 +231,8 @@ def split_at_longest_pauses(start: float, end: float, quiet: np.ndarray, *, fram
                             keep_below: float) -> np.ndarray:
     """One interval cut at the middle of its longest run of ``quiet`` frames of ``min_pause``
     seconds or more, then each piece longer than ``keep_below`` seconds the same way, until
-    every piece is that short or has no such run left.
+    every piece is that short or has no such run left (at 0, at every such run, as
+    ``split_at_quiet_frames`` cuts).
 
     Cutting at every run cuts a long sentence at its commas too. A segment this long holds
     more than one sentence, and the gap between two of them is most often the longest pause
@@ -240,11 +242,9 @@ def split_at_longest_pauses(start: float, end: float, quiet: np.ndarray, *, fram
     -------
     np.ndarray, shape (k, 2), seconds
     """
-    first, last = int(round(start / frame_seconds)), int(round(end / frame_seconds))
-    min_frames = int(round(min_pause / frame_seconds))
-    # Longest first; among equally long pauses, the earliest.
-    pauses = sorted(((b - a, first + (a + b) / 2) for a, b in runs(quiet[first:last])
-                     if a > 0 and b < last - first and b - a >= min_frames), key=lambda pause: -pause[0])
+    # Longest first; among equally long pauses (a stable sort), the earliest.
+    pauses = sorted(_inner_pauses(start, end, quiet, frame_seconds=frame_seconds, min_pause=min_pause),
+                    key=lambda pause: -pause[0])
     cuts: list[float] = []
     pending = [(start, end)]
     while pending:
