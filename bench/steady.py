@@ -10,8 +10,11 @@ estimate of the background that needs no pause. This tries the plainest one: per
 frequency, a percentile of the clip's own STFT power (over at most 120 s of it, in
 ten-second pieces spread evenly) times a scale, as the noise spectrum of the pipeline's
 Wiener filter (``denoise.DecisionDirectedWiener``, its gain floor and frames), over the
-whole high-passed clip. Per clip it prints the SI-SDR gain (against the reverberant speech
-alone) of the pipeline as it is, of that filter for a grid of percentiles and scales, and of
+whole high-passed clip; and, as a second estimate, the clip's quietest share of 20 ms
+frames taken as the filter's noise samples (the babble's troughs between and under the
+quieter words). Per clip it prints the SI-SDR gain (against the reverberant speech
+alone) of the pipeline as it is, of that filter for each share and for a grid of
+percentiles and scales, and of
 the same filter given the true background's mean spectrum (the "ceiling": the best any one
 spectrum can do), with the clip's level spread (the 10 ms levels' median over their 10th
 percentile: speech alone dips 12-27 dB between its syllables, speech under a background
@@ -47,7 +50,7 @@ import real  # noqa: E402
 from workbench.audio import denoise  # noqa: E402
 from workbench.audio.chunks import map_chunks  # noqa: E402
 from workbench.audio.pipeline import process_file  # noqa: E402
-from workbench.audio.segment import frame_powers  # noqa: E402
+from workbench.audio.segment import frame_powers, runs  # noqa: E402
 from workbench.audio.settings import PipelineSettings  # noqa: E402
 
 OUT = HERE / "out" / "grid"
@@ -57,6 +60,9 @@ SCALES = (0.5, 1.0, 1.5, 2.0)
 # the same narrator five times over, at SNRs whose level spread stays under the 8 dB such a
 # test would have let through (4.8-7.6 dB).
 RECORDED_SNRS = (3.0, 5.0, 8.0, 10.0, 11.0)
+# Shares of the clip's quietest 20 ms frames taken as the noise profile (samples, not a
+# spectrum estimate): the babble's troughs between and under the quieter words.
+QUIETEST_SHARES = (0.1, 0.3, 0.5, 0.7)
 
 
 def tuning_specs() -> list[grid.ClipSpec]:
@@ -73,6 +79,18 @@ def level_spread_db(audio: np.ndarray) -> float:
     powers = frame_powers(audio, grid.RATE // 100)
     median, low = np.percentile(powers[powers > 1e-10], [50, 10])
     return float(10 * np.log10(median / low))
+
+
+def quietest_frames(audio: np.ndarray, share: float) -> np.ndarray:
+    """The samples of ``audio``'s quietest ``share`` of 20 ms frames (digital silence left
+    out), adjacent frames kept together, in the clip's order."""
+    frame = grid.RATE // 50
+    powers = frame_powers(audio, frame)
+    sounding = np.flatnonzero(powers > 0)
+    count = min(int(share * powers.size), sounding.size)
+    chosen = np.zeros(powers.size, dtype=bool)
+    chosen[sounding[np.argpartition(powers[sounding], count - 1)[:count]]] = True
+    return np.concatenate([audio[start * frame : end * frame] for start, end in runs(chosen)])
 
 
 def own_background(audio: np.ndarray, percentile: float) -> np.ndarray:
@@ -127,6 +145,8 @@ def gains(noisy: np.ndarray, reference: np.ndarray, language: str) -> dict[str, 
 
     wiener = denoise.DecisionDirectedWiener(background, floor=keep)
     row["ceiling"] = filtered(wiener)
+    for share in QUIETEST_SHARES:
+        row[f"quietest {share:g}"] = filtered(denoise.DecisionDirectedWiener(quietest_frames(highpassed, share), floor=keep))
     for percentile in PERCENTILES:
         power = own_background(highpassed, percentile)
         for scale in SCALES:
