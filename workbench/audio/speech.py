@@ -55,7 +55,11 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     speech, background = segment.drop_background(
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
     )
-    speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=settings.min_voiced_s)
+    # Where Silero's model will judge the short segments, it judges the bursts too.
+    heard_by_model = settings.second_opinion and second_opinion.load() is not None
+    min_voiced = settings.opinion_min_voiced_s if heard_by_model else settings.min_voiced_s
+    speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=min_voiced) if min_voiced > 0 \
+        else (speech, np.zeros((0, 2)))
     bursts = np.concatenate([bursts, background]) if len(background) else bursts
     if settings.min_level_range_db > 0:
         speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
