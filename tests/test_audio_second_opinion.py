@@ -439,6 +439,14 @@ def test_without_the_model_a_short_reply_with_too_little_voicing_is_dropped_as_a
     assert any(start <= reply[0] + 0.1 and reply[1] - 0.1 <= end for start, end in found.bursts)
 
 
+def test_with_the_model_told_not_to_judge_short_segments_the_voicing_test_judges_the_bursts(model):
+    # ``opinion_check_below_s=0``: the model hears no short segment, so nothing would drop
+    # a knock the voicing test let through; the burst bar is the voicing test's again.
+    audio, (reply,) = between_sentences_in_pink_noise([short_word()])
+    found = find_speech(audio, pipeline.PipelineSettings(opinion_check_below_s=0.0))
+    assert not holds(found, reply) and len(found.speech) == 2
+
+
 def test_with_the_model_knocks_beeps_and_coughs_between_sentences_are_still_no_segment(model):
     rng = np.random.default_rng(5)
     sounds = [0.3 * knock(RATE, rng=rng), 0.1 * beep(RATE), 0.3 * cough(RATE, rng=rng)]

@@ -56,7 +56,7 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
     )
     # Where Silero's model will judge the short segments, it judges the bursts too.
-    heard_by_model = settings.second_opinion and second_opinion.load() is not None
+    heard_by_model = settings.second_opinion and settings.opinion_check_below_s > 0 and second_opinion.load() is not None
     min_voiced = settings.opinion_min_voiced_s if heard_by_model else settings.min_voiced_s
     speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=min_voiced) if min_voiced > 0 \
         else (speech, np.zeros((0, 2)))
