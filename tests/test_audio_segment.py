@@ -84,6 +84,9 @@ def test_drop_bursts_keeps_speech_and_drops_isolated_bursts():
     kept, dropped = segment.drop_bursts(candidates, audio, RATE, min_voiced=0.15)
     assert kept.tolist() == [[1.0, 2.0]]
     assert dropped.tolist() == [[3.0, 3.5], [4.0, 4.3]]
+    # With no bar (Silero's model judges them instead) every interval is kept.
+    kept, dropped = segment.drop_bursts(candidates, audio, RATE, min_voiced=0.0)
+    assert kept.tolist() == candidates.tolist() and dropped.shape == (0, 2)
 
 
 def test_split_long_cuts_at_the_quietest_point():

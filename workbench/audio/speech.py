@@ -55,16 +55,16 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     speech, background = segment.drop_background(
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
     )
+    model = second_opinion.load() if settings.second_opinion else None
     # Where Silero's model will judge the short segments, it judges the bursts too.
-    heard_by_model = settings.second_opinion and settings.opinion_check_below_s > 0 and second_opinion.load() is not None
-    min_voiced = settings.opinion_min_voiced_s if heard_by_model else settings.min_voiced_s
-    speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE, min_voiced=min_voiced) if min_voiced > 0 \
-        else (speech, np.zeros((0, 2)))
+    judged = model is not None and settings.opinion_check_below_s > 0
+    speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE,
+                                         min_voiced=settings.opinion_min_voiced_s if judged else settings.min_voiced_s)
     bursts = np.concatenate([bursts, background]) if len(background) else bursts
     if settings.min_level_range_db > 0:
         speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
         bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
-    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings, noise)
+    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings, noise, model)
     if settings.comma_max_pause_s > 0:
         speech = segment.join_comma_pauses(speech, quiet, frame_seconds=LEVEL_FRAME_S, max_pause=settings.comma_max_pause_s,
                                             short_piece=settings.comma_short_piece_s)
@@ -77,15 +77,14 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
 
 
 def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, floor_db: float, quiet: np.ndarray,
-                    settings: PipelineSettings, noise: np.ndarray) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
-    """Silero's second opinion on the short and the long segments (on every segment when
-    the background left little noise between them), when it is installed and turned on;
-    otherwise the segments unchanged and a verdict saying why."""
-    if not settings.second_opinion:
-        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason="turned off in the settings")
-    opinion = second_opinion.load()
+                    settings: PipelineSettings, noise: np.ndarray,
+                    opinion: second_opinion.Opinion | None) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
+    """Silero's second opinion (``opinion``, the loaded model, or None) on the short and the
+    long segments (on every segment when the background left little noise between them);
+    without it the segments unchanged and a verdict saying why."""
     if opinion is None:
-        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=second_opinion.MISSING)
+        reason = second_opinion.MISSING if settings.second_opinion else "turned off in the settings"
+        return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=reason)
     busy = segment.total_seconds(noise) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE
     speech, level_split, over_floor = _level_split(speech, levels, floor_db, settings, busy=busy)
     if settings.opinion_long_pause_below_speech_db > 0:

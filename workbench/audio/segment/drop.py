@@ -80,12 +80,15 @@ def drop_bursts(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, m
     """Separate intervals with at least ``min_voiced`` seconds of voice from bursts without.
 
     Knocks, clicks, beeps and coughs trip webrtcvad but carry little periodic, non-tonal
-    sound, so alone they do not make a segment.
+    sound, so alone they do not make a segment. ``min_voiced`` 0 keeps every interval
+    without measuring its voice (another judge, Silero's model, decides).
 
     Returns
     -------
     (kept, dropped) : two arrays of shape (k, 2) and (m - k, 2), seconds
     """
+    if min_voiced <= 0:
+        return np.asarray(intervals).reshape(-1, 2), np.zeros((0, 2))
     keep = np.array([_has_voice(audio, sample_rate, start, end, min_voiced) for start, end in intervals], dtype=bool)
     return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
 
