@@ -74,6 +74,29 @@ def test_voiced_seconds_counts_voice_not_noise_tones_or_knocks():
     assert segment.voiced_seconds(np.zeros(100, np.float32), RATE) == 0.0
 
 
+def test_voicing_counts_a_beeps_frames_as_tone_and_a_voices_as_voiced():
+    rng = np.random.default_rng(0)
+    voiced_s, tone_s = segment.voicing(voiced(1.0), RATE)
+    assert voiced_s > 0.8 and tone_s < 0.05
+    voiced_s, tone_s = segment.voicing(0.3 * beep(RATE, frequency=1000.0, seconds=0.5), RATE)
+    assert voiced_s < 0.05 and 0.4 < tone_s <= 0.5
+    assert segment.voicing(0.1 * pink_noise(RATE, rng=rng), RATE)[1] < 0.05
+
+
+def test_tone_frames_mark_a_beep_inside_the_intervals_and_nothing_else():
+    rng = np.random.default_rng(2)
+    audio = 0.003 * pink_noise(4 * RATE, rng=rng)
+    audio[RATE : 2 * RATE] += voiced(1.0)
+    audio[int(2.5 * RATE) : int(2.5 * RATE) + 4800] += 0.3 * beep(RATE, frequency=800.0)  # 0.3 s
+    tones = segment.tone_frames(audio, RATE, np.array([[0.5, 3.5]]), n_frames=400, frame_seconds=0.01)
+    assert tones.dtype == bool and tones.shape == (400,)
+    marked = np.flatnonzero(tones)
+    # The beep's 0.3 s, to within a voicing frame (32 ms) at each edge; the vowel not at all.
+    assert 245 <= marked.min() <= 255 and 275 <= marked.max() <= 290 and marked.size >= 25
+    # Only inside the intervals asked about.
+    assert not segment.tone_frames(audio, RATE, np.array([[0.5, 2.2]]), n_frames=400, frame_seconds=0.01).any()
+
+
 def test_drop_bursts_keeps_speech_and_drops_isolated_bursts():
     rng = np.random.default_rng(1)
     audio = 0.003 * pink_noise(6 * RATE, rng=rng)
@@ -195,6 +218,23 @@ def test_drop_background_keeps_speakers_within_a_few_db_and_drops_what_lies_far_
     kept, dropped = segment.drop_background(intervals, levels_db, frame_seconds=0.1, below_speech_db=8.0)
     assert kept.tolist() == [[0.0, 1.0], [1.5, 2.5]]
     assert dropped.tolist() == [[3.0, 4.0]]
+
+
+def test_drop_background_leaves_tones_out_of_an_intervals_loud_level():
+    # Background 16 dB under the speech with a beep louder than the speech in it: the beep
+    # alone lifts the interval's loud level. Without its frames, the rest is background.
+    levels_db = np.array([-20.0] * 10 + [-60.0] * 5 + [-36.0] * 4 + [-14.0] * 3 + [-36.0] * 3)  # 0.1 s frames
+    intervals = np.array([[0.0, 1.0], [1.5, 2.5]])
+    kept, _ = segment.drop_background(intervals, levels_db, frame_seconds=0.1, below_speech_db=8.0)
+    assert kept.tolist() == [[0.0, 1.0], [1.5, 2.5]]
+    tones = np.zeros(levels_db.size, bool)
+    tones[19:22] = True
+    kept, dropped = segment.drop_background(intervals, levels_db, frame_seconds=0.1, below_speech_db=8.0, tones=tones)
+    assert kept.tolist() == [[0.0, 1.0]] and dropped.tolist() == [[1.5, 2.5]]
+    # An interval that is all tone has no loud level of its own and is dropped too.
+    tones[:10] = True
+    kept, dropped = segment.drop_background(intervals, levels_db, frame_seconds=0.1, below_speech_db=8.0, tones=tones)
+    assert kept.shape == (0, 2) and dropped.tolist() == [[0.0, 1.0], [1.5, 2.5]]
 
 
 def test_cues_refine_segments_in_order_and_must_return_disjoint_intervals():

@@ -63,6 +63,9 @@ class PipelineSettings:
     quiet_margin_db: float = 3.0
     pause_below_speech_db: float = 30.0
     background_below_speech_db: float = 8.0
+    # Frames of pure tone (a beep) are left out of a segment's loud level in that test and
+    # the second opinion's (``segment.tone_frames``), so a beep over babble is background.
+    background_ignores_tones: bool = True
     pause_agreement: float = 0.2
     max_segment_s: float = 20.0
     # Chosen on the recorded tuning sources (bench/real.py TUNING_SOURCES): the synthetic

@@ -52,8 +52,11 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     if settings.pause_agreement > 0:
         candidates = segment.join_unheard_pauses(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement)
     candidates = segment.split_at_quiet_frames(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_pause=settings.min_quiet_s)
+    # A beep over background must not lift it to the speakers' level: tones are left out.
+    tones = (segment.tone_frames(audio, SAMPLE_RATE, candidates, n_frames=levels.size, frame_seconds=LEVEL_FRAME_S)
+             if settings.background_ignores_tones else None)
     speech, background = segment.drop_background(
-        candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db,
+        candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db, tones=tones,
     )
     model = second_opinion.load() if settings.second_opinion else None
     # Where Silero's model will judge the short segments, it judges the bursts too.
@@ -64,11 +67,11 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     if settings.min_level_range_db > 0:
         speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
         bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
-    speech, unheard, opinion = _second_opinion(speech, audio, levels, floor_db, quiet, settings, noise, model)
+    speech, unheard, opinion = _second_opinion(speech, audio, levels, tones, floor_db, quiet, settings, noise, model)
     if settings.comma_max_pause_s > 0:
         speech = segment.join_comma_pauses(speech, quiet, frame_seconds=LEVEL_FRAME_S, max_pause=settings.comma_max_pause_s,
                                             short_piece=settings.comma_short_piece_s)
-    del levels, quiet
+    del levels, quiet, tones
     bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
     speech = segment.apply_cues(speech, cues)
     speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
@@ -76,12 +79,13 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     return Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion)
 
 
-def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, floor_db: float, quiet: np.ndarray,
-                    settings: PipelineSettings, noise: np.ndarray,
+def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, tones: np.ndarray | None, floor_db: float,
+                    quiet: np.ndarray, settings: PipelineSettings, noise: np.ndarray,
                     opinion: second_opinion.Opinion | None) -> tuple[np.ndarray, np.ndarray, second_opinion.Verdict]:
     """Silero's second opinion (``opinion``, the loaded model, or None) on the short and the
     long segments (on every segment when the background left little noise between them);
-    without it the segments unchanged and a verdict saying why."""
+    without it the segments unchanged and a verdict saying why. ``tones`` (or None): the
+    frames left out of the level when the pieces are judged as background again."""
     if opinion is None:
         reason = second_opinion.MISSING if settings.second_opinion else "turned off in the settings"
         return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=reason)
@@ -105,7 +109,7 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, f
         # The model hears babble as speech, so the pieces of it the splits left are judged
         # by the level again, as the first pass's segments were (``drop_background``).
         speech, background = segment.drop_background(
-            speech, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.opinion_background_below_speech_db,
+            speech, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.opinion_background_below_speech_db, tones=tones,
         )
         dropped = np.concatenate([dropped.reshape(-1, 2), background])
     return speech, dropped, replace(verdict, level_split=level_split, speech_over_floor_db=over_floor)

@@ -24,7 +24,9 @@ from workbench.audio.segment.drop import (
     drop_background,
     drop_bursts,
     drop_flat,
+    tone_frames,
     voiced_seconds,
+    voicing,
 )
 from workbench.audio.segment.edges import Cue, apply_cues, pad_intervals
 from workbench.audio.segment.frames import (
@@ -61,5 +63,5 @@ __all__ = [
     "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "long_pause_cuts", "noise_intervals",
     "pad_intervals", "pause_threshold_db", "pauses_within", "quiet_frames", "runs", "selected_median", "selected_percentile", "sound_between",
     "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_long_pauses", "split_at_longest_pauses", "split_at_quiet", "split_at_quiet_frames", "split_long",
-    "split_long_at_local_pauses", "voiced_seconds",
+    "split_long_at_local_pauses", "tone_frames", "voiced_seconds", "voicing",
 ]

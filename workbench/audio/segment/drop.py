@@ -15,11 +15,16 @@ VOICING_FRAME = 512
 PITCH_RANGE_HZ = (70.0, 400.0)
 
 
-def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, below_speech_db: float) -> tuple[np.ndarray, np.ndarray]:
+def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, below_speech_db: float,
+                    tones: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Separate speech from background: intervals whose loud frames (their 90th percentile
     level) lie more than ``below_speech_db`` under the clip's speech level (the 90th
     percentile level of all frames inside the intervals) are music or distant talk, not the
     speakers being recorded, who sit within a few dB of each other.
+
+    ``tones`` (bool per frame, ``tone_frames``): frames left out of an interval's loud
+    level, so that a beep over background does not lift it to the speakers' level; an
+    interval that is all tone has none and is dropped.
 
     Returns
     -------
@@ -31,12 +36,17 @@ def drop_background(intervals: np.ndarray, levels_db: np.ndarray, *, frame_secon
     if not inside.any():
         return intervals.reshape(-1, 2), np.zeros((0, 2))
     speech_db = selected_percentile(levels_db, inside, 90)
-    loud = np.array([
-        np.percentile(levels_db[int(round(a / frame_seconds)) : max(int(round(b / frame_seconds)), int(round(a / frame_seconds)) + 1)], 90)
-        for a, b in intervals
-    ])
+    loud = np.array([_loud_db(levels_db, tones, int(round(a / frame_seconds)), int(round(b / frame_seconds))) for a, b in intervals])
     keep = loud >= speech_db - below_speech_db
     return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
+
+
+def _loud_db(levels_db: np.ndarray, tones: np.ndarray | None, first: int, last: int) -> float:
+    """The 90th percentile level of frames ``[first, last)`` (at least one frame), tones left out."""
+    part = levels_db[first : max(last, first + 1)]
+    if tones is not None:
+        part = part[~tones[first : first + part.size]]
+    return float(np.percentile(part, 90)) if part.size else -np.inf
 
 
 def voiced_seconds(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.5, max_peak_share: float = 0.7) -> float:
@@ -53,27 +63,62 @@ def voiced_seconds(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.
     -------
     float, seconds (frames of 512 samples, back to back)
     """
-    hop = VOICING_FRAME
+    return voicing(audio, sample_rate, threshold=threshold, max_peak_share=max_peak_share)[0]
+
+
+def voicing(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.5, max_peak_share: float = 0.7) -> tuple[float, float]:
+    """Seconds of voiced sound (as ``voiced_seconds``) and seconds of pure tone: frames whose
+    strongest spectral peak (±2 bins) holds more than ``max_peak_share`` of their power."""
     if audio.size < VOICING_FRAME:
-        return 0.0
-    emphasised = np.append(audio[0], audio[1:] - 0.95 * audio[:-1])
-    window = np.hanning(VOICING_FRAME)
-    frames = np.lib.stride_tricks.sliding_window_view(emphasised, VOICING_FRAME)[::hop] * window
-    spectrum = np.fft.rfft(frames, n=2 * VOICING_FRAME, axis=1)
-    power = np.abs(spectrum) ** 2
+        return 0.0, 0.0
+    power = _frame_powers(audio)
     low, high = int(sample_rate / PITCH_RANGE_HZ[1]), min(int(sample_rate / PITCH_RANGE_HZ[0]), VOICING_FRAME // 2)
     autocorr = np.fft.irfft(power, axis=1)[:, :high]
     # Dividing by the window's own autocorrelation undoes its taper at long lags (low pitch).
+    window = np.hanning(VOICING_FRAME)
     window_autocorr = np.correlate(window, window, mode="full")[VOICING_FRAME - 1 : VOICING_FRAME - 1 + high]
     normalised = autocorr / (autocorr[:, :1] + 1e-12) / (window_autocorr / window_autocorr[0])
     periodicity = normalised[:, low:high].max(axis=1)
+    tone = _peak_share(power) > max_peak_share
+    voiced = (periodicity >= threshold) & ~tone
+    seconds = VOICING_FRAME / sample_rate
+    return float(voiced.sum() * seconds), float(tone.sum() * seconds)
+
+
+def tone_frames(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, n_frames: int, frame_seconds: float,
+                max_peak_share: float = 0.7) -> np.ndarray:
+    """Which of ``n_frames`` frames of ``frame_seconds`` lie in a pure tone (a beep, a
+    whistle) inside ``intervals``: bool, True where a voicing frame covering it is tonal as
+    ``voicing`` counts it. Outside the intervals, False."""
+    mask = np.zeros(n_frames, dtype=bool)
+    chunk = 512 * VOICING_FRAME  # 16 s at 16 kHz: the spectra of a long interval piece by piece
+    for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
+        first, last = int(start * sample_rate), min(int(end * sample_rate), audio.size)
+        for piece in range(first, last - VOICING_FRAME + 1, chunk):
+            part = audio[piece : min(piece + chunk, last)]
+            if part.size < VOICING_FRAME:
+                break
+            onsets = piece + VOICING_FRAME * np.flatnonzero(_peak_share(_frame_powers(part)) > max_peak_share)
+            for onset in onsets:
+                mask[int(onset / sample_rate / frame_seconds) : int(np.ceil((onset + VOICING_FRAME) / sample_rate / frame_seconds))] = True
+    return mask
+
+
+def _frame_powers(audio: np.ndarray) -> np.ndarray:
+    """Power spectra (zero-padded to twice the frame) of the pre-emphasised, Hann-windowed
+    frames of ``VOICING_FRAME`` samples, back to back."""
+    emphasised = np.append(audio[0], audio[1:] - 0.95 * audio[:-1])
+    frames = np.lib.stride_tricks.sliding_window_view(emphasised, VOICING_FRAME)[::VOICING_FRAME] * np.hanning(VOICING_FRAME)
+    return np.abs(np.fft.rfft(frames, n=2 * VOICING_FRAME, axis=1)) ** 2
+
+
+def _peak_share(power: np.ndarray) -> np.ndarray:
+    """Per frame, the share of its power within ±2 bins of its strongest bin."""
     peak = power.argmax(axis=1)
     cumulative = np.concatenate([np.zeros((len(power), 1)), np.cumsum(power, axis=1)], axis=1)
     rows = np.arange(len(power))
     lo, hi = np.clip(peak - 2, 0, None), np.clip(peak + 3, None, power.shape[1])
-    peak_share = (cumulative[rows, hi] - cumulative[rows, lo]) / (cumulative[:, -1] + 1e-12)
-    voiced = (periodicity >= threshold) & (peak_share <= max_peak_share)
-    return float(voiced.sum() * hop / sample_rate)
+    return (cumulative[rows, hi] - cumulative[rows, lo]) / (cumulative[:, -1] + 1e-12)
 
 
 def drop_bursts(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, min_voiced: float) -> tuple[np.ndarray, np.ndarray]:
