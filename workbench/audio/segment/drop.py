@@ -4,12 +4,14 @@ voiced sound, and flat babble or music. Each ``drop_*`` returns ``(kept, dropped
 from __future__ import annotations
 
 import numpy as np
+import scipy.fft
 from scipy.ndimage import uniform_filter1d
 
 from workbench.audio.segment.frames import frame_mask, selected_percentile
 
 
 VOICING_FRAME = 512
+_WINDOW = np.hanning(VOICING_FRAME).astype(np.float32)
 
 
 PITCH_RANGE_HZ = (70.0, 400.0)
@@ -73,10 +75,9 @@ def voicing(audio: np.ndarray, sample_rate: int, *, threshold: float = 0.5, max_
         return 0.0, 0.0
     power = _frame_powers(audio)
     low, high = int(sample_rate / PITCH_RANGE_HZ[1]), min(int(sample_rate / PITCH_RANGE_HZ[0]), VOICING_FRAME // 2)
-    autocorr = np.fft.irfft(power, axis=1)[:, :high]
+    autocorr = scipy.fft.irfft(power, axis=1)[:, :high]
     # Dividing by the window's own autocorrelation undoes its taper at long lags (low pitch).
-    window = np.hanning(VOICING_FRAME)
-    window_autocorr = np.correlate(window, window, mode="full")[VOICING_FRAME - 1 : VOICING_FRAME - 1 + high]
+    window_autocorr = np.correlate(_WINDOW, _WINDOW, mode="full")[VOICING_FRAME - 1 : VOICING_FRAME - 1 + high]
     normalised = autocorr / (autocorr[:, :1] + 1e-12) / (window_autocorr / window_autocorr[0])
     periodicity = normalised[:, low:high].max(axis=1)
     tone = _peak_share(power) > max_peak_share
@@ -90,35 +91,40 @@ def tone_frames(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, n
     """Which of ``n_frames`` frames of ``frame_seconds`` lie in a pure tone (a beep, a
     whistle) inside ``intervals``: bool, True where a voicing frame covering it is tonal as
     ``voicing`` counts it. Outside the intervals, False."""
-    mask = np.zeros(n_frames, dtype=bool)
     chunk = 512 * VOICING_FRAME  # 16 s at 16 kHz: the spectra of a long interval piece by piece
+    onsets = []
     for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
         first, last = int(start * sample_rate), min(int(end * sample_rate), audio.size)
         for piece in range(first, last - VOICING_FRAME + 1, chunk):
             part = audio[piece : min(piece + chunk, last)]
-            if part.size < VOICING_FRAME:
-                break
-            onsets = piece + VOICING_FRAME * np.flatnonzero(_peak_share(_frame_powers(part)) > max_peak_share)
-            for onset in onsets:
-                mask[int(onset / sample_rate / frame_seconds) : int(np.ceil((onset + VOICING_FRAME) / sample_rate / frame_seconds))] = True
-    return mask
+            onsets.append(piece + VOICING_FRAME * np.flatnonzero(_peak_share(_frame_powers(part)) > max_peak_share))
+    onsets = np.concatenate(onsets) if onsets else np.zeros(0, dtype=np.int64)
+    # Each tonal voicing frame marks the frames it overlaps: +1 where it begins, -1 after it ends.
+    edges = np.zeros(n_frames + 1, dtype=np.int32)
+    np.add.at(edges, np.minimum((onsets / sample_rate / frame_seconds).astype(int), n_frames), 1)
+    np.add.at(edges, np.minimum(np.ceil((onsets + VOICING_FRAME) / sample_rate / frame_seconds).astype(int), n_frames), -1)
+    return np.cumsum(edges[:-1], dtype=np.int32) > 0
 
 
 def _frame_powers(audio: np.ndarray) -> np.ndarray:
-    """Power spectra (zero-padded to twice the frame) of the pre-emphasised, Hann-windowed
-    frames of ``VOICING_FRAME`` samples, back to back."""
-    emphasised = np.append(audio[0], audio[1:] - 0.95 * audio[:-1])
-    frames = np.lib.stride_tricks.sliding_window_view(emphasised, VOICING_FRAME)[::VOICING_FRAME] * np.hanning(VOICING_FRAME)
-    return np.abs(np.fft.rfft(frames, n=2 * VOICING_FRAME, axis=1)) ** 2
+    """Power spectra (zero-padded to twice the frame; float32) of the pre-emphasised,
+    Hann-windowed frames of ``VOICING_FRAME`` samples, back to back."""
+    audio = np.asarray(audio, dtype=np.float32)
+    emphasised = np.empty_like(audio)
+    emphasised[0] = audio[0]
+    np.subtract(audio[1:], np.float32(0.95) * audio[:-1], out=emphasised[1:])
+    count = audio.size // VOICING_FRAME
+    frames = emphasised[: count * VOICING_FRAME].reshape(count, VOICING_FRAME) * _WINDOW
+    spectrum = scipy.fft.rfft(frames, n=2 * VOICING_FRAME, axis=1)
+    return spectrum.real**2 + spectrum.imag**2
 
 
 def _peak_share(power: np.ndarray) -> np.ndarray:
     """Per frame, the share of its power within ±2 bins of its strongest bin."""
-    peak = power.argmax(axis=1)
-    cumulative = np.concatenate([np.zeros((len(power), 1)), np.cumsum(power, axis=1)], axis=1)
-    rows = np.arange(len(power))
-    lo, hi = np.clip(peak - 2, 0, None), np.clip(peak + 3, None, power.shape[1])
-    return (cumulative[rows, hi] - cumulative[rows, lo]) / (cumulative[:, -1] + 1e-12)
+    around = power.argmax(axis=1)[:, None] + np.arange(-2, 3)
+    inside = (around >= 0) & (around < power.shape[1])
+    near = np.take_along_axis(power, np.clip(around, 0, power.shape[1] - 1), axis=1)
+    return np.where(inside, near, 0).sum(axis=1) / (power.sum(axis=1) + 1e-12)
 
 
 def drop_bursts(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, min_voiced: float) -> tuple[np.ndarray, np.ndarray]:
