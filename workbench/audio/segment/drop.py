@@ -7,7 +7,7 @@ import numpy as np
 import scipy.fft
 from scipy.ndimage import uniform_filter1d
 
-from workbench.audio.segment.frames import frame_mask, selected_percentile
+from workbench.audio.segment.frames import frame_mask, runs, selected_percentile
 
 
 VOICING_FRAME = 512
@@ -91,19 +91,17 @@ def tone_frames(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, n
     """Which of ``n_frames`` frames of ``frame_seconds`` lie in a pure tone (a beep, a
     whistle) inside ``intervals``: bool, True where a voicing frame covering it is tonal as
     ``voicing`` counts it. Outside the intervals, False."""
+    mask = np.zeros(n_frames, dtype=bool)
     chunk = 512 * VOICING_FRAME  # 16 s at 16 kHz: the spectra of a long interval piece by piece
-    onsets = []
     for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
         first, last = int(start * sample_rate), min(int(end * sample_rate), audio.size)
         for piece in range(first, last - VOICING_FRAME + 1, chunk):
-            part = audio[piece : min(piece + chunk, last)]
-            onsets.append(piece + VOICING_FRAME * np.flatnonzero(_peak_share(_frame_powers(part)) > max_peak_share))
-    onsets = np.concatenate(onsets) if onsets else np.zeros(0, dtype=np.int64)
-    # Each tonal voicing frame marks the frames it overlaps: +1 where it begins, -1 after it ends.
-    edges = np.zeros(n_frames + 1, dtype=np.int32)
-    np.add.at(edges, np.minimum((onsets / sample_rate / frame_seconds).astype(int), n_frames), 1)
-    np.add.at(edges, np.minimum(np.ceil((onsets + VOICING_FRAME) / sample_rate / frame_seconds).astype(int), n_frames), -1)
-    return np.cumsum(edges[:-1], dtype=np.int32) > 0
+            tonal = _peak_share(_frame_powers(audio[piece : min(piece + chunk, last)])) > max_peak_share
+            # One slice per run of tonal voicing frames, over the 10 ms frames it overlaps.
+            for a, b in runs(tonal):
+                onset, offset = (piece + a * VOICING_FRAME) / sample_rate, (piece + b * VOICING_FRAME) / sample_rate
+                mask[int(onset / frame_seconds) : int(np.ceil(offset / frame_seconds))] = True
+    return mask
 
 
 def _frame_powers(audio: np.ndarray) -> np.ndarray:
