@@ -338,6 +338,25 @@ def test_with_keep_below_a_long_segment_is_cut_at_its_longest_pause_first_and_ag
                                                                keep_below=1.0), [[0.0, 2.2], [2.2, 5.35], [5.35, 8.7], [8.7, 11.0]])
 
 
+def test_with_min_side_no_cut_leaves_a_piece_shorter_than_it_so_a_first_clause_stays_whole():
+    # 9 s of speech at -20 dB: "Before you leave, | please turn off the lights." (a 0.5 s
+    # comma pause ending 1.2 s in, the longest pause) then a 0.4 s gap to the next sentence
+    # at 5.0 s. 0.1 s frames.
+    levels_db = np.full(90, -20.0)
+    levels_db[7:12] = levels_db[48:52] = -38.0
+    settings = dict(frame_seconds=0.1, longer_than=7.0, floor_db=-70.0, margin_db=3.0, below_speech_db=16.0,
+                    min_pause=0.35, keep_below=4.0)
+    segment_ = np.array([[0.0, 9.0]])
+    # Longest first cuts the comma, and the 8.05 s rest again at the gap.
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, **settings),
+                               [[0.0, 0.95], [0.95, 5.0], [5.0, 9.0]])
+    # The comma would leave 0.95 s: passed over; the gap is cut instead.
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, min_side=1.5, **settings),
+                               [[0.0, 5.0], [5.0, 9.0]])
+    # A gap too near both ends is no cut at all.
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, min_side=4.5, **settings),
+                               [[0.0, 9.0]])
+
 def test_one_talkers_sentence_is_kept_and_five_talkers_of_babble_are_dropped_as_flat():
     import soxr
 
