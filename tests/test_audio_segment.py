@@ -357,6 +357,7 @@ def test_with_min_side_no_cut_leaves_a_piece_shorter_than_it_so_a_first_clause_s
     np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, min_side=4.5, **settings),
                                [[0.0, 9.0]])
 
+
 def test_one_talkers_sentence_is_kept_and_five_talkers_of_babble_are_dropped_as_flat():
     import soxr
 
