@@ -380,19 +380,19 @@ def test_a_negative_level_split_limit_is_refused():
 def test_the_level_split_cuts_its_longest_pauses_first_and_the_long_pause_split_cuts_every_one(model, monkeypatch):
     # Speech under pink noise 10 dB down, so the level split runs: it is asked to keep
     # pieces of ``opinion_level_split_keep_below_s`` and leave none shorter than
-    # ``opinion_level_split_min_side_s``, the long-pause split (a filled gap no comma lasts)
+    # ``opinion_level_split_min_piece_s``, the long-pause split (a filled gap no comma lasts)
     # to cut at every pause it finds.
     speech = np.concatenate([silence(1.0), sentence("The meeting starts at nine tomorrow morning."), silence(1.0)])
     noisy = speech + 0.1 * 10 ** (-10 / 20) * pink_noise(speech.size, rng=np.random.default_rng(3))
     calls, real = {}, segment.split_long_at_local_pauses
 
     def spy(intervals, levels, **kwargs):
-        calls[kwargs["below_speech_db"]] = (kwargs.get("keep_below", 0.0), kwargs.get("min_side", 0.0))
+        calls[kwargs["below_speech_db"]] = (kwargs.get("keep_below", 0.0), kwargs.get("min_piece", 0.0))
         return real(intervals, levels, **kwargs)
 
     monkeypatch.setattr(segment, "split_long_at_local_pauses", spy)
     settings = dataclasses.replace(pipeline.PipelineSettings(), opinion_level_split_keep_below_s=4.5,
-                                   opinion_level_split_min_side_s=1.75)
+                                   opinion_level_split_min_piece_s=1.75)
     find_speech(noisy, settings)
     assert calls == {settings.opinion_level_pause_below_speech_db: (4.5, 1.75),
                      settings.opinion_long_pause_below_speech_db: (0.0, 0.0)}
@@ -401,8 +401,8 @@ def test_the_level_split_cuts_its_longest_pauses_first_and_the_long_pause_split_
 def test_a_negative_level_split_piece_length_is_refused():
     with pytest.raises(pipeline.AudioError, match="opinion_level_split_keep_below_s"):
         dataclasses.replace(pipeline.PipelineSettings(), opinion_level_split_keep_below_s=-1.0).validate()
-    with pytest.raises(pipeline.AudioError, match="opinion_level_split_min_side_s"):
-        dataclasses.replace(pipeline.PipelineSettings(), opinion_level_split_min_side_s=-0.5).validate()
+    with pytest.raises(pipeline.AudioError, match="opinion_level_split_min_piece_s"):
+        dataclasses.replace(pipeline.PipelineSettings(), opinion_level_split_min_piece_s=-0.5).validate()
 
 
 def test_in_a_clip_babble_fills_the_level_split_runs_however_high_the_speech_stands_over_the_floor(model, monkeypatch):

@@ -338,7 +338,7 @@ def test_with_keep_below_a_long_segment_is_cut_at_its_longest_pause_first_and_ag
                                                                keep_below=1.0), [[0.0, 2.2], [2.2, 5.35], [5.35, 8.7], [8.7, 11.0]])
 
 
-def test_with_min_side_no_cut_leaves_a_piece_shorter_than_it_so_a_first_clause_stays_whole():
+def test_with_min_piece_no_cut_leaves_a_piece_shorter_than_it_so_a_first_clause_stays_whole():
     # 9 s of speech at -20 dB: "Before you leave, | please turn off the lights." (a 0.5 s
     # comma pause ending 1.2 s in, the longest pause) then a 0.4 s gap to the next sentence
     # at 5.0 s. 0.1 s frames.
@@ -351,10 +351,10 @@ def test_with_min_side_no_cut_leaves_a_piece_shorter_than_it_so_a_first_clause_s
     np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, **settings),
                                [[0.0, 0.95], [0.95, 5.0], [5.0, 9.0]])
     # The comma would leave 0.95 s: passed over; the gap is cut instead.
-    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, min_side=1.5, **settings),
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, min_piece=1.5, **settings),
                                [[0.0, 5.0], [5.0, 9.0]])
     # A gap too near both ends is no cut at all.
-    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, min_side=4.5, **settings),
+    np.testing.assert_allclose(segment.split_long_at_local_pauses(segment_, levels_db, min_piece=4.5, **settings),
                                [[0.0, 9.0]])
 
 

@@ -127,7 +127,7 @@ class PipelineSettings:
     # (``bench/pipeline_tune.py --extra-tuning``): 0-1.5 s 0.975 / 0.921, 2.0 and 2.25 s
     # 0.978 / 0.921, 2.5 s 0.980 / 0.921, 2.75 s 0.980 / 0.919, 3.0 s 0.980 / 0.917
     # (whole / one each; README, "The level split's shortest piece").
-    opinion_level_split_min_side_s: float = 2.5
+    opinion_level_split_min_piece_s: float = 2.5
     # ... and every segment where the level stays ``opinion_long_pause_below_speech_db``
     # under the speech around it for ``opinion_long_pause_s``: a gap between sentences that
     # babble or music filled to within a few dB of the speakers, too long for a pause inside
@@ -225,7 +225,7 @@ class PipelineSettings:
             (self.opinion_level_split_above_s > 0, "opinion_level_split_above_s must be positive"),
             (self.opinion_level_split_max_snr_db >= 0, "opinion_level_split_max_snr_db must not be negative"),
             (self.opinion_level_split_keep_below_s >= 0, "opinion_level_split_keep_below_s must not be negative"),
-            (self.opinion_level_split_min_side_s >= 0, "opinion_level_split_min_side_s must not be negative"),
+            (self.opinion_level_split_min_piece_s >= 0, "opinion_level_split_min_piece_s must not be negative"),
             (self.opinion_background_below_speech_db >= 0, "opinion_background_below_speech_db must not be negative"),
             (self.opinion_level_pause_below_speech_db > 0, "opinion_level_pause_below_speech_db must be positive"),
             (self.opinion_long_pause_below_speech_db >= 0, "opinion_long_pause_below_speech_db must not be negative"),

@@ -124,7 +124,7 @@ def _level_split(speech: np.ndarray, levels: np.ndarray, floor_db: float, settin
     floor comes from the few moments the background let through, so its height says nothing.
     The longest pauses are cut first, each piece again only while it is longer than
     ``opinion_level_split_keep_below_s``, and never where a piece would be shorter than
-    ``opinion_level_split_min_side_s``, so a sentence's commas stay whole.
+    ``opinion_level_split_min_piece_s``, so a sentence's commas stay whole.
 
     The stricter level pause leaves pieces of background where it cuts inside music or
     babble; the model is what drops them, so it comes only with the model."""
@@ -138,6 +138,6 @@ def _level_split(speech: np.ndarray, levels: np.ndarray, floor_db: float, settin
         speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_level_split_above_s, floor_db=floor_db,
         margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_level_pause_below_speech_db,
         min_pause=settings.min_quiet_s, keep_below=settings.opinion_level_split_keep_below_s,
-        min_side=settings.opinion_level_split_min_side_s,
+        min_piece=settings.opinion_level_split_min_piece_s,
     )
     return speech, True, over_floor

@@ -190,12 +190,12 @@ def noise_intervals(decisions: np.ndarray, *, frame_seconds: float, exclude: np.
 
 def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, longer_than: float,
                                floor_db: float, margin_db: float, below_speech_db: float, min_pause: float,
-                               keep_below: float = 0.0, min_side: float = 0.0) -> np.ndarray:
+                               keep_below: float = 0.0, min_piece: float = 0.0) -> np.ndarray:
     """Split intervals longer than ``longer_than`` seconds where the level stays
     ``below_speech_db`` under the local speech level (``local_speech_db``) for ``min_pause``:
     at every such pause, or, with ``keep_below`` > 0, at the longest one first and again in
     each piece only while it is longer than ``keep_below`` seconds, never leaving a piece
-    shorter than ``min_side`` seconds (``split_at_longest_pauses``).
+    shorter than ``min_piece`` seconds (``split_at_longest_pauses``).
 
     A segment that long most often holds two sentences whose gap music or babble filled:
     the gap is far above the clip's noise floor but well under the speakers around it. The
@@ -220,7 +220,7 @@ def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, 
         # On the slice's own timeline, then back: the frame indices are the same either way.
         offset = low * frame_seconds
         pieces = split_at_longest_pauses(start - offset, end - offset, quiet, frame_seconds=frame_seconds,
-                                         min_pause=min_pause, keep_below=keep_below, min_side=min_side)
+                                         min_pause=min_pause, keep_below=keep_below, min_piece=min_piece)
         pieces += offset
         pieces[0, 0], pieces[-1, 1] = start, end
         out.append(pieces)
@@ -228,11 +228,11 @@ def split_long_at_local_pauses(intervals: np.ndarray, levels_db: np.ndarray, *, 
 
 
 def split_at_longest_pauses(start: float, end: float, quiet: np.ndarray, *, frame_seconds: float, min_pause: float,
-                            keep_below: float, min_side: float = 0.0) -> np.ndarray:
+                            keep_below: float, min_piece: float = 0.0) -> np.ndarray:
     """One interval cut at the middle of its longest run of ``quiet`` frames of ``min_pause``
     seconds or more, then each piece longer than ``keep_below`` seconds the same way, until
     every piece is that short or has no such run left (at 0, at every such run, as
-    ``split_at_quiet_frames`` cuts). A run whose middle lies less than ``min_side`` seconds
+    ``split_at_quiet_frames`` cuts). A run whose middle lies less than ``min_piece`` seconds
     from either end of the piece it would cut is passed over.
 
     Cutting at every run cuts a long sentence at its commas too. A segment this long holds
@@ -255,7 +255,7 @@ def split_at_longest_pauses(start: float, end: float, quiet: np.ndarray, *, fram
         if high - low <= keep_below:
             continue
         inside = next((middle * frame_seconds for _, middle in pauses
-                       if low + min_side < middle * frame_seconds < high - min_side), None)
+                       if low + min_piece < middle * frame_seconds < high - min_piece), None)
         if inside is not None:
             cuts.append(inside)
             pending += [(low, inside), (inside, high)]
