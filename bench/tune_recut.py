@@ -19,15 +19,14 @@ drafts:
   set to 0; the letters rule kept): a split leaves pieces that need hold no audio outside
   the segment's pauses;
 - **one split per segment**: the default taking one hint per segment (``again=False``), as
-  it did until 2026-12-05 in every language and still does in Korean and Mandarin;
+  it did until 2026-12-05 in every language and until 2026-12-06 in Korean and Mandarin;
 - **no long-pause split**: the default without ``draft_recut.split_at_long_pauses``;
 - **the default**: ``recut`` as the drafting job calls it, a split only at a pause (in its
   middle) and only where each piece holds ``draft_guidance.SPLIT_PIECE_SPEECH_S`` outside
-  them; in ``draft_recut.SPLIT_AGAIN``'s languages each piece a split left is split again;
-  in ``draft_recut.PAUSE_SPLIT``'s, every piece is then split at its long pauses;
+  them; each piece a split left is split again; in ``draft_recut.PAUSE_SPLIT``'s
+  languages every piece is then split at its long pauses;
 - **+ merge passes**: the default's pieces re-cut again, merges only, until no hint fires
   (one merge per segment, so three segments of one sentence stay two pieces);
-- **splits again in every language**: ``recut(..., again=True)`` for all four;
 - **long-pause split in every language**: ``recut(..., long_pauses=True)`` for all four;
 - **segmenter + long-pause split, no drafts**: the segmenter's segments split at their long
   pauses alone, in all four languages (what a split in the segmenter itself could give an
@@ -70,7 +69,7 @@ from workbench.workflow import draft_guidance, draft_recut  # noqa: E402
 
 CACHE = HERE / "out" / "cache" / "recut"
 VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "one split per segment", "no long-pause split",
-            "the default", "+ merge passes", "splits again in every language", "long-pause split in every language",
+            "the default", "+ merge passes", "long-pause split in every language",
             "segmenter + long-pause split, no drafts")
 LONG_PAUSES_S = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 SIDES_S = (0.5, 0.75, 1.0, 1.5, 2.0)
@@ -140,7 +139,6 @@ def variants(language: str, segments: list, drafts: list, clean) -> dict[str, li
         "the default": [(p.start, p.end) for p in default],
         "+ merge passes": [(p.start, p.end) for p in (again(language, default, clean, "merge")
                                                       if "merge" in kinds else default)],
-        "splits again in every language": cut(again=True),
         "long-pause split in every language": cut(long_pauses=True),
         "segmenter + long-pause split, no drafts": [
             (p.start, p.end) for heard in quality.hinted(segments, drafts, clean)

@@ -3,10 +3,10 @@ task's segments after the sentence hints of their drafts (workflow/draft_guidanc
 over the drafts' words and times and the pauses heard in each segment.
 
 A split divides a segment's words at the cut (the second half's times move to its new
-start) and its pauses with them; a merge joins two drafts. In English and Japanese a piece
-a split left is read again, so a segment whose draft holds three sentences becomes three
-(``SPLIT_AGAIN``). In Japanese, Korean and Mandarin a piece is then split at every long pause
-it holds, whatever its draft says (``PAUSE_SPLIT``).
+start) and its pauses with them; a merge joins two drafts. A piece a split left is read
+again, so a segment whose draft holds three sentences becomes three. In Japanese, Korean and
+Mandarin a piece is then split at every long pause it holds, whatever its draft says
+(``PAUSE_SPLIT``).
 
 >>> from workbench.drafts.model import DraftWord
 >>> words = tuple(DraftWord(t, s, s + 0.4, 0.9) for t, s in (("One", 0.0), ("here.", 0.5), ("Two", 1.2),
@@ -28,11 +28,6 @@ RECUT_MIN_PIECE_S = 0.8
 """No piece ``recut`` leaves is shorter (a transcriber's own split may leave 0.1 s): Whisper
 writes a sentence for a word it mishears at a pause inside a sentence ("어, 네." for the "오늘"
 of "오늘 회의는 …"), seldom a sentence (tuning clips, README "Re-cut by the drafts")."""
-SPLIT_AGAIN = ("en", "ja")
-"""Languages whose split pieces are read again for a further split: on the tuning clips it
-kept every sentence whole and raised "one sentence each" in these two (English 0.963 -> 0.991,
-Japanese 0.897 -> 0.908), cost Korean a sentence and changed nothing in Mandarin (README
-"Re-cut by the drafts")."""
 
 PAUSE_SPLIT = ("ja", "ko", "zh")
 """Languages whose pieces are also split in the middle of every long pause they hold
@@ -83,15 +78,17 @@ def recut_kinds(language: str) -> tuple[str, ...]:
 
 def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], *,
           min_piece: float = RECUT_MIN_PIECE_S, kinds: Collection[str] | None = None,
-          again: bool | None = None, long_pauses: bool | None = None) -> list[Piece]:
+          again: bool = True, long_pauses: bool | None = None) -> list[Piece]:
     """``segments`` (in time order, with their drafts' ``texts``) after every sentence hint,
     applied as a transcriber taking each in turn would: one pass in segment order, so a
     merged segment takes no further hint, and a merge takes its neighbour's hint with it.
     Only hints of ``kinds`` are taken (default: ``recut_kinds(language)``); no split leaves a
-    piece shorter than ``min_piece`` seconds. With ``again`` (default: the language is in
-    ``SPLIT_AGAIN``), each piece a split left is split again until no hint fires. With
-    ``long_pauses`` (default: the language is in ``PAUSE_SPLIT``), every piece is then split
-    at its long pauses (``split_at_long_pauses``). ValueError for an unknown language."""
+    piece shorter than ``min_piece`` seconds. With ``again`` (the default), each piece a split
+    left is split again until no hint fires: on the tuning clips it kept every sentence whole
+    and raised "one sentence each" in English, Japanese and Korean, and changed nothing in
+    Mandarin (README "Re-cut by the drafts"). With ``long_pauses`` (default: the language is
+    in ``PAUSE_SPLIT``), every piece is then split at its long pauses
+    (``split_at_long_pauses``). ValueError for an unknown language."""
     if len(texts) != len(segments):
         raise ValueError("recut needs one draft text per segment")
     kinds = recut_kinds(language) if kinds is None else kinds
@@ -114,7 +111,7 @@ def recut(language: str, segments: Sequence[HintSegment], texts: Sequence[str], 
         else:
             pieces.append(whole)
         n += 1
-    if language in SPLIT_AGAIN if again is None else again:
+    if again:
         pieces = [last for piece in pieces for last in (_split_again(language, piece, min_piece)
                                                          if piece.change == "split" else [piece])]
     if language in PAUSE_SPLIT if long_pauses is None else long_pauses:
