@@ -288,7 +288,9 @@ def test_babble_the_model_hears_as_speech_is_dropped_for_its_level_when_a_split_
     audio, first, _ = between_two_sentences(babble_under_speech(1.5, below_db=12))
     span = (1.0 + first, 1.0 + first + 1.5)
     splitting_at(span, monkeypatch)
-    settings = pipeline.PipelineSettings()
+    # The clip leaves noise enough between its sentences (not busy) and its speech stands
+    # high over it, so the level split is told to run here (limit 0).
+    settings = pipeline.PipelineSettings(opinion_level_split_max_snr_db=0.0)
     found = find_speech(audio.copy(), settings)
     assert not any(a < span[1] - 0.1 and b > span[0] + 0.1 for a, b in found.speech)
     assert len(found.speech) == 2
@@ -306,10 +308,11 @@ def test_a_beep_in_babble_a_split_leaves_alone_does_not_lift_it_to_the_speakers_
     audio, first, _ = between_two_sentences(babble)
     span = (1.0 + first, 1.0 + first + 1.5)
     splitting_at(span, monkeypatch)
+    settings = pipeline.PipelineSettings(opinion_level_split_max_snr_db=0.0)  # as above
 
-    found = find_speech(audio.copy(), pipeline.PipelineSettings())
+    found = find_speech(audio.copy(), settings)
     assert len(found.speech) == 2 and not segment_overlaps(found.speech, (span[0] + 0.1, span[1] - 0.1)), found.speech
-    counted = find_speech(audio.copy(), pipeline.PipelineSettings(background_ignores_tones=False))
+    counted = find_speech(audio.copy(), dataclasses.replace(settings, background_ignores_tones=False))
     assert any(abs(a - span[0]) < 0.05 and abs(b - span[1]) < 0.05 for a, b in counted.speech)
 
 
@@ -381,7 +384,9 @@ def test_the_level_split_cuts_its_longest_pauses_first_and_the_long_pause_split_
     # Speech under pink noise 10 dB down, so the level split runs: it is asked to keep
     # pieces of ``opinion_level_split_keep_below_s`` and leave none shorter than
     # ``opinion_level_split_min_piece_s``, the long-pause split (a filled gap no comma lasts)
-    # to cut at every pause it finds.
+    # to cut at every pause it finds. The long-pause split runs only in a busy clip, so the
+    # clip is taken as one (every clip is busy with the share at 1); as it is, only the
+    # level split runs.
     speech = np.concatenate([silence(1.0), sentence("The meeting starts at nine tomorrow morning."), silence(1.0)])
     noisy = speech + 0.1 * 10 ** (-10 / 20) * pink_noise(speech.size, rng=np.random.default_rng(3))
     calls, real = {}, segment.split_long_at_local_pauses
@@ -393,9 +398,34 @@ def test_the_level_split_cuts_its_longest_pauses_first_and_the_long_pause_split_
     monkeypatch.setattr(segment, "split_long_at_local_pauses", spy)
     settings = dataclasses.replace(pipeline.PipelineSettings(), opinion_level_split_keep_below_s=4.5,
                                    opinion_level_split_min_piece_s=1.75)
-    find_speech(noisy, settings)
+    find_speech(noisy.copy(), dataclasses.replace(settings, opinion_busy_noise_share=1.0))
     assert calls == {settings.opinion_level_pause_below_speech_db: (4.5, 1.75),
                      settings.opinion_long_pause_below_speech_db: (0.0, 0.0)}
+    calls.clear()
+    find_speech(noisy, settings)
+    assert calls == {settings.opinion_level_pause_below_speech_db: (4.5, 1.75)}
+
+
+def test_in_a_clip_whose_gaps_are_heard_a_soft_phrase_inside_a_sentence_is_no_long_pause(model):
+    # One sentence whose middle phrase the speaker drops 11 dB for about two seconds, as a
+    # reader does (the recorded LibriVox source), in light noise with a second of it either
+    # side: the first pass hears the clip's gaps itself (not busy), so the long-pause split
+    # does not run and the sentence stays whole. Taken for a clip the background filled
+    # (every clip busy with the share at 1), the split cuts inside the soft phrase: the gate
+    # is what keeps it whole.
+    def sounding(x: np.ndarray) -> np.ndarray:
+        loud = np.flatnonzero(np.abs(x) > 0.02 * np.abs(x).max())
+        return x[loud[0] : loud[-1] + 1]
+
+    soft = sentence("and the figures in its second half") * 10 ** (-11 / 20)
+    one = np.concatenate([sounding(sentence("The report we received this morning")), silence(0.08), sounding(soft),
+                          silence(0.08), sounding(sentence("look better than we expected."))])
+    audio = with_noise(np.concatenate([silence(1.0), one, silence(1.0)]), seed=4)
+    span = (1.0, 1.0 + one.size / RATE)
+    found = find_speech(audio.copy(), pipeline.PipelineSettings())
+    assert [(a <= span[0] + 0.05 and span[1] - 0.05 <= b) for a, b in found.speech] == [True], found.speech
+    as_busy = find_speech(audio.copy(), pipeline.PipelineSettings(opinion_busy_noise_share=1.0))
+    assert len(as_busy.speech) == 2 and span[0] + 1.0 < as_busy.speech[1][0] < span[1] - 1.0, as_busy.speech
 
 
 def test_a_negative_level_split_piece_length_is_refused():

@@ -128,10 +128,14 @@ class PipelineSettings:
     # 0.978 / 0.921, 2.5 s 0.980 / 0.921, 2.75 s 0.980 / 0.919, 3.0 s 0.980 / 0.917
     # (whole / one each; README, "The level split's shortest piece").
     opinion_level_split_min_piece_s: float = 2.5
-    # ... and every segment where the level stays ``opinion_long_pause_below_speech_db``
-    # under the speech around it for ``opinion_long_pause_s``: a gap between sentences that
-    # babble or music filled to within a few dB of the speakers, too long for a pause inside
-    # a sentence (commas and hesitations last under half a second); 0: off.
+    # ... and, in a busy clip (as above), every segment where the level stays
+    # ``opinion_long_pause_below_speech_db`` under the speech around it for
+    # ``opinion_long_pause_s``: a gap between sentences that babble or music filled to within
+    # a few dB of the speakers, too long for a pause inside a sentence (commas and hesitations
+    # last under half a second); 0: off. Not in other clips: there the first pass hears the
+    # gaps, and every cut this split made in one (5, in the recorded LibriVox source) fell
+    # inside a sentence, at a reader's soft phrase; all 35 on the 36 tuning clips were in
+    # busy ones, between sentences (README, "The long-pause split only where the gaps are filled").
     opinion_long_pause_below_speech_db: float = 8.0
     opinion_long_pause_s: float = 1.2
     # After the model's and the level's splits, pieces whose loud frames lie this far under

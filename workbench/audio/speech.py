@@ -91,7 +91,10 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, t
         return speech, np.zeros((0, 2)), second_opinion.Verdict(used=False, reason=reason)
     busy = segment.total_seconds(noise) < settings.opinion_busy_noise_share * audio.size / SAMPLE_RATE
     speech, level_split, over_floor = _level_split(speech, levels, floor_db, settings, busy=busy)
-    if settings.opinion_long_pause_below_speech_db > 0:
+    # A gap long enough for this split and still over the floor is one the background filled,
+    # so it runs only in a busy clip: elsewhere the first pass heard the gaps itself, and all
+    # it found on the tuning and recorded clips was a reader's soft phrase inside a sentence.
+    if settings.opinion_long_pause_below_speech_db > 0 and busy:
         speech = segment.split_long_at_local_pauses(
             speech, levels, frame_seconds=LEVEL_FRAME_S, longer_than=settings.opinion_long_pause_s, floor_db=floor_db,
             margin_db=settings.quiet_margin_db, below_speech_db=settings.opinion_long_pause_below_speech_db,
