@@ -173,10 +173,11 @@ def hinted(segments: list[tuple[float, float]], drafts: list, clean: np.ndarray 
 
 
 def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=None,
-                  clean: np.ndarray | None = None, again: bool | None = None, long_pauses: bool | None = None) -> list:
+                  clean: np.ndarray | None = None, again: bool = True, long_pauses: bool | None = None) -> list:
     """``workflow.draft_recut.recut`` of ``segments`` by their ``drafts`` (one each, in order),
     with the drafting job's smallest piece; splits only at a pause of ``clean`` when given, as
-    the drafting job takes them."""
+    the drafting job takes them. ``again`` and ``long_pauses`` default to what the drafting
+    job uses."""
     from workbench.workflow.draft_recut import recut
 
     return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], kinds=kinds, again=again,

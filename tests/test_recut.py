@@ -6,7 +6,9 @@ joined to it. Nothing anyone has seen, typed or is graded against is ever re-cut
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from drafts_support import clip_with_audio, draft_now, fake_engines
@@ -323,6 +325,28 @@ def test_in_every_language_a_piece_a_split_left_is_split_again_at_its_own_senten
         ("一", 0.0), ("个。", 0.5), ("两", 1.3), ("个。", 1.8), ("三", 2.6), ("个。", 3.1)))
     assert [p.text for p in recut("zh", [HintSegment(1, 10.0, 14.0, zh, pauses=heard.pauses)],
                                   ["一个。两个。三个。"])] == ["一个。", "两个。", "三个。"]
+
+
+def test_the_benchmarks_recut_cuts_as_the_drafting_job_does(monkeypatch):
+    # Every benchmark re-cuts through bench/quality.py's ``recut_drafted``; called with no
+    # options it must take the drafting job's defaults (``recut`` as recutting.py calls it),
+    # or the figures README reports are of a re-cut nobody is offered.
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    import quality
+
+    from workbench.drafts import Draft
+
+    words = tuple(DraftWord(t, s, round(s + 0.4, 3), 0.9) for t, s in (
+        ("One", 0.0), ("here.", 0.5), ("Two", 1.3), ("there.", 1.8), ("Three", 2.6), ("more.", 3.1)))
+    draft = Draft("s1", "en", "One here. Two there. Three more.", words, "asr:test")
+    clean = np.concatenate([np.full(int(s * 16000), level, np.float32) for s, level in (
+        (0.95, 0.1), (0.3, 0.0), (1.0, 0.1), (0.3, 0.0), (1.45, 0.1))])
+    clean *= np.sin(np.arange(clean.size) * 0.3).astype(np.float32)
+    by_bench = quality.recut_drafted("en", [(10.0, 14.0)], [draft], clean=np.concatenate([np.zeros(160000, np.float32), clean]))
+    heard = quality.hinted([(10.0, 14.0)], [draft], np.concatenate([np.zeros(160000, np.float32), clean]))
+    by_job = recut("en", heard, [draft.text])
+    assert [(p.start, p.end) for p in by_bench] == [(p.start, p.end) for p in by_job]
+    assert len(by_job) == 3
 
 
 def test_the_recut_modules_docstring_examples_hold():
