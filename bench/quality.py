@@ -172,16 +172,15 @@ def hinted(segments: list[tuple[float, float]], drafts: list, clean: np.ndarray 
             for n, ((s, e), d) in enumerate(zip(segments, drafts))]
 
 
-def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list, kinds=None,
-                  clean: np.ndarray | None = None, again: bool = True, long_pauses: bool | None = None) -> list:
+def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: list,
+                  clean: np.ndarray | None = None, **how) -> list:
     """``workflow.draft_recut.recut`` of ``segments`` by their ``drafts`` (one each, in order),
     with the drafting job's smallest piece; splits only at a pause of ``clean`` when given, as
-    the drafting job takes them. ``again`` and ``long_pauses`` default to what the drafting
-    job uses."""
+    the drafting job takes them. ``how`` (``kinds``, ``again``, ``long_pauses``) goes to
+    ``recut`` as given, so what is not given is the drafting job's own default."""
     from workbench.workflow.draft_recut import recut
 
-    return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], kinds=kinds, again=again,
-                 long_pauses=long_pauses)
+    return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], **how)
 
 
 def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]], language: str, *, systems=SYSTEMS,

@@ -23,6 +23,13 @@ def sentence(text: str, voice: str = "en-us") -> np.ndarray:
     return audio * (0.1 / np.sqrt(np.mean(audio**2)))
 
 
+def sounding(audio: np.ndarray) -> np.ndarray:
+    """``audio`` from its first to its last sample over 2 % of its peak: a phrase with no
+    silence either side, to join to others as one sentence."""
+    loud = np.flatnonzero(np.abs(audio) > 0.02 * np.abs(audio).max())
+    return audio[loud[0] : loud[-1] + 1]
+
+
 def chords(seconds: float, *, level: float = 0.1) -> np.ndarray:
     """Music: plucked harmonic chords, a new one every half second, periodic at a voice's
     pitch and rising and falling like syllables (what webrtcvad, the voicing test and the
@@ -413,10 +420,6 @@ def test_in_a_clip_whose_gaps_are_heard_a_soft_phrase_inside_a_sentence_is_no_lo
     # does not run and the sentence stays whole. Taken for a clip the background filled
     # (every clip busy with the share at 1), the split cuts inside the soft phrase: the gate
     # is what keeps it whole.
-    def sounding(x: np.ndarray) -> np.ndarray:
-        loud = np.flatnonzero(np.abs(x) > 0.02 * np.abs(x).max())
-        return x[loud[0] : loud[-1] + 1]
-
     soft = sentence("and the figures in its second half") * 10 ** (-11 / 20)
     one = np.concatenate([sounding(sentence("The report we received this morning")), silence(0.08), sounding(soft),
                           silence(0.08), sounding(sentence("look better than we expected."))])
@@ -466,9 +469,7 @@ def between_sentences_in_pink_noise(middle: list[np.ndarray]) -> tuple[np.ndarra
 
 def short_word() -> np.ndarray:
     """A one-word reply ("No.", 0.4 s) 6 dB under the sentences around it."""
-    word = sentence("No.")
-    sounding = np.flatnonzero(np.abs(word) > 0.02 * np.abs(word).max())
-    return word[sounding[0] : sounding[-1] + 1] * 10 ** (-6 / 20)
+    return sounding(sentence("No.")) * 10 ** (-6 / 20)
 
 
 def holds(found, span: tuple[float, float]) -> bool:

@@ -339,11 +339,12 @@ def test_the_benchmarks_recut_cuts_as_the_drafting_job_does(monkeypatch):
     words = tuple(DraftWord(t, s, round(s + 0.4, 3), 0.9) for t, s in (
         ("One", 0.0), ("here.", 0.5), ("Two", 1.3), ("there.", 1.8), ("Three", 2.6), ("more.", 3.1)))
     draft = Draft("s1", "en", "One here. Two there. Three more.", words, "asr:test")
+    # 10 s of silence, then the segment: sound with a 0.3 s pause under each sentence gap.
     clean = np.concatenate([np.full(int(s * 16000), level, np.float32) for s, level in (
-        (0.95, 0.1), (0.3, 0.0), (1.0, 0.1), (0.3, 0.0), (1.45, 0.1))])
+        (10.0, 0.0), (0.95, 0.1), (0.3, 0.0), (1.0, 0.1), (0.3, 0.0), (1.45, 0.1))])
     clean *= np.sin(np.arange(clean.size) * 0.3).astype(np.float32)
-    by_bench = quality.recut_drafted("en", [(10.0, 14.0)], [draft], clean=np.concatenate([np.zeros(160000, np.float32), clean]))
-    heard = quality.hinted([(10.0, 14.0)], [draft], np.concatenate([np.zeros(160000, np.float32), clean]))
+    by_bench = quality.recut_drafted("en", [(10.0, 14.0)], [draft], clean=clean)
+    heard = quality.hinted([(10.0, 14.0)], [draft], clean)
     by_job = recut("en", heard, [draft.text])
     assert [(p.start, p.end) for p in by_bench] == [(p.start, p.end) for p in by_job]
     assert len(by_job) == 3
