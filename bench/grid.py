@@ -13,7 +13,11 @@ voice variant with its own pitch, speaking rate and level, 0 to -6 dB), with:
 
 ``tune`` clips (sentences, voices and draws of their own) are the only ones the settings
 were chosen on; ``held_out`` clips use other sentences, other voices and other seeds and
-are what the figures are reported on. Clips are cached under ``bench/out/grid/``.
+are what the figures are reported on. ``validation`` clips are new draws of the tuning
+material (its sentences and voices, other seeds, the held-out clips' SNRs and length): a
+choice made on the tuning clips is checked on them before the held-out clips are read, so
+that what only holds on the tuning clips' own draws shows without spending the held-out
+set. Clips are cached under ``bench/out/grid/``.
 
 Everything is written as 16 kHz mono WAV (``clip.wav``) plus ``reference.wav`` (the
 reverberant speech alone, scaled like the clip: the SI-SDR reference) and ``truth.json``.
@@ -41,17 +45,24 @@ TUNE_SNRS = (7.0, 14.0)
 # Tuning clips at a further SNR, read by the denoiser's choices only (``specs(..., extra=True)``,
 # ``bench/enhance.py --extra-tuning``), so the segmenter's tuning set stays what it was.
 EXTRA_TUNE_SNRS = (20.0,)
+VALIDATION_SNRS = (8.0, 12.0, 20.0)
+SEED_BASE = {"tune": 0, "validation": 500, "held_out": 1000}
 VERSION = 3  # bump when the generator changes, so cached clips are rebuilt
 
 
 @dataclass(frozen=True)
 class ClipSpec:
-    split: str  # "tune" or "held_out"
+    split: str  # "tune", "validation" or "held_out"
     language: str
     noise: str
     snr_db: float
     seed: int
     seconds: float = 120.0
+
+    @property
+    def material(self) -> str:
+        """Whose sentences and voices the clip speaks: a validation clip the tuning split's."""
+        return "tune" if self.split == "validation" else self.split
 
     @property
     def name(self) -> str:
@@ -62,13 +73,12 @@ def specs(split: str, *, extra: bool = False) -> list[ClipSpec]:
     """Every clip of a split (with ``extra``, the tuning split's ``EXTRA_TUNE_SNRS`` too);
     seeds never repeat across splits."""
     out = []
-    snrs = HELD_OUT_SNRS if split == "held_out" else TUNE_SNRS + (EXTRA_TUNE_SNRS if extra else ())
-    base = 1000 if split == "held_out" else 0
+    snrs = {"held_out": HELD_OUT_SNRS, "validation": VALIDATION_SNRS}.get(split, TUNE_SNRS + (EXTRA_TUNE_SNRS if extra else ()))
     for li, language in enumerate(LANGUAGES):
         for ni, noise in enumerate(NOISE_KINDS):
             for si, snr in enumerate(snrs):
-                seed = base + 100 * li + 10 * ni + si
-                out.append(ClipSpec(split, language, noise, snr, seed, 120.0 if split == "held_out" else 90.0))
+                seed = SEED_BASE[split] + 100 * li + 10 * ni + si
+                out.append(ClipSpec(split, language, noise, snr, seed, 90.0 if split == "tune" else 120.0))
     return out
 
 
@@ -80,7 +90,7 @@ def rms(x: np.ndarray) -> float:
 
 
 def speaker_table(spec: ClipSpec, rng: np.random.Generator) -> list[dict]:
-    voices = corpus.voices(spec.language, spec.split)
+    voices = corpus.voices(spec.language, spec.material)
     count = int(rng.integers(2, 4))
     chosen = rng.choice(len(voices), size=count, replace=False)
     levels = [0.0] + [float(rng.uniform(-6.0, 0.0)) for _ in range(count - 1)]
@@ -201,7 +211,7 @@ def build(spec: ClipSpec, out: Path) -> dict:
             return truth
     rng = np.random.default_rng(spec.seed)
     speakers = speaker_table(spec, rng)
-    pool = corpus.SENTENCES[spec.split][spec.language]
+    pool = corpus.SENTENCES[spec.material][spec.language]
     total = int(spec.seconds * RATE)
     clean = np.zeros(total, np.float32)
     sentences, events = [], []

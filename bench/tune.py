@@ -2,17 +2,23 @@
 
     python3 bench/tune.py                      # this project's settings, and Silero's min_silence
     python3 bench/tune.py min_pause_s=0.25 ... # score one variant of PipelineSettings
-    python3 bench/tune.py --confirm min_pause_s=0.25 ...   # the chosen variant against the
-                                               # defaults on the held-out and recorded clips
+    python3 bench/tune.py --validate min_pause_s=0.25 ...  # the chosen variant against the
+                                               # defaults on the validation clips (new draws
+                                               # of the tuning material), held-out unread
+    python3 bench/tune.py --confirm min_pause_s=0.25 ...   # ... and on the held-out and
+                                               # recorded clips
     python3 bench/tune.py --language ja ...    # one language's clips only (a setting
                                                # for that language: settings.LANGUAGE_DEFAULTS)
     python3 bench/tune.py --extra-tuning ...   # the tuning clips at 20 dB SNR too
                                                # (grid.EXTRA_TUNE_SNRS, built for the denoiser)
 
 Scores segmentation alone (decode, high-pass and segmenter of the pipeline, no denoising),
-pooled over the ``tune`` clips of ``grid.py``. Values are chosen there only; ``--confirm``
-then reads the held-out grid clips and the recorded-speech clips (``real.py``) once, to see
-whether the tuning clips' verdict carries over before a setting is kept. It never picks a
+pooled over the ``tune`` clips of ``grid.py``. Values are chosen there only; ``--validate``
+then scores the choice on the ``validation`` clips (the tuning sentences and voices in 36
+new draws, two minutes each: on the defaults they score well under the tuning clips
+themselves, README "Validation clips"), and ``--confirm`` also reads the held-out grid
+clips and the recorded-speech clips (``real.py``) once, to see whether the tuning clips'
+verdict carries over before a setting is kept. It never picks a
 value: a variant that gains on the tuning clips and loses on the others is not taken.
 Each clip is scored with its language's defaults (``PipelineSettings.for_language``), and
 a variant changes them the same way in every language.
@@ -87,10 +93,10 @@ def silero_scores(clips: list[dict], min_silence: float) -> dict:
 
 
 def load_clips(split: str, language: str | None = None) -> list[dict]:
-    """The held-out grid clips (``held_out``) or the recorded-speech clips (``real``, each
-    with its ``source``), of ``language`` only if given."""
-    if split == "held_out":
-        clips = [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs("held_out")]
+    """The ``validation`` or ``held_out`` grid clips, or the recorded-speech clips (``real``,
+    each with its ``source``), of ``language`` only if given."""
+    if split in ("validation", "held_out"):
+        clips = [built_clip(OUT / spec.name, grid.build(spec, OUT), spec=spec) for spec in grid.specs(split)]
     else:
         import real
 
@@ -98,19 +104,22 @@ def load_clips(split: str, language: str | None = None) -> list[dict]:
     return [one for one in clips if language in (None, one["language"])]
 
 
-def confirm(arguments: list[str], language: str | None, *, extra: bool = False) -> None:
-    """Defaults against the variant on the tuning, held-out and recorded-speech clips (the
-    recorded tuning sources, ``real.TUNING_SOURCES``, apart from the held-out ones)."""
+def confirm(arguments: list[str], language: str | None, *, extra: bool = False, held_out: bool = True) -> None:
+    """Defaults against the variant on the tuning and validation clips and the recorded
+    tuning sources (``real.TUNING_SOURCES``), then, with ``held_out``, on the held-out grid
+    clips and the held-out recorded sources."""
     import real
 
     recorded = load_clips("real", language)
     tuning = [one for one in recorded if one["source"] in real.TUNING_SOURCES]
-    held_out = [one for one in recorded if one["source"] not in real.TUNING_SOURCES]
-    for split, clips in (("tune", load_tuning_clips(language, extra=extra)), ("real tune", tuning), ("held_out", load_clips("held_out", language)),
-                         ("real held", held_out)):
+    sets = [("tune", load_tuning_clips(language, extra=extra)), ("validate", load_clips("validation", language)), ("real tune", tuning)]
+    if held_out:
+        sets += [("held_out", load_clips("held_out", language)),
+                 ("real held", [one for one in recorded if one["source"] not in real.TUNING_SOURCES])]
+    for split, clips in sets:
         if not clips:
             continue
-        for name, changes in (("defaults", []), (" ".join(arguments), arguments)):
+        for name, changes in (("defaults", []), *([(" ".join(arguments), arguments)] if arguments else [])):
             result = pooled_scores(clips, changes)
             print(f"{split:9s} {name:40s} whole {result['sentences_whole']:.3f} one {result['one_sentence_each']:.3f} "
                   f"nospeech {result['no_speech_share']:.3f}")
@@ -130,8 +139,9 @@ def main() -> None:
         del arguments[at : at + 2]
     extra = "--extra-tuning" in arguments
     arguments = [arg for arg in arguments if arg != "--extra-tuning"]
-    if "--confirm" in arguments:
-        confirm([arg for arg in arguments if arg != "--confirm"], language, extra=extra)
+    if "--confirm" in arguments or "--validate" in arguments:
+        confirm([arg for arg in arguments if arg not in ("--confirm", "--validate")], language, extra=extra,
+                held_out="--confirm" in arguments)
         return
     clips = load_tuning_clips(language, extra=extra)
     if arguments:
