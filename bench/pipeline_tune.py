@@ -3,15 +3,19 @@ for the segmenter alone, with denoising and the split stage after it.
 
     python3 bench/pipeline_tune.py KEY=VALUE[,KEY=VALUE] ...      # each argument one variant
     python3 bench/pipeline_tune.py --extra-tuning ...             # the 20 dB tuning clips too
-    python3 bench/pipeline_tune.py --confirm ...                  # then held-out (>= 8 dB) and
-                                                                  # recorded clips, once
+    python3 bench/pipeline_tune.py --validate ...                 # then the validation clips
+                                                                  # (held-out unread)
+    python3 bench/pipeline_tune.py --confirm ...                  # then validation, held-out
+                                                                  # (>= 8 dB) and recorded clips
 
 Every clip goes through ``process_file`` with its language's defaults
 (``PipelineSettings.for_language``) and the variant over them; the defaults are always
 scored first. Printed per variant and per language, each cell sentences whole / one sentence
 each / segments with no speech, pooled. The rule for choosing is ``bench/tune.py``'s: on
-the tuning clips, the most "one each" that keeps "whole" at 0.98 or more; ``--confirm``
-reads the other clips to see whether the verdict carries over, and never picks a value.
+the tuning clips, the most "one each" that keeps "whole" at 0.98 or more; ``--validate``
+scores the choice on the validation clips (new draws of the tuning material) and
+``--confirm`` reads the other clips too, to see whether the verdict carries over; neither
+picks a value.
 About 1.5 minutes a variant for the 36 tuning clips with ``--extra-tuning``.
 """
 
@@ -32,7 +36,7 @@ import tune  # noqa: E402
 from workbench.audio.pipeline import PipelineSettings  # noqa: E402
 
 
-def clip_sets(extra: bool, confirm: bool) -> dict[str, list[tuple[str, Path, list]]]:
+def clip_sets(extra: bool, confirm: bool, validate: bool = False) -> dict[str, list[tuple[str, Path, list]]]:
     """{set name: [(language, clip folder, sentences' (start, end))]}."""
     out = HERE / "out" / "grid"
 
@@ -41,6 +45,8 @@ def clip_sets(extra: bool, confirm: bool) -> dict[str, list[tuple[str, Path, lis
                 for spec in specs]
 
     sets = {"tuning": listed(grid.specs("tune", extra=extra))}
+    if validate or confirm:
+        sets["validation"] = listed(grid.specs("validation"))
     if confirm:
         import real
 
@@ -69,9 +75,9 @@ def cell(scores: list[dict]) -> str:
 
 def main() -> None:
     arguments = sys.argv[1:]
-    extra, confirm = "--extra-tuning" in arguments, "--confirm" in arguments
+    extra, confirm, validate = "--extra-tuning" in arguments, "--confirm" in arguments, "--validate" in arguments
     variants = [arg for arg in arguments if not arg.startswith("--")]
-    for name, clips in clip_sets(extra, confirm).items():
+    for name, clips in clip_sets(extra, confirm, validate).items():
         print(f"\n{name} ({len(clips)} clips): whole / one each / no speech")
         for variant in ["defaults", *variants]:
             changes = [] if variant == "defaults" else variant.split(",")

@@ -1,8 +1,10 @@
 """How the drafts' re-cut was chosen: its variants on the tuning clips, then the check.
 
     python3 bench/tune_recut.py              # the tuning clips of grid.py, all four languages
-    python3 bench/tune_recut.py --confirm    # also the held-out clips down to 8 dB SNR and
-                                             # the recorded clips (tuning sources apart)
+    python3 bench/tune_recut.py --validate   # also the validation clips (held-out unread)
+    python3 bench/tune_recut.py --confirm    # also the validation clips, the held-out clips
+                                             # down to 8 dB SNR and the recorded clips
+                                             # (tuning sources apart)
     python3 bench/tune_recut.py --pause-grid [--confirm]   # the long-pause split's grid
     python3 bench/tune_recut.py --page-merges [--confirm]  # merges the page suggests after it
 
@@ -43,9 +45,10 @@ hold (``RECUT_PAUSE_SIDE_S``).
 
 The rule for choosing is the segmenter's (``bench/tune.py``): on the tuning clips, the most
 "one sentence each" that keeps "whole" at 0.98 or more; where the tuning clips score two
-variants alike, the recorded tuning sources (``real.TUNING_SOURCES``) decide. ``--confirm``
-reads the held-out and recorded clips to see whether the verdict carries over; it never
-picks a value.
+variants alike, the recorded tuning sources (``real.TUNING_SOURCES``) decide.
+``--validate`` reads the validation clips (new draws of the tuning material) and
+``--confirm`` the held-out and recorded clips too, to see whether the verdict carries over;
+neither picks a value.
 """
 
 from __future__ import annotations
@@ -76,11 +79,14 @@ SIDES_S = (0.5, 0.75, 1.0, 1.5, 2.0)
 MAX_PASSES = 6
 
 
-def clip_sets(confirm: bool) -> list[tuple[str, str, Path, list]]:
+def clip_sets(confirm: bool, validate: bool = False) -> list[tuple[str, str, Path, list]]:
     """(group, language, clip folder, sentences) of every clip to score."""
     out = HERE / "out" / "grid"
     found = [(f"tune {spec.language}", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
              for spec in grid.specs("tune")]
+    if validate or confirm:
+        found += [(f"validation {spec.language}", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
+                  for spec in grid.specs("validation")]
     if not confirm:
         return found
     found += [(f"held-out {spec.language} >= 8 dB", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
@@ -178,14 +184,14 @@ def page_merges(language: str, segments: list, drafts: list, clean, truth: list,
 
 
 def main() -> None:
-    confirm, grid_only = "--confirm" in sys.argv[1:], "--pause-grid" in sys.argv[1:]
+    confirm, grid_only, validate = "--confirm" in sys.argv[1:], "--pause-grid" in sys.argv[1:], "--validate" in sys.argv[1:]
     if "--page-merges" in sys.argv[1:]:
-        return print_page_merges(confirm)
+        return print_page_merges(confirm, validate)
     drafter = quality.Drafter.load()
     if drafter is None:
         sys.exit("tune_recut needs the drafts extra: pip install -e .[drafts]")
     scores: dict[str, dict[str, list]] = {}
-    for group, language, folder, sentences in clip_sets(confirm):
+    for group, language, folder, sentences in clip_sets(confirm, validate):
         truth = [(s["start"], s["end"]) for s in sentences]
         segments, drafts, clean = drafted(folder, language, drafter)
         for variant, cut in (pause_grid if grid_only else variants)(language, segments, drafts, clean).items():
@@ -207,12 +213,12 @@ def main() -> None:
           "the one script with letter case)")
 
 
-def print_page_merges(confirm: bool) -> None:
+def print_page_merges(confirm: bool, validate: bool = False) -> None:
     drafter = quality.Drafter.load()
     if drafter is None:
         sys.exit("tune_recut needs the drafts extra: pip install -e .[drafts]")
     counts: dict[str, dict[str, list[int]]] = {}
-    for group, language, folder, sentences in clip_sets(confirm):
+    for group, language, folder, sentences in clip_sets(confirm, validate):
         if language in draft_guidance.UNCASED:
             truth = [(s["start"], s["end"]) for s in sentences]
             for name, (one, two) in page_merges(language, *drafted(folder, language, drafter), truth).items():
