@@ -82,15 +82,17 @@ MAX_PASSES = 6
 def clip_sets(confirm: bool, validate: bool = False) -> list[tuple[str, str, Path, list]]:
     """(group, language, clip folder, sentences) of every clip to score."""
     out = HERE / "out" / "grid"
-    found = [(f"tune {spec.language}", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
-             for spec in grid.specs("tune")]
+
+    def listed(group: str, specs) -> list[tuple[str, str, Path, list]]:
+        return [(group.format(language=spec.language), spec.language, out / spec.name, grid.build(spec, out)["sentences"])
+                for spec in specs]
+
+    found = listed("tune {language}", grid.specs("tune"))
     if validate or confirm:
-        found += [(f"validation {spec.language}", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
-                  for spec in grid.specs("validation")]
+        found += listed("validation {language}", grid.specs("validation"))
     if not confirm:
         return found
-    found += [(f"held-out {spec.language} >= 8 dB", spec.language, out / spec.name, grid.build(spec, out)["sentences"])
-              for spec in grid.specs("held_out") if spec.snr_db >= 8]
+    found += listed("held-out {language} >= 8 dB", (spec for spec in grid.specs("held_out") if spec.snr_db >= 8))
     import real
 
     for folder, truth in real.clips(HERE / "out" / "real"):
