@@ -243,3 +243,64 @@ def summary_rows(groups: dict[str, list[dict]], systems=SYSTEMS) -> list[str]:
         cells.append(" / ".join(f"{np.mean([r[s]['wall'] for r in results]):.2f}" for s in systems))
         rows.append("| " + " | ".join(cells) + " |")
     return rows
+
+
+def interval_rows(groups: dict[str, list[dict]], system: str = "ours", peer: str = "silero", cluster=None) -> list[str]:
+    """One row per group: "whole" and "one each" of ``system`` and ``peer`` with 95 % intervals
+    from resampling the group's clips, and ``system`` less ``peer`` with a paired interval
+    (bold where the interval leaves out 0: these clips tell the two apart). ``cluster``, a
+    function of a clip's spec, names clips resampled together (the column "clips" then
+    counts them as "clips / clusters")."""
+    head = ["group", "clips"]
+    for figure in ("whole", "one each"):
+        head += [f"{figure}: {LABELS[system]}", f"{figure}: {LABELS[peer]}", f"{figure}: difference"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, results in groups.items():
+        clusters = [cluster(r["spec"]) for r in results] if cluster else None
+        cells = [name, f"{len(results)} / {len(set(clusters))}" if clusters else str(len(results))]
+        ours, theirs = [r[system] for r in results], [r[peer] for r in results]
+        for key in ("sentences_whole", "one_sentence_each"):
+            for scores in (ours, theirs):
+                low, high = metrics.interval(scores, key, clusters=clusters)
+                cells.append(f"{metrics.pooled(scores)[key]:.3f} ({low:.3f}–{high:.3f})")
+            change, low, high = metrics.difference(ours, theirs, key, clusters=clusters)
+            text = f"{change:+.3f}"
+            cells.append(f"{f'**{text}**' if low > 0 or high < 0 else text} ({low:+.3f} to {high:+.3f})")
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def interval_lines(results: dict) -> list[str]:
+    """The section "How sure are these figures": ``interval_rows`` for the held-out clips down
+    to 8 dB per language (this project and, where it ran, the drafts' re-cut, each against
+    Silero), the validation and tuning clips per language, and the recorded speech; from the
+    results of one ``bench/run.py`` run (``bench/out/grid-results.json``)."""
+
+    def per_language(rows: list[dict], everything: str) -> dict[str, list[dict]]:
+        languages = dict.fromkeys(r["spec"]["language"] for r in rows)
+        return {**{lang: [r for r in rows if r["spec"]["language"] == lang] for lang in languages}, everything: rows}
+
+    lines = ["### How sure: 95 % intervals from resampling the clips", "",
+             f"Percentile bootstrap over whole clips ({metrics.RESAMPLES} resamples, seed {metrics.INTERVAL_SEED}); "
+             "the difference is paired (both systems on each resampled set of clips). Bold: the interval leaves out 0.", ""]
+    held = [r for r in results.get("held_out", []) if r["spec"]["snr_db"] >= 8]
+    if held:
+        lines += ["Held-out clips down to 8 dB SNR:", "", *interval_rows(per_language(held, "all ≥ 8 dB")), ""]
+        recut = [r for r in held if "recut" in r]
+        if recut:
+            lines += ["Held-out clips down to 8 dB SNR, after the drafts' re-cut:", "",
+                      *interval_rows(per_language(recut, "all re-cut ≥ 8 dB"), system="recut"), ""]
+    for split, label, everything in (("validation", "Validation clips (nothing chosen on them):", "all validation"),
+                                     ("tune", "Tuning clips (the settings were chosen on these):", "all tuning")):
+        if results.get(split):
+            lines += [label, "", *interval_rows(per_language(results[split], everything)), ""]
+    if results.get("real"):
+        import real
+
+        recorded = results["real"]
+        lines += ["Recorded speech, each source's clips resampled together (they share its speakers and its text; "
+                  "\"clips\" counts clips / sources):", "",
+                  *interval_rows({"all real": recorded, "real, held-out sources":
+                                  [r for r in recorded if r["spec"]["source"] not in real.TUNING_SOURCES]},
+                                 cluster=lambda spec: spec["source"]), ""]
+    return lines

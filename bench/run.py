@@ -358,7 +358,7 @@ def quality_grid(args) -> tuple[list[str], dict]:
         return out
 
     if args.real_only:
-        return real_lines(results["real"]) + recut_lines(results), results
+        return real_lines(results["real"]) + recut_lines(results) + ["", *quality.interval_lines(results)], results
     held = results["held_out"]
     lines += ["### Held-out clips (nothing was tuned on these sentences, voices or seeds), per language", ""]
     lines += quality.summary_rows({**groups(held, lambda s: s["language"]), "all held-out": held})
@@ -399,7 +399,8 @@ def quality_grid(args) -> tuple[list[str], dict]:
         cells = []
         for lang in grid.LANGUAGES:
             ours, peer = pooled[lang]["ours"][key], pooled[lang]["silero"][key]
-            cells.append(f"{ours:.3f} vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
+            low, high = metrics.interval([r["ours"] for r in in_range[lang]], key)
+            cells.append(f"{ours:.3f} ({low:.3f}–{high:.3f}) vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for name, key, goal in (("sentences whole, after the drafts' re-cut", "sentences_whole", 0.98),
                             ("one sentence each, after the drafts' re-cut", "one_sentence_each", 0.95)):
@@ -410,7 +411,8 @@ def quality_grid(args) -> tuple[list[str], dict]:
                 cells.append("— (not re-cut)")
                 continue
             ours, peer = metrics.pooled([r["recut"] for r in rows])[key], pooled[lang]["silero"][key]
-            cells.append(f"{ours:.3f} vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
+            low, high = metrics.interval([r["recut"] for r in rows], key)
+            cells.append(f"{ours:.3f} ({low:.3f}–{high:.3f}) vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
         if any(not cell.startswith("—") for cell in cells):
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("| segments with no speech ≤ 0.02 | " + " | ".join(
@@ -419,6 +421,8 @@ def quality_grid(args) -> tuple[list[str], dict]:
         f"min {min(gains[lang]):+.1f} dB: {verdict(min(gains[lang]) >= 3)}" for lang in grid.LANGUAGES) + " |")
     lines.append("| SI-SDR gain never negative (every held-out clip, to 0.001 dB) | " + " | ".join(
         f"min {lowest[lang]:+.3f} dB: {verdict(lowest[lang] >= 0)}" for lang in grid.LANGUAGES) + " |")
+    lines.append("")
+    lines.append("(In brackets: 95 % intervals from resampling the clips; see \"How sure\" below.)")
     lines += recut_lines(results)
     lines += ["", "### Tuning clips (the settings were chosen on these: not a fair test), per language", ""]
     lines += quality.summary_rows({**groups(results["tune"], lambda s: s["language"]), "all tuning": results["tune"]})
@@ -428,6 +432,7 @@ def quality_grid(args) -> tuple[list[str], dict]:
                                    **groups(results["validation"], lambda s: s["language"]), "all validation": results["validation"]})
     if "real" in results:
         lines += ["", *real_lines(results["real"])]
+    lines += ["", *quality.interval_lines(results)]
     return lines, results
 
 
