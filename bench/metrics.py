@@ -132,6 +132,17 @@ def difference(scores: list[dict], others: list[dict], key: str, *, clusters: li
     return pooled(scores)[key] - pooled(others)[key], float(low), float(high)
 
 
+def change_cell(defaults: list[dict], changed: list[dict], *, clusters: list | None = None) -> str:
+    """What a variant changes against the defaults on the same clips, each pooled figure with
+    its paired 95 % interval (``difference``): a change whose interval reaches across 0 is
+    within what another draw of clips could give."""
+    cells = []
+    for key, label in (("sentences_whole", "whole"), ("one_sentence_each", "one"), ("no_speech_share", "nospeech")):
+        change, low, high = difference(changed, defaults, key, clusters=clusters)
+        cells.append(f"{label} {change:+.3f} ({low:+.3f} to {high:+.3f})")
+    return " ".join(cells)
+
+
 def score_cell(pooled: dict) -> str:
     """A pooled score (``pooled``) as the bench's tables print it: whole / one each / no speech."""
     return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"

@@ -11,7 +11,9 @@ for the segmenter alone, with denoising and the split stage after it.
 Every clip goes through ``process_file`` with its language's defaults
 (``PipelineSettings.for_language``) and the variant over them; the defaults are always
 scored first. Printed per variant and per language, each cell sentences whole / one sentence
-each / segments with no speech, pooled. The rule for choosing is ``bench/tune.py``'s: on
+each / segments with no speech, pooled, and under each variant its change against the
+defaults over all clips with a paired 95 % interval (``metrics.difference``; recorded clips
+resampled a source at a time). The rule for choosing is ``bench/tune.py``'s: on
 the tuning clips, the most "one each" that keeps "whole" at 0.98 or more; ``--validate``
 scores the choice on the validation clips (new draws of the tuning material) and
 ``--confirm`` reads the other clips too, to see whether the verdict carries over; neither
@@ -57,16 +59,29 @@ def clip_sets(extra: bool, confirm: bool, validate: bool = False) -> dict[str, l
     return sets
 
 
-def scored(clips: list[tuple[str, Path, list]], changes: list[str]) -> str:
-    per_language: dict[str, list[dict]] = {}
+def scored(clips: list[tuple[str, Path, list]], changes: list[str]) -> list[dict]:
+    """Each clip's scores with the ``KEY=VALUE`` changes over its language's defaults."""
+    out = []
     for language, folder, truth in clips:
         settings = tune.variant(PipelineSettings.for_language(language), changes)
         with tempfile.TemporaryDirectory() as scratch:
             result = quality.run_ours(folder / "clip.wav", language, Path(scratch), settings)
-        per_language.setdefault(language, []).append(metrics.segment_scores(truth, result["segments"]))
-    cells = [f"all {cell(sum(per_language.values(), []))}"]
-    cells += [f"{language} {cell(scores)}" for language, scores in per_language.items()]
-    return " | ".join(cells)
+        out.append(metrics.segment_scores(truth, result["segments"]))
+    return out
+
+
+def cells(clips: list[tuple[str, Path, list]], scores: list[dict]) -> str:
+    """All clips pooled, then each language's."""
+    per_language: dict[str, list[dict]] = {}
+    for (language, _, _), clip_scores in zip(clips, scores):
+        per_language.setdefault(language, []).append(clip_scores)
+    return " | ".join([f"all {cell(scores)}", *(f"{language} {cell(found)}" for language, found in per_language.items())])
+
+
+def source(folder: Path) -> str | None:
+    """The recorded source a clip folder of ``real.clips`` holds (``real-en-call-0-pink-8dB``:
+    ``en-call``), None for a grid clip: a source's clips are resampled together."""
+    return folder.name.removeprefix("real-").rsplit("-", 3)[0] if folder.name.startswith("real-") else None
 
 
 def cell(scores: list[dict]) -> str:
@@ -79,9 +94,14 @@ def main() -> None:
     variants = [arg for arg in arguments if not arg.startswith("--")]
     for name, clips in clip_sets(extra, confirm, validate).items():
         print(f"\n{name} ({len(clips)} clips): whole / one each / no speech")
-        for variant in ["defaults", *variants]:
-            changes = [] if variant == "defaults" else variant.split(",")
-            print(f"  {variant:45s} {scored(clips, changes)}", flush=True)
+        defaults = scored(clips, [])
+        print(f"  {'defaults':45s} {cells(clips, defaults)}", flush=True)
+        sources = [source(folder) for _, folder, _ in clips]
+        for variant in variants:
+            changed = scored(clips, variant.split(","))
+            print(f"  {variant:45s} {cells(clips, changed)}", flush=True)
+            print(f"  {'  change, 95 % interval':45s} "
+                  f"{metrics.change_cell(defaults, changed, clusters=sources if all(sources) else None)}", flush=True)
 
 
 if __name__ == "__main__":

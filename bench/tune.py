@@ -119,15 +119,25 @@ def confirm(arguments: list[str], language: str | None, *, extra: bool = False, 
     for split, clips in sets:
         if not clips:
             continue
+        scored = {}
         for name, changes in (("defaults", []), *([(" ".join(arguments), arguments)] if arguments else [])):
-            result = pooled_scores(clips, changes)
+            scored[name] = clip_scores(clips, changes)
+            result = metrics.pooled(scored[name])
             print(f"{split:9s} {name:40s} whole {result['sentences_whole']:.3f} one {result['one_sentence_each']:.3f} "
                   f"nospeech {result['no_speech_share']:.3f}")
+        if arguments:
+            clusters = [one["source"] for one in clips] if all("source" in one for one in clips) else None
+            print(f"{split:9s} {'change, 95 % interval':40s} {metrics.change_cell(*scored.values(), clusters=clusters)}")
+
+
+def clip_scores(clips: list[dict], arguments: list[str]) -> list[dict]:
+    """Each clip's scores with the ``key=value`` arguments applied to its language's defaults."""
+    return [metrics.segment_scores(one["truth"], [tuple(s) for s in speech.find_speech(
+        one["audio"], settings_for(one["language"], arguments)).padded]) for one in clips]
 
 
 def pooled_scores(clips: list[dict], arguments: list[str]) -> dict:
-    return metrics.pooled([metrics.segment_scores(one["truth"], [tuple(s) for s in speech.find_speech(
-        one["audio"], settings_for(one["language"], arguments)).padded]) for one in clips])
+    return metrics.pooled(clip_scores(clips, arguments))
 
 
 def main() -> None:
