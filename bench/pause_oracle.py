@@ -1,0 +1,114 @@
+"""How far pause length alone can go: a segmenter with perfect hearing, on the grid's clips.
+
+    python3 bench/pause_oracle.py                    # tuning, validation and held-out clips
+    python3 bench/pause_oracle.py --split held_out   # one split
+
+It hears the clean (reverberant) speech each clip was mixed from, with no noise at all:
+speech is every 10 ms frame within ``SPEECH_WITHIN_DB`` of the clip's loud level (its 95th
+percentile), and it cuts at every pause of at least T seconds, padding each segment by the
+pipeline's 0.2 s (at most half the pause either side). Whatever it scores at a T is the best
+any segmenter can do by cutting at pauses of that length: noise only shortens and hides
+pauses. If no T keeps sentences whole at 0.98 with one sentence each at 0.95, no pause
+threshold, however well heard, meets both, and the rest must come from another cue.
+Held-out and validation clips are read down to 8 dB SNR, the issue's range (the pauses are
+the same at every SNR; the clips differ in their draws). Reads the clips ``grid.py`` built
+(``bench/out/grid``), building any that are missing. About 10 seconds with the clips built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import grid  # noqa: E402
+import metrics  # noqa: E402
+
+from workbench.audio.pipeline import PipelineSettings  # noqa: E402
+
+OUT = HERE / "out" / "grid"
+FRAME_S = 0.01
+# Speech within 35 dB of the loud level: the floor ``quality.diagnose`` measures a cut's
+# silence against.
+SPEECH_WITHIN_DB = 35.0
+THRESHOLDS_S = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+
+
+def heard_speech(reference: np.ndarray, sample_rate: int = grid.RATE) -> np.ndarray:
+    """Runs of speech in clean audio, (start, end) seconds, shape (n, 2): frames of 10 ms
+    within ``SPEECH_WITHIN_DB`` of the 95th percentile of the frames' levels."""
+    frame = int(FRAME_S * sample_rate)
+    frames = reference[: reference.size // frame * frame].reshape(-1, frame).astype(np.float64)
+    levels = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    sounding = levels[levels > -100]
+    if not sounding.size:
+        return np.zeros((0, 2))
+    loud = levels > np.percentile(sounding, 95) - SPEECH_WITHIN_DB
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], loud.astype(np.int8), [0]])))
+    return edges.reshape(-1, 2) * FRAME_S
+
+
+def cut_at_pauses(runs: np.ndarray, threshold_s: float, *, padding_s: float, duration: float) -> list[tuple[float, float]]:
+    """Runs of speech joined across every pause shorter than ``threshold_s``, each padded by
+    ``padding_s`` (at most half the pause to a neighbour, and within the clip)."""
+    joined: list[list[float]] = []
+    for start, end in runs:
+        if joined and start - joined[-1][1] < threshold_s:
+            joined[-1][1] = end
+        else:
+            joined.append([float(start), float(end)])
+    padded = []
+    for index, (start, end) in enumerate(joined):
+        before = (start - joined[index - 1][1]) / 2 if index else start
+        after = (joined[index + 1][0] - end) / 2 if index + 1 < len(joined) else duration - end
+        padded.append((start - min(padding_s, before), end + min(padding_s, after)))
+    return padded
+
+
+def scores_by_threshold(specs: list[grid.ClipSpec], thresholds=THRESHOLDS_S) -> dict[float, tuple[list[dict], list[str]]]:
+    """{T: (each clip's ``metrics.segment_scores``, each clip's language)}."""
+    padding = PipelineSettings().padding_s
+    out: dict[float, tuple[list[dict], list[str]]] = {t: ([], []) for t in thresholds}
+    for spec in specs:
+        truth = grid.build(spec, OUT)
+        reference = sf.read(str(OUT / spec.name / "reference.wav"), dtype="float32")[0]
+        runs = heard_speech(reference)
+        sentences = [(s["start"], s["end"]) for s in truth["sentences"]]
+        for threshold in thresholds:
+            segments = cut_at_pauses(runs, threshold, padding_s=padding, duration=reference.size / grid.RATE)
+            out[threshold][0].append(metrics.segment_scores(sentences, segments))
+            out[threshold][1].append(spec.language)
+    return out
+
+
+def table(by_threshold: dict[float, tuple[list[dict], list[str]]]) -> list[str]:
+    """One row per threshold: all clips pooled, then each language, whole / one each."""
+    languages = [lang for lang in grid.LANGUAGES if any(lang in names for _, names in by_threshold.values())]
+    rows = ["| cut at pauses of at least | all: whole / one each | " + " | ".join(languages) + " |",
+            "|---|---|" + "---|" * len(languages)]
+    for threshold, (scores, names) in by_threshold.items():
+        pooled = metrics.by_language(scores, names)
+        cells = [f"{pooled[key]['sentences_whole']:.3f} / {pooled[key]['one_sentence_each']:.3f}" for key in ("all", *languages)]
+        rows.append(f"| {threshold:g} s | " + " | ".join(cells) + " |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=("tune", "validation", "held_out"), action="append",
+                        help="the clips to read (repeatable; default: all three)")
+    options = parser.parse_args()
+    for split in options.split or ("tune", "validation", "held_out"):
+        specs = [spec for spec in grid.specs(split) if split == "tune" or spec.snr_db >= 8]
+        print(f"\n{split} ({len(specs)} clips{'' if split == 'tune' else ', 8 dB SNR and up'}), perfect hearing:\n")
+        print("\n".join(table(scores_by_threshold(specs))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
