@@ -81,3 +81,20 @@ def test_the_command_refuses_a_split_it_does_not_have():
                           capture_output=True, text=True, timeout=120)
 
     assert done.returncode == 2 and "invalid choice" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_with_hindsight_each_clip_gets_the_threshold_that_serves_it_best(oracle):
+    def scores(whole: float, one: float) -> dict:
+        return {"sentences_whole": whole, "one_sentence_each": one}
+
+    by_threshold = {
+        0.2: ([scores(0.8, 1.0), scores(1.0, 0.9)], ["en", "ja"]),
+        0.3: ([scores(1.0, 0.9), scores(1.0, 0.7)], ["en", "ja"]),
+        0.4: ([scores(1.0, 0.7), scores(0.9, 1.0)], ["en", "ja"]),
+    }
+
+    best, names = oracle.best_for_each_clip(by_threshold)
+
+    # The first clip: 1.9 at 0.3 s beats 1.8 at 0.2 s; the second ties at 1.9 and keeps the
+    # threshold with more sentences whole (0.2 s).
+    assert best == [scores(1.0, 0.9), scores(1.0, 0.9)] and names == ["en", "ja"]
