@@ -1,7 +1,7 @@
 """How far pause length alone can go: a segmenter with perfect hearing, on the grid's clips.
 
-    python3 bench/pause_oracle.py                    # tuning, validation and held-out clips
-    python3 bench/pause_oracle.py --split held_out   # one split
+    python3 bench/pause_oracle.py                    # tuning, validation, held-out, recorded
+    python3 bench/pause_oracle.py --split held_out   # one split (real: the recorded speech)
 
 It hears the clean (reverberant) speech each clip was mixed from, with no noise at all:
 speech is every 10 ms frame within ``SPEECH_WITHIN_DB`` of the clip's loud level (its 95th
@@ -13,8 +13,9 @@ threshold, however well heard, meets both, and the rest must come from another c
 last row picks for each clip the threshold that serves it best, with hindsight: the ceiling
 of any rule that adapts the pause to the clip.
 Held-out and validation clips are read down to 8 dB SNR, the issue's range (the pauses are
-the same at every SNR; the clips differ in their draws). Reads the clips ``grid.py`` built
-(``bench/out/grid``), building any that are missing. About 10 seconds with the clips built.
+the same at every SNR; the clips differ in their draws); the recorded clips (``real.py``) per
+source. Reads the clips ``grid.py`` and ``real.py`` built (``bench/out``), building any that
+are missing. About 10 seconds with the clips built.
 """
 
 from __future__ import annotations
@@ -75,19 +76,37 @@ def cut_at_pauses(runs: np.ndarray, threshold_s: float, *, padding_s: float, dur
     return padded
 
 
-def scores_by_threshold(specs: list[grid.ClipSpec], thresholds=THRESHOLDS_S) -> dict[float, tuple[list[dict], list[str]]]:
-    """{T: (each clip's ``metrics.segment_scores``, each clip's language)}."""
+def grid_clips(split: str) -> list[tuple[Path, list, str]]:
+    """(clip folder, sentences' (start, end), language) of a grid split, built if missing;
+    validation and held-out clips down to 8 dB SNR."""
+    found = []
+    for spec in grid.specs(split):
+        if split == "tune" or spec.snr_db >= 8:
+            truth = grid.build(spec, OUT)
+            found.append((OUT / spec.name, [(s["start"], s["end"]) for s in truth["sentences"]], spec.language))
+    return found
+
+
+def recorded_clips() -> list[tuple[Path, list, str]]:
+    """(clip folder, sentences' (start, end), source) of every recorded-speech clip (``real.py``)."""
+    import real
+
+    return [(folder, [(s["start"], s["end"]) for s in truth["sentences"]], truth["spec"]["source"])
+            for folder, truth in real.clips(HERE / "out" / "real")]
+
+
+def scores_by_threshold(clips: list[tuple[Path, list, str]], thresholds=THRESHOLDS_S) -> dict[float, tuple[list[dict], list[str]]]:
+    """{T: (each clip's ``metrics.segment_scores``, each clip's group)}, from each clip's
+    ``reference.wav`` (``clips`` as ``grid_clips`` gives them)."""
     padding = PipelineSettings().padding_s
     out: dict[float, tuple[list[dict], list[str]]] = {t: ([], []) for t in thresholds}
-    for spec in specs:
-        truth = grid.build(spec, OUT)
-        reference = sf.read(str(OUT / spec.name / "reference.wav"), dtype="float32")[0]
+    for folder, sentences, group in clips:
+        reference = sf.read(str(folder / "reference.wav"), dtype="float32")[0]
         runs = heard_speech(reference)
-        sentences = [(s["start"], s["end"]) for s in truth["sentences"]]
         for threshold in thresholds:
             segments = cut_at_pauses(runs, threshold, padding_s=padding, duration=reference.size / grid.RATE)
             out[threshold][0].append(metrics.segment_scores(sentences, segments))
-            out[threshold][1].append(spec.language)
+            out[threshold][1].append(group)
     return out
 
 
@@ -107,8 +126,10 @@ def best_for_each_clip(by_threshold: dict[float, tuple[list[dict], list[str]]]) 
 
 def table(by_threshold: dict[float, tuple[list[dict], list[str]]], shown=THRESHOLDS_S) -> list[str]:
     """One row per threshold in ``shown``, then the best threshold for each clip over all of
-    ``by_threshold``'s: all clips pooled, then each language, whole / one each."""
-    languages = [lang for lang in grid.LANGUAGES if any(lang in names for _, names in by_threshold.values())]
+    ``by_threshold``'s: all clips pooled, then each group (language, or recorded source),
+    whole / one each."""
+    named = dict.fromkeys(name for _, names in by_threshold.values() for name in names)
+    languages = [lang for lang in grid.LANGUAGES if lang in named] + [name for name in named if name not in grid.LANGUAGES]
     rows = ["| cut at pauses of at least | all: whole / one each | " + " | ".join(languages) + " |",
             "|---|---|" + "---|" * len(languages)]
     shown_rows = [(f"{threshold:g} s", by_threshold[threshold]) for threshold in shown if threshold in by_threshold]
@@ -121,13 +142,13 @@ def table(by_threshold: dict[float, tuple[list[dict], list[str]]], shown=THRESHO
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=("tune", "validation", "held_out"), action="append",
-                        help="the clips to read (repeatable; default: all three)")
+    parser.add_argument("--split", choices=("tune", "validation", "held_out", "real"), action="append",
+                        help="the clips to read (repeatable; default: all four; real: the recorded speech, per source)")
     options = parser.parse_args()
-    for split in options.split or ("tune", "validation", "held_out"):
-        specs = [spec for spec in grid.specs(split) if split == "tune" or spec.snr_db >= 8]
-        print(f"\n{split} ({len(specs)} clips{'' if split == 'tune' else ', 8 dB SNR and up'}), perfect hearing:\n")
-        print("\n".join(table(scores_by_threshold(specs, HINDSIGHT_THRESHOLDS_S))), flush=True)
+    for split in options.split or ("tune", "validation", "held_out", "real"):
+        clips = recorded_clips() if split == "real" else grid_clips(split)
+        print(f"\n{split} ({len(clips)} clips{'' if split in ('tune', 'real') else ', 8 dB SNR and up'}), perfect hearing:\n")
+        print("\n".join(table(scores_by_threshold(clips, HINDSIGHT_THRESHOLDS_S))), flush=True)
 
 
 if __name__ == "__main__":
