@@ -36,7 +36,11 @@ def main() -> None:
         parser.error(f"{options.results} is not a bench/run.py results file: {error}")
     if not isinstance(results, dict) or not any(results.get(split) for split in ("held_out", "validation", "tune", "real")):
         parser.error(f"{options.results} holds no clip results (expected held_out, validation, tune or real)")
-    print("\n".join(quality.interval_lines(results)))
+    try:
+        lines = quality.interval_lines(results)
+    except (KeyError, TypeError, ValueError) as error:
+        parser.error(f"{options.results} is not a bench/run.py results file: a clip lacks {error}")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

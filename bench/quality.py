@@ -271,7 +271,7 @@ def interval_rows(groups: dict[str, list[dict]], system: str = "ours", peer: str
 
 
 def interval_lines(results: dict) -> list[str]:
-    """The section "How sure are these figures": ``interval_rows`` for the held-out clips down
+    """The section "How sure": ``interval_rows`` for the held-out clips down
     to 8 dB per language (this project and, where it ran, the drafts' re-cut, each against
     Silero), the validation and tuning clips per language, and the recorded speech; from the
     results of one ``bench/run.py`` run (``bench/out/grid-results.json``)."""

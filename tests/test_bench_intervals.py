@@ -118,6 +118,8 @@ def test_the_command_prints_the_intervals_of_a_saved_run(tmp_path):
     ("not json", "is not a bench/run.py results file"),
     ("[1, 2]", "holds no clip results"),
     ('{"held_out": []}', "holds no clip results"),
+    ('{"held_out": [{"spec": {"snr_db": 8}}]}', "is not a bench/run.py results file"),
+    ('{"tune": [{"ours": 1}]}', "is not a bench/run.py results file"),
 ])
 def test_the_command_refuses_what_is_not_a_saved_run(tmp_path, content, says):
     saved = tmp_path / "grid-results.json"
