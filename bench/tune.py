@@ -136,10 +136,6 @@ def clip_scores(clips: list[dict], arguments: list[str]) -> list[dict]:
         one["audio"], settings_for(one["language"], arguments)).padded]) for one in clips]
 
 
-def pooled_scores(clips: list[dict], arguments: list[str]) -> dict:
-    return metrics.pooled(clip_scores(clips, arguments))
-
-
 def main() -> None:
     arguments = sys.argv[1:]
     language = None
