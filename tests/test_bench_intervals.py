@@ -130,3 +130,20 @@ def test_the_command_refuses_what_is_not_a_saved_run(tmp_path, content, says):
 
     assert done.returncode == 2
     assert says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_recorded_clips_are_counted_and_resampled_by_source(tmp_path):
+    def row(source: str, ours: int) -> dict:
+        return {"spec": {"source": source, "language": source.split("-")[0], "name": f"real-{source}"},
+                "ours": clip(ours, 10), "silero": clip(10, 10)}
+
+    results = {"real": [row("en-librivox", 9), row("en-librivox", 10), row("zh-f5", 5), row("zh-f5", 7), row("en-f5", 8)]}
+    saved = tmp_path / "real-results.json"
+    saved.write_text(json.dumps(results))
+
+    done = run_intervals(saved)
+
+    assert done.returncode == 0, done.stderr
+    # Five clips of three sources; LibriVox is a tuning source, so the held-out row has three clips of two.
+    assert "| all real | 5 / 3 | 0.780 (" in done.stdout
+    assert "| real, held-out sources | 3 / 2 | 0.667 (" in done.stdout
