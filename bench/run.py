@@ -18,7 +18,9 @@ the straightforward pipeline) in this process and scored the same way; the table
 give figures per language, per condition and the worst clips, held-out apart from tuning.
 Where the drafting job re-cuts tasks by their drafts' sentences (English, Japanese, Korean), the held-out and
 recorded clips are also drafted by the bundled Whisper base and re-cut as that job does
-(``workflow.draft_recut.recut``), and scored as a system of their own.
+(``workflow.draft_recut.recut``), and scored as a system of their own. The quality tables
+end with 95 % intervals from resampling the clips and paired differences against Silero
+(``quality.interval_lines``); ``bench/intervals.py`` prints them again from a saved run.
 
 Speed: one 10-minute MP4 (``scenario.py``). Each pipeline runs in its own subprocess so its
 peak RSS (VmHWM) is its own, after a warm-up run on three seconds of audio. Wall times exclude Python start-up and imports. The
