@@ -43,7 +43,9 @@ sentence against those joining two sentences, with and without
 without it: the shortest pause (``RECUT_LONG_PAUSE_S``) against the audio each side must
 hold (``RECUT_PAUSE_SIDE_S``).
 
-The rule for choosing is the segmenter's (``bench/tune.py``): on the tuning clips, the most
+Under the table, each variant's change against the default on the same clips, with paired
+95 % intervals (``metrics.difference``), says which differences another draw of the group's
+clips could undo. The rule for choosing is the segmenter's (``bench/tune.py``): on the tuning clips, the most
 "one sentence each" that keeps "whole" at 0.98 or more; where the tuning clips score two
 variants alike, the recorded tuning sources (``real.TUNING_SOURCES``) decide.
 ``--validate`` reads the validation clips (new draws of the tuning material) and
@@ -77,6 +79,8 @@ VARIANTS = ("segmenter", "split anywhere", "a piece may be all pause", "one spli
 LONG_PAUSES_S = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 SIDES_S = (0.5, 0.75, 1.0, 1.5, 2.0)
 MAX_PASSES = 6
+# The variant the others are measured against, with intervals, under the table.
+BASELINE = "the default"
 
 
 def clip_sets(confirm: bool, validate: bool = False) -> list[tuple[str, str, Path, list]]:
@@ -213,6 +217,22 @@ def main() -> None:
         print(f"| {group} | {len(by_variant['segmenter'])} | " + " | ".join(cell(by_variant[v]) for v in VARIANTS) + " |")
     print("\n(each cell: sentences whole / one sentence each / segments with no speech; merges are taken only in en, "
           "the one script with letter case)")
+    print(f"\nEach variant against {BASELINE!r} on the same clips, whole and one each, with paired 95 % intervals "
+          "(resampling the group's clips)\n")
+    others = [variant for variant in VARIANTS if variant != BASELINE]
+    print("| clips | " + " | ".join(others) + " |\n|---|" + "---|" * len(others))
+    for group, by_variant in scores.items():
+        print(f"| {group} | " + " | ".join(change(by_variant[BASELINE], by_variant[v]) for v in others) + " |")
+
+
+def change(baseline: list[dict], variant: list[dict]) -> str:
+    """``variant`` less ``baseline`` on the same clips: whole; one each, each with its paired
+    95 % interval (``metrics.difference``)."""
+    cells = []
+    for key in ("sentences_whole", "one_sentence_each"):
+        difference, low, high = metrics.difference(variant, baseline, key)
+        cells.append(f"{difference:+.3f} ({low:+.3f} to {high:+.3f})")
+    return "; ".join(cells)
 
 
 def print_page_merges(confirm: bool, validate: bool = False) -> None:
