@@ -34,6 +34,7 @@ import grid  # noqa: E402
 import metrics  # noqa: E402
 
 from workbench.audio.pipeline import PipelineSettings  # noqa: E402
+from workbench.audio.segment import frame_levels_db  # noqa: E402
 
 OUT = HERE / "out" / "grid"
 FRAME_S = 0.01
@@ -48,9 +49,7 @@ HINDSIGHT_THRESHOLDS_S = tuple(round(0.1 + 0.025 * step, 3) for step in range(21
 def heard_speech(reference: np.ndarray, sample_rate: int = grid.RATE) -> np.ndarray:
     """Runs of speech in clean audio, (start, end) seconds, shape (n, 2): frames of 10 ms
     within ``SPEECH_WITHIN_DB`` of the 95th percentile of the frames' levels."""
-    frame = int(FRAME_S * sample_rate)
-    frames = reference[: reference.size // frame * frame].reshape(-1, frame).astype(np.float64)
-    levels = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    levels = frame_levels_db(reference, sample_rate, frame_seconds=FRAME_S)
     sounding = levels[levels > -100]
     if not sounding.size:
         return np.zeros((0, 2))
