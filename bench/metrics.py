@@ -136,11 +136,14 @@ def change_cell(defaults: list[dict], changed: list[dict], *, clusters: list | N
     """What a variant changes against the defaults on the same clips, each pooled figure with
     its paired 95 % interval (``difference``): a change whose interval reaches across 0 is
     within what another draw of clips could give."""
-    cells = []
-    for key, label in (("sentences_whole", "whole"), ("one_sentence_each", "one"), ("no_speech_share", "nospeech")):
-        change, low, high = difference(changed, defaults, key, clusters=clusters)
-        cells.append(f"{label} {change:+.3f} ({low:+.3f} to {high:+.3f})")
-    return " ".join(cells)
+    return " ".join(f"{label} {difference_cell(changed, defaults, key, clusters=clusters)}"
+                    for key, label in (("sentences_whole", "whole"), ("one_sentence_each", "one"), ("no_speech_share", "nospeech")))
+
+
+def difference_cell(scores: list[dict], others: list[dict], key: str, *, clusters: list | None = None) -> str:
+    """``difference`` as the bench prints it: "+0.012 (-0.003 to +0.027)"."""
+    change, low, high = difference(scores, others, key, clusters=clusters)
+    return f"{change:+.3f} ({low:+.3f} to {high:+.3f})"
 
 
 def score_cell(pooled: dict) -> str:

@@ -228,11 +228,7 @@ def main() -> None:
 def change(baseline: list[dict], variant: list[dict]) -> str:
     """``variant`` less ``baseline`` on the same clips: whole; one each, each with its paired
     95 % interval (``metrics.difference``)."""
-    cells = []
-    for key in ("sentences_whole", "one_sentence_each"):
-        difference, low, high = metrics.difference(variant, baseline, key)
-        cells.append(f"{difference:+.3f} ({low:+.3f} to {high:+.3f})")
-    return "; ".join(cells)
+    return "; ".join(metrics.difference_cell(variant, baseline, key) for key in ("sentences_whole", "one_sentence_each"))
 
 
 def print_page_merges(confirm: bool, validate: bool = False) -> None:
