@@ -38,12 +38,13 @@ import tune  # noqa: E402
 from workbench.audio.pipeline import PipelineSettings  # noqa: E402
 
 
-def clip_sets(extra: bool, confirm: bool, validate: bool = False) -> dict[str, list[tuple[str, Path, list]]]:
-    """{set name: [(language, clip folder, sentences' (start, end))]}."""
+def clip_sets(extra: bool, confirm: bool, validate: bool = False) -> dict[str, list[tuple[str, Path, list, str | None]]]:
+    """{set name: [(language, clip folder, sentences' (start, end), recorded source or None)]}:
+    a recorded source's clips are resampled together for the change's interval."""
     out = HERE / "out" / "grid"
 
-    def listed(specs) -> list[tuple[str, Path, list]]:
-        return [(spec.language, out / spec.name, [(s["start"], s["end"]) for s in grid.build(spec, out)["sentences"]])
+    def listed(specs) -> list[tuple[str, Path, list, None]]:
+        return [(spec.language, out / spec.name, [(s["start"], s["end"]) for s in grid.build(spec, out)["sentences"]], None)
                 for spec in specs]
 
     sets = {"tuning": listed(grid.specs("tune", extra=extra))}
@@ -54,15 +55,15 @@ def clip_sets(extra: bool, confirm: bool, validate: bool = False) -> dict[str, l
 
         sets["held-out >= 8 dB"] = listed(spec for spec in grid.specs("held_out") if spec.snr_db >= 8)
         sets["recorded"] = [(truth["spec"]["source"].split("-")[0], folder,
-                             [(s["start"], s["end"]) for s in truth["sentences"]])
+                             [(s["start"], s["end"]) for s in truth["sentences"]], truth["spec"]["source"])
                             for folder, truth in real.clips(HERE / "out" / "real")]
     return sets
 
 
-def scored(clips: list[tuple[str, Path, list]], changes: list[str]) -> list[dict]:
+def scored(clips: list[tuple[str, Path, list, str | None]], changes: list[str]) -> list[dict]:
     """Each clip's scores with the ``KEY=VALUE`` changes over its language's defaults."""
     out = []
-    for language, folder, truth in clips:
+    for language, folder, truth, _ in clips:
         settings = tune.variant(PipelineSettings.for_language(language), changes)
         with tempfile.TemporaryDirectory() as scratch:
             result = quality.run_ours(folder / "clip.wav", language, Path(scratch), settings)
@@ -70,18 +71,12 @@ def scored(clips: list[tuple[str, Path, list]], changes: list[str]) -> list[dict
     return out
 
 
-def cells(clips: list[tuple[str, Path, list]], scores: list[dict]) -> str:
+def cells(clips: list[tuple[str, Path, list, str | None]], scores: list[dict]) -> str:
     """All clips pooled, then each language's."""
     per_language: dict[str, list[dict]] = {}
-    for (language, _, _), clip_scores in zip(clips, scores):
+    for (language, *_), clip_scores in zip(clips, scores):
         per_language.setdefault(language, []).append(clip_scores)
     return " | ".join([f"all {cell(scores)}", *(f"{language} {cell(found)}" for language, found in per_language.items())])
-
-
-def source(folder: Path) -> str | None:
-    """The recorded source a clip folder of ``real.clips`` holds (``real-en-call-0-pink-8dB``:
-    ``en-call``), None for a grid clip: a source's clips are resampled together."""
-    return folder.name.removeprefix("real-").rsplit("-", 3)[0] if folder.name.startswith("real-") else None
 
 
 def cell(scores: list[dict]) -> str:
@@ -96,7 +91,7 @@ def main() -> None:
         print(f"\n{name} ({len(clips)} clips): whole / one each / no speech")
         defaults = scored(clips, [])
         print(f"  {'defaults':45s} {cells(clips, defaults)}", flush=True)
-        sources = [source(folder) for _, folder, _ in clips]
+        sources = [source for *_, source in clips]
         for variant in variants:
             changed = scored(clips, variant.split(","))
             print(f"  {variant:45s} {cells(clips, changed)}", flush=True)

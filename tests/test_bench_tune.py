@@ -75,10 +75,10 @@ def test_the_whole_pipeline_variant_is_shown_with_its_change_resampling_recorded
     import pipeline_tune
 
     # Two recorded sources, three clips each; the variant loses a sentence on every clip of one.
-    recorded = [("en", Path(f"real-{name}-{i}-pink-8dB"), []) for name in ("en-call", "en-librivox") for i in range(3)]
+    recorded = [("en", Path(f"real-{name}-{i}-pink-8dB"), [], name) for name in ("en-call", "en-librivox") for i in range(3)]
     monkeypatch.setattr(pipeline_tune, "clip_sets", lambda extra, confirm, validate=False: {"recorded": recorded})
     monkeypatch.setattr(pipeline_tune, "scored", lambda clips, changes: [
-        scores(10 - (1 if changes and "librivox" in folder.name else 0), 10) for _, folder, _ in clips])
+        scores(10 - (1 if changes and "librivox" in folder.name else 0), 10) for _, folder, *_ in clips])
     monkeypatch.setattr("sys.argv", ["pipeline_tune.py", "--confirm", "min_pause_s=0.3"])
 
     pipeline_tune.main()
@@ -86,5 +86,20 @@ def test_the_whole_pipeline_variant_is_shown_with_its_change_resampling_recorded
     change = next(line for line in capsys.readouterr().out.splitlines() if "change, 95 % interval" in line)
     # Resampling the two sources: none of LibriVox (0), all of it (-0.1) or half (-0.05).
     assert "whole -0.050 (-0.100 to +0.000)" in change
-    assert pipeline_tune.source(Path("real-ko-picovoice-2-music-12dB")) == "ko-picovoice"
-    assert pipeline_tune.source(Path("tune-en-pink-7dB-s100")) is None
+
+
+def test_the_whole_pipeline_sets_name_each_recorded_clips_source_and_no_source_for_grid_clips(monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    import pipeline_tune
+    import real
+
+    grid_clip = pipeline_tune.grid.ClipSpec("tune", "en", "pink", 7.0, 100, seconds=90.0)
+    monkeypatch.setattr(pipeline_tune.grid, "specs", lambda split, extra=False: [grid_clip] if split == "tune" else [])
+    monkeypatch.setattr(pipeline_tune.grid, "build", lambda spec, out: {"sentences": [{"start": 1.0, "end": 2.0}]})
+    monkeypatch.setattr(real, "clips", lambda out: [
+        (Path("real-ko-picovoice-2-music-12dB"), {"spec": {"source": "ko-picovoice"}, "sentences": [{"start": 0.5, "end": 1.5}]})])
+
+    sets = pipeline_tune.clip_sets(extra=False, confirm=True)
+
+    assert [clip[3] for clip in sets["tuning"]] == [None]
+    assert sets["recorded"] == [("ko", Path("real-ko-picovoice-2-music-12dB"), [(0.5, 1.5)], "ko-picovoice")]
