@@ -17,7 +17,10 @@ are what the figures are reported on. ``validation`` clips are new draws of the 
 material (its sentences and voices, other seeds, the held-out clips' SNRs and length): a
 choice made on the tuning clips is checked on them before the held-out clips are read, so
 that what only holds on the tuning clips' own draws shows without spending the held-out
-set. Clips are cached under ``bench/out/grid/``.
+set. ``fresh`` clips are new draws of the held-out material (its sentences and voices, other
+seeds, the same SNRs and length), for ``bench/fresh.py``: the held-out clips have been read
+after every change, so a figure that holds on them only by their draws shows on these.
+Clips are cached under ``bench/out/grid/``.
 
 Everything is written as 16 kHz mono WAV (``clip.wav``) plus ``reference.wav`` (the
 reverberant speech alone, scaled like the clip: the SI-SDR reference) and ``truth.json``.
@@ -46,13 +49,15 @@ TUNE_SNRS = (7.0, 14.0)
 # ``bench/enhance.py --extra-tuning``), so the segmenter's tuning set stays what it was.
 EXTRA_TUNE_SNRS = (20.0,)
 VALIDATION_SNRS = (8.0, 12.0, 20.0)
-SEED_BASE = {"tune": 0, "validation": 500, "held_out": 1000}
+SEED_BASE = {"tune": 0, "validation": 500, "held_out": 1000, "fresh": 3000}
+# Whose sentences and voices a split speaks, where not its own.
+MATERIAL = {"validation": "tune", "fresh": "held_out"}
 VERSION = 3  # bump when the generator changes, so cached clips are rebuilt
 
 
 @dataclass(frozen=True)
 class ClipSpec:
-    split: str  # "tune", "validation" or "held_out"
+    split: str  # "tune", "validation", "held_out" or "fresh"
     language: str
     noise: str
     snr_db: float
@@ -61,8 +66,9 @@ class ClipSpec:
 
     @property
     def material(self) -> str:
-        """Whose sentences and voices the clip speaks: a validation clip the tuning split's."""
-        return "tune" if self.split == "validation" else self.split
+        """Whose sentences and voices the clip speaks: a validation clip the tuning split's, a
+        fresh clip the held-out split's."""
+        return MATERIAL.get(self.split, self.split)
 
     @property
     def name(self) -> str:
@@ -73,7 +79,8 @@ def specs(split: str, *, extra: bool = False) -> list[ClipSpec]:
     """Every clip of a split (with ``extra``, the tuning split's ``EXTRA_TUNE_SNRS`` too);
     seeds never repeat across splits."""
     out = []
-    snrs = {"held_out": HELD_OUT_SNRS, "validation": VALIDATION_SNRS}.get(split, TUNE_SNRS + (EXTRA_TUNE_SNRS if extra else ()))
+    snrs = {"held_out": HELD_OUT_SNRS, "fresh": HELD_OUT_SNRS, "validation": VALIDATION_SNRS}.get(
+        split, TUNE_SNRS + (EXTRA_TUNE_SNRS if extra else ()))
     for li, language in enumerate(LANGUAGES):
         for ni, noise in enumerate(NOISE_KINDS):
             for si, snr in enumerate(snrs):

@@ -21,12 +21,12 @@ def grid(monkeypatch):
 
 
 def test_every_split_draws_from_seeds_of_its_own(grid):
-    seeds = {split: {spec.seed for spec in grid.specs(split, extra=split == "tune")}
-             for split in ("tune", "validation", "held_out")}
+    splits = ("tune", "validation", "held_out", "fresh")
+    seeds = {split: {spec.seed for spec in grid.specs(split, extra=split == "tune")} for split in splits}
 
-    assert not seeds["tune"] & seeds["validation"]
-    assert not seeds["validation"] & seeds["held_out"]
-    assert not seeds["tune"] & seeds["held_out"]
+    for n, split in enumerate(splits):
+        for other in splits[n + 1:]:
+            assert not seeds[split] & seeds[other], (split, other)
     validation = grid.specs("validation")
     assert len({spec.name for spec in validation}) == len(validation) == 36
     assert all(spec.name.startswith("validation-") and spec.seconds == 120.0 for spec in validation)
@@ -56,6 +56,20 @@ def test_a_speaker_table_for_validation_never_picks_a_held_out_voice(grid, corpu
 
     assert picked <= set(corpus_module.voices("en", "tune"))
     assert not picked & held_out_only
+
+
+def test_a_fresh_clip_speaks_held_out_sentences_in_held_out_voices_in_a_draw_of_its_own(grid, corpus_module, tmp_path):
+    # bench/fresh.py checks the held-out figures on new draws of the same material.
+    fresh = grid.specs("fresh")
+    assert len(fresh) == 48 and {spec.snr_db for spec in fresh} == set(grid.HELD_OUT_SNRS)
+    assert all(spec.name.startswith("fresh-") and spec.seconds == 120.0 and spec.material == "held_out" for spec in fresh)
+
+    truth = grid.build(grid.ClipSpec("fresh", "en", "pink", 20.0, 3100, seconds=12.0), tmp_path)
+    held_out = grid.build(grid.ClipSpec("held_out", "en", "pink", 20.0, 1100, seconds=12.0), tmp_path)
+
+    assert {s["text"] for s in truth["sentences"]} <= set(corpus_module.SENTENCES["held_out"]["en"])
+    assert {s["voice"] for s in truth["speakers"]} <= set(corpus_module.voices("en", "held_out"))
+    assert [s["text"] for s in truth["sentences"]] != [s["text"] for s in held_out["sentences"]]
 
 
 @pytest.fixture
