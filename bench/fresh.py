@@ -14,7 +14,8 @@ the results go to ``bench/out/fresh-results.json``.
 
 Printed, down to 8 dB SNR (the issue's range) per language: the held-out run's figures (from
 ``bench/out/grid-results.json``, the latest ``bench/run.py`` quality run) beside the fresh
-ones, each with its 95 % interval from resampling the clips, and this project less Silero
+ones, each with its 95 % interval from resampling the clips, and the fresh less the held-out
+(``metrics.between_draws``: each draw resampled on its own); then this project less Silero
 on the fresh clips with a paired interval (``quality.interval_rows``).
 
 Reading the fresh figures to choose a setting would make them one more tuning set: they
@@ -84,20 +85,32 @@ def figure(rows: list[dict], system: str, key: str) -> str:
 
 def comparison(held_out: list[dict], fresh: list[dict]) -> list[str]:
     """Per language down to 8 dB, a row per system: whole and one each on the held-out run
-    and on the fresh clips, side by side."""
+    and on the fresh clips, and the fresh less the held-out with an interval that resamples
+    each draw on its own (``metrics.between_draws``; bold where it leaves out 0)."""
     held, new = in_range(held_out), in_range(fresh)
     systems = [system for system in ("ours", "recut", "silero")
                if any(system in row for row in fresh) or any(system in row for row in held_out)]
-    lines = ["| group | system | clips: held-out / fresh | whole: held-out | whole: fresh | one each: held-out | "
-             "one each: fresh |", "|" + "---|" * 7]
+    lines = ["| group | system | clips: held-out / fresh | whole: held-out | whole: fresh | whole: fresh less held-out "
+             "| one each: held-out | one each: fresh | one each: fresh less held-out |", "|" + "---|" * 9]
     for group in dict.fromkeys([*held, *new]):
         before, after = held.get(group, []), new.get(group, [])
         for system in systems:
             cells = [group, quality.LABELS[system], f"{len(before)} / {len(after)}"]
             for key in ("sentences_whole", "one_sentence_each"):
-                cells += [figure(before, system, key) if before else "—", figure(after, system, key) if after else "—"]
+                cells += [figure(before, system, key) if before else "—", figure(after, system, key) if after else "—",
+                          shift(after, before, system, key)]
             lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def shift(fresh: list[dict], held_out: list[dict], system: str, key: str) -> str:
+    """``system``'s fresh figure less its held-out one, with its interval, or a dash."""
+    scores, others = [row[system] for row in fresh if system in row], [row[system] for row in held_out if system in row]
+    if not scores or not others or len(scores) < len(fresh) or len(others) < len(held_out):
+        return "—"
+    change, low, high = metrics.between_draws(scores, others, key)
+    text = f"{change:+.3f}"
+    return f"{f'**{text}**' if low > 0 or high < 0 else text} ({low:+.3f} to {high:+.3f})"
 
 
 def report(held_out: list[dict], fresh: list[dict]) -> list[str]:

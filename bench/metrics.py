@@ -132,6 +132,22 @@ def difference(scores: list[dict], others: list[dict], key: str, *, clusters: li
     return pooled(scores)[key] - pooled(others)[key], float(low), float(high)
 
 
+def between_draws(scores: list[dict], others: list[dict], key: str, *, level: float = 0.95,
+                  resamples: int = RESAMPLES, seed: int = INTERVAL_SEED) -> tuple[float, float, float]:
+    """How much higher ``pooled(scores)[key]`` is than ``pooled(others)[key]`` where the two
+    are different clips (one system on two draws of clips, as ``bench/fresh.py`` compares
+    them), and a bootstrap interval for it that resamples each set on its own. Returns
+    (difference, low, high); an interval that leaves out 0 says the two draws differ by more
+    than drawing the clips again explains."""
+    if not scores or not others:
+        raise ValueError("a difference between draws needs at least one clip in each")
+    first = _resampled([_counts(scores, key)], key, resamples, seed)[0]
+    second = _resampled([_counts(others, key)], key, resamples, seed + 1)[0]
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(first - second, [tail, 100 - tail])
+    return pooled(scores)[key] - pooled(others)[key], float(low), float(high)
+
+
 def change_cell(defaults: list[dict], changed: list[dict], *, clusters: list | None = None) -> str:
     """What a variant changes against the defaults on the same clips, each pooled figure with
     its paired 95 % interval (``difference``): a change whose interval reaches across 0 is

@@ -48,6 +48,22 @@ def test_clips_are_resampled_whole_not_their_sentences(metrics):
     assert low < 0.3 and high > 0.7
 
 
+def test_two_draws_of_clips_are_compared_by_resampling_each_on_its_own(metrics):
+    # One system on two draws of clips (bench/fresh.py): the sets differ in their clips and
+    # even in their number, so nothing pairs them.
+    held_out = [clip(20, 20), clip(19, 20), clip(20, 20), clip(18, 20)]
+    fresh = [clip(15, 20), clip(14, 20), clip(16, 20)]
+    change, low, high = metrics.between_draws(fresh, held_out, "sentences_whole")
+    assert change == pytest.approx(45 / 60 - 77 / 80)
+    assert low <= change <= high < 0  # these draws differ by more than drawing again explains
+
+    # Clips as varied within each draw as between them: the interval reaches across 0.
+    change, low, high = metrics.between_draws([clip(20, 20), clip(10, 20)], [clip(18, 20), clip(12, 20)], "sentences_whole")
+    assert change == 0 and low < 0 < high
+    with pytest.raises(ValueError, match="at least one clip in each"):
+        metrics.between_draws([], held_out, "sentences_whole")
+
+
 def test_recorded_sources_are_resampled_as_wholes(metrics):
     # Two sources, three clips each: one source always whole, the other never. Resampling
     # the two sources gives 0, 0.5 or 1; resampling the six clips would rarely reach either end.
