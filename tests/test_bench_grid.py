@@ -1,7 +1,8 @@
 """The bench's clip grid (``bench/grid.py``): which sentences, voices and seeds each split uses.
 
 Settings are chosen on the tuning clips, checked on the validation clips and reported on
-the held-out clips. A validation clip must speak the tuning material in a draw of its own:
+the held-out clips, whose figures the fresh clips check on another draw of the same
+material. A validation clip must speak the tuning material in a draw of its own:
 were it to share a seed with a tuning clip it would repeat that clip, and were it to speak
 held-out sentences or voices it would spend the held-out set before the report.
 """
