@@ -1,6 +1,6 @@
 """Fresh draws of the held-out material, read once: do the held-out figures hold?
 
-    python3 bench/fresh.py            # build and run the 48 fresh clips (about 20 minutes with
+    python3 bench/fresh.py            # build and run the 48 fresh clips (about 16 minutes with
                                       # the drafts extra), save and print them beside the held-out run
     python3 bench/fresh.py --print    # print again from the saved runs, running nothing
 
