@@ -74,13 +74,16 @@ def in_range(rows: list[dict]) -> dict[str, list[dict]]:
             f"all ≥ {MIN_SNR_DB:g} dB": kept}
 
 
+def scores_of(rows: list[dict], system: str) -> list[dict] | None:
+    """``system``'s scores of every row, or None where it did not run on all of them (or there are none)."""
+    scores = [row[system] for row in rows if system in row]
+    return scores if scores and len(scores) == len(rows) else None
+
+
 def figure(rows: list[dict], system: str, key: str) -> str:
     """``system``'s pooled ``key`` over ``rows`` with its 95 % interval, or a dash where it did not run."""
-    scores = [row[system] for row in rows if system in row]
-    if not scores or len(scores) < len(rows):
-        return "—"
-    low, high = metrics.interval(scores, key)
-    return f"{metrics.pooled(scores)[key]:.3f} ({low:.3f}–{high:.3f})"
+    scores = scores_of(rows, system)
+    return metrics.interval_cell(scores, key) if scores else "—"
 
 
 def comparison(held_out: list[dict], fresh: list[dict]) -> list[str]:
@@ -97,20 +100,17 @@ def comparison(held_out: list[dict], fresh: list[dict]) -> list[str]:
         for system in systems:
             cells = [group, quality.LABELS[system], f"{len(before)} / {len(after)}"]
             for key in ("sentences_whole", "one_sentence_each"):
-                cells += [figure(before, system, key) if before else "—", figure(after, system, key) if after else "—",
-                          shift(after, before, system, key)]
+                cells += [figure(before, system, key), figure(after, system, key), shift(after, before, system, key)]
             lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
 def shift(fresh: list[dict], held_out: list[dict], system: str, key: str) -> str:
     """``system``'s fresh figure less its held-out one, with its interval, or a dash."""
-    scores, others = [row[system] for row in fresh if system in row], [row[system] for row in held_out if system in row]
-    if not scores or not others or len(scores) < len(fresh) or len(others) < len(held_out):
+    scores, others = scores_of(fresh, system), scores_of(held_out, system)
+    if not scores or not others:
         return "—"
-    change, low, high = metrics.between_draws(scores, others, key)
-    text = f"{change:+.3f}"
-    return f"{f'**{text}**' if low > 0 or high < 0 else text} ({low:+.3f} to {high:+.3f})"
+    return metrics.marked_change_cell(*metrics.between_draws(scores, others, key))
 
 
 def report(held_out: list[dict], fresh: list[dict]) -> list[str]:

@@ -162,6 +162,19 @@ def difference_cell(scores: list[dict], others: list[dict], key: str, *, cluster
     return f"{change:+.3f} ({low:+.3f} to {high:+.3f})"
 
 
+def marked_change_cell(change: float, low: float, high: float) -> str:
+    """A difference and its interval as the tables of intervals print it, bold where the
+    interval leaves out 0: "**-0.027** (-0.052 to -0.003)"."""
+    text = f"{change:+.3f}"
+    return f"{f'**{text}**' if low > 0 or high < 0 else text} ({low:+.3f} to {high:+.3f})"
+
+
+def interval_cell(scores: list[dict], key: str, *, clusters: list | None = None) -> str:
+    """``pooled(scores)[key]`` with its 95 % interval (``interval``): "0.976 (0.965–0.987)"."""
+    low, high = interval(scores, key, clusters=clusters)
+    return f"{pooled(scores)[key]:.3f} ({low:.3f}–{high:.3f})"
+
+
 def score_cell(pooled: dict) -> str:
     """A pooled score (``pooled``) as the bench's tables print it: whole / one each / no speech."""
     return f"{pooled['sentences_whole']:.3f} / {pooled['one_sentence_each']:.3f} / {pooled['no_speech_share']:.3f}"

@@ -260,12 +260,8 @@ def interval_rows(groups: dict[str, list[dict]], system: str = "ours", peer: str
         cells = [name, f"{len(results)} / {len(set(clusters))}" if clusters else str(len(results))]
         ours, theirs = [r[system] for r in results], [r[peer] for r in results]
         for key in ("sentences_whole", "one_sentence_each"):
-            for scores in (ours, theirs):
-                low, high = metrics.interval(scores, key, clusters=clusters)
-                cells.append(f"{metrics.pooled(scores)[key]:.3f} ({low:.3f}–{high:.3f})")
-            change, low, high = metrics.difference(ours, theirs, key, clusters=clusters)
-            text = f"{change:+.3f}"
-            cells.append(f"{f'**{text}**' if low > 0 or high < 0 else text} ({low:+.3f} to {high:+.3f})")
+            cells += [metrics.interval_cell(scores, key, clusters=clusters) for scores in (ours, theirs)]
+            cells.append(metrics.marked_change_cell(*metrics.difference(ours, theirs, key, clusters=clusters)))
         rows.append("| " + " | ".join(cells) + " |")
     return rows
 

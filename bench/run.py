@@ -401,8 +401,8 @@ def quality_grid(args) -> tuple[list[str], dict]:
         cells = []
         for lang in grid.LANGUAGES:
             ours, peer = pooled[lang]["ours"][key], pooled[lang]["silero"][key]
-            low, high = metrics.interval([r["ours"] for r in in_range[lang]], key)
-            cells.append(f"{ours:.3f} ({low:.3f}–{high:.3f}) vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
+            figure = metrics.interval_cell([r["ours"] for r in in_range[lang]], key)
+            cells.append(f"{figure} vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for name, key, goal in (("sentences whole, after the drafts' re-cut", "sentences_whole", 0.98),
                             ("one sentence each, after the drafts' re-cut", "one_sentence_each", 0.95)):
@@ -413,8 +413,8 @@ def quality_grid(args) -> tuple[list[str], dict]:
                 cells.append("— (not re-cut)")
                 continue
             ours, peer = metrics.pooled([r["recut"] for r in rows])[key], pooled[lang]["silero"][key]
-            low, high = metrics.interval([r["recut"] for r in rows], key)
-            cells.append(f"{ours:.3f} ({low:.3f}–{high:.3f}) vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
+            figure = metrics.interval_cell([r["recut"] for r in rows], key)
+            cells.append(f"{figure} vs {peer:.3f}: {verdict(ours >= goal and ours > peer)}")
         if any(not cell.startswith("—") for cell in cells):
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("| segments with no speech ≤ 0.02 | " + " | ".join(
