@@ -52,18 +52,9 @@ def run() -> list[dict]:
 
     recut_languages = Policy.from_env().recut_languages
     drafter = quality.Drafter.load()
-    rows = []
-    for spec in grid.specs("fresh"):
-        truth = grid.build(spec, GRID)
-        folder = GRID / spec.name
-        row = quality.evaluate(folder / "clip.wav", folder / "reference.wav",
-                               [(s["start"], s["end"]) for s in truth["sentences"]], spec.language, systems=SYSTEMS,
-                               drafter=drafter if spec.language in recut_languages else None)
-        row["spec"] = {**spec.__dict__, "name": spec.name}
-        rows.append(row)
-        print(f"{spec.name}: whole {row['ours']['sentences_whole']:.2f} / Silero {row['silero']['sentences_whole']:.2f}",
-              file=sys.stderr, flush=True)
-    return rows
+    return [quality.evaluate_grid_clip(spec, GRID, systems=SYSTEMS,
+                                       drafter=drafter if spec.language in recut_languages else None)
+            for spec in grid.specs("fresh")]
 
 
 def in_range(rows: list[dict]) -> dict[str, list[dict]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -181,6 +182,21 @@ def recut_drafted(language: str, segments: list[tuple[float, float]], drafts: li
     from workbench.workflow.draft_recut import recut
 
     return recut(language, hinted(segments, drafts, clean), [d.text for d in drafts], **how)
+
+
+def evaluate_grid_clip(spec, out: Path, *, systems=SYSTEMS, drafter: Drafter | None = None) -> dict:
+    """One clip of ``grid.py`` (built under ``out``, or read from there) through ``evaluate``,
+    its row carrying the clip's spec; a line of progress goes to stderr."""
+    import grid
+
+    truth = grid.build(spec, out)
+    folder = out / spec.name
+    row = evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]],
+                   spec.language, systems=systems, drafter=drafter)
+    row["spec"] = {**spec.__dict__, "name": spec.name}
+    print(f"{spec.name}: whole {row['ours']['sentences_whole']:.2f} / Silero {row['silero']['sentences_whole']:.2f}",
+          file=sys.stderr, flush=True)
+    return row
 
 
 def evaluate(clip: Path, reference_path: Path, truth: list[tuple[float, float]], language: str, *, systems=SYSTEMS,

@@ -336,13 +336,8 @@ def quality_grid(args) -> tuple[list[str], dict]:
     results: dict[str, list[dict]] = {}
     for split in () if args.real_only else ("tune", "validation", "held_out"):
         for spec in grid.specs(split):
-            truth = grid.build(spec, GRID)
-            folder = GRID / spec.name
-            row = quality.evaluate(folder / "clip.wav", folder / "reference.wav", [(s["start"], s["end"]) for s in truth["sentences"]], spec.language,
-                                   drafter=drafter if split == "held_out" and spec.language in recut_languages else None)
-            row["spec"] = {**spec.__dict__, "name": spec.name}
-            results.setdefault(split, []).append(row)
-            print(f"{spec.name}: whole {row['ours']['sentences_whole']:.2f} / Silero {row['silero']['sentences_whole']:.2f}", file=sys.stderr, flush=True)
+            results.setdefault(split, []).append(quality.evaluate_grid_clip(
+                spec, GRID, drafter=drafter if split == "held_out" and spec.language in recut_languages else None))
     if not args.no_real:
         for folder, truth in real.clips(HERE / "out" / "real"):
             language = truth["spec"]["language"]
