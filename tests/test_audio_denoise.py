@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
 from workbench.audio import denoise
 from workbench.audio.chunks import map_chunks
 from workbench.audio.synth import hum, pink_noise
+from tests.recorded_speech import recorded_sentences
 
 RATE = 16000
 
@@ -120,6 +123,49 @@ def test_map_chunks_matches_the_whole_array_transform_in_place_too(chunk):
     np.testing.assert_allclose(map_chunks(audio, smooth, context=4, chunk=chunk)[2:-2], whole[2:-2], atol=1e-6)
     map_chunks(audio, smooth, context=4, chunk=chunk, out=audio)
     np.testing.assert_allclose(audio[2:-2], whole[2:-2], atol=1e-6)
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_map_chunks_on_two_threads_writes_what_one_thread_writes_in_place_too(chunk):
+    audio = np.random.default_rng(3).standard_normal(1000).astype(np.float32)
+
+    def smooth(x: np.ndarray) -> np.ndarray:
+        return np.convolve(x, np.ones(5, np.float32) / 5, mode="same")
+
+    serial = map_chunks(audio, smooth, context=4, chunk=chunk)
+    np.testing.assert_array_equal(map_chunks(audio, smooth, context=4, chunk=chunk, workers=2), serial)
+    map_chunks(audio, smooth, context=4, chunk=chunk, out=audio, workers=2)
+    np.testing.assert_array_equal(audio, serial)
+
+
+def test_map_chunks_with_two_workers_transforms_two_chunks_at_once():
+    # The first two chunks each wait for the other: one at a time, the barrier times out.
+    meeting, calls = threading.Barrier(2, timeout=10), []
+
+    def meet(x: np.ndarray) -> np.ndarray:
+        calls.append(1)
+        if len(calls) <= 2:
+            meeting.wait()
+        return x
+
+    audio = np.arange(100, dtype=np.float32)
+    np.testing.assert_array_equal(map_chunks(audio, meet, context=2, chunk=10, workers=2), audio)
+
+
+def test_map_chunks_raises_a_transforms_error_and_refuses_no_workers():
+    def broken(x: np.ndarray) -> np.ndarray:
+        raise RuntimeError("chunk failed")
+
+    with pytest.raises(RuntimeError, match="chunk failed"):
+        map_chunks(np.zeros(100, np.float32), broken, context=2, chunk=10, workers=2)
+    with pytest.raises(ValueError, match="workers"):
+        map_chunks(np.zeros(100, np.float32), lambda x: x, context=2, chunk=10, workers=0)
+
+
+def test_highpass_on_two_threads_equals_one_thread_on_recorded_speech():
+    speech = recorded_sentences()
+    one = denoise.highpass(speech, RATE, workers=1)
+    np.testing.assert_array_equal(denoise.highpass(speech, RATE, workers=2), one)
 
 
 def test_hum_helper_is_mains_with_harmonics():

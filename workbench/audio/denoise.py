@@ -57,11 +57,14 @@ METHODS = ("gate", "wiener")
 MIN_PROFILE_S = {"gate": 0.5, "wiener": 0.3}
 
 
-def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, out: np.ndarray | None = None) -> np.ndarray:
+def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, out: np.ndarray | None = None,
+             workers: int = 2) -> np.ndarray:
     """Zero-phase Butterworth high-pass (rumble, mains fundamental), in chunks.
 
     Run forwards and backwards (4th order each way) so voice harmonics near the corner
     keep their phase: a causal filter's phase shift alone costs several dB of SI-SDR.
+    ``workers`` chunks are filtered at once (``sosfilt`` releases the GIL): on two cores
+    the 10-minute clip's high-pass takes half the wall time for the same CPU time.
 
     Parameters
     ----------
@@ -86,7 +89,7 @@ def highpass(audio: np.ndarray, sample_rate: int, *, cutoff_hz: float = 80.0, ou
         return sosfilt(sos32, forward[::-1])[::-1].astype(np.float32, copy=False)
 
     # Ten-second chunks: each holds a few float32 copies of itself while filtered.
-    return map_chunks(audio, filtered, context=context, chunk=10 * sample_rate, out=out)
+    return map_chunks(audio, filtered, context=context, chunk=10 * sample_rate, out=out, workers=workers)
 
 
 def collect_noise(audio: np.ndarray, sample_rate: int, intervals: np.ndarray, *, max_seconds: float = 20.0) -> np.ndarray:
