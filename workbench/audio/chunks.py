@@ -61,9 +61,10 @@ def map_chunks(
 
 
 def _windows(audio: np.ndarray, context: int, chunk: int) -> Iterator[tuple[int, int, int, np.ndarray]]:
-    """Each chunk's (start, end, samples of left context, window with its context). A window
-    is copied out of ``audio`` before the caller writes the chunk before it, and the left
-    context of the next is copied before this chunk is written."""
+    """Each chunk's (start, end, samples of left context, window with its context), the window
+    a copy. A window reads ``audio`` only from its own chunk's start on; its left context was
+    copied when the window before it was made, so writing a chunk's output over ``audio``
+    once its window exists never changes a later window."""
     left = np.zeros(0, dtype=audio.dtype)
     for start in range(0, audio.size, chunk):
         end = min(start + chunk, audio.size)
