@@ -42,6 +42,11 @@ MIN_NOISE_PROFILE_S = denoise.MIN_PROFILE_S["gate"]
 # minutes keeps the 10-minute clip in memory (the speed figures) and bounds what is copied
 # to disk when a clip passes it (55 MiB).
 ON_DISK_AFTER_S = 15 * 60
+# ``original.flac`` is handed to its writer thread this many seconds at a time. Every hand-off
+# wakes the thread, which then takes the GIL from the decoder: at one second a time the
+# 10-minute clip's decode stage took 0.67 s of wall time and 0.77 s of CPU, at ten seconds
+# 0.58 s and 0.68 s (the same file, byte for byte).
+ORIGINAL_BATCH_S = 10
 NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
 
 # Overall progress fraction reached at the end of each stage (for one progress bar).
@@ -224,23 +229,32 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
     info, chunks = io.decode_chunks(input_path, max_seconds=max_seconds)
     expected = int(info.duration * SAMPLE_RATE)
     # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
-    # at most a few chunks wait for it, so a slow disk or a busy machine cannot pile them up.
+    # at most four batches wait for it, so a slow disk or a busy machine cannot pile them up.
     in_flight: deque = deque()
     with io.pcm16_file(original_path, SAMPLE_RATE) as original, \
             ThreadPoolExecutor(max_workers=1) as writer:
 
+        def write(batch: list[np.ndarray]) -> None:
+            if len(in_flight) >= 4:
+                in_flight.popleft().result()
+            in_flight.append(writer.submit(original.write, np.concatenate(batch)))
+
         def written(chunks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
-            decoded = 0
+            decoded, batch, batched = 0, [], 0
             for chunk in chunks:
-                if len(in_flight) >= 4:
-                    in_flight.popleft().result()
-                in_flight.append(writer.submit(original.write, io.pcm16(chunk)))
+                batch.append(io.pcm16(chunk))
+                batched += chunk.size
+                if batched >= ORIGINAL_BATCH_S * SAMPLE_RATE:
+                    write(batch)
+                    batch, batched = [], 0
                 decoded += chunk.size
                 if decoded > _LONG_CLIP_SAMPLES:
                     memory.return_freed_buffers()
                 if expected:
                     clock.within("decode", decoded / expected)
                 yield chunk
+            if batch:
+                write(batch)
 
         audio = io.gather(written(chunks), capacity=io.capacity(max_seconds, SAMPLE_RATE), disk=disk,
                           disk_after=int(ON_DISK_AFTER_S * SAMPLE_RATE))
