@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -139,6 +140,48 @@ def test_a_long_segment_is_split_where_the_model_hears_a_pause_between_two_sente
     assert len(kept) == 2 and not len(dropped) and verdict.splits == 1
     assert gap[0] - 0.1 <= kept[0, 1] == kept[1, 0] <= gap[1] + 0.1
     assert kept[0, 0] == whole[0] and kept[1, 1] == whole[1]
+
+
+def test_the_spans_heard_two_at_a_time_decide_what_one_at_a_time_decides(model, monkeypatch):
+    audio, music, speech = music_then_speech()
+    first = sentence("Please close the window before you leave the room today.")
+    second = sentence("We will meet again next week at the same time.")
+    long_one = np.concatenate([first, chords(0.6), second])
+    audio = with_noise(np.concatenate([audio, silence(1.0), long_one, silence(0.5)]))
+    start = audio.size / RATE - 0.5 - long_one.size / RATE
+    intervals = np.array([music, speech, (start, start + long_one.size / RATE)])
+    quiet = np.zeros(audio.size // 160, bool)
+
+    def refined():
+        return second_opinion.refine(intervals, audio, quiet, opinion=model, quiet_frame_s=0.01, check_below_s=2.5,
+                                     min_speech_share=0.3, split_above_s=5.0, min_pause_s=0.25, min_quiet_share=0.0)
+
+    monkeypatch.setattr(second_opinion, "SPAN_WORKERS", 1)
+    one = refined()
+    monkeypatch.setattr(second_opinion, "SPAN_WORKERS", 2)
+    two = refined()
+    assert one[0].tolist() == two[0].tolist() and one[1].tolist() == two[1].tolist() and one[2] == two[2]
+    assert one[2].dropped == 1 and one[2].splits == 1
+
+
+def test_the_second_opinion_hears_two_spans_at_once(model):
+    # Each of the first two spans waits for the other: heard one at a time, the barrier times out.
+    meeting, calls = threading.Barrier(2, timeout=10), []
+
+    class Meeting:
+        def span(self, audio, start, end):
+            calls.append(start)
+            if len(calls) <= 2:
+                meeting.wait()
+            return model.span(audio, start, end)
+
+    audio, music, speech = music_then_speech()
+    quiet = np.zeros(audio.size // 160, bool)
+    kept, dropped, verdict = second_opinion.refine(
+        np.array([music, (speech[0], speech[0] + 1.0)]), audio, quiet, opinion=Meeting(), quiet_frame_s=0.01,
+        check_below_s=2.5, min_speech_share=0.3, split_above_s=5.0, min_pause_s=0.25, min_quiet_share=0.0,
+    )
+    assert sorted(calls) == [music[0], speech[0]] and dropped.tolist() == [list(music)]
 
 
 def clip_with_music() -> tuple[np.ndarray, list[tuple[float, float]]]:

@@ -25,6 +25,7 @@ downloaded. Without either, ``load()`` returns ``None`` and the segmenter works 
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ FRAME_S = FRAME / RATE
 CONTEXT = 64  # samples of the previous frame the model sees with each frame
 CALL_FRAMES = 512  # frames per ONNX call
 WARM_UP_S = 0.5  # audio before a span the model hears first, so its state has settled
+SPAN_WORKERS = 2  # spans heard at once, each on one onnxruntime thread
 SPEECH_P = 0.5  # Silero's own thresholds: speech at or above, silence below SILENCE_P
 SILENCE_P = 0.35
 MODEL_FILE = "silero_vad/data/silero_vad_16k_sequence.onnx"
@@ -64,7 +66,7 @@ def load() -> Opinion | None:
     except ImportError:
         return None
     options = onnxruntime.SessionOptions()
-    # One thread: the pipeline's other stages have the second core, and the model is small.
+    # One thread a run: the model is too small to split, and ``refine`` runs two spans at once.
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     try:
@@ -151,9 +153,15 @@ def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opini
     kept: list[tuple[float, float]] = []
     dropped: list[tuple[float, float]] = []
     splits, heard = 0, 0.0
-    for start, end in np.asarray(intervals, dtype=np.float64).reshape(-1, 2):
+    intervals = np.asarray(intervals, dtype=np.float64).reshape(-1, 2)
+    asked = [(start, end) for start, end in intervals if end - start > split_above_s or end - start < check_below_s]
+    # Each span is heard from a fresh state, so the spans are independent: two at a time, on
+    # two threads (onnxruntime's ``run`` releases the GIL), in order.
+    with ThreadPoolExecutor(max_workers=SPAN_WORKERS) as pool:
+        spans = dict(zip(asked, pool.map(lambda span: opinion.span(audio, *span), asked)))
+    for start, end in intervals:
         if end - start > split_above_s:
-            probs, seconds = opinion.span(audio, start, end)
+            probs, seconds = spans[start, end]
             heard += seconds
             pieces = _split_at_pauses(start, end, probs, quiet, quiet_frame_s=quiet_frame_s, min_pause_s=min_pause_s,
                                       min_quiet_share=min_quiet_share)
@@ -165,7 +173,7 @@ def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opini
                 else:
                     kept.append((a, b))
         elif end - start < check_below_s:
-            probs, seconds = opinion.span(audio, start, end)
+            probs, seconds = spans[start, end]
             heard += seconds
             (kept if _speech_share(probs, 0.0, end - start) >= min_speech_share else dropped).append((start, end))
         else:
