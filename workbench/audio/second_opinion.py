@@ -81,18 +81,30 @@ def probabilities(session, audio: np.ndarray) -> np.ndarray:
     (ceil(n / 512),), from a fresh state: the streaming model's own numbers."""
     audio = np.asarray(audio, np.float32)
     n_frames = -(-audio.size // FRAME)
-    frames = np.zeros((n_frames, FRAME), np.float32)
-    frames.reshape(-1)[: audio.size] = audio
-    # Each frame is fed with the last 64 samples of the one before it (zeros for the first).
-    context = np.concatenate([np.zeros((1, CONTEXT), np.float32), frames[:-1, -CONTEXT:]])
-    windows = np.concatenate([context, frames], axis=1)
     h = np.zeros((1, 1, 128), np.float32)
     c = np.zeros((1, 1, 128), np.float32)
     out = []
+    # A call's windows are built for that call alone: a long span (an hour of music in one
+    # segment) would otherwise hold about two float32 copies of itself while it is heard.
     for first in range(0, n_frames, CALL_FRAMES):
-        probs, h, c = session.run(["speech_probs", "hn", "cn"], {"input": windows[first : first + CALL_FRAMES], "h": h, "c": c})
+        count = min(CALL_FRAMES, n_frames - first)
+        windows = np.zeros((count, CONTEXT + FRAME), np.float32)
+        # Each frame is fed with the last 64 samples of the one before it (zeros for the first).
+        begin = first * FRAME - CONTEXT
+        piece = audio[max(begin, 0) : (first + count) * FRAME]
+        flat = np.zeros(count * FRAME + CONTEXT, np.float32)
+        flat[max(-begin, 0) : max(-begin, 0) + piece.size] = piece
+        windows[:, :CONTEXT] = _contexts(flat, count)
+        windows[:, CONTEXT:] = flat[CONTEXT:].reshape(count, FRAME)
+        probs, h, c = session.run(["speech_probs", "hn", "cn"], {"input": windows, "h": h, "c": c})
         out.append(probs.reshape(-1))
     return np.concatenate(out) if out else np.zeros(0, np.float32)
+
+
+def _contexts(flat: np.ndarray, count: int) -> np.ndarray:
+    """The ``CONTEXT`` samples before each of ``count`` frames, from ``flat`` (``CONTEXT``
+    samples, then the frames)."""
+    return np.lib.stride_tricks.as_strided(flat, shape=(count, CONTEXT), strides=(FRAME * flat.strides[0], flat.strides[0]))
 
 
 @dataclass(frozen=True)
