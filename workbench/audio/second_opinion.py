@@ -88,23 +88,16 @@ def probabilities(session, audio: np.ndarray) -> np.ndarray:
     # segment) would otherwise hold about two float32 copies of itself while it is heard.
     for first in range(0, n_frames, CALL_FRAMES):
         count = min(CALL_FRAMES, n_frames - first)
-        windows = np.zeros((count, CONTEXT + FRAME), np.float32)
-        # Each frame is fed with the last 64 samples of the one before it (zeros for the first).
+        # Each frame is fed with the last 64 samples of the one before it (zeros for the
+        # first), so window j is flat[j * FRAME : j * FRAME + CONTEXT + FRAME].
         begin = first * FRAME - CONTEXT
         piece = audio[max(begin, 0) : (first + count) * FRAME]
         flat = np.zeros(count * FRAME + CONTEXT, np.float32)
         flat[max(-begin, 0) : max(-begin, 0) + piece.size] = piece
-        windows[:, :CONTEXT] = _contexts(flat, count)
-        windows[:, CONTEXT:] = flat[CONTEXT:].reshape(count, FRAME)
+        windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(flat, CONTEXT + FRAME)[::FRAME])
         probs, h, c = session.run(["speech_probs", "hn", "cn"], {"input": windows, "h": h, "c": c})
         out.append(probs.reshape(-1))
     return np.concatenate(out) if out else np.zeros(0, np.float32)
-
-
-def _contexts(flat: np.ndarray, count: int) -> np.ndarray:
-    """The ``CONTEXT`` samples before each of ``count`` frames, from ``flat`` (``CONTEXT``
-    samples, then the frames)."""
-    return np.lib.stride_tricks.as_strided(flat, shape=(count, CONTEXT), strides=(FRAME * flat.strides[0], flat.strides[0]))
 
 
 @dataclass(frozen=True)
