@@ -79,3 +79,32 @@ def test_normalize_loudness_leaves_digital_silence_as_it_is():
     out, result = loudness.normalize_loudness(np.zeros(RATE, np.float32), RATE)
     assert result.gain_db == 0.0 and not out.any()
     assert result.to_dict()["before_lufs"] is None
+
+
+def test_the_loudest_blocks_alone_give_a_lower_bound_of_the_true_peak():
+    # Quiet speech with one loud burst late in the clip and a louder one early: the loudest
+    # block holds the true peak, fewer blocks than that give less, never more.
+    audio = speechlike(30.0, level=0.02, seed=5)
+    audio[3 * RATE : 3 * RATE + 400] *= 40
+    audio[20 * RATE : 20 * RATE + 400] *= 20
+    whole = loudness.true_peak_dbtp(audio, RATE)
+    assert loudness.true_peak_dbtp(audio, RATE, loudest_blocks=1) == whole
+    assert loudness.true_peak_dbtp(audio, RATE, loudest_blocks=10_000) == whole
+    assert loudness.true_peak_dbtp(audio, RATE, loudest_blocks=0) == float("-inf")
+    quiet = audio.copy()
+    quiet[3 * RATE : 3 * RATE + 400] /= 40
+    partial = loudness.true_peak_dbtp(quiet, RATE, loudest_blocks=1)
+    assert partial == loudness.true_peak_dbtp(quiet, RATE)  # now the late burst's block is the loudest
+    assert partial < whole
+
+
+@pytest.mark.parametrize(("ceiling", "limited"), [(-3.0, True), (-1.0, False)])
+def test_gain_then_limit_is_normalize_loudness_in_two_halves(ceiling, limited):
+    audio = speechlike(20.0, level=0.05, seed=7)  # its true peak at -16 LUFS: -1.6 dBTP
+    expected, expected_result = loudness.normalize_loudness(audio, RATE, target_lufs=-16.0, ceiling_dbtp=ceiling)
+    out, before, gain_db = loudness.apply_gain(audio, RATE, target_lufs=-16.0, max_gain_db=20.0)
+    result, changed = loudness.limit_to_ceiling(out, RATE, before_lufs=before, gain_db=gain_db,
+                                                peak_dbtp=loudness.true_peak_dbtp(out, RATE), ceiling_dbtp=ceiling)
+    np.testing.assert_array_equal(out, expected)
+    assert result == expected_result and changed == limited
+    assert (result.true_peak_dbtp <= ceiling) and (result.after_lufs < -16.0 if limited else result.after_lufs == before + gain_db)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from workbench.audio import loudness, pipeline
 from workbench.audio.errors import AudioError
 from workbench.audio.io import write_audio
 from workbench.audio.pipeline import NO_SEGMENTS_NOTE, PipelineSettings, process_file
@@ -104,6 +105,31 @@ def test_settings_are_used_and_recorded(tmp_path):
     assert report.report["settings"]["target_lufs"] == -18.0
     assert report.report["loudness"]["after_lufs"] == pytest.approx(-18.0, abs=0.5)
     assert report.report["denoise"] == {**report.report["denoise"], "applied": False, "reason": "turned off in the settings"}
+
+
+def delivered(out: Path) -> dict[str, bytes]:
+    """Every file of an output directory but the report, by path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != "report.json"}
+
+
+@pytest.mark.parametrize("ceiling", [-8.0, -1.0], ids=["limited", "under the ceiling"])
+def test_true_peak_found_beside_the_writing_delivers_what_it_would_before(tmp_path, monkeypatch, ceiling):
+    # With no loudest blocks checked first, the whole true-peak search runs while the audio
+    # is split and written; a clip it then finds over the ceiling is limited and written
+    # again, so both ways deliver the same files, limited where the ceiling asks.
+    settings = replace(PipelineSettings.for_language("ko"), true_peak_ceiling_dbtp=ceiling)
+    first = process_file(SAMPLES / "ko_call.mp3", tmp_path / "first", language="ko", settings=settings)
+    monkeypatch.setattr(pipeline, "LOUDEST_PEAK_BLOCKS", 0)
+    beside = process_file(SAMPLES / "ko_call.mp3", tmp_path / "beside", language="ko", settings=settings)
+    assert delivered(tmp_path / "beside") == delivered(tmp_path / "first")
+    assert {**beside.report, "timings": None} == {**first.report, "timings": None}
+    clean = sf.read(tmp_path / "beside" / "clean.flac", dtype="float32")[0]
+    assert loudness.true_peak_dbtp(clean, 16000) <= ceiling + 0.01
+    assert (beside.report["loudness"]["true_peak_dbtp"] <= -8.0) == (ceiling == -8.0)
+    for entry in beside.segments:  # each segment is its stretch of the limited clean audio
+        piece = sf.read(tmp_path / "beside" / entry.audio_filepath, dtype="float32")[0]
+        first = round(entry.start * 16000)  # the manifest's start is rounded to the millisecond
+        assert any(np.array_equal(piece, clean[at : at + piece.size]) for at in range(max(first - 16, 0), first + 17))
 
 
 def test_without_settings_a_clip_gets_its_language_s_defaults_and_given_settings_are_kept(tmp_path):
