@@ -383,18 +383,17 @@ def _judge_highpass(audio: np.ndarray, original_path: Path, found: Found, noise:
 
 
 def _write(audio: np.ndarray, staging: Path, intervals: np.ndarray, language: str) -> tuple[SegmentEntry, ...]:
-    """``clean.flac`` (on a thread of its own), the segments' files and the manifest."""
+    """``clean.flac`` and the segments' files, two at a time (libsndfile releases the GIL), and the manifest."""
     (staging / "segments").mkdir()
     entries = [
         SegmentEntry(id=f"{index:05d}", audio_filepath=f"segments/{index:05d}.flac", start=round(float(start), 3),
                      end=round(float(end), 3), language=language)
         for index, (start, end) in enumerate(intervals, start=1)
     ]
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        clean_written = writer.submit(io.write_audio, staging / "clean.flac", audio, SAMPLE_RATE)
-        for entry, (start, end) in zip(entries, intervals):
-            io.write_audio(staging / entry.audio_filepath, audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], SAMPLE_RATE)
-        clean_written.result()
+    with ThreadPoolExecutor(max_workers=2) as writers:
+        jobs = [(staging / "clean.flac", audio)] + [(staging / entry.audio_filepath, audio[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)])
+                                                     for entry, (a, b) in zip(entries, intervals)]
+        list(writers.map(lambda job: io.write_audio(*job, SAMPLE_RATE), jobs))
     with open(staging / "manifest.jsonl", "w", encoding="utf-8") as manifest:
         manifest.writelines(json.dumps(entry.to_manifest(), ensure_ascii=False) + "\n" for entry in entries)
     return tuple(entries)
