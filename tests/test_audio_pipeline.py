@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from workbench.audio import loudness, pipeline
+from workbench.audio import delivery, loudness
 from workbench.audio.errors import AudioError
 from workbench.audio.io import write_audio
 from workbench.audio.pipeline import NO_SEGMENTS_NOTE, PipelineSettings, process_file
@@ -119,7 +119,7 @@ def test_true_peak_found_beside_the_writing_delivers_what_it_would_before(tmp_pa
     # again, so both ways deliver the same files, limited where the ceiling asks.
     settings = replace(PipelineSettings.for_language("ko"), true_peak_ceiling_dbtp=ceiling)
     first = process_file(SAMPLES / "ko_call.mp3", tmp_path / "first", language="ko", settings=settings)
-    monkeypatch.setattr(pipeline, "LOUDEST_PEAK_BLOCKS", 0)
+    monkeypatch.setattr(delivery, "LOUDEST_PEAK_BLOCKS", 0)
     beside = process_file(SAMPLES / "ko_call.mp3", tmp_path / "beside", language="ko", settings=settings)
     assert delivered(tmp_path / "beside") == delivered(tmp_path / "first")
     assert {**beside.report, "timings": None} == {**first.report, "timings": None}

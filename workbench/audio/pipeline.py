@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.audio import allocator, denoise, enhance, io, loudness, paged, segment
+from workbench.audio import allocator, delivery, denoise, enhance, io, paged, segment
+from workbench.audio.delivery import SegmentEntry
 from workbench.audio.errors import AudioError
 from workbench.audio.settings import MIN_DURATION_S, SAMPLE_RATE, PipelineSettings
 from workbench.audio.speech import Found, find_speech
@@ -48,46 +48,12 @@ ON_DISK_AFTER_S = 15 * 60
 # 10-minute clip's decode stage took 0.67 s of wall time and 0.77 s of CPU, at ten seconds
 # 0.58 s and 0.68 s (the same file, byte for byte).
 ORIGINAL_BATCH_S = 10
-# The true peak of the loudest samples' blocks (a quarter second each, this many) decides
-# before anything is written whether the limiter runs; the rest of the search runs beside the
-# writing (the 10-minute clip's loudness, split and write stages: 0.48 -> 0.40 s of wall
-# time). Of the bench's 142 clips 22 needed the limiter, and these blocks found all 22: none
-# was written twice.
-LOUDEST_PEAK_BLOCKS = 20
 NO_SEGMENTS_NOTE = "No speech was found, so there are zero segments. The clip is valid; it is silent or holds only noise."
 
 # Overall progress fraction reached at the end of each stage (for one progress bar).
 STAGE_END = {"decode": 0.4, "highpass": 0.45, "segment": 0.6, "denoise": 0.8, "loudness": 0.88, "split": 0.9, "write": 1.0}
 
 Progress = Callable[[str, float], None]
-
-
-@dataclass(frozen=True)
-class SegmentEntry:
-    """One line of ``manifest.jsonl``: a segment's cleaned audio and where it lies in the source.
-
-    ``start``/``end`` are seconds on the source clip's timeline (padding included);
-    ``audio_filepath`` is relative to the output directory.
-    """
-
-    id: str
-    audio_filepath: str
-    start: float
-    end: float
-    language: str
-    text: str = ""
-
-    @property
-    def duration(self) -> float:
-        return round(self.end - self.start, 3)
-
-    def to_manifest(self) -> dict:
-        return {
-            "audio_filepath": self.audio_filepath, "duration": self.duration, "text": self.text,
-            "id": self.id, "start": self.start, "end": self.end,
-            # NeMo reads the language from ``lang``; ``language`` stays for earlier readers.
-            "lang": self.language, "language": self.language,
-        }
 
 
 @dataclass(frozen=True)
@@ -183,7 +149,7 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
         found = find_speech(audio, settings, cues)
     with clock.stage("denoise"):
         denoise_report, noise_stats = _denoise(audio, staging / "original.flac", found, settings)
-    level, cut, segments = _level_split_write(audio, staging, found, language, settings, clock)
+    level, cut, segments = delivery.level_split_write(audio, staging, found, language, settings, clock)
     report = {
         "input": {**info.to_dict(), "path": str(input_path), "duration": round(duration, 3)},
         "output": {"sample_rate": SAMPLE_RATE, "channels": 1, "duration": round(duration, 3)},
@@ -208,48 +174,6 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
     report["timings"] = {**clock.timings, "total": round(sum(clock.timings.values()), 3)}
     (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return segments, report
-
-
-def _level_split_write(audio: np.ndarray, staging: Path, found: Found, language: str, settings: PipelineSettings,
-                       clock: _Clock) -> tuple[loudness.LoudnessResult, np.ndarray, tuple[SegmentEntry, ...]]:
-    """The loudness, split and write stages: ``audio`` set to its loudness in place, cut into the
-    delivered segments and written; returns the loudness measurements, the cut and the segments."""
-    with clock.stage("loudness"):
-        _, before_lufs, gain_db = loudness.apply_gain(audio, SAMPLE_RATE, target_lufs=settings.target_lufs,
-                                                      max_gain_db=settings.max_gain_db, out=audio)
-        ceiling, level = settings.true_peak_ceiling_dbtp, None
-        # The loudest blocks' true peak, a lower bound of the clip's, shows most clips that need
-        # the limiter; they are limited before anything is written. For the others the whole
-        # search runs on a thread of its own while the audio is split and written (its
-        # oversampling holds the GIL, the FLAC encoders release it), and a clip it finds over
-        # the ceiling after all is limited, split and written again.
-        loudest = loudness.true_peak_dbtp(audio, SAMPLE_RATE, loudest_blocks=LOUDEST_PEAK_BLOCKS)
-        if loudest > ceiling:
-            level, _ = loudness.limit_to_ceiling(audio, SAMPLE_RATE, before_lufs=before_lufs, gain_db=gain_db,
-                                                 peak_dbtp=loudest, ceiling_dbtp=ceiling)
-    with ThreadPoolExecutor(max_workers=1) as searcher:
-        peak = None if level else searcher.submit(loudness.true_peak_dbtp, audio, SAMPLE_RATE)
-        with clock.stage("split"):
-            cut = _split(audio, found, settings)
-        with clock.stage("write"):
-            segments = _write(audio, staging, cut, language)
-            if peak is not None:
-                level, limited = loudness.limit_to_ceiling(audio, SAMPLE_RATE, before_lufs=before_lufs, gain_db=gain_db,
-                                                           peak_dbtp=peak.result(), ceiling_dbtp=ceiling)
-                if limited:
-                    cut = _split(audio, found, settings)
-                    shutil.rmtree(staging / "segments")
-                    segments = _write(audio, staging, cut, language)
-    return level, cut, segments
-
-
-def _split(audio: np.ndarray, found: Found, settings: PipelineSettings) -> np.ndarray:
-    """The padded segments cut again at long pauses heard in the cleaned audio, where the
-    denoiser deepened those babble or music filled (README "A long pause splits too")."""
-    if settings.long_pause_split_s <= 0:
-        return found.padded
-    return segment.split_at_long_pauses(found.padded, audio, SAMPLE_RATE, long_pause=settings.long_pause_split_s,
-                                        side=settings.long_pause_side_s)
 
 
 def _rounded(value: float) -> float:
@@ -380,20 +304,3 @@ def _judge_highpass(audio: np.ndarray, original_path: Path, found: Found, noise:
         return False
     denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
     return True
-
-
-def _write(audio: np.ndarray, staging: Path, intervals: np.ndarray, language: str) -> tuple[SegmentEntry, ...]:
-    """``clean.flac`` and the segments' files, two at a time (libsndfile releases the GIL), and the manifest."""
-    (staging / "segments").mkdir()
-    entries = [
-        SegmentEntry(id=f"{index:05d}", audio_filepath=f"segments/{index:05d}.flac", start=round(float(start), 3),
-                     end=round(float(end), 3), language=language)
-        for index, (start, end) in enumerate(intervals, start=1)
-    ]
-    with ThreadPoolExecutor(max_workers=2) as writers:
-        jobs = [(staging / "clean.flac", audio)] + [(staging / entry.audio_filepath, audio[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)])
-                                                     for entry, (a, b) in zip(entries, intervals)]
-        list(writers.map(lambda job: io.write_audio(*job, SAMPLE_RATE), jobs))
-    with open(staging / "manifest.jsonl", "w", encoding="utf-8") as manifest:
-        manifest.writelines(json.dumps(entry.to_manifest(), ensure_ascii=False) + "\n" for entry in entries)
-    return tuple(entries)
