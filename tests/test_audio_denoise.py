@@ -76,6 +76,27 @@ def test_reduce_noise_inside_speech_is_exactly_noisereduces_stationary_gate():
     np.testing.assert_allclose(out[inside], expected[inside], atol=1e-5)
 
 
+def test_the_gate_keeps_noisereduces_80_db_floor_under_a_loud_tone():
+    # noisereduce's dB scale floors each bin at 80 dB under the loudest of its frequency in
+    # the chunk, so beside a loud tone every bin near its frequency passes, even where the
+    # tone has stopped and only a faint noise remains: the gate must pass it as well.
+    rng = np.random.default_rng(4)
+    faint = (1e-6 * rng.standard_normal(5 * RATE)).astype(np.float32)
+    audio = faint.copy()
+    audio[RATE // 2 : 2 * RATE] += sine(1000.0, 1.5) * 0.5
+    profile = (1e-6 * rng.standard_normal(2 * RATE)).astype(np.float32)
+    out = denoise.reduce_noise(audio, RATE, noise=profile, speech=np.array([[0.0, 5.0]]), prop_decrease=0.8)
+    import noisereduce
+
+    expected = noisereduce.reduce_noise(
+        y=audio, sr=RATE, y_noise=profile, stationary=True, prop_decrease=0.8, n_std_thresh_stationary=1.5,
+        chunk_size=audio.size + 1, padding=0, n_fft=denoise.N_FFT, hop_length=denoise.N_FFT // 2, freq_mask_smooth_hz=None, time_mask_smooth_ms=None,
+    )
+    after = slice(int(2.5 * RATE), int(4.5 * RATE))
+    assert rms(out[after]) == pytest.approx(rms(expected[after]), rel=0.01)
+    assert rms(out[after]) > 0.3 * rms(faint[after])  # the floor let much more than a fifth through
+
+
 def test_the_gate_needs_half_a_second_of_noise_and_the_wiener_filter_a_third_of_a_second():
     audio = np.random.default_rng(3).standard_normal(2 * RATE).astype(np.float32) * 0.1
     quiet = audio * 0.1
