@@ -128,8 +128,8 @@ def test_true_peak_found_beside_the_writing_delivers_what_it_would_before(tmp_pa
     assert (beside.report["loudness"]["true_peak_dbtp"] <= -8.0) == (ceiling == -8.0)
     for entry in beside.segments:  # each segment is its stretch of the limited clean audio
         piece = sf.read(tmp_path / "beside" / entry.audio_filepath, dtype="float32")[0]
-        first = round(entry.start * 16000)  # the manifest's start is rounded to the millisecond
-        assert any(np.array_equal(piece, clean[at : at + piece.size]) for at in range(max(first - 16, 0), first + 17))
+        near = round(entry.start * 16000)  # the manifest's start is rounded to the millisecond
+        assert any(np.array_equal(piece, clean[at : at + piece.size]) for at in range(max(near - 16, 0), near + 17))
 
 
 def test_without_settings_a_clip_gets_its_language_s_defaults_and_given_settings_are_kept(tmp_path):

@@ -83,7 +83,7 @@ def level_split_write(audio: np.ndarray, staging: Path, found: Found, language: 
             level, _ = loudness.limit_to_ceiling(audio, SAMPLE_RATE, before_lufs=before_lufs, gain_db=gain_db,
                                                  peak_dbtp=loudest, ceiling_dbtp=ceiling)
     with ThreadPoolExecutor(max_workers=1) as searcher:
-        peak = None if level else searcher.submit(loudness.true_peak_dbtp, audio, SAMPLE_RATE)
+        peak = searcher.submit(loudness.true_peak_dbtp, audio, SAMPLE_RATE) if level is None else None
         with clock.stage("split"):
             cut = _split(audio, found, settings)
         with clock.stage("write"):

@@ -26,7 +26,7 @@ def istft(spectrum: np.ndarray, *, nperseg: int, hop: int) -> np.ndarray:
         raise ValueError(f"the hop ({hop}) must divide the frame length ({nperseg})")
     if spectrum.ndim != 2 or spectrum.shape[0] != nperseg // 2 + 1:
         raise ValueError(f"expected a one-sided spectrogram of {nperseg // 2 + 1} frequencies × frames, not {spectrum.shape}")
-    frames = scipy.fft.irfft(np.asarray(spectrum) + 0j, axis=0, n=nperseg)[:nperseg].T  # (frames, nperseg)
+    frames = scipy.fft.irfft(spectrum, axis=0, n=nperseg).T  # (frames, nperseg)
     window = get_window("hann", nperseg).astype(frames.dtype)
     frames *= window.sum()
     frames *= window
