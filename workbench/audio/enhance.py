@@ -34,7 +34,7 @@ import soundfile as sf
 from workbench.audio import denoise, second_opinion, segment
 from workbench.audio.errors import AudioError
 from workbench.audio.extras import installed_file
-from workbench.audio.io import Resampler
+from workbench.audio.frames import Resampler
 from workbench.audio.settings import SAMPLE_RATE as RATE
 from workbench.audio.settings import PipelineSettings
 from workbench.audio.speech import Found

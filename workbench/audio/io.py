@@ -25,7 +25,9 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from workbench.audio import halves
 from workbench.audio.errors import AudioError
+from workbench.audio.frames import Resampler, mono_blocks
 from workbench.audio.paged import DiskSamples
 
 TARGET_RATE = 16000
@@ -33,9 +35,6 @@ TARGET_RATE = 16000
 MAX_DURATION_S = 6 * 3600
 # A file whose decodable audio ends this much before its declared duration is truncated.
 TRUNCATION_TOLERANCE_S = 0.5
-
-_SAMPLE_SCALE = {"s16": 32768.0, "s32": 2147483648.0, "u8": 128.0, "flt": 1.0, "dbl": 1.0}
-
 
 @dataclass(frozen=True)
 class SourceInfo:
@@ -102,59 +101,16 @@ def _declared_duration(container, stream) -> float:
     return container.duration / av.time_base if container.duration is not None else 0.0
 
 
-_SAMPLE_DTYPES = {"s16": np.int16, "s32": np.int32, "u8": np.uint8, "flt": np.float32, "dbl": np.float64}
-
-
-def _frame_lanes(frame) -> list[np.ndarray]:
-    """One decoded frame's samples, one array per channel, read from its planes in place."""
-    base = frame.format.name.rstrip("p")
-    if base not in _SAMPLE_DTYPES:
-        raise AudioError(f"unsupported sample format {frame.format.name!r}")
-    dtype, channels, samples = _SAMPLE_DTYPES[base], frame.layout.nb_channels, frame.samples
-    if frame.format.is_planar:
-        return [np.frombuffer(plane, dtype=dtype, count=samples) for plane in frame.planes[:channels]]
-    interleaved = np.frombuffer(frame.planes[0], dtype=dtype, count=samples * channels)
-    return [interleaved[c::channels] for c in range(channels)]
-
-
-def _to_mono(frame) -> np.ndarray:
-    """One frame's samples as float32 mono in [-1, 1]: the channels averaged."""
-    lanes, base = _frame_lanes(frame), frame.format.name.rstrip("p")
-    mono = lanes[0].astype(np.float32)
-    for lane in lanes[1:]:
-        mono += lane
-    if base == "u8":
-        mono -= 128.0 * len(lanes)
-    mono *= np.float32(1.0 / (_SAMPLE_SCALE[base] * len(lanes)))
-    return mono
-
-
-class Resampler:
-    """soxr's streaming resampler for mono float32 chunks: ``resampler(chunk)`` for each
-    chunk, then ``resampler.flush()`` for the filter's tail. A no-op for equal rates."""
-
-    def __init__(self, source_rate: int, target_rate: int) -> None:
-        self._stream = None
-        if source_rate != target_rate:
-            self._stream = soxr.ResampleStream(source_rate, target_rate, 1, dtype="float32", quality="HQ")
-
-    def __call__(self, chunk: np.ndarray) -> np.ndarray:
-        return chunk if self._stream is None else self._stream.resample_chunk(chunk)
-
-    def flush(self) -> np.ndarray:
-        if self._stream is None:
-            return np.zeros(0, np.float32)
-        return self._stream.resample_chunk(np.zeros(0, np.float32), last=True)
-
-
-def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE,
-                  max_seconds: float = MAX_DURATION_S) -> tuple[SourceInfo, Iterator[np.ndarray]]:
+def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE, max_seconds: float = MAX_DURATION_S,
+                  split_up_to_s: float = 0.0) -> tuple[SourceInfo, Iterator[np.ndarray]]:
     """Open ``path`` and stream its first audio stream as mono float32 chunks at ``sample_rate``.
 
     Returns the source description (read from the container up front) and an iterator of
     1-D float32 arrays of about a second each. Iterating raises ``AudioError`` for corrupt
     or truncated data, and as soon as more than ``max_seconds`` of audio has been decoded
     (whatever the header says); a declared length over ``max_seconds`` is refused at once.
+    An MP4-family clip declaring at most ``split_up_to_s`` has its second half decoded in a
+    forked process while the first is streamed (``halves``).
     """
     path = Path(path)
     container = _open(path)
@@ -167,7 +123,8 @@ def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE,
     except AudioError:
         container.close()
         raise
-    return info, _stream_chunks(container, stream, path.name, info, sample_rate, max_seconds)
+    cut = halves.plan(container, stream, info, sample_rate, up_to_s=split_up_to_s, max_seconds=max_seconds)
+    return info, _stream_chunks(container, stream, path.name, info, sample_rate, max_seconds, cut)
 
 
 def _hours(seconds: float) -> str:
@@ -203,45 +160,46 @@ def _describe(container, stream, path: Path) -> SourceInfo:
 
 
 def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int,
-                   max_seconds: float) -> Iterator[np.ndarray]:
+                   max_seconds: float, cut: halves.Plan | None) -> Iterator[np.ndarray]:
     # Only the audio stream's own duration can show truncation: a video track may be longer.
     declared = _wav_header_seconds(Path(info.path)) if info.format == "wav" else _stream_duration(stream)
     source_rate = info.sample_rate
     max_samples = int(max_seconds * source_rate)
     resample = Resampler(source_rate, sample_rate)
     decoded_samples = 0
-    # The decoder's frames hold a few milliseconds each. FFmpeg's sample FIFO joins them in
-    # C, and they are converted and resampled a second at a time; a frame whose sample
-    # format or channel count differs from the ones before it starts a new FIFO.
-    fifo, kind = None, None
+    # The child is forked here, at the first chunk asked for, so that the ``finally`` below
+    # always reaps it.
+    half = halves.SecondHalf(Path(info.path), cut) if cut is not None else None
     try:
-        for frame in container.decode(stream):
-            if frame.sample_rate != source_rate:
-                raise AudioError(f"{name}: the sample rate changes mid-stream ({source_rate} → {frame.sample_rate} Hz)")
-            frame_kind = (frame.format.name, frame.layout.nb_channels)
-            if frame_kind != kind:
-                if fifo is not None and fifo.samples:
-                    yield resample(_to_mono(fifo.read()))
-                fifo, kind = av.AudioFifo(), frame_kind
-            # The FIFO refuses a timestamp gap; decoding keeps the samples as they come.
-            frame.pts = None
-            fifo.write(frame)
-            decoded_samples += frame.samples
+        frames = container.decode(stream) if half is None else half.watch(container.decode(stream))
+        for block in mono_blocks(frames, name, source_rate):
+            decoded_samples += block.size
             if decoded_samples > max_samples:
                 raise AudioError(
                     f"{name}: longer than the limit of {_hours(max_seconds)}: decoding stopped there (the header "
                     f"declares {_hours(declared) if declared else 'no length'})"
                 )
-            if fifo.samples >= source_rate:
-                yield resample(_to_mono(fifo.read()))
-        if fifo is not None and fifo.samples:
-            yield resample(_to_mono(fifo.read()))
-        tail = resample.flush()
+            out = resample(block)
+            if half is None:
+                yield out
+                continue
+            yield half.before_seam(out, resample.produced)
+            if decoded_samples >= half.plan.stop:
+                total = yield from half.join()
+                half = None
+                if total is not None:
+                    decoded_samples, resample = total, None
+                    break
+        if half is not None:
+            yield from half.give_back()
+        tail = resample.flush() if resample is not None else np.zeros(0, np.float32)
         if tail.size:
             yield tail
     except av.error.FFmpegError as exc:
         raise AudioError(f"{name}: the file is corrupt ({exc.strerror or exc})") from exc
     finally:
+        if half is not None:
+            half.close()
         container.close()
     decoded = decoded_samples / source_rate
     if decoded == 0:

@@ -186,7 +186,7 @@ def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds
     as more than ``max_seconds`` has been decoded. Past ``_LONG_CLIP_SAMPLES`` ``memory``
     hands freed buffers back at once; past ``ON_DISK_AFTER_S`` the samples go
     to ``disk``."""
-    info, chunks = io.decode_chunks(input_path, max_seconds=max_seconds)
+    info, chunks = io.decode_chunks(input_path, max_seconds=max_seconds, split_up_to_s=ON_DISK_AFTER_S)
     expected = int(info.duration * SAMPLE_RATE)
     # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
     # at most four batches wait for it, so a slow disk or a busy machine cannot pile them up.
