@@ -197,6 +197,36 @@ def redis_url():
         client.close()
 
 
+# --- forked children: which the test made, and whether they are gone -------------------------
+
+class Forks(list):
+    """The pids of the children ``os.fork`` made during a test."""
+
+    def gone(self) -> bool:
+        """Every one has exited and been reaped (a zombie still answers signal 0)."""
+        for pid in self:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                continue
+            return False
+        return True
+
+
+@pytest.fixture
+def forks(monkeypatch) -> Forks:
+    made, fork = Forks(), os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    return made
+
+
 # --- a run without PostgreSQL or Redis says so at its end, not only in a row of "s" ---------
 
 SERVICES = {POSTGRES_URL_ENV: "PostgreSQL", REDIS_URL_ENV: "Redis"}

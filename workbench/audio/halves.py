@@ -34,10 +34,7 @@ from __future__ import annotations
 import math
 import mmap
 import os
-import select
-import signal
 import struct
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -46,6 +43,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from workbench.audio import forked
 from workbench.audio.frames import Resampler, mono_blocks
 
 SPLIT_FORMATS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2"})
@@ -69,7 +67,7 @@ SLACK_S = 5.0
 # not taken.
 AGREEMENT = 0.5
 MIN_LEVEL = 1e-4
-_HEADER = struct.Struct("<4q")  # samples written, source samples decoded, finished, unused
+_HEADER = struct.Struct("<q")  # the samples the child has written so far
 
 
 @dataclass(frozen=True)
@@ -133,9 +131,10 @@ def _from(frames: Iterable, first: int, preroll: int, lead: list[int]) -> Iterat
         yield frame
 
 
-def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> None:
+def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> tuple[int, int]:
     """The child's work: decode from ``plan.seam - plan.context`` to the end, resample, and
-    write the samples from the seam on into ``shm``; ``_Refused`` if it cannot."""
+    write the samples from the seam on into ``shm``; ``_Refused`` if it cannot. Returns the
+    samples written and the source samples they came from."""
     data = np.frombuffer(shm, np.float32, offset=_HEADER.size)
     container = av.open(str(path))
     stream = container.streams.audio[0]
@@ -154,7 +153,7 @@ def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> None:
             raise _Refused("more samples than the room for them")
         data[written : written + out.size] = out
         written += out.size
-        _HEADER.pack_into(shm, 0, written, max(0, fed - plan.context), 0, 0)
+        _HEADER.pack_into(shm, 0, written)
 
     before = None  # samples of the first frames that come before ``first``
     for block in mono_blocks(_from(container.decode(stream), first, preroll, lead), path.name, plan.source_rate):
@@ -164,7 +163,7 @@ def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> None:
         fed += block.size
         put(resample(block))
     put(resample.flush())
-    _HEADER.pack_into(shm, 0, written, fed - plan.context, 1, 0)
+    return written, fed - plan.context
 
 
 class SecondHalf:
@@ -178,19 +177,8 @@ class SecondHalf:
         self._contiguous = True
         room = plan.out(plan.room) + plan.target_rate
         self._shm = mmap.mmap(-1, _HEADER.size + 4 * room)
-        done, finished = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: it never returns, whatever happens
-            code = 1
-            try:
-                os.close(done)
-                _decode_into(Path(path), plan, self._shm)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(finished)
-        self._pid: int | None = pid
-        self._done: int | None = done
+        self._child = forked.ForkedCall(lambda: _decode_into(Path(path), plan, self._shm), stall_s=STALL_S,
+                                        progress=lambda: _HEADER.unpack_from(self._shm, 0)[0])
 
     def watch(self, frames: Iterable) -> Iterator:
         """The caller's frames, unchanged; notes whether their timestamps count samples from
@@ -216,8 +204,8 @@ class SecondHalf:
         None, and the caller decodes on)."""
         held = np.concatenate(self._reserve) if self._reserve else np.zeros(0, np.float32)
         self._reserve = []
-        theirs = self._collect() if self._contiguous else None
-        if theirs is not None and self._agrees(held, theirs[0]):
+        theirs = self._child.result() if self._contiguous else forked.FAILED
+        if theirs is not forked.FAILED and self._agrees(held, theirs[0]):
             written, source = theirs
             step = self.plan.target_rate
             for start in range(0, written, step):
@@ -246,26 +234,5 @@ class SecondHalf:
         level = float(np.sqrt(np.mean(ours**2)))
         return level >= MIN_LEVEL and float(np.sqrt(np.mean((ours - theirs) ** 2))) <= AGREEMENT * level
 
-    def _collect(self) -> tuple[int, int] | None:
-        """Wait for the child: ``(samples written, source samples)`` if it finished its half,
-        None if it failed or stalled for ``STALL_S``."""
-        last, since = -1, time.monotonic()
-        while not select.select([self._done], [], [], 0.25)[0]:
-            written = _HEADER.unpack_from(self._shm, 0)[0]
-            if written != last:
-                last, since = written, time.monotonic()
-            elif time.monotonic() - since > STALL_S:
-                return None
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
-        written, source, finished, _ = _HEADER.unpack_from(self._shm, 0)
-        return (written, source) if status == 0 and finished == 1 else None
-
     def close(self) -> None:
-        if self._pid is not None:
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = None
-        if self._done is not None:
-            os.close(self._done)
-            self._done = None
+        self._child.close()

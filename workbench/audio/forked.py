@@ -1,0 +1,87 @@
+"""A call run in a forked child process, beside the caller.
+
+For work that holds the GIL (PyAV's decoding loop) while the caller has other work to do:
+a thread would take turns with the caller, a forked child does not. The child starts with
+the caller's memory as it is at the fork, copied only where either side writes, so it needs
+no arguments sent; its result comes back pickled through a pipe.
+
+It pays only where a core would otherwise be idle. On this 2-core machine the true-peak
+search, moved from its thread into a child beside the two FLAC writers, left the write
+stage as slow as before: the writers lost the core the child took.
+
+The child only runs the given function, then leaves with ``os._exit``: it never returns
+into the caller's code, runs no ``atexit`` handlers and flushes no buffers it inherited.
+What it does must not need a lock another thread could have held at the fork (numpy,
+soxr and FFmpeg's decoders do not); a child that stops making progress anyway is killed
+after ``stall_s``, and the caller does the work itself. Callers check that the system
+can fork (``os.fork`` exists) before they ask for a child.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import time
+from collections.abc import Callable
+
+# ``result``'s answer when the child failed or stalled.
+FAILED = object()
+
+
+class ForkedCall:
+    """``work()`` run in a forked child. ``result()`` waits for its return value (FAILED if
+    it raised, died or stalled); ``close()`` kills and reaps a child still running. Without
+    ``progress`` (a number the child's work makes grow, read from memory both share) the
+    child has ``stall_s`` in all."""
+
+    def __init__(self, work: Callable[[], object], *, stall_s: float, progress: Callable[[], int] | None = None) -> None:
+        self._stall_s, self._progress = stall_s, progress
+        readable, writable = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: it never returns, whatever happens
+            code = 1
+            try:
+                os.close(readable)
+                payload = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
+                while payload:
+                    payload = payload[os.write(writable, payload):]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writable)
+        self._pid: int | None = pid
+        self._pipe: int | None = readable
+
+    def result(self) -> object:
+        """The child's return value, or FAILED; the child is reaped either way."""
+        received, last, since = [], None, time.monotonic()
+        try:
+            while True:
+                if select.select([self._pipe], [], [], 0.05)[0]:
+                    chunk = os.read(self._pipe, 1 << 16)
+                    if not chunk:
+                        break
+                    received.append(chunk)
+                    since = time.monotonic()
+                    continue
+                progress = self._progress() if self._progress is not None else None
+                if progress != last:
+                    last, since = progress, time.monotonic()
+                elif time.monotonic() - since > self._stall_s:
+                    return FAILED
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = None
+            return pickle.loads(b"".join(received)) if status == 0 else FAILED
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pid is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
