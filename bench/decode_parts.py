@@ -7,8 +7,10 @@ Each step does what the one before it did and one thing more, so the differences
 cost of each thing: reading the container's audio packets; FFmpeg's decoder on them;
 joining the frames in FFmpeg's FIFO and reading them as arrays a second at a time (what
 ``io.decode_chunks`` does with them); and the whole of ``io.decode_chunks`` (mono, then
-soxr to 16 kHz). ``bench/out/clip.mp4`` is made by ``bench/run.py``. Not a test: nothing
-here asserts.
+soxr to 16 kHz). Then the whole of ``io.decode_chunks`` again, by one process and with the
+second half decoded by a forked child (``halves``, as the pipeline does): wall time, and CPU
+time with the child's. ``bench/out/clip.mp4`` is made by ``bench/run.py``. Not a test:
+nothing here asserts.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 import av
@@ -28,9 +31,9 @@ from workbench.audio import io  # noqa: E402
 CLIP = HERE / "out" / "clip.mp4"
 
 
-def cpu_seconds() -> float:
+def cpu_seconds(*, children: bool = False) -> float:
     times = os.times()
-    return times.user + times.system
+    return times.user + times.system + (times.children_user + times.children_system if children else 0.0)
 
 
 def packets() -> None:
@@ -60,6 +63,11 @@ def chunks() -> None:
         pass
 
 
+def split_chunks() -> None:
+    for _ in io.decode_chunks(CLIP, split_up_to_s=15 * 60)[1]:
+        pass
+
+
 STEPS = (
     ("read the audio packets", packets),
     ("+ decode them", frames),
@@ -84,6 +92,15 @@ def main() -> None:
             best = min(best, cpu_seconds() - start)
         print(f"{name:42s} {best:12.3f} {best - before:10.3f}")
         before = best
+    print(f"\n{'io.decode_chunks':42s} {'wall s (best)':>13s} {'CPU s, with the child (best)':>29s}")
+    for name, step in (("by one process", chunks), ("second half in a forked child", split_chunks)):
+        wall = cpu = float("inf")
+        for _ in range(args.runs):
+            started, start_cpu = time.perf_counter(), cpu_seconds(children=True)
+            step()
+            wall = min(wall, time.perf_counter() - started)
+            cpu = min(cpu, cpu_seconds(children=True) - start_cpu)
+        print(f"{name:42s} {wall:13.3f} {cpu:29.3f}")
 
 
 if __name__ == "__main__":
