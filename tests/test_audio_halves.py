@@ -78,6 +78,22 @@ def test_a_lossless_clip_decodes_to_the_same_samples_in_two_processes(clips, joi
     assert forks.gone()
 
 
+def test_the_shared_memory_is_given_back_when_the_stream_ends(clips, monkeypatch):
+    # Whether the child's half was taken or not: the SecondHalf and its child refer to each
+    # other, so without closing, the memory would wait for the garbage collector.
+    made, start = [], halves.SecondHalf.__init__
+
+    def recorded(self, *args):
+        start(self, *args)
+        made.append(self)
+
+    monkeypatch.setattr(halves.SecondHalf, "__init__", recorded)
+    decode(clips["alac"])
+    monkeypatch.setattr(halves, "_decode_into", lambda path, plan, shm: 1 / 0)
+    decode(clips["alac"])
+    assert len(made) == 2 and all(half._shm.closed for half in made)
+
+
 def test_an_aac_clip_differs_only_in_the_noise_its_encoder_left_to_the_decoder(clips, joins):
     one = decode(clips["aac"], split=False)
     two = decode(clips["aac"])

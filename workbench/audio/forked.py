@@ -24,6 +24,7 @@ import pickle
 import select
 import signal
 import time
+import warnings
 from collections.abc import Callable
 
 # ``result``'s answer when the child failed or stalled.
@@ -39,7 +40,10 @@ class ForkedCall:
     def __init__(self, work: Callable[[], object], *, stall_s: float, progress: Callable[[], int] | None = None) -> None:
         self._stall_s, self._progress = stall_s, progress
         readable, writable = os.pipe()
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python 3.12 on warns of forking a process with threads; the child runs only ``work``.
+            warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning)
+            pid = os.fork()
         if pid == 0:  # the child: it never returns, whatever happens
             code = 1
             try:
@@ -78,6 +82,7 @@ class ForkedCall:
             self.close()
 
     def close(self) -> None:
+        self._progress = None  # it may hold the caller's objects, and they it
         if self._pid is not None:
             os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)

@@ -235,4 +235,6 @@ class SecondHalf:
         return level >= MIN_LEVEL and float(np.sqrt(np.mean((ours - theirs) ** 2))) <= AGREEMENT * level
 
     def close(self) -> None:
+        """Kill and reap the child if it is still there, and give back the shared memory."""
         self._child.close()
+        self._shm.close()
