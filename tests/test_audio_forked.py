@@ -7,9 +7,13 @@ from __future__ import annotations
 import mmap
 import os
 import struct
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from workbench.audio import forked
 
@@ -67,3 +71,47 @@ def test_closing_kills_and_reaps_a_running_child(forks):
     call.close()
     assert forks.gone()
     call.close()  # twice is harmless
+
+
+CALLER = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from workbench.audio import forked
+call = forked.ForkedCall(lambda: time.sleep(3600), stall_s=3600)
+print(call._pid, flush=True)
+time.sleep(3600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping: neither gone nor a zombie waiting for a reaper."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_child_does_not_outlive_a_caller_killed_outright(tmp_path):
+    caller = subprocess.Popen([sys.executable, "-c", CALLER, str(Path(__file__).resolve().parents[1])],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(caller.stdout.readline())
+        assert _alive(child)
+    finally:
+        caller.kill()
+        caller.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    outlived = _alive(child)
+    if outlived:
+        os.kill(child, 9)
+    assert not outlived
+
+
+def test_a_child_whose_caller_was_gone_before_it_was_watched_stops_at_once(monkeypatch):
+    # As if the caller had died between the fork and the child's call to prctl: the child
+    # finds another parent than the one that forked it.
+    monkeypatch.setattr(os, "getpid", lambda: 1)
+    assert forked.ForkedCall(lambda: "worked", stall_s=30).result() is forked.FAILED

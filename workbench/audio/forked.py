@@ -13,12 +13,15 @@ The child only runs the given function, then leaves with ``os._exit``: it never 
 into the caller's code, runs no ``atexit`` handlers and flushes no buffers it inherited.
 What it does must not need a lock another thread could have held at the fork (numpy,
 soxr and FFmpeg's decoders do not); a child that stops making progress anyway is killed
-after ``stall_s``, and the caller does the work itself. Callers check that the system
-can fork (``os.fork`` exists) before they ask for a child.
+after ``stall_s``, and the caller does the work itself. On Linux the child is killed too
+when the caller dies (the parent-death signal), so a caller killed outright leaves no child
+behind. Callers check that the system can fork (``os.fork`` exists) before they ask for a
+child.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import select
@@ -29,6 +32,19 @@ from collections.abc import Callable
 
 # ``result``'s answer when the child failed or stalled.
 FAILED = object()
+# From <linux/prctl.h>.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """In the child: be killed when the caller dies (Linux), so that a child the stall watch
+    can no longer kill does not outlive it. Elsewhere the child ends with its work."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the caller died before the kernel was told to watch it
+        os._exit(1)
 
 
 class ForkedCall:
@@ -39,7 +55,7 @@ class ForkedCall:
 
     def __init__(self, work: Callable[[], object], *, stall_s: float, progress: Callable[[], int] | None = None) -> None:
         self._stall_s, self._progress = stall_s, progress
-        readable, writable = os.pipe()
+        readable, writable, parent = *os.pipe(), os.getpid()
         with warnings.catch_warnings():
             # Python 3.12 on warns of forking a process with threads; the child runs only ``work``.
             warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning)
@@ -47,6 +63,7 @@ class ForkedCall:
         if pid == 0:  # the child: it never returns, whatever happens
             code = 1
             try:
+                _die_with(parent)
                 os.close(readable)
                 payload = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
                 while payload:
