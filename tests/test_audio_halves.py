@@ -152,9 +152,9 @@ def test_a_stream_whose_timestamps_are_not_in_samples_is_not_split():
 
     info = io.SourceInfo(path="x.mp4", format="mov,mp4,m4a,3gp,3g2,mj2", codec="aac", sample_rate=48000,
                          channels=2, duration=600.0)
-    assert halves.plan(None, Stream(), info, 16000, up_to_s=900, max_seconds=3600) is None
+    assert halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600) is None
     Stream.time_base = Fraction(1, 48000)
-    assert halves.plan(None, Stream(), info, 16000, up_to_s=900, max_seconds=3600) is not None
+    assert halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600) is not None
 
 
 def test_a_seek_that_lands_past_the_childs_start_is_refused(clips, joins, monkeypatch):

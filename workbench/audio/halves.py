@@ -35,7 +35,7 @@ import math
 import mmap
 import os
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -91,8 +91,8 @@ class Plan:
         return self.seam + self.context
 
 
-def plan(container, stream, info, target_rate: int, *, up_to_s: float, max_seconds: float) -> Plan | None:
-    """The cut for ``info``'s clip, or None where it is not split."""
+def plan(stream, info, target_rate: int, *, up_to_s: float, max_seconds: float) -> Plan | None:
+    """The cut for ``info``'s clip (``stream`` is its audio stream), or None where it is not split."""
     rate = info.sample_rate
     if not (hasattr(os, "fork") and info.format in SPLIT_FORMATS and MIN_SPLIT_S <= info.duration <= up_to_s):
         return None
@@ -111,6 +111,19 @@ def plan(container, stream, info, target_rate: int, *, up_to_s: float, max_secon
 
 class _Refused(Exception):
     """The child's half cannot be placed or held."""
+
+
+def _without_first(count: int) -> Callable[[np.ndarray], np.ndarray]:
+    """A function that drops the first ``count`` samples of the arrays it is given in turn,
+    however many arrays they span."""
+
+    def drop(block: np.ndarray) -> np.ndarray:
+        nonlocal count
+        taken = min(count, block.size)
+        count -= taken
+        return block[taken:]
+
+    return drop
 
 
 def _from(frames: Iterable, first: int, preroll: int, lead: list[int]) -> Iterator:
@@ -142,24 +155,22 @@ def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> tuple[int, int]:
     preroll = int(PREROLL_S * plan.source_rate)
     container.seek(first - preroll, stream=stream, backward=True)
     resample = Resampler(plan.source_rate, plan.target_rate)
-    skip, written, fed, lead = plan.out(plan.context), 0, 0, []
+    written, fed, lead = 0, 0, []
+    drop_context = _without_first(plan.out(plan.context))  # resampled, before the seam
 
     def put(out: np.ndarray) -> None:
-        nonlocal skip, written
-        drop = min(skip, out.size)
-        skip -= drop
-        out = out[drop:]
+        nonlocal written
+        out = drop_context(out)
         if written + out.size > data.size:
             raise _Refused("more samples than the room for them")
         data[written : written + out.size] = out
         written += out.size
         _HEADER.pack_into(shm, 0, written)
 
-    before = None  # samples of the first frames that come before ``first``
+    drop_lead = None  # the first frame's samples before ``first``, known once it is decoded
     for block in mono_blocks(_from(container.decode(stream), first, preroll, lead), path.name, plan.source_rate):
-        before = lead[0] if before is None else before
-        drop = min(before, block.size)
-        block, before = block[drop:], before - drop
+        drop_lead = drop_lead or _without_first(lead[0])
+        block = drop_lead(block)
         fed += block.size
         put(resample(block))
     put(resample.flush())

@@ -123,7 +123,7 @@ def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE, max_seconds: fl
     except AudioError:
         container.close()
         raise
-    cut = halves.plan(container, stream, info, sample_rate, up_to_s=split_up_to_s, max_seconds=max_seconds)
+    cut = halves.plan(stream, info, sample_rate, up_to_s=split_up_to_s, max_seconds=max_seconds)
     return info, _stream_chunks(container, stream, path.name, info, sample_rate, max_seconds, cut)
 
 
