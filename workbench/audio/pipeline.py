@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from workbench.audio import allocator, delivery, denoise, enhance, io, paged, segment
+from workbench.audio import allocator, delivery, denoise, early, enhance, io, paged, segment
 from workbench.audio.delivery import SegmentEntry
 from workbench.audio.errors import AudioError
 from workbench.audio.settings import MIN_DURATION_S, SAMPLE_RATE, PipelineSettings
@@ -38,11 +38,8 @@ ONE_GATE_THREAD_AFTER_S = 2 * 3600
 # Pauses shorter than this are no profile for the gate (``denoise.MIN_PROFILE_S``); the
 # stretches between the segments are taken instead.
 MIN_NOISE_PROFILE_S = denoise.MIN_PROFILE_S["gate"]
-# Clips longer than this are held in a file in the staging directory while they are
-# processed (``workbench.audio.paged``), not in memory: 1.3 GB less at six hours. Fifteen
-# minutes keeps the 10-minute clip in memory (the speed figures) and bounds what is copied
-# to disk when a clip passes it (55 MiB).
-ON_DISK_AFTER_S = 15 * 60
+# Clips longer than this are held in a file in the staging directory (``paged`` says why).
+ON_DISK_AFTER_S = paged.ON_DISK_AFTER_S
 # ``original.flac`` is handed to its writer thread this many seconds at a time. Every hand-off
 # wakes the thread, which then takes the GIL from the decoder: at one second a time the
 # 10-minute clip's decode stage took 0.67 s of wall time and 0.77 s of CPU, at ten seconds
@@ -73,6 +70,7 @@ def process_file(
     settings: PipelineSettings | None = None,
     progress: Progress | None = None,
     cues: Sequence[segment.Cue] = (),
+    early_decode: early.EarlyDecode | None = None,
 ) -> ProcessReport:
     """Decode, segment, clean and write one clip to ``out_dir`` (which must not hold files).
 
@@ -80,20 +78,25 @@ def process_file(
     overall share done, 0..1, rising monotonically. ``cues`` refine the segmenter's speech
     intervals before padding (``workbench.audio.segment.Cue``; e.g. a machine draft's
     sentence ends). Without ``settings``, ``PipelineSettings.for_language(language)``;
-    given settings are used as they are. Raises ``AudioError`` for bad input or
-    settings; then nothing is left behind.
+    given settings are used as they are. ``early_decode``: the clip's decoding, started
+    before the pipeline was imported (``early.EarlyDecode`` of ``input_path``, the CLI's);
+    its samples are taken if it was started with this run's limits, and the caller closes
+    it. Raises ``AudioError`` for bad input or settings; then nothing is left behind.
     """
     settings = settings or PipelineSettings.for_language(language)
     settings.validate()
     if language not in LANGUAGES:
         raise AudioError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
     input_path, out_dir = Path(input_path), Path(out_dir)
+    if early_decode is not None and early_decode.path != input_path:
+        raise ValueError(f"early_decode is of {early_decode.path}, not of {input_path}")
     if not input_path.is_file():
         raise AudioError(f"{input_path}: no such file")
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise AudioError(f"{out_dir} already exists and is not empty: choose a new output directory")
     with atomic_output_dir(out_dir) as staging:
-        segments, report = _run(input_path, staging, language, settings, progress or (lambda stage, fraction: None), cues)
+        segments, report = _run(input_path, staging, language, settings, progress or (lambda stage, fraction: None), cues,
+                                early_decode)
     return ProcessReport(out_dir=out_dir, segments=segments, report=report)
 
 
@@ -125,23 +128,23 @@ class _Clock:
 
 
 def _run(input_path: Path, staging: Path, language: str, settings: PipelineSettings, progress: Progress,
-         cues: Sequence[segment.Cue] = ()) -> tuple[tuple[SegmentEntry, ...], dict]:
+         cues: Sequence[segment.Cue] = (), early_decode: early.EarlyDecode | None = None) -> tuple[tuple[SegmentEntry, ...], dict]:
     clock = _Clock(progress)
     # A clip that passes ON_DISK_AFTER_S is held in a file in the staging directory, not in memory.
     memory = allocator.LongClipMemory()
     try:
         with paged.DiskSamples(staging) as disk:
-            return _stages(input_path, staging, language, settings, clock, cues, disk, memory)
+            return _stages(input_path, staging, language, settings, clock, cues, disk, memory, early_decode)
     finally:
         memory.done()
 
 
 def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSettings, clock: _Clock,
             cues: Sequence[segment.Cue], disk: paged.DiskSamples,
-            memory: allocator.LongClipMemory) -> tuple[tuple[SegmentEntry, ...], dict]:
+            memory: allocator.LongClipMemory, early_decode: early.EarlyDecode | None) -> tuple[tuple[SegmentEntry, ...], dict]:
     with clock.stage("decode"):
         audio, info = _decode(input_path, staging / "original.flac", clock, max_seconds=settings.max_duration_s, disk=disk,
-                              memory=memory)
+                              memory=memory, early_decode=early_decode)
     duration = audio.size / SAMPLE_RATE
     with clock.stage("highpass"):
         denoise.highpass(audio, SAMPLE_RATE, cutoff_hz=settings.highpass_hz, out=audio)
@@ -181,12 +184,15 @@ def _rounded(value: float) -> float:
 
 
 def _decode(input_path: Path, original_path: Path, clock: _Clock, *, max_seconds: float,
-            disk: paged.DiskSamples | None = None, memory: allocator.LongClipMemory) -> tuple[np.ndarray, io.SourceInfo]:
+            disk: paged.DiskSamples | None = None, memory: allocator.LongClipMemory,
+            early_decode: early.EarlyDecode | None = None) -> tuple[np.ndarray, io.SourceInfo]:
     """Decode to 16 kHz mono, writing ``original.flac`` on the way; ``AudioError`` as soon
     as more than ``max_seconds`` has been decoded. Past ``_LONG_CLIP_SAMPLES`` ``memory``
     hands freed buffers back at once; past ``ON_DISK_AFTER_S`` the samples go
-    to ``disk``."""
-    info, chunks = io.decode_chunks(input_path, max_seconds=max_seconds, split_up_to_s=ON_DISK_AFTER_S)
+    to ``disk``. ``early_decode``'s samples are taken instead if it decoded with these limits."""
+    taken = (early_decode.take() if early_decode is not None and early_decode.max_seconds == max_seconds
+             and early_decode.up_to_s == ON_DISK_AFTER_S else None)
+    info, chunks = taken or io.decode_chunks(input_path, max_seconds=max_seconds, split_up_to_s=ON_DISK_AFTER_S)
     expected = int(info.duration * SAMPLE_RATE)
     # FLAC encoding runs on a second thread (libsndfile releases the GIL) beside the decoder;
     # at most four batches wait for it, so a slow disk or a busy machine cannot pile them up.

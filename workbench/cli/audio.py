@@ -32,7 +32,9 @@ def process(
                                       help="Denoiser for clips whose pauses babble or music filled: wiener or gate (default wiener)."),
 ) -> None:
     """Decode INPUT, cut it into one-sentence segments, denoise and normalise it into --out."""
-    from workbench.audio.pipeline import PipelineSettings, process_file
+    from workbench.audio.early import EarlyDecode
+    from workbench.audio.paged import ON_DISK_AFTER_S
+    from workbench.audio.settings import PipelineSettings
 
     chosen = {
         "min_pause_s": min_pause, "max_segment_s": max_segment, "padding_s": padding, "long_pause_split_s": long_pause,
@@ -40,8 +42,14 @@ def process(
         "true_peak_ceiling_dbtp": true_peak, "denoise": denoise, "second_opinion": second_opinion, "enhance": enhance,
         "denoise_busy_method": busy_denoiser,
     }
-    result = process_file(input_path, out, language=language,
-                          settings=PipelineSettings.for_language(language, **{k: v for k, v in chosen.items() if v is not None}))
+    settings = PipelineSettings.for_language(language, **{k: v for k, v in chosen.items() if v is not None})
+    settings.validate()
+    # The clip is decoded by a forked child while the pipeline's libraries load (0.8-1 s
+    # on one core; scipy.signal most of it), with the very samples the pipeline would decode.
+    with EarlyDecode(input_path, max_seconds=settings.max_duration_s, up_to_s=ON_DISK_AFTER_S) as early:
+        from workbench.audio.pipeline import process_file
+
+        result = process_file(input_path, out, language=language, settings=settings, early_decode=early)
     report = result.report
     cuts = report["segments"]["long_pause_splits"]
     typer.echo(f"{len(result.segments)} segments{f' ({cuts} cut at long pauses)' if cuts else ''}, "
