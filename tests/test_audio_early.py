@@ -115,7 +115,7 @@ def test_a_stream_longer_than_its_header_says_is_not_taken_from_the_child(monkey
     assert forks.gone()
 
 
-@pytest.mark.parametrize("case", ["over-the-in-memory-limit", "not-audio", "missing", "no-fork"])
+@pytest.mark.parametrize("case", ["over-the-in-memory-limit", "not-audio", "missing", "no-fork", "fork-refused"])
 def test_nothing_is_started_where_the_pipeline_must_decode_or_complain(tmp_path, monkeypatch, forks, case):
     path = SAMPLES / "ko_call.mp3"
     up_to = ON_DISK_AFTER_S
@@ -126,8 +126,13 @@ def test_nothing_is_started_where_the_pipeline_must_decode_or_complain(tmp_path,
         path.write_text("not audio at all")
     elif case == "missing":
         path = tmp_path / "gone.wav"
-    else:
+    elif case == "no-fork":
         monkeypatch.delattr(early.os, "fork")
+    else:
+        def refused():
+            raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN: too many processes
+
+        monkeypatch.setattr(early.forked.os, "fork", refused)
     decoding = early.EarlyDecode(path, max_seconds=LIMIT, up_to_s=up_to)
     assert not decoding.started and decoding.take() is None
     decoding.close()

@@ -115,6 +115,15 @@ def test_a_failing_child_leaves_the_decoding_to_the_caller(clips, joins, forks, 
     assert joins == [None] and len(forks) == 1 and forks.gone()
 
 
+def test_a_system_that_will_not_fork_now_leaves_the_whole_clip_to_the_caller(clips, joins, monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN: too many processes
+
+    monkeypatch.setattr(halves.forked.os, "fork", refused)
+    assert np.array_equal(decode(clips["aac"]), decode(clips["aac"], split=False))
+    assert joins == []
+
+
 def test_a_stalled_child_is_killed_and_the_caller_decodes_on(clips, joins, forks, monkeypatch):
     monkeypatch.setattr(halves, "_decode_into", lambda path, plan, shm: time.sleep(3600))
     monkeypatch.setattr(halves, "STALL_S", 0.5)

@@ -10,7 +10,8 @@ into shared memory. ``process_file(..., early=...)`` then takes those samples wi
 the bit: the same function made them from the same file.
 
 The child can only make the command faster. Where it cannot be used (the clip cannot be
-opened, it declares more than ``up_to_s``, the system cannot fork), nothing is started; where
+opened, it declares more than ``up_to_s``, the system cannot fork or will not fork now),
+nothing is started; where
 its decoding fails, stalls or outgrows its room, ``take()`` gives None and the pipeline
 decodes the clip itself, with every check and error message of its own. Clips declaring
 more than ``up_to_s`` are left to the pipeline, which holds them on disk
@@ -77,11 +78,13 @@ class EarlyDecode:
             return  # the pipeline will say what is wrong with it
         if declared > up_to_s:
             return
-        self._shm = mmap.mmap(-1, _HEADER.size + 4 * int((declared + SLACK_S) * io.TARGET_RATE))
-        shm = self._shm
-        self._child = forked.ForkedCall(
-            lambda: _decode_into(self.path, shm, max_seconds=max_seconds, up_to_s=up_to_s), stall_s=STALL_S,
-            progress=lambda: _HEADER.unpack_from(shm, 0)[0])
+        try:
+            self._shm = shm = mmap.mmap(-1, _HEADER.size + 4 * int((declared + SLACK_S) * io.TARGET_RATE))
+            self._child = forked.ForkedCall(
+                lambda: _decode_into(self.path, shm, max_seconds=max_seconds, up_to_s=up_to_s), stall_s=STALL_S,
+                progress=lambda: _HEADER.unpack_from(shm, 0)[0])
+        except OSError:  # no process or memory to spare now: the pipeline decodes as usual
+            self.close()
 
     @property
     def started(self) -> bool:

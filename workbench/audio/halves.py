@@ -177,6 +177,16 @@ def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> tuple[int, int]:
     return written, fed - plan.context
 
 
+def start(path: Path, plan: Plan) -> SecondHalf | None:
+    """A child decoding ``plan``'s second half, or None where the system will not make one
+    now (the fork or the shared memory refused: too many processes, too little memory); the
+    caller then decodes the whole clip, as without the child."""
+    try:
+        return SecondHalf(path, plan)
+    except OSError:
+        return None
+
+
 class SecondHalf:
     """A forked child decoding ``plan``'s second half. The caller passes its frames through
     ``watch``, its output through ``before_seam``, and at ``plan.stop`` source samples calls
@@ -188,8 +198,12 @@ class SecondHalf:
         self._contiguous = True
         room = plan.out(plan.room) + plan.target_rate
         self._shm = mmap.mmap(-1, _HEADER.size + 4 * room)
-        self._child = forked.ForkedCall(lambda: _decode_into(Path(path), plan, self._shm), stall_s=STALL_S,
-                                        progress=lambda: _HEADER.unpack_from(self._shm, 0)[0])
+        try:
+            self._child = forked.ForkedCall(lambda: _decode_into(Path(path), plan, self._shm), stall_s=STALL_S,
+                                            progress=lambda: _HEADER.unpack_from(self._shm, 0)[0])
+        except OSError:
+            self._shm.close()
+            raise
 
     def watch(self, frames: Iterable) -> Iterator:
         """The caller's frames, unchanged; notes whether their timestamps count samples from

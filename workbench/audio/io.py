@@ -169,7 +169,7 @@ def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: 
     decoded_samples = 0
     # The child is forked here, at the first chunk asked for, so that the ``finally`` below
     # always reaps it.
-    half = halves.SecondHalf(Path(info.path), cut) if cut is not None else None
+    half = halves.start(Path(info.path), cut) if cut is not None else None
     try:
         frames = container.decode(stream) if half is None else half.watch(container.decode(stream))
         for block in mono_blocks(frames, name, source_rate):
