@@ -2,6 +2,7 @@
 
     python3 bench/decode_parts.py            # best of three per step
     python3 bench/decode_parts.py --runs 5
+    python3 bench/decode_parts.py --formats  # also the clip as MP3, FLAC, WAV, Ogg Opus and WebM Opus
 
 Each step does what the one before it did and one thing more, so the differences are the
 cost of each thing: reading the container's audio packets; FFmpeg's decoder on them;
@@ -9,8 +10,10 @@ joining the frames in FFmpeg's FIFO and reading them as arrays a second at a tim
 ``io.decode_chunks`` does with them); and the whole of ``io.decode_chunks`` (mono, then
 soxr to 16 kHz). Then the whole of ``io.decode_chunks`` again, by one process and with the
 second half decoded by a forked child (``halves``, as the pipeline does): wall time, and CPU
-time with the child's. ``bench/out/clip.mp4`` is made by ``bench/run.py``. Not a test:
-nothing here asserts.
+time with the child's. With ``--formats``, the same for the clip's audio transcoded by PyAV
+to the containers a client also sends (48 kHz stereo; cached in ``bench/out/formats/``):
+which of them the pipeline splits (``halves.SPLIT_FORMATS``), and what that saves.
+``bench/out/clip.mp4`` is made by ``bench/run.py``. Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -58,14 +61,58 @@ def arrays() -> None:
                 fifo.read().to_ndarray()
 
 
-def chunks() -> None:
-    for _ in io.decode_chunks(CLIP)[1]:
+def chunks(clip: Path = CLIP) -> None:
+    for _ in io.decode_chunks(clip)[1]:
         pass
 
 
-def split_chunks() -> None:
-    for _ in io.decode_chunks(CLIP, split_up_to_s=15 * 60)[1]:
+def split_chunks(clip: Path = CLIP) -> None:
+    for _ in io.decode_chunks(clip, split_up_to_s=15 * 60)[1]:
         pass
+
+
+# name, file suffix, PyAV encoder, bit rate (None: lossless)
+FORMATS = (("MP4 (AAC 128 kb/s)", "mp4", None, None), ("MP3 128 kb/s", "mp3", "libmp3lame", 128000),
+           ("FLAC", "flac", "flac", None), ("WAV", "wav", "pcm_s16le", None), ("Ogg Opus 96 kb/s", "ogg", "libopus", 96000),
+           ("WebM Opus 96 kb/s", "webm", "libopus", 96000))
+
+
+def transcoded(suffix: str, codec: str | None, bit_rate: int | None) -> Path:
+    """The speed clip's audio in another container, made once."""
+    if codec is None:
+        return CLIP
+    path = HERE / "out" / "formats" / f"clip.{suffix}"
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(CLIP)) as source, av.open(str(path) + ".part", "w", format=suffix) as target:
+        audio = source.streams.audio[0]
+        out = target.add_stream(codec, rate=audio.codec_context.sample_rate, layout="stereo")
+        if bit_rate:
+            out.bit_rate = bit_rate
+        for frame in source.decode(audio):
+            frame.pts = None
+            for packet in out.encode(frame):
+                target.mux(packet)
+        for packet in out.encode(None):
+            target.mux(packet)
+    Path(str(path) + ".part").rename(path)
+    return path
+
+
+def one_and_two(clip: Path, runs: int) -> list[tuple[float, float]]:
+    """``io.decode_chunks`` on ``clip`` by one process, then as the pipeline calls it: the
+    best wall and CPU seconds (with the child's) of each."""
+    found = []
+    for step in (chunks, split_chunks):
+        wall = cpu = float("inf")
+        for _ in range(runs):
+            started, start_cpu = time.perf_counter(), cpu_seconds(children=True)
+            step(clip)
+            wall = min(wall, time.perf_counter() - started)
+            cpu = min(cpu, cpu_seconds(children=True) - start_cpu)
+        found.append((wall, cpu))
+    return found
 
 
 STEPS = (
@@ -79,6 +126,7 @@ STEPS = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--formats", action="store_true", help="also the clip in other containers")
     args = parser.parse_args()
     if not CLIP.exists():
         raise SystemExit(f"{CLIP} is missing: run python3 bench/run.py --no-grid first")
@@ -93,14 +141,20 @@ def main() -> None:
         print(f"{name:42s} {best:12.3f} {best - before:10.3f}")
         before = best
     print(f"\n{'io.decode_chunks':42s} {'wall s (best)':>13s} {'CPU s, with the child (best)':>29s}")
-    for name, step in (("by one process", chunks), ("second half in a forked child", split_chunks)):
-        wall = cpu = float("inf")
-        for _ in range(args.runs):
-            started, start_cpu = time.perf_counter(), cpu_seconds(children=True)
-            step()
-            wall = min(wall, time.perf_counter() - started)
-            cpu = min(cpu, cpu_seconds(children=True) - start_cpu)
-        print(f"{name:42s} {wall:13.3f} {cpu:29.3f}")
+    one, two = one_and_two(CLIP, args.runs)
+    print(f"{'by one process':42s} {one[0]:13.3f} {one[1]:29.3f}")
+    print(f"{'second half in a forked child':42s} {two[0]:13.3f} {two[1]:29.3f}")
+    if args.formats:
+        from workbench.audio import halves
+
+        print("\n| the clip as | split | wall s: one process / as the pipeline decodes | CPU s (with the child's) |")
+        print("|---|---|---|---|")
+        for name, suffix, codec, bit_rate in FORMATS:
+            clip = transcoded(suffix, codec, bit_rate)
+            with av.open(str(clip)) as container:
+                split = container.format.name in halves.SPLIT_FORMATS
+            one, two = one_and_two(clip, args.runs)
+            print(f"| {name} | {'yes' if split else 'no'} | {one[0]:.3f} / {two[0]:.3f} | {one[1]:.3f} / {two[1]:.3f} |")
 
 
 if __name__ == "__main__":

@@ -41,10 +41,13 @@ def _write(path: Path, codec: str, audio: np.ndarray) -> Path:
 
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory) -> dict[str, Path]:
-    """70 s of speech as lossless ALAC (.m4a) and as 64 kbit/s AAC (.mp4)."""
+    """70 s of speech as lossless ALAC (.m4a), as 64 kbit/s AAC (.mp4), as 64 kbit/s MP3, as
+    FLAC and as 64 kbit/s Opus in Ogg (at 48 kHz: Opus has no other rate here)."""
     folder = tmp_path_factory.mktemp("halves")
     audio = _stereo_speech(70)
-    return {"alac": _write(folder / "speech.m4a", "alac", audio), "aac": _write(folder / "speech.mp4", "aac", audio)}
+    return {"alac": _write(folder / "speech.m4a", "alac", audio), "aac": _write(folder / "speech.mp4", "aac", audio),
+            "mp3": _write(folder / "speech.mp3", "libmp3lame", audio), "flac": _write(folder / "speech.flac", "flac", audio),
+            "opus": io.write_audio(folder / "speech.ogg", audio, SOURCE_RATE)}
 
 
 def decode(path: Path, *, split: bool = True, max_seconds: float = io.MAX_DURATION_S) -> np.ndarray:
@@ -67,10 +70,14 @@ def joins(monkeypatch) -> list:
     return seen
 
 
-def test_a_lossless_clip_decodes_to_the_same_samples_in_two_processes(clips, joins, forks):
-    one = decode(clips["alac"], split=False)
-    two = decode(clips["alac"])
-    assert len(forks) == 1 and joins == [70 * SOURCE_RATE]
+@pytest.mark.parametrize("kind", ["alac", "flac", "mp3", "opus"])
+def test_a_clip_decodes_to_the_same_samples_in_two_processes(clips, joins, forks, kind):
+    # ALAC and FLAC are lossless, and an MP3 or Opus decoder's state (MP3's bit reservoir,
+    # either's overlap) is rebuilt within the preroll: no randomness in any of them.
+    one = decode(clips[kind], split=False)
+    two = decode(clips[kind])
+    rate = 48000 if kind == "opus" else SOURCE_RATE
+    assert len(forks) == 1 and joins == [70 * rate]
     assert two.size == one.size == 70 * 16000
     # Only the resampler's float rounding differs: a child placed even one sample off
     # would differ by the speech itself.
@@ -164,6 +171,12 @@ def test_a_stream_whose_timestamps_are_not_in_samples_is_not_split():
     assert halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600) is None
     Stream.time_base = Fraction(1, 48000)
     assert halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600) is not None
+    Stream.time_base = Fraction(1, 14112000)  # MP3's: 294 units a sample at 48 kHz
+    assert halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600).per_pts == Fraction(1, 294)
+    mp3 = halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600)
+    assert (mp3.at(294 * 5), mp3.at(294 * 5 + 100), mp3.at(None)) == (5, None, None)  # a frame between samples names none
+    Stream.start_time = 100  # a third of a sample in
+    assert halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600) is None
 
 
 def test_a_seek_that_lands_past_the_childs_start_is_refused(clips, joins, monkeypatch):

@@ -14,9 +14,14 @@ samples past the seam do not agree with the caller's) the child is killed and th
 decodes on from the seam itself, exactly as it would have without it. Every check on the
 whole stream (its length limit, truncation, a corrupt packet) is then the caller's own.
 
-Only MP4-family files (MP4, MOV, M4A, 3GP) are split: their audio timestamps count samples
-(a time base of one over the sample rate) and seeking in them is exact, so the child knows
-which sample it starts at. Clips shorter than ``MIN_SPLIT_S`` are not worth a process.
+Only MP4-family files (MP4, MOV, M4A, 3GP), MP3, FLAC and Ogg are split: every frame's
+timestamp in them is a whole number of samples (MP4, FLAC and Ogg count samples; MP3's time
+base, 1/14112000 s, holds a whole number of samples at 8 to 48 kHz) and seeking in them is
+exact, so the child knows which sample it starts at. Ogg Opus is; in Ogg Vorbis the
+timestamps after a seek are not contiguous, so its child refuses at its first frames and
+the caller decodes alone. WebM is left out: its millisecond timestamps name no sample. WAV
+is cheap to decode in one process. Clips shorter than ``MIN_SPLIT_S`` are not worth a
+process.
 
 The halves are decoded from different starting points. Everything a decoder carries from
 frame to frame is rebuilt within the ``PREROLL_S`` decoded before the seam and thrown away,
@@ -46,7 +51,7 @@ import numpy as np
 from workbench.audio import forked
 from workbench.audio.frames import Resampler, mono_blocks
 
-SPLIT_FORMATS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2"})
+SPLIT_FORMATS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "mp3", "flac", "ogg"})
 MIN_SPLIT_S = 60.0
 # The caller's part of the clip. It also converts and writes ``original.flac`` as it goes.
 CALLER_SHARE = 0.5
@@ -75,6 +80,7 @@ class Plan:
     """Where the clip is cut, in source samples counted from the stream's first sample."""
 
     origin: int  # the stream's first timestamp, in samples
+    per_pts: Fraction  # samples per unit of the stream's timestamps
     seam: int  # the caller decodes [0, seam), the child [seam, end)
     context: int
     source_rate: int
@@ -90,13 +96,25 @@ class Plan:
     def stop(self) -> int:
         return self.seam + self.context
 
+    def at(self, pts: int | None) -> int | None:
+        """The sample a frame's timestamp ``pts`` names, or None where it names none (no
+        timestamp, or one between two samples)."""
+        if pts is None or pts * self.per_pts.numerator % self.per_pts.denominator:
+            return None
+        return pts * self.per_pts.numerator // self.per_pts.denominator
+
 
 def plan(stream, info, target_rate: int, *, up_to_s: float, max_seconds: float) -> Plan | None:
     """The cut for ``info``'s clip (``stream`` is its audio stream), or None where it is not split."""
     rate = info.sample_rate
     if not (hasattr(os, "fork") and info.format in SPLIT_FORMATS and MIN_SPLIT_S <= info.duration <= up_to_s):
         return None
-    if stream.time_base != Fraction(1, rate):
+    # Each sample must be a whole number of timestamp units (one in MP4 and FLAC, 294 in an
+    # MP3 at 48 kHz), and the stream must start on a sample: then a frame's timestamp says
+    # which sample it starts at. Milliseconds (WebM) do not.
+    per_pts = Fraction(stream.time_base) * rate
+    origin = (stream.start_time or 0) * per_pts
+    if per_pts.numerator != 1 or origin.denominator != 1:
         return None
     step = rate // math.gcd(rate, target_rate)
     total = int(info.duration * rate)
@@ -105,7 +123,7 @@ def plan(stream, info, target_rate: int, *, up_to_s: float, max_seconds: float) 
     room = min(total - seam + int(SLACK_S * rate), int(max_seconds * rate) - seam)
     if room <= context:
         return None
-    return Plan(origin=stream.start_time or 0, seam=seam, context=context, source_rate=rate,
+    return Plan(origin=int(origin), per_pts=per_pts, seam=seam, context=context, source_rate=rate,
                 target_rate=target_rate, room=room)
 
 
@@ -126,21 +144,22 @@ def _without_first(count: int) -> Callable[[np.ndarray], np.ndarray]:
     return drop
 
 
-def _from(frames: Iterable, first: int, preroll: int, lead: list[int]) -> Iterator:
+def _from(frames: Iterable, plan: Plan, first: int, preroll: int, lead: list[int]) -> Iterator:
     """``frames`` from the one holding sample ``first`` on; ``lead`` gets how many of that
-    frame's samples come before it. ``_Refused`` for timestamps that are missing or not
-    contiguous, or a seek that left less than half the preroll."""
+    frame's samples come before it. ``_Refused`` for timestamps that are missing, name no
+    sample or are not contiguous, or a seek that left less than half the preroll."""
     expected = None
     for frame in frames:
-        if frame.pts is None or (expected is not None and frame.pts != expected):
+        at = plan.at(frame.pts)
+        if at is None or (expected is not None and at != expected):
             raise _Refused("timestamps are not contiguous")
-        if expected is None and frame.pts > first - preroll // 2:
+        if expected is None and at > first - preroll // 2:
             raise _Refused("the seek left too little preroll")
-        expected = frame.pts + frame.samples
+        expected = at + frame.samples
         if expected <= first:
             continue
         if not lead:
-            lead.append(first - frame.pts)
+            lead.append(first - at)
         yield frame
 
 
@@ -153,7 +172,7 @@ def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> tuple[int, int]:
     stream = container.streams.audio[0]
     first = plan.origin + plan.seam - plan.context
     preroll = int(PREROLL_S * plan.source_rate)
-    container.seek(first - preroll, stream=stream, backward=True)
+    container.seek(int((first - preroll) / plan.per_pts), stream=stream, backward=True)
     resample = Resampler(plan.source_rate, plan.target_rate)
     written, fed, lead = 0, 0, []
     drop_context = _without_first(plan.out(plan.context))  # resampled, before the seam
@@ -168,7 +187,7 @@ def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> tuple[int, int]:
         _HEADER.pack_into(shm, 0, written)
 
     drop_lead = None  # the first frame's samples before ``first``, known once it is decoded
-    for block in mono_blocks(_from(container.decode(stream), first, preroll, lead), path.name, plan.source_rate):
+    for block in mono_blocks(_from(container.decode(stream), plan, first, preroll, lead), path.name, plan.source_rate):
         drop_lead = drop_lead or _without_first(lead[0])
         block = drop_lead(block)
         fed += block.size
@@ -210,7 +229,7 @@ class SecondHalf:
         ``plan.origin`` (the child's samples are placed by them)."""
         expected = self.plan.origin
         for frame in frames:
-            if frame.pts != expected:
+            if self.plan.at(frame.pts) != expected:
                 self._contiguous = False
             expected += frame.samples
             yield frame
