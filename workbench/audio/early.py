@@ -5,15 +5,15 @@
 the command opens the clip first, with only ``io``'s light imports loaded, and starts an
 ``EarlyDecode``: a forked child runs ``io.decode_chunks`` on the whole clip, exactly as the
 pipeline would (its second half in a child of its own, the seam where a worker puts it),
-into shared memory. ``process_file(..., early=...)`` then takes those samples with
+into shared memory. ``process_file(..., early_decode=...)`` then takes those samples with
 ``take()`` instead of decoding. They are the samples the pipeline's own decoding gives, to
 the bit: the same function made them from the same file.
 
 The child can only make the command faster. Where it cannot be used (the clip cannot be
 opened, it declares more than ``up_to_s``, the system cannot fork or will not fork now),
-nothing is started; where
-its decoding fails, stalls or outgrows its room, ``take()`` gives None and the pipeline
-decodes the clip itself, with every check and error message of its own. Clips declaring
+nothing is started; where its decoding fails, stalls or outgrows its room, ``take()`` gives
+None and the pipeline decodes the clip itself, with every check and error message of its
+own. Clips declaring
 more than ``up_to_s`` are left to the pipeline, which holds them on disk
 (``paged.ON_DISK_AFTER_S``): shared memory for them would defeat that.
 """
