@@ -20,41 +20,29 @@ more than ``up_to_s`` are left to the pipeline, which holds them on disk
 
 from __future__ import annotations
 
-import mmap
 import os
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from workbench.audio import forked, io
+from workbench.audio import forked, halves, io
 from workbench.audio.errors import AudioError
 
-# A child whose output has not grown for this long is killed (as ``halves.STALL_S``).
-STALL_S = 5.0
+# A child whose output has not grown for this long is killed, as the halves' child is.
+STALL_S = halves.STALL_S
 # Room past the declared duration; a longer stream is the pipeline's to decode.
-SLACK_S = 5.0
-_HEADER = struct.Struct("<q")  # the samples the child has written so far
+SLACK_S = halves.SLACK_S
 
 
-class _Full(Exception):
-    """The stream is longer than the room the header's length allowed for."""
-
-
-def _decode_into(path: Path, shm: mmap.mmap, *, max_seconds: float, up_to_s: float) -> tuple[io.SourceInfo, int]:
+def _decode_into(path: Path, shm: forked.SharedSamples, *, max_seconds: float, up_to_s: float) -> tuple[io.SourceInfo, int]:
     """The child's work: ``io.decode_chunks`` as the pipeline calls it, every sample into
-    ``shm``. Returns the source's description and the samples written."""
-    data = np.frombuffer(shm, np.float32, offset=_HEADER.size)
+    ``shm`` (``shm.Full`` past its room). Returns the source's description and the samples
+    written."""
     info, chunks = io.decode_chunks(path, max_seconds=max_seconds, split_up_to_s=up_to_s)
-    written = 0
     for chunk in chunks:
-        if written + chunk.size > data.size:
-            raise _Full
-        data[written : written + chunk.size] = chunk
-        written += chunk.size
-        _HEADER.pack_into(shm, 0, written)
-    return info, written
+        shm.append(chunk)
+    return info, shm.written()
 
 
 class EarlyDecode:
@@ -69,7 +57,7 @@ class EarlyDecode:
     def __init__(self, path: Path, *, max_seconds: float, up_to_s: float) -> None:
         self.path, self.max_seconds, self.up_to_s = Path(path), max_seconds, up_to_s
         self._child: forked.ForkedCall | None = None
-        self._shm: mmap.mmap | None = None
+        self._shm: forked.SharedSamples | None = None
         if not hasattr(os, "fork"):
             return
         try:
@@ -79,10 +67,10 @@ class EarlyDecode:
         if declared > up_to_s:
             return
         try:
-            self._shm = shm = mmap.mmap(-1, _HEADER.size + 4 * int((declared + SLACK_S) * io.TARGET_RATE))
+            self._shm = shm = forked.SharedSamples(int((declared + SLACK_S) * io.TARGET_RATE))
             self._child = forked.ForkedCall(
                 lambda: _decode_into(self.path, shm, max_seconds=max_seconds, up_to_s=up_to_s), stall_s=STALL_S,
-                progress=lambda: _HEADER.unpack_from(shm, 0)[0])
+                progress=shm.written)
         except OSError:  # no process or memory to spare now: the pipeline decodes as usual
             self.close()
 
@@ -104,9 +92,7 @@ class EarlyDecode:
 
     def _chunks(self, written: int) -> Iterator[np.ndarray]:
         try:
-            for start in range(0, written, io.TARGET_RATE):
-                count = min(io.TARGET_RATE, written - start)
-                yield np.frombuffer(self._shm, np.float32, count, _HEADER.size + 4 * start).copy()
+            yield from self._shm.blocks(written, io.TARGET_RATE)
         finally:
             self.close()
 

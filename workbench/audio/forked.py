@@ -16,24 +16,30 @@ soxr and FFmpeg's decoders do not); a child that stops making progress anyway is
 after ``stall_s``, and the caller does the work itself. On Linux the child is killed too
 when the caller dies (the parent-death signal), so a caller killed outright leaves no child
 behind. Callers check that the system can fork (``os.fork`` exists) before they ask for a
-child.
+child. ``SharedSamples`` is where a child that decodes audio puts its samples: made before
+the fork, appended to by the child, read by the caller (``halves``, ``early``).
 """
 
 from __future__ import annotations
 
 import ctypes
+import mmap
 import os
 import pickle
 import select
 import signal
+import struct
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+import numpy as np
 
 # ``result``'s answer when the child failed or stalled.
 FAILED = object()
 # From <linux/prctl.h>.
 _PR_SET_PDEATHSIG = 1
+_COUNT = struct.Struct("<q")  # ``SharedSamples``: the samples written so far
 
 
 def _die_with(parent: int) -> None:
@@ -107,3 +113,46 @@ class ForkedCall:
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
+
+
+class SharedSamples:
+    """Room for ``capacity`` float32 samples in anonymous shared memory, made before a fork:
+    the child appends, the caller reads. The count written so far comes first, so the caller
+    can watch it grow (``ForkedCall``'s ``progress=shared.written``).
+
+    Views from ``view`` must be dropped before ``close``: the mapping cannot close under them.
+    """
+
+    class Full(Exception):
+        """More samples than the room for them."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._map = mmap.mmap(-1, _COUNT.size + 4 * capacity)
+
+    def written(self) -> int:
+        return _COUNT.unpack_from(self._map, 0)[0]
+
+    def append(self, samples: np.ndarray) -> None:
+        """In the child: ``samples`` after those written; ``Full`` past the capacity."""
+        written = self.written()
+        if written + samples.size > self.capacity:
+            raise SharedSamples.Full
+        np.frombuffer(self._map, np.float32, samples.size, _COUNT.size + 4 * written)[:] = samples
+        _COUNT.pack_into(self._map, 0, written + samples.size)
+
+    def view(self, count: int) -> np.ndarray:
+        """The first ``count`` samples, not copied."""
+        return np.frombuffer(self._map, np.float32, count, _COUNT.size)
+
+    def blocks(self, count: int, step: int) -> Iterator[np.ndarray]:
+        """Copies of the first ``count`` samples, ``step`` at a time."""
+        for start in range(0, count, step):
+            yield np.frombuffer(self._map, np.float32, min(step, count - start), _COUNT.size + 4 * start).copy()
+
+    @property
+    def closed(self) -> bool:
+        return self._map.closed
+
+    def close(self) -> None:
+        self._map.close()

@@ -37,9 +37,7 @@ way, to float rounding.
 from __future__ import annotations
 
 import math
-import mmap
 import os
-import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -72,7 +70,6 @@ SLACK_S = 5.0
 # not taken.
 AGREEMENT = 0.5
 MIN_LEVEL = 1e-4
-_HEADER = struct.Struct("<q")  # the samples the child has written so far
 
 
 @dataclass(frozen=True)
@@ -163,28 +160,21 @@ def _from(frames: Iterable, plan: Plan, first: int, preroll: int, lead: list[int
         yield frame
 
 
-def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> tuple[int, int]:
+def _decode_into(path: Path, plan: Plan, shm: forked.SharedSamples) -> tuple[int, int]:
     """The child's work: decode from ``plan.seam - plan.context`` to the end, resample, and
-    write the samples from the seam on into ``shm``; ``_Refused`` if it cannot. Returns the
-    samples written and the source samples they came from."""
-    data = np.frombuffer(shm, np.float32, offset=_HEADER.size)
+    write the samples from the seam on into ``shm``; ``_Refused`` (or ``shm.Full``) if it
+    cannot. Returns the samples written and the source samples they came from."""
     container = av.open(str(path))
     stream = container.streams.audio[0]
     first = plan.origin + plan.seam - plan.context
     preroll = int(PREROLL_S * plan.source_rate)
     container.seek(int((first - preroll) / plan.per_pts), stream=stream, backward=True)
     resample = Resampler(plan.source_rate, plan.target_rate)
-    written, fed, lead = 0, 0, []
+    fed, lead = 0, []
     drop_context = _without_first(plan.out(plan.context))  # resampled, before the seam
 
     def put(out: np.ndarray) -> None:
-        nonlocal written
-        out = drop_context(out)
-        if written + out.size > data.size:
-            raise _Refused("more samples than the room for them")
-        data[written : written + out.size] = out
-        written += out.size
-        _HEADER.pack_into(shm, 0, written)
+        shm.append(drop_context(out))
 
     drop_lead = None  # the first frame's samples before ``first``, known once it is decoded
     for block in mono_blocks(_from(container.decode(stream), plan, first, preroll, lead), path.name, plan.source_rate):
@@ -193,7 +183,7 @@ def _decode_into(path: Path, plan: Plan, shm: mmap.mmap) -> tuple[int, int]:
         fed += block.size
         put(resample(block))
     put(resample.flush())
-    return written, fed - plan.context
+    return shm.written(), fed - plan.context
 
 
 def start(path: Path, plan: Plan) -> SecondHalf | None:
@@ -215,11 +205,10 @@ class SecondHalf:
         self.plan = plan
         self._reserve: list[np.ndarray] = []
         self._contiguous = True
-        room = plan.out(plan.room) + plan.target_rate
-        self._shm = mmap.mmap(-1, _HEADER.size + 4 * room)
+        self._shm = forked.SharedSamples(plan.out(plan.room) + plan.target_rate)
         try:
             self._child = forked.ForkedCall(lambda: _decode_into(Path(path), plan, self._shm), stall_s=STALL_S,
-                                            progress=lambda: _HEADER.unpack_from(self._shm, 0)[0])
+                                            progress=self._shm.written)
         except OSError:
             self._shm.close()
             raise
@@ -251,10 +240,7 @@ class SecondHalf:
         theirs = self._child.result() if self._contiguous else forked.FAILED
         if theirs is not forked.FAILED and self._agrees(held, theirs[0]):
             written, source = theirs
-            step = self.plan.target_rate
-            for start in range(0, written, step):
-                count = min(step, written - start)
-                yield np.frombuffer(self._shm, np.float32, count, _HEADER.size + 4 * start).copy()
+            yield from self._shm.blocks(written, self.plan.target_rate)
             self.close()
             return self.plan.seam + source
         self.close()
@@ -273,7 +259,7 @@ class SecondHalf:
         count = min(held.size, written)
         if count < self.plan.out(self.plan.context) // 2:
             return False
-        theirs = np.frombuffer(self._shm, np.float32, count, _HEADER.size)
+        theirs = self._shm.view(count)
         ours = held[:count].astype(np.float64)
         level = float(np.sqrt(np.mean(ours**2)))
         return level >= MIN_LEVEL and float(np.sqrt(np.mean((ours - theirs) ** 2))) <= AGREEMENT * level
