@@ -4,6 +4,7 @@ one decoder gives, with no child left behind."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 import time
@@ -17,7 +18,7 @@ import soundfile as sf
 import soxr
 
 from recorded_speech import recorded_sentences
-from workbench.audio import halves, io, pipeline
+from workbench.audio import halves, io, pipeline, synth
 from workbench.audio.errors import AudioError
 
 SOURCE_RATE = 44100
@@ -42,12 +43,15 @@ def _write(path: Path, codec: str, audio: np.ndarray) -> Path:
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory) -> dict[str, Path]:
     """70 s of speech as lossless ALAC (.m4a), as 64 kbit/s AAC (.mp4), as 64 kbit/s MP3, as
-    FLAC and as 64 kbit/s Opus in Ogg (at 48 kHz: Opus has no other rate here)."""
+    FLAC, as 64 kbit/s Opus in Ogg and in WebM (at 48 kHz: Opus has no other rate here), and
+    as a WebM video (VP9 and Opus) like a browser's or a video site's."""
     folder = tmp_path_factory.mktemp("halves")
     audio = _stereo_speech(70)
     return {"alac": _write(folder / "speech.m4a", "alac", audio), "aac": _write(folder / "speech.mp4", "aac", audio),
             "mp3": _write(folder / "speech.mp3", "libmp3lame", audio), "flac": _write(folder / "speech.flac", "flac", audio),
-            "opus": io.write_audio(folder / "speech.ogg", audio, SOURCE_RATE)}
+            "opus": io.write_audio(folder / "speech.ogg", audio, SOURCE_RATE),
+            "webm": io.write_audio(folder / "speech.webm", audio, SOURCE_RATE),
+            "webm video": synth.write_video(folder / "video.webm", audio, SOURCE_RATE, bitrate=64000)}
 
 
 def decode(path: Path, *, split: bool = True, max_seconds: float = io.MAX_DURATION_S) -> np.ndarray:
@@ -70,13 +74,14 @@ def joins(monkeypatch) -> list:
     return seen
 
 
-@pytest.mark.parametrize("kind", ["alac", "flac", "mp3", "opus"])
+@pytest.mark.parametrize("kind", ["alac", "flac", "mp3", "opus", "webm", "webm video"])
 def test_a_clip_decodes_to_the_same_samples_in_two_processes(clips, joins, forks, kind):
     # ALAC and FLAC are lossless, and an MP3 or Opus decoder's state (MP3's bit reservoir,
-    # either's overlap) is rebuilt within the preroll: no randomness in any of them.
+    # either's overlap) is rebuilt within the preroll: no randomness in any of them. In WebM
+    # the child is placed by millisecond timestamps and Opus's pre-skip.
     one = decode(clips[kind], split=False)
     two = decode(clips[kind])
-    rate = 48000 if kind == "opus" else SOURCE_RATE
+    rate = 48000 if kind in ("opus", "webm", "webm video") else SOURCE_RATE
     assert len(forks) == 1 and joins == [70 * rate]
     assert two.size == one.size == 70 * 16000
     # Only the resampler's float rounding differs: a child placed even one sample off
@@ -179,6 +184,21 @@ def test_a_stream_whose_timestamps_are_not_in_samples_is_not_split():
     assert halves.plan(Stream(), info, 16000, up_to_s=900, max_seconds=3600) is None
 
 
+def test_an_opus_clip_in_milliseconds_is_placed_by_its_second_frame(clips):
+    # FFmpeg drops the pre-skip (312 samples) from the first frame and moves its timestamp by
+    # 6.5 ms, rounded. Our muxer stamps every packet 0.5 ms late as well (the encoder's
+    # -6.5 ms start, rounded), so the first sample lies 24 samples in, as the timestamps count.
+    def cut(path):
+        with av.open(str(path)) as container:
+            return halves.plan(container.streams.audio[0], io.probe(path), 16000, up_to_s=900, max_seconds=3600)
+
+    with av.open(str(clips["webm"])) as container:
+        first, second = itertools.islice(container.decode(audio=0), 2)
+    assert (first.pts, first.samples, second.pts) == (0, 648, 14)
+    assert cut(clips["webm"]).origin == 14 * 48 - 648 == 24
+    assert cut(clips["webm"]).per_pts == 48
+
+
 def test_a_seek_that_lands_past_the_childs_start_is_refused(clips, joins, monkeypatch):
     # As a container that seeks to the next key frame would: a second late.
     monkeypatch.setattr(halves, "PREROLL_S", -1.0)
@@ -276,15 +296,24 @@ def _wav(path: Path, seconds: float) -> Path:
     return path
 
 
+def _aac_in_matroska(path: Path) -> Path:
+    """70 s of AAC at 48 kHz in Matroska: a millisecond is 48 samples, but AAC's frames of
+    1024 samples are 21.33 ms, so their timestamps are rounded."""
+    audio = soxr.resample(_stereo_speech(70), SOURCE_RATE, 48000).astype(np.float32)
+    with av.open(str(path), "w") as container:
+        io.add_audio_stream(container, "aac", audio, 48000)()
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "up_to_s"),
     [
         (lambda folder, clips: _wav(folder / "speech.wav", 70), 900.0),  # not an MP4
         (lambda folder, clips: _write(folder / "short.m4a", "alac", _stereo_speech(50)), 900.0),
         (lambda folder, clips: clips["alac"], 60.0),  # longer than the caller splits
-        (lambda folder, clips: io.write_audio(folder / "speech.webm", _stereo_speech(70), SOURCE_RATE), 900.0),
+        (lambda folder, clips: _aac_in_matroska(folder / "speech.mkv"), 900.0),
     ],
-    ids=["wav", "under a minute", "past split_up_to_s", "webm: timestamps in milliseconds"],
+    ids=["wav", "under a minute", "past split_up_to_s", "aac in matroska: frames of no whole millisecond"],
 )
 def test_what_is_decoded_by_one_process(clips, forks, tmp_path, make, up_to_s):
     path = make(tmp_path, clips)

@@ -14,14 +14,20 @@ samples past the seam do not agree with the caller's) the child is killed and th
 decodes on from the seam itself, exactly as it would have without it. Every check on the
 whole stream (its length limit, truncation, a corrupt packet) is then the caller's own.
 
-Only MP4-family files (MP4, MOV, M4A, 3GP), MP3, FLAC and Ogg are split: every frame's
-timestamp in them is a whole number of samples (MP4, FLAC and Ogg count samples; MP3's time
-base, 1/14112000 s, holds a whole number of samples at 8 to 48 kHz) and seeking in them is
-exact, so the child knows which sample it starts at. Ogg Opus is; in Ogg Vorbis the
-timestamps after a seek are not contiguous, so its child refuses at its first frames and
-the caller decodes alone. WebM is left out: its millisecond timestamps name no sample. WAV
-is cheap to decode in one process. Clips shorter than ``MIN_SPLIT_S`` are not worth a
-process.
+Only MP4-family files (MP4, MOV, M4A, 3GP), MP3, FLAC, Ogg and Opus in WebM or Matroska are
+split: every frame's timestamp in them is a whole number of samples (MP4, FLAC and Ogg count
+samples; MP3's time base, 1/14112000 s, holds a whole number of samples at 8 to 48 kHz) and
+seeking in them is exact, so the child knows which sample it starts at. Ogg Opus is; in Ogg
+Vorbis the timestamps after a seek are not contiguous, so its child refuses at its first
+frames and the caller decodes alone. Matroska counts milliseconds, which name a sample only
+where every frame lasts a whole number of them: Opus's 20 ms frames (960 samples) do, other
+codecs' frames (AAC's 1024 samples, Vorbis's) do not, so only Opus is split there. The first
+frame a decoder gives, at the start or after a seek, is not placed by its timestamp: FFmpeg
+drops Opus's pre-skip (312 samples, 6.5 ms) from it and moves its timestamp by as much,
+rounded to a whole millisecond. Each frame after it is placed exactly, once the offset of
+the packets' own timestamps is known (a muxer may round the encoder's -6.5 ms start, and
+every packet with it): the plan reads it from the clip's first two frames. WAV is cheap to
+decode in one process. Clips shorter than ``MIN_SPLIT_S`` are not worth a process.
 
 The halves are decoded from different starting points. Everything a decoder carries from
 frame to frame is rebuilt within the ``PREROLL_S`` decoded before the seam and thrown away,
@@ -49,7 +55,7 @@ import numpy as np
 from workbench.audio import forked
 from workbench.audio.frames import Resampler, mono_blocks
 
-SPLIT_FORMATS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "mp3", "flac", "ogg"})
+SPLIT_FORMATS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "mp3", "flac", "ogg", "matroska,webm"})
 MIN_SPLIT_S = 60.0
 # The caller's part of the clip. It also converts and writes ``original.flac`` as it goes.
 CALLER_SHARE = 0.5
@@ -108,10 +114,15 @@ def plan(stream, info, target_rate: int, *, up_to_s: float, max_seconds: float) 
         return None
     # Each sample must be a whole number of timestamp units (one in MP4 and FLAC, 294 in an
     # MP3 at 48 kHz), and the stream must start on a sample: then a frame's timestamp says
-    # which sample it starts at. Milliseconds (WebM) do not.
+    # which sample it starts at. Milliseconds (Matroska) do only for Opus's frames.
     per_pts = Fraction(stream.time_base) * rate
-    origin = (stream.start_time or 0) * per_pts
-    if per_pts.numerator != 1 or origin.denominator != 1:
+    if per_pts.numerator == 1:
+        origin = (stream.start_time or 0) * per_pts
+    elif per_pts.denominator == 1 and info.codec == "opus":
+        origin = _first_sample(info.path, per_pts)
+    else:
+        return None
+    if origin is None or Fraction(origin).denominator != 1:
         return None
     step = rate // math.gcd(rate, target_rate)
     total = int(info.duration * rate)
@@ -122,6 +133,23 @@ def plan(stream, info, target_rate: int, *, up_to_s: float, max_seconds: float) 
         return None
     return Plan(origin=int(origin), per_pts=per_pts, seam=seam, context=context, source_rate=rate,
                 target_rate=target_rate, room=room)
+
+
+def _first_sample(path: str, per_pts: Fraction) -> int | None:
+    """Where the first decoded sample of ``path``'s audio lies, as its timestamps count: the
+    second frame's timestamp less the first frame's length (FFmpeg drops Opus's pre-skip
+    from the first frame and moves its timestamp, rounded; the packets' own timestamps may
+    be rounded too, all by the same amount). None where two frames cannot be decoded or the
+    second names no sample. ``SecondHalf.watch`` checks the same thing on the caller's own
+    decoding."""
+    try:
+        with av.open(path) as container:
+            frames = container.decode(container.streams.audio[0])
+            first, second = next(frames), next(frames)
+    except (av.error.FFmpegError, StopIteration):
+        return None
+    at = second.pts * per_pts if second.pts is not None else None
+    return None if at is None or at.denominator != 1 else int(at) - first.samples
 
 
 class _Refused(Exception):
@@ -144,8 +172,11 @@ def _without_first(count: int) -> Callable[[np.ndarray], np.ndarray]:
 def _from(frames: Iterable, plan: Plan, first: int, preroll: int, lead: list[int]) -> Iterator:
     """``frames`` from the one holding sample ``first`` on; ``lead`` gets how many of that
     frame's samples come before it. ``_Refused`` for timestamps that are missing, name no
-    sample or are not contiguous, or a seek that left less than half the preroll."""
+    sample or are not contiguous, or a seek that left less than half the preroll. The first
+    frame after the seek is decoded and dropped unplaced (see the module's note on Opus)."""
     expected = None
+    frames = iter(frames)
+    next(frames, None)
     for frame in frames:
         at = plan.at(frame.pts)
         if at is None or (expected is not None and at != expected):
@@ -215,12 +246,13 @@ class SecondHalf:
 
     def watch(self, frames: Iterable) -> Iterator:
         """The caller's frames, unchanged; notes whether their timestamps count samples from
-        ``plan.origin`` (the child's samples are placed by them)."""
-        expected = self.plan.origin
+        ``plan.origin`` (the child's samples are placed by them). The first frame's own
+        timestamp is not read (see the module's note on Opus): the second's places it."""
+        expected = None
         for frame in frames:
-            if self.plan.at(frame.pts) != expected:
+            if expected is not None and self.plan.at(frame.pts) != expected:
                 self._contiguous = False
-            expected += frame.samples
+            expected = (self.plan.origin if expected is None else expected) + frame.samples
             yield frame
 
     def before_seam(self, out: np.ndarray, produced: int) -> np.ndarray:
