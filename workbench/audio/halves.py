@@ -18,8 +18,9 @@ Only MP4-family files (MP4, MOV, M4A, 3GP), MP3, FLAC, Ogg and Opus in WebM or M
 split: every frame's timestamp in them is a whole number of samples (MP4, FLAC and Ogg count
 samples; MP3's time base, 1/14112000 s, holds a whole number of samples at 8 to 48 kHz) and
 seeking in them is exact, so the child knows which sample it starts at. Ogg Opus is; in Ogg
-Vorbis the timestamps after a seek are not contiguous, so its child refuses at its first
-frames and the caller decodes alone. Matroska counts milliseconds, which name a sample only
+Vorbis FFmpeg stamps the frame where a long block gives way to short ones 448 samples late
+(and the next one early), anywhere in the stream, so its child refuses at the first such
+frame and the caller decodes alone. Matroska counts milliseconds, which name a sample only
 where every frame lasts a whole number of them: Opus's 20 ms frames (960 samples) do, other
 codecs' frames (AAC's 1024 samples, Vorbis's) do not, so only Opus is split there. The first
 frame a decoder gives, at the start or after a seek, is not placed by its timestamp: FFmpeg
