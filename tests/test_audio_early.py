@@ -5,6 +5,7 @@ child left behind."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -115,12 +116,24 @@ def test_a_stream_longer_than_its_header_says_is_not_taken_from_the_child(monkey
     assert forks.gone()
 
 
-@pytest.mark.parametrize("case", ["over-the-in-memory-limit", "not-audio", "missing", "no-fork", "fork-refused"])
+def _live_webm(path: Path) -> Path:
+    """Three seconds of Opus in a WebM written as a browser records one: no length in it."""
+    audio = np.random.default_rng(3).normal(0, 0.1, (3 * 48000, 1)).astype(np.float32)
+    with av.open(str(path), "w", format="webm", options={"live": "1"}) as container:
+        io.add_audio_stream(container, "libopus", audio, 48000)()
+    assert io.probe(path).duration == 0.0
+    return path
+
+
+@pytest.mark.parametrize("case", ["over-the-in-memory-limit", "no-declared-length", "not-audio", "missing", "no-fork",
+                                  "fork-refused"])
 def test_nothing_is_started_where_the_pipeline_must_decode_or_complain(tmp_path, monkeypatch, forks, case):
     path = SAMPLES / "ko_call.mp3"
     up_to = ON_DISK_AFTER_S
     if case == "over-the-in-memory-limit":
         up_to = 10.0  # the clip is 15.6 s: the pipeline would hold a longer one on disk
+    elif case == "no-declared-length":
+        path = _live_webm(tmp_path / "recording.webm")
     elif case == "not-audio":
         path = tmp_path / "notes.mp3"
         path.write_text("not audio at all")
@@ -137,6 +150,14 @@ def test_nothing_is_started_where_the_pipeline_must_decode_or_complain(tmp_path,
     assert not decoding.started and decoding.take() is None
     decoding.close()
     assert forks == []
+
+
+def test_a_recording_that_declares_no_length_is_processed_from_the_command_line(tmp_path, forks):
+    clip = _live_webm(tmp_path / "recording.webm")
+    result = CliRunner().invoke(app, ["process", str(clip), "--language", "en", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert forks == []  # three seconds: neither the early child nor the halves
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["input"]["duration"] == 3.0
 
 
 def test_the_pipeline_complains_as_before_about_a_file_the_child_could_not_open(tmp_path):

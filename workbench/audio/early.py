@@ -64,7 +64,10 @@ class EarlyDecode:
             declared = io.probe(self.path).duration
         except AudioError:
             return  # the pipeline will say what is wrong with it
-        if declared > up_to_s:
+        if not 0 < declared <= up_to_s:
+            # Over the in-memory limit the pipeline keeps the samples on disk; a stream that
+            # declares no length (a browser's live WebM recording) leaves nothing to size the
+            # child's room by.
             return
         try:
             self._shm = shm = forked.SharedSamples(int((declared + SLACK_S) * io.TARGET_RATE))
