@@ -78,6 +78,14 @@ def test_video_files_decode_their_audio_track(tmp_path, suffix):
     assert info.codec in ("aac", "opus")
 
 
+def test_a_webm_whose_video_runs_longer_than_its_audio_is_not_called_truncated(tmp_path):
+    # Matroska records one duration for the whole file, the longest track's; only a file
+    # holding the audio alone says how long its audio is.
+    path = write_video(tmp_path / "screen.webm", tone(3.0, 48000), 48000, video_seconds=8.0)
+    audio, info = read_audio(path)
+    assert info.duration > 7.0 and audio.size == 3 * TARGET_RATE
+
+
 def test_read_span_reads_part_of_a_file_at_its_own_rate(tmp_path):
     ramp = np.linspace(-0.5, 0.5, 48000, dtype=np.float32)
     path = write_audio(tmp_path / "ramp.wav", ramp, 16000)
@@ -138,12 +146,64 @@ def truncated_wav(tmp_path: Path) -> Path:
         (lambda tmp: cut(write_audio(tmp / "x.flac", tone(5.0, 16000), 16000)), "corrupt"),
         (lambda tmp: cut(write_audio(tmp / "x.m4a", tone(5.0, 16000), 16000)), "truncated or corrupt"),
         (lambda tmp: cut(write_audio(tmp / "x.mp3", tone(5.0, 16000), 16000)), "truncated"),
+        (lambda tmp: cut(write_audio(tmp / "x.webm", tone(5.0, 16000), 16000)), "truncated: it declares 5.0 s"),
     ],
-    ids=["missing", "zero-length", "text", "random-bytes", "truncated-wav", "truncated-flac", "truncated-m4a", "truncated-mp3"],
+    ids=["missing", "zero-length", "text", "random-bytes", "truncated-wav", "truncated-flac", "truncated-m4a", "truncated-mp3",
+         "truncated-webm"],
 )
 def test_bad_files_raise_audio_error_with_a_message(tmp_path, make, message):
     with pytest.raises(AudioError, match=message):
         read_audio(make(tmp_path))
+
+
+def _quiet_then_loud(seconds_quiet: float, seconds_loud: float, rate: int = 48000) -> np.ndarray:
+    loud = np.random.default_rng(0).normal(0, 0.3, int(seconds_loud * rate)).astype(np.float32)
+    return np.concatenate([np.zeros(int(seconds_quiet * rate), np.float32), loud])
+
+
+def _vbr_mp3_without_a_length_header(path: Path) -> Path:
+    """12 s of MP3 at a variable bitrate with no Xing header: FFmpeg guesses its length from
+    the first frames' bitrate, and the quiet start makes the guess twice the truth."""
+    audio = _quiet_then_loud(8, 4)
+    with av.open(str(path), "w", options={"write_xing": "0"}) as container:
+        stream = container.add_stream("libmp3lame", rate=48000, layout="mono")
+        stream.codec_context.qscale = 4
+        stream.codec_context.flags |= av.codec.context.Flags.qscale
+        frame = av.AudioFrame.from_ndarray(audio[None, :], format="fltp", layout="mono")
+        frame.sample_rate = 48000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return path
+
+
+def _adts(path: Path) -> Path:
+    """12 s of raw AAC (ADTS), which records no length anywhere."""
+    with av.open(str(path), "w", format="adts") as container:
+        add_audio_stream(container, "aac", _quiet_then_loud(8, 4)[:, None], 48000, bitrate=128000)()
+    return path
+
+
+@pytest.mark.parametrize("make", [_vbr_mp3_without_a_length_header, _adts], ids=["vbr-mp3-without-xing", "adts-aac"])
+def test_a_length_ffmpeg_only_guessed_is_no_declaration(tmp_path, make):
+    path = make(tmp_path / ("clip.mp3" if make is _vbr_mp3_without_a_length_header else "clip.aac"))
+    with av.open(str(path)) as container:
+        assert abs(container.duration / av.time_base - 12.0) > 5  # FFmpeg's guess
+    audio, info = read_audio(path)  # was refused as truncated
+    assert abs(audio.size / TARGET_RATE - 12.0) < 0.1
+    assert info.duration == 0.0 and probe(path).duration == 0.0
+
+
+def test_an_mp3_length_header_is_found_past_a_large_id3_tag(tmp_path):
+    path = tmp_path / "tagged.mp3"
+    with av.open(str(path), "w") as container:
+        container.metadata["comment"] = "liner notes " * 2000  # a 24 kB ID3v2 tag before the first frame
+        add_audio_stream(container, "libmp3lame", tone(5.0, 16000), 16000)()
+    assert path.read_bytes()[:3] == b"ID3" and path.stat().st_size > 24000
+    assert probe(path).duration == pytest.approx(5.0, abs=0.1)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])  # the tag and about half the audio
+    with pytest.raises(AudioError, match="truncated: it declares 5.0 s"):
+        read_audio(path)
 
 
 @pytest.mark.parametrize("name", sorted(CLIPS))

@@ -25,7 +25,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from workbench.audio import halves
+from workbench.audio import halves, lengths
 from workbench.audio.errors import AudioError
 from workbench.audio.frames import Resampler, mono_blocks
 from workbench.audio.paged import DiskSamples
@@ -67,38 +67,6 @@ def _open(path: Path):
         container.close()
         raise AudioError(f"{path.name}: not audio: the file holds no audio stream")
     return container
-
-
-def _stream_duration(stream) -> float:
-    """The audio stream's own declared duration in seconds, 0 when the container has none."""
-    if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
-    return 0.0
-
-
-def _wav_header_seconds(path: Path) -> float:
-    """Duration a RIFF/WAVE header declares (FFmpeg clamps it to the file size); 0 if unknown."""
-    with open(path, "rb") as handle:
-        if handle.read(12)[8:12] != b"WAVE":
-            return 0.0
-        byte_rate = 0
-        while len(header := handle.read(8)) == 8:
-            chunk, size = header[:4], int.from_bytes(header[4:], "little")
-            if chunk == b"fmt ":
-                byte_rate = int.from_bytes(handle.read(16)[8:12], "little")
-                handle.seek(size - 16 + size % 2, 1)
-            elif chunk == b"data":
-                # 0 and 0xFFFFFFFF mark a header written before the length was known.
-                return size / byte_rate if byte_rate and size not in (0, 0xFFFFFFFF) else 0.0
-            else:
-                handle.seek(size + size % 2, 1)
-    return 0.0
-
-
-def _declared_duration(container, stream) -> float:
-    if _stream_duration(stream):
-        return _stream_duration(stream)
-    return container.duration / av.time_base if container.duration is not None else 0.0
 
 
 def decode_chunks(path: Path, *, sample_rate: int = TARGET_RATE, max_seconds: float = MAX_DURATION_S,
@@ -152,7 +120,7 @@ def _describe(container, stream, path: Path) -> SourceInfo:
         codec=ctx.name,
         sample_rate=int(ctx.sample_rate or 0),
         channels=int(ctx.channels or 0),
-        duration=round(_declared_duration(container, stream), 3),
+        duration=round(lengths.declared_seconds(container, stream, path), 3),
     )
     if info.sample_rate <= 0:
         raise AudioError(f"{path.name}: the audio stream has no sample rate")
@@ -161,8 +129,7 @@ def _describe(container, stream, path: Path) -> SourceInfo:
 
 def _stream_chunks(container, stream, name: str, info: SourceInfo, sample_rate: int,
                    max_seconds: float, cut: halves.Plan | None) -> Iterator[np.ndarray]:
-    # Only the audio stream's own duration can show truncation: a video track may be longer.
-    declared = _wav_header_seconds(Path(info.path)) if info.format == "wav" else _stream_duration(stream)
+    declared = lengths.recorded_seconds(container, stream, Path(info.path))
     source_rate = info.sample_rate
     max_samples = int(max_seconds * source_rate)
     resample = Resampler(source_rate, sample_rate)

@@ -84,10 +84,12 @@ def hum(n_samples: int, sample_rate: int, *, frequency: float = 50.0) -> np.ndar
     return (wave / np.abs(wave).max()).astype(np.float32)
 
 
-def write_video(path: Path, audio: np.ndarray, sample_rate: int, *, fps: int = 2, size: int = 64, bitrate: int = 48000) -> Path:
+def write_video(path: Path, audio: np.ndarray, sample_rate: int, *, fps: int = 2, size: int = 64, bitrate: int = 48000,
+                video_seconds: float | None = None) -> Path:
     """Write a video file (``.mp4``: H.264 + AAC, ``.webm``: VP9 + Opus) with a plain grey picture.
 
-    ``audio`` is float32 ``(n,)`` or ``(n, channels)``. The picture is tiny so clips stay small.
+    ``audio`` is float32 ``(n,)`` or ``(n, channels)``. The picture is tiny so clips stay small,
+    and lasts as long as the audio unless ``video_seconds`` says otherwise.
     """
     path = Path(path)
     video_codec, audio_codec = {".mp4": ("libx264", "aac"), ".webm": ("libvpx-vp9", "libopus")}[path.suffix.lower()]
@@ -97,7 +99,8 @@ def write_video(path: Path, audio: np.ndarray, sample_rate: int, *, fps: int = 2
         video.width = video.height = size
         video.pix_fmt = "yuv420p"
         picture = np.full((size, size, 3), 96, np.uint8)
-        for index in range(int(np.ceil(len(audio) / sample_rate * fps))):
+        seconds = len(audio) / sample_rate if video_seconds is None else video_seconds
+        for index in range(int(np.ceil(seconds * fps))):
             frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
             frame.pts = index
             for packet in video.encode(frame):
