@@ -193,6 +193,25 @@ def test_a_length_ffmpeg_only_guessed_is_no_declaration(tmp_path, make):
     assert info.duration == 0.0 and probe(path).duration == 0.0
 
 
+def _written(path: Path, container_format: str, codec: str, audio: np.ndarray, rate: int) -> Path:
+    with av.open(str(path), "w", format=container_format) as container:
+        add_audio_stream(container, codec, audio, rate)()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "container_format", "codec", "rate", "channels", "seconds"),
+    [("adpcm.wav", "wav", "adpcm_ima_wav", 48000, 2, 10.0),  # its header's byte rate is a third of the truth
+     ("pcm.avi", "avi", "pcm_s16le", 16000, 1, 200.0)],  # its header says 200.6 s
+    ids=["ima-adpcm-wav", "pcm-avi"],
+)
+def test_a_complete_file_whose_header_counts_loosely_is_not_called_truncated(tmp_path, name, container_format, codec,
+                                                                             rate, channels, seconds):
+    audio = np.repeat(tone(seconds, rate)[:, None], channels, axis=1)
+    audio_read, _ = read_audio(_written(tmp_path / name, container_format, codec, audio, rate))
+    assert abs(audio_read.size / TARGET_RATE - seconds) < 0.1
+
+
 def test_an_mp3_length_header_is_found_past_a_large_id3_tag(tmp_path):
     path = tmp_path / "tagged.mp3"
     with av.open(str(path), "w") as container:

@@ -4,12 +4,17 @@ Two uses: a declared length over the limit is refused before decoding (``io.deco
 and a file whose audio ends well before its declared length is truncated (an interrupted
 upload). Both need a length the file records, not one FFmpeg guesses:
 
-- a WAV header's data size (FFmpeg clamps its own reading to the file's size);
+- a PCM WAV header's data size (FFmpeg clamps its own reading to the file's size). A
+  compressed WAV's byte rate is not to be trusted: FFmpeg writes a stereo IMA ADPCM file's as
+  a third of the truth, so a complete 60 s file "declared" 362.5 s;
 - the audio stream's own duration: MP4's track header, FLAC's STREAMINFO, an MP3's Xing,
   Info or VBRI header (its frame count);
 - in a Matroska or WebM file holding the audio alone, the file's duration: Matroska records
   one for the whole file, written when the file is finished, and none per track. With a
   video track it is the longer track's, so it says nothing about the audio.
+
+AVI's headers count loosely: a complete 10-minute 16 kHz PCM track, written by the ffmpeg
+program, declares 621.1 s, so AVI records nothing here either.
 
 Where a file records no length FFmpeg guesses one from the bitrate: raw ADTS AAC never
 records one, and an MP3 without a Xing, Info or VBRI header does not. With a variable
@@ -52,8 +57,8 @@ def recorded_seconds(container, stream, path: Path) -> float:
     path = Path(path)
     name = container.format.name
     if name == "wav":
-        return wav_header_seconds(path)
-    if _guessed(name, path):
+        return wav_header_seconds(path) if stream.codec_context.name.startswith("pcm_") else 0.0
+    if name == "avi" or _guessed(name, path):
         return 0.0
     if stream_seconds(stream) or name != "matroska,webm" or len(container.streams) != 1:
         return stream_seconds(stream)
