@@ -167,6 +167,7 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
             "speech_seconds": round(float(np.sum(found.speech[:, 1] - found.speech[:, 0])), 3),
             "dropped_bursts": len(found.bursts),
             "long_pause_splits": len(cut) - len(found.padded),
+            "detector_gain_db": found.detector_gain_db,
             "second_opinion": found.opinion.to_dict(duration),
         },
         "denoise": denoise_report,

@@ -102,9 +102,12 @@ def probabilities(session, audio: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Opinion:
-    """The loaded model (one per process, shared by threads: onnxruntime's ``run`` is safe)."""
+    """The loaded model (one per process, shared by threads: onnxruntime's ``run`` is safe).
+    ``gain`` multiplies the audio it hears (``dataclasses.replace`` for a clip's own:
+    ``segment.detector_gain``)."""
 
     session: object
+    gain: float = 1.0
 
     def span(self, audio: np.ndarray, start: float, end: float) -> tuple[np.ndarray, float]:
         """Probabilities per 32 ms frame of ``[start, end)`` seconds of ``audio`` (16 kHz),
@@ -114,7 +117,8 @@ class Opinion:
         begin, last = int(start * RATE), min(int(end * RATE), audio.size)
         # Whole frames from ``first``, so that frame boundaries fall on ``begin`` exactly.
         first = begin - (begin - first) // FRAME * FRAME
-        probs = probabilities(self.session, audio[first:last])
+        piece = audio[first:last] if self.gain == 1.0 else audio[first:last] * np.float32(self.gain)
+        probs = probabilities(self.session, piece)
         return probs[(begin - first) // FRAME :], (last - first) / RATE
 
 

@@ -24,12 +24,16 @@ class Found:
     bursts: np.ndarray  # (k, 2) seconds, dropped
     noise: np.ndarray  # (j, 2) seconds, noise-only stretches
     opinion: second_opinion.Verdict = second_opinion.Verdict(used=False, reason="turned off in the settings")
+    detector_gain_db: float = 0.0  # what webrtcvad and the model heard the clip lifted (or lowered) by
 
 
 def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segment.Cue] = ()) -> Found:
     """Segments of the high-passed audio, from webrtcvad's frame decisions and the level."""
     frame_seconds = settings.vad_frame_ms / 1000
-    decisions = vad.vad_frames(audio, SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms)
+    levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
+    gain = segment.detector_gain(levels, settings.detector_level_db)
+    decisions = vad.vad_frames(audio, SAMPLE_RATE, aggressiveness=settings.vad_aggressiveness, frame_ms=settings.vad_frame_ms,
+                               gain=gain)
     smoothed = segment.smooth_hysteresis(
         decisions, window=max(1, round(settings.hysteresis_window_s / frame_seconds)),
         on=settings.hysteresis_on, off=settings.hysteresis_off,
@@ -41,7 +45,6 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     # Per-frame arrays are 2 million long on a six-hour clip: each is freed once used, and
     # only the frame levels (float64) and bool masks are ever whole.
     del decisions, smoothed
-    levels = segment.frame_levels_db(audio, SAMPLE_RATE, frame_seconds=LEVEL_FRAME_S)
     noise_frames = segment.frame_mask(noise, levels.size, frame_seconds=LEVEL_FRAME_S)
     floor_db = segment.selected_median(levels, noise_frames) if noise_frames.any() else float(levels.min())
     del noise_frames
@@ -59,6 +62,8 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
         candidates, levels, frame_seconds=LEVEL_FRAME_S, below_speech_db=settings.background_below_speech_db, tones=tones,
     )
     model = second_opinion.load() if settings.second_opinion else None
+    if model is not None:
+        model = replace(model, gain=gain)
     # Where Silero's model will judge the short segments, it judges the bursts too.
     judged = model is not None and settings.opinion_check_below_s > 0
     speech, bursts = segment.drop_bursts(speech, audio, SAMPLE_RATE,
@@ -76,7 +81,8 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     speech = segment.apply_cues(speech, cues)
     speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
     padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
-    return Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion)
+    return Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion,
+                 detector_gain_db=round(20 * float(np.log10(gain)), 2))
 
 
 def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, tones: np.ndarray | None, floor_db: float,

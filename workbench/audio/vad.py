@@ -8,7 +8,8 @@ import webrtcvad
 VAD_RATES = (8000, 16000, 32000, 48000)
 
 
-def vad_frames(audio: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, frame_ms: int = 10) -> np.ndarray:
+def vad_frames(audio: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, frame_ms: int = 10,
+               gain: float = 1.0) -> np.ndarray:
     """Ask webrtcvad whether each frame is speech.
 
     Parameters
@@ -17,6 +18,8 @@ def vad_frames(audio: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, 
     sample_rate : one of 8000, 16000, 32000, 48000 Hz (what webrtcvad accepts).
     aggressiveness : 0 (keeps most) .. 3 (drops most non-speech).
     frame_ms : 10, 20 or 30 ms.
+    gain : what ``audio`` is multiplied by before webrtcvad hears it (as 16-bit samples,
+        clipped to their range); its thresholds are absolute (``segment.detector_gain``).
 
     Returns
     -------
@@ -34,7 +37,7 @@ def vad_frames(audio: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, 
     frames_per_block = 1000  # ten seconds of 10 ms frames: bounds the float and int16 copies
     for first in range(0, n_frames, frames_per_block):
         last = min(first + frames_per_block, n_frames)
-        block = np.clip(audio[first * frame : last * frame] * 32767.0, -32768, 32767).astype(np.int16).tobytes()
+        block = np.clip(audio[first * frame : last * frame] * (32767.0 * gain), -32768, 32767).astype(np.int16).tobytes()
         step = frame * 2
         decisions[first:last] = [vad.is_speech(block[i : i + step], sample_rate) for i in range(0, len(block), step)]
     return decisions

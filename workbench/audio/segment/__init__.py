@@ -30,6 +30,7 @@ from workbench.audio.segment.drop import (
 )
 from workbench.audio.segment.edges import Cue, apply_cues, pad_intervals
 from workbench.audio.segment.frames import (
+    detector_gain,
     frame_levels_db,
     frame_mask,
     frame_powers,
@@ -59,7 +60,7 @@ from workbench.audio.segment.pauses import (
 )
 
 __all__ = [
-    "HEARD_PAUSE_S", "Cue", "apply_cues", "boundary_pauses", "comma_mode", "drop_background", "drop_bursts", "drop_flat",
+    "HEARD_PAUSE_S", "Cue", "apply_cues", "boundary_pauses", "comma_mode", "detector_gain", "drop_background", "drop_bursts", "drop_flat",
     "frame_levels_db", "frame_mask", "frame_powers", "join_comma_pauses", "join_unheard_pauses", "local_speech_db", "long_pause_cuts", "noise_intervals",
     "pad_intervals", "pause_threshold_db", "pauses_within", "quiet_frames", "runs", "selected_median", "selected_percentile", "sound_between",
     "smooth_hysteresis", "speech_intervals", "total_seconds", "split_at_long_pauses", "split_at_longest_pauses", "split_at_quiet", "split_at_quiet_frames", "split_long",

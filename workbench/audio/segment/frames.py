@@ -120,6 +120,33 @@ def local_speech_db(levels_db: np.ndarray, *, frame_seconds: float, window: floa
     return maximum_filter1d(level, size=max(1, round(window / frame_seconds)) | 1, mode="nearest", output=level)
 
 
+# The most ``detector_gain`` lifts a clip: a clip of dither alone is not made loud.
+MAX_DETECTOR_LIFT_DB = 40.0
+
+
+def loud_level_db(levels_db: np.ndarray) -> float:
+    """A clip's loud level from its frame levels (dBFS): the level whose louder frames hold
+    half the clip's energy. Speech dominates it however little of the clip it fills (a
+    percentile of the frames would fall into the silence of a clip that is mostly silent),
+    and a few knocks do not."""
+    order = np.sort(levels_db)[::-1]
+    energy = np.cumsum(np.power(10.0, order / 10))
+    return float(order[np.searchsorted(energy, energy[-1] / 2)])
+
+
+def detector_gain(levels_db: np.ndarray, target_db: float) -> float:
+    """The gain (a factor) that lifts a clip whose loud level (``loud_level_db`` of its
+    frame levels ``levels_db``) lies under ``target_db`` to it, for detectors whose
+    thresholds are absolute (webrtcvad, Silero's model): the pipeline's
+    ``detector_level_db``. A louder clip is heard as recorded. At most
+    ``MAX_DETECTOR_LIFT_DB``, and never so much that the loudest frame passes full scale.
+    1.0 for a target of 0 (off) or no frames."""
+    if target_db == 0 or levels_db.size == 0:
+        return 1.0
+    gain_db = min(max(target_db - loud_level_db(levels_db), 0.0), MAX_DETECTOR_LIFT_DB, -float(levels_db.max()))
+    return float(10 ** (gain_db / 20))
+
+
 def selected_percentile(values: np.ndarray, mask: np.ndarray, q: float) -> float:
     """``np.percentile(values[mask], q)`` (linear interpolation), the same number, without a
     copy of every selected value (17 MB for a six-hour clip's frame levels).
