@@ -4,7 +4,7 @@
 
 A client's recording may sit anywhere from a hot, peak-normalised podcast to a far
 microphone 20 or 30 dB down. The grid's clips all sit near one level (their loud level, the
-95th percentile of 10 ms frame levels, between -29 and -14 dBFS), so the main tables cannot
+the frame level whose louder frames hold half the energy, between -29 and -15 dBFS), so the main tables cannot
 show what the level does. Here each held-out clip down to 8 dB SNR is scaled by each gain
 (and clipped to full scale, as a file would be) and segmented by:
 
@@ -61,8 +61,7 @@ def held_out_clips() -> list[tuple]:
 
 def loud_level_db(audio: np.ndarray) -> float:
     """The clip's loud level as the pipeline measures it (``segment.detector_gain``)."""
-    levels = segment.frame_levels_db(audio, grid.RATE, frame_seconds=0.01)
-    return float(np.percentile(levels, segment.frames.LOUD_LEVEL_PERCENTILE))
+    return segment.frames.loud_level_db(segment.frame_levels_db(audio, grid.RATE, frame_seconds=0.01))
 
 
 def segments_of(system: str, clip: Path, language: str, scratch: Path) -> list:

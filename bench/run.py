@@ -535,6 +535,8 @@ def main() -> None:
     parser.add_argument("--real-only", action="store_true", help="only the real-speech clips (implies --no-speed)")
     parser.add_argument("--no-drafts", action="store_true",
                         help="leave out the drafts' re-cut (Whisper base drafts every English clip: ~12 CPU-s per 2 minutes)")
+    parser.add_argument("--no-levels", action="store_true",
+                        help="leave out the held-out clips played quieter and louder (bench/levels.py, ~7 min)")
     parser.add_argument("--speed-runs", type=int, default=1, metavar="N",
                         help="run the speed clip's pipelines N times and report their spread (default 1)")
     parser.add_argument("--child", nargs=4, metavar=("KIND", "INPUT", "OUT", "RESULT"), help=argparse.SUPPRESS)
@@ -562,6 +564,12 @@ def main() -> None:
     if grid_lines:
         (HERE / "out" / "grid-results.md").write_text("\n".join(grid_lines) + "\n")
         (HERE / "out" / "grid-results.json").write_text(json.dumps(grid_results, indent=1, default=float))
+        if not args.no_levels:
+            import levels
+
+            level_results = levels.measure()
+            grid_lines += ["", *levels.lines(level_results)]
+            (HERE / "out" / "levels-results.json").write_text(json.dumps(level_results, indent=1))
     if args.no_speed:
         print("\n".join(grid_lines))
         return
