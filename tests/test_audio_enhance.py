@@ -60,10 +60,10 @@ def test_loud_music_is_judged_against_all_the_background_not_its_quiet_moments(t
     """At 3 dB the music between the segments is far louder than in webrtcvad's few pauses;
     judged against those alone, the music the model takes out of the segments would count
     as 3.2 dB of speech lost and it would be refused (measured: +2.3 dB with the Wiener
-    filter, +5.3 dB with the enhancer). The detectors hear the clip as recorded: at 3 dB the
-    music is loud enough that webrtcvad, hearing the clip lifted by the 2.8 dB its level
-    would get (``detector_level_db``), calls so much of it speech that too little background
-    is left between the segments to judge the enhancer by, and the Wiener filter runs."""
+    filter, +5.3 dB with the enhancer). The detectors hear the clip as recorded
+    (``detector_level_db=0``): at 3 dB the music is loud enough that webrtcvad, hearing the
+    clip only 2.8 dB louder, calls so much of it speech that too little background is left
+    between the segments to judge the enhancer by, and the Wiener filter runs."""
     speech = recorded_sentences()
     clip = mixed(speech, plucked_chords(speech.size, seed=3), snr_db=3.0)
 

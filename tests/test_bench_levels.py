@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from workbench.audio.settings import PipelineSettings
+
 
 @pytest.fixture
 def levels(monkeypatch, tmp_path):
@@ -39,7 +41,7 @@ def test_each_system_hears_the_clip_scaled_and_clipped_as_a_file_would_be(levels
     results = module.measure([-20.0, 10.0])
     quiet, loud = heard[:3], heard[3:]
     assert [(system, language, level) for system, language, level, _ in quiet] == [
-        ("ours", "ko", -20.0), ("ours", "ko", 0.0), ("silero", None, None)]
+        ("ours", "ko", PipelineSettings().detector_level_db), ("ours", "ko", 0.0), ("silero", None, None)]
     assert all(peak == pytest.approx(0.05) for *_, peak in quiet)
     assert all(peak == 1.0 for *_, peak in loud)  # 0.5 lifted 10 dB, clipped to full scale
     assert results[-20.0]["ours"]["sentences_whole"] == 1.0 and results[-20.0]["silero"]["sentences_whole"] == 0.0
