@@ -24,7 +24,7 @@ class Found:
     bursts: np.ndarray  # (k, 2) seconds, dropped
     noise: np.ndarray  # (j, 2) seconds, noise-only stretches
     opinion: second_opinion.Verdict = second_opinion.Verdict(used=False, reason="turned off in the settings")
-    detector_gain_db: float = 0.0  # what webrtcvad and the model heard the clip lifted (or lowered) by
+    detector_gain_db: float = 0.0  # what webrtcvad and the model heard the clip lifted by (0: as recorded)
 
 
 def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segment.Cue] = ()) -> Found:
