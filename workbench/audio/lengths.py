@@ -48,7 +48,7 @@ def declared_seconds(container, stream, path: Path) -> float:
         return 0.0
     if stream_seconds(stream):
         return stream_seconds(stream)
-    return container.duration / av.time_base if container.duration is not None else 0.0
+    return _file_seconds(container)
 
 
 def recorded_seconds(container, stream, path: Path) -> float:
@@ -62,6 +62,11 @@ def recorded_seconds(container, stream, path: Path) -> float:
         return 0.0
     if stream_seconds(stream) or name != "matroska,webm" or len(container.streams) != 1:
         return stream_seconds(stream)
+    return _file_seconds(container)
+
+
+def _file_seconds(container) -> float:
+    """The whole file's duration as FFmpeg has it, 0 without one."""
     return container.duration / av.time_base if container.duration is not None else 0.0
 
 
