@@ -93,17 +93,24 @@ def measure(gains_db=GAINS_DB) -> dict:
     return results
 
 
+def table(first: list[str], labels: dict, rows: list[tuple[list[str], dict]]) -> list[str]:
+    """A markdown table: the ``first`` columns' headings, then whole / one each / no speech
+    for each system of ``labels`` (name: heading); each row its first cells and its pooled
+    scores by system."""
+    head = ["| " + " | ".join(first) + " | " + " | ".join(f"{label}: whole / one each / no speech" for label in labels.values()) + " |",
+            "|" + "---|" * (len(first) + len(labels))]
+    body = []
+    for cells, row in rows:
+        scores = [f"{row[s]['sentences_whole']:.3f} / {row[s]['one_sentence_each']:.3f} / {row[s]['no_speech_share']:.3f}"
+                  for s in labels]
+        body.append("| " + " | ".join([*cells, *scores]) + " |")
+    return head + body
+
+
 def lines(results: dict) -> list[str]:
-    head = ["| recording level | clips' loud level, dBFS | "
-            + " | ".join(f"{LABELS[s]}: whole / one each / no speech" for s in SYSTEMS) + " |",
-            "|---|---|" + "---|" * len(SYSTEMS)]
-    rows = []
-    for gain, row in results.items():
-        cells = " | ".join(f"{row[s]['sentences_whole']:.3f} / {row[s]['one_sentence_each']:.3f} / "
-                           f"{row[s]['no_speech_share']:.3f}" for s in SYSTEMS)
-        low, high = row["levels"]
-        rows.append(f"| {gain:+.0f} dB | {low:.1f} to {high:.1f} | {cells} |")
-    return [f"Recording level: the {MIN_SNR_DB} dB and louder held-out clips scaled (bench/levels.py)", "", *head, *rows]
+    rows = [([f"{gain:+.0f} dB", f"{row['levels'][0]:.1f} to {row['levels'][1]:.1f}"], row) for gain, row in results.items()]
+    return [f"Recording level: the {MIN_SNR_DB} dB and louder held-out clips scaled (bench/levels.py)", "",
+            *table(["recording level", "clips' loud level, dBFS"], LABELS, rows)]
 
 
 def main() -> None:

@@ -537,6 +537,8 @@ def main() -> None:
                         help="leave out the drafts' re-cut (Whisper base drafts every English clip: ~12 CPU-s per 2 minutes)")
     parser.add_argument("--no-levels", action="store_true",
                         help="leave out the held-out clips played quieter and louder (bench/levels.py, ~7 min)")
+    parser.add_argument("--no-channels", action="store_true",
+                        help="leave out the held-out clips through a telephone line and voice codecs (bench/channels.py, ~6 min)")
     parser.add_argument("--speed-runs", type=int, default=1, metavar="N",
                         help="run the speed clip's pipelines N times and report their spread (default 1)")
     parser.add_argument("--child", nargs=4, metavar=("KIND", "INPUT", "OUT", "RESULT"), help=argparse.SUPPRESS)
@@ -570,6 +572,12 @@ def main() -> None:
             level_results = levels.measure()
             grid_lines += ["", *levels.lines(level_results)]
             (HERE / "out" / "levels-results.json").write_text(json.dumps(level_results, indent=1))
+        if not args.no_channels:
+            import channels
+
+            channel_results = channels.measure()
+            grid_lines += ["", *channels.lines(channel_results)]
+            (HERE / "out" / "channels-results.json").write_text(json.dumps(channel_results, indent=1))
     if args.no_speed:
         print("\n".join(grid_lines))
         return

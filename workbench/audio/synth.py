@@ -77,6 +77,24 @@ def cough(sample_rate: int, *, rng: np.random.Generator) -> np.ndarray:
     return out / np.abs(out).max()
 
 
+# A telephone line: G.712's 300-3400 Hz band at G.711's 8 kHz.
+TELEPHONE_BAND_HZ = (300.0, 3400.0)
+TELEPHONE_RATE = 8000
+
+
+def write_telephone_line(path: Path, audio: np.ndarray, sample_rate: int) -> Path:
+    """``audio`` as a telephone line delivers it: band-passed to ``TELEPHONE_BAND_HZ``
+    (4th-order Butterworth, under 2 ms of group delay in the voice band), resampled to 8 kHz
+    and written as a G.711 mu-law WAV at ``path``."""
+    import soxr
+    from scipy.signal import butter, sosfilt
+
+    band = sosfilt(butter(4, TELEPHONE_BAND_HZ, btype="bandpass", fs=sample_rate, output="sos"), audio)
+    narrow = soxr.resample(band, sample_rate, TELEPHONE_RATE)
+    sf.write(path, np.clip(narrow, -1, 1), TELEPHONE_RATE, subtype="ULAW")
+    return Path(path)
+
+
 def hum(n_samples: int, sample_rate: int, *, frequency: float = 50.0) -> np.ndarray:
     """Mains hum with its odd harmonics, unit peak, float32 of shape ``(n_samples,)``."""
     t = np.arange(n_samples) / sample_rate

@@ -1,0 +1,159 @@
+"""Transmission channels: the held-out clips as a telephone line and lossy voice codecs deliver them.
+
+    python3 bench/channels.py [--channels telephone,opus16,aac32]   # also a section of bench/run.py's output
+    python3 bench/channels.py --segmentation [--split tune|validation|real] [--channels ...] [key=value ...]
+
+The grid's clips are 16 kHz float WAV files with the full band up to 8 kHz. Much of what a
+client sends has been through a channel first: call-centre recordings through a telephone
+line (300-3400 Hz, 8 kHz, G.711 mu-law), voice messages through Opus at 16 kb/s or AAC at
+32 kb/s. Here each held-out clip down to 8 dB SNR is sent through each channel and written
+as the file a client would upload:
+
+- ``as built``: the clip as the main tables use it;
+- ``telephone``: band-passed to 300-3400 Hz (4th-order Butterworth), resampled to 8 kHz and
+  written as a mu-law WAV;
+- ``opus16``: Opus at 16 kb/s, mono 16 kHz, in Ogg;
+- ``aac32``: AAC-LC at 32 kb/s, mono 16 kHz, in M4A.
+
+With ``--segmentation``, the segmenter alone (``speech.find_speech``, as ``bench/tune.py``
+scores it) is run instead on the clips of ``--split`` (``tune``, ``validation`` down to 8 dB,
+or ``real``), sent through each channel and decoded as the pipeline decodes them, with any
+``key=value`` settings: how ``narrowband_*`` was chosen on the tuning clips and checked on the
+others.
+
+This project is given the file (it decodes and resamples it as for any upload). Silero VAD
+is given the same file decoded to 16 kHz mono by ``workbench.audio.io.read_audio``. The
+figures are pooled over the clips: sentences whole, one sentence each, segments with no
+speech. The truth is the clip's own: a channel delays nothing the scoring could see (Opus's
+and AAC's encoder delay is removed by the decoder, and the band-pass's group delay is under
+2 ms). No setting was chosen on these clips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import grid  # noqa: E402
+import levels  # noqa: E402
+import metrics  # noqa: E402
+import quality  # noqa: E402
+import silero  # noqa: E402
+
+from workbench.audio import io, synth  # noqa: E402
+from workbench.audio.settings import PipelineSettings  # noqa: E402
+
+CHANNELS = ("as built", "telephone", "opus16", "aac32")
+SYSTEMS = ("ours", "silero")
+LABELS = {"ours": "this project", "silero": "Silero VAD"}
+DESCRIPTIONS = {
+    "as built": "16 kHz float WAV, as in the main tables",
+    "telephone": "300-3400 Hz, 8 kHz, G.711 mu-law WAV",
+    "opus16": "Opus 16 kb/s, 16 kHz mono, Ogg",
+    "aac32": "AAC-LC 32 kb/s, 16 kHz mono, M4A",
+}
+
+
+def send(audio: np.ndarray, channel: str, folder: Path) -> Path:
+    """``audio`` (16 kHz mono float32) written as ``channel`` delivers it; the file's path."""
+    if channel == "as built":
+        path = folder / "clip.wav"
+        sf.write(path, audio, grid.RATE, subtype="FLOAT")
+    elif channel == "telephone":
+        path = synth.write_telephone_line(folder / "clip-telephone.wav", audio, grid.RATE)
+    elif channel == "opus16":
+        path = io.write_audio(folder / "clip.ogg", audio, grid.RATE, bitrate=16000)
+    elif channel == "aac32":
+        path = io.write_audio(folder / "clip.m4a", audio, grid.RATE, bitrate=32000)
+    else:
+        raise ValueError(f"unknown channel {channel!r}; known: {', '.join(CHANNELS)}")
+    return path
+
+
+def segments_of(system: str, path: Path, language: str, scratch: Path) -> list:
+    if system == "silero":
+        return [tuple(s) for s in silero.segments(io.read_audio(path)[0]).tolist()]
+    return quality.run_ours(path, language, scratch, PipelineSettings.for_language(language))["segments"]
+
+
+def measure(channels=CHANNELS) -> dict:
+    """Per channel: each system's pooled scores."""
+    clips = levels.held_out_clips()
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        for channel in channels:
+            scores = {system: [] for system in SYSTEMS}
+            for spec, path, truth in clips:
+                sent = send(sf.read(str(path), dtype="float32")[0], channel, scratch)
+                for system in SYSTEMS:
+                    scores[system].append(metrics.segment_scores(truth, segments_of(system, sent, spec.language, scratch)))
+            results[channel] = {system: metrics.pooled(rows) for system, rows in scores.items()}
+            print(f"channels: {channel} done", file=sys.stderr, flush=True)
+    return results
+
+
+def segmentation(split: str, channels: list[str], arguments: list[str]) -> dict:
+    """Per channel: the segmenter's scores per language (``metrics.by_language``) on the
+    ``split`` clips sent through it, with ``key=value`` ``arguments`` over the defaults."""
+    import tune
+
+    from workbench.audio import denoise, speech
+
+    clips = tune.load_tuning_clips() if split == "tune" else [
+        clip for clip in tune.load_clips(split) if "spec" not in clip or clip["spec"].snr_db >= levels.MIN_SNR_DB]
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for channel in channels:
+            scores = []
+            for clip in clips:
+                if channel == "as built":
+                    audio = clip["audio"]  # already high-passed
+                else:
+                    decoded = io.read_audio(send(clip["raw"], channel, Path(scratch)))[0][: clip["raw"].size]
+                    audio = denoise.highpass(np.ascontiguousarray(decoded), grid.RATE, out=np.ascontiguousarray(decoded))
+                found = speech.find_speech(audio, tune.settings_for(clip["language"], arguments))
+                scores.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in found.padded]))
+            results[channel] = metrics.by_language(scores, [clip["language"] for clip in clips])
+    return results
+
+
+def lines(results: dict) -> list[str]:
+    rows = [([channel, DESCRIPTIONS[channel]], row) for channel, row in results.items()]
+    return [f"Channels: the {levels.MIN_SNR_DB} dB and louder held-out clips through a telephone line and "
+            "voice codecs (bench/channels.py)", "", *levels.table(["channel", "what the file is"], LABELS, rows)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--channels", default=",".join(CHANNELS), help="comma-separated: " + ", ".join(CHANNELS))
+    parser.add_argument("--segmentation", action="store_true", help="the segmenter alone on --split's clips")
+    parser.add_argument("--split", default="tune", choices=("tune", "validation", "real"))
+    parser.add_argument("settings", nargs="*", metavar="key=value", help="with --segmentation: settings over the defaults")
+    args = parser.parse_args()
+    chosen = [c.strip() for c in args.channels.split(",")]
+    unknown = [c for c in chosen if c not in CHANNELS]
+    if unknown:
+        parser.error(f"unknown channel(s) {', '.join(unknown)}; known: {', '.join(CHANNELS)}")
+    if args.settings and not args.segmentation:
+        parser.error("key=value settings need --segmentation")
+    if not args.segmentation:
+        print("\n".join(lines(measure(chosen))))
+        return
+    for channel, result in segmentation(args.split, chosen, args.settings).items():
+        print(f"{args.split} {channel}: " + "  ".join(
+            f"{key} {row['sentences_whole']:.3f} / {row['one_sentence_each']:.3f} / {row['no_speech_share']:.3f}"
+            for key, row in result.items() if isinstance(row, dict)))
+
+
+if __name__ == "__main__":
+    main()
