@@ -168,6 +168,8 @@ def _stages(input_path: Path, staging: Path, language: str, settings: PipelineSe
             "dropped_bursts": len(found.bursts),
             "long_pause_splits": len(cut) - len(found.padded),
             "detector_gain_db": found.detector_gain_db,
+            "low_band_db": found.low_band_db,
+            "narrowband": found.narrowband,
             "second_opinion": found.opinion.to_dict(duration),
         },
         "denoise": denoise_report,

@@ -25,6 +25,8 @@ class Found:
     noise: np.ndarray  # (j, 2) seconds, noise-only stretches
     opinion: second_opinion.Verdict = second_opinion.Verdict(used=False, reason="turned off in the settings")
     detector_gain_db: float = 0.0  # what webrtcvad and the model heard the clip lifted by (0: as recorded)
+    low_band_db: float = 0.0  # ``segment.low_band_db`` of the clip
+    narrowband: bool = False  # heard as a telephone line: webrtcvad's pauses need the level's agreement
 
 
 def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[segment.Cue] = ()) -> Found:
@@ -52,8 +54,9 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
         levels, frame_seconds=LEVEL_FRAME_S, floor_db=floor_db, margin_db=settings.quiet_margin_db,
         below_speech_db=settings.pause_below_speech_db,
     )
-    if settings.pause_agreement > 0:
-        candidates = segment.join_unheard_pauses(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_share=settings.pause_agreement)
+    low_band_db, narrowband, agreement = pause_agreement(audio, settings)
+    if agreement > 0:
+        candidates = segment.join_unheard_pauses(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_share=agreement)
     candidates = segment.split_at_quiet_frames(candidates, quiet, frame_seconds=LEVEL_FRAME_S, min_pause=settings.min_quiet_s)
     # A beep over background must not lift it to the speakers' level: tones are left out.
     tones = (segment.tone_frames(audio, SAMPLE_RATE, candidates, n_frames=levels.size, frame_seconds=LEVEL_FRAME_S)
@@ -82,7 +85,19 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
     padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
     return Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion,
-                 detector_gain_db=round(20 * float(np.log10(gain)), 2))
+                 detector_gain_db=round(20 * float(np.log10(gain)), 2), low_band_db=round(low_band_db, 1),
+                 narrowband=narrowband)
+
+
+def pause_agreement(audio: np.ndarray, settings: PipelineSettings) -> tuple[float, bool, float]:
+    """``(low_band_db, narrowband, share)``: the clip's ``segment.low_band_db``, whether it is
+    narrowband (a telephone line), and the share of a webrtcvad pause's frames the level must
+    hear as quiet to keep it. Without the voice's low band webrtcvad drops out inside
+    sentences, so there ``narrowband_pause_agreement`` is asked, if it is the larger."""
+    low_band_db = segment.low_band_db(audio, SAMPLE_RATE)
+    narrowband = low_band_db <= settings.narrowband_low_band_db
+    share = max(settings.pause_agreement, settings.narrowband_pause_agreement) if narrowband else settings.pause_agreement
+    return low_band_db, narrowband, share
 
 
 def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, tones: np.ndarray | None, floor_db: float,

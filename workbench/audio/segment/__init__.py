@@ -35,6 +35,7 @@ from workbench.audio.segment.frames import (
     frame_mask,
     frame_powers,
     local_speech_db,
+    low_band_db,
     runs,
     selected_median,
     selected_percentile,

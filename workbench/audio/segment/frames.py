@@ -147,6 +147,35 @@ def detector_gain(levels_db: np.ndarray, target_db: float) -> float:
     return float(10 ** (gain_db / 20))
 
 
+# ``low_band_db``'s bands: webrtcvad leans on the voice's fundamental (its lowest sub-band is
+# 80-250 Hz); a telephone line passes 300-3400 Hz.
+LOW_BAND_HZ = (80.0, 250.0)
+VOICE_BAND_HZ = (300.0, 3400.0)
+
+
+def low_band_db(audio: np.ndarray, sample_rate: int, *, frame: int = 512, max_frames: int = 2000) -> float:
+    """How far the clip's power in ``LOW_BAND_HZ`` lies under its power in ``VOICE_BAND_HZ``,
+    in dB (negative: under). Full-band speech, noise or not, gives about -3 to -14 dB; the
+    same clips through a telephone line (300-3400 Hz) or a 300 Hz high-pass -21 to -29.
+
+    Read from at most ``max_frames`` Hann-windowed frames of ``frame`` samples spread evenly
+    over the clip (a band ratio settles long before that: a tenth of the frames moves it by
+    under 1 dB), so it costs the same for a minute and for six hours. 0.0 for a clip shorter
+    than one frame or silent in both bands."""
+    usable = audio.size // frame
+    if usable == 0:
+        return 0.0
+    frames = audio[: usable * frame].reshape(usable, frame)[:: max(1, -(-usable // max_frames))]
+    power = (np.abs(np.fft.rfft(frames * np.hanning(frame).astype(np.float32), axis=1)) ** 2).sum(axis=0)
+    freqs = np.fft.rfftfreq(frame, 1 / sample_rate)
+
+    def band(edges: tuple[float, float]) -> float:
+        return float(power[(freqs >= edges[0]) & (freqs < edges[1])].sum())
+
+    tiny = 1e-20
+    return 10 * float(np.log10((band(LOW_BAND_HZ) + tiny) / (band(VOICE_BAND_HZ) + tiny)))
+
+
 def selected_percentile(values: np.ndarray, mask: np.ndarray, q: float) -> float:
     """``np.percentile(values[mask], q)`` (linear interpolation), the same number, without a
     copy of every selected value (17 MB for a six-hour clip's frame levels).
