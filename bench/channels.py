@@ -1,6 +1,6 @@
 """Transmission channels: the held-out clips as a telephone line and lossy voice codecs deliver them.
 
-    python3 bench/channels.py [--channels telephone,opus16,aac32]   # also a section of bench/run.py's output
+    python3 bench/channels.py [--channels telephone,opus16,aac32]   # also sections of bench/run.py's output
     python3 bench/channels.py --segmentation [--split tune|validation|real] [--channels ...] [key=value ...]
 
 The grid's clips are 16 kHz float WAV files with the full band up to 8 kHz. Much of what a
@@ -26,7 +26,8 @@ is given the same file decoded to 16 kHz mono by ``workbench.audio.io.read_audio
 figures are pooled over the clips: sentences whole, one sentence each, segments with no
 speech. The truth is the clip's own: a channel delays nothing the scoring could see (Opus's
 and AAC's encoder delay is removed by the decoder, and the band-pass's group delay is under
-2 ms). No setting was chosen on these clips.
+2 ms). The recorded-speech clips (``bench/real.py``) are sent the same way, in a table of
+their own. No setting was chosen on the held-out clips.
 """
 
 from __future__ import annotations
@@ -85,20 +86,33 @@ def segments_of(system: str, path: Path, language: str, scratch: Path) -> list:
     return quality.run_ours(path, language, scratch, PipelineSettings.for_language(language))["segments"]
 
 
-def measure(channels=CHANNELS) -> dict:
-    """Per channel: each system's pooled scores."""
-    clips = levels.held_out_clips()
+GROUPS = {"held_out": "the {snr} dB and louder held-out clips", "recorded": "the recorded-speech clips"}
+
+
+def clips_of(group: str) -> list[tuple[str, Path, list]]:
+    """(language, clip path, truth) of each clip in ``group`` (``GROUPS``)."""
+    if group == "held_out":
+        return [(spec.language, path, truth) for spec, path, truth in levels.held_out_clips()]
+    import real
+
+    return [(truth["spec"]["language"], folder / "clip.wav", [(s["start"], s["end"]) for s in truth["sentences"]])
+            for folder, truth in real.clips(HERE / "out" / "real")]
+
+
+def measure(channels=CHANNELS, group: str = "held_out") -> dict:
+    """Per channel: each system's pooled scores on ``group``'s clips."""
+    clips = clips_of(group)
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         for channel in channels:
             scores = {system: [] for system in SYSTEMS}
-            for spec, path, truth in clips:
+            for language, path, truth in clips:
                 sent = send(sf.read(str(path), dtype="float32")[0], channel, scratch)
                 for system in SYSTEMS:
-                    scores[system].append(metrics.segment_scores(truth, segments_of(system, sent, spec.language, scratch)))
+                    scores[system].append(metrics.segment_scores(truth, segments_of(system, sent, language, scratch)))
             results[channel] = {system: metrics.pooled(rows) for system, rows in scores.items()}
-            print(f"channels: {channel} done", file=sys.stderr, flush=True)
+            print(f"channels: {group} {channel} done", file=sys.stderr, flush=True)
     return results
 
 
@@ -127,10 +141,10 @@ def segmentation(split: str, channels: list[str], arguments: list[str]) -> dict:
     return results
 
 
-def lines(results: dict) -> list[str]:
+def lines(results: dict, group: str = "held_out") -> list[str]:
     rows = [([channel, DESCRIPTIONS[channel]], row) for channel, row in results.items()]
-    return [f"Channels: the {levels.MIN_SNR_DB} dB and louder held-out clips through a telephone line and "
-            "voice codecs (bench/channels.py)", "", *levels.table(["channel", "what the file is"], LABELS, rows)]
+    return [f"Channels: {GROUPS[group].format(snr=levels.MIN_SNR_DB)} through a telephone line and voice codecs "
+            "(bench/channels.py)", "", *levels.table(["channel", "what the file is"], LABELS, rows)]
 
 
 def main() -> None:
@@ -147,7 +161,8 @@ def main() -> None:
     if args.settings and not args.segmentation:
         parser.error("key=value settings need --segmentation")
     if not args.segmentation:
-        print("\n".join(lines(measure(chosen))))
+        for group in GROUPS:
+            print("\n".join(lines(measure(chosen, group), group)) + "\n")
         return
     for channel, result in segmentation(args.split, chosen, args.settings).items():
         print(f"{args.split} {channel}: " + "  ".join(

@@ -538,7 +538,7 @@ def main() -> None:
     parser.add_argument("--no-levels", action="store_true",
                         help="leave out the held-out clips played quieter and louder (bench/levels.py, ~7 min)")
     parser.add_argument("--no-channels", action="store_true",
-                        help="leave out the held-out clips through a telephone line and voice codecs (bench/channels.py, ~6 min)")
+                        help="leave out the held-out clips through a telephone line and voice codecs (bench/channels.py, ~8 min)")
     parser.add_argument("--speed-runs", type=int, default=1, metavar="N",
                         help="run the speed clip's pipelines N times and report their spread (default 1)")
     parser.add_argument("--child", nargs=4, metavar=("KIND", "INPUT", "OUT", "RESULT"), help=argparse.SUPPRESS)
@@ -575,8 +575,9 @@ def main() -> None:
         if not args.no_channels:
             import channels
 
-            channel_results = channels.measure()
-            grid_lines += ["", *channels.lines(channel_results)]
+            channel_results = {group: channels.measure(group=group) for group in channels.GROUPS}
+            for group, results in channel_results.items():
+                grid_lines += ["", *channels.lines(results, group)]
             (HERE / "out" / "channels-results.json").write_text(json.dumps(channel_results, indent=1))
     if args.no_speed:
         print("\n".join(grid_lines))

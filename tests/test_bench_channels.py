@@ -114,3 +114,23 @@ def test_the_segmenter_alone_hears_each_channel_decoded_with_the_settings_given(
     assert built_hiss > 0.5 and line_hiss < 1e-4  # the line took the 6 kHz tone away
     assert built_settings == line_settings == [0.5, 0.25]  # Japanese defaults, the given setting over them
     assert results["telephone"]["ja"]["sentences_whole"] == 1.0
+
+
+def test_the_recorded_clips_are_sent_alike_and_tabled_apart(channels, monkeypatch, tmp_path):
+    import quality
+    import real
+
+    folder = tmp_path / "real-ko"
+    folder.mkdir()
+    sf.write(folder / "clip.wav", tone_and_hiss(), 16000, subtype="FLOAT")
+    truth = {"spec": {"language": "ko"}, "sentences": [{"start": 0.5, "end": 2.5}]}
+    monkeypatch.setattr(real, "clips", lambda out: [(folder, truth)])
+    heard = []
+    monkeypatch.setattr(quality, "run_ours", lambda path, language, scratch, settings: heard.append((Path(path).name, language))
+                        or {"segments": [(0.4, 2.6)]})
+    monkeypatch.setattr(channels.silero, "segments", lambda audio: np.array([[0.4, 2.6]]))
+    results = channels.measure(["opus16"], group="recorded")
+    assert heard == [("clip.ogg", "ko")]
+    lines = channels.lines(results, "recorded")
+    assert lines[0].startswith("Channels: the recorded-speech clips through a telephone line")
+    assert lines[4] == "| opus16 | Opus 16 kb/s, 16 kHz mono, Ogg | 1.000 / 1.000 / 0.000 | 1.000 / 1.000 / 0.000 |"
