@@ -13,7 +13,10 @@ as the file a client would upload:
 - ``telephone``: band-passed to 300-3400 Hz (4th-order Butterworth), resampled to 8 kHz and
   written as a mu-law WAV;
 - ``opus16``: Opus at 16 kb/s, mono 16 kHz, in Ogg;
-- ``aac32``: AAC-LC at 32 kb/s, mono 16 kHz, in M4A.
+- ``aac32``: AAC-LC at 32 kb/s, mono 16 kHz, in M4A;
+- ``room``: the clip as a far microphone in a reverberant room hears it (RT60 0.8 s,
+  direct-to-reverberant ratio 0 dB: a lecture hall or a meeting room; the grid's own rooms
+  are 0.15-0.4 s at 4-10 dB), written as a 16 kHz WAV.
 
 With ``--segmentation``, the segmenter alone (``speech.find_speech``, as ``bench/tune.py``
 scores it) is run instead on the clips of ``--split`` (``tune``, ``validation`` down to 8 dB,
@@ -25,8 +28,8 @@ This project is given the file (it decodes and resamples it as for any upload). 
 is given the same file decoded to 16 kHz mono by ``workbench.audio.io.read_audio``. The
 figures are pooled over the clips: sentences whole, one sentence each, segments with no
 speech. The truth is the clip's own: a channel delays nothing the scoring could see (Opus's
-and AAC's encoder delay is removed by the decoder, and the band-pass's group delay is under
-2 ms). The recorded-speech clips (``bench/real.py``) are sent the same way, in a table of
+and AAC's encoder delay is removed by the decoder, the band-pass's group delay is under
+2 ms, and a room only adds a tail after each sound). The recorded-speech clips (``bench/real.py``) are sent the same way, in a table of
 their own. No setting was chosen on the held-out clips.
 """
 
@@ -53,7 +56,8 @@ import silero  # noqa: E402
 from workbench.audio import io, synth  # noqa: E402
 from workbench.audio.settings import PipelineSettings  # noqa: E402
 
-CHANNELS = ("as built", "telephone", "opus16", "aac32")
+CHANNELS = ("as built", "telephone", "opus16", "aac32", "room")
+ROOM = {"rt60": 0.8, "direct_to_reverb_db": 0.0}
 SYSTEMS = ("ours", "silero")
 LABELS = {"ours": "this project", "silero": "Silero VAD"}
 DESCRIPTIONS = {
@@ -61,6 +65,7 @@ DESCRIPTIONS = {
     "telephone": "300-3400 Hz, 8 kHz, G.711 mu-law WAV",
     "opus16": "Opus 16 kb/s, 16 kHz mono, Ogg",
     "aac32": "AAC-LC 32 kb/s, 16 kHz mono, M4A",
+    "room": "a far microphone in a room: RT60 0.8 s, direct-to-reverberant 0 dB, 16 kHz WAV",
 }
 
 
@@ -75,6 +80,9 @@ def send(audio: np.ndarray, channel: str, folder: Path) -> Path:
         path = io.write_audio(folder / "clip.ogg", audio, grid.RATE, bitrate=16000)
     elif channel == "aac32":
         path = io.write_audio(folder / "clip.m4a", audio, grid.RATE, bitrate=32000)
+    elif channel == "room":
+        path = folder / "clip-room.wav"
+        sf.write(path, synth.in_a_room(audio, grid.RATE, **ROOM), grid.RATE, subtype="FLOAT")
     else:
         raise ValueError(f"unknown channel {channel!r}; known: {', '.join(CHANNELS)}")
     return path

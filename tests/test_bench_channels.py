@@ -134,3 +134,13 @@ def test_the_recorded_clips_are_sent_alike_and_tabled_apart(channels, monkeypatc
     lines = channels.lines(results, "recorded")
     assert lines[0].startswith("Channels: the recorded-speech clips through a telephone line")
     assert lines[4] == "| opus16 | Opus 16 kb/s, 16 kHz mono, Ogg | 1.000 / 1.000 / 0.000 | 1.000 / 1.000 / 0.000 |"
+
+
+def test_the_room_is_a_wav_of_the_same_length_whose_sounds_ring_on(channels, tmp_path):
+    click = np.zeros(3 * 16000, np.float32)
+    click[16000] = 0.5
+    path = channels.send(click, "room", tmp_path)
+    heard = sf.read(str(path), dtype="float32")[0]
+    assert heard.size == click.size and np.abs(heard).max() == pytest.approx(0.5)
+    tail = heard[16000 + 160 : 16000 + 160 + int(0.3 * 16000)]
+    assert np.sqrt(np.mean(tail**2)) > 1e-3  # 0.3 s after the click the room still rings

@@ -95,6 +95,23 @@ def write_telephone_line(path: Path, audio: np.ndarray, sample_rate: int) -> Pat
     return Path(path)
 
 
+def in_a_room(audio: np.ndarray, sample_rate: int, *, rt60: float, direct_to_reverb_db: float, seed: int = 0) -> np.ndarray:
+    """``audio`` as a far microphone in a reverberant room hears it: convolved with an
+    impulse response of the direct sound and an exponentially decaying noise tail (its
+    energy ``direct_to_reverb_db`` under the direct sound's, 60 dB down after ``rt60``
+    seconds), scaled back to the input's peak. float32, the input's length."""
+    from scipy.signal import fftconvolve
+
+    length = int(rt60 * sample_rate)
+    decay = np.exp(np.arange(length) * (-np.log(1000.0) / length))  # -60 dB at the end
+    response = np.random.default_rng(seed).standard_normal(length) * decay
+    response[: int(0.003 * sample_rate)] = 0.0  # the first reflection after 3 ms
+    response *= 10 ** (-direct_to_reverb_db / 20) / np.linalg.norm(response)
+    response[0] = 1.0
+    wet = fftconvolve(np.asarray(audio, np.float64), response)[: len(audio)]
+    return (wet * (np.abs(audio).max() / max(np.abs(wet).max(), 1e-12))).astype(np.float32)
+
+
 def hum(n_samples: int, sample_rate: int, *, frequency: float = 50.0) -> np.ndarray:
     """Mains hum with its odd harmonics, unit peak, float32 of shape ``(n_samples,)``."""
     t = np.arange(n_samples) / sample_rate
