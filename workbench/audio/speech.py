@@ -73,7 +73,8 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
                                          min_voiced=settings.opinion_min_voiced_s if judged else settings.min_voiced_s)
     bursts = np.concatenate([bursts, background]) if len(background) else bursts
     if settings.min_level_range_db > 0:
-        speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db)
+        speech, flat = segment.drop_flat(speech, levels, frame_seconds=LEVEL_FRAME_S, min_range_db=settings.min_level_range_db,
+                                         clip_share=settings.min_level_range_share)
         bursts = np.concatenate([bursts, flat]) if len(flat) else bursts
     speech, unheard, opinion = _second_opinion(speech, audio, levels, tones, floor_db, quiet, settings, noise, model)
     if settings.comma_max_pause_s > 0:

@@ -160,23 +160,32 @@ def _has_voice(audio: np.ndarray, sample_rate: int, start: float, end: float, mi
 
 
 def drop_flat(intervals: np.ndarray, levels_db: np.ndarray, *, frame_seconds: float, min_range_db: float,
-              smooth: int = 3) -> tuple[np.ndarray, np.ndarray]:
+              smooth: int = 3, clip_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Separate intervals whose level moves like one talker's from flat background.
 
     One speaker's syllables make the level rise and fall by 10 dB and more (between the
     10th and 90th percentile of the level smoothed over ``smooth`` frames), even with
     noise under it; five talkers of babble, or music, fill each other's gaps and move far
-    less. Intervals whose level range is under ``min_range_db`` are dropped.
+    less. Intervals whose level range is under ``min_range_db`` are dropped - or under
+    ``clip_share`` times the median range of the clip's intervals, when that is lower: a
+    room's reverberation fills every syllable's dip, so one talker's level moves less in
+    every segment of the clip alike, and is measured against the clip's own talkers.
 
     Returns
     -------
     (kept, dropped) : arrays of shape (k, 2) and (m - k, 2), seconds
     """
-    keep = np.ones(len(intervals), dtype=bool)
-    for index, (start, end) in enumerate(np.asarray(intervals).reshape(-1, 2)):
+    intervals = np.asarray(intervals).reshape(-1, 2)
+    ranges = np.full(len(intervals), np.inf)  # too short to measure: kept
+    for index, (start, end) in enumerate(intervals):
         part = levels_db[int(round(start / frame_seconds)) : int(round(end / frame_seconds))]
         if part.size > smooth:
             part = uniform_filter1d(part, size=smooth, mode="nearest")
             low, high = np.percentile(part, [10, 90])
-            keep[index] = high - low >= min_range_db
-    return intervals[keep].reshape(-1, 2), intervals[~keep].reshape(-1, 2)
+            ranges[index] = high - low
+    bound = min_range_db
+    measured = ranges[np.isfinite(ranges)]
+    if clip_share > 0 and measured.size:
+        bound = min(bound, clip_share * float(np.median(measured)))
+    keep = ranges >= bound
+    return intervals[keep], intervals[~keep]
