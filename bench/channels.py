@@ -1,4 +1,4 @@
-"""Transmission channels: the held-out clips as a telephone line and lossy voice codecs deliver them.
+"""Channels: the held-out clips as a telephone line, lossy voice codecs and a far microphone deliver them.
 
     python3 bench/channels.py [--channels telephone,opus16,aac32]   # also sections of bench/run.py's output
     python3 bench/channels.py --segmentation [--split tune|validation|real] [--channels ...] [key=value ...]
@@ -151,8 +151,8 @@ def segmentation(split: str, channels: list[str], arguments: list[str]) -> dict:
 
 def lines(results: dict, group: str = "held_out") -> list[str]:
     rows = [([channel, DESCRIPTIONS[channel]], row) for channel, row in results.items()]
-    return [f"Channels: {GROUPS[group].format(snr=levels.MIN_SNR_DB)} through a telephone line and voice codecs "
-            "(bench/channels.py)", "", *levels.table(["channel", "what the file is"], LABELS, rows)]
+    return [f"Channels: {GROUPS[group].format(snr=levels.MIN_SNR_DB)} through a telephone line, voice codecs and "
+            "a room (bench/channels.py)", "", *levels.table(["channel", "what the file is"], LABELS, rows)]
 
 
 def main() -> None:
