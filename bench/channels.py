@@ -18,19 +18,20 @@ as the file a client would upload:
   direct-to-reverberant ratio 0 dB: a lecture hall or a meeting room; the grid's own rooms
   are 0.15-0.4 s at 4-10 dB), written as a 16 kHz WAV.
 
-With ``--segmentation``, the segmenter alone (``speech.find_speech``, as ``bench/tune.py``
-scores it) is run instead on the clips of ``--split`` (``tune``, ``validation`` down to 8 dB,
+With ``--segmentation``, the segmenter alone (``speech.find_speech``, scored by
+``bench/tune.py``'s ``score``) is run instead on the clips of ``--split`` (``tune``, ``validation`` down to 8 dB,
 or ``real``), sent through each channel and decoded as the pipeline decodes them, with any
-``key=value`` settings: how ``narrowband_*`` was chosen on the tuning clips and checked on the
-others.
+``key=value`` settings: how ``narrowband_*`` and ``min_level_range_share`` were chosen on the
+tuning clips and checked on the others.
 
 This project is given the file (it decodes and resamples it as for any upload). Silero VAD
 is given the same file decoded to 16 kHz mono by ``workbench.audio.io.read_audio``. The
 figures are pooled over the clips: sentences whole, one sentence each, segments with no
 speech. The truth is the clip's own: a channel delays nothing the scoring could see (Opus's
 and AAC's encoder delay is removed by the decoder, the band-pass's group delay is under
-2 ms, and a room only adds a tail after each sound). The recorded-speech clips (``bench/real.py``) are sent the same way, in a table of
-their own. No setting was chosen on the held-out clips.
+2 ms, and a room only adds a tail after each sound). The recorded-speech clips
+(``bench/real.py``) are sent the same way, in a table of their own. No setting was chosen
+on the held-out clips.
 """
 
 from __future__ import annotations
@@ -125,27 +126,24 @@ def measure(channels=CHANNELS, group: str = "held_out") -> dict:
 
 
 def segmentation(split: str, channels: list[str], arguments: list[str]) -> dict:
-    """Per channel: the segmenter's scores per language (``metrics.by_language``) on the
-    ``split`` clips sent through it, with ``key=value`` ``arguments`` over the defaults."""
+    """Per channel: the segmenter's scores per language (``tune.score``) on the ``split``
+    clips sent through it, with ``key=value`` ``arguments`` over the defaults."""
     import tune
 
-    from workbench.audio import denoise, speech
+    from workbench.audio import denoise
 
     clips = tune.load_tuning_clips() if split == "tune" else [
         clip for clip in tune.load_clips(split) if "spec" not in clip or clip["spec"].snr_db >= levels.MIN_SNR_DB]
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
         for channel in channels:
-            scores = []
+            sent = []
             for clip in clips:
-                if channel == "as built":
-                    audio = clip["audio"]  # already high-passed
-                else:
+                if channel != "as built":  # the clip's own audio is already high-passed
                     decoded = io.read_audio(send(clip["raw"], channel, Path(scratch)))[0][: clip["raw"].size]
-                    audio = denoise.highpass(np.ascontiguousarray(decoded), grid.RATE, out=np.ascontiguousarray(decoded))
-                found = speech.find_speech(audio, tune.settings_for(clip["language"], arguments))
-                scores.append(metrics.segment_scores(clip["truth"], [tuple(s) for s in found.padded]))
-            results[channel] = metrics.by_language(scores, [clip["language"] for clip in clips])
+                    clip = {**clip, "audio": denoise.highpass(decoded, grid.RATE, out=decoded)}
+                sent.append(clip)
+            results[channel] = tune.score(sent, arguments)
     return results
 
 

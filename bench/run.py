@@ -538,7 +538,8 @@ def main() -> None:
     parser.add_argument("--no-levels", action="store_true",
                         help="leave out the held-out clips played quieter and louder (bench/levels.py, ~7 min)")
     parser.add_argument("--no-channels", action="store_true",
-                        help="leave out the held-out clips through a telephone line and voice codecs (bench/channels.py, ~8 min)")
+                        help="leave out the held-out and recorded clips through a telephone line, voice codecs and a room "
+                             "(bench/channels.py, ~10 min)")
     parser.add_argument("--speed-runs", type=int, default=1, metavar="N",
                         help="run the speed clip's pipelines N times and report their spread (default 1)")
     parser.add_argument("--child", nargs=4, metavar=("KIND", "INPUT", "OUT", "RESULT"), help=argparse.SUPPRESS)

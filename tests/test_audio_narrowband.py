@@ -32,7 +32,7 @@ def noisy(seed: int, snr_db: float = 8.0) -> np.ndarray:
 def through_telephone(audio: np.ndarray, tmp_path, name: str = "line.wav") -> np.ndarray:
     """``audio`` through a telephone line to a file, decoded and high-passed as the pipeline does."""
     heard = io.read_audio(synth.write_telephone_line(tmp_path / name, audio, RATE))[0][: audio.size]
-    return denoise.highpass(np.ascontiguousarray(heard), RATE, out=np.ascontiguousarray(heard))
+    return denoise.highpass(heard, RATE, out=heard)
 
 
 def whole_sentences(found: speech.Found) -> int:

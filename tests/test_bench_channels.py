@@ -105,7 +105,7 @@ def test_the_segmenter_alone_hears_each_channel_decoded_with_the_settings_given(
     def find_speech(audio, settings):
         heard.append((audio.size, band_power(audio, 16000, 5000, 7000) / band_power(audio, 16000, 900, 1100),
                       settings.narrowband_pause_agreement, settings.min_pause_s))
-        return type("Found", (), {"padded": np.array([[0.4, 2.6]])})()
+        return type("Found", (), {"padded": np.array([[0.4, 2.6]]), "opinion": type("Verdict", (), {"seconds_heard": 0.0})()})()
 
     monkeypatch.setattr(speech, "find_speech", find_speech)
     results = channels.segmentation("tune", ["as built", "telephone"], ["narrowband_pause_agreement=0.5"])
