@@ -1,4 +1,4 @@
-"""Channels: the held-out clips as a telephone line, lossy voice codecs and a far microphone deliver them.
+"""Channels: the held-out clips as a telephone line, lossy voice codecs, a far microphone and a gain control deliver them.
 
     python3 bench/channels.py [--channels telephone,opus16,aac32]   # also sections of bench/run.py's output
     python3 bench/channels.py --segmentation [--split tune|validation|real] [--channels ...] [key=value ...]
@@ -16,7 +16,11 @@ as the file a client would upload:
 - ``aac32``: AAC-LC at 32 kb/s, mono 16 kHz, in M4A;
 - ``room``: the clip as a far microphone in a reverberant room hears it (RT60 0.8 s,
   direct-to-reverberant ratio 0 dB: a lecture hall or a meeting room; the grid's own rooms
-  are 0.15-0.4 s at 4-10 dB), written as a 16 kHz WAV.
+  are 0.15-0.4 s at 4-10 dB), written as a 16 kHz WAV;
+- ``agc``: the clip through the automatic gain control of a phone or a meeting app
+  (``synth.with_automatic_gain``: each 10 ms brought toward -20 dBFS, the gain falling in
+  10 ms and rising by up to 24 dB over a second), so the background swells in every pause;
+  a 16-bit WAV.
 
 With ``--segmentation``, the segmenter alone (``speech.find_speech``, scored by
 ``bench/tune.py``'s ``score``) is run instead on the clips of ``--split`` (``tune``, ``validation`` down to 8 dB,
@@ -57,7 +61,7 @@ import silero  # noqa: E402
 from workbench.audio import io, synth  # noqa: E402
 from workbench.audio.settings import PipelineSettings  # noqa: E402
 
-CHANNELS = ("as built", "telephone", "opus16", "aac32", "room")
+CHANNELS = ("as built", "telephone", "opus16", "aac32", "room", "agc")
 ROOM = {"rt60": 0.8, "direct_to_reverb_db": 0.0}
 SYSTEMS = ("ours", "silero")
 LABELS = {"ours": "this project", "silero": "Silero VAD"}
@@ -67,6 +71,7 @@ DESCRIPTIONS = {
     "opus16": "Opus 16 kb/s, 16 kHz mono, Ogg",
     "aac32": "AAC-LC 32 kb/s, 16 kHz mono, M4A",
     "room": "a far microphone in a room: RT60 0.8 s, direct-to-reverberant 0 dB, 16 kHz WAV",
+    "agc": "automatic gain control: -20 dBFS, up to +24 dB over 1 s, 16-bit WAV",
 }
 
 
@@ -84,6 +89,9 @@ def send(audio: np.ndarray, channel: str, folder: Path) -> Path:
     elif channel == "room":
         path = folder / "clip-room.wav"
         sf.write(path, synth.in_a_room(audio, grid.RATE, **ROOM), grid.RATE, subtype="FLOAT")
+    elif channel == "agc":
+        path = folder / "clip-agc.wav"
+        sf.write(path, synth.with_automatic_gain(audio, grid.RATE), grid.RATE, subtype="PCM_16")
     else:
         raise ValueError(f"unknown channel {channel!r}; known: {', '.join(CHANNELS)}")
     return path
@@ -149,8 +157,8 @@ def segmentation(split: str, channels: list[str], arguments: list[str]) -> dict:
 
 def lines(results: dict, group: str = "held_out") -> list[str]:
     rows = [([channel, DESCRIPTIONS[channel]], row) for channel, row in results.items()]
-    return [f"Channels: {GROUPS[group].format(snr=levels.MIN_SNR_DB)} through a telephone line, voice codecs and "
-            "a room (bench/channels.py)", "", *levels.table(["channel", "what the file is"], LABELS, rows)]
+    return [f"Channels: {GROUPS[group].format(snr=levels.MIN_SNR_DB)} through a telephone line, voice codecs, "
+            "a room and a gain control (bench/channels.py)", "", *levels.table(["channel", "what the file is"], LABELS, rows)]
 
 
 def main() -> None:

@@ -538,7 +538,7 @@ def main() -> None:
     parser.add_argument("--no-levels", action="store_true",
                         help="leave out the held-out clips played quieter and louder (bench/levels.py, ~7 min)")
     parser.add_argument("--no-channels", action="store_true",
-                        help="leave out the held-out and recorded clips through a telephone line, voice codecs and a room "
+                        help="leave out the held-out and recorded clips through a telephone line, voice codecs, a room and a gain control "
                              "(bench/channels.py, ~10 min)")
     parser.add_argument("--speed-runs", type=int, default=1, metavar="N",
                         help="run the speed clip's pipelines N times and report their spread (default 1)")

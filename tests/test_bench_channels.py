@@ -144,3 +144,17 @@ def test_the_room_is_a_wav_of_the_same_length_whose_sounds_ring_on(channels, tmp
     assert heard.size == click.size and np.abs(heard).max() == pytest.approx(0.5)
     tail = heard[16000 + 160 : 16000 + 160 + int(0.3 * 16000)]
     assert np.sqrt(np.mean(tail**2)) > 1e-3  # 0.3 s after the click the room still rings
+
+
+def test_the_gain_control_channel_is_a_16_bit_file_whose_pauses_swell(channels, tmp_path):
+    rng = np.random.default_rng(3)
+    talk_then_pause = np.concatenate([0.1 * rng.standard_normal(16000), 0.003 * rng.standard_normal(2 * 16000)])
+    path = channels.send(talk_then_pause.astype(np.float32), "agc", tmp_path)
+    assert sf.info(str(path)).subtype == "PCM_16"
+    heard, _ = io.read_audio(path)
+    assert heard.size == talk_then_pause.size
+
+    def level(start: float, end: float) -> float:
+        return float(10 * np.log10(np.mean(heard[int(start * 16000) : int(end * 16000)].astype(np.float64) ** 2)))
+
+    assert level(2.5, 3.0) - level(1.0, 1.2) > 8  # the gain has climbed over the pause

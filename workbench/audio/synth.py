@@ -112,6 +112,28 @@ def in_a_room(audio: np.ndarray, sample_rate: int, *, rt60: float, direct_to_rev
     return (wet * (np.abs(audio).max() / max(np.abs(wet).max(), 1e-12))).astype(np.float32)
 
 
+def with_automatic_gain(audio: np.ndarray, sample_rate: int, *, target_dbfs: float = -20.0, max_gain_db: float = 24.0,
+                        attack_s: float = 0.01, release_s: float = 1.0) -> np.ndarray:
+    """``audio`` as a phone's or a meeting app's automatic gain control delivers it: each 10 ms
+    frame's gain moves toward what brings the frame to ``target_dbfs`` (at most
+    ``max_gain_db`` up, 30 dB down), falling within ``attack_s`` when the level rises and
+    rising over ``release_s`` when it falls, so the background swells in every pause, most in
+    the long ones. float32, the input's length, clipped at full scale."""
+    hop = sample_rate // 100
+    frames = np.asarray(audio, np.float64)[: audio.size // hop * hop].reshape(-1, hop)
+    wanted = np.clip(target_dbfs - 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12), -30.0, max_gain_db)
+    falling, rising = np.exp(-1 / (100 * attack_s)), np.exp(-1 / (100 * release_s))
+    gain_db = np.empty(wanted.size)
+    current = wanted[0] if wanted.size else 0.0
+    for index, want in enumerate(wanted):
+        keep = falling if want < current else rising
+        current = keep * current + (1 - keep) * want
+        gain_db[index] = current
+    gains = np.full(audio.size, 10 ** (gain_db[-1] / 20) if gain_db.size else 1.0)
+    gains[: gain_db.size * hop] = np.repeat(10 ** (gain_db / 20), hop)
+    return np.clip(np.asarray(audio, np.float64) * gains, -1.0, 1.0).astype(np.float32)
+
+
 def hum(n_samples: int, sample_rate: int, *, frequency: float = 50.0) -> np.ndarray:
     """Mains hum with its odd harmonics, unit peak, float32 of shape ``(n_samples,)``."""
     t = np.arange(n_samples) / sample_rate
