@@ -40,6 +40,21 @@ def recorded_sentences() -> np.ndarray:
     return np.concatenate(pieces)
 
 
+def sentence_spans() -> list[tuple[float, float]]:
+    """Where ``recorded_sentences()`` holds speech: each sentence from its first to its last
+    10 ms frame 15 dB or more over its file's floor (the 10th percentile of its frames), in
+    seconds. Between them lie the gaps a segmenter should cut at."""
+    spans, position = [], 1.0
+    for index, path in enumerate(sorted(LIBRIVOX.glob("*.wav"))):
+        audio = sf.read(path, dtype="float32")[0]
+        frames = audio[: audio.size // 160 * 160].reshape(-1, 160).astype(np.float64)
+        level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+        loud = np.flatnonzero(level > np.percentile(level, 10) + 15)
+        spans.append((position + loud[0] / 100, position + (loud[-1] + 1) / 100))
+        position += audio.size / RATE + (5.0 if index == 1 else 1.2)
+    return spans
+
+
 def plucked_chords(n: int, seed: int) -> np.ndarray:
     """Music that never pauses: a plucked three-note chord every 0.3-0.9 s over a held bass,
     so no noise-only stretch is left for a gate to learn from."""

@@ -83,7 +83,8 @@ def find_speech(audio: np.ndarray, settings: PipelineSettings, cues: Sequence[se
     del levels, quiet, tones
     bursts = np.concatenate([bursts, unheard]) if len(unheard) else bursts
     speech = segment.apply_cues(speech, cues)
-    speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s)
+    speech = segment.split_long(speech, audio, SAMPLE_RATE, max_seconds=settings.max_segment_s,
+                                 window=settings.max_segment_split_window_s)
     padded = segment.pad_intervals(speech, padding=settings.padding_s, duration=audio.size / SAMPLE_RATE)
     return Found(speech=speech, padded=padded, bursts=bursts, noise=noise, opinion=opinion,
                  detector_gain_db=round(20 * float(np.log10(gain)), 2), low_band_db=round(low_band_db, 1),

@@ -139,12 +139,18 @@ def _inner_pauses(start: float, end: float, quiet: np.ndarray, *, frame_seconds:
             if a > 0 and b < last - first and b - a >= min_frames]
 
 
-def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, max_seconds: float, min_piece: float = 1.0) -> np.ndarray:
-    """Split intervals longer than ``max_seconds`` at their quietest point, repeatedly.
+def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, max_seconds: float, min_piece: float = 1.0,
+               window: float = 0.1) -> np.ndarray:
+    """Split intervals longer than ``max_seconds`` in their quietest stretch, repeatedly.
 
-    The quietest point is the minimum of the 100 ms moving RMS within the first
-    ``max_seconds``, at least ``min_piece`` seconds from either end; the rest is split
-    again. Only ``max_seconds`` of audio is examined at a time, however long the interval.
+    The quietest stretch is the ``window`` seconds of lowest mean power within the first
+    ``max_seconds``, at least ``min_piece`` seconds from either end; the cut goes at the
+    minimum of the 100 ms moving RMS inside it, and the rest is split again. Only
+    ``max_seconds`` of audio is examined at a time, however long the interval.
+
+    A segment this long is mostly two or more sentences whose gaps babble or music filled.
+    Inside a sentence the quietest 100 ms is often a stop's closure, as quiet as the gap;
+    a window of half a second or more spans the gap and not the closure.
 
     Returns
     -------
@@ -154,16 +160,20 @@ def split_long(intervals: np.ndarray, audio: np.ndarray, sample_rate: int, *, ma
         raise ValueError("max_seconds must exceed twice min_piece")
     out: list[tuple[float, float]] = []
     pending = [tuple(row) for row in intervals[::-1]]
-    smooth = int(0.1 * sample_rate)
+    smooth, wide = int(0.1 * sample_rate), int(window * sample_rate)
     while pending:
         start, end = pending.pop()
         if end - start <= max_seconds:
             out.append((start, end))
             continue
         first, last = int((start + min_piece) * sample_rate), int((min(end - min_piece, start + max_seconds)) * sample_rate)
-        piece = audio[first:last].astype(np.float64)
-        local_power = uniform_filter1d(piece**2, size=smooth, mode="nearest")
-        at = start + min_piece + int(np.argmin(local_power)) / sample_rate
+        power = audio[first:last].astype(np.float64) ** 2
+        local_power = uniform_filter1d(power, size=smooth, mode="nearest")
+        low, high = 0, power.size
+        if wide > smooth:
+            centre = int(np.argmin(uniform_filter1d(power, size=wide, mode="nearest")))
+            low, high = max(centre - wide // 2, 0), min(centre + wide // 2 + 1, power.size)
+        at = start + min_piece + (low + int(np.argmin(local_power[low:high]))) / sample_rate
         pending += [(at, end), (start, at)]
     return np.array(out, dtype=np.float64).reshape(-1, 2)
 
