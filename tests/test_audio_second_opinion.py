@@ -126,6 +126,34 @@ def test_a_short_segment_the_model_does_not_hear_as_speech_is_dropped(model):
     assert verdict.seconds_heard == pytest.approx(1.5 + second_opinion.WARM_UP_S, abs=0.05)
 
 
+def reply_after_music(text: str = "Hello?") -> tuple[np.ndarray, tuple[float, float]]:
+    """A short reply right after a chord run, as one first-pass segment: the model hears
+    speech in about a fifth of it."""
+    reply = sounding(sentence(text))
+    audio = with_noise(np.concatenate([silence(1.0), chords(1.5), reply, silence(1.0)]))
+    return audio, (1.0, 2.5 + reply.size / RATE)
+
+
+def test_a_short_reply_after_music_is_kept_for_the_speech_the_model_hears_in_it(model):
+    audio, segment_ = reply_after_music()
+    quiet = np.zeros(audio.size // 160, bool)
+
+    def kept_with(min_speech_s: float) -> np.ndarray:
+        return second_opinion.refine(np.array([segment_]), audio, quiet, opinion=model, quiet_frame_s=0.01,
+                                     check_below_s=2.5, min_speech_share=0.3, split_above_s=5.0, min_pause_s=0.25,
+                                     min_quiet_share=0.0, min_speech_s=min_speech_s)[0]
+
+    assert kept_with(0.3).tolist() == [list(segment_)]
+    assert len(kept_with(0.0)) == 0  # by the share alone (about 0.2) the reply went with the music
+
+
+def test_the_segmenter_keeps_the_reply_and_drops_it_with_the_share_alone(model):
+    audio, (start, end) = reply_after_music("Okay.")
+    kept = find_speech(audio.copy(), pipeline.PipelineSettings.for_language("en")).speech
+    assert len(kept) == 1 and kept[0, 0] < end - 0.3 and kept[0, 1] > end - 0.1
+    assert len(find_speech(audio.copy(), pipeline.PipelineSettings.for_language("en", opinion_min_speech_s=0.0)).speech) == 0
+
+
 def test_a_long_segment_is_split_where_the_model_hears_a_pause_between_two_sentences(model):
     first = sentence("Please close the window before you leave the room today.")
     second = sentence("We will meet again next week at the same time.")
@@ -314,7 +342,7 @@ def test_second_opinion_settings_out_of_range_are_refused(field):
         dataclasses.replace(pipeline.PipelineSettings(), **{field: 1.5}).validate()
 
 
-@pytest.mark.parametrize("field", ["min_voiced_s", "opinion_min_voiced_s"])
+@pytest.mark.parametrize("field", ["min_voiced_s", "opinion_min_voiced_s", "opinion_min_speech_s"])
 def test_a_negative_burst_bar_is_refused(field):
     with pytest.raises(pipeline.AudioError, match=field):
         dataclasses.replace(pipeline.PipelineSettings(), **{field: -0.1}).validate()

@@ -7,7 +7,8 @@ candidate segment only:
 
 1. **short ones** (``check_below_s``): where the no-speech segments are (a stretch of
    music or babble, a chord, a laugh); a piece the model hears as speech in less than
-   ``min_speech_share`` of its frames is dropped;
+   ``min_speech_share`` of its frames, and for less than ``min_speech_s`` in all, is
+   dropped;
 2. **long ones** (``split_above_s``): where sentences were merged; they are split where
    the model hears no speech (probability under 0.35) for ``min_pause_s`` or more, and
    the level agrees (at least part of that stretch is quiet).
@@ -145,7 +146,7 @@ class Verdict:
 
 def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opinion: Opinion, quiet_frame_s: float,
            check_below_s: float, min_speech_share: float, split_above_s: float, min_pause_s: float,
-           min_quiet_share: float) -> tuple[np.ndarray, np.ndarray, Verdict]:
+           min_quiet_share: float, min_speech_s: float = 0.0) -> tuple[np.ndarray, np.ndarray, Verdict]:
     """Split long intervals at the model's pauses and drop short ones it does not hear as speech.
 
     Parameters
@@ -154,6 +155,9 @@ def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opini
     audio : the 16 kHz clip the intervals are on
     quiet : bool per frame of ``quiet_frame_s`` (``segment.quiet_frames``): a model pause
         is a cut only where at least ``min_quiet_share`` of it is quiet by the level too.
+    min_speech_s : a short interval the model hears as speech for this long in all is kept
+        whatever its share (0: the share alone decides): a short reply in a segment that
+        holds a second of background (``_heard``).
 
     Returns
     -------
@@ -177,25 +181,29 @@ def refine(intervals: np.ndarray, audio: np.ndarray, quiet: np.ndarray, *, opini
             splits += len(pieces) - 1
             for a, b in pieces:
                 # A piece the split produced is judged on the probabilities already there.
-                if b - a < check_below_s and _speech_share(probs, a - start, b - start) < min_speech_share:
+                if b - a < check_below_s and not _heard(probs, a - start, b - start, min_speech_share, min_speech_s):
                     dropped.append((a, b))
                 else:
                     kept.append((a, b))
         elif end - start < check_below_s:
             probs, seconds = spans[start, end]
             heard += seconds
-            (kept if _speech_share(probs, 0.0, end - start) >= min_speech_share else dropped).append((start, end))
+            (kept if _heard(probs, 0.0, end - start, min_speech_share, min_speech_s) else dropped).append((start, end))
         else:
             kept.append((start, end))
     verdict = Verdict(used=True, seconds_heard=heard, dropped=len(dropped), splits=splits)
     return np.array(kept, dtype=np.float64).reshape(-1, 2), np.array(dropped, dtype=np.float64).reshape(-1, 2), verdict
 
 
-def _speech_share(probs: np.ndarray, start: float, end: float) -> float:
-    """Share of the frames in ``[start, end)`` seconds (relative to ``probs``' first frame)
-    the model hears as speech."""
+def _heard(probs: np.ndarray, start: float, end: float, min_share: float, min_seconds: float) -> bool:
+    """Whether the model hears ``[start, end)`` seconds (relative to ``probs``' first frame)
+    as speech: in at least ``min_share`` of its frames, or, with ``min_seconds`` > 0, for at
+    least that long in all."""
     part = probs[int(start / FRAME_S) : max(int(end / FRAME_S), int(start / FRAME_S) + 1)]
-    return float(np.mean(part >= SPEECH_P)) if part.size else 0.0
+    if not part.size:
+        return False
+    speech = int(np.count_nonzero(part >= SPEECH_P))
+    return speech / part.size >= min_share or (min_seconds > 0 and speech * FRAME_S >= min_seconds)
 
 
 def _split_at_pauses(start: float, end: float, probs: np.ndarray, quiet: np.ndarray, *, quiet_frame_s: float,

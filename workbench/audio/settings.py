@@ -135,6 +135,10 @@ class PipelineSettings:
     second_opinion: bool = True
     opinion_check_below_s: float = 2.5
     opinion_min_speech_share: float = 0.3
+    # ... unless the model hears at least this many seconds of speech in it, whatever the
+    # share: a reply of 0.4-0.9 s in a segment holding a second of background (the recorded
+    # call through a gain control lost such turns). 0: the share alone decides.
+    opinion_min_speech_s: float = 0.3
     opinion_split_above_s: float = 6.0
     opinion_min_pause_s: float = 0.25
     opinion_pause_quiet_share: float = 0.0
@@ -268,6 +272,7 @@ class PipelineSettings:
             (self.opinion_check_below_s >= 0, "opinion_check_below_s must not be negative"),
             (self.min_voiced_s >= 0 and self.opinion_min_voiced_s >= 0, "min_voiced_s and opinion_min_voiced_s must not be negative"),
             (0 <= self.opinion_min_speech_share <= 1, "opinion_min_speech_share must be 0..1"),
+            (self.opinion_min_speech_s >= 0, "opinion_min_speech_s must not be negative"),
             (self.opinion_split_above_s > 0, "opinion_split_above_s must be positive"),
             (self.opinion_min_pause_s > 0, "opinion_min_pause_s must be positive"),
             (0 <= self.opinion_pause_quiet_share <= 1, "opinion_pause_quiet_share must be 0..1"),

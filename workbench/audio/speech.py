@@ -128,7 +128,8 @@ def _second_opinion(speech: np.ndarray, audio: np.ndarray, levels: np.ndarray, t
         check_below_s = max(check_below_s, settings.opinion_split_above_s + 1e-9)
     speech, dropped, verdict = second_opinion.refine(
         speech, audio, quiet, opinion=opinion, quiet_frame_s=LEVEL_FRAME_S, check_below_s=check_below_s,
-        min_speech_share=settings.opinion_min_speech_share, split_above_s=settings.opinion_split_above_s,
+        min_speech_share=settings.opinion_min_speech_share, min_speech_s=settings.opinion_min_speech_s,
+        split_above_s=settings.opinion_split_above_s,
         min_pause_s=settings.opinion_min_pause_s, min_quiet_share=settings.opinion_pause_quiet_share,
     )
     if settings.opinion_background_below_speech_db > 0:
