@@ -11,6 +11,7 @@ import pytest
 import soundfile as sf
 
 from workbench.audio import pipeline
+from workbench.audio.segment import frame_levels_db
 
 RATE = 16000
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
@@ -47,8 +48,7 @@ def sentence_spans() -> list[tuple[float, float]]:
     spans, position = [], 1.0
     for index, path in enumerate(sorted(LIBRIVOX.glob("*.wav"))):
         audio = sf.read(path, dtype="float32")[0]
-        frames = audio[: audio.size // 160 * 160].reshape(-1, 160).astype(np.float64)
-        level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+        level = frame_levels_db(audio, RATE)
         loud = np.flatnonzero(level > np.percentile(level, 10) + 15)
         spans.append((position + loud[0] / 100, position + (loud[-1] + 1) / 100))
         position += audio.size / RATE + (5.0 if index == 1 else 1.2)

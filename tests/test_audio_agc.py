@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from recorded_speech import RATE, babble, mixed, recorded_sentences, sentence_spans
+from test_audio_segment import voiced
 from workbench.audio import denoise, segment, speech, synth
 from workbench.audio.errors import AudioError
 from workbench.audio.settings import PipelineSettings
@@ -45,8 +46,7 @@ def closure_and_gap() -> tuple[np.ndarray, float, tuple[float, float]]:
     """A vowel-like sound with a 100 ms closure (silence) at 3 s, and a 0.6 s gap at 6 s that
     babble-like noise 12 dB under the voice fills, then more voice: 12 s."""
     rng = np.random.default_rng(2)
-    t = np.arange(12 * RATE) / RATE
-    voice = (0.3 * sum(np.sin(2 * np.pi * 140 * k * t) / k for k in range(1, 12))).astype(np.float32)
+    voice = voiced(12.0)
     voice[int(3.0 * RATE) : int(3.1 * RATE)] = 0.0
     gap = slice(int(6.0 * RATE), int(6.6 * RATE))
     rms = float(np.sqrt(np.mean(voice**2)))

@@ -15,6 +15,7 @@ import numpy as np
 import soundfile as sf
 
 from workbench.audio.io import add_audio_stream
+from workbench.audio.segment import frame_levels_db
 
 ESPEAK_RATE = 22050
 
@@ -120,8 +121,7 @@ def with_automatic_gain(audio: np.ndarray, sample_rate: int, *, target_dbfs: flo
     rising over ``release_s`` when it falls, so the background swells in every pause, most in
     the long ones. float32, the input's length, clipped at full scale."""
     hop = sample_rate // 100
-    frames = np.asarray(audio, np.float64)[: audio.size // hop * hop].reshape(-1, hop)
-    wanted = np.clip(target_dbfs - 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12), -30.0, max_gain_db)
+    wanted = np.clip(target_dbfs - frame_levels_db(audio, sample_rate, frame_seconds=0.01), -30.0, max_gain_db)
     falling, rising = np.exp(-1 / (100 * attack_s)), np.exp(-1 / (100 * release_s))
     gain_db = np.empty(wanted.size)
     current = wanted[0] if wanted.size else 0.0
