@@ -222,7 +222,7 @@ def recording_backend(tmp_path, pieces=()) -> tuple[WhisperBackend, RecordingMod
     return backend, sequential, one_pass
 
 
-@pytest.mark.parametrize("language, prompt", [("zh", "以下是普通话的句子。"), ("ko", None), ("en", None), ("ja", None)])
+@pytest.mark.parametrize("language, prompt", [("zh", "以下是普通话的句子。好的。谢谢。"), ("ko", None), ("en", None), ("ja", None)])
 def test_whisper_decodes_at_temperature_zero_without_fallback_in_the_tasks_own_language(tmp_path, language, prompt):
     backend, _, model = recording_backend(tmp_path)
     segments = [DraftSegment(str(n), np.zeros(SAMPLE_RATE, dtype=np.float32)) for n in range(3)]
@@ -233,7 +233,7 @@ def test_whisper_decodes_at_temperature_zero_without_fallback_in_the_tasks_own_l
     assert options["temperature"] == 0.0 and isinstance(options["temperature"], float)
     assert options["language"] == language and options["task"] == "transcribe"  # never detected
     assert options["word_timestamps"] is True and options["condition_on_previous_text"] is False
-    assert options["initial_prompt"] == prompt  # simplified characters for Chinese
+    assert options["initial_prompt"] == prompt  # simplified characters and full stops for Chinese
 
 
 def test_a_packed_window_is_read_in_one_pass_of_text_tokens_only(tmp_path):
@@ -311,6 +311,13 @@ def test_a_segment_whose_draft_loops_is_read_again_with_repeats_forbidden(tmp_pa
     assert [draft.text for draft in drafts] == ["fine.", expected]
     reads = [(call["seconds"], call["no_repeat_ngram_size"]) for call in one_pass.calls]
     assert reads == [(1.0, 0), (3.0, 0)] + ([(3.0, 3)] if reread else [])  # only the loop, once more
+
+
+def test_the_prompts_are_part_of_the_decoding_so_a_cache_of_drafts_misses_when_one_changes(tmp_path, monkeypatch):
+    before = WhisperBackend(tmp_path).decoding
+    assert before["initial_prompts"] == {"zh": "以下是普通话的句子。好的。谢谢。"}
+    monkeypatch.setitem(whisper.INITIAL_PROMPTS, "zh", "以下是普通话的句子。")
+    assert WhisperBackend(tmp_path).decoding != before
 
 
 def test_the_loop_rereading_is_an_option_of_the_engine_and_part_of_its_decoding(tmp_path):
