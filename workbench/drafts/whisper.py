@@ -82,9 +82,10 @@ ENGINE_ID = f"asr:{MODEL_NAME}@{MODEL_SHA256[:12]}"
 INITIAL_PROMPTS: dict[str, str] = {"zh": "以下是普通话的句子。好的。谢谢。"}
 """Per-language prompts. The Chinese one makes Whisper write simplified characters, and its
 two short sentences make it end more sentences with "。" rather than ","
-(``bench/tune_recut.py``: on the validation clips, full stops at the gaps inside segments 6
-→ 9 of 152, inside sentences 2 → 5). Whisper copies a prompt's words into its drafts
-(prompts naming a meeting wrote 开会 for 开始), so the sentences carry no content."""
+(on the tuning and validation clips of ``bench/tune_recut.py``, full stops at the 152
+sentence gaps inside segments 6 → 9, inside sentences 2 → 5). Whisper copies a prompt's
+words into its drafts (prompts naming a meeting wrote 开会 for 开始), so these two carry no
+content."""
 
 INSTALL_HINT = 'pip install "workbench[drafts]"'
 ONE_PASS_SECONDS = 30.0
